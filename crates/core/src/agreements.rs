@@ -1,0 +1,211 @@
+//! Agreements: contracts with an organisation, with a term, a value and a
+//! status.
+
+use crate::ids::{AgreementId, OrganisationId};
+use crate::time::{CalendarDate, Timestamp};
+use crate::validation::{required_text, FieldProblem, ValidationErrors};
+use crate::values::NAME_MAX;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum AgreementStatus {
+    Draft,
+    Active,
+    Expired,
+    Terminated,
+}
+
+impl AgreementStatus {
+    pub const ALL: [AgreementStatus; 4] = [
+        AgreementStatus::Draft,
+        AgreementStatus::Active,
+        AgreementStatus::Expired,
+        AgreementStatus::Terminated,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AgreementStatus::Draft => "draft",
+            AgreementStatus::Active => "active",
+            AgreementStatus::Expired => "expired",
+            AgreementStatus::Terminated => "terminated",
+        }
+    }
+
+    pub fn parse(value: &str) -> Result<Self, FieldProblem> {
+        AgreementStatus::ALL
+            .into_iter()
+            .find(|s| s.as_str() == value.trim())
+            .ok_or_else(|| FieldProblem::new("invalid_choice", "Choose draft, active, expired or terminated."))
+    }
+}
+
+/// An amount of money in minor units (cents).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Money {
+    pub minor_units: i64,
+}
+
+impl Money {
+    /// Parses `12500`, `12500.5` or `12500.50` (a dot as decimal separator).
+    pub fn parse(input: &str) -> Result<Money, FieldProblem> {
+        let invalid = || FieldProblem::new("invalid_amount", "Give an amount like 12500.00.");
+        let value = input.trim();
+        let (whole, fraction) = value.split_once('.').unwrap_or((value, ""));
+        if whole.is_empty()
+            || whole.len() > 13
+            || fraction.len() > 2
+            || !whole.chars().all(|c| c.is_ascii_digit())
+            || !fraction.chars().all(|c| c.is_ascii_digit())
+        {
+            return Err(invalid());
+        }
+        let whole: i64 = whole.parse().map_err(|_| invalid())?;
+        let cents: i64 = format!("{fraction:0<2}").parse().map_err(|_| invalid())?;
+        Ok(Money {
+            minor_units: whole * 100 + cents,
+        })
+    }
+
+    pub fn to_decimal(self) -> String {
+        format!("{}.{:02}", self.minor_units / 100, self.minor_units % 100)
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AgreementInput {
+    pub title: String,
+    pub organisation_id: Option<OrganisationId>,
+    /// `YYYY-MM-DD`.
+    pub start_date: String,
+    /// `YYYY-MM-DD`; open-ended when absent.
+    #[serde(default)]
+    pub end_date: Option<String>,
+    /// Decimal amount, e.g. `"12500.00"`.
+    pub value: String,
+    /// ISO 4217 code, e.g. `EUR`.
+    pub currency: String,
+    /// One of `draft`, `active`, `expired`, `terminated`.
+    pub status: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgreementFields {
+    pub title: String,
+    pub organisation_id: OrganisationId,
+    pub start_date: CalendarDate,
+    pub end_date: Option<CalendarDate>,
+    pub value: Money,
+    pub currency: String,
+    pub status: AgreementStatus,
+}
+
+impl AgreementInput {
+    pub fn validate(&self) -> Result<AgreementFields, ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        let bad_date = || FieldProblem::new("invalid_date", "Give a date like 2026-11-24.");
+        let title = errors.check("title", required_text(&self.title, NAME_MAX));
+        if self.organisation_id.is_none() {
+            errors.add("organisation_id", "required", "Choose the organisation.");
+        }
+        let start_date = errors.check("start_date", CalendarDate::parse(&self.start_date).ok_or_else(bad_date));
+        let end_date = match self.end_date.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(d) => errors.check("end_date", CalendarDate::parse(d).ok_or_else(bad_date)),
+        };
+        if let (Some(start), Some(end)) = (start_date, end_date) {
+            if end < start {
+                errors.add("end_date", "before_start", "The end date is before the start date.");
+            }
+        }
+        let value = errors.check("value", Money::parse(&self.value));
+        let currency = self.currency.trim().to_uppercase();
+        if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_uppercase()) {
+            errors.add("currency", "invalid_currency", "Use a three-letter currency code such as EUR.");
+        }
+        let status = errors.check("status", AgreementStatus::parse(&self.status));
+        match (title, self.organisation_id, start_date, value, status) {
+            (Some(title), Some(organisation_id), Some(start_date), Some(value), Some(status)) if errors.is_empty() => {
+                Ok(AgreementFields {
+                    title,
+                    organisation_id,
+                    start_date,
+                    end_date,
+                    value,
+                    currency,
+                    status,
+                })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Agreement {
+    pub id: AgreementId,
+    pub title: String,
+    pub organisation_id: OrganisationId,
+    pub organisation_name: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+    pub start_date: CalendarDate,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
+    pub end_date: Option<CalendarDate>,
+    /// Decimal amount, e.g. `"12500.00"`.
+    pub value: String,
+    pub currency: String,
+    pub status: AgreementStatus,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub created_at: Timestamp,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub updated_at: Timestamp,
+    pub version: i64,
+}
+
+impl Agreement {
+    pub fn to_input(&self) -> AgreementInput {
+        AgreementInput {
+            title: self.title.clone(),
+            organisation_id: Some(self.organisation_id),
+            start_date: self.start_date.to_iso(),
+            end_date: self.end_date.map(|d| d.to_iso()),
+            value: self.value.clone(),
+            currency: self.currency.clone(),
+            status: self.status.as_str().to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_parses_exactly() {
+        assert_eq!(Money::parse("12500").unwrap().minor_units, 1_250_000);
+        assert_eq!(Money::parse("0.5").unwrap().minor_units, 50);
+        assert_eq!(Money::parse("19.99").unwrap().to_decimal(), "19.99");
+        for bad in ["", "-1", "1,5", "1.234", "abc", "1e5"] {
+            assert!(Money::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn end_before_start_is_refused() {
+        let input = AgreementInput {
+            title: "Support".into(),
+            organisation_id: Some(OrganisationId(1)),
+            start_date: "2026-05-01".into(),
+            end_date: Some("2026-01-01".into()),
+            value: "100".into(),
+            currency: "eur".into(),
+            status: "active".into(),
+        };
+        assert_eq!(input.validate().unwrap_err().0[0].code, "before_start");
+    }
+}

@@ -1,0 +1,175 @@
+//! Contacts: the people at customer organisations; the main data subjects.
+
+use crate::ids::{ContactId, OrganisationId};
+use crate::time::Timestamp;
+use crate::validation::{optional_text, required_text, FieldProblem, ValidationErrors};
+use crate::values::{parse_list, Address, EmailAddress, PhoneNumber, NAME_MAX, SHORT_MAX};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Gender {
+    Female,
+    Male,
+    Diverse,
+    Unspecified,
+}
+
+impl Gender {
+    pub const ALL: [Gender; 4] = [Gender::Female, Gender::Male, Gender::Diverse, Gender::Unspecified];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Gender::Female => "female",
+            Gender::Male => "male",
+            Gender::Diverse => "diverse",
+            Gender::Unspecified => "unspecified",
+        }
+    }
+
+    pub fn parse(value: &str) -> Result<Self, FieldProblem> {
+        Gender::ALL
+            .into_iter()
+            .find(|g| g.as_str() == value.trim())
+            .ok_or_else(|| FieldProblem::new("invalid_choice", "Choose female, male, diverse or unspecified."))
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ContactInput {
+    #[serde(default)]
+    pub organisation_id: Option<OrganisationId>,
+    /// One of `female`, `male`, `diverse`, `unspecified`.
+    #[serde(default)]
+    pub gender: Option<String>,
+    pub first_name: String,
+    pub last_name: String,
+    /// Job title.
+    #[serde(default)]
+    pub position: Option<String>,
+    #[serde(default)]
+    pub emails: Vec<String>,
+    #[serde(default)]
+    pub phones: Vec<String>,
+    #[serde(default)]
+    pub work_address: Address,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContactFields {
+    pub organisation_id: Option<OrganisationId>,
+    pub gender: Option<Gender>,
+    pub first_name: String,
+    pub last_name: String,
+    pub position: Option<String>,
+    pub emails: Vec<EmailAddress>,
+    pub phones: Vec<PhoneNumber>,
+    pub work_address: Address,
+}
+
+impl ContactInput {
+    pub fn validate(&self) -> Result<ContactFields, ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        let gender = match self.gender.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(g) => errors.check("gender", Gender::parse(g)),
+        };
+        let first_name = errors.check("first_name", required_text(&self.first_name, SHORT_MAX));
+        let last_name = errors.check("last_name", required_text(&self.last_name, SHORT_MAX));
+        let position = errors
+            .check("position", optional_text(self.position.as_deref(), NAME_MAX))
+            .flatten();
+        let emails = parse_list("emails", &self.emails, 10, EmailAddress::parse, &mut errors);
+        let phones = parse_list("phones", &self.phones, 10, PhoneNumber::parse, &mut errors);
+        let work_address = self.work_address.validated("work_address", &mut errors);
+        match (first_name, last_name) {
+            (Some(first_name), Some(last_name)) if errors.is_empty() => Ok(ContactFields {
+                organisation_id: self.organisation_id,
+                gender,
+                first_name,
+                last_name,
+                position,
+                emails,
+                phones,
+                work_address,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Contact {
+    pub id: ContactId,
+    pub organisation_id: Option<OrganisationId>,
+    /// The organisation's name, for display.
+    pub organisation_name: Option<String>,
+    pub gender: Option<Gender>,
+    pub first_name: String,
+    pub last_name: String,
+    pub position: Option<String>,
+    pub emails: Vec<String>,
+    pub phones: Vec<String>,
+    pub work_address: Address,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub created_at: Timestamp,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub updated_at: Timestamp,
+    pub version: i64,
+}
+
+impl Contact {
+    pub fn full_name(&self) -> String {
+        format!("{} {}", self.first_name, self.last_name)
+    }
+
+    pub fn to_input(&self) -> ContactInput {
+        ContactInput {
+            organisation_id: self.organisation_id,
+            gender: self.gender.map(|g| g.as_str().to_string()),
+            first_name: self.first_name.clone(),
+            last_name: self.last_name.clone(),
+            position: self.position.clone(),
+            emails: self.emails.clone(),
+            phones: self.phones.clone(),
+            work_address: self.work_address.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn list_errors_name_the_entry() {
+        let input = ContactInput {
+            first_name: "Ada".into(),
+            last_name: "Lovelace".into(),
+            emails: vec!["ada@example.com".into(), "".into(), "nope".into()],
+            gender: Some("robot".into()),
+            ..Default::default()
+        };
+        let errors = input.validate().unwrap_err();
+        assert!(errors.for_field("emails[1]").is_some());
+        assert!(errors.for_field("gender").is_some());
+    }
+
+    #[test]
+    fn a_valid_contact() {
+        let input = ContactInput {
+            first_name: " Ada ".into(),
+            last_name: "Lovelace".into(),
+            emails: vec!["ada@example.com".into()],
+            phones: vec!["+44 20 7946 0000".into()],
+            ..Default::default()
+        };
+        let fields = input.validate().unwrap();
+        assert_eq!(fields.first_name, "Ada");
+        assert_eq!(fields.emails.len(), 1);
+    }
+}

@@ -1,0 +1,44 @@
+//! Identifier newtypes. Every record id is an i64 below 2^53 so that it
+//! survives a round trip through JavaScript; ids are only meaningful together
+//! with the tenant they belong to.
+
+use serde::{Deserialize, Serialize};
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        #[serde(transparent)]
+        pub struct $name(pub i64);
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = std::num::ParseIntError;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                s.trim().parse().map($name)
+            }
+        }
+    };
+}
+
+id_type!(
+    /// A tenant: one client company, the controller of its data.
+    TenantId
+);
+id_type!(
+    /// A staff user of one tenant.
+    UserId
+);
+id_type!(OrganisationId);
+id_type!(ContactId);
+id_type!(ActivityId);
+id_type!(AssetId);
+id_type!(AgreementId);
+id_type!(ApiTokenId);
+id_type!(AuditEntryId);

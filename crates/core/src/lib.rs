@@ -1,0 +1,19 @@
+//! Custodian's core: domain types, validation, the data catalog and policy
+//! rules. Nothing here does I/O, so every rule is testable in isolation.
+
+pub mod access;
+pub mod activities;
+pub mod agreements;
+pub mod assets;
+pub mod audit;
+pub mod catalog;
+pub mod contacts;
+pub mod ids;
+pub mod organisations;
+pub mod search;
+pub mod time;
+pub mod validation;
+pub mod values;
+
+pub use ids::*;
+pub use validation::{FieldError, ValidationErrors};
