@@ -83,6 +83,20 @@ pub struct ActivityFields {
     pub organisation_id: Option<OrganisationId>,
 }
 
+impl ActivityFields {
+    /// (field, value) pairs, to name what an update changed.
+    pub fn field_values(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("kind", self.kind.as_str().to_string()),
+            ("occurred_at", self.occurred_at.0.to_string()),
+            ("subject", self.subject.clone()),
+            ("body", self.body.clone()),
+            ("contact_ids", format!("{:?}", self.contact_ids)),
+            ("organisation_id", format!("{:?}", self.organisation_id)),
+        ]
+    }
+}
+
 impl ActivityInput {
     pub fn validate(&self) -> Result<ActivityFields, ValidationErrors> {
         let mut errors = ValidationErrors::new();
@@ -135,7 +149,7 @@ pub struct Activity {
     pub subject: String,
     pub body: String,
     pub organisation_id: Option<OrganisationId>,
-    pub contact_ids: Vec<ContactId>,
+    pub contacts: Vec<LinkedContact>,
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub created_at: Timestamp,
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
@@ -150,10 +164,18 @@ impl Activity {
             occurred_at: self.occurred_at.to_rfc3339(),
             subject: self.subject.clone(),
             body: Some(self.body.clone()),
-            contact_ids: self.contact_ids.clone(),
+            contact_ids: self.contacts.iter().map(|c| c.id).collect(),
             organisation_id: self.organisation_id,
         }
     }
+}
+
+/// A contact an activity is linked to, with the name to show.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LinkedContact {
+    pub id: ContactId,
+    pub name: String,
 }
 
 #[cfg(test)]

@@ -104,6 +104,21 @@ pub struct AgreementFields {
     pub status: AgreementStatus,
 }
 
+impl AgreementFields {
+    /// (field, value) pairs, to name what an update changed.
+    pub fn field_values(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("title", self.title.clone()),
+            ("organisation_id", self.organisation_id.to_string()),
+            ("start_date", self.start_date.to_iso()),
+            ("end_date", format!("{:?}", self.end_date)),
+            ("value", self.value.minor_units.to_string()),
+            ("currency", self.currency.clone()),
+            ("status", self.status.as_str().to_string()),
+        ]
+    }
+}
+
 impl AgreementInput {
     pub fn validate(&self) -> Result<AgreementFields, ValidationErrors> {
         let mut errors = ValidationErrors::new();

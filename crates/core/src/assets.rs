@@ -30,6 +30,19 @@ pub struct AssetFields {
     pub contact_id: Option<ContactId>,
 }
 
+impl AssetFields {
+    /// (field, value) pairs, to name what an update changed.
+    pub fn field_values(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("product_name", self.product_name.clone()),
+            ("serial_number", self.serial_number.clone()),
+            ("control_code", format!("{:?}", self.control_code)),
+            ("organisation_id", format!("{:?}", self.organisation_id)),
+            ("contact_id", format!("{:?}", self.contact_id)),
+        ]
+    }
+}
+
 impl AssetInput {
     pub fn validate(&self) -> Result<AssetFields, ValidationErrors> {
         let mut errors = ValidationErrors::new();

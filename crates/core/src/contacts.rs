@@ -70,6 +70,23 @@ pub struct ContactFields {
     pub work_address: Address,
 }
 
+impl ContactFields {
+    /// (field, value) pairs, to name what an update changed.
+    pub fn field_values(&self) -> Vec<(&'static str, String)> {
+        let join = |v: Vec<&str>| v.join("\n");
+        vec![
+            ("organisation_id", format!("{:?}", self.organisation_id)),
+            ("gender", format!("{:?}", self.gender)),
+            ("first_name", self.first_name.clone()),
+            ("last_name", self.last_name.clone()),
+            ("position", format!("{:?}", self.position)),
+            ("emails", join(self.emails.iter().map(|e| e.as_str()).collect())),
+            ("phones", join(self.phones.iter().map(|p| p.as_str()).collect())),
+            ("work_address", format!("{:?}", self.work_address)),
+        ]
+    }
+}
+
 impl ContactInput {
     pub fn validate(&self) -> Result<ContactFields, ValidationErrors> {
         let mut errors = ValidationErrors::new();

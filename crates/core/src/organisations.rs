@@ -36,6 +36,20 @@ pub struct OrganisationFields {
     pub postal_address: Address,
 }
 
+impl OrganisationFields {
+    /// (field, value) pairs, to name what an update changed.
+    pub fn field_values(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("name", self.name.clone()),
+            ("website", format!("{:?}", self.website)),
+            ("account_number", format!("{:?}", self.account_number)),
+            ("phone", format!("{:?}", self.phone)),
+            ("billing_address", format!("{:?}", self.billing_address)),
+            ("postal_address", format!("{:?}", self.postal_address)),
+        ]
+    }
+}
+
 impl OrganisationInput {
     pub fn validate(&self) -> Result<OrganisationFields, ValidationErrors> {
         let mut errors = ValidationErrors::new();

@@ -1,1 +1,79 @@
-//! placeholder
+//! Custodian's storage layer: the only crate with SQL. One `Store` serves
+//! SQLite and PostgreSQL through sqlx's `Any` driver; SQL that is the same on
+//! both is written once, and the few dialect differences (search, row-level
+//! security, begin mode) sit in small named places.
+//!
+//! Every call that touches tenant data takes a [`Scope`]: the tenant and the
+//! actor. Every change writes an audit entry in the same transaction.
+
+mod activities;
+mod agreements;
+mod assets;
+mod audit;
+mod auth;
+mod connect;
+mod contacts;
+mod error;
+mod ids;
+mod migrate;
+mod organisations;
+mod page;
+mod rows;
+pub mod schema;
+pub mod testing;
+mod search;
+mod tenants;
+
+pub use audit::AuditEntry;
+pub use auth::{LoginCandidate, SessionRecord, TokenRecord, User};
+pub use connect::Backend;
+pub use error::StoreError;
+pub use page::{Cursor, ListQuery, Page, SortOrder};
+pub use search::SearchHit;
+pub use tenants::Tenant;
+
+use custodian_core::audit::Actor;
+use custodian_core::TenantId;
+use ids::IdGenerator;
+use sqlx::AnyPool;
+use std::sync::Arc;
+
+/// Who is asking, and inside which tenant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scope {
+    pub tenant: TenantId,
+    pub actor: Actor,
+}
+
+impl Scope {
+    pub fn new(tenant: TenantId, actor: Actor) -> Self {
+        Scope { tenant, actor }
+    }
+}
+
+#[derive(Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+    ids: Arc<IdGenerator>,
+}
+
+impl Store {
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// `SELECT 1`, for the health check.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    fn next_id(&self) -> i64 {
+        self.ids.next()
+    }
+}

@@ -1,0 +1,249 @@
+//! Activities and their links to contacts: the timelines.
+
+use crate::page::{finish_page, keyset, Arg, Cursor, CursorKey, ListQuery, Page, SortKey, Sql};
+use crate::rows::{bump_version, exists, require_reference};
+use crate::{Scope, Store, StoreError};
+use custodian_core::activities::{Activity, ActivityFields, ActivityKind, LinkedContact};
+use custodian_core::audit::{changed_fields, AuditAction, RecordType};
+use custodian_core::time::Timestamp;
+use custodian_core::{ActivityId, ContactId, OrganisationId, TenantId, UserId};
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+use std::collections::HashMap;
+
+const SELECT: &str = "SELECT a.activity_id, a.kind, a.occurred_at, a.author_id, u.display_name AS author_name,
+    a.subject, a.body, a.organisation_id, a.created_at, a.updated_at, a.version
+    FROM activities a LEFT JOIN users u ON u.tenant_id = a.tenant_id AND u.user_id = a.author_id";
+
+const SORT_KEYS: &[SortKey] = &[SortKey { name: "occurred_at", column: "a.occurred_at", text: false }];
+/// A contact's timeline walks the link table's (contact, time) index.
+const CONTACT_SORT_KEYS: &[SortKey] = &[SortKey { name: "occurred_at", column: "ac.occurred_at", text: false }];
+
+fn from_row(row: &AnyRow) -> Result<Activity, StoreError> {
+    let kind: String = row.try_get("kind")?;
+    Ok(Activity {
+        id: ActivityId(row.try_get("activity_id")?),
+        kind: ActivityKind::parse(&kind).unwrap_or(ActivityKind::Note),
+        occurred_at: Timestamp(row.try_get("occurred_at")?),
+        author_id: row.try_get::<Option<i64>, _>("author_id")?.map(UserId),
+        author_name: row.try_get("author_name")?,
+        subject: row.try_get("subject")?,
+        body: row.try_get("body")?,
+        organisation_id: row.try_get::<Option<i64>, _>("organisation_id")?.map(OrganisationId),
+        contacts: Vec::new(),
+        created_at: Timestamp(row.try_get("created_at")?),
+        updated_at: Timestamp(row.try_get("updated_at")?),
+        version: row.try_get("version")?,
+    })
+}
+
+/// Fills in the linked contacts of the given activities with one query.
+async fn attach_contacts(conn: &mut AnyConnection, tenant: TenantId, activities: &mut [Activity]) -> Result<(), StoreError> {
+    if activities.is_empty() {
+        return Ok(());
+    }
+    let mut sql = Sql::new(
+        "SELECT ac.activity_id, c.contact_id, c.first_name, c.last_name FROM activity_contacts ac
+         JOIN contacts c ON c.tenant_id = ac.tenant_id AND c.contact_id = ac.contact_id",
+    );
+    let t = sql.arg(Arg::Int(tenant.0));
+    let ids: Vec<String> = activities.iter().map(|a| sql.arg(Arg::Int(a.id.0))).collect();
+    sql.push(&format!(
+        " WHERE ac.tenant_id = {t} AND ac.activity_id IN ({}) ORDER BY c.last_name, c.contact_id",
+        ids.join(", ")
+    ));
+    let rows = sql.query().fetch_all(conn).await?;
+    let mut by_activity: HashMap<i64, Vec<LinkedContact>> = HashMap::new();
+    for row in &rows {
+        let first: String = row.try_get("first_name")?;
+        let last: String = row.try_get("last_name")?;
+        by_activity.entry(row.try_get("activity_id")?).or_default().push(LinkedContact {
+            id: ContactId(row.try_get("contact_id")?),
+            name: format!("{first} {last}"),
+        });
+    }
+    for activity in activities {
+        activity.contacts = by_activity.remove(&activity.id.0).unwrap_or_default();
+    }
+    Ok(())
+}
+
+async fn load(conn: &mut AnyConnection, tenant: TenantId, id: ActivityId) -> Result<Activity, StoreError> {
+    let row = sqlx::query(&format!("{SELECT} WHERE a.tenant_id = $1 AND a.activity_id = $2"))
+        .bind(tenant.0)
+        .bind(id.0)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let mut activity = [from_row(&row)?];
+    attach_contacts(conn, tenant, &mut activity).await?;
+    let [activity] = activity;
+    Ok(activity)
+}
+
+/// Checks the references, picks the organisation and writes fields and links.
+async fn write_fields(conn: &mut AnyConnection, tenant: TenantId, id: ActivityId, f: &ActivityFields) -> Result<(), StoreError> {
+    for contact in &f.contact_ids {
+        if !exists(conn, "contacts", "contact_id", tenant.0, contact.0).await? {
+            return Err(StoreError::UnknownReference { field: "contact_ids" });
+        }
+    }
+    require_reference(conn, "organisations", "organisation_id", tenant.0, f.organisation_id.map(|o| o.0), "organisation_id").await?;
+    let organisation_id = match (f.organisation_id, f.contact_ids.first()) {
+        (Some(org), _) => Some(org.0),
+        (None, Some(contact)) => sqlx::query_scalar::<_, Option<i64>>(
+            "SELECT organisation_id FROM contacts WHERE tenant_id = $1 AND contact_id = $2",
+        )
+        .bind(tenant.0)
+        .bind(contact.0)
+        .fetch_optional(&mut *conn)
+        .await?
+        .flatten(),
+        (None, None) => None,
+    };
+    sqlx::query(
+        "UPDATE activities SET kind = $1, occurred_at = $2, subject = $3, body = $4, organisation_id = $5
+         WHERE tenant_id = $6 AND activity_id = $7",
+    )
+    .bind(f.kind.as_str())
+    .bind(f.occurred_at.0)
+    .bind(&f.subject)
+    .bind(&f.body)
+    .bind(organisation_id)
+    .bind(tenant.0)
+    .bind(id.0)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("DELETE FROM activity_contacts WHERE tenant_id = $1 AND activity_id = $2")
+        .bind(tenant.0)
+        .bind(id.0)
+        .execute(&mut *conn)
+        .await?;
+    for contact in &f.contact_ids {
+        sqlx::query("INSERT INTO activity_contacts (tenant_id, activity_id, contact_id, occurred_at) VALUES ($1, $2, $3, $4)")
+            .bind(tenant.0)
+            .bind(id.0)
+            .bind(contact.0)
+            .bind(f.occurred_at.0)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+impl Store {
+    pub async fn create_activity(&self, scope: &Scope, author: Option<UserId>, fields: &ActivityFields) -> Result<Activity, StoreError> {
+        let id = ActivityId(self.next_id());
+        let now = Timestamp::now().0;
+        let mut tx = self.begin(scope.tenant).await?;
+        sqlx::query(
+            "INSERT INTO activities (tenant_id, activity_id, kind, occurred_at, author_id, subject, body, created_at, updated_at, version)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, 1)",
+        )
+        .bind(scope.tenant.0)
+        .bind(id.0)
+        .bind(fields.kind.as_str())
+        .bind(fields.occurred_at.0)
+        .bind(author.map(|a| a.0))
+        .bind(&fields.subject)
+        .bind(&fields.body)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        write_fields(&mut tx, scope.tenant, id, fields).await?;
+        let names: Vec<&str> = fields.field_values().iter().map(|(n, _)| *n).collect();
+        self.audit(&mut tx, scope, AuditAction::Create, RecordType::Activity, id.0, &names).await?;
+        let activity = load(&mut tx, scope.tenant, id).await?;
+        tx.commit().await?;
+        Ok(activity)
+    }
+
+    pub async fn activity(&self, tenant: TenantId, id: ActivityId) -> Result<Activity, StoreError> {
+        let mut tx = self.begin_read(tenant).await?;
+        let activity = load(&mut tx, tenant, id).await?;
+        tx.commit().await?;
+        Ok(activity)
+    }
+
+    pub async fn update_activity(
+        &self,
+        scope: &Scope,
+        id: ActivityId,
+        expected_version: Option<i64>,
+        fields: &ActivityFields,
+    ) -> Result<Activity, StoreError> {
+        let mut tx = self.begin(scope.tenant).await?;
+        let before = load(&mut tx, scope.tenant, id).await?;
+        bump_version(&mut tx, "activities", "activity_id", scope.tenant.0, id.0, expected_version, Timestamp::now().0).await?;
+        write_fields(&mut tx, scope.tenant, id, fields).await?;
+        let mut before_input = before.to_input();
+        if fields.organisation_id.is_none() {
+            before_input.organisation_id = None;
+        }
+        let before_fields = before_input.validate().map(|f| f.field_values()).unwrap_or_default();
+        let changed = changed_fields(&before_fields, &fields.field_values());
+        self.audit(&mut tx, scope, AuditAction::Update, RecordType::Activity, id.0, &changed).await?;
+        let activity = load(&mut tx, scope.tenant, id).await?;
+        tx.commit().await?;
+        Ok(activity)
+    }
+
+    pub async fn delete_activity(&self, scope: &Scope, id: ActivityId) -> Result<(), StoreError> {
+        let mut tx = self.begin(scope.tenant).await?;
+        load(&mut tx, scope.tenant, id).await?;
+        sqlx::query("DELETE FROM activity_contacts WHERE tenant_id = $1 AND activity_id = $2")
+            .bind(scope.tenant.0)
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM activities WHERE tenant_id = $1 AND activity_id = $2")
+            .bind(scope.tenant.0)
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?;
+        self.audit(&mut tx, scope, AuditAction::Delete, RecordType::Activity, id.0, &[]).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Activities, newest first: all of them, one contact's timeline
+    /// (`contact_id`) or one organisation's (`organisation_id`).
+    pub async fn list_activities(&self, tenant: TenantId, query: &ListQuery) -> Result<Page<Activity>, StoreError> {
+        let mut query = query.clone();
+        if query.sort.is_none() {
+            query.order = crate::SortOrder::Descending;
+        }
+        let mut sql = Sql::new(SELECT);
+        let t = sql.arg(Arg::Int(tenant.0));
+        if let Some(contact) = query.contact_id {
+            let c = sql.arg(Arg::Int(contact));
+            sql.push(&format!(
+                " JOIN activity_contacts ac ON ac.tenant_id = a.tenant_id AND ac.activity_id = a.activity_id
+                  WHERE a.tenant_id = {t} AND ac.contact_id = {c}"
+            ));
+        } else {
+            sql.push(&format!(" WHERE a.tenant_id = {t}"));
+        }
+        if let Some(org) = query.organisation_id {
+            let o = sql.arg(Arg::Int(org));
+            sql.push(&format!(" AND a.organisation_id = {o}"));
+        }
+        if let Some(kind) = &query.kind {
+            let k = sql.arg(Arg::Text(kind.clone()));
+            sql.push(&format!(" AND a.kind = {k}"));
+        }
+        match query.contact_id {
+            Some(_) => keyset(&mut sql, CONTACT_SORT_KEYS, "ac.activity_id", &query)?,
+            None => keyset(&mut sql, SORT_KEYS, "a.activity_id", &query)?,
+        }
+        let mut tx = self.begin_read(tenant).await?;
+        let rows = sql.query().fetch_all(&mut *tx).await?;
+        let mut page = finish_page(rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?, query.limit, |a| Cursor {
+            key: CursorKey::Int(a.occurred_at.0),
+            id: a.id.0,
+        });
+        attach_contacts(&mut tx, tenant, &mut page.items).await?;
+        tx.commit().await?;
+        Ok(page)
+    }
+}

@@ -1,0 +1,87 @@
+//! The audit hook: one entry per change, written in the transaction of the
+//! change. Holds field names, never values.
+
+use crate::{Scope, Store, StoreError};
+use custodian_core::audit::{AuditAction, RecordType};
+use custodian_core::time::Timestamp;
+use sqlx::{Any, Transaction};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    pub audit_id: i64,
+    pub occurred_at: Timestamp,
+    pub actor_kind: String,
+    pub actor_id: i64,
+    pub action: String,
+    pub record_type: String,
+    pub record_id: i64,
+    pub fields: Vec<String>,
+}
+
+impl Store {
+    pub(crate) async fn audit(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        scope: &Scope,
+        action: AuditAction,
+        record_type: RecordType,
+        record_id: i64,
+        fields: &[&str],
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO audit_entries (tenant_id, audit_id, occurred_at, actor_kind, actor_id, action, record_type, record_id, fields)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(scope.tenant.0)
+        .bind(self.next_id())
+        .bind(Timestamp::now().0)
+        .bind(scope.actor.kind.as_str())
+        .bind(scope.actor.id)
+        .bind(action.as_str())
+        .bind(record_type.as_str())
+        .bind(record_id)
+        .bind(fields.join(","))
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
+    }
+
+    /// The audit entries of one record, newest first.
+    pub async fn audit_of_record(
+        &self,
+        scope: &Scope,
+        record_type: RecordType,
+        record_id: i64,
+        limit: i64,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
+        let mut tx = self.begin_read(scope.tenant).await?;
+        let rows = sqlx::query(
+            "SELECT audit_id, occurred_at, actor_kind, actor_id, action, record_type, record_id, fields
+             FROM audit_entries WHERE tenant_id = $1 AND record_type = $2 AND record_id = $3
+             ORDER BY audit_id DESC LIMIT $4",
+        )
+        .bind(scope.tenant.0)
+        .bind(record_type.as_str())
+        .bind(record_id)
+        .bind(limit)
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        rows.iter()
+            .map(|row| {
+                use sqlx::Row;
+                let fields: String = row.try_get("fields")?;
+                Ok(AuditEntry {
+                    audit_id: row.try_get("audit_id")?,
+                    occurred_at: Timestamp(row.try_get("occurred_at")?),
+                    actor_kind: row.try_get("actor_kind")?,
+                    actor_id: row.try_get("actor_id")?,
+                    action: row.try_get("action")?,
+                    record_type: row.try_get("record_type")?,
+                    record_id: row.try_get("record_id")?,
+                    fields: fields.split(',').filter(|f| !f.is_empty()).map(str::to_string).collect(),
+                })
+            })
+            .collect()
+    }
+}

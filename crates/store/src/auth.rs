@@ -1,0 +1,263 @@
+//! Staff users, server-side sessions and API tokens. Secrets are stored only
+//! as hashes; the app layer hashes and verifies them.
+
+use crate::{Scope, Store, StoreError};
+use custodian_core::access::Role;
+use custodian_core::audit::{AuditAction, RecordType};
+use custodian_core::time::Timestamp;
+use custodian_core::{ApiTokenId, TenantId, UserId};
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub tenant: TenantId,
+    pub id: UserId,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+}
+
+/// A user with the given login email, in some tenant, with its password hash.
+#[derive(Debug, Clone)]
+pub struct LoginCandidate {
+    pub user: User,
+    pub password_hash: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SessionRecord {
+    pub user: User,
+    pub csrf_token: String,
+    pub expires_at: Timestamp,
+}
+
+#[derive(Debug, Clone)]
+pub struct TokenRecord {
+    pub id: ApiTokenId,
+    pub user: User,
+}
+
+fn user_from(row: &AnyRow) -> Result<User, StoreError> {
+    let role: String = row.try_get("role")?;
+    Ok(User {
+        tenant: TenantId(row.try_get("tenant_id")?),
+        id: UserId(row.try_get("user_id")?),
+        email: row.try_get("email")?,
+        display_name: row.try_get("display_name")?,
+        role: Role::parse(&role).unwrap_or(Role::Member),
+    })
+}
+
+const USER_COLUMNS: &str = "u.tenant_id, u.user_id, u.email, u.display_name, u.role";
+
+impl Store {
+    pub async fn create_user(
+        &self,
+        scope: &Scope,
+        email: &str,
+        display_name: &str,
+        password_hash: &str,
+        role: Role,
+    ) -> Result<User, StoreError> {
+        let now = Timestamp::now().0;
+        let user = User {
+            tenant: scope.tenant,
+            id: UserId(self.next_id()),
+            email: email.to_string(),
+            display_name: display_name.to_string(),
+            role,
+        };
+        let mut tx = self.begin(scope.tenant).await?;
+        let exists: Option<i64> = sqlx::query_scalar("SELECT tenant_id FROM tenants WHERE tenant_id = $1")
+            .bind(scope.tenant.0)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if exists.is_none() {
+            return Err(StoreError::UnknownReference { field: "tenant" });
+        }
+        sqlx::query(
+            "INSERT INTO users (tenant_id, user_id, email, display_name, password_hash, role, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+        )
+        .bind(user.tenant.0)
+        .bind(user.id.0)
+        .bind(&user.email)
+        .bind(&user.display_name)
+        .bind(password_hash)
+        .bind(role.as_str())
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(StoreError::unique_as("email"))?;
+        self.audit(&mut tx, scope, AuditAction::Create, RecordType::User, user.id.0, &["email", "display_name", "password", "role"])
+            .await?;
+        tx.commit().await?;
+        Ok(user)
+    }
+
+    pub async fn user(&self, tenant: TenantId, id: UserId) -> Result<User, StoreError> {
+        let mut tx = self.begin_read(tenant).await?;
+        let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users u WHERE u.tenant_id = $1 AND u.user_id = $2"))
+            .bind(tenant.0)
+            .bind(id.0)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        tx.commit().await?;
+        user_from(&row)
+    }
+
+    pub async fn find_user_by_email(&self, tenant: TenantId, email: &str) -> Result<Option<User>, StoreError> {
+        let mut tx = self.begin_read(tenant).await?;
+        let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users u WHERE u.tenant_id = $1 AND u.email = $2"))
+            .bind(tenant.0)
+            .bind(email)
+            .fetch_optional(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        row.as_ref().map(user_from).transpose()
+    }
+
+    /// Users with this login email across tenants: the login path, which
+    /// comes before any tenant is known.
+    pub async fn login_candidates(&self, email: &str) -> Result<Vec<LoginCandidate>, StoreError> {
+        let mut tx = self.begin_operator().await?;
+        let rows = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS}, u.password_hash FROM users u WHERE u.email = $1 ORDER BY u.tenant_id LIMIT 10"
+        ))
+        .bind(email)
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        rows.iter()
+            .map(|row| {
+                Ok(LoginCandidate {
+                    user: user_from(row)?,
+                    password_hash: row.try_get("password_hash")?,
+                })
+            })
+            .collect()
+    }
+
+    pub async fn create_session(
+        &self,
+        user: &User,
+        session_hash: &str,
+        csrf_token: &str,
+        expires_at: Timestamp,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin(user.tenant).await?;
+        sqlx::query(
+            "INSERT INTO sessions (tenant_id, session_hash, user_id, csrf_token, created_at, expires_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(user.tenant.0)
+        .bind(session_hash)
+        .bind(user.id.0)
+        .bind(csrf_token)
+        .bind(Timestamp::now().0)
+        .bind(expires_at.0)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The live session with this hash, if it has not expired.
+    pub async fn session(&self, tenant: TenantId, session_hash: &str) -> Result<Option<SessionRecord>, StoreError> {
+        let mut tx = self.begin_read(tenant).await?;
+        let row = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS}, s.csrf_token, s.expires_at FROM sessions s
+             JOIN users u ON u.tenant_id = s.tenant_id AND u.user_id = s.user_id
+             WHERE s.tenant_id = $1 AND s.session_hash = $2 AND s.expires_at > $3"
+        ))
+        .bind(tenant.0)
+        .bind(session_hash)
+        .bind(Timestamp::now().0)
+        .fetch_optional(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        row.map(|row| {
+            Ok(SessionRecord {
+                user: user_from(&row)?,
+                csrf_token: row.try_get("csrf_token")?,
+                expires_at: Timestamp(row.try_get("expires_at")?),
+            })
+        })
+        .transpose()
+    }
+
+    pub async fn delete_session(&self, tenant: TenantId, session_hash: &str) -> Result<(), StoreError> {
+        let mut tx = self.begin(tenant).await?;
+        sqlx::query("DELETE FROM sessions WHERE tenant_id = $1 AND (session_hash = $2 OR expires_at < $3)")
+            .bind(tenant.0)
+            .bind(session_hash)
+            .bind(Timestamp::now().0)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn create_api_token(
+        &self,
+        scope: &Scope,
+        user: UserId,
+        name: &str,
+        token_hash: &str,
+        expires_at: Option<Timestamp>,
+    ) -> Result<ApiTokenId, StoreError> {
+        let id = ApiTokenId(self.next_id());
+        let mut tx = self.begin(scope.tenant).await?;
+        let owner: Option<i64> = sqlx::query_scalar("SELECT user_id FROM users WHERE tenant_id = $1 AND user_id = $2")
+            .bind(scope.tenant.0)
+            .bind(user.0)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if owner.is_none() {
+            return Err(StoreError::UnknownReference { field: "user" });
+        }
+        sqlx::query(
+            "INSERT INTO api_tokens (tenant_id, token_id, user_id, name, token_hash, created_at, expires_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(scope.tenant.0)
+        .bind(id.0)
+        .bind(user.0)
+        .bind(name)
+        .bind(token_hash)
+        .bind(Timestamp::now().0)
+        .bind(expires_at.map(|t| t.0))
+        .execute(&mut *tx)
+        .await?;
+        self.audit(&mut tx, scope, AuditAction::Create, RecordType::ApiToken, id.0, &["name", "user_id", "expires_at"])
+            .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// The live (not revoked, not expired) token with this hash.
+    pub async fn api_token(&self, tenant: TenantId, token_hash: &str) -> Result<Option<TokenRecord>, StoreError> {
+        let mut tx = self.begin_read(tenant).await?;
+        let row = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS}, t.token_id FROM api_tokens t
+             JOIN users u ON u.tenant_id = t.tenant_id AND u.user_id = t.user_id
+             WHERE t.tenant_id = $1 AND t.token_hash = $2 AND t.revoked_at IS NULL
+               AND (t.expires_at IS NULL OR t.expires_at > $3)"
+        ))
+        .bind(tenant.0)
+        .bind(token_hash)
+        .bind(Timestamp::now().0)
+        .fetch_optional(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        row.map(|row| {
+            Ok(TokenRecord {
+                id: ApiTokenId(row.try_get("token_id")?),
+                user: user_from(&row)?,
+            })
+        })
+        .transpose()
+    }
+}

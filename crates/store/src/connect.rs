@@ -1,0 +1,120 @@
+//! Opening the database: the URL picks the backend once, at start-up.
+
+use crate::ids::IdGenerator;
+use crate::{Store, StoreError};
+use sqlx::any::AnyPoolOptions;
+use sqlx::{Any, Executor, Transaction};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+     PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; PRAGMA busy_timeout = 10000;";
+
+impl Store {
+    /// Connects to `sqlite://PATH` (created if missing) or `postgres://…`.
+    pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        sqlx::any::install_default_drivers();
+        let (backend, url) = if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+            let (file, query) = path.split_once('?').unwrap_or((path, ""));
+            if file.is_empty() {
+                return Err(StoreError::UnsupportedUrl("sqlite:// needs a file path".into()));
+            }
+            if let Some(dir) = Path::new(file).parent() {
+                if !dir.as_os_str().is_empty() {
+                    std::fs::create_dir_all(dir)?;
+                }
+            }
+            let query = if query.is_empty() { "mode=rwc".to_string() } else { query.to_string() };
+            (Backend::Sqlite, format!("sqlite://{file}?{query}"))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            (Backend::Postgres, url.to_string())
+        } else {
+            return Err(StoreError::UnsupportedUrl(
+                "use sqlite://PATH or postgres://USER@HOST/DB".into(),
+            ));
+        };
+        let max_connections = match backend {
+            Backend::Sqlite => 8,
+            Backend::Postgres => 16,
+        };
+        let pool = AnyPoolOptions::new()
+            .max_connections(max_connections)
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        conn.execute(SQLITE_PRAGMAS).await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect(&url)
+            .await?;
+        Ok(Store {
+            pool,
+            backend,
+            ids: Arc::new(IdGenerator::new()),
+        })
+    }
+
+    /// A transaction inside one tenant. On PostgreSQL it also sets
+    /// `app.tenant_id`, which the row-level security policies check.
+    pub(crate) async fn begin(&self, tenant: custodian_core::TenantId) -> Result<Transaction<'static, Any>, StoreError> {
+        let mut tx = match self.backend {
+            // IMMEDIATE takes the write lock up front, so two writers queue
+            // (busy_timeout) instead of failing on lock upgrade.
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        };
+        if self.backend == Backend::Postgres {
+            sqlx::query("SELECT set_config('app.tenant_id', $1, true)")
+                .bind(tenant.0.to_string())
+                .execute(&mut *tx)
+                .await?;
+        }
+        Ok(tx)
+    }
+
+    /// A read-only transaction inside one tenant.
+    pub(crate) async fn begin_read(&self, tenant: custodian_core::TenantId) -> Result<Transaction<'static, Any>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        if self.backend == Backend::Postgres {
+            sqlx::query("SELECT set_config('app.tenant_id', $1, true)")
+                .bind(tenant.0.to_string())
+                .execute(&mut *tx)
+                .await?;
+        }
+        Ok(tx)
+    }
+
+    /// A transaction for the operator's own paths that span tenants (login
+    /// lookup, migrations, tenant creation).
+    pub(crate) async fn begin_operator(&self) -> Result<Transaction<'static, Any>, StoreError> {
+        let mut tx = match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        };
+        if self.backend == Backend::Postgres {
+            sqlx::query("SELECT set_config('app.operator', 'on', true)")
+                .execute(&mut *tx)
+                .await?;
+        }
+        Ok(tx)
+    }
+}

@@ -1,0 +1,239 @@
+//! Contacts: storage, search entry and audit.
+
+use crate::page::{finish_page, keyset, sort_name, Arg, Cursor, CursorKey, ListQuery, Page, SortKey, Sql};
+use crate::rows::{address, bump_version, require_reference, split_lines};
+use crate::search::{self, SearchEntry};
+use crate::{Scope, Store, StoreError};
+use custodian_core::audit::{changed_fields, AuditAction, RecordType};
+use custodian_core::contacts::{Contact, ContactFields, Gender};
+use custodian_core::search::document_terms;
+use custodian_core::time::Timestamp;
+use custodian_core::{ContactId, OrganisationId, TenantId};
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+const SELECT: &str = "SELECT c.contact_id, c.organisation_id, o.name AS organisation_name, c.gender,
+    c.first_name, c.last_name, c.position, c.emails, c.phones,
+    c.work_street, c.work_postcode, c.work_city, c.work_country, c.created_at, c.updated_at, c.version
+    FROM contacts c LEFT JOIN organisations o ON o.tenant_id = c.tenant_id AND o.organisation_id = c.organisation_id";
+
+const SORT_KEYS: &[SortKey] = &[
+    SortKey { name: "last_name", column: "c.last_name", text: true },
+    SortKey { name: "created", column: "c.created_at", text: false },
+];
+
+fn from_row(row: &AnyRow) -> Result<Contact, StoreError> {
+    let gender: Option<String> = row.try_get("gender")?;
+    Ok(Contact {
+        id: ContactId(row.try_get("contact_id")?),
+        organisation_id: row.try_get::<Option<i64>, _>("organisation_id")?.map(OrganisationId),
+        organisation_name: row.try_get("organisation_name")?,
+        gender: gender.and_then(|g| Gender::parse(&g).ok()),
+        first_name: row.try_get("first_name")?,
+        last_name: row.try_get("last_name")?,
+        position: row.try_get("position")?,
+        emails: split_lines(row.try_get("emails")?),
+        phones: split_lines(row.try_get("phones")?),
+        work_address: address(row, "work")?,
+        created_at: Timestamp(row.try_get("created_at")?),
+        updated_at: Timestamp(row.try_get("updated_at")?),
+        version: row.try_get("version")?,
+    })
+}
+
+pub(crate) async fn load(conn: &mut AnyConnection, tenant: TenantId, id: ContactId) -> Result<Contact, StoreError> {
+    let row = sqlx::query(&format!("{SELECT} WHERE c.tenant_id = $1 AND c.contact_id = $2"))
+        .bind(tenant.0)
+        .bind(id.0)
+        .fetch_optional(conn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    from_row(&row)
+}
+
+async fn write_fields(conn: &mut AnyConnection, tenant: TenantId, id: ContactId, f: &ContactFields) -> Result<(), StoreError> {
+    require_reference(conn, "organisations", "organisation_id", tenant.0, f.organisation_id.map(|o| o.0), "organisation_id").await?;
+    let emails: Vec<&str> = f.emails.iter().map(|e| e.as_str()).collect();
+    let phones: Vec<&str> = f.phones.iter().map(|p| p.as_str()).collect();
+    sqlx::query(
+        "UPDATE contacts SET organisation_id = $1, gender = $2, first_name = $3, last_name = $4, position = $5,
+            emails = $6, phones = $7, work_street = $8, work_postcode = $9, work_city = $10, work_country = $11
+         WHERE tenant_id = $12 AND contact_id = $13",
+    )
+    .bind(f.organisation_id.map(|o| o.0))
+    .bind(f.gender.map(|g| g.as_str()))
+    .bind(&f.first_name)
+    .bind(&f.last_name)
+    .bind(f.position.as_deref())
+    .bind(emails.join("\n"))
+    .bind(phones.join("\n"))
+    .bind(f.work_address.street.as_deref())
+    .bind(f.work_address.postcode.as_deref())
+    .bind(f.work_address.city.as_deref())
+    .bind(f.work_address.country.as_deref())
+    .bind(tenant.0)
+    .bind(id.0)
+    .execute(&mut *conn)
+    .await?;
+    // The search entry shows the employer, so read its name in this transaction.
+    let organisation_name: Option<String> = match f.organisation_id {
+        Some(org) => {
+            sqlx::query_scalar("SELECT name FROM organisations WHERE tenant_id = $1 AND organisation_id = $2")
+                .bind(tenant.0)
+                .bind(org.0)
+                .fetch_optional(&mut *conn)
+                .await?
+        }
+        None => None,
+    };
+    let label = format!("{} {}", f.first_name, f.last_name);
+    let detail = [organisation_name.as_deref(), emails.first().copied()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" · ");
+    let mut texts = vec![f.first_name.as_str(), f.last_name.as_str()];
+    texts.extend(emails.iter().copied());
+    let terms = document_terms(&texts, &phones);
+    search::upsert(
+        conn,
+        tenant,
+        SearchEntry {
+            record_type: "contact",
+            record_id: id.0,
+            label: &label,
+            detail: &detail,
+            terms: &terms,
+        },
+    )
+    .await
+}
+
+impl Store {
+    pub async fn create_contact(&self, scope: &Scope, fields: &ContactFields) -> Result<Contact, StoreError> {
+        let id = ContactId(self.next_id());
+        let now = Timestamp::now().0;
+        let mut tx = self.begin(scope.tenant).await?;
+        sqlx::query(
+            "INSERT INTO contacts (tenant_id, contact_id, first_name, last_name, emails, phones, created_at, updated_at, version)
+             VALUES ($1, $2, $3, $4, '', '', $5, $5, 1)",
+        )
+        .bind(scope.tenant.0)
+        .bind(id.0)
+        .bind(&fields.first_name)
+        .bind(&fields.last_name)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        write_fields(&mut tx, scope.tenant, id, fields).await?;
+        let names: Vec<&str> = fields.field_values().iter().map(|(n, _)| *n).collect();
+        self.audit(&mut tx, scope, AuditAction::Create, RecordType::Contact, id.0, &names).await?;
+        let contact = load(&mut tx, scope.tenant, id).await?;
+        tx.commit().await?;
+        Ok(contact)
+    }
+
+    pub async fn contact(&self, tenant: TenantId, id: ContactId) -> Result<Contact, StoreError> {
+        let mut tx = self.begin_read(tenant).await?;
+        let contact = load(&mut tx, tenant, id).await?;
+        tx.commit().await?;
+        Ok(contact)
+    }
+
+    pub async fn update_contact(
+        &self,
+        scope: &Scope,
+        id: ContactId,
+        expected_version: Option<i64>,
+        fields: &ContactFields,
+    ) -> Result<Contact, StoreError> {
+        let mut tx = self.begin(scope.tenant).await?;
+        let before = load(&mut tx, scope.tenant, id).await?;
+        bump_version(&mut tx, "contacts", "contact_id", scope.tenant.0, id.0, expected_version, Timestamp::now().0).await?;
+        write_fields(&mut tx, scope.tenant, id, fields).await?;
+        let before_fields = before.to_input().validate().map(|f| f.field_values()).unwrap_or_default();
+        let changed = changed_fields(&before_fields, &fields.field_values());
+        self.audit(&mut tx, scope, AuditAction::Update, RecordType::Contact, id.0, &changed).await?;
+        let contact = load(&mut tx, scope.tenant, id).await?;
+        tx.commit().await?;
+        Ok(contact)
+    }
+
+    /// Deletes a contact and its links to activities; assets stay, unassigned.
+    pub async fn delete_contact(&self, scope: &Scope, id: ContactId) -> Result<(), StoreError> {
+        let mut tx = self.begin(scope.tenant).await?;
+        load(&mut tx, scope.tenant, id).await?;
+        sqlx::query("UPDATE assets SET contact_id = NULL WHERE tenant_id = $1 AND contact_id = $2")
+            .bind(scope.tenant.0)
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM activity_contacts WHERE tenant_id = $1 AND contact_id = $2")
+            .bind(scope.tenant.0)
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM contacts WHERE tenant_id = $1 AND contact_id = $2")
+            .bind(scope.tenant.0)
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?;
+        search::remove(&mut tx, scope.tenant, "contact", id.0).await?;
+        self.audit(&mut tx, scope, AuditAction::Delete, RecordType::Contact, id.0, &[]).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn list_contacts(&self, tenant: TenantId, query: &ListQuery) -> Result<Page<Contact>, StoreError> {
+        let mut sql = Sql::new(SELECT);
+        let t = sql.arg(Arg::Int(tenant.0));
+        sql.push(&format!(" WHERE c.tenant_id = {t}"));
+        if let Some(org) = query.organisation_id {
+            let o = sql.arg(Arg::Int(org));
+            sql.push(&format!(" AND c.organisation_id = {o}"));
+        }
+        if let Some(prefix) = query.name_prefix.as_deref().filter(|p| !p.is_empty()) {
+            let from = sql.arg(Arg::Text(prefix.to_string()));
+            let to = sql.arg(Arg::Text(format!("{prefix}\u{10ffff}")));
+            sql.push(&format!(" AND c.last_name >= {from} AND c.last_name < {to}"));
+        }
+        keyset(&mut sql, SORT_KEYS, "c.contact_id", query)?;
+        let mut tx = self.begin_read(tenant).await?;
+        let rows = sql.query().fetch_all(&mut *tx).await?;
+        tx.commit().await?;
+        let items = rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
+        let sort = sort_name(SORT_KEYS, query);
+        Ok(finish_page(items, query.limit, |c| Cursor {
+            key: if sort == "last_name" { CursorKey::Text(c.last_name.clone()) } else { CursorKey::Int(c.created_at.0) },
+            id: c.id.0,
+        }))
+    }
+
+    /// Contacts for a choice list (id, "First Last"), optionally of one organisation.
+    pub async fn contact_choices(
+        &self,
+        tenant: TenantId,
+        organisation: Option<OrganisationId>,
+        limit: i64,
+    ) -> Result<Vec<(ContactId, String)>, StoreError> {
+        let mut sql = Sql::new("SELECT c.contact_id, c.first_name, c.last_name FROM contacts c");
+        let t = sql.arg(Arg::Int(tenant.0));
+        sql.push(&format!(" WHERE c.tenant_id = {t}"));
+        if let Some(org) = organisation {
+            let o = sql.arg(Arg::Int(org.0));
+            sql.push(&format!(" AND c.organisation_id = {o}"));
+        }
+        let l = sql.arg(Arg::Int(limit));
+        sql.push(&format!(" ORDER BY c.last_name, c.contact_id LIMIT {l}"));
+        let mut tx = self.begin_read(tenant).await?;
+        let rows = sql.query().fetch_all(&mut *tx).await?;
+        tx.commit().await?;
+        rows.iter()
+            .map(|r| {
+                let first: String = r.try_get("first_name")?;
+                let last: String = r.try_get("last_name")?;
+                Ok((ContactId(r.try_get("contact_id")?), format!("{first} {last}")))
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,41 @@
+//! The store's one error type.
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("record not found")]
+    NotFound,
+    /// A unique value is taken, e.g. an account number.
+    #[error("{field} is already in use")]
+    Duplicate { field: &'static str },
+    /// A referenced record (organisation, contact) does not exist in the tenant.
+    #[error("{field} refers to a record that does not exist")]
+    UnknownReference { field: &'static str },
+    /// The record changed since the caller read it.
+    #[error("the record was changed by someone else (now version {current})")]
+    VersionMismatch { current: i64 },
+    /// The record is still referenced and cannot be deleted.
+    #[error("{0}")]
+    InUse(&'static str),
+    #[error("unsupported database URL: {0}")]
+    UnsupportedUrl(String),
+    #[error("migration {version} failed")]
+    Migration {
+        version: i64,
+        #[source]
+        source: sqlx::Error,
+    },
+    #[error("database error")]
+    Database(#[from] sqlx::Error),
+    #[error("I/O error")]
+    Io(#[from] std::io::Error),
+}
+
+impl StoreError {
+    /// Maps a unique violation on `field` to `Duplicate`, anything else stays.
+    pub(crate) fn unique_as(field: &'static str) -> impl FnOnce(sqlx::Error) -> StoreError {
+        move |error| match &error {
+            sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Duplicate { field },
+            _ => StoreError::Database(error),
+        }
+    }
+}

@@ -1,0 +1,204 @@
+//! Keyset (cursor) pagination shared by every list, and a small builder for
+//! SQL with numbered parameters.
+
+use crate::StoreError;
+use sqlx::any::AnyArguments;
+use sqlx::query::Query;
+use sqlx::Any;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortOrder {
+    #[default]
+    Ascending,
+    Descending,
+}
+
+/// Where the previous page ended: the sort key and id of its last row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cursor {
+    pub key: CursorKey,
+    pub id: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CursorKey {
+    Text(String),
+    Int(i64),
+}
+
+impl Cursor {
+    /// An opaque token: hex of `T<text>` or `I<int>`, a 0x1f separator and the id.
+    pub fn encode(&self) -> String {
+        let raw = match &self.key {
+            CursorKey::Text(t) => format!("T{t}\u{1f}{}", self.id),
+            CursorKey::Int(i) => format!("I{i}\u{1f}{}", self.id),
+        };
+        raw.bytes().map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// `None` for anything that `encode` did not produce.
+    pub fn decode(token: &str) -> Option<Cursor> {
+        if token.len() % 2 != 0 || token.len() > 2048 {
+            return None;
+        }
+        let bytes: Option<Vec<u8>> = (0..token.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(token.get(i..i + 2)?, 16).ok())
+            .collect();
+        let raw = String::from_utf8(bytes?).ok()?;
+        let (key, id) = raw.rsplit_once('\u{1f}')?;
+        let id = id.parse().ok()?;
+        let key = match key.split_at_checked(1)? {
+            ("T", text) => CursorKey::Text(text.to_string()),
+            ("I", int) => CursorKey::Int(int.parse().ok()?),
+            _ => return None,
+        };
+        Some(Cursor { key, id })
+    }
+}
+
+/// What a list page asks for. Each list uses the filters that apply to it.
+#[derive(Debug, Clone, Default)]
+pub struct ListQuery {
+    /// A sort field the list offers; the list's default when `None`.
+    pub sort: Option<String>,
+    pub order: SortOrder,
+    pub after: Option<Cursor>,
+    pub limit: i64,
+    /// Name prefix filter.
+    pub name_prefix: Option<String>,
+    pub organisation_id: Option<i64>,
+    pub contact_id: Option<i64>,
+    /// Activity kind or agreement status.
+    pub kind: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum Arg {
+    Int(i64),
+    Text(String),
+}
+
+/// SQL text with `$n` parameters, built from fixed fragments and bound values.
+#[derive(Debug, Default)]
+pub(crate) struct Sql {
+    pub(crate) text: String,
+    args: Vec<Arg>,
+}
+
+impl Sql {
+    pub(crate) fn new(text: &str) -> Sql {
+        Sql {
+            text: text.to_string(),
+            args: Vec::new(),
+        }
+    }
+
+    /// Adds a bound value and returns its placeholder.
+    pub(crate) fn arg(&mut self, arg: Arg) -> String {
+        self.args.push(arg);
+        format!("${}", self.args.len())
+    }
+
+    pub(crate) fn push(&mut self, fragment: &str) {
+        self.text.push_str(fragment);
+    }
+
+    pub(crate) fn query(&self) -> Query<'_, Any, AnyArguments<'_>> {
+        let mut query = sqlx::query(&self.text);
+        for arg in &self.args {
+            query = match arg {
+                Arg::Int(i) => query.bind(*i),
+                Arg::Text(t) => query.bind(t.as_str()),
+            };
+        }
+        query
+    }
+}
+
+/// One sortable key of a list: the column, and whether it holds text.
+pub(crate) struct SortKey {
+    pub(crate) name: &'static str,
+    pub(crate) column: &'static str,
+    pub(crate) text: bool,
+}
+
+/// Appends `AND (key, id) > (cursor)` and `ORDER BY … LIMIT …` for `query`.
+/// Fetches one row more than the limit, to know whether a next page exists.
+pub(crate) fn keyset(
+    sql: &mut Sql,
+    keys: &[SortKey],
+    id_column: &str,
+    query: &ListQuery,
+) -> Result<(), StoreError> {
+    let key = match &query.sort {
+        None => &keys[0],
+        Some(name) => keys.iter().find(|k| k.name == name).ok_or(StoreError::NotFound)?,
+    };
+    let (cmp, dir) = match query.order {
+        SortOrder::Ascending => (">", "ASC"),
+        SortOrder::Descending => ("<", "DESC"),
+    };
+    if let Some(cursor) = &query.after {
+        let value = match (&cursor.key, key.text) {
+            (CursorKey::Text(t), true) => Arg::Text(t.clone()),
+            (CursorKey::Int(i), false) => Arg::Int(*i),
+            _ => return Err(StoreError::NotFound),
+        };
+        let v = sql.arg(value);
+        let id = sql.arg(Arg::Int(cursor.id));
+        sql.push(&format!(" AND ({}, {id_column}) {cmp} ({v}, {id})", key.column));
+    }
+    let limit = sql.arg(Arg::Int(query.limit.clamp(1, 200) + 1));
+    sql.push(&format!(" ORDER BY {} {dir}, {id_column} {dir} LIMIT {limit}", key.column));
+    Ok(())
+}
+
+/// Cuts the extra row and turns the last row's key into the next cursor.
+pub(crate) fn finish_page<T>(
+    mut items: Vec<T>,
+    limit: i64,
+    cursor_of: impl Fn(&T) -> Cursor,
+) -> Page<T> {
+    let limit = limit.clamp(1, 200) as usize;
+    let next_cursor = if items.len() > limit {
+        items.truncate(limit);
+        items.last().map(|last| cursor_of(last).encode())
+    } else {
+        None
+    };
+    Page { items, next_cursor }
+}
+
+/// The name of the sort key a query uses.
+pub(crate) fn sort_name<'a>(keys: &'a [SortKey], query: &ListQuery) -> &'a str {
+    query
+        .sort
+        .as_deref()
+        .and_then(|s| keys.iter().find(|k| k.name == s))
+        .map_or(keys[0].name, |k| k.name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_reject_garbage() {
+        for cursor in [
+            Cursor { key: CursorKey::Text("Müller\u{1f}x".into()), id: 42 },
+            Cursor { key: CursorKey::Int(-7), id: 1 },
+        ] {
+            assert_eq!(Cursor::decode(&cursor.encode()), Some(cursor));
+        }
+        for bad in ["", "zz", "abc", "54", "4931", "not-a-cursor"] {
+            assert_eq!(Cursor::decode(bad), None, "{bad}");
+        }
+    }
+}

@@ -1,0 +1,91 @@
+//! Small helpers shared by the record modules: reading optional columns,
+//! checking references and versions inside a transaction.
+
+use crate::StoreError;
+use custodian_core::values::Address;
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+pub(crate) fn address(row: &AnyRow, prefix: &str) -> Result<Address, StoreError> {
+    Ok(Address {
+        street: row.try_get(format!("{prefix}_street").as_str())?,
+        postcode: row.try_get(format!("{prefix}_postcode").as_str())?,
+        city: row.try_get(format!("{prefix}_city").as_str())?,
+        country: row.try_get(format!("{prefix}_country").as_str())?,
+    })
+}
+
+/// Whether a record with this id exists in the tenant. `table` and
+/// `id_column` are fixed names from the calling module, never input.
+pub(crate) async fn exists(
+    conn: &mut AnyConnection,
+    table: &str,
+    id_column: &str,
+    tenant: i64,
+    id: i64,
+) -> Result<bool, StoreError> {
+    let found: Option<i64> = sqlx::query_scalar(&format!(
+        "SELECT {id_column} FROM {table} WHERE tenant_id = $1 AND {id_column} = $2"
+    ))
+    .bind(tenant)
+    .bind(id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(found.is_some())
+}
+
+pub(crate) async fn require_reference(
+    conn: &mut AnyConnection,
+    table: &str,
+    id_column: &str,
+    tenant: i64,
+    id: Option<i64>,
+    field: &'static str,
+) -> Result<(), StoreError> {
+    if let Some(id) = id {
+        if !exists(conn, table, id_column, tenant, id).await? {
+            return Err(StoreError::UnknownReference { field });
+        }
+    }
+    Ok(())
+}
+
+/// Bumps the version of a record if it is still at `expected` (or
+/// unconditionally when `None`), returning the new version.
+pub(crate) async fn bump_version(
+    conn: &mut AnyConnection,
+    table: &str,
+    id_column: &str,
+    tenant: i64,
+    id: i64,
+    expected: Option<i64>,
+    now: i64,
+) -> Result<i64, StoreError> {
+    let current: Option<i64> = sqlx::query_scalar(&format!(
+        "SELECT version FROM {table} WHERE tenant_id = $1 AND {id_column} = $2"
+    ))
+    .bind(tenant)
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let current = current.ok_or(StoreError::NotFound)?;
+    if let Some(expected) = expected {
+        if expected != current {
+            return Err(StoreError::VersionMismatch { current });
+        }
+    }
+    sqlx::query(&format!(
+        "UPDATE {table} SET version = $1, updated_at = $2 WHERE tenant_id = $3 AND {id_column} = $4"
+    ))
+    .bind(current + 1)
+    .bind(now)
+    .bind(tenant)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(current + 1)
+}
+
+pub(crate) fn split_lines(value: String) -> Vec<String> {
+    value.lines().filter(|l| !l.is_empty()).map(str::to_string).collect()
+}

@@ -1,0 +1,117 @@
+//! The search index behind the search box: one entry per organisation and
+//! contact, matched by word prefix. SQLite uses FTS5, PostgreSQL a GIN index
+//! over `to_tsvector('simple', terms)`; both index the terms core computes.
+
+use crate::connect::Backend;
+use crate::{Store, StoreError};
+use custodian_core::search::query_tokens;
+use custodian_core::TenantId;
+use sqlx::{AnyConnection, Row};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchHit {
+    /// `organisation` or `contact`.
+    pub record_type: String,
+    pub record_id: i64,
+    pub label: String,
+    pub detail: String,
+}
+
+pub(crate) struct SearchEntry<'a> {
+    pub(crate) record_type: &'static str,
+    pub(crate) record_id: i64,
+    pub(crate) label: &'a str,
+    pub(crate) detail: &'a str,
+    pub(crate) terms: &'a str,
+}
+
+pub(crate) async fn upsert(conn: &mut AnyConnection, tenant: TenantId, entry: SearchEntry<'_>) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO search_entries (tenant_id, record_type, record_id, label, detail, terms)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (tenant_id, record_type, record_id)
+         DO UPDATE SET label = excluded.label, detail = excluded.detail, terms = excluded.terms",
+    )
+    .bind(tenant.0)
+    .bind(entry.record_type)
+    .bind(entry.record_id)
+    .bind(entry.label)
+    .bind(entry.detail)
+    .bind(entry.terms)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub(crate) async fn remove(
+    conn: &mut AnyConnection,
+    tenant: TenantId,
+    record_type: &str,
+    record_id: i64,
+) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM search_entries WHERE tenant_id = $1 AND record_type = $2 AND record_id = $3")
+        .bind(tenant.0)
+        .bind(record_type)
+        .bind(record_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+impl Store {
+    /// Organisations and contacts whose names, emails, phones or account
+    /// numbers start with the words typed.
+    pub async fn search(&self, tenant: TenantId, input: &str, limit: i64) -> Result<Vec<SearchHit>, StoreError> {
+        let tokens = query_tokens(input);
+        if tokens.is_empty() {
+            return Ok(Vec::new());
+        }
+        let limit = limit.clamp(1, 50);
+        let mut tx = self.begin_read(tenant).await?;
+        let rows = match self.backend {
+            Backend::Sqlite => {
+                // Tokens are alphanumeric only, so quoting them is safe.
+                let mut expression = format!("\"t{}\"", tenant.0);
+                for token in &tokens {
+                    expression.push_str(&format!(" \"{token}\"*"));
+                }
+                sqlx::query(
+                    "SELECT s.record_type, s.record_id, s.label, s.detail
+                     FROM search_entries_fts f JOIN search_entries s ON s.rowid = f.rowid
+                     WHERE search_entries_fts MATCH $1 AND s.tenant_id = $2 LIMIT $3",
+                )
+                .bind(expression)
+                .bind(tenant.0)
+                .bind(limit)
+                .fetch_all(&mut *tx)
+                .await?
+            }
+            Backend::Postgres => {
+                let expression = tokens.iter().map(|t| format!("{t}:*")).collect::<Vec<_>>().join(" & ");
+                sqlx::query(
+                    "SELECT record_type, record_id, label, detail FROM search_entries
+                     WHERE tenant_id = $1 AND to_tsvector('simple', terms) @@ to_tsquery('simple', $2) LIMIT $3",
+                )
+                .bind(tenant.0)
+                .bind(expression)
+                .bind(limit)
+                .fetch_all(&mut *tx)
+                .await?
+            }
+        };
+        tx.commit().await?;
+        let mut hits = rows
+            .iter()
+            .map(|row| {
+                Ok(SearchHit {
+                    record_type: row.try_get("record_type")?,
+                    record_id: row.try_get("record_id")?,
+                    label: row.try_get("label")?,
+                    detail: row.try_get("detail")?,
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        hits.sort_by(|a, b| a.record_type.cmp(&b.record_type).reverse().then(a.label.cmp(&b.label)));
+        Ok(hits)
+    }
+}

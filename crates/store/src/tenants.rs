@@ -1,0 +1,64 @@
+//! Tenants: created and listed by the operator.
+
+use crate::{Store, StoreError};
+use custodian_core::time::Timestamp;
+use custodian_core::TenantId;
+use sqlx::Row;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tenant {
+    pub id: TenantId,
+    pub name: String,
+    pub created_at: Timestamp,
+}
+
+impl Store {
+    pub async fn create_tenant(&self, name: &str) -> Result<Tenant, StoreError> {
+        let tenant = Tenant {
+            id: TenantId(self.next_id()),
+            name: name.to_string(),
+            created_at: Timestamp::now(),
+        };
+        let mut tx = self.begin_operator().await?;
+        sqlx::query("INSERT INTO tenants (tenant_id, name, created_at) VALUES ($1, $2, $3)")
+            .bind(tenant.id.0)
+            .bind(&tenant.name)
+            .bind(tenant.created_at.0)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(tenant)
+    }
+
+    pub async fn find_tenant_by_name(&self, name: &str) -> Result<Option<Tenant>, StoreError> {
+        let mut tx = self.begin_operator().await?;
+        let row = sqlx::query("SELECT tenant_id, name, created_at FROM tenants WHERE name = $1 ORDER BY tenant_id LIMIT 1")
+            .bind(name)
+            .fetch_optional(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        row.map(|row| {
+            Ok(Tenant {
+                id: TenantId(row.try_get("tenant_id")?),
+                name: row.try_get("name")?,
+                created_at: Timestamp(row.try_get("created_at")?),
+            })
+        })
+        .transpose()
+    }
+
+    pub async fn tenant(&self, id: TenantId) -> Result<Tenant, StoreError> {
+        let mut tx = self.begin_read(id).await?;
+        let row = sqlx::query("SELECT tenant_id, name, created_at FROM tenants WHERE tenant_id = $1")
+            .bind(id.0)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        tx.commit().await?;
+        Ok(Tenant {
+            id: TenantId(row.try_get("tenant_id")?),
+            name: row.try_get("name")?,
+            created_at: Timestamp(row.try_get("created_at")?),
+        })
+    }
+}
