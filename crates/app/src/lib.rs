@@ -1,1 +1,77 @@
-//! placeholder
+//! Custodian's use cases. The web server and the CLI both call these, so a
+//! page, an API call and a command always follow the same rules: validate in
+//! core, check the permission, then let the store write (with its audit
+//! entry).
+
+pub mod auth;
+pub mod demo;
+mod error;
+pub mod records;
+mod secrets;
+
+pub use custodian_store::{Backend, Page, SearchHit, Store};
+pub use error::AppError;
+
+use auth::LoginThrottle;
+use custodian_core::access::{self, Action, Area, Role};
+use custodian_core::audit::{Actor, ActorKind};
+use custodian_core::{TenantId, UserId};
+use custodian_store::Scope;
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct App {
+    pub store: Store,
+    throttle: Arc<LoginThrottle>,
+}
+
+/// An authenticated caller: a staff user, in person or through an API token.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub tenant: TenantId,
+    pub user_id: UserId,
+    pub display_name: String,
+    pub role: Role,
+    pub actor: Actor,
+}
+
+impl Principal {
+    pub fn scope(&self) -> Scope {
+        Scope::new(self.tenant, self.actor)
+    }
+
+    pub fn from_user(user: &custodian_store::User, kind: ActorKind, actor_id: i64) -> Principal {
+        Principal {
+            tenant: user.tenant,
+            user_id: user.id,
+            display_name: user.display_name.clone(),
+            role: user.role,
+            actor: Actor { kind, id: actor_id },
+        }
+    }
+
+    /// The one place where permissions are checked.
+    pub fn authorize(&self, area: Area, action: Action) -> Result<(), AppError> {
+        if access::allows(self.role, area, action) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+}
+
+impl App {
+    /// Connects and migrates.
+    pub async fn open(database_url: &str) -> Result<App, AppError> {
+        let store = Store::connect(database_url).await?;
+        store.migrate().await?;
+        Ok(App::new(store))
+    }
+
+    pub fn new(store: Store) -> App {
+        App {
+            store,
+            throttle: Arc::new(LoginThrottle::default()),
+        }
+    }
+}

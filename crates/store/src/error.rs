@@ -16,6 +16,10 @@ pub enum StoreError {
     /// The record is still referenced and cannot be deleted.
     #[error("{0}")]
     InUse(&'static str),
+    #[error("this list cannot be sorted by that field")]
+    InvalidSort,
+    #[error("the cursor does not belong to this list and sort")]
+    InvalidCursor,
     #[error("unsupported database URL: {0}")]
     UnsupportedUrl(String),
     #[error("migration {version} failed")]

@@ -139,7 +139,7 @@ pub(crate) fn keyset(
 ) -> Result<(), StoreError> {
     let key = match &query.sort {
         None => &keys[0],
-        Some(name) => keys.iter().find(|k| k.name == name).ok_or(StoreError::NotFound)?,
+        Some(name) => keys.iter().find(|k| k.name == name).ok_or(StoreError::InvalidSort)?,
     };
     let (cmp, dir) = match query.order {
         SortOrder::Ascending => (">", "ASC"),
@@ -149,7 +149,7 @@ pub(crate) fn keyset(
         let value = match (&cursor.key, key.text) {
             (CursorKey::Text(t), true) => Arg::Text(t.clone()),
             (CursorKey::Int(i), false) => Arg::Int(*i),
-            _ => return Err(StoreError::NotFound),
+            _ => return Err(StoreError::InvalidCursor),
         };
         let v = sql.arg(value);
         let id = sql.arg(Arg::Int(cursor.id));

@@ -1,0 +1,223 @@
+//! Staff login, sessions, API tokens, and the operator's tenant and user
+//! administration.
+
+use crate::secrets::{hash_password, random_token, sha256_hex, verify_password};
+use crate::{App, AppError, Principal};
+use custodian_core::access::Role;
+use custodian_core::audit::{Actor, ActorKind};
+use custodian_core::time::Timestamp;
+use custodian_core::validation::{required_text, ValidationErrors};
+use custodian_core::values::EmailAddress;
+use custodian_core::{ApiTokenId, TenantId, UserId};
+use custodian_store::{Scope, Tenant, User};
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+pub const SESSION_LIFETIME_HOURS: i64 = 12;
+pub const MIN_PASSWORD_LENGTH: usize = 12;
+
+/// Failed logins per account and per IP address; after too many in the
+/// window, further attempts are refused until the window passes.
+#[derive(Default)]
+pub(crate) struct LoginThrottle {
+    failures: Mutex<HashMap<String, (u32, Instant)>>,
+}
+
+const WINDOW: Duration = Duration::from_secs(15 * 60);
+const MAX_PER_ACCOUNT: u32 = 5;
+const MAX_PER_ADDRESS: u32 = 20;
+
+impl LoginThrottle {
+    fn check(&self, key: &str, max: u32) -> Result<(), AppError> {
+        let failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        match failures.get(key) {
+            Some((count, since)) if *count >= max && since.elapsed() < WINDOW => Err(AppError::TooManyAttempts {
+                retry_after_seconds: (WINDOW - since.elapsed()).as_secs().max(1),
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    fn fail(&self, key: String) {
+        let mut failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        if failures.len() > 100_000 {
+            failures.retain(|_, (_, since)| since.elapsed() < WINDOW);
+        }
+        let entry = failures.entry(key).or_insert((0, Instant::now()));
+        if entry.1.elapsed() >= WINDOW {
+            *entry = (0, Instant::now());
+        }
+        entry.0 += 1;
+    }
+
+    fn clear(&self, key: &str) {
+        self.failures.lock().unwrap_or_else(|e| e.into_inner()).remove(key);
+    }
+}
+
+/// A new session: the cookie value to hand out, once.
+pub struct NewSession {
+    pub cookie_value: String,
+    pub csrf_token: String,
+    pub user: User,
+}
+
+/// A session as the web layer sees it on each request.
+pub struct LiveSession {
+    pub principal: Principal,
+    pub csrf_token: String,
+}
+
+/// `<tenant>.<secret>`: the tenant part lets the lookup stay inside one tenant.
+fn split_tenant_token(value: &str) -> Option<(TenantId, &str)> {
+    let (tenant, secret) = value.split_once('.')?;
+    if secret.len() != 64 || !secret.chars().all(|c| c.is_ascii_hexdigit()) {
+        return None;
+    }
+    Some((TenantId(tenant.parse().ok()?), secret))
+}
+
+impl App {
+    pub async fn create_tenant(&self, name: &str) -> Result<Tenant, AppError> {
+        let name = required_text(name, 200).map_err(|p| {
+            let mut errors = ValidationErrors::new();
+            errors.add("name", p.code, p.message);
+            errors
+        })?;
+        Ok(self.store.create_tenant(&name).await?)
+    }
+
+    /// Creates a staff user (the operator's path; no principal needed).
+    pub async fn create_user(
+        &self,
+        tenant: TenantId,
+        email: &str,
+        display_name: &str,
+        password: &str,
+        role: Role,
+        actor: Actor,
+    ) -> Result<User, AppError> {
+        let mut errors = ValidationErrors::new();
+        let email = errors.check("email", EmailAddress::parse(email));
+        let display_name = if display_name.trim().is_empty() {
+            email.as_ref().map(|e| e.as_str().split('@').next().unwrap_or("").to_string())
+        } else {
+            errors.check("display_name", required_text(display_name, 100))
+        };
+        if password.chars().count() < MIN_PASSWORD_LENGTH {
+            errors.add("password", "too_short", format!("Use at least {MIN_PASSWORD_LENGTH} characters."));
+        } else if password.len() > 1024 {
+            errors.add("password", "too_long", "Use at most 1024 characters.");
+        }
+        let (Some(email), Some(display_name)) = (email, display_name) else {
+            return Err(errors.into());
+        };
+        if !errors.is_empty() {
+            return Err(errors.into());
+        }
+        let hash = hash_password(password.to_string()).await?;
+        let user = self
+            .store
+            .create_user(&Scope::new(tenant, actor), email.as_str(), &display_name, &hash, role)
+            .await
+            .map_err(|e| match e {
+                custodian_store::StoreError::UnknownReference { .. } => AppError::NotFound,
+                other => other.into(),
+            })?;
+        Ok(user)
+    }
+
+    /// Checks an email and password; on success opens a session.
+    pub async fn login(&self, email: &str, password: &str, client_address: &str) -> Result<NewSession, AppError> {
+        let email = email.trim().to_lowercase();
+        let account_key = format!("account:{email}");
+        let address_key = format!("address:{client_address}");
+        self.throttle.check(&account_key, MAX_PER_ACCOUNT)?;
+        self.throttle.check(&address_key, MAX_PER_ADDRESS)?;
+        let candidates = if email.is_empty() || email.len() > 254 {
+            Vec::new()
+        } else {
+            self.store.login_candidates(&email).await?
+        };
+        let mut authenticated = None;
+        if candidates.is_empty() {
+            verify_password(password.to_string(), None).await;
+        }
+        for candidate in candidates {
+            if verify_password(password.to_string(), candidate.password_hash.clone()).await {
+                authenticated = Some(candidate.user);
+                break;
+            }
+        }
+        let Some(user) = authenticated else {
+            self.throttle.fail(account_key);
+            self.throttle.fail(address_key);
+            return Err(AppError::BadCredentials);
+        };
+        self.throttle.clear(&account_key);
+        let secret = random_token();
+        let cookie_value = format!("{}.{secret}", user.tenant.0);
+        let csrf_token = random_token();
+        let expires_at = Timestamp(Timestamp::now().0 + SESSION_LIFETIME_HOURS * 3_600_000);
+        self.store
+            .create_session(&user, &sha256_hex(&cookie_value), &csrf_token, expires_at)
+            .await?;
+        Ok(NewSession {
+            cookie_value,
+            csrf_token,
+            user,
+        })
+    }
+
+    /// The session behind a cookie value, if it is live.
+    pub async fn session(&self, cookie_value: &str) -> Result<Option<LiveSession>, AppError> {
+        let Some((tenant, _)) = split_tenant_token(cookie_value) else {
+            return Ok(None);
+        };
+        let record = self.store.session(tenant, &sha256_hex(cookie_value)).await?;
+        Ok(record.map(|r| LiveSession {
+            principal: Principal::from_user(&r.user, ActorKind::User, r.user.id.0),
+            csrf_token: r.csrf_token,
+        }))
+    }
+
+    pub async fn logout(&self, cookie_value: &str) -> Result<(), AppError> {
+        if let Some((tenant, _)) = split_tenant_token(cookie_value) {
+            self.store.delete_session(tenant, &sha256_hex(cookie_value)).await?;
+        }
+        Ok(())
+    }
+
+    /// Issues an API token for a user; the token is shown once and stored hashed.
+    pub async fn create_api_token(
+        &self,
+        tenant: TenantId,
+        user: UserId,
+        name: &str,
+        actor: Actor,
+    ) -> Result<(ApiTokenId, String), AppError> {
+        let token = format!("cst_{}.{}", tenant.0, random_token());
+        let id = self
+            .store
+            .create_api_token(&Scope::new(tenant, actor), user, name, &sha256_hex(&token), None)
+            .await
+            .map_err(|e| match e {
+                custodian_store::StoreError::UnknownReference { .. } => AppError::NotFound,
+                other => other.into(),
+            })?;
+        Ok((id, token))
+    }
+
+    /// The principal behind a bearer token.
+    pub async fn authenticate_token(&self, bearer: &str) -> Result<Principal, AppError> {
+        let rest = bearer.strip_prefix("cst_").ok_or(AppError::Unauthenticated)?;
+        let (tenant, _) = split_tenant_token(rest).ok_or(AppError::Unauthenticated)?;
+        let record = self
+            .store
+            .api_token(tenant, &sha256_hex(bearer))
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        Ok(Principal::from_user(&record.user, ActorKind::ApiToken, record.id.0))
+    }
+}

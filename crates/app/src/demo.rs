@@ -1,0 +1,239 @@
+//! Demo and benchmark data: plausible B2B organisations, people and
+//! timelines, from a seeded generator so every run looks the same.
+
+use crate::{App, AppError};
+use custodian_core::access::Role;
+use custodian_core::activities::ActivityInput;
+use custodian_core::agreements::AgreementInput;
+use custodian_core::assets::AssetInput;
+use custodian_core::audit::Actor;
+use custodian_core::contacts::ContactInput;
+use custodian_core::organisations::OrganisationInput;
+use custodian_core::time::Timestamp;
+use custodian_core::values::Address;
+use custodian_core::{ContactId, OrganisationId, TenantId, UserId};
+use custodian_store::Scope;
+
+pub const DEMO_TENANT: &str = "Demo Company";
+pub const DEMO_EMAIL: &str = "demo@custodian.example";
+/// Demo only; a real tenant's users set their own.
+pub const DEMO_PASSWORD: &str = "custodian-demo-2026";
+
+pub struct DemoLogin {
+    pub tenant: TenantId,
+    pub email: &'static str,
+    pub password: &'static str,
+    pub created: bool,
+}
+
+/// SplitMix64: tiny, seeded, good enough for plausible data.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len())]
+    }
+}
+
+const FIRST_FEMALE: &[&str] = &["Anna", "Julia", "Sophie", "Maria", "Laura", "Emma", "Claire", "Ingrid", "Sara", "Elena", "Nora", "Hannah", "Lea", "Katrin", "Marta", "Olivia"];
+const FIRST_MALE: &[&str] = &["Lukas", "Jonas", "Felix", "Thomas", "Michael", "Jan", "Peter", "Pierre", "Marco", "Erik", "David", "Stefan", "Tobias", "Henrik", "Paul", "Martin"];
+const LAST: &[&str] = &["Schmidt", "Müller", "Weber", "Fischer", "Wagner", "Becker", "Hoffmann", "Schulz", "Koch", "Richter", "Klein", "Wolf", "Neumann", "Schwarz", "Braun", "Zimmermann", "Hartmann", "Lange", "Krüger", "Dubois", "Rossi", "Jensen", "Novak", "de Vries", "Andersson", "García", "Kowalski", "Lehmann", "Vogel", "Berger"];
+const ORG_WORDS: &[&str] = &["Nordwind", "Alpen", "Rhein", "Elbe", "Hansa", "Falken", "Berg", "Sonnen", "Linden", "Adler", "Kristall", "Blau", "Eichen", "Sternen", "Polar", "Delta", "Vertex", "Nova", "Helix", "Orbit"];
+const ORG_KINDS: &[&str] = &["Logistik GmbH", "Maschinenbau AG", "Software GmbH", "Medizintechnik GmbH", "Energie AG", "Handel KG", "Consulting GmbH", "Bau GmbH", "Foods AG", "Systems B.V.", "Analytics Ltd", "Pharma GmbH"];
+const CITIES: &[(&str, &str, &str)] = &[("Berlin", "10115", "DE"), ("Hamburg", "20095", "DE"), ("München", "80331", "DE"), ("Köln", "50667", "DE"), ("Frankfurt am Main", "60311", "DE"), ("Stuttgart", "70173", "DE"), ("Wien", "1010", "AT"), ("Zürich", "8001", "CH"), ("Amsterdam", "1012", "NL"), ("Kopenhagen", "1050", "DK"), ("Leipzig", "04109", "DE"), ("Dresden", "01067", "DE")];
+const STREETS: &[&str] = &["Hauptstraße", "Industriestraße", "Bahnhofstraße", "Am Hafen", "Gartenweg", "Lindenallee", "Marktplatz", "Schillerstraße", "Goethestraße", "Europaallee"];
+const POSITIONS: &[&str] = &["Head of Purchasing", "IT Manager", "CFO", "Managing Director", "Office Manager", "Procurement Specialist", "Head of Operations", "CTO", "Project Lead", "Accountant", "Sales Director", "Facility Manager"];
+const PRODUCTS: &[&str] = &["Router X200", "Firewall F9", "Storage Array S40", "Scanner Pro 3", "Label Printer L2", "Access Point AP7", "Thin Client T10", "UPS 3000"];
+const SUBJECTS: &[(&str, &str, &str)] = &[
+    ("call", "Quarterly check-in", "Discussed current usage and open support cases. Customer satisfied; wants a quote for two more licences."),
+    ("call", "Renewal question", "Asked about renewal terms for next year. Sent the price list afterwards."),
+    ("meeting", "On-site workshop", "Workshop with the operations team about the roll-out plan. Next step: pilot in one site."),
+    ("meeting", "Contract negotiation", "Negotiated payment terms and service levels. Legal review pending on their side."),
+    ("email", "Offer sent", "Sent offer for the extension with a 5% volume discount, valid for 30 days."),
+    ("email", "Invoice query", "Customer asked for a copy of the last invoice and a corrected billing address."),
+    ("task", "Prepare quote", "Prepare a quote for the hardware refresh including installation."),
+    ("task", "Follow up on pilot", "Call back after the pilot to collect feedback."),
+    ("note", "Org chart change", "New head of purchasing from next month; keep the old contact informed until then."),
+];
+
+fn organisation_input(rng: &mut Rng, n: usize) -> OrganisationInput {
+    let word = ORG_WORDS[n % ORG_WORDS.len()];
+    let kind = rng.pick(ORG_KINDS);
+    let (city, postcode, country) = CITIES[rng.below(CITIES.len())];
+    let slug = word.to_lowercase();
+    let address = Address {
+        street: Some(format!("{} {}", rng.pick(STREETS), 1 + rng.below(120))),
+        postcode: Some(postcode.to_string()),
+        city: Some(city.to_string()),
+        country: Some(country.to_string()),
+    };
+    let suffix = if n >= ORG_WORDS.len() { format!(" {}", n / ORG_WORDS.len() + 1) } else { String::new() };
+    OrganisationInput {
+        name: format!("{word}{suffix} {kind}"),
+        website: Some(format!("https://www.{slug}{}.example", n / ORG_WORDS.len())),
+        account_number: Some(format!("K-{:05}", 10_000 + n * 7)),
+        phone: Some(format!("+49 {} {}", 30 + rng.below(60), 100_000 + rng.below(899_999))),
+        billing_address: address.clone(),
+        postal_address: address,
+    }
+}
+
+fn contact_input(rng: &mut Rng, n: usize, organisation: Option<(OrganisationId, &str)>) -> ContactInput {
+    let female = rng.below(2) == 0;
+    let first = if female { rng.pick(FIRST_FEMALE) } else { rng.pick(FIRST_MALE) };
+    let last = rng.pick(LAST);
+    let domain = organisation
+        .map(|(_, name)| name.split(' ').next().unwrap_or("example").to_lowercase())
+        .unwrap_or_else(|| "example".into());
+    let ascii = |s: &str| {
+        s.to_lowercase()
+            .replace('ü', "ue")
+            .replace('ö', "oe")
+            .replace('ä', "ae")
+            .replace('í', "i")
+            .replace(' ', "")
+    };
+    let (city, postcode, country) = CITIES[rng.below(CITIES.len())];
+    ContactInput {
+        organisation_id: organisation.map(|(id, _)| id),
+        gender: Some(if female { "female" } else { "male" }.into()),
+        first_name: first.into(),
+        last_name: last.into(),
+        position: Some(rng.pick(POSITIONS).into()),
+        emails: vec![format!("{}.{}{}@{domain}.example", ascii(first), ascii(last), n)],
+        phones: vec![format!("+49 {} {}", 30 + rng.below(60), 1_000_000 + rng.below(8_999_999))],
+        work_address: Address {
+            street: Some(format!("{} {}", rng.pick(STREETS), 1 + rng.below(120))),
+            postcode: Some(postcode.into()),
+            city: Some(city.into()),
+            country: Some(country.into()),
+        },
+    }
+}
+
+fn activity_input(rng: &mut Rng, contact: ContactId, now: i64) -> ActivityInput {
+    let (kind, subject, body) = SUBJECTS[rng.below(SUBJECTS.len())];
+    // Spread over the last two years, during office hours.
+    let days_ago = rng.below(730) as i64;
+    let minutes = (8 * 60 + rng.below(9 * 60)) as i64;
+    let day_start = (now / 86_400_000 - days_ago) * 86_400_000;
+    ActivityInput {
+        kind: kind.into(),
+        occurred_at: Timestamp(day_start + minutes * 60_000).to_rfc3339(),
+        subject: subject.into(),
+        body: Some(body.into()),
+        contact_ids: vec![contact],
+        organisation_id: None,
+    }
+}
+
+/// What `generate` should make.
+pub struct Volume {
+    pub organisations: usize,
+    pub contacts: usize,
+    pub activities: usize,
+    pub assets: usize,
+    pub agreements: usize,
+}
+
+impl App {
+    /// Makes sure the demo tenant exists with its login and data.
+    pub async fn ensure_demo(&self) -> Result<DemoLogin, AppError> {
+        if let Some(tenant) = self.store.find_tenant_by_name(DEMO_TENANT).await? {
+            return Ok(DemoLogin { tenant: tenant.id, email: DEMO_EMAIL, password: DEMO_PASSWORD, created: false });
+        }
+        let tenant = self.create_tenant(DEMO_TENANT).await?;
+        let user = self
+            .create_user(tenant.id, DEMO_EMAIL, "Dana Demo", DEMO_PASSWORD, Role::Admin, Actor::SYSTEM)
+            .await?;
+        let volume = Volume { organisations: 30, contacts: 160, activities: 520, assets: 60, agreements: 40 };
+        self.generate(tenant.id, Some(user.id), &volume, |_| {}).await?;
+        Ok(DemoLogin { tenant: tenant.id, email: DEMO_EMAIL, password: DEMO_PASSWORD, created: true })
+    }
+
+    /// Bulk synthetic data; `progress` is called with the number of records
+    /// written so far.
+    pub async fn generate(
+        &self,
+        tenant: TenantId,
+        author: Option<UserId>,
+        volume: &Volume,
+        progress: impl Fn(u64),
+    ) -> Result<(), AppError> {
+        let scope = Scope::new(tenant, Actor::SYSTEM);
+        self.store.tenant(tenant).await?;
+        let mut rng = Rng(tenant.0 as u64 ^ 0x5eed);
+        let mut written = 0u64;
+        let mut organisations = Vec::new();
+        for n in 0..volume.organisations {
+            let org = self.store.create_organisation(&scope, &organisation_input(&mut rng, n).validate()?).await?;
+            organisations.push((org.id, org.name));
+            written += 1;
+            progress(written);
+        }
+        let mut contacts = Vec::new();
+        for n in 0..volume.contacts {
+            let org = (!organisations.is_empty()).then(|| {
+                let (id, name) = &organisations[rng.below(organisations.len())];
+                (*id, name.as_str())
+            });
+            let contact = self.store.create_contact(&scope, &contact_input(&mut rng, n, org).validate()?).await?;
+            contacts.push((contact.id, contact.organisation_id));
+            written += 1;
+            progress(written);
+        }
+        let now = Timestamp::now().0;
+        for _ in 0..volume.activities {
+            let Some(&(contact, _)) = contacts.get(rng.below(contacts.len())) else { break };
+            let fields = activity_input(&mut rng, contact, now).validate()?;
+            self.store.create_activity(&scope, author, &fields).await?;
+            written += 1;
+            progress(written);
+        }
+        for n in 0..volume.assets {
+            let Some(&(contact, org)) = contacts.get(rng.below(contacts.len())) else { break };
+            let input = AssetInput {
+                product_name: rng.pick(PRODUCTS).into(),
+                serial_number: format!("SN-{:08}", 10_000_000 + n * 131 + rng.below(100)),
+                control_code: Some(format!("CC-{:04}", rng.below(10_000))),
+                organisation_id: org,
+                contact_id: Some(contact),
+            };
+            self.store.create_asset(&scope, &input.validate()?).await?;
+            written += 1;
+            progress(written);
+        }
+        for n in 0..volume.agreements {
+            let Some((org, _)) = organisations.get(n % organisations.len().max(1)) else { break };
+            let year = 2024 + rng.below(3);
+            let status = match year {
+                2024 => "expired",
+                _ if rng.below(5) == 0 => "draft",
+                _ => "active",
+            };
+            let input = AgreementInput {
+                title: format!("{} {year}", rng.pick(&["Support contract", "Maintenance agreement", "Licence agreement", "Framework contract"])),
+                organisation_id: Some(*org),
+                start_date: format!("{year}-{:02}-01", 1 + rng.below(12)),
+                end_date: Some(format!("{}-12-31", year + 1)),
+                value: format!("{}.00", 1_000 + rng.below(99) * 500),
+                currency: "EUR".into(),
+                status: status.into(),
+            };
+            self.store.create_agreement(&scope, &input.validate()?).await?;
+            written += 1;
+            progress(written);
+        }
+        Ok(())
+    }
+}

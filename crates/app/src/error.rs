@@ -1,0 +1,51 @@
+//! The app layer's one error type; web maps it once to problem+json.
+
+use custodian_core::ValidationErrors;
+use custodian_store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error(transparent)]
+    Validation(#[from] ValidationErrors),
+    #[error("not found")]
+    NotFound,
+    #[error("{field} is already in use")]
+    Duplicate { field: &'static str },
+    #[error("{field} refers to a record that does not exist")]
+    UnknownReference { field: &'static str },
+    #[error("the record was changed by someone else")]
+    VersionMismatch { current: i64 },
+    #[error("{0}")]
+    InUse(&'static str),
+    #[error("the email or password is wrong")]
+    BadCredentials,
+    #[error("sign in first")]
+    Unauthenticated,
+    #[error("you do not have permission for this")]
+    Forbidden,
+    #[error("too many attempts; wait {retry_after_seconds} seconds")]
+    TooManyAttempts { retry_after_seconds: u64 },
+    #[error("the cursor is not valid for this list")]
+    InvalidCursor,
+    #[error("this list cannot be sorted by that field")]
+    InvalidSort,
+    #[error("password hashing failed")]
+    PasswordHashing,
+    #[error("internal error")]
+    Internal(#[source] StoreError),
+}
+
+impl From<StoreError> for AppError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::NotFound => AppError::NotFound,
+            StoreError::Duplicate { field } => AppError::Duplicate { field },
+            StoreError::UnknownReference { field } => AppError::UnknownReference { field },
+            StoreError::VersionMismatch { current } => AppError::VersionMismatch { current },
+            StoreError::InUse(message) => AppError::InUse(message),
+            StoreError::InvalidSort => AppError::InvalidSort,
+            StoreError::InvalidCursor => AppError::InvalidCursor,
+            other => AppError::Internal(other),
+        }
+    }
+}

@@ -1,0 +1,196 @@
+//! The CRM records' use cases: validate, authorize, store. One macro writes
+//! the five operations for each record type so that every type follows the
+//! same rules.
+
+use crate::{App, AppError, Principal};
+use custodian_core::access::{Action, Area};
+use custodian_core::activities::{Activity, ActivityInput};
+use custodian_core::agreements::{Agreement, AgreementInput};
+use custodian_core::assets::{Asset, AssetInput};
+use custodian_core::contacts::{Contact, ContactInput};
+use custodian_core::organisations::{Organisation, OrganisationInput};
+use custodian_core::{ActivityId, AgreementId, AssetId, ContactId, OrganisationId};
+use custodian_store::{Cursor, ListQuery, Page, SearchHit, SortOrder};
+use serde::Deserialize;
+
+/// List parameters as a page or API client sends them.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListParams {
+    /// A sort field; `-field` sorts descending.
+    pub sort: Option<String>,
+    pub cursor: Option<String>,
+    pub limit: Option<i64>,
+    /// Name prefix.
+    pub q: Option<String>,
+    pub organisation_id: Option<i64>,
+    pub contact_id: Option<i64>,
+    /// Activity kind or agreement status.
+    pub kind: Option<String>,
+}
+
+pub const DEFAULT_PAGE_SIZE: i64 = 25;
+
+impl ListParams {
+    pub fn to_query(&self) -> Result<ListQuery, AppError> {
+        let after = match self.cursor.as_deref().filter(|c| !c.is_empty()) {
+            Some(token) => Some(Cursor::decode(token).ok_or(AppError::InvalidCursor)?),
+            None => None,
+        };
+        let (sort, order) = match self.sort.as_deref().filter(|s| !s.is_empty()) {
+            Some(s) => match s.strip_prefix('-') {
+                Some(field) => (Some(field.to_string()), SortOrder::Descending),
+                None => (Some(s.to_string()), SortOrder::Ascending),
+            },
+            None => (None, SortOrder::Ascending),
+        };
+        Ok(ListQuery {
+            sort,
+            order,
+            after,
+            limit: self.limit.unwrap_or(DEFAULT_PAGE_SIZE).clamp(1, 200),
+            name_prefix: self.q.clone().filter(|q| !q.trim().is_empty()).map(|q| q.trim().to_string()),
+            organisation_id: self.organisation_id,
+            contact_id: self.contact_id,
+            kind: self.kind.clone().filter(|k| !k.is_empty()),
+        })
+    }
+}
+
+macro_rules! record_use_cases {
+    ($area:expr, $input:ty, $record:ty, $id:ty,
+     create: $create:ident => $s_create:ident,
+     get: $get:ident => $s_get:ident,
+     update: $update:ident => $s_update:ident,
+     delete: $delete:ident => $s_delete:ident,
+     list: $list:ident => $s_list:ident) => {
+        impl App {
+            pub async fn $get(&self, principal: &Principal, id: $id) -> Result<$record, AppError> {
+                principal.authorize($area, Action::Read)?;
+                Ok(self.store.$s_get(principal.tenant, id).await?)
+            }
+
+            /// Replaces the record; with `expected_version`, only if nobody changed it since.
+            pub async fn $update(
+                &self,
+                principal: &Principal,
+                id: $id,
+                expected_version: Option<i64>,
+                input: &$input,
+            ) -> Result<$record, AppError> {
+                principal.authorize($area, Action::Update)?;
+                let fields = input.validate()?;
+                Ok(self.store.$s_update(&principal.scope(), id, expected_version, &fields).await?)
+            }
+
+            pub async fn $delete(&self, principal: &Principal, id: $id) -> Result<(), AppError> {
+                principal.authorize($area, Action::Delete)?;
+                Ok(self.store.$s_delete(&principal.scope(), id).await?)
+            }
+
+            pub async fn $list(&self, principal: &Principal, params: &ListParams) -> Result<Page<$record>, AppError> {
+                principal.authorize($area, Action::Read)?;
+                Ok(self.store.$s_list(principal.tenant, &params.to_query()?).await?)
+            }
+        }
+
+        record_use_cases!(@create $area, $input, $record, $create => $s_create);
+    };
+    (@create $area:expr, $input:ty, $record:ty, $create:ident => $s_create:ident) => {
+        impl App {
+            pub async fn $create(&self, principal: &Principal, input: &$input) -> Result<$record, AppError> {
+                principal.authorize($area, Action::Create)?;
+                let fields = input.validate()?;
+                Ok(self.store.$s_create(&principal.scope(), &fields).await?)
+            }
+        }
+    };
+}
+
+record_use_cases!(Area::OrganisationsAndContacts, OrganisationInput, Organisation, OrganisationId,
+    create: create_organisation => create_organisation,
+    get: organisation => organisation,
+    update: update_organisation => update_organisation,
+    delete: delete_organisation => delete_organisation,
+    list: organisations => list_organisations);
+
+record_use_cases!(Area::OrganisationsAndContacts, ContactInput, Contact, ContactId,
+    create: create_contact => create_contact,
+    get: contact => contact,
+    update: update_contact => update_contact,
+    delete: delete_contact => delete_contact,
+    list: contacts => list_contacts);
+
+record_use_cases!(Area::OrganisationsAndContacts, AssetInput, Asset, AssetId,
+    create: create_asset => create_asset,
+    get: asset => asset,
+    update: update_asset => update_asset,
+    delete: delete_asset => delete_asset,
+    list: assets => list_assets);
+
+record_use_cases!(Area::Sales, AgreementInput, Agreement, AgreementId,
+    create: create_agreement => create_agreement,
+    get: agreement => agreement,
+    update: update_agreement => update_agreement,
+    delete: delete_agreement => delete_agreement,
+    list: agreements => list_agreements);
+
+impl App {
+    /// Records an activity; the caller is its author.
+    pub async fn create_activity(&self, principal: &Principal, input: &ActivityInput) -> Result<Activity, AppError> {
+        principal.authorize(Area::Activities, Action::Create)?;
+        let fields = input.validate()?;
+        Ok(self
+            .store
+            .create_activity(&principal.scope(), Some(principal.user_id), &fields)
+            .await?)
+    }
+
+    pub async fn activity(&self, principal: &Principal, id: ActivityId) -> Result<Activity, AppError> {
+        principal.authorize(Area::Activities, Action::Read)?;
+        Ok(self.store.activity(principal.tenant, id).await?)
+    }
+
+    pub async fn update_activity(
+        &self,
+        principal: &Principal,
+        id: ActivityId,
+        expected_version: Option<i64>,
+        input: &ActivityInput,
+    ) -> Result<Activity, AppError> {
+        principal.authorize(Area::Activities, Action::Update)?;
+        let fields = input.validate()?;
+        Ok(self.store.update_activity(&principal.scope(), id, expected_version, &fields).await?)
+    }
+
+    pub async fn delete_activity(&self, principal: &Principal, id: ActivityId) -> Result<(), AppError> {
+        principal.authorize(Area::Activities, Action::Delete)?;
+        Ok(self.store.delete_activity(&principal.scope(), id).await?)
+    }
+
+    /// All activities, or a contact's or an organisation's timeline, newest first.
+    pub async fn activities(&self, principal: &Principal, params: &ListParams) -> Result<Page<Activity>, AppError> {
+        principal.authorize(Area::Activities, Action::Read)?;
+        Ok(self.store.list_activities(principal.tenant, &params.to_query()?).await?)
+    }
+
+    /// The search box: organisations and contacts by name, email, phone or account number.
+    pub async fn search(&self, principal: &Principal, typed: &str) -> Result<Vec<SearchHit>, AppError> {
+        principal.authorize(Area::OrganisationsAndContacts, Action::Read)?;
+        Ok(self.store.search(principal.tenant, typed, 10).await?)
+    }
+
+    pub async fn organisation_choices(&self, principal: &Principal) -> Result<Vec<(OrganisationId, String)>, AppError> {
+        principal.authorize(Area::OrganisationsAndContacts, Action::Read)?;
+        Ok(self.store.organisation_choices(principal.tenant, 500).await?)
+    }
+
+    pub async fn contact_choices(
+        &self,
+        principal: &Principal,
+        organisation: Option<OrganisationId>,
+    ) -> Result<Vec<(ContactId, String)>, AppError> {
+        principal.authorize(Area::OrganisationsAndContacts, Action::Read)?;
+        Ok(self.store.contact_choices(principal.tenant, organisation, 500).await?)
+    }
+}
