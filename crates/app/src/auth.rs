@@ -32,9 +32,11 @@ impl LoginThrottle {
     fn check(&self, key: &str, max: u32) -> Result<(), AppError> {
         let failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
         match failures.get(key) {
-            Some((count, since)) if *count >= max && since.elapsed() < WINDOW => Err(AppError::TooManyAttempts {
-                retry_after_seconds: (WINDOW - since.elapsed()).as_secs().max(1),
-            }),
+            Some((count, since)) if *count >= max && since.elapsed() < WINDOW => {
+                Err(AppError::TooManyAttempts {
+                    retry_after_seconds: (WINDOW - since.elapsed()).as_secs().max(1),
+                })
+            }
             _ => Ok(()),
         }
     }
@@ -52,7 +54,10 @@ impl LoginThrottle {
     }
 
     fn clear(&self, key: &str) {
-        self.failures.lock().unwrap_or_else(|e| e.into_inner()).remove(key);
+        self.failures
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(key);
     }
 }
 
@@ -101,12 +106,18 @@ impl App {
         let mut errors = ValidationErrors::new();
         let email = errors.check("email", EmailAddress::parse(email));
         let display_name = if display_name.trim().is_empty() {
-            email.as_ref().map(|e| e.as_str().split('@').next().unwrap_or("").to_string())
+            email
+                .as_ref()
+                .map(|e| e.as_str().split('@').next().unwrap_or("").to_string())
         } else {
             errors.check("display_name", required_text(display_name, 100))
         };
         if password.chars().count() < MIN_PASSWORD_LENGTH {
-            errors.add("password", "too_short", format!("Use at least {MIN_PASSWORD_LENGTH} characters."));
+            errors.add(
+                "password",
+                "too_short",
+                format!("Use at least {MIN_PASSWORD_LENGTH} characters."),
+            );
         } else if password.len() > 1024 {
             errors.add("password", "too_long", "Use at most 1024 characters.");
         }
@@ -119,7 +130,13 @@ impl App {
         let hash = hash_password(password.to_string()).await?;
         let user = self
             .store
-            .create_user(&Scope::new(tenant, actor), email.as_str(), &display_name, &hash, role)
+            .create_user(
+                &Scope::new(tenant, actor),
+                email.as_str(),
+                &display_name,
+                &hash,
+                role,
+            )
             .await
             .map_err(|e| match e {
                 custodian_store::StoreError::UnknownReference { .. } => AppError::NotFound,
@@ -129,7 +146,12 @@ impl App {
     }
 
     /// Checks an email and password; on success opens a session.
-    pub async fn login(&self, email: &str, password: &str, client_address: &str) -> Result<NewSession, AppError> {
+    pub async fn login(
+        &self,
+        email: &str,
+        password: &str,
+        client_address: &str,
+    ) -> Result<NewSession, AppError> {
         let email = email.trim().to_lowercase();
         let account_key = format!("account:{email}");
         let address_key = format!("address:{client_address}");
@@ -175,7 +197,10 @@ impl App {
         let Some((tenant, _)) = split_tenant_token(cookie_value) else {
             return Ok(None);
         };
-        let record = self.store.session(tenant, &sha256_hex(cookie_value)).await?;
+        let record = self
+            .store
+            .session(tenant, &sha256_hex(cookie_value))
+            .await?;
         Ok(record.map(|r| LiveSession {
             principal: Principal::from_user(&r.user, ActorKind::User, r.user.id.0),
             csrf_token: r.csrf_token,
@@ -184,7 +209,9 @@ impl App {
 
     pub async fn logout(&self, cookie_value: &str) -> Result<(), AppError> {
         if let Some((tenant, _)) = split_tenant_token(cookie_value) {
-            self.store.delete_session(tenant, &sha256_hex(cookie_value)).await?;
+            self.store
+                .delete_session(tenant, &sha256_hex(cookie_value))
+                .await?;
         }
         Ok(())
     }
@@ -200,7 +227,13 @@ impl App {
         let token = format!("cst_{}.{}", tenant.0, random_token());
         let id = self
             .store
-            .create_api_token(&Scope::new(tenant, actor), user, name, &sha256_hex(&token), None)
+            .create_api_token(
+                &Scope::new(tenant, actor),
+                user,
+                name,
+                &sha256_hex(&token),
+                None,
+            )
             .await
             .map_err(|e| match e {
                 custodian_store::StoreError::UnknownReference { .. } => AppError::NotFound,
@@ -211,13 +244,19 @@ impl App {
 
     /// The principal behind a bearer token.
     pub async fn authenticate_token(&self, bearer: &str) -> Result<Principal, AppError> {
-        let rest = bearer.strip_prefix("cst_").ok_or(AppError::Unauthenticated)?;
+        let rest = bearer
+            .strip_prefix("cst_")
+            .ok_or(AppError::Unauthenticated)?;
         let (tenant, _) = split_tenant_token(rest).ok_or(AppError::Unauthenticated)?;
         let record = self
             .store
             .api_token(tenant, &sha256_hex(bearer))
             .await?
             .ok_or(AppError::Unauthenticated)?;
-        Ok(Principal::from_user(&record.user, ActorKind::ApiToken, record.id.0))
+        Ok(Principal::from_user(
+            &record.user,
+            ActorKind::ApiToken,
+            record.id.0,
+        ))
     }
 }

@@ -45,15 +45,114 @@ impl Rng {
     }
 }
 
-const FIRST_FEMALE: &[&str] = &["Anna", "Julia", "Sophie", "Maria", "Laura", "Emma", "Claire", "Ingrid", "Sara", "Elena", "Nora", "Hannah", "Lea", "Katrin", "Marta", "Olivia"];
-const FIRST_MALE: &[&str] = &["Lukas", "Jonas", "Felix", "Thomas", "Michael", "Jan", "Peter", "Pierre", "Marco", "Erik", "David", "Stefan", "Tobias", "Henrik", "Paul", "Martin"];
-const LAST: &[&str] = &["Schmidt", "Müller", "Weber", "Fischer", "Wagner", "Becker", "Hoffmann", "Schulz", "Koch", "Richter", "Klein", "Wolf", "Neumann", "Schwarz", "Braun", "Zimmermann", "Hartmann", "Lange", "Krüger", "Dubois", "Rossi", "Jensen", "Novak", "de Vries", "Andersson", "García", "Kowalski", "Lehmann", "Vogel", "Berger"];
-const ORG_WORDS: &[&str] = &["Nordwind", "Alpen", "Rhein", "Elbe", "Hansa", "Falken", "Berg", "Sonnen", "Linden", "Adler", "Kristall", "Blau", "Eichen", "Sternen", "Polar", "Delta", "Vertex", "Nova", "Helix", "Orbit"];
-const ORG_KINDS: &[&str] = &["Logistik GmbH", "Maschinenbau AG", "Software GmbH", "Medizintechnik GmbH", "Energie AG", "Handel KG", "Consulting GmbH", "Bau GmbH", "Foods AG", "Systems B.V.", "Analytics Ltd", "Pharma GmbH"];
-const CITIES: &[(&str, &str, &str)] = &[("Berlin", "10115", "DE"), ("Hamburg", "20095", "DE"), ("München", "80331", "DE"), ("Köln", "50667", "DE"), ("Frankfurt am Main", "60311", "DE"), ("Stuttgart", "70173", "DE"), ("Wien", "1010", "AT"), ("Zürich", "8001", "CH"), ("Amsterdam", "1012", "NL"), ("Kopenhagen", "1050", "DK"), ("Leipzig", "04109", "DE"), ("Dresden", "01067", "DE")];
-const STREETS: &[&str] = &["Hauptstraße", "Industriestraße", "Bahnhofstraße", "Am Hafen", "Gartenweg", "Lindenallee", "Marktplatz", "Schillerstraße", "Goethestraße", "Europaallee"];
-const POSITIONS: &[&str] = &["Head of Purchasing", "IT Manager", "CFO", "Managing Director", "Office Manager", "Procurement Specialist", "Head of Operations", "CTO", "Project Lead", "Accountant", "Sales Director", "Facility Manager"];
-const PRODUCTS: &[&str] = &["Router X200", "Firewall F9", "Storage Array S40", "Scanner Pro 3", "Label Printer L2", "Access Point AP7", "Thin Client T10", "UPS 3000"];
+const FIRST_FEMALE: &[&str] = &[
+    "Anna", "Julia", "Sophie", "Maria", "Laura", "Emma", "Claire", "Ingrid", "Sara", "Elena",
+    "Nora", "Hannah", "Lea", "Katrin", "Marta", "Olivia",
+];
+const FIRST_MALE: &[&str] = &[
+    "Lukas", "Jonas", "Felix", "Thomas", "Michael", "Jan", "Peter", "Pierre", "Marco", "Erik",
+    "David", "Stefan", "Tobias", "Henrik", "Paul", "Martin",
+];
+const LAST: &[&str] = &[
+    "Schmidt",
+    "Müller",
+    "Weber",
+    "Fischer",
+    "Wagner",
+    "Becker",
+    "Hoffmann",
+    "Schulz",
+    "Koch",
+    "Richter",
+    "Klein",
+    "Wolf",
+    "Neumann",
+    "Schwarz",
+    "Braun",
+    "Zimmermann",
+    "Hartmann",
+    "Lange",
+    "Krüger",
+    "Dubois",
+    "Rossi",
+    "Jensen",
+    "Novak",
+    "de Vries",
+    "Andersson",
+    "García",
+    "Kowalski",
+    "Lehmann",
+    "Vogel",
+    "Berger",
+];
+const ORG_WORDS: &[&str] = &[
+    "Nordwind", "Alpen", "Rhein", "Elbe", "Hansa", "Falken", "Berg", "Sonnen", "Linden", "Adler",
+    "Kristall", "Blau", "Eichen", "Sternen", "Polar", "Delta", "Vertex", "Nova", "Helix", "Orbit",
+];
+const ORG_KINDS: &[&str] = &[
+    "Logistik GmbH",
+    "Maschinenbau AG",
+    "Software GmbH",
+    "Medizintechnik GmbH",
+    "Energie AG",
+    "Handel KG",
+    "Consulting GmbH",
+    "Bau GmbH",
+    "Foods AG",
+    "Systems B.V.",
+    "Analytics Ltd",
+    "Pharma GmbH",
+];
+const CITIES: &[(&str, &str, &str)] = &[
+    ("Berlin", "10115", "DE"),
+    ("Hamburg", "20095", "DE"),
+    ("München", "80331", "DE"),
+    ("Köln", "50667", "DE"),
+    ("Frankfurt am Main", "60311", "DE"),
+    ("Stuttgart", "70173", "DE"),
+    ("Wien", "1010", "AT"),
+    ("Zürich", "8001", "CH"),
+    ("Amsterdam", "1012", "NL"),
+    ("Kopenhagen", "1050", "DK"),
+    ("Leipzig", "04109", "DE"),
+    ("Dresden", "01067", "DE"),
+];
+const STREETS: &[&str] = &[
+    "Hauptstraße",
+    "Industriestraße",
+    "Bahnhofstraße",
+    "Am Hafen",
+    "Gartenweg",
+    "Lindenallee",
+    "Marktplatz",
+    "Schillerstraße",
+    "Goethestraße",
+    "Europaallee",
+];
+const POSITIONS: &[&str] = &[
+    "Head of Purchasing",
+    "IT Manager",
+    "CFO",
+    "Managing Director",
+    "Office Manager",
+    "Procurement Specialist",
+    "Head of Operations",
+    "CTO",
+    "Project Lead",
+    "Accountant",
+    "Sales Director",
+    "Facility Manager",
+];
+const PRODUCTS: &[&str] = &[
+    "Router X200",
+    "Firewall F9",
+    "Storage Array S40",
+    "Scanner Pro 3",
+    "Label Printer L2",
+    "Access Point AP7",
+    "Thin Client T10",
+    "UPS 3000",
+];
 const SUBJECTS: &[(&str, &str, &str)] = &[
     ("call", "Quarterly check-in", "Discussed current usage and open support cases. Customer satisfied; wants a quote for two more licences."),
     ("call", "Renewal question", "Asked about renewal terms for next year. Sent the price list afterwards."),
@@ -77,20 +176,36 @@ fn organisation_input(rng: &mut Rng, n: usize) -> OrganisationInput {
         city: Some(city.to_string()),
         country: Some(country.to_string()),
     };
-    let suffix = if n >= ORG_WORDS.len() { format!(" {}", n / ORG_WORDS.len() + 1) } else { String::new() };
+    let suffix = if n >= ORG_WORDS.len() {
+        format!(" {}", n / ORG_WORDS.len() + 1)
+    } else {
+        String::new()
+    };
     OrganisationInput {
         name: format!("{word}{suffix} {kind}"),
         website: Some(format!("https://www.{slug}{}.example", n / ORG_WORDS.len())),
         account_number: Some(format!("K-{:05}", 10_000 + n * 7)),
-        phone: Some(format!("+49 {} {}", 30 + rng.below(60), 100_000 + rng.below(899_999))),
+        phone: Some(format!(
+            "+49 {} {}",
+            30 + rng.below(60),
+            100_000 + rng.below(899_999)
+        )),
         billing_address: address.clone(),
         postal_address: address,
     }
 }
 
-fn contact_input(rng: &mut Rng, n: usize, organisation: Option<(OrganisationId, &str)>) -> ContactInput {
+fn contact_input(
+    rng: &mut Rng,
+    n: usize,
+    organisation: Option<(OrganisationId, &str)>,
+) -> ContactInput {
     let female = rng.below(2) == 0;
-    let first = if female { rng.pick(FIRST_FEMALE) } else { rng.pick(FIRST_MALE) };
+    let first = if female {
+        rng.pick(FIRST_FEMALE)
+    } else {
+        rng.pick(FIRST_MALE)
+    };
     let last = rng.pick(LAST);
     let domain = organisation
         .map(|(_, name)| name.split(' ').next().unwrap_or("example").to_lowercase())
@@ -110,8 +225,17 @@ fn contact_input(rng: &mut Rng, n: usize, organisation: Option<(OrganisationId, 
         first_name: first.into(),
         last_name: last.into(),
         position: Some(rng.pick(POSITIONS).into()),
-        emails: vec![format!("{}.{}{}@{domain}.example", ascii(first), ascii(last), n)],
-        phones: vec![format!("+49 {} {}", 30 + rng.below(60), 1_000_000 + rng.below(8_999_999))],
+        emails: vec![format!(
+            "{}.{}{}@{domain}.example",
+            ascii(first),
+            ascii(last),
+            n
+        )],
+        phones: vec![format!(
+            "+49 {} {}",
+            30 + rng.below(60),
+            1_000_000 + rng.below(8_999_999)
+        )],
         work_address: Address {
             street: Some(format!("{} {}", rng.pick(STREETS), 1 + rng.below(120))),
             postcode: Some(postcode.into()),
@@ -150,15 +274,39 @@ impl App {
     /// Makes sure the demo tenant exists with its login and data.
     pub async fn ensure_demo(&self) -> Result<DemoLogin, AppError> {
         if let Some(tenant) = self.store.find_tenant_by_name(DEMO_TENANT).await? {
-            return Ok(DemoLogin { tenant: tenant.id, email: DEMO_EMAIL, password: DEMO_PASSWORD, created: false });
+            return Ok(DemoLogin {
+                tenant: tenant.id,
+                email: DEMO_EMAIL,
+                password: DEMO_PASSWORD,
+                created: false,
+            });
         }
         let tenant = self.create_tenant(DEMO_TENANT).await?;
         let user = self
-            .create_user(tenant.id, DEMO_EMAIL, "Dana Demo", DEMO_PASSWORD, Role::Admin, Actor::SYSTEM)
+            .create_user(
+                tenant.id,
+                DEMO_EMAIL,
+                "Dana Demo",
+                DEMO_PASSWORD,
+                Role::Admin,
+                Actor::SYSTEM,
+            )
             .await?;
-        let volume = Volume { organisations: 30, contacts: 160, activities: 520, assets: 60, agreements: 40 };
-        self.generate(tenant.id, Some(user.id), &volume, |_| {}).await?;
-        Ok(DemoLogin { tenant: tenant.id, email: DEMO_EMAIL, password: DEMO_PASSWORD, created: true })
+        let volume = Volume {
+            organisations: 30,
+            contacts: 160,
+            activities: 520,
+            assets: 60,
+            agreements: 40,
+        };
+        self.generate(tenant.id, Some(user.id), &volume, |_| {})
+            .await?;
+        Ok(DemoLogin {
+            tenant: tenant.id,
+            email: DEMO_EMAIL,
+            password: DEMO_PASSWORD,
+            created: true,
+        })
     }
 
     /// Bulk synthetic data; `progress` is called with the number of records
@@ -176,7 +324,10 @@ impl App {
         let mut written = 0u64;
         let mut organisations = Vec::new();
         for n in 0..volume.organisations {
-            let org = self.store.create_organisation(&scope, &organisation_input(&mut rng, n).validate()?).await?;
+            let org = self
+                .store
+                .create_organisation(&scope, &organisation_input(&mut rng, n).validate()?)
+                .await?;
             organisations.push((org.id, org.name));
             written += 1;
             progress(written);
@@ -187,21 +338,28 @@ impl App {
                 let (id, name) = &organisations[rng.below(organisations.len())];
                 (*id, name.as_str())
             });
-            let contact = self.store.create_contact(&scope, &contact_input(&mut rng, n, org).validate()?).await?;
+            let contact = self
+                .store
+                .create_contact(&scope, &contact_input(&mut rng, n, org).validate()?)
+                .await?;
             contacts.push((contact.id, contact.organisation_id));
             written += 1;
             progress(written);
         }
         let now = Timestamp::now().0;
         for _ in 0..volume.activities {
-            let Some(&(contact, _)) = contacts.get(rng.below(contacts.len())) else { break };
+            let Some(&(contact, _)) = contacts.get(rng.below(contacts.len())) else {
+                break;
+            };
             let fields = activity_input(&mut rng, contact, now).validate()?;
             self.store.create_activity(&scope, author, &fields).await?;
             written += 1;
             progress(written);
         }
         for n in 0..volume.assets {
-            let Some(&(contact, org)) = contacts.get(rng.below(contacts.len())) else { break };
+            let Some(&(contact, org)) = contacts.get(rng.below(contacts.len())) else {
+                break;
+            };
             let input = AssetInput {
                 product_name: rng.pick(PRODUCTS).into(),
                 serial_number: format!("SN-{:08}", 10_000_000 + n * 131 + rng.below(100)),
@@ -214,7 +372,9 @@ impl App {
             progress(written);
         }
         for n in 0..volume.agreements {
-            let Some((org, _)) = organisations.get(n % organisations.len().max(1)) else { break };
+            let Some((org, _)) = organisations.get(n % organisations.len().max(1)) else {
+                break;
+            };
             let year = 2024 + rng.below(3);
             let status = match year {
                 2024 => "expired",
@@ -222,7 +382,15 @@ impl App {
                 _ => "active",
             };
             let input = AgreementInput {
-                title: format!("{} {year}", rng.pick(&["Support contract", "Maintenance agreement", "Licence agreement", "Framework contract"])),
+                title: format!(
+                    "{} {year}",
+                    rng.pick(&[
+                        "Support contract",
+                        "Maintenance agreement",
+                        "Licence agreement",
+                        "Framework contract"
+                    ])
+                ),
                 organisation_id: Some(*org),
                 start_date: format!("{year}-{:02}-01", 1 + rng.below(12)),
                 end_date: Some(format!("{}-12-31", year + 1)),
@@ -230,7 +398,9 @@ impl App {
                 currency: "EUR".into(),
                 status: status.into(),
             };
-            self.store.create_agreement(&scope, &input.validate()?).await?;
+            self.store
+                .create_agreement(&scope, &input.validate()?)
+                .await?;
             written += 1;
             progress(written);
         }

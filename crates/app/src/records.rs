@@ -49,7 +49,11 @@ impl ListParams {
             order,
             after,
             limit: self.limit.unwrap_or(DEFAULT_PAGE_SIZE).clamp(1, 200),
-            name_prefix: self.q.clone().filter(|q| !q.trim().is_empty()).map(|q| q.trim().to_string()),
+            name_prefix: self
+                .q
+                .clone()
+                .filter(|q| !q.trim().is_empty())
+                .map(|q| q.trim().to_string()),
             organisation_id: self.organisation_id,
             contact_id: self.contact_id,
             kind: self.kind.clone().filter(|k| !k.is_empty()),
@@ -137,7 +141,11 @@ record_use_cases!(Area::Sales, AgreementInput, Agreement, AgreementId,
 
 impl App {
     /// Records an activity; the caller is its author.
-    pub async fn create_activity(&self, principal: &Principal, input: &ActivityInput) -> Result<Activity, AppError> {
+    pub async fn create_activity(
+        &self,
+        principal: &Principal,
+        input: &ActivityInput,
+    ) -> Result<Activity, AppError> {
         principal.authorize(Area::Activities, Action::Create)?;
         let fields = input.validate()?;
         Ok(self
@@ -146,7 +154,11 @@ impl App {
             .await?)
     }
 
-    pub async fn activity(&self, principal: &Principal, id: ActivityId) -> Result<Activity, AppError> {
+    pub async fn activity(
+        &self,
+        principal: &Principal,
+        id: ActivityId,
+    ) -> Result<Activity, AppError> {
         principal.authorize(Area::Activities, Action::Read)?;
         Ok(self.store.activity(principal.tenant, id).await?)
     }
@@ -160,29 +172,53 @@ impl App {
     ) -> Result<Activity, AppError> {
         principal.authorize(Area::Activities, Action::Update)?;
         let fields = input.validate()?;
-        Ok(self.store.update_activity(&principal.scope(), id, expected_version, &fields).await?)
+        Ok(self
+            .store
+            .update_activity(&principal.scope(), id, expected_version, &fields)
+            .await?)
     }
 
-    pub async fn delete_activity(&self, principal: &Principal, id: ActivityId) -> Result<(), AppError> {
+    pub async fn delete_activity(
+        &self,
+        principal: &Principal,
+        id: ActivityId,
+    ) -> Result<(), AppError> {
         principal.authorize(Area::Activities, Action::Delete)?;
         Ok(self.store.delete_activity(&principal.scope(), id).await?)
     }
 
     /// All activities, or a contact's or an organisation's timeline, newest first.
-    pub async fn activities(&self, principal: &Principal, params: &ListParams) -> Result<Page<Activity>, AppError> {
+    pub async fn activities(
+        &self,
+        principal: &Principal,
+        params: &ListParams,
+    ) -> Result<Page<Activity>, AppError> {
         principal.authorize(Area::Activities, Action::Read)?;
-        Ok(self.store.list_activities(principal.tenant, &params.to_query()?).await?)
+        Ok(self
+            .store
+            .list_activities(principal.tenant, &params.to_query()?)
+            .await?)
     }
 
     /// The search box: organisations and contacts by name, email, phone or account number.
-    pub async fn search(&self, principal: &Principal, typed: &str) -> Result<Vec<SearchHit>, AppError> {
+    pub async fn search(
+        &self,
+        principal: &Principal,
+        typed: &str,
+    ) -> Result<Vec<SearchHit>, AppError> {
         principal.authorize(Area::OrganisationsAndContacts, Action::Read)?;
         Ok(self.store.search(principal.tenant, typed, 10).await?)
     }
 
-    pub async fn organisation_choices(&self, principal: &Principal) -> Result<Vec<(OrganisationId, String)>, AppError> {
+    pub async fn organisation_choices(
+        &self,
+        principal: &Principal,
+    ) -> Result<Vec<(OrganisationId, String)>, AppError> {
         principal.authorize(Area::OrganisationsAndContacts, Action::Read)?;
-        Ok(self.store.organisation_choices(principal.tenant, 500).await?)
+        Ok(self
+            .store
+            .organisation_choices(principal.tenant, 500)
+            .await?)
     }
 
     pub async fn contact_choices(
@@ -191,6 +227,9 @@ impl App {
         organisation: Option<OrganisationId>,
     ) -> Result<Vec<(ContactId, String)>, AppError> {
         principal.authorize(Area::OrganisationsAndContacts, Action::Read)?;
-        Ok(self.store.contact_choices(principal.tenant, organisation, 500).await?)
+        Ok(self
+            .store
+            .contact_choices(principal.tenant, organisation, 500)
+            .await?)
     }
 }

@@ -60,7 +60,12 @@ pub(crate) async fn verify_password(password: String, hash: Option<String>) -> b
     tokio::task::spawn_blocking(move || {
         let stored = hash.as_deref().unwrap_or_else(|| dummy_hash());
         match PasswordHash::new(stored) {
-            Ok(parsed) => argon2().verify_password(password.as_bytes(), &parsed).is_ok() && hash.is_some(),
+            Ok(parsed) => {
+                argon2()
+                    .verify_password(password.as_bytes(), &parsed)
+                    .is_ok()
+                    && hash.is_some()
+            }
             Err(_) => false,
         }
     })

@@ -1,1 +1,345 @@
-fn main() {}
+//! The `custodian` binary: serve, migrate and admin commands. Every command
+//! that touches the database takes `--database URL` or reads
+//! CUSTODIAN_DATABASE_URL; `--json` prints one JSON object for scripts.
+
+use clap::{Args, Parser, Subcommand};
+use custodian_app::demo::Volume;
+use custodian_app::{App, AppError};
+use custodian_core::access::Role;
+use custodian_core::audit::Actor;
+use custodian_core::{TenantId, UserId};
+use indicatif::{ProgressBar, ProgressStyle};
+use serde_json::json;
+use std::process::ExitCode;
+
+const DEFAULT_DATABASE: &str = "sqlite://custodian-data/custodian.db";
+
+#[derive(Parser)]
+#[command(
+    name = "custodian",
+    version,
+    about = "Custodian, the privacy-first CRM"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone)]
+struct Database {
+    /// sqlite://PATH or postgres://USER@HOST/DB
+    #[arg(long = "database", env = "CUSTODIAN_DATABASE_URL", default_value = DEFAULT_DATABASE)]
+    url: String,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start the server (migrates first).
+    Serve {
+        #[command(flatten)]
+        database: Database,
+        #[arg(long, env = "CUSTODIAN_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// Create the demo tenant with sample data if it does not exist, and print its login.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply pending schema migrations.
+    Migrate {
+        #[command(flatten)]
+        database: Database,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Operator commands.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    Tenant {
+        #[command(subcommand)]
+        command: TenantCommand,
+    },
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// Bulk synthetic data, for benchmarks.
+    Generate {
+        #[command(flatten)]
+        database: Database,
+        #[arg(long)]
+        tenant: i64,
+        #[arg(long, default_value_t = 1000)]
+        contacts: usize,
+        #[arg(long, default_value_t = 10_000)]
+        activities: usize,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum TenantCommand {
+    Create {
+        #[command(flatten)]
+        database: Database,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    Create {
+        #[command(flatten)]
+        database: Database,
+        #[arg(long)]
+        tenant: i64,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        password: String,
+        #[arg(long, default_value = "")]
+        name: String,
+        /// admin or member
+        #[arg(long, default_value = "member")]
+        role: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    Create {
+        #[command(flatten)]
+        database: Database,
+        #[arg(long)]
+        tenant: i64,
+        #[arg(long)]
+        user: i64,
+        #[arg(long, default_value = "cli")]
+        name: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_target(false)
+        .with_writer(std::io::stderr)
+        .init();
+    match run(Cli::parse()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn describe(error: AppError) -> String {
+    match error {
+        AppError::Validation(errors) => errors
+            .0
+            .iter()
+            .map(|e| format!("{}: {}", e.field, e.message))
+            .collect::<Vec<_>>()
+            .join("; "),
+        AppError::Internal(source) => {
+            let mut text = source.to_string();
+            let mut cause = std::error::Error::source(&source);
+            while let Some(c) = cause {
+                text.push_str(&format!(": {c}"));
+                cause = c.source();
+            }
+            text
+        }
+        other => other.to_string(),
+    }
+}
+
+/// Prints `value` as JSON, or the human sentence.
+fn report(json: bool, value: serde_json::Value, human: String) {
+    if json {
+        println!("{value}");
+    } else {
+        println!("{human}");
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+    match cli.command {
+        Command::Serve {
+            database,
+            listen,
+            demo,
+        } => {
+            let started = std::time::Instant::now();
+            let app = App::open(&database.url).await.map_err(describe)?;
+            let listener = tokio::net::TcpListener::bind(&listen)
+                .await
+                .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+            let address = listener.local_addr().map_err(|e| e.to_string())?;
+            println!(
+                "Custodian is running at http://{address}/ (database: {}, ready in {} ms)",
+                app.store.backend().name(),
+                started.elapsed().as_millis()
+            );
+            if demo {
+                let login = app.ensure_demo().await.map_err(describe)?;
+                println!(
+                    "Demo tenant {}: log in as {} with password {}",
+                    login.tenant, login.email, login.password
+                );
+            }
+            custodian_web::serve(app, listener)
+                .await
+                .map_err(|e| e.to_string())
+        }
+        Command::Migrate { database, json } => {
+            let app = custodian_app::Store::connect(&database.url)
+                .await
+                .map_err(|e| describe(e.into()))?;
+            let applied = app.migrate().await.map_err(|e| describe(e.into()))?;
+            report(
+                json,
+                json!({ "applied": applied }),
+                format!("applied migrations: {applied:?}"),
+            );
+            Ok(())
+        }
+        Command::Admin { command } => admin(command).await,
+    }
+}
+
+async fn admin(command: AdminCommand) -> Result<(), String> {
+    match command {
+        AdminCommand::Tenant {
+            command:
+                TenantCommand::Create {
+                    database,
+                    name,
+                    json,
+                },
+        } => {
+            let app = App::open(&database.url).await.map_err(describe)?;
+            let tenant = app.create_tenant(&name).await.map_err(describe)?;
+            report(
+                json,
+                json!({ "id": tenant.id.0, "name": tenant.name }),
+                format!("created tenant {}", tenant.id),
+            );
+        }
+        AdminCommand::User {
+            command:
+                UserCommand::Create {
+                    database,
+                    tenant,
+                    email,
+                    password,
+                    name,
+                    role,
+                    json,
+                },
+        } => {
+            let role = Role::parse(&role)
+                .ok_or_else(|| format!("unknown role {role:?}; use admin or member"))?;
+            let app = App::open(&database.url).await.map_err(describe)?;
+            let user = app
+                .create_user(
+                    TenantId(tenant),
+                    &email,
+                    &name,
+                    &password,
+                    role,
+                    Actor::SYSTEM,
+                )
+                .await
+                .map_err(describe)?;
+            report(
+                json,
+                json!({ "id": user.id.0, "email": user.email }),
+                format!("created user {}", user.id),
+            );
+        }
+        AdminCommand::Token {
+            command:
+                TokenCommand::Create {
+                    database,
+                    tenant,
+                    user,
+                    name,
+                    json,
+                },
+        } => {
+            let app = App::open(&database.url).await.map_err(describe)?;
+            let (id, token) = app
+                .create_api_token(TenantId(tenant), UserId(user), &name, Actor::SYSTEM)
+                .await
+                .map_err(describe)?;
+            report(
+                json,
+                json!({ "id": id.0, "token": token }),
+                format!("token (shown once): {token}"),
+            );
+        }
+        AdminCommand::Generate {
+            database,
+            tenant,
+            contacts,
+            activities,
+            json,
+        } => {
+            let app = App::open(&database.url).await.map_err(describe)?;
+            let volume = Volume {
+                organisations: (contacts / 10).max(1),
+                contacts,
+                activities,
+                assets: contacts / 5,
+                agreements: contacts / 20,
+            };
+            let total = (volume.organisations
+                + volume.contacts
+                + volume.activities
+                + volume.assets
+                + volume.agreements) as u64;
+            let bar = if json {
+                ProgressBar::hidden()
+            } else {
+                ProgressBar::new(total)
+            };
+            bar.set_style(
+                ProgressStyle::with_template("{bar:40} {pos}/{len} records, {per_sec}, eta {eta}")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
+            let started = std::time::Instant::now();
+            app.generate(TenantId(tenant), None, &volume, |n| bar.set_position(n))
+                .await
+                .map_err(describe)?;
+            bar.finish();
+            report(
+                json,
+                json!({ "records": total, "seconds": started.elapsed().as_secs_f64() }),
+                format!(
+                    "generated {total} records in {:.1} s",
+                    started.elapsed().as_secs_f64()
+                ),
+            );
+        }
+    }
+    Ok(())
+}

@@ -60,8 +60,16 @@ mod tests {
 
     #[test]
     fn members_cannot_administer() {
-        assert!(allows(Role::Member, Area::OrganisationsAndContacts, Action::Delete));
+        assert!(allows(
+            Role::Member,
+            Area::OrganisationsAndContacts,
+            Action::Delete
+        ));
         assert!(!allows(Role::Member, Area::Administration, Action::Create));
-        assert!(allows(Role::Admin, Area::Administration, Action::Administer));
+        assert!(allows(
+            Role::Admin,
+            Area::Administration,
+            Action::Administer
+        ));
     }
 }

@@ -51,7 +51,12 @@ impl ActivityKind {
         ActivityKind::ALL
             .into_iter()
             .find(|k| k.as_str() == value.trim())
-            .ok_or_else(|| FieldProblem::new("invalid_choice", "Choose call, meeting, email, task or note."))
+            .ok_or_else(|| {
+                FieldProblem::new(
+                    "invalid_choice",
+                    "Choose call, meeting, email, task or note.",
+                )
+            })
     }
 }
 
@@ -103,8 +108,9 @@ impl ActivityInput {
         let kind = errors.check("kind", ActivityKind::parse(&self.kind));
         let occurred_at = errors.check(
             "occurred_at",
-            Timestamp::parse(&self.occurred_at)
-                .ok_or_else(|| FieldProblem::new("invalid_time", "Give a time like 2026-11-24T09:30:00Z.")),
+            Timestamp::parse(&self.occurred_at).ok_or_else(|| {
+                FieldProblem::new("invalid_time", "Give a time like 2026-11-24T09:30:00Z.")
+            }),
         );
         let subject = errors.check("subject", required_text(&self.subject, NAME_MAX));
         let body = errors.check("body", long_text(self.body.as_deref(), BODY_MAX));
@@ -190,7 +196,11 @@ mod tests {
             subject: "Renewal".into(),
             ..Default::default()
         };
-        assert!(input.validate().unwrap_err().for_field("contact_ids").is_some());
+        assert!(input
+            .validate()
+            .unwrap_err()
+            .for_field("contact_ids")
+            .is_some());
         let input = ActivityInput {
             contact_ids: vec![ContactId(3), ContactId(3)],
             ..input

@@ -38,7 +38,12 @@ impl AgreementStatus {
         AgreementStatus::ALL
             .into_iter()
             .find(|s| s.as_str() == value.trim())
-            .ok_or_else(|| FieldProblem::new("invalid_choice", "Choose draft, active, expired or terminated."))
+            .ok_or_else(|| {
+                FieldProblem::new(
+                    "invalid_choice",
+                    "Choose draft, active, expired or terminated.",
+                )
+            })
     }
 }
 
@@ -127,24 +132,37 @@ impl AgreementInput {
         if self.organisation_id.is_none() {
             errors.add("organisation_id", "required", "Choose the organisation.");
         }
-        let start_date = errors.check("start_date", CalendarDate::parse(&self.start_date).ok_or_else(bad_date));
+        let start_date = errors.check(
+            "start_date",
+            CalendarDate::parse(&self.start_date).ok_or_else(bad_date),
+        );
         let end_date = match self.end_date.as_deref().map(str::trim) {
             None | Some("") => None,
             Some(d) => errors.check("end_date", CalendarDate::parse(d).ok_or_else(bad_date)),
         };
         if let (Some(start), Some(end)) = (start_date, end_date) {
             if end < start {
-                errors.add("end_date", "before_start", "The end date is before the start date.");
+                errors.add(
+                    "end_date",
+                    "before_start",
+                    "The end date is before the start date.",
+                );
             }
         }
         let value = errors.check("value", Money::parse(&self.value));
         let currency = self.currency.trim().to_uppercase();
         if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_uppercase()) {
-            errors.add("currency", "invalid_currency", "Use a three-letter currency code such as EUR.");
+            errors.add(
+                "currency",
+                "invalid_currency",
+                "Use a three-letter currency code such as EUR.",
+            );
         }
         let status = errors.check("status", AgreementStatus::parse(&self.status));
         match (title, self.organisation_id, start_date, value, status) {
-            (Some(title), Some(organisation_id), Some(start_date), Some(value), Some(status)) if errors.is_empty() => {
+            (Some(title), Some(organisation_id), Some(start_date), Some(value), Some(status))
+                if errors.is_empty() =>
+            {
                 Ok(AgreementFields {
                     title,
                     organisation_id,

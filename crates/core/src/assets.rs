@@ -46,13 +46,21 @@ impl AssetFields {
 impl AssetInput {
     pub fn validate(&self) -> Result<AssetFields, ValidationErrors> {
         let mut errors = ValidationErrors::new();
-        let product_name = errors.check("product_name", required_text(&self.product_name, NAME_MAX));
+        let product_name =
+            errors.check("product_name", required_text(&self.product_name, NAME_MAX));
         let serial_number = errors.check("serial_number", required_text(&self.serial_number, 80));
         let control_code = errors
-            .check("control_code", optional_text(self.control_code.as_deref(), 80))
+            .check(
+                "control_code",
+                optional_text(self.control_code.as_deref(), 80),
+            )
             .flatten();
         if self.organisation_id.is_none() && self.contact_id.is_none() {
-            errors.add("organisation_id", "required", "An asset belongs to an organisation or a contact.");
+            errors.add(
+                "organisation_id",
+                "required",
+                "An asset belongs to an organisation or a contact.",
+            );
         }
         match (product_name, serial_number) {
             (Some(product_name), Some(serial_number)) if errors.is_empty() => Ok(AssetFields {

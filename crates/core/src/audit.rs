@@ -85,7 +85,10 @@ impl RecordType {
 
 /// Names the fields whose values differ between two versions of a record,
 /// given each version as (field name, value) pairs in the same order.
-pub fn changed_fields<'a>(before: &[(&'a str, String)], after: &[(&'a str, String)]) -> Vec<&'a str> {
+pub fn changed_fields<'a>(
+    before: &[(&'a str, String)],
+    after: &[(&'a str, String)],
+) -> Vec<&'a str> {
     before
         .iter()
         .zip(after)
@@ -100,8 +103,14 @@ mod tests {
 
     #[test]
     fn only_differing_fields_are_named() {
-        let before = [("first_name", "Ada".to_string()), ("last_name", "Byron".to_string())];
-        let after = [("first_name", "Ada".to_string()), ("last_name", "Lovelace".to_string())];
+        let before = [
+            ("first_name", "Ada".to_string()),
+            ("last_name", "Byron".to_string()),
+        ];
+        let after = [
+            ("first_name", "Ada".to_string()),
+            ("last_name", "Lovelace".to_string()),
+        ];
         assert_eq!(changed_fields(&before, &after), ["last_name"]);
     }
 }

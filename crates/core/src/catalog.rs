@@ -89,14 +89,38 @@ const fn col(
 }
 
 /// A non-personal column.
-const fn plain(table: &'static str, column: &'static str, description: &'static str) -> ColumnClass {
-    col(table, column, Category::None, Subject::None, Erasure::Keep, false, description)
+const fn plain(
+    table: &'static str,
+    column: &'static str,
+    description: &'static str,
+) -> ColumnClass {
+    col(
+        table,
+        column,
+        Category::None,
+        Subject::None,
+        Erasure::Keep,
+        false,
+        description,
+    )
 }
 
 /// A non-personal column that still belongs in the subject's export (ids and
 /// timestamps of the subject's own records).
-const fn plain_exported(table: &'static str, column: &'static str, description: &'static str) -> ColumnClass {
-    col(table, column, Category::None, Subject::None, Erasure::Keep, true, description)
+const fn plain_exported(
+    table: &'static str,
+    column: &'static str,
+    description: &'static str,
+) -> ColumnClass {
+    col(
+        table,
+        column,
+        Category::None,
+        Subject::None,
+        Erasure::Keep,
+        true,
+        description,
+    )
 }
 
 use Category as C;
@@ -111,27 +135,79 @@ pub const CATALOG: &[ColumnClass] = &[
     plain("schema_migrations", "name", "Migration name"),
     plain("schema_migrations", "applied_at", "When it was applied"),
     plain("tenants", "tenant_id", "Tenant key"),
-    plain("tenants", "name", "Company name of the tenant (the controller)"),
+    plain(
+        "tenants",
+        "name",
+        "Company name of the tenant (the controller)",
+    ),
     plain("tenants", "created_at", "Creation time"),
     plain("users", "tenant_id", "Tenant key"),
     plain("users", "user_id", "Staff user key"),
-    col("users", "email", C::Contact, S::StaffUser, E::Pseudonymise, true, "Staff login email"),
-    col("users", "display_name", C::Identifier, S::StaffUser, E::Pseudonymise, true, "Staff name as shown"),
-    col("users", "password_hash", C::Credential, S::StaffUser, E::SetNull, false, "Argon2id hash"),
+    col(
+        "users",
+        "email",
+        C::Contact,
+        S::StaffUser,
+        E::Pseudonymise,
+        true,
+        "Staff login email",
+    ),
+    col(
+        "users",
+        "display_name",
+        C::Identifier,
+        S::StaffUser,
+        E::Pseudonymise,
+        true,
+        "Staff name as shown",
+    ),
+    col(
+        "users",
+        "password_hash",
+        C::Credential,
+        S::StaffUser,
+        E::SetNull,
+        false,
+        "Argon2id hash",
+    ),
     plain("users", "role", "Role in the tenant"),
     plain("users", "created_at", "Creation time"),
     plain("users", "updated_at", "Last change"),
     plain("sessions", "tenant_id", "Tenant key"),
-    col("sessions", "session_hash", C::OnlineIdentifier, S::StaffUser, E::DeleteRow, false, "SHA-256 of the session cookie"),
+    col(
+        "sessions",
+        "session_hash",
+        C::OnlineIdentifier,
+        S::StaffUser,
+        E::DeleteRow,
+        false,
+        "SHA-256 of the session cookie",
+    ),
     plain("sessions", "user_id", "Staff user key"),
-    col("sessions", "csrf_token", C::OnlineIdentifier, S::StaffUser, E::DeleteRow, false, "Anti-CSRF token of the session"),
+    col(
+        "sessions",
+        "csrf_token",
+        C::OnlineIdentifier,
+        S::StaffUser,
+        E::DeleteRow,
+        false,
+        "Anti-CSRF token of the session",
+    ),
     plain("sessions", "created_at", "Login time"),
     plain("sessions", "expires_at", "Expiry time"),
     plain("api_tokens", "tenant_id", "Tenant key"),
     plain("api_tokens", "token_id", "Token key"),
     plain("api_tokens", "user_id", "Owner of the token"),
     plain("api_tokens", "name", "Label of the token"),
-    col("api_tokens", "token_hash", C::Credential, S::StaffUser, E::DeleteRow, false, "SHA-256 of the bearer token"),
+    col(
+        "api_tokens",
+        "token_hash",
+        C::Credential,
+        S::StaffUser,
+        E::DeleteRow,
+        false,
+        "SHA-256 of the bearer token",
+    ),
     plain("api_tokens", "created_at", "Creation time"),
     plain("api_tokens", "expires_at", "Expiry time"),
     plain("api_tokens", "revoked_at", "Revocation time"),
@@ -154,17 +230,105 @@ pub const CATALOG: &[ColumnClass] = &[
     plain("organisations", "version", "Optimistic concurrency version"),
     plain("contacts", "tenant_id", "Tenant key"),
     plain_exported("contacts", "contact_id", "Contact key"),
-    col("contacts", "organisation_id", C::Professional, S::Contact, E::DeleteRow, true, "Employer"),
-    col("contacts", "gender", C::Demographic, S::Contact, E::DeleteRow, true, "Gender, for salutation"),
-    col("contacts", "first_name", C::Identifier, S::Contact, E::DeleteRow, true, "First name"),
-    col("contacts", "last_name", C::Identifier, S::Contact, E::DeleteRow, true, "Last name"),
-    col("contacts", "position", C::Professional, S::Contact, E::DeleteRow, true, "Job title"),
-    col("contacts", "emails", C::Contact, S::Contact, E::DeleteRow, true, "Work email addresses"),
-    col("contacts", "phones", C::Contact, S::Contact, E::DeleteRow, true, "Work phone numbers"),
-    col("contacts", "work_street", C::Contact, S::Contact, E::DeleteRow, true, "Work address"),
-    col("contacts", "work_postcode", C::Contact, S::Contact, E::DeleteRow, true, "Work address"),
-    col("contacts", "work_city", C::Contact, S::Contact, E::DeleteRow, true, "Work address"),
-    col("contacts", "work_country", C::Contact, S::Contact, E::DeleteRow, true, "Work address"),
+    col(
+        "contacts",
+        "organisation_id",
+        C::Professional,
+        S::Contact,
+        E::DeleteRow,
+        true,
+        "Employer",
+    ),
+    col(
+        "contacts",
+        "gender",
+        C::Demographic,
+        S::Contact,
+        E::DeleteRow,
+        true,
+        "Gender, for salutation",
+    ),
+    col(
+        "contacts",
+        "first_name",
+        C::Identifier,
+        S::Contact,
+        E::DeleteRow,
+        true,
+        "First name",
+    ),
+    col(
+        "contacts",
+        "last_name",
+        C::Identifier,
+        S::Contact,
+        E::DeleteRow,
+        true,
+        "Last name",
+    ),
+    col(
+        "contacts",
+        "position",
+        C::Professional,
+        S::Contact,
+        E::DeleteRow,
+        true,
+        "Job title",
+    ),
+    col(
+        "contacts",
+        "emails",
+        C::Contact,
+        S::Contact,
+        E::DeleteRow,
+        true,
+        "Work email addresses",
+    ),
+    col(
+        "contacts",
+        "phones",
+        C::Contact,
+        S::Contact,
+        E::DeleteRow,
+        true,
+        "Work phone numbers",
+    ),
+    col(
+        "contacts",
+        "work_street",
+        C::Contact,
+        S::Contact,
+        E::DeleteRow,
+        true,
+        "Work address",
+    ),
+    col(
+        "contacts",
+        "work_postcode",
+        C::Contact,
+        S::Contact,
+        E::DeleteRow,
+        true,
+        "Work address",
+    ),
+    col(
+        "contacts",
+        "work_city",
+        C::Contact,
+        S::Contact,
+        E::DeleteRow,
+        true,
+        "Work address",
+    ),
+    col(
+        "contacts",
+        "work_country",
+        C::Contact,
+        S::Contact,
+        E::DeleteRow,
+        true,
+        "Work address",
+    ),
     plain_exported("contacts", "created_at", "Creation time"),
     plain_exported("contacts", "updated_at", "Last change"),
     plain("contacts", "version", "Optimistic concurrency version"),
@@ -173,23 +337,63 @@ pub const CATALOG: &[ColumnClass] = &[
     plain_exported("activities", "kind", "Call, meeting, email, task or note"),
     plain_exported("activities", "occurred_at", "When it happened"),
     plain("activities", "author_id", "Staff user who recorded it"),
-    col("activities", "subject", C::FreeText, S::Contact, E::Pseudonymise, true, "Subject line"),
-    col("activities", "body", C::FreeText, S::Contact, E::Pseudonymise, true, "Call notes, meeting minutes, email text"),
-    plain("activities", "organisation_id", "Organisation the activity concerns"),
+    col(
+        "activities",
+        "subject",
+        C::FreeText,
+        S::Contact,
+        E::Pseudonymise,
+        true,
+        "Subject line",
+    ),
+    col(
+        "activities",
+        "body",
+        C::FreeText,
+        S::Contact,
+        E::Pseudonymise,
+        true,
+        "Call notes, meeting minutes, email text",
+    ),
+    plain(
+        "activities",
+        "organisation_id",
+        "Organisation the activity concerns",
+    ),
     plain("activities", "created_at", "Creation time"),
     plain("activities", "updated_at", "Last change"),
     plain("activities", "version", "Optimistic concurrency version"),
     plain("activity_contacts", "tenant_id", "Tenant key"),
     plain("activity_contacts", "activity_id", "Linked activity"),
-    col("activity_contacts", "contact_id", C::Identifier, S::Contact, E::DeleteRow, true, "A contact the activity concerns"),
-    plain("activity_contacts", "occurred_at", "Copy of the activity time, for the timeline"),
+    col(
+        "activity_contacts",
+        "contact_id",
+        C::Identifier,
+        S::Contact,
+        E::DeleteRow,
+        true,
+        "A contact the activity concerns",
+    ),
+    plain(
+        "activity_contacts",
+        "occurred_at",
+        "Copy of the activity time, for the timeline",
+    ),
     plain("assets", "tenant_id", "Tenant key"),
     plain("assets", "asset_id", "Asset key"),
     plain("assets", "product_name", "Product"),
     plain("assets", "serial_number", "Serial number of the product"),
     plain("assets", "control_code", "Control code of the product"),
     plain("assets", "organisation_id", "Owning organisation"),
-    col("assets", "contact_id", C::Identifier, S::Contact, E::SetNull, true, "Contact responsible for the asset"),
+    col(
+        "assets",
+        "contact_id",
+        C::Identifier,
+        S::Contact,
+        E::SetNull,
+        true,
+        "Contact responsible for the asset",
+    ),
     plain("assets", "created_at", "Creation time"),
     plain("assets", "updated_at", "Last change"),
     plain("assets", "version", "Optimistic concurrency version"),
@@ -199,27 +403,71 @@ pub const CATALOG: &[ColumnClass] = &[
     plain("agreements", "organisation_id", "Contracting organisation"),
     plain("agreements", "start_date", "Start of term"),
     plain("agreements", "end_date", "End of term"),
-    col("agreements", "value_minor", C::Financial, S::None, E::LegalHold, false, "Contract value in minor units"),
+    col(
+        "agreements",
+        "value_minor",
+        C::Financial,
+        S::None,
+        E::LegalHold,
+        false,
+        "Contract value in minor units",
+    ),
     plain("agreements", "currency", "Currency of the value"),
-    plain("agreements", "status", "Draft, active, expired or terminated"),
+    plain(
+        "agreements",
+        "status",
+        "Draft, active, expired or terminated",
+    ),
     plain("agreements", "created_at", "Creation time"),
     plain("agreements", "updated_at", "Last change"),
     plain("agreements", "version", "Optimistic concurrency version"),
     plain("search_entries", "tenant_id", "Tenant key"),
     plain("search_entries", "record_type", "Organisation or contact"),
     plain("search_entries", "record_id", "Key of the indexed record"),
-    col("search_entries", "label", C::Identifier, S::Contact, E::DeleteRow, false, "Name shown in search results"),
-    col("search_entries", "detail", C::Contact, S::Contact, E::DeleteRow, false, "Second line shown in search results"),
-    col("search_entries", "terms", C::Contact, S::Contact, E::DeleteRow, false, "Words of names, emails and phones, for full-text search"),
+    col(
+        "search_entries",
+        "label",
+        C::Identifier,
+        S::Contact,
+        E::DeleteRow,
+        false,
+        "Name shown in search results",
+    ),
+    col(
+        "search_entries",
+        "detail",
+        C::Contact,
+        S::Contact,
+        E::DeleteRow,
+        false,
+        "Second line shown in search results",
+    ),
+    col(
+        "search_entries",
+        "terms",
+        C::Contact,
+        S::Contact,
+        E::DeleteRow,
+        false,
+        "Words of names, emails and phones, for full-text search",
+    ),
     plain("audit_entries", "tenant_id", "Tenant key"),
-    plain("audit_entries", "audit_id", "Entry key, in order of writing"),
+    plain(
+        "audit_entries",
+        "audit_id",
+        "Entry key, in order of writing",
+    ),
     plain("audit_entries", "occurred_at", "When"),
     plain("audit_entries", "actor_kind", "User, API token or system"),
     plain("audit_entries", "actor_id", "Which user or token"),
     plain("audit_entries", "action", "Create, update or delete"),
     plain("audit_entries", "record_type", "Type of the record"),
     plain("audit_entries", "record_id", "Key of the record"),
-    plain("audit_entries", "fields", "Names (never values) of the changed fields"),
+    plain(
+        "audit_entries",
+        "fields",
+        "Names (never values) of the changed fields",
+    ),
 ];
 
 /// The catalog entries of one table.
@@ -246,7 +494,9 @@ mod tests {
     fn no_column_is_listed_twice() {
         for (i, a) in CATALOG.iter().enumerate() {
             assert!(
-                !CATALOG[i + 1..].iter().any(|b| a.table == b.table && a.column == b.column),
+                !CATALOG[i + 1..]
+                    .iter()
+                    .any(|b| a.table == b.table && a.column == b.column),
                 "{}.{} is classified twice",
                 a.table,
                 a.column
@@ -258,7 +508,13 @@ mod tests {
     fn personal_columns_name_their_subject_and_erasure() {
         for c in CATALOG {
             let personal = c.category != Category::None;
-            assert_eq!(personal, c.erasure != Erasure::Keep, "{}.{}", c.table, c.column);
+            assert_eq!(
+                personal,
+                c.erasure != Erasure::Keep,
+                "{}.{}",
+                c.table,
+                c.column
+            );
             if c.category != Category::None && c.category != Category::Financial {
                 assert_ne!(c.subject, Subject::None, "{}.{}", c.table, c.column);
             }
@@ -269,7 +525,10 @@ mod tests {
     fn every_tenant_table_has_tenant_id() {
         for t in tables() {
             if !OPERATOR_TABLES.contains(&t) {
-                assert!(table(t).any(|c| c.column == "tenant_id"), "{t} has no tenant_id");
+                assert!(
+                    table(t).any(|c| c.column == "tenant_id"),
+                    "{t} has no tenant_id"
+                );
             }
         }
     }

@@ -17,7 +17,12 @@ pub enum Gender {
 }
 
 impl Gender {
-    pub const ALL: [Gender; 4] = [Gender::Female, Gender::Male, Gender::Diverse, Gender::Unspecified];
+    pub const ALL: [Gender; 4] = [
+        Gender::Female,
+        Gender::Male,
+        Gender::Diverse,
+        Gender::Unspecified,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -32,7 +37,12 @@ impl Gender {
         Gender::ALL
             .into_iter()
             .find(|g| g.as_str() == value.trim())
-            .ok_or_else(|| FieldProblem::new("invalid_choice", "Choose female, male, diverse or unspecified."))
+            .ok_or_else(|| {
+                FieldProblem::new(
+                    "invalid_choice",
+                    "Choose female, male, diverse or unspecified.",
+                )
+            })
     }
 }
 
@@ -80,8 +90,14 @@ impl ContactFields {
             ("first_name", self.first_name.clone()),
             ("last_name", self.last_name.clone()),
             ("position", format!("{:?}", self.position)),
-            ("emails", join(self.emails.iter().map(|e| e.as_str()).collect())),
-            ("phones", join(self.phones.iter().map(|p| p.as_str()).collect())),
+            (
+                "emails",
+                join(self.emails.iter().map(|e| e.as_str()).collect()),
+            ),
+            (
+                "phones",
+                join(self.phones.iter().map(|p| p.as_str()).collect()),
+            ),
             ("work_address", format!("{:?}", self.work_address)),
         ]
     }
@@ -97,7 +113,10 @@ impl ContactInput {
         let first_name = errors.check("first_name", required_text(&self.first_name, SHORT_MAX));
         let last_name = errors.check("last_name", required_text(&self.last_name, SHORT_MAX));
         let position = errors
-            .check("position", optional_text(self.position.as_deref(), NAME_MAX))
+            .check(
+                "position",
+                optional_text(self.position.as_deref(), NAME_MAX),
+            )
             .flatten();
         let emails = parse_list("emails", &self.emails, 10, EmailAddress::parse, &mut errors);
         let phones = parse_list("phones", &self.phones, 10, PhoneNumber::parse, &mut errors);

@@ -59,13 +59,18 @@ impl OrganisationInput {
             Some(url) => errors.check("website", WebUrl::parse(url)),
         };
         let account_number = errors
-            .check("account_number", optional_text(self.account_number.as_deref(), 40))
+            .check(
+                "account_number",
+                optional_text(self.account_number.as_deref(), 40),
+            )
             .flatten();
         let phone = match self.phone.as_deref().map(str::trim) {
             None | Some("") => None,
             Some(phone) => errors.check("phone", PhoneNumber::parse(phone)),
         };
-        let billing_address = self.billing_address.validated("billing_address", &mut errors);
+        let billing_address = self
+            .billing_address
+            .validated("billing_address", &mut errors);
         let postal_address = self.postal_address.validated("postal_address", &mut errors);
         match name {
             Some(name) if errors.is_empty() => Ok(OrganisationFields {

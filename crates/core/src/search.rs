@@ -55,8 +55,14 @@ mod tests {
 
     #[test]
     fn emails_and_phones_become_tokens() {
-        let terms = document_terms(&["Anna Schmidt", "anna.schmidt@acme.de"], &["+49 30 1234567"]);
-        assert_eq!(terms, "anna schmidt anna schmidt acme de 49301234567 0301234567");
+        let terms = document_terms(
+            &["Anna Schmidt", "anna.schmidt@acme.de"],
+            &["+49 30 1234567"],
+        );
+        assert_eq!(
+            terms,
+            "anna schmidt anna schmidt acme de 49301234567 0301234567"
+        );
     }
 
     #[test]

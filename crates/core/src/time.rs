@@ -40,7 +40,9 @@ impl Timestamp {
             };
             OffsetDateTime::parse(&with_seconds, &Rfc3339).ok()
         })?;
-        Some(Timestamp((parsed.unix_timestamp_nanos() / 1_000_000) as i64))
+        Some(Timestamp(
+            (parsed.unix_timestamp_nanos() / 1_000_000) as i64,
+        ))
     }
 
     /// `2026-11-24 09:30` for pages.
@@ -129,7 +131,10 @@ mod tests {
 
     #[test]
     fn dates_parse_strictly() {
-        assert_eq!(CalendarDate::parse("2026-02-28").unwrap().to_iso(), "2026-02-28");
+        assert_eq!(
+            CalendarDate::parse("2026-02-28").unwrap().to_iso(),
+            "2026-02-28"
+        );
         assert!(CalendarDate::parse("2026-02-30").is_none());
         assert!(CalendarDate::parse("28.02.2026").is_none());
     }

@@ -93,7 +93,10 @@ pub fn required_text(value: &str, max_chars: usize) -> Result<String, FieldProbl
 }
 
 /// Trims and bounds an optional single-line text; blank becomes `None`.
-pub fn optional_text(value: Option<&str>, max_chars: usize) -> Result<Option<String>, FieldProblem> {
+pub fn optional_text(
+    value: Option<&str>,
+    max_chars: usize,
+) -> Result<Option<String>, FieldProblem> {
     match value.map(str::trim) {
         None | Some("") => Ok(None),
         Some(value) => bounded(value, max_chars, false).map(Some),
@@ -115,7 +118,8 @@ fn bounded(value: &str, max_chars: usize, multiline: bool) -> Result<String, Fie
             format!("Use at most {max_chars} characters."),
         ));
     }
-    let forbidden = |c: char| c.is_control() && !(multiline && (c == '\n' || c == '\r' || c == '\t'));
+    let forbidden =
+        |c: char| c.is_control() && !(multiline && (c == '\n' || c == '\r' || c == '\t'));
     if value.chars().any(forbidden) {
         return Err(FieldProblem::new(
             "invalid_characters",
@@ -134,7 +138,10 @@ mod tests {
         assert_eq!(required_text("  Ada ", 10).unwrap(), "Ada");
         assert_eq!(required_text("   ", 10).unwrap_err().code, "required");
         assert_eq!(required_text("abcdef", 5).unwrap_err().code, "too_long");
-        assert_eq!(required_text("a\u{0}b", 5).unwrap_err().code, "invalid_characters");
+        assert_eq!(
+            required_text("a\u{0}b", 5).unwrap_err().code,
+            "invalid_characters"
+        );
         assert_eq!(optional_text(Some(" "), 5).unwrap(), None);
         assert_eq!(long_text(Some("line\nline"), 20).unwrap(), "line\nline");
     }

@@ -15,7 +15,12 @@ pub struct EmailAddress(String);
 impl EmailAddress {
     pub fn parse(input: &str) -> Result<Self, FieldProblem> {
         let value = input.trim();
-        let invalid = || FieldProblem::new("invalid_email", "Enter an email address like name@example.com.");
+        let invalid = || {
+            FieldProblem::new(
+                "invalid_email",
+                "Enter an email address like name@example.com.",
+            )
+        };
         if value.len() > 254 {
             return Err(FieldProblem::new("too_long", "Use at most 254 characters."));
         }
@@ -69,7 +74,9 @@ impl PhoneNumber {
                 "Enter a phone number like +49 30 1234567.",
             ));
         }
-        Ok(PhoneNumber(value.split_whitespace().collect::<Vec<_>>().join(" ")))
+        Ok(PhoneNumber(
+            value.split_whitespace().collect::<Vec<_>>().join(" "),
+        ))
     }
 
     pub fn as_str(&self) -> &str {
@@ -89,7 +96,12 @@ pub struct WebUrl(String);
 impl WebUrl {
     pub fn parse(input: &str) -> Result<Self, FieldProblem> {
         let value = input.trim();
-        let invalid = || FieldProblem::new("invalid_url", "Enter a web address like https://example.com.");
+        let invalid = || {
+            FieldProblem::new(
+                "invalid_url",
+                "Enter a web address like https://example.com.",
+            )
+        };
         if value.len() > 500 {
             return Err(FieldProblem::new("too_long", "Use at most 500 characters."));
         }
@@ -136,7 +148,10 @@ impl Address {
     pub fn validated(&self, prefix: &str, errors: &mut ValidationErrors) -> Address {
         let mut line = |name: &str, value: &Option<String>, max: usize| {
             errors
-                .check(&format!("{prefix}.{name}"), optional_text(value.as_deref(), max))
+                .check(
+                    &format!("{prefix}.{name}"),
+                    optional_text(value.as_deref(), max),
+                )
                 .flatten()
         };
         let street = line("street", &self.street, NAME_MAX);
@@ -166,12 +181,16 @@ impl Address {
             .flatten()
             .collect::<Vec<_>>()
             .join(" ");
-        [self.street.as_deref(), Some(city.as_str()), self.country.as_deref()]
-            .into_iter()
-            .flatten()
-            .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-            .join(", ")
+        [
+            self.street.as_deref(),
+            Some(city.as_str()),
+            self.country.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ")
     }
 }
 
@@ -186,7 +205,11 @@ pub fn parse_list<T>(
 ) -> Vec<T> {
     let entries: Vec<&String> = raw.iter().filter(|s| !s.trim().is_empty()).collect();
     if entries.len() > max_items {
-        errors.add(field, "too_many", format!("Give at most {max_items} entries."));
+        errors.add(
+            field,
+            "too_many",
+            format!("Give at most {max_items} entries."),
+        );
         return Vec::new();
     }
     entries
@@ -202,16 +225,36 @@ mod tests {
 
     #[test]
     fn email_addresses() {
-        assert_eq!(EmailAddress::parse(" Ada@Example.COM ").unwrap().as_str(), "Ada@example.com");
-        for bad in ["", "ada", "ada@", "@example.com", "ada@example", "a..b@example.com", "ada@exa mple.com"] {
-            assert!(EmailAddress::parse(bad).is_err(), "{bad} should be rejected");
+        assert_eq!(
+            EmailAddress::parse(" Ada@Example.COM ").unwrap().as_str(),
+            "Ada@example.com"
+        );
+        for bad in [
+            "",
+            "ada",
+            "ada@",
+            "@example.com",
+            "ada@example",
+            "a..b@example.com",
+            "ada@exa mple.com",
+        ] {
+            assert!(
+                EmailAddress::parse(bad).is_err(),
+                "{bad} should be rejected"
+            );
         }
     }
 
     #[test]
     fn phone_numbers() {
-        assert_eq!(PhoneNumber::parse("+49  30 1234567").unwrap().as_str(), "+49 30 1234567");
-        assert_eq!(PhoneNumber::parse("(030) 123-456").unwrap().digits(), "030123456");
+        assert_eq!(
+            PhoneNumber::parse("+49  30 1234567").unwrap().as_str(),
+            "+49 30 1234567"
+        );
+        assert_eq!(
+            PhoneNumber::parse("(030) 123-456").unwrap().digits(),
+            "030123456"
+        );
         for bad in ["12", "call me", "+49 30 12+34", "1234567890123456789012"] {
             assert!(PhoneNumber::parse(bad).is_err(), "{bad} should be rejected");
         }
@@ -221,7 +264,14 @@ mod tests {
     fn web_urls() {
         assert!(WebUrl::parse("https://acme.example/about").is_ok());
         assert!(WebUrl::parse("http://shop.acme.de:8080").is_ok());
-        for bad in ["acme.de", "ftp://acme.de", "https://", "https://acme", "https://ac me.de", "javascript:alert(1)"] {
+        for bad in [
+            "acme.de",
+            "ftp://acme.de",
+            "https://",
+            "https://acme",
+            "https://ac me.de",
+            "javascript:alert(1)",
+        ] {
             assert!(WebUrl::parse(bad).is_err(), "{bad} should be rejected");
         }
     }

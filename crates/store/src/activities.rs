@@ -11,13 +11,22 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 use std::collections::HashMap;
 
-const SELECT: &str = "SELECT a.activity_id, a.kind, a.occurred_at, a.author_id, u.display_name AS author_name,
+const SELECT: &str =
+    "SELECT a.activity_id, a.kind, a.occurred_at, a.author_id, u.display_name AS author_name,
     a.subject, a.body, a.organisation_id, a.created_at, a.updated_at, a.version
     FROM activities a LEFT JOIN users u ON u.tenant_id = a.tenant_id AND u.user_id = a.author_id";
 
-const SORT_KEYS: &[SortKey] = &[SortKey { name: "occurred_at", column: "a.occurred_at", text: false }];
+const SORT_KEYS: &[SortKey] = &[SortKey {
+    name: "occurred_at",
+    column: "a.occurred_at",
+    text: false,
+}];
 /// A contact's timeline walks the link table's (contact, time) index.
-const CONTACT_SORT_KEYS: &[SortKey] = &[SortKey { name: "occurred_at", column: "ac.occurred_at", text: false }];
+const CONTACT_SORT_KEYS: &[SortKey] = &[SortKey {
+    name: "occurred_at",
+    column: "ac.occurred_at",
+    text: false,
+}];
 
 fn from_row(row: &AnyRow) -> Result<Activity, StoreError> {
     let kind: String = row.try_get("kind")?;
@@ -29,7 +38,9 @@ fn from_row(row: &AnyRow) -> Result<Activity, StoreError> {
         author_name: row.try_get("author_name")?,
         subject: row.try_get("subject")?,
         body: row.try_get("body")?,
-        organisation_id: row.try_get::<Option<i64>, _>("organisation_id")?.map(OrganisationId),
+        organisation_id: row
+            .try_get::<Option<i64>, _>("organisation_id")?
+            .map(OrganisationId),
         contacts: Vec::new(),
         created_at: Timestamp(row.try_get("created_at")?),
         updated_at: Timestamp(row.try_get("updated_at")?),
@@ -38,7 +49,11 @@ fn from_row(row: &AnyRow) -> Result<Activity, StoreError> {
 }
 
 /// Fills in the linked contacts of the given activities with one query.
-async fn attach_contacts(conn: &mut AnyConnection, tenant: TenantId, activities: &mut [Activity]) -> Result<(), StoreError> {
+async fn attach_contacts(
+    conn: &mut AnyConnection,
+    tenant: TenantId,
+    activities: &mut [Activity],
+) -> Result<(), StoreError> {
     if activities.is_empty() {
         return Ok(());
     }
@@ -47,7 +62,10 @@ async fn attach_contacts(conn: &mut AnyConnection, tenant: TenantId, activities:
          JOIN contacts c ON c.tenant_id = ac.tenant_id AND c.contact_id = ac.contact_id",
     );
     let t = sql.arg(Arg::Int(tenant.0));
-    let ids: Vec<String> = activities.iter().map(|a| sql.arg(Arg::Int(a.id.0))).collect();
+    let ids: Vec<String> = activities
+        .iter()
+        .map(|a| sql.arg(Arg::Int(a.id.0)))
+        .collect();
     sql.push(&format!(
         " WHERE ac.tenant_id = {t} AND ac.activity_id IN ({}) ORDER BY c.last_name, c.contact_id",
         ids.join(", ")
@@ -57,10 +75,13 @@ async fn attach_contacts(conn: &mut AnyConnection, tenant: TenantId, activities:
     for row in &rows {
         let first: String = row.try_get("first_name")?;
         let last: String = row.try_get("last_name")?;
-        by_activity.entry(row.try_get("activity_id")?).or_default().push(LinkedContact {
-            id: ContactId(row.try_get("contact_id")?),
-            name: format!("{first} {last}"),
-        });
+        by_activity
+            .entry(row.try_get("activity_id")?)
+            .or_default()
+            .push(LinkedContact {
+                id: ContactId(row.try_get("contact_id")?),
+                name: format!("{first} {last}"),
+            });
     }
     for activity in activities {
         activity.contacts = by_activity.remove(&activity.id.0).unwrap_or_default();
@@ -68,13 +89,19 @@ async fn attach_contacts(conn: &mut AnyConnection, tenant: TenantId, activities:
     Ok(())
 }
 
-async fn load(conn: &mut AnyConnection, tenant: TenantId, id: ActivityId) -> Result<Activity, StoreError> {
-    let row = sqlx::query(&format!("{SELECT} WHERE a.tenant_id = $1 AND a.activity_id = $2"))
-        .bind(tenant.0)
-        .bind(id.0)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+async fn load(
+    conn: &mut AnyConnection,
+    tenant: TenantId,
+    id: ActivityId,
+) -> Result<Activity, StoreError> {
+    let row = sqlx::query(&format!(
+        "{SELECT} WHERE a.tenant_id = $1 AND a.activity_id = $2"
+    ))
+    .bind(tenant.0)
+    .bind(id.0)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(StoreError::NotFound)?;
     let mut activity = [from_row(&row)?];
     attach_contacts(conn, tenant, &mut activity).await?;
     let [activity] = activity;
@@ -82,13 +109,28 @@ async fn load(conn: &mut AnyConnection, tenant: TenantId, id: ActivityId) -> Res
 }
 
 /// Checks the references, picks the organisation and writes fields and links.
-async fn write_fields(conn: &mut AnyConnection, tenant: TenantId, id: ActivityId, f: &ActivityFields) -> Result<(), StoreError> {
+async fn write_fields(
+    conn: &mut AnyConnection,
+    tenant: TenantId,
+    id: ActivityId,
+    f: &ActivityFields,
+) -> Result<(), StoreError> {
     for contact in &f.contact_ids {
         if !exists(conn, "contacts", "contact_id", tenant.0, contact.0).await? {
-            return Err(StoreError::UnknownReference { field: "contact_ids" });
+            return Err(StoreError::UnknownReference {
+                field: "contact_ids",
+            });
         }
     }
-    require_reference(conn, "organisations", "organisation_id", tenant.0, f.organisation_id.map(|o| o.0), "organisation_id").await?;
+    require_reference(
+        conn,
+        "organisations",
+        "organisation_id",
+        tenant.0,
+        f.organisation_id.map(|o| o.0),
+        "organisation_id",
+    )
+    .await?;
     let organisation_id = match (f.organisation_id, f.contact_ids.first()) {
         (Some(org), _) => Some(org.0),
         (None, Some(contact)) => sqlx::query_scalar::<_, Option<i64>>(
@@ -132,7 +174,12 @@ async fn write_fields(conn: &mut AnyConnection, tenant: TenantId, id: ActivityId
 }
 
 impl Store {
-    pub async fn create_activity(&self, scope: &Scope, author: Option<UserId>, fields: &ActivityFields) -> Result<Activity, StoreError> {
+    pub async fn create_activity(
+        &self,
+        scope: &Scope,
+        author: Option<UserId>,
+        fields: &ActivityFields,
+    ) -> Result<Activity, StoreError> {
         let id = ActivityId(self.next_id());
         let now = Timestamp::now().0;
         let mut tx = self.begin(scope.tenant).await?;
@@ -152,7 +199,15 @@ impl Store {
         .await?;
         write_fields(&mut tx, scope.tenant, id, fields).await?;
         let names: Vec<&str> = fields.field_values().iter().map(|(n, _)| *n).collect();
-        self.audit(&mut tx, scope, AuditAction::Create, RecordType::Activity, id.0, &names).await?;
+        self.audit(
+            &mut tx,
+            scope,
+            AuditAction::Create,
+            RecordType::Activity,
+            id.0,
+            &names,
+        )
+        .await?;
         let activity = load(&mut tx, scope.tenant, id).await?;
         tx.commit().await?;
         Ok(activity)
@@ -174,15 +229,35 @@ impl Store {
     ) -> Result<Activity, StoreError> {
         let mut tx = self.begin(scope.tenant).await?;
         let before = load(&mut tx, scope.tenant, id).await?;
-        bump_version(&mut tx, "activities", "activity_id", scope.tenant.0, id.0, expected_version, Timestamp::now().0).await?;
+        bump_version(
+            &mut tx,
+            "activities",
+            "activity_id",
+            scope.tenant.0,
+            id.0,
+            expected_version,
+            Timestamp::now().0,
+        )
+        .await?;
         write_fields(&mut tx, scope.tenant, id, fields).await?;
         let mut before_input = before.to_input();
         if fields.organisation_id.is_none() {
             before_input.organisation_id = None;
         }
-        let before_fields = before_input.validate().map(|f| f.field_values()).unwrap_or_default();
+        let before_fields = before_input
+            .validate()
+            .map(|f| f.field_values())
+            .unwrap_or_default();
         let changed = changed_fields(&before_fields, &fields.field_values());
-        self.audit(&mut tx, scope, AuditAction::Update, RecordType::Activity, id.0, &changed).await?;
+        self.audit(
+            &mut tx,
+            scope,
+            AuditAction::Update,
+            RecordType::Activity,
+            id.0,
+            &changed,
+        )
+        .await?;
         let activity = load(&mut tx, scope.tenant, id).await?;
         tx.commit().await?;
         Ok(activity)
@@ -201,14 +276,26 @@ impl Store {
             .bind(id.0)
             .execute(&mut *tx)
             .await?;
-        self.audit(&mut tx, scope, AuditAction::Delete, RecordType::Activity, id.0, &[]).await?;
+        self.audit(
+            &mut tx,
+            scope,
+            AuditAction::Delete,
+            RecordType::Activity,
+            id.0,
+            &[],
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
 
     /// Activities, newest first: all of them, one contact's timeline
     /// (`contact_id`) or one organisation's (`organisation_id`).
-    pub async fn list_activities(&self, tenant: TenantId, query: &ListQuery) -> Result<Page<Activity>, StoreError> {
+    pub async fn list_activities(
+        &self,
+        tenant: TenantId,
+        query: &ListQuery,
+    ) -> Result<Page<Activity>, StoreError> {
         let mut query = query.clone();
         if query.sort.is_none() {
             query.order = crate::SortOrder::Descending;
@@ -238,10 +325,14 @@ impl Store {
         }
         let mut tx = self.begin_read(tenant).await?;
         let rows = sql.query().fetch_all(&mut *tx).await?;
-        let mut page = finish_page(rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?, query.limit, |a| Cursor {
-            key: CursorKey::Int(a.occurred_at.0),
-            id: a.id.0,
-        });
+        let mut page = finish_page(
+            rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?,
+            query.limit,
+            |a| Cursor {
+                key: CursorKey::Int(a.occurred_at.0),
+                id: a.id.0,
+            },
+        );
         attach_contacts(&mut tx, tenant, &mut page.items).await?;
         tx.commit().await?;
         Ok(page)

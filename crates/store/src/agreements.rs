@@ -1,6 +1,8 @@
 //! Agreements: contracts with organisations.
 
-use crate::page::{finish_page, keyset, sort_name, Arg, Cursor, CursorKey, ListQuery, Page, SortKey, Sql};
+use crate::page::{
+    finish_page, keyset, sort_name, Arg, Cursor, CursorKey, ListQuery, Page, SortKey, Sql,
+};
 use crate::rows::{bump_version, require_reference};
 use crate::{Scope, Store, StoreError};
 use custodian_core::agreements::{Agreement, AgreementFields, AgreementStatus, Money};
@@ -15,9 +17,21 @@ const SELECT: &str = "SELECT g.agreement_id, g.title, g.organisation_id, o.name 
     FROM agreements g JOIN organisations o ON o.tenant_id = g.tenant_id AND o.organisation_id = g.organisation_id";
 
 const SORT_KEYS: &[SortKey] = &[
-    SortKey { name: "start_date", column: "g.start_date", text: true },
-    SortKey { name: "title", column: "g.title", text: true },
-    SortKey { name: "created", column: "g.created_at", text: false },
+    SortKey {
+        name: "start_date",
+        column: "g.start_date",
+        text: true,
+    },
+    SortKey {
+        name: "title",
+        column: "g.title",
+        text: true,
+    },
+    SortKey {
+        name: "created",
+        column: "g.created_at",
+        text: false,
+    },
 ];
 
 fn from_row(row: &AnyRow) -> Result<Agreement, StoreError> {
@@ -32,7 +46,10 @@ fn from_row(row: &AnyRow) -> Result<Agreement, StoreError> {
         organisation_name: row.try_get("organisation_name")?,
         start_date: CalendarDate::parse(&start).ok_or_else(corrupt)?,
         end_date: end.as_deref().and_then(CalendarDate::parse),
-        value: Money { minor_units: row.try_get("value_minor")? }.to_decimal(),
+        value: Money {
+            minor_units: row.try_get("value_minor")?,
+        }
+        .to_decimal(),
         currency: row.try_get("currency")?,
         status: AgreementStatus::parse(&status).map_err(|_| corrupt())?,
         created_at: Timestamp(row.try_get("created_at")?),
@@ -41,17 +58,28 @@ fn from_row(row: &AnyRow) -> Result<Agreement, StoreError> {
     })
 }
 
-async fn load(conn: &mut AnyConnection, tenant: TenantId, id: AgreementId) -> Result<Agreement, StoreError> {
-    let row = sqlx::query(&format!("{SELECT} WHERE g.tenant_id = $1 AND g.agreement_id = $2"))
-        .bind(tenant.0)
-        .bind(id.0)
-        .fetch_optional(conn)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+async fn load(
+    conn: &mut AnyConnection,
+    tenant: TenantId,
+    id: AgreementId,
+) -> Result<Agreement, StoreError> {
+    let row = sqlx::query(&format!(
+        "{SELECT} WHERE g.tenant_id = $1 AND g.agreement_id = $2"
+    ))
+    .bind(tenant.0)
+    .bind(id.0)
+    .fetch_optional(conn)
+    .await?
+    .ok_or(StoreError::NotFound)?;
     from_row(&row)
 }
 
-async fn write_fields(conn: &mut AnyConnection, tenant: TenantId, id: AgreementId, f: &AgreementFields) -> Result<(), StoreError> {
+async fn write_fields(
+    conn: &mut AnyConnection,
+    tenant: TenantId,
+    id: AgreementId,
+    f: &AgreementFields,
+) -> Result<(), StoreError> {
     sqlx::query(
         "UPDATE agreements SET title = $1, organisation_id = $2, start_date = $3, end_date = $4, value_minor = $5,
             currency = $6, status = $7 WHERE tenant_id = $8 AND agreement_id = $9",
@@ -71,11 +99,23 @@ async fn write_fields(conn: &mut AnyConnection, tenant: TenantId, id: AgreementI
 }
 
 impl Store {
-    pub async fn create_agreement(&self, scope: &Scope, fields: &AgreementFields) -> Result<Agreement, StoreError> {
+    pub async fn create_agreement(
+        &self,
+        scope: &Scope,
+        fields: &AgreementFields,
+    ) -> Result<Agreement, StoreError> {
         let id = AgreementId(self.next_id());
         let now = Timestamp::now().0;
         let mut tx = self.begin(scope.tenant).await?;
-        require_reference(&mut tx, "organisations", "organisation_id", scope.tenant.0, Some(fields.organisation_id.0), "organisation_id").await?;
+        require_reference(
+            &mut tx,
+            "organisations",
+            "organisation_id",
+            scope.tenant.0,
+            Some(fields.organisation_id.0),
+            "organisation_id",
+        )
+        .await?;
         sqlx::query(
             "INSERT INTO agreements (tenant_id, agreement_id, title, organisation_id, start_date, value_minor, currency, status, created_at, updated_at, version)
              VALUES ($1, $2, $3, $4, $5, 0, $6, $7, $8, $8, 1)",
@@ -92,13 +132,25 @@ impl Store {
         .await?;
         write_fields(&mut tx, scope.tenant, id, fields).await?;
         let names: Vec<&str> = fields.field_values().iter().map(|(n, _)| *n).collect();
-        self.audit(&mut tx, scope, AuditAction::Create, RecordType::Agreement, id.0, &names).await?;
+        self.audit(
+            &mut tx,
+            scope,
+            AuditAction::Create,
+            RecordType::Agreement,
+            id.0,
+            &names,
+        )
+        .await?;
         let agreement = load(&mut tx, scope.tenant, id).await?;
         tx.commit().await?;
         Ok(agreement)
     }
 
-    pub async fn agreement(&self, tenant: TenantId, id: AgreementId) -> Result<Agreement, StoreError> {
+    pub async fn agreement(
+        &self,
+        tenant: TenantId,
+        id: AgreementId,
+    ) -> Result<Agreement, StoreError> {
         let mut tx = self.begin_read(tenant).await?;
         let agreement = load(&mut tx, tenant, id).await?;
         tx.commit().await?;
@@ -114,12 +166,41 @@ impl Store {
     ) -> Result<Agreement, StoreError> {
         let mut tx = self.begin(scope.tenant).await?;
         let before = load(&mut tx, scope.tenant, id).await?;
-        require_reference(&mut tx, "organisations", "organisation_id", scope.tenant.0, Some(fields.organisation_id.0), "organisation_id").await?;
-        bump_version(&mut tx, "agreements", "agreement_id", scope.tenant.0, id.0, expected_version, Timestamp::now().0).await?;
+        require_reference(
+            &mut tx,
+            "organisations",
+            "organisation_id",
+            scope.tenant.0,
+            Some(fields.organisation_id.0),
+            "organisation_id",
+        )
+        .await?;
+        bump_version(
+            &mut tx,
+            "agreements",
+            "agreement_id",
+            scope.tenant.0,
+            id.0,
+            expected_version,
+            Timestamp::now().0,
+        )
+        .await?;
         write_fields(&mut tx, scope.tenant, id, fields).await?;
-        let before_fields = before.to_input().validate().map(|f| f.field_values()).unwrap_or_default();
+        let before_fields = before
+            .to_input()
+            .validate()
+            .map(|f| f.field_values())
+            .unwrap_or_default();
         let changed = changed_fields(&before_fields, &fields.field_values());
-        self.audit(&mut tx, scope, AuditAction::Update, RecordType::Agreement, id.0, &changed).await?;
+        self.audit(
+            &mut tx,
+            scope,
+            AuditAction::Update,
+            RecordType::Agreement,
+            id.0,
+            &changed,
+        )
+        .await?;
         let agreement = load(&mut tx, scope.tenant, id).await?;
         tx.commit().await?;
         Ok(agreement)
@@ -133,12 +214,24 @@ impl Store {
             .bind(id.0)
             .execute(&mut *tx)
             .await?;
-        self.audit(&mut tx, scope, AuditAction::Delete, RecordType::Agreement, id.0, &[]).await?;
+        self.audit(
+            &mut tx,
+            scope,
+            AuditAction::Delete,
+            RecordType::Agreement,
+            id.0,
+            &[],
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
 
-    pub async fn list_agreements(&self, tenant: TenantId, query: &ListQuery) -> Result<Page<Agreement>, StoreError> {
+    pub async fn list_agreements(
+        &self,
+        tenant: TenantId,
+        query: &ListQuery,
+    ) -> Result<Page<Agreement>, StoreError> {
         let mut sql = Sql::new(SELECT);
         let t = sql.arg(Arg::Int(tenant.0));
         sql.push(&format!(" WHERE g.tenant_id = {t}"));

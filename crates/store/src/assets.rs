@@ -1,6 +1,8 @@
 //! Assets: the installed base of products at customers.
 
-use crate::page::{finish_page, keyset, sort_name, Arg, Cursor, CursorKey, ListQuery, Page, SortKey, Sql};
+use crate::page::{
+    finish_page, keyset, sort_name, Arg, Cursor, CursorKey, ListQuery, Page, SortKey, Sql,
+};
 use crate::rows::{bump_version, require_reference};
 use crate::{Scope, Store, StoreError};
 use custodian_core::assets::{Asset, AssetFields};
@@ -10,12 +12,21 @@ use custodian_core::{AssetId, ContactId, OrganisationId, TenantId};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-const SELECT: &str = "SELECT asset_id, product_name, serial_number, control_code, organisation_id, contact_id,
+const SELECT: &str =
+    "SELECT asset_id, product_name, serial_number, control_code, organisation_id, contact_id,
     created_at, updated_at, version FROM assets";
 
 const SORT_KEYS: &[SortKey] = &[
-    SortKey { name: "serial_number", column: "serial_number", text: true },
-    SortKey { name: "created", column: "created_at", text: false },
+    SortKey {
+        name: "serial_number",
+        column: "serial_number",
+        text: true,
+    },
+    SortKey {
+        name: "created",
+        column: "created_at",
+        text: false,
+    },
 ];
 
 fn from_row(row: &AnyRow) -> Result<Asset, StoreError> {
@@ -24,7 +35,9 @@ fn from_row(row: &AnyRow) -> Result<Asset, StoreError> {
         product_name: row.try_get("product_name")?,
         serial_number: row.try_get("serial_number")?,
         control_code: row.try_get("control_code")?,
-        organisation_id: row.try_get::<Option<i64>, _>("organisation_id")?.map(OrganisationId),
+        organisation_id: row
+            .try_get::<Option<i64>, _>("organisation_id")?
+            .map(OrganisationId),
         contact_id: row.try_get::<Option<i64>, _>("contact_id")?.map(ContactId),
         created_at: Timestamp(row.try_get("created_at")?),
         updated_at: Timestamp(row.try_get("updated_at")?),
@@ -32,7 +45,11 @@ fn from_row(row: &AnyRow) -> Result<Asset, StoreError> {
     })
 }
 
-async fn load(conn: &mut AnyConnection, tenant: TenantId, id: AssetId) -> Result<Asset, StoreError> {
+async fn load(
+    conn: &mut AnyConnection,
+    tenant: TenantId,
+    id: AssetId,
+) -> Result<Asset, StoreError> {
     let row = sqlx::query(&format!("{SELECT} WHERE tenant_id = $1 AND asset_id = $2"))
         .bind(tenant.0)
         .bind(id.0)
@@ -42,9 +59,30 @@ async fn load(conn: &mut AnyConnection, tenant: TenantId, id: AssetId) -> Result
     from_row(&row)
 }
 
-async fn write_fields(conn: &mut AnyConnection, tenant: TenantId, id: AssetId, f: &AssetFields) -> Result<(), StoreError> {
-    require_reference(conn, "organisations", "organisation_id", tenant.0, f.organisation_id.map(|o| o.0), "organisation_id").await?;
-    require_reference(conn, "contacts", "contact_id", tenant.0, f.contact_id.map(|c| c.0), "contact_id").await?;
+async fn write_fields(
+    conn: &mut AnyConnection,
+    tenant: TenantId,
+    id: AssetId,
+    f: &AssetFields,
+) -> Result<(), StoreError> {
+    require_reference(
+        conn,
+        "organisations",
+        "organisation_id",
+        tenant.0,
+        f.organisation_id.map(|o| o.0),
+        "organisation_id",
+    )
+    .await?;
+    require_reference(
+        conn,
+        "contacts",
+        "contact_id",
+        tenant.0,
+        f.contact_id.map(|c| c.0),
+        "contact_id",
+    )
+    .await?;
     sqlx::query(
         "UPDATE assets SET product_name = $1, serial_number = $2, control_code = $3, organisation_id = $4, contact_id = $5
          WHERE tenant_id = $6 AND asset_id = $7",
@@ -62,7 +100,11 @@ async fn write_fields(conn: &mut AnyConnection, tenant: TenantId, id: AssetId, f
 }
 
 impl Store {
-    pub async fn create_asset(&self, scope: &Scope, fields: &AssetFields) -> Result<Asset, StoreError> {
+    pub async fn create_asset(
+        &self,
+        scope: &Scope,
+        fields: &AssetFields,
+    ) -> Result<Asset, StoreError> {
         let id = AssetId(self.next_id());
         let now = Timestamp::now().0;
         let mut tx = self.begin(scope.tenant).await?;
@@ -79,7 +121,15 @@ impl Store {
         .await?;
         write_fields(&mut tx, scope.tenant, id, fields).await?;
         let names: Vec<&str> = fields.field_values().iter().map(|(n, _)| *n).collect();
-        self.audit(&mut tx, scope, AuditAction::Create, RecordType::Asset, id.0, &names).await?;
+        self.audit(
+            &mut tx,
+            scope,
+            AuditAction::Create,
+            RecordType::Asset,
+            id.0,
+            &names,
+        )
+        .await?;
         let asset = load(&mut tx, scope.tenant, id).await?;
         tx.commit().await?;
         Ok(asset)
@@ -92,14 +142,41 @@ impl Store {
         Ok(asset)
     }
 
-    pub async fn update_asset(&self, scope: &Scope, id: AssetId, expected_version: Option<i64>, fields: &AssetFields) -> Result<Asset, StoreError> {
+    pub async fn update_asset(
+        &self,
+        scope: &Scope,
+        id: AssetId,
+        expected_version: Option<i64>,
+        fields: &AssetFields,
+    ) -> Result<Asset, StoreError> {
         let mut tx = self.begin(scope.tenant).await?;
         let before = load(&mut tx, scope.tenant, id).await?;
-        bump_version(&mut tx, "assets", "asset_id", scope.tenant.0, id.0, expected_version, Timestamp::now().0).await?;
+        bump_version(
+            &mut tx,
+            "assets",
+            "asset_id",
+            scope.tenant.0,
+            id.0,
+            expected_version,
+            Timestamp::now().0,
+        )
+        .await?;
         write_fields(&mut tx, scope.tenant, id, fields).await?;
-        let before_fields = before.to_input().validate().map(|f| f.field_values()).unwrap_or_default();
+        let before_fields = before
+            .to_input()
+            .validate()
+            .map(|f| f.field_values())
+            .unwrap_or_default();
         let changed = changed_fields(&before_fields, &fields.field_values());
-        self.audit(&mut tx, scope, AuditAction::Update, RecordType::Asset, id.0, &changed).await?;
+        self.audit(
+            &mut tx,
+            scope,
+            AuditAction::Update,
+            RecordType::Asset,
+            id.0,
+            &changed,
+        )
+        .await?;
         let asset = load(&mut tx, scope.tenant, id).await?;
         tx.commit().await?;
         Ok(asset)
@@ -113,12 +190,24 @@ impl Store {
             .bind(id.0)
             .execute(&mut *tx)
             .await?;
-        self.audit(&mut tx, scope, AuditAction::Delete, RecordType::Asset, id.0, &[]).await?;
+        self.audit(
+            &mut tx,
+            scope,
+            AuditAction::Delete,
+            RecordType::Asset,
+            id.0,
+            &[],
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
 
-    pub async fn list_assets(&self, tenant: TenantId, query: &ListQuery) -> Result<Page<Asset>, StoreError> {
+    pub async fn list_assets(
+        &self,
+        tenant: TenantId,
+        query: &ListQuery,
+    ) -> Result<Page<Asset>, StoreError> {
         let mut sql = Sql::new(SELECT);
         let t = sql.arg(Arg::Int(tenant.0));
         sql.push(&format!(" WHERE tenant_id = {t}"));
@@ -137,7 +226,11 @@ impl Store {
         let items = rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
         let sort = sort_name(SORT_KEYS, query);
         Ok(finish_page(items, query.limit, |a| Cursor {
-            key: if sort == "serial_number" { CursorKey::Text(a.serial_number.clone()) } else { CursorKey::Int(a.created_at.0) },
+            key: if sort == "serial_number" {
+                CursorKey::Text(a.serial_number.clone())
+            } else {
+                CursorKey::Int(a.created_at.0)
+            },
             id: a.id.0,
         }))
     }

@@ -79,7 +79,11 @@ impl Store {
                     action: row.try_get("action")?,
                     record_type: row.try_get("record_type")?,
                     record_id: row.try_get("record_id")?,
-                    fields: fields.split(',').filter(|f| !f.is_empty()).map(str::to_string).collect(),
+                    fields: fields
+                        .split(',')
+                        .filter(|f| !f.is_empty())
+                        .map(str::to_string)
+                        .collect(),
                 })
             })
             .collect()

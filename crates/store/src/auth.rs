@@ -69,10 +69,11 @@ impl Store {
             role,
         };
         let mut tx = self.begin(scope.tenant).await?;
-        let exists: Option<i64> = sqlx::query_scalar("SELECT tenant_id FROM tenants WHERE tenant_id = $1")
-            .bind(scope.tenant.0)
-            .fetch_optional(&mut *tx)
-            .await?;
+        let exists: Option<i64> =
+            sqlx::query_scalar("SELECT tenant_id FROM tenants WHERE tenant_id = $1")
+                .bind(scope.tenant.0)
+                .fetch_optional(&mut *tx)
+                .await?;
         if exists.is_none() {
             return Err(StoreError::UnknownReference { field: "tenant" });
         }
@@ -90,31 +91,46 @@ impl Store {
         .execute(&mut *tx)
         .await
         .map_err(StoreError::unique_as("email"))?;
-        self.audit(&mut tx, scope, AuditAction::Create, RecordType::User, user.id.0, &["email", "display_name", "password", "role"])
-            .await?;
+        self.audit(
+            &mut tx,
+            scope,
+            AuditAction::Create,
+            RecordType::User,
+            user.id.0,
+            &["email", "display_name", "password", "role"],
+        )
+        .await?;
         tx.commit().await?;
         Ok(user)
     }
 
     pub async fn user(&self, tenant: TenantId, id: UserId) -> Result<User, StoreError> {
         let mut tx = self.begin_read(tenant).await?;
-        let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users u WHERE u.tenant_id = $1 AND u.user_id = $2"))
-            .bind(tenant.0)
-            .bind(id.0)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let row = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS} FROM users u WHERE u.tenant_id = $1 AND u.user_id = $2"
+        ))
+        .bind(tenant.0)
+        .bind(id.0)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
         tx.commit().await?;
         user_from(&row)
     }
 
-    pub async fn find_user_by_email(&self, tenant: TenantId, email: &str) -> Result<Option<User>, StoreError> {
+    pub async fn find_user_by_email(
+        &self,
+        tenant: TenantId,
+        email: &str,
+    ) -> Result<Option<User>, StoreError> {
         let mut tx = self.begin_read(tenant).await?;
-        let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users u WHERE u.tenant_id = $1 AND u.email = $2"))
-            .bind(tenant.0)
-            .bind(email)
-            .fetch_optional(&mut *tx)
-            .await?;
+        let row = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS} FROM users u WHERE u.tenant_id = $1 AND u.email = $2"
+        ))
+        .bind(tenant.0)
+        .bind(email)
+        .fetch_optional(&mut *tx)
+        .await?;
         tx.commit().await?;
         row.as_ref().map(user_from).transpose()
     }
@@ -165,7 +181,11 @@ impl Store {
     }
 
     /// The live session with this hash, if it has not expired.
-    pub async fn session(&self, tenant: TenantId, session_hash: &str) -> Result<Option<SessionRecord>, StoreError> {
+    pub async fn session(
+        &self,
+        tenant: TenantId,
+        session_hash: &str,
+    ) -> Result<Option<SessionRecord>, StoreError> {
         let mut tx = self.begin_read(tenant).await?;
         let row = sqlx::query(&format!(
             "SELECT {USER_COLUMNS}, s.csrf_token, s.expires_at FROM sessions s
@@ -188,14 +208,20 @@ impl Store {
         .transpose()
     }
 
-    pub async fn delete_session(&self, tenant: TenantId, session_hash: &str) -> Result<(), StoreError> {
+    pub async fn delete_session(
+        &self,
+        tenant: TenantId,
+        session_hash: &str,
+    ) -> Result<(), StoreError> {
         let mut tx = self.begin(tenant).await?;
-        sqlx::query("DELETE FROM sessions WHERE tenant_id = $1 AND (session_hash = $2 OR expires_at < $3)")
-            .bind(tenant.0)
-            .bind(session_hash)
-            .bind(Timestamp::now().0)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "DELETE FROM sessions WHERE tenant_id = $1 AND (session_hash = $2 OR expires_at < $3)",
+        )
+        .bind(tenant.0)
+        .bind(session_hash)
+        .bind(Timestamp::now().0)
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -210,11 +236,12 @@ impl Store {
     ) -> Result<ApiTokenId, StoreError> {
         let id = ApiTokenId(self.next_id());
         let mut tx = self.begin(scope.tenant).await?;
-        let owner: Option<i64> = sqlx::query_scalar("SELECT user_id FROM users WHERE tenant_id = $1 AND user_id = $2")
-            .bind(scope.tenant.0)
-            .bind(user.0)
-            .fetch_optional(&mut *tx)
-            .await?;
+        let owner: Option<i64> =
+            sqlx::query_scalar("SELECT user_id FROM users WHERE tenant_id = $1 AND user_id = $2")
+                .bind(scope.tenant.0)
+                .bind(user.0)
+                .fetch_optional(&mut *tx)
+                .await?;
         if owner.is_none() {
             return Err(StoreError::UnknownReference { field: "user" });
         }
@@ -231,14 +258,25 @@ impl Store {
         .bind(expires_at.map(|t| t.0))
         .execute(&mut *tx)
         .await?;
-        self.audit(&mut tx, scope, AuditAction::Create, RecordType::ApiToken, id.0, &["name", "user_id", "expires_at"])
-            .await?;
+        self.audit(
+            &mut tx,
+            scope,
+            AuditAction::Create,
+            RecordType::ApiToken,
+            id.0,
+            &["name", "user_id", "expires_at"],
+        )
+        .await?;
         tx.commit().await?;
         Ok(id)
     }
 
     /// The live (not revoked, not expired) token with this hash.
-    pub async fn api_token(&self, tenant: TenantId, token_hash: &str) -> Result<Option<TokenRecord>, StoreError> {
+    pub async fn api_token(
+        &self,
+        tenant: TenantId,
+        token_hash: &str,
+    ) -> Result<Option<TokenRecord>, StoreError> {
         let mut tx = self.begin_read(tenant).await?;
         let row = sqlx::query(&format!(
             "SELECT {USER_COLUMNS}, t.token_id FROM api_tokens t

@@ -30,17 +30,26 @@ impl Store {
     /// Connects to `sqlite://PATH` (created if missing) or `postgres://…`.
     pub async fn connect(url: &str) -> Result<Store, StoreError> {
         sqlx::any::install_default_drivers();
-        let (backend, url) = if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+        let (backend, url) = if let Some(path) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+        {
             let (file, query) = path.split_once('?').unwrap_or((path, ""));
             if file.is_empty() {
-                return Err(StoreError::UnsupportedUrl("sqlite:// needs a file path".into()));
+                return Err(StoreError::UnsupportedUrl(
+                    "sqlite:// needs a file path".into(),
+                ));
             }
             if let Some(dir) = Path::new(file).parent() {
                 if !dir.as_os_str().is_empty() {
                     std::fs::create_dir_all(dir)?;
                 }
             }
-            let query = if query.is_empty() { "mode=rwc".to_string() } else { query.to_string() };
+            let query = if query.is_empty() {
+                "mode=rwc".to_string()
+            } else {
+                query.to_string()
+            };
             (Backend::Sqlite, format!("sqlite://{file}?{query}"))
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             (Backend::Postgres, url.to_string())
@@ -75,7 +84,10 @@ impl Store {
 
     /// A transaction inside one tenant. On PostgreSQL it also sets
     /// `app.tenant_id`, which the row-level security policies check.
-    pub(crate) async fn begin(&self, tenant: custodian_core::TenantId) -> Result<Transaction<'static, Any>, StoreError> {
+    pub(crate) async fn begin(
+        &self,
+        tenant: custodian_core::TenantId,
+    ) -> Result<Transaction<'static, Any>, StoreError> {
         let mut tx = match self.backend {
             // IMMEDIATE takes the write lock up front, so two writers queue
             // (busy_timeout) instead of failing on lock upgrade.
@@ -92,7 +104,10 @@ impl Store {
     }
 
     /// A read-only transaction inside one tenant.
-    pub(crate) async fn begin_read(&self, tenant: custodian_core::TenantId) -> Result<Transaction<'static, Any>, StoreError> {
+    pub(crate) async fn begin_read(
+        &self,
+        tenant: custodian_core::TenantId,
+    ) -> Result<Transaction<'static, Any>, StoreError> {
         let mut tx = self.pool.begin().await?;
         if self.backend == Backend::Postgres {
             sqlx::query("SELECT set_config('app.tenant_id', $1, true)")

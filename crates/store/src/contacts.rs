@@ -1,6 +1,8 @@
 //! Contacts: storage, search entry and audit.
 
-use crate::page::{finish_page, keyset, sort_name, Arg, Cursor, CursorKey, ListQuery, Page, SortKey, Sql};
+use crate::page::{
+    finish_page, keyset, sort_name, Arg, Cursor, CursorKey, ListQuery, Page, SortKey, Sql,
+};
 use crate::rows::{address, bump_version, require_reference, split_lines};
 use crate::search::{self, SearchEntry};
 use crate::{Scope, Store, StoreError};
@@ -18,15 +20,25 @@ const SELECT: &str = "SELECT c.contact_id, c.organisation_id, o.name AS organisa
     FROM contacts c LEFT JOIN organisations o ON o.tenant_id = c.tenant_id AND o.organisation_id = c.organisation_id";
 
 const SORT_KEYS: &[SortKey] = &[
-    SortKey { name: "last_name", column: "c.last_name", text: true },
-    SortKey { name: "created", column: "c.created_at", text: false },
+    SortKey {
+        name: "last_name",
+        column: "c.last_name",
+        text: true,
+    },
+    SortKey {
+        name: "created",
+        column: "c.created_at",
+        text: false,
+    },
 ];
 
 fn from_row(row: &AnyRow) -> Result<Contact, StoreError> {
     let gender: Option<String> = row.try_get("gender")?;
     Ok(Contact {
         id: ContactId(row.try_get("contact_id")?),
-        organisation_id: row.try_get::<Option<i64>, _>("organisation_id")?.map(OrganisationId),
+        organisation_id: row
+            .try_get::<Option<i64>, _>("organisation_id")?
+            .map(OrganisationId),
         organisation_name: row.try_get("organisation_name")?,
         gender: gender.and_then(|g| Gender::parse(&g).ok()),
         first_name: row.try_get("first_name")?,
@@ -41,18 +53,37 @@ fn from_row(row: &AnyRow) -> Result<Contact, StoreError> {
     })
 }
 
-pub(crate) async fn load(conn: &mut AnyConnection, tenant: TenantId, id: ContactId) -> Result<Contact, StoreError> {
-    let row = sqlx::query(&format!("{SELECT} WHERE c.tenant_id = $1 AND c.contact_id = $2"))
-        .bind(tenant.0)
-        .bind(id.0)
-        .fetch_optional(conn)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+pub(crate) async fn load(
+    conn: &mut AnyConnection,
+    tenant: TenantId,
+    id: ContactId,
+) -> Result<Contact, StoreError> {
+    let row = sqlx::query(&format!(
+        "{SELECT} WHERE c.tenant_id = $1 AND c.contact_id = $2"
+    ))
+    .bind(tenant.0)
+    .bind(id.0)
+    .fetch_optional(conn)
+    .await?
+    .ok_or(StoreError::NotFound)?;
     from_row(&row)
 }
 
-async fn write_fields(conn: &mut AnyConnection, tenant: TenantId, id: ContactId, f: &ContactFields) -> Result<(), StoreError> {
-    require_reference(conn, "organisations", "organisation_id", tenant.0, f.organisation_id.map(|o| o.0), "organisation_id").await?;
+async fn write_fields(
+    conn: &mut AnyConnection,
+    tenant: TenantId,
+    id: ContactId,
+    f: &ContactFields,
+) -> Result<(), StoreError> {
+    require_reference(
+        conn,
+        "organisations",
+        "organisation_id",
+        tenant.0,
+        f.organisation_id.map(|o| o.0),
+        "organisation_id",
+    )
+    .await?;
     let emails: Vec<&str> = f.emails.iter().map(|e| e.as_str()).collect();
     let phones: Vec<&str> = f.phones.iter().map(|p| p.as_str()).collect();
     sqlx::query(
@@ -78,11 +109,13 @@ async fn write_fields(conn: &mut AnyConnection, tenant: TenantId, id: ContactId,
     // The search entry shows the employer, so read its name in this transaction.
     let organisation_name: Option<String> = match f.organisation_id {
         Some(org) => {
-            sqlx::query_scalar("SELECT name FROM organisations WHERE tenant_id = $1 AND organisation_id = $2")
-                .bind(tenant.0)
-                .bind(org.0)
-                .fetch_optional(&mut *conn)
-                .await?
+            sqlx::query_scalar(
+                "SELECT name FROM organisations WHERE tenant_id = $1 AND organisation_id = $2",
+            )
+            .bind(tenant.0)
+            .bind(org.0)
+            .fetch_optional(&mut *conn)
+            .await?
         }
         None => None,
     };
@@ -110,7 +143,11 @@ async fn write_fields(conn: &mut AnyConnection, tenant: TenantId, id: ContactId,
 }
 
 impl Store {
-    pub async fn create_contact(&self, scope: &Scope, fields: &ContactFields) -> Result<Contact, StoreError> {
+    pub async fn create_contact(
+        &self,
+        scope: &Scope,
+        fields: &ContactFields,
+    ) -> Result<Contact, StoreError> {
         let id = ContactId(self.next_id());
         let now = Timestamp::now().0;
         let mut tx = self.begin(scope.tenant).await?;
@@ -127,7 +164,15 @@ impl Store {
         .await?;
         write_fields(&mut tx, scope.tenant, id, fields).await?;
         let names: Vec<&str> = fields.field_values().iter().map(|(n, _)| *n).collect();
-        self.audit(&mut tx, scope, AuditAction::Create, RecordType::Contact, id.0, &names).await?;
+        self.audit(
+            &mut tx,
+            scope,
+            AuditAction::Create,
+            RecordType::Contact,
+            id.0,
+            &names,
+        )
+        .await?;
         let contact = load(&mut tx, scope.tenant, id).await?;
         tx.commit().await?;
         Ok(contact)
@@ -149,11 +194,32 @@ impl Store {
     ) -> Result<Contact, StoreError> {
         let mut tx = self.begin(scope.tenant).await?;
         let before = load(&mut tx, scope.tenant, id).await?;
-        bump_version(&mut tx, "contacts", "contact_id", scope.tenant.0, id.0, expected_version, Timestamp::now().0).await?;
+        bump_version(
+            &mut tx,
+            "contacts",
+            "contact_id",
+            scope.tenant.0,
+            id.0,
+            expected_version,
+            Timestamp::now().0,
+        )
+        .await?;
         write_fields(&mut tx, scope.tenant, id, fields).await?;
-        let before_fields = before.to_input().validate().map(|f| f.field_values()).unwrap_or_default();
+        let before_fields = before
+            .to_input()
+            .validate()
+            .map(|f| f.field_values())
+            .unwrap_or_default();
         let changed = changed_fields(&before_fields, &fields.field_values());
-        self.audit(&mut tx, scope, AuditAction::Update, RecordType::Contact, id.0, &changed).await?;
+        self.audit(
+            &mut tx,
+            scope,
+            AuditAction::Update,
+            RecordType::Contact,
+            id.0,
+            &changed,
+        )
+        .await?;
         let contact = load(&mut tx, scope.tenant, id).await?;
         tx.commit().await?;
         Ok(contact)
@@ -179,12 +245,24 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         search::remove(&mut tx, scope.tenant, "contact", id.0).await?;
-        self.audit(&mut tx, scope, AuditAction::Delete, RecordType::Contact, id.0, &[]).await?;
+        self.audit(
+            &mut tx,
+            scope,
+            AuditAction::Delete,
+            RecordType::Contact,
+            id.0,
+            &[],
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
 
-    pub async fn list_contacts(&self, tenant: TenantId, query: &ListQuery) -> Result<Page<Contact>, StoreError> {
+    pub async fn list_contacts(
+        &self,
+        tenant: TenantId,
+        query: &ListQuery,
+    ) -> Result<Page<Contact>, StoreError> {
         let mut sql = Sql::new(SELECT);
         let t = sql.arg(Arg::Int(tenant.0));
         sql.push(&format!(" WHERE c.tenant_id = {t}"));
@@ -195,7 +273,9 @@ impl Store {
         if let Some(prefix) = query.name_prefix.as_deref().filter(|p| !p.is_empty()) {
             let from = sql.arg(Arg::Text(prefix.to_string()));
             let to = sql.arg(Arg::Text(format!("{prefix}\u{10ffff}")));
-            sql.push(&format!(" AND c.last_name >= {from} AND c.last_name < {to}"));
+            sql.push(&format!(
+                " AND c.last_name >= {from} AND c.last_name < {to}"
+            ));
         }
         keyset(&mut sql, SORT_KEYS, "c.contact_id", query)?;
         let mut tx = self.begin_read(tenant).await?;
@@ -204,7 +284,11 @@ impl Store {
         let items = rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
         let sort = sort_name(SORT_KEYS, query);
         Ok(finish_page(items, query.limit, |c| Cursor {
-            key: if sort == "last_name" { CursorKey::Text(c.last_name.clone()) } else { CursorKey::Int(c.created_at.0) },
+            key: if sort == "last_name" {
+                CursorKey::Text(c.last_name.clone())
+            } else {
+                CursorKey::Int(c.created_at.0)
+            },
             id: c.id.0,
         }))
     }
@@ -232,7 +316,10 @@ impl Store {
             .map(|r| {
                 let first: String = r.try_get("first_name")?;
                 let last: String = r.try_get("last_name")?;
-                Ok((ContactId(r.try_get("contact_id")?), format!("{first} {last}")))
+                Ok((
+                    ContactId(r.try_get("contact_id")?),
+                    format!("{first} {last}"),
+                ))
             })
             .collect()
     }

@@ -38,7 +38,9 @@ impl StoreError {
     /// Maps a unique violation on `field` to `Duplicate`, anything else stays.
     pub(crate) fn unique_as(field: &'static str) -> impl FnOnce(sqlx::Error) -> StoreError {
         move |error| match &error {
-            sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Duplicate { field },
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                StoreError::Duplicate { field }
+            }
             _ => StoreError::Database(error),
         }
     }

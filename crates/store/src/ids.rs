@@ -34,10 +34,12 @@ impl IdGenerator {
         let mut last = self.last.load(Ordering::Relaxed);
         loop {
             let candidate = floor.max(last + 1);
-            match self
-                .last
-                .compare_exchange_weak(last, candidate, Ordering::Relaxed, Ordering::Relaxed)
-            {
+            match self.last.compare_exchange_weak(
+                last,
+                candidate,
+                Ordering::Relaxed,
+                Ordering::Relaxed,
+            ) {
                 Ok(_) => return candidate,
                 Err(seen) => last = seen,
             }

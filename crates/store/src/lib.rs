@@ -20,9 +20,9 @@ mod organisations;
 mod page;
 mod rows;
 pub mod schema;
-pub mod testing;
 mod search;
 mod tenants;
+pub mod testing;
 
 pub use audit::AuditEntry;
 pub use auth::{LoginCandidate, SessionRecord, TokenRecord, User};

@@ -39,10 +39,11 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
-            let seen: Option<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
-                .bind(migration.version)
-                .fetch_optional(&mut *tx)
-                .await?;
+            let seen: Option<i64> =
+                sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
+                    .bind(migration.version)
+                    .fetch_optional(&mut *tx)
+                    .await?;
             if seen.is_some() {
                 continue;
             }
@@ -57,12 +58,14 @@ impl Store {
                     version: migration.version,
                     source,
                 })?;
-            sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
-                .bind(migration.version)
-                .bind(migration.name)
-                .bind(Timestamp::now().0)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+            )
+            .bind(migration.version)
+            .bind(migration.name)
+            .bind(Timestamp::now().0)
+            .execute(&mut *tx)
+            .await?;
             tx.commit().await?;
             applied.push(migration.version);
         }

@@ -1,6 +1,8 @@
 //! Organisations: storage, search entry and audit.
 
-use crate::page::{finish_page, keyset, sort_name, Arg, Cursor, CursorKey, ListQuery, Page, SortKey, Sql};
+use crate::page::{
+    finish_page, keyset, sort_name, Arg, Cursor, CursorKey, ListQuery, Page, SortKey, Sql,
+};
 use crate::rows::{address, bump_version};
 use crate::search::{self, SearchEntry};
 use crate::{Scope, Store, StoreError};
@@ -18,8 +20,16 @@ const SELECT: &str = "SELECT organisation_id, name, website, account_number, pho
     FROM organisations";
 
 const SORT_KEYS: &[SortKey] = &[
-    SortKey { name: "name", column: "name", text: true },
-    SortKey { name: "created", column: "created_at", text: false },
+    SortKey {
+        name: "name",
+        column: "name",
+        text: true,
+    },
+    SortKey {
+        name: "created",
+        column: "created_at",
+        text: false,
+    },
 ];
 
 fn from_row(row: &AnyRow) -> Result<Organisation, StoreError> {
@@ -37,17 +47,28 @@ fn from_row(row: &AnyRow) -> Result<Organisation, StoreError> {
     })
 }
 
-async fn load(conn: &mut AnyConnection, tenant: TenantId, id: OrganisationId) -> Result<Organisation, StoreError> {
-    let row = sqlx::query(&format!("{SELECT} WHERE tenant_id = $1 AND organisation_id = $2"))
-        .bind(tenant.0)
-        .bind(id.0)
-        .fetch_optional(conn)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+async fn load(
+    conn: &mut AnyConnection,
+    tenant: TenantId,
+    id: OrganisationId,
+) -> Result<Organisation, StoreError> {
+    let row = sqlx::query(&format!(
+        "{SELECT} WHERE tenant_id = $1 AND organisation_id = $2"
+    ))
+    .bind(tenant.0)
+    .bind(id.0)
+    .fetch_optional(conn)
+    .await?
+    .ok_or(StoreError::NotFound)?;
     from_row(&row)
 }
 
-async fn write_fields(conn: &mut AnyConnection, tenant: TenantId, id: OrganisationId, f: &OrganisationFields) -> Result<(), StoreError> {
+async fn write_fields(
+    conn: &mut AnyConnection,
+    tenant: TenantId,
+    id: OrganisationId,
+    f: &OrganisationFields,
+) -> Result<(), StoreError> {
     sqlx::query(
         "UPDATE organisations SET name = $1, website = $2, account_number = $3, phone = $4,
             billing_street = $5, billing_postcode = $6, billing_city = $7, billing_country = $8,
@@ -71,18 +92,34 @@ async fn write_fields(conn: &mut AnyConnection, tenant: TenantId, id: Organisati
     .execute(&mut *conn)
     .await
     .map_err(StoreError::unique_as("account_number"))?;
-    let detail = [f.account_number.as_deref(), f.billing_address.city.as_deref()]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" · ");
+    let detail = [
+        f.account_number.as_deref(),
+        f.billing_address.city.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" · ");
     let website_host = f
         .website
         .as_ref()
-        .map(|w| w.as_str().split("://").nth(1).unwrap_or("").split('/').next().unwrap_or("").to_string())
+        .map(|w| {
+            w.as_str()
+                .split("://")
+                .nth(1)
+                .unwrap_or("")
+                .split('/')
+                .next()
+                .unwrap_or("")
+                .to_string()
+        })
         .unwrap_or_default();
     let terms = document_terms(
-        &[&f.name, f.account_number.as_deref().unwrap_or(""), &website_host],
+        &[
+            &f.name,
+            f.account_number.as_deref().unwrap_or(""),
+            &website_host,
+        ],
         &[f.phone.as_ref().map_or("", |p| p.as_str())],
     );
     search::upsert(
@@ -100,7 +137,11 @@ async fn write_fields(conn: &mut AnyConnection, tenant: TenantId, id: Organisati
 }
 
 impl Store {
-    pub async fn create_organisation(&self, scope: &Scope, fields: &OrganisationFields) -> Result<Organisation, StoreError> {
+    pub async fn create_organisation(
+        &self,
+        scope: &Scope,
+        fields: &OrganisationFields,
+    ) -> Result<Organisation, StoreError> {
         let id = OrganisationId(self.next_id());
         let now = Timestamp::now().0;
         let mut tx = self.begin(scope.tenant).await?;
@@ -116,13 +157,25 @@ impl Store {
         .await?;
         write_fields(&mut tx, scope.tenant, id, fields).await?;
         let names: Vec<&str> = fields.field_values().iter().map(|(n, _)| *n).collect();
-        self.audit(&mut tx, scope, AuditAction::Create, RecordType::Organisation, id.0, &names).await?;
+        self.audit(
+            &mut tx,
+            scope,
+            AuditAction::Create,
+            RecordType::Organisation,
+            id.0,
+            &names,
+        )
+        .await?;
         let organisation = load(&mut tx, scope.tenant, id).await?;
         tx.commit().await?;
         Ok(organisation)
     }
 
-    pub async fn organisation(&self, tenant: TenantId, id: OrganisationId) -> Result<Organisation, StoreError> {
+    pub async fn organisation(
+        &self,
+        tenant: TenantId,
+        id: OrganisationId,
+    ) -> Result<Organisation, StoreError> {
         let mut tx = self.begin_read(tenant).await?;
         let organisation = load(&mut tx, tenant, id).await?;
         tx.commit().await?;
@@ -138,11 +191,32 @@ impl Store {
     ) -> Result<Organisation, StoreError> {
         let mut tx = self.begin(scope.tenant).await?;
         let before = load(&mut tx, scope.tenant, id).await?;
-        bump_version(&mut tx, "organisations", "organisation_id", scope.tenant.0, id.0, expected_version, Timestamp::now().0).await?;
+        bump_version(
+            &mut tx,
+            "organisations",
+            "organisation_id",
+            scope.tenant.0,
+            id.0,
+            expected_version,
+            Timestamp::now().0,
+        )
+        .await?;
         write_fields(&mut tx, scope.tenant, id, fields).await?;
-        let before_fields = before.to_input().validate().map(|f| f.field_values()).unwrap_or_default();
+        let before_fields = before
+            .to_input()
+            .validate()
+            .map(|f| f.field_values())
+            .unwrap_or_default();
         let changed = changed_fields(&before_fields, &fields.field_values());
-        self.audit(&mut tx, scope, AuditAction::Update, RecordType::Organisation, id.0, &changed).await?;
+        self.audit(
+            &mut tx,
+            scope,
+            AuditAction::Update,
+            RecordType::Organisation,
+            id.0,
+            &changed,
+        )
+        .await?;
         let organisation = load(&mut tx, scope.tenant, id).await?;
         tx.commit().await?;
         Ok(organisation)
@@ -150,16 +224,24 @@ impl Store {
 
     /// Deletes an organisation; its contacts, activities and assets stay,
     /// without the link. Refused while agreements refer to it.
-    pub async fn delete_organisation(&self, scope: &Scope, id: OrganisationId) -> Result<(), StoreError> {
+    pub async fn delete_organisation(
+        &self,
+        scope: &Scope,
+        id: OrganisationId,
+    ) -> Result<(), StoreError> {
         let mut tx = self.begin(scope.tenant).await?;
         load(&mut tx, scope.tenant, id).await?;
-        let agreements: i64 = sqlx::query_scalar("SELECT count(*) FROM agreements WHERE tenant_id = $1 AND organisation_id = $2")
-            .bind(scope.tenant.0)
-            .bind(id.0)
-            .fetch_one(&mut *tx)
-            .await?;
+        let agreements: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM agreements WHERE tenant_id = $1 AND organisation_id = $2",
+        )
+        .bind(scope.tenant.0)
+        .bind(id.0)
+        .fetch_one(&mut *tx)
+        .await?;
         if agreements > 0 {
-            return Err(StoreError::InUse("The organisation still has agreements; delete or move them first."));
+            return Err(StoreError::InUse(
+                "The organisation still has agreements; delete or move them first.",
+            ));
         }
         for table in ["contacts", "activities", "assets"] {
             sqlx::query(&format!("UPDATE {table} SET organisation_id = NULL WHERE tenant_id = $1 AND organisation_id = $2"))
@@ -174,12 +256,24 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         search::remove(&mut tx, scope.tenant, "organisation", id.0).await?;
-        self.audit(&mut tx, scope, AuditAction::Delete, RecordType::Organisation, id.0, &[]).await?;
+        self.audit(
+            &mut tx,
+            scope,
+            AuditAction::Delete,
+            RecordType::Organisation,
+            id.0,
+            &[],
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
 
-    pub async fn list_organisations(&self, tenant: TenantId, query: &ListQuery) -> Result<Page<Organisation>, StoreError> {
+    pub async fn list_organisations(
+        &self,
+        tenant: TenantId,
+        query: &ListQuery,
+    ) -> Result<Page<Organisation>, StoreError> {
         let mut sql = Sql::new(SELECT);
         let t = sql.arg(Arg::Int(tenant.0));
         sql.push(&format!(" WHERE tenant_id = {t}"));
@@ -195,13 +289,21 @@ impl Store {
         let items = rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
         let sort = sort_name(SORT_KEYS, query);
         Ok(finish_page(items, query.limit, |o| Cursor {
-            key: if sort == "name" { CursorKey::Text(o.name.clone()) } else { CursorKey::Int(o.created_at.0) },
+            key: if sort == "name" {
+                CursorKey::Text(o.name.clone())
+            } else {
+                CursorKey::Int(o.created_at.0)
+            },
             id: o.id.0,
         }))
     }
 
     /// Organisations for a choice list (id, name), by name.
-    pub async fn organisation_choices(&self, tenant: TenantId, limit: i64) -> Result<Vec<(OrganisationId, String)>, StoreError> {
+    pub async fn organisation_choices(
+        &self,
+        tenant: TenantId,
+        limit: i64,
+    ) -> Result<Vec<(OrganisationId, String)>, StoreError> {
         let mut tx = self.begin_read(tenant).await?;
         let rows = sqlx::query("SELECT organisation_id, name FROM organisations WHERE tenant_id = $1 ORDER BY name LIMIT $2")
             .bind(tenant.0)
@@ -210,7 +312,12 @@ impl Store {
             .await?;
         tx.commit().await?;
         rows.iter()
-            .map(|r| Ok((OrganisationId(r.try_get("organisation_id")?), r.try_get("name")?)))
+            .map(|r| {
+                Ok((
+                    OrganisationId(r.try_get("organisation_id")?),
+                    r.try_get("name")?,
+                ))
+            })
             .collect()
     }
 }

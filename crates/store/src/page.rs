@@ -139,7 +139,10 @@ pub(crate) fn keyset(
 ) -> Result<(), StoreError> {
     let key = match &query.sort {
         None => &keys[0],
-        Some(name) => keys.iter().find(|k| k.name == name).ok_or(StoreError::InvalidSort)?,
+        Some(name) => keys
+            .iter()
+            .find(|k| k.name == name)
+            .ok_or(StoreError::InvalidSort)?,
     };
     let (cmp, dir) = match query.order {
         SortOrder::Ascending => (">", "ASC"),
@@ -153,10 +156,16 @@ pub(crate) fn keyset(
         };
         let v = sql.arg(value);
         let id = sql.arg(Arg::Int(cursor.id));
-        sql.push(&format!(" AND ({}, {id_column}) {cmp} ({v}, {id})", key.column));
+        sql.push(&format!(
+            " AND ({}, {id_column}) {cmp} ({v}, {id})",
+            key.column
+        ));
     }
     let limit = sql.arg(Arg::Int(query.limit.clamp(1, 200) + 1));
-    sql.push(&format!(" ORDER BY {} {dir}, {id_column} {dir} LIMIT {limit}", key.column));
+    sql.push(&format!(
+        " ORDER BY {} {dir}, {id_column} {dir} LIMIT {limit}",
+        key.column
+    ));
     Ok(())
 }
 
@@ -192,8 +201,14 @@ mod tests {
     #[test]
     fn cursors_round_trip_and_reject_garbage() {
         for cursor in [
-            Cursor { key: CursorKey::Text("Müller\u{1f}x".into()), id: 42 },
-            Cursor { key: CursorKey::Int(-7), id: 1 },
+            Cursor {
+                key: CursorKey::Text("Müller\u{1f}x".into()),
+                id: 42,
+            },
+            Cursor {
+                key: CursorKey::Int(-7),
+                id: 1,
+            },
         ] {
             assert_eq!(Cursor::decode(&cursor.encode()), Some(cursor));
         }

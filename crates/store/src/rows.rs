@@ -87,5 +87,9 @@ pub(crate) async fn bump_version(
 }
 
 pub(crate) fn split_lines(value: String) -> Vec<String> {
-    value.lines().filter(|l| !l.is_empty()).map(str::to_string).collect()
+    value
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect()
 }

@@ -17,10 +17,11 @@ impl Store {
                 .fetch_all(&self.pool)
                 .await?;
                 for table in tables {
-                    let names: Vec<String> = sqlx::query_scalar("SELECT name FROM pragma_table_info($1)")
-                        .bind(&table)
-                        .fetch_all(&self.pool)
-                        .await?;
+                    let names: Vec<String> =
+                        sqlx::query_scalar("SELECT name FROM pragma_table_info($1)")
+                            .bind(&table)
+                            .fetch_all(&self.pool)
+                            .await?;
                     columns.extend(names.into_iter().map(|c| (table.clone(), c)));
                 }
             }

@@ -25,7 +25,11 @@ pub(crate) struct SearchEntry<'a> {
     pub(crate) terms: &'a str,
 }
 
-pub(crate) async fn upsert(conn: &mut AnyConnection, tenant: TenantId, entry: SearchEntry<'_>) -> Result<(), StoreError> {
+pub(crate) async fn upsert(
+    conn: &mut AnyConnection,
+    tenant: TenantId,
+    entry: SearchEntry<'_>,
+) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO search_entries (tenant_id, record_type, record_id, label, detail, terms)
          VALUES ($1, $2, $3, $4, $5, $6)
@@ -49,19 +53,26 @@ pub(crate) async fn remove(
     record_type: &str,
     record_id: i64,
 ) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM search_entries WHERE tenant_id = $1 AND record_type = $2 AND record_id = $3")
-        .bind(tenant.0)
-        .bind(record_type)
-        .bind(record_id)
-        .execute(conn)
-        .await?;
+    sqlx::query(
+        "DELETE FROM search_entries WHERE tenant_id = $1 AND record_type = $2 AND record_id = $3",
+    )
+    .bind(tenant.0)
+    .bind(record_type)
+    .bind(record_id)
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
 impl Store {
     /// Organisations and contacts whose names, emails, phones or account
     /// numbers start with the words typed.
-    pub async fn search(&self, tenant: TenantId, input: &str, limit: i64) -> Result<Vec<SearchHit>, StoreError> {
+    pub async fn search(
+        &self,
+        tenant: TenantId,
+        input: &str,
+        limit: i64,
+    ) -> Result<Vec<SearchHit>, StoreError> {
         let tokens = query_tokens(input);
         if tokens.is_empty() {
             return Ok(Vec::new());
@@ -87,7 +98,11 @@ impl Store {
                 .await?
             }
             Backend::Postgres => {
-                let expression = tokens.iter().map(|t| format!("{t}:*")).collect::<Vec<_>>().join(" & ");
+                let expression = tokens
+                    .iter()
+                    .map(|t| format!("{t}:*"))
+                    .collect::<Vec<_>>()
+                    .join(" & ");
                 sqlx::query(
                     "SELECT record_type, record_id, label, detail FROM search_entries
                      WHERE tenant_id = $1 AND to_tsvector('simple', terms) @@ to_tsquery('simple', $2) LIMIT $3",
@@ -111,7 +126,12 @@ impl Store {
                 })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
-        hits.sort_by(|a, b| a.record_type.cmp(&b.record_type).reverse().then(a.label.cmp(&b.label)));
+        hits.sort_by(|a, b| {
+            a.record_type
+                .cmp(&b.record_type)
+                .reverse()
+                .then(a.label.cmp(&b.label))
+        });
         Ok(hits)
     }
 }

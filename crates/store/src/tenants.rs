@@ -49,11 +49,12 @@ impl Store {
 
     pub async fn tenant(&self, id: TenantId) -> Result<Tenant, StoreError> {
         let mut tx = self.begin_read(id).await?;
-        let row = sqlx::query("SELECT tenant_id, name, created_at FROM tenants WHERE tenant_id = $1")
-            .bind(id.0)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let row =
+            sqlx::query("SELECT tenant_id, name, created_at FROM tenants WHERE tenant_id = $1")
+                .bind(id.0)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or(StoreError::NotFound)?;
         tx.commit().await?;
         Ok(Tenant {
             id: TenantId(row.try_get("tenant_id")?),

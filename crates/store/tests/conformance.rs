@@ -22,7 +22,10 @@ async fn sqlite() -> TestDb {
     let url = format!("sqlite://{}/test.db", dir.path().display());
     let store = Store::connect(&url).await.unwrap();
     store.migrate().await.unwrap();
-    TestDb { store, _dir: Some(dir) }
+    TestDb {
+        store,
+        _dir: Some(dir),
+    }
 }
 
 async fn postgres() -> Option<TestDb> {
@@ -30,7 +33,9 @@ async fn postgres() -> Option<TestDb> {
         eprintln!("skipped on PostgreSQL: CUSTODIAN_TEST_POSTGRES_URL is not set");
         return None;
     };
-    let url = custodian_store::testing::fresh_postgres_database(&base).await.unwrap();
+    let url = custodian_store::testing::fresh_postgres_database(&base)
+        .await
+        .unwrap();
     let store = Store::connect(&url).await.unwrap();
     store.migrate().await.unwrap();
     Some(TestDb { store, _dir: None })
@@ -54,13 +59,19 @@ macro_rules! on_both_backends {
 }
 
 fn user_actor() -> Actor {
-    Actor { kind: ActorKind::User, id: 1 }
+    Actor {
+        kind: ActorKind::User,
+        id: 1,
+    }
 }
 
 async fn two_tenants(store: &Store) -> (Scope, Scope) {
     let a = store.create_tenant("Alpha GmbH").await.unwrap();
     let b = store.create_tenant("Beta Ltd").await.unwrap();
-    (Scope::new(a.id, user_actor()), Scope::new(b.id, user_actor()))
+    (
+        Scope::new(a.id, user_actor()),
+        Scope::new(b.id, user_actor()),
+    )
 }
 
 fn organisation(name: &str, account: &str) -> OrganisationInput {
@@ -84,36 +95,104 @@ fn contact(first: &str, last: &str, email: &str) -> ContactInput {
 
 async fn records_stay_inside_their_tenant(store: Store) {
     let (alpha, beta) = two_tenants(&store).await;
-    let org = store.create_organisation(&alpha, &organisation("Acme", "A-1").validate().unwrap()).await.unwrap();
+    let org = store
+        .create_organisation(&alpha, &organisation("Acme", "A-1").validate().unwrap())
+        .await
+        .unwrap();
     let mut input = contact("Anna", "Schmidt", "anna.schmidt@acme.example");
     input.organisation_id = Some(org.id);
-    let anna = store.create_contact(&alpha, &input.validate().unwrap()).await.unwrap();
+    let anna = store
+        .create_contact(&alpha, &input.validate().unwrap())
+        .await
+        .unwrap();
     assert_eq!(anna.organisation_name.as_deref(), Some("Acme"));
 
-    assert!(matches!(store.contact(beta.tenant, anna.id).await, Err(StoreError::NotFound)));
-    assert!(matches!(store.organisation(beta.tenant, org.id).await, Err(StoreError::NotFound)));
-    assert!(store.search(beta.tenant, "anna", 10).await.unwrap().is_empty());
-    let beta_contacts = store.list_contacts(beta.tenant, &ListQuery { limit: 50, ..Default::default() }).await.unwrap();
+    assert!(matches!(
+        store.contact(beta.tenant, anna.id).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        store.organisation(beta.tenant, org.id).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(store
+        .search(beta.tenant, "anna", 10)
+        .await
+        .unwrap()
+        .is_empty());
+    let beta_contacts = store
+        .list_contacts(
+            beta.tenant,
+            &ListQuery {
+                limit: 50,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
     assert!(beta_contacts.items.is_empty());
     // Beta cannot link to Alpha's organisation either.
     let mut foreign = contact("Eve", "Mallory", "eve@beta.example");
     foreign.organisation_id = Some(org.id);
-    let refused = store.create_contact(&beta, &foreign.validate().unwrap()).await;
-    assert!(matches!(refused, Err(StoreError::UnknownReference { field: "organisation_id" })));
+    let refused = store
+        .create_contact(&beta, &foreign.validate().unwrap())
+        .await;
     assert!(matches!(
-        store.update_contact(&beta, anna.id, None, &input.validate().unwrap()).await,
+        refused,
+        Err(StoreError::UnknownReference {
+            field: "organisation_id"
+        })
+    ));
+    assert!(matches!(
+        store
+            .update_contact(&beta, anna.id, None, &input.validate().unwrap())
+            .await,
         Err(StoreError::NotFound)
     ));
-    assert!(matches!(store.delete_contact(&beta, anna.id).await, Err(StoreError::NotFound)));
-    assert_eq!(store.contact(alpha.tenant, anna.id).await.unwrap().first_name, "Anna");
+    assert!(matches!(
+        store.delete_contact(&beta, anna.id).await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(
+        store
+            .contact(alpha.tenant, anna.id)
+            .await
+            .unwrap()
+            .first_name,
+        "Anna"
+    );
 }
 on_both_backends!(records_stay_inside_their_tenant);
 
 async fn search_finds_by_name_email_phone_and_account(store: Store) {
     let (alpha, _) = two_tenants(&store).await;
-    let org = store.create_organisation(&alpha, &organisation("Nordwind Logistik", "K-20931").validate().unwrap()).await.unwrap();
-    let anna = store.create_contact(&alpha, &contact("Anna", "Schmidt", "anna.schmidt@nordwind.example").validate().unwrap()).await.unwrap();
-    store.create_contact(&alpha, &contact("Bernd", "Weber", "b.weber@nordwind.example").validate().unwrap()).await.unwrap();
+    let org = store
+        .create_organisation(
+            &alpha,
+            &organisation("Nordwind Logistik", "K-20931")
+                .validate()
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let anna = store
+        .create_contact(
+            &alpha,
+            &contact("Anna", "Schmidt", "anna.schmidt@nordwind.example")
+                .validate()
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    store
+        .create_contact(
+            &alpha,
+            &contact("Bernd", "Weber", "b.weber@nordwind.example")
+                .validate()
+                .unwrap(),
+        )
+        .await
+        .unwrap();
 
     for (typed, expected) in [
         ("Schm", anna.id.0),
@@ -124,41 +203,106 @@ async fn search_finds_by_name_email_phone_and_account(store: Store) {
         ("nordwind log", org.id.0),
     ] {
         let hits = store.search(alpha.tenant, typed, 10).await.unwrap();
-        assert!(hits.iter().any(|h| h.record_id == expected), "{typed} did not find {expected}: {hits:?}");
+        assert!(
+            hits.iter().any(|h| h.record_id == expected),
+            "{typed} did not find {expected}: {hits:?}"
+        );
     }
-    assert!(store.search(alpha.tenant, "zzz", 10).await.unwrap().is_empty());
+    assert!(store
+        .search(alpha.tenant, "zzz", 10)
+        .await
+        .unwrap()
+        .is_empty());
 
     // Renaming updates the index; deleting removes the entry.
     let mut renamed = anna.to_input();
     renamed.last_name = "Lindqvist".into();
     renamed.emails = vec!["anna.lindqvist@nordwind.example".into()];
-    store.update_contact(&alpha, anna.id, Some(anna.version), &renamed.validate().unwrap()).await.unwrap();
-    assert!(!store.search(alpha.tenant, "schmidt", 10).await.unwrap().iter().any(|h| h.record_id == anna.id.0));
-    assert!(store.search(alpha.tenant, "lindq", 10).await.unwrap().iter().any(|h| h.record_id == anna.id.0));
+    store
+        .update_contact(
+            &alpha,
+            anna.id,
+            Some(anna.version),
+            &renamed.validate().unwrap(),
+        )
+        .await
+        .unwrap();
+    assert!(!store
+        .search(alpha.tenant, "schmidt", 10)
+        .await
+        .unwrap()
+        .iter()
+        .any(|h| h.record_id == anna.id.0));
+    assert!(store
+        .search(alpha.tenant, "lindq", 10)
+        .await
+        .unwrap()
+        .iter()
+        .any(|h| h.record_id == anna.id.0));
     store.delete_contact(&alpha, anna.id).await.unwrap();
-    assert!(store.search(alpha.tenant, "lindq", 10).await.unwrap().is_empty());
+    assert!(store
+        .search(alpha.tenant, "lindq", 10)
+        .await
+        .unwrap()
+        .is_empty());
 }
 on_both_backends!(search_finds_by_name_email_phone_and_account);
 
 async fn stale_versions_and_duplicates_change_nothing(store: Store) {
     let (alpha, beta) = two_tenants(&store).await;
-    let org = store.create_organisation(&alpha, &organisation("Acme", "A-1").validate().unwrap()).await.unwrap();
-    let duplicate = store.create_organisation(&alpha, &organisation("Acme Two", "A-1").validate().unwrap()).await;
-    assert!(matches!(duplicate, Err(StoreError::Duplicate { field: "account_number" })));
+    let org = store
+        .create_organisation(&alpha, &organisation("Acme", "A-1").validate().unwrap())
+        .await
+        .unwrap();
+    let duplicate = store
+        .create_organisation(&alpha, &organisation("Acme Two", "A-1").validate().unwrap())
+        .await;
+    assert!(matches!(
+        duplicate,
+        Err(StoreError::Duplicate {
+            field: "account_number"
+        })
+    ));
     // Another tenant may use the same account number.
-    store.create_organisation(&beta, &organisation("Other", "A-1").validate().unwrap()).await.unwrap();
+    store
+        .create_organisation(&beta, &organisation("Other", "A-1").validate().unwrap())
+        .await
+        .unwrap();
 
     let mut first_edit = org.to_input();
     first_edit.name = "Acme Holding".into();
-    let updated = store.update_organisation(&alpha, org.id, Some(org.version), &first_edit.validate().unwrap()).await.unwrap();
+    let updated = store
+        .update_organisation(
+            &alpha,
+            org.id,
+            Some(org.version),
+            &first_edit.validate().unwrap(),
+        )
+        .await
+        .unwrap();
     assert_eq!(updated.version, org.version + 1);
     let mut second_edit = org.to_input();
     second_edit.name = "Acme Stale".into();
-    let stale = store.update_organisation(&alpha, org.id, Some(org.version), &second_edit.validate().unwrap()).await;
-    assert!(matches!(stale, Err(StoreError::VersionMismatch { current }) if current == updated.version));
-    assert_eq!(store.organisation(alpha.tenant, org.id).await.unwrap().name, "Acme Holding");
+    let stale = store
+        .update_organisation(
+            &alpha,
+            org.id,
+            Some(org.version),
+            &second_edit.validate().unwrap(),
+        )
+        .await;
+    assert!(
+        matches!(stale, Err(StoreError::VersionMismatch { current }) if current == updated.version)
+    );
+    assert_eq!(
+        store.organisation(alpha.tenant, org.id).await.unwrap().name,
+        "Acme Holding"
+    );
 
-    let audit = store.audit_of_record(&alpha, RecordType::Organisation, org.id.0, 10).await.unwrap();
+    let audit = store
+        .audit_of_record(&alpha, RecordType::Organisation, org.id.0, 10)
+        .await
+        .unwrap();
     let actions: Vec<&str> = audit.iter().map(|e| e.action.as_str()).collect();
     assert_eq!(actions, ["update", "create"]);
     assert_eq!(audit[0].fields, ["name"]);
@@ -167,19 +311,39 @@ on_both_backends!(stale_versions_and_duplicates_change_nothing);
 
 async fn timelines_and_pages(store: Store) {
     let (alpha, _) = two_tenants(&store).await;
-    let org = store.create_organisation(&alpha, &organisation("Acme", "A-1").validate().unwrap()).await.unwrap();
+    let org = store
+        .create_organisation(&alpha, &organisation("Acme", "A-1").validate().unwrap())
+        .await
+        .unwrap();
     let mut ids = Vec::new();
     for i in 0..7 {
-        let mut input = contact("Person", &format!("Name{i:02}"), &format!("p{i}@acme.example"));
+        let mut input = contact(
+            "Person",
+            &format!("Name{i:02}"),
+            &format!("p{i}@acme.example"),
+        );
         input.organisation_id = Some(org.id);
-        ids.push(store.create_contact(&alpha, &input.validate().unwrap()).await.unwrap().id);
+        ids.push(
+            store
+                .create_contact(&alpha, &input.validate().unwrap())
+                .await
+                .unwrap()
+                .id,
+        );
     }
     // Walk the list three at a time: every contact once, in name order.
     let mut seen = Vec::new();
     let mut after = None;
     loop {
         let page = store
-            .list_contacts(alpha.tenant, &ListQuery { limit: 3, after: after.clone(), ..Default::default() })
+            .list_contacts(
+                alpha.tenant,
+                &ListQuery {
+                    limit: 3,
+                    after: after.clone(),
+                    ..Default::default()
+                },
+            )
             .await
             .unwrap();
         seen.extend(page.items.iter().map(|c| c.last_name.clone()));
@@ -188,7 +352,10 @@ async fn timelines_and_pages(store: Store) {
             None => break,
         }
     }
-    assert_eq!(seen, (0..7).map(|i| format!("Name{i:02}")).collect::<Vec<_>>());
+    assert_eq!(
+        seen,
+        (0..7).map(|i| format!("Name{i:02}")).collect::<Vec<_>>()
+    );
 
     for (hour, subject) in [(9, "First call"), (11, "Follow-up meeting")] {
         let input = ActivityInput {
@@ -199,18 +366,39 @@ async fn timelines_and_pages(store: Store) {
             contact_ids: vec![ids[0], ids[1]],
             organisation_id: None,
         };
-        let activity = store.create_activity(&alpha, None, &input.validate().unwrap()).await.unwrap();
-        assert_eq!(activity.organisation_id, Some(org.id), "organisation taken from the first contact");
+        let activity = store
+            .create_activity(&alpha, None, &input.validate().unwrap())
+            .await
+            .unwrap();
+        assert_eq!(
+            activity.organisation_id,
+            Some(org.id),
+            "organisation taken from the first contact"
+        );
         assert_eq!(activity.contacts.len(), 2);
     }
     let timeline = store
-        .list_activities(alpha.tenant, &ListQuery { limit: 10, contact_id: Some(ids[1].0), ..Default::default() })
+        .list_activities(
+            alpha.tenant,
+            &ListQuery {
+                limit: 10,
+                contact_id: Some(ids[1].0),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
     let subjects: Vec<&str> = timeline.items.iter().map(|a| a.subject.as_str()).collect();
     assert_eq!(subjects, ["Follow-up meeting", "First call"]);
     let org_timeline = store
-        .list_activities(alpha.tenant, &ListQuery { limit: 10, organisation_id: Some(org.id.0), ..Default::default() })
+        .list_activities(
+            alpha.tenant,
+            &ListQuery {
+                limit: 10,
+                organisation_id: Some(org.id.0),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
     assert_eq!(org_timeline.items.len(), 2);
@@ -222,8 +410,12 @@ async fn timelines_and_pages(store: Store) {
         ..Default::default()
     };
     assert!(matches!(
-        store.create_activity(&alpha, None, &unknown.validate().unwrap()).await,
-        Err(StoreError::UnknownReference { field: "contact_ids" })
+        store
+            .create_activity(&alpha, None, &unknown.validate().unwrap())
+            .await,
+        Err(StoreError::UnknownReference {
+            field: "contact_ids"
+        })
     ));
 
     // Assets and agreements hang off the organisation.
@@ -234,7 +426,10 @@ async fn timelines_and_pages(store: Store) {
         organisation_id: Some(org.id),
         contact_id: Some(ids[0]),
     };
-    store.create_asset(&alpha, &asset.validate().unwrap()).await.unwrap();
+    store
+        .create_asset(&alpha, &asset.validate().unwrap())
+        .await
+        .unwrap();
     let agreement = AgreementInput {
         title: "Support 2027".into(),
         organisation_id: Some(org.id),
@@ -244,12 +439,25 @@ async fn timelines_and_pages(store: Store) {
         currency: "EUR".into(),
         status: "active".into(),
     };
-    let agreement = store.create_agreement(&alpha, &agreement.validate().unwrap()).await.unwrap();
+    let agreement = store
+        .create_agreement(&alpha, &agreement.validate().unwrap())
+        .await
+        .unwrap();
     assert_eq!(agreement.value, "12500.00");
-    assert!(matches!(store.delete_organisation(&alpha, org.id).await, Err(StoreError::InUse(_))));
+    assert!(matches!(
+        store.delete_organisation(&alpha, org.id).await,
+        Err(StoreError::InUse(_))
+    ));
     store.delete_agreement(&alpha, agreement.id).await.unwrap();
     store.delete_organisation(&alpha, org.id).await.unwrap();
-    assert_eq!(store.contact(alpha.tenant, ids[0]).await.unwrap().organisation_id, None);
+    assert_eq!(
+        store
+            .contact(alpha.tenant, ids[0])
+            .await
+            .unwrap()
+            .organisation_id,
+        None
+    );
 }
 on_both_backends!(timelines_and_pages);
 
@@ -259,13 +467,22 @@ async fn catalog_classifies_every_live_column(store: Store) {
     let live = store.live_columns().await.unwrap();
     let mut problems = Vec::new();
     for (table, column) in &live {
-        if !catalog::CATALOG.iter().any(|c| c.table == table && c.column == column) {
+        if !catalog::CATALOG
+            .iter()
+            .any(|c| c.table == table && c.column == column)
+        {
             problems.push(format!("{table}.{column} is not in the data catalog"));
         }
     }
     for entry in catalog::CATALOG {
-        if !live.iter().any(|(t, c)| t == entry.table && c == entry.column) {
-            problems.push(format!("{}.{} is in the catalog but not in the schema", entry.table, entry.column));
+        if !live
+            .iter()
+            .any(|(t, c)| t == entry.table && c == entry.column)
+        {
+            problems.push(format!(
+                "{}.{} is in the catalog but not in the schema",
+                entry.table, entry.column
+            ));
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));

@@ -1,1 +1,41 @@
-//! placeholder
+//! Custodian's HTTP layer: the JSON API under /api/v1, the back office pages,
+//! the OpenAPI document and the health check. Handlers translate HTTP to app
+//! use cases and app errors to problem+json; nothing here decides a rule.
+
+mod api;
+mod pages;
+mod problem;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::get;
+use axum::Router;
+use custodian_app::App;
+use std::net::SocketAddr;
+
+pub use api::openapi_document;
+
+pub fn router(app: App) -> Router {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .nest("/api/v1", api::routes())
+        .merge(pages::routes())
+        .with_state(app)
+}
+
+async fn healthz(State(app): State<App>) -> StatusCode {
+    match app.store.ping().await {
+        Ok(()) => StatusCode::OK,
+        Err(_) => StatusCode::SERVICE_UNAVAILABLE,
+    }
+}
+
+/// Serves until ctrl-c or SIGTERM; `on_ready` gets the bound address.
+pub async fn serve(app: App, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    let router = router(app).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, router)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+}

@@ -1,0 +1,101 @@
+//! Extractors that turn every malformed request into a clear problem+json:
+//! bearer authentication, JSON bodies, query strings and record ids.
+
+use crate::problem::Problem;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
+use axum::http::request::Parts;
+use axum::http::{header, StatusCode};
+use axum::Json;
+use custodian_app::{App, AppError, Principal};
+use serde::de::DeserializeOwned;
+
+pub struct ApiPrincipal(pub Principal);
+
+impl FromRequestParts<App> for ApiPrincipal {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Problem> {
+        let bearer = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .ok_or_else(|| Problem::from(AppError::Unauthenticated))?;
+        app.authenticate_token(bearer.trim())
+            .await
+            .map(ApiPrincipal)
+            .map_err(Problem::from)
+    }
+}
+
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned + Send> FromRequest<App> for ApiJson<T> {
+    type Rejection = Problem;
+
+    async fn from_request(req: Request, app: &App) -> Result<Self, Problem> {
+        match Json::<T>::from_request(req, app).await {
+            Ok(Json(value)) => Ok(ApiJson(value)),
+            Err(JsonRejection::MissingJsonContentType(_)) => Err(Problem::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "Send the body as JSON with Content-Type: application/json.",
+            )),
+            Err(JsonRejection::JsonSyntaxError(e)) => Err(Problem::new(
+                StatusCode::BAD_REQUEST,
+                "malformed_json",
+                format!("The body is not valid JSON: {}", e.body_text()),
+            )),
+            Err(JsonRejection::JsonDataError(e)) => Err(Problem::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_body",
+                format!("The body does not fit the schema: {}", e.body_text()),
+            )),
+            Err(other) => Err(Problem::new(
+                other.status(),
+                "invalid_body",
+                other.body_text(),
+            )),
+        }
+    }
+}
+
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned + Send> FromRequestParts<App> for ApiQuery<T> {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Problem> {
+        match Query::<T>::from_request_parts(parts, app).await {
+            Ok(Query(value)) => Ok(ApiQuery(value)),
+            Err(QueryRejection::FailedToDeserializeQueryString(e)) => Err(Problem::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_query",
+                format!("The query string is not valid: {}", e.body_text()),
+            )),
+            Err(other) => Err(Problem::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_query",
+                other.body_text(),
+            )),
+        }
+    }
+}
+
+/// A record id from the path. Anything that is not an id answers 404, like
+/// an id that does not exist.
+pub struct RecordId(pub i64);
+
+impl FromRequestParts<App> for RecordId {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Problem> {
+        let Path(raw) = Path::<String>::from_request_parts(parts, app)
+            .await
+            .map_err(|_| Problem::from(AppError::NotFound))?;
+        raw.parse::<i64>()
+            .map(RecordId)
+            .map_err(|_| Problem::from(AppError::NotFound))
+    }
+}

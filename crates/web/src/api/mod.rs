@@ -1,0 +1,186 @@
+//! The JSON API under /api/v1: bearer tokens, problem+json errors, cursor
+//! pages, ETag / If-Match on updates. Every record type is served by the same
+//! generic handlers through the `Resource` trait.
+
+mod extract;
+mod openapi;
+mod resources;
+
+pub use openapi::openapi_document;
+
+use crate::problem::Problem;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use custodian_app::records::ListParams;
+use custodian_app::{App, AppError};
+use extract::{ApiJson, ApiPrincipal, ApiQuery, RecordId};
+use resources::{Activities, Agreements, Assets, Contacts, Organisations, Resource};
+use serde::{Deserialize, Serialize};
+use std::future::Future;
+
+pub fn routes() -> Router<App> {
+    Router::new()
+        .merge(resource_routes::<Organisations>())
+        .merge(resource_routes::<Contacts>())
+        .merge(resource_routes::<Activities>())
+        .merge(resource_routes::<Assets>())
+        .merge(resource_routes::<Agreements>())
+        .route("/search", get(search))
+        .route("/openapi.json", get(|| async { Json(openapi_document()) }))
+        .route("/docs", get(|| async { Html(openapi::reference_page()) }))
+        .fallback(|| async {
+            Problem::new(StatusCode::NOT_FOUND, "not_found", "No such endpoint.")
+        })
+}
+
+fn resource_routes<R: Resource>() -> Router<App> {
+    Router::new()
+        .route(&format!("/{}", R::PATH), get(list::<R>).post(create::<R>))
+        .route(
+            &format!("/{}/{{id}}", R::PATH),
+            get(read::<R>).put(update::<R>).delete(delete::<R>),
+        )
+}
+
+/// One page of a list.
+#[derive(Serialize)]
+pub struct ListPage<T> {
+    pub items: Vec<T>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+fn etag(version: i64) -> HeaderValue {
+    HeaderValue::from_str(&format!("\"{version}\"")).unwrap_or(HeaderValue::from_static("\"0\""))
+}
+
+fn with_etag<T: Serialize>(status: StatusCode, version: i64, body: &T) -> Response {
+    let mut response = (status, Json(body)).into_response();
+    response.headers_mut().insert(header::ETAG, etag(version));
+    response
+}
+
+async fn run<T>(future: impl Future<Output = Result<T, AppError>>) -> Result<T, Problem> {
+    future.await.map_err(Problem::from)
+}
+
+async fn list<R: Resource>(
+    State(app): State<App>,
+    ApiPrincipal(principal): ApiPrincipal,
+    ApiQuery(params): ApiQuery<ListParams>,
+) -> Result<Response, Problem> {
+    let page = run(R::list(&app, &principal, &params)).await?;
+    Ok(Json(ListPage {
+        items: page.items,
+        next_cursor: page.next_cursor,
+    })
+    .into_response())
+}
+
+async fn create<R: Resource>(
+    State(app): State<App>,
+    ApiPrincipal(principal): ApiPrincipal,
+    ApiJson(input): ApiJson<R::Input>,
+) -> Result<Response, Problem> {
+    let record = run(R::create(&app, &principal, &input)).await?;
+    let mut response = with_etag(StatusCode::CREATED, R::version(&record), &record);
+    if let Ok(location) = HeaderValue::from_str(&format!("/api/v1/{}/{}", R::PATH, R::id(&record)))
+    {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+    Ok(response)
+}
+
+async fn read<R: Resource>(
+    State(app): State<App>,
+    ApiPrincipal(principal): ApiPrincipal,
+    RecordId(id): RecordId,
+) -> Result<Response, Problem> {
+    let record = run(R::get(&app, &principal, id)).await?;
+    Ok(with_etag(StatusCode::OK, R::version(&record), &record))
+}
+
+/// `If-Match: "<version>"` is required, so that no update silently
+/// overwrites another.
+fn expected_version(headers: &HeaderMap) -> Result<i64, Problem> {
+    let value = headers.get(header::IF_MATCH).ok_or_else(|| {
+        Problem::new(
+            StatusCode::PRECONDITION_REQUIRED,
+            "precondition_required",
+            "Send If-Match with the ETag of the version you edited.",
+        )
+    })?;
+    value
+        .to_str()
+        .ok()
+        .map(|v| v.trim().trim_start_matches("W/").trim_matches('"'))
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| {
+            Problem::field(
+                StatusCode::BAD_REQUEST,
+                "invalid_if_match",
+                "If-Match",
+                "If-Match must be an ETag such as \"3\".".into(),
+            )
+        })
+}
+
+async fn update<R: Resource>(
+    State(app): State<App>,
+    ApiPrincipal(principal): ApiPrincipal,
+    RecordId(id): RecordId,
+    headers: HeaderMap,
+    ApiJson(input): ApiJson<R::Input>,
+) -> Result<Response, Problem> {
+    let expected = expected_version(&headers)?;
+    let record = run(R::update(&app, &principal, id, expected, &input)).await?;
+    Ok(with_etag(StatusCode::OK, R::version(&record), &record))
+}
+
+async fn delete<R: Resource>(
+    State(app): State<App>,
+    ApiPrincipal(principal): ApiPrincipal,
+    RecordId(id): RecordId,
+) -> Result<StatusCode, Problem> {
+    run(R::delete(&app, &principal, id)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SearchParams {
+    pub q: String,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct SearchResult {
+    /// `organisation` or `contact`.
+    pub record_type: String,
+    pub id: i64,
+    pub label: String,
+    pub detail: String,
+    /// The record's API path.
+    pub href: String,
+}
+
+async fn search(
+    State(app): State<App>,
+    ApiPrincipal(principal): ApiPrincipal,
+    ApiQuery(params): ApiQuery<SearchParams>,
+) -> Result<Json<Vec<SearchResult>>, Problem> {
+    let hits = run(app.search(&principal, &params.q)).await?;
+    Ok(Json(
+        hits.into_iter()
+            .map(|h| SearchResult {
+                href: format!("/api/v1/{}s/{}", h.record_type, h.record_id),
+                record_type: h.record_type,
+                id: h.record_id,
+                label: h.label,
+                detail: h.detail,
+            })
+            .collect(),
+    ))
+}

@@ -1,0 +1,276 @@
+//! The OpenAPI 3.1 document, generated from the resource table and the
+//! types' schemas, and a readable reference page rendered from it.
+
+use super::resources::{Activities, Agreements, Assets, Contacts, Organisations, Resource};
+use super::SearchResult;
+use crate::problem::Problem;
+use custodian_core::activities::{Activity, ActivityInput, ActivityKind, LinkedContact};
+use custodian_core::agreements::{Agreement, AgreementInput, AgreementStatus};
+use custodian_core::assets::{Asset, AssetInput};
+use custodian_core::contacts::{Contact, ContactInput, Gender};
+use custodian_core::organisations::{Organisation, OrganisationInput};
+use custodian_core::values::Address;
+use custodian_core::FieldError;
+use utoipa::openapi::path::{
+    HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn, PathItem,
+};
+use utoipa::openapi::request_body::RequestBodyBuilder;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityRequirement, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, OpenApi, PathsBuilder, Ref, Required, ResponseBuilder};
+use utoipa::OpenApi as _;
+
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    info(
+        title = "Custodian API",
+        version = "1",
+        description = "The JSON API of Custodian, a privacy-first CRM. Authenticate with `Authorization: Bearer <token>` (create one with `custodian admin token create`). Errors are RFC 9457 problem+json with a stable `code`. Lists are cursor-paginated. Updates need `If-Match` with the ETag of the version you edited."
+    ),
+    components(schemas(
+        Organisation,
+        OrganisationInput,
+        Contact,
+        ContactInput,
+        Gender,
+        Address,
+        Activity,
+        ActivityInput,
+        ActivityKind,
+        LinkedContact,
+        Asset,
+        AssetInput,
+        Agreement,
+        AgreementInput,
+        AgreementStatus,
+        Problem,
+        FieldError,
+        SearchResult
+    ))
+)]
+struct Components;
+
+fn json_ref(schema: &str) -> utoipa::openapi::Content {
+    ContentBuilder::new()
+        .schema(Some(Ref::from_schema_name(schema)))
+        .build()
+}
+
+fn problem_response(description: &str) -> utoipa::openapi::Response {
+    ResponseBuilder::new()
+        .description(description)
+        .content("application/problem+json", json_ref("Problem"))
+        .build()
+}
+
+fn query(name: &str, description: &str) -> utoipa::openapi::path::Parameter {
+    ParameterBuilder::new()
+        .name(name)
+        .parameter_in(ParameterIn::Query)
+        .required(Required::False)
+        .description(Some(description))
+        .build()
+}
+
+fn id_parameter() -> utoipa::openapi::path::Parameter {
+    ParameterBuilder::new()
+        .name("id")
+        .parameter_in(ParameterIn::Path)
+        .required(Required::True)
+        .build()
+}
+
+fn add_resource<R: Resource>(paths: PathsBuilder) -> PathsBuilder {
+    let tag = R::PATH;
+    let ok = |status: &str| {
+        ResponseBuilder::new()
+            .description(status)
+            .content("application/json", json_ref(R::RECORD))
+            .build()
+    };
+    let body = || {
+        RequestBodyBuilder::new()
+            .required(Some(Required::True))
+            .content("application/json", json_ref(R::INPUT))
+            .build()
+    };
+    let list = OperationBuilder::new()
+        .tag(tag)
+        .operation_id(Some(format!("list_{}", R::PATH)))
+        .summary(Some(format!("List {}", R::PATH)))
+        .parameter(query("cursor", "The next_cursor of the previous page"))
+        .parameter(query("limit", "Page size, 1 to 200 (default 25)"))
+        .parameter(query(
+            "sort",
+            &format!("One of: {}; prefix with - to sort descending", R::SORTS),
+        ))
+        .parameter(query("q", "Name prefix"))
+        .parameter(query(
+            "organisation_id",
+            "Only records of this organisation",
+        ))
+        .parameter(query("contact_id", "Only records of this contact"))
+        .parameter(query("kind", "Activity kind or agreement status"))
+        .response(
+            "200",
+            ResponseBuilder::new()
+                .description("A page")
+                .content("application/json", json_ref(&format!("{}Page", R::RECORD)))
+                .build(),
+        )
+        .response("400", problem_response("Bad cursor, sort or query"));
+    let create = OperationBuilder::new()
+        .tag(tag)
+        .operation_id(Some(format!("create_{}", R::PATH)))
+        .summary(Some(format!("Create one of {}", R::PATH)))
+        .request_body(Some(body()))
+        .response("201", ok("Created; ETag holds the version"))
+        .response("415", problem_response("Not JSON"))
+        .response("422", problem_response("A field is invalid"));
+    let read = OperationBuilder::new()
+        .tag(tag)
+        .operation_id(Some(format!("get_{}", R::PATH)))
+        .summary(Some("Read one; ETag holds the version"))
+        .parameter(id_parameter())
+        .response("200", ok("The record"))
+        .response("404", problem_response("No such record in your tenant"));
+    let update = OperationBuilder::new()
+        .tag(tag)
+        .operation_id(Some(format!("update_{}", R::PATH)))
+        .summary(Some("Replace one; needs If-Match"))
+        .parameter(id_parameter())
+        .parameter(
+            ParameterBuilder::new()
+                .name("If-Match")
+                .parameter_in(ParameterIn::Header)
+                .required(Required::True)
+                .build(),
+        )
+        .request_body(Some(body()))
+        .response("200", ok("Updated"))
+        .response("412", problem_response("Someone else changed it first"))
+        .response("428", problem_response("If-Match missing"));
+    let delete = OperationBuilder::new()
+        .tag(tag)
+        .operation_id(Some(format!("delete_{}", R::PATH)))
+        .summary(Some("Delete one"))
+        .parameter(id_parameter())
+        .response("204", ResponseBuilder::new().description("Deleted").build())
+        .response("404", problem_response("No such record in your tenant"));
+    let mut collection = PathItem::new(HttpMethod::Get, list);
+    collection.post = Some(create.build());
+    let mut item = PathItem::new(HttpMethod::Get, read);
+    item.put = Some(update.build());
+    item.delete = Some(delete.build());
+    paths
+        .path(format!("/api/v1/{}", R::PATH), collection)
+        .path(format!("/api/v1/{}/{{id}}", R::PATH), item)
+}
+
+pub fn openapi_document() -> OpenApi {
+    let mut paths = PathsBuilder::new();
+    paths = add_resource::<Organisations>(paths);
+    paths = add_resource::<Contacts>(paths);
+    paths = add_resource::<Activities>(paths);
+    paths = add_resource::<Assets>(paths);
+    paths = add_resource::<Agreements>(paths);
+    let search = OperationBuilder::new()
+        .tag("search")
+        .operation_id(Some("search"))
+        .summary(Some(
+            "Find organisations and contacts by name, email, phone or account number",
+        ))
+        .parameter(query("q", "What was typed"))
+        .response(
+            "200",
+            ResponseBuilder::new()
+                .description("Up to 10 hits")
+                .content("application/json", json_ref("SearchResult"))
+                .build(),
+        );
+    paths = paths.path("/api/v1/search", PathItem::new(HttpMethod::Get, search));
+    let mut document = Components::openapi();
+    document.openapi = utoipa::openapi::OpenApiVersion::Version31;
+    document.paths = paths.build();
+    if let Some(components) = document.components.as_mut() {
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
+        for record in ["Organisation", "Contact", "Activity", "Asset", "Agreement"] {
+            components.schemas.insert(
+                format!("{record}Page"),
+                utoipa::openapi::ObjectBuilder::new()
+                    .property(
+                        "items",
+                        utoipa::openapi::ArrayBuilder::new().items(Ref::from_schema_name(record)),
+                    )
+                    .required("items")
+                    .property(
+                        "next_cursor",
+                        utoipa::openapi::ObjectBuilder::new()
+                            .schema_type(utoipa::openapi::Type::String),
+                    )
+                    .into(),
+            );
+        }
+    }
+    document.security = Some(vec![SecurityRequirement::new(
+        "bearer",
+        Vec::<String>::new(),
+    )]);
+    document
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// A plain HTML reference of every operation, from the same document.
+pub fn reference_page() -> String {
+    let document = openapi_document();
+    let mut html = String::from(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Custodian API reference</title>\
+         <link rel=\"stylesheet\" href=\"/static/app.css\"></head><body><main class=\"doc\"><h1>Custodian API reference</h1>",
+    );
+    html.push_str(&format!(
+        "<p>{}</p><p><a href=\"/api/v1/openapi.json\">OpenAPI 3.1 document</a></p>",
+        escape(document.info.description.as_deref().unwrap_or(""))
+    ));
+    for (path, item) in &document.paths.paths {
+        let operations = [
+            ("GET", &item.get),
+            ("POST", &item.post),
+            ("PUT", &item.put),
+            ("DELETE", &item.delete),
+        ];
+        for (method, operation) in operations {
+            let Some(operation) = operation else { continue };
+            html.push_str(&format!(
+                "<section><h2><code>{method} {}</code></h2><p>{}</p>",
+                escape(path),
+                escape(operation.summary.as_deref().unwrap_or(""))
+            ));
+            if let Some(parameters) = &operation.parameters {
+                html.push_str("<ul>");
+                for p in parameters {
+                    html.push_str(&format!(
+                        "<li><code>{}</code> {}</li>",
+                        escape(&p.name),
+                        escape(p.description.as_deref().unwrap_or(""))
+                    ));
+                }
+                html.push_str("</ul>");
+            }
+            html.push_str("<ul>");
+            for (status, _) in &operation.responses.responses {
+                html.push_str(&format!("<li>{}</li>", escape(status)));
+            }
+            html.push_str("</ul></section>");
+        }
+    }
+    html.push_str("</main></body></html>");
+    html
+}

@@ -1,0 +1,170 @@
+//! Each record type, described once for the generic API handlers and the
+//! OpenAPI document.
+
+use custodian_app::records::ListParams;
+use custodian_app::{App, AppError, Page, Principal};
+use custodian_core::activities::{Activity, ActivityInput};
+use custodian_core::agreements::{Agreement, AgreementInput};
+use custodian_core::assets::{Asset, AssetInput};
+use custodian_core::contacts::{Contact, ContactInput};
+use custodian_core::organisations::{Organisation, OrganisationInput};
+use custodian_core::{ActivityId, AgreementId, AssetId, ContactId, OrganisationId};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use std::future::Future;
+
+pub trait Resource: Send + Sync + 'static {
+    /// The path segment, e.g. `contacts`.
+    const PATH: &'static str;
+    /// Name of the record schema in the OpenAPI document.
+    const RECORD: &'static str;
+    const INPUT: &'static str;
+    /// The sort fields the list offers.
+    const SORTS: &'static str;
+    type Input: DeserializeOwned + Send + Sync + 'static;
+    type Record: Serialize + Send + Sync + 'static;
+
+    fn id(record: &Self::Record) -> i64;
+    fn version(record: &Self::Record) -> i64;
+    fn create(
+        app: &App,
+        p: &Principal,
+        input: &Self::Input,
+    ) -> impl Future<Output = Result<Self::Record, AppError>> + Send;
+    fn get(
+        app: &App,
+        p: &Principal,
+        id: i64,
+    ) -> impl Future<Output = Result<Self::Record, AppError>> + Send;
+    fn update(
+        app: &App,
+        p: &Principal,
+        id: i64,
+        version: i64,
+        input: &Self::Input,
+    ) -> impl Future<Output = Result<Self::Record, AppError>> + Send;
+    fn delete(
+        app: &App,
+        p: &Principal,
+        id: i64,
+    ) -> impl Future<Output = Result<(), AppError>> + Send;
+    fn list(
+        app: &App,
+        p: &Principal,
+        params: &ListParams,
+    ) -> impl Future<Output = Result<Page<Self::Record>, AppError>> + Send;
+}
+
+macro_rules! resource {
+    ($name:ident, $path:literal, $sorts:literal, $input:ident, $record:ident, $id:ident,
+     $create:ident, $get:ident, $update:ident, $delete:ident, $list:ident) => {
+        pub struct $name;
+
+        impl Resource for $name {
+            const PATH: &'static str = $path;
+            const RECORD: &'static str = stringify!($record);
+            const INPUT: &'static str = stringify!($input);
+            const SORTS: &'static str = $sorts;
+            type Input = $input;
+            type Record = $record;
+
+            fn id(record: &$record) -> i64 {
+                record.id.0
+            }
+            fn version(record: &$record) -> i64 {
+                record.version
+            }
+            async fn create(app: &App, p: &Principal, input: &$input) -> Result<$record, AppError> {
+                app.$create(p, input).await
+            }
+            async fn get(app: &App, p: &Principal, id: i64) -> Result<$record, AppError> {
+                app.$get(p, $id(id)).await
+            }
+            async fn update(
+                app: &App,
+                p: &Principal,
+                id: i64,
+                version: i64,
+                input: &$input,
+            ) -> Result<$record, AppError> {
+                app.$update(p, $id(id), Some(version), input).await
+            }
+            async fn delete(app: &App, p: &Principal, id: i64) -> Result<(), AppError> {
+                app.$delete(p, $id(id)).await
+            }
+            async fn list(
+                app: &App,
+                p: &Principal,
+                params: &ListParams,
+            ) -> Result<Page<$record>, AppError> {
+                app.$list(p, params).await
+            }
+        }
+    };
+}
+
+resource!(
+    Organisations,
+    "organisations",
+    "name, created",
+    OrganisationInput,
+    Organisation,
+    OrganisationId,
+    create_organisation,
+    organisation,
+    update_organisation,
+    delete_organisation,
+    organisations
+);
+resource!(
+    Contacts,
+    "contacts",
+    "last_name, created",
+    ContactInput,
+    Contact,
+    ContactId,
+    create_contact,
+    contact,
+    update_contact,
+    delete_contact,
+    contacts
+);
+resource!(
+    Activities,
+    "activities",
+    "occurred_at",
+    ActivityInput,
+    Activity,
+    ActivityId,
+    create_activity,
+    activity,
+    update_activity,
+    delete_activity,
+    activities
+);
+resource!(
+    Assets,
+    "assets",
+    "serial_number, created",
+    AssetInput,
+    Asset,
+    AssetId,
+    create_asset,
+    asset,
+    update_asset,
+    delete_asset,
+    assets
+);
+resource!(
+    Agreements,
+    "agreements",
+    "start_date, title, created",
+    AgreementInput,
+    Agreement,
+    AgreementId,
+    create_agreement,
+    agreement,
+    update_agreement,
+    delete_agreement,
+    agreements
+);

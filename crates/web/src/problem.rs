@@ -1,0 +1,119 @@
+//! RFC 9457 problem+json: the one mapping from app errors to HTTP answers,
+//! with a stable machine `code` per kind of problem.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use custodian_app::AppError;
+use custodian_core::FieldError;
+use serde::Serialize;
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Problem {
+    /// A URI naming the problem type.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    /// Stable machine code, e.g. `validation_failed`, `not_found`.
+    pub code: &'static str,
+    pub detail: String,
+    /// For validation problems: each field and what is wrong with it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+    #[serde(skip)]
+    pub retry_after: Option<u64>,
+}
+
+impl Problem {
+    pub fn new(status: StatusCode, code: &'static str, detail: impl Into<String>) -> Problem {
+        Problem {
+            kind: format!("https://custodian.example/problems/{code}"),
+            title: status.canonical_reason().unwrap_or("Error").to_string(),
+            status: status.as_u16(),
+            code,
+            detail: detail.into(),
+            errors: Vec::new(),
+            retry_after: None,
+        }
+    }
+
+    pub fn field(status: StatusCode, code: &'static str, field: &str, message: String) -> Problem {
+        let mut problem = Problem::new(status, code, message.clone());
+        problem.errors.push(FieldError {
+            field: field.to_string(),
+            code,
+            message,
+        });
+        problem
+    }
+}
+
+impl From<AppError> for Problem {
+    fn from(error: AppError) -> Problem {
+        match error {
+            AppError::Validation(errors) => {
+                let mut p = Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", errors.to_string());
+                p.errors = errors.0;
+                p
+            }
+            AppError::NotFound => Problem::new(StatusCode::NOT_FOUND, "not_found", "No such record."),
+            AppError::Duplicate { field } => Problem::field(StatusCode::CONFLICT, "duplicate", field, format!("This {field} is already in use.")),
+            AppError::UnknownReference { field } => Problem::field(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "unknown_reference",
+                field,
+                format!("{field} refers to a record that does not exist."),
+            ),
+            AppError::VersionMismatch { current } => Problem::new(
+                StatusCode::PRECONDITION_FAILED,
+                "version_mismatch",
+                format!("The record was changed by someone else; it is now at version {current}. Reload it and apply your change again."),
+            ),
+            AppError::InUse(message) => Problem::new(StatusCode::CONFLICT, "in_use", message),
+            AppError::BadCredentials => Problem::new(StatusCode::UNAUTHORIZED, "bad_credentials", "The email or password is wrong."),
+            AppError::Unauthenticated => Problem::new(StatusCode::UNAUTHORIZED, "unauthenticated", "Send a valid API token as 'Authorization: Bearer …'."),
+            AppError::Forbidden => Problem::new(StatusCode::FORBIDDEN, "forbidden", "Your role does not allow this."),
+            AppError::TooManyAttempts { retry_after_seconds } => {
+                let mut p = Problem::new(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", format!("Too many attempts; try again in {retry_after_seconds} seconds."));
+                p.retry_after = Some(retry_after_seconds);
+                p
+            }
+            AppError::InvalidCursor => Problem::field(StatusCode::BAD_REQUEST, "invalid_cursor", "cursor", "The cursor is not valid for this list; start from the first page.".into()),
+            AppError::InvalidSort => Problem::field(StatusCode::BAD_REQUEST, "invalid_sort", "sort", "This list cannot be sorted by that field.".into()),
+            AppError::PasswordHashing | AppError::Internal(_) => {
+                tracing::error!(error = ?error_chain(&error), "internal error");
+                Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "Something went wrong on our side.")
+            }
+        }
+    }
+}
+
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let retry_after = self.retry_after;
+        let body = serde_json::to_vec(&self).unwrap_or_default();
+        let mut response = (status, body).into_response();
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        if let Some(seconds) = retry_after {
+            if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+        }
+        response
+    }
+}
