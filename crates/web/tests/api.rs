@@ -1,0 +1,465 @@
+//! API stories against a real server on a loopback port, on SQLite and (with
+//! CUSTODIAN_TEST_POSTGRES_URL) on PostgreSQL.
+
+use custodian_app::App;
+use custodian_core::access::Role;
+use custodian_core::audit::Actor;
+use reqwest::{Client, StatusCode};
+use serde_json::{json, Value};
+
+struct TestServer {
+    base: String,
+    client: Client,
+    token: String,
+    other_token: String,
+    _dir: Option<tempfile::TempDir>,
+}
+
+async fn start(database_url: String, dir: Option<tempfile::TempDir>) -> TestServer {
+    let app = App::open(&database_url).await.unwrap();
+    let mut tokens = Vec::new();
+    for name in ["Alpha GmbH", "Beta Ltd"] {
+        let tenant = app.create_tenant(name).await.unwrap();
+        let user = app
+            .create_user(
+                tenant.id,
+                "admin@example.com",
+                "Admin",
+                "a long enough password",
+                Role::Admin,
+                Actor::SYSTEM,
+            )
+            .await
+            .unwrap();
+        tokens.push(
+            app.create_api_token(tenant.id, user.id, "test", Actor::SYSTEM)
+                .await
+                .unwrap()
+                .1,
+        );
+    }
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(custodian_web::serve(app, listener));
+    TestServer {
+        base,
+        client: Client::new(),
+        other_token: tokens.pop().unwrap(),
+        token: tokens.pop().unwrap(),
+        _dir: dir,
+    }
+}
+
+async fn sqlite() -> TestServer {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/api.db", dir.path().display());
+    start(url, Some(dir)).await
+}
+
+async fn postgres() -> Option<TestServer> {
+    let Ok(base) = std::env::var("CUSTODIAN_TEST_POSTGRES_URL") else {
+        eprintln!("skipped on PostgreSQL: CUSTODIAN_TEST_POSTGRES_URL is not set");
+        return None;
+    };
+    let url = custodian_store::testing::fresh_postgres_database(&base)
+        .await
+        .unwrap();
+    Some(start(url, None).await)
+}
+
+macro_rules! on_both_backends {
+    ($name:ident) => {
+        mod $name {
+            #[tokio::test]
+            async fn sqlite() {
+                super::$name(super::sqlite().await).await;
+            }
+            #[tokio::test]
+            async fn postgres() {
+                if let Some(server) = super::postgres().await {
+                    super::$name(server).await;
+                }
+            }
+        }
+    };
+}
+
+impl TestServer {
+    fn url(&self, path: &str) -> String {
+        format!("{}/api/v1{path}", self.base)
+    }
+
+    async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        let response = self
+            .client
+            .post(self.url(path))
+            .bearer_auth(&self.token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    async fn get(&self, path: &str, token: &str) -> (StatusCode, Value) {
+        let response = self
+            .client
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+}
+
+async fn a_contact_lives_through_create_read_update_delete(server: TestServer) {
+    let (status, org) = server
+        .post(
+            "/organisations",
+            json!({"name": "Acme", "account_number": "A-1"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, contact) = server
+        .post("/contacts", json!({"first_name": "Ada", "last_name": "Lovelace", "emails": ["ada@acme.example"], "organisation_id": org["id"]}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{contact}");
+    let id = contact["id"].as_i64().unwrap();
+    assert_eq!(contact["organisation_name"], "Acme");
+
+    let read = server
+        .client
+        .get(server.url(&format!("/contacts/{id}")))
+        .bearer_auth(&server.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(read.status(), StatusCode::OK);
+    let etag = read.headers()["etag"].to_str().unwrap().to_string();
+    assert_eq!(etag, "\"1\"");
+
+    let mut changed =
+        json!({"first_name": "Augusta Ada", "last_name": "King", "emails": ["ada@acme.example"]});
+    let put = |body: &Value, if_match: Option<&str>| {
+        let mut request = server
+            .client
+            .put(server.url(&format!("/contacts/{id}")))
+            .bearer_auth(&server.token)
+            .json(body);
+        if let Some(tag) = if_match {
+            request = request.header("If-Match", tag);
+        }
+        request.send()
+    };
+    assert_eq!(
+        put(&changed, None).await.unwrap().status(),
+        StatusCode::PRECONDITION_REQUIRED
+    );
+    let updated = put(&changed, Some(&etag)).await.unwrap();
+    assert_eq!(updated.status(), StatusCode::OK);
+    assert_eq!(updated.headers()["etag"], "\"2\"");
+    // A second editor still holding version 1 is refused, and nothing changes.
+    changed["last_name"] = json!("Byron");
+    let stale = put(&changed, Some(&etag)).await.unwrap();
+    assert_eq!(stale.status(), StatusCode::PRECONDITION_FAILED);
+    let body: Value = stale.json().await.unwrap();
+    assert_eq!(body["code"], "version_mismatch");
+    let (_, now) = server.get(&format!("/contacts/{id}"), &server.token).await;
+    assert_eq!(now["last_name"], "King");
+
+    let (_, hits) = server.get("/search?q=augusta", &server.token).await;
+    assert_eq!(hits[0]["id"].as_i64(), Some(id));
+
+    let deleted = server
+        .client
+        .delete(server.url(&format!("/contacts/{id}")))
+        .bearer_auth(&server.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        server
+            .get(&format!("/contacts/{id}"), &server.token)
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+}
+on_both_backends!(a_contact_lives_through_create_read_update_delete);
+
+async fn bad_input_is_answered_with_problems_and_changes_nothing(server: TestServer) {
+    let cases: Vec<(Value, StatusCode, &str, Option<&str>)> = vec![
+        (
+            json!({"first_name": "A", "last_name": "B", "emails": ["not-an-email"]}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+            Some("emails[0]"),
+        ),
+        (
+            json!({"first_name": "A", "last_name": "B", "phones": ["call me"]}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+            Some("phones[0]"),
+        ),
+        (
+            json!({"first_name": "A".repeat(101), "last_name": "B"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+            Some("first_name"),
+        ),
+        (
+            json!({"first_name": "A", "last_name": "B", "nickname": "x"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_body",
+            None,
+        ),
+        (
+            json!({"first_name": "A", "last_name": "B", "organisation_id": 42}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unknown_reference",
+            Some("organisation_id"),
+        ),
+    ];
+    for (body, status, code, field) in cases {
+        let (got, problem) = server.post("/contacts", body.clone()).await;
+        assert_eq!(got, status, "{body} → {problem}");
+        assert_eq!(problem["code"], code, "{body} → {problem}");
+        if let Some(field) = field {
+            assert_eq!(problem["errors"][0]["field"], field, "{body} → {problem}");
+        }
+    }
+    let (status, problem) = server
+        .post("/organisations", json!({"name": "Acme", "website": "acme"}))
+        .await;
+    assert_eq!(
+        (status, problem["errors"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("website"))
+    );
+
+    let malformed = server
+        .client
+        .post(server.url("/contacts"))
+        .bearer_auth(&server.token)
+        .header("content-type", "application/json")
+        .body("{\"first_name\": ")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(malformed.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        malformed.headers()["content-type"],
+        "application/problem+json"
+    );
+    let wrong_type = server
+        .client
+        .post(server.url("/contacts"))
+        .bearer_auth(&server.token)
+        .header("content-type", "text/plain")
+        .body("first_name=A")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong_type.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+
+    server
+        .post(
+            "/organisations",
+            json!({"name": "Acme", "account_number": "K-1"}),
+        )
+        .await;
+    let (status, problem) = server
+        .post(
+            "/organisations",
+            json!({"name": "Other", "account_number": "K-1"}),
+        )
+        .await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (StatusCode::CONFLICT, Some("duplicate"))
+    );
+
+    assert_eq!(
+        server
+            .get("/contacts?cursor=garbage", &server.token)
+            .await
+            .0,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        server
+            .get("/contacts?sort=shoe_size", &server.token)
+            .await
+            .0,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        server.get("/contacts?limit=ten", &server.token).await.0,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        server.get("/contacts", "cst_1.nonsense").await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        server.get("/contacts/not-a-number", &server.token).await.0,
+        StatusCode::NOT_FOUND
+    );
+
+    let (_, page) = server.get("/contacts", &server.token).await;
+    assert_eq!(
+        page["items"].as_array().unwrap().len(),
+        0,
+        "nothing was written"
+    );
+    let (_, organisations) = server.get("/organisations", &server.token).await;
+    assert_eq!(organisations["items"].as_array().unwrap().len(), 1);
+}
+on_both_backends!(bad_input_is_answered_with_problems_and_changes_nothing);
+
+async fn another_tenants_records_answer_404(server: TestServer) {
+    let (_, org) = server
+        .post("/organisations", json!({"name": "Secret AG"}))
+        .await;
+    let (_, contact) = server
+        .post(
+            "/contacts",
+            json!({"first_name": "Sam", "last_name": "Secret", "organisation_id": org["id"]}),
+        )
+        .await;
+    let (_, activity) = server
+        .post("/activities", json!({"kind": "call", "occurred_at": "2026-11-20T10:00:00Z", "subject": "Call", "contact_ids": [contact["id"]]}))
+        .await;
+    let (_, asset) = server
+        .post(
+            "/assets",
+            json!({"product_name": "Router", "serial_number": "SN-1", "contact_id": contact["id"]}),
+        )
+        .await;
+    let (_, agreement) = server
+        .post("/agreements", json!({"title": "Deal", "organisation_id": org["id"], "start_date": "2026-01-01", "value": "10.00", "currency": "EUR", "status": "active"}))
+        .await;
+    for (path, record) in [
+        ("organisations", &org),
+        ("contacts", &contact),
+        ("activities", &activity),
+        ("assets", &asset),
+        ("agreements", &agreement),
+    ] {
+        let id = record["id"]
+            .as_i64()
+            .unwrap_or_else(|| panic!("{path}: {record}"));
+        let (status, body) = server
+            .get(&format!("/{path}/{id}"), &server.other_token)
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(body["code"], "not_found");
+        let delete = server
+            .client
+            .delete(server.url(&format!("/{path}/{id}")))
+            .bearer_auth(&server.other_token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(delete.status(), StatusCode::NOT_FOUND, "{path}");
+        let (status, page) = server.get(&format!("/{path}"), &server.other_token).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            page["items"].as_array().unwrap().is_empty(),
+            "{path} leaked: {page}"
+        );
+        assert_eq!(
+            server.get(&format!("/{path}/{id}"), &server.token).await.0,
+            StatusCode::OK,
+            "{path} still there"
+        );
+    }
+    let (_, hits) = server.get("/search?q=secret", &server.other_token).await;
+    assert_eq!(hits, json!([]));
+}
+on_both_backends!(another_tenants_records_answer_404);
+
+async fn lists_page_with_cursors(server: TestServer) {
+    for i in 0..12 {
+        server
+            .post("/organisations", json!({"name": format!("Org {i:02}")}))
+            .await;
+    }
+    let mut names = Vec::new();
+    let mut next = String::from("/organisations?limit=5&sort=-name");
+    loop {
+        let (status, page) = server.get(&next, &server.token).await;
+        assert_eq!(status, StatusCode::OK);
+        names.extend(
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|o| o["name"].as_str().unwrap().to_string()),
+        );
+        match page["next_cursor"].as_str() {
+            Some(cursor) => next = format!("/organisations?limit=5&sort=-name&cursor={cursor}"),
+            None => break,
+        }
+    }
+    let expected: Vec<String> = (0..12).rev().map(|i| format!("Org {i:02}")).collect();
+    assert_eq!(names, expected);
+}
+on_both_backends!(lists_page_with_cursors);
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_resource() {
+    let server = sqlite().await;
+    let document: Value = server
+        .client
+        .get(server.url("/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(document["openapi"], "3.1.0");
+    for path in [
+        "organisations",
+        "contacts",
+        "activities",
+        "assets",
+        "agreements",
+    ] {
+        assert!(
+            document["paths"][format!("/api/v1/{path}")]["get"].is_object(),
+            "{path}"
+        );
+        assert!(
+            document["paths"][format!("/api/v1/{path}/{{id}}")]["put"].is_object(),
+            "{path}"
+        );
+    }
+    for schema in ["Contact", "ContactInput", "Problem", "ContactPage"] {
+        assert!(
+            document["components"]["schemas"][schema].is_object(),
+            "{schema}"
+        );
+    }
+    let page = server
+        .client
+        .get(server.url("/docs"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("PUT /api/v1/contacts/{id}"));
+    let health = server
+        .client
+        .get(format!("{}/healthz", server.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.status(), StatusCode::OK);
+}
