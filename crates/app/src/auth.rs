@@ -260,3 +260,8 @@ impl App {
         ))
     }
 }
+
+/// A fresh random token for a login form's CSRF cookie.
+pub fn new_csrf_token() -> String {
+    random_token()
+}

@@ -1,6 +1,130 @@
-//! placeholder
+//! The back office: server-rendered pages that work without JavaScript.
+//! Every form carries the session's CSRF token; every page needs a session.
+
+mod contacts;
+mod forms;
+mod organisations;
+mod session;
+mod views;
+
+use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
 use axum::Router;
 use custodian_app::App;
+use serde::Deserialize;
+use session::PageSession;
+use views::{render, Layout};
+
 pub fn routes() -> Router<App> {
     Router::new()
+        .route("/", get(|| async { Redirect::to("/contacts") }))
+        .route("/login", get(session::login_page).post(session::login))
+        .route("/logout", post(session::logout))
+        .route("/search", get(search))
+        .route("/search/suggest", get(suggest))
+        .route(
+            "/static/app.css",
+            get(|| async {
+                (
+                    [(header::CONTENT_TYPE, "text/css")],
+                    include_str!("../../static/app.css"),
+                )
+            }),
+        )
+        .route(
+            "/static/search.js",
+            get(|| async {
+                (
+                    [(header::CONTENT_TYPE, "text/javascript")],
+                    include_str!("../../static/search.js"),
+                )
+            }),
+        )
+        .merge(organisations::routes())
+        .merge(contacts::routes())
+}
+
+#[derive(Deserialize)]
+struct SearchQuery {
+    #[serde(default)]
+    q: String,
+}
+
+struct Hit {
+    href: String,
+    label: String,
+    detail: String,
+    record_type: String,
+}
+
+#[derive(askama::Template)]
+#[template(path = "search.html")]
+struct SearchPage {
+    layout: Layout,
+    search: String,
+    hits: Vec<Hit>,
+}
+
+impl std::ops::Deref for SearchPage {
+    type Target = Layout;
+    fn deref(&self) -> &Layout {
+        &self.layout
+    }
+}
+
+async fn hits(app: &App, session: &PageSession, q: &str) -> Result<Vec<Hit>, Response> {
+    let hits = app
+        .search(&session.principal, q)
+        .await
+        .map_err(views::error_page)?;
+    Ok(hits
+        .into_iter()
+        .map(|h| Hit {
+            href: format!("/{}s/{}", h.record_type, h.record_id),
+            label: h.label,
+            detail: h.detail,
+            record_type: h.record_type,
+        })
+        .collect())
+}
+
+async fn search(
+    State(app): State<App>,
+    session: PageSession,
+    Query(query): Query<SearchQuery>,
+) -> Response {
+    match hits(&app, &session, &query.q).await {
+        Ok(hits) => render(&SearchPage {
+            layout: Layout::new(&session, &query.q),
+            search: query.q,
+            hits,
+        }),
+        Err(response) => response,
+    }
+}
+
+/// HTML fragment for search-as-you-type.
+async fn suggest(
+    State(app): State<App>,
+    session: PageSession,
+    Query(query): Query<SearchQuery>,
+) -> Response {
+    match hits(&app, &session, &query.q).await {
+        Ok(hits) => Html(
+            hits.iter()
+                .map(|h| {
+                    format!(
+                        "<a role=\"option\" href=\"{}\">{} <small>{}</small></a>",
+                        views::escape(&h.href),
+                        views::escape(&h.label),
+                        views::escape(&h.detail)
+                    )
+                })
+                .collect::<String>(),
+        )
+        .into_response(),
+        Err(response) => response,
+    }
 }

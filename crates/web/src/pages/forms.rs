@@ -1,0 +1,53 @@
+//! Reading submitted forms: repeated fields, one-per-line lists, the CSRF
+//! check and the version for optimistic concurrency.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+pub struct FormData(pub Vec<(String, String)>);
+
+impl FormData {
+    pub fn get(&self, name: &str) -> String {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+
+    pub fn optional(&self, name: &str) -> Option<String> {
+        Some(self.get(name)).filter(|v| !v.trim().is_empty())
+    }
+
+    /// A textarea with one value per line.
+    pub fn lines(&self, name: &str) -> Vec<String> {
+        self.get(name)
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect()
+    }
+
+    pub fn id(&self, name: &str) -> Option<i64> {
+        self.get(name).trim().parse().ok()
+    }
+
+    pub fn version(&self) -> Option<i64> {
+        self.id("_version")
+    }
+
+    /// Refuses a form whose token is not the session's.
+    pub fn check_csrf(&self, expected: &str) -> Result<(), Response> {
+        let given = self.get("_csrf");
+        if !given.is_empty() && constant_time_eq(given.as_bytes(), expected.as_bytes()) {
+            Ok(())
+        } else {
+            Err((StatusCode::FORBIDDEN, "The form has expired or did not come from this site. Reload the page and try again.").into_response())
+        }
+    }
+}
+
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}

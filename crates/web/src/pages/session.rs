@@ -1,0 +1,176 @@
+//! Back-office sessions: the login form (with a double-submit CSRF cookie),
+//! logout, and the extractor that sends visitors without a session to /login.
+
+use super::forms::{constant_time_eq, FormData};
+use super::views::render;
+use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use custodian_app::auth::{new_csrf_token, SESSION_LIFETIME_HOURS};
+use custodian_app::{App, AppError, Principal};
+use std::net::SocketAddr;
+
+const SESSION_COOKIE: &str = "custodian_session";
+const LOGIN_CSRF_COOKIE: &str = "custodian_login_csrf";
+
+pub struct PageSession {
+    pub principal: Principal,
+    pub csrf: String,
+    pub cookie: String,
+}
+
+fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+/// Secure when the request came over TLS (directly or through a proxy that says so).
+fn set_cookie(headers: &HeaderMap, name: &str, value: &str, max_age_seconds: i64) -> HeaderValue {
+    let secure = headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("https"));
+    let text = format!(
+        "{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_seconds}{}",
+        if secure { "; Secure" } else { "" }
+    );
+    HeaderValue::from_str(&text).unwrap_or(HeaderValue::from_static("invalid=1"))
+}
+
+impl FromRequestParts<App> for PageSession {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Response> {
+        let Some(value) = cookie(&parts.headers, SESSION_COOKIE) else {
+            return Err(Redirect::to("/login").into_response());
+        };
+        match app.session(&value).await {
+            Ok(Some(live)) => Ok(PageSession {
+                principal: live.principal,
+                csrf: live.csrf_token,
+                cookie: value,
+            }),
+            Ok(None) => Err(Redirect::to("/login").into_response()),
+            Err(error) => Err(super::views::error_page(error)),
+        }
+    }
+}
+
+#[derive(askama::Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    csrf: String,
+    email: String,
+    error: Option<String>,
+}
+
+fn login_form(
+    headers: &HeaderMap,
+    status: StatusCode,
+    email: String,
+    error: Option<String>,
+) -> Response {
+    let csrf = new_csrf_token();
+    let mut response = render(&LoginPage {
+        csrf: csrf.clone(),
+        email,
+        error,
+    });
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        set_cookie(headers, LOGIN_CSRF_COOKIE, &csrf, 3600),
+    );
+    response
+}
+
+pub async fn login_page(headers: HeaderMap) -> Response {
+    login_form(&headers, StatusCode::OK, String::new(), None)
+}
+
+pub async fn login(
+    State(app): State<App>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let form = FormData(form);
+    let email = form.get("email");
+    let expected = cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
+    if expected.is_empty() || !constant_time_eq(form.get("_csrf").as_bytes(), expected.as_bytes()) {
+        return login_form(
+            &headers,
+            StatusCode::FORBIDDEN,
+            email,
+            Some("The form expired. Please log in again.".into()),
+        );
+    }
+    match app
+        .login(&email, &form.get("password"), &peer.ip().to_string())
+        .await
+    {
+        Ok(session) => {
+            let mut response = Redirect::to("/contacts").into_response();
+            response.headers_mut().append(
+                header::SET_COOKIE,
+                set_cookie(
+                    &headers,
+                    SESSION_COOKIE,
+                    &session.cookie_value,
+                    SESSION_LIFETIME_HOURS * 3600,
+                ),
+            );
+            response.headers_mut().append(
+                header::SET_COOKIE,
+                set_cookie(&headers, LOGIN_CSRF_COOKIE, "", 0),
+            );
+            response
+        }
+        Err(AppError::BadCredentials) => login_form(
+            &headers,
+            StatusCode::UNAUTHORIZED,
+            email,
+            Some("The email or password is wrong.".into()),
+        ),
+        Err(AppError::TooManyAttempts {
+            retry_after_seconds,
+        }) => login_form(
+            &headers,
+            StatusCode::TOO_MANY_REQUESTS,
+            email,
+            Some(format!(
+                "Too many attempts. Try again in {} minutes.",
+                retry_after_seconds.div_ceil(60)
+            )),
+        ),
+        Err(other) => super::views::error_page(other),
+    }
+}
+
+pub async fn logout(
+    State(app): State<App>,
+    session: PageSession,
+    headers: HeaderMap,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    if let Err(refused) = FormData(form).check_csrf(&session.csrf) {
+        return refused;
+    }
+    if let Err(error) = app.logout(&session.cookie).await {
+        return super::views::error_page(error);
+    }
+    let mut response = Redirect::to("/login").into_response();
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        set_cookie(&headers, SESSION_COOKIE, "", 0),
+    );
+    response
+}

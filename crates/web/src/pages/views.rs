@@ -1,0 +1,250 @@
+//! View models shared by the page templates: the layout, table cells, form
+//! fields with their errors, timeline items.
+
+use super::session::PageSession;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use custodian_app::AppError;
+use custodian_core::activities::Activity;
+use custodian_core::ValidationErrors;
+
+pub struct Layout {
+    pub csrf: String,
+    pub user: String,
+    pub search: String,
+}
+
+impl Layout {
+    pub fn new(session: &PageSession, search: &str) -> Layout {
+        Layout {
+            csrf: session.csrf.clone(),
+            user: session.principal.display_name.clone(),
+            search: search.to_string(),
+        }
+    }
+}
+
+pub fn render<T: askama::Template>(page: &T) -> Response {
+    match page.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(error) => {
+            tracing::error!(%error, "template failed");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Something went wrong on our side.",
+            )
+                .into_response()
+        }
+    }
+}
+
+pub fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// An app error as a page: not found, forbidden, or a generic failure.
+pub fn error_page(error: AppError) -> Response {
+    let (status, message) = match &error {
+        AppError::NotFound => (
+            StatusCode::NOT_FOUND,
+            "This record does not exist.".to_string(),
+        ),
+        AppError::Forbidden => (
+            StatusCode::FORBIDDEN,
+            "Your role does not allow this.".to_string(),
+        ),
+        AppError::InUse(m) => (StatusCode::CONFLICT, m.to_string()),
+        AppError::InvalidCursor | AppError::InvalidSort => {
+            (StatusCode::BAD_REQUEST, error.to_string())
+        }
+        AppError::Internal(_) | AppError::PasswordHashing => {
+            tracing::error!(error = %error, "internal error");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Something went wrong on our side.".to_string(),
+            )
+        }
+        other => (StatusCode::BAD_REQUEST, other.to_string()),
+    };
+    let body = format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{0}</title><link rel=\"stylesheet\" href=\"/static/app.css\"></head><body><main><h1>{0}</h1><p>{1}</p><p><a href=\"/\">Back to Custodian</a></p></main></body></html>",
+        status.canonical_reason().unwrap_or("Error"),
+        escape(&message)
+    );
+    (status, Html(body)).into_response()
+}
+
+pub struct Header {
+    pub label: &'static str,
+    pub sort_href: Option<String>,
+}
+
+pub struct Cell {
+    pub text: String,
+    pub href: Option<String>,
+}
+
+impl Cell {
+    pub fn text(text: impl Into<String>) -> Cell {
+        Cell {
+            text: text.into(),
+            href: None,
+        }
+    }
+    pub fn link(text: impl Into<String>, href: String) -> Cell {
+        Cell {
+            text: text.into(),
+            href: Some(href),
+        }
+    }
+}
+
+pub struct DetailField {
+    pub label: &'static str,
+    pub value: String,
+    pub href: Option<String>,
+}
+
+pub fn detail(label: &'static str, value: impl Into<String>) -> DetailField {
+    DetailField {
+        label,
+        value: value.into(),
+        href: None,
+    }
+}
+
+pub enum FieldKind {
+    Input,
+    Textarea,
+    Select,
+}
+
+pub struct SelectOption {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+pub struct FormField {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub kind: FieldKind,
+    pub input_type: &'static str,
+    pub value: String,
+    pub options: Vec<SelectOption>,
+    pub multiple: bool,
+    pub error: Option<String>,
+}
+
+impl FormField {
+    pub fn input(
+        name: &'static str,
+        label: &'static str,
+        input_type: &'static str,
+        value: impl Into<String>,
+    ) -> FormField {
+        FormField {
+            name,
+            label,
+            kind: FieldKind::Input,
+            input_type,
+            value: value.into(),
+            options: Vec::new(),
+            multiple: false,
+            error: None,
+        }
+    }
+    pub fn textarea(
+        name: &'static str,
+        label: &'static str,
+        value: impl Into<String>,
+    ) -> FormField {
+        FormField {
+            kind: FieldKind::Textarea,
+            ..FormField::input(name, label, "text", value)
+        }
+    }
+    pub fn select(
+        name: &'static str,
+        label: &'static str,
+        options: Vec<SelectOption>,
+    ) -> FormField {
+        FormField {
+            kind: FieldKind::Select,
+            options,
+            ..FormField::input(name, label, "text", "")
+        }
+    }
+}
+
+pub fn options(
+    choices: impl IntoIterator<Item = (String, String)>,
+    selected: &[String],
+    blank: Option<&str>,
+) -> Vec<SelectOption> {
+    let mut list: Vec<SelectOption> = blank
+        .map(|label| SelectOption {
+            value: String::new(),
+            label: label.to_string(),
+            selected: selected.is_empty(),
+        })
+        .into_iter()
+        .collect();
+    list.extend(choices.into_iter().map(|(value, label)| SelectOption {
+        selected: selected.contains(&value),
+        value,
+        label,
+    }));
+    list
+}
+
+/// Puts each validation error next to its field; `emails[2]` belongs to `emails`.
+pub fn attach_errors(fields: &mut [FormField], errors: &ValidationErrors) {
+    for error in &errors.0 {
+        let name = error.field.split('[').next().unwrap_or(&error.field);
+        if let Some(field) = fields.iter_mut().find(|f| f.name == name) {
+            field.error.get_or_insert_with(|| error.message.clone());
+        }
+    }
+}
+
+pub struct TimelineItem {
+    pub kind: &'static str,
+    pub when: String,
+    pub subject: String,
+    pub body: String,
+    pub by: String,
+}
+
+impl From<&Activity> for TimelineItem {
+    fn from(a: &Activity) -> TimelineItem {
+        let with: Vec<&str> = a.contacts.iter().map(|c| c.name.as_str()).collect();
+        TimelineItem {
+            kind: a.kind.label(),
+            when: a.occurred_at.display(),
+            subject: a.subject.clone(),
+            body: a.body.clone(),
+            by: format!(
+                "{}{}",
+                a.author_name
+                    .as_deref()
+                    .map(|n| format!("by {n}"))
+                    .unwrap_or_default(),
+                if with.is_empty() {
+                    String::new()
+                } else {
+                    format!(" · with {}", with.join(", "))
+                }
+            ),
+        }
+    }
+}
+
+pub struct ActivityForm {
+    pub action: String,
+    pub fields: Vec<FormField>,
+    pub open: bool,
+}
