@@ -6,10 +6,11 @@
 pub mod auth;
 pub mod demo;
 mod error;
+mod history;
 pub mod records;
 mod secrets;
 
-pub use custodian_store::{Backend, Page, SearchHit, Store};
+pub use custodian_store::{AuditEntry, Backend, Page, SearchHit, Store};
 pub use error::AppError;
 
 use auth::LoginThrottle;

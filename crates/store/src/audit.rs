@@ -16,6 +16,8 @@ pub struct AuditEntry {
     pub record_type: String,
     pub record_id: i64,
     pub fields: Vec<String>,
+    /// The acting user's display name; for an API token, its owner's.
+    pub actor_name: Option<String>,
 }
 
 impl Store {
@@ -56,9 +58,14 @@ impl Store {
     ) -> Result<Vec<AuditEntry>, StoreError> {
         let mut tx = self.begin_read(scope.tenant).await?;
         let rows = sqlx::query(
-            "SELECT audit_id, occurred_at, actor_kind, actor_id, action, record_type, record_id, fields
-             FROM audit_entries WHERE tenant_id = $1 AND record_type = $2 AND record_id = $3
-             ORDER BY audit_id DESC LIMIT $4",
+            "SELECT a.audit_id, a.occurred_at, a.actor_kind, a.actor_id, a.action, a.record_type, a.record_id, a.fields,
+                    COALESCE(u.display_name, tu.display_name) AS actor_name
+             FROM audit_entries a
+             LEFT JOIN users u ON a.actor_kind = 'user' AND u.tenant_id = a.tenant_id AND u.user_id = a.actor_id
+             LEFT JOIN api_tokens t ON a.actor_kind = 'api_token' AND t.tenant_id = a.tenant_id AND t.token_id = a.actor_id
+             LEFT JOIN users tu ON tu.tenant_id = t.tenant_id AND tu.user_id = t.user_id
+             WHERE a.tenant_id = $1 AND a.record_type = $2 AND a.record_id = $3
+             ORDER BY a.audit_id DESC LIMIT $4",
         )
         .bind(scope.tenant.0)
         .bind(record_type.as_str())
@@ -84,6 +91,7 @@ impl Store {
                         .filter(|f| !f.is_empty())
                         .map(str::to_string)
                         .collect(),
+                    actor_name: row.try_get("actor_name")?,
                 })
             })
             .collect()

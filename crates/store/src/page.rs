@@ -38,7 +38,7 @@ impl Cursor {
 
     /// `None` for anything that `encode` did not produce.
     pub fn decode(token: &str) -> Option<Cursor> {
-        if token.len() % 2 != 0 || token.len() > 2048 {
+        if !token.len().is_multiple_of(2) || token.len() > 2048 {
             return None;
         }
         let bytes: Option<Vec<u8>> = (0..token.len())

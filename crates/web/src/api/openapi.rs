@@ -265,7 +265,7 @@ pub fn reference_page() -> String {
                 html.push_str("</ul>");
             }
             html.push_str("<ul>");
-            for (status, _) in &operation.responses.responses {
+            for status in operation.responses.responses.keys() {
                 html.push_str(&format!("<li>{}</li>", escape(status)));
             }
             html.push_str("</ul></section>");

@@ -1,13 +1,18 @@
 //! Contact pages: list, detail with timeline and a form to add an activity,
 //! create and edit forms.
 
+use super::activities::activity_fields;
+use super::assets::asset_cell;
+use super::choices::organisation_options;
 use super::forms::FormData;
+use super::listing::{next_href, plain_headers, sort_header};
+use super::record_form::{form_response, FormSpec};
 use super::session::PageSession;
+use super::templates::{DetailPage, ListFilter, ListPage, Related};
 use super::views::{
-    attach_errors, detail, error_page, options, render, ActivityForm, Cell, DetailField, FormField,
-    Header, Layout, TimelineItem,
+    attach_errors, detail, error_page, options, render, timeline, ActivityForm, Cell, DetailField,
+    FormField, Layout, Prefill,
 };
-use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -15,6 +20,7 @@ use axum::{Form, Router};
 use custodian_app::records::ListParams;
 use custodian_app::{App, AppError};
 use custodian_core::activities::ActivityInput;
+use custodian_core::audit::RecordType;
 use custodian_core::contacts::{ContactInput, Gender};
 use custodian_core::time::Timestamp;
 use custodian_core::values::Address;
@@ -28,84 +34,6 @@ pub fn routes() -> Router<App> {
         .route("/contacts/{id}/edit", get(edit_form))
         .route("/contacts/{id}/delete", post(delete))
         .route("/contacts/{id}/activities", post(add_activity))
-        .route("/activities", get(activities))
-}
-
-#[derive(Template)]
-#[template(path = "list.html")]
-pub(super) struct ListPage {
-    pub layout: Layout,
-    pub title: &'static str,
-    pub new_href: Option<String>,
-    pub filter: String,
-    pub headers: Vec<Header>,
-    pub rows: Vec<Vec<Cell>>,
-    pub first_href: String,
-    pub next_href: Option<String>,
-}
-
-#[derive(Template)]
-#[template(path = "detail.html")]
-pub(super) struct DetailPage {
-    pub layout: Layout,
-    pub title: String,
-    pub edit_href: String,
-    pub delete_action: String,
-    pub fields: Vec<DetailField>,
-    pub related_title: &'static str,
-    pub related: Vec<Cell>,
-    pub activity_form: Option<ActivityForm>,
-    pub timeline: Vec<TimelineItem>,
-}
-
-#[derive(Template)]
-#[template(path = "form.html")]
-pub(super) struct FormPage {
-    pub layout: Layout,
-    pub title: String,
-    pub action: String,
-    pub version: Option<i64>,
-    pub fields: Vec<FormField>,
-    pub cancel_href: String,
-    pub problem: Option<String>,
-}
-
-macro_rules! deref_layout {
-    ($($page:ident),*) => {$(
-        impl std::ops::Deref for $page {
-            type Target = Layout;
-            fn deref(&self) -> &Layout { &self.layout }
-        }
-    )*};
-}
-deref_layout!(ListPage, DetailPage, FormPage);
-// The field template matches on it.
-use super::views::FieldKind;
-
-fn sort_header(label: &'static str, base: &str, field: &str, params: &ListParams) -> Header {
-    let descending = params.sort.as_deref() == Some(field);
-    let sort = if descending {
-        format!("-{field}")
-    } else {
-        field.to_string()
-    };
-    Header {
-        label,
-        sort_href: Some(format!(
-            "{base}?sort={sort}&q={}",
-            params.q.clone().unwrap_or_default()
-        )),
-    }
-}
-
-pub(super) fn next_href(base: &str, params: &ListParams, cursor: Option<String>) -> Option<String> {
-    cursor.map(|c| {
-        format!(
-            "{base}?cursor={c}&sort={}&q={}",
-            params.sort.clone().unwrap_or_default(),
-            params.q.clone().unwrap_or_default()
-        )
-    })
 }
 
 async fn list(
@@ -143,26 +71,22 @@ async fn list(
         layout: Layout::new(&session, ""),
         title: "Contacts",
         new_href: Some("/contacts/new".into()),
-        filter: params.q.clone().unwrap_or_default(),
-        headers: vec![
-            sort_header("Name", "/contacts", "last_name", &params),
-            Header {
-                label: "Position",
-                sort_href: None,
-            },
-            Header {
-                label: "Organisation",
-                sort_href: None,
-            },
-            Header {
-                label: "Email",
-                sort_href: None,
-            },
-            Header {
-                label: "Phone",
-                sort_href: None,
-            },
-        ],
+        filter: Some(ListFilter {
+            name: "q",
+            label: "Last name starts with",
+            value: params.q.clone().unwrap_or_default(),
+            choices: Vec::new(),
+        }),
+        headers: {
+            let mut headers = vec![sort_header("Name", "/contacts", "last_name", &params)];
+            headers.extend(plain_headers(&[
+                "Position",
+                "Organisation",
+                "Email",
+                "Phone",
+            ]));
+            headers
+        },
         rows,
         first_href: "/contacts".into(),
         next_href: next_href("/contacts", &params, page.next_cursor),
@@ -174,12 +98,8 @@ async fn contact_fields(
     session: &PageSession,
     input: &ContactInput,
 ) -> Result<Vec<FormField>, AppError> {
-    let organisations = app.organisation_choices(&session.principal).await?;
-    let selected: Vec<String> = input
-        .organisation_id
-        .map(|o| o.to_string())
-        .into_iter()
-        .collect();
+    let organisations =
+        organisation_options(app, &session.principal, input.organisation_id).await?;
     let genders: Vec<String> = input.gender.clone().into_iter().collect();
     let address = &input.work_address;
     Ok(vec![
@@ -202,17 +122,7 @@ async fn contact_fields(
             "text",
             input.position.clone().unwrap_or_default(),
         ),
-        FormField::select(
-            "organisation_id",
-            "Organisation",
-            options(
-                organisations
-                    .into_iter()
-                    .map(|(id, name)| (id.to_string(), name)),
-                &selected,
-                Some("— none —"),
-            ),
-        ),
+        FormField::select("organisation_id", "Organisation", organisations),
         FormField::textarea(
             "emails",
             "Work emails (one per line)",
@@ -268,114 +178,49 @@ fn contact_input(form: &FormData) -> ContactInput {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn form_page(
     app: &App,
     session: &PageSession,
-    title: String,
-    action: String,
-    version: Option<i64>,
+    spec: FormSpec,
     input: &ContactInput,
-    errors: Option<&ValidationErrors>,
-    problem: Option<String>,
-    cancel_href: String,
+    refused: Option<AppError>,
 ) -> Response {
-    let mut fields = match contact_fields(app, session, input).await {
-        Ok(fields) => fields,
-        Err(error) => return error_page(error),
-    };
-    if let Some(errors) = errors {
-        attach_errors(&mut fields, errors);
+    match contact_fields(app, session, input).await {
+        Ok(fields) => form_response(session, spec, fields, refused),
+        Err(error) => error_page(error),
     }
-    let failed = problem.is_some();
-    let mut response = render(&FormPage {
-        layout: Layout::new(session, ""),
+}
+
+fn new_spec() -> FormSpec {
+    FormSpec {
+        title: "New contact".into(),
+        action: "/contacts".into(),
+        cancel_href: "/contacts".into(),
+        version: None,
+        noun: "contact",
+    }
+}
+
+fn edit_spec(id: i64, title: String, version: Option<i64>) -> FormSpec {
+    FormSpec {
         title,
-        action,
+        action: format!("/contacts/{id}"),
+        cancel_href: format!("/contacts/{id}"),
         version,
-        fields,
-        cancel_href,
-        problem,
-    });
-    if failed {
-        *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+        noun: "contact",
     }
-    response
 }
 
-async fn new_form(State(app): State<App>, session: PageSession) -> Response {
-    form_page(
-        &app,
-        &session,
-        "New contact".into(),
-        "/contacts".into(),
-        None,
-        &ContactInput::default(),
-        None,
-        None,
-        "/contacts".into(),
-    )
-    .await
-}
-
-/// Shows a failed save again with the person's input and the errors.
-async fn refused(
-    app: &App,
-    session: &PageSession,
-    title: String,
-    action: String,
-    version: Option<i64>,
-    input: &ContactInput,
-    error: AppError,
-    cancel: String,
+async fn new_form(
+    State(app): State<App>,
+    session: PageSession,
+    Query(prefill): Query<Prefill>,
 ) -> Response {
-    match error {
-        AppError::Validation(errors) => {
-            form_page(
-                app,
-                session,
-                title,
-                action,
-                version,
-                input,
-                Some(&errors),
-                Some("Please correct the marked fields.".into()),
-                cancel,
-            )
-            .await
-        }
-        AppError::UnknownReference { field } | AppError::Duplicate { field } => {
-            let errors = ValidationErrors::single(field, "invalid", "This value cannot be used.");
-            form_page(
-                app,
-                session,
-                title,
-                action,
-                version,
-                input,
-                Some(&errors),
-                Some("Please correct the marked fields.".into()),
-                cancel,
-            )
-            .await
-        }
-        AppError::VersionMismatch { current } => {
-            let message = "Someone else changed this contact while you were editing. Your changes are shown below; saving again overwrites theirs.".to_string();
-            form_page(
-                app,
-                session,
-                title,
-                action,
-                Some(current),
-                input,
-                None,
-                Some(message),
-                cancel,
-            )
-            .await
-        }
-        other => error_page(other),
-    }
+    let input = ContactInput {
+        organisation_id: prefill.organisation_id.map(OrganisationId),
+        ..Default::default()
+    };
+    form_page(&app, &session, new_spec(), &input, None).await
 }
 
 async fn create(
@@ -390,37 +235,19 @@ async fn create(
     let input = contact_input(&form);
     match app.create_contact(&session.principal, &input).await {
         Ok(contact) => Redirect::to(&format!("/contacts/{}", contact.id)).into_response(),
-        Err(error) => {
-            refused(
-                &app,
-                &session,
-                "New contact".into(),
-                "/contacts".into(),
-                None,
-                &input,
-                error,
-                "/contacts".into(),
-            )
-            .await
-        }
+        Err(error) => form_page(&app, &session, new_spec(), &input, Some(error)).await,
     }
 }
 
 async fn edit_form(State(app): State<App>, session: PageSession, Path(id): Path<i64>) -> Response {
     match app.contact(&session.principal, ContactId(id)).await {
         Ok(contact) => {
-            form_page(
-                &app,
-                &session,
+            let spec = edit_spec(
+                id,
                 format!("Edit {}", contact.full_name()),
-                format!("/contacts/{id}"),
                 Some(contact.version),
-                &contact.to_input(),
-                None,
-                None,
-                format!("/contacts/{id}"),
-            )
-            .await
+            );
+            form_page(&app, &session, spec, &contact.to_input(), None).await
         }
         Err(error) => error_page(error),
     }
@@ -443,17 +270,8 @@ async fn update(
     {
         Ok(_) => Redirect::to(&format!("/contacts/{id}")).into_response(),
         Err(error) => {
-            refused(
-                &app,
-                &session,
-                "Edit contact".into(),
-                format!("/contacts/{id}"),
-                form.version(),
-                &input,
-                error,
-                format!("/contacts/{id}"),
-            )
-            .await
+            let spec = edit_spec(id, "Edit contact".into(), form.version());
+            form_page(&app, &session, spec, &input, Some(error)).await
         }
     }
 }
@@ -473,31 +291,6 @@ async fn delete(
     }
 }
 
-pub(super) fn activity_fields(input: &ActivityInput) -> Vec<FormField> {
-    let kinds: Vec<String> = vec![input.kind.clone()];
-    vec![
-        FormField::select(
-            "kind",
-            "Type",
-            options(
-                custodian_core::activities::ActivityKind::ALL
-                    .iter()
-                    .map(|k| (k.as_str().to_string(), k.label().to_string())),
-                &kinds,
-                None,
-            ),
-        ),
-        FormField::input(
-            "occurred_at",
-            "When (UTC)",
-            "datetime-local",
-            &input.occurred_at,
-        ),
-        FormField::input("subject", "Subject", "text", &input.subject),
-        FormField::textarea("body", "Notes", input.body.clone().unwrap_or_default()),
-    ]
-}
-
 async fn show_page(
     app: &App,
     session: &PageSession,
@@ -508,19 +301,19 @@ async fn show_page(
         Ok(contact) => contact,
         Err(error) => return error_page(error),
     };
-    let timeline = match app
-        .activities(
-            &session.principal,
-            &ListParams {
-                contact_id: Some(id),
-                limit: Some(50),
-                ..Default::default()
-            },
-        )
-        .await
-    {
-        Ok(page) => page.items.iter().map(TimelineItem::from).collect(),
-        Err(error) => return error_page(error),
+    let scoped = ListParams {
+        contact_id: Some(id),
+        limit: Some(50),
+        ..Default::default()
+    };
+    let (activities, changes, assets) = match (
+        app.activities(&session.principal, &scoped).await,
+        app.record_history(&session.principal, RecordType::Contact, id)
+            .await,
+        app.assets(&session.principal, &scoped).await,
+    ) {
+        (Ok(a), Ok(c), Ok(s)) => (a.items, c, s.items),
+        (Err(error), _, _) | (_, Err(error), _) | (_, _, Err(error)) => return error_page(error),
     };
     let mut fields = vec![
         detail("Gender", contact.gender.map(|g| g.as_str()).unwrap_or("")),
@@ -557,14 +350,17 @@ async fn show_page(
         edit_href: format!("/contacts/{id}/edit"),
         delete_action: format!("/contacts/{id}/delete"),
         fields,
-        related_title: "",
-        related: Vec::new(),
+        related: vec![Related {
+            title: "Assets",
+            items: assets.iter().map(asset_cell).collect(),
+            add_href: Some(format!("/assets/new?contact_id={id}")),
+        }],
         activity_form: Some(ActivityForm {
             action: format!("/contacts/{id}/activities"),
             fields: form_fields,
             open: errors.is_some(),
         }),
-        timeline,
+        timeline: timeline(&activities, &changes),
     })
 }
 
@@ -599,47 +395,4 @@ async fn add_activity(
         }
         Err(error) => error_page(error),
     }
-}
-
-async fn activities(
-    State(app): State<App>,
-    session: PageSession,
-    Query(params): Query<ListParams>,
-) -> Response {
-    let page = match app.activities(&session.principal, &params).await {
-        Ok(page) => page,
-        Err(error) => return error_page(error),
-    };
-    let rows = page
-        .items
-        .iter()
-        .map(|a| {
-            vec![
-                Cell::text(a.occurred_at.display()),
-                Cell::text(a.kind.label()),
-                Cell::text(a.subject.clone()),
-                match a.contacts.first() {
-                    Some(c) => Cell::link(c.name.clone(), format!("/contacts/{}", c.id)),
-                    None => Cell::text(""),
-                },
-                Cell::text(a.author_name.clone().unwrap_or_default()),
-            ]
-        })
-        .collect();
-    render(&ListPage {
-        layout: Layout::new(&session, ""),
-        title: "Activities",
-        new_href: None,
-        filter: String::new(),
-        headers: ["When", "Type", "Subject", "Contact", "Author"]
-            .into_iter()
-            .map(|label| Header {
-                label,
-                sort_href: None,
-            })
-            .collect(),
-        rows,
-        first_href: "/activities".into(),
-        next_href: next_href("/activities", &params, page.next_cursor),
-    })
 }

@@ -1,10 +1,17 @@
 //! The back office: server-rendered pages that work without JavaScript.
 //! Every form carries the session's CSRF token; every page needs a session.
 
+mod activities;
+mod agreements;
+mod assets;
+mod choices;
 mod contacts;
 mod forms;
+mod listing;
 mod organisations;
+mod record_form;
 mod session;
+mod templates;
 mod views;
 
 use axum::extract::{Query, State};
@@ -44,6 +51,9 @@ pub fn routes() -> Router<App> {
         )
         .merge(organisations::routes())
         .merge(contacts::routes())
+        .merge(activities::routes())
+        .merge(assets::routes())
+        .merge(agreements::routes())
 }
 
 #[derive(Deserialize)]

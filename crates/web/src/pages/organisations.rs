@@ -1,21 +1,23 @@
 //! Organisation pages: list, detail with contacts and timeline, forms.
 
-use super::contacts::{next_href, DetailPage, FormPage, ListPage};
+use super::agreements::agreement_cell;
+use super::assets::asset_cell;
 use super::forms::FormData;
+use super::listing::{next_href, plain_headers, sort_header};
+use super::record_form::{form_response, FormSpec};
 use super::session::PageSession;
-use super::views::{
-    attach_errors, detail, error_page, render, Cell, DetailField, FormField, Header, Layout,
-    TimelineItem,
-};
+use super::templates::{DetailPage, ListFilter, ListPage, Related};
+use super::views::{detail, error_page, render, timeline, Cell, DetailField, FormField, Layout};
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use custodian_app::records::ListParams;
-use custodian_app::{App, AppError};
+use custodian_app::App;
+use custodian_core::audit::RecordType;
 use custodian_core::organisations::OrganisationInput;
 use custodian_core::values::Address;
-use custodian_core::{OrganisationId, ValidationErrors};
+use custodian_core::OrganisationId;
 
 pub fn routes() -> Router<App> {
     Router::new()
@@ -47,34 +49,21 @@ async fn list(
             ]
         })
         .collect();
-    let sort = if params.sort.as_deref() == Some("name") {
-        "-name"
-    } else {
-        "name"
-    };
     render(&ListPage {
         layout: Layout::new(&session, ""),
         title: "Organisations",
         new_href: Some("/organisations/new".into()),
-        filter: params.q.clone().unwrap_or_default(),
-        headers: vec![
-            Header {
-                label: "Name",
-                sort_href: Some(format!("/organisations?sort={sort}")),
-            },
-            Header {
-                label: "Account",
-                sort_href: None,
-            },
-            Header {
-                label: "City",
-                sort_href: None,
-            },
-            Header {
-                label: "Phone",
-                sort_href: None,
-            },
-        ],
+        filter: Some(ListFilter {
+            name: "q",
+            label: "Name starts with",
+            value: params.q.clone().unwrap_or_default(),
+            choices: Vec::new(),
+        }),
+        headers: {
+            let mut headers = vec![sort_header("Name", "/organisations", "name", &params)];
+            headers.extend(plain_headers(&["Account", "City", "Phone"]));
+            headers
+        },
         rows,
         first_href: "/organisations".into(),
         next_href: next_href("/organisations", &params, page.next_cursor),
@@ -171,70 +160,29 @@ fn input(form: &FormData) -> OrganisationInput {
     }
 }
 
-fn form_page(
-    session: &PageSession,
-    title: String,
-    action: String,
-    version: Option<i64>,
-    input: &OrganisationInput,
-    error: Option<AppError>,
-) -> Response {
-    let mut form_fields = fields(input);
-    let mut problem = None;
-    let mut version = version;
-    match error {
-        None => {}
-        Some(AppError::Validation(errors)) => {
-            attach_errors(&mut form_fields, &errors);
-            problem = Some("Please correct the marked fields.".to_string());
-        }
-        Some(AppError::Duplicate { field }) => {
-            attach_errors(
-                &mut form_fields,
-                &ValidationErrors::single(
-                    field,
-                    "duplicate",
-                    "Another organisation already has this account number.",
-                ),
-            );
-            problem = Some("Please correct the marked fields.".to_string());
-        }
-        Some(AppError::VersionMismatch { current }) => {
-            version = Some(current);
-            problem = Some("Someone else changed this organisation while you were editing. Your changes are shown below; saving again overwrites theirs.".into());
-        }
-        Some(other) => return error_page(other),
+fn new_spec() -> FormSpec {
+    FormSpec {
+        title: "New organisation".into(),
+        action: "/organisations".into(),
+        cancel_href: "/organisations".into(),
+        version: None,
+        noun: "organisation",
     }
-    let failed = problem.is_some();
-    let cancel_href = if action == "/organisations" {
-        action.clone()
-    } else {
-        action.clone()
-    };
-    let mut response = render(&FormPage {
-        layout: Layout::new(session, ""),
+}
+
+fn edit_spec(id: i64, title: String, version: Option<i64>) -> FormSpec {
+    FormSpec {
         title,
-        action,
+        action: format!("/organisations/{id}"),
+        cancel_href: format!("/organisations/{id}"),
         version,
-        fields: form_fields,
-        cancel_href,
-        problem,
-    });
-    if failed {
-        *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+        noun: "organisation",
     }
-    response
 }
 
 async fn new_form(session: PageSession) -> Response {
-    form_page(
-        &session,
-        "New organisation".into(),
-        "/organisations".into(),
-        None,
-        &OrganisationInput::default(),
-        None,
-    )
+    let input = OrganisationInput::default();
+    form_response(&session, new_spec(), fields(&input), None)
 }
 
 async fn create(
@@ -249,14 +197,7 @@ async fn create(
     let input = input(&form);
     match app.create_organisation(&session.principal, &input).await {
         Ok(org) => Redirect::to(&format!("/organisations/{}", org.id)).into_response(),
-        Err(error) => form_page(
-            &session,
-            "New organisation".into(),
-            "/organisations".into(),
-            None,
-            &input,
-            Some(error),
-        ),
+        Err(error) => form_response(&session, new_spec(), fields(&input), Some(error)),
     }
 }
 
@@ -265,14 +206,10 @@ async fn edit_form(State(app): State<App>, session: PageSession, Path(id): Path<
         .organisation(&session.principal, OrganisationId(id))
         .await
     {
-        Ok(org) => form_page(
-            &session,
-            format!("Edit {}", org.name),
-            format!("/organisations/{id}"),
-            Some(org.version),
-            &org.to_input(),
-            None,
-        ),
+        Ok(org) => {
+            let spec = edit_spec(id, format!("Edit {}", org.name), Some(org.version));
+            form_response(&session, spec, fields(&org.to_input()), None)
+        }
         Err(error) => error_page(error),
     }
 }
@@ -298,14 +235,10 @@ async fn update(
         .await
     {
         Ok(_) => Redirect::to(&format!("/organisations/{id}")).into_response(),
-        Err(error) => form_page(
-            &session,
-            "Edit organisation".into(),
-            format!("/organisations/{id}"),
-            form.version(),
-            &input,
-            Some(error),
-        ),
+        Err(error) => {
+            let spec = edit_spec(id, "Edit organisation".into(), form.version());
+            form_response(&session, spec, fields(&input), Some(error))
+        }
     }
 }
 
@@ -340,12 +273,19 @@ async fn show(State(app): State<App>, session: PageSession, Path(id): Path<i64>)
         limit: Some(50),
         ..Default::default()
     };
-    let (contacts, timeline) = match (
-        app.contacts(&session.principal, &scoped).await,
-        app.activities(&session.principal, &scoped).await,
+    let principal = &session.principal;
+    let (contacts, activities, changes, assets, agreements) = match (
+        app.contacts(principal, &scoped).await,
+        app.activities(principal, &scoped).await,
+        app.record_history(principal, RecordType::Organisation, id)
+            .await,
+        app.assets(principal, &scoped).await,
+        app.agreements(principal, &scoped).await,
     ) {
-        (Ok(c), Ok(t)) => (c.items, t.items),
-        (Err(error), _) | (_, Err(error)) => return error_page(error),
+        (Ok(c), Ok(a), Ok(h), Ok(s), Ok(g)) => (c.items, a.items, h, s.items, g.items),
+        (Err(e), ..) | (_, Err(e), ..) | (_, _, Err(e), ..) | (.., Err(e), _) | (.., Err(e)) => {
+            return error_page(e)
+        }
     };
     let mut fields: Vec<DetailField> = vec![
         DetailField {
@@ -368,12 +308,27 @@ async fn show(State(app): State<App>, session: PageSession, Path(id): Path<i64>)
         edit_href: format!("/organisations/{id}/edit"),
         delete_action: format!("/organisations/{id}/delete"),
         fields,
-        related_title: "Contacts",
-        related: contacts
-            .iter()
-            .map(|c| Cell::link(c.full_name(), format!("/contacts/{}", c.id)))
-            .collect(),
+        related: vec![
+            Related {
+                title: "Contacts",
+                items: contacts
+                    .iter()
+                    .map(|c| Cell::link(c.full_name(), format!("/contacts/{}", c.id)))
+                    .collect(),
+                add_href: Some(format!("/contacts/new?organisation_id={id}")),
+            },
+            Related {
+                title: "Assets",
+                items: assets.iter().map(asset_cell).collect(),
+                add_href: Some(format!("/assets/new?organisation_id={id}")),
+            },
+            Related {
+                title: "Agreements",
+                items: agreements.iter().map(agreement_cell).collect(),
+                add_href: Some(format!("/agreements/new?organisation_id={id}")),
+            },
+        ],
         activity_form: None,
-        timeline: timeline.iter().map(TimelineItem::from).collect(),
+        timeline: timeline(&activities, &changes),
     })
 }

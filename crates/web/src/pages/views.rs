@@ -4,7 +4,7 @@
 use super::session::PageSession;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use custodian_app::AppError;
+use custodian_app::{AppError, AuditEntry};
 use custodian_core::activities::Activity;
 use custodian_core::ValidationErrors;
 
@@ -212,6 +212,8 @@ pub fn attach_errors(fields: &mut [FormField], errors: &ValidationErrors) {
 }
 
 pub struct TimelineItem {
+    /// Unix milliseconds, to merge activities and changes in time order.
+    pub at: i64,
     pub kind: &'static str,
     pub when: String,
     pub subject: String,
@@ -223,6 +225,7 @@ impl From<&Activity> for TimelineItem {
     fn from(a: &Activity) -> TimelineItem {
         let with: Vec<&str> = a.contacts.iter().map(|c| c.name.as_str()).collect();
         TimelineItem {
+            at: a.occurred_at.0,
             kind: a.kind.label(),
             when: a.occurred_at.display(),
             subject: a.subject.clone(),
@@ -243,8 +246,57 @@ impl From<&Activity> for TimelineItem {
     }
 }
 
+impl From<&AuditEntry> for TimelineItem {
+    fn from(change: &AuditEntry) -> TimelineItem {
+        let (kind, subject) = match change.action.as_str() {
+            "create" => ("Created", "Record created".to_string()),
+            "delete" => ("Deleted", "Record deleted".to_string()),
+            _ => (
+                "Changed",
+                format!("Changed {}", field_labels(&change.fields).join(", ")),
+            ),
+        };
+        TimelineItem {
+            at: change.occurred_at.0,
+            kind,
+            when: change.occurred_at.display(),
+            subject,
+            body: String::new(),
+            by: match (&change.actor_name, change.actor_kind.as_str()) {
+                (Some(name), "api_token") => format!("by {name} (API)"),
+                (Some(name), _) => format!("by {name}"),
+                (None, "system") => "by Custodian".to_string(),
+                (None, _) => String::new(),
+            },
+        }
+    }
+}
+
+/// `work_address.city` reads as "work address city".
+fn field_labels(fields: &[String]) -> Vec<String> {
+    fields.iter().map(|f| f.replace(['_', '.'], " ")).collect()
+}
+
+/// Activities and changes in one list, newest first.
+pub fn timeline(activities: &[Activity], changes: &[AuditEntry]) -> Vec<TimelineItem> {
+    let mut items: Vec<TimelineItem> = activities
+        .iter()
+        .map(TimelineItem::from)
+        .chain(changes.iter().map(TimelineItem::from))
+        .collect();
+    items.sort_by_key(|item| std::cmp::Reverse(item.at));
+    items
+}
+
 pub struct ActivityForm {
     pub action: String,
     pub fields: Vec<FormField>,
     pub open: bool,
+}
+
+/// Links such as "Add asset" on an organisation's page fill in the owner.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct Prefill {
+    pub organisation_id: Option<i64>,
+    pub contact_id: Option<i64>,
 }

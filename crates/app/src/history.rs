@@ -1,0 +1,38 @@
+//! A record's change history, read from the audit hook's entries: who
+//! changed which fields when. It names fields, never their values.
+
+use crate::{App, AppError, Principal};
+use custodian_core::access::{Action, Area};
+use custodian_core::audit::RecordType;
+use custodian_store::AuditEntry;
+
+/// How many changes a record's page shows.
+pub const HISTORY_LIMIT: i64 = 50;
+
+impl App {
+    /// The newest changes of one record, newest first. The caller must be
+    /// allowed to read that kind of record.
+    pub async fn record_history(
+        &self,
+        principal: &Principal,
+        record_type: RecordType,
+        record_id: i64,
+    ) -> Result<Vec<AuditEntry>, AppError> {
+        principal.authorize(area_of(record_type), Action::Read)?;
+        Ok(self
+            .store
+            .audit_of_record(&principal.scope(), record_type, record_id, HISTORY_LIMIT)
+            .await?)
+    }
+}
+
+fn area_of(record_type: RecordType) -> Area {
+    match record_type {
+        RecordType::Organisation | RecordType::Contact | RecordType::Asset => {
+            Area::OrganisationsAndContacts
+        }
+        RecordType::Activity => Area::Activities,
+        RecordType::Agreement => Area::Sales,
+        RecordType::Tenant | RecordType::User | RecordType::ApiToken => Area::Administration,
+    }
+}

@@ -1,0 +1,302 @@
+//! Agreement pages: contracts with an organisation, with term, value and
+//! status; the list filters by status.
+
+use super::choices::organisation_options;
+use super::forms::FormData;
+use super::listing::{next_href, plain_headers, sort_header};
+use super::record_form::{form_response, FormSpec};
+use super::session::PageSession;
+use super::templates::{DetailPage, ListFilter, ListPage, Related};
+use super::views::{
+    detail, error_page, options, render, timeline, Cell, DetailField, FormField, Layout, Prefill,
+    SelectOption,
+};
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use custodian_app::records::ListParams;
+use custodian_app::{App, AppError};
+use custodian_core::agreements::{Agreement, AgreementInput, AgreementStatus};
+use custodian_core::audit::RecordType;
+use custodian_core::{AgreementId, OrganisationId};
+
+pub fn routes() -> Router<App> {
+    Router::new()
+        .route("/agreements", get(list).post(create))
+        .route("/agreements/new", get(new_form))
+        .route("/agreements/{id}", get(show).post(update))
+        .route("/agreements/{id}/edit", get(edit_form))
+        .route("/agreements/{id}/delete", post(delete))
+}
+
+/// An agreement as a link in another record's page.
+pub(super) fn agreement_cell(agreement: &Agreement) -> Cell {
+    Cell::link(
+        format!(
+            "{} · {} · {} {}",
+            agreement.title,
+            agreement.status.as_str(),
+            agreement.value,
+            agreement.currency
+        ),
+        format!("/agreements/{}", agreement.id),
+    )
+}
+
+fn term(agreement: &Agreement) -> String {
+    match agreement.end_date {
+        Some(end) => format!("{} – {}", agreement.start_date.to_iso(), end.to_iso()),
+        None => format!("from {}", agreement.start_date.to_iso()),
+    }
+}
+
+fn status_choices(selected: &[String], blank: Option<&str>) -> Vec<SelectOption> {
+    options(
+        AgreementStatus::ALL
+            .iter()
+            .map(|s| (s.as_str().to_string(), s.as_str().to_string())),
+        selected,
+        blank,
+    )
+}
+
+async fn list(
+    State(app): State<App>,
+    session: PageSession,
+    Query(params): Query<ListParams>,
+) -> Response {
+    let page = match app.agreements(&session.principal, &params).await {
+        Ok(page) => page,
+        Err(error) => return error_page(error),
+    };
+    let rows = page
+        .items
+        .iter()
+        .map(|g| {
+            vec![
+                Cell::link(g.title.clone(), format!("/agreements/{}", g.id)),
+                Cell::link(
+                    g.organisation_name.clone(),
+                    format!("/organisations/{}", g.organisation_id),
+                ),
+                Cell::text(term(g)),
+                Cell::text(format!("{} {}", g.value, g.currency)),
+                Cell::text(g.status.as_str()),
+            ]
+        })
+        .collect();
+    let selected: Vec<String> = params.kind.clone().into_iter().collect();
+    render(&ListPage {
+        layout: Layout::new(&session, ""),
+        title: "Agreements",
+        new_href: Some("/agreements/new".into()),
+        filter: Some(ListFilter {
+            name: "kind",
+            label: "Status",
+            value: String::new(),
+            choices: status_choices(&selected, Some("Any status")),
+        }),
+        headers: {
+            let mut headers = plain_headers(&["Title", "Organisation"]);
+            headers.push(sort_header("Term", "/agreements", "start_date", &params));
+            headers.extend(plain_headers(&["Value", "Status"]));
+            headers
+        },
+        rows,
+        first_href: "/agreements".into(),
+        next_href: next_href("/agreements", &params, page.next_cursor),
+    })
+}
+
+async fn fields(
+    app: &App,
+    session: &PageSession,
+    input: &AgreementInput,
+) -> Result<Vec<FormField>, AppError> {
+    let organisations =
+        organisation_options(app, &session.principal, input.organisation_id).await?;
+    Ok(vec![
+        FormField::input("title", "Title", "text", &input.title),
+        FormField::select("organisation_id", "Organisation", organisations),
+        FormField::input("start_date", "Start date", "date", &input.start_date),
+        FormField::input(
+            "end_date",
+            "End date (empty when open-ended)",
+            "date",
+            input.end_date.clone().unwrap_or_default(),
+        ),
+        FormField::input("value", "Value", "text", &input.value),
+        FormField::input("currency", "Currency (e.g. EUR)", "text", &input.currency),
+        FormField::select(
+            "status",
+            "Status",
+            status_choices(std::slice::from_ref(&input.status), None),
+        ),
+    ])
+}
+
+fn input(form: &FormData) -> AgreementInput {
+    AgreementInput {
+        title: form.get("title"),
+        organisation_id: form.id("organisation_id").map(OrganisationId),
+        start_date: form.get("start_date"),
+        end_date: form.optional("end_date"),
+        value: form.get("value"),
+        currency: form.get("currency"),
+        status: form.get("status"),
+    }
+}
+
+async fn form_page(
+    app: &App,
+    session: &PageSession,
+    spec: FormSpec,
+    input: &AgreementInput,
+    refused: Option<AppError>,
+) -> Response {
+    match fields(app, session, input).await {
+        Ok(fields) => form_response(session, spec, fields, refused),
+        Err(error) => error_page(error),
+    }
+}
+
+fn new_spec() -> FormSpec {
+    FormSpec {
+        title: "New agreement".into(),
+        action: "/agreements".into(),
+        cancel_href: "/agreements".into(),
+        version: None,
+        noun: "agreement",
+    }
+}
+
+fn edit_spec(id: i64, title: String, version: Option<i64>) -> FormSpec {
+    FormSpec {
+        title,
+        action: format!("/agreements/{id}"),
+        cancel_href: format!("/agreements/{id}"),
+        version,
+        noun: "agreement",
+    }
+}
+
+async fn new_form(
+    State(app): State<App>,
+    session: PageSession,
+    Query(prefill): Query<Prefill>,
+) -> Response {
+    let input = AgreementInput {
+        organisation_id: prefill.organisation_id.map(OrganisationId),
+        status: AgreementStatus::Draft.as_str().into(),
+        currency: "EUR".into(),
+        ..Default::default()
+    };
+    form_page(&app, &session, new_spec(), &input, None).await
+}
+
+async fn create(
+    State(app): State<App>,
+    session: PageSession,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let form = FormData(form);
+    if let Err(refused) = form.check_csrf(&session.csrf) {
+        return refused;
+    }
+    let input = input(&form);
+    match app.create_agreement(&session.principal, &input).await {
+        Ok(agreement) => Redirect::to(&format!("/agreements/{}", agreement.id)).into_response(),
+        Err(error) => form_page(&app, &session, new_spec(), &input, Some(error)).await,
+    }
+}
+
+async fn edit_form(State(app): State<App>, session: PageSession, Path(id): Path<i64>) -> Response {
+    match app.agreement(&session.principal, AgreementId(id)).await {
+        Ok(agreement) => {
+            let title = format!("Edit {}", agreement.title);
+            let spec = edit_spec(id, title, Some(agreement.version));
+            form_page(&app, &session, spec, &agreement.to_input(), None).await
+        }
+        Err(error) => error_page(error),
+    }
+}
+
+async fn update(
+    State(app): State<App>,
+    session: PageSession,
+    Path(id): Path<i64>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let form = FormData(form);
+    if let Err(refused) = form.check_csrf(&session.csrf) {
+        return refused;
+    }
+    let input = input(&form);
+    match app
+        .update_agreement(&session.principal, AgreementId(id), form.version(), &input)
+        .await
+    {
+        Ok(_) => Redirect::to(&format!("/agreements/{id}")).into_response(),
+        Err(error) => {
+            let spec = edit_spec(id, "Edit agreement".into(), form.version());
+            form_page(&app, &session, spec, &input, Some(error)).await
+        }
+    }
+}
+
+async fn delete(
+    State(app): State<App>,
+    session: PageSession,
+    Path(id): Path<i64>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    if let Err(refused) = FormData(form).check_csrf(&session.csrf) {
+        return refused;
+    }
+    match app
+        .delete_agreement(&session.principal, AgreementId(id))
+        .await
+    {
+        Ok(()) => Redirect::to("/agreements").into_response(),
+        Err(error) => error_page(error),
+    }
+}
+
+async fn show(State(app): State<App>, session: PageSession, Path(id): Path<i64>) -> Response {
+    let principal = &session.principal;
+    let agreement = match app.agreement(principal, AgreementId(id)).await {
+        Ok(agreement) => agreement,
+        Err(error) => return error_page(error),
+    };
+    let changes = match app
+        .record_history(principal, RecordType::Agreement, id)
+        .await
+    {
+        Ok(changes) => changes,
+        Err(error) => return error_page(error),
+    };
+    let fields = vec![
+        DetailField {
+            label: "Organisation",
+            value: agreement.organisation_name.clone(),
+            href: Some(format!("/organisations/{}", agreement.organisation_id)),
+        },
+        detail("Term", term(&agreement)),
+        detail(
+            "Value",
+            format!("{} {}", agreement.value, agreement.currency),
+        ),
+        detail("Status", agreement.status.as_str()),
+    ];
+    render(&DetailPage {
+        layout: Layout::new(&session, ""),
+        title: agreement.title.clone(),
+        edit_href: format!("/agreements/{id}/edit"),
+        delete_action: format!("/agreements/{id}/delete"),
+        fields,
+        related: Vec::<Related>::new(),
+        activity_form: None,
+        timeline: timeline(&[], &changes),
+    })
+}

@@ -1,0 +1,47 @@
+//! Choice lists for linking records (an asset's organisation, a contact's
+//! organisation). The lists are capped, so the record already linked is
+//! always added: saving a form must never drop a link the person did not
+//! touch.
+
+use super::views::{options, SelectOption};
+use custodian_app::{App, AppError, Principal};
+use custodian_core::{ContactId, OrganisationId};
+
+pub(super) async fn organisation_options(
+    app: &App,
+    principal: &Principal,
+    selected: Option<OrganisationId>,
+) -> Result<Vec<SelectOption>, AppError> {
+    let mut choices = app.organisation_choices(principal).await?;
+    if let Some(id) = selected {
+        if !choices.iter().any(|(choice, _)| *choice == id) {
+            let org = app.organisation(principal, id).await?;
+            choices.insert(0, (id, org.name));
+        }
+    }
+    Ok(as_options(choices, selected))
+}
+
+pub(super) async fn contact_options(
+    app: &App,
+    principal: &Principal,
+    selected: Option<ContactId>,
+) -> Result<Vec<SelectOption>, AppError> {
+    let mut choices = app.contact_choices(principal, None).await?;
+    if let Some(id) = selected {
+        if !choices.iter().any(|(choice, _)| *choice == id) {
+            let contact = app.contact(principal, id).await?;
+            choices.insert(0, (id, contact.full_name()));
+        }
+    }
+    Ok(as_options(choices, selected))
+}
+
+fn as_options<Id: ToString>(choices: Vec<(Id, String)>, selected: Option<Id>) -> Vec<SelectOption> {
+    let selected: Vec<String> = selected.map(|id| id.to_string()).into_iter().collect();
+    options(
+        choices.into_iter().map(|(id, name)| (id.to_string(), name)),
+        &selected,
+        Some("— none —"),
+    )
+}

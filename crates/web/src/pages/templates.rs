@@ -1,0 +1,74 @@
+//! The page templates every record type shares: a list, a detail page with
+//! related records and a timeline, and a create/edit form.
+
+use super::views::{ActivityForm, Cell, DetailField, FormField, Header, Layout, SelectOption};
+use super::views::{FieldKind, TimelineItem};
+use askama::Template;
+
+#[derive(Template)]
+#[template(path = "list.html")]
+pub(super) struct ListPage {
+    pub layout: Layout,
+    pub title: &'static str,
+    pub new_href: Option<String>,
+    pub filter: Option<ListFilter>,
+    pub headers: Vec<Header>,
+    pub rows: Vec<Vec<Cell>>,
+    pub first_href: String,
+    pub next_href: Option<String>,
+}
+
+/// The one filter a list offers: a text box, or a choice when `choices` is
+/// not empty.
+pub(super) struct ListFilter {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub value: String,
+    pub choices: Vec<SelectOption>,
+}
+
+#[derive(Template)]
+#[template(path = "detail.html")]
+pub(super) struct DetailPage {
+    pub layout: Layout,
+    pub title: String,
+    pub edit_href: String,
+    pub delete_action: String,
+    pub fields: Vec<DetailField>,
+    pub related: Vec<Related>,
+    pub activity_form: Option<ActivityForm>,
+    pub timeline: Vec<TimelineItem>,
+}
+
+/// Records linked to the one shown, e.g. an organisation's contacts.
+pub(super) struct Related {
+    pub title: &'static str,
+    pub items: Vec<Cell>,
+    pub add_href: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "form.html")]
+pub(super) struct FormPage {
+    pub layout: Layout,
+    pub title: String,
+    pub action: String,
+    pub version: Option<i64>,
+    pub fields: Vec<FormField>,
+    pub cancel_href: String,
+    pub problem: Option<String>,
+}
+
+macro_rules! deref_layout {
+    ($($page:ident),*) => {$(
+        impl std::ops::Deref for $page {
+            type Target = Layout;
+            fn deref(&self) -> &Layout { &self.layout }
+        }
+    )*};
+}
+deref_layout!(ListPage, DetailPage, FormPage);
+
+// The field template matches on its variants.
+#[allow(dead_code)]
+type UsedByTemplates = FieldKind;

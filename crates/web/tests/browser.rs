@@ -1,0 +1,92 @@
+//! The back office in a real browser (Debian's headless Chromium through
+//! chromedriver): log in, create a contact, find it with the search box,
+//! edit it, and see the change on its timeline.
+//!
+//! Skipped with a message when chromedriver is not installed, unless
+//! CUSTODIAN_REQUIRE_BROWSER is set (CI sets it), which makes it fail.
+
+mod webdriver;
+
+use custodian_app::App;
+use custodian_core::access::Role;
+use custodian_core::audit::Actor;
+use webdriver::{find_driver, Browser};
+
+#[tokio::test]
+async fn staff_user_creates_finds_and_edits_a_contact() {
+    let Some((driver, chromium)) = find_driver() else {
+        assert!(
+            std::env::var_os("CUSTODIAN_REQUIRE_BROWSER").is_none(),
+            "CUSTODIAN_REQUIRE_BROWSER is set but chromedriver or chromium is missing"
+        );
+        eprintln!("skipped: /usr/bin/chromedriver or /usr/bin/chromium is not installed");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let app = App::open(&format!("sqlite://{}/browser.db", dir.path().display()))
+        .await
+        .unwrap();
+    let tenant = app.create_tenant("Browser GmbH").await.unwrap();
+    app.create_user(
+        tenant.id,
+        "grace@example.com",
+        "Grace Hopper",
+        "a long enough password",
+        Role::Member,
+        Actor::SYSTEM,
+    )
+    .await
+    .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(custodian_web::serve(app, listener));
+
+    let browser = Browser::start(&driver, &chromium).await;
+
+    // Log in; a wrong password first shows an error and no session.
+    browser.goto(&format!("{base}/contacts")).await;
+    assert!(browser.current_url().await.ends_with("/login"));
+    browser.fill("#email", "grace@example.com").await;
+    browser.fill("#password", "not the password").await;
+    browser.click("form[action='/login'] button").await;
+    browser
+        .wait_for_text("p.error", "email or password is wrong")
+        .await;
+    browser.fill("#password", "a long enough password").await;
+    browser.click("form[action='/login'] button").await;
+    browser.wait_for_text("h1", "Contacts").await;
+
+    // Create a contact; an invalid email is answered next to its field.
+    browser.click("a.button[href='/contacts/new']").await;
+    browser.fill("#first_name", "Ada").await;
+    browser.fill("#last_name", "Lovelace").await;
+    browser.fill("#emails", "ada at example").await;
+    browser.click("main form button[type=submit]").await;
+    browser.wait_for_text("#emails-error", "email").await;
+    browser.fill("#emails", "ada@analytical.example").await;
+    browser.click("main form button[type=submit]").await;
+    browser.wait_for_text("h1", "Ada Lovelace").await;
+    let contact_url = browser.current_url().await;
+    browser.wait_for_text("#timeline", "Record created").await;
+
+    // Find it with the search box, as you type, from another page.
+    browser.goto(&format!("{base}/organisations")).await;
+    let search = browser.find("#search-box").await;
+    browser.type_into(&search, "lovel").await;
+    browser
+        .wait_for_text("#search-suggestions", "Ada Lovelace")
+        .await;
+    browser.click("#search-suggestions a").await;
+    browser.wait_for_text("h1", "Ada Lovelace").await;
+    assert_eq!(browser.current_url().await, contact_url);
+
+    // Edit it and see the change on its timeline.
+    browser.click("a.button[href$='/edit']").await;
+    browser.fill("#position", "Chief Analyst").await;
+    browser.click("main form button[type=submit]").await;
+    browser.wait_for_text("dl.fields", "Chief Analyst").await;
+    let timeline = browser.wait_for_text("#timeline", "Changed position").await;
+    assert!(timeline.contains("by Grace Hopper"), "{timeline}");
+
+    browser.quit().await;
+}

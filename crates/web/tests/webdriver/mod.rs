@@ -1,0 +1,247 @@
+//! A small W3C WebDriver client for the browser test: starts Debian's
+//! chromedriver on a free loopback port and drives headless Chromium.
+
+use reqwest::Client;
+use serde_json::{json, Value};
+use std::os::unix::process::CommandExt;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub struct Browser {
+    client: Client,
+    session: String,
+    driver: Child,
+}
+
+pub struct Element(String);
+
+const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+/// Where chromedriver and chromium are, if they are installed.
+pub fn find_driver() -> Option<(String, String)> {
+    let driver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    (std::path::Path::new(&driver).exists() && std::path::Path::new(&chromium).exists())
+        .then_some((driver, chromium))
+}
+
+impl Browser {
+    pub async fn start(driver_path: &str, chromium_path: &str) -> Browser {
+        let port = {
+            let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            probe.local_addr().unwrap().port()
+        };
+        // Its own process group, so that dropping the browser also ends the
+        // Chromium processes chromedriver started, even after a failed test.
+        let driver = Command::new(driver_path)
+            .process_group(0)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts");
+        let client = Client::new();
+        let base = format!("http://127.0.0.1:{port}");
+        let started = Instant::now();
+        loop {
+            let ready = client
+                .get(format!("{base}/status"))
+                .send()
+                .await
+                .ok()
+                .map(|r| r.status().is_success())
+                .unwrap_or(false);
+            if ready {
+                break;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "chromedriver did not start"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let capabilities = json!({"capabilities": {"alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": chromium_path,
+                "args": ["--headless=new", "--no-sandbox", "--disable-gpu",
+                         "--disable-dev-shm-usage", "--window-size=1280,900"]
+            }
+        }}});
+        let created: Value = client
+            .post(format!("{base}/session"))
+            .json(&capabilities)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let session = created["value"]["sessionId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no WebDriver session: {created}"))
+            .to_string();
+        Browser {
+            client,
+            session: format!("{base}/session/{session}"),
+            driver,
+        }
+    }
+
+    async fn command(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+        self.try_command(method, path, body)
+            .await
+            .unwrap_or_else(|error| panic!("WebDriver {path}: {error}"))
+    }
+
+    async fn try_command(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Result<Value, String> {
+        let url = format!("{}{path}", self.session);
+        let mut request = self.client.request(method, &url);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response: Value = request.send().await.unwrap().json().await.unwrap();
+        match response["value"]["error"].as_str() {
+            Some(error) => Err(format!("{error}: {}", response["value"]["message"])),
+            None => Ok(response["value"].clone()),
+        }
+    }
+
+    pub async fn goto(&self, url: &str) {
+        self.command(reqwest::Method::POST, "/url", Some(json!({ "url": url })))
+            .await;
+    }
+
+    pub async fn current_url(&self) -> String {
+        self.command(reqwest::Method::GET, "/url", None)
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    async fn try_find(&self, css: &str) -> Option<Element> {
+        let url = format!("{}/element", self.session);
+        let response: Value = self
+            .client
+            .post(url)
+            .json(&json!({"using": "css selector", "value": css}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        response["value"][ELEMENT_KEY]
+            .as_str()
+            .map(|id| Element(id.to_string()))
+    }
+
+    /// Waits up to five seconds for an element to appear.
+    pub async fn find(&self, css: &str) -> Element {
+        let started = Instant::now();
+        loop {
+            if let Some(element) = self.try_find(css).await {
+                return element;
+            }
+            if started.elapsed() > Duration::from_secs(5) {
+                panic!("no element matches {css} in {}", self.source().await);
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// The page's HTML, for failure messages.
+    pub async fn source(&self) -> String {
+        self.command(reqwest::Method::GET, "/source", None)
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    /// Waits up to five seconds until the element's text contains `expected`.
+    pub async fn wait_for_text(&self, css: &str, expected: &str) -> String {
+        let started = Instant::now();
+        loop {
+            // The page may change between finding the element and reading it.
+            let text = match self.try_find(css).await {
+                Some(element) => self
+                    .try_command(
+                        reqwest::Method::GET,
+                        &format!("/element/{}/text", element.0),
+                        None,
+                    )
+                    .await
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string)),
+                None => None,
+            };
+            if let Some(text) = &text {
+                if text.contains(expected) {
+                    return text.clone();
+                }
+            }
+            if started.elapsed() > Duration::from_secs(5) {
+                panic!(
+                    "{css} shows {text:?}, not {expected:?}, in {}",
+                    self.source().await
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    pub async fn clear(&self, element: &Element) {
+        self.command(
+            reqwest::Method::POST,
+            &format!("/element/{}/clear", element.0),
+            Some(json!({})),
+        )
+        .await;
+    }
+
+    pub async fn type_into(&self, element: &Element, text: &str) {
+        self.command(
+            reqwest::Method::POST,
+            &format!("/element/{}/value", element.0),
+            Some(json!({ "text": text })),
+        )
+        .await;
+    }
+
+    pub async fn fill(&self, css: &str, text: &str) {
+        let element = self.find(css).await;
+        self.clear(&element).await;
+        self.type_into(&element, text).await;
+    }
+
+    pub async fn click(&self, css: &str) {
+        let element = self.find(css).await;
+        self.command(
+            reqwest::Method::POST,
+            &format!("/element/{}/click", element.0),
+            Some(json!({})),
+        )
+        .await;
+    }
+
+    /// Closes the browser; dropping it then ends chromedriver.
+    pub async fn quit(self) {
+        let _ = self.client.delete(&self.session).send().await;
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let group = format!("-{}", self.driver.id());
+        let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
