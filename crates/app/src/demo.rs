@@ -12,7 +12,7 @@ use custodian_core::organisations::OrganisationInput;
 use custodian_core::time::Timestamp;
 use custodian_core::values::Address;
 use custodian_core::{ContactId, OrganisationId, TenantId, UserId};
-use custodian_store::Scope;
+use custodian_store::{Batch, Scope, Store};
 
 pub const DEMO_TENANT: &str = "Demo Company";
 pub const DEMO_EMAIL: &str = "demo@custodian.example";
@@ -321,16 +321,13 @@ impl App {
         let scope = Scope::new(tenant, Actor::SYSTEM);
         self.store.tenant(tenant).await?;
         let mut rng = Rng(tenant.0 as u64 ^ 0x5eed);
-        let mut written = 0u64;
+        let mut load = Loader::start(&self.store, scope).await?;
         let mut organisations = Vec::new();
         for n in 0..volume.organisations {
-            let org = self
-                .store
-                .create_organisation(&scope, &organisation_input(&mut rng, n).validate()?)
-                .await?;
-            organisations.push((org.id, org.name));
-            written += 1;
-            progress(written);
+            let fields = organisation_input(&mut rng, n).validate()?;
+            let id = load.batch.create_organisation(&fields).await?;
+            organisations.push((id, fields.name));
+            load = load.written(&progress).await?;
         }
         let mut contacts = Vec::new();
         for n in 0..volume.contacts {
@@ -338,13 +335,10 @@ impl App {
                 let (id, name) = &organisations[rng.below(organisations.len())];
                 (*id, name.as_str())
             });
-            let contact = self
-                .store
-                .create_contact(&scope, &contact_input(&mut rng, n, org).validate()?)
-                .await?;
-            contacts.push((contact.id, contact.organisation_id));
-            written += 1;
-            progress(written);
+            let fields = contact_input(&mut rng, n, org).validate()?;
+            let id = load.batch.create_contact(&fields).await?;
+            contacts.push((id, fields.organisation_id));
+            load = load.written(&progress).await?;
         }
         let now = Timestamp::now().0;
         for _ in 0..volume.activities {
@@ -352,9 +346,8 @@ impl App {
                 break;
             };
             let fields = activity_input(&mut rng, contact, now).validate()?;
-            self.store.create_activity(&scope, author, &fields).await?;
-            written += 1;
-            progress(written);
+            load.batch.create_activity(author, &fields).await?;
+            load = load.written(&progress).await?;
         }
         for n in 0..volume.assets {
             let Some(&(contact, org)) = contacts.get(rng.below(contacts.len())) else {
@@ -367,9 +360,8 @@ impl App {
                 organisation_id: org,
                 contact_id: Some(contact),
             };
-            self.store.create_asset(&scope, &input.validate()?).await?;
-            written += 1;
-            progress(written);
+            load.batch.create_asset(&input.validate()?).await?;
+            load = load.written(&progress).await?;
         }
         for n in 0..volume.agreements {
             let Some((org, _)) = organisations.get(n % organisations.len().max(1)) else {
@@ -398,12 +390,59 @@ impl App {
                 currency: "EUR".into(),
                 status: status.into(),
             };
-            self.store
-                .create_agreement(&scope, &input.validate()?)
-                .await?;
-            written += 1;
-            progress(written);
+            load.batch.create_agreement(&input.validate()?).await?;
+            load = load.written(&progress).await?;
         }
-        Ok(())
+        load.finish().await
+    }
+}
+
+/// Records per transaction in a bulk load: large enough that the commit's
+/// sync costs little, small enough that other writers wait briefly.
+const BATCH_SIZE: u64 = 1_000;
+
+/// Writes generated records in transactions of `BATCH_SIZE`.
+struct Loader<'s> {
+    store: &'s Store,
+    scope: Scope,
+    batch: Batch<'s>,
+    written: u64,
+}
+
+impl<'s> Loader<'s> {
+    async fn start(store: &'s Store, scope: Scope) -> Result<Loader<'s>, AppError> {
+        Ok(Loader {
+            store,
+            scope,
+            batch: store.begin_batch(&scope).await?,
+            written: 0,
+        })
+    }
+
+    /// Counts one record; commits and starts the next transaction when the
+    /// batch is full. SQLite allows one writer, so the commit comes first.
+    async fn written(self, progress: &impl Fn(u64)) -> Result<Loader<'s>, AppError> {
+        let written = self.written + 1;
+        if !written.is_multiple_of(BATCH_SIZE) {
+            return Ok(Loader { written, ..self });
+        }
+        let Loader {
+            store,
+            scope,
+            batch,
+            ..
+        } = self;
+        batch.commit().await?;
+        progress(written);
+        Ok(Loader {
+            store,
+            scope,
+            batch: store.begin_batch(&scope).await?,
+            written,
+        })
+    }
+
+    async fn finish(self) -> Result<(), AppError> {
+        Ok(self.batch.commit().await?)
     }
 }

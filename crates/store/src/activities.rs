@@ -1,13 +1,14 @@
 //! Activities and their links to contacts: the timelines.
 
 use crate::page::{finish_page, keyset, Arg, Cursor, CursorKey, ListQuery, Page, SortKey, Sql};
-use crate::rows::{bump_version, exists, require_reference};
+use crate::rows::{bump_version, require_reference};
 use crate::{Scope, Store, StoreError};
 use custodian_core::activities::{Activity, ActivityFields, ActivityKind, LinkedContact};
 use custodian_core::audit::{changed_fields, AuditAction, RecordType};
 use custodian_core::time::Timestamp;
 use custodian_core::{ActivityId, ContactId, OrganisationId, TenantId, UserId};
 use sqlx::any::AnyRow;
+use sqlx::{Any, Transaction};
 use sqlx::{AnyConnection, Row};
 use std::collections::HashMap;
 
@@ -109,40 +110,82 @@ async fn load(
 }
 
 /// Checks the references, picks the organisation and writes fields and links.
+/// Checks the links and finds the organisation an activity belongs to: the
+/// one given, or else the first linked contact's employer.
+async fn resolve_organisation(
+    conn: &mut AnyConnection,
+    tenant: TenantId,
+    f: &ActivityFields,
+) -> Result<Option<i64>, StoreError> {
+    let mut employer = None;
+    for (n, contact) in f.contact_ids.iter().enumerate() {
+        let found: Option<Option<i64>> = sqlx::query_scalar(
+            "SELECT organisation_id FROM contacts WHERE tenant_id = $1 AND contact_id = $2",
+        )
+        .bind(tenant.0)
+        .bind(contact.0)
+        .fetch_optional(&mut *conn)
+        .await?;
+        match found {
+            None => {
+                return Err(StoreError::UnknownReference {
+                    field: "contact_ids",
+                })
+            }
+            Some(org) if n == 0 => employer = org,
+            Some(_) => {}
+        }
+    }
+    match f.organisation_id {
+        Some(org) => {
+            require_reference(
+                conn,
+                "organisations",
+                "organisation_id",
+                tenant.0,
+                Some(org.0),
+                "organisation_id",
+            )
+            .await?;
+            Ok(Some(org.0))
+        }
+        None => Ok(employer),
+    }
+}
+
+/// Links the activity to its contacts, in one statement.
+async fn link_contacts(
+    conn: &mut AnyConnection,
+    tenant: TenantId,
+    id: ActivityId,
+    f: &ActivityFields,
+) -> Result<(), StoreError> {
+    if f.contact_ids.is_empty() {
+        return Ok(());
+    }
+    let mut sql = Sql::new(
+        "INSERT INTO activity_contacts (tenant_id, activity_id, contact_id, occurred_at) VALUES ",
+    );
+    for (n, contact) in f.contact_ids.iter().enumerate() {
+        let t = sql.arg(Arg::Int(tenant.0));
+        let a = sql.arg(Arg::Int(id.0));
+        let c = sql.arg(Arg::Int(contact.0));
+        let o = sql.arg(Arg::Int(f.occurred_at.0));
+        let separator = if n == 0 { "" } else { ", " };
+        sql.push(&format!("{separator}({t}, {a}, {c}, {o})"));
+    }
+    sql.query().execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// Replaces an existing activity's fields and contact links.
 async fn write_fields(
     conn: &mut AnyConnection,
     tenant: TenantId,
     id: ActivityId,
     f: &ActivityFields,
 ) -> Result<(), StoreError> {
-    for contact in &f.contact_ids {
-        if !exists(conn, "contacts", "contact_id", tenant.0, contact.0).await? {
-            return Err(StoreError::UnknownReference {
-                field: "contact_ids",
-            });
-        }
-    }
-    require_reference(
-        conn,
-        "organisations",
-        "organisation_id",
-        tenant.0,
-        f.organisation_id.map(|o| o.0),
-        "organisation_id",
-    )
-    .await?;
-    let organisation_id = match (f.organisation_id, f.contact_ids.first()) {
-        (Some(org), _) => Some(org.0),
-        (None, Some(contact)) => sqlx::query_scalar::<_, Option<i64>>(
-            "SELECT organisation_id FROM contacts WHERE tenant_id = $1 AND contact_id = $2",
-        )
-        .bind(tenant.0)
-        .bind(contact.0)
-        .fetch_optional(&mut *conn)
-        .await?
-        .flatten(),
-        (None, None) => None,
-    };
+    let organisation_id = resolve_organisation(conn, tenant, f).await?;
     sqlx::query(
         "UPDATE activities SET kind = $1, occurred_at = $2, subject = $3, body = $4, organisation_id = $5
          WHERE tenant_id = $6 AND activity_id = $7",
@@ -161,16 +204,7 @@ async fn write_fields(
         .bind(id.0)
         .execute(&mut *conn)
         .await?;
-    for contact in &f.contact_ids {
-        sqlx::query("INSERT INTO activity_contacts (tenant_id, activity_id, contact_id, occurred_at) VALUES ($1, $2, $3, $4)")
-            .bind(tenant.0)
-            .bind(id.0)
-            .bind(contact.0)
-            .bind(f.occurred_at.0)
-            .execute(&mut *conn)
-            .await?;
-    }
-    Ok(())
+    link_contacts(conn, tenant, id, f).await
 }
 
 impl Store {
@@ -180,12 +214,27 @@ impl Store {
         author: Option<UserId>,
         fields: &ActivityFields,
     ) -> Result<Activity, StoreError> {
+        let mut tx = self.begin(scope.tenant).await?;
+        let id = self.insert_activity(&mut tx, scope, author, fields).await?;
+        let activity = load(&mut tx, scope.tenant, id).await?;
+        tx.commit().await?;
+        Ok(activity)
+    }
+
+    /// Writes a new activity with its search entry and audit entry inside `tx`.
+    pub(crate) async fn insert_activity(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        scope: &Scope,
+        author: Option<UserId>,
+        fields: &ActivityFields,
+    ) -> Result<ActivityId, StoreError> {
         let id = ActivityId(self.next_id());
         let now = Timestamp::now().0;
-        let mut tx = self.begin(scope.tenant).await?;
+        let organisation_id = resolve_organisation(tx, scope.tenant, fields).await?;
         sqlx::query(
-            "INSERT INTO activities (tenant_id, activity_id, kind, occurred_at, author_id, subject, body, created_at, updated_at, version)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, 1)",
+            "INSERT INTO activities (tenant_id, activity_id, kind, occurred_at, author_id, subject, body, organisation_id, created_at, updated_at, version)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, 1)",
         )
         .bind(scope.tenant.0)
         .bind(id.0)
@@ -194,13 +243,14 @@ impl Store {
         .bind(author.map(|a| a.0))
         .bind(&fields.subject)
         .bind(&fields.body)
+        .bind(organisation_id)
         .bind(now)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
-        write_fields(&mut tx, scope.tenant, id, fields).await?;
+        link_contacts(tx, scope.tenant, id, fields).await?;
         let names: Vec<&str> = fields.field_values().iter().map(|(n, _)| *n).collect();
         self.audit(
-            &mut tx,
+            &mut *tx,
             scope,
             AuditAction::Create,
             RecordType::Activity,
@@ -208,9 +258,7 @@ impl Store {
             &names,
         )
         .await?;
-        let activity = load(&mut tx, scope.tenant, id).await?;
-        tx.commit().await?;
-        Ok(activity)
+        Ok(id)
     }
 
     pub async fn activity(&self, tenant: TenantId, id: ActivityId) -> Result<Activity, StoreError> {

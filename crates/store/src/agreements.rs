@@ -10,6 +10,7 @@ use custodian_core::audit::{changed_fields, AuditAction, RecordType};
 use custodian_core::time::{CalendarDate, Timestamp};
 use custodian_core::{AgreementId, OrganisationId, TenantId};
 use sqlx::any::AnyRow;
+use sqlx::{Any, Transaction};
 use sqlx::{AnyConnection, Row};
 
 const SELECT: &str = "SELECT g.agreement_id, g.title, g.organisation_id, o.name AS organisation_name, g.start_date, g.end_date,
@@ -104,11 +105,24 @@ impl Store {
         scope: &Scope,
         fields: &AgreementFields,
     ) -> Result<Agreement, StoreError> {
+        let mut tx = self.begin(scope.tenant).await?;
+        let id = self.insert_agreement(&mut tx, scope, fields).await?;
+        let agreement = load(&mut tx, scope.tenant, id).await?;
+        tx.commit().await?;
+        Ok(agreement)
+    }
+
+    /// Writes a new agreement with its search entry and audit entry inside `tx`.
+    pub(crate) async fn insert_agreement(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        scope: &Scope,
+        fields: &AgreementFields,
+    ) -> Result<AgreementId, StoreError> {
         let id = AgreementId(self.next_id());
         let now = Timestamp::now().0;
-        let mut tx = self.begin(scope.tenant).await?;
         require_reference(
-            &mut tx,
+            &mut *tx,
             "organisations",
             "organisation_id",
             scope.tenant.0,
@@ -128,12 +142,12 @@ impl Store {
         .bind(&fields.currency)
         .bind(fields.status.as_str())
         .bind(now)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
-        write_fields(&mut tx, scope.tenant, id, fields).await?;
+        write_fields(&mut *tx, scope.tenant, id, fields).await?;
         let names: Vec<&str> = fields.field_values().iter().map(|(n, _)| *n).collect();
         self.audit(
-            &mut tx,
+            &mut *tx,
             scope,
             AuditAction::Create,
             RecordType::Agreement,
@@ -141,9 +155,7 @@ impl Store {
             &names,
         )
         .await?;
-        let agreement = load(&mut tx, scope.tenant, id).await?;
-        tx.commit().await?;
-        Ok(agreement)
+        Ok(id)
     }
 
     pub async fn agreement(

@@ -10,6 +10,7 @@ use custodian_core::audit::{changed_fields, AuditAction, RecordType};
 use custodian_core::time::Timestamp;
 use custodian_core::{AssetId, ContactId, OrganisationId, TenantId};
 use sqlx::any::AnyRow;
+use sqlx::{Any, Transaction};
 use sqlx::{AnyConnection, Row};
 
 const SELECT: &str =
@@ -105,9 +106,22 @@ impl Store {
         scope: &Scope,
         fields: &AssetFields,
     ) -> Result<Asset, StoreError> {
+        let mut tx = self.begin(scope.tenant).await?;
+        let id = self.insert_asset(&mut tx, scope, fields).await?;
+        let asset = load(&mut tx, scope.tenant, id).await?;
+        tx.commit().await?;
+        Ok(asset)
+    }
+
+    /// Writes a new asset with its search entry and audit entry inside `tx`.
+    pub(crate) async fn insert_asset(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        scope: &Scope,
+        fields: &AssetFields,
+    ) -> Result<AssetId, StoreError> {
         let id = AssetId(self.next_id());
         let now = Timestamp::now().0;
-        let mut tx = self.begin(scope.tenant).await?;
         sqlx::query(
             "INSERT INTO assets (tenant_id, asset_id, product_name, serial_number, created_at, updated_at, version)
              VALUES ($1, $2, $3, $4, $5, $5, 1)",
@@ -117,12 +131,12 @@ impl Store {
         .bind(&fields.product_name)
         .bind(&fields.serial_number)
         .bind(now)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
-        write_fields(&mut tx, scope.tenant, id, fields).await?;
+        write_fields(&mut *tx, scope.tenant, id, fields).await?;
         let names: Vec<&str> = fields.field_values().iter().map(|(n, _)| *n).collect();
         self.audit(
-            &mut tx,
+            &mut *tx,
             scope,
             AuditAction::Create,
             RecordType::Asset,
@@ -130,9 +144,7 @@ impl Store {
             &names,
         )
         .await?;
-        let asset = load(&mut tx, scope.tenant, id).await?;
-        tx.commit().await?;
-        Ok(asset)
+        Ok(id)
     }
 
     pub async fn asset(&self, tenant: TenantId, id: AssetId) -> Result<Asset, StoreError> {

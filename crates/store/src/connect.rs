@@ -24,7 +24,8 @@ impl Backend {
 }
 
 const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-     PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; PRAGMA busy_timeout = 10000;";
+     PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; PRAGMA busy_timeout = 10000; \
+     PRAGMA cache_size = -8192;";
 
 impl Store {
     /// Connects to `sqlite://PATH` (created if missing) or `postgres://…`.

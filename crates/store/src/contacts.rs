@@ -3,7 +3,7 @@
 use crate::page::{
     finish_page, keyset, sort_name, Arg, Cursor, CursorKey, ListQuery, Page, SortKey, Sql,
 };
-use crate::rows::{address, bump_version, require_reference, split_lines};
+use crate::rows::{address, bump_version, split_lines};
 use crate::search::{self, SearchEntry};
 use crate::{Scope, Store, StoreError};
 use custodian_core::audit::{changed_fields, AuditAction, RecordType};
@@ -12,6 +12,7 @@ use custodian_core::search::document_terms;
 use custodian_core::time::Timestamp;
 use custodian_core::{ContactId, OrganisationId, TenantId};
 use sqlx::any::AnyRow;
+use sqlx::{Any, Transaction};
 use sqlx::{AnyConnection, Row};
 
 const SELECT: &str = "SELECT c.contact_id, c.organisation_id, o.name AS organisation_name, c.gender,
@@ -75,15 +76,22 @@ async fn write_fields(
     id: ContactId,
     f: &ContactFields,
 ) -> Result<(), StoreError> {
-    require_reference(
-        conn,
-        "organisations",
-        "organisation_id",
-        tenant.0,
-        f.organisation_id.map(|o| o.0),
-        "organisation_id",
-    )
-    .await?;
+    // The employer must exist; its name goes into the search entry.
+    let organisation_name: Option<String> = match f.organisation_id {
+        Some(org) => Some(
+            sqlx::query_scalar(
+                "SELECT name FROM organisations WHERE tenant_id = $1 AND organisation_id = $2",
+            )
+            .bind(tenant.0)
+            .bind(org.0)
+            .fetch_optional(&mut *conn)
+            .await?
+            .ok_or(StoreError::UnknownReference {
+                field: "organisation_id",
+            })?,
+        ),
+        None => None,
+    };
     let emails: Vec<&str> = f.emails.iter().map(|e| e.as_str()).collect();
     let phones: Vec<&str> = f.phones.iter().map(|p| p.as_str()).collect();
     sqlx::query(
@@ -106,19 +114,6 @@ async fn write_fields(
     .bind(id.0)
     .execute(&mut *conn)
     .await?;
-    // The search entry shows the employer, so read its name in this transaction.
-    let organisation_name: Option<String> = match f.organisation_id {
-        Some(org) => {
-            sqlx::query_scalar(
-                "SELECT name FROM organisations WHERE tenant_id = $1 AND organisation_id = $2",
-            )
-            .bind(tenant.0)
-            .bind(org.0)
-            .fetch_optional(&mut *conn)
-            .await?
-        }
-        None => None,
-    };
     let label = format!("{} {}", f.first_name, f.last_name);
     let detail = [organisation_name.as_deref(), emails.first().copied()]
         .into_iter()
@@ -148,9 +143,22 @@ impl Store {
         scope: &Scope,
         fields: &ContactFields,
     ) -> Result<Contact, StoreError> {
+        let mut tx = self.begin(scope.tenant).await?;
+        let id = self.insert_contact(&mut tx, scope, fields).await?;
+        let contact = load(&mut tx, scope.tenant, id).await?;
+        tx.commit().await?;
+        Ok(contact)
+    }
+
+    /// Writes a new contact with its search entry and audit entry inside `tx`.
+    pub(crate) async fn insert_contact(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        scope: &Scope,
+        fields: &ContactFields,
+    ) -> Result<ContactId, StoreError> {
         let id = ContactId(self.next_id());
         let now = Timestamp::now().0;
-        let mut tx = self.begin(scope.tenant).await?;
         sqlx::query(
             "INSERT INTO contacts (tenant_id, contact_id, first_name, last_name, emails, phones, created_at, updated_at, version)
              VALUES ($1, $2, $3, $4, '', '', $5, $5, 1)",
@@ -160,12 +168,12 @@ impl Store {
         .bind(&fields.first_name)
         .bind(&fields.last_name)
         .bind(now)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
-        write_fields(&mut tx, scope.tenant, id, fields).await?;
+        write_fields(&mut *tx, scope.tenant, id, fields).await?;
         let names: Vec<&str> = fields.field_values().iter().map(|(n, _)| *n).collect();
         self.audit(
-            &mut tx,
+            &mut *tx,
             scope,
             AuditAction::Create,
             RecordType::Contact,
@@ -173,9 +181,7 @@ impl Store {
             &names,
         )
         .await?;
-        let contact = load(&mut tx, scope.tenant, id).await?;
-        tx.commit().await?;
-        Ok(contact)
+        Ok(id)
     }
 
     pub async fn contact(&self, tenant: TenantId, id: ContactId) -> Result<Contact, StoreError> {

@@ -11,6 +11,7 @@ mod agreements;
 mod assets;
 mod audit;
 mod auth;
+mod batch;
 mod connect;
 mod contacts;
 mod error;
@@ -26,6 +27,7 @@ pub mod testing;
 
 pub use audit::AuditEntry;
 pub use auth::{LoginCandidate, SessionRecord, TokenRecord, User};
+pub use batch::Batch;
 pub use connect::Backend;
 pub use error::StoreError;
 pub use page::{Cursor, ListQuery, Page, SortOrder};

@@ -12,6 +12,7 @@ use custodian_core::search::document_terms;
 use custodian_core::time::Timestamp;
 use custodian_core::{OrganisationId, TenantId};
 use sqlx::any::AnyRow;
+use sqlx::{Any, Transaction};
 use sqlx::{AnyConnection, Row};
 
 const SELECT: &str = "SELECT organisation_id, name, website, account_number, phone,
@@ -142,9 +143,22 @@ impl Store {
         scope: &Scope,
         fields: &OrganisationFields,
     ) -> Result<Organisation, StoreError> {
+        let mut tx = self.begin(scope.tenant).await?;
+        let id = self.insert_organisation(&mut tx, scope, fields).await?;
+        let organisation = load(&mut tx, scope.tenant, id).await?;
+        tx.commit().await?;
+        Ok(organisation)
+    }
+
+    /// Writes a new organisation with its search entry and audit entry inside `tx`.
+    pub(crate) async fn insert_organisation(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        scope: &Scope,
+        fields: &OrganisationFields,
+    ) -> Result<OrganisationId, StoreError> {
         let id = OrganisationId(self.next_id());
         let now = Timestamp::now().0;
-        let mut tx = self.begin(scope.tenant).await?;
         sqlx::query(
             "INSERT INTO organisations (tenant_id, organisation_id, name, created_at, updated_at, version)
              VALUES ($1, $2, $3, $4, $4, 1)",
@@ -153,12 +167,12 @@ impl Store {
         .bind(id.0)
         .bind(&fields.name)
         .bind(now)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
-        write_fields(&mut tx, scope.tenant, id, fields).await?;
+        write_fields(&mut *tx, scope.tenant, id, fields).await?;
         let names: Vec<&str> = fields.field_values().iter().map(|(n, _)| *n).collect();
         self.audit(
-            &mut tx,
+            &mut *tx,
             scope,
             AuditAction::Create,
             RecordType::Organisation,
@@ -166,9 +180,7 @@ impl Store {
             &names,
         )
         .await?;
-        let organisation = load(&mut tx, scope.tenant, id).await?;
-        tx.commit().await?;
-        Ok(organisation)
+        Ok(id)
     }
 
     pub async fn organisation(

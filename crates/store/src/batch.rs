@@ -1,0 +1,81 @@
+//! Many creates in one transaction, for bulk loads (`custodian admin
+//! generate`, imports). Each record is written exactly as a single create
+//! writes it — row, search entry, audit entry — only the commit is shared.
+
+use crate::{Scope, Store, StoreError};
+use custodian_core::activities::ActivityFields;
+use custodian_core::agreements::AgreementFields;
+use custodian_core::assets::AssetFields;
+use custodian_core::contacts::ContactFields;
+use custodian_core::organisations::OrganisationFields;
+use custodian_core::{ActivityId, AgreementId, AssetId, ContactId, OrganisationId, UserId};
+use sqlx::{Any, Transaction};
+
+pub struct Batch<'s> {
+    store: &'s Store,
+    scope: Scope,
+    tx: Transaction<'static, Any>,
+}
+
+impl Store {
+    pub async fn begin_batch(&self, scope: &Scope) -> Result<Batch<'_>, StoreError> {
+        Ok(Batch {
+            store: self,
+            scope: *scope,
+            tx: self.begin(scope.tenant).await?,
+        })
+    }
+}
+
+impl Batch<'_> {
+    pub async fn create_organisation(
+        &mut self,
+        fields: &OrganisationFields,
+    ) -> Result<OrganisationId, StoreError> {
+        let scope = self.scope;
+        self.store
+            .insert_organisation(&mut self.tx, &scope, fields)
+            .await
+    }
+
+    pub async fn create_contact(
+        &mut self,
+        fields: &ContactFields,
+    ) -> Result<ContactId, StoreError> {
+        let scope = self.scope;
+        self.store
+            .insert_contact(&mut self.tx, &scope, fields)
+            .await
+    }
+
+    pub async fn create_activity(
+        &mut self,
+        author: Option<UserId>,
+        fields: &ActivityFields,
+    ) -> Result<ActivityId, StoreError> {
+        let scope = self.scope;
+        self.store
+            .insert_activity(&mut self.tx, &scope, author, fields)
+            .await
+    }
+
+    pub async fn create_asset(&mut self, fields: &AssetFields) -> Result<AssetId, StoreError> {
+        let scope = self.scope;
+        self.store.insert_asset(&mut self.tx, &scope, fields).await
+    }
+
+    pub async fn create_agreement(
+        &mut self,
+        fields: &AgreementFields,
+    ) -> Result<AgreementId, StoreError> {
+        let scope = self.scope;
+        self.store
+            .insert_agreement(&mut self.tx, &scope, fields)
+            .await
+    }
+
+    pub async fn commit(self) -> Result<(), StoreError> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+}
