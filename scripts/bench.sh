@@ -7,7 +7,8 @@
 # 10,000,000 activities. The data is generated once per database (it takes
 # a while) and reused; the token is kept in bench-data/. Prints a Markdown
 # table for docs/benchmarks.md. Each run lasts DURATION (default 15s) with
-# CONNECTIONS (default 16) connections on 2 wrk threads.
+# CONNECTIONS (default 16) connections on 2 wrk threads. GENERATE_ONLY=1
+# stops after generating the data.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -40,6 +41,7 @@ if [ ! -f "$state.token" ]; then
        | json_field token > "$state.token"
 fi
 token=$(cat "$state.token")
+if [ -n "${GENERATE_ONLY:-}" ]; then exit 0; fi
 
 # Start to first response, with the schema already migrated.
 start_ns=$(date +%s%N)

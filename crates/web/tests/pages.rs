@@ -1,0 +1,266 @@
+//! Back-office forms over real HTTP, without a browser: assets and
+//! agreements end to end, errors next to their fields, stale edits, CSRF.
+//! On SQLite and (with CUSTODIAN_TEST_POSTGRES_URL) on PostgreSQL.
+
+use custodian_app::App;
+use custodian_core::access::Role;
+use custodian_core::audit::Actor;
+use reqwest::redirect::Policy;
+use reqwest::{Client, StatusCode};
+
+struct Browserless {
+    base: String,
+    client: Client,
+    csrf: String,
+    _dir: Option<tempfile::TempDir>,
+}
+
+/// The value of the first `name="NAME" value="…"` pair in a page.
+fn hidden_value(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no {name} in {html}"))
+        + marker.len();
+    html[start..]
+        .split('"')
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+async fn start(database_url: String, dir: Option<tempfile::TempDir>) -> Browserless {
+    let app = App::open(&database_url).await.unwrap();
+    let tenant = app.create_tenant("Pages GmbH").await.unwrap();
+    app.create_user(
+        tenant.id,
+        "member@example.com",
+        "Mia Member",
+        "a long enough password",
+        Role::Member,
+        Actor::SYSTEM,
+    )
+    .await
+    .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(custodian_web::serve(app, listener));
+    let client = Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .build()
+        .unwrap();
+    let login_page = client.get(format!("{base}/login")).send().await.unwrap();
+    let login_csrf = hidden_value(&login_page.text().await.unwrap(), "_csrf");
+    let logged_in = client
+        .post(format!("{base}/login"))
+        .form(&[
+            ("_csrf", login_csrf.as_str()),
+            ("email", "member@example.com"),
+            ("password", "a long enough password"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(logged_in.status(), StatusCode::SEE_OTHER);
+    let form = client
+        .get(format!("{base}/organisations/new"))
+        .send()
+        .await
+        .unwrap();
+    let csrf = hidden_value(&form.text().await.unwrap(), "_csrf");
+    Browserless {
+        base,
+        client,
+        csrf,
+        _dir: dir,
+    }
+}
+
+impl Browserless {
+    async fn get(&self, path: &str) -> (StatusCode, String) {
+        let response = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap();
+        (response.status(), response.text().await.unwrap())
+    }
+
+    /// Posts a form with the session's CSRF token; returns the status, the
+    /// redirect target (if any) and the body.
+    async fn post(&self, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String, String) {
+        let mut form: Vec<(&str, &str)> = vec![("_csrf", self.csrf.as_str())];
+        form.extend_from_slice(fields);
+        let response = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        let location = response
+            .headers()
+            .get("location")
+            .and_then(|l| l.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        (response.status(), location, response.text().await.unwrap())
+    }
+}
+
+async fn sqlite() -> Browserless {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/pages.db", dir.path().display());
+    start(url, Some(dir)).await
+}
+
+async fn postgres() -> Option<Browserless> {
+    let Ok(base) = std::env::var("CUSTODIAN_TEST_POSTGRES_URL") else {
+        eprintln!("skipped on PostgreSQL: CUSTODIAN_TEST_POSTGRES_URL is not set");
+        return None;
+    };
+    let url = custodian_store::testing::fresh_postgres_database(&base)
+        .await
+        .unwrap();
+    Some(start(url, None).await)
+}
+
+macro_rules! on_both_backends {
+    ($name:ident) => {
+        mod $name {
+            #[tokio::test]
+            async fn sqlite() {
+                super::$name(super::sqlite().await).await;
+            }
+            #[tokio::test]
+            async fn postgres() {
+                if let Some(site) = super::postgres().await {
+                    super::$name(site).await;
+                }
+            }
+        }
+    };
+}
+
+on_both_backends!(assets_and_agreements_end_to_end);
+
+async fn assets_and_agreements_end_to_end(site: Browserless) {
+    let (status, org_url, _) = site
+        .post(
+            "/organisations",
+            &[("name", "Acme GmbH"), ("account_number", "A-100")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let org_id = org_url.rsplit('/').next().unwrap().to_string();
+
+    // A refused agreement keeps what was typed and names each problem.
+    let bad = [
+        ("title", "Support 2027"),
+        ("organisation_id", org_id.as_str()),
+        ("start_date", "2027-05-01"),
+        ("end_date", "2027-01-01"),
+        ("value", "12,500"),
+        ("currency", "euro"),
+        ("status", "active"),
+    ];
+    let (status, _, html) = site.post("/agreements", &bad).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    for field in ["end_date", "value", "currency"] {
+        assert!(
+            html.contains(&format!("id=\"{field}-error\"")),
+            "{field}: {html}"
+        );
+    }
+    assert!(html.contains("value=\"Support 2027\""));
+    let (_, body) = site.get("/agreements").await;
+    assert!(!body.contains("Support 2027"), "nothing is written");
+
+    let good = [
+        ("title", "Support 2027"),
+        ("organisation_id", org_id.as_str()),
+        ("start_date", "2027-01-01"),
+        ("end_date", "2027-12-31"),
+        ("value", "12500.00"),
+        ("currency", "EUR"),
+        ("status", "active"),
+    ];
+    let (status, agreement_url, _) = site.post("/agreements", &good).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, html) = site.get(&agreement_url).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("12500.00 EUR") && html.contains("Acme GmbH"));
+    assert!(html.contains("Record created") && html.contains("by Mia Member"));
+
+    // The list filters by status.
+    let (_, active) = site.get("/agreements?kind=active").await;
+    assert!(active.contains("Support 2027"));
+    let (_, drafts) = site.get("/agreements?kind=draft").await;
+    assert!(!drafts.contains("Support 2027"));
+
+    // Two people edit the agreement; the second save is refused, not lost.
+    let (_, edit) = site.get(&format!("{agreement_url}/edit")).await;
+    let version = hidden_value(&edit, "_version");
+    let mut first = good.to_vec();
+    first[0] = ("title", "Support 2027 (renewed)");
+    first.push(("_version", &version));
+    let (status, _, _) = site.post(&agreement_url, &first).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let mut second = good.to_vec();
+    second[6] = ("status", "terminated");
+    second.push(("_version", &version));
+    let (status, _, html) = site.post(&agreement_url, &second).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("Someone else changed this agreement"));
+    assert_ne!(hidden_value(&html, "_version"), version);
+    let (_, shown) = site.get(&agreement_url).await;
+    assert!(shown.contains("Support 2027 (renewed)") && shown.contains("active"));
+    assert!(shown.contains("Changed title"));
+
+    // An asset needs an owner; the error sits next to the organisation.
+    let (status, _, html) = site
+        .post(
+            "/assets",
+            &[("product_name", "Router X200"), ("serial_number", "SN-1")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("id=\"organisation_id-error\""));
+    let (status, asset_url, _) = site
+        .post(
+            "/assets",
+            &[
+                ("product_name", "Router X200"),
+                ("serial_number", "SN-1"),
+                ("control_code", "CC-9"),
+                ("organisation_id", org_id.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+
+    // The organisation's page shows both under its related records.
+    let (_, org_page) = site.get(&org_url).await;
+    assert!(org_page.contains("Router X200 · SN-1"));
+    assert!(org_page.contains("Support 2027 (renewed)"));
+
+    // A form without the session's CSRF token changes nothing.
+    let forged = site
+        .client
+        .post(format!("{}{asset_url}/delete", site.base))
+        .form(&[("_csrf", "forged")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    assert_eq!(site.get(&asset_url).await.0, StatusCode::OK);
+
+    let (status, location, _) = site.post(&format!("{asset_url}/delete"), &[]).await;
+    assert_eq!(
+        (status, location.as_str()),
+        (StatusCode::SEE_OTHER, "/assets")
+    );
+    assert_eq!(site.get(&asset_url).await.0, StatusCode::NOT_FOUND);
+}
