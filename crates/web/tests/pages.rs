@@ -145,6 +145,89 @@ macro_rules! on_both_backends {
 }
 
 on_both_backends!(assets_and_agreements_end_to_end);
+on_both_backends!(activities_link_several_contacts);
+
+async fn activities_link_several_contacts(site: Browserless) {
+    let (_, org_url, _) = site.post("/organisations", &[("name", "Globex")]).await;
+    let org_id = org_url.rsplit('/').next().unwrap().to_string();
+    let mut people = Vec::new();
+    for (first, last) in [("Hank", "Scorpio"), ("Homer", "Simpson")] {
+        let (status, url, _) = site
+            .post(
+                "/contacts",
+                &[
+                    ("first_name", first),
+                    ("last_name", last),
+                    ("organisation_id", org_id.as_str()),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        people.push(url);
+    }
+    let ids: Vec<String> = people
+        .iter()
+        .map(|u| u.rsplit('/').next().unwrap().to_string())
+        .collect();
+
+    // The organisation's form offers its contacts; a refused note keeps its text.
+    let (_, page) = site.get(&org_url).await;
+    assert!(page.contains(&format!("<option value=\"{}\"", ids[1])));
+    let path = format!("{org_url}/activities");
+    let (status, _, html) = site
+        .post(
+            &path,
+            &[
+                ("kind", "meeting"),
+                ("occurred_at", "2026-11-20T10:00"),
+                ("subject", ""),
+                ("body", "Kick-off notes"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("id=\"subject-error\"") && html.contains("Kick-off notes"));
+
+    let (status, location, _) = site
+        .post(
+            &path,
+            &[
+                ("kind", "meeting"),
+                ("occurred_at", "2026-11-20T10:00"),
+                ("subject", "Kick-off at Globex"),
+                ("contact_ids", ids[0].as_str()),
+                ("contact_ids", ids[1].as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (status, location.as_str()),
+        (StatusCode::SEE_OTHER, org_url.as_str())
+    );
+    for url in [&org_url, &people[0], &people[1]] {
+        let (_, page) = site.get(url).await;
+        assert!(page.contains("Kick-off at Globex"), "{url}");
+    }
+
+    // From a contact's page, a colleague can be added to the same call.
+    let (status, _, _) = site
+        .post(
+            &format!("{}/activities", people[0]),
+            &[
+                ("kind", "call"),
+                ("occurred_at", "2026-11-21T09:30"),
+                ("subject", "Follow-up call"),
+                ("contact_ids", ids[1].as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, colleague) = site.get(&people[1]).await;
+    assert!(
+        colleague.contains("Follow-up call")
+            && colleague.contains("with Hank Scorpio, Homer Simpson")
+    );
+}
 
 async fn assets_and_agreements_end_to_end(site: Browserless) {
     let (status, org_url, _) = site

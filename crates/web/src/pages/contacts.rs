@@ -1,7 +1,7 @@
 //! Contact pages: list, detail with timeline and a form to add an activity,
 //! create and edit forms.
 
-use super::activities::activity_fields;
+use super::activities::{activity_form, new_activity, submitted_activity};
 use super::assets::asset_cell;
 use super::choices::organisation_options;
 use super::forms::FormData;
@@ -10,8 +10,7 @@ use super::record_form::{form_response, FormSpec};
 use super::session::PageSession;
 use super::templates::{DetailPage, ListFilter, ListPage, Related};
 use super::views::{
-    attach_errors, detail, error_page, options, render, timeline, ActivityForm, Cell, DetailField,
-    FormField, Layout, Prefill,
+    detail, error_page, options, render, timeline, Cell, DetailField, FormField, Layout, Prefill,
 };
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -22,7 +21,6 @@ use custodian_app::{App, AppError};
 use custodian_core::activities::ActivityInput;
 use custodian_core::audit::RecordType;
 use custodian_core::contacts::{ContactInput, Gender};
-use custodian_core::time::Timestamp;
 use custodian_core::values::Address;
 use custodian_core::{ContactId, OrganisationId, ValidationErrors};
 
@@ -331,19 +329,19 @@ async fn show_page(
         detail("Last changed", contact.updated_at.display()),
     ];
     fields.retain(|f| !f.value.is_empty());
-    let default_input = ActivityInput {
-        kind: "call".into(),
-        occurred_at: Timestamp::now().to_datetime_local(),
-        ..Default::default()
+    // Colleagues at the same organisation can be linked to the same activity.
+    let colleagues = match contact.organisation_id {
+        Some(org) => match app.contact_choices(&session.principal, Some(org)).await {
+            Ok(people) => people.into_iter().filter(|(c, _)| c.0 != id).collect(),
+            Err(error) => return error_page(error),
+        },
+        None => Vec::new(),
     };
+    let fresh = new_activity();
     let (input, errors) = match activity {
         Some((input, errors)) => (input, Some(errors)),
-        None => (&default_input, None),
+        None => (&fresh, None),
     };
-    let mut form_fields = activity_fields(input);
-    if let Some(errors) = errors {
-        attach_errors(&mut form_fields, errors);
-    }
     render(&DetailPage {
         layout: Layout::new(session, ""),
         title: contact.full_name(),
@@ -355,11 +353,13 @@ async fn show_page(
             items: assets.iter().map(asset_cell).collect(),
             add_href: Some(format!("/assets/new?contact_id={id}")),
         }],
-        activity_form: Some(ActivityForm {
-            action: format!("/contacts/{id}/activities"),
-            fields: form_fields,
-            open: errors.is_some(),
-        }),
+        activity_form: Some(activity_form(
+            format!("/contacts/{id}/activities"),
+            input,
+            errors,
+            colleagues,
+            "Also with (colleagues)",
+        )),
         timeline: timeline(&activities, &changes),
     })
 }
@@ -378,14 +378,7 @@ async fn add_activity(
     if let Err(refused) = form.check_csrf(&session.csrf) {
         return refused;
     }
-    let input = ActivityInput {
-        kind: form.get("kind"),
-        occurred_at: form.get("occurred_at"),
-        subject: form.get("subject"),
-        body: form.optional("body"),
-        contact_ids: vec![ContactId(id)],
-        organisation_id: None,
-    };
+    let input = submitted_activity(&form, Some(ContactId(id)), None);
     match app.create_activity(&session.principal, &input).await {
         Ok(_) => Redirect::to(&format!("/contacts/{id}")).into_response(),
         Err(AppError::Validation(errors)) => {

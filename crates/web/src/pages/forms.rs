@@ -29,6 +29,15 @@ impl FormData {
             .collect()
     }
 
+    /// A repeated field, such as a multiple select, as ids; others are skipped.
+    pub fn ids(&self, name: &str) -> Vec<i64> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .filter_map(|(_, v)| v.trim().parse().ok())
+            .collect()
+    }
+
     pub fn id(&self, name: &str) -> Option<i64> {
         self.get(name).trim().parse().ok()
     }

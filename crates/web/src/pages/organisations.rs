@@ -1,5 +1,6 @@
 //! Organisation pages: list, detail with contacts and timeline, forms.
 
+use super::activities::{activity_form, new_activity, submitted_activity};
 use super::agreements::agreement_cell;
 use super::assets::asset_cell;
 use super::forms::FormData;
@@ -9,15 +10,17 @@ use super::session::PageSession;
 use super::templates::{DetailPage, ListFilter, ListPage, Related};
 use super::views::{detail, error_page, render, timeline, Cell, DetailField, FormField, Layout};
 use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use custodian_app::records::ListParams;
-use custodian_app::App;
+use custodian_app::{App, AppError};
+use custodian_core::activities::ActivityInput;
 use custodian_core::audit::RecordType;
 use custodian_core::organisations::OrganisationInput;
 use custodian_core::values::Address;
-use custodian_core::OrganisationId;
+use custodian_core::{OrganisationId, ValidationErrors};
 
 pub fn routes() -> Router<App> {
     Router::new()
@@ -26,6 +29,7 @@ pub fn routes() -> Router<App> {
         .route("/organisations/{id}", get(show).post(update))
         .route("/organisations/{id}/edit", get(edit_form))
         .route("/organisations/{id}/delete", post(delete))
+        .route("/organisations/{id}/activities", post(add_activity))
 }
 
 async fn list(
@@ -261,6 +265,37 @@ async fn delete(
 }
 
 async fn show(State(app): State<App>, session: PageSession, Path(id): Path<i64>) -> Response {
+    show_page(&app, &session, id, None).await
+}
+
+async fn add_activity(
+    State(app): State<App>,
+    session: PageSession,
+    Path(id): Path<i64>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let form = FormData(form);
+    if let Err(refused) = form.check_csrf(&session.csrf) {
+        return refused;
+    }
+    let input = submitted_activity(&form, None, Some(OrganisationId(id)));
+    match app.create_activity(&session.principal, &input).await {
+        Ok(_) => Redirect::to(&format!("/organisations/{id}")).into_response(),
+        Err(AppError::Validation(errors)) => {
+            let mut response = show_page(&app, &session, id, Some((&input, &errors))).await;
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            response
+        }
+        Err(error) => error_page(error),
+    }
+}
+
+async fn show_page(
+    app: &App,
+    session: &PageSession,
+    id: i64,
+    activity: Option<(&ActivityInput, &ValidationErrors)>,
+) -> Response {
     let org = match app
         .organisation(&session.principal, OrganisationId(id))
         .await
@@ -302,8 +337,17 @@ async fn show(State(app): State<App>, session: PageSession, Path(id): Path<i64>)
         detail("Postal address", org.postal_address.one_line()),
     ];
     fields.retain(|f| !f.value.is_empty());
+    let staff = contacts
+        .iter()
+        .map(|c| (c.id, c.full_name()))
+        .collect::<Vec<_>>();
+    let fresh = new_activity();
+    let (input, errors) = match activity {
+        Some((input, errors)) => (input, Some(errors)),
+        None => (&fresh, None),
+    };
     render(&DetailPage {
-        layout: Layout::new(&session, ""),
+        layout: Layout::new(session, ""),
         title: org.name.clone(),
         edit_href: format!("/organisations/{id}/edit"),
         delete_action: format!("/organisations/{id}/delete"),
@@ -328,7 +372,13 @@ async fn show(State(app): State<App>, session: PageSession, Path(id): Path<i64>)
                 add_href: Some(format!("/agreements/new?organisation_id={id}")),
             },
         ],
-        activity_form: None,
+        activity_form: Some(activity_form(
+            format!("/organisations/{id}/activities"),
+            input,
+            errors,
+            staff,
+            "With (contacts)",
+        )),
         timeline: timeline(&activities, &changes),
     })
 }
