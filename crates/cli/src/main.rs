@@ -11,6 +11,9 @@ use custodian_core::{TenantId, UserId};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 use std::process::ExitCode;
+use tracing::Level;
+use tracing_subscriber::filter::Targets;
+use tracing_subscriber::prelude::*;
 
 const DEFAULT_DATABASE: &str = "sqlite://custodian-data/custodian.db";
 
@@ -138,9 +141,17 @@ enum TokenCommand {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_target(false)
-        .with_writer(std::io::stderr)
+    // PostgreSQL's notices ("relation already exists, skipping") are not news.
+    let filter = Targets::new()
+        .with_default(Level::INFO)
+        .with_target("sqlx", Level::WARN);
+    tracing_subscriber::registry()
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_target(false)
+                .with_writer(std::io::stderr),
+        )
+        .with(filter)
         .init();
     match run(Cli::parse()).await {
         Ok(()) => ExitCode::SUCCESS,
