@@ -7,6 +7,7 @@
 // size does not matter.
 #![allow(clippy::result_large_err)]
 mod api;
+mod headers;
 mod pages;
 mod problem;
 
@@ -24,6 +25,7 @@ pub fn router(app: App) -> Router {
         .route("/healthz", get(healthz))
         .nest("/api/v1", api::routes())
         .merge(pages::routes())
+        .layer(axum::middleware::from_fn(headers::security_headers))
         .with_state(app)
 }
 

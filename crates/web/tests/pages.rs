@@ -346,4 +346,60 @@ async fn assets_and_agreements_end_to_end(site: Browserless) {
         (StatusCode::SEE_OTHER, "/assets")
     );
     assert_eq!(site.get(&asset_url).await.0, StatusCode::NOT_FOUND);
+
+    // An organisation with agreements is kept, and its page says why.
+    let (status, _, html) = site.post(&format!("{org_url}/delete"), &[]).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(html.contains("still has agreements") && html.contains("<h1>Acme GmbH</h1>"));
+}
+
+on_both_backends!(bad_links_and_ids_are_answered_not_lost);
+
+async fn bad_links_and_ids_are_answered_not_lost(site: Browserless) {
+    for organisation in ["abc", "999999"] {
+        let (status, _, html) = site
+            .post(
+                "/contacts",
+                &[
+                    ("first_name", "Ada"),
+                    ("last_name", "Lovelace"),
+                    ("organisation_id", organisation),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{organisation}");
+        assert!(
+            html.contains("id=\"organisation_id-error\""),
+            "{organisation}"
+        );
+        assert!(html.contains("value=\"Lovelace\""), "the input is kept");
+    }
+    let (_, contacts) = site.get("/contacts").await;
+    assert!(!contacts.contains("Lovelace"), "nothing was written");
+
+    for path in [
+        "/organisations/abc",
+        "/contacts/1e3",
+        "/assets/-",
+        "/agreements/99999999999999999999",
+    ] {
+        let (status, html) = site.get(path).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+        assert!(html.contains("This record does not exist."), "{path}");
+    }
+
+    // Pages are never cached and may not be framed or run foreign scripts.
+    let page = site
+        .client
+        .get(format!("{}/contacts", site.base))
+        .send()
+        .await
+        .unwrap();
+    let headers = page.headers();
+    assert_eq!(headers["cache-control"], "no-store");
+    assert_eq!(headers["x-frame-options"], "DENY");
+    assert!(headers["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .contains("script-src 'self'"));
 }

@@ -4,6 +4,7 @@
 use super::choices::organisation_options;
 use super::forms::FormData;
 use super::listing::{next_href, plain_headers, sort_header};
+use super::path_id::PageId;
 use super::record_form::{form_response, FormSpec};
 use super::session::PageSession;
 use super::templates::{DetailPage, ListFilter, ListPage, Related};
@@ -11,7 +12,7 @@ use super::views::{
     detail, error_page, options, render, timeline, Cell, DetailField, FormField, Layout, Prefill,
     SelectOption,
 };
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -139,7 +140,7 @@ async fn fields(
 fn input(form: &FormData) -> AgreementInput {
     AgreementInput {
         title: form.get("title"),
-        organisation_id: form.id("organisation_id").map(OrganisationId),
+        organisation_id: form.link("organisation_id").map(OrganisationId),
         start_date: form.get("start_date"),
         end_date: form.optional("end_date"),
         value: form.get("value"),
@@ -211,7 +212,7 @@ async fn create(
     }
 }
 
-async fn edit_form(State(app): State<App>, session: PageSession, Path(id): Path<i64>) -> Response {
+async fn edit_form(State(app): State<App>, session: PageSession, PageId(id): PageId) -> Response {
     match app.agreement(&session.principal, AgreementId(id)).await {
         Ok(agreement) => {
             let title = format!("Edit {}", agreement.title);
@@ -225,7 +226,7 @@ async fn edit_form(State(app): State<App>, session: PageSession, Path(id): Path<
 async fn update(
     State(app): State<App>,
     session: PageSession,
-    Path(id): Path<i64>,
+    PageId(id): PageId,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
     let form = FormData(form);
@@ -248,7 +249,7 @@ async fn update(
 async fn delete(
     State(app): State<App>,
     session: PageSession,
-    Path(id): Path<i64>,
+    PageId(id): PageId,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
     if let Err(refused) = FormData(form).check_csrf(&session.csrf) {
@@ -263,7 +264,7 @@ async fn delete(
     }
 }
 
-async fn show(State(app): State<App>, session: PageSession, Path(id): Path<i64>) -> Response {
+async fn show(State(app): State<App>, session: PageSession, PageId(id): PageId) -> Response {
     let principal = &session.principal;
     let agreement = match app.agreement(principal, AgreementId(id)).await {
         Ok(agreement) => agreement,
@@ -292,6 +293,7 @@ async fn show(State(app): State<App>, session: PageSession, Path(id): Path<i64>)
     render(&DetailPage {
         layout: Layout::new(&session, ""),
         title: agreement.title.clone(),
+        notice: None,
         edit_href: format!("/agreements/{id}/edit"),
         delete_action: format!("/agreements/{id}/delete"),
         fields,

@@ -4,12 +4,13 @@
 use super::choices::{contact_options, organisation_options};
 use super::forms::FormData;
 use super::listing::{next_href, plain_headers, sort_header};
+use super::path_id::PageId;
 use super::record_form::{form_response, FormSpec};
 use super::session::PageSession;
 use super::templates::{DetailPage, ListPage, Related};
 use super::views::Prefill;
 use super::views::{detail, error_page, render, timeline, Cell, DetailField, FormField, Layout};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -117,8 +118,8 @@ fn input(form: &FormData) -> AssetInput {
         product_name: form.get("product_name"),
         serial_number: form.get("serial_number"),
         control_code: form.optional("control_code"),
-        organisation_id: form.id("organisation_id").map(OrganisationId),
-        contact_id: form.id("contact_id").map(ContactId),
+        organisation_id: form.link("organisation_id").map(OrganisationId),
+        contact_id: form.link("contact_id").map(ContactId),
     }
 }
 
@@ -160,8 +161,17 @@ async fn new_form(
     session: PageSession,
     Query(prefill): Query<Prefill>,
 ) -> Response {
+    // Added from a contact's page: the asset belongs to their employer too.
+    let employer = match (prefill.organisation_id, prefill.contact_id) {
+        (None, Some(contact)) => app
+            .contact(&session.principal, ContactId(contact))
+            .await
+            .ok()
+            .and_then(|c| c.organisation_id),
+        (org, _) => org.map(OrganisationId),
+    };
     let input = AssetInput {
-        organisation_id: prefill.organisation_id.map(OrganisationId),
+        organisation_id: employer,
         contact_id: prefill.contact_id.map(ContactId),
         ..Default::default()
     };
@@ -184,7 +194,7 @@ async fn create(
     }
 }
 
-async fn edit_form(State(app): State<App>, session: PageSession, Path(id): Path<i64>) -> Response {
+async fn edit_form(State(app): State<App>, session: PageSession, PageId(id): PageId) -> Response {
     match app.asset(&session.principal, AssetId(id)).await {
         Ok(asset) => {
             let title = format!("Edit {} {}", asset.product_name, asset.serial_number);
@@ -198,7 +208,7 @@ async fn edit_form(State(app): State<App>, session: PageSession, Path(id): Path<
 async fn update(
     State(app): State<App>,
     session: PageSession,
-    Path(id): Path<i64>,
+    PageId(id): PageId,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
     let form = FormData(form);
@@ -221,7 +231,7 @@ async fn update(
 async fn delete(
     State(app): State<App>,
     session: PageSession,
-    Path(id): Path<i64>,
+    PageId(id): PageId,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
     if let Err(refused) = FormData(form).check_csrf(&session.csrf) {
@@ -233,7 +243,7 @@ async fn delete(
     }
 }
 
-async fn show(State(app): State<App>, session: PageSession, Path(id): Path<i64>) -> Response {
+async fn show(State(app): State<App>, session: PageSession, PageId(id): PageId) -> Response {
     let principal = &session.principal;
     let asset = match app.asset(principal, AssetId(id)).await {
         Ok(asset) => asset,
@@ -273,6 +283,7 @@ async fn show(State(app): State<App>, session: PageSession, Path(id): Path<i64>)
     render(&DetailPage {
         layout: Layout::new(&session, ""),
         title: asset.product_name.clone(),
+        notice: None,
         edit_href: format!("/assets/{id}/edit"),
         delete_action: format!("/assets/{id}/delete"),
         fields,

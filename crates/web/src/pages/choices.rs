@@ -15,8 +15,12 @@ pub(super) async fn organisation_options(
     let mut choices = app.organisation_choices(principal).await?;
     if let Some(id) = selected {
         if !choices.iter().any(|(choice, _)| *choice == id) {
-            let org = app.organisation(principal, id).await?;
-            choices.insert(0, (id, org.name));
+            match app.organisation(principal, id).await {
+                Ok(org) => choices.insert(0, (id, org.name)),
+                // Gone meanwhile: the save is refused with the field marked.
+                Err(AppError::NotFound) => {}
+                Err(error) => return Err(error),
+            }
         }
     }
     Ok(as_options(choices, selected))
@@ -30,8 +34,11 @@ pub(super) async fn contact_options(
     let mut choices = app.contact_choices(principal, None).await?;
     if let Some(id) = selected {
         if !choices.iter().any(|(choice, _)| *choice == id) {
-            let contact = app.contact(principal, id).await?;
-            choices.insert(0, (id, contact.full_name()));
+            match app.contact(principal, id).await {
+                Ok(contact) => choices.insert(0, (id, contact.full_name())),
+                Err(AppError::NotFound) => {}
+                Err(error) => return Err(error),
+            }
         }
     }
     Ok(as_options(choices, selected))

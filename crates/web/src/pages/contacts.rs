@@ -6,13 +6,14 @@ use super::assets::asset_cell;
 use super::choices::organisation_options;
 use super::forms::FormData;
 use super::listing::{next_href, plain_headers, sort_header};
+use super::path_id::PageId;
 use super::record_form::{form_response, FormSpec};
 use super::session::PageSession;
 use super::templates::{DetailPage, ListFilter, ListPage, Related};
 use super::views::{
     detail, error_page, options, render, timeline, Cell, DetailField, FormField, Layout, Prefill,
 };
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -160,7 +161,7 @@ async fn contact_fields(
 
 fn contact_input(form: &FormData) -> ContactInput {
     ContactInput {
-        organisation_id: form.id("organisation_id").map(OrganisationId),
+        organisation_id: form.link("organisation_id").map(OrganisationId),
         gender: form.optional("gender"),
         first_name: form.get("first_name"),
         last_name: form.get("last_name"),
@@ -237,7 +238,7 @@ async fn create(
     }
 }
 
-async fn edit_form(State(app): State<App>, session: PageSession, Path(id): Path<i64>) -> Response {
+async fn edit_form(State(app): State<App>, session: PageSession, PageId(id): PageId) -> Response {
     match app.contact(&session.principal, ContactId(id)).await {
         Ok(contact) => {
             let spec = edit_spec(
@@ -254,7 +255,7 @@ async fn edit_form(State(app): State<App>, session: PageSession, Path(id): Path<
 async fn update(
     State(app): State<App>,
     session: PageSession,
-    Path(id): Path<i64>,
+    PageId(id): PageId,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
     let form = FormData(form);
@@ -277,7 +278,7 @@ async fn update(
 async fn delete(
     State(app): State<App>,
     session: PageSession,
-    Path(id): Path<i64>,
+    PageId(id): PageId,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
     if let Err(refused) = FormData(form).check_csrf(&session.csrf) {
@@ -345,6 +346,7 @@ async fn show_page(
     render(&DetailPage {
         layout: Layout::new(session, ""),
         title: contact.full_name(),
+        notice: None,
         edit_href: format!("/contacts/{id}/edit"),
         delete_action: format!("/contacts/{id}/delete"),
         fields,
@@ -364,14 +366,14 @@ async fn show_page(
     })
 }
 
-async fn show(State(app): State<App>, session: PageSession, Path(id): Path<i64>) -> Response {
+async fn show(State(app): State<App>, session: PageSession, PageId(id): PageId) -> Response {
     show_page(&app, &session, id, None).await
 }
 
 async fn add_activity(
     State(app): State<App>,
     session: PageSession,
-    Path(id): Path<i64>,
+    PageId(id): PageId,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
     let form = FormData(form);

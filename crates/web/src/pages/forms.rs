@@ -42,6 +42,15 @@ impl FormData {
         self.get(name).trim().parse().ok()
     }
 
+    /// A link to another record: empty is no link. A value that is not a
+    /// number becomes id 0, which no record has, so the save is refused
+    /// with the field named instead of the link being dropped silently.
+    pub fn link(&self, name: &str) -> Option<i64> {
+        let value = self.get(name);
+        let value = value.trim();
+        (!value.is_empty()).then(|| value.parse().unwrap_or(0))
+    }
+
     pub fn version(&self) -> Option<i64> {
         self.id("_version")
     }

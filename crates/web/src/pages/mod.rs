@@ -9,6 +9,7 @@ mod contacts;
 mod forms;
 mod listing;
 mod organisations;
+mod path_id;
 mod record_form;
 mod session;
 mod templates;
@@ -41,11 +42,11 @@ pub fn routes() -> Router<App> {
             }),
         )
         .route(
-            "/static/search.js",
+            "/static/app.js",
             get(|| async {
                 (
                     [(header::CONTENT_TYPE, "text/javascript")],
-                    include_str!("../../static/search.js"),
+                    include_str!("../../static/app.js"),
                 )
             }),
         )

@@ -5,11 +5,12 @@ use super::agreements::agreement_cell;
 use super::assets::asset_cell;
 use super::forms::FormData;
 use super::listing::{next_href, plain_headers, sort_header};
+use super::path_id::PageId;
 use super::record_form::{form_response, FormSpec};
 use super::session::PageSession;
 use super::templates::{DetailPage, ListFilter, ListPage, Related};
 use super::views::{detail, error_page, render, timeline, Cell, DetailField, FormField, Layout};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -205,7 +206,7 @@ async fn create(
     }
 }
 
-async fn edit_form(State(app): State<App>, session: PageSession, Path(id): Path<i64>) -> Response {
+async fn edit_form(State(app): State<App>, session: PageSession, PageId(id): PageId) -> Response {
     match app
         .organisation(&session.principal, OrganisationId(id))
         .await
@@ -221,7 +222,7 @@ async fn edit_form(State(app): State<App>, session: PageSession, Path(id): Path<
 async fn update(
     State(app): State<App>,
     session: PageSession,
-    Path(id): Path<i64>,
+    PageId(id): PageId,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
     let form = FormData(form);
@@ -249,7 +250,7 @@ async fn update(
 async fn delete(
     State(app): State<App>,
     session: PageSession,
-    Path(id): Path<i64>,
+    PageId(id): PageId,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
     if let Err(refused) = FormData(form).check_csrf(&session.csrf) {
@@ -260,18 +261,23 @@ async fn delete(
         .await
     {
         Ok(()) => Redirect::to("/organisations").into_response(),
+        Err(AppError::InUse(reason)) => {
+            let mut response = show_page(&app, &session, id, None, Some(reason.into())).await;
+            *response.status_mut() = StatusCode::CONFLICT;
+            response
+        }
         Err(error) => error_page(error),
     }
 }
 
-async fn show(State(app): State<App>, session: PageSession, Path(id): Path<i64>) -> Response {
-    show_page(&app, &session, id, None).await
+async fn show(State(app): State<App>, session: PageSession, PageId(id): PageId) -> Response {
+    show_page(&app, &session, id, None, None).await
 }
 
 async fn add_activity(
     State(app): State<App>,
     session: PageSession,
-    Path(id): Path<i64>,
+    PageId(id): PageId,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
     let form = FormData(form);
@@ -282,7 +288,7 @@ async fn add_activity(
     match app.create_activity(&session.principal, &input).await {
         Ok(_) => Redirect::to(&format!("/organisations/{id}")).into_response(),
         Err(AppError::Validation(errors)) => {
-            let mut response = show_page(&app, &session, id, Some((&input, &errors))).await;
+            let mut response = show_page(&app, &session, id, Some((&input, &errors)), None).await;
             *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             response
         }
@@ -295,6 +301,7 @@ async fn show_page(
     session: &PageSession,
     id: i64,
     activity: Option<(&ActivityInput, &ValidationErrors)>,
+    notice: Option<String>,
 ) -> Response {
     let org = match app
         .organisation(&session.principal, OrganisationId(id))
@@ -349,6 +356,7 @@ async fn show_page(
     render(&DetailPage {
         layout: Layout::new(session, ""),
         title: org.name.clone(),
+        notice,
         edit_href: format!("/organisations/{id}/edit"),
         delete_action: format!("/organisations/{id}/delete"),
         fields,

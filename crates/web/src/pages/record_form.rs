@@ -48,7 +48,7 @@ pub(super) fn form_response(
                 &ValidationErrors::single(
                     field,
                     "unknown_reference",
-                    "This record no longer exists.",
+                    "Choose a record that exists; this one was not found.",
                 ),
             );
             Some(CORRECT.to_string())

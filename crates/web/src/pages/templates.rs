@@ -32,6 +32,8 @@ pub(super) struct ListFilter {
 pub(super) struct DetailPage {
     pub layout: Layout,
     pub title: String,
+    /// Why the last action on this record did not happen, e.g. a refused delete.
+    pub notice: Option<String>,
     pub edit_href: String,
     pub delete_action: String,
     pub fields: Vec<DetailField>,

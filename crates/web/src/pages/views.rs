@@ -272,9 +272,17 @@ impl From<&AuditEntry> for TimelineItem {
     }
 }
 
-/// `work_address.city` reads as "work address city".
+/// `work_address.city` reads as "work address city", `organisation_id` as
+/// "organisation", `contact_ids` as "contacts".
 fn field_labels(fields: &[String]) -> Vec<String> {
-    fields.iter().map(|f| f.replace(['_', '.'], " ")).collect()
+    fields
+        .iter()
+        .map(|f| match (f.strip_suffix("_ids"), f.strip_suffix("_id")) {
+            (Some(link), _) => format!("{}s", link.replace('_', " ")),
+            (None, Some(link)) => link.replace('_', " "),
+            (None, None) => f.replace(['_', '.'], " "),
+        })
+        .collect()
 }
 
 /// Activities and changes in one list, newest first.

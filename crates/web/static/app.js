@@ -1,0 +1,47 @@
+// Small progressive enhancements; every page works without this file.
+//  - Search as you type: asks /search/suggest and shows links under the box;
+//    arrow keys move through them, Escape or a click elsewhere closes them.
+//  - Forms with data-confirm ask before they are sent (deletes).
+(function () {
+  var box = document.getElementById("search-box");
+  var list = document.getElementById("search-suggestions");
+  if (box && list) {
+    var timer = null;
+    var close = function () { list.innerHTML = ""; };
+    var links = function () { return Array.prototype.slice.call(list.querySelectorAll("a")); };
+    var move = function (step) {
+      var all = links();
+      if (!all.length) return;
+      var current = all.indexOf(list.querySelector("a.active"));
+      if (current >= 0) all[current].classList.remove("active");
+      var next = all[(current + step + all.length) % all.length];
+      next.classList.add("active");
+      next.focus();
+    };
+    box.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        var q = box.value.trim();
+        if (q.length < 2) { close(); return; }
+        fetch("/search/suggest?q=" + encodeURIComponent(q), { credentials: "same-origin" })
+          .then(function (r) { return r.ok ? r.text() : ""; })
+          .then(function (html) { list.innerHTML = html; });
+      }, 120);
+    });
+    var keys = function (event) {
+      if (event.key === "ArrowDown") { event.preventDefault(); move(1); }
+      else if (event.key === "ArrowUp") { event.preventDefault(); move(-1); }
+      else if (event.key === "Escape") { close(); box.focus(); }
+    };
+    box.addEventListener("keydown", keys);
+    list.addEventListener("keydown", keys);
+    document.addEventListener("click", function (event) {
+      if (!list.contains(event.target) && event.target !== box) close();
+    });
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("form[data-confirm]"), function (form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.confirm(form.getAttribute("data-confirm"))) event.preventDefault();
+    });
+  });
+})();
