@@ -227,6 +227,37 @@ async fn activities_link_several_contacts(site: Browserless) {
         colleague.contains("Follow-up call")
             && colleague.contains("with Hank Scorpio, Homer Simpson")
     );
+    // The meeting has its own page; editing it is recorded, deleting it
+    // leads back to the contact.
+    let (_, page) = site.get(&org_url).await;
+    let marker = "href=\"/activities/";
+    let start = page.find(marker).unwrap() + marker.len() - "/activities/".len();
+    let activity_url: String = page[start..].split('"').next().unwrap().to_string();
+    let (_, edit) = site.get(&format!("{activity_url}/edit")).await;
+    let version = hidden_value(&edit, "_version");
+    let (status, _, _) = site
+        .post(
+            &activity_url,
+            &[
+                ("_version", version.as_str()),
+                ("kind", "meeting"),
+                ("occurred_at", "2026-11-20T10:00"),
+                ("subject", "Kick-off at Globex HQ"),
+                ("body", "Agenda:\nintroductions\nroadmap"),
+                ("contact_ids", ids[0].as_str()),
+                ("organisation_id", org_id.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, shown) = site.get(&activity_url).await;
+    assert!(shown.contains("<h1>Kick-off at Globex HQ</h1>"), "{shown}");
+    assert!(shown.contains("Agenda:\nintroductions\nroadmap"));
+    assert!(shown.contains("subject, body, contacts"), "{shown}");
+    let (status, location, _) = site.post(&format!("{activity_url}/delete"), &[]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(location.starts_with("/contacts/") || location.starts_with("/organisations/"));
+    assert_eq!(site.get(&activity_url).await.0, StatusCode::NOT_FOUND);
 }
 
 async fn assets_and_agreements_end_to_end(site: Browserless) {

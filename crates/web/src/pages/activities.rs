@@ -1,25 +1,36 @@
 //! The activity list across all contacts and organisations, filtered by type,
 //! and the fields of the "add an activity" form on a detail page.
 
+use super::choices::organisation_options;
 use super::forms::FormData;
 use super::listing::{next_href, plain_headers};
+use super::path_id::PageId;
+use super::record_form::{form_response, FormSpec};
 use super::session::PageSession;
-use super::templates::{ListFilter, ListPage};
+use super::templates::{DetailPage, ListFilter, ListPage, Related};
 use super::views::{
-    attach_errors, error_page, options, render, ActivityForm, Cell, FormField, Layout,
+    attach_errors, detail, error_page, options, render, timeline, ActivityForm, Cell, DetailField,
+    FormField, Layout,
 };
 use axum::extract::{Query, State};
-use axum::response::Response;
-use axum::routing::get;
-use axum::Router;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
 use custodian_app::records::ListParams;
-use custodian_app::App;
+use custodian_app::{App, AppError};
+use custodian_core::activities::Activity;
 use custodian_core::activities::{ActivityInput, ActivityKind};
+use custodian_core::audit::RecordType;
 use custodian_core::time::Timestamp;
+use custodian_core::ActivityId;
 use custodian_core::{ContactId, OrganisationId, ValidationErrors};
 
 pub fn routes() -> Router<App> {
-    Router::new().route("/activities", get(list))
+    Router::new()
+        .route("/activities", get(list))
+        .route("/activities/{id}", get(show).post(update))
+        .route("/activities/{id}/edit", get(edit_form))
+        .route("/activities/{id}/delete", post(delete))
 }
 
 fn kind_choices(selected: &[String], blank: Option<&str>) -> Vec<super::views::SelectOption> {
@@ -130,7 +141,7 @@ async fn list(
             vec![
                 Cell::text(a.occurred_at.display()),
                 Cell::text(a.kind.label()),
-                Cell::text(a.subject.clone()),
+                Cell::link(a.subject.clone(), format!("/activities/{}", a.id)),
                 match a.contacts.first() {
                     Some(c) => Cell::link(c.name.clone(), format!("/contacts/{}", c.id)),
                     None => Cell::text(""),
@@ -155,4 +166,194 @@ async fn list(
         first_href: "/activities".into(),
         next_href: next_href("/activities", &params, page.next_cursor),
     })
+}
+
+async fn show(State(app): State<App>, session: PageSession, PageId(id): PageId) -> Response {
+    let principal = &session.principal;
+    let activity = match app.activity(principal, ActivityId(id)).await {
+        Ok(activity) => activity,
+        Err(error) => return error_page(error),
+    };
+    let changes = match app
+        .record_history(principal, RecordType::Activity, id)
+        .await
+    {
+        Ok(changes) => changes,
+        Err(error) => return error_page(error),
+    };
+    let organisation = match activity.organisation_id {
+        Some(org) => app.organisation(principal, org).await.ok(),
+        None => None,
+    };
+    let mut fields = vec![
+        detail("Type", activity.kind.label()),
+        detail("When", activity.occurred_at.display()),
+        detail("Author", activity.author_name.clone().unwrap_or_default()),
+        DetailField {
+            label: "Organisation",
+            value: organisation.map(|o| o.name).unwrap_or_default(),
+            href: activity
+                .organisation_id
+                .map(|o| format!("/organisations/{o}")),
+        },
+        detail("Notes", activity.body.clone()),
+    ];
+    fields.retain(|f| !f.value.is_empty());
+    render(&DetailPage {
+        layout: Layout::new(&session, ""),
+        title: activity.subject.clone(),
+        notice: None,
+        edit_href: format!("/activities/{id}/edit"),
+        delete_action: format!("/activities/{id}/delete"),
+        fields,
+        related: vec![Related {
+            title: "Contacts",
+            items: activity
+                .contacts
+                .iter()
+                .map(|c| Cell::link(c.name.clone(), format!("/contacts/{}", c.id)))
+                .collect(),
+            add_href: None,
+        }],
+        activity_form: None,
+        timeline: timeline(&[], &changes),
+    })
+}
+
+/// The edit form: the linked contacts can be any of the organisation's
+/// people, plus those already linked.
+async fn edit_fields(
+    app: &App,
+    session: &PageSession,
+    input: &ActivityInput,
+    linked: &[(ContactId, String)],
+) -> Result<Vec<FormField>, AppError> {
+    let principal = &session.principal;
+    let mut people: Vec<(ContactId, String)> = linked.to_vec();
+    if let Some(org) = input.organisation_id {
+        for person in app.contact_choices(principal, Some(org)).await? {
+            if !people.iter().any(|(id, _)| *id == person.0) {
+                people.push(person);
+            }
+        }
+    }
+    let selected: Vec<String> = input.contact_ids.iter().map(|c| c.to_string()).collect();
+    let mut fields = activity_fields(input);
+    fields.push(FormField {
+        multiple: true,
+        ..FormField::select(
+            "contact_ids",
+            "Contacts",
+            options(
+                people.into_iter().map(|(id, name)| (id.to_string(), name)),
+                &selected,
+                None,
+            ),
+        )
+    });
+    fields.push(FormField::select(
+        "organisation_id",
+        "Organisation",
+        organisation_options(app, principal, input.organisation_id).await?,
+    ));
+    Ok(fields)
+}
+
+fn edit_spec(id: i64, version: Option<i64>) -> FormSpec {
+    FormSpec {
+        title: "Edit activity".into(),
+        action: format!("/activities/{id}"),
+        cancel_href: format!("/activities/{id}"),
+        version,
+        noun: "activity",
+    }
+}
+
+fn linked(activity: &Activity) -> Vec<(ContactId, String)> {
+    activity
+        .contacts
+        .iter()
+        .map(|c| (c.id, c.name.clone()))
+        .collect()
+}
+
+async fn edit_form(State(app): State<App>, session: PageSession, PageId(id): PageId) -> Response {
+    let activity = match app.activity(&session.principal, ActivityId(id)).await {
+        Ok(activity) => activity,
+        Err(error) => return error_page(error),
+    };
+    let input = ActivityInput {
+        occurred_at: activity.occurred_at.to_datetime_local(),
+        ..activity.to_input()
+    };
+    match edit_fields(&app, &session, &input, &linked(&activity)).await {
+        Ok(fields) => form_response(
+            &session,
+            edit_spec(id, Some(activity.version)),
+            fields,
+            None,
+        ),
+        Err(error) => error_page(error),
+    }
+}
+
+async fn update(
+    State(app): State<App>,
+    session: PageSession,
+    PageId(id): PageId,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let form = FormData(form);
+    if let Err(refused) = form.check_csrf(&session.csrf) {
+        return refused;
+    }
+    let input = submitted_activity(
+        &form,
+        None,
+        form.link("organisation_id").map(OrganisationId),
+    );
+    let principal = &session.principal;
+    match app
+        .update_activity(principal, ActivityId(id), form.version(), &input)
+        .await
+    {
+        Ok(_) => Redirect::to(&format!("/activities/{id}")).into_response(),
+        Err(error) => {
+            let current = match app.activity(principal, ActivityId(id)).await {
+                Ok(activity) => linked(&activity),
+                Err(error) => return error_page(error),
+            };
+            match edit_fields(&app, &session, &input, &current).await {
+                Ok(fields) => {
+                    form_response(&session, edit_spec(id, form.version()), fields, Some(error))
+                }
+                Err(error) => error_page(error),
+            }
+        }
+    }
+}
+
+async fn delete(
+    State(app): State<App>,
+    session: PageSession,
+    PageId(id): PageId,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    if let Err(refused) = FormData(form).check_csrf(&session.csrf) {
+        return refused;
+    }
+    let principal = &session.principal;
+    // Back to where the activity was seen: its first contact, else the list.
+    let back = match app.activity(principal, ActivityId(id)).await {
+        Ok(activity) => match (activity.contacts.first(), activity.organisation_id) {
+            (Some(contact), _) => format!("/contacts/{}", contact.id),
+            (None, Some(org)) => format!("/organisations/{org}"),
+            (None, None) => "/activities".to_string(),
+        },
+        Err(error) => return error_page(error),
+    };
+    match app.delete_activity(principal, ActivityId(id)).await {
+        Ok(()) => Redirect::to(&back).into_response(),
+        Err(error) => error_page(error),
+    }
 }

@@ -217,6 +217,8 @@ pub struct TimelineItem {
     pub kind: &'static str,
     pub when: String,
     pub subject: String,
+    /// The activity's own page; changes have none.
+    pub href: Option<String>,
     pub body: String,
     pub by: String,
 }
@@ -229,6 +231,7 @@ impl From<&Activity> for TimelineItem {
             kind: a.kind.label(),
             when: a.occurred_at.display(),
             subject: a.subject.clone(),
+            href: Some(format!("/activities/{}", a.id)),
             body: a.body.clone(),
             by: format!(
                 "{}{}",
@@ -261,6 +264,7 @@ impl From<&AuditEntry> for TimelineItem {
             kind,
             when: change.occurred_at.display(),
             subject,
+            href: None,
             body: String::new(),
             by: match (&change.actor_name, change.actor_kind.as_str()) {
                 (Some(name), "api_token") => format!("by {name} (API)"),
