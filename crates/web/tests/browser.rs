@@ -45,7 +45,10 @@ async fn staff_user_creates_finds_and_edits_a_contact() {
 
     // Log in; a wrong password first shows an error and no session.
     browser.goto(&format!("{base}/contacts")).await;
-    assert!(browser.current_url().await.ends_with("/login"));
+    assert!(browser
+        .current_url()
+        .await
+        .ends_with("/login?next=%2Fcontacts"));
     browser.fill("#email", "grace@example.com").await;
     browser.fill("#password", "not the password").await;
     browser.click("form[action='/login'] button").await;

@@ -3,7 +3,7 @@
 
 use super::forms::{constant_time_eq, FormData};
 use super::views::render;
-use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::extract::{ConnectInfo, FromRequestParts, Query, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -45,12 +45,39 @@ fn set_cookie(headers: &HeaderMap, name: &str, value: &str, max_age_seconds: i64
     HeaderValue::from_str(&text).unwrap_or(HeaderValue::from_static("invalid=1"))
 }
 
+/// To the login page, coming back to the page asked for after logging in.
+fn to_login(parts: &Parts) -> Response {
+    let wanted = parts
+        .uri
+        .path_and_query()
+        .map(|p| p.as_str())
+        .unwrap_or("/");
+    if parts.method != axum::http::Method::GET || wanted == "/" {
+        return Redirect::to("/login").into_response();
+    }
+    match serde_urlencoded::to_string([("next", wanted)]) {
+        Ok(query) => Redirect::to(&format!("/login?{query}")).into_response(),
+        Err(_) => Redirect::to("/login").into_response(),
+    }
+}
+
+/// Only a path on this site: never `//elsewhere` or `/\\elsewhere`, which
+/// browsers read as another host.
+fn local_target(next: &str) -> &str {
+    let local = next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\");
+    if local && !next.contains(['\r', '\n']) {
+        next
+    } else {
+        "/contacts"
+    }
+}
+
 impl FromRequestParts<App> for PageSession {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Response> {
         let Some(value) = cookie(&parts.headers, SESSION_COOKIE) else {
-            return Err(Redirect::to("/login").into_response());
+            return Err(to_login(parts));
         };
         match app.session(&value).await {
             Ok(Some(live)) => Ok(PageSession {
@@ -58,7 +85,7 @@ impl FromRequestParts<App> for PageSession {
                 csrf: live.csrf_token,
                 cookie: value,
             }),
-            Ok(None) => Err(Redirect::to("/login").into_response()),
+            Ok(None) => Err(to_login(parts)),
             Err(error) => Err(super::views::error_page(error)),
         }
     }
@@ -69,19 +96,21 @@ impl FromRequestParts<App> for PageSession {
 struct LoginPage {
     csrf: String,
     email: String,
+    next: String,
     error: Option<String>,
 }
 
 fn login_form(
     headers: &HeaderMap,
     status: StatusCode,
-    email: String,
+    (email, next): (String, String),
     error: Option<String>,
 ) -> Response {
     let csrf = new_csrf_token();
     let mut response = render(&LoginPage {
         csrf: csrf.clone(),
         email,
+        next,
         error,
     });
     *response.status_mut() = status;
@@ -92,8 +121,14 @@ fn login_form(
     response
 }
 
-pub async fn login_page(headers: HeaderMap) -> Response {
-    login_form(&headers, StatusCode::OK, String::new(), None)
+#[derive(serde::Deserialize)]
+pub struct LoginQuery {
+    #[serde(default)]
+    next: String,
+}
+
+pub async fn login_page(headers: HeaderMap, Query(query): Query<LoginQuery>) -> Response {
+    login_form(&headers, StatusCode::OK, (String::new(), query.next), None)
 }
 
 pub async fn login(
@@ -104,12 +139,13 @@ pub async fn login(
 ) -> Response {
     let form = FormData(form);
     let email = form.get("email");
+    let next = form.get("next");
     let expected = cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
     if expected.is_empty() || !constant_time_eq(form.get("_csrf").as_bytes(), expected.as_bytes()) {
         return login_form(
             &headers,
             StatusCode::FORBIDDEN,
-            email,
+            (email, next),
             Some("The form expired. Please log in again.".into()),
         );
     }
@@ -118,7 +154,7 @@ pub async fn login(
         .await
     {
         Ok(session) => {
-            let mut response = Redirect::to("/contacts").into_response();
+            let mut response = Redirect::to(local_target(&next)).into_response();
             response.headers_mut().append(
                 header::SET_COOKIE,
                 set_cookie(
@@ -137,7 +173,7 @@ pub async fn login(
         Err(AppError::BadCredentials) => login_form(
             &headers,
             StatusCode::UNAUTHORIZED,
-            email,
+            (email, next),
             Some("The email or password is wrong.".into()),
         ),
         Err(AppError::TooManyAttempts {
@@ -145,7 +181,7 @@ pub async fn login(
         }) => login_form(
             &headers,
             StatusCode::TOO_MANY_REQUESTS,
-            email,
+            (email, next),
             Some(format!(
                 "Too many attempts. Try again in {} minutes.",
                 retry_after_seconds.div_ceil(60)
@@ -173,4 +209,23 @@ pub async fn logout(
         set_cookie(&headers, SESSION_COOKIE, "", 0),
     );
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_target;
+
+    #[test]
+    fn after_login_only_local_paths_are_followed() {
+        assert_eq!(local_target("/contacts/7?sort=x"), "/contacts/7?sort=x");
+        for elsewhere in [
+            "",
+            "https://evil.example/",
+            "//evil.example",
+            "/\\evil.example",
+            "/a\r\nSet-Cookie: x",
+        ] {
+            assert_eq!(local_target(elsewhere), "/contacts", "{elsewhere:?}");
+        }
+    }
 }
