@@ -29,6 +29,8 @@ pub enum AppError {
     InvalidCursor,
     #[error("this list cannot be sorted by that field")]
     InvalidSort,
+    #[error("this list cannot be filtered by {0}")]
+    UnsupportedFilter(&'static str),
     #[error("password hashing failed")]
     PasswordHashing,
     #[error("internal error")]

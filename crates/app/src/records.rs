@@ -31,8 +31,80 @@ pub struct ListParams {
 
 pub const DEFAULT_PAGE_SIZE: i64 = 25;
 
+/// A filter a list may offer; each record type names the ones it supports,
+/// and a list asked for any other is refused rather than silently unfiltered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Filter {
+    NamePrefix,
+    Organisation,
+    Contact,
+    Kind,
+}
+
+impl Filter {
+    /// The query parameter.
+    pub fn parameter(self) -> &'static str {
+        match self {
+            Filter::NamePrefix => "q",
+            Filter::Organisation => "organisation_id",
+            Filter::Contact => "contact_id",
+            Filter::Kind => "kind",
+        }
+    }
+}
+
+/// The filters of each list, with what they mean there.
+pub type Filters = &'static [(Filter, &'static str)];
+pub const ORGANISATION_FILTERS: Filters = &[(Filter::NamePrefix, "Name starts with")];
+pub const CONTACT_FILTERS: Filters = &[
+    (Filter::NamePrefix, "Last name starts with"),
+    (
+        Filter::Organisation,
+        "Only the contacts of this organisation",
+    ),
+];
+pub const ACTIVITY_FILTERS: Filters = &[
+    (Filter::Organisation, "Only this organisation's timeline"),
+    (Filter::Contact, "Only this contact's timeline"),
+    (Filter::Kind, "Only one kind: call, meeting, email or task"),
+];
+pub const ASSET_FILTERS: Filters = &[
+    (Filter::Organisation, "Only the assets of this organisation"),
+    (Filter::Contact, "Only the assets of this contact"),
+];
+pub const AGREEMENT_FILTERS: Filters = &[
+    (
+        Filter::Organisation,
+        "Only the agreements of this organisation",
+    ),
+    (
+        Filter::Kind,
+        "Only one status: draft, active, expired or terminated",
+    ),
+];
+
 impl ListParams {
-    pub fn to_query(&self) -> Result<ListQuery, AppError> {
+    fn filters_given(&self) -> Vec<Filter> {
+        let text = |v: &Option<String>| v.as_deref().is_some_and(|v| !v.trim().is_empty());
+        [
+            (Filter::NamePrefix, text(&self.q)),
+            (Filter::Organisation, self.organisation_id.is_some()),
+            (Filter::Contact, self.contact_id.is_some()),
+            (Filter::Kind, text(&self.kind)),
+        ]
+        .into_iter()
+        .filter_map(|(filter, given)| given.then_some(filter))
+        .collect()
+    }
+
+    pub fn to_query(&self, supported: Filters) -> Result<ListQuery, AppError> {
+        if let Some(unsupported) = self
+            .filters_given()
+            .into_iter()
+            .find(|given| !supported.iter().any(|(filter, _)| filter == given))
+        {
+            return Err(AppError::UnsupportedFilter(unsupported.parameter()));
+        }
         let after = match self.cursor.as_deref().filter(|c| !c.is_empty()) {
             Some(token) => Some(Cursor::decode(token).ok_or(AppError::InvalidCursor)?),
             None => None,
@@ -62,7 +134,7 @@ impl ListParams {
 }
 
 macro_rules! record_use_cases {
-    ($area:expr, $input:ty, $record:ty, $id:ty,
+    ($area:expr, $input:ty, $record:ty, $id:ty, filters: $filters:expr,
      create: $create:ident => $s_create:ident,
      get: $get:ident => $s_get:ident,
      update: $update:ident => $s_update:ident,
@@ -94,7 +166,7 @@ macro_rules! record_use_cases {
 
             pub async fn $list(&self, principal: &Principal, params: &ListParams) -> Result<Page<$record>, AppError> {
                 principal.authorize($area, Action::Read)?;
-                Ok(self.store.$s_list(principal.tenant, &params.to_query()?).await?)
+                Ok(self.store.$s_list(principal.tenant, &params.to_query($filters)?).await?)
             }
         }
 
@@ -111,28 +183,28 @@ macro_rules! record_use_cases {
     };
 }
 
-record_use_cases!(Area::OrganisationsAndContacts, OrganisationInput, Organisation, OrganisationId,
+record_use_cases!(Area::OrganisationsAndContacts, OrganisationInput, Organisation, OrganisationId, filters: ORGANISATION_FILTERS,
     create: create_organisation => create_organisation,
     get: organisation => organisation,
     update: update_organisation => update_organisation,
     delete: delete_organisation => delete_organisation,
     list: organisations => list_organisations);
 
-record_use_cases!(Area::OrganisationsAndContacts, ContactInput, Contact, ContactId,
+record_use_cases!(Area::OrganisationsAndContacts, ContactInput, Contact, ContactId, filters: CONTACT_FILTERS,
     create: create_contact => create_contact,
     get: contact => contact,
     update: update_contact => update_contact,
     delete: delete_contact => delete_contact,
     list: contacts => list_contacts);
 
-record_use_cases!(Area::OrganisationsAndContacts, AssetInput, Asset, AssetId,
+record_use_cases!(Area::OrganisationsAndContacts, AssetInput, Asset, AssetId, filters: ASSET_FILTERS,
     create: create_asset => create_asset,
     get: asset => asset,
     update: update_asset => update_asset,
     delete: delete_asset => delete_asset,
     list: assets => list_assets);
 
-record_use_cases!(Area::Sales, AgreementInput, Agreement, AgreementId,
+record_use_cases!(Area::Sales, AgreementInput, Agreement, AgreementId, filters: AGREEMENT_FILTERS,
     create: create_agreement => create_agreement,
     get: agreement => agreement,
     update: update_agreement => update_agreement,
@@ -196,7 +268,7 @@ impl App {
         principal.authorize(Area::Activities, Action::Read)?;
         Ok(self
             .store
-            .list_activities(principal.tenant, &params.to_query()?)
+            .list_activities(principal.tenant, &params.to_query(ACTIVITY_FILTERS)?)
             .await?)
     }
 

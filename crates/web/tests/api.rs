@@ -296,6 +296,20 @@ async fn bad_input_is_answered_with_problems_and_changes_nothing(server: TestSer
             .0,
         StatusCode::BAD_REQUEST
     );
+    // A filter the list does not offer is refused, not ignored.
+    let (status, problem) = server.get("/assets?q=Router", &server.token).await;
+    assert_eq!(
+        (
+            status,
+            problem["code"].as_str(),
+            problem["errors"][0]["field"].as_str()
+        ),
+        (
+            StatusCode::BAD_REQUEST,
+            Some("unsupported_filter"),
+            Some("q")
+        )
+    );
     assert_eq!(
         server.get("/contacts?limit=ten", &server.token).await.0,
         StatusCode::BAD_REQUEST
@@ -455,6 +469,9 @@ async fn the_openapi_document_describes_every_resource() {
         .await
         .unwrap();
     assert!(page.contains("PUT /api/v1/contacts/{id}"));
+    assert!(page.contains("Body: <code>ContactInput</code>"));
+    assert!(page.contains("<li><code>412</code> Someone else changed it first</li>"));
+    assert!(page.contains("<code>Authorization: Bearer &lt;token&gt;</code>"));
     let health = server
         .client
         .get(format!("{}/healthz", server.base))

@@ -93,7 +93,7 @@ fn add_resource<R: Resource>(paths: PathsBuilder) -> PathsBuilder {
             .content("application/json", json_ref(R::INPUT))
             .build()
     };
-    let list = OperationBuilder::new()
+    let mut list = OperationBuilder::new()
         .tag(tag)
         .operation_id(Some(format!("list_{}", R::PATH)))
         .summary(Some(format!("List {}", R::PATH)))
@@ -103,13 +103,6 @@ fn add_resource<R: Resource>(paths: PathsBuilder) -> PathsBuilder {
             "sort",
             &format!("One of: {}; prefix with - to sort descending", R::SORTS),
         ))
-        .parameter(query("q", "Name prefix"))
-        .parameter(query(
-            "organisation_id",
-            "Only records of this organisation",
-        ))
-        .parameter(query("contact_id", "Only records of this contact"))
-        .parameter(query("kind", "Activity kind or agreement status"))
         .response(
             "200",
             ResponseBuilder::new()
@@ -117,7 +110,13 @@ fn add_resource<R: Resource>(paths: PathsBuilder) -> PathsBuilder {
                 .content("application/json", json_ref(&format!("{}Page", R::RECORD)))
                 .build(),
         )
-        .response("400", problem_response("Bad cursor, sort or query"));
+        .response(
+            "400",
+            problem_response("Bad cursor, sort, limit, or a filter this list does not offer"),
+        );
+    for (filter, meaning) in R::FILTERS {
+        list = list.parameter(query(filter.parameter(), meaning));
+    }
     let create = OperationBuilder::new()
         .tag(tag)
         .operation_id(Some(format!("create_{}", R::PATH)))
@@ -228,16 +227,84 @@ fn escape(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
+/// `code` in a description becomes <code>code</code>.
+fn with_code(text: &str) -> String {
+    escape(text)
+        .split('`')
+        .enumerate()
+        .map(|(n, part)| {
+            if n % 2 == 1 {
+                format!("<code>{part}</code>")
+            } else {
+                part.to_string()
+            }
+        })
+        .collect()
+}
+
+/// The fields of a request body's schema: name, type, required, meaning.
+fn body_fields(document: &OpenApi, schema_name: &str) -> String {
+    let Some(schema) = document
+        .components
+        .as_ref()
+        .and_then(|c| c.schemas.get(schema_name))
+        .and_then(|s| serde_json::to_value(s).ok())
+    else {
+        return String::new();
+    };
+    let required: Vec<&str> = schema["required"]
+        .as_array()
+        .map(|r| r.iter().filter_map(|v| v.as_str()).collect())
+        .unwrap_or_default();
+    let Some(properties) = schema["properties"].as_object() else {
+        return String::new();
+    };
+    let mut html = format!("<p>Body: <code>{}</code></p><ul>", escape(schema_name));
+    for (name, property) in properties {
+        let kind = property["type"]
+            .as_str()
+            .map(str::to_string)
+            .or_else(|| {
+                property["type"].as_array().map(|t| {
+                    t.iter()
+                        .filter_map(|v| v.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" or ")
+                })
+            })
+            .or_else(|| {
+                property["$ref"]
+                    .as_str()
+                    .map(|r| r.rsplit('/').next().unwrap_or(r).to_string())
+            })
+            .unwrap_or_default();
+        html.push_str(&format!(
+            "<li><code>{}</code> {}{} {}</li>",
+            escape(name),
+            escape(&kind),
+            if required.contains(&name.as_str()) {
+                ", required"
+            } else {
+                ""
+            },
+            with_code(property["description"].as_str().unwrap_or(""))
+        ));
+    }
+    html.push_str("</ul>");
+    html
+}
+
 /// A plain HTML reference of every operation, from the same document.
 pub fn reference_page() -> String {
     let document = openapi_document();
     let mut html = String::from(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Custodian API reference</title>\
-         <link rel=\"stylesheet\" href=\"/static/app.css\"></head><body><main class=\"doc\"><h1>Custodian API reference</h1>",
+         <link rel=\"stylesheet\" href=\"/static/app.css\"></head><body><main class=\"doc\">\
+         <p><a href=\"/\">← Back to Custodian</a></p><h1>Custodian API reference</h1>",
     );
     html.push_str(&format!(
         "<p>{}</p><p><a href=\"/api/v1/openapi.json\">OpenAPI 3.1 document</a></p>",
-        escape(document.info.description.as_deref().unwrap_or(""))
+        with_code(document.info.description.as_deref().unwrap_or(""))
     ));
     for (path, item) in &document.paths.paths {
         let operations = [
@@ -251,22 +318,44 @@ pub fn reference_page() -> String {
             html.push_str(&format!(
                 "<section><h2><code>{method} {}</code></h2><p>{}</p>",
                 escape(path),
-                escape(operation.summary.as_deref().unwrap_or(""))
+                with_code(operation.summary.as_deref().unwrap_or(""))
             ));
             if let Some(parameters) = &operation.parameters {
-                html.push_str("<ul>");
+                html.push_str("<p>Parameters:</p><ul>");
                 for p in parameters {
                     html.push_str(&format!(
                         "<li><code>{}</code> {}</li>",
                         escape(&p.name),
-                        escape(p.description.as_deref().unwrap_or(""))
+                        with_code(p.description.as_deref().unwrap_or(""))
                     ));
                 }
                 html.push_str("</ul>");
             }
-            html.push_str("<ul>");
-            for status in operation.responses.responses.keys() {
-                html.push_str(&format!("<li>{}</li>", escape(status)));
+            if let Some(body) = &operation.request_body {
+                let schema = body
+                    .content
+                    .values()
+                    .next()
+                    .and_then(|c| serde_json::to_value(&c.schema).ok())
+                    .and_then(|v| v["$ref"].as_str().map(str::to_string));
+                if let Some(reference) = schema {
+                    html.push_str(&body_fields(
+                        &document,
+                        reference.rsplit('/').next().unwrap_or(&reference),
+                    ));
+                }
+            }
+            html.push_str("<p>Answers:</p><ul>");
+            for (status, response) in &operation.responses.responses {
+                let description = match response {
+                    utoipa::openapi::RefOr::T(r) => r.description.clone(),
+                    utoipa::openapi::RefOr::Ref(_) => String::new(),
+                };
+                html.push_str(&format!(
+                    "<li><code>{}</code> {}</li>",
+                    escape(status),
+                    with_code(&description)
+                ));
             }
             html.push_str("</ul></section>");
         }

@@ -1,7 +1,10 @@
 //! Each record type, described once for the generic API handlers and the
 //! OpenAPI document.
 
-use custodian_app::records::ListParams;
+use custodian_app::records::{
+    Filters, ListParams, ACTIVITY_FILTERS, AGREEMENT_FILTERS, ASSET_FILTERS, CONTACT_FILTERS,
+    ORGANISATION_FILTERS,
+};
 use custodian_app::{App, AppError, Page, Principal};
 use custodian_core::activities::{Activity, ActivityInput};
 use custodian_core::agreements::{Agreement, AgreementInput};
@@ -21,6 +24,8 @@ pub trait Resource: Send + Sync + 'static {
     const INPUT: &'static str;
     /// The sort fields the list offers.
     const SORTS: &'static str;
+    /// The filters the list offers.
+    const FILTERS: Filters;
     type Input: DeserializeOwned + Send + Sync + 'static;
     type Record: Serialize + Send + Sync + 'static;
 
@@ -56,7 +61,7 @@ pub trait Resource: Send + Sync + 'static {
 }
 
 macro_rules! resource {
-    ($name:ident, $path:literal, $sorts:literal, $input:ident, $record:ident, $id:ident,
+    ($name:ident, $path:literal, $sorts:literal, $filters:ident, $input:ident, $record:ident, $id:ident,
      $create:ident, $get:ident, $update:ident, $delete:ident, $list:ident) => {
         pub struct $name;
 
@@ -65,6 +70,7 @@ macro_rules! resource {
             const RECORD: &'static str = stringify!($record);
             const INPUT: &'static str = stringify!($input);
             const SORTS: &'static str = $sorts;
+            const FILTERS: Filters = $filters;
             type Input = $input;
             type Record = $record;
 
@@ -107,6 +113,7 @@ resource!(
     Organisations,
     "organisations",
     "name, created",
+    ORGANISATION_FILTERS,
     OrganisationInput,
     Organisation,
     OrganisationId,
@@ -120,6 +127,7 @@ resource!(
     Contacts,
     "contacts",
     "last_name, created",
+    CONTACT_FILTERS,
     ContactInput,
     Contact,
     ContactId,
@@ -133,6 +141,7 @@ resource!(
     Activities,
     "activities",
     "occurred_at",
+    ACTIVITY_FILTERS,
     ActivityInput,
     Activity,
     ActivityId,
@@ -146,6 +155,7 @@ resource!(
     Assets,
     "assets",
     "serial_number, created",
+    ASSET_FILTERS,
     AssetInput,
     Asset,
     AssetId,
@@ -159,6 +169,7 @@ resource!(
     Agreements,
     "agreements",
     "start_date, title, created",
+    AGREEMENT_FILTERS,
     AgreementInput,
     Agreement,
     AgreementId,
