@@ -44,6 +44,7 @@ token=$(cat "$state.token")
 if [ -n "${GENERATE_ONLY:-}" ]; then exit 0; fi
 
 # Start to first response, with the schema already migrated.
+$bin migrate --database "$DATABASE_URL" --json >/dev/null
 start_ns=$(date +%s%N)
 $bin serve --database "$DATABASE_URL" --listen "127.0.0.1:$PORT" >/dev/null 2>&1 &
 server=$!

@@ -214,6 +214,11 @@ pub const CATALOG: &[ColumnClass] = &[
     plain("organisations", "tenant_id", "Tenant key"),
     plain("organisations", "organisation_id", "Organisation key"),
     plain("organisations", "name", "Company name"),
+    plain(
+        "organisations",
+        "sort_name",
+        "Company name folded for sorting",
+    ),
     plain("organisations", "website", "Company website"),
     plain("organisations", "account_number", "Customer account number"),
     plain("organisations", "phone", "Switchboard number"),
@@ -265,6 +270,15 @@ pub const CATALOG: &[ColumnClass] = &[
         E::DeleteRow,
         true,
         "Last name",
+    ),
+    col(
+        "contacts",
+        "sort_name",
+        C::Identifier,
+        S::Contact,
+        E::DeleteRow,
+        false,
+        "Last and first name folded for sorting; derived, so not exported",
     ),
     col(
         "contacts",

@@ -11,6 +11,7 @@ pub mod contacts;
 pub mod ids;
 pub mod organisations;
 pub mod search;
+pub mod sorting;
 pub mod time;
 pub mod validation;
 pub mod values;

@@ -9,6 +9,7 @@ use crate::{Scope, Store, StoreError};
 use custodian_core::audit::{changed_fields, AuditAction, RecordType};
 use custodian_core::contacts::{Contact, ContactFields, Gender};
 use custodian_core::search::document_terms;
+use custodian_core::sorting::{prefix_key, sort_key};
 use custodian_core::time::Timestamp;
 use custodian_core::{ContactId, OrganisationId, TenantId};
 use sqlx::any::AnyRow;
@@ -23,7 +24,7 @@ const SELECT: &str = "SELECT c.contact_id, c.organisation_id, o.name AS organisa
 const SORT_KEYS: &[SortKey] = &[
     SortKey {
         name: "last_name",
-        column: "c.last_name",
+        column: "c.sort_name",
         text: true,
     },
     SortKey {
@@ -96,8 +97,9 @@ async fn write_fields(
     let phones: Vec<&str> = f.phones.iter().map(|p| p.as_str()).collect();
     sqlx::query(
         "UPDATE contacts SET organisation_id = $1, gender = $2, first_name = $3, last_name = $4, position = $5,
-            emails = $6, phones = $7, work_street = $8, work_postcode = $9, work_city = $10, work_country = $11
-         WHERE tenant_id = $12 AND contact_id = $13",
+            emails = $6, phones = $7, work_street = $8, work_postcode = $9, work_city = $10, work_country = $11,
+            sort_name = $12
+         WHERE tenant_id = $13 AND contact_id = $14",
     )
     .bind(f.organisation_id.map(|o| o.0))
     .bind(f.gender.map(|g| g.as_str()))
@@ -110,6 +112,7 @@ async fn write_fields(
     .bind(f.work_address.postcode.as_deref())
     .bind(f.work_address.city.as_deref())
     .bind(f.work_address.country.as_deref())
+    .bind(sort_key(&[&f.last_name, &f.first_name]))
     .bind(tenant.0)
     .bind(id.0)
     .execute(&mut *conn)
@@ -276,11 +279,11 @@ impl Store {
             let o = sql.arg(Arg::Int(org));
             sql.push(&format!(" AND c.organisation_id = {o}"));
         }
-        if let Some(prefix) = query.name_prefix.as_deref().filter(|p| !p.is_empty()) {
-            let from = sql.arg(Arg::Text(prefix.to_string()));
+        if let Some(prefix) = query.name_prefix.as_deref().map(prefix_key) {
+            let from = sql.arg(Arg::Text(prefix.clone()));
             let to = sql.arg(Arg::Text(format!("{prefix}\u{10ffff}")));
             sql.push(&format!(
-                " AND c.last_name >= {from} AND c.last_name < {to}"
+                " AND c.sort_name >= {from} AND c.sort_name < {to}"
             ));
         }
         keyset(&mut sql, SORT_KEYS, "c.contact_id", query)?;
@@ -291,7 +294,7 @@ impl Store {
         let sort = sort_name(SORT_KEYS, query);
         Ok(finish_page(items, query.limit, |c| Cursor {
             key: if sort == "last_name" {
-                CursorKey::Text(c.last_name.clone())
+                CursorKey::Text(sort_key(&[&c.last_name, &c.first_name]))
             } else {
                 CursorKey::Int(c.created_at.0)
             },
@@ -314,7 +317,7 @@ impl Store {
             sql.push(&format!(" AND c.organisation_id = {o}"));
         }
         let l = sql.arg(Arg::Int(limit));
-        sql.push(&format!(" ORDER BY c.last_name, c.contact_id LIMIT {l}"));
+        sql.push(&format!(" ORDER BY c.sort_name, c.contact_id LIMIT {l}"));
         let mut tx = self.begin_read(tenant).await?;
         let rows = sql.query().fetch_all(&mut *tx).await?;
         tx.commit().await?;

@@ -9,6 +9,7 @@ use crate::{Scope, Store, StoreError};
 use custodian_core::audit::{changed_fields, AuditAction, RecordType};
 use custodian_core::organisations::{Organisation, OrganisationFields};
 use custodian_core::search::document_terms;
+use custodian_core::sorting::{prefix_key, sort_key};
 use custodian_core::time::Timestamp;
 use custodian_core::{OrganisationId, TenantId};
 use sqlx::any::AnyRow;
@@ -23,7 +24,7 @@ const SELECT: &str = "SELECT organisation_id, name, website, account_number, pho
 const SORT_KEYS: &[SortKey] = &[
     SortKey {
         name: "name",
-        column: "name",
+        column: "sort_name",
         text: true,
     },
     SortKey {
@@ -73,8 +74,9 @@ async fn write_fields(
     sqlx::query(
         "UPDATE organisations SET name = $1, website = $2, account_number = $3, phone = $4,
             billing_street = $5, billing_postcode = $6, billing_city = $7, billing_country = $8,
-            postal_street = $9, postal_postcode = $10, postal_city = $11, postal_country = $12
-         WHERE tenant_id = $13 AND organisation_id = $14",
+            postal_street = $9, postal_postcode = $10, postal_city = $11, postal_country = $12,
+            sort_name = $13
+         WHERE tenant_id = $14 AND organisation_id = $15",
     )
     .bind(&f.name)
     .bind(f.website.as_ref().map(|w| w.as_str()))
@@ -88,6 +90,7 @@ async fn write_fields(
     .bind(f.postal_address.postcode.as_deref())
     .bind(f.postal_address.city.as_deref())
     .bind(f.postal_address.country.as_deref())
+    .bind(sort_key(&[&f.name]))
     .bind(tenant.0)
     .bind(id.0)
     .execute(&mut *conn)
@@ -289,10 +292,10 @@ impl Store {
         let mut sql = Sql::new(SELECT);
         let t = sql.arg(Arg::Int(tenant.0));
         sql.push(&format!(" WHERE tenant_id = {t}"));
-        if let Some(prefix) = query.name_prefix.as_deref().filter(|p| !p.is_empty()) {
-            let from = sql.arg(Arg::Text(prefix.to_string()));
+        if let Some(prefix) = query.name_prefix.as_deref().map(prefix_key) {
+            let from = sql.arg(Arg::Text(prefix.clone()));
             let to = sql.arg(Arg::Text(format!("{prefix}\u{10ffff}")));
-            sql.push(&format!(" AND name >= {from} AND name < {to}"));
+            sql.push(&format!(" AND sort_name >= {from} AND sort_name < {to}"));
         }
         keyset(&mut sql, SORT_KEYS, "organisation_id", query)?;
         let mut tx = self.begin_read(tenant).await?;
@@ -302,7 +305,7 @@ impl Store {
         let sort = sort_name(SORT_KEYS, query);
         Ok(finish_page(items, query.limit, |o| Cursor {
             key: if sort == "name" {
-                CursorKey::Text(o.name.clone())
+                CursorKey::Text(sort_key(&[&o.name]))
             } else {
                 CursorKey::Int(o.created_at.0)
             },
@@ -317,7 +320,7 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<(OrganisationId, String)>, StoreError> {
         let mut tx = self.begin_read(tenant).await?;
-        let rows = sqlx::query("SELECT organisation_id, name FROM organisations WHERE tenant_id = $1 ORDER BY name LIMIT $2")
+        let rows = sqlx::query("SELECT organisation_id, name FROM organisations WHERE tenant_id = $1 ORDER BY sort_name, organisation_id LIMIT $2")
             .bind(tenant.0)
             .bind(limit)
             .fetch_all(&mut *tx)
