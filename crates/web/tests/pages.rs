@@ -313,6 +313,7 @@ async fn assets_and_agreements_end_to_end(site: Browserless) {
     assert!(active.contains("Support 2027"));
     let (_, drafts) = site.get("/agreements?kind=draft").await;
     assert!(!drafts.contains("Support 2027"));
+    assert!(drafts.contains("Nothing matches this filter."));
 
     // Two people edit the agreement; the second save is refused, not lost.
     let (_, edit) = site.get(&format!("{agreement_url}/edit")).await;

@@ -158,7 +158,7 @@ async fn list(
         filter: Some(ListFilter {
             name: "kind",
             label: "Type",
-            value: String::new(),
+            value: params.kind.clone().unwrap_or_default(),
             choices: kind_choices(&selected, Some("All types")),
         }),
         headers: plain_headers(&["When", "Type", "Subject", "Contact", "Author"]),

@@ -95,7 +95,7 @@ async fn list(
         filter: Some(ListFilter {
             name: "kind",
             label: "Status",
-            value: String::new(),
+            value: params.kind.clone().unwrap_or_default(),
             choices: status_choices(&selected, Some("Any status")),
         }),
         headers: {

@@ -18,6 +18,13 @@ pub(super) struct ListPage {
     pub next_href: Option<String>,
 }
 
+impl ListPage {
+    /// Whether the rows are filtered, to tell "nothing matches" from "nothing yet".
+    pub fn filtering(&self) -> bool {
+        self.filter.as_ref().is_some_and(|f| !f.value.is_empty())
+    }
+}
+
 /// The one filter a list offers: a text box, or a choice when `choices` is
 /// not empty.
 pub(super) struct ListFilter {
