@@ -176,13 +176,25 @@ fn organisation_input(rng: &mut Rng, n: usize) -> OrganisationInput {
         city: Some(city.to_string()),
         country: Some(country.to_string()),
     };
-    let suffix = if n >= ORG_WORDS.len() {
-        format!(" {}", n / ORG_WORDS.len() + 1)
-    } else {
-        String::new()
+    // Past the word list, names like "Becker & Braun Logistik GmbH": the
+    // founders' names, as many real firms have; large volumes add a number.
+    let round = n / ORG_WORDS.len();
+    let name = match round {
+        0 => format!("{word} {kind}"),
+        _ => {
+            let founders = format!(
+                "{} & {}",
+                LAST[n % LAST.len()],
+                LAST[(n / 3 + round) % LAST.len()]
+            );
+            match round {
+                1 => format!("{founders} {kind}"),
+                _ => format!("{founders} {kind} {round}"),
+            }
+        }
     };
     OrganisationInput {
-        name: format!("{word}{suffix} {kind}"),
+        name,
         website: Some(format!("https://www.{slug}{}.example", n / ORG_WORDS.len())),
         account_number: Some(format!("K-{:05}", 10_000 + n * 7)),
         phone: Some(format!(
