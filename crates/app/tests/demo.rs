@@ -1,0 +1,105 @@
+//! The demo tenant behind `custodian serve --demo`: its login works, it holds
+//! at least the volume the README promises, and a second start reuses it.
+
+use custodian_app::records::ListParams;
+use custodian_app::{App, Principal};
+use std::collections::HashSet;
+
+/// Walks every page of a list and counts the items.
+macro_rules! count_all {
+    ($app:expr, $principal:expr, $list:ident) => {{
+        let mut total = 0;
+        let mut cursor = None;
+        loop {
+            let params = ListParams {
+                limit: Some(200),
+                cursor: cursor.clone(),
+                ..Default::default()
+            };
+            let page = $app.$list($principal, &params).await.unwrap();
+            total += page.items.len();
+            match page.next_cursor {
+                Some(next) => cursor = Some(next),
+                None => break total,
+            }
+        }
+    }};
+}
+
+#[tokio::test]
+async fn the_demo_tenant_is_realistic_and_made_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = App::open(&format!("sqlite://{}/demo.db", dir.path().display()))
+        .await
+        .unwrap();
+    let demo = app.ensure_demo().await.unwrap();
+    assert!(demo.created);
+    let session = app
+        .login(demo.email, demo.password, "127.0.0.1")
+        .await
+        .unwrap();
+    let principal: Principal = app
+        .session(&session.cookie_value)
+        .await
+        .unwrap()
+        .unwrap()
+        .principal;
+
+    assert!(count_all!(app, &principal, organisations) >= 25);
+    assert!(count_all!(app, &principal, contacts) >= 150);
+    assert!(count_all!(app, &principal, activities) >= 500);
+    assert!(count_all!(app, &principal, assets) > 0);
+    assert!(count_all!(app, &principal, agreements) > 0);
+
+    // Plausible: distinct organisation names without numbering, contacts
+    // with an employer and an email, timelines with authors.
+    let organisations = app
+        .organisations(
+            &principal,
+            &ListParams {
+                limit: Some(200),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .items;
+    let names: HashSet<&str> = organisations.iter().map(|o| o.name.as_str()).collect();
+    assert_eq!(names.len(), organisations.len());
+    assert!(
+        names.iter().all(|n| !n.chars().any(|c| c.is_ascii_digit())),
+        "{names:?}"
+    );
+    let contacts = app
+        .contacts(
+            &principal,
+            &ListParams {
+                limit: Some(200),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .items;
+    assert!(contacts
+        .iter()
+        .all(|c| c.organisation_id.is_some() && !c.emails.is_empty()));
+    let activities = app
+        .activities(
+            &principal,
+            &ListParams {
+                limit: Some(50),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .items;
+    assert!(activities
+        .iter()
+        .all(|a| a.author_name.is_some() && !a.contacts.is_empty()));
+
+    let again = app.ensure_demo().await.unwrap();
+    assert!(!again.created);
+    assert_eq!(again.tenant, demo.tenant);
+}
