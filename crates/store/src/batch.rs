@@ -18,6 +18,17 @@ pub struct Batch<'s> {
 }
 
 impl Store {
+    /// Refreshes the planner's statistics. A bulk load grows tables by orders
+    /// of magnitude within minutes; PostgreSQL's cached plans, made when a
+    /// table was nearly empty, can then scan a whole tenant per statement
+    /// (seen: 400 instead of 2,700 records/s). SQLite plans without them.
+    pub async fn refresh_statistics(&self) -> Result<(), StoreError> {
+        if self.backend == crate::Backend::Postgres {
+            sqlx::raw_sql("ANALYZE").execute(&self.pool).await?;
+        }
+        Ok(())
+    }
+
     pub async fn begin_batch(&self, scope: &Scope) -> Result<Batch<'_>, StoreError> {
         Ok(Batch {
             store: self,
