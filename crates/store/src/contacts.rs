@@ -302,14 +302,19 @@ impl Store {
         }))
     }
 
-    /// Contacts for a choice list (id, "First Last"), optionally of one organisation.
+    /// Contacts for a choice list, optionally of one organisation. Across
+    /// organisations the label names the employer, so two Erik Brauns can
+    /// be told apart.
     pub async fn contact_choices(
         &self,
         tenant: TenantId,
         organisation: Option<OrganisationId>,
         limit: i64,
     ) -> Result<Vec<(ContactId, String)>, StoreError> {
-        let mut sql = Sql::new("SELECT c.contact_id, c.first_name, c.last_name FROM contacts c");
+        let mut sql = Sql::new(
+            "SELECT c.contact_id, c.first_name, c.last_name, o.name AS organisation_name FROM contacts c
+             LEFT JOIN organisations o ON o.tenant_id = c.tenant_id AND o.organisation_id = c.organisation_id",
+        );
         let t = sql.arg(Arg::Int(tenant.0));
         sql.push(&format!(" WHERE c.tenant_id = {t}"));
         if let Some(org) = organisation {
@@ -325,10 +330,12 @@ impl Store {
             .map(|r| {
                 let first: String = r.try_get("first_name")?;
                 let last: String = r.try_get("last_name")?;
-                Ok((
-                    ContactId(r.try_get("contact_id")?),
-                    format!("{first} {last}"),
-                ))
+                let employer: Option<String> = r.try_get("organisation_name")?;
+                let label = match employer.filter(|_| organisation.is_none()) {
+                    Some(employer) => format!("{first} {last} · {employer}"),
+                    None => format!("{first} {last}"),
+                };
+                Ok((ContactId(r.try_get("contact_id")?), label))
             })
             .collect()
     }

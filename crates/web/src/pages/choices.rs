@@ -35,7 +35,13 @@ pub(super) async fn contact_options(
     if let Some(id) = selected {
         if !choices.iter().any(|(choice, _)| *choice == id) {
             match app.contact(principal, id).await {
-                Ok(contact) => choices.insert(0, (id, contact.full_name())),
+                Ok(contact) => {
+                    let label = match &contact.organisation_name {
+                        Some(employer) => format!("{} · {employer}", contact.full_name()),
+                        None => contact.full_name(),
+                    };
+                    choices.insert(0, (id, label))
+                }
                 Err(AppError::NotFound) => {}
                 Err(error) => return Err(error),
             }
