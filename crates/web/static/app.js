@@ -2,7 +2,33 @@
 //  - Search as you type: asks /search/suggest and shows links under the box;
 //    arrow keys move through them, Escape or a click elsewhere closes them.
 //  - Forms with data-confirm ask before they are sent (deletes).
+//  - Times come from the server in UTC; they are shown in the browser's
+//    time zone, and an activity's time is typed in it and sent as UTC.
 (function () {
+  var pad = function (n) { return (n < 10 ? "0" : "") + n; };
+  var local = function (d) {
+    return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate()) + " " + pad(d.getHours()) + ":" + pad(d.getMinutes());
+  };
+  var utcInput = function (d) {
+    return d.getUTCFullYear() + "-" + pad(d.getUTCMonth() + 1) + "-" + pad(d.getUTCDate()) + "T" + pad(d.getUTCHours()) + ":" + pad(d.getUTCMinutes());
+  };
+  Array.prototype.forEach.call(document.querySelectorAll("time[datetime]"), function (t) {
+    var d = new Date(t.getAttribute("datetime"));
+    if (isNaN(d)) return;
+    t.title = t.textContent;
+    t.textContent = local(d);
+  });
+  Array.prototype.forEach.call(document.querySelectorAll("input[type=datetime-local][name=occurred_at]"), function (input) {
+    var given = input.value && new Date(input.value + "Z");
+    if (given && !isNaN(given)) input.value = local(given).replace(" ", "T");
+    var label = document.querySelector("label[for='" + input.id + "']");
+    if (label) label.textContent = "When (your time)";
+    input.form.addEventListener("submit", function () {
+      var typed = input.value && new Date(input.value);
+      if (typed && !isNaN(typed)) input.value = utcInput(typed);
+    });
+  });
+
   var box = document.getElementById("search-box");
   var list = document.getElementById("search-suggestions");
   if (box && list) {

@@ -91,5 +91,29 @@ async fn staff_user_creates_finds_and_edits_a_contact() {
     let timeline = browser.wait_for_text("#timeline", "Changed position").await;
     assert!(timeline.contains("by Grace Hopper"), "{timeline}");
 
+    // A call noted at 10:00 in the browser's zone (Berlin, UTC+1 in
+    // November) is stored as 09:00 UTC and shown as 10:00 again.
+    browser.click("details.new-activity summary").await;
+    browser
+        .execute("document.getElementById('occurred_at').value = '2026-11-20T10:00'; return true;")
+        .await;
+    browser.fill("#subject", "Called about the renewal").await;
+    browser
+        .click("details.new-activity button[type=submit]")
+        .await;
+    let timeline = browser
+        .wait_for_text("#timeline", "Called about the renewal")
+        .await;
+    assert!(timeline.contains("2026-11-20 10:00"), "{timeline}");
+    let utc = browser
+        .execute("return Array.from(document.querySelectorAll('#timeline time')).map(t => t.title).join('|');")
+        .await;
+    assert!(
+        utc.as_str()
+            .unwrap_or_default()
+            .contains("2026-11-20 09:00 UTC"),
+        "{utc}"
+    );
+
     browser.quit().await;
 }

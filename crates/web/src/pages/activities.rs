@@ -139,7 +139,7 @@ async fn list(
         .iter()
         .map(|a| {
             vec![
-                Cell::text(a.occurred_at.display()),
+                Cell::time(a.occurred_at),
                 Cell::text(a.kind.label()),
                 Cell::link(a.subject.clone(), format!("/activities/{}", a.id)),
                 match a.contacts.first() {
@@ -187,7 +187,7 @@ async fn show(State(app): State<App>, session: PageSession, PageId(id): PageId) 
     };
     let mut fields = vec![
         detail("Type", activity.kind.label()),
-        detail("When", activity.occurred_at.display()),
+        detail("When", format!("{} UTC", activity.occurred_at.display())),
         detail("Author", activity.author_name.clone().unwrap_or_default()),
         DetailField {
             label: "Organisation",

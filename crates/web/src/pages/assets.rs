@@ -54,7 +54,7 @@ async fn list(
                 Cell::link(a.product_name.clone(), format!("/assets/{}", a.id)),
                 Cell::text(a.serial_number.clone()),
                 Cell::text(a.control_code.clone().unwrap_or_default()),
-                Cell::text(a.created_at.display()),
+                Cell::time(a.created_at),
             ]
         })
         .collect();
@@ -277,7 +277,7 @@ async fn show(State(app): State<App>, session: PageSession, PageId(id): PageId) 
             value: contact.map(|c| c.full_name()).unwrap_or_default(),
             href: asset.contact_id.map(|c| format!("/contacts/{c}")),
         },
-        detail("Added", asset.created_at.display()),
+        detail("Added", format!("{} UTC", asset.created_at.display())),
     ];
     fields.retain(|f| !f.value.is_empty());
     render(&DetailPage {

@@ -327,7 +327,10 @@ async fn show_page(
         detail("Emails", contact.emails.join(", ")),
         detail("Phones", contact.phones.join(", ")),
         detail("Work address", contact.work_address.one_line()),
-        detail("Last changed", contact.updated_at.display()),
+        detail(
+            "Last changed",
+            format!("{} UTC", contact.updated_at.display()),
+        ),
     ];
     fields.retain(|f| !f.value.is_empty());
     // Colleagues at the same organisation can be linked to the same activity.

@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use custodian_app::{AppError, AuditEntry};
 use custodian_core::activities::Activity;
+use custodian_core::time::Timestamp;
 use custodian_core::ValidationErrors;
 
 pub struct Layout {
@@ -85,6 +86,8 @@ pub struct Header {
 pub struct Cell {
     pub text: String,
     pub href: Option<String>,
+    /// RFC 3339, when the cell is a moment (shown in UTC, local with JS).
+    pub datetime: Option<String>,
 }
 
 impl Cell {
@@ -92,12 +95,22 @@ impl Cell {
         Cell {
             text: text.into(),
             href: None,
+            datetime: None,
+        }
+    }
+
+    pub fn time(at: Timestamp) -> Cell {
+        Cell {
+            text: format!("{} UTC", at.display()),
+            href: None,
+            datetime: Some(at.to_rfc3339()),
         }
     }
     pub fn link(text: impl Into<String>, href: String) -> Cell {
         Cell {
             text: text.into(),
             href: Some(href),
+            datetime: None,
         }
     }
 }
@@ -216,6 +229,8 @@ pub struct TimelineItem {
     pub at: i64,
     pub kind: &'static str,
     pub when: String,
+    /// RFC 3339, for the browser to show in local time.
+    pub when_iso: String,
     pub subject: String,
     /// The activity's own page; changes have none.
     pub href: Option<String>,
@@ -229,7 +244,8 @@ impl From<&Activity> for TimelineItem {
         TimelineItem {
             at: a.occurred_at.0,
             kind: a.kind.label(),
-            when: a.occurred_at.display(),
+            when: format!("{} UTC", a.occurred_at.display()),
+            when_iso: a.occurred_at.to_rfc3339(),
             subject: a.subject.clone(),
             href: Some(format!("/activities/{}", a.id)),
             body: a.body.clone(),
@@ -262,7 +278,8 @@ impl From<&AuditEntry> for TimelineItem {
         TimelineItem {
             at: change.occurred_at.0,
             kind,
-            when: change.occurred_at.display(),
+            when: format!("{} UTC", change.occurred_at.display()),
+            when_iso: change.occurred_at.to_rfc3339(),
             subject,
             href: None,
             body: String::new(),

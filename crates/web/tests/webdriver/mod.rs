@@ -33,7 +33,9 @@ impl Browser {
         };
         // Its own process group, so that dropping the browser also ends the
         // Chromium processes chromedriver started, even after a failed test.
+        // A fixed zone east of UTC, so tests see local-time handling at work.
         let driver = Command::new(driver_path)
+            .env("TZ", "Europe/Berlin")
             .process_group(0)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
@@ -154,6 +156,16 @@ impl Browser {
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+    }
+
+    /// Runs a script in the page and returns its value.
+    pub async fn execute(&self, script: &str) -> Value {
+        self.command(
+            reqwest::Method::POST,
+            "/execute/sync",
+            Some(json!({ "script": script, "args": [] })),
+        )
+        .await
     }
 
     /// The page's HTML, for failure messages.
