@@ -269,6 +269,11 @@ async fn assets_and_agreements_end_to_end(site: Browserless) {
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let org_id = org_url.rsplit('/').next().unwrap().to_string();
+    // The page after a save says so, once.
+    let (_, first_view) = site.get(&org_url).await;
+    assert!(first_view.contains("role=\"status\">Saved.</p>"));
+    let (_, second_view) = site.get(&org_url).await;
+    assert!(!second_view.contains("Saved."));
 
     // A refused agreement keeps what was typed and names each problem.
     let bad = [

@@ -6,6 +6,7 @@ mod agreements;
 mod assets;
 mod choices;
 mod contacts;
+mod flash;
 mod forms;
 mod listing;
 mod organisations;
@@ -55,6 +56,7 @@ pub fn routes() -> Router<App> {
         .merge(activities::routes())
         .merge(assets::routes())
         .merge(agreements::routes())
+        .layer(axum::middleware::from_fn(flash::flash_messages))
 }
 
 #[derive(Deserialize)]

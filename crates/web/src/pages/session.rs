@@ -19,6 +19,8 @@ pub struct PageSession {
     pub principal: Principal,
     pub csrf: String,
     pub cookie: String,
+    /// What the last form did, to say so once.
+    pub flash: Option<&'static str>,
 }
 
 fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -84,6 +86,8 @@ impl FromRequestParts<App> for PageSession {
                 principal: live.principal,
                 csrf: live.csrf_token,
                 cookie: value,
+                flash: cookie(&parts.headers, super::flash::FLASH_COOKIE)
+                    .and_then(|v| super::flash::message(&v)),
             }),
             Ok(None) => Err(to_login(parts)),
             Err(error) => Err(super::views::error_page(error)),

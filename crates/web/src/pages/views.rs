@@ -13,6 +13,7 @@ pub struct Layout {
     pub csrf: String,
     pub user: String,
     pub search: String,
+    pub flash: Option<&'static str>,
 }
 
 impl Layout {
@@ -21,6 +22,7 @@ impl Layout {
             csrf: session.csrf.clone(),
             user: session.principal.display_name.clone(),
             search: search.to_string(),
+            flash: session.flash,
         }
     }
 }
