@@ -151,11 +151,11 @@ impl AgreementInput {
         }
         let value = errors.check("value", Money::parse(&self.value));
         let currency = self.currency.trim().to_uppercase();
-        if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_uppercase()) {
+        if !crate::codes::is_currency(&currency) {
             errors.add(
                 "currency",
                 "invalid_currency",
-                "Use a three-letter currency code such as EUR.",
+                "Use a three-letter ISO currency code such as EUR, CHF or GBP.",
             );
         }
         let status = errors.check("status", AgreementStatus::parse(&self.status));

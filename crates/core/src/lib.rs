@@ -7,6 +7,7 @@ pub mod agreements;
 pub mod assets;
 pub mod audit;
 pub mod catalog;
+pub mod codes;
 pub mod contacts;
 pub mod ids;
 pub mod organisations;

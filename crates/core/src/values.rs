@@ -159,11 +159,11 @@ impl Address {
         let city = line("city", &self.city, SHORT_MAX);
         let country = line("country", &self.country, 2).map(|c| c.to_uppercase());
         if let Some(code) = &country {
-            if code.len() != 2 || !code.chars().all(|c| c.is_ascii_alphabetic()) {
+            if !crate::codes::is_country(code) {
                 errors.add(
                     &format!("{prefix}.country"),
                     "invalid_country",
-                    "Use a two-letter country code such as DE.",
+                    "Use a two-letter ISO country code such as DE, AT or CH.",
                 );
             }
         }
