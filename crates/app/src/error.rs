@@ -29,6 +29,8 @@ pub enum AppError {
     InvalidCursor,
     #[error("this list cannot be sorted by that field")]
     InvalidSort,
+    #[error("a page holds 1 to 200 records")]
+    InvalidLimit,
     #[error("this list cannot be filtered by {0}")]
     UnsupportedFilter(&'static str),
     #[error("password hashing failed")]

@@ -25,11 +25,14 @@ pub struct ListParams {
     pub q: Option<String>,
     pub organisation_id: Option<i64>,
     pub contact_id: Option<i64>,
-    /// Activity kind or agreement status.
+    /// Activity kind.
     pub kind: Option<String>,
+    /// Agreement status.
+    pub status: Option<String>,
 }
 
 pub const DEFAULT_PAGE_SIZE: i64 = 25;
+pub const MAX_PAGE_SIZE: i64 = 200;
 
 /// A filter a list may offer; each record type names the ones it supports,
 /// and a list asked for any other is refused rather than silently unfiltered.
@@ -39,6 +42,7 @@ pub enum Filter {
     Organisation,
     Contact,
     Kind,
+    Status,
 }
 
 impl Filter {
@@ -49,6 +53,7 @@ impl Filter {
             Filter::Organisation => "organisation_id",
             Filter::Contact => "contact_id",
             Filter::Kind => "kind",
+            Filter::Status => "status",
         }
     }
 }
@@ -66,7 +71,10 @@ pub const CONTACT_FILTERS: Filters = &[
 pub const ACTIVITY_FILTERS: Filters = &[
     (Filter::Organisation, "Only this organisation's timeline"),
     (Filter::Contact, "Only this contact's timeline"),
-    (Filter::Kind, "Only one kind: call, meeting, email or task"),
+    (
+        Filter::Kind,
+        "Only one kind: call, meeting, email, task or note",
+    ),
 ];
 pub const ASSET_FILTERS: Filters = &[
     (Filter::Organisation, "Only the assets of this organisation"),
@@ -78,7 +86,7 @@ pub const AGREEMENT_FILTERS: Filters = &[
         "Only the agreements of this organisation",
     ),
     (
-        Filter::Kind,
+        Filter::Status,
         "Only one status: draft, active, expired or terminated",
     ),
 ];
@@ -91,6 +99,7 @@ impl ListParams {
             (Filter::Organisation, self.organisation_id.is_some()),
             (Filter::Contact, self.contact_id.is_some()),
             (Filter::Kind, text(&self.kind)),
+            (Filter::Status, text(&self.status)),
         ]
         .into_iter()
         .filter_map(|(filter, given)| given.then_some(filter))
@@ -120,7 +129,11 @@ impl ListParams {
             sort,
             order,
             after,
-            limit: self.limit.unwrap_or(DEFAULT_PAGE_SIZE).clamp(1, 200),
+            limit: match self.limit {
+                None => DEFAULT_PAGE_SIZE,
+                Some(limit) if (1..=MAX_PAGE_SIZE).contains(&limit) => limit,
+                Some(_) => return Err(AppError::InvalidLimit),
+            },
             name_prefix: self
                 .q
                 .clone()
@@ -128,7 +141,11 @@ impl ListParams {
                 .map(|q| q.trim().to_string()),
             organisation_id: self.organisation_id,
             contact_id: self.contact_id,
-            kind: self.kind.clone().filter(|k| !k.is_empty()),
+            kind: self
+                .kind
+                .clone()
+                .or_else(|| self.status.clone())
+                .filter(|k| !k.is_empty()),
         })
     }
 }

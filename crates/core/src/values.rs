@@ -127,10 +127,12 @@ impl WebUrl {
     }
 }
 
-/// A postal address; every line is optional.
+/// A postal address; every line is optional. Read only from a JSON object:
+/// serde would also fill a struct from an array by position, which lets
+/// `["Main St 1", …]` land in the wrong lines.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, try_from = "AddressLines")]
 pub struct Address {
     #[serde(default)]
     pub street: Option<String>,
@@ -141,6 +143,29 @@ pub struct Address {
     /// ISO 3166-1 alpha-2 country code, e.g. `DE`.
     #[serde(default)]
     pub country: Option<String>,
+}
+
+/// An address as a map of named lines; the only shape `Address` accepts.
+#[derive(Deserialize)]
+struct AddressLines(std::collections::BTreeMap<String, Option<String>>);
+
+impl TryFrom<AddressLines> for Address {
+    type Error = String;
+
+    fn try_from(AddressLines(mut lines): AddressLines) -> Result<Address, String> {
+        let address = Address {
+            street: lines.remove("street").flatten(),
+            postcode: lines.remove("postcode").flatten(),
+            city: lines.remove("city").flatten(),
+            country: lines.remove("country").flatten(),
+        };
+        match lines.keys().next() {
+            Some(unknown) => Err(format!(
+                "unknown address line `{unknown}`, expected street, postcode, city or country"
+            )),
+            None => Ok(address),
+        }
+    }
 }
 
 impl Address {

@@ -80,6 +80,7 @@ impl From<AppError> for Problem {
             }
             AppError::InvalidCursor => Problem::field(StatusCode::BAD_REQUEST, "invalid_cursor", "cursor", "The cursor is not valid for this list; start from the first page.".into()),
             AppError::InvalidSort => Problem::field(StatusCode::BAD_REQUEST, "invalid_sort", "sort", "This list cannot be sorted by that field.".into()),
+            AppError::InvalidLimit => Problem::field(StatusCode::BAD_REQUEST, "invalid_limit", "limit", "A page holds 1 to 200 records.".into()),
             AppError::UnsupportedFilter(parameter) => Problem::field(StatusCode::BAD_REQUEST, "unsupported_filter", parameter, format!("This list cannot be filtered by {parameter}; the reference names the filters of each list.")),
             AppError::PasswordHashing | AppError::Internal(_) => {
                 tracing::error!(error = ?error_chain(&error), "internal error");

@@ -296,6 +296,40 @@ async fn bad_input_is_answered_with_problems_and_changes_nothing(server: TestSer
             .0,
         StatusCode::BAD_REQUEST
     );
+    // A page size outside 1..=200 is refused, not quietly changed.
+    for limit in ["0", "201", "-1"] {
+        let (status, problem) = server
+            .get(&format!("/contacts?limit={limit}"), &server.token)
+            .await;
+        assert_eq!(
+            (status, problem["code"].as_str()),
+            (StatusCode::BAD_REQUEST, Some("invalid_limit")),
+            "{limit}"
+        );
+    }
+    // A record is a JSON object: arrays are not read by position.
+    let (status, problem) = server.post("/organisations", json!(["Array Org"])).await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_body"))
+    );
+    let (status, _) = server
+        .post(
+            "/contacts",
+            json!({"first_name": "A", "last_name": "B", "work_address": ["Main St 1", "12345", "Berlin", "DE"]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    // A method an endpoint does not take is answered as a problem too.
+    let patch = server
+        .client
+        .patch(server.url("/contacts"))
+        .bearer_auth(&server.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(patch.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(patch.headers()["content-type"], "application/problem+json");
     // A filter the list does not offer is refused, not ignored.
     let (status, problem) = server.get("/assets?q=Router", &server.token).await;
     assert_eq!(
@@ -453,6 +487,28 @@ async fn the_openapi_document_describes_every_resource() {
             "{path}"
         );
     }
+    // Every parameter has a schema, as OpenAPI requires and clients need.
+    for (path, item) in document["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            for parameter in operation["parameters"].as_array().into_iter().flatten() {
+                assert!(
+                    parameter["schema"].is_object(),
+                    "{method} {path} {}",
+                    parameter["name"]
+                );
+            }
+            assert!(operation["responses"]["401"].is_object(), "{method} {path}");
+        }
+    }
+    assert_eq!(
+        document["components"]["schemas"]["ContactPage"]["properties"]["next_cursor"]["type"],
+        json!(["string", "null"])
+    );
+    assert_eq!(
+        document["paths"]["/api/v1/search"]["get"]["responses"]["200"]["content"]
+            ["application/json"]["schema"]["type"],
+        "array"
+    );
     for schema in ["Contact", "ContactInput", "Problem", "ContactPage"] {
         assert!(
             document["components"]["schemas"][schema].is_object(),

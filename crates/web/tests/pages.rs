@@ -314,9 +314,9 @@ async fn assets_and_agreements_end_to_end(site: Browserless) {
     assert!(html.contains("Record created") && html.contains("by Mia Member"));
 
     // The list filters by status.
-    let (_, active) = site.get("/agreements?kind=active").await;
-    assert!(active.contains("Support 2027"));
-    let (_, drafts) = site.get("/agreements?kind=draft").await;
+    let (_, active) = site.get("/agreements?status=active").await;
+    assert!(active.contains("Support 2027"), "{active}");
+    let (_, drafts) = site.get("/agreements?status=draft").await;
     assert!(!drafts.contains("Support 2027"));
     assert!(drafts.contains("Nothing matches this filter."));
 

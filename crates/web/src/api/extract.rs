@@ -35,8 +35,21 @@ impl<T: DeserializeOwned + Send> FromRequest<App> for ApiJson<T> {
     type Rejection = Problem;
 
     async fn from_request(req: Request, app: &App) -> Result<Self, Problem> {
-        match Json::<T>::from_request(req, app).await {
-            Ok(Json(value)) => Ok(ApiJson(value)),
+        // Read as JSON first: a record is an object, and serde would also
+        // fill a struct from an array by position.
+        match Json::<serde_json::Value>::from_request(req, app).await {
+            Ok(Json(value)) if !value.is_object() => Err(Problem::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_body",
+                "The body must be a JSON object.",
+            )),
+            Ok(Json(value)) => serde_json::from_value(value).map(ApiJson).map_err(|e| {
+                Problem::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid_body",
+                    format!("The body does not fit the schema: {e}"),
+                )
+            }),
             Err(JsonRejection::MissingJsonContentType(_)) => Err(Problem::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "unsupported_media_type",

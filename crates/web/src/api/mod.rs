@@ -34,6 +34,13 @@ pub fn routes() -> Router<App> {
         .fallback(|| async {
             Problem::new(StatusCode::NOT_FOUND, "not_found", "No such endpoint.")
         })
+        .method_not_allowed_fallback(|| async {
+            Problem::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "This endpoint does not take that method; the Allow header names those it does.",
+            )
+        })
 }
 
 fn resource_routes<R: Resource>() -> Router<App> {

@@ -4,6 +4,7 @@
 use super::resources::{Activities, Agreements, Assets, Contacts, Organisations, Resource};
 use super::SearchResult;
 use crate::problem::Problem;
+use custodian_app::records::Filter;
 use custodian_core::activities::{Activity, ActivityInput, ActivityKind, LinkedContact};
 use custodian_core::agreements::{Agreement, AgreementInput, AgreementStatus};
 use custodian_core::assets::{Asset, AssetInput};
@@ -15,6 +16,9 @@ use utoipa::openapi::path::{
     HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn, PathItem,
 };
 use utoipa::openapi::request_body::RequestBodyBuilder;
+use utoipa::openapi::schema::{
+    ArrayBuilder, KnownFormat, ObjectBuilder, SchemaFormat, SchemaType, Type,
+};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityRequirement, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, OpenApi, PathsBuilder, Ref, Required, ResponseBuilder};
 use utoipa::OpenApi as _;
@@ -62,12 +66,17 @@ fn problem_response(description: &str) -> utoipa::openapi::Response {
         .build()
 }
 
-fn query(name: &str, description: &str) -> utoipa::openapi::path::Parameter {
+fn typed(kind: Type) -> ObjectBuilder {
+    ObjectBuilder::new().schema_type(kind)
+}
+
+fn query(name: &str, description: &str, schema: ObjectBuilder) -> utoipa::openapi::path::Parameter {
     ParameterBuilder::new()
         .name(name)
         .parameter_in(ParameterIn::Query)
         .required(Required::False)
         .description(Some(description))
+        .schema(Some(schema))
         .build()
 }
 
@@ -76,7 +85,17 @@ fn id_parameter() -> utoipa::openapi::path::Parameter {
         .name("id")
         .parameter_in(ParameterIn::Path)
         .required(Required::True)
+        .schema(Some(
+            typed(Type::Integer).format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64))),
+        ))
         .build()
+}
+
+/// Answers every operation can give, besides its own.
+fn with_common_answers(operation: OperationBuilder) -> OperationBuilder {
+    operation
+        .response("401", problem_response("No valid API token"))
+        .response("403", problem_response("Your role does not allow this"))
 }
 
 fn add_resource<R: Resource>(paths: PathsBuilder) -> PathsBuilder {
@@ -97,11 +116,20 @@ fn add_resource<R: Resource>(paths: PathsBuilder) -> PathsBuilder {
         .tag(tag)
         .operation_id(Some(format!("list_{}", R::PATH)))
         .summary(Some(format!("List {}", R::PATH)))
-        .parameter(query("cursor", "The next_cursor of the previous page"))
-        .parameter(query("limit", "Page size, 1 to 200 (default 25)"))
+        .parameter(query(
+            "cursor",
+            "The next_cursor of the previous page",
+            typed(Type::String),
+        ))
+        .parameter(query(
+            "limit",
+            "Page size, 1 to 200 (default 25)",
+            typed(Type::Integer).minimum(Some(1)).maximum(Some(200)),
+        ))
         .parameter(query(
             "sort",
             &format!("One of: {}; prefix with - to sort descending", R::SORTS),
+            typed(Type::String),
         ))
         .response(
             "200",
@@ -115,7 +143,11 @@ fn add_resource<R: Resource>(paths: PathsBuilder) -> PathsBuilder {
             problem_response("Bad cursor, sort, limit, or a filter this list does not offer"),
         );
     for (filter, meaning) in R::FILTERS {
-        list = list.parameter(query(filter.parameter(), meaning));
+        let schema = match filter {
+            Filter::Organisation | Filter::Contact => typed(Type::Integer),
+            Filter::NamePrefix | Filter::Kind | Filter::Status => typed(Type::String),
+        };
+        list = list.parameter(query(filter.parameter(), meaning, schema));
     }
     let create = OperationBuilder::new()
         .tag(tag)
@@ -123,8 +155,16 @@ fn add_resource<R: Resource>(paths: PathsBuilder) -> PathsBuilder {
         .summary(Some(format!("Create one of {}", R::PATH)))
         .request_body(Some(body()))
         .response("201", ok("Created; ETag holds the version"))
+        .response("400", problem_response("The body is not valid JSON"))
+        .response(
+            "409",
+            problem_response("A unique value is taken, e.g. an account number"),
+        )
         .response("415", problem_response("Not JSON"))
-        .response("422", problem_response("A field is invalid"));
+        .response(
+            "422",
+            problem_response("A field is invalid or refers to a record that does not exist"),
+        );
     let read = OperationBuilder::new()
         .tag(tag)
         .operation_id(Some(format!("get_{}", R::PATH)))
@@ -142,11 +182,24 @@ fn add_resource<R: Resource>(paths: PathsBuilder) -> PathsBuilder {
                 .name("If-Match")
                 .parameter_in(ParameterIn::Header)
                 .required(Required::True)
+                .description(Some("The ETag of the version you edited, e.g. \"3\""))
+                .schema(Some(typed(Type::String)))
                 .build(),
         )
         .request_body(Some(body()))
         .response("200", ok("Updated"))
+        .response(
+            "400",
+            problem_response("The body is not valid JSON, or If-Match is not an ETag"),
+        )
+        .response("404", problem_response("No such record in your tenant"))
+        .response("409", problem_response("A unique value is taken"))
         .response("412", problem_response("Someone else changed it first"))
+        .response("415", problem_response("Not JSON"))
+        .response(
+            "422",
+            problem_response("A field is invalid or refers to a record that does not exist"),
+        )
         .response("428", problem_response("If-Match missing"));
     let delete = OperationBuilder::new()
         .tag(tag)
@@ -154,12 +207,16 @@ fn add_resource<R: Resource>(paths: PathsBuilder) -> PathsBuilder {
         .summary(Some("Delete one"))
         .parameter(id_parameter())
         .response("204", ResponseBuilder::new().description("Deleted").build())
-        .response("404", problem_response("No such record in your tenant"));
-    let mut collection = PathItem::new(HttpMethod::Get, list);
-    collection.post = Some(create.build());
-    let mut item = PathItem::new(HttpMethod::Get, read);
-    item.put = Some(update.build());
-    item.delete = Some(delete.build());
+        .response("404", problem_response("No such record in your tenant"))
+        .response(
+            "409",
+            problem_response("Still in use, e.g. an organisation with agreements"),
+        );
+    let mut collection = PathItem::new(HttpMethod::Get, with_common_answers(list));
+    collection.post = Some(with_common_answers(create).build());
+    let mut item = PathItem::new(HttpMethod::Get, with_common_answers(read));
+    item.put = Some(with_common_answers(update).build());
+    item.delete = Some(with_common_answers(delete).build());
     paths
         .path(format!("/api/v1/{}", R::PATH), collection)
         .path(format!("/api/v1/{}/{{id}}", R::PATH), item)
@@ -178,15 +235,33 @@ pub fn openapi_document() -> OpenApi {
         .summary(Some(
             "Find organisations and contacts by name, email, phone or account number",
         ))
-        .parameter(query("q", "What was typed"))
+        .parameter(
+            ParameterBuilder::new()
+                .name("q")
+                .parameter_in(ParameterIn::Query)
+                .required(Required::True)
+                .description(Some("What was typed"))
+                .schema(Some(typed(Type::String))),
+        )
         .response(
             "200",
             ResponseBuilder::new()
                 .description("Up to 10 hits")
-                .content("application/json", json_ref("SearchResult"))
+                .content(
+                    "application/json",
+                    ContentBuilder::new()
+                        .schema(Some(
+                            ArrayBuilder::new().items(Ref::from_schema_name("SearchResult")),
+                        ))
+                        .build(),
+                )
                 .build(),
-        );
-    paths = paths.path("/api/v1/search", PathItem::new(HttpMethod::Get, search));
+        )
+        .response("400", problem_response("q is missing"));
+    paths = paths.path(
+        "/api/v1/search",
+        PathItem::new(HttpMethod::Get, with_common_answers(search)),
+    );
     let mut document = Components::openapi();
     document.openapi = utoipa::openapi::OpenApiVersion::Version31;
     document.paths = paths.build();
@@ -206,9 +281,17 @@ pub fn openapi_document() -> OpenApi {
                     .required("items")
                     .property(
                         "next_cursor",
-                        utoipa::openapi::ObjectBuilder::new()
-                            .schema_type(utoipa::openapi::Type::String),
+                        ObjectBuilder::new()
+                            .schema_type(
+                                [Type::String, Type::Null]
+                                    .into_iter()
+                                    .collect::<SchemaType>(),
+                            )
+                            .description(Some(
+                                "Pass as cursor for the next page; null on the last page",
+                            )),
                     )
+                    .required("next_cursor")
                     .into(),
             );
         }

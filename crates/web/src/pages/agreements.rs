@@ -87,15 +87,15 @@ async fn list(
             ]
         })
         .collect();
-    let selected: Vec<String> = params.kind.clone().into_iter().collect();
+    let selected: Vec<String> = params.status.clone().into_iter().collect();
     render(&ListPage {
         layout: Layout::new(&session, ""),
         title: "Agreements",
         new_href: Some("/agreements/new".into()),
         filter: Some(ListFilter {
-            name: "kind",
+            name: "status",
             label: "Status",
-            value: params.kind.clone().unwrap_or_default(),
+            value: params.status.clone().unwrap_or_default(),
             choices: status_choices(&selected, Some("Any status")),
         }),
         headers: {

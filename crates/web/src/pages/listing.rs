@@ -14,6 +14,7 @@ pub(super) fn list_href(base: &str, params: &ListParams, cursor: Option<&str>) -
         ("sort", &params.sort),
         ("q", &params.q),
         ("kind", &params.kind),
+        ("status", &params.status),
     ];
     for (name, value) in text {
         if let Some(value) = value.as_deref().filter(|v| !v.is_empty()) {

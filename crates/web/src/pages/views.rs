@@ -60,9 +60,10 @@ pub fn error_page(error: AppError) -> Response {
             "Your role does not allow this.".to_string(),
         ),
         AppError::InUse(m) => (StatusCode::CONFLICT, m.to_string()),
-        AppError::InvalidCursor | AppError::InvalidSort | AppError::UnsupportedFilter(_) => {
-            (StatusCode::BAD_REQUEST, error.to_string())
-        }
+        AppError::InvalidCursor
+        | AppError::InvalidSort
+        | AppError::InvalidLimit
+        | AppError::UnsupportedFilter(_) => (StatusCode::BAD_REQUEST, error.to_string()),
         AppError::Internal(_) | AppError::PasswordHashing => {
             tracing::error!(error = %error, "internal error");
             (
