@@ -62,7 +62,7 @@ contact=$(curl -fs -H "$auth" "$api/contacts?limit=1&sort=last_name" | python3 -
 
 lua=$(mktemp --suffix=.lua)
 cat > "$lua" <<'LUA'
-local prefixes = {"mei", "sch", "mül", "ann", "kl", "web", "ha", "ber", "fis", "wag"}
+local prefixes = {"kow", "sch", "mül", "ann", "kl", "web", "ha", "ber", "fis", "wag"}
 local counter = 0
 request = function()
   if wrk.method == "POST" then return wrk.format() end
