@@ -55,7 +55,10 @@ impl Scope {
 
 #[derive(Clone)]
 pub struct Store {
+    /// Reads; on PostgreSQL also writes.
     pool: AnyPool,
+    /// Write transactions: on SQLite a pool of one connection.
+    writer: AnyPool,
     backend: Backend,
     ids: Arc<IdGenerator>,
 }
@@ -73,6 +76,7 @@ impl Store {
 
     pub async fn close(&self) {
         self.pool.close().await;
+        self.writer.close().await;
     }
 
     fn next_id(&self) -> i64 {

@@ -97,7 +97,7 @@ impl Store {
                 name TEXT NOT NULL,
                 applied_at BIGINT NOT NULL)",
         )
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         let mut applied = Vec::new();
         for migration in MIGRATIONS.iter().filter(|m| m.version <= last) {
