@@ -163,7 +163,7 @@ impl Store {
         tenant: TenantId,
         id: AgreementId,
     ) -> Result<Agreement, StoreError> {
-        let mut tx = self.begin_read(tenant).await?;
+        let mut tx = self.read_one(tenant).await?;
         let agreement = load(&mut tx, tenant, id).await?;
         tx.commit().await?;
         Ok(agreement)
@@ -256,7 +256,7 @@ impl Store {
             sql.push(&format!(" AND g.status = {s}"));
         }
         keyset(&mut sql, SORT_KEYS, "g.agreement_id", query)?;
-        let mut tx = self.begin_read(tenant).await?;
+        let mut tx = self.read_one(tenant).await?;
         let rows = sql.query().fetch_all(&mut *tx).await?;
         tx.commit().await?;
         let items = rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?;

@@ -148,7 +148,7 @@ impl Store {
     }
 
     pub async fn asset(&self, tenant: TenantId, id: AssetId) -> Result<Asset, StoreError> {
-        let mut tx = self.begin_read(tenant).await?;
+        let mut tx = self.read_one(tenant).await?;
         let asset = load(&mut tx, tenant, id).await?;
         tx.commit().await?;
         Ok(asset)
@@ -232,7 +232,7 @@ impl Store {
             sql.push(&format!(" AND contact_id = {c}"));
         }
         keyset(&mut sql, SORT_KEYS, "asset_id", query)?;
-        let mut tx = self.begin_read(tenant).await?;
+        let mut tx = self.read_one(tenant).await?;
         let rows = sql.query().fetch_all(&mut *tx).await?;
         tx.commit().await?;
         let items = rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?;

@@ -56,7 +56,7 @@ impl Store {
         record_id: i64,
         limit: i64,
     ) -> Result<Vec<AuditEntry>, StoreError> {
-        let mut tx = self.begin_read(scope.tenant).await?;
+        let mut tx = self.read_one(scope.tenant).await?;
         let rows = sqlx::query(
             "SELECT a.audit_id, a.occurred_at, a.actor_kind, a.actor_id, a.action, a.record_type, a.record_id, a.fields,
                     COALESCE(u.display_name, tu.display_name) AS actor_name

@@ -105,7 +105,7 @@ impl Store {
     }
 
     pub async fn user(&self, tenant: TenantId, id: UserId) -> Result<User, StoreError> {
-        let mut tx = self.begin_read(tenant).await?;
+        let mut tx = self.read_one(tenant).await?;
         let row = sqlx::query(&format!(
             "SELECT {USER_COLUMNS} FROM users u WHERE u.tenant_id = $1 AND u.user_id = $2"
         ))
@@ -123,7 +123,7 @@ impl Store {
         tenant: TenantId,
         email: &str,
     ) -> Result<Option<User>, StoreError> {
-        let mut tx = self.begin_read(tenant).await?;
+        let mut tx = self.read_one(tenant).await?;
         let row = sqlx::query(&format!(
             "SELECT {USER_COLUMNS} FROM users u WHERE u.tenant_id = $1 AND u.email = $2"
         ))
@@ -186,7 +186,7 @@ impl Store {
         tenant: TenantId,
         session_hash: &str,
     ) -> Result<Option<SessionRecord>, StoreError> {
-        let mut tx = self.begin_read(tenant).await?;
+        let mut tx = self.read_one(tenant).await?;
         let row = sqlx::query(&format!(
             "SELECT {USER_COLUMNS}, s.csrf_token, s.expires_at FROM sessions s
              JOIN users u ON u.tenant_id = s.tenant_id AND u.user_id = s.user_id
@@ -277,7 +277,7 @@ impl Store {
         tenant: TenantId,
         token_hash: &str,
     ) -> Result<Option<TokenRecord>, StoreError> {
-        let mut tx = self.begin_read(tenant).await?;
+        let mut tx = self.read_one(tenant).await?;
         let row = sqlx::query(&format!(
             "SELECT {USER_COLUMNS}, t.token_id FROM api_tokens t
              JOIN users u ON u.tenant_id = t.tenant_id AND u.user_id = t.user_id

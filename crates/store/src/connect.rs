@@ -3,7 +3,8 @@
 use crate::ids::IdGenerator;
 use crate::{Store, StoreError};
 use sqlx::any::AnyPoolOptions;
-use sqlx::{Any, Executor, Transaction};
+use sqlx::pool::PoolConnection;
+use sqlx::{Any, AnyConnection, Executor, Transaction};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -115,7 +116,22 @@ impl Store {
         Ok(tx)
     }
 
-    /// A read-only transaction inside one tenant.
+    /// A connection for one read statement inside one tenant. SQLite runs a
+    /// single statement in its own snapshot, so it needs no BEGIN/COMMIT:
+    /// two fewer hops to the driver's thread per read. PostgreSQL keeps the
+    /// transaction, which carries the tenant for row-level security.
+    pub(crate) async fn read_one(
+        &self,
+        tenant: custodian_core::TenantId,
+    ) -> Result<Reader, StoreError> {
+        Ok(match self.backend {
+            Backend::Sqlite => Reader::Plain(self.pool.acquire().await?),
+            Backend::Postgres => Reader::InTransaction(self.begin_read(tenant).await?),
+        })
+    }
+
+    /// A read-only transaction inside one tenant, for reads of several
+    /// statements that must see one snapshot.
     pub(crate) async fn begin_read(
         &self,
         tenant: custodian_core::TenantId,
@@ -143,5 +159,40 @@ impl Store {
                 .await?;
         }
         Ok(tx)
+    }
+}
+
+/// See [`Store::read_one`].
+pub(crate) enum Reader {
+    Plain(PoolConnection<Any>),
+    InTransaction(Transaction<'static, Any>),
+}
+
+impl Reader {
+    pub(crate) async fn commit(self) -> Result<(), StoreError> {
+        match self {
+            Reader::Plain(_) => Ok(()),
+            Reader::InTransaction(tx) => Ok(tx.commit().await?),
+        }
+    }
+}
+
+impl std::ops::Deref for Reader {
+    type Target = AnyConnection;
+
+    fn deref(&self) -> &AnyConnection {
+        match self {
+            Reader::Plain(connection) => connection,
+            Reader::InTransaction(tx) => tx,
+        }
+    }
+}
+
+impl std::ops::DerefMut for Reader {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
+        match self {
+            Reader::Plain(connection) => connection,
+            Reader::InTransaction(tx) => tx,
+        }
     }
 }

@@ -188,7 +188,7 @@ impl Store {
     }
 
     pub async fn contact(&self, tenant: TenantId, id: ContactId) -> Result<Contact, StoreError> {
-        let mut tx = self.begin_read(tenant).await?;
+        let mut tx = self.read_one(tenant).await?;
         let contact = load(&mut tx, tenant, id).await?;
         tx.commit().await?;
         Ok(contact)
@@ -287,7 +287,7 @@ impl Store {
             ));
         }
         keyset(&mut sql, SORT_KEYS, "c.contact_id", query)?;
-        let mut tx = self.begin_read(tenant).await?;
+        let mut tx = self.read_one(tenant).await?;
         let rows = sql.query().fetch_all(&mut *tx).await?;
         tx.commit().await?;
         let items = rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
@@ -323,7 +323,7 @@ impl Store {
         }
         let l = sql.arg(Arg::Int(limit));
         sql.push(&format!(" ORDER BY c.sort_name, c.contact_id LIMIT {l}"));
-        let mut tx = self.begin_read(tenant).await?;
+        let mut tx = self.read_one(tenant).await?;
         let rows = sql.query().fetch_all(&mut *tx).await?;
         tx.commit().await?;
         rows.iter()

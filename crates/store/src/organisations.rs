@@ -191,7 +191,7 @@ impl Store {
         tenant: TenantId,
         id: OrganisationId,
     ) -> Result<Organisation, StoreError> {
-        let mut tx = self.begin_read(tenant).await?;
+        let mut tx = self.read_one(tenant).await?;
         let organisation = load(&mut tx, tenant, id).await?;
         tx.commit().await?;
         Ok(organisation)
@@ -298,7 +298,7 @@ impl Store {
             sql.push(&format!(" AND sort_name >= {from} AND sort_name < {to}"));
         }
         keyset(&mut sql, SORT_KEYS, "organisation_id", query)?;
-        let mut tx = self.begin_read(tenant).await?;
+        let mut tx = self.read_one(tenant).await?;
         let rows = sql.query().fetch_all(&mut *tx).await?;
         tx.commit().await?;
         let items = rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
@@ -319,7 +319,7 @@ impl Store {
         tenant: TenantId,
         limit: i64,
     ) -> Result<Vec<(OrganisationId, String)>, StoreError> {
-        let mut tx = self.begin_read(tenant).await?;
+        let mut tx = self.read_one(tenant).await?;
         let rows = sqlx::query("SELECT organisation_id, name FROM organisations WHERE tenant_id = $1 ORDER BY sort_name, organisation_id LIMIT $2")
             .bind(tenant.0)
             .bind(limit)

@@ -85,7 +85,7 @@ impl Store {
             return Ok(Vec::new());
         }
         let limit = limit.clamp(1, 50);
-        let mut tx = self.begin_read(tenant).await?;
+        let mut tx = self.read_one(tenant).await?;
         let rows = match self.backend {
             Backend::Sqlite => {
                 // Tokens are alphanumeric only, so quoting them is safe.

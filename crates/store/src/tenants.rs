@@ -48,7 +48,7 @@ impl Store {
     }
 
     pub async fn tenant(&self, id: TenantId) -> Result<Tenant, StoreError> {
-        let mut tx = self.begin_read(id).await?;
+        let mut tx = self.read_one(id).await?;
         let row =
             sqlx::query("SELECT tenant_id, name, created_at FROM tenants WHERE tenant_id = $1")
                 .bind(id.0)
