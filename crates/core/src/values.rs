@@ -105,6 +105,14 @@ impl WebUrl {
         if value.len() > 500 {
             return Err(FieldProblem::new("too_long", "Use at most 500 characters."));
         }
+        // "www.example.com" is what people type; it means https.
+        let with_scheme;
+        let value = if value.contains([':', '@']) {
+            value
+        } else {
+            with_scheme = format!("https://{value}");
+            with_scheme.as_str()
+        };
         let rest = value
             .strip_prefix("https://")
             .or_else(|| value.strip_prefix("http://"))
@@ -289,8 +297,14 @@ mod tests {
     fn web_urls() {
         assert!(WebUrl::parse("https://acme.example/about").is_ok());
         assert!(WebUrl::parse("http://shop.acme.de:8080").is_ok());
+        assert_eq!(
+            WebUrl::parse("www.acme.de/about").unwrap().as_str(),
+            "https://www.acme.de/about"
+        );
         for bad in [
-            "acme.de",
+            "acme",
+            "mailto:sales@acme.de",
+            "sales@acme.de",
             "ftp://acme.de",
             "https://",
             "https://acme",
