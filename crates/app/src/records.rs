@@ -77,6 +77,7 @@ pub const ACTIVITY_FILTERS: Filters = &[
     ),
 ];
 pub const ASSET_FILTERS: Filters = &[
+    (Filter::NamePrefix, "Serial number starts with"),
     (Filter::Organisation, "Only the assets of this organisation"),
     (Filter::Contact, "Only the assets of this contact"),
 ];

@@ -231,6 +231,13 @@ impl Store {
             let c = sql.arg(Arg::Int(contact));
             sql.push(&format!(" AND contact_id = {c}"));
         }
+        if let Some(prefix) = query.name_prefix.as_deref() {
+            let from = sql.arg(Arg::Text(prefix.to_string()));
+            let to = sql.arg(Arg::Text(format!("{prefix}\u{10ffff}")));
+            sql.push(&format!(
+                " AND serial_number >= {from} AND serial_number < {to}"
+            ));
+        }
         keyset(&mut sql, SORT_KEYS, "asset_id", query)?;
         let mut tx = self.read_one(tenant).await?;
         let rows = sql.query().fetch_all(&mut *tx).await?;

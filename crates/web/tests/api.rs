@@ -331,7 +331,7 @@ async fn bad_input_is_answered_with_problems_and_changes_nothing(server: TestSer
     assert_eq!(patch.status(), StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(patch.headers()["content-type"], "application/problem+json");
     // A filter the list does not offer is refused, not ignored.
-    let (status, problem) = server.get("/assets?q=Router", &server.token).await;
+    let (status, problem) = server.get("/assets?kind=call", &server.token).await;
     assert_eq!(
         (
             status,
@@ -341,7 +341,7 @@ async fn bad_input_is_answered_with_problems_and_changes_nothing(server: TestSer
         (
             StatusCode::BAD_REQUEST,
             Some("unsupported_filter"),
-            Some("q")
+            Some("kind")
         )
     );
     assert_eq!(

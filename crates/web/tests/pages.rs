@@ -361,6 +361,11 @@ async fn assets_and_agreements_end_to_end(site: Browserless) {
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
 
+    let (_, found) = site.get("/assets?q=SN-").await;
+    assert!(found.contains("Router X200"));
+    let (_, none) = site.get("/assets?q=XX").await;
+    assert!(none.contains("Nothing matches this filter."));
+
     // The organisation's page shows both under its related records.
     let (_, org_page) = site.get(&org_url).await;
     assert!(org_page.contains("Router X200 · SN-1"));

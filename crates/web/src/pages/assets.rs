@@ -7,7 +7,7 @@ use super::listing::{next_href, plain_headers, sort_header};
 use super::path_id::PageId;
 use super::record_form::{form_response, FormSpec};
 use super::session::PageSession;
-use super::templates::{DetailPage, ListPage, Related};
+use super::templates::{DetailPage, ListFilter, ListPage, Related};
 use super::views::Prefill;
 use super::views::{detail, error_page, render, timeline, Cell, DetailField, FormField, Layout};
 use axum::extract::{Query, State};
@@ -62,7 +62,12 @@ async fn list(
         layout: Layout::new(&session, ""),
         title: "Assets",
         new_href: Some("/assets/new".into()),
-        filter: None,
+        filter: Some(ListFilter {
+            name: "q",
+            label: "Serial number starts with",
+            value: params.q.clone().unwrap_or_default(),
+            choices: Vec::new(),
+        }),
         headers: {
             let mut headers = plain_headers(&["Product"]);
             headers.push(sort_header(
