@@ -405,7 +405,7 @@ impl App {
             load.batch.create_agreement(&input.validate()?).await?;
             load = load.written(&progress).await?;
         }
-        load.finish().await
+        load.finish(&progress).await
     }
 }
 
@@ -445,6 +445,10 @@ impl<'s> Loader<'s> {
             ..
         } = self;
         batch.commit().await?;
+        // Statistics after 1, 2, 4, 8 … batches: each time the data doubled.
+        if (written / BATCH_SIZE).is_power_of_two() {
+            store.refresh_statistics().await?;
+        }
         progress(written);
         Ok(Loader {
             store,
@@ -454,7 +458,10 @@ impl<'s> Loader<'s> {
         })
     }
 
-    async fn finish(self) -> Result<(), AppError> {
-        Ok(self.batch.commit().await?)
+    async fn finish(self, progress: &impl Fn(u64)) -> Result<(), AppError> {
+        self.batch.commit().await?;
+        self.store.refresh_statistics().await?;
+        progress(self.written);
+        Ok(())
     }
 }

@@ -101,7 +101,15 @@ async fn an_ordinary_role_sees_only_the_tenant_of_its_transaction() {
             .unwrap()
             .rows_affected();
         assert_eq!(changed, 1);
+        tx.commit().await.unwrap();
+
         // Writing a row into another tenant is refused.
+        let mut tx = conn.begin().await.unwrap();
+        sqlx::query("SELECT set_config('app.tenant_id', $1, true)")
+            .bind(alpha.id.0.to_string())
+            .execute(&mut *tx)
+            .await
+            .unwrap();
         let foreign = sqlx::query(
             "INSERT INTO organisations (tenant_id, organisation_id, name, created_at, updated_at, version)
              VALUES ($1, 42, 'Smuggled', 0, 0, 1)",
@@ -115,7 +123,17 @@ async fn an_ordinary_role_sees_only_the_tenant_of_its_transaction() {
     };
     outcome.await;
 
-    // Beta's contact was untouched.
+    // The committed update reached Alpha's contact and not Beta's.
+    let alpha_positions: Vec<Option<String>> =
+        sqlx::query("SELECT position FROM contacts WHERE tenant_id = $1")
+            .bind(alpha.id.0)
+            .fetch_all(&mut admin)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.get("position"))
+            .collect();
+    assert_eq!(alpha_positions, vec![Some("changed".to_string())]);
     let beta_positions: Vec<Option<String>> =
         sqlx::query("SELECT position FROM contacts WHERE tenant_id = $1")
             .bind(beta.id.0)

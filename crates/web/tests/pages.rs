@@ -336,7 +336,8 @@ async fn assets_and_agreements_end_to_end(site: Browserless) {
     assert!(html.contains("Someone else changed this agreement"));
     assert_ne!(hidden_value(&html, "_version"), version);
     let (_, shown) = site.get(&agreement_url).await;
-    assert!(shown.contains("Support 2027 (renewed)") && shown.contains("active"));
+    assert!(shown.contains("Support 2027 (renewed)"));
+    assert!(shown.contains("<dt>Status</dt><dd>active</dd>"), "{shown}");
     assert!(shown.contains("Changed title"));
 
     // An asset needs an owner; the error sits next to the organisation.
@@ -429,6 +430,18 @@ async fn bad_links_and_ids_are_answered_not_lost(site: Browserless) {
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
         assert!(html.contains("This record does not exist."), "{path}");
     }
+
+    // A form sent without a session goes to the login page and is not
+    // reported as saved.
+    let stranger = Client::builder().redirect(Policy::none()).build().unwrap();
+    let refused = stranger
+        .post(format!("{}/organisations", site.base))
+        .form(&[("_csrf", "x"), ("name", "Ghost GmbH")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.headers()["location"], "/login");
+    assert!(refused.headers().get("set-cookie").is_none());
 
     // Pages are never cached and may not be framed or run foreign scripts.
     let page = site

@@ -1,8 +1,10 @@
 -- Name lists sort and filter by a folded key (case and common accents
 -- ignored, last name then first name), computed by core::sorting. Existing
 -- rows get their keys from the migration runner in the same transaction.
-ALTER TABLE organisations ADD COLUMN sort_name TEXT NOT NULL DEFAULT '';
-ALTER TABLE contacts ADD COLUMN sort_name TEXT NOT NULL DEFAULT '';
+-- The keys compare byte by byte (COLLATE "C"), as on SQLite: a locale
+-- collation would skip the separator and put Bergmann before Berg.
+ALTER TABLE organisations ADD COLUMN sort_name TEXT COLLATE "C" NOT NULL DEFAULT '';
+ALTER TABLE contacts ADD COLUMN sort_name TEXT COLLATE "C" NOT NULL DEFAULT '';
 DROP INDEX organisations_by_name;
 DROP INDEX contacts_by_name;
 DROP INDEX contacts_by_organisation;

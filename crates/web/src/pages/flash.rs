@@ -2,8 +2,9 @@
 //! leaves a short-lived cookie naming what happened — a fixed word, never
 //! user content — and the next page shows the message once.
 
+use super::session::set_cookie;
 use axum::extract::Request;
-use axum::http::header::{self, HeaderValue};
+use axum::http::header;
 use axum::http::{Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -32,15 +33,9 @@ fn outcome(path: &str) -> Option<&'static str> {
     }
 }
 
-fn cookie(value: &str, max_age: u32) -> HeaderValue {
-    HeaderValue::from_str(&format!(
-        "{FLASH_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}"
-    ))
-    .unwrap_or(HeaderValue::from_static("invalid=1"))
-}
-
 pub async fn flash_messages(request: Request, next: Next) -> Response {
     let method = request.method().clone();
+    let request_headers = request.headers().clone();
     let path = request.uri().path().to_string();
     let had_flash = request
         .headers()
@@ -50,17 +45,26 @@ pub async fn flash_messages(request: Request, next: Next) -> Response {
         .any(|v| v.contains(FLASH_COOKIE));
     let mut response = next.run(request).await;
     let status = response.status();
-    if method == Method::POST && status == StatusCode::SEE_OTHER {
+    // A post sent after the session ended is also answered with a redirect,
+    // to the login page; nothing was saved then.
+    let to_login = response
+        .headers()
+        .get(header::LOCATION)
+        .and_then(|l| l.to_str().ok())
+        .is_some_and(|l| l == "/login" || l.starts_with("/login?"));
+    if method == Method::POST && status == StatusCode::SEE_OTHER && !to_login {
         if let Some(outcome) = outcome(&path) {
-            response
-                .headers_mut()
-                .append(header::SET_COOKIE, cookie(outcome, 60));
+            response.headers_mut().append(
+                header::SET_COOKIE,
+                set_cookie(&request_headers, FLASH_COOKIE, outcome, 60),
+            );
         }
     } else if method == Method::GET && status == StatusCode::OK && had_flash {
         // Shown on this page; not again.
-        response
-            .headers_mut()
-            .append(header::SET_COOKIE, cookie("", 0));
+        response.headers_mut().append(
+            header::SET_COOKIE,
+            set_cookie(&request_headers, FLASH_COOKIE, "", 0),
+        );
     }
     response
 }

@@ -285,7 +285,18 @@ async fn add_activity(
         return refused;
     }
     let input = submitted_activity(&form, None, Some(OrganisationId(id)));
-    match app.create_activity(&session.principal, &input).await {
+    let refused = match app.create_activity(&session.principal, &input).await {
+        // A linked contact deleted meanwhile: say so at the contacts field.
+        Err(AppError::UnknownReference { field }) => {
+            Err(AppError::Validation(ValidationErrors::single(
+                field,
+                "unknown_reference",
+                "A chosen contact no longer exists.",
+            )))
+        }
+        other => other,
+    };
+    match refused {
         Ok(_) => Redirect::to(&format!("/organisations/{id}")).into_response(),
         Err(AppError::Validation(errors)) => {
             let mut response = show_page(&app, &session, id, Some((&input, &errors)), None).await;

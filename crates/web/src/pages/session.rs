@@ -35,7 +35,12 @@ fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 }
 
 /// Secure when the request came over TLS (directly or through a proxy that says so).
-fn set_cookie(headers: &HeaderMap, name: &str, value: &str, max_age_seconds: i64) -> HeaderValue {
+pub(super) fn set_cookie(
+    headers: &HeaderMap,
+    name: &str,
+    value: &str,
+    max_age_seconds: i64,
+) -> HeaderValue {
     let secure = headers
         .get("x-forwarded-proto")
         .and_then(|v| v.to_str().ok())
@@ -63,11 +68,14 @@ fn to_login(parts: &Parts) -> Response {
     }
 }
 
-/// Only a path on this site: never `//elsewhere` or `/\\elsewhere`, which
-/// browsers read as another host.
+/// Only a path on this site: never `//elsewhere`, and no backslash or
+/// control character anywhere, since browsers drop tabs and read `\\` as
+/// `/` (so `/<TAB>/elsewhere` would become `//elsewhere`).
 fn local_target(next: &str) -> &str {
-    let local = next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\");
-    if local && !next.contains(['\r', '\n']) {
+    let local = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.chars().any(|c| c == '\\' || c.is_control());
+    if local {
         next
     } else {
         "/contacts"
@@ -227,6 +235,9 @@ mod tests {
             "https://evil.example/",
             "//evil.example",
             "/\\evil.example",
+            "/\t/evil.example",
+            "/\t\\evil.example",
+            "/x\\..\\evil",
             "/a\r\nSet-Cookie: x",
         ] {
             assert_eq!(local_target(elsewhere), "/contacts", "{elsewhere:?}");
