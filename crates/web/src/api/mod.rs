@@ -4,7 +4,7 @@
 
 mod extract;
 mod openapi;
-mod resources;
+pub(crate) mod resources;
 
 pub use openapi::openapi_document;
 
@@ -143,7 +143,7 @@ async fn update<R: Resource>(
     ApiJson(input): ApiJson<R::Input>,
 ) -> Result<Response, Problem> {
     let expected = expected_version(&headers)?;
-    let record = run(R::update(&app, &principal, id, expected, &input)).await?;
+    let record = run(R::update(&app, &principal, id, Some(expected), &input)).await?;
     Ok(with_etag(StatusCode::OK, R::version(&record), &record))
 }
 

@@ -1,5 +1,5 @@
-//! Each record type, described once for the generic API handlers and the
-//! OpenAPI document.
+//! Each record type, described once for the generic API handlers, the
+//! OpenAPI document and the back office's record forms.
 
 use custodian_app::records::{
     Filters, ListParams, ACTIVITY_FILTERS, AGREEMENT_FILTERS, ASSET_FILTERS, CONTACT_FILTERS,
@@ -45,7 +45,7 @@ pub trait Resource: Send + Sync + 'static {
         app: &App,
         p: &Principal,
         id: i64,
-        version: i64,
+        version: Option<i64>,
         input: &Self::Input,
     ) -> impl Future<Output = Result<Self::Record, AppError>> + Send;
     fn delete(
@@ -90,10 +90,10 @@ macro_rules! resource {
                 app: &App,
                 p: &Principal,
                 id: i64,
-                version: i64,
+                version: Option<i64>,
                 input: &$input,
             ) -> Result<$record, AppError> {
-                app.$update(p, $id(id), Some(version), input).await
+                app.$update(p, $id(id), version, input).await
             }
             async fn delete(app: &App, p: &Principal, id: i64) -> Result<(), AppError> {
                 app.$delete(p, $id(id)).await

@@ -5,17 +5,18 @@ use super::choices::organisation_options;
 use super::forms::FormData;
 use super::listing::{next_href, plain_headers, sort_header};
 use super::path_id::PageId;
-use super::record_form::{form_response, FormSpec};
+use super::record_form::{create, delete, edit_form, new_spec, show_form, update, FormRecord};
 use super::session::PageSession;
 use super::templates::{DetailPage, ListFilter, ListPage, Related};
 use super::views::{
     detail, error_page, options, render, timeline, Cell, DetailField, FormField, Layout, Prefill,
     SelectOption,
 };
+use crate::api::resources::Agreements;
 use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Router;
 use custodian_app::records::ListParams;
 use custodian_app::{App, AppError};
 use custodian_core::agreements::{Agreement, AgreementInput, AgreementStatus};
@@ -24,11 +25,35 @@ use custodian_core::{AgreementId, OrganisationId};
 
 pub fn routes() -> Router<App> {
     Router::new()
-        .route("/agreements", get(list).post(create))
+        .route("/agreements", get(list).post(create::<Agreements>))
         .route("/agreements/new", get(new_form))
-        .route("/agreements/{id}", get(show).post(update))
-        .route("/agreements/{id}/edit", get(edit_form))
-        .route("/agreements/{id}/delete", post(delete))
+        .route("/agreements/{id}", get(show).post(update::<Agreements>))
+        .route("/agreements/{id}/edit", get(edit_form::<Agreements>))
+        .route("/agreements/{id}/delete", post(delete::<Agreements>))
+}
+
+impl FormRecord for Agreements {
+    const NOUN: &'static str = "agreement";
+
+    fn from_form(form: &FormData) -> AgreementInput {
+        input(form)
+    }
+
+    fn to_input(record: &Agreement) -> AgreementInput {
+        record.to_input()
+    }
+
+    fn name(record: &Agreement) -> String {
+        record.title.clone()
+    }
+
+    async fn fields(
+        app: &App,
+        session: &PageSession,
+        input: &AgreementInput,
+    ) -> Result<Vec<FormField>, AppError> {
+        fields(app, session, input).await
+    }
 }
 
 /// An agreement as a link in another record's page.
@@ -149,39 +174,6 @@ fn input(form: &FormData) -> AgreementInput {
     }
 }
 
-async fn form_page(
-    app: &App,
-    session: &PageSession,
-    spec: FormSpec,
-    input: &AgreementInput,
-    refused: Option<AppError>,
-) -> Response {
-    match fields(app, session, input).await {
-        Ok(fields) => form_response(session, spec, fields, refused),
-        Err(error) => error_page(error),
-    }
-}
-
-fn new_spec() -> FormSpec {
-    FormSpec {
-        title: "New agreement".into(),
-        action: "/agreements".into(),
-        cancel_href: "/agreements".into(),
-        version: None,
-        noun: "agreement",
-    }
-}
-
-fn edit_spec(id: i64, title: String, version: Option<i64>) -> FormSpec {
-    FormSpec {
-        title,
-        action: format!("/agreements/{id}"),
-        cancel_href: format!("/agreements/{id}"),
-        version,
-        noun: "agreement",
-    }
-}
-
 async fn new_form(
     State(app): State<App>,
     session: PageSession,
@@ -193,75 +185,7 @@ async fn new_form(
         currency: "EUR".into(),
         ..Default::default()
     };
-    form_page(&app, &session, new_spec(), &input, None).await
-}
-
-async fn create(
-    State(app): State<App>,
-    session: PageSession,
-    Form(form): Form<Vec<(String, String)>>,
-) -> Response {
-    let form = FormData(form);
-    if let Err(refused) = form.check_csrf(&session.csrf) {
-        return refused;
-    }
-    let input = input(&form);
-    match app.create_agreement(&session.principal, &input).await {
-        Ok(agreement) => Redirect::to(&format!("/agreements/{}", agreement.id)).into_response(),
-        Err(error) => form_page(&app, &session, new_spec(), &input, Some(error)).await,
-    }
-}
-
-async fn edit_form(State(app): State<App>, session: PageSession, PageId(id): PageId) -> Response {
-    match app.agreement(&session.principal, AgreementId(id)).await {
-        Ok(agreement) => {
-            let title = format!("Edit {}", agreement.title);
-            let spec = edit_spec(id, title, Some(agreement.version));
-            form_page(&app, &session, spec, &agreement.to_input(), None).await
-        }
-        Err(error) => error_page(error),
-    }
-}
-
-async fn update(
-    State(app): State<App>,
-    session: PageSession,
-    PageId(id): PageId,
-    Form(form): Form<Vec<(String, String)>>,
-) -> Response {
-    let form = FormData(form);
-    if let Err(refused) = form.check_csrf(&session.csrf) {
-        return refused;
-    }
-    let input = input(&form);
-    match app
-        .update_agreement(&session.principal, AgreementId(id), form.version(), &input)
-        .await
-    {
-        Ok(_) => Redirect::to(&format!("/agreements/{id}")).into_response(),
-        Err(error) => {
-            let spec = edit_spec(id, "Edit agreement".into(), form.version());
-            form_page(&app, &session, spec, &input, Some(error)).await
-        }
-    }
-}
-
-async fn delete(
-    State(app): State<App>,
-    session: PageSession,
-    PageId(id): PageId,
-    Form(form): Form<Vec<(String, String)>>,
-) -> Response {
-    if let Err(refused) = FormData(form).check_csrf(&session.csrf) {
-        return refused;
-    }
-    match app
-        .delete_agreement(&session.principal, AgreementId(id))
-        .await
-    {
-        Ok(()) => Redirect::to("/agreements").into_response(),
-        Err(error) => error_page(error),
-    }
+    show_form::<Agreements>(&app, &session, new_spec::<Agreements>(), &input, None).await
 }
 
 async fn show(State(app): State<App>, session: PageSession, PageId(id): PageId) -> Response {

@@ -5,15 +5,16 @@ use super::choices::{contact_options, organisation_options};
 use super::forms::FormData;
 use super::listing::{next_href, plain_headers, sort_header};
 use super::path_id::PageId;
-use super::record_form::{form_response, FormSpec};
+use super::record_form::{create, delete, edit_form, new_spec, show_form, update, FormRecord};
 use super::session::PageSession;
 use super::templates::{DetailPage, ListFilter, ListPage, Related};
 use super::views::Prefill;
 use super::views::{detail, error_page, render, timeline, Cell, DetailField, FormField, Layout};
+use crate::api::resources::Assets;
 use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Router;
 use custodian_app::records::ListParams;
 use custodian_app::{App, AppError};
 use custodian_core::assets::{Asset, AssetInput};
@@ -22,11 +23,35 @@ use custodian_core::{AssetId, ContactId, OrganisationId};
 
 pub fn routes() -> Router<App> {
     Router::new()
-        .route("/assets", get(list).post(create))
+        .route("/assets", get(list).post(create::<Assets>))
         .route("/assets/new", get(new_form))
-        .route("/assets/{id}", get(show).post(update))
-        .route("/assets/{id}/edit", get(edit_form))
-        .route("/assets/{id}/delete", post(delete))
+        .route("/assets/{id}", get(show).post(update::<Assets>))
+        .route("/assets/{id}/edit", get(edit_form::<Assets>))
+        .route("/assets/{id}/delete", post(delete::<Assets>))
+}
+
+impl FormRecord for Assets {
+    const NOUN: &'static str = "asset";
+
+    fn from_form(form: &FormData) -> AssetInput {
+        input(form)
+    }
+
+    fn to_input(record: &Asset) -> AssetInput {
+        record.to_input()
+    }
+
+    fn name(record: &Asset) -> String {
+        format!("{} {}", record.product_name, record.serial_number)
+    }
+
+    async fn fields(
+        app: &App,
+        session: &PageSession,
+        input: &AssetInput,
+    ) -> Result<Vec<FormField>, AppError> {
+        fields(app, session, input).await
+    }
 }
 
 /// An asset as a link in another record's page.
@@ -128,39 +153,6 @@ fn input(form: &FormData) -> AssetInput {
     }
 }
 
-async fn form_page(
-    app: &App,
-    session: &PageSession,
-    spec: FormSpec,
-    input: &AssetInput,
-    refused: Option<AppError>,
-) -> Response {
-    match fields(app, session, input).await {
-        Ok(fields) => form_response(session, spec, fields, refused),
-        Err(error) => error_page(error),
-    }
-}
-
-fn new_spec() -> FormSpec {
-    FormSpec {
-        title: "New asset".into(),
-        action: "/assets".into(),
-        cancel_href: "/assets".into(),
-        version: None,
-        noun: "asset",
-    }
-}
-
-fn edit_spec(id: i64, title: String, version: Option<i64>) -> FormSpec {
-    FormSpec {
-        title,
-        action: format!("/assets/{id}"),
-        cancel_href: format!("/assets/{id}"),
-        version,
-        noun: "asset",
-    }
-}
-
 async fn new_form(
     State(app): State<App>,
     session: PageSession,
@@ -180,72 +172,7 @@ async fn new_form(
         contact_id: prefill.contact_id.map(ContactId),
         ..Default::default()
     };
-    form_page(&app, &session, new_spec(), &input, None).await
-}
-
-async fn create(
-    State(app): State<App>,
-    session: PageSession,
-    Form(form): Form<Vec<(String, String)>>,
-) -> Response {
-    let form = FormData(form);
-    if let Err(refused) = form.check_csrf(&session.csrf) {
-        return refused;
-    }
-    let input = input(&form);
-    match app.create_asset(&session.principal, &input).await {
-        Ok(asset) => Redirect::to(&format!("/assets/{}", asset.id)).into_response(),
-        Err(error) => form_page(&app, &session, new_spec(), &input, Some(error)).await,
-    }
-}
-
-async fn edit_form(State(app): State<App>, session: PageSession, PageId(id): PageId) -> Response {
-    match app.asset(&session.principal, AssetId(id)).await {
-        Ok(asset) => {
-            let title = format!("Edit {} {}", asset.product_name, asset.serial_number);
-            let spec = edit_spec(id, title, Some(asset.version));
-            form_page(&app, &session, spec, &asset.to_input(), None).await
-        }
-        Err(error) => error_page(error),
-    }
-}
-
-async fn update(
-    State(app): State<App>,
-    session: PageSession,
-    PageId(id): PageId,
-    Form(form): Form<Vec<(String, String)>>,
-) -> Response {
-    let form = FormData(form);
-    if let Err(refused) = form.check_csrf(&session.csrf) {
-        return refused;
-    }
-    let input = input(&form);
-    match app
-        .update_asset(&session.principal, AssetId(id), form.version(), &input)
-        .await
-    {
-        Ok(_) => Redirect::to(&format!("/assets/{id}")).into_response(),
-        Err(error) => {
-            let spec = edit_spec(id, "Edit asset".into(), form.version());
-            form_page(&app, &session, spec, &input, Some(error)).await
-        }
-    }
-}
-
-async fn delete(
-    State(app): State<App>,
-    session: PageSession,
-    PageId(id): PageId,
-    Form(form): Form<Vec<(String, String)>>,
-) -> Response {
-    if let Err(refused) = FormData(form).check_csrf(&session.csrf) {
-        return refused;
-    }
-    match app.delete_asset(&session.principal, AssetId(id)).await {
-        Ok(()) => Redirect::to("/assets").into_response(),
-        Err(error) => error_page(error),
-    }
+    show_form::<Assets>(&app, &session, new_spec::<Assets>(), &input, None).await
 }
 
 async fn show(State(app): State<App>, session: PageSession, PageId(id): PageId) -> Response {

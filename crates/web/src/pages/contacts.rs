@@ -7,12 +7,13 @@ use super::choices::organisation_options;
 use super::forms::FormData;
 use super::listing::{next_href, plain_headers, sort_header};
 use super::path_id::PageId;
-use super::record_form::{form_response, FormSpec};
+use super::record_form::{create, delete, edit_form, new_spec, show_form, update, FormRecord};
 use super::session::PageSession;
 use super::templates::{DetailPage, ListFilter, ListPage, Related};
 use super::views::{
     detail, error_page, options, render, timeline, Cell, DetailField, FormField, Layout, Prefill,
 };
+use crate::api::resources::Contacts;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -21,18 +22,42 @@ use custodian_app::records::ListParams;
 use custodian_app::{App, AppError};
 use custodian_core::activities::ActivityInput;
 use custodian_core::audit::RecordType;
-use custodian_core::contacts::{ContactInput, Gender};
+use custodian_core::contacts::{Contact, ContactInput, Gender};
 use custodian_core::values::Address;
 use custodian_core::{ContactId, OrganisationId, ValidationErrors};
 
 pub fn routes() -> Router<App> {
     Router::new()
-        .route("/contacts", get(list).post(create))
+        .route("/contacts", get(list).post(create::<Contacts>))
         .route("/contacts/new", get(new_form))
-        .route("/contacts/{id}", get(show).post(update))
-        .route("/contacts/{id}/edit", get(edit_form))
-        .route("/contacts/{id}/delete", post(delete))
+        .route("/contacts/{id}", get(show).post(update::<Contacts>))
+        .route("/contacts/{id}/edit", get(edit_form::<Contacts>))
+        .route("/contacts/{id}/delete", post(delete::<Contacts>))
         .route("/contacts/{id}/activities", post(add_activity))
+}
+
+impl FormRecord for Contacts {
+    const NOUN: &'static str = "contact";
+
+    fn from_form(form: &FormData) -> ContactInput {
+        contact_input(form)
+    }
+
+    fn to_input(record: &Contact) -> ContactInput {
+        record.to_input()
+    }
+
+    fn name(record: &Contact) -> String {
+        record.full_name()
+    }
+
+    async fn fields(
+        app: &App,
+        session: &PageSession,
+        input: &ContactInput,
+    ) -> Result<Vec<FormField>, AppError> {
+        contact_fields(app, session, input).await
+    }
 }
 
 async fn list(
@@ -177,39 +202,6 @@ fn contact_input(form: &FormData) -> ContactInput {
     }
 }
 
-async fn form_page(
-    app: &App,
-    session: &PageSession,
-    spec: FormSpec,
-    input: &ContactInput,
-    refused: Option<AppError>,
-) -> Response {
-    match contact_fields(app, session, input).await {
-        Ok(fields) => form_response(session, spec, fields, refused),
-        Err(error) => error_page(error),
-    }
-}
-
-fn new_spec() -> FormSpec {
-    FormSpec {
-        title: "New contact".into(),
-        action: "/contacts".into(),
-        cancel_href: "/contacts".into(),
-        version: None,
-        noun: "contact",
-    }
-}
-
-fn edit_spec(id: i64, title: String, version: Option<i64>) -> FormSpec {
-    FormSpec {
-        title,
-        action: format!("/contacts/{id}"),
-        cancel_href: format!("/contacts/{id}"),
-        version,
-        noun: "contact",
-    }
-}
-
 async fn new_form(
     State(app): State<App>,
     session: PageSession,
@@ -219,75 +211,7 @@ async fn new_form(
         organisation_id: prefill.organisation_id.map(OrganisationId),
         ..Default::default()
     };
-    form_page(&app, &session, new_spec(), &input, None).await
-}
-
-async fn create(
-    State(app): State<App>,
-    session: PageSession,
-    Form(form): Form<Vec<(String, String)>>,
-) -> Response {
-    let form = FormData(form);
-    if let Err(refused) = form.check_csrf(&session.csrf) {
-        return refused;
-    }
-    let input = contact_input(&form);
-    match app.create_contact(&session.principal, &input).await {
-        Ok(contact) => Redirect::to(&format!("/contacts/{}", contact.id)).into_response(),
-        Err(error) => form_page(&app, &session, new_spec(), &input, Some(error)).await,
-    }
-}
-
-async fn edit_form(State(app): State<App>, session: PageSession, PageId(id): PageId) -> Response {
-    match app.contact(&session.principal, ContactId(id)).await {
-        Ok(contact) => {
-            let spec = edit_spec(
-                id,
-                format!("Edit {}", contact.full_name()),
-                Some(contact.version),
-            );
-            form_page(&app, &session, spec, &contact.to_input(), None).await
-        }
-        Err(error) => error_page(error),
-    }
-}
-
-async fn update(
-    State(app): State<App>,
-    session: PageSession,
-    PageId(id): PageId,
-    Form(form): Form<Vec<(String, String)>>,
-) -> Response {
-    let form = FormData(form);
-    if let Err(refused) = form.check_csrf(&session.csrf) {
-        return refused;
-    }
-    let input = contact_input(&form);
-    match app
-        .update_contact(&session.principal, ContactId(id), form.version(), &input)
-        .await
-    {
-        Ok(_) => Redirect::to(&format!("/contacts/{id}")).into_response(),
-        Err(error) => {
-            let spec = edit_spec(id, "Edit contact".into(), form.version());
-            form_page(&app, &session, spec, &input, Some(error)).await
-        }
-    }
-}
-
-async fn delete(
-    State(app): State<App>,
-    session: PageSession,
-    PageId(id): PageId,
-    Form(form): Form<Vec<(String, String)>>,
-) -> Response {
-    if let Err(refused) = FormData(form).check_csrf(&session.csrf) {
-        return refused;
-    }
-    match app.delete_contact(&session.principal, ContactId(id)).await {
-        Ok(()) => Redirect::to("/contacts").into_response(),
-        Err(error) => error_page(error),
-    }
+    show_form::<Contacts>(&app, &session, new_spec::<Contacts>(), &input, None).await
 }
 
 async fn show_page(

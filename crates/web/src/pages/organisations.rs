@@ -6,10 +6,11 @@ use super::assets::asset_cell;
 use super::forms::FormData;
 use super::listing::{next_href, plain_headers, sort_header};
 use super::path_id::PageId;
-use super::record_form::{form_response, FormSpec};
+use super::record_form::{create, edit_form, new_spec, show_form, update, FormRecord};
 use super::session::PageSession;
 use super::templates::{DetailPage, ListFilter, ListPage, Related};
 use super::views::{detail, error_page, render, timeline, Cell, DetailField, FormField, Layout};
+use crate::api::resources::Organisations;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -19,18 +20,45 @@ use custodian_app::records::ListParams;
 use custodian_app::{App, AppError};
 use custodian_core::activities::ActivityInput;
 use custodian_core::audit::RecordType;
-use custodian_core::organisations::OrganisationInput;
+use custodian_core::organisations::{Organisation, OrganisationInput};
 use custodian_core::values::Address;
 use custodian_core::{OrganisationId, ValidationErrors};
 
 pub fn routes() -> Router<App> {
     Router::new()
-        .route("/organisations", get(list).post(create))
+        .route("/organisations", get(list).post(create::<Organisations>))
         .route("/organisations/new", get(new_form))
-        .route("/organisations/{id}", get(show).post(update))
-        .route("/organisations/{id}/edit", get(edit_form))
+        .route(
+            "/organisations/{id}",
+            get(show).post(update::<Organisations>),
+        )
+        .route("/organisations/{id}/edit", get(edit_form::<Organisations>))
         .route("/organisations/{id}/delete", post(delete))
         .route("/organisations/{id}/activities", post(add_activity))
+}
+
+impl FormRecord for Organisations {
+    const NOUN: &'static str = "organisation";
+
+    fn from_form(form: &FormData) -> OrganisationInput {
+        input(form)
+    }
+
+    fn to_input(record: &Organisation) -> OrganisationInput {
+        record.to_input()
+    }
+
+    fn name(record: &Organisation) -> String {
+        record.name.clone()
+    }
+
+    async fn fields(
+        _app: &App,
+        _session: &PageSession,
+        input: &OrganisationInput,
+    ) -> Result<Vec<FormField>, AppError> {
+        Ok(fields(input))
+    }
 }
 
 async fn list(
@@ -165,86 +193,9 @@ fn input(form: &FormData) -> OrganisationInput {
     }
 }
 
-fn new_spec() -> FormSpec {
-    FormSpec {
-        title: "New organisation".into(),
-        action: "/organisations".into(),
-        cancel_href: "/organisations".into(),
-        version: None,
-        noun: "organisation",
-    }
-}
-
-fn edit_spec(id: i64, title: String, version: Option<i64>) -> FormSpec {
-    FormSpec {
-        title,
-        action: format!("/organisations/{id}"),
-        cancel_href: format!("/organisations/{id}"),
-        version,
-        noun: "organisation",
-    }
-}
-
-async fn new_form(session: PageSession) -> Response {
+async fn new_form(State(app): State<App>, session: PageSession) -> Response {
     let input = OrganisationInput::default();
-    form_response(&session, new_spec(), fields(&input), None)
-}
-
-async fn create(
-    State(app): State<App>,
-    session: PageSession,
-    Form(form): Form<Vec<(String, String)>>,
-) -> Response {
-    let form = FormData(form);
-    if let Err(refused) = form.check_csrf(&session.csrf) {
-        return refused;
-    }
-    let input = input(&form);
-    match app.create_organisation(&session.principal, &input).await {
-        Ok(org) => Redirect::to(&format!("/organisations/{}", org.id)).into_response(),
-        Err(error) => form_response(&session, new_spec(), fields(&input), Some(error)),
-    }
-}
-
-async fn edit_form(State(app): State<App>, session: PageSession, PageId(id): PageId) -> Response {
-    match app
-        .organisation(&session.principal, OrganisationId(id))
-        .await
-    {
-        Ok(org) => {
-            let spec = edit_spec(id, format!("Edit {}", org.name), Some(org.version));
-            form_response(&session, spec, fields(&org.to_input()), None)
-        }
-        Err(error) => error_page(error),
-    }
-}
-
-async fn update(
-    State(app): State<App>,
-    session: PageSession,
-    PageId(id): PageId,
-    Form(form): Form<Vec<(String, String)>>,
-) -> Response {
-    let form = FormData(form);
-    if let Err(refused) = form.check_csrf(&session.csrf) {
-        return refused;
-    }
-    let input = input(&form);
-    match app
-        .update_organisation(
-            &session.principal,
-            OrganisationId(id),
-            form.version(),
-            &input,
-        )
-        .await
-    {
-        Ok(_) => Redirect::to(&format!("/organisations/{id}")).into_response(),
-        Err(error) => {
-            let spec = edit_spec(id, "Edit organisation".into(), form.version());
-            form_response(&session, spec, fields(&input), Some(error))
-        }
-    }
+    show_form::<Organisations>(&app, &session, new_spec::<Organisations>(), &input, None).await
 }
 
 async fn delete(

@@ -2,13 +2,135 @@
 //! comes back with the person's input, each error next to its field, and
 //! status 422; nothing they typed is lost.
 
+use super::forms::FormData;
+use super::path_id::PageId;
 use super::session::PageSession;
 use super::templates::FormPage;
 use super::views::{attach_errors, error_page, render, FormField, Layout};
+use crate::api::resources::Resource;
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::Response;
-use custodian_app::AppError;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use custodian_app::{App, AppError};
 use custodian_core::ValidationErrors;
+use std::future::Future;
+
+/// A record type the back office creates and edits with a form. The
+/// reading and writing come from the API's [`Resource`]; this adds the form.
+pub(super) trait FormRecord: Resource {
+    /// "contact", "asset": names the record in titles and messages.
+    const NOUN: &'static str;
+    fn from_form(form: &FormData) -> Self::Input;
+    fn to_input(record: &Self::Record) -> Self::Input;
+    /// How the edit form's title names the record.
+    fn name(record: &Self::Record) -> String;
+    fn fields(
+        app: &App,
+        session: &PageSession,
+        input: &Self::Input,
+    ) -> impl Future<Output = Result<Vec<FormField>, AppError>> + Send;
+}
+
+pub(super) fn new_spec<R: FormRecord>() -> FormSpec {
+    FormSpec {
+        title: format!("New {}", R::NOUN),
+        action: format!("/{}", R::PATH),
+        cancel_href: format!("/{}", R::PATH),
+        version: None,
+        noun: R::NOUN,
+    }
+}
+
+fn edit_spec<R: FormRecord>(id: i64, title: String, version: Option<i64>) -> FormSpec {
+    FormSpec {
+        title,
+        action: format!("/{}/{id}", R::PATH),
+        cancel_href: format!("/{}/{id}", R::PATH),
+        version,
+        noun: R::NOUN,
+    }
+}
+
+/// The form with `input`, and why the last save failed when it did.
+pub(super) async fn show_form<R: FormRecord>(
+    app: &App,
+    session: &PageSession,
+    spec: FormSpec,
+    input: &R::Input,
+    refused: Option<AppError>,
+) -> Response {
+    match R::fields(app, session, input).await {
+        Ok(fields) => form_response(session, spec, fields, refused),
+        Err(error) => error_page(error),
+    }
+}
+
+pub(super) async fn create<R: FormRecord>(
+    State(app): State<App>,
+    session: PageSession,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let form = FormData(form);
+    if let Err(refused) = form.check_csrf(&session.csrf) {
+        return refused;
+    }
+    let input = R::from_form(&form);
+    match R::create(&app, &session.principal, &input).await {
+        Ok(record) => Redirect::to(&format!("/{}/{}", R::PATH, R::id(&record))).into_response(),
+        Err(error) => show_form::<R>(&app, &session, new_spec::<R>(), &input, Some(error)).await,
+    }
+}
+
+pub(super) async fn edit_form<R: FormRecord>(
+    State(app): State<App>,
+    session: PageSession,
+    PageId(id): PageId,
+) -> Response {
+    match R::get(&app, &session.principal, id).await {
+        Ok(record) => {
+            let title = format!("Edit {}", R::name(&record));
+            let spec = edit_spec::<R>(id, title, Some(R::version(&record)));
+            show_form::<R>(&app, &session, spec, &R::to_input(&record), None).await
+        }
+        Err(error) => error_page(error),
+    }
+}
+
+pub(super) async fn update<R: FormRecord>(
+    State(app): State<App>,
+    session: PageSession,
+    PageId(id): PageId,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let form = FormData(form);
+    if let Err(refused) = form.check_csrf(&session.csrf) {
+        return refused;
+    }
+    let input = R::from_form(&form);
+    match R::update(&app, &session.principal, id, form.version(), &input).await {
+        Ok(_) => Redirect::to(&format!("/{}/{id}", R::PATH)).into_response(),
+        Err(error) => {
+            let spec = edit_spec::<R>(id, format!("Edit {}", R::NOUN), form.version());
+            show_form::<R>(&app, &session, spec, &input, Some(error)).await
+        }
+    }
+}
+
+pub(super) async fn delete<R: FormRecord>(
+    State(app): State<App>,
+    session: PageSession,
+    PageId(id): PageId,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    if let Err(refused) = FormData(form).check_csrf(&session.csrf) {
+        return refused;
+    }
+    match R::delete(&app, &session.principal, id).await {
+        Ok(()) => Redirect::to(&format!("/{}", R::PATH)).into_response(),
+        Err(error) => error_page(error),
+    }
+}
 
 pub(super) struct FormSpec {
     pub title: String,
