@@ -425,8 +425,8 @@ impl<'s> Loader<'s> {
     async fn start(store: &'s Store, scope: Scope) -> Result<Loader<'s>, AppError> {
         Ok(Loader {
             store,
-            scope,
             batch: store.begin_batch(&scope).await?,
+            scope,
             written: 0,
         })
     }
@@ -452,8 +452,8 @@ impl<'s> Loader<'s> {
         progress(written);
         Ok(Loader {
             store,
-            scope,
             batch: store.begin_batch(&scope).await?,
+            scope,
             written,
         })
     }

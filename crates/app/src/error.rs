@@ -35,6 +35,9 @@ pub enum AppError {
     UnsupportedFilter(&'static str),
     #[error("password hashing failed")]
     PasswordHashing,
+    /// The operator's setup is wrong (a key or file that cannot be used).
+    #[error("{0}")]
+    Configuration(String),
     #[error("internal error")]
     Internal(#[source] StoreError),
 }

@@ -21,7 +21,7 @@ impl App {
         principal.authorize(area_of(record_type), Action::Read)?;
         Ok(self
             .store
-            .audit_of_record(&principal.scope(), record_type, record_id, HISTORY_LIMIT)
+            .audit_of_record(principal.tenant, record_type, record_id, HISTORY_LIMIT)
             .await?)
     }
 }

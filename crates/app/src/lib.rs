@@ -3,6 +3,7 @@
 //! core, check the permission, then let the store write (with its audit
 //! entry).
 
+pub mod audit;
 pub mod auth;
 pub mod demo;
 mod error;
@@ -13,8 +14,10 @@ mod secrets;
 pub use custodian_store::{AuditEntry, Backend, Page, SearchHit, Store};
 pub use error::AppError;
 
+use audit::ReadRecorder;
 use auth::LoginThrottle;
 use custodian_core::access::{self, Action, Area, Role};
+use custodian_core::audit::chain::ClientContext;
 use custodian_core::audit::{Actor, ActorKind};
 use custodian_core::{TenantId, UserId};
 use custodian_store::Scope;
@@ -24,6 +27,7 @@ use std::sync::Arc;
 pub struct App {
     pub store: Store,
     throttle: Arc<LoginThrottle>,
+    reads: ReadRecorder,
 }
 
 /// An authenticated caller: a staff user, in person or through an API token.
@@ -34,11 +38,25 @@ pub struct Principal {
     pub display_name: String,
     pub role: Role,
     pub actor: Actor,
+    /// Where the request came from, for the audit trail.
+    pub context: Option<Arc<ClientContext>>,
 }
 
 impl Principal {
     pub fn scope(&self) -> Scope {
-        Scope::new(self.tenant, self.actor)
+        Scope::new(self.tenant, self.actor).with_context(self.context.clone())
+    }
+
+    /// The caller's address and user agent, as the audit trail keeps them.
+    pub fn with_client(mut self, source_ip: Option<String>, user_agent: Option<String>) -> Self {
+        let context = ClientContext {
+            source_ip,
+            // Clients send anything here; keep a bounded prefix.
+            user_agent: user_agent.map(|ua| ua.chars().take(256).collect()),
+            reason: None,
+        };
+        self.context = (!context.is_empty()).then(|| Arc::new(context));
+        self
     }
 
     pub fn from_user(user: &custodian_store::User, kind: ActorKind, actor_id: i64) -> Principal {
@@ -48,6 +66,7 @@ impl Principal {
             display_name: user.display_name.clone(),
             role: user.role,
             actor: Actor { kind, id: actor_id },
+            context: None,
         }
     }
 
@@ -69,8 +88,10 @@ impl App {
         Ok(App::new(store))
     }
 
+    /// Must run inside a tokio runtime: it starts the writer of read entries.
     pub fn new(store: Store) -> App {
         App {
+            reads: ReadRecorder::start(store.clone()),
             store,
             throttle: Arc::new(LoginThrottle::default()),
         }

@@ -7,6 +7,7 @@ use custodian_core::access::{Action, Area};
 use custodian_core::activities::{Activity, ActivityInput};
 use custodian_core::agreements::{Agreement, AgreementInput};
 use custodian_core::assets::{Asset, AssetInput};
+use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::contacts::{Contact, ContactInput};
 use custodian_core::organisations::{Organisation, OrganisationInput};
 use custodian_core::{ActivityId, AgreementId, AssetId, ContactId, OrganisationId};
@@ -152,7 +153,7 @@ impl ListParams {
 }
 
 macro_rules! record_use_cases {
-    ($area:expr, $input:ty, $record:ty, $id:ty, filters: $filters:expr,
+    ($area:expr, $record_type:expr, $input:ty, $record:ty, $id:ty, filters: $filters:expr,
      create: $create:ident => $s_create:ident,
      get: $get:ident => $s_get:ident,
      update: $update:ident => $s_update:ident,
@@ -161,7 +162,9 @@ macro_rules! record_use_cases {
         impl App {
             pub async fn $get(&self, principal: &Principal, id: $id) -> Result<$record, AppError> {
                 principal.authorize($area, Action::Read)?;
-                Ok(self.store.$s_get(principal.tenant, id).await?)
+                let record = self.store.$s_get(principal.tenant, id).await?;
+                self.record_reads(principal, AuditAction::Read, $record_type, [record.id.0]).await;
+                Ok(record)
             }
 
             /// Replaces the record; with `expected_version`, only if nobody changed it since.
@@ -184,7 +187,9 @@ macro_rules! record_use_cases {
 
             pub async fn $list(&self, principal: &Principal, params: &ListParams) -> Result<Page<$record>, AppError> {
                 principal.authorize($area, Action::Read)?;
-                Ok(self.store.$s_list(principal.tenant, &params.to_query($filters)?).await?)
+                let page = self.store.$s_list(principal.tenant, &params.to_query($filters)?).await?;
+                self.record_reads(principal, AuditAction::List, $record_type, page.items.iter().map(|r| r.id.0)).await;
+                Ok(page)
             }
         }
 
@@ -201,28 +206,28 @@ macro_rules! record_use_cases {
     };
 }
 
-record_use_cases!(Area::OrganisationsAndContacts, OrganisationInput, Organisation, OrganisationId, filters: ORGANISATION_FILTERS,
+record_use_cases!(Area::OrganisationsAndContacts, RecordType::Organisation, OrganisationInput, Organisation, OrganisationId, filters: ORGANISATION_FILTERS,
     create: create_organisation => create_organisation,
     get: organisation => organisation,
     update: update_organisation => update_organisation,
     delete: delete_organisation => delete_organisation,
     list: organisations => list_organisations);
 
-record_use_cases!(Area::OrganisationsAndContacts, ContactInput, Contact, ContactId, filters: CONTACT_FILTERS,
+record_use_cases!(Area::OrganisationsAndContacts, RecordType::Contact, ContactInput, Contact, ContactId, filters: CONTACT_FILTERS,
     create: create_contact => create_contact,
     get: contact => contact,
     update: update_contact => update_contact,
     delete: delete_contact => delete_contact,
     list: contacts => list_contacts);
 
-record_use_cases!(Area::OrganisationsAndContacts, AssetInput, Asset, AssetId, filters: ASSET_FILTERS,
+record_use_cases!(Area::OrganisationsAndContacts, RecordType::Asset, AssetInput, Asset, AssetId, filters: ASSET_FILTERS,
     create: create_asset => create_asset,
     get: asset => asset,
     update: update_asset => update_asset,
     delete: delete_asset => delete_asset,
     list: assets => list_assets);
 
-record_use_cases!(Area::Sales, AgreementInput, Agreement, AgreementId, filters: AGREEMENT_FILTERS,
+record_use_cases!(Area::Sales, RecordType::Agreement, AgreementInput, Agreement, AgreementId, filters: AGREEMENT_FILTERS,
     create: create_agreement => create_agreement,
     get: agreement => agreement,
     update: update_agreement => update_agreement,
@@ -250,7 +255,15 @@ impl App {
         id: ActivityId,
     ) -> Result<Activity, AppError> {
         principal.authorize(Area::Activities, Action::Read)?;
-        Ok(self.store.activity(principal.tenant, id).await?)
+        let activity = self.store.activity(principal.tenant, id).await?;
+        self.record_reads(
+            principal,
+            AuditAction::Read,
+            RecordType::Activity,
+            [activity.id.0],
+        )
+        .await;
+        Ok(activity)
     }
 
     pub async fn update_activity(
@@ -284,10 +297,18 @@ impl App {
         params: &ListParams,
     ) -> Result<Page<Activity>, AppError> {
         principal.authorize(Area::Activities, Action::Read)?;
-        Ok(self
+        let page = self
             .store
             .list_activities(principal.tenant, &params.to_query(ACTIVITY_FILTERS)?)
-            .await?)
+            .await?;
+        self.record_reads(
+            principal,
+            AuditAction::List,
+            RecordType::Activity,
+            page.items.iter().map(|a| a.id.0),
+        )
+        .await;
+        Ok(page)
     }
 
     /// The search box: organisations and contacts by name, email, phone or account number.
@@ -297,7 +318,20 @@ impl App {
         typed: &str,
     ) -> Result<Vec<SearchHit>, AppError> {
         principal.authorize(Area::OrganisationsAndContacts, Action::Read)?;
-        Ok(self.store.search(principal.tenant, typed, 10).await?)
+        let hits = self.store.search(principal.tenant, typed, 10).await?;
+        for record_type in [RecordType::Contact, RecordType::Organisation] {
+            let shown = hits
+                .iter()
+                .filter(|h| h.record_type == record_type.as_str());
+            self.record_reads(
+                principal,
+                AuditAction::List,
+                record_type,
+                shown.map(|h| h.record_id),
+            )
+            .await;
+        }
+        Ok(hits)
     }
 
     pub async fn organisation_choices(
@@ -317,9 +351,18 @@ impl App {
         organisation: Option<OrganisationId>,
     ) -> Result<Vec<(ContactId, String)>, AppError> {
         principal.authorize(Area::OrganisationsAndContacts, Action::Read)?;
-        Ok(self
+        let choices = self
             .store
             .contact_choices(principal.tenant, organisation, 500)
-            .await?)
+            .await?;
+        self.record_read_fields(
+            principal,
+            AuditAction::List,
+            RecordType::Contact,
+            choices.iter().map(|(id, _)| id.0),
+            "first_name,last_name",
+        )
+        .await;
+        Ok(choices)
     }
 }

@@ -33,6 +33,8 @@ pub enum Area {
     OrganisationsAndContacts,
     Activities,
     Sales,
+    /// The audit trail and, later, purposes, consent and requests.
+    Privacy,
     Administration,
 }
 
@@ -42,15 +44,18 @@ pub enum Action {
     Create,
     Update,
     Delete,
+    Export,
     Administer,
 }
 
 /// The permission matrix: administrators may do everything; members work
-/// with CRM records but not with tenant administration.
+/// with CRM records but not with tenant administration or the privacy area.
 pub fn allows(role: Role, area: Area, action: Action) -> bool {
     match role {
         Role::Admin => true,
-        Role::Member => area != Area::Administration && action != Action::Administer,
+        Role::Member => {
+            !matches!(area, Area::Administration | Area::Privacy) && action != Action::Administer
+        }
     }
 }
 
@@ -66,6 +71,7 @@ mod tests {
             Action::Delete
         ));
         assert!(!allows(Role::Member, Area::Administration, Action::Create));
+        assert!(!allows(Role::Member, Area::Privacy, Action::Read));
         assert!(allows(
             Role::Admin,
             Area::Administration,

@@ -482,7 +482,80 @@ pub const CATALOG: &[ColumnClass] = &[
         "fields",
         "Names (never values) of the changed fields",
     ),
+    plain(
+        "audit_entries",
+        "seq",
+        "Position in the tenant's hash chain, without gaps",
+    ),
+    plain(
+        "audit_entries",
+        "entry_hash",
+        "SHA-256 committing to this entry and the one before",
+    ),
+    plain(
+        "audit_entries",
+        "context_digest",
+        "Salted digest of the client context, which the chain commits to",
+    ),
+    col(
+        "audit_entries",
+        "context_salt",
+        C::OnlineIdentifier,
+        S::StaffUser,
+        E::SetNull,
+        false,
+        "Random salt of the context digest; blanked with the context, so the digest can no longer be matched",
+    ),
+    col(
+        "audit_entries",
+        "source_ip",
+        C::OnlineIdentifier,
+        S::StaffUser,
+        E::SetNull,
+        false,
+        "IP address the actor came from",
+    ),
+    col(
+        "audit_entries",
+        "user_agent",
+        C::OnlineIdentifier,
+        S::StaffUser,
+        E::SetNull,
+        false,
+        "Browser or program the actor used",
+    ),
+    col(
+        "audit_entries",
+        "reason",
+        C::FreeText,
+        S::StaffUser,
+        E::SetNull,
+        false,
+        "Reason the actor stated for accessing a sensitive category",
+    ),
+    plain("audit_heads", "tenant_id", "Tenant key"),
+    plain("audit_heads", "seq", "Position of the tenant's newest audit entry"),
+    plain("audit_heads", "entry_hash", "Hash of the tenant's newest audit entry"),
+    plain("audit_checkpoints", "tenant_id", "Tenant key"),
+    plain("audit_checkpoints", "seq", "Chain position the checkpoint covers"),
+    plain("audit_checkpoints", "entry_hash", "Hash of the chain at that position"),
+    plain("audit_checkpoints", "created_at", "When the checkpoint was signed"),
+    plain(
+        "audit_checkpoints",
+        "public_key",
+        "The operator's Ed25519 public key that signed it",
+    ),
+    plain("audit_checkpoints", "signature", "Ed25519 signature of the checkpoint"),
 ];
+
+/// The personal columns of a table that a screen or an API answer can show
+/// (credentials never are): the field names a read's audit entry names.
+pub fn shown_personal_columns(table_name: &str) -> Vec<&'static str> {
+    table(table_name)
+        .filter(|c| c.category != Category::None && c.category != Category::Credential)
+        .map(|c| c.column)
+        .collect()
+}
 
 /// The catalog entries of one table.
 pub fn table(name: &str) -> impl Iterator<Item = &'static ColumnClass> + '_ {

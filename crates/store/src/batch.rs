@@ -32,7 +32,7 @@ impl Store {
     pub async fn begin_batch(&self, scope: &Scope) -> Result<Batch<'_>, StoreError> {
         Ok(Batch {
             store: self,
-            scope: *scope,
+            scope: scope.clone(),
             tx: self.begin(scope.tenant).await?,
         })
     }
@@ -43,7 +43,7 @@ impl Batch<'_> {
         &mut self,
         fields: &OrganisationFields,
     ) -> Result<OrganisationId, StoreError> {
-        let scope = self.scope;
+        let scope = self.scope.clone();
         self.store
             .insert_organisation(&mut self.tx, &scope, fields)
             .await
@@ -53,7 +53,7 @@ impl Batch<'_> {
         &mut self,
         fields: &ContactFields,
     ) -> Result<ContactId, StoreError> {
-        let scope = self.scope;
+        let scope = self.scope.clone();
         self.store
             .insert_contact(&mut self.tx, &scope, fields)
             .await
@@ -64,14 +64,14 @@ impl Batch<'_> {
         author: Option<UserId>,
         fields: &ActivityFields,
     ) -> Result<ActivityId, StoreError> {
-        let scope = self.scope;
+        let scope = self.scope.clone();
         self.store
             .insert_activity(&mut self.tx, &scope, author, fields)
             .await
     }
 
     pub async fn create_asset(&mut self, fields: &AssetFields) -> Result<AssetId, StoreError> {
-        let scope = self.scope;
+        let scope = self.scope.clone();
         self.store.insert_asset(&mut self.tx, &scope, fields).await
     }
 
@@ -79,7 +79,7 @@ impl Batch<'_> {
         &mut self,
         fields: &AgreementFields,
     ) -> Result<AgreementId, StoreError> {
-        let scope = self.scope;
+        let scope = self.scope.clone();
         self.store
             .insert_agreement(&mut self.tx, &scope, fields)
             .await

@@ -25,7 +25,7 @@ mod search;
 mod tenants;
 pub mod testing;
 
-pub use audit::AuditEntry;
+pub use audit::{AuditEntry, AuditQuery, AuditSubject, Checkpoint, NewAuditEntry};
 pub use auth::{LoginCandidate, SessionRecord, TokenRecord, User};
 pub use batch::Batch;
 pub use connect::Backend;
@@ -34,22 +34,33 @@ pub use page::{Cursor, ListQuery, Page, SortOrder};
 pub use search::SearchHit;
 pub use tenants::Tenant;
 
+use custodian_core::audit::chain::ClientContext;
 use custodian_core::audit::Actor;
 use custodian_core::TenantId;
 use ids::IdGenerator;
 use sqlx::AnyPool;
 use std::sync::Arc;
 
-/// Who is asking, and inside which tenant.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Who is asking, inside which tenant, and from where (for the audit trail).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Scope {
     pub tenant: TenantId,
     pub actor: Actor,
+    pub context: Option<Arc<ClientContext>>,
 }
 
 impl Scope {
     pub fn new(tenant: TenantId, actor: Actor) -> Self {
-        Scope { tenant, actor }
+        Scope {
+            tenant,
+            actor,
+            context: None,
+        }
+    }
+
+    pub fn with_context(mut self, context: Option<Arc<ClientContext>>) -> Self {
+        self.context = context;
+        self
     }
 }
 

@@ -3,6 +3,7 @@
 
 use crate::connect::Backend;
 use crate::{Store, StoreError};
+use custodian_core::audit::chain::{entry_hash, ChainedEntry, GENESIS};
 use custodian_core::sorting::sort_key;
 use custodian_core::time::Timestamp;
 use sqlx::{AnyConnection, Row};
@@ -19,6 +20,7 @@ struct Migration {
 #[derive(Clone, Copy)]
 enum Backfill {
     SortNames,
+    AuditChain,
 }
 
 const MIGRATIONS: &[Migration] = &[
@@ -35,6 +37,20 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0002_sort_names.sql"),
         postgres: include_str!("../migrations/postgres/0002_sort_names.sql"),
         backfill: Some(Backfill::SortNames),
+    },
+    Migration {
+        version: 3,
+        name: "audit_chain",
+        sqlite: include_str!("../migrations/sqlite/0003_audit_chain.sql"),
+        postgres: include_str!("../migrations/postgres/0003_audit_chain.sql"),
+        backfill: Some(Backfill::AuditChain),
+    },
+    Migration {
+        version: 4,
+        name: "audit_append_only",
+        sqlite: include_str!("../migrations/sqlite/0004_audit_append_only.sql"),
+        postgres: include_str!("../migrations/postgres/0004_audit_append_only.sql"),
+        backfill: None,
     },
 ];
 
@@ -84,6 +100,74 @@ async fn backfill_sort_names(conn: &mut AnyConnection) -> Result<(), StoreError>
     Ok(())
 }
 
+/// Chains every tenant's existing audit entries in the order they were
+/// written (audit_id), and gives every tenant its head row.
+async fn backfill_audit_chain(conn: &mut AnyConnection) -> Result<(), StoreError> {
+    let tenants: Vec<i64> = sqlx::query_scalar("SELECT tenant_id FROM tenants ORDER BY tenant_id")
+        .fetch_all(&mut *conn)
+        .await?;
+    for tenant in tenants {
+        let (mut seq, mut previous, mut after) = (0i64, GENESIS, i64::MIN);
+        loop {
+            let rows = sqlx::query(
+                "SELECT audit_id, occurred_at, actor_kind, actor_id, action, record_type, record_id, fields
+                 FROM audit_entries WHERE tenant_id = $1 AND audit_id > $2 ORDER BY audit_id LIMIT $3",
+            )
+            .bind(tenant)
+            .bind(after)
+            .bind(BACKFILL_BATCH)
+            .fetch_all(&mut *conn)
+            .await?;
+            let Some(last) = rows.last() else { break };
+            after = last.try_get("audit_id")?;
+            for row in &rows {
+                seq += 1;
+                let audit_id: i64 = row.try_get("audit_id")?;
+                let (actor_kind, action, record_type, fields): (String, String, String, String) = (
+                    row.try_get("actor_kind")?,
+                    row.try_get("action")?,
+                    row.try_get("record_type")?,
+                    row.try_get("fields")?,
+                );
+                previous = entry_hash(
+                    &previous,
+                    &ChainedEntry {
+                        tenant_id: tenant,
+                        seq,
+                        audit_id,
+                        occurred_at: row.try_get("occurred_at")?,
+                        actor_kind: &actor_kind,
+                        actor_id: row.try_get("actor_id")?,
+                        action: &action,
+                        record_type: &record_type,
+                        record_id: row.try_get("record_id")?,
+                        fields: &fields,
+                        context_digest: &GENESIS,
+                    },
+                );
+                sqlx::query(
+                    "UPDATE audit_entries SET seq = $1, entry_hash = $2, context_digest = $3
+                     WHERE tenant_id = $4 AND audit_id = $5",
+                )
+                .bind(seq)
+                .bind(previous.to_vec())
+                .bind(GENESIS.to_vec())
+                .bind(tenant)
+                .bind(audit_id)
+                .execute(&mut *conn)
+                .await?;
+            }
+        }
+        sqlx::query("INSERT INTO audit_heads (tenant_id, seq, entry_hash) VALUES ($1, $2, $3)")
+            .bind(tenant)
+            .bind(seq)
+            .bind(previous.to_vec())
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
 impl Store {
     /// Applies the migrations this database has not seen; returns their versions.
     pub async fn migrate(&self) -> Result<Vec<i64>, StoreError> {
@@ -129,6 +213,7 @@ impl Store {
                 })?;
             match migration.backfill {
                 Some(Backfill::SortNames) => backfill_sort_names(&mut tx).await?,
+                Some(Backfill::AuditChain) => backfill_audit_chain(&mut tx).await?,
                 None => {}
             }
             sqlx::query(
@@ -168,7 +253,7 @@ mod tests {
         .execute(&store.pool)
         .await
         .unwrap();
-        assert_eq!(store.migrate().await.unwrap(), vec![2]);
+        assert_eq!(store.migrate_until(2).await.unwrap(), vec![2]);
         let org: String = sqlx::query("SELECT sort_name FROM organisations")
             .fetch_one(&store.pool)
             .await
@@ -181,5 +266,42 @@ mod tests {
             .get(0);
         assert_eq!(org, "olwerk ag");
         assert_eq!(contact, "de vries\u{1}jan");
+    }
+
+    #[tokio::test]
+    async fn existing_audit_entries_are_chained_in_writing_order() {
+        use custodian_core::audit::chain::ChainVerifier;
+        use custodian_core::TenantId;
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::connect(&format!("sqlite://{}/m.db", dir.path().display()))
+            .await
+            .unwrap();
+        store.migrate_until(2).await.unwrap();
+        sqlx::raw_sql(
+            "INSERT INTO tenants (tenant_id, name, created_at) VALUES (1, 'T', 0), (2, 'Empty', 0);
+             INSERT INTO audit_entries (tenant_id, audit_id, occurred_at, actor_kind, actor_id, action, record_type, record_id, fields)
+                 VALUES (1, 30, 3, 'user', 5, 'update', 'contact', 9, 'last_name'),
+                        (1, 10, 1, 'user', 5, 'create', 'contact', 9, 'first_name,last_name'),
+                        (1, 20, 2, 'system', 0, 'create', 'organisation', 8, 'name');",
+        )
+        .execute(&store.pool)
+        .await
+        .unwrap();
+        assert_eq!(store.migrate().await.unwrap(), vec![3, 4]);
+        let chain = store.audit_chain_after(TenantId(1), 0, 10).await.unwrap();
+        let order: Vec<i64> = chain.iter().map(|e| e.audit_id).collect();
+        assert_eq!(order, [10, 20, 30]);
+        let mut verifier = ChainVerifier::new(1, Vec::new());
+        for entry in &chain {
+            verifier.check(entry).unwrap();
+        }
+        let head = store.audit_head(TenantId(1)).await.unwrap().unwrap();
+        verifier.finish(Some((head.0, &head.1))).unwrap();
+        assert_eq!(store.audit_head(TenantId(2)).await.unwrap().unwrap().0, 0);
+        // From now on the trail is append-only.
+        let refused = sqlx::query("DELETE FROM audit_entries WHERE audit_id = 10")
+            .execute(&store.pool)
+            .await;
+        assert!(refused.is_err());
     }
 }

@@ -1,6 +1,7 @@
 //! Tenants: created and listed by the operator.
 
 use crate::{Store, StoreError};
+use custodian_core::audit::chain::GENESIS;
 use custodian_core::time::Timestamp;
 use custodian_core::TenantId;
 use sqlx::Row;
@@ -24,6 +25,12 @@ impl Store {
             .bind(tenant.id.0)
             .bind(&tenant.name)
             .bind(tenant.created_at.0)
+            .execute(&mut *tx)
+            .await?;
+        // The head row exists from the start, so appending can always lock it.
+        sqlx::query("INSERT INTO audit_heads (tenant_id, seq, entry_hash) VALUES ($1, 0, $2)")
+            .bind(tenant.id.0)
+            .bind(GENESIS.to_vec())
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;

@@ -300,7 +300,7 @@ async fn stale_versions_and_duplicates_change_nothing(store: Store) {
     );
 
     let audit = store
-        .audit_of_record(&alpha, RecordType::Organisation, org.id.0, 10)
+        .audit_of_record(alpha.tenant, RecordType::Organisation, org.id.0, 10)
         .await
         .unwrap();
     let actions: Vec<&str> = audit.iter().map(|e| e.action.as_str()).collect();

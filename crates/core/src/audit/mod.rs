@@ -1,6 +1,8 @@
-//! What the audit hook records: who did what to which record, and which
-//! fields changed. Never the values themselves, so an erasure never has to
-//! touch the trail.
+//! What the audit trail records: who read or changed which record, and which
+//! fields. Never the values themselves, so an erasure never has to touch the
+//! trail. `chain` makes the trail tamper-evident.
+
+pub mod chain;
 
 use serde::Serialize;
 
@@ -43,15 +45,54 @@ pub enum AuditAction {
     Create,
     Update,
     Delete,
+    /// A record's detail was shown or fetched.
+    Read,
+    /// A record appeared in a list, a search result or a choice list.
+    List,
+    /// A record left the system in an export.
+    Export,
+    Login,
+    LoginFailed,
+    Logout,
 }
 
 impl AuditAction {
+    pub const ALL: [AuditAction; 9] = [
+        AuditAction::Create,
+        AuditAction::Update,
+        AuditAction::Delete,
+        AuditAction::Read,
+        AuditAction::List,
+        AuditAction::Export,
+        AuditAction::Login,
+        AuditAction::LoginFailed,
+        AuditAction::Logout,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             AuditAction::Create => "create",
             AuditAction::Update => "update",
             AuditAction::Delete => "delete",
+            AuditAction::Read => "read",
+            AuditAction::List => "list",
+            AuditAction::Export => "export",
+            AuditAction::Login => "login",
+            AuditAction::LoginFailed => "login_failed",
+            AuditAction::Logout => "logout",
         }
+    }
+
+    pub fn parse(value: &str) -> Option<AuditAction> {
+        AuditAction::ALL.into_iter().find(|a| a.as_str() == value)
+    }
+
+    /// Whether the action changed the record (as opposed to showing it).
+    pub fn is_change(self) -> bool {
+        matches!(
+            self,
+            AuditAction::Create | AuditAction::Update | AuditAction::Delete
+        )
     }
 }
 
@@ -69,6 +110,35 @@ pub enum RecordType {
 }
 
 impl RecordType {
+    pub const ALL: [RecordType; 8] = [
+        RecordType::Tenant,
+        RecordType::User,
+        RecordType::ApiToken,
+        RecordType::Organisation,
+        RecordType::Contact,
+        RecordType::Activity,
+        RecordType::Asset,
+        RecordType::Agreement,
+    ];
+
+    pub fn parse(value: &str) -> Option<RecordType> {
+        RecordType::ALL.into_iter().find(|t| t.as_str() == value)
+    }
+
+    /// The table that holds records of this type.
+    pub fn table(self) -> &'static str {
+        match self {
+            RecordType::Tenant => "tenants",
+            RecordType::User => "users",
+            RecordType::ApiToken => "api_tokens",
+            RecordType::Organisation => "organisations",
+            RecordType::Contact => "contacts",
+            RecordType::Activity => "activities",
+            RecordType::Asset => "assets",
+            RecordType::Agreement => "agreements",
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             RecordType::Tenant => "tenant",

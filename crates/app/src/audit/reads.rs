@@ -1,0 +1,182 @@
+//! Recording reads of personal data. A detail view, an API fetch, a list or
+//! a search result hands its entries to a background writer, which appends
+//! them to the chain in batches: one transaction (one fsync) for many reads,
+//! so that auditing every read costs little of the read's own time.
+//!
+//! The trade-off (docs/audit.md): a read is answered before its entry is
+//! committed. Entries wait at most one batch; a graceful stop flushes them,
+//! a crash can lose the reads of the last moments. Changes are not affected:
+//! their entries are written in the change's own transaction.
+
+use crate::{App, Principal};
+use custodian_core::audit::{AuditAction, RecordType};
+use custodian_core::catalog;
+use custodian_core::time::Timestamp;
+use custodian_core::TenantId;
+use custodian_store::{NewAuditEntry, Store};
+use std::collections::HashMap;
+use std::sync::OnceLock;
+use std::time::Duration;
+use tokio::sync::{mpsc, oneshot};
+
+/// Entries one write takes at most.
+const MAX_BATCH: usize = 5_000;
+/// Messages waiting for the writer; a full queue makes readers wait, it never
+/// drops an entry.
+const QUEUE: usize = 4_096;
+
+enum Message {
+    Entries(TenantId, Vec<NewAuditEntry>),
+    Flush(oneshot::Sender<()>),
+}
+
+#[derive(Clone)]
+pub(crate) struct ReadRecorder {
+    sender: Option<mpsc::Sender<Message>>,
+}
+
+impl ReadRecorder {
+    /// Starts the writer on the current tokio runtime.
+    pub(crate) fn start(store: Store) -> ReadRecorder {
+        if std::env::var("CUSTODIAN_BENCH_UNAUDITED_READS").as_deref() == Ok("1") {
+            tracing::warn!(
+                "CUSTODIAN_BENCH_UNAUDITED_READS=1: reads are NOT audited (benchmarking only)"
+            );
+            return ReadRecorder { sender: None };
+        }
+        let (sender, receiver) = mpsc::channel(QUEUE);
+        tokio::spawn(write_batches(store, receiver));
+        ReadRecorder {
+            sender: Some(sender),
+        }
+    }
+
+    async fn send(&self, message: Message) {
+        if let Some(sender) = &self.sender {
+            if sender.send(message).await.is_err() {
+                tracing::error!("the audit writer has stopped; a read could not be recorded");
+            }
+        }
+    }
+}
+
+async fn write_batches(store: Store, mut receiver: mpsc::Receiver<Message>) {
+    while let Some(first) = receiver.recv().await {
+        let mut batches: HashMap<TenantId, Vec<NewAuditEntry>> = HashMap::new();
+        let mut waiting = Vec::new();
+        let mut count = 0;
+        let mut next = Some(first);
+        while let Some(message) = next.take() {
+            match message {
+                Message::Entries(tenant, entries) => {
+                    count += entries.len();
+                    batches.entry(tenant).or_default().extend(entries);
+                }
+                Message::Flush(done) => waiting.push(done),
+            }
+            if count < MAX_BATCH {
+                next = receiver.try_recv().ok();
+            }
+        }
+        for (tenant, entries) in batches {
+            write_with_retry(&store, tenant, &entries).await;
+        }
+        for done in waiting {
+            let _ = done.send(());
+        }
+    }
+}
+
+/// A failed write is retried until it succeeds: the entries stay in memory
+/// and readers wait behind them, rather than a read going unrecorded.
+async fn write_with_retry(store: &Store, tenant: TenantId, entries: &[NewAuditEntry]) {
+    let mut pause = Duration::from_millis(50);
+    loop {
+        match store.record_audit_entries(tenant, entries).await {
+            Ok(()) => return,
+            Err(error) => {
+                tracing::error!(%error, count = entries.len(), "writing read audit entries failed; retrying");
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(Duration::from_secs(5));
+            }
+        }
+    }
+}
+
+/// The personal fields a screen of this record type shows, as the catalog
+/// lists them; empty when the type holds no personal data.
+pub(crate) fn shown_fields(record_type: RecordType) -> &'static str {
+    static FIELDS: OnceLock<HashMap<&'static str, String>> = OnceLock::new();
+    FIELDS
+        .get_or_init(|| {
+            RecordType::ALL
+                .iter()
+                .map(|t| {
+                    (
+                        t.as_str(),
+                        catalog::shown_personal_columns(t.table()).join(","),
+                    )
+                })
+                .collect()
+        })
+        .get(record_type.as_str())
+        .map(String::as_str)
+        .unwrap_or("")
+}
+
+impl App {
+    /// Records that `principal` was shown these records' personal fields.
+    /// Record types without personal data are not recorded.
+    pub(crate) async fn record_reads(
+        &self,
+        principal: &Principal,
+        action: AuditAction,
+        record_type: RecordType,
+        ids: impl IntoIterator<Item = i64>,
+    ) {
+        let fields = shown_fields(record_type);
+        if fields.is_empty() {
+            return;
+        }
+        self.record_read_fields(principal, action, record_type, ids, fields)
+            .await;
+    }
+
+    /// Like `record_reads`, naming the fields shown.
+    pub(crate) async fn record_read_fields(
+        &self,
+        principal: &Principal,
+        action: AuditAction,
+        record_type: RecordType,
+        ids: impl IntoIterator<Item = i64>,
+        fields: &str,
+    ) {
+        let occurred_at = Timestamp::now();
+        let entries: Vec<NewAuditEntry> = ids
+            .into_iter()
+            .map(|record_id| NewAuditEntry {
+                actor: principal.actor,
+                action,
+                record_type,
+                record_id,
+                fields: fields.to_string(),
+                context: principal.context.clone(),
+                occurred_at,
+            })
+            .collect();
+        if !entries.is_empty() {
+            self.reads
+                .send(Message::Entries(principal.tenant, entries))
+                .await;
+        }
+    }
+
+    /// Waits until every read recorded so far is in the trail.
+    pub async fn flush_audit(&self) {
+        let (done, wait) = oneshot::channel();
+        if self.reads.sender.is_some() {
+            self.reads.send(Message::Flush(done)).await;
+            let _ = wait.await;
+        }
+    }
+}

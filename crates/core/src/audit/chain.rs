@@ -1,0 +1,491 @@
+//! The audit trail's hash chain. Each entry's hash commits to the previous
+//! entry's hash and to everything the entry says, so an edited byte, a
+//! deleted, inserted or moved entry breaks the chain from that point on.
+//!
+//! The client context (IP address, user agent, reason for access) is personal
+//! data that an erasure or retention may have to remove. The chain therefore
+//! commits to a salted digest of it: the values and the salt can be blanked
+//! later without breaking the chain, and without the salt the digest cannot
+//! be matched against guessed addresses.
+
+use sha2::{Digest, Sha256};
+
+pub type Hash = [u8; 32];
+
+/// The hash before a tenant's first entry.
+pub const GENESIS: Hash = [0u8; 32];
+
+/// What an entry says, in the order the hash reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChainedEntry<'a> {
+    pub tenant_id: i64,
+    pub seq: i64,
+    pub audit_id: i64,
+    pub occurred_at: i64,
+    pub actor_kind: &'a str,
+    pub actor_id: i64,
+    pub action: &'a str,
+    pub record_type: &'a str,
+    pub record_id: i64,
+    pub fields: &'a str,
+    /// Salted digest of the client context; all zeros when there was none.
+    pub context_digest: &'a [u8],
+}
+
+fn text(hasher: &mut Sha256, value: &str) {
+    hasher.update((value.len() as u32).to_be_bytes());
+    hasher.update(value.as_bytes());
+}
+
+/// The hash of `entry` following an entry whose hash is `previous`.
+pub fn entry_hash(previous: &[u8], entry: &ChainedEntry<'_>) -> Hash {
+    let mut hasher = Sha256::new();
+    hasher.update(b"custodian-audit-v1");
+    hasher.update(previous);
+    for number in [
+        entry.tenant_id,
+        entry.seq,
+        entry.audit_id,
+        entry.occurred_at,
+    ] {
+        hasher.update(number.to_be_bytes());
+    }
+    text(&mut hasher, entry.actor_kind);
+    hasher.update(entry.actor_id.to_be_bytes());
+    text(&mut hasher, entry.action);
+    text(&mut hasher, entry.record_type);
+    hasher.update(entry.record_id.to_be_bytes());
+    text(&mut hasher, entry.fields);
+    text_bytes(&mut hasher, entry.context_digest);
+    hasher.finalize().into()
+}
+
+fn text_bytes(hasher: &mut Sha256, value: &[u8]) {
+    hasher.update((value.len() as u32).to_be_bytes());
+    hasher.update(value);
+}
+
+/// Where a request came from and why, as the trail keeps it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClientContext {
+    pub source_ip: Option<String>,
+    pub user_agent: Option<String>,
+    /// The stated reason for accessing a sensitive category ("break glass").
+    pub reason: Option<String>,
+}
+
+impl ClientContext {
+    pub fn is_empty(&self) -> bool {
+        self.source_ip.is_none() && self.user_agent.is_none() && self.reason.is_none()
+    }
+}
+
+/// The digest the chain commits to for a client context and its salt.
+pub fn context_digest(salt: &[u8], context: &ClientContext) -> Hash {
+    let mut hasher = Sha256::new();
+    hasher.update(b"custodian-audit-context-v1");
+    text_bytes(&mut hasher, salt);
+    for part in [&context.source_ip, &context.user_agent, &context.reason] {
+        match part {
+            Some(value) => {
+                hasher.update([1]);
+                text(&mut hasher, value);
+            }
+            None => hasher.update([0]),
+        }
+    }
+    hasher.finalize().into()
+}
+
+/// The bytes an operator's key signs for a checkpoint of a chain head.
+pub fn checkpoint_message(tenant_id: i64, seq: i64, head: &[u8], created_at: i64) -> Vec<u8> {
+    let mut message = b"custodian-audit-checkpoint-v1".to_vec();
+    message.extend_from_slice(&tenant_id.to_be_bytes());
+    message.extend_from_slice(&seq.to_be_bytes());
+    message.extend_from_slice(head);
+    message.extend_from_slice(&created_at.to_be_bytes());
+    message
+}
+
+/// An entry as it is stored, read back for verification.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredEntry {
+    pub seq: i64,
+    pub audit_id: i64,
+    pub occurred_at: i64,
+    pub actor_kind: String,
+    pub actor_id: i64,
+    pub action: String,
+    pub record_type: String,
+    pub record_id: i64,
+    pub fields: String,
+    pub entry_hash: Vec<u8>,
+    pub context_digest: Vec<u8>,
+    /// None once the context has been blanked.
+    pub context_salt: Option<Vec<u8>>,
+    pub context: ClientContext,
+}
+
+/// The first thing wrong with a chain, named so that an operator can find it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ChainBreak {
+    #[error("entry {expected} is missing: the next entry found is {found} (audit id {audit_id}); entries were deleted")]
+    Missing {
+        expected: i64,
+        found: i64,
+        audit_id: i64,
+    },
+    #[error("entry {seq} (audit id {audit_id}) appears out of order or twice; an entry was inserted or moved")]
+    OutOfOrder { seq: i64, audit_id: i64 },
+    #[error("entry {seq} (audit id {audit_id}) does not match its hash: it was edited, inserted or moved")]
+    HashMismatch { seq: i64, audit_id: i64 },
+    #[error("entry {seq} (audit id {audit_id}): its client context (address, user agent or reason) was edited")]
+    ContextMismatch { seq: i64, audit_id: i64 },
+    #[error(
+        "the chain ends at entry {last} but its head records entry {head}: the tail was truncated"
+    )]
+    TruncatedBeforeHead { last: i64, head: i64 },
+    #[error("the head records entry {head_seq} with a hash that differs from the chain's: the head was altered")]
+    HeadMismatch { head_seq: i64 },
+    #[error("the chain ends at entry {last} but a signed checkpoint covers entry {checkpoint}: the tail was truncated")]
+    TruncatedBeforeCheckpoint { last: i64, checkpoint: i64 },
+    #[error("entry {seq} differs from the signed checkpoint of that position: the chain was rewritten up to there")]
+    CheckpointMismatch { seq: i64 },
+}
+
+impl ChainBreak {
+    /// The chain position where the break was found.
+    pub fn seq(&self) -> i64 {
+        match self {
+            ChainBreak::Missing { expected, .. } => *expected,
+            ChainBreak::OutOfOrder { seq, .. }
+            | ChainBreak::HashMismatch { seq, .. }
+            | ChainBreak::ContextMismatch { seq, .. }
+            | ChainBreak::CheckpointMismatch { seq } => *seq,
+            ChainBreak::TruncatedBeforeHead { last, .. }
+            | ChainBreak::TruncatedBeforeCheckpoint { last, .. } => last + 1,
+            ChainBreak::HeadMismatch { head_seq } => *head_seq,
+        }
+    }
+}
+
+/// Walks one tenant's chain in order and checks every entry, and the head
+/// and the (already signature-checked) checkpoints against it.
+pub struct ChainVerifier {
+    tenant_id: i64,
+    last_seq: i64,
+    previous: Hash,
+    /// (seq, hash) of signed checkpoints, ascending by seq.
+    checkpoints: Vec<(i64, Hash)>,
+    next_checkpoint: usize,
+}
+
+impl ChainVerifier {
+    pub fn new(tenant_id: i64, mut checkpoints: Vec<(i64, Hash)>) -> ChainVerifier {
+        checkpoints.sort_by_key(|(seq, _)| *seq);
+        checkpoints.dedup();
+        ChainVerifier {
+            tenant_id,
+            last_seq: 0,
+            previous: GENESIS,
+            checkpoints,
+            next_checkpoint: 0,
+        }
+    }
+
+    /// The position and hash of the last entry checked.
+    pub fn last(&self) -> (i64, Hash) {
+        (self.last_seq, self.previous)
+    }
+
+    pub fn check(&mut self, entry: &StoredEntry) -> Result<(), ChainBreak> {
+        let expected = self.last_seq + 1;
+        if entry.seq > expected {
+            return Err(ChainBreak::Missing {
+                expected,
+                found: entry.seq,
+                audit_id: entry.audit_id,
+            });
+        }
+        if entry.seq < expected {
+            return Err(ChainBreak::OutOfOrder {
+                seq: entry.seq,
+                audit_id: entry.audit_id,
+            });
+        }
+        let hash = entry_hash(
+            &self.previous,
+            &ChainedEntry {
+                tenant_id: self.tenant_id,
+                seq: entry.seq,
+                audit_id: entry.audit_id,
+                occurred_at: entry.occurred_at,
+                actor_kind: &entry.actor_kind,
+                actor_id: entry.actor_id,
+                action: &entry.action,
+                record_type: &entry.record_type,
+                record_id: entry.record_id,
+                fields: &entry.fields,
+                context_digest: &entry.context_digest,
+            },
+        );
+        if hash[..] != entry.entry_hash[..] {
+            return Err(ChainBreak::HashMismatch {
+                seq: entry.seq,
+                audit_id: entry.audit_id,
+            });
+        }
+        let context_intact = match &entry.context_salt {
+            Some(salt) => context_digest(salt, &entry.context)[..] == entry.context_digest[..],
+            // Blanked by erasure, or never recorded: nothing may remain.
+            None => entry.context.is_empty(),
+        };
+        if !context_intact {
+            return Err(ChainBreak::ContextMismatch {
+                seq: entry.seq,
+                audit_id: entry.audit_id,
+            });
+        }
+        while let Some((checkpoint_seq, checkpoint_hash)) =
+            self.checkpoints.get(self.next_checkpoint)
+        {
+            if *checkpoint_seq > entry.seq {
+                break;
+            }
+            if *checkpoint_seq == entry.seq && *checkpoint_hash != hash {
+                return Err(ChainBreak::CheckpointMismatch { seq: entry.seq });
+            }
+            self.next_checkpoint += 1;
+        }
+        self.last_seq = entry.seq;
+        self.previous = hash;
+        Ok(())
+    }
+
+    /// After the last entry: the head the store records and every checkpoint
+    /// must lie within the chain and agree with it.
+    pub fn finish(&self, head: Option<(i64, &[u8])>) -> Result<(), ChainBreak> {
+        if let Some((checkpoint, _)) = self.checkpoints.last() {
+            if *checkpoint > self.last_seq {
+                return Err(ChainBreak::TruncatedBeforeCheckpoint {
+                    last: self.last_seq,
+                    checkpoint: *checkpoint,
+                });
+            }
+        }
+        match head {
+            Some((head_seq, _)) if head_seq > self.last_seq => {
+                Err(ChainBreak::TruncatedBeforeHead {
+                    last: self.last_seq,
+                    head: head_seq,
+                })
+            }
+            Some((head_seq, head_hash))
+                if head_seq != self.last_seq || head_hash != &self.previous[..] =>
+            {
+                Err(ChainBreak::HeadMismatch { head_seq })
+            }
+            None if self.last_seq > 0 => Err(ChainBreak::HeadMismatch { head_seq: 0 }),
+            _ => Ok(()),
+        }
+    }
+}
+
+pub fn to_hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for byte in bytes {
+        out.push(DIGITS[(byte >> 4) as usize] as char);
+        out.push(DIGITS[(byte & 15) as usize] as char);
+    }
+    out
+}
+
+pub fn from_hex(text: &str) -> Option<Vec<u8>> {
+    if !text.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(seq: i64, fields: &str) -> ChainedEntry<'_> {
+        ChainedEntry {
+            tenant_id: 1,
+            seq,
+            audit_id: 100 + seq,
+            occurred_at: 1_700_000_000_000,
+            actor_kind: "user",
+            actor_id: 7,
+            action: "read",
+            record_type: "contact",
+            record_id: 42,
+            fields,
+            context_digest: &GENESIS,
+        }
+    }
+
+    #[test]
+    fn the_hash_depends_on_every_part_and_the_previous_hash() {
+        let first = entry_hash(&GENESIS, &entry(1, "first_name"));
+        assert_ne!(first, entry_hash(&GENESIS, &entry(1, "last_name")));
+        assert_ne!(first, entry_hash(&GENESIS, &entry(2, "first_name")));
+        assert_ne!(first, entry_hash(&first, &entry(1, "first_name")));
+        // Length prefixes keep "a" + "bc" apart from "ab" + "c".
+        let mut shifted = entry(1, "first_name");
+        shifted.record_type = "contactfirst_name";
+        shifted.fields = "";
+        assert_ne!(first, entry_hash(&GENESIS, &shifted));
+    }
+
+    #[test]
+    fn the_context_digest_needs_the_salt() {
+        let context = ClientContext {
+            source_ip: Some("192.0.2.1".into()),
+            user_agent: None,
+            reason: None,
+        };
+        assert_ne!(
+            context_digest(b"salt-a", &context),
+            context_digest(b"salt-b", &context)
+        );
+        let moved = ClientContext {
+            source_ip: None,
+            user_agent: Some("192.0.2.1".into()),
+            reason: None,
+        };
+        assert_ne!(
+            context_digest(b"salt-a", &context),
+            context_digest(b"salt-a", &moved)
+        );
+    }
+
+    #[test]
+    fn hex_round_trips() {
+        let bytes = [0u8, 1, 0xab, 0xff];
+        assert_eq!(to_hex(&bytes), "0001abff");
+        assert_eq!(from_hex("0001abff").as_deref(), Some(&bytes[..]));
+        assert_eq!(from_hex("0g"), None);
+        assert_eq!(from_hex("abc"), None);
+    }
+
+    fn stored_chain(length: i64) -> Vec<StoredEntry> {
+        let mut previous = GENESIS;
+        (1..=length)
+            .map(|seq| {
+                let salt = vec![seq as u8; 16];
+                let context = ClientContext {
+                    source_ip: Some("192.0.2.1".into()),
+                    user_agent: Some("test".into()),
+                    reason: None,
+                };
+                let digest = context_digest(&salt, &context).to_vec();
+                let mut chained = entry(seq, "first_name");
+                chained.context_digest = &digest;
+                let hash = entry_hash(&previous, &chained);
+                previous = hash;
+                StoredEntry {
+                    seq,
+                    audit_id: chained.audit_id,
+                    occurred_at: chained.occurred_at,
+                    actor_kind: chained.actor_kind.into(),
+                    actor_id: chained.actor_id,
+                    action: chained.action.into(),
+                    record_type: chained.record_type.into(),
+                    record_id: chained.record_id,
+                    fields: chained.fields.into(),
+                    entry_hash: hash.to_vec(),
+                    context_digest: digest.clone(),
+                    context_salt: Some(salt),
+                    context,
+                }
+            })
+            .collect()
+    }
+
+    fn verify(entries: &[StoredEntry], head: Option<(i64, &[u8])>) -> Result<(), ChainBreak> {
+        let mut verifier = ChainVerifier::new(1, Vec::new());
+        for entry in entries {
+            verifier.check(entry)?;
+        }
+        verifier.finish(head)
+    }
+
+    #[test]
+    fn an_intact_chain_verifies_and_a_blanked_context_is_allowed() {
+        let mut chain = stored_chain(5);
+        let head = chain[4].entry_hash.clone();
+        chain[2].context = ClientContext::default();
+        chain[2].context_salt = None;
+        assert_eq!(verify(&chain, Some((5, &head))), Ok(()));
+    }
+
+    #[test]
+    fn each_kind_of_tampering_names_its_entry() {
+        let chain = stored_chain(6);
+        let head = chain[5].entry_hash.clone();
+        let head = Some((6, &head[..]));
+
+        let mut edited = chain.clone();
+        edited[2].record_id = 43;
+        assert_eq!(verify(&edited, head).unwrap_err().seq(), 3);
+
+        let mut deleted = chain.clone();
+        deleted.remove(3);
+        assert!(matches!(
+            verify(&deleted, head),
+            Err(ChainBreak::Missing { expected: 4, .. })
+        ));
+
+        let mut swapped = chain.clone();
+        swapped.swap(1, 2);
+        assert_eq!(verify(&swapped, head).unwrap_err().seq(), 2);
+        let (a, b) = (swapped[1].seq, swapped[2].seq);
+        swapped[1].seq = b;
+        swapped[2].seq = a;
+        assert_eq!(verify(&swapped, head).unwrap_err().seq(), 2);
+
+        let mut context = chain.clone();
+        context[4].context.source_ip = Some("198.51.100.7".into());
+        assert!(matches!(
+            verify(&context, head),
+            Err(ChainBreak::ContextMismatch { seq: 5, .. })
+        ));
+
+        let truncated = &chain[..4];
+        assert!(matches!(
+            verify(truncated, head),
+            Err(ChainBreak::TruncatedBeforeHead { last: 4, head: 6 })
+        ));
+    }
+
+    #[test]
+    fn checkpoints_catch_a_rewritten_chain_and_a_truncated_tail() {
+        let chain = stored_chain(4);
+        let genuine: Hash = chain[1].entry_hash.clone().try_into().unwrap();
+        let mut verifier = ChainVerifier::new(1, vec![(2, [9u8; 32])]);
+        verifier.check(&chain[0]).unwrap();
+        assert_eq!(
+            verifier.check(&chain[1]),
+            Err(ChainBreak::CheckpointMismatch { seq: 2 })
+        );
+        let mut verifier = ChainVerifier::new(1, vec![(2, genuine), (6, [0; 32])]);
+        for entry in &chain {
+            verifier.check(entry).unwrap();
+        }
+        let head = chain[3].entry_hash.clone();
+        assert_eq!(
+            verifier.finish(Some((4, &head))),
+            Err(ChainBreak::TruncatedBeforeCheckpoint {
+                last: 4,
+                checkpoint: 6
+            })
+        );
+    }
+}

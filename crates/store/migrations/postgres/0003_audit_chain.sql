@@ -1,0 +1,46 @@
+-- The audit trail becomes a hash chain per tenant (core::audit::chain).
+-- seq numbers a tenant's entries without gaps; entry_hash commits to the
+-- entry and to the one before. The client context (IP address, user agent,
+-- reason for access) sits beside the chain: the chain commits to its salted
+-- digest, so erasure can blank the values and the salt without breaking it.
+-- Existing entries are chained by the migration runner, in audit_id order.
+ALTER TABLE audit_entries ADD COLUMN seq BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE audit_entries ADD COLUMN entry_hash BYTEA NOT NULL DEFAULT ''::bytea;
+ALTER TABLE audit_entries ADD COLUMN context_digest BYTEA NOT NULL DEFAULT ''::bytea;
+ALTER TABLE audit_entries ADD COLUMN context_salt BYTEA;
+ALTER TABLE audit_entries ADD COLUMN source_ip TEXT;
+ALTER TABLE audit_entries ADD COLUMN user_agent TEXT;
+ALTER TABLE audit_entries ADD COLUMN reason TEXT;
+
+-- The newest entry of each tenant's chain. Appending locks this row
+-- (SELECT ... FOR UPDATE), so two writers can never chain onto the same entry.
+CREATE TABLE audit_heads (
+    tenant_id BIGINT NOT NULL PRIMARY KEY,
+    seq BIGINT NOT NULL,
+    entry_hash BYTEA NOT NULL
+);
+
+-- Chain heads signed with the operator's Ed25519 key; each is also appended
+-- to a file outside the database.
+CREATE TABLE audit_checkpoints (
+    tenant_id BIGINT NOT NULL,
+    seq BIGINT NOT NULL,
+    entry_hash BYTEA NOT NULL,
+    created_at BIGINT NOT NULL,
+    public_key TEXT NOT NULL,
+    signature TEXT NOT NULL,
+    PRIMARY KEY (tenant_id, seq)
+);
+
+DO $$
+DECLARE t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['audit_heads', 'audit_checkpoints']
+    LOOP
+        EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
+        EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', t);
+        EXECUTE format($p$CREATE POLICY tenant_wall ON %I USING (
+            current_setting('app.operator', true) = 'on'
+            OR tenant_id::text = current_setting('app.tenant_id', true))$p$, t);
+    END LOOP;
+END $$;

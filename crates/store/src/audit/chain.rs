@@ -1,0 +1,163 @@
+//! Appending to a tenant's hash chain. Every writer locks the tenant's head
+//! row first, so entries are numbered without gaps and each chains onto the
+//! one before, whether they come from a change (in the change's transaction)
+//! or from a batch of recorded reads.
+
+use crate::connect::Backend;
+use crate::{Store, StoreError};
+use custodian_core::audit::chain::{
+    context_digest, entry_hash, ChainedEntry, ClientContext, Hash, GENESIS,
+};
+use custodian_core::audit::{Actor, AuditAction, RecordType};
+use custodian_core::time::Timestamp;
+use custodian_core::TenantId;
+use sqlx::{Any, AnyConnection, Row, Transaction};
+use std::sync::Arc;
+
+/// One entry to append; the store numbers and chains it.
+#[derive(Debug, Clone)]
+pub struct NewAuditEntry {
+    pub actor: Actor,
+    pub action: AuditAction,
+    pub record_type: RecordType,
+    pub record_id: i64,
+    /// Field names, comma-separated.
+    pub fields: String,
+    pub context: Option<Arc<ClientContext>>,
+    pub occurred_at: Timestamp,
+}
+
+/// Rows per INSERT statement; 16 parameters each stays far below both
+/// backends' limits.
+const ROWS_PER_STATEMENT: usize = 200;
+const COLUMNS: usize = 16;
+
+impl Store {
+    /// Appends entries of one tenant inside the caller's transaction.
+    pub(crate) async fn append_audit(
+        &self,
+        conn: &mut AnyConnection,
+        tenant: TenantId,
+        entries: &[NewAuditEntry],
+    ) -> Result<(), StoreError> {
+        if entries.is_empty() {
+            return Ok(());
+        }
+        let lock = match self.backend {
+            Backend::Sqlite => "",
+            Backend::Postgres => " FOR UPDATE",
+        };
+        let head = sqlx::query(&format!(
+            "SELECT seq, entry_hash FROM audit_heads WHERE tenant_id = $1{lock}"
+        ))
+        .bind(tenant.0)
+        .fetch_optional(&mut *conn)
+        .await?;
+        let (mut seq, mut previous): (i64, Hash) = match head {
+            Some(row) => {
+                let hash: Vec<u8> = row.try_get("entry_hash")?;
+                (row.try_get("seq")?, hash.try_into().unwrap_or(GENESIS))
+            }
+            None => (0, GENESIS),
+        };
+        for chunk in entries.chunks(ROWS_PER_STATEMENT) {
+            let mut sql = String::from(
+                "INSERT INTO audit_entries (tenant_id, audit_id, seq, occurred_at, actor_kind, actor_id, action, record_type, record_id, fields, entry_hash, context_digest, context_salt, source_ip, user_agent, reason) VALUES ",
+            );
+            for row in 0..chunk.len() {
+                let placeholders: Vec<String> = (1..=COLUMNS)
+                    .map(|column| format!("${}", row * COLUMNS + column))
+                    .collect();
+                if row > 0 {
+                    sql.push(',');
+                }
+                sql.push('(');
+                sql.push_str(&placeholders.join(","));
+                sql.push(')');
+            }
+            let mut query = sqlx::query(&sql);
+            for entry in chunk {
+                seq += 1;
+                let audit_id = self.next_id();
+                let (digest, salt, context) = match entry.context.as_deref() {
+                    Some(context) if !context.is_empty() => {
+                        let salt = random_salt();
+                        (
+                            context_digest(&salt, context),
+                            Some(salt.to_vec()),
+                            Some(context),
+                        )
+                    }
+                    _ => (GENESIS, None, None),
+                };
+                let hash = entry_hash(
+                    &previous,
+                    &ChainedEntry {
+                        tenant_id: tenant.0,
+                        seq,
+                        audit_id,
+                        occurred_at: entry.occurred_at.0,
+                        actor_kind: entry.actor.kind.as_str(),
+                        actor_id: entry.actor.id,
+                        action: entry.action.as_str(),
+                        record_type: entry.record_type.as_str(),
+                        record_id: entry.record_id,
+                        fields: &entry.fields,
+                        context_digest: &digest,
+                    },
+                );
+                previous = hash;
+                query = query
+                    .bind(tenant.0)
+                    .bind(audit_id)
+                    .bind(seq)
+                    .bind(entry.occurred_at.0)
+                    .bind(entry.actor.kind.as_str())
+                    .bind(entry.actor.id)
+                    .bind(entry.action.as_str())
+                    .bind(entry.record_type.as_str())
+                    .bind(entry.record_id)
+                    .bind(entry.fields.clone())
+                    .bind(hash.to_vec())
+                    .bind(digest.to_vec())
+                    .bind(salt)
+                    .bind(context.and_then(|c| c.source_ip.clone()))
+                    .bind(context.and_then(|c| c.user_agent.clone()))
+                    .bind(context.and_then(|c| c.reason.clone()));
+            }
+            query.execute(&mut *conn).await?;
+        }
+        sqlx::query(
+            "INSERT INTO audit_heads (tenant_id, seq, entry_hash) VALUES ($1, $2, $3)
+             ON CONFLICT (tenant_id) DO UPDATE SET seq = excluded.seq, entry_hash = excluded.entry_hash",
+        )
+        .bind(tenant.0)
+        .bind(seq)
+        .bind(previous.to_vec())
+        .execute(&mut *conn)
+        .await?;
+        Ok(())
+    }
+
+    /// Appends entries of one tenant in a transaction of their own: how
+    /// recorded reads reach the trail.
+    pub async fn record_audit_entries(
+        &self,
+        tenant: TenantId,
+        entries: &[NewAuditEntry],
+    ) -> Result<(), StoreError> {
+        let mut tx: Transaction<'static, Any> = self.begin(tenant).await?;
+        self.append_audit(&mut tx, tenant, entries).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+fn random_salt() -> [u8; 16] {
+    let mut salt = [0u8; 16];
+    // Without randomness the salt would be guessable: never go on silently.
+    if getrandom::getrandom(&mut salt).is_err() {
+        std::process::abort();
+    }
+    salt
+}

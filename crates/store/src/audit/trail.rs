@@ -1,0 +1,187 @@
+//! Reading the trail: per record (who saw or changed this), per user (what
+//! this user accessed), per data subject (every record of one contact),
+//! filtered by time and action, newest first, paged by chain position.
+
+use crate::{Store, StoreError};
+use custodian_core::audit::{AuditAction, RecordType};
+use custodian_core::time::Timestamp;
+use custodian_core::{ContactId, TenantId, UserId};
+use sqlx::Row;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    pub seq: i64,
+    pub audit_id: i64,
+    pub occurred_at: Timestamp,
+    pub actor_kind: String,
+    pub actor_id: i64,
+    pub action: String,
+    pub record_type: String,
+    pub record_id: i64,
+    pub fields: Vec<String>,
+    /// The acting user's display name; for an API token, its owner's.
+    pub actor_name: Option<String>,
+    pub source_ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub reason: Option<String>,
+}
+
+/// Whose entries: one record, or every record of one data subject.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditSubject {
+    Record(RecordType, i64),
+    /// The contact, the activities they take part in and their assets.
+    Contact(ContactId),
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditQuery {
+    pub subject: Option<AuditSubject>,
+    /// Entries made by this user, in person or through their API tokens.
+    pub actor: Option<UserId>,
+    /// Only these actions; empty for all.
+    pub actions: Vec<AuditAction>,
+    pub from: Option<Timestamp>,
+    pub until: Option<Timestamp>,
+    /// The page after the entry at this chain position.
+    pub before_seq: Option<i64>,
+    pub limit: i64,
+}
+
+enum Param {
+    Int(i64),
+    Text(&'static str),
+}
+
+impl Store {
+    /// Entries that match `query`, newest first.
+    pub async fn audit_trail(
+        &self,
+        tenant: TenantId,
+        query: &AuditQuery,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
+        let mut params = vec![Param::Int(tenant.0)];
+        let mut conditions = vec!["a.tenant_id = $1".to_string()];
+        let next = |params: &mut Vec<Param>, value: Param| {
+            params.push(value);
+            format!("${}", params.len())
+        };
+        match query.subject {
+            Some(AuditSubject::Record(record_type, id)) => {
+                let t = next(&mut params, Param::Text(record_type.as_str()));
+                let i = next(&mut params, Param::Int(id));
+                conditions.push(format!("a.record_type = {t} AND a.record_id = {i}"));
+            }
+            Some(AuditSubject::Contact(contact)) => {
+                let c = next(&mut params, Param::Int(contact.0));
+                conditions.push(format!(
+                    "((a.record_type = 'contact' AND a.record_id = {c})
+                      OR (a.record_type = 'activity' AND a.record_id IN
+                          (SELECT activity_id FROM activity_contacts WHERE tenant_id = $1 AND contact_id = {c}))
+                      OR (a.record_type = 'asset' AND a.record_id IN
+                          (SELECT asset_id FROM assets WHERE tenant_id = $1 AND contact_id = {c})))"
+                ));
+            }
+            None => {}
+        }
+        if let Some(user) = query.actor {
+            let u = next(&mut params, Param::Int(user.0));
+            conditions.push(format!(
+                "((a.actor_kind = 'user' AND a.actor_id = {u})
+                  OR (a.actor_kind = 'api_token' AND a.actor_id IN
+                      (SELECT token_id FROM api_tokens WHERE tenant_id = $1 AND user_id = {u})))"
+            ));
+        }
+        if !query.actions.is_empty() {
+            let names: Vec<String> = query
+                .actions
+                .iter()
+                .map(|action| next(&mut params, Param::Text(action.as_str())))
+                .collect();
+            conditions.push(format!("a.action IN ({})", names.join(", ")));
+        }
+        if let Some(from) = query.from {
+            let f = next(&mut params, Param::Int(from.0));
+            conditions.push(format!("a.occurred_at >= {f}"));
+        }
+        if let Some(until) = query.until {
+            let u = next(&mut params, Param::Int(until.0));
+            conditions.push(format!("a.occurred_at < {u}"));
+        }
+        if let Some(before) = query.before_seq {
+            let b = next(&mut params, Param::Int(before));
+            conditions.push(format!("a.seq < {b}"));
+        }
+        let limit = next(&mut params, Param::Int(query.limit));
+        let sql = format!(
+            "SELECT a.seq, a.audit_id, a.occurred_at, a.actor_kind, a.actor_id, a.action, a.record_type,
+                    a.record_id, a.fields, a.source_ip, a.user_agent, a.reason,
+                    COALESCE(u.display_name, tu.display_name) AS actor_name
+             FROM audit_entries a
+             LEFT JOIN users u ON a.actor_kind = 'user' AND u.tenant_id = a.tenant_id AND u.user_id = a.actor_id
+             LEFT JOIN api_tokens t ON a.actor_kind = 'api_token' AND t.tenant_id = a.tenant_id AND t.token_id = a.actor_id
+             LEFT JOIN users tu ON tu.tenant_id = t.tenant_id AND tu.user_id = t.user_id
+             WHERE {}
+             ORDER BY a.seq DESC LIMIT {limit}",
+            conditions.join(" AND ")
+        );
+        let mut statement = sqlx::query(&sql);
+        for param in params {
+            statement = match param {
+                Param::Int(value) => statement.bind(value),
+                Param::Text(value) => statement.bind(value),
+            };
+        }
+        let mut tx = self.read_one(tenant).await?;
+        let rows = statement.fetch_all(&mut *tx).await?;
+        tx.commit().await?;
+        rows.iter()
+            .map(|row| {
+                let fields: String = row.try_get("fields")?;
+                Ok(AuditEntry {
+                    seq: row.try_get("seq")?,
+                    audit_id: row.try_get("audit_id")?,
+                    occurred_at: Timestamp(row.try_get("occurred_at")?),
+                    actor_kind: row.try_get("actor_kind")?,
+                    actor_id: row.try_get("actor_id")?,
+                    action: row.try_get("action")?,
+                    record_type: row.try_get("record_type")?,
+                    record_id: row.try_get("record_id")?,
+                    fields: fields
+                        .split(',')
+                        .filter(|f| !f.is_empty())
+                        .map(str::to_string)
+                        .collect(),
+                    actor_name: row.try_get("actor_name")?,
+                    source_ip: row.try_get("source_ip")?,
+                    user_agent: row.try_get("user_agent")?,
+                    reason: row.try_get("reason")?,
+                })
+            })
+            .collect()
+    }
+
+    /// The newest changes (not reads) of one record: its history.
+    pub async fn audit_of_record(
+        &self,
+        tenant: TenantId,
+        record_type: RecordType,
+        record_id: i64,
+        limit: i64,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
+        self.audit_trail(
+            tenant,
+            &AuditQuery {
+                subject: Some(AuditSubject::Record(record_type, record_id)),
+                actions: vec![
+                    AuditAction::Create,
+                    AuditAction::Update,
+                    AuditAction::Delete,
+                ],
+                limit,
+                ..AuditQuery::default()
+            },
+        )
+        .await
+    }
+}
