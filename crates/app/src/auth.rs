@@ -2,14 +2,14 @@
 //! administration.
 
 use crate::secrets::{hash_password, random_token, sha256_hex, verify_password};
-use crate::{App, AppError, Principal};
+use crate::{client_context, App, AppError, Principal};
 use custodian_core::access::Role;
-use custodian_core::audit::{Actor, ActorKind};
+use custodian_core::audit::{Actor, ActorKind, AuditAction, RecordType};
 use custodian_core::time::Timestamp;
 use custodian_core::validation::{required_text, ValidationErrors};
 use custodian_core::values::EmailAddress;
 use custodian_core::{ApiTokenId, TenantId, UserId};
-use custodian_store::{Scope, Tenant, User};
+use custodian_store::{NewAuditEntry, Scope, Tenant, User};
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -145,13 +145,16 @@ impl App {
         Ok(user)
     }
 
-    /// Checks an email and password; on success opens a session.
+    /// Checks an email and password; on success opens a session. Logins and
+    /// failed logins of existing accounts are in the audit trail.
     pub async fn login(
         &self,
         email: &str,
         password: &str,
         client_address: &str,
+        user_agent: Option<&str>,
     ) -> Result<NewSession, AppError> {
+        let client = || client_context(Some(client_address.to_string()), user_agent);
         let email = email.trim().to_lowercase();
         let account_key = format!("account:{email}");
         let address_key = format!("address:{client_address}");
@@ -166,15 +169,30 @@ impl App {
         if candidates.is_empty() {
             verify_password(password.to_string(), None).await;
         }
-        for candidate in candidates {
+        for candidate in &candidates {
             if verify_password(password.to_string(), candidate.password_hash.clone()).await {
-                authenticated = Some(candidate.user);
+                authenticated = Some(candidate.user.clone());
                 break;
             }
         }
         let Some(user) = authenticated else {
             self.throttle.fail(account_key);
             self.throttle.fail(address_key);
+            // Someone, not yet known, tried these accounts.
+            for candidate in &candidates {
+                let entry = NewAuditEntry {
+                    actor: Actor::SYSTEM,
+                    action: AuditAction::LoginFailed,
+                    record_type: RecordType::User,
+                    record_id: candidate.user.id.0,
+                    fields: String::new(),
+                    context: client(),
+                    occurred_at: Timestamp::now(),
+                };
+                self.store
+                    .record_audit_entries(candidate.user.tenant, &[entry])
+                    .await?;
+            }
             return Err(AppError::BadCredentials);
         };
         self.throttle.clear(&account_key);
@@ -182,8 +200,19 @@ impl App {
         let cookie_value = format!("{}.{secret}", user.tenant.0);
         let csrf_token = random_token();
         let expires_at = Timestamp(Timestamp::now().0 + SESSION_LIFETIME_HOURS * 3_600_000);
+        let actor = Actor {
+            kind: ActorKind::User,
+            id: user.id.0,
+        };
+        let scope = Scope::new(user.tenant, actor).with_context(client());
         self.store
-            .create_session(&user, &sha256_hex(&cookie_value), &csrf_token, expires_at)
+            .create_session(
+                &scope,
+                &user,
+                &sha256_hex(&cookie_value),
+                &csrf_token,
+                expires_at,
+            )
             .await?;
         Ok(NewSession {
             cookie_value,
@@ -207,10 +236,13 @@ impl App {
         }))
     }
 
-    pub async fn logout(&self, cookie_value: &str) -> Result<(), AppError> {
+    /// Ends the session behind a cookie; `principal` carries the client
+    /// context for the trail.
+    pub async fn logout(&self, principal: &Principal, cookie_value: &str) -> Result<(), AppError> {
         if let Some((tenant, _)) = split_tenant_token(cookie_value) {
+            let scope = Scope::new(tenant, principal.actor).with_context(principal.context.clone());
             self.store
-                .delete_session(tenant, &sha256_hex(cookie_value))
+                .delete_session(&scope, &sha256_hex(cookie_value))
                 .await?;
         }
         Ok(())

@@ -48,14 +48,8 @@ impl Principal {
     }
 
     /// The caller's address and user agent, as the audit trail keeps them.
-    pub fn with_client(mut self, source_ip: Option<String>, user_agent: Option<String>) -> Self {
-        let context = ClientContext {
-            source_ip,
-            // Clients send anything here; keep a bounded prefix.
-            user_agent: user_agent.map(|ua| ua.chars().take(256).collect()),
-            reason: None,
-        };
-        self.context = (!context.is_empty()).then(|| Arc::new(context));
+    pub fn with_client(mut self, source_ip: Option<String>, user_agent: Option<&str>) -> Self {
+        self.context = client_context(source_ip, user_agent);
         self
     }
 
@@ -78,6 +72,21 @@ impl Principal {
             Err(AppError::Forbidden)
         }
     }
+}
+
+/// A request's address and user agent for the audit trail; None when
+/// neither is known.
+pub(crate) fn client_context(
+    source_ip: Option<String>,
+    user_agent: Option<&str>,
+) -> Option<Arc<ClientContext>> {
+    let context = ClientContext {
+        source_ip,
+        // Clients send anything here; keep a bounded prefix.
+        user_agent: user_agent.map(|ua| ua.chars().take(256).collect()),
+        reason: None,
+    };
+    (!context.is_empty()).then(|| Arc::new(context))
 }
 
 impl App {

@@ -1,8 +1,9 @@
-//! The `custodian` binary: serve, migrate and admin commands. Every command
+//! The `custodian` binary: serve, migrate, audit and admin commands. Every command
 //! that touches the database takes `--database URL` or reads
 //! CUSTODIAN_DATABASE_URL; `--json` prints one JSON object for scripts.
 
 use clap::{Args, Parser, Subcommand};
+use custodian_app::audit::{AuditSigner, CheckpointLine, VerifyOptions};
 use custodian_app::demo::Volume;
 use custodian_app::{App, AppError};
 use custodian_core::access::Role;
@@ -10,7 +11,9 @@ use custodian_core::audit::Actor;
 use custodian_core::{TenantId, UserId};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 use tracing::Level;
 use tracing_subscriber::filter::Targets;
 use tracing_subscriber::prelude::*;
@@ -35,6 +38,25 @@ struct Database {
     url: String,
 }
 
+#[derive(Args, Clone)]
+struct AuditFiles {
+    /// The operator's Ed25519 key that signs checkpoints of the audit chain
+    /// (serve creates it when it does not exist). Keep a copy away from the database.
+    #[arg(
+        long = "audit-key",
+        env = "CUSTODIAN_AUDIT_KEY",
+        default_value = "custodian-data/audit-signing.key"
+    )]
+    key: PathBuf,
+    /// The file, outside the database, that every checkpoint is appended to.
+    #[arg(
+        long = "audit-checkpoints",
+        env = "CUSTODIAN_AUDIT_CHECKPOINTS",
+        default_value = "custodian-data/audit-checkpoints.jsonl"
+    )]
+    checkpoints: PathBuf,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Start the server (migrates first).
@@ -46,6 +68,15 @@ enum Command {
         /// Create the demo tenant with sample data if it does not exist, and print its login.
         #[arg(long)]
         demo: bool,
+        #[command(flatten)]
+        audit: AuditFiles,
+        /// Seconds between signed checkpoints of the audit chains.
+        #[arg(
+            long,
+            env = "CUSTODIAN_AUDIT_CHECKPOINT_SECONDS",
+            default_value_t = 300
+        )]
+        checkpoint_seconds: u64,
     },
     /// Apply pending schema migrations.
     Migrate {
@@ -54,10 +85,47 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The audit trail: verify its hash chains, sign checkpoints.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// Operator commands.
     Admin {
         #[command(subcommand)]
         command: AdminCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check every entry of each tenant's chain, its head and the signed
+    /// checkpoints (database and file); names the first bad entry and exits
+    /// with status 1 when any tenant's trail is broken.
+    Verify {
+        #[command(flatten)]
+        database: Database,
+        #[command(flatten)]
+        audit: AuditFiles,
+        /// Only this tenant.
+        #[arg(long)]
+        tenant: Option<i64>,
+        /// A trusted public key (hex); repeatable. Default: the key file's.
+        #[arg(long = "public-key")]
+        public_keys: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Sign the head of every chain that moved since its last checkpoint.
+    Checkpoint {
+        #[command(flatten)]
+        database: Database,
+        #[command(flatten)]
+        audit: AuditFiles,
+        #[arg(long)]
+        tenant: Option<i64>,
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -198,9 +266,13 @@ async fn run(cli: Cli) -> Result<(), String> {
             database,
             listen,
             demo,
+            audit,
+            checkpoint_seconds,
         } => {
             let started = std::time::Instant::now();
             let app = App::open(&database.url).await.map_err(describe)?;
+            let signer =
+                AuditSigner::load(&audit.key, &audit.checkpoints, true).map_err(describe)?;
             let listener = tokio::net::TcpListener::bind(&listen)
                 .await
                 .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
@@ -217,9 +289,23 @@ async fn run(cli: Cli) -> Result<(), String> {
                     login.tenant, login.email, login.password
                 );
             }
-            custodian_web::serve(app, listener)
-                .await
-                .map_err(|e| e.to_string())
+            let signer = std::sync::Arc::new(signer);
+            let checkpoints = tokio::spawn(checkpoint_periodically(
+                app.clone(),
+                signer.clone(),
+                Duration::from_secs(checkpoint_seconds.max(1)),
+            ));
+            let served = custodian_web::serve(app.clone(), listener).await;
+            checkpoints.abort();
+            // Reads answered but not yet written, and a last checkpoint.
+            app.flush_audit().await;
+            if let Err(error) = app.checkpoint_audit(&signer, None).await {
+                eprintln!(
+                    "error: the closing audit checkpoint failed: {}",
+                    describe(error)
+                );
+            }
+            served.map_err(|e| e.to_string())
         }
         Command::Migrate { database, json } => {
             let app = custodian_app::Store::connect(&database.url)
@@ -234,7 +320,105 @@ async fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Command::Admin { command } => admin(command).await,
+        Command::Audit { command } => audit(command).await,
     }
+}
+
+async fn checkpoint_periodically(app: App, signer: std::sync::Arc<AuditSigner>, every: Duration) {
+    let mut ticks = tokio::time::interval(every);
+    ticks.tick().await;
+    loop {
+        ticks.tick().await;
+        if let Err(error) = app.checkpoint_audit(&signer, None).await {
+            tracing::error!(error = %describe(error), "signing audit checkpoints failed");
+        }
+    }
+}
+
+async fn audit(command: AuditCommand) -> Result<(), String> {
+    match command {
+        AuditCommand::Verify {
+            database,
+            audit,
+            tenant,
+            public_keys,
+            json,
+        } => {
+            let trusted_keys = if public_keys.is_empty() && audit.key.exists() {
+                vec![AuditSigner::load(&audit.key, &audit.checkpoints, false)
+                    .map_err(describe)?
+                    .public_key_hex()]
+            } else {
+                public_keys
+            };
+            if trusted_keys.is_empty() && !json {
+                println!("note: no trusted public key given; each checkpoint is checked against the key it names");
+            }
+            let app = App::open(&database.url).await.map_err(describe)?;
+            let started = std::time::Instant::now();
+            let reports = app
+                .verify_audit(&VerifyOptions {
+                    tenant: tenant.map(TenantId),
+                    trusted_keys,
+                    checkpoint_file: Some(audit.checkpoints.clone()),
+                })
+                .await
+                .map_err(describe)?;
+            let seconds = started.elapsed().as_secs_f64();
+            let entries: i64 = reports.iter().map(|r| r.entries_checked).sum();
+            let broken = reports.iter().filter(|r| r.problem.is_some()).count();
+            if json {
+                println!(
+                    "{}",
+                    json!({ "tenants": reports, "entries_checked": entries, "seconds": seconds, "intact": broken == 0 })
+                );
+            } else {
+                for r in &reports {
+                    match &r.problem {
+                        None => println!(
+                            "tenant {}: intact ({} entries, {} checkpoints, head at entry {})",
+                            r.tenant_id, r.entries_checked, r.checkpoints, r.head_seq
+                        ),
+                        Some(problem) => println!("tenant {}: BROKEN: {problem}", r.tenant_id),
+                    }
+                }
+                println!(
+                    "checked {entries} entries in {seconds:.2} s ({:.0} entries/s)",
+                    entries as f64 / seconds.max(1e-9)
+                );
+            }
+            if broken > 0 {
+                return Err(format!("the audit trail of {broken} tenant(s) is broken"));
+            }
+        }
+        AuditCommand::Checkpoint {
+            database,
+            audit,
+            tenant,
+            json,
+        } => {
+            let signer =
+                AuditSigner::load(&audit.key, &audit.checkpoints, true).map_err(describe)?;
+            let app = App::open(&database.url).await.map_err(describe)?;
+            let made = app
+                .checkpoint_audit(&signer, tenant.map(TenantId))
+                .await
+                .map_err(describe)?;
+            let lines: Vec<CheckpointLine> =
+                made.iter().map(CheckpointLine::from_checkpoint).collect();
+            report(
+                json,
+                json!({ "checkpoints": lines }),
+                format!(
+                    "signed {} checkpoint(s) with key {}; appended to {}",
+                    made.len(),
+                    signer.public_key_hex(),
+                    audit.checkpoints.display()
+                ),
+            );
+        }
+    }
+    Ok(())
 }
 
 async fn admin(command: AdminCommand) -> Result<(), String> {

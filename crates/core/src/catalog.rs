@@ -548,11 +548,13 @@ pub const CATALOG: &[ColumnClass] = &[
     plain("audit_checkpoints", "signature", "Ed25519 signature of the checkpoint"),
 ];
 
-/// The personal columns of a table that a screen or an API answer can show
-/// (credentials never are): the field names a read's audit entry names.
+/// The personal columns of a table that a screen or an API answer can show:
+/// the field names a read's audit entry names. Credentials are never shown;
+/// sort keys are derived from names and only order lists.
 pub fn shown_personal_columns(table_name: &str) -> Vec<&'static str> {
     table(table_name)
         .filter(|c| c.category != Category::None && c.category != Category::Credential)
+        .filter(|c| c.column != "sort_name")
         .map(|c| c.column)
         .collect()
 }

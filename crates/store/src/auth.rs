@@ -3,7 +3,7 @@
 
 use crate::{Scope, Store, StoreError};
 use custodian_core::access::Role;
-use custodian_core::audit::{AuditAction, RecordType};
+use custodian_core::audit::{Actor, ActorKind, AuditAction, RecordType};
 use custodian_core::time::Timestamp;
 use custodian_core::{ApiTokenId, TenantId, UserId};
 use sqlx::any::AnyRow;
@@ -156,8 +156,10 @@ impl Store {
             .collect()
     }
 
+    /// Opens a session; the login is audited with the scope's client context.
     pub async fn create_session(
         &self,
+        scope: &Scope,
         user: &User,
         session_hash: &str,
         csrf_token: &str,
@@ -175,6 +177,15 @@ impl Store {
         .bind(Timestamp::now().0)
         .bind(expires_at.0)
         .execute(&mut *tx)
+        .await?;
+        self.audit(
+            &mut tx,
+            scope,
+            AuditAction::Login,
+            RecordType::User,
+            user.id.0,
+            &[],
+        )
         .await?;
         tx.commit().await?;
         Ok(())
@@ -208,12 +219,39 @@ impl Store {
         .transpose()
     }
 
+    /// Ends a session (and sweeps expired ones); the logout is audited.
     pub async fn delete_session(
         &self,
-        tenant: TenantId,
+        scope: &Scope,
         session_hash: &str,
     ) -> Result<(), StoreError> {
+        let tenant = scope.tenant;
         let mut tx = self.begin(tenant).await?;
+        let user: Option<i64> = sqlx::query_scalar(
+            "SELECT user_id FROM sessions WHERE tenant_id = $1 AND session_hash = $2",
+        )
+        .bind(tenant.0)
+        .bind(session_hash)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some(user) = user {
+            let scope = Scope {
+                actor: Actor {
+                    kind: ActorKind::User,
+                    id: user,
+                },
+                ..scope.clone()
+            };
+            self.audit(
+                &mut tx,
+                &scope,
+                AuditAction::Logout,
+                RecordType::User,
+                user,
+                &[],
+            )
+            .await?;
+        }
         sqlx::query(
             "DELETE FROM sessions WHERE tenant_id = $1 AND (session_hash = $2 OR expires_at < $3)",
         )

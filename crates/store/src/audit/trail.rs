@@ -21,6 +21,8 @@ pub struct AuditEntry {
     pub fields: Vec<String>,
     /// The acting user's display name; for an API token, its owner's.
     pub actor_name: Option<String>,
+    /// The acting user; for an API token, its owner.
+    pub actor_user_id: Option<i64>,
     pub source_ip: Option<String>,
     pub user_agent: Option<String>,
     pub reason: Option<String>,
@@ -116,7 +118,8 @@ impl Store {
         let sql = format!(
             "SELECT a.seq, a.audit_id, a.occurred_at, a.actor_kind, a.actor_id, a.action, a.record_type,
                     a.record_id, a.fields, a.source_ip, a.user_agent, a.reason,
-                    COALESCE(u.display_name, tu.display_name) AS actor_name
+                    COALESCE(u.display_name, tu.display_name) AS actor_name,
+                    COALESCE(u.user_id, tu.user_id) AS actor_user_id
              FROM audit_entries a
              LEFT JOIN users u ON a.actor_kind = 'user' AND u.tenant_id = a.tenant_id AND u.user_id = a.actor_id
              LEFT JOIN api_tokens t ON a.actor_kind = 'api_token' AND t.tenant_id = a.tenant_id AND t.token_id = a.actor_id
@@ -153,6 +156,7 @@ impl Store {
                         .map(str::to_string)
                         .collect(),
                     actor_name: row.try_get("actor_name")?,
+                    actor_user_id: row.try_get("actor_user_id")?,
                     source_ip: row.try_get("source_ip")?,
                     user_agent: row.try_get("user_agent")?,
                     reason: row.try_get("reason")?,

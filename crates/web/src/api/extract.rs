@@ -22,10 +22,14 @@ impl FromRequestParts<App> for ApiPrincipal {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
             .ok_or_else(|| Problem::from(AppError::Unauthenticated))?;
-        app.authenticate_token(bearer.trim())
+        let principal = app
+            .authenticate_token(bearer.trim())
             .await
-            .map(ApiPrincipal)
-            .map_err(Problem::from)
+            .map_err(Problem::from)?;
+        Ok(ApiPrincipal(principal.with_client(
+            crate::client::peer_address(parts),
+            crate::client::user_agent(&parts.headers),
+        )))
     }
 }
 

@@ -2,6 +2,7 @@
 //! pages, ETag / If-Match on updates. Every record type is served by the same
 //! generic handlers through the `Resource` trait.
 
+mod audit;
 mod extract;
 mod openapi;
 pub(crate) mod resources;
@@ -29,6 +30,8 @@ pub fn routes() -> Router<App> {
         .merge(resource_routes::<Assets>())
         .merge(resource_routes::<Agreements>())
         .route("/search", get(search))
+        .route("/audit", get(audit::trail))
+        .route("/audit/export", get(audit::export))
         .route("/openapi.json", get(|| async { Json(openapi_document()) }))
         .route("/docs", get(|| async { Html(openapi::reference_page()) }))
         .fallback(|| async {

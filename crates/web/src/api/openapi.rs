@@ -1,6 +1,7 @@
 //! The OpenAPI 3.1 document, generated from the resource table and the
 //! types' schemas, and a readable reference page rendered from it.
 
+use super::audit::{AuditEntryView, AuditPage};
 use super::resources::{Activities, Agreements, Assets, Contacts, Organisations, Resource};
 use super::SearchResult;
 use crate::problem::Problem;
@@ -48,7 +49,9 @@ use utoipa::OpenApi as _;
         AgreementStatus,
         Problem,
         FieldError,
-        SearchResult
+        SearchResult,
+        AuditEntryView,
+        AuditPage
     ))
 )]
 struct Components;
@@ -222,6 +225,90 @@ fn add_resource<R: Resource>(paths: PathsBuilder) -> PathsBuilder {
         .path(format!("/api/v1/{}/{{id}}", R::PATH), item)
 }
 
+/// The audit trail's two operations, with the filters they share.
+fn add_audit(paths: PathsBuilder) -> PathsBuilder {
+    let int64 = || typed(Type::Integer).format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)));
+    let filters = || {
+        vec![
+            query("record_type", "With record_id: one record's entries (organisation, contact, activity, asset, agreement, user, api_token, tenant)", typed(Type::String)),
+            query("record_id", "With record_type: the record's id", int64()),
+            query("contact_id", "A data subject: the contact, the activities they take part in and their assets", int64()),
+            query("user_id", "Entries made by this staff user, in person or with their API tokens", int64()),
+            query("action", "One action: create, update, delete, read, list, export, login, login_failed or logout", typed(Type::String)),
+            query("from", "From this day (YYYY-MM-DD, UTC) or RFC 3339 instant", typed(Type::String)),
+            query("until", "Up to and including this day, or before this RFC 3339 instant", typed(Type::String)),
+        ]
+    };
+    let mut page = OperationBuilder::new()
+        .tag("audit")
+        .operation_id(Some("audit_trail"))
+        .summary(Some(
+            "Audit entries, newest first (data protection officer and administrators)",
+        ));
+    for parameter in filters() {
+        page = page.parameter(parameter);
+    }
+    page = page
+        .parameter(query(
+            "cursor",
+            "next_cursor of the previous page",
+            typed(Type::String),
+        ))
+        .parameter(query(
+            "limit",
+            "Entries per page, 1 to 200 (default 50)",
+            int64(),
+        ))
+        .response(
+            "200",
+            ResponseBuilder::new()
+                .description("A page of entries")
+                .content("application/json", json_ref("AuditPage"))
+                .build(),
+        )
+        .response(
+            "400",
+            problem_response("A cursor or limit that is not valid"),
+        )
+        .response(
+            "422",
+            problem_response("Filters that are unknown or contradict each other"),
+        );
+    let mut export = OperationBuilder::new()
+        .tag("audit")
+        .operation_id(Some("audit_export"))
+        .summary(Some("Every matching entry as CSV (at most 100,000; the header Custodian-Export-Truncated says when more matched)"));
+    for parameter in filters() {
+        export = export.parameter(parameter);
+    }
+    export = export
+        .response(
+            "200",
+            ResponseBuilder::new()
+                .description("CSV, one entry per row, newest first")
+                .content(
+                    "text/csv",
+                    ContentBuilder::new()
+                        .schema(Some(typed(Type::String)))
+                        .build(),
+                )
+                .build(),
+        )
+        .response(
+            "422",
+            problem_response("Filters that are unknown or contradict each other"),
+        );
+    paths
+        .path(
+            "/api/v1/audit",
+            PathItem::new(HttpMethod::Get, with_common_answers(page)),
+        )
+        .path(
+            "/api/v1/audit/export",
+            PathItem::new(HttpMethod::Get, with_common_answers(export)),
+        )
+}
+
 pub fn openapi_document() -> OpenApi {
     let mut paths = PathsBuilder::new();
     paths = add_resource::<Organisations>(paths);
@@ -262,6 +349,7 @@ pub fn openapi_document() -> OpenApi {
         "/api/v1/search",
         PathItem::new(HttpMethod::Get, with_common_answers(search)),
     );
+    paths = add_audit(paths);
     let mut document = Components::openapi();
     document.openapi = utoipa::openapi::OpenApiVersion::Version31;
     document.paths = paths.build();

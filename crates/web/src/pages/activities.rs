@@ -205,6 +205,7 @@ async fn show(State(app): State<App>, session: PageSession, PageId(id): PageId) 
         notice: None,
         edit_href: format!("/activities/{id}/edit"),
         delete_action: format!("/activities/{id}/delete"),
+        access_href: format!("/audit?record_type=activity&record_id={id}"),
         fields,
         related: vec![Related {
             title: "Contacts",

@@ -220,6 +220,7 @@ async fn show(State(app): State<App>, session: PageSession, PageId(id): PageId) 
         notice: None,
         edit_href: format!("/agreements/{id}/edit"),
         delete_action: format!("/agreements/{id}/delete"),
+        access_href: format!("/audit?record_type=agreement&record_id={id}"),
         fields,
         related: Vec::<Related>::new(),
         activity_form: None,

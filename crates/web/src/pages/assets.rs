@@ -218,6 +218,7 @@ async fn show(State(app): State<App>, session: PageSession, PageId(id): PageId) 
         notice: None,
         edit_href: format!("/assets/{id}/edit"),
         delete_action: format!("/assets/{id}/delete"),
+        access_href: format!("/audit?record_type=asset&record_id={id}"),
         fields,
         related: Vec::<Related>::new(),
         activity_form: None,

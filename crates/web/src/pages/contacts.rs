@@ -276,6 +276,7 @@ async fn show_page(
         notice: None,
         edit_href: format!("/contacts/{id}/edit"),
         delete_action: format!("/contacts/{id}/delete"),
+        access_href: format!("/audit?contact_id={id}"),
         fields,
         related: vec![Related {
             title: "Assets",

@@ -4,6 +4,7 @@
 mod activities;
 mod agreements;
 mod assets;
+mod audit;
 mod choices;
 mod contacts;
 mod flash;
@@ -25,6 +26,8 @@ use custodian_app::App;
 use serde::Deserialize;
 use session::PageSession;
 use views::{render, Layout};
+
+pub(crate) use audit::csv_response;
 
 pub fn routes() -> Router<App> {
     Router::new()
@@ -56,6 +59,7 @@ pub fn routes() -> Router<App> {
         .merge(activities::routes())
         .merge(assets::routes())
         .merge(agreements::routes())
+        .merge(audit::routes())
         .layer(axum::middleware::from_fn(flash::flash_messages))
 }
 

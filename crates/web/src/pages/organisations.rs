@@ -321,6 +321,7 @@ async fn show_page(
         notice,
         edit_href: format!("/organisations/{id}/edit"),
         delete_action: format!("/organisations/{id}/delete"),
+        access_href: format!("/audit?record_type=organisation&record_id={id}"),
         fields,
         related: vec![
             Related {

@@ -91,7 +91,10 @@ impl FromRequestParts<App> for PageSession {
         };
         match app.session(&value).await {
             Ok(Some(live)) => Ok(PageSession {
-                principal: live.principal,
+                principal: live.principal.with_client(
+                    crate::client::peer_address(parts),
+                    crate::client::user_agent(&parts.headers),
+                ),
                 csrf: live.csrf_token,
                 cookie: value,
                 flash: cookie(&parts.headers, super::flash::FLASH_COOKIE)
@@ -162,7 +165,12 @@ pub async fn login(
         );
     }
     match app
-        .login(&email, &form.get("password"), &peer.ip().to_string())
+        .login(
+            &email,
+            &form.get("password"),
+            &peer.ip().to_string(),
+            crate::client::user_agent(&headers),
+        )
         .await
     {
         Ok(session) => {
@@ -212,7 +220,7 @@ pub async fn logout(
     if let Err(refused) = FormData(form).check_csrf(&session.csrf) {
         return refused;
     }
-    if let Err(error) = app.logout(&session.cookie).await {
+    if let Err(error) = app.logout(&session.principal, &session.cookie).await {
         return super::views::error_page(error);
     }
     let mut response = Redirect::to("/login").into_response();

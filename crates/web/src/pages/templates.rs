@@ -43,6 +43,8 @@ pub(super) struct DetailPage {
     pub notice: Option<String>,
     pub edit_href: String,
     pub delete_action: String,
+    /// Who saw or changed this record (shown to those who may read the trail).
+    pub access_href: String,
     pub fields: Vec<DetailField>,
     pub related: Vec<Related>,
     pub activity_form: Option<ActivityForm>,

@@ -5,6 +5,7 @@ use super::session::PageSession;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use custodian_app::{AppError, AuditEntry};
+use custodian_core::access::{Action, Area};
 use custodian_core::activities::Activity;
 use custodian_core::time::Timestamp;
 use custodian_core::ValidationErrors;
@@ -14,6 +15,8 @@ pub struct Layout {
     pub user: String,
     pub search: String,
     pub flash: Option<&'static str>,
+    /// Whether the user may read the audit trail.
+    pub can_audit: bool,
 }
 
 impl Layout {
@@ -23,6 +26,10 @@ impl Layout {
             user: session.principal.display_name.clone(),
             search: search.to_string(),
             flash: session.flash,
+            can_audit: session
+                .principal
+                .authorize(Area::Privacy, Action::Read)
+                .is_ok(),
         }
     }
 }

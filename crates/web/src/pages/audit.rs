@@ -1,0 +1,278 @@
+//! The audit trail page: per record, per user, per data subject, filtered
+//! by action and time, with a CSV download of what the filters select.
+
+use super::session::PageSession;
+use super::views::{error_page, options, render, Layout, SelectOption};
+use axum::extract::{Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use custodian_app::audit::TrailParams;
+use custodian_app::{App, AppError, AuditEntry};
+use custodian_core::audit::{AuditAction, RecordType};
+
+pub fn routes() -> Router<App> {
+    Router::new()
+        .route("/audit", get(trail))
+        .route("/audit.csv", get(csv))
+}
+
+struct Row {
+    seq: i64,
+    when: String,
+    when_iso: String,
+    who: String,
+    who_href: Option<String>,
+    action: &'static str,
+    record: String,
+    record_href: Option<String>,
+    fields: String,
+    from: String,
+    agent: String,
+}
+
+#[derive(askama::Template)]
+#[template(path = "audit.html")]
+struct TrailPage {
+    layout: Layout,
+    record_types: Vec<SelectOption>,
+    actions: Vec<SelectOption>,
+    record_id: String,
+    contact_id: String,
+    user_id: String,
+    from: String,
+    until: String,
+    problem: Option<String>,
+    rows: Vec<Row>,
+    csv_href: String,
+    first_href: String,
+    next_href: Option<String>,
+}
+
+impl std::ops::Deref for TrailPage {
+    type Target = Layout;
+    fn deref(&self) -> &Layout {
+        &self.layout
+    }
+}
+
+fn action_label(action: &str) -> &'static str {
+    match AuditAction::parse(action) {
+        Some(AuditAction::Create) => "created",
+        Some(AuditAction::Update) => "changed",
+        Some(AuditAction::Delete) => "deleted",
+        Some(AuditAction::Read) => "viewed",
+        Some(AuditAction::List) => "listed",
+        Some(AuditAction::Export) => "exported",
+        Some(AuditAction::Login) => "logged in",
+        Some(AuditAction::LoginFailed) => "failed login",
+        Some(AuditAction::Logout) => "logged out",
+        None => "other",
+    }
+}
+
+/// The back-office page of a record, where it has one.
+fn record_href(record_type: &str, id: i64) -> Option<String> {
+    let path = match RecordType::parse(record_type)? {
+        RecordType::Organisation => "organisations",
+        RecordType::Contact => "contacts",
+        RecordType::Activity => "activities",
+        RecordType::Asset => "assets",
+        RecordType::Agreement => "agreements",
+        RecordType::Tenant | RecordType::User | RecordType::ApiToken => return None,
+    };
+    Some(format!("/{path}/{id}"))
+}
+
+fn row(entry: &AuditEntry) -> Row {
+    let who = match (&entry.actor_name, entry.actor_kind.as_str()) {
+        (Some(name), "api_token") => format!("{name} (API token)"),
+        (Some(name), _) => name.clone(),
+        (None, "system") => "Custodian (system)".to_string(),
+        (None, kind) => format!("{kind} {}", entry.actor_id),
+    };
+    Row {
+        seq: entry.seq,
+        when: format!("{} UTC", entry.occurred_at.display()),
+        when_iso: entry.occurred_at.to_rfc3339(),
+        who,
+        who_href: entry.actor_user_id.map(|u| format!("/audit?user_id={u}")),
+        action: action_label(&entry.action),
+        record: format!(
+            "{} {}",
+            entry.record_type.replace('_', " "),
+            entry.record_id
+        ),
+        record_href: record_href(&entry.record_type, entry.record_id),
+        fields: entry.fields.join(", "),
+        from: entry.source_ip.clone().unwrap_or_default(),
+        agent: entry.user_agent.clone().unwrap_or_default(),
+    }
+}
+
+/// The filters as a query string, optionally moved to `cursor`.
+fn query_string(params: &TrailParams, cursor: Option<&str>) -> String {
+    let text = [
+        ("record_type", params.record_type.clone()),
+        ("record_id", params.record_id.map(|v| v.to_string())),
+        ("contact_id", params.contact_id.map(|v| v.to_string())),
+        ("user_id", params.user_id.map(|v| v.to_string())),
+        ("action", params.action.clone()),
+        ("from", params.from.clone()),
+        ("until", params.until.clone()),
+        ("cursor", cursor.map(str::to_string)),
+    ];
+    let pairs: Vec<(&str, String)> = text
+        .into_iter()
+        .filter_map(|(name, value)| value.filter(|v| !v.is_empty()).map(|v| (name, v)))
+        .collect();
+    match serde_urlencoded::to_string(&pairs) {
+        Ok(query) if !query.is_empty() => format!("?{query}"),
+        _ => String::new(),
+    }
+}
+
+/// Empty form fields arrive as empty strings; numbers among them must not
+/// fail the whole query.
+#[derive(serde::Deserialize)]
+struct RawFilters {
+    record_type: Option<String>,
+    record_id: Option<String>,
+    contact_id: Option<String>,
+    user_id: Option<String>,
+    action: Option<String>,
+    from: Option<String>,
+    until: Option<String>,
+    cursor: Option<String>,
+}
+
+fn parse_filters(raw: RawFilters) -> Result<TrailParams, String> {
+    let number = |name: &str, value: Option<String>| -> Result<Option<i64>, String> {
+        match value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+            None => Ok(None),
+            Some(v) => v
+                .parse()
+                .map(Some)
+                .map_err(|_| format!("{name} must be a number.")),
+        }
+    };
+    Ok(TrailParams {
+        record_type: raw.record_type.filter(|v| !v.is_empty()),
+        record_id: number("The record id", raw.record_id)?,
+        contact_id: number("The contact id", raw.contact_id)?,
+        user_id: number("The user id", raw.user_id)?,
+        action: raw.action.filter(|v| !v.is_empty()),
+        from: raw.from.filter(|v| !v.is_empty()),
+        until: raw.until.filter(|v| !v.is_empty()),
+        cursor: raw.cursor.filter(|v| !v.is_empty()),
+        limit: None,
+    })
+}
+
+async fn trail(
+    State(app): State<App>,
+    session: PageSession,
+    Query(raw): Query<RawFilters>,
+) -> Response {
+    let record_type = raw.record_type.clone().unwrap_or_default();
+    let action = raw.action.clone().unwrap_or_default();
+    let mut page = TrailPage {
+        layout: Layout::new(&session, ""),
+        record_types: options(
+            RecordType::ALL
+                .iter()
+                .map(|t| (t.as_str().to_string(), t.as_str().replace('_', " "))),
+            std::slice::from_ref(&record_type),
+            Some("Any"),
+        ),
+        actions: options(
+            AuditAction::ALL
+                .iter()
+                .map(|a| (a.as_str().to_string(), action_label(a.as_str()).to_string())),
+            std::slice::from_ref(&action),
+            Some("Any"),
+        ),
+        record_id: raw.record_id.clone().unwrap_or_default(),
+        contact_id: raw.contact_id.clone().unwrap_or_default(),
+        user_id: raw.user_id.clone().unwrap_or_default(),
+        from: raw.from.clone().unwrap_or_default(),
+        until: raw.until.clone().unwrap_or_default(),
+        problem: None,
+        rows: Vec::new(),
+        csv_href: "/audit.csv".to_string(),
+        first_href: "/audit".to_string(),
+        next_href: None,
+    };
+    let params = match parse_filters(raw) {
+        Ok(params) => params,
+        Err(message) => {
+            page.problem = Some(message);
+            return (StatusCode::BAD_REQUEST, render(&page)).into_response();
+        }
+    };
+    let first = TrailParams {
+        cursor: None,
+        ..params.clone()
+    };
+    page.first_href = format!("/audit{}", query_string(&first, None));
+    page.csv_href = format!("/audit.csv{}", query_string(&first, None));
+    match app.audit_trail(&session.principal, &params).await {
+        Ok(result) => {
+            page.rows = result.entries.iter().map(row).collect();
+            page.next_href = result
+                .next_cursor
+                .map(|c| format!("/audit{}", query_string(&first, Some(&c))));
+            render(&page)
+        }
+        Err(AppError::Validation(errors)) => {
+            page.problem = Some(
+                errors
+                    .0
+                    .iter()
+                    .map(|e| e.message.clone())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            );
+            (StatusCode::BAD_REQUEST, render(&page)).into_response()
+        }
+        Err(error) => error_page(error),
+    }
+}
+
+async fn csv(
+    State(app): State<App>,
+    session: PageSession,
+    Query(raw): Query<RawFilters>,
+) -> Response {
+    let params = match parse_filters(raw) {
+        Ok(params) => params,
+        Err(message) => return (StatusCode::BAD_REQUEST, message).into_response(),
+    };
+    match app.audit_trail_csv(&session.principal, &params).await {
+        Ok((body, truncated)) => csv_response(body, truncated),
+        Err(error) => error_page(error),
+    }
+}
+
+/// A CSV download; says in a header when the export was cut at its limit.
+pub(crate) fn csv_response(body: String, truncated: bool) -> Response {
+    let mut response = (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"audit-trail.csv\"",
+            ),
+        ],
+        body,
+    )
+        .into_response();
+    if truncated {
+        response.headers_mut().insert(
+            "custodian-export-truncated",
+            axum::http::HeaderValue::from_static("true"),
+        );
+    }
+    response
+}

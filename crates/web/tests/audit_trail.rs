@@ -1,0 +1,448 @@
+//! The audit trail over real HTTP: reads of personal data are recorded with
+//! address and user agent, the trail is filtered per record, per user and per
+//! data subject, exported as CSV, kept from members and from other tenants,
+//! and shown on its page. On SQLite and (with CUSTODIAN_TEST_POSTGRES_URL) on
+//! PostgreSQL.
+
+use custodian_app::App;
+use custodian_core::access::Role;
+use custodian_core::audit::Actor;
+use reqwest::redirect::Policy;
+use reqwest::{Client, StatusCode};
+use serde_json::{json, Value};
+
+const AGENT: &str = "audit-trail-test/1.0";
+
+struct Server {
+    base: String,
+    client: Client,
+    admin_token: String,
+    admin_id: i64,
+    member_token: String,
+    other_tenant_token: String,
+    _dir: Option<tempfile::TempDir>,
+}
+
+async fn start(database_url: String, dir: Option<tempfile::TempDir>) -> Server {
+    let app = App::open(&database_url).await.unwrap();
+    let tenant = app.create_tenant("Trail GmbH").await.unwrap();
+    let mut users = Vec::new();
+    for (email, role) in [
+        ("dpo@example.com", Role::Admin),
+        ("member@example.com", Role::Member),
+    ] {
+        let user = app
+            .create_user(
+                tenant.id,
+                email,
+                "",
+                "a long enough password",
+                role,
+                Actor::SYSTEM,
+            )
+            .await
+            .unwrap();
+        let token = app
+            .create_api_token(tenant.id, user.id, "test", Actor::SYSTEM)
+            .await
+            .unwrap()
+            .1;
+        users.push((user.id.0, token));
+    }
+    let other = app.create_tenant("Elsewhere Ltd").await.unwrap();
+    let other_admin = app
+        .create_user(
+            other.id,
+            "admin@elsewhere.example",
+            "",
+            "a long enough password",
+            Role::Admin,
+            Actor::SYSTEM,
+        )
+        .await
+        .unwrap();
+    let other_tenant_token = app
+        .create_api_token(other.id, other_admin.id, "test", Actor::SYSTEM)
+        .await
+        .unwrap()
+        .1;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(custodian_web::serve(app, listener));
+    let client = Client::builder()
+        .user_agent(AGENT)
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .build()
+        .unwrap();
+    let (member_id, member_token) = users.pop().unwrap();
+    let (admin_id, admin_token) = users.pop().unwrap();
+    assert_ne!(member_id, admin_id);
+    Server {
+        base,
+        client,
+        admin_token,
+        admin_id,
+        member_token,
+        other_tenant_token,
+        _dir: dir,
+    }
+}
+
+impl Server {
+    async fn call(
+        &self,
+        token: &str,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let url = format!("{}/api/v1{path}", self.base);
+        let request = match method {
+            "POST" => self.client.post(url).json(&body.unwrap_or(json!({}))),
+            _ => self.client.get(url),
+        };
+        let response = request.bearer_auth(token).send().await.unwrap();
+        let status = response.status();
+        let text = response.text().await.unwrap();
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+
+    async fn trail(&self, query: &str) -> Vec<Value> {
+        let (status, page) = self
+            .call(&self.admin_token, "GET", &format!("/audit?{query}"), None)
+            .await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        page["items"].as_array().unwrap().clone()
+    }
+}
+
+fn actions(entries: &[Value]) -> Vec<&str> {
+    entries
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect()
+}
+
+async fn reads_and_changes_are_on_the_trail(server: Server) {
+    let (status, contact) = server
+        .call(
+            &server.admin_token,
+            "POST",
+            "/contacts",
+            Some(json!({"first_name": "Ada", "last_name": "Lovelace", "emails": ["ada@example.com"]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{contact}");
+    let id = contact["id"].as_i64().unwrap();
+    let (status, _) = server
+        .call(
+            &server.member_token,
+            "GET",
+            &format!("/contacts/{id}"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = server
+        .call(&server.admin_token, "GET", "/contacts?q=Love", None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+
+    let entries = server
+        .trail(&format!("record_type=contact&record_id={id}"))
+        .await;
+    assert_eq!(actions(&entries), ["list", "read", "create"], "{entries:?}");
+    let read = &entries[1];
+    assert_eq!(read["actor_kind"], "api_token");
+    assert_eq!(read["source_ip"], "127.0.0.1");
+    assert_eq!(read["user_agent"], AGENT);
+    let fields: Vec<&str> = read["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap())
+        .collect();
+    assert!(
+        fields.contains(&"emails") && fields.contains(&"last_name"),
+        "{fields:?}"
+    );
+    assert!(!fields.contains(&"sort_name"), "{fields:?}");
+    let seqs: Vec<i64> = entries.iter().map(|e| e["seq"].as_i64().unwrap()).collect();
+    assert!(
+        seqs.windows(2).all(|w| w[0] > w[1]),
+        "newest first: {seqs:?}"
+    );
+
+    // Per user: what the admin did, and nothing the member did.
+    let by_admin = server
+        .trail(&format!(
+            "user_id={}&record_type=contact&record_id={id}",
+            server.admin_id
+        ))
+        .await;
+    assert_eq!(actions(&by_admin), ["list", "create"]);
+    assert!(by_admin
+        .iter()
+        .all(|e| e["actor_user_id"] == server.admin_id));
+
+    // Per data subject: an activity about the contact, and its reading.
+    let (status, activity) = server
+        .call(
+            &server.admin_token,
+            "POST",
+            "/activities",
+            Some(json!({"kind": "call", "occurred_at": "2026-11-24T09:30:00Z", "subject": "Intro call", "contact_ids": [id]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{activity}");
+    let activity_id = activity["id"].as_i64().unwrap();
+    server
+        .call(
+            &server.member_token,
+            "GET",
+            &format!("/activities/{activity_id}"),
+            None,
+        )
+        .await;
+    let subject = server.trail(&format!("contact_id={id}")).await;
+    let about_activity: Vec<&str> = subject
+        .iter()
+        .filter(|e| e["record_type"] == "activity")
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(about_activity, ["read", "create"], "{subject:?}");
+    assert!(subject.iter().any(|e| e["record_type"] == "contact"));
+
+    // Filters by action and time.
+    let reads = server.trail(&format!("contact_id={id}&action=read")).await;
+    assert_eq!(reads.len(), 2);
+    assert!(server
+        .trail("from=2000-01-01&until=2000-01-31")
+        .await
+        .is_empty());
+
+    // Pages: one entry at a time, following the cursor.
+    let (_, first) = server
+        .call(
+            &server.admin_token,
+            "GET",
+            &format!("/audit?contact_id={id}&limit=1"),
+            None,
+        )
+        .await;
+    let cursor = first["next_cursor"].as_str().unwrap().to_string();
+    let (_, second) = server
+        .call(
+            &server.admin_token,
+            "GET",
+            &format!("/audit?contact_id={id}&limit=1&cursor={cursor}"),
+            None,
+        )
+        .await;
+    assert_eq!(second["items"][0]["seq"], subject[1]["seq"]);
+
+    // CSV of the same selection.
+    let response = server
+        .client
+        .get(format!(
+            "{}/api/v1/audit/export?contact_id={id}",
+            server.base
+        ))
+        .bearer_auth(&server.admin_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    let csv = response.text().await.unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(lines[0].starts_with("seq,occurred_at,actor_kind"));
+    assert_eq!(lines.len(), subject.len() + 1, "{csv}");
+    assert!(lines.iter().any(|l| l.contains(AGENT)));
+
+    // Members and other tenants see none of it.
+    let (status, problem) = server
+        .call(&server.member_token, "GET", "/audit", None)
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{problem}");
+    let (status, elsewhere) = server
+        .call(
+            &server.other_tenant_token,
+            "GET",
+            &format!("/audit?record_type=contact&record_id={id}"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(elsewhere["items"], json!([]));
+}
+
+async fn bad_filters_are_refused(server: Server) {
+    for (query, status, code) in [
+        (
+            "record_type=invoice&record_id=1",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        ),
+        (
+            "record_type=contact",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        ),
+        (
+            "record_type=contact&record_id=1&contact_id=1",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        ),
+        (
+            "action=peek",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        ),
+        (
+            "from=last+week",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        ),
+        ("cursor=abc", StatusCode::BAD_REQUEST, "invalid_cursor"),
+        ("limit=0", StatusCode::BAD_REQUEST, "invalid_limit"),
+        ("record_id=x", StatusCode::BAD_REQUEST, "invalid_query"),
+        ("colour=red", StatusCode::BAD_REQUEST, "invalid_query"),
+    ] {
+        let (got, problem) = server
+            .call(&server.admin_token, "GET", &format!("/audit?{query}"), None)
+            .await;
+        assert_eq!(got, status, "{query}: {problem}");
+        assert_eq!(problem["code"], code, "{query}: {problem}");
+    }
+}
+
+async fn the_trail_page_shows_logins_and_reads(server: Server) {
+    let login_page = server
+        .client
+        .get(format!("{}/login", server.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let marker = "name=\"_csrf\" value=\"";
+    let start = login_page.find(marker).unwrap() + marker.len();
+    let csrf = login_page[start..].split('"').next().unwrap().to_string();
+    let wrong = server
+        .client
+        .post(format!("{}/login", server.base))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("email", "dpo@example.com"),
+            ("password", "not the password"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    // The refused form comes with a fresh CSRF token.
+    let refused_form = wrong.text().await.unwrap();
+    let start = refused_form.find(marker).unwrap() + marker.len();
+    let csrf = refused_form[start..].split('"').next().unwrap().to_string();
+    let logged_in = server
+        .client
+        .post(format!("{}/login", server.base))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("email", "dpo@example.com"),
+            ("password", "a long enough password"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(logged_in.status(), StatusCode::SEE_OTHER);
+    let (_, contact) = server
+        .call(
+            &server.admin_token,
+            "POST",
+            "/contacts",
+            Some(json!({"first_name": "Grace", "last_name": "Hopper"})),
+        )
+        .await;
+    let id = contact["id"].as_i64().unwrap();
+    let page = |path: String| {
+        let client = server.client.clone();
+        async move {
+            let response = client.get(path).send().await.unwrap();
+            (response.status(), response.text().await.unwrap())
+        }
+    };
+    let (status, detail) = page(format!("{}/contacts/{id}", server.base)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        detail.contains(&format!("href=\"/audit?contact_id={id}\"")),
+        "{detail}"
+    );
+    let (status, trail) = page(format!("{}/audit?contact_id={id}", server.base)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        trail.contains("viewed") && trail.contains("created"),
+        "{trail}"
+    );
+    assert!(trail.contains(AGENT));
+    let (_, logins) = page(format!("{}/audit?user_id={}", server.base, server.admin_id)).await;
+    assert!(logins.contains("logged in"), "{logins}");
+    let (_, failed) = page(format!("{}/audit?action=login_failed", server.base)).await;
+    assert!(
+        failed.contains("failed login") && failed.contains("127.0.0.1"),
+        "{failed}"
+    );
+    let (status, refused) = page(format!("{}/audit?record_id=abc", server.base)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(refused.contains("must be a number"));
+    let (status, csv) = page(format!("{}/audit.csv?contact_id={id}", server.base)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(csv.starts_with("seq,"));
+}
+
+async fn sqlite() -> Server {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/trail.db", dir.path().display());
+    start(url, Some(dir)).await
+}
+
+async fn postgres() -> Option<Server> {
+    let Ok(base) = std::env::var("CUSTODIAN_TEST_POSTGRES_URL") else {
+        eprintln!("skipped on PostgreSQL: CUSTODIAN_TEST_POSTGRES_URL is not set");
+        return None;
+    };
+    let url = custodian_store::testing::fresh_postgres_database(&base)
+        .await
+        .unwrap();
+    Some(start(url, None).await)
+}
+
+macro_rules! on_both_backends {
+    ($name:ident) => {
+        mod $name {
+            #[tokio::test]
+            async fn sqlite() {
+                super::$name(super::sqlite().await).await;
+            }
+            #[tokio::test]
+            async fn postgres() {
+                if let Some(server) = super::postgres().await {
+                    super::$name(server).await;
+                }
+            }
+        }
+    };
+}
+
+on_both_backends!(reads_and_changes_are_on_the_trail);
+on_both_backends!(bad_filters_are_refused);
+on_both_backends!(the_trail_page_shows_logins_and_reads);
