@@ -99,6 +99,29 @@ async fn the_demo_tenant_is_realistic_and_made_once() {
         .iter()
         .all(|a| a.author_name.is_some() && !a.contacts.is_empty()));
 
+    // The bulk load chained one audit entry per record, and the reads above
+    // were recorded too: the whole trail verifies.
+    let reports = app
+        .verify_audit(&custodian_app::audit::VerifyOptions {
+            tenant: Some(principal.tenant),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(reports[0].problem, None, "{:?}", reports[0]);
+    assert!(reports[0].entries_checked > 700, "{:?}", reports[0]);
+    let reads = app
+        .audit_trail(
+            &principal,
+            &custodian_app::audit::TrailParams {
+                action: Some("list".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(reads.entries.len(), 50);
+
     let again = app.ensure_demo().await.unwrap();
     assert!(!again.created);
     assert_eq!(again.tenant, demo.tenant);

@@ -1,6 +1,7 @@
 //! Many creates in one transaction, for bulk loads (`custodian admin
 //! generate`, imports). Each record is written exactly as a single create
-//! writes it — row, search entry, audit entry — only the commit is shared.
+//! writes it — row, search entry, audit entry — only the commit is shared,
+//! and the audit entries are appended to the chain together before it.
 
 use crate::{Scope, Store, StoreError};
 use custodian_core::activities::ActivityFields;
@@ -30,10 +31,12 @@ impl Store {
     }
 
     pub async fn begin_batch(&self, scope: &Scope) -> Result<Batch<'_>, StoreError> {
+        let mut scope = scope.clone();
+        scope.deferred_audit = Some(Default::default());
         Ok(Batch {
             store: self,
-            scope: scope.clone(),
             tx: self.begin(scope.tenant).await?,
+            scope,
         })
     }
 }
@@ -85,7 +88,18 @@ impl Batch<'_> {
             .await
     }
 
-    pub async fn commit(self) -> Result<(), StoreError> {
+    pub async fn commit(mut self) -> Result<(), StoreError> {
+        let entries = match &self.scope.deferred_audit {
+            Some(deferred) => std::mem::take(
+                &mut *deferred
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner()),
+            ),
+            None => Vec::new(),
+        };
+        self.store
+            .append_audit(&mut self.tx, self.scope.tenant, &entries)
+            .await?;
         self.tx.commit().await?;
         Ok(())
     }

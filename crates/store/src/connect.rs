@@ -32,6 +32,7 @@ impl Store {
     /// Connects to `sqlite://PATH` (created if missing) or `postgres://…`.
     pub async fn connect(url: &str) -> Result<Store, StoreError> {
         sqlx::any::install_default_drivers();
+        let mut sqlite_file = None;
         let (backend, url) = if let Some(path) = url
             .strip_prefix("sqlite://")
             .or_else(|| url.strip_prefix("sqlite:"))
@@ -47,6 +48,7 @@ impl Store {
                     std::fs::create_dir_all(dir)?;
                 }
             }
+            sqlite_file = Some(std::path::PathBuf::from(file));
             let query = if query.is_empty() {
                 "mode=rwc".to_string()
             } else {
@@ -92,6 +94,7 @@ impl Store {
             writer,
             backend,
             ids: Arc::new(IdGenerator::new()),
+            sqlite_file,
         })
     }
 

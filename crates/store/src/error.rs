@@ -30,6 +30,10 @@ pub enum StoreError {
     },
     #[error("database error")]
     Database(#[from] sqlx::Error),
+    #[error("database error")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("database error: unexpected value")]
+    SqliteValue(#[from] rusqlite::types::FromSqlError),
     #[error("I/O error")]
     Io(#[from] std::io::Error),
 }

@@ -25,7 +25,7 @@ mod search;
 mod tenants;
 pub mod testing;
 
-pub use audit::{AuditEntry, AuditQuery, AuditSubject, Checkpoint, NewAuditEntry};
+pub use audit::{AuditEntry, AuditQuery, AuditSubject, ChainWalk, Checkpoint, NewAuditEntry};
 pub use auth::{LoginCandidate, SessionRecord, TokenRecord, User};
 pub use batch::Batch;
 pub use connect::Backend;
@@ -42,11 +42,14 @@ use sqlx::AnyPool;
 use std::sync::Arc;
 
 /// Who is asking, inside which tenant, and from where (for the audit trail).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Scope {
     pub tenant: TenantId,
     pub actor: Actor,
     pub context: Option<Arc<ClientContext>>,
+    /// Inside a [`Batch`]: audit entries wait here and are appended together
+    /// just before the batch commits, in the same transaction.
+    pub(crate) deferred_audit: Option<Arc<std::sync::Mutex<Vec<NewAuditEntry>>>>,
 }
 
 impl Scope {
@@ -55,6 +58,7 @@ impl Scope {
             tenant,
             actor,
             context: None,
+            deferred_audit: None,
         }
     }
 
@@ -72,6 +76,8 @@ pub struct Store {
     writer: AnyPool,
     backend: Backend,
     ids: Arc<IdGenerator>,
+    /// The database file, on SQLite.
+    sqlite_file: Option<std::path::PathBuf>,
 }
 
 impl Store {

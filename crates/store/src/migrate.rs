@@ -293,7 +293,7 @@ mod tests {
         assert_eq!(order, [10, 20, 30]);
         let mut verifier = ChainVerifier::new(1, Vec::new());
         for entry in &chain {
-            verifier.check(entry).unwrap();
+            verifier.check(&entry.view()).unwrap();
         }
         let head = store.audit_head(TenantId(1)).await.unwrap().unwrap();
         verifier.finish(Some((head.0, &head.1))).unwrap();

@@ -13,9 +13,6 @@ use ed25519_dalek::{Signature, VerifyingKey};
 use serde::Serialize;
 use std::path::PathBuf;
 
-/// Entries read per query while walking a chain.
-const SCAN_BATCH: i64 = 20_000;
-
 #[derive(Debug, Default)]
 pub struct VerifyOptions {
     pub tenant: Option<TenantId>,
@@ -149,25 +146,16 @@ impl App {
                 anchors.push((checkpoint.seq, hash));
             }
         }
-        let mut verifier = ChainVerifier::new(tenant.0, anchors);
-        let mut after = 0;
-        loop {
-            let batch = self
-                .store
-                .audit_chain_after(tenant, after, SCAN_BATCH)
-                .await?;
-            for entry in &batch {
-                if let Err(problem) = verifier.check(entry) {
-                    fail(&mut report, problem.into());
-                    return Ok(report);
-                }
-                report.entries_checked += 1;
-            }
-            match batch.last() {
-                Some(last) if batch.len() as i64 == SCAN_BATCH => after = last.seq,
-                _ => break,
-            }
+        let walk = self
+            .store
+            .verify_audit_chain(tenant, ChainVerifier::new(tenant.0, anchors))
+            .await?;
+        report.entries_checked = walk.checked;
+        if let Some(problem) = walk.broken {
+            fail(&mut report, problem.into());
+            return Ok(report);
         }
+        let verifier = walk.verifier;
         if let Err(problem) =
             verifier.finish(head.as_ref().map(|(seq, hash)| (*seq, hash.as_slice())))
         {

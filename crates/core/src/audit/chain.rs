@@ -82,10 +82,22 @@ impl ClientContext {
 
 /// The digest the chain commits to for a client context and its salt.
 pub fn context_digest(salt: &[u8], context: &ClientContext) -> Hash {
+    digest_of_context(
+        salt,
+        [
+            context.source_ip.as_deref(),
+            context.user_agent.as_deref(),
+            context.reason.as_deref(),
+        ],
+    )
+}
+
+/// `context_digest` of (address, user agent, reason).
+fn digest_of_context(salt: &[u8], parts: [Option<&str>; 3]) -> Hash {
     let mut hasher = Sha256::new();
     hasher.update(b"custodian-audit-context-v1");
     text_bytes(&mut hasher, salt);
-    for part in [&context.source_ip, &context.user_agent, &context.reason] {
+    for part in parts {
         match part {
             Some(value) => {
                 hasher.update([1]);
@@ -124,6 +136,48 @@ pub struct StoredEntry {
     /// None once the context has been blanked.
     pub context_salt: Option<Vec<u8>>,
     pub context: ClientContext,
+}
+
+/// An entry as read back, borrowed from wherever the reader keeps it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EntryView<'a> {
+    pub seq: i64,
+    pub audit_id: i64,
+    pub occurred_at: i64,
+    pub actor_kind: &'a str,
+    pub actor_id: i64,
+    pub action: &'a str,
+    pub record_type: &'a str,
+    pub record_id: i64,
+    pub fields: &'a str,
+    pub entry_hash: &'a [u8],
+    pub context_digest: &'a [u8],
+    pub context_salt: Option<&'a [u8]>,
+    pub source_ip: Option<&'a str>,
+    pub user_agent: Option<&'a str>,
+    pub reason: Option<&'a str>,
+}
+
+impl StoredEntry {
+    pub fn view(&self) -> EntryView<'_> {
+        EntryView {
+            seq: self.seq,
+            audit_id: self.audit_id,
+            occurred_at: self.occurred_at,
+            actor_kind: &self.actor_kind,
+            actor_id: self.actor_id,
+            action: &self.action,
+            record_type: &self.record_type,
+            record_id: self.record_id,
+            fields: &self.fields,
+            entry_hash: &self.entry_hash,
+            context_digest: &self.context_digest,
+            context_salt: self.context_salt.as_deref(),
+            source_ip: self.context.source_ip.as_deref(),
+            user_agent: self.context.user_agent.as_deref(),
+            reason: self.context.reason.as_deref(),
+        }
+    }
 }
 
 /// The first thing wrong with a chain, named so that an operator can find it.
@@ -198,7 +252,7 @@ impl ChainVerifier {
         (self.last_seq, self.previous)
     }
 
-    pub fn check(&mut self, entry: &StoredEntry) -> Result<(), ChainBreak> {
+    pub fn check(&mut self, entry: &EntryView<'_>) -> Result<(), ChainBreak> {
         let expected = self.last_seq + 1;
         if entry.seq > expected {
             return Err(ChainBreak::Missing {
@@ -220,13 +274,13 @@ impl ChainVerifier {
                 seq: entry.seq,
                 audit_id: entry.audit_id,
                 occurred_at: entry.occurred_at,
-                actor_kind: &entry.actor_kind,
+                actor_kind: entry.actor_kind,
                 actor_id: entry.actor_id,
-                action: &entry.action,
-                record_type: &entry.record_type,
+                action: entry.action,
+                record_type: entry.record_type,
                 record_id: entry.record_id,
-                fields: &entry.fields,
-                context_digest: &entry.context_digest,
+                fields: entry.fields,
+                context_digest: entry.context_digest,
             },
         );
         if hash[..] != entry.entry_hash[..] {
@@ -235,10 +289,15 @@ impl ChainVerifier {
                 audit_id: entry.audit_id,
             });
         }
-        let context_intact = match &entry.context_salt {
-            Some(salt) => context_digest(salt, &entry.context)[..] == entry.context_digest[..],
+        let context_intact = match entry.context_salt {
+            Some(salt) => {
+                digest_of_context(salt, [entry.source_ip, entry.user_agent, entry.reason])[..]
+                    == entry.context_digest[..]
+            }
             // Blanked by erasure, or never recorded: nothing may remain.
-            None => entry.context.is_empty(),
+            None => {
+                entry.source_ip.is_none() && entry.user_agent.is_none() && entry.reason.is_none()
+            }
         };
         if !context_intact {
             return Err(ChainBreak::ContextMismatch {
@@ -412,7 +471,7 @@ mod tests {
     fn verify(entries: &[StoredEntry], head: Option<(i64, &[u8])>) -> Result<(), ChainBreak> {
         let mut verifier = ChainVerifier::new(1, Vec::new());
         for entry in entries {
-            verifier.check(entry)?;
+            verifier.check(&entry.view())?;
         }
         verifier.finish(head)
     }
@@ -470,14 +529,14 @@ mod tests {
         let chain = stored_chain(4);
         let genuine: Hash = chain[1].entry_hash.clone().try_into().unwrap();
         let mut verifier = ChainVerifier::new(1, vec![(2, [9u8; 32])]);
-        verifier.check(&chain[0]).unwrap();
+        verifier.check(&chain[0].view()).unwrap();
         assert_eq!(
-            verifier.check(&chain[1]),
+            verifier.check(&chain[1].view()),
             Err(ChainBreak::CheckpointMismatch { seq: 2 })
         );
         let mut verifier = ChainVerifier::new(1, vec![(2, genuine), (6, [0; 32])]);
         for entry in &chain {
-            verifier.check(entry).unwrap();
+            verifier.check(&entry.view()).unwrap();
         }
         let head = chain[3].entry_hash.clone();
         assert_eq!(

@@ -2,7 +2,9 @@
 //! and the signed checkpoints of the chain head.
 
 use crate::{Store, StoreError};
-use custodian_core::audit::chain::{ClientContext, StoredEntry};
+use custodian_core::audit::chain::{
+    ChainBreak, ChainVerifier, ClientContext, EntryView, StoredEntry,
+};
 use custodian_core::time::Timestamp;
 use custodian_core::TenantId;
 use sqlx::Row;
@@ -146,4 +148,121 @@ impl Store {
             })
             .collect()
     }
+}
+
+/// The outcome of walking a chain with a verifier.
+pub struct ChainWalk {
+    pub verifier: ChainVerifier,
+    /// Entries that passed.
+    pub checked: i64,
+    /// The first break, where the walk stopped.
+    pub broken: Option<ChainBreak>,
+}
+
+const CHAIN_SQL: &str = "SELECT seq, audit_id, occurred_at, actor_kind, actor_id, action, record_type, record_id, fields,
+        entry_hash, context_digest, context_salt, source_ip, user_agent, reason
+ FROM audit_entries WHERE tenant_id = ?1 ORDER BY seq";
+
+/// Entries read per query on PostgreSQL.
+const SCAN_BATCH: i64 = 20_000;
+
+impl Store {
+    /// Walks a tenant's whole chain in order through `verifier`, stopping at
+    /// the first break. On SQLite the file is read in place on a blocking
+    /// thread, without copying rows; PostgreSQL is read in batches.
+    pub async fn verify_audit_chain(
+        &self,
+        tenant: TenantId,
+        verifier: ChainVerifier,
+    ) -> Result<ChainWalk, StoreError> {
+        match &self.sqlite_file {
+            Some(file) => {
+                let file = file.clone();
+                tokio::task::spawn_blocking(move || walk_sqlite(&file, tenant, verifier))
+                    .await
+                    .map_err(|e| StoreError::Io(std::io::Error::other(e.to_string())))?
+            }
+            None => self.walk_in_batches(tenant, verifier).await,
+        }
+    }
+
+    async fn walk_in_batches(
+        &self,
+        tenant: TenantId,
+        mut verifier: ChainVerifier,
+    ) -> Result<ChainWalk, StoreError> {
+        let mut checked = 0;
+        let mut after = 0;
+        loop {
+            let batch = self.audit_chain_after(tenant, after, SCAN_BATCH).await?;
+            for entry in &batch {
+                if let Err(broken) = verifier.check(&entry.view()) {
+                    return Ok(ChainWalk {
+                        verifier,
+                        checked,
+                        broken: Some(broken),
+                    });
+                }
+                checked += 1;
+            }
+            match batch.last() {
+                Some(last) if batch.len() as i64 == SCAN_BATCH => after = last.seq,
+                _ => {
+                    return Ok(ChainWalk {
+                        verifier,
+                        checked,
+                        broken: None,
+                    })
+                }
+            }
+        }
+    }
+}
+
+fn walk_sqlite(
+    file: &std::path::Path,
+    tenant: TenantId,
+    mut verifier: ChainVerifier,
+) -> Result<ChainWalk, StoreError> {
+    use rusqlite::{Connection, OpenFlags};
+    let connection = Connection::open_with_flags(
+        file,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    connection.busy_timeout(std::time::Duration::from_secs(10))?;
+    let mut statement = connection.prepare(CHAIN_SQL)?;
+    let mut rows = statement.query([tenant.0])?;
+    let mut checked = 0;
+    while let Some(row) = rows.next()? {
+        let entry = EntryView {
+            seq: row.get_ref(0)?.as_i64()?,
+            audit_id: row.get_ref(1)?.as_i64()?,
+            occurred_at: row.get_ref(2)?.as_i64()?,
+            actor_kind: row.get_ref(3)?.as_str()?,
+            actor_id: row.get_ref(4)?.as_i64()?,
+            action: row.get_ref(5)?.as_str()?,
+            record_type: row.get_ref(6)?.as_str()?,
+            record_id: row.get_ref(7)?.as_i64()?,
+            fields: row.get_ref(8)?.as_str()?,
+            entry_hash: row.get_ref(9)?.as_blob()?,
+            context_digest: row.get_ref(10)?.as_blob()?,
+            context_salt: row.get_ref(11)?.as_blob_or_null()?,
+            source_ip: row.get_ref(12)?.as_str_or_null()?,
+            user_agent: row.get_ref(13)?.as_str_or_null()?,
+            reason: row.get_ref(14)?.as_str_or_null()?,
+        };
+        if let Err(broken) = verifier.check(&entry) {
+            return Ok(ChainWalk {
+                verifier,
+                checked,
+                broken: Some(broken),
+            });
+        }
+        checked += 1;
+    }
+    Ok(ChainWalk {
+        verifier,
+        checked,
+        broken: None,
+    })
 }

@@ -7,7 +7,7 @@ mod integrity;
 mod trail;
 
 pub use chain::NewAuditEntry;
-pub use integrity::Checkpoint;
+pub use integrity::{ChainWalk, Checkpoint};
 pub use trail::{AuditEntry, AuditQuery, AuditSubject};
 
 use crate::{Scope, Store, StoreError};
@@ -35,6 +35,13 @@ impl Store {
             context: scope.context.clone(),
             occurred_at: Timestamp::now(),
         };
+        if let Some(deferred) = &scope.deferred_audit {
+            deferred
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .push(entry);
+            return Ok(());
+        }
         self.append_audit(tx, scope.tenant, std::slice::from_ref(&entry))
             .await
     }
