@@ -9,6 +9,11 @@
 # table for docs/benchmarks.md. Each run lasts DURATION (default 15s) with
 # CONNECTIONS (default 16) connections on 2 wrk threads. GENERATE_ONLY=1
 # stops after generating the data.
+#
+# The cost of auditing reads is measured in the same run: a second server on
+# the same database with CUSTODIAN_BENCH_UNAUDITED_READS=1 (a switch for this
+# comparison only) answers the same reads. Afterwards `custodian audit
+# verify` walks every chain and reports entries per second.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -46,9 +51,10 @@ if [ -n "${GENERATE_ONLY:-}" ]; then exit 0; fi
 # Start to first response, with the schema already migrated.
 $bin migrate --database "$DATABASE_URL" --json >/dev/null
 start_ns=$(date +%s%N)
-$bin serve --database "$DATABASE_URL" --listen "127.0.0.1:$PORT" >/dev/null 2>&1 &
+audit_files=(--audit-key bench-data/audit-signing.key --audit-checkpoints bench-data/audit-checkpoints.jsonl)
+$bin serve --database "$DATABASE_URL" --listen "127.0.0.1:$PORT" "${audit_files[@]}" >/dev/null 2>&1 &
 server=$!
-trap 'kill $server $baseline 2>/dev/null || true' EXIT
+trap 'kill $server $baseline $unaudited 2>/dev/null || true' EXIT
 until curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; do sleep 0.005; done
 startup_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
 
@@ -106,6 +112,31 @@ run "list page (25 contacts by last name)" "$api/contacts?limit=25&sort=last_nam
 run "search as you type (10 prefixes)" "$api/search?q=SEARCH"
 run "create contact" "$api/contacts" "$post_lua"
 rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$server/status")
+
+# The same reads from a server that does not audit them.
+UNAUDITED_PORT=$((PORT + 2))
+CUSTODIAN_BENCH_UNAUDITED_READS=1 $bin serve --database "$DATABASE_URL" --listen "127.0.0.1:$UNAUDITED_PORT" \
+  "${audit_files[@]}" >/dev/null 2>&1 &
+unaudited=$!
+until curl -fs "http://127.0.0.1:$UNAUDITED_PORT/healthz" >/dev/null 2>&1; do sleep 0.005; done
+plain="http://127.0.0.1:$UNAUDITED_PORT/api/v1"
+echo
+echo "Audit on every read: the same reads from a server that does not audit them, then from one that does:"
+echo
+echo "| Run | requests/s | p50 ms | p95 ms | p99 ms | errors |"
+echo "|---|---:|---:|---:|---:|---:|"
+run "GET one contact, reads not audited" "$plain/contacts/$contact"
+run "GET one contact, audited" "$api/contacts/$contact"
+run "list page, reads not audited" "$plain/contacts?limit=25&sort=last_name"
+run "list page, audited (25 entries per request)" "$api/contacts?limit=25&sort=last_name"
+kill "$server" "$unaudited" 2>/dev/null || true
+wait "$server" "$unaudited" 2>/dev/null || true
 echo
 echo "Server peak resident memory: $(( rss_kb / 1024 )) MB · start to first response: ${startup_ms} ms"
+echo
+$bin audit verify --database "$DATABASE_URL" "${audit_files[@]}" --json | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+print("audit verify: %d entries in %.2f s, %.0f entries/s, intact: %s" % (
+    r["entries_checked"], r["seconds"], r["entries_checked"] / r["seconds"], r["intact"]))'
 rm -f "$lua" "$post_lua"

@@ -219,11 +219,124 @@ impl Store {
     }
 }
 
+/// Rows copied from SQLite into one buffer, handed from the reading thread
+/// to the hashing thread: reading and hashing each take about half of a
+/// core's time per entry, so on two threads verify runs nearly twice as fast.
+#[derive(Default)]
+struct RowChunk {
+    /// seq, audit_id, occurred_at, actor_id, record_id per row.
+    numbers: Vec<i64>,
+    /// Ten byte columns per row, as (start, length) in `bytes`; NULL has
+    /// length u32::MAX.
+    spans: Vec<(u32, u32)>,
+    bytes: Vec<u8>,
+}
+
+const CHUNK_ROWS: usize = 4_096;
+const NULL: u32 = u32::MAX;
+
+impl RowChunk {
+    fn rows(&self) -> usize {
+        self.numbers.len() / 5
+    }
+
+    fn push_bytes(&mut self, value: Option<&[u8]>) {
+        match value {
+            Some(value) => {
+                self.spans
+                    .push((self.bytes.len() as u32, value.len() as u32));
+                self.bytes.extend_from_slice(value);
+            }
+            None => self.spans.push((0, NULL)),
+        }
+    }
+
+    fn bytes_at(&self, row: usize, column: usize) -> Option<&[u8]> {
+        let (start, length) = self.spans[row * 10 + column];
+        (length != NULL).then(|| &self.bytes[start as usize..(start + length) as usize])
+    }
+
+    fn text_at(&self, row: usize, column: usize) -> Result<Option<&str>, StoreError> {
+        self.bytes_at(row, column)
+            .map(std::str::from_utf8)
+            .transpose()
+            .map_err(|e| StoreError::SqliteValue(rusqlite::types::FromSqlError::Other(Box::new(e))))
+    }
+
+    fn view(&self, row: usize) -> Result<EntryView<'_>, StoreError> {
+        let n = &self.numbers[row * 5..row * 5 + 5];
+        let text =
+            |column| -> Result<&str, StoreError> { Ok(self.text_at(row, column)?.unwrap_or("")) };
+        Ok(EntryView {
+            seq: n[0],
+            audit_id: n[1],
+            occurred_at: n[2],
+            actor_id: n[3],
+            record_id: n[4],
+            actor_kind: text(0)?,
+            action: text(1)?,
+            record_type: text(2)?,
+            fields: text(3)?,
+            entry_hash: self.bytes_at(row, 4).unwrap_or(&[]),
+            context_digest: self.bytes_at(row, 5).unwrap_or(&[]),
+            context_salt: self.bytes_at(row, 6),
+            source_ip: self.text_at(row, 7)?,
+            user_agent: self.text_at(row, 8)?,
+            reason: self.text_at(row, 9)?,
+        })
+    }
+}
+
+/// Reads the chain on this thread and checks it on a second one.
 fn walk_sqlite(
     file: &std::path::Path,
     tenant: TenantId,
     mut verifier: ChainVerifier,
 ) -> Result<ChainWalk, StoreError> {
+    let (full, filled) = std::sync::mpsc::sync_channel::<RowChunk>(4);
+    let (empty, recycled) = std::sync::mpsc::channel::<RowChunk>();
+    std::thread::scope(|threads| {
+        let checker = threads.spawn(move || -> Result<ChainWalk, StoreError> {
+            let mut checked = 0;
+            for chunk in filled {
+                for row in 0..chunk.rows() {
+                    if let Err(broken) = verifier.check(&chunk.view(row)?) {
+                        return Ok(ChainWalk {
+                            verifier,
+                            checked,
+                            broken: Some(broken),
+                        });
+                    }
+                    checked += 1;
+                }
+                let _ = empty.send(chunk);
+            }
+            Ok(ChainWalk {
+                verifier,
+                checked,
+                broken: None,
+            })
+        });
+        let read = read_sqlite_chain(file, tenant, &full, &recycled);
+        drop(full);
+        let walked = checker
+            .join()
+            .map_err(|_| StoreError::Io(std::io::Error::other("the verify thread panicked")))?;
+        // A reader stopped early by a break is no error.
+        let walk = walked?;
+        if walk.broken.is_none() {
+            read?;
+        }
+        Ok(walk)
+    })
+}
+
+fn read_sqlite_chain(
+    file: &std::path::Path,
+    tenant: TenantId,
+    full: &std::sync::mpsc::SyncSender<RowChunk>,
+    recycled: &std::sync::mpsc::Receiver<RowChunk>,
+) -> Result<(), StoreError> {
     use rusqlite::{Connection, OpenFlags};
     let connection = Connection::open_with_flags(
         file,
@@ -232,37 +345,33 @@ fn walk_sqlite(
     connection.busy_timeout(std::time::Duration::from_secs(10))?;
     let mut statement = connection.prepare(CHAIN_SQL)?;
     let mut rows = statement.query([tenant.0])?;
-    let mut checked = 0;
+    let mut chunk = RowChunk::default();
     while let Some(row) = rows.next()? {
-        let entry = EntryView {
-            seq: row.get_ref(0)?.as_i64()?,
-            audit_id: row.get_ref(1)?.as_i64()?,
-            occurred_at: row.get_ref(2)?.as_i64()?,
-            actor_kind: row.get_ref(3)?.as_str()?,
-            actor_id: row.get_ref(4)?.as_i64()?,
-            action: row.get_ref(5)?.as_str()?,
-            record_type: row.get_ref(6)?.as_str()?,
-            record_id: row.get_ref(7)?.as_i64()?,
-            fields: row.get_ref(8)?.as_str()?,
-            entry_hash: row.get_ref(9)?.as_blob()?,
-            context_digest: row.get_ref(10)?.as_blob()?,
-            context_salt: row.get_ref(11)?.as_blob_or_null()?,
-            source_ip: row.get_ref(12)?.as_str_or_null()?,
-            user_agent: row.get_ref(13)?.as_str_or_null()?,
-            reason: row.get_ref(14)?.as_str_or_null()?,
-        };
-        if let Err(broken) = verifier.check(&entry) {
-            return Ok(ChainWalk {
-                verifier,
-                checked,
-                broken: Some(broken),
-            });
+        for column in [0, 1, 2, 4, 7] {
+            chunk.numbers.push(row.get_ref(column)?.as_i64()?);
         }
-        checked += 1;
+        for column in [3, 5, 6, 8, 9, 10, 11, 12, 13, 14] {
+            let value = row.get_ref(column)?;
+            let bytes = match value {
+                rusqlite::types::ValueRef::Null => None,
+                rusqlite::types::ValueRef::Text(b) | rusqlite::types::ValueRef::Blob(b) => Some(b),
+                _ => return Err(rusqlite::types::FromSqlError::InvalidType.into()),
+            };
+            chunk.push_bytes(bytes);
+        }
+        if chunk.rows() == CHUNK_ROWS {
+            let mut next = recycled.try_recv().unwrap_or_default();
+            next.numbers.clear();
+            next.spans.clear();
+            next.bytes.clear();
+            if full.send(std::mem::replace(&mut chunk, next)).is_err() {
+                // The checker found a break and stopped listening.
+                return Ok(());
+            }
+        }
     }
-    Ok(ChainWalk {
-        verifier,
-        checked,
-        broken: None,
-    })
+    if chunk.rows() > 0 {
+        let _ = full.send(chunk);
+    }
+    Ok(())
 }
