@@ -4,7 +4,8 @@
 //! so that auditing every read costs little of the read's own time.
 //!
 //! The trade-off (docs/audit.md): a read is answered before its entry is
-//! committed. Entries wait at most one batch; a graceful stop flushes them,
+//! committed. Entries wait at most one gathering window and one write; a
+//! graceful stop flushes them,
 //! a crash can lose the reads of the last moments. Changes are not affected:
 //! their entries are written in the change's own transaction.
 
@@ -21,6 +22,9 @@ use tokio::sync::{mpsc, oneshot};
 
 /// Entries one write takes at most.
 const MAX_BATCH: usize = 5_000;
+/// How long the writer gathers entries before it writes them: one commit
+/// (and fsync) per window instead of one per handful of reads.
+const GATHER: Duration = Duration::from_millis(20);
 /// Messages waiting for the writer; a full queue makes readers wait, it never
 /// drops an entry.
 const QUEUE: usize = 4_096;
@@ -65,6 +69,7 @@ async fn write_batches(store: Store, mut receiver: mpsc::Receiver<Message>) {
         let mut batches: HashMap<TenantId, Vec<NewAuditEntry>> = HashMap::new();
         let mut waiting = Vec::new();
         let mut count = 0;
+        let window = tokio::time::Instant::now() + GATHER;
         let mut next = Some(first);
         while let Some(message) = next.take() {
             match message {
@@ -74,9 +79,18 @@ async fn write_batches(store: Store, mut receiver: mpsc::Receiver<Message>) {
                 }
                 Message::Flush(done) => waiting.push(done),
             }
-            if count < MAX_BATCH {
-                next = receiver.try_recv().ok();
+            if count >= MAX_BATCH {
+                break;
             }
+            next = match receiver.try_recv() {
+                Ok(message) => Some(message),
+                // Someone waits for the trail: write what there is now.
+                Err(_) if !waiting.is_empty() => None,
+                Err(_) => tokio::time::timeout_at(window, receiver.recv())
+                    .await
+                    .ok()
+                    .flatten(),
+            };
         }
         for (tenant, entries) in batches {
             write_with_retry(&store, tenant, &entries).await;
