@@ -68,8 +68,14 @@ pub struct NewSession {
     pub user: User,
 }
 
+/// How stale a session's "last used" may get before a request updates it:
+/// one write per session per five minutes, not one per request.
+const SESSION_TOUCH_MS: i64 = 5 * 60_000;
+
 /// A session as the web layer sees it on each request.
 pub struct LiveSession {
+    /// Names this session among the user's (see `App::my_sessions`).
+    pub session_id: i64,
     pub principal: Principal,
     pub csrf_token: String,
 }
@@ -230,9 +236,16 @@ impl App {
             .store
             .session(tenant, &sha256_hex(cookie_value))
             .await?;
-        Ok(record.map(|r| LiveSession {
-            principal: Principal::from_user(&r.user, ActorKind::User, r.user.id.0),
-            csrf_token: r.csrf_token,
+        let Some(record) = record else {
+            return Ok(None);
+        };
+        if Timestamp::now().0 - record.last_seen_at.0 > SESSION_TOUCH_MS {
+            self.store.touch_session(tenant, record.session_id).await?;
+        }
+        Ok(Some(LiveSession {
+            session_id: record.session_id,
+            principal: Principal::from_user(&record.user, ActorKind::User, record.user.id.0),
+            csrf_token: record.csrf_token,
         }))
     }
 
@@ -248,7 +261,8 @@ impl App {
         Ok(())
     }
 
-    /// Issues an API token for a user; the token is shown once and stored hashed.
+    /// Issues an API token for a user (the operator's path); the token is
+    /// shown once and stored hashed.
     pub async fn create_api_token(
         &self,
         tenant: TenantId,
@@ -256,22 +270,23 @@ impl App {
         name: &str,
         actor: Actor,
     ) -> Result<(ApiTokenId, String), AppError> {
-        let token = format!("cst_{}.{}", tenant.0, random_token());
-        let id = self
-            .store
-            .create_api_token(
-                &Scope::new(tenant, actor),
-                user,
-                name,
-                &sha256_hex(&token),
-                None,
-            )
+        self.create_api_token_until(tenant, user, name, None, actor)
             .await
-            .map_err(|e| match e {
-                custodian_store::StoreError::UnknownReference { .. } => AppError::NotFound,
-                other => other.into(),
-            })?;
-        Ok((id, token))
+    }
+
+    /// Like `create_api_token`, ending at `expires_at`.
+    pub async fn create_api_token_until(
+        &self,
+        tenant: TenantId,
+        user: UserId,
+        name: &str,
+        expires_at: Option<Timestamp>,
+        actor: Actor,
+    ) -> Result<(ApiTokenId, String), AppError> {
+        let name = required_text(name, 100)
+            .map_err(|p| ValidationErrors::single("name", p.code, p.message))?;
+        self.issue_api_token(&Scope::new(tenant, actor), user, &name, expires_at)
+            .await
     }
 
     /// The principal behind a bearer token.

@@ -3,6 +3,7 @@
 //! core, check the permission, then let the store write (with its audit
 //! entry).
 
+pub mod account;
 pub mod audit;
 pub mod auth;
 pub mod demo;
@@ -11,7 +12,9 @@ mod history;
 pub mod records;
 mod secrets;
 
-pub use custodian_store::{AuditEntry, Backend, Page, SearchHit, Store};
+pub use custodian_store::{
+    AuditEntry, Backend, Page, Scope, SearchHit, SessionInfo, Store, TokenInfo, UserSummary,
+};
 pub use error::AppError;
 
 use audit::ReadRecorder;
@@ -20,7 +23,7 @@ use custodian_core::access::{self, Action, Area, Role};
 use custodian_core::audit::chain::ClientContext;
 use custodian_core::audit::{Actor, ActorKind};
 use custodian_core::{TenantId, UserId};
-use custodian_store::Scope;
+
 use std::sync::Arc;
 
 #[derive(Clone)]

@@ -5,10 +5,12 @@
 use clap::{Args, Parser, Subcommand};
 use custodian_app::audit::{AuditSigner, CheckpointLine, VerifyOptions};
 use custodian_app::demo::Volume;
+use custodian_app::Scope;
 use custodian_app::{App, AppError};
 use custodian_core::access::Role;
 use custodian_core::audit::Actor;
-use custodian_core::{TenantId, UserId};
+use custodian_core::time::Timestamp;
+use custodian_core::{ApiTokenId, TenantId, UserId};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 use std::path::PathBuf;
@@ -189,6 +191,17 @@ enum UserCommand {
         #[arg(long)]
         json: bool,
     },
+    /// End every session and revoke every API token of a user (their last day).
+    EndAccess {
+        #[command(flatten)]
+        database: Database,
+        #[arg(long)]
+        tenant: i64,
+        #[arg(long)]
+        user: i64,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -202,6 +215,20 @@ enum TokenCommand {
         user: i64,
         #[arg(long, default_value = "cli")]
         name: String,
+        /// Days until the token stops working (1 to 3650); default: no expiry.
+        #[arg(long)]
+        expires_in_days: Option<u32>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke a token: programs using it stop working at once.
+    Revoke {
+        #[command(flatten)]
+        database: Database,
+        #[arg(long)]
+        tenant: i64,
+        #[arg(long)]
+        token: i64,
         #[arg(long)]
         json: bool,
     },
@@ -471,6 +498,51 @@ async fn admin(command: AdminCommand) -> Result<(), String> {
                 format!("created user {}", user.id),
             );
         }
+        AdminCommand::User {
+            command:
+                UserCommand::EndAccess {
+                    database,
+                    tenant,
+                    user,
+                    json,
+                },
+        } => {
+            let app = App::open(&database.url).await.map_err(describe)?;
+            let (sessions, tokens) = app
+                .end_user_access(&Scope::new(TenantId(tenant), Actor::SYSTEM), UserId(user))
+                .await
+                .map_err(describe)?;
+            report(
+                json,
+                json!({ "sessions_ended": sessions, "tokens_revoked": tokens }),
+                format!("ended {sessions} session(s) and revoked {tokens} token(s) of user {user}"),
+            );
+        }
+        AdminCommand::Token {
+            command:
+                TokenCommand::Revoke {
+                    database,
+                    tenant,
+                    token,
+                    json,
+                },
+        } => {
+            let app = App::open(&database.url).await.map_err(describe)?;
+            app.revoke_api_token(
+                &Scope::new(TenantId(tenant), Actor::SYSTEM),
+                ApiTokenId(token),
+            )
+            .await
+            .map_err(|e| match e {
+                AppError::NotFound => format!("no live token {token} in tenant {tenant}"),
+                other => describe(other),
+            })?;
+            report(
+                json,
+                json!({ "revoked": token }),
+                format!("revoked token {token}"),
+            );
+        }
         AdminCommand::Token {
             command:
                 TokenCommand::Create {
@@ -478,12 +550,26 @@ async fn admin(command: AdminCommand) -> Result<(), String> {
                     tenant,
                     user,
                     name,
+                    expires_in_days,
                     json,
                 },
         } => {
+            let expires_at = match expires_in_days {
+                None => None,
+                Some(days) if (1..=3_650).contains(&days) => {
+                    Some(Timestamp(Timestamp::now().0 + i64::from(days) * 86_400_000))
+                }
+                Some(_) => return Err("--expires-in-days takes 1 to 3650".into()),
+            };
             let app = App::open(&database.url).await.map_err(describe)?;
             let (id, token) = app
-                .create_api_token(TenantId(tenant), UserId(user), &name, Actor::SYSTEM)
+                .create_api_token_until(
+                    TenantId(tenant),
+                    UserId(user),
+                    &name,
+                    expires_at,
+                    Actor::SYSTEM,
+                )
                 .await
                 .map_err(describe)?;
             report(

@@ -27,9 +27,11 @@ pub struct LoginCandidate {
 
 #[derive(Debug, Clone)]
 pub struct SessionRecord {
+    pub session_id: i64,
     pub user: User,
     pub csrf_token: String,
     pub expires_at: Timestamp,
+    pub last_seen_at: Timestamp,
 }
 
 #[derive(Debug, Clone)]
@@ -38,7 +40,7 @@ pub struct TokenRecord {
     pub user: User,
 }
 
-fn user_from(row: &AnyRow) -> Result<User, StoreError> {
+pub(crate) fn user_from(row: &AnyRow) -> Result<User, StoreError> {
     let role: String = row.try_get("role")?;
     Ok(User {
         tenant: TenantId(row.try_get("tenant_id")?),
@@ -49,7 +51,7 @@ fn user_from(row: &AnyRow) -> Result<User, StoreError> {
     })
 }
 
-const USER_COLUMNS: &str = "u.tenant_id, u.user_id, u.email, u.display_name, u.role";
+pub(crate) const USER_COLUMNS: &str = "u.tenant_id, u.user_id, u.email, u.display_name, u.role";
 
 impl Store {
     pub async fn create_user(
@@ -166,16 +168,22 @@ impl Store {
         expires_at: Timestamp,
     ) -> Result<(), StoreError> {
         let mut tx = self.begin(user.tenant).await?;
+        let now = Timestamp::now().0;
+        let context = scope.context.as_deref();
         sqlx::query(
-            "INSERT INTO sessions (tenant_id, session_hash, user_id, csrf_token, created_at, expires_at)
-             VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO sessions (tenant_id, session_hash, user_id, csrf_token, created_at, expires_at,
+                                   session_id, last_seen_at, source_ip, user_agent)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $5, $8, $9)",
         )
         .bind(user.tenant.0)
         .bind(session_hash)
         .bind(user.id.0)
         .bind(csrf_token)
-        .bind(Timestamp::now().0)
+        .bind(now)
         .bind(expires_at.0)
+        .bind(self.next_id())
+        .bind(context.and_then(|c| c.source_ip.clone()))
+        .bind(context.and_then(|c| c.user_agent.clone()))
         .execute(&mut *tx)
         .await?;
         self.audit(
@@ -199,7 +207,7 @@ impl Store {
     ) -> Result<Option<SessionRecord>, StoreError> {
         let mut tx = self.read_one(tenant).await?;
         let row = sqlx::query(&format!(
-            "SELECT {USER_COLUMNS}, s.csrf_token, s.expires_at FROM sessions s
+            "SELECT {USER_COLUMNS}, s.csrf_token, s.expires_at, s.session_id, s.last_seen_at FROM sessions s
              JOIN users u ON u.tenant_id = s.tenant_id AND u.user_id = s.user_id
              WHERE s.tenant_id = $1 AND s.session_hash = $2 AND s.expires_at > $3"
         ))
@@ -211,9 +219,11 @@ impl Store {
         tx.commit().await?;
         row.map(|row| {
             Ok(SessionRecord {
+                session_id: row.try_get("session_id")?,
                 user: user_from(&row)?,
                 csrf_token: row.try_get("csrf_token")?,
                 expires_at: Timestamp(row.try_get("expires_at")?),
+                last_seen_at: Timestamp(row.try_get("last_seen_at")?),
             })
         })
         .transpose()

@@ -6,6 +6,7 @@
 //! Every call that touches tenant data takes a [`Scope`]: the tenant and the
 //! actor. Every change writes an audit entry in the same transaction.
 
+mod account;
 mod activities;
 mod agreements;
 mod assets;
@@ -25,6 +26,7 @@ mod search;
 mod tenants;
 pub mod testing;
 
+pub use account::{SessionInfo, TokenInfo, UserSummary};
 pub use audit::{AuditEntry, AuditQuery, AuditSubject, ChainWalk, Checkpoint, NewAuditEntry};
 pub use auth::{LoginCandidate, SessionRecord, TokenRecord, User};
 pub use batch::Batch;

@@ -2,6 +2,7 @@
 //! pages, ETag / If-Match on updates. Every record type is served by the same
 //! generic handlers through the `Resource` trait.
 
+mod account;
 mod audit;
 mod extract;
 mod openapi;
@@ -32,6 +33,24 @@ pub fn routes() -> Router<App> {
         .route("/search", get(search))
         .route("/audit", get(audit::trail))
         .route("/audit/export", get(audit::export))
+        .route("/account/sessions", get(account::sessions))
+        .route(
+            "/account/sessions/{id}",
+            axum::routing::delete(account::end_session),
+        )
+        .route(
+            "/account/tokens",
+            get(account::tokens).post(account::create_token),
+        )
+        .route(
+            "/account/tokens/{id}",
+            axum::routing::delete(account::revoke_token),
+        )
+        .route("/users", get(account::users))
+        .route(
+            "/users/{id}/end-access",
+            axum::routing::post(account::end_access),
+        )
         .route("/openapi.json", get(|| async { Json(openapi_document()) }))
         .route("/docs", get(|| async { Html(openapi::reference_page()) }))
         .fallback(|| async {

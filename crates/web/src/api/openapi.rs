@@ -1,6 +1,7 @@
 //! The OpenAPI 3.1 document, generated from the resource table and the
 //! types' schemas, and a readable reference page rendered from it.
 
+use super::account::{EndedAccess, IssuedTokenView, SessionView, TokenView, UserView};
 use super::audit::{AuditEntryView, AuditPage};
 use super::resources::{Activities, Agreements, Assets, Contacts, Organisations, Resource};
 use super::SearchResult;
@@ -51,7 +52,12 @@ use utoipa::OpenApi as _;
         FieldError,
         SearchResult,
         AuditEntryView,
-        AuditPage
+        AuditPage,
+        SessionView,
+        TokenView,
+        IssuedTokenView,
+        UserView,
+        EndedAccess
     ))
 )]
 struct Components;
@@ -225,6 +231,139 @@ fn add_resource<R: Resource>(paths: PathsBuilder) -> PathsBuilder {
         .path(format!("/api/v1/{}/{{id}}", R::PATH), item)
 }
 
+fn json_list(schema: &str, description: &str) -> utoipa::openapi::Response {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            "application/json",
+            ContentBuilder::new()
+                .schema(Some(
+                    ArrayBuilder::new().items(Ref::from_schema_name(schema)),
+                ))
+                .build(),
+        )
+        .build()
+}
+
+fn no_content(description: &str) -> utoipa::openapi::Response {
+    ResponseBuilder::new().description(description).build()
+}
+
+/// The caller's sessions and tokens, and the administrator's users.
+fn add_account(paths: PathsBuilder) -> PathsBuilder {
+    let operation = |id: &str, tag: &str, summary: &str| {
+        OperationBuilder::new()
+            .tag(tag)
+            .operation_id(Some(id))
+            .summary(Some(summary))
+    };
+    let sessions = operation(
+        "my_sessions",
+        "account",
+        "Your live sessions: where and when you logged in, and when each was last used",
+    )
+    .response("200", json_list("SessionView", "Newest first"));
+    let end_session = operation("end_my_session", "account", "End one of your sessions")
+        .parameter(id_parameter())
+        .response("204", no_content("Ended"))
+        .response("404", problem_response("Not a session of yours"));
+    let tokens = operation(
+        "my_tokens",
+        "account",
+        "Your API tokens, live and revoked (never the secrets)",
+    )
+    .response("200", json_list("TokenView", "Newest first"));
+    let new_token = ObjectBuilder::new()
+        .property(
+            "name",
+            typed(Type::String).description(Some("What the token is for (1 to 100 characters)")),
+        )
+        .required("name")
+        .property(
+            "expires_in_days",
+            ObjectBuilder::new()
+                .schema_type(
+                    [Type::Integer, Type::Null]
+                        .into_iter()
+                        .collect::<SchemaType>(),
+                )
+                .description(Some(
+                    "Days until it stops working, 1 to 3650; null or absent for no expiry",
+                )),
+        );
+    let create_token = operation(
+        "create_my_token",
+        "account",
+        "Create an API token that acts as you; the secret is in this answer only",
+    )
+    .request_body(Some(
+        RequestBodyBuilder::new()
+            .content(
+                "application/json",
+                ContentBuilder::new().schema(Some(new_token)).build(),
+            )
+            .required(Some(Required::True))
+            .build(),
+    ))
+    .response(
+        "201",
+        ResponseBuilder::new()
+            .description("Created")
+            .content("application/json", json_ref("IssuedTokenView"))
+            .build(),
+    )
+    .response(
+        "422",
+        problem_response("A missing name or an expiry out of range"),
+    );
+    let revoke_token = operation(
+        "revoke_my_token",
+        "account",
+        "Revoke one of your API tokens",
+    )
+    .parameter(id_parameter())
+    .response("204", no_content("Revoked"))
+    .response("404", problem_response("Not a live token of yours"));
+    let users = operation(
+        "users",
+        "users",
+        "The tenant's staff users with their live session counts (administrators)",
+    )
+    .response("200", json_list("UserView", "By name"));
+    let end_access = operation("end_user_access", "users", "End every session and revoke every API token of a user, e.g. on their last day (administrators)")
+        .parameter(id_parameter())
+        .response(
+            "200",
+            ResponseBuilder::new()
+                .description("What ended")
+                .content("application/json", json_ref("EndedAccess"))
+                .build(),
+        )
+        .response("404", problem_response("No such user in this tenant"));
+    let sessions_item = PathItem::new(HttpMethod::Get, with_common_answers(sessions));
+    let mut tokens_item = PathItem::new(HttpMethod::Get, with_common_answers(tokens));
+    tokens_item.post = Some(with_common_answers(create_token).build());
+    paths
+        .path("/api/v1/account/sessions", sessions_item)
+        .path(
+            "/api/v1/account/sessions/{id}",
+            PathItem::new(HttpMethod::Delete, with_common_answers(end_session)),
+        )
+        .path("/api/v1/account/tokens", tokens_item)
+        .path(
+            "/api/v1/account/tokens/{id}",
+            PathItem::new(HttpMethod::Delete, with_common_answers(revoke_token)),
+        )
+        .path(
+            "/api/v1/users",
+            PathItem::new(HttpMethod::Get, with_common_answers(users)),
+        )
+        .path(
+            "/api/v1/users/{id}/end-access",
+            PathItem::new(HttpMethod::Post, with_common_answers(end_access)),
+        )
+}
+
 /// The audit trail's two operations, with the filters they share.
 fn add_audit(paths: PathsBuilder) -> PathsBuilder {
     let int64 = || typed(Type::Integer).format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)));
@@ -350,6 +489,7 @@ pub fn openapi_document() -> OpenApi {
         PathItem::new(HttpMethod::Get, with_common_answers(search)),
     );
     paths = add_audit(paths);
+    paths = add_account(paths);
     let mut document = Components::openapi();
     document.openapi = utoipa::openapi::OpenApiVersion::Version31;
     document.paths = paths.build();

@@ -1,6 +1,7 @@
 //! The back office: server-rendered pages that work without JavaScript.
 //! Every form carries the session's CSRF token; every page needs a session.
 
+mod account;
 mod activities;
 mod agreements;
 mod assets;
@@ -60,6 +61,7 @@ pub fn routes() -> Router<App> {
         .merge(assets::routes())
         .merge(agreements::routes())
         .merge(audit::routes())
+        .merge(account::routes())
         .layer(axum::middleware::from_fn(flash::flash_messages))
 }
 

@@ -17,6 +17,8 @@ const LOGIN_CSRF_COOKIE: &str = "custodian_login_csrf";
 
 pub struct PageSession {
     pub principal: Principal,
+    /// Which of the user's sessions this is.
+    pub session_id: i64,
     pub csrf: String,
     pub cookie: String,
     /// What the last form did, to say so once.
@@ -91,6 +93,7 @@ impl FromRequestParts<App> for PageSession {
         };
         match app.session(&value).await {
             Ok(Some(live)) => Ok(PageSession {
+                session_id: live.session_id,
                 principal: live.principal.with_client(
                     crate::client::peer_address(parts),
                     crate::client::user_agent(&parts.headers),

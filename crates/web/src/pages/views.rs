@@ -17,6 +17,8 @@ pub struct Layout {
     pub flash: Option<&'static str>,
     /// Whether the user may read the audit trail.
     pub can_audit: bool,
+    /// Whether the user may manage the tenant's users.
+    pub can_administer: bool,
 }
 
 impl Layout {
@@ -29,6 +31,10 @@ impl Layout {
             can_audit: session
                 .principal
                 .authorize(Area::Privacy, Action::Read)
+                .is_ok(),
+            can_administer: session
+                .principal
+                .authorize(Area::Administration, Action::Administer)
                 .is_ok(),
         }
     }

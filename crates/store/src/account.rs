@@ -1,0 +1,223 @@
+//! What staff see and end of their own access: their sessions (with the
+//! device and address each was opened from) and their API tokens; and the
+//! administrator's list of users, to end all sessions of someone who left.
+
+use crate::auth::{user_from, User, USER_COLUMNS};
+use crate::{Scope, Store, StoreError};
+use custodian_core::audit::{AuditAction, RecordType};
+use custodian_core::time::Timestamp;
+use custodian_core::{ApiTokenId, TenantId, UserId};
+use sqlx::Row;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionInfo {
+    pub session_id: i64,
+    pub created_at: Timestamp,
+    pub last_seen_at: Timestamp,
+    pub expires_at: Timestamp,
+    pub source_ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenInfo {
+    pub id: ApiTokenId,
+    pub name: String,
+    pub created_at: Timestamp,
+    pub expires_at: Option<Timestamp>,
+    pub revoked_at: Option<Timestamp>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserSummary {
+    pub user: User,
+    pub live_sessions: i64,
+}
+
+impl Store {
+    /// A user's live sessions, newest first.
+    pub async fn user_sessions(
+        &self,
+        tenant: TenantId,
+        user: UserId,
+    ) -> Result<Vec<SessionInfo>, StoreError> {
+        let mut tx = self.read_one(tenant).await?;
+        let rows = sqlx::query(
+            "SELECT session_id, created_at, last_seen_at, expires_at, source_ip, user_agent FROM sessions
+             WHERE tenant_id = $1 AND user_id = $2 AND expires_at > $3 ORDER BY created_at DESC",
+        )
+        .bind(tenant.0)
+        .bind(user.0)
+        .bind(Timestamp::now().0)
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        rows.iter()
+            .map(|row| {
+                Ok(SessionInfo {
+                    session_id: row.try_get("session_id")?,
+                    created_at: Timestamp(row.try_get("created_at")?),
+                    last_seen_at: Timestamp(row.try_get("last_seen_at")?),
+                    expires_at: Timestamp(row.try_get("expires_at")?),
+                    source_ip: row.try_get("source_ip")?,
+                    user_agent: row.try_get("user_agent")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Records that a session was used now (callers limit how often).
+    pub async fn touch_session(&self, tenant: TenantId, session_id: i64) -> Result<(), StoreError> {
+        let mut tx = self.begin(tenant).await?;
+        sqlx::query(
+            "UPDATE sessions SET last_seen_at = $1 WHERE tenant_id = $2 AND session_id = $3",
+        )
+        .bind(Timestamp::now().0)
+        .bind(tenant.0)
+        .bind(session_id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Ends sessions of `user`: one (`only`), or all but `keep`. Each ended
+    /// session is a logout in the trail, made by the scope's actor. Returns
+    /// how many ended; NotFound when `only` is not a session of the user.
+    pub async fn end_sessions(
+        &self,
+        scope: &Scope,
+        user: UserId,
+        only: Option<i64>,
+        keep: Option<i64>,
+    ) -> Result<u64, StoreError> {
+        let mut tx = self.begin(scope.tenant).await?;
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "SELECT session_id FROM sessions WHERE tenant_id = $1 AND user_id = $2
+             AND ($3 IS NULL OR session_id = $3) AND ($4 IS NULL OR session_id <> $4)",
+        )
+        .bind(scope.tenant.0)
+        .bind(user.0)
+        .bind(only)
+        .bind(keep)
+        .fetch_all(&mut *tx)
+        .await?;
+        if only.is_some() && ids.is_empty() {
+            return Err(StoreError::NotFound);
+        }
+        for id in &ids {
+            sqlx::query("DELETE FROM sessions WHERE tenant_id = $1 AND session_id = $2")
+                .bind(scope.tenant.0)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        if !ids.is_empty() {
+            let fields = if only.is_some() {
+                "session"
+            } else {
+                "all_sessions"
+            };
+            self.audit(
+                &mut tx,
+                scope,
+                AuditAction::Logout,
+                RecordType::User,
+                user.0,
+                &[fields],
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(ids.len() as u64)
+    }
+
+    /// A user's API tokens, live and revoked, newest first. Never the secret.
+    pub async fn user_api_tokens(
+        &self,
+        tenant: TenantId,
+        user: UserId,
+    ) -> Result<Vec<TokenInfo>, StoreError> {
+        let mut tx = self.read_one(tenant).await?;
+        let rows = sqlx::query(
+            "SELECT token_id, name, created_at, expires_at, revoked_at FROM api_tokens
+             WHERE tenant_id = $1 AND user_id = $2 ORDER BY created_at DESC, token_id DESC",
+        )
+        .bind(tenant.0)
+        .bind(user.0)
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        rows.iter()
+            .map(|row| {
+                Ok(TokenInfo {
+                    id: ApiTokenId(row.try_get("token_id")?),
+                    name: row.try_get("name")?,
+                    created_at: Timestamp(row.try_get("created_at")?),
+                    expires_at: row.try_get::<Option<i64>, _>("expires_at")?.map(Timestamp),
+                    revoked_at: row.try_get::<Option<i64>, _>("revoked_at")?.map(Timestamp),
+                })
+            })
+            .collect()
+    }
+
+    /// Revokes a token of `user` (any user's when None: the operator);
+    /// NotFound when there is no such live token.
+    pub async fn revoke_api_token(
+        &self,
+        scope: &Scope,
+        user: Option<UserId>,
+        token: ApiTokenId,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin(scope.tenant).await?;
+        let revoked = sqlx::query(
+            "UPDATE api_tokens SET revoked_at = $1
+             WHERE tenant_id = $2 AND token_id = $3 AND revoked_at IS NULL AND ($4 IS NULL OR user_id = $4)",
+        )
+        .bind(Timestamp::now().0)
+        .bind(scope.tenant.0)
+        .bind(token.0)
+        .bind(user.map(|u| u.0))
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if revoked == 0 {
+            return Err(StoreError::NotFound);
+        }
+        self.audit(
+            &mut tx,
+            scope,
+            AuditAction::Update,
+            RecordType::ApiToken,
+            token.0,
+            &["revoked_at"],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The tenant's staff users by name, with their live session counts.
+    pub async fn users(&self, tenant: TenantId) -> Result<Vec<UserSummary>, StoreError> {
+        let mut tx = self.read_one(tenant).await?;
+        let rows = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS},
+                    (SELECT COUNT(*) FROM sessions s WHERE s.tenant_id = u.tenant_id AND s.user_id = u.user_id
+                       AND s.expires_at > $2) AS live_sessions
+             FROM users u WHERE u.tenant_id = $1 ORDER BY u.display_name, u.user_id"
+        ))
+        .bind(tenant.0)
+        .bind(Timestamp::now().0)
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        rows.iter()
+            .map(|row| {
+                Ok(UserSummary {
+                    user: user_from(row)?,
+                    live_sessions: row.try_get("live_sessions")?,
+                })
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,168 @@
+//! The caller's own sessions and API tokens over the API, and the
+//! administrator's users with "end all access".
+
+use super::extract::{ApiJson, ApiPrincipal, RecordId};
+use super::run;
+use crate::problem::Problem;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use custodian_app::account::NewTokenInput;
+use custodian_app::App;
+use custodian_app::{SessionInfo, TokenInfo};
+use custodian_core::{ApiTokenId, UserId};
+use serde::Serialize;
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct SessionView {
+    pub id: i64,
+    #[schema(format = DateTime)]
+    pub created_at: String,
+    #[schema(format = DateTime)]
+    pub last_seen_at: String,
+    #[schema(format = DateTime)]
+    pub expires_at: String,
+    pub source_ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+impl From<SessionInfo> for SessionView {
+    fn from(s: SessionInfo) -> SessionView {
+        SessionView {
+            id: s.session_id,
+            created_at: s.created_at.to_rfc3339(),
+            last_seen_at: s.last_seen_at.to_rfc3339(),
+            expires_at: s.expires_at.to_rfc3339(),
+            source_ip: s.source_ip,
+            user_agent: s.user_agent,
+        }
+    }
+}
+
+/// An API token, without its secret.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct TokenView {
+    pub id: i64,
+    pub name: String,
+    #[schema(format = DateTime)]
+    pub created_at: String,
+    #[schema(format = DateTime)]
+    pub expires_at: Option<String>,
+    #[schema(format = DateTime)]
+    pub revoked_at: Option<String>,
+}
+
+impl From<TokenInfo> for TokenView {
+    fn from(t: TokenInfo) -> TokenView {
+        TokenView {
+            id: t.id.0,
+            name: t.name,
+            created_at: t.created_at.to_rfc3339(),
+            expires_at: t.expires_at.map(|e| e.to_rfc3339()),
+            revoked_at: t.revoked_at.map(|r| r.to_rfc3339()),
+        }
+    }
+}
+
+/// A token just made; `token` is the secret, shown only in this answer.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct IssuedTokenView {
+    #[serde(flatten)]
+    pub info: TokenView,
+    pub token: String,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct UserView {
+    pub id: i64,
+    pub email: String,
+    pub display_name: String,
+    pub role: String,
+    pub live_sessions: i64,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct EndedAccess {
+    pub sessions_ended: u64,
+    pub tokens_revoked: u64,
+}
+
+pub(super) async fn sessions(
+    State(app): State<App>,
+    ApiPrincipal(principal): ApiPrincipal,
+) -> Result<Json<Vec<SessionView>>, Problem> {
+    let sessions = run(app.my_sessions(&principal)).await?;
+    Ok(Json(sessions.into_iter().map(SessionView::from).collect()))
+}
+
+pub(super) async fn end_session(
+    State(app): State<App>,
+    ApiPrincipal(principal): ApiPrincipal,
+    RecordId(id): RecordId,
+) -> Result<StatusCode, Problem> {
+    run(app.end_my_session(&principal, id)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub(super) async fn tokens(
+    State(app): State<App>,
+    ApiPrincipal(principal): ApiPrincipal,
+) -> Result<Json<Vec<TokenView>>, Problem> {
+    let tokens = run(app.my_api_tokens(&principal)).await?;
+    Ok(Json(tokens.into_iter().map(TokenView::from).collect()))
+}
+
+pub(super) async fn create_token(
+    State(app): State<App>,
+    ApiPrincipal(principal): ApiPrincipal,
+    ApiJson(input): ApiJson<NewTokenInput>,
+) -> Result<(StatusCode, Json<IssuedTokenView>), Problem> {
+    let issued = run(app.create_my_api_token(&principal, &input)).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(IssuedTokenView {
+            info: issued.info.into(),
+            token: issued.secret,
+        }),
+    ))
+}
+
+pub(super) async fn revoke_token(
+    State(app): State<App>,
+    ApiPrincipal(principal): ApiPrincipal,
+    RecordId(id): RecordId,
+) -> Result<StatusCode, Problem> {
+    run(app.revoke_my_api_token(&principal, ApiTokenId(id))).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub(super) async fn users(
+    State(app): State<App>,
+    ApiPrincipal(principal): ApiPrincipal,
+) -> Result<Json<Vec<UserView>>, Problem> {
+    let users = run(app.users(&principal)).await?;
+    Ok(Json(
+        users
+            .into_iter()
+            .map(|u| UserView {
+                id: u.user.id.0,
+                email: u.user.email,
+                display_name: u.user.display_name,
+                role: u.user.role.as_str().to_string(),
+                live_sessions: u.live_sessions,
+            })
+            .collect(),
+    ))
+}
+
+pub(super) async fn end_access(
+    State(app): State<App>,
+    ApiPrincipal(principal): ApiPrincipal,
+    RecordId(id): RecordId,
+) -> Result<Json<EndedAccess>, Problem> {
+    let (sessions_ended, tokens_revoked) = run(app.lock_out_user(&principal, UserId(id))).await?;
+    Ok(Json(EndedAccess {
+        sessions_ended,
+        tokens_revoked,
+    }))
+}

@@ -1,0 +1,285 @@
+//! "Your account": the sessions a user has open (device, address, last use)
+//! and their API tokens, each ended or revoked with one click; and the
+//! administrator's user list, to end all access of someone who left.
+
+use super::forms::FormData;
+use super::path_id::PageId;
+use super::session::PageSession;
+use super::views::{error_page, render, Layout};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use custodian_app::account::NewTokenInput;
+use custodian_app::{App, AppError};
+use custodian_core::time::Timestamp;
+use custodian_core::{ApiTokenId, UserId};
+
+pub fn routes() -> Router<App> {
+    Router::new()
+        .route("/account", get(account))
+        .route("/account/sessions/{id}/end", post(end_session))
+        .route("/account/sessions/end-others", post(end_other_sessions))
+        .route("/account/tokens", post(create_token))
+        .route("/account/tokens/{id}/revoke", post(revoke_token))
+        .route("/admin/users", get(users))
+        .route("/admin/users/{id}/end-access", post(end_access))
+}
+
+struct SessionRow {
+    id: i64,
+    current: bool,
+    device: String,
+    from: String,
+    created: String,
+    created_iso: String,
+    seen: String,
+    seen_iso: String,
+}
+
+struct TokenRow {
+    id: i64,
+    name: String,
+    created: String,
+    expires: String,
+    state: &'static str,
+    live: bool,
+}
+
+#[derive(askama::Template)]
+#[template(path = "account.html")]
+struct AccountPage {
+    layout: Layout,
+    sessions: Vec<SessionRow>,
+    tokens: Vec<TokenRow>,
+    new_secret: Option<String>,
+    token_name: String,
+    token_days: String,
+    name_error: Option<String>,
+    days_error: Option<String>,
+}
+
+impl std::ops::Deref for AccountPage {
+    type Target = Layout;
+    fn deref(&self) -> &Layout {
+        &self.layout
+    }
+}
+
+fn utc(at: Timestamp) -> String {
+    format!("{} UTC", at.display())
+}
+
+async fn account_page(app: &App, session: &PageSession) -> Result<AccountPage, Response> {
+    let principal = &session.principal;
+    let sessions = app.my_sessions(principal).await.map_err(error_page)?;
+    let tokens = app.my_api_tokens(principal).await.map_err(error_page)?;
+    let now = Timestamp::now();
+    Ok(AccountPage {
+        layout: Layout::new(session, ""),
+        sessions: sessions
+            .into_iter()
+            .map(|s| SessionRow {
+                id: s.session_id,
+                current: s.session_id == session.session_id,
+                device: s.user_agent.unwrap_or_else(|| "Unknown device".into()),
+                from: s.source_ip.unwrap_or_default(),
+                created: utc(s.created_at),
+                created_iso: s.created_at.to_rfc3339(),
+                seen: utc(s.last_seen_at),
+                seen_iso: s.last_seen_at.to_rfc3339(),
+            })
+            .collect(),
+        tokens: tokens
+            .into_iter()
+            .map(|t| {
+                let expired = t.expires_at.is_some_and(|e| e <= now);
+                let (state, live) = match (t.revoked_at, expired) {
+                    (Some(_), _) => ("revoked", false),
+                    (None, true) => ("expired", false),
+                    (None, false) => ("active", true),
+                };
+                TokenRow {
+                    id: t.id.0,
+                    name: t.name,
+                    created: utc(t.created_at),
+                    expires: t.expires_at.map(utc).unwrap_or_else(|| "never".into()),
+                    state,
+                    live,
+                }
+            })
+            .collect(),
+        new_secret: None,
+        token_name: String::new(),
+        token_days: String::new(),
+        name_error: None,
+        days_error: None,
+    })
+}
+
+async fn account(State(app): State<App>, session: PageSession) -> Response {
+    match account_page(&app, &session).await {
+        Ok(page) => render(&page),
+        Err(response) => response,
+    }
+}
+
+async fn end_session(
+    State(app): State<App>,
+    session: PageSession,
+    PageId(id): PageId,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    if let Err(refused) = FormData(form).check_csrf(&session.csrf) {
+        return refused;
+    }
+    match app.end_my_session(&session.principal, id).await {
+        // Ending the session in use is logging out.
+        Ok(()) if id == session.session_id => Redirect::to("/login").into_response(),
+        Ok(()) => Redirect::to("/account").into_response(),
+        Err(error) => error_page(error),
+    }
+}
+
+async fn end_other_sessions(
+    State(app): State<App>,
+    session: PageSession,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    if let Err(refused) = FormData(form).check_csrf(&session.csrf) {
+        return refused;
+    }
+    match app
+        .end_my_other_sessions(&session.principal, Some(session.session_id))
+        .await
+    {
+        Ok(_) => Redirect::to("/account").into_response(),
+        Err(error) => error_page(error),
+    }
+}
+
+async fn create_token(
+    State(app): State<App>,
+    session: PageSession,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let form = FormData(form);
+    if let Err(refused) = form.check_csrf(&session.csrf) {
+        return refused;
+    }
+    let name = form.get("name");
+    let days_text = form.get("expires_in_days");
+    let mut page = match account_page(&app, &session).await {
+        Ok(page) => page,
+        Err(response) => return response,
+    };
+    page.token_name = name.clone();
+    page.token_days = days_text.clone();
+    let days = match days_text.trim() {
+        "" => None,
+        text => match text.parse::<u32>() {
+            Ok(days) => Some(days),
+            Err(_) => {
+                page.days_error = Some("Enter a whole number of days.".into());
+                return (StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response();
+            }
+        },
+    };
+    let input = NewTokenInput {
+        name,
+        expires_in_days: days,
+    };
+    match app.create_my_api_token(&session.principal, &input).await {
+        Ok(issued) => match account_page(&app, &session).await {
+            Ok(mut fresh) => {
+                fresh.new_secret = Some(issued.secret);
+                render(&fresh)
+            }
+            Err(response) => response,
+        },
+        Err(AppError::Validation(errors)) => {
+            page.name_error = errors.for_field("name").map(|e| e.message.clone());
+            page.days_error = errors
+                .for_field("expires_in_days")
+                .map(|e| e.message.clone());
+            (StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response()
+        }
+        Err(error) => error_page(error),
+    }
+}
+
+async fn revoke_token(
+    State(app): State<App>,
+    session: PageSession,
+    PageId(id): PageId,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    if let Err(refused) = FormData(form).check_csrf(&session.csrf) {
+        return refused;
+    }
+    match app
+        .revoke_my_api_token(&session.principal, ApiTokenId(id))
+        .await
+    {
+        Ok(()) => Redirect::to("/account").into_response(),
+        Err(error) => error_page(error),
+    }
+}
+
+struct UserRow {
+    id: i64,
+    name: String,
+    email: String,
+    role: &'static str,
+    sessions: i64,
+}
+
+#[derive(askama::Template)]
+#[template(path = "users.html")]
+struct UsersPage {
+    layout: Layout,
+    users: Vec<UserRow>,
+}
+
+impl std::ops::Deref for UsersPage {
+    type Target = Layout;
+    fn deref(&self) -> &Layout {
+        &self.layout
+    }
+}
+
+async fn users(State(app): State<App>, session: PageSession) -> Response {
+    match app.users(&session.principal).await {
+        Ok(users) => render(&UsersPage {
+            layout: Layout::new(&session, ""),
+            users: users
+                .into_iter()
+                .map(|u| UserRow {
+                    id: u.user.id.0,
+                    name: u.user.display_name,
+                    email: u.user.email,
+                    role: u.user.role.as_str(),
+                    sessions: u.live_sessions,
+                })
+                .collect(),
+        }),
+        Err(error) => error_page(error),
+    }
+}
+
+async fn end_access(
+    State(app): State<App>,
+    session: PageSession,
+    PageId(id): PageId,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    if let Err(refused) = FormData(form).check_csrf(&session.csrf) {
+        return refused;
+    }
+    match app.lock_out_user(&session.principal, UserId(id)).await {
+        Ok(_) if id == session.principal.user_id.0 => Redirect::to("/login").into_response(),
+        Ok(_) => Redirect::to("/admin/users").into_response(),
+        Err(error) => error_page(error),
+    }
+}

@@ -1,0 +1,529 @@
+//! A staff user's sessions and API tokens, and the administrator's "end all
+//! access", over real HTTP in the browser's way (cookies, forms) and the
+//! API's. On SQLite and (with CUSTODIAN_TEST_POSTGRES_URL) on PostgreSQL.
+
+use custodian_app::App;
+use custodian_core::access::Role;
+use custodian_core::audit::Actor;
+use reqwest::redirect::Policy;
+use reqwest::{Client, StatusCode};
+use serde_json::{json, Value};
+
+const PASSWORD: &str = "a long enough password";
+
+struct Server {
+    base: String,
+    admin_token: String,
+    member_token: String,
+    member_id: i64,
+    other_tenant_token: String,
+    _dir: Option<tempfile::TempDir>,
+}
+
+async fn start(database_url: String, dir: Option<tempfile::TempDir>) -> Server {
+    let app = App::open(&database_url).await.unwrap();
+    let tenant = app.create_tenant("Account GmbH").await.unwrap();
+    let mut made = Vec::new();
+    for (email, role) in [
+        ("ada@example.com", Role::Admin),
+        ("mia@example.com", Role::Member),
+    ] {
+        let user = app
+            .create_user(tenant.id, email, "", PASSWORD, role, Actor::SYSTEM)
+            .await
+            .unwrap();
+        let token = app
+            .create_api_token(tenant.id, user.id, "setup", Actor::SYSTEM)
+            .await
+            .unwrap()
+            .1;
+        made.push((user.id.0, token));
+    }
+    let other = app.create_tenant("Other Ltd").await.unwrap();
+    let other_admin = app
+        .create_user(
+            other.id,
+            "admin@other.example",
+            "",
+            PASSWORD,
+            Role::Admin,
+            Actor::SYSTEM,
+        )
+        .await
+        .unwrap();
+    let other_tenant_token = app
+        .create_api_token(other.id, other_admin.id, "setup", Actor::SYSTEM)
+        .await
+        .unwrap()
+        .1;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(custodian_web::serve(app, listener));
+    let (member_id, member_token) = made.pop().unwrap();
+    let (_, admin_token) = made.pop().unwrap();
+    Server {
+        base,
+        admin_token,
+        member_token,
+        member_id,
+        other_tenant_token,
+        _dir: dir,
+    }
+}
+
+fn hidden_csrf(html: &str) -> String {
+    let marker = "name=\"_csrf\" value=\"";
+    let start = html
+        .find(marker)
+        .unwrap_or_else(|| panic!("no csrf in {html}"))
+        + marker.len();
+    html[start..].split('"').next().unwrap().to_string()
+}
+
+/// A browser with its own cookie jar and user agent.
+struct Browser {
+    base: String,
+    client: Client,
+}
+
+impl Browser {
+    async fn log_in(server: &Server, email: &str, agent: &str) -> Browser {
+        let client = Client::builder()
+            .user_agent(agent)
+            .cookie_store(true)
+            .redirect(Policy::none())
+            .build()
+            .unwrap();
+        let page = client
+            .get(format!("{}/login", server.base))
+            .send()
+            .await
+            .unwrap();
+        let csrf = hidden_csrf(&page.text().await.unwrap());
+        let done = client
+            .post(format!("{}/login", server.base))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("email", email),
+                ("password", PASSWORD),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(done.status(), StatusCode::SEE_OTHER);
+        Browser {
+            base: server.base.clone(),
+            client,
+        }
+    }
+
+    async fn get(&self, path: &str) -> (StatusCode, String) {
+        let response = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap();
+        (response.status(), response.text().await.unwrap())
+    }
+
+    /// Posts a form with the CSRF token of the account page.
+    async fn post(&self, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String, String) {
+        let (_, page) = self.get("/account").await;
+        let csrf = hidden_csrf(&page);
+        let mut form = vec![("_csrf", csrf.as_str())];
+        form.extend_from_slice(fields);
+        let response = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        let location = response
+            .headers()
+            .get("location")
+            .and_then(|l| l.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        (response.status(), location, response.text().await.unwrap())
+    }
+
+    async fn logged_in(&self) -> bool {
+        self.get("/account").await.0 == StatusCode::OK
+    }
+}
+
+async fn api(
+    server: &Server,
+    token: &str,
+    method: &str,
+    path: &str,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
+    let client = Client::new();
+    let url = format!("{}/api/v1{path}", server.base);
+    let request = match method {
+        "POST" => client.post(url).json(&body.unwrap_or(json!({}))),
+        "DELETE" => client.delete(url),
+        _ => client.get(url),
+    };
+    let response = request.bearer_auth(token).send().await.unwrap();
+    let status = response.status();
+    let text = response.text().await.unwrap();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+async fn sessions_are_seen_and_ended_by_their_user(server: Server) {
+    let laptop = Browser::log_in(&server, "mia@example.com", "Laptop Firefox").await;
+    let phone = Browser::log_in(&server, "mia@example.com", "Phone Safari").await;
+    let (status, page) = laptop.get("/account").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("Laptop Firefox <strong>(this browser)</strong>"),
+        "{page}"
+    );
+    assert!(page.contains("Phone Safari") && page.contains("127.0.0.1"));
+
+    let (status, sessions) = api(
+        &server,
+        &server.member_token,
+        "GET",
+        "/account/sessions",
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let phone_session = sessions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["user_agent"] == "Phone Safari")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+
+    // The laptop ends the phone's session; the phone is logged out.
+    let (status, location, _) = laptop
+        .post(&format!("/account/sessions/{phone_session}/end"), &[])
+        .await;
+    assert_eq!(
+        (status, location.as_str()),
+        (StatusCode::SEE_OTHER, "/account")
+    );
+    assert!(!phone.logged_in().await);
+    assert!(laptop.logged_in().await);
+
+    // "Log out everywhere else" keeps only the browser that asked.
+    let phone = Browser::log_in(&server, "mia@example.com", "Phone Safari").await;
+    let (status, _, _) = laptop.post("/account/sessions/end-others", &[]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(!phone.logged_in().await);
+    assert!(laptop.logged_in().await);
+
+    // Another user's or another tenant's session id is not found.
+    let (status, _) = api(
+        &server,
+        &server.admin_token,
+        "DELETE",
+        &format!("/account/sessions/{phone_session}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, mine) = api(
+        &server,
+        &server.member_token,
+        "GET",
+        "/account/sessions",
+        None,
+    )
+    .await;
+    let laptop_session = mine[0]["id"].as_i64().unwrap();
+    let (status, _) = api(
+        &server,
+        &server.other_tenant_token,
+        "DELETE",
+        &format!("/account/sessions/{laptop_session}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(laptop.logged_in().await);
+
+    // The trail shows who ended what.
+    let (_, trail) = api(
+        &server,
+        &server.admin_token,
+        "GET",
+        &format!("/audit?user_id={}&action=logout", server.member_id),
+        None,
+    )
+    .await;
+    let fields: Vec<&str> = trail["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|e| {
+            e["fields"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| f.as_str().unwrap())
+        })
+        .collect();
+    assert!(
+        fields.contains(&"session") && fields.contains(&"all_sessions"),
+        "{trail}"
+    );
+}
+
+async fn tokens_are_made_used_and_revoked(server: Server) {
+    let (status, issued) = api(
+        &server,
+        &server.member_token,
+        "POST",
+        "/account/tokens",
+        Some(json!({"name": "CI export", "expires_in_days": 30})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{issued}");
+    let secret = issued["token"].as_str().unwrap().to_string();
+    assert!(issued["expires_at"].is_string());
+    let (status, _) = api(&server, &secret, "GET", "/contacts", None).await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, tokens) = api(
+        &server,
+        &server.member_token,
+        "GET",
+        "/account/tokens",
+        None,
+    )
+    .await;
+    let listed = tokens.as_array().unwrap();
+    assert!(listed
+        .iter()
+        .all(|t| t.get("token").is_none() && t.get("token_hash").is_none()));
+    let id = issued["id"].as_i64().unwrap();
+
+    // Nobody else can revoke it.
+    let (status, _) = api(
+        &server,
+        &server.admin_token,
+        "DELETE",
+        &format!("/account/tokens/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = api(
+        &server,
+        &server.member_token,
+        "DELETE",
+        &format!("/account/tokens/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, _) = api(&server, &secret, "GET", "/contacts", None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, _) = api(
+        &server,
+        &server.member_token,
+        "DELETE",
+        &format!("/account/tokens/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "a revoked token cannot be revoked again"
+    );
+
+    for (body, field) in [
+        (json!({"name": ""}), "name"),
+        (
+            json!({"name": "x", "expires_in_days": 0}),
+            "expires_in_days",
+        ),
+        (
+            json!({"name": "x", "expires_in_days": 5000}),
+            "expires_in_days",
+        ),
+    ] {
+        let (status, problem) = api(
+            &server,
+            &server.member_token,
+            "POST",
+            "/account/tokens",
+            Some(body.clone()),
+        )
+        .await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{body}: {problem}"
+        );
+        assert_eq!(problem["errors"][0]["field"], field, "{problem}");
+    }
+    let (status, _) = api(
+        &server,
+        &server.member_token,
+        "POST",
+        "/account/tokens",
+        Some(json!({"name": "x", "scope": "all"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (_, after) = api(
+        &server,
+        &server.member_token,
+        "GET",
+        "/account/tokens",
+        None,
+    )
+    .await;
+    assert_eq!(
+        after.as_array().unwrap().len(),
+        listed.len(),
+        "a refused token is not made"
+    );
+
+    // In the browser: the secret is shown once, and bad input stays in the form.
+    let browser = Browser::log_in(&server, "mia@example.com", "Laptop Firefox").await;
+    let (status, _, page) = browser
+        .post(
+            "/account/tokens",
+            &[("name", "Zapier"), ("expires_in_days", "")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("shown only this once") && page.contains("cst_"),
+        "{page}"
+    );
+    let (_, again) = browser.get("/account").await;
+    assert!(again.contains("Zapier") && !again.contains("shown only this once"));
+    let (status, _, refused) = browser
+        .post(
+            "/account/tokens",
+            &[("name", "Nightly"), ("expires_in_days", "soon")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.contains("whole number of days") && refused.contains("value=\"Nightly\""));
+}
+
+async fn an_administrator_ends_all_access_of_a_leaver(server: Server) {
+    let laptop = Browser::log_in(&server, "mia@example.com", "Laptop Firefox").await;
+    let (status, _) = api(&server, &server.member_token, "GET", "/users", None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = api(
+        &server,
+        &server.member_token,
+        "POST",
+        &format!("/users/{}/end-access", server.member_id),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, users) = api(&server, &server.admin_token, "GET", "/users", None).await;
+    assert_eq!(status, StatusCode::OK);
+    let mia = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["email"] == "mia@example.com")
+        .unwrap();
+    assert_eq!(mia["live_sessions"], 1);
+
+    // Another tenant's administrator cannot touch her.
+    let (status, _) = api(
+        &server,
+        &server.other_tenant_token,
+        "POST",
+        &format!("/users/{}/end-access", server.member_id),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(laptop.logged_in().await);
+
+    let (status, ended) = api(
+        &server,
+        &server.admin_token,
+        "POST",
+        &format!("/users/{}/end-access", server.member_id),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{ended}");
+    assert_eq!(ended, json!({"sessions_ended": 1, "tokens_revoked": 1}));
+    assert!(!laptop.logged_in().await);
+    let (status, _) = api(&server, &server.member_token, "GET", "/contacts", None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    // The users page offers the same, to administrators only.
+    let admin = Browser::log_in(&server, "ada@example.com", "Admin Browser").await;
+    let (status, page) = admin.get("/admin/users").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("mia@example.com") && page.contains("End all access"));
+    let mia_browser = Browser::log_in(&server, "mia@example.com", "Laptop Firefox").await;
+    let (status, _) = mia_browser.get("/admin/users").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, location, _) = admin
+        .post(
+            &format!("/admin/users/{}/end-access", server.member_id),
+            &[],
+        )
+        .await;
+    assert_eq!(
+        (status, location.as_str()),
+        (StatusCode::SEE_OTHER, "/admin/users")
+    );
+    assert!(!mia_browser.logged_in().await);
+}
+
+async fn sqlite() -> Server {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/account.db", dir.path().display());
+    start(url, Some(dir)).await
+}
+
+async fn postgres() -> Option<Server> {
+    let Ok(base) = std::env::var("CUSTODIAN_TEST_POSTGRES_URL") else {
+        eprintln!("skipped on PostgreSQL: CUSTODIAN_TEST_POSTGRES_URL is not set");
+        return None;
+    };
+    let url = custodian_store::testing::fresh_postgres_database(&base)
+        .await
+        .unwrap();
+    Some(start(url, None).await)
+}
+
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test]
+            async fn sqlite() {
+                super::$name(super::sqlite().await).await;
+            }
+            #[tokio::test]
+            async fn postgres() {
+                if let Some(server) = super::postgres().await {
+                    super::$name(server).await;
+                }
+            }
+        }
+    )*};
+}
+
+on_both_backends!(
+    sessions_are_seen_and_ended_by_their_user,
+    tokens_are_made_used_and_revoked,
+    an_administrator_ends_all_access_of_a_leaver,
+);
