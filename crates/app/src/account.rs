@@ -4,7 +4,7 @@
 
 use crate::secrets::{random_token, sha256_hex};
 use crate::{App, AppError, Principal};
-use custodian_core::access::{Action, Area};
+use custodian_core::access::{Action, Area, Role, Roles};
 use custodian_core::time::Timestamp;
 use custodian_core::validation::required_text;
 use custodian_core::{ApiTokenId, UserId, ValidationErrors};
@@ -181,5 +181,46 @@ impl App {
                 other => other.into(),
             })?;
         Ok((id, secret))
+    }
+
+    /// Gives a user of the tenant these roles (administrators only). Unknown
+    /// names, no role at all, or leaving the tenant without an
+    /// administrator are refused and change nothing.
+    pub async fn set_user_roles(
+        &self,
+        principal: &Principal,
+        user: UserId,
+        names: &[String],
+    ) -> Result<custodian_store::User, AppError> {
+        principal.authorize(Area::Administration, Action::Administer)?;
+        self.assign_roles(&principal.scope(), user, names).await
+    }
+
+    /// `set_user_roles` for the operator (`custodian admin user roles`).
+    pub async fn assign_roles(
+        &self,
+        scope: &Scope,
+        user: UserId,
+        names: &[String],
+    ) -> Result<custodian_store::User, AppError> {
+        let roles = Roles::parse_names(names.iter().map(String::as_str)).map_err(|unknown| {
+            ValidationErrors::single(
+                "roles",
+                "unknown_role",
+                format!(
+                    "There is no role '{unknown}'. Roles: {}.",
+                    Role::ALL.map(Role::as_str).join(", ")
+                ),
+            )
+        })?;
+        if roles.is_empty() {
+            return Err(ValidationErrors::single(
+                "roles",
+                "no_role",
+                "Give the user at least one role.",
+            )
+            .into());
+        }
+        Ok(self.store.set_user_roles(scope, user, roles).await?)
     }
 }

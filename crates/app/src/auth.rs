@@ -3,7 +3,7 @@
 
 use crate::secrets::{hash_password, random_token, sha256_hex, verify_password};
 use crate::{client_context, App, AppError, Principal};
-use custodian_core::access::Role;
+use custodian_core::access::Roles;
 use custodian_core::audit::{Actor, ActorKind, AuditAction, RecordType};
 use custodian_core::time::Timestamp;
 use custodian_core::validation::{required_text, ValidationErrors};
@@ -106,9 +106,10 @@ impl App {
         email: &str,
         display_name: &str,
         password: &str,
-        role: Role,
+        roles: impl Into<Roles>,
         actor: Actor,
     ) -> Result<User, AppError> {
+        let roles = roles.into();
         let mut errors = ValidationErrors::new();
         let email = errors.check("email", EmailAddress::parse(email));
         let display_name = if display_name.trim().is_empty() {
@@ -127,6 +128,9 @@ impl App {
         } else if password.len() > 1024 {
             errors.add("password", "too_long", "Use at most 1024 characters.");
         }
+        if roles.is_empty() {
+            errors.add("roles", "no_role", "Give the user at least one role.");
+        }
         let (Some(email), Some(display_name)) = (email, display_name) else {
             return Err(errors.into());
         };
@@ -141,7 +145,7 @@ impl App {
                 email.as_str(),
                 &display_name,
                 &hash,
-                role,
+                roles,
             )
             .await
             .map_err(|e| match e {

@@ -300,7 +300,7 @@ impl App {
                 DEMO_EMAIL,
                 "Dana Demo",
                 DEMO_PASSWORD,
-                Role::Admin,
+                Role::Administrator,
                 Actor::SYSTEM,
             )
             .await?;

@@ -17,6 +17,8 @@ pub enum AppError {
     VersionMismatch { current: i64 },
     #[error("{0}")]
     InUse(&'static str),
+    #[error("the tenant would have no administrator left")]
+    LastAdministrator,
     #[error("the email or password is wrong")]
     BadCredentials,
     #[error("sign in first")]
@@ -51,6 +53,7 @@ impl From<StoreError> for AppError {
             StoreError::VersionMismatch { current } => AppError::VersionMismatch { current },
             StoreError::InUse(message) => AppError::InUse(message),
             StoreError::InvalidSort => AppError::InvalidSort,
+            StoreError::LastAdministrator => AppError::LastAdministrator,
             StoreError::InvalidCursor => AppError::InvalidCursor,
             other => AppError::Internal(other),
         }

@@ -13,13 +13,13 @@ pub mod records;
 mod secrets;
 
 pub use custodian_store::{
-    AuditEntry, Backend, Page, Scope, SearchHit, SessionInfo, Store, TokenInfo, UserSummary,
+    AuditEntry, Backend, Page, Scope, SearchHit, SessionInfo, Store, TokenInfo, User, UserSummary,
 };
 pub use error::AppError;
 
 use audit::ReadRecorder;
 use auth::LoginThrottle;
-use custodian_core::access::{self, Action, Area, Role};
+use custodian_core::access::{Action, Area, Roles};
 use custodian_core::audit::chain::ClientContext;
 use custodian_core::audit::{Actor, ActorKind};
 use custodian_core::{TenantId, UserId};
@@ -39,7 +39,7 @@ pub struct Principal {
     pub tenant: TenantId,
     pub user_id: UserId,
     pub display_name: String,
-    pub role: Role,
+    pub roles: Roles,
     pub actor: Actor,
     /// Where the request came from, for the audit trail.
     pub context: Option<Arc<ClientContext>>,
@@ -61,7 +61,7 @@ impl Principal {
             tenant: user.tenant,
             user_id: user.id,
             display_name: user.display_name.clone(),
-            role: user.role,
+            roles: user.roles,
             actor: Actor { kind, id: actor_id },
             context: None,
         }
@@ -69,7 +69,7 @@ impl Principal {
 
     /// The one place where permissions are checked.
     pub fn authorize(&self, area: Area, action: Action) -> Result<(), AppError> {
-        if access::allows(self.role, area, action) {
+        if self.roles.allow(area, action) {
             Ok(())
         } else {
             Err(AppError::Forbidden)

@@ -7,7 +7,7 @@ use custodian_app::audit::{AuditSigner, CheckpointLine, VerifyOptions};
 use custodian_app::demo::Volume;
 use custodian_app::Scope;
 use custodian_app::{App, AppError};
-use custodian_core::access::Role;
+use custodian_core::access::{Role, Roles};
 use custodian_core::audit::Actor;
 use custodian_core::time::Timestamp;
 use custodian_core::{ApiTokenId, TenantId, UserId};
@@ -185,9 +185,24 @@ enum UserCommand {
         password: String,
         #[arg(long, default_value = "")]
         name: String,
-        /// admin or member
-        #[arg(long, default_value = "member")]
-        role: String,
+        /// One or more of administrator, data_protection_officer, sales,
+        /// support, finance, read_only (comma-separated).
+        #[arg(long, alias = "role")]
+        roles: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Replace the roles a user holds.
+    Roles {
+        #[command(flatten)]
+        database: Database,
+        #[arg(long)]
+        tenant: i64,
+        #[arg(long)]
+        user: i64,
+        /// Comma-separated role names.
+        #[arg(long)]
+        roles: String,
         #[arg(long)]
         json: bool,
     },
@@ -273,6 +288,10 @@ fn describe(error: AppError) -> String {
                 cause = c.source();
             }
             text
+        }
+        AppError::LastAdministrator => {
+            "the tenant would have no administrator left; make someone else administrator first"
+                .to_string()
         }
         other => other.to_string(),
     }
@@ -474,12 +493,16 @@ async fn admin(command: AdminCommand) -> Result<(), String> {
                     email,
                     password,
                     name,
-                    role,
+                    roles,
                     json,
                 },
         } => {
-            let role = Role::parse(&role)
-                .ok_or_else(|| format!("unknown role {role:?}; use admin or member"))?;
+            let roles = Roles::parse_names([roles.as_str()]).map_err(|unknown| {
+                format!(
+                    "unknown role {unknown:?}; use {}",
+                    Role::ALL.map(Role::as_str).join(", ")
+                )
+            })?;
             let app = App::open(&database.url).await.map_err(describe)?;
             let user = app
                 .create_user(
@@ -487,7 +510,7 @@ async fn admin(command: AdminCommand) -> Result<(), String> {
                     &email,
                     &name,
                     &password,
-                    role,
+                    roles,
                     Actor::SYSTEM,
                 )
                 .await
@@ -496,6 +519,36 @@ async fn admin(command: AdminCommand) -> Result<(), String> {
                 json,
                 json!({ "id": user.id.0, "email": user.email }),
                 format!("created user {}", user.id),
+            );
+        }
+        AdminCommand::User {
+            command:
+                UserCommand::Roles {
+                    database,
+                    tenant,
+                    user,
+                    roles,
+                    json,
+                },
+        } => {
+            let app = App::open(&database.url).await.map_err(describe)?;
+            let names: Vec<String> = roles.split(',').map(|r| r.trim().to_string()).collect();
+            let changed = app
+                .assign_roles(
+                    &Scope::new(TenantId(tenant), Actor::SYSTEM),
+                    UserId(user),
+                    &names,
+                )
+                .await
+                .map_err(describe)?;
+            report(
+                json,
+                json!({ "id": changed.id.0, "roles": changed.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>() }),
+                format!(
+                    "user {} now holds: {}",
+                    changed.id,
+                    changed.roles.to_names()
+                ),
             );
         }
         AdminCommand::User {

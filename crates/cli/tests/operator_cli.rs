@@ -53,6 +53,8 @@ fn verify_names_the_edited_entry_and_fails() {
                 email,
                 "--password",
                 "a long enough password",
+                "--roles",
+                "sales",
                 "--json",
             ],
         ));
@@ -103,6 +105,8 @@ fn operators_expire_revoke_and_end_access() {
             "leaver@example.com",
             "--password",
             "a long enough password",
+            "--roles",
+            "sales",
             "--json",
         ],
     ))["id"]

@@ -1,62 +1,180 @@
-//! Who may do what. Roles beyond administrator and member, field-level
-//! need-to-know and record scope come later; every use case already asks
-//! `allows(role, area, action)`, so those rules have one place to live.
+//! Who may do what: the built-in roles, the areas and actions of the
+//! permission matrix, and the matrix itself. Every use case asks
+//! `Roles::allow(area, action)`; this table is the one truth, and a test
+//! generated from the route table checks every route against it.
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// The built-in roles. A user holds one or more.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
-    Admin,
-    Member,
+    /// Everything, including users, roles and the privacy area.
+    Administrator,
+    /// The privacy area and the audit trail, without the CRM's records.
+    DataProtectionOfficer,
+    /// Organisations, contacts, activities, agreements.
+    Sales,
+    /// Contacts' work details, activities, and which agreements a customer has.
+    Support,
+    /// Agreements and their amounts, and whom they are with.
+    Finance,
+    /// Reads the CRM's records, changes nothing.
+    ReadOnly,
 }
 
 impl Role {
+    pub const ALL: [Role; 6] = [
+        Role::Administrator,
+        Role::DataProtectionOfficer,
+        Role::Sales,
+        Role::Support,
+        Role::Finance,
+        Role::ReadOnly,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
-            Role::Admin => "admin",
-            Role::Member => "member",
+            Role::Administrator => "administrator",
+            Role::DataProtectionOfficer => "data_protection_officer",
+            Role::Sales => "sales",
+            Role::Support => "support",
+            Role::Finance => "finance",
+            Role::ReadOnly => "read_only",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Administrator => "Administrator",
+            Role::DataProtectionOfficer => "Data protection officer",
+            Role::Sales => "Sales",
+            Role::Support => "Support",
+            Role::Finance => "Finance",
+            Role::ReadOnly => "Read-only",
         }
     }
 
     pub fn parse(value: &str) -> Option<Role> {
-        match value {
-            "admin" => Some(Role::Admin),
-            "member" => Some(Role::Member),
-            _ => None,
+        Role::ALL.into_iter().find(|r| r.as_str() == value)
+    }
+
+    fn bit(self) -> u8 {
+        1 << (self as u8)
+    }
+
+    /// The permission matrix, one role at a time.
+    pub fn allows(self, area: Area, action: Action) -> bool {
+        use Action::*;
+        use Area::*;
+        let crud = matches!(action, Read | Create | Update | Delete);
+        match self {
+            Role::Administrator => true,
+            Role::DataProtectionOfficer => area == Privacy,
+            Role::Sales => match area {
+                OrganisationsAndContacts | Sales => crud || action == Export,
+                Activities | Support => crud,
+                Finance | Privacy | Administration => false,
+            },
+            Role::Support => match area {
+                OrganisationsAndContacts => matches!(action, Read | Update),
+                Activities | Support => crud,
+                Sales => action == Read,
+                Finance | Privacy | Administration => false,
+            },
+            Role::Finance => match area {
+                Finance => crud || action == Export,
+                OrganisationsAndContacts | Sales => action == Read,
+                Activities | Support | Privacy | Administration => false,
+            },
+            Role::ReadOnly => {
+                action == Read
+                    && matches!(
+                        area,
+                        OrganisationsAndContacts | Activities | Sales | Support
+                    )
+            }
         }
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The roles one user holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub struct Roles(u8);
+
+impl From<Role> for Roles {
+    fn from(role: Role) -> Roles {
+        Roles::of(&[role])
+    }
+}
+
+impl Roles {
+    pub fn of(roles: &[Role]) -> Roles {
+        Roles(roles.iter().fold(0, |bits, r| bits | r.bit()))
+    }
+
+    pub fn contains(self, role: Role) -> bool {
+        self.0 & role.bit() != 0
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    pub fn iter(self) -> impl Iterator<Item = Role> {
+        Role::ALL.into_iter().filter(move |r| self.contains(*r))
+    }
+
+    /// Allowed when any of the roles allows it.
+    pub fn allow(self, area: Area, action: Action) -> bool {
+        self.iter().any(|r| r.allows(area, action))
+    }
+
+    /// `administrator,sales`: how the store keeps them.
+    pub fn to_names(self) -> String {
+        self.iter().map(Role::as_str).collect::<Vec<_>>().join(",")
+    }
+
+    /// Parses role names (comma-separated, or one per item); names the
+    /// first unknown one.
+    pub fn parse_names<'a>(names: impl IntoIterator<Item = &'a str>) -> Result<Roles, String> {
+        let mut roles = Vec::new();
+        for name in names {
+            for part in name.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+                roles.push(Role::parse(part).ok_or_else(|| part.to_string())?);
+            }
+        }
+        Ok(Roles::of(&roles))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Area {
     OrganisationsAndContacts,
     Activities,
+    /// Agreements (and, later, quotes and orders).
     Sales,
+    /// Tickets (later).
+    Support,
+    /// Invoices (later) and agreement amounts.
+    Finance,
     /// The audit trail and, later, purposes, consent and requests.
     Privacy,
+    /// Users, roles, tenant settings.
     Administration,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Action {
     Read,
     Create,
     Update,
     Delete,
     Export,
+    Erase,
     Administer,
-}
-
-/// The permission matrix: administrators may do everything; members work
-/// with CRM records but not with tenant administration or the privacy area.
-pub fn allows(role: Role, area: Area, action: Action) -> bool {
-    match role {
-        Role::Admin => true,
-        Role::Member => {
-            !matches!(area, Area::Administration | Area::Privacy) && action != Action::Administer
-        }
-    }
 }
 
 #[cfg(test)]
@@ -64,18 +182,30 @@ mod tests {
     use super::*;
 
     #[test]
-    fn members_cannot_administer() {
-        assert!(allows(
-            Role::Member,
-            Area::OrganisationsAndContacts,
-            Action::Delete
-        ));
-        assert!(!allows(Role::Member, Area::Administration, Action::Create));
-        assert!(!allows(Role::Member, Area::Privacy, Action::Read));
-        assert!(allows(
-            Role::Admin,
-            Area::Administration,
-            Action::Administer
-        ));
+    fn the_matrix_keeps_areas_apart() {
+        let dpo = Roles::of(&[Role::DataProtectionOfficer]);
+        assert!(dpo.allow(Area::Privacy, Action::Read));
+        assert!(!dpo.allow(Area::OrganisationsAndContacts, Action::Read));
+        let support = Roles::of(&[Role::Support]);
+        assert!(support.allow(Area::Sales, Action::Read));
+        assert!(!support.allow(Area::Sales, Action::Update));
+        assert!(!support.allow(Area::Privacy, Action::Read));
+        let read_only = Roles::of(&[Role::ReadOnly]);
+        assert!(!read_only.allow(Area::OrganisationsAndContacts, Action::Create));
+        assert!(Roles::of(&[Role::Administrator]).allow(Area::Administration, Action::Administer));
+        assert!(!Roles::default().allow(Area::OrganisationsAndContacts, Action::Read));
+    }
+
+    #[test]
+    fn several_roles_add_up() {
+        let both = Roles::of(&[Role::Support, Role::Finance]);
+        assert!(both.allow(Area::Activities, Action::Create));
+        assert!(both.allow(Area::Finance, Action::Export));
+        assert_eq!(both.to_names(), "support,finance");
+        assert_eq!(Roles::parse_names(["support, finance"]), Ok(both));
+        assert_eq!(
+            Roles::parse_names(["sales", "wizard"]),
+            Err("wizard".into())
+        );
     }
 }

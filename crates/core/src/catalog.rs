@@ -170,7 +170,11 @@ pub const CATALOG: &[ColumnClass] = &[
         false,
         "Argon2id hash",
     ),
-    plain("users", "role", "Role in the tenant"),
+    plain(
+        "users",
+        "roles",
+        "Built-in roles held in the tenant, comma-separated",
+    ),
     plain("users", "created_at", "Creation time"),
     plain("users", "updated_at", "Last change"),
     plain("sessions", "tenant_id", "Tenant key"),

@@ -4,6 +4,7 @@
 
 use crate::auth::{user_from, User, USER_COLUMNS};
 use crate::{Scope, Store, StoreError};
+use custodian_core::access::{Role, Roles};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::time::Timestamp;
 use custodian_core::{ApiTokenId, TenantId, UserId};
@@ -219,5 +220,64 @@ impl Store {
                 })
             })
             .collect()
+    }
+
+    /// Gives a user these roles. Refused when it would leave the tenant
+    /// without an administrator; concurrent changes queue on the tenant's
+    /// audit head, so two demotions cannot both pass the check.
+    pub async fn set_user_roles(
+        &self,
+        scope: &Scope,
+        user: UserId,
+        roles: Roles,
+    ) -> Result<User, StoreError> {
+        let mut tx = self.begin(scope.tenant).await?;
+        if self.backend == crate::Backend::Postgres {
+            sqlx::query("SELECT seq FROM audit_heads WHERE tenant_id = $1 FOR UPDATE")
+                .bind(scope.tenant.0)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let rows = sqlx::query("SELECT user_id, roles FROM users WHERE tenant_id = $1")
+            .bind(scope.tenant.0)
+            .fetch_all(&mut *tx)
+            .await?;
+        let mut found = false;
+        let mut other_administrators = 0;
+        for row in &rows {
+            let id: i64 = row.try_get("user_id")?;
+            let names: String = row.try_get("roles")?;
+            if id == user.0 {
+                found = true;
+            } else if names.split(',').any(|n| n == Role::Administrator.as_str()) {
+                other_administrators += 1;
+            }
+        }
+        if !found {
+            return Err(StoreError::NotFound);
+        }
+        if other_administrators == 0 && !roles.contains(Role::Administrator) {
+            return Err(StoreError::LastAdministrator);
+        }
+        sqlx::query(
+            "UPDATE users SET roles = $1, updated_at = $2 WHERE tenant_id = $3 AND user_id = $4",
+        )
+        .bind(roles.to_names())
+        .bind(Timestamp::now().0)
+        .bind(scope.tenant.0)
+        .bind(user.0)
+        .execute(&mut *tx)
+        .await?;
+        self.audit(
+            &mut tx,
+            scope,
+            AuditAction::Update,
+            RecordType::User,
+            user.0,
+            &["roles"],
+        )
+        .await?;
+        tx.commit().await?;
+        self.user(scope.tenant, user).await
     }
 }

@@ -2,7 +2,7 @@
 //! as hashes; the app layer hashes and verifies them.
 
 use crate::{Scope, Store, StoreError};
-use custodian_core::access::Role;
+use custodian_core::access::Roles;
 use custodian_core::audit::{Actor, ActorKind, AuditAction, RecordType};
 use custodian_core::time::Timestamp;
 use custodian_core::{ApiTokenId, TenantId, UserId};
@@ -15,7 +15,7 @@ pub struct User {
     pub id: UserId,
     pub email: String,
     pub display_name: String,
-    pub role: Role,
+    pub roles: Roles,
 }
 
 /// A user with the given login email, in some tenant, with its password hash.
@@ -41,17 +41,23 @@ pub struct TokenRecord {
 }
 
 pub(crate) fn user_from(row: &AnyRow) -> Result<User, StoreError> {
-    let role: String = row.try_get("role")?;
+    let roles: String = row.try_get("roles")?;
     Ok(User {
         tenant: TenantId(row.try_get("tenant_id")?),
         id: UserId(row.try_get("user_id")?),
         email: row.try_get("email")?,
         display_name: row.try_get("display_name")?,
-        role: Role::parse(&role).unwrap_or(Role::Member),
+        // Names this version does not know grant nothing.
+        roles: Roles::of(
+            &roles
+                .split(',')
+                .filter_map(custodian_core::access::Role::parse)
+                .collect::<Vec<_>>(),
+        ),
     })
 }
 
-pub(crate) const USER_COLUMNS: &str = "u.tenant_id, u.user_id, u.email, u.display_name, u.role";
+pub(crate) const USER_COLUMNS: &str = "u.tenant_id, u.user_id, u.email, u.display_name, u.roles";
 
 impl Store {
     pub async fn create_user(
@@ -60,7 +66,7 @@ impl Store {
         email: &str,
         display_name: &str,
         password_hash: &str,
-        role: Role,
+        roles: Roles,
     ) -> Result<User, StoreError> {
         let now = Timestamp::now().0;
         let user = User {
@@ -68,7 +74,7 @@ impl Store {
             id: UserId(self.next_id()),
             email: email.to_string(),
             display_name: display_name.to_string(),
-            role,
+            roles,
         };
         let mut tx = self.begin(scope.tenant).await?;
         let exists: Option<i64> =
@@ -80,7 +86,7 @@ impl Store {
             return Err(StoreError::UnknownReference { field: "tenant" });
         }
         sqlx::query(
-            "INSERT INTO users (tenant_id, user_id, email, display_name, password_hash, role, created_at, updated_at)
+            "INSERT INTO users (tenant_id, user_id, email, display_name, password_hash, roles, created_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
         )
         .bind(user.tenant.0)
@@ -88,7 +94,7 @@ impl Store {
         .bind(&user.email)
         .bind(&user.display_name)
         .bind(password_hash)
-        .bind(role.as_str())
+        .bind(roles.to_names())
         .bind(now)
         .execute(&mut *tx)
         .await
@@ -99,7 +105,7 @@ impl Store {
             AuditAction::Create,
             RecordType::User,
             user.id.0,
-            &["email", "display_name", "password", "role"],
+            &["email", "display_name", "password", "roles"],
         )
         .await?;
         tx.commit().await?;

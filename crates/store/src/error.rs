@@ -16,6 +16,9 @@ pub enum StoreError {
     /// The record is still referenced and cannot be deleted.
     #[error("{0}")]
     InUse(&'static str),
+    /// The change would leave the tenant without an administrator.
+    #[error("the tenant would have no administrator left")]
+    LastAdministrator,
     #[error("this list cannot be sorted by that field")]
     InvalidSort,
     #[error("the cursor does not belong to this list and sort")]

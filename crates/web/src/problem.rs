@@ -70,6 +70,12 @@ impl From<AppError> for Problem {
                 format!("The record was changed by someone else; it is now at version {current}. Reload it and apply your change again."),
             ),
             AppError::InUse(message) => Problem::new(StatusCode::CONFLICT, "in_use", message),
+            AppError::LastAdministrator => Problem::field(
+                StatusCode::CONFLICT,
+                "last_administrator",
+                "roles",
+                "This would leave the tenant without an administrator; make someone else administrator first.".into(),
+            ),
             AppError::BadCredentials => Problem::new(StatusCode::UNAUTHORIZED, "bad_credentials", "The email or password is wrong."),
             AppError::Unauthenticated => Problem::new(StatusCode::UNAUTHORIZED, "unauthenticated", "Send a valid API token as 'Authorization: Bearer …'."),
             AppError::Forbidden => Problem::new(StatusCode::FORBIDDEN, "forbidden", "Your role does not allow this."),

@@ -25,8 +25,8 @@ async fn start(database_url: String, dir: Option<tempfile::TempDir>) -> Server {
     let tenant = app.create_tenant("Account GmbH").await.unwrap();
     let mut made = Vec::new();
     for (email, role) in [
-        ("ada@example.com", Role::Admin),
-        ("mia@example.com", Role::Member),
+        ("ada@example.com", Role::Administrator),
+        ("mia@example.com", Role::Sales),
     ] {
         let user = app
             .create_user(tenant.id, email, "", PASSWORD, role, Actor::SYSTEM)
@@ -46,7 +46,7 @@ async fn start(database_url: String, dir: Option<tempfile::TempDir>) -> Server {
             "admin@other.example",
             "",
             PASSWORD,
-            Role::Admin,
+            Role::Administrator,
             Actor::SYSTEM,
         )
         .await

@@ -26,7 +26,7 @@ async fn start(database_url: String, dir: Option<tempfile::TempDir>) -> TestServ
                 "admin@example.com",
                 "Admin",
                 "a long enough password",
-                Role::Admin,
+                Role::Administrator,
                 Actor::SYSTEM,
             )
             .await

@@ -28,8 +28,8 @@ async fn start(database_url: String, dir: Option<tempfile::TempDir>) -> Server {
     let tenant = app.create_tenant("Trail GmbH").await.unwrap();
     let mut users = Vec::new();
     for (email, role) in [
-        ("dpo@example.com", Role::Admin),
-        ("member@example.com", Role::Member),
+        ("dpo@example.com", Role::Administrator),
+        ("member@example.com", Role::Sales),
     ] {
         let user = app
             .create_user(
@@ -56,7 +56,7 @@ async fn start(database_url: String, dir: Option<tempfile::TempDir>) -> Server {
             "admin@elsewhere.example",
             "",
             "a long enough password",
-            Role::Admin,
+            Role::Administrator,
             Actor::SYSTEM,
         )
         .await

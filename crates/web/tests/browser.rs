@@ -32,7 +32,7 @@ async fn staff_user_creates_finds_and_edits_a_contact() {
         "grace@example.com",
         "Grace Hopper",
         "a long enough password",
-        Role::Member,
+        Role::Sales,
         Actor::SYSTEM,
     )
     .await

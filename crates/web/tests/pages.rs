@@ -37,7 +37,7 @@ async fn start(database_url: String, dir: Option<tempfile::TempDir>) -> Browserl
         "member@example.com",
         "Mia Member",
         "a long enough password",
-        Role::Member,
+        Role::Sales,
         Actor::SYSTEM,
     )
     .await

@@ -77,8 +77,28 @@ pub struct UserView {
     pub id: i64,
     pub email: String,
     pub display_name: String,
-    pub role: String,
+    /// administrator, data_protection_officer, sales, support, finance, read_only.
+    pub roles: Vec<String>,
     pub live_sessions: i64,
+}
+
+impl UserView {
+    fn new(user: custodian_app::User, live_sessions: i64) -> UserView {
+        UserView {
+            id: user.id.0,
+            email: user.email,
+            display_name: user.display_name,
+            roles: user.roles.iter().map(|r| r.as_str().to_string()).collect(),
+            live_sessions,
+        }
+    }
+}
+
+/// The roles a user is to hold, replacing those they hold.
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RolesInput {
+    pub roles: Vec<String>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -144,15 +164,19 @@ pub(super) async fn users(
     Ok(Json(
         users
             .into_iter()
-            .map(|u| UserView {
-                id: u.user.id.0,
-                email: u.user.email,
-                display_name: u.user.display_name,
-                role: u.user.role.as_str().to_string(),
-                live_sessions: u.live_sessions,
-            })
+            .map(|u| UserView::new(u.user, u.live_sessions))
             .collect(),
     ))
+}
+
+pub(super) async fn set_roles(
+    State(app): State<App>,
+    ApiPrincipal(principal): ApiPrincipal,
+    RecordId(id): RecordId,
+    ApiJson(input): ApiJson<RolesInput>,
+) -> Result<Json<UserView>, Problem> {
+    let user = run(app.set_user_roles(&principal, UserId(id), &input.roles)).await?;
+    Ok(Json(UserView::new(user, 0)))
 }
 
 pub(super) async fn end_access(

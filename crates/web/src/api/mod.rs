@@ -51,6 +51,7 @@ pub fn routes() -> Router<App> {
             "/users/{id}/end-access",
             axum::routing::post(account::end_access),
         )
+        .route("/users/{id}/roles", axum::routing::put(account::set_roles))
         .route("/openapi.json", get(|| async { Json(openapi_document()) }))
         .route("/docs", get(|| async { Html(openapi::reference_page()) }))
         .fallback(|| async {

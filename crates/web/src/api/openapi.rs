@@ -1,7 +1,7 @@
 //! The OpenAPI 3.1 document, generated from the resource table and the
 //! types' schemas, and a readable reference page rendered from it.
 
-use super::account::{EndedAccess, IssuedTokenView, SessionView, TokenView, UserView};
+use super::account::{EndedAccess, IssuedTokenView, RolesInput, SessionView, TokenView, UserView};
 use super::audit::{AuditEntryView, AuditPage};
 use super::resources::{Activities, Agreements, Assets, Contacts, Organisations, Resource};
 use super::SearchResult;
@@ -57,6 +57,7 @@ use utoipa::OpenApi as _;
         TokenView,
         IssuedTokenView,
         UserView,
+        RolesInput,
         EndedAccess
     ))
 )]
@@ -340,6 +341,34 @@ fn add_account(paths: PathsBuilder) -> PathsBuilder {
                 .build(),
         )
         .response("404", problem_response("No such user in this tenant"));
+    let set_roles = operation(
+        "set_user_roles",
+        "users",
+        "Replace the roles a user holds (administrators)",
+    )
+    .parameter(id_parameter())
+    .request_body(Some(
+        RequestBodyBuilder::new()
+            .content("application/json", json_ref("RolesInput"))
+            .required(Some(Required::True))
+            .build(),
+    ))
+    .response(
+        "200",
+        ResponseBuilder::new()
+            .description("The user with the new roles")
+            .content("application/json", json_ref("UserView"))
+            .build(),
+    )
+    .response("404", problem_response("No such user in this tenant"))
+    .response(
+        "409",
+        problem_response("The tenant would have no administrator left (code last_administrator)"),
+    )
+    .response(
+        "422",
+        problem_response("An unknown role name, or no role at all"),
+    );
     let sessions_item = PathItem::new(HttpMethod::Get, with_common_answers(sessions));
     let mut tokens_item = PathItem::new(HttpMethod::Get, with_common_answers(tokens));
     tokens_item.post = Some(with_common_answers(create_token).build());
@@ -361,6 +390,10 @@ fn add_account(paths: PathsBuilder) -> PathsBuilder {
         .path(
             "/api/v1/users/{id}/end-access",
             PathItem::new(HttpMethod::Post, with_common_answers(end_access)),
+        )
+        .path(
+            "/api/v1/users/{id}/roles",
+            PathItem::new(HttpMethod::Put, with_common_answers(set_roles)),
         )
 }
 

@@ -5,7 +5,7 @@
 use super::forms::FormData;
 use super::path_id::PageId;
 use super::session::PageSession;
-use super::views::{error_page, render, Layout};
+use super::views::{error_page, render, Layout, SelectOption};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -13,6 +13,7 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use custodian_app::account::NewTokenInput;
 use custodian_app::{App, AppError};
+use custodian_core::access::Role;
 use custodian_core::time::Timestamp;
 use custodian_core::{ApiTokenId, UserId};
 
@@ -25,6 +26,7 @@ pub fn routes() -> Router<App> {
         .route("/account/tokens/{id}/revoke", post(revoke_token))
         .route("/admin/users", get(users))
         .route("/admin/users/{id}/end-access", post(end_access))
+        .route("/admin/users/{id}/roles", post(set_roles))
 }
 
 struct SessionRow {
@@ -231,7 +233,7 @@ struct UserRow {
     id: i64,
     name: String,
     email: String,
-    role: &'static str,
+    roles: Vec<SelectOption>,
     sessions: i64,
 }
 
@@ -240,6 +242,7 @@ struct UserRow {
 struct UsersPage {
     layout: Layout,
     users: Vec<UserRow>,
+    problem: Option<String>,
 }
 
 impl std::ops::Deref for UsersPage {
@@ -249,21 +252,73 @@ impl std::ops::Deref for UsersPage {
     }
 }
 
-async fn users(State(app): State<App>, session: PageSession) -> Response {
+async fn users_page(app: &App, session: &PageSession, problem: Option<String>) -> Response {
     match app.users(&session.principal).await {
         Ok(users) => render(&UsersPage {
-            layout: Layout::new(&session, ""),
+            layout: Layout::new(session, ""),
             users: users
                 .into_iter()
                 .map(|u| UserRow {
                     id: u.user.id.0,
                     name: u.user.display_name,
                     email: u.user.email,
-                    role: u.user.role.as_str(),
+                    roles: Role::ALL
+                        .iter()
+                        .map(|r| SelectOption {
+                            value: r.as_str().to_string(),
+                            label: r.label().to_string(),
+                            selected: u.user.roles.contains(*r),
+                        })
+                        .collect(),
                     sessions: u.live_sessions,
                 })
                 .collect(),
+            problem,
         }),
+        Err(error) => error_page(error),
+    }
+}
+
+async fn users(State(app): State<App>, session: PageSession) -> Response {
+    users_page(&app, &session, None).await
+}
+
+async fn set_roles(
+    State(app): State<App>,
+    session: PageSession,
+    PageId(id): PageId,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let form = FormData(form);
+    if let Err(refused) = form.check_csrf(&session.csrf) {
+        return refused;
+    }
+    let names = form.all("roles");
+    match app
+        .set_user_roles(&session.principal, UserId(id), &names)
+        .await
+    {
+        Ok(_) => Redirect::to("/admin/users").into_response(),
+        Err(error @ (AppError::Validation(_) | AppError::LastAdministrator)) => {
+            let message = match &error {
+                AppError::Validation(errors) => errors
+                    .0
+                    .iter()
+                    .map(|e| e.message.clone())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                _ => "That would leave the tenant without an administrator; make someone else administrator first.".to_string(),
+            };
+            let mut response = users_page(&app, &session, Some(message)).await;
+            if response.status() == StatusCode::OK {
+                *response.status_mut() = if matches!(error, AppError::LastAdministrator) {
+                    StatusCode::CONFLICT
+                } else {
+                    StatusCode::UNPROCESSABLE_ENTITY
+                };
+            }
+            response
+        }
         Err(error) => error_page(error),
     }
 }

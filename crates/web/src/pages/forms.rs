@@ -19,6 +19,16 @@ impl FormData {
         Some(self.get(name)).filter(|v| !v.trim().is_empty())
     }
 
+    /// Every value of a repeated field, such as checkboxes of one name.
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(n, _)| n == name)
+            .map(|(_, v)| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+            .collect()
+    }
+
     /// A textarea with one value per line.
     pub fn lines(&self, name: &str) -> Vec<String> {
         self.get(name)
