@@ -26,7 +26,8 @@ impl App {
     }
 }
 
-fn area_of(record_type: RecordType) -> Area {
+/// The area a record type belongs to in the permission matrix.
+pub fn area_of(record_type: RecordType) -> Area {
     match record_type {
         RecordType::Organisation | RecordType::Contact | RecordType::Asset => {
             Area::OrganisationsAndContacts

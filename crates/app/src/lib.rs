@@ -16,6 +16,7 @@ pub use custodian_store::{
     AuditEntry, Backend, Page, Scope, SearchHit, SessionInfo, Store, TokenInfo, User, UserSummary,
 };
 pub use error::AppError;
+pub use history::area_of;
 
 use audit::ReadRecorder;
 use auth::LoginThrottle;

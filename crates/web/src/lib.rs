@@ -20,6 +20,7 @@ use custodian_app::App;
 use std::net::SocketAddr;
 
 pub use api::openapi_document;
+pub use api::permissions::{route_rules, RouteRule};
 
 pub fn router(app: App) -> Router {
     Router::new()

@@ -165,6 +165,7 @@ async fn api(
     let url = format!("{}/api/v1{path}", server.base);
     let request = match method {
         "POST" => client.post(url).json(&body.unwrap_or(json!({}))),
+        "PUT" => client.put(url).json(&body.unwrap_or(json!({}))),
         "DELETE" => client.delete(url),
         _ => client.get(url),
     };
@@ -488,6 +489,96 @@ async fn an_administrator_ends_all_access_of_a_leaver(server: Server) {
     assert!(!mia_browser.logged_in().await);
 }
 
+async fn roles_are_assigned_with_care(server: Server) {
+    let (_, users) = api(&server, &server.admin_token, "GET", "/users", None).await;
+    let ada = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["email"] == "ada@example.com")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let mia = server.member_id;
+    let roles = |user: i64, roles: Value| {
+        let server = &server;
+        async move {
+            api(
+                server,
+                &server.admin_token,
+                "PUT",
+                &format!("/users/{user}/roles"),
+                Some(json!({"roles": roles})),
+            )
+            .await
+        }
+    };
+    // Refused, and nothing changes: unknown names, no role, no administrator left.
+    let (status, problem) = roles(mia, json!(["sales", "wizard"])).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["errors"][0]["code"], "unknown_role", "{problem}");
+    let (status, _) = roles(mia, json!([])).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, problem) = roles(ada, json!(["sales"])).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(problem["code"], "last_administrator");
+    let (status, _) = api(&server, &server.member_token, "GET", "/contacts", None).await;
+    assert_eq!(status, StatusCode::OK, "Mia still works in sales");
+
+    // A data protection officer reads the trail but no contacts.
+    let (status, changed) = roles(mia, json!(["data_protection_officer"])).await;
+    assert_eq!(status, StatusCode::OK, "{changed}");
+    assert_eq!(changed["roles"], json!(["data_protection_officer"]));
+    let (status, _) = api(&server, &server.member_token, "GET", "/contacts", None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, trail) = api(
+        &server,
+        &server.member_token,
+        "GET",
+        &format!("/audit?record_type=user&record_id={mia}&action=update"),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(trail["items"][0]["fields"], json!(["roles"]), "{trail}");
+
+    // With a second administrator, the first may step down.
+    roles(mia, json!(["administrator"])).await;
+    let (status, _) = roles(ada, json!(["sales", "finance"])).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = api(&server, &server.admin_token, "GET", "/users", None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "Ada is no administrator now");
+
+    // The users page shows the roles as checkboxes and saves them.
+    let browser = Browser::log_in(&server, "mia@example.com", "Laptop Firefox").await;
+    let (_, page) = browser.get("/admin/users").await;
+    assert!(page.contains("value=\"data_protection_officer\""), "{page}");
+    let (status, location, _) = browser
+        .post(
+            &format!("/admin/users/{ada}/roles"),
+            &[("roles", "support"), ("roles", "read_only")],
+        )
+        .await;
+    assert_eq!(
+        (status, location.as_str()),
+        (StatusCode::SEE_OTHER, "/admin/users")
+    );
+    let (_, users) = api(&server, &server.member_token, "GET", "/users", None).await;
+    let ada_roles = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["id"] == ada)
+        .unwrap()["roles"]
+        .clone();
+    assert_eq!(ada_roles, json!(["support", "read_only"]));
+    let (status, _, page) = browser
+        .post(&format!("/admin/users/{mia}/roles"), &[("roles", "sales")])
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(page.contains("without an administrator"));
+}
+
 async fn sqlite() -> Server {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}/account.db", dir.path().display());
@@ -526,4 +617,5 @@ on_both_backends!(
     sessions_are_seen_and_ended_by_their_user,
     tokens_are_made_used_and_revoked,
     an_administrator_ends_all_access_of_a_leaver,
+    roles_are_assigned_with_care,
 );

@@ -6,6 +6,7 @@ mod account;
 mod audit;
 mod extract;
 mod openapi;
+pub mod permissions;
 pub(crate) mod resources;
 
 pub use openapi::openapi_document;

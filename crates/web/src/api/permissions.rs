@@ -1,0 +1,100 @@
+//! The API's route table: every operation with the area and action of the
+//! permission matrix it needs (None: any signed-in user, for their own
+//! things). `tests/permissions.rs` walks this table for every built-in role
+//! and compares each answer with the matrix in core, and checks that the
+//! table and the OpenAPI document name the same operations.
+
+use super::resources::{Activities, Agreements, Assets, Contacts, Organisations, Resource};
+use custodian_core::access::{Action, Area};
+use custodian_core::audit::RecordType;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RouteRule {
+    pub method: &'static str,
+    /// As in the OpenAPI document, e.g. `/api/v1/contacts/{id}`.
+    pub path: String,
+    pub needs: Option<(Area, Action)>,
+    /// The record type whose id `{id}` stands for.
+    pub id_of: Option<RecordType>,
+}
+
+fn rule(
+    method: &'static str,
+    path: &str,
+    needs: Option<(Area, Action)>,
+    id_of: Option<RecordType>,
+) -> RouteRule {
+    RouteRule {
+        method,
+        path: format!("/api/v1{path}"),
+        needs,
+        id_of,
+    }
+}
+
+fn resource_rules<R: Resource>(record_type: RecordType) -> Vec<RouteRule> {
+    let area = custodian_app::area_of(record_type);
+    let (collection, item) = (format!("/{}", R::PATH), format!("/{}/{{id}}", R::PATH));
+    vec![
+        rule("GET", &collection, Some((area, Action::Read)), None),
+        rule("POST", &collection, Some((area, Action::Create)), None),
+        rule("GET", &item, Some((area, Action::Read)), Some(record_type)),
+        rule(
+            "PUT",
+            &item,
+            Some((area, Action::Update)),
+            Some(record_type),
+        ),
+        rule(
+            "DELETE",
+            &item,
+            Some((area, Action::Delete)),
+            Some(record_type),
+        ),
+    ]
+}
+
+pub fn route_rules() -> Vec<RouteRule> {
+    let mut rules = Vec::new();
+    rules.extend(resource_rules::<Organisations>(RecordType::Organisation));
+    rules.extend(resource_rules::<Contacts>(RecordType::Contact));
+    rules.extend(resource_rules::<Activities>(RecordType::Activity));
+    rules.extend(resource_rules::<Assets>(RecordType::Asset));
+    rules.extend(resource_rules::<Agreements>(RecordType::Agreement));
+    let contacts_read = Some((Area::OrganisationsAndContacts, Action::Read));
+    let administer = Some((Area::Administration, Action::Administer));
+    rules.extend([
+        rule("GET", "/search", contacts_read, None),
+        rule("GET", "/audit", Some((Area::Privacy, Action::Read)), None),
+        rule(
+            "GET",
+            "/audit/export",
+            Some((Area::Privacy, Action::Export)),
+            None,
+        ),
+        rule("GET", "/account/sessions", None, None),
+        rule("DELETE", "/account/sessions/{id}", None, None),
+        rule("GET", "/account/tokens", None, None),
+        rule("POST", "/account/tokens", None, None),
+        rule("DELETE", "/account/tokens/{id}", None, None),
+        rule(
+            "GET",
+            "/users",
+            Some((Area::Administration, Action::Read)),
+            None,
+        ),
+        rule(
+            "POST",
+            "/users/{id}/end-access",
+            administer,
+            Some(RecordType::User),
+        ),
+        rule(
+            "PUT",
+            "/users/{id}/roles",
+            administer,
+            Some(RecordType::User),
+        ),
+    ]);
+    rules
+}
