@@ -89,18 +89,26 @@ impl App {
         scope: &Scope,
         user: UserId,
     ) -> Result<(u64, u64), AppError> {
-        self.store.user(scope.tenant, user).await?;
-        let sessions = self.store.end_sessions(scope, user, None, None).await?;
-        let mut tokens = 0;
-        for token in self.store.user_api_tokens(scope.tenant, user).await? {
-            if token.revoked_at.is_none() {
-                self.store
-                    .revoke_api_token(scope, Some(user), token.id)
-                    .await?;
-                tokens += 1;
-            }
-        }
-        Ok((sessions, tokens))
+        Ok(self.store.end_user_access(scope, user).await?)
+    }
+
+    /// Lets a user whose access was ended log in again.
+    pub async fn reactivate_user(
+        &self,
+        principal: &Principal,
+        user: UserId,
+    ) -> Result<custodian_store::User, AppError> {
+        principal.authorize(Area::Administration, Action::Administer)?;
+        self.reactivate(&principal.scope(), user).await
+    }
+
+    /// `reactivate_user` for the operator (`custodian admin user reactivate`).
+    pub async fn reactivate(
+        &self,
+        scope: &Scope,
+        user: UserId,
+    ) -> Result<custodian_store::User, AppError> {
+        Ok(self.store.reactivate_user(scope, user).await?)
     }
 
     /// Revokes any token of the tenant (the operator's path).

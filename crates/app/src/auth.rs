@@ -199,8 +199,10 @@ impl App {
                     context: client(),
                     occurred_at: Timestamp::now(),
                 };
-                self.store
-                    .record_audit_entries(candidate.user.tenant, &[entry])
+                // Queued, not written here: a synchronous write would make a
+                // wrong password for an existing account slower than one for
+                // an unknown address, and so tell them apart.
+                self.record_entries(candidate.user.tenant, vec![entry])
                     .await?;
             }
             return Err(AppError::BadCredentials);

@@ -40,6 +40,9 @@ pub enum AppError {
     /// The operator's setup is wrong (a key or file that cannot be used).
     #[error("{0}")]
     Configuration(String),
+    /// Reads cannot be recorded, so they are not served.
+    #[error("the audit trail cannot record right now")]
+    AuditUnavailable,
     #[error("internal error")]
     Internal(#[source] StoreError),
 }

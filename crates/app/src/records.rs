@@ -163,7 +163,7 @@ macro_rules! record_use_cases {
             pub async fn $get(&self, principal: &Principal, id: $id) -> Result<$record, AppError> {
                 principal.authorize($area, Action::Read)?;
                 let record = self.store.$s_get(principal.tenant, id).await?;
-                self.record_reads(principal, AuditAction::Read, $record_type, [record.id.0]).await;
+                self.record_reads(principal, AuditAction::Read, $record_type, [record.id.0]).await?;
                 Ok(record)
             }
 
@@ -188,7 +188,7 @@ macro_rules! record_use_cases {
             pub async fn $list(&self, principal: &Principal, params: &ListParams) -> Result<Page<$record>, AppError> {
                 principal.authorize($area, Action::Read)?;
                 let page = self.store.$s_list(principal.tenant, &params.to_query($filters)?).await?;
-                self.record_reads(principal, AuditAction::List, $record_type, page.items.iter().map(|r| r.id.0)).await;
+                self.record_reads(principal, AuditAction::List, $record_type, page.items.iter().map(|r| r.id.0)).await?;
                 Ok(page)
             }
         }
@@ -262,7 +262,7 @@ impl App {
             RecordType::Activity,
             [activity.id.0],
         )
-        .await;
+        .await?;
         Ok(activity)
     }
 
@@ -307,7 +307,7 @@ impl App {
             RecordType::Activity,
             page.items.iter().map(|a| a.id.0),
         )
-        .await;
+        .await?;
         Ok(page)
     }
 
@@ -329,7 +329,7 @@ impl App {
                 record_type,
                 shown.map(|h| h.record_id),
             )
-            .await;
+            .await?;
         }
         Ok(hits)
     }
@@ -362,7 +362,7 @@ impl App {
             choices.iter().map(|(id, _)| id.0),
             "first_name,last_name",
         )
-        .await;
+        .await?;
         Ok(choices)
     }
 }

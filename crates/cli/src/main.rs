@@ -206,7 +206,19 @@ enum UserCommand {
         #[arg(long)]
         json: bool,
     },
-    /// End every session and revoke every API token of a user (their last day).
+    /// Let a user whose access was ended log in again.
+    Reactivate {
+        #[command(flatten)]
+        database: Database,
+        #[arg(long)]
+        tenant: i64,
+        #[arg(long)]
+        user: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// A leaver's last day: disable the account, end every session and
+    /// revoke every API token.
     EndAccess {
         #[command(flatten)]
         database: Database,
@@ -549,6 +561,25 @@ async fn admin(command: AdminCommand) -> Result<(), String> {
                     changed.id,
                     changed.roles.to_names()
                 ),
+            );
+        }
+        AdminCommand::User {
+            command:
+                UserCommand::Reactivate {
+                    database,
+                    tenant,
+                    user,
+                    json,
+                },
+        } => {
+            let app = App::open(&database.url).await.map_err(describe)?;
+            app.reactivate(&Scope::new(TenantId(tenant), Actor::SYSTEM), UserId(user))
+                .await
+                .map_err(describe)?;
+            report(
+                json,
+                json!({ "reactivated": user }),
+                format!("user {user} may log in again"),
             );
         }
         AdminCommand::User {

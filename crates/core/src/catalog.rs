@@ -175,6 +175,11 @@ pub const CATALOG: &[ColumnClass] = &[
         "roles",
         "Built-in roles held in the tenant, comma-separated",
     ),
+    plain(
+        "users",
+        "disabled_at",
+        "When the user's access was ended (a leaver); empty while active",
+    ),
     plain("users", "created_at", "Creation time"),
     plain("users", "updated_at", "Last change"),
     plain("sessions", "tenant_id", "Tenant key"),

@@ -8,7 +8,7 @@ use custodian_core::access::{Role, Roles};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::time::Timestamp;
 use custodian_core::{ApiTokenId, TenantId, UserId};
-use sqlx::Row;
+use sqlx::{Any, Row, Transaction};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionInfo {
@@ -222,9 +222,50 @@ impl Store {
             .collect()
     }
 
+    /// Locks the tenant's writers (PostgreSQL; SQLite has one writer) and
+    /// counts the active administrators other than `user`; NotFound when
+    /// `user` is not in the tenant.
+    async fn other_administrators(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        scope: &Scope,
+        user: UserId,
+    ) -> Result<usize, StoreError> {
+        if self.backend == crate::Backend::Postgres {
+            sqlx::query("SELECT seq FROM audit_heads WHERE tenant_id = $1 FOR UPDATE")
+                .bind(scope.tenant.0)
+                .execute(&mut **tx)
+                .await?;
+        }
+        let rows = sqlx::query(
+            "SELECT user_id, roles FROM users WHERE tenant_id = $1 AND disabled_at IS NULL",
+        )
+        .bind(scope.tenant.0)
+        .fetch_all(&mut **tx)
+        .await?;
+        let exists: Option<i64> =
+            sqlx::query_scalar("SELECT user_id FROM users WHERE tenant_id = $1 AND user_id = $2")
+                .bind(scope.tenant.0)
+                .bind(user.0)
+                .fetch_optional(&mut **tx)
+                .await?;
+        if exists.is_none() {
+            return Err(StoreError::NotFound);
+        }
+        let mut others = 0;
+        for row in &rows {
+            let id: i64 = row.try_get("user_id")?;
+            let names: String = row.try_get("roles")?;
+            if id != user.0 && names.split(',').any(|n| n == Role::Administrator.as_str()) {
+                others += 1;
+            }
+        }
+        Ok(others)
+    }
+
     /// Gives a user these roles. Refused when it would leave the tenant
-    /// without an administrator; concurrent changes queue on the tenant's
-    /// audit head, so two demotions cannot both pass the check.
+    /// without an active administrator; concurrent changes queue on the
+    /// tenant's audit head, so two demotions cannot both pass the check.
     pub async fn set_user_roles(
         &self,
         scope: &Scope,
@@ -232,31 +273,9 @@ impl Store {
         roles: Roles,
     ) -> Result<User, StoreError> {
         let mut tx = self.begin(scope.tenant).await?;
-        if self.backend == crate::Backend::Postgres {
-            sqlx::query("SELECT seq FROM audit_heads WHERE tenant_id = $1 FOR UPDATE")
-                .bind(scope.tenant.0)
-                .execute(&mut *tx)
-                .await?;
-        }
-        let rows = sqlx::query("SELECT user_id, roles FROM users WHERE tenant_id = $1")
-            .bind(scope.tenant.0)
-            .fetch_all(&mut *tx)
-            .await?;
-        let mut found = false;
-        let mut other_administrators = 0;
-        for row in &rows {
-            let id: i64 = row.try_get("user_id")?;
-            let names: String = row.try_get("roles")?;
-            if id == user.0 {
-                found = true;
-            } else if names.split(',').any(|n| n == Role::Administrator.as_str()) {
-                other_administrators += 1;
-            }
-        }
-        if !found {
-            return Err(StoreError::NotFound);
-        }
-        if other_administrators == 0 && !roles.contains(Role::Administrator) {
+        if self.other_administrators(&mut tx, scope, user).await? == 0
+            && !roles.contains(Role::Administrator)
+        {
             return Err(StoreError::LastAdministrator);
         }
         sqlx::query(
@@ -277,6 +296,123 @@ impl Store {
             &["roles"],
         )
         .await?;
+        tx.commit().await?;
+        self.user(scope.tenant, user).await
+    }
+
+    /// A leaver's last day, in one transaction: the account is disabled (no
+    /// login, session or token works), every session ends and every token is
+    /// revoked. Refused for the last active administrator. Returns how many
+    /// sessions ended and tokens were revoked.
+    pub async fn end_user_access(
+        &self,
+        scope: &Scope,
+        user: UserId,
+    ) -> Result<(u64, u64), StoreError> {
+        let mut tx = self.begin(scope.tenant).await?;
+        let others = self.other_administrators(&mut tx, scope, user).await?;
+        let is_administrator: Option<String> = sqlx::query_scalar(
+            "SELECT roles FROM users WHERE tenant_id = $1 AND user_id = $2 AND disabled_at IS NULL",
+        )
+        .bind(scope.tenant.0)
+        .bind(user.0)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if others == 0
+            && is_administrator
+                .is_some_and(|r| r.split(',').any(|n| n == Role::Administrator.as_str()))
+        {
+            return Err(StoreError::LastAdministrator);
+        }
+        let now = Timestamp::now().0;
+        sqlx::query(
+            "UPDATE users SET disabled_at = $1, updated_at = $1 WHERE tenant_id = $2 AND user_id = $3 AND disabled_at IS NULL",
+        )
+        .bind(now)
+        .bind(scope.tenant.0)
+        .bind(user.0)
+        .execute(&mut *tx)
+        .await?;
+        let sessions = sqlx::query("DELETE FROM sessions WHERE tenant_id = $1 AND user_id = $2")
+            .bind(scope.tenant.0)
+            .bind(user.0)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        let tokens: Vec<i64> = sqlx::query_scalar(
+            "SELECT token_id FROM api_tokens WHERE tenant_id = $1 AND user_id = $2 AND revoked_at IS NULL",
+        )
+        .bind(scope.tenant.0)
+        .bind(user.0)
+        .fetch_all(&mut *tx)
+        .await?;
+        sqlx::query(
+            "UPDATE api_tokens SET revoked_at = $1 WHERE tenant_id = $2 AND user_id = $3 AND revoked_at IS NULL",
+        )
+        .bind(now)
+        .bind(scope.tenant.0)
+        .bind(user.0)
+        .execute(&mut *tx)
+        .await?;
+        self.audit(
+            &mut tx,
+            scope,
+            AuditAction::Update,
+            RecordType::User,
+            user.0,
+            &["disabled_at"],
+        )
+        .await?;
+        if sessions > 0 {
+            self.audit(
+                &mut tx,
+                scope,
+                AuditAction::Logout,
+                RecordType::User,
+                user.0,
+                &["all_sessions"],
+            )
+            .await?;
+        }
+        for token in &tokens {
+            self.audit(
+                &mut tx,
+                scope,
+                AuditAction::Update,
+                RecordType::ApiToken,
+                *token,
+                &["revoked_at"],
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok((sessions, tokens.len() as u64))
+    }
+
+    /// Lets a disabled user log in again (with their old password; their
+    /// old sessions and tokens stay ended). NotFound for no such user.
+    pub async fn reactivate_user(&self, scope: &Scope, user: UserId) -> Result<User, StoreError> {
+        let mut tx = self.begin(scope.tenant).await?;
+        let changed = sqlx::query(
+            "UPDATE users SET disabled_at = NULL, updated_at = $1 WHERE tenant_id = $2 AND user_id = $3 AND disabled_at IS NOT NULL",
+        )
+        .bind(Timestamp::now().0)
+        .bind(scope.tenant.0)
+        .bind(user.0)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if changed > 0 {
+            self.audit(
+                &mut tx,
+                scope,
+                AuditAction::Update,
+                RecordType::User,
+                user.0,
+                &["disabled_at"],
+            )
+            .await?;
+        }
         tx.commit().await?;
         self.user(scope.tenant, user).await
     }

@@ -16,6 +16,8 @@ pub struct User {
     pub email: String,
     pub display_name: String,
     pub roles: Roles,
+    /// Set when an administrator ended the user's access.
+    pub disabled_at: Option<Timestamp>,
 }
 
 /// A user with the given login email, in some tenant, with its password hash.
@@ -54,10 +56,12 @@ pub(crate) fn user_from(row: &AnyRow) -> Result<User, StoreError> {
                 .filter_map(custodian_core::access::Role::parse)
                 .collect::<Vec<_>>(),
         ),
+        disabled_at: row.try_get::<Option<i64>, _>("disabled_at")?.map(Timestamp),
     })
 }
 
-pub(crate) const USER_COLUMNS: &str = "u.tenant_id, u.user_id, u.email, u.display_name, u.roles";
+pub(crate) const USER_COLUMNS: &str =
+    "u.tenant_id, u.user_id, u.email, u.display_name, u.roles, u.disabled_at";
 
 impl Store {
     pub async fn create_user(
@@ -75,6 +79,7 @@ impl Store {
             email: email.to_string(),
             display_name: display_name.to_string(),
             roles,
+            disabled_at: None,
         };
         let mut tx = self.begin(scope.tenant).await?;
         let exists: Option<i64> =
@@ -148,7 +153,7 @@ impl Store {
     pub async fn login_candidates(&self, email: &str) -> Result<Vec<LoginCandidate>, StoreError> {
         let mut tx = self.begin_operator().await?;
         let rows = sqlx::query(&format!(
-            "SELECT {USER_COLUMNS}, u.password_hash FROM users u WHERE u.email = $1 ORDER BY u.tenant_id LIMIT 10"
+            "SELECT {USER_COLUMNS}, u.password_hash FROM users u WHERE u.email = $1 AND u.disabled_at IS NULL ORDER BY u.tenant_id LIMIT 10"
         ))
         .bind(email)
         .fetch_all(&mut *tx)
@@ -215,7 +220,7 @@ impl Store {
         let row = sqlx::query(&format!(
             "SELECT {USER_COLUMNS}, s.csrf_token, s.expires_at, s.session_id, s.last_seen_at FROM sessions s
              JOIN users u ON u.tenant_id = s.tenant_id AND u.user_id = s.user_id
-             WHERE s.tenant_id = $1 AND s.session_hash = $2 AND s.expires_at > $3"
+             WHERE s.tenant_id = $1 AND s.session_hash = $2 AND s.expires_at > $3 AND u.disabled_at IS NULL"
         ))
         .bind(tenant.0)
         .bind(session_hash)
@@ -250,6 +255,15 @@ impl Store {
         .bind(session_hash)
         .fetch_optional(&mut *tx)
         .await?;
+        // The audit hook comes last, as in every write (see docs/audit.md).
+        sqlx::query(
+            "DELETE FROM sessions WHERE tenant_id = $1 AND (session_hash = $2 OR expires_at < $3)",
+        )
+        .bind(tenant.0)
+        .bind(session_hash)
+        .bind(Timestamp::now().0)
+        .execute(&mut *tx)
+        .await?;
         if let Some(user) = user {
             let scope = Scope {
                 actor: Actor {
@@ -268,14 +282,6 @@ impl Store {
             )
             .await?;
         }
-        sqlx::query(
-            "DELETE FROM sessions WHERE tenant_id = $1 AND (session_hash = $2 OR expires_at < $3)",
-        )
-        .bind(tenant.0)
-        .bind(session_hash)
-        .bind(Timestamp::now().0)
-        .execute(&mut *tx)
-        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -335,7 +341,7 @@ impl Store {
         let row = sqlx::query(&format!(
             "SELECT {USER_COLUMNS}, t.token_id FROM api_tokens t
              JOIN users u ON u.tenant_id = t.tenant_id AND u.user_id = t.user_id
-             WHERE t.tenant_id = $1 AND t.token_hash = $2 AND t.revoked_at IS NULL
+             WHERE t.tenant_id = $1 AND t.token_hash = $2 AND t.revoked_at IS NULL AND u.disabled_at IS NULL
                AND (t.expires_at IS NULL OR t.expires_at > $3)"
         ))
         .bind(tenant.0)

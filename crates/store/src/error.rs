@@ -37,6 +37,9 @@ pub enum StoreError {
     Sqlite(#[from] rusqlite::Error),
     #[error("database error: unexpected value")]
     SqliteValue(#[from] rusqlite::types::FromSqlError),
+    /// Stored data that cannot be what this program wrote.
+    #[error("corrupt data: {0}")]
+    Corrupt(&'static str),
     #[error("I/O error")]
     Io(#[from] std::io::Error),
 }

@@ -88,6 +88,11 @@ impl From<AppError> for Problem {
             AppError::InvalidSort => Problem::field(StatusCode::BAD_REQUEST, "invalid_sort", "sort", "This list cannot be sorted by that field.".into()),
             AppError::InvalidLimit => Problem::field(StatusCode::BAD_REQUEST, "invalid_limit", "limit", "A page holds 1 to 200 records.".into()),
             AppError::UnsupportedFilter(parameter) => Problem::field(StatusCode::BAD_REQUEST, "unsupported_filter", parameter, format!("This list cannot be filtered by {parameter}; the reference names the filters of each list.")),
+            AppError::AuditUnavailable => Problem::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "audit_unavailable",
+                "Personal data cannot be shown while its reading cannot be recorded; try again shortly.",
+            ),
             AppError::PasswordHashing | AppError::Configuration(_) | AppError::Internal(_) => {
                 tracing::error!(error = ?error_chain(&error), "internal error");
                 Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "Something went wrong on our side.")

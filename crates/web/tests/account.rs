@@ -71,6 +71,31 @@ async fn start(database_url: String, dir: Option<tempfile::TempDir>) -> Server {
     }
 }
 
+async fn can_log_in(server: &Server, email: &str) -> bool {
+    let client = Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .build()
+        .unwrap();
+    let page = client
+        .get(format!("{}/login", server.base))
+        .send()
+        .await
+        .unwrap();
+    let csrf = hidden_csrf(&page.text().await.unwrap());
+    let done = client
+        .post(format!("{}/login", server.base))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("email", email),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    done.status() == StatusCode::SEE_OTHER
+}
+
 fn hidden_csrf(html: &str) -> String {
     let marker = "name=\"_csrf\" value=\"";
     let start = html
@@ -283,17 +308,21 @@ async fn sessions_are_seen_and_ended_by_their_user(server: Server) {
 }
 
 async fn tokens_are_made_used_and_revoked(server: Server) {
-    let (status, issued) = api(
-        &server,
-        &server.member_token,
-        "POST",
-        "/account/tokens",
-        Some(json!({"name": "CI export", "expires_in_days": 30})),
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED, "{issued}");
-    let secret = issued["token"].as_str().unwrap().to_string();
-    assert!(issued["expires_at"].is_string());
+    // Tokens are made in the browser, and shown once.
+    let browser = Browser::log_in(&server, "mia@example.com", "Laptop Firefox").await;
+    let (status, _, page) = browser
+        .post(
+            "/account/tokens",
+            &[("name", "CI export"), ("expires_in_days", "30")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("shown only this once"), "{page}");
+    let start = page.find("<code>cst_").unwrap() + "<code>".len();
+    let secret = page[start..].split('<').next().unwrap().to_string();
+    let (_, again) = browser.get("/account").await;
+    assert!(again.contains("CI export") && !again.contains(&secret));
+
     let (status, _) = api(&server, &secret, "GET", "/contacts", None).await;
     assert_eq!(status, StatusCode::OK);
     let (_, tokens) = api(
@@ -308,9 +337,22 @@ async fn tokens_are_made_used_and_revoked(server: Server) {
     assert!(listed
         .iter()
         .all(|t| t.get("token").is_none() && t.get("token_hash").is_none()));
-    let id = issued["id"].as_i64().unwrap();
+    let made = listed.iter().find(|t| t["name"] == "CI export").unwrap();
+    assert!(made["expires_at"].is_string());
+    let id = made["id"].as_i64().unwrap();
 
-    // Nobody else can revoke it.
+    // A token cannot mint tokens.
+    let (status, _) = api(
+        &server,
+        &secret,
+        "POST",
+        "/account/tokens",
+        Some(json!({"name": "forever"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+
+    // Nobody else can revoke it; its owner can, once.
     let (status, _) = api(
         &server,
         &server.admin_token,
@@ -345,41 +387,23 @@ async fn tokens_are_made_used_and_revoked(server: Server) {
         "a revoked token cannot be revoked again"
     );
 
-    for (body, field) in [
-        (json!({"name": ""}), "name"),
-        (
-            json!({"name": "x", "expires_in_days": 0}),
-            "expires_in_days",
-        ),
-        (
-            json!({"name": "x", "expires_in_days": 5000}),
-            "expires_in_days",
-        ),
+    // Bad input stays in the form and makes nothing.
+    for (name, days, says) in [
+        ("", "", "name"),
+        ("Nightly", "0", "1 to 3650"),
+        ("Nightly", "5000", "1 to 3650"),
+        ("Nightly", "soon", "whole number of days"),
     ] {
-        let (status, problem) = api(
-            &server,
-            &server.member_token,
-            "POST",
-            "/account/tokens",
-            Some(body.clone()),
-        )
-        .await;
-        assert_eq!(
-            status,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "{body}: {problem}"
-        );
-        assert_eq!(problem["errors"][0]["field"], field, "{problem}");
+        let (status, _, refused) = browser
+            .post(
+                "/account/tokens",
+                &[("name", name), ("expires_in_days", days)],
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{name}/{days}");
+        assert!(refused.contains(says) || says == "name", "{refused}");
+        assert!(refused.contains(&format!("value=\"{days}\"")));
     }
-    let (status, _) = api(
-        &server,
-        &server.member_token,
-        "POST",
-        "/account/tokens",
-        Some(json!({"name": "x", "scope": "all"})),
-    )
-    .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let (_, after) = api(
         &server,
         &server.member_token,
@@ -393,30 +417,6 @@ async fn tokens_are_made_used_and_revoked(server: Server) {
         listed.len(),
         "a refused token is not made"
     );
-
-    // In the browser: the secret is shown once, and bad input stays in the form.
-    let browser = Browser::log_in(&server, "mia@example.com", "Laptop Firefox").await;
-    let (status, _, page) = browser
-        .post(
-            "/account/tokens",
-            &[("name", "Zapier"), ("expires_in_days", "")],
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK);
-    assert!(
-        page.contains("shown only this once") && page.contains("cst_"),
-        "{page}"
-    );
-    let (_, again) = browser.get("/account").await;
-    assert!(again.contains("Zapier") && !again.contains("shown only this once"));
-    let (status, _, refused) = browser
-        .post(
-            "/account/tokens",
-            &[("name", "Nightly"), ("expires_in_days", "soon")],
-        )
-        .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(refused.contains("whole number of days") && refused.contains("value=\"Nightly\""));
 }
 
 async fn an_administrator_ends_all_access_of_a_leaver(server: Server) {
@@ -467,6 +467,52 @@ async fn an_administrator_ends_all_access_of_a_leaver(server: Server) {
     assert!(!laptop.logged_in().await);
     let (status, _) = api(&server, &server.member_token, "GET", "/contacts", None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
+    // Her password no longer opens a session either, and the answer does
+    // not say why (as for an unknown account).
+    assert!(!can_log_in(&server, "mia@example.com").await);
+    let (_, users) = api(&server, &server.admin_token, "GET", "/users", None).await;
+    let mia = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["email"] == "mia@example.com")
+        .unwrap();
+    assert!(mia["disabled_at"].is_string(), "{mia}");
+    let (status, _) = api(
+        &server,
+        &server.admin_token,
+        "POST",
+        &format!("/users/{}/reactivate", server.member_id),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(can_log_in(&server, "mia@example.com").await);
+    let (status, _) = api(&server, &server.member_token, "GET", "/contacts", None).await;
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "her old token stays revoked"
+    );
+    // The last administrator cannot end their own access.
+    let (_, users) = api(&server, &server.admin_token, "GET", "/users", None).await;
+    let ada = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["email"] == "ada@example.com")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let (status, problem) = api(
+        &server,
+        &server.admin_token,
+        "POST",
+        &format!("/users/{ada}/end-access"),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{problem}");
 
     // The users page offers the same, to administrators only.
     let admin = Browser::log_in(&server, "ada@example.com", "Admin Browser").await;

@@ -134,7 +134,10 @@ impl AuditSigner {
             .append(true)
             .open(&self.file)
             .map_err(fail)?;
-        writeln!(file, "{line}").map_err(fail)?;
+        // One write per line, so two writers appending at once never
+        // interleave within a line.
+        file.write_all(format!("{line}\n").as_bytes())
+            .map_err(fail)?;
         file.sync_all().map_err(fail)
     }
 }
@@ -224,8 +227,10 @@ impl App {
                 continue;
             }
             let checkpoint = signer.sign(tenant, seq, head);
-            signer.append_to_file(&checkpoint)?;
+            // Database first: a checkpoint only in the file would read as
+            // one deleted from the database.
             self.store.save_audit_checkpoint(&checkpoint).await?;
+            signer.append_to_file(&checkpoint)?;
             made.push(checkpoint);
         }
         Ok(made)

@@ -9,7 +9,7 @@
 //! a crash can lose the reads of the last moments. Changes are not affected:
 //! their entries are written in the change's own transaction.
 
-use crate::{App, Principal};
+use crate::{App, AppError, Principal};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::catalog;
 use custodian_core::time::Timestamp;
@@ -55,11 +55,17 @@ impl ReadRecorder {
         }
     }
 
-    async fn send(&self, message: Message) {
-        if let Some(sender) = &self.sender {
-            if sender.send(message).await.is_err() {
-                tracing::error!("the audit writer has stopped; a read could not be recorded");
-            }
+    /// Queues a message; fails when the writer has stopped, so that a read
+    /// is refused rather than served unrecorded.
+    async fn send(&self, message: Message) -> Result<(), AppError> {
+        match &self.sender {
+            Some(sender) => sender.send(message).await.map_err(|_| {
+                tracing::error!(
+                    "the audit writer has stopped; refusing reads that cannot be recorded"
+                );
+                AppError::AuditUnavailable
+            }),
+            None => Ok(()),
         }
     }
 }
@@ -147,13 +153,13 @@ impl App {
         action: AuditAction,
         record_type: RecordType,
         ids: impl IntoIterator<Item = i64>,
-    ) {
+    ) -> Result<(), AppError> {
         let fields = shown_fields(record_type);
         if fields.is_empty() {
-            return;
+            return Ok(());
         }
         self.record_read_fields(principal, action, record_type, ids, fields)
-            .await;
+            .await
     }
 
     /// Like `record_reads`, naming the fields shown.
@@ -164,7 +170,7 @@ impl App {
         record_type: RecordType,
         ids: impl IntoIterator<Item = i64>,
         fields: &str,
-    ) {
+    ) -> Result<(), AppError> {
         let occurred_at = Timestamp::now();
         let entries: Vec<NewAuditEntry> = ids
             .into_iter()
@@ -178,18 +184,25 @@ impl App {
                 occurred_at,
             })
             .collect();
-        if !entries.is_empty() {
-            self.reads
-                .send(Message::Entries(principal.tenant, entries))
-                .await;
+        self.record_entries(principal.tenant, entries).await
+    }
+
+    /// Queues entries for the background writer.
+    pub(crate) async fn record_entries(
+        &self,
+        tenant: TenantId,
+        entries: Vec<NewAuditEntry>,
+    ) -> Result<(), AppError> {
+        if entries.is_empty() {
+            return Ok(());
         }
+        self.reads.send(Message::Entries(tenant, entries)).await
     }
 
     /// Waits until every read recorded so far is in the trail.
     pub async fn flush_audit(&self) {
         let (done, wait) = oneshot::channel();
-        if self.reads.sender.is_some() {
-            self.reads.send(Message::Flush(done)).await;
+        if self.reads.sender.is_some() && self.reads.send(Message::Flush(done)).await.is_ok() {
             let _ = wait.await;
         }
     }

@@ -56,7 +56,10 @@ impl Store {
         let (mut seq, mut previous): (i64, Hash) = match head {
             Some(row) => {
                 let hash: Vec<u8> = row.try_get("entry_hash")?;
-                (row.try_get("seq")?, hash.try_into().unwrap_or(GENESIS))
+                let hash: Hash = hash.try_into().map_err(|_| {
+                    StoreError::Corrupt("the tenant's audit head holds no 32-byte hash")
+                })?;
+                (row.try_get("seq")?, hash)
             }
             None => (0, GENESIS),
         };

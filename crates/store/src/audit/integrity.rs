@@ -161,7 +161,7 @@ pub struct ChainWalk {
 
 const CHAIN_SQL: &str = "SELECT seq, audit_id, occurred_at, actor_kind, actor_id, action, record_type, record_id, fields,
         entry_hash, context_digest, context_salt, source_ip, user_agent, reason
- FROM audit_entries WHERE tenant_id = ?1 ORDER BY seq";
+ FROM audit_entries WHERE tenant_id = ?1 AND seq <= ?2 ORDER BY seq";
 
 /// Entries read per query on PostgreSQL.
 const SCAN_BATCH: i64 = 20_000;
@@ -173,29 +173,31 @@ impl Store {
     pub async fn verify_audit_chain(
         &self,
         tenant: TenantId,
+        until_seq: i64,
         verifier: ChainVerifier,
     ) -> Result<ChainWalk, StoreError> {
         match &self.sqlite_file {
             Some(file) => {
                 let file = file.clone();
-                tokio::task::spawn_blocking(move || walk_sqlite(&file, tenant, verifier))
+                tokio::task::spawn_blocking(move || walk_sqlite(&file, tenant, until_seq, verifier))
                     .await
                     .map_err(|e| StoreError::Io(std::io::Error::other(e.to_string())))?
             }
-            None => self.walk_in_batches(tenant, verifier).await,
+            None => self.walk_in_batches(tenant, until_seq, verifier).await,
         }
     }
 
     async fn walk_in_batches(
         &self,
         tenant: TenantId,
+        until_seq: i64,
         mut verifier: ChainVerifier,
     ) -> Result<ChainWalk, StoreError> {
         let mut checked = 0;
         let mut after = 0;
         loop {
             let batch = self.audit_chain_after(tenant, after, SCAN_BATCH).await?;
-            for entry in &batch {
+            for entry in batch.iter().take_while(|e| e.seq <= until_seq) {
                 if let Err(broken) = verifier.check(&entry.view()) {
                     return Ok(ChainWalk {
                         verifier,
@@ -206,7 +208,9 @@ impl Store {
                 checked += 1;
             }
             match batch.last() {
-                Some(last) if batch.len() as i64 == SCAN_BATCH => after = last.seq,
+                Some(last) if batch.len() as i64 == SCAN_BATCH && last.seq < until_seq => {
+                    after = last.seq
+                }
                 _ => {
                     return Ok(ChainWalk {
                         verifier,
@@ -291,6 +295,7 @@ impl RowChunk {
 fn walk_sqlite(
     file: &std::path::Path,
     tenant: TenantId,
+    until_seq: i64,
     mut verifier: ChainVerifier,
 ) -> Result<ChainWalk, StoreError> {
     let (full, filled) = std::sync::mpsc::sync_channel::<RowChunk>(4);
@@ -317,7 +322,7 @@ fn walk_sqlite(
                 broken: None,
             })
         });
-        let read = read_sqlite_chain(file, tenant, &full, &recycled);
+        let read = read_sqlite_chain(file, tenant, until_seq, &full, &recycled);
         drop(full);
         let walked = checker
             .join()
@@ -334,6 +339,7 @@ fn walk_sqlite(
 fn read_sqlite_chain(
     file: &std::path::Path,
     tenant: TenantId,
+    until_seq: i64,
     full: &std::sync::mpsc::SyncSender<RowChunk>,
     recycled: &std::sync::mpsc::Receiver<RowChunk>,
 ) -> Result<(), StoreError> {
@@ -344,7 +350,7 @@ fn read_sqlite_chain(
     )?;
     connection.busy_timeout(std::time::Duration::from_secs(10))?;
     let mut statement = connection.prepare(CHAIN_SQL)?;
-    let mut rows = statement.query([tenant.0])?;
+    let mut rows = statement.query([tenant.0, until_seq])?;
     let mut chunk = RowChunk::default();
     while let Some(row) = rows.next()? {
         for column in [0, 1, 2, 4, 7] {

@@ -7,7 +7,6 @@ use crate::problem::Problem;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use custodian_app::account::NewTokenInput;
 use custodian_app::App;
 use custodian_app::{SessionInfo, TokenInfo};
 use custodian_core::{ApiTokenId, UserId};
@@ -64,14 +63,6 @@ impl From<TokenInfo> for TokenView {
     }
 }
 
-/// A token just made; `token` is the secret, shown only in this answer.
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct IssuedTokenView {
-    #[serde(flatten)]
-    pub info: TokenView,
-    pub token: String,
-}
-
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct UserView {
     pub id: i64,
@@ -80,6 +71,9 @@ pub struct UserView {
     /// administrator, data_protection_officer, sales, support, finance, read_only.
     pub roles: Vec<String>,
     pub live_sessions: i64,
+    /// When an administrator ended the user's access; null while active.
+    #[schema(format = DateTime)]
+    pub disabled_at: Option<String>,
 }
 
 impl UserView {
@@ -90,6 +84,7 @@ impl UserView {
             display_name: user.display_name,
             roles: user.roles.iter().map(|r| r.as_str().to_string()).collect(),
             live_sessions,
+            disabled_at: user.disabled_at.map(|d| d.to_rfc3339()),
         }
     }
 }
@@ -130,21 +125,6 @@ pub(super) async fn tokens(
 ) -> Result<Json<Vec<TokenView>>, Problem> {
     let tokens = run(app.my_api_tokens(&principal)).await?;
     Ok(Json(tokens.into_iter().map(TokenView::from).collect()))
-}
-
-pub(super) async fn create_token(
-    State(app): State<App>,
-    ApiPrincipal(principal): ApiPrincipal,
-    ApiJson(input): ApiJson<NewTokenInput>,
-) -> Result<(StatusCode, Json<IssuedTokenView>), Problem> {
-    let issued = run(app.create_my_api_token(&principal, &input)).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(IssuedTokenView {
-            info: issued.info.into(),
-            token: issued.secret,
-        }),
-    ))
 }
 
 pub(super) async fn revoke_token(
@@ -189,4 +169,13 @@ pub(super) async fn end_access(
         sessions_ended,
         tokens_revoked,
     }))
+}
+
+pub(super) async fn reactivate(
+    State(app): State<App>,
+    ApiPrincipal(principal): ApiPrincipal,
+    RecordId(id): RecordId,
+) -> Result<Json<UserView>, Problem> {
+    let user = run(app.reactivate_user(&principal, UserId(id))).await?;
+    Ok(Json(UserView::new(user, 0)))
 }

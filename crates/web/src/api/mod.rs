@@ -39,10 +39,7 @@ pub fn routes() -> Router<App> {
             "/account/sessions/{id}",
             axum::routing::delete(account::end_session),
         )
-        .route(
-            "/account/tokens",
-            get(account::tokens).post(account::create_token),
-        )
+        .route("/account/tokens", get(account::tokens))
         .route(
             "/account/tokens/{id}",
             axum::routing::delete(account::revoke_token),
@@ -53,6 +50,10 @@ pub fn routes() -> Router<App> {
             axum::routing::post(account::end_access),
         )
         .route("/users/{id}/roles", axum::routing::put(account::set_roles))
+        .route(
+            "/users/{id}/reactivate",
+            axum::routing::post(account::reactivate),
+        )
         .route("/openapi.json", get(|| async { Json(openapi_document()) }))
         .route("/docs", get(|| async { Html(openapi::reference_page()) }))
         .fallback(|| async {

@@ -1,7 +1,7 @@
 //! The OpenAPI 3.1 document, generated from the resource table and the
 //! types' schemas, and a readable reference page rendered from it.
 
-use super::account::{EndedAccess, IssuedTokenView, RolesInput, SessionView, TokenView, UserView};
+use super::account::{EndedAccess, RolesInput, SessionView, TokenView, UserView};
 use super::audit::{AuditEntryView, AuditPage};
 use super::resources::{Activities, Agreements, Assets, Contacts, Organisations, Resource};
 use super::SearchResult;
@@ -55,7 +55,6 @@ use utoipa::OpenApi as _;
         AuditPage,
         SessionView,
         TokenView,
-        IssuedTokenView,
         UserView,
         RolesInput,
         EndedAccess
@@ -271,52 +270,9 @@ fn add_account(paths: PathsBuilder) -> PathsBuilder {
     let tokens = operation(
         "my_tokens",
         "account",
-        "Your API tokens, live and revoked (never the secrets)",
+        "Your API tokens, live and revoked (never the secrets). Tokens are made in the browser (/account) or by the operator, never by another token",
     )
     .response("200", json_list("TokenView", "Newest first"));
-    let new_token = ObjectBuilder::new()
-        .property(
-            "name",
-            typed(Type::String).description(Some("What the token is for (1 to 100 characters)")),
-        )
-        .required("name")
-        .property(
-            "expires_in_days",
-            ObjectBuilder::new()
-                .schema_type(
-                    [Type::Integer, Type::Null]
-                        .into_iter()
-                        .collect::<SchemaType>(),
-                )
-                .description(Some(
-                    "Days until it stops working, 1 to 3650; null or absent for no expiry",
-                )),
-        );
-    let create_token = operation(
-        "create_my_token",
-        "account",
-        "Create an API token that acts as you; the secret is in this answer only",
-    )
-    .request_body(Some(
-        RequestBodyBuilder::new()
-            .content(
-                "application/json",
-                ContentBuilder::new().schema(Some(new_token)).build(),
-            )
-            .required(Some(Required::True))
-            .build(),
-    ))
-    .response(
-        "201",
-        ResponseBuilder::new()
-            .description("Created")
-            .content("application/json", json_ref("IssuedTokenView"))
-            .build(),
-    )
-    .response(
-        "422",
-        problem_response("A missing name or an expiry out of range"),
-    );
     let revoke_token = operation(
         "revoke_my_token",
         "account",
@@ -331,7 +287,7 @@ fn add_account(paths: PathsBuilder) -> PathsBuilder {
         "The tenant's staff users with their live session counts (administrators)",
     )
     .response("200", json_list("UserView", "By name"));
-    let end_access = operation("end_user_access", "users", "End every session and revoke every API token of a user, e.g. on their last day (administrators)")
+    let end_access = operation("end_user_access", "users", "A leaver's last day: disable the account, end every session and revoke every API token, at once (administrators; refused with 409 last_administrator for the last active administrator)")
         .parameter(id_parameter())
         .response(
             "200",
@@ -369,9 +325,18 @@ fn add_account(paths: PathsBuilder) -> PathsBuilder {
         "422",
         problem_response("An unknown role name, or no role at all"),
     );
+    let reactivate = operation("reactivate_user", "users", "Let a user whose access was ended log in again; their old sessions and tokens stay ended (administrators)")
+        .parameter(id_parameter())
+        .response(
+            "200",
+            ResponseBuilder::new()
+                .description("The user, active again")
+                .content("application/json", json_ref("UserView"))
+                .build(),
+        )
+        .response("404", problem_response("No such user in this tenant"));
     let sessions_item = PathItem::new(HttpMethod::Get, with_common_answers(sessions));
-    let mut tokens_item = PathItem::new(HttpMethod::Get, with_common_answers(tokens));
-    tokens_item.post = Some(with_common_answers(create_token).build());
+    let tokens_item = PathItem::new(HttpMethod::Get, with_common_answers(tokens));
     paths
         .path("/api/v1/account/sessions", sessions_item)
         .path(
@@ -394,6 +359,10 @@ fn add_account(paths: PathsBuilder) -> PathsBuilder {
         .path(
             "/api/v1/users/{id}/roles",
             PathItem::new(HttpMethod::Put, with_common_answers(set_roles)),
+        )
+        .path(
+            "/api/v1/users/{id}/reactivate",
+            PathItem::new(HttpMethod::Post, with_common_answers(reactivate)),
         )
 }
 

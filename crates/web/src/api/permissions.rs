@@ -75,7 +75,6 @@ pub fn route_rules() -> Vec<RouteRule> {
         rule("GET", "/account/sessions", None, None),
         rule("DELETE", "/account/sessions/{id}", None, None),
         rule("GET", "/account/tokens", None, None),
-        rule("POST", "/account/tokens", None, None),
         rule("DELETE", "/account/tokens/{id}", None, None),
         rule(
             "GET",
@@ -92,6 +91,12 @@ pub fn route_rules() -> Vec<RouteRule> {
         rule(
             "PUT",
             "/users/{id}/roles",
+            administer,
+            Some(RecordType::User),
+        ),
+        rule(
+            "POST",
+            "/users/{id}/reactivate",
             administer,
             Some(RecordType::User),
         ),

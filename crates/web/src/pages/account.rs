@@ -27,6 +27,7 @@ pub fn routes() -> Router<App> {
         .route("/admin/users", get(users))
         .route("/admin/users/{id}/end-access", post(end_access))
         .route("/admin/users/{id}/roles", post(set_roles))
+        .route("/admin/users/{id}/reactivate", post(reactivate))
 }
 
 struct SessionRow {
@@ -235,6 +236,7 @@ struct UserRow {
     email: String,
     roles: Vec<SelectOption>,
     sessions: i64,
+    disabled: bool,
 }
 
 #[derive(askama::Template)]
@@ -271,6 +273,7 @@ async fn users_page(app: &App, session: &PageSession, problem: Option<String>) -
                         })
                         .collect(),
                     sessions: u.live_sessions,
+                    disabled: u.user.disabled_at.is_some(),
                 })
                 .collect(),
             problem,
@@ -334,6 +337,33 @@ async fn end_access(
     }
     match app.lock_out_user(&session.principal, UserId(id)).await {
         Ok(_) if id == session.principal.user_id.0 => Redirect::to("/login").into_response(),
+        Ok(_) => Redirect::to("/admin/users").into_response(),
+        Err(AppError::LastAdministrator) => {
+            let mut response = users_page(
+                &app,
+                &session,
+                Some(
+                    "That is the last administrator; make someone else administrator first.".into(),
+                ),
+            )
+            .await;
+            *response.status_mut() = StatusCode::CONFLICT;
+            response
+        }
+        Err(error) => error_page(error),
+    }
+}
+
+async fn reactivate(
+    State(app): State<App>,
+    session: PageSession,
+    PageId(id): PageId,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    if let Err(refused) = FormData(form).check_csrf(&session.csrf) {
+        return refused;
+    }
+    match app.reactivate_user(&session.principal, UserId(id)).await {
         Ok(_) => Redirect::to("/admin/users").into_response(),
         Err(error) => error_page(error),
     }

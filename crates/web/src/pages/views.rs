@@ -73,6 +73,11 @@ pub fn error_page(error: AppError) -> Response {
             "Your role does not allow this.".to_string(),
         ),
         AppError::InUse(m) => (StatusCode::CONFLICT, m.to_string()),
+        AppError::AuditUnavailable => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Personal data cannot be shown while its reading cannot be recorded; try again shortly."
+                .to_string(),
+        ),
         AppError::InvalidCursor
         | AppError::InvalidSort
         | AppError::InvalidLimit
