@@ -8,7 +8,9 @@ use custodian_core::activities::{Activity, ActivityInput};
 use custodian_core::agreements::{Agreement, AgreementInput};
 use custodian_core::assets::{Asset, AssetInput};
 use custodian_core::audit::{AuditAction, RecordType};
+use custodian_core::catalog::Category;
 use custodian_core::contacts::{Contact, ContactInput};
+use custodian_core::need_to_know::NeedToKnow;
 use custodian_core::organisations::{Organisation, OrganisationInput};
 use custodian_core::{ActivityId, AgreementId, AssetId, ContactId, OrganisationId};
 use custodian_store::{Cursor, ListQuery, Page, SearchHit, SortOrder};
@@ -162,7 +164,8 @@ macro_rules! record_use_cases {
         impl App {
             pub async fn $get(&self, principal: &Principal, id: $id) -> Result<$record, AppError> {
                 principal.authorize($area, Action::Read)?;
-                let record = self.store.$s_get(principal.tenant, id).await?;
+                let mut record = self.store.$s_get(principal.tenant, id).await?;
+                record.mask_for(principal.roles);
                 self.record_reads(principal, AuditAction::Read, $record_type, [record.id.0]).await?;
                 Ok(record)
             }
@@ -176,6 +179,10 @@ macro_rules! record_use_cases {
                 input: &$input,
             ) -> Result<$record, AppError> {
                 principal.authorize($area, Action::Update)?;
+                // Replacing a record needs sight of all of it.
+                if !principal.roles.sees_all_of($record_type.table()) {
+                    return Err(AppError::Forbidden);
+                }
                 let fields = input.validate()?;
                 Ok(self.store.$s_update(&principal.scope(), id, expected_version, &fields).await?)
             }
@@ -187,7 +194,8 @@ macro_rules! record_use_cases {
 
             pub async fn $list(&self, principal: &Principal, params: &ListParams) -> Result<Page<$record>, AppError> {
                 principal.authorize($area, Action::Read)?;
-                let page = self.store.$s_list(principal.tenant, &params.to_query($filters)?).await?;
+                let mut page = self.store.$s_list(principal.tenant, &params.to_query($filters)?).await?;
+                page.items.iter_mut().for_each(|r| r.mask_for(principal.roles));
                 self.record_reads(principal, AuditAction::List, $record_type, page.items.iter().map(|r| r.id.0)).await?;
                 Ok(page)
             }
@@ -200,7 +208,9 @@ macro_rules! record_use_cases {
             pub async fn $create(&self, principal: &Principal, input: &$input) -> Result<$record, AppError> {
                 principal.authorize($area, Action::Create)?;
                 let fields = input.validate()?;
-                Ok(self.store.$s_create(&principal.scope(), &fields).await?)
+                let mut record = self.store.$s_create(&principal.scope(), &fields).await?;
+                record.mask_for(principal.roles);
+                Ok(record)
             }
         }
     };
@@ -255,7 +265,8 @@ impl App {
         id: ActivityId,
     ) -> Result<Activity, AppError> {
         principal.authorize(Area::Activities, Action::Read)?;
-        let activity = self.store.activity(principal.tenant, id).await?;
+        let mut activity = self.store.activity(principal.tenant, id).await?;
+        activity.mask_for(principal.roles);
         self.record_reads(
             principal,
             AuditAction::Read,
@@ -274,6 +285,9 @@ impl App {
         input: &ActivityInput,
     ) -> Result<Activity, AppError> {
         principal.authorize(Area::Activities, Action::Update)?;
+        if !principal.roles.sees_all_of(RecordType::Activity.table()) {
+            return Err(AppError::Forbidden);
+        }
         let fields = input.validate()?;
         Ok(self
             .store
@@ -297,10 +311,13 @@ impl App {
         params: &ListParams,
     ) -> Result<Page<Activity>, AppError> {
         principal.authorize(Area::Activities, Action::Read)?;
-        let page = self
+        let mut page = self
             .store
             .list_activities(principal.tenant, &params.to_query(ACTIVITY_FILTERS)?)
             .await?;
+        page.items
+            .iter_mut()
+            .for_each(|a| a.mask_for(principal.roles));
         self.record_reads(
             principal,
             AuditAction::List,
@@ -318,7 +335,11 @@ impl App {
         typed: &str,
     ) -> Result<Vec<SearchHit>, AppError> {
         principal.authorize(Area::OrganisationsAndContacts, Action::Read)?;
-        let hits = self.store.search(principal.tenant, typed, 10).await?;
+        let mut hits = self.store.search(principal.tenant, typed, 10).await?;
+        // The detail line shows an email, phone or account number.
+        if !principal.roles.sees(Category::Contact) {
+            hits.iter_mut().for_each(|h| h.detail.clear());
+        }
         for record_type in [RecordType::Contact, RecordType::Organisation] {
             let shown = hits
                 .iter()

@@ -197,6 +197,11 @@ pub struct Agreement {
     pub created_at: Timestamp,
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub updated_at: Timestamp,
+    /// Fields emptied because the reader's roles are not granted their
+    /// category (need-to-know); absent when nothing was hidden.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
+    pub masked_fields: Vec<&'static str>,
     pub version: i64,
 }
 

@@ -588,6 +588,14 @@ pub fn shown_personal_columns(table_name: &str) -> Vec<&'static str> {
         .collect()
 }
 
+/// The category of one column; None (not personal) for a column the
+/// catalog does not know, which the schema test rules out.
+pub fn category_of(table_name: &str, column: &str) -> Category {
+    table(table_name)
+        .find(|c| c.column == column)
+        .map_or(Category::None, |c| c.category)
+}
+
 /// The catalog entries of one table.
 pub fn table(name: &str) -> impl Iterator<Item = &'static ColumnClass> + '_ {
     CATALOG.iter().filter(move |c| c.table == name)

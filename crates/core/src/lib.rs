@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod codes;
 pub mod contacts;
 pub mod ids;
+pub mod need_to_know;
 pub mod organisations;
 pub mod search;
 pub mod sorting;

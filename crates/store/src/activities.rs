@@ -45,6 +45,7 @@ fn from_row(row: &AnyRow) -> Result<Activity, StoreError> {
         contacts: Vec::new(),
         created_at: Timestamp(row.try_get("created_at")?),
         updated_at: Timestamp(row.try_get("updated_at")?),
+        masked_fields: Vec::new(),
         version: row.try_get("version")?,
     })
 }

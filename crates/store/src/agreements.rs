@@ -55,6 +55,7 @@ fn from_row(row: &AnyRow) -> Result<Agreement, StoreError> {
         status: AgreementStatus::parse(&status).map_err(|_| corrupt())?,
         created_at: Timestamp(row.try_get("created_at")?),
         updated_at: Timestamp(row.try_get("updated_at")?),
+        masked_fields: Vec::new(),
         version: row.try_get("version")?,
     })
 }

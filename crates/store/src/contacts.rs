@@ -51,6 +51,7 @@ fn from_row(row: &AnyRow) -> Result<Contact, StoreError> {
         work_address: address(row, "work")?,
         created_at: Timestamp(row.try_get("created_at")?),
         updated_at: Timestamp(row.try_get("updated_at")?),
+        masked_fields: Vec::new(),
         version: row.try_get("version")?,
     })
 }

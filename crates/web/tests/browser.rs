@@ -117,3 +117,94 @@ async fn staff_user_creates_finds_and_edits_a_contact() {
 
     browser.quit().await;
 }
+
+/// Need-to-know in the browser: an agreement's value, financial data, is on
+/// the page for an administrator and hidden for a support user, who still
+/// sees the agreement itself.
+#[tokio::test]
+async fn support_does_not_see_what_an_administrator_sees_of_an_agreement() {
+    let Some((driver, chromium)) = find_driver() else {
+        assert!(
+            std::env::var_os("CUSTODIAN_REQUIRE_BROWSER").is_none(),
+            "CUSTODIAN_REQUIRE_BROWSER is set but chromedriver or chromium is missing"
+        );
+        eprintln!("skipped: /usr/bin/chromedriver or /usr/bin/chromium is not installed");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let app = App::open(&format!("sqlite://{}/masking.db", dir.path().display()))
+        .await
+        .unwrap();
+    let tenant = app.create_tenant("Masking GmbH").await.unwrap();
+    for (email, role) in [
+        ("ada@example.com", Role::Administrator),
+        ("sam@example.com", Role::Support),
+    ] {
+        app.create_user(
+            tenant.id,
+            email,
+            "",
+            "a long enough password",
+            role,
+            Actor::SYSTEM,
+        )
+        .await
+        .unwrap();
+    }
+    let login = app
+        .login(
+            "ada@example.com",
+            "a long enough password",
+            "127.0.0.1",
+            None,
+        )
+        .await
+        .unwrap();
+    let admin = app
+        .session(&login.cookie_value)
+        .await
+        .unwrap()
+        .unwrap()
+        .principal;
+    let org = app
+        .create_organisation(
+            &admin,
+            &serde_json::from_value(serde_json::json!({"name": "Contoso"})).unwrap(),
+        )
+        .await
+        .unwrap();
+    let agreement = app
+        .create_agreement(
+            &admin,
+            &serde_json::from_value(serde_json::json!({
+                "title": "Support contract", "organisation_id": org.id, "start_date": "2026-01-01",
+                "value": "12500.00", "currency": "EUR", "status": "active"
+            }))
+            .unwrap(),
+        )
+        .await
+        .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(custodian_web::serve(app, listener));
+    let page = format!("{base}/agreements/{}", agreement.id);
+
+    let browser = Browser::start(&driver, &chromium).await;
+    for (email, sees_value) in [("ada@example.com", true), ("sam@example.com", false)] {
+        browser.goto(&page).await;
+        browser.fill("#email", email).await;
+        browser.fill("#password", "a long enough password").await;
+        browser.click("form[action='/login'] button").await;
+        browser.wait_for_text("h1", "Support contract").await;
+        let fields = browser.wait_for_text("dl.fields", "Contoso").await;
+        assert_eq!(
+            fields.contains("12500.00 EUR"),
+            sees_value,
+            "{email}: {fields}"
+        );
+        assert_eq!(fields.contains("Hidden"), !sees_value, "{email}: {fields}");
+        browser.click("form[action='/logout'] button").await;
+        browser.wait_for_text("h1", "Log in").await;
+    }
+    browser.quit().await;
+}

@@ -358,6 +358,92 @@ async fn the_route_table_names_every_documented_operation(world: World) {
     drop(world);
 }
 
+async fn fields_are_masked_by_need_to_know(world: World) {
+    let token = |role: Role| {
+        world
+            .tokens
+            .iter()
+            .find(|(r, _)| *r == role)
+            .unwrap()
+            .1
+            .clone()
+    };
+    let agreement = world.ours[&RecordType::Agreement];
+    let activity = world.ours[&RecordType::Activity];
+    let path = format!("/api/v1/agreements/{agreement}");
+
+    let (_, seen) = call(&world, &world.admin, "GET", &path, None).await;
+    assert_eq!(seen["value"], "99.00");
+    assert!(seen.get("masked_fields").is_none(), "{seen}");
+    let (status, hidden) = call(&world, &token(Role::Support), "GET", &path, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(hidden["value"], "");
+    assert_eq!(hidden["masked_fields"], json!(["value"]));
+    assert_eq!(
+        hidden["title"], seen["title"],
+        "the agreement itself is not hidden"
+    );
+    let (_, listed) = call(
+        &world,
+        &token(Role::Support),
+        "GET",
+        "/api/v1/agreements",
+        None,
+    )
+    .await;
+    assert!(
+        listed["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["value"] == ""),
+        "{listed}"
+    );
+
+    // Call notes: hidden from read-only users, and finance has no activities at all.
+    let notes = format!("/api/v1/activities/{activity}");
+    let (_, read_only) = call(&world, &token(Role::ReadOnly), "GET", &notes, None).await;
+    assert_eq!(
+        read_only["masked_fields"],
+        json!(["subject", "body"]),
+        "{read_only}"
+    );
+    assert_eq!(read_only["subject"], "");
+    let (status, _) = call(&world, &token(Role::Finance), "GET", &notes, None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (_, support) = call(&world, &token(Role::Support), "GET", &notes, None).await;
+    assert_eq!(support["subject"], "Ours");
+
+    // The trail names only what was shown: the administrator's read names
+    // the value; the support user's read showed no personal field at all.
+    let (_, trail) = call(
+        &world,
+        &world.admin,
+        "GET",
+        &format!("/api/v1/audit?record_type=agreement&record_id={agreement}&action=read"),
+        None,
+    )
+    .await;
+    let reads = trail["items"].as_array().unwrap();
+    assert_eq!(reads.len(), 1, "{trail}");
+    assert_eq!(reads[0]["fields"], json!(["value_minor"]));
+    let (_, trail) = call(
+        &world,
+        &world.admin,
+        "GET",
+        &format!("/api/v1/audit?record_type=activity&record_id={activity}&action=read"),
+        None,
+    )
+    .await;
+    let by_read_only: Vec<&Value> = trail["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["fields"] == json!([]))
+        .collect();
+    assert!(by_read_only.is_empty(), "no entry names no field: {trail}");
+}
+
 async fn sqlite() -> World {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}/matrix.db", dir.path().display());
@@ -396,4 +482,5 @@ on_both_backends!(
     every_route_answers_every_role_as_the_matrix_says,
     another_tenants_ids_find_nothing,
     the_route_table_names_every_documented_operation,
+    fields_are_masked_by_need_to_know,
 );

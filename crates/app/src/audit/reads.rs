@@ -10,13 +10,13 @@
 //! their entries are written in the change's own transaction.
 
 use crate::{App, AppError, Principal};
+use custodian_core::access::Roles;
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::catalog;
 use custodian_core::time::Timestamp;
 use custodian_core::TenantId;
 use custodian_store::{NewAuditEntry, Store};
 use std::collections::HashMap;
-use std::sync::OnceLock;
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 
@@ -123,25 +123,14 @@ async fn write_with_retry(store: &Store, tenant: TenantId, entries: &[NewAuditEn
     }
 }
 
-/// The personal fields a screen of this record type shows, as the catalog
-/// lists them; empty when the type holds no personal data.
-pub(crate) fn shown_fields(record_type: RecordType) -> &'static str {
-    static FIELDS: OnceLock<HashMap<&'static str, String>> = OnceLock::new();
-    FIELDS
-        .get_or_init(|| {
-            RecordType::ALL
-                .iter()
-                .map(|t| {
-                    (
-                        t.as_str(),
-                        catalog::shown_personal_columns(t.table()).join(","),
-                    )
-                })
-                .collect()
-        })
-        .get(record_type.as_str())
-        .map(String::as_str)
-        .unwrap_or("")
+/// The personal fields a screen of this record type shows to these roles,
+/// as the catalog lists them; empty when it shows none.
+pub(crate) fn shown_fields(record_type: RecordType, roles: Roles) -> String {
+    catalog::shown_personal_columns(record_type.table())
+        .into_iter()
+        .filter(|column| roles.sees(catalog::category_of(record_type.table(), column)))
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 impl App {
@@ -154,11 +143,11 @@ impl App {
         record_type: RecordType,
         ids: impl IntoIterator<Item = i64>,
     ) -> Result<(), AppError> {
-        let fields = shown_fields(record_type);
+        let fields = shown_fields(record_type, principal.roles);
         if fields.is_empty() {
             return Ok(());
         }
-        self.record_read_fields(principal, action, record_type, ids, fields)
+        self.record_read_fields(principal, action, record_type, ids, &fields)
             .await
     }
 

@@ -9,8 +9,8 @@ use super::record_form::{form_response, FormSpec};
 use super::session::PageSession;
 use super::templates::{DetailPage, ListFilter, ListPage, Related};
 use super::views::{
-    attach_errors, detail, error_page, options, render, timeline, ActivityForm, Cell, DetailField,
-    FormField, Layout,
+    attach_errors, detail, error_page, options, render, timeline, unless_masked, ActivityForm,
+    Cell, DetailField, FormField, Layout,
 };
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -196,12 +196,15 @@ async fn show(State(app): State<App>, session: PageSession, PageId(id): PageId) 
                 .organisation_id
                 .map(|o| format!("/organisations/{o}")),
         },
-        detail("Notes", activity.body.clone()),
+        detail(
+            "Notes",
+            unless_masked(&activity.masked_fields, "body", activity.body.clone()),
+        ),
     ];
     fields.retain(|f| !f.value.is_empty());
     render(&DetailPage {
         layout: Layout::new(&session, ""),
-        title: activity.subject.clone(),
+        title: unless_masked(&activity.masked_fields, "subject", activity.subject.clone()),
         notice: None,
         edit_href: format!("/activities/{id}/edit"),
         delete_action: format!("/activities/{id}/delete"),

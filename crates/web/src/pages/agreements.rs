@@ -9,8 +9,8 @@ use super::record_form::{create, delete, edit_form, new_spec, show_form, update,
 use super::session::PageSession;
 use super::templates::{DetailPage, ListFilter, ListPage, Related};
 use super::views::{
-    detail, error_page, options, render, timeline, Cell, DetailField, FormField, Layout, Prefill,
-    SelectOption,
+    detail, error_page, options, render, timeline, unless_masked, Cell, DetailField, FormField,
+    Layout, Prefill, SelectOption,
 };
 use crate::api::resources::Agreements;
 use axum::extract::{Query, State};
@@ -107,7 +107,11 @@ async fn list(
                     format!("/organisations/{}", g.organisation_id),
                 ),
                 Cell::text(term(g)),
-                Cell::text(format!("{} {}", g.value, g.currency)),
+                Cell::text(unless_masked(
+                    &g.masked_fields,
+                    "value",
+                    format!("{} {}", g.value, g.currency),
+                )),
                 Cell::text(g.status.as_str()),
             ]
         })
@@ -210,7 +214,11 @@ async fn show(State(app): State<App>, session: PageSession, PageId(id): PageId) 
         detail("Term", term(&agreement)),
         detail(
             "Value",
-            format!("{} {}", agreement.value, agreement.currency),
+            unless_masked(
+                &agreement.masked_fields,
+                "value",
+                format!("{} {}", agreement.value, agreement.currency),
+            ),
         ),
         detail("Status", agreement.status.as_str()),
     ];

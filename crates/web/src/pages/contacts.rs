@@ -11,7 +11,8 @@ use super::record_form::{create, delete, edit_form, new_spec, show_form, update,
 use super::session::PageSession;
 use super::templates::{DetailPage, ListFilter, ListPage, Related};
 use super::views::{
-    detail, error_page, options, render, timeline, Cell, DetailField, FormField, Layout, Prefill,
+    detail, error_page, options, render, timeline, unless_masked, Cell, DetailField, FormField,
+    Layout, Prefill,
 };
 use crate::api::resources::Contacts;
 use axum::extract::{Query, State};
@@ -238,9 +239,20 @@ async fn show_page(
         (Ok(a), Ok(c), Ok(s)) => (a.items, c, s.items),
         (Err(error), _, _) | (_, Err(error), _) | (_, _, Err(error)) => return error_page(error),
     };
+    let m = &contact.masked_fields;
     let mut fields = vec![
-        detail("Gender", contact.gender.map(|g| g.as_str()).unwrap_or("")),
-        detail("Position", contact.position.clone().unwrap_or_default()),
+        detail(
+            "Gender",
+            unless_masked(
+                m,
+                "gender",
+                contact.gender.map(|g| g.as_str()).unwrap_or(""),
+            ),
+        ),
+        detail(
+            "Position",
+            unless_masked(m, "position", contact.position.clone().unwrap_or_default()),
+        ),
         DetailField {
             label: "Organisation",
             value: contact.organisation_name.clone().unwrap_or_default(),
@@ -248,9 +260,18 @@ async fn show_page(
                 .organisation_id
                 .map(|o| format!("/organisations/{o}")),
         },
-        detail("Emails", contact.emails.join(", ")),
-        detail("Phones", contact.phones.join(", ")),
-        detail("Work address", contact.work_address.one_line()),
+        detail(
+            "Emails",
+            unless_masked(m, "emails", contact.emails.join(", ")),
+        ),
+        detail(
+            "Phones",
+            unless_masked(m, "phones", contact.phones.join(", ")),
+        ),
+        detail(
+            "Work address",
+            unless_masked(m, "work_address", contact.work_address.one_line()),
+        ),
         detail(
             "Last changed",
             format!("{} UTC", contact.updated_at.display()),

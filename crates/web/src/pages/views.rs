@@ -136,6 +136,18 @@ impl Cell {
     }
 }
 
+/// What a page shows instead of a field the reader's roles may not see.
+pub const HIDDEN: &str = "Hidden (your roles do not include this kind of data)";
+
+/// `value`, or the hidden notice when `field` was masked for the reader.
+pub fn unless_masked(masked: &[&str], field: &str, value: impl Into<String>) -> String {
+    if masked.contains(&field) {
+        HIDDEN.to_string()
+    } else {
+        value.into()
+    }
+}
+
 pub struct DetailField {
     pub label: &'static str,
     pub value: String,
@@ -267,9 +279,13 @@ impl From<&Activity> for TimelineItem {
             kind: a.kind.label(),
             when: format!("{} UTC", a.occurred_at.display()),
             when_iso: a.occurred_at.to_rfc3339(),
-            subject: a.subject.clone(),
+            subject: unless_masked(&a.masked_fields, "subject", a.subject.clone()),
             href: Some(format!("/activities/{}", a.id)),
-            body: a.body.clone(),
+            body: if a.masked_fields.contains(&"body") {
+                String::new()
+            } else {
+                a.body.clone()
+            },
             by: format!(
                 "{}{}",
                 a.author_name
