@@ -18,6 +18,9 @@ pub const DEMO_TENANT: &str = "Demo Company";
 pub const DEMO_EMAIL: &str = "demo@custodian.example";
 /// Demo only; a real tenant's users set their own.
 pub const DEMO_PASSWORD: &str = "custodian-demo-2026";
+/// A second demo login with the support role, to see need-to-know at work
+/// (agreement values hidden), with the same password.
+pub const DEMO_SUPPORT_EMAIL: &str = "support@custodian.example";
 
 pub struct DemoLogin {
     pub tenant: TenantId,
@@ -283,9 +286,30 @@ pub struct Volume {
 }
 
 impl App {
-    /// Makes sure the demo tenant exists with its login and data.
+    async fn ensure_demo_support_user(&self, tenant: TenantId) -> Result<(), AppError> {
+        if self
+            .store
+            .find_user_by_email(tenant, DEMO_SUPPORT_EMAIL)
+            .await?
+            .is_none()
+        {
+            self.create_user(
+                tenant,
+                DEMO_SUPPORT_EMAIL,
+                "Sam Support",
+                DEMO_PASSWORD,
+                Role::Support,
+                Actor::SYSTEM,
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Makes sure the demo tenant exists with its logins and data.
     pub async fn ensure_demo(&self) -> Result<DemoLogin, AppError> {
         if let Some(tenant) = self.store.find_tenant_by_name(DEMO_TENANT).await? {
+            self.ensure_demo_support_user(tenant.id).await?;
             return Ok(DemoLogin {
                 tenant: tenant.id,
                 email: DEMO_EMAIL,
@@ -313,6 +337,7 @@ impl App {
         };
         self.generate(tenant.id, Some(user.id), &volume, |_| {})
             .await?;
+        self.ensure_demo_support_user(tenant.id).await?;
         Ok(DemoLogin {
             tenant: tenant.id,
             email: DEMO_EMAIL,

@@ -346,6 +346,10 @@ async fn run(cli: Cli) -> Result<(), String> {
                     "Demo tenant {}: log in as {} with password {}",
                     login.tenant, login.email, login.password
                 );
+                println!(
+                    "  or as {} (support role: agreement values hidden) with the same password",
+                    custodian_app::demo::DEMO_SUPPORT_EMAIL
+                );
             }
             let signer = std::sync::Arc::new(signer);
             let checkpoints = tokio::spawn(checkpoint_periodically(
