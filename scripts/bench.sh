@@ -37,7 +37,7 @@ if [ ! -f "$state.token" ]; then
   echo "Generating $CONTACTS contacts and $ACTIVITIES activities in $DATABASE_URL ..." >&2
   tenant=$($bin admin tenant create --database "$DATABASE_URL" --name "Benchmark GmbH" --json | json_field id)
   user=$($bin admin user create --database "$DATABASE_URL" --tenant "$tenant" --email bench@example.com \
-         --password "benchmark-password-2026" --roles administrator --name "Bench Runner" --json | json_field id)
+         --password "wrk-load-runner-2026" --roles administrator --name "Bench Runner" --json | json_field id)
   started=$(date +%s)
   $bin admin generate --database "$DATABASE_URL" --tenant "$tenant" \
        --contacts "$CONTACTS" --activities "$ACTIVITIES" --json >&2

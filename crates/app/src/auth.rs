@@ -15,42 +15,63 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 pub const SESSION_LIFETIME_HOURS: i64 = 12;
-pub const MIN_PASSWORD_LENGTH: usize = 12;
 
-/// Failed logins per account and per IP address; after too many in the
-/// window, further attempts are refused until the window passes.
+/// Failed logins per account (the typed email, whether or not it exists,
+/// so the answer never tells) and per IP address. After `max` failures each
+/// further one locks the key for twice as long as the last: 1 minute, 2, 4,
+/// … up to an hour. A success clears the account's count; a key with no
+/// failure for a day is forgotten. Kept in memory: a restart forgives.
 #[derive(Default)]
 pub(crate) struct LoginThrottle {
-    failures: Mutex<HashMap<String, (u32, Instant)>>,
+    failures: Mutex<HashMap<String, Failures>>,
 }
 
-const WINDOW: Duration = Duration::from_secs(15 * 60);
+struct Failures {
+    count: u32,
+    last: Instant,
+    locked_until: Option<Instant>,
+}
+
+const FORGET_AFTER: Duration = Duration::from_secs(24 * 3600);
+const FIRST_LOCK: Duration = Duration::from_secs(60);
+const LONGEST_LOCK: Duration = Duration::from_secs(3600);
 const MAX_PER_ACCOUNT: u32 = 5;
 const MAX_PER_ADDRESS: u32 = 20;
 
+/// How long the `count`-th failure locks a key that allows `max`.
+fn lock_for(count: u32, max: u32) -> Option<Duration> {
+    let beyond = count.checked_sub(max)?;
+    let doubling = 2u32.saturating_pow(beyond.min(16));
+    Some((FIRST_LOCK * doubling).min(LONGEST_LOCK))
+}
+
 impl LoginThrottle {
-    fn check(&self, key: &str, max: u32) -> Result<(), AppError> {
+    fn check(&self, key: &str) -> Result<(), AppError> {
         let failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        match failures.get(key) {
-            Some((count, since)) if *count >= max && since.elapsed() < WINDOW => {
-                Err(AppError::TooManyAttempts {
-                    retry_after_seconds: (WINDOW - since.elapsed()).as_secs().max(1),
-                })
-            }
+        match failures.get(key).and_then(|f| f.locked_until) {
+            Some(until) if until > Instant::now() => Err(AppError::TooManyAttempts {
+                retry_after_seconds: (until - Instant::now()).as_secs().max(1),
+            }),
             _ => Ok(()),
         }
     }
 
-    fn fail(&self, key: String) {
+    fn fail(&self, key: String, max: u32) {
         let mut failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
         if failures.len() > 100_000 {
-            failures.retain(|_, (_, since)| since.elapsed() < WINDOW);
+            failures.retain(|_, f| f.last.elapsed() < FORGET_AFTER);
         }
-        let entry = failures.entry(key).or_insert((0, Instant::now()));
-        if entry.1.elapsed() >= WINDOW {
-            *entry = (0, Instant::now());
+        let entry = failures.entry(key).or_insert(Failures {
+            count: 0,
+            last: Instant::now(),
+            locked_until: None,
+        });
+        if entry.last.elapsed() >= FORGET_AFTER {
+            entry.count = 0;
         }
-        entry.0 += 1;
+        entry.count += 1;
+        entry.last = Instant::now();
+        entry.locked_until = lock_for(entry.count, max).map(|d| Instant::now() + d);
     }
 
     fn clear(&self, key: &str) {
@@ -76,6 +97,9 @@ const SESSION_TOUCH_MS: i64 = 5 * 60_000;
 pub struct LiveSession {
     /// Names this session among the user's (see `App::my_sessions`).
     pub session_id: i64,
+    /// The tenant's rotation interval has passed since the user last set
+    /// their password: they must choose a new one before anything else.
+    pub password_expired: bool,
     pub principal: Principal,
     pub csrf_token: String,
 }
@@ -110,6 +134,7 @@ impl App {
         actor: Actor,
     ) -> Result<User, AppError> {
         let roles = roles.into();
+        let (email_text, display_name_text) = (email, display_name);
         let mut errors = ValidationErrors::new();
         let email = errors.check("email", EmailAddress::parse(email));
         let display_name = if display_name.trim().is_empty() {
@@ -119,14 +144,9 @@ impl App {
         } else {
             errors.check("display_name", required_text(display_name, 100))
         };
-        if password.chars().count() < MIN_PASSWORD_LENGTH {
-            errors.add(
-                "password",
-                "too_short",
-                format!("Use at least {MIN_PASSWORD_LENGTH} characters."),
-            );
-        } else if password.len() > 1024 {
-            errors.add("password", "too_long", "Use at most 1024 characters.");
+        let policy = self.store.password_policy(tenant).await?;
+        if let Err(problem) = policy.check(password, &[email_text, display_name_text]) {
+            errors.add("password", problem.code, problem.message);
         }
         if roles.is_empty() {
             errors.add("roles", "no_role", "Give the user at least one role.");
@@ -168,8 +188,8 @@ impl App {
         let email = email.trim().to_lowercase();
         let account_key = format!("account:{email}");
         let address_key = format!("address:{client_address}");
-        self.throttle.check(&account_key, MAX_PER_ACCOUNT)?;
-        self.throttle.check(&address_key, MAX_PER_ADDRESS)?;
+        self.throttle.check(&account_key)?;
+        self.throttle.check(&address_key)?;
         let candidates = if email.is_empty() || email.len() > 254 {
             Vec::new()
         } else {
@@ -186,8 +206,8 @@ impl App {
             }
         }
         let Some(user) = authenticated else {
-            self.throttle.fail(account_key);
-            self.throttle.fail(address_key);
+            self.throttle.fail(account_key, MAX_PER_ACCOUNT);
+            self.throttle.fail(address_key, MAX_PER_ADDRESS);
             // Someone, not yet known, tried these accounts.
             for candidate in &candidates {
                 let entry = NewAuditEntry {
@@ -248,8 +268,13 @@ impl App {
         if Timestamp::now().0 - record.last_seen_at.0 > SESSION_TOUCH_MS {
             self.store.touch_session(tenant, record.session_id).await?;
         }
+        let policy = custodian_core::passwords::PasswordPolicy {
+            rotation_days: record.password_rotation_days,
+            ..Default::default()
+        };
         Ok(Some(LiveSession {
             session_id: record.session_id,
+            password_expired: policy.expired(record.password_changed_at.0, Timestamp::now().0),
             principal: Principal::from_user(&record.user, ActorKind::User, record.user.id.0),
             csrf_token: record.csrf_token,
         }))
@@ -317,4 +342,30 @@ impl App {
 /// A fresh random token for a login form's CSRF cookie.
 pub fn new_csrf_token() -> String {
     random_token()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locks_double_after_the_allowance_and_stop_at_an_hour() {
+        assert_eq!(lock_for(4, 5), None);
+        assert_eq!(lock_for(5, 5), Some(Duration::from_secs(60)));
+        assert_eq!(lock_for(6, 5), Some(Duration::from_secs(120)));
+        assert_eq!(lock_for(8, 5), Some(Duration::from_secs(480)));
+        assert_eq!(lock_for(40, 5), Some(Duration::from_secs(3600)));
+        let throttle = LoginThrottle::default();
+        for _ in 0..4 {
+            throttle.fail("account:a@example.com".into(), 5);
+        }
+        assert!(throttle.check("account:a@example.com").is_ok());
+        throttle.fail("account:a@example.com".into(), 5);
+        assert!(matches!(
+            throttle.check("account:a@example.com"),
+            Err(AppError::TooManyAttempts { retry_after_seconds }) if (55..=60).contains(&retry_after_seconds)
+        ));
+        throttle.clear("account:a@example.com");
+        assert!(throttle.check("account:a@example.com").is_ok());
+    }
 }

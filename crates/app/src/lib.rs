@@ -9,6 +9,7 @@ pub mod auth;
 pub mod demo;
 mod error;
 mod history;
+mod passwords;
 pub mod records;
 mod secrets;
 

@@ -141,6 +141,16 @@ pub const CATALOG: &[ColumnClass] = &[
         "Company name of the tenant (the controller)",
     ),
     plain("tenants", "created_at", "Creation time"),
+    plain(
+        "tenants",
+        "password_min_length",
+        "Password policy: fewest characters a staff password may have",
+    ),
+    plain(
+        "tenants",
+        "password_rotation_days",
+        "Password policy: days after which a password must be changed; empty for never",
+    ),
     plain("users", "tenant_id", "Tenant key"),
     plain("users", "user_id", "Staff user key"),
     col(
@@ -174,6 +184,11 @@ pub const CATALOG: &[ColumnClass] = &[
         "users",
         "roles",
         "Built-in roles held in the tenant, comma-separated",
+    ),
+    plain(
+        "users",
+        "password_changed_at",
+        "When the user last set their password",
     ),
     plain(
         "users",

@@ -12,6 +12,7 @@ pub mod contacts;
 pub mod ids;
 pub mod need_to_know;
 pub mod organisations;
+pub mod passwords;
 pub mod search;
 pub mod sorting;
 pub mod time;

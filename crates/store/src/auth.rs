@@ -34,6 +34,9 @@ pub struct SessionRecord {
     pub csrf_token: String,
     pub expires_at: Timestamp,
     pub last_seen_at: Timestamp,
+    pub password_changed_at: Timestamp,
+    /// The tenant's rotation interval, for "change your password now".
+    pub password_rotation_days: Option<u32>,
 }
 
 #[derive(Debug, Clone)]
@@ -91,8 +94,8 @@ impl Store {
             return Err(StoreError::UnknownReference { field: "tenant" });
         }
         sqlx::query(
-            "INSERT INTO users (tenant_id, user_id, email, display_name, password_hash, roles, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+            "INSERT INTO users (tenant_id, user_id, email, display_name, password_hash, roles, created_at, updated_at, password_changed_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $7)",
         )
         .bind(user.tenant.0)
         .bind(user.id.0)
@@ -218,8 +221,10 @@ impl Store {
     ) -> Result<Option<SessionRecord>, StoreError> {
         let mut tx = self.read_one(tenant).await?;
         let row = sqlx::query(&format!(
-            "SELECT {USER_COLUMNS}, s.csrf_token, s.expires_at, s.session_id, s.last_seen_at FROM sessions s
+            "SELECT {USER_COLUMNS}, s.csrf_token, s.expires_at, s.session_id, s.last_seen_at,
+                    u.password_changed_at, tn.password_rotation_days FROM sessions s
              JOIN users u ON u.tenant_id = s.tenant_id AND u.user_id = s.user_id
+             JOIN tenants tn ON tn.tenant_id = s.tenant_id
              WHERE s.tenant_id = $1 AND s.session_hash = $2 AND s.expires_at > $3 AND u.disabled_at IS NULL"
         ))
         .bind(tenant.0)
@@ -235,6 +240,10 @@ impl Store {
                 csrf_token: row.try_get("csrf_token")?,
                 expires_at: Timestamp(row.try_get("expires_at")?),
                 last_seen_at: Timestamp(row.try_get("last_seen_at")?),
+                password_changed_at: Timestamp(row.try_get("password_changed_at")?),
+                password_rotation_days: row
+                    .try_get::<Option<i64>, _>("password_rotation_days")?
+                    .and_then(|d| u32::try_from(d).ok()),
             })
         })
         .transpose()

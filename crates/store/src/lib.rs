@@ -20,6 +20,7 @@ mod ids;
 mod migrate;
 mod organisations;
 mod page;
+mod passwords;
 mod rows;
 pub mod schema;
 mod search;

@@ -73,6 +73,13 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0007_user_disabled.sql"),
         backfill: None,
     },
+    Migration {
+        version: 8,
+        name: "password_policy",
+        sqlite: include_str!("../migrations/sqlite/0008_password_policy.sql"),
+        postgres: include_str!("../migrations/postgres/0008_password_policy.sql"),
+        backfill: None,
+    },
 ];
 
 /// Rows per read while backfilling, walking the primary key.
@@ -308,7 +315,7 @@ mod tests {
         .execute(&store.pool)
         .await
         .unwrap();
-        assert_eq!(store.migrate().await.unwrap(), vec![3, 4, 5, 6, 7]);
+        assert_eq!(store.migrate().await.unwrap(), vec![3, 4, 5, 6, 7, 8]);
         let chain = store.audit_chain_after(TenantId(1), 0, 10).await.unwrap();
         let order: Vec<i64> = chain.iter().map(|e| e.audit_id).collect();
         assert_eq!(order, [10, 20, 30]);

@@ -13,6 +13,7 @@ const PASSWORD: &str = "a long enough password";
 
 struct Server {
     base: String,
+    database_url: String,
     admin_token: String,
     member_token: String,
     member_id: i64,
@@ -22,6 +23,7 @@ struct Server {
 
 async fn start(database_url: String, dir: Option<tempfile::TempDir>) -> Server {
     let app = App::open(&database_url).await.unwrap();
+    let url = database_url.clone();
     let tenant = app.create_tenant("Account GmbH").await.unwrap();
     let mut made = Vec::new();
     for (email, role) in [
@@ -63,6 +65,7 @@ async fn start(database_url: String, dir: Option<tempfile::TempDir>) -> Server {
     let (_, admin_token) = made.pop().unwrap();
     Server {
         base,
+        database_url: url,
         admin_token,
         member_token,
         member_id,
@@ -625,6 +628,144 @@ async fn roles_are_assigned_with_care(server: Server) {
     assert!(page.contains("without an administrator"));
 }
 
+async fn passwords_follow_the_tenant_policy(server: Server) {
+    let (status, policy) = api(
+        &server,
+        &server.admin_token,
+        "GET",
+        "/settings/password-policy",
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(policy, json!({"min_length": 12, "rotation_days": null}));
+    let put = |token: String, body: Value| {
+        let server = &server;
+        async move {
+            let client = Client::new();
+            let response = client
+                .put(format!("{}/api/v1/settings/password-policy", server.base))
+                .bearer_auth(token)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            let status = response.status();
+            (
+                status,
+                response.json::<Value>().await.unwrap_or(Value::Null),
+            )
+        }
+    };
+    for bad in [
+        json!({"min_length": 4, "rotation_days": null}),
+        json!({"min_length": 16, "rotation_days": 0}),
+        json!({"min_length": 16, "rotation_days": null, "max_length": 20}),
+    ] {
+        let (status, _) = put(server.admin_token.clone(), bad.clone()).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+    }
+    let (status, _) = put(
+        server.member_token.clone(),
+        json!({"min_length": 8, "rotation_days": null}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, policy) = put(
+        server.admin_token.clone(),
+        json!({"min_length": 16, "rotation_days": 30}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{policy}");
+
+    // Mia changes her password in the browser; the policy is applied.
+    let laptop = Browser::log_in(&server, "mia@example.com", "Laptop Firefox").await;
+    let phone = Browser::log_in(&server, "mia@example.com", "Phone Safari").await;
+    let change = |current: &'static str, new: &'static str, repeat: &'static str| {
+        let laptop = &laptop;
+        async move {
+            let (_, page) = laptop.get("/account/password").await;
+            let csrf = hidden_csrf(&page);
+            let response = laptop
+                .client
+                .post(format!("{}/account/password", laptop.base))
+                .form(&[
+                    ("_csrf", csrf.as_str()),
+                    ("current_password", current),
+                    ("new_password", new),
+                    ("repeat_password", repeat),
+                ])
+                .send()
+                .await
+                .unwrap();
+            (response.status(), response.text().await.unwrap())
+        }
+    };
+    let new = "seven green kettles sing";
+    for (current, next, repeat, says) in [
+        ("not my password", new, new, "not your current password"),
+        (
+            PASSWORD,
+            "short but sweet",
+            "short but sweet",
+            "at least 16",
+        ),
+        (
+            PASSWORD,
+            "qwertyuiop12345678",
+            "qwertyuiop12345678",
+            "most common",
+        ),
+        (PASSWORD, new, "something else entirely", "differ"),
+    ] {
+        let (status, page) = change(current, next, repeat).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{says}");
+        assert!(page.contains(says), "{says}: {page}");
+    }
+    assert!(phone.logged_in().await, "refused changes end nothing");
+    let (status, page) = change(PASSWORD, new, new).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Your password is changed"), "{page}");
+    assert!(
+        !phone.logged_in().await,
+        "other sessions end with a password change"
+    );
+    assert!(laptop.logged_in().await);
+    assert!(
+        !can_log_in(&server, "mia@example.com").await,
+        "the old password is gone"
+    );
+
+    // A password older than the rotation interval must be changed first.
+    let pool = sqlx::AnyPool::connect(&server.database_url).await.unwrap();
+    sqlx::query("UPDATE users SET password_changed_at = 0 WHERE user_id = $1")
+        .bind(server.member_id)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let (status, _) = laptop.get("/contacts").await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let response = laptop
+        .client
+        .get(format!("{}/contacts", server.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["location"], "/account/password");
+    let (status, page) = laptop.get("/account/password").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("older than your organisation allows"));
+    let (status, _) = change(
+        new,
+        "nine blue lanterns hum softly",
+        "nine blue lanterns hum softly",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = laptop.get("/contacts").await;
+    assert_eq!(status, StatusCode::OK);
+}
+
 async fn sqlite() -> Server {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}/account.db", dir.path().display());
@@ -664,4 +805,5 @@ on_both_backends!(
     tokens_are_made_used_and_revoked,
     an_administrator_ends_all_access_of_a_leaver,
     roles_are_assigned_with_care,
+    passwords_follow_the_tenant_policy,
 );

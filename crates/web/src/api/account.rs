@@ -9,6 +9,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use custodian_app::App;
 use custodian_app::{SessionInfo, TokenInfo};
+use custodian_core::passwords::PasswordPolicy;
 use custodian_core::{ApiTokenId, UserId};
 use serde::Serialize;
 
@@ -178,4 +179,21 @@ pub(super) async fn reactivate(
 ) -> Result<Json<UserView>, Problem> {
     let user = run(app.reactivate_user(&principal, UserId(id))).await?;
     Ok(Json(UserView::new(user, 0)))
+}
+
+pub(super) async fn password_policy(
+    State(app): State<App>,
+    ApiPrincipal(principal): ApiPrincipal,
+) -> Result<Json<PasswordPolicy>, Problem> {
+    Ok(Json(run(app.password_policy(&principal)).await?))
+}
+
+pub(super) async fn set_password_policy(
+    State(app): State<App>,
+    ApiPrincipal(principal): ApiPrincipal,
+    ApiJson(policy): ApiJson<PasswordPolicy>,
+) -> Result<Json<PasswordPolicy>, Problem> {
+    Ok(Json(
+        run(app.set_password_policy(&principal, &policy)).await?,
+    ))
 }

@@ -46,6 +46,10 @@ pub fn routes() -> Router<App> {
         )
         .route("/users", get(account::users))
         .route(
+            "/settings/password-policy",
+            get(account::password_policy).put(account::set_password_policy),
+        )
+        .route(
             "/users/{id}/end-access",
             axum::routing::post(account::end_access),
         )

@@ -12,6 +12,7 @@ use custodian_core::agreements::{Agreement, AgreementInput, AgreementStatus};
 use custodian_core::assets::{Asset, AssetInput};
 use custodian_core::contacts::{Contact, ContactInput, Gender};
 use custodian_core::organisations::{Organisation, OrganisationInput};
+use custodian_core::passwords::PasswordPolicy;
 use custodian_core::values::Address;
 use custodian_core::FieldError;
 use utoipa::openapi::path::{
@@ -57,7 +58,8 @@ use utoipa::OpenApi as _;
         TokenView,
         UserView,
         RolesInput,
-        EndedAccess
+        EndedAccess,
+        PasswordPolicy
     ))
 )]
 struct Components;
@@ -335,9 +337,39 @@ fn add_account(paths: PathsBuilder) -> PathsBuilder {
                 .build(),
         )
         .response("404", problem_response("No such user in this tenant"));
+    let get_policy = operation(
+        "password_policy",
+        "settings",
+        "The tenant's password policy (administrators)",
+    )
+    .response(
+        "200",
+        ResponseBuilder::new()
+            .description("The policy")
+            .content("application/json", json_ref("PasswordPolicy"))
+            .build(),
+    );
+    let put_policy = operation("set_password_policy", "settings", "Replace the tenant's password policy: minimum length 8 to 128, rotation 1 to 3650 days or null (administrators)")
+        .request_body(Some(
+            RequestBodyBuilder::new()
+                .content("application/json", json_ref("PasswordPolicy"))
+                .required(Some(Required::True))
+                .build(),
+        ))
+        .response(
+            "200",
+            ResponseBuilder::new()
+                .description("The policy now in force")
+                .content("application/json", json_ref("PasswordPolicy"))
+                .build(),
+        )
+        .response("422", problem_response("A length or interval out of range"));
+    let mut policy_item = PathItem::new(HttpMethod::Get, with_common_answers(get_policy));
+    policy_item.put = Some(with_common_answers(put_policy).build());
     let sessions_item = PathItem::new(HttpMethod::Get, with_common_answers(sessions));
     let tokens_item = PathItem::new(HttpMethod::Get, with_common_answers(tokens));
     paths
+        .path("/api/v1/settings/password-policy", policy_item)
         .path("/api/v1/account/sessions", sessions_item)
         .path(
             "/api/v1/account/sessions/{id}",

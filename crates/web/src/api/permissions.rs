@@ -95,6 +95,13 @@ pub fn route_rules() -> Vec<RouteRule> {
             Some(RecordType::User),
         ),
         rule(
+            "GET",
+            "/settings/password-policy",
+            Some((Area::Administration, Action::Read)),
+            None,
+        ),
+        rule("PUT", "/settings/password-policy", administer, None),
+        rule(
             "POST",
             "/users/{id}/reactivate",
             administer,

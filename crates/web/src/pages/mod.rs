@@ -12,6 +12,7 @@ mod flash;
 mod forms;
 mod listing;
 mod organisations;
+mod passwords;
 mod path_id;
 mod record_form;
 mod session;
@@ -62,6 +63,7 @@ pub fn routes() -> Router<App> {
         .merge(agreements::routes())
         .merge(audit::routes())
         .merge(account::routes())
+        .merge(passwords::routes())
         .layer(axum::middleware::from_fn(flash::flash_messages))
 }
 

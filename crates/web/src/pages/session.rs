@@ -19,6 +19,8 @@ pub struct PageSession {
     pub principal: Principal,
     /// Which of the user's sessions this is.
     pub session_id: i64,
+    /// The password must be changed before anything else.
+    pub password_expired: bool,
     pub csrf: String,
     pub cookie: String,
     /// What the last form did, to say so once.
@@ -92,8 +94,17 @@ impl FromRequestParts<App> for PageSession {
             return Err(to_login(parts));
         };
         match app.session(&value).await {
+            // A password past the tenant's rotation interval is changed
+            // before anything else.
+            Ok(Some(live))
+                if live.password_expired
+                    && !matches!(parts.uri.path(), "/account/password" | "/logout") =>
+            {
+                Err(Redirect::to("/account/password").into_response())
+            }
             Ok(Some(live)) => Ok(PageSession {
                 session_id: live.session_id,
+                password_expired: live.password_expired,
                 principal: live.principal.with_client(
                     crate::client::peer_address(parts),
                     crate::client::user_agent(&parts.headers),
