@@ -6,6 +6,7 @@ use crate::{client_context, App, AppError, Principal};
 use custodian_core::access::Roles;
 use custodian_core::audit::{Actor, ActorKind, AuditAction, RecordType};
 use custodian_core::time::Timestamp;
+use custodian_core::totp;
 use custodian_core::validation::{required_text, ValidationErrors};
 use custodian_core::values::EmailAddress;
 use custodian_core::{ApiTokenId, TenantId, UserId};
@@ -100,6 +101,8 @@ pub struct LiveSession {
     /// The tenant's rotation interval has passed since the user last set
     /// their password: they must choose a new one before anything else.
     pub password_expired: bool,
+    /// The tenant requires two-factor and the user has yet to set it up.
+    pub two_factor_missing: bool,
     pub principal: Principal,
     pub csrf_token: String,
 }
@@ -183,6 +186,7 @@ impl App {
         password: &str,
         client_address: &str,
         user_agent: Option<&str>,
+        two_factor_code: &str,
     ) -> Result<NewSession, AppError> {
         let client = || client_context(Some(client_address.to_string()), user_agent);
         let email = email.trim().to_lowercase();
@@ -201,6 +205,23 @@ impl App {
         }
         for candidate in &candidates {
             if verify_password(password.to_string(), candidate.password_hash.clone()).await {
+                if let Some(secret) = &candidate.totp_secret {
+                    // The second factor, used once: the same answer as a
+                    // wrong password when it is missing or wrong.
+                    let now = Timestamp::now().0.div_euclid(1000);
+                    let step = totp::verify(secret, two_factor_code, now, None);
+                    let used = match step {
+                        Some(step) => {
+                            self.store
+                                .use_totp_step(candidate.user.tenant, candidate.user.id, step)
+                                .await?
+                        }
+                        None => false,
+                    };
+                    if !used {
+                        break;
+                    }
+                }
                 authenticated = Some(candidate.user.clone());
                 break;
             }
@@ -274,6 +295,7 @@ impl App {
         };
         Ok(Some(LiveSession {
             session_id: record.session_id,
+            two_factor_missing: record.two_factor_missing,
             password_expired: policy.expired(record.password_changed_at.0, Timestamp::now().0),
             principal: Principal::from_user(&record.user, ActorKind::User, record.user.id.0),
             csrf_token: record.csrf_token,

@@ -19,7 +19,7 @@ pub enum AppError {
     InUse(&'static str),
     #[error("the tenant would have no administrator left")]
     LastAdministrator,
-    #[error("the email or password is wrong")]
+    #[error("the email, password or two-factor code is wrong")]
     BadCredentials,
     #[error("sign in first")]
     Unauthenticated,

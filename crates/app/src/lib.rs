@@ -12,6 +12,7 @@ mod history;
 mod passwords;
 pub mod records;
 mod secrets;
+pub mod two_factor;
 
 pub use custodian_store::{
     AuditEntry, Backend, Page, Scope, SearchHit, SessionInfo, Store, TokenInfo, User, UserSummary,

@@ -35,7 +35,7 @@ async fn the_demo_tenant_is_realistic_and_made_once() {
     let demo = app.ensure_demo().await.unwrap();
     assert!(demo.created);
     let session = app
-        .login(demo.email, demo.password, "127.0.0.1", None)
+        .login(demo.email, demo.password, "127.0.0.1", None, "")
         .await
         .unwrap();
     let principal: Principal = app

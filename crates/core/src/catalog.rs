@@ -148,6 +148,11 @@ pub const CATALOG: &[ColumnClass] = &[
     ),
     plain(
         "tenants",
+        "require_two_factor",
+        "1 when every staff user must use two-factor login",
+    ),
+    plain(
+        "tenants",
         "password_rotation_days",
         "Password policy: days after which a password must be changed; empty for never",
     ),
@@ -184,6 +189,29 @@ pub const CATALOG: &[ColumnClass] = &[
         "users",
         "roles",
         "Built-in roles held in the tenant, comma-separated",
+    ),
+    col(
+        "users",
+        "totp_secret",
+        C::Credential,
+        S::StaffUser,
+        E::SetNull,
+        false,
+        "Shared secret of the user's authenticator app (TOTP)",
+    ),
+    col(
+        "users",
+        "totp_pending_secret",
+        C::Credential,
+        S::StaffUser,
+        E::SetNull,
+        false,
+        "TOTP secret offered during set-up, until the first code confirms it",
+    ),
+    plain(
+        "users",
+        "totp_last_step",
+        "Last TOTP time step used, so that a code works once",
     ),
     plain(
         "users",

@@ -16,6 +16,7 @@ pub mod passwords;
 pub mod search;
 pub mod sorting;
 pub mod time;
+pub mod totp;
 pub mod validation;
 pub mod values;
 

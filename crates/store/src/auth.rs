@@ -25,6 +25,8 @@ pub struct User {
 pub struct LoginCandidate {
     pub user: User,
     pub password_hash: Option<String>,
+    /// Set when the user logs in with a second factor.
+    pub totp_secret: Option<Vec<u8>>,
 }
 
 #[derive(Debug, Clone)]
@@ -37,6 +39,8 @@ pub struct SessionRecord {
     pub password_changed_at: Timestamp,
     /// The tenant's rotation interval, for "change your password now".
     pub password_rotation_days: Option<u32>,
+    /// The tenant requires two-factor and the user has not set it up.
+    pub two_factor_missing: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -156,7 +160,7 @@ impl Store {
     pub async fn login_candidates(&self, email: &str) -> Result<Vec<LoginCandidate>, StoreError> {
         let mut tx = self.begin_operator().await?;
         let rows = sqlx::query(&format!(
-            "SELECT {USER_COLUMNS}, u.password_hash FROM users u WHERE u.email = $1 AND u.disabled_at IS NULL ORDER BY u.tenant_id LIMIT 10"
+            "SELECT {USER_COLUMNS}, u.password_hash, u.totp_secret FROM users u WHERE u.email = $1 AND u.disabled_at IS NULL ORDER BY u.tenant_id LIMIT 10"
         ))
         .bind(email)
         .fetch_all(&mut *tx)
@@ -167,6 +171,7 @@ impl Store {
                 Ok(LoginCandidate {
                     user: user_from(row)?,
                     password_hash: row.try_get("password_hash")?,
+                    totp_secret: row.try_get("totp_secret")?,
                 })
             })
             .collect()
@@ -222,7 +227,10 @@ impl Store {
         let mut tx = self.read_one(tenant).await?;
         let row = sqlx::query(&format!(
             "SELECT {USER_COLUMNS}, s.csrf_token, s.expires_at, s.session_id, s.last_seen_at,
-                    u.password_changed_at, tn.password_rotation_days FROM sessions s
+                    u.password_changed_at, tn.password_rotation_days,
+                    CAST(CASE WHEN tn.require_two_factor <> 0 AND u.totp_secret IS NULL THEN 1 ELSE 0 END AS BIGINT)
+                        AS two_factor_missing
+             FROM sessions s
              JOIN users u ON u.tenant_id = s.tenant_id AND u.user_id = s.user_id
              JOIN tenants tn ON tn.tenant_id = s.tenant_id
              WHERE s.tenant_id = $1 AND s.session_hash = $2 AND s.expires_at > $3 AND u.disabled_at IS NULL"
@@ -244,6 +252,7 @@ impl Store {
                 password_rotation_days: row
                     .try_get::<Option<i64>, _>("password_rotation_days")?
                     .and_then(|d| u32::try_from(d).ok()),
+                two_factor_missing: row.try_get::<i64, _>("two_factor_missing")? != 0,
             })
         })
         .transpose()

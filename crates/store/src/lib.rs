@@ -26,6 +26,7 @@ pub mod schema;
 mod search;
 mod tenants;
 pub mod testing;
+mod two_factor;
 
 pub use account::{SessionInfo, TokenInfo, UserSummary};
 pub use audit::{AuditEntry, AuditQuery, AuditSubject, ChainWalk, Checkpoint, NewAuditEntry};
@@ -36,6 +37,7 @@ pub use error::StoreError;
 pub use page::{Cursor, ListQuery, Page, SortOrder};
 pub use search::SearchHit;
 pub use tenants::Tenant;
+pub use two_factor::TwoFactor;
 
 use custodian_core::audit::chain::ClientContext;
 use custodian_core::audit::Actor;

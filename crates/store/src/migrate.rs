@@ -80,6 +80,13 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0008_password_policy.sql"),
         backfill: None,
     },
+    Migration {
+        version: 9,
+        name: "two_factor",
+        sqlite: include_str!("../migrations/sqlite/0009_two_factor.sql"),
+        postgres: include_str!("../migrations/postgres/0009_two_factor.sql"),
+        backfill: None,
+    },
 ];
 
 /// Rows per read while backfilling, walking the primary key.
@@ -315,7 +322,7 @@ mod tests {
         .execute(&store.pool)
         .await
         .unwrap();
-        assert_eq!(store.migrate().await.unwrap(), vec![3, 4, 5, 6, 7, 8]);
+        assert_eq!(store.migrate().await.unwrap(), vec![3, 4, 5, 6, 7, 8, 9]);
         let chain = store.audit_chain_after(TenantId(1), 0, 10).await.unwrap();
         let order: Vec<i64> = chain.iter().map(|e| e.audit_id).collect();
         assert_eq!(order, [10, 20, 30]);

@@ -76,7 +76,7 @@ impl From<AppError> for Problem {
                 "roles",
                 "This would leave the tenant without an administrator; make someone else administrator first.".into(),
             ),
-            AppError::BadCredentials => Problem::new(StatusCode::UNAUTHORIZED, "bad_credentials", "The email or password is wrong."),
+            AppError::BadCredentials => Problem::new(StatusCode::UNAUTHORIZED, "bad_credentials", "The email, password or two-factor code is wrong."),
             AppError::Unauthenticated => Problem::new(StatusCode::UNAUTHORIZED, "unauthenticated", "Send a valid API token as 'Authorization: Bearer …'."),
             AppError::Forbidden => Problem::new(StatusCode::FORBIDDEN, "forbidden", "Your role does not allow this."),
             AppError::TooManyAttempts { retry_after_seconds } => {

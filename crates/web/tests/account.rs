@@ -766,6 +766,164 @@ async fn passwords_follow_the_tenant_policy(server: Server) {
     assert_eq!(status, StatusCode::OK);
 }
 
+async fn log_in_with_code(server: &Server, email: &str, code: &str) -> StatusCode {
+    let client = Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .build()
+        .unwrap();
+    let page = client
+        .get(format!("{}/login", server.base))
+        .send()
+        .await
+        .unwrap();
+    let csrf = hidden_csrf(&page.text().await.unwrap());
+    client
+        .post(format!("{}/login", server.base))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("email", email),
+            ("password", PASSWORD),
+            ("code", code),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+async fn two_factor_is_set_up_used_and_required(server: Server) {
+    use custodian_core::totp;
+    let mia = Browser::log_in(&server, "mia@example.com", "Laptop Firefox").await;
+    let (_, page) = mia.get("/account/two-factor").await;
+    assert!(page.contains("<strong>Off.</strong>"), "{page}");
+    let (status, _, offered) = mia.post("/account/two-factor/start", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    let start =
+        offered.find("<code id=\"totp-secret\">").unwrap() + "<code id=\"totp-secret\">".len();
+    let secret = totp::from_base32(offered[start..].split('<').next().unwrap()).unwrap();
+    assert!(offered.contains("otpauth://totp/"));
+    let now = || {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs() as i64
+    };
+    let code_at = |step: i64| format!("{:06}", totp::hotp(&secret, step as u64, totp::DIGITS));
+
+    // Wrong and malformed codes are refused and change nothing.
+    let step = totp::step_at(now());
+    let wrong = format!(
+        "{:06}",
+        (totp::hotp(&secret, step as u64, totp::DIGITS) + 1) % 1_000_000
+    );
+    let (status, _, page) = mia
+        .post("/account/two-factor/confirm", &[("code", &wrong)])
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("does not match"));
+    let (status, _, page) = mia
+        .post("/account/two-factor/confirm", &[("code", "12ab56")])
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Type the 6 digits"));
+    assert_eq!(
+        log_in_with_code(&server, "mia@example.com", "").await,
+        StatusCode::SEE_OTHER
+    );
+
+    // A right code turns it on; from then on a login needs a fresh code.
+    let step = totp::step_at(now());
+    let (status, location, _) = mia
+        .post("/account/two-factor/confirm", &[("code", &code_at(step))])
+        .await;
+    assert_eq!(
+        (status, location.as_str()),
+        (StatusCode::SEE_OTHER, "/account/two-factor")
+    );
+    let (_, page) = mia.get("/account/two-factor").await;
+    assert!(page.contains("<strong>On.</strong>"), "{page}");
+    assert_eq!(
+        log_in_with_code(&server, "mia@example.com", "").await,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        log_in_with_code(&server, "mia@example.com", &code_at(step)).await,
+        StatusCode::UNAUTHORIZED,
+        "a code works once"
+    );
+    assert_eq!(
+        log_in_with_code(&server, "mia@example.com", &code_at(step + 1)).await,
+        StatusCode::SEE_OTHER
+    );
+
+    // A lost phone: the administrator resets it; the trail shows both changes.
+    let ada = Browser::log_in(&server, "ada@example.com", "Admin Browser").await;
+    let (status, location, _) = ada
+        .post(
+            &format!("/admin/users/{}/reset-two-factor", server.member_id),
+            &[],
+        )
+        .await;
+    assert_eq!(
+        (status, location.as_str()),
+        (StatusCode::SEE_OTHER, "/admin/users")
+    );
+    assert_eq!(
+        log_in_with_code(&server, "mia@example.com", "").await,
+        StatusCode::SEE_OTHER
+    );
+    let (_, trail) = api(
+        &server,
+        &server.admin_token,
+        "GET",
+        &format!(
+            "/audit?record_type=user&record_id={}&action=update",
+            server.member_id
+        ),
+        None,
+    )
+    .await;
+    let changes = trail["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["fields"] == json!(["two_factor"]))
+        .count();
+    assert_eq!(changes, 2, "{trail}");
+
+    // Required for everyone: whoever has none sets it up first.
+    let put = Client::new()
+        .put(format!("{}/api/v1/settings/two-factor", server.base))
+        .bearer_auth(&server.admin_token)
+        .json(&json!({"required": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(put.status(), StatusCode::OK);
+    let (_, setting) = api(
+        &server,
+        &server.admin_token,
+        "GET",
+        "/settings/two-factor",
+        None,
+    )
+    .await;
+    assert_eq!(setting, json!({"required": true}));
+    let response = ada
+        .client
+        .get(format!("{}/contacts", server.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["location"], "/account/two-factor");
+    let (status, page) = ada.get("/account/two-factor").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("requires two-factor login"));
+    let (status, _) = api(&server, &server.admin_token, "GET", "/contacts", None).await;
+    assert_eq!(status, StatusCode::OK, "API tokens are not logins");
+}
+
 async fn sqlite() -> Server {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}/account.db", dir.path().display());
@@ -806,4 +964,5 @@ on_both_backends!(
     an_administrator_ends_all_access_of_a_leaver,
     roles_are_assigned_with_care,
     passwords_follow_the_tenant_policy,
+    two_factor_is_set_up_used_and_required,
 );

@@ -53,7 +53,7 @@ async fn staff_user_creates_finds_and_edits_a_contact() {
     browser.fill("#password", "not the password").await;
     browser.click("form[action='/login'] button").await;
     browser
-        .wait_for_text("p.error", "email or password is wrong")
+        .wait_for_text("p.error", "password or two-factor code is wrong")
         .await;
     browser.fill("#password", "a long enough password").await;
     browser.click("form[action='/login'] button").await;
@@ -157,6 +157,7 @@ async fn support_does_not_see_what_an_administrator_sees_of_an_agreement() {
             "a long enough password",
             "127.0.0.1",
             None,
+            "",
         )
         .await
         .unwrap();

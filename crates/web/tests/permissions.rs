@@ -90,6 +90,7 @@ fn body_for(rule: &RouteRule, records: &Records, serial: usize) -> Option<Value>
                 json!({"title": "Matrix", "organisation_id": org, "start_date": "2026-01-01", "value": "10.00", "currency": "EUR", "status": "active"})
             }
             ("account", ..) => json!({"name": format!("matrix {serial}")}),
+            ("settings", ..) if rule.path.ends_with("/two-factor") => json!({"required": false}),
             ("settings", ..) => json!({"min_length": 12, "rotation_days": null}),
             _ => json!({}),
         },

@@ -197,3 +197,28 @@ pub(super) async fn set_password_policy(
         run(app.set_password_policy(&principal, &policy)).await?,
     ))
 }
+
+/// Whether every staff user of the tenant must log in with two factors.
+#[derive(Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TwoFactorSetting {
+    pub required: bool,
+}
+
+pub(super) async fn two_factor_setting(
+    State(app): State<App>,
+    ApiPrincipal(principal): ApiPrincipal,
+) -> Result<Json<TwoFactorSetting>, Problem> {
+    run(app.password_policy(&principal)).await?;
+    let (_, required) = run(app.two_factor_status(&principal)).await?;
+    Ok(Json(TwoFactorSetting { required }))
+}
+
+pub(super) async fn set_two_factor_setting(
+    State(app): State<App>,
+    ApiPrincipal(principal): ApiPrincipal,
+    ApiJson(setting): ApiJson<TwoFactorSetting>,
+) -> Result<Json<TwoFactorSetting>, Problem> {
+    run(app.set_two_factor_required(&principal, setting.required)).await?;
+    Ok(Json(setting))
+}

@@ -46,6 +46,10 @@ pub fn routes() -> Router<App> {
         )
         .route("/users", get(account::users))
         .route(
+            "/settings/two-factor",
+            get(account::two_factor_setting).put(account::set_two_factor_setting),
+        )
+        .route(
             "/settings/password-policy",
             get(account::password_policy).put(account::set_password_policy),
         )

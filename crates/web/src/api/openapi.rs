@@ -1,7 +1,7 @@
 //! The OpenAPI 3.1 document, generated from the resource table and the
 //! types' schemas, and a readable reference page rendered from it.
 
-use super::account::{EndedAccess, RolesInput, SessionView, TokenView, UserView};
+use super::account::{EndedAccess, RolesInput, SessionView, TokenView, TwoFactorSetting, UserView};
 use super::audit::{AuditEntryView, AuditPage};
 use super::resources::{Activities, Agreements, Assets, Contacts, Organisations, Resource};
 use super::SearchResult;
@@ -59,7 +59,8 @@ use utoipa::OpenApi as _;
         UserView,
         RolesInput,
         EndedAccess,
-        PasswordPolicy
+        PasswordPolicy,
+        TwoFactorSetting
     ))
 )]
 struct Components;
@@ -364,12 +365,41 @@ fn add_account(paths: PathsBuilder) -> PathsBuilder {
                 .build(),
         )
         .response("422", problem_response("A length or interval out of range"));
+    let get_two_factor = operation(
+        "two_factor_setting",
+        "settings",
+        "Whether every staff user must log in with two factors (administrators)",
+    )
+    .response(
+        "200",
+        ResponseBuilder::new()
+            .description("The setting")
+            .content("application/json", json_ref("TwoFactorSetting"))
+            .build(),
+    );
+    let put_two_factor = operation("set_two_factor_setting", "settings", "Make two-factor login mandatory (users without it set it up at their next step) or optional (administrators)")
+        .request_body(Some(
+            RequestBodyBuilder::new()
+                .content("application/json", json_ref("TwoFactorSetting"))
+                .required(Some(Required::True))
+                .build(),
+        ))
+        .response(
+            "200",
+            ResponseBuilder::new()
+                .description("The setting now in force")
+                .content("application/json", json_ref("TwoFactorSetting"))
+                .build(),
+        );
+    let mut two_factor_item = PathItem::new(HttpMethod::Get, with_common_answers(get_two_factor));
+    two_factor_item.put = Some(with_common_answers(put_two_factor).build());
     let mut policy_item = PathItem::new(HttpMethod::Get, with_common_answers(get_policy));
     policy_item.put = Some(with_common_answers(put_policy).build());
     let sessions_item = PathItem::new(HttpMethod::Get, with_common_answers(sessions));
     let tokens_item = PathItem::new(HttpMethod::Get, with_common_answers(tokens));
     paths
         .path("/api/v1/settings/password-policy", policy_item)
+        .path("/api/v1/settings/two-factor", two_factor_item)
         .path("/api/v1/account/sessions", sessions_item)
         .path(
             "/api/v1/account/sessions/{id}",

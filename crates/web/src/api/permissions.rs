@@ -102,6 +102,13 @@ pub fn route_rules() -> Vec<RouteRule> {
         ),
         rule("PUT", "/settings/password-policy", administer, None),
         rule(
+            "GET",
+            "/settings/two-factor",
+            Some((Area::Administration, Action::Read)),
+            None,
+        ),
+        rule("PUT", "/settings/two-factor", administer, None),
+        rule(
             "POST",
             "/users/{id}/reactivate",
             administer,

@@ -17,6 +17,7 @@ mod path_id;
 mod record_form;
 mod session;
 mod templates;
+mod two_factor;
 mod views;
 
 use axum::extract::{Query, State};
@@ -64,6 +65,7 @@ pub fn routes() -> Router<App> {
         .merge(audit::routes())
         .merge(account::routes())
         .merge(passwords::routes())
+        .merge(two_factor::routes())
         .layer(axum::middleware::from_fn(flash::flash_messages))
 }
 

@@ -3,7 +3,7 @@
 
 use super::forms::FormData;
 use super::session::PageSession;
-use super::views::{attach_errors, error_page, render, FieldKind, FormField, Layout};
+use super::views::{attach_errors, error_page, render, FieldKind, FormField, Layout, SelectOption};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -131,8 +131,24 @@ async fn change_password(
     }
 }
 
-fn policy_fields(min_length: String, rotation_days: String) -> Vec<FormField> {
+fn policy_fields(min_length: String, rotation_days: String, two_factor: bool) -> Vec<FormField> {
     vec![
+        FormField::select(
+            "require_two_factor",
+            "Two-factor login",
+            vec![
+                SelectOption {
+                    value: "optional".into(),
+                    label: "Each user decides".into(),
+                    selected: !two_factor,
+                },
+                SelectOption {
+                    value: "required".into(),
+                    label: "Required for every user".into(),
+                    selected: two_factor,
+                },
+            ],
+        ),
         FormField::input(
             "min_length",
             "Minimum length (8 to 128 characters)",
@@ -149,6 +165,10 @@ fn policy_fields(min_length: String, rotation_days: String) -> Vec<FormField> {
 }
 
 async fn policy_form(State(app): State<App>, session: PageSession) -> Response {
+    let required = match app.two_factor_status(&session.principal).await {
+        Ok((_, required)) => required,
+        Err(error) => return error_page(error),
+    };
     match app.password_policy(&session.principal).await {
         Ok(policy) => render(&PolicyPage {
             layout: Layout::new(&session, ""),
@@ -159,6 +179,7 @@ async fn policy_form(State(app): State<App>, session: PageSession) -> Response {
                     .rotation_days
                     .map(|d| d.to_string())
                     .unwrap_or_default(),
+                required,
             ),
         }),
         Err(error) => error_page(error),
@@ -175,6 +196,7 @@ async fn save_policy(
         return refused;
     }
     let (min_text, days_text) = (form.get("min_length"), form.get("rotation_days"));
+    let two_factor = form.get("require_two_factor") == "required";
     let mut errors = ValidationErrors::new();
     let min_length = min_text.trim().parse::<u32>().unwrap_or_else(|_| {
         errors.add(
@@ -208,7 +230,14 @@ async fn save_policy(
     } else {
         Err(AppError::Validation(errors))
     };
-    let mut fields = policy_fields(min_text, days_text);
+    let result = match result {
+        Ok(()) => {
+            app.set_two_factor_required(&session.principal, two_factor)
+                .await
+        }
+        Err(error) => Err(error),
+    };
+    let mut fields = policy_fields(min_text, days_text, two_factor);
     match result {
         Ok(()) => render(&PolicyPage {
             layout: Layout::new(&session, ""),

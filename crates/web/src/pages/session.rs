@@ -102,6 +102,14 @@ impl FromRequestParts<App> for PageSession {
             {
                 Err(Redirect::to("/account/password").into_response())
             }
+            // A tenant that requires two-factor has it set up first.
+            Ok(Some(live))
+                if live.two_factor_missing
+                    && !parts.uri.path().starts_with("/account/two-factor")
+                    && parts.uri.path() != "/logout" =>
+            {
+                Err(Redirect::to("/account/two-factor").into_response())
+            }
             Ok(Some(live)) => Ok(PageSession {
                 session_id: live.session_id,
                 password_expired: live.password_expired,
@@ -184,6 +192,7 @@ pub async fn login(
             &form.get("password"),
             &peer.ip().to_string(),
             crate::client::user_agent(&headers),
+            &form.get("code"),
         )
         .await
     {
@@ -208,7 +217,7 @@ pub async fn login(
             &headers,
             StatusCode::UNAUTHORIZED,
             (email, next),
-            Some("The email or password is wrong.".into()),
+            Some("The email, password or two-factor code is wrong.".into()),
         ),
         Err(AppError::TooManyAttempts {
             retry_after_seconds,
