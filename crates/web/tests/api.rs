@@ -1,6 +1,9 @@
 //! API stories against a real server on a loopback port, on SQLite and (with
 //! CUSTODIAN_TEST_POSTGRES_URL) on PostgreSQL.
 
+#[macro_use]
+mod backends;
+
 use custodian_app::App;
 use custodian_core::access::Role;
 use custodian_core::audit::Actor;
@@ -51,37 +54,12 @@ async fn start(database_url: String, dir: Option<tempfile::TempDir>) -> TestServ
 }
 
 async fn sqlite() -> TestServer {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}/api.db", dir.path().display());
+    let (url, dir) = backends::sqlite_url("api.db");
     start(url, Some(dir)).await
 }
 
 async fn postgres() -> Option<TestServer> {
-    let Ok(base) = std::env::var("CUSTODIAN_TEST_POSTGRES_URL") else {
-        eprintln!("skipped on PostgreSQL: CUSTODIAN_TEST_POSTGRES_URL is not set");
-        return None;
-    };
-    let url = custodian_store::testing::fresh_postgres_database(&base)
-        .await
-        .unwrap();
-    Some(start(url, None).await)
-}
-
-macro_rules! on_both_backends {
-    ($name:ident) => {
-        mod $name {
-            #[tokio::test]
-            async fn sqlite() {
-                super::$name(super::sqlite().await).await;
-            }
-            #[tokio::test]
-            async fn postgres() {
-                if let Some(server) = super::postgres().await {
-                    super::$name(server).await;
-                }
-            }
-        }
-    };
+    Some(start(backends::postgres_url().await?, None).await)
 }
 
 impl TestServer {

@@ -4,6 +4,9 @@
 //! and shown on its page. On SQLite and (with CUSTODIAN_TEST_POSTGRES_URL) on
 //! PostgreSQL.
 
+#[macro_use]
+mod backends;
+
 use custodian_app::App;
 use custodian_core::access::Role;
 use custodian_core::audit::Actor;
@@ -410,37 +413,12 @@ async fn the_trail_page_shows_logins_and_reads(server: Server) {
 }
 
 async fn sqlite() -> Server {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}/trail.db", dir.path().display());
+    let (url, dir) = backends::sqlite_url("trail.db");
     start(url, Some(dir)).await
 }
 
 async fn postgres() -> Option<Server> {
-    let Ok(base) = std::env::var("CUSTODIAN_TEST_POSTGRES_URL") else {
-        eprintln!("skipped on PostgreSQL: CUSTODIAN_TEST_POSTGRES_URL is not set");
-        return None;
-    };
-    let url = custodian_store::testing::fresh_postgres_database(&base)
-        .await
-        .unwrap();
-    Some(start(url, None).await)
-}
-
-macro_rules! on_both_backends {
-    ($name:ident) => {
-        mod $name {
-            #[tokio::test]
-            async fn sqlite() {
-                super::$name(super::sqlite().await).await;
-            }
-            #[tokio::test]
-            async fn postgres() {
-                if let Some(server) = super::postgres().await {
-                    super::$name(server).await;
-                }
-            }
-        }
-    };
+    Some(start(backends::postgres_url().await?, None).await)
 }
 
 on_both_backends!(reads_and_changes_are_on_the_trail);

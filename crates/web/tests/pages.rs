@@ -2,6 +2,9 @@
 //! agreements end to end, errors next to their fields, stale edits, CSRF.
 //! On SQLite and (with CUSTODIAN_TEST_POSTGRES_URL) on PostgreSQL.
 
+#[macro_use]
+mod backends;
+
 use custodian_app::App;
 use custodian_core::access::Role;
 use custodian_core::audit::Actor;
@@ -111,37 +114,12 @@ impl Browserless {
 }
 
 async fn sqlite() -> Browserless {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}/pages.db", dir.path().display());
+    let (url, dir) = backends::sqlite_url("pages.db");
     start(url, Some(dir)).await
 }
 
 async fn postgres() -> Option<Browserless> {
-    let Ok(base) = std::env::var("CUSTODIAN_TEST_POSTGRES_URL") else {
-        eprintln!("skipped on PostgreSQL: CUSTODIAN_TEST_POSTGRES_URL is not set");
-        return None;
-    };
-    let url = custodian_store::testing::fresh_postgres_database(&base)
-        .await
-        .unwrap();
-    Some(start(url, None).await)
-}
-
-macro_rules! on_both_backends {
-    ($name:ident) => {
-        mod $name {
-            #[tokio::test]
-            async fn sqlite() {
-                super::$name(super::sqlite().await).await;
-            }
-            #[tokio::test]
-            async fn postgres() {
-                if let Some(site) = super::postgres().await {
-                    super::$name(site).await;
-                }
-            }
-        }
-    };
+    Some(start(backends::postgres_url().await?, None).await)
 }
 
 on_both_backends!(assets_and_agreements_end_to_end);

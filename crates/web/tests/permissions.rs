@@ -6,6 +6,9 @@
 //! filtered by them, and the same refusal as a never-existing id in bodies.
 //! On SQLite and (with CUSTODIAN_TEST_POSTGRES_URL) on PostgreSQL.
 
+#[macro_use]
+mod backends;
+
 use custodian_app::App;
 use custodian_core::access::{Role, Roles};
 use custodian_core::audit::{Actor, RecordType};
@@ -447,37 +450,12 @@ async fn fields_are_masked_by_need_to_know(world: World) {
 }
 
 async fn sqlite() -> World {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}/matrix.db", dir.path().display());
+    let (url, dir) = backends::sqlite_url("matrix.db");
     world(url, Some(dir)).await
 }
 
 async fn postgres() -> Option<World> {
-    let Ok(base) = std::env::var("CUSTODIAN_TEST_POSTGRES_URL") else {
-        eprintln!("skipped on PostgreSQL: CUSTODIAN_TEST_POSTGRES_URL is not set");
-        return None;
-    };
-    let url = custodian_store::testing::fresh_postgres_database(&base)
-        .await
-        .unwrap();
-    Some(world(url, None).await)
-}
-
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            #[tokio::test]
-            async fn sqlite() {
-                super::$name(super::sqlite().await).await;
-            }
-            #[tokio::test]
-            async fn postgres() {
-                if let Some(world) = super::postgres().await {
-                    super::$name(world).await;
-                }
-            }
-        }
-    )*};
+    Some(world(backends::postgres_url().await?, None).await)
 }
 
 on_both_backends!(
