@@ -77,8 +77,16 @@ async fn start(database_url: String, dir: Option<tempfile::TempDir>) -> Server {
     }
 }
 
-async fn can_log_in(server: &Server, email: &str) -> bool {
+/// Fills in the login form as a browser with `agent` would; returns the
+/// client (with its session cookie, if any) and the answer's status.
+async fn submit_login(
+    server: &Server,
+    email: &str,
+    code: &str,
+    agent: &str,
+) -> (Client, StatusCode) {
     let client = Client::builder()
+        .user_agent(agent)
         .cookie_store(true)
         .redirect(Policy::none())
         .build()
@@ -95,11 +103,17 @@ async fn can_log_in(server: &Server, email: &str) -> bool {
             ("_csrf", csrf.as_str()),
             ("email", email),
             ("password", PASSWORD),
+            ("code", code),
         ])
         .send()
         .await
         .unwrap();
-    done.status() == StatusCode::SEE_OTHER
+    let status = done.status();
+    (client, status)
+}
+
+async fn can_log_in(server: &Server, email: &str) -> bool {
+    submit_login(server, email, "", "test").await.1 == StatusCode::SEE_OTHER
 }
 
 fn hidden_csrf(html: &str) -> String {
@@ -119,29 +133,8 @@ struct Browser {
 
 impl Browser {
     async fn log_in(server: &Server, email: &str, agent: &str) -> Browser {
-        let client = Client::builder()
-            .user_agent(agent)
-            .cookie_store(true)
-            .redirect(Policy::none())
-            .build()
-            .unwrap();
-        let page = client
-            .get(format!("{}/login", server.base))
-            .send()
-            .await
-            .unwrap();
-        let csrf = hidden_csrf(&page.text().await.unwrap());
-        let done = client
-            .post(format!("{}/login", server.base))
-            .form(&[
-                ("_csrf", csrf.as_str()),
-                ("email", email),
-                ("password", PASSWORD),
-            ])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(done.status(), StatusCode::SEE_OTHER);
+        let (client, status) = submit_login(server, email, "", agent).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
         Browser {
             base: server.base.clone(),
             client,
@@ -770,29 +763,7 @@ async fn passwords_follow_the_tenant_policy(server: Server) {
 }
 
 async fn log_in_with_code(server: &Server, email: &str, code: &str) -> StatusCode {
-    let client = Client::builder()
-        .cookie_store(true)
-        .redirect(Policy::none())
-        .build()
-        .unwrap();
-    let page = client
-        .get(format!("{}/login", server.base))
-        .send()
-        .await
-        .unwrap();
-    let csrf = hidden_csrf(&page.text().await.unwrap());
-    client
-        .post(format!("{}/login", server.base))
-        .form(&[
-            ("_csrf", csrf.as_str()),
-            ("email", email),
-            ("password", PASSWORD),
-            ("code", code),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .status()
+    submit_login(server, email, code, "test").await.1
 }
 
 async fn two_factor_is_set_up_used_and_required(server: Server) {
