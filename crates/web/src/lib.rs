@@ -27,6 +27,8 @@ pub fn router(app: App) -> Router {
         .route("/healthz", get(healthz))
         .nest("/api/v1", api::routes())
         .merge(pages::routes())
+        // Any other address: the same "does not exist" page as a missing record.
+        .fallback(|| async { pages::not_found() })
         .layer(axum::middleware::from_fn(headers::security_headers))
         .with_state(app)
 }

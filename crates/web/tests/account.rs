@@ -866,6 +866,23 @@ async fn two_factor_is_set_up_used_and_required(server: Server) {
         .count();
     assert_eq!(changes, 2, "{trail}");
 
+    // An answer that is neither "required" nor "optional" changes nothing.
+    let (status, _, page) = ada
+        .post(
+            "/admin/security",
+            &[
+                ("min_length", "12"),
+                ("rotation_days", ""),
+                ("require_two_factor", "sometimes"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("required or up to each user"), "{page}");
+    let (status, page) = ada.get("/no/such/page").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(page.contains("does not exist"));
+
     // Required for everyone: whoever has none sets it up first.
     let put = Client::new()
         .put(format!("{}/api/v1/settings/two-factor", server.base))

@@ -220,6 +220,12 @@ async fn reads_and_changes_are_on_the_trail(server: Server) {
     assert_eq!(about_activity, ["read", "create"], "{subject:?}");
     assert!(subject.iter().any(|e| e["record_type"] == "contact"));
 
+    // Every entry about one record type.
+    let about_contacts = server.trail("record_type=contact").await;
+    assert!(
+        !about_contacts.is_empty() && about_contacts.iter().all(|e| e["record_type"] == "contact")
+    );
+
     // Filters by action and time.
     let reads = server.trail(&format!("contact_id={id}&action=read")).await;
     assert_eq!(reads.len(), 2);
@@ -295,7 +301,7 @@ async fn bad_filters_are_refused(server: Server) {
             "validation_failed",
         ),
         (
-            "record_type=contact",
+            "record_id=5",
             StatusCode::UNPROCESSABLE_ENTITY,
             "validation_failed",
         ),

@@ -13,7 +13,7 @@ use serde::Deserialize;
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TrailParams {
-    /// With `record_id`: one record's entries.
+    /// Entries about records of this type; with `record_id`, one record's.
     pub record_type: Option<String>,
     pub record_id: Option<i64>,
     /// A data subject: the contact and the records about them.
@@ -83,11 +83,22 @@ impl TrailParams {
                     None
                 }
             },
-            (Some(_), None, None) | (None, Some(_), None) => {
+            (Some(name), None, None) => match RecordType::parse(name) {
+                Some(record_type) => Some(AuditSubject::Type(record_type)),
+                None => {
+                    errors.add(
+                        "record_type",
+                        "unknown_record_type",
+                        format!("There is no record type '{name}'."),
+                    );
+                    None
+                }
+            },
+            (None, Some(_), None) => {
                 errors.add(
                     "record_id",
                     "incomplete_record",
-                    "Give both record_type and record_id.",
+                    "Give the record_type with the record_id.",
                 );
                 None
             }
@@ -273,6 +284,10 @@ mod tests {
             ..TrailParams::default()
         }));
         assert!(refused(TrailParams {
+            record_id: Some(1),
+            ..TrailParams::default()
+        }));
+        assert!(!refused(TrailParams {
             record_type: Some("contact".into()),
             ..TrailParams::default()
         }));

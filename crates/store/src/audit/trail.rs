@@ -31,6 +31,8 @@ pub struct AuditEntry {
 /// Whose entries: one record, or every record of one data subject.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AuditSubject {
+    /// Every record of one type.
+    Type(RecordType),
     Record(RecordType, i64),
     /// The contact, the activities they take part in and their assets.
     Contact(ContactId),
@@ -69,6 +71,10 @@ impl Store {
             format!("${}", params.len())
         };
         match query.subject {
+            Some(AuditSubject::Type(record_type)) => {
+                let t = next(&mut params, Param::Text(record_type.as_str()));
+                conditions.push(format!("a.record_type = {t}"));
+            }
             Some(AuditSubject::Record(record_type, id)) => {
                 let t = next(&mut params, Param::Text(record_type.as_str()));
                 let i = next(&mut params, Param::Int(id));

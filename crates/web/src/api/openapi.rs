@@ -31,7 +31,7 @@ use utoipa::OpenApi as _;
     info(
         title = "Custodian API",
         version = "1",
-        description = "The JSON API of Custodian, a privacy-first CRM. Authenticate with `Authorization: Bearer <token>` (create one with `custodian admin token create`). Errors are RFC 9457 problem+json with a stable `code`. Lists are cursor-paginated. Updates need `If-Match` with the ETag of the version you edited."
+        description = "The JSON API of Custodian, a privacy-first CRM. Authenticate with `Authorization: Bearer <token>` (create one on your account page, /account, or with `custodian admin token create`). Errors are RFC 9457 problem+json with a stable `code`. Lists are cursor-paginated. Updates need `If-Match` with the ETag of the version you edited."
     ),
     components(schemas(
         Organisation,
@@ -433,7 +433,7 @@ fn add_audit(paths: PathsBuilder) -> PathsBuilder {
     let int64 = || typed(Type::Integer).format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)));
     let filters = || {
         vec![
-            query("record_type", "With record_id: one record's entries (organisation, contact, activity, asset, agreement, user, api_token, tenant)", typed(Type::String)),
+            query("record_type", "Entries about records of this type (organisation, contact, activity, asset, agreement, user, api_token, tenant); with record_id, about one record", typed(Type::String)),
             query("record_id", "With record_type: the record's id", int64()),
             query("contact_id", "A data subject: the contact, the activities they take part in and their assets", int64()),
             query("user_id", "Entries made by this staff user, in person or with their API tokens", int64()),

@@ -181,7 +181,8 @@ async fn create_token(
     page.token_days = days_text.clone();
     let days = match days_text.trim() {
         "" => None,
-        text => match text.parse::<u32>() {
+        // A negative number is out of range, not "not a number".
+        text => match text.parse::<i64>().map(|d| u32::try_from(d).unwrap_or(0)) {
             Ok(days) => Some(days),
             Err(_) => {
                 page.days_error = Some("Enter a whole number of days.".into());

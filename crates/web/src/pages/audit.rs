@@ -251,6 +251,16 @@ async fn csv(
     };
     match app.audit_trail_csv(&session.principal, &params).await {
         Ok((body, truncated)) => csv_response(body, truncated),
+        Err(AppError::Validation(errors)) => (
+            StatusCode::BAD_REQUEST,
+            errors
+                .0
+                .iter()
+                .map(|e| format!("{}: {}", e.field, e.message))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        )
+            .into_response(),
         Err(error) => error_page(error),
     }
 }

@@ -32,6 +32,11 @@ use views::{render, Layout};
 
 pub(crate) use audit::csv_response;
 
+/// The page for an address that leads nowhere.
+pub(crate) fn not_found() -> Response {
+    views::error_page(custodian_app::AppError::NotFound)
+}
+
 pub fn routes() -> Router<App> {
     Router::new()
         .route("/", get(|| async { Redirect::to("/contacts") }))

@@ -196,7 +196,8 @@ async fn save_policy(
         return refused;
     }
     let (min_text, days_text) = (form.get("min_length"), form.get("rotation_days"));
-    let two_factor = form.get("require_two_factor") == "required";
+    let two_factor_choice = form.get("require_two_factor");
+    let two_factor = two_factor_choice == "required";
     let mut errors = ValidationErrors::new();
     let min_length = min_text.trim().parse::<u32>().unwrap_or_else(|_| {
         errors.add(
@@ -206,6 +207,13 @@ async fn save_policy(
         );
         0
     });
+    if !matches!(two_factor_choice.as_str(), "required" | "optional") {
+        errors.add(
+            "require_two_factor",
+            "unknown_choice",
+            "Choose whether two-factor login is required or up to each user.",
+        );
+    }
     let rotation_days = match days_text.trim() {
         "" => None,
         text => Some(text.parse::<u32>().unwrap_or_else(|_| {

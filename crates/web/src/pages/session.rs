@@ -221,15 +221,22 @@ pub async fn login(
         ),
         Err(AppError::TooManyAttempts {
             retry_after_seconds,
-        }) => login_form(
-            &headers,
-            StatusCode::TOO_MANY_REQUESTS,
-            (email, next),
-            Some(format!(
-                "Too many attempts. Try again in {} minutes.",
-                retry_after_seconds.div_ceil(60)
-            )),
-        ),
+        }) => {
+            let minutes = retry_after_seconds.div_ceil(60);
+            let mut response = login_form(
+                &headers,
+                StatusCode::TOO_MANY_REQUESTS,
+                (email, next),
+                Some(format!(
+                    "Too many attempts. Try again in {minutes} minute{}.",
+                    if minutes == 1 { "" } else { "s" }
+                )),
+            );
+            if let Ok(value) = HeaderValue::from_str(&retry_after_seconds.to_string()) {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+            response
+        }
         Err(other) => super::views::error_page(other),
     }
 }
