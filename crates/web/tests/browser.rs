@@ -204,6 +204,15 @@ async fn support_does_not_see_what_an_administrator_sees_of_an_agreement() {
             "{email}: {fields}"
         );
         assert_eq!(fields.contains("Hidden"), !sees_value, "{email}: {fields}");
+        // Support may read agreements but not change them: no buttons for it.
+        let buttons = browser
+            .execute("return document.querySelectorAll('a.button[href$=\"/edit\"], button.danger').length;")
+            .await;
+        assert_eq!(
+            buttons.as_u64() == Some(0),
+            !sees_value,
+            "{email}: {buttons}"
+        );
         browser.click("form[action='/logout'] button").await;
         browser.wait_for_text("h1", "Log in").await;
     }

@@ -9,8 +9,8 @@ use super::record_form::{form_response, FormSpec};
 use super::session::PageSession;
 use super::templates::{DetailPage, ListFilter, ListPage, Related};
 use super::views::{
-    attach_errors, detail, error_page, options, render, timeline, unless_masked, ActivityForm,
-    Cell, DetailField, FormField, Layout,
+    allowed, attach_errors, detail, error_page, options, render, timeline, unless_masked,
+    ActivityForm, Cell, DetailField, FormField, Layout,
 };
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -18,6 +18,7 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use custodian_app::records::ListParams;
 use custodian_app::{App, AppError};
+use custodian_core::access::Action;
 use custodian_core::activities::Activity;
 use custodian_core::activities::{ActivityInput, ActivityKind};
 use custodian_core::audit::RecordType;
@@ -207,6 +208,8 @@ async fn show(State(app): State<App>, session: PageSession, PageId(id): PageId) 
         title: unless_masked(&activity.masked_fields, "subject", activity.subject.clone()),
         notice: None,
         edit_href: format!("/activities/{id}/edit"),
+        can_edit: allowed(&session, RecordType::Activity, Action::Update),
+        can_delete: allowed(&session, RecordType::Activity, Action::Delete),
         delete_action: format!("/activities/{id}/delete"),
         access_href: format!("/audit?record_type=activity&record_id={id}"),
         fields,

@@ -9,8 +9,8 @@ use super::record_form::{create, delete, edit_form, new_spec, show_form, update,
 use super::session::PageSession;
 use super::templates::{DetailPage, ListFilter, ListPage, Related};
 use super::views::{
-    detail, error_page, options, render, timeline, unless_masked, Cell, DetailField, FormField,
-    Layout, Prefill, SelectOption,
+    allowed, detail, error_page, options, render, timeline, unless_masked, Cell, DetailField,
+    FormField, Layout, Prefill, SelectOption,
 };
 use crate::api::resources::Agreements;
 use axum::extract::{Query, State};
@@ -19,6 +19,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use custodian_app::records::ListParams;
 use custodian_app::{App, AppError};
+use custodian_core::access::Action;
 use custodian_core::agreements::{Agreement, AgreementInput, AgreementStatus};
 use custodian_core::audit::RecordType;
 use custodian_core::{AgreementId, OrganisationId};
@@ -120,7 +121,8 @@ async fn list(
     render(&ListPage {
         layout: Layout::new(&session, ""),
         title: "Agreements",
-        new_href: Some("/agreements/new".into()),
+        new_href: allowed(&session, RecordType::Agreement, Action::Create)
+            .then(|| "/agreements/new".into()),
         filter: Some(ListFilter {
             name: "status",
             label: "Status",
@@ -227,6 +229,8 @@ async fn show(State(app): State<App>, session: PageSession, PageId(id): PageId) 
         title: agreement.title.clone(),
         notice: None,
         edit_href: format!("/agreements/{id}/edit"),
+        can_edit: allowed(&session, RecordType::Agreement, Action::Update),
+        can_delete: allowed(&session, RecordType::Agreement, Action::Delete),
         delete_action: format!("/agreements/{id}/delete"),
         access_href: format!("/audit?record_type=agreement&record_id={id}"),
         fields,

@@ -9,7 +9,9 @@ use super::record_form::{create, delete, edit_form, new_spec, show_form, update,
 use super::session::PageSession;
 use super::templates::{DetailPage, ListFilter, ListPage, Related};
 use super::views::Prefill;
-use super::views::{detail, error_page, render, timeline, Cell, DetailField, FormField, Layout};
+use super::views::{
+    allowed, detail, error_page, render, timeline, Cell, DetailField, FormField, Layout,
+};
 use crate::api::resources::Assets;
 use axum::extract::{Query, State};
 use axum::response::Response;
@@ -17,6 +19,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use custodian_app::records::ListParams;
 use custodian_app::{App, AppError};
+use custodian_core::access::Action;
 use custodian_core::assets::{Asset, AssetInput};
 use custodian_core::audit::RecordType;
 use custodian_core::{AssetId, ContactId, OrganisationId};
@@ -86,7 +89,8 @@ async fn list(
     render(&ListPage {
         layout: Layout::new(&session, ""),
         title: "Assets",
-        new_href: Some("/assets/new".into()),
+        new_href: allowed(&session, RecordType::Asset, Action::Create)
+            .then(|| "/assets/new".into()),
         filter: Some(ListFilter {
             name: "q",
             label: "Serial number starts with",
@@ -217,6 +221,8 @@ async fn show(State(app): State<App>, session: PageSession, PageId(id): PageId) 
         title: asset.product_name.clone(),
         notice: None,
         edit_href: format!("/assets/{id}/edit"),
+        can_edit: allowed(&session, RecordType::Asset, Action::Update),
+        can_delete: allowed(&session, RecordType::Asset, Action::Delete),
         delete_action: format!("/assets/{id}/delete"),
         access_href: format!("/audit?record_type=asset&record_id={id}"),
         fields,

@@ -11,8 +11,8 @@ use super::record_form::{create, delete, edit_form, new_spec, show_form, update,
 use super::session::PageSession;
 use super::templates::{DetailPage, ListFilter, ListPage, Related};
 use super::views::{
-    detail, error_page, options, render, timeline, unless_masked, Cell, DetailField, FormField,
-    Layout, Prefill,
+    allowed, detail, error_page, options, render, timeline, unless_masked, Cell, DetailField,
+    FormField, Layout, Prefill,
 };
 use crate::api::resources::Contacts;
 use axum::extract::{Query, State};
@@ -21,6 +21,7 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use custodian_app::records::ListParams;
 use custodian_app::{App, AppError};
+use custodian_core::access::Action;
 use custodian_core::activities::ActivityInput;
 use custodian_core::audit::RecordType;
 use custodian_core::contacts::{Contact, ContactInput, Gender};
@@ -95,7 +96,8 @@ async fn list(
     render(&ListPage {
         layout: Layout::new(&session, ""),
         title: "Contacts",
-        new_href: Some("/contacts/new".into()),
+        new_href: allowed(&session, RecordType::Contact, Action::Create)
+            .then(|| "/contacts/new".into()),
         filter: Some(ListFilter {
             name: "q",
             label: "Last name starts with",
@@ -296,6 +298,8 @@ async fn show_page(
         title: contact.full_name(),
         notice: None,
         edit_href: format!("/contacts/{id}/edit"),
+        can_edit: allowed(session, RecordType::Contact, Action::Update),
+        can_delete: allowed(session, RecordType::Contact, Action::Delete),
         delete_action: format!("/contacts/{id}/delete"),
         access_href: format!("/audit?contact_id={id}"),
         fields,

@@ -9,7 +9,9 @@ use super::path_id::PageId;
 use super::record_form::{create, edit_form, new_spec, show_form, update, FormRecord};
 use super::session::PageSession;
 use super::templates::{DetailPage, ListFilter, ListPage, Related};
-use super::views::{detail, error_page, render, timeline, Cell, DetailField, FormField, Layout};
+use super::views::{
+    allowed, detail, error_page, render, timeline, Cell, DetailField, FormField, Layout,
+};
 use crate::api::resources::Organisations;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -18,6 +20,7 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use custodian_app::records::ListParams;
 use custodian_app::{App, AppError};
+use custodian_core::access::Action;
 use custodian_core::activities::ActivityInput;
 use custodian_core::audit::RecordType;
 use custodian_core::organisations::{Organisation, OrganisationInput};
@@ -85,7 +88,8 @@ async fn list(
     render(&ListPage {
         layout: Layout::new(&session, ""),
         title: "Organisations",
-        new_href: Some("/organisations/new".into()),
+        new_href: allowed(&session, RecordType::Organisation, Action::Create)
+            .then(|| "/organisations/new".into()),
         filter: Some(ListFilter {
             name: "q",
             label: "Name starts with",
@@ -320,6 +324,8 @@ async fn show_page(
         title: org.name.clone(),
         notice,
         edit_href: format!("/organisations/{id}/edit"),
+        can_edit: allowed(session, RecordType::Organisation, Action::Update),
+        can_delete: allowed(session, RecordType::Organisation, Action::Delete),
         delete_action: format!("/organisations/{id}/delete"),
         access_href: format!("/audit?record_type=organisation&record_id={id}"),
         fields,

@@ -42,6 +42,9 @@ pub(super) struct DetailPage {
     /// Why the last action on this record did not happen, e.g. a refused delete.
     pub notice: Option<String>,
     pub edit_href: String,
+    /// Whether the reader may change (and see all of) the record.
+    pub can_edit: bool,
+    pub can_delete: bool,
     pub delete_action: String,
     /// Who saw or changed this record (shown to those who may read the trail).
     pub access_href: String,

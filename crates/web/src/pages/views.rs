@@ -7,6 +7,7 @@ use axum::response::{Html, IntoResponse, Response};
 use custodian_app::{AppError, AuditEntry};
 use custodian_core::access::{Action, Area};
 use custodian_core::activities::Activity;
+use custodian_core::audit::RecordType;
 use custodian_core::time::Timestamp;
 use custodian_core::ValidationErrors;
 
@@ -134,6 +135,17 @@ impl Cell {
             datetime: None,
         }
     }
+}
+
+/// Whether the reader may do `action` to records of `record_type` (and, to
+/// change one, sees all of it): which buttons a page offers. The use case
+/// checks again; this only spares users buttons that would be refused.
+pub fn allowed(session: &PageSession, record_type: RecordType, action: Action) -> bool {
+    let principal = &session.principal;
+    principal
+        .authorize(custodian_app::area_of(record_type), action)
+        .is_ok()
+        && (action != Action::Update || principal.roles.sees_all_of(record_type.table()))
 }
 
 /// What a page shows instead of a field the reader's roles may not see.
