@@ -121,18 +121,28 @@ impl Store {
     /// administrator's reset after a lost phone).
     pub async fn remove_totp(&self, scope: &Scope, user: UserId) -> Result<(), StoreError> {
         let mut tx = self.begin(scope.tenant).await?;
-        let changed = sqlx::query(
+        let had: Option<i64> = sqlx::query_scalar(
+            "SELECT CAST(CASE WHEN totp_secret IS NULL AND totp_pending_secret IS NULL THEN 0 ELSE 1 END AS BIGINT)
+             FROM users WHERE tenant_id = $1 AND user_id = $2",
+        )
+        .bind(scope.tenant.0)
+        .bind(user.0)
+        .fetch_optional(&mut *tx)
+        .await?;
+        match had {
+            None => return Err(StoreError::NotFound),
+            // Nothing to remove: nothing changes, nothing to audit.
+            Some(0) => return Ok(()),
+            Some(_) => {}
+        }
+        sqlx::query(
             "UPDATE users SET totp_secret = NULL, totp_pending_secret = NULL, totp_last_step = NULL
              WHERE tenant_id = $1 AND user_id = $2",
         )
         .bind(scope.tenant.0)
         .bind(user.0)
         .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if changed == 0 {
-            return Err(StoreError::NotFound);
-        }
+        .await?;
         self.audit(
             &mut tx,
             scope,

@@ -865,6 +865,27 @@ async fn two_factor_is_set_up_used_and_required(server: Server) {
         .filter(|e| e["fields"] == json!(["two_factor"]))
         .count();
     assert_eq!(changes, 2, "{trail}");
+    // Resetting again, with nothing left to remove, changes and records nothing.
+    ada.post(
+        &format!("/admin/users/{}/reset-two-factor", server.member_id),
+        &[],
+    )
+    .await;
+    let (_, again) = api(
+        &server,
+        &server.admin_token,
+        "GET",
+        &format!(
+            "/audit?record_type=user&record_id={}&action=update",
+            server.member_id
+        ),
+        None,
+    )
+    .await;
+    assert_eq!(
+        again["items"].as_array().unwrap().len(),
+        trail["items"].as_array().unwrap().len()
+    );
 
     // An answer that is neither "required" nor "optional" changes nothing.
     let (status, _, page) = ada
