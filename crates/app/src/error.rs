@@ -62,3 +62,16 @@ impl From<StoreError> for AppError {
         }
     }
 }
+
+/// An error with its causes on one line ("a: b: c"), for operators' logs
+/// and reports; never shown to a client.
+pub fn with_causes(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}

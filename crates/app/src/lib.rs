@@ -17,7 +17,7 @@ pub mod two_factor;
 pub use custodian_store::{
     AuditEntry, Backend, Page, Scope, SearchHit, SessionInfo, Store, TokenInfo, User, UserSummary,
 };
-pub use error::AppError;
+pub use error::{with_causes, AppError};
 pub use history::area_of;
 
 use audit::ReadRecorder;

@@ -3,6 +3,7 @@
 
 use crate::AppError;
 use argon2::{Algorithm, Argon2, Params, PasswordHash, PasswordHasher, PasswordVerifier, Version};
+use custodian_core::hex::to_hex;
 use password_hash::rand_core::OsRng;
 use password_hash::SaltString;
 use sha2::{Digest, Sha256};
@@ -14,15 +15,11 @@ pub(crate) fn random_token() -> String {
     if getrandom::getrandom(&mut bytes).is_err() {
         std::process::abort();
     }
-    hex(&bytes)
+    to_hex(&bytes)
 }
 
 pub(crate) fn sha256_hex(value: &str) -> String {
-    hex(&Sha256::digest(value.as_bytes()))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    to_hex(&Sha256::digest(value.as_bytes()))
 }
 
 /// OWASP's minimum for Argon2id: 19 MiB, 2 iterations, parallelism 1.

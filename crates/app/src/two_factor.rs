@@ -153,6 +153,16 @@ impl App {
         Ok(self.store.remove_totp(&principal.scope(), user).await?)
     }
 
+    /// Whether the tenant requires two-factor login (administrators).
+    pub async fn two_factor_required(&self, principal: &Principal) -> Result<bool, AppError> {
+        principal.authorize(Area::Administration, Action::Read)?;
+        Ok(self
+            .store
+            .two_factor(principal.tenant, principal.user_id)
+            .await?
+            .required)
+    }
+
     pub async fn set_two_factor_required(
         &self,
         principal: &Principal,

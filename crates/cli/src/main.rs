@@ -292,20 +292,7 @@ fn describe(error: AppError) -> String {
             .map(|e| format!("{}: {}", e.field, e.message))
             .collect::<Vec<_>>()
             .join("; "),
-        AppError::Internal(source) => {
-            let mut text = source.to_string();
-            let mut cause = std::error::Error::source(&source);
-            while let Some(c) = cause {
-                text.push_str(&format!(": {c}"));
-                cause = c.source();
-            }
-            text
-        }
-        AppError::LastAdministrator => {
-            "the tenant would have no administrator left; make someone else administrator first"
-                .to_string()
-        }
-        other => other.to_string(),
+        other => custodian_app::with_causes(&other),
     }
 }
 

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod catalog;
 pub mod codes;
 pub mod contacts;
+pub mod hex;
 pub mod ids;
 pub mod need_to_know;
 pub mod organisations;

@@ -94,22 +94,11 @@ impl From<AppError> for Problem {
                 "Personal data cannot be shown while its reading cannot be recorded; try again shortly.",
             ),
             AppError::PasswordHashing | AppError::Configuration(_) | AppError::Internal(_) => {
-                tracing::error!(error = ?error_chain(&error), "internal error");
+                tracing::error!(error = ?custodian_app::with_causes(&error), "internal error");
                 Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "Something went wrong on our side.")
             }
         }
     }
-}
-
-fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }
 
 impl IntoResponse for Problem {

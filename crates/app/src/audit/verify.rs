@@ -115,7 +115,10 @@ impl App {
                     checkpoints: 0,
                     head_seq: 0,
                     head_hash: String::new(),
-                    problem: Some(format!("the trail could not be read: {}", describe(&error))),
+                    problem: Some(format!(
+                        "the trail could not be read: {}",
+                        crate::with_causes(&error)
+                    )),
                     problem_seq: None,
                 },
             };
@@ -195,16 +198,4 @@ impl App {
         }
         Ok(report)
     }
-}
-
-/// An error with its causes, for an operator's report.
-fn describe(error: &AppError) -> String {
-    let mut text = error.to_string();
-    let mut source = std::error::Error::source(error);
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }

@@ -209,8 +209,7 @@ pub(super) async fn two_factor_setting(
     State(app): State<App>,
     ApiPrincipal(principal): ApiPrincipal,
 ) -> Result<Json<TwoFactorSetting>, Problem> {
-    run(app.password_policy(&principal)).await?;
-    let (_, required) = run(app.two_factor_status(&principal)).await?;
+    let required = run(app.two_factor_required(&principal)).await?;
     Ok(Json(TwoFactorSetting { required }))
 }
 

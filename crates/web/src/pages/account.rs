@@ -63,12 +63,7 @@ struct AccountPage {
     days_error: Option<String>,
 }
 
-impl std::ops::Deref for AccountPage {
-    type Target = Layout;
-    fn deref(&self) -> &Layout {
-        &self.layout
-    }
-}
+deref_layout!(AccountPage);
 
 fn utc(at: Timestamp) -> String {
     format!("{} UTC", at.display())
@@ -248,12 +243,7 @@ struct UsersPage {
     problem: Option<String>,
 }
 
-impl std::ops::Deref for UsersPage {
-    type Target = Layout;
-    fn deref(&self) -> &Layout {
-        &self.layout
-    }
-}
+deref_layout!(UsersPage);
 
 async fn users_page(app: &App, session: &PageSession, problem: Option<String>) -> Response {
     match app.users(&session.principal).await {

@@ -50,12 +50,7 @@ struct TrailPage {
     next_href: Option<String>,
 }
 
-impl std::ops::Deref for TrailPage {
-    type Target = Layout;
-    fn deref(&self) -> &Layout {
-        &self.layout
-    }
-}
+deref_layout!(TrailPage);
 
 fn action_label(action: &str) -> &'static str {
     match AuditAction::parse(action) {

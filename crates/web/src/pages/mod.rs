@@ -1,6 +1,16 @@
 //! The back office: server-rendered pages that work without JavaScript.
 //! Every form carries the session's CSRF token; every page needs a session.
 
+/// Every page view model shows the shared layout (header, flash, CSRF).
+macro_rules! deref_layout {
+    ($($page:ident),*) => {$(
+        impl std::ops::Deref for $page {
+            type Target = $crate::pages::views::Layout;
+            fn deref(&self) -> &$crate::pages::views::Layout { &self.layout }
+        }
+    )*};
+}
+
 mod account;
 mod activities;
 mod agreements;
@@ -95,12 +105,7 @@ struct SearchPage {
     hits: Vec<Hit>,
 }
 
-impl std::ops::Deref for SearchPage {
-    type Target = Layout;
-    fn deref(&self) -> &Layout {
-        &self.layout
-    }
-}
+deref_layout!(SearchPage);
 
 async fn hits(app: &App, session: &PageSession, q: &str) -> Result<Vec<Hit>, Response> {
     let hits = app

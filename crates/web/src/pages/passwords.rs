@@ -40,14 +40,6 @@ struct PolicyPage {
     fields: Vec<FormField>,
 }
 
-macro_rules! deref_layout {
-    ($($page:ident),*) => {$(
-        impl std::ops::Deref for $page {
-            type Target = Layout;
-            fn deref(&self) -> &Layout { &self.layout }
-        }
-    )*};
-}
 deref_layout!(PasswordPage, PolicyPage);
 
 // The field template matches on its variants.
@@ -165,8 +157,8 @@ fn policy_fields(min_length: String, rotation_days: String, two_factor: bool) ->
 }
 
 async fn policy_form(State(app): State<App>, session: PageSession) -> Response {
-    let required = match app.two_factor_status(&session.principal).await {
-        Ok((_, required)) => required,
+    let required = match app.two_factor_required(&session.principal).await {
+        Ok(required) => required,
         Err(error) => return error_page(error),
     };
     match app.password_policy(&session.principal).await {

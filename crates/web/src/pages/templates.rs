@@ -73,14 +73,6 @@ pub(super) struct FormPage {
     pub problem: Option<String>,
 }
 
-macro_rules! deref_layout {
-    ($($page:ident),*) => {$(
-        impl std::ops::Deref for $page {
-            type Target = Layout;
-            fn deref(&self) -> &Layout { &self.layout }
-        }
-    )*};
-}
 deref_layout!(ListPage, DetailPage, FormPage);
 
 // The field template matches on its variants.

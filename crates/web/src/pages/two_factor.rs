@@ -33,12 +33,7 @@ struct TwoFactorPage {
     problem: Option<String>,
 }
 
-impl std::ops::Deref for TwoFactorPage {
-    type Target = Layout;
-    fn deref(&self) -> &Layout {
-        &self.layout
-    }
-}
+deref_layout!(TwoFactorPage);
 
 async fn page(
     app: &App,
