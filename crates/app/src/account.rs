@@ -4,7 +4,7 @@
 
 use crate::secrets::{random_token, sha256_hex};
 use crate::{App, AppError, Principal};
-use custodian_core::access::{Action, Area, Role, Roles};
+use custodian_core::access::{Action, Area};
 use custodian_core::time::Timestamp;
 use custodian_core::validation::required_text;
 use custodian_core::{ApiTokenId, UserId, ValidationErrors};
@@ -211,17 +211,8 @@ impl App {
         user: UserId,
         names: &[String],
     ) -> Result<custodian_store::User, AppError> {
-        let roles = Roles::parse_names(names.iter().map(String::as_str)).map_err(|unknown| {
-            ValidationErrors::single(
-                "roles",
-                "unknown_role",
-                format!(
-                    "There is no role '{unknown}'. Roles: {}.",
-                    Role::ALL.map(Role::as_str).join(", ")
-                ),
-            )
-        })?;
-        if roles.is_empty() {
+        let (roles, custom) = self.resolve_role_names(scope.tenant, names).await?;
+        if roles.is_empty() && custom.is_empty() {
             return Err(ValidationErrors::single(
                 "roles",
                 "no_role",
@@ -229,6 +220,9 @@ impl App {
             )
             .into());
         }
-        Ok(self.store.set_user_roles(scope, user, roles).await?)
+        Ok(self
+            .store
+            .set_user_roles(scope, user, roles, &custom)
+            .await?)
     }
 }

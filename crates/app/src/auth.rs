@@ -297,7 +297,12 @@ impl App {
             session_id: record.session_id,
             two_factor_missing: record.two_factor_missing,
             password_expired: policy.expired(record.password_changed_at.0, Timestamp::now().0),
-            principal: Principal::from_user(&record.user, ActorKind::User, record.user.id.0),
+            principal: Principal::from_user(
+                &record.user,
+                record.access,
+                ActorKind::User,
+                record.user.id.0,
+            ),
             csrf_token: record.csrf_token,
         }))
     }
@@ -355,6 +360,7 @@ impl App {
             .ok_or(AppError::Unauthenticated)?;
         Ok(Principal::from_user(
             &record.user,
+            record.access,
             ActorKind::ApiToken,
             record.id.0,
         ))

@@ -198,6 +198,7 @@ fn organisation_input(rng: &mut Rng, n: usize) -> OrganisationInput {
     };
     OrganisationInput {
         name,
+        owner_id: None,
         website: Some(format!("https://www.{slug}{}.example", n / ORG_WORDS.len())),
         account_number: Some(format!("K-{:05}", 10_000 + n * 7)),
         phone: Some(format!(
@@ -235,6 +236,7 @@ fn contact_input(
     };
     let (city, postcode, country) = CITIES[rng.below(CITIES.len())];
     ContactInput {
+        owner_id: None,
         organisation_id: organisation.map(|(id, _)| id),
         gender: Some(if female { "female" } else { "male" }.into()),
         first_name: first.into(),
@@ -361,7 +363,9 @@ impl App {
         let mut load = Loader::start(&self.store, scope).await?;
         let mut organisations = Vec::new();
         for n in 0..volume.organisations {
-            let fields = organisation_input(&mut rng, n).validate()?;
+            let mut fields = organisation_input(&mut rng, n).validate()?;
+            // The author owns what is generated, as a user owns what they create.
+            fields.owner_id = author;
             let id = load.batch.create_organisation(&fields).await?;
             organisations.push((id, fields.name));
             load = load.written(&progress).await?;
@@ -372,7 +376,8 @@ impl App {
                 let (id, name) = &organisations[rng.below(organisations.len())];
                 (*id, name.as_str())
             });
-            let fields = contact_input(&mut rng, n, org).validate()?;
+            let mut fields = contact_input(&mut rng, n, org).validate()?;
+            fields.owner_id = author;
             let id = load.batch.create_contact(&fields).await?;
             contacts.push((id, fields.organisation_id));
             load = load.written(&progress).await?;

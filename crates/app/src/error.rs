@@ -43,6 +43,9 @@ pub enum AppError {
     /// Reads cannot be recorded, so they are not served.
     #[error("the audit trail cannot record right now")]
     AuditUnavailable,
+    /// A reason for access was asked for and left (nearly) empty.
+    #[error("state a reason for access of at least 3 characters")]
+    ReasonRequired,
     #[error("internal error")]
     Internal(#[source] StoreError),
 }

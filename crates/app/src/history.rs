@@ -19,6 +19,8 @@ impl App {
         record_id: i64,
     ) -> Result<Vec<AuditEntry>, AppError> {
         principal.authorize(area_of(record_type), Action::Read)?;
+        self.require_reach(principal, record_type, record_id)
+            .await?;
         Ok(self
             .store
             .audit_of_record(principal.tenant, record_type, record_id, HISTORY_LIMIT)
@@ -34,6 +36,10 @@ pub fn area_of(record_type: RecordType) -> Area {
         }
         RecordType::Activity => Area::Activities,
         RecordType::Agreement => Area::Sales,
-        RecordType::Tenant | RecordType::User | RecordType::ApiToken => Area::Administration,
+        RecordType::Tenant
+        | RecordType::User
+        | RecordType::ApiToken
+        | RecordType::Role
+        | RecordType::Team => Area::Administration,
     }
 }

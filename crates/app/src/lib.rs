@@ -10,21 +10,27 @@ pub mod demo;
 mod error;
 mod history;
 mod passwords;
+mod reach;
 pub mod records;
+pub mod roles;
 mod secrets;
+pub mod teams;
 pub mod two_factor;
 
 pub use custodian_store::{
-    AuditEntry, Backend, Page, Scope, SearchHit, SessionInfo, Store, TokenInfo, User, UserSummary,
+    AuditEntry, Backend, Page, Reach, Scope, SearchHit, SessionInfo, Store, Team, TokenInfo, User,
+    UserAccess, UserSummary,
 };
 pub use error::{with_causes, AppError};
 pub use history::area_of;
 
 use audit::ReadRecorder;
 use auth::LoginThrottle;
-use custodian_core::access::{Action, Area, Roles};
+use custodian_core::access::{Action, Area};
 use custodian_core::audit::chain::ClientContext;
 use custodian_core::audit::{Actor, ActorKind};
+use custodian_core::catalog;
+use custodian_core::grants::{Categories, Grants};
 use custodian_core::{TenantId, UserId};
 
 use std::sync::Arc;
@@ -42,7 +48,11 @@ pub struct Principal {
     pub tenant: TenantId,
     pub user_id: UserId,
     pub display_name: String,
-    pub roles: Roles,
+    /// What the user's roles add up to.
+    pub grants: Grants,
+    /// The tenant's sensitive categories: withheld from `sight` until the
+    /// caller states a reason for access.
+    pub sensitive: Categories,
     pub actor: Actor,
     /// Where the request came from, for the audit trail.
     pub context: Option<Arc<ClientContext>>,
@@ -59,20 +69,66 @@ impl Principal {
         self
     }
 
-    pub fn from_user(user: &custodian_store::User, kind: ActorKind, actor_id: i64) -> Principal {
+    pub fn from_user(
+        user: &custodian_store::User,
+        access: UserAccess,
+        kind: ActorKind,
+        actor_id: i64,
+    ) -> Principal {
         Principal {
             tenant: user.tenant,
             user_id: user.id,
             display_name: user.display_name.clone(),
-            roles: user.roles,
+            grants: access.grants,
+            sensitive: access.sensitive,
             actor: Actor { kind, id: actor_id },
             context: None,
         }
     }
 
+    /// States why the caller reads sensitive data ("break glass"): the
+    /// reason unlocks the tenant's sensitive categories and goes into the
+    /// audit entry of every read and change of this request. An empty
+    /// reason is refused.
+    pub fn with_reason(mut self, reason: Option<&str>) -> Result<Self, AppError> {
+        let Some(reason) = reason else {
+            return Ok(self);
+        };
+        let reason = reason.trim();
+        if reason.chars().count() < 3 {
+            return Err(AppError::ReasonRequired);
+        }
+        let mut context = self.context.as_deref().cloned().unwrap_or_default();
+        context.reason = Some(reason.chars().take(500).collect());
+        self.context = Some(Arc::new(context));
+        Ok(self)
+    }
+
+    /// The reason for access this request states, if any.
+    pub fn reason(&self) -> Option<&str> {
+        self.context.as_deref().and_then(|c| c.reason.as_deref())
+    }
+
+    /// What this request may see: the grants, without the sensitive
+    /// categories unless a reason was stated.
+    pub fn sight(&self) -> Grants {
+        if self.reason().is_some() {
+            self.grants
+        } else {
+            self.grants.without(self.sensitive)
+        }
+    }
+
+    /// Whether a reason would show more of `table` than the caller sees now.
+    pub fn reason_would_reveal(&self, table: &str) -> bool {
+        self.reason().is_none()
+            && catalog::table(table)
+                .any(|c| self.grants.sees(c.category) && !self.sight().sees(c.category))
+    }
+
     /// The one place where permissions are checked.
     pub fn authorize(&self, area: Area, action: Action) -> Result<(), AppError> {
-        if self.roles.allow(area, action) {
+        if self.grants.allow(area, action) {
             Ok(())
         } else {
             Err(AppError::Forbidden)

@@ -2,6 +2,7 @@
 //! the five operations for each record type so that every type follows the
 //! same rules.
 
+use crate::reach::Linked;
 use crate::{App, AppError, Principal};
 use custodian_core::access::{Action, Area};
 use custodian_core::activities::{Activity, ActivityInput};
@@ -13,7 +14,7 @@ use custodian_core::contacts::{Contact, ContactInput};
 use custodian_core::need_to_know::NeedToKnow;
 use custodian_core::organisations::{Organisation, OrganisationInput};
 use custodian_core::{ActivityId, AgreementId, AssetId, ContactId, OrganisationId};
-use custodian_store::{Cursor, ListQuery, Page, SearchHit, SortOrder};
+use custodian_store::{Cursor, ListQuery, Page, Reach, SearchHit, SortOrder};
 use serde::Deserialize;
 
 /// List parameters as a page or API client sends them.
@@ -150,6 +151,7 @@ impl ListParams {
                 .clone()
                 .or_else(|| self.status.clone())
                 .filter(|k| !k.is_empty()),
+            reach: Reach::All,
         })
     }
 }
@@ -164,8 +166,9 @@ macro_rules! record_use_cases {
         impl App {
             pub async fn $get(&self, principal: &Principal, id: $id) -> Result<$record, AppError> {
                 principal.authorize($area, Action::Read)?;
+                self.require_reach(principal, $record_type, id.0).await?;
                 let mut record = self.store.$s_get(principal.tenant, id).await?;
-                record.mask_for(principal.roles);
+                record.mask_for(principal.sight());
                 self.record_reads(principal, AuditAction::Read, $record_type, [record.id.0]).await?;
                 Ok(record)
             }
@@ -180,22 +183,32 @@ macro_rules! record_use_cases {
             ) -> Result<$record, AppError> {
                 principal.authorize($area, Action::Update)?;
                 // Replacing a record needs sight of all of it.
-                if !principal.roles.sees_all_of($record_type.table()) {
+                if !principal.sight().sees_all_of($record_type.table()) {
                     return Err(AppError::Forbidden);
                 }
-                let fields = input.validate()?;
-                Ok(self.store.$s_update(&principal.scope(), id, expected_version, &fields).await?)
+                let mut fields = input.validate()?;
+                self.require_reach(principal, $record_type, id.0).await?;
+                self.require_links_in_reach(principal, &fields).await?;
+                if principal.reach() != Reach::All {
+                    // Someone who reaches only their own records keeps this one.
+                    fields.default_owner(principal.user_id);
+                }
+                let mut record = self.store.$s_update(&principal.scope(), id, expected_version, &fields).await?;
+                record.mask_for(principal.sight());
+                Ok(record)
             }
 
             pub async fn $delete(&self, principal: &Principal, id: $id) -> Result<(), AppError> {
                 principal.authorize($area, Action::Delete)?;
+                self.require_reach(principal, $record_type, id.0).await?;
                 Ok(self.store.$s_delete(&principal.scope(), id).await?)
             }
 
             pub async fn $list(&self, principal: &Principal, params: &ListParams) -> Result<Page<$record>, AppError> {
                 principal.authorize($area, Action::Read)?;
-                let mut page = self.store.$s_list(principal.tenant, &params.to_query($filters)?).await?;
-                page.items.iter_mut().for_each(|r| r.mask_for(principal.roles));
+                let query = params.to_query($filters)?.within(principal.reach());
+                let mut page = self.store.$s_list(principal.tenant, &query).await?;
+                page.items.iter_mut().for_each(|r| r.mask_for(principal.sight()));
                 self.record_reads(principal, AuditAction::List, $record_type, page.items.iter().map(|r| r.id.0)).await?;
                 Ok(page)
             }
@@ -207,9 +220,11 @@ macro_rules! record_use_cases {
         impl App {
             pub async fn $create(&self, principal: &Principal, input: &$input) -> Result<$record, AppError> {
                 principal.authorize($area, Action::Create)?;
-                let fields = input.validate()?;
+                let mut fields = input.validate()?;
+                self.require_links_in_reach(principal, &fields).await?;
+                fields.default_owner(principal.user_id);
                 let mut record = self.store.$s_create(&principal.scope(), &fields).await?;
-                record.mask_for(principal.roles);
+                record.mask_for(principal.sight());
                 Ok(record)
             }
         }
@@ -253,10 +268,13 @@ impl App {
     ) -> Result<Activity, AppError> {
         principal.authorize(Area::Activities, Action::Create)?;
         let fields = input.validate()?;
-        Ok(self
+        self.require_links_in_reach(principal, &fields).await?;
+        let mut activity = self
             .store
             .create_activity(&principal.scope(), Some(principal.user_id), &fields)
-            .await?)
+            .await?;
+        activity.mask_for(principal.sight());
+        Ok(activity)
     }
 
     pub async fn activity(
@@ -265,8 +283,10 @@ impl App {
         id: ActivityId,
     ) -> Result<Activity, AppError> {
         principal.authorize(Area::Activities, Action::Read)?;
+        self.require_reach(principal, RecordType::Activity, id.0)
+            .await?;
         let mut activity = self.store.activity(principal.tenant, id).await?;
-        activity.mask_for(principal.roles);
+        activity.mask_for(principal.sight());
         self.record_reads(
             principal,
             AuditAction::Read,
@@ -285,14 +305,19 @@ impl App {
         input: &ActivityInput,
     ) -> Result<Activity, AppError> {
         principal.authorize(Area::Activities, Action::Update)?;
-        if !principal.roles.sees_all_of(RecordType::Activity.table()) {
+        if !principal.sight().sees_all_of(RecordType::Activity.table()) {
             return Err(AppError::Forbidden);
         }
         let fields = input.validate()?;
-        Ok(self
+        self.require_reach(principal, RecordType::Activity, id.0)
+            .await?;
+        self.require_links_in_reach(principal, &fields).await?;
+        let mut activity = self
             .store
             .update_activity(&principal.scope(), id, expected_version, &fields)
-            .await?)
+            .await?;
+        activity.mask_for(principal.sight());
+        Ok(activity)
     }
 
     pub async fn delete_activity(
@@ -301,6 +326,8 @@ impl App {
         id: ActivityId,
     ) -> Result<(), AppError> {
         principal.authorize(Area::Activities, Action::Delete)?;
+        self.require_reach(principal, RecordType::Activity, id.0)
+            .await?;
         Ok(self.store.delete_activity(&principal.scope(), id).await?)
     }
 
@@ -313,11 +340,14 @@ impl App {
         principal.authorize(Area::Activities, Action::Read)?;
         let mut page = self
             .store
-            .list_activities(principal.tenant, &params.to_query(ACTIVITY_FILTERS)?)
+            .list_activities(
+                principal.tenant,
+                &params.to_query(ACTIVITY_FILTERS)?.within(principal.reach()),
+            )
             .await?;
         page.items
             .iter_mut()
-            .for_each(|a| a.mask_for(principal.roles));
+            .for_each(|a| a.mask_for(principal.sight()));
         self.record_reads(
             principal,
             AuditAction::List,
@@ -336,8 +366,27 @@ impl App {
     ) -> Result<Vec<SearchHit>, AppError> {
         principal.authorize(Area::OrganisationsAndContacts, Action::Read)?;
         let mut hits = self.store.search(principal.tenant, typed, 10).await?;
+        if principal.reach() != Reach::All {
+            let mut reached = Vec::with_capacity(hits.len());
+            for hit in hits {
+                let record_type = RecordType::parse(&hit.record_type).unwrap_or(RecordType::Tenant);
+                if self
+                    .store
+                    .within_reach(
+                        principal.tenant,
+                        record_type,
+                        hit.record_id,
+                        principal.reach(),
+                    )
+                    .await?
+                {
+                    reached.push(hit);
+                }
+            }
+            hits = reached;
+        }
         // The detail line shows an email, phone or account number.
-        if !principal.roles.sees(Category::Contact) {
+        if !principal.sight().sees(Category::Contact) {
             hits.iter_mut().for_each(|h| h.detail.clear());
         }
         for record_type in [RecordType::Contact, RecordType::Organisation] {
@@ -362,7 +411,7 @@ impl App {
         principal.authorize(Area::OrganisationsAndContacts, Action::Read)?;
         Ok(self
             .store
-            .organisation_choices(principal.tenant, 500)
+            .organisation_choices(principal.tenant, principal.reach(), 500)
             .await?)
     }
 
@@ -374,7 +423,7 @@ impl App {
         principal.authorize(Area::OrganisationsAndContacts, Action::Read)?;
         let choices = self
             .store
-            .contact_choices(principal.tenant, organisation, 500)
+            .contact_choices(principal.tenant, organisation, principal.reach(), 500)
             .await?;
         self.record_read_fields(
             principal,

@@ -1,7 +1,8 @@
 //! Who may do what: the built-in roles, the areas and actions of the
-//! permission matrix, and the matrix itself. Every use case asks
-//! `Roles::allow(area, action)`; this table is the one truth, and a test
-//! generated from the route table checks every route against it.
+//! permission matrix, and the matrix itself. A user's roles (built-in and
+//! the tenant's own, see `custom_roles`) add up to their `Grants`, which
+//! every use case asks; this table is the one truth for the built-in roles,
+//! and a test generated from the route table checks every route against it.
 
 use serde::{Deserialize, Serialize};
 
@@ -175,6 +176,113 @@ pub enum Action {
     Export,
     Erase,
     Administer,
+}
+
+impl Area {
+    pub const ALL: [Area; 7] = [
+        Area::OrganisationsAndContacts,
+        Area::Activities,
+        Area::Sales,
+        Area::Support,
+        Area::Finance,
+        Area::Privacy,
+        Area::Administration,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Area::OrganisationsAndContacts => "organisations_and_contacts",
+            Area::Activities => "activities",
+            Area::Sales => "sales",
+            Area::Support => "support",
+            Area::Finance => "finance",
+            Area::Privacy => "privacy",
+            Area::Administration => "administration",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Area::OrganisationsAndContacts => "Organisations and contacts",
+            Area::Activities => "Activities",
+            Area::Sales => "Sales",
+            Area::Support => "Support",
+            Area::Finance => "Finance",
+            Area::Privacy => "Privacy",
+            Area::Administration => "Administration",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Area> {
+        Area::ALL.into_iter().find(|a| a.as_str() == value)
+    }
+}
+
+impl Action {
+    pub const ALL: [Action; 7] = [
+        Action::Read,
+        Action::Create,
+        Action::Update,
+        Action::Delete,
+        Action::Export,
+        Action::Erase,
+        Action::Administer,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Read => "read",
+            Action::Create => "create",
+            Action::Update => "update",
+            Action::Delete => "delete",
+            Action::Export => "export",
+            Action::Erase => "erase",
+            Action::Administer => "administer",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Action> {
+        Action::ALL.into_iter().find(|a| a.as_str() == value)
+    }
+}
+
+/// How far across a tenant's records a role reaches: the records its user
+/// owns, those owned by anyone in the user's teams, or all of them. Ordered
+/// from narrow to wide, so that several roles together reach the widest.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum RecordScope {
+    #[default]
+    Own,
+    Team,
+    All,
+}
+
+impl RecordScope {
+    pub const ALL: [RecordScope; 3] = [RecordScope::Own, RecordScope::Team, RecordScope::All];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecordScope::Own => "own",
+            RecordScope::Team => "team",
+            RecordScope::All => "all",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            RecordScope::Own => "Records they own",
+            RecordScope::Team => "Records owned by their teams",
+            RecordScope::All => "All records",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<RecordScope> {
+        RecordScope::ALL.into_iter().find(|s| s.as_str() == value)
+    }
 }
 
 #[cfg(test)]

@@ -31,6 +31,67 @@ pub enum Category {
     Credential,
 }
 
+impl Category {
+    pub const ALL: [Category; 10] = [
+        Category::None,
+        Category::Identifier,
+        Category::Contact,
+        Category::Professional,
+        Category::Demographic,
+        Category::Financial,
+        Category::FreeText,
+        Category::OnlineIdentifier,
+        Category::SpecialCategory,
+        Category::Credential,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::None => "none",
+            Category::Identifier => "identifier",
+            Category::Contact => "contact",
+            Category::Professional => "professional",
+            Category::Demographic => "demographic",
+            Category::Financial => "financial",
+            Category::FreeText => "free_text",
+            Category::OnlineIdentifier => "online_identifier",
+            Category::SpecialCategory => "special_category",
+            Category::Credential => "credential",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Category::None => "Not personal",
+            Category::Identifier => "Names and identifiers",
+            Category::Contact => "Contact details",
+            Category::Professional => "Job and employer",
+            Category::Demographic => "Gender and similar",
+            Category::Financial => "Amounts and billing",
+            Category::FreeText => "Notes and free text",
+            Category::OnlineIdentifier => "IP addresses and devices",
+            Category::SpecialCategory => "Special categories (Art. 9)",
+            Category::Credential => "Secrets",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Category> {
+        Category::ALL.into_iter().find(|c| c.as_str() == value)
+    }
+
+    /// The categories a role can be granted or a tenant can mark sensitive:
+    /// every personal one except secrets, which nobody is shown.
+    pub fn grantable() -> impl Iterator<Item = Category> {
+        Category::ALL
+            .into_iter()
+            .filter(|c| !matches!(c, Category::None | Category::Credential))
+    }
+
+    pub(crate) fn bit(self) -> u16 {
+        1 << (self as u16)
+    }
+}
+
 /// Whose personal data a column holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -156,6 +217,38 @@ pub const CATALOG: &[ColumnClass] = &[
         "password_rotation_days",
         "Password policy: days after which a password must be changed; empty for never",
     ),
+    plain(
+        "tenants",
+        "sales_record_scope",
+        "How far the built-in sales role reaches: own, team or all records",
+    ),
+    plain(
+        "tenants",
+        "support_record_scope",
+        "How far the built-in support role reaches: own, team or all records",
+    ),
+    plain(
+        "tenants",
+        "sensitive_categories",
+        "Catalog categories whose reading needs a stated reason",
+    ),
+    plain("roles", "tenant_id", "Tenant key"),
+    plain("roles", "role_id", "Tenant role key"),
+    plain("roles", "name", "Role name as users' role lists name it"),
+    plain("roles", "label", "Role name as shown"),
+    plain("roles", "permissions", "Area:action pairs the role grants"),
+    plain("roles", "categories", "Catalog categories the role sees"),
+    plain("roles", "record_scope", "Own, team or all records"),
+    plain("roles", "created_at", "Creation time"),
+    plain("roles", "updated_at", "Last change"),
+    plain("teams", "tenant_id", "Tenant key"),
+    plain("teams", "team_id", "Team key"),
+    plain("teams", "name", "Team name, e.g. a sales region"),
+    plain("teams", "created_at", "Creation time"),
+    plain("teams", "updated_at", "Last change"),
+    plain("team_members", "tenant_id", "Tenant key"),
+    plain("team_members", "team_id", "Team"),
+    plain("team_members", "user_id", "Staff user in the team"),
     plain("users", "tenant_id", "Tenant key"),
     plain("users", "user_id", "Staff user key"),
     col(
@@ -285,6 +378,11 @@ pub const CATALOG: &[ColumnClass] = &[
     plain("api_tokens", "revoked_at", "Revocation time"),
     plain("organisations", "tenant_id", "Tenant key"),
     plain("organisations", "organisation_id", "Organisation key"),
+    plain(
+        "organisations",
+        "owner_id",
+        "Staff user who owns the account (record scope)",
+    ),
     plain("organisations", "name", "Company name"),
     plain(
         "organisations",
@@ -307,6 +405,11 @@ pub const CATALOG: &[ColumnClass] = &[
     plain("organisations", "version", "Optimistic concurrency version"),
     plain("contacts", "tenant_id", "Tenant key"),
     plain_exported("contacts", "contact_id", "Contact key"),
+    plain(
+        "contacts",
+        "owner_id",
+        "Staff user who owns the contact (record scope)",
+    ),
     col(
         "contacts",
         "organisation_id",

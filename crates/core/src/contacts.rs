@@ -1,6 +1,6 @@
 //! Contacts: the people at customer organisations; the main data subjects.
 
-use crate::ids::{ContactId, OrganisationId};
+use crate::ids::{ContactId, OrganisationId, UserId};
 use crate::time::Timestamp;
 use crate::validation::{optional_text, required_text, FieldProblem, ValidationErrors};
 use crate::values::{parse_list, Address, EmailAddress, PhoneNumber, NAME_MAX, SHORT_MAX};
@@ -50,6 +50,11 @@ impl Gender {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ContactInput {
+    /// The staff user who owns the record (record scope); the creator when
+    /// omitted on create.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
+    pub owner_id: Option<UserId>,
     #[serde(default)]
     pub organisation_id: Option<OrganisationId>,
     /// One of `female`, `male`, `diverse`, `unspecified`.
@@ -70,6 +75,7 @@ pub struct ContactInput {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContactFields {
+    pub owner_id: Option<UserId>,
     pub organisation_id: Option<OrganisationId>,
     pub gender: Option<Gender>,
     pub first_name: String,
@@ -85,6 +91,7 @@ impl ContactFields {
     pub fn field_values(&self) -> Vec<(&'static str, String)> {
         let join = |v: Vec<&str>| v.join("\n");
         vec![
+            ("owner_id", format!("{:?}", self.owner_id)),
             ("organisation_id", format!("{:?}", self.organisation_id)),
             ("gender", format!("{:?}", self.gender)),
             ("first_name", self.first_name.clone()),
@@ -123,6 +130,7 @@ impl ContactInput {
         let work_address = self.work_address.validated("work_address", &mut errors);
         match (first_name, last_name) {
             (Some(first_name), Some(last_name)) if errors.is_empty() => Ok(ContactFields {
+                owner_id: self.owner_id,
                 organisation_id: self.organisation_id,
                 gender,
                 first_name,
@@ -141,6 +149,10 @@ impl ContactInput {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Contact {
     pub id: ContactId,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
+    pub owner_id: Option<UserId>,
+    /// The owner's name as shown.
+    pub owner_name: Option<String>,
     pub organisation_id: Option<OrganisationId>,
     /// The organisation's name, for display.
     pub organisation_name: Option<String>,
@@ -170,6 +182,7 @@ impl Contact {
 
     pub fn to_input(&self) -> ContactInput {
         ContactInput {
+            owner_id: self.owner_id,
             organisation_id: self.organisation_id,
             gender: self.gender.map(|g| g.as_str().to_string()),
             first_name: self.first_name.clone(),

@@ -42,3 +42,8 @@ id_type!(AssetId);
 id_type!(AgreementId);
 id_type!(ApiTokenId);
 id_type!(AuditEntryId);
+id_type!(
+    /// A role a tenant defined for itself.
+    RoleId
+);
+id_type!(TeamId);

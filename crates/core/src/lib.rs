@@ -2,6 +2,7 @@
 //! rules. Nothing here does I/O, so every rule is testable in isolation.
 
 pub mod access;
+pub mod access_settings;
 pub mod activities;
 pub mod agreements;
 pub mod assets;
@@ -9,6 +10,8 @@ pub mod audit;
 pub mod catalog;
 pub mod codes;
 pub mod contacts;
+pub mod custom_roles;
+pub mod grants;
 pub mod hex;
 pub mod ids;
 pub mod need_to_know;
@@ -16,6 +19,7 @@ pub mod organisations;
 pub mod passwords;
 pub mod search;
 pub mod sorting;
+pub mod teams;
 pub mod time;
 pub mod totp;
 pub mod validation;

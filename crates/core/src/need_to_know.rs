@@ -3,11 +3,12 @@
 //! the category comes back with the field emptied and named in
 //! `masked_fields`, in pages, API answers and search results alike.
 
-use crate::access::{Role, Roles};
+use crate::access::Role;
 use crate::activities::Activity;
 use crate::agreements::Agreement;
 use crate::catalog::{self, Category};
 use crate::contacts::Contact;
+use crate::grants::Grants;
 
 impl Role {
     /// The catalog categories a role is granted.
@@ -34,49 +35,35 @@ impl Role {
     }
 }
 
-impl Roles {
-    /// Seen when any of the roles sees it.
-    pub fn sees(self, category: Category) -> bool {
-        self.iter().any(|r| r.sees(category))
-    }
-
-    /// Whether every personal column of `table` is visible: who may replace
-    /// a whole record must see all of it, or they would blank what they
-    /// cannot see.
-    pub fn sees_all_of(self, table: &str) -> bool {
-        catalog::table(table).all(|c| self.sees(c.category))
-    }
-}
-
 /// A record that can hide the fields its reader may not see.
 pub trait NeedToKnow {
-    fn mask_for(&mut self, roles: Roles);
+    fn mask_for(&mut self, sight: Grants);
 }
 
-/// Hides `field` (stored in `table.column`) unless `roles` see its category.
-fn hide(roles: Roles, table: &str, column: &str) -> bool {
-    !roles.sees(catalog::category_of(table, column))
+/// Hides `table.column` unless `sight` includes its category.
+fn hide(sight: Grants, table: &str, column: &str) -> bool {
+    !sight.sees(catalog::category_of(table, column))
 }
 
 impl NeedToKnow for Contact {
-    fn mask_for(&mut self, roles: Roles) {
-        if hide(roles, "contacts", "gender") {
+    fn mask_for(&mut self, sight: Grants) {
+        if hide(sight, "contacts", "gender") {
             self.gender = None;
             self.masked_fields.push("gender");
         }
-        if hide(roles, "contacts", "position") {
+        if hide(sight, "contacts", "position") {
             self.position = None;
             self.masked_fields.push("position");
         }
-        if hide(roles, "contacts", "emails") {
+        if hide(sight, "contacts", "emails") {
             self.emails.clear();
             self.masked_fields.push("emails");
         }
-        if hide(roles, "contacts", "phones") {
+        if hide(sight, "contacts", "phones") {
             self.phones.clear();
             self.masked_fields.push("phones");
         }
-        if hide(roles, "contacts", "work_street") {
+        if hide(sight, "contacts", "work_street") {
             self.work_address = Default::default();
             self.masked_fields.push("work_address");
         }
@@ -84,12 +71,12 @@ impl NeedToKnow for Contact {
 }
 
 impl NeedToKnow for Activity {
-    fn mask_for(&mut self, roles: Roles) {
-        if hide(roles, "activities", "subject") {
+    fn mask_for(&mut self, sight: Grants) {
+        if hide(sight, "activities", "subject") {
             self.subject.clear();
             self.masked_fields.push("subject");
         }
-        if hide(roles, "activities", "body") {
+        if hide(sight, "activities", "body") {
             self.body.clear();
             self.masked_fields.push("body");
         }
@@ -97,8 +84,8 @@ impl NeedToKnow for Activity {
 }
 
 impl NeedToKnow for Agreement {
-    fn mask_for(&mut self, roles: Roles) {
-        if hide(roles, "agreements", "value_minor") {
+    fn mask_for(&mut self, sight: Grants) {
+        if hide(sight, "agreements", "value_minor") {
             self.value.clear();
             self.masked_fields.push("value");
         }
@@ -108,25 +95,27 @@ impl NeedToKnow for Agreement {
 /// Organisations and assets hold no field a CRM role may not see: company
 /// data, and a link to a contact (an identifier every reader is granted).
 impl NeedToKnow for crate::organisations::Organisation {
-    fn mask_for(&mut self, _roles: Roles) {}
+    fn mask_for(&mut self, _sight: Grants) {}
 }
 
 impl NeedToKnow for crate::assets::Asset {
-    fn mask_for(&mut self, _roles: Roles) {}
+    fn mask_for(&mut self, _sight: Grants) {}
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::grants::BuiltInReach;
 
     #[test]
     fn support_sees_call_notes_finance_sees_amounts() {
-        let support = Roles::of(&[Role::Support]);
-        let finance = Roles::of(&[Role::Finance]);
+        let reach = BuiltInReach::default();
+        let support = Role::Support.grants(reach);
+        let finance = Role::Finance.grants(reach);
         assert!(support.sees(Category::FreeText) && !support.sees(Category::Financial));
         assert!(finance.sees(Category::Financial) && !finance.sees(Category::FreeText));
-        assert!(Roles::of(&[Role::Support, Role::Finance]).sees(Category::Financial));
-        assert!(!Roles::of(&[Role::Administrator]).sees(Category::Credential));
+        assert!(support.union(finance).sees(Category::Financial));
+        assert!(!Role::Administrator.grants(reach).sees(Category::Credential));
         assert!(support.sees_all_of("contacts"));
         assert!(!support.sees_all_of("agreements"));
     }

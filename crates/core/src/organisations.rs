@@ -1,6 +1,6 @@
 //! Organisations: the customer companies a tenant does business with.
 
-use crate::ids::OrganisationId;
+use crate::ids::{OrganisationId, UserId};
 use crate::time::Timestamp;
 use crate::validation::{optional_text, required_text, ValidationErrors};
 use crate::values::{Address, PhoneNumber, WebUrl, NAME_MAX};
@@ -12,6 +12,12 @@ use serde::{Deserialize, Serialize};
 #[serde(deny_unknown_fields)]
 pub struct OrganisationInput {
     pub name: String,
+    /// The staff user who owns the record (record scope); the creator when
+    /// omitted on create.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
+    pub owner_id: Option<UserId>,
+
     #[serde(default)]
     pub website: Option<String>,
     /// The tenant's own account number for this customer; unique per tenant.
@@ -29,6 +35,7 @@ pub struct OrganisationInput {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrganisationFields {
     pub name: String,
+    pub owner_id: Option<UserId>,
     pub website: Option<WebUrl>,
     pub account_number: Option<String>,
     pub phone: Option<PhoneNumber>,
@@ -41,6 +48,7 @@ impl OrganisationFields {
     pub fn field_values(&self) -> Vec<(&'static str, String)> {
         vec![
             ("name", self.name.clone()),
+            ("owner_id", format!("{:?}", self.owner_id)),
             ("website", format!("{:?}", self.website)),
             ("account_number", format!("{:?}", self.account_number)),
             ("phone", format!("{:?}", self.phone)),
@@ -75,6 +83,7 @@ impl OrganisationInput {
         match name {
             Some(name) if errors.is_empty() => Ok(OrganisationFields {
                 name,
+                owner_id: self.owner_id,
                 website,
                 account_number,
                 phone,
@@ -91,6 +100,10 @@ impl OrganisationInput {
 pub struct Organisation {
     pub id: OrganisationId,
     pub name: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
+    pub owner_id: Option<UserId>,
+    /// The owner's name as shown.
+    pub owner_name: Option<String>,
     pub website: Option<String>,
     pub account_number: Option<String>,
     pub phone: Option<String>,
@@ -108,6 +121,7 @@ impl Organisation {
     pub fn to_input(&self) -> OrganisationInput {
         OrganisationInput {
             name: self.name.clone(),
+            owner_id: self.owner_id,
             website: self.website.clone(),
             account_number: self.account_number.clone(),
             phone: self.phone.clone(),

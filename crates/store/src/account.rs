@@ -266,11 +266,14 @@ impl Store {
     /// Gives a user these roles. Refused when it would leave the tenant
     /// without an active administrator; concurrent changes queue on the
     /// tenant's audit head, so two demotions cannot both pass the check.
+    /// Gives the user these built-in roles and tenant roles (by name; the
+    /// caller checked that they exist).
     pub async fn set_user_roles(
         &self,
         scope: &Scope,
         user: UserId,
         roles: Roles,
+        custom_roles: &[String],
     ) -> Result<User, StoreError> {
         let mut tx = self.begin(scope.tenant).await?;
         if self.other_administrators(&mut tx, scope, user).await? == 0
@@ -278,10 +281,15 @@ impl Store {
         {
             return Err(StoreError::LastAdministrator);
         }
+        let names = std::iter::once(roles.to_names())
+            .chain(custom_roles.iter().cloned())
+            .filter(|n| !n.is_empty())
+            .collect::<Vec<_>>()
+            .join(",");
         sqlx::query(
             "UPDATE users SET roles = $1, updated_at = $2 WHERE tenant_id = $3 AND user_id = $4",
         )
-        .bind(roles.to_names())
+        .bind(names)
         .bind(Timestamp::now().0)
         .bind(scope.tenant.0)
         .bind(user.0)

@@ -368,6 +368,9 @@ impl Store {
             let k = sql.arg(Arg::Text(kind.clone()));
             sql.push(&format!(" AND a.kind = {k}"));
         }
+        query
+            .reach
+            .restrict(&mut sql, tenant, RecordType::Activity, "a");
         match query.contact_id {
             Some(_) => keyset(&mut sql, CONTACT_SORT_KEYS, "ac.activity_id", &query)?,
             None => keyset(&mut sql, SORT_KEYS, "a.activity_id", &query)?,

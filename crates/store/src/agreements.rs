@@ -256,6 +256,9 @@ impl Store {
             let s = sql.arg(Arg::Text(status.clone()));
             sql.push(&format!(" AND g.status = {s}"));
         }
+        query
+            .reach
+            .restrict(&mut sql, tenant, RecordType::Agreement, "g");
         keyset(&mut sql, SORT_KEYS, "g.agreement_id", query)?;
         let mut tx = self.read_one(tenant).await?;
         let rows = sql.query().fetch_all(&mut *tx).await?;

@@ -238,6 +238,9 @@ impl Store {
                 " AND serial_number >= {from} AND serial_number < {to}"
             ));
         }
+        query
+            .reach
+            .restrict(&mut sql, tenant, RecordType::Asset, "assets");
         keyset(&mut sql, SORT_KEYS, "asset_id", query)?;
         let mut tx = self.read_one(tenant).await?;
         let rows = sql.query().fetch_all(&mut *tx).await?;

@@ -1,13 +1,15 @@
 //! Staff users, server-side sessions and API tokens. Secrets are stored only
 //! as hashes; the app layer hashes and verifies them.
 
+use crate::roles::{access_settings_from, held_roles};
 use crate::{Scope, Store, StoreError};
-use custodian_core::access::Roles;
+use custodian_core::access::{Role, Roles};
 use custodian_core::audit::{Actor, ActorKind, AuditAction, RecordType};
+use custodian_core::grants::{Categories, Grants};
 use custodian_core::time::Timestamp;
 use custodian_core::{ApiTokenId, TenantId, UserId};
 use sqlx::any::AnyRow;
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct User {
@@ -15,7 +17,10 @@ pub struct User {
     pub id: UserId,
     pub email: String,
     pub display_name: String,
+    /// The built-in roles the user holds.
     pub roles: Roles,
+    /// The names of the tenant's own roles the user holds.
+    pub custom_roles: Vec<String>,
     /// Set when an administrator ended the user's access.
     pub disabled_at: Option<Timestamp>,
 }
@@ -33,6 +38,7 @@ pub struct LoginCandidate {
 pub struct SessionRecord {
     pub session_id: i64,
     pub user: User,
+    pub access: UserAccess,
     pub csrf_token: String,
     pub expires_at: Timestamp,
     pub last_seen_at: Timestamp,
@@ -47,22 +53,60 @@ pub struct SessionRecord {
 pub struct TokenRecord {
     pub id: ApiTokenId,
     pub user: User,
+    pub access: UserAccess,
+}
+
+/// What a signed-in user may do and see, resolved from their roles (built-in
+/// and the tenant's own) and the tenant's access settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UserAccess {
+    pub grants: Grants,
+    /// Categories whose reading needs a stated reason.
+    pub sensitive: Categories,
+}
+
+/// The tenant's settings columns a session or token lookup selects, to
+/// resolve the user's access in the same read.
+const ACCESS_COLUMNS: &str =
+    "tn.sales_record_scope, tn.support_record_scope, tn.sensitive_categories";
+
+async fn resolve_access(
+    conn: &mut AnyConnection,
+    row: &AnyRow,
+    user: &User,
+) -> Result<UserAccess, StoreError> {
+    let settings = access_settings_from(row)?;
+    let grants = held_roles(conn, user.tenant, &user.custom_roles)
+        .await?
+        .into_iter()
+        .fold(user.roles.grants(settings.built_in_reach), |all, role| {
+            all.union(role.grants)
+        });
+    Ok(UserAccess {
+        grants,
+        sensitive: settings.sensitive,
+    })
 }
 
 pub(crate) fn user_from(row: &AnyRow) -> Result<User, StoreError> {
-    let roles: String = row.try_get("roles")?;
+    let names: String = row.try_get("roles")?;
+    let (built_in, custom): (Vec<&str>, Vec<&str>) = names
+        .split(',')
+        .filter(|n| !n.is_empty())
+        .partition(|n| Role::parse(n).is_some());
     Ok(User {
         tenant: TenantId(row.try_get("tenant_id")?),
         id: UserId(row.try_get("user_id")?),
         email: row.try_get("email")?,
         display_name: row.try_get("display_name")?,
-        // Names this version does not know grant nothing.
         roles: Roles::of(
-            &roles
-                .split(',')
-                .filter_map(custodian_core::access::Role::parse)
+            &built_in
+                .into_iter()
+                .filter_map(Role::parse)
                 .collect::<Vec<_>>(),
         ),
+        // Names no tenant role carries (any more) grant nothing.
+        custom_roles: custom.into_iter().map(String::from).collect(),
         disabled_at: row.try_get::<Option<i64>, _>("disabled_at")?.map(Timestamp),
     })
 }
@@ -86,6 +130,7 @@ impl Store {
             email: email.to_string(),
             display_name: display_name.to_string(),
             roles,
+            custom_roles: Vec::new(),
             disabled_at: None,
         };
         let mut tx = self.begin(scope.tenant).await?;
@@ -227,7 +272,7 @@ impl Store {
         let mut tx = self.read_one(tenant).await?;
         let row = sqlx::query(&format!(
             "SELECT {USER_COLUMNS}, s.csrf_token, s.expires_at, s.session_id, s.last_seen_at,
-                    u.password_changed_at, tn.password_rotation_days,
+                    u.password_changed_at, tn.password_rotation_days, {ACCESS_COLUMNS},
                     CAST(CASE WHEN tn.require_two_factor <> 0 AND u.totp_secret IS NULL THEN 1 ELSE 0 END AS BIGINT)
                         AS two_factor_missing
              FROM sessions s
@@ -240,22 +285,26 @@ impl Store {
         .bind(Timestamp::now().0)
         .fetch_optional(&mut *tx)
         .await?;
+        let Some(row) = row else {
+            tx.commit().await?;
+            return Ok(None);
+        };
+        let user = user_from(&row)?;
+        let access = resolve_access(&mut tx, &row, &user).await?;
         tx.commit().await?;
-        row.map(|row| {
-            Ok(SessionRecord {
-                session_id: row.try_get("session_id")?,
-                user: user_from(&row)?,
-                csrf_token: row.try_get("csrf_token")?,
-                expires_at: Timestamp(row.try_get("expires_at")?),
-                last_seen_at: Timestamp(row.try_get("last_seen_at")?),
-                password_changed_at: Timestamp(row.try_get("password_changed_at")?),
-                password_rotation_days: row
-                    .try_get::<Option<i64>, _>("password_rotation_days")?
-                    .and_then(|d| u32::try_from(d).ok()),
-                two_factor_missing: row.try_get::<i64, _>("two_factor_missing")? != 0,
-            })
-        })
-        .transpose()
+        Ok(Some(SessionRecord {
+            session_id: row.try_get("session_id")?,
+            user,
+            access,
+            csrf_token: row.try_get("csrf_token")?,
+            expires_at: Timestamp(row.try_get("expires_at")?),
+            last_seen_at: Timestamp(row.try_get("last_seen_at")?),
+            password_changed_at: Timestamp(row.try_get("password_changed_at")?),
+            password_rotation_days: row
+                .try_get::<Option<i64>, _>("password_rotation_days")?
+                .and_then(|d| u32::try_from(d).ok()),
+            two_factor_missing: row.try_get::<i64, _>("two_factor_missing")? != 0,
+        }))
     }
 
     /// Ends a session (and sweeps expired ones); the logout is audited.
@@ -357,8 +406,9 @@ impl Store {
     ) -> Result<Option<TokenRecord>, StoreError> {
         let mut tx = self.read_one(tenant).await?;
         let row = sqlx::query(&format!(
-            "SELECT {USER_COLUMNS}, t.token_id FROM api_tokens t
+            "SELECT {USER_COLUMNS}, t.token_id, {ACCESS_COLUMNS} FROM api_tokens t
              JOIN users u ON u.tenant_id = t.tenant_id AND u.user_id = t.user_id
+             JOIN tenants tn ON tn.tenant_id = t.tenant_id
              WHERE t.tenant_id = $1 AND t.token_hash = $2 AND t.revoked_at IS NULL AND u.disabled_at IS NULL
                AND (t.expires_at IS NULL OR t.expires_at > $3)"
         ))
@@ -367,13 +417,17 @@ impl Store {
         .bind(Timestamp::now().0)
         .fetch_optional(&mut *tx)
         .await?;
+        let Some(row) = row else {
+            tx.commit().await?;
+            return Ok(None);
+        };
+        let user = user_from(&row)?;
+        let access = resolve_access(&mut tx, &row, &user).await?;
         tx.commit().await?;
-        row.map(|row| {
-            Ok(TokenRecord {
-                id: ApiTokenId(row.try_get("token_id")?),
-                user: user_from(&row)?,
-            })
-        })
-        .transpose()
+        Ok(Some(TokenRecord {
+            id: ApiTokenId(row.try_get("token_id")?),
+            user,
+            access,
+        }))
     }
 }

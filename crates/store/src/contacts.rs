@@ -3,20 +3,22 @@
 use crate::page::{
     finish_page, keyset, sort_name, Arg, Cursor, CursorKey, ListQuery, Page, SortKey, Sql,
 };
-use crate::rows::{address, bump_version, split_lines};
+use crate::rows::{address, bump_version, set_owner, split_lines};
 use crate::search::{self, SearchEntry};
-use crate::{Scope, Store, StoreError};
+use crate::{Reach, Scope, Store, StoreError};
 use custodian_core::audit::{changed_fields, AuditAction, RecordType};
 use custodian_core::contacts::{Contact, ContactFields, Gender};
 use custodian_core::search::document_terms;
 use custodian_core::sorting::{prefix_key, sort_key};
 use custodian_core::time::Timestamp;
-use custodian_core::{ContactId, OrganisationId, TenantId};
+use custodian_core::{ContactId, OrganisationId, TenantId, UserId};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Transaction};
 use sqlx::{AnyConnection, Row};
 
-const SELECT: &str = "SELECT c.contact_id, c.organisation_id, o.name AS organisation_name, c.gender,
+const SELECT: &str = "SELECT c.contact_id, c.owner_id,
+    (SELECT ow.display_name FROM users ow WHERE ow.tenant_id = c.tenant_id AND ow.user_id = c.owner_id) AS owner_name,
+    c.organisation_id, o.name AS organisation_name, c.gender,
     c.first_name, c.last_name, c.position, c.emails, c.phones,
     c.work_street, c.work_postcode, c.work_city, c.work_country, c.created_at, c.updated_at, c.version
     FROM contacts c LEFT JOIN organisations o ON o.tenant_id = c.tenant_id AND o.organisation_id = c.organisation_id";
@@ -38,6 +40,8 @@ fn from_row(row: &AnyRow) -> Result<Contact, StoreError> {
     let gender: Option<String> = row.try_get("gender")?;
     Ok(Contact {
         id: ContactId(row.try_get("contact_id")?),
+        owner_id: row.try_get::<Option<i64>, _>("owner_id")?.map(UserId),
+        owner_name: row.try_get("owner_name")?,
         organisation_id: row
             .try_get::<Option<i64>, _>("organisation_id")?
             .map(OrganisationId),
@@ -94,6 +98,15 @@ async fn write_fields(
         ),
         None => None,
     };
+    set_owner(
+        &mut *conn,
+        "contacts",
+        "contact_id",
+        tenant.0,
+        id.0,
+        f.owner_id,
+    )
+    .await?;
     let emails: Vec<&str> = f.emails.iter().map(|e| e.as_str()).collect();
     let phones: Vec<&str> = f.phones.iter().map(|p| p.as_str()).collect();
     sqlx::query(
@@ -287,6 +300,9 @@ impl Store {
                 " AND c.sort_name >= {from} AND c.sort_name < {to}"
             ));
         }
+        query
+            .reach
+            .restrict(&mut sql, tenant, RecordType::Contact, "c");
         keyset(&mut sql, SORT_KEYS, "c.contact_id", query)?;
         let mut tx = self.read_one(tenant).await?;
         let rows = sql.query().fetch_all(&mut *tx).await?;
@@ -310,6 +326,7 @@ impl Store {
         &self,
         tenant: TenantId,
         organisation: Option<OrganisationId>,
+        reach: Reach,
         limit: i64,
     ) -> Result<Vec<(ContactId, String)>, StoreError> {
         let mut sql = Sql::new(
@@ -322,6 +339,7 @@ impl Store {
             let o = sql.arg(Arg::Int(org.0));
             sql.push(&format!(" AND c.organisation_id = {o}"));
         }
+        reach.restrict(&mut sql, tenant, RecordType::Contact, "c");
         let l = sql.arg(Arg::Int(limit));
         sql.push(&format!(" ORDER BY c.sort_name, c.contact_id LIMIT {l}"));
         let mut tx = self.read_one(tenant).await?;

@@ -21,21 +21,26 @@ mod migrate;
 mod organisations;
 mod page;
 mod passwords;
+mod reach;
+mod roles;
 mod rows;
 pub mod schema;
 mod search;
+mod teams;
 mod tenants;
 pub mod testing;
 mod two_factor;
 
 pub use account::{SessionInfo, TokenInfo, UserSummary};
 pub use audit::{AuditEntry, AuditQuery, AuditSubject, ChainWalk, Checkpoint, NewAuditEntry};
-pub use auth::{LoginCandidate, SessionRecord, TokenRecord, User};
+pub use auth::{LoginCandidate, SessionRecord, TokenRecord, User, UserAccess};
 pub use batch::Batch;
 pub use connect::Backend;
 pub use error::StoreError;
 pub use page::{Cursor, ListQuery, Page, SortOrder};
+pub use reach::Reach;
 pub use search::SearchHit;
+pub use teams::Team;
 pub use tenants::Tenant;
 pub use two_factor::TwoFactor;
 

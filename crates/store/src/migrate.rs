@@ -87,6 +87,20 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0009_two_factor.sql"),
         backfill: None,
     },
+    Migration {
+        version: 10,
+        name: "tenant_roles",
+        sqlite: include_str!("../migrations/sqlite/0010_tenant_roles.sql"),
+        postgres: include_str!("../migrations/postgres/0010_tenant_roles.sql"),
+        backfill: None,
+    },
+    Migration {
+        version: 11,
+        name: "teams_and_owners",
+        sqlite: include_str!("../migrations/sqlite/0011_teams_and_owners.sql"),
+        postgres: include_str!("../migrations/postgres/0011_teams_and_owners.sql"),
+        backfill: None,
+    },
 ];
 
 /// Rows per read while backfilling, walking the primary key.
@@ -322,7 +336,10 @@ mod tests {
         .execute(&store.pool)
         .await
         .unwrap();
-        assert_eq!(store.migrate().await.unwrap(), vec![3, 4, 5, 6, 7, 8, 9]);
+        assert_eq!(
+            store.migrate().await.unwrap(),
+            vec![3, 4, 5, 6, 7, 8, 9, 10, 11]
+        );
         let chain = store.audit_chain_after(TenantId(1), 0, 10).await.unwrap();
         let order: Vec<i64> = chain.iter().map(|e| e.audit_id).collect();
         assert_eq!(order, [10, 20, 30]);

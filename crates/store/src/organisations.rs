@@ -3,22 +3,24 @@
 use crate::page::{
     finish_page, keyset, sort_name, Arg, Cursor, CursorKey, ListQuery, Page, SortKey, Sql,
 };
-use crate::rows::{address, bump_version};
+use crate::rows::{address, bump_version, set_owner};
 use crate::search::{self, SearchEntry};
-use crate::{Scope, Store, StoreError};
+use crate::{Reach, Scope, Store, StoreError};
 use custodian_core::audit::{changed_fields, AuditAction, RecordType};
 use custodian_core::organisations::{Organisation, OrganisationFields};
 use custodian_core::search::document_terms;
 use custodian_core::sorting::{prefix_key, sort_key};
 use custodian_core::time::Timestamp;
-use custodian_core::{OrganisationId, TenantId};
+use custodian_core::{OrganisationId, TenantId, UserId};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Transaction};
 use sqlx::{AnyConnection, Row};
 
 const SELECT: &str = "SELECT organisation_id, name, website, account_number, phone,
     billing_street, billing_postcode, billing_city, billing_country,
-    postal_street, postal_postcode, postal_city, postal_country, created_at, updated_at, version
+    postal_street, postal_postcode, postal_city, postal_country, created_at, updated_at, version,
+    organisations.owner_id, (SELECT ow.display_name FROM users ow
+        WHERE ow.tenant_id = organisations.tenant_id AND ow.user_id = organisations.owner_id) AS owner_name
     FROM organisations";
 
 const SORT_KEYS: &[SortKey] = &[
@@ -38,6 +40,8 @@ fn from_row(row: &AnyRow) -> Result<Organisation, StoreError> {
     Ok(Organisation {
         id: OrganisationId(row.try_get("organisation_id")?),
         name: row.try_get("name")?,
+        owner_id: row.try_get::<Option<i64>, _>("owner_id")?.map(UserId),
+        owner_name: row.try_get("owner_name")?,
         website: row.try_get("website")?,
         account_number: row.try_get("account_number")?,
         phone: row.try_get("phone")?,
@@ -96,6 +100,15 @@ async fn write_fields(
     .execute(&mut *conn)
     .await
     .map_err(StoreError::unique_as("account_number"))?;
+    set_owner(
+        &mut *conn,
+        "organisations",
+        "organisation_id",
+        tenant.0,
+        id.0,
+        f.owner_id,
+    )
+    .await?;
     let detail = [
         f.account_number.as_deref(),
         f.billing_address.city.as_deref(),
@@ -297,6 +310,9 @@ impl Store {
             let to = sql.arg(Arg::Text(format!("{prefix}\u{10ffff}")));
             sql.push(&format!(" AND sort_name >= {from} AND sort_name < {to}"));
         }
+        query
+            .reach
+            .restrict(&mut sql, tenant, RecordType::Organisation, "organisations");
         keyset(&mut sql, SORT_KEYS, "organisation_id", query)?;
         let mut tx = self.read_one(tenant).await?;
         let rows = sql.query().fetch_all(&mut *tx).await?;
@@ -317,14 +333,17 @@ impl Store {
     pub async fn organisation_choices(
         &self,
         tenant: TenantId,
+        reach: Reach,
         limit: i64,
     ) -> Result<Vec<(OrganisationId, String)>, StoreError> {
+        let mut sql = Sql::new("SELECT organisation_id, name FROM organisations");
+        let t = sql.arg(Arg::Int(tenant.0));
+        sql.push(&format!(" WHERE tenant_id = {t}"));
+        reach.restrict(&mut sql, tenant, RecordType::Organisation, "organisations");
+        let l = sql.arg(Arg::Int(limit));
+        sql.push(&format!(" ORDER BY sort_name, organisation_id LIMIT {l}"));
         let mut tx = self.read_one(tenant).await?;
-        let rows = sqlx::query("SELECT organisation_id, name FROM organisations WHERE tenant_id = $1 ORDER BY sort_name, organisation_id LIMIT $2")
-            .bind(tenant.0)
-            .bind(limit)
-            .fetch_all(&mut *tx)
-            .await?;
+        let rows = sql.query().fetch_all(&mut *tx).await?;
         tx.commit().await?;
         rows.iter()
             .map(|r| {

@@ -71,6 +71,16 @@ pub struct ListQuery {
     pub contact_id: Option<i64>,
     /// Activity kind or agreement status.
     pub kind: Option<String>,
+    /// Only the records the caller reaches.
+    pub reach: crate::Reach,
+}
+
+impl ListQuery {
+    /// The same query, limited to the records `reach` covers.
+    pub fn within(mut self, reach: crate::Reach) -> ListQuery {
+        self.reach = reach;
+        self
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -79,6 +79,7 @@ impl From<AppError> for Problem {
             AppError::BadCredentials => Problem::new(StatusCode::UNAUTHORIZED, "bad_credentials", "The email, password or two-factor code is wrong."),
             AppError::Unauthenticated => Problem::new(StatusCode::UNAUTHORIZED, "unauthenticated", "Send a valid API token as 'Authorization: Bearer …'."),
             AppError::Forbidden => Problem::new(StatusCode::FORBIDDEN, "forbidden", "Your role does not allow this."),
+            AppError::ReasonRequired => Problem::field(StatusCode::UNPROCESSABLE_ENTITY, "reason_required", "reason", "State why you need this data, in at least 3 characters (X-Access-Reason header, or the reason field on the page).".into()),
             AppError::TooManyAttempts { retry_after_seconds } => {
                 let mut p = Problem::new(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", format!("Too many attempts; try again in {retry_after_seconds} seconds."));
                 p.retry_after = Some(retry_after_seconds);

@@ -31,6 +31,8 @@ struct World {
 }
 
 const NEVER: i64 = 1;
+/// The tenant role every world starts with.
+const SEEDED_ROLE: &str = "matrix_role";
 
 async fn call(
     world: &World,
@@ -74,11 +76,18 @@ fn body_for(rule: &RouteRule, records: &Records, serial: usize) -> Option<Value>
     Some(
         match (
             resource,
-            rule.path.ends_with("/roles"),
+            rule.path.ends_with("/{id}/roles"),
             rule.path.ends_with("/end-access"),
         ) {
             (_, true, _) => json!({"roles": ["sales"]}),
             (_, _, true) => return None,
+            ("roles", ..) if rule.method == "PUT" => {
+                json!({"name": SEEDED_ROLE, "label": "Matrix", "permissions": {"sales": ["read"]}})
+            }
+            ("roles", ..) => {
+                json!({"name": format!("matrix_{serial}"), "label": "Matrix", "permissions": {"sales": ["read"]}})
+            }
+            ("teams", ..) => json!({"name": format!("Matrix {serial}"), "member_ids": []}),
             ("organisations", ..) => json!({"name": format!("Matrix {serial}")}),
             ("contacts", ..) => {
                 json!({"first_name": "Max", "last_name": format!("Matrix {serial}"), "organisation_id": org})
@@ -94,6 +103,9 @@ fn body_for(rule: &RouteRule, records: &Records, serial: usize) -> Option<Value>
             }
             ("account", ..) => json!({"name": format!("matrix {serial}")}),
             ("settings", ..) if rule.path.ends_with("/two-factor") => json!({"required": false}),
+            ("settings", ..) if rule.path.ends_with("/access") => {
+                json!({"sales_record_scope": "all", "support_record_scope": "all", "sensitive_categories": []})
+            }
             ("settings", ..) => json!({"min_length": 12, "rotation_days": null}),
             _ => json!({}),
         },
@@ -158,7 +170,15 @@ async fn seed(base: &str, client: &Client, token: &str, name: &str) -> Records {
         json!({"title": name, "organisation_id": org, "start_date": "2026-01-01", "value": "99.00", "currency": "EUR", "status": "active"}),
     )
     .await;
+    let role = post(
+        "/roles",
+        json!({"name": SEEDED_ROLE, "label": name, "permissions": {"activities": ["read"]}}),
+    )
+    .await;
+    let team = post("/teams", json!({"name": name, "member_ids": []})).await;
     HashMap::from([
+        (RecordType::Role, role),
+        (RecordType::Team, team),
         (RecordType::Organisation, org),
         (RecordType::Contact, contact),
         (RecordType::Activity, activity),

@@ -10,9 +10,9 @@
 //! their entries are written in the change's own transaction.
 
 use crate::{App, AppError, Principal};
-use custodian_core::access::Roles;
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::catalog;
+use custodian_core::grants::Grants;
 use custodian_core::time::Timestamp;
 use custodian_core::TenantId;
 use custodian_store::{NewAuditEntry, Store};
@@ -125,10 +125,10 @@ async fn write_with_retry(store: &Store, tenant: TenantId, entries: &[NewAuditEn
 
 /// The personal fields a screen of this record type shows to these roles,
 /// as the catalog lists them; empty when it shows none.
-pub(crate) fn shown_fields(record_type: RecordType, roles: Roles) -> String {
+pub(crate) fn shown_fields(record_type: RecordType, sight: Grants) -> String {
     catalog::shown_personal_columns(record_type.table())
         .into_iter()
-        .filter(|column| roles.sees(catalog::category_of(record_type.table(), column)))
+        .filter(|column| sight.sees(catalog::category_of(record_type.table(), column)))
         .collect::<Vec<_>>()
         .join(",")
 }
@@ -143,7 +143,7 @@ impl App {
         record_type: RecordType,
         ids: impl IntoIterator<Item = i64>,
     ) -> Result<(), AppError> {
-        let fields = shown_fields(record_type, principal.roles);
+        let fields = shown_fields(record_type, principal.sight());
         if fields.is_empty() {
             return Ok(());
         }

@@ -107,10 +107,12 @@ pub enum RecordType {
     Activity,
     Asset,
     Agreement,
+    Role,
+    Team,
 }
 
 impl RecordType {
-    pub const ALL: [RecordType; 8] = [
+    pub const ALL: [RecordType; 10] = [
         RecordType::Tenant,
         RecordType::User,
         RecordType::ApiToken,
@@ -119,6 +121,8 @@ impl RecordType {
         RecordType::Activity,
         RecordType::Asset,
         RecordType::Agreement,
+        RecordType::Role,
+        RecordType::Team,
     ];
 
     pub fn parse(value: &str) -> Option<RecordType> {
@@ -136,6 +140,8 @@ impl RecordType {
             RecordType::Activity => "activities",
             RecordType::Asset => "assets",
             RecordType::Agreement => "agreements",
+            RecordType::Role => "roles",
+            RecordType::Team => "teams",
         }
     }
 
@@ -149,6 +155,8 @@ impl RecordType {
             RecordType::Activity => "activity",
             RecordType::Asset => "asset",
             RecordType::Agreement => "agreement",
+            RecordType::Role => "role",
+            RecordType::Team => "team",
         }
     }
 }

@@ -69,7 +69,8 @@ pub struct UserView {
     pub id: i64,
     pub email: String,
     pub display_name: String,
-    /// administrator, data_protection_officer, sales, support, finance, read_only.
+    /// Built-in roles (administrator, data_protection_officer, sales,
+    /// support, finance, read_only) and the tenant's own, by name.
     pub roles: Vec<String>,
     pub live_sessions: i64,
     /// When an administrator ended the user's access; null while active.
@@ -83,7 +84,12 @@ impl UserView {
             id: user.id.0,
             email: user.email,
             display_name: user.display_name,
-            roles: user.roles.iter().map(|r| r.as_str().to_string()).collect(),
+            roles: user
+                .roles
+                .iter()
+                .map(|r| r.as_str().to_string())
+                .chain(user.custom_roles)
+                .collect(),
             live_sessions,
             disabled_at: user.disabled_at.map(|d| d.to_rfc3339()),
         }

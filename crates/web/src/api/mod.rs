@@ -8,6 +8,8 @@ mod extract;
 mod openapi;
 pub mod permissions;
 pub(crate) mod resources;
+mod roles;
+mod teams;
 
 pub use openapi::openapi_document;
 
@@ -58,6 +60,20 @@ pub fn routes() -> Router<App> {
             axum::routing::post(account::end_access),
         )
         .route("/users/{id}/roles", axum::routing::put(account::set_roles))
+        .route("/roles", get(roles::list).post(roles::create))
+        .route(
+            "/roles/{id}",
+            get(roles::read).put(roles::update).delete(roles::delete),
+        )
+        .route("/teams", get(teams::list).post(teams::create))
+        .route(
+            "/teams/{id}",
+            get(teams::read).put(teams::update).delete(teams::delete),
+        )
+        .route(
+            "/settings/access",
+            get(roles::access_settings).put(roles::set_access_settings),
+        )
         .route(
             "/users/{id}/reactivate",
             axum::routing::post(account::reactivate),

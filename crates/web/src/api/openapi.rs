@@ -4,15 +4,20 @@
 use super::account::{EndedAccess, RolesInput, SessionView, TokenView, TwoFactorSetting, UserView};
 use super::audit::{AuditEntryView, AuditPage};
 use super::resources::{Activities, Agreements, Assets, Contacts, Organisations, Resource};
+use super::teams::{TeamMember, TeamView};
 use super::SearchResult;
 use crate::problem::Problem;
 use custodian_app::records::Filter;
+use custodian_core::access::RecordScope;
+use custodian_core::access_settings::AccessSettingsInput;
 use custodian_core::activities::{Activity, ActivityInput, ActivityKind, LinkedContact};
 use custodian_core::agreements::{Agreement, AgreementInput, AgreementStatus};
 use custodian_core::assets::{Asset, AssetInput};
 use custodian_core::contacts::{Contact, ContactInput, Gender};
+use custodian_core::custom_roles::{RoleDescription, RoleInput};
 use custodian_core::organisations::{Organisation, OrganisationInput};
 use custodian_core::passwords::PasswordPolicy;
+use custodian_core::teams::TeamInput;
 use custodian_core::values::Address;
 use custodian_core::FieldError;
 use utoipa::openapi::path::{
@@ -60,7 +65,14 @@ use utoipa::OpenApi as _;
         RolesInput,
         EndedAccess,
         PasswordPolicy,
-        TwoFactorSetting
+        TwoFactorSetting,
+        RoleInput,
+        RoleDescription,
+        RecordScope,
+        AccessSettingsInput,
+        TeamInput,
+        TeamView,
+        TeamMember
     ))
 )]
 struct Components;
@@ -428,6 +440,126 @@ fn add_account(paths: PathsBuilder) -> PathsBuilder {
         )
 }
 
+fn json_body(schema: &str) -> utoipa::openapi::request_body::RequestBody {
+    RequestBodyBuilder::new()
+        .content("application/json", json_ref(schema))
+        .required(Some(Required::True))
+        .build()
+}
+
+fn json_ok(description: &str, schema: &str) -> utoipa::openapi::Response {
+    ResponseBuilder::new()
+        .description(description)
+        .content("application/json", json_ref(schema))
+        .build()
+}
+
+/// The tenant's roles and access settings (administrators).
+fn add_roles(paths: PathsBuilder) -> PathsBuilder {
+    let operation = |id: &str, summary: &str| {
+        OperationBuilder::new()
+            .tag("roles")
+            .operation_id(Some(id))
+            .summary(Some(summary))
+    };
+    let list = operation(
+        "roles",
+        "Every role a user can hold: the built-in ones (id null) with their permissions, categories and record scope, then the tenant's own",
+    )
+    .response("200", json_ok("The roles, in items", "RolePage"));
+    let create = operation(
+        "create_role",
+        "Define a tenant role: a name (lower-case, fixed once made), a label, the permissions of the matrix it grants by area, the catalog categories it sees and its record scope (own, team or all)",
+    )
+    .request_body(Some(json_body("RoleInput")))
+    .response("201", json_ok("The role", "RoleDescription"))
+    .response("409", problem_response("The name is taken (code duplicate)"))
+    .response(
+        "422",
+        problem_response(
+            "An unknown area, action, category or scope, a built-in name, or no permission",
+        ),
+    );
+    let read = operation("role", "One tenant role")
+        .parameter(id_parameter())
+        .response("200", json_ok("The role", "RoleDescription"))
+        .response("404", problem_response("No such tenant role"));
+    let update = operation(
+        "update_role",
+        "Replace a tenant role's label, permissions, categories and scope; its holders' access changes with their next request. The name stays",
+    )
+    .parameter(id_parameter())
+    .request_body(Some(json_body("RoleInput")))
+    .response("200", json_ok("The role as it is now", "RoleDescription"))
+    .response("404", problem_response("No such tenant role"))
+    .response("422", problem_response("As for create, or a changed name (code role_name_fixed in errors)"));
+    let delete = operation("delete_role", "Remove a tenant role nobody holds")
+        .parameter(id_parameter())
+        .response("204", no_content("Removed"))
+        .response("404", problem_response("No such tenant role"))
+        .response("409", problem_response("Users hold the role (code in_use)"));
+    let get_settings = operation(
+        "access_settings",
+        "How far the built-in sales and support roles reach (own, team or all records) and which catalog categories need a stated reason to be read",
+    )
+    .response("200", json_ok("The settings", "AccessSettingsInput"));
+    let put_settings = operation(
+        "set_access_settings",
+        "Replace the access settings. Reading a sensitive category then needs a reason: X-Access-Reason on the API, a reason form on pages",
+    )
+    .request_body(Some(json_body("AccessSettingsInput")))
+    .response("200", json_ok("The settings now in force", "AccessSettingsInput"))
+    .response("422", problem_response("An unknown scope or category"));
+    let mut collection = PathItem::new(HttpMethod::Get, with_common_answers(list));
+    collection.post = Some(with_common_answers(create).build());
+    let mut item = PathItem::new(HttpMethod::Get, with_common_answers(read));
+    item.put = Some(with_common_answers(update).build());
+    item.delete = Some(with_common_answers(delete).build());
+    let mut settings = PathItem::new(HttpMethod::Get, with_common_answers(get_settings));
+    settings.put = Some(with_common_answers(put_settings).build());
+    let team = |id: &str, summary: &str| {
+        OperationBuilder::new()
+            .tag("teams")
+            .operation_id(Some(id))
+            .summary(Some(summary))
+    };
+    let list_teams = team("teams", "The tenant's teams with their members")
+        .response("200", json_ok("The teams, in items", "TeamPage"));
+    let create_team = team(
+        "create_team",
+        "Make a team: a name and the staff users in it. A role that reaches its team's records sees what any member owns",
+    )
+    .request_body(Some(json_body("TeamInput")))
+    .response("201", json_ok("The team", "TeamView"))
+    .response("409", problem_response("The name is taken (code duplicate)"))
+    .response("422", problem_response("No name, or a member who is not a user of the tenant"));
+    let read_team = team("team", "One team")
+        .parameter(id_parameter())
+        .response("200", json_ok("The team", "TeamView"))
+        .response("404", problem_response("No such team"));
+    let update_team = team("update_team", "Replace a team's name and members")
+        .parameter(id_parameter())
+        .request_body(Some(json_body("TeamInput")))
+        .response("200", json_ok("The team as it is now", "TeamView"))
+        .response("404", problem_response("No such team"))
+        .response("422", problem_response("As for create"));
+    let delete_team = team("delete_team", "Remove a team; its members stay")
+        .parameter(id_parameter())
+        .response("204", no_content("Removed"))
+        .response("404", problem_response("No such team"));
+    let mut teams = PathItem::new(HttpMethod::Get, with_common_answers(list_teams));
+    teams.post = Some(with_common_answers(create_team).build());
+    let mut team_item = PathItem::new(HttpMethod::Get, with_common_answers(read_team));
+    team_item.put = Some(with_common_answers(update_team).build());
+    team_item.delete = Some(with_common_answers(delete_team).build());
+    paths
+        .path("/api/v1/roles", collection)
+        .path("/api/v1/roles/{id}", item)
+        .path("/api/v1/settings/access", settings)
+        .path("/api/v1/teams", teams)
+        .path("/api/v1/teams/{id}", team_item)
+}
+
 /// The audit trail's two operations, with the filters they share.
 fn add_audit(paths: PathsBuilder) -> PathsBuilder {
     let int64 = || typed(Type::Integer).format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)));
@@ -554,6 +686,7 @@ pub fn openapi_document() -> OpenApi {
     );
     paths = add_audit(paths);
     paths = add_account(paths);
+    paths = add_roles(paths);
     let mut document = Components::openapi();
     document.openapi = utoipa::openapi::OpenApiVersion::Version31;
     document.paths = paths.build();
@@ -562,9 +695,17 @@ pub fn openapi_document() -> OpenApi {
             "bearer",
             SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
         );
-        for record in ["Organisation", "Contact", "Activity", "Asset", "Agreement"] {
+        for (page, record) in [
+            ("OrganisationPage", "Organisation"),
+            ("ContactPage", "Contact"),
+            ("ActivityPage", "Activity"),
+            ("AssetPage", "Asset"),
+            ("AgreementPage", "Agreement"),
+            ("RolePage", "RoleDescription"),
+            ("TeamPage", "TeamView"),
+        ] {
             components.schemas.insert(
-                format!("{record}Page"),
+                page.to_string(),
                 utoipa::openapi::ObjectBuilder::new()
                     .property(
                         "items",

@@ -63,6 +63,7 @@ pub fn route_rules() -> Vec<RouteRule> {
     rules.extend(resource_rules::<Agreements>(RecordType::Agreement));
     let contacts_read = Some((Area::OrganisationsAndContacts, Action::Read));
     let administer = Some((Area::Administration, Action::Administer));
+    let administration_read = Some((Area::Administration, Action::Read));
     rules.extend([
         rule("GET", "/search", contacts_read, None),
         rule("GET", "/audit", Some((Area::Privacy, Action::Read)), None),
@@ -114,6 +115,28 @@ pub fn route_rules() -> Vec<RouteRule> {
             administer,
             Some(RecordType::User),
         ),
+        rule("GET", "/roles", administration_read, None),
+        rule("POST", "/roles", administer, None),
+        rule(
+            "GET",
+            "/roles/{id}",
+            administration_read,
+            Some(RecordType::Role),
+        ),
+        rule("PUT", "/roles/{id}", administer, Some(RecordType::Role)),
+        rule("DELETE", "/roles/{id}", administer, Some(RecordType::Role)),
+        rule("GET", "/teams", administration_read, None),
+        rule("POST", "/teams", administer, None),
+        rule(
+            "GET",
+            "/teams/{id}",
+            administration_read,
+            Some(RecordType::Team),
+        ),
+        rule("PUT", "/teams/{id}", administer, Some(RecordType::Team)),
+        rule("DELETE", "/teams/{id}", administer, Some(RecordType::Team)),
+        rule("GET", "/settings/access", administration_read, None),
+        rule("PUT", "/settings/access", administer, None),
     ]);
     rules
 }

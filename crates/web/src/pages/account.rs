@@ -13,7 +13,6 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use custodian_app::account::NewTokenInput;
 use custodian_app::{App, AppError};
-use custodian_core::access::Role;
 use custodian_core::time::Timestamp;
 use custodian_core::{ApiTokenId, UserId};
 
@@ -246,6 +245,10 @@ struct UsersPage {
 deref_layout!(UsersPage);
 
 async fn users_page(app: &App, session: &PageSession, problem: Option<String>) -> Response {
+    let all_roles = match app.roles(&session.principal).await {
+        Ok(roles) => roles,
+        Err(error) => return error_page(error),
+    };
     match app.users(&session.principal).await {
         Ok(users) => render(&UsersPage {
             layout: Layout::new(session, ""),
@@ -255,12 +258,13 @@ async fn users_page(app: &App, session: &PageSession, problem: Option<String>) -
                     id: u.user.id.0,
                     name: u.user.display_name,
                     email: u.user.email,
-                    roles: Role::ALL
+                    roles: all_roles
                         .iter()
                         .map(|r| SelectOption {
-                            value: r.as_str().to_string(),
-                            label: r.label().to_string(),
-                            selected: u.user.roles.contains(*r),
+                            value: r.name.clone(),
+                            label: r.label.clone(),
+                            selected: u.user.roles.iter().any(|b| b.as_str() == r.name)
+                                || u.user.custom_roles.contains(&r.name),
                         })
                         .collect(),
                     sessions: u.live_sessions,

@@ -5,7 +5,7 @@
 
 use super::views::{options, SelectOption};
 use custodian_app::{App, AppError, Principal};
-use custodian_core::{ContactId, OrganisationId};
+use custodian_core::{ContactId, OrganisationId, UserId};
 
 pub(super) async fn organisation_options(
     app: &App,
@@ -45,6 +45,22 @@ pub(super) async fn contact_options(
                 Err(AppError::NotFound) => {}
                 Err(error) => return Err(error),
             }
+        }
+    }
+    Ok(as_options(choices, selected))
+}
+
+/// The staff users a record can be given to; the current owner stays
+/// offered even when their access has ended.
+pub(super) async fn owner_options(
+    app: &App,
+    principal: &Principal,
+    selected: Option<UserId>,
+) -> Result<Vec<SelectOption>, AppError> {
+    let mut choices = app.owner_choices(principal).await?;
+    if let Some(id) = selected {
+        if !choices.iter().any(|(choice, _)| *choice == id) {
+            choices.insert(0, (id, format!("User {id} (access ended)")));
         }
     }
     Ok(as_options(choices, selected))

@@ -3,7 +3,7 @@
 
 use super::activities::{activity_form, new_activity, submitted_activity};
 use super::assets::asset_cell;
-use super::choices::organisation_options;
+use super::choices::{organisation_options, owner_options};
 use super::forms::FormData;
 use super::listing::{next_href, plain_headers, sort_header};
 use super::path_id::PageId;
@@ -26,7 +26,7 @@ use custodian_core::activities::ActivityInput;
 use custodian_core::audit::RecordType;
 use custodian_core::contacts::{Contact, ContactInput, Gender};
 use custodian_core::values::Address;
-use custodian_core::{ContactId, OrganisationId, ValidationErrors};
+use custodian_core::{ContactId, OrganisationId, UserId, ValidationErrors};
 
 pub fn routes() -> Router<App> {
     Router::new()
@@ -127,11 +127,13 @@ async fn contact_fields(
 ) -> Result<Vec<FormField>, AppError> {
     let organisations =
         organisation_options(app, &session.principal, input.organisation_id).await?;
+    let owners = owner_options(app, &session.principal, input.owner_id).await?;
     let genders: Vec<String> = input.gender.clone().into_iter().collect();
     let address = &input.work_address;
     Ok(vec![
         FormField::input("first_name", "First name", "text", &input.first_name),
         FormField::input("last_name", "Last name", "text", &input.last_name),
+        FormField::select("owner_id", "Owner", owners),
         FormField::select(
             "gender",
             "Gender",
@@ -189,6 +191,7 @@ async fn contact_fields(
 
 fn contact_input(form: &FormData) -> ContactInput {
     ContactInput {
+        owner_id: form.link("owner_id").map(UserId),
         organisation_id: form.link("organisation_id").map(OrganisationId),
         gender: form.optional("gender"),
         first_name: form.get("first_name"),
@@ -211,6 +214,7 @@ async fn new_form(
     Query(prefill): Query<Prefill>,
 ) -> Response {
     let input = ContactInput {
+        owner_id: Some(session.principal.user_id),
         organisation_id: prefill.organisation_id.map(OrganisationId),
         ..Default::default()
     };
@@ -243,6 +247,7 @@ async fn show_page(
     };
     let m = &contact.masked_fields;
     let mut fields = vec![
+        detail("Owner", contact.owner_name.clone().unwrap_or_default()),
         detail(
             "Gender",
             unless_masked(

@@ -25,7 +25,9 @@ mod organisations;
 mod passwords;
 mod path_id;
 mod record_form;
+mod roles;
 mod session;
+mod teams;
 mod templates;
 mod two_factor;
 mod views;
@@ -80,6 +82,8 @@ pub fn routes() -> Router<App> {
         .merge(audit::routes())
         .merge(account::routes())
         .merge(passwords::routes())
+        .merge(roles::routes())
+        .merge(teams::routes())
         .merge(two_factor::routes())
         .layer(axum::middleware::from_fn(flash::flash_messages))
 }

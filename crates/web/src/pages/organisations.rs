@@ -3,6 +3,7 @@
 use super::activities::{activity_form, new_activity, submitted_activity};
 use super::agreements::agreement_cell;
 use super::assets::asset_cell;
+use super::choices::owner_options;
 use super::forms::FormData;
 use super::listing::{next_href, plain_headers, sort_header};
 use super::path_id::PageId;
@@ -25,7 +26,7 @@ use custodian_core::activities::ActivityInput;
 use custodian_core::audit::RecordType;
 use custodian_core::organisations::{Organisation, OrganisationInput};
 use custodian_core::values::Address;
-use custodian_core::{OrganisationId, ValidationErrors};
+use custodian_core::{OrganisationId, UserId, ValidationErrors};
 
 pub fn routes() -> Router<App> {
     Router::new()
@@ -56,11 +57,14 @@ impl FormRecord for Organisations {
     }
 
     async fn fields(
-        _app: &App,
-        _session: &PageSession,
+        app: &App,
+        session: &PageSession,
         input: &OrganisationInput,
     ) -> Result<Vec<FormField>, AppError> {
-        Ok(fields(input))
+        let owners = owner_options(app, &session.principal, input.owner_id).await?;
+        let mut fields = fields(input);
+        fields.insert(1, FormField::select("owner_id", "Owner", owners));
+        Ok(fields)
     }
 }
 
@@ -189,6 +193,7 @@ fn input(form: &FormData) -> OrganisationInput {
     };
     OrganisationInput {
         name: form.get("name"),
+        owner_id: form.link("owner_id").map(UserId),
         website: form.optional("website"),
         account_number: form.optional("account_number"),
         phone: form.optional("phone"),
@@ -198,7 +203,10 @@ fn input(form: &FormData) -> OrganisationInput {
 }
 
 async fn new_form(State(app): State<App>, session: PageSession) -> Response {
-    let input = OrganisationInput::default();
+    let input = OrganisationInput {
+        owner_id: Some(session.principal.user_id),
+        ..Default::default()
+    };
     show_form::<Organisations>(&app, &session, new_spec::<Organisations>(), &input, None).await
 }
 
@@ -306,6 +314,7 @@ async fn show_page(
             org.account_number.clone().unwrap_or_default(),
         ),
         detail("Phone", org.phone.clone().unwrap_or_default()),
+        detail("Owner", org.owner_name.clone().unwrap_or_default()),
         detail("Billing address", org.billing_address.one_line()),
         detail("Postal address", org.postal_address.one_line()),
     ];

@@ -145,7 +145,7 @@ pub fn allowed(session: &PageSession, record_type: RecordType, action: Action) -
     principal
         .authorize(custodian_app::area_of(record_type), action)
         .is_ok()
-        && (action != Action::Update || principal.roles.sees_all_of(record_type.table()))
+        && (action != Action::Update || principal.sight().sees_all_of(record_type.table()))
 }
 
 /// What a page shows instead of a field the reader's roles may not see.

@@ -1,0 +1,141 @@
+//! The administrator's teams page: teams with their members, made, changed
+//! and removed.
+
+use super::forms::FormData;
+use super::path_id::PageId;
+use super::session::PageSession;
+use super::views::{error_page, render, Layout, SelectOption};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use custodian_app::{App, AppError};
+use custodian_core::teams::TeamInput;
+use custodian_core::TeamId;
+
+pub fn routes() -> Router<App> {
+    Router::new()
+        .route("/admin/teams", get(teams).post(create_team))
+        .route("/admin/teams/{id}", post(update_team))
+        .route("/admin/teams/{id}/delete", post(delete_team))
+}
+
+struct TeamRow {
+    id: i64,
+    name: String,
+    members: Vec<SelectOption>,
+}
+
+#[derive(askama::Template)]
+#[template(path = "teams.html")]
+struct TeamsPage {
+    layout: Layout,
+    problem: Option<String>,
+    teams: Vec<TeamRow>,
+    new_members: Vec<SelectOption>,
+}
+
+deref_layout!(TeamsPage);
+
+async fn page(app: &App, session: &PageSession, problem: Option<String>) -> Response {
+    let (teams, users) = match (
+        app.teams(&session.principal).await,
+        app.owner_choices(&session.principal).await,
+    ) {
+        (Ok(teams), Ok(users)) => (teams, users),
+        (Err(error), _) | (_, Err(error)) => return error_page(error),
+    };
+    let options = |selected: &dyn Fn(i64) -> bool| {
+        users
+            .iter()
+            .map(|(id, name)| SelectOption {
+                value: id.0.to_string(),
+                label: name.clone(),
+                selected: selected(id.0),
+            })
+            .collect::<Vec<_>>()
+    };
+    let refused = problem.is_some();
+    let html = render(&TeamsPage {
+        layout: Layout::new(session, ""),
+        problem,
+        teams: teams
+            .into_iter()
+            .map(|t| TeamRow {
+                id: t.id.0,
+                members: options(&|id| t.members.iter().any(|(m, _)| m.0 == id)),
+                name: t.name,
+            })
+            .collect(),
+        new_members: options(&|_| false),
+    });
+    if refused {
+        (StatusCode::UNPROCESSABLE_ENTITY, html).into_response()
+    } else {
+        html
+    }
+}
+
+async fn teams(State(app): State<App>, session: PageSession) -> Response {
+    page(&app, &session, None).await
+}
+
+async fn save(app: &App, session: &PageSession, id: Option<TeamId>, form: FormData) -> Response {
+    if let Err(refused) = form.check_csrf(&session.csrf) {
+        return refused;
+    }
+    let input = TeamInput {
+        name: form.get("name"),
+        member_ids: form.ids("member_ids"),
+    };
+    match app.save_team(&session.principal, id, &input).await {
+        Ok(_) => Redirect::to("/admin/teams").into_response(),
+        Err(AppError::Validation(errors)) => {
+            let message = errors
+                .0
+                .iter()
+                .map(|e| e.message.clone())
+                .collect::<Vec<_>>()
+                .join(" ");
+            page(app, session, Some(message)).await
+        }
+        Err(AppError::Duplicate { .. }) => {
+            page(app, session, Some("A team with this name exists.".into())).await
+        }
+        Err(error) => error_page(error),
+    }
+}
+
+async fn create_team(
+    State(app): State<App>,
+    session: PageSession,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    save(&app, &session, None, FormData(form)).await
+}
+
+async fn update_team(
+    State(app): State<App>,
+    session: PageSession,
+    PageId(id): PageId,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    save(&app, &session, Some(TeamId(id)), FormData(form)).await
+}
+
+async fn delete_team(
+    State(app): State<App>,
+    session: PageSession,
+    PageId(id): PageId,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let form = FormData(form);
+    if let Err(refused) = form.check_csrf(&session.csrf) {
+        return refused;
+    }
+    match app.delete_team(&session.principal, TeamId(id)).await {
+        Ok(()) => Redirect::to("/admin/teams").into_response(),
+        Err(error) => error_page(error),
+    }
+}

@@ -1,0 +1,552 @@
+//! Tenant roles, teams with record scope, and reasons for access to
+//! sensitive data, through the API of a real server on a loopback port, on
+//! SQLite and (with CUSTODIAN_TEST_POSTGRES_URL) on PostgreSQL.
+
+#[macro_use]
+mod backends;
+
+use custodian_app::App;
+use custodian_core::access::Role;
+use custodian_core::audit::Actor;
+use custodian_core::TenantId;
+use reqwest::{Client, StatusCode};
+use serde_json::{json, Value};
+
+struct Server {
+    app: App,
+    base: String,
+    client: Client,
+    tenant: TenantId,
+    admin: String,
+    _dir: Option<tempfile::TempDir>,
+}
+
+async fn start(database_url: String, dir: Option<tempfile::TempDir>) -> Server {
+    let app = App::open(&database_url).await.unwrap();
+    let tenant = app.create_tenant("Scope GmbH").await.unwrap().id;
+    let admin = app
+        .create_user(
+            tenant,
+            "admin@scope.example",
+            "Admin",
+            "a long enough password",
+            Role::Administrator,
+            Actor::SYSTEM,
+        )
+        .await
+        .unwrap();
+    let admin = app
+        .create_api_token(tenant, admin.id, "test", Actor::SYSTEM)
+        .await
+        .unwrap()
+        .1;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(custodian_web::serve(app.clone(), listener));
+    Server {
+        app,
+        base,
+        client: Client::new(),
+        tenant,
+        admin,
+        _dir: dir,
+    }
+}
+
+async fn sqlite() -> Server {
+    let (url, dir) = backends::sqlite_url("scope.db");
+    start(url, Some(dir)).await
+}
+
+async fn postgres() -> Option<Server> {
+    Some(start(backends::postgres_url().await?, None).await)
+}
+
+impl Server {
+    async fn call(
+        &self,
+        token: &str,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+        reason: Option<&str>,
+    ) -> (StatusCode, Value) {
+        let url = format!("{}/api/v1{path}", self.base);
+        let mut request = match method {
+            "POST" => self.client.post(url),
+            "PUT" => self.client.put(url),
+            "DELETE" => self.client.delete(url),
+            _ => self.client.get(url),
+        };
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        if let Some(reason) = reason {
+            request = request.header("X-Access-Reason", reason);
+        }
+        let response = request.bearer_auth(token).send().await.unwrap();
+        let status = response.status();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Replaces a record, at the version it has now.
+    async fn replace(&self, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
+        let (_, current) = self.call(&self.admin, "GET", path, None, None).await;
+        let response = self
+            .client
+            .put(format!("{}/api/v1{path}", self.base))
+            .header("If-Match", format!("\"{}\"", current["version"]))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    async fn admin(&self, method: &str, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+        self.call(&self.admin, method, path, body, None).await
+    }
+
+    /// A user with these roles (by name) and an API token of theirs.
+    async fn user(&self, email: &str, roles: &[&str]) -> (i64, String) {
+        let user = self
+            .app
+            .create_user(
+                self.tenant,
+                email,
+                email,
+                "a long enough password",
+                Role::ReadOnly,
+                Actor::SYSTEM,
+            )
+            .await
+            .unwrap();
+        let (status, answer) = self
+            .admin(
+                "PUT",
+                &format!("/users/{}/roles", user.id),
+                Some(json!({ "roles": roles })),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{answer}");
+        let token = self
+            .app
+            .create_api_token(self.tenant, user.id, "test", Actor::SYSTEM)
+            .await
+            .unwrap()
+            .1;
+        (user.id.0, token)
+    }
+
+    async fn create(&self, token: &str, path: &str, body: Value) -> i64 {
+        let (status, answer) = self.call(token, "POST", path, Some(body), None).await;
+        assert_eq!(status, StatusCode::CREATED, "{path}: {answer}");
+        answer["id"].as_i64().unwrap()
+    }
+}
+
+fn codes(answer: &Value) -> Vec<String> {
+    answer["errors"]
+        .as_array()
+        .map(|errors| {
+            errors
+                .iter()
+                .map(|e| e["code"].as_str().unwrap_or("").to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+async fn a_tenant_role_grants_what_it_says(server: Server) {
+    let role = json!({
+        "name": "call_centre",
+        "label": "Call centre",
+        "permissions": {"organisations_and_contacts": ["read"], "activities": ["read", "create"]},
+        "categories": ["identifier", "contact"],
+    });
+    let role_id = server.create(&server.admin, "/roles", role.clone()).await;
+    let org = server
+        .create(&server.admin, "/organisations", json!({"name": "Kunde AG"}))
+        .await;
+    let contact = server
+        .create(
+            &server.admin,
+            "/contacts",
+            json!({"first_name": "Ina", "last_name": "Roth", "organisation_id": org, "emails": ["ina@kunde.example"]}),
+        )
+        .await;
+    let activity = server
+        .create(
+            &server.admin,
+            "/activities",
+            json!({"kind": "call", "occurred_at": "2026-11-20T10:00:00Z", "subject": "Asked about renewal", "contact_ids": [contact]}),
+        )
+        .await;
+    let (_, agent) = server.user("agent@scope.example", &["call_centre"]).await;
+
+    let (status, seen) = server
+        .call(&agent, "GET", &format!("/contacts/{contact}"), None, None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(seen["emails"], json!(["ina@kunde.example"]));
+    let (status, _) = server
+        .call(
+            &agent,
+            "POST",
+            "/organisations",
+            Some(json!({"name": "X"})),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = server.call(&agent, "GET", "/agreements", None, None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let path = format!("/activities/{activity}");
+    let (_, notes) = server.call(&agent, "GET", &path, None, None).await;
+    assert_eq!(notes["subject"], "", "no free-text category: {notes}");
+    assert_eq!(notes["masked_fields"], json!(["subject", "body"]));
+
+    // Granting the category shows the notes from the next request on.
+    let mut wider = role.clone();
+    wider["categories"] = json!(["identifier", "contact", "free_text"]);
+    let (status, changed) = server
+        .admin("PUT", &format!("/roles/{role_id}"), Some(wider))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{changed}");
+    assert_eq!(
+        changed["categories"],
+        json!(["identifier", "contact", "free_text"])
+    );
+    let (_, notes) = server.call(&agent, "GET", &path, None, None).await;
+    assert_eq!(notes["subject"], "Asked about renewal");
+
+    // The list of roles names the built-in ones first, then this one.
+    let (_, roles) = server.admin("GET", "/roles", None).await;
+    let names: Vec<&str> = roles["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names.len(), 7, "{roles}");
+    assert_eq!(names[6], "call_centre");
+
+    // Bad input: clear 4xx, nothing changed.
+    let (status, answer) = server
+        .admin(
+            "POST",
+            "/roles",
+            Some(json!({"name": "x1", "label": "X", "permissions": {"sales": ["fly"], "moon": ["read"]}, "categories": ["gossip"]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        codes(&answer),
+        ["unknown_area", "unknown_action", "unknown_category"]
+    );
+    let (status, answer) = server
+        .admin(
+            "POST",
+            "/roles",
+            Some(json!({"name": "sales", "label": "Mine", "permissions": {"sales": ["read"]}})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(codes(&answer), ["reserved_role_name"]);
+    let (status, answer) = server.admin("POST", "/roles", Some(role.clone())).await;
+    assert_eq!(
+        (status, answer["code"].as_str()),
+        (StatusCode::CONFLICT, Some("duplicate"))
+    );
+    let mut renamed = role.clone();
+    renamed["name"] = json!("call_center");
+    let (status, answer) = server
+        .admin("PUT", &format!("/roles/{role_id}"), Some(renamed))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(codes(&answer), ["role_name_fixed"]);
+    let (status, answer) = server
+        .admin("DELETE", &format!("/roles/{role_id}"), None)
+        .await;
+    assert_eq!(
+        (status, answer["code"].as_str()),
+        (StatusCode::CONFLICT, Some("in_use"))
+    );
+    let (_, users) = server.admin("GET", "/users", None).await;
+    let (status, answer) = server
+        .admin(
+            "PUT",
+            &format!("/users/{}/roles", users[0]["id"]),
+            Some(json!({"roles": ["administrator", "wizard"]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(codes(&answer), ["unknown_role"]);
+    assert!(answer["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("call_centre"));
+
+    // Defining and changing roles is in the trail.
+    let (_, trail) = server
+        .admin(
+            "GET",
+            &format!("/audit?record_type=role&record_id={role_id}"),
+            None,
+        )
+        .await;
+    let actions: Vec<&str> = trail["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["update", "create"], "{trail}");
+}
+
+fn ids(answer: &Value) -> Vec<i64> {
+    answer["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_i64().unwrap())
+        .collect()
+}
+
+async fn record_scope_keeps_users_to_their_own_and_their_teams(server: Server) {
+    let (status, settings) = server
+        .admin(
+            "PUT",
+            "/settings/access",
+            Some(json!({"sales_record_scope": "own", "support_record_scope": "team", "sensitive_categories": []})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{settings}");
+    let (ann_id, ann) = server.user("ann@scope.example", &["sales"]).await;
+    let (ben_id, ben) = server.user("ben@scope.example", &["sales"]).await;
+    let (_, cy) = server.user("cy@scope.example", &["support"]).await;
+    let (_, users) = server.admin("GET", "/users", None).await;
+    let cy_id = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["email"] == "cy@scope.example")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let team = server
+        .create(
+            &server.admin,
+            "/teams",
+            json!({"name": "North", "member_ids": [ben_id, cy_id]}),
+        )
+        .await;
+
+    // What each creates is theirs.
+    let org_a = server
+        .create(&ann, "/organisations", json!({"name": "Anker AG"}))
+        .await;
+    let contact_a = server
+        .create(
+            &ann,
+            "/contacts",
+            json!({"first_name": "Ada", "last_name": "Anker", "organisation_id": org_a}),
+        )
+        .await;
+    let agreement_a = server
+        .create(&ann, "/agreements", json!({"title": "Support A", "organisation_id": org_a, "start_date": "2026-01-01", "value": "10.00", "currency": "EUR", "status": "active"}))
+        .await;
+    let org_b = server
+        .create(&ben, "/organisations", json!({"name": "Birke GmbH"}))
+        .await;
+    let contact_b = server
+        .create(
+            &ben,
+            "/contacts",
+            json!({"first_name": "Bo", "last_name": "Birke", "organisation_id": org_b}),
+        )
+        .await;
+    let activity_b = server
+        .create(&ben, "/activities", json!({"kind": "call", "occurred_at": "2026-11-20T10:00:00Z", "subject": "Birke call", "contact_ids": [contact_b]}))
+        .await;
+    let (_, a) = server
+        .call(&ann, "GET", &format!("/organisations/{org_a}"), None, None)
+        .await;
+    assert_eq!(a["owner_id"], ann_id, "{a}");
+
+    // Ann (own) sees her records and nothing of Ben's, by any path.
+    let (_, orgs) = server.call(&ann, "GET", "/organisations", None, None).await;
+    assert_eq!(ids(&orgs), [org_a]);
+    let (_, contacts) = server.call(&ann, "GET", "/contacts", None, None).await;
+    assert_eq!(ids(&contacts), [contact_a]);
+    let (_, agreements) = server.call(&ann, "GET", "/agreements", None, None).await;
+    assert_eq!(ids(&agreements), [agreement_a]);
+    let (_, activities) = server.call(&ann, "GET", "/activities", None, None).await;
+    assert!(ids(&activities).is_empty(), "{activities}");
+    for path in [
+        format!("/organisations/{org_b}"),
+        format!("/contacts/{contact_b}"),
+        format!("/activities/{activity_b}"),
+    ] {
+        let (status, answer) = server.call(&ann, "GET", &path, None, None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}: {answer}");
+    }
+    let (status, _) = server
+        .replace(
+            &ann,
+            &format!("/contacts/{contact_b}"),
+            json!({"first_name": "X", "last_name": "Y"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = server
+        .call(
+            &ann,
+            "DELETE",
+            &format!("/organisations/{org_b}"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, foreign) = server
+        .call(
+            &ann,
+            "POST",
+            "/contacts",
+            Some(json!({"first_name": "A", "last_name": "B", "organisation_id": org_b})),
+            None,
+        )
+        .await;
+    let (never_status, never) = server
+        .call(
+            &ann,
+            "POST",
+            "/contacts",
+            Some(json!({"first_name": "A", "last_name": "B", "organisation_id": 1})),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, &foreign["code"]),
+        (never_status, &never["code"]),
+        "{foreign}"
+    );
+    let (_, hits) = server
+        .call(&ann, "GET", "/search?q=Birke", None, None)
+        .await;
+    assert_eq!(hits, json!([]), "{hits}");
+    let (_, hits) = server
+        .call(&server.admin, "GET", "/search?q=Birke", None, None)
+        .await;
+    assert_eq!(hits.as_array().unwrap().len(), 2, "{hits}");
+
+    // Cy (support, team) sees what Ben, in Cy's team, owns; not Ann's.
+    let (_, contacts) = server.call(&cy, "GET", "/contacts", None, None).await;
+    assert_eq!(ids(&contacts), [contact_b]);
+    let (_, timeline) = server
+        .call(
+            &cy,
+            "GET",
+            &format!("/activities?contact_id={contact_b}"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(ids(&timeline), [activity_b]);
+
+    // Giving Anker to Ben moves it out of Ann's reach and into Cy's.
+    let (status, moved) = server
+        .replace(
+            &server.admin,
+            &format!("/organisations/{org_a}"),
+            json!({"name": "Anker AG", "owner_id": ben_id}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{moved}");
+    assert_eq!(moved["owner_name"], "ben@scope.example");
+    let (status, _) = server
+        .call(&ann, "GET", &format!("/organisations/{org_a}"), None, None)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = server
+        .call(
+            &ann,
+            "GET",
+            &format!("/agreements/{agreement_a}"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // The contact Ann made is still hers.
+    let (status, _) = server
+        .call(&ann, "GET", &format!("/contacts/{contact_a}"), None, None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = server
+        .call(&cy, "GET", &format!("/contacts/{contact_a}"), None, None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+
+    // Taking Cy out of the team takes Ben's records out of Cy's reach.
+    let (status, changed) = server
+        .admin(
+            "PUT",
+            &format!("/teams/{team}"),
+            Some(json!({"name": "North", "member_ids": [ben_id]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{changed}");
+    let (_, contacts) = server.call(&cy, "GET", "/contacts", None, None).await;
+    assert!(ids(&contacts).is_empty(), "{contacts}");
+
+    // Bad input: clear 4xx, nothing changed.
+    let (status, answer) = server
+        .admin(
+            "POST",
+            "/teams",
+            Some(json!({"name": "South", "member_ids": [1]})),
+        )
+        .await;
+    assert_eq!(
+        (status, answer["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("unknown_reference")),
+        "{answer}"
+    );
+    let (status, answer) = server
+        .admin("POST", "/teams", Some(json!({"name": "North"})))
+        .await;
+    assert_eq!(
+        (status, answer["code"].as_str()),
+        (StatusCode::CONFLICT, Some("duplicate"))
+    );
+    let (_, teams) = server.admin("GET", "/teams", None).await;
+    assert_eq!(teams["items"].as_array().unwrap().len(), 1, "{teams}");
+    let (status, answer) = server
+        .admin(
+            "PUT",
+            "/settings/access",
+            Some(json!({"sales_record_scope": "mine", "support_record_scope": "all"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(codes(&answer), ["unknown_record_scope"]);
+    let (_, settings) = server.admin("GET", "/settings/access", None).await;
+    assert_eq!(settings["sales_record_scope"], "own");
+    let (status, answer) = server
+        .replace(
+            &server.admin,
+            &format!("/organisations/{org_a}"),
+            json!({"name": "Anker AG", "owner_id": 1}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+}
+
+on_both_backends!(
+    a_tenant_role_grants_what_it_says,
+    record_scope_keeps_users_to_their_own_and_their_teams,
+);
