@@ -546,7 +546,120 @@ async fn record_scope_keeps_users_to_their_own_and_their_teams(server: Server) {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
 }
 
+async fn sensitive_data_needs_a_stated_reason(server: Server) {
+    let (status, _) = server
+        .admin(
+            "PUT",
+            "/settings/access",
+            Some(json!({"sales_record_scope": "all", "support_record_scope": "all", "sensitive_categories": ["free_text"]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let contact = server
+        .create(
+            &server.admin,
+            "/contacts",
+            json!({"first_name": "Nia", "last_name": "Quell"}),
+        )
+        .await;
+    let activity = server
+        .create(
+            &server.admin,
+            "/activities",
+            json!({"kind": "call", "occurred_at": "2026-11-20T10:00:00Z", "subject": "Complained about billing", "body": "Wants a refund", "contact_ids": [contact]}),
+        )
+        .await;
+    let (_, support) = server.user("sup@scope.example", &["support"]).await;
+    let (_, reader) = server.user("reader@scope.example", &["read_only"]).await;
+    let path = format!("/activities/{activity}");
+
+    // Without a reason the notes are hidden, and the answer says a reason would show them.
+    let response = server
+        .client
+        .get(format!("{}/api/v1{path}", server.base))
+        .bearer_auth(&support)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response
+            .headers()
+            .get("custodian-access-reason")
+            .map(|v| v.to_str().unwrap()),
+        Some("required")
+    );
+    let hidden: Value = response.json().await.unwrap();
+    assert_eq!(hidden["subject"], "");
+    assert_eq!(hidden["masked_fields"], json!(["subject", "body"]));
+    let (_, list) = server
+        .call(&support, "GET", "/activities", None, None)
+        .await;
+    assert_eq!(list["items"][0]["body"], "", "{list}");
+
+    // With a reason they are shown, and the trail keeps the reason.
+    let reason = "Customer complaint 4711";
+    let (status, shown) = server
+        .call(&support, "GET", &path, None, Some(reason))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(shown["subject"], "Complained about billing");
+    assert!(shown.get("masked_fields").is_none(), "{shown}");
+    server.app.flush_audit().await;
+    let (_, trail) = server
+        .admin(
+            "GET",
+            &format!("/audit?record_type=activity&record_id={activity}&action=read"),
+            None,
+        )
+        .await;
+    let reads = trail["items"].as_array().unwrap();
+    assert!(
+        reads
+            .iter()
+            .any(|e| e["reason"] == reason && e["fields"] == json!(["subject", "body"])),
+        "{trail}"
+    );
+    assert!(
+        reads.iter().all(|e| e["reason"] == reason
+            || !e["fields"].as_array().unwrap().iter().any(|f| f == "body")),
+        "no read shows the notes without the reason: {trail}"
+    );
+
+    // Changing the record needs sight of all of it, so a reason too.
+    let body = json!({"kind": "call", "occurred_at": "2026-11-20T10:00:00Z", "subject": "Billing complaint", "contact_ids": [contact]});
+    let (status, _) = server.replace(&support, &path, body.clone()).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (_, current) = server.call(&server.admin, "GET", &path, None, None).await;
+    let response = server
+        .client
+        .put(format!("{}/api/v1{path}", server.base))
+        .header("If-Match", format!("\"{}\"", current["version"]))
+        .header("X-Access-Reason", reason)
+        .bearer_auth(&support)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+
+    // A reason does not grant what the roles do not: read-only never sees notes.
+    let (_, still_hidden) = server.call(&reader, "GET", &path, None, Some(reason)).await;
+    assert_eq!(still_hidden["subject"], "", "{still_hidden}");
+
+    // An empty reason is refused, not ignored.
+    for empty in ["", "  ", "ok"] {
+        let (status, answer) = server.call(&support, "GET", &path, None, Some(empty)).await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{empty:?}: {answer}"
+        );
+        assert_eq!(answer["code"], "reason_required");
+    }
+}
+
 on_both_backends!(
+    sensitive_data_needs_a_stated_reason,
     a_tenant_role_grants_what_it_says,
     record_scope_keeps_users_to_their_own_and_their_teams,
 );

@@ -218,3 +218,144 @@ async fn support_does_not_see_what_an_administrator_sees_of_an_agreement() {
     }
     browser.quit().await;
 }
+
+/// Break glass in the browser: an administrator marks call notes sensitive
+/// and defines a role on the roles page; a support user sees the notes only
+/// after stating a reason, which the audit trail then shows.
+#[tokio::test]
+async fn support_states_a_reason_to_see_sensitive_notes() {
+    let Some((driver, chromium)) = find_driver() else {
+        assert!(
+            std::env::var_os("CUSTODIAN_REQUIRE_BROWSER").is_none(),
+            "CUSTODIAN_REQUIRE_BROWSER is set but chromedriver or chromium is missing"
+        );
+        eprintln!("skipped: /usr/bin/chromedriver or /usr/bin/chromium is not installed");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let app = App::open(&format!("sqlite://{}/reason.db", dir.path().display()))
+        .await
+        .unwrap();
+    let tenant = app.create_tenant("Reason GmbH").await.unwrap();
+    let mut ids = Vec::new();
+    for (email, role) in [
+        ("ada@example.com", Role::Administrator),
+        ("sam@example.com", Role::Support),
+    ] {
+        let user = app
+            .create_user(
+                tenant.id,
+                email,
+                "",
+                "a long enough password",
+                role,
+                Actor::SYSTEM,
+            )
+            .await
+            .unwrap();
+        ids.push(user.id);
+    }
+    let login = app
+        .login(
+            "ada@example.com",
+            "a long enough password",
+            "127.0.0.1",
+            None,
+            "",
+        )
+        .await
+        .unwrap();
+    let admin = app
+        .session(&login.cookie_value)
+        .await
+        .unwrap()
+        .unwrap()
+        .principal;
+    let contact = app
+        .create_contact(
+            &admin,
+            &serde_json::from_value(serde_json::json!({"first_name": "Nia", "last_name": "Quell"}))
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    app.create_activity(
+        &admin,
+        &serde_json::from_value(serde_json::json!({
+            "kind": "call", "occurred_at": "2026-11-20T10:00:00Z",
+            "subject": "Complained about billing", "contact_ids": [contact.id]
+        }))
+        .unwrap(),
+    )
+    .await
+    .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(custodian_web::serve(app, listener));
+    let browser = Browser::start(&driver, &chromium).await;
+    let log_in = |email: &'static str| {
+        let browser = &browser;
+        async move {
+            browser.fill("#email", email).await;
+            browser.fill("#password", "a long enough password").await;
+            browser.click("form[action='/login'] button").await;
+        }
+    };
+
+    browser.goto(&format!("{base}/admin/roles")).await;
+    log_in("ada@example.com").await;
+    browser.wait_for_text("h1", "Roles").await;
+    browser
+        .click("input[name=sensitive][value=free_text]")
+        .await;
+    browser.click("form[action='/admin/access'] button").await;
+    browser.wait_for_text("h1", "Roles").await;
+    browser.fill("input[name=name]", "auditor").await;
+    browser.fill("input[name=label]", "Outside auditor").await;
+    browser
+        .click("input[name=permission][value='activities:read']")
+        .await;
+    browser.click("form.role-form button").await;
+    let roles = browser.wait_for_text("table", "Outside auditor").await;
+    assert!(roles.contains("Activities: read"), "{roles}");
+    browser.click("form[action='/logout'] button").await;
+    browser.wait_for_text("h1", "Log in").await;
+
+    let page = format!("{base}/contacts/{}", contact.id);
+    browser.goto(&page).await;
+    log_in("sam@example.com").await;
+    browser.wait_for_text("h1", "Nia Quell").await;
+    browser.find("#timeline").await;
+    let source = browser.source().await;
+    assert!(
+        !source.contains("Complained about billing"),
+        "hidden before a reason"
+    );
+    browser
+        .fill(
+            "form.break-glass input[name=reason]",
+            "Customer complaint 4711",
+        )
+        .await;
+    browser.click("form.break-glass button").await;
+    browser
+        .wait_for_text("#timeline", "Complained about billing")
+        .await;
+    browser
+        .wait_for_text("div.break-glass", "Customer complaint 4711")
+        .await;
+    browser.click("div.break-glass button").await;
+    browser.wait_for_text("form.break-glass", "is hidden").await;
+    assert!(!browser.source().await.contains("Complained about billing"));
+    browser.click("form[action='/logout'] button").await;
+    browser.wait_for_text("h1", "Log in").await;
+
+    browser
+        .goto(&format!("{base}/audit?user_id={}", ids[1]))
+        .await;
+    log_in("ada@example.com").await;
+    browser
+        .wait_for_text("main", "Reason: Customer complaint 4711")
+        .await;
+    browser.quit().await;
+}

@@ -12,6 +12,9 @@ use serde::de::DeserializeOwned;
 
 pub struct ApiPrincipal(pub Principal);
 
+/// The request header that states a reason for access.
+pub const ACCESS_REASON: &str = "x-access-reason";
+
 impl FromRequestParts<App> for ApiPrincipal {
     type Rejection = Problem;
 
@@ -26,10 +29,22 @@ impl FromRequestParts<App> for ApiPrincipal {
             .authenticate_token(bearer.trim())
             .await
             .map_err(Problem::from)?;
-        Ok(ApiPrincipal(principal.with_client(
+        let principal = principal.with_client(
             crate::client::peer_address(parts),
             crate::client::user_agent(&parts.headers),
-        )))
+        );
+        // "Break glass": a stated reason shows the tenant's sensitive
+        // categories and goes into the audit entries of this request.
+        let reason = match parts.headers.get(ACCESS_REASON) {
+            None => None,
+            Some(value) => Some(
+                value
+                    .to_str()
+                    .map_err(|_| Problem::from(AppError::ReasonRequired))?,
+            ),
+        };
+        let principal = principal.with_reason(reason).map_err(Problem::from)?;
+        Ok(ApiPrincipal(principal))
     }
 }
 

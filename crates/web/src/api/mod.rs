@@ -156,7 +156,15 @@ async fn read<R: Resource>(
     RecordId(id): RecordId,
 ) -> Result<Response, Problem> {
     let record = run(R::get(&app, &principal, id)).await?;
-    Ok(with_etag(StatusCode::OK, R::version(&record), &record))
+    let mut response = with_etag(StatusCode::OK, R::version(&record), &record);
+    if principal.reason_would_reveal(R::PATH) {
+        // Some masked fields are sensitive: a stated reason would show them.
+        response.headers_mut().insert(
+            "custodian-access-reason",
+            HeaderValue::from_static("required"),
+        );
+    }
+    Ok(response)
 }
 
 /// `If-Match: "<version>"` is required, so that no update silently

@@ -30,6 +30,8 @@ struct Row {
     fields: String,
     from: String,
     agent: String,
+    /// The reason for access stated for sensitive data.
+    reason: String,
 }
 
 #[derive(askama::Template)]
@@ -105,6 +107,7 @@ fn row(entry: &AuditEntry) -> Row {
         fields: entry.fields.join(", "),
         from: entry.source_ip.clone().unwrap_or_default(),
         agent: entry.user_agent.clone().unwrap_or_default(),
+        reason: entry.reason.clone().unwrap_or_default(),
     }
 }
 

@@ -22,7 +22,7 @@ pub fn message(value: &str) -> Option<&'static str> {
 }
 
 fn outcome(path: &str) -> Option<&'static str> {
-    if path == "/login" || path == "/logout" {
+    if path == "/login" || path == "/logout" || path.starts_with("/access-reason") {
         None
     } else if path.ends_with("/delete") {
         Some("deleted")

@@ -25,9 +25,11 @@ pub struct PageSession {
     pub cookie: String,
     /// What the last form did, to say so once.
     pub flash: Option<&'static str>,
+    /// The path (and query) of this request.
+    pub here: String,
 }
 
-fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+pub(super) fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -113,10 +115,17 @@ impl FromRequestParts<App> for PageSession {
             Ok(Some(live)) => Ok(PageSession {
                 session_id: live.session_id,
                 password_expired: live.password_expired,
-                principal: live.principal.with_client(
-                    crate::client::peer_address(parts),
-                    crate::client::user_agent(&parts.headers),
+                principal: super::reason::with_stated_reason(
+                    live.principal.with_client(
+                        crate::client::peer_address(parts),
+                        crate::client::user_agent(&parts.headers),
+                    ),
+                    &parts.headers,
                 ),
+                here: parts
+                    .uri
+                    .path_and_query()
+                    .map_or("/".into(), |p| p.as_str().to_string()),
                 csrf: live.csrf_token,
                 cookie: value,
                 flash: cookie(&parts.headers, super::flash::FLASH_COOKIE)

@@ -20,6 +20,12 @@ pub struct Layout {
     pub can_audit: bool,
     /// Whether the user may manage the tenant's users.
     pub can_administer: bool,
+    /// The reason for access the user stated, while it lasts.
+    pub reason: Option<String>,
+    /// The sensitive categories a reason would show the user, by label.
+    pub sensitive_hidden: Option<String>,
+    /// This page, to come back to after stating or ending a reason.
+    pub here: String,
 }
 
 impl Layout {
@@ -37,6 +43,18 @@ impl Layout {
                 .principal
                 .authorize(Area::Administration, Action::Administer)
                 .is_ok(),
+            reason: session.principal.reason().map(str::to_string),
+            sensitive_hidden: {
+                let principal = &session.principal;
+                let hidden: Vec<&str> = principal
+                    .sensitive
+                    .iter()
+                    .filter(|c| principal.grants.sees(*c))
+                    .map(|c| c.label())
+                    .collect();
+                (!hidden.is_empty()).then(|| hidden.join(", "))
+            },
+            here: session.here.clone(),
         }
     }
 }
@@ -74,6 +92,10 @@ pub fn error_page(error: AppError) -> Response {
             "Your role does not allow this.".to_string(),
         ),
         AppError::InUse(m) => (StatusCode::CONFLICT, m.to_string()),
+        AppError::ReasonRequired => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "State why you need this data, in at least 3 characters.".to_string(),
+        ),
         AppError::AuditUnavailable => (
             StatusCode::SERVICE_UNAVAILABLE,
             "Personal data cannot be shown while its reading cannot be recorded; try again shortly."

@@ -1,0 +1,92 @@
+//! "Break glass" on pages: a user states why they need the tenant's
+//! sensitive data, and for the next 15 minutes it is shown to them and every
+//! read and change they make is audited with that reason. The reason rides
+//! in a short-lived, HTTP-only cookie; ending it hides the data again.
+
+use super::forms::FormData;
+use super::session::{cookie, set_cookie, PageSession};
+use super::views::error_page;
+use axum::extract::State;
+use axum::http::{header, HeaderMap};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::post;
+use axum::{Form, Router};
+use custodian_app::{App, Principal};
+use custodian_core::hex::{from_hex, to_hex};
+
+const REASON_COOKIE: &str = "custodian_reason";
+const REASON_MINUTES: i64 = 15;
+
+pub fn routes() -> Router<App> {
+    Router::new()
+        .route("/access-reason", post(state_reason))
+        .route("/access-reason/end", post(end_reason))
+}
+
+/// The principal with the reason its cookie carries, if any and valid.
+pub(super) fn with_stated_reason(principal: Principal, headers: &HeaderMap) -> Principal {
+    let reason = cookie(headers, REASON_COOKIE)
+        .and_then(|hex| from_hex(&hex))
+        .and_then(|bytes| String::from_utf8(bytes).ok());
+    match reason {
+        Some(reason) => principal
+            .clone()
+            .with_reason(Some(&reason))
+            .unwrap_or(principal),
+        None => principal,
+    }
+}
+
+/// Only a path of this site: never another host.
+fn local(next: &str) -> &str {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next
+    } else {
+        "/"
+    }
+}
+
+async fn state_reason(
+    State(_app): State<App>,
+    session: PageSession,
+    headers: HeaderMap,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let form = FormData(form);
+    if let Err(refused) = form.check_csrf(&session.csrf) {
+        return refused;
+    }
+    let reason = form.get("reason");
+    if let Err(error) = session.principal.clone().with_reason(Some(&reason)) {
+        return error_page(error);
+    }
+    let stated: String = reason.trim().chars().take(500).collect();
+    let mut response = Redirect::to(local(&form.get("next"))).into_response();
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(
+            &headers,
+            REASON_COOKIE,
+            &to_hex(stated.as_bytes()),
+            REASON_MINUTES * 60,
+        ),
+    );
+    response
+}
+
+async fn end_reason(
+    session: PageSession,
+    headers: HeaderMap,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let form = FormData(form);
+    if let Err(refused) = form.check_csrf(&session.csrf) {
+        return refused;
+    }
+    let mut response = Redirect::to(local(&form.get("next"))).into_response();
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(&headers, REASON_COOKIE, "", 0),
+    );
+    response
+}
