@@ -546,11 +546,11 @@ async fn admin(command: AdminCommand) -> Result<(), String> {
                 .map_err(describe)?;
             report(
                 json,
-                json!({ "id": changed.id.0, "roles": changed.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>() }),
+                json!({ "id": changed.id.0, "roles": changed.role_names() }),
                 format!(
                     "user {} now holds: {}",
                     changed.id,
-                    changed.roles.to_names()
+                    changed.role_names().join(",")
                 ),
             );
         }

@@ -25,6 +25,18 @@ pub struct User {
     pub disabled_at: Option<Timestamp>,
 }
 
+impl User {
+    /// Every role the user holds by name: the built-in ones, then the
+    /// tenant's own.
+    pub fn role_names(&self) -> Vec<String> {
+        self.roles
+            .iter()
+            .map(|r| r.as_str().to_string())
+            .chain(self.custom_roles.iter().cloned())
+            .collect()
+    }
+}
+
 /// A user with the given login email, in some tenant, with its password hash.
 #[derive(Debug, Clone)]
 pub struct LoginCandidate {

@@ -81,15 +81,10 @@ pub struct UserView {
 impl UserView {
     fn new(user: custodian_app::User, live_sessions: i64) -> UserView {
         UserView {
+            roles: user.role_names(),
             id: user.id.0,
             email: user.email,
             display_name: user.display_name,
-            roles: user
-                .roles
-                .iter()
-                .map(|r| r.as_str().to_string())
-                .chain(user.custom_roles)
-                .collect(),
             live_sessions,
             disabled_at: user.disabled_at.map(|d| d.to_rfc3339()),
         }

@@ -36,7 +36,7 @@ use utoipa::OpenApi as _;
     info(
         title = "Custodian API",
         version = "1",
-        description = "The JSON API of Custodian, a privacy-first CRM. Authenticate with `Authorization: Bearer <token>` (create one on your account page, /account, or with `custodian admin token create`). Errors are RFC 9457 problem+json with a stable `code`. Lists are cursor-paginated. Updates need `If-Match` with the ETag of the version you edited."
+        description = "The JSON API of Custodian, a privacy-first CRM. Authenticate with `Authorization: Bearer <token>` (create one on your account page, /account, or with `custodian admin token create`). Errors are RFC 9457 problem+json with a stable `code`. Lists are cursor-paginated. Updates need `If-Match` with the ETag of the version you edited. Fields your roles may not see come back empty and are named in `masked_fields`; records outside your roles' reach (own, team or all records) do not exist for you. Where the tenant marks a category sensitive, send `X-Access-Reason: <why>` to see it: the reason is kept in the audit trail, and a read that hid such fields answers `Custodian-Access-Reason: required`."
     ),
     components(schemas(
         Organisation,

@@ -254,21 +254,23 @@ async fn users_page(app: &App, session: &PageSession, problem: Option<String>) -
             layout: Layout::new(session, ""),
             users: users
                 .into_iter()
-                .map(|u| UserRow {
-                    id: u.user.id.0,
-                    name: u.user.display_name,
-                    email: u.user.email,
-                    roles: all_roles
-                        .iter()
-                        .map(|r| SelectOption {
-                            value: r.name.clone(),
-                            label: r.label.clone(),
-                            selected: u.user.roles.iter().any(|b| b.as_str() == r.name)
-                                || u.user.custom_roles.contains(&r.name),
-                        })
-                        .collect(),
-                    sessions: u.live_sessions,
-                    disabled: u.user.disabled_at.is_some(),
+                .map(|u| {
+                    let held = u.user.role_names();
+                    UserRow {
+                        id: u.user.id.0,
+                        name: u.user.display_name,
+                        email: u.user.email,
+                        roles: all_roles
+                            .iter()
+                            .map(|r| SelectOption {
+                                value: r.name.clone(),
+                                label: r.label.clone(),
+                                selected: held.contains(&r.name),
+                            })
+                            .collect(),
+                        sessions: u.live_sessions,
+                        disabled: u.user.disabled_at.is_some(),
+                    }
                 })
                 .collect(),
             problem,

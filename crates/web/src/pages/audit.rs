@@ -78,8 +78,8 @@ fn record_href(record_type: &str, id: i64) -> Option<String> {
         RecordType::Asset => "assets",
         RecordType::Agreement => "agreements",
         RecordType::Role => "admin/roles",
-        RecordType::Team => "admin/teams",
-        RecordType::Tenant | RecordType::User | RecordType::ApiToken => return None,
+        RecordType::Tenant
+        | RecordType::Team | RecordType::User | RecordType::ApiToken => return None,
     };
     Some(format!("/{path}/{id}"))
 }
