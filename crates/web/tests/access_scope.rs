@@ -625,6 +625,23 @@ async fn sensitive_data_needs_a_stated_reason(server: Server) {
         "no read shows the notes without the reason: {trail}"
     );
 
+    // Reading the trail (which holds staff addresses and reasons) is on the trail too.
+    let (_, trail_reads) = server
+        .admin("GET", "/audit?record_type=tenant&action=list", None)
+        .await;
+    assert!(
+        trail_reads["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["fields"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f == "audit_entries.reason")),
+        "{trail_reads}"
+    );
+
     // Changing the record needs sight of all of it, so a reason too.
     let body = json!({"kind": "call", "occurred_at": "2026-11-20T10:00:00Z", "subject": "Billing complaint", "contact_ids": [contact]});
     let (status, _) = server.replace(&support, &path, body.clone()).await;

@@ -177,6 +177,7 @@ impl App {
         // The trail shows every read so far, including the caller's own.
         self.flush_audit().await;
         let mut entries = self.store.audit_trail(principal.tenant, &query).await?;
+        self.record_trail_read(principal, AuditAction::List).await?;
         let next_cursor = if entries.len() as i64 > limit {
             entries.truncate(limit as usize);
             entries.last().map(|e| e.seq.to_string())
@@ -199,6 +200,8 @@ impl App {
         principal.authorize(Area::Privacy, Action::Export)?;
         let mut query = params.to_query(1_000)?;
         self.flush_audit().await;
+        self.record_trail_read(principal, AuditAction::Export)
+            .await?;
         let mut csv = String::from(
             "seq,occurred_at,actor_kind,actor_id,actor_name,action,record_type,record_id,fields,source_ip,user_agent,reason\r\n",
         );
@@ -221,6 +224,26 @@ impl App {
                 return Ok((csv, false));
             }
         }
+    }
+}
+
+impl App {
+    /// The trail holds staff members' addresses, browsers and reasons, so
+    /// reading it is itself recorded: one entry about the tenant per page
+    /// or export (it shows in the trail from the next read on).
+    async fn record_trail_read(
+        &self,
+        principal: &Principal,
+        action: AuditAction,
+    ) -> Result<(), AppError> {
+        self.record_read_fields(
+            principal,
+            action,
+            RecordType::Tenant,
+            [principal.tenant.0],
+            "audit_entries.source_ip,audit_entries.user_agent,audit_entries.reason",
+        )
+        .await
     }
 }
 

@@ -78,8 +78,9 @@ fn record_href(record_type: &str, id: i64) -> Option<String> {
         RecordType::Asset => "assets",
         RecordType::Agreement => "agreements",
         RecordType::Role => "admin/roles",
-        RecordType::Tenant
-        | RecordType::Team | RecordType::User | RecordType::ApiToken => return None,
+        RecordType::Tenant | RecordType::Team | RecordType::User | RecordType::ApiToken => {
+            return None
+        }
     };
     Some(format!("/{path}/{id}"))
 }
