@@ -8,18 +8,56 @@
 mod webdriver;
 
 use custodian_app::App;
+use custodian_app::Principal;
 use custodian_core::access::Role;
 use custodian_core::audit::Actor;
-use webdriver::{find_driver, Browser};
+use custodian_core::UserId;
+use webdriver::{driver_or_skip, Browser};
+
+const PASSWORD: &str = "a long enough password";
+
+/// A tenant on a fresh SQLite file with these staff users; the first one's
+/// principal, to set up records.
+async fn tenant_with_staff(
+    dir: &tempfile::TempDir,
+    staff: &[(&str, Role)],
+) -> (App, Vec<UserId>, Principal) {
+    let app = App::open(&format!("sqlite://{}/browser.db", dir.path().display()))
+        .await
+        .unwrap();
+    let tenant = app.create_tenant("Browser GmbH").await.unwrap();
+    let mut ids = Vec::new();
+    for (email, role) in staff {
+        let user = app
+            .create_user(tenant.id, email, "", PASSWORD, *role, Actor::SYSTEM)
+            .await
+            .unwrap();
+        ids.push(user.id);
+    }
+    let login = app
+        .login(staff[0].0, PASSWORD, "127.0.0.1", None, "")
+        .await
+        .unwrap();
+    let first = app
+        .session(&login.cookie_value)
+        .await
+        .unwrap()
+        .unwrap()
+        .principal;
+    (app, ids, first)
+}
+
+/// Serves the app on a loopback port; its base URL.
+async fn serve(app: App) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(custodian_web::serve(app, listener));
+    base
+}
 
 #[tokio::test]
 async fn staff_user_creates_finds_and_edits_a_contact() {
-    let Some((driver, chromium)) = find_driver() else {
-        assert!(
-            std::env::var_os("CUSTODIAN_REQUIRE_BROWSER").is_none(),
-            "CUSTODIAN_REQUIRE_BROWSER is set but chromedriver or chromium is missing"
-        );
-        eprintln!("skipped: /usr/bin/chromedriver or /usr/bin/chromium is not installed");
+    let Some((driver, chromium)) = driver_or_skip() else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -37,9 +75,7 @@ async fn staff_user_creates_finds_and_edits_a_contact() {
     )
     .await
     .unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(custodian_web::serve(app, listener));
+    let base = serve(app).await;
 
     let browser = Browser::start(&driver, &chromium).await;
 
@@ -123,50 +159,18 @@ async fn staff_user_creates_finds_and_edits_a_contact() {
 /// sees the agreement itself.
 #[tokio::test]
 async fn support_does_not_see_what_an_administrator_sees_of_an_agreement() {
-    let Some((driver, chromium)) = find_driver() else {
-        assert!(
-            std::env::var_os("CUSTODIAN_REQUIRE_BROWSER").is_none(),
-            "CUSTODIAN_REQUIRE_BROWSER is set but chromedriver or chromium is missing"
-        );
-        eprintln!("skipped: /usr/bin/chromedriver or /usr/bin/chromium is not installed");
+    let Some((driver, chromium)) = driver_or_skip() else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let app = App::open(&format!("sqlite://{}/masking.db", dir.path().display()))
-        .await
-        .unwrap();
-    let tenant = app.create_tenant("Masking GmbH").await.unwrap();
-    for (email, role) in [
-        ("ada@example.com", Role::Administrator),
-        ("sam@example.com", Role::Support),
-    ] {
-        app.create_user(
-            tenant.id,
-            email,
-            "",
-            "a long enough password",
-            role,
-            Actor::SYSTEM,
-        )
-        .await
-        .unwrap();
-    }
-    let login = app
-        .login(
-            "ada@example.com",
-            "a long enough password",
-            "127.0.0.1",
-            None,
-            "",
-        )
-        .await
-        .unwrap();
-    let admin = app
-        .session(&login.cookie_value)
-        .await
-        .unwrap()
-        .unwrap()
-        .principal;
+    let (app, _, admin) = tenant_with_staff(
+        &dir,
+        &[
+            ("ada@example.com", Role::Administrator),
+            ("sam@example.com", Role::Support),
+        ],
+    )
+    .await;
     let org = app
         .create_organisation(
             &admin,
@@ -185,17 +189,13 @@ async fn support_does_not_see_what_an_administrator_sees_of_an_agreement() {
         )
         .await
         .unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(custodian_web::serve(app, listener));
+    let base = serve(app).await;
     let page = format!("{base}/agreements/{}", agreement.id);
 
     let browser = Browser::start(&driver, &chromium).await;
     for (email, sees_value) in [("ada@example.com", true), ("sam@example.com", false)] {
         browser.goto(&page).await;
-        browser.fill("#email", email).await;
-        browser.fill("#password", "a long enough password").await;
-        browser.click("form[action='/login'] button").await;
+        browser.log_in(email, PASSWORD).await;
         browser.wait_for_text("h1", "Support contract").await;
         let fields = browser.wait_for_text("dl.fields", "Contoso").await;
         assert_eq!(
@@ -224,53 +224,18 @@ async fn support_does_not_see_what_an_administrator_sees_of_an_agreement() {
 /// after stating a reason, which the audit trail then shows.
 #[tokio::test]
 async fn support_states_a_reason_to_see_sensitive_notes() {
-    let Some((driver, chromium)) = find_driver() else {
-        assert!(
-            std::env::var_os("CUSTODIAN_REQUIRE_BROWSER").is_none(),
-            "CUSTODIAN_REQUIRE_BROWSER is set but chromedriver or chromium is missing"
-        );
-        eprintln!("skipped: /usr/bin/chromedriver or /usr/bin/chromium is not installed");
+    let Some((driver, chromium)) = driver_or_skip() else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let app = App::open(&format!("sqlite://{}/reason.db", dir.path().display()))
-        .await
-        .unwrap();
-    let tenant = app.create_tenant("Reason GmbH").await.unwrap();
-    let mut ids = Vec::new();
-    for (email, role) in [
-        ("ada@example.com", Role::Administrator),
-        ("sam@example.com", Role::Support),
-    ] {
-        let user = app
-            .create_user(
-                tenant.id,
-                email,
-                "",
-                "a long enough password",
-                role,
-                Actor::SYSTEM,
-            )
-            .await
-            .unwrap();
-        ids.push(user.id);
-    }
-    let login = app
-        .login(
-            "ada@example.com",
-            "a long enough password",
-            "127.0.0.1",
-            None,
-            "",
-        )
-        .await
-        .unwrap();
-    let admin = app
-        .session(&login.cookie_value)
-        .await
-        .unwrap()
-        .unwrap()
-        .principal;
+    let (app, ids, admin) = tenant_with_staff(
+        &dir,
+        &[
+            ("ada@example.com", Role::Administrator),
+            ("sam@example.com", Role::Support),
+        ],
+    )
+    .await;
     let contact = app
         .create_contact(
             &admin,
@@ -289,21 +254,11 @@ async fn support_states_a_reason_to_see_sensitive_notes() {
     )
     .await
     .unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(custodian_web::serve(app, listener));
+    let base = serve(app).await;
     let browser = Browser::start(&driver, &chromium).await;
-    let log_in = |email: &'static str| {
-        let browser = &browser;
-        async move {
-            browser.fill("#email", email).await;
-            browser.fill("#password", "a long enough password").await;
-            browser.click("form[action='/login'] button").await;
-        }
-    };
 
     browser.goto(&format!("{base}/admin/roles")).await;
-    log_in("ada@example.com").await;
+    browser.log_in("ada@example.com", PASSWORD).await;
     browser.wait_for_text("h1", "Roles").await;
     browser
         .click("input[name=sensitive][value=free_text]")
@@ -323,7 +278,7 @@ async fn support_states_a_reason_to_see_sensitive_notes() {
 
     let page = format!("{base}/contacts/{}", contact.id);
     browser.goto(&page).await;
-    log_in("sam@example.com").await;
+    browser.log_in("sam@example.com", PASSWORD).await;
     browser.wait_for_text("h1", "Nia Quell").await;
     browser.find("#timeline").await;
     let source = browser.source().await;
@@ -353,7 +308,7 @@ async fn support_states_a_reason_to_see_sensitive_notes() {
     browser
         .goto(&format!("{base}/audit?user_id={}", ids[1]))
         .await;
-    log_in("ada@example.com").await;
+    browser.log_in("ada@example.com", PASSWORD).await;
     browser
         .wait_for_text("main", "Reason: Customer complaint 4711")
         .await;

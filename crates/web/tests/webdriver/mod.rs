@@ -25,7 +25,29 @@ pub fn find_driver() -> Option<(String, String)> {
         .then_some((driver, chromium))
 }
 
+/// The driver and browser, or None (with a message) to skip a test on a
+/// machine without them; with CUSTODIAN_REQUIRE_BROWSER set, a missing
+/// browser fails the test instead.
+pub fn driver_or_skip() -> Option<(String, String)> {
+    let found = find_driver();
+    if found.is_none() {
+        assert!(
+            std::env::var_os("CUSTODIAN_REQUIRE_BROWSER").is_none(),
+            "CUSTODIAN_REQUIRE_BROWSER is set but chromedriver or chromium is missing"
+        );
+        eprintln!("skipped: /usr/bin/chromedriver or /usr/bin/chromium is not installed");
+    }
+    found
+}
+
 impl Browser {
+    /// Fills the login form the browser is on and sends it.
+    pub async fn log_in(&self, email: &str, password: &str) {
+        self.fill("#email", email).await;
+        self.fill("#password", password).await;
+        self.click("form[action='/login'] button").await;
+    }
+
     pub async fn start(driver_path: &str, chromium_path: &str) -> Browser {
         let port = {
             let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
