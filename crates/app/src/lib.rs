@@ -29,8 +29,8 @@ use auth::LoginThrottle;
 use custodian_core::access::{Action, Area};
 use custodian_core::audit::chain::ClientContext;
 use custodian_core::audit::{Actor, ActorKind};
-use custodian_core::catalog;
 use custodian_core::grants::{Categories, Grants};
+use custodian_core::need_to_know::NeedToKnow;
 use custodian_core::{TenantId, UserId};
 
 use std::sync::Arc;
@@ -119,11 +119,24 @@ impl Principal {
         }
     }
 
-    /// Whether a reason would show more of `table` than the caller sees now.
-    pub fn reason_would_reveal(&self, table: &str) -> bool {
-        self.reason().is_none()
-            && catalog::table(table)
-                .any(|c| self.grants.sees(c.category) && !self.sight().sees(c.category))
+    /// Hides what the caller may not see of `record`, naming the fields a
+    /// stated reason would show.
+    pub fn mask<R: NeedToKnow>(&self, record: &mut R) {
+        record.mask_for_reader(self.grants, self.sight());
+    }
+
+    /// Replacing a record needs sight of all of it, or the update would
+    /// blank what the caller cannot see: refused outright when the roles do
+    /// not grant it all, and until a reason is stated when only sensitive
+    /// categories are missing.
+    pub fn may_replace(&self, table: &str) -> Result<(), AppError> {
+        if self.sight().sees_all_of(table) {
+            Ok(())
+        } else if self.grants.sees_all_of(table) {
+            Err(AppError::ReasonRequired)
+        } else {
+            Err(AppError::Forbidden)
+        }
     }
 
     /// The one place where permissions are checked.

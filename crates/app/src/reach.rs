@@ -15,9 +15,10 @@ use custodian_core::UserId;
 use custodian_store::Reach;
 
 impl Principal {
-    /// Which records this caller reaches.
-    pub fn reach(&self) -> Reach {
-        match self.grants.reach() {
+    /// Which records of this type the caller reaches: as far as the roles
+    /// that read the type's area reach.
+    pub fn reach(&self, record_type: RecordType) -> Reach {
+        match self.grants.reach_in(crate::area_of(record_type)) {
             RecordScope::All => Reach::All,
             RecordScope::Team => Reach::Team(self.user_id),
             RecordScope::Own => Reach::Own(self.user_id),
@@ -95,6 +96,21 @@ impl Linked for AgreementFields {
 }
 
 impl App {
+    /// Whether the record lies within the caller's reach (e.g. still, after
+    /// they gave it to someone else).
+    pub async fn reaches(
+        &self,
+        principal: &Principal,
+        record_type: RecordType,
+        id: i64,
+    ) -> Result<bool, AppError> {
+        match self.require_reach(principal, record_type, id).await {
+            Ok(()) => Ok(true),
+            Err(AppError::NotFound) => Ok(false),
+            Err(error) => Err(error),
+        }
+    }
+
     /// Not found unless the record lies within the caller's reach.
     pub(crate) async fn require_reach(
         &self,
@@ -102,7 +118,7 @@ impl App {
         record_type: RecordType,
         id: i64,
     ) -> Result<(), AppError> {
-        let reach = principal.reach();
+        let reach = principal.reach(record_type);
         if reach == Reach::All
             || self
                 .store
@@ -116,21 +132,24 @@ impl App {
     }
 
     /// Refuses links to records outside the caller's reach exactly as links
-    /// to records that do not exist.
-    pub(crate) async fn require_links_in_reach(
+    /// to records that do not exist; links the record already has (`kept`,
+    /// on an update) stay, so saving a record never drops a link its editor
+    /// cannot follow.
+    pub(crate) async fn require_links_in_reach<L: Linked>(
         &self,
         principal: &Principal,
-        fields: &impl Linked,
+        fields: &L,
+        kept: Option<&L>,
     ) -> Result<(), AppError> {
-        let reach = principal.reach();
-        if reach == Reach::All {
-            return Ok(());
-        }
+        let kept = kept.map(Linked::links).unwrap_or_default();
         for (record_type, id, field) in fields.links() {
-            if !self
-                .store
-                .within_reach(principal.tenant, record_type, id, reach)
-                .await?
+            let reach = principal.reach(record_type);
+            if reach != Reach::All
+                && !kept.iter().any(|(t, i, _)| *t == record_type && *i == id)
+                && !self
+                    .store
+                    .within_reach(principal.tenant, record_type, id, reach)
+                    .await?
             {
                 return Err(AppError::UnknownReference { field });
             }

@@ -11,7 +11,6 @@ use custodian_core::assets::{Asset, AssetInput};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::catalog::Category;
 use custodian_core::contacts::{Contact, ContactInput};
-use custodian_core::need_to_know::NeedToKnow;
 use custodian_core::organisations::{Organisation, OrganisationInput};
 use custodian_core::{ActivityId, AgreementId, AssetId, ContactId, OrganisationId};
 use custodian_store::{Cursor, ListQuery, Page, Reach, SearchHit, SortOrder};
@@ -168,7 +167,7 @@ macro_rules! record_use_cases {
                 principal.authorize($area, Action::Read)?;
                 self.require_reach(principal, $record_type, id.0).await?;
                 let mut record = self.store.$s_get(principal.tenant, id).await?;
-                record.mask_for(principal.sight());
+                principal.mask(&mut record);
                 self.record_reads(principal, AuditAction::Read, $record_type, [record.id.0]).await?;
                 Ok(record)
             }
@@ -182,19 +181,18 @@ macro_rules! record_use_cases {
                 input: &$input,
             ) -> Result<$record, AppError> {
                 principal.authorize($area, Action::Update)?;
-                // Replacing a record needs sight of all of it.
-                if !principal.sight().sees_all_of($record_type.table()) {
-                    return Err(AppError::Forbidden);
-                }
+                principal.may_replace($record_type.table())?;
                 let mut fields = input.validate()?;
                 self.require_reach(principal, $record_type, id.0).await?;
-                self.require_links_in_reach(principal, &fields).await?;
-                if principal.reach() != Reach::All {
+                let current = self.store.$s_get(principal.tenant, id).await?;
+                let kept = current.to_input().validate().ok();
+                self.require_links_in_reach(principal, &fields, kept.as_ref()).await?;
+                if principal.reach($record_type) != Reach::All {
                     // Someone who reaches only their own records keeps this one.
                     fields.default_owner(principal.user_id);
                 }
                 let mut record = self.store.$s_update(&principal.scope(), id, expected_version, &fields).await?;
-                record.mask_for(principal.sight());
+                principal.mask(&mut record);
                 Ok(record)
             }
 
@@ -206,9 +204,9 @@ macro_rules! record_use_cases {
 
             pub async fn $list(&self, principal: &Principal, params: &ListParams) -> Result<Page<$record>, AppError> {
                 principal.authorize($area, Action::Read)?;
-                let query = params.to_query($filters)?.within(principal.reach());
+                let query = params.to_query($filters)?.within(principal.reach($record_type));
                 let mut page = self.store.$s_list(principal.tenant, &query).await?;
-                page.items.iter_mut().for_each(|r| r.mask_for(principal.sight()));
+                page.items.iter_mut().for_each(|r| principal.mask(r));
                 self.record_reads(principal, AuditAction::List, $record_type, page.items.iter().map(|r| r.id.0)).await?;
                 Ok(page)
             }
@@ -221,10 +219,10 @@ macro_rules! record_use_cases {
             pub async fn $create(&self, principal: &Principal, input: &$input) -> Result<$record, AppError> {
                 principal.authorize($area, Action::Create)?;
                 let mut fields = input.validate()?;
-                self.require_links_in_reach(principal, &fields).await?;
+                self.require_links_in_reach(principal, &fields, None).await?;
                 fields.default_owner(principal.user_id);
                 let mut record = self.store.$s_create(&principal.scope(), &fields).await?;
-                record.mask_for(principal.sight());
+                principal.mask(&mut record);
                 Ok(record)
             }
         }
@@ -268,12 +266,13 @@ impl App {
     ) -> Result<Activity, AppError> {
         principal.authorize(Area::Activities, Action::Create)?;
         let fields = input.validate()?;
-        self.require_links_in_reach(principal, &fields).await?;
+        self.require_links_in_reach(principal, &fields, None)
+            .await?;
         let mut activity = self
             .store
             .create_activity(&principal.scope(), Some(principal.user_id), &fields)
             .await?;
-        activity.mask_for(principal.sight());
+        principal.mask(&mut activity);
         Ok(activity)
     }
 
@@ -286,7 +285,7 @@ impl App {
         self.require_reach(principal, RecordType::Activity, id.0)
             .await?;
         let mut activity = self.store.activity(principal.tenant, id).await?;
-        activity.mask_for(principal.sight());
+        principal.mask(&mut activity);
         self.record_reads(
             principal,
             AuditAction::Read,
@@ -305,18 +304,19 @@ impl App {
         input: &ActivityInput,
     ) -> Result<Activity, AppError> {
         principal.authorize(Area::Activities, Action::Update)?;
-        if !principal.sight().sees_all_of(RecordType::Activity.table()) {
-            return Err(AppError::Forbidden);
-        }
+        principal.may_replace(RecordType::Activity.table())?;
         let fields = input.validate()?;
         self.require_reach(principal, RecordType::Activity, id.0)
             .await?;
-        self.require_links_in_reach(principal, &fields).await?;
+        let current = self.store.activity(principal.tenant, id).await?;
+        let kept = current.to_input().validate().ok();
+        self.require_links_in_reach(principal, &fields, kept.as_ref())
+            .await?;
         let mut activity = self
             .store
             .update_activity(&principal.scope(), id, expected_version, &fields)
             .await?;
-        activity.mask_for(principal.sight());
+        principal.mask(&mut activity);
         Ok(activity)
     }
 
@@ -342,12 +342,12 @@ impl App {
             .store
             .list_activities(
                 principal.tenant,
-                &params.to_query(ACTIVITY_FILTERS)?.within(principal.reach()),
+                &params
+                    .to_query(ACTIVITY_FILTERS)?
+                    .within(principal.reach(RecordType::Activity)),
             )
             .await?;
-        page.items
-            .iter_mut()
-            .for_each(|a| a.mask_for(principal.sight()));
+        page.items.iter_mut().for_each(|a| principal.mask(a));
         self.record_reads(
             principal,
             AuditAction::List,
@@ -366,7 +366,9 @@ impl App {
     ) -> Result<Vec<SearchHit>, AppError> {
         principal.authorize(Area::OrganisationsAndContacts, Action::Read)?;
         let mut hits = self.store.search(principal.tenant, typed, 10).await?;
-        if principal.reach() != Reach::All {
+        if principal.reach(RecordType::Contact) != Reach::All
+            || principal.reach(RecordType::Organisation) != Reach::All
+        {
             let mut reached = Vec::with_capacity(hits.len());
             for hit in hits {
                 let record_type = RecordType::parse(&hit.record_type).unwrap_or(RecordType::Tenant);
@@ -376,7 +378,7 @@ impl App {
                         principal.tenant,
                         record_type,
                         hit.record_id,
-                        principal.reach(),
+                        principal.reach(record_type),
                     )
                     .await?
                 {
@@ -411,7 +413,11 @@ impl App {
         principal.authorize(Area::OrganisationsAndContacts, Action::Read)?;
         Ok(self
             .store
-            .organisation_choices(principal.tenant, principal.reach(), 500)
+            .organisation_choices(
+                principal.tenant,
+                principal.reach(RecordType::Organisation),
+                500,
+            )
             .await?)
     }
 
@@ -423,7 +429,12 @@ impl App {
         principal.authorize(Area::OrganisationsAndContacts, Action::Read)?;
         let choices = self
             .store
-            .contact_choices(principal.tenant, organisation, principal.reach(), 500)
+            .contact_choices(
+                principal.tenant,
+                organisation,
+                principal.reach(RecordType::Contact),
+                500,
+            )
             .await?;
         self.record_read_fields(
             principal,

@@ -46,6 +46,12 @@ impl App {
     ) -> Result<CustomRole, AppError> {
         principal.authorize(Area::Administration, Action::Administer)?;
         let fields = input.validate()?;
+        let existing = self.store.custom_roles(principal.tenant).await?;
+        if existing.iter().any(|r| r.name == fields.name) {
+            return Err(AppError::Duplicate { field: "name" });
+        }
+        self.require_distinct_label(principal, &fields.label, None)
+            .await?;
         Ok(self
             .store
             .create_custom_role(&principal.scope(), &fields)
@@ -63,6 +69,8 @@ impl App {
         principal.authorize(Area::Administration, Action::Administer)?;
         let current = self.store.custom_role(principal.tenant, id).await?;
         let fields = input.validate()?;
+        self.require_distinct_label(principal, &fields.label, Some(id))
+            .await?;
         if fields.name != current.name {
             return Err(ValidationErrors::single(
                 "name",
@@ -108,6 +116,33 @@ impl App {
             .set_access_settings(&principal.scope(), &settings)
             .await?;
         Ok(settings)
+    }
+
+    /// Refuses a label another role already shows (ignoring case): the
+    /// users page offers roles by label.
+    async fn require_distinct_label(
+        &self,
+        principal: &Principal,
+        label: &str,
+        this: Option<RoleId>,
+    ) -> Result<(), AppError> {
+        let same = |other: &str| other.trim().eq_ignore_ascii_case(label.trim());
+        let taken = Role::ALL.iter().any(|r| same(r.label()))
+            || self
+                .store
+                .custom_roles(principal.tenant)
+                .await?
+                .iter()
+                .any(|r| Some(r.id) != this && same(&r.label));
+        if taken {
+            return Err(ValidationErrors::single(
+                "label",
+                "duplicate_label",
+                "Another role has this label; choose one people can tell apart.",
+            )
+            .into());
+        }
+        Ok(())
     }
 
     /// Splits role names into built-in roles and the tenant's own; an

@@ -30,6 +30,16 @@ impl App {
         principal.authorize(Area::Administration, Action::Administer)?;
         let name = required_text(&input.name, 80)
             .map_err(|p| ValidationErrors::single("name", p.code, p.message))?;
+        // "North" and "north" would be told apart by nobody.
+        let taken = self
+            .store
+            .teams(principal.tenant)
+            .await?
+            .iter()
+            .any(|t| Some(t.id) != id && t.name.to_lowercase() == name.to_lowercase());
+        if taken {
+            return Err(AppError::Duplicate { field: "name" });
+        }
         let members: Vec<UserId> = input.member_ids.iter().copied().map(UserId).collect();
         Ok(self
             .store

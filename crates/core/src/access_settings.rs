@@ -45,18 +45,22 @@ impl AccessSettingsInput {
 
     pub fn validate(&self) -> Result<AccessSettings, ValidationErrors> {
         let mut errors = ValidationErrors::new();
-        let mut reach = |field: &str, value: &str| {
+        let mut reach = |field: &str, role: &str, value: &str| {
             RecordScope::parse(value.trim()).unwrap_or_else(|| {
                 errors.add(
                     field,
                     "unknown_record_scope",
-                    "The record scope is one of own, team or all.",
+                    format!("Choose which records the {role} role reaches: own, team or all."),
                 );
                 RecordScope::All
             })
         };
-        let sales = reach("sales_record_scope", &self.sales_record_scope);
-        let support = reach("support_record_scope", &self.support_record_scope);
+        let sales = reach("sales_record_scope", "sales", &self.sales_record_scope);
+        let support = reach(
+            "support_record_scope",
+            "support",
+            &self.support_record_scope,
+        );
         let mut sensitive = Vec::new();
         for name in &self.sensitive_categories {
             match Category::parse(name.trim()).filter(|c| Category::grantable().any(|g| g == *c)) {

@@ -172,6 +172,11 @@ pub struct Contact {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
     pub masked_fields: Vec<&'static str>,
+    /// Of `masked_fields`, those the reader's roles do grant but the tenant
+    /// marks sensitive: a stated reason (`X-Access-Reason`) shows them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
+    pub reason_required_fields: Vec<&'static str>,
     pub version: i64,
 }
 

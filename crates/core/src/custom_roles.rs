@@ -26,7 +26,8 @@ pub struct RoleInput {
     /// Catalog categories the role sees, e.g. `["identifier", "contact"]`.
     #[serde(default)]
     pub categories: Vec<String>,
-    /// `own`, `team` or `all` (the default).
+    /// `own`, `team` or `all`: which records the role reaches. Required,
+    /// so that leaving it out never widens a role.
     #[serde(default)]
     pub record_scope: Option<String>,
 }
@@ -78,7 +79,12 @@ impl RoleDescription {
             label: label.to_string(),
             built_in: id.is_none(),
             permissions,
-            categories: grants.categories().iter().map(Category::as_str).collect(),
+            categories: grants
+                .categories()
+                .iter()
+                .filter(|c| *c != Category::None)
+                .map(Category::as_str)
+                .collect(),
             record_scope: grants.reach(),
         }
     }
@@ -196,7 +202,14 @@ impl RoleInput {
             }
         }
         let reach = match self.record_scope.as_deref().map(str::trim) {
-            None | Some("") => RecordScope::All,
+            None | Some("") => {
+                errors.add(
+                    "record_scope",
+                    "required",
+                    "Choose which records the role reaches: own, team or all.",
+                );
+                RecordScope::Own
+            }
             Some(scope) => match RecordScope::parse(scope) {
                 Some(scope) => scope,
                 None => {

@@ -51,21 +51,17 @@ impl Categories {
 pub struct Grants {
     permissions: u64,
     categories: Categories,
+    /// The reach a single role declares (what its description shows).
     reach: RecordScope,
+    /// The reach in each area, from the roles that read that area: roles
+    /// add up area by area, so a role that reads only activities does not
+    /// widen how far another role reaches into contacts.
+    area_reach: [RecordScope; 7],
 }
 
 fn permission_bit(area: Area, action: Action) -> u64 {
     1 << (area as u64 * Action::ALL.len() as u64 + action as u64)
 }
-
-/// The areas whose records have owners, so a reach applies to them.
-const RECORD_AREAS: [Area; 5] = [
-    Area::OrganisationsAndContacts,
-    Area::Activities,
-    Area::Sales,
-    Area::Support,
-    Area::Finance,
-];
 
 impl Grants {
     pub fn new(
@@ -80,6 +76,7 @@ impl Grants {
             // Secrets are never shown, whatever a role says.
             categories: categories.minus(Categories::of([Category::Credential])),
             reach,
+            area_reach: [reach; 7],
         }
     }
 
@@ -102,8 +99,14 @@ impl Grants {
         self.categories
     }
 
+    /// The reach a role declares (for one role's grants).
     pub fn reach(&self) -> RecordScope {
         self.reach
+    }
+
+    /// How far these grants reach into the records of `area`.
+    pub fn reach_in(&self, area: Area) -> RecordScope {
+        self.area_reach[area as usize]
     }
 
     pub fn permissions(&self) -> impl Iterator<Item = (Area, Action)> + '_ {
@@ -115,28 +118,28 @@ impl Grants {
         })
     }
 
-    /// Whether these grants read any record that has an owner; only then does
-    /// their reach mean anything.
-    fn reaches_records(&self) -> bool {
-        RECORD_AREAS
-            .into_iter()
-            .any(|area| self.allow(area, Action::Read))
-    }
-
-    /// Two roles together: every permission and category of either, and the
-    /// wider reach of those that read records at all (a data protection
-    /// officer's role, which reads none, does not widen a sales role's).
+    /// Two roles together: every permission and category of either; in each
+    /// area, the wider reach of those that read it (a data protection
+    /// officer's role, which reads no records, widens nothing, and a role
+    /// that reads only activities does not widen the reach into contacts).
     pub fn union(self, other: Grants) -> Grants {
-        let reach = match (self.reaches_records(), other.reaches_records()) {
-            (true, true) => self.reach.max(other.reach),
-            (true, false) => self.reach,
-            (false, true) => other.reach,
-            (false, false) => self.reach.max(other.reach),
-        };
+        let mut area_reach = [RecordScope::Own; 7];
+        for area in Area::ALL {
+            let i = area as usize;
+            area_reach[i] = match (
+                self.allow(area, Action::Read),
+                other.allow(area, Action::Read),
+            ) {
+                (true, false) => self.area_reach[i],
+                (false, true) => other.area_reach[i],
+                _ => self.area_reach[i].max(other.area_reach[i]),
+            };
+        }
         Grants {
             permissions: self.permissions | other.permissions,
             categories: Categories(self.categories.0 | other.categories.0),
-            reach,
+            reach: self.reach.max(other.reach),
+            area_reach,
         }
     }
 
@@ -268,13 +271,26 @@ mod tests {
             sales: RecordScope::Own,
             support: RecordScope::Team,
         };
+        let contacts = Area::OrganisationsAndContacts;
         let sales_and_dpo = Roles::of(&[Role::Sales, Role::DataProtectionOfficer]).grants(reach);
-        assert_eq!(sales_and_dpo.reach(), RecordScope::Own);
+        assert_eq!(sales_and_dpo.reach_in(contacts), RecordScope::Own);
         assert!(sales_and_dpo.allow(Area::Privacy, Action::Read));
         let sales_and_support = Roles::of(&[Role::Sales, Role::Support]).grants(reach);
-        assert_eq!(sales_and_support.reach(), RecordScope::Team);
+        assert_eq!(sales_and_support.reach_in(contacts), RecordScope::Team);
         let with_read_only = Roles::of(&[Role::Sales, Role::ReadOnly]).grants(reach);
-        assert_eq!(with_read_only.reach(), RecordScope::All);
+        assert_eq!(with_read_only.reach_in(contacts), RecordScope::All);
+        // A role that reads only activities widens only the activities.
+        let notes_only = Grants::new(
+            [(Area::Activities, Action::Read)],
+            Categories::default(),
+            RecordScope::All,
+        );
+        let support_and_notes = Role::Support.grants(reach).union(notes_only);
+        assert_eq!(support_and_notes.reach_in(contacts), RecordScope::Team);
+        assert_eq!(
+            support_and_notes.reach_in(Area::Activities),
+            RecordScope::All
+        );
     }
 
     #[test]

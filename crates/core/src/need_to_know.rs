@@ -36,8 +36,58 @@ impl Role {
 }
 
 /// A record that can hide the fields its reader may not see.
-pub trait NeedToKnow {
+pub trait NeedToKnow: Clone {
     fn mask_for(&mut self, sight: Grants);
+
+    /// The fields `mask_for` emptied.
+    fn masked(&self) -> &[&'static str] {
+        &[]
+    }
+
+    /// Notes which masked fields a stated reason would show.
+    fn require_reason_for(&mut self, _fields: Vec<&'static str>) {}
+
+    /// The fields a stated reason would show.
+    fn reason_required(&self) -> &[&'static str] {
+        &[]
+    }
+
+    /// Masks for what the reader sees now (`sight`) and names the masked
+    /// fields their roles (`grants`) would show with a stated reason.
+    fn mask_for_reader(&mut self, grants: Grants, sight: Grants) {
+        if grants == sight {
+            self.mask_for(sight);
+            return;
+        }
+        let mut by_roles = self.clone();
+        by_roles.mask_for(grants);
+        self.mask_for(sight);
+        let needs: Vec<&'static str> = self
+            .masked()
+            .iter()
+            .filter(|f| !by_roles.masked().contains(f))
+            .copied()
+            .collect();
+        if !needs.is_empty() {
+            self.require_reason_for(needs);
+        }
+    }
+}
+
+/// The accessors of records that carry `masked_fields` and
+/// `reason_required_fields`.
+macro_rules! masked_accessors {
+    () => {
+        fn masked(&self) -> &[&'static str] {
+            &self.masked_fields
+        }
+        fn require_reason_for(&mut self, fields: Vec<&'static str>) {
+            self.reason_required_fields = fields;
+        }
+        fn reason_required(&self) -> &[&'static str] {
+            &self.reason_required_fields
+        }
+    };
 }
 
 /// Hides `table.column` unless `sight` includes its category.
@@ -46,6 +96,8 @@ fn hide(sight: Grants, table: &str, column: &str) -> bool {
 }
 
 impl NeedToKnow for Contact {
+    masked_accessors!();
+
     fn mask_for(&mut self, sight: Grants) {
         if hide(sight, "contacts", "gender") {
             self.gender = None;
@@ -71,6 +123,8 @@ impl NeedToKnow for Contact {
 }
 
 impl NeedToKnow for Activity {
+    masked_accessors!();
+
     fn mask_for(&mut self, sight: Grants) {
         if hide(sight, "activities", "subject") {
             self.subject.clear();
@@ -84,6 +138,8 @@ impl NeedToKnow for Activity {
 }
 
 impl NeedToKnow for Agreement {
+    masked_accessors!();
+
     fn mask_for(&mut self, sight: Grants) {
         if hide(sight, "agreements", "value_minor") {
             self.value.clear();

@@ -56,6 +56,7 @@ fn from_row(row: &AnyRow) -> Result<Contact, StoreError> {
         created_at: Timestamp(row.try_get("created_at")?),
         updated_at: Timestamp(row.try_get("updated_at")?),
         masked_fields: Vec::new(),
+        reason_required_fields: Vec::new(),
         version: row.try_get("version")?,
     })
 }

@@ -165,6 +165,7 @@ async fn a_tenant_role_grants_what_it_says(server: Server) {
         "label": "Call centre",
         "permissions": {"organisations_and_contacts": ["read"], "activities": ["read", "create"]},
         "categories": ["identifier", "contact"],
+        "record_scope": "all",
     });
     let role_id = server.create(&server.admin, "/roles", role.clone()).await;
     let org = server
@@ -238,7 +239,7 @@ async fn a_tenant_role_grants_what_it_says(server: Server) {
         .admin(
             "POST",
             "/roles",
-            Some(json!({"name": "x1", "label": "X", "permissions": {"sales": ["fly"], "moon": ["read"]}, "categories": ["gossip"]})),
+            Some(json!({"name": "x1", "label": "X", "permissions": {"sales": ["fly"], "moon": ["read"]}, "categories": ["gossip"], "record_scope": "own"})),
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -250,11 +251,33 @@ async fn a_tenant_role_grants_what_it_says(server: Server) {
         .admin(
             "POST",
             "/roles",
-            Some(json!({"name": "sales", "label": "Mine", "permissions": {"sales": ["read"]}})),
+            Some(json!({"name": "sales", "label": "Mine", "permissions": {"sales": ["read"]}, "record_scope": "own"})),
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(codes(&answer), ["reserved_role_name"]);
+    let (status, answer) = server
+        .admin(
+            "POST",
+            "/roles",
+            Some(json!({"name": "no_reach", "label": "No reach", "permissions": {"sales": ["read"]}})),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "leaving out the reach never widens a role"
+    );
+    assert_eq!(codes(&answer), ["required"]);
+    let (status, answer) = server
+        .admin(
+            "POST",
+            "/roles",
+            Some(json!({"name": "admin_two", "label": "administrator", "permissions": {"sales": ["read"]}, "record_scope": "own"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(codes(&answer), ["duplicate_label"]);
     let (status, answer) = server.admin("POST", "/roles", Some(role.clone())).await;
     assert_eq!(
         (status, answer["code"].as_str()),
@@ -457,6 +480,43 @@ async fn record_scope_keeps_users_to_their_own_and_their_teams(server: Server) {
         .await;
     assert_eq!(ids(&timeline), [activity_b]);
 
+    // A role that reads only activities, reaching all of them, widens Cy's
+    // reach into activities and nothing else.
+    server
+        .create(
+            &server.admin,
+            "/roles",
+            json!({"name": "notes_everywhere", "label": "All notes", "permissions": {"activities": ["read"]}, "categories": ["free_text"], "record_scope": "all"}),
+        )
+        .await;
+    let (status, _) = server
+        .admin(
+            "PUT",
+            &format!("/users/{cy_id}/roles"),
+            Some(json!({"roles": ["support", "notes_everywhere"]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, contacts) = server.call(&cy, "GET", "/contacts", None, None).await;
+    assert_eq!(
+        ids(&contacts),
+        [contact_b],
+        "contacts still by team: {contacts}"
+    );
+    let (_, activities) = server.call(&cy, "GET", "/activities", None, None).await;
+    assert_eq!(ids(&activities), [activity_b]);
+
+    // Ann may edit her contact of an organisation outside her reach: the
+    // link she cannot follow is kept, not refused or dropped.
+    let ann_contact = server
+        .create(&ben, "/contacts", json!({"first_name": "Cleo", "last_name": "Birke", "organisation_id": org_b, "owner_id": ann_id}))
+        .await;
+    let (status, kept) = server
+        .replace(&ann, &format!("/contacts/{ann_contact}"), json!({"first_name": "Cleo", "last_name": "Birke-Anker", "organisation_id": org_b, "owner_id": ann_id}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{kept}");
+    assert_eq!(kept["organisation_id"], org_b);
+
     // Giving Anker to Ben moves it out of Ann's reach and into Cy's.
     let (status, moved) = server
         .replace(
@@ -644,8 +704,11 @@ async fn sensitive_data_needs_a_stated_reason(server: Server) {
 
     // Changing the record needs sight of all of it, so a reason too.
     let body = json!({"kind": "call", "occurred_at": "2026-11-20T10:00:00Z", "subject": "Billing complaint", "contact_ids": [contact]});
-    let (status, _) = server.replace(&support, &path, body.clone()).await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, answer) = server.replace(&support, &path, body.clone()).await;
+    assert_eq!(
+        (status, answer["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("reason_required"))
+    );
     let (_, current) = server.call(&server.admin, "GET", &path, None, None).await;
     let response = server
         .client
@@ -658,6 +721,27 @@ async fn sensitive_data_needs_a_stated_reason(server: Server) {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
+
+    // A field hidden by the roles is not one a reason would show.
+    let agreement = server
+        .create(
+            &server.admin,
+            "/agreements",
+            json!({"title": "Q", "organisation_id": server.create(&server.admin, "/organisations", json!({"name": "Quell AG"})).await, "start_date": "2026-01-01", "value": "5.00", "currency": "EUR", "status": "active"}),
+        )
+        .await;
+    let response = server
+        .client
+        .get(format!("{}/api/v1/agreements/{agreement}", server.base))
+        .bearer_auth(&support)
+        .send()
+        .await
+        .unwrap();
+    assert!(response.headers().get("custodian-access-reason").is_none());
+    let masked: Value = response.json().await.unwrap();
+    assert_eq!(masked["masked_fields"], json!(["value"]));
+    assert!(masked.get("reason_required_fields").is_none(), "{masked}");
+    assert_eq!(hidden["reason_required_fields"], json!(["subject", "body"]));
 
     // A reason does not grant what the roles do not: read-only never sees notes.
     let (_, still_hidden) = server.call(&reader, "GET", &path, None, Some(reason)).await;

@@ -82,10 +82,10 @@ fn body_for(rule: &RouteRule, records: &Records, serial: usize) -> Option<Value>
             (_, true, _) => json!({"roles": ["sales"]}),
             (_, _, true) => return None,
             ("roles", ..) if rule.method == "PUT" => {
-                json!({"name": SEEDED_ROLE, "label": "Matrix", "permissions": {"sales": ["read"]}})
+                json!({"name": SEEDED_ROLE, "label": "Matrix", "permissions": {"sales": ["read"]}, "record_scope": "all"})
             }
             ("roles", ..) => {
-                json!({"name": format!("matrix_{serial}"), "label": "Matrix", "permissions": {"sales": ["read"]}})
+                json!({"name": format!("matrix_{serial}"), "label": format!("Matrix {serial}"), "permissions": {"sales": ["read"]}, "record_scope": "all"})
             }
             ("teams", ..) => json!({"name": format!("Matrix {serial}"), "member_ids": []}),
             ("organisations", ..) => json!({"name": format!("Matrix {serial}")}),
@@ -172,7 +172,7 @@ async fn seed(base: &str, client: &Client, token: &str, name: &str) -> Records {
     .await;
     let role = post(
         "/roles",
-        json!({"name": SEEDED_ROLE, "label": name, "permissions": {"activities": ["read"]}}),
+        json!({"name": SEEDED_ROLE, "label": name, "permissions": {"activities": ["read"]}, "record_scope": "all"}),
     )
     .await;
     let team = post("/teams", json!({"name": name, "member_ids": []})).await;

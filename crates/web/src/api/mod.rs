@@ -21,6 +21,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use custodian_app::records::ListParams;
 use custodian_app::{App, AppError};
+use custodian_core::need_to_know::NeedToKnow;
 use extract::{ApiJson, ApiPrincipal, ApiQuery, RecordId};
 use resources::{Activities, Agreements, Assets, Contacts, Organisations, Resource};
 use serde::{Deserialize, Serialize};
@@ -157,7 +158,7 @@ async fn read<R: Resource>(
 ) -> Result<Response, Problem> {
     let record = run(R::get(&app, &principal, id)).await?;
     let mut response = with_etag(StatusCode::OK, R::version(&record), &record);
-    if principal.reason_would_reveal(R::PATH) {
+    if !record.reason_required().is_empty() {
         // Some masked fields are sensitive: a stated reason would show them.
         response.headers_mut().insert(
             "custodian-access-reason",

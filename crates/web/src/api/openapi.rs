@@ -542,6 +542,10 @@ fn add_roles(paths: PathsBuilder) -> PathsBuilder {
         .request_body(Some(json_body("TeamInput")))
         .response("200", json_ok("The team as it is now", "TeamView"))
         .response("404", problem_response("No such team"))
+        .response(
+            "409",
+            problem_response("The name is taken (code duplicate)"),
+        )
         .response("422", problem_response("As for create"));
     let delete_team = team("delete_team", "Remove a team; its members stay")
         .parameter(id_parameter())

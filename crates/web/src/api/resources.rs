@@ -9,7 +9,9 @@ use custodian_app::{App, AppError, Page, Principal};
 use custodian_core::activities::{Activity, ActivityInput};
 use custodian_core::agreements::{Agreement, AgreementInput};
 use custodian_core::assets::{Asset, AssetInput};
+use custodian_core::audit::RecordType;
 use custodian_core::contacts::{Contact, ContactInput};
+use custodian_core::need_to_know::NeedToKnow;
 use custodian_core::organisations::{Organisation, OrganisationInput};
 use custodian_core::{ActivityId, AgreementId, AssetId, ContactId, OrganisationId};
 use serde::de::DeserializeOwned;
@@ -19,6 +21,7 @@ use std::future::Future;
 pub trait Resource: Send + Sync + 'static {
     /// The path segment, e.g. `contacts`.
     const PATH: &'static str;
+    const RECORD_TYPE: RecordType;
     /// Name of the record schema in the OpenAPI document.
     const RECORD: &'static str;
     const INPUT: &'static str;
@@ -27,7 +30,7 @@ pub trait Resource: Send + Sync + 'static {
     /// The filters the list offers.
     const FILTERS: Filters;
     type Input: DeserializeOwned + Send + Sync + 'static;
-    type Record: Serialize + Send + Sync + 'static;
+    type Record: Serialize + NeedToKnow + Send + Sync + 'static;
 
     fn id(record: &Self::Record) -> i64;
     fn version(record: &Self::Record) -> i64;
@@ -67,6 +70,7 @@ macro_rules! resource {
 
         impl Resource for $name {
             const PATH: &'static str = $path;
+            const RECORD_TYPE: RecordType = RecordType::$record;
             const RECORD: &'static str = stringify!($record);
             const INPUT: &'static str = stringify!($input);
             const SORTS: &'static str = $sorts;

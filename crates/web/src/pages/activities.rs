@@ -199,13 +199,13 @@ async fn show(State(app): State<App>, session: PageSession, PageId(id): PageId) 
         },
         detail(
             "Notes",
-            unless_masked(&activity.masked_fields, "body", activity.body.clone()),
+            unless_masked(&activity, "body", activity.body.clone()),
         ),
     ];
     fields.retain(|f| !f.value.is_empty());
     render(&DetailPage {
         layout: Layout::new(&session, ""),
-        title: unless_masked(&activity.masked_fields, "subject", activity.subject.clone()),
+        title: unless_masked(&activity, "subject", activity.subject.clone()),
         notice: None,
         edit_href: format!("/activities/{id}/edit"),
         can_edit: allowed(&session, RecordType::Activity, Action::Update),

@@ -109,7 +109,7 @@ async fn list(
                 ),
                 Cell::text(term(g)),
                 Cell::text(unless_masked(
-                    &g.masked_fields,
+                    g,
                     "value",
                     format!("{} {}", g.value, g.currency),
                 )),
@@ -217,7 +217,7 @@ async fn show(State(app): State<App>, session: PageSession, PageId(id): PageId) 
         detail(
             "Value",
             unless_masked(
-                &agreement.masked_fields,
+                &agreement,
                 "value",
                 format!("{} {}", agreement.value, agreement.currency),
             ),

@@ -17,8 +17,12 @@ pub(super) async fn organisation_options(
         if !choices.iter().any(|(choice, _)| *choice == id) {
             match app.organisation(principal, id).await {
                 Ok(org) => choices.insert(0, (id, org.name)),
-                // Gone meanwhile: the save is refused with the field marked.
-                Err(AppError::NotFound) => {}
+                // Out of the reader's reach (or gone): kept, so that saving
+                // the form does not drop the link.
+                Err(AppError::NotFound) => choices.insert(
+                    0,
+                    (id, format!("Organisation {id} (not among your records)")),
+                ),
                 Err(error) => return Err(error),
             }
         }
@@ -42,7 +46,9 @@ pub(super) async fn contact_options(
                     };
                     choices.insert(0, (id, label))
                 }
-                Err(AppError::NotFound) => {}
+                Err(AppError::NotFound) => {
+                    choices.insert(0, (id, format!("Contact {id} (not among your records)")))
+                }
                 Err(error) => return Err(error),
             }
         }

@@ -245,7 +245,7 @@ async fn show_page(
         (Ok(a), Ok(c), Ok(s)) => (a.items, c, s.items),
         (Err(error), _, _) | (_, Err(error), _) | (_, _, Err(error)) => return error_page(error),
     };
-    let m = &contact.masked_fields;
+    let m = &contact;
     let mut fields = vec![
         detail("Owner", contact.owner_name.clone().unwrap_or_default()),
         detail(

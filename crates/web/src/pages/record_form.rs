@@ -77,7 +77,7 @@ pub(super) async fn create<R: FormRecord>(
     }
     let input = R::from_form(&form);
     match R::create(&app, &session.principal, &input).await {
-        Ok(record) => Redirect::to(&format!("/{}/{}", R::PATH, R::id(&record))).into_response(),
+        Ok(record) => after_save::<R>(&app, &session, R::id(&record)).await,
         Err(error) => show_form::<R>(&app, &session, new_spec::<R>(), &input, Some(error)).await,
     }
 }
@@ -109,7 +109,7 @@ pub(super) async fn update<R: FormRecord>(
     }
     let input = R::from_form(&form);
     match R::update(&app, &session.principal, id, form.version(), &input).await {
-        Ok(_) => Redirect::to(&format!("/{}/{id}", R::PATH)).into_response(),
+        Ok(_) => after_save::<R>(&app, &session, id).await,
         Err(error) => {
             let spec = edit_spec::<R>(id, format!("Edit {}", R::NOUN), form.version());
             show_form::<R>(&app, &session, spec, &input, Some(error)).await
@@ -198,4 +198,14 @@ pub(super) fn form_response(
         *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     }
     response
+}
+
+/// To the saved record's page; to the list when the save gave the record to
+/// someone outside the editor's reach, whose page would now be "not found".
+async fn after_save<R: FormRecord>(app: &App, session: &PageSession, id: i64) -> Response {
+    match app.reaches(&session.principal, R::RECORD_TYPE, id).await {
+        Ok(true) => Redirect::to(&format!("/{}/{id}", R::PATH)).into_response(),
+        Ok(false) => Redirect::to(&format!("/{}", R::PATH)).into_response(),
+        Err(error) => error_page(error),
+    }
 }

@@ -87,7 +87,13 @@ async fn save(app: &App, session: &PageSession, id: Option<TeamId>, form: FormDa
     }
     let input = TeamInput {
         name: form.get("name"),
-        member_ids: form.ids("member_ids"),
+        // Anything that is not an id becomes 0, which no user has, so the
+        // save is refused rather than the member dropped.
+        member_ids: form
+            .all("member_ids")
+            .iter()
+            .map(|v| v.parse().unwrap_or(0))
+            .collect(),
     };
     match app.save_team(&session.principal, id, &input).await {
         Ok(_) => Redirect::to("/admin/teams").into_response(),
@@ -102,6 +108,10 @@ async fn save(app: &App, session: &PageSession, id: Option<TeamId>, form: FormDa
         }
         Err(AppError::Duplicate { .. }) => {
             page(app, session, Some("A team with this name exists.".into())).await
+        }
+        Err(AppError::UnknownReference { .. }) => {
+            let message = "A chosen member is not a user of this tenant; reload the page.";
+            page(app, session, Some(message.into())).await
         }
         Err(error) => error_page(error),
     }

@@ -8,6 +8,7 @@ use custodian_app::{AppError, AuditEntry};
 use custodian_core::access::{Action, Area};
 use custodian_core::activities::Activity;
 use custodian_core::audit::RecordType;
+use custodian_core::need_to_know::NeedToKnow;
 use custodian_core::time::Timestamp;
 use custodian_core::ValidationErrors;
 
@@ -173,9 +174,13 @@ pub fn allowed(session: &PageSession, record_type: RecordType, action: Action) -
 /// What a page shows instead of a field the reader's roles may not see.
 pub const HIDDEN: &str = "Hidden (your roles do not include this kind of data)";
 
+pub const NEEDS_REASON: &str = "Hidden (sensitive: state a reason above to see it)";
+
 /// `value`, or the hidden notice when `field` was masked for the reader.
-pub fn unless_masked(masked: &[&str], field: &str, value: impl Into<String>) -> String {
-    if masked.contains(&field) {
+pub fn unless_masked(record: &impl NeedToKnow, field: &str, value: impl Into<String>) -> String {
+    if record.reason_required().contains(&field) {
+        NEEDS_REASON.to_string()
+    } else if record.masked().contains(&field) {
         HIDDEN.to_string()
     } else {
         value.into()
@@ -313,7 +318,7 @@ impl From<&Activity> for TimelineItem {
             kind: a.kind.label(),
             when: format!("{} UTC", a.occurred_at.display()),
             when_iso: a.occurred_at.to_rfc3339(),
-            subject: unless_masked(&a.masked_fields, "subject", a.subject.clone()),
+            subject: unless_masked(a, "subject", a.subject.clone()),
             href: Some(format!("/activities/{}", a.id)),
             body: if a.masked_fields.contains(&"body") {
                 String::new()
