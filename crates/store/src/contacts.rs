@@ -3,7 +3,7 @@
 use crate::page::{
     finish_page, keyset, sort_name, Arg, Cursor, CursorKey, ListQuery, Page, SortKey, Sql,
 };
-use crate::rows::{address, bump_version, set_owner, split_lines};
+use crate::rows::{address, bump_version, require_owner, split_lines};
 use crate::search::{self, SearchEntry};
 use crate::{Reach, Scope, Store, StoreError};
 use custodian_core::audit::{changed_fields, AuditAction, RecordType};
@@ -99,21 +99,13 @@ async fn write_fields(
         ),
         None => None,
     };
-    set_owner(
-        &mut *conn,
-        "contacts",
-        "contact_id",
-        tenant.0,
-        id.0,
-        f.owner_id,
-    )
-    .await?;
+    require_owner(&mut *conn, tenant.0, f.owner_id).await?;
     let emails: Vec<&str> = f.emails.iter().map(|e| e.as_str()).collect();
     let phones: Vec<&str> = f.phones.iter().map(|p| p.as_str()).collect();
     sqlx::query(
         "UPDATE contacts SET organisation_id = $1, gender = $2, first_name = $3, last_name = $4, position = $5,
             emails = $6, phones = $7, work_street = $8, work_postcode = $9, work_city = $10, work_country = $11,
-            sort_name = $12
+            sort_name = $12, owner_id = $15
          WHERE tenant_id = $13 AND contact_id = $14",
     )
     .bind(f.organisation_id.map(|o| o.0))
@@ -130,6 +122,7 @@ async fn write_fields(
     .bind(sort_key(&[&f.last_name, &f.first_name]))
     .bind(tenant.0)
     .bind(id.0)
+    .bind(f.owner_id.map(|o| o.0))
     .execute(&mut *conn)
     .await?;
     let label = format!("{} {}", f.first_name, f.last_name);

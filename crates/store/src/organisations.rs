@@ -3,7 +3,7 @@
 use crate::page::{
     finish_page, keyset, sort_name, Arg, Cursor, CursorKey, ListQuery, Page, SortKey, Sql,
 };
-use crate::rows::{address, bump_version, set_owner};
+use crate::rows::{address, bump_version, require_owner};
 use crate::search::{self, SearchEntry};
 use crate::{Reach, Scope, Store, StoreError};
 use custodian_core::audit::{changed_fields, AuditAction, RecordType};
@@ -75,11 +75,12 @@ async fn write_fields(
     id: OrganisationId,
     f: &OrganisationFields,
 ) -> Result<(), StoreError> {
+    require_owner(&mut *conn, tenant.0, f.owner_id).await?;
     sqlx::query(
         "UPDATE organisations SET name = $1, website = $2, account_number = $3, phone = $4,
             billing_street = $5, billing_postcode = $6, billing_city = $7, billing_country = $8,
             postal_street = $9, postal_postcode = $10, postal_city = $11, postal_country = $12,
-            sort_name = $13
+            sort_name = $13, owner_id = $16
          WHERE tenant_id = $14 AND organisation_id = $15",
     )
     .bind(&f.name)
@@ -97,18 +98,10 @@ async fn write_fields(
     .bind(sort_key(&[&f.name]))
     .bind(tenant.0)
     .bind(id.0)
+    .bind(f.owner_id.map(|o| o.0))
     .execute(&mut *conn)
     .await
     .map_err(StoreError::unique_as("account_number"))?;
-    set_owner(
-        &mut *conn,
-        "organisations",
-        "organisation_id",
-        tenant.0,
-        id.0,
-        f.owner_id,
-    )
-    .await?;
     let detail = [
         f.account_number.as_deref(),
         f.billing_address.city.as_deref(),

@@ -94,25 +94,12 @@ pub(crate) fn split_lines(value: String) -> Vec<String> {
         .collect()
 }
 
-/// Sets the owner of an organisation or contact; the owner must be a user
-/// of the tenant. `table` and `id_column` are fixed names, never input.
-pub(crate) async fn set_owner(
+/// An owner must be a user of the tenant.
+pub(crate) async fn require_owner(
     conn: &mut AnyConnection,
-    table: &str,
-    id_column: &str,
     tenant: i64,
-    id: i64,
     owner: Option<custodian_core::UserId>,
 ) -> Result<(), StoreError> {
     let owner = owner.map(|o| o.0);
-    require_reference(&mut *conn, "users", "user_id", tenant, owner, "owner_id").await?;
-    sqlx::query(&format!(
-        "UPDATE {table} SET owner_id = $1 WHERE tenant_id = $2 AND {id_column} = $3"
-    ))
-    .bind(owner)
-    .bind(tenant)
-    .bind(id)
-    .execute(conn)
-    .await?;
-    Ok(())
+    require_reference(conn, "users", "user_id", tenant, owner, "owner_id").await
 }
