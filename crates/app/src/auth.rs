@@ -239,6 +239,7 @@ impl App {
                     fields: String::new(),
                     context: client(),
                     occurred_at: Timestamp::now(),
+                    record_ids: Vec::new(),
                 };
                 // Queued, not written here: a synchronous write would make a
                 // wrong password for an existing account slower than one for

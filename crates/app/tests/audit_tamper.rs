@@ -55,6 +55,12 @@ async fn trail(database_url: Option<String>) -> Trail {
             reason: None,
         })),
         occurred_at: Timestamp(1_795_000_000_000 + n),
+        // Every fifth entry is a list of three records.
+        record_ids: if n % 5 == 0 {
+            vec![1000 + n, 2000 + n, 3000 + n]
+        } else {
+            Vec::new()
+        },
     };
     let first: Vec<NewAuditEntry> = (1..=10).map(entry).collect();
     app.store
@@ -151,6 +157,7 @@ impl Trail {
                         record_id: entry.record_id,
                         fields: &entry.fields,
                         context_digest: &entry.context_digest,
+                        record_ids: entry.record_ids.as_deref().unwrap_or(""),
                     },
                 );
                 sqlx::query(
@@ -206,6 +213,16 @@ async fn an_edited_byte_is_found(t: Trail) {
     ))
     .await;
     t.broken_at(7, "does not match its hash").await;
+}
+
+async fn a_record_dropped_from_a_list_is_found(t: Trail) {
+    t.disable_guards().await;
+    t.sql(&format!(
+        "UPDATE audit_entries SET record_ids = '1010,2010' WHERE tenant_id = {} AND seq = 10",
+        t.tenant.0
+    ))
+    .await;
+    t.broken_at(10, "does not match its hash").await;
 }
 
 async fn an_edited_address_is_found(t: Trail) {
@@ -347,6 +364,7 @@ macro_rules! on_both_backends {
 on_both_backends!(
     an_untouched_trail_verifies,
     an_edited_byte_is_found,
+    a_record_dropped_from_a_list_is_found,
     an_edited_address_is_found,
     a_deleted_entry_is_found,
     an_inserted_entry_is_found,

@@ -640,6 +640,15 @@ pub const CATALOG: &[ColumnClass] = &[
         false,
         "Words of names, emails and phones, for full-text search",
     ),
+    plain(
+        "audit_entries",
+        "record_ids",
+        "Ids of the records a list showed (the entry covers them all)",
+    ),
+    plain("audit_entry_records", "tenant_id", "Tenant key"),
+    plain("audit_entry_records", "record_type", "Type of a record a list showed"),
+    plain("audit_entry_records", "record_id", "Key of a record a list showed"),
+    plain("audit_entry_records", "seq", "The list entry's chain position"),
     plain("audit_entries", "tenant_id", "Tenant key"),
     plain(
         "audit_entries",

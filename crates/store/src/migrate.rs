@@ -101,6 +101,13 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0011_teams_and_owners.sql"),
         backfill: None,
     },
+    Migration {
+        version: 12,
+        name: "audit_lists",
+        sqlite: include_str!("../migrations/sqlite/0012_audit_lists.sql"),
+        postgres: include_str!("../migrations/postgres/0012_audit_lists.sql"),
+        backfill: None,
+    },
 ];
 
 /// Rows per read while backfilling, walking the primary key.
@@ -192,6 +199,7 @@ async fn backfill_audit_chain(conn: &mut AnyConnection) -> Result<(), StoreError
                         record_id: row.try_get("record_id")?,
                         fields: &fields,
                         context_digest: &GENESIS,
+                        record_ids: "",
                     },
                 );
                 sqlx::query(
@@ -338,7 +346,7 @@ mod tests {
         .unwrap();
         assert_eq!(
             store.migrate().await.unwrap(),
-            vec![3, 4, 5, 6, 7, 8, 9, 10, 11]
+            vec![3, 4, 5, 6, 7, 8, 9, 10, 11, 12]
         );
         let chain = store.audit_chain_after(TenantId(1), 0, 10).await.unwrap();
         let order: Vec<i64> = chain.iter().map(|e| e.audit_id).collect();

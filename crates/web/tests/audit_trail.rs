@@ -159,6 +159,16 @@ async fn reads_and_changes_are_on_the_trail(server: Server) {
         .trail(&format!("record_type=contact&record_id={id}"))
         .await;
     assert_eq!(actions(&entries), ["list", "read", "create"], "{entries:?}");
+    // The list is one entry naming the records it showed; this one among them.
+    let list = &entries[0];
+    assert_eq!(list["record_id"], 0);
+    assert!(
+        list["record_ids"]
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!(id)),
+        "{list}"
+    );
     let read = &entries[1];
     assert_eq!(read["actor_kind"], "api_token");
     assert_eq!(read["source_ip"], "127.0.0.1");

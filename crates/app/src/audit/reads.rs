@@ -151,7 +151,9 @@ impl App {
             .await
     }
 
-    /// Like `record_reads`, naming the fields shown.
+    /// Like `record_reads`, naming the fields shown. A list (or a choice
+    /// list, or search results) is one entry naming every record it showed;
+    /// a record read is one entry about that record.
     pub(crate) async fn record_read_fields(
         &self,
         principal: &Principal,
@@ -161,18 +163,25 @@ impl App {
         fields: &str,
     ) -> Result<(), AppError> {
         let occurred_at = Timestamp::now();
-        let entries: Vec<NewAuditEntry> = ids
-            .into_iter()
-            .map(|record_id| NewAuditEntry {
-                actor: principal.actor,
-                action,
-                record_type,
-                record_id,
-                fields: fields.to_string(),
-                context: principal.context.clone(),
-                occurred_at,
-            })
-            .collect();
+        let entry = |record_id, record_ids| NewAuditEntry {
+            actor: principal.actor,
+            action,
+            record_type,
+            record_id,
+            fields: fields.to_string(),
+            context: principal.context.clone(),
+            occurred_at,
+            record_ids,
+        };
+        let entries: Vec<NewAuditEntry> = if action == AuditAction::List {
+            let shown: Vec<i64> = ids.into_iter().collect();
+            if shown.is_empty() {
+                return Ok(());
+            }
+            vec![entry(0, shown)]
+        } else {
+            ids.into_iter().map(|id| entry(id, Vec::new())).collect()
+        };
         self.record_entries(principal.tenant, entries).await
     }
 

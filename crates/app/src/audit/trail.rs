@@ -203,7 +203,7 @@ impl App {
         self.record_trail_read(principal, AuditAction::Export)
             .await?;
         let mut csv = String::from(
-            "seq,occurred_at,actor_kind,actor_id,actor_name,action,record_type,record_id,fields,source_ip,user_agent,reason\r\n",
+            "seq,occurred_at,actor_kind,actor_id,actor_name,action,record_type,record_id,fields,source_ip,user_agent,reason,record_ids\r\n",
         );
         let mut written = 0;
         loop {
@@ -261,6 +261,12 @@ fn csv_row(out: &mut String, entry: &AuditEntry) {
         entry.source_ip.clone().unwrap_or_default(),
         entry.user_agent.clone().unwrap_or_default(),
         entry.reason.clone().unwrap_or_default(),
+        entry
+            .record_ids
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(" "),
     ];
     for (i, cell) in cells.iter().enumerate() {
         if i > 0 {

@@ -32,6 +32,10 @@ pub struct ChainedEntry<'a> {
     pub fields: &'a str,
     /// Salted digest of the client context; all zeros when there was none.
     pub context_digest: &'a [u8],
+    /// The records a list showed, comma-separated ids; empty for an entry
+    /// about one record (and then not hashed, so entries written before
+    /// lists were recorded this way keep their hashes).
+    pub record_ids: &'a str,
 }
 
 fn text(hasher: &mut Sha256, value: &str) {
@@ -59,6 +63,9 @@ pub fn entry_hash(previous: &[u8], entry: &ChainedEntry<'_>) -> Hash {
     hasher.update(entry.record_id.to_be_bytes());
     text(&mut hasher, entry.fields);
     text_bytes(&mut hasher, entry.context_digest);
+    if !entry.record_ids.is_empty() {
+        text(&mut hasher, entry.record_ids);
+    }
     hasher.finalize().into()
 }
 
@@ -138,6 +145,7 @@ pub struct StoredEntry {
     /// None once the context has been blanked.
     pub context_salt: Option<Vec<u8>>,
     pub context: ClientContext,
+    pub record_ids: Option<String>,
 }
 
 /// An entry as read back, borrowed from wherever the reader keeps it.
@@ -158,6 +166,8 @@ pub struct EntryView<'a> {
     pub source_ip: Option<&'a str>,
     pub user_agent: Option<&'a str>,
     pub reason: Option<&'a str>,
+    /// Empty for an entry about one record.
+    pub record_ids: &'a str,
 }
 
 impl StoredEntry {
@@ -178,6 +188,7 @@ impl StoredEntry {
             source_ip: self.context.source_ip.as_deref(),
             user_agent: self.context.user_agent.as_deref(),
             reason: self.context.reason.as_deref(),
+            record_ids: self.record_ids.as_deref().unwrap_or(""),
         }
     }
 }
@@ -283,6 +294,7 @@ impl ChainVerifier {
                 record_id: entry.record_id,
                 fields: entry.fields,
                 context_digest: entry.context_digest,
+                record_ids: entry.record_ids,
             },
         );
         if hash[..] != entry.entry_hash[..] {
@@ -369,6 +381,7 @@ mod tests {
             record_id: 42,
             fields,
             context_digest: &GENESIS,
+            record_ids: "",
         }
     }
 
@@ -418,8 +431,11 @@ mod tests {
                     reason: None,
                 };
                 let digest = context_digest(&salt, &context).to_vec();
+                // Every other entry covers a list of records.
+                let ids = (seq % 2 == 0).then(|| format!("{seq},{}", seq + 1));
                 let mut chained = entry(seq, "first_name");
                 chained.context_digest = &digest;
+                chained.record_ids = ids.as_deref().unwrap_or("");
                 let hash = entry_hash(&previous, &chained);
                 previous = hash;
                 StoredEntry {
@@ -436,6 +452,7 @@ mod tests {
                     context_digest: digest.clone(),
                     context_salt: Some(salt),
                     context,
+                    record_ids: ids.clone(),
                 }
             })
             .collect()
@@ -467,6 +484,11 @@ mod tests {
         let mut edited = chain.clone();
         edited[2].record_id = 43;
         assert_eq!(verify(&edited, head).unwrap_err().seq(), 3);
+
+        // Which records a list showed is covered too: dropping one is seen.
+        let mut listed = chain.clone();
+        listed[3].record_ids = Some("4".into());
+        assert_eq!(verify(&listed, head).unwrap_err().seq(), 4);
 
         let mut deleted = chain.clone();
         deleted.remove(3);

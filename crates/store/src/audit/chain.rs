@@ -25,12 +25,18 @@ pub struct NewAuditEntry {
     pub fields: String,
     pub context: Option<Arc<ClientContext>>,
     pub occurred_at: Timestamp,
+    /// For a list: every record it showed (then `record_id` is 0). One
+    /// chained entry covers them all, and each is indexed for "who saw this
+    /// record".
+    pub record_ids: Vec<i64>,
 }
 
-/// Rows per INSERT statement; 16 parameters each stays far below both
+/// Rows per INSERT statement; 17 parameters each stays far below both
 /// backends' limits.
 const ROWS_PER_STATEMENT: usize = 200;
-const COLUMNS: usize = 16;
+const COLUMNS: usize = 17;
+/// Rows of the list index per INSERT statement (4 parameters each).
+const INDEX_ROWS_PER_STATEMENT: usize = 500;
 
 impl Store {
     /// Appends entries of one tenant inside the caller's transaction.
@@ -63,28 +69,14 @@ impl Store {
             }
             None => (0, GENESIS),
         };
+        // (record type, record id, seq) of every record a list showed.
+        let mut listed: Vec<(&'static str, i64, i64)> = Vec::new();
         for chunk in entries.chunks(ROWS_PER_STATEMENT) {
-            let mut sql = String::from(
-                "INSERT INTO audit_entries (tenant_id, audit_id, seq, occurred_at, actor_kind, actor_id, action, record_type, record_id, fields, entry_hash, context_digest, context_salt, source_ip, user_agent, reason) VALUES ",
+            let sql = self.multi_row_insert(
+                "INSERT INTO audit_entries (tenant_id, audit_id, seq, occurred_at, actor_kind, actor_id, action, record_type, record_id, fields, entry_hash, context_digest, context_salt, source_ip, user_agent, reason, record_ids) VALUES ",
+                chunk.len(),
+                COLUMNS,
             );
-            for row in 0..chunk.len() {
-                let placeholders: Vec<String> = (1..=COLUMNS)
-                    .map(|column| match self.backend {
-                        // sqlx looks up each numbered parameter by name, and
-                        // SQLite's lookup walks every name: quadratic in the
-                        // row count (85% of the time at 200 rows). Anonymous
-                        // parameters bind by position.
-                        Backend::Sqlite => "?".to_string(),
-                        Backend::Postgres => format!("${}", row * COLUMNS + column),
-                    })
-                    .collect();
-                if row > 0 {
-                    sql.push(',');
-                }
-                sql.push('(');
-                sql.push_str(&placeholders.join(","));
-                sql.push(')');
-            }
             let mut query = sqlx::query(&sql);
             let mut salts = random_salts(chunk.len());
             for entry in chunk {
@@ -101,6 +93,18 @@ impl Store {
                     }
                     _ => (GENESIS, None, None),
                 };
+                let record_ids = entry
+                    .record_ids
+                    .iter()
+                    .map(i64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(",");
+                listed.extend(
+                    entry
+                        .record_ids
+                        .iter()
+                        .map(|id| (entry.record_type.as_str(), *id, seq)),
+                );
                 let hash = entry_hash(
                     &previous,
                     &ChainedEntry {
@@ -115,6 +119,7 @@ impl Store {
                         record_id: entry.record_id,
                         fields: &entry.fields,
                         context_digest: &digest,
+                        record_ids: &record_ids,
                     },
                 );
                 previous = hash;
@@ -134,7 +139,27 @@ impl Store {
                     .bind(salt)
                     .bind(context.and_then(|c| c.source_ip.clone()))
                     .bind(context.and_then(|c| c.user_agent.clone()))
-                    .bind(context.and_then(|c| c.reason.clone()));
+                    .bind(context.and_then(|c| c.reason.clone()))
+                    .bind((!record_ids.is_empty()).then_some(record_ids));
+            }
+            query.execute(&mut *conn).await?;
+        }
+        // A record shown twice in one list is indexed once.
+        listed.sort_unstable();
+        listed.dedup();
+        for chunk in listed.chunks(INDEX_ROWS_PER_STATEMENT) {
+            let sql = self.multi_row_insert(
+                "INSERT INTO audit_entry_records (tenant_id, record_type, record_id, seq) VALUES ",
+                chunk.len(),
+                4,
+            );
+            let mut query = sqlx::query(&sql);
+            for (record_type, record_id, seq) in chunk {
+                query = query
+                    .bind(tenant.0)
+                    .bind(*record_type)
+                    .bind(*record_id)
+                    .bind(*seq);
             }
             query.execute(&mut *conn).await?;
         }
@@ -148,6 +173,32 @@ impl Store {
         .execute(&mut *conn)
         .await?;
         Ok(())
+    }
+
+    /// `INSERT … VALUES` with `rows` rows of `columns` parameters.
+    fn multi_row_insert(&self, head: &str, rows: usize, columns: usize) -> String {
+        let mut sql = String::from(head);
+        for row in 0..rows {
+            if row > 0 {
+                sql.push(',');
+            }
+            sql.push('(');
+            for column in 1..=columns {
+                if column > 1 {
+                    sql.push(',');
+                }
+                match self.backend {
+                    // sqlx looks up each numbered parameter by name, and
+                    // SQLite's lookup walks every name: quadratic in the
+                    // row count (85% of the time at 200 rows). Anonymous
+                    // parameters bind by position.
+                    Backend::Sqlite => sql.push('?'),
+                    Backend::Postgres => sql.push_str(&format!("${}", row * columns + column)),
+                }
+            }
+            sql.push(')');
+        }
+        sql
     }
 
     /// Appends entries of one tenant in a transaction of their own: how

@@ -44,7 +44,7 @@ impl Store {
         let mut tx = self.read_one(tenant).await?;
         let rows = sqlx::query(
             "SELECT seq, audit_id, occurred_at, actor_kind, actor_id, action, record_type, record_id, fields,
-                    entry_hash, context_digest, context_salt, source_ip, user_agent, reason
+                    entry_hash, context_digest, context_salt, source_ip, user_agent, reason, record_ids
              FROM audit_entries WHERE tenant_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
         )
         .bind(tenant.0)
@@ -73,6 +73,7 @@ impl Store {
                         user_agent: row.try_get(13)?,
                         reason: row.try_get(14)?,
                     },
+                    record_ids: row.try_get(15)?,
                 })
             })
             .collect()
@@ -160,7 +161,7 @@ pub struct ChainWalk {
 }
 
 const CHAIN_SQL: &str = "SELECT seq, audit_id, occurred_at, actor_kind, actor_id, action, record_type, record_id, fields,
-        entry_hash, context_digest, context_salt, source_ip, user_agent, reason
+        entry_hash, context_digest, context_salt, source_ip, user_agent, reason, record_ids
  FROM audit_entries WHERE tenant_id = ?1 AND seq <= ?2 ORDER BY seq";
 
 /// Entries read per query on PostgreSQL.
@@ -230,13 +231,14 @@ impl Store {
 struct RowChunk {
     /// seq, audit_id, occurred_at, actor_id, record_id per row.
     numbers: Vec<i64>,
-    /// Ten byte columns per row, as (start, length) in `bytes`; NULL has
+    /// Eleven byte columns per row, as (start, length) in `bytes`; NULL has
     /// length u32::MAX.
     spans: Vec<(u32, u32)>,
     bytes: Vec<u8>,
 }
 
 const CHUNK_ROWS: usize = 4_096;
+const BYTE_COLUMNS: usize = 11;
 const NULL: u32 = u32::MAX;
 
 impl RowChunk {
@@ -256,7 +258,7 @@ impl RowChunk {
     }
 
     fn bytes_at(&self, row: usize, column: usize) -> Option<&[u8]> {
-        let (start, length) = self.spans[row * 10 + column];
+        let (start, length) = self.spans[row * BYTE_COLUMNS + column];
         (length != NULL).then(|| &self.bytes[start as usize..(start + length) as usize])
     }
 
@@ -287,6 +289,7 @@ impl RowChunk {
             source_ip: self.text_at(row, 7)?,
             user_agent: self.text_at(row, 8)?,
             reason: self.text_at(row, 9)?,
+            record_ids: self.text_at(row, 10)?.unwrap_or(""),
         })
     }
 }
@@ -356,7 +359,7 @@ fn read_sqlite_chain(
         for column in [0, 1, 2, 4, 7] {
             chunk.numbers.push(row.get_ref(column)?.as_i64()?);
         }
-        for column in [3, 5, 6, 8, 9, 10, 11, 12, 13, 14] {
+        for column in [3, 5, 6, 8, 9, 10, 11, 12, 13, 14, 15] {
             let value = row.get_ref(column)?;
             let bytes = match value {
                 rusqlite::types::ValueRef::Null => None,

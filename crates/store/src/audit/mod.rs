@@ -27,6 +27,7 @@ impl Store {
         fields: &[&str],
     ) -> Result<(), StoreError> {
         let entry = NewAuditEntry {
+            record_ids: Vec::new(),
             actor: scope.actor,
             action,
             record_type,

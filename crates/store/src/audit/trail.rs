@@ -26,6 +26,8 @@ pub struct AuditEntry {
     pub source_ip: Option<String>,
     pub user_agent: Option<String>,
     pub reason: Option<String>,
+    /// For a list: the records it showed (then `record_id` is 0).
+    pub record_ids: Vec<i64>,
 }
 
 /// Whose entries: one record, or every record of one data subject.
@@ -78,16 +80,28 @@ impl Store {
             Some(AuditSubject::Record(record_type, id)) => {
                 let t = next(&mut params, Param::Text(record_type.as_str()));
                 let i = next(&mut params, Param::Int(id));
-                conditions.push(format!("a.record_type = {t} AND a.record_id = {i}"));
+                // The record's own entries, and the lists it appeared in.
+                conditions.push(format!(
+                    "((a.record_type = {t} AND a.record_id = {i})
+                      OR a.seq IN (SELECT r.seq FROM audit_entry_records r
+                          WHERE r.tenant_id = $1 AND r.record_type = {t} AND r.record_id = {i}))"
+                ));
             }
             Some(AuditSubject::Contact(contact)) => {
                 let c = next(&mut params, Param::Int(contact.0));
+                let of_subject = |alias: &str| {
+                    format!(
+                        "(({alias}.record_type = 'contact' AND {alias}.record_id = {c})
+                          OR ({alias}.record_type = 'activity' AND {alias}.record_id IN
+                              (SELECT activity_id FROM activity_contacts WHERE tenant_id = $1 AND contact_id = {c}))
+                          OR ({alias}.record_type = 'asset' AND {alias}.record_id IN
+                              (SELECT asset_id FROM assets WHERE tenant_id = $1 AND contact_id = {c})))"
+                    )
+                };
                 conditions.push(format!(
-                    "((a.record_type = 'contact' AND a.record_id = {c})
-                      OR (a.record_type = 'activity' AND a.record_id IN
-                          (SELECT activity_id FROM activity_contacts WHERE tenant_id = $1 AND contact_id = {c}))
-                      OR (a.record_type = 'asset' AND a.record_id IN
-                          (SELECT asset_id FROM assets WHERE tenant_id = $1 AND contact_id = {c})))"
+                    "({} OR a.seq IN (SELECT r.seq FROM audit_entry_records r WHERE r.tenant_id = $1 AND {}))",
+                    of_subject("a"),
+                    of_subject("r")
                 ));
             }
             None => {}
@@ -123,7 +137,7 @@ impl Store {
         let limit = next(&mut params, Param::Int(query.limit));
         let sql = format!(
             "SELECT a.seq, a.audit_id, a.occurred_at, a.actor_kind, a.actor_id, a.action, a.record_type,
-                    a.record_id, a.fields, a.source_ip, a.user_agent, a.reason,
+                    a.record_id, a.fields, a.source_ip, a.user_agent, a.reason, a.record_ids,
                     COALESCE(u.display_name, tu.display_name) AS actor_name,
                     COALESCE(u.user_id, tu.user_id) AS actor_user_id
              FROM audit_entries a
@@ -147,6 +161,7 @@ impl Store {
         rows.iter()
             .map(|row| {
                 let fields: String = row.try_get("fields")?;
+                let record_ids: Option<String> = row.try_get("record_ids")?;
                 Ok(AuditEntry {
                     seq: row.try_get("seq")?,
                     audit_id: row.try_get("audit_id")?,
@@ -166,6 +181,12 @@ impl Store {
                     source_ip: row.try_get("source_ip")?,
                     user_agent: row.try_get("user_agent")?,
                     reason: row.try_get("reason")?,
+                    record_ids: record_ids
+                        .as_deref()
+                        .unwrap_or("")
+                        .split(',')
+                        .filter_map(|id| id.parse().ok())
+                        .collect(),
                 })
             })
             .collect()

@@ -27,7 +27,11 @@ pub struct AuditEntryView {
     /// create, update, delete, read, list, export, login, login_failed or logout.
     pub action: String,
     pub record_type: String,
+    /// 0 for a list, which names its records in `record_ids`.
     pub record_id: i64,
+    /// For a list: every record it showed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub record_ids: Vec<i64>,
     /// Names of the fields read or changed.
     pub fields: Vec<String>,
     pub source_ip: Option<String>,
@@ -48,6 +52,7 @@ impl From<AuditEntry> for AuditEntryView {
             action: e.action,
             record_type: e.record_type,
             record_id: e.record_id,
+            record_ids: e.record_ids,
             fields: e.fields,
             source_ip: e.source_ip,
             user_agent: e.user_agent,

@@ -99,12 +99,24 @@ fn row(entry: &AuditEntry) -> Row {
         who,
         who_href: entry.actor_user_id.map(|u| format!("/audit?user_id={u}")),
         action: action_label(&entry.action),
-        record: format!(
-            "{} {}",
-            entry.record_type.replace('_', " "),
-            entry.record_id
-        ),
-        record_href: record_href(&entry.record_type, entry.record_id),
+        record: match entry.record_ids.len() {
+            0 => format!(
+                "{} {}",
+                entry.record_type.replace('_', " "),
+                entry.record_id
+            ),
+            1 => format!(
+                "{} {} (in a list)",
+                entry.record_type.replace('_', " "),
+                entry.record_ids[0]
+            ),
+            shown => format!("{shown} {}s (a list)", entry.record_type.replace('_', " ")),
+        },
+        record_href: match entry.record_ids.as_slice() {
+            [] => record_href(&entry.record_type, entry.record_id),
+            [one] => record_href(&entry.record_type, *one),
+            _ => None,
+        },
         fields: entry.fields.join(", "),
         from: entry.source_ip.clone().unwrap_or_default(),
         agent: entry.user_agent.clone().unwrap_or_default(),
