@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The cost of auditing reads, measured alone: a server that audits reads and
 # one that does not (CUSTODIAN_BENCH_UNAUDITED_READS=1) on the same
-# database, GET one contact against each in turn, ROUNDS times.
+# database, the same read against each in turn, ROUNDS times. READ=contact
+# (default) fetches one contact; READ=list a page of 25 contacts.
 #
 #   scripts/bench-audit-ab.sh [DATABASE_URL] [BINARY]
 #
@@ -30,11 +31,15 @@ until curl -fs http://127.0.0.1:8191/healthz >/dev/null && curl -fs http://127.0
 done
 contact=$(curl -fs -H "Authorization: Bearer $token" "http://127.0.0.1:8191/api/v1/contacts?limit=1&sort=last_name" \
   | python3 -c "import json,sys; print(json.load(sys.stdin)['items'][0]['id'])")
+case "${READ:-contact}" in
+  list) path="contacts?limit=25&sort=last_name" ;;
+  *) path="contacts/$contact" ;;
+esac
 echo "| round | not audited req/s | audited req/s | cost |"
 echo "|---|---:|---:|---:|"
 for round in $(seq "$ROUNDS"); do
   rate() {
-    wrk -t2 -c16 -d"$DURATION" -H "Authorization: Bearer $token" "http://127.0.0.1:$1/api/v1/contacts/$contact" \
+    wrk -t2 -c16 -d"$DURATION" -H "Authorization: Bearer $token" "http://127.0.0.1:$1/api/v1/$path" \
       | awk '/Requests\/sec/ {print $2}'
   }
   plain=$(rate 8192)
