@@ -265,11 +265,22 @@ async fn support_states_a_reason_to_see_sensitive_notes() {
         .await;
     browser.click("form[action='/admin/access'] button").await;
     browser.wait_for_text("h1", "Roles").await;
-    browser.fill("input[name=name]", "auditor").await;
+    // A built-in name is refused on the form, with what was typed kept.
+    browser.fill("input[name=name]", "sales").await;
     browser.fill("input[name=label]", "Outside auditor").await;
     browser
         .click("input[name=permission][value='activities:read']")
         .await;
+    browser.click("form.role-form button").await;
+    browser
+        .wait_for_text("form.role-form", "is a built-in role")
+        .await;
+    let kept = browser
+        .execute("return [document.querySelector(\"input[name=permission][value='activities:read']\").checked, document.querySelector('input[name=label]').value];")
+        .await;
+    assert_eq!(kept, serde_json::json!([true, "Outside auditor"]));
+    browser.fill("input[name=name]", "auditor").await;
+    browser.fill("input[name=label]", "Outside auditor").await;
     browser.click("form.role-form button").await;
     let roles = browser.wait_for_text("table", "Outside auditor").await;
     assert!(roles.contains("Activities: read"), "{roles}");

@@ -259,30 +259,39 @@ async fn edit_role(State(app): State<App>, session: PageSession, PageId(id): Pag
     }
 }
 
+/// Defines a role (`id` None) or changes one; errors go back to the form.
+async fn save_role(
+    app: &App,
+    session: &PageSession,
+    id: Option<RoleId>,
+    form: FormData,
+) -> Response {
+    if let Err(refused) = form.check_csrf(&session.csrf) {
+        return refused;
+    }
+    let input = input_from(&form);
+    let saved = match id {
+        None => app.create_custom_role(&session.principal, &input).await,
+        Some(id) => app.update_custom_role(&session.principal, id, &input).await,
+    };
+    let errors = match saved {
+        Ok(_) => return Redirect::to("/admin/roles").into_response(),
+        Err(AppError::Validation(errors)) => errors,
+        Err(AppError::Duplicate { .. }) => {
+            ValidationErrors::single("name", "duplicate", "A role with this name exists.")
+        }
+        Err(error) => return error_page(error),
+    };
+    let form = role_form(id, &input, Some(&errors));
+    page(app, session, form, None, None).await
+}
+
 async fn create_role(
     State(app): State<App>,
     session: PageSession,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
-    let form = FormData(form);
-    if let Err(refused) = form.check_csrf(&session.csrf) {
-        return refused;
-    }
-    let input = input_from(&form);
-    match app.create_custom_role(&session.principal, &input).await {
-        Ok(_) => Redirect::to("/admin/roles").into_response(),
-        Err(AppError::Validation(errors)) => {
-            let form = role_form(None, &input, Some(&errors));
-            page(&app, &session, form, None, None).await
-        }
-        Err(AppError::Duplicate { .. }) => {
-            let errors =
-                ValidationErrors::single("name", "duplicate", "A role with this name exists.");
-            let form = role_form(None, &input, Some(&errors));
-            page(&app, &session, form, None, None).await
-        }
-        Err(error) => error_page(error),
-    }
+    save_role(&app, &session, None, FormData(form)).await
 }
 
 async fn update_role(
@@ -291,22 +300,7 @@ async fn update_role(
     PageId(id): PageId,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
-    let form = FormData(form);
-    if let Err(refused) = form.check_csrf(&session.csrf) {
-        return refused;
-    }
-    let input = input_from(&form);
-    match app
-        .update_custom_role(&session.principal, RoleId(id), &input)
-        .await
-    {
-        Ok(_) => Redirect::to("/admin/roles").into_response(),
-        Err(AppError::Validation(errors)) => {
-            let form = role_form(Some(RoleId(id)), &input, Some(&errors));
-            page(&app, &session, form, None, None).await
-        }
-        Err(error) => error_page(error),
-    }
+    save_role(&app, &session, Some(RoleId(id)), FormData(form)).await
 }
 
 async fn delete_role(
