@@ -10,6 +10,7 @@ pub mod demo;
 mod error;
 mod history;
 mod passwords;
+mod purposes;
 mod reach;
 pub mod records;
 pub mod roles;

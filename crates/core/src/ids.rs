@@ -47,3 +47,7 @@ id_type!(
     RoleId
 );
 id_type!(TeamId);
+id_type!(
+    /// A processing purpose of a tenant.
+    PurposeId
+);

@@ -17,6 +17,7 @@ pub mod ids;
 pub mod need_to_know;
 pub mod organisations;
 pub mod passwords;
+pub mod purposes;
 pub mod search;
 pub mod sorting;
 pub mod teams;

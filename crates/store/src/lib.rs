@@ -21,6 +21,7 @@ mod migrate;
 mod organisations;
 mod page;
 mod passwords;
+mod purposes;
 mod reach;
 mod roles;
 mod rows;

@@ -21,6 +21,7 @@ struct Migration {
 enum Backfill {
     SortNames,
     AuditChain,
+    DefaultPurposes,
 }
 
 const MIGRATIONS: &[Migration] = &[
@@ -107,6 +108,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0012_audit_lists.sql"),
         postgres: include_str!("../migrations/postgres/0012_audit_lists.sql"),
         backfill: None,
+    },
+    Migration {
+        version: 13,
+        name: "purposes",
+        sqlite: include_str!("../migrations/sqlite/0013_purposes.sql"),
+        postgres: include_str!("../migrations/postgres/0013_purposes.sql"),
+        backfill: Some(Backfill::DefaultPurposes),
     },
 ];
 
@@ -271,6 +279,9 @@ impl Store {
             match migration.backfill {
                 Some(Backfill::SortNames) => backfill_sort_names(&mut tx).await?,
                 Some(Backfill::AuditChain) => backfill_audit_chain(&mut tx).await?,
+                Some(Backfill::DefaultPurposes) => {
+                    crate::purposes::backfill_default_purposes(self, &mut tx).await?
+                }
                 None => {}
             }
             sqlx::query(
@@ -346,7 +357,7 @@ mod tests {
         .unwrap();
         assert_eq!(
             store.migrate().await.unwrap(),
-            vec![3, 4, 5, 6, 7, 8, 9, 10, 11, 12]
+            vec![3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]
         );
         let chain = store.audit_chain_after(TenantId(1), 0, 10).await.unwrap();
         let order: Vec<i64> = chain.iter().map(|e| e.audit_id).collect();
@@ -357,6 +368,8 @@ mod tests {
         }
         let head = store.audit_head(TenantId(1)).await.unwrap().unwrap();
         verifier.finish(Some((head.0, &head.1))).unwrap();
+        // Tenants that existed before purposes get the defaults.
+        assert_eq!(store.purposes(TenantId(2)).await.unwrap().len(), 5);
         assert_eq!(store.audit_head(TenantId(2)).await.unwrap().unwrap().0, 0);
         // From now on the trail is append-only.
         let refused = sqlx::query("DELETE FROM audit_entries WHERE audit_id = 10")

@@ -87,7 +87,8 @@ impl Conditions {
             | RecordType::User
             | RecordType::ApiToken
             | RecordType::Role
-            | RecordType::Team => "1 = 1".into(),
+            | RecordType::Team
+            | RecordType::Purpose => "1 = 1".into(),
         }
     }
 }

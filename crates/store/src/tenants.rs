@@ -33,6 +33,7 @@ impl Store {
             .bind(GENESIS.to_vec())
             .execute(&mut *tx)
             .await?;
+        self.seed_default_purposes(&mut tx, tenant.id).await?;
         tx.commit().await?;
         Ok(tenant)
     }

@@ -284,6 +284,41 @@ async fn support_states_a_reason_to_see_sensitive_notes() {
     browser.click("form.role-form button").await;
     let roles = browser.wait_for_text("table", "Outside auditor").await;
     assert!(roles.contains("Activities: read"), "{roles}");
+
+    // The record of processing: the defaults, and one more added on the page;
+    // special categories without an Art. 9(2) condition are refused.
+    browser.goto(&format!("{base}/privacy/purposes")).await;
+    browser
+        .wait_for_text("table", "Marketing communications")
+        .await;
+    browser
+        .fill("form.purpose-form input[name=name]", "Event invitations")
+        .await;
+    browser
+        .click("form.purpose-form select[name=lawful_basis] option[value=consent]")
+        .await;
+    browser
+        .click("form.purpose-form input[name=category][value=contact]")
+        .await;
+    browser
+        .click("form.purpose-form input[name=category][value=special_category]")
+        .await;
+    browser
+        .fill(
+            "form.purpose-form input[name=retention]",
+            "Until consent is withdrawn",
+        )
+        .await;
+    browser.click("form.purpose-form button").await;
+    browser
+        .wait_for_text("form.purpose-form", "need a condition of Art. 9(2)")
+        .await;
+    browser
+        .click("form.purpose-form input[name=category][value=special_category]")
+        .await;
+    browser.click("form.purpose-form button").await;
+    let purposes = browser.wait_for_text("table", "Event invitations").await;
+    assert!(purposes.contains("Consent (Art. 6(1)(a))"), "{purposes}");
     browser.click("form[action='/logout'] button").await;
     browser.wait_for_text("h1", "Log in").await;
 

@@ -88,6 +88,9 @@ fn body_for(rule: &RouteRule, records: &Records, serial: usize) -> Option<Value>
                 json!({"name": format!("matrix_{serial}"), "label": format!("Matrix {serial}"), "permissions": {"sales": ["read"]}, "record_scope": "all"})
             }
             ("teams", ..) => json!({"name": format!("Matrix {serial}"), "member_ids": []}),
+            ("purposes", ..) => {
+                json!({"name": format!("Matrix {serial}"), "lawful_basis": "contract", "categories": ["identifier"], "retention": "1 year"})
+            }
             ("organisations", ..) => json!({"name": format!("Matrix {serial}")}),
             ("contacts", ..) => {
                 json!({"first_name": "Max", "last_name": format!("Matrix {serial}"), "organisation_id": org})
@@ -176,9 +179,15 @@ async fn seed(base: &str, client: &Client, token: &str, name: &str) -> Records {
     )
     .await;
     let team = post("/teams", json!({"name": name, "member_ids": []})).await;
+    let purpose = post(
+        "/purposes",
+        json!({"name": name, "lawful_basis": "contract", "retention": "1 year"}),
+    )
+    .await;
     HashMap::from([
         (RecordType::Role, role),
         (RecordType::Team, team),
+        (RecordType::Purpose, purpose),
         (RecordType::Organisation, org),
         (RecordType::Contact, contact),
         (RecordType::Activity, activity),

@@ -109,10 +109,11 @@ pub enum RecordType {
     Agreement,
     Role,
     Team,
+    Purpose,
 }
 
 impl RecordType {
-    pub const ALL: [RecordType; 10] = [
+    pub const ALL: [RecordType; 11] = [
         RecordType::Tenant,
         RecordType::User,
         RecordType::ApiToken,
@@ -123,6 +124,7 @@ impl RecordType {
         RecordType::Agreement,
         RecordType::Role,
         RecordType::Team,
+        RecordType::Purpose,
     ];
 
     pub fn parse(value: &str) -> Option<RecordType> {
@@ -142,6 +144,7 @@ impl RecordType {
             RecordType::Agreement => "agreements",
             RecordType::Role => "roles",
             RecordType::Team => "teams",
+            RecordType::Purpose => "purposes",
         }
     }
 
@@ -157,6 +160,7 @@ impl RecordType {
             RecordType::Agreement => "agreement",
             RecordType::Role => "role",
             RecordType::Team => "team",
+            RecordType::Purpose => "purpose",
         }
     }
 }

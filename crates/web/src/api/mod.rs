@@ -7,6 +7,7 @@ mod audit;
 mod extract;
 mod openapi;
 pub mod permissions;
+mod purposes;
 pub(crate) mod resources;
 mod roles;
 mod teams;
@@ -65,6 +66,13 @@ pub fn routes() -> Router<App> {
         .route(
             "/roles/{id}",
             get(roles::read).put(roles::update).delete(roles::delete),
+        )
+        .route("/purposes", get(purposes::list).post(purposes::create))
+        .route(
+            "/purposes/{id}",
+            get(purposes::read)
+                .put(purposes::update)
+                .delete(purposes::delete),
         )
         .route("/teams", get(teams::list).post(teams::create))
         .route(

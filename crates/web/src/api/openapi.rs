@@ -17,6 +17,7 @@ use custodian_core::contacts::{Contact, ContactInput, Gender};
 use custodian_core::custom_roles::{RoleDescription, RoleInput};
 use custodian_core::organisations::{Organisation, OrganisationInput};
 use custodian_core::passwords::PasswordPolicy;
+use custodian_core::purposes::{LawfulBasis, Purpose, PurposeInput, SpecialCondition};
 use custodian_core::teams::TeamInput;
 use custodian_core::values::Address;
 use custodian_core::FieldError;
@@ -71,6 +72,10 @@ use utoipa::OpenApi as _;
         RecordScope,
         AccessSettingsInput,
         TeamInput,
+        Purpose,
+        PurposeInput,
+        LawfulBasis,
+        SpecialCondition,
         TeamView,
         TeamMember
     ))
@@ -454,6 +459,56 @@ fn json_ok(description: &str, schema: &str) -> utoipa::openapi::Response {
         .build()
 }
 
+/// Processing purposes: the record of processing (data protection officer
+/// and administrators).
+fn add_purposes(paths: PathsBuilder) -> PathsBuilder {
+    let operation = |id: &str, summary: &str| {
+        OperationBuilder::new()
+            .tag("purposes")
+            .operation_id(Some(id))
+            .summary(Some(summary))
+    };
+    let list = operation(
+        "purposes",
+        "The tenant's processing purposes with lawful basis, categories, retention and recipients; a new tenant starts with five defaults for a B2B CRM",
+    )
+    .response("200", json_ok("The purposes, in items", "PurposePage"));
+    let create = operation("create_purpose", "Define a processing purpose")
+        .request_body(Some(json_body("PurposeInput")))
+        .response("201", json_ok("The purpose", "Purpose"))
+        .response("409", problem_response("The name is taken (code duplicate)"))
+        .response(
+            "422",
+            problem_response("An unknown lawful basis, category or Art. 9(2) condition; special categories without a condition, or a condition without them; no name or retention"),
+        );
+    let read = operation("purpose", "One purpose")
+        .parameter(id_parameter())
+        .response("200", json_ok("The purpose", "Purpose"))
+        .response("404", problem_response("No such purpose"));
+    let update = operation("update_purpose", "Replace a purpose")
+        .parameter(id_parameter())
+        .request_body(Some(json_body("PurposeInput")))
+        .response("200", json_ok("The purpose as it is now", "Purpose"))
+        .response("404", problem_response("No such purpose"))
+        .response(
+            "409",
+            problem_response("The name is taken (code duplicate)"),
+        )
+        .response("422", problem_response("As for create"));
+    let delete = operation("delete_purpose", "Remove a purpose")
+        .parameter(id_parameter())
+        .response("204", no_content("Removed"))
+        .response("404", problem_response("No such purpose"));
+    let mut collection = PathItem::new(HttpMethod::Get, with_common_answers(list));
+    collection.post = Some(with_common_answers(create).build());
+    let mut item = PathItem::new(HttpMethod::Get, with_common_answers(read));
+    item.put = Some(with_common_answers(update).build());
+    item.delete = Some(with_common_answers(delete).build());
+    paths
+        .path("/api/v1/purposes", collection)
+        .path("/api/v1/purposes/{id}", item)
+}
+
 /// The tenant's roles and access settings (administrators).
 fn add_roles(paths: PathsBuilder) -> PathsBuilder {
     let operation = |id: &str, summary: &str| {
@@ -691,6 +746,7 @@ pub fn openapi_document() -> OpenApi {
     paths = add_audit(paths);
     paths = add_account(paths);
     paths = add_roles(paths);
+    paths = add_purposes(paths);
     let mut document = Components::openapi();
     document.openapi = utoipa::openapi::OpenApiVersion::Version31;
     document.paths = paths.build();
@@ -707,6 +763,7 @@ pub fn openapi_document() -> OpenApi {
             ("AgreementPage", "Agreement"),
             ("RolePage", "RoleDescription"),
             ("TeamPage", "TeamView"),
+            ("PurposePage", "Purpose"),
         ] {
             components.schemas.insert(
                 page.to_string(),

@@ -125,6 +125,36 @@ pub fn route_rules() -> Vec<RouteRule> {
         ),
         rule("PUT", "/roles/{id}", administer, Some(RecordType::Role)),
         rule("DELETE", "/roles/{id}", administer, Some(RecordType::Role)),
+        rule(
+            "GET",
+            "/purposes",
+            Some((Area::Privacy, Action::Read)),
+            None,
+        ),
+        rule(
+            "POST",
+            "/purposes",
+            Some((Area::Privacy, Action::Create)),
+            None,
+        ),
+        rule(
+            "GET",
+            "/purposes/{id}",
+            Some((Area::Privacy, Action::Read)),
+            Some(RecordType::Purpose),
+        ),
+        rule(
+            "PUT",
+            "/purposes/{id}",
+            Some((Area::Privacy, Action::Update)),
+            Some(RecordType::Purpose),
+        ),
+        rule(
+            "DELETE",
+            "/purposes/{id}",
+            Some((Area::Privacy, Action::Delete)),
+            Some(RecordType::Purpose),
+        ),
         rule("GET", "/teams", administration_read, None),
         rule("POST", "/teams", administer, None),
         rule(

@@ -78,6 +78,7 @@ fn record_href(record_type: &str, id: i64) -> Option<String> {
         RecordType::Asset => "assets",
         RecordType::Agreement => "agreements",
         RecordType::Role => "admin/roles",
+        RecordType::Purpose => "privacy/purposes",
         RecordType::Tenant | RecordType::Team | RecordType::User | RecordType::ApiToken => {
             return None
         }

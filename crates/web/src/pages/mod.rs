@@ -24,6 +24,7 @@ mod listing;
 mod organisations;
 mod passwords;
 mod path_id;
+mod purposes;
 mod reason;
 mod record_form;
 mod roles;
@@ -85,6 +86,7 @@ pub fn routes() -> Router<App> {
         .merge(passwords::routes())
         .merge(roles::routes())
         .merge(teams::routes())
+        .merge(purposes::routes())
         .merge(reason::routes())
         .merge(two_factor::routes())
         .layer(axum::middleware::from_fn(flash::flash_messages))

@@ -1,0 +1,65 @@
+//! Processing purposes over the API (data protection officer and
+//! administrators).
+
+use super::extract::{ApiJson, ApiPrincipal, RecordId};
+use super::{run, ListPage};
+use crate::problem::Problem;
+use axum::extract::State;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use custodian_app::App;
+use custodian_core::purposes::{Purpose, PurposeInput};
+use custodian_core::PurposeId;
+
+pub(super) async fn list(
+    State(app): State<App>,
+    ApiPrincipal(principal): ApiPrincipal,
+) -> Result<Json<ListPage<Purpose>>, Problem> {
+    Ok(Json(ListPage {
+        items: run(app.purposes(&principal)).await?,
+        next_cursor: None,
+    }))
+}
+
+pub(super) async fn create(
+    State(app): State<App>,
+    ApiPrincipal(principal): ApiPrincipal,
+    ApiJson(input): ApiJson<PurposeInput>,
+) -> Result<Response, Problem> {
+    let purpose = run(app.create_purpose(&principal, &input)).await?;
+    let location = HeaderValue::from_str(&format!("/api/v1/purposes/{}", purpose.id));
+    let mut response = (StatusCode::CREATED, Json(purpose)).into_response();
+    if let Ok(location) = location {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+    Ok(response)
+}
+
+pub(super) async fn read(
+    State(app): State<App>,
+    ApiPrincipal(principal): ApiPrincipal,
+    RecordId(id): RecordId,
+) -> Result<Json<Purpose>, Problem> {
+    Ok(Json(run(app.purpose(&principal, PurposeId(id))).await?))
+}
+
+pub(super) async fn update(
+    State(app): State<App>,
+    ApiPrincipal(principal): ApiPrincipal,
+    RecordId(id): RecordId,
+    ApiJson(input): ApiJson<PurposeInput>,
+) -> Result<Json<Purpose>, Problem> {
+    Ok(Json(
+        run(app.update_purpose(&principal, PurposeId(id), &input)).await?,
+    ))
+}
+
+pub(super) async fn delete(
+    State(app): State<App>,
+    ApiPrincipal(principal): ApiPrincipal,
+    RecordId(id): RecordId,
+) -> Result<StatusCode, Problem> {
+    run(app.delete_purpose(&principal, PurposeId(id))).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
