@@ -36,7 +36,7 @@ pub fn area_of(record_type: RecordType) -> Area {
         }
         RecordType::Activity => Area::Activities,
         RecordType::Agreement => Area::Sales,
-        RecordType::Purpose => Area::Privacy,
+        RecordType::Purpose | RecordType::SubjectRequest => Area::Privacy,
         RecordType::Tenant
         | RecordType::User
         | RecordType::ApiToken

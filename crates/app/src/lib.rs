@@ -13,6 +13,7 @@ mod passwords;
 mod purposes;
 mod reach;
 pub mod records;
+pub mod requests;
 pub mod roles;
 mod secrets;
 pub mod teams;

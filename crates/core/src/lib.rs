@@ -18,6 +18,7 @@ pub mod need_to_know;
 pub mod organisations;
 pub mod passwords;
 pub mod purposes;
+pub mod requests;
 pub mod search;
 pub mod sorting;
 pub mod teams;

@@ -104,6 +104,36 @@ impl CalendarDate {
     }
 }
 
+impl CalendarDate {
+    /// The same day `months` later; where that month is shorter, its last
+    /// day (31 January + 1 month = 28 or 29 February), as periods expressed
+    /// in months are counted (Regulation 1182/71, Art. 3(2)(c)).
+    pub fn plus_months(self, months: u32) -> CalendarDate {
+        let zero_based = self.0.month() as i32 - 1 + months as i32;
+        let year = self.0.year() + zero_based / 12;
+        let month =
+            time::Month::try_from((zero_based % 12 + 1) as u8).unwrap_or(time::Month::December);
+        let day = self.0.day().min(month.length(year));
+        time::Date::from_calendar_date(year, month, day)
+            .map(CalendarDate)
+            .unwrap_or(self)
+    }
+
+    pub fn plus_days(self, days: u32) -> CalendarDate {
+        CalendarDate(self.0.saturating_add(time::Duration::days(i64::from(days))))
+    }
+
+    /// The UTC calendar day of an instant.
+    pub fn of(instant: Timestamp) -> CalendarDate {
+        CalendarDate(instant.to_offset_date_time().date())
+    }
+
+    /// Whole days from `self` to `later` (negative when `later` is earlier).
+    pub fn days_until(self, later: CalendarDate) -> i64 {
+        (later.0 - self.0).whole_days()
+    }
+}
+
 impl std::fmt::Display for CalendarDate {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.to_iso())

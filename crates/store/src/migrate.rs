@@ -116,6 +116,13 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0013_purposes.sql"),
         backfill: Some(Backfill::DefaultPurposes),
     },
+    Migration {
+        version: 14,
+        name: "subject_requests",
+        sqlite: include_str!("../migrations/sqlite/0014_subject_requests.sql"),
+        postgres: include_str!("../migrations/postgres/0014_subject_requests.sql"),
+        backfill: None,
+    },
 ];
 
 /// Rows per read while backfilling, walking the primary key.
@@ -357,7 +364,7 @@ mod tests {
         .unwrap();
         assert_eq!(
             store.migrate().await.unwrap(),
-            vec![3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]
+            vec![3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]
         );
         let chain = store.audit_chain_after(TenantId(1), 0, 10).await.unwrap();
         let order: Vec<i64> = chain.iter().map(|e| e.audit_id).collect();

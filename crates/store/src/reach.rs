@@ -88,7 +88,8 @@ impl Conditions {
             | RecordType::ApiToken
             | RecordType::Role
             | RecordType::Team
-            | RecordType::Purpose => "1 = 1".into(),
+            | RecordType::Purpose
+            | RecordType::SubjectRequest => "1 = 1".into(),
         }
     }
 }

@@ -319,6 +319,43 @@ async fn support_states_a_reason_to_see_sensitive_notes() {
     browser.click("form.purpose-form button").await;
     let purposes = browser.wait_for_text("table", "Event invitations").await;
     assert!(purposes.contains("Consent (Art. 6(1)(a))"), "{purposes}");
+
+    // A data-subject request, logged from a letter, verified and answered.
+    browser.goto(&format!("{base}/privacy/requests")).await;
+    browser.wait_for_text("ul.dashboard", "0 open").await;
+    browser
+        .fill("form.request-form input[name=subject_name]", "Nia Quell")
+        .await;
+    browser
+        .fill("form.request-form input[name=details]", "A copy of my data")
+        .await;
+    browser.click("form.request-form button").await;
+    browser
+        .wait_for_text("h1", "Access (Art. 15) request of Nia Quell")
+        .await;
+    browser.wait_for_text("dl.fields", "not verified yet").await;
+    browser
+        .fill(
+            "form.identity-form input[name=method]",
+            "Signed letter matches our records",
+        )
+        .await;
+    browser.click("form.identity-form button").await;
+    browser
+        .wait_for_text("dl.fields", "verified: Signed letter")
+        .await;
+    browser
+        .click("form.state-form select[name=state] option[value=completed]")
+        .await;
+    browser
+        .fill("form.state-form input[name=note]", "Export sent by post")
+        .await;
+    browser.click("form.state-form button").await;
+    let steps = browser.wait_for_text("ol.timeline", "completed").await;
+    assert!(steps.contains("identity verified"), "{steps}");
+    browser
+        .wait_for_text("dl.fields", "Export sent by post")
+        .await;
     browser.click("form[action='/logout'] button").await;
     browser.wait_for_text("h1", "Log in").await;
 

@@ -88,6 +88,17 @@ fn body_for(rule: &RouteRule, records: &Records, serial: usize) -> Option<Value>
                 json!({"name": format!("matrix_{serial}"), "label": format!("Matrix {serial}"), "permissions": {"sales": ["read"]}, "record_scope": "all"})
             }
             ("teams", ..) => json!({"name": format!("Matrix {serial}"), "member_ids": []}),
+            ("requests", ..) if rule.path.ends_with("/identity") => {
+                json!({"method": "Called back"})
+            }
+            ("requests", ..) if rule.path.ends_with("/state") => json!({"state": "withdrawn"}),
+            ("requests", ..) if rule.path.ends_with("/extension") => {
+                json!({"months": 1, "reason": "Many records"})
+            }
+            ("requests", ..) => {
+                json!({"request_type": "access", "channel": "letter", "subject_name": format!("Matrix {serial}")})
+            }
+            ("settings", ..) if rule.path.ends_with("/request-deadline") => json!({"days": null}),
             ("purposes", ..) => {
                 json!({"name": format!("Matrix {serial}"), "lawful_basis": "contract", "categories": ["identifier"], "retention": "1 year"})
             }
@@ -184,7 +195,13 @@ async fn seed(base: &str, client: &Client, token: &str, name: &str) -> Records {
         json!({"name": name, "lawful_basis": "contract", "retention": "1 year"}),
     )
     .await;
+    let request = post(
+        "/requests",
+        json!({"request_type": "erasure", "channel": "phone", "subject_name": name, "contact_id": contact}),
+    )
+    .await;
     HashMap::from([
+        (RecordType::SubjectRequest, request),
         (RecordType::Role, role),
         (RecordType::Team, team),
         (RecordType::Purpose, purpose),

@@ -110,10 +110,11 @@ pub enum RecordType {
     Role,
     Team,
     Purpose,
+    SubjectRequest,
 }
 
 impl RecordType {
-    pub const ALL: [RecordType; 11] = [
+    pub const ALL: [RecordType; 12] = [
         RecordType::Tenant,
         RecordType::User,
         RecordType::ApiToken,
@@ -125,6 +126,7 @@ impl RecordType {
         RecordType::Role,
         RecordType::Team,
         RecordType::Purpose,
+        RecordType::SubjectRequest,
     ];
 
     pub fn parse(value: &str) -> Option<RecordType> {
@@ -145,6 +147,7 @@ impl RecordType {
             RecordType::Role => "roles",
             RecordType::Team => "teams",
             RecordType::Purpose => "purposes",
+            RecordType::SubjectRequest => "subject_requests",
         }
     }
 
@@ -161,6 +164,7 @@ impl RecordType {
             RecordType::Role => "role",
             RecordType::Team => "team",
             RecordType::Purpose => "purpose",
+            RecordType::SubjectRequest => "subject_request",
         }
     }
 }

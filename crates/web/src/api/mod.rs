@@ -8,6 +8,7 @@ mod extract;
 mod openapi;
 pub mod permissions;
 mod purposes;
+mod requests;
 pub(crate) mod resources;
 mod roles;
 mod teams;
@@ -73,6 +74,21 @@ pub fn routes() -> Router<App> {
             get(purposes::read)
                 .put(purposes::update)
                 .delete(purposes::delete),
+        )
+        .route("/requests", get(requests::list).post(requests::create))
+        .route("/requests/{id}", get(requests::read))
+        .route(
+            "/requests/{id}/identity",
+            axum::routing::post(requests::identity),
+        )
+        .route("/requests/{id}/state", axum::routing::post(requests::state))
+        .route(
+            "/requests/{id}/extension",
+            axum::routing::post(requests::extension),
+        )
+        .route(
+            "/settings/request-deadline",
+            get(requests::deadline).put(requests::set_deadline),
         )
         .route("/teams", get(teams::list).post(teams::create))
         .route(

@@ -18,6 +18,10 @@ use custodian_core::custom_roles::{RoleDescription, RoleInput};
 use custodian_core::organisations::{Organisation, OrganisationInput};
 use custodian_core::passwords::PasswordPolicy;
 use custodian_core::purposes::{LawfulBasis, Purpose, PurposeInput, SpecialCondition};
+use custodian_core::requests::{
+    Channel, DeadlinePolicy, Extension, IdentityCheck, RequestInput, RequestState, RequestStep,
+    RequestType, StateChange, SubjectRequest,
+};
 use custodian_core::teams::TeamInput;
 use custodian_core::values::Address;
 use custodian_core::FieldError;
@@ -74,6 +78,16 @@ use utoipa::OpenApi as _;
         TeamInput,
         Purpose,
         PurposeInput,
+        SubjectRequest,
+        RequestStep,
+        RequestInput,
+        RequestType,
+        RequestState,
+        Channel,
+        StateChange,
+        Extension,
+        IdentityCheck,
+        DeadlinePolicy,
         LawfulBasis,
         SpecialCondition,
         TeamView,
@@ -509,6 +523,108 @@ fn add_purposes(paths: PathsBuilder) -> PathsBuilder {
         .path("/api/v1/purposes/{id}", item)
 }
 
+/// Data-subject requests (data protection officer and administrators).
+fn add_requests(paths: PathsBuilder) -> PathsBuilder {
+    let operation = |id: &str, summary: &str| {
+        OperationBuilder::new()
+            .tag("requests")
+            .operation_id(Some(id))
+            .summary(Some(summary))
+    };
+    let list = operation(
+        "requests",
+        "Data-subject requests by due day: the open ones, or all with open=false",
+    )
+    .parameter(query(
+        "open",
+        "false for closed requests too",
+        typed(Type::Boolean),
+    ))
+    .response("200", json_ok("The requests, in items", "RequestPage"));
+    let create = operation(
+        "log_request",
+        "Log a request received by letter, phone, email or in person; it is due one month after receipt (Art. 12(3)), or sooner under the tenant's policy",
+    )
+    .request_body(Some(json_body("RequestInput")))
+    .response("201", json_ok("The request", "SubjectRequest"))
+    .response(
+        "422",
+        problem_response("An unknown type or channel, a day in the future, no subject name, an invalid email, or a contact that does not exist"),
+    );
+    let read = operation("request", "One request with every step taken on it")
+        .parameter(id_parameter())
+        .response("200", json_ok("The request", "SubjectRequest"))
+        .response("404", problem_response("No such request"));
+    let step = |id: &str, summary: &str, body: &str, refusals: &str| {
+        operation(id, summary)
+            .parameter(id_parameter())
+            .request_body(Some(json_body(body)))
+            .response(
+                "200",
+                json_ok("The request after the step", "SubjectRequest"),
+            )
+            .response("404", problem_response("No such request"))
+            .response(
+                "409",
+                problem_response("The request changed meanwhile (code in_use)"),
+            )
+            .response("422", problem_response(refusals))
+    };
+    let identity = step(
+        "verify_identity",
+        "Record how the subject's identity was verified; a request waiting for it goes on to in_progress",
+        "IdentityCheck",
+        "No method, or the request is closed",
+    );
+    let state = step(
+        "move_request",
+        "Move the request: awaiting_identity, in_progress, awaiting_approval, completed (identity verified first), refused (with a reason) or withdrawn",
+        "StateChange",
+        "An unknown state, a move the workflow does not allow, completing before identity is verified, refusing without a reason",
+    );
+    let extension = step(
+        "extend_request",
+        "Extend the deadline by one or two further months in all, with a reason (Art. 12(3))",
+        "Extension",
+        "More than two months, no reason, not longer than before, or the request is closed",
+    );
+    let get_deadline = operation(
+        "request_deadline",
+        "The tenant's own answer deadline in days, if stricter than a month",
+    )
+    .response("200", json_ok("The policy", "DeadlinePolicy"));
+    let put_deadline = operation(
+        "set_request_deadline",
+        "Promise answers within 1 to 30 days, or null for the month of Art. 12(3); applies to requests logged from now on",
+    )
+    .request_body(Some(json_body("DeadlinePolicy")))
+    .response("200", json_ok("The policy now in force", "DeadlinePolicy"))
+    .response("422", problem_response("Days out of range"));
+    let mut collection = PathItem::new(HttpMethod::Get, with_common_answers(list));
+    collection.post = Some(with_common_answers(create).build());
+    let mut deadline = PathItem::new(HttpMethod::Get, with_common_answers(get_deadline));
+    deadline.put = Some(with_common_answers(put_deadline).build());
+    paths
+        .path("/api/v1/requests", collection)
+        .path(
+            "/api/v1/requests/{id}",
+            PathItem::new(HttpMethod::Get, with_common_answers(read)),
+        )
+        .path(
+            "/api/v1/requests/{id}/identity",
+            PathItem::new(HttpMethod::Post, with_common_answers(identity)),
+        )
+        .path(
+            "/api/v1/requests/{id}/state",
+            PathItem::new(HttpMethod::Post, with_common_answers(state)),
+        )
+        .path(
+            "/api/v1/requests/{id}/extension",
+            PathItem::new(HttpMethod::Post, with_common_answers(extension)),
+        )
+        .path("/api/v1/settings/request-deadline", deadline)
+}
+
 /// The tenant's roles and access settings (administrators).
 fn add_roles(paths: PathsBuilder) -> PathsBuilder {
     let operation = |id: &str, summary: &str| {
@@ -747,6 +863,7 @@ pub fn openapi_document() -> OpenApi {
     paths = add_account(paths);
     paths = add_roles(paths);
     paths = add_purposes(paths);
+    paths = add_requests(paths);
     let mut document = Components::openapi();
     document.openapi = utoipa::openapi::OpenApiVersion::Version31;
     document.paths = paths.build();
@@ -764,6 +881,7 @@ pub fn openapi_document() -> OpenApi {
             ("RolePage", "RoleDescription"),
             ("TeamPage", "TeamView"),
             ("PurposePage", "Purpose"),
+            ("RequestPage", "SubjectRequest"),
         ] {
             components.schemas.insert(
                 page.to_string(),

@@ -79,6 +79,7 @@ fn record_href(record_type: &str, id: i64) -> Option<String> {
         RecordType::Agreement => "agreements",
         RecordType::Role => "admin/roles",
         RecordType::Purpose => "privacy/purposes",
+        RecordType::SubjectRequest => "privacy/requests",
         RecordType::Tenant | RecordType::Team | RecordType::User | RecordType::ApiToken => {
             return None
         }

@@ -27,6 +27,7 @@ mod path_id;
 mod purposes;
 mod reason;
 mod record_form;
+mod requests;
 mod roles;
 mod session;
 mod teams;
@@ -87,6 +88,7 @@ pub fn routes() -> Router<App> {
         .merge(roles::routes())
         .merge(teams::routes())
         .merge(purposes::routes())
+        .merge(requests::routes())
         .merge(reason::routes())
         .merge(two_factor::routes())
         .layer(axum::middleware::from_fn(flash::flash_messages))

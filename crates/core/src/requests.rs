@@ -1,0 +1,418 @@
+//! Data-subject requests: their types (GDPR Art. 15–21), the states a
+//! request moves through and which moves are allowed, and the deadline
+//! (Art. 12(3): one month from receipt, extendable by two further months
+//! with a reason; a tenant may promise less).
+
+use crate::time::CalendarDate;
+use crate::validation::{optional_text, required_text, ValidationErrors};
+use serde::{Deserialize, Serialize};
+
+macro_rules! named_enum {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident => $text:literal, $label:literal),* $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),* }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),*];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),* }
+            }
+
+            pub fn label(self) -> &'static str {
+                match self { $($name::$variant => $label),* }
+            }
+
+            pub fn parse(value: &str) -> Option<$name> {
+                $name::ALL.iter().copied().find(|v| v.as_str() == value)
+            }
+        }
+    };
+}
+
+named_enum!(
+    /// What the subject asks for.
+    RequestType {
+        Access => "access", "Access (Art. 15)",
+        Portability => "portability", "Portability (Art. 20)",
+        Rectification => "rectification", "Rectification (Art. 16)",
+        Erasure => "erasure", "Erasure (Art. 17)",
+        Restriction => "restriction", "Restriction (Art. 18)",
+        Objection => "objection", "Objection (Art. 21)",
+    }
+);
+
+named_enum!(
+    /// How the request reached the tenant.
+    Channel {
+        Letter => "letter", "Letter",
+        Phone => "phone", "Phone",
+        Email => "email", "Email",
+        InPerson => "in_person", "In person",
+        Portal => "portal", "Customer portal",
+        Api => "api", "API",
+    }
+);
+
+named_enum!(
+    /// Where a request stands.
+    RequestState {
+        Received => "received", "Received",
+        AwaitingIdentity => "awaiting_identity", "Awaiting identity",
+        InProgress => "in_progress", "In progress",
+        AwaitingApproval => "awaiting_approval", "Awaiting approval",
+        Completed => "completed", "Completed",
+        Refused => "refused", "Refused",
+        Withdrawn => "withdrawn", "Withdrawn",
+    }
+);
+
+impl RequestState {
+    /// Completed, refused and withdrawn requests are closed for good.
+    pub fn is_open(self) -> bool {
+        !matches!(
+            self,
+            RequestState::Completed | RequestState::Refused | RequestState::Withdrawn
+        )
+    }
+
+    /// Whether a request may move from `self` to `next`.
+    pub fn may_become(self, next: RequestState) -> bool {
+        use RequestState::*;
+        self.is_open()
+            && match next {
+                Received => false,
+                AwaitingIdentity => self == Received,
+                InProgress => matches!(self, Received | AwaitingIdentity | AwaitingApproval),
+                AwaitingApproval => self == InProgress,
+                Completed => matches!(self, InProgress | AwaitingApproval),
+                Refused | Withdrawn => true,
+            }
+    }
+}
+
+/// The longest extension Art. 12(3) allows, in months.
+pub const MAX_EXTENSION_MONTHS: u32 = 2;
+
+/// When a request received on `received` is due: one month later, or
+/// `stricter_days` after receipt when the tenant promises less.
+pub fn due_date(received: CalendarDate, stricter_days: Option<u32>) -> CalendarDate {
+    let month = received.plus_months(1);
+    match stricter_days {
+        Some(days) => month.min(received.plus_days(days)),
+        None => month,
+    }
+}
+
+/// The due date after extending by `months` in all (1 or 2), counted from
+/// the one-month deadline as Art. 12(3) does.
+pub fn extended_due_date(received: CalendarDate, months: u32) -> CalendarDate {
+    received.plus_months(1 + months.min(MAX_EXTENSION_MONTHS))
+}
+
+/// Moving a request to another state.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct StateChange {
+    /// awaiting_identity, in_progress, awaiting_approval, completed, refused
+    /// or withdrawn.
+    pub state: String,
+    /// Required when refusing: the reason the subject is told.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// Extending the deadline (Art. 12(3)).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Extension {
+    /// Months beyond the first, in all: 1 or 2.
+    pub months: u32,
+    pub reason: String,
+}
+
+/// How the subject's identity was checked.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct IdentityCheck {
+    /// E.g. "called back on the number in our records".
+    pub method: String,
+}
+
+/// The tenant's own, stricter answer deadline.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct DeadlinePolicy {
+    /// 1 to 30 days; null for the month of Art. 12(3).
+    pub days: Option<u32>,
+}
+
+/// A request as stored and shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SubjectRequest {
+    pub id: i64,
+    pub request_type: RequestType,
+    pub channel: Channel,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+    pub received_on: CalendarDate,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+    pub due_on: CalendarDate,
+    pub extended_months: u32,
+    pub extension_reason: Option<String>,
+    pub state: RequestState,
+    pub contact_id: Option<i64>,
+    pub subject_name: String,
+    pub subject_email: Option<String>,
+    pub details: Option<String>,
+    /// The staff user who owns the request.
+    pub owner_id: i64,
+    pub owner_name: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub identity_verified_at: Option<crate::time::Timestamp>,
+    pub identity_method: Option<String>,
+    /// The completion note or the reason for refusal.
+    pub outcome: Option<String>,
+    /// Every step, oldest first.
+    pub steps: Vec<RequestStep>,
+}
+
+/// One step taken on a request, by whom and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RequestStep {
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub occurred_at: crate::time::Timestamp,
+    pub user_id: i64,
+    pub user_name: Option<String>,
+    /// received, identity_verified, extended, or the state moved to.
+    pub step: String,
+    pub state: RequestState,
+    pub note: Option<String>,
+}
+
+impl SubjectRequest {
+    /// Days left until the due date (negative when overdue).
+    pub fn days_left(&self, today: CalendarDate) -> i64 {
+        today.days_until(self.due_on)
+    }
+}
+
+/// A request as staff (or the API) log it.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RequestInput {
+    /// access, portability, rectification, erasure, restriction or objection.
+    pub request_type: String,
+    /// letter, phone, email, in_person, portal or api.
+    pub channel: String,
+    /// The day the request arrived (YYYY-MM-DD); today when omitted.
+    #[serde(default)]
+    pub received_on: Option<String>,
+    /// The contact the request is about, when known.
+    #[serde(default)]
+    pub contact_id: Option<i64>,
+    /// Who the subject says they are.
+    pub subject_name: String,
+    #[serde(default)]
+    pub subject_email: Option<String>,
+    /// What was asked, in the subject's words or the staff's note (no more
+    /// personal data than needed).
+    #[serde(default)]
+    pub details: Option<String>,
+}
+
+/// A validated request, ready to store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestFields {
+    pub request_type: RequestType,
+    pub channel: Channel,
+    pub received_on: CalendarDate,
+    pub contact_id: Option<i64>,
+    pub subject_name: String,
+    pub subject_email: Option<String>,
+    pub details: Option<String>,
+}
+
+impl RequestInput {
+    pub fn validate(&self, today: CalendarDate) -> Result<RequestFields, ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        let request_type = RequestType::parse(self.request_type.trim());
+        if request_type.is_none() {
+            errors.add(
+                "request_type",
+                "unknown_request_type",
+                format!(
+                    "The request type is one of: {}.",
+                    RequestType::ALL
+                        .iter()
+                        .map(|t| t.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            );
+        }
+        let channel = Channel::parse(self.channel.trim());
+        if channel.is_none() {
+            errors.add(
+                "channel",
+                "unknown_channel",
+                format!(
+                    "The channel is one of: {}.",
+                    Channel::ALL
+                        .iter()
+                        .map(|c| c.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            );
+        }
+        let received_on = match self
+            .received_on
+            .as_deref()
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+        {
+            None => Some(today),
+            Some(text) => match CalendarDate::parse(text) {
+                Some(date) if date <= today => Some(date),
+                Some(_) => {
+                    errors.add(
+                        "received_on",
+                        "in_the_future",
+                        "A request cannot arrive in the future.",
+                    );
+                    None
+                }
+                None => {
+                    errors.add("received_on", "invalid_date", "Give the day as YYYY-MM-DD.");
+                    None
+                }
+            },
+        };
+        let subject_name = errors.check("subject_name", required_text(&self.subject_name, 200));
+        let subject_email = match self
+            .subject_email
+            .as_deref()
+            .map(str::trim)
+            .filter(|e| !e.is_empty())
+        {
+            None => None,
+            Some(email) => errors
+                .check("subject_email", crate::values::EmailAddress::parse(email))
+                .map(|e| e.as_str().to_string()),
+        };
+        let details = errors
+            .check("details", optional_text(self.details.as_deref(), 4_000))
+            .flatten();
+        match (request_type, channel, received_on, subject_name) {
+            (Some(request_type), Some(channel), Some(received_on), Some(subject_name))
+                if errors.is_empty() =>
+            {
+                Ok(RequestFields {
+                    request_type,
+                    channel,
+                    received_on,
+                    contact_id: self.contact_id,
+                    subject_name,
+                    subject_email,
+                    details,
+                })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(text: &str) -> CalendarDate {
+        CalendarDate::parse(text).unwrap()
+    }
+
+    #[test]
+    fn one_month_is_counted_as_art_12_reads() {
+        assert_eq!(due_date(day("2026-01-15"), None), day("2026-02-15"));
+        assert_eq!(due_date(day("2026-01-31"), None), day("2026-02-28"));
+        assert_eq!(
+            due_date(day("2028-01-31"), None),
+            day("2028-02-29"),
+            "leap year"
+        );
+        assert_eq!(due_date(day("2026-03-31"), None), day("2026-04-30"));
+        assert_eq!(
+            due_date(day("2026-12-31"), None),
+            day("2027-01-31"),
+            "over the year end"
+        );
+        assert_eq!(due_date(day("2026-02-28"), None), day("2026-03-28"));
+        assert_eq!(due_date(day("2028-02-29"), None), day("2028-03-29"));
+    }
+
+    #[test]
+    fn a_stricter_promise_and_the_extension() {
+        assert_eq!(due_date(day("2026-01-31"), Some(28)), day("2026-02-28"));
+        assert_eq!(due_date(day("2026-03-01"), Some(28)), day("2026-03-29"));
+        // 28 days is never later than a month, but a 40-day "policy" is not
+        // allowed to exceed the month either.
+        assert_eq!(due_date(day("2026-02-01"), Some(40)), day("2026-03-01"));
+        assert_eq!(extended_due_date(day("2026-01-31"), 2), day("2026-04-30"));
+        assert_eq!(extended_due_date(day("2026-11-30"), 2), day("2027-02-28"));
+        assert_eq!(
+            extended_due_date(day("2026-11-30"), 9),
+            day("2027-02-28"),
+            "capped"
+        );
+    }
+
+    #[test]
+    fn only_allowed_moves() {
+        use RequestState::*;
+        assert!(Received.may_become(AwaitingIdentity));
+        assert!(AwaitingIdentity.may_become(InProgress));
+        assert!(!Received.may_become(Completed));
+        assert!(InProgress.may_become(Completed));
+        assert!(!Completed.may_become(InProgress));
+        assert!(!Withdrawn.may_become(Refused));
+        assert!(AwaitingApproval.may_become(Refused));
+    }
+
+    #[test]
+    fn bad_requests_are_named() {
+        let input = RequestInput {
+            request_type: "forget_me".into(),
+            channel: "pigeon".into(),
+            received_on: Some("2026-12-01".into()),
+            subject_name: " ".into(),
+            subject_email: Some("not-an-email".into()),
+            ..Default::default()
+        };
+        let codes: Vec<&str> = input
+            .validate(day("2026-11-25"))
+            .unwrap_err()
+            .0
+            .iter()
+            .map(|e| e.code)
+            .collect();
+        assert_eq!(
+            codes,
+            [
+                "unknown_request_type",
+                "unknown_channel",
+                "in_the_future",
+                "required",
+                "invalid_email"
+            ]
+        );
+    }
+}

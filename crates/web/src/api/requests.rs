@@ -1,0 +1,105 @@
+//! Data-subject requests over the API (data protection officer and
+//! administrators).
+
+use super::extract::{ApiJson, ApiPrincipal, ApiQuery, RecordId};
+use super::{run, ListPage};
+use crate::problem::Problem;
+use axum::extract::State;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use custodian_app::App;
+use custodian_core::requests::{
+    DeadlinePolicy, Extension, IdentityCheck, RequestInput, StateChange, SubjectRequest,
+};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ListFilter {
+    /// Only the open requests (the default); false for all.
+    #[serde(default)]
+    open: Option<bool>,
+}
+
+pub(super) async fn list(
+    State(app): State<App>,
+    ApiPrincipal(principal): ApiPrincipal,
+    ApiQuery(filter): ApiQuery<ListFilter>,
+) -> Result<Json<ListPage<SubjectRequest>>, Problem> {
+    let items = run(app.subject_requests(&principal, filter.open.unwrap_or(true))).await?;
+    Ok(Json(ListPage {
+        items,
+        next_cursor: None,
+    }))
+}
+
+pub(super) async fn create(
+    State(app): State<App>,
+    ApiPrincipal(principal): ApiPrincipal,
+    ApiJson(input): ApiJson<RequestInput>,
+) -> Result<Response, Problem> {
+    let request = run(app.log_request(&principal, &input)).await?;
+    let location = HeaderValue::from_str(&format!("/api/v1/requests/{}", request.id));
+    let mut response = (StatusCode::CREATED, Json(request)).into_response();
+    if let Ok(location) = location {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+    Ok(response)
+}
+
+pub(super) async fn read(
+    State(app): State<App>,
+    ApiPrincipal(principal): ApiPrincipal,
+    RecordId(id): RecordId,
+) -> Result<Json<SubjectRequest>, Problem> {
+    Ok(Json(run(app.subject_request(&principal, id)).await?))
+}
+
+pub(super) async fn identity(
+    State(app): State<App>,
+    ApiPrincipal(principal): ApiPrincipal,
+    RecordId(id): RecordId,
+    ApiJson(check): ApiJson<IdentityCheck>,
+) -> Result<Json<SubjectRequest>, Problem> {
+    Ok(Json(
+        run(app.verify_identity(&principal, id, &check.method)).await?,
+    ))
+}
+
+pub(super) async fn state(
+    State(app): State<App>,
+    ApiPrincipal(principal): ApiPrincipal,
+    RecordId(id): RecordId,
+    ApiJson(change): ApiJson<StateChange>,
+) -> Result<Json<SubjectRequest>, Problem> {
+    Ok(Json(run(app.move_request(&principal, id, &change)).await?))
+}
+
+pub(super) async fn extension(
+    State(app): State<App>,
+    ApiPrincipal(principal): ApiPrincipal,
+    RecordId(id): RecordId,
+    ApiJson(extension): ApiJson<Extension>,
+) -> Result<Json<SubjectRequest>, Problem> {
+    Ok(Json(
+        run(app.extend_request(&principal, id, &extension)).await?,
+    ))
+}
+
+pub(super) async fn deadline(
+    State(app): State<App>,
+    ApiPrincipal(principal): ApiPrincipal,
+) -> Result<Json<DeadlinePolicy>, Problem> {
+    let days = run(app.request_deadline_days(&principal)).await?;
+    Ok(Json(DeadlinePolicy { days }))
+}
+
+pub(super) async fn set_deadline(
+    State(app): State<App>,
+    ApiPrincipal(principal): ApiPrincipal,
+    ApiJson(policy): ApiJson<DeadlinePolicy>,
+) -> Result<Json<DeadlinePolicy>, Problem> {
+    run(app.set_request_deadline_days(&principal, policy.days)).await?;
+    Ok(Json(policy))
+}

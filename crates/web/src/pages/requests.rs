@@ -1,0 +1,387 @@
+//! Data-subject request pages: the dashboard (open, due soon, overdue) with
+//! the intake form, and one request with its steps and what can be done
+//! next.
+
+use super::forms::FormData;
+use super::path_id::PageId;
+use super::session::PageSession;
+use super::views::{error_page, options, render, FieldKind, FormField, Layout, SelectOption};
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use custodian_app::{App, AppError};
+use custodian_core::access::{Action, Area};
+use custodian_core::requests::{
+    Channel, Extension, RequestInput, RequestState, RequestType, StateChange, SubjectRequest,
+};
+use custodian_core::time::{CalendarDate, Timestamp};
+use custodian_core::ValidationErrors;
+use serde::Deserialize;
+
+pub fn routes() -> Router<App> {
+    Router::new()
+        .route("/privacy/requests", get(dashboard).post(log))
+        .route("/privacy/requests/{id}", get(show))
+        .route("/privacy/requests/{id}/identity", post(identity))
+        .route("/privacy/requests/{id}/state", post(move_to))
+        .route("/privacy/requests/{id}/extension", post(extend))
+}
+
+/// Days within which a request counts as due soon.
+const DUE_SOON_DAYS: i64 = 7;
+
+fn when(days_left: i64) -> String {
+    match days_left {
+        0 => "due today".into(),
+        1 => "1 day left".into(),
+        d if d > 1 => format!("{d} days left"),
+        -1 => "1 day overdue".into(),
+        d => format!("{} days overdue", -d),
+    }
+}
+
+struct Row {
+    id: i64,
+    due: String,
+    when: String,
+    overdue: bool,
+    subject: String,
+    kind: &'static str,
+    state: &'static str,
+    owner: String,
+}
+
+#[derive(askama::Template)]
+#[template(path = "requests.html")]
+struct DashboardPage {
+    layout: Layout,
+    open: usize,
+    due_soon: usize,
+    overdue: usize,
+    stricter_days: Option<u32>,
+    show_all: bool,
+    rows: Vec<Row>,
+    can_log: bool,
+    errors: Vec<String>,
+    fields: Vec<FormField>,
+}
+
+#[derive(askama::Template)]
+#[template(path = "request.html")]
+struct RequestPage {
+    layout: Layout,
+    r: SubjectRequest,
+    kind: &'static str,
+    channel: &'static str,
+    state: &'static str,
+    when: String,
+    open: bool,
+    can_work: bool,
+    moves: Vec<SelectOption>,
+    errors: Vec<String>,
+}
+
+deref_layout!(DashboardPage, RequestPage);
+
+// The field template matches on its variants.
+#[allow(dead_code)]
+type UsedByTemplates = FieldKind;
+
+fn today() -> CalendarDate {
+    CalendarDate::of(Timestamp::now())
+}
+
+fn intake_fields(input: &RequestInput) -> Vec<FormField> {
+    let kinds = RequestType::ALL
+        .iter()
+        .map(|t| (t.as_str().to_string(), t.label().to_string()));
+    let channels = Channel::ALL
+        .iter()
+        .filter(|c| !matches!(c, Channel::Portal | Channel::Api))
+        .map(|c| (c.as_str().to_string(), c.label().to_string()));
+    vec![
+        FormField::select(
+            "request_type",
+            "The subject asks for",
+            options(kinds, std::slice::from_ref(&input.request_type), None),
+        ),
+        FormField::select(
+            "channel",
+            "Received by",
+            options(channels, std::slice::from_ref(&input.channel), None),
+        ),
+        FormField::input(
+            "received_on",
+            "Received on",
+            "date",
+            input
+                .received_on
+                .clone()
+                .unwrap_or_else(|| today().to_iso()),
+        ),
+        FormField::input(
+            "subject_name",
+            "Subject's name",
+            "text",
+            &input.subject_name,
+        ),
+        FormField::input(
+            "subject_email",
+            "Subject's email (for the answer)",
+            "email",
+            input.subject_email.clone().unwrap_or_default(),
+        ),
+        FormField::input(
+            "contact_id",
+            "Contact record number, if known",
+            "number",
+            input.contact_id.map(|c| c.to_string()).unwrap_or_default(),
+        ),
+        FormField::input(
+            "details",
+            "What was asked",
+            "text",
+            input.details.clone().unwrap_or_default(),
+        ),
+    ]
+}
+
+#[derive(Deserialize)]
+struct DashboardQuery {
+    #[serde(default)]
+    all: Option<String>,
+}
+
+async fn dashboard_page(
+    app: &App,
+    session: &PageSession,
+    show_all: bool,
+    input: &RequestInput,
+    errors: Option<&ValidationErrors>,
+) -> Response {
+    let (requests, stricter_days) = match (
+        app.subject_requests(&session.principal, !show_all).await,
+        app.request_deadline_days(&session.principal).await,
+    ) {
+        (Ok(requests), Ok(days)) => (requests, days),
+        (Err(error), _) | (_, Err(error)) => return error_page(error),
+    };
+    // Days left of each open request.
+    let open_requests: Vec<i64> = requests
+        .iter()
+        .filter(|r| r.state.is_open())
+        .map(|r| r.days_left(today()))
+        .collect();
+    let today = today();
+    let page = render(&DashboardPage {
+        layout: Layout::new(session, ""),
+        open: open_requests.len(),
+        due_soon: open_requests
+            .iter()
+            .filter(|d| (0..=DUE_SOON_DAYS).contains(*d))
+            .count(),
+        overdue: open_requests.iter().filter(|d| **d < 0).count(),
+        stricter_days,
+        show_all,
+        rows: requests
+            .into_iter()
+            .map(|r| {
+                let left = r.days_left(today);
+                Row {
+                    id: r.id,
+                    due: r.due_on.to_iso(),
+                    when: if r.state.is_open() {
+                        when(left)
+                    } else {
+                        "closed".into()
+                    },
+                    overdue: r.state.is_open() && left < 0,
+                    subject: r.subject_name,
+                    kind: r.request_type.label(),
+                    state: r.state.label(),
+                    owner: r.owner_name.unwrap_or_default(),
+                }
+            })
+            .collect(),
+        can_log: session
+            .principal
+            .authorize(Area::Privacy, Action::Create)
+            .is_ok(),
+        errors: errors
+            .map(|e| e.0.iter().map(|f| f.message.clone()).collect())
+            .unwrap_or_default(),
+        fields: intake_fields(input),
+    });
+    if errors.is_some() {
+        (StatusCode::UNPROCESSABLE_ENTITY, page).into_response()
+    } else {
+        page
+    }
+}
+
+async fn dashboard(
+    State(app): State<App>,
+    session: PageSession,
+    Query(query): Query<DashboardQuery>,
+) -> Response {
+    let input = RequestInput {
+        request_type: RequestType::Access.as_str().into(),
+        channel: Channel::Letter.as_str().into(),
+        ..Default::default()
+    };
+    dashboard_page(&app, &session, query.all.is_some(), &input, None).await
+}
+
+async fn log(
+    State(app): State<App>,
+    session: PageSession,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let form = FormData(form);
+    if let Err(refused) = form.check_csrf(&session.csrf) {
+        return refused;
+    }
+    let input = RequestInput {
+        request_type: form.get("request_type"),
+        channel: form.get("channel"),
+        received_on: form.optional("received_on"),
+        contact_id: form.link("contact_id"),
+        subject_name: form.get("subject_name"),
+        subject_email: form.optional("subject_email"),
+        details: form.optional("details"),
+    };
+    match app.log_request(&session.principal, &input).await {
+        Ok(request) => Redirect::to(&format!("/privacy/requests/{}", request.id)).into_response(),
+        Err(AppError::Validation(errors)) => {
+            dashboard_page(&app, &session, false, &input, Some(&errors)).await
+        }
+        Err(AppError::UnknownReference { .. }) => {
+            let errors = ValidationErrors::single(
+                "contact_id",
+                "unknown_reference",
+                "There is no contact with this number.",
+            );
+            dashboard_page(&app, &session, false, &input, Some(&errors)).await
+        }
+        Err(error) => error_page(error),
+    }
+}
+
+async fn request_page(
+    app: &App,
+    session: &PageSession,
+    id: i64,
+    errors: Option<&ValidationErrors>,
+) -> Response {
+    let request = match app.subject_request(&session.principal, id).await {
+        Ok(request) => request,
+        Err(error) => return error_page(error),
+    };
+    let moves = RequestState::ALL
+        .iter()
+        .filter(|s| request.state.may_become(**s))
+        .map(|s| SelectOption {
+            value: s.as_str().into(),
+            label: s.label().into(),
+            selected: false,
+        })
+        .collect();
+    let page = render(&RequestPage {
+        layout: Layout::new(session, ""),
+        kind: request.request_type.label(),
+        channel: request.channel.label(),
+        state: request.state.label(),
+        when: if request.state.is_open() {
+            when(request.days_left(today()))
+        } else {
+            "closed".into()
+        },
+        open: request.state.is_open(),
+        can_work: session
+            .principal
+            .authorize(Area::Privacy, Action::Update)
+            .is_ok(),
+        moves,
+        errors: errors
+            .map(|e| e.0.iter().map(|f| f.message.clone()).collect())
+            .unwrap_or_default(),
+        r: request,
+    });
+    if errors.is_some() {
+        (StatusCode::UNPROCESSABLE_ENTITY, page).into_response()
+    } else {
+        page
+    }
+}
+
+async fn show(State(app): State<App>, session: PageSession, PageId(id): PageId) -> Response {
+    request_page(&app, &session, id, None).await
+}
+
+/// The answer to a step: back to the request, with the refusal if any.
+async fn after_step(
+    app: &App,
+    session: &PageSession,
+    id: i64,
+    result: Result<SubjectRequest, AppError>,
+) -> Response {
+    match result {
+        Ok(_) => Redirect::to(&format!("/privacy/requests/{id}")).into_response(),
+        Err(AppError::Validation(errors)) => request_page(app, session, id, Some(&errors)).await,
+        Err(error) => error_page(error),
+    }
+}
+
+async fn identity(
+    State(app): State<App>,
+    session: PageSession,
+    PageId(id): PageId,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let form = FormData(form);
+    if let Err(refused) = form.check_csrf(&session.csrf) {
+        return refused;
+    }
+    let result = app
+        .verify_identity(&session.principal, id, &form.get("method"))
+        .await;
+    after_step(&app, &session, id, result).await
+}
+
+async fn move_to(
+    State(app): State<App>,
+    session: PageSession,
+    PageId(id): PageId,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let form = FormData(form);
+    if let Err(refused) = form.check_csrf(&session.csrf) {
+        return refused;
+    }
+    let change = StateChange {
+        state: form.get("state"),
+        note: form.optional("note"),
+    };
+    let result = app.move_request(&session.principal, id, &change).await;
+    after_step(&app, &session, id, result).await
+}
+
+async fn extend(
+    State(app): State<App>,
+    session: PageSession,
+    PageId(id): PageId,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let form = FormData(form);
+    if let Err(refused) = form.check_csrf(&session.csrf) {
+        return refused;
+    }
+    let extension = Extension {
+        months: form.get("months").trim().parse().unwrap_or(0),
+        reason: form.get("reason"),
+    };
+    let result = app.extend_request(&session.principal, id, &extension).await;
+    after_step(&app, &session, id, result).await
+}
