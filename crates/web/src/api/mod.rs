@@ -144,6 +144,15 @@ fn with_etag<T: Serialize>(status: StatusCode, version: i64, body: &T) -> Respon
     response
 }
 
+/// 201 Created with the new thing and where it lives.
+fn created<T: Serialize>(location: &str, body: &T) -> Response {
+    let mut response = (StatusCode::CREATED, Json(body)).into_response();
+    if let Ok(location) = HeaderValue::from_str(location) {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+    response
+}
+
 async fn run<T>(future: impl Future<Output = Result<T, AppError>>) -> Result<T, Problem> {
     future.await.map_err(Problem::from)
 }

@@ -473,6 +473,26 @@ fn json_ok(description: &str, schema: &str) -> utoipa::openapi::Response {
         .build()
 }
 
+/// A collection (list, create) and its items (read, replace, delete).
+fn collection_and_items(
+    paths: PathsBuilder,
+    base: &str,
+    list: OperationBuilder,
+    create: OperationBuilder,
+    read: OperationBuilder,
+    update: OperationBuilder,
+    delete: OperationBuilder,
+) -> PathsBuilder {
+    let mut collection = PathItem::new(HttpMethod::Get, with_common_answers(list));
+    collection.post = Some(with_common_answers(create).build());
+    let mut item = PathItem::new(HttpMethod::Get, with_common_answers(read));
+    item.put = Some(with_common_answers(update).build());
+    item.delete = Some(with_common_answers(delete).build());
+    paths
+        .path(base, collection)
+        .path(format!("{base}/{{id}}"), item)
+}
+
 /// Processing purposes: the record of processing (data protection officer
 /// and administrators).
 fn add_purposes(paths: PathsBuilder) -> PathsBuilder {
@@ -513,14 +533,15 @@ fn add_purposes(paths: PathsBuilder) -> PathsBuilder {
         .parameter(id_parameter())
         .response("204", no_content("Removed"))
         .response("404", problem_response("No such purpose"));
-    let mut collection = PathItem::new(HttpMethod::Get, with_common_answers(list));
-    collection.post = Some(with_common_answers(create).build());
-    let mut item = PathItem::new(HttpMethod::Get, with_common_answers(read));
-    item.put = Some(with_common_answers(update).build());
-    item.delete = Some(with_common_answers(delete).build());
-    paths
-        .path("/api/v1/purposes", collection)
-        .path("/api/v1/purposes/{id}", item)
+    collection_and_items(
+        paths,
+        "/api/v1/purposes",
+        list,
+        create,
+        read,
+        update,
+        delete,
+    )
 }
 
 /// Data-subject requests (data protection officer and administrators).
@@ -681,11 +702,6 @@ fn add_roles(paths: PathsBuilder) -> PathsBuilder {
     .request_body(Some(json_body("AccessSettingsInput")))
     .response("200", json_ok("The settings now in force", "AccessSettingsInput"))
     .response("422", problem_response("An unknown scope or category"));
-    let mut collection = PathItem::new(HttpMethod::Get, with_common_answers(list));
-    collection.post = Some(with_common_answers(create).build());
-    let mut item = PathItem::new(HttpMethod::Get, with_common_answers(read));
-    item.put = Some(with_common_answers(update).build());
-    item.delete = Some(with_common_answers(delete).build());
     let mut settings = PathItem::new(HttpMethod::Get, with_common_answers(get_settings));
     settings.put = Some(with_common_answers(put_settings).build());
     let team = |id: &str, summary: &str| {
@@ -722,17 +738,17 @@ fn add_roles(paths: PathsBuilder) -> PathsBuilder {
         .parameter(id_parameter())
         .response("204", no_content("Removed"))
         .response("404", problem_response("No such team"));
-    let mut teams = PathItem::new(HttpMethod::Get, with_common_answers(list_teams));
-    teams.post = Some(with_common_answers(create_team).build());
-    let mut team_item = PathItem::new(HttpMethod::Get, with_common_answers(read_team));
-    team_item.put = Some(with_common_answers(update_team).build());
-    team_item.delete = Some(with_common_answers(delete_team).build());
-    paths
-        .path("/api/v1/roles", collection)
-        .path("/api/v1/roles/{id}", item)
-        .path("/api/v1/settings/access", settings)
-        .path("/api/v1/teams", teams)
-        .path("/api/v1/teams/{id}", team_item)
+    let paths = collection_and_items(paths, "/api/v1/roles", list, create, read, update, delete);
+    let paths = collection_and_items(
+        paths,
+        "/api/v1/teams",
+        list_teams,
+        create_team,
+        read_team,
+        update_team,
+        delete_team,
+    );
+    paths.path("/api/v1/settings/access", settings)
 }
 
 /// The audit trail's two operations, with the filters they share.

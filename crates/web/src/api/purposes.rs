@@ -2,11 +2,11 @@
 //! administrators).
 
 use super::extract::{ApiJson, ApiPrincipal, RecordId};
-use super::{run, ListPage};
+use super::{created, run, ListPage};
 use crate::problem::Problem;
 use axum::extract::State;
-use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use axum::Json;
 use custodian_app::App;
 use custodian_core::purposes::{Purpose, PurposeInput};
@@ -28,12 +28,10 @@ pub(super) async fn create(
     ApiJson(input): ApiJson<PurposeInput>,
 ) -> Result<Response, Problem> {
     let purpose = run(app.create_purpose(&principal, &input)).await?;
-    let location = HeaderValue::from_str(&format!("/api/v1/purposes/{}", purpose.id));
-    let mut response = (StatusCode::CREATED, Json(purpose)).into_response();
-    if let Ok(location) = location {
-        response.headers_mut().insert(header::LOCATION, location);
-    }
-    Ok(response)
+    Ok(created(
+        &format!("/api/v1/purposes/{}", purpose.id),
+        &purpose,
+    ))
 }
 
 pub(super) async fn read(

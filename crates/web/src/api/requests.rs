@@ -2,11 +2,10 @@
 //! administrators).
 
 use super::extract::{ApiJson, ApiPrincipal, ApiQuery, RecordId};
-use super::{run, ListPage};
+use super::{created, run, ListPage};
 use crate::problem::Problem;
 use axum::extract::State;
-use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::Json;
 use custodian_app::App;
 use custodian_core::requests::{
@@ -40,12 +39,10 @@ pub(super) async fn create(
     ApiJson(input): ApiJson<RequestInput>,
 ) -> Result<Response, Problem> {
     let request = run(app.log_request(&principal, &input)).await?;
-    let location = HeaderValue::from_str(&format!("/api/v1/requests/{}", request.id));
-    let mut response = (StatusCode::CREATED, Json(request)).into_response();
-    if let Ok(location) = location {
-        response.headers_mut().insert(header::LOCATION, location);
-    }
-    Ok(response)
+    Ok(created(
+        &format!("/api/v1/requests/{}", request.id),
+        &request,
+    ))
 }
 
 pub(super) async fn read(

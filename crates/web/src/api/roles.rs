@@ -2,11 +2,11 @@
 //! described, the tenant's own roles defined, changed and removed.
 
 use super::extract::{ApiJson, ApiPrincipal, RecordId};
-use super::{run, ListPage};
+use super::{created, run, ListPage};
 use crate::problem::Problem;
 use axum::extract::State;
-use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use axum::Json;
 use custodian_app::App;
 use custodian_core::access_settings::AccessSettingsInput;
@@ -30,11 +30,10 @@ pub(super) async fn create(
     ApiJson(input): ApiJson<RoleInput>,
 ) -> Result<Response, Problem> {
     let role = run(app.create_custom_role(&principal, &input)).await?;
-    let mut response = (StatusCode::CREATED, Json(role.describe())).into_response();
-    if let Ok(location) = HeaderValue::from_str(&format!("/api/v1/roles/{}", role.id)) {
-        response.headers_mut().insert(header::LOCATION, location);
-    }
-    Ok(response)
+    Ok(created(
+        &format!("/api/v1/roles/{}", role.id),
+        &role.describe(),
+    ))
 }
 
 pub(super) async fn read(

@@ -1,11 +1,11 @@
 //! Teams over the API (administrators).
 
 use super::extract::{ApiJson, ApiPrincipal, RecordId};
-use super::{run, ListPage};
+use super::{created, run, ListPage};
 use crate::problem::Problem;
 use axum::extract::State;
-use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use axum::Json;
 use custodian_app::App;
 use custodian_core::teams::TeamInput;
@@ -59,12 +59,7 @@ pub(super) async fn create(
     ApiJson(input): ApiJson<TeamInput>,
 ) -> Result<Response, Problem> {
     let team = TeamView::from(run(app.save_team(&principal, None, &input)).await?);
-    let location = HeaderValue::from_str(&format!("/api/v1/teams/{}", team.id));
-    let mut response = (StatusCode::CREATED, Json(team)).into_response();
-    if let Ok(location) = location {
-        response.headers_mut().insert(header::LOCATION, location);
-    }
-    Ok(response)
+    Ok(created(&format!("/api/v1/teams/{}", team.id), &team))
 }
 
 pub(super) async fn read(
