@@ -7,8 +7,7 @@ use crate::{App, AppError, Principal};
 use custodian_core::access::{Action, Area};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::requests::{
-    due_date, extended_due_date, Extension, RequestInput, RequestState, StateChange,
-    SubjectRequest, MAX_EXTENSION_MONTHS,
+    due_date, DeadlinePolicy, Extension, RequestInput, RequestState, StateChange, SubjectRequest,
 };
 use custodian_core::time::{CalendarDate, Timestamp};
 use custodian_core::validation::required_text;
@@ -121,62 +120,19 @@ impl App {
         change: &StateChange,
     ) -> Result<SubjectRequest, AppError> {
         principal.authorize(Area::Privacy, Action::Update)?;
-        let to = RequestState::parse(change.state.trim()).ok_or_else(|| {
-            single(
-                "state",
-                "unknown_state",
-                "The state is one of awaiting_identity, in_progress, awaiting_approval, completed, refused or withdrawn.",
-            )
-        })?;
-        let note = change
-            .note
-            .as_deref()
-            .map(str::trim)
-            .filter(|n| !n.is_empty());
-        if note.is_some_and(|n| n.chars().count() > 2_000) {
-            return Err(single(
-                "note",
-                "too_long",
-                "A note is at most 2,000 characters.",
-            ));
-        }
         let request = self.store.subject_request(principal.tenant, id).await?;
-        if !request.state.may_become(to) {
-            return Err(single(
-                "state",
-                "not_allowed",
-                format!(
-                    "A request that is {} cannot become {}.",
-                    request.state.label().to_lowercase(),
-                    to.label().to_lowercase()
-                ),
-            ));
-        }
-        if to == RequestState::Completed && request.identity_verified_at.is_none() {
-            return Err(single(
-                "state",
-                "identity_not_verified",
-                "Verify the subject's identity before completing the request.",
-            ));
-        }
-        if to == RequestState::Refused && note.is_none() {
-            return Err(single(
-                "note",
-                "reason_required",
-                "Give the reason for refusing; the subject is told it.",
-            ));
-        }
+        let (to, note) = request.check_move(change)?;
         let step = Step {
             user: principal.user_id,
             from: request.state,
             to,
             name: to.as_str(),
-            note,
+            note: note.as_deref(),
         };
         let change = RequestChange {
             outcome: note
-                .filter(|_| matches!(to, RequestState::Completed | RequestState::Refused))
-                .map(str::to_string),
+                .clone()
+                .filter(|_| matches!(to, RequestState::Completed | RequestState::Refused)),
             ..RequestChange::default()
         };
         Ok(self
@@ -193,39 +149,8 @@ impl App {
         extension: &Extension,
     ) -> Result<SubjectRequest, AppError> {
         principal.authorize(Area::Privacy, Action::Update)?;
-        if !(1..=MAX_EXTENSION_MONTHS).contains(&extension.months) {
-            return Err(single(
-                "months",
-                "extension_too_long",
-                "Art. 12(3) allows up to two further months.",
-            ));
-        }
-        let reason = required_text(&extension.reason, 1_000).map_err(|p| {
-            single(
-                "reason",
-                if p.code == "required" {
-                    "reason_required"
-                } else {
-                    p.code
-                },
-                "Say why the request needs more time; the subject is told it.",
-            )
-        })?;
         let request = self.store.subject_request(principal.tenant, id).await?;
-        if !request.state.is_open() {
-            return Err(single("months", "request_closed", "The request is closed."));
-        }
-        if extension.months <= request.extended_months {
-            return Err(single(
-                "months",
-                "not_longer",
-                format!(
-                    "The deadline is already extended by {} month(s); an extension can only lengthen it.",
-                    request.extended_months
-                ),
-            ));
-        }
-        let due = extended_due_date(request.received_on, extension.months);
+        let (due, reason) = request.check_extension(extension)?;
         let step = Step {
             user: principal.user_id,
             from: request.state,
@@ -259,13 +184,7 @@ impl App {
         days: Option<u32>,
     ) -> Result<(), AppError> {
         principal.authorize(Area::Privacy, Action::Update)?;
-        if days.is_some_and(|d| !(1..=30).contains(&d)) {
-            return Err(single(
-                "days",
-                "out_of_range",
-                "A stricter deadline is 1 to 30 days; leave it empty for the month of Art. 12(3).",
-            ));
-        }
+        let days = DeadlinePolicy { days }.validate()?;
         Ok(self
             .store
             .set_request_deadline_days(&principal.scope(), days)

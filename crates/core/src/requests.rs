@@ -203,6 +203,123 @@ impl SubjectRequest {
     pub fn days_left(&self, today: CalendarDate) -> i64 {
         today.days_until(self.due_on)
     }
+
+    /// Checks a move: the state is known and reachable from here, a
+    /// completion comes after the identity check, a refusal gives its
+    /// reason. Returns the state and the trimmed note.
+    pub fn check_move(
+        &self,
+        change: &StateChange,
+    ) -> Result<(RequestState, Option<String>), ValidationErrors> {
+        let to = RequestState::parse(change.state.trim()).ok_or_else(|| {
+            ValidationErrors::single(
+                "state",
+                "unknown_state",
+                "The state is one of awaiting_identity, in_progress, awaiting_approval, completed, refused or withdrawn.",
+            )
+        })?;
+        let note = change
+            .note
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty());
+        if note.is_some_and(|n| n.chars().count() > 2_000) {
+            return Err(ValidationErrors::single(
+                "note",
+                "too_long",
+                "A note is at most 2,000 characters.",
+            ));
+        }
+        if !self.state.may_become(to) {
+            return Err(ValidationErrors::single(
+                "state",
+                "not_allowed",
+                format!(
+                    "A request that is {} cannot become {}.",
+                    self.state.label().to_lowercase(),
+                    to.label().to_lowercase()
+                ),
+            ));
+        }
+        if to == RequestState::Completed && self.identity_verified_at.is_none() {
+            return Err(ValidationErrors::single(
+                "state",
+                "identity_not_verified",
+                "Verify the subject's identity before completing the request.",
+            ));
+        }
+        if to == RequestState::Refused && note.is_none() {
+            return Err(ValidationErrors::single(
+                "note",
+                "reason_required",
+                "Give the reason for refusing; the subject is told it.",
+            ));
+        }
+        Ok((to, note.map(str::to_string)))
+    }
+
+    /// Checks an extension (Art. 12(3)): one or two further months in all,
+    /// with a reason, longer than any before, on an open request. Returns
+    /// the new due day and the trimmed reason.
+    pub fn check_extension(
+        &self,
+        extension: &Extension,
+    ) -> Result<(CalendarDate, String), ValidationErrors> {
+        if !(1..=MAX_EXTENSION_MONTHS).contains(&extension.months) {
+            return Err(ValidationErrors::single(
+                "months",
+                "extension_too_long",
+                "Art. 12(3) allows up to two further months.",
+            ));
+        }
+        let reason = required_text(&extension.reason, 1_000).map_err(|p| {
+            let code = if p.code == "required" {
+                "reason_required"
+            } else {
+                p.code
+            };
+            ValidationErrors::single(
+                "reason",
+                code,
+                "Say why the request needs more time; the subject is told it.",
+            )
+        })?;
+        if !self.state.is_open() {
+            return Err(ValidationErrors::single(
+                "months",
+                "request_closed",
+                "The request is closed.",
+            ));
+        }
+        if extension.months <= self.extended_months {
+            return Err(ValidationErrors::single(
+                "months",
+                "not_longer",
+                format!(
+                    "The deadline is already extended by {} month(s); an extension can only lengthen it.",
+                    self.extended_months
+                ),
+            ));
+        }
+        Ok((
+            extended_due_date(self.received_on, extension.months),
+            reason,
+        ))
+    }
+}
+
+impl DeadlinePolicy {
+    /// 1 to 30 days, or none for the month of Art. 12(3).
+    pub fn validate(&self) -> Result<Option<u32>, ValidationErrors> {
+        match self.days {
+            Some(days) if !(1..=30).contains(&days) => Err(ValidationErrors::single(
+                "days",
+                "out_of_range",
+                "A stricter deadline is 1 to 30 days; leave it empty for the month of Art. 12(3).",
+            )),
+            days => Ok(days),
+        }
+    }
 }
 
 /// A request as staff (or the API) log it.
@@ -385,6 +502,80 @@ mod tests {
         assert!(!Completed.may_become(InProgress));
         assert!(!Withdrawn.may_become(Refused));
         assert!(AwaitingApproval.may_become(Refused));
+    }
+
+    fn request(state: RequestState) -> SubjectRequest {
+        SubjectRequest {
+            id: 1,
+            request_type: RequestType::Access,
+            channel: Channel::Letter,
+            received_on: day("2026-01-31"),
+            due_on: day("2026-02-28"),
+            extended_months: 0,
+            extension_reason: None,
+            state,
+            contact_id: None,
+            subject_name: "Ida".into(),
+            subject_email: None,
+            details: None,
+            owner_id: 1,
+            owner_name: None,
+            identity_verified_at: None,
+            identity_method: None,
+            outcome: None,
+            steps: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn moves_and_extensions_follow_the_rules() {
+        fn code<T: std::fmt::Debug>(result: Result<T, ValidationErrors>) -> &'static str {
+            result.unwrap_err().0[0].code
+        }
+        let open = request(RequestState::InProgress);
+        let to = |state: &str, note: Option<&str>| StateChange {
+            state: state.into(),
+            note: note.map(String::from),
+        };
+        assert_eq!(
+            code(open.check_move(&to("completed", None))),
+            "identity_not_verified"
+        );
+        assert_eq!(
+            code(open.check_move(&to("refused", Some("  ")))),
+            "reason_required"
+        );
+        assert_eq!(code(open.check_move(&to("lost", None))), "unknown_state");
+        assert_eq!(
+            open.check_move(&to("refused", Some(" Not our data ")))
+                .unwrap(),
+            (RequestState::Refused, Some("Not our data".into()))
+        );
+        let extend = |months, reason: &str| Extension {
+            months,
+            reason: reason.into(),
+        };
+        assert_eq!(
+            open.check_extension(&extend(2, "Three systems")).unwrap().0,
+            day("2026-04-30")
+        );
+        assert_eq!(
+            code(open.check_extension(&extend(3, "x"))),
+            "extension_too_long"
+        );
+        assert_eq!(
+            code(open.check_extension(&extend(1, ""))),
+            "reason_required"
+        );
+        let closed = request(RequestState::Withdrawn);
+        assert_eq!(
+            code(closed.check_extension(&extend(1, "x"))),
+            "request_closed"
+        );
+        assert_eq!(
+            code(DeadlinePolicy { days: Some(31) }.validate()),
+            "out_of_range"
+        );
     }
 
     #[test]
