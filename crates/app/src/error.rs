@@ -48,6 +48,9 @@ pub enum AppError {
     ReasonRequired,
     #[error("internal error")]
     Internal(#[source] StoreError),
+    /// A subject export could not be packed.
+    #[error("the export could not be built")]
+    Export(#[source] crate::privacy::ZipError),
 }
 
 impl From<StoreError> for AppError {

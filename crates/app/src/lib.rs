@@ -6,10 +6,12 @@
 pub mod account;
 pub mod audit;
 pub mod auth;
+mod csv;
 pub mod demo;
 mod error;
 mod history;
 mod passwords;
+pub mod privacy;
 mod purposes;
 mod reach;
 pub mod records;
@@ -20,8 +22,8 @@ pub mod teams;
 pub mod two_factor;
 
 pub use custodian_store::{
-    AuditEntry, Backend, Page, Reach, Scope, SearchHit, SessionInfo, Store, Team, TokenInfo, User,
-    UserAccess, UserSummary,
+    AccessSummary, AuditEntry, Backend, Page, Reach, Scope, SearchHit, SessionInfo, Store, Team,
+    TokenInfo, User, UserAccess, UserSummary,
 };
 pub use error::{with_causes, AppError};
 pub use history::area_of;

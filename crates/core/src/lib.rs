@@ -17,6 +17,7 @@ pub mod ids;
 pub mod need_to_know;
 pub mod organisations;
 pub mod passwords;
+pub mod privacy;
 pub mod purposes;
 pub mod requests;
 pub mod search;

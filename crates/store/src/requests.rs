@@ -10,7 +10,7 @@ use custodian_core::requests::{
 use custodian_core::time::{CalendarDate, Timestamp};
 use custodian_core::{TenantId, UserId};
 use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Row};
+use sqlx::{Any, AnyConnection, Row, Transaction};
 
 /// One step on a request: who took it, the move it makes, what it is
 /// called on the request's history, and its note.
@@ -240,8 +240,22 @@ impl Store {
         step: &Step<'_>,
         change: &RequestChange,
     ) -> Result<SubjectRequest, StoreError> {
-        let now = Timestamp::now().0;
         let mut tx = self.begin(scope.tenant).await?;
+        self.apply_step(&mut tx, scope, id, step, change).await?;
+        tx.commit().await?;
+        self.subject_request(scope.tenant, id).await
+    }
+
+    /// [`Store::step_request`] inside the caller's transaction.
+    pub(crate) async fn apply_step(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        scope: &Scope,
+        id: i64,
+        step: &Step<'_>,
+        change: &RequestChange,
+    ) -> Result<(), StoreError> {
+        let now = Timestamp::now().0;
         let moved = sqlx::query(
             "UPDATE subject_requests SET state = $1, updated_at = $2,
                  identity_verified_at = CASE WHEN $3 = 1 THEN $2 ELSE identity_verified_at END,
@@ -263,14 +277,14 @@ impl Store {
         .bind(scope.tenant.0)
         .bind(id)
         .bind(step.from.as_str())
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         if moved.rows_affected() == 0 {
             return Err(StoreError::InUse(
                 "The request changed meanwhile; reload it and try again.",
             ));
         }
-        add_step(&mut tx, self, scope.tenant, id, step).await?;
+        add_step(tx, self, scope.tenant, id, step).await?;
         let mut fields = vec!["state"];
         if change.identity_method.is_some() {
             fields.extend(["identity_verified_at", "identity_method"]);
@@ -282,16 +296,14 @@ impl Store {
             fields.push("outcome");
         }
         self.audit(
-            &mut tx,
+            tx,
             scope,
             AuditAction::Update,
             RecordType::SubjectRequest,
             id,
             &fields,
         )
-        .await?;
-        tx.commit().await?;
-        self.subject_request(scope.tenant, id).await
+        .await
     }
 
     /// Days within which the tenant promises to answer, if less than a month.

@@ -94,7 +94,7 @@ impl From<AppError> for Problem {
                 "audit_unavailable",
                 "Personal data cannot be shown while its reading cannot be recorded; try again shortly.",
             ),
-            AppError::PasswordHashing | AppError::Configuration(_) | AppError::Internal(_) => {
+            AppError::PasswordHashing | AppError::Configuration(_) | AppError::Internal(_) | AppError::Export(_) => {
                 tracing::error!(error = ?custodian_app::with_causes(&error), "internal error");
                 Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "Something went wrong on our side.")
             }

@@ -1,6 +1,7 @@
 //! The trail as the data protection officer reads it: per record, per user,
 //! per data subject, filtered by time and action, as pages or as CSV.
 
+use crate::csv::csv_cell;
 use crate::{App, AppError, Principal};
 use custodian_core::access::{Action, Area};
 use custodian_core::audit::{AuditAction, RecordType};
@@ -275,21 +276,6 @@ fn csv_row(out: &mut String, entry: &AuditEntry) {
         out.push_str(&csv_cell(cell));
     }
     out.push_str("\r\n");
-}
-
-/// Quotes a cell, and defuses text a spreadsheet would run as a formula
-/// (a user agent is whatever the client sent).
-fn csv_cell(value: &str) -> String {
-    let defused = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}")
-    } else {
-        value.to_string()
-    };
-    if defused.contains([',', '"', '\r', '\n']) {
-        format!("\"{}\"", defused.replace('"', "\"\""))
-    } else {
-        defused
-    }
 }
 
 #[cfg(test)]

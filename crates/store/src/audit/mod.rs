@@ -4,7 +4,7 @@
 
 mod chain;
 mod integrity;
-mod trail;
+pub(crate) mod trail;
 
 pub use chain::NewAuditEntry;
 pub use integrity::{ChainWalk, Checkpoint};

@@ -59,6 +59,26 @@ enum Param {
     Text(&'static str),
 }
 
+/// Entries `a` about one contact's records (the contact, the activities
+/// they take part in, their assets), their own or as part of a list; `c`
+/// is the placeholder of the contact id and `$1` the tenant's.
+pub(crate) fn about_contact(c: &str) -> String {
+    let of_subject = |alias: &str| {
+        format!(
+            "(({alias}.record_type = 'contact' AND {alias}.record_id = {c})
+              OR ({alias}.record_type = 'activity' AND {alias}.record_id IN
+                  (SELECT activity_id FROM activity_contacts WHERE tenant_id = $1 AND contact_id = {c}))
+              OR ({alias}.record_type = 'asset' AND {alias}.record_id IN
+                  (SELECT asset_id FROM assets WHERE tenant_id = $1 AND contact_id = {c})))"
+        )
+    };
+    format!(
+        "({} OR a.seq IN (SELECT r.seq FROM audit_entry_records r WHERE r.tenant_id = $1 AND {}))",
+        of_subject("a"),
+        of_subject("r")
+    )
+}
+
 impl Store {
     /// Entries that match `query`, newest first.
     pub async fn audit_trail(
@@ -89,20 +109,7 @@ impl Store {
             }
             Some(AuditSubject::Contact(contact)) => {
                 let c = next(&mut params, Param::Int(contact.0));
-                let of_subject = |alias: &str| {
-                    format!(
-                        "(({alias}.record_type = 'contact' AND {alias}.record_id = {c})
-                          OR ({alias}.record_type = 'activity' AND {alias}.record_id IN
-                              (SELECT activity_id FROM activity_contacts WHERE tenant_id = $1 AND contact_id = {c}))
-                          OR ({alias}.record_type = 'asset' AND {alias}.record_id IN
-                              (SELECT asset_id FROM assets WHERE tenant_id = $1 AND contact_id = {c})))"
-                    )
-                };
-                conditions.push(format!(
-                    "({} OR a.seq IN (SELECT r.seq FROM audit_entry_records r WHERE r.tenant_id = $1 AND {}))",
-                    of_subject("a"),
-                    of_subject("r")
-                ));
+                conditions.push(about_contact(&c));
             }
             None => {}
         }

@@ -1,0 +1,116 @@
+//! The answer to an erasure request (Art. 17): a plan of what goes, what is
+//! rewritten and what a legal hold keeps; then the erasure itself, which
+//! completes the request and issues a certificate without personal data.
+
+use crate::{App, AppError, Principal};
+use custodian_core::access::{Action, Area};
+use custodian_core::privacy::erasure::{ErasureCertificate, TableOutcome};
+use custodian_core::privacy::fulfilment::ErasureConfirmation;
+use custodian_core::privacy::redaction::Identifiers;
+use custodian_core::privacy::suppression::IdentifierKind;
+use custodian_core::requests::{RequestState, StateChange};
+use custodian_core::ValidationErrors;
+use custodian_store::{ErasureStep, Step};
+
+fn no_subject() -> AppError {
+    ValidationErrors::single(
+        "contact_ids",
+        "no_subject_confirmed",
+        "Confirm which contact records are the subject's first.",
+    )
+    .into()
+}
+
+impl App {
+    /// What erasing the request's confirmed records would do, changing
+    /// nothing.
+    pub async fn erasure_plan(
+        &self,
+        principal: &Principal,
+        request_id: i64,
+    ) -> Result<Vec<TableOutcome>, AppError> {
+        principal.authorize(Area::Privacy, Action::Read)?;
+        self.store
+            .subject_request(principal.tenant, request_id)
+            .await?;
+        let contacts = self
+            .store
+            .confirmed_subjects(principal.tenant, request_id)
+            .await?;
+        Ok(self.store.erasure_plan(principal.tenant, &contacts).await?)
+    }
+
+    /// Erases the confirmed records and completes the request.
+    pub async fn erase_subject(
+        &self,
+        principal: &Principal,
+        request_id: i64,
+        confirmation: &ErasureConfirmation,
+    ) -> Result<ErasureCertificate, AppError> {
+        principal.authorize(Area::Privacy, Action::Erase)?;
+        let tenant = principal.tenant;
+        let request = self.store.subject_request(tenant, request_id).await?;
+        let contacts = self.store.confirmed_subjects(tenant, request_id).await?;
+        if contacts.is_empty() {
+            return Err(no_subject());
+        }
+        let plan = self.store.erasure_plan(tenant, &contacts).await?;
+        request.check_erasure(confirmation, &plan)?;
+        let (to, note) = request.check_move(&StateChange {
+            state: RequestState::Completed.as_str().into(),
+            note: None,
+        })?;
+        let mut identifiers = Identifiers::new();
+        let mut suppress = Vec::new();
+        for contact in self.store.contacts_by_ids(tenant, &contacts).await? {
+            identifiers.add_name(&contact.first_name);
+            identifiers.add_name(&contact.last_name);
+            for email in &contact.emails {
+                identifiers.add_email(email.as_str());
+                suppress.push((IdentifierKind::Email, email.as_str().to_string()));
+            }
+            for phone in &contact.phones {
+                identifiers.add_phone(phone.as_str());
+                suppress.push((IdentifierKind::Phone, phone.as_str().to_string()));
+            }
+        }
+        if let Some(email) = &request.subject_email {
+            identifiers.add_email(email);
+            suppress.push((IdentifierKind::Email, email.clone()));
+        }
+        let completion = ErasureStep {
+            step: Step {
+                user: principal.user_id,
+                from: request.state,
+                to,
+                name: "erased",
+                note: note.as_deref(),
+            },
+            issued_by: principal.user_id,
+        };
+        Ok(self
+            .store
+            .erase_subject(
+                &principal.scope(),
+                request_id,
+                &contacts,
+                &identifiers,
+                &suppress,
+                &completion,
+            )
+            .await?)
+    }
+
+    /// The certificate of a carried-out erasure.
+    pub async fn erasure_certificate(
+        &self,
+        principal: &Principal,
+        request_id: i64,
+    ) -> Result<ErasureCertificate, AppError> {
+        principal.authorize(Area::Privacy, Action::Read)?;
+        self.store
+            .erasure_certificate(principal.tenant, request_id)
+            .await?
+            .ok_or(AppError::NotFound)
+    }
+}

@@ -1,0 +1,204 @@
+//! The answer to an access (Art. 15) or portability (Art. 20) request: a
+//! ZIP with, per record type, the subject's rows as JSON (a documented,
+//! versioned shape) and as CSV, the processing they are under, who in the
+//! tenant accessed them, and a summary page a person can read. Built in
+//! memory and never written to disk; every record that leaves is audited.
+
+use super::summary::{summary_html, Summary};
+use super::zip::ZipWriter;
+use crate::csv::csv_cell;
+use crate::{App, AppError, Principal};
+use custodian_core::access::{Action, Area};
+use custodian_core::catalog::Category;
+use custodian_core::privacy::export::{
+    portable_categories, ExportKind, EXPORT_FORMAT, EXPORT_VERSION,
+};
+use custodian_core::purposes::{LawfulBasis, Purpose};
+use custodian_core::time::Timestamp;
+use custodian_core::ValidationErrors;
+use custodian_store::TableRows;
+use serde_json::{json, Map, Value};
+
+/// A finished export, ready to hand to the subject.
+pub struct SubjectExport {
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// What one table's file is called and says it holds.
+pub(crate) fn table_label(table: &str) -> &'static str {
+    match table {
+        "contacts" => "Your contact record",
+        "activities" => "Calls, meetings, emails and notes about you",
+        "activity_contacts" => "Which activities concern you",
+        "assets" => "Products you are responsible for",
+        "subject_requests" => "Your requests about your data",
+        "subject_request_events" => "Steps taken on your requests",
+        _ => "Other records",
+    }
+}
+
+fn table_json(kind: ExportKind, rows: &TableRows) -> Value {
+    let columns: Vec<Value> = rows
+        .columns
+        .iter()
+        .map(|c| {
+            json!({
+                "name": c.column,
+                "category": c.category.as_str(),
+                "description": c.description,
+            })
+        })
+        .collect();
+    let records: Vec<Value> = rows
+        .rows
+        .iter()
+        .map(|row| {
+            let mut record = Map::new();
+            for (column, value) in rows.columns.iter().zip(row) {
+                record.insert(column.column.to_string(), value.clone());
+            }
+            Value::Object(record)
+        })
+        .collect();
+    json!({
+        "format": EXPORT_FORMAT,
+        "version": EXPORT_VERSION,
+        "kind": kind.as_str(),
+        "table": rows.table,
+        "description": table_label(rows.table),
+        "columns": columns,
+        "rows": records,
+    })
+}
+
+pub(crate) fn cell_text(value: &Value) -> String {
+    match value {
+        Value::Null => String::new(),
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn table_csv(rows: &TableRows) -> String {
+    let mut out = String::new();
+    let header: Vec<String> = rows.columns.iter().map(|c| csv_cell(c.column)).collect();
+    out.push_str(&header.join(","));
+    out.push_str("\r\n");
+    for row in &rows.rows {
+        let cells: Vec<String> = row.iter().map(|v| csv_cell(&cell_text(v))).collect();
+        out.push_str(&cells.join(","));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+fn processing_json(purposes: &[Purpose]) -> Value {
+    json!({
+        "format": EXPORT_FORMAT,
+        "version": EXPORT_VERSION,
+        "purposes": purposes,
+    })
+}
+
+fn pretty(value: &Value) -> Vec<u8> {
+    serde_json::to_vec_pretty(value).unwrap_or_default()
+}
+
+impl App {
+    /// The export that answers an access or portability request, for its
+    /// confirmed contact records.
+    pub async fn subject_export(
+        &self,
+        principal: &Principal,
+        request_id: i64,
+    ) -> Result<SubjectExport, AppError> {
+        principal.authorize(Area::Privacy, Action::Export)?;
+        let tenant = principal.tenant;
+        let request = self.store.subject_request(tenant, request_id).await?;
+        let kind = request.export_kind()?;
+        let contacts = self.store.confirmed_subjects(tenant, request_id).await?;
+        if contacts.is_empty() {
+            return Err(ValidationErrors::single(
+                "contact_ids",
+                "no_subject_confirmed",
+                "Confirm which contact records are the subject's first.",
+            )
+            .into());
+        }
+        let purposes = self.store.purposes(tenant).await?;
+        let provided: Vec<Category> = purposes
+            .iter()
+            .filter(|p| matches!(p.lawful_basis, LawfulBasis::Consent | LawfulBasis::Contract))
+            .flat_map(|p| p.categories.iter().filter_map(|c| Category::parse(c)))
+            .collect();
+        let portable = portable_categories(&provided);
+        let tables = self
+            .store
+            .subject_rows(tenant, &contacts, kind, &portable)
+            .await?;
+        let mut access = Vec::new();
+        if kind == ExportKind::Access {
+            for contact in &contacts {
+                access.extend(self.store.subject_access_summary(tenant, *contact).await?);
+            }
+        }
+        let created = Timestamp::now();
+        let organisation = self.store.tenant(tenant).await?.name;
+        let mut zip = ZipWriter::new(created);
+        let pack = |error| AppError::Export(error);
+        zip.add(
+            "summary.html",
+            summary_html(&Summary {
+                controller: &organisation,
+                kind,
+                request: &request,
+                created,
+                tables: &tables,
+                purposes: &purposes,
+                access: &access,
+            })
+            .as_bytes(),
+        )
+        .map_err(pack)?;
+        for rows in &tables {
+            zip.add(
+                &format!("data/{}.json", rows.table),
+                &pretty(&table_json(kind, rows)),
+            )
+            .map_err(pack)?;
+            zip.add(
+                &format!("data/{}.csv", rows.table),
+                table_csv(rows).as_bytes(),
+            )
+            .map_err(pack)?;
+        }
+        zip.add("processing.json", &pretty(&processing_json(&purposes)))
+            .map_err(pack)?;
+        if kind == ExportKind::Access {
+            let log: Vec<Value> = access
+                .iter()
+                .map(|a| {
+                    json!({
+                        "who": a.actor_name,
+                        "actor_kind": a.actor_kind,
+                        "action": a.action,
+                        "times": a.count,
+                        "first": a.first.to_rfc3339(),
+                        "last": a.last.to_rfc3339(),
+                    })
+                })
+                .collect();
+            let log = json!({"format": EXPORT_FORMAT, "version": EXPORT_VERSION, "access": log});
+            zip.add("access-log.json", &pretty(&log)).map_err(pack)?;
+        }
+        let bytes = zip.finish().map_err(pack)?;
+        self.store
+            .record_export(&principal.scope(), &tables)
+            .await?;
+        Ok(SubjectExport {
+            file_name: format!("{}-{}-{}.zip", kind.as_str(), request_id, created.0 / 1000),
+            bytes,
+        })
+    }
+}

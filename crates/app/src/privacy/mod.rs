@@ -1,0 +1,12 @@
+//! Carrying out a data subject's rights on a logged request: find and
+//! confirm the subject's records, export them (access, portability), erase
+//! them. The catalog decides what each step reads and changes.
+
+mod erasure;
+mod export;
+mod subjects;
+mod summary;
+mod zip;
+
+pub use export::SubjectExport;
+pub use zip::ZipError;

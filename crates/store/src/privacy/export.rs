@@ -1,0 +1,190 @@
+//! Reading a subject's rows for an export: every subject table's exported
+//! columns, as the catalog lists them, in one snapshot; and who in the
+//! tenant accessed the subject's records, from the audit trail.
+
+use super::subject_tables::{rows_condition, SUBJECT_TABLES};
+use crate::audit::trail::about_contact;
+use crate::{Store, StoreError};
+use custodian_core::catalog::{Category, ColumnClass};
+use custodian_core::hex::to_hex;
+use custodian_core::privacy::export::{export_columns, ExportKind};
+use custodian_core::time::Timestamp;
+use custodian_core::{ContactId, TenantId};
+use serde_json::Value;
+use sqlx::any::{AnyRow, AnyTypeInfoKind};
+use sqlx::{Row, ValueRef};
+
+/// One table's rows of the subject, with the columns the export carries.
+#[derive(Debug, Clone)]
+pub struct TableRows {
+    pub table: &'static str,
+    pub columns: Vec<&'static ColumnClass>,
+    pub rows: Vec<Vec<Value>>,
+}
+
+/// How often one person (or program) in the tenant read or changed the
+/// subject's records, and when first and last.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccessSummary {
+    pub actor_kind: String,
+    /// The user, or the owner of the API token; None for the system.
+    pub actor_name: Option<String>,
+    pub action: String,
+    pub count: i64,
+    pub first: Timestamp,
+    pub last: Timestamp,
+}
+
+fn json_value(row: &AnyRow, index: usize) -> Result<Value, StoreError> {
+    let raw = row.try_get_raw(index)?;
+    if raw.is_null() {
+        return Ok(Value::Null);
+    }
+    let kind = raw.type_info().kind();
+    Ok(match kind {
+        AnyTypeInfoKind::SmallInt | AnyTypeInfoKind::Integer | AnyTypeInfoKind::BigInt => {
+            Value::from(row.try_get::<i64, _>(index)?)
+        }
+        AnyTypeInfoKind::Real | AnyTypeInfoKind::Double => {
+            Value::from(row.try_get::<f64, _>(index)?)
+        }
+        AnyTypeInfoKind::Bool => Value::from(row.try_get::<bool, _>(index)?),
+        AnyTypeInfoKind::Blob => Value::from(to_hex(&row.try_get::<Vec<u8>, _>(index)?)),
+        AnyTypeInfoKind::Text => Value::from(row.try_get::<String, _>(index)?),
+        AnyTypeInfoKind::Null => Value::Null,
+    })
+}
+
+impl Store {
+    /// Records that these rows left the system in an export: one chained
+    /// entry per record type naming every record and the columns exported.
+    pub async fn record_export(
+        &self,
+        scope: &crate::Scope,
+        tables: &[TableRows],
+    ) -> Result<(), StoreError> {
+        let mut entries = Vec::new();
+        for rows in tables {
+            let Some((record_type, id_column)) =
+                super::subject_tables::subject_table(rows.table).and_then(|t| t.audited_as)
+            else {
+                continue;
+            };
+            let Some(index) = rows.columns.iter().position(|c| c.column == id_column) else {
+                continue;
+            };
+            let mut ids: Vec<i64> = rows.rows.iter().filter_map(|r| r[index].as_i64()).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            if ids.is_empty() {
+                continue;
+            }
+            let fields: Vec<&str> = rows
+                .columns
+                .iter()
+                .filter(|c| c.category != Category::None)
+                .map(|c| c.column)
+                .collect();
+            entries.push(crate::NewAuditEntry {
+                actor: scope.actor,
+                action: custodian_core::audit::AuditAction::Export,
+                record_type,
+                record_id: 0,
+                fields: fields.join(","),
+                context: scope.context.clone(),
+                occurred_at: Timestamp::now(),
+                record_ids: ids,
+            });
+        }
+        self.record_audit_entries(scope.tenant, &entries).await
+    }
+
+    /// The subject's rows of every table that has any, for an export of
+    /// `kind`; `portable` as `export_columns` reads it.
+    pub async fn subject_rows(
+        &self,
+        tenant: TenantId,
+        contacts: &[ContactId],
+        kind: ExportKind,
+        portable: &[Category],
+    ) -> Result<Vec<TableRows>, StoreError> {
+        let mut tables = Vec::new();
+        if contacts.is_empty() {
+            return Ok(tables);
+        }
+        let mut tx = self.begin_read(tenant).await?;
+        for subject in SUBJECT_TABLES {
+            let columns = export_columns(subject.table, kind, portable);
+            if columns.is_empty() {
+                continue;
+            }
+            let names: Vec<&str> = columns.iter().map(|c| c.column).collect();
+            let sql = format!(
+                "SELECT {} FROM {} WHERE {} ORDER BY {}",
+                names.join(", "),
+                subject.table,
+                rows_condition(subject, contacts.len()),
+                subject.key
+            );
+            let mut query = sqlx::query(&sql).bind(tenant.0);
+            for contact in contacts {
+                query = query.bind(contact.0);
+            }
+            let found = query.fetch_all(&mut *tx).await?;
+            let mut rows = Vec::with_capacity(found.len());
+            for row in &found {
+                rows.push(
+                    (0..names.len())
+                        .map(|i| json_value(row, i))
+                        .collect::<Result<Vec<_>, _>>()?,
+                );
+            }
+            tables.push(TableRows {
+                table: subject.table,
+                columns,
+                rows,
+            });
+        }
+        tx.commit().await?;
+        Ok(tables)
+    }
+
+    /// Who read or changed the contact's records, by person and action.
+    pub async fn subject_access_summary(
+        &self,
+        tenant: TenantId,
+        contact: ContactId,
+    ) -> Result<Vec<AccessSummary>, StoreError> {
+        let sql = format!(
+            "SELECT a.actor_kind, COALESCE(u.display_name, tu.display_name) AS actor_name, a.action,
+                    COUNT(*) AS entries, MIN(a.occurred_at) AS first_at, MAX(a.occurred_at) AS last_at
+             FROM audit_entries a
+             LEFT JOIN users u ON a.actor_kind = 'user' AND u.tenant_id = a.tenant_id AND u.user_id = a.actor_id
+             LEFT JOIN api_tokens t ON a.actor_kind = 'api_token' AND t.tenant_id = a.tenant_id AND t.token_id = a.actor_id
+             LEFT JOIN users tu ON tu.tenant_id = t.tenant_id AND tu.user_id = t.user_id
+             WHERE a.tenant_id = $1 AND {}
+             GROUP BY a.actor_kind, COALESCE(u.display_name, tu.display_name), a.action
+             ORDER BY MAX(a.occurred_at) DESC",
+            about_contact("$2")
+        );
+        let mut tx = self.read_one(tenant).await?;
+        let rows = sqlx::query(&sql)
+            .bind(tenant.0)
+            .bind(contact.0)
+            .fetch_all(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        rows.iter()
+            .map(|row| {
+                Ok(AccessSummary {
+                    actor_kind: row.try_get("actor_kind")?,
+                    actor_name: row.try_get("actor_name")?,
+                    action: row.try_get("action")?,
+                    count: row.try_get("entries")?,
+                    first: Timestamp(row.try_get("first_at")?),
+                    last: Timestamp(row.try_get("last_at")?),
+                })
+            })
+            .collect()
+    }
+}

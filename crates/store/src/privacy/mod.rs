@@ -1,0 +1,13 @@
+//! The SQL behind a data subject's rights: finding the subject's rows in
+//! every table, reading them for an export, erasing them as the catalog
+//! says, and the suppression list. Which rows belong to the subject is
+//! declared once, in `subject_tables`.
+
+mod erasure;
+mod export;
+mod subject_tables;
+mod subjects;
+mod suppression;
+
+pub use erasure::ErasureStep;
+pub use export::{AccessSummary, TableRows};

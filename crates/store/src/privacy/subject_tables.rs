@@ -1,0 +1,137 @@
+//! Where a contact's personal data lives: for every table with a column the
+//! catalog says is a contact's, how to find the rows of given contacts.
+//! Export and erasure both walk this list, in this order, which is also the
+//! order erasure needs (free text is redacted while the links that find it
+//! still exist; rows that others point to go last).
+
+use custodian_core::audit::RecordType;
+
+pub(crate) struct SubjectTable {
+    pub(crate) table: &'static str,
+    /// The column that names one row, for row-by-row rewrites.
+    pub(crate) key: &'static str,
+    /// The subject's rows, inside the tenant (`$1`); `{contacts}` stands
+    /// for the list of contact ids.
+    pub(crate) rows: &'static str,
+    /// The record type and id column the audit entries of a change name.
+    pub(crate) audited_as: Option<(RecordType, &'static str)>,
+}
+
+pub(crate) const SUBJECT_TABLES: &[SubjectTable] = &[
+    SubjectTable {
+        table: "contacts",
+        key: "contact_id",
+        rows: "contact_id IN ({contacts})",
+        audited_as: Some((RecordType::Contact, "contact_id")),
+    },
+    SubjectTable {
+        table: "activities",
+        key: "activity_id",
+        rows: "activity_id IN (SELECT activity_id FROM activity_contacts WHERE tenant_id = $1 AND contact_id IN ({contacts}))",
+        audited_as: Some((RecordType::Activity, "activity_id")),
+    },
+    SubjectTable {
+        table: "activity_contacts",
+        key: "activity_id",
+        rows: "contact_id IN ({contacts})",
+        audited_as: None,
+    },
+    SubjectTable {
+        table: "assets",
+        key: "asset_id",
+        rows: "contact_id IN ({contacts})",
+        audited_as: Some((RecordType::Asset, "asset_id")),
+    },
+    SubjectTable {
+        table: "subject_requests",
+        key: "request_id",
+        rows: "request_id IN (SELECT request_id FROM subject_requests WHERE tenant_id = $1 AND contact_id IN ({contacts})
+             UNION SELECT request_id FROM subject_request_contacts WHERE tenant_id = $1 AND contact_id IN ({contacts}))",
+        audited_as: Some((RecordType::SubjectRequest, "request_id")),
+    },
+    SubjectTable {
+        table: "subject_request_events",
+        key: "event_id",
+        rows: "request_id IN (SELECT request_id FROM subject_requests WHERE tenant_id = $1 AND contact_id IN ({contacts})
+             UNION SELECT request_id FROM subject_request_contacts WHERE tenant_id = $1 AND contact_id IN ({contacts}))",
+        audited_as: Some((RecordType::SubjectRequest, "request_id")),
+    },
+    SubjectTable {
+        table: "search_entries",
+        key: "record_id",
+        rows: "record_type = 'contact' AND record_id IN ({contacts})",
+        audited_as: None,
+    },
+];
+
+/// The order erasure takes: redactions first (they find free text through
+/// the links), then nulled links, the search entry, the links themselves,
+/// and the contact rows last.
+pub(crate) const ERASURE_ORDER: &[&str] = &[
+    "activities",
+    "subject_request_events",
+    "subject_requests",
+    "assets",
+    "search_entries",
+    "activity_contacts",
+    "contacts",
+];
+
+pub(crate) fn subject_table(name: &str) -> Option<&'static SubjectTable> {
+    SUBJECT_TABLES.iter().find(|t| t.table == name)
+}
+
+/// A table's condition for the given number of contact ids, numbered from
+/// `$2`.
+pub(crate) fn rows_condition(table: &SubjectTable, contacts: usize) -> String {
+    let placeholders = (0..contacts)
+        .map(|i| format!("${}", i + 2))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "tenant_id = $1 AND ({})",
+        table.rows.replace("{contacts}", &placeholders)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use custodian_core::catalog::{self, Subject};
+
+    /// Tables with a contact's column that cannot be tied to the contact by
+    /// design, and why.
+    const NOT_LINKED: &[(&str, &str)] = &[(
+        "suppressions",
+        "keyed hashes kept after erasure so the person is recognised; no link to any record",
+    )];
+
+    #[test]
+    fn every_table_with_a_contacts_data_is_found_or_explained() {
+        for table in catalog::tables() {
+            let personal = catalog::table(table).any(|c| c.subject == Subject::Contact);
+            let listed = subject_table(table).is_some();
+            let explained = NOT_LINKED.iter().any(|(t, _)| *t == table);
+            assert!(
+                !personal || listed || explained,
+                "{table} holds a contact's data but export and erasure cannot find it"
+            );
+            assert!(!(listed && explained), "{table} is listed twice");
+        }
+    }
+
+    #[test]
+    fn erasure_visits_every_subject_table_once() {
+        let mut order = ERASURE_ORDER.to_vec();
+        order.sort_unstable();
+        let mut tables: Vec<&str> = SUBJECT_TABLES.iter().map(|t| t.table).collect();
+        tables.sort_unstable();
+        assert_eq!(order, tables);
+    }
+
+    #[test]
+    fn conditions_number_the_contacts_after_the_tenant() {
+        let condition = rows_condition(subject_table("assets").unwrap(), 2);
+        assert_eq!(condition, "tenant_id = $1 AND (contact_id IN ($2, $3))");
+    }
+}

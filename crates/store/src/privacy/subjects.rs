@@ -1,0 +1,153 @@
+//! Finding the subject: the contact records staff confirm as one person's
+//! for a request, and how many records hang off each of them.
+
+use super::subject_tables::{rows_condition, subject_table};
+use crate::{Scope, Store, StoreError};
+use custodian_core::audit::{AuditAction, RecordType};
+use custodian_core::contacts::Contact;
+use custodian_core::privacy::subjects::RecordCounts;
+use custodian_core::time::Timestamp;
+use custodian_core::{ContactId, TenantId, UserId};
+
+impl Store {
+    /// The contacts with these ids that exist, in the order asked.
+    pub async fn contacts_by_ids(
+        &self,
+        tenant: TenantId,
+        ids: &[ContactId],
+    ) -> Result<Vec<Contact>, StoreError> {
+        let mut tx = self.begin_read(tenant).await?;
+        let mut contacts = Vec::with_capacity(ids.len());
+        for id in ids {
+            match crate::contacts::load(&mut tx, tenant, *id).await {
+                Ok(contact) => contacts.push(contact),
+                Err(StoreError::NotFound) => {}
+                Err(other) => return Err(other),
+            }
+        }
+        tx.commit().await?;
+        Ok(contacts)
+    }
+
+    /// The contact records confirmed as the request's subject.
+    pub async fn confirmed_subjects(
+        &self,
+        tenant: TenantId,
+        request: i64,
+    ) -> Result<Vec<ContactId>, StoreError> {
+        let mut tx = self.read_one(tenant).await?;
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "SELECT contact_id FROM subject_request_contacts WHERE tenant_id = $1 AND request_id = $2 ORDER BY contact_id",
+        )
+        .bind(tenant.0)
+        .bind(request)
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(ids.into_iter().map(ContactId).collect())
+    }
+
+    /// Replaces the confirmed contact records of a request; each must be a
+    /// contact of the tenant.
+    pub async fn confirm_subjects(
+        &self,
+        scope: &Scope,
+        request: i64,
+        user: UserId,
+        contacts: &[ContactId],
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin(scope.tenant).await?;
+        crate::rows::require_reference(
+            &mut tx,
+            "subject_requests",
+            "request_id",
+            scope.tenant.0,
+            Some(request),
+            "request_id",
+        )
+        .await
+        .map_err(|_| StoreError::NotFound)?;
+        for contact in contacts {
+            crate::rows::require_reference(
+                &mut tx,
+                "contacts",
+                "contact_id",
+                scope.tenant.0,
+                Some(contact.0),
+                "contact_ids",
+            )
+            .await?;
+        }
+        sqlx::query(
+            "DELETE FROM subject_request_contacts WHERE tenant_id = $1 AND request_id = $2",
+        )
+        .bind(scope.tenant.0)
+        .bind(request)
+        .execute(&mut *tx)
+        .await?;
+        let now = Timestamp::now().0;
+        for contact in contacts {
+            sqlx::query(
+                "INSERT INTO subject_request_contacts (tenant_id, request_id, contact_id, confirmed_by, confirmed_at)
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+            )
+            .bind(scope.tenant.0)
+            .bind(request)
+            .bind(contact.0)
+            .bind(user.0)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        self.audit(
+            &mut tx,
+            scope,
+            AuditAction::Update,
+            RecordType::SubjectRequest,
+            request,
+            &["subject_contacts"],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// How many activities, assets and requests one contact has.
+    pub async fn record_counts(
+        &self,
+        tenant: TenantId,
+        contact: ContactId,
+    ) -> Result<RecordCounts, StoreError> {
+        let mut tx = self.begin_read(tenant).await?;
+        let mut counts = [0_i64; 3];
+        for (count, table) in counts
+            .iter_mut()
+            .zip(["activities", "assets", "subject_requests"])
+        {
+            let Some(subject) = subject_table(table) else {
+                continue;
+            };
+            // Links are counted where they are kept, not by joining rows.
+            let sql = if table == "activities" {
+                "SELECT COUNT(*) FROM activity_contacts WHERE tenant_id = $1 AND contact_id = $2"
+                    .to_string()
+            } else {
+                format!(
+                    "SELECT COUNT(*) FROM {table} WHERE {}",
+                    rows_condition(subject, 1)
+                )
+            };
+            *count = sqlx::query_scalar(&sql)
+                .bind(tenant.0)
+                .bind(contact.0)
+                .fetch_one(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(RecordCounts {
+            activities: counts[0],
+            assets: counts[1],
+            requests: counts[2],
+        })
+    }
+}
