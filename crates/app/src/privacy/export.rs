@@ -7,7 +7,7 @@
 use super::summary::{summary_html, Summary};
 use super::zip::ZipWriter;
 use crate::csv::csv_cell;
-use crate::{App, AppError, Principal};
+use crate::{AccessSummary, App, AppError, Principal};
 use custodian_core::access::{Action, Area};
 use custodian_core::catalog::Category;
 use custodian_core::privacy::export::{
@@ -101,6 +101,40 @@ fn processing_json(purposes: &[Purpose]) -> Value {
     })
 }
 
+/// Times are kept as Unix milliseconds in columns named `…_at`; the export
+/// gives them as RFC 3339 (UTC), as the API does.
+fn times_as_text(rows: &mut TableRows) {
+    for (index, column) in rows.columns.iter().enumerate() {
+        if !column.column.ends_with("_at") {
+            continue;
+        }
+        for row in &mut rows.rows {
+            if let Some(millis) = row[index].as_i64() {
+                row[index] = Value::from(Timestamp(millis).to_rfc3339());
+            }
+        }
+    }
+}
+
+/// Adds one contact record's access summary to the subject's: the same
+/// person doing the same thing is one line.
+fn merge_access(all: &mut Vec<AccessSummary>, more: Vec<AccessSummary>) {
+    for entry in more {
+        match all.iter_mut().find(|a| {
+            a.actor_kind == entry.actor_kind
+                && a.actor_name == entry.actor_name
+                && a.action == entry.action
+        }) {
+            Some(known) => {
+                known.count += entry.count;
+                known.first = Timestamp(known.first.0.min(entry.first.0));
+                known.last = Timestamp(known.last.0.max(entry.last.0));
+            }
+            None => all.push(entry),
+        }
+    }
+}
+
 fn pretty(value: &Value) -> Vec<u8> {
     serde_json::to_vec_pretty(value).unwrap_or_default()
 }
@@ -133,14 +167,18 @@ impl App {
             .flat_map(|p| p.categories.iter().filter_map(|c| Category::parse(c)))
             .collect();
         let portable = portable_categories(&provided);
-        let tables = self
+        let mut tables = self
             .store
             .subject_rows(tenant, &contacts, kind, &portable)
             .await?;
+        tables.iter_mut().for_each(times_as_text);
         let mut access = Vec::new();
         if kind == ExportKind::Access {
             for contact in &contacts {
-                access.extend(self.store.subject_access_summary(tenant, *contact).await?);
+                merge_access(
+                    &mut access,
+                    self.store.subject_access_summary(tenant, *contact).await?,
+                );
             }
         }
         let created = Timestamp::now();

@@ -87,6 +87,16 @@ pub fn routes() -> Router<App> {
             axum::routing::post(requests::extension),
         )
         .route(
+            "/requests/{id}/subjects",
+            get(requests::subjects).put(requests::confirm_subjects),
+        )
+        .route("/requests/{id}/export", get(requests::export))
+        .route(
+            "/requests/{id}/erasure",
+            get(requests::erasure_plan).post(requests::erase),
+        )
+        .route("/requests/{id}/certificate", get(requests::certificate))
+        .route(
             "/settings/request-deadline",
             get(requests::deadline).put(requests::set_deadline),
         )

@@ -17,6 +17,9 @@ use custodian_core::contacts::{Contact, ContactInput, Gender};
 use custodian_core::custom_roles::{RoleDescription, RoleInput};
 use custodian_core::organisations::{Organisation, OrganisationInput};
 use custodian_core::passwords::PasswordPolicy;
+use custodian_core::privacy::erasure::{ErasureCertificate, TableOutcome};
+use custodian_core::privacy::fulfilment::{ErasureConfirmation, SubjectsInput};
+use custodian_core::privacy::subjects::{RecordCounts, SubjectCandidate};
 use custodian_core::purposes::{LawfulBasis, Purpose, PurposeInput, SpecialCondition};
 use custodian_core::requests::{
     Channel, DeadlinePolicy, Extension, IdentityCheck, RequestInput, RequestState, RequestStep,
@@ -91,7 +94,13 @@ use utoipa::OpenApi as _;
         LawfulBasis,
         SpecialCondition,
         TeamView,
-        TeamMember
+        TeamMember,
+        SubjectCandidate,
+        RecordCounts,
+        SubjectsInput,
+        ErasureConfirmation,
+        TableOutcome,
+        ErasureCertificate
     ))
 )]
 struct Components;
@@ -621,6 +630,76 @@ fn add_requests(paths: PathsBuilder) -> PathsBuilder {
     .request_body(Some(json_body("DeadlinePolicy")))
     .response("200", json_ok("The policy now in force", "DeadlinePolicy"))
     .response("422", problem_response("Days out of range"));
+    let subjects = operation(
+        "request_subjects",
+        "The contact records that may be the subject's: the one the request names, the confirmed ones, and every contact sharing one of their emails or phone numbers, with why each was found and how many records hang off it",
+    )
+    .parameter(id_parameter())
+    .response("200", json_ok("The candidates, in items", "CandidatePage"))
+    .response("404", problem_response("No such request"));
+    let confirm = operation(
+        "confirm_request_subjects",
+        "Confirm which contact records (1 to 50) are the subject's; export and erasure act on exactly these",
+    )
+    .parameter(id_parameter())
+    .request_body(Some(json_body("SubjectsInput")))
+    .response("200", json_ok("The candidates after confirming", "CandidatePage"))
+    .response("404", problem_response("No such request"))
+    .response(
+        "422",
+        problem_response("No or too many ids, a contact that does not exist (unknown_reference), or the request is closed"),
+    );
+    let export = operation(
+        "request_export",
+        "The ZIP that answers an access or portability request: data/<table>.json and .csv per record type, processing.json, access-log.json (access only) and summary.html; every exported record is audited",
+    )
+    .parameter(id_parameter())
+    .response(
+        "200",
+        ResponseBuilder::new()
+            .description("The export (application/zip), as an attachment")
+            .content("application/zip", ContentBuilder::new().build())
+            .build(),
+    )
+    .response("404", problem_response("No such request"))
+    .response(
+        "422",
+        problem_response("Not an access or portability request, identity not verified, no record confirmed, or the request was refused or withdrawn"),
+    );
+    let plan = operation(
+        "erasure_plan",
+        "What erasing the confirmed records would do, table by table: rows deleted, rows rewritten (which columns) and rows kept under a legal hold; changes nothing",
+    )
+    .parameter(id_parameter())
+    .response("200", json_ok("The plan, in items", "ErasurePlanPage"))
+    .response("404", problem_response("No such request"));
+    let erase = operation(
+        "erase_subject",
+        "Erase the confirmed records as the data catalog says, complete the request and issue the certificate; cannot be undone",
+    )
+    .parameter(id_parameter())
+    .request_body(Some(json_body("ErasureConfirmation")))
+    .response("201", json_ok("The certificate", "ErasureCertificate"))
+    .response("404", problem_response("No such request"))
+    .response(
+        "409",
+        problem_response("The request changed meanwhile (code in_use)"),
+    )
+    .response(
+        "422",
+        problem_response("Not an erasure request, closed, identity not verified, no record confirmed, confirm not true (confirmation_required), or a legal hold keeps data and keep_under_legal_hold is not true (legal_hold_not_acknowledged)"),
+    );
+    let certificate = operation(
+        "erasure_certificate",
+        "The certificate of a carried-out erasure: tables, columns and row counts, no personal data",
+    )
+    .parameter(id_parameter())
+    .response("200", json_ok("The certificate", "ErasureCertificate"))
+    .response("404", problem_response("No such request, or not erased"));
+    let mut subjects_item = PathItem::new(HttpMethod::Get, with_common_answers(subjects));
+    subjects_item.put = Some(with_common_answers(confirm).build());
+    let mut erasure_item = PathItem::new(HttpMethod::Get, with_common_answers(plan));
+    erasure_item.post = Some(with_common_answers(erase).build());
     let mut collection = PathItem::new(HttpMethod::Get, with_common_answers(list));
     collection.post = Some(with_common_answers(create).build());
     let mut deadline = PathItem::new(HttpMethod::Get, with_common_answers(get_deadline));
@@ -642,6 +721,16 @@ fn add_requests(paths: PathsBuilder) -> PathsBuilder {
         .path(
             "/api/v1/requests/{id}/extension",
             PathItem::new(HttpMethod::Post, with_common_answers(extension)),
+        )
+        .path("/api/v1/requests/{id}/subjects", subjects_item)
+        .path(
+            "/api/v1/requests/{id}/export",
+            PathItem::new(HttpMethod::Get, with_common_answers(export)),
+        )
+        .path("/api/v1/requests/{id}/erasure", erasure_item)
+        .path(
+            "/api/v1/requests/{id}/certificate",
+            PathItem::new(HttpMethod::Get, with_common_answers(certificate)),
         )
         .path("/api/v1/settings/request-deadline", deadline)
 }
@@ -898,6 +987,8 @@ pub fn openapi_document() -> OpenApi {
             ("TeamPage", "TeamView"),
             ("PurposePage", "Purpose"),
             ("RequestPage", "SubjectRequest"),
+            ("CandidatePage", "SubjectCandidate"),
+            ("ErasurePlanPage", "TableOutcome"),
         ] {
             components.schemas.insert(
                 page.to_string(),

@@ -193,6 +193,42 @@ pub fn route_rules() -> Vec<RouteRule> {
         ),
         rule(
             "GET",
+            "/requests/{id}/subjects",
+            Some((Area::Privacy, Action::Read)),
+            Some(RecordType::SubjectRequest),
+        ),
+        rule(
+            "PUT",
+            "/requests/{id}/subjects",
+            Some((Area::Privacy, Action::Update)),
+            Some(RecordType::SubjectRequest),
+        ),
+        rule(
+            "GET",
+            "/requests/{id}/export",
+            Some((Area::Privacy, Action::Export)),
+            Some(RecordType::SubjectRequest),
+        ),
+        rule(
+            "GET",
+            "/requests/{id}/erasure",
+            Some((Area::Privacy, Action::Read)),
+            Some(RecordType::SubjectRequest),
+        ),
+        rule(
+            "POST",
+            "/requests/{id}/erasure",
+            Some((Area::Privacy, Action::Erase)),
+            Some(RecordType::SubjectRequest),
+        ),
+        rule(
+            "GET",
+            "/requests/{id}/certificate",
+            Some((Area::Privacy, Action::Read)),
+            Some(RecordType::SubjectRequest),
+        ),
+        rule(
+            "GET",
             "/settings/request-deadline",
             Some((Area::Privacy, Action::Read)),
             None,

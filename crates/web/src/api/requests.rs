@@ -5,9 +5,14 @@ use super::extract::{ApiJson, ApiPrincipal, ApiQuery, RecordId};
 use super::{created, run, ListPage};
 use crate::problem::Problem;
 use axum::extract::State;
-use axum::response::Response;
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
+use custodian_app::privacy::SubjectExport;
 use custodian_app::App;
+use custodian_core::privacy::erasure::{ErasureCertificate, TableOutcome};
+use custodian_core::privacy::fulfilment::{ErasureConfirmation, SubjectsInput};
+use custodian_core::privacy::subjects::SubjectCandidate;
 use custodian_core::requests::{
     DeadlinePolicy, Extension, IdentityCheck, RequestInput, StateChange, SubjectRequest,
 };
@@ -99,4 +104,88 @@ pub(super) async fn set_deadline(
 ) -> Result<Json<DeadlinePolicy>, Problem> {
     run(app.set_request_deadline_days(&principal, policy.days)).await?;
     Ok(Json(policy))
+}
+
+/// The contact records that may be the subject's, and which are confirmed.
+pub(super) async fn subjects(
+    State(app): State<App>,
+    ApiPrincipal(principal): ApiPrincipal,
+    RecordId(id): RecordId,
+) -> Result<Json<ListPage<SubjectCandidate>>, Problem> {
+    let items = run(app.subject_candidates(&principal, id)).await?;
+    Ok(Json(ListPage {
+        items,
+        next_cursor: None,
+    }))
+}
+
+pub(super) async fn confirm_subjects(
+    State(app): State<App>,
+    ApiPrincipal(principal): ApiPrincipal,
+    RecordId(id): RecordId,
+    ApiJson(input): ApiJson<SubjectsInput>,
+) -> Result<Json<ListPage<SubjectCandidate>>, Problem> {
+    let items = run(app.confirm_subjects(&principal, id, &input)).await?;
+    Ok(Json(ListPage {
+        items,
+        next_cursor: None,
+    }))
+}
+
+pub(super) async fn export(
+    State(app): State<App>,
+    ApiPrincipal(principal): ApiPrincipal,
+    RecordId(id): RecordId,
+) -> Result<Response, Problem> {
+    let export = run(app.subject_export(&principal, id)).await?;
+    Ok(zip_download(export))
+}
+
+/// A subject export as a download; it is never cached on the way.
+pub(crate) fn zip_download(export: SubjectExport) -> Response {
+    let disposition = format!("attachment; filename=\"{}\"", export.file_name);
+    let mut response = export.bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/zip"),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if let Ok(value) = HeaderValue::from_str(&disposition) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    response
+}
+
+pub(super) async fn erasure_plan(
+    State(app): State<App>,
+    ApiPrincipal(principal): ApiPrincipal,
+    RecordId(id): RecordId,
+) -> Result<Json<ListPage<TableOutcome>>, Problem> {
+    let items = run(app.erasure_plan(&principal, id)).await?;
+    Ok(Json(ListPage {
+        items,
+        next_cursor: None,
+    }))
+}
+
+pub(super) async fn erase(
+    State(app): State<App>,
+    ApiPrincipal(principal): ApiPrincipal,
+    RecordId(id): RecordId,
+    ApiJson(confirmation): ApiJson<ErasureConfirmation>,
+) -> Result<Response, Problem> {
+    let certificate = run(app.erase_subject(&principal, id, &confirmation)).await?;
+    Ok(created(
+        &format!("/api/v1/requests/{id}/certificate"),
+        &certificate,
+    ))
+}
+
+pub(super) async fn certificate(
+    State(app): State<App>,
+    ApiPrincipal(principal): ApiPrincipal,
+    RecordId(id): RecordId,
+) -> Result<Json<ErasureCertificate>, Problem> {
+    Ok(Json(run(app.erasure_certificate(&principal, id)).await?))
 }

@@ -1,0 +1,598 @@
+//! Carrying out access and erasure requests over the API, on SQLite and
+//! (with CUSTODIAN_TEST_POSTGRES_URL) on PostgreSQL: find and confirm the
+//! subject's records, download the export, erase, read the certificate;
+//! and then look in the raw database (SQLite's file and write-ahead log,
+//! PostgreSQL's tables) for any of the subject's values.
+
+#[macro_use]
+mod backends;
+
+use custodian_app::App;
+use custodian_core::access::Role;
+use custodian_core::audit::Actor;
+use custodian_core::catalog;
+use reqwest::{Client, StatusCode};
+use serde_json::{json, Value};
+
+/// Every personal value of the subject, each found nowhere else.
+const FIRST: &str = "Xyliandra";
+const LAST: &str = "Quorbattel";
+const POSITION: &str = "Chief Zymurgist";
+const EMAIL: &str = "xyliandra.quorbattel@vexmail.example";
+const PRIVATE_EMAIL: &str = "xq.private@zonkmail.example";
+const PHONE: &str = "+49 30 5550199";
+const MOBILE: &str = "0171 5550288";
+const STREET: &str = "Flimmerweg 77";
+const POSTCODE: &str = "QX-99887";
+const CITY: &str = "Zwockelstadt";
+
+/// What the subject's values become in the database and its index:
+/// as typed, lower-cased (search terms), and phone digits.
+fn traces() -> Vec<String> {
+    let mut traces: Vec<String> = [
+        FIRST,
+        LAST,
+        POSITION,
+        EMAIL,
+        PRIVATE_EMAIL,
+        PHONE,
+        MOBILE,
+        STREET,
+        POSTCODE,
+        CITY,
+    ]
+    .iter()
+    .flat_map(|v| [v.to_string(), v.to_lowercase()])
+    .collect();
+    traces.extend([
+        "49305550199".into(),
+        "0305550199".into(),
+        "01715550288".into(),
+        "zonkmail".into(),
+        "vexmail".into(),
+    ]);
+    traces
+}
+
+/// What a legal hold keeps: the request as the subject made it.
+const HELD_NAME: &str = "Mrs Q. (by letter)";
+const HELD_EMAIL: &str = "answer-here@held.example";
+
+struct Server {
+    base: String,
+    client: Client,
+    admin: String,
+    dpo: String,
+    database_url: String,
+    sqlite_file: Option<std::path::PathBuf>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+async fn start(database_url: String, dir: Option<tempfile::TempDir>) -> Server {
+    let app = App::open(&database_url).await.unwrap();
+    let tenant = app.create_tenant("Rights GmbH").await.unwrap().id;
+    let mut tokens = Vec::new();
+    for (email, role) in [
+        ("admin@rights.example", Role::Administrator),
+        ("dpo@rights.example", Role::DataProtectionOfficer),
+    ] {
+        let user = app
+            .create_user(
+                tenant,
+                email,
+                "",
+                "a long enough password",
+                role,
+                Actor::SYSTEM,
+            )
+            .await
+            .unwrap();
+        tokens.push(
+            app.create_api_token(tenant, user.id, "test", Actor::SYSTEM)
+                .await
+                .unwrap()
+                .1,
+        );
+    }
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(custodian_web::serve(app, listener));
+    Server {
+        base,
+        client: Client::new(),
+        dpo: tokens.pop().unwrap(),
+        admin: tokens.pop().unwrap(),
+        sqlite_file: database_url
+            .strip_prefix("sqlite://")
+            .map(std::path::PathBuf::from),
+        database_url,
+        _dir: dir,
+    }
+}
+
+async fn sqlite() -> Server {
+    let (url, dir) = backends::sqlite_url("rights.db");
+    start(url, Some(dir)).await
+}
+
+async fn postgres() -> Option<Server> {
+    Some(start(backends::postgres_url().await?, None).await)
+}
+
+impl Server {
+    async fn call(
+        &self,
+        token: &str,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let url = format!("{}/api/v1{path}", self.base);
+        let mut request = match method {
+            "POST" => self.client.post(url),
+            "PUT" => self.client.put(url),
+            _ => self.client.get(url),
+        };
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.bearer_auth(token).send().await.unwrap();
+        let status = response.status();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    async fn create(&self, path: &str, body: Value) -> i64 {
+        let (status, created) = self.call(&self.admin, "POST", path, Some(body)).await;
+        assert_eq!(status, StatusCode::CREATED, "{path}: {created}");
+        created["id"].as_i64().unwrap()
+    }
+
+    /// Logs a request of the subject, verifies identity and confirms the
+    /// given contact records.
+    async fn verified_request(&self, request_type: &str, contact: i64, details: &str) -> i64 {
+        let (status, request) = self
+            .call(
+                &self.dpo,
+                "POST",
+                "/requests",
+                Some(json!({
+                    "request_type": request_type, "channel": "letter", "subject_name": HELD_NAME,
+                    "subject_email": HELD_EMAIL, "contact_id": contact, "details": details,
+                })),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{request}");
+        let id = request["id"].as_i64().unwrap();
+        let (status, _) = self
+            .call(
+                &self.dpo,
+                "POST",
+                &format!("/requests/{id}/identity"),
+                Some(json!({"method": "Signed letter matched the signature on file"})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        id
+    }
+
+    /// The subject's values still readable anywhere in the database.
+    async fn traces_left(&self) -> Vec<String> {
+        let haystack = match &self.sqlite_file {
+            Some(file) => {
+                let mut bytes = std::fs::read(file).unwrap();
+                let wal = file.with_extension("db-wal");
+                if let Ok(log) = std::fs::read(&wal) {
+                    bytes.extend(log);
+                }
+                String::from_utf8_lossy(&bytes).into_owned()
+            }
+            None => {
+                sqlx::any::install_default_drivers();
+                let pool = sqlx::AnyPool::connect(&self.database_url).await.unwrap();
+                let mut text = String::new();
+                for table in catalog::tables() {
+                    let rows: Vec<String> =
+                        sqlx::query_scalar(&format!("SELECT CAST(t AS TEXT) FROM {table} t"))
+                            .fetch_all(&pool)
+                            .await
+                            .unwrap();
+                    text.push_str(&rows.join("\n"));
+                }
+                pool.close().await;
+                text
+            }
+        };
+        traces()
+            .into_iter()
+            .filter(|t| haystack.contains(t.as_str()))
+            .collect()
+    }
+}
+
+fn codes(answer: &Value) -> Vec<&str> {
+    answer["errors"]
+        .as_array()
+        .map(|errors| errors.iter().filter_map(|e| e["code"].as_str()).collect())
+        .unwrap_or_default()
+}
+
+/// Reads a ZIP with Python's zipfile: file name → text.
+fn unzip(bytes: &[u8]) -> std::collections::BTreeMap<String, String> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("export.zip");
+    std::fs::write(&path, bytes).unwrap();
+    let script = "import sys, zipfile, json\n\
+        z = zipfile.ZipFile(sys.argv[1])\n\
+        assert z.testzip() is None\n\
+        print(json.dumps({n: z.read(n).decode() for n in z.namelist()}))";
+    let output = std::process::Command::new("python3")
+        .args(["-c", script])
+        .arg(&path)
+        .output()
+        .expect("python3 reads the export");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+async fn subject_data(server: &Server) -> (i64, i64, i64, i64) {
+    let subject = server
+        .create(
+            "/contacts",
+            json!({
+                "first_name": FIRST, "last_name": LAST, "position": POSITION,
+                "emails": [EMAIL], "phones": [PHONE, MOBILE],
+                "work_address": {"street": STREET, "postcode": POSTCODE, "city": CITY, "country": "DE"},
+            }),
+        )
+        .await;
+    // The same person entered again, found by the shared email.
+    let duplicate = server
+        .create(
+            "/contacts",
+            json!({"first_name": "X.", "last_name": LAST, "emails": [PRIVATE_EMAIL, EMAIL]}),
+        )
+        .await;
+    let colleague = server
+        .create(
+            "/contacts",
+            json!({"first_name": "Hannah", "last_name": "Berg", "emails": ["hannah@berg.example"]}),
+        )
+        .await;
+    let meeting = server
+        .create(
+            "/activities",
+            json!({
+                "kind": "meeting", "occurred_at": "2026-11-02T10:00:00Z",
+                "subject": format!("Review with {FIRST} {LAST} and Hannah Berg"),
+                "body": format!("{FIRST} asked us to call {MOBILE} or mail {PRIVATE_EMAIL}. Hannah Berg takes the order."),
+                "contact_ids": [subject, colleague],
+            }),
+        )
+        .await;
+    for n in 0..3 {
+        server
+            .create(
+                "/activities",
+                json!({"kind": "call", "occurred_at": "2026-11-03T09:00:00Z", "subject": format!("Call {n} with {LAST}"),
+                       "body": format!("Reached {FIRST} on {PHONE}."), "contact_ids": [duplicate]}),
+            )
+            .await;
+    }
+    server
+        .create(
+            "/assets",
+            json!({"product_name": "Fermenter F-9", "serial_number": "SN-4411", "contact_id": subject}),
+        )
+        .await;
+    (subject, duplicate, colleague, meeting)
+}
+
+async fn the_subject_gets_their_data_and_is_then_erased(server: Server) {
+    let (subject, duplicate, colleague, meeting) = subject_data(&server).await;
+    let dpo = &server.dpo;
+
+    // Access: the candidates are the named record and its duplicate.
+    let access = server
+        .verified_request("access", subject, "A copy of everything")
+        .await;
+    let (status, candidates) = server
+        .call(dpo, "GET", &format!("/requests/{access}/subjects"), None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{candidates}");
+    let found: Vec<(i64, Value)> = candidates["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["contact_id"].as_i64().unwrap(), c["matched_by"].clone()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (subject, json!(["request_contact"])),
+            (duplicate, json!(["email"]))
+        ],
+        "{candidates}"
+    );
+    // The export waits for confirmation.
+    let export_path = format!("/requests/{access}/export");
+    let (status, refused) = server.call(dpo, "GET", &export_path, None).await;
+    assert_eq!(
+        (status, codes(&refused)),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["no_subject_confirmed"]
+        )
+    );
+    let (status, refused) = server
+        .call(
+            dpo,
+            "PUT",
+            &format!("/requests/{access}/subjects"),
+            Some(json!({"contact_ids": [subject, 999]})),
+        )
+        .await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("unknown_reference"))
+    );
+    let (status, confirmed) = server
+        .call(
+            dpo,
+            "PUT",
+            &format!("/requests/{access}/subjects"),
+            Some(json!({"contact_ids": [subject, duplicate]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(confirmed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| c["confirmed"] == true));
+
+    let response = server
+        .client
+        .get(format!("{}/api/v1{export_path}", server.base))
+        .bearer_auth(dpo)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-type"], "application/zip");
+    let files = unzip(&response.bytes().await.unwrap());
+    let contacts: Value = serde_json::from_str(&files["data/contacts.json"]).unwrap();
+    assert_eq!(contacts["format"], "custodian-subject-export");
+    assert_eq!(contacts["rows"].as_array().unwrap().len(), 2);
+    assert_eq!(contacts["rows"][0]["position"], POSITION);
+    let activities: Value = serde_json::from_str(&files["data/activities.json"]).unwrap();
+    assert_eq!(activities["rows"].as_array().unwrap().len(), 4);
+    assert!(files["data/contacts.csv"].contains(CITY));
+    assert!(files["data/assets.csv"].contains("SN-4411"));
+    let summary = &files["summary.html"];
+    for part in [
+        "Rights GmbH",
+        FIRST,
+        "Customer relationship",
+        "Contract (Art. 6(1)(b))",
+        "Who in our organisation accessed it",
+        "<td>admin, through a program (API)</td><td>create</td><td>7</td>",
+    ] {
+        assert!(summary.contains(part), "summary lacks {part}: {summary}");
+    }
+    assert!(files.contains_key("processing.json") && files.contains_key("access-log.json"));
+    // The export is on the trail.
+    let (_, trail) = server
+        .call(
+            dpo,
+            "GET",
+            &format!("/audit?record_type=contact&record_id={subject}&action=export"),
+            None,
+        )
+        .await;
+    assert_eq!(trail["items"].as_array().unwrap().len(), 1, "{trail}");
+    let (status, _) = server
+        .call(
+            dpo,
+            "POST",
+            &format!("/requests/{access}/state"),
+            Some(json!({"state": "completed"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+
+    // Erasure: the plan, then the refusals that change nothing.
+    let erasure = server
+        .verified_request(
+            "erasure",
+            subject,
+            &format!("Please erase {FIRST} {LAST}, phone {PHONE}"),
+        )
+        .await;
+    server
+        .call(
+            dpo,
+            "PUT",
+            &format!("/requests/{erasure}/subjects"),
+            Some(json!({"contact_ids": [subject, duplicate]})),
+        )
+        .await;
+    let (status, plan) = server
+        .call(dpo, "GET", &format!("/requests/{erasure}/erasure"), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let planned = |table: &str, action: &str| {
+        plan["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["table"] == table && t["action"] == action)
+            .map(|t| t["rows"].as_i64().unwrap())
+    };
+    assert_eq!(planned("contacts", "deleted"), Some(2), "{plan}");
+    assert_eq!(planned("subject_requests", "kept"), Some(2), "{plan}");
+    let erase_path = format!("/requests/{erasure}/erasure");
+    for (body, code) in [
+        (json!({}), "confirmation_required"),
+        (json!({"confirm": true}), "legal_hold_not_acknowledged"),
+    ] {
+        let (status, refused) = server.call(dpo, "POST", &erase_path, Some(body)).await;
+        assert_eq!(
+            (status, codes(&refused)),
+            (StatusCode::UNPROCESSABLE_ENTITY, vec![code])
+        );
+    }
+    let (status, refused) = server
+        .call(
+            dpo,
+            "POST",
+            &erase_path,
+            Some(json!({"confirm": true, "everything": true})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    let (status, _) = server
+        .call(&server.admin, "GET", &format!("/contacts/{subject}"), None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "nothing was erased by a refusal");
+    let (status, refused) = server
+        .call(
+            dpo,
+            "POST",
+            &format!("/requests/{access}/erasure"),
+            Some(json!({"confirm": true, "keep_under_legal_hold": true})),
+        )
+        .await;
+    assert_eq!(codes(&refused), ["wrong_request_type"], "{status}");
+
+    // The scan below sees the subject while they are there.
+    let before = server.traces_left().await;
+    for value in [
+        FIRST,
+        LAST,
+        POSITION,
+        EMAIL,
+        PRIVATE_EMAIL,
+        PHONE,
+        MOBILE,
+        STREET,
+        POSTCODE,
+        CITY,
+        "49305550199",
+    ] {
+        assert!(
+            before.iter().any(|t| t == value),
+            "{value} not seen before the erasure"
+        );
+    }
+
+    let (status, certificate) = server
+        .call(
+            dpo,
+            "POST",
+            &erase_path,
+            Some(json!({"confirm": true, "keep_under_legal_hold": true})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{certificate}");
+    assert_eq!(certificate["contact_records"], 2);
+    let text = certificate.to_string();
+    assert!(
+        !text.contains(LAST) && !text.contains(EMAIL),
+        "the certificate holds no personal data"
+    );
+    let outcome = |table: &str, action: &str| {
+        certificate["tables"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["table"] == table && t["action"] == action)
+            .map(|t| t["rows"].as_i64().unwrap())
+    };
+    assert_eq!(outcome("contacts", "deleted"), Some(2));
+    assert_eq!(outcome("activities", "updated"), Some(4));
+    assert_eq!(outcome("assets", "updated"), Some(1));
+    assert_eq!(outcome("search_entries", "deleted"), Some(2));
+    assert_eq!(
+        certificate["suppression_entries"], 5,
+        "two emails, two phones, the answer address"
+    );
+    let (_, stored) = server
+        .call(
+            dpo,
+            "GET",
+            &format!("/requests/{erasure}/certificate"),
+            None,
+        )
+        .await;
+    assert_eq!(stored, certificate);
+    let (_, request) = server
+        .call(dpo, "GET", &format!("/requests/{erasure}"), None)
+        .await;
+    assert_eq!(request["state"], "completed");
+    assert_eq!(
+        request["subject_name"], HELD_NAME,
+        "kept under the legal hold"
+    );
+    assert_eq!(request["subject_email"], HELD_EMAIL);
+    assert_eq!(
+        request["details"],
+        "Please erase [erased] [erased], phone [erased]"
+    );
+
+    // The records are gone, the colleague and the business history stay.
+    for contact in [subject, duplicate] {
+        let (status, _) = server
+            .call(&server.admin, "GET", &format!("/contacts/{contact}"), None)
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    }
+    let (status, _) = server
+        .call(
+            &server.admin,
+            "GET",
+            &format!("/contacts/{colleague}"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, activity) = server
+        .call(
+            &server.admin,
+            "GET",
+            &format!("/activities/{meeting}"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        activity["subject"],
+        "Review with [erased] [erased] and Hannah Berg"
+    );
+    assert_eq!(
+        activity["body"],
+        "[erased] asked us to call [erased] or mail [erased]. Hannah Berg takes the order."
+    );
+    let (_, hits) = server
+        .call(&server.admin, "GET", &format!("/search?q={LAST}"), None)
+        .await;
+    assert_eq!(hits, json!([]), "{hits}");
+    let (status, again) = server
+        .call(
+            dpo,
+            "POST",
+            &erase_path,
+            Some(json!({"confirm": true, "keep_under_legal_hold": true})),
+        )
+        .await;
+    assert_eq!(
+        (status, codes(&again)),
+        (StatusCode::UNPROCESSABLE_ENTITY, vec!["request_closed"])
+    );
+
+    // Nothing of the subject is left in the database files or tables.
+    assert_eq!(server.traces_left().await, Vec::<String>::new());
+}
+on_both_backends!(the_subject_gets_their_data_and_is_then_erased);
