@@ -397,3 +397,146 @@ async fn support_states_a_reason_to_see_sensitive_notes() {
         .await;
     browser.quit().await;
 }
+
+#[tokio::test]
+async fn the_dpo_exports_and_erases_a_subject() {
+    let Some((driver, chromium)) = driver_or_skip() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (app, _, admin) = tenant_with_staff(
+        &dir,
+        &[
+            ("ada@example.com", Role::Administrator),
+            ("dora@example.com", Role::DataProtectionOfficer),
+        ],
+    )
+    .await;
+    let contact = app
+        .create_contact(
+            &admin,
+            &serde_json::from_value(serde_json::json!({
+                "first_name": "Ivo", "last_name": "Brandt", "emails": ["ivo@brandt.example"]
+            }))
+            .unwrap(),
+        )
+        .await
+        .unwrap();
+    app.create_activity(
+        &admin,
+        &serde_json::from_value(serde_json::json!({
+            "kind": "call", "occurred_at": "2026-11-20T10:00:00Z",
+            "subject": "Ivo Brandt asked for a quote", "contact_ids": [contact.id]
+        }))
+        .unwrap(),
+    )
+    .await
+    .unwrap();
+    let base = serve(app).await;
+    let browser = Browser::start(&driver, &chromium).await;
+    browser.goto(&format!("{base}/privacy/requests")).await;
+    browser.log_in("dora@example.com", PASSWORD).await;
+
+    for (kind, heading) in [
+        ("access", "Access (Art. 15) request of Ivo Brandt"),
+        ("erasure", "Erasure (Art. 17) request of Ivo Brandt"),
+    ] {
+        browser.goto(&format!("{base}/privacy/requests")).await;
+        browser
+            .click(&format!(
+                "form.request-form select[name=request_type] option[value={kind}]"
+            ))
+            .await;
+        browser
+            .fill("form.request-form input[name=subject_name]", "Ivo Brandt")
+            .await;
+        browser
+            .fill(
+                "form.request-form input[name=contact_id]",
+                &contact.id.0.to_string(),
+            )
+            .await;
+        browser.click("form.request-form button").await;
+        browser.wait_for_text("h1", heading).await;
+        browser
+            .fill(
+                "form.identity-form input[name=method]",
+                "Called back on the number on file",
+            )
+            .await;
+        browser.click("form.identity-form button").await;
+        browser
+            .wait_for_text("dl.fields", "verified: Called back")
+            .await;
+        let records = browser
+            .wait_for_text("form.subjects-form", "Ivo Brandt")
+            .await;
+        assert!(records.contains("1 activities"), "{records}");
+        browser
+            .click("form.subjects-form input[name=contact_ids]")
+            .await;
+        browser.click("form.subjects-form button").await;
+        browser
+            .wait_for_text("p.confirmed", "1 record(s) confirmed")
+            .await;
+    }
+
+    // The erasure request is on screen: refused without a yes, then done.
+    browser
+        .wait_for_text("table.erasure-plan", "contacts")
+        .await;
+    browser.click("form.erasure-form button").await;
+    browser
+        .wait_for_text("main", "Erasure cannot be undone: confirm it.")
+        .await;
+    browser.click("form.erasure-form input[name=confirm]").await;
+    browser
+        .click("form.erasure-form input[name=keep_under_legal_hold]")
+        .await;
+    browser.click("form.erasure-form button").await;
+    let certificate = browser
+        .wait_for_text("section.certificate", "Erasure certificate")
+        .await;
+    assert!(certificate.contains("deleted"), "{certificate}");
+    assert!(certificate.contains("write-ahead log"), "{certificate}");
+    browser.wait_for_text("dl.fields", "Completed").await;
+    let json = browser
+        .execute(
+            "return fetch(document.querySelector('section.certificate a').href)\
+             .then(r => r.json()).then(c => [c.format, c.contact_records]);",
+        )
+        .await;
+    assert_eq!(
+        json,
+        serde_json::json!(["custodian-erasure-certificate/1", 1])
+    );
+
+    // The access request's export downloads with the browser's session.
+    browser
+        .goto(&format!("{base}/privacy/requests?all=1"))
+        .await;
+    browser.click("main table a").await;
+    browser.wait_for_text("h1", "request of Ivo Brandt").await;
+    let mut download = serde_json::Value::Null;
+    for _ in 0..2 {
+        download = browser
+            .execute(
+                "const a = document.querySelector(\"a[href$='/export']\");\
+                 if (!a) return null;\
+                 return fetch(a.href).then(async r => [r.status, r.headers.get('content-type'),\
+                   String.fromCharCode(...new Uint8Array(await r.arrayBuffer()).slice(0, 2))]);",
+            )
+            .await;
+        if !download.is_null() {
+            break;
+        }
+        // The list shows the erasure request first; take the other one.
+        browser
+            .goto(&format!("{base}/privacy/requests?all=1"))
+            .await;
+        browser.click("main table tr:nth-child(2) a").await;
+        browser.wait_for_text("h1", "request of Ivo Brandt").await;
+    }
+    assert_eq!(download, serde_json::json!([200, "application/zip", "PK"]));
+    browser.quit().await;
+}

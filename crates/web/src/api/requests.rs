@@ -3,12 +3,11 @@
 
 use super::extract::{ApiJson, ApiPrincipal, ApiQuery, RecordId};
 use super::{created, run, ListPage};
+use crate::downloads::attachment;
 use crate::problem::Problem;
 use axum::extract::State;
-use axum::http::{header, HeaderValue};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::Json;
-use custodian_app::privacy::SubjectExport;
 use custodian_app::App;
 use custodian_core::privacy::erasure::{ErasureCertificate, TableOutcome};
 use custodian_core::privacy::fulfilment::{ErasureConfirmation, SubjectsInput};
@@ -138,23 +137,11 @@ pub(super) async fn export(
     RecordId(id): RecordId,
 ) -> Result<Response, Problem> {
     let export = run(app.subject_export(&principal, id)).await?;
-    Ok(zip_download(export))
-}
-
-/// A subject export as a download; it is never cached on the way.
-pub(crate) fn zip_download(export: SubjectExport) -> Response {
-    let disposition = format!("attachment; filename=\"{}\"", export.file_name);
-    let mut response = export.bytes.into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/zip"),
-    );
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    if let Ok(value) = HeaderValue::from_str(&disposition) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    response
+    Ok(attachment(
+        "application/zip",
+        &export.file_name,
+        export.bytes,
+    ))
 }
 
 pub(super) async fn erasure_plan(

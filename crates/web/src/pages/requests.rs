@@ -6,6 +6,7 @@ use super::forms::FormData;
 use super::path_id::PageId;
 use super::session::PageSession;
 use super::views::{error_page, options, render, FieldKind, FormField, Layout, SelectOption};
+use crate::downloads::attachment;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -13,6 +14,9 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use custodian_app::{App, AppError};
 use custodian_core::access::{Action, Area};
+use custodian_core::privacy::erasure::{ErasureCertificate, TableOutcome};
+use custodian_core::privacy::fulfilment::{ErasureConfirmation, SubjectsInput};
+use custodian_core::privacy::subjects::SubjectCandidate;
 use custodian_core::requests::{
     Channel, Extension, RequestInput, RequestState, RequestType, StateChange, SubjectRequest,
 };
@@ -27,6 +31,10 @@ pub fn routes() -> Router<App> {
         .route("/privacy/requests/{id}/identity", post(identity))
         .route("/privacy/requests/{id}/state", post(move_to))
         .route("/privacy/requests/{id}/extension", post(extend))
+        .route("/privacy/requests/{id}/subjects", post(confirm_subjects))
+        .route("/privacy/requests/{id}/export", get(export))
+        .route("/privacy/requests/{id}/erasure", post(erase))
+        .route("/privacy/requests/{id}/certificate.json", get(certificate))
 }
 
 /// Days within which a request counts as due soon.
@@ -81,6 +89,18 @@ struct RequestPage {
     can_work: bool,
     moves: Vec<SelectOption>,
     errors: Vec<String>,
+    /// Access, portability and erasure act on the subject's records.
+    finds_subject: bool,
+    candidates: Vec<SubjectCandidate>,
+    confirmed: usize,
+    exports: bool,
+    can_export: bool,
+    erases: bool,
+    can_erase: bool,
+    plan: Vec<TableOutcome>,
+    /// The plan keeps something under a legal hold.
+    holds: bool,
+    certificate: Option<ErasureCertificate>,
 }
 
 deref_layout!(DashboardPage, RequestPage);
@@ -279,6 +299,34 @@ async fn request_page(
         Ok(request) => request,
         Err(error) => return error_page(error),
     };
+    let principal = &session.principal;
+    let exports = matches!(
+        request.request_type,
+        RequestType::Access | RequestType::Portability
+    );
+    let erases = request.request_type == RequestType::Erasure;
+    let finds_subject = exports || erases;
+    let candidates = if finds_subject {
+        match app.subject_candidates(principal, id).await {
+            Ok(candidates) => candidates,
+            Err(error) => return error_page(error),
+        }
+    } else {
+        Vec::new()
+    };
+    let plan = if erases && request.state.is_open() {
+        match app.erasure_plan(principal, id).await {
+            Ok(plan) => plan,
+            Err(error) => return error_page(error),
+        }
+    } else {
+        Vec::new()
+    };
+    let certificate = if erases && !request.state.is_open() {
+        app.erasure_certificate(principal, id).await.ok()
+    } else {
+        None
+    };
     let moves = RequestState::ALL
         .iter()
         .filter(|s| request.state.may_become(**s))
@@ -307,6 +355,16 @@ async fn request_page(
         errors: errors
             .map(|e| e.0.iter().map(|f| f.message.clone()).collect())
             .unwrap_or_default(),
+        finds_subject,
+        confirmed: candidates.iter().filter(|c| c.confirmed).count(),
+        candidates,
+        exports,
+        can_export: principal.authorize(Area::Privacy, Action::Export).is_ok(),
+        erases,
+        can_erase: principal.authorize(Area::Privacy, Action::Erase).is_ok(),
+        holds: plan.iter().any(|t| t.action == "kept" && t.rows > 0),
+        plan,
+        certificate,
         r: request,
     });
     if errors.is_some() {
@@ -318,20 +376,6 @@ async fn request_page(
 
 async fn show(State(app): State<App>, session: PageSession, PageId(id): PageId) -> Response {
     request_page(&app, &session, id, None).await
-}
-
-/// The answer to a step: back to the request, with the refusal if any.
-async fn after_step(
-    app: &App,
-    session: &PageSession,
-    id: i64,
-    result: Result<SubjectRequest, AppError>,
-) -> Response {
-    match result {
-        Ok(_) => Redirect::to(&format!("/privacy/requests/{id}")).into_response(),
-        Err(AppError::Validation(errors)) => request_page(app, session, id, Some(&errors)).await,
-        Err(error) => error_page(error),
-    }
 }
 
 async fn identity(
@@ -347,7 +391,7 @@ async fn identity(
     let result = app
         .verify_identity(&session.principal, id, &form.get("method"))
         .await;
-    after_step(&app, &session, id, result).await
+    after(&app, &session, id, result).await
 }
 
 async fn move_to(
@@ -365,7 +409,7 @@ async fn move_to(
         note: form.optional("note"),
     };
     let result = app.move_request(&session.principal, id, &change).await;
-    after_step(&app, &session, id, result).await
+    after(&app, &session, id, result).await
 }
 
 async fn extend(
@@ -383,5 +427,86 @@ async fn extend(
         reason: form.get("reason"),
     };
     let result = app.extend_request(&session.principal, id, &extension).await;
-    after_step(&app, &session, id, result).await
+    after(&app, &session, id, result).await
+}
+
+/// The answer to a step: back to the request, with the refusal if any.
+async fn after<T>(
+    app: &App,
+    session: &PageSession,
+    id: i64,
+    result: Result<T, AppError>,
+) -> Response {
+    match result {
+        Ok(_) => Redirect::to(&format!("/privacy/requests/{id}")).into_response(),
+        Err(AppError::Validation(errors)) => request_page(app, session, id, Some(&errors)).await,
+        Err(AppError::UnknownReference { .. }) => {
+            let errors = ValidationErrors::single(
+                "contact_ids",
+                "unknown_reference",
+                "One of the records no longer exists; reload the page.",
+            );
+            request_page(app, session, id, Some(&errors)).await
+        }
+        Err(error) => error_page(error),
+    }
+}
+
+async fn confirm_subjects(
+    State(app): State<App>,
+    session: PageSession,
+    PageId(id): PageId,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let form = FormData(form);
+    if let Err(refused) = form.check_csrf(&session.csrf) {
+        return refused;
+    }
+    let input = SubjectsInput {
+        contact_ids: form
+            .all("contact_ids")
+            .iter()
+            .filter_map(|id| id.trim().parse().ok())
+            .collect(),
+    };
+    let result = app.confirm_subjects(&session.principal, id, &input).await;
+    after(&app, &session, id, result).await
+}
+
+async fn export(State(app): State<App>, session: PageSession, PageId(id): PageId) -> Response {
+    match app.subject_export(&session.principal, id).await {
+        Ok(export) => attachment("application/zip", &export.file_name, export.bytes),
+        Err(error) => after::<()>(&app, &session, id, Err(error)).await,
+    }
+}
+
+async fn erase(
+    State(app): State<App>,
+    session: PageSession,
+    PageId(id): PageId,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let form = FormData(form);
+    if let Err(refused) = form.check_csrf(&session.csrf) {
+        return refused;
+    }
+    let confirmation = ErasureConfirmation {
+        confirm: form.get("confirm") == "true",
+        keep_under_legal_hold: form.get("keep_under_legal_hold") == "true",
+    };
+    let result = app
+        .erase_subject(&session.principal, id, &confirmation)
+        .await;
+    after(&app, &session, id, result).await
+}
+
+async fn certificate(State(app): State<App>, session: PageSession, PageId(id): PageId) -> Response {
+    match app.erasure_certificate(&session.principal, id).await {
+        Ok(certificate) => attachment(
+            "application/json",
+            &format!("erasure-certificate-{id}.json"),
+            serde_json::to_vec_pretty(&certificate).unwrap_or_default(),
+        ),
+        Err(error) => error_page(error),
+    }
 }
