@@ -46,6 +46,9 @@ pub enum AppError {
     /// A reason for access was asked for and left (nearly) empty.
     #[error("state a reason for access of at least 3 characters")]
     ReasonRequired,
+    /// The email or phone belongs to a person erased at their request.
+    #[error("{field} belongs to a person who was erased")]
+    ReturningSubject { field: &'static str },
     #[error("internal error")]
     Internal(#[source] StoreError),
     /// A subject export could not be packed.

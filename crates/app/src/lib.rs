@@ -60,6 +60,9 @@ pub struct Principal {
     pub actor: Actor,
     /// Where the request came from, for the audit trail.
     pub context: Option<Arc<ClientContext>>,
+    /// The caller confirmed that a person erased before came back, so a
+    /// record with their email or phone may be created again.
+    pub returning_subject_confirmed: bool,
 }
 
 impl Principal {
@@ -87,6 +90,7 @@ impl Principal {
             sensitive: access.sensitive,
             actor: Actor { kind, id: actor_id },
             context: None,
+            returning_subject_confirmed: false,
         }
     }
 
@@ -106,6 +110,12 @@ impl Principal {
         context.reason = Some(reason.chars().take(500).collect());
         self.context = Some(Arc::new(context));
         Ok(self)
+    }
+
+    /// Confirms, for this request, that a person erased before came back.
+    pub fn confirming_returning_subject(mut self, confirmed: bool) -> Self {
+        self.returning_subject_confirmed = confirmed;
+        self
     }
 
     /// The reason for access this request states, if any.

@@ -220,6 +220,7 @@ macro_rules! record_use_cases {
                 principal.authorize($area, Action::Create)?;
                 let mut fields = input.validate()?;
                 self.require_links_in_reach(principal, &fields, None).await?;
+                self.refuse_returning_subject(principal, &fields).await?;
                 fields.default_owner(principal.user_id);
                 let mut record = self.store.$s_create(&principal.scope(), &fields).await?;
                 principal.mask(&mut record);

@@ -89,6 +89,12 @@ impl From<AppError> for Problem {
             AppError::InvalidSort => Problem::field(StatusCode::BAD_REQUEST, "invalid_sort", "sort", "This list cannot be sorted by that field.".into()),
             AppError::InvalidLimit => Problem::field(StatusCode::BAD_REQUEST, "invalid_limit", "limit", "A page holds 1 to 200 records.".into()),
             AppError::UnsupportedFilter(parameter) => Problem::field(StatusCode::BAD_REQUEST, "unsupported_filter", parameter, format!("This list cannot be filtered by {parameter}; the reference names the filters of each list.")),
+            AppError::ReturningSubject { field } => Problem::field(
+                StatusCode::CONFLICT,
+                "previously_erased",
+                field,
+                "One of these belongs to a person who was erased at their request. Create the record only if they came back of their own accord (a new contract or consent): send X-Returning-Subject: confirmed.".into(),
+            ),
             AppError::AuditUnavailable => Problem::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "audit_unavailable",

@@ -538,5 +538,21 @@ async fn the_dpo_exports_and_erases_a_subject() {
         browser.wait_for_text("h1", "request of Ivo Brandt").await;
     }
     assert_eq!(download, serde_json::json!([200, "application/zip", "PK"]));
+
+    // Entered again, the erased person is recognised on the form.
+    browser.click("form[action='/logout'] button").await;
+    browser.wait_for_text("h1", "Log in").await;
+    browser.goto(&format!("{base}/contacts/new")).await;
+    browser.log_in("ada@example.com", PASSWORD).await;
+    browser.fill("#first_name", "Ivo").await;
+    browser.fill("#last_name", "Brandt").await;
+    browser.fill("#emails", "IVO@brandt.example").await;
+    browser.click("main form button[type=submit]").await;
+    browser
+        .wait_for_text("main", "was erased at their request")
+        .await;
+    browser.click("input[name=_returning_subject]").await;
+    browser.click("main form button[type=submit]").await;
+    browser.wait_for_text("h1", "Ivo Brandt").await;
     browser.quit().await;
 }

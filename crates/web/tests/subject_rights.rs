@@ -594,5 +594,46 @@ async fn the_subject_gets_their_data_and_is_then_erased(server: Server) {
 
     // Nothing of the subject is left in the database files or tables.
     assert_eq!(server.traces_left().await, Vec::<String>::new());
+
+    // Entered again from an old list, the person is recognised.
+    let again =
+        json!({"first_name": "X", "last_name": "Q", "emails": [PRIVATE_EMAIL.to_uppercase()]});
+    let (status, refused) = server
+        .call(&server.admin, "POST", "/contacts", Some(again.clone()))
+        .await;
+    assert_eq!(
+        (
+            status,
+            refused["code"].as_str(),
+            refused["errors"][0]["field"].as_str()
+        ),
+        (
+            StatusCode::CONFLICT,
+            Some("previously_erased"),
+            Some("emails")
+        ),
+        "{refused}"
+    );
+    let by_phone = json!({"first_name": "X", "last_name": "Q", "phones": ["+49 (30) 555-0199"]});
+    let (status, _) = server
+        .call(&server.admin, "POST", "/contacts", Some(by_phone))
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let (status, _) = server.call(&server.admin, "POST", "/contacts", Some(json!({"first_name": "New", "last_name": "Person", "emails": ["new@person.example"]}))).await;
+    assert_eq!(status, StatusCode::CREATED, "others are not held up");
+    let response = server
+        .client
+        .post(format!("{}/api/v1/contacts", server.base))
+        .bearer_auth(&server.admin)
+        .header("X-Returning-Subject", "confirmed")
+        .json(&again)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.status(),
+        StatusCode::CREATED,
+        "they came back of their own accord"
+    );
 }
 on_both_backends!(the_subject_gets_their_data_and_is_then_erased);

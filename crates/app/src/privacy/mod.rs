@@ -4,9 +4,11 @@
 
 mod erasure;
 mod export;
+mod returning;
 mod subjects;
 mod summary;
 mod zip;
 
 pub use export::SubjectExport;
+pub use returning::Identifying;
 pub use zip::ZipError;

@@ -14,6 +14,9 @@ pub struct ApiPrincipal(pub Principal);
 
 /// The request header that states a reason for access.
 pub const ACCESS_REASON: &str = "x-access-reason";
+/// `X-Returning-Subject: confirmed`: the caller knows the person was erased
+/// before and came back (a new contract or consent).
+pub const RETURNING_SUBJECT: &str = "x-returning-subject";
 
 impl FromRequestParts<App> for ApiPrincipal {
     type Rejection = Problem;
@@ -43,7 +46,15 @@ impl FromRequestParts<App> for ApiPrincipal {
                     .map_err(|_| Problem::from(AppError::ReasonRequired))?,
             ),
         };
-        let principal = principal.with_reason(reason).map_err(Problem::from)?;
+        let principal = principal
+            .with_reason(reason)
+            .map_err(Problem::from)?
+            .confirming_returning_subject(
+                parts
+                    .headers
+                    .get(RETURNING_SUBJECT)
+                    .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"confirmed")),
+            );
         Ok(ApiPrincipal(principal))
     }
 }

@@ -76,7 +76,11 @@ pub(super) async fn create<R: FormRecord>(
         return refused;
     }
     let input = R::from_form(&form);
-    match R::create(&app, &session.principal, &input).await {
+    let principal = session
+        .principal
+        .clone()
+        .confirming_returning_subject(form.get("_returning_subject") == "confirmed");
+    match R::create(&app, &principal, &input).await {
         Ok(record) => after_save::<R>(&app, &session, R::id(&record)).await,
         Err(error) => show_form::<R>(&app, &session, new_spec::<R>(), &input, Some(error)).await,
     }
@@ -150,6 +154,7 @@ pub(super) fn form_response(
 ) -> Response {
     const CORRECT: &str = "Please correct the marked fields.";
     let mut version = spec.version;
+    let returning_subject = matches!(refused, Some(AppError::ReturningSubject { .. }));
     let problem = match refused {
         None => None,
         Some(AppError::Validation(errors)) => {
@@ -175,6 +180,17 @@ pub(super) fn form_response(
             );
             Some(CORRECT.to_string())
         }
+        Some(AppError::ReturningSubject { field }) => {
+            attach_errors(
+                &mut fields,
+                &ValidationErrors::single(
+                    field,
+                    "previously_erased",
+                    "This belongs to a person who was erased at their request.",
+                ),
+            );
+            Some("A person with these details was erased at their request. Create the record again only if they came back of their own accord.".to_string())
+        }
         Some(AppError::VersionMismatch { current }) => {
             version = Some(current);
             Some(format!(
@@ -193,6 +209,7 @@ pub(super) fn form_response(
         fields,
         cancel_href: spec.cancel_href,
         problem,
+        returning_subject,
     });
     if failed {
         *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;

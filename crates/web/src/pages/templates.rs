@@ -71,6 +71,8 @@ pub(super) struct FormPage {
     pub fields: Vec<FormField>,
     pub cancel_href: String,
     pub problem: Option<String>,
+    /// The record is of a person erased before: offer to confirm they came back.
+    pub returning_subject: bool,
 }
 
 deref_layout!(ListPage, DetailPage, FormPage);
