@@ -49,6 +49,9 @@ pub enum AppError {
     /// The email or phone belongs to a person erased at their request.
     #[error("{field} belongs to a person who was erased")]
     ReturningSubject { field: &'static str },
+    /// The subject asked to restrict processing (Art. 18).
+    #[error("processing of this person's data is restricted")]
+    Restricted,
     #[error("internal error")]
     Internal(#[source] StoreError),
     /// A subject export could not be packed.

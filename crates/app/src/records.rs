@@ -187,6 +187,7 @@ macro_rules! record_use_cases {
                 let current = self.store.$s_get(principal.tenant, id).await?;
                 let kept = current.to_input().validate().ok();
                 self.require_links_in_reach(principal, &fields, kept.as_ref()).await?;
+                self.refuse_restricted_change(principal, $record_type, Some(id.0), fields.links()).await?;
                 if principal.reach($record_type) != Reach::All {
                     // Someone who reaches only their own records keeps this one.
                     fields.default_owner(principal.user_id);
@@ -199,6 +200,7 @@ macro_rules! record_use_cases {
             pub async fn $delete(&self, principal: &Principal, id: $id) -> Result<(), AppError> {
                 principal.authorize($area, Action::Delete)?;
                 self.require_reach(principal, $record_type, id.0).await?;
+                self.refuse_restricted_change(principal, $record_type, Some(id.0), Vec::new()).await?;
                 Ok(self.store.$s_delete(&principal.scope(), id).await?)
             }
 
@@ -212,15 +214,16 @@ macro_rules! record_use_cases {
             }
         }
 
-        record_use_cases!(@create $area, $input, $record, $create => $s_create);
+        record_use_cases!(@create $area, $record_type, $input, $record, $create => $s_create);
     };
-    (@create $area:expr, $input:ty, $record:ty, $create:ident => $s_create:ident) => {
+    (@create $area:expr, $record_type:expr, $input:ty, $record:ty, $create:ident => $s_create:ident) => {
         impl App {
             pub async fn $create(&self, principal: &Principal, input: &$input) -> Result<$record, AppError> {
                 principal.authorize($area, Action::Create)?;
                 let mut fields = input.validate()?;
                 self.require_links_in_reach(principal, &fields, None).await?;
                 self.refuse_returning_subject(principal, &fields).await?;
+                self.refuse_restricted_change(principal, $record_type, None, fields.links()).await?;
                 fields.default_owner(principal.user_id);
                 let mut record = self.store.$s_create(&principal.scope(), &fields).await?;
                 principal.mask(&mut record);
@@ -269,6 +272,8 @@ impl App {
         let fields = input.validate()?;
         self.require_links_in_reach(principal, &fields, None)
             .await?;
+        self.refuse_restricted_change(principal, RecordType::Activity, None, fields.links())
+            .await?;
         let mut activity = self
             .store
             .create_activity(&principal.scope(), Some(principal.user_id), &fields)
@@ -313,6 +318,8 @@ impl App {
         let kept = current.to_input().validate().ok();
         self.require_links_in_reach(principal, &fields, kept.as_ref())
             .await?;
+        self.refuse_restricted_change(principal, RecordType::Activity, Some(id.0), fields.links())
+            .await?;
         let mut activity = self
             .store
             .update_activity(&principal.scope(), id, expected_version, &fields)
@@ -328,6 +335,8 @@ impl App {
     ) -> Result<(), AppError> {
         principal.authorize(Area::Activities, Action::Delete)?;
         self.require_reach(principal, RecordType::Activity, id.0)
+            .await?;
+        self.refuse_restricted_change(principal, RecordType::Activity, Some(id.0), Vec::new())
             .await?;
         Ok(self.store.delete_activity(&principal.scope(), id).await?)
     }

@@ -641,6 +641,11 @@ pub const CATALOG: &[ColumnClass] = &[
         true,
         "Work address",
     ),
+    plain_exported(
+        "contacts",
+        "restricted_at",
+        "When processing was restricted at the subject's request (Art. 18); empty when not restricted",
+    ),
     plain_exported("contacts", "created_at", "Creation time"),
     plain_exported("contacts", "updated_at", "Last change"),
     plain("contacts", "version", "Optimistic concurrency version"),

@@ -167,6 +167,10 @@ pub struct Contact {
     pub created_at: Timestamp,
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub updated_at: Timestamp,
+    /// Since when processing is restricted at the subject's request (Art.
+    /// 18): only the data protection officer changes the record meanwhile.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub restricted_since: Option<Timestamp>,
     /// Fields emptied because the reader's roles are not granted their
     /// category (need-to-know); absent when nothing was hidden.
     #[serde(skip_serializing_if = "Vec::is_empty")]

@@ -95,6 +95,11 @@ impl From<AppError> for Problem {
                 field,
                 "One of these belongs to a person who was erased at their request. Create the record only if they came back of their own accord (a new contract or consent): send X-Returning-Subject: confirmed.".into(),
             ),
+            AppError::Restricted => Problem::new(
+                StatusCode::CONFLICT,
+                "restricted",
+                "Processing of this person's data is restricted at their request (Art. 18): only the data protection officer can change their records.",
+            ),
             AppError::AuditUnavailable => Problem::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "audit_unavailable",

@@ -95,8 +95,20 @@ fn body_for(rule: &RouteRule, records: &Records, serial: usize) -> Option<Value>
             ("requests", ..) if rule.path.ends_with("/extension") => {
                 json!({"months": 1, "reason": "Many records"})
             }
+            ("requests", ..) if rule.path.ends_with("/subjects") => {
+                json!({"contact_ids": [contact]})
+            }
+            // Not confirmed: an allowed role is refused with 422, and the
+            // seeded contact stays for the routes after this one.
+            ("requests", ..) if rule.path.ends_with("/erasure") => json!({"confirm": false}),
+            ("requests", ..) if rule.path.ends_with("/rectification") => {
+                json!({"contact_id": contact, "corrections": {"position": "Matrix"}})
+            }
             ("requests", ..) => {
                 json!({"request_type": "access", "channel": "letter", "subject_name": format!("Matrix {serial}")})
+            }
+            ("contacts", ..) if rule.path.ends_with("/restriction") => {
+                json!({"restricted": false})
             }
             ("settings", ..) if rule.path.ends_with("/request-deadline") => json!({"days": null}),
             ("purposes", ..) => {

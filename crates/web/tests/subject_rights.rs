@@ -63,6 +63,7 @@ struct Server {
     client: Client,
     admin: String,
     dpo: String,
+    sales: String,
     database_url: String,
     sqlite_file: Option<std::path::PathBuf>,
     _dir: Option<tempfile::TempDir>,
@@ -75,6 +76,7 @@ async fn start(database_url: String, dir: Option<tempfile::TempDir>) -> Server {
     for (email, role) in [
         ("admin@rights.example", Role::Administrator),
         ("dpo@rights.example", Role::DataProtectionOfficer),
+        ("sales@rights.example", Role::Sales),
     ] {
         let user = app
             .create_user(
@@ -100,6 +102,7 @@ async fn start(database_url: String, dir: Option<tempfile::TempDir>) -> Server {
     Server {
         base,
         client: Client::new(),
+        sales: tokens.pop().unwrap(),
         dpo: tokens.pop().unwrap(),
         admin: tokens.pop().unwrap(),
         sqlite_file: database_url
@@ -137,6 +140,22 @@ impl Server {
             request = request.json(&body);
         }
         let response = request.bearer_auth(token).send().await.unwrap();
+        let status = response.status();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Replaces a record at the version it has now.
+    async fn replace(&self, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
+        let (_, current) = self.call(&self.admin, "GET", path, None).await;
+        let response = self
+            .client
+            .put(format!("{}/api/v1{path}", self.base))
+            .bearer_auth(token)
+            .header("If-Match", format!("\"{}\"", current["version"]))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
         let status = response.status();
         (status, response.json().await.unwrap_or(Value::Null))
     }
@@ -637,3 +656,229 @@ async fn the_subject_gets_their_data_and_is_then_erased(server: Server) {
     );
 }
 on_both_backends!(the_subject_gets_their_data_and_is_then_erased);
+
+async fn corrections_go_through_the_audited_update_and_restriction_stops_edits(server: Server) {
+    let dpo = &server.dpo;
+    let contact = server
+        .create(
+            "/contacts",
+            json!({"first_name": "Jon", "last_name": "Smyth", "emails": ["jon@old.example"]}),
+        )
+        .await;
+    let other = server
+        .create(
+            "/contacts",
+            json!({"first_name": "Una", "last_name": "Other"}),
+        )
+        .await;
+
+    // Rectification: refusals change nothing, the correction is audited.
+    let request = server
+        .verified_request("rectification", contact, "My name is Smith")
+        .await;
+    server
+        .call(
+            dpo,
+            "PUT",
+            &format!("/requests/{request}/subjects"),
+            Some(json!({"contact_ids": [contact]})),
+        )
+        .await;
+    let path = format!("/requests/{request}/rectification");
+    for (body, code) in [
+        (
+            json!({"contact_id": contact, "corrections": {}}),
+            "required",
+        ),
+        (
+            json!({"contact_id": other, "corrections": {"last_name": "X"}}),
+            "not_the_subject",
+        ),
+        (
+            json!({"contact_id": contact, "corrections": {"emails": ["not an email"]}}),
+            "invalid_email",
+        ),
+        (
+            json!({"contact_id": contact, "corrections": {"last_name": "Smyth"}}),
+            "nothing_changed",
+        ),
+    ] {
+        let (status, refused) = server.call(dpo, "POST", &path, Some(body.clone())).await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{body}: {refused}"
+        );
+        assert_eq!(
+            codes(&refused).first().copied(),
+            Some(code),
+            "{body}: {refused}"
+        );
+    }
+    let (status, refused) = server
+        .call(
+            dpo,
+            "POST",
+            &path,
+            Some(json!({"contact_id": contact, "corrections": {"nickname": "J"}})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    let (_, unchanged) = server
+        .call(&server.admin, "GET", &format!("/contacts/{contact}"), None)
+        .await;
+    assert_eq!(
+        (
+            unchanged["last_name"].as_str(),
+            unchanged["version"].as_i64()
+        ),
+        (Some("Smyth"), Some(1))
+    );
+
+    let (status, answered) = server
+        .call(
+            dpo,
+            "POST",
+            &path,
+            Some(json!({"contact_id": contact, "corrections": {"last_name": "Smith", "emails": ["jon@new.example"]}})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{answered}");
+    let last_step = answered["steps"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(last_step["step"], "rectified");
+    assert_eq!(
+        last_step["note"],
+        format!("Corrected on contact {contact}: last_name, emails")
+    );
+    let (_, corrected) = server
+        .call(&server.admin, "GET", &format!("/contacts/{contact}"), None)
+        .await;
+    assert_eq!(corrected["last_name"], "Smith");
+    assert_eq!(corrected["emails"], json!(["jon@new.example"]));
+    let (_, trail) = server
+        .call(
+            dpo,
+            "GET",
+            &format!("/audit?record_type=contact&record_id={contact}&action=update"),
+            None,
+        )
+        .await;
+    let entry = &trail["items"][0];
+    assert_eq!(entry["fields"], json!(["last_name", "emails"]), "{trail}");
+    assert_eq!(entry["actor_name"], "dpo", "{trail}");
+
+    // Restriction: sales may no longer change the record or link to it.
+    let restricted = {
+        let (status, created) = server
+            .call(
+                &server.sales,
+                "POST",
+                "/contacts",
+                Some(json!({"first_name": "Rita", "last_name": "Halt"})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED);
+        created["id"].as_i64().unwrap()
+    };
+    let request = server
+        .verified_request(
+            "restriction",
+            restricted,
+            "Stop using my data until checked",
+        )
+        .await;
+    let (status, refused) = server
+        .call(
+            dpo,
+            "POST",
+            &format!("/requests/{request}/restriction"),
+            None,
+        )
+        .await;
+    assert_eq!(codes(&refused), ["no_subject_confirmed"], "{status}");
+    server
+        .call(
+            dpo,
+            "PUT",
+            &format!("/requests/{request}/subjects"),
+            Some(json!({"contact_ids": [restricted]})),
+        )
+        .await;
+    let (status, done) = server
+        .call(
+            dpo,
+            "POST",
+            &format!("/requests/{request}/restriction"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, done["state"].as_str()),
+        (StatusCode::OK, Some("completed")),
+        "{done}"
+    );
+    let contact_path = format!("/contacts/{restricted}");
+    let (_, shown) = server.call(&server.sales, "GET", &contact_path, None).await;
+    assert!(shown["restricted_since"].is_string(), "{shown}");
+    let change = json!({"first_name": "Rita", "last_name": "Changed"});
+    let (status, refused) = server
+        .replace(&server.sales, &contact_path, change.clone())
+        .await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (StatusCode::CONFLICT, Some("restricted")),
+        "{refused}"
+    );
+    let (status, refused) = server
+        .call(
+            &server.sales,
+            "POST",
+            "/activities",
+            Some(json!({"kind": "call", "occurred_at": "2026-11-03T09:00:00Z", "subject": "Sales call", "contact_ids": [restricted]})),
+        )
+        .await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (StatusCode::CONFLICT, Some("restricted"))
+    );
+    let (status, _) = server
+        .call(
+            &server.sales,
+            "POST",
+            &format!("/contacts/{restricted}/restriction"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    let response = server
+        .client
+        .put(format!("{}/api/v1{contact_path}/restriction", server.base))
+        .bearer_auth(&server.sales)
+        .json(&json!({"restricted": false}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.status(),
+        StatusCode::FORBIDDEN,
+        "sales cannot lift it"
+    );
+    let lift = server
+        .client
+        .put(format!("{}/api/v1{contact_path}/restriction", server.base))
+        .bearer_auth(dpo)
+        .json(&json!({"restricted": false}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(lift.status(), StatusCode::NO_CONTENT);
+    let (status, changed) = server.replace(&server.sales, &contact_path, change).await;
+    assert_eq!(status, StatusCode::OK, "{changed}");
+    assert!(changed["restricted_since"].is_null());
+}
+on_both_backends!(corrections_go_through_the_audited_update_and_restriction_stops_edits);

@@ -4,6 +4,8 @@
 
 mod erasure;
 mod export;
+mod rectification;
+mod restriction;
 mod returning;
 mod subjects;
 mod summary;

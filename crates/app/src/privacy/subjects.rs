@@ -120,6 +120,7 @@ impl App {
                 matched_by,
                 records: self.store.record_counts(tenant, contact.id).await?,
                 confirmed: confirmed.contains(&contact.id),
+                restricted: contact.restricted_since.is_some(),
             });
         }
         candidates.sort_by_key(|c| (!c.confirmed, c.contact_id));

@@ -32,6 +32,14 @@ pub struct ErasureConfirmation {
     pub keep_under_legal_hold: bool,
 }
 
+/// Restricting one contact's processing (Art. 18), or lifting it.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RestrictionInput {
+    pub restricted: bool,
+}
+
 /// At most this many contact records make up one subject.
 pub const MOST_SUBJECT_RECORDS: usize = 50;
 

@@ -6,6 +6,7 @@
 pub mod erasure;
 pub mod export;
 pub mod fulfilment;
+pub mod rectification;
 pub mod redaction;
 pub mod subjects;
 pub mod suppression;

@@ -28,4 +28,6 @@ pub struct SubjectCandidate {
     pub records: RecordCounts,
     /// Staff confirmed it as the subject's.
     pub confirmed: bool,
+    /// Processing of it is restricted (Art. 18).
+    pub restricted: bool,
 }

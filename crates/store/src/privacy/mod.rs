@@ -5,6 +5,7 @@
 
 mod erasure;
 mod export;
+mod restriction;
 mod subject_tables;
 mod subjects;
 mod suppression;

@@ -97,6 +97,18 @@ pub fn routes() -> Router<App> {
         )
         .route("/requests/{id}/certificate", get(requests::certificate))
         .route(
+            "/requests/{id}/rectification",
+            axum::routing::post(requests::rectify),
+        )
+        .route(
+            "/requests/{id}/restriction",
+            axum::routing::post(requests::restrict),
+        )
+        .route(
+            "/contacts/{id}/restriction",
+            axum::routing::put(requests::contact_restriction),
+        )
+        .route(
             "/settings/request-deadline",
             get(requests::deadline).put(requests::set_deadline),
         )

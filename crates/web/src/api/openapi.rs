@@ -18,7 +18,8 @@ use custodian_core::custom_roles::{RoleDescription, RoleInput};
 use custodian_core::organisations::{Organisation, OrganisationInput};
 use custodian_core::passwords::PasswordPolicy;
 use custodian_core::privacy::erasure::{ErasureCertificate, TableOutcome};
-use custodian_core::privacy::fulfilment::{ErasureConfirmation, SubjectsInput};
+use custodian_core::privacy::fulfilment::{ErasureConfirmation, RestrictionInput, SubjectsInput};
+use custodian_core::privacy::rectification::{ContactCorrection, RectificationInput};
 use custodian_core::privacy::subjects::{RecordCounts, SubjectCandidate};
 use custodian_core::purposes::{LawfulBasis, Purpose, PurposeInput, SpecialCondition};
 use custodian_core::requests::{
@@ -100,7 +101,10 @@ use utoipa::OpenApi as _;
         SubjectsInput,
         ErasureConfirmation,
         TableOutcome,
-        ErasureCertificate
+        ErasureCertificate,
+        RectificationInput,
+        ContactCorrection,
+        RestrictionInput
     ))
 )]
 struct Components;
@@ -696,6 +700,31 @@ fn add_requests(paths: PathsBuilder) -> PathsBuilder {
     .parameter(id_parameter())
     .response("200", json_ok("The certificate", "ErasureCertificate"))
     .response("404", problem_response("No such request, or not erased"));
+    let rectification = step(
+        "rectify",
+        "Apply the subject's corrections to one of the confirmed contact records, through the normal validated and audited update; the request's history names the fields corrected",
+        "RectificationInput",
+        "Not a rectification request, closed, identity not verified, a record not confirmed as the subject's (not_the_subject), no correction, nothing changed, or a correction that fails validation",
+    );
+    let restriction = operation(
+        "restrict",
+        "Carry out a restriction request (Art. 18): mark the confirmed records restricted and complete the request; while marked, only the data protection officer (or an administrator) changes them or what links to them (others get 409 restricted)",
+    )
+    .parameter(id_parameter())
+    .response("200", json_ok("The completed request", "SubjectRequest"))
+    .response("404", problem_response("No such request"))
+    .response(
+        "422",
+        problem_response("Not a restriction request, closed, identity not verified, or no record confirmed"),
+    );
+    let contact_restriction = operation(
+        "set_contact_restriction",
+        "Restrict one contact's processing, or lift the restriction (tell the subject before lifting it, Art. 18(3))",
+    )
+    .parameter(id_parameter())
+    .request_body(Some(json_body("RestrictionInput")))
+    .response("204", ResponseBuilder::new().description("Done").build())
+    .response("404", problem_response("No such contact"));
     let mut subjects_item = PathItem::new(HttpMethod::Get, with_common_answers(subjects));
     subjects_item.put = Some(with_common_answers(confirm).build());
     let mut erasure_item = PathItem::new(HttpMethod::Get, with_common_answers(plan));
@@ -728,6 +757,18 @@ fn add_requests(paths: PathsBuilder) -> PathsBuilder {
             PathItem::new(HttpMethod::Get, with_common_answers(export)),
         )
         .path("/api/v1/requests/{id}/erasure", erasure_item)
+        .path(
+            "/api/v1/requests/{id}/rectification",
+            PathItem::new(HttpMethod::Post, with_common_answers(rectification)),
+        )
+        .path(
+            "/api/v1/requests/{id}/restriction",
+            PathItem::new(HttpMethod::Post, with_common_answers(restriction)),
+        )
+        .path(
+            "/api/v1/contacts/{id}/restriction",
+            PathItem::new(HttpMethod::Put, with_common_answers(contact_restriction)),
+        )
         .path(
             "/api/v1/requests/{id}/certificate",
             PathItem::new(HttpMethod::Get, with_common_answers(certificate)),

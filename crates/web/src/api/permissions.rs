@@ -228,6 +228,24 @@ pub fn route_rules() -> Vec<RouteRule> {
             Some(RecordType::SubjectRequest),
         ),
         rule(
+            "POST",
+            "/requests/{id}/rectification",
+            Some((Area::Privacy, Action::Update)),
+            Some(RecordType::SubjectRequest),
+        ),
+        rule(
+            "POST",
+            "/requests/{id}/restriction",
+            Some((Area::Privacy, Action::Update)),
+            Some(RecordType::SubjectRequest),
+        ),
+        rule(
+            "PUT",
+            "/contacts/{id}/restriction",
+            Some((Area::Privacy, Action::Update)),
+            Some(RecordType::Contact),
+        ),
+        rule(
             "GET",
             "/settings/request-deadline",
             Some((Area::Privacy, Action::Read)),

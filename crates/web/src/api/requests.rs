@@ -6,15 +6,18 @@ use super::{created, run, ListPage};
 use crate::downloads::attachment;
 use crate::problem::Problem;
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
 use custodian_app::App;
 use custodian_core::privacy::erasure::{ErasureCertificate, TableOutcome};
-use custodian_core::privacy::fulfilment::{ErasureConfirmation, SubjectsInput};
+use custodian_core::privacy::fulfilment::{ErasureConfirmation, RestrictionInput, SubjectsInput};
+use custodian_core::privacy::rectification::RectificationInput;
 use custodian_core::privacy::subjects::SubjectCandidate;
 use custodian_core::requests::{
     DeadlinePolicy, Extension, IdentityCheck, RequestInput, StateChange, SubjectRequest,
 };
+use custodian_core::ContactId;
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -175,4 +178,31 @@ pub(super) async fn certificate(
     RecordId(id): RecordId,
 ) -> Result<Json<ErasureCertificate>, Problem> {
     Ok(Json(run(app.erasure_certificate(&principal, id)).await?))
+}
+
+pub(super) async fn rectify(
+    State(app): State<App>,
+    ApiPrincipal(principal): ApiPrincipal,
+    RecordId(id): RecordId,
+    ApiJson(input): ApiJson<RectificationInput>,
+) -> Result<Json<SubjectRequest>, Problem> {
+    Ok(Json(run(app.rectify(&principal, id, &input)).await?))
+}
+
+pub(super) async fn restrict(
+    State(app): State<App>,
+    ApiPrincipal(principal): ApiPrincipal,
+    RecordId(id): RecordId,
+) -> Result<Json<SubjectRequest>, Problem> {
+    Ok(Json(run(app.restrict_for_request(&principal, id)).await?))
+}
+
+pub(super) async fn contact_restriction(
+    State(app): State<App>,
+    ApiPrincipal(principal): ApiPrincipal,
+    RecordId(id): RecordId,
+    ApiJson(input): ApiJson<RestrictionInput>,
+) -> Result<StatusCode, Problem> {
+    run(app.set_contact_restriction(&principal, ContactId(id), input.restricted)).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

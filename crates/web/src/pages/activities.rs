@@ -205,6 +205,7 @@ async fn show(State(app): State<App>, session: PageSession, PageId(id): PageId) 
     fields.retain(|f| !f.value.is_empty());
     render(&DetailPage {
         layout: Layout::new(&session, ""),
+        badge: None,
         title: unless_masked(&activity, "subject", activity.subject.clone()),
         notice: None,
         edit_href: format!("/activities/{id}/edit"),

@@ -226,6 +226,7 @@ async fn show(State(app): State<App>, session: PageSession, PageId(id): PageId) 
     ];
     render(&DetailPage {
         layout: Layout::new(&session, ""),
+        badge: None,
         title: agreement.title.clone(),
         notice: None,
         edit_href: format!("/agreements/{id}/edit"),

@@ -218,6 +218,7 @@ async fn show(State(app): State<App>, session: PageSession, PageId(id): PageId) 
     fields.retain(|f| !f.value.is_empty());
     render(&DetailPage {
         layout: Layout::new(&session, ""),
+        badge: None,
         title: asset.product_name.clone(),
         notice: None,
         edit_href: format!("/assets/{id}/edit"),

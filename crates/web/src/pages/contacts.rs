@@ -25,6 +25,7 @@ use custodian_core::access::Action;
 use custodian_core::activities::ActivityInput;
 use custodian_core::audit::RecordType;
 use custodian_core::contacts::{Contact, ContactInput, Gender};
+use custodian_core::time::CalendarDate;
 use custodian_core::values::Address;
 use custodian_core::{ContactId, OrganisationId, UserId, ValidationErrors};
 
@@ -77,7 +78,10 @@ async fn list(
         .map(|c| {
             vec![
                 Cell::link(
-                    format!("{}, {}", c.last_name, c.first_name),
+                    match c.restricted_since {
+                        Some(_) => format!("{}, {} · restricted", c.last_name, c.first_name),
+                        None => format!("{}, {}", c.last_name, c.first_name),
+                    },
                     format!("/contacts/{}", c.id),
                 ),
                 Cell::text(c.position.clone().unwrap_or_default()),
@@ -300,6 +304,9 @@ async fn show_page(
     };
     render(&DetailPage {
         layout: Layout::new(session, ""),
+        badge: contact
+            .restricted_since
+            .map(|since| format!("Restricted (Art. 18) since {}", CalendarDate::of(since))),
         title: contact.full_name(),
         notice: None,
         edit_href: format!("/contacts/{id}/edit"),

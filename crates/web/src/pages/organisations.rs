@@ -330,6 +330,7 @@ async fn show_page(
     };
     render(&DetailPage {
         layout: Layout::new(session, ""),
+        badge: None,
         title: org.name.clone(),
         notice,
         edit_href: format!("/organisations/{id}/edit"),

@@ -16,6 +16,7 @@ use custodian_app::{App, AppError};
 use custodian_core::access::{Action, Area};
 use custodian_core::privacy::erasure::{ErasureCertificate, TableOutcome};
 use custodian_core::privacy::fulfilment::{ErasureConfirmation, SubjectsInput};
+use custodian_core::privacy::rectification::{ContactCorrection, RectificationInput};
 use custodian_core::privacy::subjects::SubjectCandidate;
 use custodian_core::requests::{
     Channel, Extension, RequestInput, RequestState, RequestType, StateChange, SubjectRequest,
@@ -35,6 +36,8 @@ pub fn routes() -> Router<App> {
         .route("/privacy/requests/{id}/export", get(export))
         .route("/privacy/requests/{id}/erasure", post(erase))
         .route("/privacy/requests/{id}/certificate.json", get(certificate))
+        .route("/privacy/requests/{id}/restriction", post(restrict))
+        .route("/privacy/requests/{id}/rectification", post(rectify))
 }
 
 /// Days within which a request counts as due soon.
@@ -97,6 +100,8 @@ struct RequestPage {
     can_export: bool,
     erases: bool,
     can_erase: bool,
+    restricts: bool,
+    rectifies: bool,
     plan: Vec<TableOutcome>,
     /// The plan keeps something under a legal hold.
     holds: bool,
@@ -305,7 +310,9 @@ async fn request_page(
         RequestType::Access | RequestType::Portability
     );
     let erases = request.request_type == RequestType::Erasure;
-    let finds_subject = exports || erases;
+    let restricts = request.request_type == RequestType::Restriction;
+    let rectifies = request.request_type == RequestType::Rectification;
+    let finds_subject = exports || erases || restricts || rectifies;
     let candidates = if finds_subject {
         match app.subject_candidates(principal, id).await {
             Ok(candidates) => candidates,
@@ -362,6 +369,8 @@ async fn request_page(
         can_export: principal.authorize(Area::Privacy, Action::Export).is_ok(),
         erases,
         can_erase: principal.authorize(Area::Privacy, Action::Erase).is_ok(),
+        restricts,
+        rectifies,
         holds: plan.iter().any(|t| t.action == "kept" && t.rows > 0),
         plan,
         certificate,
@@ -509,4 +518,43 @@ async fn certificate(State(app): State<App>, session: PageSession, PageId(id): P
         ),
         Err(error) => error_page(error),
     }
+}
+
+async fn restrict(
+    State(app): State<App>,
+    session: PageSession,
+    PageId(id): PageId,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    if let Err(refused) = FormData(form).check_csrf(&session.csrf) {
+        return refused;
+    }
+    let result = app.restrict_for_request(&session.principal, id).await;
+    after(&app, &session, id, result).await
+}
+
+async fn rectify(
+    State(app): State<App>,
+    session: PageSession,
+    PageId(id): PageId,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let form = FormData(form);
+    if let Err(refused) = form.check_csrf(&session.csrf) {
+        return refused;
+    }
+    let lines = |name: &str| Some(form.lines(name)).filter(|l| !l.is_empty());
+    let input = RectificationInput {
+        contact_id: form.link("contact_id").unwrap_or(0),
+        corrections: ContactCorrection {
+            first_name: form.optional("first_name"),
+            last_name: form.optional("last_name"),
+            position: form.optional("position"),
+            emails: lines("emails"),
+            phones: lines("phones"),
+            ..ContactCorrection::default()
+        },
+    };
+    let result = app.rectify(&session.principal, id, &input).await;
+    after(&app, &session, id, result).await
 }

@@ -41,6 +41,8 @@ pub(super) struct DetailPage {
     pub title: String,
     /// Why the last action on this record did not happen, e.g. a refused delete.
     pub notice: Option<String>,
+    /// A standing mark on the record, e.g. a restriction of processing.
+    pub badge: Option<String>,
     pub edit_href: String,
     /// Whether the reader may change (and see all of) the record.
     pub can_edit: bool,

@@ -1,0 +1,3 @@
+-- Restriction of processing (Art. 18): while set, the contact's records are
+-- kept but only the data protection officer changes them.
+ALTER TABLE contacts ADD COLUMN restricted_at INTEGER;
