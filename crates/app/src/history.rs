@@ -31,12 +31,13 @@ impl App {
 /// The area a record type belongs to in the permission matrix.
 pub fn area_of(record_type: RecordType) -> Area {
     match record_type {
-        RecordType::Organisation | RecordType::Contact | RecordType::Asset => {
-            Area::OrganisationsAndContacts
-        }
+        RecordType::Organisation
+        | RecordType::Contact
+        | RecordType::Asset
+        | RecordType::ConsentEvent => Area::OrganisationsAndContacts,
         RecordType::Activity => Area::Activities,
         RecordType::Agreement => Area::Sales,
-        RecordType::Purpose | RecordType::SubjectRequest => Area::Privacy,
+        RecordType::Purpose | RecordType::SubjectRequest | RecordType::ConsentText => Area::Privacy,
         RecordType::Tenant
         | RecordType::User
         | RecordType::ApiToken

@@ -171,6 +171,9 @@ pub struct Contact {
     /// 18): only the data protection officer changes the record meanwhile.
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub restricted_since: Option<Timestamp>,
+    /// Since when the subject objects to direct marketing (Art. 21(2)).
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub marketing_objection_since: Option<Timestamp>,
     /// Fields emptied because the reader's roles are not granted their
     /// category (need-to-know); absent when nothing was hidden.
     #[serde(skip_serializing_if = "Vec::is_empty")]

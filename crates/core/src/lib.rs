@@ -1,6 +1,9 @@
 //! Custodian's core: domain types, validation, the data catalog and policy
 //! rules. Nothing here does I/O, so every rule is testable in isolation.
 
+#[macro_use]
+mod named;
+
 pub mod access;
 pub mod access_settings;
 pub mod activities;

@@ -158,6 +158,10 @@ pub struct PurposeInput {
     /// Who receives the data (processors, authorities), one per entry.
     #[serde(default)]
     pub recipients: Vec<String>,
+    /// Direct marketing (newsletters, offers): an objection to direct
+    /// marketing (Art. 21(2)) ends it for the subject, whatever the basis.
+    #[serde(default)]
+    pub direct_marketing: bool,
 }
 
 /// A validated purpose, ready to store.
@@ -170,6 +174,7 @@ pub struct PurposeFields {
     pub categories: Vec<Category>,
     pub retention: String,
     pub recipients: Vec<String>,
+    pub direct_marketing: bool,
 }
 
 /// A purpose as stored and shown.
@@ -186,6 +191,8 @@ pub struct Purpose {
     pub categories: Vec<&'static str>,
     pub retention: String,
     pub recipients: Vec<String>,
+    /// Direct marketing, which an objection (Art. 21(2)) ends.
+    pub direct_marketing: bool,
 }
 
 impl Purpose {
@@ -198,6 +205,7 @@ impl Purpose {
             categories: self.categories.iter().map(|c| c.to_string()).collect(),
             retention: self.retention.clone(),
             recipients: self.recipients.clone(),
+            direct_marketing: self.direct_marketing,
         }
     }
 }
@@ -310,6 +318,7 @@ impl PurposeInput {
                     categories,
                     retention,
                     recipients,
+                    direct_marketing: self.direct_marketing,
                 })
             }
             _ => Err(errors),
@@ -334,6 +343,7 @@ pub fn defaults() -> Vec<PurposeFields> {
         categories: categories.to_vec(),
         retention: retention.into(),
         recipients: recipients.iter().map(|r| r.to_string()).collect(),
+        direct_marketing: name == "Marketing communications",
     };
     vec![
         purpose(

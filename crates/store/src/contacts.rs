@@ -20,7 +20,7 @@ const SELECT: &str = "SELECT c.contact_id, c.owner_id,
     (SELECT ow.display_name FROM users ow WHERE ow.tenant_id = c.tenant_id AND ow.user_id = c.owner_id) AS owner_name,
     c.organisation_id, o.name AS organisation_name, c.gender,
     c.first_name, c.last_name, c.position, c.emails, c.phones,
-    c.work_street, c.work_postcode, c.work_city, c.work_country, c.created_at, c.updated_at, c.version, c.restricted_at
+    c.work_street, c.work_postcode, c.work_city, c.work_country, c.created_at, c.updated_at, c.version, c.restricted_at, c.marketing_objection_at
     FROM contacts c LEFT JOIN organisations o ON o.tenant_id = c.tenant_id AND o.organisation_id = c.organisation_id";
 
 const SORT_KEYS: &[SortKey] = &[
@@ -57,6 +57,9 @@ fn from_row(row: &AnyRow) -> Result<Contact, StoreError> {
         updated_at: Timestamp(row.try_get("updated_at")?),
         restricted_since: row
             .try_get::<Option<i64>, _>("restricted_at")?
+            .map(Timestamp),
+        marketing_objection_since: row
+            .try_get::<Option<i64>, _>("marketing_objection_at")?
             .map(Timestamp),
         masked_fields: Vec::new(),
         reason_required_fields: Vec::new(),

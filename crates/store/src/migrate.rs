@@ -137,6 +137,13 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0016_restriction.sql"),
         backfill: None,
     },
+    Migration {
+        version: 17,
+        name: "consent",
+        sqlite: include_str!("../migrations/sqlite/0017_consent.sql"),
+        postgres: include_str!("../migrations/postgres/0017_consent.sql"),
+        backfill: None,
+    },
 ];
 
 /// Rows per read while backfilling, walking the primary key.
@@ -378,7 +385,7 @@ mod tests {
         .unwrap();
         assert_eq!(
             store.migrate().await.unwrap(),
-            vec![3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]
+            vec![3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17]
         );
         let chain = store.audit_chain_after(TenantId(1), 0, 10).await.unwrap();
         let order: Vec<i64> = chain.iter().map(|e| e.audit_id).collect();

@@ -10,7 +10,7 @@ use custodian_core::{PurposeId, TenantId};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-const COLUMNS: &str = "purpose_id, name, description, lawful_basis, special_category_condition, categories, retention, recipients";
+const COLUMNS: &str = "purpose_id, name, description, lawful_basis, special_category_condition, categories, retention, recipients, direct_marketing";
 
 fn from_row(row: &AnyRow) -> Result<Purpose, StoreError> {
     let basis: String = row.try_get("lawful_basis")?;
@@ -36,6 +36,7 @@ fn from_row(row: &AnyRow) -> Result<Purpose, StoreError> {
             .filter(|r| !r.is_empty())
             .map(str::to_string)
             .collect(),
+        direct_marketing: row.try_get::<i64, _>("direct_marketing")? != 0,
     })
 }
 
@@ -71,9 +72,20 @@ async fn insert(
     .bind(&fields.retention)
     .bind(fields.recipients.join("\n"))
     .bind(now)
-    .execute(conn)
+    .execute(&mut *conn)
     .await
     .map_err(StoreError::unique_as("name"))?;
+    // A separate statement: the column came with migration 17, after the
+    // backfill of migration 13 that also inserts here (without it).
+    if fields.direct_marketing {
+        sqlx::query(
+            "UPDATE purposes SET direct_marketing = 1 WHERE tenant_id = $1 AND purpose_id = $2",
+        )
+        .bind(tenant.0)
+        .bind(id.0)
+        .execute(conn)
+        .await?;
+    }
     Ok(())
 }
 
@@ -147,7 +159,8 @@ impl Store {
         let mut tx = self.begin(scope.tenant).await?;
         let updated = sqlx::query(
             "UPDATE purposes SET name = $1, description = $2, lawful_basis = $3, special_category_condition = $4,
-                                 categories = $5, retention = $6, recipients = $7, updated_at = $8
+                                 categories = $5, retention = $6, recipients = $7, updated_at = $8,
+                                 direct_marketing = $11
              WHERE tenant_id = $9 AND purpose_id = $10",
         )
         .bind(&fields.name)
@@ -160,6 +173,7 @@ impl Store {
         .bind(Timestamp::now().0)
         .bind(scope.tenant.0)
         .bind(id.0)
+        .bind(i64::from(fields.direct_marketing))
         .execute(&mut *tx)
         .await
         .map_err(StoreError::unique_as("name"))?;
@@ -181,6 +195,18 @@ impl Store {
 
     pub async fn delete_purpose(&self, scope: &Scope, id: PurposeId) -> Result<(), StoreError> {
         let mut tx = self.begin(scope.tenant).await?;
+        let texts: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM consent_texts WHERE tenant_id = $1 AND purpose_id = $2",
+        )
+        .bind(scope.tenant.0)
+        .bind(id.0)
+        .fetch_one(&mut *tx)
+        .await?;
+        if texts > 0 {
+            return Err(StoreError::InUse(
+                "Subjects consented to this purpose's texts; the purpose stays as proof.",
+            ));
+        }
         let deleted = sqlx::query("DELETE FROM purposes WHERE tenant_id = $1 AND purpose_id = $2")
             .bind(scope.tenant.0)
             .bind(id.0)
@@ -203,7 +229,7 @@ impl Store {
     }
 }
 
-const FIELDS: [&str; 7] = [
+const FIELDS: [&str; 8] = [
     "name",
     "description",
     "lawful_basis",
@@ -211,6 +237,7 @@ const FIELDS: [&str; 7] = [
     "categories",
     "retention",
     "recipients",
+    "direct_marketing",
 ];
 
 /// Migration 13: the default purposes for every tenant that exists.
@@ -222,7 +249,17 @@ pub(crate) async fn backfill_default_purposes(
         .fetch_all(&mut *conn)
         .await?;
     for tenant in tenants {
-        store.seed_default_purposes(conn, TenantId(tenant)).await?;
+        for mut fields in defaults() {
+            // Migration 17 marks direct marketing for these tenants.
+            fields.direct_marketing = false;
+            insert(
+                &mut *conn,
+                TenantId(tenant),
+                PurposeId(store.next_id()),
+                &fields,
+            )
+            .await?;
+        }
     }
     Ok(())
 }

@@ -82,6 +82,7 @@ impl Conditions {
                 self.contact(&format!("{alias}.contact_id"))
             ),
             RecordType::Agreement => self.organisation(&format!("{alias}.organisation_id")),
+            RecordType::ConsentEvent => self.contact(&format!("{alias}.contact_id")),
             // Records without owners are governed by permissions alone.
             RecordType::Tenant
             | RecordType::User
@@ -89,7 +90,8 @@ impl Conditions {
             | RecordType::Role
             | RecordType::Team
             | RecordType::Purpose
-            | RecordType::SubjectRequest => "1 = 1".into(),
+            | RecordType::SubjectRequest
+            | RecordType::ConsentText => "1 = 1".into(),
         }
     }
 }

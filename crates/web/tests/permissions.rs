@@ -88,12 +88,19 @@ fn body_for(rule: &RouteRule, records: &Records, serial: usize) -> Option<Value>
                 json!({"name": format!("matrix_{serial}"), "label": format!("Matrix {serial}"), "permissions": {"sales": ["read"]}, "record_scope": "all"})
             }
             ("teams", ..) => json!({"name": format!("Matrix {serial}"), "member_ids": []}),
+            ("consent-texts", ..) if rule.path.ends_with("/publish") => return None,
+            ("consent-texts", ..) => {
+                json!({"purpose_id": records[&RecordType::Purpose], "title": "Matrix", "body": "Matrix text"})
+            }
             ("requests", ..) if rule.path.ends_with("/identity") => {
                 json!({"method": "Called back"})
             }
             ("requests", ..) if rule.path.ends_with("/state") => json!({"state": "withdrawn"}),
             ("requests", ..) if rule.path.ends_with("/extension") => {
                 json!({"months": 1, "reason": "Many records"})
+            }
+            ("requests", ..) if rule.path.ends_with("/objection") => {
+                json!({"direct_marketing": true})
             }
             ("requests", ..) if rule.path.ends_with("/subjects") => {
                 json!({"contact_ids": [contact]})
@@ -109,6 +116,9 @@ fn body_for(rule: &RouteRule, records: &Records, serial: usize) -> Option<Value>
             }
             ("contacts", ..) if rule.path.ends_with("/restriction") => {
                 json!({"restricted": false})
+            }
+            ("contacts", ..) if rule.path.ends_with("/consents") => {
+                json!({"text_id": records[&RecordType::ConsentText], "action": "withdrawn", "channel": "phone"})
             }
             ("settings", ..) if rule.path.ends_with("/request-deadline") => json!({"days": null}),
             ("purposes", ..) => {
@@ -212,7 +222,18 @@ async fn seed(base: &str, client: &Client, token: &str, name: &str) -> Records {
         json!({"request_type": "erasure", "channel": "phone", "subject_name": name, "contact_id": contact}),
     )
     .await;
+    let newsletter = post(
+        "/purposes",
+        json!({"name": format!("{name} news"), "lawful_basis": "consent", "categories": ["contact"], "retention": "Until withdrawn"}),
+    )
+    .await;
+    let consent_text = post(
+        "/consent-texts",
+        json!({"purpose_id": newsletter, "title": "News", "body": "Send me news"}),
+    )
+    .await;
     HashMap::from([
+        (RecordType::ConsentText, consent_text),
         (RecordType::SubjectRequest, request),
         (RecordType::Role, role),
         (RecordType::Team, team),

@@ -1,4 +1,4 @@
-//! Carrying out access and erasure requests over the API, on SQLite and
+//! The consent ledger, and carrying out access and erasure requests over the API, on SQLite and
 //! (with CUSTODIAN_TEST_POSTGRES_URL) on PostgreSQL: find and confirm the
 //! subject's records, download the export, erase, read the certificate;
 //! and then look in the raw database (SQLite's file and write-ahead log,
@@ -134,6 +134,7 @@ impl Server {
         let mut request = match method {
             "POST" => self.client.post(url),
             "PUT" => self.client.put(url),
+            "DELETE" => self.client.delete(url),
             _ => self.client.get(url),
         };
         if let Some(body) = body {
@@ -314,6 +315,41 @@ async fn the_subject_gets_their_data_and_is_then_erased(server: Server) {
     let (subject, duplicate, colleague, meeting) = subject_data(&server).await;
     let dpo = &server.dpo;
 
+    // The subject consented to the newsletter.
+    let (_, purposes) = server.call(dpo, "GET", "/purposes", None).await;
+    let marketing = purposes["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "Marketing communications")
+        .map(|p| p["id"].clone())
+        .unwrap();
+    let (_, text) = server
+        .call(
+            dpo,
+            "POST",
+            "/consent-texts",
+            Some(json!({"purpose_id": marketing, "title": "News", "body": "Send me news"})),
+        )
+        .await;
+    server
+        .call(
+            dpo,
+            "POST",
+            &format!("/consent-texts/{}/publish", text["id"]),
+            None,
+        )
+        .await;
+    let (status, _) = server
+        .call(
+            &server.admin,
+            "POST",
+            &format!("/contacts/{subject}/consents"),
+            Some(json!({"text_id": text["id"], "action": "granted", "channel": "web_form"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+
     // Access: the candidates are the named record and its duplicate.
     let access = server
         .verified_request("access", subject, "A copy of everything")
@@ -403,6 +439,8 @@ async fn the_subject_gets_their_data_and_is_then_erased(server: Server) {
         assert!(summary.contains(part), "summary lacks {part}: {summary}");
     }
     assert!(files.contains_key("processing.json") && files.contains_key("access-log.json"));
+    let consents: Value = serde_json::from_str(&files["data/consent_events.json"]).unwrap();
+    assert_eq!(consents["rows"][0]["action"], "granted");
     // The export is on the trail.
     let (_, trail) = server
         .call(
@@ -535,6 +573,12 @@ async fn the_subject_gets_their_data_and_is_then_erased(server: Server) {
     assert_eq!(outcome("activities", "updated"), Some(4));
     assert_eq!(outcome("assets", "updated"), Some(1));
     assert_eq!(outcome("search_entries", "deleted"), Some(2));
+    assert_eq!(
+        outcome("consent_events", "updated"),
+        Some(1),
+        "proof without the address"
+    );
+    assert_eq!(outcome("consent_events", "kept"), Some(1));
     assert_eq!(
         certificate["suppression_entries"], 5,
         "two emails, two phones, the answer address"
@@ -882,3 +926,242 @@ async fn corrections_go_through_the_audited_update_and_restriction_stops_edits(s
     assert!(changed["restricted_since"].is_null());
 }
 on_both_backends!(corrections_go_through_the_audited_update_and_restriction_stops_edits);
+
+async fn consent_is_a_ledger_of_versioned_texts_and_events(server: Server) {
+    let dpo = &server.dpo;
+    let (_, purposes) = server.call(dpo, "GET", "/purposes", None).await;
+    let purpose = |name: &str| {
+        purposes["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == name)
+            .map(|p| p["id"].as_i64().unwrap())
+            .unwrap()
+    };
+    let marketing = purpose("Marketing communications");
+    let text = |body: &str| json!({"purpose_id": marketing, "title": "Newsletter", "body": body});
+
+    // Texts: drafts are reworded, published ones never change.
+    let (status, refused) = server
+        .call(
+            dpo,
+            "POST",
+            "/consent-texts",
+            Some(json!({"purpose_id": purpose("Customer support"), "title": "X", "body": "Y"})),
+        )
+        .await;
+    assert_eq!(
+        (status, codes(&refused)),
+        (StatusCode::UNPROCESSABLE_ENTITY, vec!["not_consent_based"])
+    );
+    let (status, draft) = server
+        .call(dpo, "POST", "/consent-texts", Some(text("Send me news")))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{draft}");
+    assert_eq!(
+        (draft["version"].as_i64(), draft["published_at"].is_null()),
+        (Some(1), true)
+    );
+    let id = draft["id"].as_i64().unwrap();
+    let contact = server
+        .create(
+            "/contacts",
+            json!({"first_name": "Nora", "last_name": "Lind", "emails": ["nora@lind.example"]}),
+        )
+        .await;
+    let consents = format!("/contacts/{contact}/consents");
+    let grant = |text: i64, action: &str, channel: &str| json!({"text_id": text, "action": action, "channel": channel});
+    let (status, refused) = server
+        .call(
+            &server.sales,
+            "POST",
+            &consents,
+            Some(grant(id, "granted", "phone")),
+        )
+        .await;
+    assert_eq!(
+        (status, codes(&refused)),
+        (StatusCode::UNPROCESSABLE_ENTITY, vec!["not_published"])
+    );
+    let (status, _) = server
+        .call(
+            dpo,
+            "PUT",
+            &format!("/consent-texts/{id}"),
+            Some(text("Send me the monthly newsletter")),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, published) = server
+        .call(dpo, "POST", &format!("/consent-texts/{id}/publish"), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(published["published_at"].is_string());
+    let (status, _) = server
+        .call(
+            dpo,
+            "PUT",
+            &format!("/consent-texts/{id}"),
+            Some(text("Changed")),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::CONFLICT,
+        "a published text never changes"
+    );
+    let (_, kept) = server
+        .call(dpo, "GET", &format!("/consent-texts/{id}"), None)
+        .await;
+    assert_eq!(kept["body"], "Send me the monthly newsletter");
+    let (_, second) = server
+        .call(
+            dpo,
+            "POST",
+            "/consent-texts",
+            Some(text("Send me news and offers")),
+        )
+        .await;
+    assert_eq!(second["version"], 2);
+
+    // Events: granting and withdrawing take the same, and leave proof.
+    for (body, code) in [
+        (grant(id, "maybe", "phone"), "unknown_action"),
+        (grant(id, "granted", "pigeon"), "unknown_channel"),
+        (
+            json!({"text_id": id, "action": "granted", "channel": "phone", "occurred_at": "2099-01-01T00:00:00Z"}),
+            "in_the_future",
+        ),
+    ] {
+        let (status, refused) = server
+            .call(&server.sales, "POST", &consents, Some(body))
+            .await;
+        assert_eq!(
+            (status, codes(&refused)),
+            (StatusCode::UNPROCESSABLE_ENTITY, vec![code])
+        );
+    }
+    let (status, refused) = server
+        .call(
+            &server.sales,
+            "POST",
+            &consents,
+            Some(grant(424242, "granted", "phone")),
+        )
+        .await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("unknown_reference"))
+    );
+    let (status, event) = server
+        .call(
+            &server.sales,
+            "POST",
+            &consents,
+            Some(grant(id, "granted", "phone")),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{event}");
+    assert_eq!(event["source_ip"], "127.0.0.1");
+    assert_eq!(event["recorded_by_name"], "sales");
+    let (_, ledger) = server.call(&server.sales, "GET", &consents, None).await;
+    assert_eq!(ledger["current"][0]["granted"], true, "{ledger}");
+    let (_, receipt) = server
+        .call(
+            &server.sales,
+            "GET",
+            &format!("/contacts/{contact}/consent-receipt"),
+            None,
+        )
+        .await;
+    assert_eq!(receipt["version"], "KI-CR-v1.1.0");
+    assert_eq!(receipt["piiPrincipalId"], "nora@lind.example");
+    assert_eq!(
+        receipt["services"][0]["purposes"][0]["purpose"], "Marketing communications",
+        "{receipt}"
+    );
+    assert_eq!(
+        receipt["services"][0]["purposes"][0]["thirdPartyDisclosure"],
+        true
+    );
+    assert_eq!(receipt["collectionMethod"], "Staff, on the phone");
+    let (status, _) = server
+        .call(
+            &server.sales,
+            "POST",
+            &consents,
+            Some(grant(id, "withdrawn", "email_link")),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (_, ledger) = server.call(&server.sales, "GET", &consents, None).await;
+    assert_eq!(ledger["current"][0]["granted"], false);
+    assert_eq!(ledger["history"].as_array().unwrap().len(), 2);
+    let (_, receipt) = server
+        .call(
+            &server.sales,
+            "GET",
+            &format!("/contacts/{contact}/consent-receipt"),
+            None,
+        )
+        .await;
+    assert_eq!(receipt["services"], json!([]));
+
+    // An objection to direct marketing is carried out at once.
+    server
+        .call(
+            &server.sales,
+            "POST",
+            &consents,
+            Some(grant(id, "granted", "web_form")),
+        )
+        .await;
+    let request = server
+        .verified_request("objection", contact, "No more newsletters")
+        .await;
+    server
+        .call(
+            dpo,
+            "PUT",
+            &format!("/requests/{request}/subjects"),
+            Some(json!({"contact_ids": [contact]})),
+        )
+        .await;
+    let path = format!("/requests/{request}/objection");
+    let (status, refused) = server
+        .call(dpo, "POST", &path, Some(json!({"direct_marketing": false})))
+        .await;
+    assert_eq!(
+        (status, codes(&refused)),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["decide_on_the_request"]
+        )
+    );
+    let (status, done) = server
+        .call(dpo, "POST", &path, Some(json!({"direct_marketing": true})))
+        .await;
+    assert_eq!(
+        (status, done["state"].as_str()),
+        (StatusCode::OK, Some("completed")),
+        "{done}"
+    );
+    let (_, ledger) = server.call(&server.sales, "GET", &consents, None).await;
+    assert_eq!(ledger["current"][0]["granted"], false);
+    assert_eq!(
+        ledger["history"][0]["form"],
+        format!("Objection, request {request}")
+    );
+    let (_, person) = server
+        .call(&server.sales, "GET", &format!("/contacts/{contact}"), None)
+        .await;
+    assert!(person["marketing_objection_since"].is_string(), "{person}");
+
+    // The purpose stays while texts of it exist: they are proof.
+    let (status, _) = server
+        .call(dpo, "DELETE", &format!("/purposes/{marketing}"), None)
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+}
+on_both_backends!(consent_is_a_ledger_of_versioned_texts_and_events);

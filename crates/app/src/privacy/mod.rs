@@ -2,8 +2,10 @@
 //! confirm the subject's records, export them (access, portability), erase
 //! them. The catalog decides what each step reads and changes.
 
+mod consent;
 mod erasure;
 mod export;
+mod objection;
 mod rectification;
 mod restriction;
 mod returning;

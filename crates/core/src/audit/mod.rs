@@ -111,10 +111,12 @@ pub enum RecordType {
     Team,
     Purpose,
     SubjectRequest,
+    ConsentText,
+    ConsentEvent,
 }
 
 impl RecordType {
-    pub const ALL: [RecordType; 12] = [
+    pub const ALL: [RecordType; 14] = [
         RecordType::Tenant,
         RecordType::User,
         RecordType::ApiToken,
@@ -127,6 +129,8 @@ impl RecordType {
         RecordType::Team,
         RecordType::Purpose,
         RecordType::SubjectRequest,
+        RecordType::ConsentText,
+        RecordType::ConsentEvent,
     ];
 
     pub fn parse(value: &str) -> Option<RecordType> {
@@ -148,6 +152,8 @@ impl RecordType {
             RecordType::Team => "teams",
             RecordType::Purpose => "purposes",
             RecordType::SubjectRequest => "subject_requests",
+            RecordType::ConsentText => "consent_texts",
+            RecordType::ConsentEvent => "consent_events",
         }
     }
 
@@ -165,6 +171,8 @@ impl RecordType {
             RecordType::Team => "team",
             RecordType::Purpose => "purpose",
             RecordType::SubjectRequest => "subject_request",
+            RecordType::ConsentText => "consent_text",
+            RecordType::ConsentEvent => "consent_event",
         }
     }
 }

@@ -40,6 +40,17 @@ pub struct RestrictionInput {
     pub restricted: bool,
 }
 
+/// What the subject objects to.
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ObjectionInput {
+    /// true: to direct marketing, which is carried out at once. Other
+    /// objections are decided by completing or refusing the request with
+    /// a note.
+    pub direct_marketing: bool,
+}
+
 /// At most this many contact records make up one subject.
 pub const MOST_SUBJECT_RECORDS: usize = 50;
 

@@ -3,6 +3,8 @@
 //! catalog columns an access or portability export carries, what erasure
 //! does to each table, and the keyed hash that remembers an erased person.
 
+pub mod consent;
+pub mod consent_receipt;
 pub mod erasure;
 pub mod export;
 pub mod fulfilment;

@@ -3,6 +3,7 @@
 //! says, and the suppression list. Which rows belong to the subject is
 //! declared once, in `subject_tables`.
 
+mod consent;
 mod erasure;
 mod export;
 mod restriction;

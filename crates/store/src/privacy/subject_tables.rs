@@ -57,6 +57,12 @@ pub(crate) const SUBJECT_TABLES: &[SubjectTable] = &[
         audited_as: Some((RecordType::SubjectRequest, "request_id")),
     },
     SubjectTable {
+        table: "consent_events",
+        key: "event_id",
+        rows: "contact_id IN ({contacts})",
+        audited_as: Some((RecordType::ConsentEvent, "event_id")),
+    },
+    SubjectTable {
         table: "search_entries",
         key: "record_id",
         rows: "record_type = 'contact' AND record_id IN ({contacts})",
@@ -72,6 +78,7 @@ pub(crate) const ERASURE_ORDER: &[&str] = &[
     "subject_request_events",
     "subject_requests",
     "assets",
+    "consent_events",
     "search_entries",
     "activity_contacts",
     "contacts",

@@ -4,6 +4,7 @@
 
 mod account;
 mod audit;
+mod consent;
 mod extract;
 mod openapi;
 pub mod permissions;
@@ -108,6 +109,27 @@ pub fn routes() -> Router<App> {
             "/contacts/{id}/restriction",
             axum::routing::put(requests::contact_restriction),
         )
+        .route(
+            "/requests/{id}/objection",
+            axum::routing::post(requests::object),
+        )
+        .route(
+            "/consent-texts",
+            get(consent::texts).post(consent::create_text),
+        )
+        .route(
+            "/consent-texts/{id}",
+            get(consent::text).put(consent::update_text),
+        )
+        .route(
+            "/consent-texts/{id}/publish",
+            axum::routing::post(consent::publish_text),
+        )
+        .route(
+            "/contacts/{id}/consents",
+            get(consent::ledger).post(consent::record),
+        )
+        .route("/contacts/{id}/consent-receipt", get(consent::receipt))
         .route(
             "/settings/request-deadline",
             get(requests::deadline).put(requests::set_deadline),

@@ -17,8 +17,14 @@ use custodian_core::contacts::{Contact, ContactInput, Gender};
 use custodian_core::custom_roles::{RoleDescription, RoleInput};
 use custodian_core::organisations::{Organisation, OrganisationInput};
 use custodian_core::passwords::PasswordPolicy;
+use custodian_core::privacy::consent::{
+    ConsentAction, ConsentChannel, ConsentEvent, ConsentEventInput, ConsentLedger, ConsentState,
+    ConsentText, ConsentTextInput,
+};
 use custodian_core::privacy::erasure::{ErasureCertificate, TableOutcome};
-use custodian_core::privacy::fulfilment::{ErasureConfirmation, RestrictionInput, SubjectsInput};
+use custodian_core::privacy::fulfilment::{
+    ErasureConfirmation, ObjectionInput, RestrictionInput, SubjectsInput,
+};
 use custodian_core::privacy::rectification::{ContactCorrection, RectificationInput};
 use custodian_core::privacy::subjects::{RecordCounts, SubjectCandidate};
 use custodian_core::purposes::{LawfulBasis, Purpose, PurposeInput, SpecialCondition};
@@ -104,7 +110,16 @@ use utoipa::OpenApi as _;
         ErasureCertificate,
         RectificationInput,
         ContactCorrection,
-        RestrictionInput
+        RestrictionInput,
+        ObjectionInput,
+        ConsentText,
+        ConsentTextInput,
+        ConsentEvent,
+        ConsentEventInput,
+        ConsentLedger,
+        ConsentState,
+        ConsentAction,
+        ConsentChannel
     ))
 )]
 struct Components;
@@ -725,6 +740,12 @@ fn add_requests(paths: PathsBuilder) -> PathsBuilder {
     .request_body(Some(json_body("RestrictionInput")))
     .response("204", ResponseBuilder::new().description("Done").build())
     .response("404", problem_response("No such contact"));
+    let objection = step(
+        "object",
+        "Carry out an objection to direct marketing (Art. 21(2), absolute): every direct-marketing consent of the confirmed records is withdrawn in the ledger, the records are marked, and the request is completed. Other objections are decided by completing or refusing the request with a note",
+        "ObjectionInput",
+        "Not an objection request, direct_marketing false (decide_on_the_request), identity not verified, or no record confirmed",
+    );
     let mut subjects_item = PathItem::new(HttpMethod::Get, with_common_answers(subjects));
     subjects_item.put = Some(with_common_answers(confirm).build());
     let mut erasure_item = PathItem::new(HttpMethod::Get, with_common_answers(plan));
@@ -770,10 +791,118 @@ fn add_requests(paths: PathsBuilder) -> PathsBuilder {
             PathItem::new(HttpMethod::Put, with_common_answers(contact_restriction)),
         )
         .path(
+            "/api/v1/requests/{id}/objection",
+            PathItem::new(HttpMethod::Post, with_common_answers(objection)),
+        )
+        .path(
             "/api/v1/requests/{id}/certificate",
             PathItem::new(HttpMethod::Get, with_common_answers(certificate)),
         )
         .path("/api/v1/settings/request-deadline", deadline)
+}
+
+/// The consent ledger: texts (data protection officer) and each contact's
+/// grants and withdrawals.
+fn add_consent(paths: PathsBuilder) -> PathsBuilder {
+    let operation = |id: &str, summary: &str| {
+        OperationBuilder::new()
+            .tag("consent")
+            .operation_id(Some(id))
+            .summary(Some(summary))
+    };
+    let texts = operation(
+        "consent_texts",
+        "Every consent text, by purpose and version",
+    )
+    .response("200", json_ok("The texts, in items", "ConsentTextPage"));
+    let create = operation(
+        "create_consent_text",
+        "Write a draft consent text for a purpose whose lawful basis is consent; it becomes the purpose's next version",
+    )
+    .request_body(Some(json_body("ConsentTextInput")))
+    .response("201", json_ok("The draft", "ConsentText"))
+    .response(
+        "422",
+        problem_response("No title or body, a bad language code, an unknown purpose (unknown_reference), or a purpose not based on consent (not_consent_based)"),
+    );
+    let read = operation("consent_text", "One consent text")
+        .parameter(id_parameter())
+        .response("200", json_ok("The text", "ConsentText"))
+        .response("404", problem_response("No such text"));
+    let update = operation(
+        "update_consent_text",
+        "Reword a draft; a published text never changes (409)",
+    )
+    .parameter(id_parameter())
+    .request_body(Some(json_body("ConsentTextInput")))
+    .response("200", json_ok("The draft", "ConsentText"))
+    .response("404", problem_response("No such text"))
+    .response(
+        "409",
+        problem_response("The text is published, or the purpose differs (code in_use)"),
+    )
+    .response(
+        "422",
+        problem_response("No title or body, or a bad language code"),
+    );
+    let publish = operation(
+        "publish_consent_text",
+        "Publish a draft: from now on subjects consent to it, and it never changes",
+    )
+    .parameter(id_parameter())
+    .response("200", json_ok("The published text", "ConsentText"))
+    .response("404", problem_response("No such text"))
+    .response("409", problem_response("Published already (code in_use)"));
+    let ledger = operation(
+        "consent_ledger",
+        "A contact's consents: where each purpose stands (the newest event decides) and every grant and withdrawal with its proof",
+    )
+    .parameter(id_parameter())
+    .response("200", json_ok("The ledger", "ConsentLedger"))
+    .response("404", problem_response("No such contact"));
+    let record = operation(
+        "record_consent",
+        "Record a grant or a withdrawal of a published text, with its channel and form; the caller's address and browser are kept as proof. Withdrawing takes exactly what granting takes",
+    )
+    .parameter(id_parameter())
+    .request_body(Some(json_body("ConsentEventInput")))
+    .response("201", json_ok("The event", "ConsentEvent"))
+    .response("404", problem_response("No such contact"))
+    .response(
+        "422",
+        problem_response("An unknown action or channel, a time in the future or unreadable, an unknown text (unknown_reference) or a draft (not_published)"),
+    );
+    let receipt = operation(
+        "consent_receipt",
+        "The contact's consent receipt in the shape of the Kantara Initiative Consent Receipt v1.1 (JSON): the purposes consented to now, their categories, termination and third parties",
+    )
+    .parameter(id_parameter())
+    .response(
+        "200",
+        ResponseBuilder::new()
+            .description("The receipt (Kantara Consent Receipt v1.1)")
+            .content("application/json", ContentBuilder::new().build())
+            .build(),
+    )
+    .response("404", problem_response("No such contact"));
+    let mut collection = PathItem::new(HttpMethod::Get, with_common_answers(texts));
+    collection.post = Some(with_common_answers(create).build());
+    let mut item = PathItem::new(HttpMethod::Get, with_common_answers(read));
+    item.put = Some(with_common_answers(update).build());
+    let mut events = PathItem::new(HttpMethod::Get, with_common_answers(ledger));
+    events.post = Some(with_common_answers(record).build());
+    paths
+        .path("/api/v1/consent-texts", collection)
+        .path("/api/v1/consent-texts/{id}", item)
+        .path(
+            "/api/v1/consent-texts/{id}/publish",
+            PathItem::new(HttpMethod::Post, with_common_answers(publish)),
+        )
+        .path("/api/v1/contacts/{id}/consents", events)
+        .path(
+            "/api/v1/contacts/{id}/consent-receipt",
+            PathItem::new(HttpMethod::Get, with_common_answers(receipt)),
+        )
 }
 
 /// The tenant's roles and access settings (administrators).
@@ -1010,6 +1139,7 @@ pub fn openapi_document() -> OpenApi {
     paths = add_roles(paths);
     paths = add_purposes(paths);
     paths = add_requests(paths);
+    paths = add_consent(paths);
     let mut document = Components::openapi();
     document.openapi = utoipa::openapi::OpenApiVersion::Version31;
     document.paths = paths.build();
@@ -1030,6 +1160,7 @@ pub fn openapi_document() -> OpenApi {
             ("RequestPage", "SubjectRequest"),
             ("CandidatePage", "SubjectCandidate"),
             ("ErasurePlanPage", "TableOutcome"),
+            ("ConsentTextPage", "ConsentText"),
         ] {
             components.schemas.insert(
                 page.to_string(),

@@ -11,7 +11,9 @@ use axum::response::Response;
 use axum::Json;
 use custodian_app::App;
 use custodian_core::privacy::erasure::{ErasureCertificate, TableOutcome};
-use custodian_core::privacy::fulfilment::{ErasureConfirmation, RestrictionInput, SubjectsInput};
+use custodian_core::privacy::fulfilment::{
+    ErasureConfirmation, ObjectionInput, RestrictionInput, SubjectsInput,
+};
 use custodian_core::privacy::rectification::RectificationInput;
 use custodian_core::privacy::subjects::SubjectCandidate;
 use custodian_core::requests::{
@@ -205,4 +207,15 @@ pub(super) async fn contact_restriction(
 ) -> Result<StatusCode, Problem> {
     run(app.set_contact_restriction(&principal, ContactId(id), input.restricted)).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+pub(super) async fn object(
+    State(app): State<App>,
+    ApiPrincipal(principal): ApiPrincipal,
+    RecordId(id): RecordId,
+    ApiJson(input): ApiJson<ObjectionInput>,
+) -> Result<Json<SubjectRequest>, Problem> {
+    Ok(Json(
+        run(app.object_to_marketing(&principal, id, &input)).await?,
+    ))
 }

@@ -80,6 +80,8 @@ fn record_href(record_type: &str, id: i64) -> Option<String> {
         RecordType::Role => "admin/roles",
         RecordType::Purpose => "privacy/purposes",
         RecordType::SubjectRequest => "privacy/requests",
+        RecordType::ConsentText => "privacy/consents",
+        RecordType::ConsentEvent => return None,
         RecordType::Tenant | RecordType::Team | RecordType::User | RecordType::ApiToken => {
             return None
         }

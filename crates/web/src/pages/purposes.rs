@@ -45,6 +45,7 @@ struct PurposeForm {
     conditions: Vec<SelectOption>,
     retention: String,
     recipients: String,
+    direct_marketing: bool,
     errors: Vec<String>,
 }
 
@@ -127,6 +128,7 @@ fn form(
         conditions,
         retention: input.retention.clone(),
         recipients: input.recipients.join("\n"),
+        direct_marketing: input.direct_marketing,
         errors: errors
             .map(|e| e.0.iter().map(|f| f.message.clone()).collect())
             .unwrap_or_default(),
@@ -170,6 +172,7 @@ fn input_from(form: &FormData) -> PurposeInput {
         categories: form.all("category"),
         retention: form.get("retention"),
         recipients: form.lines("recipients"),
+        direct_marketing: form.get("direct_marketing") == "true",
     }
 }
 

@@ -1,0 +1,186 @@
+//! The consent ledger as staff and programs use it: the data protection
+//! officer writes and publishes consent texts; staff record a contact's
+//! grants and withdrawals (withdrawing takes exactly what granting takes);
+//! anyone who may read the contact sees its ledger and the receipt.
+
+use crate::{App, AppError, Principal};
+use custodian_core::access::{Action, Area};
+use custodian_core::audit::{AuditAction, RecordType};
+use custodian_core::privacy::consent::{
+    ConsentEvent, ConsentEventInput, ConsentLedger, ConsentText, ConsentTextInput,
+};
+use custodian_core::privacy::consent_receipt::{ConsentReceipt, ReceiptContext};
+use custodian_core::purposes::LawfulBasis;
+use custodian_core::time::Timestamp;
+use custodian_core::{ContactId, PurposeId, ValidationErrors};
+
+fn refuse(field: &str, code: &'static str, message: &str) -> AppError {
+    ValidationErrors::single(field, code, message).into()
+}
+
+impl App {
+    pub async fn consent_texts(&self, principal: &Principal) -> Result<Vec<ConsentText>, AppError> {
+        principal.authorize(Area::Privacy, Action::Read)?;
+        Ok(self.store.consent_texts(principal.tenant).await?)
+    }
+
+    pub async fn consent_text(
+        &self,
+        principal: &Principal,
+        id: i64,
+    ) -> Result<ConsentText, AppError> {
+        principal.authorize(Area::Privacy, Action::Read)?;
+        Ok(self.store.consent_text(principal.tenant, id).await?)
+    }
+
+    /// A new draft text for a purpose whose lawful basis is consent.
+    pub async fn create_consent_text(
+        &self,
+        principal: &Principal,
+        input: &ConsentTextInput,
+    ) -> Result<ConsentText, AppError> {
+        principal.authorize(Area::Privacy, Action::Create)?;
+        let fields = input.validate()?;
+        let purpose = match self
+            .store
+            .purpose(principal.tenant, PurposeId(fields.purpose_id))
+            .await
+        {
+            Ok(purpose) => purpose,
+            Err(custodian_store::StoreError::NotFound) => {
+                return Err(AppError::UnknownReference {
+                    field: "purpose_id",
+                })
+            }
+            Err(other) => return Err(other.into()),
+        };
+        if purpose.lawful_basis != LawfulBasis::Consent {
+            return Err(refuse(
+                "purpose_id",
+                "not_consent_based",
+                "Consent texts are for purposes whose lawful basis is consent.",
+            ));
+        }
+        Ok(self
+            .store
+            .create_consent_text(&principal.scope(), principal.user_id, &fields)
+            .await?)
+    }
+
+    /// Rewords a draft; published texts never change.
+    pub async fn update_consent_text(
+        &self,
+        principal: &Principal,
+        id: i64,
+        input: &ConsentTextInput,
+    ) -> Result<ConsentText, AppError> {
+        principal.authorize(Area::Privacy, Action::Update)?;
+        let fields = input.validate()?;
+        Ok(self
+            .store
+            .update_consent_text(&principal.scope(), id, &fields)
+            .await?)
+    }
+
+    pub async fn publish_consent_text(
+        &self,
+        principal: &Principal,
+        id: i64,
+    ) -> Result<ConsentText, AppError> {
+        principal.authorize(Area::Privacy, Action::Update)?;
+        Ok(self
+            .store
+            .publish_consent_text(&principal.scope(), id)
+            .await?)
+    }
+
+    /// A contact's ledger: where each purpose stands, and every event.
+    pub async fn consent_ledger(
+        &self,
+        principal: &Principal,
+        contact: ContactId,
+    ) -> Result<ConsentLedger, AppError> {
+        principal.authorize(Area::OrganisationsAndContacts, Action::Read)?;
+        self.require_reach(principal, RecordType::Contact, contact.0)
+            .await?;
+        self.store.contact(principal.tenant, contact).await?;
+        let events = self.store.consent_events(principal.tenant, contact).await?;
+        self.record_read_fields(
+            principal,
+            AuditAction::List,
+            RecordType::ConsentEvent,
+            events.iter().map(|e| e.id),
+            "contact_id,source_ip,user_agent",
+        )
+        .await?;
+        Ok(ConsentLedger::of(events))
+    }
+
+    /// Records a grant or a withdrawal of a published text.
+    pub async fn record_consent(
+        &self,
+        principal: &Principal,
+        contact: ContactId,
+        input: &ConsentEventInput,
+    ) -> Result<ConsentEvent, AppError> {
+        principal.authorize(Area::OrganisationsAndContacts, Action::Update)?;
+        self.require_reach(principal, RecordType::Contact, contact.0)
+            .await?;
+        self.store.contact(principal.tenant, contact).await?;
+        let fields = input.validate(Timestamp::now())?;
+        let text = match self
+            .store
+            .consent_text(principal.tenant, fields.text_id)
+            .await
+        {
+            Ok(text) => text,
+            Err(custodian_store::StoreError::NotFound) => {
+                return Err(AppError::UnknownReference { field: "text_id" })
+            }
+            Err(other) => return Err(other.into()),
+        };
+        if text.published_at.is_none() {
+            return Err(refuse(
+                "text_id",
+                "not_published",
+                "Only a published consent text can be agreed to.",
+            ));
+        }
+        Ok(self
+            .store
+            .record_consent(
+                &principal.scope(),
+                contact,
+                &text,
+                &fields,
+                Some(principal.user_id),
+            )
+            .await?)
+    }
+
+    /// The contact's consent receipt (Kantara Consent Receipt v1.1).
+    pub async fn consent_receipt(
+        &self,
+        principal: &Principal,
+        contact: ContactId,
+    ) -> Result<ConsentReceipt, AppError> {
+        let ledger = self.consent_ledger(principal, contact).await?;
+        let person = self.store.contact(principal.tenant, contact).await?;
+        let tenant = self.store.tenant(principal.tenant).await?;
+        let purposes = self.store.purposes(principal.tenant).await?;
+        Ok(ConsentReceipt::of(
+            &ledger,
+            &ReceiptContext {
+                receipt_id: crate::secrets::random_token()[..32].to_string(),
+                controller: &tenant.name,
+                principal_id: person.emails.first().map_or_else(
+                    || format!("contact:{}", contact.0),
+                    |e| e.as_str().to_string(),
+                ),
+                policy_url: "/privacy".into(),
+                purposes: &purposes,
+                now: Timestamp::now(),
+            },
+        ))
+    }
+}

@@ -1,0 +1,107 @@
+//! Objection (Art. 21). An objection to direct marketing is absolute
+//! (Art. 21(3)): every direct-marketing consent of the subject is
+//! withdrawn in the ledger, and the subject is marked so that no marketing
+//! reaches them whatever the lawful basis. Any other objection is weighed
+//! by the data protection officer and decided on the request itself.
+
+use crate::{App, AppError, Principal};
+use custodian_core::access::{Action, Area};
+use custodian_core::privacy::consent::{ConsentAction, ConsentEventFields, ConsentLedger};
+use custodian_core::privacy::fulfilment::ObjectionInput;
+use custodian_core::requests::{RequestState, RequestType, StateChange, SubjectRequest};
+use custodian_core::time::Timestamp;
+use custodian_core::ValidationErrors;
+use custodian_store::{RequestChange, Step};
+
+impl App {
+    pub async fn object_to_marketing(
+        &self,
+        principal: &Principal,
+        request_id: i64,
+        input: &ObjectionInput,
+    ) -> Result<SubjectRequest, AppError> {
+        principal.authorize(Area::Privacy, Action::Update)?;
+        let tenant = principal.tenant;
+        let request = self.store.subject_request(tenant, request_id).await?;
+        let refuse = |field, code, message: &str| -> AppError {
+            ValidationErrors::single(field, code, message).into()
+        };
+        if request.request_type != RequestType::Objection {
+            return Err(refuse(
+                "request",
+                "wrong_request_type",
+                "Only an objection request objects.",
+            ));
+        }
+        if !input.direct_marketing {
+            return Err(refuse(
+                "direct_marketing",
+                "decide_on_the_request",
+                "Weigh an objection to other processing and decide it by completing or refusing the request with a note.",
+            ));
+        }
+        let (to, _) = request.check_move(&StateChange {
+            state: RequestState::Completed.as_str().into(),
+            note: None,
+        })?;
+        let contacts = self.store.confirmed_subjects(tenant, request_id).await?;
+        if contacts.is_empty() {
+            return Err(refuse(
+                "contact_ids",
+                "no_subject_confirmed",
+                "Confirm which contact records are the subject's first.",
+            ));
+        }
+        let purposes = self.store.purposes(tenant).await?;
+        let texts = self.store.consent_texts(tenant).await?;
+        let scope = principal.scope();
+        let mut withdrawn = 0;
+        for contact in &contacts {
+            let ledger = ConsentLedger::of(self.store.consent_events(tenant, *contact).await?);
+            for state in ledger.current.iter().filter(|s| s.granted) {
+                let marketing = purposes
+                    .iter()
+                    .any(|p| p.id.0 == state.purpose_id && p.direct_marketing);
+                let Some(text) = texts.iter().find(|t| t.id == state.text_id) else {
+                    continue;
+                };
+                if !marketing {
+                    continue;
+                }
+                let fields = ConsentEventFields {
+                    text_id: text.id,
+                    action: ConsentAction::Withdrawn,
+                    channel: state.channel,
+                    form: Some(format!("Objection, request {request_id}")),
+                    occurred_at: Timestamp::now(),
+                };
+                self.store
+                    .record_consent(&scope, *contact, text, &fields, Some(principal.user_id))
+                    .await?;
+                withdrawn += 1;
+            }
+        }
+        self.store
+            .set_marketing_objection(&scope, &contacts)
+            .await?;
+        let note = format!(
+            "Objection to direct marketing carried out: {withdrawn} consent(s) withdrawn, {} record(s) marked.",
+            contacts.len()
+        );
+        let step = Step {
+            user: principal.user_id,
+            from: request.state,
+            to,
+            name: "objection_carried_out",
+            note: Some(&note),
+        };
+        let change = RequestChange {
+            outcome: Some(note.clone()),
+            ..RequestChange::default()
+        };
+        Ok(self
+            .store
+            .step_request(&scope, request_id, &step, &change)
+            .await?)
+    }
+}
