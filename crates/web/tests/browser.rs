@@ -556,3 +556,81 @@ async fn the_dpo_exports_and_erases_a_subject() {
     browser.wait_for_text("h1", "Ivo Brandt").await;
     browser.quit().await;
 }
+
+#[tokio::test]
+async fn consent_is_granted_and_withdrawn_on_the_contact_page() {
+    let Some((driver, chromium)) = driver_or_skip() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (app, _, admin) =
+        tenant_with_staff(&dir, &[("ada@example.com", Role::Administrator)]).await;
+    let contact = app
+        .create_contact(
+            &admin,
+            &serde_json::from_value(
+                serde_json::json!({"first_name": "Lea", "last_name": "Sommer"}),
+            )
+            .unwrap(),
+        )
+        .await
+        .unwrap();
+    let base = serve(app).await;
+    let browser = Browser::start(&driver, &chromium).await;
+    browser.goto(&format!("{base}/privacy/consents")).await;
+    browser.log_in("ada@example.com", PASSWORD).await;
+    browser.wait_for_text("h1", "Consent texts").await;
+    browser
+        .fill("form.consent-text-form input[name=title]", "Newsletter")
+        .await;
+    browser
+        .fill(
+            "form.consent-text-form textarea[name=body]",
+            "Send me the monthly newsletter",
+        )
+        .await;
+    browser.click("form.consent-text-form button").await;
+    browser.wait_for_text("table.consent-texts", "draft").await;
+    browser.click("table.consent-texts form button").await;
+    browser
+        .wait_for_text("table.consent-texts", "published")
+        .await;
+
+    browser
+        .goto(&format!("{base}/contacts/{}", contact.id))
+        .await;
+    browser
+        .click(&format!("main a[href='/contacts/{}/consents']", contact.id))
+        .await;
+    browser.wait_for_text("h1", "Consents of").await;
+    browser
+        .fill("form.consent-form input[name=form]", "Call of 20 November")
+        .await;
+    browser
+        .click("form.consent-form button[value=granted]")
+        .await;
+    browser
+        .wait_for_text("table.consent-state", "granted")
+        .await;
+    browser
+        .click("form.consent-form button[value=withdrawn]")
+        .await;
+    browser
+        .wait_for_text("table.consent-state", "withdrawn")
+        .await;
+    let history = browser
+        .wait_for_text("ol.consent-history", "Call of 20 November")
+        .await;
+    assert!(
+        history.contains("Withdrawn") && history.contains("Granted"),
+        "{history}"
+    );
+    let receipt = browser
+        .execute(
+            "return fetch(document.querySelector(\"a[href$='consent-receipt.json']\").href)\
+             .then(r => r.json()).then(r => [r.version, r.services.length]);",
+        )
+        .await;
+    assert_eq!(receipt, serde_json::json!(["KI-CR-v1.1.0", 0]));
+    browser.quit().await;
+}

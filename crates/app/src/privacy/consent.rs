@@ -24,6 +24,17 @@ impl App {
         Ok(self.store.consent_texts(principal.tenant).await?)
     }
 
+    /// The published texts, which staff record grants and withdrawals of.
+    pub async fn published_consent_texts(
+        &self,
+        principal: &Principal,
+    ) -> Result<Vec<ConsentText>, AppError> {
+        principal.authorize(Area::OrganisationsAndContacts, Action::Update)?;
+        let mut texts = self.store.consent_texts(principal.tenant).await?;
+        texts.retain(|t| t.published_at.is_some());
+        Ok(texts)
+    }
+
     pub async fn consent_text(
         &self,
         principal: &Principal,

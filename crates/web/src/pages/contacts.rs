@@ -315,11 +315,25 @@ async fn show_page(
         delete_action: format!("/contacts/{id}/delete"),
         access_href: format!("/audit?contact_id={id}"),
         fields,
-        related: vec![Related {
-            title: "Assets",
-            items: assets.iter().map(asset_cell).collect(),
-            add_href: Some(format!("/assets/new?contact_id={id}")),
-        }],
+        related: vec![
+            Related {
+                title: "Assets",
+                items: assets.iter().map(asset_cell).collect(),
+                add_href: Some(format!("/assets/new?contact_id={id}")),
+            },
+            Related {
+                title: "Consents",
+                items: vec![Cell::link(
+                    if contact.marketing_objection_since.is_some() {
+                        "Consents and receipt (objects to direct marketing)".to_string()
+                    } else {
+                        "Consents and receipt".to_string()
+                    },
+                    format!("/contacts/{id}/consents"),
+                )],
+                add_href: None,
+            },
+        ],
         activity_form: Some(activity_form(
             format!("/contacts/{id}/activities"),
             input,

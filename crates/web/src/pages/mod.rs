@@ -17,6 +17,7 @@ mod agreements;
 mod assets;
 mod audit;
 mod choices;
+mod consent;
 mod contacts;
 mod flash;
 mod forms;
@@ -79,6 +80,7 @@ pub fn routes() -> Router<App> {
         )
         .merge(organisations::routes())
         .merge(contacts::routes())
+        .merge(consent::routes())
         .merge(activities::routes())
         .merge(assets::routes())
         .merge(agreements::routes())

@@ -15,7 +15,7 @@ use axum::{Form, Router};
 use custodian_app::{App, AppError};
 use custodian_core::access::{Action, Area};
 use custodian_core::privacy::erasure::{ErasureCertificate, TableOutcome};
-use custodian_core::privacy::fulfilment::{ErasureConfirmation, SubjectsInput};
+use custodian_core::privacy::fulfilment::{ErasureConfirmation, ObjectionInput, SubjectsInput};
 use custodian_core::privacy::rectification::{ContactCorrection, RectificationInput};
 use custodian_core::privacy::subjects::SubjectCandidate;
 use custodian_core::requests::{
@@ -38,6 +38,7 @@ pub fn routes() -> Router<App> {
         .route("/privacy/requests/{id}/certificate.json", get(certificate))
         .route("/privacy/requests/{id}/restriction", post(restrict))
         .route("/privacy/requests/{id}/rectification", post(rectify))
+        .route("/privacy/requests/{id}/objection", post(object))
 }
 
 /// Days within which a request counts as due soon.
@@ -102,6 +103,7 @@ struct RequestPage {
     can_erase: bool,
     restricts: bool,
     rectifies: bool,
+    objects: bool,
     plan: Vec<TableOutcome>,
     /// The plan keeps something under a legal hold.
     holds: bool,
@@ -312,7 +314,8 @@ async fn request_page(
     let erases = request.request_type == RequestType::Erasure;
     let restricts = request.request_type == RequestType::Restriction;
     let rectifies = request.request_type == RequestType::Rectification;
-    let finds_subject = exports || erases || restricts || rectifies;
+    let objects = request.request_type == RequestType::Objection;
+    let finds_subject = exports || erases || restricts || rectifies || objects;
     let candidates = if finds_subject {
         match app.subject_candidates(principal, id).await {
             Ok(candidates) => candidates,
@@ -371,6 +374,7 @@ async fn request_page(
         can_erase: principal.authorize(Area::Privacy, Action::Erase).is_ok(),
         restricts,
         rectifies,
+        objects,
         holds: plan.iter().any(|t| t.action == "kept" && t.rows > 0),
         plan,
         certificate,
@@ -556,5 +560,23 @@ async fn rectify(
         },
     };
     let result = app.rectify(&session.principal, id, &input).await;
+    after(&app, &session, id, result).await
+}
+
+async fn object(
+    State(app): State<App>,
+    session: PageSession,
+    PageId(id): PageId,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    if let Err(refused) = FormData(form).check_csrf(&session.csrf) {
+        return refused;
+    }
+    let input = ObjectionInput {
+        direct_marketing: true,
+    };
+    let result = app
+        .object_to_marketing(&session.principal, id, &input)
+        .await;
     after(&app, &session, id, result).await
 }
