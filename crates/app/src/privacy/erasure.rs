@@ -8,18 +8,7 @@ use custodian_core::privacy::erasure::{ErasureCertificate, TableOutcome};
 use custodian_core::privacy::fulfilment::ErasureConfirmation;
 use custodian_core::privacy::redaction::Identifiers;
 use custodian_core::privacy::suppression::IdentifierKind;
-use custodian_core::requests::{RequestState, StateChange};
-use custodian_core::ValidationErrors;
 use custodian_store::{ErasureStep, Step};
-
-fn no_subject() -> AppError {
-    ValidationErrors::single(
-        "contact_ids",
-        "no_subject_confirmed",
-        "Confirm which contact records are the subject's first.",
-    )
-    .into()
-}
 
 impl App {
     /// What erasing the request's confirmed records would do, changing
@@ -50,16 +39,10 @@ impl App {
         principal.authorize(Area::Privacy, Action::Erase)?;
         let tenant = principal.tenant;
         let request = self.store.subject_request(tenant, request_id).await?;
-        let contacts = self.store.confirmed_subjects(tenant, request_id).await?;
-        if contacts.is_empty() {
-            return Err(no_subject());
-        }
+        let contacts = self.subject_records(principal, request_id).await?;
         let plan = self.store.erasure_plan(tenant, &contacts).await?;
         request.check_erasure(confirmation, &plan)?;
-        let (to, note) = request.check_move(&StateChange {
-            state: RequestState::Completed.as_str().into(),
-            note: None,
-        })?;
+        let to = request.check_completion()?;
         let mut identifiers = Identifiers::new();
         let mut suppress = Vec::new();
         for contact in self.store.contacts_by_ids(tenant, &contacts).await? {
@@ -84,7 +67,7 @@ impl App {
                 from: request.state,
                 to,
                 name: "erased",
-                note: note.as_deref(),
+                note: None,
             },
             issued_by: principal.user_id,
         };

@@ -15,7 +15,6 @@ use custodian_core::privacy::export::{
 };
 use custodian_core::purposes::{LawfulBasis, Purpose};
 use custodian_core::time::Timestamp;
-use custodian_core::ValidationErrors;
 use custodian_store::TableRows;
 use serde_json::{json, Map, Value};
 
@@ -151,15 +150,7 @@ impl App {
         let tenant = principal.tenant;
         let request = self.store.subject_request(tenant, request_id).await?;
         let kind = request.export_kind()?;
-        let contacts = self.store.confirmed_subjects(tenant, request_id).await?;
-        if contacts.is_empty() {
-            return Err(ValidationErrors::single(
-                "contact_ids",
-                "no_subject_confirmed",
-                "Confirm which contact records are the subject's first.",
-            )
-            .into());
-        }
+        let contacts = self.subject_records(principal, request_id).await?;
         let purposes = self.store.purposes(tenant).await?;
         let provided: Vec<Category> = purposes
             .iter()

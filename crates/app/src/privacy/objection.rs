@@ -8,10 +8,9 @@ use crate::{App, AppError, Principal};
 use custodian_core::access::{Action, Area};
 use custodian_core::privacy::consent::{ConsentAction, ConsentEventFields, ConsentLedger};
 use custodian_core::privacy::fulfilment::ObjectionInput;
-use custodian_core::requests::{RequestState, RequestType, StateChange, SubjectRequest};
+use custodian_core::requests::{RequestType, SubjectRequest};
 use custodian_core::time::Timestamp;
 use custodian_core::ValidationErrors;
-use custodian_store::{RequestChange, Step};
 
 impl App {
     pub async fn object_to_marketing(
@@ -23,35 +22,17 @@ impl App {
         principal.authorize(Area::Privacy, Action::Update)?;
         let tenant = principal.tenant;
         let request = self.store.subject_request(tenant, request_id).await?;
-        let refuse = |field, code, message: &str| -> AppError {
-            ValidationErrors::single(field, code, message).into()
-        };
-        if request.request_type != RequestType::Objection {
-            return Err(refuse(
-                "request",
-                "wrong_request_type",
-                "Only an objection request objects.",
-            ));
-        }
+        request.require_type(RequestType::Objection, "Only an objection request objects.")?;
         if !input.direct_marketing {
-            return Err(refuse(
+            return Err(ValidationErrors::single(
                 "direct_marketing",
                 "decide_on_the_request",
                 "Weigh an objection to other processing and decide it by completing or refusing the request with a note.",
-            ));
+            )
+            .into());
         }
-        let (to, _) = request.check_move(&StateChange {
-            state: RequestState::Completed.as_str().into(),
-            note: None,
-        })?;
-        let contacts = self.store.confirmed_subjects(tenant, request_id).await?;
-        if contacts.is_empty() {
-            return Err(refuse(
-                "contact_ids",
-                "no_subject_confirmed",
-                "Confirm which contact records are the subject's first.",
-            ));
-        }
+        request.check_completion()?;
+        let contacts = self.subject_records(principal, request_id).await?;
         let purposes = self.store.purposes(tenant).await?;
         let texts = self.store.consent_texts(tenant).await?;
         let scope = principal.scope();
@@ -88,20 +69,7 @@ impl App {
             "Objection to direct marketing carried out: {withdrawn} consent(s) withdrawn, {} record(s) marked.",
             contacts.len()
         );
-        let step = Step {
-            user: principal.user_id,
-            from: request.state,
-            to,
-            name: "objection_carried_out",
-            note: Some(&note),
-        };
-        let change = RequestChange {
-            outcome: Some(note.clone()),
-            ..RequestChange::default()
-        };
-        Ok(self
-            .store
-            .step_request(&scope, request_id, &step, &change)
-            .await?)
+        self.complete_request(principal, &request, "objection_carried_out", note)
+            .await
     }
 }

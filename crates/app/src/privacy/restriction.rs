@@ -6,9 +6,8 @@
 use crate::{App, AppError, Principal};
 use custodian_core::access::{Action, Area};
 use custodian_core::audit::RecordType;
-use custodian_core::requests::{RequestState, RequestType, StateChange, SubjectRequest};
-use custodian_core::{AssetId, ContactId, ValidationErrors};
-use custodian_store::{RequestChange, Step};
+use custodian_core::requests::{RequestType, SubjectRequest};
+use custodian_core::{AssetId, ContactId};
 
 impl App {
     /// Carries out a restriction request: marks the confirmed records and
@@ -21,47 +20,19 @@ impl App {
         principal.authorize(Area::Privacy, Action::Update)?;
         let tenant = principal.tenant;
         let request = self.store.subject_request(tenant, request_id).await?;
-        if request.request_type != RequestType::Restriction {
-            return Err(ValidationErrors::single(
-                "request",
-                "wrong_request_type",
-                "Only a restriction request restricts.",
-            )
-            .into());
-        }
-        let (to, _) = request.check_move(&StateChange {
-            state: RequestState::Completed.as_str().into(),
-            note: None,
-        })?;
-        let contacts = self.store.confirmed_subjects(tenant, request_id).await?;
-        if contacts.is_empty() {
-            return Err(ValidationErrors::single(
-                "contact_ids",
-                "no_subject_confirmed",
-                "Confirm which contact records are the subject's first.",
-            )
-            .into());
-        }
+        request.require_type(
+            RequestType::Restriction,
+            "Only a restriction request restricts.",
+        )?;
+        request.check_completion()?;
+        let contacts = self.subject_records(principal, request_id).await?;
         let changed = self
             .store
             .set_restriction(&principal.scope(), &contacts, true)
             .await?;
         let note = format!("Processing restricted on {changed} contact record(s).");
-        let step = Step {
-            user: principal.user_id,
-            from: request.state,
-            to,
-            name: "restricted",
-            note: Some(&note),
-        };
-        let change = RequestChange {
-            outcome: Some(note.clone()),
-            ..RequestChange::default()
-        };
-        Ok(self
-            .store
-            .step_request(&principal.scope(), request_id, &step, &change)
-            .await?)
+        self.complete_request(principal, &request, "restricted", note)
+            .await
     }
 
     /// Restricts one contact, or lifts the restriction (the subject is to

@@ -87,6 +87,25 @@ impl SubjectsInput {
 }
 
 impl SubjectRequest {
+    /// Refuses a step meant for another type of request.
+    pub fn require_type(&self, wanted: RequestType, refusal: &str) -> Result<(), ValidationErrors> {
+        if self.request_type == wanted {
+            Ok(())
+        } else {
+            Err(refuse("request", "wrong_request_type", refusal))
+        }
+    }
+
+    /// Whether the request may be completed now (identity verified, still
+    /// open); the state it then moves to.
+    pub fn check_completion(&self) -> Result<RequestState, ValidationErrors> {
+        let (to, _) = self.check_move(&crate::requests::StateChange {
+            state: RequestState::Completed.as_str().into(),
+            note: None,
+        })?;
+        Ok(to)
+    }
+
     /// Which export answers this request, if it may be made now.
     pub fn export_kind(&self) -> Result<ExportKind, ValidationErrors> {
         let kind = match self.request_type {
@@ -117,13 +136,7 @@ impl SubjectRequest {
         confirmation: &ErasureConfirmation,
         plan: &[TableOutcome],
     ) -> Result<(), ValidationErrors> {
-        if self.request_type != RequestType::Erasure {
-            return Err(refuse(
-                "request",
-                "wrong_request_type",
-                "Only an erasure request erases.",
-            ));
-        }
+        self.require_type(RequestType::Erasure, "Only an erasure request erases.")?;
         if !self.state.is_open() {
             return Err(refuse(
                 "request",

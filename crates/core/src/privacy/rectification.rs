@@ -93,13 +93,10 @@ impl SubjectRequest {
     ) -> Result<(), ValidationErrors> {
         let refuse =
             |field, code, message: &str| Err(ValidationErrors::single(field, code, message));
-        if self.request_type != RequestType::Rectification {
-            return refuse(
-                "request",
-                "wrong_request_type",
-                "Only a rectification request corrects records.",
-            );
-        }
+        self.require_type(
+            RequestType::Rectification,
+            "Only a rectification request corrects records.",
+        )?;
         if !self.state.is_open() {
             return refuse("request", "request_closed", "The request is closed.");
         }
