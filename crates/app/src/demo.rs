@@ -6,13 +6,15 @@ use custodian_core::access::Role;
 use custodian_core::activities::ActivityInput;
 use custodian_core::agreements::AgreementInput;
 use custodian_core::assets::AssetInput;
-use custodian_core::audit::Actor;
+use custodian_core::audit::{Actor, ActorKind};
 use custodian_core::contacts::ContactInput;
 use custodian_core::organisations::OrganisationInput;
-use custodian_core::time::Timestamp;
+use custodian_core::privacy::consent::ConsentTextInput;
+use custodian_core::requests::{due_date, RequestInput};
+use custodian_core::time::{CalendarDate, Timestamp};
 use custodian_core::values::Address;
 use custodian_core::{ContactId, OrganisationId, TenantId, UserId};
-use custodian_store::{Batch, Scope, Store};
+use custodian_store::{Batch, ListQuery, Scope, Store};
 
 pub const DEMO_TENANT: &str = "Demo Company";
 pub const DEMO_EMAIL: &str = "demo@custodian.example";
@@ -308,6 +310,60 @@ impl App {
         Ok(())
     }
 
+    /// Something to try on the privacy pages: a published newsletter
+    /// consent text, and an access request by letter about one contact.
+    async fn seed_demo_privacy(&self, tenant: TenantId, admin: UserId) -> Result<(), AppError> {
+        let scope = Scope::new(
+            tenant,
+            Actor {
+                kind: ActorKind::User,
+                id: admin.0,
+            },
+        );
+        let purposes = self.store.purposes(tenant).await?;
+        if let Some(marketing) = purposes.iter().find(|p| p.direct_marketing) {
+            let fields = ConsentTextInput {
+                purpose_id: marketing.id.0,
+                title: "Newsletter".into(),
+                body: "Yes, send me the monthly product newsletter by email. I can withdraw this at any time with the link in every newsletter.".into(),
+                language: Some("en".into()),
+            }
+            .validate()?;
+            let text = self
+                .store
+                .create_consent_text(&scope, admin, &fields)
+                .await?;
+            self.store.publish_consent_text(&scope, text.id).await?;
+        }
+        let first = self
+            .store
+            .list_contacts(
+                tenant,
+                &ListQuery {
+                    limit: 1,
+                    ..Default::default()
+                },
+            )
+            .await?;
+        if let Some(contact) = first.items.first() {
+            let today = CalendarDate::of(Timestamp::now());
+            let fields = RequestInput {
+                request_type: "access".into(),
+                channel: "letter".into(),
+                received_on: None,
+                contact_id: Some(contact.id.0),
+                subject_name: contact.full_name(),
+                subject_email: contact.emails.first().map(|e| e.as_str().to_string()),
+                details: Some("Please send me a copy of all data you hold about me.".into()),
+            }
+            .validate(today)?;
+            self.store
+                .create_request(&scope, admin, &fields, due_date(fields.received_on, None))
+                .await?;
+        }
+        Ok(())
+    }
+
     /// Makes sure the demo tenant exists with its logins and data.
     pub async fn ensure_demo(&self) -> Result<DemoLogin, AppError> {
         if let Some(tenant) = self.store.find_tenant_by_name(DEMO_TENANT).await? {
@@ -340,6 +396,7 @@ impl App {
         self.generate(tenant.id, Some(user.id), &volume, |_| {})
             .await?;
         self.ensure_demo_support_user(tenant.id).await?;
+        self.seed_demo_privacy(tenant.id, user.id).await?;
         Ok(DemoLogin {
             tenant: tenant.id,
             email: DEMO_EMAIL,

@@ -7,7 +7,7 @@
 use super::summary::{summary_html, Summary};
 use super::zip::ZipWriter;
 use crate::csv::csv_cell;
-use crate::{AccessSummary, App, AppError, Principal};
+use crate::{App, AppError, Principal};
 use custodian_core::access::{Action, Area};
 use custodian_core::catalog::Category;
 use custodian_core::privacy::export::{
@@ -115,25 +115,6 @@ fn times_as_text(rows: &mut TableRows) {
     }
 }
 
-/// Adds one contact record's access summary to the subject's: the same
-/// person doing the same thing is one line.
-fn merge_access(all: &mut Vec<AccessSummary>, more: Vec<AccessSummary>) {
-    for entry in more {
-        match all.iter_mut().find(|a| {
-            a.actor_kind == entry.actor_kind
-                && a.actor_name == entry.actor_name
-                && a.action == entry.action
-        }) {
-            Some(known) => {
-                known.count += entry.count;
-                known.first = Timestamp(known.first.0.min(entry.first.0));
-                known.last = Timestamp(known.last.0.max(entry.last.0));
-            }
-            None => all.push(entry),
-        }
-    }
-}
-
 fn pretty(value: &Value) -> Vec<u8> {
     serde_json::to_vec_pretty(value).unwrap_or_default()
 }
@@ -163,15 +144,11 @@ impl App {
             .subject_rows(tenant, &contacts, kind, &portable)
             .await?;
         tables.iter_mut().for_each(times_as_text);
-        let mut access = Vec::new();
-        if kind == ExportKind::Access {
-            for contact in &contacts {
-                merge_access(
-                    &mut access,
-                    self.store.subject_access_summary(tenant, *contact).await?,
-                );
-            }
-        }
+        let access = if kind == ExportKind::Access {
+            self.store.subject_access_summary(tenant, &contacts).await?
+        } else {
+            Vec::new()
+        };
         let created = Timestamp::now();
         let organisation = self.store.tenant(tenant).await?.name;
         let mut zip = ZipWriter::new(created);
