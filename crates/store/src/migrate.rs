@@ -270,8 +270,17 @@ async fn backfill_audit_chain(conn: &mut AnyConnection) -> Result<(), StoreError
 
 impl Store {
     /// Applies the migrations this database has not seen; returns their versions.
+    /// Applies pending migrations. On SQLite it then also truncates the
+    /// write-ahead log, so that nothing an erasure removed just before a
+    /// crash lingers there once the server is back.
     pub async fn migrate(&self) -> Result<Vec<i64>, StoreError> {
-        self.migrate_until(i64::MAX).await
+        let applied = self.migrate_until(i64::MAX).await?;
+        if self.backend == Backend::Sqlite {
+            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(&self.writer)
+                .await?;
+        }
+        Ok(applied)
     }
 
     async fn migrate_until(&self, last: i64) -> Result<Vec<i64>, StoreError> {

@@ -198,15 +198,19 @@ impl Store {
         };
         self.apply_step(&mut tx, scope, request, &completion.step, &change)
             .await?;
+        certificate.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         save_certificate(&mut tx, tenant, &certificate, true).await?;
         tx.commit().await?;
-        if let Some(note) = self.forget_old_versions().await {
-            certificate.storage.push(note);
+        // The certificate already says what comes next; it is written again
+        // only when that did not happen.
+        if let Err(note) = self.forget_old_versions().await {
+            if let Some(planned) = certificate.storage.last_mut() {
+                *planned = note;
+            }
+            let mut tx = self.begin(tenant).await?;
+            save_certificate(&mut tx, tenant, &certificate, false).await?;
+            tx.commit().await?;
         }
-        certificate.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-        let mut tx = self.begin(tenant).await?;
-        save_certificate(&mut tx, tenant, &certificate, false).await?;
-        tx.commit().await?;
         Ok(certificate)
     }
 
@@ -231,22 +235,26 @@ impl Store {
         .transpose()
     }
 
+    /// What the storage does beyond the rows, the last line being the step
+    /// taken right after the commit.
     fn storage_measures(&self) -> Vec<String> {
         match self.backend {
             Backend::Sqlite => vec![
                 "Removed rows and replaced values were overwritten with zeros in the database file (SQLite secure_delete).".into(),
                 "The search entry was removed from the full-text index itself (FTS5 secure-delete).".into(),
+                "Right after the commit the write-ahead log was checkpointed into the database file and truncated (and it is at every start of the server).".into(),
             ],
             Backend::Postgres => vec![
                 "Removed rows and replaced values are invisible to every transaction from the commit on.".into(),
+                format!("Right after the commit VACUUM removed the old row versions of {}.", ERASURE_ORDER.join(", ")),
             ],
         }
     }
 
     /// After the commit: SQLite copies the write-ahead log into the
     /// database and truncates it; PostgreSQL vacuums the subject tables.
-    async fn forget_old_versions(&self) -> Option<String> {
-        let tables = ERASURE_ORDER.join(", ");
+    /// The error is what the certificate says instead.
+    async fn forget_old_versions(&self) -> Result<(), String> {
         match self.backend {
             Backend::Sqlite => {
                 for _ in 0..40 {
@@ -254,9 +262,7 @@ impl Store {
                         .fetch_one(&self.writer)
                         .await;
                     match result {
-                        Ok(row) if row.try_get::<i64, _>(0).unwrap_or(1) == 0 => {
-                            return Some("The write-ahead log was checkpointed into the database file and truncated.".into());
-                        }
+                        Ok(row) if row.try_get::<i64, _>(0).unwrap_or(1) == 0 => return Ok(()),
                         Ok(_) => tokio::time::sleep(Duration::from_millis(25)).await,
                         Err(error) => {
                             tracing::warn!(%error, "checkpoint after an erasure failed");
@@ -264,19 +270,15 @@ impl Store {
                         }
                     }
                 }
-                Some("The write-ahead log could not be truncated while others read; SQLite overwrites it on its next checkpoint.".into())
+                Err("The write-ahead log could not be truncated while others read; the server truncates it at its next start, and SQLite overwrites it on later checkpoints.".into())
             }
             Backend::Postgres => {
-                match (&self.writer)
-                    .execute(format!("VACUUM {tables}").as_str())
-                    .await
-                {
-                    Ok(_) => Some(format!(
-                        "Old row versions were removed by VACUUM of {tables}."
-                    )),
+                let vacuum = format!("VACUUM {}", ERASURE_ORDER.join(", "));
+                match (&self.writer).execute(vacuum.as_str()).await {
+                    Ok(_) => Ok(()),
                     Err(error) => {
                         tracing::warn!(%error, "vacuum after an erasure failed");
-                        Some("VACUUM after the erasure failed; autovacuum removes the old row versions later.".into())
+                        Err("VACUUM after the erasure failed; autovacuum removes the old row versions later.".into())
                     }
                 }
             }
