@@ -570,7 +570,20 @@ async fn the_subject_gets_their_data_and_is_then_erased(server: Server) {
             .map(|t| t["rows"].as_i64().unwrap())
     };
     assert_eq!(outcome("contacts", "deleted"), Some(2));
-    assert_eq!(outcome("activities", "updated"), Some(4));
+    assert_eq!(
+        outcome("activities", "deleted"),
+        Some(3),
+        "the calls about the subject alone"
+    );
+    assert_eq!(
+        outcome("activities", "updated"),
+        Some(1),
+        "the meeting shared with a colleague"
+    );
+    assert_eq!(
+        certificate["tables"], plan["items"],
+        "the plan said exactly what was done"
+    );
     assert_eq!(outcome("assets", "updated"), Some(1));
     assert_eq!(outcome("search_entries", "deleted"), Some(2));
     assert_eq!(
@@ -1153,10 +1166,59 @@ async fn consent_is_a_ledger_of_versioned_texts_and_events(server: Server) {
         ledger["history"][0]["form"],
         format!("Objection, request {request}")
     );
+    assert_eq!(
+        ledger["history"][0]["channel"], "letter",
+        "the objection came by letter"
+    );
     let (_, person) = server
         .call(&server.sales, "GET", &format!("/contacts/{contact}"), None)
         .await;
     assert!(person["marketing_objection_since"].is_string(), "{person}");
+    // Nothing to withdraw now; staff cannot note a new consent over the
+    // objection, the person's own form can.
+    let (status, refused) = server
+        .call(
+            &server.sales,
+            "POST",
+            &consents,
+            Some(grant(id, "withdrawn", "phone")),
+        )
+        .await;
+    assert_eq!(
+        (status, codes(&refused)),
+        (StatusCode::UNPROCESSABLE_ENTITY, vec!["not_granted"])
+    );
+    let (status, refused) = server
+        .call(
+            &server.sales,
+            "POST",
+            &consents,
+            Some(grant(id, "granted", "phone")),
+        )
+        .await;
+    assert_eq!(
+        (status, codes(&refused)),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["objects_to_marketing"]
+        )
+    );
+    let (status, _) = server
+        .call(
+            &server.sales,
+            "POST",
+            &consents,
+            Some(grant(id, "granted", "web_form")),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (_, person) = server
+        .call(&server.sales, "GET", &format!("/contacts/{contact}"), None)
+        .await;
+    assert!(
+        person["marketing_objection_since"].is_null(),
+        "their own new consent lifts it"
+    );
 
     // The purpose stays while texts of it exist: they are proof.
     let (status, _) = server

@@ -7,7 +7,7 @@ use crate::{App, AppError, Principal};
 use custodian_core::access::{Action, Area};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::privacy::consent::{
-    ConsentEvent, ConsentEventInput, ConsentLedger, ConsentText, ConsentTextInput,
+    ConsentAction, ConsentEvent, ConsentEventInput, ConsentLedger, ConsentText, ConsentTextInput,
 };
 use custodian_core::privacy::consent_receipt::{ConsentReceipt, ReceiptContext};
 use custodian_core::purposes::LawfulBasis;
@@ -156,6 +156,36 @@ impl App {
                 "not_published",
                 "Only a published consent text can be agreed to.",
             ));
+        }
+        let ledger = ConsentLedger::of(self.store.consent_events(principal.tenant, contact).await?);
+        if fields.action == ConsentAction::Withdrawn && !ledger.granted(text.purpose_id) {
+            return Err(refuse(
+                "action",
+                "not_granted",
+                "There is no consent to this purpose to withdraw.",
+            ));
+        }
+        let person = self.store.contact(principal.tenant, contact).await?;
+        let marketing = self
+            .store
+            .purpose(principal.tenant, PurposeId(text.purpose_id))
+            .await?
+            .direct_marketing;
+        if fields.action == ConsentAction::Granted
+            && marketing
+            && person.marketing_objection_since.is_some()
+        {
+            // The person objected; only their own new consent overrides that.
+            if !fields.channel.is_the_subjects_own() {
+                return Err(refuse(
+                    "channel",
+                    "objects_to_marketing",
+                    "This person objected to direct marketing. A new consent must come from them (a web form, an email link, a letter or an email), not from a note of staff.",
+                ));
+            }
+            self.store
+                .clear_marketing_objection(&principal.scope(), contact)
+                .await?;
         }
         Ok(self
             .store

@@ -8,44 +8,32 @@ use custodian_core::privacy::erasure::{ErasureCertificate, TableOutcome};
 use custodian_core::privacy::fulfilment::ErasureConfirmation;
 use custodian_core::privacy::redaction::Identifiers;
 use custodian_core::privacy::suppression::IdentifierKind;
+use custodian_core::requests::SubjectRequest;
+use custodian_core::ContactId;
 use custodian_store::{ErasureStep, Step};
 
-impl App {
-    /// What erasing the request's confirmed records would do, changing
-    /// nothing.
-    pub async fn erasure_plan(
-        &self,
-        principal: &Principal,
-        request_id: i64,
-    ) -> Result<Vec<TableOutcome>, AppError> {
-        principal.authorize(Area::Privacy, Action::Read)?;
-        self.store
-            .subject_request(principal.tenant, request_id)
-            .await?;
-        let contacts = self
-            .store
-            .confirmed_subjects(principal.tenant, request_id)
-            .await?;
-        Ok(self.store.erasure_plan(principal.tenant, &contacts).await?)
-    }
+/// What identifies the subject in free text, and what the suppression
+/// list keeps of them: the confirmed records' names, emails and phones and
+/// the email the request was logged with.
+struct SubjectIdentity {
+    identifiers: Identifiers,
+    suppress: Vec<(IdentifierKind, String)>,
+}
 
-    /// Erases the confirmed records and completes the request.
-    pub async fn erase_subject(
+impl App {
+    async fn subject_identity(
         &self,
         principal: &Principal,
-        request_id: i64,
-        confirmation: &ErasureConfirmation,
-    ) -> Result<ErasureCertificate, AppError> {
-        principal.authorize(Area::Privacy, Action::Erase)?;
-        let tenant = principal.tenant;
-        let request = self.store.subject_request(tenant, request_id).await?;
-        let contacts = self.subject_records(principal, request_id).await?;
-        let plan = self.store.erasure_plan(tenant, &contacts).await?;
-        request.check_erasure(confirmation, &plan)?;
-        let to = request.check_completion()?;
+        request: &SubjectRequest,
+        contacts: &[ContactId],
+    ) -> Result<SubjectIdentity, AppError> {
         let mut identifiers = Identifiers::new();
         let mut suppress = Vec::new();
-        for contact in self.store.contacts_by_ids(tenant, &contacts).await? {
+        for contact in self
+            .store
+            .contacts_by_ids(principal.tenant, contacts)
+            .await?
+        {
             identifiers.add_name(&contact.first_name);
             identifiers.add_name(&contact.last_name);
             for email in &contact.emails {
@@ -61,6 +49,58 @@ impl App {
             identifiers.add_email(email);
             suppress.push((IdentifierKind::Email, email.clone()));
         }
+        Ok(SubjectIdentity {
+            identifiers,
+            suppress,
+        })
+    }
+
+    /// What erasing the request's confirmed records would do, changing
+    /// nothing: exactly the rows the erasure would then delete, rewrite or
+    /// keep.
+    pub async fn erasure_plan(
+        &self,
+        principal: &Principal,
+        request_id: i64,
+    ) -> Result<Vec<TableOutcome>, AppError> {
+        principal.authorize(Area::Privacy, Action::Read)?;
+        let request = self
+            .store
+            .subject_request(principal.tenant, request_id)
+            .await?;
+        let contacts = self
+            .store
+            .confirmed_subjects(principal.tenant, request_id)
+            .await?;
+        let identity = self
+            .subject_identity(principal, &request, &contacts)
+            .await?;
+        Ok(self
+            .store
+            .erasure_plan(&principal.scope(), &contacts, &identity.identifiers)
+            .await?)
+    }
+
+    /// Erases the confirmed records and completes the request.
+    pub async fn erase_subject(
+        &self,
+        principal: &Principal,
+        request_id: i64,
+        confirmation: &ErasureConfirmation,
+    ) -> Result<ErasureCertificate, AppError> {
+        principal.authorize(Area::Privacy, Action::Erase)?;
+        let tenant = principal.tenant;
+        let request = self.store.subject_request(tenant, request_id).await?;
+        let contacts = self.subject_records(principal, request_id).await?;
+        let holds = self.store.legal_holds(tenant, &contacts).await?;
+        request.check_erasure(confirmation, &holds)?;
+        let to = request.check_completion()?;
+        let SubjectIdentity {
+            identifiers,
+            suppress,
+        } = self
+            .subject_identity(principal, &request, &contacts)
+            .await?;
         let completion = ErasureStep {
             step: Step {
                 user: principal.user_id,

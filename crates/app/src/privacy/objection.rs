@@ -6,7 +6,9 @@
 
 use crate::{App, AppError, Principal};
 use custodian_core::access::{Action, Area};
-use custodian_core::privacy::consent::{ConsentAction, ConsentEventFields, ConsentLedger};
+use custodian_core::privacy::consent::{
+    ConsentAction, ConsentChannel, ConsentEventFields, ConsentLedger,
+};
 use custodian_core::privacy::fulfilment::ObjectionInput;
 use custodian_core::requests::{RequestType, SubjectRequest};
 use custodian_core::time::Timestamp;
@@ -52,7 +54,7 @@ impl App {
                 let fields = ConsentEventFields {
                     text_id: text.id,
                     action: ConsentAction::Withdrawn,
-                    channel: state.channel,
+                    channel: ConsentChannel::of_request(request.channel),
                     form: Some(format!("Objection, request {request_id}")),
                     occurred_at: Timestamp::now(),
                 };

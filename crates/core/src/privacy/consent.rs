@@ -16,6 +16,7 @@ named_enum!(
         Phone => "phone", "Staff, on the phone",
         InPerson => "in_person", "Staff, in person",
         Letter => "letter", "Letter",
+        Email => "email", "Email",
         EmailLink => "email_link", "Link in an email",
         Import => "import", "Import",
     }
@@ -114,7 +115,8 @@ pub struct ConsentEventInput {
     pub text_id: i64,
     /// `granted` or `withdrawn`.
     pub action: String,
-    /// portal, web_form, phone, in_person, letter, email_link or import.
+    /// portal, web_form, phone, in_person, letter, email, email_link or
+    /// import.
     pub channel: String,
     /// Which form or document carried it, e.g. "Trade fair sign-up 2026".
     #[serde(default)]
@@ -134,6 +136,34 @@ pub struct ConsentEventFields {
     pub occurred_at: Timestamp,
 }
 
+impl ConsentChannel {
+    /// Whether the subject acted themself (a form, a link, a letter or an
+    /// email of theirs), rather than staff noting what they said.
+    pub fn is_the_subjects_own(self) -> bool {
+        matches!(
+            self,
+            ConsentChannel::Portal
+                | ConsentChannel::WebForm
+                | ConsentChannel::Letter
+                | ConsentChannel::Email
+                | ConsentChannel::EmailLink
+        )
+    }
+
+    /// The channel a request arrived by, as a consent channel.
+    pub fn of_request(channel: crate::requests::Channel) -> ConsentChannel {
+        use crate::requests::Channel;
+        match channel {
+            Channel::Letter => ConsentChannel::Letter,
+            Channel::Phone => ConsentChannel::Phone,
+            Channel::Email => ConsentChannel::Email,
+            Channel::InPerson => ConsentChannel::InPerson,
+            Channel::Portal => ConsentChannel::Portal,
+            Channel::Api => ConsentChannel::WebForm,
+        }
+    }
+}
+
 impl ConsentEventInput {
     pub fn validate(&self, now: Timestamp) -> Result<ConsentEventFields, ValidationErrors> {
         let mut errors = ValidationErrors::new();
@@ -150,7 +180,7 @@ impl ConsentEventInput {
             errors.add(
                 "channel",
                 "unknown_channel",
-                "The channel is one of portal, web_form, phone, in_person, letter, email_link or import.",
+                "The channel is one of portal, web_form, phone, in_person, letter, email, email_link or import.",
             );
         }
         let form = errors

@@ -344,4 +344,32 @@ impl Store {
         tx.commit().await?;
         Ok(())
     }
+
+    /// Lifts a contact's objection to direct marketing: they consented
+    /// again themself.
+    pub async fn clear_marketing_objection(
+        &self,
+        scope: &Scope,
+        contact: ContactId,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin(scope.tenant).await?;
+        sqlx::query(
+            "UPDATE contacts SET marketing_objection_at = NULL WHERE tenant_id = $1 AND contact_id = $2",
+        )
+        .bind(scope.tenant.0)
+        .bind(contact.0)
+        .execute(&mut *tx)
+        .await?;
+        self.audit(
+            &mut tx,
+            scope,
+            AuditAction::Update,
+            RecordType::Contact,
+            contact.0,
+            &["marketing_objection_at"],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
 }

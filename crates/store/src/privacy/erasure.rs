@@ -5,7 +5,9 @@
 //! truncates the write-ahead log; on PostgreSQL, VACUUM removes the old
 //! row versions (docs/privacy.md says what that does and does not reach).
 
-use super::subject_tables::{rows_condition, subject_table, SubjectTable, ERASURE_ORDER};
+use super::subject_tables::{
+    owned_condition, rows_condition, shared_condition, subject_table, SubjectTable, ERASURE_ORDER,
+};
 use super::suppression::add_suppressions;
 use crate::audit::trail::about_contact;
 use crate::connect::Backend;
@@ -43,22 +45,186 @@ fn bound<'q>(
     query
 }
 
-async fn count_rows(
-    conn: &mut AnyConnection,
-    table: &SubjectTable,
+/// The rows of one subject table under `condition` (built for the same
+/// contacts), to count, delete or rewrite.
+struct Rows<'a> {
+    table: &'a SubjectTable,
+    condition: String,
     tenant: TenantId,
-    contacts: &[ContactId],
-) -> Result<u64, StoreError> {
-    let sql = format!(
-        "SELECT COUNT(*) FROM {} WHERE {}",
-        table.table,
-        rows_condition(table, contacts.len())
-    );
-    let count: i64 = bound(&sql, tenant, contacts)
-        .fetch_one(conn)
-        .await?
-        .try_get(0)?;
-    Ok(u64::try_from(count).unwrap_or(0))
+    contacts: &'a [ContactId],
+}
+
+impl Rows<'_> {
+    async fn count(&self, conn: &mut AnyConnection) -> Result<u64, StoreError> {
+        let sql = format!(
+            "SELECT COUNT(*) FROM {} WHERE {}",
+            self.table.table, self.condition
+        );
+        let count: i64 = bound(&sql, self.tenant, self.contacts)
+            .fetch_one(conn)
+            .await?
+            .try_get(0)?;
+        Ok(u64::try_from(count).unwrap_or(0))
+    }
+
+    /// The ids the audit entries name, of the rows that also meet `and`.
+    async fn audited_ids(
+        &self,
+        conn: &mut AnyConnection,
+        and: &str,
+    ) -> Result<Vec<i64>, StoreError> {
+        let Some((_, column)) = self.table.audited_as else {
+            return Ok(Vec::new());
+        };
+        let sql = format!(
+            "SELECT {column} FROM {} WHERE {}{and}",
+            self.table.table, self.condition
+        );
+        let rows = bound(&sql, self.tenant, self.contacts)
+            .fetch_all(conn)
+            .await?;
+        rows.iter()
+            .map(|r| r.try_get::<i64, _>(0).map_err(StoreError::from))
+            .collect()
+    }
+
+    /// Deletes the rows (or, as a dry run, counts them).
+    async fn delete(
+        &self,
+        conn: &mut AnyConnection,
+        dry_run: bool,
+    ) -> Result<(u64, Vec<i64>), StoreError> {
+        if dry_run {
+            return Ok((self.count(conn).await?, Vec::new()));
+        }
+        let ids = self.audited_ids(&mut *conn, "").await?;
+        let sql = format!("DELETE FROM {} WHERE {}", self.table.table, self.condition);
+        let deleted = bound(&sql, self.tenant, self.contacts)
+            .execute(conn)
+            .await?;
+        Ok((deleted.rows_affected(), ids))
+    }
+
+    /// Nulls, redacts and pseudonymises the columns the catalog says (or,
+    /// as a dry run, finds the rows that would change); how many rows
+    /// change and the audited ids of those rows.
+    async fn rewrite(
+        &self,
+        conn: &mut AnyConnection,
+        erasure: &TableErasure,
+        identifiers: &Identifiers,
+        dry_run: bool,
+    ) -> Result<(u64, Vec<i64>), StoreError> {
+        let table = self.table;
+        let mut changed_ids = Vec::new();
+        let mut changed = 0;
+        if !erasure.set_null.is_empty() {
+            let any_set = erasure
+                .set_null
+                .iter()
+                .map(|c| format!("{c} IS NOT NULL"))
+                .collect::<Vec<_>>()
+                .join(" OR ");
+            let ids = self
+                .audited_ids(&mut *conn, &format!(" AND ({any_set})"))
+                .await?;
+            if dry_run {
+                changed += ids.len() as u64;
+            } else {
+                let sql = format!(
+                    "UPDATE {} SET {} WHERE {} AND ({any_set})",
+                    table.table,
+                    erasure
+                        .set_null
+                        .iter()
+                        .map(|c| format!("{c} = NULL"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    self.condition
+                );
+                changed += bound(&sql, self.tenant, self.contacts)
+                    .execute(&mut *conn)
+                    .await?
+                    .rows_affected();
+                changed_ids.extend(ids);
+            }
+        }
+        let texts: Vec<&str> = erasure
+            .redact
+            .iter()
+            .chain(&erasure.pseudonymise)
+            .copied()
+            .collect();
+        if texts.is_empty() {
+            return Ok((changed, changed_ids));
+        }
+        let audit_column = table.audited_as.map_or(table.key, |(_, column)| column);
+        let sql = format!(
+            "SELECT {}, {audit_column}, {} FROM {} WHERE {}",
+            table.key,
+            texts.join(", "),
+            table.table,
+            self.condition
+        );
+        let rows = bound(&sql, self.tenant, self.contacts)
+            .fetch_all(&mut *conn)
+            .await?;
+        let assignments = texts
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("{c} = ${}", i + 1))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let update = format!(
+            "UPDATE {} SET {assignments} WHERE tenant_id = ${} AND {} = ${}",
+            table.table,
+            texts.len() + 1,
+            table.key,
+            texts.len() + 2
+        );
+        for row in &rows {
+            let key: i64 = row.try_get(0)?;
+            let audited: i64 = row.try_get(1)?;
+            let mut values: Vec<Option<String>> = Vec::with_capacity(texts.len());
+            let mut row_changed = false;
+            for (i, column) in texts.iter().enumerate() {
+                let value: Option<String> = row.try_get(i + 2)?;
+                let new = match value {
+                    None => None,
+                    Some(text) if erasure.pseudonymise.contains(column) => {
+                        row_changed |= text != REDACTED;
+                        Some(REDACTED.to_string())
+                    }
+                    Some(text) => match identifiers.redact(&text) {
+                        Some(redacted) => {
+                            row_changed = true;
+                            Some(redacted)
+                        }
+                        None => Some(text),
+                    },
+                };
+                values.push(new);
+            }
+            if !row_changed {
+                continue;
+            }
+            changed += 1;
+            if dry_run {
+                continue;
+            }
+            let mut query = sqlx::query(&update);
+            for value in values {
+                query = query.bind(value);
+            }
+            query
+                .bind(self.tenant.0)
+                .bind(key)
+                .execute(&mut *conn)
+                .await?;
+            changed_ids.push(audited);
+        }
+        Ok((changed, changed_ids))
+    }
 }
 
 fn outcome(table: &str, action: &str, rows: u64, columns: &[&str]) -> TableOutcome {
@@ -70,45 +236,137 @@ fn outcome(table: &str, action: &str, rows: u64, columns: &[&str]) -> TableOutco
     }
 }
 
-/// What erasure does to each table, as outcomes; `rows` comes from `count`.
-fn outcomes(table: &str, erasure: &TableErasure, changed: u64, held: u64) -> Vec<TableOutcome> {
-    let mut out = Vec::new();
-    if erasure.delete_rows {
-        out.push(outcome(table, "deleted", changed, &[]));
-        return out;
+/// What erasing the contacts does to every subject table, in order: rows
+/// about the subject alone are deleted, the rest follow the catalog's
+/// column strategies, and legally held columns are counted. A dry run
+/// changes nothing and returns no audit entries.
+async fn erase_tables(
+    conn: &mut AnyConnection,
+    scope: &Scope,
+    contacts: &[ContactId],
+    identifiers: &Identifiers,
+    dry_run: bool,
+) -> Result<(Vec<TableOutcome>, Vec<NewAuditEntry>), StoreError> {
+    let tenant = scope.tenant;
+    let mut tables = Vec::new();
+    let mut audit = Vec::new();
+    // Rows that go whole are counted before anything is deleted: deleting a
+    // note about the subject alone also takes its links (ON DELETE
+    // CASCADE), which the plan counts as links deleted.
+    let mut going = Vec::new();
+    for name in ERASURE_ORDER {
+        if let (Some(table), true) = (subject_table(name), table_erasure(name).delete_rows) {
+            let rows = Rows {
+                table,
+                condition: rows_condition(table, contacts.len()),
+                tenant,
+                contacts,
+            };
+            going.push((*name, rows.count(&mut *conn).await?));
+        }
     }
-    let columns = erasure.changed_columns();
-    if !columns.is_empty() {
-        out.push(outcome(table, "updated", changed, &columns));
+    for name in ERASURE_ORDER {
+        let (Some(table), erasure) = (subject_table(name), table_erasure(name)) else {
+            continue;
+        };
+        let rows = |condition: String| Rows {
+            table,
+            condition,
+            tenant,
+            contacts,
+        };
+        let mut record = |action: AuditAction, ids: Vec<i64>, fields: &[&str]| {
+            if let (Some((record_type, _)), false) = (table.audited_as, ids.is_empty()) {
+                audit.push(erasure_entry(scope, action, record_type, ids, fields));
+            }
+        };
+        if !erasure.held.is_empty() {
+            let held = rows(rows_condition(table, contacts.len()))
+                .count(&mut *conn)
+                .await?;
+            tables.push(outcome(name, "kept", held, &erasure.held));
+        }
+        if let Some(owned) = owned_condition(table, contacts.len()) {
+            let (deleted, ids) = rows(owned).delete(&mut *conn, dry_run).await?;
+            record(AuditAction::Delete, ids, &[]);
+            tables.push(outcome(name, "deleted", deleted, &[]));
+        }
+        let shared = rows(shared_condition(table, contacts.len()));
+        if erasure.delete_rows {
+            let (_, ids) = shared.delete(&mut *conn, dry_run).await?;
+            record(AuditAction::Delete, ids, &[]);
+            let counted = going.iter().find(|(n, _)| n == name).map_or(0, |(_, c)| *c);
+            tables.push(outcome(name, "deleted", counted, &[]));
+        } else {
+            let columns = erasure.changed_columns();
+            if !columns.is_empty() {
+                let (changed, ids) = shared
+                    .rewrite(&mut *conn, &erasure, identifiers, dry_run)
+                    .await?;
+                record(AuditAction::Update, ids, &columns);
+                tables.push(outcome(name, "updated", changed, &columns));
+            }
+        }
     }
-    if !erasure.held.is_empty() {
-        out.push(outcome(table, "kept", held, &erasure.held));
-    }
-    out
+    // The "kept" line of a table goes after what is done to it.
+    tables.sort_by_key(|t| {
+        (
+            ERASURE_ORDER.iter().position(|n| *n == t.table),
+            t.action == "kept",
+        )
+    });
+    Ok((tables, audit))
 }
 
 impl Store {
     /// What erasing the contacts would do, table by table, changing
-    /// nothing: rows that would go, be rewritten, or be kept under a hold.
+    /// nothing: the rows that would be deleted, rewritten (those in which
+    /// the subject's identifiers were found) or kept under a hold.
     pub async fn erasure_plan(
+        &self,
+        scope: &Scope,
+        contacts: &[ContactId],
+        identifiers: &Identifiers,
+    ) -> Result<Vec<TableOutcome>, StoreError> {
+        if contacts.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut tx = self.begin_read(scope.tenant).await?;
+        let (plan, _) = erase_tables(&mut tx, scope, contacts, identifiers, true).await?;
+        tx.commit().await?;
+        Ok(plan)
+    }
+
+    /// How many of the contacts' rows a legal hold keeps, per table.
+    pub async fn legal_holds(
         &self,
         tenant: TenantId,
         contacts: &[ContactId],
     ) -> Result<Vec<TableOutcome>, StoreError> {
-        let mut plan = Vec::new();
-        if contacts.is_empty() {
-            return Ok(plan);
-        }
+        let mut holds = Vec::new();
         let mut tx = self.begin_read(tenant).await?;
         for name in ERASURE_ORDER {
             let (Some(table), erasure) = (subject_table(name), table_erasure(name)) else {
                 continue;
             };
-            let rows = count_rows(&mut tx, table, tenant, contacts).await?;
-            plan.extend(outcomes(name, &erasure, rows, rows));
+            if erasure.held.is_empty() || contacts.is_empty() {
+                continue;
+            }
+            let rows = Rows {
+                table,
+                condition: rows_condition(table, contacts.len()),
+                tenant,
+                contacts,
+            };
+            holds.push(outcome(
+                name,
+                "kept",
+                rows.count(&mut tx).await?,
+                &erasure.held,
+            ));
         }
         tx.commit().await?;
-        Ok(plan)
+        Ok(holds)
     }
 
     /// Erases the contacts' personal data from every subject table, adds
@@ -142,40 +400,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        let mut tables = Vec::new();
-        let mut audit = Vec::new();
-        for name in ERASURE_ORDER {
-            let (Some(table), erasure) = (subject_table(name), table_erasure(name)) else {
-                continue;
-            };
-            let held = if erasure.held.is_empty() {
-                0
-            } else {
-                count_rows(&mut tx, table, tenant, contacts).await?
-            };
-            let (changed, ids) = if erasure.delete_rows {
-                delete_rows(&mut tx, table, tenant, contacts).await?
-            } else {
-                rewrite_rows(&mut tx, table, &erasure, tenant, contacts, identifiers).await?
-            };
-            if let Some((record_type, _)) = table.audited_as {
-                if !ids.is_empty() {
-                    let action = if erasure.delete_rows {
-                        AuditAction::Delete
-                    } else {
-                        AuditAction::Update
-                    };
-                    audit.push(erasure_entry(
-                        scope,
-                        action,
-                        record_type,
-                        ids,
-                        &erasure.changed_columns(),
-                    ));
-                }
-            }
-            tables.extend(outcomes(name, &erasure, changed, held));
-        }
+        let (tables, audit) = erase_tables(&mut tx, scope, contacts, identifiers, false).await?;
         self.append_audit(&mut tx, tenant, &audit).await?;
         let suppression_entries = add_suppressions(&mut tx, tenant, request, suppress).await?;
         let mut certificate = ErasureCertificate {
@@ -310,155 +535,6 @@ fn erasure_entry(
         occurred_at: Timestamp::now(),
         record_ids,
     }
-}
-
-async fn audited_ids(
-    conn: &mut AnyConnection,
-    table: &SubjectTable,
-    tenant: TenantId,
-    contacts: &[ContactId],
-    only_where: &str,
-) -> Result<Vec<i64>, StoreError> {
-    let Some((_, column)) = table.audited_as else {
-        return Ok(Vec::new());
-    };
-    let sql = format!(
-        "SELECT {column} FROM {} WHERE {}{only_where}",
-        table.table,
-        rows_condition(table, contacts.len())
-    );
-    let rows = bound(&sql, tenant, contacts).fetch_all(conn).await?;
-    rows.iter()
-        .map(|r| r.try_get::<i64, _>(0).map_err(StoreError::from))
-        .collect()
-}
-
-async fn delete_rows(
-    conn: &mut AnyConnection,
-    table: &SubjectTable,
-    tenant: TenantId,
-    contacts: &[ContactId],
-) -> Result<(u64, Vec<i64>), StoreError> {
-    let ids = audited_ids(&mut *conn, table, tenant, contacts, "").await?;
-    let sql = format!(
-        "DELETE FROM {} WHERE {}",
-        table.table,
-        rows_condition(table, contacts.len())
-    );
-    let deleted = bound(&sql, tenant, contacts).execute(conn).await?;
-    Ok((deleted.rows_affected(), ids))
-}
-
-/// Nulls, redacts and pseudonymises the columns the catalog says; returns
-/// how many rows changed and the audited ids of those rows.
-async fn rewrite_rows(
-    conn: &mut AnyConnection,
-    table: &SubjectTable,
-    erasure: &TableErasure,
-    tenant: TenantId,
-    contacts: &[ContactId],
-    identifiers: &Identifiers,
-) -> Result<(u64, Vec<i64>), StoreError> {
-    let mut changed_ids = Vec::new();
-    let mut changed = 0;
-    let condition = rows_condition(table, contacts.len());
-    if !erasure.set_null.is_empty() {
-        let any_set = erasure
-            .set_null
-            .iter()
-            .map(|c| format!("{c} IS NOT NULL"))
-            .collect::<Vec<_>>()
-            .join(" OR ");
-        changed_ids.extend(
-            audited_ids(
-                &mut *conn,
-                table,
-                tenant,
-                contacts,
-                &format!(" AND ({any_set})"),
-            )
-            .await?,
-        );
-        let sql = format!(
-            "UPDATE {} SET {} WHERE {condition} AND ({any_set})",
-            table.table,
-            erasure
-                .set_null
-                .iter()
-                .map(|c| format!("{c} = NULL"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-        changed += bound(&sql, tenant, contacts)
-            .execute(&mut *conn)
-            .await?
-            .rows_affected();
-    }
-    let texts: Vec<&str> = erasure
-        .redact
-        .iter()
-        .chain(&erasure.pseudonymise)
-        .copied()
-        .collect();
-    if texts.is_empty() {
-        return Ok((changed, changed_ids));
-    }
-    let audit_column = table.audited_as.map_or(table.key, |(_, column)| column);
-    let sql = format!(
-        "SELECT {}, {audit_column}, {} FROM {} WHERE {condition}",
-        table.key,
-        texts.join(", "),
-        table.table
-    );
-    let rows = bound(&sql, tenant, contacts).fetch_all(&mut *conn).await?;
-    let assignments = texts
-        .iter()
-        .enumerate()
-        .map(|(i, c)| format!("{c} = ${}", i + 1))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let update = format!(
-        "UPDATE {} SET {assignments} WHERE tenant_id = ${} AND {} = ${}",
-        table.table,
-        texts.len() + 1,
-        table.key,
-        texts.len() + 2
-    );
-    for row in &rows {
-        let key: i64 = row.try_get(0)?;
-        let audited: i64 = row.try_get(1)?;
-        let mut values: Vec<Option<String>> = Vec::with_capacity(texts.len());
-        let mut row_changed = false;
-        for (i, column) in texts.iter().enumerate() {
-            let value: Option<String> = row.try_get(i + 2)?;
-            let new = match value {
-                None => None,
-                Some(text) if erasure.pseudonymise.contains(column) => {
-                    row_changed |= text != REDACTED;
-                    Some(REDACTED.to_string())
-                }
-                Some(text) => match identifiers.redact(&text) {
-                    Some(redacted) => {
-                        row_changed = true;
-                        Some(redacted)
-                    }
-                    None => Some(text),
-                },
-            };
-            values.push(new);
-        }
-        if !row_changed {
-            continue;
-        }
-        let mut query = sqlx::query(&update);
-        for value in values {
-            query = query.bind(value);
-        }
-        query.bind(tenant.0).bind(key).execute(&mut *conn).await?;
-        changed += 1;
-        changed_ids.push(audited);
-    }
-    Ok((changed, changed_ids))
 }
 
 async fn save_certificate(

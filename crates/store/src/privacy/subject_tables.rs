@@ -15,6 +15,11 @@ pub(crate) struct SubjectTable {
     pub(crate) rows: &'static str,
     /// The record type and id column the audit entries of a change name.
     pub(crate) audited_as: Option<(RecordType, &'static str)>,
+    /// Of the subject's rows, those about the subject alone, which erasure
+    /// deletes whole whatever the column strategies say (an activity with
+    /// no other contact is a note about this person); the others follow
+    /// the strategies. Placeholders as in `rows`.
+    pub(crate) owned: Option<&'static str>,
 }
 
 pub(crate) const SUBJECT_TABLES: &[SubjectTable] = &[
@@ -23,24 +28,31 @@ pub(crate) const SUBJECT_TABLES: &[SubjectTable] = &[
         key: "contact_id",
         rows: "contact_id IN ({contacts})",
         audited_as: Some((RecordType::Contact, "contact_id")),
+        owned: None,
     },
     SubjectTable {
         table: "activities",
         key: "activity_id",
         rows: "activity_id IN (SELECT activity_id FROM activity_contacts WHERE tenant_id = $1 AND contact_id IN ({contacts}))",
         audited_as: Some((RecordType::Activity, "activity_id")),
+        owned: Some(
+            "NOT EXISTS (SELECT 1 FROM activity_contacts o WHERE o.tenant_id = $1
+                 AND o.activity_id = activities.activity_id AND o.contact_id NOT IN ({contacts}))",
+        ),
     },
     SubjectTable {
         table: "activity_contacts",
         key: "activity_id",
         rows: "contact_id IN ({contacts})",
         audited_as: None,
+        owned: None,
     },
     SubjectTable {
         table: "assets",
         key: "asset_id",
         rows: "contact_id IN ({contacts})",
         audited_as: Some((RecordType::Asset, "asset_id")),
+        owned: None,
     },
     SubjectTable {
         table: "subject_requests",
@@ -48,6 +60,7 @@ pub(crate) const SUBJECT_TABLES: &[SubjectTable] = &[
         rows: "request_id IN (SELECT request_id FROM subject_requests WHERE tenant_id = $1 AND contact_id IN ({contacts})
              UNION SELECT request_id FROM subject_request_contacts WHERE tenant_id = $1 AND contact_id IN ({contacts}))",
         audited_as: Some((RecordType::SubjectRequest, "request_id")),
+        owned: None,
     },
     SubjectTable {
         table: "subject_request_events",
@@ -55,18 +68,21 @@ pub(crate) const SUBJECT_TABLES: &[SubjectTable] = &[
         rows: "request_id IN (SELECT request_id FROM subject_requests WHERE tenant_id = $1 AND contact_id IN ({contacts})
              UNION SELECT request_id FROM subject_request_contacts WHERE tenant_id = $1 AND contact_id IN ({contacts}))",
         audited_as: Some((RecordType::SubjectRequest, "request_id")),
+        owned: None,
     },
     SubjectTable {
         table: "consent_events",
         key: "event_id",
         rows: "contact_id IN ({contacts})",
         audited_as: Some((RecordType::ConsentEvent, "event_id")),
+        owned: None,
     },
     SubjectTable {
         table: "search_entries",
         key: "record_id",
         rows: "record_type = 'contact' AND record_id IN ({contacts})",
         audited_as: None,
+        owned: None,
     },
 ];
 
@@ -88,17 +104,44 @@ pub(crate) fn subject_table(name: &str) -> Option<&'static SubjectTable> {
     SUBJECT_TABLES.iter().find(|t| t.table == name)
 }
 
+fn placeholders(contacts: usize) -> String {
+    (0..contacts)
+        .map(|i| format!("${}", i + 2))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// A table's condition for the given number of contact ids, numbered from
 /// `$2`.
 pub(crate) fn rows_condition(table: &SubjectTable, contacts: usize) -> String {
-    let placeholders = (0..contacts)
-        .map(|i| format!("${}", i + 2))
-        .collect::<Vec<_>>()
-        .join(", ");
     format!(
         "tenant_id = $1 AND ({})",
-        table.rows.replace("{contacts}", &placeholders)
+        table.rows.replace("{contacts}", &placeholders(contacts))
     )
+}
+
+/// The subject's rows about the subject alone; None for tables without.
+pub(crate) fn owned_condition(table: &SubjectTable, contacts: usize) -> Option<String> {
+    table.owned.map(|owned| {
+        format!(
+            "{} AND {}",
+            rows_condition(table, contacts),
+            owned.replace("{contacts}", &placeholders(contacts))
+        )
+    })
+}
+
+/// The subject's rows that follow the column strategies: all of them, or
+/// those not about the subject alone.
+pub(crate) fn shared_condition(table: &SubjectTable, contacts: usize) -> String {
+    match table.owned {
+        None => rows_condition(table, contacts),
+        Some(owned) => format!(
+            "{} AND NOT ({})",
+            rows_condition(table, contacts),
+            owned.replace("{contacts}", &placeholders(contacts))
+        ),
+    }
 }
 
 #[cfg(test)]
