@@ -670,7 +670,7 @@ pub const CATALOG: &[ColumnClass] = &[
         S::Contact,
         E::DeleteRow,
         true,
-        "Work address",
+        "Work address: street",
     ),
     col(
         "contacts",
@@ -679,7 +679,7 @@ pub const CATALOG: &[ColumnClass] = &[
         S::Contact,
         E::DeleteRow,
         true,
-        "Work address",
+        "Work address: postcode",
     ),
     col(
         "contacts",
@@ -688,7 +688,7 @@ pub const CATALOG: &[ColumnClass] = &[
         S::Contact,
         E::DeleteRow,
         true,
-        "Work address",
+        "Work address: city",
     ),
     col(
         "contacts",
@@ -697,7 +697,7 @@ pub const CATALOG: &[ColumnClass] = &[
         S::Contact,
         E::DeleteRow,
         true,
-        "Work address",
+        "Work address: country",
     ),
     plain_exported(
         "contacts",

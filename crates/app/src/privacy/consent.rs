@@ -209,6 +209,7 @@ impl App {
         let person = self.store.contact(principal.tenant, contact).await?;
         let tenant = self.store.tenant(principal.tenant).await?;
         let purposes = self.store.purposes(principal.tenant).await?;
+        let texts = self.store.consent_texts(principal.tenant).await?;
         Ok(ConsentReceipt::of(
             &ledger,
             &ReceiptContext {
@@ -218,8 +219,10 @@ impl App {
                     || format!("contact:{}", contact.0),
                     |e| e.as_str().to_string(),
                 ),
-                policy_url: "/privacy".into(),
+                // No public privacy notice address is configured yet.
+                policy_url: String::new(),
                 purposes: &purposes,
+                texts: &texts,
                 now: Timestamp::now(),
             },
         ))

@@ -15,6 +15,7 @@ use custodian_core::privacy::export::{
 };
 use custodian_core::purposes::{LawfulBasis, Purpose};
 use custodian_core::time::Timestamp;
+use custodian_core::OrganisationId;
 use custodian_store::TableRows;
 use serde_json::{json, Map, Value};
 
@@ -33,6 +34,7 @@ pub(crate) fn table_label(table: &str) -> &'static str {
         "assets" => "Products you are responsible for",
         "subject_requests" => "Your requests about your data",
         "subject_request_events" => "Steps taken on your requests",
+        "consent_events" => "Your consents and their withdrawals",
         _ => "Other records",
     }
 }
@@ -149,6 +151,21 @@ impl App {
         } else {
             Vec::new()
         };
+        // Employers by name on the summary page (the data files keep ids).
+        let mut employers = Vec::new();
+        for rows in tables.iter().filter(|t| t.table == "contacts") {
+            if let Some(index) = rows
+                .columns
+                .iter()
+                .position(|c| c.column == "organisation_id")
+            {
+                for id in rows.rows.iter().filter_map(|r| r[index].as_i64()) {
+                    if let Ok(org) = self.store.organisation(tenant, OrganisationId(id)).await {
+                        employers.push((id, org.name));
+                    }
+                }
+            }
+        }
         let created = Timestamp::now();
         let organisation = self.store.tenant(tenant).await?.name;
         let mut zip = ZipWriter::new(created);
@@ -163,6 +180,7 @@ impl App {
                 tables: &tables,
                 purposes: &purposes,
                 access: &access,
+                employers: &employers,
             })
             .as_bytes(),
         )

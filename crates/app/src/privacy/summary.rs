@@ -24,6 +24,8 @@ pub(crate) struct Summary<'a> {
     pub tables: &'a [TableRows],
     pub purposes: &'a [Purpose],
     pub access: &'a [AccessSummary],
+    /// Organisation names by id, for the employer column.
+    pub employers: &'a [(i64, String)],
 }
 
 fn escape(text: &str) -> String {
@@ -46,9 +48,13 @@ fn who(entry: &AccessSummary) -> String {
     }
 }
 
-fn data_section(out: &mut String, tables: &[TableRows]) {
+fn data_section(out: &mut String, tables: &[TableRows], employers: &[(i64, String)]) {
     out.push_str("<h2>The data we hold about you</h2>\n");
-    for rows in tables.iter().filter(|t| !t.rows.is_empty()) {
+    // Tables of links alone (which activities concern you) say nothing a
+    // person reads; they are in the data files.
+    let readable =
+        |t: &&TableRows| !t.rows.is_empty() && !t.columns.iter().all(|c| c.column.ends_with("_id"));
+    for rows in tables.iter().filter(readable) {
         let _ = writeln!(
             out,
             "<h3>{} ({} record{})</h3>",
@@ -63,12 +69,15 @@ fn data_section(out: &mut String, tables: &[TableRows]) {
         out.push_str("</tr>\n");
         for row in rows.rows.iter().take(ROWS_ON_PAGE) {
             out.push_str("<tr>");
-            for value in row {
-                let _ = write!(
-                    out,
-                    "<td>{}</td>",
-                    escape(&cell_text(value)).replace('\n', "<br>")
-                );
+            for (column, value) in rows.columns.iter().zip(row) {
+                let text = match (column.column, value.as_i64()) {
+                    ("organisation_id", Some(id)) => employers
+                        .iter()
+                        .find(|(known, _)| *known == id)
+                        .map_or_else(|| cell_text(value), |(_, name)| name.clone()),
+                    _ => cell_text(value),
+                };
+                let _ = write!(out, "<td>{}</td>", escape(&text).replace('\n', "<br>"));
             }
             out.push_str("</tr>\n");
         }
@@ -157,7 +166,7 @@ pub(crate) fn summary_html(summary: &Summary<'_>) -> String {
         out,
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title>\
          <style>body{{font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}}\
-         table{{border-collapse:collapse;margin:1rem 0}}td,th{{border:1px solid #999;padding:.3rem;text-align:left;vertical-align:top}}</style>\
+         table{{border-collapse:collapse;margin:1rem 0;display:block;overflow-x:auto}}td,th{{border:1px solid #999;padding:.3rem;text-align:left;vertical-align:top}}</style>\
          </head><body>\n<h1>{title}</h1>\n<p>Held by <strong>{}</strong> (the controller), in answer to your request of {} (number {}). Made {} UTC.</p>\n",
         escape(summary.controller),
         summary.request.received_on.to_iso(),
@@ -168,7 +177,7 @@ pub(crate) fn summary_html(summary: &Summary<'_>) -> String {
         ExportKind::Access => out.push_str("<p>This is a copy of all personal data we hold about you (Art. 15 GDPR). The folder data/ holds every record as JSON and as CSV; processing.json and access-log.json hold the two lists below.</p>\n"),
         ExportKind::Portability => out.push_str("<p>This is the data you provided to us under your consent or a contract, in machine-readable form (Art. 20 GDPR): the folder data/ holds it as JSON and as CSV, to give to another provider.</p>\n"),
     }
-    data_section(&mut out, summary.tables);
+    data_section(&mut out, summary.tables, summary.employers);
     purposes_section(&mut out, summary.purposes);
     if summary.kind == ExportKind::Access {
         source_and_access_section(&mut out, summary.access);

@@ -3,7 +3,7 @@
 //! for which purposes and categories of data, and how it ends. Built from
 //! the ledger's current grants and the tenant's purposes.
 
-use super::consent::{ConsentChannel, ConsentLedger};
+use super::consent::{ConsentChannel, ConsentLedger, ConsentText};
 use crate::purposes::Purpose;
 use crate::time::Timestamp;
 use serde::Serialize;
@@ -69,6 +69,8 @@ pub struct ReceiptContext<'a> {
     /// Where the tenant publishes its privacy notice.
     pub policy_url: String,
     pub purposes: &'a [Purpose],
+    /// The consent texts, for the wording and language agreed to.
+    pub texts: &'a [ConsentText],
     pub now: Timestamp,
 }
 
@@ -81,15 +83,28 @@ impl ConsentReceipt {
     pub fn of(ledger: &ConsentLedger, context: &ReceiptContext<'_>) -> ConsentReceipt {
         let granted: Vec<_> = ledger.current.iter().filter(|s| s.granted).collect();
         let newest = granted.iter().max_by_key(|s| s.since.0);
+        let text_of = |id: i64| context.texts.iter().find(|t| t.id == id);
         let purposes: Vec<ReceiptPurpose> = granted
             .iter()
-            .filter_map(|state| context.purposes.iter().find(|p| p.id.0 == state.purpose_id))
-            .map(|purpose| ReceiptPurpose {
+            .filter_map(|state| {
+                let purpose = context
+                    .purposes
+                    .iter()
+                    .find(|p| p.id.0 == state.purpose_id)?;
+                Some((state, purpose))
+            })
+            .map(|(state, purpose)| ReceiptPurpose {
                 purpose: purpose.name.clone(),
-                purpose_category: vec![purpose
-                    .description
-                    .clone()
-                    .unwrap_or_else(|| purpose.name.clone())],
+                purpose_category: match text_of(state.text_id) {
+                    Some(text) => vec![format!(
+                        "{} (consent text version {}): {}",
+                        text.title, text.version, text.body
+                    )],
+                    None => vec![purpose
+                        .description
+                        .clone()
+                        .unwrap_or_else(|| purpose.name.clone())],
+                },
                 consent_type: "EXPLICIT".into(),
                 pii_category: purpose.categories.iter().map(|c| c.to_string()).collect(),
                 primary_purpose: false,
@@ -111,7 +126,9 @@ impl ConsentReceipt {
             consent_timestamp: newest.map_or(context.now.0, |s| s.since.0) / 1000,
             collection_method: newest.map_or("", |s| channel_method(s.channel)).into(),
             consent_receipt_id: context.receipt_id.clone(),
-            language: "en".into(),
+            language: newest
+                .and_then(|s| text_of(s.text_id))
+                .map_or_else(|| "en".to_string(), |t| t.language.clone()),
             pii_principal_id: context.principal_id.clone(),
             pii_controllers: vec![PiiController {
                 pii_controller: context.controller.into(),

@@ -142,6 +142,18 @@ async fn texts(State(app): State<App>, session: PageSession) -> Response {
 
 async fn edit_text(State(app): State<App>, session: PageSession, PageId(id): PageId) -> Response {
     match app.consent_text(&session.principal, id).await {
+        Ok(text) if text.published_at.is_some() => {
+            let errors = ValidationErrors::single(
+                "text",
+                "published",
+                "This text is published and never changes; write a new version instead.",
+            );
+            let input = ConsentTextInput {
+                purpose_id: text.purpose_id,
+                ..ConsentTextInput::default()
+            };
+            texts_page(&app, &session, None, &input, Some(&errors)).await
+        }
         Ok(text) => {
             let input = ConsentTextInput {
                 purpose_id: text.purpose_id,

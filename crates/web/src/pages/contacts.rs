@@ -21,7 +21,7 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use custodian_app::records::ListParams;
 use custodian_app::{App, AppError};
-use custodian_core::access::Action;
+use custodian_core::access::{Action, Area};
 use custodian_core::activities::ActivityInput;
 use custodian_core::audit::RecordType;
 use custodian_core::contacts::{Contact, ContactInput, Gender};
@@ -297,6 +297,13 @@ async fn show_page(
         },
         None => Vec::new(),
     };
+    // While processing is restricted only the privacy area changes the
+    // record or what links to it: others are not offered to.
+    let frozen = contact.restricted_since.is_some()
+        && session
+            .principal
+            .authorize(Area::Privacy, Action::Update)
+            .is_err();
     let fresh = new_activity();
     let (input, errors) = match activity {
         Some((input, errors)) => (input, Some(errors)),
@@ -310,8 +317,8 @@ async fn show_page(
         title: contact.full_name(),
         notice: None,
         edit_href: format!("/contacts/{id}/edit"),
-        can_edit: allowed(session, RecordType::Contact, Action::Update),
-        can_delete: allowed(session, RecordType::Contact, Action::Delete),
+        can_edit: !frozen && allowed(session, RecordType::Contact, Action::Update),
+        can_delete: !frozen && allowed(session, RecordType::Contact, Action::Delete),
         delete_action: format!("/contacts/{id}/delete"),
         access_href: format!("/audit?contact_id={id}"),
         fields,
@@ -319,7 +326,7 @@ async fn show_page(
             Related {
                 title: "Assets",
                 items: assets.iter().map(asset_cell).collect(),
-                add_href: Some(format!("/assets/new?contact_id={id}")),
+                add_href: (!frozen).then(|| format!("/assets/new?contact_id={id}")),
             },
             Related {
                 title: "Consents",
@@ -334,13 +341,15 @@ async fn show_page(
                 add_href: None,
             },
         ],
-        activity_form: Some(activity_form(
-            format!("/contacts/{id}/activities"),
-            input,
-            errors,
-            colleagues,
-            "Also with (colleagues)",
-        )),
+        activity_form: (!frozen).then(|| {
+            activity_form(
+                format!("/contacts/{id}/activities"),
+                input,
+                errors,
+                colleagues,
+                "Also with (colleagues)",
+            )
+        }),
         timeline: timeline(&activities, &changes),
     })
 }

@@ -191,6 +191,9 @@ pub(super) fn form_response(
             );
             Some("A person with these details was erased at their request. Create the record again only if they came back of their own accord.".to_string())
         }
+        Some(AppError::Restricted) => Some(
+            "Processing of this person's data is restricted at their request (Art. 18): only the data protection officer can change their records. Nothing was saved.".to_string(),
+        ),
         Some(AppError::VersionMismatch { current }) => {
             version = Some(current);
             Some(format!(

@@ -93,6 +93,10 @@ pub fn error_page(error: AppError) -> Response {
             "Your role does not allow this.".to_string(),
         ),
         AppError::InUse(m) => (StatusCode::CONFLICT, m.to_string()),
+        AppError::Restricted => (
+            StatusCode::CONFLICT,
+            "Processing of this person's data is restricted at their request (Art. 18): only the data protection officer can change their records.".to_string(),
+        ),
         AppError::ReasonRequired => (
             StatusCode::UNPROCESSABLE_ENTITY,
             "State why you need this data, in at least 3 characters.".to_string(),
