@@ -441,6 +441,25 @@ async fn the_subject_gets_their_data_and_is_then_erased(server: Server) {
     assert!(files.contains_key("processing.json") && files.contains_key("access-log.json"));
     let consents: Value = serde_json::from_str(&files["data/consent_events.json"]).unwrap();
     assert_eq!(consents["rows"][0]["action"], "granted");
+    // The request's history says what was done, the trail which records left.
+    let (_, answered) = server
+        .call(dpo, "GET", &format!("/requests/{access}"), None)
+        .await;
+    let steps: Vec<&str> = answered["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["step"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            "received",
+            "identity_verified",
+            "records_confirmed",
+            "exported"
+        ]
+    );
     // The export is on the trail.
     let (_, trail) = server
         .call(

@@ -16,7 +16,7 @@ use custodian_core::privacy::export::{
 use custodian_core::purposes::{LawfulBasis, Purpose};
 use custodian_core::time::Timestamp;
 use custodian_core::OrganisationId;
-use custodian_store::TableRows;
+use custodian_store::{Step, TableRows};
 use serde_json::{json, Map, Value};
 
 /// A finished export, ready to hand to the subject.
@@ -217,8 +217,17 @@ impl App {
             zip.add("access-log.json", &pretty(&log)).map_err(pack)?;
         }
         let bytes = zip.finish().map_err(pack)?;
+        let records: usize = tables.iter().map(|t| t.rows.len()).sum();
+        let note = format!("{} export of {records} records made", kind.as_str());
+        let step = Step {
+            user: principal.user_id,
+            from: request.state,
+            to: request.state,
+            name: "exported",
+            note: Some(&note),
+        };
         self.store
-            .record_export(&principal.scope(), &tables)
+            .record_export(&principal.scope(), request_id, &step, &tables)
             .await?;
         Ok(SubjectExport {
             file_name: format!("{}-{}-{}.zip", kind.as_str(), request_id, created.0 / 1000),

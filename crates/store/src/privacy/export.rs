@@ -58,9 +58,13 @@ fn json_value(row: &AnyRow, index: usize) -> Result<Value, StoreError> {
 impl Store {
     /// Records that these rows left the system in an export: one chained
     /// entry per record type naming every record and the columns exported.
+    /// Also takes `step` on the request the export answers, in the same
+    /// transaction.
     pub async fn record_export(
         &self,
         scope: &crate::Scope,
+        request: i64,
+        step: &crate::Step<'_>,
         tables: &[TableRows],
     ) -> Result<(), StoreError> {
         let mut entries = Vec::new();
@@ -96,7 +100,18 @@ impl Store {
                 record_ids: ids,
             });
         }
-        self.record_audit_entries(scope.tenant, &entries).await
+        let mut tx = self.begin(scope.tenant).await?;
+        self.append_audit(&mut tx, scope.tenant, &entries).await?;
+        self.apply_step(
+            &mut tx,
+            scope,
+            request,
+            step,
+            &crate::RequestChange::default(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// The subject's rows of every table that has any, for an export of

@@ -2,10 +2,11 @@
 //! for a request, and how many records hang off each of them.
 
 use super::subject_tables::{rows_condition, subject_table};
-use crate::{Scope, Store, StoreError};
+use crate::{RequestChange, Scope, Step, Store, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::contacts::Contact;
 use custodian_core::privacy::subjects::RecordCounts;
+use custodian_core::requests::RequestState;
 use custodian_core::time::Timestamp;
 use custodian_core::{ContactId, TenantId, UserId};
 
@@ -99,6 +100,28 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
+        let state: String = sqlx::query_scalar(
+            "SELECT state FROM subject_requests WHERE tenant_id = $1 AND request_id = $2",
+        )
+        .bind(scope.tenant.0)
+        .bind(request)
+        .fetch_one(&mut *tx)
+        .await?;
+        let state = RequestState::parse(&state)
+            .ok_or(StoreError::Corrupt("a request in an unknown state"))?;
+        let note = format!(
+            "{} contact record(s) confirmed as the subject's",
+            contacts.len()
+        );
+        let step = Step {
+            user,
+            from: state,
+            to: state,
+            name: "records_confirmed",
+            note: Some(&note),
+        };
+        self.apply_step(&mut tx, scope, request, &step, &RequestChange::default())
+            .await?;
         self.audit(
             &mut tx,
             scope,
