@@ -1239,6 +1239,82 @@ async fn consent_is_a_ledger_of_versioned_texts_and_events(server: Server) {
         "their own new consent lifts it"
     );
 
+    // Global Privacy Control, relayed with the subject's own web form, is an
+    // objection to marketing.
+    let (_, events) = server
+        .call(dpo, "POST", "/purposes", Some(json!({"name": "Event invitations", "lawful_basis": "consent", "categories": ["contact"], "retention": "Until withdrawn"})))
+        .await;
+    let (_, invitation) = server
+        .call(
+            dpo,
+            "POST",
+            "/consent-texts",
+            Some(json!({"purpose_id": events["id"], "title": "Events", "body": "Invite me"})),
+        )
+        .await;
+    let invitation = invitation["id"].as_i64().unwrap();
+    server
+        .call(
+            dpo,
+            "POST",
+            &format!("/consent-texts/{invitation}/publish"),
+            None,
+        )
+        .await;
+    let other = server
+        .create(
+            "/contacts",
+            json!({"first_name": "Gero", "last_name": "Pohl"}),
+        )
+        .await;
+    let others = format!("/contacts/{other}/consents");
+    server
+        .call(
+            &server.sales,
+            "POST",
+            &others,
+            Some(grant(id, "granted", "phone")),
+        )
+        .await;
+    let with_signal = |body: Value| {
+        server
+            .client
+            .post(format!("{}/api/v1{others}", server.base))
+            .bearer_auth(&server.sales)
+            .header("Sec-GPC", "1")
+            .json(&body)
+            .send()
+    };
+    let refused = with_signal(grant(id, "granted", "web_form")).await.unwrap();
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let accepted = with_signal(grant(invitation, "granted", "web_form"))
+        .await
+        .unwrap();
+    assert_eq!(accepted.status(), StatusCode::CREATED);
+    let (_, ledger) = server.call(&server.sales, "GET", &others, None).await;
+    let state = |name: &str| {
+        ledger["current"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["purpose_name"] == name)
+            .map(|s| s["granted"].clone())
+    };
+    assert_eq!(
+        state("Marketing communications"),
+        Some(json!(false)),
+        "{ledger}"
+    );
+    assert_eq!(state("Event invitations"), Some(json!(true)));
+    assert_eq!(
+        ledger["history"][0]["form"],
+        "Global Privacy Control signal"
+    );
+    let (_, person) = server
+        .call(&server.sales, "GET", &format!("/contacts/{other}"), None)
+        .await;
+    assert!(person["marketing_objection_since"].is_string());
+
     // The purpose stays while texts of it exist: they are proof.
     let (status, _) = server
         .call(dpo, "DELETE", &format!("/purposes/{marketing}"), None)

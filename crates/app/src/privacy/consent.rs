@@ -7,7 +7,8 @@ use crate::{App, AppError, Principal};
 use custodian_core::access::{Action, Area};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::privacy::consent::{
-    ConsentAction, ConsentEvent, ConsentEventInput, ConsentLedger, ConsentText, ConsentTextInput,
+    ConsentAction, ConsentChannel, ConsentEvent, ConsentEventInput, ConsentLedger, ConsentText,
+    ConsentTextInput,
 };
 use custodian_core::privacy::consent_receipt::{ConsentReceipt, ReceiptContext};
 use custodian_core::purposes::LawfulBasis;
@@ -127,12 +128,17 @@ impl App {
         Ok(ConsentLedger::of(events))
     }
 
-    /// Records a grant or a withdrawal of a published text.
+    /// Records a grant or a withdrawal of a published text. `privacy_signal`
+    /// says that the subject's own browser sent Global Privacy Control
+    /// (`Sec-GPC: 1`) with a form of theirs that a website relays: that is
+    /// an objection to marketing, recorded with the event, and a marketing
+    /// consent cannot come with it.
     pub async fn record_consent(
         &self,
         principal: &Principal,
         contact: ContactId,
         input: &ConsentEventInput,
+        privacy_signal: bool,
     ) -> Result<ConsentEvent, AppError> {
         principal.authorize(Area::OrganisationsAndContacts, Action::Update)?;
         self.require_reach(principal, RecordType::Contact, contact.0)
@@ -171,6 +177,18 @@ impl App {
             .purpose(principal.tenant, PurposeId(text.purpose_id))
             .await?
             .direct_marketing;
+        let signalled = privacy_signal
+            && matches!(
+                fields.channel,
+                ConsentChannel::WebForm | ConsentChannel::Portal
+            );
+        if signalled && marketing && fields.action == ConsentAction::Granted {
+            return Err(refuse(
+                "action",
+                "global_privacy_control",
+                "The subject's browser sends Global Privacy Control, an objection to marketing: no marketing consent is recorded from it.",
+            ));
+        }
         if fields.action == ConsentAction::Granted
             && marketing
             && person.marketing_objection_since.is_some()
@@ -187,7 +205,7 @@ impl App {
                 .clear_marketing_objection(&principal.scope(), contact)
                 .await?;
         }
-        Ok(self
+        let event = self
             .store
             .record_consent(
                 &principal.scope(),
@@ -196,7 +214,17 @@ impl App {
                 &fields,
                 Some(principal.user_id),
             )
-            .await?)
+            .await?;
+        if signalled {
+            self.end_marketing(
+                principal,
+                &[contact],
+                fields.channel,
+                "Global Privacy Control signal",
+            )
+            .await?;
+        }
+        Ok(event)
     }
 
     /// The contact's consent receipt (Kantara Consent Receipt v1.1).

@@ -12,7 +12,7 @@ use custodian_core::privacy::consent::{
 use custodian_core::privacy::fulfilment::ObjectionInput;
 use custodian_core::requests::{RequestType, SubjectRequest};
 use custodian_core::time::Timestamp;
-use custodian_core::ValidationErrors;
+use custodian_core::{ContactId, ValidationErrors};
 
 impl App {
     pub async fn object_to_marketing(
@@ -35,11 +35,39 @@ impl App {
         }
         request.check_completion()?;
         let contacts = self.subject_records(principal, request_id).await?;
+        let withdrawn = self
+            .end_marketing(
+                principal,
+                &contacts,
+                ConsentChannel::of_request(request.channel),
+                &format!("Objection, request {request_id}"),
+            )
+            .await?;
+        let note = format!(
+            "Objection to direct marketing carried out: {withdrawn} consent(s) withdrawn, {} record(s) marked.",
+            contacts.len()
+        );
+        self.complete_request(principal, &request, "objection_carried_out", note)
+            .await
+    }
+
+    /// Ends direct marketing for the contacts: every direct-marketing
+    /// consent they have granted is withdrawn in the ledger (by `channel`,
+    /// noting `form`), and they are marked as objecting. How many consents
+    /// were withdrawn.
+    pub(crate) async fn end_marketing(
+        &self,
+        principal: &Principal,
+        contacts: &[ContactId],
+        channel: ConsentChannel,
+        form: &str,
+    ) -> Result<usize, AppError> {
+        let tenant = principal.tenant;
         let purposes = self.store.purposes(tenant).await?;
         let texts = self.store.consent_texts(tenant).await?;
         let scope = principal.scope();
         let mut withdrawn = 0;
-        for contact in &contacts {
+        for contact in contacts {
             let ledger = ConsentLedger::of(self.store.consent_events(tenant, *contact).await?);
             for state in ledger.current.iter().filter(|s| s.granted) {
                 let marketing = purposes
@@ -54,8 +82,8 @@ impl App {
                 let fields = ConsentEventFields {
                     text_id: text.id,
                     action: ConsentAction::Withdrawn,
-                    channel: ConsentChannel::of_request(request.channel),
-                    form: Some(format!("Objection, request {request_id}")),
+                    channel,
+                    form: Some(form.to_string()),
                     occurred_at: Timestamp::now(),
                 };
                 self.store
@@ -64,14 +92,7 @@ impl App {
                 withdrawn += 1;
             }
         }
-        self.store
-            .set_marketing_objection(&scope, &contacts)
-            .await?;
-        let note = format!(
-            "Objection to direct marketing carried out: {withdrawn} consent(s) withdrawn, {} record(s) marked.",
-            contacts.len()
-        );
-        self.complete_request(principal, &request, "objection_carried_out", note)
-            .await
+        self.store.set_marketing_objection(&scope, contacts).await?;
+        Ok(withdrawn)
     }
 }

@@ -6,6 +6,7 @@ use super::extract::{ApiJson, ApiPrincipal, RecordId};
 use super::{created, run, ListPage};
 use crate::problem::Problem;
 use axum::extract::State;
+use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::Json;
 use custodian_app::App;
@@ -75,13 +76,21 @@ pub(super) async fn ledger(
     ))
 }
 
+/// `Sec-GPC: 1` (Global Privacy Control), as a website relays it from the
+/// subject's browser with a form of theirs.
+const GLOBAL_PRIVACY_CONTROL: &str = "sec-gpc";
+
 pub(super) async fn record(
     State(app): State<App>,
     ApiPrincipal(principal): ApiPrincipal,
     RecordId(id): RecordId,
+    headers: HeaderMap,
     ApiJson(input): ApiJson<ConsentEventInput>,
 ) -> Result<Response, Problem> {
-    let event = run(app.record_consent(&principal, ContactId(id), &input)).await?;
+    let signal = headers
+        .get(GLOBAL_PRIVACY_CONTROL)
+        .is_some_and(|v| v.as_bytes() == b"1");
+    let event = run(app.record_consent(&principal, ContactId(id), &input, signal)).await?;
     Ok(created(&format!("/api/v1/contacts/{id}/consents"), &event))
 }
 

@@ -313,7 +313,9 @@ async fn record(
         occurred_at: None,
     };
     match app
-        .record_consent(&session.principal, ContactId(id), &input)
+        // A staff member's browser may send Global Privacy Control too;
+        // it is not the subject's signal.
+        .record_consent(&session.principal, ContactId(id), &input, false)
         .await
     {
         Ok(_) => Redirect::to(&format!("/contacts/{id}/consents")).into_response(),
