@@ -42,6 +42,9 @@ pub enum StoreError {
     Corrupt(&'static str),
     #[error("I/O error")]
     Io(#[from] std::io::Error),
+    /// After erasing, the subject was still found: nothing is committed.
+    #[error("the erasure left the subject in {0}; nothing was erased")]
+    ErasureUnverified(&'static str),
 }
 
 impl StoreError {

@@ -575,6 +575,13 @@ async fn the_subject_gets_their_data_and_is_then_erased(server: Server) {
         .await;
     assert_eq!(status, StatusCode::CREATED, "{certificate}");
     assert_eq!(certificate["contact_records"], 2);
+    assert!(
+        certificate["verification"]
+            .as_str()
+            .unwrap()
+            .starts_with("Checked before the commit: no row of the subject is left"),
+        "{certificate}"
+    );
     let text = certificate.to_string();
     assert!(
         !text.contains(LAST) && !text.contains(EMAIL),

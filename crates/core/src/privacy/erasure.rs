@@ -84,6 +84,10 @@ pub struct ErasureCertificate {
     /// Keyed hashes of emails and phone numbers kept so that the person is
     /// recognised if they are entered again.
     pub suppression_entries: u64,
+    /// What was checked before the commit: that no row of the subject is
+    /// left outside the legal hold and no text they were in still names
+    /// them.
+    pub verification: String,
     /// What was done beyond the rows: search index, write-ahead log, old
     /// row versions.
     pub storage: Vec<String>,

@@ -114,6 +114,7 @@ impl Rows<'_> {
         erasure: &TableErasure,
         identifiers: &Identifiers,
         dry_run: bool,
+        examined: &mut Vec<i64>,
     ) -> Result<(u64, Vec<i64>), StoreError> {
         let table = self.table;
         let mut changed_ids = Vec::new();
@@ -185,6 +186,7 @@ impl Rows<'_> {
         for row in &rows {
             let key: i64 = row.try_get(0)?;
             let audited: i64 = row.try_get(1)?;
+            examined.push(key);
             let mut values: Vec<Option<String>> = Vec::with_capacity(texts.len());
             let mut row_changed = false;
             for (i, column) in texts.iter().enumerate() {
@@ -240,16 +242,25 @@ fn outcome(table: &str, action: &str, rows: u64, columns: &[&str]) -> TableOutco
 /// about the subject alone are deleted, the rest follow the catalog's
 /// column strategies, and legally held columns are counted. A dry run
 /// changes nothing and returns no audit entries.
+/// What one erasure did, for its audit entries and its verification.
+struct Erased {
+    tables: Vec<TableOutcome>,
+    audit: Vec<NewAuditEntry>,
+    /// The rows whose free text was examined, per table.
+    examined: Vec<(&'static str, Vec<i64>)>,
+}
+
 async fn erase_tables(
     conn: &mut AnyConnection,
     scope: &Scope,
     contacts: &[ContactId],
     identifiers: &Identifiers,
     dry_run: bool,
-) -> Result<(Vec<TableOutcome>, Vec<NewAuditEntry>), StoreError> {
+) -> Result<Erased, StoreError> {
     let tenant = scope.tenant;
     let mut tables = Vec::new();
     let mut audit = Vec::new();
+    let mut examined = Vec::new();
     // Rows that go whole are counted before anything is deleted: deleting a
     // note about the subject alone also takes its links (ON DELETE
     // CASCADE), which the plan counts as links deleted.
@@ -300,9 +311,11 @@ async fn erase_tables(
         } else {
             let columns = erasure.changed_columns();
             if !columns.is_empty() {
+                let mut keys = Vec::new();
                 let (changed, ids) = shared
-                    .rewrite(&mut *conn, &erasure, identifiers, dry_run)
+                    .rewrite(&mut *conn, &erasure, identifiers, dry_run, &mut keys)
                     .await?;
+                examined.push((*name, keys));
                 record(AuditAction::Update, ids, &columns);
                 tables.push(outcome(name, "updated", changed, &columns));
             }
@@ -315,7 +328,93 @@ async fn erase_tables(
             t.action == "kept",
         )
     });
-    Ok((tables, audit))
+    Ok(Erased {
+        tables,
+        audit,
+        examined,
+    })
+}
+
+/// Checks, inside the erasure's transaction, that it did what it says: no
+/// row of the contacts is left in a table whose rows go, no link they are
+/// named in is left set, and no text that was examined still holds one of
+/// their identifiers. Refuses (and so rolls back) otherwise.
+async fn verify_erasure(
+    conn: &mut AnyConnection,
+    tenant: TenantId,
+    contacts: &[ContactId],
+    identifiers: &Identifiers,
+    examined: &[(&'static str, Vec<i64>)],
+) -> Result<String, StoreError> {
+    let mut rows_checked = 0;
+    for name in ERASURE_ORDER {
+        let (Some(table), erasure) = (subject_table(name), table_erasure(name)) else {
+            continue;
+        };
+        let mut condition = rows_condition(table, contacts.len());
+        if !erasure.delete_rows {
+            if erasure.set_null.is_empty() {
+                continue;
+            }
+            let any_set = erasure
+                .set_null
+                .iter()
+                .map(|c| format!("{c} IS NOT NULL"))
+                .collect::<Vec<_>>()
+                .join(" OR ");
+            condition = format!("{condition} AND ({any_set})");
+        }
+        let left = Rows {
+            table,
+            condition,
+            tenant,
+            contacts,
+        }
+        .count(&mut *conn)
+        .await?;
+        if left > 0 {
+            return Err(StoreError::ErasureUnverified(table.table));
+        }
+        rows_checked += 1;
+    }
+    let mut texts_checked = 0;
+    for (name, keys) in examined {
+        let (Some(table), erasure) = (subject_table(name), table_erasure(name)) else {
+            continue;
+        };
+        for chunk in keys.chunks(500) {
+            let placeholders = (0..chunk.len())
+                .map(|i| format!("${}", i + 2))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let sql = format!(
+                "SELECT {} FROM {} WHERE tenant_id = $1 AND {} IN ({placeholders})",
+                erasure.redact.join(", "),
+                table.table,
+                table.key
+            );
+            let mut query = sqlx::query(&sql).bind(tenant.0);
+            for key in chunk {
+                query = query.bind(*key);
+            }
+            for row in query.fetch_all(&mut *conn).await? {
+                for i in 0..erasure.redact.len() {
+                    let text: Option<String> = row.try_get(i)?;
+                    if text
+                        .as_deref()
+                        .and_then(|t| identifiers.redact(t))
+                        .is_some()
+                    {
+                        return Err(StoreError::ErasureUnverified(table.table));
+                    }
+                }
+                texts_checked += 1;
+            }
+        }
+    }
+    Ok(format!(
+        "Checked before the commit: no row of the subject is left in the {rows_checked} tables whose rows go or whose link is cleared, and none of their names, emails or phone numbers is left in the {texts_checked} texts examined."
+    ))
 }
 
 impl Store {
@@ -332,9 +431,9 @@ impl Store {
             return Ok(Vec::new());
         }
         let mut tx = self.begin_read(scope.tenant).await?;
-        let (plan, _) = erase_tables(&mut tx, scope, contacts, identifiers, true).await?;
+        let erased = erase_tables(&mut tx, scope, contacts, identifiers, true).await?;
         tx.commit().await?;
-        Ok(plan)
+        Ok(erased.tables)
     }
 
     /// How many of the contacts' rows a legal hold keeps, per table.
@@ -400,7 +499,13 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        let (tables, audit) = erase_tables(&mut tx, scope, contacts, identifiers, false).await?;
+        let Erased {
+            tables,
+            audit,
+            examined,
+        } = erase_tables(&mut tx, scope, contacts, identifiers, false).await?;
+        let verification =
+            verify_erasure(&mut tx, tenant, contacts, identifiers, &examined).await?;
         self.append_audit(&mut tx, tenant, &audit).await?;
         let suppression_entries = add_suppressions(&mut tx, tenant, request, suppress).await?;
         let mut certificate = ErasureCertificate {
@@ -411,6 +516,7 @@ impl Store {
             contact_records: contacts.len() as u64,
             tables,
             suppression_entries,
+            verification,
             storage: self.storage_measures(),
             duration_ms: 0,
         };
