@@ -79,7 +79,7 @@ impl SubjectsInput {
             return Err(refuse(
                 "contact_ids",
                 "invalid_length",
-                format!("Confirm 1 to {MOST_SUBJECT_RECORDS} contact records."),
+                format!("Tick the contact records that are the subject's (1 to {MOST_SUBJECT_RECORDS})."),
             ));
         }
         Ok(ids)

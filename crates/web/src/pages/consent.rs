@@ -5,7 +5,7 @@
 use super::forms::FormData;
 use super::path_id::PageId;
 use super::session::PageSession;
-use super::views::{error_page, render, Layout, SelectOption};
+use super::views::{error_page, refusal_lines, render, Layout, SelectOption};
 use crate::downloads::attachment;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -61,9 +61,7 @@ struct LedgerPage {
 deref_layout!(TextsPage, LedgerPage);
 
 fn messages(errors: Option<&ValidationErrors>) -> Vec<String> {
-    errors
-        .map(|e| e.0.iter().map(|f| f.message.clone()).collect())
-        .unwrap_or_default()
+    errors.map(refusal_lines).unwrap_or_default()
 }
 
 fn refusal(error: AppError) -> Result<ValidationErrors, Response> {

@@ -4,7 +4,7 @@
 use super::forms::FormData;
 use super::path_id::PageId;
 use super::session::PageSession;
-use super::views::{error_page, render, Layout, SelectOption};
+use super::views::{error_page, refusal_lines, render, Layout, SelectOption};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -129,9 +129,7 @@ fn form(
         retention: input.retention.clone(),
         recipients: input.recipients.join("\n"),
         direct_marketing: input.direct_marketing,
-        errors: errors
-            .map(|e| e.0.iter().map(|f| f.message.clone()).collect())
-            .unwrap_or_default(),
+        errors: errors.map(refusal_lines).unwrap_or_default(),
     }
 }
 

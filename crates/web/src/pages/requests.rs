@@ -5,7 +5,9 @@
 use super::forms::FormData;
 use super::path_id::PageId;
 use super::session::PageSession;
-use super::views::{error_page, options, render, FieldKind, FormField, Layout, SelectOption};
+use super::views::{
+    error_page, options, refusal_lines, render, FieldKind, FormField, Layout, SelectOption,
+};
 use crate::downloads::attachment;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -236,9 +238,7 @@ async fn dashboard_page(
             .principal
             .authorize(Area::Privacy, Action::Create)
             .is_ok(),
-        errors: errors
-            .map(|e| e.0.iter().map(|f| f.message.clone()).collect())
-            .unwrap_or_default(),
+        errors: errors.map(refusal_lines).unwrap_or_default(),
         fields: intake_fields(input),
     });
     if errors.is_some() {
@@ -362,9 +362,7 @@ async fn request_page(
             .authorize(Area::Privacy, Action::Update)
             .is_ok(),
         moves,
-        errors: errors
-            .map(|e| e.0.iter().map(|f| f.message.clone()).collect())
-            .unwrap_or_default(),
+        errors: errors.map(refusal_lines).unwrap_or_default(),
         finds_subject,
         confirmed: candidates.iter().filter(|c| c.confirmed).count(),
         candidates,

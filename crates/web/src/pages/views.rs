@@ -74,6 +74,26 @@ pub fn render<T: askama::Template>(page: &T) -> Response {
     }
 }
 
+/// A form's refusals as lines over the form, each naming its field
+/// ("Subject name: This field is required.") unless it is about the whole.
+pub fn refusal_lines(errors: &ValidationErrors) -> Vec<String> {
+    errors
+        .0
+        .iter()
+        .map(|e| match e.field.as_str() {
+            "" | "request" | "text" => e.message.clone(),
+            field => {
+                let label = field.replace(['_', '.'], " ");
+                let mut chars = label.chars();
+                let label = chars
+                    .next()
+                    .map_or(String::new(), |c| c.to_uppercase().chain(chars).collect());
+                format!("{label}: {}", e.message)
+            }
+        })
+        .collect()
+}
+
 pub fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
@@ -379,6 +399,8 @@ fn field_labels(fields: &[String]) -> Vec<String> {
     fields
         .iter()
         .map(|f| match (f.strip_suffix("_ids"), f.strip_suffix("_id")) {
+            _ if f == "restricted_at" => "restriction of processing".to_string(),
+            _ if f == "marketing_objection_at" => "objection to direct marketing".to_string(),
             (Some(link), _) => format!("{}s", link.replace('_', " ")),
             (None, Some(link)) => link.replace('_', " "),
             (None, None) => f.replace(['_', '.'], " "),
