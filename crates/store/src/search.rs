@@ -15,6 +15,8 @@ pub struct SearchHit {
     pub record_id: i64,
     pub label: String,
     pub detail: String,
+    /// A contact whose processing is restricted (Art. 18).
+    pub restricted: bool,
 }
 
 pub(crate) struct SearchEntry<'a> {
@@ -126,6 +128,7 @@ impl Store {
                     record_id: row.try_get("record_id")?,
                     label: row.try_get("label")?,
                     detail: row.try_get("detail")?,
+                    restricted: false,
                 })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
@@ -135,6 +138,15 @@ impl Store {
                 .reverse()
                 .then(a.label.cmp(&b.label))
         });
+        let contacts: Vec<custodian_core::ContactId> = hits
+            .iter()
+            .filter(|h| h.record_type == "contact")
+            .map(|h| custodian_core::ContactId(h.record_id))
+            .collect();
+        let restricted = self.restricted_contacts(tenant, &contacts).await?;
+        for hit in hits.iter_mut().filter(|h| h.record_type == "contact") {
+            hit.restricted = restricted.iter().any(|c| c.0 == hit.record_id);
+        }
         Ok(hits)
     }
 }

@@ -908,6 +908,10 @@ async fn corrections_go_through_the_audited_update_and_restriction_stops_edits(s
     let contact_path = format!("/contacts/{restricted}");
     let (_, shown) = server.call(&server.sales, "GET", &contact_path, None).await;
     assert!(shown["restricted_since"].is_string(), "{shown}");
+    let (_, hits) = server
+        .call(&server.sales, "GET", "/search?q=Halt", None)
+        .await;
+    assert_eq!(hits[0]["restricted"], true, "{hits}");
     let change = json!({"first_name": "Rita", "last_name": "Changed"});
     let (status, refused) = server
         .replace(&server.sales, &contact_path, change.clone())

@@ -306,6 +306,8 @@ pub struct SearchResult {
     pub detail: String,
     /// The record's API path.
     pub href: String,
+    /// A contact whose processing is restricted at their request (Art. 18).
+    pub restricted: bool,
 }
 
 async fn search(
@@ -322,6 +324,7 @@ async fn search(
                 id: h.record_id,
                 label: h.label,
                 detail: h.detail,
+                restricted: h.restricted,
             })
             .collect(),
     ))

@@ -128,7 +128,11 @@ async fn hits(app: &App, session: &PageSession, q: &str) -> Result<Vec<Hit>, Res
         .into_iter()
         .map(|h| Hit {
             href: format!("/{}s/{}", h.record_type, h.record_id),
-            label: h.label,
+            label: if h.restricted {
+                format!("{} · restricted", h.label)
+            } else {
+                h.label
+            },
             detail: h.detail,
             record_type: h.record_type,
         })
