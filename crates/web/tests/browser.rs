@@ -439,6 +439,10 @@ async fn the_dpo_exports_and_erases_a_subject() {
 
     for (kind, heading) in [
         ("access", "Access (Art. 15) request of Ivo Brandt"),
+        (
+            "rectification",
+            "Rectification (Art. 16) request of Ivo Brandt",
+        ),
         ("erasure", "Erasure (Art. 17) request of Ivo Brandt"),
     ] {
         browser.goto(&format!("{base}/privacy/requests")).await;
@@ -479,6 +483,20 @@ async fn the_dpo_exports_and_erases_a_subject() {
         browser
             .wait_for_text("p.confirmed", "1 record confirmed")
             .await;
+        if kind == "rectification" {
+            browser
+                .fill(
+                    "form.rectification-form input[name=position]",
+                    "Head of Purchasing",
+                )
+                .await;
+            browser
+                .fill("form.rectification-form input[name=city]", "Bonn")
+                .await;
+            browser.click("form.rectification-form button").await;
+            let steps = browser.wait_for_text("ol.timeline", "rectified").await;
+            assert!(steps.contains("position"), "{steps}");
+        }
         if kind == "access" {
             // The export downloads with the browser's session.
             let download = browser

@@ -24,6 +24,7 @@ use custodian_core::requests::{
     Channel, Extension, RequestInput, RequestState, RequestType, StateChange, SubjectRequest,
 };
 use custodian_core::time::{CalendarDate, Timestamp};
+use custodian_core::values::Address;
 use custodian_core::ValidationErrors;
 use serde::Deserialize;
 
@@ -554,6 +555,15 @@ async fn rectify(
             position: form.optional("position"),
             emails: lines("emails"),
             phones: lines("phones"),
+            work_address: {
+                let address = Address {
+                    street: form.optional("street"),
+                    postcode: form.optional("postcode"),
+                    city: form.optional("city"),
+                    country: form.optional("country"),
+                };
+                (address != Address::default()).then_some(address)
+            },
             ..ContactCorrection::default()
         },
     };
