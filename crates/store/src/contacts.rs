@@ -257,6 +257,15 @@ impl Store {
             .bind(id.0)
             .execute(&mut *tx)
             .await?;
+        // Consent proof stays (what was agreed when), without the address
+        // and browser it was given from, as an erasure leaves it.
+        sqlx::query(
+            "UPDATE consent_events SET source_ip = NULL, user_agent = NULL WHERE tenant_id = $1 AND contact_id = $2",
+        )
+        .bind(scope.tenant.0)
+        .bind(id.0)
+        .execute(&mut *tx)
+        .await?;
         sqlx::query("DELETE FROM activity_contacts WHERE tenant_id = $1 AND contact_id = $2")
             .bind(scope.tenant.0)
             .bind(id.0)

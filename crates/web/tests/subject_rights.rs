@@ -188,7 +188,7 @@ impl Server {
                 &self.dpo,
                 "POST",
                 &format!("/requests/{id}/identity"),
-                Some(json!({"method": "Signed letter matched the signature on file"})),
+                Some(json!({"method": format!("Signed letter; confirmed by reply from {PRIVATE_EMAIL}")})),
             )
             .await;
         assert_eq!(status, StatusCode::OK);
@@ -619,8 +619,9 @@ async fn the_subject_gets_their_data_and_is_then_erased(server: Server) {
     );
     assert_eq!(outcome("consent_events", "kept"), Some(1));
     assert_eq!(
-        certificate["suppression_entries"], 5,
-        "two emails, two phones, the answer address"
+        certificate["suppression_entries"],
+        8,
+        "two emails and the answer address; each phone in each spelling (+49 30 …, 030 …, 30 …)"
     );
     let (_, stored) = server
         .call(
@@ -1233,9 +1234,25 @@ async fn consent_is_a_ledger_of_versioned_texts_and_events(server: Server) {
             vec!["objects_to_marketing"]
         )
     );
-    let (status, _) = server
+    let (status, refused) = server
         .call(
             &server.sales,
+            "POST",
+            &consents,
+            Some(grant(id, "granted", "web_form")),
+        )
+        .await;
+    assert_eq!(
+        (status, codes(&refused)),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["objects_to_marketing"]
+        ),
+        "sales cannot lift an objection by naming a channel"
+    );
+    let (status, _) = server
+        .call(
+            &server.admin,
             "POST",
             &consents,
             Some(grant(id, "granted", "web_form")),

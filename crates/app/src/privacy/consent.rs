@@ -193,18 +193,21 @@ impl App {
             && marketing
             && person.marketing_objection_since.is_some()
         {
-            // The person objected; only their own new consent overrides that.
-            if !fields.channel.is_the_subjects_own() {
+            // The person objected; only their own new consent overrides
+            // that, and only the privacy area accepts it as theirs.
+            if !fields.channel.is_the_subjects_own()
+                || principal.authorize(Area::Privacy, Action::Update).is_err()
+            {
                 return Err(refuse(
                     "channel",
                     "objects_to_marketing",
-                    "This person objected to direct marketing. A new consent must come from them (a web form, an email link, a letter or an email), not from a note of staff.",
+                    "This person objected to direct marketing. Only the data protection officer records a new consent of theirs, and only one that came from them (a web form, an email link, a letter or an email).",
                 ));
             }
-            self.store
-                .clear_marketing_objection(&principal.scope(), contact)
-                .await?;
         }
+        let lifts_objection = fields.action == ConsentAction::Granted
+            && marketing
+            && person.marketing_objection_since.is_some();
         let event = self
             .store
             .record_consent(
@@ -215,6 +218,17 @@ impl App {
                 Some(principal.user_id),
             )
             .await?;
+        if lifts_objection {
+            // Only when the new consent is what the ledger now says (not a
+            // grant dated before the objection's withdrawals).
+            let ledger =
+                ConsentLedger::of(self.store.consent_events(principal.tenant, contact).await?);
+            if ledger.granted(text.purpose_id) {
+                self.store
+                    .clear_marketing_objection(&principal.scope(), contact)
+                    .await?;
+            }
+        }
         if signalled {
             self.end_marketing(
                 principal,
@@ -234,7 +248,8 @@ impl App {
         contact: ContactId,
     ) -> Result<ConsentReceipt, AppError> {
         let ledger = self.consent_ledger(principal, contact).await?;
-        let person = self.store.contact(principal.tenant, contact).await?;
+        let mut person = self.store.contact(principal.tenant, contact).await?;
+        principal.mask(&mut person);
         let tenant = self.store.tenant(principal.tenant).await?;
         let purposes = self.store.purposes(principal.tenant).await?;
         let texts = self.store.consent_texts(principal.tenant).await?;

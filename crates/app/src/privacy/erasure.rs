@@ -6,7 +6,7 @@ use crate::{App, AppError, Principal};
 use custodian_core::access::{Action, Area};
 use custodian_core::privacy::erasure::{ErasureCertificate, TableOutcome};
 use custodian_core::privacy::fulfilment::ErasureConfirmation;
-use custodian_core::privacy::redaction::Identifiers;
+use custodian_core::privacy::redaction::{phone_forms, Identifiers};
 use custodian_core::privacy::suppression::IdentifierKind;
 use custodian_core::requests::SubjectRequest;
 use custodian_core::ContactId;
@@ -42,7 +42,12 @@ impl App {
             }
             for phone in &contact.phones {
                 identifiers.add_phone(phone.as_str());
-                suppress.push((IdentifierKind::Phone, phone.as_str().to_string()));
+                // Every spelling: +49 30 123… and 030 123… are one number.
+                suppress.extend(
+                    phone_forms(phone.as_str())
+                        .into_iter()
+                        .map(|form| (IdentifierKind::Phone, form)),
+                );
             }
         }
         if let Some(email) = &request.subject_email {

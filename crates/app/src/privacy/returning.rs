@@ -9,6 +9,7 @@ use custodian_core::agreements::AgreementFields;
 use custodian_core::assets::AssetFields;
 use custodian_core::contacts::ContactFields;
 use custodian_core::organisations::OrganisationFields;
+use custodian_core::privacy::redaction::phone_forms;
 use custodian_core::privacy::suppression::IdentifierKind;
 
 /// Record fields that identify a person by email or phone.
@@ -24,10 +25,11 @@ impl Identifying for ContactFields {
             .emails
             .iter()
             .map(|e| (IdentifierKind::Email, e.as_str().to_string()));
-        let phones = self
-            .phones
-            .iter()
-            .map(|p| (IdentifierKind::Phone, p.as_str().to_string()));
+        let phones = self.phones.iter().flat_map(|p| {
+            phone_forms(p.as_str())
+                .into_iter()
+                .map(|form| (IdentifierKind::Phone, form))
+        });
         emails.chain(phones).collect()
     }
 }

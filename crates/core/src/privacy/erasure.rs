@@ -110,7 +110,10 @@ mod tests {
         assert_eq!(table_erasure("assets").set_null, ["contact_id"]);
         let requests = table_erasure("subject_requests");
         assert_eq!(requests.held, ["subject_name", "subject_email"]);
-        assert_eq!(requests.redact, ["details", "outcome"]);
+        assert_eq!(
+            requests.redact,
+            ["extension_reason", "details", "identity_method", "outcome"]
+        );
         assert!(table_erasure("organisations").is_empty());
     }
 }

@@ -31,7 +31,7 @@ impl Identifiers {
     /// Adds each word of a name ("Anna-Lena de Vries" adds four words).
     pub fn add_name(&mut self, name: &str) {
         for word in name.split(|c: char| !c.is_alphanumeric()) {
-            let word = word.to_lowercase();
+            let word: String = word.chars().map(fold).collect();
             if word.chars().count() >= SHORTEST_NAME && !self.names.contains(&word) {
                 self.names.push(word);
             }
@@ -39,7 +39,7 @@ impl Identifiers {
     }
 
     pub fn add_email(&mut self, email: &str) {
-        let email = email.trim().to_lowercase();
+        let email: String = email.trim().chars().map(fold).collect();
         if !email.is_empty() && !self.emails.contains(&email) {
             self.emails.push(email);
         }
@@ -119,11 +119,10 @@ impl Identifiers {
                 continue;
             };
             let end = chars.get(end_index + 1).map_or(text.len(), |(at, _)| *at);
+            // The digits of the whole run: a number may be written with
+            // spaces and run on into the next ("030 1234567 14 Uhr").
             if self.phones.iter().any(|p| {
-                digits == *p
-                    || (digits.len() > p.len()
-                        && digits.ends_with(p.as_str())
-                        && p.len() >= SHORTEST_PHONE + 2)
+                digits == *p || (p.len() >= SHORTEST_PHONE + 2 && digits.contains(p.as_str()))
             }) {
                 out.push_str(&text[copied_to..start]);
                 out.push_str(REDACTED);
@@ -148,7 +147,7 @@ pub fn phone_forms(phone: &str) -> Vec<String> {
     if digits.len() < SHORTEST_PHONE {
         return Vec::new();
     }
-    let mut forms = vec![digits];
+    let mut forms = vec![digits.clone()];
     if let Some((_, national)) = phone
         .trim()
         .strip_prefix('+')
@@ -159,6 +158,12 @@ pub fn phone_forms(phone: &str) -> Vec<String> {
             forms.push(format!("0{national}"));
             forms.push(national);
         }
+    }
+    // Written nationally (030 1234567), the number without its leading
+    // zero is what an international spelling (+49 30 1234567) ends with.
+    let significant = digits.trim_start_matches('0');
+    if significant.len() >= SHORTEST_PHONE + 2 && !forms.iter().any(|f| f == significant) {
+        forms.push(significant.to_string());
     }
     forms
 }
@@ -220,8 +225,17 @@ fn replace_ignoring_case(text: &str, needle: &str, whole_words: bool) -> Option<
     Some(out)
 }
 
-fn lower_eq(actual: char, expected_lower: char) -> bool {
-    actual == expected_lower || actual.to_lowercase().eq(expected_lower.to_lowercase())
+/// One character in the form names are compared in: its first lower-case
+/// character ("İ" is "i", not "i" and a combining dot), final sigma as sigma.
+fn fold(c: char) -> char {
+    match c.to_lowercase().next().unwrap_or(c) {
+        'ς' => 'σ',
+        lower => lower,
+    }
+}
+
+fn lower_eq(actual: char, expected_folded: char) -> bool {
+    fold(actual) == expected_folded
 }
 
 #[cfg(test)]
@@ -245,6 +259,27 @@ mod tests {
             anna().redact(text).unwrap(),
             "Called [erased] [erased]-[erased] on [erased], then [erased]; \
              mail [erased]. Hannah and Annabel stay."
+        );
+    }
+
+    #[test]
+    fn numbers_are_found_however_they_are_written_and_run_on() {
+        let mut ids = Identifiers::new();
+        ids.add_phone("030 1234567");
+        assert_eq!(
+            ids.redact("Call +49 30 1234567, or 030 1234567 14 Uhr.")
+                .unwrap(),
+            "Call [erased], or [erased] Uhr."
+        );
+    }
+
+    #[test]
+    fn names_with_several_lower_case_letters_are_found() {
+        let mut ids = Identifiers::new();
+        ids.add_name("İlkay Σίσυφος");
+        assert_eq!(
+            ids.redact("İlkay, ilkay and ΣΊΣΥΦΟΣ called").unwrap(),
+            "[erased], [erased] and [erased] called"
         );
     }
 

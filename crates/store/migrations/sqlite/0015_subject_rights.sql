@@ -40,3 +40,6 @@ ALTER TABLE tenants ADD COLUMN suppression_key TEXT;
 -- instead of leaving a delete marker beside them until the next merge, so an
 -- erased name is gone from the index at once (SQLite 3.42 and later).
 INSERT INTO search_entries_fts (search_entries_fts, rank) VALUES ('secure-delete', 1);
+-- Words of entries changed or deleted before this migration may still sit in
+-- older index segments beside their delete markers: merge them away once.
+INSERT INTO search_entries_fts (search_entries_fts) VALUES ('optimize');

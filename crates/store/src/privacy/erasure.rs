@@ -484,20 +484,38 @@ impl Store {
         let started = Instant::now();
         let tenant = scope.tenant;
         let mut tx = self.begin(tenant).await?;
+        // The records confirmed when the caller planned are the ones erased.
+        let mut confirmed: Vec<i64> = sqlx::query_scalar(
+            "SELECT contact_id FROM subject_request_contacts WHERE tenant_id = $1 AND request_id = $2",
+        )
+        .bind(tenant.0)
+        .bind(request)
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut asked: Vec<i64> = contacts.iter().map(|c| c.0).collect();
+        confirmed.sort_unstable();
+        asked.sort_unstable();
+        if confirmed != asked {
+            return Err(StoreError::InUse(
+                "The records confirmed for this request changed meanwhile; reload it and look at the plan again.",
+            ));
+        }
         // Reasons staff gave for reading the subject's records may name
         // them: blank them, with the rest of the context they are salted
         // with (the chain commits only to the salted digest).
+        let mut blanked = 0;
         for contact in contacts {
             let sql = format!(
                 "UPDATE audit_entries AS a SET reason = NULL, source_ip = NULL, user_agent = NULL, context_salt = NULL
                  WHERE a.tenant_id = $1 AND a.reason IS NOT NULL AND {}",
                 about_contact("$2")
             );
-            sqlx::query(&sql)
+            blanked += sqlx::query(&sql)
                 .bind(tenant.0)
                 .bind(contact.0)
                 .execute(&mut *tx)
-                .await?;
+                .await?
+                .rows_affected();
         }
         let Erased {
             tables,
@@ -517,7 +535,14 @@ impl Store {
             tables,
             suppression_entries,
             verification,
-            storage: self.storage_measures(),
+            storage: {
+                let mut storage = self.storage_measures();
+                storage.insert(
+                    0,
+                    format!("The reasons, addresses and browsers of {blanked} audit entries about the subject's records were blanked; the entries themselves (ids and field names only) stay."),
+                );
+                storage
+            },
             duration_ms: 0,
         };
         let change = RequestChange {
@@ -577,7 +602,7 @@ impl Store {
             ],
             Backend::Postgres => vec![
                 "Removed rows and replaced values are invisible to every transaction from the commit on.".into(),
-                format!("Right after the commit VACUUM removed the old row versions of {}.", ERASURE_ORDER.join(", ")),
+                format!("Right after the commit VACUUM removed the old row versions of {}, audit_entries.", ERASURE_ORDER.join(", ")),
             ],
         }
     }
@@ -604,7 +629,7 @@ impl Store {
                 Err("The write-ahead log could not be truncated while others read; the server truncates it at its next start, and SQLite overwrites it on later checkpoints.".into())
             }
             Backend::Postgres => {
-                let vacuum = format!("VACUUM {}", ERASURE_ORDER.join(", "));
+                let vacuum = format!("VACUUM {}, audit_entries", ERASURE_ORDER.join(", "));
                 match (&self.writer).execute(vacuum.as_str()).await {
                     Ok(_) => Ok(()),
                     Err(error) => {
