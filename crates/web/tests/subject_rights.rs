@@ -619,8 +619,7 @@ async fn the_subject_gets_their_data_and_is_then_erased(server: Server) {
     );
     assert_eq!(outcome("consent_events", "kept"), Some(1));
     assert_eq!(
-        certificate["suppression_entries"],
-        8,
+        certificate["suppression_entries"], 8,
         "two emails and the answer address; each phone in each spelling (+49 30 …, 030 …, 30 …)"
     );
     let (_, stored) = server

@@ -602,7 +602,7 @@ impl Store {
             ],
             Backend::Postgres => vec![
                 "Removed rows and replaced values are invisible to every transaction from the commit on.".into(),
-                format!("Right after the commit VACUUM removed the old row versions of {}, audit_entries.", ERASURE_ORDER.join(", ")),
+                format!("Right after the commit a VACUUM of {}, audit_entries was started to remove the old row versions (it runs beside the answer; the server log says if it failed, and autovacuum does it later then).", ERASURE_ORDER.join(", ")),
             ],
         }
     }
@@ -629,14 +629,17 @@ impl Store {
                 Err("The write-ahead log could not be truncated while others read; the server truncates it at its next start, and SQLite overwrites it on later checkpoints.".into())
             }
             Backend::Postgres => {
-                let vacuum = format!("VACUUM {}, audit_entries", ERASURE_ORDER.join(", "));
-                match (&self.writer).execute(vacuum.as_str()).await {
-                    Ok(_) => Ok(()),
-                    Err(error) => {
+                // VACUUM takes a scan of each table's changed pages and
+                // indexes, ten times the erasure itself: it runs beside the
+                // answer. Nothing can read the old versions meanwhile.
+                let pool = self.writer.clone();
+                tokio::spawn(async move {
+                    let vacuum = format!("VACUUM {}, audit_entries", ERASURE_ORDER.join(", "));
+                    if let Err(error) = (&pool).execute(vacuum.as_str()).await {
                         tracing::warn!(%error, "vacuum after an erasure failed");
-                        Err("VACUUM after the erasure failed; autovacuum removes the old row versions later.".into())
                     }
-                }
+                });
+                Ok(())
             }
         }
     }
