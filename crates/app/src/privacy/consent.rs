@@ -7,8 +7,7 @@ use crate::{App, AppError, Principal};
 use custodian_core::access::{Action, Area};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::privacy::consent::{
-    ConsentAction, ConsentChannel, ConsentEvent, ConsentEventInput, ConsentLedger, ConsentText,
-    ConsentTextInput,
+    ConsentEvent, ConsentEventInput, ConsentLedger, ConsentText, ConsentTextInput, EventContext,
 };
 use custodian_core::privacy::consent_receipt::{ConsentReceipt, ReceiptContext};
 use custodian_core::purposes::LawfulBasis;
@@ -143,7 +142,7 @@ impl App {
         principal.authorize(Area::OrganisationsAndContacts, Action::Update)?;
         self.require_reach(principal, RecordType::Contact, contact.0)
             .await?;
-        self.store.contact(principal.tenant, contact).await?;
+        let person = self.store.contact(principal.tenant, contact).await?;
         let fields = input.validate(Timestamp::now())?;
         let text = match self
             .store
@@ -156,58 +155,19 @@ impl App {
             }
             Err(other) => return Err(other.into()),
         };
-        if text.published_at.is_none() {
-            return Err(refuse(
-                "text_id",
-                "not_published",
-                "Only a published consent text can be agreed to.",
-            ));
-        }
         let ledger = ConsentLedger::of(self.store.consent_events(principal.tenant, contact).await?);
-        if fields.action == ConsentAction::Withdrawn && !ledger.granted(text.purpose_id) {
-            return Err(refuse(
-                "action",
-                "not_granted",
-                "There is no consent to this purpose to withdraw.",
-            ));
-        }
-        let person = self.store.contact(principal.tenant, contact).await?;
-        let marketing = self
-            .store
-            .purpose(principal.tenant, PurposeId(text.purpose_id))
-            .await?
-            .direct_marketing;
-        let signalled = privacy_signal
-            && matches!(
-                fields.channel,
-                ConsentChannel::WebForm | ConsentChannel::Portal
-            );
-        if signalled && marketing && fields.action == ConsentAction::Granted {
-            return Err(refuse(
-                "action",
-                "global_privacy_control",
-                "The subject's browser sends Global Privacy Control, an objection to marketing: no marketing consent is recorded from it.",
-            ));
-        }
-        if fields.action == ConsentAction::Granted
-            && marketing
-            && person.marketing_objection_since.is_some()
-        {
-            // The person objected; only their own new consent overrides
-            // that, and only the privacy area accepts it as theirs.
-            if !fields.channel.is_the_subjects_own()
-                || principal.authorize(Area::Privacy, Action::Update).is_err()
-            {
-                return Err(refuse(
-                    "channel",
-                    "objects_to_marketing",
-                    "This person objected to direct marketing. Only the data protection officer records a new consent of theirs, and only one that came from them (a web form, an email link, a letter or an email).",
-                ));
-            }
-        }
-        let lifts_objection = fields.action == ConsentAction::Granted
-            && marketing
-            && person.marketing_objection_since.is_some();
+        let effects = fields.check(&EventContext {
+            published: text.published_at.is_some(),
+            granted_now: ledger.granted(text.purpose_id),
+            direct_marketing: self
+                .store
+                .purpose(principal.tenant, PurposeId(text.purpose_id))
+                .await?
+                .direct_marketing,
+            objects_to_marketing: person.marketing_objection_since.is_some(),
+            privacy_area: principal.authorize(Area::Privacy, Action::Update).is_ok(),
+            privacy_signal,
+        })?;
         let event = self
             .store
             .record_consent(
@@ -218,7 +178,7 @@ impl App {
                 Some(principal.user_id),
             )
             .await?;
-        if lifts_objection {
+        if effects.lifts_objection {
             // Only when the new consent is what the ledger now says (not a
             // grant dated before the objection's withdrawals).
             let ledger =
@@ -229,7 +189,7 @@ impl App {
                     .await?;
             }
         }
-        if signalled {
+        if effects.ends_marketing {
             self.end_marketing(
                 principal,
                 &[contact],

@@ -223,6 +223,85 @@ impl ConsentEventInput {
     }
 }
 
+/// What is known about a grant or withdrawal before it is recorded.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EventContext {
+    /// The text is published (drafts are not agreed to).
+    pub published: bool,
+    /// The contact has granted the text's purpose now.
+    pub granted_now: bool,
+    /// The purpose is direct marketing.
+    pub direct_marketing: bool,
+    /// The contact objected to direct marketing.
+    pub objects_to_marketing: bool,
+    /// The caller works in the privacy area (the data protection officer).
+    pub privacy_area: bool,
+    /// The subject's own browser sent Global Privacy Control (`Sec-GPC: 1`).
+    pub privacy_signal: bool,
+}
+
+/// What recording the event does besides.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct EventEffects {
+    /// The event is the person's own new marketing consent: once it is the
+    /// ledger's newest, their objection ends.
+    pub lifts_objection: bool,
+    /// Global Privacy Control came with a form of theirs: marketing ends.
+    pub ends_marketing: bool,
+}
+
+fn refused(field: &str, code: &'static str, message: &str) -> ValidationErrors {
+    ValidationErrors::single(field, code, message)
+}
+
+impl ConsentEventFields {
+    /// Whether the event may be recorded, and what it does besides.
+    pub fn check(&self, context: &EventContext) -> Result<EventEffects, ValidationErrors> {
+        if !context.published {
+            return Err(refused(
+                "text_id",
+                "not_published",
+                "Only a published consent text can be agreed to.",
+            ));
+        }
+        let granting = self.action == ConsentAction::Granted;
+        if !granting && !context.granted_now {
+            return Err(refused(
+                "action",
+                "not_granted",
+                "There is no consent to this purpose to withdraw.",
+            ));
+        }
+        let signalled = context.privacy_signal
+            && matches!(
+                self.channel,
+                ConsentChannel::WebForm | ConsentChannel::Portal
+            );
+        let marketing_grant = granting && context.direct_marketing;
+        if signalled && marketing_grant {
+            return Err(refused(
+                "action",
+                "global_privacy_control",
+                "The subject's browser sends Global Privacy Control, an objection to marketing: no marketing consent is recorded from it.",
+            ));
+        }
+        let lifts_objection = marketing_grant && context.objects_to_marketing;
+        // Over an objection only the person's own new consent counts, and
+        // only the privacy area accepts it as theirs.
+        if lifts_objection && !(self.channel.is_the_subjects_own() && context.privacy_area) {
+            return Err(refused(
+                "channel",
+                "objects_to_marketing",
+                "This person objected to direct marketing. Only the data protection officer records a new consent of theirs, and only one that came from them (a web form, an email link, a letter or an email).",
+            ));
+        }
+        Ok(EventEffects {
+            lifts_objection,
+            ends_marketing: signalled,
+        })
+    }
+}
+
 /// One grant or withdrawal, with its proof.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -371,6 +450,60 @@ mod tests {
             ..input
         };
         assert_eq!(fine.validate(now).unwrap().occurred_at, now);
+    }
+
+    #[test]
+    fn an_objection_is_lifted_only_by_the_persons_own_consent_through_the_dpo() {
+        let grant = |channel| ConsentEventFields {
+            text_id: 1,
+            action: ConsentAction::Granted,
+            channel,
+            form: None,
+            occurred_at: Timestamp(1),
+        };
+        let objecting = EventContext {
+            published: true,
+            direct_marketing: true,
+            objects_to_marketing: true,
+            ..EventContext::default()
+        };
+        let code = |r: Result<EventEffects, ValidationErrors>| r.unwrap_err().0[0].code;
+        assert_eq!(
+            code(grant(ConsentChannel::WebForm).check(&objecting)),
+            "objects_to_marketing"
+        );
+        let dpo = EventContext {
+            privacy_area: true,
+            ..objecting
+        };
+        assert_eq!(
+            code(grant(ConsentChannel::Phone).check(&dpo)),
+            "objects_to_marketing"
+        );
+        assert!(
+            grant(ConsentChannel::WebForm)
+                .check(&dpo)
+                .unwrap()
+                .lifts_objection
+        );
+        let signal = EventContext {
+            privacy_signal: true,
+            ..dpo
+        };
+        assert_eq!(
+            code(grant(ConsentChannel::WebForm).check(&signal)),
+            "global_privacy_control"
+        );
+        let withdrawal = ConsentEventFields {
+            action: ConsentAction::Withdrawn,
+            ..grant(ConsentChannel::Phone)
+        };
+        assert_eq!(code(withdrawal.check(&dpo)), "not_granted");
+        let draft = EventContext::default();
+        assert_eq!(
+            code(grant(ConsentChannel::Phone).check(&draft)),
+            "not_published"
+        );
     }
 
     #[test]
