@@ -37,7 +37,13 @@ pub fn area_of(record_type: RecordType) -> Area {
         | RecordType::ConsentEvent => Area::OrganisationsAndContacts,
         RecordType::Activity => Area::Activities,
         RecordType::Agreement => Area::Sales,
-        RecordType::Purpose | RecordType::SubjectRequest | RecordType::ConsentText => Area::Privacy,
+        RecordType::Purpose
+        | RecordType::SubjectRequest
+        | RecordType::ConsentText
+        | RecordType::RetentionRule
+        | RecordType::LegalHold
+        | RecordType::RetentionRun
+        | RecordType::RetentionReview => Area::Privacy,
         RecordType::Tenant
         | RecordType::User
         | RecordType::ApiToken

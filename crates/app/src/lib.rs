@@ -16,14 +16,16 @@ mod purposes;
 mod reach;
 pub mod records;
 pub mod requests;
+pub mod retention;
 pub mod roles;
 mod secrets;
 pub mod teams;
 pub mod two_factor;
 
 pub use custodian_store::{
-    AccessSummary, AuditEntry, Backend, Page, Reach, Scope, SearchHit, SessionInfo, Store, Team,
-    TokenInfo, User, UserAccess, UserSummary,
+    AccessSummary, AuditEntry, Backend, DecisionOutcome, Page, Reach, ReviewEntry, ReviewFilter,
+    RunStart, RunSummary, Scope, SearchHit, SessionInfo, Store, Team, TokenInfo, User, UserAccess,
+    UserSummary,
 };
 pub use error::{with_causes, AppError};
 pub use history::area_of;

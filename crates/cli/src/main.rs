@@ -2,6 +2,8 @@
 //! that touches the database takes `--database URL` or reads
 //! CUSTODIAN_DATABASE_URL; `--json` prints one JSON object for scripts.
 
+mod retention;
+
 use clap::{Args, Parser, Subcommand};
 use custodian_app::audit::{AuditSigner, CheckpointLine, VerifyOptions};
 use custodian_app::demo::Volume;
@@ -79,6 +81,9 @@ enum Command {
             default_value_t = 300
         )]
         checkpoint_seconds: u64,
+        /// Leave the daily retention run to `custodian worker`.
+        #[arg(long, env = "CUSTODIAN_NO_RETENTION_SCHEDULE")]
+        no_retention_schedule: bool,
     },
     /// Apply pending schema migrations.
     Migrate {
@@ -91,6 +96,17 @@ enum Command {
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
+    },
+    /// Retention rules: plan (a dry run) and apply.
+    Retention {
+        #[command(subcommand)]
+        command: retention::RetentionCommand,
+    },
+    /// Run the daily retention schedule apart from the server (start serve
+    /// with --no-retention-schedule then).
+    Worker {
+        #[command(flatten)]
+        database: Database,
     },
     /// Operator commands.
     Admin {
@@ -313,6 +329,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             demo,
             audit,
             checkpoint_seconds,
+            no_retention_schedule,
         } => {
             let started = std::time::Instant::now();
             let app = App::open(&database.url).await.map_err(describe)?;
@@ -344,8 +361,14 @@ async fn run(cli: Cli) -> Result<(), String> {
                 signer.clone(),
                 Duration::from_secs(checkpoint_seconds.max(1)),
             ));
+            let schedule = (!no_retention_schedule).then(|| {
+                custodian_app::retention::spawn_daily_schedule(app.clone(), Duration::from_secs(60))
+            });
             let served = custodian_web::serve(app.clone(), listener).await;
             checkpoints.abort();
+            if let Some(schedule) = schedule {
+                schedule.abort();
+            }
             // Reads answered but not yet written, and a last checkpoint.
             app.flush_audit().await;
             if let Err(error) = app.checkpoint_audit(&signer, None).await {
@@ -356,6 +379,8 @@ async fn run(cli: Cli) -> Result<(), String> {
             }
             served.map_err(|e| e.to_string())
         }
+        Command::Retention { command } => retention::run(command).await,
+        Command::Worker { database } => retention::worker(database).await,
         Command::Migrate { database, json } => {
             let app = custodian_app::Store::connect(&database.url)
                 .await

@@ -23,6 +23,7 @@ pub mod passwords;
 pub mod privacy;
 pub mod purposes;
 pub mod requests;
+pub mod retention;
 pub mod search;
 pub mod sorting;
 pub mod teams;

@@ -25,6 +25,7 @@ mod privacy;
 mod purposes;
 mod reach;
 mod requests;
+mod retention;
 mod roles;
 mod rows;
 pub mod schema;
@@ -44,6 +45,9 @@ pub use page::{Cursor, ListQuery, Page, SortOrder};
 pub use privacy::{AccessSummary, ErasureStep, TableRows};
 pub use reach::Reach;
 pub use requests::{RequestChange, Step};
+pub use retention::{
+    Acted, DecisionOutcome, DueBatch, DueCursor, ReviewEntry, ReviewFilter, RunStart, RunSummary,
+};
 pub use search::SearchHit;
 pub use teams::Team;
 pub use tenants::Tenant;

@@ -22,6 +22,7 @@ enum Backfill {
     SortNames,
     AuditChain,
     DefaultPurposes,
+    RetentionRules,
 }
 
 const MIGRATIONS: &[Migration] = &[
@@ -150,6 +151,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0018_subject_lookups.sql"),
         postgres: include_str!("../migrations/postgres/0018_subject_lookups.sql"),
         backfill: None,
+    },
+    Migration {
+        version: 19,
+        name: "retention",
+        sqlite: include_str!("../migrations/sqlite/0019_retention.sql"),
+        postgres: include_str!("../migrations/postgres/0019_retention.sql"),
+        backfill: Some(Backfill::RetentionRules),
     },
 ];
 
@@ -326,6 +334,9 @@ impl Store {
                 Some(Backfill::DefaultPurposes) => {
                     crate::purposes::backfill_default_purposes(self, &mut tx).await?
                 }
+                Some(Backfill::RetentionRules) => {
+                    crate::retention::backfill_default_rules(self, &mut tx).await?
+                }
                 None => {}
             }
             sqlx::query(
@@ -401,7 +412,7 @@ mod tests {
         .unwrap();
         assert_eq!(
             store.migrate().await.unwrap(),
-            vec![3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18]
+            vec![3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19]
         );
         let chain = store.audit_chain_after(TenantId(1), 0, 10).await.unwrap();
         let order: Vec<i64> = chain.iter().map(|e| e.audit_id).collect();

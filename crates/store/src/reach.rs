@@ -91,7 +91,11 @@ impl Conditions {
             | RecordType::Team
             | RecordType::Purpose
             | RecordType::SubjectRequest
-            | RecordType::ConsentText => "1 = 1".into(),
+            | RecordType::ConsentText
+            | RecordType::RetentionRule
+            | RecordType::LegalHold
+            | RecordType::RetentionRun
+            | RecordType::RetentionReview => "1 = 1".into(),
         }
     }
 }

@@ -34,6 +34,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         self.seed_default_purposes(&mut tx, tenant.id).await?;
+        self.seed_default_rules(&mut tx, tenant.id).await?;
         tx.commit().await?;
         Ok(tenant)
     }

@@ -16,7 +16,7 @@ use custodian_core::grants::Grants;
 use custodian_core::time::Timestamp;
 use custodian_core::TenantId;
 use custodian_store::{NewAuditEntry, Store};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 
@@ -70,7 +70,47 @@ impl ReadRecorder {
     }
 }
 
+/// The last access of records, written at most once per record and day:
+/// what was written today is remembered here, and the store's write does
+/// nothing for a record already at today.
+#[derive(Default)]
+struct AccessDays {
+    day: i64,
+    written: HashSet<(TenantId, RecordType, i64)>,
+}
+
+const DAY_MS: i64 = 86_400_000;
+
+impl AccessDays {
+    async fn note(&mut self, store: &Store, tenant: TenantId, entries: &[NewAuditEntry]) {
+        let day = Timestamp::now().0.div_euclid(DAY_MS) * DAY_MS;
+        if day != self.day {
+            self.day = day;
+            self.written.clear();
+        }
+        let mut fresh: Vec<(RecordType, i64)> = entries
+            .iter()
+            .filter(|e| e.action == AuditAction::Read)
+            .filter(|e| matches!(e.record_type, RecordType::Contact | RecordType::Activity))
+            .map(|e| (e.record_type, e.record_id))
+            .filter(|(t, id)| !self.written.contains(&(tenant, *t, *id)))
+            .collect();
+        fresh.sort_unstable_by_key(|(t, id)| (t.as_str(), *id));
+        fresh.dedup();
+        if fresh.is_empty() {
+            return;
+        }
+        match store.touch_access(tenant, &fresh, day).await {
+            Ok(_) => self
+                .written
+                .extend(fresh.into_iter().map(|(t, id)| (tenant, t, id))),
+            Err(error) => tracing::warn!(%error, "noting the last access of records failed"),
+        }
+    }
+}
+
 async fn write_batches(store: Store, mut receiver: mpsc::Receiver<Message>) {
+    let mut access = AccessDays::default();
     while let Some(first) = receiver.recv().await {
         let mut batches: HashMap<TenantId, Vec<NewAuditEntry>> = HashMap::new();
         let mut waiting = Vec::new();
@@ -100,6 +140,7 @@ async fn write_batches(store: Store, mut receiver: mpsc::Receiver<Message>) {
         }
         for (tenant, entries) in batches {
             write_with_retry(&store, tenant, &entries).await;
+            access.note(&store, tenant, &entries).await;
         }
         for done in waiting {
             let _ = done.send(());

@@ -34,14 +34,11 @@ impl App {
             .contacts_by_ids(principal.tenant, contacts)
             .await?
         {
-            identifiers.add_name(&contact.first_name);
-            identifiers.add_name(&contact.last_name);
+            identifiers.add_contact(&contact);
             for email in &contact.emails {
-                identifiers.add_email(email.as_str());
                 suppress.push((IdentifierKind::Email, email.as_str().to_string()));
             }
             for phone in &contact.phones {
-                identifiers.add_phone(phone.as_str());
                 // Every spelling: +49 30 123… and 030 123… are one number.
                 suppress.extend(
                     phone_forms(phone.as_str())

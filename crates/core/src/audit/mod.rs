@@ -113,10 +113,14 @@ pub enum RecordType {
     SubjectRequest,
     ConsentText,
     ConsentEvent,
+    RetentionRule,
+    LegalHold,
+    RetentionRun,
+    RetentionReview,
 }
 
 impl RecordType {
-    pub const ALL: [RecordType; 14] = [
+    pub const ALL: [RecordType; 18] = [
         RecordType::Tenant,
         RecordType::User,
         RecordType::ApiToken,
@@ -131,6 +135,10 @@ impl RecordType {
         RecordType::SubjectRequest,
         RecordType::ConsentText,
         RecordType::ConsentEvent,
+        RecordType::RetentionRule,
+        RecordType::LegalHold,
+        RecordType::RetentionRun,
+        RecordType::RetentionReview,
     ];
 
     pub fn parse(value: &str) -> Option<RecordType> {
@@ -154,6 +162,10 @@ impl RecordType {
             RecordType::SubjectRequest => "subject_requests",
             RecordType::ConsentText => "consent_texts",
             RecordType::ConsentEvent => "consent_events",
+            RecordType::RetentionRule => "retention_rules",
+            RecordType::LegalHold => "legal_holds",
+            RecordType::RetentionRun => "retention_runs",
+            RecordType::RetentionReview => "retention_reviews",
         }
     }
 
@@ -173,6 +185,10 @@ impl RecordType {
             RecordType::SubjectRequest => "subject_request",
             RecordType::ConsentText => "consent_text",
             RecordType::ConsentEvent => "consent_event",
+            RecordType::RetentionRule => "retention_rule",
+            RecordType::LegalHold => "legal_hold",
+            RecordType::RetentionRun => "retention_run",
+            RecordType::RetentionReview => "retention_review",
         }
     }
 }

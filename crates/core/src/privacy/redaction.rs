@@ -54,6 +54,18 @@ impl Identifiers {
         }
     }
 
+    /// A contact's names, emails and phone numbers.
+    pub fn add_contact(&mut self, contact: &crate::contacts::Contact) {
+        self.add_name(&contact.first_name);
+        self.add_name(&contact.last_name);
+        for email in &contact.emails {
+            self.add_email(email.as_str());
+        }
+        for phone in &contact.phones {
+            self.add_phone(phone.as_str());
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.names.is_empty() && self.emails.is_empty() && self.phones.is_empty()
     }

@@ -417,6 +417,85 @@ async fn verify_erasure(
     ))
 }
 
+/// The activities about these contacts alone.
+pub(crate) async fn owned_activity_ids(
+    conn: &mut AnyConnection,
+    tenant: TenantId,
+    contacts: &[ContactId],
+) -> Result<Vec<i64>, StoreError> {
+    let (Some(table), false) = (subject_table("activities"), contacts.is_empty()) else {
+        return Ok(Vec::new());
+    };
+    let Some(condition) = owned_condition(table, contacts.len()) else {
+        return Ok(Vec::new());
+    };
+    let sql = format!("SELECT activity_id FROM activities WHERE {condition}");
+    let rows = bound(&sql, tenant, contacts).fetch_all(conn).await?;
+    rows.iter()
+        .map(|r| r.try_get::<i64, _>(0).map_err(StoreError::from))
+        .collect()
+}
+
+/// What erasing contacts inside an open transaction did.
+pub(crate) struct ContactsErased {
+    pub(crate) tables: Vec<TableOutcome>,
+    /// Audit entries about the contacts whose context was blanked.
+    pub(crate) blanked: u64,
+    pub(crate) verification: String,
+}
+
+impl Store {
+    /// Erases the contacts as the catalog says, inside the caller's
+    /// transaction, verifies it and appends the audit entries: the one
+    /// machinery behind erasure requests and retention rules.
+    pub(crate) async fn erase_contacts_in(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        scope: &Scope,
+        contacts: &[ContactId],
+        identifiers: &Identifiers,
+    ) -> Result<ContactsErased, StoreError> {
+        let tenant = scope.tenant;
+        // Reasons staff gave for reading the subject's records may name
+        // them: blank them, with the rest of the context they are salted
+        // with (the chain commits only to the salted digest).
+        let mut blanked = 0;
+        for contact in contacts {
+            let sql = format!(
+                "UPDATE audit_entries AS a SET reason = NULL, source_ip = NULL, user_agent = NULL, context_salt = NULL
+                 WHERE a.tenant_id = $1 AND a.reason IS NOT NULL AND {}",
+                about_contact("$2")
+            );
+            blanked += sqlx::query(&sql)
+                .bind(tenant.0)
+                .bind(contact.0)
+                .execute(&mut **tx)
+                .await?
+                .rows_affected();
+        }
+        // When they were last read goes too (ids and a day only: it is not
+        // a table of their data, and a read answered just before may still
+        // write its day afterwards).
+        let sql = format!(
+            "DELETE FROM record_access WHERE tenant_id = $1 AND record_type = 'contact' AND record_id IN ({})",
+            (0..contacts.len()).map(|i| format!("${}", i + 2)).collect::<Vec<_>>().join(", ")
+        );
+        bound(&sql, tenant, contacts).execute(&mut **tx).await?;
+        let Erased {
+            tables,
+            audit,
+            examined,
+        } = erase_tables(tx, scope, contacts, identifiers, false).await?;
+        let verification = verify_erasure(tx, tenant, contacts, identifiers, &examined).await?;
+        self.append_audit(tx, tenant, &audit).await?;
+        Ok(ContactsErased {
+            tables,
+            blanked,
+            verification,
+        })
+    }
+}
+
 impl Store {
     /// What erasing the contacts would do, table by table, changing
     /// nothing: the rows that would be deleted, rewritten (those in which
@@ -500,31 +579,13 @@ impl Store {
                 "The records confirmed for this request changed meanwhile; reload it and look at the plan again.",
             ));
         }
-        // Reasons staff gave for reading the subject's records may name
-        // them: blank them, with the rest of the context they are salted
-        // with (the chain commits only to the salted digest).
-        let mut blanked = 0;
-        for contact in contacts {
-            let sql = format!(
-                "UPDATE audit_entries AS a SET reason = NULL, source_ip = NULL, user_agent = NULL, context_salt = NULL
-                 WHERE a.tenant_id = $1 AND a.reason IS NOT NULL AND {}",
-                about_contact("$2")
-            );
-            blanked += sqlx::query(&sql)
-                .bind(tenant.0)
-                .bind(contact.0)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-        }
-        let Erased {
+        let ContactsErased {
             tables,
-            audit,
-            examined,
-        } = erase_tables(&mut tx, scope, contacts, identifiers, false).await?;
-        let verification =
-            verify_erasure(&mut tx, tenant, contacts, identifiers, &examined).await?;
-        self.append_audit(&mut tx, tenant, &audit).await?;
+            blanked,
+            verification,
+        } = self
+            .erase_contacts_in(&mut tx, scope, contacts, identifiers)
+            .await?;
         let suppression_entries = add_suppressions(&mut tx, tenant, request, suppress).await?;
         let mut certificate = ErasureCertificate {
             format: CERTIFICATE_FORMAT.to_string(),
@@ -607,10 +668,19 @@ impl Store {
         }
     }
 
+    /// After erasing in bulk (retention, the review list): the same
+    /// forgetting as after an erasure request; a failure is logged, the
+    /// next checkpoint or vacuum does it.
+    pub async fn forget_erased(&self) {
+        if let Err(note) = self.forget_old_versions().await {
+            tracing::warn!(%note, "forgetting erased rows' old versions is left to the next checkpoint");
+        }
+    }
+
     /// After the commit: SQLite copies the write-ahead log into the
     /// database and truncates it; PostgreSQL vacuums the subject tables.
     /// The error is what the certificate says instead.
-    async fn forget_old_versions(&self) -> Result<(), String> {
+    pub(crate) async fn forget_old_versions(&self) -> Result<(), String> {
         match self.backend {
             Backend::Sqlite => {
                 for _ in 0..40 {

@@ -12,4 +12,5 @@ mod subjects;
 mod suppression;
 
 pub use erasure::ErasureStep;
+pub(crate) use erasure::{owned_activity_ids, ContactsErased};
 pub use export::{AccessSummary, TableRows};

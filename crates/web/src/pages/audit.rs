@@ -81,7 +81,10 @@ fn record_href(record_type: &str, id: i64) -> Option<String> {
         RecordType::Purpose => "privacy/purposes",
         RecordType::SubjectRequest => "privacy/requests",
         RecordType::ConsentText => "privacy/consents",
-        RecordType::ConsentEvent => return None,
+        RecordType::ConsentEvent | RecordType::RetentionReview => return None,
+        RecordType::RetentionRule => "privacy/retention/rules",
+        RecordType::LegalHold => "privacy/retention/holds",
+        RecordType::RetentionRun => "privacy/retention/runs",
         RecordType::Tenant | RecordType::Team | RecordType::User | RecordType::ApiToken => {
             return None
         }

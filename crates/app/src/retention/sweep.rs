@@ -1,0 +1,211 @@
+//! The sweep: every enabled rule of a tenant, walked in batches. The plan
+//! is the sweep with nothing done; a run acts on each batch in its own
+//! transaction and writes its progress there, so it can be interrupted
+//! (between batches, or by a crash) and simply run again.
+
+use crate::{App, AppError, Principal};
+use custodian_core::access::{Action, Area};
+use custodian_core::audit::Actor;
+use custodian_core::retention::{RetainedType, RetentionRule, RunCounts};
+use custodian_core::time::Timestamp;
+use custodian_core::TenantId;
+use custodian_store::{DueCursor, RunStart, RunSummary, Scope};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Records a batch takes: contacts go through the erasure machinery, with
+/// a statement per table and contact list, so their batches are smaller.
+fn batch_size(record_type: RetainedType) -> i64 {
+    match record_type {
+        RetainedType::Contact => 250,
+        RetainedType::Activity | RetainedType::StaffUser => 1_000,
+    }
+}
+
+/// What a sweep reports as it goes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SweepProgress {
+    /// Records acted on (or, in a plan, found due) so far.
+    pub acted: u64,
+    /// Candidates looked at so far, acted on or set aside.
+    pub examined: u64,
+}
+
+/// Asks a running sweep to stop after the batch it is in.
+#[derive(Debug, Default)]
+pub struct SweepControl {
+    stop: AtomicBool,
+}
+
+impl SweepControl {
+    pub fn stop(&self) {
+        self.stop.store(true, Ordering::SeqCst);
+    }
+
+    fn stopped(&self) -> bool {
+        self.stop.load(Ordering::SeqCst)
+    }
+}
+
+/// Rules that go further act first, so that a record due for deletion is
+/// not listed for review by a gentler rule the same day.
+fn in_sweep_order(mut rules: Vec<RetentionRule>) -> Vec<RetentionRule> {
+    rules.retain(|r| r.enabled);
+    rules.sort_by_key(|r| {
+        (
+            std::cmp::Reverse(r.action as u8),
+            r.record_type.as_str(),
+            r.period,
+            r.id,
+        )
+    });
+    rules
+}
+
+impl App {
+    /// The dry run for a staff user of the privacy area.
+    pub async fn retention_plan(&self, principal: &Principal) -> Result<RunCounts, AppError> {
+        principal.authorize(Area::Privacy, Action::Read)?;
+        self.plan_retention(principal.tenant, Timestamp::now(), |_| {})
+            .await
+    }
+
+    /// Per rule, how many records would be acted on at `now`, with ids of
+    /// the first few; changes nothing.
+    pub async fn plan_retention(
+        &self,
+        tenant: TenantId,
+        now: Timestamp,
+        progress: impl FnMut(SweepProgress),
+    ) -> Result<RunCounts, AppError> {
+        self.sweep(tenant, now, None, &SweepControl::default(), progress)
+            .await
+    }
+
+    /// A run started by a staff user of the privacy area.
+    pub async fn apply_retention_now(&self, principal: &Principal) -> Result<RunSummary, AppError> {
+        principal.authorize(Area::Privacy, Action::Erase)?;
+        self.apply_retention(
+            &principal.scope(),
+            RunStart::Staff(principal.user_id.0),
+            Timestamp::now(),
+            &SweepControl::default(),
+            |_| {},
+        )
+        .await
+    }
+
+    /// Acts on every due record at `now` and records the run. Refused while
+    /// another run of the tenant is under way.
+    pub async fn apply_retention(
+        &self,
+        scope: &Scope,
+        start: RunStart,
+        now: Timestamp,
+        control: &SweepControl,
+        progress: impl FnMut(SweepProgress),
+    ) -> Result<RunSummary, AppError> {
+        let tenant = scope.tenant;
+        let run = self.store.start_retention_run(scope, start).await?;
+        let result = self
+            .sweep(tenant, now, Some((scope, run)), control, progress)
+            .await;
+        let (counts, status) = match &result {
+            Ok(counts) if control.stopped() => (counts.clone(), "interrupted"),
+            Ok(counts) => (counts.clone(), "completed"),
+            Err(_) => (
+                self.store.retention_run(tenant, run).await?.counts,
+                "failed",
+            ),
+        };
+        self.store
+            .finish_retention_run(scope, run, &counts, status)
+            .await?;
+        result?;
+        if counts
+            .rules
+            .iter()
+            .any(|r| r.acted > 0 && r.action != "review")
+        {
+            self.store.forget_erased().await;
+        }
+        Ok(self.store.retention_run(tenant, run).await?)
+    }
+
+    async fn sweep(
+        &self,
+        tenant: TenantId,
+        now: Timestamp,
+        acting: Option<(&Scope, i64)>,
+        control: &SweepControl,
+        mut progress: impl FnMut(SweepProgress),
+    ) -> Result<RunCounts, AppError> {
+        let rules = in_sweep_order(self.store.retention_rules(tenant).await?);
+        let held = self.store.held_set(tenant).await?;
+        let contract_end = self.store.contract_end(tenant).await?;
+        let mut counts = RunCounts::default();
+        let mut seen = SweepProgress::default();
+        for rule in &rules {
+            counts.rule_mut(rule.id, &rule.sentence(), rule.action.as_str());
+            let mut cursor = DueCursor::START;
+            loop {
+                if control.stopped() {
+                    return Ok(counts);
+                }
+                let batch = self
+                    .store
+                    .due_batch(
+                        tenant,
+                        rule,
+                        now,
+                        contract_end,
+                        &held,
+                        cursor,
+                        batch_size(rule.record_type),
+                    )
+                    .await?;
+                counts
+                    .rule_mut(rule.id, &rule.sentence(), rule.action.as_str())
+                    .add(&batch.due, batch.held.len(), batch.kept.len());
+                if let (Some((scope, run)), false) = (acting, batch.due.is_empty()) {
+                    self.store
+                        .act_on_due(scope, rule, run, &batch.due, &counts)
+                        .await?;
+                }
+                seen.acted += batch.due.len() as u64;
+                seen.examined += (batch.due.len() + batch.held.len() + batch.kept.len()) as u64;
+                progress(seen);
+                match batch.next {
+                    Some(next) => cursor = next,
+                    None => break,
+                }
+            }
+        }
+        Ok(counts)
+    }
+
+    /// The scheduled run of one tenant, as the system.
+    pub async fn scheduled_retention(&self, tenant: TenantId) -> Result<RunSummary, AppError> {
+        self.apply_retention(
+            &Scope::new(tenant, Actor::SYSTEM),
+            RunStart::Schedule,
+            Timestamp::now(),
+            &SweepControl::default(),
+            |_| {},
+        )
+        .await
+    }
+
+    pub async fn retention_runs(&self, principal: &Principal) -> Result<Vec<RunSummary>, AppError> {
+        principal.authorize(Area::Privacy, Action::Read)?;
+        Ok(self.store.retention_runs(principal.tenant, 100).await?)
+    }
+
+    pub async fn retention_run(
+        &self,
+        principal: &Principal,
+        id: i64,
+    ) -> Result<RunSummary, AppError> {
+        principal.authorize(Area::Privacy, Action::Read)?;
+        Ok(self.store.retention_run(principal.tenant, id).await?)
+    }
+}

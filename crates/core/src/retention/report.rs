@@ -1,0 +1,62 @@
+//! What a retention run (or its dry run, the plan) did or would do, per
+//! rule: ids only, never a personal value.
+
+use serde::{Deserialize, Serialize};
+
+/// Examples a plan or run keeps per rule.
+pub const EXAMPLES: usize = 5;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RuleCount {
+    pub rule_id: i64,
+    /// The rule in words.
+    pub rule: String,
+    /// review, anonymise or delete
+    pub action: String,
+    /// Records deleted, anonymised or listed for review (or, in a plan,
+    /// that would be).
+    pub acted: u64,
+    /// Due but under a legal hold.
+    pub held: u64,
+    /// Due but kept by a reviewer, or already on the review list.
+    pub kept: u64,
+    /// The first ids acted on.
+    pub examples: Vec<i64>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RunCounts {
+    pub rules: Vec<RuleCount>,
+}
+
+impl RunCounts {
+    pub fn rule_mut(&mut self, rule_id: i64, rule: &str, action: &str) -> &mut RuleCount {
+        if let Some(i) = self.rules.iter().position(|r| r.rule_id == rule_id) {
+            return &mut self.rules[i];
+        }
+        self.rules.push(RuleCount {
+            rule_id,
+            rule: rule.to_string(),
+            action: action.to_string(),
+            ..RuleCount::default()
+        });
+        let last = self.rules.len() - 1;
+        &mut self.rules[last]
+    }
+
+    pub fn acted(&self) -> u64 {
+        self.rules.iter().map(|r| r.acted).sum()
+    }
+}
+
+impl RuleCount {
+    pub fn add(&mut self, acted: &[i64], held: usize, kept: usize) {
+        self.acted += acted.len() as u64;
+        self.held += held as u64;
+        self.kept += kept as u64;
+        let room = EXAMPLES.saturating_sub(self.examples.len());
+        self.examples.extend(acted.iter().take(room));
+    }
+}

@@ -1,0 +1,363 @@
+//! Acting on due records, one batch per transaction: contacts go through
+//! the erasure machinery (`erase_contacts_in`, the same as an erasure
+//! request), activities and staff accounts follow the catalog's strategies,
+//! and a review rule lists them. A batch is whole or not at all, so an
+//! interrupted run leaves no half-erased subject.
+
+use crate::privacy::{owned_activity_ids, ContactsErased};
+use crate::{NewAuditEntry, Scope, Store, StoreError};
+use custodian_core::audit::{AuditAction, RecordType};
+use custodian_core::catalog::{self, Erasure, Subject};
+use custodian_core::privacy::erasure::table_erasure;
+use custodian_core::privacy::redaction::{Identifiers, REDACTED};
+use custodian_core::retention::{RetainedType, RetentionAction, RetentionRule, RunCounts};
+use custodian_core::time::Timestamp;
+use custodian_core::{ContactId, TenantId};
+use sqlx::{Any, AnyConnection, Transaction};
+
+/// What one batch did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Acted {
+    pub records: u64,
+}
+
+fn placeholders(from: usize, count: usize) -> String {
+    (0..count)
+        .map(|i| format!("${}", from + i))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `sql` with `$1` the tenant and `$2…` the ids.
+async fn run_with_ids(
+    conn: &mut AnyConnection,
+    sql: &str,
+    tenant: TenantId,
+    ids: &[i64],
+) -> Result<u64, StoreError> {
+    let mut query = sqlx::query(sql).bind(tenant.0);
+    for id in ids {
+        query = query.bind(*id);
+    }
+    Ok(query.execute(conn).await?.rows_affected())
+}
+
+fn entry(
+    scope: &Scope,
+    action: AuditAction,
+    record_type: RecordType,
+    ids: &[i64],
+    fields: &[&str],
+) -> NewAuditEntry {
+    let (record_id, record_ids) = match ids {
+        [one] => (*one, Vec::new()),
+        _ => (0, ids.to_vec()),
+    };
+    NewAuditEntry {
+        actor: scope.actor,
+        action,
+        record_type,
+        record_id,
+        fields: fields.join(","),
+        context: scope.context.clone(),
+        occurred_at: Timestamp::now(),
+        record_ids,
+    }
+}
+
+/// Anonymises activities as the catalog says: their free text is replaced,
+/// their links to contacts go, and they are marked; what stays (kind,
+/// time, organisation) is no one's personal data.
+async fn anonymise_activities(
+    conn: &mut AnyConnection,
+    tenant: TenantId,
+    ids: &[i64],
+) -> Result<Vec<&'static str>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let erasure = table_erasure("activities");
+    let mut assignments: Vec<String> = erasure
+        .redact
+        .iter()
+        .chain(&erasure.pseudonymise)
+        .map(|c| format!("{c} = '{REDACTED}'"))
+        .chain(erasure.set_null.iter().map(|c| format!("{c} = NULL")))
+        .collect();
+    assignments.push(format!("anonymised_at = {}", Timestamp::now().0));
+    let list = placeholders(2, ids.len());
+    run_with_ids(
+        &mut *conn,
+        &format!(
+            "UPDATE activities SET {} WHERE tenant_id = $1 AND activity_id IN ({list})",
+            assignments.join(", ")
+        ),
+        tenant,
+        ids,
+    )
+    .await?;
+    if table_erasure("activity_contacts").delete_rows {
+        run_with_ids(
+            &mut *conn,
+            &format!(
+                "DELETE FROM activity_contacts WHERE tenant_id = $1 AND activity_id IN ({list})"
+            ),
+            tenant,
+            ids,
+        )
+        .await?;
+    }
+    let mut fields = erasure.changed_columns();
+    fields.push("contact_ids");
+    Ok(fields)
+}
+
+/// Anonymises staff accounts as the catalog says for a staff user's
+/// columns: names and emails become pseudonyms, secrets are cleared,
+/// sessions and tokens go, and the context of the audit entries they caused
+/// is blanked (the entries themselves stay).
+async fn anonymise_staff(
+    conn: &mut AnyConnection,
+    tenant: TenantId,
+    ids: &[i64],
+) -> Result<Vec<&'static str>, StoreError> {
+    let mut fields = Vec::new();
+    for table in catalog::tables() {
+        let columns: Vec<_> = catalog::table(table)
+            .filter(|c| c.subject == Subject::StaffUser)
+            .collect();
+        if columns.is_empty() {
+            continue;
+        }
+        for &id in ids {
+            if table == "users" {
+                let mut assignments = vec!["anonymised_at = $3".to_string()];
+                for column in &columns {
+                    match column.erasure {
+                        Erasure::Pseudonymise if column.column == "email" => assignments
+                            .push(format!("email = 'former-staff-{id}@anonymised.invalid'")),
+                        Erasure::Pseudonymise => {
+                            assignments.push(format!("{} = 'Former staff member'", column.column))
+                        }
+                        Erasure::SetNull => assignments.push(format!("{} = NULL", column.column)),
+                        _ => continue,
+                    }
+                    fields.push(column.column);
+                }
+                sqlx::query(&format!(
+                    "UPDATE users SET {} WHERE tenant_id = $1 AND user_id = $2",
+                    assignments.join(", ")
+                ))
+                .bind(tenant.0)
+                .bind(id)
+                .bind(Timestamp::now().0)
+                .execute(&mut *conn)
+                .await?;
+            } else if table == "audit_entries" {
+                let blank = columns
+                    .iter()
+                    .filter(|c| c.erasure == Erasure::SetNull)
+                    .map(|c| format!("{} = NULL", c.column))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                sqlx::query(&format!(
+                    "UPDATE audit_entries SET {blank} WHERE tenant_id = $1 AND actor_kind = 'user' AND actor_id = $2"
+                ))
+                .bind(tenant.0)
+                .bind(id)
+                .execute(&mut *conn)
+                .await?;
+            } else if columns.iter().any(|c| c.erasure == Erasure::DeleteRow) {
+                sqlx::query(&format!(
+                    "DELETE FROM {table} WHERE tenant_id = $1 AND user_id = $2"
+                ))
+                .bind(tenant.0)
+                .bind(id)
+                .execute(&mut *conn)
+                .await?;
+            }
+        }
+    }
+    fields.sort_unstable();
+    fields.dedup();
+    Ok(fields)
+}
+
+impl Store {
+    /// Acts on one batch of due records as the rule says, and records the
+    /// run's counts so far in the same transaction.
+    pub async fn act_on_due(
+        &self,
+        scope: &Scope,
+        rule: &RetentionRule,
+        run: i64,
+        ids: &[i64],
+        counts: &RunCounts,
+    ) -> Result<Acted, StoreError> {
+        let mut tx = self.begin(scope.tenant).await?;
+        let records = self
+            .act_in(
+                &mut tx,
+                scope,
+                rule.record_type,
+                rule.action,
+                Some((rule.id, run)),
+                ids,
+            )
+            .await?;
+        self.record_run_progress(&mut tx, scope.tenant, run, counts)
+            .await?;
+        tx.commit().await?;
+        Ok(Acted { records })
+    }
+
+    /// Deletes, anonymises or lists the records inside the transaction.
+    pub(crate) async fn act_in(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        scope: &Scope,
+        record_type: RetainedType,
+        action: RetentionAction,
+        listing: Option<(i64, i64)>,
+        ids: &[i64],
+    ) -> Result<u64, StoreError> {
+        if ids.is_empty() {
+            return Ok(0);
+        }
+        let tenant = scope.tenant;
+        let list = placeholders(2, ids.len());
+        if action == RetentionAction::Review {
+            let (rule_id, run) = listing.ok_or(StoreError::Corrupt("a review without its rule"))?;
+            let mut review_ids = Vec::with_capacity(ids.len());
+            let now = Timestamp::now().0;
+            for id in ids {
+                let review = self.next_id();
+                let inserted = sqlx::query(
+                    "INSERT INTO retention_reviews (tenant_id, review_id, rule_id, record_type, record_id, run_id, listed_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)
+                     ON CONFLICT (tenant_id, record_type, record_id) WHERE decision IS NULL DO NOTHING",
+                )
+                .bind(tenant.0)
+                .bind(review)
+                .bind(rule_id)
+                .bind(record_type.as_str())
+                .bind(*id)
+                .bind(run)
+                .bind(now)
+                .execute(&mut **tx)
+                .await?
+                .rows_affected();
+                if inserted > 0 {
+                    review_ids.push(review);
+                }
+            }
+            let audit = [entry(
+                scope,
+                AuditAction::Create,
+                RecordType::RetentionReview,
+                &review_ids,
+                &[],
+            )];
+            if !review_ids.is_empty() {
+                self.append_audit(tx, tenant, &audit).await?;
+            }
+            return Ok(review_ids.len() as u64);
+        }
+        // The record leaves the review list: it is gone or anonymised.
+        run_with_ids(
+            tx,
+            &format!(
+                "DELETE FROM retention_reviews WHERE tenant_id = $1 AND decision IS NULL
+                 AND record_type = '{}' AND record_id IN ({list})",
+                record_type.as_str()
+            ),
+            tenant,
+            ids,
+        )
+        .await?;
+        match (record_type, action) {
+            (RetainedType::Contact, action) => {
+                let contacts: Vec<ContactId> = ids.iter().copied().map(ContactId).collect();
+                let mut identifiers = Identifiers::new();
+                for contact in &contacts {
+                    identifiers.add_contact(&crate::contacts::load(tx, tenant, *contact).await?);
+                }
+                if action == RetentionAction::Anonymise {
+                    // What only these contacts' activities said stays as an
+                    // anonymous record of the work done.
+                    let owned = owned_activity_ids(tx, tenant, &contacts).await?;
+                    let fields = anonymise_activities(tx, tenant, &owned).await?;
+                    if !owned.is_empty() {
+                        let audit = [entry(
+                            scope,
+                            AuditAction::Update,
+                            RecordType::Activity,
+                            &owned,
+                            &fields,
+                        )];
+                        self.append_audit(tx, tenant, &audit).await?;
+                    }
+                }
+                let ContactsErased { .. } = self
+                    .erase_contacts_in(tx, scope, &contacts, &identifiers)
+                    .await?;
+            }
+            (RetainedType::Activity, RetentionAction::Delete) => {
+                run_with_ids(
+                    tx,
+                    &format!("DELETE FROM record_access WHERE tenant_id = $1 AND record_type = 'activity' AND record_id IN ({list})"),
+                    tenant,
+                    ids,
+                )
+                .await?;
+                run_with_ids(
+                    tx,
+                    &format!("DELETE FROM activity_contacts WHERE tenant_id = $1 AND activity_id IN ({list})"),
+                    tenant,
+                    ids,
+                )
+                .await?;
+                run_with_ids(
+                    tx,
+                    &format!(
+                        "DELETE FROM activities WHERE tenant_id = $1 AND activity_id IN ({list})"
+                    ),
+                    tenant,
+                    ids,
+                )
+                .await?;
+                let audit = [entry(
+                    scope,
+                    AuditAction::Delete,
+                    RecordType::Activity,
+                    ids,
+                    &[],
+                )];
+                self.append_audit(tx, tenant, &audit).await?;
+            }
+            (RetainedType::Activity, _) => {
+                let fields = anonymise_activities(tx, tenant, ids).await?;
+                let audit = [entry(
+                    scope,
+                    AuditAction::Update,
+                    RecordType::Activity,
+                    ids,
+                    &fields,
+                )];
+                self.append_audit(tx, tenant, &audit).await?;
+            }
+            (RetainedType::StaffUser, _) => {
+                let fields = anonymise_staff(tx, tenant, ids).await?;
+                let audit = [entry(
+                    scope,
+                    AuditAction::Update,
+                    RecordType::User,
+                    ids,
+                    &fields,
+                )];
+                self.append_audit(tx, tenant, &audit).await?;
+            }
+        }
+        Ok(ids.len() as u64)
+    }
+}

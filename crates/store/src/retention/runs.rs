@@ -1,0 +1,224 @@
+//! The history of retention runs: who started each, when, what it did per
+//! rule, and whether it finished. Progress is written in each batch's own
+//! transaction, so the counts of an interrupted run are what was done.
+
+use crate::{Scope, Store, StoreError};
+use custodian_core::audit::{AuditAction, RecordType};
+use custodian_core::retention::RunCounts;
+use custodian_core::time::Timestamp;
+use custodian_core::TenantId;
+use serde::Serialize;
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+/// A run that has not written progress for this long is taken to have
+/// stopped (a crash, a kill -9) and is marked interrupted; each batch writes progress, and a batch takes well under a second.
+const STALE_MS: i64 = 60 * 1000;
+
+/// Who started a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunStart {
+    /// The daily schedule of `custodian serve` or `custodian worker`.
+    Schedule,
+    /// `custodian retention apply`.
+    Command,
+    /// A staff user, from the browser or the API.
+    Staff(i64),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RunSummary {
+    pub id: i64,
+    /// schedule, command or staff
+    pub started_by: String,
+    pub started_by_user: Option<i64>,
+    pub started_at: Timestamp,
+    pub finished_at: Option<Timestamp>,
+    /// running, completed, interrupted or failed
+    pub status: String,
+    pub counts: RunCounts,
+}
+
+fn from_row(row: &AnyRow) -> Result<RunSummary, StoreError> {
+    let counts: String = row.try_get("counts")?;
+    Ok(RunSummary {
+        id: row.try_get("run_id")?,
+        started_by: row.try_get("started_by_kind")?,
+        started_by_user: row.try_get("started_by")?,
+        started_at: Timestamp(row.try_get("started_at")?),
+        finished_at: row.try_get::<Option<i64>, _>("finished_at")?.map(Timestamp),
+        status: row.try_get("status")?,
+        counts: serde_json::from_str(&counts)
+            .map_err(|_| StoreError::Corrupt("unreadable counts of a retention run"))?,
+    })
+}
+
+fn counts_json(counts: &RunCounts) -> Result<String, StoreError> {
+    serde_json::to_string(counts).map_err(|_| StoreError::Corrupt("counts that cannot be written"))
+}
+
+const COLUMNS: &str =
+    "run_id, started_by_kind, started_by, started_at, finished_at, status, counts";
+
+impl Store {
+    /// Starts a run, unless another is under way in the tenant; a run that
+    /// stopped without finishing is marked interrupted first.
+    pub async fn start_retention_run(
+        &self,
+        scope: &Scope,
+        start: RunStart,
+    ) -> Result<i64, StoreError> {
+        let now = Timestamp::now().0;
+        let mut tx = self.begin(scope.tenant).await?;
+        sqlx::query(
+            "UPDATE retention_runs SET status = 'interrupted', finished_at = heartbeat_at
+             WHERE tenant_id = $1 AND status = 'running' AND heartbeat_at < $2",
+        )
+        .bind(scope.tenant.0)
+        .bind(now - STALE_MS)
+        .execute(&mut *tx)
+        .await?;
+        let running: Option<i64> = sqlx::query_scalar(
+            "SELECT run_id FROM retention_runs WHERE tenant_id = $1 AND status = 'running'",
+        )
+        .bind(scope.tenant.0)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if running.is_some() {
+            return Err(StoreError::InUse(
+                "A retention run is already under way in this tenant; wait for it to finish.",
+            ));
+        }
+        let (kind, user) = match start {
+            RunStart::Schedule => ("schedule", None),
+            RunStart::Command => ("command", None),
+            RunStart::Staff(user) => ("staff", Some(user)),
+        };
+        let id = self.next_id();
+        sqlx::query(
+            "INSERT INTO retention_runs (tenant_id, run_id, started_by_kind, started_by, started_at, heartbeat_at, status, counts)
+             VALUES ($1, $2, $3, $4, $5, $5, 'running', $6)",
+        )
+        .bind(scope.tenant.0)
+        .bind(id)
+        .bind(kind)
+        .bind(user)
+        .bind(now)
+        .bind(counts_json(&RunCounts::default())?)
+        .execute(&mut *tx)
+        .await?;
+        self.audit(
+            &mut tx,
+            scope,
+            AuditAction::Create,
+            RecordType::RetentionRun,
+            id,
+            &[],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    pub(crate) async fn record_run_progress(
+        &self,
+        conn: &mut AnyConnection,
+        tenant: TenantId,
+        run: i64,
+        counts: &RunCounts,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE retention_runs SET counts = $3, heartbeat_at = $4 WHERE tenant_id = $1 AND run_id = $2",
+        )
+        .bind(tenant.0)
+        .bind(run)
+        .bind(counts_json(counts)?)
+        .bind(Timestamp::now().0)
+        .execute(conn)
+        .await?;
+        Ok(())
+    }
+
+    /// Records the end of a run: completed, or failed.
+    pub async fn finish_retention_run(
+        &self,
+        scope: &Scope,
+        run: i64,
+        counts: &RunCounts,
+        status: &str,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin(scope.tenant).await?;
+        let now = Timestamp::now().0;
+        sqlx::query(
+            "UPDATE retention_runs SET counts = $3, heartbeat_at = $4, finished_at = $4, status = $5
+             WHERE tenant_id = $1 AND run_id = $2",
+        )
+        .bind(scope.tenant.0)
+        .bind(run)
+        .bind(counts_json(counts)?)
+        .bind(now)
+        .bind(status)
+        .execute(&mut *tx)
+        .await?;
+        self.audit(
+            &mut tx,
+            scope,
+            AuditAction::Update,
+            RecordType::RetentionRun,
+            run,
+            &["status", "counts"],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The newest runs first.
+    pub async fn retention_runs(
+        &self,
+        tenant: TenantId,
+        limit: i64,
+    ) -> Result<Vec<RunSummary>, StoreError> {
+        let mut tx = self.read_one(tenant).await?;
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM retention_runs WHERE tenant_id = $1 ORDER BY started_at DESC, run_id DESC LIMIT $2"
+        ))
+        .bind(tenant.0)
+        .bind(limit)
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        rows.iter().map(from_row).collect()
+    }
+
+    pub async fn retention_run(&self, tenant: TenantId, id: i64) -> Result<RunSummary, StoreError> {
+        let mut tx = self.read_one(tenant).await?;
+        let row = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM retention_runs WHERE tenant_id = $1 AND run_id = $2"
+        ))
+        .bind(tenant.0)
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        tx.commit().await?;
+        from_row(&row)
+    }
+
+    /// When the last scheduled run that completed started, for the daily
+    /// schedule.
+    pub async fn last_scheduled_run(
+        &self,
+        tenant: TenantId,
+    ) -> Result<Option<Timestamp>, StoreError> {
+        let mut tx = self.read_one(tenant).await?;
+        let at: Option<i64> = sqlx::query_scalar(
+            "SELECT MAX(started_at) FROM retention_runs WHERE tenant_id = $1 AND started_by_kind = 'schedule' AND status = 'completed'",
+        )
+        .bind(tenant.0)
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(at.map(Timestamp))
+    }
+}
