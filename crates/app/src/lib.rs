@@ -23,9 +23,8 @@ pub mod teams;
 pub mod two_factor;
 
 pub use custodian_store::{
-    AccessSummary, AuditEntry, Backend, DecisionOutcome, Page, Reach, ReviewEntry, ReviewFilter,
-    RunStart, RunSummary, Scope, SearchHit, SessionInfo, Store, Team, TokenInfo, User, UserAccess,
-    UserSummary,
+    AccessSummary, AuditEntry, Backend, Page, Reach, ReviewFilter, RunStart, Scope, SearchHit,
+    SessionInfo, Store, Team, TokenInfo, User, UserAccess, UserSummary,
 };
 pub use error::{with_causes, AppError};
 pub use history::area_of;

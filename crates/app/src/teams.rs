@@ -58,6 +58,20 @@ impl App {
         principal: &Principal,
     ) -> Result<Vec<(UserId, String)>, AppError> {
         principal.authorize(Area::OrganisationsAndContacts, Action::Read)?;
+        self.staff_names(principal).await
+    }
+
+    /// The active staff users who can answer for a legal hold.
+    pub async fn hold_owner_choices(
+        &self,
+        principal: &Principal,
+    ) -> Result<Vec<(UserId, String)>, AppError> {
+        principal.authorize(Area::Privacy, Action::Read)?;
+        self.staff_names(principal).await
+    }
+
+    /// Active staff users by name; the names read are audited.
+    async fn staff_names(&self, principal: &Principal) -> Result<Vec<(UserId, String)>, AppError> {
         let choices = self.store.user_choices(principal.tenant).await?;
         self.record_read_fields(
             principal,

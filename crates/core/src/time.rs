@@ -123,6 +123,11 @@ impl CalendarDate {
         CalendarDate(self.0.saturating_add(time::Duration::days(i64::from(days))))
     }
 
+    /// The first instant of the day (midnight UTC).
+    pub fn start(self) -> Timestamp {
+        Timestamp(self.0.midnight().assume_utc().unix_timestamp() * 1000)
+    }
+
     /// The UTC calendar day of an instant.
     pub fn of(instant: Timestamp) -> CalendarDate {
         CalendarDate(instant.to_offset_date_time().date())

@@ -45,9 +45,7 @@ pub use page::{Cursor, ListQuery, Page, SortOrder};
 pub use privacy::{AccessSummary, ErasureStep, TableRows};
 pub use reach::Reach;
 pub use requests::{RequestChange, Step};
-pub use retention::{
-    Acted, DecisionOutcome, DueBatch, DueCursor, ReviewEntry, ReviewFilter, RunStart, RunSummary,
-};
+pub use retention::{Acted, DueBatch, DueCursor, ReviewFilter, RunStart};
 pub use search::SearchHit;
 pub use teams::Team;
 pub use tenants::Tenant;

@@ -2,6 +2,8 @@
 //  - Search as you type: asks /search/suggest and shows links under the box;
 //    arrow keys move through them, Escape or a click elsewhere closes them.
 //  - Forms with data-confirm ask before they are sent (deletes).
+//  - A data-select-all checkbox ticks every checkbox of that name (the
+//    review list).
 //  - Times come from the server in UTC; they are shown in the browser's
 //    time zone, and an activity's time is typed in it and sent as UTC.
 (function () {
@@ -26,6 +28,15 @@
     input.form.addEventListener("submit", function () {
       var typed = input.value && new Date(input.value);
       if (typed && !isNaN(typed)) input.value = utcInput(typed);
+    });
+  });
+
+  Array.prototype.forEach.call(document.querySelectorAll("input[data-select-all]"), function (all) {
+    var name = all.getAttribute("data-select-all");
+    all.addEventListener("change", function () {
+      Array.prototype.forEach.call(all.form.querySelectorAll("input[type=checkbox][name='" + name + "']"), function (box) {
+        box.checked = all.checked;
+      });
     });
   });
 

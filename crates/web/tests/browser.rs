@@ -635,3 +635,166 @@ async fn consent_is_granted_and_withdrawn_on_the_contact_page() {
     assert_eq!(receipt, serde_json::json!(["KI-CR-v1.1.0", 0]));
     browser.quit().await;
 }
+
+#[tokio::test]
+async fn the_dpo_decides_the_review_list_in_bulk() {
+    use custodian_app::retention::SweepControl;
+    use custodian_app::{RunStart, Scope};
+    use custodian_core::retention::HoldFields;
+    use custodian_core::time::Timestamp;
+
+    let Some((driver, chromium)) = driver_or_skip() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (app, _, admin) = tenant_with_staff(
+        &dir,
+        &[
+            ("ada@example.com", Role::Administrator),
+            ("dora@example.com", Role::DataProtectionOfficer),
+        ],
+    )
+    .await;
+    let mut contacts = Vec::new();
+    for (first, last) in [
+        ("Anna", "Albers"),
+        ("Bernd", "Brandt"),
+        ("Carla", "Conti"),
+        ("Dirk", "Dahl"),
+    ] {
+        let contact = app
+            .create_contact(
+                &admin,
+                &serde_json::from_value(
+                    serde_json::json!({"first_name": first, "last_name": last}),
+                )
+                .unwrap(),
+            )
+            .await
+            .unwrap();
+        contacts.push(contact.id);
+    }
+    app.place_legal_hold(
+        &admin,
+        &HoldFields {
+            target: "contact".into(),
+            target_id: contacts[3].0,
+            reason: "Pending claim".into(),
+            owner_id: None,
+            review_on: "2099-01-01".into(),
+        },
+    )
+    .await
+    .unwrap();
+    // Three years on, the default rule lists contacts without activity for
+    // two years: all but the held one.
+    let three_years_on = Timestamp(Timestamp::now().0 + 3 * 366 * 86_400_000);
+    let run = app
+        .apply_retention(
+            &Scope::new(admin.tenant, Actor::SYSTEM),
+            RunStart::Command,
+            three_years_on,
+            &SweepControl::default(),
+            |_| {},
+        )
+        .await
+        .unwrap();
+    assert_eq!(run.counts.acted(), 3, "{run:?}");
+    let base = serve(app.clone()).await;
+    let browser = Browser::start(&driver, &chromium).await;
+    browser
+        .goto(&format!("{base}/privacy/retention/reviews"))
+        .await;
+    browser.log_in("dora@example.com", PASSWORD).await;
+    browser.wait_for_text("main", "3 records").await;
+    let listed = browser.wait_for_text("table.reviews", "Anna Albers").await;
+    assert!(listed.contains("Bernd Brandt") && listed.contains("Carla Conti"));
+    assert!(
+        !listed.contains("Dirk Dahl"),
+        "a held contact is not listed"
+    );
+
+    // Keeping needs a reason: refused, nothing decided.
+    browser.click("input[data-select-all]").await;
+    browser.click("input[name=decision][value=keep]").await;
+    browser.click("form.review-form button[type=submit]").await;
+    browser
+        .wait_for_text("p.error", "Say why the records are kept")
+        .await;
+    browser.wait_for_text("main", "3 records").await;
+
+    // Approve two in bulk.
+    let row_box = |name: &str| format!("//tr[contains(., '{name}')]//input[@type='checkbox']");
+    for name in ["Anna Albers", "Bernd Brandt"] {
+        let script = format!(
+            "document.evaluate(\"{}\", document, null, XPathResult.FIRST_ORDERED_NODE_TYPE, null).singleNodeValue.click()",
+            row_box(name)
+        );
+        browser.execute(&script).await;
+    }
+    browser.click("input[name=decision][value=approve]").await;
+    browser.click("form.review-form button[type=submit]").await;
+    browser.wait_for_text("main", "Deleted 2 records.").await;
+    let listed = browser.wait_for_text("table.reviews", "Carla Conti").await;
+    assert!(!listed.contains("Anna Albers") && !listed.contains("Bernd Brandt"));
+
+    // Keep the last one, with a reason.
+    browser.click("input[data-select-all]").await;
+    browser.click("input[name=decision][value=keep]").await;
+    browser.fill("input[name=reason]", "Open tender").await;
+    browser.click("form.review-form button[type=submit]").await;
+    browser.wait_for_text("main", "Kept 1 record.").await;
+    browser
+        .wait_for_text("main", "Nothing is waiting for review.")
+        .await;
+
+    // The report names both decisions; the deleted contacts are gone.
+    browser
+        .click("a[href^='/privacy/retention/reviews/report']")
+        .await;
+    browser
+        .wait_for_text("p.report-totals", "2 deleted, 1 kept")
+        .await;
+    browser.wait_for_text("table.report", "Open tender").await;
+    for gone in &contacts[..2] {
+        assert!(app.contact(&admin, *gone).await.is_err());
+    }
+    assert!(app.contact(&admin, contacts[2]).await.is_ok());
+
+    // The rules page refuses a period it cannot read, at the form.
+    browser.goto(&format!("{base}/privacy/retention")).await;
+    browser
+        .wait_for_text(
+            "table.retention-rules",
+            "Contacts: list for review 2 years after",
+        )
+        .await;
+    browser
+        .fill("form.rule-form input[name=period]", "soon")
+        .await;
+    browser.click("form.rule-form button[type=submit]").await;
+    browser
+        .wait_for_text("form.rule-form p.error", "Period:")
+        .await;
+    // The hold placed above is listed, and a run started here finishes.
+    browser
+        .goto(&format!("{base}/privacy/retention/holds"))
+        .await;
+    browser.wait_for_text("table.holds", "Pending claim").await;
+    browser
+        .goto(&format!("{base}/privacy/retention/runs"))
+        .await;
+    browser.click("form.run-form button").await;
+    browser.wait_for_text("h1", "Retention run").await;
+    browser
+        .goto(&format!("{base}/privacy/retention/runs"))
+        .await;
+    browser.wait_for_text("table.runs", "completed").await;
+    browser
+        .goto(&format!("{base}/privacy/retention/plan"))
+        .await;
+    browser
+        .wait_for_text("table.rule-counts", "Activities")
+        .await;
+    browser.quit().await;
+}

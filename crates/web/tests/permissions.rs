@@ -121,6 +121,20 @@ fn body_for(rule: &RouteRule, records: &Records, serial: usize) -> Option<Value>
                 json!({"text_id": records[&RecordType::ConsentText], "action": "withdrawn", "channel": "phone"})
             }
             ("settings", ..) if rule.path.ends_with("/request-deadline") => json!({"days": null}),
+            ("settings", ..) if rule.path.ends_with("/contract-end") => {
+                json!({"contract_ends_on": null})
+            }
+            ("retention", ..) if rule.path.ends_with("/rules") || rule.path.ends_with("/{id}") => {
+                json!({"record_type": "activity", "trigger": "created", "period": format!("{} years", 6 + serial % 40), "action": "review", "activity_kind": "note"})
+            }
+            ("retention", ..) if rule.path.ends_with("/holds") => {
+                json!({"target": "contact", "target_id": contact, "reason": "Matrix claim", "review_on": "2099-01-01"})
+            }
+            ("retention", ..) if rule.path.ends_with("/release") => json!({"reason": "Settled"}),
+            ("retention", ..) if rule.path.ends_with("/decisions") => {
+                json!({"review_ids": [NEVER], "decision": "keep", "reason": "Matrix"})
+            }
+            ("retention", ..) => return None,
             ("purposes", ..) => {
                 json!({"name": format!("Matrix {serial}"), "lawful_basis": "contract", "categories": ["identifier"], "retention": "1 year"})
             }
@@ -232,7 +246,36 @@ async fn seed(base: &str, client: &Client, token: &str, name: &str) -> Records {
         json!({"purpose_id": newsletter, "title": "News", "body": "Send me news"}),
     )
     .await;
+    let hold = post(
+        "/retention/holds",
+        json!({"target": "organisation", "target_id": org, "reason": "Matrix claim", "review_on": "2099-01-01"}),
+    )
+    .await;
+    let authorized = |path: &str| {
+        client
+            .request(reqwest::Method::GET, format!("{base}/api/v1{path}"))
+            .bearer_auth(token)
+    };
+    let rules: Value = authorized("/retention/rules")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let rule = rules["items"][0]["id"].as_i64().unwrap();
+    let run = client
+        .post(format!("{base}/api/v1/retention/runs"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(run.status(), StatusCode::ACCEPTED);
+    let run = run.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
     HashMap::from([
+        (RecordType::RetentionRule, rule),
+        (RecordType::LegalHold, hold),
+        (RecordType::RetentionRun, run),
         (RecordType::ConsentText, consent_text),
         (RecordType::SubjectRequest, request),
         (RecordType::Role, role),

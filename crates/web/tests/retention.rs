@@ -354,3 +354,262 @@ async fn rules_follow_the_clock_and_holds_win(f: Fixture) {
 }
 
 on_both_backends!(rules_follow_the_clock_and_holds_win);
+
+/// A JSON call with a bearer token: the status and the body.
+async fn call(
+    client: &reqwest::Client,
+    token: &str,
+    method: reqwest::Method,
+    url: &str,
+    body: Option<serde_json::Value>,
+) -> (reqwest::StatusCode, serde_json::Value) {
+    let mut request = client.request(method, url).bearer_auth(token);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status();
+    let text = response.text().await.unwrap();
+    (status, serde_json::from_str(&text).unwrap_or_default())
+}
+
+fn codes(problem: &serde_json::Value) -> Vec<String> {
+    problem["errors"]
+        .as_array()
+        .map(|errors| {
+            errors
+                .iter()
+                .filter_map(|e| e["code"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+async fn the_api_manages_rules_holds_runs_and_reviews(f: Fixture) {
+    use reqwest::Method;
+    use serde_json::json;
+    let app = f.app.clone();
+    let admin = app
+        .create_user(
+            f.tenant,
+            "admin@retention.example",
+            "Ada Admin",
+            "a-long-enough-password-2026",
+            Role::Administrator,
+            Actor::SYSTEM,
+        )
+        .await
+        .unwrap();
+    let dpo_token = app
+        .create_api_token(f.tenant, f.dpo.user_id, "retention", Actor::SYSTEM)
+        .await
+        .unwrap()
+        .1;
+    let admin_token = app
+        .create_api_token(f.tenant, admin.id, "retention", Actor::SYSTEM)
+        .await
+        .unwrap()
+        .1;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let api = format!("http://{}/api/v1", listener.local_addr().unwrap());
+    tokio::spawn(custodian_web::serve(app.clone(), listener));
+    let client = reqwest::Client::new();
+    let dpo = |method: Method, path: &str, body: Option<serde_json::Value>| {
+        let (client, url, token) = (client.clone(), format!("{api}{path}"), dpo_token.clone());
+        async move { call(&client, &token, method, &url, body).await }
+    };
+
+    // Bad rules: each refused with its code, and nothing stored.
+    let (_, before) = dpo(Method::GET, "/retention/rules", None).await;
+    let rules_before = before["items"].as_array().unwrap().len();
+    assert_eq!(rules_before, 6, "the defaults: {before}");
+    for (body, code) in [
+        (
+            json!({"record_type": "contact", "trigger": "last_activity", "period": "eighteen moons", "action": "delete"}),
+            "invalid_period",
+        ),
+        (
+            json!({"record_type": "contact", "trigger": "last_activity", "period": "-1 year", "action": "delete"}),
+            "negative_period",
+        ),
+        (
+            json!({"record_type": "invoice", "trigger": "created", "period": "1 year", "action": "delete"}),
+            "unknown_value",
+        ),
+        (
+            json!({"record_type": "activity", "trigger": "created", "period": "0 days", "action": "delete"}),
+            "confirmation_required",
+        ),
+        // Deleting after one year would never let the review after two
+        // years (a default) see anything.
+        (
+            json!({"record_type": "contact", "trigger": "last_activity", "period": "1 year", "action": "delete"}),
+            "contradicting_rules",
+        ),
+    ] {
+        let (status, problem) = dpo(Method::POST, "/retention/rules", Some(body)).await;
+        assert_eq!(status, 422, "{problem}");
+        assert!(
+            codes(&problem).iter().any(|c| c == code),
+            "{code}: {problem}"
+        );
+    }
+    let (_, after) = dpo(Method::GET, "/retention/rules", None).await;
+    assert_eq!(after["items"].as_array().unwrap().len(), rules_before);
+
+    // A good rule: created, changed, removed.
+    let (status, rule) = dpo(
+        Method::POST,
+        "/retention/rules",
+        Some(json!({"record_type": "activity", "trigger": "created", "period": "3 years", "action": "delete", "activity_kind": "task", "description": "Finished tasks"})),
+    )
+    .await;
+    assert_eq!(status, 201, "{rule}");
+    assert_eq!(rule["period"], "P3Y");
+    let path = format!("/retention/rules/{}", rule["id"]);
+    let (status, changed) = dpo(
+        Method::PUT,
+        &path,
+        Some(json!({"record_type": "activity", "trigger": "created", "period": "4 years", "action": "delete", "activity_kind": "task", "enabled": false})),
+    )
+    .await;
+    assert_eq!(
+        (status.as_u16(), changed["enabled"].as_bool()),
+        (200, Some(false)),
+        "{changed}"
+    );
+    assert_eq!(dpo(Method::DELETE, &path, None).await.0, 204);
+    assert_eq!(dpo(Method::GET, &path, None).await.0, 404);
+
+    // The contract end: administrators set it, with a clear error for a
+    // day that cannot be read.
+    let contract = format!("{api}/settings/contract-end");
+    let (status, problem) = call(
+        &client,
+        &admin_token,
+        Method::PUT,
+        &contract,
+        Some(json!({"contract_ends_on": "31.12.2027"})),
+    )
+    .await;
+    assert_eq!(status, 422, "{problem}");
+    assert_eq!(codes(&problem), ["invalid_date"]);
+    let (status, _) = call(
+        &client,
+        &dpo_token,
+        Method::PUT,
+        &contract,
+        Some(json!({"contract_ends_on": "2027-12-31"})),
+    )
+    .await;
+    assert_eq!(status, 403, "the DPO does not administer the tenant");
+    let (status, set) = call(
+        &client,
+        &admin_token,
+        Method::PUT,
+        &contract,
+        Some(json!({"contract_ends_on": "2027-12-31"})),
+    )
+    .await;
+    assert_eq!(
+        (status.as_u16(), set["contract_ends_on"].as_str()),
+        (200, Some("2027-12-31"))
+    );
+    let (_, read) = dpo(Method::GET, "/settings/contract-end", None).await;
+    assert_eq!(read["contract_ends_on"], "2027-12-31");
+
+    // Holds: placed, refused without a future review day, released once.
+    let contacts = app
+        .contacts(
+            &f.dpo,
+            &ListParams {
+                limit: Some(1),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let contact = contacts.items[0].id.0;
+    let (status, problem) = dpo(
+        Method::POST,
+        "/retention/holds",
+        Some(json!({"target": "contact", "target_id": contact, "reason": "Claim", "review_on": "2001-01-01"})),
+    )
+    .await;
+    assert_eq!(status, 422, "{problem}");
+    let (status, hold) = dpo(
+        Method::POST,
+        "/retention/holds",
+        Some(json!({"target": "contact", "target_id": contact, "reason": "Claim 2026/17", "review_on": "2030-01-01"})),
+    )
+    .await;
+    assert_eq!(status, 201, "{hold}");
+    assert_eq!(hold["owner_id"], f.dpo.user_id.0);
+    let release = format!("/retention/holds/{}/release", hold["id"]);
+    assert_eq!(
+        dpo(Method::POST, &release, Some(json!({"reason": " "})))
+            .await
+            .0,
+        422
+    );
+    let (status, released) = dpo(Method::POST, &release, Some(json!({"reason": "Settled"}))).await;
+    assert_eq!(status, 200, "{released}");
+    assert_eq!(released["release_reason"], "Settled");
+    assert_eq!(
+        dpo(Method::POST, &release, Some(json!({"reason": "Again"})))
+            .await
+            .0,
+        409
+    );
+
+    // The plan and a run: nothing is due today.
+    let (status, plan) = dpo(Method::GET, "/retention/plan", None).await;
+    assert_eq!(status, 200, "{plan}");
+    assert_eq!(plan["rules"].as_array().unwrap().len(), rules_before);
+    let response = client
+        .post(format!("{api}/retention/runs"))
+        .bearer_auth(&dpo_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 202);
+    let location = response.headers()["location"].to_str().unwrap().to_string();
+    let run = loop {
+        let (status, run) = call(
+            &client,
+            &dpo_token,
+            Method::GET,
+            &location.replace("/api/v1", &api),
+            None,
+        )
+        .await;
+        assert_eq!(status, 200, "{run}");
+        if run["status"] != "running" {
+            break run;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    assert_eq!(run["status"], "completed", "{run}");
+    assert_eq!(run["started_by"], "staff");
+    let (_, runs) = dpo(Method::GET, "/retention/runs", None).await;
+    assert_eq!(runs["items"][0]["id"], run["id"]);
+
+    // The review list is empty; bad decisions and report days are refused.
+    let (status, reviews) = dpo(Method::GET, "/retention/reviews", None).await;
+    assert_eq!(
+        (status.as_u16(), reviews["items"].as_array().map(Vec::len)),
+        (200, Some(0))
+    );
+    let (status, problem) = dpo(
+        Method::POST,
+        "/retention/reviews/decisions",
+        Some(json!({"review_ids": [1], "decision": "keep"})),
+    )
+    .await;
+    assert_eq!(status, 422, "{problem}");
+    let (status, problem) = dpo(Method::GET, "/retention/reviews?decided_since=soon", None).await;
+    assert_eq!(status, 400, "{problem}");
+    assert_eq!(problem["code"], "invalid_date");
+}
+
+on_both_backends!(the_api_manages_rules_holds_runs_and_reviews);

@@ -8,5 +8,6 @@ mod rules;
 mod schedule;
 mod sweep;
 
+pub use reviews::REVIEW_PAGE;
 pub use schedule::spawn_daily_schedule;
 pub use sweep::{SweepControl, SweepProgress};

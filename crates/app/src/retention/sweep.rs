@@ -6,10 +6,10 @@
 use crate::{App, AppError, Principal};
 use custodian_core::access::{Action, Area};
 use custodian_core::audit::Actor;
-use custodian_core::retention::{RetainedType, RetentionRule, RunCounts};
+use custodian_core::retention::{RetainedType, RetentionRule, RunCounts, RunSummary};
 use custodian_core::time::Timestamp;
 use custodian_core::TenantId;
-use custodian_store::{DueCursor, RunStart, RunSummary, Scope};
+use custodian_store::{DueCursor, RunStart, Scope};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Records a batch takes: contacts go through the erasure machinery, with
@@ -81,17 +81,33 @@ impl App {
             .await
     }
 
-    /// A run started by a staff user of the privacy area.
-    pub async fn apply_retention_now(&self, principal: &Principal) -> Result<RunSummary, AppError> {
+    /// A run started by a staff user of the privacy area: it is recorded
+    /// at once and carried out in the background, so the answer names the
+    /// run to follow in the history rather than waiting for the sweep.
+    pub async fn start_retention_now(&self, principal: &Principal) -> Result<RunSummary, AppError> {
         principal.authorize(Area::Privacy, Action::Erase)?;
-        self.apply_retention(
-            &principal.scope(),
-            RunStart::Staff(principal.user_id.0),
-            Timestamp::now(),
-            &SweepControl::default(),
-            |_| {},
-        )
-        .await
+        let scope = principal.scope();
+        let run = self
+            .store
+            .start_retention_run(&scope, RunStart::Staff(principal.user_id.0))
+            .await?;
+        let app = self.clone();
+        let background_scope = scope.clone();
+        tokio::spawn(async move {
+            let outcome = app
+                .carry_out_run(
+                    &background_scope,
+                    run,
+                    Timestamp::now(),
+                    &SweepControl::default(),
+                    |_| {},
+                )
+                .await;
+            if let Err(error) = outcome {
+                tracing::warn!(%error, run, "retention run failed");
+            }
+        });
+        Ok(self.store.retention_run(scope.tenant, run).await?)
     }
 
     /// Acts on every due record at `now` and records the run. Refused while
@@ -104,8 +120,21 @@ impl App {
         control: &SweepControl,
         progress: impl FnMut(SweepProgress),
     ) -> Result<RunSummary, AppError> {
-        let tenant = scope.tenant;
         let run = self.store.start_retention_run(scope, start).await?;
+        self.carry_out_run(scope, run, now, control, progress).await
+    }
+
+    /// The sweep of a started run, and its end: completed, interrupted (asked
+    /// to stop) or failed, with the counts of the batches that committed.
+    async fn carry_out_run(
+        &self,
+        scope: &Scope,
+        run: i64,
+        now: Timestamp,
+        control: &SweepControl,
+        progress: impl FnMut(SweepProgress),
+    ) -> Result<RunSummary, AppError> {
+        let tenant = scope.tenant;
         let result = self
             .sweep(tenant, now, Some((scope, run)), control, progress)
             .await;

@@ -12,8 +12,8 @@ pub mod rules;
 
 pub use holds::{HeldSet, HoldFields, HoldTarget, LegalHold, NewHold};
 pub use period::Period;
-pub use report::{RuleCount, RunCounts};
-pub use reviews::{Decision, ReviewDecision, ReviewDecisionFields};
+pub use report::{RuleCount, RunCounts, RunSummary};
+pub use reviews::{Decision, DecisionOutcome, ReviewDecision, ReviewDecisionFields, ReviewEntry};
 pub use rules::{
     defaults, RetainedType, RetentionAction, RetentionRule, RetentionTrigger, RuleFields, RuleInput,
 };

@@ -153,10 +153,9 @@ impl Period {
                 .0
                 .saturating_sub(time::Duration::days(i64::from(self.days))),
         );
-        let midnight = start.0.midnight().assume_utc().unix_timestamp() * 1000;
         // A period that began during `start` is over at the end of today's
         // counting; everything before the next midnight is due.
-        Timestamp(midnight + 86_400_000)
+        Timestamp(start.start().0 + 86_400_000)
     }
 }
 

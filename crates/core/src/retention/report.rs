@@ -1,6 +1,7 @@
 //! What a retention run (or its dry run, the plan) did or would do, per
 //! rule: ids only, never a personal value.
 
+use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
 
 /// Examples a plan or run keeps per rule.
@@ -59,4 +60,22 @@ impl RuleCount {
         let room = EXAMPLES.saturating_sub(self.examples.len());
         self.examples.extend(acted.iter().take(room));
     }
+}
+
+/// A retention run in the history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RunSummary {
+    pub id: i64,
+    /// schedule, command or staff
+    pub started_by: String,
+    /// The staff user, for a run started from the browser or the API.
+    pub started_by_user: Option<i64>,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub started_at: Timestamp,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub finished_at: Option<Timestamp>,
+    /// running, completed, interrupted or failed
+    pub status: String,
+    pub counts: RunCounts,
 }

@@ -3,7 +3,7 @@
 //! with a reason, for a year unless they say otherwise.
 
 use super::period::Period;
-use crate::time::CalendarDate;
+use crate::time::{CalendarDate, Timestamp};
 use crate::validation::ValidationErrors;
 use serde::{Deserialize, Serialize};
 
@@ -159,4 +159,42 @@ mod tests {
             .collect();
         assert_eq!(codes, ["required", "unknown_value"]);
     }
+}
+
+/// One record on the review list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReviewEntry {
+    pub id: i64,
+    /// The rule that listed it.
+    pub rule_id: i64,
+    /// contact, activity or staff_user
+    pub record_type: String,
+    pub record_id: i64,
+    /// The contact's or staff member's name, or the activity's subject;
+    /// empty once the record is gone.
+    pub label: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub listed_at: Timestamp,
+    /// approve or keep; absent while open.
+    pub decision: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub decided_at: Option<Timestamp>,
+    /// The staff user who decided.
+    pub decided_by: Option<i64>,
+    pub reason: Option<String>,
+    /// `YYYY-MM-DD`: a kept record is left alone until then.
+    pub keep_until: Option<String>,
+}
+
+/// What a bulk decision did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DecisionOutcome {
+    pub approved: u64,
+    pub kept: u64,
+    /// Listed records a legal hold now covers: left on the list.
+    pub held: Vec<i64>,
+    /// Ids that were not open entries of the list.
+    pub not_open: Vec<i64>,
 }

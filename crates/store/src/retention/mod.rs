@@ -13,6 +13,6 @@ mod runs;
 
 pub use act::Acted;
 pub use due::{DueBatch, DueCursor};
-pub use reviews::{DecisionOutcome, ReviewEntry, ReviewFilter};
+pub use reviews::ReviewFilter;
 pub(crate) use rules::backfill_default_rules;
-pub use runs::{RunStart, RunSummary};
+pub use runs::RunStart;

@@ -5,31 +5,14 @@
 
 use crate::{NewAuditEntry, Scope, Store, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
-use custodian_core::retention::{Decision, HeldSet, RetainedType, RetentionAction, ReviewDecision};
+use custodian_core::retention::{
+    Decision, DecisionOutcome, HeldSet, RetainedType, RetentionAction, ReviewDecision, ReviewEntry,
+};
 use custodian_core::time::Timestamp;
 use custodian_core::ContactId;
 use custodian_core::TenantId;
-use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::Row;
-
-/// One listed record.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ReviewEntry {
-    pub id: i64,
-    pub rule_id: i64,
-    pub record_type: String,
-    pub record_id: i64,
-    /// The contact's or staff member's name, or the activity's subject;
-    /// empty once the record is gone.
-    pub label: String,
-    pub listed_at: Timestamp,
-    pub decision: Option<String>,
-    pub decided_at: Option<Timestamp>,
-    pub decided_by: Option<i64>,
-    pub reason: Option<String>,
-    pub keep_until: Option<String>,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReviewFilter {
@@ -54,17 +37,6 @@ fn from_row(row: &AnyRow) -> Result<ReviewEntry, StoreError> {
         reason: row.try_get("reason")?,
         keep_until: row.try_get("keep_until")?,
     })
-}
-
-/// What a bulk decision did.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct DecisionOutcome {
-    pub approved: u64,
-    pub kept: u64,
-    /// Listed records a legal hold now covers: left on the list.
-    pub held: Vec<i64>,
-    /// Ids that were not open entries of the list.
-    pub not_open: Vec<i64>,
 }
 
 impl Store {

@@ -4,10 +4,9 @@
 
 use crate::{Scope, Store, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
-use custodian_core::retention::RunCounts;
+use custodian_core::retention::{RunCounts, RunSummary};
 use custodian_core::time::Timestamp;
 use custodian_core::TenantId;
-use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
@@ -24,19 +23,6 @@ pub enum RunStart {
     Command,
     /// A staff user, from the browser or the API.
     Staff(i64),
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct RunSummary {
-    pub id: i64,
-    /// schedule, command or staff
-    pub started_by: String,
-    pub started_by_user: Option<i64>,
-    pub started_at: Timestamp,
-    pub finished_at: Option<Timestamp>,
-    /// running, completed, interrupted or failed
-    pub status: String,
-    pub counts: RunCounts,
 }
 
 fn from_row(row: &AnyRow) -> Result<RunSummary, StoreError> {

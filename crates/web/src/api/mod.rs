@@ -11,6 +11,7 @@ pub mod permissions;
 mod purposes;
 mod requests;
 pub(crate) mod resources;
+pub(crate) mod retention;
 mod roles;
 mod teams;
 
@@ -133,6 +134,39 @@ pub fn routes() -> Router<App> {
         .route(
             "/settings/request-deadline",
             get(requests::deadline).put(requests::set_deadline),
+        )
+        .route(
+            "/retention/rules",
+            get(retention::rules).post(retention::create_rule),
+        )
+        .route(
+            "/retention/rules/{id}",
+            get(retention::rule)
+                .put(retention::update_rule)
+                .delete(retention::delete_rule),
+        )
+        .route(
+            "/settings/contract-end",
+            get(retention::contract_end).put(retention::set_contract_end),
+        )
+        .route(
+            "/retention/holds",
+            get(retention::holds).post(retention::place_hold),
+        )
+        .route(
+            "/retention/holds/{id}/release",
+            axum::routing::post(retention::release_hold),
+        )
+        .route("/retention/plan", get(retention::plan))
+        .route(
+            "/retention/runs",
+            get(retention::runs).post(retention::start_run),
+        )
+        .route("/retention/runs/{id}", get(retention::run_summary))
+        .route("/retention/reviews", get(retention::reviews))
+        .route(
+            "/retention/reviews/decisions",
+            axum::routing::post(retention::decide),
         )
         .route("/teams", get(teams::list).post(teams::create))
         .route(

@@ -4,6 +4,7 @@
 use super::account::{EndedAccess, RolesInput, SessionView, TokenView, TwoFactorSetting, UserView};
 use super::audit::{AuditEntryView, AuditPage};
 use super::resources::{Activities, Agreements, Assets, Contacts, Organisations, Resource};
+use super::retention::{ContractEnd, HoldRelease};
 use super::teams::{TeamMember, TeamView};
 use super::SearchResult;
 use crate::problem::Problem;
@@ -31,6 +32,11 @@ use custodian_core::purposes::{LawfulBasis, Purpose, PurposeInput, SpecialCondit
 use custodian_core::requests::{
     Channel, DeadlinePolicy, Extension, IdentityCheck, RequestInput, RequestState, RequestStep,
     RequestType, StateChange, SubjectRequest,
+};
+use custodian_core::retention::{
+    DecisionOutcome, HoldFields, HoldTarget, LegalHold, RetainedType, RetentionAction,
+    RetentionRule, RetentionTrigger, ReviewDecisionFields, ReviewEntry, RuleCount, RuleInput,
+    RunCounts, RunSummary,
 };
 use custodian_core::teams::TeamInput;
 use custodian_core::values::Address;
@@ -119,7 +125,23 @@ use utoipa::OpenApi as _;
         ConsentLedger,
         ConsentState,
         ConsentAction,
-        ConsentChannel
+        ConsentChannel,
+        RetentionRule,
+        RuleInput,
+        RetainedType,
+        RetentionTrigger,
+        RetentionAction,
+        ContractEnd,
+        LegalHold,
+        HoldFields,
+        HoldTarget,
+        HoldRelease,
+        RunCounts,
+        RuleCount,
+        RunSummary,
+        ReviewEntry,
+        ReviewDecisionFields,
+        DecisionOutcome
     ))
 )]
 struct Components;
@@ -570,6 +592,161 @@ fn add_purposes(paths: PathsBuilder) -> PathsBuilder {
         update,
         delete,
     )
+}
+
+/// Retention: rules, the contract end, legal holds, the plan, runs and the
+/// review list (data protection officer and administrators).
+fn add_retention(paths: PathsBuilder) -> PathsBuilder {
+    let operation = |id: &str, summary: &str| {
+        OperationBuilder::new()
+            .tag("retention")
+            .operation_id(Some(id))
+            .summary(Some(summary))
+    };
+    let rule_refusals = "Codes in errors: an unreadable or negative period (invalid_period, negative_period), an unknown record type, trigger, action or activity kind (unknown_value), a trigger, action or kind the record type does not have (trigger_not_for_type, action_not_for_type, kind_not_for_type), a rule that would act on everything at once without confirm_acts_on_everything (confirmation_required), or one that contradicts or repeats another enabled rule (contradicting_rules, duplicate_rule)";
+    let list = operation(
+        "retention_rules",
+        "The tenant's retention rules: record type, trigger, period and action; a new tenant starts with defaults for a B2B CRM",
+    )
+    .response("200", json_ok("The rules, in items", "RetentionRulePage"));
+    let create = operation("create_retention_rule", "Add a retention rule")
+        .request_body(Some(json_body("RuleInput")))
+        .response("201", json_ok("The rule", "RetentionRule"))
+        .response("422", problem_response(rule_refusals));
+    let read = operation("retention_rule", "One retention rule")
+        .parameter(id_parameter())
+        .response("200", json_ok("The rule", "RetentionRule"))
+        .response("404", problem_response("No such rule"));
+    let update = operation("update_retention_rule", "Replace a retention rule")
+        .parameter(id_parameter())
+        .request_body(Some(json_body("RuleInput")))
+        .response("200", json_ok("The rule as it is now", "RetentionRule"))
+        .response("404", problem_response("No such rule"))
+        .response("422", problem_response(rule_refusals));
+    let delete = operation("delete_retention_rule", "Remove a retention rule")
+        .parameter(id_parameter())
+        .response("204", no_content("Removed"))
+        .response("404", problem_response("No such rule"));
+    let paths = collection_and_items(
+        paths,
+        "/api/v1/retention/rules",
+        list,
+        create,
+        read,
+        update,
+        delete,
+    );
+    let get_contract_end = operation(
+        "contract_end",
+        "The day the tenant's contract with the operator ends (rules with the trigger tenant_contract_end count from it)",
+    )
+    .response("200", json_ok("The day, or null", "ContractEnd"));
+    let put_contract_end = operation(
+        "set_contract_end",
+        "Set or (with null) clear the contract end (administrators)",
+    )
+    .request_body(Some(json_body("ContractEnd")))
+    .response("200", json_ok("The day now set", "ContractEnd"))
+    .response(
+        "422",
+        problem_response("Not a day as YYYY-MM-DD (invalid_date)"),
+    );
+    let mut contract_end = PathItem::new(HttpMethod::Get, with_common_answers(get_contract_end));
+    contract_end.put = Some(with_common_answers(put_contract_end).build());
+    let holds = operation(
+        "legal_holds",
+        "Legal holds, active and released; an active hold past its review date is due for review",
+    )
+    .response("200", json_ok("The holds, in items", "LegalHoldPage"));
+    let place = operation(
+        "place_legal_hold",
+        "Place a legal hold on a contact, an organisation (covering its contacts) or an activity: no retention rule touches what it covers",
+    )
+    .request_body(Some(json_body("HoldFields")))
+    .response("201", json_ok("The hold", "LegalHold"))
+    .response(
+        "422",
+        problem_response("An unknown target or one that does not exist (unknown_reference), no reason, or a review date that is unreadable or past"),
+    );
+    let release = operation("release_legal_hold", "Release a legal hold, saying why")
+        .parameter(id_parameter())
+        .request_body(Some(json_body("HoldRelease")))
+        .response("200", json_ok("The released hold", "LegalHold"))
+        .response("404", problem_response("No such hold"))
+        .response("409", problem_response("Released already (code in_use)"))
+        .response("422", problem_response("No reason"));
+    let mut hold_collection = PathItem::new(HttpMethod::Get, with_common_answers(holds));
+    hold_collection.post = Some(with_common_answers(place).build());
+    let plan = operation(
+        "retention_plan",
+        "The dry run: per rule, how many records a run now would delete, anonymise or list for review, how many are held or kept, with example ids; changes nothing",
+    )
+    .response("200", json_ok("Counts per rule", "RunCounts"));
+    let runs = operation(
+        "retention_runs",
+        "The history of runs, newest first: who started each, its status and its counts per rule",
+    )
+    .response("200", json_ok("The runs, in items", "RunSummaryPage"));
+    let start = operation(
+        "start_retention_run",
+        "Run the rules now. The run goes on in the background; follow it at the Location",
+    )
+    .response("202", json_ok("The run, running", "RunSummary"))
+    .response(
+        "409",
+        problem_response("Another run of the tenant is under way (code in_use)"),
+    );
+    let run = operation("retention_run", "One run and how far it got")
+        .parameter(id_parameter())
+        .response("200", json_ok("The run", "RunSummary"))
+        .response("404", problem_response("No such run"));
+    let mut run_collection = PathItem::new(HttpMethod::Get, with_common_answers(runs));
+    run_collection.post = Some(with_common_answers(start).build());
+    let reviews = operation(
+        "retention_reviews",
+        "The review list: what review rules listed, oldest first, with a name or subject line for each (the read is audited); with decided_since, the decisions taken since that day (the report), newest first",
+    )
+    .parameter(query(
+        "decided_since",
+        "`YYYY-MM-DD`: the report of decisions taken since then",
+        typed(Type::String),
+    ))
+    .response("200", json_ok("The entries, in items", "ReviewEntryPage"))
+    .response("400", problem_response("decided_since is not a day (invalid_date)"));
+    let decide = operation(
+        "decide_reviews",
+        "Approve (delete: contacts through the erasure machinery, staff accounts anonymised) or keep with a reason until a day, for up to 5,000 entries at once. Approving needs the right to erase",
+    )
+    .request_body(Some(json_body("ReviewDecisionFields")))
+    .response("200", json_ok("What was done; held and no longer open entries are named", "DecisionOutcome"))
+    .response(
+        "422",
+        problem_response("No entries, too many, an unknown decision, keeping without a reason, or a keep-until day that is unreadable or past"),
+    );
+    paths
+        .path("/api/v1/settings/contract-end", contract_end)
+        .path("/api/v1/retention/holds", hold_collection)
+        .path(
+            "/api/v1/retention/holds/{id}/release",
+            PathItem::new(HttpMethod::Post, with_common_answers(release)),
+        )
+        .path(
+            "/api/v1/retention/plan",
+            PathItem::new(HttpMethod::Get, with_common_answers(plan)),
+        )
+        .path("/api/v1/retention/runs", run_collection)
+        .path(
+            "/api/v1/retention/runs/{id}",
+            PathItem::new(HttpMethod::Get, with_common_answers(run)),
+        )
+        .path(
+            "/api/v1/retention/reviews",
+            PathItem::new(HttpMethod::Get, with_common_answers(reviews)),
+        )
+        .path(
+            "/api/v1/retention/reviews/decisions",
+            PathItem::new(HttpMethod::Post, with_common_answers(decide)),
+        )
 }
 
 /// Data-subject requests (data protection officer and administrators).
@@ -1140,6 +1317,7 @@ pub fn openapi_document() -> OpenApi {
     paths = add_purposes(paths);
     paths = add_requests(paths);
     paths = add_consent(paths);
+    paths = add_retention(paths);
     let mut document = Components::openapi();
     document.openapi = utoipa::openapi::OpenApiVersion::Version31;
     document.paths = paths.build();
@@ -1161,6 +1339,10 @@ pub fn openapi_document() -> OpenApi {
             ("CandidatePage", "SubjectCandidate"),
             ("ErasurePlanPage", "TableOutcome"),
             ("ConsentTextPage", "ConsentText"),
+            ("RetentionRulePage", "RetentionRule"),
+            ("LegalHoldPage", "LegalHold"),
+            ("RunSummaryPage", "RunSummary"),
+            ("ReviewEntryPage", "ReviewEntry"),
         ] {
             components.schemas.insert(
                 page.to_string(),

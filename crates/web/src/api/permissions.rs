@@ -64,6 +64,8 @@ pub fn route_rules() -> Vec<RouteRule> {
     let contacts_read = Some((Area::OrganisationsAndContacts, Action::Read));
     let administer = Some((Area::Administration, Action::Administer));
     let administration_read = Some((Area::Administration, Action::Read));
+    let privacy_read = Some((Area::Privacy, Action::Read));
+    let privacy_update = Some((Area::Privacy, Action::Update));
     rules.extend([
         rule("GET", "/search", contacts_read, None),
         rule("GET", "/audit", Some((Area::Privacy, Action::Read)), None),
@@ -311,6 +313,59 @@ pub fn route_rules() -> Vec<RouteRule> {
             Some((Area::Privacy, Action::Update)),
             None,
         ),
+        rule("GET", "/retention/rules", privacy_read, None),
+        rule("POST", "/retention/rules", privacy_update, None),
+        rule(
+            "GET",
+            "/retention/rules/{id}",
+            privacy_read,
+            Some(RecordType::RetentionRule),
+        ),
+        rule(
+            "PUT",
+            "/retention/rules/{id}",
+            privacy_update,
+            Some(RecordType::RetentionRule),
+        ),
+        rule(
+            "DELETE",
+            "/retention/rules/{id}",
+            privacy_update,
+            Some(RecordType::RetentionRule),
+        ),
+        rule("GET", "/settings/contract-end", privacy_read, None),
+        rule(
+            "PUT",
+            "/settings/contract-end",
+            Some((Area::Administration, Action::Update)),
+            None,
+        ),
+        rule("GET", "/retention/holds", privacy_read, None),
+        rule("POST", "/retention/holds", privacy_update, None),
+        rule(
+            "POST",
+            "/retention/holds/{id}/release",
+            privacy_update,
+            Some(RecordType::LegalHold),
+        ),
+        rule("GET", "/retention/plan", privacy_read, None),
+        rule("GET", "/retention/runs", privacy_read, None),
+        rule(
+            "POST",
+            "/retention/runs",
+            Some((Area::Privacy, Action::Erase)),
+            None,
+        ),
+        rule(
+            "GET",
+            "/retention/runs/{id}",
+            privacy_read,
+            Some(RecordType::RetentionRun),
+        ),
+        rule("GET", "/retention/reviews", privacy_read, None),
+        // Keeping needs update; approving (deletion) also needs erase,
+        // which the use case checks for that decision.
+        rule("POST", "/retention/reviews/decisions", privacy_update, None),
         rule("GET", "/teams", administration_read, None),
         rule("POST", "/teams", administer, None),
         rule(

@@ -29,6 +29,7 @@ mod purposes;
 mod reason;
 mod record_form;
 mod requests;
+mod retention;
 mod roles;
 mod session;
 mod teams;
@@ -91,6 +92,7 @@ pub fn routes() -> Router<App> {
         .merge(teams::routes())
         .merge(purposes::routes())
         .merge(requests::routes())
+        .merge(retention::routes())
         .merge(reason::routes())
         .merge(two_factor::routes())
         .layer(axum::middleware::from_fn(flash::flash_messages))

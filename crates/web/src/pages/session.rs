@@ -152,7 +152,12 @@ fn login_form(
     (email, next): (String, String),
     error: Option<String>,
 ) -> Response {
-    let csrf = new_csrf_token();
+    // The browser's login token stays while its cookie lives: a login page
+    // loaded twice (a second tab, a reload, a preload) does not turn the
+    // form already on screen into an expired one.
+    let csrf = cookie(headers, LOGIN_CSRF_COOKIE)
+        .filter(|token| token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit()))
+        .unwrap_or_else(new_csrf_token);
     let mut response = render(&LoginPage {
         csrf: csrf.clone(),
         email,

@@ -1,0 +1,278 @@
+//! The yearly clean-up review: the records review rules listed, decided in
+//! bulk (approve deletes them, keep leaves them alone until a day), and the
+//! report of the decisions taken since a day.
+
+use crate::api::retention::review_filter;
+use crate::pages::forms::FormData;
+use crate::pages::session::PageSession;
+use crate::pages::views::{error_page, refusal_lines, render, Layout};
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Form, Router};
+use custodian_app::{App, AppError, ReviewFilter};
+use custodian_core::access::{Action, Area};
+use custodian_core::retention::{DecisionOutcome, ReviewDecisionFields, ReviewEntry};
+use custodian_core::time::{CalendarDate, Timestamp};
+use serde::Deserialize;
+use std::collections::HashMap;
+
+pub fn routes() -> Router<App> {
+    Router::new()
+        .route("/privacy/retention/reviews", get(list).post(decide))
+        .route("/privacy/retention/reviews/report", get(report))
+}
+
+struct EntryRow {
+    id: i64,
+    what: &'static str,
+    label: String,
+    href: String,
+    rule: String,
+    listed: String,
+    decision: &'static str,
+    decided: String,
+    decided_by: String,
+    reason: String,
+    keep_until: String,
+}
+
+#[derive(askama::Template)]
+#[template(path = "retention_reviews.html")]
+struct ReviewsPage {
+    layout: Layout,
+    can_keep: bool,
+    can_approve: bool,
+    entries: Vec<EntryRow>,
+    /// The list holds at most this many at once.
+    page_size: i64,
+    outcome: Vec<String>,
+    errors: Vec<String>,
+    keep_reason: String,
+    keep_until: String,
+    report_since: String,
+}
+
+#[derive(askama::Template)]
+#[template(path = "retention_report.html")]
+struct ReportPage {
+    layout: Layout,
+    problem: Option<String>,
+    /// The report shows the newest decisions up to the list's page size.
+    truncated: bool,
+    since: String,
+    approved: usize,
+    kept: usize,
+    entries: Vec<EntryRow>,
+}
+
+deref_layout!(ReviewsPage, ReportPage);
+
+/// What the page needs besides the entries: rule sentences and staff names.
+struct Names {
+    rules: HashMap<i64, String>,
+    staff: HashMap<i64, String>,
+}
+
+async fn names(app: &App, session: &PageSession) -> Result<Names, AppError> {
+    let rules = app.retention_rules(&session.principal).await?;
+    let staff = app.hold_owner_choices(&session.principal).await?;
+    Ok(Names {
+        rules: rules.iter().map(|r| (r.id, r.sentence())).collect(),
+        staff: staff.into_iter().map(|(id, n)| (id.0, n)).collect(),
+    })
+}
+
+fn row(entry: ReviewEntry, names: &Names) -> EntryRow {
+    let (what, href) = match entry.record_type.as_str() {
+        "contact" => ("Contact", format!("/contacts/{}", entry.record_id)),
+        "activity" => ("Activity", format!("/activities/{}", entry.record_id)),
+        _ => ("Staff account", String::new()),
+    };
+    let gone = entry.label.is_empty();
+    EntryRow {
+        id: entry.id,
+        what,
+        label: if gone {
+            format!("#{} (no longer stored)", entry.record_id)
+        } else {
+            entry.label
+        },
+        href: if gone { String::new() } else { href },
+        rule: names
+            .rules
+            .get(&entry.rule_id)
+            .cloned()
+            .unwrap_or_else(|| "a rule since removed".into()),
+        listed: entry.listed_at.display(),
+        decision: match entry.decision.as_deref() {
+            Some("approve") => "Deleted",
+            Some("keep") => "Kept",
+            _ => "",
+        },
+        decided: entry.decided_at.map(Timestamp::display).unwrap_or_default(),
+        decided_by: entry
+            .decided_by
+            .map(|id| {
+                names
+                    .staff
+                    .get(&id)
+                    .cloned()
+                    .unwrap_or_else(|| format!("user #{id}"))
+            })
+            .unwrap_or_default(),
+        reason: entry.reason.unwrap_or_default(),
+        keep_until: entry.keep_until.unwrap_or_default(),
+    }
+}
+
+/// The first day of this year: the yearly review's report starts there.
+fn start_of_year() -> String {
+    let today = CalendarDate::of(Timestamp::now());
+    format!("{:04}-01-01", today.0.year())
+}
+
+async fn page(
+    app: &App,
+    session: &PageSession,
+    outcome: Vec<String>,
+    errors: Vec<String>,
+    typed: (String, String),
+) -> Response {
+    let principal = &session.principal;
+    let entries = match app.retention_reviews(principal, ReviewFilter::Open).await {
+        Ok(entries) => entries,
+        Err(error) => return error_page(error),
+    };
+    let names = match names(app, session).await {
+        Ok(names) => names,
+        Err(error) => return error_page(error),
+    };
+    let refused = !errors.is_empty();
+    let html = render(&ReviewsPage {
+        layout: Layout::new(session, ""),
+        can_keep: principal.authorize(Area::Privacy, Action::Update).is_ok(),
+        can_approve: principal.authorize(Area::Privacy, Action::Erase).is_ok(),
+        entries: entries.into_iter().map(|e| row(e, &names)).collect(),
+        page_size: custodian_app::retention::REVIEW_PAGE,
+        outcome,
+        errors,
+        keep_reason: typed.0,
+        keep_until: typed.1,
+        report_since: start_of_year(),
+    });
+    if refused {
+        (StatusCode::UNPROCESSABLE_ENTITY, html).into_response()
+    } else {
+        html
+    }
+}
+
+async fn list(State(app): State<App>, session: PageSession) -> Response {
+    page(&app, &session, Vec::new(), Vec::new(), Default::default()).await
+}
+
+fn outcome_lines(outcome: &DecisionOutcome) -> Vec<String> {
+    let mut lines = Vec::new();
+    let records = |n: u64| match n {
+        1 => "1 record".to_string(),
+        n => format!("{n} records"),
+    };
+    if outcome.approved > 0 {
+        lines.push(format!("Deleted {}.", records(outcome.approved)));
+    }
+    if outcome.kept > 0 {
+        lines.push(format!("Kept {}.", records(outcome.kept)));
+    }
+    if !outcome.held.is_empty() {
+        lines.push(format!(
+            "{} are under a legal hold now and stay on the list.",
+            outcome.held.len()
+        ));
+    }
+    if !outcome.not_open.is_empty() {
+        lines.push(format!(
+            "{} had been decided already and were left as they were.",
+            outcome.not_open.len()
+        ));
+    }
+    lines
+}
+
+async fn decide(
+    State(app): State<App>,
+    session: PageSession,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let data = FormData(form);
+    if let Err(refused) = data.check_csrf(&session.csrf) {
+        return refused;
+    }
+    let fields = ReviewDecisionFields {
+        review_ids: data.ids("review_id"),
+        decision: data.get("decision"),
+        reason: data.optional("reason"),
+        keep_until: data.optional("keep_until"),
+    };
+    match app.decide_reviews(&session.principal, &fields).await {
+        Ok(outcome) => {
+            page(
+                &app,
+                &session,
+                outcome_lines(&outcome),
+                Vec::new(),
+                Default::default(),
+            )
+            .await
+        }
+        Err(AppError::Validation(errors)) => {
+            let typed = (data.get("reason"), data.get("keep_until"));
+            page(&app, &session, Vec::new(), refusal_lines(&errors), typed).await
+        }
+        Err(error) => error_page(error),
+    }
+}
+
+#[derive(Deserialize)]
+struct ReportQuery {
+    #[serde(default)]
+    since: Option<String>,
+}
+
+async fn report(
+    State(app): State<App>,
+    session: PageSession,
+    Query(query): Query<ReportQuery>,
+) -> Response {
+    let asked = query.since.unwrap_or_default();
+    let (since, problem) = match review_filter(Some(&asked)) {
+        Ok(ReviewFilter::DecidedSince(_)) => (asked.trim().to_string(), None),
+        _ if asked.trim().is_empty() => (start_of_year(), None),
+        _ => (
+            start_of_year(),
+            Some(format!(
+                "\"{asked}\" is not a day as YYYY-MM-DD; the report starts on 1 January."
+            )),
+        ),
+    };
+    let filter = review_filter(Some(&since)).unwrap_or(ReviewFilter::Open);
+    let entries = match app.retention_reviews(&session.principal, filter).await {
+        Ok(entries) => entries,
+        Err(error) => return error_page(error),
+    };
+    let names = match names(&app, &session).await {
+        Ok(names) => names,
+        Err(error) => return error_page(error),
+    };
+    let rows: Vec<EntryRow> = entries.into_iter().map(|e| row(e, &names)).collect();
+    render(&ReportPage {
+        layout: Layout::new(&session, ""),
+        problem,
+        truncated: rows.len() as i64 >= custodian_app::retention::REVIEW_PAGE,
+        since,
+        approved: rows.iter().filter(|r| r.decision == "Deleted").count(),
+        kept: rows.iter().filter(|r| r.decision == "Kept").count(),
+        entries: rows,
+    })
+}
