@@ -10,6 +10,7 @@ mod csv;
 pub mod demo;
 mod error;
 mod history;
+mod offboarding;
 mod passwords;
 pub mod privacy;
 mod purposes;

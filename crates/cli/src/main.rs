@@ -2,6 +2,7 @@
 //! that touches the database takes `--database URL` or reads
 //! CUSTODIAN_DATABASE_URL; `--json` prints one JSON object for scripts.
 
+mod offboarding;
 mod retention;
 
 use clap::{Args, Parser, Subcommand};
@@ -183,6 +184,29 @@ enum TenantCommand {
         database: Database,
         #[arg(long)]
         name: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Offboard a tenant: remove every personal value it holds, keep the
+    /// aggregate counts (users, records by type and month), then scan the
+    /// database for anything left. Cannot be undone.
+    Close {
+        #[command(flatten)]
+        database: Database,
+        #[arg(long)]
+        tenant: i64,
+        /// Needed: the removal cannot be undone.
+        #[arg(long)]
+        confirm: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The aggregate counts a closed tenant kept.
+    Closure {
+        #[command(flatten)]
+        database: Database,
+        #[arg(long)]
+        tenant: i64,
         #[arg(long)]
         json: bool,
     },
@@ -513,6 +537,23 @@ async fn admin(command: AdminCommand) -> Result<(), String> {
                 format!("created tenant {}", tenant.id),
             );
         }
+        AdminCommand::Tenant {
+            command:
+                TenantCommand::Close {
+                    database,
+                    tenant,
+                    confirm,
+                    json,
+                },
+        } => offboarding::close(database, tenant, confirm, json).await?,
+        AdminCommand::Tenant {
+            command:
+                TenantCommand::Closure {
+                    database,
+                    tenant,
+                    json,
+                },
+        } => offboarding::closure(database, tenant, json).await?,
         AdminCommand::User {
             command:
                 UserCommand::Create {

@@ -204,6 +204,16 @@ pub const CATALOG: &[ColumnClass] = &[
     plain("tenants", "created_at", "Creation time"),
     plain(
         "tenants",
+        "closed_at",
+        "When the tenant was closed (offboarded); empty while it is in use",
+    ),
+    plain(
+        "tenants",
+        "closure_counts",
+        "Aggregate counts kept at closing (users, records by type and month): no personal value",
+    ),
+    plain(
+        "tenants",
         "password_min_length",
         "Password policy: fewest characters a staff password may have",
     ),

@@ -18,6 +18,7 @@ pub mod grants;
 pub mod hex;
 pub mod ids;
 pub mod need_to_know;
+pub mod offboarding;
 pub mod organisations;
 pub mod passwords;
 pub mod privacy;

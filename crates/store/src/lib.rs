@@ -18,6 +18,7 @@ mod contacts;
 mod error;
 mod ids;
 mod migrate;
+mod offboarding;
 mod organisations;
 mod page;
 mod passwords;

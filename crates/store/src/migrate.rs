@@ -159,6 +159,13 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0019_retention.sql"),
         backfill: Some(Backfill::RetentionRules),
     },
+    Migration {
+        version: 20,
+        name: "tenant_closure",
+        sqlite: include_str!("../migrations/sqlite/0020_tenant_closure.sql"),
+        postgres: include_str!("../migrations/postgres/0020_tenant_closure.sql"),
+        backfill: None,
+    },
 ];
 
 /// Rows per read while backfilling, walking the primary key.
