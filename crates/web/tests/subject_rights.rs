@@ -435,10 +435,15 @@ async fn the_subject_gets_their_data_and_is_then_erased(server: Server) {
         "Contract (Art. 6(1)(b))",
         "Who in our organisation accessed it",
         "<td>admin, through a program (API)</td><td>create</td><td>7</td>",
+        // The tenant's retention rules (the defaults), as it enforces them.
+        "How long we keep it",
+        "Contacts: list for review 2 years after the contact's last activity",
     ] {
         assert!(summary.contains(part), "summary lacks {part}: {summary}");
     }
     assert!(files.contains_key("processing.json") && files.contains_key("access-log.json"));
+    let processing: Value = serde_json::from_str(&files["processing.json"]).unwrap();
+    assert_eq!(processing["retention_rules"].as_array().map(Vec::len), Some(6));
     let consents: Value = serde_json::from_str(&files["data/consent_events.json"]).unwrap();
     assert_eq!(consents["rows"][0]["action"], "granted");
     // The request's history says what was done, the trail which records left.

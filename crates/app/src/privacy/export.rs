@@ -14,6 +14,7 @@ use custodian_core::privacy::export::{
     portable_categories, ExportKind, EXPORT_FORMAT, EXPORT_VERSION,
 };
 use custodian_core::purposes::{LawfulBasis, Purpose};
+use custodian_core::retention::RetentionRule;
 use custodian_core::time::Timestamp;
 use custodian_core::OrganisationId;
 use custodian_store::{Step, TableRows};
@@ -94,11 +95,15 @@ fn table_csv(rows: &TableRows) -> String {
     out
 }
 
-fn processing_json(purposes: &[Purpose]) -> Value {
+fn processing_json(purposes: &[Purpose], retention: &[RetentionRule]) -> Value {
     json!({
         "format": EXPORT_FORMAT,
         "version": EXPORT_VERSION,
         "purposes": purposes,
+        "retention_rules": retention
+            .iter()
+            .map(|r| json!({"rule": r.sentence(), "description": r.description, "rule_details": r}))
+            .collect::<Vec<_>>(),
     })
 }
 
@@ -166,6 +171,8 @@ impl App {
                 }
             }
         }
+        let mut retention = self.store.retention_rules(tenant).await?;
+        retention.retain(|r| r.enabled);
         let created = Timestamp::now();
         let organisation = self.store.tenant(tenant).await?.name;
         let mut zip = ZipWriter::new(created);
@@ -179,6 +186,7 @@ impl App {
                 created,
                 tables: &tables,
                 purposes: &purposes,
+                retention: &retention,
                 access: &access,
                 employers: &employers,
             })
@@ -197,8 +205,11 @@ impl App {
             )
             .map_err(pack)?;
         }
-        zip.add("processing.json", &pretty(&processing_json(&purposes)))
-            .map_err(pack)?;
+        zip.add(
+            "processing.json",
+            &pretty(&processing_json(&purposes, &retention)),
+        )
+        .map_err(pack)?;
         if kind == ExportKind::Access {
             let log: Vec<Value> = access
                 .iter()

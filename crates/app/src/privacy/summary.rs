@@ -9,6 +9,7 @@ use custodian_core::catalog::Category;
 use custodian_core::privacy::export::ExportKind;
 use custodian_core::purposes::Purpose;
 use custodian_core::requests::SubjectRequest;
+use custodian_core::retention::RetentionRule;
 use custodian_core::time::Timestamp;
 use custodian_store::TableRows;
 use std::fmt::Write;
@@ -23,6 +24,8 @@ pub(crate) struct Summary<'a> {
     pub created: Timestamp,
     pub tables: &'a [TableRows],
     pub purposes: &'a [Purpose],
+    /// The tenant's enabled retention rules, which it enforces.
+    pub retention: &'a [RetentionRule],
     pub access: &'a [AccessSummary],
     /// Organisation names by id, for the employer column.
     pub employers: &'a [(i64, String)],
@@ -124,6 +127,28 @@ fn purposes_section(out: &mut String, purposes: &[Purpose]) {
     out.push_str("</table>\n");
 }
 
+fn retention_section(out: &mut String, rules: &[RetentionRule]) {
+    out.push_str("<h2>How long we keep it</h2>\n");
+    if rules.is_empty() {
+        out.push_str("<p>We keep no automatic periods: records stay until someone deletes them, or until you ask us to erase them.</p>\n");
+        return;
+    }
+    out.push_str("<p>These rules run every day and act on their own; a legal claim can put them on hold for the records it concerns.</p>\n<ul>\n");
+    for rule in rules {
+        let _ = writeln!(
+            out,
+            "<li>{}{}</li>",
+            escape(&rule.sentence()),
+            if rule.description.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", escape(&rule.description))
+            }
+        );
+    }
+    out.push_str("</ul>\n");
+}
+
 fn source_and_access_section(out: &mut String, access: &[AccessSummary]) {
     out.push_str("<h2>Where the data came from</h2>\n<ul>\n");
     let creators: Vec<&AccessSummary> = access.iter().filter(|a| a.action == "create").collect();
@@ -179,6 +204,7 @@ pub(crate) fn summary_html(summary: &Summary<'_>) -> String {
     }
     data_section(&mut out, summary.tables, summary.employers);
     purposes_section(&mut out, summary.purposes);
+    retention_section(&mut out, summary.retention);
     if summary.kind == ExportKind::Access {
         source_and_access_section(&mut out, summary.access);
         out.push_str("<h2>Automated decisions</h2>\n<p>We make no decisions about you by automated means alone, and no profiling.</p>\n");
