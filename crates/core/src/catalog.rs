@@ -1020,6 +1020,11 @@ pub const CATALOG: &[ColumnClass] = &[
         "accessed_on",
         "The day the record was last read by staff (one write per record and day)",
     ),
+    plain(
+        "retention_runs",
+        "runner",
+        "The process carrying out the run (boot id and process id), to tell a crashed run",
+    ),
     plain("retention_runs", "tenant_id", "Tenant key"),
     plain("retention_runs", "run_id", "Retention run key"),
     plain("retention_runs", "started_by_kind", "Schedule, command or staff"),

@@ -443,7 +443,10 @@ async fn the_subject_gets_their_data_and_is_then_erased(server: Server) {
     }
     assert!(files.contains_key("processing.json") && files.contains_key("access-log.json"));
     let processing: Value = serde_json::from_str(&files["processing.json"]).unwrap();
-    assert_eq!(processing["retention_rules"].as_array().map(Vec::len), Some(6));
+    assert_eq!(
+        processing["retention_rules"].as_array().map(Vec::len),
+        Some(6)
+    );
     let consents: Value = serde_json::from_str(&files["data/consent_events.json"]).unwrap();
     assert_eq!(consents["rows"][0]["action"], "granted");
     // The request's history says what was done, the trail which records left.

@@ -5,6 +5,7 @@
 mod holds;
 mod reviews;
 mod rules;
+mod runner;
 mod schedule;
 mod sweep;
 

@@ -3,6 +3,7 @@
 //! transaction and writes its progress there, so it can be interrupted
 //! (between batches, or by a crash) and simply run again.
 
+use super::runner::{runner_gone, this_runner};
 use crate::{App, AppError, Principal};
 use custodian_core::access::{Action, Area};
 use custodian_core::audit::Actor;
@@ -89,7 +90,12 @@ impl App {
         let scope = principal.scope();
         let run = self
             .store
-            .start_retention_run(&scope, RunStart::Staff(principal.user_id.0))
+            .start_retention_run(
+                &scope,
+                RunStart::Staff(principal.user_id.0),
+                &this_runner(),
+                &runner_gone,
+            )
             .await?;
         let app = self.clone();
         let background_scope = scope.clone();
@@ -120,7 +126,10 @@ impl App {
         control: &SweepControl,
         progress: impl FnMut(SweepProgress),
     ) -> Result<RunSummary, AppError> {
-        let run = self.store.start_retention_run(scope, start).await?;
+        let run = self
+            .store
+            .start_retention_run(scope, start, &this_runner(), &runner_gone)
+            .await?;
         self.carry_out_run(scope, run, now, control, progress).await
     }
 

@@ -49,13 +49,37 @@ const COLUMNS: &str =
 impl Store {
     /// Starts a run, unless another is under way in the tenant; a run that
     /// stopped without finishing is marked interrupted first.
+    ///
+    /// `runner` names this process; `gone` tells whether the process that
+    /// carries out another running run has ended, so that its run is
+    /// marked interrupted without waiting for its heartbeat to go stale.
     pub async fn start_retention_run(
         &self,
         scope: &Scope,
         start: RunStart,
+        runner: &str,
+        gone: &(dyn Fn(&str) -> bool + Sync),
     ) -> Result<i64, StoreError> {
         let now = Timestamp::now().0;
         let mut tx = self.begin(scope.tenant).await?;
+        let others: Vec<(i64, Option<String>)> = sqlx::query_as(
+            "SELECT run_id, runner FROM retention_runs WHERE tenant_id = $1 AND status = 'running'",
+        )
+        .bind(scope.tenant.0)
+        .fetch_all(&mut *tx)
+        .await?;
+        for (run, other) in others {
+            if other.as_deref().is_some_and(gone) {
+                sqlx::query(
+                    "UPDATE retention_runs SET status = 'interrupted', finished_at = heartbeat_at
+                     WHERE tenant_id = $1 AND run_id = $2",
+                )
+                .bind(scope.tenant.0)
+                .bind(run)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
         sqlx::query(
             "UPDATE retention_runs SET status = 'interrupted', finished_at = heartbeat_at
              WHERE tenant_id = $1 AND status = 'running' AND heartbeat_at < $2",
@@ -82,8 +106,8 @@ impl Store {
         };
         let id = self.next_id();
         sqlx::query(
-            "INSERT INTO retention_runs (tenant_id, run_id, started_by_kind, started_by, started_at, heartbeat_at, status, counts)
-             VALUES ($1, $2, $3, $4, $5, $5, 'running', $6)",
+            "INSERT INTO retention_runs (tenant_id, run_id, started_by_kind, started_by, started_at, heartbeat_at, status, counts, runner)
+             VALUES ($1, $2, $3, $4, $5, $5, 'running', $6, $7)",
         )
         .bind(scope.tenant.0)
         .bind(id)
@@ -91,6 +115,7 @@ impl Store {
         .bind(user)
         .bind(now)
         .bind(counts_json(&RunCounts::default())?)
+        .bind(runner)
         .execute(&mut *tx)
         .await?;
         self.audit(
