@@ -136,6 +136,11 @@ impl App {
         roles: impl Into<Roles>,
         actor: Actor,
     ) -> Result<User, AppError> {
+        if self.store.closed_at(tenant).await?.is_some() {
+            return Err(AppError::InUse(
+                "This tenant is closed: it takes no new staff.",
+            ));
+        }
         let roles = roles.into();
         let (email_text, display_name_text) = (email, display_name);
         let mut errors = ValidationErrors::new();

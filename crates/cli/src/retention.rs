@@ -64,13 +64,13 @@ fn instant(as_of: Option<&str>) -> Result<Timestamp, String> {
 async fn tenants(app: &App, only: Option<i64>) -> Result<Vec<TenantId>, String> {
     let all = app
         .store
-        .tenant_ids()
+        .open_tenant_ids()
         .await
         .map_err(|e| describe(e.into()))?;
     match only {
         None => Ok(all),
         Some(id) if all.contains(&TenantId(id)) => Ok(vec![TenantId(id)]),
-        Some(id) => Err(format!("there is no tenant {id}")),
+        Some(id) => Err(format!("there is no tenant {id} in use (none, or closed)")),
     }
 }
 

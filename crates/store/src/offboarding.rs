@@ -212,10 +212,17 @@ impl Store {
         .await?;
         tx.commit().await?;
 
-        self.forget_closed_tenant().await;
-        let scan = self
+        let unforgotten = self.forget_closed_tenant().await;
+        let mut scan = self
             .scan_closed_tenant(tenant, &probes, not_checked)
             .await?;
+        scan.leftovers
+            .extend(unforgotten.into_iter().map(|statement| Leftover {
+                place: format!(
+                    "the storage: {statement} failed, so old versions may remain until it runs"
+                ),
+                found: 0,
+            }));
         Ok(TenantClosure {
             tenant_id: tenant.0,
             counts,
@@ -256,7 +263,8 @@ impl Store {
     /// After the commit: SQLite folds the write-ahead log into the file
     /// (secure_delete zeroed what was removed) and VACUUM rebuilds the file
     /// without the freed pages; PostgreSQL vacuums every table.
-    async fn forget_closed_tenant(&self) {
+    /// Returns the statements that failed.
+    async fn forget_closed_tenant(&self) -> Vec<String> {
         let statements: Vec<String> = match self.backend {
             Backend::Sqlite => vec![
                 "PRAGMA wal_checkpoint(TRUNCATE)".into(),
@@ -269,11 +277,14 @@ impl Store {
                 .map(|t| format!("VACUUM {t}"))
                 .collect(),
         };
+        let mut failed = Vec::new();
         for statement in statements {
             if let Err(error) = sqlx::query(&statement).execute(&self.writer).await {
                 tracing::warn!(%error, statement, "forgetting a closed tenant's old rows");
+                failed.push(statement);
             }
         }
+        failed
     }
 
     /// Looks for anything of the tenant left after closing.
@@ -318,6 +329,12 @@ impl Store {
         for table in KEPT_TABLES {
             scan.tables_checked += 1;
             for column in catalog::table(table) {
+                // The tenant's own row keeps its settings and name, which
+                // are not personal (an organisation of the same name is not
+                // a leftover).
+                if *table == "tenants" && column.category == Category::None {
+                    continue;
+                }
                 let found = if column.category != Category::None {
                     let sql = format!(
                         "SELECT COUNT(*) FROM {table} WHERE tenant_id = $1 AND {} IS NOT NULL",
@@ -507,8 +524,12 @@ async fn former_values(
                 let Ok(Some(value)) = row.try_get::<Option<String>, _>(0) else {
                     continue;
                 };
+                // As written and lowercased (the search index's words).
                 for part in list_items(&value) {
-                    if let Some(probe) = probe(&part) {
+                    for probe in [probe(&part), probe(&part.to_lowercase())]
+                        .into_iter()
+                        .flatten()
+                    {
                         if probes.len() < MAX_PROBES {
                             probes.insert(probe);
                         } else if !probes.contains(&probe) {

@@ -154,10 +154,11 @@ async fn values_found(url: &str, values: &[String]) -> Vec<String> {
         if let Ok(wal) = std::fs::read(format!("{path}-wal")) {
             bytes.extend(wal);
         }
+        // As written, and lowercased as the search index keeps words.
         return values
             .iter()
+            .flat_map(|v| [v.clone(), v.to_lowercase()])
             .filter(|v| bytes.windows(v.len()).any(|w| w == v.as_bytes()))
-            .cloned()
             .collect();
     }
     let mut conn: sqlx::postgres::PgConnection = sqlx::Connection::connect(url).await.unwrap();

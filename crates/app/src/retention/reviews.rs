@@ -47,6 +47,20 @@ impl App {
         Ok(entries)
     }
 
+    /// How many listed records were approved (deleted) and kept since a
+    /// time (milliseconds), for the report.
+    pub async fn review_decision_totals(
+        &self,
+        principal: &Principal,
+        since: i64,
+    ) -> Result<(u64, u64), AppError> {
+        principal.authorize(Area::Privacy, Action::Read)?;
+        Ok(self
+            .store
+            .review_decision_totals(principal.tenant, since)
+            .await?)
+    }
+
     pub async fn open_review_count(&self, principal: &Principal) -> Result<u64, AppError> {
         principal.authorize(Area::Privacy, Action::Read)?;
         Ok(self.store.open_review_count(principal.tenant).await?)
@@ -59,14 +73,11 @@ impl App {
         principal: &Principal,
         fields: &ReviewDecisionFields,
     ) -> Result<DecisionOutcome, AppError> {
+        principal.authorize(Area::Privacy, Action::Update)?;
         let decision = fields.validate(CalendarDate::of(Timestamp::now()))?;
-        principal.authorize(
-            Area::Privacy,
-            match decision.decision {
-                ReviewDecision::Approve => Action::Erase,
-                ReviewDecision::Keep => Action::Update,
-            },
-        )?;
+        if decision.decision == ReviewDecision::Approve {
+            principal.authorize(Area::Privacy, Action::Erase)?;
+        }
         let held = self.store.held_set(principal.tenant).await?;
         let outcome = self
             .store

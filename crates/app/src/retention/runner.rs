@@ -1,18 +1,30 @@
 //! Which process carries out a retention run, and whether such a process
 //! has ended: a run whose process is gone (kill -9, a crash, a power cut)
 //! is interrupted, and the next run need not wait for its heartbeat to go
-//! stale. A process is told by the machine's boot id and its process id;
-//! one on another machine, or before a reboot, cannot be asked, and its
-//! run is left to the heartbeat.
+//! stale. A process is told by the machine's boot id, its process-id
+//! namespace (containers on one machine share the boot id but not their
+//! process ids) and its process id; one on another machine, in another
+//! container or before a reboot cannot be asked, and its run is left to the
+//! heartbeat.
 
 use std::sync::OnceLock;
 
+/// The boot id and the process-id namespace; empty where /proc does not
+/// tell them.
 fn boot_id() -> &'static str {
     static BOOT: OnceLock<String> = OnceLock::new();
     BOOT.get_or_init(|| {
-        std::fs::read_to_string("/proc/sys/kernel/random/boot_id")
+        let boot = std::fs::read_to_string("/proc/sys/kernel/random/boot_id")
             .map(|id| id.trim().to_string())
-            .unwrap_or_default()
+            .unwrap_or_default();
+        let namespace = std::fs::read_link("/proc/self/ns/pid")
+            .map(|link| link.to_string_lossy().replace(':', "-"))
+            .unwrap_or_default();
+        if boot.is_empty() || namespace.is_empty() {
+            String::new()
+        } else {
+            format!("{boot}/{namespace}")
+        }
     })
 }
 

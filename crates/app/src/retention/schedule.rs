@@ -22,7 +22,7 @@ pub fn spawn_daily_schedule(app: App, first_after: Duration) -> tokio::task::Joi
 }
 
 async fn run_due_tenants(app: &App) {
-    let tenants = match app.store.tenant_ids().await {
+    let tenants = match app.store.open_tenant_ids().await {
         Ok(tenants) => tenants,
         Err(error) => {
             tracing::warn!(%error, "retention schedule: listing tenants failed");

@@ -33,6 +33,19 @@ impl Store {
         Ok(ids.into_iter().map(TenantId).collect())
     }
 
+    /// The ids of the tenants in use (not closed): what the retention
+    /// schedule and commands walk.
+    pub async fn open_tenant_ids(&self) -> Result<Vec<TenantId>, StoreError> {
+        let mut tx = self.begin_operator().await?;
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "SELECT tenant_id FROM tenants WHERE closed_at IS NULL ORDER BY tenant_id",
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(ids.into_iter().map(TenantId).collect())
+    }
+
     /// Up to `limit` entries of a tenant's chain after position `after_seq`,
     /// in chain order.
     pub async fn audit_chain_after(

@@ -80,6 +80,31 @@ impl Store {
     }
 
     /// How many records wait on the list.
+    /// Decisions taken since a time (milliseconds): (approved, kept).
+    pub async fn review_decision_totals(
+        &self,
+        tenant: TenantId,
+        since: i64,
+    ) -> Result<(u64, u64), StoreError> {
+        let mut tx = self.read_one(tenant).await?;
+        let rows: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT decision, COUNT(*) FROM retention_reviews
+             WHERE tenant_id = $1 AND decision IS NOT NULL AND decided_at >= $2 GROUP BY decision",
+        )
+        .bind(tenant.0)
+        .bind(since)
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        let total = |decision: &str| {
+            rows.iter()
+                .filter(|(d, _)| d == decision)
+                .map(|(_, n)| u64::try_from(*n).unwrap_or(0))
+                .sum()
+        };
+        Ok((total("approve"), total("keep")))
+    }
+
     pub async fn open_review_count(&self, tenant: TenantId) -> Result<u64, StoreError> {
         let mut tx = self.read_one(tenant).await?;
         let count: i64 = sqlx::query_scalar(

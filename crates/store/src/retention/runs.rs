@@ -138,15 +138,24 @@ impl Store {
         run: i64,
         counts: &RunCounts,
     ) -> Result<(), StoreError> {
-        sqlx::query(
-            "UPDATE retention_runs SET counts = $3, heartbeat_at = $4 WHERE tenant_id = $1 AND run_id = $2",
+        let updated = sqlx::query(
+            "UPDATE retention_runs SET counts = $3, heartbeat_at = $4
+             WHERE tenant_id = $1 AND run_id = $2 AND status = 'running'",
         )
         .bind(tenant.0)
         .bind(run)
         .bind(counts_json(counts)?)
         .bind(Timestamp::now().0)
         .execute(conn)
-        .await?;
+        .await?
+        .rows_affected();
+        // Another start took this run for crashed: stop rather than run
+        // beside the new one (the batch rolls back).
+        if updated == 0 {
+            return Err(StoreError::InUse(
+                "This retention run was marked interrupted meanwhile; the run now under way carries on.",
+            ));
+        }
         Ok(())
     }
 
@@ -162,7 +171,7 @@ impl Store {
         let now = Timestamp::now().0;
         sqlx::query(
             "UPDATE retention_runs SET counts = $3, heartbeat_at = $4, finished_at = $4, status = $5
-             WHERE tenant_id = $1 AND run_id = $2",
+             WHERE tenant_id = $1 AND run_id = $2 AND status = 'running'",
         )
         .bind(scope.tenant.0)
         .bind(run)

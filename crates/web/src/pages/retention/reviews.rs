@@ -62,8 +62,8 @@ struct ReportPage {
     /// The report shows the newest decisions up to the list's page size.
     truncated: bool,
     since: String,
-    approved: usize,
-    kept: usize,
+    approved: u64,
+    kept: u64,
     entries: Vec<EntryRow>,
 }
 
@@ -265,14 +265,25 @@ async fn report(
         Ok(names) => names,
         Err(error) => return error_page(error),
     };
+    let since_ms = match filter {
+        ReviewFilter::DecidedSince(ms) => ms,
+        ReviewFilter::Open => 0,
+    };
+    let (approved, kept) = match app
+        .review_decision_totals(&session.principal, since_ms)
+        .await
+    {
+        Ok(totals) => totals,
+        Err(error) => return error_page(error),
+    };
     let rows: Vec<EntryRow> = entries.into_iter().map(|e| row(e, &names)).collect();
     render(&ReportPage {
         layout: Layout::new(&session, ""),
         problem,
-        truncated: rows.len() as i64 >= custodian_app::retention::REVIEW_PAGE,
+        truncated: (rows.len() as u64) < approved + kept,
         since,
-        approved: rows.iter().filter(|r| r.decision == "Deleted").count(),
-        kept: rows.iter().filter(|r| r.decision == "Kept").count(),
+        approved,
+        kept,
         entries: rows,
     })
 }
