@@ -4,9 +4,8 @@
 use super::forms::FormData;
 use super::path_id::PageId;
 use super::session::PageSession;
-use super::views::{error_page, refusal_lines, render, Layout, SelectOption};
+use super::views::{error_page, refusal_lines, refused_if, render, Layout, SelectOption};
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -144,21 +143,19 @@ async fn page(
         Err(error) => return error_page(error),
     };
     let refused = !form.errors.is_empty() || problem.is_some();
-    let html = render(&PurposesPage {
-        layout: Layout::new(session, ""),
-        problem,
-        can_change: session
-            .principal
-            .authorize(Area::Privacy, Action::Update)
-            .is_ok(),
-        purposes: purposes.into_iter().map(row).collect(),
-        form,
-    });
-    if refused {
-        (StatusCode::UNPROCESSABLE_ENTITY, html).into_response()
-    } else {
-        html
-    }
+    refused_if(
+        refused,
+        render(&PurposesPage {
+            layout: Layout::new(session, ""),
+            problem,
+            can_change: session
+                .principal
+                .authorize(Area::Privacy, Action::Update)
+                .is_ok(),
+            purposes: purposes.into_iter().map(row).collect(),
+            form,
+        }),
+    )
 }
 
 fn input_from(form: &FormData) -> PurposeInput {

@@ -6,9 +6,8 @@
 use super::forms::FormData;
 use super::path_id::PageId;
 use super::session::PageSession;
-use super::views::{error_page, render, Layout, SelectOption};
+use super::views::{error_page, refused_if, render, Layout, SelectOption};
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -210,19 +209,17 @@ async fn page(
         },
     };
     let refused = !form.errors.is_empty() || !settings.errors.is_empty() || problem.is_some();
-    let html = render(&RolesPage {
-        layout: Layout::new(session, ""),
-        problem,
-        roles: roles.into_iter().map(row).collect(),
-        actions: Action::ALL.map(Action::as_str).to_vec(),
-        form,
-        settings,
-    });
-    if refused {
-        (StatusCode::UNPROCESSABLE_ENTITY, html).into_response()
-    } else {
-        html
-    }
+    refused_if(
+        refused,
+        render(&RolesPage {
+            layout: Layout::new(session, ""),
+            problem,
+            roles: roles.into_iter().map(row).collect(),
+            actions: Action::ALL.map(Action::as_str).to_vec(),
+            form,
+            settings,
+        }),
+    )
 }
 
 fn input_from(form: &FormData) -> RoleInput {

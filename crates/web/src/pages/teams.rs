@@ -4,9 +4,8 @@
 use super::forms::FormData;
 use super::path_id::PageId;
 use super::session::PageSession;
-use super::views::{error_page, render, Layout, SelectOption};
+use super::views::{error_page, refused_if, render, Layout, SelectOption};
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -57,24 +56,22 @@ async fn page(app: &App, session: &PageSession, problem: Option<String>) -> Resp
             .collect::<Vec<_>>()
     };
     let refused = problem.is_some();
-    let html = render(&TeamsPage {
-        layout: Layout::new(session, ""),
-        problem,
-        teams: teams
-            .into_iter()
-            .map(|t| TeamRow {
-                id: t.id.0,
-                members: options(&|id| t.members.iter().any(|(m, _)| m.0 == id)),
-                name: t.name,
-            })
-            .collect(),
-        new_members: options(&|_| false),
-    });
-    if refused {
-        (StatusCode::UNPROCESSABLE_ENTITY, html).into_response()
-    } else {
-        html
-    }
+    refused_if(
+        refused,
+        render(&TeamsPage {
+            layout: Layout::new(session, ""),
+            problem,
+            teams: teams
+                .into_iter()
+                .map(|t| TeamRow {
+                    id: t.id.0,
+                    members: options(&|id| t.members.iter().any(|(m, _)| m.0 == id)),
+                    name: t.name,
+                })
+                .collect(),
+            new_members: options(&|_| false),
+        }),
+    )
 }
 
 async fn teams(State(app): State<App>, session: PageSession) -> Response {

@@ -74,6 +74,16 @@ pub fn render<T: askama::Template>(page: &T) -> Response {
     }
 }
 
+/// A page that shows a refused form answers 422, so that scripts and
+/// tests can tell it from a page that took the form.
+pub fn refused_if(refused: bool, html: Response) -> Response {
+    if refused {
+        (StatusCode::UNPROCESSABLE_ENTITY, html).into_response()
+    } else {
+        html
+    }
+}
+
 /// A form's refusals as lines over the form, each naming its field
 /// ("Subject name: This field is required.") unless it is about the whole.
 pub fn refusal_lines(errors: &ValidationErrors) -> Vec<String> {

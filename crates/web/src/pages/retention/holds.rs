@@ -4,9 +4,8 @@
 use crate::pages::forms::FormData;
 use crate::pages::path_id::PageId;
 use crate::pages::session::PageSession;
-use crate::pages::views::{error_page, refusal_lines, render, Layout, SelectOption};
+use crate::pages::views::{error_page, refusal_lines, refused_if, render, Layout, SelectOption};
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -109,34 +108,32 @@ async fn page(
     let today = CalendarDate::of(Timestamp::now());
     let owner = form.owner_id.unwrap_or(principal.user_id.0);
     let refused = !form.errors.is_empty() || !release_errors.is_empty();
-    let html = render(&HoldsPage {
-        layout: Layout::new(session, ""),
-        can_change: principal.authorize(Area::Privacy, Action::Update).is_ok(),
-        holds: holds.into_iter().map(|h| row(h, &names, today)).collect(),
-        targets: HoldTarget::ALL
-            .iter()
-            .map(|t| SelectOption {
-                value: t.as_str().into(),
-                label: t.label().into(),
-                selected: t.as_str() == form.target,
-            })
-            .collect(),
-        owners: owners
-            .into_iter()
-            .map(|(id, name)| SelectOption {
-                value: id.0.to_string(),
-                label: name,
-                selected: id.0 == owner,
-            })
-            .collect(),
-        form,
-        release_errors,
-    });
-    if refused {
-        (StatusCode::UNPROCESSABLE_ENTITY, html).into_response()
-    } else {
-        html
-    }
+    refused_if(
+        refused,
+        render(&HoldsPage {
+            layout: Layout::new(session, ""),
+            can_change: principal.authorize(Area::Privacy, Action::Update).is_ok(),
+            holds: holds.into_iter().map(|h| row(h, &names, today)).collect(),
+            targets: HoldTarget::ALL
+                .iter()
+                .map(|t| SelectOption {
+                    value: t.as_str().into(),
+                    label: t.label().into(),
+                    selected: t.as_str() == form.target,
+                })
+                .collect(),
+            owners: owners
+                .into_iter()
+                .map(|(id, name)| SelectOption {
+                    value: id.0.to_string(),
+                    label: name,
+                    selected: id.0 == owner,
+                })
+                .collect(),
+            form,
+            release_errors,
+        }),
+    )
 }
 
 async fn holds(State(app): State<App>, session: PageSession) -> Response {

@@ -5,10 +5,9 @@
 use crate::api::retention::review_filter;
 use crate::pages::forms::FormData;
 use crate::pages::session::PageSession;
-use crate::pages::views::{error_page, refusal_lines, render, Layout};
+use crate::pages::views::{error_page, refusal_lines, refused_if, render, Layout};
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
 use axum::{Form, Router};
 use custodian_app::{App, AppError, ReviewFilter};
@@ -150,23 +149,21 @@ async fn page(
         Err(error) => return error_page(error),
     };
     let refused = !errors.is_empty();
-    let html = render(&ReviewsPage {
-        layout: Layout::new(session, ""),
-        can_keep: principal.authorize(Area::Privacy, Action::Update).is_ok(),
-        can_approve: principal.authorize(Area::Privacy, Action::Erase).is_ok(),
-        entries: entries.into_iter().map(|e| row(e, &names)).collect(),
-        page_size: custodian_app::retention::REVIEW_PAGE,
-        outcome,
-        errors,
-        keep_reason: typed.0,
-        keep_until: typed.1,
-        report_since: start_of_year(),
-    });
-    if refused {
-        (StatusCode::UNPROCESSABLE_ENTITY, html).into_response()
-    } else {
-        html
-    }
+    refused_if(
+        refused,
+        render(&ReviewsPage {
+            layout: Layout::new(session, ""),
+            can_keep: principal.authorize(Area::Privacy, Action::Update).is_ok(),
+            can_approve: principal.authorize(Area::Privacy, Action::Erase).is_ok(),
+            entries: entries.into_iter().map(|e| row(e, &names)).collect(),
+            page_size: custodian_app::retention::REVIEW_PAGE,
+            outcome,
+            errors,
+            keep_reason: typed.0,
+            keep_until: typed.1,
+            report_since: start_of_year(),
+        }),
+    )
 }
 
 async fn list(State(app): State<App>, session: PageSession) -> Response {

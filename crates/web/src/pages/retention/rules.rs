@@ -4,9 +4,8 @@
 use crate::pages::forms::FormData;
 use crate::pages::path_id::PageId;
 use crate::pages::session::PageSession;
-use crate::pages::views::{error_page, refusal_lines, render, Layout, SelectOption};
+use crate::pages::views::{error_page, refusal_lines, refused_if, render, Layout, SelectOption};
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -168,31 +167,29 @@ async fn page(
         (Err(error), ..) | (_, Err(error), _) | (.., Err(error)) => return error_page(error),
     };
     let refused = !form.errors.is_empty() || !contract_errors.is_empty();
-    let html = render(&RetentionPage {
-        layout: Layout::new(session, ""),
-        can_change: principal.authorize(Area::Privacy, Action::Update).is_ok(),
-        can_set_contract_end: principal
-            .authorize(Area::Administration, Action::Update)
-            .is_ok(),
-        rules: rules
-            .iter()
-            .map(|r| RuleRow {
-                id: r.id,
-                sentence: r.sentence(),
-                description: r.description.clone(),
-                enabled: r.enabled,
-            })
-            .collect(),
-        form,
-        contract_end: contract_end.map(|d| d.to_iso()).unwrap_or_default(),
-        contract_errors,
-        open_reviews,
-    });
-    if refused {
-        (StatusCode::UNPROCESSABLE_ENTITY, html).into_response()
-    } else {
-        html
-    }
+    refused_if(
+        refused,
+        render(&RetentionPage {
+            layout: Layout::new(session, ""),
+            can_change: principal.authorize(Area::Privacy, Action::Update).is_ok(),
+            can_set_contract_end: principal
+                .authorize(Area::Administration, Action::Update)
+                .is_ok(),
+            rules: rules
+                .iter()
+                .map(|r| RuleRow {
+                    id: r.id,
+                    sentence: r.sentence(),
+                    description: r.description.clone(),
+                    enabled: r.enabled,
+                })
+                .collect(),
+            form,
+            contract_end: contract_end.map(|d| d.to_iso()).unwrap_or_default(),
+            contract_errors,
+            open_reviews,
+        }),
+    )
 }
 
 async fn overview(State(app): State<App>, session: PageSession) -> Response {
