@@ -16,7 +16,8 @@
 #     made the same day).
 # Then a server answers reads with wrk (CONNECTIONS, default 4) before and
 # during `custodian retention apply`, which runs as its own process under
-# /usr/bin/time. Prints a Markdown table for docs/benchmarks.md.
+# /usr/bin/time (BATCH=N passes --batch N). Prints a Markdown table for
+# docs/benchmarks.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -103,7 +104,7 @@ load=$!
 sleep 1
 time_out=$(mktemp)
 sweep_start=$(date +%s%N)
-result=$(/usr/bin/time -v -o "$time_out" $bin retention apply --database "$URL" --json)
+result=$(/usr/bin/time -v -o "$time_out" $bin retention apply --database "$URL" ${BATCH:+--batch "$BATCH"} --json)
 sweep_ms=$(( ($(date +%s%N) - sweep_start) / 1000000 ))
 kill -INT $load
 wait $load || true

@@ -271,7 +271,7 @@ async fn rules_follow_the_clock_and_holds_win(f: Fixture) {
     );
 
     // Interrupted after the first batch: what was done is whole.
-    let control = SweepControl::default();
+    let control = SweepControl::with_batches_of(1_000);
     let run = app
         .apply_retention(&scope, RunStart::Command, much_later, &control, |p| {
             if p.acted > 0 {

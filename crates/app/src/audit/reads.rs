@@ -26,8 +26,10 @@ const MAX_BATCH: usize = 5_000;
 /// (and fsync) per window instead of one per handful of reads.
 const GATHER: Duration = Duration::from_millis(20);
 /// Messages waiting for the writer; a full queue makes readers wait, it never
-/// drops an entry.
-const QUEUE: usize = 4_096;
+/// drops an entry. Room for several seconds of reads at thousands a second,
+/// so that a long write of another process (a retention batch) holding
+/// SQLite's lock does not hold up the answers.
+const QUEUE: usize = 32_768;
 
 enum Message {
     Entries(TenantId, Vec<NewAuditEntry>),

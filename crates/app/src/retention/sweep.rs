@@ -15,10 +15,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Records a batch takes: contacts go through the erasure machinery, with
 /// a statement per table and contact list, so their batches are smaller.
+/// Activities are deleted 5,000 at a time: on SQLite a batch costs about
+/// the same whether it holds 1,000 or 5,000 (the pages it rewrites are
+/// shared), and docs/benchmarks.md has the figures.
 fn batch_size(record_type: RetainedType) -> i64 {
     match record_type {
-        RetainedType::Contact => 250,
-        RetainedType::Activity | RetainedType::StaffUser => 1_000,
+        RetainedType::Contact => 500,
+        RetainedType::Activity => 5_000,
+        RetainedType::StaffUser => 1_000,
     }
 }
 
@@ -35,9 +39,26 @@ pub struct SweepProgress {
 #[derive(Debug, Default)]
 pub struct SweepControl {
     stop: AtomicBool,
+    /// Records a batch takes at most, below the defaults: shorter
+    /// transactions, for a database that must answer writes meanwhile.
+    most_per_batch: Option<i64>,
 }
 
 impl SweepControl {
+    /// Batches of at most `records` (at least 1).
+    pub fn with_batches_of(records: i64) -> SweepControl {
+        SweepControl {
+            stop: AtomicBool::new(false),
+            most_per_batch: Some(records.max(1)),
+        }
+    }
+
+    fn batch_for(&self, record_type: RetainedType) -> i64 {
+        let default = batch_size(record_type);
+        self.most_per_batch
+            .map_or(default, |most| most.min(default))
+    }
+
     pub fn stop(&self) {
         self.stop.store(true, Ordering::SeqCst);
     }
@@ -198,7 +219,7 @@ impl App {
                         contract_end,
                         &held,
                         cursor,
-                        batch_size(rule.record_type),
+                        control.batch_for(rule.record_type),
                     )
                     .await?;
                 counts

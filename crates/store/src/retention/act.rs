@@ -303,6 +303,10 @@ impl Store {
                     .await?;
             }
             (RetainedType::Activity, RetentionAction::Delete) => {
+                // In key order, each page of the tables is visited once.
+                let mut sorted = ids.to_vec();
+                sorted.sort_unstable();
+                let ids = &sorted[..];
                 run_with_ids(
                     tx,
                     &format!("DELETE FROM record_access WHERE tenant_id = $1 AND record_type = 'activity' AND record_id IN ({list})"),
