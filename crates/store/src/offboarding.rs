@@ -7,6 +7,7 @@
 //! bytes of the database file and its write-ahead log.
 
 use crate::connect::Backend;
+use crate::rows::placeholders;
 use crate::{Scope, Store, StoreError};
 use custodian_core::audit::{Actor, AuditAction, RecordType};
 use custodian_core::catalog::{self, Category, OPERATOR_TABLES};
@@ -348,10 +349,7 @@ impl Store {
                 } else {
                     let mut found = 0u64;
                     for chunk in sample.chunks(500) {
-                        let list = (0..chunk.len())
-                            .map(|i| format!("${}", i + 2))
-                            .collect::<Vec<_>>()
-                            .join(", ");
+                        let list = placeholders(2, chunk.len());
                         let sql = format!(
                             "SELECT COUNT(*) FROM {table} WHERE tenant_id = $1 \
                              AND substr(CAST({} AS TEXT), 1, {LONGEST_PROBE}) IN ({list})",
@@ -446,10 +444,7 @@ impl Store {
             }
             for column in personal_columns(table) {
                 for chunk in values.chunks(500) {
-                    let list = (0..chunk.len())
-                        .map(|i| format!("${}", i + 2))
-                        .collect::<Vec<_>>()
-                        .join(", ");
+                    let list = placeholders(2, chunk.len());
                     let sql = format!(
                         "SELECT DISTINCT substr(CAST({column} AS TEXT), 1, {LONGEST_PROBE}) FROM {table} \
                          WHERE tenant_id <> $1 AND typeof({column}) <> 'blob' \

@@ -1,10 +1,19 @@
 //! Small helpers shared by the record modules: reading optional columns,
-//! checking references and versions inside a transaction.
+//! checking references and versions inside a transaction, numbering the
+//! placeholders of an id list.
 
 use crate::StoreError;
 use custodian_core::values::Address;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
+
+/// `$from, $from+1, …`: the placeholders of an id list, `count` long.
+pub(crate) fn placeholders(from: usize, count: usize) -> String {
+    (0..count)
+        .map(|i| format!("${}", from + i))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
 pub(crate) fn address(row: &AnyRow, prefix: &str) -> Result<Address, StoreError> {
     Ok(Address {

@@ -12,6 +12,7 @@ use super::suppression::add_suppressions;
 use crate::audit::trail::about_contact;
 use crate::connect::Backend;
 use crate::requests::{RequestChange, Step};
+use crate::rows::placeholders;
 use crate::{NewAuditEntry, Scope, Store, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::privacy::erasure::{
@@ -383,12 +384,9 @@ async fn verify_erasure(
             continue;
         };
         for chunk in keys.chunks(500) {
-            let placeholders = (0..chunk.len())
-                .map(|i| format!("${}", i + 2))
-                .collect::<Vec<_>>()
-                .join(", ");
+            let list = placeholders(2, chunk.len());
             let sql = format!(
-                "SELECT {} FROM {} WHERE tenant_id = $1 AND {} IN ({placeholders})",
+                "SELECT {} FROM {} WHERE tenant_id = $1 AND {} IN ({list})",
                 erasure.redact.join(", "),
                 table.table,
                 table.key
@@ -478,7 +476,7 @@ impl Store {
         // write its day afterwards).
         let sql = format!(
             "DELETE FROM record_access WHERE tenant_id = $1 AND record_type = 'contact' AND record_id IN ({})",
-            (0..contacts.len()).map(|i| format!("${}", i + 2)).collect::<Vec<_>>().join(", ")
+            placeholders(2, contacts.len())
         );
         bound(&sql, tenant, contacts).execute(&mut **tx).await?;
         let Erased {

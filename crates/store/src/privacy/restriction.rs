@@ -1,6 +1,7 @@
 //! Restriction of processing (Art. 18): the mark on a contact, and which of
 //! some contacts carry it.
 
+use crate::rows::placeholders;
 use crate::{Scope, Store, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::time::Timestamp;
@@ -57,12 +58,9 @@ impl Store {
         if contacts.is_empty() {
             return Ok(Vec::new());
         }
-        let placeholders = (0..contacts.len())
-            .map(|i| format!("${}", i + 2))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let list = placeholders(2, contacts.len());
         let sql = format!(
-            "SELECT contact_id FROM contacts WHERE tenant_id = $1 AND restricted_at IS NOT NULL AND contact_id IN ({placeholders})"
+            "SELECT contact_id FROM contacts WHERE tenant_id = $1 AND restricted_at IS NOT NULL AND contact_id IN ({list})"
         );
         let mut query = sqlx::query_scalar::<_, i64>(&sql).bind(tenant.0);
         for contact in contacts {

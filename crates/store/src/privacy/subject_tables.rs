@@ -4,6 +4,7 @@
 //! order erasure needs (free text is redacted while the links that find it
 //! still exist; rows that others point to go last).
 
+use crate::rows::placeholders;
 use custodian_core::audit::RecordType;
 
 pub(crate) struct SubjectTable {
@@ -120,19 +121,12 @@ pub(crate) fn subject_table(name: &str) -> Option<&'static SubjectTable> {
     SUBJECT_TABLES.iter().find(|t| t.table == name)
 }
 
-fn placeholders(contacts: usize) -> String {
-    (0..contacts)
-        .map(|i| format!("${}", i + 2))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// A table's condition for the given number of contact ids, numbered from
 /// `$2`.
 pub(crate) fn rows_condition(table: &SubjectTable, contacts: usize) -> String {
     format!(
         "tenant_id = $1 AND ({})",
-        table.rows.replace("{contacts}", &placeholders(contacts))
+        table.rows.replace("{contacts}", &placeholders(2, contacts))
     )
 }
 
@@ -142,7 +136,7 @@ pub(crate) fn owned_condition(table: &SubjectTable, contacts: usize) -> Option<S
         format!(
             "{} AND {}",
             rows_condition(table, contacts),
-            owned.replace("{contacts}", &placeholders(contacts))
+            owned.replace("{contacts}", &placeholders(2, contacts))
         )
     })
 }
@@ -155,7 +149,7 @@ pub(crate) fn shared_condition(table: &SubjectTable, contacts: usize) -> String 
         Some(owned) => format!(
             "{} AND NOT ({})",
             rows_condition(table, contacts),
-            owned.replace("{contacts}", &placeholders(contacts))
+            owned.replace("{contacts}", &placeholders(2, contacts))
         ),
     }
 }

@@ -5,6 +5,7 @@
 //! interrupted run leaves no half-erased subject.
 
 use crate::privacy::{owned_activity_ids, ContactsErased};
+use crate::rows::placeholders;
 use crate::{NewAuditEntry, Scope, Store, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::catalog::{self, Erasure, Subject};
@@ -22,13 +23,6 @@ const LOG_REWIND_BYTES: u64 = 256 << 20;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Acted {
     pub records: u64,
-}
-
-fn placeholders(from: usize, count: usize) -> String {
-    (0..count)
-        .map(|i| format!("${}", from + i))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// `sql` with `$1` the tenant and `$2…` the ids.

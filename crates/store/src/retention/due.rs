@@ -2,6 +2,7 @@
 //! index from a cursor, so that memory stays bounded however many records
 //! are due, and held or kept records are set aside with their reason.
 
+use crate::rows::placeholders;
 use crate::{Store, StoreError};
 use custodian_core::retention::{
     HeldSet, RetainedType, RetentionAction, RetentionRule, RetentionTrigger,
@@ -39,13 +40,6 @@ pub struct DueBatch {
 struct Candidates {
     sql: String,
     args: AnyArguments<'static>,
-}
-
-fn placeholders(from: usize, count: usize) -> String {
-    (0..count)
-        .map(|i| format!("${}", from + i))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// The SQL that lists a rule's candidates after the cursor, in key order:
