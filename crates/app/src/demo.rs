@@ -8,13 +8,14 @@ use custodian_core::agreements::AgreementInput;
 use custodian_core::assets::AssetInput;
 use custodian_core::audit::{Actor, ActorKind};
 use custodian_core::contacts::ContactInput;
+use custodian_core::helpdesk::{MessageInput, TicketInput};
 use custodian_core::organisations::OrganisationInput;
 use custodian_core::privacy::consent::ConsentTextInput;
 use custodian_core::requests::{due_date, RequestInput};
 use custodian_core::time::{CalendarDate, Timestamp};
 use custodian_core::values::Address;
 use custodian_core::{ContactId, OrganisationId, TenantId, UserId};
-use custodian_store::{Batch, ListQuery, Scope, Store};
+use custodian_store::{Batch, ListQuery, MessageAuthor, Scope, Store};
 
 pub const DEMO_TENANT: &str = "Demo Company";
 pub const DEMO_EMAIL: &str = "demo@custodian.example";
@@ -287,6 +288,7 @@ pub struct Volume {
     pub activities: usize,
     pub assets: usize,
     pub agreements: usize,
+    pub tickets: usize,
 }
 
 impl App {
@@ -364,6 +366,46 @@ impl App {
         Ok(())
     }
 
+    /// A conversation to look at: a reply and an internal note on the
+    /// newest open ticket.
+    async fn seed_demo_helpdesk(&self, tenant: TenantId, admin: UserId) -> Result<(), AppError> {
+        let scope = Scope::new(
+            tenant,
+            Actor {
+                kind: ActorKind::User,
+                id: admin.0,
+            },
+        );
+        let open = self
+            .store
+            .list_tickets(
+                tenant,
+                &ListQuery {
+                    limit: 1,
+                    kind: Some("new".into()),
+                    ..Default::default()
+                },
+            )
+            .await?;
+        if let Some(ticket) = open.items.first() {
+            for (body, visibility) in [
+                ("Checked with the warehouse: the part is in stock.", "internal"),
+                ("Thank you for reporting this. A technician will call you tomorrow morning to arrange the repair.", "public"),
+            ] {
+                let fields = MessageInput {
+                    body: body.into(),
+                    visibility: Some(visibility.into()),
+                    status: None,
+                }
+                .validate()?;
+                self.store
+                    .add_ticket_message(&scope, ticket.id, MessageAuthor::Staff(admin), &fields)
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
     /// Makes sure the demo tenant exists with its logins and data.
     pub async fn ensure_demo(&self) -> Result<DemoLogin, AppError> {
         if let Some(tenant) = self.store.find_tenant_by_name(DEMO_TENANT).await? {
@@ -392,11 +434,13 @@ impl App {
             activities: 520,
             assets: 60,
             agreements: 40,
+            tickets: 45,
         };
         self.generate(tenant.id, Some(user.id), &volume, |_| {})
             .await?;
         self.ensure_demo_support_user(tenant.id).await?;
         self.seed_demo_privacy(tenant.id, user.id).await?;
+        self.seed_demo_helpdesk(tenant.id, user.id).await?;
         Ok(DemoLogin {
             tenant: tenant.id,
             email: DEMO_EMAIL,
@@ -492,7 +536,70 @@ impl App {
             load.batch.create_agreement(&input.validate()?).await?;
             load = load.written(&progress).await?;
         }
+        for _ in 0..volume.tickets {
+            let Some(&(contact, _)) = contacts.get(rng.below(contacts.len())) else {
+                break;
+            };
+            let fields = ticket_input(&mut rng, contact).validate()?;
+            load.batch.create_ticket(author, &fields).await?;
+            load = load.written(&progress).await?;
+        }
         load.finish(&progress).await
+    }
+}
+
+const TICKET_SUBJECTS: &[(&str, &str, &str)] = &[
+    (
+        "Printer shows error E-23 after the update",
+        "Since yesterday's firmware update the printer in the second floor office stops with E-23.",
+        "Hardware",
+    ),
+    (
+        "Invoice lists the wrong billing address",
+        "The last invoice still names our old office address.",
+        "Billing",
+    ),
+    (
+        "Cannot log in to the licence portal",
+        "Our administrator gets 'account locked' on every attempt.",
+        "Accounts",
+    ),
+    (
+        "Request for an on-site training",
+        "Three new colleagues need an introduction to the scanner workflow.",
+        "Training",
+    ),
+    (
+        "Spare toner cartridges",
+        "Please send two black cartridges for the office printer.",
+        "Orders",
+    ),
+    (
+        "Maintenance visit: new date needed",
+        "The planned maintenance collides with our stocktaking; can we move it?",
+        "Service",
+    ),
+];
+
+fn ticket_input(rng: &mut Rng, contact: ContactId) -> TicketInput {
+    let (subject, description, category) = TICKET_SUBJECTS[rng.below(TICKET_SUBJECTS.len())];
+    TicketInput {
+        subject: subject.into(),
+        description: Some(description.into()),
+        status: Some(
+            rng.pick(&[
+                "new", "new", "open", "open", "pending", "resolved", "closed",
+            ])
+            .into(),
+        ),
+        priority: Some(
+            rng.pick(&["low", "normal", "normal", "normal", "high", "urgent"])
+                .into(),
+        ),
+        category: Some(category.into()),
+        organisation_id: None,
+        contact_id: Some(contact),
+        assignee_id: None,
     }
 }
 

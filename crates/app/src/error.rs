@@ -35,6 +35,11 @@ pub enum AppError {
     InvalidLimit,
     #[error("this list cannot be filtered by {0}")]
     UnsupportedFilter(&'static str),
+    #[error("{field} is not a value this filter knows")]
+    InvalidFilter { field: &'static str },
+    /// The ticket is closed; it takes no reply or note until reopened.
+    #[error("the ticket is closed")]
+    TicketClosed,
     #[error("password hashing failed")]
     PasswordHashing,
     /// The operator's setup is wrong (a key or file that cannot be used).
@@ -70,6 +75,8 @@ impl From<StoreError> for AppError {
             StoreError::InvalidSort => AppError::InvalidSort,
             StoreError::LastAdministrator => AppError::LastAdministrator,
             StoreError::InvalidCursor => AppError::InvalidCursor,
+            StoreError::InvalidFilter { field } => AppError::InvalidFilter { field },
+            StoreError::TicketClosed => AppError::TicketClosed,
             other => AppError::Internal(other),
         }
     }

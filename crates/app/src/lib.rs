@@ -9,6 +9,7 @@ pub mod auth;
 mod csv;
 pub mod demo;
 mod error;
+pub mod helpdesk;
 mod history;
 mod offboarding;
 mod passwords;

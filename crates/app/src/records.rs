@@ -30,8 +30,12 @@ pub struct ListParams {
     pub contact_id: Option<i64>,
     /// Activity kind.
     pub kind: Option<String>,
-    /// Agreement status.
+    /// Agreement or ticket status.
     pub status: Option<String>,
+    /// Ticket priority.
+    pub priority: Option<String>,
+    /// Ticket assignee (a staff user's id; 0 for nobody).
+    pub assignee_id: Option<i64>,
 }
 
 pub const DEFAULT_PAGE_SIZE: i64 = 25;
@@ -46,6 +50,8 @@ pub enum Filter {
     Contact,
     Kind,
     Status,
+    Priority,
+    Assignee,
 }
 
 impl Filter {
@@ -57,6 +63,8 @@ impl Filter {
             Filter::Contact => "contact_id",
             Filter::Kind => "kind",
             Filter::Status => "status",
+            Filter::Priority => "priority",
+            Filter::Assignee => "assignee_id",
         }
     }
 }
@@ -104,6 +112,8 @@ impl ListParams {
             (Filter::Contact, self.contact_id.is_some()),
             (Filter::Kind, text(&self.kind)),
             (Filter::Status, text(&self.status)),
+            (Filter::Priority, text(&self.priority)),
+            (Filter::Assignee, self.assignee_id.is_some()),
         ]
         .into_iter()
         .filter_map(|(filter, given)| given.then_some(filter))
@@ -150,6 +160,12 @@ impl ListParams {
                 .clone()
                 .or_else(|| self.status.clone())
                 .filter(|k| !k.is_empty()),
+            priority: self
+                .priority
+                .clone()
+                .filter(|p| !p.trim().is_empty())
+                .map(|p| p.trim().to_string()),
+            assignee_id: self.assignee_id,
             reach: Reach::All,
         })
     }

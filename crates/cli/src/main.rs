@@ -172,6 +172,9 @@ enum AdminCommand {
         contacts: usize,
         #[arg(long, default_value_t = 10_000)]
         activities: usize,
+        /// Tickets raised by the generated contacts.
+        #[arg(long, default_value_t = 0)]
+        tickets: usize,
         #[arg(long)]
         json: bool,
     },
@@ -724,6 +727,7 @@ async fn admin(command: AdminCommand) -> Result<(), String> {
             tenant,
             contacts,
             activities,
+            tickets,
             json,
         } => {
             let app = App::open(&database.url).await.map_err(describe)?;
@@ -733,12 +737,14 @@ async fn admin(command: AdminCommand) -> Result<(), String> {
                 activities,
                 assets: contacts / 5,
                 agreements: contacts / 20,
+                tickets,
             };
             let total = (volume.organisations
                 + volume.contacts
                 + volume.activities
                 + volume.assets
-                + volume.agreements) as u64;
+                + volume.agreements
+                + volume.tickets) as u64;
             let bar = if json {
                 ProgressBar::hidden()
             } else {

@@ -48,6 +48,14 @@ id_type!(
 );
 id_type!(TeamId);
 id_type!(
+    /// A helpdesk ticket.
+    TicketId
+);
+id_type!(
+    /// A reply or internal note on a ticket.
+    TicketMessageId
+);
+id_type!(
     /// A processing purpose of a tenant.
     PurposeId
 );

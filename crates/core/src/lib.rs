@@ -15,6 +15,7 @@ pub mod codes;
 pub mod contacts;
 pub mod custom_roles;
 pub mod grants;
+pub mod helpdesk;
 pub mod hex;
 pub mod ids;
 pub mod need_to_know;

@@ -148,6 +148,21 @@ impl NeedToKnow for Agreement {
     }
 }
 
+impl NeedToKnow for crate::helpdesk::Ticket {
+    masked_accessors!();
+
+    fn mask_for(&mut self, sight: Grants) {
+        if hide(sight, "tickets", "subject") {
+            self.subject.clear();
+            self.masked_fields.push("subject");
+        }
+        if hide(sight, "tickets", "description") {
+            self.description.clear();
+            self.masked_fields.push("description");
+        }
+    }
+}
+
 /// Organisations and assets hold no field a CRM role may not see: company
 /// data, and a link to a contact (an identifier every reader is granted).
 impl NeedToKnow for crate::organisations::Organisation {

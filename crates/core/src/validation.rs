@@ -103,6 +103,15 @@ pub fn optional_text(
     }
 }
 
+/// Trims and bounds a required multi-line text (a reply, a note).
+pub fn required_long_text(value: &str, max_chars: usize) -> Result<String, FieldProblem> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(FieldProblem::new("required", "This field is required."));
+    }
+    bounded(value, max_chars, true)
+}
+
 /// Bounds a multi-line text (notes, bodies); blank becomes empty.
 pub fn long_text(value: Option<&str>, max_chars: usize) -> Result<String, FieldProblem> {
     match value.map(str::trim) {

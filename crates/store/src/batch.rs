@@ -8,8 +8,11 @@ use custodian_core::activities::ActivityFields;
 use custodian_core::agreements::AgreementFields;
 use custodian_core::assets::AssetFields;
 use custodian_core::contacts::ContactFields;
+use custodian_core::helpdesk::TicketFields;
 use custodian_core::organisations::OrganisationFields;
-use custodian_core::{ActivityId, AgreementId, AssetId, ContactId, OrganisationId, UserId};
+use custodian_core::{
+    ActivityId, AgreementId, AssetId, ContactId, OrganisationId, TicketId, UserId,
+};
 use sqlx::{Any, Transaction};
 
 pub struct Batch<'s> {
@@ -70,6 +73,17 @@ impl Batch<'_> {
         let scope = self.scope.clone();
         self.store
             .insert_activity(&mut self.tx, &scope, author, fields)
+            .await
+    }
+
+    pub async fn create_ticket(
+        &mut self,
+        created_by: Option<UserId>,
+        fields: &TicketFields,
+    ) -> Result<TicketId, StoreError> {
+        let scope = self.scope.clone();
+        self.store
+            .insert_ticket(&mut self.tx, &scope, created_by, fields)
             .await
     }
 

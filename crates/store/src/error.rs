@@ -21,6 +21,9 @@ pub enum StoreError {
     LastAdministrator,
     #[error("this list cannot be sorted by that field")]
     InvalidSort,
+    /// A list filter was given a value it does not know.
+    #[error("{field} is not a value this filter knows")]
+    InvalidFilter { field: &'static str },
     #[error("the cursor does not belong to this list and sort")]
     InvalidCursor,
     #[error("unsupported database URL: {0}")]
@@ -42,6 +45,9 @@ pub enum StoreError {
     Corrupt(&'static str),
     #[error("I/O error")]
     Io(#[from] std::io::Error),
+    /// The ticket is closed: reopen it before writing on it.
+    #[error("the ticket is closed")]
+    TicketClosed,
     /// After erasing, the subject was still found: nothing is committed.
     #[error("the erasure left the subject in {0}; nothing was erased")]
     ErasureUnverified(&'static str),

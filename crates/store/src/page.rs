@@ -69,8 +69,12 @@ pub struct ListQuery {
     pub name_prefix: Option<String>,
     pub organisation_id: Option<i64>,
     pub contact_id: Option<i64>,
-    /// Activity kind or agreement status.
+    /// Activity kind, agreement status or ticket status.
     pub kind: Option<String>,
+    /// Ticket priority.
+    pub priority: Option<String>,
+    /// Ticket assignee; 0 for tickets nobody is assigned.
+    pub assignee_id: Option<i64>,
     /// Only the records the caller reaches.
     pub reach: crate::Reach,
 }

@@ -83,6 +83,12 @@ impl Conditions {
             ),
             RecordType::Agreement => self.organisation(&format!("{alias}.organisation_id")),
             RecordType::ConsentEvent => self.contact(&format!("{alias}.contact_id")),
+            RecordType::Ticket => format!(
+                "({} OR {} OR {})",
+                self.owned(&format!("{alias}.assignee_id")),
+                self.organisation(&format!("{alias}.organisation_id")),
+                self.contact(&format!("{alias}.contact_id"))
+            ),
             // Records without owners are governed by permissions alone.
             RecordType::Tenant
             | RecordType::User
@@ -95,7 +101,8 @@ impl Conditions {
             | RecordType::RetentionRule
             | RecordType::LegalHold
             | RecordType::RetentionRun
-            | RecordType::RetentionReview => "1 = 1".into(),
+            | RecordType::RetentionReview
+            | RecordType::TicketMessage => "1 = 1".into(),
         }
     }
 }
@@ -139,6 +146,7 @@ impl Store {
             RecordType::Activity => "activity_id",
             RecordType::Asset => "asset_id",
             RecordType::Agreement => "agreement_id",
+            RecordType::Ticket => "ticket_id",
             _ => return Ok(true),
         };
         let mut sql = Sql::new(&format!("SELECT 1 FROM {} x", record_type.table()));

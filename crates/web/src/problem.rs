@@ -89,6 +89,12 @@ impl From<AppError> for Problem {
             AppError::InvalidSort => Problem::field(StatusCode::BAD_REQUEST, "invalid_sort", "sort", "This list cannot be sorted by that field.".into()),
             AppError::InvalidLimit => Problem::field(StatusCode::BAD_REQUEST, "invalid_limit", "limit", "A page holds 1 to 200 records.".into()),
             AppError::UnsupportedFilter(parameter) => Problem::field(StatusCode::BAD_REQUEST, "unsupported_filter", parameter, format!("This list cannot be filtered by {parameter}; the reference names the filters of each list.")),
+            AppError::InvalidFilter { field } => Problem::field(StatusCode::BAD_REQUEST, "invalid_filter", field, format!("{field} is not a value this filter knows; the reference lists them.")),
+            AppError::TicketClosed => Problem::new(
+                StatusCode::CONFLICT,
+                "ticket_closed",
+                "The ticket is closed and takes no reply or note; reopen it (set its status to open) first.",
+            ),
             AppError::ReturningSubject { field } => Problem::field(
                 StatusCode::CONFLICT,
                 "previously_erased",

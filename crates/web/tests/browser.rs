@@ -798,3 +798,141 @@ async fn the_dpo_decides_the_review_list_in_bulk() {
         .await;
     browser.quit().await;
 }
+
+/// The helpdesk in the browser: support raises a ticket from a contact's
+/// page, answers it, notes something internally, is refused an empty reply,
+/// finds it in their queue, closes it, and sees it on the contact's
+/// timeline; script typed into a ticket stays text.
+#[tokio::test]
+async fn support_raises_answers_and_closes_a_ticket() {
+    let Some((driver, chromium)) = driver_or_skip() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (app, _, admin) = tenant_with_staff(
+        &dir,
+        &[
+            ("ada@example.com", Role::Administrator),
+            ("sam@example.com", Role::Support),
+        ],
+    )
+    .await;
+    let contact = app
+        .create_contact(
+            &admin,
+            &serde_json::from_value(
+                serde_json::json!({"first_name": "Ida", "last_name": "Kessel"}),
+            )
+            .unwrap(),
+        )
+        .await
+        .unwrap();
+    let base = serve(app).await;
+    let browser = Browser::start(&driver, &chromium).await;
+    browser
+        .goto(&format!("{base}/contacts/{}", contact.id))
+        .await;
+    browser.log_in("sam@example.com", PASSWORD).await;
+    browser.wait_for_text("h1", "Ida Kessel").await;
+
+    // Raised from the contact's page, which fills in the requester.
+    browser.click("a.button[href^='/tickets/new']").await;
+    browser
+        .fill(
+            "#subject",
+            "<script>window.pwned = 1</script> Bottling line stops",
+        )
+        .await;
+    browser
+        .fill("#description", "Since Monday, every hour.")
+        .await;
+    browser
+        .execute("document.getElementById('priority').value = 'high'; return true;")
+        .await;
+    browser.click("main form button[type=submit]").await;
+    let title = browser.wait_for_text("h1", "#1").await;
+    assert!(
+        title.contains("<script>window.pwned = 1</script>"),
+        "{title}"
+    );
+    assert_eq!(
+        browser.execute("return window.pwned === undefined;").await,
+        serde_json::json!(true),
+        "the script in the subject did not run"
+    );
+    browser.wait_for_text("dl.fields", "Ida Kessel").await;
+    browser
+        .wait_for_text(".ticket-state", "High priority")
+        .await;
+
+    // A reply to the requester opens the ticket.
+    browser
+        .fill("#reply-body", "A technician comes tomorrow at 10:00.")
+        .await;
+    browser.click(".reply-form button[type=submit]").await;
+    browser
+        .wait_for_text(".messages", "A technician comes tomorrow")
+        .await;
+    browser.wait_for_text(".ticket-state", "Open").await;
+    browser.wait_for_text("dl.fields", "First answered").await;
+
+    // An internal note, moving it to waiting for the customer.
+    browser
+        .click(".reply-form input[name=visibility][value=internal]")
+        .await;
+    browser
+        .fill("#reply-body", "Spare motor is in the van.")
+        .await;
+    browser
+        .execute("document.getElementById('reply-status').value = 'pending'; return true;")
+        .await;
+    browser.click(".reply-form button[type=submit]").await;
+    browser
+        .wait_for_text(".messages li.note", "Spare motor is in the van.")
+        .await;
+    browser
+        .wait_for_text(".ticket-state", "Waiting for the customer")
+        .await;
+
+    // An empty reply (past the browser's own check) is refused by name.
+    browser
+        .execute("document.getElementById('reply-body').removeAttribute('required'); return true;")
+        .await;
+    browser.fill("#reply-body", " ").await;
+    browser.click(".reply-form button[type=submit]").await;
+    browser
+        .wait_for_text(".reply-form .error", "Body: This field is required.")
+        .await;
+
+    // In the queue of those assigned to the one who raised it.
+    browser.goto(&format!("{base}/tickets")).await;
+    browser.click("nav.queues a:nth-child(2)").await;
+    browser.wait_for_text("table.tickets", "#1").await;
+    browser.wait_for_text("table.tickets", "Ida Kessel").await;
+    browser.fill("#ticket-search", "bottling").await;
+    browser.click("form[role=search] button").await;
+    browser.wait_for_text("table.tickets", "#1").await;
+
+    // Closed, it takes nothing more until reopened.
+    browser.click("table.tickets a").await;
+    browser.click("a.button[href$='/edit']").await;
+    browser
+        .execute("document.getElementById('status').value = 'closed'; return true;")
+        .await;
+    browser.click("main form button[type=submit]").await;
+    browser
+        .wait_for_text("#messages .notice", "This ticket is closed")
+        .await;
+    assert!(
+        !browser.source().await.contains("reply-form"),
+        "no reply form on a closed ticket"
+    );
+
+    // On the requester's timeline.
+    browser
+        .goto(&format!("{base}/contacts/{}", contact.id))
+        .await;
+    browser.wait_for_text("#timeline", "#1").await;
+    browser.wait_for_text("#timeline", "Closed").await;
+    browser.quit().await;
+}

@@ -118,7 +118,26 @@ async fn fill(app: &App, admin: &Principal) -> Vec<String> {
         )
         .await
         .unwrap();
-        values.extend([first, last, email, body]);
+        values.extend([first.clone(), last, email, body]);
+        if n < 3 {
+            let subject = format!("Wobblegast ticket from {first}");
+            let ticket = app
+                .create_ticket(
+                    admin,
+                    &json(serde_json::json!({"subject": subject, "contact_id": contact.id})),
+                )
+                .await
+                .unwrap();
+            let reply = format!("Dear {first}, the Quibblecase is solved");
+            app.add_ticket_message(
+                admin,
+                ticket.id,
+                &json(serde_json::json!({"body": reply, "status": "resolved"})),
+            )
+            .await
+            .unwrap();
+            values.extend([subject, reply]);
+        }
         // Reads leave audit entries and last accesses.
         app.contact(admin, contact.id).await.unwrap();
     }
@@ -238,6 +257,8 @@ async fn closing_removes_every_personal_value(f: Fixture) {
     assert_eq!(activities, 12);
     assert_eq!(by_month.get("2026-11"), Some(&12));
     assert_eq!(closure.removed["contacts"], 12);
+    assert_eq!(count("tickets").0, 3);
+    assert_eq!(closure.removed["ticket_messages"], 3);
 
     // The test's own look: not one of the values is anywhere.
     assert_eq!(values_found(&f.url, &values).await, Vec::<String>::new());

@@ -121,6 +121,15 @@ fn body_for(rule: &RouteRule, records: &Records, serial: usize) -> Option<Value>
                 json!({"text_id": records[&RecordType::ConsentText], "action": "withdrawn", "channel": "phone"})
             }
             ("settings", ..) if rule.path.ends_with("/request-deadline") => json!({"days": null}),
+            ("settings", ..) if rule.path.ends_with("/ticket-service-levels") => {
+                json!({"levels": [{"priority": "low", "first_response_minutes": 60, "resolution_minutes": 600}]})
+            }
+            ("tickets", ..) if rule.path.ends_with("/messages") => {
+                json!({"body": format!("Matrix note {serial}"), "visibility": "internal"})
+            }
+            ("tickets", ..) => {
+                json!({"subject": format!("Matrix {serial}"), "contact_id": contact})
+            }
             ("settings", ..) if rule.path.ends_with("/contract-end") => {
                 json!({"contract_ends_on": null})
             }
@@ -220,6 +229,7 @@ async fn seed(base: &str, client: &Client, token: &str, name: &str) -> Records {
         json!({"title": name, "organisation_id": org, "start_date": "2026-01-01", "value": "99.00", "currency": "EUR", "status": "active"}),
     )
     .await;
+    let ticket = post("/tickets", json!({"subject": name, "contact_id": contact})).await;
     let role = post(
         "/roles",
         json!({"name": SEEDED_ROLE, "label": name, "permissions": {"activities": ["read"]}, "record_scope": "all"}),
@@ -286,6 +296,7 @@ async fn seed(base: &str, client: &Client, token: &str, name: &str) -> Records {
         (RecordType::Activity, activity),
         (RecordType::Asset, asset),
         (RecordType::Agreement, agreement),
+        (RecordType::Ticket, ticket),
     ])
 }
 
@@ -409,6 +420,11 @@ async fn another_tenants_ids_find_nothing(world: World) {
             "/api/v1/agreements?organisation_id={}",
             theirs(RecordType::Organisation)
         ),
+        format!(
+            "/api/v1/tickets?status=active&contact_id={}",
+            theirs(RecordType::Contact)
+        ),
+        format!("/api/v1/tickets?assignee_id={}", theirs(RecordType::User)),
         format!("/api/v1/audit?contact_id={}", theirs(RecordType::Contact)),
         format!("/api/v1/audit?user_id={}", theirs(RecordType::User)),
         format!(
@@ -426,6 +442,7 @@ async fn another_tenants_ids_find_nothing(world: World) {
     let activity = |id: i64| json!({"kind": "call", "occurred_at": "2026-11-20T10:00:00Z", "subject": "X", "contact_ids": [id]});
     let asset = |id: i64| json!({"product_name": "X", "serial_number": "X-1", "contact_id": id});
     let agreement = |id: i64| json!({"title": "X", "organisation_id": id, "start_date": "2026-01-01", "value": "1.00", "currency": "EUR", "status": "draft"});
+    let ticket = |id: i64| json!({"subject": "X", "contact_id": id});
     for (path, foreign, never) in [
         (
             "/api/v1/contacts",
@@ -446,6 +463,11 @@ async fn another_tenants_ids_find_nothing(world: World) {
             "/api/v1/agreements",
             agreement(theirs(RecordType::Organisation)),
             agreement(NEVER),
+        ),
+        (
+            "/api/v1/tickets",
+            ticket(theirs(RecordType::Contact)),
+            ticket(NEVER),
         ),
     ] {
         let (status, answer) = call(&world, &world.admin, "POST", path, Some(&foreign)).await;

@@ -65,6 +65,7 @@ async fn fixture(url: String, dir: Option<tempfile::TempDir>) -> Fixture {
         activities: 3_000,
         assets: 0,
         agreements: 0,
+        tickets: 0,
     };
     app.generate(tenant, None, &volume, |_| {}).await.unwrap();
     Fixture {

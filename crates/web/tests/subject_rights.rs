@@ -308,6 +308,23 @@ async fn subject_data(server: &Server) -> (i64, i64, i64, i64) {
             json!({"product_name": "Fermenter F-9", "serial_number": "SN-4411", "contact_id": subject}),
         )
         .await;
+    // A ticket the subject raised, with a note that names them.
+    let ticket = server
+        .create(
+            "/tickets",
+            json!({
+                "subject": format!("{FIRST} {LAST}: fermenter leaks"),
+                "description": format!("Please call back on {MOBILE}, {STREET}."),
+                "contact_id": subject, "category": "Service",
+            }),
+        )
+        .await;
+    server
+        .create(
+            &format!("/tickets/{ticket}/messages"),
+            json!({"body": format!("Called {FIRST} on {MOBILE}; visit at {POSTCODE} {CITY}."), "visibility": "internal"}),
+        )
+        .await;
     (subject, duplicate, colleague, meeting)
 }
 
@@ -434,7 +451,7 @@ async fn the_subject_gets_their_data_and_is_then_erased(server: Server) {
         "Customer relationship",
         "Contract (Art. 6(1)(b))",
         "Who in our organisation accessed it",
-        "<td>admin, through a program (API)</td><td>create</td><td>7</td>",
+        "<td>admin, through a program (API)</td><td>create</td><td>9</td>",
         // The tenant's retention rules (the defaults), as it enforces them.
         "How long we keep it",
         "Contacts: list for review 2 years after the contact's last activity",
@@ -447,6 +464,11 @@ async fn the_subject_gets_their_data_and_is_then_erased(server: Server) {
         processing["retention_rules"].as_array().map(Vec::len),
         Some(6)
     );
+    let tickets: Value = serde_json::from_str(&files["data/tickets.json"]).unwrap();
+    assert_eq!(tickets["rows"].as_array().unwrap().len(), 1, "{tickets}");
+    assert_eq!(tickets["rows"][0]["category"], "Service");
+    let messages: Value = serde_json::from_str(&files["data/ticket_messages.json"]).unwrap();
+    assert_eq!(messages["rows"].as_array().unwrap().len(), 1, "{messages}");
     let consents: Value = serde_json::from_str(&files["data/consent_events.json"]).unwrap();
     assert_eq!(consents["rows"][0]["action"], "granted");
     // The request's history says what was done, the trail which records left.
@@ -619,6 +641,12 @@ async fn the_subject_gets_their_data_and_is_then_erased(server: Server) {
         "the plan said exactly what was done"
     );
     assert_eq!(outcome("assets", "updated"), Some(1));
+    assert_eq!(
+        outcome("tickets", "deleted"),
+        Some(1),
+        "the ticket they raised"
+    );
+    assert_eq!(outcome("ticket_messages", "deleted"), Some(1));
     assert_eq!(outcome("search_entries", "deleted"), Some(2));
     assert_eq!(
         outcome("consent_events", "updated"),

@@ -36,6 +36,8 @@ pub(crate) fn table_label(table: &str) -> &'static str {
         "subject_requests" => "Your requests about your data",
         "subject_request_events" => "Steps taken on your requests",
         "consent_events" => "Your consents and their withdrawals",
+        "tickets" => "Support tickets you raised",
+        "ticket_messages" => "Replies and notes on your tickets, and what you wrote",
         _ => "Other records",
     }
 }

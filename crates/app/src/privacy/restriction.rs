@@ -7,7 +7,7 @@ use crate::{App, AppError, Principal};
 use custodian_core::access::{Action, Area};
 use custodian_core::audit::RecordType;
 use custodian_core::requests::{RequestType, SubjectRequest};
-use custodian_core::{AssetId, ContactId};
+use custodian_core::{AssetId, ContactId, TicketId};
 
 impl App {
     /// Carries out a restriction request: marks the confirmed records and
@@ -76,6 +76,9 @@ impl App {
             }
             (RecordType::Asset, Some(id)) => {
                 contacts.extend(self.store.asset(tenant, AssetId(id)).await?.contact_id)
+            }
+            (RecordType::Ticket, Some(id)) => {
+                contacts.extend(self.store.ticket(tenant, TicketId(id)).await?.contact_id)
             }
             _ => {}
         }

@@ -117,10 +117,12 @@ pub enum RecordType {
     LegalHold,
     RetentionRun,
     RetentionReview,
+    Ticket,
+    TicketMessage,
 }
 
 impl RecordType {
-    pub const ALL: [RecordType; 18] = [
+    pub const ALL: [RecordType; 20] = [
         RecordType::Tenant,
         RecordType::User,
         RecordType::ApiToken,
@@ -139,6 +141,8 @@ impl RecordType {
         RecordType::LegalHold,
         RecordType::RetentionRun,
         RecordType::RetentionReview,
+        RecordType::Ticket,
+        RecordType::TicketMessage,
     ];
 
     pub fn parse(value: &str) -> Option<RecordType> {
@@ -166,6 +170,8 @@ impl RecordType {
             RecordType::LegalHold => "legal_holds",
             RecordType::RetentionRun => "retention_runs",
             RecordType::RetentionReview => "retention_reviews",
+            RecordType::Ticket => "tickets",
+            RecordType::TicketMessage => "ticket_messages",
         }
     }
 
@@ -189,6 +195,8 @@ impl RecordType {
             RecordType::LegalHold => "legal_hold",
             RecordType::RetentionRun => "retention_run",
             RecordType::RetentionReview => "retention_review",
+            RecordType::Ticket => "ticket",
+            RecordType::TicketMessage => "ticket_message",
         }
     }
 }

@@ -11,6 +11,8 @@ pub struct RecordCounts {
     pub activities: i64,
     pub assets: i64,
     pub requests: i64,
+    /// Tickets the contact raised.
+    pub tickets: i64,
 }
 
 /// One contact record that may be the subject's.

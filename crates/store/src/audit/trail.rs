@@ -60,7 +60,8 @@ enum Param {
 }
 
 /// Entries `a` about one contact's records (the contact, the activities
-/// they take part in, their assets), their own or as part of a list; `c`
+/// they take part in, their assets, the tickets they raised and the
+/// messages on them), their own or as part of a list; `c`
 /// is the placeholder of the contact id and `$1` the tenant's. Written as
 /// index lookups by record, gathered into the chain positions, so that no
 /// backend walks the tenant's trail (SQLite plans without statistics).
@@ -74,6 +75,14 @@ pub(crate) fn about_contact(c: &str) -> String {
         (
             "asset",
             format!("IN (SELECT l.asset_id FROM assets l WHERE l.tenant_id = $1 AND l.contact_id = {c})"),
+        ),
+        (
+            "ticket",
+            format!("IN (SELECT l.ticket_id FROM tickets l WHERE l.tenant_id = $1 AND l.contact_id = {c})"),
+        ),
+        (
+            "ticket_message",
+            format!("IN (SELECT l.message_id FROM ticket_messages l WHERE l.tenant_id = $1 AND l.ticket_id IN (SELECT t.ticket_id FROM tickets t WHERE t.tenant_id = $1 AND t.contact_id = {c}))"),
         ),
     ];
     let lookups: Vec<String> = ["audit_entries", "audit_entry_records"]

@@ -93,6 +93,21 @@ pub(crate) const SUBJECT_TABLES: &[SubjectTable] = &[
         owned: None,
     },
     SubjectTable {
+        table: "tickets",
+        key: "ticket_id",
+        rows: "contact_id IN ({contacts})",
+        audited_as: Some((RecordType::Ticket, "ticket_id")),
+        owned: None,
+    },
+    SubjectTable {
+        table: "ticket_messages",
+        key: "message_id",
+        rows: "(author_contact_id IN ({contacts})
+             OR ticket_id IN (SELECT ticket_id FROM tickets WHERE tenant_id = $1 AND contact_id IN ({contacts})))",
+        audited_as: Some((RecordType::TicketMessage, "message_id")),
+        owned: None,
+    },
+    SubjectTable {
         table: "search_entries",
         key: "record_id",
         rows: "record_type = 'contact' AND record_id IN ({contacts})",
@@ -112,6 +127,8 @@ pub(crate) const ERASURE_ORDER: &[&str] = &[
     "consent_events",
     "legal_holds",
     "retention_reviews",
+    "ticket_messages",
+    "tickets",
     "search_entries",
     "activity_contacts",
     "contacts",

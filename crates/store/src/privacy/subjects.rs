@@ -142,10 +142,11 @@ impl Store {
         contact: ContactId,
     ) -> Result<RecordCounts, StoreError> {
         let mut tx = self.begin_read(tenant).await?;
-        let mut counts = [0_i64; 3];
-        for (count, table) in counts
-            .iter_mut()
-            .zip(["activities", "assets", "subject_requests"])
+        let mut counts = [0_i64; 4];
+        for (count, table) in
+            counts
+                .iter_mut()
+                .zip(["activities", "assets", "subject_requests", "tickets"])
         {
             let Some(subject) = subject_table(table) else {
                 continue;
@@ -171,6 +172,7 @@ impl Store {
             activities: counts[0],
             assets: counts[1],
             requests: counts[2],
+            tickets: counts[3],
         })
     }
 }

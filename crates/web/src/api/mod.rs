@@ -6,6 +6,7 @@ mod account;
 mod audit;
 mod consent;
 mod extract;
+mod helpdesk;
 mod openapi;
 pub mod permissions;
 mod purposes;
@@ -27,7 +28,7 @@ use custodian_app::records::ListParams;
 use custodian_app::{App, AppError};
 use custodian_core::need_to_know::NeedToKnow;
 use extract::{ApiJson, ApiPrincipal, ApiQuery, RecordId};
-use resources::{Activities, Agreements, Assets, Contacts, Organisations, Resource};
+use resources::{Activities, Agreements, Assets, Contacts, Organisations, Resource, Tickets};
 use serde::{Deserialize, Serialize};
 use std::future::Future;
 
@@ -38,6 +39,15 @@ pub fn routes() -> Router<App> {
         .merge(resource_routes::<Activities>())
         .merge(resource_routes::<Assets>())
         .merge(resource_routes::<Agreements>())
+        .merge(resource_routes::<Tickets>())
+        .route(
+            "/tickets/{id}/messages",
+            get(helpdesk::messages).post(helpdesk::add_message),
+        )
+        .route(
+            "/settings/ticket-service-levels",
+            get(helpdesk::service_levels).put(helpdesk::set_service_levels),
+        )
         .route("/search", get(search))
         .route("/audit", get(audit::trail))
         .route("/audit/export", get(audit::export))

@@ -3,7 +3,9 @@
 
 use super::account::{EndedAccess, RolesInput, SessionView, TokenView, TwoFactorSetting, UserView};
 use super::audit::{AuditEntryView, AuditPage};
-use super::resources::{Activities, Agreements, Assets, Contacts, Organisations, Resource};
+use super::resources::{
+    Activities, Agreements, Assets, Contacts, Organisations, Resource, Tickets,
+};
 use super::retention::{ContractEnd, HoldRelease};
 use super::teams::{TeamMember, TeamView};
 use super::SearchResult;
@@ -16,6 +18,10 @@ use custodian_core::agreements::{Agreement, AgreementInput, AgreementStatus};
 use custodian_core::assets::{Asset, AssetInput};
 use custodian_core::contacts::{Contact, ContactInput, Gender};
 use custodian_core::custom_roles::{RoleDescription, RoleInput};
+use custodian_core::helpdesk::{
+    MessageInput, MessageVisibility, ServiceLevel, ServiceLevels, ServiceLevelsInput, Ticket,
+    TicketInput, TicketMessage, TicketPriority, TicketStatus,
+};
 use custodian_core::organisations::{Organisation, OrganisationInput};
 use custodian_core::passwords::PasswordPolicy;
 use custodian_core::privacy::consent::{
@@ -60,6 +66,16 @@ use utoipa::OpenApi as _;
         description = "The JSON API of Custodian, a privacy-first CRM. Authenticate with `Authorization: Bearer <token>` (create one on your account page, /account, or with `custodian admin token create`). Errors are RFC 9457 problem+json with a stable `code`. Lists are cursor-paginated. Updates need `If-Match` with the ETag of the version you edited. Fields your roles may not see come back empty and are named in `masked_fields`; records outside your roles' reach (own, team or all records) do not exist for you. Where the tenant marks a category sensitive, send `X-Access-Reason: <why>` to see it: the reason is kept in the audit trail, and a read that hid such fields answers `Custodian-Access-Reason: required`."
     ),
     components(schemas(
+        Ticket,
+        TicketInput,
+        TicketStatus,
+        TicketPriority,
+        TicketMessage,
+        MessageInput,
+        MessageVisibility,
+        ServiceLevel,
+        ServiceLevels,
+        ServiceLevelsInput,
         Organisation,
         OrganisationInput,
         Contact,
@@ -237,8 +253,10 @@ fn add_resource<R: Resource>(paths: PathsBuilder) -> PathsBuilder {
         );
     for (filter, meaning) in R::FILTERS {
         let schema = match filter {
-            Filter::Organisation | Filter::Contact => typed(Type::Integer),
-            Filter::NamePrefix | Filter::Kind | Filter::Status => typed(Type::String),
+            Filter::Organisation | Filter::Contact | Filter::Assignee => typed(Type::Integer),
+            Filter::NamePrefix | Filter::Kind | Filter::Status | Filter::Priority => {
+                typed(Type::String)
+            }
         };
         list = list.parameter(query(filter.parameter(), meaning, schema));
     }
@@ -596,6 +614,60 @@ fn add_purposes(paths: PathsBuilder) -> PathsBuilder {
 
 /// Retention: rules, the contract end, legal holds, the plan, runs and the
 /// review list (data protection officer and administrators).
+fn add_helpdesk(paths: PathsBuilder) -> PathsBuilder {
+    let operation = |id: &str, summary: &str| {
+        OperationBuilder::new()
+            .tag("tickets")
+            .operation_id(Some(id))
+            .summary(Some(summary))
+    };
+    let messages = operation(
+        "ticket_messages",
+        "A ticket's public replies and internal notes, oldest first",
+    )
+    .parameter(id_parameter())
+    .response(
+        "200",
+        json_ok("The messages, in items", "TicketMessagePage"),
+    )
+    .response("404", problem_response("No such ticket"));
+    let add = operation(
+        "add_ticket_message",
+        "Reply to the requester (visibility public) or note something for staff (internal); status moves the ticket with it. Staff's first public reply stamps the first response and opens a new ticket",
+    )
+    .parameter(id_parameter())
+    .request_body(Some(json_body("MessageInput")))
+    .response("201", json_ok("The message", "TicketMessage"))
+    .response("404", problem_response("No such ticket"))
+    .response(
+        "409",
+        problem_response("The ticket is closed (ticket_closed), or its requester's processing is restricted (restricted)"),
+    )
+    .response("422", problem_response("No text, or an unknown visibility or status"));
+    let mut message_item = PathItem::new(HttpMethod::Get, with_common_answers(messages));
+    message_item.post = Some(with_common_answers(add).build());
+    let get_levels = operation(
+        "ticket_service_levels",
+        "Per priority, the minutes until a new ticket's first answer and its resolution are due",
+    )
+    .response("200", json_ok("The service levels", "ServiceLevels"));
+    let put_levels = operation(
+        "set_ticket_service_levels",
+        "Set the service levels of some or all priorities (administrators); tickets raised before keep their due times until their priority changes",
+    )
+    .request_body(Some(json_body("ServiceLevelsInput")))
+    .response("200", json_ok("The service levels now", "ServiceLevels"))
+    .response(
+        "422",
+        problem_response("A time outside 1 minute to a year (invalid_minutes), a resolution due before the first answer (resolution_before_response), a priority given twice (duplicate_priority)"),
+    );
+    let mut levels = PathItem::new(HttpMethod::Get, with_common_answers(get_levels));
+    levels.put = Some(with_common_answers(put_levels).build());
+    paths
+        .path("/api/v1/tickets/{id}/messages", message_item)
+        .path("/api/v1/settings/ticket-service-levels", levels)
+}
+
 fn add_retention(paths: PathsBuilder) -> PathsBuilder {
     let operation = |id: &str, summary: &str| {
         OperationBuilder::new()
@@ -1278,6 +1350,8 @@ pub fn openapi_document() -> OpenApi {
     paths = add_resource::<Activities>(paths);
     paths = add_resource::<Assets>(paths);
     paths = add_resource::<Agreements>(paths);
+    paths = add_resource::<Tickets>(paths);
+    paths = add_helpdesk(paths);
     let search = OperationBuilder::new()
         .tag("search")
         .operation_id(Some("search"))
@@ -1332,6 +1406,8 @@ pub fn openapi_document() -> OpenApi {
             ("ActivityPage", "Activity"),
             ("AssetPage", "Asset"),
             ("AgreementPage", "Agreement"),
+            ("TicketPage", "Ticket"),
+            ("TicketMessagePage", "TicketMessage"),
             ("RolePage", "RoleDescription"),
             ("TeamPage", "TeamView"),
             ("PurposePage", "Purpose"),

@@ -4,7 +4,9 @@
 //! and compares each answer with the matrix in core, and checks that the
 //! table and the OpenAPI document name the same operations.
 
-use super::resources::{Activities, Agreements, Assets, Contacts, Organisations, Resource};
+use super::resources::{
+    Activities, Agreements, Assets, Contacts, Organisations, Resource, Tickets,
+};
 use custodian_core::access::{Action, Area};
 use custodian_core::audit::RecordType;
 
@@ -61,6 +63,33 @@ pub fn route_rules() -> Vec<RouteRule> {
     rules.extend(resource_rules::<Activities>(RecordType::Activity));
     rules.extend(resource_rules::<Assets>(RecordType::Asset));
     rules.extend(resource_rules::<Agreements>(RecordType::Agreement));
+    rules.extend(resource_rules::<Tickets>(RecordType::Ticket));
+    rules.extend([
+        rule(
+            "GET",
+            "/tickets/{id}/messages",
+            Some((Area::Support, Action::Read)),
+            Some(RecordType::Ticket),
+        ),
+        rule(
+            "POST",
+            "/tickets/{id}/messages",
+            Some((Area::Support, Action::Update)),
+            Some(RecordType::Ticket),
+        ),
+        rule(
+            "GET",
+            "/settings/ticket-service-levels",
+            Some((Area::Support, Action::Read)),
+            None,
+        ),
+        rule(
+            "PUT",
+            "/settings/ticket-service-levels",
+            Some((Area::Administration, Action::Administer)),
+            None,
+        ),
+    ]);
     let contacts_read = Some((Area::OrganisationsAndContacts, Action::Read));
     let administer = Some((Area::Administration, Action::Administer));
     let administration_read = Some((Area::Administration, Action::Read));

@@ -1,6 +1,7 @@
 //! Each record type, described once for the generic API handlers, the
 //! OpenAPI document and the back office's record forms.
 
+use custodian_app::helpdesk::TICKET_FILTERS;
 use custodian_app::records::{
     Filters, ListParams, ACTIVITY_FILTERS, AGREEMENT_FILTERS, ASSET_FILTERS, CONTACT_FILTERS,
     ORGANISATION_FILTERS,
@@ -11,9 +12,10 @@ use custodian_core::agreements::{Agreement, AgreementInput};
 use custodian_core::assets::{Asset, AssetInput};
 use custodian_core::audit::RecordType;
 use custodian_core::contacts::{Contact, ContactInput};
+use custodian_core::helpdesk::{Ticket, TicketInput};
 use custodian_core::need_to_know::NeedToKnow;
 use custodian_core::organisations::{Organisation, OrganisationInput};
-use custodian_core::{ActivityId, AgreementId, AssetId, ContactId, OrganisationId};
+use custodian_core::{ActivityId, AgreementId, AssetId, ContactId, OrganisationId, TicketId};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::future::Future;
@@ -182,4 +184,18 @@ resource!(
     update_agreement,
     delete_agreement,
     agreements
+);
+resource!(
+    Tickets,
+    "tickets",
+    "created, number",
+    TICKET_FILTERS,
+    TicketInput,
+    Ticket,
+    TicketId,
+    create_ticket,
+    ticket,
+    update_ticket,
+    delete_ticket,
+    tickets
 );

@@ -77,6 +77,8 @@ fn record_href(record_type: &str, id: i64) -> Option<String> {
         RecordType::Activity => "activities",
         RecordType::Asset => "assets",
         RecordType::Agreement => "agreements",
+        RecordType::Ticket => "tickets",
+        RecordType::TicketMessage => return None,
         RecordType::Role => "admin/roles",
         RecordType::Purpose => "privacy/purposes",
         RecordType::SubjectRequest => "privacy/requests",

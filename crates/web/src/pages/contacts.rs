@@ -11,8 +11,8 @@ use super::record_form::{create, delete, edit_form, new_spec, show_form, update,
 use super::session::PageSession;
 use super::templates::{DetailPage, ListFilter, ListPage, Related};
 use super::views::{
-    allowed, detail, error_page, options, render, timeline, unless_masked, Cell, DetailField,
-    FormField, Layout, Prefill,
+    allowed, detail, error_page, merged, options, render, timeline, unless_masked, Cell,
+    DetailField, FormField, Layout, Prefill,
 };
 use crate::api::resources::Contacts;
 use axum::extract::{Query, State};
@@ -249,6 +249,19 @@ async fn show_page(
         (Ok(a), Ok(c), Ok(s)) => (a.items, c, s.items),
         (Err(error), _, _) | (_, Err(error), _) | (_, _, Err(error)) => return error_page(error),
     };
+    let tickets = match super::helpdesk::tickets_on_timeline(
+        app,
+        session,
+        ListParams {
+            contact_id: Some(id),
+            ..Default::default()
+        },
+    )
+    .await
+    {
+        Ok(tickets) => tickets,
+        Err(error) => return error_page(error),
+    };
     let m = &contact;
     let mut fields = vec![
         detail("Owner", contact.owner_name.clone().unwrap_or_default()),
@@ -340,7 +353,24 @@ async fn show_page(
                 )],
                 add_href: None,
             },
-        ],
+            Related {
+                title: "Tickets",
+                items: vec![Cell::link(
+                    format!(
+                        "Every ticket they raised ({} on the timeline)",
+                        tickets.len()
+                    ),
+                    format!("/tickets?status=all&contact_id={id}"),
+                )],
+                add_href: (!frozen && allowed(session, RecordType::Ticket, Action::Create))
+                    .then(|| format!("/tickets/new?contact_id={id}")),
+            },
+        ]
+        .into_iter()
+        .filter(|section| {
+            section.title != "Tickets" || allowed(session, RecordType::Ticket, Action::Read)
+        })
+        .collect(),
         activity_form: (!frozen).then(|| {
             activity_form(
                 format!("/contacts/{id}/activities"),
@@ -350,7 +380,7 @@ async fn show_page(
                 "Also with (colleagues)",
             )
         }),
-        timeline: timeline(&activities, &changes),
+        timeline: merged(timeline(&activities, &changes), tickets),
     })
 }
 

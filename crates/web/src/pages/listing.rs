@@ -15,6 +15,7 @@ pub(super) fn list_href(base: &str, params: &ListParams, cursor: Option<&str>) -
         ("q", &params.q),
         ("kind", &params.kind),
         ("status", &params.status),
+        ("priority", &params.priority),
     ];
     for (name, value) in text {
         if let Some(value) = value.as_deref().filter(|v| !v.is_empty()) {
@@ -24,6 +25,7 @@ pub(super) fn list_href(base: &str, params: &ListParams, cursor: Option<&str>) -
     let ids = [
         ("organisation_id", params.organisation_id),
         ("contact_id", params.contact_id),
+        ("assignee_id", params.assignee_id),
     ];
     for (name, value) in ids {
         if let Some(value) = value {

@@ -21,6 +21,7 @@ mod consent;
 mod contacts;
 mod flash;
 mod forms;
+mod helpdesk;
 mod listing;
 mod organisations;
 mod passwords;
@@ -85,6 +86,7 @@ pub fn routes() -> Router<App> {
         .merge(activities::routes())
         .merge(assets::routes())
         .merge(agreements::routes())
+        .merge(helpdesk::routes())
         .merge(audit::routes())
         .merge(account::routes())
         .merge(passwords::routes())

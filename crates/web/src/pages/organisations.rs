@@ -11,7 +11,7 @@ use super::record_form::{create, edit_form, new_spec, show_form, update, FormRec
 use super::session::PageSession;
 use super::templates::{DetailPage, ListFilter, ListPage, Related};
 use super::views::{
-    allowed, detail, error_page, render, timeline, Cell, DetailField, FormField, Layout,
+    allowed, detail, error_page, merged, render, timeline, Cell, DetailField, FormField, Layout,
 };
 use crate::api::resources::Organisations;
 use axum::extract::{Query, State};
@@ -303,6 +303,19 @@ async fn show_page(
             return error_page(e)
         }
     };
+    let tickets = match super::helpdesk::tickets_on_timeline(
+        app,
+        session,
+        ListParams {
+            organisation_id: Some(id),
+            ..Default::default()
+        },
+    )
+    .await
+    {
+        Ok(tickets) => tickets,
+        Err(error) => return error_page(error),
+    };
     let mut fields: Vec<DetailField> = vec![
         DetailField {
             label: "Website",
@@ -358,7 +371,25 @@ async fn show_page(
                 items: agreements.iter().map(agreement_cell).collect(),
                 add_href: Some(format!("/agreements/new?organisation_id={id}")),
             },
-        ],
+            Related {
+                title: "Tickets",
+                items: vec![Cell::link(
+                    format!(
+                        "Every ticket of {} ({} on the timeline)",
+                        org.name,
+                        tickets.len()
+                    ),
+                    format!("/tickets?status=all&organisation_id={id}"),
+                )],
+                add_href: allowed(session, RecordType::Ticket, Action::Create)
+                    .then(|| format!("/tickets/new?organisation_id={id}")),
+            },
+        ]
+        .into_iter()
+        .filter(|section| {
+            section.title != "Tickets" || allowed(session, RecordType::Ticket, Action::Read)
+        })
+        .collect(),
         activity_form: Some(activity_form(
             format!("/organisations/{id}/activities"),
             input,
@@ -366,6 +397,6 @@ async fn show_page(
             staff,
             "With (contacts)",
         )),
-        timeline: timeline(&activities, &changes),
+        timeline: merged(timeline(&activities, &changes), tickets),
     })
 }

@@ -123,6 +123,10 @@ pub fn error_page(error: AppError) -> Response {
             "Your role does not allow this.".to_string(),
         ),
         AppError::InUse(m) => (StatusCode::CONFLICT, m.to_string()),
+        AppError::TicketClosed => (
+            StatusCode::CONFLICT,
+            "The ticket is closed and takes no reply or note; reopen it first.".to_string(),
+        ),
         AppError::Restricted => (
             StatusCode::CONFLICT,
             "Processing of this person's data is restricted at their request (Art. 18): only the data protection officer can change their records.".to_string(),
@@ -139,7 +143,8 @@ pub fn error_page(error: AppError) -> Response {
         AppError::InvalidCursor
         | AppError::InvalidSort
         | AppError::InvalidLimit
-        | AppError::UnsupportedFilter(_) => (StatusCode::BAD_REQUEST, error.to_string()),
+        | AppError::UnsupportedFilter(_)
+        | AppError::InvalidFilter { .. } => (StatusCode::BAD_REQUEST, error.to_string()),
         AppError::Internal(_) | AppError::PasswordHashing => {
             tracing::error!(error = %error, "internal error");
             (
@@ -425,6 +430,13 @@ pub fn timeline(activities: &[Activity], changes: &[AuditEntry]) -> Vec<Timeline
         .map(TimelineItem::from)
         .chain(changes.iter().map(TimelineItem::from))
         .collect();
+    items.sort_by_key(|item| std::cmp::Reverse(item.at));
+    items
+}
+
+/// `items` with `more` merged in, newest first.
+pub fn merged(mut items: Vec<TimelineItem>, more: Vec<TimelineItem>) -> Vec<TimelineItem> {
+    items.extend(more);
     items.sort_by_key(|item| std::cmp::Reverse(item.at));
     items
 }

@@ -1,0 +1,69 @@
+//! Replies and internal notes on a ticket, written by staff.
+
+use crate::{App, AppError, Principal};
+use custodian_core::access::{Action, Area};
+use custodian_core::audit::{AuditAction, RecordType};
+use custodian_core::catalog;
+use custodian_core::helpdesk::{MessageInput, TicketMessage};
+use custodian_core::TicketId;
+use custodian_store::MessageAuthor;
+
+impl App {
+    /// A staff member answers the requester (a public reply) or notes
+    /// something for colleagues (internal), optionally moving the ticket to
+    /// another status with it. A closed ticket is refused.
+    pub async fn add_ticket_message(
+        &self,
+        principal: &Principal,
+        ticket: TicketId,
+        input: &MessageInput,
+    ) -> Result<TicketMessage, AppError> {
+        principal.authorize(Area::Support, Action::Update)?;
+        let fields = input.validate()?;
+        self.require_reach(principal, RecordType::Ticket, ticket.0)
+            .await?;
+        self.refuse_restricted_change(principal, RecordType::Ticket, Some(ticket.0), Vec::new())
+            .await?;
+        Ok(self
+            .store
+            .add_ticket_message(
+                &principal.scope(),
+                ticket,
+                MessageAuthor::Staff(principal.user_id),
+                &fields,
+            )
+            .await?)
+    }
+
+    /// The ticket's replies and internal notes, oldest first. A reader whose
+    /// roles do not see free text gets the messages without their text.
+    pub async fn ticket_messages(
+        &self,
+        principal: &Principal,
+        ticket: TicketId,
+    ) -> Result<Vec<TicketMessage>, AppError> {
+        principal.authorize(Area::Support, Action::Read)?;
+        self.require_reach(principal, RecordType::Ticket, ticket.0)
+            .await?;
+        // Another tenant's ticket, or none: not found, never an empty thread.
+        self.store.ticket(principal.tenant, ticket).await?;
+        let mut messages = self
+            .store
+            .ticket_messages(principal.tenant, ticket, true)
+            .await?;
+        if !principal
+            .sight()
+            .sees(catalog::category_of("ticket_messages", "body"))
+        {
+            messages.iter_mut().for_each(|m| m.body.clear());
+        }
+        self.record_reads(
+            principal,
+            AuditAction::List,
+            RecordType::TicketMessage,
+            messages.iter().map(|m| m.id.0),
+        )
+        .await?;
+        Ok(messages)
+    }
+}

@@ -1,0 +1,9 @@
+//! The helpdesk's use cases: tickets, their replies and notes, and the
+//! tenant's service levels. Support staff (and sales, who see their
+//! customers' tickets) work here; administrators set the service levels.
+
+mod messages;
+mod service_levels;
+mod tickets;
+
+pub use tickets::TICKET_FILTERS;

@@ -1,0 +1,13 @@
+//! The helpdesk: tickets a contact person raises (or staff record for
+//! them), their public replies and internal notes, and the service levels
+//! that set when a first answer and a resolution are due.
+
+mod messages;
+mod service_levels;
+mod tickets;
+
+pub use messages::{MessageFields, MessageInput, MessageVisibility, TicketMessage};
+pub use service_levels::{ServiceLevel, ServiceLevels, ServiceLevelsInput};
+pub use tickets::{
+    Ticket, TicketFields, TicketInput, TicketPriority, TicketStatus, TicketTimes, CATEGORY_MAX,
+};

@@ -1,0 +1,8 @@
+//! The helpdesk's tables: tickets, their replies and notes, and the
+//! tenant's service levels.
+
+mod messages;
+mod service_levels;
+mod tickets;
+
+pub use messages::MessageAuthor;

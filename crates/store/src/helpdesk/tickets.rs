@@ -1,0 +1,446 @@
+//! Tickets: raised with a number and due times from the service levels,
+//! changed with their version, listed as queues (by status, priority,
+//! assignee, organisation or contact) and found by number or subject.
+
+use super::service_levels::load_levels;
+use crate::page::{finish_page, keyset, Arg, Cursor, CursorKey, ListQuery, Page, SortKey, Sql};
+use crate::rows::{bump_version, require_reference};
+use crate::{Scope, Store, StoreError};
+use custodian_core::audit::{changed_fields, AuditAction, RecordType};
+use custodian_core::helpdesk::{Ticket, TicketFields, TicketPriority, TicketStatus, TicketTimes};
+use custodian_core::time::Timestamp;
+use custodian_core::{ContactId, OrganisationId, TenantId, TicketId, UserId};
+use sqlx::any::AnyRow;
+use sqlx::{Any, AnyConnection, Row, Transaction};
+
+const SELECT: &str = "SELECT t.ticket_id, t.number, t.subject, t.description, t.status, t.priority,
+    t.category, t.organisation_id, o.name AS organisation_name, t.contact_id,
+    c.first_name AS contact_first_name, c.last_name AS contact_last_name,
+    t.assignee_id, u.display_name AS assignee_name, t.first_response_due_at, t.resolution_due_at,
+    t.first_responded_at, t.resolved_at, t.closed_at, t.created_at, t.updated_at, t.version
+    FROM tickets t
+    LEFT JOIN organisations o ON o.tenant_id = t.tenant_id AND o.organisation_id = t.organisation_id
+    LEFT JOIN contacts c ON c.tenant_id = t.tenant_id AND c.contact_id = t.contact_id
+    LEFT JOIN users u ON u.tenant_id = t.tenant_id AND u.user_id = t.assignee_id";
+
+const SORT_KEYS: &[SortKey] = &[
+    SortKey {
+        name: "created",
+        column: "t.created_at",
+        text: false,
+    },
+    SortKey {
+        name: "number",
+        column: "t.number",
+        text: false,
+    },
+];
+
+fn from_row(row: &AnyRow) -> Result<Ticket, StoreError> {
+    let status: String = row.try_get("status")?;
+    let priority: String = row.try_get("priority")?;
+    let contact_name = match (
+        row.try_get::<Option<String>, _>("contact_first_name")?,
+        row.try_get::<Option<String>, _>("contact_last_name")?,
+    ) {
+        (Some(first), Some(last)) => Some(format!("{first} {last}")),
+        _ => None,
+    };
+    let optional_time = |column: &str| -> Result<Option<Timestamp>, StoreError> {
+        Ok(row.try_get::<Option<i64>, _>(column)?.map(Timestamp))
+    };
+    let mut ticket = Ticket {
+        id: TicketId(row.try_get("ticket_id")?),
+        number: row.try_get("number")?,
+        subject: row.try_get("subject")?,
+        description: row.try_get("description")?,
+        status: TicketStatus::parse(&status)
+            .ok_or(StoreError::Corrupt("an unknown ticket status"))?,
+        priority: TicketPriority::parse(&priority)
+            .ok_or(StoreError::Corrupt("an unknown ticket priority"))?,
+        category: row.try_get("category")?,
+        organisation_id: row
+            .try_get::<Option<i64>, _>("organisation_id")?
+            .map(OrganisationId),
+        organisation_name: row.try_get("organisation_name")?,
+        contact_id: row.try_get::<Option<i64>, _>("contact_id")?.map(ContactId),
+        contact_name,
+        assignee_id: row.try_get::<Option<i64>, _>("assignee_id")?.map(UserId),
+        assignee_name: row.try_get("assignee_name")?,
+        first_response_due_at: Timestamp(row.try_get("first_response_due_at")?),
+        resolution_due_at: Timestamp(row.try_get("resolution_due_at")?),
+        first_responded_at: optional_time("first_responded_at")?,
+        resolved_at: optional_time("resolved_at")?,
+        closed_at: optional_time("closed_at")?,
+        first_response_overdue: false,
+        resolution_overdue: false,
+        created_at: Timestamp(row.try_get("created_at")?),
+        updated_at: Timestamp(row.try_get("updated_at")?),
+        masked_fields: Vec::new(),
+        reason_required_fields: Vec::new(),
+        version: row.try_get("version")?,
+    };
+    ticket.mark_overdue(Timestamp::now());
+    Ok(ticket)
+}
+
+pub(super) async fn load(
+    conn: &mut AnyConnection,
+    tenant: TenantId,
+    id: TicketId,
+) -> Result<Ticket, StoreError> {
+    let row = sqlx::query(&format!(
+        "{SELECT} WHERE t.tenant_id = $1 AND t.ticket_id = $2"
+    ))
+    .bind(tenant.0)
+    .bind(id.0)
+    .fetch_optional(conn)
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    from_row(&row)
+}
+
+/// Checks the links and finds the organisation: the one given, or else the
+/// requesting contact's employer.
+async fn resolve_links(
+    conn: &mut AnyConnection,
+    tenant: TenantId,
+    f: &TicketFields,
+) -> Result<Option<i64>, StoreError> {
+    let mut employer = None;
+    if let Some(contact) = f.contact_id {
+        let found: Option<Option<i64>> = sqlx::query_scalar(
+            "SELECT organisation_id FROM contacts WHERE tenant_id = $1 AND contact_id = $2",
+        )
+        .bind(tenant.0)
+        .bind(contact.0)
+        .fetch_optional(&mut *conn)
+        .await?;
+        employer = found.ok_or(StoreError::UnknownReference {
+            field: "contact_id",
+        })?;
+    }
+    require_reference(
+        conn,
+        "users",
+        "user_id",
+        tenant.0,
+        f.assignee_id.map(|u| u.0),
+        "assignee_id",
+    )
+    .await?;
+    match f.organisation_id {
+        Some(org) => {
+            require_reference(
+                conn,
+                "organisations",
+                "organisation_id",
+                tenant.0,
+                Some(org.0),
+                "organisation_id",
+            )
+            .await?;
+            Ok(Some(org.0))
+        }
+        None => Ok(employer),
+    }
+}
+
+/// Writes a ticket's fields and times (not its version).
+pub(super) async fn write_ticket(
+    conn: &mut AnyConnection,
+    tenant: TenantId,
+    id: TicketId,
+    f: &TicketFields,
+    organisation_id: Option<i64>,
+    times: &TicketTimes,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE tickets SET subject = $1, description = $2, status = $3, priority = $4, category = $5,
+         organisation_id = $6, contact_id = $7, assignee_id = $8, first_response_due_at = $9,
+         resolution_due_at = $10, first_responded_at = $11, resolved_at = $12, closed_at = $13
+         WHERE tenant_id = $14 AND ticket_id = $15",
+    )
+    .bind(&f.subject)
+    .bind(&f.description)
+    .bind(f.status.as_str())
+    .bind(f.priority.as_str())
+    .bind(&f.category)
+    .bind(organisation_id)
+    .bind(f.contact_id.map(|c| c.0))
+    .bind(f.assignee_id.map(|u| u.0))
+    .bind(times.first_response_due_at.0)
+    .bind(times.resolution_due_at.0)
+    .bind(times.first_responded_at.map(|t| t.0))
+    .bind(times.resolved_at.map(|t| t.0))
+    .bind(times.closed_at.map(|t| t.0))
+    .bind(tenant.0)
+    .bind(id.0)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The ticket's fields as they stand, to compare a change with.
+pub(super) fn fields_of(ticket: &Ticket) -> TicketFields {
+    TicketFields {
+        subject: ticket.subject.clone(),
+        description: ticket.description.clone(),
+        status: ticket.status,
+        priority: ticket.priority,
+        category: ticket.category.clone(),
+        organisation_id: ticket.organisation_id,
+        contact_id: ticket.contact_id,
+        assignee_id: ticket.assignee_id,
+    }
+}
+
+impl Store {
+    pub async fn create_ticket(
+        &self,
+        scope: &Scope,
+        created_by: Option<UserId>,
+        fields: &TicketFields,
+    ) -> Result<Ticket, StoreError> {
+        let mut tx = self.begin(scope.tenant).await?;
+        let id = self
+            .insert_ticket(&mut tx, scope, created_by, fields)
+            .await?;
+        let ticket = load(&mut tx, scope.tenant, id).await?;
+        tx.commit().await?;
+        Ok(ticket)
+    }
+
+    /// Writes a new ticket with its number and audit entry inside `tx`.
+    pub(crate) async fn insert_ticket(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        scope: &Scope,
+        created_by: Option<UserId>,
+        fields: &TicketFields,
+    ) -> Result<TicketId, StoreError> {
+        let tenant = scope.tenant;
+        let organisation_id = resolve_links(tx, tenant, fields).await?;
+        // The tenant's row is the counter: its update is the lock that
+        // keeps two tickets from getting the same number.
+        let number: i64 = sqlx::query_scalar(
+            "UPDATE tenants SET ticket_counter = ticket_counter + 1 WHERE tenant_id = $1 RETURNING ticket_counter",
+        )
+        .bind(tenant.0)
+        .fetch_one(&mut **tx)
+        .await?;
+        let levels = load_levels(tx, tenant).await?;
+        let now = Timestamp::now();
+        let times = TicketTimes::raised(now, fields.priority, &levels).after_change(
+            now,
+            fields.priority,
+            fields.status,
+            &levels,
+        );
+        let id = TicketId(self.next_id());
+        sqlx::query(
+            "INSERT INTO tickets (tenant_id, ticket_id, number, subject, description, status, priority, category,
+             organisation_id, contact_id, assignee_id, created_by, first_response_due_at, resolution_due_at,
+             first_responded_at, resolved_at, closed_at, created_at, updated_at, version)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, NULL, $15, $16, $17, $17, 1)",
+        )
+        .bind(tenant.0)
+        .bind(id.0)
+        .bind(number)
+        .bind(&fields.subject)
+        .bind(&fields.description)
+        .bind(fields.status.as_str())
+        .bind(fields.priority.as_str())
+        .bind(&fields.category)
+        .bind(organisation_id)
+        .bind(fields.contact_id.map(|c| c.0))
+        .bind(fields.assignee_id.map(|u| u.0))
+        .bind(created_by.map(|u| u.0))
+        .bind(times.first_response_due_at.0)
+        .bind(times.resolution_due_at.0)
+        .bind(times.resolved_at.map(|t| t.0))
+        .bind(times.closed_at.map(|t| t.0))
+        .bind(now.0)
+        .execute(&mut **tx)
+        .await?;
+        let names: Vec<&str> = fields.field_values().iter().map(|(n, _)| *n).collect();
+        self.audit(
+            tx,
+            scope,
+            AuditAction::Create,
+            RecordType::Ticket,
+            id.0,
+            &names,
+        )
+        .await?;
+        Ok(id)
+    }
+
+    pub async fn ticket(&self, tenant: TenantId, id: TicketId) -> Result<Ticket, StoreError> {
+        let mut tx = self.read_one(tenant).await?;
+        let ticket = load(&mut tx, tenant, id).await?;
+        tx.commit().await?;
+        Ok(ticket)
+    }
+
+    pub async fn update_ticket(
+        &self,
+        scope: &Scope,
+        id: TicketId,
+        expected_version: Option<i64>,
+        fields: &TicketFields,
+    ) -> Result<Ticket, StoreError> {
+        let mut tx = self.begin(scope.tenant).await?;
+        let before = load(&mut tx, scope.tenant, id).await?;
+        let now = Timestamp::now();
+        bump_version(
+            &mut tx,
+            "tickets",
+            "ticket_id",
+            scope.tenant.0,
+            id.0,
+            expected_version,
+            now.0,
+        )
+        .await?;
+        let organisation_id = resolve_links(&mut tx, scope.tenant, fields).await?;
+        let levels = load_levels(&mut tx, scope.tenant).await?;
+        let times = before
+            .times()
+            .after_change(now, fields.priority, fields.status, &levels);
+        write_ticket(&mut tx, scope.tenant, id, fields, organisation_id, &times).await?;
+        let mut after = fields.clone();
+        after.organisation_id = organisation_id.map(OrganisationId);
+        let changed = changed_fields(&fields_of(&before).field_values(), &after.field_values());
+        self.audit(
+            &mut tx,
+            scope,
+            AuditAction::Update,
+            RecordType::Ticket,
+            id.0,
+            &changed,
+        )
+        .await?;
+        let ticket = load(&mut tx, scope.tenant, id).await?;
+        tx.commit().await?;
+        Ok(ticket)
+    }
+
+    /// Deletes the ticket with its replies and notes.
+    pub async fn delete_ticket(&self, scope: &Scope, id: TicketId) -> Result<(), StoreError> {
+        let mut tx = self.begin(scope.tenant).await?;
+        load(&mut tx, scope.tenant, id).await?;
+        sqlx::query("DELETE FROM ticket_messages WHERE tenant_id = $1 AND ticket_id = $2")
+            .bind(scope.tenant.0)
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM tickets WHERE tenant_id = $1 AND ticket_id = $2")
+            .bind(scope.tenant.0)
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?;
+        self.audit(
+            &mut tx,
+            scope,
+            AuditAction::Delete,
+            RecordType::Ticket,
+            id.0,
+            &[],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Tickets, newest first unless sorted otherwise: `kind` is a status
+    /// (or `active`: new, open and pending), `assignee_id` 0 means nobody,
+    /// and `name_prefix` finds a number (`1042`, `#1042`) or words of the
+    /// subject.
+    pub async fn list_tickets(
+        &self,
+        tenant: TenantId,
+        query: &ListQuery,
+    ) -> Result<Page<Ticket>, StoreError> {
+        let mut query = query.clone();
+        if query.sort.is_none() {
+            query.order = crate::SortOrder::Descending;
+        }
+        let mut sql = Sql::new(SELECT);
+        let t = sql.arg(Arg::Int(tenant.0));
+        sql.push(&format!(" WHERE t.tenant_id = {t}"));
+        match query.kind.as_deref() {
+            None => {}
+            Some("active") => sql.push(" AND t.status IN ('new', 'open', 'pending')"),
+            Some(status) => {
+                let status = TicketStatus::parse(status)
+                    .ok_or(StoreError::InvalidFilter { field: "status" })?;
+                let s = sql.arg(Arg::Text(status.as_str().to_string()));
+                sql.push(&format!(" AND t.status = {s}"));
+            }
+        }
+        if let Some(priority) = query.priority.as_deref() {
+            let priority = TicketPriority::parse(priority)
+                .ok_or(StoreError::InvalidFilter { field: "priority" })?;
+            let p = sql.arg(Arg::Text(priority.as_str().to_string()));
+            sql.push(&format!(" AND t.priority = {p}"));
+        }
+        match query.assignee_id {
+            None => {}
+            Some(0) => sql.push(" AND t.assignee_id IS NULL"),
+            Some(user) => {
+                let u = sql.arg(Arg::Int(user));
+                sql.push(&format!(" AND t.assignee_id = {u}"));
+            }
+        }
+        if let Some(org) = query.organisation_id {
+            let o = sql.arg(Arg::Int(org));
+            sql.push(&format!(" AND t.organisation_id = {o}"));
+        }
+        if let Some(contact) = query.contact_id {
+            let c = sql.arg(Arg::Int(contact));
+            sql.push(&format!(" AND t.contact_id = {c}"));
+        }
+        if let Some(typed) = query.name_prefix.as_deref() {
+            match typed.trim_start_matches('#').parse::<i64>() {
+                Ok(number) => {
+                    let n = sql.arg(Arg::Int(number));
+                    sql.push(&format!(" AND t.number = {n}"));
+                }
+                Err(_) => {
+                    for word in typed.split_whitespace().take(5) {
+                        let pattern = format!(
+                            "%{}%",
+                            word.to_lowercase()
+                                .replace('\\', "\\\\")
+                                .replace('%', "\\%")
+                                .replace('_', "\\_")
+                        );
+                        let w = sql.arg(Arg::Text(pattern));
+                        sql.push(&format!(" AND LOWER(t.subject) LIKE {w} ESCAPE '\\'"));
+                    }
+                }
+            }
+        }
+        query
+            .reach
+            .restrict(&mut sql, tenant, RecordType::Ticket, "t");
+        keyset(&mut sql, SORT_KEYS, "t.ticket_id", &query)?;
+        let sort = crate::page::sort_name(SORT_KEYS, &query);
+        let mut tx = self.read_one(tenant).await?;
+        let rows = sql.query().fetch_all(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(finish_page(
+            rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?,
+            query.limit,
+            |ticket| Cursor {
+                key: CursorKey::Int(if sort == "number" {
+                    ticket.number
+                } else {
+                    ticket.created_at.0
+                }),
+                id: ticket.id.0,
+            },
+        ))
+    }
+}

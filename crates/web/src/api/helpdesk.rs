@@ -1,0 +1,51 @@
+//! The helpdesk over the API beyond the ticket resource itself: a ticket's
+//! replies and internal notes, and the tenant's service levels.
+
+use super::extract::{ApiJson, ApiPrincipal, RecordId};
+use super::{created, run, ListPage};
+use crate::problem::Problem;
+use axum::extract::State;
+use axum::response::Response;
+use axum::Json;
+use custodian_app::App;
+use custodian_core::helpdesk::{MessageInput, ServiceLevels, ServiceLevelsInput, TicketMessage};
+use custodian_core::TicketId;
+
+pub(super) async fn messages(
+    State(app): State<App>,
+    ApiPrincipal(principal): ApiPrincipal,
+    RecordId(id): RecordId,
+) -> Result<Json<ListPage<TicketMessage>>, Problem> {
+    Ok(Json(ListPage {
+        items: run(app.ticket_messages(&principal, TicketId(id))).await?,
+        next_cursor: None,
+    }))
+}
+
+pub(super) async fn add_message(
+    State(app): State<App>,
+    ApiPrincipal(principal): ApiPrincipal,
+    RecordId(id): RecordId,
+    ApiJson(input): ApiJson<MessageInput>,
+) -> Result<Response, Problem> {
+    let message = run(app.add_ticket_message(&principal, TicketId(id), &input)).await?;
+    Ok(created(
+        &format!("/api/v1/tickets/{id}/messages/{}", message.id),
+        &message,
+    ))
+}
+
+pub(super) async fn service_levels(
+    State(app): State<App>,
+    ApiPrincipal(principal): ApiPrincipal,
+) -> Result<Json<ServiceLevels>, Problem> {
+    Ok(Json(run(app.service_levels(&principal)).await?))
+}
+
+pub(super) async fn set_service_levels(
+    State(app): State<App>,
+    ApiPrincipal(principal): ApiPrincipal,
+    ApiJson(input): ApiJson<ServiceLevelsInput>,
+) -> Result<Json<ServiceLevels>, Problem> {
+    Ok(Json(run(app.set_service_levels(&principal, &input)).await?))
+}

@@ -1,0 +1,14 @@
+//! The helpdesk in the back office: ticket queues, a ticket with its
+//! replies and notes, and the service levels.
+
+mod service_levels;
+mod tickets;
+
+pub(super) use tickets::tickets_on_timeline;
+
+use axum::Router;
+use custodian_app::App;
+
+pub fn routes() -> Router<App> {
+    tickets::routes().merge(service_levels::routes())
+}

@@ -1,0 +1,115 @@
+//! The service levels page: per priority, when the first answer and the
+//! resolution of a new ticket are due. Everyone in support sees them;
+//! administrators change them.
+
+use crate::pages::forms::FormData;
+use crate::pages::session::PageSession;
+use crate::pages::views::{error_page, refusal_lines, refused_if, render, Layout};
+use askama::Template;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Form, Router};
+use custodian_app::{App, AppError};
+use custodian_core::helpdesk::{ServiceLevel, ServiceLevelsInput, TicketPriority};
+
+pub fn routes() -> Router<App> {
+    Router::new().route("/tickets/service-levels", get(show).post(save))
+}
+
+struct LevelRow {
+    priority: &'static str,
+    label: &'static str,
+    first_response: String,
+    resolution: String,
+}
+
+#[derive(Template)]
+#[template(path = "service_levels.html")]
+struct ServiceLevelsPage {
+    layout: Layout,
+    rows: Vec<LevelRow>,
+    errors: Vec<String>,
+}
+
+deref_layout!(ServiceLevelsPage);
+
+fn rows(levels: &[ServiceLevel]) -> Vec<LevelRow> {
+    levels
+        .iter()
+        .map(|l| LevelRow {
+            priority: l.priority.as_str(),
+            label: l.priority.label(),
+            first_response: l.first_response_minutes.to_string(),
+            resolution: l.resolution_minutes.to_string(),
+        })
+        .collect()
+}
+
+async fn show(State(app): State<App>, session: PageSession) -> Response {
+    match app.service_levels(&session.principal).await {
+        Ok(levels) => render(&ServiceLevelsPage {
+            layout: Layout::new(&session, ""),
+            rows: rows(&levels.levels),
+            errors: Vec::new(),
+        }),
+        Err(error) => error_page(error),
+    }
+}
+
+async fn save(
+    State(app): State<App>,
+    session: PageSession,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let form = FormData(form);
+    if let Err(refused) = form.check_csrf(&session.csrf) {
+        return refused;
+    }
+    let mut errors = Vec::new();
+    let mut levels = Vec::new();
+    let mut typed = Vec::new();
+    for priority in TicketPriority::ALL {
+        let minutes = |field: &str| {
+            let raw = form.get(&format!("{}_{field}", priority.as_str()));
+            (raw.trim().parse::<i64>().ok(), raw)
+        };
+        let (first_response, first_raw) = minutes("first_response");
+        let (resolution, resolution_raw) = minutes("resolution");
+        typed.push(LevelRow {
+            priority: priority.as_str(),
+            label: priority.label(),
+            first_response: first_raw,
+            resolution: resolution_raw,
+        });
+        match (first_response, resolution) {
+            (Some(first_response_minutes), Some(resolution_minutes)) => levels.push(ServiceLevel {
+                priority: *priority,
+                first_response_minutes,
+                resolution_minutes,
+            }),
+            _ => errors.push(format!(
+                "{}: give the minutes as whole numbers.",
+                priority.label()
+            )),
+        }
+    }
+    if errors.is_empty() {
+        match app
+            .set_service_levels(&session.principal, &ServiceLevelsInput { levels })
+            .await
+        {
+            Ok(_) => return Redirect::to("/tickets/service-levels").into_response(),
+            Err(AppError::Validation(refused)) => errors = refusal_lines(&refused),
+            Err(error) => return error_page(error),
+        }
+    }
+    refused_if(
+        true,
+        render(&ServiceLevelsPage {
+            layout: Layout::new(&session, ""),
+            rows: typed,
+            errors,
+        }),
+    )
+}

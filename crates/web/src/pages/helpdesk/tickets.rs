@@ -1,0 +1,531 @@
+//! Ticket pages: the queues (active, mine, unassigned, by status) with
+//! search by number or subject, a ticket with its replies, internal notes
+//! and history, the reply form, and the create and edit forms.
+
+use crate::api::resources::Tickets;
+use crate::pages::choices::{contact_options, organisation_options, owner_options};
+use crate::pages::forms::FormData;
+use crate::pages::listing::{list_href, next_href};
+use crate::pages::path_id::PageId;
+use crate::pages::record_form::{
+    create, delete, edit_form, new_spec, show_form, update, FormRecord,
+};
+use crate::pages::session::PageSession;
+use crate::pages::views::{
+    allowed, error_page, options, refusal_lines, refused_if, render, timeline, unless_masked,
+    FormField, Layout, Prefill, SelectOption, TimelineItem,
+};
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use custodian_app::records::ListParams;
+use custodian_app::{App, AppError};
+use custodian_core::access::Action;
+use custodian_core::audit::RecordType;
+use custodian_core::helpdesk::{
+    MessageInput, MessageVisibility, Ticket, TicketInput, TicketPriority, TicketStatus,
+};
+use custodian_core::time::Timestamp;
+use custodian_core::{ContactId, OrganisationId, TicketId, UserId};
+
+pub fn routes() -> Router<App> {
+    Router::new()
+        .route("/tickets", get(list).post(create::<Tickets>))
+        .route("/tickets/new", get(new_form))
+        .route("/tickets/{id}", get(show).post(update::<Tickets>))
+        .route("/tickets/{id}/edit", get(edit_form::<Tickets>))
+        .route("/tickets/{id}/delete", post(delete::<Tickets>))
+        .route("/tickets/{id}/messages", post(add_message))
+}
+
+impl FormRecord for Tickets {
+    const NOUN: &'static str = "ticket";
+
+    fn from_form(form: &FormData) -> TicketInput {
+        TicketInput {
+            subject: form.get("subject"),
+            description: form.optional("description"),
+            status: form.optional("status"),
+            priority: form.optional("priority"),
+            category: form.optional("category"),
+            organisation_id: form.link("organisation_id").map(OrganisationId),
+            contact_id: form.link("contact_id").map(ContactId),
+            assignee_id: form.link("assignee_id").map(UserId),
+        }
+    }
+
+    fn to_input(record: &Ticket) -> TicketInput {
+        record.to_input()
+    }
+
+    fn name(record: &Ticket) -> String {
+        format!("ticket {}", record.reference())
+    }
+
+    async fn fields(
+        app: &App,
+        session: &PageSession,
+        input: &TicketInput,
+    ) -> Result<Vec<FormField>, AppError> {
+        let principal = &session.principal;
+        Ok(vec![
+            FormField::input("subject", "Subject", "text", &input.subject),
+            FormField::textarea(
+                "description",
+                "Description",
+                input.description.clone().unwrap_or_default(),
+            ),
+            FormField::select(
+                "contact_id",
+                "Requester (contact person)",
+                contact_options(app, principal, input.contact_id).await?,
+            ),
+            FormField::select(
+                "organisation_id",
+                "Organisation (empty: the requester's)",
+                organisation_options(app, principal, input.organisation_id).await?,
+            ),
+            FormField::select(
+                "priority",
+                "Priority",
+                priority_choices(input.priority.as_deref().unwrap_or("normal"), None),
+            ),
+            FormField::select(
+                "status",
+                "Status",
+                status_choices(input.status.as_deref().unwrap_or("new"), None),
+            ),
+            FormField::input(
+                "category",
+                "Category (e.g. Billing, Installation)",
+                "text",
+                input.category.clone().unwrap_or_default(),
+            ),
+            FormField::select(
+                "assignee_id",
+                "Assignee",
+                owner_options(app, principal, input.assignee_id).await?,
+            ),
+        ])
+    }
+}
+
+fn status_choices(selected: &str, blank: Option<&str>) -> Vec<SelectOption> {
+    options(
+        TicketStatus::ALL
+            .iter()
+            .map(|s| (s.as_str().to_string(), s.label().to_string())),
+        &[selected.to_string()],
+        blank,
+    )
+}
+
+fn priority_choices(selected: &str, blank: Option<&str>) -> Vec<SelectOption> {
+    options(
+        TicketPriority::ALL
+            .iter()
+            .map(|p| (p.as_str().to_string(), p.label().to_string())),
+        &[selected.to_string()],
+        blank,
+    )
+}
+
+async fn new_form(
+    State(app): State<App>,
+    session: PageSession,
+    Query(prefill): Query<Prefill>,
+) -> Response {
+    let input = TicketInput {
+        contact_id: prefill.contact_id.map(ContactId),
+        organisation_id: prefill.organisation_id.map(OrganisationId),
+        assignee_id: Some(session.principal.user_id),
+        ..Default::default()
+    };
+    show_form::<Tickets>(&app, &session, new_spec::<Tickets>(), &input, None).await
+}
+
+/// A queue the list offers as a tab.
+struct QueueTab {
+    label: &'static str,
+    href: String,
+    current: bool,
+}
+
+struct TicketRow {
+    href: String,
+    reference: String,
+    subject: String,
+    requester: String,
+    requester_href: Option<String>,
+    organisation: String,
+    organisation_href: Option<String>,
+    status: &'static str,
+    priority: &'static str,
+    urgent: bool,
+    assignee: String,
+    due: String,
+    overdue: bool,
+    created: String,
+    created_iso: String,
+}
+
+#[derive(Template)]
+#[template(path = "tickets.html")]
+struct TicketsPage {
+    layout: Layout,
+    tabs: Vec<QueueTab>,
+    q: String,
+    /// The queue's parameters other than the search, kept by the search form.
+    hidden: Vec<(&'static str, String)>,
+    rows: Vec<TicketRow>,
+    new_href: Option<String>,
+    first_href: String,
+    next_href: Option<String>,
+}
+
+deref_layout!(TicketsPage);
+
+fn row(ticket: &Ticket) -> TicketRow {
+    let due = if ticket.status.is_active() {
+        format!("{} UTC", ticket.resolution_due_at.display())
+    } else {
+        String::new()
+    };
+    TicketRow {
+        href: format!("/tickets/{}", ticket.id),
+        reference: ticket.reference(),
+        subject: unless_masked(ticket, "subject", ticket.subject.clone()),
+        requester: ticket.contact_name.clone().unwrap_or_default(),
+        requester_href: ticket.contact_id.map(|c| format!("/contacts/{c}")),
+        organisation: ticket.organisation_name.clone().unwrap_or_default(),
+        organisation_href: ticket
+            .organisation_id
+            .map(|o| format!("/organisations/{o}")),
+        status: ticket.status.label(),
+        priority: ticket.priority.label(),
+        urgent: matches!(
+            ticket.priority,
+            TicketPriority::High | TicketPriority::Urgent
+        ),
+        assignee: ticket.assignee_name.clone().unwrap_or_default(),
+        due,
+        overdue: ticket.first_response_overdue || ticket.resolution_overdue,
+        created: format!("{} UTC", ticket.created_at.display()),
+        created_iso: ticket.created_at.to_rfc3339(),
+    }
+}
+
+/// The queue tabs; the one matching `params` is marked current.
+fn tabs(params: &ListParams, me: UserId) -> Vec<QueueTab> {
+    let queue = |label, status: &str, assignee: Option<i64>| {
+        let queue = ListParams {
+            status: Some(status.to_string()),
+            assignee_id: assignee,
+            ..Default::default()
+        };
+        let current = params.status.as_deref() == Some(status)
+            && params.assignee_id == assignee
+            && params.priority.is_none()
+            && params.organisation_id.is_none()
+            && params.contact_id.is_none();
+        QueueTab {
+            label,
+            href: list_href("/tickets", &queue, None),
+            current,
+        }
+    };
+    vec![
+        queue("Active", "active", None),
+        queue("Mine", "active", Some(me.0)),
+        queue("Unassigned", "active", Some(0)),
+        queue("New", "new", None),
+        queue("Waiting for the customer", "pending", None),
+        queue("Resolved", "resolved", None),
+        queue("Closed", "closed", None),
+        queue("All", "all", None),
+    ]
+}
+
+async fn list(
+    State(app): State<App>,
+    session: PageSession,
+    Query(mut params): Query<ListParams>,
+) -> Response {
+    // The active tickets unless another queue is asked for; "all" is every status.
+    let status = params.status.get_or_insert_with(|| "active".into()).clone();
+    let mut asked = params.clone();
+    if status == "all" {
+        asked.status = None;
+    }
+    let page = match app.tickets(&session.principal, &asked).await {
+        Ok(page) => page,
+        Err(error) => return error_page(error),
+    };
+    let hidden = [
+        ("status", params.status.clone()),
+        ("priority", params.priority.clone()),
+        ("assignee_id", params.assignee_id.map(|a| a.to_string())),
+        (
+            "organisation_id",
+            params.organisation_id.map(|o| o.to_string()),
+        ),
+        ("contact_id", params.contact_id.map(|c| c.to_string())),
+    ]
+    .into_iter()
+    .filter_map(|(name, value)| value.map(|v| (name, v)))
+    .collect();
+    render(&TicketsPage {
+        layout: Layout::new(&session, ""),
+        tabs: tabs(&params, session.principal.user_id),
+        q: params.q.clone().unwrap_or_default(),
+        hidden,
+        rows: page.items.iter().map(row).collect(),
+        new_href: allowed(&session, RecordType::Ticket, Action::Create)
+            .then(|| "/tickets/new".to_string()),
+        first_href: list_href(
+            "/tickets",
+            &ListParams {
+                cursor: None,
+                ..params.clone()
+            },
+            None,
+        ),
+        next_href: next_href("/tickets", &params, page.next_cursor),
+    })
+}
+
+struct MessageView {
+    internal: bool,
+    author: String,
+    when: String,
+    when_iso: String,
+    body: String,
+}
+
+struct ReplyForm {
+    body: String,
+    internal: bool,
+    statuses: Vec<SelectOption>,
+    errors: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "ticket.html")]
+struct TicketPage {
+    layout: Layout,
+    id: i64,
+    title: String,
+    status: &'static str,
+    priority: &'static str,
+    overdue: Vec<&'static str>,
+    facts: Vec<(&'static str, String, Option<String>)>,
+    description: String,
+    messages: Vec<MessageView>,
+    closed: bool,
+    can_reply: bool,
+    can_edit: bool,
+    can_delete: bool,
+    reply: ReplyForm,
+    timeline: Vec<TimelineItem>,
+}
+
+deref_layout!(TicketPage);
+
+/// A time as the page shows it; empty (and so left out) when there is none.
+fn when(at: Option<Timestamp>) -> String {
+    at.map(|t| format!("{} UTC", t.display()))
+        .unwrap_or_default()
+}
+
+async fn ticket_page(
+    app: &App,
+    session: &PageSession,
+    id: i64,
+    reply: ReplyForm,
+) -> Result<Response, AppError> {
+    let principal = &session.principal;
+    let ticket = app.ticket(principal, TicketId(id)).await?;
+    let messages = app.ticket_messages(principal, TicketId(id)).await?;
+    let changes = app
+        .record_history(principal, RecordType::Ticket, id)
+        .await?;
+    let refused = !reply.errors.is_empty();
+    let mut overdue = Vec::new();
+    if ticket.first_response_overdue {
+        overdue.push("first answer overdue");
+    }
+    if ticket.resolution_overdue {
+        overdue.push("resolution overdue");
+    }
+    let facts = vec![
+        (
+            "Requester",
+            ticket.contact_name.clone().unwrap_or_default(),
+            ticket.contact_id.map(|c| format!("/contacts/{c}")),
+        ),
+        (
+            "Organisation",
+            ticket.organisation_name.clone().unwrap_or_default(),
+            ticket
+                .organisation_id
+                .map(|o| format!("/organisations/{o}")),
+        ),
+        (
+            "Assignee",
+            ticket
+                .assignee_name
+                .clone()
+                .unwrap_or_else(|| "Nobody yet".into()),
+            None,
+        ),
+        ("Category", ticket.category.clone(), None),
+        ("Raised", when(Some(ticket.created_at)), None),
+        (
+            "First answer due",
+            when(Some(ticket.first_response_due_at)),
+            None,
+        ),
+        ("First answered", when(ticket.first_responded_at), None),
+        ("Resolution due", when(Some(ticket.resolution_due_at)), None),
+        ("Resolved", when(ticket.resolved_at), None),
+    ];
+    let page = TicketPage {
+        layout: Layout::new(session, ""),
+        id,
+        title: format!(
+            "{} {}",
+            ticket.reference(),
+            unless_masked(&ticket, "subject", ticket.subject.clone())
+        ),
+        status: ticket.status.label(),
+        priority: ticket.priority.label(),
+        overdue,
+        facts: facts
+            .into_iter()
+            .filter(|(_, value, _)| !value.is_empty())
+            .collect(),
+        description: unless_masked(&ticket, "description", ticket.description.clone()),
+        messages: messages
+            .iter()
+            .map(|m| MessageView {
+                internal: m.visibility == MessageVisibility::Internal,
+                author: m.author_name.clone().unwrap_or_default(),
+                when: format!("{} UTC", m.created_at.display()),
+                when_iso: m.created_at.to_rfc3339(),
+                body: m.body.clone(),
+            })
+            .collect(),
+        closed: ticket.status == TicketStatus::Closed,
+        can_reply: allowed(session, RecordType::Ticket, Action::Update),
+        can_edit: allowed(session, RecordType::Ticket, Action::Update),
+        can_delete: allowed(session, RecordType::Ticket, Action::Delete),
+        reply,
+        timeline: timeline(&[], &changes),
+    };
+    Ok(refused_if(refused, render(&page)))
+}
+
+fn reply_statuses(selected: &str) -> Vec<SelectOption> {
+    status_choices(selected, Some("Keep the status"))
+}
+
+async fn show(State(app): State<App>, session: PageSession, PageId(id): PageId) -> Response {
+    let reply = ReplyForm {
+        body: String::new(),
+        internal: false,
+        statuses: reply_statuses(""),
+        errors: Vec::new(),
+    };
+    ticket_page(&app, &session, id, reply)
+        .await
+        .unwrap_or_else(error_page)
+}
+
+async fn add_message(
+    State(app): State<App>,
+    session: PageSession,
+    PageId(id): PageId,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let form = FormData(form);
+    if let Err(refused) = form.check_csrf(&session.csrf) {
+        return refused;
+    }
+    let input = MessageInput {
+        body: form.get("body"),
+        visibility: form.optional("visibility"),
+        status: form.optional("status"),
+    };
+    match app
+        .add_ticket_message(&session.principal, TicketId(id), &input)
+        .await
+    {
+        Ok(_) => Redirect::to(&format!("/tickets/{id}#messages")).into_response(),
+        Err(error) => {
+            let errors = match error {
+                AppError::Validation(errors) => refusal_lines(&errors),
+                AppError::TicketClosed => vec![
+                    "The ticket is closed and takes no reply or note. Reopen it (Edit, status Open) first.".to_string(),
+                ],
+                AppError::Restricted => vec![
+                    "Processing of the requester's data is restricted at their request (Art. 18): only the data protection officer can change this ticket.".to_string(),
+                ],
+                other => return error_page(other),
+            };
+            let reply = ReplyForm {
+                body: input.body.clone(),
+                internal: input.visibility.as_deref() == Some("internal"),
+                statuses: reply_statuses(input.status.as_deref().unwrap_or("")),
+                errors,
+            };
+            ticket_page(&app, &session, id, reply)
+                .await
+                .unwrap_or_else(error_page)
+        }
+    }
+}
+
+/// A contact's or organisation's tickets as timeline items, for readers
+/// who may see tickets; nothing for the others.
+pub(in crate::pages) async fn tickets_on_timeline(
+    app: &App,
+    session: &PageSession,
+    params: ListParams,
+) -> Result<Vec<TimelineItem>, AppError> {
+    if !allowed(session, RecordType::Ticket, Action::Read) {
+        return Ok(Vec::new());
+    }
+    let params = ListParams {
+        limit: Some(50),
+        ..params
+    };
+    let page = app.tickets(&session.principal, &params).await?;
+    Ok(page
+        .items
+        .iter()
+        .map(|t| TimelineItem {
+            at: t.created_at.0,
+            kind: "Ticket",
+            when: format!("{} UTC", t.created_at.display()),
+            when_iso: t.created_at.to_rfc3339(),
+            subject: format!(
+                "{} {}",
+                t.reference(),
+                unless_masked(t, "subject", t.subject.clone())
+            ),
+            href: Some(format!("/tickets/{}", t.id)),
+            body: String::new(),
+            by: format!(
+                "{} · {}{}",
+                t.status.label(),
+                t.priority.label(),
+                t.contact_name
+                    .as_deref()
+                    .map(|n| format!(" · from {n}"))
+                    .unwrap_or_default()
+            ),
+        })
+        .collect())
+}

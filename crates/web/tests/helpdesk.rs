@@ -1,0 +1,523 @@
+//! Helpdesk stories over the API, against a real server on a loopback
+//! port, on SQLite and (with CUSTODIAN_TEST_POSTGRES_URL) on PostgreSQL:
+//! tickets raised with numbers and due times, queues and search, replies
+//! and internal notes moving the ticket, a closed ticket refusing more,
+//! service levels, refusals that change nothing, and other tenants' tickets
+//! not there.
+
+#[macro_use]
+mod backends;
+
+use custodian_app::App;
+use custodian_core::access::Role;
+use custodian_core::audit::Actor;
+use reqwest::{Client, StatusCode};
+use serde_json::{json, Value};
+
+struct Server {
+    base: String,
+    client: Client,
+    token: String,
+    support: String,
+    finance: String,
+    other: String,
+    _dir: Option<tempfile::TempDir>,
+}
+
+async fn start(database_url: String, dir: Option<tempfile::TempDir>) -> Server {
+    let app = App::open(&database_url).await.unwrap();
+    let mut tokens = Vec::new();
+    for name in ["Helpdesk GmbH", "Elsewhere Ltd"] {
+        let tenant = app.create_tenant(name).await.unwrap();
+        for (email, role) in [
+            ("admin@example.com", Role::Administrator),
+            ("support@example.com", Role::Support),
+            ("finance@example.com", Role::Finance),
+        ] {
+            let user = app
+                .create_user(
+                    tenant.id,
+                    email,
+                    email,
+                    "a long enough password",
+                    role,
+                    Actor::SYSTEM,
+                )
+                .await
+                .unwrap();
+            tokens.push(
+                app.create_api_token(tenant.id, user.id, "test", Actor::SYSTEM)
+                    .await
+                    .unwrap()
+                    .1,
+            );
+        }
+    }
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(custodian_web::serve(app, listener));
+    Server {
+        base,
+        client: Client::new(),
+        token: tokens[0].clone(),
+        support: tokens[1].clone(),
+        finance: tokens[2].clone(),
+        other: tokens[3].clone(),
+        _dir: dir,
+    }
+}
+
+async fn sqlite() -> Server {
+    let (url, dir) = backends::sqlite_url("helpdesk.db");
+    start(url, Some(dir)).await
+}
+
+async fn postgres() -> Option<Server> {
+    Some(start(backends::postgres_url().await?, None).await)
+}
+
+impl Server {
+    async fn call(
+        &self,
+        token: &str,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+        if_match: Option<i64>,
+    ) -> (StatusCode, Value) {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let mut request = self
+            .client
+            .request(method, format!("{}/api/v1{path}", self.base))
+            .bearer_auth(token);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        if let Some(version) = if_match {
+            request = request.header("If-Match", format!("\"{version}\""));
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        self.call(&self.token, "POST", path, Some(body), None).await
+    }
+
+    async fn get(&self, path: &str) -> Value {
+        let (status, answer) = self.call(&self.token, "GET", path, None, None).await;
+        assert_eq!(status, StatusCode::OK, "{path}: {answer}");
+        answer
+    }
+
+    /// The numbers of the tickets a list answers.
+    async fn numbers(&self, query: &str) -> Vec<i64> {
+        let page = self.get(&format!("/tickets?{query}")).await;
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["number"].as_i64().unwrap())
+            .collect()
+    }
+}
+
+fn codes(answer: &Value) -> Vec<&str> {
+    answer["errors"]
+        .as_array()
+        .map(|errors| errors.iter().filter_map(|e| e["code"].as_str()).collect())
+        .unwrap_or_default()
+}
+
+fn millis(answer: &Value, field: &str) -> i64 {
+    let text = answer[field]
+        .as_str()
+        .unwrap_or_else(|| panic!("{field} in {answer}"));
+    let parsed =
+        time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).unwrap();
+    (parsed.unix_timestamp_nanos() / 1_000_000) as i64
+}
+
+const MINUTE: i64 = 60_000;
+
+async fn tickets_are_raised_answered_and_closed(server: Server) {
+    let (_, org) = server
+        .post("/organisations", json!({"name": "Brauhaus Nord"}))
+        .await;
+    let (_, contact) = server
+        .post(
+            "/contacts",
+            json!({"first_name": "Ida", "last_name": "Kessel", "organisation_id": org["id"]}),
+        )
+        .await;
+    let contact = contact["id"].as_i64().unwrap();
+
+    // Raised: numbered per tenant, the organisation from the requester,
+    // due times from the default service levels (high: 4 h and 1 day).
+    let (status, first) = server
+        .post(
+            "/tickets",
+            json!({"subject": "Bottling line stops", "description": "Since Monday.", "contact_id": contact, "priority": "high", "category": "Machines"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    assert_eq!(first["number"], 1);
+    assert_eq!(first["status"], "new");
+    assert_eq!(first["organisation_id"], org["id"]);
+    assert_eq!(first["contact_name"], "Ida Kessel");
+    let raised = millis(&first, "created_at");
+    assert_eq!(
+        millis(&first, "first_response_due_at") - raised,
+        4 * 60 * MINUTE
+    );
+    assert_eq!(
+        millis(&first, "resolution_due_at") - raised,
+        24 * 60 * MINUTE
+    );
+    assert_eq!(first["first_response_overdue"], false);
+    let id = first["id"].as_i64().unwrap();
+    let (_, second) = server
+        .post(
+            "/tickets",
+            json!({"subject": "Invoice 4711 twice", "organisation_id": org["id"], "category": "Billing"}),
+        )
+        .await;
+    assert_eq!(second["number"], 2);
+
+    // Queues and search.
+    assert_eq!(server.numbers("status=active").await, [2, 1]);
+    assert_eq!(server.numbers("priority=high").await, [1]);
+    assert_eq!(server.numbers("q=%232").await, [2]);
+    assert_eq!(server.numbers("q=bottling%20LINE").await, [1]);
+    assert_eq!(server.numbers(&format!("contact_id={contact}")).await, [1]);
+    assert_eq!(server.numbers("assignee_id=0").await, [2, 1]);
+    assert_eq!(server.numbers("sort=number").await, [1, 2]);
+    for (query, code) in [
+        ("status=finished", "invalid_filter"),
+        ("priority=soon", "invalid_filter"),
+        ("kind=call", "unsupported_filter"),
+    ] {
+        let (status, refused) = server
+            .call(
+                &server.token,
+                "GET",
+                &format!("/tickets?{query}"),
+                None,
+                None,
+            )
+            .await;
+        assert_eq!(
+            (status, refused["code"].as_str()),
+            (StatusCode::BAD_REQUEST, Some(code)),
+            "{query}"
+        );
+    }
+
+    // An internal note changes nothing for the requester.
+    let messages = format!("/tickets/{id}/messages");
+    let (status, note) = server
+        .post(
+            &messages,
+            json!({"body": "Spare motor is in the van.", "visibility": "internal"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{note}");
+    let ticket = server.get(&format!("/tickets/{id}")).await;
+    assert_eq!(ticket["status"], "new");
+    assert_eq!(ticket["first_responded_at"], Value::Null);
+    // The first public reply stamps the first response and opens the ticket.
+    let (status, _) = server
+        .post(&messages, json!({"body": "A technician comes at 10:00."}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let ticket = server.get(&format!("/tickets/{id}")).await;
+    assert_eq!(ticket["status"], "open");
+    assert!(ticket["first_responded_at"].is_string(), "{ticket}");
+    // A reply can move it on.
+    server
+        .post(
+            &messages,
+            json!({"body": "Did the restart help?", "status": "pending"}),
+        )
+        .await;
+    let thread = server.get(&messages).await;
+    let kinds: Vec<&str> = thread["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["visibility"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["internal", "public", "public"]);
+    assert_eq!(thread["items"][0]["author_name"], "admin@example.com");
+    let ticket = server.get(&format!("/tickets/{id}")).await;
+    assert_eq!(ticket["status"], "pending");
+
+    // Closing needs the version read; a closed ticket takes nothing more.
+    let mut input = json!({"subject": "Bottling line stops", "description": "Since Monday.", "contact_id": contact, "priority": "high", "category": "Machines", "status": "closed"});
+    let version = ticket["version"].as_i64().unwrap();
+    let (status, _) = server
+        .call(
+            &server.token,
+            "PUT",
+            &format!("/tickets/{id}"),
+            Some(input.clone()),
+            Some(version - 1),
+        )
+        .await;
+    assert_eq!(status, StatusCode::PRECONDITION_FAILED);
+    let (status, closed) = server
+        .call(
+            &server.token,
+            "PUT",
+            &format!("/tickets/{id}"),
+            Some(input.clone()),
+            Some(version),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{closed}");
+    assert!(
+        closed["closed_at"].is_string() && closed["resolved_at"].is_string(),
+        "{closed}"
+    );
+    let (status, refused) = server
+        .post(&messages, json!({"body": "One more thing"}))
+        .await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (StatusCode::CONFLICT, Some("ticket_closed"))
+    );
+    assert_eq!(
+        server.get(&messages).await["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+    // Reopened, it takes replies again and its resolution is no longer stamped.
+    input["status"] = json!("open");
+    let (status, reopened) = server
+        .call(
+            &server.token,
+            "PUT",
+            &format!("/tickets/{id}"),
+            Some(input),
+            Some(closed["version"].as_i64().unwrap()),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(reopened["resolved_at"], Value::Null);
+    assert_eq!(reopened["closed_at"], Value::Null);
+
+    // Bad input is named and stores nothing.
+    let (status, refused) = server
+        .post(
+            "/tickets",
+            json!({"subject": " ", "priority": "asap", "status": "done"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let mut named = codes(&refused);
+    named.sort_unstable();
+    assert_eq!(
+        named,
+        ["invalid_choice", "invalid_choice", "required", "required"],
+        "{refused}"
+    );
+    let (status, refused) = server
+        .post("/tickets", json!({"subject": "Ghost", "contact_id": 999}))
+        .await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("unknown_reference"))
+    );
+    let (status, refused) = server
+        .post(
+            "/tickets",
+            json!({"subject": "Ghost", "contact_id": contact, "assignee_id": 999}),
+        )
+        .await;
+    assert_eq!(
+        (status, refused["errors"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("assignee_id")),
+        "{refused}"
+    );
+    let (status, _) = server.post(&messages, json!({"body": ""})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(server.numbers("status=").await, [2, 1], "nothing was added");
+    assert_eq!(
+        server.get(&messages).await["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+
+    // Script in a ticket is kept as text, for the pages to show inert.
+    let (_, script) = server
+        .post(
+            "/tickets",
+            json!({"subject": "<script>alert(1)</script>", "contact_id": contact}),
+        )
+        .await;
+    assert_eq!(script["subject"], "<script>alert(1)</script>");
+
+    // Need-to-know: support reads and answers; finance has no helpdesk.
+    let (status, _) = server
+        .call(
+            &server.support,
+            "POST",
+            &messages,
+            Some(json!({"body": "On my way."})),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, _) = server
+        .call(&server.finance, "GET", "/tickets", None, None)
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // Another tenant's ticket is not there, however it is asked for.
+    for (method, path, body) in [
+        ("GET", format!("/tickets/{id}"), None),
+        ("GET", messages.clone(), None),
+        ("POST", messages.clone(), Some(json!({"body": "Hello"}))),
+        ("DELETE", format!("/tickets/{id}"), None),
+    ] {
+        let (status, _) = server.call(&server.other, method, &path, body, None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{method} {path}");
+    }
+    let (_, theirs) = server
+        .call(&server.other, "GET", "/tickets?status=", None, None)
+        .await;
+    assert_eq!(theirs["items"], json!([]));
+
+    // Every change is on the audit trail, by field name.
+    let trail = server
+        .get(&format!("/audit?record_type=ticket&record_id={id}"))
+        .await;
+    let actions: Vec<&str> = trail["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert!(
+        actions.contains(&"create") && actions.contains(&"update"),
+        "{trail}"
+    );
+
+    // Deleting takes the replies and notes with it.
+    let (status, _) = server
+        .call(
+            &server.token,
+            "DELETE",
+            &format!("/tickets/{id}"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, _) = server
+        .call(&server.token, "GET", &messages, None, None)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+on_both_backends!(tickets_are_raised_answered_and_closed);
+
+async fn service_levels_set_the_due_times(server: Server) {
+    let levels = server.get("/settings/ticket-service-levels").await;
+    assert_eq!(levels["levels"].as_array().unwrap().len(), 4);
+    let (status, refused) = server
+        .call(
+            &server.token,
+            "PUT",
+            "/settings/ticket-service-levels",
+            Some(json!({"levels": [{"priority": "urgent", "first_response_minutes": 120, "resolution_minutes": 60}, {"priority": "low", "first_response_minutes": 0, "resolution_minutes": 60}]})),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let mut named = codes(&refused);
+    named.sort_unstable();
+    assert_eq!(
+        named,
+        ["invalid_minutes", "resolution_before_response"],
+        "{refused}"
+    );
+    let (status, _) = server
+        .call(
+            &server.support,
+            "PUT",
+            "/settings/ticket-service-levels",
+            Some(json!({"levels": []})),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "administrators set them");
+    let (status, set) = server
+        .call(
+            &server.token,
+            "PUT",
+            "/settings/ticket-service-levels",
+            Some(json!({"levels": [{"priority": "urgent", "first_response_minutes": 15, "resolution_minutes": 120}]})),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{set}");
+    let (_, org) = server
+        .post("/organisations", json!({"name": "Kältetechnik Süd"}))
+        .await;
+    let (_, ticket) = server
+        .post(
+            "/tickets",
+            json!({"subject": "Cold store warm", "organisation_id": org["id"], "priority": "urgent"}),
+        )
+        .await;
+    let raised = millis(&ticket, "created_at");
+    assert_eq!(
+        millis(&ticket, "first_response_due_at") - raised,
+        15 * MINUTE
+    );
+    assert_eq!(millis(&ticket, "resolution_due_at") - raised, 120 * MINUTE);
+    // Lowering the priority moves the due times, counted from the start.
+    let input =
+        json!({"subject": "Cold store warm", "organisation_id": org["id"], "priority": "low"});
+    let (_, lowered) = server
+        .call(
+            &server.token,
+            "PUT",
+            &format!("/tickets/{}", ticket["id"]),
+            Some(input),
+            Some(1),
+        )
+        .await;
+    assert_eq!(
+        millis(&lowered, "resolution_due_at") - raised,
+        7 * 24 * 60 * MINUTE,
+        "{lowered}"
+    );
+    // The other tenant kept the defaults.
+    let theirs = server
+        .call(
+            &server.other,
+            "GET",
+            "/settings/ticket-service-levels",
+            None,
+            None,
+        )
+        .await
+        .1;
+    let urgent = theirs["levels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["priority"] == "urgent")
+        .unwrap()
+        .clone();
+    assert_eq!(urgent["first_response_minutes"], 60);
+}
+
+on_both_backends!(service_levels_set_the_due_times);
