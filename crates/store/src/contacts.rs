@@ -271,6 +271,20 @@ impl Store {
             .bind(id.0)
             .execute(&mut *tx)
             .await?;
+        // Their tickets stay the organisation's, without a requester (an
+        // erasure, unlike a delete, takes them).
+        for (table, column) in [
+            ("tickets", "contact_id"),
+            ("ticket_messages", "author_contact_id"),
+        ] {
+            sqlx::query(&format!(
+                "UPDATE {table} SET {column} = NULL WHERE tenant_id = $1 AND {column} = $2"
+            ))
+            .bind(scope.tenant.0)
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?;
+        }
         sqlx::query("DELETE FROM contacts WHERE tenant_id = $1 AND contact_id = $2")
             .bind(scope.tenant.0)
             .bind(id.0)

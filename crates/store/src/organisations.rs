@@ -264,7 +264,7 @@ impl Store {
                 "The organisation still has agreements; delete or move them first.",
             ));
         }
-        for table in ["contacts", "activities", "assets"] {
+        for table in ["contacts", "activities", "assets", "tickets"] {
             sqlx::query(&format!("UPDATE {table} SET organisation_id = NULL WHERE tenant_id = $1 AND organisation_id = $2"))
                 .bind(scope.tenant.0)
                 .bind(id.0)

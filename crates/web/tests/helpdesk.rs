@@ -408,6 +408,45 @@ async fn tickets_are_raised_answered_and_closed(server: Server) {
         "{trail}"
     );
 
+    // Deleting the requester keeps their organisation's ticket, without them;
+    // deleting the organisation keeps it too.
+    let (_, kept) = server
+        .post(
+            "/tickets",
+            json!({"subject": "Keg washer", "contact_id": contact}),
+        )
+        .await;
+    let (status, _) = server
+        .call(
+            &server.token,
+            "DELETE",
+            &format!("/contacts/{contact}"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let kept_path = format!("/tickets/{}", kept["id"]);
+    let after = server.get(&kept_path).await;
+    assert_eq!(
+        (
+            after["contact_id"].clone(),
+            after["organisation_id"].clone()
+        ),
+        (Value::Null, org["id"].clone())
+    );
+    let (status, _) = server
+        .call(
+            &server.token,
+            "DELETE",
+            &format!("/organisations/{}", org["id"]),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(server.get(&kept_path).await["organisation_id"], Value::Null);
+
     // Deleting takes the replies and notes with it.
     let (status, _) = server
         .call(
