@@ -399,7 +399,7 @@ impl App {
                 }
                 .validate()?;
                 self.store
-                    .add_ticket_message(&scope, ticket.id, MessageAuthor::Staff(admin), &fields)
+                    .add_ticket_message(&scope, ticket.id, MessageAuthor::Staff(admin), &fields, None)
                     .await?;
             }
         }

@@ -49,6 +49,7 @@ pub fn area_of(record_type: RecordType) -> Area {
         | RecordType::User
         | RecordType::ApiToken
         | RecordType::Role
-        | RecordType::Team => Area::Administration,
+        | RecordType::Team
+        | RecordType::Mail => Area::Administration,
     }
 }

@@ -11,6 +11,7 @@ pub mod demo;
 mod error;
 pub mod helpdesk;
 mod history;
+pub mod mail;
 mod offboarding;
 mod passwords;
 pub mod privacy;
@@ -47,6 +48,7 @@ pub struct App {
     pub store: Store,
     throttle: Arc<LoginThrottle>,
     reads: ReadRecorder,
+    mailer: Arc<mail::Mailer>,
 }
 
 /// An authenticated caller: a staff user, in person or through an API token.
@@ -195,6 +197,14 @@ impl App {
             reads: ReadRecorder::start(store.clone()),
             store,
             throttle: Arc::new(LoginThrottle::default()),
+            mailer: Arc::new(mail::Mailer::keeping()),
         }
+    }
+
+    /// The same app sending mail as `settings` say; refused when the sender
+    /// or the SMTP URL cannot be used.
+    pub fn with_mail(mut self, settings: &mail::MailSettings) -> Result<App, AppError> {
+        self.mailer = Arc::new(mail::Mailer::new(settings)?);
+        Ok(self)
     }
 }

@@ -43,6 +43,26 @@ struct Database {
     url: String,
 }
 
+/// Outbound email; without an SMTP server messages stay in the outbox.
+#[derive(Args, Clone)]
+struct Mail {
+    /// smtp://HOST:PORT, smtp://USER:PASS@HOST:587?tls=required or
+    /// smtps://USER:PASS@HOST:465
+    #[arg(long = "smtp-url", env = "CUSTODIAN_SMTP_URL")]
+    smtp_url: Option<String>,
+    /// The sender of every message.
+    #[arg(
+        long = "mail-from",
+        env = "CUSTODIAN_MAIL_FROM",
+        default_value = "Custodian <no-reply@custodian.invalid>"
+    )]
+    from: String,
+    /// The address people reach this server at, for links in messages
+    /// (default: http:// and the listening address).
+    #[arg(long = "public-url", env = "CUSTODIAN_PUBLIC_URL")]
+    public_url: Option<String>,
+}
+
 #[derive(Args, Clone)]
 struct AuditFiles {
     /// The operator's Ed25519 key that signs checkpoints of the audit chain
@@ -85,6 +105,8 @@ enum Command {
         /// Leave the daily retention run to `custodian worker`.
         #[arg(long, env = "CUSTODIAN_NO_RETENTION_SCHEDULE")]
         no_retention_schedule: bool,
+        #[command(flatten)]
+        mail: Mail,
     },
     /// Apply pending schema migrations.
     Migrate {
@@ -357,6 +379,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             audit,
             checkpoint_seconds,
             no_retention_schedule,
+            mail,
         } => {
             let started = std::time::Instant::now();
             let app = App::open(&database.url).await.map_err(describe)?;
@@ -366,6 +389,15 @@ async fn run(cli: Cli) -> Result<(), String> {
                 .await
                 .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
             let address = listener.local_addr().map_err(|e| e.to_string())?;
+            let app = app
+                .with_mail(&custodian_app::mail::MailSettings {
+                    public_url: mail
+                        .public_url
+                        .unwrap_or_else(|| format!("http://{address}")),
+                    from: mail.from,
+                    smtp_url: mail.smtp_url,
+                })
+                .map_err(describe)?;
             println!(
                 "Custodian is running at http://{address}/ (database: {}, ready in {} ms)",
                 app.store.backend().name(),
@@ -391,8 +423,16 @@ async fn run(cli: Cli) -> Result<(), String> {
             let schedule = (!no_retention_schedule).then(|| {
                 custodian_app::retention::spawn_daily_schedule(app.clone(), Duration::from_secs(60))
             });
+            let delivery =
+                custodian_app::mail::spawn_mail_delivery(app.clone(), Duration::from_secs(5));
+            if delivery.is_none() {
+                println!("No SMTP server is configured (CUSTODIAN_SMTP_URL): messages are kept in the outbox (/admin/outbox).");
+            }
             let served = custodian_web::serve(app.clone(), listener).await;
             checkpoints.abort();
+            if let Some(delivery) = delivery {
+                delivery.abort();
+            }
             if let Some(schedule) = schedule {
                 schedule.abort();
             }

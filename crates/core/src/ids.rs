@@ -56,6 +56,10 @@ id_type!(
     TicketMessageId
 );
 id_type!(
+    /// A message in the outbox.
+    MailId
+);
+id_type!(
     /// A processing purpose of a tenant.
     PurposeId
 );

@@ -18,6 +18,7 @@ pub mod grants;
 pub mod helpdesk;
 pub mod hex;
 pub mod ids;
+pub mod mail;
 pub mod need_to_know;
 pub mod offboarding;
 pub mod organisations;

@@ -285,6 +285,12 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
+        // Messages to a deleted person are neither sent nor kept.
+        sqlx::query("DELETE FROM outbox WHERE tenant_id = $1 AND contact_id = $2")
+            .bind(scope.tenant.0)
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?;
         sqlx::query("DELETE FROM contacts WHERE tenant_id = $1 AND contact_id = $2")
             .bind(scope.tenant.0)
             .bind(id.0)

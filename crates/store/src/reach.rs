@@ -102,7 +102,8 @@ impl Conditions {
             | RecordType::LegalHold
             | RecordType::RetentionRun
             | RecordType::RetentionReview
-            | RecordType::TicketMessage => "1 = 1".into(),
+            | RecordType::TicketMessage
+            | RecordType::Mail => "1 = 1".into(),
         }
     }
 }

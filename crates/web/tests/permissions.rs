@@ -211,7 +211,7 @@ async fn seed(base: &str, client: &Client, token: &str, name: &str) -> Records {
     let org = post("/organisations", json!({"name": name})).await;
     let contact = post(
         "/contacts",
-        json!({"first_name": "Sam", "last_name": name, "organisation_id": org}),
+        json!({"first_name": "Sam", "last_name": name, "organisation_id": org, "emails": ["sam@matrix.example"]}),
     )
     .await;
     let activity = post(
@@ -230,6 +230,15 @@ async fn seed(base: &str, client: &Client, token: &str, name: &str) -> Records {
     )
     .await;
     let ticket = post("/tickets", json!({"subject": name, "contact_id": contact})).await;
+    // A reply writes the requester's notice to the outbox.
+    let reply = client
+        .post(format!("{base}/api/v1/tickets/{ticket}/messages"))
+        .bearer_auth(token)
+        .json(&json!({"body": "Matrix reply"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), StatusCode::CREATED);
     let role = post(
         "/roles",
         json!({"name": SEEDED_ROLE, "label": name, "permissions": {"activities": ["read"]}, "record_scope": "all"}),
@@ -274,6 +283,14 @@ async fn seed(base: &str, client: &Client, token: &str, name: &str) -> Records {
         .await
         .unwrap();
     let rule = rules["items"][0]["id"].as_i64().unwrap();
+    let outbox: Value = authorized("/outbox")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mail = outbox["items"][0]["id"].as_i64().unwrap();
     let run = client
         .post(format!("{base}/api/v1/retention/runs"))
         .bearer_auth(token)
@@ -297,6 +314,7 @@ async fn seed(base: &str, client: &Client, token: &str, name: &str) -> Records {
         (RecordType::Asset, asset),
         (RecordType::Agreement, agreement),
         (RecordType::Ticket, ticket),
+        (RecordType::Mail, mail),
     ])
 }
 

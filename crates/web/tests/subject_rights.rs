@@ -325,6 +325,13 @@ async fn subject_data(server: &Server) -> (i64, i64, i64, i64) {
             json!({"body": format!("Called {FIRST} on {MOBILE}; visit at {POSTCODE} {CITY}."), "visibility": "internal"}),
         )
         .await;
+    // A reply, whose notice to them waits in the outbox.
+    server
+        .create(
+            &format!("/tickets/{ticket}/messages"),
+            json!({"body": "A technician comes on Monday."}),
+        )
+        .await;
     (subject, duplicate, colleague, meeting)
 }
 
@@ -451,7 +458,7 @@ async fn the_subject_gets_their_data_and_is_then_erased(server: Server) {
         "Customer relationship",
         "Contract (Art. 6(1)(b))",
         "Who in our organisation accessed it",
-        "<td>admin, through a program (API)</td><td>create</td><td>9</td>",
+        "<td>admin, through a program (API)</td><td>create</td><td>11</td>",
         // The tenant's retention rules (the defaults), as it enforces them.
         "How long we keep it",
         "Contacts: list for review 2 years after the contact's last activity",
@@ -468,7 +475,9 @@ async fn the_subject_gets_their_data_and_is_then_erased(server: Server) {
     assert_eq!(tickets["rows"].as_array().unwrap().len(), 1, "{tickets}");
     assert_eq!(tickets["rows"][0]["category"], "Service");
     let messages: Value = serde_json::from_str(&files["data/ticket_messages.json"]).unwrap();
-    assert_eq!(messages["rows"].as_array().unwrap().len(), 1, "{messages}");
+    assert_eq!(messages["rows"].as_array().unwrap().len(), 2, "{messages}");
+    let mails: Value = serde_json::from_str(&files["data/outbox.json"]).unwrap();
+    assert_eq!(mails["rows"][0]["recipient"], EMAIL, "{mails}");
     let consents: Value = serde_json::from_str(&files["data/consent_events.json"]).unwrap();
     assert_eq!(consents["rows"][0]["action"], "granted");
     // The request's history says what was done, the trail which records left.
@@ -646,7 +655,8 @@ async fn the_subject_gets_their_data_and_is_then_erased(server: Server) {
         Some(1),
         "the ticket they raised"
     );
-    assert_eq!(outcome("ticket_messages", "deleted"), Some(1));
+    assert_eq!(outcome("ticket_messages", "deleted"), Some(2));
+    assert_eq!(outcome("outbox", "deleted"), Some(1), "the notice to them");
     assert_eq!(outcome("search_entries", "deleted"), Some(2));
     assert_eq!(
         outcome("consent_events", "updated"),

@@ -4,9 +4,10 @@ use crate::{App, AppError, Principal};
 use custodian_core::access::{Action, Area};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::catalog;
-use custodian_core::helpdesk::{MessageInput, TicketMessage};
+use custodian_core::helpdesk::{MessageInput, MessageVisibility, TicketMessage};
+use custodian_core::mail::{ticket_reply_notice, MailPurpose};
 use custodian_core::TicketId;
-use custodian_store::MessageAuthor;
+use custodian_store::{MessageAuthor, NewMail};
 
 impl App {
     /// A staff member answers the requester (a public reply) or notes
@@ -24,6 +25,10 @@ impl App {
             .await?;
         self.refuse_restricted_change(principal, RecordType::Ticket, Some(ticket.0), Vec::new())
             .await?;
+        let notice = match fields.visibility {
+            MessageVisibility::Public => self.reply_notice(principal, ticket).await?,
+            MessageVisibility::Internal => None,
+        };
         Ok(self
             .store
             .add_ticket_message(
@@ -31,8 +36,38 @@ impl App {
                 ticket,
                 MessageAuthor::Staff(principal.user_id),
                 &fields,
+                notice.as_ref(),
             )
             .await?)
+    }
+
+    /// The requester's notice of a public reply: to their first email, with
+    /// the ticket's number and a link to it in the portal, nothing more.
+    async fn reply_notice(
+        &self,
+        principal: &Principal,
+        id: TicketId,
+    ) -> Result<Option<NewMail>, AppError> {
+        let ticket = self.store.ticket(principal.tenant, id).await?;
+        let Some(contact_id) = ticket.contact_id else {
+            return Ok(None);
+        };
+        let contact = self.store.contact(principal.tenant, contact_id).await?;
+        let Some(email) = contact.emails.first() else {
+            return Ok(None);
+        };
+        let text = ticket_reply_notice(
+            ticket.number,
+            &self.mailer.link(&format!("/portal/tickets/{id}")),
+        );
+        Ok(Some(NewMail {
+            contact_id: Some(contact_id),
+            recipient: email.as_str().to_string(),
+            subject: text.subject,
+            body: text.body,
+            purpose: MailPurpose::TicketReply,
+            about: Some((RecordType::Ticket, id.0)),
+        }))
     }
 
     /// The ticket's replies and internal notes, oldest first. A reader whose

@@ -119,10 +119,11 @@ pub enum RecordType {
     RetentionReview,
     Ticket,
     TicketMessage,
+    Mail,
 }
 
 impl RecordType {
-    pub const ALL: [RecordType; 20] = [
+    pub const ALL: [RecordType; 21] = [
         RecordType::Tenant,
         RecordType::User,
         RecordType::ApiToken,
@@ -143,6 +144,7 @@ impl RecordType {
         RecordType::RetentionReview,
         RecordType::Ticket,
         RecordType::TicketMessage,
+        RecordType::Mail,
     ];
 
     pub fn parse(value: &str) -> Option<RecordType> {
@@ -172,6 +174,7 @@ impl RecordType {
             RecordType::RetentionReview => "retention_reviews",
             RecordType::Ticket => "tickets",
             RecordType::TicketMessage => "ticket_messages",
+            RecordType::Mail => "outbox",
         }
     }
 
@@ -197,6 +200,7 @@ impl RecordType {
             RecordType::RetentionReview => "retention_review",
             RecordType::Ticket => "ticket",
             RecordType::TicketMessage => "ticket_message",
+            RecordType::Mail => "mail",
         }
     }
 }

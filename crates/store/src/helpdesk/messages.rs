@@ -1,12 +1,13 @@
 //! Replies and notes on a ticket. A message is written with the ticket's
 //! change in one transaction: staff's first public reply stamps the first
 //! response (and opens a new ticket), and the status the writer chose is
-//! set with it. A closed ticket takes no message.
+//! set with it, and the requester's notice is written to the outbox in the
+//! same transaction. A closed ticket takes no message.
 
 use super::service_levels::load_levels;
 use super::tickets::{fields_of, load, write_ticket};
 use crate::rows::bump_version;
-use crate::{Scope, Store, StoreError};
+use crate::{NewMail, Scope, Store, StoreError};
 use custodian_core::audit::{changed_fields, AuditAction, RecordType};
 use custodian_core::helpdesk::{MessageFields, MessageVisibility, TicketMessage, TicketStatus};
 use custodian_core::time::Timestamp;
@@ -62,6 +63,7 @@ impl Store {
         ticket_id: TicketId,
         author: MessageAuthor,
         fields: &MessageFields,
+        notice: Option<&NewMail>,
     ) -> Result<TicketMessage, StoreError> {
         let tenant = scope.tenant;
         let mut tx = self.begin(tenant).await?;
@@ -156,6 +158,9 @@ impl Store {
                 &changed,
             )
             .await?;
+        }
+        if let Some(notice) = notice {
+            self.enqueue_mail(&mut tx, scope, notice).await?;
         }
         let row = sqlx::query(&format!(
             "{SELECT} WHERE m.tenant_id = $1 AND m.message_id = $2"

@@ -108,6 +108,13 @@ pub(crate) const SUBJECT_TABLES: &[SubjectTable] = &[
         owned: None,
     },
     SubjectTable {
+        table: "outbox",
+        key: "mail_id",
+        rows: "contact_id IN ({contacts})",
+        audited_as: Some((RecordType::Mail, "mail_id")),
+        owned: None,
+    },
+    SubjectTable {
         table: "search_entries",
         key: "record_id",
         rows: "record_type = 'contact' AND record_id IN ({contacts})",
@@ -129,6 +136,7 @@ pub(crate) const ERASURE_ORDER: &[&str] = &[
     "retention_reviews",
     "ticket_messages",
     "tickets",
+    "outbox",
     "search_entries",
     "activity_contacts",
     "contacts",

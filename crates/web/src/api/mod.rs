@@ -8,6 +8,7 @@ mod consent;
 mod extract;
 mod helpdesk;
 mod openapi;
+mod outbox;
 pub mod permissions;
 mod purposes;
 mod requests;
@@ -44,6 +45,9 @@ pub fn routes() -> Router<App> {
             "/tickets/{id}/messages",
             get(helpdesk::messages).post(helpdesk::add_message),
         )
+        .route("/outbox", get(outbox::list))
+        .route("/outbox/{id}", get(outbox::read))
+        .route("/outbox/{id}/retry", axum::routing::post(outbox::retry))
         .route(
             "/settings/ticket-service-levels",
             get(helpdesk::service_levels).put(helpdesk::set_service_levels),

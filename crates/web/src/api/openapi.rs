@@ -22,6 +22,7 @@ use custodian_core::helpdesk::{
     MessageInput, MessageVisibility, ServiceLevel, ServiceLevels, ServiceLevelsInput, Ticket,
     TicketInput, TicketMessage, TicketPriority, TicketStatus,
 };
+use custodian_core::mail::{MailPurpose, MailStatus, OutboxMail};
 use custodian_core::organisations::{Organisation, OrganisationInput};
 use custodian_core::passwords::PasswordPolicy;
 use custodian_core::privacy::consent::{
@@ -66,6 +67,9 @@ use utoipa::OpenApi as _;
         description = "The JSON API of Custodian, a privacy-first CRM. Authenticate with `Authorization: Bearer <token>` (create one on your account page, /account, or with `custodian admin token create`). Errors are RFC 9457 problem+json with a stable `code`. Lists are cursor-paginated. Updates need `If-Match` with the ETag of the version you edited. Fields your roles may not see come back empty and are named in `masked_fields`; records outside your roles' reach (own, team or all records) do not exist for you. Where the tenant marks a category sensitive, send `X-Access-Reason: <why>` to see it: the reason is kept in the audit trail, and a read that hid such fields answers `Custodian-Access-Reason: required`."
     ),
     components(schemas(
+        OutboxMail,
+        MailStatus,
+        MailPurpose,
         Ticket,
         TicketInput,
         TicketStatus,
@@ -663,9 +667,53 @@ fn add_helpdesk(paths: PathsBuilder) -> PathsBuilder {
     );
     let mut levels = PathItem::new(HttpMethod::Get, with_common_answers(get_levels));
     levels.put = Some(with_common_answers(put_levels).build());
+    let operation = |id: &str, summary: &str| {
+        OperationBuilder::new()
+            .tag("outbox")
+            .operation_id(Some(id))
+            .summary(Some(summary))
+    };
+    let outbox = operation(
+        "outbox",
+        "The newest 200 messages Custodian wrote (administrators): to whom, why, sent or not, and why not",
+    )
+    .parameter(query(
+        "status",
+        "Only one status: pending, sent or failed",
+        typed(Type::String),
+    ))
+    .response("200", json_ok("The messages, in items", "OutboxPage"))
+    .response("422", problem_response("An unknown status (invalid_choice)"));
+    let mail = operation("mail", "One message with its text")
+        .parameter(id_parameter())
+        .response("200", json_ok("The message", "OutboxMail"))
+        .response("404", problem_response("No such message"));
+    let retry = operation(
+        "retry_mail",
+        "Send a given-up message again, from its first attempt",
+    )
+    .parameter(id_parameter())
+    .response("200", json_ok("The message, waiting", "OutboxMail"))
+    .response("404", problem_response("No such message"))
+    .response(
+        "409",
+        problem_response("The message was not given up (code in_use)"),
+    );
     paths
         .path("/api/v1/tickets/{id}/messages", message_item)
         .path("/api/v1/settings/ticket-service-levels", levels)
+        .path(
+            "/api/v1/outbox",
+            PathItem::new(HttpMethod::Get, with_common_answers(outbox)),
+        )
+        .path(
+            "/api/v1/outbox/{id}",
+            PathItem::new(HttpMethod::Get, with_common_answers(mail)),
+        )
+        .path(
+            "/api/v1/outbox/{id}/retry",
+            PathItem::new(HttpMethod::Post, with_common_answers(retry)),
+        )
 }
 
 fn add_retention(paths: PathsBuilder) -> PathsBuilder {
@@ -1408,6 +1456,7 @@ pub fn openapi_document() -> OpenApi {
             ("AgreementPage", "Agreement"),
             ("TicketPage", "Ticket"),
             ("TicketMessagePage", "TicketMessage"),
+            ("OutboxPage", "OutboxMail"),
             ("RolePage", "RoleDescription"),
             ("TeamPage", "TeamView"),
             ("PurposePage", "Purpose"),

@@ -89,6 +89,24 @@ pub fn route_rules() -> Vec<RouteRule> {
             Some((Area::Administration, Action::Administer)),
             None,
         ),
+        rule(
+            "GET",
+            "/outbox",
+            Some((Area::Administration, Action::Administer)),
+            None,
+        ),
+        rule(
+            "GET",
+            "/outbox/{id}",
+            Some((Area::Administration, Action::Administer)),
+            Some(RecordType::Mail),
+        ),
+        rule(
+            "POST",
+            "/outbox/{id}/retry",
+            Some((Area::Administration, Action::Administer)),
+            Some(RecordType::Mail),
+        ),
     ]);
     let contacts_read = Some((Area::OrganisationsAndContacts, Action::Read));
     let administer = Some((Area::Administration, Action::Administer));

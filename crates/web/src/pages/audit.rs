@@ -79,6 +79,7 @@ fn record_href(record_type: &str, id: i64) -> Option<String> {
         RecordType::Agreement => "agreements",
         RecordType::Ticket => "tickets",
         RecordType::TicketMessage => return None,
+        RecordType::Mail => "admin/outbox",
         RecordType::Role => "admin/roles",
         RecordType::Purpose => "privacy/purposes",
         RecordType::SubjectRequest => "privacy/requests",

@@ -24,6 +24,7 @@ mod forms;
 mod helpdesk;
 mod listing;
 mod organisations;
+mod outbox;
 mod passwords;
 mod path_id;
 mod purposes;
@@ -87,6 +88,7 @@ pub fn routes() -> Router<App> {
         .merge(assets::routes())
         .merge(agreements::routes())
         .merge(helpdesk::routes())
+        .merge(outbox::routes())
         .merge(audit::routes())
         .merge(account::routes())
         .merge(passwords::routes())

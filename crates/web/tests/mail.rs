@@ -1,0 +1,394 @@
+//! Outbound email against a real SMTP server (Python's aiosmtpd, writing
+//! to a maildir), on SQLite and (with CUSTODIAN_TEST_POSTGRES_URL)
+//! PostgreSQL: a staff reply writes the requester's notice to the outbox in
+//! its transaction; a send that fails is kept and tried again later, and
+//! arrives once the server is up; a message given up is sent again on an
+//! administrator's word; notices carry a number and a link, not the reply.
+//!
+//! Skipped with a message when aiosmtpd is not installed, unless
+//! CUSTODIAN_REQUIRE_SMTP is set (CI sets it), which makes it fail.
+
+#[macro_use]
+mod backends;
+
+use custodian_app::mail::MailSettings;
+use custodian_app::App;
+use custodian_core::access::Role;
+use custodian_core::audit::Actor;
+use custodian_core::time::Timestamp;
+use reqwest::{Client, StatusCode};
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// An aiosmtpd server on a loopback port, delivering into a maildir.
+struct SmtpServer {
+    child: Child,
+}
+
+impl Drop for SmtpServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn aiosmtpd_installed() -> bool {
+    let installed = Command::new("python3")
+        .args(["-c", "import aiosmtpd"])
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !installed {
+        assert!(
+            std::env::var_os("CUSTODIAN_REQUIRE_SMTP").is_none(),
+            "CUSTODIAN_REQUIRE_SMTP is set but aiosmtpd is not installed (pip install aiosmtpd)"
+        );
+        eprintln!("skipped: aiosmtpd is not installed (pip install aiosmtpd)");
+    }
+    installed
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+async fn start_smtp(port: u16, maildir: &Path) -> SmtpServer {
+    let child = Command::new("python3")
+        .args(["-m", "aiosmtpd", "-n", "-l"])
+        .arg(format!("127.0.0.1:{port}"))
+        .args(["-c", "aiosmtpd.handlers.Mailbox"])
+        .arg(maildir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .is_err()
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "aiosmtpd did not start"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    SmtpServer { child }
+}
+
+/// The messages the SMTP server received, as text.
+fn received(maildir: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(maildir.join("new")) else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok())
+        .collect()
+}
+
+struct World {
+    app: App,
+    base: String,
+    client: Client,
+    admin: String,
+    support: String,
+    port: u16,
+    maildir: PathBuf,
+    _dirs: (Option<tempfile::TempDir>, tempfile::TempDir),
+}
+
+async fn world(database_url: String, dir: Option<tempfile::TempDir>) -> World {
+    let port = free_port();
+    let mail_dir = tempfile::tempdir().unwrap();
+    let app = App::open(&database_url)
+        .await
+        .unwrap()
+        .with_mail(&MailSettings {
+            public_url: "https://crm.example.test/".into(),
+            from: "Helpdesk <help@crm.example.test>".into(),
+            smtp_url: Some(format!("smtp://127.0.0.1:{port}")),
+        })
+        .unwrap();
+    let tenant = app.create_tenant("Mail GmbH").await.unwrap();
+    let mut tokens = Vec::new();
+    for (email, role) in [
+        ("admin@example.com", Role::Administrator),
+        ("support@example.com", Role::Support),
+    ] {
+        let user = app
+            .create_user(
+                tenant.id,
+                email,
+                email,
+                "a long enough password",
+                role,
+                Actor::SYSTEM,
+            )
+            .await
+            .unwrap();
+        tokens.push(
+            app.create_api_token(tenant.id, user.id, "test", Actor::SYSTEM)
+                .await
+                .unwrap()
+                .1,
+        );
+    }
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(custodian_web::serve(app.clone(), listener));
+    World {
+        app,
+        base,
+        client: Client::new(),
+        support: tokens.pop().unwrap(),
+        admin: tokens.pop().unwrap(),
+        port,
+        maildir: mail_dir.path().join("maildir"),
+        _dirs: (dir, mail_dir),
+    }
+}
+
+async fn sqlite() -> Option<World> {
+    if !aiosmtpd_installed() {
+        return None;
+    }
+    let (url, dir) = backends::sqlite_url("mail.db");
+    Some(world(url, Some(dir)).await)
+}
+
+async fn postgres() -> Option<Option<World>> {
+    let url = backends::postgres_url().await?;
+    if !aiosmtpd_installed() {
+        return Some(None);
+    }
+    Some(Some(world(url, None).await))
+}
+
+impl World {
+    async fn call(
+        &self,
+        token: &str,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let mut request = self
+            .client
+            .request(method, format!("{}/api/v1{path}", self.base))
+            .bearer_auth(token);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    async fn create(&self, path: &str, body: Value) -> Value {
+        let (status, created) = self.call(&self.admin, "POST", path, Some(body)).await;
+        assert_eq!(status, StatusCode::CREATED, "{path}: {created}");
+        created
+    }
+
+    async fn outbox(&self) -> Vec<Value> {
+        let (status, page) = self.call(&self.admin, "GET", "/outbox", None).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        page["items"].as_array().unwrap().clone()
+    }
+}
+
+const MINUTE: i64 = 60_000;
+
+async fn replies_reach_the_requester_through_retries(world: Option<World>) {
+    let Some(world) = world else {
+        return;
+    };
+    let contact = world
+        .create("/contacts", json!({"first_name": "Ida", "last_name": "Kessel", "emails": ["ida.kessel@brauhaus.example"]}))
+        .await;
+    let silent = world
+        .create(
+            "/contacts",
+            json!({"first_name": "Olaf", "last_name": "Ohnemail"}),
+        )
+        .await;
+    let ticket = world
+        .create(
+            "/tickets",
+            json!({"subject": "Bottling line stops at night", "contact_id": contact["id"]}),
+        )
+        .await;
+    let id = ticket["id"].as_i64().unwrap();
+    let messages = format!("/tickets/{id}/messages");
+    // An internal note tells nobody; a reply to someone without an email
+    // neither.
+    world
+        .create(
+            &messages,
+            json!({"body": "Spare motor in the van.", "visibility": "internal"}),
+        )
+        .await;
+    let other = world
+        .create(
+            "/tickets",
+            json!({"subject": "No address", "contact_id": silent["id"]}),
+        )
+        .await;
+    world
+        .create(
+            &format!("/tickets/{}/messages", other["id"]),
+            json!({"body": "Answered by phone."}),
+        )
+        .await;
+    assert_eq!(world.outbox().await.len(), 0);
+
+    // Support answers: the notice is in the outbox with the reply.
+    let (status, _) = world
+        .call(
+            &world.support,
+            "POST",
+            &messages,
+            Some(json!({"body": "Our technician Jens comes at 10:00 with the spare motor."})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let outbox = world.outbox().await;
+    assert_eq!(outbox.len(), 1, "{outbox:?}");
+    let mail = &outbox[0];
+    assert_eq!(mail["status"], "pending");
+    assert_eq!(mail["recipient"], "ida.kessel@brauhaus.example");
+    assert_eq!(mail["purpose"], "ticket_reply");
+    let mail_id = mail["id"].as_i64().unwrap();
+
+    // The SMTP server is down: the send fails, is kept, and waits a minute.
+    let now = Timestamp::now();
+    let report = world.app.deliver_due_mail(now).await;
+    assert_eq!((report.sent, report.retried), (0, 1));
+    let (_, kept) = world
+        .call(&world.admin, "GET", &format!("/outbox/{mail_id}"), None)
+        .await;
+    assert_eq!(kept["status"], "pending");
+    assert_eq!(kept["attempts"], 1);
+    assert!(
+        kept["last_error"].as_str().is_some_and(|e| !e.is_empty()),
+        "{kept}"
+    );
+
+    // Up again: not before its time, then it arrives.
+    let _smtp = start_smtp(world.port, &world.maildir).await;
+    assert_eq!(world.app.deliver_due_mail(now).await.sent, 0);
+    let report = world
+        .app
+        .deliver_due_mail(Timestamp(now.0 + 2 * MINUTE))
+        .await;
+    assert_eq!(report.sent, 1);
+    let arrived = received(&world.maildir);
+    assert_eq!(arrived.len(), 1);
+    let text = &arrived[0];
+    assert!(text.contains("To: ida.kessel@brauhaus.example"), "{text}");
+    assert!(
+        text.contains("From: Helpdesk <help@crm.example.test>"),
+        "{text}"
+    );
+    let number = ticket["number"].as_i64().unwrap();
+    assert!(
+        text.contains(&format!("Subject: Ticket #{number}: there is a new reply")),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("https://crm.example.test/portal/tickets/{id}")),
+        "{text}"
+    );
+    for private in ["Jens", "spare motor", "Bottling", "Kessel"] {
+        assert!(
+            !text.contains(private),
+            "the notice carries {private}: {text}"
+        );
+    }
+    let (_, sent) = world
+        .call(&world.admin, "GET", &format!("/outbox/{mail_id}"), None)
+        .await;
+    assert_eq!(sent["status"], "sent");
+    assert!(sent["sent_at"].is_string());
+    // Sent once: the next round sends nothing again.
+    assert_eq!(
+        world
+            .app
+            .deliver_due_mail(Timestamp(now.0 + 60 * MINUTE))
+            .await
+            .sent,
+        0
+    );
+    assert_eq!(received(&world.maildir).len(), 1);
+}
+
+on_both_backends!(replies_reach_the_requester_through_retries);
+
+async fn a_message_given_up_is_sent_again_on_request(world: Option<World>) {
+    let Some(world) = world else {
+        return;
+    };
+    let contact = world
+        .create(
+            "/contacts",
+            json!({"first_name": "Uwe", "last_name": "Unerreicht", "emails": ["uwe@far.example"]}),
+        )
+        .await;
+    let ticket = world
+        .create(
+            "/tickets",
+            json!({"subject": "Label printer", "contact_id": contact["id"]}),
+        )
+        .await;
+    world
+        .create(
+            &format!("/tickets/{}/messages", ticket["id"]),
+            json!({"body": "Which model is it?"}),
+        )
+        .await;
+    // Eight failed sends, each at its time, and it is given up.
+    let mut at = Timestamp::now().0;
+    for _ in 0..8 {
+        world.app.deliver_due_mail(Timestamp(at)).await;
+        at += 13 * 60 * MINUTE;
+    }
+    let outbox = world.outbox().await;
+    assert_eq!(outbox[0]["status"], "failed", "{outbox:?}");
+    assert_eq!(outbox[0]["attempts"], 8);
+    let id = outbox[0]["id"].as_i64().unwrap();
+    let (status, _) = world
+        .call(&world.support, "POST", &format!("/outbox/{id}/retry"), None)
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "administrators only");
+    let (status, again) = world
+        .call(&world.admin, "POST", &format!("/outbox/{id}/retry"), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        (again["status"].as_str(), again["attempts"].as_i64()),
+        (Some("pending"), Some(0))
+    );
+    let (status, refused) = world
+        .call(&world.admin, "POST", &format!("/outbox/{id}/retry"), None)
+        .await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (StatusCode::CONFLICT, Some("in_use"))
+    );
+    let _smtp = start_smtp(world.port, &world.maildir).await;
+    assert_eq!(world.app.deliver_due_mail(Timestamp::now()).await.sent, 1);
+    assert_eq!(received(&world.maildir).len(), 1);
+    let (status, refused) = world
+        .call(&world.admin, "GET", "/outbox?status=lost", None)
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+}
+
+on_both_backends!(a_message_given_up_is_sent_again_on_request);
