@@ -36,8 +36,8 @@ struct Failures {
 const FORGET_AFTER: Duration = Duration::from_secs(24 * 3600);
 const FIRST_LOCK: Duration = Duration::from_secs(60);
 const LONGEST_LOCK: Duration = Duration::from_secs(3600);
-const MAX_PER_ACCOUNT: u32 = 5;
-const MAX_PER_ADDRESS: u32 = 20;
+pub(crate) const MAX_PER_ACCOUNT: u32 = 5;
+pub(crate) const MAX_PER_ADDRESS: u32 = 20;
 
 /// How long the `count`-th failure locks a key that allows `max`.
 fn lock_for(count: u32, max: u32) -> Option<Duration> {
@@ -47,7 +47,7 @@ fn lock_for(count: u32, max: u32) -> Option<Duration> {
 }
 
 impl LoginThrottle {
-    fn check(&self, key: &str) -> Result<(), AppError> {
+    pub(crate) fn check(&self, key: &str) -> Result<(), AppError> {
         let failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
         match failures.get(key).and_then(|f| f.locked_until) {
             Some(until) if until > Instant::now() => Err(AppError::TooManyAttempts {
@@ -57,7 +57,7 @@ impl LoginThrottle {
         }
     }
 
-    fn fail(&self, key: String, max: u32) {
+    pub(crate) fn fail(&self, key: String, max: u32) {
         let mut failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
         if failures.len() > 100_000 {
             failures.retain(|_, f| f.last.elapsed() < FORGET_AFTER);
@@ -75,7 +75,7 @@ impl LoginThrottle {
         entry.locked_until = lock_for(entry.count, max).map(|d| Instant::now() + d);
     }
 
-    fn clear(&self, key: &str) {
+    pub(crate) fn clear(&self, key: &str) {
         self.failures
             .lock()
             .unwrap_or_else(|e| e.into_inner())

@@ -37,6 +37,9 @@ pub enum AppError {
     UnsupportedFilter(&'static str),
     #[error("{field} is not a value this filter knows")]
     InvalidFilter { field: &'static str },
+    /// A portal link that does not let anyone in, and why.
+    #[error("the link cannot be used: {0:?}")]
+    PortalLink(custodian_store::LinkProblem),
     /// The ticket is closed; it takes no reply or note until reopened.
     #[error("the ticket is closed")]
     TicketClosed,

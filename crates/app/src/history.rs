@@ -51,5 +51,6 @@ pub fn area_of(record_type: RecordType) -> Area {
         | RecordType::Role
         | RecordType::Team
         | RecordType::Mail => Area::Administration,
+        RecordType::PortalAccount => Area::OrganisationsAndContacts,
     }
 }

@@ -14,6 +14,7 @@ mod history;
 pub mod mail;
 mod offboarding;
 mod passwords;
+pub mod portal;
 pub mod privacy;
 mod purposes;
 mod reach;
@@ -26,8 +27,8 @@ pub mod teams;
 pub mod two_factor;
 
 pub use custodian_store::{
-    AccessSummary, AuditEntry, Backend, Page, Reach, ReviewFilter, RunStart, Scope, SearchHit,
-    SessionInfo, Store, Team, TokenInfo, User, UserAccess, UserSummary,
+    AccessSummary, AuditEntry, Backend, LinkProblem, Page, Reach, ReviewFilter, RunStart, Scope,
+    SearchHit, SessionInfo, Store, Team, TokenInfo, User, UserAccess, UserSummary,
 };
 pub use error::{with_causes, AppError};
 pub use history::area_of;

@@ -60,6 +60,10 @@ id_type!(
     MailId
 );
 id_type!(
+    /// A contact person's customer-portal account.
+    PortalAccountId
+);
+id_type!(
     /// A processing purpose of a tenant.
     PurposeId
 );

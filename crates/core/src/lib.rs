@@ -23,6 +23,7 @@ pub mod need_to_know;
 pub mod offboarding;
 pub mod organisations;
 pub mod passwords;
+pub mod portal;
 pub mod privacy;
 pub mod purposes;
 pub mod requests;

@@ -285,6 +285,22 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
+        // Their portal access ends with them.
+        for table in ["portal_sessions", "portal_links"] {
+            sqlx::query(&format!(
+                "DELETE FROM {table} WHERE tenant_id = $1 AND account_id IN
+                 (SELECT account_id FROM portal_accounts WHERE tenant_id = $1 AND contact_id = $2)"
+            ))
+            .bind(scope.tenant.0)
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?;
+        }
+        sqlx::query("DELETE FROM portal_accounts WHERE tenant_id = $1 AND contact_id = $2")
+            .bind(scope.tenant.0)
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?;
         // Messages to a deleted person are neither sent nor kept.
         sqlx::query("DELETE FROM outbox WHERE tenant_id = $1 AND contact_id = $2")
             .bind(scope.tenant.0)

@@ -103,7 +103,8 @@ impl Conditions {
             | RecordType::RetentionRun
             | RecordType::RetentionReview
             | RecordType::TicketMessage
-            | RecordType::Mail => "1 = 1".into(),
+            | RecordType::Mail
+            | RecordType::PortalAccount => "1 = 1".into(),
         }
     }
 }

@@ -11,6 +11,7 @@ mod client;
 mod downloads;
 mod headers;
 mod pages;
+mod portal;
 mod problem;
 
 use axum::extract::State;
@@ -28,6 +29,7 @@ pub fn router(app: App) -> Router {
         .route("/healthz", get(healthz))
         .nest("/api/v1", api::routes())
         .merge(pages::routes())
+        .merge(portal::routes())
         // Any other address: the same "does not exist" page as a missing record.
         .fallback(|| async { pages::not_found() })
         .layer(axum::middleware::from_fn(headers::security_headers))

@@ -90,6 +90,11 @@ impl From<AppError> for Problem {
             AppError::InvalidLimit => Problem::field(StatusCode::BAD_REQUEST, "invalid_limit", "limit", "A page holds 1 to 200 records.".into()),
             AppError::UnsupportedFilter(parameter) => Problem::field(StatusCode::BAD_REQUEST, "unsupported_filter", parameter, format!("This list cannot be filtered by {parameter}; the reference names the filters of each list.")),
             AppError::InvalidFilter { field } => Problem::field(StatusCode::BAD_REQUEST, "invalid_filter", field, format!("{field} is not a value this filter knows; the reference lists them.")),
+            AppError::PortalLink(problem) => Problem::new(
+                StatusCode::GONE,
+                "link_not_usable",
+                format!("The link cannot be used ({problem:?}); ask for a new one."),
+            ),
             AppError::TicketClosed => Problem::new(
                 StatusCode::CONFLICT,
                 "ticket_closed",

@@ -5,6 +5,7 @@
 //! Skipped with a message when chromedriver is not installed, unless
 //! CUSTODIAN_REQUIRE_BROWSER is set (CI sets it), which makes it fail.
 
+mod smtp;
 mod webdriver;
 
 use custodian_app::App;
@@ -934,5 +935,108 @@ async fn support_raises_answers_and_closes_a_ticket() {
         .await;
     browser.wait_for_text("#timeline", "#1").await;
     browser.wait_for_text("#timeline", "Closed").await;
+    browser.quit().await;
+}
+
+/// The first link to this server in a message the SMTP server received.
+fn link_in(message: &str, base: &str) -> String {
+    // Undo quoted-printable soft line breaks, should the mail use them.
+    let text = message.replace("=\r\n", "").replace("=\n", "");
+    let start = text.find(base).expect("a link in the message");
+    text[start..].split_whitespace().next().unwrap().to_string()
+}
+
+/// The customer portal in a real browser, with mail through a real SMTP
+/// server: a contact person accepts the invitation from their email,
+/// raises a ticket, a staff member answers, and the person follows the
+/// notice's link to read the answer.
+#[tokio::test]
+async fn a_contact_accepts_an_invitation_raises_a_ticket_and_reads_the_answer() {
+    let Some((driver, chromium)) = driver_or_skip() else {
+        return;
+    };
+    if !smtp::aiosmtpd_installed() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let port = smtp::free_port();
+    let maildir = dir.path().join("maildir");
+    let _smtp = smtp::start_smtp(port, &maildir).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (app, _, admin) =
+        tenant_with_staff(&dir, &[("ada@example.com", Role::Administrator)]).await;
+    let app = app
+        .with_mail(&custodian_app::mail::MailSettings {
+            public_url: base.clone(),
+            from: "Brauhaus Support <help@brauhaus.example>".into(),
+            smtp_url: Some(format!("smtp://127.0.0.1:{port}")),
+        })
+        .unwrap();
+    let contact = app
+        .create_contact(
+            &admin,
+            &serde_json::from_value(serde_json::json!({"first_name": "Ida", "last_name": "Kessel", "emails": ["ida@brauhaus.example"]}))
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    app.invite_to_portal(&admin, contact.id).await.unwrap();
+    tokio::spawn(custodian_web::serve(app.clone(), listener));
+    let now = custodian_core::time::Timestamp::now;
+    assert_eq!(app.deliver_due_mail(now()).await.sent, 1);
+    let invitation = smtp::received(&maildir).pop().unwrap();
+    assert!(
+        invitation.contains("To: ida@brauhaus.example"),
+        "{invitation}"
+    );
+
+    let browser = Browser::start(&driver, &chromium).await;
+    browser.goto(&link_in(&invitation, &base)).await;
+    browser.wait_for_text("h1", "Welcome").await;
+    browser.fill("#password", "hop harvest at dawn").await;
+    browser.fill("#password_again", "hop harvest at dawn").await;
+    browser.click("main form button[type=submit]").await;
+    browser.wait_for_text("h1", "My tickets").await;
+
+    browser.click("a.button[href='/portal/tickets/new']").await;
+    browser.fill("#subject", "Keg washer leaks").await;
+    browser
+        .fill("#description", "Since Monday, under the second valve.")
+        .await;
+    browser.click("main form button[type=submit]").await;
+    browser.wait_for_text("h1", "#1 Keg washer leaks").await;
+    let url = browser.current_url().await;
+    let ticket: i64 = url.rsplit('/').next().unwrap().parse().unwrap();
+
+    // A staff member answers; the notice goes out through the SMTP server.
+    app.add_ticket_message(
+        &admin,
+        custodian_core::TicketId(ticket),
+        &serde_json::from_value(
+            serde_json::json!({"body": "A technician comes on Tuesday at 10:00."}),
+        )
+        .unwrap(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(app.deliver_due_mail(now()).await.sent, 1);
+    let notice = smtp::received(&maildir)
+        .into_iter()
+        .find(|m| m.contains("there is a new reply"))
+        .expect("the reply notice arrived");
+    assert!(
+        !notice.contains("Tuesday"),
+        "the answer stays in the portal"
+    );
+    browser.goto(&link_in(&notice, &base)).await;
+    browser
+        .wait_for_text(".messages", "A technician comes on Tuesday at 10:00.")
+        .await;
+    browser.fill("#body", "Tuesday suits us.").await;
+    browser.click(".reply-form button[type=submit]").await;
+    browser
+        .wait_for_text(".messages", "Tuesday suits us.")
+        .await;
     browser.quit().await;
 }

@@ -114,6 +114,10 @@ fn body_for(rule: &RouteRule, records: &Records, serial: usize) -> Option<Value>
             ("requests", ..) => {
                 json!({"request_type": "access", "channel": "letter", "subject_name": format!("Matrix {serial}")})
             }
+            ("contacts", ..) if rule.path.ends_with("/portal-access") => {
+                json!({"organisation_access": false, "enabled": true})
+            }
+            ("contacts", ..) if rule.path.ends_with("/portal-invitation") => return None,
             ("contacts", ..) if rule.path.ends_with("/restriction") => {
                 json!({"restricted": false})
             }

@@ -46,6 +46,7 @@ fn who(entry: &AccessSummary) -> String {
     match (entry.actor_kind.as_str(), &entry.actor_name) {
         ("system", _) => "The system (imports, scheduled jobs)".into(),
         ("api_token", Some(name)) => format!("{name}, through a program (API)"),
+        ("contact", _) => "You, in the customer portal".into(),
         (_, Some(name)) => name.clone(),
         (_, None) => "A former user".into(),
     }

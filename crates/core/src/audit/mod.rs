@@ -12,6 +12,8 @@ pub enum ActorKind {
     User,
     ApiToken,
     System,
+    /// A contact person in the customer portal; the id is their contact's.
+    Contact,
 }
 
 impl ActorKind {
@@ -20,6 +22,7 @@ impl ActorKind {
             ActorKind::User => "user",
             ActorKind::ApiToken => "api_token",
             ActorKind::System => "system",
+            ActorKind::Contact => "contact",
         }
     }
 }
@@ -120,10 +123,11 @@ pub enum RecordType {
     Ticket,
     TicketMessage,
     Mail,
+    PortalAccount,
 }
 
 impl RecordType {
-    pub const ALL: [RecordType; 21] = [
+    pub const ALL: [RecordType; 22] = [
         RecordType::Tenant,
         RecordType::User,
         RecordType::ApiToken,
@@ -145,6 +149,7 @@ impl RecordType {
         RecordType::Ticket,
         RecordType::TicketMessage,
         RecordType::Mail,
+        RecordType::PortalAccount,
     ];
 
     pub fn parse(value: &str) -> Option<RecordType> {
@@ -175,6 +180,7 @@ impl RecordType {
             RecordType::Ticket => "tickets",
             RecordType::TicketMessage => "ticket_messages",
             RecordType::Mail => "outbox",
+            RecordType::PortalAccount => "portal_accounts",
         }
     }
 
@@ -201,6 +207,7 @@ impl RecordType {
             RecordType::Ticket => "ticket",
             RecordType::TicketMessage => "ticket_message",
             RecordType::Mail => "mail",
+            RecordType::PortalAccount => "portal_account",
         }
     }
 }

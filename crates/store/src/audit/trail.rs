@@ -81,6 +81,10 @@ pub(crate) fn about_contact(c: &str) -> String {
             format!("IN (SELECT l.ticket_id FROM tickets l WHERE l.tenant_id = $1 AND l.contact_id = {c})"),
         ),
         (
+            "portal_account",
+            format!("IN (SELECT l.account_id FROM portal_accounts l WHERE l.tenant_id = $1 AND l.contact_id = {c})"),
+        ),
+        (
             "mail",
             format!("IN (SELECT l.mail_id FROM outbox l WHERE l.tenant_id = $1 AND l.contact_id = {c})"),
         ),
@@ -168,12 +172,13 @@ impl Store {
         let sql = format!(
             "SELECT a.seq, a.audit_id, a.occurred_at, a.actor_kind, a.actor_id, a.action, a.record_type,
                     a.record_id, a.fields, a.source_ip, a.user_agent, a.reason, a.record_ids,
-                    COALESCE(u.display_name, tu.display_name) AS actor_name,
+                    COALESCE(u.display_name, tu.display_name, pc.first_name || ' ' || pc.last_name) AS actor_name,
                     COALESCE(u.user_id, tu.user_id) AS actor_user_id
              FROM audit_entries a
              LEFT JOIN users u ON a.actor_kind = 'user' AND u.tenant_id = a.tenant_id AND u.user_id = a.actor_id
              LEFT JOIN api_tokens t ON a.actor_kind = 'api_token' AND t.tenant_id = a.tenant_id AND t.token_id = a.actor_id
              LEFT JOIN users tu ON tu.tenant_id = t.tenant_id AND tu.user_id = t.user_id
+             LEFT JOIN contacts pc ON a.actor_kind = 'contact' AND pc.tenant_id = a.tenant_id AND pc.contact_id = a.actor_id
              WHERE {}
              ORDER BY a.seq DESC LIMIT {limit}",
             conditions.join(" AND ")

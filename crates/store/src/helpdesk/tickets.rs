@@ -353,6 +353,26 @@ impl Store {
         Ok(())
     }
 
+    /// How many tickets the contact raised since `since` (a rate limit).
+    pub async fn tickets_raised_since(
+        &self,
+        tenant: TenantId,
+        contact: ContactId,
+        since: Timestamp,
+    ) -> Result<usize, StoreError> {
+        let mut tx = self.read_one(tenant).await?;
+        let count: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM tickets WHERE tenant_id = $1 AND contact_id = $2 AND created_at >= $3",
+        )
+        .bind(tenant.0)
+        .bind(contact.0)
+        .bind(since.0)
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(usize::try_from(count).unwrap_or(0))
+    }
+
     /// Tickets, newest first unless sorted otherwise: `kind` is a status
     /// (or `active`: new, open and pending), `assignee_id` 0 means nobody,
     /// and `name_prefix` finds a number (`1042`, `#1042`) or words of the

@@ -10,6 +10,7 @@ mod helpdesk;
 mod openapi;
 mod outbox;
 pub mod permissions;
+mod portal;
 mod purposes;
 mod requests;
 pub(crate) mod resources;
@@ -44,6 +45,14 @@ pub fn routes() -> Router<App> {
         .route(
             "/tickets/{id}/messages",
             get(helpdesk::messages).post(helpdesk::add_message),
+        )
+        .route(
+            "/contacts/{id}/portal-access",
+            get(portal::access).put(portal::set_access),
+        )
+        .route(
+            "/contacts/{id}/portal-invitation",
+            axum::routing::post(portal::invite),
         )
         .route("/outbox", get(outbox::list))
         .route("/outbox/{id}", get(outbox::read))

@@ -3,6 +3,7 @@
 
 use super::account::{EndedAccess, RolesInput, SessionView, TokenView, TwoFactorSetting, UserView};
 use super::audit::{AuditEntryView, AuditPage};
+use super::portal::PortalAccess;
 use super::resources::{
     Activities, Agreements, Assets, Contacts, Organisations, Resource, Tickets,
 };
@@ -25,6 +26,7 @@ use custodian_core::helpdesk::{
 use custodian_core::mail::{MailPurpose, MailStatus, OutboxMail};
 use custodian_core::organisations::{Organisation, OrganisationInput};
 use custodian_core::passwords::PasswordPolicy;
+use custodian_core::portal::{PortalAccessInput, PortalAccount};
 use custodian_core::privacy::consent::{
     ConsentAction, ConsentChannel, ConsentEvent, ConsentEventInput, ConsentLedger, ConsentState,
     ConsentText, ConsentTextInput,
@@ -67,6 +69,9 @@ use utoipa::OpenApi as _;
         description = "The JSON API of Custodian, a privacy-first CRM. Authenticate with `Authorization: Bearer <token>` (create one on your account page, /account, or with `custodian admin token create`). Errors are RFC 9457 problem+json with a stable `code`. Lists are cursor-paginated. Updates need `If-Match` with the ETag of the version you edited. Fields your roles may not see come back empty and are named in `masked_fields`; records outside your roles' reach (own, team or all records) do not exist for you. Where the tenant marks a category sensitive, send `X-Access-Reason: <why>` to see it: the reason is kept in the audit trail, and a read that hid such fields answers `Custodian-Access-Reason: required`."
     ),
     components(schemas(
+        PortalAccount,
+        PortalAccessInput,
+        PortalAccess,
         OutboxMail,
         MailStatus,
         MailPurpose,
@@ -699,7 +704,44 @@ fn add_helpdesk(paths: PathsBuilder) -> PathsBuilder {
         "409",
         problem_response("The message was not given up (code in_use)"),
     );
+    let operation = |id: &str, summary: &str| {
+        OperationBuilder::new()
+            .tag("portal")
+            .operation_id(Some(id))
+            .summary(Some(summary))
+    };
+    let get_access = operation(
+        "portal_access",
+        "The contact's customer-portal account (null when never invited)",
+    )
+    .parameter(id_parameter())
+    .response("200", json_ok("The account", "PortalAccess"))
+    .response("404", problem_response("No such contact"));
+    let put_access = operation(
+        "set_portal_access",
+        "Let the contact see their organisation's tickets, or end (or restore) their access; ending it ends their sessions and links at once",
+    )
+    .parameter(id_parameter())
+    .request_body(Some(json_body("PortalAccessInput")))
+    .response("200", json_ok("The account now", "PortalAccount"))
+    .response("404", problem_response("No such contact, or never invited"));
+    let invite = operation(
+        "invite_to_portal",
+        "Invite the contact to the customer portal at their first email: a one-time link (7 days) to choose a password, sent through the outbox; earlier links stop working",
+    )
+    .parameter(id_parameter())
+    .response("201", json_ok("The account", "PortalAccount"))
+    .response("404", problem_response("No such contact"))
+    .response("409", problem_response("The contact's processing is restricted (restricted)"))
+    .response("422", problem_response("The contact has no email address (no_email)"));
+    let mut access_item = PathItem::new(HttpMethod::Get, with_common_answers(get_access));
+    access_item.put = Some(with_common_answers(put_access).build());
     paths
+        .path("/api/v1/contacts/{id}/portal-access", access_item)
+        .path(
+            "/api/v1/contacts/{id}/portal-invitation",
+            PathItem::new(HttpMethod::Post, with_common_answers(invite)),
+        )
         .path("/api/v1/tickets/{id}/messages", message_item)
         .path("/api/v1/settings/ticket-service-levels", levels)
         .path(

@@ -91,6 +91,24 @@ pub fn route_rules() -> Vec<RouteRule> {
         ),
         rule(
             "GET",
+            "/contacts/{id}/portal-access",
+            Some((Area::OrganisationsAndContacts, Action::Read)),
+            Some(RecordType::Contact),
+        ),
+        rule(
+            "PUT",
+            "/contacts/{id}/portal-access",
+            Some((Area::OrganisationsAndContacts, Action::Update)),
+            Some(RecordType::Contact),
+        ),
+        rule(
+            "POST",
+            "/contacts/{id}/portal-invitation",
+            Some((Area::OrganisationsAndContacts, Action::Update)),
+            Some(RecordType::Contact),
+        ),
+        rule(
+            "GET",
             "/outbox",
             Some((Area::Administration, Action::Administer)),
             None,

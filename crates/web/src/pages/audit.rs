@@ -80,6 +80,7 @@ fn record_href(record_type: &str, id: i64) -> Option<String> {
         RecordType::Ticket => "tickets",
         RecordType::TicketMessage => return None,
         RecordType::Mail => "admin/outbox",
+        RecordType::PortalAccount => return None,
         RecordType::Role => "admin/roles",
         RecordType::Purpose => "privacy/purposes",
         RecordType::SubjectRequest => "privacy/requests",
@@ -98,6 +99,7 @@ fn record_href(record_type: &str, id: i64) -> Option<String> {
 fn row(entry: &AuditEntry) -> Row {
     let who = match (&entry.actor_name, entry.actor_kind.as_str()) {
         (Some(name), "api_token") => format!("{name} (API token)"),
+        (Some(name), "contact") => format!("{name} (customer portal)"),
         (Some(name), _) => name.clone(),
         (None, "system") => "Custodian (system)".to_string(),
         (None, kind) => format!("{kind} {}", entry.actor_id),

@@ -354,6 +354,14 @@ async fn show_page(
                 add_href: None,
             },
             Related {
+                title: "Customer portal",
+                items: vec![Cell::link(
+                    "Portal access".to_string(),
+                    format!("/contacts/{id}/portal"),
+                )],
+                add_href: None,
+            },
+            Related {
                 title: "Tickets",
                 items: vec![Cell::link(
                     format!(

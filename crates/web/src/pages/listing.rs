@@ -5,7 +5,7 @@ use super::views::Header;
 use custodian_app::records::ListParams;
 
 /// The list at `base` with `params`, moved to `cursor` when given.
-pub(super) fn list_href(base: &str, params: &ListParams, cursor: Option<&str>) -> String {
+pub(crate) fn list_href(base: &str, params: &ListParams, cursor: Option<&str>) -> String {
     let mut pairs: Vec<(&str, String)> = Vec::new();
     if let Some(cursor) = cursor {
         pairs.push(("cursor", cursor.to_string()));
@@ -38,7 +38,7 @@ pub(super) fn list_href(base: &str, params: &ListParams, cursor: Option<&str>) -
     }
 }
 
-pub(super) fn next_href(base: &str, params: &ListParams, cursor: Option<String>) -> Option<String> {
+pub(crate) fn next_href(base: &str, params: &ListParams, cursor: Option<String>) -> Option<String> {
     cursor.map(|c| {
         let first = ListParams {
             cursor: None,

@@ -20,24 +20,25 @@ mod choices;
 mod consent;
 mod contacts;
 mod flash;
-mod forms;
+pub(crate) mod forms;
 mod helpdesk;
-mod listing;
+pub(crate) mod listing;
 mod organisations;
 mod outbox;
 mod passwords;
-mod path_id;
+pub(crate) mod path_id;
+mod portal_access;
 mod purposes;
 mod reason;
 mod record_form;
 mod requests;
 mod retention;
 mod roles;
-mod session;
+pub(crate) mod session;
 mod teams;
 mod templates;
 mod two_factor;
-mod views;
+pub(crate) mod views;
 
 use axum::extract::{Query, State};
 use axum::http::header;
@@ -89,6 +90,7 @@ pub fn routes() -> Router<App> {
         .merge(agreements::routes())
         .merge(helpdesk::routes())
         .merge(outbox::routes())
+        .merge(portal_access::routes())
         .merge(audit::routes())
         .merge(account::routes())
         .merge(passwords::routes())

@@ -29,7 +29,7 @@ pub struct PageSession {
     pub here: String,
 }
 
-pub(super) fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+pub(crate) fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -47,12 +47,23 @@ pub(super) fn set_cookie(
     value: &str,
     max_age_seconds: i64,
 ) -> HeaderValue {
+    set_cookie_at(headers, name, value, max_age_seconds, "/")
+}
+
+/// A cookie for the pages under `path` only (the portal keeps its own).
+pub(crate) fn set_cookie_at(
+    headers: &HeaderMap,
+    name: &str,
+    value: &str,
+    max_age_seconds: i64,
+    path: &str,
+) -> HeaderValue {
     let secure = headers
         .get("x-forwarded-proto")
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.eq_ignore_ascii_case("https"));
     let text = format!(
-        "{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_seconds}{}",
+        "{name}={value}; Path={path}; HttpOnly; SameSite=Lax; Max-Age={max_age_seconds}{}",
         if secure { "; Secure" } else { "" }
     );
     HeaderValue::from_str(&text).unwrap_or(HeaderValue::from_static("invalid=1"))
@@ -78,14 +89,15 @@ fn to_login(parts: &Parts) -> Response {
 /// control character anywhere, since browsers drop tabs and read `\\` as
 /// `/` (so `/<TAB>/elsewhere` would become `//elsewhere`).
 fn local_target(next: &str) -> &str {
+    local_path(next).unwrap_or("/contacts")
+}
+
+/// `next` when it is a path on this site.
+pub(crate) fn local_path(next: &str) -> Option<&str> {
     let local = next.starts_with('/')
         && !next.starts_with("//")
         && !next.chars().any(|c| c == '\\' || c.is_control());
-    if local {
-        next
-    } else {
-        "/contacts"
-    }
+    local.then_some(next)
 }
 
 impl FromRequestParts<App> for PageSession {

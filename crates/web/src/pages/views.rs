@@ -400,6 +400,7 @@ impl From<&AuditEntry> for TimelineItem {
             body: String::new(),
             by: match (&change.actor_name, change.actor_kind.as_str()) {
                 (Some(name), "api_token") => format!("by {name} (API)"),
+                (Some(name), "contact") => format!("by {name} (customer portal)"),
                 (Some(name), _) => format!("by {name}"),
                 (None, "system") => "by Custodian".to_string(),
                 (None, _) => String::new(),

@@ -1,0 +1,52 @@
+//! A contact's customer-portal access over the API: the account, the
+//! invitation, and the organisation flag or the end of access.
+
+use super::extract::{ApiJson, ApiPrincipal, RecordId};
+use super::{created, run};
+use crate::problem::Problem;
+use axum::extract::State;
+use axum::response::Response;
+use axum::Json;
+use custodian_app::App;
+use custodian_core::portal::{PortalAccessInput, PortalAccount};
+use custodian_core::ContactId;
+use serde::Serialize;
+
+/// A contact's portal account; null while they were never invited.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct PortalAccess {
+    pub account: Option<PortalAccount>,
+}
+
+pub(super) async fn access(
+    State(app): State<App>,
+    ApiPrincipal(principal): ApiPrincipal,
+    RecordId(id): RecordId,
+) -> Result<Json<PortalAccess>, Problem> {
+    Ok(Json(PortalAccess {
+        account: run(app.portal_account(&principal, ContactId(id))).await?,
+    }))
+}
+
+pub(super) async fn set_access(
+    State(app): State<App>,
+    ApiPrincipal(principal): ApiPrincipal,
+    RecordId(id): RecordId,
+    ApiJson(input): ApiJson<PortalAccessInput>,
+) -> Result<Json<PortalAccount>, Problem> {
+    Ok(Json(
+        run(app.set_portal_access(&principal, ContactId(id), &input)).await?,
+    ))
+}
+
+pub(super) async fn invite(
+    State(app): State<App>,
+    ApiPrincipal(principal): ApiPrincipal,
+    RecordId(id): RecordId,
+) -> Result<Response, Problem> {
+    let account = run(app.invite_to_portal(&principal, ContactId(id))).await?;
+    Ok(created(
+        &format!("/api/v1/contacts/{id}/portal-access"),
+        &account,
+    ))
+}

@@ -1,0 +1,256 @@
+//! Tickets in the portal: the person's tickets (or their organisation's),
+//! raising one, and reading and answering one. Internal notes are never
+//! shown; another person's ticket is "not found".
+
+use super::session::PortalPageSession;
+use super::sign_in::{failure, PortalChrome};
+use crate::pages::forms::FormData;
+use crate::pages::listing::next_href;
+use crate::pages::path_id::PageId;
+use crate::pages::views::{refusal_lines, refused_if, render};
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use custodian_app::portal::PortalTicketInput;
+use custodian_app::records::ListParams;
+use custodian_app::{App, AppError};
+use custodian_core::helpdesk::{Ticket, TicketStatus};
+use custodian_core::TicketId;
+
+pub fn routes() -> Router<App> {
+    Router::new()
+        .route("/portal/tickets", get(list).post(raise))
+        .route("/portal/tickets/new", get(new_form))
+        .route("/portal/tickets/{id}", get(show))
+        .route("/portal/tickets/{id}/replies", post(reply))
+}
+
+fn chrome(session: &PortalPageSession) -> PortalChrome {
+    PortalChrome {
+        name: Some(session.principal.name.clone()),
+        csrf: session.csrf.clone(),
+    }
+}
+
+struct Row {
+    href: String,
+    reference: String,
+    subject: String,
+    requester: String,
+    status: &'static str,
+    updated: String,
+    updated_iso: String,
+}
+
+fn row(ticket: &Ticket) -> Row {
+    Row {
+        href: format!("/portal/tickets/{}", ticket.id),
+        reference: ticket.reference(),
+        subject: ticket.subject.clone(),
+        requester: ticket.contact_name.clone().unwrap_or_default(),
+        status: ticket.status.label(),
+        updated: format!("{} UTC", ticket.updated_at.display()),
+        updated_iso: ticket.updated_at.to_rfc3339(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "portal/tickets.html")]
+struct TicketsPage {
+    chrome: PortalChrome,
+    organisation: bool,
+    all: bool,
+    q: String,
+    rows: Vec<Row>,
+    next_href: Option<String>,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct PortalListQuery {
+    status: Option<String>,
+    q: Option<String>,
+    cursor: Option<String>,
+}
+
+async fn list(
+    State(app): State<App>,
+    session: PortalPageSession,
+    Query(query): Query<PortalListQuery>,
+) -> Response {
+    let all = query.status.as_deref() == Some("all");
+    let params = ListParams {
+        status: Some(if all { "all" } else { "active" }.into()),
+        q: query.q.clone().filter(|q| !q.trim().is_empty()),
+        cursor: query.cursor.clone(),
+        ..Default::default()
+    };
+    match app.portal_tickets(&session.principal, &params).await {
+        Ok(page) => render(&TicketsPage {
+            organisation: session.principal.organisation_access,
+            all,
+            q: query.q.unwrap_or_default(),
+            rows: page.items.iter().map(row).collect(),
+            next_href: next_href("/portal/tickets", &params, page.next_cursor),
+            chrome: chrome(&session),
+        }),
+        Err(error) => failure(error),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "portal/new_ticket.html")]
+struct NewTicketPage {
+    chrome: PortalChrome,
+    subject: String,
+    description: String,
+    category: String,
+    high: bool,
+    errors: Vec<String>,
+}
+
+async fn new_form(session: PortalPageSession) -> Response {
+    render(&NewTicketPage {
+        chrome: chrome(&session),
+        subject: String::new(),
+        description: String::new(),
+        category: String::new(),
+        high: false,
+        errors: Vec::new(),
+    })
+}
+
+async fn raise(
+    State(app): State<App>,
+    session: PortalPageSession,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let form = FormData(form);
+    if let Err(refused) = form.check_csrf(&session.csrf) {
+        return refused;
+    }
+    let input = PortalTicketInput {
+        subject: form.get("subject"),
+        description: form.optional("description"),
+        category: form.optional("category"),
+        priority: form.optional("priority"),
+    };
+    let errors = match app.portal_raise_ticket(&session.principal, &input).await {
+        Ok(ticket) => return Redirect::to(&format!("/portal/tickets/{}", ticket.id)).into_response(),
+        Err(AppError::Validation(errors)) => refusal_lines(&errors),
+        Err(AppError::TooManyAttempts { .. }) => vec![
+            "You raised many tickets in the last hour; please wait a while, or add to an open ticket.".into(),
+        ],
+        Err(error) => return failure(error),
+    };
+    refused_if(
+        true,
+        render(&NewTicketPage {
+            chrome: chrome(&session),
+            subject: input.subject,
+            description: input.description.unwrap_or_default(),
+            category: input.category.unwrap_or_default(),
+            high: input.priority.as_deref() == Some("high"),
+            errors,
+        }),
+    )
+}
+
+struct MessageView {
+    author: String,
+    mine: bool,
+    when: String,
+    when_iso: String,
+    body: String,
+}
+
+#[derive(Template)]
+#[template(path = "portal/ticket.html")]
+struct TicketPage {
+    chrome: PortalChrome,
+    id: i64,
+    title: String,
+    status: &'static str,
+    requester: String,
+    raised: String,
+    description: String,
+    messages: Vec<MessageView>,
+    closed: bool,
+    body: String,
+    errors: Vec<String>,
+}
+
+async fn ticket_page(
+    app: &App,
+    session: &PortalPageSession,
+    id: i64,
+    body: String,
+    errors: Vec<String>,
+) -> Response {
+    let (ticket, messages) = match app.portal_ticket(&session.principal, TicketId(id)).await {
+        Ok(found) => found,
+        Err(error) => return failure(error),
+    };
+    let refused = !errors.is_empty();
+    let me = session.principal.contact;
+    refused_if(
+        refused,
+        render(&TicketPage {
+            chrome: chrome(session),
+            id,
+            title: format!("{} {}", ticket.reference(), ticket.subject),
+            status: ticket.status.label(),
+            requester: ticket.contact_name.clone().unwrap_or_default(),
+            raised: format!("{} UTC", ticket.created_at.display()),
+            description: ticket.description.clone(),
+            messages: messages
+                .iter()
+                .map(|m| MessageView {
+                    author: match (m.author_contact_id, &m.author_name) {
+                        (Some(contact), _) if contact == me => "You".into(),
+                        (_, Some(name)) => name.clone(),
+                        (_, None) => "Support".into(),
+                    },
+                    mine: m.author_contact_id == Some(me),
+                    when: format!("{} UTC", m.created_at.display()),
+                    when_iso: m.created_at.to_rfc3339(),
+                    body: m.body.clone(),
+                })
+                .collect(),
+            closed: ticket.status == TicketStatus::Closed,
+            body,
+            errors,
+        }),
+    )
+}
+
+async fn show(State(app): State<App>, session: PortalPageSession, PageId(id): PageId) -> Response {
+    ticket_page(&app, &session, id, String::new(), Vec::new()).await
+}
+
+async fn reply(
+    State(app): State<App>,
+    session: PortalPageSession,
+    PageId(id): PageId,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let form = FormData(form);
+    if let Err(refused) = form.check_csrf(&session.csrf) {
+        return refused;
+    }
+    let body = form.get("body");
+    let errors = match app
+        .portal_reply(&session.principal, TicketId(id), &body)
+        .await
+    {
+        Ok(_) => return Redirect::to(&format!("/portal/tickets/{id}#replies")).into_response(),
+        Err(AppError::Validation(errors)) => refusal_lines(&errors),
+        Err(AppError::TicketClosed) => {
+            vec!["This ticket is closed. Raise a new ticket if you need more help.".into()]
+        }
+        Err(error) => return failure(error),
+    };
+    ticket_page(&app, &session, id, body, errors).await
+}

@@ -1,0 +1,616 @@
+//! The customer portal over HTTP, as a contact person's browser speaks it
+//! (cookies, forms, redirects), on SQLite and (with
+//! CUSTODIAN_TEST_POSTGRES_URL) PostgreSQL: invited by staff, the person
+//! chooses a password, raises a ticket, reads the public reply (never the
+//! internal note) and answers; sees their organisation's tickets only with
+//! the flag; signs in with a password or a one-time link without the
+//! answers telling whether an address has an account; loses access at
+//! once when staff end it.
+
+#[macro_use]
+mod backends;
+
+use custodian_app::mail::MailSettings;
+use custodian_app::App;
+use custodian_core::access::Role;
+use custodian_core::audit::Actor;
+use reqwest::redirect::Policy;
+use reqwest::{Client, StatusCode};
+use serde_json::{json, Value};
+
+struct World {
+    base: String,
+    staff: Client,
+    admin: String,
+    _dir: Option<tempfile::TempDir>,
+}
+
+async fn world(database_url: String, dir: Option<tempfile::TempDir>) -> World {
+    let app = App::open(&database_url)
+        .await
+        .unwrap()
+        .with_mail(&MailSettings {
+            public_url: "https://portal.example.test".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    let tenant = app.create_tenant("Brauhaus Nord").await.unwrap();
+    let user = app
+        .create_user(
+            tenant.id,
+            "admin@example.com",
+            "Ada Admin",
+            "a long enough password",
+            Role::Administrator,
+            Actor::SYSTEM,
+        )
+        .await
+        .unwrap();
+    let admin = app
+        .create_api_token(tenant.id, user.id, "test", Actor::SYSTEM)
+        .await
+        .unwrap()
+        .1;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(custodian_web::serve(app, listener));
+    World {
+        base,
+        staff: Client::new(),
+        admin,
+        _dir: dir,
+    }
+}
+
+async fn sqlite() -> World {
+    let (url, dir) = backends::sqlite_url("portal.db");
+    world(url, Some(dir)).await
+}
+
+async fn postgres() -> Option<World> {
+    Some(world(backends::postgres_url().await?, None).await)
+}
+
+/// A contact person's browser: cookies kept, redirects not followed.
+struct Browser {
+    client: Client,
+    base: String,
+}
+
+struct Answer {
+    status: StatusCode,
+    location: String,
+    cookies: Vec<String>,
+    body: String,
+}
+
+impl Browser {
+    fn new(base: &str) -> Browser {
+        Browser {
+            client: Client::builder()
+                .cookie_store(true)
+                .redirect(Policy::none())
+                .build()
+                .unwrap(),
+            base: base.to_string(),
+        }
+    }
+
+    async fn answer(response: reqwest::Response) -> Answer {
+        let status = response.status();
+        let location = response
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        let cookies = response
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok().map(str::to_string))
+            .collect();
+        Answer {
+            status,
+            location,
+            cookies,
+            body: response.text().await.unwrap(),
+        }
+    }
+
+    async fn get(&self, path: &str) -> Answer {
+        Self::answer(
+            self.client
+                .get(format!("{}{path}", self.base))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await
+    }
+
+    async fn post(&self, path: &str, form: &[(&str, &str)]) -> Answer {
+        Self::answer(
+            self.client
+                .post(format!("{}{path}", self.base))
+                .form(form)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await
+    }
+
+    /// Loads the page with the form, then sends it with the page's token.
+    async fn submit(&self, page: &str, action: &str, fields: &[(&str, &str)]) -> Answer {
+        let shown = self.get(page).await;
+        assert_eq!(shown.status, StatusCode::OK, "{page}: {}", shown.body);
+        let token = csrf(&shown.body);
+        let mut form = vec![("_csrf", token.as_str())];
+        form.extend_from_slice(fields);
+        self.post(action, &form).await
+    }
+}
+
+fn csrf(html: &str) -> String {
+    let start = html.find("name=\"_csrf\" value=\"").expect("a form token") + 20;
+    html[start..].chars().take_while(|c| *c != '"').collect()
+}
+
+impl World {
+    async fn call(&self, method: &str, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let mut request = self
+            .staff
+            .request(method, format!("{}/api/v1{path}", self.base))
+            .bearer_auth(&self.admin);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    async fn create(&self, path: &str, body: Value) -> i64 {
+        let (status, created) = self.call("POST", path, Some(body)).await;
+        assert_eq!(status, StatusCode::CREATED, "{path}: {created}");
+        created["id"].as_i64().unwrap()
+    }
+
+    /// The path of the newest link sent to `recipient` for `purpose`.
+    async fn link_sent(&self, recipient: &str, purpose: &str) -> String {
+        let (_, outbox) = self.call("GET", "/outbox", None).await;
+        let mail = outbox["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["recipient"] == recipient && m["purpose"] == purpose)
+            .unwrap_or_else(|| panic!("no {purpose} to {recipient} in {outbox}"))
+            .clone();
+        let body = mail["body"].as_str().unwrap();
+        let start =
+            body.find("https://portal.example.test").unwrap() + "https://portal.example.test".len();
+        body[start..].split_whitespace().next().unwrap().to_string()
+    }
+}
+
+async fn a_contact_person_uses_the_portal(world: World) {
+    let org = world
+        .create("/organisations", json!({"name": "Brauhaus Nord"}))
+        .await;
+    let other_org = world
+        .create("/organisations", json!({"name": "Mälzerei Süd"}))
+        .await;
+    let ida = world
+        .create("/contacts", json!({"first_name": "Ida", "last_name": "Kessel", "emails": ["Ida.Kessel@brauhaus.example"], "organisation_id": org}))
+        .await;
+    let olaf = world
+        .create(
+            "/contacts",
+            json!({"first_name": "Olaf", "last_name": "Brandt", "organisation_id": org}),
+        )
+        .await;
+    let eve = world
+        .create("/contacts", json!({"first_name": "Eve", "last_name": "Malz", "emails": ["eve@malz.example"], "organisation_id": other_org}))
+        .await;
+
+    // Staff invite; a contact without an email cannot be.
+    let (status, refused) = world
+        .call("POST", &format!("/contacts/{olaf}/portal-invitation"), None)
+        .await;
+    assert_eq!(
+        (status, refused["errors"][0]["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("no_email"))
+    );
+    let (status, account) = world
+        .call("POST", &format!("/contacts/{ida}/portal-invitation"), None)
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{account}");
+    assert_eq!(account["email"], "ida.kessel@brauhaus.example");
+    assert_eq!(account["activated_at"], Value::Null);
+    let invitation = world
+        .link_sent("ida.kessel@brauhaus.example", "portal_invitation")
+        .await;
+    assert!(
+        invitation.starts_with("/portal/invitation/"),
+        "{invitation}"
+    );
+
+    // Accepting: the passwords must match and be good; the link works once.
+    let browser = Browser::new(&world.base);
+    let page = browser.get(&invitation).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("ida.kessel@brauhaus.example"));
+    let refused = browser
+        .submit(
+            &invitation,
+            &invitation,
+            &[
+                ("password", "a fine long phrase 1"),
+                ("password_again", "a fine long phrase 2"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("The two passwords differ"));
+    let refused = browser
+        .submit(
+            &invitation,
+            &invitation,
+            &[("password", "short"), ("password_again", "short")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("at least 12 characters"),
+        "{}",
+        refused.body
+    );
+    let accepted = browser
+        .submit(
+            &invitation,
+            &invitation,
+            &[
+                ("password", "hop harvest at dawn"),
+                ("password_again", "hop harvest at dawn"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (accepted.status, accepted.location.as_str()),
+        (StatusCode::SEE_OTHER, "/portal/tickets"),
+        "{}",
+        accepted.body
+    );
+    assert!(
+        accepted
+            .cookies
+            .iter()
+            .any(|c| c.starts_with("custodian_portal=")
+                && c.contains("Path=/portal")
+                && c.contains("HttpOnly")),
+        "{:?}",
+        accepted.cookies
+    );
+    let again = browser.get(&invitation).await;
+    assert_eq!(again.status, StatusCode::GONE);
+    assert!(again.body.contains("This link was used already"));
+
+    // Raising a ticket; script in it stays text.
+    let raised = browser
+        .submit(
+            "/portal/tickets/new",
+            "/portal/tickets",
+            &[
+                ("subject", "Keg washer <script>alert(1)</script>"),
+                ("description", "It leaks since Monday."),
+                ("priority", "high"),
+            ],
+        )
+        .await;
+    assert_eq!(raised.status, StatusCode::SEE_OTHER, "{}", raised.body);
+    let ticket_path = raised.location.clone();
+    let ticket: i64 = ticket_path.rsplit('/').next().unwrap().parse().unwrap();
+    let page = browser.get(&ticket_path).await;
+    assert!(
+        page.body.contains("Keg washer &#60;script&#62;")
+            || page.body.contains("Keg washer &lt;script&gt;"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("<script>alert"));
+    let (_, staff_view) = world.call("GET", &format!("/tickets/{ticket}"), None).await;
+    assert_eq!(
+        (
+            staff_view["contact_id"].as_i64(),
+            staff_view["organisation_id"].as_i64()
+        ),
+        (Some(ida), Some(org))
+    );
+    assert_eq!(
+        (
+            staff_view["status"].as_str(),
+            staff_view["priority"].as_str()
+        ),
+        (Some("new"), Some("high"))
+    );
+    let refused = browser
+        .submit(
+            "/portal/tickets/new",
+            "/portal/tickets",
+            &[("subject", " ")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("Subject: This field is required."));
+
+    // Staff answer and note; the person reads the answer, never the note.
+    world
+        .create(
+            &format!("/tickets/{ticket}/messages"),
+            json!({"body": "A technician comes on Tuesday."}),
+        )
+        .await;
+    world
+        .create(
+            &format!("/tickets/{ticket}/messages"),
+            json!({"body": "Customer is on the old contract.", "visibility": "internal"}),
+        )
+        .await;
+    let page = browser.get(&ticket_path).await;
+    assert!(page.body.contains("A technician comes on Tuesday."));
+    assert!(
+        !page.body.contains("old contract"),
+        "an internal note reached the portal"
+    );
+    let answered = browser
+        .submit(
+            &ticket_path,
+            &format!("{ticket_path}/replies"),
+            &[("body", "Tuesday suits us.")],
+        )
+        .await;
+    assert_eq!(answered.status, StatusCode::SEE_OTHER);
+    let (_, thread) = world
+        .call("GET", &format!("/tickets/{ticket}/messages"), None)
+        .await;
+    let last = thread["items"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        (
+            last["author_contact_id"].as_i64(),
+            last["visibility"].as_str()
+        ),
+        (Some(ida), Some("public"))
+    );
+    assert_eq!(last["author_name"], "Ida Kessel");
+    // The trail names the person as who raised it.
+    let (_, trail) = world
+        .call(
+            "GET",
+            &format!("/audit?record_type=ticket&record_id={ticket}&action=create"),
+            None,
+        )
+        .await;
+    assert_eq!(trail["items"][0]["actor_kind"], "contact", "{trail}");
+
+    // Colleagues' tickets only with organisation access; others' never.
+    let olafs = world
+        .create(
+            "/tickets",
+            json!({"subject": "Olaf's malt order", "contact_id": olaf}),
+        )
+        .await;
+    let eves = world
+        .create(
+            "/tickets",
+            json!({"subject": "Eve's barley", "contact_id": eve}),
+        )
+        .await;
+    let list = browser.get("/portal/tickets").await;
+    assert!(list.body.contains("Keg washer") && !list.body.contains("malt order"));
+    assert_eq!(
+        browser
+            .get(&format!("/portal/tickets/{olafs}"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let (status, _) = world
+        .call(
+            "PUT",
+            &format!("/contacts/{ida}/portal-access"),
+            Some(json!({"organisation_access": true, "enabled": true})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let list = browser.get("/portal/tickets").await;
+    assert!(
+        list.body.contains("malt order") && !list.body.contains("barley"),
+        "{}",
+        list.body
+    );
+    assert_eq!(
+        browser
+            .get(&format!("/portal/tickets/{olafs}"))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        browser.get(&format!("/portal/tickets/{eves}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let refused = browser
+        .submit(
+            &format!("/portal/tickets/{olafs}"),
+            &format!("/portal/tickets/{eves}/replies"),
+            &[("body", "Hello")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND);
+
+    // A closed ticket takes no answer, and keeps what it had.
+    let (_, current) = world.call("GET", &format!("/tickets/{ticket}"), None).await;
+    let closed = world
+        .staff
+        .put(format!("{}/api/v1/tickets/{ticket}", world.base))
+        .bearer_auth(&world.admin)
+        .header("If-Match", format!("\"{}\"", current["version"]))
+        .json(&json!({"subject": current["subject"], "contact_id": ida, "status": "closed"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(closed.status(), StatusCode::OK);
+    let refused = browser
+        .submit(
+            &ticket_path,
+            &format!("{ticket_path}/replies"),
+            &[("body", "One more thing")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("This ticket is closed"));
+    let (_, thread) = world
+        .call("GET", &format!("/tickets/{ticket}/messages"), None)
+        .await;
+    assert_eq!(thread["items"].as_array().unwrap().len(), 3);
+
+    // Signing out, and in again: a wrong password and an unknown address
+    // get the same answer.
+    let out = browser
+        .submit("/portal/tickets", "/portal/logout", &[])
+        .await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    let gone = browser.get("/portal/tickets").await;
+    assert_eq!(
+        (gone.status, gone.location.as_str()),
+        (
+            StatusCode::SEE_OTHER,
+            "/portal/login?next=%2Fportal%2Ftickets"
+        )
+    );
+    let wrong = browser
+        .submit(
+            "/portal/login",
+            "/portal/login",
+            &[
+                ("email", "ida.kessel@brauhaus.example"),
+                ("password", "not my password"),
+            ],
+        )
+        .await;
+    let unknown = browser
+        .submit(
+            "/portal/login",
+            "/portal/login",
+            &[
+                ("email", "nobody@brauhaus.example"),
+                ("password", "not my password"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(unknown.status, wrong.status);
+    assert!(
+        wrong
+            .body
+            .contains("The email address or password is wrong.")
+            && unknown
+                .body
+                .contains("The email address or password is wrong.")
+    );
+    let back = browser
+        .submit(
+            "/portal/login?next=%2Fportal%2Ftickets%3Fstatus%3Dall",
+            "/portal/login",
+            &[
+                ("email", "IDA.KESSEL@brauhaus.example"),
+                ("password", "hop harvest at dawn"),
+                ("next", "/portal/tickets?status=all"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (back.status, back.location.as_str()),
+        (StatusCode::SEE_OTHER, "/portal/tickets?status=all")
+    );
+    let out = browser
+        .submit("/portal/tickets", "/portal/logout", &[])
+        .await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+
+    // A sign-in link: the same answer for a known and an unknown address,
+    // a link for the known one only, which works once.
+    let known = browser
+        .submit(
+            "/portal/login",
+            "/portal/sign-in-link",
+            &[("email", "ida.kessel@brauhaus.example")],
+        )
+        .await;
+    let stranger = browser
+        .submit(
+            "/portal/login",
+            "/portal/sign-in-link",
+            &[("email", "stranger@brauhaus.example")],
+        )
+        .await;
+    assert_eq!(
+        (known.status, stranger.status),
+        (StatusCode::OK, StatusCode::OK)
+    );
+    assert!(
+        known.body.contains("If this address has access")
+            && stranger.body.contains("If this address has access")
+    );
+    let (_, outbox) = world.call("GET", "/outbox", None).await;
+    assert!(
+        !outbox.to_string().contains("stranger@"),
+        "a link to nobody"
+    );
+    let link = world
+        .link_sent("ida.kessel@brauhaus.example", "portal_sign_in")
+        .await;
+    assert_eq!(
+        browser.get(&link).await.status,
+        StatusCode::OK,
+        "opening the link does not spend it"
+    );
+    let signed = browser.submit(&link, &link, &[]).await;
+    assert_eq!(
+        (signed.status, signed.location.as_str()),
+        (StatusCode::SEE_OTHER, "/portal/tickets")
+    );
+    let spent = browser.submit(&link, &link, &[]).await;
+    assert_eq!(spent.status, StatusCode::GONE);
+
+    // Staff end the access: the session ends at once.
+    assert_eq!(browser.get("/portal/tickets").await.status, StatusCode::OK);
+    let (status, ended) = world
+        .call(
+            "PUT",
+            &format!("/contacts/{ida}/portal-access"),
+            Some(json!({"organisation_access": true, "enabled": false})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(ended["disabled_at"].is_string());
+    assert_eq!(
+        browser.get("/portal/tickets").await.status,
+        StatusCode::SEE_OTHER
+    );
+    let locked = browser
+        .submit(
+            "/portal/login",
+            "/portal/login",
+            &[
+                ("email", "ida.kessel@brauhaus.example"),
+                ("password", "hop harvest at dawn"),
+            ],
+        )
+        .await;
+    assert_eq!(locked.status, StatusCode::UNAUTHORIZED, "{}", locked.body);
+}
+
+on_both_backends!(a_contact_person_uses_the_portal);
