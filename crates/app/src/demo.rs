@@ -30,6 +30,8 @@ pub struct DemoLogin {
     pub email: &'static str,
     pub password: &'static str,
     pub created: bool,
+    /// A contact person's customer-portal login (same password).
+    pub portal_email: Option<String>,
 }
 
 /// SplitMix64: tiny, seeded, good enough for plausible data.
@@ -406,6 +408,87 @@ impl App {
         Ok(())
     }
 
+    /// The demo's portal login, when it has one.
+    async fn demo_portal_email(&self, tenant: TenantId) -> Result<Option<String>, AppError> {
+        let candidates = self.store.portal_accounts(tenant, 1).await?;
+        Ok(candidates.into_iter().next().map(|a| a.email))
+    }
+
+    /// A contact person of the demo with a portal account (the demo
+    /// password) and organisation access: the portal to try at once.
+    async fn seed_demo_portal(
+        &self,
+        tenant: TenantId,
+        admin: UserId,
+    ) -> Result<Option<String>, AppError> {
+        let scope = Scope::new(
+            tenant,
+            Actor {
+                kind: ActorKind::User,
+                id: admin.0,
+            },
+        );
+        let contacts = self
+            .store
+            .list_contacts(
+                tenant,
+                &ListQuery {
+                    limit: 20,
+                    ..Default::default()
+                },
+            )
+            .await?;
+        let Some(contact) = contacts
+            .items
+            .iter()
+            .find(|c| !c.emails.is_empty() && c.organisation_id.is_some())
+        else {
+            return Ok(None);
+        };
+        let email = contact.emails[0].to_lowercase();
+        let secret = crate::secrets::random_token();
+        let text = custodian_core::portal::invitation_mail(
+            DEMO_TENANT,
+            &self.mailer.link("/portal/login"),
+        );
+        self.store
+            .invite_to_portal(
+                &scope,
+                contact.id,
+                &email,
+                admin,
+                &crate::secrets::sha256_hex(&secret),
+                Timestamp(Timestamp::now().0 + 3_600_000),
+                &custodian_store::NewMail {
+                    contact_id: Some(contact.id),
+                    recipient: email.clone(),
+                    subject: text.subject,
+                    body: text.body,
+                    purpose: custodian_core::mail::MailPurpose::PortalInvitation,
+                    about: Some((custodian_core::audit::RecordType::Contact, contact.id.0)),
+                },
+            )
+            .await?;
+        let hash = crate::secrets::hash_password(DEMO_PASSWORD.to_string()).await?;
+        let contact_scope = Scope::new(
+            tenant,
+            Actor {
+                kind: ActorKind::Contact,
+                id: contact.id.0,
+            },
+        );
+        self.store
+            .accept_portal_invitation(tenant, &crate::secrets::sha256_hex(&secret), &hash, |_| {
+                contact_scope
+            })
+            .await?
+            .map_err(AppError::PortalLink)?;
+        self.store
+            .set_portal_access(&scope, contact.id, true, true)
+            .await?;
+        Ok(Some(email))
+    }
+
     /// Makes sure the demo tenant exists with its logins and data.
     pub async fn ensure_demo(&self) -> Result<DemoLogin, AppError> {
         if let Some(tenant) = self.store.find_tenant_by_name(DEMO_TENANT).await? {
@@ -415,6 +498,7 @@ impl App {
                 email: DEMO_EMAIL,
                 password: DEMO_PASSWORD,
                 created: false,
+                portal_email: self.demo_portal_email(tenant.id).await?,
             });
         }
         let tenant = self.create_tenant(DEMO_TENANT).await?;
@@ -441,11 +525,13 @@ impl App {
         self.ensure_demo_support_user(tenant.id).await?;
         self.seed_demo_privacy(tenant.id, user.id).await?;
         self.seed_demo_helpdesk(tenant.id, user.id).await?;
+        let portal_email = self.seed_demo_portal(tenant.id, user.id).await?;
         Ok(DemoLogin {
             tenant: tenant.id,
             email: DEMO_EMAIL,
             password: DEMO_PASSWORD,
             created: true,
+            portal_email,
         })
     }
 

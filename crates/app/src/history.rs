@@ -36,7 +36,7 @@ pub fn area_of(record_type: RecordType) -> Area {
         | RecordType::Asset
         | RecordType::ConsentEvent => Area::OrganisationsAndContacts,
         RecordType::Activity => Area::Activities,
-        RecordType::Ticket | RecordType::TicketMessage => Area::Support,
+        RecordType::Ticket | RecordType::TicketMessage | RecordType::FaqArticle => Area::Support,
         RecordType::Agreement => Area::Sales,
         RecordType::Purpose
         | RecordType::SubjectRequest

@@ -413,6 +413,11 @@ async fn run(cli: Cli) -> Result<(), String> {
                     "  or as {} (support role: agreement values hidden) with the same password",
                     custodian_app::demo::DEMO_SUPPORT_EMAIL
                 );
+                if let Some(portal) = &login.portal_email {
+                    println!(
+                        "Customer portal: http://{address}/portal/login as {portal} (a contact person) with the same password"
+                    );
+                }
             }
             let signer = std::sync::Arc::new(signer);
             let checkpoints = tokio::spawn(checkpoint_periodically(

@@ -64,6 +64,10 @@ id_type!(
     PortalAccountId
 );
 id_type!(
+    /// An FAQ article.
+    FaqArticleId
+);
+id_type!(
     /// A processing purpose of a tenant.
     PurposeId
 );

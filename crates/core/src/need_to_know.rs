@@ -163,6 +163,21 @@ impl NeedToKnow for crate::helpdesk::Ticket {
     }
 }
 
+impl NeedToKnow for crate::helpdesk::FaqArticle {
+    masked_accessors!();
+
+    fn mask_for(&mut self, sight: Grants) {
+        if hide(sight, "faq_articles", "title") {
+            self.title.clear();
+            self.masked_fields.push("title");
+        }
+        if hide(sight, "faq_articles", "body") {
+            self.body.clear();
+            self.masked_fields.push("body");
+        }
+    }
+}
+
 /// Organisations and assets hold no field a CRM role may not see: company
 /// data, and a link to a contact (an identifier every reader is granted).
 impl NeedToKnow for crate::organisations::Organisation {

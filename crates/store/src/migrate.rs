@@ -194,6 +194,13 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0024_portal.sql"),
         backfill: None,
     },
+    Migration {
+        version: 25,
+        name: "faq",
+        sqlite: include_str!("../migrations/sqlite/0025_faq.sql"),
+        postgres: include_str!("../migrations/postgres/0025_faq.sql"),
+        backfill: None,
+    },
 ];
 
 /// Rows per read while backfilling, walking the primary key.
@@ -447,7 +454,9 @@ mod tests {
         .unwrap();
         assert_eq!(
             store.migrate().await.unwrap(),
-            vec![3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24]
+            vec![
+                3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25
+            ]
         );
         let chain = store.audit_chain_after(TenantId(1), 0, 10).await.unwrap();
         let order: Vec<i64> = chain.iter().map(|e| e.audit_id).collect();

@@ -104,7 +104,8 @@ impl Conditions {
             | RecordType::RetentionReview
             | RecordType::TicketMessage
             | RecordType::Mail
-            | RecordType::PortalAccount => "1 = 1".into(),
+            | RecordType::PortalAccount
+            | RecordType::FaqArticle => "1 = 1".into(),
         }
     }
 }

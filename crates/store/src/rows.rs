@@ -112,3 +112,15 @@ pub(crate) async fn require_owner(
     let owner = owner.map(|o| o.0);
     require_reference(conn, "users", "user_id", tenant, owner, "owner_id").await
 }
+
+/// A LIKE pattern matching `word` anywhere, lower-cased, with `%`, `_`
+/// and the escape character itself escaped (use with `ESCAPE '\\'`).
+pub(crate) fn contains_pattern(word: &str) -> String {
+    format!(
+        "%{}%",
+        word.to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    )
+}

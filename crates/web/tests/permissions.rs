@@ -128,6 +128,9 @@ fn body_for(rule: &RouteRule, records: &Records, serial: usize) -> Option<Value>
             ("settings", ..) if rule.path.ends_with("/ticket-service-levels") => {
                 json!({"levels": [{"priority": "low", "first_response_minutes": 60, "resolution_minutes": 600}]})
             }
+            ("faq-articles", ..) => {
+                json!({"title": format!("Matrix question {serial}"), "body": "Matrix answer."})
+            }
             ("tickets", ..) if rule.path.ends_with("/messages") => {
                 json!({"body": format!("Matrix note {serial}"), "visibility": "internal"})
             }
@@ -234,6 +237,11 @@ async fn seed(base: &str, client: &Client, token: &str, name: &str) -> Records {
     )
     .await;
     let ticket = post("/tickets", json!({"subject": name, "contact_id": contact})).await;
+    let article = post(
+        "/faq-articles",
+        json!({"title": format!("How does {name} work?"), "body": "It works."}),
+    )
+    .await;
     // A reply writes the requester's notice to the outbox.
     let reply = client
         .post(format!("{base}/api/v1/tickets/{ticket}/messages"))
@@ -319,6 +327,7 @@ async fn seed(base: &str, client: &Client, token: &str, name: &str) -> Records {
         (RecordType::Agreement, agreement),
         (RecordType::Ticket, ticket),
         (RecordType::Mail, mail),
+        (RecordType::FaqArticle, article),
     ])
 }
 

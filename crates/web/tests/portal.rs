@@ -476,6 +476,68 @@ async fn a_contact_person_uses_the_portal(world: World) {
         .await;
     assert_eq!(thread["items"].as_array().unwrap().len(), 3);
 
+    // Their own details: corrected by them, refused when wrong, audited
+    // with them as the actor.
+    let refused = browser
+        .submit(
+            "/portal/details",
+            "/portal/details",
+            &[
+                ("first_name", "Ida"),
+                ("last_name", "Kessel"),
+                ("emails", "not an address"),
+                ("_version", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("not an address"),
+        "what they typed stays"
+    );
+    let shown = browser.get("/portal/details").await;
+    let version = shown
+        .body
+        .split("name=\"_version\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_string();
+    let saved = browser
+        .submit(
+            "/portal/details",
+            "/portal/details",
+            &[
+                ("_version", version.as_str()),
+                ("first_name", "Ida"),
+                ("last_name", "Kessel-Brandt"),
+                ("position", "Head brewer"),
+                ("emails", "ida.kessel@brauhaus.example"),
+                ("phones", "+49 40 5550123"),
+                ("city", "Hamburg"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    assert!(saved.body.contains("Saved."));
+    let (_, corrected) = world.call("GET", &format!("/contacts/{ida}"), None).await;
+    assert_eq!(
+        (
+            corrected["last_name"].as_str(),
+            corrected["position"].as_str()
+        ),
+        (Some("Kessel-Brandt"), Some("Head brewer"))
+    );
+    assert_eq!(corrected["work_address"]["city"], "Hamburg");
+    let (_, trail) = world
+        .call(
+            "GET",
+            &format!("/audit?record_type=contact&record_id={ida}&action=update"),
+            None,
+        )
+        .await;
+    assert_eq!(trail["items"][0]["actor_kind"], "contact", "{trail}");
+
     // Signing out, and in again: a wrong password and an unknown address
     // get the same answer.
     let out = browser

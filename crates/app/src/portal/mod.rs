@@ -4,9 +4,12 @@
 //! with the contact person as the actor.
 
 mod access;
+mod details;
+mod faq;
 mod sign_in;
 mod tickets;
 
+pub use details::PortalDetailsInput;
 pub use sign_in::{NewPortalSession, PortalSession};
 pub use tickets::PortalTicketInput;
 

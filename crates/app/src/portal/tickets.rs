@@ -40,7 +40,7 @@ const TICKETS_PER_HOUR: usize = 30;
 
 impl App {
     /// Records that the contact person was shown these records.
-    async fn portal_reads(
+    pub(super) async fn portal_reads(
         &self,
         principal: &PortalPrincipal,
         action: AuditAction,

@@ -124,10 +124,11 @@ pub enum RecordType {
     TicketMessage,
     Mail,
     PortalAccount,
+    FaqArticle,
 }
 
 impl RecordType {
-    pub const ALL: [RecordType; 22] = [
+    pub const ALL: [RecordType; 23] = [
         RecordType::Tenant,
         RecordType::User,
         RecordType::ApiToken,
@@ -150,6 +151,7 @@ impl RecordType {
         RecordType::TicketMessage,
         RecordType::Mail,
         RecordType::PortalAccount,
+        RecordType::FaqArticle,
     ];
 
     pub fn parse(value: &str) -> Option<RecordType> {
@@ -181,6 +183,7 @@ impl RecordType {
             RecordType::TicketMessage => "ticket_messages",
             RecordType::Mail => "outbox",
             RecordType::PortalAccount => "portal_accounts",
+            RecordType::FaqArticle => "faq_articles",
         }
     }
 
@@ -208,6 +211,7 @@ impl RecordType {
             RecordType::TicketMessage => "ticket_message",
             RecordType::Mail => "mail",
             RecordType::PortalAccount => "portal_account",
+            RecordType::FaqArticle => "faq_article",
         }
     }
 }

@@ -2,10 +2,14 @@
 //! them), their public replies and internal notes, and the service levels
 //! that set when a first answer and a resolution are due.
 
+mod anonymise;
+mod faq;
 mod messages;
 mod service_levels;
 mod tickets;
 
+pub use anonymise::{find_personal_data, redact_findings, Finding, FindingKind, KnownNames};
+pub use faq::{FaqArticle, FaqDraft, FaqFields, FaqInput};
 pub use messages::{MessageFields, MessageInput, MessageVisibility, TicketMessage};
 pub use service_levels::{ServiceLevel, ServiceLevels, ServiceLevelsInput};
 pub use tickets::{

@@ -109,7 +109,7 @@ impl Store {
             Some(status) => status,
             None if staff_reply && ticket.status == TicketStatus::New => TicketStatus::Open,
             // The requester answered: someone has to look again.
-            None if !staff_reply
+            None if matches!(author, MessageAuthor::Contact(_))
                 && matches!(
                     ticket.status,
                     TicketStatus::Pending | TicketStatus::Resolved

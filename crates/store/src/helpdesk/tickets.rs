@@ -429,13 +429,7 @@ impl Store {
                 }
                 Err(_) => {
                     for word in typed.split_whitespace().take(5) {
-                        let pattern = format!(
-                            "%{}%",
-                            word.to_lowercase()
-                                .replace('\\', "\\\\")
-                                .replace('%', "\\%")
-                                .replace('_', "\\_")
-                        );
+                        let pattern = crate::rows::contains_pattern(word);
                         let w = sql.arg(Arg::Text(pattern));
                         sql.push(&format!(" AND LOWER(t.subject) LIKE {w} ESCAPE '\\'"));
                     }

@@ -293,6 +293,24 @@ impl Store {
             .collect()
     }
 
+    /// The tenant's portal accounts, oldest invitation first.
+    pub async fn portal_accounts(
+        &self,
+        tenant: TenantId,
+        limit: i64,
+    ) -> Result<Vec<PortalAccount>, StoreError> {
+        let mut tx = self.read_one(tenant).await?;
+        let rows = sqlx::query(&format!(
+            "{SELECT} WHERE tenant_id = $1 ORDER BY invited_at, account_id LIMIT $2"
+        ))
+        .bind(tenant.0)
+        .bind(limit)
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        rows.iter().map(from_row).collect()
+    }
+
     pub async fn portal_identity(
         &self,
         tenant: TenantId,

@@ -93,6 +93,13 @@ pub(crate) const SUBJECT_TABLES: &[SubjectTable] = &[
         owned: None,
     },
     SubjectTable {
+        table: "faq_articles",
+        key: "article_id",
+        rows: "source_ticket_id IN (SELECT ticket_id FROM tickets WHERE tenant_id = $1 AND contact_id IN ({contacts}))",
+        audited_as: Some((RecordType::FaqArticle, "article_id")),
+        owned: None,
+    },
+    SubjectTable {
         table: "tickets",
         key: "ticket_id",
         rows: "contact_id IN ({contacts})",
@@ -155,6 +162,7 @@ pub(crate) const ERASURE_ORDER: &[&str] = &[
     "consent_events",
     "legal_holds",
     "retention_reviews",
+    "faq_articles",
     "ticket_messages",
     "tickets",
     "outbox",

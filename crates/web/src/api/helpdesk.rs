@@ -8,7 +8,9 @@ use axum::extract::State;
 use axum::response::Response;
 use axum::Json;
 use custodian_app::App;
-use custodian_core::helpdesk::{MessageInput, ServiceLevels, ServiceLevelsInput, TicketMessage};
+use custodian_core::helpdesk::{
+    FaqDraft, MessageInput, ServiceLevels, ServiceLevelsInput, TicketMessage,
+};
 use custodian_core::TicketId;
 
 pub(super) async fn messages(
@@ -48,4 +50,12 @@ pub(super) async fn set_service_levels(
     ApiJson(input): ApiJson<ServiceLevelsInput>,
 ) -> Result<Json<ServiceLevels>, Problem> {
     Ok(Json(run(app.set_service_levels(&principal, &input)).await?))
+}
+
+pub(super) async fn faq_draft(
+    State(app): State<App>,
+    ApiPrincipal(principal): ApiPrincipal,
+    RecordId(id): RecordId,
+) -> Result<Json<FaqDraft>, Problem> {
+    Ok(Json(run(app.faq_draft(&principal, TicketId(id))).await?))
 }

@@ -30,7 +30,9 @@ use custodian_app::records::ListParams;
 use custodian_app::{App, AppError};
 use custodian_core::need_to_know::NeedToKnow;
 use extract::{ApiJson, ApiPrincipal, ApiQuery, RecordId};
-use resources::{Activities, Agreements, Assets, Contacts, Organisations, Resource, Tickets};
+use resources::{
+    Activities, Agreements, Assets, Contacts, FaqArticles, Organisations, Resource, Tickets,
+};
 use serde::{Deserialize, Serialize};
 use std::future::Future;
 
@@ -42,6 +44,8 @@ pub fn routes() -> Router<App> {
         .merge(resource_routes::<Assets>())
         .merge(resource_routes::<Agreements>())
         .merge(resource_routes::<Tickets>())
+        .merge(resource_routes::<FaqArticles>())
+        .route("/tickets/{id}/faq-draft", get(helpdesk::faq_draft))
         .route(
             "/tickets/{id}/messages",
             get(helpdesk::messages).post(helpdesk::add_message),

@@ -5,7 +5,7 @@ use super::account::{EndedAccess, RolesInput, SessionView, TokenView, TwoFactorS
 use super::audit::{AuditEntryView, AuditPage};
 use super::portal::PortalAccess;
 use super::resources::{
-    Activities, Agreements, Assets, Contacts, Organisations, Resource, Tickets,
+    Activities, Agreements, Assets, Contacts, FaqArticles, Organisations, Resource, Tickets,
 };
 use super::retention::{ContractEnd, HoldRelease};
 use super::teams::{TeamMember, TeamView};
@@ -20,8 +20,9 @@ use custodian_core::assets::{Asset, AssetInput};
 use custodian_core::contacts::{Contact, ContactInput, Gender};
 use custodian_core::custom_roles::{RoleDescription, RoleInput};
 use custodian_core::helpdesk::{
-    MessageInput, MessageVisibility, ServiceLevel, ServiceLevels, ServiceLevelsInput, Ticket,
-    TicketInput, TicketMessage, TicketPriority, TicketStatus,
+    FaqArticle, FaqDraft, FaqInput, Finding, FindingKind, MessageInput, MessageVisibility,
+    ServiceLevel, ServiceLevels, ServiceLevelsInput, Ticket, TicketInput, TicketMessage,
+    TicketPriority, TicketStatus,
 };
 use custodian_core::mail::{MailPurpose, MailStatus, OutboxMail};
 use custodian_core::organisations::{Organisation, OrganisationInput};
@@ -69,6 +70,11 @@ use utoipa::OpenApi as _;
         description = "The JSON API of Custodian, a privacy-first CRM. Authenticate with `Authorization: Bearer <token>` (create one on your account page, /account, or with `custodian admin token create`). Errors are RFC 9457 problem+json with a stable `code`. Lists are cursor-paginated. Updates need `If-Match` with the ETag of the version you edited. Fields your roles may not see come back empty and are named in `masked_fields`; records outside your roles' reach (own, team or all records) do not exist for you. Where the tenant marks a category sensitive, send `X-Access-Reason: <why>` to see it: the reason is kept in the audit trail, and a read that hid such fields answers `Custodian-Access-Reason: required`."
     ),
     components(schemas(
+        FaqArticle,
+        FaqInput,
+        FaqDraft,
+        Finding,
+        FindingKind,
         PortalAccount,
         PortalAccessInput,
         PortalAccess,
@@ -734,9 +740,21 @@ fn add_helpdesk(paths: PathsBuilder) -> PathsBuilder {
     .response("404", problem_response("No such contact"))
     .response("409", problem_response("The contact's processing is restricted (restricted)"))
     .response("422", problem_response("The contact has no email address (no_email)"));
+    let faq_draft = OperationBuilder::new()
+        .tag("faq-articles")
+        .operation_id(Some("faq_draft"))
+        .summary(Some("A resolved or closed ticket as an FAQ article's first draft: its question and the staff's public replies, what looks personal in them (names of the tenant's contacts and staff, emails, phones, addresses, postcodes, IBANs, card numbers, links with identifiers), and the text with all of it replaced"))
+        .parameter(id_parameter())
+        .response("200", json_ok("The draft", "FaqDraft"))
+        .response("404", problem_response("No such ticket"))
+        .response("422", problem_response("The ticket is not resolved or closed (ticket_not_resolved)"));
     let mut access_item = PathItem::new(HttpMethod::Get, with_common_answers(get_access));
     access_item.put = Some(with_common_answers(put_access).build());
     paths
+        .path(
+            "/api/v1/tickets/{id}/faq-draft",
+            PathItem::new(HttpMethod::Get, with_common_answers(faq_draft)),
+        )
         .path("/api/v1/contacts/{id}/portal-access", access_item)
         .path(
             "/api/v1/contacts/{id}/portal-invitation",
@@ -1441,6 +1459,7 @@ pub fn openapi_document() -> OpenApi {
     paths = add_resource::<Assets>(paths);
     paths = add_resource::<Agreements>(paths);
     paths = add_resource::<Tickets>(paths);
+    paths = add_resource::<FaqArticles>(paths);
     paths = add_helpdesk(paths);
     let search = OperationBuilder::new()
         .tag("search")
@@ -1499,6 +1518,7 @@ pub fn openapi_document() -> OpenApi {
             ("TicketPage", "Ticket"),
             ("TicketMessagePage", "TicketMessage"),
             ("OutboxPage", "OutboxMail"),
+            ("FaqArticlePage", "FaqArticle"),
             ("RolePage", "RoleDescription"),
             ("TeamPage", "TeamView"),
             ("PurposePage", "Purpose"),

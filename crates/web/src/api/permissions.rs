@@ -5,7 +5,7 @@
 //! table and the OpenAPI document name the same operations.
 
 use super::resources::{
-    Activities, Agreements, Assets, Contacts, Organisations, Resource, Tickets,
+    Activities, Agreements, Assets, Contacts, FaqArticles, Organisations, Resource, Tickets,
 };
 use custodian_core::access::{Action, Area};
 use custodian_core::audit::RecordType;
@@ -64,7 +64,14 @@ pub fn route_rules() -> Vec<RouteRule> {
     rules.extend(resource_rules::<Assets>(RecordType::Asset));
     rules.extend(resource_rules::<Agreements>(RecordType::Agreement));
     rules.extend(resource_rules::<Tickets>(RecordType::Ticket));
+    rules.extend(resource_rules::<FaqArticles>(RecordType::FaqArticle));
     rules.extend([
+        rule(
+            "GET",
+            "/tickets/{id}/faq-draft",
+            Some((Area::Support, Action::Create)),
+            Some(RecordType::Ticket),
+        ),
         rule(
             "GET",
             "/tickets/{id}/messages",

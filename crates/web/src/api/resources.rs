@@ -1,7 +1,7 @@
 //! Each record type, described once for the generic API handlers, the
 //! OpenAPI document and the back office's record forms.
 
-use custodian_app::helpdesk::TICKET_FILTERS;
+use custodian_app::helpdesk::{FAQ_FILTERS, TICKET_FILTERS};
 use custodian_app::records::{
     Filters, ListParams, ACTIVITY_FILTERS, AGREEMENT_FILTERS, ASSET_FILTERS, CONTACT_FILTERS,
     ORGANISATION_FILTERS,
@@ -12,10 +12,12 @@ use custodian_core::agreements::{Agreement, AgreementInput};
 use custodian_core::assets::{Asset, AssetInput};
 use custodian_core::audit::RecordType;
 use custodian_core::contacts::{Contact, ContactInput};
-use custodian_core::helpdesk::{Ticket, TicketInput};
+use custodian_core::helpdesk::{FaqArticle, FaqInput, Ticket, TicketInput};
 use custodian_core::need_to_know::NeedToKnow;
 use custodian_core::organisations::{Organisation, OrganisationInput};
-use custodian_core::{ActivityId, AgreementId, AssetId, ContactId, OrganisationId, TicketId};
+use custodian_core::{
+    ActivityId, AgreementId, AssetId, ContactId, FaqArticleId, OrganisationId, TicketId,
+};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::future::Future;
@@ -198,4 +200,18 @@ resource!(
     update_ticket,
     delete_ticket,
     tickets
+);
+resource!(
+    FaqArticles,
+    "faq-articles",
+    "created, title",
+    FAQ_FILTERS,
+    FaqInput,
+    FaqArticle,
+    FaqArticleId,
+    create_faq_article,
+    faq_article,
+    update_faq_article,
+    delete_faq_article,
+    faq_articles
 );

@@ -81,6 +81,7 @@ fn record_href(record_type: &str, id: i64) -> Option<String> {
         RecordType::TicketMessage => return None,
         RecordType::Mail => "admin/outbox",
         RecordType::PortalAccount => return None,
+        RecordType::FaqArticle => "faq-articles",
         RecordType::Role => "admin/roles",
         RecordType::Purpose => "privacy/purposes",
         RecordType::SubjectRequest => "privacy/requests",

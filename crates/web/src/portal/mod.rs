@@ -3,6 +3,8 @@
 //! Its own session cookie, path and layout, apart from the back office;
 //! pages work without JavaScript.
 
+mod details;
+mod faq;
 mod session;
 mod sign_in;
 mod tickets;
@@ -30,4 +32,6 @@ pub fn routes() -> Router<App> {
             get(sign_in::invitation_page).post(sign_in::accept_invitation),
         )
         .merge(tickets::routes())
+        .merge(faq::routes())
+        .merge(details::routes())
 }

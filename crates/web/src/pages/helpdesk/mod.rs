@@ -1,6 +1,7 @@
 //! The helpdesk in the back office: ticket queues, a ticket with its
 //! replies and notes, and the service levels.
 
+mod faq;
 mod service_levels;
 mod tickets;
 
@@ -10,5 +11,7 @@ use axum::Router;
 use custodian_app::App;
 
 pub fn routes() -> Router<App> {
-    tickets::routes().merge(service_levels::routes())
+    tickets::routes()
+        .merge(service_levels::routes())
+        .merge(faq::routes())
 }

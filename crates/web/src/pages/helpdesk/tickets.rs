@@ -326,6 +326,7 @@ struct TicketPage {
     closed: bool,
     can_reply: bool,
     can_edit: bool,
+    can_make_faq: bool,
     can_delete: bool,
     reply: ReplyForm,
     timeline: Vec<TimelineItem>,
@@ -420,6 +421,8 @@ async fn ticket_page(
         closed: ticket.status == TicketStatus::Closed,
         can_reply: allowed(session, RecordType::Ticket, Action::Update),
         can_edit: allowed(session, RecordType::Ticket, Action::Update),
+        can_make_faq: matches!(ticket.status, TicketStatus::Resolved | TicketStatus::Closed)
+            && allowed(session, RecordType::FaqArticle, Action::Create),
         can_delete: allowed(session, RecordType::Ticket, Action::Delete),
         reply,
         timeline: timeline(&[], &changes),

@@ -1,0 +1,62 @@
+//! The FAQ in the portal: published articles only, searchable; the ticket
+//! an article came from is never shown.
+
+use super::PortalPrincipal;
+use crate::records::ListParams;
+use crate::{App, AppError};
+use custodian_core::audit::{AuditAction, RecordType};
+use custodian_core::helpdesk::FaqArticle;
+use custodian_core::FaqArticleId;
+use custodian_store::Page;
+
+fn for_the_portal(mut article: FaqArticle) -> FaqArticle {
+    article.source_ticket_id = None;
+    article
+}
+
+impl App {
+    pub async fn portal_faq(
+        &self,
+        principal: &PortalPrincipal,
+        params: &ListParams,
+    ) -> Result<Page<FaqArticle>, AppError> {
+        let params = ListParams {
+            status: Some("published".into()),
+            sort: Some("title".into()),
+            ..params.clone()
+        };
+        let query = params.to_query(crate::helpdesk::FAQ_FILTERS)?;
+        let mut page = self
+            .store
+            .list_faq_articles(principal.tenant, &query)
+            .await?;
+        page.items = page.items.into_iter().map(for_the_portal).collect();
+        self.portal_reads(
+            principal,
+            AuditAction::List,
+            RecordType::FaqArticle,
+            page.items.iter().map(|a| a.id.0).collect(),
+        )
+        .await?;
+        Ok(page)
+    }
+
+    pub async fn portal_faq_article(
+        &self,
+        principal: &PortalPrincipal,
+        id: FaqArticleId,
+    ) -> Result<FaqArticle, AppError> {
+        let article = self.store.faq_article(principal.tenant, id).await?;
+        if article.published_at.is_none() {
+            return Err(AppError::NotFound);
+        }
+        self.portal_reads(
+            principal,
+            AuditAction::Read,
+            RecordType::FaqArticle,
+            vec![id.0],
+        )
+        .await?;
+        Ok(for_the_portal(article))
+    }
+}
