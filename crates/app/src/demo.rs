@@ -466,6 +466,7 @@ impl App {
                     body: text.body,
                     purpose: custodian_core::mail::MailPurpose::PortalInvitation,
                     about: Some((custodian_core::audit::RecordType::Contact, contact.id.0)),
+                    secret_link: None,
                 },
             )
             .await?;

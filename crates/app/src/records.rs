@@ -166,6 +166,7 @@ impl ListParams {
                 .filter(|p| !p.trim().is_empty())
                 .map(|p| p.trim().to_string()),
             assignee_id: self.assignee_id,
+            requester_or_organisation: None,
             reach: Reach::All,
         })
     }

@@ -1199,6 +1199,15 @@ pub const CATALOG: &[ColumnClass] = &[
     ),
     plain_exported("outbox", "created_at", "When it was written"),
     plain_exported("outbox", "sent_at", "When the mail server took it"),
+    col(
+        "outbox",
+        "secret_link",
+        C::Credential,
+        S::Contact,
+        E::DeleteRow,
+        false,
+        "A one-time link the message carries (invitation, sign-in), put into the text only when sending and forgotten after",
+    ),
     plain("portal_accounts", "tenant_id", "Tenant key"),
     plain_exported("portal_accounts", "account_id", "Portal account key"),
     col(

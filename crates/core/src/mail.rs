@@ -25,6 +25,10 @@ named_enum!(
     }
 );
 
+/// Where a message's one-time link goes in its text: the link itself is
+/// kept apart and put in only when the message is sent.
+pub const LINK_PLACEHOLDER: &str = "[one-time link: in the sent message only]";
+
 /// Sends a message gets before it is given up.
 pub const MAX_ATTEMPTS: i64 = 8;
 
@@ -77,6 +81,20 @@ pub struct OutboxMail {
     pub created_at: Timestamp,
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub sent_at: Option<Timestamp>,
+    /// The one-time link that replaces [`LINK_PLACEHOLDER`] when sending;
+    /// never shown.
+    #[serde(skip)]
+    pub secret_link: Option<String>,
+}
+
+impl OutboxMail {
+    /// The text as it goes out, with its link put in.
+    pub fn text_to_send(&self) -> String {
+        match &self.secret_link {
+            Some(link) => self.body.replace(LINK_PLACEHOLDER, link),
+            None => self.body.clone(),
+        }
+    }
 }
 
 /// Deserialize is for API clients' filters.

@@ -20,6 +20,9 @@ pub struct NewMail {
     pub purpose: MailPurpose,
     /// The record the message is about.
     pub about: Option<(RecordType, i64)>,
+    /// A one-time link for the place of `mail::LINK_PLACEHOLDER` in the
+    /// body, kept apart from it.
+    pub secret_link: Option<String>,
 }
 
 /// What one send came to.
@@ -39,7 +42,7 @@ pub enum Delivery {
 
 const SELECT: &str =
     "SELECT mail_id, contact_id, recipient, subject, body, purpose, status, attempts,
-    next_attempt_at, last_error, created_at, sent_at FROM outbox";
+    next_attempt_at, last_error, created_at, sent_at, secret_link FROM outbox";
 
 fn from_row(row: &AnyRow) -> Result<OutboxMail, StoreError> {
     let purpose: String = row.try_get("purpose")?;
@@ -58,6 +61,7 @@ fn from_row(row: &AnyRow) -> Result<OutboxMail, StoreError> {
         last_error: row.try_get("last_error")?,
         created_at: Timestamp(row.try_get("created_at")?),
         sent_at: row.try_get::<Option<i64>, _>("sent_at")?.map(Timestamp),
+        secret_link: row.try_get("secret_link")?,
     })
 }
 
@@ -73,8 +77,8 @@ impl Store {
         let now = Timestamp::now().0;
         sqlx::query(
             "INSERT INTO outbox (tenant_id, mail_id, contact_id, recipient, subject, body, purpose, record_type, record_id,
-             status, attempts, next_attempt_at, last_error, created_at, sent_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', 0, $10, NULL, $10, NULL)",
+             status, attempts, next_attempt_at, last_error, created_at, sent_at, secret_link)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', 0, $10, NULL, $10, NULL, $11)",
         )
         .bind(scope.tenant.0)
         .bind(id.0)
@@ -86,6 +90,7 @@ impl Store {
         .bind(mail.about.map(|(t, _)| t.as_str()))
         .bind(mail.about.map(|(_, id)| id))
         .bind(now)
+        .bind(mail.secret_link.as_deref())
         .execute(&mut **tx)
         .await?;
         self.audit(
@@ -144,7 +149,8 @@ impl Store {
             Delivery::GaveUp { error } => ("failed", now, Some(error.as_str()), None),
         };
         let changed = sqlx::query(
-            "UPDATE outbox SET status = $1, attempts = attempts + 1, next_attempt_at = $2, last_error = $3, sent_at = $4
+            "UPDATE outbox SET status = $1, attempts = attempts + 1, next_attempt_at = $2, last_error = $3, sent_at = $4,
+                    secret_link = CASE WHEN $1 = 'pending' THEN secret_link ELSE NULL END
              WHERE tenant_id = $5 AND mail_id = $6 AND status = 'pending'",
         )
         .bind(status)
@@ -215,11 +221,13 @@ impl Store {
         let mut tx = self.begin(scope.tenant).await?;
         let changed = sqlx::query(
             "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = $1
-             WHERE tenant_id = $2 AND mail_id = $3 AND status = 'failed'",
+             WHERE tenant_id = $2 AND mail_id = $3 AND status = 'failed'
+               AND (secret_link IS NOT NULL OR body NOT LIKE $4)",
         )
         .bind(Timestamp::now().0)
         .bind(scope.tenant.0)
         .bind(id.0)
+        .bind(format!("%{}%", custodian_core::mail::LINK_PLACEHOLDER))
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -233,7 +241,9 @@ impl Store {
             .await?;
             return Err(match exists {
                 None => StoreError::NotFound,
-                Some(_) => StoreError::InUse("Only a message that was given up can be sent again."),
+                Some(_) => StoreError::InUse(
+                    "Only a message that was given up can be sent again, and not one whose one-time link was discarded: send a new invitation or link instead.",
+                ),
             });
         }
         self.audit(

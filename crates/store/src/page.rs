@@ -75,6 +75,8 @@ pub struct ListQuery {
     pub priority: Option<String>,
     /// Ticket assignee; 0 for tickets nobody is assigned.
     pub assignee_id: Option<i64>,
+    /// Tickets of this contact (first) or of this organisation (second).
+    pub requester_or_organisation: Option<(i64, i64)>,
     /// Only the records the caller reaches.
     pub reach: crate::Reach,
 }

@@ -89,6 +89,9 @@ impl App {
         ticket_id: TicketId,
     ) -> Result<FaqDraft, AppError> {
         principal.authorize(Area::Support, Action::Create)?;
+        // The draft shows the ticket's text unmasked: only to those who see all of it.
+        principal.may_replace(RecordType::Ticket.table())?;
+        principal.may_replace(RecordType::TicketMessage.table())?;
         self.require_reach(principal, RecordType::Ticket, ticket_id.0)
             .await?;
         let ticket = self.store.ticket(principal.tenant, ticket_id).await?;
@@ -100,10 +103,18 @@ impl App {
             )
             .into());
         }
-        let replies: Vec<String> = self
+        let messages = self
             .store
             .ticket_messages(principal.tenant, ticket_id, false)
-            .await?
+            .await?;
+        self.record_reads(
+            principal,
+            AuditAction::List,
+            RecordType::TicketMessage,
+            messages.iter().map(|m| m.id.0),
+        )
+        .await?;
+        let replies: Vec<String> = messages
             .into_iter()
             .filter(|m| m.visibility == MessageVisibility::Public && m.author_user_id.is_some())
             .map(|m| m.body)
@@ -181,6 +192,10 @@ impl App {
         principal.may_replace(RecordType::FaqArticle.table())?;
         let fields = input.validate()?;
         self.store.faq_article(principal.tenant, id).await?;
+        if let Some(ticket) = fields.source_ticket_id {
+            self.require_reach(principal, RecordType::Ticket, ticket.0)
+                .await?;
+        }
         self.refuse_personal_data(principal.tenant, &fields).await?;
         let mut article = self
             .store

@@ -67,6 +67,7 @@ impl App {
             body: text.body,
             purpose: MailPurpose::TicketReply,
             about: Some((RecordType::Ticket, id.0)),
+            secret_link: None,
         }))
     }
 

@@ -146,7 +146,7 @@ impl App {
             .to(to)
             .subject(mail.subject.clone())
             .header(ContentType::TEXT_PLAIN)
-            .body(mail.body.clone())
+            .body(mail.text_to_send())
             .map_err(|error| error.to_string())
     }
 }

@@ -6,7 +6,7 @@ use crate::secrets::{random_token, sha256_hex};
 use crate::{App, AppError, Principal};
 use custodian_core::access::{Action, Area};
 use custodian_core::audit::{AuditAction, RecordType};
-use custodian_core::mail::MailPurpose;
+use custodian_core::mail::{MailPurpose, LINK_PLACEHOLDER};
 use custodian_core::portal::{invitation_mail, PortalAccessInput, PortalAccount, INVITATION_HOURS};
 use custodian_core::time::Timestamp;
 use custodian_core::validation::ValidationErrors;
@@ -68,10 +68,7 @@ impl App {
         };
         let tenant = self.store.tenant(principal.tenant).await?;
         let secret = format!("{}.{}", principal.tenant.0, random_token());
-        let text = invitation_mail(
-            &tenant.name,
-            &self.mailer.link(&format!("/portal/invitation/{secret}")),
-        );
+        let text = invitation_mail(&tenant.name, LINK_PLACEHOLDER);
         let email = email.as_str().to_lowercase();
         Ok(self
             .store
@@ -89,6 +86,7 @@ impl App {
                     body: text.body,
                     purpose: MailPurpose::PortalInvitation,
                     about: Some((RecordType::Contact, contact_id.0)),
+                    secret_link: Some(self.mailer.link(&format!("/portal/invitation/{secret}"))),
                 },
             )
             .await?)

@@ -7,7 +7,7 @@ use super::PortalPrincipal;
 use crate::secrets::{hash_password, random_token, sha256_hex, verify_password};
 use crate::{App, AppError};
 use custodian_core::audit::{Actor, ActorKind, RecordType};
-use custodian_core::mail::MailPurpose;
+use custodian_core::mail::{MailPurpose, LINK_PLACEHOLDER};
 use custodian_core::passwords::PasswordPolicy;
 use custodian_core::portal::{sign_in_mail, LinkPurpose, PortalAccount, SIGN_IN_MINUTES};
 use custodian_core::time::Timestamp;
@@ -109,7 +109,8 @@ impl App {
     }
 
     /// Sends a sign-in link to every open account of this address; the
-    /// answer is the same whether there is one or not.
+    /// answer is the same whether there is one or not, and comes before
+    /// the lookup and the writing, so its time does not tell either.
     pub async fn request_portal_sign_in(
         &self,
         email: &str,
@@ -120,14 +121,28 @@ impl App {
         let address_key = format!("portal-address:{client_address}");
         self.throttle.check(&account_key)?;
         self.throttle.check(&address_key)?;
-        // Each request counts, as a failure would: a few links an hour.
+        // Each request counts as a failure would: after three links for an
+        // address, each more waits 1, 2, 4 … minutes; a client asking for
+        // many addresses is held like one guessing passwords.
         self.throttle.fail(account_key, 3);
+        self.throttle
+            .fail(address_key, crate::auth::MAX_PER_ADDRESS);
         if email.is_empty() || email.len() > 254 {
             return Ok(());
         }
-        for candidate in self.store.portal_candidates(&email).await? {
+        let app = self.clone();
+        tokio::spawn(async move {
+            if let Err(error) = app.send_sign_in_links(&email).await {
+                tracing::warn!(error = %crate::with_causes(&error), "portal: writing a sign-in link failed");
+            }
+        });
+        Ok(())
+    }
+
+    async fn send_sign_in_links(&self, email: &str) -> Result<(), AppError> {
+        for candidate in self.store.portal_candidates(email).await? {
             let secret = format!("{}.{}", candidate.tenant.0, random_token());
-            let text = sign_in_mail(&self.mailer.link(&format!("/portal/link/{secret}")));
+            let text = sign_in_mail(LINK_PLACEHOLDER);
             let scope = contact_scope(candidate.tenant, candidate.account.contact_id.0, None);
             self.store
                 .create_portal_sign_in(
@@ -142,6 +157,7 @@ impl App {
                         body: text.body,
                         purpose: MailPurpose::PortalSignIn,
                         about: Some((RecordType::PortalAccount, candidate.account.id.0)),
+                        secret_link: Some(self.mailer.link(&format!("/portal/link/{secret}"))),
                     },
                 )
                 .await?;

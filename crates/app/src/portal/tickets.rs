@@ -91,7 +91,8 @@ impl App {
         match (principal.organisation_access, principal.organisation_id) {
             (true, Some(org)) => {
                 query.contact_id = None;
-                query.organisation_id = Some(org.0);
+                query.organisation_id = None;
+                query.requester_or_organisation = Some((principal.contact.0, org.0));
             }
             _ => {
                 query.organisation_id = None;

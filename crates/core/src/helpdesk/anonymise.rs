@@ -174,26 +174,31 @@ fn name_runs(text: &str, names: &KnownNames) -> Vec<(usize, usize)> {
 }
 
 fn is_email_local(c: char) -> bool {
-    c.is_ascii_alphanumeric() || "._%+-".contains(c)
+    c.is_alphanumeric() || "._%+-".contains(c)
 }
 
 fn is_domain(c: char) -> bool {
-    c.is_ascii_alphanumeric() || c == '.' || c == '-'
+    c.is_alphanumeric() || c == '.' || c == '-'
 }
 
+/// Email addresses, also with letters beyond ASCII (jürgen@müller.de).
 fn emails(text: &str) -> Vec<(usize, usize)> {
-    let bytes = text.as_bytes();
     let mut out = Vec::new();
     for (at, _) in text.match_indices('@') {
-        let mut start = at;
-        while start > 0 && is_email_local(bytes[start - 1] as char) {
-            start -= 1;
-        }
+        let start = text[..at]
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| is_email_local(*c))
+            .last()
+            .map_or(at, |(i, _)| i);
         let mut end = at + 1;
-        while end < bytes.len() && is_domain(bytes[end] as char) {
-            end += 1;
+        for (i, c) in text[at + 1..].char_indices() {
+            if !is_domain(c) {
+                break;
+            }
+            end = at + 1 + i + c.len_utf8();
         }
-        while end > at + 1 && matches!(bytes[end - 1], b'.' | b'-') {
+        while end > at + 1 && text[..end].ends_with(['.', '-']) {
             end -= 1;
         }
         let domain = &text[at + 1..end];
@@ -225,7 +230,11 @@ fn links(text: &str) -> Vec<(usize, usize)> {
             end -= 1;
         }
         let link = &text[found..end];
-        let path = link.split_once('/').map_or("", |(_, p)| p);
+        let after_scheme = link
+            .strip_prefix("https://")
+            .or_else(|| link.strip_prefix("http://"))
+            .unwrap_or(link);
+        let path = after_scheme.split_once('/').map_or("", |(_, p)| p);
         let identifying = link.contains('?')
             || link.contains('@')
             || path.split(['/', '-', '_', '.', '=']).any(|part| {
@@ -288,9 +297,13 @@ fn digit_runs(text: &str) -> Vec<(usize, usize)> {
 }
 
 fn is_phone(written: &str, digits: &str) -> bool {
-    let iso_date = written.len() == 10
-        && written.as_bytes().get(4) == Some(&b'-')
-        && written.as_bytes().get(7) == Some(&b'-');
+    // "2026-11-30", also with a time after it ("2026-11-30 14").
+    let b = written.as_bytes();
+    let iso_date = b.len() >= 10
+        && b[..4].iter().all(u8::is_ascii_digit)
+        && b[4] == b'-'
+        && b[5..7].iter().all(u8::is_ascii_digit)
+        && b[7] == b'-';
     (7..=15).contains(&digits.len())
         && !iso_date
         && (written.starts_with(['+', '0', '(']) || digits.len() >= 10)
@@ -552,6 +565,23 @@ mod tests {
             "Since 2026-11-30 the printer shows E-23 on firmware 4.2.1; order 4711 shipped. \
                     Card 4111 1111 1111 1112 and DE00 1234 5678 9012 3456 78 are not valid.";
         assert_eq!(kinds(text, &names), Vec::new());
+    }
+
+    #[test]
+    fn addresses_beyond_ascii_dates_with_times_and_numbered_hosts() {
+        let names = KnownNames::default();
+        let text = "Write to jürgen.müller@brauerei-süd.de or info@müller.de. Seen 2026-11-30 14:05 on https://shop2024.example/help.";
+        let found = kinds(text, &names);
+        assert_eq!(
+            found,
+            [
+                (
+                    FindingKind::Email,
+                    "jürgen.müller@brauerei-süd.de".to_string()
+                ),
+                (FindingKind::Email, "info@müller.de".to_string()),
+            ]
+        );
     }
 
     #[test]

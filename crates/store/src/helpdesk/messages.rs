@@ -5,7 +5,7 @@
 //! same transaction. A closed ticket takes no message.
 
 use super::service_levels::load_levels;
-use super::tickets::{fields_of, load, write_ticket};
+use super::tickets::{fields_of, load, lock_ticket, write_ticket};
 use crate::rows::bump_version;
 use crate::{NewMail, Scope, Store, StoreError};
 use custodian_core::audit::{changed_fields, AuditAction, RecordType};
@@ -67,6 +67,7 @@ impl Store {
     ) -> Result<TicketMessage, StoreError> {
         let tenant = scope.tenant;
         let mut tx = self.begin(tenant).await?;
+        lock_ticket(&mut tx, tenant, ticket_id).await?;
         let ticket = load(&mut tx, tenant, ticket_id).await?;
         if ticket.status == TicketStatus::Closed {
             return Err(StoreError::TicketClosed);

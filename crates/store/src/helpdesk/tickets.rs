@@ -146,6 +146,22 @@ async fn resolve_links(
     }
 }
 
+/// Locks the ticket's row for the rest of the transaction (PostgreSQL;
+/// SQLite's writer holds the whole file), so that a reply and an edit at
+/// once do not write over each other.
+pub(super) async fn lock_ticket(
+    conn: &mut AnyConnection,
+    tenant: TenantId,
+    id: TicketId,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE tickets SET version = version WHERE tenant_id = $1 AND ticket_id = $2")
+        .bind(tenant.0)
+        .bind(id.0)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// Writes a ticket's fields and times (not its version).
 pub(super) async fn write_ticket(
     conn: &mut AnyConnection,
@@ -291,6 +307,7 @@ impl Store {
         fields: &TicketFields,
     ) -> Result<Ticket, StoreError> {
         let mut tx = self.begin(scope.tenant).await?;
+        lock_ticket(&mut tx, scope.tenant, id).await?;
         let before = load(&mut tx, scope.tenant, id).await?;
         let now = Timestamp::now();
         bump_version(
@@ -330,6 +347,14 @@ impl Store {
     pub async fn delete_ticket(&self, scope: &Scope, id: TicketId) -> Result<(), StoreError> {
         let mut tx = self.begin(scope.tenant).await?;
         load(&mut tx, scope.tenant, id).await?;
+        // An article made from it stays, without the link.
+        sqlx::query(
+            "UPDATE faq_articles SET source_ticket_id = NULL WHERE tenant_id = $1 AND source_ticket_id = $2",
+        )
+        .bind(scope.tenant.0)
+        .bind(id.0)
+        .execute(&mut *tx)
+        .await?;
         sqlx::query("DELETE FROM ticket_messages WHERE tenant_id = $1 AND ticket_id = $2")
             .bind(scope.tenant.0)
             .bind(id.0)
@@ -420,6 +445,13 @@ impl Store {
         if let Some(contact) = query.contact_id {
             let c = sql.arg(Arg::Int(contact));
             sql.push(&format!(" AND t.contact_id = {c}"));
+        }
+        if let Some((contact, org)) = query.requester_or_organisation {
+            let c = sql.arg(Arg::Int(contact));
+            let o = sql.arg(Arg::Int(org));
+            sql.push(&format!(
+                " AND (t.organisation_id = {o} OR t.contact_id = {c})"
+            ));
         }
         if let Some(typed) = query.name_prefix.as_deref() {
             match typed.trim_start_matches('#').parse::<i64>() {

@@ -124,8 +124,12 @@ impl Store {
         let now = Timestamp::now().0;
         let account = match account_of(&mut tx, tenant, contact).await? {
             Some(account) => {
+                // An ended account opens again only with the new
+                // invitation's password, never the old one.
                 sqlx::query(
-                    "UPDATE portal_accounts SET email = $1, invited_by = $2, invited_at = $3, disabled_at = NULL
+                    "UPDATE portal_accounts SET email = $1, invited_by = $2, invited_at = $3,
+                        password_hash = CASE WHEN disabled_at IS NULL THEN password_hash ELSE NULL END,
+                        disabled_at = NULL
                      WHERE tenant_id = $4 AND account_id = $5",
                 )
                 .bind(email)
