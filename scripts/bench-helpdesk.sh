@@ -80,6 +80,7 @@ cookie=$(awk '$6 == "custodian_portal" { print "custodian_portal=" $7 }' "$jar")
 run() { # label, then wrk arguments; prints a table row
   local label=$1; shift
   local out; out=$(wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "$@")
+  echo "$out" >> bench-data/helpdesk-wrk.log
   python3 - "$label" <<PY
 import re, sys
 out = """$out"""
@@ -87,7 +88,7 @@ def ms(value):
     number, unit = re.match(r"([\d.]+)(\w+)", value).groups()
     return float(number) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-lat = {p: ms(v) for p, v in re.findall(r"\s(50|90|99)\.000%\s+(\S+)", out)}
+lat = {p: ms(v) for p, v in re.findall(r"\s(50|90|99)%\s+(\S+)", out)}
 errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
 print(f"| {sys.argv[1]} | {rate:,.0f} | {lat['50']:.2f} | {lat['90']:.2f} | {lat['99']:.2f} | {errors} |")
 PY
