@@ -36,7 +36,10 @@ pub fn area_of(record_type: RecordType) -> Area {
         | RecordType::Asset
         | RecordType::ConsentEvent => Area::OrganisationsAndContacts,
         RecordType::Activity => Area::Activities,
-        RecordType::Ticket | RecordType::TicketMessage | RecordType::FaqArticle => Area::Support,
+        RecordType::Ticket
+        | RecordType::TicketMessage
+        | RecordType::FaqArticle
+        | RecordType::TicketAttachment => Area::Support,
         RecordType::Agreement => Area::Sales,
         RecordType::Purpose
         | RecordType::SubjectRequest

@@ -68,6 +68,10 @@ id_type!(
     FaqArticleId
 );
 id_type!(
+    /// A file on a ticket.
+    TicketAttachmentId
+);
+id_type!(
     /// A processing purpose of a tenant.
     PurposeId
 );

@@ -276,6 +276,7 @@ impl Store {
         for (table, column) in [
             ("tickets", "contact_id"),
             ("ticket_messages", "author_contact_id"),
+            ("ticket_attachments", "uploaded_by_contact"),
         ] {
             sqlx::query(&format!(
                 "UPDATE {table} SET {column} = NULL WHERE tenant_id = $1 AND {column} = $2"

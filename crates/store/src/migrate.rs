@@ -208,6 +208,13 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0026_outbox_links.sql"),
         backfill: None,
     },
+    Migration {
+        version: 27,
+        name: "ticket_attachments",
+        sqlite: include_str!("../migrations/sqlite/0027_ticket_attachments.sql"),
+        postgres: include_str!("../migrations/postgres/0027_ticket_attachments.sql"),
+        backfill: None,
+    },
 ];
 
 /// Rows per read while backfilling, walking the primary key.

@@ -75,6 +75,7 @@ const REMOVED_TABLES: &[&str] = &[
     "portal_accounts",
     "outbox",
     "ticket_service_levels",
+    "ticket_attachments",
     "ticket_messages",
     "tickets",
     "retention_reviews",

@@ -105,7 +105,8 @@ impl Conditions {
             | RecordType::TicketMessage
             | RecordType::Mail
             | RecordType::PortalAccount
-            | RecordType::FaqArticle => "1 = 1".into(),
+            | RecordType::FaqArticle
+            | RecordType::TicketAttachment => "1 = 1".into(),
         }
     }
 }

@@ -10,6 +10,7 @@ mod api;
 mod client;
 mod downloads;
 mod headers;
+mod multipart;
 mod pages;
 mod portal;
 mod problem;

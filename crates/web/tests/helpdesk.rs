@@ -287,6 +287,18 @@ async fn tickets_are_raised_answered_and_closed(server: Server) {
         (status, refused["code"].as_str()),
         (StatusCode::CONFLICT, Some("ticket_closed"))
     );
+    let closed_file = server
+        .client
+        .post(format!(
+            "{}/api/v1/tickets/{id}/attachments?file_name=late.txt",
+            server.base
+        ))
+        .bearer_auth(&server.token)
+        .body("too late")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(closed_file.status(), StatusCode::CONFLICT);
     assert_eq!(
         server.get(&messages).await["items"]
             .as_array()
@@ -308,6 +320,93 @@ async fn tickets_are_raised_answered_and_closed(server: Server) {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(reopened["resolved_at"], Value::Null);
     assert_eq!(reopened["closed_at"], Value::Null);
+
+    // Files: told by their content, refused when disguised, as they were.
+    let files = format!("/tickets/{id}/attachments");
+    let upload = |name: &str, bytes: Vec<u8>| {
+        let request = server
+            .client
+            .post(format!("{}/api/v1{files}?file_name={name}", server.base))
+            .bearer_auth(&server.token)
+            .body(bytes);
+        async move {
+            let response = request.send().await.unwrap();
+            let status = response.status();
+            (
+                status,
+                response.json::<Value>().await.unwrap_or(Value::Null),
+            )
+        }
+    };
+    let pdf = b"%PDF-1.4\n% bottling line wiring diagram\n".to_vec();
+    let (status, stored) = upload("wiring.pdf", pdf.clone()).await;
+    assert_eq!(status, StatusCode::CREATED, "{stored}");
+    assert_eq!(
+        (
+            stored["content_type"].as_str(),
+            stored["size_bytes"].as_i64()
+        ),
+        (Some("application/pdf"), Some(pdf.len() as i64))
+    );
+    for (name, bytes, code) in [
+        ("photo.png", pdf.clone(), "disguised_file"),
+        (
+            "invoice.pdf",
+            b"MZ\x90\x00\x03".to_vec(),
+            "unsupported_type",
+        ),
+        (
+            "page.html",
+            b"<script>alert(1)</script>".to_vec(),
+            "disguised_file",
+        ),
+        ("empty.txt", Vec::new(), "empty_file"),
+        ("big.txt", vec![b'a'; 10 * 1024 * 1024 + 1], "too_large"),
+    ] {
+        let (status, refused) = upload(name, bytes).await;
+        assert_eq!(
+            (status, refused["errors"][0]["code"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some(code)),
+            "{name}"
+        );
+    }
+    let listed = server.get(&files).await;
+    assert_eq!(
+        listed["items"].as_array().unwrap().len(),
+        1,
+        "nothing refused was kept"
+    );
+    let download = server
+        .client
+        .get(format!(
+            "{}/api/v1/attachments/{}",
+            server.base, stored["id"]
+        ))
+        .bearer_auth(&server.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(download.headers()["content-type"], "application/pdf");
+    assert_eq!(
+        download.headers()["content-disposition"],
+        "attachment; filename=\"wiring.pdf\""
+    );
+    assert_eq!(download.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(download.bytes().await.unwrap().to_vec(), pdf);
+    let (status, _) = server
+        .call(
+            &server.other,
+            "GET",
+            &format!("/attachments/{}", stored["id"]),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "another tenant's file is not there"
+    );
 
     // Bad input is named and stores nothing.
     let (status, refused) = server

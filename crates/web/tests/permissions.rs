@@ -193,6 +193,9 @@ fn path_for(rule: &RouteRule, records: &Records) -> String {
     if path.ends_with("/search") {
         return format!("{path}?q=Ours");
     }
+    if path.ends_with("/attachments") && rule.method == "POST" {
+        return format!("{path}?file_name=matrix.txt");
+    }
     path
 }
 
@@ -237,6 +240,17 @@ async fn seed(base: &str, client: &Client, token: &str, name: &str) -> Records {
     )
     .await;
     let ticket = post("/tickets", json!({"subject": name, "contact_id": contact})).await;
+    let file = client
+        .post(format!(
+            "{base}/api/v1/tickets/{ticket}/attachments?file_name=seed.txt"
+        ))
+        .bearer_auth(token)
+        .body("A log line")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(file.status(), StatusCode::CREATED);
+    let file = file.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
     let article = post(
         "/faq-articles",
         json!({"title": format!("How does {name} work?"), "body": "It works."}),
@@ -328,6 +342,7 @@ async fn seed(base: &str, client: &Client, token: &str, name: &str) -> Records {
         (RecordType::Ticket, ticket),
         (RecordType::Mail, mail),
         (RecordType::FaqArticle, article),
+        (RecordType::TicketAttachment, file),
     ])
 }
 
@@ -422,9 +437,12 @@ async fn another_tenants_ids_find_nothing(world: World) {
     let mut wrong = Vec::new();
     for rule in route_rules().into_iter().filter(|r| r.id_of.is_some()) {
         let record_type = rule.id_of.unwrap_or(RecordType::Tenant);
-        let path = rule
+        let mut path = rule
             .path
             .replace("{id}", &world.theirs[&record_type].to_string());
+        if path.ends_with("/attachments") && rule.method == "POST" {
+            path.push_str("?file_name=theirs.txt");
+        }
         let body = body_for(&rule, &world.ours, 0);
         let (status, answer) = call(&world, &world.admin, rule.method, &path, body.as_ref()).await;
         if status != StatusCode::NOT_FOUND {

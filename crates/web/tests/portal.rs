@@ -374,6 +374,48 @@ async fn a_contact_person_uses_the_portal(world: World) {
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.body.contains("Subject: This field is required."));
 
+    // A file, sent as the page's form sends it; a disguised one is refused.
+    let page = browser.get(&ticket_path).await;
+    let token = csrf(&page.body);
+    let upload = |name: &str, content: &[u8]| {
+        let mut body = Vec::new();
+        body.extend_from_slice(
+            format!("--XyZ\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{token}\r\n")
+                .as_bytes(),
+        );
+        body.extend_from_slice(format!("--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
+        body.extend_from_slice(content);
+        body.extend_from_slice(b"\r\n--XyZ--\r\n");
+        browser
+            .client
+            .post(format!("{}{ticket_path}/attachments", browser.base))
+            .header("Content-Type", "multipart/form-data; boundary=XyZ")
+            .body(body)
+            .send()
+    };
+    let sent = upload("washer.log", b"12:00 valve 2 open\n12:05 pressure low\n")
+        .await
+        .unwrap();
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    let refused = upload("washer.pdf", b"12:00 valve 2 open\n").await.unwrap();
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused
+        .text()
+        .await
+        .unwrap()
+        .contains("its content is a Text"));
+    let page = browser.get(&ticket_path).await;
+    assert!(page.body.contains("washer.log"), "{}", page.body);
+    let (_, files) = world
+        .call("GET", &format!("/tickets/{ticket}/attachments"), None)
+        .await;
+    assert_eq!(files["items"].as_array().unwrap().len(), 1);
+    assert_eq!(files["items"][0]["uploaded_by_contact"].as_i64(), Some(ida));
+    let file = browser
+        .get(&format!("/portal/attachments/{}", files["items"][0]["id"]))
+        .await;
+    assert_eq!(file.body, "12:00 valve 2 open\n12:05 pressure low\n");
+
     // Staff answer and note; the person reads the answer, never the note.
     world
         .create(

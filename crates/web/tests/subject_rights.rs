@@ -325,6 +325,19 @@ async fn subject_data(server: &Server) -> (i64, i64, i64, i64) {
             json!({"body": format!("Called {FIRST} on {MOBILE}; visit at {POSTCODE} {CITY}."), "visibility": "internal"}),
         )
         .await;
+    // A file they sent, naming them.
+    let file = server
+        .client
+        .post(format!(
+            "{}/api/v1/tickets/{ticket}/attachments?file_name=notes.txt",
+            server.base
+        ))
+        .bearer_auth(&server.admin)
+        .body(format!("Call {FIRST} {LAST} on {MOBILE}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(file.status(), StatusCode::CREATED);
     // A reply, whose notice to them waits in the outbox.
     server
         .create(
@@ -458,7 +471,7 @@ async fn the_subject_gets_their_data_and_is_then_erased(server: Server) {
         "Customer relationship",
         "Contract (Art. 6(1)(b))",
         "Who in our organisation accessed it",
-        "<td>admin, through a program (API)</td><td>create</td><td>11</td>",
+        "<td>admin, through a program (API)</td><td>create</td><td>12</td>",
         // The tenant's retention rules (the defaults), as it enforces them.
         "How long we keep it",
         "Contacts: list for review 2 years after the contact's last activity",
@@ -657,6 +670,11 @@ async fn the_subject_gets_their_data_and_is_then_erased(server: Server) {
     );
     assert_eq!(outcome("ticket_messages", "deleted"), Some(2));
     assert_eq!(outcome("outbox", "deleted"), Some(1), "the notice to them");
+    assert_eq!(
+        outcome("ticket_attachments", "deleted"),
+        Some(1),
+        "the file on their ticket"
+    );
     assert_eq!(outcome("search_entries", "deleted"), Some(2));
     assert_eq!(
         outcome("consent_events", "updated"),

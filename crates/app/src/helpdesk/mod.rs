@@ -2,6 +2,7 @@
 //! tenant's service levels. Support staff (and sales, who see their
 //! customers' tickets) work here; administrators set the service levels.
 
+mod attachments;
 mod faq;
 mod messages;
 mod service_levels;

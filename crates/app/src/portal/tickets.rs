@@ -239,3 +239,56 @@ impl App {
             .await?)
     }
 }
+
+impl App {
+    /// Attaches a file to a ticket they may see; a closed one is refused.
+    pub async fn portal_attach(
+        &self,
+        principal: &PortalPrincipal,
+        id: TicketId,
+        file_name: &str,
+        content: &[u8],
+    ) -> Result<custodian_core::helpdesk::TicketAttachment, AppError> {
+        self.visible_ticket(principal, id).await?;
+        let (name, kind) = custodian_core::helpdesk::check_upload(file_name, content)?;
+        Ok(self
+            .store
+            .add_ticket_attachment(
+                &principal.scope(),
+                id,
+                MessageAuthor::Contact(principal.contact),
+                &name,
+                kind,
+                content,
+            )
+            .await?)
+    }
+
+    /// The files of a ticket they may see.
+    pub async fn portal_attachments(
+        &self,
+        principal: &PortalPrincipal,
+        id: TicketId,
+    ) -> Result<Vec<custodian_core::helpdesk::TicketAttachment>, AppError> {
+        self.visible_ticket(principal, id).await?;
+        Ok(self.store.ticket_attachments(principal.tenant, id).await?)
+    }
+
+    /// A file of a ticket they may see, for a download.
+    pub async fn portal_attachment(
+        &self,
+        principal: &PortalPrincipal,
+        id: custodian_core::TicketAttachmentId,
+    ) -> Result<(custodian_core::helpdesk::TicketAttachment, Vec<u8>), AppError> {
+        let (attachment, content) = self.store.ticket_attachment(principal.tenant, id).await?;
+        self.visible_ticket(principal, attachment.ticket_id).await?;
+        self.portal_reads(
+            principal,
+            AuditAction::Read,
+            RecordType::TicketAttachment,
+            vec![id.0],
+        )
+        .await?;
+        Ok((attachment, content))
+    }
+}

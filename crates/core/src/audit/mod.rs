@@ -125,10 +125,11 @@ pub enum RecordType {
     Mail,
     PortalAccount,
     FaqArticle,
+    TicketAttachment,
 }
 
 impl RecordType {
-    pub const ALL: [RecordType; 23] = [
+    pub const ALL: [RecordType; 24] = [
         RecordType::Tenant,
         RecordType::User,
         RecordType::ApiToken,
@@ -152,6 +153,7 @@ impl RecordType {
         RecordType::Mail,
         RecordType::PortalAccount,
         RecordType::FaqArticle,
+        RecordType::TicketAttachment,
     ];
 
     pub fn parse(value: &str) -> Option<RecordType> {
@@ -184,6 +186,7 @@ impl RecordType {
             RecordType::Mail => "outbox",
             RecordType::PortalAccount => "portal_accounts",
             RecordType::FaqArticle => "faq_articles",
+            RecordType::TicketAttachment => "ticket_attachments",
         }
     }
 
@@ -212,6 +215,7 @@ impl RecordType {
             RecordType::Mail => "mail",
             RecordType::PortalAccount => "portal_account",
             RecordType::FaqArticle => "faq_article",
+            RecordType::TicketAttachment => "ticket_attachment",
         }
     }
 }

@@ -3,12 +3,14 @@
 //! that set when a first answer and a resolution are due.
 
 mod anonymise;
+mod attachments;
 mod faq;
 mod messages;
 mod service_levels;
 mod tickets;
 
 pub use anonymise::{find_personal_data, redact_findings, Finding, FindingKind, KnownNames};
+pub use attachments::{check_upload, detect, FileKind, TicketAttachment, ATTACHMENT_MAX_BYTES};
 pub use faq::{FaqArticle, FaqDraft, FaqFields, FaqInput};
 pub use messages::{MessageFields, MessageInput, MessageVisibility, TicketMessage};
 pub use service_levels::{ServiceLevel, ServiceLevels, ServiceLevelsInput};

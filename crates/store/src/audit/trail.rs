@@ -89,6 +89,10 @@ pub(crate) fn about_contact(c: &str) -> String {
             format!("IN (SELECT l.mail_id FROM outbox l WHERE l.tenant_id = $1 AND l.contact_id = {c})"),
         ),
         (
+            "ticket_attachment",
+            format!("IN (SELECT l.attachment_id FROM ticket_attachments l WHERE l.tenant_id = $1 AND l.ticket_id IN (SELECT t.ticket_id FROM tickets t WHERE t.tenant_id = $1 AND t.contact_id = {c}))"),
+        ),
+        (
             "ticket_message",
             format!("IN (SELECT l.message_id FROM ticket_messages l WHERE l.tenant_id = $1 AND l.ticket_id IN (SELECT t.ticket_id FROM tickets t WHERE t.tenant_id = $1 AND t.contact_id = {c}))"),
         ),

@@ -1,6 +1,7 @@
 //! The helpdesk's tables: tickets, their replies and notes, and the
 //! tenant's service levels.
 
+mod attachments;
 mod faq;
 mod messages;
 mod service_levels;

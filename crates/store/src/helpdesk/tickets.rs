@@ -355,6 +355,11 @@ impl Store {
         .bind(id.0)
         .execute(&mut *tx)
         .await?;
+        sqlx::query("DELETE FROM ticket_attachments WHERE tenant_id = $1 AND ticket_id = $2")
+            .bind(scope.tenant.0)
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?;
         sqlx::query("DELETE FROM ticket_messages WHERE tenant_id = $1 AND ticket_id = $2")
             .bind(scope.tenant.0)
             .bind(id.0)

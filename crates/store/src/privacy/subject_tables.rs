@@ -100,6 +100,14 @@ pub(crate) const SUBJECT_TABLES: &[SubjectTable] = &[
         owned: None,
     },
     SubjectTable {
+        table: "ticket_attachments",
+        key: "attachment_id",
+        rows: "(uploaded_by_contact IN ({contacts})
+             OR ticket_id IN (SELECT ticket_id FROM tickets WHERE tenant_id = $1 AND contact_id IN ({contacts})))",
+        audited_as: Some((RecordType::TicketAttachment, "attachment_id")),
+        owned: None,
+    },
+    SubjectTable {
         table: "tickets",
         key: "ticket_id",
         rows: "contact_id IN ({contacts})",
@@ -163,6 +171,7 @@ pub(crate) const ERASURE_ORDER: &[&str] = &[
     "legal_holds",
     "retention_reviews",
     "faq_articles",
+    "ticket_attachments",
     "ticket_messages",
     "tickets",
     "outbox",

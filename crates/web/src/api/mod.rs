@@ -3,6 +3,7 @@
 //! generic handlers through the `Resource` trait.
 
 mod account;
+pub(crate) mod attachments;
 mod audit;
 mod consent;
 mod extract;
@@ -46,6 +47,15 @@ pub fn routes() -> Router<App> {
         .merge(resource_routes::<Tickets>())
         .merge(resource_routes::<FaqArticles>())
         .route("/tickets/{id}/faq-draft", get(helpdesk::faq_draft))
+        .route(
+            "/tickets/{id}/attachments",
+            get(attachments::list).post(attachments::attach).layer(
+                axum::extract::DefaultBodyLimit::max(
+                    custodian_core::helpdesk::ATTACHMENT_MAX_BYTES + 1,
+                ),
+            ),
+        )
+        .route("/attachments/{id}", get(attachments::download))
         .route(
             "/tickets/{id}/messages",
             get(helpdesk::messages).post(helpdesk::add_message),

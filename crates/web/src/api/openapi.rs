@@ -21,8 +21,8 @@ use custodian_core::contacts::{Contact, ContactInput, Gender};
 use custodian_core::custom_roles::{RoleDescription, RoleInput};
 use custodian_core::helpdesk::{
     FaqArticle, FaqDraft, FaqInput, Finding, FindingKind, MessageInput, MessageVisibility,
-    ServiceLevel, ServiceLevels, ServiceLevelsInput, Ticket, TicketInput, TicketMessage,
-    TicketPriority, TicketStatus,
+    ServiceLevel, ServiceLevels, ServiceLevelsInput, Ticket, TicketAttachment, TicketInput,
+    TicketMessage, TicketPriority, TicketStatus,
 };
 use custodian_core::mail::{MailPurpose, MailStatus, OutboxMail};
 use custodian_core::organisations::{Organisation, OrganisationInput};
@@ -70,6 +70,7 @@ use utoipa::OpenApi as _;
         description = "The JSON API of Custodian, a privacy-first CRM. Authenticate with `Authorization: Bearer <token>` (create one on your account page, /account, or with `custodian admin token create`). Errors are RFC 9457 problem+json with a stable `code`. Lists are cursor-paginated. Updates need `If-Match` with the ETag of the version you edited. Fields your roles may not see come back empty and are named in `masked_fields`; records outside your roles' reach (own, team or all records) do not exist for you. Where the tenant marks a category sensitive, send `X-Access-Reason: <why>` to see it: the reason is kept in the audit trail, and a read that hid such fields answers `Custodian-Access-Reason: required`."
     ),
     components(schemas(
+        TicketAttachment,
         FaqArticle,
         FaqInput,
         FaqDraft,
@@ -676,6 +677,41 @@ fn add_helpdesk(paths: PathsBuilder) -> PathsBuilder {
         "422",
         problem_response("A time outside 1 minute to a year (invalid_minutes), a resolution due before the first answer (resolution_before_response), a priority given twice (duplicate_priority)"),
     );
+    let files = operation(
+        "ticket_attachments",
+        "A ticket's files, oldest first, without their content",
+    )
+    .parameter(id_parameter())
+    .response(
+        "200",
+        json_ok("The files, in items", "TicketAttachmentPage"),
+    )
+    .response("404", problem_response("No such ticket"));
+    let attach = operation(
+        "attach_to_ticket",
+        "Attach a file: the request body is the file, file_name its name. At most 10 MiB; a PDF, PNG, JPEG, GIF, WebP or text file, told by its content, never by its name",
+    )
+    .parameter(id_parameter())
+    .parameter(query("file_name", "The file's name", typed(Type::String)))
+    .response("201", json_ok("The file", "TicketAttachment"))
+    .response("404", problem_response("No such ticket"))
+    .response("409", problem_response("The ticket is closed (ticket_closed)"))
+    .response("413", problem_response("Larger than 10 MiB"))
+    .response(
+        "422",
+        problem_response("Empty (empty_file), too large (too_large), a kind not taken (unsupported_type), or a name that claims another kind than the content (disguised_file)"),
+    );
+    let download = operation("ticket_attachment", "One file, as a download of its kind")
+        .parameter(id_parameter())
+        .response(
+            "200",
+            ResponseBuilder::new()
+                .description("The file, with Content-Disposition: attachment")
+                .build(),
+        )
+        .response("404", problem_response("No such file"));
+    let mut files_item = PathItem::new(HttpMethod::Get, with_common_answers(files));
+    files_item.post = Some(with_common_answers(attach).build());
     let mut levels = PathItem::new(HttpMethod::Get, with_common_answers(get_levels));
     levels.put = Some(with_common_answers(put_levels).build());
     let operation = |id: &str, summary: &str| {
@@ -762,6 +798,11 @@ fn add_helpdesk(paths: PathsBuilder) -> PathsBuilder {
         )
         .path("/api/v1/tickets/{id}/messages", message_item)
         .path("/api/v1/settings/ticket-service-levels", levels)
+        .path("/api/v1/tickets/{id}/attachments", files_item)
+        .path(
+            "/api/v1/attachments/{id}",
+            PathItem::new(HttpMethod::Get, with_common_answers(download)),
+        )
         .path(
             "/api/v1/outbox",
             PathItem::new(HttpMethod::Get, with_common_answers(outbox)),
@@ -1519,6 +1560,7 @@ pub fn openapi_document() -> OpenApi {
             ("TicketMessagePage", "TicketMessage"),
             ("OutboxPage", "OutboxMail"),
             ("FaqArticlePage", "FaqArticle"),
+            ("TicketAttachmentPage", "TicketAttachment"),
             ("RolePage", "RoleDescription"),
             ("TeamPage", "TeamView"),
             ("PurposePage", "Purpose"),

@@ -68,6 +68,24 @@ pub fn route_rules() -> Vec<RouteRule> {
     rules.extend([
         rule(
             "GET",
+            "/tickets/{id}/attachments",
+            Some((Area::Support, Action::Read)),
+            Some(RecordType::Ticket),
+        ),
+        rule(
+            "POST",
+            "/tickets/{id}/attachments",
+            Some((Area::Support, Action::Update)),
+            Some(RecordType::Ticket),
+        ),
+        rule(
+            "GET",
+            "/attachments/{id}",
+            Some((Area::Support, Action::Read)),
+            Some(RecordType::TicketAttachment),
+        ),
+        rule(
+            "GET",
             "/tickets/{id}/faq-draft",
             Some((Area::Support, Action::Create)),
             Some(RecordType::Ticket),

@@ -21,7 +21,7 @@ mod consent;
 mod contacts;
 mod flash;
 pub(crate) mod forms;
-mod helpdesk;
+pub(crate) mod helpdesk;
 pub(crate) mod listing;
 mod organisations;
 mod outbox;

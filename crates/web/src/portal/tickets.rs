@@ -25,6 +25,13 @@ pub fn routes() -> Router<App> {
         .route("/portal/tickets/new", get(new_form))
         .route("/portal/tickets/{id}", get(show))
         .route("/portal/tickets/{id}/replies", post(reply))
+        .route(
+            "/portal/tickets/{id}/attachments",
+            post(attach).layer(axum::extract::DefaultBodyLimit::max(
+                custodian_core::helpdesk::ATTACHMENT_MAX_BYTES + 64 * 1024,
+            )),
+        )
+        .route("/portal/attachments/{id}", get(download))
 }
 
 fn chrome(session: &PortalPageSession) -> PortalChrome {
@@ -180,6 +187,8 @@ struct TicketPage {
     closed: bool,
     body: String,
     errors: Vec<String>,
+    files: Vec<crate::pages::helpdesk::tickets::FileView>,
+    upload_errors: Vec<String>,
 }
 
 async fn ticket_page(
@@ -188,12 +197,20 @@ async fn ticket_page(
     id: i64,
     body: String,
     errors: Vec<String>,
+    upload_errors: Vec<String>,
 ) -> Response {
     let (ticket, messages) = match app.portal_ticket(&session.principal, TicketId(id)).await {
         Ok(found) => found,
         Err(error) => return failure(error),
     };
-    let refused = !errors.is_empty();
+    let files = match app
+        .portal_attachments(&session.principal, TicketId(id))
+        .await
+    {
+        Ok(files) => files,
+        Err(error) => return failure(error),
+    };
+    let refused = !errors.is_empty() || !upload_errors.is_empty();
     let me = session.principal.contact;
     refused_if(
         refused,
@@ -222,12 +239,14 @@ async fn ticket_page(
             closed: ticket.status == TicketStatus::Closed,
             body,
             errors,
+            files: crate::pages::helpdesk::tickets::file_views(&files, "/portal/attachments"),
+            upload_errors,
         }),
     )
 }
 
 async fn show(State(app): State<App>, session: PortalPageSession, PageId(id): PageId) -> Response {
-    ticket_page(&app, &session, id, String::new(), Vec::new()).await
+    ticket_page(&app, &session, id, String::new(), Vec::new(), Vec::new()).await
 }
 
 async fn reply(
@@ -252,5 +271,59 @@ async fn reply(
         }
         Err(error) => return failure(error),
     };
-    ticket_page(&app, &session, id, body, errors).await
+    ticket_page(&app, &session, id, body, errors, Vec::new()).await
+}
+
+async fn attach(
+    State(app): State<App>,
+    session: PortalPageSession,
+    PageId(id): PageId,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    let content_type = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let parts = crate::multipart::parse(content_type, &body).unwrap_or_default();
+    let token = parts
+        .iter()
+        .find(|p| p.name == "_csrf")
+        .map(|p| p.text())
+        .unwrap_or_default();
+    if let Err(refused) = FormData(vec![("_csrf".into(), token)]).check_csrf(&session.csrf) {
+        return refused;
+    }
+    let upload_errors = match parts.iter().find(|p| p.name == "file") {
+        None => vec!["Choose a file to attach.".to_string()],
+        Some(file) => match app
+            .portal_attach(
+                &session.principal,
+                TicketId(id),
+                file.file_name.as_deref().unwrap_or(""),
+                &file.data,
+            )
+            .await
+        {
+            Ok(_) => return Redirect::to(&format!("/portal/tickets/{id}#files")).into_response(),
+            Err(AppError::Validation(errors)) => refusal_lines(&errors),
+            Err(AppError::TicketClosed) => vec!["This ticket is closed and takes no file.".into()],
+            Err(error) => return failure(error),
+        },
+    };
+    ticket_page(&app, &session, id, String::new(), Vec::new(), upload_errors).await
+}
+
+async fn download(
+    State(app): State<App>,
+    session: PortalPageSession,
+    PageId(id): PageId,
+) -> Response {
+    match app
+        .portal_attachment(&session.principal, custodian_core::TicketAttachmentId(id))
+        .await
+    {
+        Ok((attachment, content)) => crate::api::attachments::file_response(&attachment, content),
+        Err(error) => failure(error),
+    }
 }

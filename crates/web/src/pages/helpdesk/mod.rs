@@ -3,7 +3,7 @@
 
 mod faq;
 mod service_levels;
-mod tickets;
+pub(crate) mod tickets;
 
 pub(super) use tickets::tickets_on_timeline;
 

@@ -38,6 +38,13 @@ pub fn routes() -> Router<App> {
         .route("/tickets/{id}/edit", get(edit_form::<Tickets>))
         .route("/tickets/{id}/delete", post(delete::<Tickets>))
         .route("/tickets/{id}/messages", post(add_message))
+        .route(
+            "/tickets/{id}/attachments",
+            post(attach).layer(axum::extract::DefaultBodyLimit::max(
+                custodian_core::helpdesk::ATTACHMENT_MAX_BYTES + 64 * 1024,
+            )),
+        )
+        .route("/tickets/attachments/{id}", get(download))
 }
 
 impl FormRecord for Tickets {
@@ -309,6 +316,36 @@ struct ReplyForm {
     internal: bool,
     statuses: Vec<SelectOption>,
     errors: Vec<String>,
+    /// Why the last file was not attached.
+    upload_errors: Vec<String>,
+}
+
+pub(crate) struct FileView {
+    pub href: String,
+    pub name: String,
+    pub kind: String,
+    pub size: String,
+}
+
+pub(crate) fn file_views(
+    files: &[custodian_core::helpdesk::TicketAttachment],
+    prefix: &str,
+) -> Vec<FileView> {
+    files
+        .iter()
+        .map(|f| FileView {
+            href: format!("{prefix}/{}", f.id),
+            name: f.file_name.clone(),
+            kind: custodian_core::helpdesk::FileKind::parse(&f.content_type)
+                .map_or("File", |k| k.label())
+                .to_string(),
+            size: if f.size_bytes >= 1024 * 1024 {
+                format!("{:.1} MiB", f.size_bytes as f64 / 1048576.0)
+            } else {
+                format!("{} KiB", (f.size_bytes + 1023) / 1024)
+            },
+        })
+        .collect()
 }
 
 #[derive(Template)]
@@ -329,6 +366,7 @@ struct TicketPage {
     can_make_faq: bool,
     can_delete: bool,
     reply: ReplyForm,
+    files: Vec<FileView>,
     timeline: Vec<TimelineItem>,
 }
 
@@ -349,10 +387,11 @@ async fn ticket_page(
     let principal = &session.principal;
     let ticket = app.ticket(principal, TicketId(id)).await?;
     let messages = app.ticket_messages(principal, TicketId(id)).await?;
+    let files = app.ticket_attachments(principal, TicketId(id)).await?;
     let changes = app
         .record_history(principal, RecordType::Ticket, id)
         .await?;
-    let refused = !reply.errors.is_empty();
+    let refused = !reply.errors.is_empty() || !reply.upload_errors.is_empty();
     let mut overdue = Vec::new();
     if ticket.first_response_overdue {
         overdue.push("first answer overdue");
@@ -425,6 +464,7 @@ async fn ticket_page(
             && allowed(session, RecordType::FaqArticle, Action::Create),
         can_delete: allowed(session, RecordType::Ticket, Action::Delete),
         reply,
+        files: file_views(&files, "/tickets/attachments"),
         timeline: timeline(&[], &changes),
     };
     Ok(refused_if(refused, render(&page)))
@@ -440,6 +480,7 @@ async fn show(State(app): State<App>, session: PageSession, PageId(id): PageId) 
         internal: false,
         statuses: reply_statuses(""),
         errors: Vec::new(),
+        upload_errors: Vec::new(),
     };
     ticket_page(&app, &session, id, reply)
         .await
@@ -482,6 +523,7 @@ async fn add_message(
                 internal: input.visibility.as_deref() == Some("internal"),
                 statuses: reply_statuses(input.status.as_deref().unwrap_or("")),
                 errors,
+                upload_errors: Vec::new(),
             };
             ticket_page(&app, &session, id, reply)
                 .await
@@ -531,4 +573,82 @@ pub(in crate::pages) async fn tickets_on_timeline(
             ),
         })
         .collect())
+}
+
+/// Attaches the file of a multipart form; refusals show on the ticket.
+async fn attach(
+    State(app): State<App>,
+    session: PageSession,
+    PageId(id): PageId,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    let content_type = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let Some(parts) = crate::multipart::parse(content_type, &body) else {
+        return error_page(AppError::Validation(
+            custodian_core::ValidationErrors::single(
+                "file",
+                "not_a_form",
+                "The upload did not arrive as a form.",
+            ),
+        ));
+    };
+    let token = parts
+        .iter()
+        .find(|p| p.name == "_csrf")
+        .map(|p| p.text())
+        .unwrap_or_default();
+    if let Err(refused) = FormData(vec![("_csrf".into(), token)]).check_csrf(&session.csrf) {
+        return refused;
+    }
+    let file = parts.iter().find(|p| p.name == "file");
+    let outcome = match file {
+        Some(file) => {
+            app.attach_to_ticket(
+                &session.principal,
+                TicketId(id),
+                file.file_name.as_deref().unwrap_or(""),
+                &file.data,
+            )
+            .await
+        }
+        None => Err(AppError::Validation(
+            custodian_core::ValidationErrors::single(
+                "file",
+                "required",
+                "Choose a file to attach.",
+            ),
+        )),
+    };
+    let upload_errors = match outcome {
+        Ok(_) => return Redirect::to(&format!("/tickets/{id}#files")).into_response(),
+        Err(AppError::Validation(errors)) => refusal_lines(&errors),
+        Err(AppError::TicketClosed) => {
+            vec!["The ticket is closed and takes no file; reopen it first.".into()]
+        }
+        Err(error) => return error_page(error),
+    };
+    let reply = ReplyForm {
+        body: String::new(),
+        internal: false,
+        statuses: reply_statuses(""),
+        errors: Vec::new(),
+        upload_errors,
+    };
+    ticket_page(&app, &session, id, reply)
+        .await
+        .unwrap_or_else(error_page)
+}
+
+async fn download(State(app): State<App>, session: PageSession, PageId(id): PageId) -> Response {
+    match app
+        .ticket_attachment(&session.principal, custodian_core::TicketAttachmentId(id))
+        .await
+    {
+        Ok((attachment, content)) => crate::api::attachments::file_response(&attachment, content),
+        Err(error) => error_page(error),
+    }
 }
