@@ -609,6 +609,79 @@ async fn a_contact_person_uses_the_portal(world: World) {
         .await;
     assert_eq!(trail["items"][0]["actor_kind"], "contact", "{trail}");
 
+    // Communication preferences: the person agrees and withdraws in the
+    // ledger themselves; their browser's Global Privacy Control counts.
+    let (_, purposes) = world.call("GET", "/purposes", None).await;
+    let marketing = purposes["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "Marketing communications")
+        .map(|p| p["id"].clone())
+        .unwrap();
+    let (_, text) = world
+        .call(
+            "POST",
+            "/consent-texts",
+            Some(json!({"purpose_id": marketing, "title": "Brewery newsletter", "body": "Send me the monthly newsletter."})),
+        )
+        .await;
+    world
+        .call(
+            "POST",
+            &format!("/consent-texts/{}/publish", text["id"]),
+            None,
+        )
+        .await;
+    let page = browser.get("/portal/privacy").await;
+    assert!(page.body.contains("Brewery newsletter") && page.body.contains("You have not agreed"));
+    let text_id = text["id"].to_string();
+    let agreed = browser
+        .submit(
+            "/portal/privacy",
+            "/portal/privacy",
+            &[("text_id", text_id.as_str()), ("action", "grant")],
+        )
+        .await;
+    assert_eq!(agreed.status, StatusCode::SEE_OTHER);
+    let (_, ledger) = world
+        .call("GET", &format!("/contacts/{ida}/consents"), None)
+        .await;
+    assert_eq!(ledger["current"][0]["granted"], true, "{ledger}");
+    assert_eq!(ledger["current"][0]["channel"], "portal");
+    let withdrawn = browser
+        .submit(
+            "/portal/privacy",
+            "/portal/privacy",
+            &[("text_id", text_id.as_str()), ("action", "withdraw")],
+        )
+        .await;
+    assert_eq!(withdrawn.status, StatusCode::SEE_OTHER);
+    let page = browser.get("/portal/privacy").await;
+    let token = csrf(&page.body);
+    let signalled = browser
+        .client
+        .post(format!("{}/portal/privacy", browser.base))
+        .header("Sec-GPC", "1")
+        .form(&[
+            ("_csrf", token.as_str()),
+            ("text_id", text_id.as_str()),
+            ("action", "grant"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signalled.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(signalled
+        .text()
+        .await
+        .unwrap()
+        .contains("Global Privacy Control"));
+    let (_, ledger) = world
+        .call("GET", &format!("/contacts/{ida}/consents"), None)
+        .await;
+    assert_eq!(ledger["current"][0]["granted"], false, "{ledger}");
+
     // Signing out, and in again: a wrong password and an unknown address
     // get the same answer.
     let out = browser

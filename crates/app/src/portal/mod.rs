@@ -4,6 +4,7 @@
 //! with the contact person as the actor.
 
 mod access;
+mod consents;
 mod details;
 mod faq;
 mod sign_in;

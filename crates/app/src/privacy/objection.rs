@@ -62,10 +62,30 @@ impl App {
         channel: ConsentChannel,
         form: &str,
     ) -> Result<usize, AppError> {
-        let tenant = principal.tenant;
+        self.end_marketing_as(
+            &principal.scope(),
+            Some(principal.user_id),
+            contacts,
+            channel,
+            form,
+        )
+        .await
+    }
+
+    /// Ends direct marketing for the contacts, recorded in `scope` (staff,
+    /// or the person in the portal) and by `recorded_by` when staff did.
+    pub(crate) async fn end_marketing_as(
+        &self,
+        scope: &custodian_store::Scope,
+        recorded_by: Option<custodian_core::UserId>,
+        contacts: &[ContactId],
+        channel: ConsentChannel,
+        form: &str,
+    ) -> Result<usize, AppError> {
+        let tenant = scope.tenant;
         let purposes = self.store.purposes(tenant).await?;
         let texts = self.store.consent_texts(tenant).await?;
-        let scope = principal.scope();
+        let scope = scope.clone();
         let mut withdrawn = 0;
         for contact in contacts {
             let ledger = ConsentLedger::of(self.store.consent_events(tenant, *contact).await?);
@@ -87,7 +107,7 @@ impl App {
                     occurred_at: Timestamp::now(),
                 };
                 self.store
-                    .record_consent(&scope, *contact, text, &fields, Some(principal.user_id))
+                    .record_consent(&scope, *contact, text, &fields, recorded_by)
                     .await?;
                 withdrawn += 1;
             }

@@ -5,6 +5,7 @@
 
 mod details;
 mod faq;
+mod privacy;
 mod session;
 mod sign_in;
 mod tickets;
@@ -34,4 +35,5 @@ pub fn routes() -> Router<App> {
         .merge(tickets::routes())
         .merge(faq::routes())
         .merge(details::routes())
+        .merge(privacy::routes())
 }
