@@ -428,21 +428,31 @@ impl App {
                 id: admin.0,
             },
         );
-        let contacts = self
+        // The requester of an open ticket, so that the portal has something
+        // to show.
+        let open = self
             .store
-            .list_contacts(
+            .list_tickets(
                 tenant,
                 &ListQuery {
-                    limit: 20,
+                    limit: 50,
+                    kind: Some("active".into()),
                     ..Default::default()
                 },
             )
             .await?;
-        let Some(contact) = contacts
-            .items
-            .iter()
-            .find(|c| !c.emails.is_empty() && c.organisation_id.is_some())
-        else {
+        let mut chosen = None;
+        for ticket in &open.items {
+            let Some(id) = ticket.contact_id else {
+                continue;
+            };
+            let contact = self.store.contact(tenant, id).await?;
+            if !contact.emails.is_empty() && contact.organisation_id.is_some() {
+                chosen = Some(contact);
+                break;
+            }
+        }
+        let Some(contact) = chosen else {
             return Ok(None);
         };
         let email = contact.emails[0].to_lowercase();
