@@ -126,6 +126,19 @@ impl Sql {
         self.text.push_str(fragment);
     }
 
+    /// Appends a condition that each of the first five typed words is
+    /// found, case-insensitively, in one of `columns`.
+    pub(crate) fn contains_words(&mut self, typed: &str, columns: &[&str]) {
+        for word in typed.split_whitespace().take(5) {
+            let w = self.arg(Arg::Text(crate::rows::contains_pattern(word)));
+            let any: Vec<String> = columns
+                .iter()
+                .map(|c| format!("LOWER({c}) LIKE {w} ESCAPE '\\'"))
+                .collect();
+            self.push(&format!(" AND ({})", any.join(" OR ")));
+        }
+    }
+
     pub(crate) fn query(&self) -> Query<'_, Any, AnyArguments<'_>> {
         let mut query = sqlx::query(&self.text);
         for arg in &self.args {

@@ -18,6 +18,32 @@ impl Part {
     }
 }
 
+/// An upload form as the ticket pages send it: its token and its file.
+pub(crate) struct UploadForm {
+    pub csrf: String,
+    pub file: Option<Part>,
+}
+
+/// The upload form of a request; an empty one when it is not a form (its
+/// token then fails the CSRF check, which answers for it).
+pub(crate) fn upload_form(headers: &axum::http::HeaderMap, body: &[u8]) -> UploadForm {
+    let content_type = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let mut parts = parse(content_type, body).unwrap_or_default();
+    let csrf = parts
+        .iter()
+        .find(|p| p.name == "_csrf")
+        .map(Part::text)
+        .unwrap_or_default();
+    let file = parts
+        .iter()
+        .position(|p| p.name == "file")
+        .map(|i| parts.swap_remove(i));
+    UploadForm { csrf, file }
+}
+
 fn boundary(content_type: &str) -> Option<String> {
     let (kind, params) = content_type.split_once(';')?;
     if !kind.trim().eq_ignore_ascii_case("multipart/form-data") {

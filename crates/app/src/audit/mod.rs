@@ -7,6 +7,6 @@ mod trail;
 mod verify;
 
 pub use checkpoints::{read_checkpoint_file, AuditSigner, CheckpointLine};
-pub(crate) use reads::ReadRecorder;
+pub(crate) use reads::{read_entries, ReadRecorder};
 pub use trail::{TrailPage, TrailParams, EXPORT_LIMIT, TRAIL_PAGE_SIZE};
 pub use verify::{TenantVerification, TrailProblem, VerifyOptions};

@@ -166,6 +166,39 @@ async fn write_with_retry(store: &Store, tenant: TenantId, entries: &[NewAuditEn
     }
 }
 
+/// The entries of a read by `actor`: a list (or a choice list, or search
+/// results) is one entry naming every record it showed; a record read is
+/// one entry about that record. Staff and the portal's people alike.
+pub(crate) fn read_entries(
+    actor: custodian_core::audit::Actor,
+    context: &Option<std::sync::Arc<custodian_core::audit::chain::ClientContext>>,
+    action: AuditAction,
+    record_type: RecordType,
+    ids: impl IntoIterator<Item = i64>,
+    fields: &str,
+) -> Vec<NewAuditEntry> {
+    let occurred_at = Timestamp::now();
+    let entry = |record_id, record_ids| NewAuditEntry {
+        actor,
+        action,
+        record_type,
+        record_id,
+        fields: fields.to_string(),
+        context: context.clone(),
+        occurred_at,
+        record_ids,
+    };
+    if action == AuditAction::List {
+        let shown: Vec<i64> = ids.into_iter().collect();
+        if shown.is_empty() {
+            return Vec::new();
+        }
+        vec![entry(0, shown)]
+    } else {
+        ids.into_iter().map(|id| entry(id, Vec::new())).collect()
+    }
+}
+
 /// The personal fields a screen of this record type shows to these roles,
 /// as the catalog lists them; empty when it shows none.
 pub(crate) fn shown_fields(record_type: RecordType, sight: Grants) -> String {
@@ -194,9 +227,7 @@ impl App {
             .await
     }
 
-    /// Like `record_reads`, naming the fields shown. A list (or a choice
-    /// list, or search results) is one entry naming every record it showed;
-    /// a record read is one entry about that record.
+    /// Like `record_reads`, naming the fields shown.
     pub(crate) async fn record_read_fields(
         &self,
         principal: &Principal,
@@ -205,26 +236,14 @@ impl App {
         ids: impl IntoIterator<Item = i64>,
         fields: &str,
     ) -> Result<(), AppError> {
-        let occurred_at = Timestamp::now();
-        let entry = |record_id, record_ids| NewAuditEntry {
-            actor: principal.actor,
+        let entries = read_entries(
+            principal.actor,
+            &principal.context,
             action,
             record_type,
-            record_id,
-            fields: fields.to_string(),
-            context: principal.context.clone(),
-            occurred_at,
-            record_ids,
-        };
-        let entries: Vec<NewAuditEntry> = if action == AuditAction::List {
-            let shown: Vec<i64> = ids.into_iter().collect();
-            if shown.is_empty() {
-                return Ok(());
-            }
-            vec![entry(0, shown)]
-        } else {
-            ids.into_iter().map(|id| entry(id, Vec::new())).collect()
-        };
+            ids,
+            fields,
+        );
         self.record_entries(principal.tenant, entries).await
     }
 

@@ -18,7 +18,7 @@ use custodian_core::validation::{
 };
 use custodian_core::values::{BODY_MAX, NAME_MAX};
 use custodian_core::TicketId;
-use custodian_store::{ListQuery, MessageAuthor, NewAuditEntry, Page, Reach};
+use custodian_store::{ListQuery, MessageAuthor, Page, Reach};
 use serde::Deserialize;
 
 /// A ticket as a contact person raises it.
@@ -47,25 +47,16 @@ impl App {
         record_type: RecordType,
         ids: Vec<i64>,
     ) -> Result<(), AppError> {
-        if ids.is_empty() {
-            return Ok(());
-        }
+        // The person sees every personal field of what is theirs.
         let fields = catalog::shown_personal_columns(record_type.table()).join(",");
-        let entry = |record_id, record_ids| NewAuditEntry {
-            actor: principal.actor(),
+        let entries = crate::audit::read_entries(
+            principal.actor(),
+            &principal.context,
             action,
             record_type,
-            record_id,
-            fields: fields.clone(),
-            context: principal.context.clone(),
-            occurred_at: Timestamp::now(),
-            record_ids,
-        };
-        let entries = match (action, ids.as_slice()) {
-            (AuditAction::List, _) | (_, [_, _, ..]) => vec![entry(0, ids)],
-            (_, [one]) => vec![entry(*one, Vec::new())],
-            (_, []) => Vec::new(),
-        };
+            ids,
+            &fields,
+        );
         self.record_entries(principal.tenant, entries).await
     }
 

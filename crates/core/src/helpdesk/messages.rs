@@ -74,6 +74,41 @@ impl MessageInput {
     }
 }
 
+/// Who writes a message, as the ticket's rules see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Writer {
+    Staff,
+    /// The contact person (the portal).
+    Requester,
+}
+
+impl MessageFields {
+    /// Staff's public reply: it answers the requester (and is the first
+    /// response when none was given yet).
+    pub fn answers_requester(&self, writer: Writer) -> bool {
+        writer == Writer::Staff && self.visibility == MessageVisibility::Public
+    }
+
+    /// The ticket's status after this message: the one chosen with it;
+    /// otherwise staff's public reply opens a new ticket, and the
+    /// requester's answer reopens one waiting for them or resolved.
+    pub fn status_after(
+        &self,
+        writer: Writer,
+        current: super::TicketStatus,
+    ) -> super::TicketStatus {
+        use super::TicketStatus as S;
+        match self.status {
+            Some(chosen) => chosen,
+            None if self.answers_requester(writer) && current == S::New => S::Open,
+            None if writer == Writer::Requester && matches!(current, S::Pending | S::Resolved) => {
+                S::Open
+            }
+            None => current,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TicketMessage {
@@ -105,6 +140,35 @@ mod tests {
         .unwrap();
         assert_eq!(fields.visibility, MessageVisibility::Public);
         assert_eq!(fields.status, None);
+    }
+
+    #[test]
+    fn messages_move_the_ticket() {
+        use super::super::TicketStatus as S;
+        let message = |visibility: &str, status: Option<&str>| {
+            MessageInput {
+                body: "x".into(),
+                visibility: Some(visibility.into()),
+                status: status.map(str::to_string),
+            }
+            .validate()
+            .unwrap()
+        };
+        let reply = message("public", None);
+        assert_eq!(reply.status_after(Writer::Staff, S::New), S::Open);
+        assert_eq!(reply.status_after(Writer::Staff, S::Pending), S::Pending);
+        assert_eq!(reply.status_after(Writer::Requester, S::Resolved), S::Open);
+        let note = message("internal", None);
+        assert!(!note.answers_requester(Writer::Staff));
+        assert_eq!(
+            note.status_after(Writer::Staff, S::Resolved),
+            S::Resolved,
+            "a note reopens nothing"
+        );
+        assert_eq!(
+            message("public", Some("pending")).status_after(Writer::Staff, S::New),
+            S::Pending
+        );
     }
 
     #[test]

@@ -12,7 +12,7 @@ mod tickets;
 pub use anonymise::{find_personal_data, redact_findings, Finding, FindingKind, KnownNames};
 pub use attachments::{check_upload, detect, FileKind, TicketAttachment, ATTACHMENT_MAX_BYTES};
 pub use faq::{FaqArticle, FaqDraft, FaqFields, FaqInput};
-pub use messages::{MessageFields, MessageInput, MessageVisibility, TicketMessage};
+pub use messages::{MessageFields, MessageInput, MessageVisibility, TicketMessage, Writer};
 pub use service_levels::{ServiceLevel, ServiceLevels, ServiceLevelsInput};
 pub use tickets::{
     Ticket, TicketFields, TicketInput, TicketPriority, TicketStatus, TicketTimes, CATEGORY_MAX,

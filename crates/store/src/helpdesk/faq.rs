@@ -242,13 +242,7 @@ impl Store {
             Some(_) => return Err(StoreError::InvalidFilter { field: "status" }),
         }
         if let Some(typed) = query.name_prefix.as_deref() {
-            for word in typed.split_whitespace().take(5) {
-                let pattern = crate::rows::contains_pattern(word);
-                let w = sql.arg(Arg::Text(pattern));
-                sql.push(&format!(
-                    " AND (LOWER(f.title) LIKE {w} ESCAPE '\\' OR LOWER(f.body) LIKE {w} ESCAPE '\\')"
-                ));
-            }
+            sql.contains_words(typed, &["f.title", "f.body"]);
         }
         keyset(&mut sql, SORT_KEYS, "f.article_id", &query)?;
         let sort = crate::page::sort_name(SORT_KEYS, &query);

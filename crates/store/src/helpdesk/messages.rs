@@ -9,7 +9,9 @@ use super::tickets::{fields_of, load, lock_ticket, write_ticket};
 use crate::rows::bump_version;
 use crate::{NewMail, Scope, Store, StoreError};
 use custodian_core::audit::{changed_fields, AuditAction, RecordType};
-use custodian_core::helpdesk::{MessageFields, MessageVisibility, TicketMessage, TicketStatus};
+use custodian_core::helpdesk::{
+    MessageFields, MessageVisibility, TicketMessage, TicketStatus, Writer,
+};
 use custodian_core::time::Timestamp;
 use custodian_core::{ContactId, TenantId, TicketId, TicketMessageId, UserId};
 use sqlx::any::AnyRow;
@@ -102,24 +104,14 @@ impl Store {
         )
         .await?;
 
-        let staff_reply = matches!(author, MessageAuthor::Staff(_))
-            && fields.visibility == MessageVisibility::Public;
+        let writer = match author {
+            MessageAuthor::Staff(_) => Writer::Staff,
+            MessageAuthor::Contact(_) => Writer::Requester,
+        };
+        let staff_reply = fields.answers_requester(writer);
         let before = fields_of(&ticket);
         let mut after = before.clone();
-        after.status = match fields.status {
-            Some(status) => status,
-            None if staff_reply && ticket.status == TicketStatus::New => TicketStatus::Open,
-            // The requester answered: someone has to look again.
-            None if matches!(author, MessageAuthor::Contact(_))
-                && matches!(
-                    ticket.status,
-                    TicketStatus::Pending | TicketStatus::Resolved
-                ) =>
-            {
-                TicketStatus::Open
-            }
-            None => ticket.status,
-        };
+        after.status = fields.status_after(writer, ticket.status);
         let mut times = ticket.times();
         if staff_reply && times.first_responded_at.is_none() {
             times.first_responded_at = Some(now);

@@ -421,7 +421,14 @@ impl Store {
         sql.push(&format!(" WHERE t.tenant_id = {t}"));
         match query.kind.as_deref() {
             None => {}
-            Some("active") => sql.push(" AND t.status IN ('new', 'open', 'pending')"),
+            Some("active") => {
+                let active: Vec<String> = TicketStatus::ALL
+                    .iter()
+                    .filter(|s| s.is_active())
+                    .map(|s| sql.arg(Arg::Text(s.as_str().to_string())))
+                    .collect();
+                sql.push(&format!(" AND t.status IN ({})", active.join(", ")));
+            }
             Some(status) => {
                 let status = TicketStatus::parse(status)
                     .ok_or(StoreError::InvalidFilter { field: "status" })?;
@@ -464,13 +471,7 @@ impl Store {
                     let n = sql.arg(Arg::Int(number));
                     sql.push(&format!(" AND t.number = {n}"));
                 }
-                Err(_) => {
-                    for word in typed.split_whitespace().take(5) {
-                        let pattern = crate::rows::contains_pattern(word);
-                        let w = sql.arg(Arg::Text(pattern));
-                        sql.push(&format!(" AND LOWER(t.subject) LIKE {w} ESCAPE '\\'"));
-                    }
-                }
+                Err(_) => sql.contains_words(typed, &["t.subject"]),
             }
         }
         query

@@ -38,13 +38,6 @@ struct DetailsPage {
     saved: bool,
 }
 
-fn chrome(session: &PortalPageSession) -> PortalChrome {
-    PortalChrome {
-        name: Some(session.principal.name.clone()),
-        csrf: session.csrf.clone(),
-    }
-}
-
 /// The form: as stored, or with what was typed (`typed`) and why it was
 /// refused (`errors`).
 async fn page(
@@ -60,7 +53,7 @@ async fn page(
     };
     let address = &contact.work_address;
     let mut view = DetailsPage {
-        chrome: chrome(session),
+        chrome: session.chrome(),
         organisation: contact.organisation_name.clone().unwrap_or_default(),
         first_name: contact.first_name.clone(),
         last_name: contact.last_name.clone(),

@@ -21,13 +21,6 @@ pub fn routes() -> Router<App> {
         .route("/portal/faq/{id}", get(show))
 }
 
-fn chrome(session: &PortalPageSession) -> PortalChrome {
-    PortalChrome {
-        name: Some(session.principal.name.clone()),
-        csrf: session.csrf.clone(),
-    }
-}
-
 #[derive(Template)]
 #[template(path = "portal/faq.html")]
 struct FaqPage {
@@ -60,7 +53,7 @@ async fn list(
             q: query.q.unwrap_or_default(),
             next_href: next_href("/portal/faq", &params, page.next_cursor),
             articles: page.items,
-            chrome: chrome(&session),
+            chrome: session.chrome(),
         }),
         Err(error) => failure(error),
     }
@@ -79,7 +72,7 @@ async fn show(State(app): State<App>, session: PortalPageSession, PageId(id): Pa
         .await
     {
         Ok(article) => render(&ArticlePage {
-            chrome: chrome(&session),
+            chrome: session.chrome(),
             article,
         }),
         Err(error) => failure(error),

@@ -72,10 +72,7 @@ async fn page(app: &App, session: &PortalPageSession, errors: Vec<String>) -> Re
     refused_if(
         refused,
         render(&PrivacyPage {
-            chrome: PortalChrome {
-                name: Some(session.principal.name.clone()),
-                csrf: session.csrf.clone(),
-            },
+            chrome: session.chrome(),
             choices,
             errors,
         }),

@@ -23,6 +23,16 @@ pub(super) struct PortalPageSession {
     pub cookie: String,
 }
 
+impl PortalPageSession {
+    /// What the pages show around their content for this person.
+    pub(super) fn chrome(&self) -> super::sign_in::PortalChrome {
+        super::sign_in::PortalChrome {
+            name: Some(self.principal.name.clone()),
+            csrf: self.csrf.clone(),
+        }
+    }
+}
+
 pub(super) fn session_cookie(headers: &HeaderMap, value: &str, max_age: i64) -> HeaderValue {
     set_cookie_at(headers, SESSION_COOKIE, value, max_age, PATH)
 }

@@ -34,13 +34,6 @@ pub fn routes() -> Router<App> {
         .route("/portal/attachments/{id}", get(download))
 }
 
-fn chrome(session: &PortalPageSession) -> PortalChrome {
-    PortalChrome {
-        name: Some(session.principal.name.clone()),
-        csrf: session.csrf.clone(),
-    }
-}
-
 struct Row {
     href: String,
     reference: String,
@@ -101,7 +94,7 @@ async fn list(
             q: query.q.unwrap_or_default(),
             rows: page.items.iter().map(row).collect(),
             next_href: next_href("/portal/tickets", &params, page.next_cursor),
-            chrome: chrome(&session),
+            chrome: session.chrome(),
         }),
         Err(error) => failure(error),
     }
@@ -120,7 +113,7 @@ struct NewTicketPage {
 
 async fn new_form(session: PortalPageSession) -> Response {
     render(&NewTicketPage {
-        chrome: chrome(&session),
+        chrome: session.chrome(),
         subject: String::new(),
         description: String::new(),
         category: String::new(),
@@ -155,7 +148,7 @@ async fn raise(
     refused_if(
         true,
         render(&NewTicketPage {
-            chrome: chrome(&session),
+            chrome: session.chrome(),
             subject: input.subject,
             description: input.description.unwrap_or_default(),
             category: input.category.unwrap_or_default(),
@@ -215,7 +208,7 @@ async fn ticket_page(
     refused_if(
         refused,
         render(&TicketPage {
-            chrome: chrome(session),
+            chrome: session.chrome(),
             id,
             title: format!("{} {}", ticket.reference(), ticket.subject),
             status: ticket.status.label(),
@@ -281,20 +274,11 @@ async fn attach(
     headers: axum::http::HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {
-    let content_type = headers
-        .get(axum::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    let parts = crate::multipart::parse(content_type, &body).unwrap_or_default();
-    let token = parts
-        .iter()
-        .find(|p| p.name == "_csrf")
-        .map(|p| p.text())
-        .unwrap_or_default();
-    if let Err(refused) = FormData(vec![("_csrf".into(), token)]).check_csrf(&session.csrf) {
+    let form = crate::multipart::upload_form(&headers, &body);
+    if let Err(refused) = FormData(vec![("_csrf".into(), form.csrf)]).check_csrf(&session.csrf) {
         return refused;
     }
-    let upload_errors = match parts.iter().find(|p| p.name == "file") {
+    let upload_errors = match form.file {
         None => vec!["Choose a file to attach.".to_string()],
         Some(file) => match app
             .portal_attach(

@@ -583,29 +583,11 @@ async fn attach(
     headers: axum::http::HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {
-    let content_type = headers
-        .get(axum::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    let Some(parts) = crate::multipart::parse(content_type, &body) else {
-        return error_page(AppError::Validation(
-            custodian_core::ValidationErrors::single(
-                "file",
-                "not_a_form",
-                "The upload did not arrive as a form.",
-            ),
-        ));
-    };
-    let token = parts
-        .iter()
-        .find(|p| p.name == "_csrf")
-        .map(|p| p.text())
-        .unwrap_or_default();
-    if let Err(refused) = FormData(vec![("_csrf".into(), token)]).check_csrf(&session.csrf) {
+    let form = crate::multipart::upload_form(&headers, &body);
+    if let Err(refused) = FormData(vec![("_csrf".into(), form.csrf)]).check_csrf(&session.csrf) {
         return refused;
     }
-    let file = parts.iter().find(|p| p.name == "file");
-    let outcome = match file {
+    let outcome = match form.file {
         Some(file) => {
             app.attach_to_ticket(
                 &session.principal,
