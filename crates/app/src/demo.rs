@@ -362,7 +362,13 @@ impl App {
             }
             .validate(today)?;
             self.store
-                .create_request(&scope, admin, &fields, due_date(fields.received_on, None))
+                .create_request(
+                    &scope,
+                    admin,
+                    &fields,
+                    due_date(fields.received_on, None),
+                    &custodian_store::Intake::Logged,
+                )
                 .await?;
         }
         Ok(())

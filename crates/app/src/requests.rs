@@ -12,7 +12,7 @@ use custodian_core::requests::{
 use custodian_core::time::{CalendarDate, Timestamp};
 use custodian_core::validation::required_text;
 use custodian_core::ValidationErrors;
-use custodian_store::{RequestChange, Step};
+use custodian_store::{Intake, RequestChange, Step, StepActor};
 
 fn single(field: &str, code: &'static str, message: impl Into<String>) -> AppError {
     ValidationErrors::single(field, code, message).into()
@@ -34,7 +34,13 @@ impl App {
         let due = due_date(fields.received_on, stricter);
         Ok(self
             .store
-            .create_request(&principal.scope(), principal.user_id, &fields, due)
+            .create_request(
+                &principal.scope(),
+                principal.user_id,
+                &fields,
+                due,
+                &Intake::Logged,
+            )
             .await?)
     }
 
@@ -97,7 +103,7 @@ impl App {
             other => other,
         };
         let step = Step {
-            user: principal.user_id,
+            by: StepActor::Staff(principal.user_id),
             from: request.state,
             to,
             name: "identity_verified",
@@ -123,7 +129,7 @@ impl App {
         let request = self.store.subject_request(principal.tenant, id).await?;
         let (to, note) = request.check_move(change)?;
         let step = Step {
-            user: principal.user_id,
+            by: StepActor::Staff(principal.user_id),
             from: request.state,
             to,
             name: to.as_str(),
@@ -152,7 +158,7 @@ impl App {
         let request = self.store.subject_request(principal.tenant, id).await?;
         let (due, reason) = request.check_extension(extension)?;
         let step = Step {
-            user: principal.user_id,
+            by: StepActor::Staff(principal.user_id),
             from: request.state,
             to: request.state,
             name: "extended",

@@ -319,6 +319,11 @@ pub const CATALOG: &[ColumnClass] = &[
     plain("subject_request_events", "request_id", "The request"),
     plain_exported("subject_request_events", "occurred_at", "When the step was taken"),
     plain("subject_request_events", "user_id", "Staff user who took the step"),
+    plain(
+        "subject_request_events",
+        "contact_id",
+        "The subject, when they took the step themselves in the customer portal (an id only)",
+    ),
     plain_exported("subject_request_events", "step", "What was done"),
     plain_exported("subject_request_events", "state", "The request's state after the step"),
     col(
@@ -337,7 +342,11 @@ pub const CATALOG: &[ColumnClass] = &[
         "contact_id",
         "A contact record staff confirmed as the subject's (kept after erasure as an id only)",
     ),
-    plain("subject_request_contacts", "confirmed_by", "Staff user who confirmed it"),
+    plain(
+        "subject_request_contacts",
+        "confirmed_by",
+        "Staff user who confirmed it; empty when the subject's signed-in portal session did",
+    ),
     plain("subject_request_contacts", "confirmed_at", "When it was confirmed"),
     plain("erasure_certificates", "tenant_id", "Tenant key"),
     plain("erasure_certificates", "request_id", "The erasure request"),

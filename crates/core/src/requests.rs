@@ -164,8 +164,11 @@ pub struct SubjectRequest {
 pub struct RequestStep {
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub occurred_at: crate::time::Timestamp,
-    pub user_id: i64,
+    /// The staff user who took the step; empty when the subject did.
+    pub user_id: Option<i64>,
     pub user_name: Option<String>,
+    /// The subject took the step themselves, signed in to the portal.
+    pub by_subject: bool,
     /// received, identity_verified, extended, or the state moved to.
     pub step: String,
     pub state: RequestState,

@@ -51,7 +51,7 @@ pub use page::{Cursor, ListQuery, Page, SortOrder};
 pub use portal::{LinkProblem, PortalCandidate, PortalIdentity, PortalSessionRecord};
 pub use privacy::{AccessSummary, ErasureStep, TableRows};
 pub use reach::Reach;
-pub use requests::{RequestChange, Step};
+pub use requests::{Intake, RequestChange, Step, StepActor};
 pub use retention::{Acted, DueBatch, DueCursor, ReviewFilter, RunStart};
 pub use search::SearchHit;
 pub use teams::Team;

@@ -215,6 +215,13 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0027_ticket_attachments.sql"),
         backfill: None,
     },
+    Migration {
+        version: 28,
+        name: "portal_requests",
+        sqlite: include_str!("../migrations/sqlite/0028_portal_requests.sql"),
+        postgres: include_str!("../migrations/postgres/0028_portal_requests.sql"),
+        backfill: None,
+    },
 ];
 
 /// Rows per read while backfilling, walking the primary key.

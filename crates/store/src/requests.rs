@@ -8,15 +8,53 @@ use custodian_core::requests::{
     Channel, RequestFields, RequestState, RequestStep, RequestType, SubjectRequest,
 };
 use custodian_core::time::{CalendarDate, Timestamp};
-use custodian_core::{TenantId, UserId};
+use custodian_core::{ContactId, TenantId, UserId};
 use sqlx::any::AnyRow;
 use sqlx::{Any, AnyConnection, Row, Transaction};
+
+/// Who takes a step on a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepActor {
+    /// A staff user working the request.
+    Staff(UserId),
+    /// The subject themselves, signed in to the customer portal.
+    Subject(ContactId),
+}
+
+impl StepActor {
+    pub(crate) fn user_id(self) -> Option<i64> {
+        match self {
+            StepActor::Staff(user) => Some(user.0),
+            StepActor::Subject(_) => None,
+        }
+    }
+
+    pub(crate) fn contact_id(self) -> Option<i64> {
+        match self {
+            StepActor::Staff(_) => None,
+            StepActor::Subject(contact) => Some(contact.0),
+        }
+    }
+}
+
+/// How a request comes in.
+#[derive(Debug, Clone, Copy)]
+pub enum Intake<'a> {
+    /// Logged by staff (the owner), who verify identity as a later step.
+    Logged,
+    /// Raised by the subject, signed in to the customer portal.
+    Portal {
+        contact: ContactId,
+        /// How the session verified them, as the request's history says.
+        identity_method: &'a str,
+    },
+}
 
 /// One step on a request: who took it, the move it makes, what it is
 /// called on the request's history, and its note.
 #[derive(Debug, Clone, Copy)]
 pub struct Step<'a> {
-    pub user: UserId,
+    pub by: StepActor,
     pub from: RequestState,
     pub to: RequestState,
     /// received, identity_verified, extended, or the state moved to.
@@ -82,14 +120,15 @@ async fn add_step(
     step: &Step<'_>,
 ) -> Result<(), StoreError> {
     sqlx::query(
-        "INSERT INTO subject_request_events (tenant_id, event_id, request_id, occurred_at, user_id, step, state, note)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO subject_request_events (tenant_id, event_id, request_id, occurred_at, user_id, contact_id, step, state, note)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(tenant.0)
     .bind(store.next_id())
     .bind(request)
     .bind(Timestamp::now().0)
-    .bind(step.user.0)
+    .bind(step.by.user_id())
+    .bind(step.by.contact_id())
     .bind(step.name)
     .bind(step.to.as_str())
     .bind(step.note)
@@ -99,16 +138,31 @@ async fn add_step(
 }
 
 impl Store {
-    /// Logs a request, owned by `owner`, due on `due_on`.
+    /// Opens a request, owned by `owner`, due on `due_on`: logged by staff,
+    /// or raised by the subject in the portal, where their signed-in
+    /// session verifies who they are and confirms their contact record in
+    /// the same transaction, so the request starts in progress.
     pub async fn create_request(
         &self,
         scope: &Scope,
         owner: UserId,
         fields: &RequestFields,
         due_on: CalendarDate,
+        intake: &Intake<'_>,
     ) -> Result<SubjectRequest, StoreError> {
         let id = self.next_id();
         let now = Timestamp::now().0;
+        let (by, state, identity_method) = match *intake {
+            Intake::Logged => (StepActor::Staff(owner), RequestState::Received, None),
+            Intake::Portal {
+                contact,
+                identity_method,
+            } => (
+                StepActor::Subject(contact),
+                RequestState::InProgress,
+                Some(identity_method),
+            ),
+        };
         let mut tx = self.begin(scope.tenant).await?;
         crate::rows::require_reference(
             &mut tx,
@@ -121,8 +175,9 @@ impl Store {
         .await?;
         sqlx::query(
             "INSERT INTO subject_requests (tenant_id, request_id, request_type, channel, received_on, due_on, state,
-                 contact_id, subject_name, subject_email, details, owner_id, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)",
+                 contact_id, subject_name, subject_email, details, owner_id, identity_verified_at, identity_method,
+                 created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)",
         )
         .bind(scope.tenant.0)
         .bind(id)
@@ -130,42 +185,89 @@ impl Store {
         .bind(fields.channel.as_str())
         .bind(fields.received_on.to_iso())
         .bind(due_on.to_iso())
-        .bind(RequestState::Received.as_str())
+        .bind(state.as_str())
         .bind(fields.contact_id)
         .bind(&fields.subject_name)
         .bind(fields.subject_email.as_deref())
         .bind(fields.details.as_deref())
         .bind(owner.0)
+        .bind(identity_method.map(|_| now))
+        .bind(identity_method)
         .bind(now)
         .execute(&mut *tx)
         .await?;
         let received = Step {
-            user: owner,
+            by,
             from: RequestState::Received,
             to: RequestState::Received,
             name: "received",
             note: None,
         };
         add_step(&mut tx, self, scope.tenant, id, &received).await?;
+        let mut audited = vec![
+            "request_type",
+            "channel",
+            "received_on",
+            "contact_id",
+            "subject_name",
+            "subject_email",
+            "details",
+        ];
+        if let Intake::Portal { contact, .. } = *intake {
+            let verified = Step {
+                by,
+                from: RequestState::Received,
+                to: state,
+                name: "identity_verified",
+                note: identity_method,
+            };
+            add_step(&mut tx, self, scope.tenant, id, &verified).await?;
+            sqlx::query(
+                "INSERT INTO subject_request_contacts (tenant_id, request_id, contact_id, confirmed_by, confirmed_at)
+                 VALUES ($1, $2, $3, NULL, $4)",
+            )
+            .bind(scope.tenant.0)
+            .bind(id)
+            .bind(contact.0)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            audited.extend([
+                "identity_verified_at",
+                "identity_method",
+                "subject_contacts",
+            ]);
+        }
         self.audit(
             &mut tx,
             scope,
             AuditAction::Create,
             RecordType::SubjectRequest,
             id,
-            &[
-                "request_type",
-                "channel",
-                "received_on",
-                "contact_id",
-                "subject_name",
-                "subject_email",
-                "details",
-            ],
+            &audited,
         )
         .await?;
         tx.commit().await?;
         self.subject_request(scope.tenant, id).await
+    }
+
+    /// The requests about one contact, newest first (for the portal).
+    pub async fn subject_requests_about(
+        &self,
+        tenant: TenantId,
+        contact: ContactId,
+    ) -> Result<Vec<SubjectRequest>, StoreError> {
+        let mut tx = self.read_one(tenant).await?;
+        let rows = sqlx::query(&format!(
+            "{SELECT} WHERE r.tenant_id = $1 AND r.contact_id = $2
+             ORDER BY r.received_on DESC, r.request_id DESC LIMIT 100"
+        ))
+        .bind(tenant.0)
+        .bind(contact.0)
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        rows.iter().map(from_row).collect()
     }
 
     /// One request with its steps.
@@ -184,7 +286,7 @@ impl Store {
         .await?
         .ok_or(StoreError::NotFound)?;
         let steps = sqlx::query(
-            "SELECT e.occurred_at, e.user_id, u.display_name, e.step, e.state, e.note
+            "SELECT e.occurred_at, e.user_id, e.contact_id, u.display_name, e.step, e.state, e.note
              FROM subject_request_events e LEFT JOIN users u ON u.tenant_id = e.tenant_id AND u.user_id = e.user_id
              WHERE e.tenant_id = $1 AND e.request_id = $2 ORDER BY e.occurred_at, e.event_id",
         )
@@ -199,6 +301,7 @@ impl Store {
             request.steps.push(RequestStep {
                 occurred_at: Timestamp(step.try_get("occurred_at")?),
                 user_id: step.try_get("user_id")?,
+                by_subject: step.try_get::<Option<i64>, _>("contact_id")?.is_some(),
                 user_name: step.try_get("display_name")?,
                 step: step.try_get("step")?,
                 state: RequestState::parse(&state)

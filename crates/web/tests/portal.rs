@@ -9,6 +9,7 @@
 
 #[macro_use]
 mod backends;
+mod exports;
 
 use custodian_app::mail::MailSettings;
 use custodian_app::App;
@@ -129,6 +130,24 @@ impl Browser {
                 .unwrap(),
         )
         .await
+    }
+
+    /// Sends a form and keeps the answer's bytes (a download) and headers.
+    async fn post_for_file(
+        &self,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> (StatusCode, reqwest::header::HeaderMap, Vec<u8>) {
+        let response = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .form(form)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        (status, headers, response.bytes().await.unwrap().to_vec())
     }
 
     async fn post(&self, path: &str, form: &[(&str, &str)]) -> Answer {
@@ -819,4 +838,197 @@ async fn a_contact_person_uses_the_portal(world: World) {
     assert_eq!(locked.status, StatusCode::UNAUTHORIZED, "{}", locked.body);
 }
 
-on_both_backends!(a_contact_person_uses_the_portal);
+/// A contact with this email, invited and signed in with a password.
+async fn signed_in_person(world: &World, first: &str, last: &str, email: &str) -> (i64, Browser) {
+    let contact = world
+        .create(
+            "/contacts",
+            json!({"first_name": first, "last_name": last, "emails": [email]}),
+        )
+        .await;
+    let (status, _) = world
+        .call(
+            "POST",
+            &format!("/contacts/{contact}/portal-invitation"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let invitation = world.link_sent(email, "portal_invitation").await;
+    let browser = Browser::new(&world.base);
+    let accepted = browser
+        .submit(
+            &invitation,
+            &invitation,
+            &[
+                ("password", "a quiet harbour at noon"),
+                ("password_again", "a quiet harbour at noon"),
+            ],
+        )
+        .await;
+    assert_eq!(accepted.status, StatusCode::SEE_OTHER, "{}", accepted.body);
+    (contact, browser)
+}
+
+async fn a_person_downloads_and_erases_their_data(world: World) {
+    let (ida, browser) =
+        signed_in_person(&world, "Ida", "Kessel", "ida.kessel@brauhaus.example").await;
+    let raised = browser
+        .submit(
+            "/portal/tickets/new",
+            "/portal/tickets",
+            &[
+                ("subject", "Keg washer leaks"),
+                ("description", "Since Monday."),
+            ],
+        )
+        .await;
+    assert_eq!(raised.status, StatusCode::SEE_OTHER, "{}", raised.body);
+    let page = browser.get("/portal/my-data").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("You have made no requests"),
+        "{}",
+        page.body
+    );
+
+    // Download my data: refused without the form's token; with it, the
+    // export staff would send, made at once.
+    let (status, _, _) = browser.post_for_file("/portal/my-data/download", &[]).await;
+    assert_ne!(status, StatusCode::OK, "a download without the form token");
+    let token = csrf(&page.body);
+    let (status, headers, zip) = browser
+        .post_for_file("/portal/my-data/download", &[("_csrf", &token)])
+        .await;
+    assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&zip));
+    assert_eq!(headers["content-type"], "application/zip");
+    assert!(headers["content-disposition"]
+        .to_str()
+        .unwrap()
+        .starts_with("attachment"));
+    let files = exports::unzip(&zip);
+    assert!(files["data/contacts.json"].contains("Kessel"), "{files:?}");
+    assert!(files["data/tickets.json"].contains("Keg washer leaks"));
+    assert!(files.contains_key("summary.html") && files.contains_key("access-log.json"));
+
+    // It is an access request like any other, raised, verified, answered
+    // and completed by the person, owned by the administrator.
+    let (_, requests) = world.call("GET", "/requests?open=false", None).await;
+    let access = requests["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["contact_id"] == ida && r["request_type"] == "access")
+        .cloned()
+        .unwrap_or_else(|| panic!("no access request in {requests}"));
+    let (_, access) = world
+        .call("GET", &format!("/requests/{}", access["id"]), None)
+        .await;
+    assert_eq!(access["channel"], "portal");
+    assert_eq!(access["state"], "completed", "{access}");
+    assert_eq!(access["owner_name"], "Ada Admin");
+    assert!(access["identity_method"]
+        .as_str()
+        .unwrap()
+        .starts_with("Signed in to the customer portal"));
+    let steps: Vec<(&str, bool)> = access["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["step"].as_str().unwrap(), s["by_subject"] == true))
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            ("received", true),
+            ("identity_verified", true),
+            ("exported", true),
+            ("completed", true)
+        ]
+    );
+    let (_, trail) = world
+        .call(
+            "GET",
+            &format!(
+                "/audit?record_type=subject_request&record_id={}&action=create",
+                access["id"]
+            ),
+            None,
+        )
+        .await;
+    assert_eq!(trail["items"][0]["actor_kind"], "contact", "{trail}");
+    let page = browser.get("/portal/my-data").await;
+    assert!(page.body.contains("Access (Art. 15)") && page.body.contains("Completed"));
+
+    // Erase me: only when confirmed; asked twice, one request.
+    let refused = browser
+        .submit(
+            "/portal/my-data",
+            "/portal/my-data/erasure",
+            &[("details", "Leaving the company")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("Tick the box"), "{}", refused.body);
+    assert!(
+        refused.body.contains("Leaving the company"),
+        "what was typed is kept"
+    );
+    let asked = browser
+        .submit(
+            "/portal/my-data",
+            "/portal/my-data/erasure",
+            &[("details", "Leaving the company"), ("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(asked.status, StatusCode::SEE_OTHER, "{}", asked.body);
+    let erasure: i64 = asked
+        .location
+        .strip_prefix("/portal/my-data?raised=")
+        .unwrap()
+        .parse()
+        .unwrap();
+    let page = browser.get(&asked.location).await;
+    assert!(page
+        .body
+        .contains(&format!("erasure request (number {erasure})")));
+    assert!(!page.body.contains("Ask for erasure"), "the form gives way");
+    let again = browser
+        .post(
+            "/portal/my-data/erasure",
+            &[("_csrf", &csrf(&page.body)), ("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(again.location, asked.location, "one open request, not two");
+
+    // Staff carry it out: nothing left to verify or confirm.
+    let (_, request) = world
+        .call("GET", &format!("/requests/{erasure}"), None)
+        .await;
+    assert_eq!(
+        (request["request_type"].as_str(), request["state"].as_str()),
+        (Some("erasure"), Some("in_progress")),
+        "{request}"
+    );
+    assert_eq!(request["details"], "Leaving the company");
+    let (status, done) = world
+        .call(
+            "POST",
+            &format!("/requests/{erasure}/erasure"),
+            Some(json!({"confirm": true, "keep_under_legal_hold": true})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{done}");
+    let (status, _) = world.call("GET", &format!("/contacts/{ida}"), None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        browser.get("/portal/my-data").await.status,
+        StatusCode::SEE_OTHER,
+        "the erased person's session ends"
+    );
+}
+
+on_both_backends!(
+    a_contact_person_uses_the_portal,
+    a_person_downloads_and_erases_their_data
+);

@@ -6,6 +6,9 @@
 
 #[macro_use]
 mod backends;
+mod exports;
+
+use exports::unzip;
 
 use custodian_app::App;
 use custodian_core::access::Role;
@@ -234,28 +237,6 @@ fn codes(answer: &Value) -> Vec<&str> {
         .as_array()
         .map(|errors| errors.iter().filter_map(|e| e["code"].as_str()).collect())
         .unwrap_or_default()
-}
-
-/// Reads a ZIP with Python's zipfile: file name → text.
-fn unzip(bytes: &[u8]) -> std::collections::BTreeMap<String, String> {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("export.zip");
-    std::fs::write(&path, bytes).unwrap();
-    let script = "import sys, zipfile, json\n\
-        z = zipfile.ZipFile(sys.argv[1])\n\
-        assert z.testzip() is None\n\
-        print(json.dumps({n: z.read(n).decode() for n in z.namelist()}))";
-    let output = std::process::Command::new("python3")
-        .args(["-c", script])
-        .arg(&path)
-        .output()
-        .expect("python3 reads the export");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).unwrap()
 }
 
 async fn subject_data(server: &Server) -> (i64, i64, i64, i64) {

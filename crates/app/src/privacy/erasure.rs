@@ -105,7 +105,7 @@ impl App {
             .await?;
         let completion = ErasureStep {
             step: Step {
-                user: principal.user_id,
+                by: custodian_store::StepActor::Staff(principal.user_id),
                 from: request.state,
                 to,
                 name: "erased",

@@ -14,10 +14,11 @@ use custodian_core::privacy::export::{
     portable_categories, ExportKind, EXPORT_FORMAT, EXPORT_VERSION,
 };
 use custodian_core::purposes::{LawfulBasis, Purpose};
+use custodian_core::requests::SubjectRequest;
 use custodian_core::retention::RetentionRule;
 use custodian_core::time::Timestamp;
-use custodian_core::OrganisationId;
-use custodian_store::{Step, TableRows};
+use custodian_core::{ContactId, OrganisationId};
+use custodian_store::{Scope, Step, StepActor, TableRows};
 use serde_json::{json, Map, Value};
 
 /// A finished export, ready to hand to the subject.
@@ -137,10 +138,33 @@ impl App {
         request_id: i64,
     ) -> Result<SubjectExport, AppError> {
         principal.authorize(Area::Privacy, Action::Export)?;
-        let tenant = principal.tenant;
-        let request = self.store.subject_request(tenant, request_id).await?;
-        let kind = request.export_kind()?;
+        let request = self
+            .store
+            .subject_request(principal.tenant, request_id)
+            .await?;
         let contacts = self.subject_records(principal, request_id).await?;
+        self.export_for_request(
+            &principal.scope(),
+            StepActor::Staff(principal.user_id),
+            &request,
+            &contacts,
+        )
+        .await
+    }
+
+    /// Builds the export of `contacts` that answers `request`, and records
+    /// it on the request as a step `by` whoever made it; staff and the
+    /// portal's "download my data" both come here.
+    pub(crate) async fn export_for_request(
+        &self,
+        scope: &Scope,
+        by: StepActor,
+        request: &SubjectRequest,
+        contacts: &[ContactId],
+    ) -> Result<SubjectExport, AppError> {
+        let tenant = scope.tenant;
+        let request_id = request.id;
+        let kind = request.export_kind()?;
         let purposes = self.store.purposes(tenant).await?;
         let provided: Vec<Category> = purposes
             .iter()
@@ -150,11 +174,11 @@ impl App {
         let portable = portable_categories(&provided);
         let mut tables = self
             .store
-            .subject_rows(tenant, &contacts, kind, &portable)
+            .subject_rows(tenant, contacts, kind, &portable)
             .await?;
         tables.iter_mut().for_each(times_as_text);
         let access = if kind == ExportKind::Access {
-            self.store.subject_access_summary(tenant, &contacts).await?
+            self.store.subject_access_summary(tenant, contacts).await?
         } else {
             Vec::new()
         };
@@ -184,7 +208,7 @@ impl App {
             summary_html(&Summary {
                 controller: &organisation,
                 kind,
-                request: &request,
+                request,
                 created,
                 tables: &tables,
                 purposes: &purposes,
@@ -233,14 +257,14 @@ impl App {
         let records: usize = tables.iter().map(|t| t.rows.len()).sum();
         let note = format!("{} export of {records} records made", kind.as_str());
         let step = Step {
-            user: principal.user_id,
+            by,
             from: request.state,
             to: request.state,
             name: "exported",
             note: Some(&note),
         };
         self.store
-            .record_export(&principal.scope(), request_id, &step, &tables)
+            .record_export(scope, request_id, &step, &tables)
             .await?;
         Ok(SubjectExport {
             file_name: format!("{}-{}-{}.zip", kind.as_str(), request_id, created.0 / 1000),

@@ -56,7 +56,7 @@ impl App {
     ) -> Result<SubjectRequest, AppError> {
         let to = request.check_completion()?;
         let step = Step {
-            user: principal.user_id,
+            by: custodian_store::StepActor::Staff(principal.user_id),
             from: request.state,
             to,
             name,

@@ -52,7 +52,7 @@ impl App {
             .await?;
         let note = format!("Corrected on contact {}: {}", contact.0, changed.join(", "));
         let step = Step {
-            user: principal.user_id,
+            by: custodian_store::StepActor::Staff(principal.user_id),
             from: request.state,
             to: request.state,
             name: "rectified",

@@ -159,7 +159,12 @@ impl App {
         }
         let ids: Vec<ContactId> = ids.into_iter().map(ContactId).collect();
         self.store
-            .confirm_subjects(&principal.scope(), request_id, principal.user_id, &ids)
+            .confirm_subjects(
+                &principal.scope(),
+                request_id,
+                custodian_store::StepActor::Staff(principal.user_id),
+                &ids,
+            )
             .await?;
         self.subject_candidates(principal, request_id).await
     }

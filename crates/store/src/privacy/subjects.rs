@@ -2,13 +2,13 @@
 //! for a request, and how many records hang off each of them.
 
 use super::subject_tables::{rows_condition, subject_table};
-use crate::{RequestChange, Scope, Step, Store, StoreError};
+use crate::{RequestChange, Scope, Step, StepActor, Store, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::contacts::Contact;
 use custodian_core::privacy::subjects::RecordCounts;
 use custodian_core::requests::RequestState;
 use custodian_core::time::Timestamp;
-use custodian_core::{ContactId, TenantId, UserId};
+use custodian_core::{ContactId, TenantId};
 
 impl Store {
     /// The contacts with these ids that exist, in the order asked.
@@ -54,7 +54,7 @@ impl Store {
         &self,
         scope: &Scope,
         request: i64,
-        user: UserId,
+        by: StepActor,
         contacts: &[ContactId],
     ) -> Result<(), StoreError> {
         let mut tx = self.begin(scope.tenant).await?;
@@ -95,7 +95,7 @@ impl Store {
             .bind(scope.tenant.0)
             .bind(request)
             .bind(contact.0)
-            .bind(user.0)
+            .bind(by.user_id())
             .bind(now)
             .execute(&mut *tx)
             .await?;
@@ -114,7 +114,7 @@ impl Store {
             contacts.len()
         );
         let step = Step {
-            user,
+            by,
             from: state,
             to: state,
             name: "records_confirmed",

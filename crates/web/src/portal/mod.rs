@@ -5,6 +5,7 @@
 
 mod details;
 mod faq;
+mod my_data;
 mod privacy;
 mod session;
 mod sign_in;
@@ -36,4 +37,5 @@ pub fn routes() -> Router<App> {
         .merge(faq::routes())
         .merge(details::routes())
         .merge(privacy::routes())
+        .merge(my_data::routes())
 }

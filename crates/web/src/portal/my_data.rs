@@ -1,0 +1,137 @@
+//! "My data" in the portal: download everything kept about oneself (an
+//! access request answered at once), ask for erasure (a request for
+//! staff), and follow the requests made about oneself.
+
+use super::session::PortalPageSession;
+use super::sign_in::{failure, PortalChrome};
+use crate::downloads::attachment;
+use crate::pages::forms::FormData;
+use crate::pages::views::{refusal_lines, refused_if, render};
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use custodian_app::{App, AppError};
+use custodian_core::requests::{RequestType, SubjectRequest};
+use serde::Deserialize;
+
+pub fn routes() -> Router<App> {
+    Router::new()
+        .route("/portal/my-data", get(show))
+        .route("/portal/my-data/download", post(download))
+        .route("/portal/my-data/erasure", post(request_erasure))
+}
+
+#[derive(Template)]
+#[template(path = "portal/my_data.html")]
+struct MyDataPage {
+    chrome: PortalChrome,
+    requests: Vec<SubjectRequest>,
+    /// An erasure request of theirs is open: the form gives way to it.
+    erasure_open: Option<SubjectRequest>,
+    details: String,
+    errors: Vec<String>,
+    /// The number of the erasure request just raised.
+    raised: Option<i64>,
+}
+
+#[derive(Deserialize, Default)]
+struct Shown {
+    raised: Option<i64>,
+}
+
+async fn page(
+    app: &App,
+    session: &PortalPageSession,
+    typed: Option<&FormData>,
+    errors: Vec<String>,
+    raised: Option<i64>,
+) -> Response {
+    let requests = match app.portal_requests(&session.principal).await {
+        Ok(requests) => requests,
+        Err(error) => return failure(error),
+    };
+    let erasure_open = requests
+        .iter()
+        .find(|r| r.request_type == RequestType::Erasure && r.state.is_open())
+        .cloned();
+    let refused = !errors.is_empty();
+    refused_if(
+        refused,
+        render(&MyDataPage {
+            chrome: session.chrome(),
+            requests,
+            erasure_open,
+            details: typed
+                .map(|f| f.get("details").to_string())
+                .unwrap_or_default(),
+            errors,
+            raised,
+        }),
+    )
+}
+
+async fn show(
+    State(app): State<App>,
+    session: PortalPageSession,
+    Query(shown): Query<Shown>,
+) -> Response {
+    page(&app, &session, None, Vec::new(), shown.raised).await
+}
+
+async fn download(
+    State(app): State<App>,
+    session: PortalPageSession,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let form = FormData(form);
+    if let Err(refused) = form.check_csrf(&session.csrf) {
+        return refused;
+    }
+    match app.portal_download_my_data(&session.principal).await {
+        Ok(export) => attachment("application/zip", &export.file_name, export.bytes),
+        Err(AppError::TooManyAttempts { .. }) => {
+            page(
+                &app,
+                &session,
+                None,
+                vec![
+                    "You have downloaded your data several times today; please try again tomorrow."
+                        .into(),
+                ],
+                None,
+            )
+            .await
+        }
+        Err(error) => failure(error),
+    }
+}
+
+async fn request_erasure(
+    State(app): State<App>,
+    session: PortalPageSession,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let form = FormData(form);
+    if let Err(refused) = form.check_csrf(&session.csrf) {
+        return refused;
+    }
+    let details = form.get("details");
+    match app
+        .portal_request_erasure(
+            &session.principal,
+            form.get("confirm") == "yes",
+            Some(&details),
+        )
+        .await
+    {
+        Ok(request) => {
+            Redirect::to(&format!("/portal/my-data?raised={}", request.id)).into_response()
+        }
+        Err(AppError::Validation(errors)) => {
+            page(&app, &session, Some(&form), refusal_lines(&errors), None).await
+        }
+        Err(error) => failure(error),
+    }
+}
