@@ -54,6 +54,8 @@ pub fn area_of(record_type: RecordType) -> Area {
         | RecordType::Role
         | RecordType::Team
         | RecordType::Mail => Area::Administration,
-        RecordType::PortalAccount => Area::OrganisationsAndContacts,
+        RecordType::PortalAccount | RecordType::PortalRegistration => {
+            Area::OrganisationsAndContacts
+        }
     }
 }

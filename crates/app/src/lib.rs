@@ -202,6 +202,12 @@ impl App {
         }
     }
 
+    /// An absolute address of `path` on this server, as messages link it
+    /// (the configured public URL).
+    pub fn public_link(&self, path: &str) -> String {
+        self.mailer.link(path)
+    }
+
     /// The same app sending mail as `settings` say; refused when the sender
     /// or the SMTP URL cannot be used.
     pub fn with_mail(mut self, settings: &mail::MailSettings) -> Result<App, AppError> {

@@ -24,6 +24,7 @@ pub mod offboarding;
 pub mod organisations;
 pub mod passwords;
 pub mod portal;
+pub mod portal_registration;
 pub mod privacy;
 pub mod purposes;
 pub mod requests;

@@ -175,6 +175,19 @@ impl Store {
         fields: &ContactFields,
     ) -> Result<ContactId, StoreError> {
         let id = ContactId(self.next_id());
+        self.insert_contact_as(tx, scope, id, fields).await?;
+        Ok(id)
+    }
+
+    /// [`Store::insert_contact`] with an id chosen before, for a scope that
+    /// names the new contact as the actor (a person registering).
+    pub(crate) async fn insert_contact_as(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        scope: &Scope,
+        id: ContactId,
+        fields: &ContactFields,
+    ) -> Result<(), StoreError> {
         let now = Timestamp::now().0;
         sqlx::query(
             "INSERT INTO contacts (tenant_id, contact_id, first_name, last_name, emails, phones, created_at, updated_at, version)
@@ -197,8 +210,7 @@ impl Store {
             id.0,
             &names,
         )
-        .await?;
-        Ok(id)
+        .await
     }
 
     pub async fn contact(&self, tenant: TenantId, id: ContactId) -> Result<Contact, StoreError> {

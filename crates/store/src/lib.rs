@@ -48,7 +48,10 @@ pub use error::StoreError;
 pub use helpdesk::MessageAuthor;
 pub use outbox::{Delivery, NewMail};
 pub use page::{Cursor, ListQuery, Page, SortOrder};
-pub use portal::{LinkProblem, PortalCandidate, PortalIdentity, PortalSessionRecord};
+pub use portal::{
+    LinkProblem, PendingRegistration, PortalCandidate, PortalIdentity, PortalSessionRecord,
+    Registrant,
+};
 pub use privacy::{AccessSummary, ErasureStep, TableRows};
 pub use reach::Reach;
 pub use requests::{Intake, RequestChange, Step, StepActor};

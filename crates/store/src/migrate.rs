@@ -222,6 +222,13 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0028_portal_requests.sql"),
         backfill: None,
     },
+    Migration {
+        version: 29,
+        name: "portal_registration",
+        sqlite: include_str!("../migrations/sqlite/0029_portal_registration.sql"),
+        postgres: include_str!("../migrations/postgres/0029_portal_registration.sql"),
+        backfill: None,
+    },
 ];
 
 /// Rows per read while backfilling, walking the primary key.

@@ -106,7 +106,8 @@ impl Conditions {
             | RecordType::Mail
             | RecordType::PortalAccount
             | RecordType::FaqArticle
-            | RecordType::TicketAttachment => "1 = 1".into(),
+            | RecordType::TicketAttachment
+            | RecordType::PortalRegistration => "1 = 1".into(),
         }
     }
 }

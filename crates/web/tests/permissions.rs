@@ -125,6 +125,9 @@ fn body_for(rule: &RouteRule, records: &Records, serial: usize) -> Option<Value>
                 json!({"text_id": records[&RecordType::ConsentText], "action": "withdrawn", "channel": "phone"})
             }
             ("settings", ..) if rule.path.ends_with("/request-deadline") => json!({"days": null}),
+            ("settings", ..) if rule.path.ends_with("/portal-registration") => {
+                json!({"policy": "off"})
+            }
             ("settings", ..) if rule.path.ends_with("/ticket-service-levels") => {
                 json!({"levels": [{"priority": "low", "first_response_minutes": 60, "resolution_minutes": 600}]})
             }

@@ -21,6 +21,7 @@ use serde_json::{json, Value};
 
 struct World {
     base: String,
+    tenant: i64,
     staff: Client,
     admin: String,
     database_url: String,
@@ -58,6 +59,7 @@ async fn world(database_url: String, dir: Option<tempfile::TempDir>) -> World {
     tokio::spawn(custodian_web::serve(app, listener));
     World {
         base,
+        tenant: tenant.id.0,
         staff: Client::new(),
         admin,
         database_url,
@@ -1028,7 +1030,224 @@ async fn a_person_downloads_and_erases_their_data(world: World) {
     );
 }
 
+/// Messages written to `recipient` for `purpose`, as the outbox lists them.
+async fn mails_to(world: &World, recipient: &str, purpose: &str) -> usize {
+    let (_, outbox) = world.call("GET", "/outbox", None).await;
+    outbox["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["recipient"] == recipient && m["purpose"] == purpose)
+        .count()
+}
+
+async fn people_register_themselves(world: World) {
+    let register = format!("/portal/register/{}", world.tenant);
+    let browser = Browser::new(&world.base);
+    assert_eq!(
+        browser.get(&register).await.status,
+        StatusCode::NOT_FOUND,
+        "closed by default"
+    );
+    let (status, refused) = world
+        .call(
+            "PUT",
+            "/settings/portal-registration",
+            Some(json!({"policy": "everyone"})),
+        )
+        .await;
+    assert_eq!(
+        (status, refused["errors"][0]["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("unknown_policy"))
+    );
+    let (status, set) = world
+        .call(
+            "PUT",
+            "/settings/portal-registration",
+            Some(json!({"policy": "known_contacts"})),
+        )
+        .await;
+    assert_eq!(
+        (status, set["policy"].as_str()),
+        (StatusCode::OK, Some("known_contacts"))
+    );
+    let ida = world
+        .create(
+            "/contacts",
+            json!({"first_name": "Ida", "last_name": "Kessel", "emails": ["Ida.Kessel@brauhaus.example"]}),
+        )
+        .await;
+
+    // Bad input is named; a known and an unknown address get one answer.
+    let refused = browser
+        .submit(
+            &register,
+            &register,
+            &[("first_name", "Ida"), ("last_name", ""), ("email", "ida@")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("value=\"ida@\""),
+        "what was typed stays"
+    );
+    let mut answers = Vec::new();
+    for (first, last, email) in [
+        ("Sven", "Fremd", "sven@elsewhere.example"),
+        ("Ida", "Kessel", "IDA.KESSEL@brauhaus.example"),
+    ] {
+        let answer = browser
+            .submit(
+                &register,
+                &register,
+                &[("first_name", first), ("last_name", last), ("email", email)],
+            )
+            .await;
+        assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+        answers.push(answer.body.replace(email, "[address]"));
+    }
+    assert_eq!(answers[0], answers[1], "the answer does not tell");
+    assert!(answers[0].contains("a message is on its way"));
+
+    // The known contact confirms the address and chooses a password.
+    let confirm = world
+        .link_sent("ida.kessel@brauhaus.example", "portal_verification")
+        .await;
+    assert!(
+        confirm.starts_with("/portal/register/confirm/"),
+        "{confirm}"
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(
+        mails_to(&world, "sven@elsewhere.example", "portal_verification").await,
+        0,
+        "an unknown address gets nothing while only known contacts may register"
+    );
+    let person = Browser::new(&world.base);
+    let page = person.get(&confirm).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("ida.kessel@brauhaus.example"));
+    let refused = person
+        .submit(
+            &confirm,
+            &confirm,
+            &[("password", "kessel"), ("password_again", "kessel")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let confirmed = person
+        .submit(
+            &confirm,
+            &confirm,
+            &[
+                ("password", "malt and barley fields"),
+                ("password_again", "malt and barley fields"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (confirmed.status, confirmed.location.as_str()),
+        (StatusCode::SEE_OTHER, "/portal/tickets"),
+        "{}",
+        confirmed.body
+    );
+    assert!(person
+        .get("/portal/tickets")
+        .await
+        .body
+        .contains("Ida Kessel"));
+    let (_, access) = world
+        .call("GET", &format!("/contacts/{ida}/portal-access"), None)
+        .await;
+    assert_eq!(access["account"]["email"], "ida.kessel@brauhaus.example");
+    assert!(access["account"]["activated_at"].is_string(), "{access}");
+    assert_eq!(
+        person.get(&confirm).await.status,
+        StatusCode::NOT_FOUND,
+        "used once"
+    );
+
+    // Registering again with access already: a sign-in link instead.
+    browser
+        .submit(
+            &register,
+            &register,
+            &[
+                ("first_name", "Ida"),
+                ("last_name", "Kessel"),
+                ("email", "ida.kessel@brauhaus.example"),
+            ],
+        )
+        .await;
+    world
+        .link_sent("ida.kessel@brauhaus.example", "portal_sign_in")
+        .await;
+
+    // Open to anyone: a new contact is made once the address is confirmed.
+    world
+        .call(
+            "PUT",
+            "/settings/portal-registration",
+            Some(json!({"policy": "anyone"})),
+        )
+        .await;
+    let answer = browser
+        .submit(
+            &register,
+            &register,
+            &[
+                ("first_name", "Nils"),
+                ("last_name", "Neumann"),
+                ("email", "nils@neu.example"),
+            ],
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::OK);
+    let (_, found) = world.call("GET", "/contacts?q=Neumann", None).await;
+    assert_eq!(
+        found["items"].as_array().unwrap().len(),
+        0,
+        "not before confirming"
+    );
+    let confirm = world
+        .link_sent("nils@neu.example", "portal_verification")
+        .await;
+    let nils = Browser::new(&world.base);
+    let confirmed = nils
+        .submit(
+            &confirm,
+            &confirm,
+            &[
+                ("password", "a tall ship and a star"),
+                ("password_again", "a tall ship and a star"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        confirmed.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        confirmed.body
+    );
+    let (_, found) = world.call("GET", "/contacts?q=Neumann", None).await;
+    let made = &found["items"][0];
+    assert_eq!(made["first_name"], "Nils", "{found}");
+    assert_eq!(made["emails"][0], "nils@neu.example");
+    let (_, trail) = world
+        .call(
+            "GET",
+            &format!(
+                "/audit?record_type=contact&record_id={}&action=create",
+                made["id"]
+            ),
+            None,
+        )
+        .await;
+    assert_eq!(trail["items"][0]["actor_kind"], "contact", "{trail}");
+}
+
 on_both_backends!(
     a_contact_person_uses_the_portal,
-    a_person_downloads_and_erases_their_data
+    a_person_downloads_and_erases_their_data,
+    people_register_themselves
 );

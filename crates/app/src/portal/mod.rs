@@ -7,6 +7,7 @@ mod access;
 mod consents;
 mod details;
 mod faq;
+mod registration;
 mod rights;
 mod sign_in;
 mod tickets;

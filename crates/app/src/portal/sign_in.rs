@@ -29,7 +29,7 @@ pub struct PortalSession {
 }
 
 /// `<tenant>.<secret>`, as cookies and links carry it.
-fn split(value: &str) -> Option<(TenantId, &str)> {
+pub(super) fn split(value: &str) -> Option<(TenantId, &str)> {
     let (tenant, secret) = value.split_once('.')?;
     if secret.len() != 64 || !secret.chars().all(|c| c.is_ascii_hexdigit()) {
         return None;
@@ -53,7 +53,7 @@ fn contact_scope(
 }
 
 impl App {
-    async fn open_portal_session(
+    pub(super) async fn open_portal_session(
         &self,
         tenant: TenantId,
         account: &PortalAccount,
@@ -132,15 +132,24 @@ impl App {
         }
         let app = self.clone();
         tokio::spawn(async move {
-            if let Err(error) = app.send_sign_in_links(&email).await {
+            if let Err(error) = app.send_sign_in_links(&email, None).await {
                 tracing::warn!(error = %crate::with_causes(&error), "portal: writing a sign-in link failed");
             }
         });
         Ok(())
     }
 
-    async fn send_sign_in_links(&self, email: &str) -> Result<(), AppError> {
+    /// A sign-in link to each open account of the address (in `only` the
+    /// one tenant).
+    pub(super) async fn send_sign_in_links(
+        &self,
+        email: &str,
+        only: Option<TenantId>,
+    ) -> Result<(), AppError> {
         for candidate in self.store.portal_candidates(email).await? {
+            if only.is_some_and(|tenant| tenant != candidate.tenant) {
+                continue;
+            }
             let secret = format!("{}.{}", candidate.tenant.0, random_token());
             let text = sign_in_mail(LINK_PLACEHOLDER);
             let scope = contact_scope(candidate.tenant, candidate.account.contact_id.0, None);

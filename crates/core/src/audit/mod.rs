@@ -126,10 +126,11 @@ pub enum RecordType {
     PortalAccount,
     FaqArticle,
     TicketAttachment,
+    PortalRegistration,
 }
 
 impl RecordType {
-    pub const ALL: [RecordType; 24] = [
+    pub const ALL: [RecordType; 25] = [
         RecordType::Tenant,
         RecordType::User,
         RecordType::ApiToken,
@@ -154,6 +155,7 @@ impl RecordType {
         RecordType::PortalAccount,
         RecordType::FaqArticle,
         RecordType::TicketAttachment,
+        RecordType::PortalRegistration,
     ];
 
     pub fn parse(value: &str) -> Option<RecordType> {
@@ -187,6 +189,7 @@ impl RecordType {
             RecordType::PortalAccount => "portal_accounts",
             RecordType::FaqArticle => "faq_articles",
             RecordType::TicketAttachment => "ticket_attachments",
+            RecordType::PortalRegistration => "portal_registrations",
         }
     }
 
@@ -216,6 +219,7 @@ impl RecordType {
             RecordType::PortalAccount => "portal_account",
             RecordType::FaqArticle => "faq_article",
             RecordType::TicketAttachment => "ticket_attachment",
+            RecordType::PortalRegistration => "portal_registration",
         }
     }
 }

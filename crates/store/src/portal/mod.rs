@@ -1,10 +1,13 @@
 //! The customer portal's tables: accounts of contact persons, one-time
-//! links, and sessions.
+//! links, sessions, and registrations waiting for their address to be
+//! confirmed.
 
 mod accounts;
 mod links;
+mod registrations;
 mod sessions;
 
 pub use accounts::{PortalCandidate, PortalIdentity};
 pub use links::LinkProblem;
+pub use registrations::{PendingRegistration, Registrant};
 pub use sessions::PortalSessionRecord;

@@ -144,6 +144,13 @@ pub(crate) const SUBJECT_TABLES: &[SubjectTable] = &[
         owned: None,
     },
     SubjectTable {
+        table: "portal_registrations",
+        key: "registration_id",
+        rows: "contact_id IN ({contacts})",
+        audited_as: None,
+        owned: None,
+    },
+    SubjectTable {
         table: "portal_accounts",
         key: "account_id",
         rows: "contact_id IN ({contacts})",
@@ -177,6 +184,7 @@ pub(crate) const ERASURE_ORDER: &[&str] = &[
     "outbox",
     "portal_sessions",
     "portal_links",
+    "portal_registrations",
     "portal_accounts",
     "search_entries",
     "activity_contacts",

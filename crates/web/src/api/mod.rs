@@ -68,6 +68,10 @@ pub fn routes() -> Router<App> {
             "/contacts/{id}/portal-invitation",
             axum::routing::post(portal::invite),
         )
+        .route(
+            "/settings/portal-registration",
+            get(portal::registration).put(portal::set_registration),
+        )
         .route("/outbox", get(outbox::list))
         .route("/outbox/{id}", get(outbox::read))
         .route("/outbox/{id}/retry", axum::routing::post(outbox::retry))

@@ -28,6 +28,7 @@ use custodian_core::mail::{MailPurpose, MailStatus, OutboxMail};
 use custodian_core::organisations::{Organisation, OrganisationInput};
 use custodian_core::passwords::PasswordPolicy;
 use custodian_core::portal::{PortalAccessInput, PortalAccount};
+use custodian_core::portal_registration::RegistrationSettings;
 use custodian_core::privacy::consent::{
     ConsentAction, ConsentChannel, ConsentEvent, ConsentEventInput, ConsentLedger, ConsentState,
     ConsentText, ConsentTextInput,
@@ -77,6 +78,7 @@ use utoipa::OpenApi as _;
         Finding,
         FindingKind,
         PortalAccount,
+        RegistrationSettings,
         PortalAccessInput,
         PortalAccess,
         OutboxMail,
@@ -784,6 +786,24 @@ fn add_helpdesk(paths: PathsBuilder) -> PathsBuilder {
         .response("200", json_ok("The draft", "FaqDraft"))
         .response("404", problem_response("No such ticket"))
         .response("422", problem_response("The ticket is not resolved or closed (ticket_not_resolved)"));
+    let get_registration = operation(
+        "portal_registration",
+        "Who may register for the customer portal without an invitation: off (the default), known_contacts (people whose email a contact already has) or anyone (a new contact is made once they confirm their address)",
+    )
+    .response("200", json_ok("The choice", "RegistrationSettings"));
+    let put_registration = operation(
+        "set_portal_registration",
+        "Choose who may register for the customer portal at /portal/register/{tenant id}",
+    )
+    .request_body(Some(json_body("RegistrationSettings")))
+    .response("200", json_ok("The choice now", "RegistrationSettings"))
+    .response(
+        "422",
+        problem_response("Not one of the choices (unknown_policy)"),
+    );
+    let mut registration_item =
+        PathItem::new(HttpMethod::Get, with_common_answers(get_registration));
+    registration_item.put = Some(with_common_answers(put_registration).build());
     let mut access_item = PathItem::new(HttpMethod::Get, with_common_answers(get_access));
     access_item.put = Some(with_common_answers(put_access).build());
     paths
@@ -792,6 +812,7 @@ fn add_helpdesk(paths: PathsBuilder) -> PathsBuilder {
             PathItem::new(HttpMethod::Get, with_common_answers(faq_draft)),
         )
         .path("/api/v1/contacts/{id}/portal-access", access_item)
+        .path("/api/v1/settings/portal-registration", registration_item)
         .path(
             "/api/v1/contacts/{id}/portal-invitation",
             PathItem::new(HttpMethod::Post, with_common_answers(invite)),

@@ -196,6 +196,13 @@ pub fn route_rules() -> Vec<RouteRule> {
         rule("PUT", "/settings/password-policy", administer, None),
         rule(
             "GET",
+            "/settings/portal-registration",
+            Some((Area::Administration, Action::Read)),
+            None,
+        ),
+        rule("PUT", "/settings/portal-registration", administer, None),
+        rule(
+            "GET",
             "/settings/two-factor",
             Some((Area::Administration, Action::Read)),
             None,

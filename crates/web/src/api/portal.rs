@@ -1,5 +1,6 @@
 //! A contact's customer-portal access over the API: the account, the
-//! invitation, and the organisation flag or the end of access.
+//! invitation, and the organisation flag or the end of access; and who
+//! may register for the portal without an invitation.
 
 use super::extract::{ApiJson, ApiPrincipal, RecordId};
 use super::{created, run};
@@ -9,6 +10,7 @@ use axum::response::Response;
 use axum::Json;
 use custodian_app::App;
 use custodian_core::portal::{PortalAccessInput, PortalAccount};
+use custodian_core::portal_registration::RegistrationSettings;
 use custodian_core::ContactId;
 use serde::Serialize;
 
@@ -49,4 +51,25 @@ pub(super) async fn invite(
         &format!("/api/v1/contacts/{id}/portal-access"),
         &account,
     ))
+}
+
+pub(super) async fn registration(
+    State(app): State<App>,
+    ApiPrincipal(principal): ApiPrincipal,
+) -> Result<Json<RegistrationSettings>, Problem> {
+    let policy = run(app.portal_registration_policy(&principal)).await?;
+    Ok(Json(RegistrationSettings {
+        policy: policy.as_str().into(),
+    }))
+}
+
+pub(super) async fn set_registration(
+    State(app): State<App>,
+    ApiPrincipal(principal): ApiPrincipal,
+    ApiJson(settings): ApiJson<RegistrationSettings>,
+) -> Result<Json<RegistrationSettings>, Problem> {
+    let policy = run(app.set_portal_registration_policy(&principal, &settings)).await?;
+    Ok(Json(RegistrationSettings {
+        policy: policy.as_str().into(),
+    }))
 }

@@ -82,7 +82,7 @@ fn record_href(record_type: &str, id: i64) -> Option<String> {
         RecordType::Mail => "admin/outbox",
         RecordType::PortalAccount => return None,
         RecordType::FaqArticle => "faq-articles",
-        RecordType::TicketAttachment => return None,
+        RecordType::TicketAttachment | RecordType::PortalRegistration => return None,
         RecordType::Role => "admin/roles",
         RecordType::Purpose => "privacy/purposes",
         RecordType::SubjectRequest => "privacy/requests",

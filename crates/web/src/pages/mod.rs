@@ -28,6 +28,7 @@ mod outbox;
 mod passwords;
 pub(crate) mod path_id;
 mod portal_access;
+mod portal_registration;
 mod purposes;
 mod reason;
 mod record_form;
@@ -91,6 +92,7 @@ pub fn routes() -> Router<App> {
         .merge(helpdesk::routes())
         .merge(outbox::routes())
         .merge(portal_access::routes())
+        .merge(portal_registration::routes())
         .merge(audit::routes())
         .merge(account::routes())
         .merge(passwords::routes())

@@ -7,6 +7,7 @@ mod details;
 mod faq;
 mod my_data;
 mod privacy;
+mod registration;
 mod session;
 mod sign_in;
 mod tickets;
@@ -38,4 +39,5 @@ pub fn routes() -> Router<App> {
         .merge(details::routes())
         .merge(privacy::routes())
         .merge(my_data::routes())
+        .merge(registration::routes())
 }

@@ -155,7 +155,7 @@ pub(super) async fn login_page(headers: HeaderMap, Query(query): Query<NextQuery
 }
 
 /// Into the portal with a new session.
-fn signed_in(headers: &HeaderMap, session: NewPortalSession, next: &str) -> Response {
+pub(super) fn signed_in(headers: &HeaderMap, session: NewPortalSession, next: &str) -> Response {
     let target = local_path(next)
         .filter(|path| path.starts_with("/portal/"))
         .unwrap_or("/portal/tickets");
@@ -304,26 +304,29 @@ pub(super) async fn use_link(
     }
 }
 
+/// Choosing the first password: after an invitation, or after confirming
+/// a registration's address.
 #[derive(Template)]
 #[template(path = "portal/invitation.html")]
-struct InvitationPage {
+struct FirstPasswordPage {
     chrome: PortalChrome,
-    token: String,
+    /// Where the form goes: the link's own path.
+    action: String,
     email: String,
     errors: Vec<String>,
 }
 
-fn invitation_form(
+pub(super) fn first_password_form(
     headers: &HeaderMap,
     status: StatusCode,
-    token: String,
+    action: String,
     email: String,
     errors: Vec<String>,
 ) -> Response {
     let (csrf, set) = form_token(headers);
-    let mut response = render(&InvitationPage {
+    let mut response = render(&FirstPasswordPage {
         chrome: PortalChrome { name: None, csrf },
-        token,
+        action,
         email,
         errors,
     });
@@ -338,7 +341,13 @@ pub(super) async fn invitation_page(
     Path(token): Path<String>,
 ) -> Response {
     match app.portal_invitation(&token).await {
-        Ok(account) => invitation_form(&headers, StatusCode::OK, token, account.email, Vec::new()),
+        Ok(account) => first_password_form(
+            &headers,
+            StatusCode::OK,
+            format!("/portal/invitation/{token}"),
+            account.email,
+            Vec::new(),
+        ),
         Err(error) => failure(error),
     }
 }
@@ -360,10 +369,10 @@ pub(super) async fn accept_invitation(
     };
     let password = form.get("password");
     if password != form.get("password_again") {
-        return invitation_form(
+        return first_password_form(
             &headers,
             StatusCode::UNPROCESSABLE_ENTITY,
-            token,
+            format!("/portal/invitation/{token}"),
             account.email,
             vec!["The two passwords differ; type the same one twice.".into()],
         );
@@ -378,10 +387,10 @@ pub(super) async fn accept_invitation(
         .await
     {
         Ok(session) => signed_in(&headers, session, ""),
-        Err(AppError::Validation(errors)) => invitation_form(
+        Err(AppError::Validation(errors)) => first_password_form(
             &headers,
             StatusCode::UNPROCESSABLE_ENTITY,
-            token,
+            format!("/portal/invitation/{token}"),
             account.email,
             errors.0.into_iter().map(|e| e.message).collect(),
         ),

@@ -1,0 +1,25 @@
+-- Registering for the portal without an invitation, where the tenant allows
+-- it: the tenant's choice, and registrations waiting for the person to
+-- follow the link that checks their address (deleted when used and when
+-- expired; nothing becomes a contact or an account before).
+ALTER TABLE tenants ADD COLUMN portal_registration TEXT NOT NULL DEFAULT 'off';
+CREATE TABLE portal_registrations (
+    tenant_id BIGINT NOT NULL REFERENCES tenants (tenant_id) ON DELETE CASCADE,
+    registration_id BIGINT NOT NULL,
+    email TEXT NOT NULL,
+    first_name TEXT NOT NULL,
+    last_name TEXT NOT NULL,
+    contact_id BIGINT,
+    token_hash TEXT NOT NULL,
+    expires_at BIGINT NOT NULL,
+    created_at BIGINT NOT NULL,
+    PRIMARY KEY (tenant_id, registration_id)
+);
+CREATE UNIQUE INDEX portal_registrations_by_token ON portal_registrations (tenant_id, token_hash);
+CREATE INDEX portal_registrations_by_contact ON portal_registrations (tenant_id, contact_id);
+CREATE INDEX portal_registrations_by_expiry ON portal_registrations (tenant_id, expires_at);
+ALTER TABLE portal_registrations ENABLE ROW LEVEL SECURITY;
+ALTER TABLE portal_registrations FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant_wall ON portal_registrations USING (
+    current_setting('app.operator', true) = 'on'
+    OR tenant_id::text = current_setting('app.tenant_id', true));

@@ -1,0 +1,306 @@
+//! Registering for the portal without an invitation: the tenant's policy,
+//! registrations waiting for their address to be confirmed (written with
+//! the message carrying the link, in one transaction), and confirming one,
+//! which makes the contact when it is new and the account, at once.
+
+use super::accounts::account_of;
+use super::LinkProblem;
+use crate::{NewMail, Scope, Store, StoreError};
+use custodian_core::audit::chain::ClientContext;
+use custodian_core::audit::{Actor, ActorKind, AuditAction, RecordType};
+use custodian_core::contacts::ContactFields;
+use custodian_core::portal_registration::{RegistrationFields, RegistrationPolicy};
+use custodian_core::time::Timestamp;
+use custodian_core::{ContactId, PortalAccountId, TenantId};
+use sqlx::{AnyConnection, Row};
+use std::sync::Arc;
+
+/// A registration waiting for its address to be confirmed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingRegistration {
+    pub id: i64,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    /// The contact already known by this email when the person registered.
+    pub contact_id: Option<ContactId>,
+}
+
+/// Who the confirmed registration's account belongs to.
+#[derive(Debug, Clone, Copy)]
+pub enum Registrant<'a> {
+    /// A contact already in the CRM.
+    Known(ContactId),
+    /// A new contact, made with these fields.
+    New(&'a ContactFields),
+}
+
+/// The registration behind a link, while it can be confirmed.
+async fn pending(
+    conn: &mut AnyConnection,
+    tenant: TenantId,
+    token_hash: &str,
+) -> Result<Result<PendingRegistration, LinkProblem>, StoreError> {
+    let row = sqlx::query(
+        "SELECT registration_id, email, first_name, last_name, contact_id, expires_at
+         FROM portal_registrations WHERE tenant_id = $1 AND token_hash = $2",
+    )
+    .bind(tenant.0)
+    .bind(token_hash)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = row else {
+        return Ok(Err(LinkProblem::Unknown));
+    };
+    if row.try_get::<i64, _>("expires_at")? <= Timestamp::now().0 {
+        return Ok(Err(LinkProblem::Expired));
+    }
+    Ok(Ok(PendingRegistration {
+        id: row.try_get("registration_id")?,
+        email: row.try_get("email")?,
+        first_name: row.try_get("first_name")?,
+        last_name: row.try_get("last_name")?,
+        contact_id: row.try_get::<Option<i64>, _>("contact_id")?.map(ContactId),
+    }))
+}
+
+impl Store {
+    pub async fn portal_registration_policy(
+        &self,
+        tenant: TenantId,
+    ) -> Result<RegistrationPolicy, StoreError> {
+        let mut tx = self.read_one(tenant).await?;
+        let policy: Option<String> =
+            sqlx::query_scalar("SELECT portal_registration FROM tenants WHERE tenant_id = $1")
+                .bind(tenant.0)
+                .fetch_optional(&mut *tx)
+                .await?;
+        tx.commit().await?;
+        let policy = policy.ok_or(StoreError::NotFound)?;
+        RegistrationPolicy::parse(&policy)
+            .ok_or(StoreError::Corrupt("an unknown portal registration policy"))
+    }
+
+    pub async fn set_portal_registration_policy(
+        &self,
+        scope: &Scope,
+        policy: RegistrationPolicy,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin(scope.tenant).await?;
+        sqlx::query("UPDATE tenants SET portal_registration = $1 WHERE tenant_id = $2")
+            .bind(policy.as_str())
+            .bind(scope.tenant.0)
+            .execute(&mut *tx)
+            .await?;
+        self.audit(
+            &mut tx,
+            scope,
+            AuditAction::Update,
+            RecordType::Tenant,
+            scope.tenant.0,
+            &["portal_registration"],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Keeps a registration until its address is confirmed, with the
+    /// message carrying the link; registrations of the tenant whose link
+    /// expired go in the same transaction.
+    pub async fn create_portal_registration(
+        &self,
+        scope: &Scope,
+        fields: &RegistrationFields,
+        known_contact: Option<ContactId>,
+        token_hash: &str,
+        expires_at: Timestamp,
+        mail: &NewMail,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin(scope.tenant).await?;
+        let now = Timestamp::now().0;
+        sqlx::query("DELETE FROM portal_registrations WHERE tenant_id = $1 AND expires_at <= $2")
+            .bind(scope.tenant.0)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        let id = self.next_id();
+        sqlx::query(
+            "INSERT INTO portal_registrations (tenant_id, registration_id, email, first_name, last_name, contact_id,
+                 token_hash, expires_at, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(scope.tenant.0)
+        .bind(id)
+        .bind(&fields.email)
+        .bind(&fields.first_name)
+        .bind(&fields.last_name)
+        .bind(known_contact.map(|c| c.0))
+        .bind(token_hash)
+        .bind(expires_at.0)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        self.audit(
+            &mut tx,
+            scope,
+            AuditAction::Create,
+            RecordType::PortalRegistration,
+            id,
+            &["email", "first_name", "last_name", "contact_id"],
+        )
+        .await?;
+        self.enqueue_mail(&mut tx, scope, mail).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The registration behind a confirmation link, while it can be used.
+    pub async fn pending_portal_registration(
+        &self,
+        tenant: TenantId,
+        token_hash: &str,
+    ) -> Result<Result<PendingRegistration, LinkProblem>, StoreError> {
+        let mut tx = self.begin_read(tenant).await?;
+        let found = pending(&mut tx, tenant, token_hash).await?;
+        tx.commit().await?;
+        Ok(found)
+    }
+
+    /// Confirms a registration, in one transaction: the registration goes,
+    /// the contact is made when new, and the account is made active with
+    /// the password (or, for a contact invited meanwhile, activated with
+    /// it). An account staff ended stays ended. Everything is recorded
+    /// with the person as the actor.
+    pub async fn confirm_portal_registration(
+        &self,
+        tenant: TenantId,
+        token_hash: &str,
+        registrant: Registrant<'_>,
+        password_hash: &str,
+        client: Option<Arc<ClientContext>>,
+    ) -> Result<Result<(ContactId, PortalAccountId), LinkProblem>, StoreError> {
+        let mut tx = self.begin(tenant).await?;
+        let registration = match pending(&mut tx, tenant, token_hash).await? {
+            Ok(registration) => registration,
+            Err(problem) => return Ok(Err(problem)),
+        };
+        let contact = match registrant {
+            Registrant::Known(contact) => contact,
+            Registrant::New(_) => ContactId(self.next_id()),
+        };
+        let scope = Scope::new(
+            tenant,
+            Actor {
+                kind: ActorKind::Contact,
+                id: contact.0,
+            },
+        )
+        .with_context(client);
+        match registrant {
+            Registrant::New(fields) => {
+                self.insert_contact_as(&mut tx, &scope, contact, fields)
+                    .await?
+            }
+            Registrant::Known(_) => {
+                crate::rows::require_reference(
+                    &mut tx,
+                    "contacts",
+                    "contact_id",
+                    tenant.0,
+                    Some(contact.0),
+                    "contact_id",
+                )
+                .await
+                .map_err(|_| StoreError::NotFound)?;
+            }
+        }
+        sqlx::query(
+            "DELETE FROM portal_registrations WHERE tenant_id = $1 AND registration_id = $2",
+        )
+        .bind(tenant.0)
+        .bind(registration.id)
+        .execute(&mut *tx)
+        .await?;
+        self.audit(
+            &mut tx,
+            &scope,
+            AuditAction::Delete,
+            RecordType::PortalRegistration,
+            registration.id,
+            &[],
+        )
+        .await?;
+        let now = Timestamp::now().0;
+        let account = match account_of(&mut tx, tenant, contact).await? {
+            Some(account) if account.disabled_at.is_some() => {
+                return Ok(Err(LinkProblem::Ended));
+            }
+            Some(account) => {
+                sqlx::query(
+                    "UPDATE portal_accounts SET email = $1, password_hash = $2, activated_at = COALESCE(activated_at, $3)
+                     WHERE tenant_id = $4 AND account_id = $5",
+                )
+                .bind(&registration.email)
+                .bind(password_hash)
+                .bind(now)
+                .bind(tenant.0)
+                .bind(account.id.0)
+                .execute(&mut *tx)
+                .await?;
+                // Earlier links (an invitation) would set another password.
+                sqlx::query(
+                    "UPDATE portal_links SET used_at = $1 WHERE tenant_id = $2 AND account_id = $3 AND used_at IS NULL",
+                )
+                .bind(now)
+                .bind(tenant.0)
+                .bind(account.id.0)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query("DELETE FROM portal_sessions WHERE tenant_id = $1 AND account_id = $2")
+                    .bind(tenant.0)
+                    .bind(account.id.0)
+                    .execute(&mut *tx)
+                    .await?;
+                self.audit(
+                    &mut tx,
+                    &scope,
+                    AuditAction::Update,
+                    RecordType::PortalAccount,
+                    account.id.0,
+                    &["email", "password_hash", "activated_at"],
+                )
+                .await?;
+                account.id
+            }
+            None => {
+                let id = PortalAccountId(self.next_id());
+                sqlx::query(
+                    "INSERT INTO portal_accounts (tenant_id, account_id, contact_id, email, password_hash, organisation_access,
+                     invited_by, invited_at, activated_at, disabled_at, last_login_at)
+                     VALUES ($1, $2, $3, $4, $5, 0, NULL, $6, $6, NULL, NULL)",
+                )
+                .bind(tenant.0)
+                .bind(id.0)
+                .bind(contact.0)
+                .bind(&registration.email)
+                .bind(password_hash)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                self.audit(
+                    &mut tx,
+                    &scope,
+                    AuditAction::Create,
+                    RecordType::PortalAccount,
+                    id.0,
+                    &["contact_id", "email", "password_hash", "activated_at"],
+                )
+                .await?;
+                id
+            }
+        };
+        tx.commit().await?;
+        Ok(Ok((contact, account)))
+    }
+}

@@ -1,0 +1,186 @@
+//! Registering for the portal without an invitation, where the tenant
+//! allows it: `/portal/register/{tenant}` (the address the tenant shares,
+//! shown on its portal settings page) takes a name and an email and always
+//! answers "check your email"; the link in that message leads to
+//! `/portal/register/confirm/{token}`, where the person chooses a password
+//! and is signed in.
+
+use super::session::{expired_form, form_token, form_token_matches};
+use super::sign_in::{failure, first_password_form, signed_in, PortalChrome};
+use crate::pages::forms::FormData;
+use crate::pages::views::{refusal_lines, render};
+use askama::Template;
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::routing::get;
+use axum::{Form, Router};
+use custodian_app::{App, AppError};
+use custodian_core::portal_registration::RegistrationInput;
+use custodian_core::TenantId;
+use std::net::SocketAddr;
+
+pub fn routes() -> Router<App> {
+    Router::new()
+        .route("/portal/register/{tenant}", get(show).post(register))
+        .route(
+            "/portal/register/confirm/{token}",
+            get(confirm_page).post(confirm),
+        )
+}
+
+#[derive(Template)]
+#[template(path = "portal/register.html")]
+struct RegisterPage {
+    chrome: PortalChrome,
+    organisation: String,
+    action: String,
+    first_name: String,
+    last_name: String,
+    email: String,
+    errors: Vec<String>,
+    /// The form was taken: the page says to look in the mailbox.
+    sent: bool,
+}
+
+fn register_form(headers: &HeaderMap, status: StatusCode, mut page: RegisterPage) -> Response {
+    let (csrf, set) = form_token(headers);
+    page.chrome.csrf = csrf;
+    let mut response = render(&page);
+    *response.status_mut() = status;
+    response.headers_mut().insert(header::SET_COOKIE, set);
+    response
+}
+
+fn blank(organisation: String, tenant: i64) -> RegisterPage {
+    RegisterPage {
+        chrome: PortalChrome {
+            name: None,
+            csrf: String::new(),
+        },
+        organisation,
+        action: format!("/portal/register/{tenant}"),
+        first_name: String::new(),
+        last_name: String::new(),
+        email: String::new(),
+        errors: Vec::new(),
+        sent: false,
+    }
+}
+
+async fn show(State(app): State<App>, headers: HeaderMap, Path(tenant): Path<String>) -> Response {
+    let Ok(tenant) = tenant.parse::<i64>() else {
+        return failure(AppError::NotFound);
+    };
+    match app.portal_registration_open(TenantId(tenant)).await {
+        Ok(organisation) => register_form(&headers, StatusCode::OK, blank(organisation, tenant)),
+        Err(error) => failure(error),
+    }
+}
+
+async fn register(
+    State(app): State<App>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(tenant): Path<String>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let Ok(tenant) = tenant.parse::<i64>() else {
+        return failure(AppError::NotFound);
+    };
+    let organisation = match app.portal_registration_open(TenantId(tenant)).await {
+        Ok(organisation) => organisation,
+        Err(error) => return failure(error),
+    };
+    let form = FormData(form);
+    if !form_token_matches(&headers, &form) {
+        return expired_form();
+    }
+    let input = RegistrationInput {
+        first_name: form.get("first_name"),
+        last_name: form.get("last_name"),
+        email: form.get("email"),
+    };
+    let mut page = blank(organisation, tenant);
+    match app
+        .register_for_portal(TenantId(tenant), &input, &peer.ip().to_string())
+        .await
+    {
+        // The same answer whether the address is known or not.
+        Ok(()) => {
+            page.sent = true;
+            page.email = input.email.trim().to_string();
+            register_form(&headers, StatusCode::OK, page)
+        }
+        Err(AppError::Validation(errors)) => {
+            page.first_name = input.first_name;
+            page.last_name = input.last_name;
+            page.email = input.email;
+            page.errors = refusal_lines(&errors);
+            register_form(&headers, StatusCode::UNPROCESSABLE_ENTITY, page)
+        }
+        Err(error) => failure(error),
+    }
+}
+
+async fn confirm_page(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Path(token): Path<String>,
+) -> Response {
+    match app.portal_registration(&token).await {
+        Ok(registration) => first_password_form(
+            &headers,
+            StatusCode::OK,
+            format!("/portal/register/confirm/{token}"),
+            registration.email,
+            Vec::new(),
+        ),
+        Err(error) => failure(error),
+    }
+}
+
+async fn confirm(
+    State(app): State<App>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(token): Path<String>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let form = FormData(form);
+    if !form_token_matches(&headers, &form) {
+        return expired_form();
+    }
+    let registration = match app.portal_registration(&token).await {
+        Ok(registration) => registration,
+        Err(error) => return failure(error),
+    };
+    let refused = |errors: Vec<String>| {
+        first_password_form(
+            &headers,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("/portal/register/confirm/{token}"),
+            registration.email.clone(),
+            errors,
+        )
+    };
+    let password = form.get("password");
+    if password != form.get("password_again") {
+        return refused(vec![
+            "The two passwords differ; type the same one twice.".into()
+        ]);
+    }
+    match app
+        .confirm_portal_registration(
+            &token,
+            &password,
+            &peer.ip().to_string(),
+            crate::client::user_agent(&headers),
+        )
+        .await
+    {
+        Ok(session) => signed_in(&headers, session, ""),
+        Err(AppError::Validation(errors)) => refused(refusal_lines(&errors)),
+        Err(error) => failure(error),
+    }
+}
