@@ -89,12 +89,15 @@ impl Store {
                 (pool.clone(), pool)
             }
         };
+        let group_commit = (backend == Backend::Sqlite)
+            .then(|| crate::group_commit::GroupCommit::start(writer.clone()));
         Ok(Store {
             pool,
             writer,
             backend,
             ids: Arc::new(IdGenerator::new()),
             sqlite_file,
+            group_commit,
         })
     }
 

@@ -48,6 +48,13 @@ pub enum StoreError {
     /// The ticket is closed: reopen it before writing on it.
     #[error("the ticket is closed")]
     TicketClosed,
+    /// The task that commits grouped writes is gone (a bug, or shutting down).
+    #[error("the write queue stopped")]
+    GroupCommitStopped,
+    /// The transaction a write was grouped into could not be committed;
+    /// the write was not kept.
+    #[error("the grouped write could not be committed: {0}")]
+    GroupCommitFailed(String),
     /// After erasing, the subject was still found: nothing is committed.
     #[error("the erasure left the subject in {0}; nothing was erased")]
     ErasureUnverified(&'static str),

@@ -16,6 +16,7 @@ mod batch;
 mod connect;
 mod contacts;
 mod error;
+mod group_commit;
 mod helpdesk;
 mod ids;
 mod migrate;
@@ -105,6 +106,8 @@ pub struct Store {
     ids: Arc<IdGenerator>,
     /// The database file, on SQLite.
     sqlite_file: Option<std::path::PathBuf>,
+    /// On SQLite, creates that arrive together share a commit.
+    group_commit: Option<group_commit::GroupCommit>,
 }
 
 impl Store {

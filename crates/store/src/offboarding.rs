@@ -206,7 +206,9 @@ impl Store {
         }
         let counts_json = serde_json::to_string(&counts)
             .map_err(|_| StoreError::Corrupt("closure counts that cannot be written"))?;
-        sqlx::query("UPDATE tenants SET closed_at = $1, closure_counts = $2 WHERE tenant_id = $3")
+        sqlx::query(
+            "UPDATE tenants SET closed_at = $1, closure_counts = $2, portal_registration = 'off' WHERE tenant_id = $3",
+        )
             .bind(now.0)
             .bind(counts_json)
             .bind(tenant.0)

@@ -1183,6 +1183,40 @@ async fn people_register_themselves(world: World) {
         .link_sent("ida.kessel@brauhaus.example", "portal_sign_in")
         .await;
 
+    // Access staff ended is not got back by registering, even under
+    // "anyone" and with the address on no contact any more.
+    let olaf = world
+        .create(
+            "/contacts",
+            json!({"first_name": "Olaf", "last_name": "Brandt", "emails": ["olaf@brauhaus.example"]}),
+        )
+        .await;
+    world
+        .call("POST", &format!("/contacts/{olaf}/portal-invitation"), None)
+        .await;
+    world
+        .call(
+            "PUT",
+            &format!("/contacts/{olaf}/portal-access"),
+            Some(json!({"organisation_access": false, "enabled": false})),
+        )
+        .await;
+    let removed = world
+        .staff
+        .put(format!("{}/api/v1/contacts/{olaf}", world.base))
+        .bearer_auth(&world.admin)
+        .header("If-Match", "\"1\"")
+        .json(&json!({"first_name": "Olaf", "last_name": "Brandt", "emails": []}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        removed.status(),
+        StatusCode::OK,
+        "{:?}",
+        removed.text().await
+    );
+
     // Open to anyone: a new contact is made once the address is confirmed.
     world
         .call(
@@ -1203,6 +1237,18 @@ async fn people_register_themselves(world: World) {
         )
         .await;
     assert_eq!(answer.status, StatusCode::OK);
+    let ended = browser
+        .submit(
+            &register,
+            &register,
+            &[
+                ("first_name", "Olaf"),
+                ("last_name", "Brandt"),
+                ("email", "olaf@brauhaus.example"),
+            ],
+        )
+        .await;
+    assert_eq!(ended.status, StatusCode::OK, "the same answer");
     let (_, found) = world.call("GET", "/contacts?q=Neumann", None).await;
     assert_eq!(
         found["items"].as_array().unwrap().len(),
@@ -1228,6 +1274,11 @@ async fn people_register_themselves(world: World) {
         StatusCode::SEE_OTHER,
         "{}",
         confirmed.body
+    );
+    assert_eq!(
+        mails_to(&world, "olaf@brauhaus.example", "portal_verification").await,
+        0,
+        "ended access stays ended"
     );
     let (_, found) = world.call("GET", "/contacts?q=Neumann", None).await;
     let made = &found["items"][0];

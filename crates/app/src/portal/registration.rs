@@ -10,7 +10,8 @@ use super::sign_in::{split, NewPortalSession};
 use crate::secrets::{hash_password, random_token, sha256_hex};
 use crate::{App, AppError, Principal};
 use custodian_core::access::{Action, Area};
-use custodian_core::audit::{Actor, ActorKind};
+use custodian_core::audit::chain::ClientContext;
+use custodian_core::audit::{Actor, AuditAction, RecordType};
 use custodian_core::contacts::ContactFields;
 use custodian_core::mail::{MailPurpose, LINK_PLACEHOLDER};
 use custodian_core::passwords::PasswordPolicy;
@@ -23,9 +24,19 @@ use custodian_core::validation::ValidationErrors;
 use custodian_core::values::{Address, EmailAddress};
 use custodian_core::{ContactId, TenantId};
 use custodian_store::{LinkProblem, NewMail, PendingRegistration, Registrant, Scope};
+use std::sync::Arc;
 
-/// Search hits looked at to find a contact by email.
-const EMAIL_HITS: i64 = 20;
+/// Search hits looked at to find a contact by email (every word of the
+/// address must match, so few contacts are hits).
+const EMAIL_HITS: i64 = 500;
+
+/// Which contacts have an email address.
+enum EmailMatch {
+    None,
+    One(ContactId),
+    /// Several: the person cannot be told apart, so staff decide.
+    Ambiguous,
+}
 
 impl App {
     pub async fn portal_registration_policy(
@@ -70,6 +81,7 @@ impl App {
         tenant: TenantId,
         input: &RegistrationInput,
         client_address: &str,
+        user_agent: Option<&str>,
     ) -> Result<(), AppError> {
         self.portal_registration_open(tenant).await?;
         let fields = input.validate()?;
@@ -82,56 +94,68 @@ impl App {
         self.throttle.fail(email_key, 3);
         self.throttle
             .fail(address_key, crate::auth::MAX_PER_ADDRESS);
+        let client = crate::client_context(Some(client_address.to_string()), user_agent);
         let app = self.clone();
         tokio::spawn(async move {
-            if let Err(error) = app.answer_registration(tenant, &fields).await {
+            if let Err(error) = app.answer_registration(tenant, &fields, client).await {
                 tracing::warn!(error = %crate::with_causes(&error), "portal: answering a registration failed");
             }
         });
         Ok(())
     }
 
-    /// The message a registration gets, by what is known of the address.
+    /// The message a registration gets, by what is known of the address:
+    /// none when staff ended its access or it is ambiguous; a sign-in link
+    /// when it has access; else a link to confirm it, for a contact known
+    /// by exactly this address (whose account, if any, was invited at it
+    /// and never used), or for anyone new where the tenant allows it.
     async fn answer_registration(
         &self,
         tenant: TenantId,
         fields: &RegistrationFields,
+        client: Option<Arc<ClientContext>>,
     ) -> Result<(), AppError> {
         let policy = self.store.portal_registration_policy(tenant).await?;
-        // Someone with access already gets a sign-in link instead.
-        let active = self
+        if policy == RegistrationPolicy::Off
+            || self
+                .store
+                .portal_address_ended(tenant, &fields.email)
+                .await?
+        {
+            return Ok(());
+        }
+        let has_access = self
             .store
             .portal_candidates(&fields.email)
             .await?
             .into_iter()
             .any(|c| c.tenant == tenant);
-        if active {
+        if has_access {
             return self.send_sign_in_links(&fields.email, Some(tenant)).await;
         }
-        let known = self.contact_with_email(tenant, &fields.email).await?;
-        if let Some(contact) = known {
-            // Access that staff ended stays ended.
-            let account = self.store.portal_account_of(tenant, contact).await?;
-            if account.is_some_and(|a| a.disabled_at.is_some()) {
-                return Ok(());
+        let known = match self
+            .contact_by_email(tenant, &fields.email, &client)
+            .await?
+        {
+            EmailMatch::Ambiguous => return Ok(()),
+            EmailMatch::One(contact) => {
+                let account = self.store.portal_account_of(tenant, contact).await?;
+                if account.is_some_and(|a| {
+                    a.disabled_at.is_some() || a.activated_at.is_some() || a.email != fields.email
+                }) {
+                    return Ok(());
+                }
+                Some(contact)
             }
-        }
-        if known.is_none() && policy != RegistrationPolicy::Anyone {
-            return Ok(());
-        }
+            EmailMatch::None if policy == RegistrationPolicy::Anyone => None,
+            EmailMatch::None => return Ok(()),
+        };
         let organisation = self.store.tenant(tenant).await?.name;
         let secret = format!("{}.{}", tenant.0, random_token());
         let text = verification_mail(&organisation, LINK_PLACEHOLDER);
-        let scope = Scope::new(
-            tenant,
-            match known {
-                Some(contact) => Actor {
-                    kind: ActorKind::Contact,
-                    id: contact.0,
-                },
-                None => Actor::SYSTEM,
-            },
-        );
+        // Whoever typed the address is not known yet: the system records
+        // it, with the client's address and browser.
+        let scope = Scope::new(tenant, Actor::SYSTEM).with_context(client);
         self.store
             .create_portal_registration(
                 &scope,
@@ -156,12 +180,14 @@ impl App {
         Ok(())
     }
 
-    /// The oldest contact of the tenant with exactly this email.
-    async fn contact_with_email(
+    /// The contact of the tenant with exactly this email, if one alone has
+    /// it. The contacts looked at are recorded as read by the system.
+    async fn contact_by_email(
         &self,
         tenant: TenantId,
         email: &str,
-    ) -> Result<Option<ContactId>, AppError> {
+        client: &Option<Arc<ClientContext>>,
+    ) -> Result<EmailMatch, AppError> {
         let hits: Vec<ContactId> = self
             .store
             .search(tenant, email, EMAIL_HITS)
@@ -171,15 +197,31 @@ impl App {
             .map(|hit| ContactId(hit.record_id))
             .collect();
         let contacts = self.store.contacts_by_ids(tenant, &hits).await?;
-        Ok(contacts
+        self.record_entries(
+            tenant,
+            crate::audit::read_entries(
+                Actor::SYSTEM,
+                client,
+                AuditAction::Read,
+                RecordType::Contact,
+                contacts.iter().map(|c| c.id.0),
+                "emails",
+            ),
+        )
+        .await?;
+        let mut matching = contacts
             .iter()
             .filter(|c| {
                 c.emails
                     .iter()
                     .any(|e| e.as_str().eq_ignore_ascii_case(email))
             })
-            .map(|c| c.id)
-            .min_by_key(|id| id.0))
+            .map(|c| c.id);
+        Ok(match (matching.next(), matching.next()) {
+            (None, _) => EmailMatch::None,
+            (Some(contact), None) => EmailMatch::One(contact),
+            (Some(_), Some(_)) => EmailMatch::Ambiguous,
+        })
     }
 
     /// The registration behind a confirmation link, while it can be used.
@@ -202,6 +244,10 @@ impl App {
         user_agent: Option<&str>,
     ) -> Result<NewPortalSession, AppError> {
         let (tenant, _) = split(link).ok_or(AppError::PortalLink(LinkProblem::Unknown))?;
+        // Registration closed since (or the tenant): the link is spent.
+        self.portal_registration_open(tenant)
+            .await
+            .map_err(|_| AppError::PortalLink(LinkProblem::Unknown))?;
         let registration = self.portal_registration(link).await?;
         let name = format!("{} {}", registration.first_name, registration.last_name);
         let mut errors = ValidationErrors::new();
@@ -212,10 +258,20 @@ impl App {
         if !errors.is_empty() {
             return Err(errors.into());
         }
-        // A contact made since the registration is the person's too.
-        let known = match registration.contact_id {
-            Some(contact) => Some(contact),
-            None => self.contact_with_email(tenant, &registration.email).await?,
+        // A contact made since the registration is the person's too; the
+        // known contact must still have the address.
+        let client = crate::client_context(Some(client_address.to_string()), user_agent);
+        let known = match self
+            .contact_by_email(tenant, &registration.email, &client)
+            .await?
+        {
+            EmailMatch::One(contact)
+                if registration.contact_id.is_none_or(|known| known == contact) =>
+            {
+                Some(contact)
+            }
+            EmailMatch::None if registration.contact_id.is_none() => None,
+            _ => return Err(AppError::PortalLink(LinkProblem::Unknown)),
         };
         let new_contact;
         let registrant = match known {
@@ -242,7 +298,6 @@ impl App {
             }
         };
         let hash = hash_password(password.to_string()).await?;
-        let client = crate::client_context(Some(client_address.to_string()), user_agent);
         let (contact, _) = self
             .store
             .confirm_portal_registration(

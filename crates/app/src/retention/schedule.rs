@@ -1,7 +1,8 @@
 //! The daily schedule inside `custodian serve` and `custodian worker`: once
 //! an hour it looks at every tenant and runs the rules of those whose last
 //! scheduled run is a day old. Two processes on one database do not run a
-//! tenant twice: a run in progress refuses a second one.
+//! tenant twice: a run in progress refuses a second one. Each hour also
+//! deletes portal registrations whose confirmation link expired.
 
 use crate::App;
 use custodian_core::time::Timestamp;
@@ -15,6 +16,13 @@ pub fn spawn_daily_schedule(app: App, first_after: Duration) -> tokio::task::Joi
     tokio::spawn(async move {
         tokio::time::sleep(first_after).await;
         loop {
+            match app.store.purge_expired_portal_registrations().await {
+                Ok(0) => {}
+                Ok(purged) => tracing::info!(purged, "expired portal registrations deleted"),
+                Err(error) => {
+                    tracing::warn!(%error, "deleting expired portal registrations failed")
+                }
+            }
             run_due_tenants(&app).await;
             tokio::time::sleep(Duration::from_secs(3600)).await;
         }

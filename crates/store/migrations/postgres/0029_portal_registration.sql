@@ -13,11 +13,13 @@ CREATE TABLE portal_registrations (
     token_hash TEXT NOT NULL,
     expires_at BIGINT NOT NULL,
     created_at BIGINT NOT NULL,
-    PRIMARY KEY (tenant_id, registration_id)
+    PRIMARY KEY (tenant_id, registration_id),
+    FOREIGN KEY (tenant_id, contact_id) REFERENCES contacts (tenant_id, contact_id) ON DELETE CASCADE
 );
 CREATE UNIQUE INDEX portal_registrations_by_token ON portal_registrations (tenant_id, token_hash);
 CREATE INDEX portal_registrations_by_contact ON portal_registrations (tenant_id, contact_id);
-CREATE INDEX portal_registrations_by_expiry ON portal_registrations (tenant_id, expires_at);
+CREATE INDEX portal_registrations_by_expiry ON portal_registrations (expires_at);
+CREATE INDEX portal_registrations_by_email ON portal_registrations (tenant_id, email);
 ALTER TABLE portal_registrations ENABLE ROW LEVEL SECURITY;
 ALTER TABLE portal_registrations FORCE ROW LEVEL SECURITY;
 CREATE POLICY tenant_wall ON portal_registrations USING (

@@ -218,6 +218,18 @@ impl Store {
         created_by: Option<UserId>,
         fields: &TicketFields,
     ) -> Result<Ticket, StoreError> {
+        // On SQLite, tickets raised together share one commit.
+        if let Some(group) = &self.group_commit {
+            let (store, scope, fields) = (self.clone(), scope.clone(), fields.clone());
+            return group
+                .write(move |tx| {
+                    Box::pin(async move {
+                        let id = store.insert_ticket(tx, &scope, created_by, &fields).await?;
+                        load(tx, scope.tenant, id).await
+                    })
+                })
+                .await;
+        }
         let mut tx = self.begin(scope.tenant).await?;
         let id = self
             .insert_ticket(&mut tx, scope, created_by, fields)

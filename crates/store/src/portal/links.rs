@@ -18,6 +18,9 @@ pub enum LinkProblem {
     Expired,
     /// The account was ended since.
     Ended,
+    /// The address has an account that signs in already: a registration
+    /// does not change it.
+    Taken,
 }
 
 pub(super) async fn insert_link(

@@ -64,14 +64,89 @@ async fn pending(
     }))
 }
 
+/// Whether staff ended the portal access of an account with this address.
+async fn address_ended(
+    conn: &mut AnyConnection,
+    tenant: TenantId,
+    email: &str,
+) -> Result<bool, StoreError> {
+    let ended: Option<i64> = sqlx::query_scalar(
+        "SELECT 1 FROM portal_accounts WHERE tenant_id = $1 AND email = $2 AND disabled_at IS NOT NULL LIMIT 1",
+    )
+    .bind(tenant.0)
+    .bind(email)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(ended.is_some())
+}
+
 impl Store {
+    /// Whether staff ended the portal access of an account with this
+    /// address (which a registration does not get back).
+    pub async fn portal_address_ended(
+        &self,
+        tenant: TenantId,
+        email: &str,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.begin_read(tenant).await?;
+        let ended = address_ended(&mut tx, tenant, email).await?;
+        tx.commit().await?;
+        Ok(ended)
+    }
+
+    /// Deletes the registrations of every tenant whose link expired,
+    /// audited per tenant; returns how many went.
+    pub async fn purge_expired_portal_registrations(&self) -> Result<usize, StoreError> {
+        let now = Timestamp::now();
+        let mut tx = self.begin_operator().await?;
+        let rows = sqlx::query(
+            "SELECT tenant_id, registration_id FROM portal_registrations WHERE expires_at <= $1 ORDER BY tenant_id",
+        )
+        .bind(now.0)
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut expired: Vec<(TenantId, Vec<i64>)> = Vec::new();
+        for row in &rows {
+            let tenant = TenantId(row.try_get("tenant_id")?);
+            let id: i64 = row.try_get("registration_id")?;
+            match expired.last_mut() {
+                Some((last, ids)) if *last == tenant => ids.push(id),
+                _ => expired.push((tenant, vec![id])),
+            }
+        }
+        sqlx::query("DELETE FROM portal_registrations WHERE expires_at <= $1")
+            .bind(now.0)
+            .execute(&mut *tx)
+            .await?;
+        for (tenant, ids) in &expired {
+            let entries: Vec<crate::NewAuditEntry> = ids
+                .iter()
+                .map(|id| crate::NewAuditEntry {
+                    actor: Actor::SYSTEM,
+                    action: AuditAction::Delete,
+                    record_type: RecordType::PortalRegistration,
+                    record_id: *id,
+                    fields: String::new(),
+                    context: None,
+                    occurred_at: now,
+                    record_ids: Vec::new(),
+                })
+                .collect();
+            self.append_audit(&mut tx, *tenant, &entries).await?;
+        }
+        tx.commit().await?;
+        Ok(rows.len())
+    }
+
     pub async fn portal_registration_policy(
         &self,
         tenant: TenantId,
     ) -> Result<RegistrationPolicy, StoreError> {
         let mut tx = self.read_one(tenant).await?;
-        let policy: Option<String> =
-            sqlx::query_scalar("SELECT portal_registration FROM tenants WHERE tenant_id = $1")
+        // A closed tenant takes no one.
+        let policy: Option<String> = sqlx::query_scalar(
+            "SELECT CASE WHEN closed_at IS NULL THEN portal_registration ELSE 'off' END FROM tenants WHERE tenant_id = $1",
+        )
                 .bind(tenant.0)
                 .fetch_optional(&mut *tx)
                 .await?;
@@ -106,8 +181,7 @@ impl Store {
     }
 
     /// Keeps a registration until its address is confirmed, with the
-    /// message carrying the link; registrations of the tenant whose link
-    /// expired go in the same transaction.
+    /// message carrying the link.
     pub async fn create_portal_registration(
         &self,
         scope: &Scope,
@@ -119,9 +193,11 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut tx = self.begin(scope.tenant).await?;
         let now = Timestamp::now().0;
-        sqlx::query("DELETE FROM portal_registrations WHERE tenant_id = $1 AND expires_at <= $2")
+        // A new registration of the address replaces the one before, so
+        // one link at a time can confirm it.
+        sqlx::query("DELETE FROM portal_registrations WHERE tenant_id = $1 AND email = $2")
             .bind(scope.tenant.0)
-            .bind(now)
+            .bind(&fields.email)
             .execute(&mut *tx)
             .await?;
         let id = self.next_id();
@@ -167,11 +243,13 @@ impl Store {
         Ok(found)
     }
 
-    /// Confirms a registration, in one transaction: the registration goes,
-    /// the contact is made when new, and the account is made active with
-    /// the password (or, for a contact invited meanwhile, activated with
-    /// it). An account staff ended stays ended. Everything is recorded
-    /// with the person as the actor.
+    /// Confirms a registration, in one transaction: the registration goes
+    /// (with any other of the address), the contact is made when new, and
+    /// the account is made active with the password (or, for a contact
+    /// invited at this address and not yet signed in, activated with it).
+    /// An address whose access staff ended stays ended; an account that
+    /// signs in already is never changed. Everything is recorded with the
+    /// person as the actor.
     pub async fn confirm_portal_registration(
         &self,
         tenant: TenantId,
@@ -185,6 +263,23 @@ impl Store {
             Ok(registration) => registration,
             Err(problem) => return Ok(Err(problem)),
         };
+        // Spent before anything else, and only once: of two confirmations
+        // at the same moment, one finds nothing to spend.
+        let spent = sqlx::query(
+            "DELETE FROM portal_registrations WHERE tenant_id = $1 AND email = $2 AND expires_at > $3",
+        )
+        .bind(tenant.0)
+        .bind(&registration.email)
+        .bind(Timestamp::now().0)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if spent == 0 {
+            return Ok(Err(LinkProblem::Used));
+        }
+        if address_ended(&mut tx, tenant, &registration.email).await? {
+            return Ok(Err(LinkProblem::Ended));
+        }
         let contact = match registrant {
             Registrant::Known(contact) => contact,
             Registrant::New(_) => ContactId(self.next_id()),
@@ -215,13 +310,6 @@ impl Store {
                 .map_err(|_| StoreError::NotFound)?;
             }
         }
-        sqlx::query(
-            "DELETE FROM portal_registrations WHERE tenant_id = $1 AND registration_id = $2",
-        )
-        .bind(tenant.0)
-        .bind(registration.id)
-        .execute(&mut *tx)
-        .await?;
         self.audit(
             &mut tx,
             &scope,
@@ -235,6 +323,13 @@ impl Store {
         let account = match account_of(&mut tx, tenant, contact).await? {
             Some(account) if account.disabled_at.is_some() => {
                 return Ok(Err(LinkProblem::Ended));
+            }
+            // An account that signs in, or one invited at another address,
+            // is not the registration's to change.
+            Some(account)
+                if account.activated_at.is_some() || account.email != registration.email =>
+            {
+                return Ok(Err(LinkProblem::Taken));
             }
             Some(account) => {
                 sqlx::query(

@@ -147,7 +147,7 @@ pub(crate) const SUBJECT_TABLES: &[SubjectTable] = &[
         table: "portal_registrations",
         key: "registration_id",
         rows: "contact_id IN ({contacts})",
-        audited_as: None,
+        audited_as: Some((RecordType::PortalRegistration, "registration_id")),
         owned: None,
     },
     SubjectTable {

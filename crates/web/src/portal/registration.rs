@@ -103,7 +103,12 @@ async fn register(
     };
     let mut page = blank(organisation, tenant);
     match app
-        .register_for_portal(TenantId(tenant), &input, &peer.ip().to_string())
+        .register_for_portal(
+            TenantId(tenant),
+            &input,
+            &peer.ip().to_string(),
+            crate::client::user_agent(&headers),
+        )
         .await
     {
         // The same answer whether the address is known or not.

@@ -96,6 +96,11 @@ fn link_problem(problem: LinkProblem) -> Response {
             "Your access has ended",
             "Your access to the portal was ended. Ask your contact at the company if you need it again.",
         ),
+        LinkProblem::Taken => (
+            StatusCode::CONFLICT,
+            "You have access already",
+            "This address can sign in to the portal already. Sign in with your password, or ask for a sign-in link on the sign-in page.",
+        ),
         LinkProblem::Unknown => (
             StatusCode::NOT_FOUND,
             "This link is not valid",
