@@ -53,7 +53,7 @@ pub use portal::{
     LinkProblem, PendingRegistration, PortalCandidate, PortalIdentity, PortalSessionRecord,
     Registrant,
 };
-pub use privacy::{AccessSummary, ErasureStep, TableRows};
+pub use privacy::{AccessSummary, ErasureStep, SharedRows, TableRows};
 pub use reach::Reach;
 pub use requests::{Intake, RequestChange, Step, StepActor};
 pub use retention::{Acted, DueBatch, DueCursor, ReviewFilter, RunStart};

@@ -251,15 +251,22 @@ impl Store {
         self.subject_request(scope.tenant, id).await
     }
 
-    /// The requests about one contact, newest first (for the portal).
+    /// The requests about one contact, newest first (for the portal): the
+    /// last hundred, or the open ones only.
     pub async fn subject_requests_about(
         &self,
         tenant: TenantId,
         contact: ContactId,
+        open_only: bool,
     ) -> Result<Vec<SubjectRequest>, StoreError> {
+        let open = if open_only {
+            " AND r.state NOT IN ('completed', 'refused', 'withdrawn')"
+        } else {
+            ""
+        };
         let mut tx = self.read_one(tenant).await?;
         let rows = sqlx::query(&format!(
-            "{SELECT} WHERE r.tenant_id = $1 AND r.contact_id = $2
+            "{SELECT} WHERE r.tenant_id = $1 AND r.contact_id = $2{open}
              ORDER BY r.received_on DESC, r.request_id DESC LIMIT 100"
         ))
         .bind(tenant.0)

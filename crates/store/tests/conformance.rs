@@ -635,7 +635,11 @@ async fn tickets_raised_together_each_count(store: Store) {
         .await
         .unwrap();
     assert!(walk.broken.is_none(), "{:?}", walk.broken);
-    assert_eq!(walk.checked - before, 37, "the organisation's entry and one per ticket kept");
+    assert_eq!(
+        walk.checked - before,
+        37,
+        "the organisation's entry and one per ticket kept"
+    );
 }
 
 on_both_backends!(tickets_raised_together_each_count);

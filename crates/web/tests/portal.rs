@@ -962,6 +962,58 @@ async fn a_person_downloads_and_erases_their_data(world: World) {
     let page = browser.get("/portal/my-data").await;
     assert!(page.body.contains("Access (Art. 15)") && page.body.contains("Completed"));
 
+    // What also concerns other people, and staff's internal notes, wait
+    // for the data protection officer: the request stays open for them.
+    let ticket: i64 = raised.location.rsplit('/').next().unwrap().parse().unwrap();
+    world
+        .create(
+            &format!("/tickets/{ticket}/messages"),
+            json!({"body": "Ida sounded cross on the phone", "visibility": "internal"}),
+        )
+        .await;
+    let olaf = world
+        .create(
+            "/contacts",
+            json!({"first_name": "Olaf", "last_name": "Brandt"}),
+        )
+        .await;
+    world
+        .create(
+            "/activities",
+            json!({"kind": "call", "occurred_at": "2026-11-20T10:00:00Z", "subject": "Call with Ida and Olaf",
+                   "body": "Olaf mentioned his surgery", "contact_ids": [ida, olaf]}),
+        )
+        .await;
+    world
+        .create(
+            "/activities",
+            json!({"kind": "call", "occurred_at": "2026-11-21T10:00:00Z", "subject": "Call with Ida alone", "contact_ids": [ida]}),
+        )
+        .await;
+    let (status, _, zip) = browser
+        .post_for_file("/portal/my-data/download", &[("_csrf", &token)])
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let files = exports::unzip(&zip);
+    let everything: String = files.values().cloned().collect();
+    assert!(everything.contains("Call with Ida alone"), "{files:?}");
+    for held in ["Olaf mentioned", "Call with Ida and Olaf", "sounded cross"] {
+        assert!(!everything.contains(held), "{held} is held for review");
+    }
+    assert!(
+        files["held-for-review.txt"].starts_with("2 of the records"),
+        "{files:?}"
+    );
+    let (_, requests) = world.call("GET", "/requests?open=true", None).await;
+    let waiting: Vec<&Value> = requests["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["contact_id"] == ida && r["request_type"] == "access")
+        .collect();
+    assert_eq!(waiting.len(), 1, "{requests}");
+    assert_eq!(waiting[0]["state"], "in_progress");
+
     // Erase me: only when confirmed; asked twice, one request.
     let refused = browser
         .submit(

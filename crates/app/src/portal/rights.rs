@@ -6,7 +6,7 @@
 //! tenant's data protection officer (an administrator when there is none).
 
 use super::PortalPrincipal;
-use crate::privacy::SubjectExport;
+use crate::privacy::{Review, SubjectExport};
 use crate::{App, AppError};
 use custodian_core::access::Role;
 use custodian_core::audit::{AuditAction, RecordType};
@@ -45,7 +45,7 @@ impl App {
     ) -> Result<Vec<SubjectRequest>, AppError> {
         let requests = self
             .store
-            .subject_requests_about(principal.tenant, principal.contact)
+            .subject_requests_about(principal.tenant, principal.contact, false)
             .await?;
         self.portal_reads(
             principal,
@@ -102,8 +102,11 @@ impl App {
     }
 
     /// "Download my data": an access request about the person, answered at
-    /// once with the export staff would send, and completed. Should the
-    /// export fail, the request stays open for staff to answer.
+    /// once with the export staff would send, less what also concerns
+    /// other people or is staff's internal notes (Art. 15(4)): when
+    /// something was held back, the request stays in progress for the data
+    /// protection officer, who sends the rest; otherwise it is completed.
+    /// Should the export fail, the request stays open for staff too.
     pub async fn portal_download_my_data(
         &self,
         principal: &PortalPrincipal,
@@ -111,7 +114,7 @@ impl App {
         let today = CalendarDate::of(Timestamp::now());
         let earlier = self
             .store
-            .subject_requests_about(principal.tenant, principal.contact)
+            .subject_requests_about(principal.tenant, principal.contact, false)
             .await?;
         let downloads_today = earlier
             .iter()
@@ -131,9 +134,18 @@ impl App {
             .await?;
         let by = StepActor::Subject(principal.contact);
         let scope = principal.scope();
-        let export = self
-            .export_for_request(&scope, by, &request, &[principal.contact])
+        let (export, held) = self
+            .export_for_request(
+                &scope,
+                by,
+                &request,
+                &[principal.contact],
+                Review::HoldForStaff,
+            )
             .await?;
+        if held > 0 {
+            return Ok(export);
+        }
         let request = self
             .store
             .subject_request(principal.tenant, request.id)
@@ -176,7 +188,7 @@ impl App {
         }
         let open = self
             .store
-            .subject_requests_about(principal.tenant, principal.contact)
+            .subject_requests_about(principal.tenant, principal.contact, true)
             .await?
             .into_iter()
             .find(|r| r.request_type == RequestType::Erasure && r.state.is_open());

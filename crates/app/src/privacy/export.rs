@@ -18,8 +18,64 @@ use custodian_core::requests::SubjectRequest;
 use custodian_core::retention::RetentionRule;
 use custodian_core::time::Timestamp;
 use custodian_core::{ContactId, OrganisationId};
-use custodian_store::{Scope, Step, StepActor, TableRows};
+use custodian_store::{Scope, SharedRows, Step, StepActor, TableRows};
 use serde_json::{json, Map, Value};
+
+/// Who sees an export before the subject does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Review {
+    /// Staff make it and send it: everything goes in.
+    Staff,
+    /// The subject downloads it at once: what also concerns other people
+    /// (Art. 15(4)) and staff's internal notes wait for the data
+    /// protection officer.
+    HoldForStaff,
+}
+
+/// Whether a row stays in the export.
+type RowTest = Box<dyn Fn(&[Value]) -> bool>;
+
+/// Takes out of `tables` the rows that wait for review: the `shared` ones
+/// (with their links to the subject) and internal ticket notes. Returns how
+/// many records were held.
+fn hold_for_review(tables: &mut [TableRows], shared: &[SharedRows]) -> usize {
+    let held_keys = |table: &str| {
+        shared
+            .iter()
+            .find(|s| s.table == table)
+            .map(|s| (s.key, s.keys.clone()))
+    };
+    let mut held = 0;
+    for rows in tables.iter_mut() {
+        let column = |name: &str| rows.columns.iter().position(|c| c.column == name);
+        let keep: RowTest = if rows.table == "ticket_messages" {
+            let Some(index) = column("visibility") else {
+                continue;
+            };
+            Box::new(move |row| row[index].as_str() != Some("internal"))
+        } else {
+            // A link row goes with the activity it links.
+            let of = if rows.table == "activity_contacts" {
+                "activities"
+            } else {
+                rows.table
+            };
+            let Some((key, keys)) = held_keys(of) else {
+                continue;
+            };
+            let Some(index) = column(key) else {
+                continue;
+            };
+            Box::new(move |row| !row[index].as_i64().is_some_and(|id| keys.contains(&id)))
+        };
+        let before = rows.rows.len();
+        rows.rows.retain(|row| keep(row));
+        if rows.table != "activity_contacts" {
+            held += before - rows.rows.len();
+        }
+    }
+    held
+}
 
 /// A finished export, ready to hand to the subject.
 pub struct SubjectExport {
@@ -143,25 +199,30 @@ impl App {
             .subject_request(principal.tenant, request_id)
             .await?;
         let contacts = self.subject_records(principal, request_id).await?;
-        self.export_for_request(
-            &principal.scope(),
-            StepActor::Staff(principal.user_id),
-            &request,
-            &contacts,
-        )
-        .await
+        let (export, _) = self
+            .export_for_request(
+                &principal.scope(),
+                StepActor::Staff(principal.user_id),
+                &request,
+                &contacts,
+                Review::Staff,
+            )
+            .await?;
+        Ok(export)
     }
 
     /// Builds the export of `contacts` that answers `request`, and records
     /// it on the request as a step `by` whoever made it; staff and the
-    /// portal's "download my data" both come here.
+    /// portal's "download my data" both come here. Returns it with the
+    /// number of rows held back for review.
     pub(crate) async fn export_for_request(
         &self,
         scope: &Scope,
         by: StepActor,
         request: &SubjectRequest,
         contacts: &[ContactId],
-    ) -> Result<SubjectExport, AppError> {
+        review: Review,
+    ) -> Result<(SubjectExport, usize), AppError> {
         let tenant = scope.tenant;
         let request_id = request.id;
         let kind = request.export_kind()?;
@@ -176,6 +237,13 @@ impl App {
             .store
             .subject_rows(tenant, contacts, kind, &portable)
             .await?;
+        let held = match review {
+            Review::Staff => 0,
+            Review::HoldForStaff => {
+                let shared = self.store.shared_subject_rows(tenant, contacts).await?;
+                hold_for_review(&mut tables, &shared)
+            }
+        };
         tables.iter_mut().for_each(times_as_text);
         let access = if kind == ExportKind::Access {
             self.store.subject_access_summary(tenant, contacts).await?
@@ -253,9 +321,29 @@ impl App {
             let log = json!({"format": EXPORT_FORMAT, "version": EXPORT_VERSION, "access": log});
             zip.add("access-log.json", &pretty(&log)).map_err(pack)?;
         }
+        if held > 0 {
+            zip.add(
+                "held-for-review.txt",
+                format!(
+                    "{held} of the records about you also concern other people, or are notes our staff keep for themselves. \
+                     They are not in this file: our data protection officer reviews them and answers your request (number {}) by {}.\n",
+                    request.id,
+                    request.due_on.to_iso()
+                )
+                .as_bytes(),
+            )
+            .map_err(pack)?;
+        }
         let bytes = zip.finish().map_err(pack)?;
         let records: usize = tables.iter().map(|t| t.rows.len()).sum();
-        let note = format!("{} export of {records} records made", kind.as_str());
+        let note = if held > 0 {
+            format!(
+                "{} export of {records} records made; {held} held back for review",
+                kind.as_str()
+            )
+        } else {
+            format!("{} export of {records} records made", kind.as_str())
+        };
         let step = Step {
             by,
             from: request.state,
@@ -266,9 +354,12 @@ impl App {
         self.store
             .record_export(scope, request_id, &step, &tables)
             .await?;
-        Ok(SubjectExport {
-            file_name: format!("{}-{}-{}.zip", kind.as_str(), request_id, created.0 / 1000),
-            bytes,
-        })
+        Ok((
+            SubjectExport {
+                file_name: format!("{}-{}-{}.zip", kind.as_str(), request_id, created.0 / 1000),
+                bytes,
+            },
+            held,
+        ))
     }
 }

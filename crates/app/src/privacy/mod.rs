@@ -13,6 +13,7 @@ mod subjects;
 mod summary;
 mod zip;
 
+pub(crate) use export::Review;
 pub use export::SubjectExport;
 pub use returning::Identifying;
 pub use zip::ZipError;

@@ -2,7 +2,7 @@
 //! columns, as the catalog lists them, in one snapshot; and who in the
 //! tenant accessed the subject's records, from the audit trail.
 
-use super::subject_tables::{rows_condition, SUBJECT_TABLES};
+use super::subject_tables::{rows_condition, shared_condition, SUBJECT_TABLES};
 use crate::audit::trail::about_contact;
 use crate::{Store, StoreError};
 use custodian_core::catalog::{Category, ColumnClass};
@@ -20,6 +20,15 @@ pub struct TableRows {
     pub table: &'static str,
     pub columns: Vec<&'static ColumnClass>,
     pub rows: Vec<Vec<Value>>,
+}
+
+/// Rows of a subject's that also concern other people.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SharedRows {
+    pub table: &'static str,
+    /// The column that names a row, and the rows' values of it.
+    pub key: &'static str,
+    pub keys: Vec<i64>,
 }
 
 /// How often one person (or program) in the tenant read or changed the
@@ -167,6 +176,42 @@ impl Store {
         }
         tx.commit().await?;
         Ok(tables)
+    }
+
+    /// The subject's rows that also concern other people (an activity with
+    /// other contacts), per table.
+    pub async fn shared_subject_rows(
+        &self,
+        tenant: TenantId,
+        contacts: &[ContactId],
+    ) -> Result<Vec<SharedRows>, StoreError> {
+        let mut shared = Vec::new();
+        if contacts.is_empty() {
+            return Ok(shared);
+        }
+        let mut tx = self.begin_read(tenant).await?;
+        for subject in SUBJECT_TABLES.iter().filter(|t| t.owned.is_some()) {
+            let sql = format!(
+                "SELECT {} FROM {} WHERE {}",
+                subject.key,
+                subject.table,
+                shared_condition(subject, contacts.len()),
+            );
+            let mut query = sqlx::query_scalar(&sql).bind(tenant.0);
+            for contact in contacts {
+                query = query.bind(contact.0);
+            }
+            let keys: Vec<i64> = query.fetch_all(&mut *tx).await?;
+            if !keys.is_empty() {
+                shared.push(SharedRows {
+                    table: subject.table,
+                    key: subject.key,
+                    keys,
+                });
+            }
+        }
+        tx.commit().await?;
+        Ok(shared)
     }
 
     /// Who read or changed the contacts' records, by person and action.

@@ -13,4 +13,4 @@ mod suppression;
 
 pub use erasure::ErasureStep;
 pub(crate) use erasure::{owned_activity_ids, ContactsErased};
-pub use export::{AccessSummary, TableRows};
+pub use export::{AccessSummary, SharedRows, TableRows};
