@@ -467,6 +467,13 @@ async fn the_subject_gets_their_data_and_is_then_erased(server: Server) {
     );
     let tickets: Value = serde_json::from_str(&files["data/tickets.json"]).unwrap();
     assert_eq!(tickets["rows"].as_array().unwrap().len(), 1, "{tickets}");
+    // The file they sent travels with its listing.
+    let sent: Vec<(&String, &String)> = files
+        .iter()
+        .filter(|(name, _)| name.starts_with("files/") && name.ends_with("-notes.txt"))
+        .collect();
+    assert_eq!(sent.len(), 1, "{:?}", files.keys().collect::<Vec<_>>());
+    assert_eq!(sent[0].1, &format!("Call {FIRST} {LAST} on {MOBILE}"));
     assert_eq!(tickets["rows"][0]["category"], "Service");
     let messages: Value = serde_json::from_str(&files["data/ticket_messages.json"]).unwrap();
     assert_eq!(messages["rows"].as_array().unwrap().len(), 2, "{messages}");

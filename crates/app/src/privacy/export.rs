@@ -17,7 +17,7 @@ use custodian_core::purposes::{LawfulBasis, Purpose};
 use custodian_core::requests::SubjectRequest;
 use custodian_core::retention::RetentionRule;
 use custodian_core::time::Timestamp;
-use custodian_core::{ContactId, OrganisationId};
+use custodian_core::{ContactId, OrganisationId, TicketAttachmentId};
 use custodian_store::{Scope, SharedRows, Step, StepActor, TableRows};
 use serde_json::{json, Map, Value};
 
@@ -298,6 +298,27 @@ impl App {
                 table_csv(rows).as_bytes(),
             )
             .map_err(pack)?;
+        }
+        // The files themselves, which the JSON and CSV list, under files/.
+        for rows in tables.iter().filter(|t| t.table == "ticket_attachments") {
+            let Some(index) = rows
+                .columns
+                .iter()
+                .position(|c| c.column == "attachment_id")
+            else {
+                continue;
+            };
+            for id in rows.rows.iter().filter_map(|r| r[index].as_i64()) {
+                let (attachment, content) = self
+                    .store
+                    .ticket_attachment(tenant, TicketAttachmentId(id))
+                    .await?;
+                zip.add(
+                    &format!("files/{id}-{}", attachment.file_name),
+                    &content,
+                )
+                .map_err(pack)?;
+            }
         }
         zip.add(
             "processing.json",
