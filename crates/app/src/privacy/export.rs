@@ -313,11 +313,8 @@ impl App {
                     .store
                     .ticket_attachment(tenant, TicketAttachmentId(id))
                     .await?;
-                zip.add(
-                    &format!("files/{id}-{}", attachment.file_name),
-                    &content,
-                )
-                .map_err(pack)?;
+                zip.add(&format!("files/{id}-{}", attachment.file_name), &content)
+                    .map_err(pack)?;
             }
         }
         zip.add(

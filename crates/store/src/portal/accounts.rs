@@ -63,34 +63,44 @@ pub struct PortalIdentity {
     pub organisation_id: Option<OrganisationId>,
 }
 
+/// The columns an identity is read from: the account (`a`) and its
+/// contact (`c`).
+pub(super) const IDENTITY_COLUMNS: &str =
+    "a.account_id, a.contact_id, a.email, a.organisation_access, a.invited_at, a.activated_at,
+     a.disabled_at, a.last_login_at, c.first_name, c.last_name, c.organisation_id";
+
 pub(super) async fn identity(
     conn: &mut AnyConnection,
     tenant: TenantId,
     account: PortalAccountId,
 ) -> Result<Option<PortalIdentity>, StoreError> {
-    let row = sqlx::query(
-        "SELECT a.account_id, a.contact_id, a.email, a.organisation_access, a.invited_at, a.activated_at,
-                a.disabled_at, a.last_login_at, c.first_name, c.last_name, c.organisation_id
+    let row = sqlx::query(&format!(
+        "SELECT {IDENTITY_COLUMNS}
          FROM portal_accounts a JOIN contacts c ON c.tenant_id = a.tenant_id AND c.contact_id = a.contact_id
-         WHERE a.tenant_id = $1 AND a.account_id = $2",
-    )
+         WHERE a.tenant_id = $1 AND a.account_id = $2"
+    ))
     .bind(tenant.0)
     .bind(account.0)
     .fetch_optional(conn)
     .await?;
-    let Some(row) = row else {
-        return Ok(None);
-    };
+    row.map(|row| identity_from_row(tenant, &row)).transpose()
+}
+
+/// An identity from a row of [`IDENTITY_COLUMNS`].
+pub(super) fn identity_from_row(
+    tenant: TenantId,
+    row: &AnyRow,
+) -> Result<PortalIdentity, StoreError> {
     let first: String = row.try_get("first_name")?;
     let last: String = row.try_get("last_name")?;
-    Ok(Some(PortalIdentity {
+    Ok(PortalIdentity {
         tenant,
-        account: from_row(&row)?,
+        account: from_row(row)?,
         name: format!("{first} {last}"),
         organisation_id: row
             .try_get::<Option<i64>, _>("organisation_id")?
             .map(OrganisationId),
-    }))
+    })
 }
 
 impl Store {

@@ -2,7 +2,7 @@
 //! hash of their cookie, ended by logging out, by staff ending the
 //! account, or by eight hours without use.
 
-use super::accounts::{identity, PortalIdentity};
+use super::accounts::{identity_from_row, PortalIdentity, IDENTITY_COLUMNS};
 use super::links::{take_link, LinkProblem};
 use crate::{Scope, Store, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
@@ -100,33 +100,33 @@ impl Store {
     }
 
     /// The live session behind a cookie's hash, of an account not ended.
+    /// One statement, without a transaction on SQLite: every portal page
+    /// asks it first.
     pub async fn portal_session(
         &self,
         tenant: TenantId,
         token_hash: &str,
     ) -> Result<Option<PortalSessionRecord>, StoreError> {
-        let mut tx = self.begin_read(tenant).await?;
-        let row = sqlx::query(
-            "SELECT session_id, account_id, csrf_token, last_seen_at FROM portal_sessions
-             WHERE tenant_id = $1 AND token_hash = $2 AND expires_at > $3",
-        )
+        let mut conn = self.read_one(tenant).await?;
+        let row = sqlx::query(&format!(
+            "SELECT s.session_id, s.csrf_token, s.last_seen_at, {IDENTITY_COLUMNS}
+             FROM portal_sessions s
+             JOIN portal_accounts a ON a.tenant_id = s.tenant_id AND a.account_id = s.account_id
+             JOIN contacts c ON c.tenant_id = a.tenant_id AND c.contact_id = a.contact_id
+             WHERE s.tenant_id = $1 AND s.token_hash = $2 AND s.expires_at > $3 AND a.disabled_at IS NULL"
+        ))
         .bind(tenant.0)
         .bind(token_hash)
         .bind(Timestamp::now().0)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(&mut *conn)
         .await?;
+        conn.commit().await?;
         let Some(row) = row else {
-            return Ok(None);
-        };
-        let account = PortalAccountId(row.try_get("account_id")?);
-        let found = identity(&mut tx, tenant, account).await?;
-        tx.commit().await?;
-        let Some(identity) = found.filter(|i| i.account.disabled_at.is_none()) else {
             return Ok(None);
         };
         Ok(Some(PortalSessionRecord {
             session_id: row.try_get("session_id")?,
-            identity,
+            identity: identity_from_row(tenant, &row)?,
             csrf_token: row.try_get("csrf_token")?,
             last_seen_at: Timestamp(row.try_get("last_seen_at")?),
         }))
