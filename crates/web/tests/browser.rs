@@ -1040,3 +1040,93 @@ async fn a_contact_accepts_an_invitation_raises_a_ticket_and_reads_the_answer() 
         .await;
     browser.quit().await;
 }
+
+/// Registering without an invitation, in a real browser with a real SMTP
+/// server: the person registers on the tenant's page, follows the link in
+/// the message, chooses a password, and from "My data" asks for erasure.
+#[tokio::test]
+async fn a_person_registers_confirms_by_email_and_asks_for_erasure() {
+    let Some((driver, chromium)) = driver_or_skip() else {
+        return;
+    };
+    if !smtp::aiosmtpd_installed() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let port = smtp::free_port();
+    let maildir = dir.path().join("maildir");
+    let _smtp = smtp::start_smtp(port, &maildir).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (app, _, admin) =
+        tenant_with_staff(&dir, &[("ada@example.com", Role::Administrator)]).await;
+    let app = app
+        .with_mail(&custodian_app::mail::MailSettings {
+            public_url: base.clone(),
+            from: "Brauhaus Support <help@brauhaus.example>".into(),
+            smtp_url: Some(format!("smtp://127.0.0.1:{port}")),
+        })
+        .unwrap();
+    app.set_portal_registration_policy(
+        &admin,
+        &custodian_core::portal_registration::RegistrationSettings {
+            policy: "anyone".into(),
+        },
+    )
+    .await
+    .unwrap();
+    tokio::spawn(custodian_web::serve(app.clone(), listener));
+
+    let browser = Browser::start(&driver, &chromium).await;
+    browser
+        .goto(&format!("{base}/portal/register/{}", admin.tenant.0))
+        .await;
+    browser
+        .wait_for_text("h1", "Register for the Browser GmbH")
+        .await;
+    browser.fill("#first_name", "Nils").await;
+    browser.fill("#last_name", "Neumann").await;
+    browser.fill("#email", "nils@neu.example").await;
+    browser.click("main form button[type=submit]").await;
+    browser
+        .wait_for_text(".notice", "a message is on its way")
+        .await;
+
+    // The message is written in the background; then it goes out.
+    let now = custodian_core::time::Timestamp::now;
+    let mut sent = 0;
+    for _ in 0..50 {
+        sent += app.deliver_due_mail(now()).await.sent;
+        if sent > 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(sent, 1);
+    let message = smtp::received(&maildir).pop().unwrap();
+    assert!(message.contains("To: nils@neu.example"), "{message}");
+    assert!(
+        !message.contains("Neumann"),
+        "the message carries nothing typed"
+    );
+
+    browser.goto(&link_in(&message, &base)).await;
+    browser.wait_for_text("h1", "Welcome").await;
+    browser.fill("#password", "a tall ship and a star").await;
+    browser
+        .fill("#password_again", "a tall ship and a star")
+        .await;
+    browser.click("main form button[type=submit]").await;
+    browser.wait_for_text("h1", "My tickets").await;
+
+    browser.goto(&format!("{base}/portal/my-data")).await;
+    browser.wait_for_text("h1", "My data").await;
+    browser.fill("#details", "Please remove me").await;
+    browser.click("input[name=confirm]").await;
+    browser
+        .click("form[action='/portal/my-data/erasure'] button")
+        .await;
+    browser.wait_for_text(".notice", "is with us").await;
+    browser.wait_for_text("table", "Erasure (Art. 17)").await;
+    browser.quit().await;
+}
