@@ -149,14 +149,7 @@ impl Store {
                 .bind(account.id.0)
                 .execute(&mut *tx)
                 .await?;
-                sqlx::query(
-                    "UPDATE portal_links SET used_at = $1 WHERE tenant_id = $2 AND account_id = $3 AND used_at IS NULL",
-                )
-                .bind(now)
-                .bind(tenant.0)
-                .bind(account.id.0)
-                .execute(&mut *tx)
-                .await?;
+                super::links::spend_open_links(&mut tx, tenant, account.id, now).await?;
                 self.audit(
                     &mut tx,
                     scope,
@@ -248,14 +241,7 @@ impl Store {
                 .bind(before.id.0)
                 .execute(&mut *tx)
                 .await?;
-            sqlx::query(
-                "UPDATE portal_links SET used_at = $1 WHERE tenant_id = $2 AND account_id = $3 AND used_at IS NULL",
-            )
-            .bind(now)
-            .bind(tenant.0)
-            .bind(before.id.0)
-            .execute(&mut *tx)
-            .await?;
+            super::links::spend_open_links(&mut tx, tenant, before.id, now).await?;
         }
         let mut changed = Vec::new();
         if before.organisation_access != organisation_access {

@@ -23,6 +23,25 @@ pub enum LinkProblem {
     Taken,
 }
 
+/// Spends every link of the account not used yet (a new invitation, a new
+/// password or ended access makes them worthless).
+pub(super) async fn spend_open_links(
+    conn: &mut AnyConnection,
+    tenant: TenantId,
+    account: PortalAccountId,
+    now: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE portal_links SET used_at = $1 WHERE tenant_id = $2 AND account_id = $3 AND used_at IS NULL",
+    )
+    .bind(now)
+    .bind(tenant.0)
+    .bind(account.0)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 pub(super) async fn insert_link(
     conn: &mut AnyConnection,
     id: i64,

@@ -344,14 +344,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
                 // Earlier links (an invitation) would set another password.
-                sqlx::query(
-                    "UPDATE portal_links SET used_at = $1 WHERE tenant_id = $2 AND account_id = $3 AND used_at IS NULL",
-                )
-                .bind(now)
-                .bind(tenant.0)
-                .bind(account.id.0)
-                .execute(&mut *tx)
-                .await?;
+                super::links::spend_open_links(&mut tx, tenant, account.id, now).await?;
                 sqlx::query("DELETE FROM portal_sessions WHERE tenant_id = $1 AND account_id = $2")
                     .bind(tenant.0)
                     .bind(account.id.0)
