@@ -23,6 +23,9 @@ use tracing::Level;
 use tracing_subscriber::filter::Targets;
 use tracing_subscriber::prelude::*;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const DEFAULT_DATABASE: &str = "sqlite://custodian-data/custodian.db";
 
 #[derive(Parser)]
