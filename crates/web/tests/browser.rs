@@ -939,6 +939,51 @@ async fn support_raises_answers_and_closes_a_ticket() {
 }
 
 /// The first link to this server in a message the SMTP server received.
+/// A tenant whose mail goes to a real SMTP server (aiosmtpd, writing to
+/// `maildir`), its administrator, and its address; served once `serve` is
+/// called, so records can be set up first.
+struct PortalWithMail {
+    app: App,
+    admin: Principal,
+    base: String,
+    maildir: std::path::PathBuf,
+    listener: std::sync::Mutex<Option<tokio::net::TcpListener>>,
+    _smtp: smtp::SmtpServer,
+}
+
+impl PortalWithMail {
+    async fn start(dir: &tempfile::TempDir) -> PortalWithMail {
+        let port = smtp::free_port();
+        let maildir = dir.path().join("maildir");
+        let smtp = smtp::start_smtp(port, &maildir).await;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let (app, _, admin) =
+            tenant_with_staff(dir, &[("ada@example.com", Role::Administrator)]).await;
+        let app = app
+            .with_mail(&custodian_app::mail::MailSettings {
+                public_url: base.clone(),
+                from: "Brauhaus Support <help@brauhaus.example>".into(),
+                smtp_url: Some(format!("smtp://127.0.0.1:{port}")),
+            })
+            .unwrap();
+        PortalWithMail {
+            app,
+            admin,
+            base,
+            maildir,
+            listener: std::sync::Mutex::new(Some(listener)),
+            _smtp: smtp,
+        }
+    }
+
+    fn serve(&self) {
+        if let Some(listener) = self.listener.lock().unwrap().take() {
+            tokio::spawn(custodian_web::serve(self.app.clone(), listener));
+        }
+    }
+}
+
 fn link_in(message: &str, base: &str) -> String {
     // Undo quoted-printable soft line breaks, should the mail use them.
     let text = message.replace("=\r\n", "").replace("=\n", "");
@@ -959,40 +1004,28 @@ async fn a_contact_accepts_an_invitation_raises_a_ticket_and_reads_the_answer() 
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let port = smtp::free_port();
-    let maildir = dir.path().join("maildir");
-    let _smtp = smtp::start_smtp(port, &maildir).await;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let (app, _, admin) =
-        tenant_with_staff(&dir, &[("ada@example.com", Role::Administrator)]).await;
-    let app = app
-        .with_mail(&custodian_app::mail::MailSettings {
-            public_url: base.clone(),
-            from: "Brauhaus Support <help@brauhaus.example>".into(),
-            smtp_url: Some(format!("smtp://127.0.0.1:{port}")),
-        })
-        .unwrap();
+    let portal = PortalWithMail::start(&dir).await;
+    let (app, admin, base, maildir) = (&portal.app, &portal.admin, &portal.base, &portal.maildir);
     let contact = app
         .create_contact(
-            &admin,
+            admin,
             &serde_json::from_value(serde_json::json!({"first_name": "Ida", "last_name": "Kessel", "emails": ["ida@brauhaus.example"]}))
                 .unwrap(),
         )
         .await
         .unwrap();
-    app.invite_to_portal(&admin, contact.id).await.unwrap();
-    tokio::spawn(custodian_web::serve(app.clone(), listener));
+    app.invite_to_portal(admin, contact.id).await.unwrap();
+    portal.serve();
     let now = custodian_core::time::Timestamp::now;
     assert_eq!(app.deliver_due_mail(now()).await.sent, 1);
-    let invitation = smtp::received(&maildir).pop().unwrap();
+    let invitation = smtp::received(maildir).pop().unwrap();
     assert!(
         invitation.contains("To: ida@brauhaus.example"),
         "{invitation}"
     );
 
     let browser = Browser::start(&driver, &chromium).await;
-    browser.goto(&link_in(&invitation, &base)).await;
+    browser.goto(&link_in(&invitation, base)).await;
     browser.wait_for_text("h1", "Welcome").await;
     browser.fill("#password", "hop harvest at dawn").await;
     browser.fill("#password_again", "hop harvest at dawn").await;
@@ -1011,7 +1044,7 @@ async fn a_contact_accepts_an_invitation_raises_a_ticket_and_reads_the_answer() 
 
     // A staff member answers; the notice goes out through the SMTP server.
     app.add_ticket_message(
-        &admin,
+        admin,
         custodian_core::TicketId(ticket),
         &serde_json::from_value(
             serde_json::json!({"body": "A technician comes on Tuesday at 10:00."}),
@@ -1021,7 +1054,7 @@ async fn a_contact_accepts_an_invitation_raises_a_ticket_and_reads_the_answer() 
     .await
     .unwrap();
     assert_eq!(app.deliver_due_mail(now()).await.sent, 1);
-    let notice = smtp::received(&maildir)
+    let notice = smtp::received(maildir)
         .into_iter()
         .find(|m| m.contains("there is a new reply"))
         .expect("the reply notice arrived");
@@ -1029,7 +1062,7 @@ async fn a_contact_accepts_an_invitation_raises_a_ticket_and_reads_the_answer() 
         !notice.contains("Tuesday"),
         "the answer stays in the portal"
     );
-    browser.goto(&link_in(&notice, &base)).await;
+    browser.goto(&link_in(&notice, base)).await;
     browser
         .wait_for_text(".messages", "A technician comes on Tuesday at 10:00.")
         .await;
@@ -1053,29 +1086,17 @@ async fn a_person_registers_confirms_by_email_and_asks_for_erasure() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let port = smtp::free_port();
-    let maildir = dir.path().join("maildir");
-    let _smtp = smtp::start_smtp(port, &maildir).await;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let (app, _, admin) =
-        tenant_with_staff(&dir, &[("ada@example.com", Role::Administrator)]).await;
-    let app = app
-        .with_mail(&custodian_app::mail::MailSettings {
-            public_url: base.clone(),
-            from: "Brauhaus Support <help@brauhaus.example>".into(),
-            smtp_url: Some(format!("smtp://127.0.0.1:{port}")),
-        })
-        .unwrap();
+    let portal = PortalWithMail::start(&dir).await;
+    let (app, admin, base, maildir) = (&portal.app, &portal.admin, &portal.base, &portal.maildir);
     app.set_portal_registration_policy(
-        &admin,
+        admin,
         &custodian_core::portal_registration::RegistrationSettings {
             policy: "anyone".into(),
         },
     )
     .await
     .unwrap();
-    tokio::spawn(custodian_web::serve(app.clone(), listener));
+    portal.serve();
 
     let browser = Browser::start(&driver, &chromium).await;
     browser
@@ -1103,14 +1124,14 @@ async fn a_person_registers_confirms_by_email_and_asks_for_erasure() {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     assert_eq!(sent, 1);
-    let message = smtp::received(&maildir).pop().unwrap();
+    let message = smtp::received(maildir).pop().unwrap();
     assert!(message.contains("To: nils@neu.example"), "{message}");
     assert!(
         !message.contains("Neumann"),
         "the message carries nothing typed"
     );
 
-    browser.goto(&link_in(&message, &base)).await;
+    browser.goto(&link_in(&message, base)).await;
     browser.wait_for_text("h1", "Welcome").await;
     browser.fill("#password", "a tall ship and a star").await;
     browser
