@@ -1043,6 +1043,11 @@ pub const CATALOG: &[ColumnClass] = &[
     plain("retention_runs", "finished_at", "End time"),
     plain("retention_runs", "status", "Running, completed, interrupted or failed"),
     plain("retention_runs", "counts", "Records acted on per rule, with example ids (JSON)"),
+    plain(
+        "retention_runs",
+        "search_purge_pending",
+        "Whether erased contacts' search entries still wait to be purged from the search index",
+    ),
     plain("retention_reviews", "tenant_id", "Tenant key"),
     plain("retention_reviews", "review_id", "Review list entry key"),
     plain("retention_reviews", "rule_id", "The rule that listed the record"),

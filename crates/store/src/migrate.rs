@@ -229,6 +229,13 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0029_portal_registration.sql"),
         backfill: None,
     },
+    Migration {
+        version: 30,
+        name: "search_purge",
+        sqlite: include_str!("../migrations/sqlite/0030_search_purge.sql"),
+        postgres: include_str!("../migrations/postgres/0030_search_purge.sql"),
+        backfill: None,
+    },
 ];
 
 /// Rows per read while backfilling, walking the primary key.

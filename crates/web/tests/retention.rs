@@ -356,6 +356,63 @@ async fn rules_follow_the_clock_and_holds_win(f: Fixture) {
 
 on_both_backends!(rules_follow_the_clock_and_holds_win);
 
+/// The database file and its write-ahead log, as text.
+fn sqlite_bytes(dir: &tempfile::TempDir) -> String {
+    let file = dir.path().join("retention.db");
+    let mut bytes = std::fs::read(&file).unwrap();
+    bytes.extend(std::fs::read(file.with_extension("db-wal")).unwrap_or_default());
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// A run erases contacts' search entries as tombstones (SQLite); at its
+/// end the index is rewritten without them, so the erased terms are gone
+/// from the file, and no mark is left for the schedule.
+#[tokio::test]
+async fn a_run_purges_erased_contacts_from_the_search_index() {
+    let f = sqlite().await;
+    let (app, tenant) = (&f.app, f.tenant);
+    let scope = Scope::new(tenant, Actor::SYSTEM);
+    let dir = f._dir.as_ref().unwrap();
+    let input = custodian_core::contacts::ContactInput {
+        first_name: "Quintessa".into(),
+        last_name: "Vexmarrow".into(),
+        emails: vec!["qqzzxxvv7731@kestrel-mail.example".into()],
+        ..Default::default()
+    };
+    app.create_contact(&f.dpo, &input).await.unwrap();
+    let hits = app.search(&f.dpo, "qqzzxxvv7731").await.unwrap();
+    assert_eq!(hits.len(), 1, "{hits:?}");
+    app.store.forget_erased().await;
+    assert!(sqlite_bytes(dir).contains("zzxxvv7731"));
+
+    app.store
+        .set_contract_end(
+            &scope,
+            custodian_core::time::CalendarDate::parse("2031-01-31"),
+        )
+        .await
+        .unwrap();
+    let run = app
+        .apply_retention(
+            &scope,
+            RunStart::Command,
+            Timestamp::parse("2031-03-05T00:00:00Z").unwrap(),
+            &SweepControl::with_batches_of(100),
+            |_| {},
+        )
+        .await
+        .unwrap();
+    assert_eq!(acted(&run.counts, "delete", "Contacts"), 601);
+    assert!(app.search(&f.dpo, "qqzzxxvv7731").await.unwrap().is_empty());
+    assert!(
+        !app.store.purge_search_index(tenant).await.unwrap(),
+        "the run purged, and cleared its mark"
+    );
+    let left = sqlite_bytes(dir);
+    assert!(!left.contains("zzxxvv7731"));
+    assert!(!left.contains("Vexmarrow"));
+}
+
 /// A JSON call with a bearer token: the status and the body.
 async fn call(
     client: &reqwest::Client,

@@ -2,7 +2,8 @@
 //! an hour it looks at every tenant and runs the rules of those whose last
 //! scheduled run is a day old. Two processes on one database do not run a
 //! tenant twice: a run in progress refuses a second one. Each hour also
-//! deletes portal registrations whose confirmation link expired.
+//! deletes portal registrations whose confirmation link expired and purges
+//! the search entries a run cut off left behind.
 
 use crate::App;
 use custodian_core::time::Timestamp;
@@ -38,6 +39,8 @@ async fn run_due_tenants(app: &App) {
         }
     };
     for tenant in tenants {
+        // What a run cut off (a crash, a stop) left in the search index.
+        app.purge_search_index(tenant).await;
         let last = match app.store.last_scheduled_run(tenant).await {
             Ok(last) => last,
             Err(error) => {

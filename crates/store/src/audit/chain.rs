@@ -4,6 +4,7 @@
 //! or from a batch of recorded reads.
 
 use crate::connect::Backend;
+use crate::rows::PARAMETERS_PER_STATEMENT;
 use crate::{Store, StoreError};
 use custodian_core::audit::chain::{
     context_digest, entry_hash, ChainedEntry, ClientContext, Hash, GENESIS,
@@ -31,12 +32,11 @@ pub struct NewAuditEntry {
     pub record_ids: Vec<i64>,
 }
 
-/// Rows per INSERT statement; 17 parameters each stays far below both
-/// backends' limits.
-const ROWS_PER_STATEMENT: usize = 200;
 const COLUMNS: usize = 17;
+/// Rows per INSERT statement.
+const ROWS_PER_STATEMENT: usize = PARAMETERS_PER_STATEMENT / COLUMNS;
 /// Rows of the list index per INSERT statement (4 parameters each).
-const INDEX_ROWS_PER_STATEMENT: usize = 500;
+const INDEX_ROWS_PER_STATEMENT: usize = PARAMETERS_PER_STATEMENT / 4;
 
 impl Store {
     /// Appends entries of one tenant inside the caller's transaction.

@@ -59,42 +59,48 @@ enum Param {
     Text(&'static str),
 }
 
-/// Entries `a` about one contact's records (the contact, the activities
-/// they take part in, their assets, the tickets they raised and the
-/// messages on them), their own or as part of a list; `c`
-/// is the placeholder of the contact id and `$1` the tenant's. Written as
-/// index lookups by record, gathered into the chain positions, so that no
-/// backend walks the tenant's trail (SQLite plans without statistics).
+/// Entries `a` about one contact's records; `c` is the placeholder of the
+/// contact id and `$1` the tenant's.
 pub(crate) fn about_contact(c: &str) -> String {
+    about_contacts(&format!("= {c}"))
+}
+
+/// Entries `a` about the records of the contacts `matched` (`= $2`,
+/// `IN ($2, $3)`): the contact, the activities they take part in, their
+/// assets, the tickets they raised and the messages on them, their own or
+/// as part of a list. Written as index lookups by record, gathered into the
+/// chain positions, so that no backend walks the tenant's trail (SQLite
+/// plans without statistics).
+pub(crate) fn about_contacts(matched: &str) -> String {
     let records = [
-        ("contact", format!("= {c}")),
+        ("contact", matched.to_string()),
         (
             "activity",
-            format!("IN (SELECT l.activity_id FROM activity_contacts l WHERE l.tenant_id = $1 AND l.contact_id = {c})"),
+            format!("IN (SELECT l.activity_id FROM activity_contacts l WHERE l.tenant_id = $1 AND l.contact_id {matched})"),
         ),
         (
             "asset",
-            format!("IN (SELECT l.asset_id FROM assets l WHERE l.tenant_id = $1 AND l.contact_id = {c})"),
+            format!("IN (SELECT l.asset_id FROM assets l WHERE l.tenant_id = $1 AND l.contact_id {matched})"),
         ),
         (
             "ticket",
-            format!("IN (SELECT l.ticket_id FROM tickets l WHERE l.tenant_id = $1 AND l.contact_id = {c})"),
+            format!("IN (SELECT l.ticket_id FROM tickets l WHERE l.tenant_id = $1 AND l.contact_id {matched})"),
         ),
         (
             "portal_account",
-            format!("IN (SELECT l.account_id FROM portal_accounts l WHERE l.tenant_id = $1 AND l.contact_id = {c})"),
+            format!("IN (SELECT l.account_id FROM portal_accounts l WHERE l.tenant_id = $1 AND l.contact_id {matched})"),
         ),
         (
             "mail",
-            format!("IN (SELECT l.mail_id FROM outbox l WHERE l.tenant_id = $1 AND l.contact_id = {c})"),
+            format!("IN (SELECT l.mail_id FROM outbox l WHERE l.tenant_id = $1 AND l.contact_id {matched})"),
         ),
         (
             "ticket_attachment",
-            format!("IN (SELECT l.attachment_id FROM ticket_attachments l WHERE l.tenant_id = $1 AND l.ticket_id IN (SELECT t.ticket_id FROM tickets t WHERE t.tenant_id = $1 AND t.contact_id = {c}))"),
+            format!("IN (SELECT l.attachment_id FROM ticket_attachments l WHERE l.tenant_id = $1 AND l.ticket_id IN (SELECT t.ticket_id FROM tickets t WHERE t.tenant_id = $1 AND t.contact_id {matched}))"),
         ),
         (
             "ticket_message",
-            format!("IN (SELECT l.message_id FROM ticket_messages l WHERE l.tenant_id = $1 AND l.ticket_id IN (SELECT t.ticket_id FROM tickets t WHERE t.tenant_id = $1 AND t.contact_id = {c}))"),
+            format!("IN (SELECT l.message_id FROM ticket_messages l WHERE l.tenant_id = $1 AND l.ticket_id IN (SELECT t.ticket_id FROM tickets t WHERE t.tenant_id = $1 AND t.contact_id {matched}))"),
         ),
     ];
     let lookups: Vec<String> = ["audit_entries", "audit_entry_records"]

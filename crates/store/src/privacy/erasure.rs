@@ -9,7 +9,7 @@ use super::subject_tables::{
     owned_condition, rows_condition, shared_condition, subject_table, SubjectTable, ERASURE_ORDER,
 };
 use super::suppression::add_suppressions;
-use crate::audit::trail::about_contact;
+use crate::audit::trail::about_contacts;
 use crate::connect::Backend;
 use crate::requests::{RequestChange, Step};
 use crate::rows::placeholders;
@@ -457,20 +457,15 @@ impl Store {
         // Reasons staff gave for reading the subject's records may name
         // them: blank them, with the rest of the context they are salted
         // with (the chain commits only to the salted digest).
-        let mut blanked = 0;
-        for contact in contacts {
-            let sql = format!(
-                "UPDATE audit_entries AS a SET reason = NULL, source_ip = NULL, user_agent = NULL, context_salt = NULL
-                 WHERE a.tenant_id = $1 AND a.reason IS NOT NULL AND {}",
-                about_contact("$2")
-            );
-            blanked += sqlx::query(&sql)
-                .bind(tenant.0)
-                .bind(contact.0)
-                .execute(&mut **tx)
-                .await?
-                .rows_affected();
-        }
+        let sql = format!(
+            "UPDATE audit_entries AS a SET reason = NULL, source_ip = NULL, user_agent = NULL, context_salt = NULL
+             WHERE a.tenant_id = $1 AND a.reason IS NOT NULL AND {}",
+            about_contacts(&format!("IN ({})", placeholders(2, contacts.len())))
+        );
+        let blanked = bound(&sql, tenant, contacts)
+            .execute(&mut **tx)
+            .await?
+            .rows_affected();
         // When they were last read goes too (ids and a day only: it is not
         // a table of their data, and a read answered just before may still
         // write its day afterwards).

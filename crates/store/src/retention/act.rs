@@ -4,8 +4,9 @@
 //! and a review rule lists them. A batch is whole or not at all, so an
 //! interrupted run leaves no half-erased subject.
 
+use super::search_purge::{mark_search_purge, search_index_secure_delete};
 use crate::privacy::{owned_activity_ids, ContactsErased};
-use crate::rows::placeholders;
+use crate::rows::{placeholders, PARAMETERS_PER_STATEMENT};
 use crate::{NewAuditEntry, Scope, Store, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::catalog::{self, Erasure, Subject};
@@ -25,18 +26,25 @@ pub struct Acted {
     pub records: u64,
 }
 
-/// `sql` with `$1` the tenant and `$2…` the ids.
+/// Runs `statement(list)` over the ids, a statement per
+/// PARAMETERS_PER_STATEMENT, with `$1` the tenant and `list` the placeholders `$2…` of the ids: the rows
+/// affected.
 async fn run_with_ids(
     conn: &mut AnyConnection,
-    sql: &str,
     tenant: TenantId,
     ids: &[i64],
+    statement: impl Fn(&str) -> String,
 ) -> Result<u64, StoreError> {
-    let mut query = sqlx::query(sql).bind(tenant.0);
-    for id in ids {
-        query = query.bind(*id);
+    let mut affected = 0;
+    for chunk in ids.chunks(PARAMETERS_PER_STATEMENT - 1) {
+        let sql = statement(&placeholders(2, chunk.len()));
+        let mut query = sqlx::query(&sql).bind(tenant.0);
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        affected += query.execute(&mut *conn).await?.rows_affected();
     }
-    Ok(query.execute(conn).await?.rows_affected())
+    Ok(affected)
 }
 
 fn entry(
@@ -82,26 +90,19 @@ async fn anonymise_activities(
         .chain(erasure.set_null.iter().map(|c| format!("{c} = NULL")))
         .collect();
     assignments.push(format!("anonymised_at = {}", Timestamp::now().0));
-    let list = placeholders(2, ids.len());
-    run_with_ids(
-        &mut *conn,
-        &format!(
-            "UPDATE activities SET {} WHERE tenant_id = $1 AND activity_id IN ({list})",
-            assignments.join(", ")
-        ),
-        tenant,
-        ids,
-    )
+    let assignments = assignments.join(", ");
+    run_with_ids(&mut *conn, tenant, ids, |list| {
+        format!(
+            "UPDATE activities SET {assignments} WHERE tenant_id = $1 AND activity_id IN ({list})"
+        )
+    })
     .await?;
     if table_erasure("activity_contacts").delete_rows {
-        run_with_ids(
-            &mut *conn,
-            &format!(
+        run_with_ids(&mut *conn, tenant, ids, |list| {
+            format!(
                 "DELETE FROM activity_contacts WHERE tenant_id = $1 AND activity_id IN ({list})"
-            ),
-            tenant,
-            ids,
-        )
+            )
+        })
         .await?;
     }
     let mut fields = erasure.changed_columns();
@@ -202,6 +203,9 @@ impl Store {
                 ids,
             )
             .await?;
+        if self.leaves_search_tombstones(rule.record_type, rule.action) {
+            mark_search_purge(&mut tx, scope.tenant, run).await?;
+        }
         self.record_run_progress(&mut tx, scope.tenant, run, counts)
             .await?;
         tx.commit().await?;
@@ -248,7 +252,6 @@ impl Store {
             return Ok(0);
         }
         let tenant = scope.tenant;
-        let list = placeholders(2, ids.len());
         if action == RetentionAction::Review {
             let (rule_id, run) = listing.ok_or(StoreError::Corrupt("a review without its rule"))?;
             let mut review_ids = Vec::with_capacity(ids.len());
@@ -287,71 +290,45 @@ impl Store {
             return Ok(review_ids.len() as u64);
         }
         // The record leaves the review list: it is gone or anonymised.
-        run_with_ids(
-            tx,
-            &format!(
+        let listed_type = record_type.as_str();
+        run_with_ids(tx, tenant, ids, |list| {
+            format!(
                 "DELETE FROM retention_reviews WHERE tenant_id = $1 AND decision IS NULL
-                 AND record_type = '{}' AND record_id IN ({list})",
-                record_type.as_str()
-            ),
-            tenant,
-            ids,
-        )
+                 AND record_type = '{listed_type}' AND record_id IN ({list})"
+            )
+        })
         .await?;
         match (record_type, action) {
             (RetainedType::Contact, action) => {
-                let contacts: Vec<ContactId> = ids.iter().copied().map(ContactId).collect();
-                let mut identifiers = Identifiers::new();
-                for contact in &contacts {
-                    identifiers.add_contact(&crate::contacts::load(tx, tenant, *contact).await?);
+                // Inside a run, see search_purge.rs.
+                let tombstones =
+                    listing.is_some() && self.leaves_search_tombstones(record_type, action);
+                if tombstones {
+                    search_index_secure_delete(tx, false).await?;
                 }
-                if action == RetentionAction::Anonymise {
-                    // What only these contacts' activities said stays as an
-                    // anonymous record of the work done.
-                    let owned = owned_activity_ids(tx, tenant, &contacts).await?;
-                    let fields = anonymise_activities(tx, tenant, &owned).await?;
-                    if !owned.is_empty() {
-                        let audit = [entry(
-                            scope,
-                            AuditAction::Update,
-                            RecordType::Activity,
-                            &owned,
-                            &fields,
-                        )];
-                        self.append_audit(tx, tenant, &audit).await?;
-                    }
+                self.erase_retained_contacts(tx, scope, action, ids).await?;
+                if tombstones {
+                    search_index_secure_delete(tx, true).await?;
                 }
-                let ContactsErased { .. } = self
-                    .erase_contacts_in(tx, scope, &contacts, &identifiers)
-                    .await?;
             }
             (RetainedType::Activity, RetentionAction::Delete) => {
                 // In key order, each page of the tables is visited once.
                 let mut sorted = ids.to_vec();
                 sorted.sort_unstable();
                 let ids = &sorted[..];
-                run_with_ids(
-                    tx,
-                    &format!("DELETE FROM record_access WHERE tenant_id = $1 AND record_type = 'activity' AND record_id IN ({list})"),
-                    tenant,
-                    ids,
-                )
+                run_with_ids(tx, tenant, ids, |list| {
+                    format!("DELETE FROM record_access WHERE tenant_id = $1 AND record_type = 'activity' AND record_id IN ({list})")
+                })
                 .await?;
-                run_with_ids(
-                    tx,
-                    &format!("DELETE FROM activity_contacts WHERE tenant_id = $1 AND activity_id IN ({list})"),
-                    tenant,
-                    ids,
-                )
+                run_with_ids(tx, tenant, ids, |list| {
+                    format!("DELETE FROM activity_contacts WHERE tenant_id = $1 AND activity_id IN ({list})")
+                })
                 .await?;
-                run_with_ids(
-                    tx,
-                    &format!(
+                run_with_ids(tx, tenant, ids, |list| {
+                    format!(
                         "DELETE FROM activities WHERE tenant_id = $1 AND activity_id IN ({list})"
-                    ),
-                    tenant,
-                    ids,
-                )
+                    )
+                })
                 .await?;
                 let audit = [entry(
                     scope,
@@ -386,5 +363,42 @@ impl Store {
             }
         }
         Ok(ids.len() as u64)
+    }
+
+    /// Erases (or, anonymising, first keeps their own activities as
+    /// anonymous records) contacts a rule made due, inside the transaction.
+    async fn erase_retained_contacts(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        scope: &Scope,
+        action: RetentionAction,
+        ids: &[i64],
+    ) -> Result<(), StoreError> {
+        let tenant = scope.tenant;
+        let contacts: Vec<ContactId> = ids.iter().copied().map(ContactId).collect();
+        let mut identifiers = Identifiers::new();
+        for contact in &contacts {
+            identifiers.add_contact(&crate::contacts::load(tx, tenant, *contact).await?);
+        }
+        if action == RetentionAction::Anonymise {
+            // What only these contacts' activities said stays as an
+            // anonymous record of the work done.
+            let owned = owned_activity_ids(tx, tenant, &contacts).await?;
+            let fields = anonymise_activities(tx, tenant, &owned).await?;
+            if !owned.is_empty() {
+                let audit = [entry(
+                    scope,
+                    AuditAction::Update,
+                    RecordType::Activity,
+                    &owned,
+                    &fields,
+                )];
+                self.append_audit(tx, tenant, &audit).await?;
+            }
+        }
+        let ContactsErased { .. } = self
+            .erase_contacts_in(tx, scope, &contacts, &identifiers)
+            .await?;
+        Ok(())
     }
 }

@@ -2,7 +2,7 @@
 //! index from a cursor, so that memory stays bounded however many records
 //! are due, and held or kept records are set aside with their reason.
 
-use crate::rows::placeholders;
+use crate::rows::{placeholders, PARAMETERS_PER_STATEMENT};
 use crate::{Store, StoreError};
 use custodian_core::retention::{
     HeldSet, RetainedType, RetentionAction, RetentionRule, RetentionTrigger,
@@ -182,19 +182,21 @@ impl Store {
             && !held.contacts.is_empty()
             && !ids.is_empty()
         {
-            let sql = format!(
-                "SELECT activity_id, contact_id FROM activity_contacts WHERE tenant_id = $1 AND activity_id IN ({})",
-                placeholders(2, ids.len())
-            );
-            let mut query = sqlx::query(&sql).bind(tenant.0);
-            for id in &ids {
-                query = query.bind(*id);
-            }
-            for row in query.fetch_all(&mut *tx).await? {
-                links
-                    .entry(row.try_get(0)?)
-                    .or_default()
-                    .push(row.try_get(1)?);
+            for chunk in ids.chunks(PARAMETERS_PER_STATEMENT - 1) {
+                let sql = format!(
+                    "SELECT activity_id, contact_id FROM activity_contacts WHERE tenant_id = $1 AND activity_id IN ({})",
+                    placeholders(2, chunk.len())
+                );
+                let mut query = sqlx::query(&sql).bind(tenant.0);
+                for id in chunk {
+                    query = query.bind(*id);
+                }
+                for row in query.fetch_all(&mut *tx).await? {
+                    links
+                        .entry(row.try_get(0)?)
+                        .or_default()
+                        .push(row.try_get(1)?);
+                }
             }
         }
         let protected = protected_by_reviews(&mut tx, tenant, rule, &ids, today).await?;
@@ -242,17 +244,21 @@ async fn protected_by_reviews(
     } else {
         ""
     };
-    let sql = format!(
-        "SELECT record_id FROM retention_reviews WHERE tenant_id = $1 AND record_type = $2
-         AND record_id IN ({}) AND ((decision = 'keep' AND keep_until >= $3){open})",
-        placeholders(4, ids.len())
-    );
-    let mut query = sqlx::query_scalar::<Any, i64>(&sql)
-        .bind(tenant.0)
-        .bind(rule.record_type.as_str())
-        .bind(today.to_iso());
-    for id in ids {
-        query = query.bind(*id);
+    let mut protected = HashSet::new();
+    for chunk in ids.chunks(PARAMETERS_PER_STATEMENT - 3) {
+        let sql = format!(
+            "SELECT record_id FROM retention_reviews WHERE tenant_id = $1 AND record_type = $2
+             AND record_id IN ({}) AND ((decision = 'keep' AND keep_until >= $3){open})",
+            placeholders(4, chunk.len())
+        );
+        let mut query = sqlx::query_scalar::<Any, i64>(&sql)
+            .bind(tenant.0)
+            .bind(rule.record_type.as_str())
+            .bind(today.to_iso());
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        protected.extend(query.fetch_all(&mut *conn).await?);
     }
-    Ok(query.fetch_all(conn).await?.into_iter().collect())
+    Ok(protected)
 }

@@ -10,6 +10,7 @@ mod holds;
 mod reviews;
 mod rules;
 mod runs;
+mod search_purge;
 
 pub use act::Acted;
 pub use due::{DueBatch, DueCursor};
