@@ -13,20 +13,19 @@ use custodian_core::TenantId;
 use custodian_store::{DueCursor, RunStart, Scope};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-/// Records a batch takes. The due records' index entries are spread over
-/// the tables' indexes (by organisation, by contact), and SQLite writes a
-/// changed page once per transaction: 20,000 activities a batch wrote 1.3
-/// pages per activity where 5,000 wrote 2.4, and the sweep of 200,000 took
-/// 9.7 s instead of 15.7 s. Contacts go through the erasure machinery, which
-/// also deletes their own activities, so their batches are smaller. A batch
-/// holds the write lock for 0.5 s (activities) to 1.5 s (contacts) on the
-/// benchmark's data; `SweepControl::with_batches_of`
+/// Records a batch takes. Activities: 5,000. On the 100,000-contact data,
+/// 20,000 a batch were faster (a changed index page is written once per
+/// transaction), but on 1 M contacts and 7.9 M activities they were not
+/// (about 340 s for 2 M either way) and doubled the read p99 during the
+/// sweep (449 ms against 237 ms). Contacts go through the erasure
+/// machinery, which also deletes their own activities; 1,000 a batch hold
+/// the write lock about 1.5 s. `SweepControl::with_batches_of`
 /// (`retention apply --batch N`) takes smaller ones. docs/benchmarks.md has
 /// the figures.
 fn batch_size(record_type: RetainedType) -> i64 {
     match record_type {
         RetainedType::Contact => 1_000,
-        RetainedType::Activity => 20_000,
+        RetainedType::Activity => 5_000,
         RetainedType::StaffUser => 1_000,
     }
 }
