@@ -26,9 +26,9 @@ pub struct Acted {
     pub records: u64,
 }
 
-/// Runs `statement(list)` over the ids, a statement per
-/// PARAMETERS_PER_STATEMENT, with `$1` the tenant and `list` the placeholders `$2…` of the ids: the rows
-/// affected.
+/// Runs `statement(list)` over the ids, split at PARAMETERS_PER_STATEMENT,
+/// with `$1` the tenant and `list` the placeholders `$2…` of the ids: the
+/// rows affected.
 async fn run_with_ids(
     conn: &mut AnyConnection,
     tenant: TenantId,
@@ -203,9 +203,6 @@ impl Store {
                 ids,
             )
             .await?;
-        if self.leaves_search_tombstones(rule.record_type, rule.action) {
-            mark_search_purge(&mut tx, scope.tenant, run).await?;
-        }
         self.record_run_progress(&mut tx, scope.tenant, run, counts)
             .await?;
         tx.commit().await?;
@@ -301,13 +298,15 @@ impl Store {
         match (record_type, action) {
             (RetainedType::Contact, action) => {
                 // Inside a run, see search_purge.rs.
-                let tombstones =
-                    listing.is_some() && self.leaves_search_tombstones(record_type, action);
-                if tombstones {
+                let tombstones = listing
+                    .filter(|_| self.leaves_search_tombstones(record_type, action))
+                    .map(|(_, run)| run);
+                if let Some(run) = tombstones {
                     search_index_secure_delete(tx, false).await?;
+                    mark_search_purge(tx, tenant, run).await?;
                 }
                 self.erase_retained_contacts(tx, scope, action, ids).await?;
-                if tombstones {
+                if tombstones.is_some() {
                     search_index_secure_delete(tx, true).await?;
                 }
             }

@@ -17,7 +17,7 @@ use sqlx::AnyConnection;
 
 impl Store {
     /// Whether a run's batch of these records leaves search tombstones.
-    pub(crate) fn leaves_search_tombstones(
+    pub(super) fn leaves_search_tombstones(
         &self,
         record_type: RetainedType,
         action: RetentionAction,
@@ -61,7 +61,7 @@ impl Store {
 }
 
 /// Marks the run: its batch left tombstones (in the batch's transaction).
-pub(crate) async fn mark_search_purge(
+pub(super) async fn mark_search_purge(
     conn: &mut AnyConnection,
     tenant: TenantId,
     run: i64,
@@ -80,7 +80,7 @@ pub(crate) async fn mark_search_purge(
 /// Switches FTS5's secure-delete of the search index inside the
 /// transaction. Setting it first flushes the deletions made so far under
 /// the setting they were made with.
-pub(crate) async fn search_index_secure_delete(
+pub(super) async fn search_index_secure_delete(
     conn: &mut AnyConnection,
     on: bool,
 ) -> Result<(), StoreError> {
