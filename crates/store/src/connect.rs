@@ -25,8 +25,15 @@ impl Backend {
 }
 
 const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-     PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; PRAGMA busy_timeout = 10000; \
-     PRAGMA cache_size = -8192;";
+     PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; PRAGMA busy_timeout = 10000;";
+
+/// A connection's page cache, in KiB.
+const USUAL_CACHE_KIB: i64 = 8_192;
+
+/// The write connection's page cache while a retention run sweeps, in KiB:
+/// a batch changes pages all over the indexes, and with the usual 8 MiB
+/// SQLite spills them to the log before the commit and reads them back.
+const SWEEP_CACHE_KIB: i64 = 65_536;
 
 impl Store {
     /// Connects to `sqlite://PATH` (created if missing) or `postgres://…`.
@@ -71,7 +78,9 @@ impl Store {
                 .after_connect(move |conn, _meta| {
                     Box::pin(async move {
                         if backend == Backend::Sqlite {
+                            let cache = format!("PRAGMA cache_size = -{USUAL_CACHE_KIB};");
                             conn.execute(SQLITE_PRAGMAS).await?;
+                            conn.execute(cache.as_str()).await?;
                         }
                         Ok(())
                     })
@@ -99,6 +108,24 @@ impl Store {
             sqlite_file,
             group_commit,
         })
+    }
+
+    /// On SQLite, gives the write connection a page cache fit for a
+    /// retention sweep (`true`) or the usual one back (`false`); PostgreSQL
+    /// sizes its own buffers.
+    pub async fn sweep_cache(&self, sweeping: bool) -> Result<(), StoreError> {
+        if self.backend != Backend::Sqlite {
+            return Ok(());
+        }
+        let kib = if sweeping {
+            SWEEP_CACHE_KIB
+        } else {
+            USUAL_CACHE_KIB
+        };
+        sqlx::raw_sql(&format!("PRAGMA cache_size = -{kib}"))
+            .execute(&self.writer)
+            .await?;
+        Ok(())
     }
 
     /// A transaction inside one tenant. On PostgreSQL it also sets

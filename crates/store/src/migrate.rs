@@ -236,6 +236,13 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0030_search_purge.sql"),
         backfill: None,
     },
+    Migration {
+        version: 31,
+        name: "activity_links_layout",
+        sqlite: include_str!("../migrations/sqlite/0031_activity_links_layout.sql"),
+        postgres: include_str!("../migrations/postgres/0031_activity_links_layout.sql"),
+        backfill: None,
+    },
 ];
 
 /// Rows per read while backfilling, walking the primary key.
@@ -510,5 +517,72 @@ mod tests {
             .execute(&store.pool)
             .await;
         assert!(refused.is_err());
+    }
+
+    #[tokio::test]
+    async fn activity_links_keep_their_rows_and_rules_in_the_new_layout() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::connect(&format!("sqlite://{}/m.db", dir.path().display()))
+            .await
+            .unwrap();
+        store.migrate_until(30).await.unwrap();
+        sqlx::raw_sql(
+            "INSERT INTO tenants (tenant_id, name, created_at) VALUES (1, 'T', 0);
+             INSERT INTO contacts (tenant_id, contact_id, first_name, last_name, emails, phones, created_at, updated_at, version)
+                 VALUES (1, 20, 'Jan', 'de Vries', '', '', 0, 0, 1), (1, 21, 'Eva', 'Berg', '', '', 0, 0, 1);
+             INSERT INTO activities (tenant_id, activity_id, kind, occurred_at, subject, body, created_at, updated_at, version)
+                 VALUES (1, 30, 'call', 300, 'a', '', 0, 0, 1), (1, 31, 'note', 100, 'b', '', 0, 0, 1);
+             INSERT INTO activity_contacts (tenant_id, activity_id, contact_id, occurred_at)
+                 VALUES (1, 30, 20, 300), (1, 30, 21, 300), (1, 31, 20, 100);",
+        )
+        .execute(&store.pool)
+        .await
+        .unwrap();
+        assert_eq!(store.migrate_until(31).await.unwrap(), vec![31]);
+        let timeline: Vec<i64> = sqlx::query_scalar(
+            "SELECT activity_id FROM activity_contacts WHERE tenant_id = 1 AND contact_id = 20 ORDER BY occurred_at",
+        )
+        .fetch_all(&store.pool)
+        .await
+        .unwrap();
+        assert_eq!(timeline, [31, 30]);
+        let plan: Vec<String> = sqlx::query(
+            "EXPLAIN QUERY PLAN SELECT activity_id FROM activity_contacts WHERE tenant_id = 1 AND contact_id = 20",
+        )
+        .fetch_all(&store.pool)
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| row.get::<String, _>(3))
+        .collect();
+        assert!(
+            plan.iter()
+                .any(|d| d.contains("COVERING INDEX activity_contacts_by_contact (")),
+            "{plan:?}"
+        );
+        let indexes: Vec<String> = sqlx::query_scalar(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'activity_contacts' AND sql IS NOT NULL",
+        )
+        .fetch_all(&store.pool)
+        .await
+        .unwrap();
+        assert_eq!(indexes, ["activity_contacts_by_contact"]);
+        // Deleting an activity still takes its links, and links still
+        // need their activity.
+        sqlx::query("DELETE FROM activities WHERE tenant_id = 1 AND activity_id = 30")
+            .execute(&store.pool)
+            .await
+            .unwrap();
+        let links: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM activity_contacts")
+            .fetch_one(&store.pool)
+            .await
+            .unwrap();
+        assert_eq!(links, 1);
+        let orphan = sqlx::query(
+            "INSERT INTO activity_contacts (tenant_id, activity_id, contact_id, occurred_at) VALUES (1, 99, 20, 0)",
+        )
+        .execute(&store.pool)
+        .await;
+        assert!(orphan.is_err());
     }
 }

@@ -12,21 +12,63 @@ use custodian_core::time::Timestamp;
 use custodian_core::TenantId;
 use custodian_store::{DueCursor, RunStart, Scope};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
-/// Records a batch takes. Activities: 5,000. On the 100,000-contact data,
-/// 20,000 a batch were faster (a changed index page is written once per
-/// transaction), but on 1 M contacts and 7.9 M activities they were not
-/// (about 340 s for 2 M either way) and doubled the read p99 during the
-/// sweep (449 ms against 237 ms). Contacts go through the erasure
-/// machinery, which also deletes their own activities; 1,000 a batch hold
-/// the write lock about 1.5 s. `SweepControl::with_batches_of`
-/// (`retention apply --batch N`) takes smaller ones. docs/benchmarks.md has
-/// the figures.
-fn batch_size(record_type: RetainedType) -> i64 {
+/// How long a batch should hold SQLite's write lock. A batch writes each
+/// page it changes once, so larger batches write fewer pages a record (on
+/// 100,000 contacts, 20,000 activities a batch were 1.6 times as fast as
+/// 5,000), but the server's own writes wait for them. Batches start at the
+/// type's first size and are resized after each to take about this long.
+const BATCH_TIME: Duration = Duration::from_millis(1_000);
+
+/// After each batch the sweep leaves the write lock free this long: a
+/// writer of another process waiting for it (the server's audit trail of
+/// reads, a staff member saving a contact) polls it every 100 ms at most
+/// (SQLite's busy handler), and would otherwise find the next batch holding
+/// it again. docs/benchmarks.md has the figures.
+const WRITERS_TURN: Duration = Duration::from_millis(100);
+
+/// Records of a type a batch takes: the first batch, and the least and most
+/// the resizing goes to. Contacts go through the erasure machinery, which
+/// also deletes their own activities; their batches stay at 1,000 (1.6 s on
+/// 100,000 contacts, 2.4 s on 1 M), since resized to a second they took a
+/// third longer in all (45 s against 35 s for 20,000 contacts).
+fn batch_bounds(record_type: RetainedType) -> (i64, i64, i64) {
     match record_type {
-        RetainedType::Contact => 1_000,
-        RetainedType::Activity => 5_000,
-        RetainedType::StaffUser => 1_000,
+        RetainedType::Contact => (1_000, 1_000, 1_000),
+        RetainedType::Activity => (5_000, 1_000, 50_000),
+        RetainedType::StaffUser => (1_000, 100, 1_000),
+    }
+}
+
+/// The size of a rule's batches, adjusted to take about BATCH_TIME.
+struct BatchSize {
+    records: i64,
+    least: i64,
+    most: i64,
+}
+
+impl BatchSize {
+    fn new(record_type: RetainedType, most_per_batch: Option<i64>) -> BatchSize {
+        let (first, least, most) = batch_bounds(record_type);
+        let most = most_per_batch.map_or(most, |asked| asked.min(most));
+        BatchSize {
+            records: first.min(most),
+            least: least.min(most),
+            most,
+        }
+    }
+
+    /// The next size, after a batch of `acted` records took `took`: at
+    /// most twice or half the last size, so that one slow batch (a
+    /// checkpoint, a busy disk) does not swing it.
+    fn after(&mut self, acted: usize, took: Duration) {
+        if acted == 0 || took.is_zero() {
+            return;
+        }
+        let fitting = acted as f64 * BATCH_TIME.as_secs_f64() / took.as_secs_f64();
+        let next = fitting.clamp(self.records as f64 / 2.0, self.records as f64 * 2.0) as i64;
+        self.records = next.clamp(self.least, self.most);
     }
 }
 
@@ -55,12 +97,6 @@ impl SweepControl {
             stop: AtomicBool::new(false),
             most_per_batch: Some(records.max(1)),
         }
-    }
-
-    fn batch_for(&self, record_type: RetainedType) -> i64 {
-        let default = batch_size(record_type);
-        self.most_per_batch
-            .map_or(default, |most| most.min(default))
     }
 
     pub fn stop(&self) {
@@ -169,9 +205,11 @@ impl App {
         progress: impl FnMut(SweepProgress),
     ) -> Result<RunSummary, AppError> {
         let tenant = scope.tenant;
+        self.sweep_cache(true).await;
         let result = self
             .sweep(tenant, now, Some((scope, run)), control, progress)
             .await;
+        self.sweep_cache(false).await;
         let (counts, status) = match &result {
             Ok(counts) if control.stopped() => (counts.clone(), "interrupted"),
             Ok(counts) => (counts.clone(), "completed"),
@@ -193,6 +231,14 @@ impl App {
             self.store.forget_erased().await;
         }
         Ok(self.store.retention_run(tenant, run).await?)
+    }
+
+    /// The write connection's cache for a sweep, or back; a failure only
+    /// costs speed.
+    async fn sweep_cache(&self, sweeping: bool) {
+        if let Err(error) = self.store.sweep_cache(sweeping).await {
+            tracing::warn!(%error, sweeping, "resizing the cache for a retention sweep failed");
+        }
     }
 
     /// Purges the search tombstones the tenant's runs left (SQLite); a
@@ -219,29 +265,26 @@ impl App {
         for rule in &rules {
             counts.rule_mut(rule.id, &rule.sentence(), rule.action.as_str());
             let mut cursor = DueCursor::START;
+            let mut size = BatchSize::new(rule.record_type, control.most_per_batch);
             loop {
                 if control.stopped() {
                     return Ok(counts);
                 }
                 let batch = self
                     .store
-                    .due_batch(
-                        tenant,
-                        rule,
-                        now,
-                        contract_end,
-                        &held,
-                        cursor,
-                        control.batch_for(rule.record_type),
-                    )
+                    .due_batch(tenant, rule, now, contract_end, &held, cursor, size.records)
                     .await?;
                 counts
                     .rule_mut(rule.id, &rule.sentence(), rule.action.as_str())
                     .add(&batch.due, batch.held.len(), batch.kept.len());
                 if let (Some((scope, run)), false) = (acting, batch.due.is_empty()) {
+                    let started = Instant::now();
                     self.store
                         .act_on_due(scope, rule, run, &batch.due, &counts)
                         .await?;
+                    size.after(batch.due.len(), started.elapsed());
+                    self.store.rewind_log().await;
+                    tokio::time::sleep(WRITERS_TURN).await;
                 }
                 seen.acted += batch.due.len() as u64;
                 seen.examined += (batch.due.len() + batch.held.len() + batch.kept.len()) as u64;
@@ -279,5 +322,45 @@ impl App {
     ) -> Result<RunSummary, AppError> {
         principal.authorize(Area::Privacy, Action::Read)?;
         Ok(self.store.retention_run(principal.tenant, id).await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batches_are_resized_toward_the_batch_time_within_their_bounds() {
+        let mut size = BatchSize::new(RetainedType::Activity, None);
+        assert_eq!(size.records, 5_000);
+        // Fast batches grow, at most twice the last size at a time.
+        size.after(5_000, Duration::from_millis(100));
+        assert_eq!(size.records, 10_000);
+        size.after(10_000, Duration::from_millis(800));
+        assert_eq!(size.records, 12_500);
+        // A slow one shrinks it, at most to half.
+        size.after(12_500, Duration::from_secs(10));
+        assert_eq!(size.records, 6_250);
+        for _ in 0..10 {
+            size.after(size.records as usize, Duration::from_millis(10));
+        }
+        assert_eq!(size.records, 50_000);
+        for _ in 0..20 {
+            size.after(size.records as usize, Duration::from_secs(60));
+        }
+        assert_eq!(size.records, 1_000);
+        // Nothing acted on says nothing about the time a record takes.
+        size.after(0, Duration::from_secs(60));
+        assert_eq!(size.records, 1_000);
+    }
+
+    #[test]
+    fn an_asked_batch_size_caps_the_resizing() {
+        let mut size = BatchSize::new(RetainedType::Contact, Some(50));
+        assert_eq!((size.records, size.least, size.most), (50, 50, 50));
+        size.after(50, Duration::from_millis(1));
+        assert_eq!(size.records, 50);
+        let size = BatchSize::new(RetainedType::Activity, Some(20_000));
+        assert_eq!((size.records, size.most), (5_000, 20_000));
     }
 }
