@@ -1,13 +1,12 @@
 //! Small helpers shared by the record modules: reading optional columns,
 //! checking references and versions inside a transaction, numbering the
-//! placeholders of an id list.
+//! placeholders of an id list or binding it as one set.
 
 use crate::StoreError;
 use custodian_core::values::Address;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-/// `$from, $from+1, …`: the placeholders of an id list, `count` long.
 /// Parameters a statement binds at most where a list is split over
 /// statements. sqlx binds a SQLite parameter by walking SQLite's list of the
 /// statement's parameter names to find it, so binding takes time quadratic
@@ -15,6 +14,33 @@ use sqlx::{AnyConnection, Row};
 /// sweep's time (perf: sqlite3_bind_parameter_name).
 pub(crate) const PARAMETERS_PER_STATEMENT: usize = 400;
 
+/// A set of ids bound as one parameter, `$parameter`, which holds them as a
+/// JSON array (see [`id_array`]): the SQL of the set, to stand in
+/// `IN (…)`. The statement's text and its binding cost stay the same
+/// however many ids there are, where a placeholder each would cost time
+/// quadratic in the ids (above) and make a new statement for each length.
+pub(crate) fn id_set(conn: &AnyConnection, parameter: usize) -> String {
+    if conn.backend_name() == "PostgreSQL" {
+        format!("SELECT value::bigint FROM json_array_elements_text(${parameter}::json)")
+    } else {
+        format!("SELECT value FROM json_each(${parameter})")
+    }
+}
+
+/// The ids as the JSON array an [`id_set`] parameter takes.
+pub(crate) fn id_array(ids: impl IntoIterator<Item = i64>) -> String {
+    let mut array = String::from("[");
+    for (i, id) in ids.into_iter().enumerate() {
+        if i > 0 {
+            array.push(',');
+        }
+        array.push_str(&id.to_string());
+    }
+    array.push(']');
+    array
+}
+
+/// `$from, $from+1, …`: the placeholders of an id list, `count` long.
 pub(crate) fn placeholders(from: usize, count: usize) -> String {
     (0..count)
         .map(|i| format!("${}", from + i))
@@ -130,4 +156,44 @@ pub(crate) fn contains_pattern(word: &str) -> String {
             .replace('%', "\\%")
             .replace('_', "\\_")
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sqlx::Connection;
+
+    /// More ids than either backend takes parameters in one statement.
+    async fn sets_hold_any_number_of_ids(url: &str) {
+        sqlx::any::install_default_drivers();
+        let mut conn = AnyConnection::connect(url).await.unwrap();
+        let ids: Vec<i64> = (0..70_000).map(|i| (1 << 52) + i * 3).collect();
+        let sql = format!(
+            "SELECT COUNT(*), MIN(value), MAX(value) FROM ({}) AS ids WHERE value IN ({})",
+            id_set(&conn, 1),
+            id_set(&conn, 2)
+        );
+        let (count, least, most): (i64, i64, i64) = sqlx::query_as(&sql)
+            .bind(id_array(ids.iter().copied()))
+            .bind(id_array(ids.iter().copied().step_by(2)))
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+        assert_eq!((count, least, most), (35_000, ids[0], ids[69_998]));
+        assert_eq!(id_array([]), "[]");
+        assert_eq!(id_array([1, -2]), "[1,-2]");
+    }
+
+    #[tokio::test]
+    async fn id_sets_on_sqlite() {
+        sets_hold_any_number_of_ids("sqlite::memory:").await;
+    }
+
+    #[tokio::test]
+    async fn id_sets_on_postgres() {
+        match std::env::var("CUSTODIAN_TEST_POSTGRES_URL") {
+            Ok(url) => sets_hold_any_number_of_ids(&url).await,
+            Err(_) => eprintln!("skipped on PostgreSQL: CUSTODIAN_TEST_POSTGRES_URL is not set"),
+        }
+    }
 }

@@ -12,7 +12,7 @@ use super::suppression::add_suppressions;
 use crate::audit::trail::about_contacts;
 use crate::connect::Backend;
 use crate::requests::{RequestChange, Step};
-use crate::rows::placeholders;
+use crate::rows::{id_array, id_set};
 use crate::{NewAuditEntry, Scope, Store, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::privacy::erasure::{
@@ -33,17 +33,16 @@ pub struct ErasureStep<'a> {
     pub issued_by: UserId,
 }
 
-/// A subject table's condition bound to the tenant and the contacts.
+/// A subject table's condition bound to the tenant and the contacts (an
+/// [`id_set`] in `$2`).
 fn bound<'q>(
     sql: &'q str,
     tenant: TenantId,
     contacts: &[ContactId],
 ) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>> {
-    let mut query = sqlx::query(sql).bind(tenant.0);
-    for contact in contacts {
-        query = query.bind(contact.0);
-    }
-    query
+    sqlx::query(sql)
+        .bind(tenant.0)
+        .bind(id_array(contacts.iter().map(|c| c.0)))
 }
 
 /// The rows of one subject table under `condition` (built for the same
@@ -259,6 +258,7 @@ async fn erase_tables(
     dry_run: bool,
 ) -> Result<Erased, StoreError> {
     let tenant = scope.tenant;
+    let set = id_set(conn, 2);
     let mut tables = Vec::new();
     let mut audit = Vec::new();
     let mut examined = Vec::new();
@@ -270,7 +270,7 @@ async fn erase_tables(
         if let (Some(table), true) = (subject_table(name), table_erasure(name).delete_rows) {
             let rows = Rows {
                 table,
-                condition: rows_condition(table, contacts.len()),
+                condition: rows_condition(table, &set),
                 tenant,
                 contacts,
             };
@@ -293,17 +293,15 @@ async fn erase_tables(
             }
         };
         if !erasure.held.is_empty() {
-            let held = rows(rows_condition(table, contacts.len()))
-                .count(&mut *conn)
-                .await?;
+            let held = rows(rows_condition(table, &set)).count(&mut *conn).await?;
             tables.push(outcome(name, "kept", held, &erasure.held));
         }
-        if let Some(owned) = owned_condition(table, contacts.len()) {
+        if let Some(owned) = owned_condition(table, &set) {
             let (deleted, ids) = rows(owned).delete(&mut *conn, dry_run).await?;
             record(AuditAction::Delete, ids, &[]);
             tables.push(outcome(name, "deleted", deleted, &[]));
         }
-        let shared = rows(shared_condition(table, contacts.len()));
+        let shared = rows(shared_condition(table, &set));
         if erasure.delete_rows {
             let (_, ids) = shared.delete(&mut *conn, dry_run).await?;
             record(AuditAction::Delete, ids, &[]);
@@ -347,12 +345,13 @@ async fn verify_erasure(
     identifiers: &Identifiers,
     examined: &[(&'static str, Vec<i64>)],
 ) -> Result<String, StoreError> {
+    let set = id_set(conn, 2);
     let mut rows_checked = 0;
     for name in ERASURE_ORDER {
         let (Some(table), erasure) = (subject_table(name), table_erasure(name)) else {
             continue;
         };
-        let mut condition = rows_condition(table, contacts.len());
+        let mut condition = rows_condition(table, &set);
         if !erasure.delete_rows {
             if erasure.set_null.is_empty() {
                 continue;
@@ -383,19 +382,20 @@ async fn verify_erasure(
         let (Some(table), erasure) = (subject_table(name), table_erasure(name)) else {
             continue;
         };
+        // In slices, so that the texts read back are not all in memory at once.
         for chunk in keys.chunks(500) {
-            let list = placeholders(2, chunk.len());
             let sql = format!(
-                "SELECT {} FROM {} WHERE tenant_id = $1 AND {} IN ({list})",
+                "SELECT {} FROM {} WHERE tenant_id = $1 AND {} IN ({set})",
                 erasure.redact.join(", "),
                 table.table,
                 table.key
             );
-            let mut query = sqlx::query(&sql).bind(tenant.0);
-            for key in chunk {
-                query = query.bind(*key);
-            }
-            for row in query.fetch_all(&mut *conn).await? {
+            let rows = sqlx::query(&sql)
+                .bind(tenant.0)
+                .bind(id_array(chunk.iter().copied()))
+                .fetch_all(&mut *conn)
+                .await?;
+            for row in rows {
                 for i in 0..erasure.redact.len() {
                     let text: Option<String> = row.try_get(i)?;
                     if text
@@ -424,7 +424,7 @@ pub(crate) async fn owned_activity_ids(
     let (Some(table), false) = (subject_table("activities"), contacts.is_empty()) else {
         return Ok(Vec::new());
     };
-    let Some(condition) = owned_condition(table, contacts.len()) else {
+    let Some(condition) = owned_condition(table, &id_set(conn, 2)) else {
         return Ok(Vec::new());
     };
     let sql = format!("SELECT activity_id FROM activities WHERE {condition}");
@@ -460,7 +460,7 @@ impl Store {
         let sql = format!(
             "UPDATE audit_entries AS a SET reason = NULL, source_ip = NULL, user_agent = NULL, context_salt = NULL
              WHERE a.tenant_id = $1 AND a.reason IS NOT NULL AND {}",
-            about_contacts(&format!("IN ({})", placeholders(2, contacts.len())))
+            about_contacts(&format!("IN ({})", id_set(tx, 2)))
         );
         let blanked = bound(&sql, tenant, contacts)
             .execute(&mut **tx)
@@ -471,7 +471,7 @@ impl Store {
         // write its day afterwards).
         let sql = format!(
             "DELETE FROM record_access WHERE tenant_id = $1 AND record_type = 'contact' AND record_id IN ({})",
-            placeholders(2, contacts.len())
+            id_set(tx, 2)
         );
         bound(&sql, tenant, contacts).execute(&mut **tx).await?;
         let Erased {
@@ -525,7 +525,7 @@ impl Store {
             }
             let rows = Rows {
                 table,
-                condition: rows_condition(table, contacts.len()),
+                condition: rows_condition(table, &id_set(&tx, 2)),
                 tenant,
                 contacts,
             };

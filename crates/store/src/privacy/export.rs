@@ -4,6 +4,7 @@
 
 use super::subject_tables::{rows_condition, shared_condition, SUBJECT_TABLES};
 use crate::audit::trail::about_contact;
+use crate::rows::{id_array, id_set};
 use crate::{Store, StoreError};
 use custodian_core::catalog::{Category, ColumnClass};
 use custodian_core::hex::to_hex;
@@ -150,13 +151,13 @@ impl Store {
                 "SELECT {} FROM {} WHERE {}",
                 names.join(", "),
                 subject.table,
-                rows_condition(subject, contacts.len()),
+                rows_condition(subject, &id_set(&tx, 2)),
             );
-            let mut query = sqlx::query(&sql).bind(tenant.0);
-            for contact in contacts {
-                query = query.bind(contact.0);
-            }
-            let found = query.fetch_all(&mut *tx).await?;
+            let found = sqlx::query(&sql)
+                .bind(tenant.0)
+                .bind(id_array(contacts.iter().map(|c| c.0)))
+                .fetch_all(&mut *tx)
+                .await?;
             let mut rows = Vec::with_capacity(found.len());
             for row in &found {
                 rows.push(
@@ -195,13 +196,13 @@ impl Store {
                 "SELECT {} FROM {} WHERE {}",
                 subject.key,
                 subject.table,
-                shared_condition(subject, contacts.len()),
+                shared_condition(subject, &id_set(&tx, 2)),
             );
-            let mut query = sqlx::query_scalar(&sql).bind(tenant.0);
-            for contact in contacts {
-                query = query.bind(contact.0);
-            }
-            let keys: Vec<i64> = query.fetch_all(&mut *tx).await?;
+            let keys: Vec<i64> = sqlx::query_scalar(&sql)
+                .bind(tenant.0)
+                .bind(id_array(contacts.iter().map(|c| c.0)))
+                .fetch_all(&mut *tx)
+                .await?;
             if !keys.is_empty() {
                 shared.push(SharedRows {
                     table: subject.table,

@@ -4,7 +4,6 @@
 //! order erasure needs (free text is redacted while the links that find it
 //! still exist; rows that others point to go last).
 
-use crate::rows::placeholders;
 use custodian_core::audit::RecordType;
 
 pub(crate) struct SubjectTable {
@@ -195,35 +194,36 @@ pub(crate) fn subject_table(name: &str) -> Option<&'static SubjectTable> {
     SUBJECT_TABLES.iter().find(|t| t.table == name)
 }
 
-/// A table's condition for the given number of contact ids, numbered from
-/// `$2`.
-pub(crate) fn rows_condition(table: &SubjectTable, contacts: usize) -> String {
+/// A table's condition for the contacts `contacts` stands for inside
+/// `IN (…)`: an [`id_set`](crate::rows::id_set) or placeholders, after the
+/// tenant's `$1`.
+pub(crate) fn rows_condition(table: &SubjectTable, contacts: &str) -> String {
     format!(
         "tenant_id = $1 AND ({})",
-        table.rows.replace("{contacts}", &placeholders(2, contacts))
+        table.rows.replace("{contacts}", contacts)
     )
 }
 
 /// The subject's rows about the subject alone; None for tables without.
-pub(crate) fn owned_condition(table: &SubjectTable, contacts: usize) -> Option<String> {
+pub(crate) fn owned_condition(table: &SubjectTable, contacts: &str) -> Option<String> {
     table.owned.map(|owned| {
         format!(
             "{} AND {}",
             rows_condition(table, contacts),
-            owned.replace("{contacts}", &placeholders(2, contacts))
+            owned.replace("{contacts}", contacts)
         )
     })
 }
 
 /// The subject's rows that follow the column strategies: all of them, or
 /// those not about the subject alone.
-pub(crate) fn shared_condition(table: &SubjectTable, contacts: usize) -> String {
+pub(crate) fn shared_condition(table: &SubjectTable, contacts: &str) -> String {
     match table.owned {
         None => rows_condition(table, contacts),
         Some(owned) => format!(
             "{} AND NOT ({})",
             rows_condition(table, contacts),
-            owned.replace("{contacts}", &placeholders(2, contacts))
+            owned.replace("{contacts}", contacts)
         ),
     }
 }
@@ -264,8 +264,8 @@ mod tests {
     }
 
     #[test]
-    fn conditions_number_the_contacts_after_the_tenant() {
-        let condition = rows_condition(subject_table("assets").unwrap(), 2);
+    fn conditions_put_the_contacts_after_the_tenant() {
+        let condition = rows_condition(subject_table("assets").unwrap(), "$2, $3");
         assert_eq!(condition, "tenant_id = $1 AND (contact_id IN ($2, $3))");
     }
 }

@@ -158,7 +158,7 @@ impl Store {
             } else {
                 format!(
                     "SELECT COUNT(*) FROM {table} WHERE {}",
-                    rows_condition(subject, 1)
+                    rows_condition(subject, "$2")
                 )
             };
             *count = sqlx::query_scalar(&sql)

@@ -6,7 +6,7 @@
 
 use super::search_purge::{mark_search_purge, search_index_secure_delete};
 use crate::privacy::{owned_activity_ids, ContactsErased};
-use crate::rows::{placeholders, PARAMETERS_PER_STATEMENT};
+use crate::rows::{id_array, id_set};
 use crate::{NewAuditEntry, Scope, Store, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::catalog::{self, Erasure, Subject};
@@ -26,25 +26,21 @@ pub struct Acted {
     pub records: u64,
 }
 
-/// Runs `statement(list)` over the ids, split at PARAMETERS_PER_STATEMENT,
-/// with `$1` the tenant and `list` the placeholders `$2…` of the ids: the
-/// rows affected.
+/// Runs `statement(set)` for the ids, with `$1` the tenant and `set` the
+/// ids bound as one [`id_set`]: the rows affected.
 async fn run_with_ids(
     conn: &mut AnyConnection,
     tenant: TenantId,
     ids: &[i64],
     statement: impl Fn(&str) -> String,
 ) -> Result<u64, StoreError> {
-    let mut affected = 0;
-    for chunk in ids.chunks(PARAMETERS_PER_STATEMENT - 1) {
-        let sql = statement(&placeholders(2, chunk.len()));
-        let mut query = sqlx::query(&sql).bind(tenant.0);
-        for id in chunk {
-            query = query.bind(*id);
-        }
-        affected += query.execute(&mut *conn).await?.rows_affected();
-    }
-    Ok(affected)
+    let sql = statement(&id_set(conn, 2));
+    let done = sqlx::query(&sql)
+        .bind(tenant.0)
+        .bind(id_array(ids.iter().copied()))
+        .execute(&mut *conn)
+        .await?;
+    Ok(done.rows_affected())
 }
 
 fn entry(
