@@ -17,7 +17,7 @@
 # Then a server answers reads with wrk (CONNECTIONS, default 4) before and
 # during `custodian retention apply`, which runs as its own process under
 # /usr/bin/time (BATCH=N passes --batch N). Prints a Markdown table for
-# docs/benchmarks.md.
+# docs/benchmarks.md. FLOOR (below) measures plain SQLite instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -36,33 +36,51 @@ command -v wrk >/dev/null || apt-get install -y wrk >/dev/null
 cargo build --release -q -p custodian
 bin=target/release/custodian
 
-echo "copying $SOURCE to $COPY ..." >&2
-rm -f "$COPY" "$COPY-wal" "$COPY-shm"
-python3 - "$SOURCE" "$COPY" <<'PY'
+# A fresh copy of the source in $COPY, with 20% of its records due.
+make_copy() {
+  echo "copying $SOURCE to $COPY ..." >&2
+  rm -f "$COPY" "$COPY-wal" "$COPY-shm"
+  python3 - "$SOURCE" "$COPY" <<'PY'
 import sqlite3, sys
 source = sqlite3.connect(sys.argv[1])
 source.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 source.close()
 PY
-cp "$SOURCE" "$COPY"
-# The source leaves the page cache, so that the copy has the memory a
-# server's only database file would have.
-python3 - "$SOURCE" <<'PY'
+  cp "$SOURCE" "$COPY"
+  # The source leaves the page cache, so that the copy has the memory a
+  # server's only database file would have.
+  python3 - "$SOURCE" <<'PY'
 import os, sys
 fd = os.open(sys.argv[1], os.O_RDONLY)
 os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
 os.close(fd)
 PY
-$bin migrate --database "$URL" --json >/dev/null
+  $bin migrate --database "$URL" --json >/dev/null
 
-# Every fifth contact made four years ago: the contact rule's 20%.
-python3 - "$COPY" <<'PY'
+  # Every fifth contact made four years ago: the contact rule's 20%.
+  python3 - "$COPY" <<'PY'
 import sqlite3, sys, time
 db = sqlite3.connect(sys.argv[1])
 four_years = 4 * 365 * 86_400_000
 db.execute("UPDATE contacts SET created_at = created_at - ? WHERE contact_id % 5 = 0", (four_years,))
 db.commit()
 PY
+}
+
+make_copy
+
+# FLOOR="ACTIVITY_BATCH:CONTACT_BATCH ..." measures, instead of the sweep, the
+# same deletions straight through SQLite (scripts/retention_floor.py) on a
+# fresh copy for each pair; 0 is all in one transaction.
+if [ -n "${FLOOR:-}" ]; then
+  fresh=yes
+  for pair in $FLOOR; do
+    [ -n "$fresh" ] || make_copy
+    fresh=
+    python3 scripts/retention_floor.py "$COPY" "${pair%%:*}" "${pair##*:}"
+  done
+  exit 0
+fi
 
 $bin serve --database "$URL" --listen "127.0.0.1:$PORT" --no-retention-schedule \
     --audit-key bench-data/audit-signing.key --audit-checkpoints bench-data/retention-checkpoints.jsonl >/dev/null 2>&1 &
