@@ -47,9 +47,10 @@ pub(crate) enum RetentionCommand {
         tenant: Option<i64>,
         #[arg(long, hide = true)]
         as_of: Option<String>,
-        /// Records per batch (one transaction) at most, below the defaults
-        /// (5,000 activities, 500 contacts): shorter transactions leave
-        /// more room for the server's writes on SQLite, at some speed.
+        /// Records per batch (one transaction) at most. Otherwise activities
+        /// go in batches sized to hold the write lock about a second (1,000
+        /// to 50,000) and contacts 1,000 at a time: shorter transactions
+        /// leave more room for the server's writes on SQLite, at some speed.
         #[arg(long, value_parser = clap::value_parser!(i64).range(1..))]
         batch: Option<i64>,
         #[arg(long)]
