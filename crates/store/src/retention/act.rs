@@ -314,7 +314,8 @@ impl Store {
                 }
             }
             (RetainedType::Activity, RetentionAction::Delete) => {
-                // In key order, each page of the tables is visited once.
+                // The audit entry names them in key order (the deletes
+                // visit them so anyway: SQLite reads the set back sorted).
                 let mut sorted = ids.to_vec();
                 sorted.sort_unstable();
                 let ids = &sorted[..];
