@@ -367,6 +367,89 @@ fn sqlite_bytes(dir: &tempfile::TempDir) -> String {
 /// A run erases contacts' search entries as tombstones (SQLite); at its
 /// end the index is rewritten without them, so the erased terms are gone
 /// from the file, and no mark is left for the schedule.
+/// The default rule "list contacts for review 3 years after the end of the
+/// last agreement with their organisation": only organisations whose every
+/// agreement has ended count, and only once the last one is 3 years over.
+async fn contacts_follow_the_end_of_their_organisations_agreements(f: Fixture) {
+    use custodian_core::agreements::AgreementInput;
+    use custodian_core::contacts::ContactInput;
+    use custodian_core::organisations::OrganisationInput;
+    let (app, tenant, dpo) = (&f.app, f.tenant, &f.dpo);
+    let mut contacts_of = Vec::new();
+    // (organisation, the end dates of its agreements; None is open-ended)
+    let organisations: [(&str, &[Option<&str>]); 4] = [
+        ("All ended AG", &[Some("2027-01-31"), Some("2026-06-30")]),
+        ("One open-ended AG", &[Some("2027-01-31"), None]),
+        ("Ends later AG", &[Some("2027-01-31"), Some("2030-06-30")]),
+        ("No agreement AG", &[]),
+    ];
+    for (name, ends) in organisations {
+        let organisation = app
+            .create_organisation(
+                dpo,
+                &OrganisationInput {
+                    name: name.into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap()
+            .id;
+        for end in ends {
+            let agreement = AgreementInput {
+                title: format!("Support for {name}"),
+                organisation_id: Some(organisation),
+                start_date: "2025-01-01".into(),
+                end_date: end.map(str::to_string),
+                value: "1000.00".into(),
+                currency: "EUR".into(),
+                status: "active".into(),
+            };
+            app.create_agreement(dpo, &agreement).await.unwrap();
+        }
+        let mut ids = Vec::new();
+        for person in ["Ada", "Ben"] {
+            let contact = ContactInput {
+                first_name: person.into(),
+                last_name: format!("of {name}"),
+                organisation_id: Some(organisation),
+                ..Default::default()
+            };
+            ids.push(app.create_contact(dpo, &contact).await.unwrap().id.0);
+        }
+        contacts_of.push(ids);
+    }
+    let listed_at = |date: &str| {
+        let instant = Timestamp::parse(&format!("{date}T12:00:00Z")).unwrap();
+        async move {
+            let plan = app.plan_retention(tenant, instant, |_| {}).await.unwrap();
+            let rule = plan
+                .rules
+                .iter()
+                .find(|r| r.rule.contains("end of the last agreement"))
+                .unwrap()
+                .clone();
+            let mut examples = rule.examples.clone();
+            examples.sort_unstable();
+            (rule.acted, examples)
+        }
+    };
+    // The last agreement of the first organisation ended 2027-01-31.
+    assert_eq!(listed_at("2030-01-30").await, (0, vec![]));
+    let mut expected = contacts_of[0].clone();
+    expected.sort_unstable();
+    assert_eq!(listed_at("2030-02-01").await, (2, expected.clone()));
+    // The third organisation's last agreement ends 2030-06-30; the second
+    // has one without an end, the fourth none at all.
+    let (acted, examples) = listed_at("2033-07-01").await;
+    assert_eq!(acted, 4, "{examples:?}");
+    let mut expected: Vec<i64> = [&contacts_of[0][..], &contacts_of[2][..]].concat();
+    expected.sort_unstable();
+    assert_eq!(examples, expected);
+}
+
+on_both_backends!(contacts_follow_the_end_of_their_organisations_agreements);
+
 #[tokio::test]
 async fn a_run_purges_erased_contacts_from_the_search_index() {
     let f = sqlite().await;
