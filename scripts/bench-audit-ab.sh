@@ -14,6 +14,13 @@ cd "$(dirname "$0")/.."
 
 DATABASE_URL="${1:-sqlite://bench-data/audit.db}"
 bin="${2:-target/release/custodian}"
+# Only a build with the bench-unaudited-reads feature can switch auditing off.
+unaudited_bin="${UNAUDITED_BINARY:-target/release/custodian-unaudited-reads}"
+[ -x "$unaudited_bin" ] || {
+  cargo build --release -q -p custodian --features bench-unaudited-reads
+  cp target/release/custodian "$unaudited_bin"
+  cargo build --release -q -p custodian
+}
 ROUNDS="${ROUNDS:-2}"
 DURATION="${DURATION:-10s}"
 state="bench-data/$(echo "$DATABASE_URL" | sha256sum | cut -c1-12)"
@@ -22,7 +29,7 @@ token=$(cat "$state.token")
 audit_files=(--audit-key bench-data/audit-signing.key --audit-checkpoints bench-data/audit-checkpoints.jsonl)
 $bin serve --database "$DATABASE_URL" --listen 127.0.0.1:8191 "${audit_files[@]}" >/dev/null 2>&1 &
 audited=$!
-CUSTODIAN_BENCH_UNAUDITED_READS=1 $bin serve --database "$DATABASE_URL" --listen 127.0.0.1:8192 \
+CUSTODIAN_BENCH_UNAUDITED_READS=1 $unaudited_bin serve --database "$DATABASE_URL" --listen 127.0.0.1:8192 \
   "${audit_files[@]}" >/dev/null 2>&1 &
 unaudited=$!
 trap 'kill $audited $unaudited 2>/dev/null || true' EXIT

@@ -11,8 +11,8 @@
 # stops after generating the data.
 #
 # The cost of auditing reads is measured in the same run: a second server on
-# the same database with CUSTODIAN_BENCH_UNAUDITED_READS=1 (a switch for this
-# comparison only) answers the same reads. Afterwards `custodian audit
+# the same database with CUSTODIAN_BENCH_UNAUDITED_READS=1 (a switch that
+# only a build with the bench-unaudited-reads feature has) answers the same reads. Afterwards `custodian audit
 # verify` walks every chain and reports entries per second.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,6 +28,10 @@ mkdir -p bench-data
 state="bench-data/$(echo "$DATABASE_URL" | sha256sum | cut -c1-12)"
 
 command -v wrk >/dev/null || { apt-get install -y wrk >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y wrk >/dev/null; }; }
+# The comparison server is a build of its own: only a binary built with the
+# bench-unaudited-reads feature can switch read auditing off.
+cargo build --release -q -p custodian --features bench-unaudited-reads
+cp target/release/custodian target/release/custodian-unaudited-reads
 cargo build --release -q -p custodian
 cargo build --release -q -p custodian-web --example bare_axum
 bin=target/release/custodian
@@ -115,7 +119,7 @@ rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$server/status")
 
 # The same reads from a server that does not audit them.
 UNAUDITED_PORT=$((PORT + 2))
-CUSTODIAN_BENCH_UNAUDITED_READS=1 $bin serve --database "$DATABASE_URL" --listen "127.0.0.1:$UNAUDITED_PORT" \
+CUSTODIAN_BENCH_UNAUDITED_READS=1 target/release/custodian-unaudited-reads serve --database "$DATABASE_URL" --listen "127.0.0.1:$UNAUDITED_PORT" \
   "${audit_files[@]}" >/dev/null 2>&1 &
 unaudited=$!
 until curl -fs "http://127.0.0.1:$UNAUDITED_PORT/healthz" >/dev/null 2>&1; do sleep 0.005; done

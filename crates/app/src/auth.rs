@@ -17,11 +17,20 @@ use std::time::{Duration, Instant};
 
 pub const SESSION_LIFETIME_HOURS: i64 = 12;
 
-/// Failed logins per account (the typed email, whether or not it exists,
-/// so the answer never tells) and per IP address. After `max` failures each
-/// further one locks the key for twice as long as the last: 1 minute, 2, 4,
-/// … up to an hour. A success clears the account's count; a key with no
-/// failure for a day is forgotten. Kept in memory: a restart forgives.
+/// Login attempts per account (the typed email, whether or not it exists,
+/// so the answer never tells), per account from one address, and per
+/// address. Every attempt is counted before the password is checked
+/// (`reserve`), so guesses sent together cannot all pass a check made
+/// before any of them failed; a success gives its count back (`succeeded`).
+/// After `max` attempts each further one locks the key for twice as long as
+/// the last: 1 minute, 2, 4, … up to an hour. A key with no attempt for a
+/// day is forgotten. Kept in memory: a restart forgives.
+///
+/// The tightest limit is per account and address, so a guesser locks the
+/// account for themselves long before they lock out its owner, who signs in
+/// from elsewhere; the per-account limit, higher, slows guessing from many
+/// addresses; the per-address limit, higher still, slows one address trying
+/// many accounts without locking out a whole office behind one proxy.
 #[derive(Default)]
 pub(crate) struct LoginThrottle {
     failures: Mutex<HashMap<String, Failures>>,
@@ -36,8 +45,39 @@ struct Failures {
 const FORGET_AFTER: Duration = Duration::from_secs(24 * 3600);
 const FIRST_LOCK: Duration = Duration::from_secs(60);
 const LONGEST_LOCK: Duration = Duration::from_secs(3600);
-pub(crate) const MAX_PER_ACCOUNT: u32 = 5;
-pub(crate) const MAX_PER_ADDRESS: u32 = 20;
+/// Attempts on one account from one address.
+pub(crate) const MAX_PER_ACCOUNT_AND_ADDRESS: u32 = 5;
+/// Attempts on one account from anywhere.
+pub(crate) const MAX_PER_ACCOUNT: u32 = 30;
+/// Attempts from one address on any account.
+pub(crate) const MAX_PER_ADDRESS: u32 = 100;
+/// Codes tried for one user's second factor while signed in.
+pub(crate) const MAX_CODES: u32 = 5;
+
+/// A limit: the key counted and the attempts it allows.
+pub(crate) struct Limit {
+    pub key: String,
+    pub max: u32,
+}
+
+impl Limit {
+    pub(crate) fn new(key: String, max: u32) -> Limit {
+        Limit { key, max }
+    }
+}
+
+/// The three limits of a password login; `realm` keeps the back office's
+/// and the portal's counts apart.
+pub(crate) fn login_limits(realm: &str, email: &str, client_address: &str) -> [Limit; 3] {
+    [
+        Limit::new(
+            format!("{realm}-pair:{client_address}|{email}"),
+            MAX_PER_ACCOUNT_AND_ADDRESS,
+        ),
+        Limit::new(format!("{realm}-account:{email}"), MAX_PER_ACCOUNT),
+        Limit::new(format!("{realm}-address:{client_address}"), MAX_PER_ADDRESS),
+    ]
+}
 
 /// How long the `count`-th failure locks a key that allows `max`.
 fn lock_for(count: u32, max: u32) -> Option<Duration> {
@@ -47,39 +87,57 @@ fn lock_for(count: u32, max: u32) -> Option<Duration> {
 }
 
 impl LoginThrottle {
-    pub(crate) fn check(&self, key: &str) -> Result<(), AppError> {
-        let failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        match failures.get(key).and_then(|f| f.locked_until) {
-            Some(until) if until > Instant::now() => Err(AppError::TooManyAttempts {
-                retry_after_seconds: (until - Instant::now()).as_secs().max(1),
-            }),
-            _ => Ok(()),
-        }
-    }
-
-    pub(crate) fn fail(&self, key: String, max: u32) {
+    /// Refused while any of the keys is locked; otherwise counts the
+    /// attempt against each of them at once, before it is checked.
+    pub(crate) fn reserve(&self, limits: &[Limit]) -> Result<(), AppError> {
         let mut failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        let now = Instant::now();
+        for limit in limits {
+            if let Some(until) = failures.get(&limit.key).and_then(|f| f.locked_until) {
+                if until > now {
+                    return Err(AppError::TooManyAttempts {
+                        retry_after_seconds: (until - now).as_secs().max(1),
+                    });
+                }
+            }
+        }
         if failures.len() > 100_000 {
             failures.retain(|_, f| f.last.elapsed() < FORGET_AFTER);
         }
-        let entry = failures.entry(key).or_insert(Failures {
-            count: 0,
-            last: Instant::now(),
-            locked_until: None,
-        });
-        if entry.last.elapsed() >= FORGET_AFTER {
-            entry.count = 0;
+        for limit in limits {
+            let entry = failures.entry(limit.key.clone()).or_insert(Failures {
+                count: 0,
+                last: now,
+                locked_until: None,
+            });
+            if entry.last.elapsed() >= FORGET_AFTER {
+                entry.count = 0;
+            }
+            entry.count += 1;
+            entry.last = now;
+            entry.locked_until = lock_for(entry.count, limit.max).map(|d| now + d);
         }
-        entry.count += 1;
-        entry.last = Instant::now();
-        entry.locked_until = lock_for(entry.count, max).map(|d| Instant::now() + d);
+        Ok(())
     }
 
-    pub(crate) fn clear(&self, key: &str) {
-        self.failures
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(key);
+    /// The attempt counted by `reserve` succeeded: the first limit (the
+    /// account as typed from this address, or the code) is cleared, the
+    /// others get their count back.
+    pub(crate) fn succeeded(&self, limits: &[Limit]) {
+        let mut failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        let now = Instant::now();
+        let Some((first, rest)) = limits.split_first() else {
+            return;
+        };
+        failures.remove(&first.key);
+        for limit in rest {
+            if let Some(entry) = failures.get_mut(&limit.key) {
+                entry.count = entry.count.saturating_sub(1);
+                entry.locked_until = lock_for(entry.count, limit.max)
+                    .map(|d| entry.last + d)
+                    .filter(|until| *until > now);
+            }
+        }
     }
 }
 
@@ -195,10 +253,8 @@ impl App {
     ) -> Result<NewSession, AppError> {
         let client = || client_context(Some(client_address.to_string()), user_agent);
         let email = email.trim().to_lowercase();
-        let account_key = format!("account:{email}");
-        let address_key = format!("address:{client_address}");
-        self.throttle.check(&account_key)?;
-        self.throttle.check(&address_key)?;
+        let limits = login_limits("staff", &email, client_address);
+        self.throttle.reserve(&limits)?;
         let candidates = if email.is_empty() || email.len() > 254 {
             Vec::new()
         } else {
@@ -232,8 +288,6 @@ impl App {
             }
         }
         let Some(user) = authenticated else {
-            self.throttle.fail(account_key, MAX_PER_ACCOUNT);
-            self.throttle.fail(address_key, MAX_PER_ADDRESS);
             // Someone, not yet known, tried these accounts.
             for candidate in &candidates {
                 let entry = NewAuditEntry {
@@ -254,7 +308,7 @@ impl App {
             }
             return Err(AppError::BadCredentials);
         };
-        self.throttle.clear(&account_key);
+        self.throttle.succeeded(&limits);
         let secret = random_token();
         let cookie_value = format!("{}.{secret}", user.tenant.0);
         let csrf_token = random_token();
@@ -390,16 +444,41 @@ mod tests {
         assert_eq!(lock_for(8, 5), Some(Duration::from_secs(480)));
         assert_eq!(lock_for(40, 5), Some(Duration::from_secs(3600)));
         let throttle = LoginThrottle::default();
-        for _ in 0..4 {
-            throttle.fail("account:a@example.com".into(), 5);
+        let limits = || [Limit::new("account:a@example.com".into(), 5)];
+        for _ in 0..5 {
+            assert!(throttle.reserve(&limits()).is_ok());
         }
-        assert!(throttle.check("account:a@example.com").is_ok());
-        throttle.fail("account:a@example.com".into(), 5);
         assert!(matches!(
-            throttle.check("account:a@example.com"),
+            throttle.reserve(&limits()),
             Err(AppError::TooManyAttempts { retry_after_seconds }) if (55..=60).contains(&retry_after_seconds)
         ));
-        throttle.clear("account:a@example.com");
-        assert!(throttle.check("account:a@example.com").is_ok());
+        throttle.succeeded(&limits());
+        assert!(throttle.reserve(&limits()).is_ok());
+    }
+
+    #[test]
+    fn a_success_gives_back_its_count_to_the_wider_limits() {
+        let throttle = LoginThrottle::default();
+        let limits = || {
+            [
+                Limit::new("pair".into(), 2),
+                Limit::new("address".into(), 3),
+            ]
+        };
+        for _ in 0..10 {
+            throttle.reserve(&limits()).unwrap();
+            throttle.succeeded(&limits());
+        }
+        // Ten sign-ins counted nothing: two failures are still allowed.
+        throttle.reserve(&limits()).unwrap();
+        throttle.reserve(&limits()).unwrap();
+        assert!(throttle.reserve(&limits()).is_err());
+        // Another account from the same address: the address allows one more.
+        let other = [
+            Limit::new("pair2".into(), 2),
+            Limit::new("address".into(), 3),
+        ];
+        throttle.reserve(&other).unwrap();
+        assert!(throttle.reserve(&other).is_err());
     }
 }

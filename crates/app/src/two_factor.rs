@@ -97,8 +97,11 @@ impl App {
                 ValidationErrors::single("code", "no_setup", "Start the set-up first.").into(),
             );
         };
+        let limits = code_limits(principal);
+        self.throttle.reserve(&limits)?;
         let step =
             totp::verify(&secret, code, now_seconds(), None).ok_or_else(|| code_problem(code))?;
+        self.throttle.succeeded(&limits);
         self.store
             .confirm_totp_secret(&principal.scope(), principal.user_id, step)
             .await?;
@@ -127,6 +130,8 @@ impl App {
             )
             .into());
         }
+        let limits = code_limits(principal);
+        self.throttle.reserve(&limits)?;
         let step = totp::verify(&secret, code, now_seconds(), state.last_step)
             .ok_or_else(|| code_problem(code))?;
         if !self
@@ -136,6 +141,7 @@ impl App {
         {
             return Err(code_problem(code).into());
         }
+        self.throttle.succeeded(&limits);
         self.store
             .remove_totp(&principal.scope(), principal.user_id)
             .await?;
@@ -174,4 +180,14 @@ impl App {
             .set_two_factor_required(&principal.scope(), required)
             .await?)
     }
+}
+
+/// Codes typed by a signed-in user for their own second factor: counted
+/// before they are checked, as passwords are, so a stolen session cannot
+/// try every code to turn two-factor off.
+fn code_limits(principal: &Principal) -> [crate::auth::Limit; 1] {
+    [crate::auth::Limit::new(
+        format!("totp:{}:{}", principal.tenant.0, principal.user_id.0),
+        crate::auth::MAX_CODES,
+    )]
 }

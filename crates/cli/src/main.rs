@@ -108,6 +108,11 @@ enum Command {
         /// Leave the daily retention run to `custodian worker`.
         #[arg(long, env = "CUSTODIAN_NO_RETENTION_SCHEDULE")]
         no_retention_schedule: bool,
+        /// Reverse proxies (addresses or networks, comma-separated, e.g.
+        /// `127.0.0.1,10.0.0.0/8`) whose Forwarded / X-Forwarded-For and
+        /// X-Forwarded-Proto headers are believed; nobody else's are.
+        #[arg(long, env = "CUSTODIAN_TRUSTED_PROXIES", default_value = "")]
+        trusted_proxies: String,
         #[command(flatten)]
         mail: Mail,
     },
@@ -382,9 +387,15 @@ async fn run(cli: Cli) -> Result<(), String> {
             audit,
             checkpoint_seconds,
             no_retention_schedule,
+            trusted_proxies,
             mail,
         } => {
             let started = std::time::Instant::now();
+            let transport = custodian_web::Transport {
+                trusted_proxies: custodian_web::TrustedProxies::parse(&trusted_proxies)
+                    .map_err(|e| format!("--trusted-proxies: {e}"))?,
+                tls: false,
+            };
             let app = App::open(&database.url).await.map_err(describe)?;
             let signer =
                 AuditSigner::load(&audit.key, &audit.checkpoints, true).map_err(describe)?;
@@ -436,7 +447,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             if delivery.is_none() {
                 println!("No SMTP server is configured (CUSTODIAN_SMTP_URL): messages are kept in the outbox (/admin/outbox).");
             }
-            let served = custodian_web::serve(app.clone(), listener).await;
+            let served = custodian_web::serve_with(app.clone(), listener, transport).await;
             checkpoints.abort();
             if let Some(delivery) = delivery {
                 delivery.abort();

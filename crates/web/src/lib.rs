@@ -14,6 +14,7 @@ mod multipart;
 mod pages;
 mod portal;
 mod problem;
+mod text_input;
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -24,8 +25,15 @@ use std::net::SocketAddr;
 
 pub use api::openapi_document;
 pub use api::permissions::{route_rules, RouteRule};
+pub use client::{Transport, TrustedProxies};
 
+/// The router for a server reached directly over plain HTTP (tests, the
+/// demo); `router_with` for one behind proxies or speaking TLS.
 pub fn router(app: App) -> Router {
+    router_with(app, Transport::default())
+}
+
+pub fn router_with(app: App, transport: Transport) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .nest("/api/v1", api::routes())
@@ -33,7 +41,11 @@ pub fn router(app: App) -> Router {
         .merge(portal::routes())
         // Any other address: the same "does not exist" page as a missing record.
         .fallback(|| async { pages::not_found() })
+        .layer(axum::middleware::from_fn(problem::api_errors_as_problems))
+        .layer(axum::middleware::from_fn(text_input::refuse_nul))
         .layer(axum::middleware::from_fn(headers::security_headers))
+        // Outermost, so every layer and handler finds it.
+        .layer(axum::Extension(std::sync::Arc::new(transport)))
         .with_state(app)
 }
 
@@ -46,7 +58,16 @@ async fn healthz(State(app): State<App>) -> StatusCode {
 
 /// Serves until ctrl-c or SIGTERM; `on_ready` gets the bound address.
 pub async fn serve(app: App, listener: tokio::net::TcpListener) -> std::io::Result<()> {
-    let router = router(app).into_make_service_with_connect_info::<SocketAddr>();
+    serve_with(app, listener, Transport::default()).await
+}
+
+/// Like `serve`, believing forwarded addresses from `transport`'s proxies.
+pub async fn serve_with(
+    app: App,
+    listener: tokio::net::TcpListener,
+    transport: Transport,
+) -> std::io::Result<()> {
+    let router = router_with(app, transport).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, router)
         .with_graceful_shutdown(shutdown_signal())
         .await

@@ -142,3 +142,80 @@ impl IntoResponse for Problem {
         response
     }
 }
+
+/// Every error the API answers is problem+json, including those the
+/// framework makes before a handler runs (a body over the limit, a method
+/// the route does not take, an address the API does not have): an answer
+/// of 400 or more under /api/ that is not yet a problem becomes one, with
+/// the framework's own text as its detail.
+pub async fn api_errors_as_problems(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let api = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    let status = response.status();
+    if !api || status.as_u16() < 400 {
+        return response;
+    }
+    let content_type = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    if content_type.starts_with("application/problem+json") {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let said = if content_type.starts_with("text/plain") {
+        axum::body::to_bytes(body, 4096)
+            .await
+            .ok()
+            .map(|b| String::from_utf8_lossy(&b).trim().to_string())
+            .filter(|t| !t.is_empty())
+    } else {
+        None
+    };
+    let (code, detail): (&'static str, String) = match status {
+        StatusCode::NOT_FOUND => (
+            "not_found",
+            "The API has no such address; the reference at /api/v1/docs lists them.".into(),
+        ),
+        StatusCode::METHOD_NOT_ALLOWED => (
+            "method_not_allowed",
+            "This address does not take that method; the Allow header names those it takes.".into(),
+        ),
+        StatusCode::PAYLOAD_TOO_LARGE => (
+            "payload_too_large",
+            said.unwrap_or_else(|| "The body is larger than this operation accepts.".into()),
+        ),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => (
+            "unsupported_media_type",
+            said.unwrap_or_else(|| {
+                "Send the body with the Content-Type this operation takes.".into()
+            }),
+        ),
+        StatusCode::LENGTH_REQUIRED => ("length_required", "Send a Content-Length.".into()),
+        s if s.is_server_error() => {
+            // The framework's text may name internals: logged, not sent.
+            tracing::error!(status = s.as_u16(), detail = ?said, "an error answer without a problem");
+            ("internal", "Something went wrong on our side.".into())
+        }
+        StatusCode::UNPROCESSABLE_ENTITY => (
+            "invalid_body",
+            said.unwrap_or_else(|| "The request could not be read.".into()),
+        ),
+        _ => (
+            "bad_request",
+            said.unwrap_or_else(|| "The request could not be read.".into()),
+        ),
+    };
+    let problem = Problem::new(status, code, detail).into_response();
+    let (problem_parts, problem_body) = problem.into_parts();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    for (name, value) in problem_parts.headers.iter() {
+        parts.headers.insert(name, value.clone());
+    }
+    Response::from_parts(parts, problem_body)
+}

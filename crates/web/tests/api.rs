@@ -346,6 +346,137 @@ async fn bad_input_is_answered_with_problems_and_changes_nothing(server: TestSer
 }
 on_both_backends!(bad_input_is_answered_with_problems_and_changes_nothing);
 
+/// A NUL character in any text refuses the request with a 400 problem on
+/// both backends (PostgreSQL answered 500), wherever the text came in.
+async fn nul_characters_are_refused_everywhere_text_comes_in(server: TestServer) {
+    let problem_of = |response: reqwest::Response| async move {
+        let status = response.status();
+        let kind = response
+            .headers()
+            .get("content-type")
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default();
+        (status, kind, response.text().await.unwrap())
+    };
+    // Query string.
+    let answer = server
+        .client
+        .get(server.url("/contacts?q=%00"))
+        .bearer_auth(&server.token)
+        .send()
+        .await
+        .unwrap();
+    let (status, kind, body) = problem_of(answer).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(kind, "application/problem+json");
+    assert!(body.contains("nul_character"), "{body}");
+    // JSON body.
+    let (status, problem) = server
+        .post(
+            "/contacts",
+            json!({"first_name": "Ada\u{0}", "last_name": "Lovelace"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{problem}");
+    assert_eq!(problem["code"], "nul_character");
+    // The login form of the back office and of the portal.
+    for path in ["/login", "/portal/login"] {
+        let answer = server
+            .client
+            .post(format!("{}{path}", server.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("email=a%00b%40c.example&password=x")
+            .send()
+            .await
+            .unwrap();
+        let (status, _, body) = problem_of(answer).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{path}: {body}");
+        assert!(body.contains("NUL"), "{body}");
+    }
+    // Nothing was made.
+    let (_, list) = server.get("/contacts", &server.token).await;
+    assert_eq!(list["items"].as_array().unwrap().len(), 0);
+}
+on_both_backends!(nul_characters_are_refused_everywhere_text_comes_in);
+
+/// Refusals made by the framework before a handler runs are problem+json
+/// too: a body over the limit, a method a route does not take, an address
+/// the API does not have, a body that is not JSON.
+async fn framework_refusals_are_problems(server: TestServer) {
+    let (_, org) = server.post("/organisations", json!({"name": "Acme"})).await;
+    let (status, ticket) = server
+        .post(
+            "/tickets",
+            json!({"subject": "Printer on fire", "organisation_id": org["id"]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{ticket}");
+    let too_large = vec![b'a'; custodian_core::helpdesk::ATTACHMENT_MAX_BYTES + 2];
+    let answers = [
+        (
+            server
+                .client
+                .post(server.url(&format!(
+                    "/tickets/{}/attachments?file_name=big.txt",
+                    ticket["id"]
+                )))
+                .bearer_auth(&server.token)
+                .body(too_large),
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+        ),
+        (
+            server
+                .client
+                .patch(server.url("/contacts"))
+                .bearer_auth(&server.token),
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+        ),
+        (
+            server
+                .client
+                .get(server.url("/no-such-thing"))
+                .bearer_auth(&server.token),
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        (
+            server
+                .client
+                .post(server.url("/contacts"))
+                .bearer_auth(&server.token)
+                .header("content-type", "application/json")
+                .body("{not json"),
+            StatusCode::BAD_REQUEST,
+            "malformed_json",
+        ),
+        (
+            server
+                .client
+                .post(server.url("/contacts"))
+                .bearer_auth(&server.token)
+                .header("content-type", "text/plain")
+                .body("{}"),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+        ),
+    ];
+    for (request, status, code) in answers {
+        let answer = request.send().await.unwrap();
+        assert_eq!(answer.status(), status);
+        assert_eq!(
+            answer.headers()["content-type"],
+            "application/problem+json",
+            "{code}"
+        );
+        let problem: Value = answer.json().await.unwrap();
+        assert_eq!(problem["code"], code, "{problem}");
+        assert_eq!(problem["status"], status.as_u16());
+    }
+}
+on_both_backends!(framework_refusals_are_problems);
+
 async fn another_tenants_records_answer_404(server: TestServer) {
     let (_, org) = server
         .post("/organisations", json!({"name": "Secret AG"}))

@@ -44,9 +44,14 @@ pub(crate) struct ReadRecorder {
 impl ReadRecorder {
     /// Starts the writer on the current tokio runtime.
     pub(crate) fn start(store: Store) -> ReadRecorder {
+        // Only a binary built for the benchmark's A/B comparison (`cargo
+        // build --features bench-unaudited-reads`) can leave reads
+        // unrecorded; a released server records every read, whatever its
+        // environment says.
+        #[cfg(feature = "bench-unaudited-reads")]
         if std::env::var("CUSTODIAN_BENCH_UNAUDITED_READS").as_deref() == Ok("1") {
             tracing::warn!(
-                "CUSTODIAN_BENCH_UNAUDITED_READS=1: reads are NOT audited (benchmarking only)"
+                "CUSTODIAN_BENCH_UNAUDITED_READS=1: reads are NOT audited (benchmarking build only)"
             );
             return ReadRecorder { sender: None };
         }

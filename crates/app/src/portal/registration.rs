@@ -85,15 +85,15 @@ impl App {
     ) -> Result<(), AppError> {
         self.portal_registration_open(tenant).await?;
         let fields = input.validate()?;
-        let email_key = format!("portal-register:{}", fields.email);
-        let address_key = format!("portal-address:{client_address}");
-        self.throttle.check(&email_key)?;
-        self.throttle.check(&address_key)?;
         // As with sign-in links: three messages to an address, then each
         // more waits; a client registering many addresses is held.
-        self.throttle.fail(email_key, 3);
-        self.throttle
-            .fail(address_key, crate::auth::MAX_PER_ADDRESS);
+        self.throttle.reserve(&[
+            crate::auth::Limit::new(format!("portal-register:{}", fields.email), 3),
+            crate::auth::Limit::new(
+                format!("portal-address:{client_address}"),
+                crate::auth::MAX_PER_ADDRESS,
+            ),
+        ])?;
         let client = crate::client_context(Some(client_address.to_string()), user_agent);
         let app = self.clone();
         tokio::spawn(async move {

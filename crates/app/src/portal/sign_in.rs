@@ -4,6 +4,7 @@
 //! address typed and per client, like the back office's.
 
 use super::PortalPrincipal;
+use crate::auth::Limit;
 use crate::secrets::{hash_password, random_token, sha256_hex, verify_password};
 use crate::{App, AppError};
 use custodian_core::audit::{Actor, ActorKind, RecordType};
@@ -81,10 +82,8 @@ impl App {
     ) -> Result<NewPortalSession, AppError> {
         let client = crate::client_context(Some(client_address.to_string()), user_agent);
         let email = email.trim().to_lowercase();
-        let account_key = format!("portal-account:{email}");
-        let address_key = format!("portal-address:{client_address}");
-        self.throttle.check(&account_key)?;
-        self.throttle.check(&address_key)?;
+        let limits = crate::auth::login_limits("portal", &email, client_address);
+        self.throttle.reserve(&limits)?;
         let candidates = if email.is_empty() || email.len() > 254 {
             Vec::new()
         } else {
@@ -95,16 +94,12 @@ impl App {
         }
         for candidate in candidates {
             if verify_password(password.to_string(), candidate.password_hash.clone()).await {
-                self.throttle.clear(&account_key);
+                self.throttle.succeeded(&limits);
                 return self
                     .open_portal_session(candidate.tenant, &candidate.account, client)
                     .await;
             }
         }
-        self.throttle
-            .fail(account_key, crate::auth::MAX_PER_ACCOUNT);
-        self.throttle
-            .fail(address_key, crate::auth::MAX_PER_ADDRESS);
         Err(AppError::BadCredentials)
     }
 
@@ -117,16 +112,16 @@ impl App {
         client_address: &str,
     ) -> Result<(), AppError> {
         let email = email.trim().to_lowercase();
-        let account_key = format!("portal-link:{email}");
-        let address_key = format!("portal-address:{client_address}");
-        self.throttle.check(&account_key)?;
-        self.throttle.check(&address_key)?;
         // Each request counts as a failure would: after three links for an
         // address, each more waits 1, 2, 4 … minutes; a client asking for
         // many addresses is held like one guessing passwords.
-        self.throttle.fail(account_key, 3);
-        self.throttle
-            .fail(address_key, crate::auth::MAX_PER_ADDRESS);
+        self.throttle.reserve(&[
+            Limit::new(format!("portal-link:{email}"), 3),
+            Limit::new(
+                format!("portal-address:{client_address}"),
+                crate::auth::MAX_PER_ADDRESS,
+            ),
+        ])?;
         if email.is_empty() || email.len() > 254 {
             return Ok(());
         }

@@ -73,6 +73,11 @@ impl<T: DeserializeOwned + Send> FromRequest<App> for ApiJson<T> {
                 "invalid_body",
                 "The body must be a JSON object.",
             )),
+            Ok(Json(value)) if crate::text_input::json_has_nul(&value) => Err(Problem::new(
+                StatusCode::BAD_REQUEST,
+                "nul_character",
+                crate::text_input::NUL_DETAIL,
+            )),
             Ok(Json(value)) => serde_json::from_value(value).map(ApiJson).map_err(|e| {
                 Problem::new(
                     StatusCode::UNPROCESSABLE_ENTITY,

@@ -186,6 +186,39 @@ fn json_ref(schema: &str) -> utoipa::openapi::Content {
         .build()
 }
 
+/// What every operation with a body can be answered before its handler
+/// runs: unreadable bodies (400, also a NUL character in any text), a
+/// body over the limit (413) and one of another media type (415); each is
+/// problem+json (`problem::api_errors_as_problems`).
+fn document_framework_refusals(paths: &mut utoipa::openapi::Paths) {
+    for item in paths.paths.values_mut() {
+        for operation in [
+            item.post.as_mut(),
+            item.put.as_mut(),
+            item.patch.as_mut(),
+            item.delete.as_mut(),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            if operation.request_body.is_none() {
+                continue;
+            }
+            for (status, description) in [
+                ("400", "The body cannot be read (malformed_json), or a text holds a NUL character (nul_character)"),
+                ("413", "The body is larger than the operation accepts (payload_too_large)"),
+                ("415", "The body is not of the media type the operation takes (unsupported_media_type)"),
+            ] {
+                operation
+                    .responses
+                    .responses
+                    .entry(status.to_string())
+                    .or_insert_with(|| problem_response(description).into());
+            }
+        }
+    }
+}
+
 fn problem_response(description: &str) -> utoipa::openapi::Response {
     ResponseBuilder::new()
         .description(description)
@@ -1566,6 +1599,7 @@ pub fn openapi_document() -> OpenApi {
     let mut document = Components::openapi();
     document.openapi = utoipa::openapi::OpenApiVersion::Version31;
     document.paths = paths.build();
+    document_framework_refusals(&mut document.paths);
     if let Some(components) = document.components.as_mut() {
         components.add_security_scheme(
             "bearer",

@@ -35,7 +35,6 @@ fn outcome(path: &str) -> Option<&'static str> {
 
 pub async fn flash_messages(request: Request, next: Next) -> Response {
     let method = request.method().clone();
-    let request_headers = request.headers().clone();
     let path = request.uri().path().to_string();
     let had_flash = request
         .headers()
@@ -54,17 +53,15 @@ pub async fn flash_messages(request: Request, next: Next) -> Response {
         .is_some_and(|l| l == "/login" || l.starts_with("/login?"));
     if method == Method::POST && status == StatusCode::SEE_OTHER && !to_login {
         if let Some(outcome) = outcome(&path) {
-            response.headers_mut().append(
-                header::SET_COOKIE,
-                set_cookie(&request_headers, FLASH_COOKIE, outcome, 60),
-            );
+            response
+                .headers_mut()
+                .append(header::SET_COOKIE, set_cookie(FLASH_COOKIE, outcome, 60));
         }
     } else if method == Method::GET && status == StatusCode::OK && had_flash {
         // Shown on this page; not again.
-        response.headers_mut().append(
-            header::SET_COOKIE,
-            set_cookie(&request_headers, FLASH_COOKIE, "", 0),
-        );
+        response
+            .headers_mut()
+            .append(header::SET_COOKIE, set_cookie(FLASH_COOKIE, "", 0));
     }
     response
 }

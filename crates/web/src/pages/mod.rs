@@ -42,7 +42,7 @@ mod two_factor;
 pub(crate) mod views;
 
 use axum::extract::{Query, State};
-use axum::http::header;
+use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -56,6 +56,10 @@ pub(crate) use audit::csv_response;
 /// The page for an address that leads nowhere.
 pub(crate) fn not_found() -> Response {
     views::error_page(custodian_app::AppError::NotFound)
+}
+
+pub(crate) fn bad_request(message: &str) -> Response {
+    views::message_page(StatusCode::BAD_REQUEST, message)
 }
 
 pub fn routes() -> Router<App> {

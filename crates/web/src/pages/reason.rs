@@ -49,7 +49,6 @@ fn local(next: &str) -> &str {
 async fn state_reason(
     State(_app): State<App>,
     session: PageSession,
-    headers: HeaderMap,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
     let form = FormData(form);
@@ -65,7 +64,6 @@ async fn state_reason(
     response.headers_mut().append(
         header::SET_COOKIE,
         set_cookie(
-            &headers,
             REASON_COOKIE,
             &to_hex(stated.as_bytes()),
             REASON_MINUTES * 60,
@@ -74,19 +72,14 @@ async fn state_reason(
     response
 }
 
-async fn end_reason(
-    session: PageSession,
-    headers: HeaderMap,
-    Form(form): Form<Vec<(String, String)>>,
-) -> Response {
+async fn end_reason(session: PageSession, Form(form): Form<Vec<(String, String)>>) -> Response {
     let form = FormData(form);
     if let Err(refused) = form.check_csrf(&session.csrf) {
         return refused;
     }
     let mut response = Redirect::to(local(&form.get("next"))).into_response();
-    response.headers_mut().append(
-        header::SET_COOKIE,
-        set_cookie(&headers, REASON_COOKIE, "", 0),
-    );
+    response
+        .headers_mut()
+        .append(header::SET_COOKIE, set_cookie(REASON_COOKIE, "", 0));
     response
 }

@@ -3,14 +3,14 @@
 
 use super::forms::{constant_time_eq, FormData};
 use super::views::render;
-use axum::extract::{ConnectInfo, FromRequestParts, Query, State};
+use crate::client::ClientAddress;
+use axum::extract::{FromRequestParts, Query, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use custodian_app::auth::{new_csrf_token, SESSION_LIFETIME_HOURS};
 use custodian_app::{App, AppError, Principal};
-use std::net::SocketAddr;
 
 const SESSION_COOKIE: &str = "custodian_session";
 const LOGIN_CSRF_COOKIE: &str = "custodian_login_csrf";
@@ -40,32 +40,22 @@ pub(crate) fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(|(_, v)| v.to_string())
 }
 
-/// Secure when the request came over TLS (directly or through a proxy that says so).
-pub(super) fn set_cookie(
-    headers: &HeaderMap,
-    name: &str,
-    value: &str,
-    max_age_seconds: i64,
-) -> HeaderValue {
-    set_cookie_at(headers, name, value, max_age_seconds, "/")
+/// `Secure` is added to every cookie of a request that came over TLS
+/// (directly or through a trusted proxy that says so), in one place:
+/// `headers::security_headers`.
+pub(super) fn set_cookie(name: &str, value: &str, max_age_seconds: i64) -> HeaderValue {
+    set_cookie_at(name, value, max_age_seconds, "/")
 }
 
 /// A cookie for the pages under `path` only (the portal keeps its own).
 pub(crate) fn set_cookie_at(
-    headers: &HeaderMap,
     name: &str,
     value: &str,
     max_age_seconds: i64,
     path: &str,
 ) -> HeaderValue {
-    let secure = headers
-        .get("x-forwarded-proto")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.eq_ignore_ascii_case("https"));
-    let text = format!(
-        "{name}={value}; Path={path}; HttpOnly; SameSite=Lax; Max-Age={max_age_seconds}{}",
-        if secure { "; Secure" } else { "" }
-    );
+    let text =
+        format!("{name}={value}; Path={path}; HttpOnly; SameSite=Lax; Max-Age={max_age_seconds}");
     HeaderValue::from_str(&text).unwrap_or(HeaderValue::from_static("invalid=1"))
 }
 
@@ -179,7 +169,7 @@ fn login_form(
     *response.status_mut() = status;
     response.headers_mut().insert(
         header::SET_COOKIE,
-        set_cookie(headers, LOGIN_CSRF_COOKIE, &csrf, 3600),
+        set_cookie(LOGIN_CSRF_COOKIE, &csrf, 3600),
     );
     response
 }
@@ -196,7 +186,7 @@ pub async fn login_page(headers: HeaderMap, Query(query): Query<LoginQuery>) -> 
 
 pub async fn login(
     State(app): State<App>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddress(client_address): ClientAddress,
     headers: HeaderMap,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
@@ -216,7 +206,7 @@ pub async fn login(
         .login(
             &email,
             &form.get("password"),
-            &peer.ip().to_string(),
+            &client_address,
             crate::client::user_agent(&headers),
             &form.get("code"),
         )
@@ -227,16 +217,14 @@ pub async fn login(
             response.headers_mut().append(
                 header::SET_COOKIE,
                 set_cookie(
-                    &headers,
                     SESSION_COOKIE,
                     &session.cookie_value,
                     SESSION_LIFETIME_HOURS * 3600,
                 ),
             );
-            response.headers_mut().append(
-                header::SET_COOKIE,
-                set_cookie(&headers, LOGIN_CSRF_COOKIE, "", 0),
-            );
+            response
+                .headers_mut()
+                .append(header::SET_COOKIE, set_cookie(LOGIN_CSRF_COOKIE, "", 0));
             response
         }
         Err(AppError::BadCredentials) => login_form(
@@ -270,7 +258,6 @@ pub async fn login(
 pub async fn logout(
     State(app): State<App>,
     session: PageSession,
-    headers: HeaderMap,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
     if let Err(refused) = FormData(form).check_csrf(&session.csrf) {
@@ -280,10 +267,9 @@ pub async fn logout(
         return super::views::error_page(error);
     }
     let mut response = Redirect::to("/login").into_response();
-    response.headers_mut().insert(
-        header::SET_COOKIE,
-        set_cookie(&headers, SESSION_COOKIE, "", 0),
-    );
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, set_cookie(SESSION_COOKIE, "", 0));
     response
 }
 

@@ -154,10 +154,15 @@ pub fn error_page(error: AppError) -> Response {
         }
         other => (StatusCode::BAD_REQUEST, other.to_string()),
     };
+    message_page(status, &message)
+}
+
+/// A plain page saying what went wrong, with the status as its title.
+pub fn message_page(status: StatusCode, message: &str) -> Response {
     let body = format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{0}</title><link rel=\"stylesheet\" href=\"/static/app.css\"></head><body><main><h1>{0}</h1><p>{1}</p><p><a href=\"/\">Back to Custodian</a></p></main></body></html>",
         status.canonical_reason().unwrap_or("Error"),
-        escape(&message)
+        escape(message)
     );
     (status, Html(body)).into_response()
 }

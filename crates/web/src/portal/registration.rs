@@ -7,10 +7,11 @@
 
 use super::session::{expired_form, form_token, form_token_matches};
 use super::sign_in::{failure, first_password_form, signed_in, PortalChrome};
+use crate::client::ClientAddress;
 use crate::pages::forms::FormData;
 use crate::pages::views::{refusal_lines, render};
 use askama::Template;
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::get;
@@ -18,7 +19,6 @@ use axum::{Form, Router};
 use custodian_app::{App, AppError};
 use custodian_core::portal_registration::RegistrationInput;
 use custodian_core::TenantId;
-use std::net::SocketAddr;
 
 pub fn routes() -> Router<App> {
     Router::new()
@@ -80,7 +80,7 @@ async fn show(State(app): State<App>, headers: HeaderMap, Path(tenant): Path<Str
 
 async fn register(
     State(app): State<App>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddress(client_address): ClientAddress,
     headers: HeaderMap,
     Path(tenant): Path<String>,
     Form(form): Form<Vec<(String, String)>>,
@@ -106,7 +106,7 @@ async fn register(
         .register_for_portal(
             TenantId(tenant),
             &input,
-            &peer.ip().to_string(),
+            &client_address,
             crate::client::user_agent(&headers),
         )
         .await
@@ -147,7 +147,7 @@ async fn confirm_page(
 
 async fn confirm(
     State(app): State<App>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddress(client_address): ClientAddress,
     headers: HeaderMap,
     Path(token): Path<String>,
     Form(form): Form<Vec<(String, String)>>,
@@ -179,12 +179,12 @@ async fn confirm(
         .confirm_portal_registration(
             &token,
             &password,
-            &peer.ip().to_string(),
+            &client_address,
             crate::client::user_agent(&headers),
         )
         .await
     {
-        Ok(session) => signed_in(&headers, session, ""),
+        Ok(session) => signed_in(session, ""),
         Err(AppError::Validation(errors)) => refused(refusal_lines(&errors)),
         Err(error) => failure(error),
     }

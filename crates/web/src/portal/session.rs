@@ -33,8 +33,8 @@ impl PortalPageSession {
     }
 }
 
-pub(super) fn session_cookie(headers: &HeaderMap, value: &str, max_age: i64) -> HeaderValue {
-    set_cookie_at(headers, SESSION_COOKIE, value, max_age, PATH)
+pub(super) fn session_cookie(value: &str, max_age: i64) -> HeaderValue {
+    set_cookie_at(SESSION_COOKIE, value, max_age, PATH)
 }
 
 fn to_login(parts: &Parts) -> Response {
@@ -80,7 +80,7 @@ pub(super) fn form_token(headers: &HeaderMap) -> (String, HeaderValue) {
     let token = cookie(headers, FORM_COOKIE)
         .filter(|token| token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit()))
         .unwrap_or_else(new_csrf_token);
-    let set = set_cookie_at(headers, FORM_COOKIE, &token, 3600, PATH);
+    let set = set_cookie_at(FORM_COOKIE, &token, 3600, PATH);
     (token, set)
 }
 

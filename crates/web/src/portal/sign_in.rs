@@ -6,11 +6,12 @@
 use super::session::{
     expired_form, form_token, form_token_matches, session_cookie, PortalPageSession,
 };
+use crate::client::ClientAddress;
 use crate::pages::forms::FormData;
 use crate::pages::session::local_path;
 use crate::pages::views::render;
 use askama::Template;
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
@@ -18,7 +19,6 @@ use custodian_app::portal::NewPortalSession;
 use custodian_app::LinkProblem;
 use custodian_app::{App, AppError};
 use custodian_core::portal::SESSION_HOURS;
-use std::net::SocketAddr;
 
 /// What the portal's pages show around their content.
 pub(super) struct PortalChrome {
@@ -160,21 +160,21 @@ pub(super) async fn login_page(headers: HeaderMap, Query(query): Query<NextQuery
 }
 
 /// Into the portal with a new session.
-pub(super) fn signed_in(headers: &HeaderMap, session: NewPortalSession, next: &str) -> Response {
+pub(super) fn signed_in(session: NewPortalSession, next: &str) -> Response {
     let target = local_path(next)
         .filter(|path| path.starts_with("/portal/"))
         .unwrap_or("/portal/tickets");
     let mut response = Redirect::to(target).into_response();
     response.headers_mut().append(
         header::SET_COOKIE,
-        session_cookie(headers, &session.cookie_value, SESSION_HOURS * 3600),
+        session_cookie(&session.cookie_value, SESSION_HOURS * 3600),
     );
     response
 }
 
 pub(super) async fn login(
     State(app): State<App>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddress(client_address): ClientAddress,
     headers: HeaderMap,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
@@ -193,12 +193,12 @@ pub(super) async fn login(
         .portal_login(
             &email,
             &form.get("password"),
-            &peer.ip().to_string(),
+            &client_address,
             crate::client::user_agent(&headers),
         )
         .await
     {
-        Ok(session) => signed_in(&headers, session, &next),
+        Ok(session) => signed_in(session, &next),
         Err(AppError::BadCredentials) => login_form(
             &headers,
             StatusCode::UNAUTHORIZED,
@@ -231,7 +231,7 @@ pub(super) async fn login(
 
 pub(super) async fn request_link(
     State(app): State<App>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddress(client_address): ClientAddress,
     headers: HeaderMap,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
@@ -247,7 +247,7 @@ pub(super) async fn request_link(
         );
     }
     match app
-        .request_portal_sign_in(&email, &peer.ip().to_string())
+        .request_portal_sign_in(&email, &client_address)
         .await
     {
         // The same answer whether or not the address has an account.
@@ -288,7 +288,7 @@ pub(super) async fn link_page(headers: HeaderMap, Path(token): Path<String>) -> 
 
 pub(super) async fn use_link(
     State(app): State<App>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddress(client_address): ClientAddress,
     headers: HeaderMap,
     Path(token): Path<String>,
     Form(form): Form<Vec<(String, String)>>,
@@ -297,14 +297,10 @@ pub(super) async fn use_link(
         return expired_form();
     }
     match app
-        .portal_sign_in_with_link(
-            &token,
-            &peer.ip().to_string(),
-            crate::client::user_agent(&headers),
-        )
+        .portal_sign_in_with_link(&token, &client_address, crate::client::user_agent(&headers))
         .await
     {
-        Ok(session) => signed_in(&headers, session, ""),
+        Ok(session) => signed_in(session, ""),
         Err(error) => failure(error),
     }
 }
@@ -359,7 +355,7 @@ pub(super) async fn invitation_page(
 
 pub(super) async fn accept_invitation(
     State(app): State<App>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddress(client_address): ClientAddress,
     headers: HeaderMap,
     Path(token): Path<String>,
     Form(form): Form<Vec<(String, String)>>,
@@ -386,12 +382,12 @@ pub(super) async fn accept_invitation(
         .accept_portal_invitation(
             &token,
             &password,
-            &peer.ip().to_string(),
+            &client_address,
             crate::client::user_agent(&headers),
         )
         .await
     {
-        Ok(session) => signed_in(&headers, session, ""),
+        Ok(session) => signed_in(session, ""),
         Err(AppError::Validation(errors)) => first_password_form(
             &headers,
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -406,7 +402,6 @@ pub(super) async fn accept_invitation(
 pub(super) async fn logout(
     State(app): State<App>,
     session: PortalPageSession,
-    headers: HeaderMap,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
     if let Err(refused) = FormData(form).check_csrf(&session.csrf) {
@@ -418,6 +413,6 @@ pub(super) async fn logout(
     let mut response = Redirect::to("/portal/login").into_response();
     response
         .headers_mut()
-        .insert(header::SET_COOKIE, session_cookie(&headers, "", 0));
+        .insert(header::SET_COOKIE, session_cookie("", 0));
     response
 }
