@@ -47,7 +47,8 @@ pub fn area_of(record_type: RecordType) -> Area {
         | RecordType::RetentionRule
         | RecordType::LegalHold
         | RecordType::RetentionRun
-        | RecordType::RetentionReview => Area::Privacy,
+        | RecordType::RetentionReview
+        | RecordType::AuditEntry => Area::Privacy,
         RecordType::Tenant
         | RecordType::User
         | RecordType::ApiToken

@@ -2,7 +2,9 @@
 //! database access would (triggers dropped first), must make `verify_audit`
 //! fail at the entry that was touched: an edited byte, an edited client
 //! context, a deleted, inserted or swapped entry, a truncated tail, a chain
-//! rewritten with valid hashes, a forged checkpoint. SQLite always, and
+//! rewritten with valid hashes, a forged checkpoint, an entry appended
+//! beyond the head, index rows deleted, a context blanked that no erasure
+//! recorded, rows of a tenant that does not exist. SQLite always, and
 //! PostgreSQL with CUSTODIAN_TEST_POSTGRES_URL.
 
 use custodian_app::audit::{AuditSigner, TenantVerification, VerifyOptions};
@@ -197,12 +199,108 @@ async fn an_untouched_trail_verifies(t: Trail) {
     ] {
         assert!(sqlx::raw_sql(&sql).execute(&t.raw).await.is_err(), "{sql}");
     }
-    // Blanking a client context (what erasure does) keeps the chain intact.
+    // Blanking a client context, as erasure does, keeps the chain intact
+    // when an entry of the chain records the blanking.
     t.sql(&format!(
         "UPDATE audit_entries SET source_ip = NULL, user_agent = NULL, context_salt = NULL WHERE tenant_id = {tenant} AND seq = 4"
     ))
     .await;
+    t.app
+        .store
+        .record_audit_entries(
+            t.tenant,
+            &[NewAuditEntry {
+                actor: Actor::SYSTEM,
+                action: AuditAction::BlankContext,
+                record_type: RecordType::AuditEntry,
+                record_id: 0,
+                fields: "source_ip,user_agent,reason".into(),
+                context: None,
+                occurred_at: Timestamp::now(),
+                record_ids: vec![4],
+            }],
+        )
+        .await
+        .unwrap();
     assert_eq!(t.verify().await.problem, None);
+}
+
+async fn a_blanking_no_erasure_recorded_is_found(t: Trail) {
+    // Blanking needs no dropped trigger: only the context columns change.
+    t.sql(&format!(
+        "UPDATE audit_entries SET source_ip = NULL, user_agent = NULL, reason = NULL, context_salt = NULL WHERE tenant_id = {} AND seq = 6",
+        t.tenant.0
+    ))
+    .await;
+    t.broken_at(6, "no erasure entry records blanking it").await;
+}
+
+async fn an_entry_appended_beyond_the_head_is_found(t: Trail) {
+    let tenant = t.tenant.0;
+    // A copy of the last entry, as the next one, under a new id; the head
+    // is left alone.
+    t.sql(&format!(
+        "INSERT INTO audit_entries (tenant_id, audit_id, seq, occurred_at, actor_kind, actor_id, action, record_type, record_id, fields, entry_hash, context_digest)
+             SELECT tenant_id, audit_id + 987654321, 16, occurred_at, actor_kind, actor_id, action, record_type, record_id, fields, entry_hash, context_digest
+             FROM audit_entries WHERE tenant_id = {tenant} AND seq = 15"
+    ))
+    .await;
+    t.broken_at(16, "beyond its head").await;
+}
+
+async fn deleted_index_rows_are_found(t: Trail) {
+    let tenant = t.tenant.0;
+    let drop_guard = match t.backend {
+        Backend::Sqlite => "DROP TRIGGER audit_entry_records_no_delete",
+        Backend::Postgres => "ALTER TABLE audit_entry_records DISABLE TRIGGER USER",
+    };
+    t.sql(drop_guard).await;
+    // Entry 10 listed three records; one no longer finds it.
+    t.sql(&format!(
+        "DELETE FROM audit_entry_records WHERE tenant_id = {tenant} AND seq = 10 AND record_id = 2010"
+    ))
+    .await;
+    let report = t.verify().await;
+    let problem = report.problem.unwrap_or_default();
+    assert!(problem.contains("record index"), "{problem}");
+}
+
+async fn rows_of_an_unknown_tenant_are_found(t: Trail) {
+    let tenant = t.tenant.0;
+    let unguard = match t.backend {
+        Backend::Sqlite => "PRAGMA foreign_keys = OFF",
+        Backend::Postgres => "ALTER TABLE audit_entries DISABLE TRIGGER ALL",
+    };
+    t.sql(unguard).await;
+    t.sql(&format!(
+        "INSERT INTO audit_entries (tenant_id, audit_id, seq, occurred_at, actor_kind, actor_id, action, record_type, record_id, fields, entry_hash, context_digest)
+             SELECT 4242424242, audit_id + 987654321, 1, occurred_at, actor_kind, actor_id, action, record_type, record_id, fields, entry_hash, context_digest
+             FROM audit_entries WHERE tenant_id = {tenant} AND seq = 1"
+    ))
+    .await;
+    let reports = t
+        .app
+        .verify_audit(&VerifyOptions {
+            tenant: None,
+            trusted_keys: vec![t.trusted_key.clone()],
+            checkpoint_file: Some(t.checkpoint_file.clone()),
+        })
+        .await
+        .unwrap();
+    let stray = reports
+        .iter()
+        .find(|r| r.tenant_id == 4242424242)
+        .expect("the unknown tenant's rows are reported");
+    assert!(
+        stray
+            .problem
+            .as_deref()
+            .unwrap_or("")
+            .contains("does not exist"),
+        "{stray:?}"
+    );
+    let own = reports.iter().find(|r| r.tenant_id == tenant).unwrap();
+    assert_eq!(own.problem, None);
 }
 
 async fn an_edited_byte_is_found(t: Trail) {
@@ -374,4 +472,8 @@ on_both_backends!(
     a_rewritten_chain_is_caught_by_the_checkpoint,
     a_forged_checkpoint_is_found,
     a_checkpoint_by_another_key_is_not_trusted,
+    a_blanking_no_erasure_recorded_is_found,
+    an_entry_appended_beyond_the_head_is_found,
+    deleted_index_rows_are_found,
+    rows_of_an_unknown_tenant_are_found,
 );

@@ -23,6 +23,7 @@ enum Backfill {
     AuditChain,
     DefaultPurposes,
     RetentionRules,
+    BlankingRecords,
 }
 
 const MIGRATIONS: &[Migration] = &[
@@ -243,7 +244,53 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0031_activity_links_layout.sql"),
         backfill: None,
     },
+    Migration {
+        version: 32,
+        name: "audit_blanking_record",
+        sqlite: include_str!("../migrations/sqlite/0032_audit_blanking_record.sql"),
+        postgres: include_str!("../migrations/postgres/0032_audit_blanking_record.sql"),
+        backfill: Some(Backfill::BlankingRecords),
+    },
 ];
+
+/// Entries whose context an erasure blanked before blanking was recorded
+/// in the chain: one entry per tenant names them, as erasure now does.
+async fn backfill_blanking_records(
+    store: &Store,
+    conn: &mut AnyConnection,
+) -> Result<(), StoreError> {
+    let rows = sqlx::query(
+        "SELECT tenant_id, seq FROM audit_entries
+         WHERE context_salt IS NULL AND context_digest <> $1 ORDER BY tenant_id, seq",
+    )
+    .bind(GENESIS.to_vec())
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut by_tenant: Vec<(i64, Vec<i64>)> = Vec::new();
+    for row in rows {
+        let (tenant, seq): (i64, i64) = (row.try_get(0)?, row.try_get(1)?);
+        match by_tenant.last_mut() {
+            Some((last, seqs)) if *last == tenant => seqs.push(seq),
+            _ => by_tenant.push((tenant, vec![seq])),
+        }
+    }
+    for (tenant, seqs) in by_tenant {
+        let entry = crate::NewAuditEntry {
+            actor: custodian_core::audit::Actor::SYSTEM,
+            action: custodian_core::audit::AuditAction::BlankContext,
+            record_type: custodian_core::audit::RecordType::AuditEntry,
+            record_id: 0,
+            fields: "source_ip,user_agent,reason".into(),
+            context: None,
+            occurred_at: Timestamp::now(),
+            record_ids: seqs,
+        };
+        store
+            .append_audit(conn, custodian_core::TenantId(tenant), &[entry])
+            .await?;
+    }
+    Ok(())
+}
 
 /// Rows per read while backfilling, walking the primary key.
 const BACKFILL_BATCH: i64 = 1_000;
@@ -421,6 +468,7 @@ impl Store {
                 Some(Backfill::RetentionRules) => {
                     crate::retention::backfill_default_rules(self, &mut tx).await?
                 }
+                Some(Backfill::BlankingRecords) => backfill_blanking_records(self, &mut tx).await?,
                 None => {}
             }
             sqlx::query(

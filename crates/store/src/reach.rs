@@ -107,7 +107,8 @@ impl Conditions {
             | RecordType::PortalAccount
             | RecordType::FaqArticle
             | RecordType::TicketAttachment
-            | RecordType::PortalRegistration => "1 = 1".into(),
+            | RecordType::PortalRegistration
+            | RecordType::AuditEntry => "1 = 1".into(),
         }
     }
 }

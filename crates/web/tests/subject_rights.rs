@@ -584,6 +584,17 @@ async fn the_subject_gets_their_data_and_is_then_erased(server: Server) {
         .await;
     assert_eq!(codes(&refused), ["wrong_request_type"], "{status}");
 
+    // A read with a stated reason: its context is blanked by the erasure.
+    let read = server
+        .client
+        .get(format!("{}/api/v1/contacts/{subject}", server.base))
+        .bearer_auth(&server.admin)
+        .header("X-Access-Reason", "Checking the erasure request")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(read.status(), StatusCode::OK);
+
     // The scan below sees the subject while they are there.
     let before = server.traces_left().await;
     for value in [
@@ -687,6 +698,22 @@ async fn the_subject_gets_their_data_and_is_then_erased(server: Server) {
         .call(dpo, "GET", &format!("/requests/{erasure}"), None)
         .await;
     assert_eq!(request["state"], "completed");
+    // The blanking of the reason is an entry of the chain, so the trail
+    // still verifies, and tells the erasure from an edit.
+    let (_, blanking) = server
+        .call(dpo, "GET", "/audit?action=blank_context", None)
+        .await;
+    assert_eq!(
+        blanking["items"].as_array().map(Vec::len),
+        Some(1),
+        "{blanking}"
+    );
+    let verifier = App::open(&server.database_url).await.unwrap();
+    let reports = verifier
+        .verify_audit(&custodian_app::audit::VerifyOptions::default())
+        .await
+        .unwrap();
+    assert!(reports.iter().all(|r| r.problem.is_none()), "{reports:?}");
     assert_eq!(
         request["subject_name"], HELD_NAME,
         "kept under the legal hold"

@@ -218,6 +218,8 @@ pub enum ChainBreak {
     TruncatedBeforeCheckpoint { last: i64, checkpoint: i64 },
     #[error("entry {seq} differs from the signed checkpoint of that position: the chain was rewritten up to there")]
     CheckpointMismatch { seq: i64 },
+    #[error("entry {seq} (audit id {audit_id}): its client context was blanked, but no erasure entry records blanking it: it was edited")]
+    BlankedWithoutErasure { seq: i64, audit_id: i64 },
 }
 
 impl ChainBreak {
@@ -228,12 +230,60 @@ impl ChainBreak {
             ChainBreak::OutOfOrder { seq, .. }
             | ChainBreak::HashMismatch { seq, .. }
             | ChainBreak::ContextMismatch { seq, .. }
-            | ChainBreak::CheckpointMismatch { seq } => *seq,
+            | ChainBreak::CheckpointMismatch { seq }
+            | ChainBreak::BlankedWithoutErasure { seq, .. } => *seq,
             ChainBreak::TruncatedBeforeHead { last, .. }
             | ChainBreak::TruncatedBeforeCheckpoint { last, .. } => last + 1,
             ChainBreak::HeadMismatch { head_seq } => *head_seq,
         }
     }
+}
+
+/// The action of the entry that records an erasure's blanking of other
+/// entries' client context; its record ids are their chain positions.
+pub const BLANK_CONTEXT_ACTION: &str = "blank_context";
+
+/// One row of the record index (`audit_entry_records`: a list entry's
+/// record type, each record id it names, and its position) as a number
+/// that sums without regard to order: verify adds up the rows the entries
+/// call for and the rows the index holds, and the two must agree.
+pub fn index_row_digest(record_type: &str, record_id: i64, seq: i64) -> u128 {
+    let mut hasher = Sha256::new();
+    hasher.update(b"custodian-audit-index-v1");
+    text(&mut hasher, record_type);
+    hasher.update(record_id.to_be_bytes());
+    hasher.update(seq.to_be_bytes());
+    let digest = hasher.finalize();
+    let mut first = [0u8; 16];
+    first.copy_from_slice(&digest[..16]);
+    u128::from_be_bytes(first)
+}
+
+/// The record index summed up: how many rows and their digests' sum.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct IndexDigest {
+    pub rows: u64,
+    pub sum: u128,
+}
+
+impl IndexDigest {
+    pub fn add(&mut self, record_type: &str, record_id: i64, seq: i64) {
+        self.rows += 1;
+        self.sum = self
+            .sum
+            .wrapping_add(index_row_digest(record_type, record_id, seq));
+    }
+}
+
+/// The ids an entry's record ids name, each once (as the index holds them).
+fn listed_ids(record_ids: &str) -> Vec<i64> {
+    let mut ids: Vec<i64> = record_ids
+        .split(',')
+        .filter_map(|id| id.trim().parse().ok())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
 }
 
 /// Walks one tenant's chain in order and checks every entry, and the head
@@ -245,6 +295,11 @@ pub struct ChainVerifier {
     /// (seq, hash) of signed checkpoints, ascending by seq.
     checkpoints: Vec<(i64, Hash)>,
     next_checkpoint: usize,
+    /// The record index rows the entries so far call for.
+    index: IndexDigest,
+    /// Entries whose recorded context is blanked, by position, with their
+    /// audit id, until an erasure entry further on names them.
+    blanked: std::collections::BTreeMap<i64, i64>,
 }
 
 impl ChainVerifier {
@@ -257,7 +312,14 @@ impl ChainVerifier {
             previous: GENESIS,
             checkpoints,
             next_checkpoint: 0,
+            index: IndexDigest::default(),
+            blanked: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// The record index rows the entries checked so far call for.
+    pub fn expected_index(&self) -> IndexDigest {
+        self.index
     }
 
     /// The position and hash of the last entry checked.
@@ -308,8 +370,12 @@ impl ChainVerifier {
                 digest_of_context(salt, [entry.source_ip, entry.user_agent, entry.reason])[..]
                     == entry.context_digest[..]
             }
-            // Blanked by erasure, or never recorded: nothing may remain.
+            // Never recorded (the digest is the empty one), or blanked by
+            // an erasure that a later entry records: nothing may remain.
             None => {
+                if entry.context_digest[..] != GENESIS[..] {
+                    self.blanked.insert(entry.seq, entry.audit_id);
+                }
                 entry.source_ip.is_none() && entry.user_agent.is_none() && entry.reason.is_none()
             }
         };
@@ -330,6 +396,17 @@ impl ChainVerifier {
             }
             self.next_checkpoint += 1;
         }
+        if !entry.record_ids.is_empty() {
+            let ids = listed_ids(entry.record_ids);
+            for id in &ids {
+                self.index.add(entry.record_type, *id, entry.seq);
+            }
+            if entry.action == BLANK_CONTEXT_ACTION {
+                for id in ids.into_iter().filter(|id| *id < entry.seq) {
+                    self.blanked.remove(&id);
+                }
+            }
+        }
         self.last_seq = entry.seq;
         self.previous = hash;
         Ok(())
@@ -338,6 +415,12 @@ impl ChainVerifier {
     /// After the last entry: the head the store records and every checkpoint
     /// must lie within the chain and agree with it.
     pub fn finish(&self, head: Option<(i64, &[u8])>) -> Result<(), ChainBreak> {
+        if let Some((seq, audit_id)) = self.blanked.iter().next() {
+            return Err(ChainBreak::BlankedWithoutErasure {
+                seq: *seq,
+                audit_id: *audit_id,
+            });
+        }
         if let Some((checkpoint, _)) = self.checkpoints.last() {
             if *checkpoint > self.last_seq {
                 return Err(ChainBreak::TruncatedBeforeCheckpoint {
@@ -421,6 +504,17 @@ mod tests {
     }
 
     fn stored_chain(length: i64) -> Vec<StoredEntry> {
+        // Every other entry covers a list of records.
+        stored_chain_with(length, |seq| {
+            ("read", (seq % 2 == 0).then(|| format!("{seq},{}", seq + 1)))
+        })
+    }
+
+    /// A chain whose entries have the action and record ids `shape` gives.
+    fn stored_chain_with(
+        length: i64,
+        shape: impl Fn(i64) -> (&'static str, Option<String>),
+    ) -> Vec<StoredEntry> {
         let mut previous = GENESIS;
         (1..=length)
             .map(|seq| {
@@ -431,9 +525,9 @@ mod tests {
                     reason: None,
                 };
                 let digest = context_digest(&salt, &context).to_vec();
-                // Every other entry covers a list of records.
-                let ids = (seq % 2 == 0).then(|| format!("{seq},{}", seq + 1));
+                let (action, ids) = shape(seq);
                 let mut chained = entry(seq, "first_name");
+                chained.action = action;
                 chained.context_digest = &digest;
                 chained.record_ids = ids.as_deref().unwrap_or("");
                 let hash = entry_hash(&previous, &chained);
@@ -467,12 +561,47 @@ mod tests {
     }
 
     #[test]
-    fn an_intact_chain_verifies_and_a_blanked_context_is_allowed() {
-        let mut chain = stored_chain(5);
+    fn an_intact_chain_verifies_and_a_blanking_recorded_by_erasure_is_allowed() {
+        let chain = stored_chain(5);
+        assert_eq!(verify(&chain, Some((5, &chain[4].entry_hash))), Ok(()));
+        // Entry 5 records that an erasure blanked entries 2 and 3.
+        let mut chain = stored_chain_with(5, |seq| match seq {
+            5 => (BLANK_CONTEXT_ACTION, Some("2,3".into())),
+            _ => ("read", None),
+        });
         let head = chain[4].entry_hash.clone();
-        chain[2].context = ClientContext::default();
-        chain[2].context_salt = None;
+        for blanked in &mut chain[1..3] {
+            blanked.context = ClientContext::default();
+            blanked.context_salt = None;
+        }
         assert_eq!(verify(&chain, Some((5, &head))), Ok(()));
+        // Blanking entry 4 too, which no erasure names, is an edit.
+        chain[3].context = ClientContext::default();
+        chain[3].context_salt = None;
+        assert!(matches!(
+            verify(&chain, Some((5, &head))),
+            Err(ChainBreak::BlankedWithoutErasure { seq: 4, .. })
+        ));
+    }
+
+    #[test]
+    fn the_record_index_a_chain_calls_for_counts_each_listed_record_once() {
+        let chain = stored_chain_with(3, |seq| match seq {
+            2 => ("list", Some("7,8,7".into())),
+            _ => ("read", None),
+        });
+        let mut verifier = ChainVerifier::new(1, Vec::new());
+        for entry in &chain {
+            verifier.check(&entry.view()).unwrap();
+        }
+        let mut expected = IndexDigest::default();
+        expected.add("contact", 8, 2);
+        expected.add("contact", 7, 2);
+        assert_eq!(verifier.expected_index(), expected);
+        let mut other = IndexDigest::default();
+        other.add("contact", 7, 2);
+        other.add("contact", 9, 2);
+        assert_ne!(verifier.expected_index(), other);
     }
 
     #[test]

@@ -57,10 +57,14 @@ pub enum AuditAction {
     Login,
     LoginFailed,
     Logout,
+    /// Erasure blanked the client context (address, browser, reason) of
+    /// the entries this entry names in its record ids, so that verify can
+    /// tell an erasure from an edit.
+    BlankContext,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 9] = [
+    pub const ALL: [AuditAction; 10] = [
         AuditAction::Create,
         AuditAction::Update,
         AuditAction::Delete,
@@ -70,6 +74,7 @@ impl AuditAction {
         AuditAction::Login,
         AuditAction::LoginFailed,
         AuditAction::Logout,
+        AuditAction::BlankContext,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -83,6 +88,7 @@ impl AuditAction {
             AuditAction::Login => "login",
             AuditAction::LoginFailed => "login_failed",
             AuditAction::Logout => "logout",
+            AuditAction::BlankContext => "blank_context",
         }
     }
 
@@ -127,10 +133,12 @@ pub enum RecordType {
     FaqArticle,
     TicketAttachment,
     PortalRegistration,
+    /// An entry of the audit trail itself (named by its chain position).
+    AuditEntry,
 }
 
 impl RecordType {
-    pub const ALL: [RecordType; 25] = [
+    pub const ALL: [RecordType; 26] = [
         RecordType::Tenant,
         RecordType::User,
         RecordType::ApiToken,
@@ -156,6 +164,7 @@ impl RecordType {
         RecordType::FaqArticle,
         RecordType::TicketAttachment,
         RecordType::PortalRegistration,
+        RecordType::AuditEntry,
     ];
 
     pub fn parse(value: &str) -> Option<RecordType> {
@@ -190,6 +199,7 @@ impl RecordType {
             RecordType::FaqArticle => "faq_articles",
             RecordType::TicketAttachment => "ticket_attachments",
             RecordType::PortalRegistration => "portal_registrations",
+            RecordType::AuditEntry => "audit_entries",
         }
     }
 
@@ -220,6 +230,7 @@ impl RecordType {
             RecordType::FaqArticle => "faq_article",
             RecordType::TicketAttachment => "ticket_attachment",
             RecordType::PortalRegistration => "portal_registration",
+            RecordType::AuditEntry => "audit_entry",
         }
     }
 }

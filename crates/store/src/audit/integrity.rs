@@ -3,7 +3,7 @@
 
 use crate::{Store, StoreError};
 use custodian_core::audit::chain::{
-    ChainBreak, ChainVerifier, ClientContext, EntryView, StoredEntry,
+    ChainBreak, ChainVerifier, ClientContext, EntryView, IndexDigest, StoredEntry,
 };
 use custodian_core::time::Timestamp;
 use custodian_core::TenantId;
@@ -136,6 +136,93 @@ impl Store {
                 .await?;
         tx.commit().await?;
         Ok(seq)
+    }
+
+    /// The head's position and, in the same snapshot, how many rows of the
+    /// trail (entries and record index rows) lie beyond it: a writer moves
+    /// the head in the transaction that appends, so any row beyond it was
+    /// put there by someone else.
+    pub async fn audit_rows_beyond_head(&self, tenant: TenantId) -> Result<(i64, i64), StoreError> {
+        let mut tx = self.read_one(tenant).await?;
+        let row = sqlx::query(
+            "SELECT h.seq,
+                    (SELECT COUNT(*) FROM audit_entries e WHERE e.tenant_id = $1 AND e.seq > h.seq)
+                  + (SELECT COUNT(*) FROM audit_entry_records r WHERE r.tenant_id = $1 AND r.seq > h.seq)
+             FROM (SELECT COALESCE((SELECT seq FROM audit_heads WHERE tenant_id = $1), 0) AS seq) AS h",
+        )
+        .bind(tenant.0)
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok((row.try_get(0)?, row.try_get(1)?))
+    }
+
+    /// The record index rows (`audit_entry_records`) of a tenant up to
+    /// `until_seq`, summed up as the chain's entries call for them.
+    pub async fn audit_index_digest(
+        &self,
+        tenant: TenantId,
+        until_seq: i64,
+    ) -> Result<IndexDigest, StoreError> {
+        let mut digest = IndexDigest::default();
+        let mut after: Option<(String, i64, i64)> = None;
+        loop {
+            let mut tx = self.read_one(tenant).await?;
+            let rows = match &after {
+                None => sqlx::query(
+                    "SELECT record_type, record_id, seq FROM audit_entry_records
+                     WHERE tenant_id = $1 AND seq <= $2
+                     ORDER BY record_type, record_id, seq LIMIT $3",
+                )
+                .bind(tenant.0)
+                .bind(until_seq)
+                .bind(SCAN_BATCH)
+                .fetch_all(&mut *tx)
+                .await?,
+                Some((record_type, record_id, seq)) => sqlx::query(
+                    "SELECT record_type, record_id, seq FROM audit_entry_records
+                     WHERE tenant_id = $1 AND seq <= $2
+                       AND (record_type > $4 OR (record_type = $4 AND (record_id > $5 OR (record_id = $5 AND seq > $6))))
+                     ORDER BY record_type, record_id, seq LIMIT $3",
+                )
+                .bind(tenant.0)
+                .bind(until_seq)
+                .bind(SCAN_BATCH)
+                .bind(record_type.clone())
+                .bind(*record_id)
+                .bind(*seq)
+                .fetch_all(&mut *tx)
+                .await?,
+            };
+            tx.commit().await?;
+            for row in &rows {
+                let record_type: String = row.try_get(0)?;
+                digest.add(&record_type, row.try_get(1)?, row.try_get(2)?);
+            }
+            match rows.last() {
+                Some(last) if rows.len() as i64 == SCAN_BATCH => {
+                    after = Some((last.try_get(0)?, last.try_get(1)?, last.try_get(2)?))
+                }
+                _ => return Ok(digest),
+            }
+        }
+    }
+
+    /// Tenants that the trail's tables hold rows of but that do not exist:
+    /// the operator's maintenance path.
+    pub async fn audit_rows_of_unknown_tenants(&self) -> Result<Vec<TenantId>, StoreError> {
+        let mut tx = self.begin_operator().await?;
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "SELECT tenant_id FROM (
+                 SELECT DISTINCT tenant_id FROM audit_entries
+                 UNION SELECT DISTINCT tenant_id FROM audit_entry_records
+                 UNION SELECT tenant_id FROM audit_heads
+             ) AS t WHERE tenant_id NOT IN (SELECT tenant_id FROM tenants) ORDER BY tenant_id",
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(ids.into_iter().map(TenantId).collect())
     }
 
     /// A tenant's checkpoints, oldest first.

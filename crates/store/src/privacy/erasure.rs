@@ -457,15 +457,43 @@ impl Store {
         // Reasons staff gave for reading the subject's records may name
         // them: blank them, with the rest of the context they are salted
         // with (the chain commits only to the salted digest).
+        // The blanking is itself an entry of the chain, naming the entries
+        // it blanked, so that verify tells an erasure from an edit.
         let sql = format!(
-            "UPDATE audit_entries AS a SET reason = NULL, source_ip = NULL, user_agent = NULL, context_salt = NULL
+            "SELECT a.seq FROM audit_entries AS a
              WHERE a.tenant_id = $1 AND a.reason IS NOT NULL AND {}",
             about_contacts(&format!("IN ({})", id_set(tx, 2)))
         );
-        let blanked = bound(&sql, tenant, contacts)
-            .execute(&mut **tx)
+        let seqs: Vec<i64> = bound(&sql, tenant, contacts)
+            .fetch_all(&mut **tx)
             .await?
-            .rows_affected();
+            .iter()
+            .map(|row| row.try_get(0))
+            .collect::<Result<_, _>>()?;
+        let mut blanking = Vec::new();
+        if !seqs.is_empty() {
+            let sql = format!(
+                "UPDATE audit_entries SET reason = NULL, source_ip = NULL, user_agent = NULL, context_salt = NULL
+                 WHERE tenant_id = $1 AND seq IN ({})",
+                id_set(tx, 2)
+            );
+            sqlx::query(&sql)
+                .bind(tenant.0)
+                .bind(id_array(seqs.iter().copied()))
+                .execute(&mut **tx)
+                .await?;
+            blanking.push(NewAuditEntry {
+                actor: scope.actor,
+                action: AuditAction::BlankContext,
+                record_type: RecordType::AuditEntry,
+                record_id: 0,
+                fields: "source_ip,user_agent,reason".into(),
+                context: scope.context.clone(),
+                occurred_at: Timestamp::now(),
+                record_ids: seqs.clone(),
+            });
+        }
+        let blanked = seqs.len() as u64;
         // When they were last read goes too (ids and a day only: it is not
         // a table of their data, and a read answered just before may still
         // write its day afterwards).
@@ -480,7 +508,8 @@ impl Store {
             examined,
         } = erase_tables(tx, scope, contacts, identifiers, false).await?;
         let verification = verify_erasure(tx, tenant, contacts, identifiers, &examined).await?;
-        self.append_audit(tx, tenant, &audit).await?;
+        blanking.extend(audit);
+        self.append_audit(tx, tenant, &blanking).await?;
         Ok(ContactsErased {
             tables,
             blanked,

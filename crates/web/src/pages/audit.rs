@@ -65,6 +65,7 @@ fn action_label(action: &str) -> &'static str {
         Some(AuditAction::Login) => "logged in",
         Some(AuditAction::LoginFailed) => "failed login",
         Some(AuditAction::Logout) => "logged out",
+        Some(AuditAction::BlankContext) => "blanked context (erasure)",
         None => "other",
     }
 }
@@ -82,7 +83,9 @@ fn record_href(record_type: &str, id: i64) -> Option<String> {
         RecordType::Mail => "admin/outbox",
         RecordType::PortalAccount => return None,
         RecordType::FaqArticle => "faq-articles",
-        RecordType::TicketAttachment | RecordType::PortalRegistration => return None,
+        RecordType::TicketAttachment | RecordType::PortalRegistration | RecordType::AuditEntry => {
+            return None
+        }
         RecordType::Role => "admin/roles",
         RecordType::Purpose => "privacy/purposes",
         RecordType::SubjectRequest => "privacy/requests",
