@@ -22,6 +22,7 @@ pub mod records;
 pub mod requests;
 pub mod retention;
 pub mod roles;
+pub mod sealing;
 mod secrets;
 pub mod teams;
 pub mod two_factor;
@@ -50,6 +51,8 @@ pub struct App {
     throttle: Arc<LoginThrottle>,
     reads: ReadRecorder,
     mailer: Arc<mail::Mailer>,
+    /// Seals page cursors (and secrets at rest): `serve --secret-key`.
+    key: Arc<sealing::ServerKey>,
 }
 
 /// An authenticated caller: a staff user, in person or through an API token.
@@ -199,7 +202,24 @@ impl App {
             store,
             throttle: Arc::new(LoginThrottle::default()),
             mailer: Arc::new(mail::Mailer::keeping()),
+            key: Arc::new(sealing::ServerKey::random()),
         }
+    }
+
+    /// The same app with the installation's secret key, which every server
+    /// of it shares (a random one otherwise: cursors end with the process).
+    pub fn with_server_key(mut self, key: sealing::ServerKey) -> App {
+        self.key = Arc::new(key);
+        self
+    }
+
+    /// A page with its cursor sealed: the cursor holds the sort key of the
+    /// last row, which may be a value the caller is not allowed to see.
+    pub(crate) fn sealed<T>(&self, mut page: custodian_store::Page<T>) -> custodian_store::Page<T> {
+        page.next_cursor = page
+            .next_cursor
+            .map(|plain| self.key.seal(sealing::Purpose::Cursor, plain.as_bytes()));
+        page
     }
 
     /// An absolute address of `path` on this server, as messages link it

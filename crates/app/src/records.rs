@@ -3,6 +3,7 @@
 //! same rules.
 
 use crate::reach::Linked;
+use crate::sealing::{Purpose, ServerKey};
 use crate::{App, AppError, Principal};
 use custodian_core::access::{Action, Area};
 use custodian_core::activities::{Activity, ActivityInput};
@@ -120,7 +121,9 @@ impl ListParams {
         .collect()
     }
 
-    pub fn to_query(&self, supported: Filters) -> Result<ListQuery, AppError> {
+    /// The store's query; the cursor is opened with the server's key (it
+    /// was sealed by `App::sealed`), so a caller never sees or forges one.
+    pub fn to_query(&self, supported: Filters, key: &ServerKey) -> Result<ListQuery, AppError> {
         if let Some(unsupported) = self
             .filters_given()
             .into_iter()
@@ -129,7 +132,12 @@ impl ListParams {
             return Err(AppError::UnsupportedFilter(unsupported.parameter()));
         }
         let after = match self.cursor.as_deref().filter(|c| !c.is_empty()) {
-            Some(token) => Some(Cursor::decode(token).ok_or(AppError::InvalidCursor)?),
+            Some(token) => Some(
+                key.open(Purpose::Cursor, token)
+                    .and_then(|plain| String::from_utf8(plain).ok())
+                    .and_then(|plain| Cursor::decode(&plain))
+                    .ok_or(AppError::InvalidCursor)?,
+            ),
             None => None,
         };
         let (sort, order) = match self.sort.as_deref().filter(|s| !s.is_empty()) {
@@ -223,11 +231,11 @@ macro_rules! record_use_cases {
 
             pub async fn $list(&self, principal: &Principal, params: &ListParams) -> Result<Page<$record>, AppError> {
                 principal.authorize($area, Action::Read)?;
-                let query = params.to_query($filters)?.within(principal.reach($record_type));
+                let query = params.to_query($filters, &self.key)?.within(principal.reach($record_type));
                 let mut page = self.store.$s_list(principal.tenant, &query).await?;
                 page.items.iter_mut().for_each(|r| principal.mask(r));
                 self.record_reads(principal, AuditAction::List, $record_type, page.items.iter().map(|r| r.id.0)).await?;
-                Ok(page)
+                Ok(self.sealed(page))
             }
         }
 
@@ -370,7 +378,7 @@ impl App {
             .list_activities(
                 principal.tenant,
                 &params
-                    .to_query(ACTIVITY_FILTERS)?
+                    .to_query(ACTIVITY_FILTERS, &self.key)?
                     .within(principal.reach(RecordType::Activity)),
             )
             .await?;
@@ -382,7 +390,7 @@ impl App {
             page.items.iter().map(|a| a.id.0),
         )
         .await?;
-        Ok(page)
+        Ok(self.sealed(page))
     }
 
     /// The search box: organisations and contacts by name, email, phone or account number.

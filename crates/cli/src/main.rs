@@ -113,6 +113,15 @@ enum Command {
         /// X-Forwarded-Proto headers are believed; nobody else's are.
         #[arg(long, env = "CUSTODIAN_TRUSTED_PROXIES", default_value = "")]
         trusted_proxies: String,
+        /// The installation's secret key (32 bytes as hex; created when
+        /// missing), which seals page cursors and secrets kept in the
+        /// database. Every server of one installation needs the same file.
+        #[arg(
+            long = "secret-key",
+            env = "CUSTODIAN_SECRET_KEY_FILE",
+            default_value = "custodian-data/secret.key"
+        )]
+        secret_key: PathBuf,
         #[command(flatten)]
         mail: Mail,
     },
@@ -388,6 +397,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             checkpoint_seconds,
             no_retention_schedule,
             trusted_proxies,
+            secret_key,
             mail,
         } => {
             let started = std::time::Instant::now();
@@ -396,7 +406,12 @@ async fn run(cli: Cli) -> Result<(), String> {
                     .map_err(|e| format!("--trusted-proxies: {e}"))?,
                 tls: false,
             };
-            let app = App::open(&database.url).await.map_err(describe)?;
+            let app = App::open(&database.url)
+                .await
+                .map_err(describe)?
+                .with_server_key(
+                    custodian_app::sealing::ServerKey::load(&secret_key, true).map_err(describe)?,
+                );
             let signer =
                 AuditSigner::load(&audit.key, &audit.checkpoints, true).map_err(describe)?;
             let listener = tokio::net::TcpListener::bind(&listen)

@@ -8,7 +8,7 @@
 
 use crate::connect::Backend;
 use crate::rows::placeholders;
-use crate::{Scope, Store, StoreError};
+use crate::{NewAuditEntry, Scope, Store, StoreError};
 use custodian_core::audit::{Actor, AuditAction, RecordType};
 use custodian_core::catalog::{self, Category, OPERATOR_TABLES};
 use custodian_core::offboarding::{
@@ -214,7 +214,9 @@ impl Store {
             .bind(tenant.0)
             .execute(&mut *tx)
             .await?;
-        // The trail's last word on the tenant: closed, by the operator.
+        // The trail's last words on the tenant: closed, by the operator,
+        // and every client context before it blanked (so verify tells the
+        // closure from an edit).
         self.audit(
             &mut tx,
             &Scope::new(tenant, Actor::SYSTEM),
@@ -222,6 +224,21 @@ impl Store {
             RecordType::Tenant,
             tenant.0,
             &["closed_at"],
+        )
+        .await?;
+        self.append_audit(
+            &mut tx,
+            tenant,
+            &[NewAuditEntry {
+                actor: Actor::SYSTEM,
+                action: AuditAction::BlankContext,
+                record_type: RecordType::Tenant,
+                record_id: tenant.0,
+                fields: "source_ip,user_agent,reason".into(),
+                context: None,
+                occurred_at: now,
+                record_ids: Vec::new(),
+            }],
         )
         .await?;
         tx.commit().await?;

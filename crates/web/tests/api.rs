@@ -15,12 +15,15 @@ struct TestServer {
     client: Client,
     token: String,
     other_token: String,
+    /// A read_only user of the first tenant.
+    read_only_token: String,
     _dir: Option<tempfile::TempDir>,
 }
 
 async fn start(database_url: String, dir: Option<tempfile::TempDir>) -> TestServer {
     let app = App::open(&database_url).await.unwrap();
     let mut tokens = Vec::new();
+    let mut read_only_token = String::new();
     for name in ["Alpha GmbH", "Beta Ltd"] {
         let tenant = app.create_tenant(name).await.unwrap();
         let user = app
@@ -40,6 +43,24 @@ async fn start(database_url: String, dir: Option<tempfile::TempDir>) -> TestServ
                 .unwrap()
                 .1,
         );
+        if read_only_token.is_empty() {
+            let reader = app
+                .create_user(
+                    tenant.id,
+                    "reader@example.com",
+                    "Reader",
+                    "a long enough password",
+                    Role::ReadOnly,
+                    Actor::SYSTEM,
+                )
+                .await
+                .unwrap();
+            read_only_token = app
+                .create_api_token(tenant.id, reader.id, "test", Actor::SYSTEM)
+                .await
+                .unwrap()
+                .1;
+        }
     }
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
@@ -49,6 +70,7 @@ async fn start(database_url: String, dir: Option<tempfile::TempDir>) -> TestServ
         client: Client::new(),
         other_token: tokens.pop().unwrap(),
         token: tokens.pop().unwrap(),
+        read_only_token,
         _dir: dir,
     }
 }
@@ -566,6 +588,60 @@ async fn lists_page_with_cursors(server: TestServer) {
     assert_eq!(names, expected);
 }
 on_both_backends!(lists_page_with_cursors);
+
+/// A cursor holds where a page ended, which is the sort key of its last
+/// row: sealed, so a caller who may not see that value (a read_only user
+/// and the titles of FAQ articles) cannot read it from the cursor either,
+/// nor forge one.
+async fn cursors_do_not_reveal_hidden_sort_keys(server: TestServer) {
+    let titles = ["Alpha printer jams", "Beta label drift", "Gamma seal leaks"];
+    for title in titles {
+        let (status, made) = server
+            .post(
+                "/faq-articles",
+                json!({"title": title, "body": "Restart the unit.", "published": true}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{made}");
+    }
+    let mut seen = Vec::new();
+    let mut path = "/faq-articles?sort=title&limit=1&status=".to_string();
+    loop {
+        let (status, page) = server.get(&path, &server.read_only_token).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        let item = &page["items"][0];
+        assert_eq!(item["title"], "", "the title is masked: {page}");
+        seen.push(item["id"].as_i64().unwrap());
+        let Some(cursor) = page["next_cursor"].as_str() else {
+            break;
+        };
+        for title in titles {
+            let hex: String = title.bytes().map(|b| format!("{b:02x}")).collect();
+            let word = &title[..5];
+            let word_hex: String = word.bytes().map(|b| format!("{b:02x}")).collect();
+            assert!(
+                !cursor.contains(&hex) && !cursor.contains(&word_hex) && !cursor.contains(word),
+                "the cursor shows {title}: {cursor}"
+            );
+        }
+        path = format!("/faq-articles?sort=title&limit=1&status=&cursor={cursor}");
+    }
+    assert_eq!(seen.len(), 3, "paging still walks every article");
+    // The plain form of a cursor, as before, is refused.
+    let plain: String = "TAlpha printer jams\u{1f}1"
+        .bytes()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let (status, problem) = server
+        .get(
+            &format!("/faq-articles?sort=title&limit=1&cursor={plain}"),
+            &server.read_only_token,
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(problem["code"], "invalid_cursor");
+}
+on_both_backends!(cursors_do_not_reveal_hidden_sort_keys);
 
 #[tokio::test]
 async fn the_openapi_document_describes_every_resource() {

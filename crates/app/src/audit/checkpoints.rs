@@ -155,7 +155,7 @@ fn new_key() -> SigningKey {
     SigningKey::from_bytes(&seed)
 }
 
-fn write_private(path: &Path, contents: &str) -> Result<(), AppError> {
+pub(crate) fn write_private(path: &Path, contents: &str) -> Result<(), AppError> {
     let fail = |e: std::io::Error| {
         configuration(format!("cannot write the key file {}: {e}", path.display()))
     };

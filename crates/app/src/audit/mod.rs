@@ -6,6 +6,7 @@ mod reads;
 mod trail;
 mod verify;
 
+pub(crate) use checkpoints::write_private;
 pub use checkpoints::{read_checkpoint_file, AuditSigner, CheckpointLine};
 pub(crate) use reads::{read_entries, ReadRecorder};
 pub use trail::{TrailPage, TrailParams, EXPORT_LIMIT, TRAIL_PAGE_SIZE};

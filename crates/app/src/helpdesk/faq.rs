@@ -223,7 +223,7 @@ impl App {
         params: &ListParams,
     ) -> Result<Page<FaqArticle>, AppError> {
         principal.authorize(Area::Support, Action::Read)?;
-        let query = params.to_query(FAQ_FILTERS)?;
+        let query = params.to_query(FAQ_FILTERS, &self.key)?;
         let mut page = self
             .store
             .list_faq_articles(principal.tenant, &query)
@@ -236,6 +236,6 @@ impl App {
             page.items.iter().map(|a| a.id.0),
         )
         .await?;
-        Ok(page)
+        Ok(self.sealed(page))
     }
 }

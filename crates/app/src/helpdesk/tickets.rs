@@ -121,7 +121,7 @@ impl App {
     ) -> Result<Page<Ticket>, AppError> {
         principal.authorize(Area::Support, Action::Read)?;
         let query = params
-            .to_query(TICKET_FILTERS)?
+            .to_query(TICKET_FILTERS, &self.key)?
             .within(principal.reach(RecordType::Ticket));
         let mut page = self.store.list_tickets(principal.tenant, &query).await?;
         page.items.iter_mut().for_each(|t| principal.mask(t));
@@ -132,6 +132,6 @@ impl App {
             page.items.iter().map(|t| t.id.0),
         )
         .await?;
-        Ok(page)
+        Ok(self.sealed(page))
     }
 }

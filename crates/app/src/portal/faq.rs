@@ -25,7 +25,7 @@ impl App {
             sort: Some("title".into()),
             ..params.clone()
         };
-        let query = params.to_query(crate::helpdesk::FAQ_FILTERS)?;
+        let query = params.to_query(crate::helpdesk::FAQ_FILTERS, &self.key)?;
         let mut page = self
             .store
             .list_faq_articles(principal.tenant, &query)
@@ -38,7 +38,7 @@ impl App {
             page.items.iter().map(|a| a.id.0).collect(),
         )
         .await?;
-        Ok(page)
+        Ok(self.sealed(page))
     }
 
     pub async fn portal_faq_article(

@@ -75,7 +75,7 @@ impl App {
             },
             ..params.clone()
         };
-        let mut query: ListQuery = asked.to_query(crate::helpdesk::TICKET_FILTERS)?;
+        let mut query: ListQuery = asked.to_query(crate::helpdesk::TICKET_FILTERS, &self.key)?;
         query.reach = Reach::All;
         query.assignee_id = None;
         query.priority = None;
@@ -98,7 +98,7 @@ impl App {
             page.items.iter().map(|t| t.id.0).collect(),
         )
         .await?;
-        Ok(page)
+        Ok(self.sealed(page))
     }
 
     /// A ticket they may see, or not found.

@@ -240,7 +240,9 @@ impl ChainBreak {
 }
 
 /// The action of the entry that records an erasure's blanking of other
-/// entries' client context; its record ids are their chain positions.
+/// entries' client context; its record ids are their chain positions. With
+/// the record type `tenant`, it records a tenant's closure, which blanked
+/// every entry before it.
 pub const BLANK_CONTEXT_ACTION: &str = "blank_context";
 
 /// One row of the record index (`audit_entry_records`: a list entry's
@@ -395,6 +397,10 @@ impl ChainVerifier {
                 return Err(ChainBreak::CheckpointMismatch { seq: entry.seq });
             }
             self.next_checkpoint += 1;
+        }
+        if entry.action == BLANK_CONTEXT_ACTION && entry.record_type == "tenant" {
+            // A tenant's closure blanked every context before it.
+            self.blanked.clear();
         }
         if !entry.record_ids.is_empty() {
             let ids = listed_ids(entry.record_ids);
