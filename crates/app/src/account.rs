@@ -69,7 +69,17 @@ impl App {
     /// The administrator's list of the tenant's staff.
     pub async fn users(&self, principal: &Principal) -> Result<Vec<UserSummary>, AppError> {
         principal.authorize(Area::Administration, Action::Read)?;
-        Ok(self.store.users(principal.tenant).await?)
+        let users = self.store.users(principal.tenant).await?;
+        // Staff are data subjects too: the list shows their names and emails.
+        self.record_read_fields(
+            principal,
+            custodian_core::audit::AuditAction::List,
+            custodian_core::audit::RecordType::User,
+            users.iter().map(|u| u.user.id.0),
+            "email,display_name",
+        )
+        .await?;
+        Ok(users)
     }
 
     /// Ends all sessions and revokes all API tokens of a user, e.g. on their

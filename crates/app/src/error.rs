@@ -37,6 +37,10 @@ pub enum AppError {
     UnsupportedFilter(&'static str),
     #[error("{field} is not a value this filter knows")]
     InvalidFilter { field: &'static str },
+    /// A filter that searches fields the caller may not see: its answer
+    /// would tell whether a hidden value is there.
+    #[error("this filter searches {hidden}, which your role does not see")]
+    FilterOnHiddenField { hidden: &'static str },
     /// A portal link that does not let anyone in, and why.
     #[error("the link cannot be used: {0:?}")]
     PortalLink(custodian_store::LinkProblem),

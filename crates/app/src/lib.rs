@@ -153,6 +153,14 @@ impl Principal {
     /// not grant it all, and until a reason is stated when only sensitive
     /// categories are missing.
     pub fn may_replace(&self, table: &str) -> Result<(), AppError> {
+        self.may_see_whole(table)
+    }
+
+    /// Something shown whole or not at all (a file's content) needs sight
+    /// of every personal column of its table: refused when the roles do not
+    /// grant it, and until a reason is stated when only sensitive
+    /// categories are missing.
+    pub fn may_see_whole(&self, table: &str) -> Result<(), AppError> {
         if self.sight().sees_all_of(table) {
             Ok(())
         } else if self.grants.sees_all_of(table) {

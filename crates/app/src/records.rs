@@ -10,7 +10,7 @@ use custodian_core::activities::{Activity, ActivityInput};
 use custodian_core::agreements::{Agreement, AgreementInput};
 use custodian_core::assets::{Asset, AssetInput};
 use custodian_core::audit::{AuditAction, RecordType};
-use custodian_core::catalog::Category;
+use custodian_core::catalog::{self, Category};
 use custodian_core::contacts::{Contact, ContactInput};
 use custodian_core::organisations::{Organisation, OrganisationInput};
 use custodian_core::{ActivityId, AgreementId, AssetId, ContactId, OrganisationId};
@@ -421,6 +421,34 @@ impl App {
                 }
             }
             hits = reached;
+        }
+        // A contact found only by a field the caller may not see (an email
+        // or a phone) would tell that the hidden value is theirs: such a
+        // hit is dropped, by matching again on what the caller sees.
+        let sight = principal.sight();
+        if !sight.sees(catalog::category_of("contacts", "emails"))
+            || !sight.sees(catalog::category_of("contacts", "phones"))
+        {
+            let typed = custodian_core::search::query_tokens(typed);
+            let mut visible = Vec::with_capacity(hits.len());
+            for hit in hits {
+                if hit.record_type == RecordType::Contact.as_str() {
+                    let mut contact = self
+                        .store
+                        .contact(principal.tenant, ContactId(hit.record_id))
+                        .await?;
+                    principal.mask(&mut contact);
+                    let mut texts = vec![contact.first_name.as_str(), contact.last_name.as_str()];
+                    texts.extend(contact.emails.iter().map(|e| e.as_str()));
+                    let phones: Vec<&str> = contact.phones.iter().map(|p| p.as_str()).collect();
+                    let terms = custodian_core::search::document_terms(&texts, &phones);
+                    if !custodian_core::search::matches_every_token(&typed, &terms) {
+                        continue;
+                    }
+                }
+                visible.push(hit);
+            }
+            hits = visible;
         }
         // The detail line shows an email, phone or account number.
         if !principal.sight().sees(Category::Contact) {

@@ -178,6 +178,55 @@ impl NeedToKnow for crate::helpdesk::FaqArticle {
     }
 }
 
+impl NeedToKnow for crate::helpdesk::TicketAttachment {
+    masked_accessors!();
+
+    fn mask_for(&mut self, sight: Grants) {
+        if hide(sight, "ticket_attachments", "file_name") {
+            self.file_name.clear();
+            self.masked_fields.push("file_name");
+        }
+        if hide(sight, "ticket_attachments", "uploaded_by_contact") {
+            self.uploaded_by_contact = None;
+            self.masked_fields.push("uploaded_by_contact");
+        }
+    }
+}
+
+/// A consent event's proof: the address and browser it came from (the
+/// subject's own, for portal consents) and the form that carried it.
+impl NeedToKnow for crate::privacy::consent::ConsentEvent {
+    masked_accessors!();
+
+    fn mask_for(&mut self, sight: Grants) {
+        if hide(sight, "consent_events", "source_ip") {
+            self.source_ip = None;
+            self.masked_fields.push("source_ip");
+        }
+        if hide(sight, "consent_events", "user_agent") {
+            self.user_agent = None;
+            self.masked_fields.push("user_agent");
+        }
+        if hide(sight, "consent_events", "form") {
+            self.form = None;
+            self.masked_fields.push("form");
+        }
+    }
+}
+
+/// The portal account's login address is the contact's email, and hidden
+/// where the contact's emails are.
+impl NeedToKnow for crate::portal::PortalAccount {
+    masked_accessors!();
+
+    fn mask_for(&mut self, sight: Grants) {
+        if hide(sight, "portal_accounts", "email") || hide(sight, "contacts", "emails") {
+            self.email.clear();
+            self.masked_fields.push("email");
+        }
+    }
+}
+
 /// Organisations and assets hold no field a CRM role may not see: company
 /// data, and a link to a contact (an identifier every reader is granted).
 impl NeedToKnow for crate::organisations::Organisation {

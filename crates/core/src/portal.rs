@@ -44,6 +44,14 @@ pub struct PortalAccount {
     pub disabled_at: Option<Timestamp>,
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub last_login_at: Option<Timestamp>,
+    /// Fields hidden from this reader (need-to-know).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
+    pub masked_fields: Vec<&'static str>,
+    /// Of `masked_fields`, those a stated reason (`X-Access-Reason`) shows.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
+    pub reason_required_fields: Vec<&'static str>,
 }
 
 impl PortalAccount {
@@ -103,6 +111,8 @@ mod tests {
             activated_at: None,
             disabled_at: None,
             last_login_at: None,
+            masked_fields: Vec::new(),
+            reason_required_fields: Vec::new(),
         };
         assert_eq!(account.state(), "Invited");
         account.activated_at = Some(Timestamp(2));

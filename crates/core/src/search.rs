@@ -42,6 +42,17 @@ pub fn query_tokens(input: &str) -> Vec<String> {
     tokens
 }
 
+/// Whether every typed token is the start of one of the `terms` (as
+/// `document_terms` writes them): how the index matched, redone on the
+/// terms of what a reader may see.
+pub fn matches_every_token(typed: &[String], terms: &str) -> bool {
+    typed.iter().all(|token| {
+        terms
+            .split(' ')
+            .any(|term| term.starts_with(token.as_str()))
+    })
+}
+
 fn tokens(text: &str) -> Vec<String> {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|t| !t.is_empty())

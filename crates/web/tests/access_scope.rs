@@ -606,6 +606,281 @@ async fn record_scope_keeps_users_to_their_own_and_their_teams(server: Server) {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
 }
 
+/// What masking hides must not come back another way: a file's name and
+/// content, the consent ledger's proof, the portal account's address, a
+/// search or a word filter on a hidden field. And every read of a person's
+/// data is found from that person (issue 20, items 2-5 and 7).
+async fn hidden_values_do_not_come_back_another_way(server: Server) {
+    let (status, _) = server
+        .admin(
+            "PUT",
+            "/settings/access",
+            Some(json!({"sales_record_scope": "all", "support_record_scope": "all", "sensitive_categories": ["free_text"]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let contact = server
+        .create(
+            &server.admin,
+            "/contacts",
+            json!({"first_name": "Ada", "last_name": "Lovelace", "emails": ["ada@engine.example"], "phones": ["+49 30 5550199"]}),
+        )
+        .await;
+    let ticket = server
+        .create(
+            &server.admin,
+            "/tickets",
+            json!({"subject": "Printer on fire", "contact_id": contact}),
+        )
+        .await;
+    let upload = server
+        .client
+        .post(format!(
+            "{}/api/v1/tickets/{ticket}/attachments?file_name=ada-medical-note.txt",
+            server.base
+        ))
+        .bearer_auth(&server.admin)
+        .body("Ada's private note")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(upload.status(), StatusCode::CREATED);
+    let file: Value = upload.json().await.unwrap();
+    let (status, invited) = server
+        .admin(
+            "POST",
+            &format!("/contacts/{contact}/portal-invitation"),
+            None,
+        )
+        .await;
+    assert!(status.is_success(), "{invited}");
+    let (_, dpo) = server
+        .user("dpo@scope.example", &["data_protection_officer"])
+        .await;
+    let (_, purposes) = server.call(&dpo, "GET", "/purposes", None, None).await;
+    let purpose = purposes["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "Marketing communications")
+        .map(|p| p["id"].clone())
+        .unwrap();
+    let (status, text) = server
+        .call(
+            &dpo,
+            "POST",
+            "/consent-texts",
+            Some(json!({"purpose_id": purpose, "title": "News", "body": "Send me news"})),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{text}");
+    server
+        .call(
+            &dpo,
+            "POST",
+            &format!("/consent-texts/{}/publish", text["id"]),
+            None,
+            None,
+        )
+        .await;
+    let (status, event) = server
+        .admin(
+            "POST",
+            &format!("/contacts/{contact}/consents"),
+            Some(json!({"text_id": text["id"], "action": "granted", "channel": "web_form"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{event}");
+    let (status, request) = server
+        .call(
+            &dpo,
+            "POST",
+            "/requests",
+            Some(json!({"request_type": "access", "channel": "email", "contact_id": contact, "subject_name": "Ada Lovelace"})),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{request}");
+
+    let (_, reader) = server.user("reader@scope.example", &["read_only"]).await;
+    let (_, support) = server.user("sup@scope.example", &["support"]).await;
+
+    // Files: the name is hidden from read_only, the content refused.
+    let (status, files) = server
+        .call(
+            &reader,
+            "GET",
+            &format!("/tickets/{ticket}/attachments"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{files}");
+    assert_eq!(files["items"][0]["file_name"], "", "{files}");
+    assert_eq!(files["items"][0]["masked_fields"], json!(["file_name"]));
+    let download = format!("/attachments/{}", file["id"]);
+    let (status, _) = server.call(&reader, "GET", &download, None, None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // Support sees free text only with a stated reason.
+    let (status, refused) = server.call(&support, "GET", &download, None, None).await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("reason_required"))
+    );
+    let shown = server
+        .client
+        .get(format!("{}/api/v1{download}", server.base))
+        .bearer_auth(&support)
+        .header("X-Access-Reason", "Customer asked us to read it")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(shown.status(), StatusCode::OK);
+    assert_eq!(shown.text().await.unwrap(), "Ada's private note");
+
+    // The consent ledger's proof and the portal account's address.
+    let (status, ledger) = server
+        .call(
+            &reader,
+            "GET",
+            &format!("/contacts/{contact}/consents"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{ledger}");
+    let text = ledger.to_string();
+    assert!(!text.contains("127.0.0.1"), "the address shows: {text}");
+    let (_, admin_ledger) = server
+        .admin("GET", &format!("/contacts/{contact}/consents"), None)
+        .await;
+    assert!(
+        admin_ledger.to_string().contains("127.0.0.1"),
+        "{admin_ledger}"
+    );
+    let (_, finance) = server.user("fin@scope.example", &["finance"]).await;
+    let (_, ledger) = server
+        .call(
+            &finance,
+            "GET",
+            &format!("/contacts/{contact}/consents"),
+            None,
+            None,
+        )
+        .await;
+    assert!(!ledger.to_string().contains("127.0.0.1"), "{ledger}");
+    // A tenant role that does not see contact details.
+    let (status, role) = server
+        .admin(
+            "POST",
+            "/roles",
+            Some(json!({"name": "names_only", "label": "Names only", "permissions": {"organisations_and_contacts": ["read"]}, "categories": ["identifier"], "record_scope": "all"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{role}");
+    let (_, names_only) = server.user("names@scope.example", &["names_only"]).await;
+    let (status, account) = server
+        .call(
+            &names_only,
+            "GET",
+            &format!("/contacts/{contact}/portal-access"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{account}");
+    assert!(
+        !account.to_string().contains("ada@engine.example"),
+        "{account}"
+    );
+
+    // Search and filters do not match on what is hidden.
+    let (_, found) = server
+        .call(&names_only, "GET", "/search?q=030%205550199", None, None)
+        .await;
+    assert_eq!(found, json!([]), "a hidden phone found its contact");
+    let (_, found) = server
+        .call(&names_only, "GET", "/search?q=engine", None, None)
+        .await;
+    assert_eq!(found, json!([]), "a hidden email found its contact");
+    let (_, found) = server
+        .call(&names_only, "GET", "/search?q=Lovelace", None, None)
+        .await;
+    assert_eq!(found.as_array().map(Vec::len), Some(1), "{found}");
+    let (_, found) = server.admin("GET", "/search?q=030%205550199", None).await;
+    assert_eq!(found.as_array().map(Vec::len), Some(1), "{found}");
+    for path in ["/tickets?q=printer", "/faq-articles?q=printer"] {
+        let (status, refused) = server.call(&reader, "GET", path, None, None).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{path}: {refused}");
+        assert_eq!(refused["code"], "filter_on_hidden_field");
+    }
+    let (status, _) = server
+        .call(&reader, "GET", "/tickets?q=1", None, None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "a ticket number is no hidden value");
+
+    // Every read of Ada's data is found from Ada.
+    server
+        .call(
+            &dpo,
+            "GET",
+            &format!("/requests/{}", request["id"]),
+            None,
+            None,
+        )
+        .await;
+    let (_, trail) = server
+        .call(
+            &dpo,
+            "GET",
+            &format!("/audit?contact_id={contact}&limit=200"),
+            None,
+            None,
+        )
+        .await;
+    let found: Vec<(String, String)> = trail["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["record_type"].as_str().unwrap_or("").to_string(),
+                e["action"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    for wanted in [
+        ("consent_event", "list"),
+        ("portal_account", "read"),
+        ("subject_request", "read"),
+        ("ticket_attachment", "list"),
+        ("ticket_attachment", "read"),
+    ] {
+        assert!(
+            found
+                .iter()
+                .any(|(t, a)| (t.as_str(), a.as_str()) == wanted),
+            "{wanted:?} is not found from the contact: {found:?}"
+        );
+    }
+    // Staff are people too: the list of users is a recorded read.
+    server.admin("GET", "/users", None).await;
+    let (_, trail) = server
+        .call(
+            &dpo,
+            "GET",
+            "/audit?record_type=user&action=list",
+            None,
+            None,
+        )
+        .await;
+    assert!(
+        !trail["items"].as_array().unwrap().is_empty(),
+        "listing the staff left no entry"
+    );
+}
+
 async fn sensitive_data_needs_a_stated_reason(server: Server) {
     let (status, _) = server
         .admin(
@@ -761,6 +1036,7 @@ async fn sensitive_data_needs_a_stated_reason(server: Server) {
 
 on_both_backends!(
     sensitive_data_needs_a_stated_reason,
+    hidden_values_do_not_come_back_another_way,
     a_tenant_role_grants_what_it_says,
     record_scope_keeps_users_to_their_own_and_their_teams,
 );

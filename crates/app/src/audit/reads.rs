@@ -214,6 +214,17 @@ pub(crate) fn shown_fields(record_type: RecordType, sight: Grants) -> String {
         .join(",")
 }
 
+/// Of `columns` of `table`, those `sight` shows, comma-separated: what an
+/// answer showing only some of a record's columns names in its entry.
+pub(crate) fn shown_among(table: &str, columns: &[&str], sight: Grants) -> String {
+    columns
+        .iter()
+        .filter(|column| sight.sees(catalog::category_of(table, column)))
+        .copied()
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 impl App {
     /// Records that `principal` was shown these records' personal fields.
     /// Record types without personal data are not recorded.

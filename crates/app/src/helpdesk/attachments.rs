@@ -1,5 +1,8 @@
 //! Files on tickets for staff: attaching one (checked by its content),
-//! the list, and a download, which is recorded as a read.
+//! the list, and a download, which is recorded as a read. A file's name and
+//! content are free text: the list hides names from a role without that
+//! category, and a download needs sight of it (a stated reason where the
+//! tenant marks free text sensitive).
 
 use crate::{App, AppError, Principal};
 use custodian_core::access::{Action, Area};
@@ -45,10 +48,27 @@ impl App {
         self.require_reach(principal, RecordType::Ticket, ticket.0)
             .await?;
         self.store.ticket(principal.tenant, ticket).await?;
-        Ok(self
+        let mut files = self
             .store
             .ticket_attachments(principal.tenant, ticket)
-            .await?)
+            .await?;
+        files.iter_mut().for_each(|f| principal.mask(f));
+        let shown = crate::audit::shown_among(
+            "ticket_attachments",
+            &["file_name", "uploaded_by_contact"],
+            principal.sight(),
+        );
+        if !shown.is_empty() && !files.is_empty() {
+            self.record_read_fields(
+                principal,
+                AuditAction::List,
+                RecordType::TicketAttachment,
+                files.iter().map(|f| f.id.0),
+                &shown,
+            )
+            .await?;
+        }
+        Ok(files)
     }
 
     /// A file's content, for a download.
@@ -61,11 +81,14 @@ impl App {
         let (attachment, content) = self.store.ticket_attachment(principal.tenant, id).await?;
         self.require_reach(principal, RecordType::Ticket, attachment.ticket_id.0)
             .await?;
-        self.record_reads(
+        // The content is the file: shown whole or not at all.
+        principal.may_see_whole("ticket_attachments")?;
+        self.record_read_fields(
             principal,
             AuditAction::Read,
             RecordType::TicketAttachment,
             [id.0],
+            "file_name,content,uploaded_by_contact",
         )
         .await?;
         Ok((attachment, content))

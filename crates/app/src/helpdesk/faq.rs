@@ -7,6 +7,7 @@ use crate::records::{Filter, Filters, ListParams};
 use crate::{App, AppError, Principal};
 use custodian_core::access::{Action, Area};
 use custodian_core::audit::{AuditAction, RecordType};
+use custodian_core::catalog;
 use custodian_core::helpdesk::{
     find_personal_data, redact_findings, FaqArticle, FaqDraft, FaqFields, FaqInput, Finding,
     KnownNames, MessageVisibility, TicketStatus,
@@ -223,6 +224,15 @@ impl App {
         params: &ListParams,
     ) -> Result<Page<FaqArticle>, AppError> {
         principal.authorize(Area::Support, Action::Read)?;
+        let sight = principal.sight();
+        if params.q.as_deref().is_some_and(|q| !q.trim().is_empty())
+            && !(sight.sees(catalog::category_of("faq_articles", "title"))
+                && sight.sees(catalog::category_of("faq_articles", "body")))
+        {
+            return Err(AppError::FilterOnHiddenField {
+                hidden: "the title and answer",
+            });
+        }
         let query = params.to_query(FAQ_FILTERS, &self.key)?;
         let mut page = self
             .store

@@ -6,6 +6,7 @@ use crate::records::{Filter, Filters, ListParams};
 use crate::{App, AppError, Principal};
 use custodian_core::access::{Action, Area};
 use custodian_core::audit::{AuditAction, RecordType};
+use custodian_core::catalog;
 use custodian_core::helpdesk::{Ticket, TicketFields, TicketInput};
 use custodian_core::TicketId;
 use custodian_store::Page;
@@ -120,6 +121,20 @@ impl App {
         params: &ListParams,
     ) -> Result<Page<Ticket>, AppError> {
         principal.authorize(Area::Support, Action::Read)?;
+        let words = params
+            .q
+            .as_deref()
+            .map(|q| q.trim().trim_start_matches('#'))
+            .filter(|q| !q.is_empty() && q.parse::<i64>().is_err());
+        if words.is_some()
+            && !principal
+                .sight()
+                .sees(catalog::category_of("tickets", "subject"))
+        {
+            return Err(AppError::FilterOnHiddenField {
+                hidden: "the subject",
+            });
+        }
         let query = params
             .to_query(TICKET_FILTERS, &self.key)?
             .within(principal.reach(RecordType::Ticket));

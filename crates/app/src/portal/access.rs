@@ -24,11 +24,12 @@ impl App {
         self.require_reach(principal, RecordType::Contact, contact.0)
             .await?;
         self.store.contact(principal.tenant, contact).await?;
-        let account = self
+        let mut account = self
             .store
             .portal_account_of(principal.tenant, contact)
             .await?;
-        if let Some(account) = &account {
+        if let Some(account) = &mut account {
+            principal.mask(account);
             self.record_reads(
                 principal,
                 AuditAction::Read,

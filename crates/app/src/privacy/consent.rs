@@ -115,13 +115,19 @@ impl App {
         self.require_reach(principal, RecordType::Contact, contact.0)
             .await?;
         self.store.contact(principal.tenant, contact).await?;
-        let events = self.store.consent_events(principal.tenant, contact).await?;
+        let mut events = self.store.consent_events(principal.tenant, contact).await?;
+        events.iter_mut().for_each(|e| principal.mask(e));
+        let shown = crate::audit::shown_among(
+            "consent_events",
+            &["contact_id", "form", "source_ip", "user_agent"],
+            principal.sight(),
+        );
         self.record_read_fields(
             principal,
             AuditAction::List,
             RecordType::ConsentEvent,
             events.iter().map(|e| e.id),
-            "contact_id,source_ip,user_agent",
+            &shown,
         )
         .await?;
         Ok(ConsentLedger::of(events))

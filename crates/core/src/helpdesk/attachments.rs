@@ -123,7 +123,7 @@ pub fn check_upload(file_name: &str, bytes: &[u8]) -> Result<(String, FileKind),
 }
 
 /// A file on a ticket, without its content.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TicketAttachment {
     pub id: TicketAttachmentId,
@@ -136,6 +136,14 @@ pub struct TicketAttachment {
     pub uploaded_by_contact: Option<ContactId>,
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub created_at: Timestamp,
+    /// Fields hidden from this reader (need-to-know).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
+    pub masked_fields: Vec<&'static str>,
+    /// Of `masked_fields`, those a stated reason (`X-Access-Reason`) shows.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
+    pub reason_required_fields: Vec<&'static str>,
 }
 
 #[cfg(test)]

@@ -323,6 +323,14 @@ pub struct ConsentEvent {
     /// The staff user who recorded it, if staff did.
     pub recorded_by: Option<i64>,
     pub recorded_by_name: Option<String>,
+    /// Fields hidden from this reader (need-to-know).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
+    pub masked_fields: Vec<&'static str>,
+    /// Of `masked_fields`, those a stated reason (`X-Access-Reason`) shows.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
+    pub reason_required_fields: Vec<&'static str>,
 }
 
 /// Where one purpose stands for the subject: the newest event decides.
@@ -402,6 +410,8 @@ mod tests {
             user_agent: None,
             recorded_by: None,
             recorded_by_name: None,
+            masked_fields: Vec::new(),
+            reason_required_fields: Vec::new(),
         }
     }
 

@@ -99,6 +99,18 @@ pub(crate) fn about_contacts(matched: &str) -> String {
             format!("IN (SELECT l.attachment_id FROM ticket_attachments l WHERE l.tenant_id = $1 AND l.ticket_id IN (SELECT t.ticket_id FROM tickets t WHERE t.tenant_id = $1 AND t.contact_id {matched}))"),
         ),
         (
+            "consent_event",
+            format!("IN (SELECT l.event_id FROM consent_events l WHERE l.tenant_id = $1 AND l.contact_id {matched})"),
+        ),
+        (
+            "subject_request",
+            format!("IN (SELECT l.request_id FROM subject_requests l WHERE l.tenant_id = $1 AND l.contact_id {matched} UNION SELECT l.request_id FROM subject_request_contacts l WHERE l.tenant_id = $1 AND l.contact_id {matched})"),
+        ),
+        (
+            "portal_registration",
+            format!("IN (SELECT l.registration_id FROM portal_registrations l WHERE l.tenant_id = $1 AND l.contact_id {matched})"),
+        ),
+        (
             "ticket_message",
             format!("IN (SELECT l.message_id FROM ticket_messages l WHERE l.tenant_id = $1 AND l.ticket_id IN (SELECT t.ticket_id FROM tickets t WHERE t.tenant_id = $1 AND t.contact_id {matched}))"),
         ),

@@ -28,6 +28,8 @@ fn from_row(row: &AnyRow) -> Result<TicketAttachment, StoreError> {
             .try_get::<Option<i64>, _>("uploaded_by_contact")?
             .map(ContactId),
         created_at: Timestamp(row.try_get("created_at")?),
+        masked_fields: Vec::new(),
+        reason_required_fields: Vec::new(),
     })
 }
 

@@ -27,6 +27,8 @@ pub(super) fn from_row(row: &AnyRow) -> Result<PortalAccount, StoreError> {
         activated_at: time("activated_at")?,
         disabled_at: time("disabled_at")?,
         last_login_at: time("last_login_at")?,
+        masked_fields: Vec::new(),
+        reason_required_fields: Vec::new(),
     })
 }
 

@@ -60,6 +60,8 @@ fn event_from_row(row: &AnyRow) -> Result<ConsentEvent, StoreError> {
         user_agent: row.try_get("user_agent")?,
         recorded_by: row.try_get("recorded_by")?,
         recorded_by_name: row.try_get("recorded_by_name")?,
+        masked_fields: Vec::new(),
+        reason_required_fields: Vec::new(),
     })
 }
 

@@ -18,6 +18,16 @@ pub struct RouteRule {
     pub needs: Option<(Area, Action)>,
     /// The record type whose id `{id}` stands for.
     pub id_of: Option<RecordType>,
+    /// What the answer shows whole (a file's content): the caller's roles
+    /// must also see every personal column of this table.
+    pub shows_whole: Option<&'static str>,
+}
+
+impl RouteRule {
+    fn showing_whole(mut self, table: &'static str) -> RouteRule {
+        self.shows_whole = Some(table);
+        self
+    }
 }
 
 fn rule(
@@ -31,6 +41,7 @@ fn rule(
         path: format!("/api/v1{path}"),
         needs,
         id_of,
+        shows_whole: None,
     }
 }
 
@@ -83,7 +94,8 @@ pub fn route_rules() -> Vec<RouteRule> {
             "/attachments/{id}",
             Some((Area::Support, Action::Read)),
             Some(RecordType::TicketAttachment),
-        ),
+        )
+        .showing_whole("ticket_attachments"),
         rule(
             "GET",
             "/tickets/{id}/faq-draft",

@@ -335,7 +335,11 @@ pub(crate) fn file_views(
         .iter()
         .map(|f| FileView {
             href: format!("{prefix}/{}", f.id),
-            name: f.file_name.clone(),
+            name: if f.masked_fields.contains(&"file_name") {
+                "(name hidden)".to_string()
+            } else {
+                f.file_name.clone()
+            },
             kind: custodian_core::helpdesk::FileKind::parse(&f.content_type)
                 .map_or("File", |k| k.label())
                 .to_string(),
