@@ -266,11 +266,15 @@ impl App {
         }
         for candidate in &candidates {
             if verify_password(password.to_string(), candidate.password_hash.clone()).await {
-                if let Some(secret) = &candidate.totp_secret {
+                if let Some(stored) = &candidate.totp_secret {
                     // The second factor, used once: the same answer as a
-                    // wrong password when it is missing or wrong.
+                    // wrong password when it is missing or wrong (or kept
+                    // under another installation's key).
                     let now = Timestamp::now().0.div_euclid(1000);
-                    let step = totp::verify(secret, two_factor_code, now, None);
+                    let step = self
+                        .key
+                        .open_at_rest(stored)
+                        .and_then(|secret| totp::verify(&secret, two_factor_code, now, None));
                     let used = match step {
                         Some(step) => {
                             self.store

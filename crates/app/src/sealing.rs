@@ -9,6 +9,10 @@ use custodian_core::hex::{from_hex, to_hex};
 use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey, CHACHA20_POLY1305, NONCE_LEN};
 use std::path::Path;
 
+/// Starts a secret sealed at rest (a raw second-factor key never does: it
+/// is 20 random bytes, and a legacy one matching by chance would not open).
+const AT_REST_MARKER: &[u8] = b"CSK1";
+
 /// What a sealed value is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purpose {
@@ -108,6 +112,23 @@ impl ServerKey {
         token
     }
 
+    /// A secret as the database keeps it: a marker, then the sealed bytes.
+    pub fn seal_at_rest(&self, secret: &[u8]) -> Vec<u8> {
+        let mut stored = AT_REST_MARKER.to_vec();
+        stored.extend(from_hex(&self.seal(Purpose::AtRest, secret)).unwrap_or_default());
+        stored
+    }
+
+    /// A secret the database keeps. One kept before secrets were sealed
+    /// (no marker) is taken as it is; a sealed one that this key cannot
+    /// open is None.
+    pub fn open_at_rest(&self, stored: &[u8]) -> Option<Vec<u8>> {
+        match stored.strip_prefix(AT_REST_MARKER) {
+            Some(sealed) => self.open(Purpose::AtRest, &to_hex(sealed)),
+            None => Some(stored.to_vec()),
+        }
+    }
+
     /// The plaintext, or None for anything this key did not seal for
     /// `purpose` (altered, another key's, another purpose's).
     pub fn open(&self, purpose: Purpose, token: &str) -> Option<Vec<u8>> {
@@ -153,6 +174,22 @@ mod tests {
         );
         // Two seals of one value differ: equal sort keys do not show.
         assert_ne!(token, key.seal(Purpose::Cursor, b"TAda Lovelace\x1f42"));
+    }
+
+    #[test]
+    fn secrets_at_rest_are_sealed_and_legacy_ones_still_read() {
+        let key = ServerKey::random();
+        let stored = key.seal_at_rest(b"12345678901234567890");
+        assert!(!stored.windows(20).any(|w| w == b"12345678901234567890"));
+        assert_eq!(
+            key.open_at_rest(&stored).as_deref(),
+            Some(&b"12345678901234567890"[..])
+        );
+        assert_eq!(ServerKey::random().open_at_rest(&stored), None);
+        assert_eq!(
+            key.open_at_rest(b"legacy-secret-bytes!").as_deref(),
+            Some(&b"legacy-secret-bytes!"[..])
+        );
     }
 
     #[test]

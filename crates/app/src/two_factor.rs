@@ -51,8 +51,14 @@ impl App {
         if getrandom::getrandom(&mut secret).is_err() {
             std::process::abort();
         }
+        // Kept sealed with the installation's key: reading the database
+        // alone does not give the codes.
         self.store
-            .offer_totp_secret(&principal.scope(), principal.user_id, &secret)
+            .offer_totp_secret(
+                &principal.scope(),
+                principal.user_id,
+                &self.key.seal_at_rest(&secret),
+            )
             .await?;
         let user = self.store.user(principal.tenant, principal.user_id).await?;
         let tenant = self.store.tenant(principal.tenant).await?;
@@ -92,7 +98,10 @@ impl App {
             .store
             .two_factor(principal.tenant, principal.user_id)
             .await?;
-        let Some(secret) = state.pending_secret else {
+        let Some(secret) = state
+            .pending_secret
+            .and_then(|stored| self.key.open_at_rest(&stored))
+        else {
             return Err(
                 ValidationErrors::single("code", "no_setup", "Start the set-up first.").into(),
             );
@@ -119,9 +128,10 @@ impl App {
             .store
             .two_factor(principal.tenant, principal.user_id)
             .await?;
-        let Some(secret) = state.secret else {
+        let Some(stored) = state.secret else {
             return Ok(());
         };
+        let secret = self.key.open_at_rest(&stored).unwrap_or_default();
         if state.required {
             return Err(ValidationErrors::single(
                 "code",

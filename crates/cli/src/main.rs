@@ -122,6 +122,13 @@ enum Command {
             default_value = "custodian-data/secret.key"
         )]
         secret_key: PathBuf,
+        /// Serve HTTPS with this certificate chain (PEM); with --tls-key.
+        /// Read again on SIGHUP and when the file changes.
+        #[arg(long = "tls-cert", env = "CUSTODIAN_TLS_CERT", requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// The certificate's private key (PEM).
+        #[arg(long = "tls-key", env = "CUSTODIAN_TLS_KEY", requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
         #[command(flatten)]
         mail: Mail,
     },
@@ -398,8 +405,22 @@ async fn run(cli: Cli) -> Result<(), String> {
             no_retention_schedule,
             trusted_proxies,
             secret_key,
+            tls_cert,
+            tls_key,
             mail,
         } => {
+            let tls = match (tls_cert, tls_key) {
+                (Some(certificate), Some(key)) => {
+                    let files = custodian_web::TlsFiles::new(certificate, key);
+                    // Refuse to start on files that do not make a certificate.
+                    files
+                        .load()
+                        .map_err(|e| format!("--tls-cert/--tls-key: {e}"))?;
+                    Some(files)
+                }
+                _ => None,
+            };
+            let scheme = if tls.is_some() { "https" } else { "http" };
             let started = std::time::Instant::now();
             let transport = custodian_web::Transport {
                 trusted_proxies: custodian_web::TrustedProxies::parse(&trusted_proxies)
@@ -422,13 +443,13 @@ async fn run(cli: Cli) -> Result<(), String> {
                 .with_mail(&custodian_app::mail::MailSettings {
                     public_url: mail
                         .public_url
-                        .unwrap_or_else(|| format!("http://{address}")),
+                        .unwrap_or_else(|| format!("{scheme}://{address}")),
                     from: mail.from,
                     smtp_url: mail.smtp_url,
                 })
                 .map_err(describe)?;
             println!(
-                "Custodian is running at http://{address}/ (database: {}, ready in {} ms)",
+                "Custodian is running at {scheme}://{address}/ (database: {}, ready in {} ms)",
                 app.store.backend().name(),
                 started.elapsed().as_millis()
             );
@@ -444,7 +465,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                 );
                 if let Some(portal) = &login.portal_email {
                     println!(
-                        "Customer portal: http://{address}/portal/login as {portal} (a contact person) with the same password"
+                        "Customer portal: {scheme}://{address}/portal/login as {portal} (a contact person) with the same password"
                     );
                 }
             }
@@ -462,7 +483,12 @@ async fn run(cli: Cli) -> Result<(), String> {
             if delivery.is_none() {
                 println!("No SMTP server is configured (CUSTODIAN_SMTP_URL): messages are kept in the outbox (/admin/outbox).");
             }
-            let served = custodian_web::serve_with(app.clone(), listener, transport).await;
+            let served = match tls {
+                Some(files) => {
+                    custodian_web::serve_tls(app.clone(), listener, transport, files).await
+                }
+                None => custodian_web::serve_with(app.clone(), listener, transport).await,
+            };
             checkpoints.abort();
             if let Some(delivery) = delivery {
                 delivery.abort();

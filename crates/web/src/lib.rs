@@ -15,6 +15,7 @@ mod pages;
 mod portal;
 mod problem;
 mod text_input;
+mod tls;
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -26,6 +27,7 @@ use std::net::SocketAddr;
 pub use api::openapi_document;
 pub use api::permissions::{route_rules, RouteRule};
 pub use client::{Transport, TrustedProxies};
+pub use tls::TlsFiles;
 
 /// The router for a server reached directly over plain HTTP (tests, the
 /// demo); `router_with` for one behind proxies or speaking TLS.
@@ -69,6 +71,28 @@ pub async fn serve_with(
 ) -> std::io::Result<()> {
     let router = router_with(app, transport).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+}
+
+/// Like `serve_with`, speaking HTTPS with the certificate in `files`
+/// (read again on SIGHUP and when the files change); cookies are Secure
+/// and HSTS is sent whatever the request's headers say.
+pub async fn serve_tls(
+    app: App,
+    listener: tokio::net::TcpListener,
+    transport: Transport,
+    files: TlsFiles,
+) -> std::io::Result<()> {
+    use axum::serve::ListenerExt;
+    let listener = tls::TlsListener::start(listener, files).map_err(std::io::Error::other)?;
+    let transport = Transport {
+        tls: true,
+        ..transport
+    };
+    let router = router_with(app, transport).into_make_service_with_connect_info::<SocketAddr>();
+    // tap_io: axum gives the peer's address to listeners it wraps.
+    axum::serve(listener.tap_io(|_| {}), router)
         .with_graceful_shutdown(shutdown_signal())
         .await
 }

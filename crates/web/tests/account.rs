@@ -817,6 +817,21 @@ async fn two_factor_is_set_up_used_and_required(server: Server) {
     );
     let (_, page) = mia.get("/account/two-factor").await;
     assert!(page.contains("<strong>On.</strong>"), "{page}");
+    // The database keeps the secret sealed with the installation's key.
+    let raw = sqlx::any::AnyPoolOptions::new()
+        .max_connections(1)
+        .connect(&server.database_url)
+        .await
+        .unwrap();
+    let stored: Vec<u8> = sqlx::query_scalar("SELECT totp_secret FROM users WHERE user_id = $1")
+        .bind(server.member_id)
+        .fetch_one(&raw)
+        .await
+        .unwrap();
+    assert!(
+        !stored.windows(secret.len()).any(|w| w == secret.as_slice()),
+        "the second factor's secret is kept in clear"
+    );
     assert_eq!(
         log_in_with_code(&server, "mia@example.com", "").await,
         StatusCode::UNAUTHORIZED
