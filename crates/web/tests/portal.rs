@@ -607,11 +607,50 @@ async fn a_contact_person_uses_the_portal(world: World) {
                 ("emails", "ida.kessel@brauhaus.example"),
                 ("phones", "+49 40 5550123"),
                 ("city", "Hamburg"),
+                ("country", "DE"),
             ],
         )
         .await;
     assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
     assert!(saved.body.contains("Saved."));
+    // The country is a list of names sending codes: nothing typed is cut to
+    // two letters and read as another country ("Germany" was Georgia).
+    assert!(
+        saved
+            .body
+            .contains("<option value=\"DE\" selected>Germany</option>"),
+        "{}",
+        saved.body
+    );
+    assert!(!saved.body.contains("maxlength=\"2\""));
+    let shown = browser.get("/portal/details").await;
+    let version = shown
+        .body
+        .split("name=\"_version\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_string();
+    let typed_name = browser
+        .submit(
+            "/portal/details",
+            "/portal/details",
+            &[
+                ("_version", version.as_str()),
+                ("first_name", "Ida"),
+                ("last_name", "Kessel-Brandt"),
+                ("position", "Head brewer"),
+                ("emails", "ida.kessel@brauhaus.example"),
+                ("phones", "+49 40 5550123"),
+                ("city", "Hamburg"),
+                ("country", "Germany"),
+            ],
+        )
+        .await;
+    assert_eq!(typed_name.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(!typed_name.body.contains("Saved."));
+    let (_, kept) = world.call("GET", &format!("/contacts/{ida}"), None).await;
+    assert_eq!(kept["work_address"]["country"], "DE", "nothing changed");
     let (_, corrected) = world.call("GET", &format!("/contacts/{ida}"), None).await;
     assert_eq!(
         (

@@ -184,11 +184,10 @@ async fn contact_fields(
             "text",
             address.city.clone().unwrap_or_default(),
         ),
-        FormField::input(
+        FormField::country(
             "work_address.country",
-            "Country (two letters)",
-            "text",
-            address.country.clone().unwrap_or_default(),
+            "Country",
+            address.country.as_deref().unwrap_or_default(),
         ),
     ])
 }

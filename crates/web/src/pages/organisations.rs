@@ -116,8 +116,8 @@ fn address_fields(
     labels: &'static [&'static str; 4],
     a: &Address,
 ) -> Vec<FormField> {
-    let values = [&a.street, &a.postcode, &a.city, &a.country];
-    (0..4)
+    let values = [&a.street, &a.postcode, &a.city];
+    let mut fields: Vec<FormField> = (0..3)
         .map(|i| {
             FormField::input(
                 prefix[i],
@@ -126,7 +126,13 @@ fn address_fields(
                 values[i].clone().unwrap_or_default(),
             )
         })
-        .collect()
+        .collect();
+    fields.push(FormField::country(
+        prefix[3],
+        labels[3],
+        a.country.as_deref().unwrap_or_default(),
+    ));
+    fields
 }
 
 fn fields(input: &OrganisationInput) -> Vec<FormField> {
@@ -162,7 +168,7 @@ fn fields(input: &OrganisationInput) -> Vec<FormField> {
             "Billing street",
             "Billing postcode",
             "Billing city",
-            "Billing country (two letters)",
+            "Billing country",
         ],
         &input.billing_address,
     ));
@@ -177,7 +183,7 @@ fn fields(input: &OrganisationInput) -> Vec<FormField> {
             "Postal street",
             "Postal postcode",
             "Postal city",
-            "Postal country (two letters)",
+            "Postal country",
         ],
         &input.postal_address,
     ));

@@ -95,6 +95,8 @@ struct RequestPage {
     open: bool,
     can_work: bool,
     moves: Vec<SelectOption>,
+    /// The rectification form's country list.
+    countries: Vec<SelectOption>,
     errors: Vec<String>,
     /// Access, portability and erasure act on the subject's records.
     finds_subject: bool,
@@ -348,6 +350,7 @@ async fn request_page(
         })
         .collect();
     let page = render(&RequestPage {
+        countries: super::views::country_options(""),
         layout: Layout::new(session, ""),
         kind: request.request_type.label(),
         channel: request.channel.label(),

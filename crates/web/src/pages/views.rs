@@ -309,6 +309,32 @@ impl FormField {
     }
 }
 
+/// The country list of every address form, staff and portal: ISO 3166-1
+/// names shown, the two-letter code sent, so nothing typed is cut or read
+/// as another country. A stored value that is not a known code stays a
+/// choice, so saving never drops what nobody touched.
+pub fn country_options(current: &str) -> Vec<SelectOption> {
+    let mut choices: Vec<(String, String)> = custodian_core::codes::COUNTRIES
+        .iter()
+        .map(|(code, name)| (code.to_string(), name.to_string()))
+        .collect();
+    let current = current.trim();
+    if !current.is_empty() && !choices.iter().any(|(code, _)| code == current) {
+        choices.insert(0, (current.to_string(), current.to_string()));
+    }
+    let selected: Vec<String> = [current.to_string()]
+        .into_iter()
+        .filter(|c| !c.is_empty())
+        .collect();
+    options(choices, &selected, Some("—"))
+}
+
+impl FormField {
+    pub fn country(name: &'static str, label: &'static str, current: &str) -> FormField {
+        FormField::select(name, label, country_options(current))
+    }
+}
+
 pub fn options(
     choices: impl IntoIterator<Item = (String, String)>,
     selected: &[String],

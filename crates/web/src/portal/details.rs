@@ -33,6 +33,7 @@ struct DetailsPage {
     postcode: String,
     city: String,
     country: String,
+    countries: Vec<crate::pages::views::SelectOption>,
     version: i64,
     errors: Vec<String>,
     saved: bool,
@@ -64,6 +65,7 @@ async fn page(
         postcode: address.postcode.clone().unwrap_or_default(),
         city: address.city.clone().unwrap_or_default(),
         country: address.country.clone().unwrap_or_default(),
+        countries: Vec::new(),
         version: contact.version,
         errors: Vec::new(),
         saved,
@@ -82,6 +84,7 @@ async fn page(
         view.city = form.get("city");
         view.country = form.get("country");
     }
+    view.countries = crate::pages::views::country_options(&view.country);
     refused_if(refused, render(&view))
 }
 
