@@ -37,6 +37,11 @@ pub enum AppError {
     UnsupportedFilter(&'static str),
     #[error("{field} is not a value this filter knows")]
     InvalidFilter { field: &'static str },
+    /// A subject's export holds every kind of personal data kept about
+    /// them; a role that does not see all of it is refused the export
+    /// rather than handed a partial answer to a request.
+    #[error("an export answers a data-subject request with everything kept about the person; your roles do not see {missing}")]
+    ExportNeedsEveryCategory { missing: String },
     /// A filter that searches fields the caller may not see: its answer
     /// would tell whether a hidden value is there.
     #[error("this filter searches {hidden}, which your role does not see")]

@@ -148,6 +148,12 @@ impl Principal {
         record.mask_for_reader(self.grants, self.sight());
     }
 
+    /// `record` as the caller may see it.
+    pub fn masked<R: NeedToKnow>(&self, mut record: R) -> R {
+        self.mask(&mut record);
+        record
+    }
+
     /// Replacing a record needs sight of all of it, or the update would
     /// blank what the caller cannot see: refused outright when the roles do
     /// not grant it all, and until a reason is stated when only sensitive

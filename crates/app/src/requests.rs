@@ -32,16 +32,17 @@ impl App {
         let fields = input.validate(today())?;
         let stricter = self.store.request_deadline_days(principal.tenant).await?;
         let due = due_date(fields.received_on, stricter);
-        Ok(self
-            .store
-            .create_request(
-                &principal.scope(),
-                principal.user_id,
-                &fields,
-                due,
-                &Intake::Logged,
-            )
-            .await?)
+        Ok(principal.masked(
+            self.store
+                .create_request(
+                    &principal.scope(),
+                    principal.user_id,
+                    &fields,
+                    due,
+                    &Intake::Logged,
+                )
+                .await?,
+        ))
     }
 
     /// Requests by due day; the open ones only, or all.
@@ -55,15 +56,20 @@ impl App {
             .store
             .subject_requests(principal.tenant, open_only)
             .await?;
+        let shown = crate::audit::shown_among(
+            "subject_requests",
+            &["subject_name", "subject_email"],
+            principal.sight(),
+        );
         self.record_read_fields(
             principal,
             AuditAction::List,
             RecordType::SubjectRequest,
             requests.iter().map(|r| r.id),
-            "subject_name,subject_email",
+            &shown,
         )
         .await?;
-        Ok(requests)
+        Ok(requests.into_iter().map(|r| principal.masked(r)).collect())
     }
 
     pub async fn subject_request(
@@ -72,13 +78,18 @@ impl App {
         id: i64,
     ) -> Result<SubjectRequest, AppError> {
         principal.authorize(Area::Privacy, Action::Read)?;
-        let request = self.store.subject_request(principal.tenant, id).await?;
+        let request = principal.masked(self.store.subject_request(principal.tenant, id).await?);
+        let shown = crate::audit::shown_among(
+            "subject_requests",
+            &["subject_name", "subject_email", "details", "outcome"],
+            principal.sight(),
+        );
         self.record_read_fields(
             principal,
             AuditAction::Read,
             RecordType::SubjectRequest,
             [id],
-            "subject_name,subject_email,details,outcome",
+            &shown,
         )
         .await?;
         Ok(request)
@@ -113,10 +124,11 @@ impl App {
             identity_method: Some(method.clone()),
             ..RequestChange::default()
         };
-        Ok(self
-            .store
-            .step_request(&principal.scope(), id, &step, &change)
-            .await?)
+        Ok(principal.masked(
+            self.store
+                .step_request(&principal.scope(), id, &step, &change)
+                .await?,
+        ))
     }
 
     pub async fn move_request(
@@ -141,10 +153,11 @@ impl App {
                 .filter(|_| matches!(to, RequestState::Completed | RequestState::Refused)),
             ..RequestChange::default()
         };
-        Ok(self
-            .store
-            .step_request(&principal.scope(), id, &step, &change)
-            .await?)
+        Ok(principal.masked(
+            self.store
+                .step_request(&principal.scope(), id, &step, &change)
+                .await?,
+        ))
     }
 
     /// Extends the deadline to `months` beyond the first month, in all.
@@ -168,10 +181,11 @@ impl App {
             extension: Some((extension.months, reason.clone(), due)),
             ..RequestChange::default()
         };
-        Ok(self
-            .store
-            .step_request(&principal.scope(), id, &step, &change)
-            .await?)
+        Ok(principal.masked(
+            self.store
+                .step_request(&principal.scope(), id, &step, &change)
+                .await?,
+        ))
     }
 
     /// Days within which the tenant answers, when it promises less than a

@@ -227,6 +227,37 @@ impl NeedToKnow for crate::portal::PortalAccount {
     }
 }
 
+/// A data-subject request names its subject and may quote them: a tenant
+/// role with privacy rights sees what its categories allow (the data
+/// protection officer's built-in role sees all of it).
+impl NeedToKnow for crate::requests::SubjectRequest {
+    masked_accessors!();
+
+    fn mask_for(&mut self, sight: Grants) {
+        let texts: [(&'static str, &mut Option<String>); 5] = [
+            ("subject_email", &mut self.subject_email),
+            ("details", &mut self.details),
+            ("extension_reason", &mut self.extension_reason),
+            ("identity_method", &mut self.identity_method),
+            ("outcome", &mut self.outcome),
+        ];
+        for (column, value) in texts {
+            if hide(sight, "subject_requests", column) {
+                *value = None;
+                self.masked_fields.push(column);
+            }
+        }
+        if hide(sight, "subject_requests", "subject_name") {
+            self.subject_name.clear();
+            self.masked_fields.push("subject_name");
+        }
+        if hide(sight, "subject_request_events", "note") {
+            self.steps.iter_mut().for_each(|step| step.note = None);
+            self.masked_fields.push("steps.note");
+        }
+    }
+}
+
 /// Organisations and assets hold no field a CRM role may not see: company
 /// data, and a link to a contact (an identifier every reader is granted).
 impl NeedToKnow for crate::organisations::Organisation {

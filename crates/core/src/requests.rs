@@ -156,6 +156,14 @@ pub struct SubjectRequest {
     pub outcome: Option<String>,
     /// Every step, oldest first.
     pub steps: Vec<RequestStep>,
+    /// Fields hidden from this reader (need-to-know).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
+    pub masked_fields: Vec<&'static str>,
+    /// Of `masked_fields`, those a stated reason (`X-Access-Reason`) shows.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
+    pub reason_required_fields: Vec<&'static str>,
 }
 
 /// One step taken on a request, by whom and when.
@@ -501,6 +509,8 @@ mod tests {
             identity_method: None,
             outcome: None,
             steps: Vec::new(),
+            masked_fields: Vec::new(),
+            reason_required_fields: Vec::new(),
         }
     }
 

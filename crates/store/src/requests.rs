@@ -109,6 +109,8 @@ fn from_row(row: &AnyRow) -> Result<SubjectRequest, StoreError> {
         identity_method: row.try_get("identity_method")?,
         outcome: row.try_get("outcome")?,
         steps: Vec::new(),
+        masked_fields: Vec::new(),
+        reason_required_fields: Vec::new(),
     })
 }
 

@@ -89,6 +89,7 @@ impl From<AppError> for Problem {
             AppError::InvalidSort => Problem::field(StatusCode::BAD_REQUEST, "invalid_sort", "sort", "This list cannot be sorted by that field.".into()),
             AppError::InvalidLimit => Problem::field(StatusCode::BAD_REQUEST, "invalid_limit", "limit", "A page holds 1 to 200 records.".into()),
             AppError::UnsupportedFilter(parameter) => Problem::field(StatusCode::BAD_REQUEST, "unsupported_filter", parameter, format!("This list cannot be filtered by {parameter}; the reference names the filters of each list.")),
+            AppError::ExportNeedsEveryCategory { missing } => Problem::new(StatusCode::FORBIDDEN, "export_needs_every_category", format!("An export answers a data-subject request with everything kept about the person, and your roles do not see {missing}; the data protection officer (or a role granted every category) makes it.")),
             AppError::FilterOnHiddenField { hidden } => Problem::field(StatusCode::FORBIDDEN, "filter_on_hidden_field", "q", format!("This filter searches {hidden}, which your role does not see: its answer would tell what is hidden. Filter by what you see, or state a reason for access if the field is sensitive.")),
             AppError::InvalidFilter { field } => Problem::field(StatusCode::BAD_REQUEST, "invalid_filter", field, format!("{field} is not a value this filter knows; the reference lists them.")),
             AppError::PortalLink(problem) => Problem::new(

@@ -864,6 +864,79 @@ async fn hidden_values_do_not_come_back_another_way(server: Server) {
             "{wanted:?} is not found from the contact: {found:?}"
         );
     }
+    // A tenant role with privacy rights sees what its categories allow:
+    // the request's contact details and the trail's addresses are hidden,
+    // and the export, which holds everything, is refused with the reason.
+    let (status, role) = server
+        .admin(
+            "POST",
+            "/roles",
+            Some(json!({"name": "privacy_clerk", "label": "Privacy clerk", "permissions": {"privacy": ["read", "export"]}, "categories": ["identifier"], "record_scope": "all"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{role}");
+    let (_, clerk) = server.user("clerk@scope.example", &["privacy_clerk"]).await;
+    server
+        .call(
+            &dpo,
+            "PUT",
+            &format!("/requests/{}/subjects", request["id"]),
+            Some(json!({"contact_ids": [contact]})),
+            None,
+        )
+        .await;
+    let (status, seen) = server
+        .call(
+            &clerk,
+            "GET",
+            &format!("/requests/{}", request["id"]),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{seen}");
+    assert_eq!(seen["subject_name"], "Ada Lovelace");
+    assert!(
+        seen["masked_fields"]
+            .as_array()
+            .is_some_and(|m| m.contains(&json!("subject_email"))),
+        "{seen}"
+    );
+    let (status, refused) = server
+        .call(
+            &clerk,
+            "GET",
+            &format!("/requests/{}/export", request["id"]),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("export_needs_every_category")),
+        "{refused}"
+    );
+    let (status, trail) = server
+        .call(&clerk, "GET", "/audit?limit=200", None, None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        trail["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["source_ip"].is_null() && e["user_agent"].is_null()),
+        "the trail's addresses show"
+    );
+    let (_, full) = server
+        .call(&dpo, "GET", "/audit?limit=200", None, None)
+        .await;
+    assert!(full["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["source_ip"] == "127.0.0.1"));
+
     // Staff are people too: the list of users is a recorded read.
     server.admin("GET", "/users", None).await;
     let (_, trail) = server

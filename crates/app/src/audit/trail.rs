@@ -5,6 +5,7 @@ use crate::csv::csv_cell;
 use crate::{App, AppError, Principal};
 use custodian_core::access::{Action, Area};
 use custodian_core::audit::{AuditAction, RecordType};
+use custodian_core::catalog;
 use custodian_core::time::{CalendarDate, Timestamp};
 use custodian_core::{ContactId, UserId, ValidationErrors};
 use custodian_store::{AuditEntry, AuditQuery, AuditSubject};
@@ -178,6 +179,7 @@ impl App {
         // The trail shows every read so far, including the caller's own.
         self.flush_audit().await;
         let mut entries = self.store.audit_trail(principal.tenant, &query).await?;
+        entries.iter_mut().for_each(|e| mask_context(principal, e));
         self.record_trail_read(principal, AuditAction::List).await?;
         let next_cursor = if entries.len() as i64 > limit {
             entries.truncate(limit as usize);
@@ -218,7 +220,9 @@ impl App {
                 if written == EXPORT_LIMIT {
                     return Ok((csv, true));
                 }
-                csv_row(&mut csv, entry);
+                let mut entry = entry.clone();
+                mask_context(principal, &mut entry);
+                csv_row(&mut csv, &entry);
                 written += 1;
             }
             if !full_page {
@@ -237,14 +241,44 @@ impl App {
         principal: &Principal,
         action: AuditAction,
     ) -> Result<(), AppError> {
+        let shown = crate::audit::shown_among(
+            "audit_entries",
+            &["source_ip", "user_agent", "reason"],
+            principal.sight(),
+        );
+        let fields: Vec<String> = shown
+            .split(',')
+            .filter(|f| !f.is_empty())
+            .map(|f| format!("audit_entries.{f}"))
+            .collect();
+        if fields.is_empty() {
+            return Ok(());
+        }
         self.record_read_fields(
             principal,
             action,
             RecordType::Tenant,
             [principal.tenant.0],
-            "audit_entries.source_ip,audit_entries.user_agent,audit_entries.reason",
+            &fields.join(","),
         )
         .await
+    }
+}
+
+/// An entry's client context as the caller may see it: addresses and
+/// browsers are online identifiers, reasons free text; a tenant role with
+/// privacy rights sees what its categories allow.
+fn mask_context(principal: &Principal, entry: &mut AuditEntry) {
+    let sight = principal.sight();
+    let sees = |column: &str| sight.sees(catalog::category_of("audit_entries", column));
+    if !sees("source_ip") {
+        entry.source_ip = None;
+    }
+    if !sees("user_agent") {
+        entry.user_agent = None;
+    }
+    if !sees("reason") {
+        entry.reason = None;
     }
 }
 

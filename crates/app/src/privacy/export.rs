@@ -185,6 +185,31 @@ fn pretty(value: &Value) -> Vec<u8> {
     serde_json::to_vec_pretty(value).unwrap_or_default()
 }
 
+/// A tenant role with privacy rights makes exports only if it sees every
+/// kind of personal data (a stated reason shows the sensitive ones); the
+/// data protection officer's built-in role does.
+fn require_every_category(principal: &Principal) -> Result<(), AppError> {
+    let personal = || {
+        Category::ALL
+            .into_iter()
+            .filter(|c| !matches!(c, Category::None | Category::Credential))
+    };
+    let not_granted: Vec<String> = personal()
+        .filter(|c| !principal.grants.sees(*c))
+        .map(|c| c.label().to_lowercase())
+        .collect();
+    if !not_granted.is_empty() {
+        return Err(AppError::ExportNeedsEveryCategory {
+            missing: not_granted.join(", "),
+        });
+    }
+    if personal().all(|c| principal.sight().sees(c)) {
+        Ok(())
+    } else {
+        Err(AppError::ReasonRequired)
+    }
+}
+
 impl App {
     /// The export that answers an access or portability request, for its
     /// confirmed contact records.
@@ -194,6 +219,7 @@ impl App {
         request_id: i64,
     ) -> Result<SubjectExport, AppError> {
         principal.authorize(Area::Privacy, Action::Export)?;
+        require_every_category(principal)?;
         let request = self
             .store
             .subject_request(principal.tenant, request_id)

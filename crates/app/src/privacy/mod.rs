@@ -67,9 +67,10 @@ impl App {
             outcome: Some(note.clone()),
             ..RequestChange::default()
         };
-        Ok(self
-            .store
-            .step_request(&principal.scope(), request.id, &step, &change)
-            .await?)
+        Ok(principal.masked(
+            self.store
+                .step_request(&principal.scope(), request.id, &step, &change)
+                .await?,
+        ))
     }
 }

@@ -58,14 +58,15 @@ impl App {
             name: "rectified",
             note: Some(&note),
         };
-        Ok(self
-            .store
-            .step_request(
-                &principal.scope(),
-                request_id,
-                &step,
-                &RequestChange::default(),
-            )
-            .await?)
+        Ok(principal.masked(
+            self.store
+                .step_request(
+                    &principal.scope(),
+                    request_id,
+                    &step,
+                    &RequestChange::default(),
+                )
+                .await?,
+        ))
     }
 }

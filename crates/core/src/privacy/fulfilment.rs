@@ -197,6 +197,8 @@ mod tests {
             identity_method: None,
             outcome: None,
             steps: Vec::new(),
+            masked_fields: Vec::new(),
+            reason_required_fields: Vec::new(),
         }
     }
 
