@@ -1013,11 +1013,24 @@ async fn sensitive_data_needs_a_stated_reason(server: Server) {
     assert_eq!(shown["subject"], "Complained about billing");
     assert!(shown.get("masked_fields").is_none(), "{shown}");
     server.app.flush_audit().await;
+    // Reasons are free text, sensitive here: reading them takes a reason too.
+    let trail_path = format!("/audit?record_type=activity&record_id={activity}&action=read");
+    let (_, reasons_hidden) = server.admin("GET", &trail_path, None).await;
+    assert!(
+        reasons_hidden["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["reason"].is_null()),
+        "{reasons_hidden}"
+    );
     let (_, trail) = server
-        .admin(
+        .call(
+            &server.admin,
             "GET",
-            &format!("/audit?record_type=activity&record_id={activity}&action=read"),
+            &trail_path,
             None,
+            Some("Audit review"),
         )
         .await;
     let reads = trail["items"].as_array().unwrap();
