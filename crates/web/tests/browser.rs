@@ -335,6 +335,18 @@ async fn support_states_a_reason_to_see_sensitive_notes() {
         .wait_for_text("h1", "Access (Art. 15) request of Nia Quell")
         .await;
     browser.wait_for_text("dl.fields", "not verified yet").await;
+    // Free text is sensitive here: the method and the outcome show after a
+    // stated reason.
+    browser
+        .fill(
+            "form.break-glass input[name=reason]",
+            "Answering the request",
+        )
+        .await;
+    browser.click("form.break-glass button").await;
+    browser
+        .wait_for_text("div.break-glass", "Answering the request")
+        .await;
     browser
         .fill(
             "form.identity-form input[name=method]",

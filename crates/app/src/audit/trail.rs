@@ -244,7 +244,7 @@ impl App {
         let shown = crate::audit::shown_among(
             "audit_entries",
             &["source_ip", "user_agent", "reason"],
-            principal.sight(),
+            principal.grants,
         );
         let fields: Vec<String> = shown
             .split(',')
@@ -267,9 +267,11 @@ impl App {
 
 /// An entry's client context as the caller may see it: addresses and
 /// browsers are online identifiers, reasons free text; a tenant role with
-/// privacy rights sees what its categories allow.
+/// privacy rights sees what its categories allow. By the roles, not by the
+/// tenant's sensitive categories: the trail is where reasons for access are
+/// checked, and needing a reason to read the reasons would go in a circle.
 fn mask_context(principal: &Principal, entry: &mut AuditEntry) {
-    let sight = principal.sight();
+    let sight = principal.grants;
     let sees = |column: &str| sight.sees(catalog::category_of("audit_entries", column));
     if !sees("source_ip") {
         entry.source_ip = None;

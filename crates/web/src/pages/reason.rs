@@ -23,9 +23,19 @@ pub fn routes() -> Router<App> {
         .route("/access-reason/end", post(end_reason))
 }
 
-/// The principal with the reason its cookie carries, if any and valid.
-pub(super) fn with_stated_reason(principal: Principal, headers: &HeaderMap) -> Principal {
+/// The principal with the reason its cookie carries, if any and valid. The
+/// cookie names the session it was stated in: a reason never carries over
+/// to the next person who signs in with the same browser.
+pub(super) fn with_stated_reason(
+    principal: Principal,
+    session_id: i64,
+    headers: &HeaderMap,
+) -> Principal {
     let reason = cookie(headers, REASON_COOKIE)
+        .and_then(|value| {
+            let (session, hex) = value.split_once('.')?;
+            (session.parse::<i64>().ok()? == session_id).then(|| hex.to_string())
+        })
         .and_then(|hex| from_hex(&hex))
         .and_then(|bytes| String::from_utf8(bytes).ok());
     match reason {
@@ -65,7 +75,7 @@ async fn state_reason(
         header::SET_COOKIE,
         set_cookie(
             REASON_COOKIE,
-            &to_hex(stated.as_bytes()),
+            &format!("{}.{}", session.session_id, to_hex(stated.as_bytes())),
             REASON_MINUTES * 60,
         ),
     );

@@ -122,6 +122,7 @@ impl FromRequestParts<App> for PageSession {
                         crate::client::peer_address(parts),
                         crate::client::user_agent(&parts.headers),
                     ),
+                    live.session_id,
                     &parts.headers,
                 ),
                 here: parts
