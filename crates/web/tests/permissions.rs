@@ -12,6 +12,7 @@ mod backends;
 use custodian_app::App;
 use custodian_core::access::{Role, Roles};
 use custodian_core::audit::{Actor, RecordType};
+use custodian_core::catalog::Category;
 use custodian_web::{route_rules, RouteRule};
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
@@ -21,6 +22,8 @@ use std::collections::{BTreeSet, HashMap};
 type Records = HashMap<RecordType, i64>;
 
 struct World {
+    app: App,
+    tenant: custodian_core::TenantId,
     base: String,
     client: Client,
     tokens: Vec<(Role, String)>,
@@ -352,8 +355,10 @@ async fn seed(base: &str, client: &Client, token: &str, name: &str) -> Records {
 async fn world(database_url: String, dir: Option<tempfile::TempDir>) -> World {
     let app = App::open(&database_url).await.unwrap();
     let mut tenants = Vec::new();
+    let mut tenant_ids = Vec::new();
     for name in ["Ours GmbH", "Theirs Ltd"] {
         let tenant = app.create_tenant(name).await.unwrap();
+        tenant_ids.push(tenant.id);
         let mut tokens = Vec::new();
         for role in Role::ALL {
             let user = app
@@ -378,7 +383,7 @@ async fn world(database_url: String, dir: Option<tempfile::TempDir>) -> World {
     }
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(custodian_web::serve(app, listener));
+    tokio::spawn(custodian_web::serve(app.clone(), listener));
     let client = Client::new();
     let theirs_tokens = tenants.pop().unwrap();
     let ours_tokens = tenants.pop().unwrap();
@@ -387,7 +392,10 @@ async fn world(database_url: String, dir: Option<tempfile::TempDir>) -> World {
     let mut theirs = seed(&base, &client, &theirs_tokens[0].1, "Theirs").await;
     ours.insert(RecordType::User, ours_tokens[2].2);
     theirs.insert(RecordType::User, theirs_tokens[2].2);
+    let tenant = tenant_ids[0];
     World {
+        app,
+        tenant,
         base,
         client,
         tokens: ours_tokens
@@ -658,8 +666,250 @@ async fn postgres() -> Option<World> {
     Some(world(backends::postgres_url().await?, None).await)
 }
 
+/// A value of each personal category, on records the walk reads: an
+/// answer to a caller whose roles lack the category must not hold it,
+/// anywhere (body, headers, cursor, file), nor find its record by it.
+const CANARIES: [(Category, &str); 4] = [
+    (Category::Contact, "canary-contact@leak.example"),
+    (Category::FreeText, "canaryfreetext"),
+    (Category::Financial, "86753.09"),
+    (Category::OnlineIdentifier, "canary-agent/1.0"),
+];
+
+/// Records carrying the canaries, made by the administrator from a browser
+/// that says it is `canary-agent/1.0` (the trail keeps it).
+async fn canary_records(world: &World) -> Records {
+    let client = Client::builder()
+        .user_agent("canary-agent/1.0")
+        .build()
+        .unwrap();
+    let post = |path: String, body: Value| {
+        let request = client
+            .post(format!("{}/api/v1{path}", world.base))
+            .bearer_auth(&world.admin)
+            .json(&body);
+        async move {
+            let response = request.send().await.unwrap();
+            assert_eq!(response.status(), StatusCode::CREATED, "{path}");
+            response.json::<Value>().await.unwrap()["id"]
+                .as_i64()
+                .unwrap()
+        }
+    };
+    let org = world.ours[&RecordType::Organisation];
+    let contact = post(
+        "/contacts".into(),
+        json!({"first_name": "Canary", "last_name": "Person", "organisation_id": org, "emails": ["canary-contact@leak.example"]}),
+    )
+    .await;
+    let activity = post(
+        "/activities".into(),
+        json!({"kind": "call", "occurred_at": "2026-11-20T10:00:00Z", "subject": "canaryfreetext call", "body": "canaryfreetext notes", "contact_ids": [contact]}),
+    )
+    .await;
+    let agreement = post(
+        "/agreements".into(),
+        json!({"title": "Canary deal", "organisation_id": org, "start_date": "2026-01-01", "value": "86753.09", "currency": "EUR", "status": "active"}),
+    )
+    .await;
+    let ticket = post(
+        "/tickets".into(),
+        json!({"subject": "canaryfreetext ticket", "description": "canaryfreetext description", "contact_id": contact}),
+    )
+    .await;
+    let file = client
+        .post(format!(
+            "{}/api/v1/tickets/{ticket}/attachments?file_name=canaryfreetext.txt",
+            world.base
+        ))
+        .bearer_auth(&world.admin)
+        .body("canaryfreetext file")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(file.status(), StatusCode::CREATED);
+    let file = file.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    post(
+        format!("/tickets/{ticket}/messages"),
+        json!({"body": "canaryfreetext reply"}),
+    )
+    .await;
+    let request = post(
+        "/requests".into(),
+        json!({"request_type": "access", "channel": "letter", "subject_name": "Canary Person", "subject_email": "canary-contact@leak.example", "details": "canaryfreetext details", "contact_id": contact}),
+    )
+    .await;
+    let mut records = world.ours.clone();
+    records.extend([
+        (RecordType::Contact, contact),
+        (RecordType::Activity, activity),
+        (RecordType::Agreement, agreement),
+        (RecordType::Ticket, ticket),
+        (RecordType::TicketAttachment, file),
+        (RecordType::SubjectRequest, request),
+    ]);
+    records
+}
+
+/// A user of `world`'s tenant with a tenant role reading every area and
+/// seeing only `categories`; their token.
+async fn tenant_role_user(world: &World, categories: &[&str]) -> String {
+    let name = format!("sees_{}", categories.join("_"));
+    let (status, role) = call(
+        world,
+        &world.admin,
+        "POST",
+        "/api/v1/roles",
+        Some(&json!({
+            "name": name, "label": name, "record_scope": "all", "categories": categories,
+            "permissions": {
+                "organisations_and_contacts": ["read"], "activities": ["read"], "sales": ["read"],
+                "support": ["read"], "privacy": ["read", "export"], "administration": ["read"]
+            }
+        })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{role}");
+    let user = world
+        .app
+        .create_user(
+            world.tenant,
+            &format!("{name}@matrix.example"),
+            "",
+            "a long enough password",
+            Role::ReadOnly,
+            Actor::SYSTEM,
+        )
+        .await
+        .unwrap();
+    let (status, answer) = call(
+        world,
+        &world.admin,
+        "PUT",
+        &format!("/api/v1/users/{}/roles", user.id),
+        Some(&json!({"roles": [name]})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    world
+        .app
+        .create_api_token(world.tenant, user.id, "canary", Actor::SYSTEM)
+        .await
+        .unwrap()
+        .1
+}
+
+async fn no_answer_shows_a_value_of_a_category_the_caller_lacks(world: World) {
+    let records = canary_records(&world).await;
+    world.app.flush_audit().await;
+    // Every built-in role, and a tenant role of each category set.
+    let mut callers: Vec<(String, String, Vec<Category>)> = world
+        .tokens
+        .iter()
+        .map(|(role, token)| {
+            let grants = role.grants(custodian_core::grants::BuiltInReach::default());
+            let sees = CANARIES
+                .iter()
+                .map(|(category, _)| *category)
+                .filter(|c| grants.sees(*c))
+                .collect();
+            (role.as_str().to_string(), token.clone(), sees)
+        })
+        .collect();
+    for set in [
+        &["identifier"][..],
+        &["identifier", "contact"],
+        &["identifier", "free_text"],
+        &["identifier", "financial"],
+        &["identifier", "online_identifier"],
+    ] {
+        let token = tenant_role_user(&world, set).await;
+        let sees = CANARIES
+            .iter()
+            .map(|(category, _)| *category)
+            .filter(|c| set.contains(&c.as_str()))
+            .collect();
+        callers.push((format!("tenant role {set:?}"), token, sees));
+    }
+    let mut leaks = Vec::new();
+    let mut looked = 0;
+    for (who, token, sees) in &callers {
+        let hidden: Vec<&(Category, &str)> =
+            CANARIES.iter().filter(|(c, _)| !sees.contains(c)).collect();
+        if hidden.is_empty() {
+            continue;
+        }
+        let mut paths: Vec<String> = route_rules()
+            .iter()
+            .filter(|rule| rule.method == "GET")
+            .map(|rule| path_for(rule, &records))
+            .collect();
+        // Pages of one, so the cursors are made from the canary rows too.
+        paths.extend(
+            [
+                "contacts",
+                "activities",
+                "agreements",
+                "tickets",
+                "faq-articles",
+            ]
+            .iter()
+            .map(|list| format!("/api/v1/{list}?limit=1")),
+        );
+        for path in &paths {
+            let response = world
+                .client
+                .get(format!("{}{path}", world.base))
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap();
+            let headers = format!("{:?}", response.headers());
+            let body = response.text().await.unwrap_or_default();
+            looked += 1;
+            for (category, value) in &hidden {
+                if body.contains(value) || headers.contains(value) {
+                    leaks.push(format!("{who}: GET {path} shows {value} ({category:?})"));
+                }
+            }
+        }
+        // A filter must not find a record by a value the caller cannot see.
+        let contact = records[&RecordType::Contact].to_string();
+        let ticket = records[&RecordType::Ticket].to_string();
+        for (category, path, id) in [
+            (
+                Category::Contact,
+                "/api/v1/search?q=canary-contact",
+                &contact,
+            ),
+            (
+                Category::FreeText,
+                "/api/v1/tickets?q=canaryfreetext",
+                &ticket,
+            ),
+        ] {
+            if sees.contains(&category) {
+                continue;
+            }
+            let (_, answer) = call(&world, token, "GET", path, None).await;
+            if answer.to_string().contains(id.as_str()) {
+                leaks.push(format!(
+                    "{who}: GET {path} finds the record by a hidden value"
+                ));
+            }
+        }
+    }
+    assert!(looked > 100, "the walk looked at {looked} answers only");
+    assert!(
+        leaks.is_empty(),
+        "hidden values shown:\n{}",
+        leaks.join("\n")
+    );
+}
+
 on_both_backends!(
     every_route_answers_every_role_as_the_matrix_says,
+    no_answer_shows_a_value_of_a_category_the_caller_lacks,
     another_tenants_ids_find_nothing,
     the_route_table_names_every_documented_operation,
     fields_are_masked_by_need_to_know,

@@ -103,16 +103,18 @@ impl App {
                     matched_by.push("phone");
                 }
             }
+            // What the caller's roles do not see of the contact stays hidden.
+            let shown = principal.masked(contact.clone());
             candidates.push(SubjectCandidate {
                 contact_id: contact.id.0,
                 name: format!("{} {}", contact.first_name, contact.last_name),
                 organisation_name: contact.organisation_name.clone(),
-                emails: contact
+                emails: shown
                     .emails
                     .iter()
                     .map(|e| e.as_str().to_string())
                     .collect(),
-                phones: contact
+                phones: shown
                     .phones
                     .iter()
                     .map(|p| p.as_str().to_string())
@@ -129,7 +131,17 @@ impl App {
             AuditAction::List,
             RecordType::Contact,
             candidates.iter().map(|c| c.contact_id),
-            "first_name,last_name,emails,phones,organisation_id",
+            &crate::audit::shown_among(
+                "contacts",
+                &[
+                    "first_name",
+                    "last_name",
+                    "emails",
+                    "phones",
+                    "organisation_id",
+                ],
+                principal.sight(),
+            ),
         )
         .await?;
         Ok(candidates)
