@@ -66,6 +66,19 @@ impl ServerKey {
         ServerKey::from_bytes(&random_bytes::<32>())
     }
 
+    /// A key given as 64 hex digits (`CUSTODIAN_SECRET_KEY`, for operators
+    /// who keep secrets in the environment rather than in files).
+    pub fn from_hex_key(text: &str) -> Result<ServerKey, AppError> {
+        from_hex(text.trim())
+            .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
+            .map(|bytes| ServerKey::from_bytes(&bytes))
+            .ok_or_else(|| {
+                AppError::Configuration(
+                    "CUSTODIAN_SECRET_KEY does not hold a secret key (64 hex digits)".into(),
+                )
+            })
+    }
+
     /// The key in `path` (64 hex digits); with `create`, a new one written
     /// there, readable by the owner only, when none exists.
     pub fn load(path: &Path, create: bool) -> Result<ServerKey, AppError> {
@@ -205,5 +218,17 @@ mod tests {
         );
         std::fs::write(&path, "not a key").unwrap();
         assert!(ServerKey::load(&path, false).is_err());
+        // The same key given in the environment opens what the file's sealed.
+        let hex = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+        std::fs::write(&path, hex).unwrap();
+        let sealed = ServerKey::load(&path, false)
+            .unwrap()
+            .seal(Purpose::Cursor, b"x");
+        let from_env = ServerKey::from_hex_key(hex).unwrap();
+        assert_eq!(
+            from_env.open(Purpose::Cursor, &sealed).as_deref(),
+            Some(&b"x"[..])
+        );
+        assert!(ServerKey::from_hex_key("abc").is_err());
     }
 }

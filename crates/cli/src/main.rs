@@ -116,6 +116,8 @@ enum Command {
         /// The installation's secret key (32 bytes as hex; created when
         /// missing), which seals page cursors and secrets kept in the
         /// database. Every server of one installation needs the same file.
+        /// CUSTODIAN_SECRET_KEY (the 64 hex digits themselves) takes its
+        /// place for operators who keep secrets in the environment.
         #[arg(
             long = "secret-key",
             env = "CUSTODIAN_SECRET_KEY_FILE",
@@ -431,7 +433,11 @@ async fn run(cli: Cli) -> Result<(), String> {
                 .await
                 .map_err(describe)?
                 .with_server_key(
-                    custodian_app::sealing::ServerKey::load(&secret_key, true).map_err(describe)?,
+                    match std::env::var("CUSTODIAN_SECRET_KEY") {
+                        Ok(hex) => custodian_app::sealing::ServerKey::from_hex_key(&hex),
+                        Err(_) => custodian_app::sealing::ServerKey::load(&secret_key, true),
+                    }
+                    .map_err(describe)?,
                 );
             let signer =
                 AuditSigner::load(&audit.key, &audit.checkpoints, true).map_err(describe)?;
