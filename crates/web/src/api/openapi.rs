@@ -255,7 +255,12 @@ fn id_parameter() -> utoipa::openapi::path::Parameter {
 fn with_common_answers(operation: OperationBuilder) -> OperationBuilder {
     operation
         .response("401", problem_response("No valid API token"))
-        .response("403", problem_response("Your role does not allow this"))
+        .response(
+            "403",
+            problem_response(
+                "Your role does not allow this (forbidden); on a list, the word filter searches a field your role does not see (filter_on_hidden_field); on an export, your role does not see every personal category it holds (export_needs_every_category)",
+            ),
+        )
 }
 
 fn add_resource<R: Resource>(paths: PathsBuilder) -> PathsBuilder {
