@@ -438,10 +438,14 @@ impl App {
                         .contact(principal.tenant, ContactId(hit.record_id))
                         .await?;
                     principal.mask(&mut contact);
-                    let mut texts = vec![contact.first_name.as_str(), contact.last_name.as_str()];
-                    texts.extend(contact.emails.iter().map(|e| e.as_str()));
-                    let phones: Vec<&str> = contact.phones.iter().map(|p| p.as_str()).collect();
-                    let terms = custodian_core::search::document_terms(&texts, &phones);
+                    let emails: Vec<&str> = contact.emails.iter().map(String::as_str).collect();
+                    let phones: Vec<&str> = contact.phones.iter().map(String::as_str).collect();
+                    let terms = custodian_core::search::contact_terms(
+                        &contact.first_name,
+                        &contact.last_name,
+                        &emails,
+                        &phones,
+                    );
                     if !custodian_core::search::matches_every_token(&typed, &terms) {
                         continue;
                     }

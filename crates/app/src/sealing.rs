@@ -105,8 +105,8 @@ impl ServerKey {
         }
     }
 
-    /// Hex of a fresh nonce, the ciphertext and its tag.
-    pub fn seal(&self, purpose: Purpose, plaintext: &[u8]) -> String {
+    /// A fresh nonce, the ciphertext and its tag.
+    fn seal_bytes(&self, purpose: Purpose, plaintext: &[u8]) -> Vec<u8> {
         let nonce = random_bytes::<NONCE_LEN>();
         let mut sealed = plaintext.to_vec();
         if self
@@ -120,35 +120,12 @@ impl ServerKey {
         {
             std::process::abort();
         }
-        let mut token = to_hex(&nonce);
-        token.push_str(&to_hex(&sealed));
-        token
+        let mut out = nonce.to_vec();
+        out.extend(sealed);
+        out
     }
 
-    /// A secret as the database keeps it: a marker, then the sealed bytes.
-    pub fn seal_at_rest(&self, secret: &[u8]) -> Vec<u8> {
-        let mut stored = AT_REST_MARKER.to_vec();
-        stored.extend(from_hex(&self.seal(Purpose::AtRest, secret)).unwrap_or_default());
-        stored
-    }
-
-    /// A secret the database keeps. One kept before secrets were sealed
-    /// (no marker) is taken as it is; a sealed one that this key cannot
-    /// open is None.
-    pub fn open_at_rest(&self, stored: &[u8]) -> Option<Vec<u8>> {
-        match stored.strip_prefix(AT_REST_MARKER) {
-            Some(sealed) => self.open(Purpose::AtRest, &to_hex(sealed)),
-            None => Some(stored.to_vec()),
-        }
-    }
-
-    /// The plaintext, or None for anything this key did not seal for
-    /// `purpose` (altered, another key's, another purpose's).
-    pub fn open(&self, purpose: Purpose, token: &str) -> Option<Vec<u8>> {
-        if token.len() > 4096 {
-            return None;
-        }
-        let bytes = from_hex(token)?;
+    fn open_bytes(&self, purpose: Purpose, bytes: &[u8]) -> Option<Vec<u8>> {
         if bytes.len() < NONCE_LEN {
             return None;
         }
@@ -160,6 +137,37 @@ impl ServerKey {
             .open_in_place(nonce, Aad::from(purpose.label()), &mut sealed)
             .ok()?;
         Some(plaintext.to_vec())
+    }
+
+    /// Hex of a fresh nonce, the ciphertext and its tag.
+    pub fn seal(&self, purpose: Purpose, plaintext: &[u8]) -> String {
+        to_hex(&self.seal_bytes(purpose, plaintext))
+    }
+
+    /// A secret as the database keeps it: a marker, then the sealed bytes.
+    pub fn seal_at_rest(&self, secret: &[u8]) -> Vec<u8> {
+        let mut stored = AT_REST_MARKER.to_vec();
+        stored.extend(self.seal_bytes(Purpose::AtRest, secret));
+        stored
+    }
+
+    /// A secret the database keeps. One kept before secrets were sealed
+    /// (no marker) is taken as it is; a sealed one that this key cannot
+    /// open is None.
+    pub fn open_at_rest(&self, stored: &[u8]) -> Option<Vec<u8>> {
+        match stored.strip_prefix(AT_REST_MARKER) {
+            Some(sealed) => self.open_bytes(Purpose::AtRest, sealed),
+            None => Some(stored.to_vec()),
+        }
+    }
+
+    /// The plaintext, or None for anything this key did not seal for
+    /// `purpose` (altered, another key's, another purpose's).
+    pub fn open(&self, purpose: Purpose, token: &str) -> Option<Vec<u8>> {
+        if token.len() > 4096 {
+            return None;
+        }
+        self.open_bytes(purpose, &from_hex(token)?)
     }
 }
 

@@ -42,6 +42,19 @@ pub fn query_tokens(input: &str) -> Vec<String> {
     tokens
 }
 
+/// A contact's search terms: names, emails and phones, as the index keeps
+/// them (and as a search is matched again on what a reader may see).
+pub fn contact_terms(
+    first_name: &str,
+    last_name: &str,
+    emails: &[&str],
+    phones: &[&str],
+) -> String {
+    let mut texts = vec![first_name, last_name];
+    texts.extend(emails.iter().copied());
+    document_terms(&texts, phones)
+}
+
 /// Whether every typed token is the start of one of the `terms` (as
 /// `document_terms` writes them): how the index matched, redone on the
 /// terms of what a reader may see.

@@ -8,7 +8,7 @@ use crate::search::{self, SearchEntry};
 use crate::{Reach, Scope, Store, StoreError};
 use custodian_core::audit::{changed_fields, AuditAction, RecordType};
 use custodian_core::contacts::{Contact, ContactFields, Gender};
-use custodian_core::search::document_terms;
+use custodian_core::search::contact_terms;
 use custodian_core::sorting::{prefix_key, sort_key};
 use custodian_core::time::Timestamp;
 use custodian_core::{ContactId, OrganisationId, TenantId, UserId};
@@ -137,9 +137,7 @@ async fn write_fields(
         .flatten()
         .collect::<Vec<_>>()
         .join(" · ");
-    let mut texts = vec![f.first_name.as_str(), f.last_name.as_str()];
-    texts.extend(emails.iter().copied());
-    let terms = document_terms(&texts, &phones);
+    let terms = contact_terms(&f.first_name, &f.last_name, &emails, &phones);
     search::upsert(
         conn,
         tenant,

@@ -207,11 +207,8 @@ pub(crate) fn read_entries(
 /// The personal fields a screen of this record type shows to these roles,
 /// as the catalog lists them; empty when it shows none.
 pub(crate) fn shown_fields(record_type: RecordType, sight: Grants) -> String {
-    catalog::shown_personal_columns(record_type.table())
-        .into_iter()
-        .filter(|column| sight.sees(catalog::category_of(record_type.table(), column)))
-        .collect::<Vec<_>>()
-        .join(",")
+    let table = record_type.table();
+    shown_among(table, &catalog::shown_personal_columns(table), sight)
 }
 
 /// Of `columns` of `table`, those `sight` shows, comma-separated: what an
