@@ -113,6 +113,10 @@ impl App {
             },
             issued_by: principal.user_id,
         };
+        // Reads answered before now may still wait in the recorder's queue:
+        // written after the erasure, their reasons would escape its
+        // blanking. They go into the trail first.
+        self.flush_audit().await;
         Ok(self
             .store
             .erase_subject(

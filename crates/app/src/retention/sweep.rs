@@ -279,6 +279,9 @@ impl App {
                     .add(&batch.due, batch.held.len(), batch.kept.len());
                 if let (Some((scope, run)), false) = (acting, batch.due.is_empty()) {
                     let started = Instant::now();
+                    // As for an erasure request: queued reads of these
+                    // records reach the trail before their context is blanked.
+                    self.flush_audit().await;
                     self.store
                         .act_on_due(scope, rule, run, &batch.due, &counts)
                         .await?;
