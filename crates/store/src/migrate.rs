@@ -251,6 +251,13 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0032_audit_blanking_record.sql"),
         backfill: Some(Backfill::BlankingRecords),
     },
+    Migration {
+        version: 33,
+        name: "mention_index",
+        sqlite: include_str!("../migrations/sqlite/0033_mention_index.sql"),
+        postgres: include_str!("../migrations/postgres/0033_mention_index.sql"),
+        backfill: None,
+    },
 ];
 
 /// Entries whose context an erasure blanked before blanking was recorded

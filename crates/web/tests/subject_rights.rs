@@ -239,7 +239,7 @@ fn codes(answer: &Value) -> Vec<&str> {
         .unwrap_or_default()
 }
 
-async fn subject_data(server: &Server) -> (i64, i64, i64, i64) {
+async fn subject_data(server: &Server) -> (i64, i64, i64, i64, i64) {
     let subject = server
         .create(
             "/contacts",
@@ -326,11 +326,50 @@ async fn subject_data(server: &Server) -> (i64, i64, i64, i64) {
             json!({"body": "A technician comes on Monday."}),
         )
         .await;
-    (subject, duplicate, colleague, meeting)
+    // Records of the colleague alone that mention the subject: a handover
+    // note, and a ticket with a message and a text file naming them.
+    let handover = server
+        .create(
+            "/activities",
+            json!({
+                "kind": "note", "occurred_at": "2026-11-04T09:00:00Z",
+                "subject": format!("Handover from {LAST}, {FIRST}"),
+                "body": format!("{FIRST} {LAST} has left; reach her at {PRIVATE_EMAIL} or 0171/5550288. Hannah Berg takes over."),
+                "contact_ids": [colleague],
+            }),
+        )
+        .await;
+    let their_ticket = server
+        .create(
+            "/tickets",
+            json!({"subject": "Fermenter order", "description": "New fermenter for the lab.", "contact_id": colleague}),
+        )
+        .await;
+    server
+        .create(
+            &format!("/tickets/{their_ticket}/messages"),
+            json!({"body": format!("Previously handled by {EMAIL} (+49 30 5550199)."), "visibility": "internal"}),
+        )
+        .await;
+    let file = server
+        .client
+        .post(format!(
+            "{}/api/v1/tickets/{their_ticket}/attachments?file_name=team.txt",
+            server.base
+        ))
+        .bearer_auth(&server.admin)
+        .body(format!(
+            "Team: Hannah Berg; formerly {FIRST} {LAST} ({MOBILE})"
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(file.status(), StatusCode::CREATED);
+    (subject, duplicate, colleague, meeting, handover)
 }
 
 async fn the_subject_gets_their_data_and_is_then_erased(server: Server) {
-    let (subject, duplicate, colleague, meeting) = subject_data(&server).await;
+    let (subject, duplicate, colleague, meeting, handover) = subject_data(&server).await;
     let dpo = &server.dpo;
 
     // The subject consented to the newsletter.
@@ -550,6 +589,36 @@ async fn the_subject_gets_their_data_and_is_then_erased(server: Server) {
             .map(|t| t["rows"].as_i64().unwrap())
     };
     assert_eq!(planned("contacts", "deleted"), Some(2), "{plan}");
+    // Others' records that name them, found through the full-text index.
+    let mentioned = |table: &str| {
+        plan["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["table"] == table && t["action"] == "mentioned")
+            .cloned()
+    };
+    let notes = mentioned("activities").expect("the handover note");
+    assert_eq!(
+        (&notes["rows"], &notes["records"], &notes["columns"]),
+        (&json!(1), &json!([handover]), &json!(["subject", "body"])),
+        "{plan}"
+    );
+    assert_eq!(
+        mentioned("ticket_messages").map(|t| t["rows"].clone()),
+        Some(json!(1)),
+        "{plan}"
+    );
+    assert_eq!(
+        mentioned("ticket_attachments").map(|t| t["columns"].clone()),
+        Some(json!(["content"])),
+        "{plan}"
+    );
+    assert_eq!(
+        mentioned("tickets"),
+        None,
+        "their ticket does not name them"
+    );
     assert_eq!(planned("subject_requests", "kept"), Some(2), "{plan}");
     let erase_path = format!("/requests/{erasure}/erasure");
     for (body, code) in [
@@ -756,6 +825,22 @@ async fn the_subject_gets_their_data_and_is_then_erased(server: Server) {
     assert_eq!(
         activity["body"],
         "[erased] asked us to call [erased] or mail [erased]. Hannah Berg takes the order."
+    );
+    let (_, note) = server
+        .call(
+            &server.admin,
+            "GET",
+            &format!("/activities/{handover}"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (&note["subject"], &note["body"]),
+        (
+            &json!("Handover from [erased]"),
+            &json!("[erased] has left; reach her at [erased] or [erased]. Hannah Berg takes over.")
+        ),
+        "the colleague's note keeps what is not the subject's"
     );
     let (_, hits) = server
         .call(&server.admin, "GET", &format!("/search?q={LAST}"), None)

@@ -61,12 +61,22 @@ pub fn table_erasure(table: &str) -> TableErasure {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TableOutcome {
     pub table: String,
-    /// deleted, updated or kept
+    /// deleted, updated, kept, or mentioned: rows that are not the
+    /// subject's but whose text names them (their whole name, an email or
+    /// a phone number), redacted there.
     pub action: String,
     pub rows: u64,
-    /// The columns written (updated) or kept under legal hold (kept).
+    /// The columns written (updated, mentioned) or kept under legal hold
+    /// (kept).
     pub columns: Vec<String>,
+    /// For mentioned: the records the mentions are on, as the audit trail
+    /// names them (an activity, a ticket message, a request).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub records: Vec<i64>,
 }
+
+/// What `action` says of rows that mention the subject.
+pub const MENTIONED: &str = "mentioned";
 
 /// Proof of an erasure, without personal data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

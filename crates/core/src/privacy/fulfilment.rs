@@ -231,6 +231,7 @@ mod tests {
             action: "kept".into(),
             rows: 1,
             columns: vec!["subject_name".into()],
+            records: Vec::new(),
         }];
         let erasure = request(RequestType::Erasure, true);
         let no = ErasureConfirmation::default();

@@ -8,6 +8,7 @@ pub mod consent_receipt;
 pub mod erasure;
 pub mod export;
 pub mod fulfilment;
+pub mod mentions;
 pub mod rectification;
 pub mod redaction;
 pub mod subjects;

@@ -18,9 +18,14 @@ pub struct Identifiers {
     /// Name words (first and last names), lower-cased.
     names: Vec<String>,
     /// Email addresses, lower-cased.
-    emails: Vec<String>,
+    pub(super) emails: Vec<String>,
     /// Phone numbers as digit strings, with their national form.
-    phones: Vec<String>,
+    pub(super) phones: Vec<String>,
+    /// Whole names, as the words of the first and of the last name, which
+    /// find the subject in text that is not theirs (see `mentions`).
+    pub(super) full_names: Vec<(Vec<String>, Vec<String>)>,
+    /// Phone numbers as they were written, for the full-text index.
+    pub(super) phone_spellings: Vec<String>,
 }
 
 impl Identifiers {
@@ -47,6 +52,10 @@ impl Identifiers {
 
     /// Adds a phone number in each of the forms it is written in.
     pub fn add_phone(&mut self, phone: &str) {
+        let spelling = phone.trim().to_string();
+        if !phone_forms(phone).is_empty() && !self.phone_spellings.contains(&spelling) {
+            self.phone_spellings.push(spelling);
+        }
         for form in phone_forms(phone) {
             if !self.phones.contains(&form) {
                 self.phones.push(form);
@@ -56,6 +65,7 @@ impl Identifiers {
 
     /// A contact's names, emails and phone numbers.
     pub fn add_contact(&mut self, contact: &crate::contacts::Contact) {
+        self.add_full_name(&contact.first_name, &contact.last_name);
         self.add_name(&contact.first_name);
         self.add_name(&contact.last_name);
         for email in &contact.emails {
@@ -67,12 +77,31 @@ impl Identifiers {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.names.is_empty() && self.emails.is_empty() && self.phones.is_empty()
+        self.names.is_empty()
+            && self.emails.is_empty()
+            && self.phones.is_empty()
+            && self.full_names.is_empty()
     }
 
     /// The text without the subject's identifiers, or None when it holds
     /// none of them.
     pub fn redact(&self, text: &str) -> Option<String> {
+        let (mut out, mut changed) = match self.redact_emails_and_phones(text) {
+            Some(redacted) => (redacted, true),
+            None => (text.to_string(), false),
+        };
+        for name in &self.names {
+            if let Some(replaced) = replace_ignoring_case(&out, name, true) {
+                out = replaced;
+                changed = true;
+            }
+        }
+        changed.then_some(out)
+    }
+
+    /// The text without the subject's emails and phone numbers, or None
+    /// when it holds none of them.
+    pub(super) fn redact_emails_and_phones(&self, text: &str) -> Option<String> {
         let mut out = text.to_string();
         let mut changed = false;
         // Emails first: they contain name words that would split them.
@@ -85,12 +114,6 @@ impl Identifiers {
         if let Some(replaced) = self.redact_phones(&out) {
             out = replaced;
             changed = true;
-        }
-        for name in &self.names {
-            if let Some(replaced) = replace_ignoring_case(&out, name, true) {
-                out = replaced;
-                changed = true;
-            }
         }
         changed.then_some(out)
     }
@@ -239,7 +262,7 @@ fn replace_ignoring_case(text: &str, needle: &str, whole_words: bool) -> Option<
 
 /// One character in the form names are compared in: its first lower-case
 /// character ("İ" is "i", not "i" and a combining dot), final sigma as sigma.
-fn fold(c: char) -> char {
+pub(super) fn fold(c: char) -> char {
     match c.to_lowercase().next().unwrap_or(c) {
         'ς' => 'σ',
         lower => lower,

@@ -5,6 +5,7 @@
 //! truncates the write-ahead log; on PostgreSQL, VACUUM removes the old
 //! row versions (docs/privacy.md says what that does and does not reach).
 
+use super::mentions::{find_mentions, redact_mentions};
 use super::subject_tables::{
     owned_condition, rows_condition, shared_condition, subject_table, SubjectTable, ERASURE_ORDER,
 };
@@ -16,7 +17,7 @@ use crate::rows::{id_array, id_set};
 use crate::{NewAuditEntry, Scope, Store, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::privacy::erasure::{
-    table_erasure, ErasureCertificate, TableErasure, TableOutcome, CERTIFICATE_FORMAT,
+    table_erasure, ErasureCertificate, TableErasure, TableOutcome, CERTIFICATE_FORMAT, MENTIONED,
 };
 use custodian_core::privacy::redaction::{Identifiers, REDACTED};
 use custodian_core::privacy::suppression::IdentifierKind;
@@ -235,6 +236,7 @@ fn outcome(table: &str, action: &str, rows: u64, columns: &[&str]) -> TableOutco
         action: action.to_string(),
         rows,
         columns: columns.iter().map(|c| c.to_string()).collect(),
+        records: Vec::new(),
     }
 }
 
@@ -262,6 +264,34 @@ async fn erase_tables(
     let mut tables = Vec::new();
     let mut audit = Vec::new();
     let mut examined = Vec::new();
+    // Others' text that names them, found while their own records (which
+    // the search leaves out) are still linked to them.
+    let mentions = find_mentions(&mut *conn, tenant, contacts, identifiers).await?;
+    if !dry_run {
+        redact_mentions(&mut *conn, tenant, &mentions).await?;
+    }
+    for found in &mentions {
+        let columns = found.columns();
+        let ids = found.audited_ids();
+        if let (Some((record_type, _)), false) = (found.table.audited_as, dry_run) {
+            audit.push(erasure_entry(
+                scope,
+                AuditAction::Update,
+                record_type,
+                ids.clone(),
+                &columns,
+            ));
+        }
+        tables.push(TableOutcome {
+            records: ids,
+            ..outcome(
+                found.table.table,
+                MENTIONED,
+                found.rows.len() as u64,
+                &columns,
+            )
+        });
+    }
     // Rows that go whole are counted before anything is deleted: deleting a
     // note about the subject alone also takes its links (ON DELETE
     // CASCADE), which the plan counts as links deleted.
@@ -320,9 +350,11 @@ async fn erase_tables(
             }
         }
     }
-    // The "kept" line of a table goes after what is done to it.
+    // The "kept" line of a table goes after what is done to it, and the
+    // mentions in others' rows last.
     tables.sort_by_key(|t| {
         (
+            t.action == MENTIONED,
             ERASURE_ORDER.iter().position(|n| *n == t.table),
             t.action == "kept",
         )
@@ -410,8 +442,15 @@ async fn verify_erasure(
             }
         }
     }
+    // The index, which the redactions updated, finds no mention left.
+    if let Some(left) = find_mentions(&mut *conn, tenant, contacts, identifiers)
+        .await?
+        .first()
+    {
+        return Err(StoreError::ErasureUnverified(left.table.table));
+    }
     Ok(format!(
-        "Checked before the commit: no row of the subject is left in the {rows_checked} tables whose rows go or whose link is cleared, and none of their names, emails or phone numbers is left in the {texts_checked} texts examined."
+        "Checked before the commit: no row of the subject is left in the {rows_checked} tables whose rows go or whose link is cleared, none of their names, emails or phone numbers is left in the {texts_checked} texts examined, and the full-text index of every other text finds no mention of their whole name, emails or phone numbers."
     ))
 }
 

@@ -6,6 +6,7 @@
 mod consent;
 mod erasure;
 mod export;
+mod mentions;
 mod restriction;
 mod subject_tables;
 mod subjects;

@@ -16,7 +16,7 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use custodian_app::{App, AppError};
 use custodian_core::access::{Action, Area};
-use custodian_core::privacy::erasure::{ErasureCertificate, TableOutcome};
+use custodian_core::privacy::erasure::{ErasureCertificate, TableOutcome, MENTIONED};
 use custodian_core::privacy::fulfilment::{ErasureConfirmation, ObjectionInput, SubjectsInput};
 use custodian_core::privacy::rectification::{ContactCorrection, RectificationInput};
 use custodian_core::privacy::subjects::SubjectCandidate;
@@ -109,10 +109,66 @@ struct RequestPage {
     restricts: bool,
     rectifies: bool,
     objects: bool,
-    plan: Vec<TableOutcome>,
+    plan: Vec<PlanLine>,
     /// The plan keeps something under a legal hold.
     holds: bool,
     certificate: Option<ErasureCertificate>,
+    /// The certificate's lines, as the plan's are shown.
+    certified: Vec<PlanLine>,
+}
+
+/// One line of an erasure plan or certificate as the page shows it.
+struct PlanLine {
+    table: String,
+    done: &'static str,
+    rows: u64,
+    columns: String,
+    /// The records others' text named the subject in.
+    records: Vec<RecordLink>,
+}
+
+struct RecordLink {
+    label: String,
+    href: Option<String>,
+}
+
+impl From<&TableOutcome> for PlanLine {
+    fn from(t: &TableOutcome) -> Self {
+        PlanLine {
+            table: t.table.clone(),
+            done: match t.action.as_str() {
+                "deleted" => "deleted",
+                "updated" => "their details removed",
+                "kept" => "kept under the legal hold",
+                MENTIONED => "mentions of them redacted",
+                _ => "changed",
+            },
+            rows: t.rows,
+            columns: t.columns.join(", "),
+            records: t
+                .records
+                .iter()
+                .map(|id| record_link(&t.table, *id))
+                .collect(),
+        }
+    }
+}
+
+/// A record named in a plan, linked to its page where it has one.
+fn record_link(table: &str, id: i64) -> RecordLink {
+    let (label, page) = match table {
+        "activities" => ("activity", Some("/activities")),
+        "tickets" => ("ticket", Some("/tickets")),
+        "faq_articles" => ("FAQ article", Some("/faq-articles")),
+        "subject_requests" | "subject_request_events" => ("request", Some("/privacy/requests")),
+        "ticket_messages" => ("ticket message", None),
+        "ticket_attachments" => ("ticket file", None),
+        _ => ("record", None),
+    };
+    RecordLink {
+        label: format!("{label} {id}"),
+        href: page.map(|p| format!("{p}/{id}")),
+    }
 }
 
 deref_layout!(DashboardPage, RequestPage);
@@ -378,7 +434,11 @@ async fn request_page(
         rectifies,
         objects,
         holds: plan.iter().any(|t| t.action == "kept" && t.rows > 0),
-        plan,
+        plan: plan.iter().map(PlanLine::from).collect(),
+        certified: certificate
+            .iter()
+            .flat_map(|c| c.tables.iter().map(PlanLine::from))
+            .collect(),
         certificate,
         r: request,
     });
