@@ -215,6 +215,27 @@ async fn rules_follow_the_clock_and_holds_win(f: Fixture) {
         .await
         .unwrap();
     assert_eq!(kept.kept, 2);
+    // A note on the held contact that names one of them: approving their
+    // erasure redacts the mention there too.
+    let leaving = app
+        .contact(&f.dpo, custodian_core::ContactId(listed[2].record_id))
+        .await
+        .unwrap();
+    let email = leaving.emails.first().cloned().unwrap_or_default();
+    let note = app
+        .create_activity(
+            &f.dpo,
+            &custodian_core::activities::ActivityInput {
+                kind: "note".into(),
+                occurred_at: "2026-11-04T09:00:00Z".into(),
+                subject: format!("Referred by {} {}", leaving.first_name, leaving.last_name),
+                body: Some(format!("Copy to {email}; nothing else to say.")),
+                contact_ids: vec![held],
+                organisation_id: None,
+            },
+        )
+        .await
+        .unwrap();
     let approved = app
         .decide_reviews(
             &f.dpo,
@@ -229,6 +250,15 @@ async fn rules_follow_the_clock_and_holds_win(f: Fixture) {
         .unwrap();
     assert_eq!(approved.approved, 3);
     assert_eq!(count(app, &f.dpo, "contacts").await, 597);
+    let note = app.activity(&f.dpo, note.id).await.unwrap();
+    assert_eq!(
+        (note.subject.as_str(), note.body.as_str()),
+        (
+            "Referred by [erased]",
+            "Copy to [erased]; nothing else to say."
+        ),
+        "{email}"
+    );
     let refused = app
         .decide_reviews(
             &f.dpo,
