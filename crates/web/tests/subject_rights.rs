@@ -334,7 +334,7 @@ async fn subject_data(server: &Server) -> (i64, i64, i64, i64, i64) {
             json!({
                 "kind": "note", "occurred_at": "2026-11-04T09:00:00Z",
                 "subject": format!("Handover from {LAST}, {FIRST}"),
-                "body": format!("{FIRST} {LAST} has left; reach her at {PRIVATE_EMAIL} or 0171/5550288. Hannah Berg takes over."),
+                "body": format!("{FIRST} {LAST} has left; reach her at {PRIVATE_EMAIL} or 0171/5550288, or visit {STREET}. Hannah Berg takes over."),
                 "contact_ids": [colleague],
             }),
         )
@@ -838,7 +838,7 @@ async fn the_subject_gets_their_data_and_is_then_erased(server: Server) {
         (&note["subject"], &note["body"]),
         (
             &json!("Handover from [erased]"),
-            &json!("[erased] has left; reach her at [erased] or [erased]. Hannah Berg takes over.")
+            &json!("[erased] has left; reach her at [erased] or [erased], or visit [erased]. Hannah Berg takes over.")
         ),
         "the colleague's note keeps what is not the subject's"
     );

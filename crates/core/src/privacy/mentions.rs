@@ -2,8 +2,9 @@
 //! on a colleague ("spoke with Ada Lovelace's former manager"), another
 //! customer's ticket that gives her email. Unlike the subject's own records,
 //! where every word of their name goes, only what points at them alone is
-//! redacted here: the whole name (either order), their emails and their
-//! phone numbers. Another "Ada" in the same note stays.
+//! redacted here: the whole name (either order), their emails, their phone
+//! numbers and the street line of an address of their own. Another "Ada"
+//! in the same note stays.
 //!
 //! The store finds candidates through a full-text index of every free-text
 //! column and asks [`Identifiers::redact_mentions`] which of them really
@@ -33,13 +34,41 @@ impl Identifiers {
         }
     }
 
-    /// The text without the subject's whole names, emails and phone
-    /// numbers, or None when it mentions none of them.
+    /// Adds the street line of an address that is the subject's own (not
+    /// their employer's): it needs a house number and a word, or it would
+    /// name a whole street.
+    pub fn add_street(&mut self, street: &str) {
+        let street = words(street);
+        let numbered = street.iter().any(|w| w.chars().any(|c| c.is_ascii_digit()));
+        let named = street.iter().any(|w| w.chars().any(char::is_alphabetic));
+        if street.len() >= 2 && numbered && named && !self.streets.contains(&street) {
+            self.streets.push(street);
+        }
+    }
+
+    /// The text without the subject's street lines, or None.
+    pub(super) fn redact_streets(&self, text: &str) -> Option<String> {
+        let mut out: Option<String> = None;
+        for street in &self.streets {
+            let words: Vec<&str> = street.iter().map(String::as_str).collect();
+            if let Some(replaced) = replace_word_sequence(out.as_deref().unwrap_or(text), &words) {
+                out = Some(replaced);
+            }
+        }
+        out
+    }
+
+    /// The text without the subject's whole names, emails, phone numbers
+    /// and own street lines, or None when it mentions none of them.
     pub fn redact_mentions(&self, text: &str) -> Option<String> {
         let (mut out, mut changed) = match self.redact_emails_and_phones(text) {
             Some(redacted) => (redacted, true),
             None => (text.to_string(), false),
         };
+        if let Some(replaced) = self.redact_streets(&out) {
+            out = replaced;
+            changed = true;
+        }
         for (first, last) in &self.full_names {
             let in_order: Vec<&str> = first.iter().chain(last).map(String::as_str).collect();
             let reversed: Vec<&str> = last.iter().chain(first).map(String::as_str).collect();
@@ -64,6 +93,7 @@ impl Identifiers {
             phrases.push(format!("{} {}", last.join(" "), first.join(" ")));
         }
         phrases.extend(self.emails.iter().cloned());
+        phrases.extend(self.streets.iter().map(|street| street.join(" ")));
         for spelling in &self.phone_spellings {
             phrases.push(spelling.clone());
             let last_group: String = spelling
@@ -151,6 +181,7 @@ mod tests {
 
     fn ada() -> Identifiers {
         let mut ids = Identifiers::new();
+        ids.add_street("Flimmerweg 77");
         ids.add_full_name("Ada", "Lovelace");
         ids.add_email("ada@analytical.example");
         ids.add_phone("+49 30 5550199");
@@ -160,11 +191,12 @@ mod tests {
     #[test]
     fn whole_names_emails_and_phones_are_mentions() {
         let text = "Spoke with ADA LOVELACE's former manager (Lovelace, Ada in the old CRM); \
-                    ada@analytical.example, 030/5550199. Ada Byron and Mr Lovelace stay.";
+                    ada@analytical.example, 030/5550199, flimmerweg 77. \
+                    Ada Byron, Mr Lovelace and Flimmerweg 78 stay.";
         assert_eq!(
             ada().redact_mentions(text).unwrap(),
             "Spoke with [erased]'s former manager ([erased] in the old CRM); \
-             [erased], [erased]. Ada Byron and Mr Lovelace stay."
+             [erased], [erased], [erased]. Ada Byron, Mr Lovelace and Flimmerweg 78 stay."
         );
     }
 
@@ -173,6 +205,14 @@ mod tests {
         assert_eq!(ada().redact_mentions("Ada\nLovelace"), None);
         assert_eq!(ada().redact_mentions("Ada met us. Then: Lovelace"), None);
         assert_eq!(ada().redact_mentions("Adam Lovelaces"), None);
+    }
+
+    #[test]
+    fn a_street_without_a_number_is_not_an_identifier() {
+        let mut ids = Identifiers::new();
+        ids.add_street("Hauptstraße");
+        ids.add_street("12");
+        assert!(ids.is_empty());
     }
 
     #[test]
@@ -190,6 +230,7 @@ mod tests {
             "ada lovelace",
             "lovelace ada",
             "ada@analytical.example",
+            "flimmerweg 77",
             "+49 30 5550199",
             "5550199",
             "49305550199",

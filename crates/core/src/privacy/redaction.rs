@@ -26,6 +26,9 @@ pub struct Identifiers {
     pub(super) full_names: Vec<(Vec<String>, Vec<String>)>,
     /// Phone numbers as they were written, for the full-text index.
     pub(super) phone_spellings: Vec<String>,
+    /// Street lines of the subject's own addresses ("Flimmerweg 77"), as
+    /// words; not an employer's address, which colleagues share.
+    pub(super) streets: Vec<Vec<String>>,
 }
 
 impl Identifiers {
@@ -81,6 +84,7 @@ impl Identifiers {
             && self.emails.is_empty()
             && self.phones.is_empty()
             && self.full_names.is_empty()
+            && self.streets.is_empty()
     }
 
     /// The text without the subject's identifiers, or None when it holds
@@ -90,6 +94,10 @@ impl Identifiers {
             Some(redacted) => (redacted, true),
             None => (text.to_string(), false),
         };
+        if let Some(replaced) = self.redact_streets(&out) {
+            out = replaced;
+            changed = true;
+        }
         for name in &self.names {
             if let Some(replaced) = replace_ignoring_case(&out, name, true) {
                 out = replaced;

@@ -5,7 +5,7 @@
 //! truncates the write-ahead log; on PostgreSQL, VACUUM removes the old
 //! row versions (docs/privacy.md says what that does and does not reach).
 
-use super::mentions::{find_mentions, redact_mentions};
+use super::mentions::{find_mentions, redact_mentions, with_own_streets};
 use super::subject_tables::{
     owned_condition, rows_condition, shared_condition, subject_table, SubjectTable, ERASURE_ORDER,
 };
@@ -493,6 +493,7 @@ impl Store {
         identifiers: &Identifiers,
     ) -> Result<ContactsErased, StoreError> {
         let tenant = scope.tenant;
+        let identifiers = &with_own_streets(tx, tenant, contacts, identifiers).await?;
         // Reasons staff gave for reading the subject's records may name
         // them: blank them, with the rest of the context they are salted
         // with (the chain commits only to the salted digest).
@@ -571,6 +572,7 @@ impl Store {
             return Ok(Vec::new());
         }
         let mut tx = self.begin_read(scope.tenant).await?;
+        let identifiers = &with_own_streets(&mut tx, scope.tenant, contacts, identifiers).await?;
         let erased = erase_tables(&mut tx, scope, contacts, identifiers, true).await?;
         tx.commit().await?;
         Ok(erased.tables)

@@ -227,6 +227,35 @@ pub(crate) async fn find_mentions(
     Ok(found)
 }
 
+/// The subject's identifiers with the street lines of their own addresses:
+/// a contact's work address that is not their organisation's (billing or
+/// postal), which would otherwise blank the firm's address in its records.
+pub(crate) async fn with_own_streets(
+    conn: &mut AnyConnection,
+    tenant: TenantId,
+    contacts: &[ContactId],
+    identifiers: &Identifiers,
+) -> Result<Identifiers, StoreError> {
+    let sql = format!(
+        "SELECT c.work_street FROM contacts c
+         LEFT JOIN organisations o ON o.tenant_id = c.tenant_id AND o.organisation_id = c.organisation_id
+         WHERE c.tenant_id = $1 AND c.contact_id IN ({}) AND c.work_street IS NOT NULL
+           AND (o.organisation_id IS NULL OR (lower(c.work_street) <> lower(coalesce(o.billing_street, ''))
+                AND lower(c.work_street) <> lower(coalesce(o.postal_street, ''))))",
+        crate::rows::id_set(conn, 2)
+    );
+    let streets: Vec<String> = sqlx::query_scalar(&sql)
+        .bind(tenant.0)
+        .bind(id_array(contacts.iter().map(|c| c.0)))
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut identifiers = identifiers.clone();
+    for street in streets {
+        identifiers.add_street(&street);
+    }
+    Ok(identifiers)
+}
+
 /// Writes the redacted texts of the rows found.
 pub(crate) async fn redact_mentions(
     conn: &mut AnyConnection,
