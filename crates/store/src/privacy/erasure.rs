@@ -1,9 +1,7 @@
 //! Erasing a data subject, as the catalog's strategies say, in one
 //! transaction with the request's completing step: a failure leaves
-//! nothing half-erased. Afterwards the storage is made to forget too: on
-//! SQLite, secure_delete has overwritten what was removed and a checkpoint
-//! truncates the write-ahead log; on PostgreSQL, VACUUM removes the old
-//! row versions (docs/privacy.md says what that does and does not reach).
+//! nothing half-erased. Mentions of the subject in others' text go too
+//! (`mentions`); afterwards the storage is made to forget (`forgetting`).
 
 use super::mentions::{find_mentions, redact_mentions, with_own_streets};
 use super::subject_tables::{
@@ -11,7 +9,6 @@ use super::subject_tables::{
 };
 use super::suppression::add_suppressions;
 use crate::audit::trail::about_contacts;
-use crate::connect::Backend;
 use crate::requests::{RequestChange, Step};
 use crate::rows::{id_array, id_set};
 use crate::{NewAuditEntry, Scope, Store, StoreError};
@@ -23,8 +20,8 @@ use custodian_core::privacy::redaction::{Identifiers, REDACTED};
 use custodian_core::privacy::suppression::IdentifierKind;
 use custodian_core::time::Timestamp;
 use custodian_core::{ContactId, TenantId, UserId};
-use sqlx::{Any, AnyConnection, Executor, Row, Transaction};
-use std::time::{Duration, Instant};
+use sqlx::{Any, AnyConnection, Row, Transaction};
+use std::time::Instant;
 
 /// The step that completes the erasure request, taken in the erasure's
 /// transaction.
@@ -650,6 +647,7 @@ impl Store {
             .erase_contacts_in(&mut tx, scope, contacts, identifiers)
             .await?;
         let suppression_entries = add_suppressions(&mut tx, tenant, request, suppress).await?;
+        let forgetting = self.plan_forgetting().await?;
         let mut certificate = ErasureCertificate {
             format: CERTIFICATE_FORMAT.to_string(),
             request_id: request,
@@ -660,7 +658,7 @@ impl Store {
             suppression_entries,
             verification,
             storage: {
-                let mut storage = self.storage_measures();
+                let mut storage = self.storage_measures(&forgetting);
                 storage.insert(
                     0,
                     format!("The reasons, addresses and browsers of {blanked} audit entries about the subject's records were blanked; the entries themselves (ids and field names only) stay."),
@@ -683,7 +681,7 @@ impl Store {
         tx.commit().await?;
         // The certificate already says what comes next; it is written again
         // only when that did not happen.
-        if let Err(note) = self.forget_old_versions().await {
+        if let Err(note) = self.forget_old_versions(&forgetting).await {
             if let Some(planned) = certificate.storage.last_mut() {
                 *planned = note;
             }
@@ -713,68 +711,6 @@ impl Store {
             serde_json::from_str(&t).map_err(|_| StoreError::Corrupt("an unreadable certificate"))
         })
         .transpose()
-    }
-
-    /// What the storage does beyond the rows, the last line being the step
-    /// taken right after the commit.
-    fn storage_measures(&self) -> Vec<String> {
-        match self.backend {
-            Backend::Sqlite => vec![
-                "Removed rows and replaced values were overwritten with zeros in the database file (SQLite secure_delete).".into(),
-                "The search entry was removed from the full-text index itself (FTS5 secure-delete).".into(),
-                "Right after the commit the write-ahead log was checkpointed into the database file and truncated (and it is at every start of the server).".into(),
-            ],
-            Backend::Postgres => vec![
-                "Removed rows and replaced values are invisible to every transaction from the commit on.".into(),
-                format!("Right after the commit a VACUUM of {}, audit_entries was started to remove the old row versions (it runs beside the answer; the server log says if it failed, and autovacuum does it later then).", ERASURE_ORDER.join(", ")),
-            ],
-        }
-    }
-
-    /// After erasing in bulk (retention, the review list): the same
-    /// forgetting as after an erasure request; a failure is logged, the
-    /// next checkpoint or vacuum does it.
-    pub async fn forget_erased(&self) {
-        if let Err(note) = self.forget_old_versions().await {
-            tracing::warn!(%note, "forgetting erased rows' old versions is left to the next checkpoint");
-        }
-    }
-
-    /// After the commit: SQLite copies the write-ahead log into the
-    /// database and truncates it; PostgreSQL vacuums the subject tables.
-    /// The error is what the certificate says instead.
-    pub(crate) async fn forget_old_versions(&self) -> Result<(), String> {
-        match self.backend {
-            Backend::Sqlite => {
-                for _ in 0..40 {
-                    let result = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-                        .fetch_one(&self.writer)
-                        .await;
-                    match result {
-                        Ok(row) if row.try_get::<i64, _>(0).unwrap_or(1) == 0 => return Ok(()),
-                        Ok(_) => tokio::time::sleep(Duration::from_millis(25)).await,
-                        Err(error) => {
-                            tracing::warn!(%error, "checkpoint after an erasure failed");
-                            break;
-                        }
-                    }
-                }
-                Err("The write-ahead log could not be truncated while others read; the server truncates it at its next start, and SQLite overwrites it on later checkpoints.".into())
-            }
-            Backend::Postgres => {
-                // VACUUM takes a scan of each table's changed pages and
-                // indexes, ten times the erasure itself: it runs beside the
-                // answer. Nothing can read the old versions meanwhile.
-                let pool = self.writer.clone();
-                tokio::spawn(async move {
-                    let vacuum = format!("VACUUM {}, audit_entries", ERASURE_ORDER.join(", "));
-                    if let Err(error) = (&pool).execute(vacuum.as_str()).await {
-                        tracing::warn!(%error, "vacuum after an erasure failed");
-                    }
-                });
-                Ok(())
-            }
-        }
     }
 }
 

@@ -6,6 +6,7 @@
 mod consent;
 mod erasure;
 mod export;
+mod forgetting;
 mod mentions;
 mod restriction;
 mod subject_tables;
