@@ -33,8 +33,8 @@ token=$(cat "$state.token")
 
 command -v wrk >/dev/null || apt-get install -y wrk >/dev/null
 [ -x /usr/bin/time ] || apt-get install -y time >/dev/null
-cargo build --release -q -p custodian
-bin=target/release/custodian
+# BIN=path runs another build (e.g. the previous commit's, to compare).
+if [ -n "${BIN:-}" ]; then bin="$BIN"; else cargo build --release -q -p custodian; bin=target/release/custodian; fi
 
 # A fresh copy of the source in $COPY, with 20% of its records due.
 make_copy() {

@@ -18,7 +18,7 @@ PORT="${PORT:-8191}"
 GENERATE_ONLY=1 scripts/bench.sh "$DATABASE_URL" "$CONTACTS" "$ACTIVITIES"
 state="bench-data/$(echo "$DATABASE_URL" | sha256sum | cut -c1-12)"
 token=$(cat "$state.token")
-bin=target/release/custodian
+bin="${BIN:-target/release/custodian}"
 $bin serve --database "$DATABASE_URL" --listen "127.0.0.1:$PORT" \
   --audit-key bench-data/audit-signing.key --audit-checkpoints bench-data/audit-checkpoints.jsonl >/dev/null 2>&1 &
 server=$!

@@ -28,13 +28,21 @@ mkdir -p bench-data
 state="bench-data/$(echo "$DATABASE_URL" | sha256sum | cut -c1-12)"
 
 command -v wrk >/dev/null || { apt-get install -y wrk >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y wrk >/dev/null; }; }
-# The comparison server is a build of its own: only a binary built with the
-# bench-unaudited-reads feature can switch read auditing off.
-cargo build --release -q -p custodian --features bench-unaudited-reads
-cp target/release/custodian target/release/custodian-unaudited-reads
-cargo build --release -q -p custodian
+# BIN=path runs another build of custodian (e.g. the previous commit's, to
+# compare) and skips the audit A/B below, which needs its own build.
+if [ -n "${BIN:-}" ]; then
+  AUDIT_AB="${AUDIT_AB:-0}"
+  bin="$BIN"
+else
+  AUDIT_AB="${AUDIT_AB:-1}"
+  # The comparison server is a build of its own: only a binary built with the
+  # bench-unaudited-reads feature can switch read auditing off.
+  cargo build --release -q -p custodian --features bench-unaudited-reads
+  cp target/release/custodian target/release/custodian-unaudited-reads
+  cargo build --release -q -p custodian
+  bin=target/release/custodian
+fi
 cargo build --release -q -p custodian-web --example bare_axum
-bin=target/release/custodian
 json_field() { python3 -c "import json,sys; print(json.load(sys.stdin)[sys.argv[1]])" "$1"; }
 
 if [ ! -f "$state.token" ]; then
@@ -55,10 +63,11 @@ if [ -n "${GENERATE_ONLY:-}" ]; then exit 0; fi
 # Start to first response, with the schema already migrated.
 $bin migrate --database "$DATABASE_URL" --json >/dev/null
 start_ns=$(date +%s%N)
-audit_files=(--audit-key bench-data/audit-signing.key --audit-checkpoints bench-data/audit-checkpoints.jsonl)
+# A checkpoint file per database: checkpoints of another copy would not match.
+audit_files=(--audit-key bench-data/audit-signing.key --audit-checkpoints "$state-checkpoints.jsonl")
 $bin serve --database "$DATABASE_URL" --listen "127.0.0.1:$PORT" "${audit_files[@]}" >/dev/null 2>&1 &
 server=$!
-trap 'kill $server $baseline $unaudited 2>/dev/null || true' EXIT
+trap 'kill $server $baseline ${unaudited:-} 2>/dev/null || true' EXIT
 until curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; do sleep 0.005; done
 startup_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
 
@@ -98,6 +107,12 @@ post_lua=$(mktemp --suffix=.lua)
   echo 'wrk.body = [[{"first_name":"Bench","last_name":"Runner","position":"Buyer","emails":["bench.runner@example.com"],"phones":["+49 30 1234567"]}]]'
   cat "$lua"; } > "$post_lua"
 
+activity_lua=$(mktemp --suffix=.lua)
+{ echo 'wrk.method = "POST"'
+  echo 'wrk.headers["Content-Type"] = "application/json"'
+  echo "wrk.body = [[{\"kind\":\"call\",\"occurred_at\":\"2026-11-02T10:00:00Z\",\"subject\":\"Bench call about the renewal\",\"body\":\"Spoke with the buyer about the renewal of the service agreement; send the offer by Friday and call back on +49 30 1234567.\",\"contact_ids\":[$contact]}]]"
+  cat "$lua"; } > "$activity_lua"
+
 run() { # name url [script]
   local result
   result=$(wrk -t2 -c"$CONNECTIONS" -d"$DURATION" -H "$auth" -s "${3:-$lua}" "$2" | grep '^RESULT')
@@ -115,9 +130,11 @@ run "GET one contact" "$api/contacts/$contact"
 run "list page (25 contacts by last name)" "$api/contacts?limit=25&sort=last_name"
 run "search as you type (10 prefixes)" "$api/search?q=SEARCH"
 run "create contact" "$api/contacts" "$post_lua"
+run "create activity (full-text indexed)" "$api/activities" "$activity_lua"
 rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$server/status")
 
 # The same reads from a server that does not audit them.
+if [ "$AUDIT_AB" = 1 ]; then
 UNAUDITED_PORT=$((PORT + 2))
 CUSTODIAN_BENCH_UNAUDITED_READS=1 target/release/custodian-unaudited-reads serve --database "$DATABASE_URL" --listen "127.0.0.1:$UNAUDITED_PORT" \
   "${audit_files[@]}" >/dev/null 2>&1 &
@@ -133,8 +150,9 @@ run "GET one contact, reads not audited" "$plain/contacts/$contact"
 run "GET one contact, audited" "$api/contacts/$contact"
 run "list page, reads not audited" "$plain/contacts?limit=25&sort=last_name"
 run "list page, audited (25 entries per request)" "$api/contacts?limit=25&sort=last_name"
-kill "$server" "$unaudited" 2>/dev/null || true
-wait "$server" "$unaudited" 2>/dev/null || true
+fi
+kill "$server" "${unaudited:-}" 2>/dev/null || true
+wait "$server" ${unaudited:-} 2>/dev/null || true
 echo
 echo "Server peak resident memory: $(( rss_kb / 1024 )) MB · start to first response: ${startup_ms} ms"
 echo

@@ -445,6 +445,27 @@ async fn the_dpo_exports_and_erases_a_subject() {
     )
     .await
     .unwrap();
+    // A colleague's note that names him: listed in the plan, redacted.
+    let colleague = app
+        .create_contact(
+            &admin,
+            &serde_json::from_value(serde_json::json!({"first_name": "Mila", "last_name": "Roth"}))
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let note = app
+        .create_activity(
+            &admin,
+            &serde_json::from_value(serde_json::json!({
+                "kind": "note", "occurred_at": "2026-11-21T10:00:00Z",
+                "subject": "Handover", "body": "Mila takes over from Ivo Brandt (ivo@brandt.example).",
+                "contact_ids": [colleague.id]
+            }))
+            .unwrap(),
+        )
+        .await
+        .unwrap();
     let base = serve(app).await;
     let browser = Browser::start(&driver, &chromium).await;
     browser.goto(&format!("{base}/privacy/requests")).await;
@@ -524,9 +545,17 @@ async fn the_dpo_exports_and_erases_a_subject() {
     }
 
     // The erasure request is on screen: refused without a yes, then done.
-    browser
+    let plan = browser
         .wait_for_text("table.erasure-plan", "contacts")
         .await;
+    assert!(plan.contains("mentions of them redacted"), "{plan}");
+    let link = browser
+        .execute(&format!(
+            "return document.querySelector(\"table.erasure-plan a[href='/activities/{}']\").textContent;",
+            note.id.0
+        ))
+        .await;
+    assert_eq!(link, serde_json::json!(format!("activity {}", note.id.0)));
     browser.click("form.erasure-form button").await;
     browser
         .wait_for_text("main", "Erasure cannot be undone: confirm it.")
@@ -541,6 +570,10 @@ async fn the_dpo_exports_and_erases_a_subject() {
         .await;
     assert!(certificate.contains("deleted"), "{certificate}");
     assert!(certificate.contains("write-ahead log"), "{certificate}");
+    assert!(
+        certificate.contains("mentions of them redacted"),
+        "{certificate}"
+    );
     browser.wait_for_text("dl.fields", "Completed").await;
     let json = browser
         .execute(

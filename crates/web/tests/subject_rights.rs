@@ -1559,3 +1559,74 @@ async fn consent_is_a_ledger_of_versioned_texts_and_events(server: Server) {
     assert_eq!(status, StatusCode::CONFLICT);
 }
 on_both_backends!(consent_is_a_ledger_of_versioned_texts_and_events);
+
+/// A subject with more activities than removing them from the full-text
+/// indexes one by one is worth: the erasure leaves tombstones and rewrites
+/// the indexes before it answers, and nothing of them is left in the file.
+#[tokio::test]
+async fn a_subject_with_thousands_of_notes_is_erased_through_an_index_rewrite() {
+    let server = sqlite().await;
+    let subject = server
+        .create(
+            "/contacts",
+            json!({"first_name": FIRST, "last_name": LAST, "emails": [EMAIL, PRIVATE_EMAIL]}),
+        )
+        .await;
+    let mut created = tokio::task::JoinSet::new();
+    for n in 0..2_050 {
+        let client = server.client.clone();
+        let url = format!("{}/api/v1/activities", server.base);
+        let token = server.admin.clone();
+        created.spawn(async move {
+            let note = json!({
+                "kind": "call", "occurred_at": "2026-11-03T09:00:00Z",
+                "subject": format!("Call {n} with {LAST}"),
+                "body": format!("Reached {FIRST} about order {n}."), "contact_ids": [subject],
+            });
+            let response = client.post(url).bearer_auth(token).json(&note).send();
+            response.await.unwrap().status()
+        });
+        if created.len() >= 32 {
+            let status = created.join_next().await.unwrap().unwrap();
+            assert_eq!(status, StatusCode::CREATED);
+        }
+    }
+    while let Some(status) = created.join_next().await {
+        assert_eq!(status.unwrap(), StatusCode::CREATED);
+    }
+    let erasure = server
+        .verified_request("erasure", subject, "Erase everything")
+        .await;
+    let (status, _) = server
+        .call(
+            &server.dpo,
+            "PUT",
+            &format!("/requests/{erasure}/subjects"),
+            Some(json!({"contact_ids": [subject]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, certificate) = server
+        .call(
+            &server.dpo,
+            "POST",
+            &format!("/requests/{erasure}/erasure"),
+            Some(json!({"confirm": true, "keep_under_legal_hold": true})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{certificate}");
+    let deleted = certificate["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["table"] == "activities" && t["action"] == "deleted")
+        .map(|t| t["rows"].clone());
+    assert_eq!(deleted, Some(json!(2_050)), "{certificate}");
+    assert!(
+        certificate["storage"]
+            .to_string()
+            .contains("rewritten without the erased entries"),
+        "{certificate}"
+    );
+    assert_eq!(server.traces_left().await, Vec::<String>::new());
+}

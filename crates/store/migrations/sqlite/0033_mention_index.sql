@@ -6,8 +6,10 @@
 -- table), kept in step by triggers whatever code writes the row. Each
 -- forgets deleted words at once (secure-delete), as the search index does.
 -- Text attachments are indexed by their content; other files by name only.
--- The index is keyed by the tables' rowids: a migration that rebuilds one of
--- these tables must rebuild its index ('rebuild' or the INSERT below).
+-- The index is keyed by the tables' rowids (VACUUM keeps them: each table
+-- has a primary-key index); a migration that rebuilds one of these tables
+-- must rebuild its index. Each index is filled and then optimised into one
+-- segment: a secure delete probes every segment, so it starts cheapest.
 
 CREATE VIRTUAL TABLE subject_requests_mentions USING fts5 (
     extension_reason, details, identity_method, outcome, content = 'subject_requests', content_rowid = 'rowid', tokenize = "unicode61 remove_diacritics 2"
@@ -24,6 +26,7 @@ CREATE TRIGGER subject_requests_mentions_au AFTER UPDATE OF extension_reason, de
     INSERT INTO subject_requests_mentions (rowid, extension_reason, details, identity_method, outcome) VALUES (new.rowid, new.extension_reason, new.details, new.identity_method, new.outcome);
 END;
 INSERT INTO subject_requests_mentions (rowid, extension_reason, details, identity_method, outcome) SELECT rowid, extension_reason, details, identity_method, outcome FROM subject_requests;
+INSERT INTO subject_requests_mentions (subject_requests_mentions) VALUES ('optimize');
 
 CREATE VIRTUAL TABLE subject_request_events_mentions USING fts5 (
     note, content = 'subject_request_events', content_rowid = 'rowid', tokenize = "unicode61 remove_diacritics 2"
@@ -40,6 +43,7 @@ CREATE TRIGGER subject_request_events_mentions_au AFTER UPDATE OF note ON subjec
     INSERT INTO subject_request_events_mentions (rowid, note) VALUES (new.rowid, new.note);
 END;
 INSERT INTO subject_request_events_mentions (rowid, note) SELECT rowid, note FROM subject_request_events;
+INSERT INTO subject_request_events_mentions (subject_request_events_mentions) VALUES ('optimize');
 
 CREATE VIRTUAL TABLE consent_events_mentions USING fts5 (
     form, content = 'consent_events', content_rowid = 'rowid', tokenize = "unicode61 remove_diacritics 2"
@@ -56,6 +60,7 @@ CREATE TRIGGER consent_events_mentions_au AFTER UPDATE OF form ON consent_events
     INSERT INTO consent_events_mentions (rowid, form) VALUES (new.rowid, new.form);
 END;
 INSERT INTO consent_events_mentions (rowid, form) SELECT rowid, form FROM consent_events;
+INSERT INTO consent_events_mentions (consent_events_mentions) VALUES ('optimize');
 
 CREATE VIRTUAL TABLE activities_mentions USING fts5 (
     subject, body, content = 'activities', content_rowid = 'rowid', tokenize = "unicode61 remove_diacritics 2"
@@ -72,6 +77,7 @@ CREATE TRIGGER activities_mentions_au AFTER UPDATE OF subject, body ON activitie
     INSERT INTO activities_mentions (rowid, subject, body) VALUES (new.rowid, new.subject, new.body);
 END;
 INSERT INTO activities_mentions (rowid, subject, body) SELECT rowid, subject, body FROM activities;
+INSERT INTO activities_mentions (activities_mentions) VALUES ('optimize');
 
 CREATE VIRTUAL TABLE legal_holds_mentions USING fts5 (
     reason, release_reason, content = 'legal_holds', content_rowid = 'rowid', tokenize = "unicode61 remove_diacritics 2"
@@ -88,6 +94,7 @@ CREATE TRIGGER legal_holds_mentions_au AFTER UPDATE OF reason, release_reason ON
     INSERT INTO legal_holds_mentions (rowid, reason, release_reason) VALUES (new.rowid, new.reason, new.release_reason);
 END;
 INSERT INTO legal_holds_mentions (rowid, reason, release_reason) SELECT rowid, reason, release_reason FROM legal_holds;
+INSERT INTO legal_holds_mentions (legal_holds_mentions) VALUES ('optimize');
 
 CREATE VIRTUAL TABLE retention_reviews_mentions USING fts5 (
     reason, content = 'retention_reviews', content_rowid = 'rowid', tokenize = "unicode61 remove_diacritics 2"
@@ -104,6 +111,7 @@ CREATE TRIGGER retention_reviews_mentions_au AFTER UPDATE OF reason ON retention
     INSERT INTO retention_reviews_mentions (rowid, reason) VALUES (new.rowid, new.reason);
 END;
 INSERT INTO retention_reviews_mentions (rowid, reason) SELECT rowid, reason FROM retention_reviews;
+INSERT INTO retention_reviews_mentions (retention_reviews_mentions) VALUES ('optimize');
 
 CREATE VIRTUAL TABLE tickets_mentions USING fts5 (
     subject, description, content = 'tickets', content_rowid = 'rowid', tokenize = "unicode61 remove_diacritics 2"
@@ -120,6 +128,7 @@ CREATE TRIGGER tickets_mentions_au AFTER UPDATE OF subject, description ON ticke
     INSERT INTO tickets_mentions (rowid, subject, description) VALUES (new.rowid, new.subject, new.description);
 END;
 INSERT INTO tickets_mentions (rowid, subject, description) SELECT rowid, subject, description FROM tickets;
+INSERT INTO tickets_mentions (tickets_mentions) VALUES ('optimize');
 
 CREATE VIRTUAL TABLE ticket_messages_mentions USING fts5 (
     body, content = 'ticket_messages', content_rowid = 'rowid', tokenize = "unicode61 remove_diacritics 2"
@@ -136,6 +145,7 @@ CREATE TRIGGER ticket_messages_mentions_au AFTER UPDATE OF body ON ticket_messag
     INSERT INTO ticket_messages_mentions (rowid, body) VALUES (new.rowid, new.body);
 END;
 INSERT INTO ticket_messages_mentions (rowid, body) SELECT rowid, body FROM ticket_messages;
+INSERT INTO ticket_messages_mentions (ticket_messages_mentions) VALUES ('optimize');
 
 CREATE VIRTUAL TABLE outbox_mentions USING fts5 (
     subject, body, last_error, content = 'outbox', content_rowid = 'rowid', tokenize = "unicode61 remove_diacritics 2"
@@ -152,6 +162,7 @@ CREATE TRIGGER outbox_mentions_au AFTER UPDATE OF subject, body, last_error ON o
     INSERT INTO outbox_mentions (rowid, subject, body, last_error) VALUES (new.rowid, new.subject, new.body, new.last_error);
 END;
 INSERT INTO outbox_mentions (rowid, subject, body, last_error) SELECT rowid, subject, body, last_error FROM outbox;
+INSERT INTO outbox_mentions (outbox_mentions) VALUES ('optimize');
 
 CREATE VIRTUAL TABLE faq_articles_mentions USING fts5 (
     title, body, content = 'faq_articles', content_rowid = 'rowid', tokenize = "unicode61 remove_diacritics 2"
@@ -168,6 +179,7 @@ CREATE TRIGGER faq_articles_mentions_au AFTER UPDATE OF title, body ON faq_artic
     INSERT INTO faq_articles_mentions (rowid, title, body) VALUES (new.rowid, new.title, new.body);
 END;
 INSERT INTO faq_articles_mentions (rowid, title, body) SELECT rowid, title, body FROM faq_articles;
+INSERT INTO faq_articles_mentions (faq_articles_mentions) VALUES ('optimize');
 
 CREATE VIRTUAL TABLE ticket_attachments_mentions USING fts5 (
     file_name, content, content = 'ticket_attachments', content_rowid = 'rowid', tokenize = "unicode61 remove_diacritics 2"
@@ -184,3 +196,4 @@ CREATE TRIGGER ticket_attachments_mentions_au AFTER UPDATE OF file_name, content
     INSERT INTO ticket_attachments_mentions (rowid, file_name, content) VALUES (new.rowid, new.file_name, CASE WHEN new.content_type LIKE 'text/%' THEN CAST(new.content AS TEXT) END);
 END;
 INSERT INTO ticket_attachments_mentions (rowid, file_name, content) SELECT rowid, file_name, CASE WHEN content_type LIKE 'text/%' THEN CAST(content AS TEXT) END FROM ticket_attachments;
+INSERT INTO ticket_attachments_mentions (ticket_attachments_mentions) VALUES ('optimize');

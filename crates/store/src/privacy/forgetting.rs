@@ -8,6 +8,7 @@
 
 use super::subject_tables::ERASURE_ORDER;
 use crate::connect::Backend;
+use crate::retention::optimize_full_text;
 use crate::{Store, StoreError};
 use sqlx::{Executor, Row};
 use std::time::Duration;
@@ -27,6 +28,9 @@ const REWRITE_LOCK_TIMEOUT: &str = "3s";
 pub(crate) struct Forgetting {
     rewrite: Vec<&'static str>,
     vacuum: Vec<&'static str>,
+    /// SQLite: the erasure left tombstones in the full-text indexes, which
+    /// are rewritten without them before the answer.
+    pub(crate) rewrite_full_text: bool,
 }
 
 /// The tables an erasure writes to.
@@ -72,7 +76,11 @@ impl Store {
         match self.backend {
             Backend::Sqlite => vec![
                 "Removed rows and replaced values were overwritten with zeros in the database file (SQLite secure_delete).".into(),
-                "The search entry and the erased texts' words were removed from the full-text indexes themselves (FTS5 secure-delete).".into(),
+                if plan.rewrite_full_text {
+                    "The full-text indexes (search, mentions) were rewritten without the erased entries right after the commit.".into()
+                } else {
+                    "The search entry and the erased texts' words were removed from the full-text indexes themselves (FTS5 secure-delete).".into()
+                },
                 "Right after the commit the write-ahead log was checkpointed into the database file and truncated (and it is at every start of the server).".into(),
             ],
             Backend::Postgres => {
@@ -125,6 +133,16 @@ impl Store {
     pub(crate) async fn forget_old_versions(&self, plan: &Forgetting) -> Result<(), String> {
         match self.backend {
             Backend::Sqlite => {
+                if plan.rewrite_full_text {
+                    let mut writer = self.writer.acquire().await.map_err(|error| {
+                        tracing::warn!(%error, "no connection to rewrite the full-text indexes");
+                        "The full-text indexes could not be rewritten: the erased entries' words stay in the index file (no query finds them) until its next rewrite at the end of a retention run.".to_string()
+                    })?;
+                    if let Err(error) = optimize_full_text(&mut writer).await {
+                        tracing::warn!(%error, "rewriting the full-text indexes after an erasure failed");
+                        return Err("The full-text indexes could not be rewritten: the erased entries' words stay in the index file (no query finds them) until its next rewrite at the end of a retention run.".into());
+                    }
+                }
                 for _ in 0..40 {
                     let result = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
                         .fetch_one(&self.writer)

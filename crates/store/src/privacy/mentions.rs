@@ -75,6 +75,14 @@ fn sources() -> impl Iterator<Item = (&'static SubjectTable, Vec<&'static str>)>
     })
 }
 
+/// The FTS5 tables of SQLite's full-text indexes: the search box's and one
+/// per table whose text is searched for mentions.
+pub(crate) fn full_text_indexes() -> Vec<String> {
+    let mut indexes = vec!["search_entries_fts".to_string()];
+    indexes.extend(sources().map(|(table, _)| format!("{}_mentions", table.table)));
+    indexes
+}
+
 /// The indexed document of a table on PostgreSQL: the expression of its
 /// GIN index, which the query must repeat for the index to be used.
 fn postgres_document(table: &str, columns: &[&str]) -> String {
@@ -94,11 +102,47 @@ fn postgres_document(table: &str, columns: &[&str]) -> String {
     )
 }
 
-/// An FTS5 query for any of the phrases.
-fn sqlite_match(phrases: &[String]) -> String {
-    phrases
+/// The words of each phrase as the index is asked for them: every word
+/// required, in any order (the text decides the rest), and a phrase whose
+/// words include all of another's left out, since it finds nothing more
+/// ("ada lovelace" and "lovelace ada" are asked once, "+49 30 5550199"
+/// not beside "5550199").
+fn word_groups(phrases: &[String]) -> Vec<Vec<String>> {
+    let mut groups: Vec<Vec<String>> = phrases
         .iter()
-        .map(|p| format!("\"{}\"", p.replace('"', "\"\"")))
+        .map(|p| {
+            let mut words: Vec<String> = p
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .map(str::to_lowercase)
+                .collect();
+            words.sort_unstable();
+            words.dedup();
+            words
+        })
+        .filter(|words| !words.is_empty())
+        .collect();
+    groups.sort_by_key(Vec::len);
+    let mut kept: Vec<Vec<String>> = Vec::new();
+    for group in groups {
+        if !kept.iter().any(|k| k.iter().all(|w| group.contains(w))) {
+            kept.push(group);
+        }
+    }
+    kept
+}
+
+/// An FTS5 query for any of the word groups.
+fn sqlite_match(groups: &[Vec<String>]) -> String {
+    groups
+        .iter()
+        .map(|words| {
+            let quoted: Vec<String> = words
+                .iter()
+                .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
+                .collect();
+            format!("({})", quoted.join(" AND "))
+        })
         .collect::<Vec<_>>()
         .join(" OR ")
 }
@@ -112,7 +156,7 @@ async fn postgres_query(
     let json = serde_json::to_string(phrases)
         .map_err(|_| StoreError::Corrupt("phrases that cannot be written"))?;
     let query: Option<String> = sqlx::query_scalar(
-        "SELECT string_agg('(' || q::text || ')', ' | ') FROM (
+        "SELECT string_agg(DISTINCT '(' || q::text || ')', ' | ') FROM (
              SELECT plainto_tsquery('simple', translate(value, '-+/()', '     ')) AS q
              FROM json_array_elements_text($1::json)
          ) AS phrases WHERE numnode(q) > 0",
@@ -134,10 +178,12 @@ pub(crate) async fn find_mentions(
     let phrases = identifiers.mention_phrases();
     let postgres = conn.backend_name() == "PostgreSQL";
     let mut queries = Vec::new();
-    for chunk in phrases.chunks(PHRASES_PER_QUERY) {
-        if postgres {
+    if postgres {
+        for chunk in phrases.chunks(PHRASES_PER_QUERY) {
             queries.extend(postgres_query(&mut *conn, chunk).await?);
-        } else {
+        }
+    } else {
+        for chunk in word_groups(&phrases).chunks(PHRASES_PER_QUERY) {
             queries.push(sqlite_match(chunk));
         }
     }
@@ -256,6 +302,50 @@ pub(crate) async fn with_own_streets(
     Ok(identifiers)
 }
 
+/// Reads the redacted rows back inside the erasure's transaction: how many
+/// texts were checked, or which table still names the subject.
+pub(crate) async fn still_mentioning(
+    conn: &mut AnyConnection,
+    tenant: TenantId,
+    identifiers: &Identifiers,
+    mentions: &[TableMentions],
+) -> Result<u64, StoreError> {
+    let mut checked = 0;
+    for found in mentions {
+        let table = found.table;
+        let columns = found.columns();
+        for chunk in found.rows.chunks(500) {
+            let sql = format!(
+                "SELECT {} FROM {} WHERE tenant_id = $1 AND {} IN ({})",
+                columns.join(", "),
+                table.table,
+                table.key,
+                crate::rows::id_set(conn, 2)
+            );
+            let rows = sqlx::query(&sql)
+                .bind(tenant.0)
+                .bind(id_array(chunk.iter().map(|r| r.key)))
+                .fetch_all(&mut *conn)
+                .await?;
+            for row in rows {
+                for (i, column) in columns.iter().enumerate() {
+                    let text = if table.table == FILES && *column == "content" {
+                        let bytes: Option<Vec<u8>> = row.try_get(i)?;
+                        bytes.map(|b| String::from_utf8_lossy(&b).into_owned())
+                    } else {
+                        row.try_get::<Option<String>, _>(i)?
+                    };
+                    if text.is_some_and(|t| identifiers.redact_mentions(&t).is_some()) {
+                        return Err(StoreError::ErasureUnverified(table.table));
+                    }
+                }
+                checked += 1;
+            }
+        }
+    }
+    Ok(checked)
+}
+
 /// Writes the redacted texts of the rows found.
 pub(crate) async fn redact_mentions(
     conn: &mut AnyConnection,
@@ -317,10 +407,22 @@ mod tests {
     }
 
     #[test]
-    fn phrases_are_quoted_for_fts5() {
+    fn the_index_is_asked_for_each_set_of_words_once() {
+        let phrases: Vec<String> = [
+            "Ada Lovelace",
+            "lovelace ada",
+            "+49 30 5550199",
+            "5550199",
+            "ada@analytical.example",
+            "say \"hi\"",
+        ]
+        .iter()
+        .map(|p| p.to_string())
+        .collect();
         assert_eq!(
-            sqlite_match(&["ada lovelace".into(), "say \"hi\"".into()]),
-            "\"ada lovelace\" OR \"say \"\"hi\"\"\""
+            sqlite_match(&word_groups(&phrases)),
+            "(\"5550199\") OR (\"ada\" AND \"lovelace\") OR (\"hi\" AND \"say\") \
+             OR (\"ada\" AND \"analytical\" AND \"example\")"
         );
     }
 }

@@ -16,3 +16,4 @@ mod suppression;
 pub use erasure::ErasureStep;
 pub(crate) use erasure::{owned_activity_ids, ContactsErased};
 pub use export::{AccessSummary, SharedRows, TableRows};
+pub(crate) use mentions::full_text_indexes;

@@ -4,7 +4,7 @@
 //! and a review rule lists them. A batch is whole or not at all, so an
 //! interrupted run leaves no half-erased subject.
 
-use super::search_purge::{mark_search_purge, search_index_secure_delete};
+use super::search_purge::{full_text_secure_delete, mark_search_purge};
 use crate::privacy::{owned_activity_ids, ContactsErased};
 use crate::rows::{id_array, id_set};
 use crate::{NewAuditEntry, Scope, Store, StoreError};
@@ -298,20 +298,36 @@ impl Store {
             )
         })
         .await?;
+        // Inside a run, the full-text indexes keep tombstones until the
+        // run's end (search_purge.rs).
+        let tombstones = listing
+            .filter(|_| self.leaves_index_tombstones(action))
+            .map(|(_, run)| run);
+        if let Some(run) = tombstones {
+            full_text_secure_delete(tx, false).await?;
+            mark_search_purge(tx, tenant, run).await?;
+        }
+        self.act_on_records(tx, scope, record_type, action, ids)
+            .await?;
+        if tombstones.is_some() {
+            full_text_secure_delete(tx, true).await?;
+        }
+        Ok(ids.len() as u64)
+    }
+
+    /// Deletes or anonymises the records inside the transaction.
+    async fn act_on_records(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        scope: &Scope,
+        record_type: RetainedType,
+        action: RetentionAction,
+        ids: &[i64],
+    ) -> Result<(), StoreError> {
+        let tenant = scope.tenant;
         match (record_type, action) {
             (RetainedType::Contact, action) => {
-                // Inside a run, see search_purge.rs.
-                let tombstones = listing
-                    .filter(|_| self.leaves_search_tombstones(record_type, action))
-                    .map(|(_, run)| run);
-                if let Some(run) = tombstones {
-                    search_index_secure_delete(tx, false).await?;
-                    mark_search_purge(tx, tenant, run).await?;
-                }
                 self.erase_retained_contacts(tx, scope, action, ids).await?;
-                if tombstones.is_some() {
-                    search_index_secure_delete(tx, true).await?;
-                }
             }
             (RetainedType::Activity, RetentionAction::Delete) => {
                 // The audit entry names them in key order (the deletes
@@ -365,7 +381,7 @@ impl Store {
                 self.append_audit(tx, tenant, &audit).await?;
             }
         }
-        Ok(ids.len() as u64)
+        Ok(())
     }
 
     /// Erases (or, anonymising, first keeps their own activities as
