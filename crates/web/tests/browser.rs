@@ -577,7 +577,7 @@ async fn the_dpo_exports_and_erases_a_subject() {
     browser.wait_for_text("dl.fields", "Completed").await;
     let json = browser
         .execute(
-            "return fetch(document.querySelector('section.certificate a').href)\
+            "return fetch(document.querySelector('section.certificate a[download]').href)\
              .then(r => r.json()).then(c => [c.format, c.contact_records]);",
         )
         .await;
