@@ -1,7 +1,9 @@
-//! The app layer's one error type; web maps it once to problem+json.
+//! The app layer's one error type, and the one place that says what each
+//! error tells a client: its status, stable code and public message. The
+//! API, the pages and the portal only choose how to show that answer.
 
-use custodian_core::ValidationErrors;
-use custodian_store::StoreError;
+use custodian_core::{FieldError, ValidationErrors};
+use custodian_store::{LinkProblem, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -92,6 +94,218 @@ impl From<StoreError> for AppError {
             other => AppError::Internal(other),
         }
     }
+}
+
+/// What a client is told about an error, whatever the channel: the API
+/// sends it as problem+json, the pages and the portal as an HTML page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicError {
+    /// The HTTP status it answers with.
+    pub status: u16,
+    /// Stable machine code, e.g. `validation_failed`, `not_found`.
+    pub code: &'static str,
+    /// A short headline for a page, e.g. "Not found".
+    pub title: &'static str,
+    /// A sentence for a person; never names internals or personal values.
+    pub message: String,
+    /// The fields at fault: every field of a validation, or the one field
+    /// an error is about.
+    pub errors: Vec<FieldError>,
+    /// Seconds to wait before trying again, when throttled.
+    pub retry_after: Option<u64>,
+}
+
+impl PublicError {
+    fn new(
+        status: u16,
+        code: &'static str,
+        title: &'static str,
+        message: impl Into<String>,
+    ) -> Self {
+        PublicError {
+            status,
+            code,
+            title,
+            message: message.into(),
+            errors: Vec::new(),
+            retry_after: None,
+        }
+    }
+
+    fn on_field(mut self, field: &str) -> Self {
+        self.errors.push(FieldError {
+            field: field.to_string(),
+            code: self.code,
+            message: self.message.clone(),
+        });
+        self
+    }
+
+    /// A server-side failure: the operator's log says more, the client
+    /// only that it was not their fault.
+    pub fn is_internal(&self) -> bool {
+        self.status >= 500
+    }
+}
+
+impl AppError {
+    /// The one mapping from errors to answers.
+    pub fn public(&self) -> PublicError {
+        use PublicError as P;
+        match self {
+            AppError::Validation(errors) => {
+                let mut p = P::new(422, "validation_failed", "Please check the form", errors.to_string());
+                p.errors = errors.0.clone();
+                p
+            }
+            AppError::NotFound => P::new(404, "not_found", "Not found", "This record does not exist."),
+            AppError::Duplicate { field } => {
+                P::new(409, "duplicate", "Already in use", format!("This {field} is already in use.")).on_field(field)
+            }
+            AppError::UnknownReference { field } => P::new(
+                422,
+                "unknown_reference",
+                "Unknown reference",
+                format!("{field} refers to a record that does not exist."),
+            )
+            .on_field(field),
+            AppError::VersionMismatch { current } => P::new(
+                412,
+                "version_mismatch",
+                "Changed by someone else",
+                format!("The record was changed by someone else; it is now at version {current}. Reload it and apply your change again."),
+            ),
+            AppError::InUse(message) => P::new(409, "in_use", "Still in use", *message),
+            AppError::LastAdministrator => P::new(
+                409,
+                "last_administrator",
+                "An administrator is needed",
+                "This would leave the tenant without an administrator; make someone else administrator first.",
+            )
+            .on_field("roles"),
+            AppError::BadCredentials => P::new(401, "bad_credentials", "Not signed in", "The email, password or two-factor code is wrong."),
+            AppError::Unauthenticated => P::new(
+                401,
+                "unauthenticated",
+                "Not signed in",
+                "Sign in first; the API takes a valid API token as 'Authorization: Bearer …'.",
+            ),
+            AppError::Forbidden => P::new(403, "forbidden", "Not allowed", "Your role does not allow this."),
+            AppError::ReasonRequired => P::new(
+                422,
+                "reason_required",
+                "A reason is needed",
+                "State why you need this data, in at least 3 characters (X-Access-Reason header, or the reason field on the page).",
+            )
+            .on_field("reason"),
+            AppError::TooManyAttempts { retry_after_seconds } => {
+                let mut p = P::new(
+                    429,
+                    "too_many_attempts",
+                    "Too many attempts",
+                    format!("Too many attempts; try again in {retry_after_seconds} seconds."),
+                );
+                p.retry_after = Some(*retry_after_seconds);
+                p
+            }
+            AppError::InvalidCursor => P::new(
+                400,
+                "invalid_cursor",
+                "Bad request",
+                "The cursor is not valid for this list; start from the first page.",
+            )
+            .on_field("cursor"),
+            AppError::InvalidSort => P::new(400, "invalid_sort", "Bad request", "This list cannot be sorted by that field.").on_field("sort"),
+            AppError::InvalidLimit => P::new(400, "invalid_limit", "Bad request", "A page holds 1 to 200 records.").on_field("limit"),
+            AppError::UnsupportedFilter(parameter) => P::new(
+                400,
+                "unsupported_filter",
+                "Bad request",
+                format!("This list cannot be filtered by {parameter}; the reference names the filters of each list."),
+            )
+            .on_field(parameter),
+            AppError::InvalidFilter { field } => P::new(
+                400,
+                "invalid_filter",
+                "Bad request",
+                format!("{field} is not a value this filter knows; the reference lists them."),
+            )
+            .on_field(field),
+            AppError::ExportNeedsEveryCategory { missing } => P::new(
+                403,
+                "export_needs_every_category",
+                "Not allowed",
+                format!("An export answers a data-subject request with everything kept about the person, and your roles do not see {missing}; the data protection officer (or a role granted every category) makes it."),
+            ),
+            AppError::FilterOnHiddenField { hidden } => P::new(
+                403,
+                "filter_on_hidden_field",
+                "Not allowed",
+                format!("This filter searches {hidden}, which your role does not see: its answer would tell what is hidden. Filter by what you see, or state a reason for access if the field is sensitive."),
+            )
+            .on_field("q"),
+            AppError::PortalLink(problem) => link_problem(*problem),
+            AppError::TicketClosed => P::new(
+                409,
+                "ticket_closed",
+                "The ticket is closed",
+                "The ticket is closed and takes no reply or note; reopen it (set its status to open) first.",
+            ),
+            AppError::ReturningSubject { field } => P::new(
+                409,
+                "previously_erased",
+                "Erased at their request",
+                "One of these belongs to a person who was erased at their request. Create the record only if they came back of their own accord (a new contract or consent): send X-Returning-Subject: confirmed.",
+            )
+            .on_field(field),
+            AppError::Restricted => P::new(
+                409,
+                "restricted",
+                "Processing is restricted",
+                "Processing of this person's data is restricted at their request (Art. 18): only the data protection officer can change their records.",
+            ),
+            AppError::AuditUnavailable => P::new(
+                503,
+                "audit_unavailable",
+                "Please try again",
+                "Personal data cannot be shown while its reading cannot be recorded; try again shortly.",
+            ),
+            AppError::PasswordHashing | AppError::Configuration(_) | AppError::Internal(_) | AppError::Export(_) => {
+                P::new(500, "internal", "Something went wrong", "Something went wrong on our side.")
+            }
+        }
+    }
+}
+
+fn link_problem(problem: LinkProblem) -> PublicError {
+    let (status, title, message) = match problem {
+        LinkProblem::Used => (
+            410,
+            "This link was used already",
+            "Each link works once. Sign in with your password, or ask for a new link on the sign-in page.",
+        ),
+        LinkProblem::Expired => (
+            410,
+            "This link has expired",
+            "Ask for a new sign-in link on the sign-in page, or ask your contact at the company for a new invitation.",
+        ),
+        LinkProblem::Ended => (
+            403,
+            "Your access has ended",
+            "Your access to the portal was ended. Ask your contact at the company if you need it again.",
+        ),
+        LinkProblem::Taken => (
+            409,
+            "You have access already",
+            "This address can sign in to the portal already. Sign in with your password, or ask for a sign-in link on the sign-in page.",
+        ),
+        LinkProblem::Unknown => (
+            404,
+            "This link is not valid",
+            "Check that you copied the whole link from the message, or ask for a new one.",
+        ),
+    };
+    PublicError::new(status, "link_not_usable", title, message)
 }
 
 /// An error with its causes on one line ("a: b: c"), for operators' logs

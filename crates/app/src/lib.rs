@@ -31,7 +31,7 @@ pub use custodian_store::{
     AccessSummary, AuditEntry, Backend, LinkProblem, Page, Reach, ReviewFilter, RunStart, Scope,
     SearchHit, SessionInfo, Store, Team, TokenInfo, User, UserAccess, UserSummary,
 };
-pub use error::{with_causes, AppError};
+pub use error::{with_causes, AppError, PublicError};
 pub use history::area_of;
 
 use audit::ReadRecorder;

@@ -432,34 +432,14 @@ async fn sqlite_trail() -> Trail {
 }
 
 async fn postgres_trail() -> Option<Trail> {
-    let Ok(base) = std::env::var("CUSTODIAN_TEST_POSTGRES_URL") else {
-        eprintln!("skipped on PostgreSQL: CUSTODIAN_TEST_POSTGRES_URL is not set");
-        return None;
-    };
-    let url = custodian_store::testing::fresh_postgres_database(&base)
-        .await
-        .unwrap();
+    let url = custodian_store::testing::fresh_postgres_url().await?;
     Some(trail(Some(url)).await)
 }
 
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            #[tokio::test]
-            async fn sqlite() {
-                super::$name(super::sqlite_trail().await).await;
-            }
-            #[tokio::test]
-            async fn postgres() {
-                if let Some(trail) = super::postgres_trail().await {
-                    super::$name(trail).await;
-                }
-            }
-        }
-    )*};
-}
+use custodian_store::on_both_backends;
 
 on_both_backends!(
+    sqlite_trail, postgres_trail =>
     an_untouched_trail_verifies,
     an_edited_byte_is_found,
     a_record_dropped_from_a_list_is_found,

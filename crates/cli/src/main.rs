@@ -2,6 +2,7 @@
 //! that touches the database takes `--database URL` or reads
 //! CUSTODIAN_DATABASE_URL; `--json` prints one JSON object for scripts.
 
+mod error;
 mod offboarding;
 mod retention;
 
@@ -14,6 +15,7 @@ use custodian_core::access::{Role, Roles};
 use custodian_core::audit::Actor;
 use custodian_core::time::Timestamp;
 use custodian_core::{ApiTokenId, TenantId, UserId};
+use error::CliError;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 use std::path::PathBuf;
@@ -368,22 +370,10 @@ async fn main() -> ExitCode {
         .init();
     match run(Cli::parse()).await {
         Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("error: {message}");
+        Err(error) => {
+            eprintln!("error: {}", error.report());
             ExitCode::FAILURE
         }
-    }
-}
-
-fn describe(error: AppError) -> String {
-    match error {
-        AppError::Validation(errors) => errors
-            .0
-            .iter()
-            .map(|e| format!("{}: {}", e.field, e.message))
-            .collect::<Vec<_>>()
-            .join("; "),
-        other => custodian_app::with_causes(&other),
     }
 }
 
@@ -396,7 +386,7 @@ fn report(json: bool, value: serde_json::Value, human: String) {
     }
 }
 
-async fn run(cli: Cli) -> Result<(), String> {
+async fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Serve {
             database,
@@ -430,37 +420,32 @@ async fn run(cli: Cli) -> Result<(), String> {
                 tls: false,
             };
             let app = App::open(&database.url)
-                .await
-                .map_err(describe)?
-                .with_server_key(
-                    match std::env::var("CUSTODIAN_SECRET_KEY") {
-                        Ok(hex) => custodian_app::sealing::ServerKey::from_hex_key(&hex),
-                        Err(_) => custodian_app::sealing::ServerKey::load(&secret_key, true),
-                    }
-                    .map_err(describe)?,
-                );
-            let signer =
-                AuditSigner::load(&audit.key, &audit.checkpoints, true).map_err(describe)?;
+                .await?
+                .with_server_key(match std::env::var("CUSTODIAN_SECRET_KEY") {
+                    Ok(hex) => custodian_app::sealing::ServerKey::from_hex_key(&hex),
+                    Err(_) => custodian_app::sealing::ServerKey::load(&secret_key, true),
+                }?);
+            let signer = AuditSigner::load(&audit.key, &audit.checkpoints, true)?;
             let listener = tokio::net::TcpListener::bind(&listen)
                 .await
-                .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
-            let address = listener.local_addr().map_err(|e| e.to_string())?;
-            let app = app
-                .with_mail(&custodian_app::mail::MailSettings {
-                    public_url: mail
-                        .public_url
-                        .unwrap_or_else(|| format!("{scheme}://{address}")),
-                    from: mail.from,
-                    smtp_url: mail.smtp_url,
-                })
-                .map_err(describe)?;
+                .map_err(CliError::doing(format!("cannot listen on {listen}")))?;
+            let address = listener
+                .local_addr()
+                .map_err(CliError::doing("cannot read the listening address"))?;
+            let app = app.with_mail(&custodian_app::mail::MailSettings {
+                public_url: mail
+                    .public_url
+                    .unwrap_or_else(|| format!("{scheme}://{address}")),
+                from: mail.from,
+                smtp_url: mail.smtp_url,
+            })?;
             println!(
                 "Custodian is running at {scheme}://{address}/ (database: {}, ready in {} ms)",
                 app.store.backend().name(),
                 started.elapsed().as_millis()
             );
             if demo {
-                let login = app.ensure_demo().await.map_err(describe)?;
+                let login = app.ensure_demo().await?;
                 println!(
                     "Demo tenant {}: log in as {} with password {}",
                     login.tenant, login.email, login.password
@@ -507,18 +492,18 @@ async fn run(cli: Cli) -> Result<(), String> {
             if let Err(error) = app.checkpoint_audit(&signer, None).await {
                 eprintln!(
                     "error: the closing audit checkpoint failed: {}",
-                    describe(error)
+                    CliError::from(error).report()
                 );
             }
-            served.map_err(|e| e.to_string())
+            served.map_err(CliError::doing("serving failed"))
         }
         Command::Retention { command } => retention::run(command).await,
         Command::Worker { database } => retention::worker(database).await,
         Command::Migrate { database, json } => {
             let app = custodian_app::Store::connect(&database.url)
                 .await
-                .map_err(|e| describe(e.into()))?;
-            let applied = app.migrate().await.map_err(|e| describe(e.into()))?;
+                .map_err(AppError::from)?;
+            let applied = app.migrate().await.map_err(AppError::from)?;
             report(
                 json,
                 json!({ "applied": applied }),
@@ -537,12 +522,12 @@ async fn checkpoint_periodically(app: App, signer: std::sync::Arc<AuditSigner>, 
     loop {
         ticks.tick().await;
         if let Err(error) = app.checkpoint_audit(&signer, None).await {
-            tracing::error!(error = %describe(error), "signing audit checkpoints failed");
+            tracing::error!(error = %CliError::from(error).report(), "signing audit checkpoints failed");
         }
     }
 }
 
-async fn audit(command: AuditCommand) -> Result<(), String> {
+async fn audit(command: AuditCommand) -> Result<(), CliError> {
     match command {
         AuditCommand::Verify {
             database,
@@ -552,16 +537,14 @@ async fn audit(command: AuditCommand) -> Result<(), String> {
             json,
         } => {
             let trusted_keys = if public_keys.is_empty() && audit.key.exists() {
-                vec![AuditSigner::load(&audit.key, &audit.checkpoints, false)
-                    .map_err(describe)?
-                    .public_key_hex()]
+                vec![AuditSigner::load(&audit.key, &audit.checkpoints, false)?.public_key_hex()]
             } else {
                 public_keys
             };
             if trusted_keys.is_empty() && !json {
                 println!("note: no trusted public key given; each checkpoint is checked against the key it names");
             }
-            let app = App::open(&database.url).await.map_err(describe)?;
+            let app = App::open(&database.url).await?;
             let started = std::time::Instant::now();
             let reports = app
                 .verify_audit(&VerifyOptions {
@@ -569,8 +552,7 @@ async fn audit(command: AuditCommand) -> Result<(), String> {
                     trusted_keys,
                     checkpoint_file: Some(audit.checkpoints.clone()),
                 })
-                .await
-                .map_err(describe)?;
+                .await?;
             let seconds = started.elapsed().as_secs_f64();
             let entries: i64 = reports.iter().map(|r| r.entries_checked).sum();
             let broken = reports.iter().filter(|r| r.problem.is_some()).count();
@@ -595,7 +577,7 @@ async fn audit(command: AuditCommand) -> Result<(), String> {
                 );
             }
             if broken > 0 {
-                return Err(format!("the audit trail of {broken} tenant(s) is broken"));
+                return Err(format!("the audit trail of {broken} tenant(s) is broken").into());
             }
         }
         AuditCommand::Checkpoint {
@@ -604,13 +586,9 @@ async fn audit(command: AuditCommand) -> Result<(), String> {
             tenant,
             json,
         } => {
-            let signer =
-                AuditSigner::load(&audit.key, &audit.checkpoints, true).map_err(describe)?;
-            let app = App::open(&database.url).await.map_err(describe)?;
-            let made = app
-                .checkpoint_audit(&signer, tenant.map(TenantId))
-                .await
-                .map_err(describe)?;
+            let signer = AuditSigner::load(&audit.key, &audit.checkpoints, true)?;
+            let app = App::open(&database.url).await?;
+            let made = app.checkpoint_audit(&signer, tenant.map(TenantId)).await?;
             let lines: Vec<CheckpointLine> =
                 made.iter().map(CheckpointLine::from_checkpoint).collect();
             report(
@@ -628,7 +606,7 @@ async fn audit(command: AuditCommand) -> Result<(), String> {
     Ok(())
 }
 
-async fn admin(command: AdminCommand) -> Result<(), String> {
+async fn admin(command: AdminCommand) -> Result<(), CliError> {
     match command {
         AdminCommand::Tenant {
             command:
@@ -638,8 +616,8 @@ async fn admin(command: AdminCommand) -> Result<(), String> {
                     json,
                 },
         } => {
-            let app = App::open(&database.url).await.map_err(describe)?;
-            let tenant = app.create_tenant(&name).await.map_err(describe)?;
+            let app = App::open(&database.url).await?;
+            let tenant = app.create_tenant(&name).await?;
             report(
                 json,
                 json!({ "id": tenant.id.0, "name": tenant.name }),
@@ -681,7 +659,7 @@ async fn admin(command: AdminCommand) -> Result<(), String> {
                     Role::ALL.map(Role::as_str).join(", ")
                 )
             })?;
-            let app = App::open(&database.url).await.map_err(describe)?;
+            let app = App::open(&database.url).await?;
             let user = app
                 .create_user(
                     TenantId(tenant),
@@ -691,8 +669,7 @@ async fn admin(command: AdminCommand) -> Result<(), String> {
                     roles,
                     Actor::SYSTEM,
                 )
-                .await
-                .map_err(describe)?;
+                .await?;
             report(
                 json,
                 json!({ "id": user.id.0, "email": user.email }),
@@ -709,7 +686,7 @@ async fn admin(command: AdminCommand) -> Result<(), String> {
                     json,
                 },
         } => {
-            let app = App::open(&database.url).await.map_err(describe)?;
+            let app = App::open(&database.url).await?;
             let names: Vec<String> = roles.split(',').map(|r| r.trim().to_string()).collect();
             let changed = app
                 .assign_roles(
@@ -717,8 +694,7 @@ async fn admin(command: AdminCommand) -> Result<(), String> {
                     UserId(user),
                     &names,
                 )
-                .await
-                .map_err(describe)?;
+                .await?;
             report(
                 json,
                 json!({ "id": changed.id.0, "roles": changed.role_names() }),
@@ -738,10 +714,9 @@ async fn admin(command: AdminCommand) -> Result<(), String> {
                     json,
                 },
         } => {
-            let app = App::open(&database.url).await.map_err(describe)?;
+            let app = App::open(&database.url).await?;
             app.reactivate(&Scope::new(TenantId(tenant), Actor::SYSTEM), UserId(user))
-                .await
-                .map_err(describe)?;
+                .await?;
             report(
                 json,
                 json!({ "reactivated": user }),
@@ -757,11 +732,10 @@ async fn admin(command: AdminCommand) -> Result<(), String> {
                     json,
                 },
         } => {
-            let app = App::open(&database.url).await.map_err(describe)?;
+            let app = App::open(&database.url).await?;
             let (sessions, tokens) = app
                 .end_user_access(&Scope::new(TenantId(tenant), Actor::SYSTEM), UserId(user))
-                .await
-                .map_err(describe)?;
+                .await?;
             report(
                 json,
                 json!({ "sessions_ended": sessions, "tokens_revoked": tokens }),
@@ -777,15 +751,15 @@ async fn admin(command: AdminCommand) -> Result<(), String> {
                     json,
                 },
         } => {
-            let app = App::open(&database.url).await.map_err(describe)?;
+            let app = App::open(&database.url).await?;
             app.revoke_api_token(
                 &Scope::new(TenantId(tenant), Actor::SYSTEM),
                 ApiTokenId(token),
             )
             .await
             .map_err(|e| match e {
-                AppError::NotFound => format!("no live token {token} in tenant {tenant}"),
-                other => describe(other),
+                AppError::NotFound => format!("no live token {token} in tenant {tenant}").into(),
+                other => CliError::from(other),
             })?;
             report(
                 json,
@@ -811,7 +785,7 @@ async fn admin(command: AdminCommand) -> Result<(), String> {
                 }
                 Some(_) => return Err("--expires-in-days takes 1 to 3650".into()),
             };
-            let app = App::open(&database.url).await.map_err(describe)?;
+            let app = App::open(&database.url).await?;
             let (id, token) = app
                 .create_api_token_until(
                     TenantId(tenant),
@@ -820,8 +794,7 @@ async fn admin(command: AdminCommand) -> Result<(), String> {
                     expires_at,
                     Actor::SYSTEM,
                 )
-                .await
-                .map_err(describe)?;
+                .await?;
             report(
                 json,
                 json!({ "id": id.0, "token": token }),
@@ -836,7 +809,7 @@ async fn admin(command: AdminCommand) -> Result<(), String> {
             tickets,
             json,
         } => {
-            let app = App::open(&database.url).await.map_err(describe)?;
+            let app = App::open(&database.url).await?;
             let volume = Volume {
                 organisations: (contacts / 10).max(1),
                 contacts,
@@ -862,8 +835,7 @@ async fn admin(command: AdminCommand) -> Result<(), String> {
             );
             let started = std::time::Instant::now();
             app.generate(TenantId(tenant), None, &volume, |n| bar.set_position(n))
-                .await
-                .map_err(describe)?;
+                .await?;
             bar.finish();
             report(
                 json,

@@ -1,7 +1,7 @@
 //! `custodian admin tenant close` and `closure`: offboarding a tenant at
 //! the end of its contract, and reading back the counts it kept.
 
-use crate::{describe, report, Database};
+use crate::{report, CliError, Database};
 use custodian_app::App;
 use custodian_core::offboarding::TenantClosure;
 use custodian_core::TenantId;
@@ -12,20 +12,21 @@ pub(crate) async fn close(
     tenant: i64,
     confirm: bool,
     json: bool,
-) -> Result<(), String> {
+) -> Result<(), CliError> {
     if !confirm {
         return Err(format!(
             "closing tenant {tenant} removes every personal value it holds and cannot be undone; \
              run `custodian retention plan --tenant {tenant}` to see what it holds, then add --confirm"
-        ));
+        )
+        .into());
     }
-    let app = App::open(&database.url).await.map_err(describe)?;
+    let app = App::open(&database.url).await?;
     let closure = app
         .close_tenant(TenantId(tenant))
         .await
         .map_err(|error| match error {
-            custodian_app::AppError::NotFound => format!("there is no tenant {tenant}"),
-            other => describe(other),
+            custodian_app::AppError::NotFound => format!("there is no tenant {tenant}").into(),
+            other => CliError::from(other),
         })?;
     let clean = closure.scan.is_clean();
     report(
@@ -40,12 +41,9 @@ pub(crate) async fn close(
     }
 }
 
-pub(crate) async fn closure(database: Database, tenant: i64, json: bool) -> Result<(), String> {
-    let app = App::open(&database.url).await.map_err(describe)?;
-    let counts = app
-        .closure_counts(TenantId(tenant))
-        .await
-        .map_err(describe)?;
+pub(crate) async fn closure(database: Database, tenant: i64, json: bool) -> Result<(), CliError> {
+    let app = App::open(&database.url).await?;
+    let counts = app.closure_counts(TenantId(tenant)).await?;
     let mut lines = vec![format!(
         "tenant {tenant} was closed at {}",
         counts.closed_at.to_rfc3339()

@@ -2,7 +2,7 @@
 //! and the run of every tenant's retention rules (or one tenant's), and
 //! `custodian worker`, which runs the daily schedule apart from the server.
 
-use crate::{describe, report, Database};
+use crate::{report, CliError, Database};
 use clap::Subcommand;
 use custodian_app::retention::{spawn_daily_schedule, SweepControl};
 use custodian_app::RunStart;
@@ -67,16 +67,16 @@ fn instant(as_of: Option<&str>) -> Result<Timestamp, String> {
     }
 }
 
-async fn tenants(app: &App, only: Option<i64>) -> Result<Vec<TenantId>, String> {
+async fn tenants(app: &App, only: Option<i64>) -> Result<Vec<TenantId>, CliError> {
     let all = app
         .store
         .open_tenant_ids()
         .await
-        .map_err(|e| describe(e.into()))?;
+        .map_err(custodian_app::AppError::from)?;
     match only {
         None => Ok(all),
         Some(id) if all.contains(&TenantId(id)) => Ok(vec![TenantId(id)]),
-        Some(id) => Err(format!("there is no tenant {id} in use (none, or closed)")),
+        Some(id) => Err(format!("there is no tenant {id} in use (none, or closed)").into()),
     }
 }
 
@@ -118,7 +118,7 @@ fn bar(json: bool) -> ProgressBar {
     bar
 }
 
-pub(crate) async fn run(command: RetentionCommand) -> Result<(), String> {
+pub(crate) async fn run(command: RetentionCommand) -> Result<(), CliError> {
     match command {
         RetentionCommand::Plan {
             database,
@@ -127,15 +127,14 @@ pub(crate) async fn run(command: RetentionCommand) -> Result<(), String> {
             json,
         } => {
             let now = instant(as_of.as_deref())?;
-            let app = App::open(&database.url).await.map_err(describe)?;
+            let app = App::open(&database.url).await?;
             let mut plans = Vec::new();
             for tenant in tenants(&app, tenant).await? {
                 let bar = bar(json);
                 bar.set_message("due");
                 let counts = app
                     .plan_retention(tenant, now, |p| bar.set_position(p.acted))
-                    .await
-                    .map_err(describe)?;
+                    .await?;
                 bar.finish_and_clear();
                 plans.push((tenant, counts));
             }
@@ -163,10 +162,11 @@ pub(crate) async fn run(command: RetentionCommand) -> Result<(), String> {
             if as_of.is_some() && std::env::var(TEST_CLOCK).as_deref() != Ok("1") {
                 return Err(format!(
                     "--as-of acts on records before their time; it is for tests ({TEST_CLOCK}=1)"
-                ));
+                )
+                .into());
             }
             let now = instant(as_of.as_deref())?;
-            let app = App::open(&database.url).await.map_err(describe)?;
+            let app = App::open(&database.url).await?;
             let control =
                 Arc::new(batch.map_or_else(SweepControl::default, SweepControl::with_batches_of));
             let stopper = control.clone();
@@ -188,8 +188,7 @@ pub(crate) async fn run(command: RetentionCommand) -> Result<(), String> {
                         &control,
                         |p| bar.set_position(p.acted),
                     )
-                    .await
-                    .map_err(describe)?;
+                    .await?;
                 bar.finish_and_clear();
                 let stopped = run.status != "completed";
                 runs.push((tenant, run));
@@ -226,8 +225,8 @@ pub(crate) async fn run(command: RetentionCommand) -> Result<(), String> {
 }
 
 /// `custodian worker`: the retention schedule alone, until Ctrl-C.
-pub(crate) async fn worker(database: Database) -> Result<(), String> {
-    let app = App::open(&database.url).await.map_err(describe)?;
+pub(crate) async fn worker(database: Database) -> Result<(), CliError> {
+    let app = App::open(&database.url).await?;
     println!("Custodian worker: retention rules run daily for every tenant (Ctrl-C stops).");
     let schedule = spawn_daily_schedule(app.clone(), Duration::from_secs(5));
     let _ = tokio::signal::ctrl_c().await;

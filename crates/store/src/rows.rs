@@ -191,9 +191,8 @@ mod tests {
 
     #[tokio::test]
     async fn id_sets_on_postgres() {
-        match std::env::var("CUSTODIAN_TEST_POSTGRES_URL") {
-            Ok(url) => sets_hold_any_number_of_ids(&url).await,
-            Err(_) => eprintln!("skipped on PostgreSQL: CUSTODIAN_TEST_POSTGRES_URL is not set"),
+        if let Some(url) = crate::testing::postgres_server_url() {
+            sets_hold_any_number_of_ids(&url).await;
         }
     }
 }

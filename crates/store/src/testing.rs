@@ -58,3 +58,55 @@ async fn drop_stale_databases(conn: &mut sqlx::AnyConnection, now: u64) {
         }
     }
 }
+
+/// The PostgreSQL server the tests run against: `CUSTODIAN_TEST_POSTGRES_URL`.
+/// Without it a PostgreSQL test says it was skipped and passes, unless
+/// `CUSTODIAN_REQUIRE_POSTGRES=1` (CI sets it): then it fails, so a CI run
+/// that lost its database cannot pass silently.
+pub fn postgres_server_url() -> Option<String> {
+    match std::env::var("CUSTODIAN_TEST_POSTGRES_URL") {
+        Ok(url) if !url.trim().is_empty() => Some(url),
+        _ if std::env::var("CUSTODIAN_REQUIRE_POSTGRES").as_deref() == Ok("1") => {
+            panic!("CUSTODIAN_REQUIRE_POSTGRES=1 but CUSTODIAN_TEST_POSTGRES_URL is not set")
+        }
+        _ => {
+            eprintln!("skipped on PostgreSQL: CUSTODIAN_TEST_POSTGRES_URL is not set");
+            None
+        }
+    }
+}
+
+/// A fresh, empty database on the test server (see `postgres_server_url`);
+/// a server that cannot be reached fails the test.
+pub async fn fresh_postgres_url() -> Option<String> {
+    let base = postgres_server_url()?;
+    match fresh_postgres_database(&base).await {
+        Ok(url) => Some(url),
+        Err(error) => panic!("the PostgreSQL test server cannot be used: {error}"),
+    }
+}
+
+/// `on_both_backends!(story, …)` makes a test per backend of each story,
+/// given the fixture builders `sqlite()` and `postgres()` (which returns
+/// None when PostgreSQL is skipped) of the test file; `on_both_backends!(
+/// sqlite_fixture, postgres_fixture => story, …)` names other builders.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($sqlite:ident, $postgres:ident => $($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test]
+            async fn sqlite() {
+                super::$name(super::$sqlite().await).await;
+            }
+            #[tokio::test]
+            async fn postgres() {
+                if let Some(fixture) = super::$postgres().await {
+                    super::$name(fixture).await;
+                }
+            }
+        }
+    )*};
+    ($($name:ident),* $(,)?) => {
+        $crate::on_both_backends!(sqlite, postgres => $($name),*);
+    };
+}

@@ -29,33 +29,20 @@ async fn sqlite() -> TestDb {
 }
 
 async fn postgres() -> Option<TestDb> {
-    let Ok(base) = std::env::var("CUSTODIAN_TEST_POSTGRES_URL") else {
-        eprintln!("skipped on PostgreSQL: CUSTODIAN_TEST_POSTGRES_URL is not set");
-        return None;
-    };
-    let url = custodian_store::testing::fresh_postgres_database(&base)
-        .await
-        .unwrap();
+    let url = custodian_store::testing::fresh_postgres_url().await?;
     let store = Store::connect(&url).await.unwrap();
     store.migrate().await.unwrap();
     Some(TestDb { store, _dir: None })
 }
 
-macro_rules! on_both_backends {
-    ($name:ident) => {
-        mod $name {
-            #[tokio::test]
-            async fn sqlite() {
-                super::$name(super::sqlite().await.store).await;
-            }
-            #[tokio::test]
-            async fn postgres() {
-                if let Some(db) = super::postgres().await {
-                    super::$name(db.store).await;
-                }
-            }
-        }
-    };
+use custodian_store::on_both_backends;
+
+/// The stories use the store; the fixture keeps its directory alive.
+impl std::ops::Deref for TestDb {
+    type Target = Store;
+    fn deref(&self) -> &Store {
+        &self.store
+    }
 }
 
 fn user_actor() -> Actor {
@@ -93,7 +80,7 @@ fn contact(first: &str, last: &str, email: &str) -> ContactInput {
     }
 }
 
-async fn records_stay_inside_their_tenant(store: Store) {
+async fn records_stay_inside_their_tenant(store: TestDb) {
     let (alpha, beta) = two_tenants(&store).await;
     let org = store
         .create_organisation(&alpha, &organisation("Acme", "A-1").validate().unwrap())
@@ -164,7 +151,7 @@ async fn records_stay_inside_their_tenant(store: Store) {
 }
 on_both_backends!(records_stay_inside_their_tenant);
 
-async fn search_finds_by_name_email_phone_and_account(store: Store) {
+async fn search_finds_by_name_email_phone_and_account(store: TestDb) {
     let (alpha, _) = two_tenants(&store).await;
     let org = store
         .create_organisation(
@@ -248,7 +235,7 @@ async fn search_finds_by_name_email_phone_and_account(store: Store) {
 }
 on_both_backends!(search_finds_by_name_email_phone_and_account);
 
-async fn stale_versions_and_duplicates_change_nothing(store: Store) {
+async fn stale_versions_and_duplicates_change_nothing(store: TestDb) {
     let (alpha, beta) = two_tenants(&store).await;
     let org = store
         .create_organisation(&alpha, &organisation("Acme", "A-1").validate().unwrap())
@@ -309,7 +296,7 @@ async fn stale_versions_and_duplicates_change_nothing(store: Store) {
 }
 on_both_backends!(stale_versions_and_duplicates_change_nothing);
 
-async fn timelines_and_pages(store: Store) {
+async fn timelines_and_pages(store: TestDb) {
     let (alpha, _) = two_tenants(&store).await;
     let org = store
         .create_organisation(&alpha, &organisation("Acme", "A-1").validate().unwrap())
@@ -461,7 +448,7 @@ async fn timelines_and_pages(store: Store) {
 }
 on_both_backends!(timelines_and_pages);
 
-async fn catalog_classifies_every_live_column(store: Store) {
+async fn catalog_classifies_every_live_column(store: TestDb) {
     // Migrating twice changes nothing.
     assert!(store.migrate().await.unwrap().is_empty());
     let live = store.live_columns().await.unwrap();
@@ -491,7 +478,7 @@ on_both_backends!(catalog_classifies_every_live_column);
 
 on_both_backends!(names_sort_and_filter_as_people_expect);
 
-async fn names_sort_and_filter_as_people_expect(store: Store) {
+async fn names_sort_and_filter_as_people_expect(store: TestDb) {
     let (alpha, _) = two_tenants(&store).await;
     for (first, last) in [
         ("Anna", "Zimmermann"),
@@ -580,7 +567,7 @@ async fn names_sort_and_filter_as_people_expect(store: Store) {
 /// gets its own number with none skipped, one that fails (a contact that
 /// does not exist) takes nothing of the others with it, and the audit
 /// chain holds one entry per ticket, unbroken.
-async fn tickets_raised_together_each_count(store: Store) {
+async fn tickets_raised_together_each_count(store: TestDb) {
     use custodian_core::audit::chain::ChainVerifier;
     use custodian_core::helpdesk::TicketInput;
     let (alpha, _) = two_tenants(&store).await;

@@ -19,13 +19,9 @@ fn contact(last: &str) -> ContactInput {
 
 #[tokio::test]
 async fn an_ordinary_role_sees_only_the_tenant_of_its_transaction() {
-    let Ok(base) = std::env::var("CUSTODIAN_TEST_POSTGRES_URL") else {
-        eprintln!("skipped on PostgreSQL: CUSTODIAN_TEST_POSTGRES_URL is not set");
+    let Some(url) = custodian_store::testing::fresh_postgres_url().await else {
         return;
     };
-    let url = custodian_store::testing::fresh_postgres_database(&base)
-        .await
-        .unwrap();
     let store = Store::connect(&url).await.unwrap();
     store.migrate().await.unwrap();
     let actor = Actor {

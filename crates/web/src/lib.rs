@@ -8,6 +8,7 @@
 #![allow(clippy::result_large_err)]
 mod api;
 mod client;
+mod csrf;
 mod downloads;
 mod headers;
 mod multipart;

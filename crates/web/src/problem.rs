@@ -3,7 +3,7 @@
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use custodian_app::AppError;
+use custodian_app::{AppError, PublicError};
 use custodian_core::FieldError;
 use serde::Serialize;
 
@@ -48,81 +48,25 @@ impl Problem {
     }
 }
 
+/// The public answer to an app error, for any channel; a server-side
+/// failure is logged here, once, with its causes.
+pub fn public(error: &AppError) -> PublicError {
+    let public = error.public();
+    if public.is_internal() {
+        tracing::error!(error = %custodian_app::with_causes(error), code = public.code, "internal error");
+    }
+    public
+}
+
 impl From<AppError> for Problem {
     fn from(error: AppError) -> Problem {
-        match error {
-            AppError::Validation(errors) => {
-                let mut p = Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", errors.to_string());
-                p.errors = errors.0;
-                p
-            }
-            AppError::NotFound => Problem::new(StatusCode::NOT_FOUND, "not_found", "No such record."),
-            AppError::Duplicate { field } => Problem::field(StatusCode::CONFLICT, "duplicate", field, format!("This {field} is already in use.")),
-            AppError::UnknownReference { field } => Problem::field(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "unknown_reference",
-                field,
-                format!("{field} refers to a record that does not exist."),
-            ),
-            AppError::VersionMismatch { current } => Problem::new(
-                StatusCode::PRECONDITION_FAILED,
-                "version_mismatch",
-                format!("The record was changed by someone else; it is now at version {current}. Reload it and apply your change again."),
-            ),
-            AppError::InUse(message) => Problem::new(StatusCode::CONFLICT, "in_use", message),
-            AppError::LastAdministrator => Problem::field(
-                StatusCode::CONFLICT,
-                "last_administrator",
-                "roles",
-                "This would leave the tenant without an administrator; make someone else administrator first.".into(),
-            ),
-            AppError::BadCredentials => Problem::new(StatusCode::UNAUTHORIZED, "bad_credentials", "The email, password or two-factor code is wrong."),
-            AppError::Unauthenticated => Problem::new(StatusCode::UNAUTHORIZED, "unauthenticated", "Send a valid API token as 'Authorization: Bearer …'."),
-            AppError::Forbidden => Problem::new(StatusCode::FORBIDDEN, "forbidden", "Your role does not allow this."),
-            AppError::ReasonRequired => Problem::field(StatusCode::UNPROCESSABLE_ENTITY, "reason_required", "reason", "State why you need this data, in at least 3 characters (X-Access-Reason header, or the reason field on the page).".into()),
-            AppError::TooManyAttempts { retry_after_seconds } => {
-                let mut p = Problem::new(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", format!("Too many attempts; try again in {retry_after_seconds} seconds."));
-                p.retry_after = Some(retry_after_seconds);
-                p
-            }
-            AppError::InvalidCursor => Problem::field(StatusCode::BAD_REQUEST, "invalid_cursor", "cursor", "The cursor is not valid for this list; start from the first page.".into()),
-            AppError::InvalidSort => Problem::field(StatusCode::BAD_REQUEST, "invalid_sort", "sort", "This list cannot be sorted by that field.".into()),
-            AppError::InvalidLimit => Problem::field(StatusCode::BAD_REQUEST, "invalid_limit", "limit", "A page holds 1 to 200 records.".into()),
-            AppError::UnsupportedFilter(parameter) => Problem::field(StatusCode::BAD_REQUEST, "unsupported_filter", parameter, format!("This list cannot be filtered by {parameter}; the reference names the filters of each list.")),
-            AppError::ExportNeedsEveryCategory { missing } => Problem::new(StatusCode::FORBIDDEN, "export_needs_every_category", format!("An export answers a data-subject request with everything kept about the person, and your roles do not see {missing}; the data protection officer (or a role granted every category) makes it.")),
-            AppError::FilterOnHiddenField { hidden } => Problem::field(StatusCode::FORBIDDEN, "filter_on_hidden_field", "q", format!("This filter searches {hidden}, which your role does not see: its answer would tell what is hidden. Filter by what you see, or state a reason for access if the field is sensitive.")),
-            AppError::InvalidFilter { field } => Problem::field(StatusCode::BAD_REQUEST, "invalid_filter", field, format!("{field} is not a value this filter knows; the reference lists them.")),
-            AppError::PortalLink(problem) => Problem::new(
-                StatusCode::GONE,
-                "link_not_usable",
-                format!("The link cannot be used ({problem:?}); ask for a new one."),
-            ),
-            AppError::TicketClosed => Problem::new(
-                StatusCode::CONFLICT,
-                "ticket_closed",
-                "The ticket is closed and takes no reply or note; reopen it (set its status to open) first.",
-            ),
-            AppError::ReturningSubject { field } => Problem::field(
-                StatusCode::CONFLICT,
-                "previously_erased",
-                field,
-                "One of these belongs to a person who was erased at their request. Create the record only if they came back of their own accord (a new contract or consent): send X-Returning-Subject: confirmed.".into(),
-            ),
-            AppError::Restricted => Problem::new(
-                StatusCode::CONFLICT,
-                "restricted",
-                "Processing of this person's data is restricted at their request (Art. 18): only the data protection officer can change their records.",
-            ),
-            AppError::AuditUnavailable => Problem::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "audit_unavailable",
-                "Personal data cannot be shown while its reading cannot be recorded; try again shortly.",
-            ),
-            AppError::PasswordHashing | AppError::Configuration(_) | AppError::Internal(_) | AppError::Export(_) => {
-                tracing::error!(error = ?custodian_app::with_causes(&error), "internal error");
-                Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "Something went wrong on our side.")
-            }
-        }
+        let public = public(&error);
+        let status =
+            StatusCode::from_u16(public.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut problem = Problem::new(status, public.code, public.message);
+        problem.errors = public.errors;
+        problem.retry_after = public.retry_after;
+        problem
     }
 }
 

@@ -1,8 +1,8 @@
 //! API stories against a real server on a loopback port, on SQLite and (with
 //! CUSTODIAN_TEST_POSTGRES_URL) on PostgreSQL.
 
-#[macro_use]
 mod backends;
+use backends::on_both_backends;
 
 use custodian_app::App;
 use custodian_core::access::Role;

@@ -4,8 +4,8 @@
 //! and shown on its page. On SQLite and (with CUSTODIAN_TEST_POSTGRES_URL) on
 //! PostgreSQL.
 
-#[macro_use]
 mod backends;
+use backends::on_both_backends;
 
 use custodian_app::App;
 use custodian_core::access::Role;

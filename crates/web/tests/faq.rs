@@ -5,8 +5,8 @@
 //! none of the values; publishing the raw text is refused. A sales user
 //! works here: they create contacts and work in the helpdesk.
 
-#[macro_use]
 mod backends;
+use backends::on_both_backends;
 
 use custodian_app::App;
 use custodian_core::access::Role;

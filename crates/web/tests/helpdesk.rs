@@ -5,8 +5,8 @@
 //! service levels, refusals that change nothing, and other tenants' tickets
 //! not there.
 
-#[macro_use]
 mod backends;
+use backends::on_both_backends;
 
 use custodian_app::App;
 use custodian_core::access::Role;

@@ -8,8 +8,8 @@
 //! Skipped with a message when aiosmtpd is not installed, unless
 //! CUSTODIAN_REQUIRE_SMTP is set (CI sets it), which makes it fail.
 
-#[macro_use]
 mod backends;
+use backends::on_both_backends;
 mod smtp;
 
 use custodian_app::mail::MailSettings;

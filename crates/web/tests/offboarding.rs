@@ -4,8 +4,8 @@
 //! tenant is untouched. The test looks for the values itself, beside the
 //! scan the closing runs.
 
-#[macro_use]
 mod backends;
+use backends::on_both_backends;
 
 use custodian_app::audit::VerifyOptions;
 use custodian_app::records::ListParams;

@@ -2,8 +2,8 @@
 //! agreements end to end, errors next to their fields, stale edits, CSRF.
 //! On SQLite and (with CUSTODIAN_TEST_POSTGRES_URL) on PostgreSQL.
 
-#[macro_use]
 mod backends;
+use backends::on_both_backends;
 
 use custodian_app::App;
 use custodian_core::access::Role;

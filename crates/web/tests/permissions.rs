@@ -6,8 +6,8 @@
 //! filtered by them, and the same refusal as a never-existing id in bodies.
 //! On SQLite and (with CUSTODIAN_TEST_POSTGRES_URL) on PostgreSQL.
 
-#[macro_use]
 mod backends;
+use backends::on_both_backends;
 
 use custodian_app::App;
 use custodian_core::access::{Role, Roles};

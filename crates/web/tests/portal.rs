@@ -7,8 +7,8 @@
 //! answers telling whether an address has an account; loses access at
 //! once when staff end it.
 
-#[macro_use]
 mod backends;
+use backends::on_both_backends;
 mod exports;
 
 use custodian_app::mail::MailSettings;

@@ -1,8 +1,8 @@
 //! The privacy area over the API: processing purposes with their lawful
 //! bases, on SQLite and (with CUSTODIAN_TEST_POSTGRES_URL) on PostgreSQL.
 
-#[macro_use]
 mod backends;
+use backends::on_both_backends;
 
 use custodian_app::App;
 use custodian_core::access::Role;

@@ -4,8 +4,8 @@
 //! interrupted run leaves no half-erased contact and a second run finishes;
 //! the review list's decisions delete or keep.
 
-#[macro_use]
 mod backends;
+use backends::on_both_backends;
 
 use custodian_app::records::ListParams;
 use custodian_app::retention::SweepControl;

@@ -4,8 +4,8 @@
 //! and then look in the raw database (SQLite's file and write-ahead log,
 //! PostgreSQL's tables and their data files) for any of the subject's values.
 
-#[macro_use]
 mod backends;
+use backends::on_both_backends;
 mod exports;
 
 use exports::unzip;

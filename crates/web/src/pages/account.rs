@@ -6,11 +6,12 @@ use super::forms::FormData;
 use super::path_id::PageId;
 use super::session::PageSession;
 use super::views::{error_page, render, Layout, SelectOption};
+use crate::csrf::CsrfForm;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Router;
 use custodian_app::account::NewTokenInput;
 use custodian_app::{App, AppError};
 use custodian_core::time::Timestamp;
@@ -126,11 +127,8 @@ async fn end_session(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    Form(form): Form<Vec<(String, String)>>,
+    CsrfForm(_): CsrfForm<FormData>,
 ) -> Response {
-    if let Err(refused) = FormData(form).check_csrf(&session.csrf) {
-        return refused;
-    }
     match app.end_my_session(&session.principal, id).await {
         // Ending the session in use is logging out.
         Ok(()) if id == session.session_id => Redirect::to("/login").into_response(),
@@ -142,11 +140,8 @@ async fn end_session(
 async fn end_other_sessions(
     State(app): State<App>,
     session: PageSession,
-    Form(form): Form<Vec<(String, String)>>,
+    CsrfForm(_): CsrfForm<FormData>,
 ) -> Response {
-    if let Err(refused) = FormData(form).check_csrf(&session.csrf) {
-        return refused;
-    }
     match app
         .end_my_other_sessions(&session.principal, Some(session.session_id))
         .await
@@ -159,12 +154,8 @@ async fn end_other_sessions(
 async fn create_token(
     State(app): State<App>,
     session: PageSession,
-    Form(form): Form<Vec<(String, String)>>,
+    CsrfForm(form): CsrfForm<FormData>,
 ) -> Response {
-    let form = FormData(form);
-    if let Err(refused) = form.check_csrf(&session.csrf) {
-        return refused;
-    }
     let name = form.get("name");
     let days_text = form.get("expires_in_days");
     let mut page = match account_page(&app, &session).await {
@@ -211,11 +202,8 @@ async fn revoke_token(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    Form(form): Form<Vec<(String, String)>>,
+    CsrfForm(_): CsrfForm<FormData>,
 ) -> Response {
-    if let Err(refused) = FormData(form).check_csrf(&session.csrf) {
-        return refused;
-    }
     match app
         .revoke_my_api_token(&session.principal, ApiTokenId(id))
         .await
@@ -287,12 +275,8 @@ async fn set_roles(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    Form(form): Form<Vec<(String, String)>>,
+    CsrfForm(form): CsrfForm<FormData>,
 ) -> Response {
-    let form = FormData(form);
-    if let Err(refused) = form.check_csrf(&session.csrf) {
-        return refused;
-    }
     let names = form.all("roles");
     match app
         .set_user_roles(&session.principal, UserId(id), &names)
@@ -327,11 +311,8 @@ async fn end_access(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    Form(form): Form<Vec<(String, String)>>,
+    CsrfForm(_): CsrfForm<FormData>,
 ) -> Response {
-    if let Err(refused) = FormData(form).check_csrf(&session.csrf) {
-        return refused;
-    }
     match app.lock_out_user(&session.principal, UserId(id)).await {
         Ok(_) if id == session.principal.user_id.0 => Redirect::to("/login").into_response(),
         Ok(_) => Redirect::to("/admin/users").into_response(),
@@ -355,11 +336,8 @@ async fn reactivate(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    Form(form): Form<Vec<(String, String)>>,
+    CsrfForm(_): CsrfForm<FormData>,
 ) -> Response {
-    if let Err(refused) = FormData(form).check_csrf(&session.csrf) {
-        return refused;
-    }
     match app.reactivate_user(&session.principal, UserId(id)).await {
         Ok(_) => Redirect::to("/admin/users").into_response(),
         Err(error) => error_page(error),

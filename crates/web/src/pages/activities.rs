@@ -12,10 +12,11 @@ use super::views::{
     allowed, attach_errors, detail, error_page, options, render, timeline, unless_masked,
     ActivityForm, Cell, DetailField, FormField, Layout,
 };
+use crate::csrf::CsrfForm;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Router;
 use custodian_app::records::ListParams;
 use custodian_app::{App, AppError};
 use custodian_core::access::Action;
@@ -309,12 +310,8 @@ async fn update(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    Form(form): Form<Vec<(String, String)>>,
+    CsrfForm(form): CsrfForm<FormData>,
 ) -> Response {
-    let form = FormData(form);
-    if let Err(refused) = form.check_csrf(&session.csrf) {
-        return refused;
-    }
     let input = submitted_activity(
         &form,
         None,
@@ -345,11 +342,8 @@ async fn delete(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    Form(form): Form<Vec<(String, String)>>,
+    CsrfForm(_): CsrfForm<FormData>,
 ) -> Response {
-    if let Err(refused) = FormData(form).check_csrf(&session.csrf) {
-        return refused;
-    }
     let principal = &session.principal;
     // Back to where the activity was seen: its first contact, else the list.
     let back = match app.activity(principal, ActivityId(id)).await {

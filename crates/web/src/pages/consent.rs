@@ -6,12 +6,13 @@ use super::forms::FormData;
 use super::path_id::PageId;
 use super::session::PageSession;
 use super::views::{error_page, refusal_lines, render, Layout, SelectOption};
+use crate::csrf::CsrfForm;
 use crate::downloads::attachment;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Router;
 use custodian_app::{App, AppError};
 use custodian_core::access::{Action, Area};
 use custodian_core::privacy::consent::{
@@ -168,12 +169,8 @@ async fn edit_text(State(app): State<App>, session: PageSession, PageId(id): Pag
 async fn create_text(
     State(app): State<App>,
     session: PageSession,
-    Form(form): Form<Vec<(String, String)>>,
+    CsrfForm(form): CsrfForm<FormData>,
 ) -> Response {
-    let form = FormData(form);
-    if let Err(refused) = form.check_csrf(&session.csrf) {
-        return refused;
-    }
     let input = text_input(&form);
     match app.create_consent_text(&session.principal, &input).await {
         Ok(_) => Redirect::to("/privacy/consents").into_response(),
@@ -188,12 +185,8 @@ async fn update_text(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    Form(form): Form<Vec<(String, String)>>,
+    CsrfForm(form): CsrfForm<FormData>,
 ) -> Response {
-    let form = FormData(form);
-    if let Err(refused) = form.check_csrf(&session.csrf) {
-        return refused;
-    }
     let input = text_input(&form);
     match app
         .update_consent_text(&session.principal, id, &input)
@@ -211,11 +204,8 @@ async fn publish_text(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    Form(form): Form<Vec<(String, String)>>,
+    CsrfForm(_): CsrfForm<FormData>,
 ) -> Response {
-    if let Err(refused) = FormData(form).check_csrf(&session.csrf) {
-        return refused;
-    }
     match app.publish_consent_text(&session.principal, id).await {
         Ok(_) => Redirect::to("/privacy/consents").into_response(),
         Err(error) => match refusal(error) {
@@ -297,12 +287,8 @@ async fn record(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    Form(form): Form<Vec<(String, String)>>,
+    CsrfForm(form): CsrfForm<FormData>,
 ) -> Response {
-    let form = FormData(form);
-    if let Err(refused) = form.check_csrf(&session.csrf) {
-        return refused;
-    }
     let input = ConsentEventInput {
         text_id: form.link("text_id").unwrap_or(0),
         action: form.get("action"),

@@ -15,10 +15,11 @@ use super::views::{
     DetailField, FormField, Layout, Prefill,
 };
 use crate::api::resources::Contacts;
+use crate::csrf::CsrfForm;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Router;
 use custodian_app::records::ListParams;
 use custodian_app::{App, AppError};
 use custodian_core::access::{Action, Area};
@@ -399,12 +400,8 @@ async fn add_activity(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    Form(form): Form<Vec<(String, String)>>,
+    CsrfForm(form): CsrfForm<FormData>,
 ) -> Response {
-    let form = FormData(form);
-    if let Err(refused) = form.check_csrf(&session.csrf) {
-        return refused;
-    }
     let input = submitted_activity(&form, Some(ContactId(id)), None);
     let refused = match app.create_activity(&session.principal, &input).await {
         // A linked contact deleted meanwhile: say so at the contacts field.

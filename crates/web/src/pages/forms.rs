@@ -1,9 +1,9 @@
-//! Reading submitted forms: repeated fields, one-per-line lists, the CSRF
-//! check and the version for optimistic concurrency.
+//! Reading submitted forms: repeated fields, one-per-line lists and the
+//! version for optimistic concurrency (the CSRF check is `crate::csrf`).
 
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-
+/// A form read by field name; `CsrfForm<FormData>` has checked its token.
+#[derive(serde::Deserialize)]
+#[serde(transparent)]
 pub struct FormData(pub Vec<(String, String)>);
 
 impl FormData {
@@ -63,16 +63,6 @@ impl FormData {
 
     pub fn version(&self) -> Option<i64> {
         self.id("_version")
-    }
-
-    /// Refuses a form whose token is not the session's.
-    pub fn check_csrf(&self, expected: &str) -> Result<(), Response> {
-        let given = self.get("_csrf");
-        if !given.is_empty() && constant_time_eq(given.as_bytes(), expected.as_bytes()) {
-            Ok(())
-        } else {
-            Err((StatusCode::FORBIDDEN, "The form has expired or did not come from this site. Reload the page and try again.").into_response())
-        }
     }
 }
 

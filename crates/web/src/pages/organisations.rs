@@ -14,11 +14,12 @@ use super::views::{
     allowed, detail, error_page, merged, render, timeline, Cell, DetailField, FormField, Layout,
 };
 use crate::api::resources::Organisations;
+use crate::csrf::CsrfForm;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Router;
 use custodian_app::records::ListParams;
 use custodian_app::{App, AppError};
 use custodian_core::access::Action;
@@ -220,11 +221,8 @@ async fn delete(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    Form(form): Form<Vec<(String, String)>>,
+    CsrfForm(_): CsrfForm<FormData>,
 ) -> Response {
-    if let Err(refused) = FormData(form).check_csrf(&session.csrf) {
-        return refused;
-    }
     match app
         .delete_organisation(&session.principal, OrganisationId(id))
         .await
@@ -247,12 +245,8 @@ async fn add_activity(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    Form(form): Form<Vec<(String, String)>>,
+    CsrfForm(form): CsrfForm<FormData>,
 ) -> Response {
-    let form = FormData(form);
-    if let Err(refused) = form.check_csrf(&session.csrf) {
-        return refused;
-    }
     let input = submitted_activity(&form, None, Some(OrganisationId(id)));
     let refused = match app.create_activity(&session.principal, &input).await {
         // A linked contact deleted meanwhile: say so at the contacts field.

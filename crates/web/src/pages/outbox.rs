@@ -6,10 +6,11 @@ use super::forms::FormData;
 use super::path_id::PageId;
 use super::session::PageSession;
 use super::views::{error_page, options, render, Layout, SelectOption};
+use crate::csrf::CsrfForm;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Router;
 use custodian_app::App;
 use custodian_core::mail::{MailStatus, OutboxFilter, OutboxMail};
 use custodian_core::MailId;
@@ -112,11 +113,8 @@ async fn retry(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    Form(form): Form<Vec<(String, String)>>,
+    CsrfForm(_): CsrfForm<FormData>,
 ) -> Response {
-    if let Err(refused) = FormData(form).check_csrf(&session.csrf) {
-        return refused;
-    }
     match app.retry_mail(&session.principal, MailId(id)).await {
         Ok(_) => Redirect::to(&format!("/admin/outbox/{id}")).into_response(),
         Err(error) => error_page(error),

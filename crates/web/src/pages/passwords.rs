@@ -4,11 +4,12 @@
 use super::forms::FormData;
 use super::session::PageSession;
 use super::views::{attach_errors, error_page, render, FieldKind, FormField, Layout, SelectOption};
+use crate::csrf::CsrfForm;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{Form, Router};
+use axum::Router;
 use custodian_app::{App, AppError};
 use custodian_core::passwords::PasswordPolicy;
 use custodian_core::ValidationErrors;
@@ -88,12 +89,8 @@ async fn password_form(State(app): State<App>, session: PageSession) -> Response
 async fn change_password(
     State(app): State<App>,
     mut session: PageSession,
-    Form(form): Form<Vec<(String, String)>>,
+    CsrfForm(form): CsrfForm<FormData>,
 ) -> Response {
-    let form = FormData(form);
-    if let Err(refused) = form.check_csrf(&session.csrf) {
-        return refused;
-    }
     let (new, repeat) = (form.get("new_password"), form.get("repeat_password"));
     if new != repeat {
         let errors = ValidationErrors::single(
@@ -181,12 +178,8 @@ async fn policy_form(State(app): State<App>, session: PageSession) -> Response {
 async fn save_policy(
     State(app): State<App>,
     session: PageSession,
-    Form(form): Form<Vec<(String, String)>>,
+    CsrfForm(form): CsrfForm<FormData>,
 ) -> Response {
-    let form = FormData(form);
-    if let Err(refused) = form.check_csrf(&session.csrf) {
-        return refused;
-    }
     let (min_text, days_text) = (form.get("min_length"), form.get("rotation_days"));
     let two_factor_choice = form.get("require_two_factor");
     let two_factor = two_factor_choice == "required";

@@ -5,10 +5,11 @@ use super::forms::FormData;
 use super::path_id::PageId;
 use super::session::PageSession;
 use super::views::{error_page, refusal_lines, refused_if, render, Layout};
+use crate::csrf::CsrfForm;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Router;
 use custodian_app::{App, AppError};
 use custodian_core::portal::{PortalAccessInput, PortalAccount};
 use custodian_core::ContactId;
@@ -82,11 +83,8 @@ async fn invite(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    Form(form): Form<Vec<(String, String)>>,
+    CsrfForm(_): CsrfForm<FormData>,
 ) -> Response {
-    if let Err(refused) = FormData(form).check_csrf(&session.csrf) {
-        return refused;
-    }
     match app.invite_to_portal(&session.principal, ContactId(id)).await {
         Ok(_) => page(&app, &session, id, Vec::new(), Some("The invitation is on its way (see the outbox).")).await,
         Err(AppError::Validation(errors)) => page(&app, &session, id, refusal_lines(&errors), None).await,
@@ -106,12 +104,8 @@ async fn set_access(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    Form(form): Form<Vec<(String, String)>>,
+    CsrfForm(form): CsrfForm<FormData>,
 ) -> Response {
-    let form = FormData(form);
-    if let Err(refused) = form.check_csrf(&session.csrf) {
-        return refused;
-    }
     let input = PortalAccessInput {
         organisation_access: form.get("organisation_access") == "on",
         enabled: form.get("enabled") == "on",

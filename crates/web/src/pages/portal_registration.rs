@@ -4,10 +4,11 @@
 use super::forms::FormData;
 use super::session::PageSession;
 use super::views::{error_page, refusal_lines, refused_if, render, Layout};
+use crate::csrf::CsrfForm;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use axum::{Form, Router};
+use axum::Router;
 use custodian_app::{App, AppError};
 use custodian_core::portal_registration::{RegistrationPolicy, RegistrationSettings};
 
@@ -70,12 +71,8 @@ async fn show(State(app): State<App>, session: PageSession) -> Response {
 async fn save(
     State(app): State<App>,
     session: PageSession,
-    Form(form): Form<Vec<(String, String)>>,
+    CsrfForm(form): CsrfForm<FormData>,
 ) -> Response {
-    let form = FormData(form);
-    if let Err(refused) = form.check_csrf(&session.csrf) {
-        return refused;
-    }
     let settings = RegistrationSettings {
         policy: form.get("policy"),
     };

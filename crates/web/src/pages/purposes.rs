@@ -5,10 +5,11 @@ use super::forms::FormData;
 use super::path_id::PageId;
 use super::session::PageSession;
 use super::views::{error_page, refusal_lines, refused_if, render, Layout, SelectOption};
+use crate::csrf::CsrfForm;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Router;
 use custodian_app::{App, AppError};
 use custodian_core::access::{Action, Area};
 use custodian_core::catalog::Category;
@@ -191,9 +192,6 @@ async fn edit(State(app): State<App>, session: PageSession, PageId(id): PageId) 
 
 /// Adds a purpose (`id` None) or changes one; errors go back to the form.
 async fn save(app: &App, session: &PageSession, id: Option<PurposeId>, data: FormData) -> Response {
-    if let Err(refused) = data.check_csrf(&session.csrf) {
-        return refused;
-    }
     let input = input_from(&data);
     let saved = match id {
         None => app.create_purpose(&session.principal, &input).await,
@@ -213,29 +211,26 @@ async fn save(app: &App, session: &PageSession, id: Option<PurposeId>, data: For
 async fn create(
     State(app): State<App>,
     session: PageSession,
-    Form(form): Form<Vec<(String, String)>>,
+    CsrfForm(form): CsrfForm<FormData>,
 ) -> Response {
-    save(&app, &session, None, FormData(form)).await
+    save(&app, &session, None, form).await
 }
 
 async fn update(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    Form(form): Form<Vec<(String, String)>>,
+    CsrfForm(form): CsrfForm<FormData>,
 ) -> Response {
-    save(&app, &session, Some(PurposeId(id)), FormData(form)).await
+    save(&app, &session, Some(PurposeId(id)), form).await
 }
 
 async fn delete(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    Form(form): Form<Vec<(String, String)>>,
+    CsrfForm(_): CsrfForm<FormData>,
 ) -> Response {
-    if let Err(refused) = FormData(form).check_csrf(&session.csrf) {
-        return refused;
-    }
     match app.delete_purpose(&session.principal, PurposeId(id)).await {
         Ok(()) => Redirect::to("/privacy/purposes").into_response(),
         Err(error) => error_page(error),

@@ -6,11 +6,12 @@
 use super::forms::FormData;
 use super::session::{cookie, set_cookie, PageSession};
 use super::views::error_page;
+use crate::csrf::CsrfForm;
 use axum::extract::State;
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
-use axum::{Form, Router};
+use axum::Router;
 use custodian_app::{App, Principal};
 use custodian_core::hex::{from_hex, to_hex};
 
@@ -59,12 +60,8 @@ fn local(next: &str) -> &str {
 async fn state_reason(
     State(_app): State<App>,
     session: PageSession,
-    Form(form): Form<Vec<(String, String)>>,
+    CsrfForm(form): CsrfForm<FormData>,
 ) -> Response {
-    let form = FormData(form);
-    if let Err(refused) = form.check_csrf(&session.csrf) {
-        return refused;
-    }
     let reason = form.get("reason");
     if let Err(error) = session.principal.clone().with_reason(Some(&reason)) {
         return error_page(error);
@@ -82,11 +79,7 @@ async fn state_reason(
     response
 }
 
-async fn end_reason(session: PageSession, Form(form): Form<Vec<(String, String)>>) -> Response {
-    let form = FormData(form);
-    if let Err(refused) = form.check_csrf(&session.csrf) {
-        return refused;
-    }
+async fn end_reason(_session: PageSession, CsrfForm(form): CsrfForm<FormData>) -> Response {
     let mut response = Redirect::to(local(&form.get("next"))).into_response();
     response
         .headers_mut()

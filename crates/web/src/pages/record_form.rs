@@ -8,10 +8,10 @@ use super::session::PageSession;
 use super::templates::FormPage;
 use super::views::{attach_errors, error_page, render, FormField, Layout};
 use crate::api::resources::Resource;
+use crate::csrf::CsrfForm;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use custodian_app::{App, AppError};
 use custodian_core::ValidationErrors;
 use std::future::Future;
@@ -69,12 +69,8 @@ pub(super) async fn show_form<R: FormRecord>(
 pub(super) async fn create<R: FormRecord>(
     State(app): State<App>,
     session: PageSession,
-    Form(form): Form<Vec<(String, String)>>,
+    CsrfForm(form): CsrfForm<FormData>,
 ) -> Response {
-    let form = FormData(form);
-    if let Err(refused) = form.check_csrf(&session.csrf) {
-        return refused;
-    }
     let input = R::from_form(&form);
     let principal = session
         .principal
@@ -105,12 +101,8 @@ pub(super) async fn update<R: FormRecord>(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    Form(form): Form<Vec<(String, String)>>,
+    CsrfForm(form): CsrfForm<FormData>,
 ) -> Response {
-    let form = FormData(form);
-    if let Err(refused) = form.check_csrf(&session.csrf) {
-        return refused;
-    }
     let input = R::from_form(&form);
     match R::update(&app, &session.principal, id, form.version(), &input).await {
         Ok(_) => after_save::<R>(&app, &session, id).await,
@@ -125,11 +117,8 @@ pub(super) async fn delete<R: FormRecord>(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    Form(form): Form<Vec<(String, String)>>,
+    CsrfForm(_): CsrfForm<FormData>,
 ) -> Response {
-    if let Err(refused) = FormData(form).check_csrf(&session.csrf) {
-        return refused;
-    }
     match R::delete(&app, &session.principal, id).await {
         Ok(()) => Redirect::to(&format!("/{}", R::PATH)).into_response(),
         Err(error) => error_page(error),

@@ -8,12 +8,13 @@ use super::session::PageSession;
 use super::views::{
     error_page, options, refusal_lines, render, FieldKind, FormField, Layout, SelectOption,
 };
+use crate::csrf::CsrfForm;
 use crate::downloads::attachment;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Router;
 use custodian_app::{App, AppError};
 use custodian_core::access::{Action, Area};
 use custodian_core::privacy::erasure::{ErasureCertificate, TableOutcome, MENTIONED};
@@ -323,12 +324,8 @@ async fn dashboard(
 async fn log(
     State(app): State<App>,
     session: PageSession,
-    Form(form): Form<Vec<(String, String)>>,
+    CsrfForm(form): CsrfForm<FormData>,
 ) -> Response {
-    let form = FormData(form);
-    if let Err(refused) = form.check_csrf(&session.csrf) {
-        return refused;
-    }
     let input = RequestInput {
         request_type: form.get("request_type"),
         channel: form.get("channel"),
@@ -457,12 +454,8 @@ async fn identity(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    Form(form): Form<Vec<(String, String)>>,
+    CsrfForm(form): CsrfForm<FormData>,
 ) -> Response {
-    let form = FormData(form);
-    if let Err(refused) = form.check_csrf(&session.csrf) {
-        return refused;
-    }
     let result = app
         .verify_identity(&session.principal, id, &form.get("method"))
         .await;
@@ -473,12 +466,8 @@ async fn move_to(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    Form(form): Form<Vec<(String, String)>>,
+    CsrfForm(form): CsrfForm<FormData>,
 ) -> Response {
-    let form = FormData(form);
-    if let Err(refused) = form.check_csrf(&session.csrf) {
-        return refused;
-    }
     let change = StateChange {
         state: form.get("state"),
         note: form.optional("note"),
@@ -491,12 +480,8 @@ async fn extend(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    Form(form): Form<Vec<(String, String)>>,
+    CsrfForm(form): CsrfForm<FormData>,
 ) -> Response {
-    let form = FormData(form);
-    if let Err(refused) = form.check_csrf(&session.csrf) {
-        return refused;
-    }
     let extension = Extension {
         months: form.get("months").trim().parse().unwrap_or(0),
         reason: form.get("reason"),
@@ -531,12 +516,8 @@ async fn confirm_subjects(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    Form(form): Form<Vec<(String, String)>>,
+    CsrfForm(form): CsrfForm<FormData>,
 ) -> Response {
-    let form = FormData(form);
-    if let Err(refused) = form.check_csrf(&session.csrf) {
-        return refused;
-    }
     let input = SubjectsInput {
         contact_ids: form
             .all("contact_ids")
@@ -559,12 +540,8 @@ async fn erase(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    Form(form): Form<Vec<(String, String)>>,
+    CsrfForm(form): CsrfForm<FormData>,
 ) -> Response {
-    let form = FormData(form);
-    if let Err(refused) = form.check_csrf(&session.csrf) {
-        return refused;
-    }
     let confirmation = ErasureConfirmation {
         confirm: form.get("confirm") == "true",
         keep_under_legal_hold: form.get("keep_under_legal_hold") == "true",
@@ -590,11 +567,8 @@ async fn restrict(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    Form(form): Form<Vec<(String, String)>>,
+    CsrfForm(_): CsrfForm<FormData>,
 ) -> Response {
-    if let Err(refused) = FormData(form).check_csrf(&session.csrf) {
-        return refused;
-    }
     let result = app.restrict_for_request(&session.principal, id).await;
     after(&app, &session, id, result).await
 }
@@ -603,12 +577,8 @@ async fn rectify(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    Form(form): Form<Vec<(String, String)>>,
+    CsrfForm(form): CsrfForm<FormData>,
 ) -> Response {
-    let form = FormData(form);
-    if let Err(refused) = form.check_csrf(&session.csrf) {
-        return refused;
-    }
     let lines = |name: &str| Some(form.lines(name)).filter(|l| !l.is_empty());
     let input = RectificationInput {
         contact_id: form.link("contact_id").unwrap_or(0),
@@ -638,11 +608,8 @@ async fn object(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    Form(form): Form<Vec<(String, String)>>,
+    CsrfForm(_): CsrfForm<FormData>,
 ) -> Response {
-    if let Err(refused) = FormData(form).check_csrf(&session.csrf) {
-        return refused;
-    }
     let input = ObjectionInput {
         direct_marketing: true,
     };

@@ -7,10 +7,11 @@ use super::forms::FormData;
 use super::path_id::PageId;
 use super::session::PageSession;
 use super::views::{error_page, refused_if, render, Layout, SelectOption};
+use crate::csrf::CsrfForm;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Router;
 use custodian_app::{App, AppError};
 use custodian_core::access::{Action, Area, RecordScope};
 use custodian_core::access_settings::AccessSettingsInput;
@@ -263,9 +264,6 @@ async fn save_role(
     id: Option<RoleId>,
     form: FormData,
 ) -> Response {
-    if let Err(refused) = form.check_csrf(&session.csrf) {
-        return refused;
-    }
     let input = input_from(&form);
     let saved = match id {
         None => app.create_custom_role(&session.principal, &input).await,
@@ -286,30 +284,26 @@ async fn save_role(
 async fn create_role(
     State(app): State<App>,
     session: PageSession,
-    Form(form): Form<Vec<(String, String)>>,
+    CsrfForm(form): CsrfForm<FormData>,
 ) -> Response {
-    save_role(&app, &session, None, FormData(form)).await
+    save_role(&app, &session, None, form).await
 }
 
 async fn update_role(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    Form(form): Form<Vec<(String, String)>>,
+    CsrfForm(form): CsrfForm<FormData>,
 ) -> Response {
-    save_role(&app, &session, Some(RoleId(id)), FormData(form)).await
+    save_role(&app, &session, Some(RoleId(id)), form).await
 }
 
 async fn delete_role(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    Form(form): Form<Vec<(String, String)>>,
+    CsrfForm(_): CsrfForm<FormData>,
 ) -> Response {
-    let form = FormData(form);
-    if let Err(refused) = form.check_csrf(&session.csrf) {
-        return refused;
-    }
     match app.delete_custom_role(&session.principal, RoleId(id)).await {
         Ok(()) => Redirect::to("/admin/roles").into_response(),
         Err(AppError::InUse(message)) => {
@@ -323,12 +317,8 @@ async fn delete_role(
 async fn save_settings(
     State(app): State<App>,
     session: PageSession,
-    Form(form): Form<Vec<(String, String)>>,
+    CsrfForm(form): CsrfForm<FormData>,
 ) -> Response {
-    let form = FormData(form);
-    if let Err(refused) = form.check_csrf(&session.csrf) {
-        return refused;
-    }
     let input = AccessSettingsInput {
         sales_record_scope: form.get("sales_record_scope"),
         support_record_scope: form.get("support_record_scope"),

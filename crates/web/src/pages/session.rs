@@ -1,14 +1,15 @@
 //! Back-office sessions: the login form (with a double-submit CSRF cookie),
 //! logout, and the extractor that sends visitors without a session to /login.
 
-use super::forms::{constant_time_eq, FormData};
+use super::forms::FormData;
 use super::views::render;
 use crate::client::ClientAddress;
+use crate::csrf::CsrfForm;
+use crate::csrf::{back_office_refusal, ExpectedCsrf};
 use axum::extract::{FromRequestParts, Query, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use custodian_app::auth::{new_csrf_token, SESSION_LIFETIME_HOURS};
 use custodian_app::{App, AppError, Principal};
 
@@ -114,26 +115,33 @@ impl FromRequestParts<App> for PageSession {
             {
                 Err(Redirect::to("/account/two-factor").into_response())
             }
-            Ok(Some(live)) => Ok(PageSession {
-                session_id: live.session_id,
-                password_expired: live.password_expired,
-                principal: super::reason::with_stated_reason(
-                    live.principal.with_client(
-                        crate::client::peer_address(parts),
-                        crate::client::user_agent(&parts.headers),
+            Ok(Some(live)) => {
+                let session = PageSession {
+                    session_id: live.session_id,
+                    password_expired: live.password_expired,
+                    principal: super::reason::with_stated_reason(
+                        live.principal.with_client(
+                            crate::client::peer_address(parts),
+                            crate::client::user_agent(&parts.headers),
+                        ),
+                        live.session_id,
+                        &parts.headers,
                     ),
-                    live.session_id,
-                    &parts.headers,
-                ),
-                here: parts
-                    .uri
-                    .path_and_query()
-                    .map_or("/".into(), |p| p.as_str().to_string()),
-                csrf: live.csrf_token,
-                cookie: value,
-                flash: cookie(&parts.headers, super::flash::FLASH_COOKIE)
-                    .and_then(|v| super::flash::message(&v)),
-            }),
+                    here: parts
+                        .uri
+                        .path_and_query()
+                        .map_or("/".into(), |p| p.as_str().to_string()),
+                    csrf: live.csrf_token,
+                    cookie: value,
+                    flash: cookie(&parts.headers, super::flash::FLASH_COOKIE)
+                        .and_then(|v| super::flash::message(&v)),
+                };
+                parts.extensions.insert(ExpectedCsrf {
+                    token: session.csrf.clone(),
+                    refusal: back_office_refusal,
+                });
+                Ok(session)
+            }
             Ok(None) => Err(to_login(parts)),
             Err(error) => Err(super::views::error_page(error)),
         }
@@ -185,24 +193,39 @@ pub async fn login_page(headers: HeaderMap, Query(query): Query<LoginQuery>) -> 
     login_form(&headers, StatusCode::OK, (String::new(), query.next), None)
 }
 
+/// The login form's token: the double-submit cookie set with the form.
+pub struct LoginFormToken;
+
+impl FromRequestParts<App> for LoginFormToken {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, _: &App) -> Result<Self, Response> {
+        parts.extensions.insert(ExpectedCsrf {
+            token: cookie(&parts.headers, LOGIN_CSRF_COOKIE).unwrap_or_default(),
+            refusal: expired_login,
+        });
+        Ok(LoginFormToken)
+    }
+}
+
+fn expired_login(headers: &HeaderMap) -> Response {
+    login_form(
+        headers,
+        StatusCode::FORBIDDEN,
+        (String::new(), String::new()),
+        Some("The form expired. Please log in again.".into()),
+    )
+}
+
 pub async fn login(
     State(app): State<App>,
     ClientAddress(client_address): ClientAddress,
     headers: HeaderMap,
-    Form(form): Form<Vec<(String, String)>>,
+    _: LoginFormToken,
+    CsrfForm(form): CsrfForm<FormData>,
 ) -> Response {
-    let form = FormData(form);
     let email = form.get("email");
     let next = form.get("next");
-    let expected = cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
-    if expected.is_empty() || !constant_time_eq(form.get("_csrf").as_bytes(), expected.as_bytes()) {
-        return login_form(
-            &headers,
-            StatusCode::FORBIDDEN,
-            (email, next),
-            Some("The form expired. Please log in again.".into()),
-        );
-    }
     match app
         .login(
             &email,
@@ -259,11 +282,8 @@ pub async fn login(
 pub async fn logout(
     State(app): State<App>,
     session: PageSession,
-    Form(form): Form<Vec<(String, String)>>,
+    CsrfForm(_): CsrfForm<FormData>,
 ) -> Response {
-    if let Err(refused) = FormData(form).check_csrf(&session.csrf) {
-        return refused;
-    }
     if let Err(error) = app.logout(&session.principal, &session.cookie).await {
         return super::views::error_page(error);
     }

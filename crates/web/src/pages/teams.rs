@@ -5,10 +5,11 @@ use super::forms::FormData;
 use super::path_id::PageId;
 use super::session::PageSession;
 use super::views::{error_page, refused_if, render, Layout, SelectOption};
+use crate::csrf::CsrfForm;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Router;
 use custodian_app::{App, AppError};
 use custodian_core::teams::TeamInput;
 use custodian_core::TeamId;
@@ -79,9 +80,6 @@ async fn teams(State(app): State<App>, session: PageSession) -> Response {
 }
 
 async fn save(app: &App, session: &PageSession, id: Option<TeamId>, form: FormData) -> Response {
-    if let Err(refused) = form.check_csrf(&session.csrf) {
-        return refused;
-    }
     let input = TeamInput {
         name: form.get("name"),
         // Anything that is not an id becomes 0, which no user has, so the
@@ -117,30 +115,26 @@ async fn save(app: &App, session: &PageSession, id: Option<TeamId>, form: FormDa
 async fn create_team(
     State(app): State<App>,
     session: PageSession,
-    Form(form): Form<Vec<(String, String)>>,
+    CsrfForm(form): CsrfForm<FormData>,
 ) -> Response {
-    save(&app, &session, None, FormData(form)).await
+    save(&app, &session, None, form).await
 }
 
 async fn update_team(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    Form(form): Form<Vec<(String, String)>>,
+    CsrfForm(form): CsrfForm<FormData>,
 ) -> Response {
-    save(&app, &session, Some(TeamId(id)), FormData(form)).await
+    save(&app, &session, Some(TeamId(id)), form).await
 }
 
 async fn delete_team(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    Form(form): Form<Vec<(String, String)>>,
+    CsrfForm(_): CsrfForm<FormData>,
 ) -> Response {
-    let form = FormData(form);
-    if let Err(refused) = form.check_csrf(&session.csrf) {
-        return refused;
-    }
     match app.delete_team(&session.principal, TeamId(id)).await {
         Ok(()) => Redirect::to("/admin/teams").into_response(),
         Err(error) => error_page(error),

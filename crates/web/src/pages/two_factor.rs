@@ -5,11 +5,12 @@ use super::forms::FormData;
 use super::path_id::PageId;
 use super::session::PageSession;
 use super::views::{error_page, render, Layout};
+use crate::csrf::CsrfForm;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Router;
 use custodian_app::two_factor::TotpOffer;
 use custodian_app::{App, AppError};
 use custodian_core::UserId;
@@ -91,11 +92,8 @@ async fn status(State(app): State<App>, session: PageSession) -> Response {
 async fn start(
     State(app): State<App>,
     session: PageSession,
-    Form(form): Form<Vec<(String, String)>>,
+    CsrfForm(_): CsrfForm<FormData>,
 ) -> Response {
-    if let Err(refused) = FormData(form).check_csrf(&session.csrf) {
-        return refused;
-    }
     match app.offer_two_factor(&session.principal).await {
         Ok(offer) => page(&app, &session, Some(offer), None).await,
         Err(error) => error_page(error),
@@ -105,12 +103,8 @@ async fn start(
 async fn confirm(
     State(app): State<App>,
     session: PageSession,
-    Form(form): Form<Vec<(String, String)>>,
+    CsrfForm(form): CsrfForm<FormData>,
 ) -> Response {
-    let form = FormData(form);
-    if let Err(refused) = form.check_csrf(&session.csrf) {
-        return refused;
-    }
     match app
         .confirm_two_factor(&session.principal, &form.get("code"))
         .await
@@ -126,12 +120,8 @@ async fn confirm(
 async fn disable(
     State(app): State<App>,
     session: PageSession,
-    Form(form): Form<Vec<(String, String)>>,
+    CsrfForm(form): CsrfForm<FormData>,
 ) -> Response {
-    let form = FormData(form);
-    if let Err(refused) = form.check_csrf(&session.csrf) {
-        return refused;
-    }
     match app
         .disable_two_factor(&session.principal, &form.get("code"))
         .await
@@ -148,11 +138,8 @@ async fn reset(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    Form(form): Form<Vec<(String, String)>>,
+    CsrfForm(_): CsrfForm<FormData>,
 ) -> Response {
-    if let Err(refused) = FormData(form).check_csrf(&session.csrf) {
-        return refused;
-    }
     match app.reset_two_factor(&session.principal, UserId(id)).await {
         Ok(()) => Redirect::to("/admin/users").into_response(),
         Err(error) => error_page(error),

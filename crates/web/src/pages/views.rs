@@ -111,50 +111,12 @@ pub fn escape(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// An app error as a page: not found, forbidden, or a generic failure.
+/// An app error as a page, with the status and message the API would
+/// answer.
 pub fn error_page(error: AppError) -> Response {
-    let (status, message) = match &error {
-        AppError::NotFound => (
-            StatusCode::NOT_FOUND,
-            "This record does not exist.".to_string(),
-        ),
-        AppError::Forbidden => (
-            StatusCode::FORBIDDEN,
-            "Your role does not allow this.".to_string(),
-        ),
-        AppError::InUse(m) => (StatusCode::CONFLICT, m.to_string()),
-        AppError::TicketClosed => (
-            StatusCode::CONFLICT,
-            "The ticket is closed and takes no reply or note; reopen it first.".to_string(),
-        ),
-        AppError::Restricted => (
-            StatusCode::CONFLICT,
-            "Processing of this person's data is restricted at their request (Art. 18): only the data protection officer can change their records.".to_string(),
-        ),
-        AppError::ReasonRequired => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "State why you need this data, in at least 3 characters.".to_string(),
-        ),
-        AppError::AuditUnavailable => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            "Personal data cannot be shown while its reading cannot be recorded; try again shortly."
-                .to_string(),
-        ),
-        AppError::InvalidCursor
-        | AppError::InvalidSort
-        | AppError::InvalidLimit
-        | AppError::UnsupportedFilter(_)
-        | AppError::InvalidFilter { .. } => (StatusCode::BAD_REQUEST, error.to_string()),
-        AppError::Internal(_) | AppError::PasswordHashing => {
-            tracing::error!(error = %error, "internal error");
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "Something went wrong on our side.".to_string(),
-            )
-        }
-        other => (StatusCode::BAD_REQUEST, other.to_string()),
-    };
-    message_page(status, &message)
+    let public = crate::problem::public(&error);
+    let status = StatusCode::from_u16(public.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    message_page(status, &public.message)
 }
 
 /// A plain page saying what went wrong, with the status as its title.

@@ -4,13 +4,14 @@
 
 use super::session::PortalPageSession;
 use super::sign_in::{failure, PortalChrome};
+use crate::csrf::CsrfForm;
 use crate::pages::forms::FormData;
 use crate::pages::views::{refusal_lines, refused_if, render};
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
-use axum::{Form, Router};
+use axum::Router;
 use custodian_app::portal::PortalDetailsInput;
 use custodian_app::{App, AppError};
 use custodian_core::values::Address;
@@ -95,12 +96,8 @@ async fn show(State(app): State<App>, session: PortalPageSession) -> Response {
 async fn save(
     State(app): State<App>,
     session: PortalPageSession,
-    Form(form): Form<Vec<(String, String)>>,
+    CsrfForm(form): CsrfForm<FormData>,
 ) -> Response {
-    let form = FormData(form);
-    if let Err(refused) = form.check_csrf(&session.csrf) {
-        return refused;
-    }
     let input = PortalDetailsInput {
         first_name: form.get("first_name"),
         last_name: form.get("last_name"),

@@ -4,6 +4,7 @@
 
 use super::session::PortalPageSession;
 use super::sign_in::{failure, PortalChrome};
+use crate::csrf::CsrfForm;
 use crate::downloads::attachment;
 use crate::pages::forms::FormData;
 use crate::pages::views::{refusal_lines, refused_if, render};
@@ -11,7 +12,7 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Router;
 use custodian_app::{App, AppError};
 use custodian_core::requests::{RequestType, SubjectRequest};
 use serde::Deserialize;
@@ -83,12 +84,8 @@ async fn show(
 async fn download(
     State(app): State<App>,
     session: PortalPageSession,
-    Form(form): Form<Vec<(String, String)>>,
+    CsrfForm(_): CsrfForm<FormData>,
 ) -> Response {
-    let form = FormData(form);
-    if let Err(refused) = form.check_csrf(&session.csrf) {
-        return refused;
-    }
     match app.portal_download_my_data(&session.principal).await {
         Ok(export) => attachment("application/zip", &export.file_name, export.bytes),
         Err(AppError::TooManyAttempts { .. }) => {
@@ -111,12 +108,8 @@ async fn download(
 async fn request_erasure(
     State(app): State<App>,
     session: PortalPageSession,
-    Form(form): Form<Vec<(String, String)>>,
+    CsrfForm(form): CsrfForm<FormData>,
 ) -> Response {
-    let form = FormData(form);
-    if let Err(refused) = form.check_csrf(&session.csrf) {
-        return refused;
-    }
     let details = form.get("details");
     match app
         .portal_request_erasure(

@@ -5,6 +5,7 @@
 
 use super::session::PortalPageSession;
 use super::sign_in::{failure, PortalChrome};
+use crate::csrf::CsrfForm;
 use crate::pages::forms::FormData;
 use crate::pages::views::{refusal_lines, refused_if, render};
 use askama::Template;
@@ -12,7 +13,7 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use axum::{Form, Router};
+use axum::Router;
 use custodian_app::{App, AppError};
 
 pub fn routes() -> Router<App> {
@@ -87,12 +88,8 @@ async fn change(
     State(app): State<App>,
     session: PortalPageSession,
     headers: HeaderMap,
-    Form(form): Form<Vec<(String, String)>>,
+    CsrfForm(form): CsrfForm<FormData>,
 ) -> Response {
-    let form = FormData(form);
-    if let Err(refused) = form.check_csrf(&session.csrf) {
-        return refused;
-    }
     let signal = headers
         .get("sec-gpc")
         .and_then(|v| v.to_str().ok())

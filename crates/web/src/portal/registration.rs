@@ -5,9 +5,10 @@
 //! `/portal/register/confirm/{token}`, where the person chooses a password
 //! and is signed in.
 
-use super::session::{expired_form, form_token, form_token_matches};
+use super::session::{form_token, PortalFormToken};
 use super::sign_in::{failure, first_password_form, signed_in, PortalChrome};
 use crate::client::ClientAddress;
+use crate::csrf::CsrfForm;
 use crate::pages::forms::FormData;
 use crate::pages::views::{refusal_lines, render};
 use askama::Template;
@@ -15,7 +16,7 @@ use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::get;
-use axum::{Form, Router};
+use axum::Router;
 use custodian_app::{App, AppError};
 use custodian_core::portal_registration::RegistrationInput;
 use custodian_core::TenantId;
@@ -83,7 +84,8 @@ async fn register(
     ClientAddress(client_address): ClientAddress,
     headers: HeaderMap,
     Path(tenant): Path<String>,
-    Form(form): Form<Vec<(String, String)>>,
+    _: PortalFormToken,
+    CsrfForm(form): CsrfForm<FormData>,
 ) -> Response {
     let Ok(tenant) = tenant.parse::<i64>() else {
         return failure(AppError::NotFound);
@@ -92,10 +94,6 @@ async fn register(
         Ok(organisation) => organisation,
         Err(error) => return failure(error),
     };
-    let form = FormData(form);
-    if !form_token_matches(&headers, &form) {
-        return expired_form();
-    }
     let input = RegistrationInput {
         first_name: form.get("first_name"),
         last_name: form.get("last_name"),
@@ -150,12 +148,9 @@ async fn confirm(
     ClientAddress(client_address): ClientAddress,
     headers: HeaderMap,
     Path(token): Path<String>,
-    Form(form): Form<Vec<(String, String)>>,
+    _: PortalFormToken,
+    CsrfForm(form): CsrfForm<FormData>,
 ) -> Response {
-    let form = FormData(form);
-    if !form_token_matches(&headers, &form) {
-        return expired_form();
-    }
     let registration = match app.portal_registration(&token).await {
         Ok(registration) => registration,
         Err(error) => return failure(error),

@@ -3,7 +3,7 @@
 //! session to the portal's login. Forms before a session (login, links,
 //! invitations) carry a double-submit token instead.
 
-use crate::pages::forms::{constant_time_eq, FormData};
+use crate::csrf::ExpectedCsrf;
 use crate::pages::session::{cookie, set_cookie_at};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -60,14 +60,21 @@ impl FromRequestParts<App> for PortalPageSession {
             return Err(to_login(parts));
         };
         match app.portal_session(&value).await {
-            Ok(Some(live)) => Ok(PortalPageSession {
-                principal: live.principal.with_client(
-                    crate::client::peer_address(parts),
-                    crate::client::user_agent(&parts.headers),
-                ),
-                csrf: live.csrf_token,
-                cookie: value,
-            }),
+            Ok(Some(live)) => {
+                let session = PortalPageSession {
+                    principal: live.principal.with_client(
+                        crate::client::peer_address(parts),
+                        crate::client::user_agent(&parts.headers),
+                    ),
+                    csrf: live.csrf_token,
+                    cookie: value,
+                };
+                parts.extensions.insert(ExpectedCsrf {
+                    token: session.csrf.clone(),
+                    refusal: expired_form,
+                });
+                Ok(session)
+            }
             Ok(None) => Err(to_login(parts)),
             Err(error) => Err(super::sign_in::failure(error)),
         }
@@ -84,17 +91,27 @@ pub(super) fn form_token(headers: &HeaderMap) -> (String, HeaderValue) {
     (token, set)
 }
 
-/// Whether a form shown before a session came back with its token.
-pub(super) fn form_token_matches(headers: &HeaderMap, form: &FormData) -> bool {
-    let expected = cookie(headers, FORM_COOKIE).unwrap_or_default();
-    !expected.is_empty() && constant_time_eq(form.get("_csrf").as_bytes(), expected.as_bytes())
+/// The token of a form shown before a session: the double-submit cookie
+/// set with the form.
+pub(super) struct PortalFormToken;
+
+impl FromRequestParts<App> for PortalFormToken {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, _: &App) -> Result<Self, Response> {
+        parts.extensions.insert(ExpectedCsrf {
+            token: cookie(&parts.headers, FORM_COOKIE).unwrap_or_default(),
+            refusal: expired_form,
+        });
+        Ok(PortalFormToken)
+    }
 }
 
 /// 403 for a form whose token is missing or wrong.
-pub(super) fn expired_form() -> Response {
-    (
+pub(super) fn expired_form(_: &HeaderMap) -> Response {
+    super::sign_in::message_page(
         StatusCode::FORBIDDEN,
+        "The form expired",
         "The form expired. Go back, reload the page and send it again.",
     )
-        .into_response()
 }

@@ -3,10 +3,9 @@
 //! A link opened from an email shows a button first: mail scanners that
 //! open links do not spend them.
 
-use super::session::{
-    expired_form, form_token, form_token_matches, session_cookie, PortalPageSession,
-};
+use super::session::{form_token, session_cookie, PortalFormToken, PortalPageSession};
 use crate::client::ClientAddress;
+use crate::csrf::CsrfForm;
 use crate::pages::forms::FormData;
 use crate::pages::session::local_path;
 use crate::pages::views::render;
@@ -14,9 +13,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use custodian_app::portal::NewPortalSession;
-use custodian_app::LinkProblem;
 use custodian_app::{App, AppError};
 use custodian_core::portal::SESSION_HOURS;
 
@@ -49,65 +46,12 @@ pub(super) fn message_page(status: StatusCode, title: &str, message: &str) -> Re
     response
 }
 
-/// An app error as a portal page.
+/// An app error as a portal page, with the status and message the API
+/// would answer.
 pub(super) fn failure(error: AppError) -> Response {
-    match error {
-        AppError::NotFound => message_page(
-            StatusCode::NOT_FOUND,
-            "Not found",
-            "There is nothing here, or it is not yours to see.",
-        ),
-        AppError::PortalLink(problem) => link_problem(problem),
-        AppError::TooManyAttempts { .. } => message_page(
-            StatusCode::TOO_MANY_REQUESTS,
-            "Too many attempts",
-            "Please wait a while before you try again.",
-        ),
-        AppError::AuditUnavailable => message_page(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "Please try again",
-            "This page cannot be shown right now; try again in a moment.",
-        ),
-        other => {
-            tracing::error!(error = %custodian_app::with_causes(&other), "portal error");
-            message_page(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "Something went wrong",
-                "Something went wrong on our side. Please try again later.",
-            )
-        }
-    }
-}
-
-fn link_problem(problem: LinkProblem) -> Response {
-    let (status, title, message) = match problem {
-        LinkProblem::Used => (
-            StatusCode::GONE,
-            "This link was used already",
-            "Each link works once. Sign in with your password, or ask for a new link on the sign-in page.",
-        ),
-        LinkProblem::Expired => (
-            StatusCode::GONE,
-            "This link has expired",
-            "Ask for a new sign-in link on the sign-in page, or ask your contact at the company for a new invitation.",
-        ),
-        LinkProblem::Ended => (
-            StatusCode::FORBIDDEN,
-            "Your access has ended",
-            "Your access to the portal was ended. Ask your contact at the company if you need it again.",
-        ),
-        LinkProblem::Taken => (
-            StatusCode::CONFLICT,
-            "You have access already",
-            "This address can sign in to the portal already. Sign in with your password, or ask for a sign-in link on the sign-in page.",
-        ),
-        LinkProblem::Unknown => (
-            StatusCode::NOT_FOUND,
-            "This link is not valid",
-            "Check that you copied the whole link from the message, or ask for a new one.",
-        ),
-    };
-    message_page(status, title, message)
+    let public = crate::problem::public(&error);
+    let status = StatusCode::from_u16(public.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    message_page(status, public.title, &public.message)
 }
 
 #[derive(Template)]
@@ -176,19 +120,10 @@ pub(super) async fn login(
     State(app): State<App>,
     ClientAddress(client_address): ClientAddress,
     headers: HeaderMap,
-    Form(form): Form<Vec<(String, String)>>,
+    _: PortalFormToken,
+    CsrfForm(form): CsrfForm<FormData>,
 ) -> Response {
-    let form = FormData(form);
     let (email, next) = (form.get("email"), form.get("next"));
-    if !form_token_matches(&headers, &form) {
-        return login_form(
-            &headers,
-            StatusCode::FORBIDDEN,
-            (email, next),
-            Some("The form expired. Please sign in again.".into()),
-            None,
-        );
-    }
     match app
         .portal_login(
             &email,
@@ -233,19 +168,10 @@ pub(super) async fn request_link(
     State(app): State<App>,
     ClientAddress(client_address): ClientAddress,
     headers: HeaderMap,
-    Form(form): Form<Vec<(String, String)>>,
+    _: PortalFormToken,
+    CsrfForm(form): CsrfForm<FormData>,
 ) -> Response {
-    let form = FormData(form);
     let email = form.get("email");
-    if !form_token_matches(&headers, &form) {
-        return login_form(
-            &headers,
-            StatusCode::FORBIDDEN,
-            (email, String::new()),
-            Some("The form expired. Please try again.".into()),
-            None,
-        );
-    }
     match app
         .request_portal_sign_in(&email, &client_address)
         .await
@@ -291,11 +217,9 @@ pub(super) async fn use_link(
     ClientAddress(client_address): ClientAddress,
     headers: HeaderMap,
     Path(token): Path<String>,
-    Form(form): Form<Vec<(String, String)>>,
+    _: PortalFormToken,
+    CsrfForm(_): CsrfForm<FormData>,
 ) -> Response {
-    if !form_token_matches(&headers, &FormData(form)) {
-        return expired_form();
-    }
     match app
         .portal_sign_in_with_link(&token, &client_address, crate::client::user_agent(&headers))
         .await
@@ -358,12 +282,9 @@ pub(super) async fn accept_invitation(
     ClientAddress(client_address): ClientAddress,
     headers: HeaderMap,
     Path(token): Path<String>,
-    Form(form): Form<Vec<(String, String)>>,
+    _: PortalFormToken,
+    CsrfForm(form): CsrfForm<FormData>,
 ) -> Response {
-    let form = FormData(form);
-    if !form_token_matches(&headers, &form) {
-        return expired_form();
-    }
     let account = match app.portal_invitation(&token).await {
         Ok(account) => account,
         Err(error) => return failure(error),
@@ -402,11 +323,8 @@ pub(super) async fn accept_invitation(
 pub(super) async fn logout(
     State(app): State<App>,
     session: PortalPageSession,
-    Form(form): Form<Vec<(String, String)>>,
+    CsrfForm(_): CsrfForm<FormData>,
 ) -> Response {
-    if let Err(refused) = FormData(form).check_csrf(&session.csrf) {
-        return refused;
-    }
     if let Err(error) = app.portal_logout(&session.principal, &session.cookie).await {
         return failure(error);
     }

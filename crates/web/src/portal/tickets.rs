@@ -4,6 +4,7 @@
 
 use super::session::PortalPageSession;
 use super::sign_in::{failure, PortalChrome};
+use crate::csrf::{CsrfForm, CsrfUpload};
 use crate::pages::forms::FormData;
 use crate::pages::listing::next_href;
 use crate::pages::path_id::PageId;
@@ -12,7 +13,7 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Router;
 use custodian_app::portal::PortalTicketInput;
 use custodian_app::records::ListParams;
 use custodian_app::{App, AppError};
@@ -125,12 +126,8 @@ async fn new_form(session: PortalPageSession) -> Response {
 async fn raise(
     State(app): State<App>,
     session: PortalPageSession,
-    Form(form): Form<Vec<(String, String)>>,
+    CsrfForm(form): CsrfForm<FormData>,
 ) -> Response {
-    let form = FormData(form);
-    if let Err(refused) = form.check_csrf(&session.csrf) {
-        return refused;
-    }
     let input = PortalTicketInput {
         subject: form.get("subject"),
         description: form.optional("description"),
@@ -246,12 +243,8 @@ async fn reply(
     State(app): State<App>,
     session: PortalPageSession,
     PageId(id): PageId,
-    Form(form): Form<Vec<(String, String)>>,
+    CsrfForm(form): CsrfForm<FormData>,
 ) -> Response {
-    let form = FormData(form);
-    if let Err(refused) = form.check_csrf(&session.csrf) {
-        return refused;
-    }
     let body = form.get("body");
     let errors = match app
         .portal_reply(&session.principal, TicketId(id), &body)
@@ -271,13 +264,8 @@ async fn attach(
     State(app): State<App>,
     session: PortalPageSession,
     PageId(id): PageId,
-    headers: axum::http::HeaderMap,
-    body: axum::body::Bytes,
+    CsrfUpload(form): CsrfUpload,
 ) -> Response {
-    let form = crate::multipart::upload_form(&headers, &body);
-    if let Err(refused) = FormData(vec![("_csrf".into(), form.csrf)]).check_csrf(&session.csrf) {
-        return refused;
-    }
     let upload_errors = match form.file {
         None => vec!["Choose a file to attach.".to_string()],
         Some(file) => match app

@@ -4,6 +4,7 @@
 //! where the editor reviews and publishes.
 
 use crate::api::resources::FaqArticles;
+use crate::csrf::CsrfForm;
 use crate::pages::forms::FormData;
 use crate::pages::listing::next_href;
 use crate::pages::path_id::PageId;
@@ -16,7 +17,7 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Router;
 use custodian_app::records::ListParams;
 use custodian_app::{App, AppError};
 use custodian_core::access::Action;
@@ -263,12 +264,8 @@ async fn make_draft(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    Form(form): Form<Vec<(String, String)>>,
+    CsrfForm(form): CsrfForm<FormData>,
 ) -> Response {
-    let form = FormData(form);
-    if let Err(refused) = form.check_csrf(&session.csrf) {
-        return refused;
-    }
     let draft = match app.faq_draft(&session.principal, TicketId(id)).await {
         Ok(draft) => draft,
         Err(error) => return error_page(error),

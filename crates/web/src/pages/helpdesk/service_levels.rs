@@ -2,6 +2,7 @@
 //! resolution of a new ticket are due. Everyone in support sees them;
 //! administrators change them.
 
+use crate::csrf::CsrfForm;
 use crate::pages::forms::FormData;
 use crate::pages::session::PageSession;
 use crate::pages::views::{error_page, refusal_lines, refused_if, render, Layout};
@@ -9,7 +10,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use axum::{Form, Router};
+use axum::Router;
 use custodian_app::{App, AppError};
 use custodian_core::helpdesk::{ServiceLevel, ServiceLevelsInput, TicketPriority};
 
@@ -60,12 +61,8 @@ async fn show(State(app): State<App>, session: PageSession) -> Response {
 async fn save(
     State(app): State<App>,
     session: PageSession,
-    Form(form): Form<Vec<(String, String)>>,
+    CsrfForm(form): CsrfForm<FormData>,
 ) -> Response {
-    let form = FormData(form);
-    if let Err(refused) = form.check_csrf(&session.csrf) {
-        return refused;
-    }
     let mut errors = Vec::new();
     let mut levels = Vec::new();
     let mut typed = Vec::new();

@@ -3,6 +3,7 @@
 //! and history, the reply form, and the create and edit forms.
 
 use crate::api::resources::Tickets;
+use crate::csrf::{CsrfForm, CsrfUpload};
 use crate::pages::choices::{contact_options, organisation_options, owner_options};
 use crate::pages::forms::FormData;
 use crate::pages::listing::{list_href, next_href};
@@ -19,7 +20,7 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Router;
 use custodian_app::records::ListParams;
 use custodian_app::{App, AppError};
 use custodian_core::access::Action;
@@ -495,12 +496,8 @@ async fn add_message(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    Form(form): Form<Vec<(String, String)>>,
+    CsrfForm(form): CsrfForm<FormData>,
 ) -> Response {
-    let form = FormData(form);
-    if let Err(refused) = form.check_csrf(&session.csrf) {
-        return refused;
-    }
     let input = MessageInput {
         body: form.get("body"),
         visibility: form.optional("visibility"),
@@ -584,13 +581,8 @@ async fn attach(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    headers: axum::http::HeaderMap,
-    body: axum::body::Bytes,
+    CsrfUpload(form): CsrfUpload,
 ) -> Response {
-    let form = crate::multipart::upload_form(&headers, &body);
-    if let Err(refused) = FormData(vec![("_csrf".into(), form.csrf)]).check_csrf(&session.csrf) {
-        return refused;
-    }
     let outcome = match form.file {
         Some(file) => {
             app.attach_to_ticket(

@@ -1,6 +1,7 @@
 //! Legal holds: the list (active ones first, those past their review date
 //! marked), the form to place one, and releasing one with a reason.
 
+use crate::csrf::CsrfForm;
 use crate::pages::forms::FormData;
 use crate::pages::path_id::PageId;
 use crate::pages::session::PageSession;
@@ -8,7 +9,7 @@ use crate::pages::views::{error_page, refusal_lines, refused_if, render, Layout,
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Router;
 use custodian_app::{App, AppError};
 use custodian_core::access::{Action, Area};
 use custodian_core::retention::{HoldFields, HoldTarget, LegalHold};
@@ -153,12 +154,9 @@ async fn one(PageId(id): PageId) -> Response {
 async fn place(
     State(app): State<App>,
     session: PageSession,
-    Form(form): Form<Vec<(String, String)>>,
+    CsrfForm(form): CsrfForm<FormData>,
 ) -> Response {
-    let data = FormData(form);
-    if let Err(refused) = data.check_csrf(&session.csrf) {
-        return refused;
-    }
+    let data = form;
     let typed = HoldForm {
         target: data.get("target"),
         target_id: data.get("target_id"),
@@ -194,12 +192,9 @@ async fn release(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    Form(form): Form<Vec<(String, String)>>,
+    CsrfForm(form): CsrfForm<FormData>,
 ) -> Response {
-    let data = FormData(form);
-    if let Err(refused) = data.check_csrf(&session.csrf) {
-        return refused;
-    }
+    let data = form;
     match app
         .release_legal_hold(&session.principal, id, &data.get("reason"))
         .await

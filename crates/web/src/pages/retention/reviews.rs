@@ -3,13 +3,14 @@
 //! report of the decisions taken since a day.
 
 use crate::api::retention::review_filter;
+use crate::csrf::CsrfForm;
 use crate::pages::forms::FormData;
 use crate::pages::session::PageSession;
 use crate::pages::views::{error_page, refusal_lines, refused_if, render, Layout};
 use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
-use axum::{Form, Router};
+use axum::Router;
 use custodian_app::{App, AppError, ReviewFilter};
 use custodian_core::access::{Action, Area};
 use custodian_core::retention::{DecisionOutcome, ReviewDecisionFields, ReviewEntry};
@@ -200,12 +201,9 @@ fn outcome_lines(outcome: &DecisionOutcome) -> Vec<String> {
 async fn decide(
     State(app): State<App>,
     session: PageSession,
-    Form(form): Form<Vec<(String, String)>>,
+    CsrfForm(form): CsrfForm<FormData>,
 ) -> Response {
-    let data = FormData(form);
-    if let Err(refused) = data.check_csrf(&session.csrf) {
-        return refused;
-    }
+    let data = form;
     let fields = ReviewDecisionFields {
         review_ids: data.ids("review_id"),
         decision: data.get("decision"),

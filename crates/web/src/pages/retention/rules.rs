@@ -1,6 +1,7 @@
 //! The retention page: the tenant's rules in words, a form to add or change
 //! one, the contract end, and the way to holds, the review list and runs.
 
+use crate::csrf::CsrfForm;
 use crate::pages::forms::FormData;
 use crate::pages::path_id::PageId;
 use crate::pages::session::PageSession;
@@ -8,7 +9,7 @@ use crate::pages::views::{error_page, refusal_lines, refused_if, render, Layout,
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Router;
 use custodian_app::{App, AppError};
 use custodian_core::access::{Action, Area};
 use custodian_core::activities::ActivityKind;
@@ -232,9 +233,6 @@ fn input_from(form: &FormData) -> RuleInput {
 
 /// Adds a rule (`id` None) or changes one; refusals go back to the form.
 async fn save(app: &App, session: &PageSession, id: Option<i64>, data: FormData) -> Response {
-    if let Err(refused) = data.check_csrf(&session.csrf) {
-        return refused;
-    }
     let input = input_from(&data);
     let saved = match id {
         None => app.create_retention_rule(&session.principal, &input).await,
@@ -261,29 +259,26 @@ async fn save(app: &App, session: &PageSession, id: Option<i64>, data: FormData)
 async fn create(
     State(app): State<App>,
     session: PageSession,
-    Form(form): Form<Vec<(String, String)>>,
+    CsrfForm(form): CsrfForm<FormData>,
 ) -> Response {
-    save(&app, &session, None, FormData(form)).await
+    save(&app, &session, None, form).await
 }
 
 async fn update(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    Form(form): Form<Vec<(String, String)>>,
+    CsrfForm(form): CsrfForm<FormData>,
 ) -> Response {
-    save(&app, &session, Some(id), FormData(form)).await
+    save(&app, &session, Some(id), form).await
 }
 
 async fn delete(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    Form(form): Form<Vec<(String, String)>>,
+    CsrfForm(_): CsrfForm<FormData>,
 ) -> Response {
-    if let Err(refused) = FormData(form).check_csrf(&session.csrf) {
-        return refused;
-    }
     match app.delete_retention_rule(&session.principal, id).await {
         Ok(()) => Redirect::to("/privacy/retention").into_response(),
         Err(error) => error_page(error),
@@ -293,12 +288,9 @@ async fn delete(
 async fn set_contract_end(
     State(app): State<App>,
     session: PageSession,
-    Form(form): Form<Vec<(String, String)>>,
+    CsrfForm(form): CsrfForm<FormData>,
 ) -> Response {
-    let data = FormData(form);
-    if let Err(refused) = data.check_csrf(&session.csrf) {
-        return refused;
-    }
+    let data = form;
     match app
         .set_contract_end(&session.principal, &data.get("contract_ends_on"))
         .await

@@ -2,6 +2,7 @@
 //! (refreshing while it runs), starting a run now, and the plan: what a
 //! run now would do, computed by the same sweep with nothing done.
 
+use crate::csrf::CsrfForm;
 use crate::pages::forms::FormData;
 use crate::pages::path_id::PageId;
 use crate::pages::session::PageSession;
@@ -9,7 +10,7 @@ use crate::pages::views::{error_page, render, Layout};
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use axum::{Form, Router};
+use axum::Router;
 use custodian_app::App;
 use custodian_core::access::{Action, Area};
 use custodian_core::retention::{RuleCount, RunSummary};
@@ -106,11 +107,8 @@ async fn one(State(app): State<App>, session: PageSession, PageId(id): PageId) -
 async fn start(
     State(app): State<App>,
     session: PageSession,
-    Form(form): Form<Vec<(String, String)>>,
+    CsrfForm(_): CsrfForm<FormData>,
 ) -> Response {
-    if let Err(refused) = FormData(form).check_csrf(&session.csrf) {
-        return refused;
-    }
     match app.start_retention_now(&session.principal).await {
         Ok(run) => Redirect::to(&format!("/privacy/retention/runs/{}", run.id)).into_response(),
         Err(error) => error_page(error),
