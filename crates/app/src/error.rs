@@ -154,7 +154,7 @@ impl AppError {
         use PublicError as P;
         match self {
             AppError::Validation(errors) => {
-                let mut p = P::new(422, "validation_failed", "Please check the form", errors.to_string());
+                let mut p = P::new(422, "validation_failed", "Please check the form", format!("{errors}."));
                 p.errors = errors.0.clone();
                 p
             }
@@ -319,4 +319,100 @@ pub fn with_causes(error: &dyn std::error::Error) -> String {
         source = cause.source();
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn samples() -> Vec<AppError> {
+        vec![
+            AppError::Validation(ValidationErrors::single(
+                "email",
+                "invalid_email",
+                "Not an email.",
+            )),
+            AppError::NotFound,
+            AppError::Duplicate {
+                field: "account_number",
+            },
+            AppError::UnknownReference {
+                field: "organisation_id",
+            },
+            AppError::VersionMismatch { current: 4 },
+            AppError::InUse("This hold was already released."),
+            AppError::LastAdministrator,
+            AppError::BadCredentials,
+            AppError::Unauthenticated,
+            AppError::Forbidden,
+            AppError::TooManyAttempts {
+                retry_after_seconds: 90,
+            },
+            AppError::InvalidCursor,
+            AppError::InvalidSort,
+            AppError::InvalidLimit,
+            AppError::UnsupportedFilter("colour"),
+            AppError::InvalidFilter { field: "status" },
+            AppError::ExportNeedsEveryCategory {
+                missing: "financial data".into(),
+            },
+            AppError::FilterOnHiddenField { hidden: "emails" },
+            AppError::PortalLink(LinkProblem::Used),
+            AppError::TicketClosed,
+            AppError::PasswordHashing,
+            AppError::Configuration("secret key file /etc/custodian/key unreadable".into()),
+            AppError::AuditUnavailable,
+            AppError::ReasonRequired,
+            AppError::ReturningSubject { field: "emails" },
+            AppError::Restricted,
+            AppError::Internal(StoreError::Corrupt("a row of tenant 7")),
+        ]
+    }
+
+    #[test]
+    fn every_error_has_a_status_a_stable_code_and_a_sentence() {
+        for error in samples() {
+            let public = error.public();
+            assert!((400..600).contains(&public.status), "{error:?}");
+            assert!(
+                !public.code.is_empty()
+                    && public
+                        .code
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b == b'_'),
+                "{error:?}"
+            );
+            assert!(
+                public.message.ends_with('.'),
+                "{error:?}: {}",
+                public.message
+            );
+        }
+    }
+
+    #[test]
+    fn conflicts_and_throttling_keep_their_status_on_every_channel() {
+        assert_eq!(AppError::Duplicate { field: "x" }.public().status, 409);
+        assert_eq!(
+            AppError::VersionMismatch { current: 2 }.public().status,
+            412
+        );
+        let throttled = AppError::TooManyAttempts {
+            retry_after_seconds: 90,
+        }
+        .public();
+        assert_eq!((throttled.status, throttled.retry_after), (429, Some(90)));
+    }
+
+    #[test]
+    fn a_server_failure_tells_the_client_nothing_of_its_cause() {
+        for error in samples() {
+            let public = error.public();
+            if public.is_internal() && public.code == "internal" {
+                assert_eq!(public.message, "Something went wrong on our side.");
+            }
+        }
+        let public = AppError::Configuration("key file /etc/custodian/key".into()).public();
+        assert!(!public.message.contains("/etc"));
+    }
 }
