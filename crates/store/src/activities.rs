@@ -1,10 +1,11 @@
 //! Activities and their links to contacts: the timelines.
 
 use crate::page::{finish_page, keyset, Arg, Cursor, CursorKey, ListQuery, Page, SortKey, Sql};
-use crate::rows::{bump_version, require_reference};
+use crate::rows::require_reference;
+use crate::stored::{FieldValues, StoredRecord};
 use crate::{Scope, Store, StoreError};
 use custodian_core::activities::{Activity, ActivityFields, ActivityKind, LinkedContact};
-use custodian_core::audit::{changed_fields, AuditAction, RecordType};
+use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::time::Timestamp;
 use custodian_core::{ActivityId, ContactId, OrganisationId, TenantId, UserId};
 use sqlx::any::AnyRow;
@@ -209,6 +210,53 @@ async fn write_fields(
     link_contacts(conn, tenant, id, f).await
 }
 
+impl StoredRecord for Activity {
+    type Fields = ActivityFields;
+    const TABLE: &'static str = "activities";
+    const ID_COLUMN: &'static str = "activity_id";
+    const RECORD_TYPE: RecordType = RecordType::Activity;
+
+    async fn load(conn: &mut AnyConnection, tenant: TenantId, id: i64) -> Result<Self, StoreError> {
+        load(conn, tenant, ActivityId(id)).await
+    }
+
+    async fn write(
+        conn: &mut AnyConnection,
+        tenant: TenantId,
+        id: i64,
+        _before: &Self,
+        fields: &ActivityFields,
+        _now: Timestamp,
+    ) -> Result<FieldValues, StoreError> {
+        write_fields(conn, tenant, ActivityId(id), fields).await?;
+        Ok(fields.field_values())
+    }
+
+    fn values_before(&self, fields: &ActivityFields) -> FieldValues {
+        let mut input = self.to_input();
+        if fields.organisation_id.is_none() {
+            input.organisation_id = None;
+        }
+        input
+            .validate()
+            .map(|f| f.field_values())
+            .unwrap_or_default()
+    }
+
+    async fn delete_dependents(
+        conn: &mut AnyConnection,
+        tenant: TenantId,
+        id: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM activity_contacts WHERE tenant_id = $1 AND activity_id = $2")
+            .bind(tenant.0)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+        Ok(())
+    }
+}
+
 impl Store {
     pub async fn create_activity(
         &self,
@@ -264,10 +312,7 @@ impl Store {
     }
 
     pub async fn activity(&self, tenant: TenantId, id: ActivityId) -> Result<Activity, StoreError> {
-        let mut tx = self.begin_read(tenant).await?;
-        let activity = load(&mut tx, tenant, id).await?;
-        tx.commit().await?;
-        Ok(activity)
+        self.read_record(tenant, id.0).await
     }
 
     pub async fn update_activity(
@@ -277,66 +322,12 @@ impl Store {
         expected_version: Option<i64>,
         fields: &ActivityFields,
     ) -> Result<Activity, StoreError> {
-        let mut tx = self.begin(scope.tenant).await?;
-        let before = load(&mut tx, scope.tenant, id).await?;
-        bump_version(
-            &mut tx,
-            "activities",
-            "activity_id",
-            scope.tenant.0,
-            id.0,
-            expected_version,
-            Timestamp::now().0,
-        )
-        .await?;
-        write_fields(&mut tx, scope.tenant, id, fields).await?;
-        let mut before_input = before.to_input();
-        if fields.organisation_id.is_none() {
-            before_input.organisation_id = None;
-        }
-        let before_fields = before_input
-            .validate()
-            .map(|f| f.field_values())
-            .unwrap_or_default();
-        let changed = changed_fields(&before_fields, &fields.field_values());
-        self.audit(
-            &mut tx,
-            scope,
-            AuditAction::Update,
-            RecordType::Activity,
-            id.0,
-            &changed,
-        )
-        .await?;
-        let activity = load(&mut tx, scope.tenant, id).await?;
-        tx.commit().await?;
-        Ok(activity)
+        self.update_record(scope, id.0, expected_version, fields)
+            .await
     }
 
     pub async fn delete_activity(&self, scope: &Scope, id: ActivityId) -> Result<(), StoreError> {
-        let mut tx = self.begin(scope.tenant).await?;
-        load(&mut tx, scope.tenant, id).await?;
-        sqlx::query("DELETE FROM activity_contacts WHERE tenant_id = $1 AND activity_id = $2")
-            .bind(scope.tenant.0)
-            .bind(id.0)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("DELETE FROM activities WHERE tenant_id = $1 AND activity_id = $2")
-            .bind(scope.tenant.0)
-            .bind(id.0)
-            .execute(&mut *tx)
-            .await?;
-        self.audit(
-            &mut tx,
-            scope,
-            AuditAction::Delete,
-            RecordType::Activity,
-            id.0,
-            &[],
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        self.delete_record::<Activity>(scope, id.0).await
     }
 
     /// Activities, newest first: all of them, one contact's timeline

@@ -3,10 +3,11 @@
 use crate::page::{
     finish_page, keyset, sort_name, Arg, Cursor, CursorKey, ListQuery, Page, SortKey, Sql,
 };
-use crate::rows::{bump_version, require_reference};
+use crate::rows::require_reference;
+use crate::stored::{FieldValues, StoredRecord};
 use crate::{Scope, Store, StoreError};
 use custodian_core::agreements::{Agreement, AgreementFields, AgreementStatus, Money};
-use custodian_core::audit::{changed_fields, AuditAction, RecordType};
+use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::time::{CalendarDate, Timestamp};
 use custodian_core::{AgreementId, OrganisationId, TenantId};
 use sqlx::any::AnyRow;
@@ -101,6 +102,36 @@ async fn write_fields(
     Ok(())
 }
 
+impl StoredRecord for Agreement {
+    type Fields = AgreementFields;
+    const TABLE: &'static str = "agreements";
+    const ID_COLUMN: &'static str = "agreement_id";
+    const RECORD_TYPE: RecordType = RecordType::Agreement;
+
+    async fn load(conn: &mut AnyConnection, tenant: TenantId, id: i64) -> Result<Self, StoreError> {
+        load(conn, tenant, AgreementId(id)).await
+    }
+
+    async fn write(
+        conn: &mut AnyConnection,
+        tenant: TenantId,
+        id: i64,
+        _before: &Self,
+        fields: &AgreementFields,
+        _now: Timestamp,
+    ) -> Result<FieldValues, StoreError> {
+        write_fields(conn, tenant, AgreementId(id), fields).await?;
+        Ok(fields.field_values())
+    }
+
+    fn values_before(&self, _fields: &AgreementFields) -> FieldValues {
+        self.to_input()
+            .validate()
+            .map(|f| f.field_values())
+            .unwrap_or_default()
+    }
+}
+
 impl Store {
     pub async fn create_agreement(
         &self,
@@ -165,10 +196,7 @@ impl Store {
         tenant: TenantId,
         id: AgreementId,
     ) -> Result<Agreement, StoreError> {
-        let mut tx = self.read_one(tenant).await?;
-        let agreement = load(&mut tx, tenant, id).await?;
-        tx.commit().await?;
-        Ok(agreement)
+        self.read_record(tenant, id.0).await
     }
 
     pub async fn update_agreement(
@@ -178,67 +206,12 @@ impl Store {
         expected_version: Option<i64>,
         fields: &AgreementFields,
     ) -> Result<Agreement, StoreError> {
-        let mut tx = self.begin(scope.tenant).await?;
-        let before = load(&mut tx, scope.tenant, id).await?;
-        require_reference(
-            &mut tx,
-            "organisations",
-            "organisation_id",
-            scope.tenant.0,
-            Some(fields.organisation_id.0),
-            "organisation_id",
-        )
-        .await?;
-        bump_version(
-            &mut tx,
-            "agreements",
-            "agreement_id",
-            scope.tenant.0,
-            id.0,
-            expected_version,
-            Timestamp::now().0,
-        )
-        .await?;
-        write_fields(&mut tx, scope.tenant, id, fields).await?;
-        let before_fields = before
-            .to_input()
-            .validate()
-            .map(|f| f.field_values())
-            .unwrap_or_default();
-        let changed = changed_fields(&before_fields, &fields.field_values());
-        self.audit(
-            &mut tx,
-            scope,
-            AuditAction::Update,
-            RecordType::Agreement,
-            id.0,
-            &changed,
-        )
-        .await?;
-        let agreement = load(&mut tx, scope.tenant, id).await?;
-        tx.commit().await?;
-        Ok(agreement)
+        self.update_record(scope, id.0, expected_version, fields)
+            .await
     }
 
     pub async fn delete_agreement(&self, scope: &Scope, id: AgreementId) -> Result<(), StoreError> {
-        let mut tx = self.begin(scope.tenant).await?;
-        load(&mut tx, scope.tenant, id).await?;
-        sqlx::query("DELETE FROM agreements WHERE tenant_id = $1 AND agreement_id = $2")
-            .bind(scope.tenant.0)
-            .bind(id.0)
-            .execute(&mut *tx)
-            .await?;
-        self.audit(
-            &mut tx,
-            scope,
-            AuditAction::Delete,
-            RecordType::Agreement,
-            id.0,
-            &[],
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        self.delete_record::<Agreement>(scope, id.0).await
     }
 
     pub async fn list_agreements(

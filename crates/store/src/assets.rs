@@ -3,10 +3,11 @@
 use crate::page::{
     finish_page, keyset, sort_name, Arg, Cursor, CursorKey, ListQuery, Page, SortKey, Sql,
 };
-use crate::rows::{bump_version, require_reference};
+use crate::rows::require_reference;
+use crate::stored::{FieldValues, StoredRecord};
 use crate::{Scope, Store, StoreError};
 use custodian_core::assets::{Asset, AssetFields};
-use custodian_core::audit::{changed_fields, AuditAction, RecordType};
+use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::time::Timestamp;
 use custodian_core::{AssetId, ContactId, OrganisationId, TenantId};
 use sqlx::any::AnyRow;
@@ -100,6 +101,36 @@ async fn write_fields(
     Ok(())
 }
 
+impl StoredRecord for Asset {
+    type Fields = AssetFields;
+    const TABLE: &'static str = "assets";
+    const ID_COLUMN: &'static str = "asset_id";
+    const RECORD_TYPE: RecordType = RecordType::Asset;
+
+    async fn load(conn: &mut AnyConnection, tenant: TenantId, id: i64) -> Result<Self, StoreError> {
+        load(conn, tenant, AssetId(id)).await
+    }
+
+    async fn write(
+        conn: &mut AnyConnection,
+        tenant: TenantId,
+        id: i64,
+        _before: &Self,
+        fields: &AssetFields,
+        _now: Timestamp,
+    ) -> Result<FieldValues, StoreError> {
+        write_fields(conn, tenant, AssetId(id), fields).await?;
+        Ok(fields.field_values())
+    }
+
+    fn values_before(&self, _fields: &AssetFields) -> FieldValues {
+        self.to_input()
+            .validate()
+            .map(|f| f.field_values())
+            .unwrap_or_default()
+    }
+}
+
 impl Store {
     pub async fn create_asset(
         &self,
@@ -148,10 +179,7 @@ impl Store {
     }
 
     pub async fn asset(&self, tenant: TenantId, id: AssetId) -> Result<Asset, StoreError> {
-        let mut tx = self.read_one(tenant).await?;
-        let asset = load(&mut tx, tenant, id).await?;
-        tx.commit().await?;
-        Ok(asset)
+        self.read_record(tenant, id.0).await
     }
 
     pub async fn update_asset(
@@ -161,58 +189,12 @@ impl Store {
         expected_version: Option<i64>,
         fields: &AssetFields,
     ) -> Result<Asset, StoreError> {
-        let mut tx = self.begin(scope.tenant).await?;
-        let before = load(&mut tx, scope.tenant, id).await?;
-        bump_version(
-            &mut tx,
-            "assets",
-            "asset_id",
-            scope.tenant.0,
-            id.0,
-            expected_version,
-            Timestamp::now().0,
-        )
-        .await?;
-        write_fields(&mut tx, scope.tenant, id, fields).await?;
-        let before_fields = before
-            .to_input()
-            .validate()
-            .map(|f| f.field_values())
-            .unwrap_or_default();
-        let changed = changed_fields(&before_fields, &fields.field_values());
-        self.audit(
-            &mut tx,
-            scope,
-            AuditAction::Update,
-            RecordType::Asset,
-            id.0,
-            &changed,
-        )
-        .await?;
-        let asset = load(&mut tx, scope.tenant, id).await?;
-        tx.commit().await?;
-        Ok(asset)
+        self.update_record(scope, id.0, expected_version, fields)
+            .await
     }
 
     pub async fn delete_asset(&self, scope: &Scope, id: AssetId) -> Result<(), StoreError> {
-        let mut tx = self.begin(scope.tenant).await?;
-        load(&mut tx, scope.tenant, id).await?;
-        sqlx::query("DELETE FROM assets WHERE tenant_id = $1 AND asset_id = $2")
-            .bind(scope.tenant.0)
-            .bind(id.0)
-            .execute(&mut *tx)
-            .await?;
-        self.audit(
-            &mut tx,
-            scope,
-            AuditAction::Delete,
-            RecordType::Asset,
-            id.0,
-            &[],
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        self.delete_record::<Asset>(scope, id.0).await
     }
 
     pub async fn list_assets(

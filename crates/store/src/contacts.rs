@@ -3,10 +3,11 @@
 use crate::page::{
     finish_page, keyset, sort_name, Arg, Cursor, CursorKey, ListQuery, Page, SortKey, Sql,
 };
-use crate::rows::{address, bump_version, require_owner, split_lines};
+use crate::rows::{address, require_owner, split_lines};
 use crate::search::{self, SearchEntry};
+use crate::stored::{FieldValues, StoredRecord};
 use crate::{Reach, Scope, Store, StoreError};
-use custodian_core::audit::{changed_fields, AuditAction, RecordType};
+use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::contacts::{Contact, ContactFields, Gender};
 use custodian_core::search::contact_terms;
 use custodian_core::sorting::{prefix_key, sort_key};
@@ -152,6 +153,101 @@ async fn write_fields(
     .await
 }
 
+impl StoredRecord for Contact {
+    type Fields = ContactFields;
+    const TABLE: &'static str = "contacts";
+    const ID_COLUMN: &'static str = "contact_id";
+    const RECORD_TYPE: RecordType = RecordType::Contact;
+
+    async fn load(conn: &mut AnyConnection, tenant: TenantId, id: i64) -> Result<Self, StoreError> {
+        load(conn, tenant, ContactId(id)).await
+    }
+
+    async fn write(
+        conn: &mut AnyConnection,
+        tenant: TenantId,
+        id: i64,
+        _before: &Self,
+        fields: &ContactFields,
+        _now: Timestamp,
+    ) -> Result<FieldValues, StoreError> {
+        write_fields(conn, tenant, ContactId(id), fields).await?;
+        Ok(fields.field_values())
+    }
+
+    fn values_before(&self, _fields: &ContactFields) -> FieldValues {
+        self.to_input()
+            .validate()
+            .map(|f| f.field_values())
+            .unwrap_or_default()
+    }
+
+    async fn delete_dependents(
+        conn: &mut AnyConnection,
+        tenant: TenantId,
+        id: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE assets SET contact_id = NULL WHERE tenant_id = $1 AND contact_id = $2")
+            .bind(tenant.0)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+        // Consent proof stays (what was agreed when), without the address
+        // and browser it was given from, as an erasure leaves it.
+        sqlx::query(
+            "UPDATE consent_events SET source_ip = NULL, user_agent = NULL WHERE tenant_id = $1 AND contact_id = $2",
+        )
+        .bind(tenant.0)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+        sqlx::query("DELETE FROM activity_contacts WHERE tenant_id = $1 AND contact_id = $2")
+            .bind(tenant.0)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+        // Their tickets stay the organisation's, without a requester (an
+        // erasure, unlike a delete, takes them).
+        for (table, column) in [
+            ("tickets", "contact_id"),
+            ("ticket_messages", "author_contact_id"),
+            ("ticket_attachments", "uploaded_by_contact"),
+        ] {
+            sqlx::query(&format!(
+                "UPDATE {table} SET {column} = NULL WHERE tenant_id = $1 AND {column} = $2"
+            ))
+            .bind(tenant.0)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+        }
+        // Their portal access ends with them.
+        for table in ["portal_sessions", "portal_links"] {
+            sqlx::query(&format!(
+                "DELETE FROM {table} WHERE tenant_id = $1 AND account_id IN
+                 (SELECT account_id FROM portal_accounts WHERE tenant_id = $1 AND contact_id = $2)"
+            ))
+            .bind(tenant.0)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+        }
+        sqlx::query("DELETE FROM portal_accounts WHERE tenant_id = $1 AND contact_id = $2")
+            .bind(tenant.0)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+        // Messages to a deleted person are neither sent nor kept.
+        sqlx::query("DELETE FROM outbox WHERE tenant_id = $1 AND contact_id = $2")
+            .bind(tenant.0)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+        search::remove(conn, tenant, "contact", id).await?;
+        Ok(())
+    }
+}
+
 impl Store {
     pub async fn create_contact(
         &self,
@@ -212,10 +308,7 @@ impl Store {
     }
 
     pub async fn contact(&self, tenant: TenantId, id: ContactId) -> Result<Contact, StoreError> {
-        let mut tx = self.read_one(tenant).await?;
-        let contact = load(&mut tx, tenant, id).await?;
-        tx.commit().await?;
-        Ok(contact)
+        self.read_record(tenant, id.0).await
     }
 
     pub async fn update_contact(
@@ -225,116 +318,13 @@ impl Store {
         expected_version: Option<i64>,
         fields: &ContactFields,
     ) -> Result<Contact, StoreError> {
-        let mut tx = self.begin(scope.tenant).await?;
-        let before = load(&mut tx, scope.tenant, id).await?;
-        bump_version(
-            &mut tx,
-            "contacts",
-            "contact_id",
-            scope.tenant.0,
-            id.0,
-            expected_version,
-            Timestamp::now().0,
-        )
-        .await?;
-        write_fields(&mut tx, scope.tenant, id, fields).await?;
-        let before_fields = before
-            .to_input()
-            .validate()
-            .map(|f| f.field_values())
-            .unwrap_or_default();
-        let changed = changed_fields(&before_fields, &fields.field_values());
-        self.audit(
-            &mut tx,
-            scope,
-            AuditAction::Update,
-            RecordType::Contact,
-            id.0,
-            &changed,
-        )
-        .await?;
-        let contact = load(&mut tx, scope.tenant, id).await?;
-        tx.commit().await?;
-        Ok(contact)
+        self.update_record(scope, id.0, expected_version, fields)
+            .await
     }
 
     /// Deletes a contact and its links to activities; assets stay, unassigned.
     pub async fn delete_contact(&self, scope: &Scope, id: ContactId) -> Result<(), StoreError> {
-        let mut tx = self.begin(scope.tenant).await?;
-        load(&mut tx, scope.tenant, id).await?;
-        sqlx::query("UPDATE assets SET contact_id = NULL WHERE tenant_id = $1 AND contact_id = $2")
-            .bind(scope.tenant.0)
-            .bind(id.0)
-            .execute(&mut *tx)
-            .await?;
-        // Consent proof stays (what was agreed when), without the address
-        // and browser it was given from, as an erasure leaves it.
-        sqlx::query(
-            "UPDATE consent_events SET source_ip = NULL, user_agent = NULL WHERE tenant_id = $1 AND contact_id = $2",
-        )
-        .bind(scope.tenant.0)
-        .bind(id.0)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query("DELETE FROM activity_contacts WHERE tenant_id = $1 AND contact_id = $2")
-            .bind(scope.tenant.0)
-            .bind(id.0)
-            .execute(&mut *tx)
-            .await?;
-        // Their tickets stay the organisation's, without a requester (an
-        // erasure, unlike a delete, takes them).
-        for (table, column) in [
-            ("tickets", "contact_id"),
-            ("ticket_messages", "author_contact_id"),
-            ("ticket_attachments", "uploaded_by_contact"),
-        ] {
-            sqlx::query(&format!(
-                "UPDATE {table} SET {column} = NULL WHERE tenant_id = $1 AND {column} = $2"
-            ))
-            .bind(scope.tenant.0)
-            .bind(id.0)
-            .execute(&mut *tx)
-            .await?;
-        }
-        // Their portal access ends with them.
-        for table in ["portal_sessions", "portal_links"] {
-            sqlx::query(&format!(
-                "DELETE FROM {table} WHERE tenant_id = $1 AND account_id IN
-                 (SELECT account_id FROM portal_accounts WHERE tenant_id = $1 AND contact_id = $2)"
-            ))
-            .bind(scope.tenant.0)
-            .bind(id.0)
-            .execute(&mut *tx)
-            .await?;
-        }
-        sqlx::query("DELETE FROM portal_accounts WHERE tenant_id = $1 AND contact_id = $2")
-            .bind(scope.tenant.0)
-            .bind(id.0)
-            .execute(&mut *tx)
-            .await?;
-        // Messages to a deleted person are neither sent nor kept.
-        sqlx::query("DELETE FROM outbox WHERE tenant_id = $1 AND contact_id = $2")
-            .bind(scope.tenant.0)
-            .bind(id.0)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("DELETE FROM contacts WHERE tenant_id = $1 AND contact_id = $2")
-            .bind(scope.tenant.0)
-            .bind(id.0)
-            .execute(&mut *tx)
-            .await?;
-        search::remove(&mut tx, scope.tenant, "contact", id.0).await?;
-        self.audit(
-            &mut tx,
-            scope,
-            AuditAction::Delete,
-            RecordType::Contact,
-            id.0,
-            &[],
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        self.delete_record::<Contact>(scope, id.0).await
     }
 
     pub async fn list_contacts(

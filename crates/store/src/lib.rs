@@ -35,6 +35,7 @@ mod roles;
 mod rows;
 pub mod schema;
 mod search;
+mod stored;
 mod teams;
 mod tenants;
 pub mod testing;

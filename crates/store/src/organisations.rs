@@ -3,10 +3,11 @@
 use crate::page::{
     finish_page, keyset, sort_name, Arg, Cursor, CursorKey, ListQuery, Page, SortKey, Sql,
 };
-use crate::rows::{address, bump_version, require_owner};
+use crate::rows::{address, require_owner};
 use crate::search::{self, SearchEntry};
+use crate::stored::{FieldValues, StoredRecord};
 use crate::{Reach, Scope, Store, StoreError};
-use custodian_core::audit::{changed_fields, AuditAction, RecordType};
+use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::organisations::{Organisation, OrganisationFields};
 use custodian_core::search::document_terms;
 use custodian_core::sorting::{prefix_key, sort_key};
@@ -146,6 +147,64 @@ async fn write_fields(
     .await
 }
 
+impl StoredRecord for Organisation {
+    type Fields = OrganisationFields;
+    const TABLE: &'static str = "organisations";
+    const ID_COLUMN: &'static str = "organisation_id";
+    const RECORD_TYPE: RecordType = RecordType::Organisation;
+
+    async fn load(conn: &mut AnyConnection, tenant: TenantId, id: i64) -> Result<Self, StoreError> {
+        load(conn, tenant, OrganisationId(id)).await
+    }
+
+    async fn write(
+        conn: &mut AnyConnection,
+        tenant: TenantId,
+        id: i64,
+        _before: &Self,
+        fields: &OrganisationFields,
+        _now: Timestamp,
+    ) -> Result<FieldValues, StoreError> {
+        write_fields(conn, tenant, OrganisationId(id), fields).await?;
+        Ok(fields.field_values())
+    }
+
+    fn values_before(&self, _fields: &OrganisationFields) -> FieldValues {
+        self.to_input()
+            .validate()
+            .map(|f| f.field_values())
+            .unwrap_or_default()
+    }
+
+    async fn delete_dependents(
+        conn: &mut AnyConnection,
+        tenant: TenantId,
+        id: i64,
+    ) -> Result<(), StoreError> {
+        let agreements: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM agreements WHERE tenant_id = $1 AND organisation_id = $2",
+        )
+        .bind(tenant.0)
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await?;
+        if agreements > 0 {
+            return Err(StoreError::InUse(
+                "The organisation still has agreements; delete or move them first.",
+            ));
+        }
+        for table in ["contacts", "activities", "assets", "tickets"] {
+            sqlx::query(&format!("UPDATE {table} SET organisation_id = NULL WHERE tenant_id = $1 AND organisation_id = $2"))
+                .bind(tenant.0)
+                .bind(id)
+                .execute(&mut *conn)
+                .await?;
+        }
+        search::remove(conn, tenant, "organisation", id).await?;
+        Ok(())
+    }
+}
+
 impl Store {
     pub async fn create_organisation(
         &self,
@@ -197,10 +256,7 @@ impl Store {
         tenant: TenantId,
         id: OrganisationId,
     ) -> Result<Organisation, StoreError> {
-        let mut tx = self.read_one(tenant).await?;
-        let organisation = load(&mut tx, tenant, id).await?;
-        tx.commit().await?;
-        Ok(organisation)
+        self.read_record(tenant, id.0).await
     }
 
     pub async fn update_organisation(
@@ -210,37 +266,8 @@ impl Store {
         expected_version: Option<i64>,
         fields: &OrganisationFields,
     ) -> Result<Organisation, StoreError> {
-        let mut tx = self.begin(scope.tenant).await?;
-        let before = load(&mut tx, scope.tenant, id).await?;
-        bump_version(
-            &mut tx,
-            "organisations",
-            "organisation_id",
-            scope.tenant.0,
-            id.0,
-            expected_version,
-            Timestamp::now().0,
-        )
-        .await?;
-        write_fields(&mut tx, scope.tenant, id, fields).await?;
-        let before_fields = before
-            .to_input()
-            .validate()
-            .map(|f| f.field_values())
-            .unwrap_or_default();
-        let changed = changed_fields(&before_fields, &fields.field_values());
-        self.audit(
-            &mut tx,
-            scope,
-            AuditAction::Update,
-            RecordType::Organisation,
-            id.0,
-            &changed,
-        )
-        .await?;
-        let organisation = load(&mut tx, scope.tenant, id).await?;
-        tx.commit().await?;
-        Ok(organisation)
+        self.update_record(scope, id.0, expected_version, fields)
+            .await
     }
 
     /// Deletes an organisation; its contacts, activities and assets stay,
@@ -250,44 +277,7 @@ impl Store {
         scope: &Scope,
         id: OrganisationId,
     ) -> Result<(), StoreError> {
-        let mut tx = self.begin(scope.tenant).await?;
-        load(&mut tx, scope.tenant, id).await?;
-        let agreements: i64 = sqlx::query_scalar(
-            "SELECT count(*) FROM agreements WHERE tenant_id = $1 AND organisation_id = $2",
-        )
-        .bind(scope.tenant.0)
-        .bind(id.0)
-        .fetch_one(&mut *tx)
-        .await?;
-        if agreements > 0 {
-            return Err(StoreError::InUse(
-                "The organisation still has agreements; delete or move them first.",
-            ));
-        }
-        for table in ["contacts", "activities", "assets", "tickets"] {
-            sqlx::query(&format!("UPDATE {table} SET organisation_id = NULL WHERE tenant_id = $1 AND organisation_id = $2"))
-                .bind(scope.tenant.0)
-                .bind(id.0)
-                .execute(&mut *tx)
-                .await?;
-        }
-        sqlx::query("DELETE FROM organisations WHERE tenant_id = $1 AND organisation_id = $2")
-            .bind(scope.tenant.0)
-            .bind(id.0)
-            .execute(&mut *tx)
-            .await?;
-        search::remove(&mut tx, scope.tenant, "organisation", id.0).await?;
-        self.audit(
-            &mut tx,
-            scope,
-            AuditAction::Delete,
-            RecordType::Organisation,
-            id.0,
-            &[],
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        self.delete_record::<Organisation>(scope, id.0).await
     }
 
     pub async fn list_organisations(

@@ -3,9 +3,10 @@
 //! their indexes, and the staff.
 
 use crate::page::{finish_page, keyset, Arg, Cursor, CursorKey, ListQuery, Page, SortKey, Sql};
-use crate::rows::{bump_version, placeholders};
+use crate::rows::placeholders;
+use crate::stored::{FieldValues, StoredRecord};
 use crate::{Scope, Store, StoreError};
-use custodian_core::audit::{changed_fields, AuditAction, RecordType};
+use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::helpdesk::{FaqArticle, FaqFields};
 use custodian_core::time::Timestamp;
 use custodian_core::{FaqArticleId, TenantId, TicketId, UserId};
@@ -76,6 +77,54 @@ fn fields_of(article: &FaqArticle) -> FaqFields {
     }
 }
 
+impl StoredRecord for FaqArticle {
+    type Fields = FaqFields;
+    const TABLE: &'static str = "faq_articles";
+    const ID_COLUMN: &'static str = "article_id";
+    const RECORD_TYPE: RecordType = RecordType::FaqArticle;
+
+    async fn load(conn: &mut AnyConnection, tenant: TenantId, id: i64) -> Result<Self, StoreError> {
+        load(conn, tenant, FaqArticleId(id)).await
+    }
+
+    async fn write(
+        conn: &mut AnyConnection,
+        tenant: TenantId,
+        id: i64,
+        before: &Self,
+        fields: &FaqFields,
+        now: Timestamp,
+    ) -> Result<FieldValues, StoreError> {
+        let published_at = match (fields.published, before.published_at) {
+            (true, Some(at)) => Some(at.0),
+            (true, None) => Some(now.0),
+            (false, _) => None,
+        };
+        // The source stays what it was unless a new one is named.
+        let source = fields.source_ticket_id.or(before.source_ticket_id);
+        sqlx::query(
+            "UPDATE faq_articles SET title = $1, body = $2, category = $3, published_at = $4, source_ticket_id = $5
+             WHERE tenant_id = $6 AND article_id = $7",
+        )
+        .bind(&fields.title)
+        .bind(&fields.body)
+        .bind(&fields.category)
+        .bind(published_at)
+        .bind(source.map(|t| t.0))
+        .bind(tenant.0)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+        let mut after = fields.clone();
+        after.source_ticket_id = source;
+        Ok(after.field_values())
+    }
+
+    fn values_before(&self, _fields: &FaqFields) -> FieldValues {
+        fields_of(self).field_values()
+    }
+}
+
 impl Store {
     pub async fn create_faq_article(
         &self,
@@ -132,10 +181,7 @@ impl Store {
         tenant: TenantId,
         id: FaqArticleId,
     ) -> Result<FaqArticle, StoreError> {
-        let mut tx = self.read_one(tenant).await?;
-        let article = load(&mut tx, tenant, id).await?;
-        tx.commit().await?;
-        Ok(article)
+        self.read_record(tenant, id.0).await
     }
 
     pub async fn update_faq_article(
@@ -145,54 +191,8 @@ impl Store {
         expected_version: Option<i64>,
         fields: &FaqFields,
     ) -> Result<FaqArticle, StoreError> {
-        let mut tx = self.begin(scope.tenant).await?;
-        let before = load(&mut tx, scope.tenant, id).await?;
-        let now = Timestamp::now().0;
-        bump_version(
-            &mut tx,
-            "faq_articles",
-            "article_id",
-            scope.tenant.0,
-            id.0,
-            expected_version,
-            now,
-        )
-        .await?;
-        let published_at = match (fields.published, before.published_at) {
-            (true, Some(at)) => Some(at.0),
-            (true, None) => Some(now),
-            (false, _) => None,
-        };
-        // The source stays what it was unless a new one is named.
-        let source = fields.source_ticket_id.or(before.source_ticket_id);
-        sqlx::query(
-            "UPDATE faq_articles SET title = $1, body = $2, category = $3, published_at = $4, source_ticket_id = $5
-             WHERE tenant_id = $6 AND article_id = $7",
-        )
-        .bind(&fields.title)
-        .bind(&fields.body)
-        .bind(&fields.category)
-        .bind(published_at)
-        .bind(source.map(|t| t.0))
-        .bind(scope.tenant.0)
-        .bind(id.0)
-        .execute(&mut *tx)
-        .await?;
-        let mut after = fields.clone();
-        after.source_ticket_id = source;
-        let changed = changed_fields(&fields_of(&before).field_values(), &after.field_values());
-        self.audit(
-            &mut tx,
-            scope,
-            AuditAction::Update,
-            RecordType::FaqArticle,
-            id.0,
-            &changed,
-        )
-        .await?;
-        let article = load(&mut tx, scope.tenant, id).await?;
-        tx.commit().await?;
-        Ok(article)
+        self.update_record(scope, id.0, expected_version, fields)
+            .await
     }
 
     pub async fn delete_faq_article(
@@ -200,24 +200,7 @@ impl Store {
         scope: &Scope,
         id: FaqArticleId,
     ) -> Result<(), StoreError> {
-        let mut tx = self.begin(scope.tenant).await?;
-        load(&mut tx, scope.tenant, id).await?;
-        sqlx::query("DELETE FROM faq_articles WHERE tenant_id = $1 AND article_id = $2")
-            .bind(scope.tenant.0)
-            .bind(id.0)
-            .execute(&mut *tx)
-            .await?;
-        self.audit(
-            &mut tx,
-            scope,
-            AuditAction::Delete,
-            RecordType::FaqArticle,
-            id.0,
-            &[],
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        self.delete_record::<FaqArticle>(scope, id.0).await
     }
 
     /// Articles, newest first (or by title): `kind` is `published` or

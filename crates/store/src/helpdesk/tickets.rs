@@ -4,9 +4,10 @@
 
 use super::service_levels::load_levels;
 use crate::page::{finish_page, keyset, Arg, Cursor, CursorKey, ListQuery, Page, SortKey, Sql};
-use crate::rows::{bump_version, require_reference};
+use crate::rows::require_reference;
+use crate::stored::{FieldValues, StoredRecord};
 use crate::{Scope, Store, StoreError};
-use custodian_core::audit::{changed_fields, AuditAction, RecordType};
+use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::helpdesk::{Ticket, TicketFields, TicketPriority, TicketStatus, TicketTimes};
 use custodian_core::time::Timestamp;
 use custodian_core::{ContactId, OrganisationId, TenantId, TicketId, UserId};
@@ -211,6 +212,74 @@ pub(super) fn fields_of(ticket: &Ticket) -> TicketFields {
     }
 }
 
+impl StoredRecord for Ticket {
+    type Fields = TicketFields;
+    const TABLE: &'static str = "tickets";
+    const ID_COLUMN: &'static str = "ticket_id";
+    const RECORD_TYPE: RecordType = RecordType::Ticket;
+
+    async fn load(conn: &mut AnyConnection, tenant: TenantId, id: i64) -> Result<Self, StoreError> {
+        load(conn, tenant, TicketId(id)).await
+    }
+
+    async fn write(
+        conn: &mut AnyConnection,
+        tenant: TenantId,
+        id: i64,
+        before: &Self,
+        fields: &TicketFields,
+        now: Timestamp,
+    ) -> Result<FieldValues, StoreError> {
+        let organisation_id = resolve_links(conn, tenant, fields).await?;
+        let levels = load_levels(conn, tenant).await?;
+        let times = before
+            .times()
+            .after_change(now, fields.priority, fields.status, &levels);
+        write_ticket(conn, tenant, TicketId(id), fields, organisation_id, &times).await?;
+        let mut after = fields.clone();
+        after.organisation_id = organisation_id.map(OrganisationId);
+        Ok(after.field_values())
+    }
+
+    fn values_before(&self, _fields: &TicketFields) -> FieldValues {
+        fields_of(self).field_values()
+    }
+
+    async fn before_update(
+        conn: &mut AnyConnection,
+        tenant: TenantId,
+        id: i64,
+    ) -> Result<(), StoreError> {
+        lock_ticket(conn, tenant, TicketId(id)).await
+    }
+
+    async fn delete_dependents(
+        conn: &mut AnyConnection,
+        tenant: TenantId,
+        id: i64,
+    ) -> Result<(), StoreError> {
+        // An article made from it stays, without the link.
+        sqlx::query(
+            "UPDATE faq_articles SET source_ticket_id = NULL WHERE tenant_id = $1 AND source_ticket_id = $2",
+        )
+        .bind(tenant.0)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+        sqlx::query("DELETE FROM ticket_attachments WHERE tenant_id = $1 AND ticket_id = $2")
+            .bind(tenant.0)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+        sqlx::query("DELETE FROM ticket_messages WHERE tenant_id = $1 AND ticket_id = $2")
+            .bind(tenant.0)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+        Ok(())
+    }
+}
+
 impl Store {
     pub async fn create_ticket(
         &self,
@@ -305,10 +374,7 @@ impl Store {
     }
 
     pub async fn ticket(&self, tenant: TenantId, id: TicketId) -> Result<Ticket, StoreError> {
-        let mut tx = self.read_one(tenant).await?;
-        let ticket = load(&mut tx, tenant, id).await?;
-        tx.commit().await?;
-        Ok(ticket)
+        self.read_record(tenant, id.0).await
     }
 
     pub async fn update_ticket(
@@ -318,81 +384,13 @@ impl Store {
         expected_version: Option<i64>,
         fields: &TicketFields,
     ) -> Result<Ticket, StoreError> {
-        let mut tx = self.begin(scope.tenant).await?;
-        lock_ticket(&mut tx, scope.tenant, id).await?;
-        let before = load(&mut tx, scope.tenant, id).await?;
-        let now = Timestamp::now();
-        bump_version(
-            &mut tx,
-            "tickets",
-            "ticket_id",
-            scope.tenant.0,
-            id.0,
-            expected_version,
-            now.0,
-        )
-        .await?;
-        let organisation_id = resolve_links(&mut tx, scope.tenant, fields).await?;
-        let levels = load_levels(&mut tx, scope.tenant).await?;
-        let times = before
-            .times()
-            .after_change(now, fields.priority, fields.status, &levels);
-        write_ticket(&mut tx, scope.tenant, id, fields, organisation_id, &times).await?;
-        let mut after = fields.clone();
-        after.organisation_id = organisation_id.map(OrganisationId);
-        let changed = changed_fields(&fields_of(&before).field_values(), &after.field_values());
-        self.audit(
-            &mut tx,
-            scope,
-            AuditAction::Update,
-            RecordType::Ticket,
-            id.0,
-            &changed,
-        )
-        .await?;
-        let ticket = load(&mut tx, scope.tenant, id).await?;
-        tx.commit().await?;
-        Ok(ticket)
+        self.update_record(scope, id.0, expected_version, fields)
+            .await
     }
 
     /// Deletes the ticket with its replies and notes.
     pub async fn delete_ticket(&self, scope: &Scope, id: TicketId) -> Result<(), StoreError> {
-        let mut tx = self.begin(scope.tenant).await?;
-        load(&mut tx, scope.tenant, id).await?;
-        // An article made from it stays, without the link.
-        sqlx::query(
-            "UPDATE faq_articles SET source_ticket_id = NULL WHERE tenant_id = $1 AND source_ticket_id = $2",
-        )
-        .bind(scope.tenant.0)
-        .bind(id.0)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query("DELETE FROM ticket_attachments WHERE tenant_id = $1 AND ticket_id = $2")
-            .bind(scope.tenant.0)
-            .bind(id.0)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("DELETE FROM ticket_messages WHERE tenant_id = $1 AND ticket_id = $2")
-            .bind(scope.tenant.0)
-            .bind(id.0)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("DELETE FROM tickets WHERE tenant_id = $1 AND ticket_id = $2")
-            .bind(scope.tenant.0)
-            .bind(id.0)
-            .execute(&mut *tx)
-            .await?;
-        self.audit(
-            &mut tx,
-            scope,
-            AuditAction::Delete,
-            RecordType::Ticket,
-            id.0,
-            &[],
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        self.delete_record::<Ticket>(scope, id.0).await
     }
 
     /// How many tickets the contact raised since `since` (a rate limit).

@@ -1,0 +1,144 @@
+//! One implementation of reading, updating and deleting a CRM record, for
+//! every record type: a type describes its table and the few steps that
+//! are its own (`StoredRecord`), and `Store::read_record`,
+//! `Store::update_record` and `Store::delete_record` do the rest the same
+//! way for all: the tenant-scoped lookup, the version check, the audit
+//! entry naming the changed fields, and the transaction around them.
+
+use crate::rows::bump_version;
+use crate::{Scope, Store, StoreError};
+use custodian_core::audit::{changed_fields, AuditAction, RecordType};
+use custodian_core::time::Timestamp;
+use custodian_core::TenantId;
+use sqlx::AnyConnection;
+use std::future::Future;
+
+/// Field names and values as the audit trail compares them.
+pub(crate) type FieldValues = Vec<(&'static str, String)>;
+
+/// A record type kept in one table keyed by `(tenant_id, ID_COLUMN)`.
+pub(crate) trait StoredRecord: Sized + Send {
+    /// The validated fields a create or an update writes.
+    type Fields: Sync;
+    const TABLE: &'static str;
+    const ID_COLUMN: &'static str;
+    const RECORD_TYPE: RecordType;
+
+    /// The record as stored, or `NotFound` outside the tenant.
+    fn load(
+        conn: &mut AnyConnection,
+        tenant: TenantId,
+        id: i64,
+    ) -> impl Future<Output = Result<Self, StoreError>> + Send;
+
+    /// Writes `fields` over the record read as `before` (its version is
+    /// already raised) and returns the values as written, which may differ
+    /// from `fields` where the store completes them (an organisation found
+    /// from a contact, a publication time kept).
+    fn write(
+        conn: &mut AnyConnection,
+        tenant: TenantId,
+        id: i64,
+        before: &Self,
+        fields: &Self::Fields,
+        now: Timestamp,
+    ) -> impl Future<Output = Result<FieldValues, StoreError>> + Send;
+
+    /// The stored record's values, to compare with what an update wrote
+    /// from `fields`.
+    fn values_before(&self, fields: &Self::Fields) -> FieldValues;
+
+    /// Runs before the record is read for an update (a row lock).
+    fn before_update(
+        _conn: &mut AnyConnection,
+        _tenant: TenantId,
+        _id: i64,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send {
+        async { Ok(()) }
+    }
+
+    /// What goes or is unlinked with the record, before its row is deleted.
+    fn delete_dependents(
+        _conn: &mut AnyConnection,
+        _tenant: TenantId,
+        _id: i64,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send {
+        async { Ok(()) }
+    }
+}
+
+impl Store {
+    pub(crate) async fn read_record<R: StoredRecord>(
+        &self,
+        tenant: TenantId,
+        id: i64,
+    ) -> Result<R, StoreError> {
+        let mut tx = self.read_one(tenant).await?;
+        let record = R::load(&mut tx, tenant, id).await?;
+        tx.commit().await?;
+        Ok(record)
+    }
+
+    /// Replaces the record's fields if it is still at `expected_version`
+    /// (any version when None), with an audit entry naming what changed.
+    pub(crate) async fn update_record<R: StoredRecord>(
+        &self,
+        scope: &Scope,
+        id: i64,
+        expected_version: Option<i64>,
+        fields: &R::Fields,
+    ) -> Result<R, StoreError> {
+        let mut tx = self.begin(scope.tenant).await?;
+        R::before_update(&mut tx, scope.tenant, id).await?;
+        let before = R::load(&mut tx, scope.tenant, id).await?;
+        let now = Timestamp::now();
+        bump_version(
+            &mut tx,
+            R::TABLE,
+            R::ID_COLUMN,
+            scope.tenant.0,
+            id,
+            expected_version,
+            now.0,
+        )
+        .await?;
+        let after = R::write(&mut tx, scope.tenant, id, &before, fields, now).await?;
+        let changed = changed_fields(&before.values_before(fields), &after);
+        self.audit(
+            &mut tx,
+            scope,
+            AuditAction::Update,
+            R::RECORD_TYPE,
+            id,
+            &changed,
+        )
+        .await?;
+        let record = R::load(&mut tx, scope.tenant, id).await?;
+        tx.commit().await?;
+        Ok(record)
+    }
+
+    /// Deletes the record and what is its own, with an audit entry.
+    pub(crate) async fn delete_record<R: StoredRecord>(
+        &self,
+        scope: &Scope,
+        id: i64,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin(scope.tenant).await?;
+        R::load(&mut tx, scope.tenant, id).await?;
+        R::delete_dependents(&mut tx, scope.tenant, id).await?;
+        sqlx::query(&format!(
+            "DELETE FROM {} WHERE tenant_id = $1 AND {} = $2",
+            R::TABLE,
+            R::ID_COLUMN
+        ))
+        .bind(scope.tenant.0)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        self.audit(&mut tx, scope, AuditAction::Delete, R::RECORD_TYPE, id, &[])
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
