@@ -914,3 +914,33 @@ on_both_backends!(
     the_route_table_names_every_documented_operation,
     fields_are_masked_by_need_to_know,
 );
+
+/// The API's contract is checked in: a change to any operation, schema or
+/// answer shows as a diff of `tests/snapshots/openapi.json` in review.
+/// `UPDATE_SNAPSHOTS=1 cargo test -p custodian-web --test permissions`
+/// writes the new one.
+#[test]
+fn the_api_contract_is_the_checked_in_snapshot() {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/openapi.json");
+    let document = serde_json::to_value(custodian_web::openapi_document()).unwrap();
+    let current = serde_json::to_string_pretty(&document).unwrap() + "\n";
+    if std::env::var("UPDATE_SNAPSHOTS").as_deref() == Ok("1") {
+        std::fs::write(&path, &current).unwrap();
+        return;
+    }
+    let checked_in = std::fs::read_to_string(&path).unwrap_or_default();
+    if checked_in != current {
+        let line = checked_in
+            .lines()
+            .zip(current.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or(checked_in.lines().count().min(current.lines().count()));
+        panic!(
+            "the OpenAPI document differs from tests/snapshots/openapi.json from line {}:\n  checked in: {}\n  now:        {}\nIf the change is meant, run UPDATE_SNAPSHOTS=1 cargo test -p custodian-web --test permissions and commit the file.",
+            line + 1,
+            checked_in.lines().nth(line).unwrap_or("(end)"),
+            current.lines().nth(line).unwrap_or("(end)")
+        );
+    }
+}

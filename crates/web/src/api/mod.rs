@@ -9,6 +9,7 @@ mod consent;
 mod extract;
 mod helpdesk;
 mod openapi;
+pub(crate) mod operation;
 mod outbox;
 pub mod permissions;
 mod portal;
@@ -31,197 +32,17 @@ use custodian_app::records::ListParams;
 use custodian_app::{App, AppError};
 use custodian_core::need_to_know::NeedToKnow;
 use extract::{ApiJson, ApiPrincipal, ApiQuery, RecordId};
-use resources::{
-    Activities, Agreements, Assets, Contacts, FaqArticles, Organisations, Resource, Tickets,
-};
+use resources::Resource;
 use serde::{Deserialize, Serialize};
 use std::future::Future;
 
 pub fn routes() -> Router<App> {
-    Router::new()
-        .merge(resource_routes::<Organisations>())
-        .merge(resource_routes::<Contacts>())
-        .merge(resource_routes::<Activities>())
-        .merge(resource_routes::<Assets>())
-        .merge(resource_routes::<Agreements>())
-        .merge(resource_routes::<Tickets>())
-        .merge(resource_routes::<FaqArticles>())
-        .route("/tickets/{id}/faq-draft", get(helpdesk::faq_draft))
-        .route(
-            "/tickets/{id}/attachments",
-            get(attachments::list).post(attachments::attach).layer(
-                axum::extract::DefaultBodyLimit::max(
-                    custodian_core::helpdesk::ATTACHMENT_MAX_BYTES + 1,
-                ),
-            ),
-        )
-        .route("/attachments/{id}", get(attachments::download))
-        .route(
-            "/tickets/{id}/messages",
-            get(helpdesk::messages).post(helpdesk::add_message),
-        )
-        .route(
-            "/contacts/{id}/portal-access",
-            get(portal::access).put(portal::set_access),
-        )
-        .route(
-            "/contacts/{id}/portal-invitation",
-            axum::routing::post(portal::invite),
-        )
-        .route(
-            "/settings/portal-registration",
-            get(portal::registration).put(portal::set_registration),
-        )
-        .route("/outbox", get(outbox::list))
-        .route("/outbox/{id}", get(outbox::read))
-        .route("/outbox/{id}/retry", axum::routing::post(outbox::retry))
-        .route(
-            "/settings/ticket-service-levels",
-            get(helpdesk::service_levels).put(helpdesk::set_service_levels),
-        )
-        .route("/search", get(search))
-        .route("/audit", get(audit::trail))
-        .route("/audit/export", get(audit::export))
-        .route("/account/sessions", get(account::sessions))
-        .route(
-            "/account/sessions/{id}",
-            axum::routing::delete(account::end_session),
-        )
-        .route("/account/tokens", get(account::tokens))
-        .route(
-            "/account/tokens/{id}",
-            axum::routing::delete(account::revoke_token),
-        )
-        .route("/users", get(account::users))
-        .route(
-            "/settings/two-factor",
-            get(account::two_factor_setting).put(account::set_two_factor_setting),
-        )
-        .route(
-            "/settings/password-policy",
-            get(account::password_policy).put(account::set_password_policy),
-        )
-        .route(
-            "/users/{id}/end-access",
-            axum::routing::post(account::end_access),
-        )
-        .route("/users/{id}/roles", axum::routing::put(account::set_roles))
-        .route("/roles", get(roles::list).post(roles::create))
-        .route(
-            "/roles/{id}",
-            get(roles::read).put(roles::update).delete(roles::delete),
-        )
-        .route("/purposes", get(purposes::list).post(purposes::create))
-        .route(
-            "/purposes/{id}",
-            get(purposes::read)
-                .put(purposes::update)
-                .delete(purposes::delete),
-        )
-        .route("/requests", get(requests::list).post(requests::create))
-        .route("/requests/{id}", get(requests::read))
-        .route(
-            "/requests/{id}/identity",
-            axum::routing::post(requests::identity),
-        )
-        .route("/requests/{id}/state", axum::routing::post(requests::state))
-        .route(
-            "/requests/{id}/extension",
-            axum::routing::post(requests::extension),
-        )
-        .route(
-            "/requests/{id}/subjects",
-            get(requests::subjects).put(requests::confirm_subjects),
-        )
-        .route("/requests/{id}/export", get(requests::export))
-        .route(
-            "/requests/{id}/erasure",
-            get(requests::erasure_plan).post(requests::erase),
-        )
-        .route("/requests/{id}/certificate", get(requests::certificate))
-        .route(
-            "/requests/{id}/rectification",
-            axum::routing::post(requests::rectify),
-        )
-        .route(
-            "/requests/{id}/restriction",
-            axum::routing::post(requests::restrict),
-        )
-        .route(
-            "/contacts/{id}/restriction",
-            axum::routing::put(requests::contact_restriction),
-        )
-        .route(
-            "/requests/{id}/objection",
-            axum::routing::post(requests::object),
-        )
-        .route(
-            "/consent-texts",
-            get(consent::texts).post(consent::create_text),
-        )
-        .route(
-            "/consent-texts/{id}",
-            get(consent::text).put(consent::update_text),
-        )
-        .route(
-            "/consent-texts/{id}/publish",
-            axum::routing::post(consent::publish_text),
-        )
-        .route(
-            "/contacts/{id}/consents",
-            get(consent::ledger).post(consent::record),
-        )
-        .route("/contacts/{id}/consent-receipt", get(consent::receipt))
-        .route(
-            "/settings/request-deadline",
-            get(requests::deadline).put(requests::set_deadline),
-        )
-        .route(
-            "/retention/rules",
-            get(retention::rules).post(retention::create_rule),
-        )
-        .route(
-            "/retention/rules/{id}",
-            get(retention::rule)
-                .put(retention::update_rule)
-                .delete(retention::delete_rule),
-        )
-        .route(
-            "/settings/contract-end",
-            get(retention::contract_end).put(retention::set_contract_end),
-        )
-        .route(
-            "/retention/holds",
-            get(retention::holds).post(retention::place_hold),
-        )
-        .route(
-            "/retention/holds/{id}/release",
-            axum::routing::post(retention::release_hold),
-        )
-        .route("/retention/plan", get(retention::plan))
-        .route(
-            "/retention/runs",
-            get(retention::runs).post(retention::start_run),
-        )
-        .route("/retention/runs/{id}", get(retention::run_summary))
-        .route("/retention/reviews", get(retention::reviews))
-        .route(
-            "/retention/reviews/decisions",
-            axum::routing::post(retention::decide),
-        )
-        .route("/teams", get(teams::list).post(teams::create))
-        .route(
-            "/teams/{id}",
-            get(teams::read).put(teams::update).delete(teams::delete),
-        )
-        .route(
-            "/settings/access",
-            get(roles::access_settings).put(roles::set_access_settings),
-        )
-        .route(
-            "/users/{id}/reactivate",
-            axum::routing::post(account::reactivate),
-        )
+    let mut router = Router::new();
+    for operation in openapi::operations() {
+        // Operations on one path with different methods merge into one route.
+        router = router.route(&operation.path, operation.handler);
+    }
+    router
         .route("/openapi.json", get(|| async { Json(openapi_document()) }))
         .route("/docs", get(|| async { Html(openapi::reference_page()) }))
         .fallback(|| async {
@@ -234,15 +55,6 @@ pub fn routes() -> Router<App> {
                 "This endpoint does not take that method; the Allow header names those it does.",
             )
         })
-}
-
-fn resource_routes<R: Resource>() -> Router<App> {
-    Router::new()
-        .route(&format!("/{}", R::PATH), get(list::<R>).post(create::<R>))
-        .route(
-            &format!("/{}/{{id}}", R::PATH),
-            get(read::<R>).put(update::<R>).delete(delete::<R>),
-        )
 }
 
 /// One page of a list.

@@ -3,6 +3,7 @@
 
 use super::account::{EndedAccess, RolesInput, SessionView, TokenView, TwoFactorSetting, UserView};
 use super::audit::{AuditEntryView, AuditPage};
+use super::operation::Operation;
 use super::portal::PortalAccess;
 use super::resources::{
     Activities, Agreements, Assets, Contacts, FaqArticles, Organisations, Resource, Tickets,
@@ -10,13 +11,20 @@ use super::resources::{
 use super::retention::{ContractEnd, HoldRelease};
 use super::teams::{TeamMember, TeamView};
 use super::SearchResult;
+use super::{
+    account, attachments, audit, consent, helpdesk, outbox, portal, purposes, requests, retention,
+    roles, teams,
+};
 use crate::problem::Problem;
+use axum::http::Method;
 use custodian_app::records::Filter;
 use custodian_core::access::RecordScope;
+use custodian_core::access::{Action, Area};
 use custodian_core::access_settings::AccessSettingsInput;
 use custodian_core::activities::{Activity, ActivityInput, ActivityKind, LinkedContact};
 use custodian_core::agreements::{Agreement, AgreementInput, AgreementStatus};
 use custodian_core::assets::{Asset, AssetInput};
+use custodian_core::audit::RecordType;
 use custodian_core::contacts::{Contact, ContactInput, Gender};
 use custodian_core::custom_roles::{RoleDescription, RoleInput};
 use custodian_core::helpdesk::{
@@ -263,7 +271,10 @@ fn with_common_answers(operation: OperationBuilder) -> OperationBuilder {
         )
 }
 
-fn add_resource<R: Resource>(paths: PathsBuilder) -> PathsBuilder {
+/// The five operations every record type has (list, create, read,
+/// replace, delete), all answered by the generic handlers.
+fn resource_operations<R: Resource>(record_type: RecordType) -> Vec<Operation> {
+    let area = custodian_app::area_of(record_type);
     let tag = R::PATH;
     let ok = |status: &str| {
         ResponseBuilder::new()
@@ -379,14 +390,21 @@ fn add_resource<R: Resource>(paths: PathsBuilder) -> PathsBuilder {
             "409",
             problem_response("Still in use, e.g. an organisation with agreements"),
         );
-    let mut collection = PathItem::new(HttpMethod::Get, with_common_answers(list));
-    collection.post = Some(with_common_answers(create).build());
-    let mut item = PathItem::new(HttpMethod::Get, with_common_answers(read));
-    item.put = Some(with_common_answers(update).build());
-    item.delete = Some(with_common_answers(delete).build());
-    paths
-        .path(format!("/api/v1/{}", R::PATH), collection)
-        .path(format!("/api/v1/{}/{{id}}", R::PATH), item)
+    let (collection, item) = (format!("/{}", R::PATH), format!("/{}/{{id}}", R::PATH));
+    vec![
+        Operation::new(Method::GET, &collection, super::list::<R>, list).needs(area, Action::Read),
+        Operation::new(Method::POST, &collection, super::create::<R>, create)
+            .needs(area, Action::Create),
+        Operation::new(Method::GET, &item, super::read::<R>, read)
+            .needs(area, Action::Read)
+            .id_of(record_type),
+        Operation::new(Method::PUT, &item, super::update::<R>, update)
+            .needs(area, Action::Update)
+            .id_of(record_type),
+        Operation::new(Method::DELETE, &item, super::delete::<R>, delete)
+            .needs(area, Action::Delete)
+            .id_of(record_type),
+    ]
 }
 
 fn json_list(schema: &str, description: &str) -> utoipa::openapi::Response {
@@ -408,7 +426,8 @@ fn no_content(description: &str) -> utoipa::openapi::Response {
 }
 
 /// The caller's sessions and tokens, and the administrator's users.
-fn add_account(paths: PathsBuilder) -> PathsBuilder {
+fn account_operations() -> Vec<Operation> {
+    let mut ops = Vec::new();
     let operation = |id: &str, tag: &str, summary: &str| {
         OperationBuilder::new()
             .tag(tag)
@@ -546,41 +565,86 @@ fn add_account(paths: PathsBuilder) -> PathsBuilder {
                 .content("application/json", json_ref("TwoFactorSetting"))
                 .build(),
         );
-    let mut two_factor_item = PathItem::new(HttpMethod::Get, with_common_answers(get_two_factor));
-    two_factor_item.put = Some(with_common_answers(put_two_factor).build());
-    let mut policy_item = PathItem::new(HttpMethod::Get, with_common_answers(get_policy));
-    policy_item.put = Some(with_common_answers(put_policy).build());
-    let sessions_item = PathItem::new(HttpMethod::Get, with_common_answers(sessions));
-    let tokens_item = PathItem::new(HttpMethod::Get, with_common_answers(tokens));
-    paths
-        .path("/api/v1/settings/password-policy", policy_item)
-        .path("/api/v1/settings/two-factor", two_factor_item)
-        .path("/api/v1/account/sessions", sessions_item)
-        .path(
-            "/api/v1/account/sessions/{id}",
-            PathItem::new(HttpMethod::Delete, with_common_answers(end_session)),
+    ops.extend([
+        Operation::new(
+            Method::GET,
+            "/settings/password-policy",
+            account::password_policy,
+            get_policy,
         )
-        .path("/api/v1/account/tokens", tokens_item)
-        .path(
-            "/api/v1/account/tokens/{id}",
-            PathItem::new(HttpMethod::Delete, with_common_answers(revoke_token)),
+        .needs(Area::Administration, Action::Read),
+        Operation::new(
+            Method::PUT,
+            "/settings/password-policy",
+            account::set_password_policy,
+            put_policy,
         )
-        .path(
-            "/api/v1/users",
-            PathItem::new(HttpMethod::Get, with_common_answers(users)),
+        .needs(Area::Administration, Action::Administer),
+        Operation::new(
+            Method::GET,
+            "/settings/two-factor",
+            account::two_factor_setting,
+            get_two_factor,
         )
-        .path(
-            "/api/v1/users/{id}/end-access",
-            PathItem::new(HttpMethod::Post, with_common_answers(end_access)),
+        .needs(Area::Administration, Action::Read),
+        Operation::new(
+            Method::PUT,
+            "/settings/two-factor",
+            account::set_two_factor_setting,
+            put_two_factor,
         )
-        .path(
-            "/api/v1/users/{id}/roles",
-            PathItem::new(HttpMethod::Put, with_common_answers(set_roles)),
+        .needs(Area::Administration, Action::Administer),
+        Operation::new(
+            Method::GET,
+            "/account/sessions",
+            account::sessions,
+            sessions,
         )
-        .path(
-            "/api/v1/users/{id}/reactivate",
-            PathItem::new(HttpMethod::Post, with_common_answers(reactivate)),
+        .for_anyone_signed_in(),
+        Operation::new(
+            Method::DELETE,
+            "/account/sessions/{id}",
+            account::end_session,
+            end_session,
         )
+        .for_anyone_signed_in(),
+        Operation::new(Method::GET, "/account/tokens", account::tokens, tokens)
+            .for_anyone_signed_in(),
+        Operation::new(
+            Method::DELETE,
+            "/account/tokens/{id}",
+            account::revoke_token,
+            revoke_token,
+        )
+        .for_anyone_signed_in(),
+        Operation::new(Method::GET, "/users", account::users, users)
+            .needs(Area::Administration, Action::Read),
+        Operation::new(
+            Method::POST,
+            "/users/{id}/end-access",
+            account::end_access,
+            end_access,
+        )
+        .needs(Area::Administration, Action::Administer)
+        .id_of(RecordType::User),
+        Operation::new(
+            Method::PUT,
+            "/users/{id}/roles",
+            account::set_roles,
+            set_roles,
+        )
+        .needs(Area::Administration, Action::Administer)
+        .id_of(RecordType::User),
+        Operation::new(
+            Method::POST,
+            "/users/{id}/reactivate",
+            account::reactivate,
+            reactivate,
+        )
+        .needs(Area::Administration, Action::Administer)
+        .id_of(RecordType::User),
+    ]);
+    ops
 }
 
 fn json_body(schema: &str) -> utoipa::openapi::request_body::RequestBody {
@@ -597,29 +661,10 @@ fn json_ok(description: &str, schema: &str) -> utoipa::openapi::Response {
         .build()
 }
 
-/// A collection (list, create) and its items (read, replace, delete).
-fn collection_and_items(
-    paths: PathsBuilder,
-    base: &str,
-    list: OperationBuilder,
-    create: OperationBuilder,
-    read: OperationBuilder,
-    update: OperationBuilder,
-    delete: OperationBuilder,
-) -> PathsBuilder {
-    let mut collection = PathItem::new(HttpMethod::Get, with_common_answers(list));
-    collection.post = Some(with_common_answers(create).build());
-    let mut item = PathItem::new(HttpMethod::Get, with_common_answers(read));
-    item.put = Some(with_common_answers(update).build());
-    item.delete = Some(with_common_answers(delete).build());
-    paths
-        .path(base, collection)
-        .path(format!("{base}/{{id}}"), item)
-}
-
 /// Processing purposes: the record of processing (data protection officer
 /// and administrators).
-fn add_purposes(paths: PathsBuilder) -> PathsBuilder {
+fn purposes_operations() -> Vec<Operation> {
+    let mut ops = Vec::new();
     let operation = |id: &str, summary: &str| {
         OperationBuilder::new()
             .tag("purposes")
@@ -657,20 +702,28 @@ fn add_purposes(paths: PathsBuilder) -> PathsBuilder {
         .parameter(id_parameter())
         .response("204", no_content("Removed"))
         .response("404", problem_response("No such purpose"));
-    collection_and_items(
-        paths,
-        "/api/v1/purposes",
-        list,
-        create,
-        read,
-        update,
-        delete,
-    )
+    ops.extend([
+        Operation::new(Method::GET, "/purposes", purposes::list, list)
+            .needs(Area::Privacy, Action::Read),
+        Operation::new(Method::POST, "/purposes", purposes::create, create)
+            .needs(Area::Privacy, Action::Create),
+        Operation::new(Method::GET, "/purposes/{id}", purposes::read, read)
+            .needs(Area::Privacy, Action::Read)
+            .id_of(RecordType::Purpose),
+        Operation::new(Method::PUT, "/purposes/{id}", purposes::update, update)
+            .needs(Area::Privacy, Action::Update)
+            .id_of(RecordType::Purpose),
+        Operation::new(Method::DELETE, "/purposes/{id}", purposes::delete, delete)
+            .needs(Area::Privacy, Action::Delete)
+            .id_of(RecordType::Purpose),
+    ]);
+    ops
 }
 
 /// Retention: rules, the contract end, legal holds, the plan, runs and the
 /// review list (data protection officer and administrators).
-fn add_helpdesk(paths: PathsBuilder) -> PathsBuilder {
+fn helpdesk_operations() -> Vec<Operation> {
+    let mut ops = Vec::new();
     let operation = |id: &str, summary: &str| {
         OperationBuilder::new()
             .tag("tickets")
@@ -700,8 +753,6 @@ fn add_helpdesk(paths: PathsBuilder) -> PathsBuilder {
         problem_response("The ticket is closed (ticket_closed), or its requester's processing is restricted (restricted)"),
     )
     .response("422", problem_response("No text, or an unknown visibility or status"));
-    let mut message_item = PathItem::new(HttpMethod::Get, with_common_answers(messages));
-    message_item.post = Some(with_common_answers(add).build());
     let get_levels = operation(
         "ticket_service_levels",
         "Per priority, the minutes until a new ticket's first answer and its resolution are due",
@@ -750,10 +801,6 @@ fn add_helpdesk(paths: PathsBuilder) -> PathsBuilder {
                 .build(),
         )
         .response("404", problem_response("No such file"));
-    let mut files_item = PathItem::new(HttpMethod::Get, with_common_answers(files));
-    files_item.post = Some(with_common_answers(attach).build());
-    let mut levels = PathItem::new(HttpMethod::Get, with_common_answers(get_levels));
-    levels.put = Some(with_common_answers(put_levels).build());
     let operation = |id: &str, summary: &str| {
         OperationBuilder::new()
             .tag("outbox")
@@ -839,44 +886,123 @@ fn add_helpdesk(paths: PathsBuilder) -> PathsBuilder {
         "422",
         problem_response("Not one of the choices (unknown_policy)"),
     );
-    let mut registration_item =
-        PathItem::new(HttpMethod::Get, with_common_answers(get_registration));
-    registration_item.put = Some(with_common_answers(put_registration).build());
-    let mut access_item = PathItem::new(HttpMethod::Get, with_common_answers(get_access));
-    access_item.put = Some(with_common_answers(put_access).build());
-    paths
-        .path(
-            "/api/v1/tickets/{id}/faq-draft",
-            PathItem::new(HttpMethod::Get, with_common_answers(faq_draft)),
+    ops.extend([
+        Operation::new(
+            Method::GET,
+            "/tickets/{id}/faq-draft",
+            helpdesk::faq_draft,
+            faq_draft,
         )
-        .path("/api/v1/contacts/{id}/portal-access", access_item)
-        .path("/api/v1/settings/portal-registration", registration_item)
-        .path(
-            "/api/v1/contacts/{id}/portal-invitation",
-            PathItem::new(HttpMethod::Post, with_common_answers(invite)),
+        .needs(Area::Support, Action::Create)
+        .id_of(RecordType::Ticket),
+        Operation::new(
+            Method::GET,
+            "/contacts/{id}/portal-access",
+            portal::access,
+            get_access,
         )
-        .path("/api/v1/tickets/{id}/messages", message_item)
-        .path("/api/v1/settings/ticket-service-levels", levels)
-        .path("/api/v1/tickets/{id}/attachments", files_item)
-        .path(
-            "/api/v1/attachments/{id}",
-            PathItem::new(HttpMethod::Get, with_common_answers(download)),
+        .needs(Area::OrganisationsAndContacts, Action::Read)
+        .id_of(RecordType::Contact),
+        Operation::new(
+            Method::PUT,
+            "/contacts/{id}/portal-access",
+            portal::set_access,
+            put_access,
         )
-        .path(
-            "/api/v1/outbox",
-            PathItem::new(HttpMethod::Get, with_common_answers(outbox)),
+        .needs(Area::OrganisationsAndContacts, Action::Update)
+        .id_of(RecordType::Contact),
+        Operation::new(
+            Method::GET,
+            "/settings/portal-registration",
+            portal::registration,
+            get_registration,
         )
-        .path(
-            "/api/v1/outbox/{id}",
-            PathItem::new(HttpMethod::Get, with_common_answers(mail)),
+        .needs(Area::Administration, Action::Read),
+        Operation::new(
+            Method::PUT,
+            "/settings/portal-registration",
+            portal::set_registration,
+            put_registration,
         )
-        .path(
-            "/api/v1/outbox/{id}/retry",
-            PathItem::new(HttpMethod::Post, with_common_answers(retry)),
+        .needs(Area::Administration, Action::Administer),
+        Operation::new(
+            Method::POST,
+            "/contacts/{id}/portal-invitation",
+            portal::invite,
+            invite,
         )
+        .needs(Area::OrganisationsAndContacts, Action::Update)
+        .id_of(RecordType::Contact),
+        Operation::new(
+            Method::GET,
+            "/tickets/{id}/messages",
+            helpdesk::messages,
+            messages,
+        )
+        .needs(Area::Support, Action::Read)
+        .id_of(RecordType::Ticket),
+        Operation::new(
+            Method::POST,
+            "/tickets/{id}/messages",
+            helpdesk::add_message,
+            add,
+        )
+        .needs(Area::Support, Action::Update)
+        .id_of(RecordType::Ticket),
+        Operation::new(
+            Method::GET,
+            "/settings/ticket-service-levels",
+            helpdesk::service_levels,
+            get_levels,
+        )
+        .needs(Area::Support, Action::Read),
+        Operation::new(
+            Method::PUT,
+            "/settings/ticket-service-levels",
+            helpdesk::set_service_levels,
+            put_levels,
+        )
+        .needs(Area::Administration, Action::Administer),
+        Operation::new(
+            Method::GET,
+            "/tickets/{id}/attachments",
+            attachments::list,
+            files,
+        )
+        .needs(Area::Support, Action::Read)
+        .id_of(RecordType::Ticket),
+        Operation::new(
+            Method::POST,
+            "/tickets/{id}/attachments",
+            attachments::attach,
+            attach,
+        )
+        .needs(Area::Support, Action::Update)
+        .id_of(RecordType::Ticket)
+        .body_limit(custodian_core::helpdesk::ATTACHMENT_MAX_BYTES + 1),
+        Operation::new(
+            Method::GET,
+            "/attachments/{id}",
+            attachments::download,
+            download,
+        )
+        .needs(Area::Support, Action::Read)
+        .id_of(RecordType::TicketAttachment)
+        .showing_whole("ticket_attachments"),
+        Operation::new(Method::GET, "/outbox", outbox::list, outbox)
+            .needs(Area::Administration, Action::Administer),
+        Operation::new(Method::GET, "/outbox/{id}", outbox::read, mail)
+            .needs(Area::Administration, Action::Administer)
+            .id_of(RecordType::Mail),
+        Operation::new(Method::POST, "/outbox/{id}/retry", outbox::retry, retry)
+            .needs(Area::Administration, Action::Administer)
+            .id_of(RecordType::Mail),
+    ]);
+    ops
 }
 
-fn add_retention(paths: PathsBuilder) -> PathsBuilder {
+fn retention_operations() -> Vec<Operation> {
+    let mut ops = Vec::new();
     let operation = |id: &str, summary: &str| {
         OperationBuilder::new()
             .tag("retention")
@@ -907,15 +1033,36 @@ fn add_retention(paths: PathsBuilder) -> PathsBuilder {
         .parameter(id_parameter())
         .response("204", no_content("Removed"))
         .response("404", problem_response("No such rule"));
-    let paths = collection_and_items(
-        paths,
-        "/api/v1/retention/rules",
-        list,
-        create,
-        read,
-        update,
-        delete,
-    );
+    ops.extend([
+        Operation::new(Method::GET, "/retention/rules", retention::rules, list)
+            .needs(Area::Privacy, Action::Read),
+        Operation::new(
+            Method::POST,
+            "/retention/rules",
+            retention::create_rule,
+            create,
+        )
+        .needs(Area::Privacy, Action::Update),
+        Operation::new(Method::GET, "/retention/rules/{id}", retention::rule, read)
+            .needs(Area::Privacy, Action::Read)
+            .id_of(RecordType::RetentionRule),
+        Operation::new(
+            Method::PUT,
+            "/retention/rules/{id}",
+            retention::update_rule,
+            update,
+        )
+        .needs(Area::Privacy, Action::Update)
+        .id_of(RecordType::RetentionRule),
+        Operation::new(
+            Method::DELETE,
+            "/retention/rules/{id}",
+            retention::delete_rule,
+            delete,
+        )
+        .needs(Area::Privacy, Action::Update)
+        .id_of(RecordType::RetentionRule),
+    ]);
     let get_contract_end = operation(
         "contract_end",
         "The day the tenant's contract with the operator ends (rules with the trigger tenant_contract_end count from it)",
@@ -931,8 +1078,6 @@ fn add_retention(paths: PathsBuilder) -> PathsBuilder {
         "422",
         problem_response("Not a day as YYYY-MM-DD (invalid_date)"),
     );
-    let mut contract_end = PathItem::new(HttpMethod::Get, with_common_answers(get_contract_end));
-    contract_end.put = Some(with_common_answers(put_contract_end).build());
     let holds = operation(
         "legal_holds",
         "Legal holds, active and released; an active hold past its review date is due for review",
@@ -955,8 +1100,6 @@ fn add_retention(paths: PathsBuilder) -> PathsBuilder {
         .response("404", problem_response("No such hold"))
         .response("409", problem_response("Released already (code in_use)"))
         .response("422", problem_response("No reason"));
-    let mut hold_collection = PathItem::new(HttpMethod::Get, with_common_answers(holds));
-    hold_collection.post = Some(with_common_answers(place).build());
     let plan = operation(
         "retention_plan",
         "The dry run: per rule, how many records a run now would delete, anonymise or list for review, how many are held or kept, with example ids; changes nothing",
@@ -980,8 +1123,6 @@ fn add_retention(paths: PathsBuilder) -> PathsBuilder {
         .parameter(id_parameter())
         .response("200", json_ok("The run", "RunSummary"))
         .response("404", problem_response("No such run"));
-    let mut run_collection = PathItem::new(HttpMethod::Get, with_common_answers(runs));
-    run_collection.post = Some(with_common_answers(start).build());
     let reviews = operation(
         "retention_reviews",
         "The review list: what review rules listed, oldest first, with a name or subject line for each (the read is audited); with decided_since, the decisions taken since that day (the report), newest first",
@@ -1003,34 +1144,73 @@ fn add_retention(paths: PathsBuilder) -> PathsBuilder {
         "422",
         problem_response("No entries, too many, an unknown decision, keeping without a reason, or a keep-until day that is unreadable or past"),
     );
-    paths
-        .path("/api/v1/settings/contract-end", contract_end)
-        .path("/api/v1/retention/holds", hold_collection)
-        .path(
-            "/api/v1/retention/holds/{id}/release",
-            PathItem::new(HttpMethod::Post, with_common_answers(release)),
+    ops.extend([
+        Operation::new(
+            Method::GET,
+            "/settings/contract-end",
+            retention::contract_end,
+            get_contract_end,
         )
-        .path(
-            "/api/v1/retention/plan",
-            PathItem::new(HttpMethod::Get, with_common_answers(plan)),
+        .needs(Area::Privacy, Action::Read),
+        Operation::new(
+            Method::PUT,
+            "/settings/contract-end",
+            retention::set_contract_end,
+            put_contract_end,
         )
-        .path("/api/v1/retention/runs", run_collection)
-        .path(
-            "/api/v1/retention/runs/{id}",
-            PathItem::new(HttpMethod::Get, with_common_answers(run)),
+        .needs(Area::Administration, Action::Update),
+        Operation::new(Method::GET, "/retention/holds", retention::holds, holds)
+            .needs(Area::Privacy, Action::Read),
+        Operation::new(
+            Method::POST,
+            "/retention/holds",
+            retention::place_hold,
+            place,
         )
-        .path(
-            "/api/v1/retention/reviews",
-            PathItem::new(HttpMethod::Get, with_common_answers(reviews)),
+        .needs(Area::Privacy, Action::Update),
+        Operation::new(
+            Method::POST,
+            "/retention/holds/{id}/release",
+            retention::release_hold,
+            release,
         )
-        .path(
-            "/api/v1/retention/reviews/decisions",
-            PathItem::new(HttpMethod::Post, with_common_answers(decide)),
+        .needs(Area::Privacy, Action::Update)
+        .id_of(RecordType::LegalHold),
+        Operation::new(Method::GET, "/retention/plan", retention::plan, plan)
+            .needs(Area::Privacy, Action::Read),
+        Operation::new(Method::GET, "/retention/runs", retention::runs, runs)
+            .needs(Area::Privacy, Action::Read),
+        Operation::new(Method::POST, "/retention/runs", retention::start_run, start)
+            .needs(Area::Privacy, Action::Erase),
+        Operation::new(
+            Method::GET,
+            "/retention/runs/{id}",
+            retention::run_summary,
+            run,
         )
+        .needs(Area::Privacy, Action::Read)
+        .id_of(RecordType::RetentionRun),
+        Operation::new(
+            Method::GET,
+            "/retention/reviews",
+            retention::reviews,
+            reviews,
+        )
+        .needs(Area::Privacy, Action::Read),
+        Operation::new(
+            Method::POST,
+            "/retention/reviews/decisions",
+            retention::decide,
+            decide,
+        )
+        .needs(Area::Privacy, Action::Update),
+    ]);
+    ops
 }
 
 /// Data-subject requests (data protection officer and administrators).
-fn add_requests(paths: PathsBuilder) -> PathsBuilder {
+fn requests_operations() -> Vec<Operation> {
+    let mut ops = Vec::new();
     let operation = |id: &str, summary: &str| {
         OperationBuilder::new()
             .tag("requests")
@@ -1203,64 +1383,135 @@ fn add_requests(paths: PathsBuilder) -> PathsBuilder {
         "ObjectionInput",
         "Not an objection request, direct_marketing false (decide_on_the_request), identity not verified, or no record confirmed",
     );
-    let mut subjects_item = PathItem::new(HttpMethod::Get, with_common_answers(subjects));
-    subjects_item.put = Some(with_common_answers(confirm).build());
-    let mut erasure_item = PathItem::new(HttpMethod::Get, with_common_answers(plan));
-    erasure_item.post = Some(with_common_answers(erase).build());
-    let mut collection = PathItem::new(HttpMethod::Get, with_common_answers(list));
-    collection.post = Some(with_common_answers(create).build());
-    let mut deadline = PathItem::new(HttpMethod::Get, with_common_answers(get_deadline));
-    deadline.put = Some(with_common_answers(put_deadline).build());
-    paths
-        .path("/api/v1/requests", collection)
-        .path(
-            "/api/v1/requests/{id}",
-            PathItem::new(HttpMethod::Get, with_common_answers(read)),
+    ops.extend([
+        Operation::new(Method::GET, "/requests", requests::list, list)
+            .needs(Area::Privacy, Action::Read),
+        Operation::new(Method::POST, "/requests", requests::create, create)
+            .needs(Area::Privacy, Action::Create),
+        Operation::new(Method::GET, "/requests/{id}", requests::read, read)
+            .needs(Area::Privacy, Action::Read)
+            .id_of(RecordType::SubjectRequest),
+        Operation::new(
+            Method::POST,
+            "/requests/{id}/identity",
+            requests::identity,
+            identity,
         )
-        .path(
-            "/api/v1/requests/{id}/identity",
-            PathItem::new(HttpMethod::Post, with_common_answers(identity)),
+        .needs(Area::Privacy, Action::Update)
+        .id_of(RecordType::SubjectRequest),
+        Operation::new(Method::POST, "/requests/{id}/state", requests::state, state)
+            .needs(Area::Privacy, Action::Update)
+            .id_of(RecordType::SubjectRequest),
+        Operation::new(
+            Method::POST,
+            "/requests/{id}/extension",
+            requests::extension,
+            extension,
         )
-        .path(
-            "/api/v1/requests/{id}/state",
-            PathItem::new(HttpMethod::Post, with_common_answers(state)),
+        .needs(Area::Privacy, Action::Update)
+        .id_of(RecordType::SubjectRequest),
+        Operation::new(
+            Method::GET,
+            "/requests/{id}/subjects",
+            requests::subjects,
+            subjects,
         )
-        .path(
-            "/api/v1/requests/{id}/extension",
-            PathItem::new(HttpMethod::Post, with_common_answers(extension)),
+        .needs(Area::Privacy, Action::Read)
+        .id_of(RecordType::SubjectRequest),
+        Operation::new(
+            Method::PUT,
+            "/requests/{id}/subjects",
+            requests::confirm_subjects,
+            confirm,
         )
-        .path("/api/v1/requests/{id}/subjects", subjects_item)
-        .path(
-            "/api/v1/requests/{id}/export",
-            PathItem::new(HttpMethod::Get, with_common_answers(export)),
+        .needs(Area::Privacy, Action::Update)
+        .id_of(RecordType::SubjectRequest),
+        Operation::new(
+            Method::GET,
+            "/requests/{id}/export",
+            requests::export,
+            export,
         )
-        .path("/api/v1/requests/{id}/erasure", erasure_item)
-        .path(
-            "/api/v1/requests/{id}/rectification",
-            PathItem::new(HttpMethod::Post, with_common_answers(rectification)),
+        .needs(Area::Privacy, Action::Export)
+        .id_of(RecordType::SubjectRequest),
+        Operation::new(
+            Method::GET,
+            "/requests/{id}/erasure",
+            requests::erasure_plan,
+            plan,
         )
-        .path(
-            "/api/v1/requests/{id}/restriction",
-            PathItem::new(HttpMethod::Post, with_common_answers(restriction)),
+        .needs(Area::Privacy, Action::Read)
+        .id_of(RecordType::SubjectRequest),
+        Operation::new(
+            Method::POST,
+            "/requests/{id}/erasure",
+            requests::erase,
+            erase,
         )
-        .path(
-            "/api/v1/contacts/{id}/restriction",
-            PathItem::new(HttpMethod::Put, with_common_answers(contact_restriction)),
+        .needs(Area::Privacy, Action::Erase)
+        .id_of(RecordType::SubjectRequest),
+        Operation::new(
+            Method::POST,
+            "/requests/{id}/rectification",
+            requests::rectify,
+            rectification,
         )
-        .path(
-            "/api/v1/requests/{id}/objection",
-            PathItem::new(HttpMethod::Post, with_common_answers(objection)),
+        .needs(Area::Privacy, Action::Update)
+        .id_of(RecordType::SubjectRequest),
+        Operation::new(
+            Method::POST,
+            "/requests/{id}/restriction",
+            requests::restrict,
+            restriction,
         )
-        .path(
-            "/api/v1/requests/{id}/certificate",
-            PathItem::new(HttpMethod::Get, with_common_answers(certificate)),
+        .needs(Area::Privacy, Action::Update)
+        .id_of(RecordType::SubjectRequest),
+        Operation::new(
+            Method::PUT,
+            "/contacts/{id}/restriction",
+            requests::contact_restriction,
+            contact_restriction,
         )
-        .path("/api/v1/settings/request-deadline", deadline)
+        .needs(Area::Privacy, Action::Update)
+        .id_of(RecordType::Contact),
+        Operation::new(
+            Method::POST,
+            "/requests/{id}/objection",
+            requests::object,
+            objection,
+        )
+        .needs(Area::Privacy, Action::Update)
+        .id_of(RecordType::SubjectRequest),
+        Operation::new(
+            Method::GET,
+            "/requests/{id}/certificate",
+            requests::certificate,
+            certificate,
+        )
+        .needs(Area::Privacy, Action::Read)
+        .id_of(RecordType::SubjectRequest),
+        Operation::new(
+            Method::GET,
+            "/settings/request-deadline",
+            requests::deadline,
+            get_deadline,
+        )
+        .needs(Area::Privacy, Action::Read),
+        Operation::new(
+            Method::PUT,
+            "/settings/request-deadline",
+            requests::set_deadline,
+            put_deadline,
+        )
+        .needs(Area::Privacy, Action::Update),
+    ]);
+    ops
 }
 
 /// The consent ledger: texts (data protection officer) and each contact's
 /// grants and withdrawals.
-fn add_consent(paths: PathsBuilder) -> PathsBuilder {
+fn consent_operations() -> Vec<Operation> {
+    let mut ops = Vec::new();
     let operation = |id: &str, summary: &str| {
         OperationBuilder::new()
             .tag("consent")
@@ -1342,28 +1593,61 @@ fn add_consent(paths: PathsBuilder) -> PathsBuilder {
             .build(),
     )
     .response("404", problem_response("No such contact"));
-    let mut collection = PathItem::new(HttpMethod::Get, with_common_answers(texts));
-    collection.post = Some(with_common_answers(create).build());
-    let mut item = PathItem::new(HttpMethod::Get, with_common_answers(read));
-    item.put = Some(with_common_answers(update).build());
-    let mut events = PathItem::new(HttpMethod::Get, with_common_answers(ledger));
-    events.post = Some(with_common_answers(record).build());
-    paths
-        .path("/api/v1/consent-texts", collection)
-        .path("/api/v1/consent-texts/{id}", item)
-        .path(
-            "/api/v1/consent-texts/{id}/publish",
-            PathItem::new(HttpMethod::Post, with_common_answers(publish)),
+    ops.extend([
+        Operation::new(Method::GET, "/consent-texts", consent::texts, texts)
+            .needs(Area::Privacy, Action::Read),
+        Operation::new(Method::POST, "/consent-texts", consent::create_text, create)
+            .needs(Area::Privacy, Action::Create),
+        Operation::new(Method::GET, "/consent-texts/{id}", consent::text, read)
+            .needs(Area::Privacy, Action::Read)
+            .id_of(RecordType::ConsentText),
+        Operation::new(
+            Method::PUT,
+            "/consent-texts/{id}",
+            consent::update_text,
+            update,
         )
-        .path("/api/v1/contacts/{id}/consents", events)
-        .path(
-            "/api/v1/contacts/{id}/consent-receipt",
-            PathItem::new(HttpMethod::Get, with_common_answers(receipt)),
+        .needs(Area::Privacy, Action::Update)
+        .id_of(RecordType::ConsentText),
+        Operation::new(
+            Method::POST,
+            "/consent-texts/{id}/publish",
+            consent::publish_text,
+            publish,
         )
+        .needs(Area::Privacy, Action::Update)
+        .id_of(RecordType::ConsentText),
+        Operation::new(
+            Method::GET,
+            "/contacts/{id}/consents",
+            consent::ledger,
+            ledger,
+        )
+        .needs(Area::OrganisationsAndContacts, Action::Read)
+        .id_of(RecordType::Contact),
+        Operation::new(
+            Method::POST,
+            "/contacts/{id}/consents",
+            consent::record,
+            record,
+        )
+        .needs(Area::OrganisationsAndContacts, Action::Update)
+        .id_of(RecordType::Contact),
+        Operation::new(
+            Method::GET,
+            "/contacts/{id}/consent-receipt",
+            consent::receipt,
+            receipt,
+        )
+        .needs(Area::OrganisationsAndContacts, Action::Read)
+        .id_of(RecordType::Contact),
+    ]);
+    ops
 }
 
 /// The tenant's roles and access settings (administrators).
-fn add_roles(paths: PathsBuilder) -> PathsBuilder {
+fn roles_operations() -> Vec<Operation> {
+    let mut ops = Vec::new();
     let operation = |id: &str, summary: &str| {
         OperationBuilder::new()
             .tag("roles")
@@ -1418,8 +1702,6 @@ fn add_roles(paths: PathsBuilder) -> PathsBuilder {
     .request_body(Some(json_body("AccessSettingsInput")))
     .response("200", json_ok("The settings now in force", "AccessSettingsInput"))
     .response("422", problem_response("An unknown scope or category"));
-    let mut settings = PathItem::new(HttpMethod::Get, with_common_answers(get_settings));
-    settings.put = Some(with_common_answers(put_settings).build());
     let team = |id: &str, summary: &str| {
         OperationBuilder::new()
             .tag("teams")
@@ -1454,21 +1736,58 @@ fn add_roles(paths: PathsBuilder) -> PathsBuilder {
         .parameter(id_parameter())
         .response("204", no_content("Removed"))
         .response("404", problem_response("No such team"));
-    let paths = collection_and_items(paths, "/api/v1/roles", list, create, read, update, delete);
-    let paths = collection_and_items(
-        paths,
-        "/api/v1/teams",
-        list_teams,
-        create_team,
-        read_team,
-        update_team,
-        delete_team,
-    );
-    paths.path("/api/v1/settings/access", settings)
+    ops.extend([
+        Operation::new(Method::GET, "/roles", roles::list, list)
+            .needs(Area::Administration, Action::Read),
+        Operation::new(Method::POST, "/roles", roles::create, create)
+            .needs(Area::Administration, Action::Administer),
+        Operation::new(Method::GET, "/roles/{id}", roles::read, read)
+            .needs(Area::Administration, Action::Read)
+            .id_of(RecordType::Role),
+        Operation::new(Method::PUT, "/roles/{id}", roles::update, update)
+            .needs(Area::Administration, Action::Administer)
+            .id_of(RecordType::Role),
+        Operation::new(Method::DELETE, "/roles/{id}", roles::delete, delete)
+            .needs(Area::Administration, Action::Administer)
+            .id_of(RecordType::Role),
+    ]);
+    ops.extend([
+        Operation::new(Method::GET, "/teams", teams::list, list_teams)
+            .needs(Area::Administration, Action::Read),
+        Operation::new(Method::POST, "/teams", teams::create, create_team)
+            .needs(Area::Administration, Action::Administer),
+        Operation::new(Method::GET, "/teams/{id}", teams::read, read_team)
+            .needs(Area::Administration, Action::Read)
+            .id_of(RecordType::Team),
+        Operation::new(Method::PUT, "/teams/{id}", teams::update, update_team)
+            .needs(Area::Administration, Action::Administer)
+            .id_of(RecordType::Team),
+        Operation::new(Method::DELETE, "/teams/{id}", teams::delete, delete_team)
+            .needs(Area::Administration, Action::Administer)
+            .id_of(RecordType::Team),
+    ]);
+    ops.extend([
+        Operation::new(
+            Method::GET,
+            "/settings/access",
+            roles::access_settings,
+            get_settings,
+        )
+        .needs(Area::Administration, Action::Read),
+        Operation::new(
+            Method::PUT,
+            "/settings/access",
+            roles::set_access_settings,
+            put_settings,
+        )
+        .needs(Area::Administration, Action::Administer),
+    ]);
+    ops
 }
 
 /// The audit trail's two operations, with the filters they share.
-fn add_audit(paths: PathsBuilder) -> PathsBuilder {
+fn audit_operations() -> Vec<Operation> {
+    let mut ops = Vec::new();
     let int64 = || typed(Type::Integer).format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)));
     let filters = || {
         vec![
@@ -1540,27 +1859,41 @@ fn add_audit(paths: PathsBuilder) -> PathsBuilder {
             "422",
             problem_response("Filters that are unknown or contradict each other"),
         );
-    paths
-        .path(
-            "/api/v1/audit",
-            PathItem::new(HttpMethod::Get, with_common_answers(page)),
-        )
-        .path(
-            "/api/v1/audit/export",
-            PathItem::new(HttpMethod::Get, with_common_answers(export)),
-        )
+    ops.extend([
+        Operation::new(Method::GET, "/audit", audit::trail, page)
+            .needs(Area::Privacy, Action::Read),
+        Operation::new(Method::GET, "/audit/export", audit::export, export)
+            .needs(Area::Privacy, Action::Export),
+    ]);
+    ops
 }
 
-pub fn openapi_document() -> OpenApi {
-    let mut paths = PathsBuilder::new();
-    paths = add_resource::<Organisations>(paths);
-    paths = add_resource::<Contacts>(paths);
-    paths = add_resource::<Activities>(paths);
-    paths = add_resource::<Assets>(paths);
-    paths = add_resource::<Agreements>(paths);
-    paths = add_resource::<Tickets>(paths);
-    paths = add_resource::<FaqArticles>(paths);
-    paths = add_helpdesk(paths);
+/// Every operation of the API, declared once: the router, the permission
+/// table and this document are made from it.
+pub fn operations() -> Vec<Operation> {
+    let mut ops = Vec::new();
+    ops.extend(resource_operations::<Organisations>(
+        RecordType::Organisation,
+    ));
+    ops.extend(resource_operations::<Contacts>(RecordType::Contact));
+    ops.extend(resource_operations::<Activities>(RecordType::Activity));
+    ops.extend(resource_operations::<Assets>(RecordType::Asset));
+    ops.extend(resource_operations::<Agreements>(RecordType::Agreement));
+    ops.extend(resource_operations::<Tickets>(RecordType::Ticket));
+    ops.extend(resource_operations::<FaqArticles>(RecordType::FaqArticle));
+    ops.extend(helpdesk_operations());
+    ops.extend(search_operations());
+    ops.extend(audit_operations());
+    ops.extend(account_operations());
+    ops.extend(roles_operations());
+    ops.extend(purposes_operations());
+    ops.extend(requests_operations());
+    ops.extend(consent_operations());
+    ops.extend(retention_operations());
+    ops
+}
+
+fn search_operations() -> Vec<Operation> {
     let search = OperationBuilder::new()
         .tag("search")
         .operation_id(Some("search"))
@@ -1590,20 +1923,50 @@ pub fn openapi_document() -> OpenApi {
                 .build(),
         )
         .response("400", problem_response("q is missing"));
-    paths = paths.path(
-        "/api/v1/search",
-        PathItem::new(HttpMethod::Get, with_common_answers(search)),
-    );
-    paths = add_audit(paths);
-    paths = add_account(paths);
-    paths = add_roles(paths);
-    paths = add_purposes(paths);
-    paths = add_requests(paths);
-    paths = add_consent(paths);
-    paths = add_retention(paths);
+    vec![
+        Operation::new(Method::GET, "/search", super::search, search)
+            .needs(Area::OrganisationsAndContacts, Action::Read),
+    ]
+}
+
+/// The OpenAPI paths of the operations: each with the answers every
+/// operation can give.
+fn paths_of(operations: Vec<Operation>) -> utoipa::openapi::Paths {
+    let mut items: std::collections::BTreeMap<String, PathItem> = Default::default();
+    for operation in operations {
+        let built = with_common_answers(operation.doc).build();
+        let method = match operation.method {
+            Method::POST => HttpMethod::Post,
+            Method::PUT => HttpMethod::Put,
+            Method::DELETE => HttpMethod::Delete,
+            Method::PATCH => HttpMethod::Patch,
+            _ => HttpMethod::Get,
+        };
+        let path = format!("/api/v1{}", operation.path);
+        match items.get_mut(&path) {
+            Some(item) => match method {
+                HttpMethod::Post => item.post = Some(built),
+                HttpMethod::Put => item.put = Some(built),
+                HttpMethod::Delete => item.delete = Some(built),
+                HttpMethod::Patch => item.patch = Some(built),
+                _ => item.get = Some(built),
+            },
+            None => {
+                items.insert(path, PathItem::new(method, built));
+            }
+        }
+    }
+    let mut paths = PathsBuilder::new();
+    for (path, item) in items {
+        paths = paths.path(path, item);
+    }
+    paths.build()
+}
+
+pub fn openapi_document() -> OpenApi {
     let mut document = Components::openapi();
     document.openapi = utoipa::openapi::OpenApiVersion::Version31;
-    document.paths = paths.build();
+    document.paths = paths_of(operations());
     document_framework_refusals(&mut document.paths);
     if let Some(components) = document.components.as_mut() {
         components.add_security_scheme(
