@@ -194,13 +194,16 @@ fn json_ref(schema: &str) -> utoipa::openapi::Content {
         .build()
 }
 
-/// What every operation with a body can be answered before its handler
-/// runs: unreadable bodies (400, also a NUL character in any text), a
-/// body over the limit (413) and one of another media type (415); each is
-/// problem+json (`problem::api_errors_as_problems`).
+/// The answers an operation can give before its handler runs, from what
+/// it takes: a body can be unreadable (400, also a NUL character in any
+/// text), over the limit (413), of another media type (415) or not of the
+/// schema (422); query parameters can be unreadable (400); an id can name
+/// nothing in the tenant (404). Each is problem+json
+/// (`problem::api_errors_as_problems`).
 fn document_framework_refusals(paths: &mut utoipa::openapi::Paths) {
-    for item in paths.paths.values_mut() {
+    for (path, item) in paths.paths.iter_mut() {
         for operation in [
+            item.get.as_mut(),
             item.post.as_mut(),
             item.put.as_mut(),
             item.patch.as_mut(),
@@ -209,14 +212,27 @@ fn document_framework_refusals(paths: &mut utoipa::openapi::Paths) {
         .into_iter()
         .flatten()
         {
-            if operation.request_body.is_none() {
-                continue;
+            let mut shared = Vec::new();
+            if operation.request_body.is_some() {
+                shared.extend([
+                    ("400", "The body cannot be read (malformed_json), or a text holds a NUL character (nul_character)"),
+                    ("413", "The body is larger than the operation accepts (payload_too_large)"),
+                    ("415", "The body is not of the media type the operation takes (unsupported_media_type)"),
+                    ("422", "The body does not fit the schema: a field missing, unknown or of the wrong type (invalid_body), or a value refused (validation_failed)"),
+                ]);
             }
-            for (status, description) in [
-                ("400", "The body cannot be read (malformed_json), or a text holds a NUL character (nul_character)"),
-                ("413", "The body is larger than the operation accepts (payload_too_large)"),
-                ("415", "The body is not of the media type the operation takes (unsupported_media_type)"),
-            ] {
+            let takes_query = operation
+                .parameters
+                .iter()
+                .flatten()
+                .any(|parameter| parameter.parameter_in == ParameterIn::Query);
+            if takes_query {
+                shared.push(("400", "A query parameter cannot be read (invalid_query) or is not one this operation offers"));
+            }
+            if path.contains("{id}") {
+                shared.push(("404", "No such record in your tenant (not_found)"));
+            }
+            for (status, description) in shared {
                 operation
                     .responses
                     .responses
