@@ -4,6 +4,7 @@
 //! tenant accessed them, and a summary page a person can read. Built in
 //! memory and never written to disk; every record that leaves is audited.
 
+use super::export_text::{cell_text, table_label};
 use super::summary::{summary_html, Summary};
 use super::zip::ZipWriter;
 use crate::csv::csv_cell;
@@ -83,22 +84,6 @@ pub struct SubjectExport {
     pub bytes: Vec<u8>,
 }
 
-/// What one table's file is called and says it holds.
-pub(crate) fn table_label(table: &str) -> &'static str {
-    match table {
-        "contacts" => "Your contact record",
-        "activities" => "Calls, meetings, emails and notes about you",
-        "activity_contacts" => "Which activities concern you",
-        "assets" => "Products you are responsible for",
-        "subject_requests" => "Your requests about your data",
-        "subject_request_events" => "Steps taken on your requests",
-        "consent_events" => "Your consents and their withdrawals",
-        "tickets" => "Support tickets you raised",
-        "ticket_messages" => "Replies and notes on your tickets, and what you wrote",
-        _ => "Other records",
-    }
-}
-
 fn table_json(kind: ExportKind, rows: &TableRows) -> Value {
     let columns: Vec<Value> = rows
         .columns
@@ -131,14 +116,6 @@ fn table_json(kind: ExportKind, rows: &TableRows) -> Value {
         "columns": columns,
         "rows": records,
     })
-}
-
-pub(crate) fn cell_text(value: &Value) -> String {
-    match value {
-        Value::Null => String::new(),
-        Value::String(text) => text.clone(),
-        other => other.to_string(),
-    }
 }
 
 fn table_csv(rows: &TableRows) -> String {

@@ -5,6 +5,7 @@
 mod consent;
 mod erasure;
 mod export;
+mod export_text;
 mod objection;
 mod rectification;
 mod restriction;

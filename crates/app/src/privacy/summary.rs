@@ -3,7 +3,7 @@
 //! its categories, recipients and retention, where it came from, and who
 //! in the tenant accessed it. Plain HTML with no script or outside link.
 
-use super::export::{cell_text, table_label};
+use super::export_text::{cell_text, table_label};
 use crate::AccessSummary;
 use custodian_core::catalog::Category;
 use custodian_core::privacy::export::ExportKind;

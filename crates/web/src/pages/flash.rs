@@ -2,7 +2,7 @@
 //! leaves a short-lived cookie naming what happened — a fixed word, never
 //! user content — and the next page shows the message once.
 
-use super::session::set_cookie;
+use super::cookies::set_cookie;
 use axum::extract::Request;
 use axum::http::header;
 use axum::http::{Method, StatusCode};

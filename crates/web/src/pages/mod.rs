@@ -19,10 +19,13 @@ mod audit;
 mod choices;
 mod consent;
 mod contacts;
+pub(crate) mod cookies;
+mod failure;
 mod flash;
 pub(crate) mod forms;
 pub(crate) mod helpdesk;
 pub(crate) mod listing;
+pub(crate) mod login;
 mod organisations;
 mod outbox;
 mod passwords;
@@ -65,8 +68,8 @@ pub(crate) fn bad_request(message: &str) -> Response {
 pub fn routes() -> Router<App> {
     Router::new()
         .route("/", get(|| async { Redirect::to("/contacts") }))
-        .route("/login", get(session::login_page).post(session::login))
-        .route("/logout", post(session::logout))
+        .route("/login", get(login::login_page).post(login::login))
+        .route("/logout", post(login::logout))
         .route("/search", get(search))
         .route("/search/suggest", get(suggest))
         .route(

@@ -3,49 +3,26 @@
 //! read and change they make is audited with that reason. The reason rides
 //! in a short-lived, HTTP-only cookie; ending it hides the data again.
 
+use super::cookies::set_cookie;
 use super::forms::FormData;
-use super::session::{cookie, set_cookie, PageSession};
+use super::session::PageSession;
 use super::views::error_page;
 use crate::csrf::CsrfForm;
 use axum::extract::State;
-use axum::http::{header, HeaderMap};
+use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 use axum::Router;
-use custodian_app::{App, Principal};
-use custodian_core::hex::{from_hex, to_hex};
+use custodian_app::App;
+use custodian_core::hex::to_hex;
 
-const REASON_COOKIE: &str = "custodian_reason";
+use super::session::REASON_COOKIE;
 const REASON_MINUTES: i64 = 15;
 
 pub fn routes() -> Router<App> {
     Router::new()
         .route("/access-reason", post(state_reason))
         .route("/access-reason/end", post(end_reason))
-}
-
-/// The principal with the reason its cookie carries, if any and valid. The
-/// cookie names the session it was stated in: a reason never carries over
-/// to the next person who signs in with the same browser.
-pub(super) fn with_stated_reason(
-    principal: Principal,
-    session_id: i64,
-    headers: &HeaderMap,
-) -> Principal {
-    let reason = cookie(headers, REASON_COOKIE)
-        .and_then(|value| {
-            let (session, hex) = value.split_once('.')?;
-            (session.parse::<i64>().ok()? == session_id).then(|| hex.to_string())
-        })
-        .and_then(|hex| from_hex(&hex))
-        .and_then(|bytes| String::from_utf8(bytes).ok());
-    match reason {
-        Some(reason) => principal
-            .clone()
-            .with_reason(Some(&reason))
-            .unwrap_or(principal),
-        None => principal,
-    }
 }
 
 /// Only a path of this site: never another host.

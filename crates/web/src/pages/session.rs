@@ -1,20 +1,21 @@
-//! Back-office sessions: the login form (with a double-submit CSRF cookie),
-//! logout, and the extractor that sends visitors without a session to /login.
+//! The back office's session extractor: the signed-in user of a page, with
+//! the reason for access they stated, the form token every form must carry
+//! (`crate::csrf`) and what the last form did; visitors without a session
+//! go to /login.
 
-use super::forms::FormData;
-use super::views::render;
-use crate::client::ClientAddress;
-use crate::csrf::CsrfForm;
+use super::cookies::cookie;
+use super::failure::error_page;
 use crate::csrf::{back_office_refusal, ExpectedCsrf};
-use axum::extract::{FromRequestParts, Query, State};
+use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
-use custodian_app::auth::{new_csrf_token, SESSION_LIFETIME_HOURS};
-use custodian_app::{App, AppError, Principal};
+use custodian_app::{App, Principal};
+use custodian_core::hex::from_hex;
 
-const SESSION_COOKIE: &str = "custodian_session";
-const LOGIN_CSRF_COOKIE: &str = "custodian_login_csrf";
+pub(super) const SESSION_COOKIE: &str = "custodian_session";
+/// The reason for access a user stated (`reason.rs`), bound to the session.
+pub(super) const REASON_COOKIE: &str = "custodian_reason";
 
 pub struct PageSession {
     pub principal: Principal,
@@ -28,36 +29,6 @@ pub struct PageSession {
     pub flash: Option<&'static str>,
     /// The path (and query) of this request.
     pub here: String,
-}
-
-pub(crate) fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_string())
-}
-
-/// `Secure` is added to every cookie of a request that came over TLS
-/// (directly or through a trusted proxy that says so), in one place:
-/// `headers::security_headers`.
-pub(super) fn set_cookie(name: &str, value: &str, max_age_seconds: i64) -> HeaderValue {
-    set_cookie_at(name, value, max_age_seconds, "/")
-}
-
-/// A cookie for the pages under `path` only (the portal keeps its own).
-pub(crate) fn set_cookie_at(
-    name: &str,
-    value: &str,
-    max_age_seconds: i64,
-    path: &str,
-) -> HeaderValue {
-    let text =
-        format!("{name}={value}; Path={path}; HttpOnly; SameSite=Lax; Max-Age={max_age_seconds}");
-    HeaderValue::from_str(&text).unwrap_or(HeaderValue::from_static("invalid=1"))
 }
 
 /// To the login page, coming back to the page asked for after logging in.
@@ -74,21 +45,6 @@ fn to_login(parts: &Parts) -> Response {
         Ok(query) => Redirect::to(&format!("/login?{query}")).into_response(),
         Err(_) => Redirect::to("/login").into_response(),
     }
-}
-
-/// Only a path on this site: never `//elsewhere`, and no backslash or
-/// control character anywhere, since browsers drop tabs and read `\\` as
-/// `/` (so `/<TAB>/elsewhere` would become `//elsewhere`).
-fn local_target(next: &str) -> &str {
-    local_path(next).unwrap_or("/contacts")
-}
-
-/// `next` when it is a path on this site.
-pub(crate) fn local_path(next: &str) -> Option<&str> {
-    let local = next.starts_with('/')
-        && !next.starts_with("//")
-        && !next.chars().any(|c| c == '\\' || c.is_control());
-    local.then_some(next)
 }
 
 impl FromRequestParts<App> for PageSession {
@@ -119,7 +75,7 @@ impl FromRequestParts<App> for PageSession {
                 let session = PageSession {
                     session_id: live.session_id,
                     password_expired: live.password_expired,
-                    principal: super::reason::with_stated_reason(
+                    principal: with_stated_reason(
                         live.principal.with_client(
                             crate::client::peer_address(parts),
                             crate::client::user_agent(&parts.headers),
@@ -143,175 +99,27 @@ impl FromRequestParts<App> for PageSession {
                 Ok(session)
             }
             Ok(None) => Err(to_login(parts)),
-            Err(error) => Err(super::views::error_page(error)),
+            Err(error) => Err(error_page(error)),
         }
     }
 }
 
-#[derive(askama::Template)]
-#[template(path = "login.html")]
-struct LoginPage {
-    csrf: String,
-    email: String,
-    next: String,
-    error: Option<String>,
-}
-
-fn login_form(
-    headers: &HeaderMap,
-    status: StatusCode,
-    (email, next): (String, String),
-    error: Option<String>,
-) -> Response {
-    // The browser's login token stays while its cookie lives: a login page
-    // loaded twice (a second tab, a reload, a preload) does not turn the
-    // form already on screen into an expired one.
-    let csrf = cookie(headers, LOGIN_CSRF_COOKIE)
-        .filter(|token| token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit()))
-        .unwrap_or_else(new_csrf_token);
-    let mut response = render(&LoginPage {
-        csrf: csrf.clone(),
-        email,
-        next,
-        error,
-    });
-    *response.status_mut() = status;
-    response.headers_mut().insert(
-        header::SET_COOKIE,
-        set_cookie(LOGIN_CSRF_COOKIE, &csrf, 3600),
-    );
-    response
-}
-
-#[derive(serde::Deserialize)]
-pub struct LoginQuery {
-    #[serde(default)]
-    next: String,
-}
-
-pub async fn login_page(headers: HeaderMap, Query(query): Query<LoginQuery>) -> Response {
-    login_form(&headers, StatusCode::OK, (String::new(), query.next), None)
-}
-
-/// The login form's token: the double-submit cookie set with the form.
-pub struct LoginFormToken;
-
-impl FromRequestParts<App> for LoginFormToken {
-    type Rejection = Response;
-
-    async fn from_request_parts(parts: &mut Parts, _: &App) -> Result<Self, Response> {
-        parts.extensions.insert(ExpectedCsrf {
-            token: cookie(&parts.headers, LOGIN_CSRF_COOKIE).unwrap_or_default(),
-            refusal: expired_login,
-        });
-        Ok(LoginFormToken)
-    }
-}
-
-fn expired_login(headers: &HeaderMap) -> Response {
-    login_form(
-        headers,
-        StatusCode::FORBIDDEN,
-        (String::new(), String::new()),
-        Some("The form expired. Please log in again.".into()),
-    )
-}
-
-pub async fn login(
-    State(app): State<App>,
-    ClientAddress(client_address): ClientAddress,
-    headers: HeaderMap,
-    _: LoginFormToken,
-    CsrfForm(form): CsrfForm<FormData>,
-) -> Response {
-    let email = form.get("email");
-    let next = form.get("next");
-    match app
-        .login(
-            &email,
-            &form.get("password"),
-            &client_address,
-            crate::client::user_agent(&headers),
-            &form.get("code"),
-        )
-        .await
-    {
-        Ok(session) => {
-            let mut response = Redirect::to(local_target(&next)).into_response();
-            response.headers_mut().append(
-                header::SET_COOKIE,
-                set_cookie(
-                    SESSION_COOKIE,
-                    &session.cookie_value,
-                    SESSION_LIFETIME_HOURS * 3600,
-                ),
-            );
-            response
-                .headers_mut()
-                .append(header::SET_COOKIE, set_cookie(LOGIN_CSRF_COOKIE, "", 0));
-            response
-        }
-        Err(AppError::BadCredentials) => login_form(
-            &headers,
-            StatusCode::UNAUTHORIZED,
-            (email, next),
-            Some("The email, password or two-factor code is wrong.".into()),
-        ),
-        Err(AppError::TooManyAttempts {
-            retry_after_seconds,
-        }) => {
-            let minutes = retry_after_seconds.div_ceil(60);
-            let mut response = login_form(
-                &headers,
-                StatusCode::TOO_MANY_REQUESTS,
-                (email, next),
-                Some(format!(
-                    "Too many attempts. Try again in {minutes} minute{}.",
-                    if minutes == 1 { "" } else { "s" }
-                )),
-            );
-            if let Ok(value) = HeaderValue::from_str(&retry_after_seconds.to_string()) {
-                response.headers_mut().insert(header::RETRY_AFTER, value);
-            }
-            response
-        }
-        Err(other) => super::views::error_page(other),
-    }
-}
-
-pub async fn logout(
-    State(app): State<App>,
-    session: PageSession,
-    CsrfForm(_): CsrfForm<FormData>,
-) -> Response {
-    if let Err(error) = app.logout(&session.principal, &session.cookie).await {
-        return super::views::error_page(error);
-    }
-    let mut response = Redirect::to("/login").into_response();
-    response
-        .headers_mut()
-        .insert(header::SET_COOKIE, set_cookie(SESSION_COOKIE, "", 0));
-    response
-}
-
-#[cfg(test)]
-mod tests {
-    use super::local_target;
-
-    #[test]
-    fn after_login_only_local_paths_are_followed() {
-        assert_eq!(local_target("/contacts/7?sort=x"), "/contacts/7?sort=x");
-        for elsewhere in [
-            "",
-            "https://evil.example/",
-            "//evil.example",
-            "/\\evil.example",
-            "/\t/evil.example",
-            "/\t\\evil.example",
-            "/x\\..\\evil",
-            "/a\r\nSet-Cookie: x",
-        ] {
-            assert_eq!(local_target(elsewhere), "/contacts", "{elsewhere:?}");
-        }
+/// The principal with the reason its cookie carries, if any and valid. The
+/// cookie names the session it was stated in: a reason never carries over
+/// to the next person who signs in with the same browser.
+fn with_stated_reason(principal: Principal, session_id: i64, headers: &HeaderMap) -> Principal {
+    let reason = cookie(headers, REASON_COOKIE)
+        .and_then(|value| {
+            let (session, hex) = value.split_once('.')?;
+            (session.parse::<i64>().ok()? == session_id).then(|| hex.to_string())
+        })
+        .and_then(|hex| from_hex(&hex))
+        .and_then(|bytes| String::from_utf8(bytes).ok());
+    match reason {
+        Some(reason) => principal
+            .clone()
+            .with_reason(Some(&reason))
+            .unwrap_or(principal),
+        None => principal,
     }
 }

@@ -3,7 +3,7 @@
 //! address). A change is recorded with them as the actor.
 
 use super::session::PortalPageSession;
-use super::sign_in::{failure, PortalChrome};
+use super::{failure, PortalChrome};
 use crate::csrf::CsrfForm;
 use crate::pages::forms::FormData;
 use crate::pages::views::{refusal_lines, refused_if, render};

@@ -1,7 +1,7 @@
 //! The FAQ in the portal: published articles by question, searchable.
 
 use super::session::PortalPageSession;
-use super::sign_in::{failure, PortalChrome};
+use super::{failure, PortalChrome};
 use crate::pages::listing::next_href;
 use crate::pages::path_id::PageId;
 use crate::pages::views::render;

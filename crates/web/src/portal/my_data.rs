@@ -3,7 +3,7 @@
 //! staff), and follow the requests made about oneself.
 
 use super::session::PortalPageSession;
-use super::sign_in::{failure, PortalChrome};
+use super::{failure, PortalChrome};
 use crate::csrf::CsrfForm;
 use crate::downloads::attachment;
 use crate::pages::forms::FormData;

@@ -4,7 +4,7 @@
 //! browser (`Sec-GPC: 1`) counts, as it does for their own web forms.
 
 use super::session::PortalPageSession;
-use super::sign_in::{failure, PortalChrome};
+use super::{failure, PortalChrome};
 use crate::csrf::CsrfForm;
 use crate::pages::forms::FormData;
 use crate::pages::views::{refusal_lines, refused_if, render};

@@ -6,7 +6,8 @@
 //! and is signed in.
 
 use super::session::{form_token, PortalFormToken};
-use super::sign_in::{failure, first_password_form, signed_in, PortalChrome};
+use super::sign_in::{first_password_form, signed_in};
+use super::{failure, PortalChrome};
 use crate::client::ClientAddress;
 use crate::csrf::CsrfForm;
 use crate::pages::forms::FormData;

@@ -4,7 +4,7 @@
 //! invitations) carry a double-submit token instead.
 
 use crate::csrf::ExpectedCsrf;
-use crate::pages::session::{cookie, set_cookie_at};
+use crate::pages::cookies::{cookie, set_cookie_at};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
@@ -25,8 +25,8 @@ pub(super) struct PortalPageSession {
 
 impl PortalPageSession {
     /// What the pages show around their content for this person.
-    pub(super) fn chrome(&self) -> super::sign_in::PortalChrome {
-        super::sign_in::PortalChrome {
+    pub(super) fn chrome(&self) -> super::PortalChrome {
+        super::PortalChrome {
             name: Some(self.principal.name.clone()),
             csrf: self.csrf.clone(),
         }
@@ -76,7 +76,7 @@ impl FromRequestParts<App> for PortalPageSession {
                 Ok(session)
             }
             Ok(None) => Err(to_login(parts)),
-            Err(error) => Err(super::sign_in::failure(error)),
+            Err(error) => Err(super::failure(error)),
         }
     }
 }
@@ -109,7 +109,7 @@ impl FromRequestParts<App> for PortalFormToken {
 
 /// 403 for a form whose token is missing or wrong.
 pub(super) fn expired_form(_: &HeaderMap) -> Response {
-    super::sign_in::message_page(
+    super::message_page(
         StatusCode::FORBIDDEN,
         "The form expired",
         "The form expired. Go back, reload the page and send it again.",

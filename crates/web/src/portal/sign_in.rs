@@ -4,10 +4,11 @@
 //! open links do not spend them.
 
 use super::session::{form_token, session_cookie, PortalFormToken, PortalPageSession};
+use super::{failure, PortalChrome};
 use crate::client::ClientAddress;
 use crate::csrf::CsrfForm;
 use crate::pages::forms::FormData;
-use crate::pages::session::local_path;
+use crate::pages::login::local_path;
 use crate::pages::views::render;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -16,43 +17,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use custodian_app::portal::NewPortalSession;
 use custodian_app::{App, AppError};
 use custodian_core::portal::SESSION_HOURS;
-
-/// What the portal's pages show around their content.
-pub(super) struct PortalChrome {
-    /// The signed-in person's name; None before signing in.
-    pub name: Option<String>,
-    pub csrf: String,
-}
-
-#[derive(Template)]
-#[template(path = "portal/message.html")]
-struct MessagePage {
-    chrome: PortalChrome,
-    title: String,
-    message: String,
-}
-
-/// A page that says why something did not happen.
-pub(super) fn message_page(status: StatusCode, title: &str, message: &str) -> Response {
-    let mut response = render(&MessagePage {
-        chrome: PortalChrome {
-            name: None,
-            csrf: String::new(),
-        },
-        title: title.to_string(),
-        message: message.to_string(),
-    });
-    *response.status_mut() = status;
-    response
-}
-
-/// An app error as a portal page, with the status and message the API
-/// would answer.
-pub(super) fn failure(error: AppError) -> Response {
-    let public = crate::problem::public(&error);
-    let status = StatusCode::from_u16(public.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    message_page(status, public.title, &public.message)
-}
 
 #[derive(Template)]
 #[template(path = "portal/login.html")]

@@ -3,7 +3,7 @@
 //! shown; another person's ticket is "not found".
 
 use super::session::PortalPageSession;
-use super::sign_in::{failure, PortalChrome};
+use super::{failure, PortalChrome};
 use crate::csrf::{CsrfForm, CsrfUpload};
 use crate::pages::forms::FormData;
 use crate::pages::listing::next_href;
