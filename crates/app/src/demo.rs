@@ -11,7 +11,7 @@ use custodian_core::contacts::ContactInput;
 use custodian_core::helpdesk::{MessageInput, TicketInput};
 use custodian_core::organisations::OrganisationInput;
 use custodian_core::privacy::consent::ConsentTextInput;
-use custodian_core::requests::{due_date, RequestInput};
+use custodian_core::privacy::requests::{due_date, RequestInput};
 use custodian_core::time::{CalendarDate, Timestamp};
 use custodian_core::values::Address;
 use custodian_core::{ContactId, OrganisationId, TenantId, UserId};

@@ -19,7 +19,6 @@ pub mod privacy;
 mod purposes;
 mod reach;
 pub mod records;
-pub mod requests;
 pub mod retention;
 pub mod roles;
 pub mod sealing;
@@ -47,7 +46,7 @@ use std::sync::Arc;
 
 #[derive(Clone)]
 pub struct App {
-    pub store: Store,
+    store: Store,
     throttle: Arc<LoginThrottle>,
     reads: ReadRecorder,
     mailer: Arc<mail::Mailer>,
@@ -247,5 +246,53 @@ impl App {
     pub fn with_mail(mut self, settings: &mail::MailSettings) -> Result<App, AppError> {
         self.mailer = Arc::new(mail::Mailer::new(settings)?);
         Ok(self)
+    }
+}
+
+/// What the operator's tools and the server's own checks need of the
+/// database, without reaching past the app to the store.
+impl App {
+    /// Applies the migrations a database lacks and names those applied,
+    /// without starting an app on it (`custodian migrate`).
+    pub async fn migrate_database(database_url: &str) -> Result<Vec<i64>, AppError> {
+        let store = Store::connect(database_url).await?;
+        Ok(store.migrate().await?)
+    }
+
+    /// Whether the database answers (the health check).
+    pub async fn ping(&self) -> Result<(), AppError> {
+        Ok(self.store.ping().await?)
+    }
+
+    /// How many live sessions a user of the caller's tenant has, for the
+    /// answer to a change of their access (administrators).
+    pub async fn live_session_count(
+        &self,
+        principal: &Principal,
+        user: UserId,
+    ) -> Result<i64, AppError> {
+        principal.authorize(
+            custodian_core::access::Area::Administration,
+            custodian_core::access::Action::Read,
+        )?;
+        let sessions = self.store.user_sessions(principal.tenant, user).await?;
+        Ok(sessions.len() as i64)
+    }
+
+    /// `sqlite` or `postgres`.
+    pub fn backend_name(&self) -> &'static str {
+        self.store.backend().name()
+    }
+
+    /// The tenants in use (not closed), for the operator's batch commands.
+    pub async fn open_tenant_ids(&self) -> Result<Vec<TenantId>, AppError> {
+        Ok(self.store.open_tenant_ids().await?)
+    }
+
+    /// The store itself, for tests that inspect or tamper with what it
+    /// holds; only in builds with the `testing` feature (dev-dependencies).
+    #[cfg(feature = "testing")]
+    pub fn store(&self) -> &Store {
+        &self.store
     }
 }

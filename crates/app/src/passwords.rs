@@ -49,6 +49,15 @@ impl App {
         Ok(())
     }
 
+    /// The policy a user's own new password must meet: any signed-in user
+    /// may read it to change their password.
+    pub async fn own_password_policy(
+        &self,
+        principal: &Principal,
+    ) -> Result<PasswordPolicy, AppError> {
+        Ok(self.store.password_policy(principal.tenant).await?)
+    }
+
     pub async fn password_policy(&self, principal: &Principal) -> Result<PasswordPolicy, AppError> {
         principal.authorize(Area::Administration, Action::Read)?;
         Ok(self.store.password_policy(principal.tenant).await?)

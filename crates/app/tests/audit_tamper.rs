@@ -65,7 +65,7 @@ async fn trail(database_url: Option<String>) -> Trail {
         },
     };
     let first: Vec<NewAuditEntry> = (1..=10).map(entry).collect();
-    app.store
+    app.store()
         .record_audit_entries(tenant, &first)
         .await
         .unwrap();
@@ -77,13 +77,16 @@ async fn trail(database_url: Option<String>) -> Trail {
         1
     );
     let rest: Vec<NewAuditEntry> = (11..=15).map(entry).collect();
-    app.store.record_audit_entries(tenant, &rest).await.unwrap();
+    app.store()
+        .record_audit_entries(tenant, &rest)
+        .await
+        .unwrap();
     let raw = AnyPoolOptions::new()
         .max_connections(1)
         .connect(&url)
         .await
         .unwrap();
-    let backend = app.store.backend();
+    let backend = app.store().backend();
     let trusted_key = signer.public_key_hex();
     Trail {
         app,
@@ -138,7 +141,7 @@ impl Trail {
     async fn rehash_from(&self, from_seq: i64) {
         let chain = self
             .app
-            .store
+            .store()
             .audit_chain_after(self.tenant, 0, 1_000)
             .await
             .unwrap();
@@ -206,7 +209,7 @@ async fn an_untouched_trail_verifies(t: Trail) {
     ))
     .await;
     t.app
-        .store
+        .store()
         .record_audit_entries(
             t.tenant,
             &[NewAuditEntry {

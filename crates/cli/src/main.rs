@@ -441,7 +441,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             })?;
             println!(
                 "Custodian is running at {scheme}://{address}/ (database: {}, ready in {} ms)",
-                app.store.backend().name(),
+                app.backend_name(),
                 started.elapsed().as_millis()
             );
             if demo {
@@ -500,10 +500,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Retention { command } => retention::run(command).await,
         Command::Worker { database } => retention::worker(database).await,
         Command::Migrate { database, json } => {
-            let app = custodian_app::Store::connect(&database.url)
-                .await
-                .map_err(AppError::from)?;
-            let applied = app.migrate().await.map_err(AppError::from)?;
+            let applied = App::migrate_database(&database.url).await?;
             report(
                 json,
                 json!({ "applied": applied }),

@@ -68,11 +68,7 @@ fn instant(as_of: Option<&str>) -> Result<Timestamp, String> {
 }
 
 async fn tenants(app: &App, only: Option<i64>) -> Result<Vec<TenantId>, CliError> {
-    let all = app
-        .store
-        .open_tenant_ids()
-        .await
-        .map_err(custodian_app::AppError::from)?;
+    let all = app.open_tenant_ids().await?;
     match only {
         None => Ok(all),
         Some(id) if all.contains(&TenantId(id)) => Ok(vec![TenantId(id)]),

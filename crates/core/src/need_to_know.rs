@@ -230,7 +230,7 @@ impl NeedToKnow for crate::portal::PortalAccount {
 /// A data-subject request names its subject and may quote them: a tenant
 /// role with privacy rights sees what its categories allow (the data
 /// protection officer's built-in role sees all of it).
-impl NeedToKnow for crate::requests::SubjectRequest {
+impl NeedToKnow for crate::privacy::requests::SubjectRequest {
     masked_accessors!();
 
     fn mask_for(&mut self, sight: Grants) {

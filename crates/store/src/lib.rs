@@ -29,7 +29,6 @@ mod portal;
 mod privacy;
 mod purposes;
 mod reach;
-mod requests;
 mod retention;
 mod roles;
 mod rows;
@@ -54,9 +53,10 @@ pub use portal::{
     LinkProblem, PendingRegistration, PortalCandidate, PortalIdentity, PortalSessionRecord,
     Registrant,
 };
-pub use privacy::{AccessSummary, ErasureStep, SharedRows, TableRows};
+pub use privacy::{
+    AccessSummary, ErasureStep, Intake, RequestChange, SharedRows, Step, StepActor, TableRows,
+};
 pub use reach::Reach;
-pub use requests::{Intake, RequestChange, Step, StepActor};
 pub use retention::{Acted, DueBatch, DueCursor, ReviewFilter, RunStart};
 pub use search::SearchHit;
 pub use teams::Team;

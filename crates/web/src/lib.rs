@@ -53,7 +53,7 @@ pub fn router_with(app: App, transport: Transport) -> Router {
 }
 
 async fn healthz(State(app): State<App>) -> StatusCode {
-    match app.store.ping().await {
+    match app.ping().await {
         Ok(()) => StatusCode::OK,
         Err(_) => StatusCode::SERVICE_UNAVAILABLE,
     }

@@ -1135,7 +1135,7 @@ async fn a_person_registers_confirms_by_email_and_asks_for_erasure() {
     let (app, admin, base, maildir) = (&portal.app, &portal.admin, &portal.base, &portal.maildir);
     app.set_portal_registration_policy(
         admin,
-        &custodian_core::portal_registration::RegistrationSettings {
+        &custodian_core::portal::registration::RegistrationSettings {
             policy: "anyone".into(),
         },
     )

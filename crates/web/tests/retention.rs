@@ -350,7 +350,7 @@ async fn rules_follow_the_clock_and_holds_win(f: Fixture) {
     app.set_contract_end(&f.dpo, "2031-01-31")
         .await
         .unwrap_err();
-    app.store
+    app.store()
         .set_contract_end(
             &scope,
             custodian_core::time::CalendarDate::parse("2031-01-31"),
@@ -495,10 +495,10 @@ async fn a_run_purges_erased_contacts_from_the_search_index() {
     app.create_contact(&f.dpo, &input).await.unwrap();
     let hits = app.search(&f.dpo, "qqzzxxvv7731").await.unwrap();
     assert_eq!(hits.len(), 1, "{hits:?}");
-    app.store.forget_erased().await;
+    app.store().forget_erased().await;
     assert!(sqlite_bytes(dir).contains("zzxxvv7731"));
 
-    app.store
+    app.store()
         .set_contract_end(
             &scope,
             custodian_core::time::CalendarDate::parse("2031-01-31"),
@@ -518,7 +518,7 @@ async fn a_run_purges_erased_contacts_from_the_search_index() {
     assert_eq!(acted(&run.counts, "delete", "Contacts"), 601);
     assert!(app.search(&f.dpo, "qqzzxxvv7731").await.unwrap().is_empty());
     assert!(
-        !app.store.purge_search_index(tenant).await.unwrap(),
+        !app.store().purge_search_index(tenant).await.unwrap(),
         "the run purged, and cleared its mark"
     );
     let left = sqlite_bytes(dir);

@@ -15,7 +15,7 @@ use custodian_core::audit::{Actor, AuditAction, RecordType};
 use custodian_core::contacts::ContactFields;
 use custodian_core::mail::{MailPurpose, LINK_PLACEHOLDER};
 use custodian_core::passwords::PasswordPolicy;
-use custodian_core::portal_registration::{
+use custodian_core::portal::registration::{
     verification_mail, RegistrationFields, RegistrationInput, RegistrationPolicy,
     RegistrationSettings, VERIFICATION_HOURS,
 };

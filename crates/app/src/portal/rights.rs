@@ -10,7 +10,7 @@ use crate::privacy::{Review, SubjectExport};
 use crate::{App, AppError};
 use custodian_core::access::Role;
 use custodian_core::audit::{AuditAction, RecordType};
-use custodian_core::requests::{
+use custodian_core::privacy::requests::{
     due_date, Channel, RequestFields, RequestState, RequestType, SubjectRequest,
 };
 use custodian_core::time::{CalendarDate, Timestamp};

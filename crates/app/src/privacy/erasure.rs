@@ -7,8 +7,8 @@ use custodian_core::access::{Action, Area};
 use custodian_core::privacy::erasure::{ErasureCertificate, TableOutcome};
 use custodian_core::privacy::fulfilment::ErasureConfirmation;
 use custodian_core::privacy::redaction::{phone_forms, Identifiers};
+use custodian_core::privacy::requests::SubjectRequest;
 use custodian_core::privacy::suppression::IdentifierKind;
-use custodian_core::requests::SubjectRequest;
 use custodian_core::ContactId;
 use custodian_store::{ErasureStep, Step};
 

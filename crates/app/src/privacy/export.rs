@@ -14,8 +14,8 @@ use custodian_core::catalog::Category;
 use custodian_core::privacy::export::{
     portable_categories, ExportKind, EXPORT_FORMAT, EXPORT_VERSION,
 };
+use custodian_core::privacy::requests::SubjectRequest;
 use custodian_core::purposes::{LawfulBasis, Purpose};
-use custodian_core::requests::SubjectRequest;
 use custodian_core::retention::RetentionRule;
 use custodian_core::time::Timestamp;
 use custodian_core::{ContactId, OrganisationId, TicketAttachmentId};

@@ -8,6 +8,7 @@ mod export;
 mod export_text;
 mod objection;
 mod rectification;
+mod requests;
 mod restriction;
 mod returning;
 mod subjects;
@@ -20,7 +21,7 @@ pub use returning::Identifying;
 pub use zip::ZipError;
 
 use crate::{App, AppError, Principal};
-use custodian_core::requests::SubjectRequest;
+use custodian_core::privacy::requests::SubjectRequest;
 use custodian_core::{ContactId, ValidationErrors};
 use custodian_store::{RequestChange, Step};
 

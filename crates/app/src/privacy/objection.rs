@@ -10,7 +10,7 @@ use custodian_core::privacy::consent::{
     ConsentAction, ConsentChannel, ConsentEventFields, ConsentLedger,
 };
 use custodian_core::privacy::fulfilment::ObjectionInput;
-use custodian_core::requests::{RequestType, SubjectRequest};
+use custodian_core::privacy::requests::{RequestType, SubjectRequest};
 use custodian_core::time::Timestamp;
 use custodian_core::{ContactId, ValidationErrors};
 

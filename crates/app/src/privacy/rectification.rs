@@ -6,7 +6,7 @@ use crate::{App, AppError, Principal};
 use custodian_core::access::{Action, Area};
 use custodian_core::audit::changed_fields;
 use custodian_core::privacy::rectification::RectificationInput;
-use custodian_core::requests::SubjectRequest;
+use custodian_core::privacy::requests::SubjectRequest;
 use custodian_core::{ContactId, ValidationErrors};
 use custodian_store::{RequestChange, Step};
 

@@ -6,7 +6,7 @@
 use crate::{App, AppError, Principal};
 use custodian_core::access::{Action, Area};
 use custodian_core::audit::RecordType;
-use custodian_core::requests::{RequestType, SubjectRequest};
+use custodian_core::privacy::requests::{RequestType, SubjectRequest};
 use custodian_core::{AssetId, ContactId, TicketId};
 
 impl App {

@@ -151,8 +151,8 @@ impl ConsentChannel {
     }
 
     /// The channel a request arrived by, as a consent channel.
-    pub fn of_request(channel: crate::requests::Channel) -> ConsentChannel {
-        use crate::requests::Channel;
+    pub fn of_request(channel: crate::privacy::requests::Channel) -> ConsentChannel {
+        use crate::privacy::requests::Channel;
         match channel {
             Channel::Letter => ConsentChannel::Letter,
             Channel::Phone => ConsentChannel::Phone,

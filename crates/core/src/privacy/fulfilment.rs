@@ -6,7 +6,7 @@
 
 use super::erasure::TableOutcome;
 use super::export::ExportKind;
-use crate::requests::{RequestState, RequestType, SubjectRequest};
+use crate::privacy::requests::{RequestState, RequestType, SubjectRequest};
 use crate::ValidationErrors;
 use serde::Deserialize;
 
@@ -99,7 +99,7 @@ impl SubjectRequest {
     /// Whether the request may be completed now (identity verified, still
     /// open); the state it then moves to.
     pub fn check_completion(&self) -> Result<RequestState, ValidationErrors> {
-        let (to, _) = self.check_move(&crate::requests::StateChange {
+        let (to, _) = self.check_move(&crate::privacy::requests::StateChange {
             state: RequestState::Completed.as_str().into(),
             note: None,
         })?;
@@ -174,7 +174,7 @@ impl SubjectRequest {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::requests::{Channel, RequestState};
+    use crate::privacy::requests::{Channel, RequestState};
     use crate::time::{CalendarDate, Timestamp};
 
     fn request(request_type: RequestType, verified: bool) -> SubjectRequest {

@@ -11,5 +11,6 @@ pub mod fulfilment;
 pub mod mentions;
 pub mod rectification;
 pub mod redaction;
+pub mod requests;
 pub mod subjects;
 pub mod suppression;

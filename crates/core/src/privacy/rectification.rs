@@ -3,7 +3,7 @@
 //! audited update. A field left out stays as it is; an empty text clears it.
 
 use crate::contacts::ContactInput;
-use crate::requests::{RequestType, SubjectRequest};
+use crate::privacy::requests::{RequestType, SubjectRequest};
 use crate::values::Address;
 use crate::ValidationErrors;
 use serde::Deserialize;

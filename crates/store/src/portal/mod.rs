@@ -4,10 +4,10 @@
 
 mod accounts;
 mod links;
-mod registrations;
+mod registration;
 mod sessions;
 
 pub use accounts::{PortalCandidate, PortalIdentity};
 pub use links::LinkProblem;
-pub use registrations::{PendingRegistration, Registrant};
+pub use registration::{PendingRegistration, Registrant};
 pub use sessions::PortalSessionRecord;

@@ -6,13 +6,13 @@
 use super::mentions::{
     find_mentions, redact_mentions, still_mentioning, with_own_streets, TableMentions,
 };
+use super::requests::{RequestChange, Step};
 use super::subject_tables::{
     owned_condition, rows_condition, shared_condition, subject_table, SubjectTable, ERASURE_ORDER,
 };
 use super::suppression::add_suppressions;
 use crate::audit::trail::about_contacts;
 use crate::connect::Backend;
-use crate::requests::{RequestChange, Step};
 use crate::retention::full_text_secure_delete;
 use crate::rows::{id_array, id_set};
 use crate::{NewAuditEntry, Scope, Store, StoreError};

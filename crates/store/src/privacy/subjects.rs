@@ -5,8 +5,8 @@ use super::subject_tables::{rows_condition, subject_table};
 use crate::{RequestChange, Scope, Step, StepActor, Store, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::contacts::Contact;
+use custodian_core::privacy::requests::RequestState;
 use custodian_core::privacy::subjects::RecordCounts;
-use custodian_core::requests::RequestState;
 use custodian_core::time::Timestamp;
 use custodian_core::{ContactId, TenantId};
 

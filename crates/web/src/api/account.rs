@@ -104,15 +104,6 @@ pub struct EndedAccess {
     pub tokens_revoked: u64,
 }
 
-/// How many live sessions a user has, for the answer to a change of them.
-async fn live_sessions(
-    app: &App,
-    user: &custodian_app::User,
-) -> Result<i64, custodian_app::AppError> {
-    let sessions = app.store.user_sessions(user.tenant, user.id).await?;
-    Ok(sessions.len() as i64)
-}
-
 pub(super) async fn sessions(
     State(app): State<App>,
     ApiPrincipal(principal): ApiPrincipal,
@@ -167,7 +158,7 @@ pub(super) async fn set_roles(
     ApiJson(input): ApiJson<RolesInput>,
 ) -> Result<Json<UserView>, Problem> {
     let user = run(app.set_user_roles(&principal, UserId(id), &input.roles)).await?;
-    let live_sessions = run(live_sessions(&app, &user)).await?;
+    let live_sessions = run(app.live_session_count(&principal, user.id)).await?;
     Ok(Json(UserView::new(user, live_sessions)))
 }
 
@@ -189,7 +180,7 @@ pub(super) async fn reactivate(
     RecordId(id): RecordId,
 ) -> Result<Json<UserView>, Problem> {
     let user = run(app.reactivate_user(&principal, UserId(id))).await?;
-    let live_sessions = run(live_sessions(&app, &user)).await?;
+    let live_sessions = run(app.live_session_count(&principal, user.id)).await?;
     Ok(Json(UserView::new(user, live_sessions)))
 }
 

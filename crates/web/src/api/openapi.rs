@@ -35,8 +35,8 @@ use custodian_core::helpdesk::{
 use custodian_core::mail::{MailPurpose, MailStatus, OutboxMail};
 use custodian_core::organisations::{Organisation, OrganisationInput};
 use custodian_core::passwords::PasswordPolicy;
+use custodian_core::portal::registration::RegistrationSettings;
 use custodian_core::portal::{PortalAccessInput, PortalAccount};
-use custodian_core::portal_registration::RegistrationSettings;
 use custodian_core::privacy::consent::{
     ConsentAction, ConsentChannel, ConsentEvent, ConsentEventInput, ConsentLedger, ConsentState,
     ConsentText, ConsentTextInput,
@@ -46,12 +46,12 @@ use custodian_core::privacy::fulfilment::{
     ErasureConfirmation, ObjectionInput, RestrictionInput, SubjectsInput,
 };
 use custodian_core::privacy::rectification::{ContactCorrection, RectificationInput};
-use custodian_core::privacy::subjects::{RecordCounts, SubjectCandidate};
-use custodian_core::purposes::{LawfulBasis, Purpose, PurposeInput, SpecialCondition};
-use custodian_core::requests::{
+use custodian_core::privacy::requests::{
     Channel, DeadlinePolicy, Extension, IdentityCheck, RequestInput, RequestState, RequestStep,
     RequestType, StateChange, SubjectRequest,
 };
+use custodian_core::privacy::subjects::{RecordCounts, SubjectCandidate};
+use custodian_core::purposes::{LawfulBasis, Purpose, PurposeInput, SpecialCondition};
 use custodian_core::retention::{
     DecisionOutcome, HoldFields, HoldTarget, LegalHold, RetainedType, RetentionAction,
     RetentionRule, RetentionTrigger, ReviewDecisionFields, ReviewEntry, RuleCount, RuleInput,

@@ -9,8 +9,8 @@ use axum::extract::State;
 use axum::response::Response;
 use axum::Json;
 use custodian_app::App;
+use custodian_core::portal::registration::RegistrationSettings;
 use custodian_core::portal::{PortalAccessInput, PortalAccount};
-use custodian_core::portal_registration::RegistrationSettings;
 use custodian_core::ContactId;
 use serde::Serialize;
 

@@ -15,10 +15,10 @@ use custodian_core::privacy::fulfilment::{
     ErasureConfirmation, ObjectionInput, RestrictionInput, SubjectsInput,
 };
 use custodian_core::privacy::rectification::RectificationInput;
-use custodian_core::privacy::subjects::SubjectCandidate;
-use custodian_core::requests::{
+use custodian_core::privacy::requests::{
     DeadlinePolicy, Extension, IdentityCheck, RequestInput, StateChange, SubjectRequest,
 };
+use custodian_core::privacy::subjects::SubjectCandidate;
 use custodian_core::ContactId;
 use serde::Deserialize;
 

@@ -51,7 +51,7 @@ struct TokenRow {
 }
 
 #[derive(askama::Template)]
-#[template(path = "account.html")]
+#[template(path = "pages/account.html")]
 struct AccountPage {
     layout: Layout,
     sessions: Vec<SessionRow>,
@@ -223,7 +223,7 @@ struct UserRow {
 }
 
 #[derive(askama::Template)]
-#[template(path = "users.html")]
+#[template(path = "pages/users.html")]
 struct UsersPage {
     layout: Layout,
     users: Vec<UserRow>,

@@ -35,7 +35,7 @@ struct Row {
 }
 
 #[derive(askama::Template)]
-#[template(path = "audit.html")]
+#[template(path = "pages/audit.html")]
 struct TrailPage {
     layout: Layout,
     record_types: Vec<SelectOption>,

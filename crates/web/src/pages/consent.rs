@@ -31,7 +31,7 @@ pub fn routes() -> Router<App> {
 }
 
 #[derive(askama::Template)]
-#[template(path = "consent_texts.html")]
+#[template(path = "pages/consent_texts.html")]
 struct TextsPage {
     layout: Layout,
     texts: Vec<ConsentText>,
@@ -46,7 +46,7 @@ struct TextsPage {
 }
 
 #[derive(askama::Template)]
-#[template(path = "consents.html")]
+#[template(path = "pages/consents.html")]
 struct LedgerPage {
     layout: Layout,
     contact_id: i64,

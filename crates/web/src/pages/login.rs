@@ -32,7 +32,7 @@ pub(crate) fn local_path(next: &str) -> Option<&str> {
 }
 
 #[derive(askama::Template)]
-#[template(path = "login.html")]
+#[template(path = "pages/login.html")]
 struct LoginPage {
     csrf: String,
     email: String,

@@ -30,8 +30,7 @@ mod organisations;
 mod outbox;
 mod passwords;
 pub(crate) mod path_id;
-mod portal_access;
-mod portal_registration;
+mod portal;
 mod purposes;
 mod reason;
 mod record_form;
@@ -98,8 +97,7 @@ pub fn routes() -> Router<App> {
         .merge(agreements::routes())
         .merge(helpdesk::routes())
         .merge(outbox::routes())
-        .merge(portal_access::routes())
-        .merge(portal_registration::routes())
+        .merge(portal::routes())
         .merge(audit::routes())
         .merge(account::routes())
         .merge(passwords::routes())
@@ -127,7 +125,7 @@ struct Hit {
 }
 
 #[derive(askama::Template)]
-#[template(path = "search.html")]
+#[template(path = "pages/search.html")]
 struct SearchPage {
     layout: Layout,
     search: String,

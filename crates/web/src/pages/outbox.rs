@@ -49,7 +49,7 @@ fn row(mail: &OutboxMail) -> MailRow {
 }
 
 #[derive(askama::Template)]
-#[template(path = "outbox.html")]
+#[template(path = "pages/outbox.html")]
 struct OutboxPage {
     layout: Layout,
     sends: bool,
@@ -82,7 +82,7 @@ async fn list(
 }
 
 #[derive(askama::Template)]
-#[template(path = "outbox_mail.html")]
+#[template(path = "pages/outbox_mail.html")]
 struct MailPage {
     layout: Layout,
     id: i64,

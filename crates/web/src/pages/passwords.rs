@@ -24,7 +24,7 @@ pub fn routes() -> Router<App> {
 }
 
 #[derive(askama::Template)]
-#[template(path = "password.html")]
+#[template(path = "pages/password.html")]
 struct PasswordPage {
     layout: Layout,
     expired: bool,
@@ -34,7 +34,7 @@ struct PasswordPage {
 }
 
 #[derive(askama::Template)]
-#[template(path = "security.html")]
+#[template(path = "pages/security.html")]
 struct PolicyPage {
     layout: Layout,
     saved: bool,
@@ -61,9 +61,9 @@ async fn password_page(
     done: bool,
     errors: Option<&ValidationErrors>,
 ) -> Response {
-    let min_length = match app.store.password_policy(session.principal.tenant).await {
+    let min_length = match app.own_password_policy(&session.principal).await {
         Ok(policy) => policy.min_length,
-        Err(error) => return error_page(AppError::from(error)),
+        Err(error) => return error_page(error),
     };
     let mut fields = password_fields();
     if let Some(errors) = errors {

@@ -50,7 +50,7 @@ struct PurposeForm {
 }
 
 #[derive(askama::Template)]
-#[template(path = "purposes.html")]
+#[template(path = "pages/purposes.html")]
 struct PurposesPage {
     layout: Layout,
     problem: Option<String>,

@@ -20,10 +20,10 @@ use custodian_core::access::{Action, Area};
 use custodian_core::privacy::erasure::{ErasureCertificate, TableOutcome, MENTIONED};
 use custodian_core::privacy::fulfilment::{ErasureConfirmation, ObjectionInput, SubjectsInput};
 use custodian_core::privacy::rectification::{ContactCorrection, RectificationInput};
-use custodian_core::privacy::subjects::SubjectCandidate;
-use custodian_core::requests::{
+use custodian_core::privacy::requests::{
     Channel, Extension, RequestInput, RequestState, RequestType, StateChange, SubjectRequest,
 };
+use custodian_core::privacy::subjects::SubjectCandidate;
 use custodian_core::time::{CalendarDate, Timestamp};
 use custodian_core::values::Address;
 use custodian_core::ValidationErrors;
@@ -70,7 +70,7 @@ struct Row {
 }
 
 #[derive(askama::Template)]
-#[template(path = "requests.html")]
+#[template(path = "pages/requests.html")]
 struct DashboardPage {
     layout: Layout,
     open: usize,
@@ -85,7 +85,7 @@ struct DashboardPage {
 }
 
 #[derive(askama::Template)]
-#[template(path = "request.html")]
+#[template(path = "pages/request.html")]
 struct RequestPage {
     layout: Layout,
     r: SubjectRequest,

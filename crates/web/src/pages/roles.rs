@@ -69,7 +69,7 @@ struct SettingsForm {
 }
 
 #[derive(askama::Template)]
-#[template(path = "roles.html")]
+#[template(path = "pages/roles.html")]
 struct RolesPage {
     layout: Layout,
     problem: Option<String>,

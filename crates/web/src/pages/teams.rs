@@ -28,7 +28,7 @@ struct TeamRow {
 }
 
 #[derive(askama::Template)]
-#[template(path = "teams.html")]
+#[template(path = "pages/teams.html")]
 struct TeamsPage {
     layout: Layout,
     problem: Option<String>,

@@ -6,7 +6,7 @@ use super::views::{FieldKind, TimelineItem};
 use askama::Template;
 
 #[derive(Template)]
-#[template(path = "list.html")]
+#[template(path = "pages/list.html")]
 pub(super) struct ListPage {
     pub layout: Layout,
     pub title: &'static str,
@@ -35,7 +35,7 @@ pub(super) struct ListFilter {
 }
 
 #[derive(Template)]
-#[template(path = "detail.html")]
+#[template(path = "pages/detail.html")]
 pub(super) struct DetailPage {
     pub layout: Layout,
     pub title: String,
@@ -64,7 +64,7 @@ pub(super) struct Related {
 }
 
 #[derive(Template)]
-#[template(path = "form.html")]
+#[template(path = "pages/form.html")]
 pub(super) struct FormPage {
     pub layout: Layout,
     pub title: String,

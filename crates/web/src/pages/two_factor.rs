@@ -25,7 +25,7 @@ pub fn routes() -> Router<App> {
 }
 
 #[derive(askama::Template)]
-#[template(path = "two_factor.html")]
+#[template(path = "pages/two_factor.html")]
 struct TwoFactorPage {
     layout: Layout,
     enabled: bool,

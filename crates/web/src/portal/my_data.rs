@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use custodian_app::{App, AppError};
-use custodian_core::requests::{RequestType, SubjectRequest};
+use custodian_core::privacy::requests::{RequestType, SubjectRequest};
 use serde::Deserialize;
 
 pub fn routes() -> Router<App> {

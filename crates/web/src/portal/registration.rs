@@ -19,7 +19,7 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use custodian_app::{App, AppError};
-use custodian_core::portal_registration::RegistrationInput;
+use custodian_core::portal::registration::RegistrationInput;
 use custodian_core::TenantId;
 
 pub fn routes() -> Router<App> {

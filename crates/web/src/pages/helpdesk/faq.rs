@@ -129,7 +129,7 @@ struct Row {
 }
 
 #[derive(Template)]
-#[template(path = "faq_articles.html")]
+#[template(path = "pages/helpdesk/faq_articles.html")]
 struct FaqListPage {
     layout: Layout,
     drafts: bool,
@@ -179,7 +179,7 @@ async fn list(
 }
 
 #[derive(Template)]
-#[template(path = "faq_article.html")]
+#[template(path = "pages/helpdesk/faq_article.html")]
 struct ArticlePage {
     layout: Layout,
     id: i64,
@@ -234,7 +234,7 @@ fn pieces(text: &str, findings: &[Finding], prefix: &str) -> Vec<Piece> {
 }
 
 #[derive(Template)]
-#[template(path = "faq_draft.html")]
+#[template(path = "pages/helpdesk/faq_draft.html")]
 struct DraftPage {
     layout: Layout,
     ticket: i64,

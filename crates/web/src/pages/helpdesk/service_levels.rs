@@ -26,7 +26,7 @@ struct LevelRow {
 }
 
 #[derive(Template)]
-#[template(path = "service_levels.html")]
+#[template(path = "pages/helpdesk/service_levels.html")]
 struct ServiceLevelsPage {
     layout: Layout,
     rows: Vec<LevelRow>,

@@ -180,7 +180,7 @@ struct TicketRow {
 }
 
 #[derive(Template)]
-#[template(path = "tickets.html")]
+#[template(path = "pages/helpdesk/tickets.html")]
 struct TicketsPage {
     layout: Layout,
     tabs: Vec<QueueTab>,
@@ -354,7 +354,7 @@ pub(crate) fn file_views(
 }
 
 #[derive(Template)]
-#[template(path = "ticket.html")]
+#[template(path = "pages/helpdesk/ticket.html")]
 struct TicketPage {
     layout: Layout,
     id: i64,

@@ -47,7 +47,7 @@ struct HoldForm {
 }
 
 #[derive(askama::Template)]
-#[template(path = "retention_holds.html")]
+#[template(path = "pages/retention/holds.html")]
 struct HoldsPage {
     layout: Layout,
     can_change: bool,

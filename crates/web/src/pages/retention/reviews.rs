@@ -39,7 +39,7 @@ struct EntryRow {
 }
 
 #[derive(askama::Template)]
-#[template(path = "retention_reviews.html")]
+#[template(path = "pages/retention/reviews.html")]
 struct ReviewsPage {
     layout: Layout,
     can_keep: bool,
@@ -55,7 +55,7 @@ struct ReviewsPage {
 }
 
 #[derive(askama::Template)]
-#[template(path = "retention_report.html")]
+#[template(path = "pages/retention/report.html")]
 struct ReportPage {
     layout: Layout,
     problem: Option<String>,

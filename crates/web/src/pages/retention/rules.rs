@@ -50,7 +50,7 @@ struct RuleForm {
 }
 
 #[derive(askama::Template)]
-#[template(path = "retention.html")]
+#[template(path = "pages/retention/rules.html")]
 struct RetentionPage {
     layout: Layout,
     can_change: bool,

@@ -34,7 +34,7 @@ struct RunRow {
 }
 
 #[derive(askama::Template)]
-#[template(path = "retention_runs.html")]
+#[template(path = "pages/retention/runs.html")]
 struct RunsPage {
     layout: Layout,
     can_run: bool,
@@ -42,7 +42,7 @@ struct RunsPage {
 }
 
 #[derive(askama::Template)]
-#[template(path = "retention_run.html")]
+#[template(path = "pages/retention/run.html")]
 struct RunPage {
     layout: Layout,
     title: String,
