@@ -65,9 +65,15 @@ impl ActivityKind {
 #[serde(deny_unknown_fields)]
 pub struct ActivityInput {
     /// One of `call`, `meeting`, `email`, `task`, `note`.
+    #[cfg_attr(feature = "openapi", schema(value_type = ActivityKind))]
     pub kind: String,
     /// When it happened (or is due), RFC 3339.
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
     pub occurred_at: String,
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, pattern = r"\S", max_length = 200)
+    )]
     pub subject: String,
     #[serde(default)]
     pub body: Option<String>,

@@ -83,18 +83,29 @@ impl Money {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AgreementInput {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, pattern = r"\S", max_length = 200)
+    )]
     pub title: String,
     pub organisation_id: Option<OrganisationId>,
     /// `YYYY-MM-DD`.
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub start_date: String,
     /// `YYYY-MM-DD`; open-ended when absent.
     #[serde(default)]
     pub end_date: Option<String>,
     /// Decimal amount, e.g. `"12500.00"`.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = r"^\s*[0-9]{1,13}(\.[0-9]{0,2})?\s*$")
+    )]
     pub value: String,
     /// ISO 4217 code, e.g. `EUR`.
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^\s*[A-Za-z]{3}\s*$"))]
     pub currency: String,
     /// One of `draft`, `active`, `expired`, `terminated`.
+    #[cfg_attr(feature = "openapi", schema(value_type = AgreementStatus))]
     pub status: String,
 }
 

@@ -59,8 +59,17 @@ pub struct ContactInput {
     pub organisation_id: Option<OrganisationId>,
     /// One of `female`, `male`, `diverse`, `unspecified`.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Gender>))]
     pub gender: Option<String>,
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, pattern = r"\S", max_length = 100)
+    )]
     pub first_name: String,
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, pattern = r"\S", max_length = 100)
+    )]
     pub last_name: String,
     /// Job title.
     #[serde(default)]

@@ -11,6 +11,10 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct OrganisationInput {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, pattern = r"\S", max_length = 200)
+    )]
     pub name: String,
     /// The staff user who owns the record (record scope); the creator when
     /// omitted on create.

@@ -150,6 +150,7 @@ pub struct Address {
     pub city: Option<String>,
     /// ISO 3166-1 alpha-2 country code, e.g. `DE`.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^\s*([A-Za-z]{2})?\s*$"))]
     pub country: Option<String>,
 }
 

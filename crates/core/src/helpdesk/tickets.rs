@@ -59,14 +59,20 @@ fn choice<T: Copy>(
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TicketInput {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, pattern = r"\S", max_length = 200)
+    )]
     pub subject: String,
     #[serde(default)]
     pub description: Option<String>,
     /// `new` (the default), `open`, `pending`, `resolved` or `closed`.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<TicketStatus>))]
     pub status: Option<String>,
     /// `low`, `normal` (the default), `high` or `urgent`.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<TicketPriority>))]
     pub priority: Option<String>,
     #[serde(default)]
     pub category: Option<String>,
