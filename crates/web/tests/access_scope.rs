@@ -2,8 +2,8 @@
 //! sensitive data, through the API of a real server on a loopback port, on
 //! SQLite and (with CUSTODIAN_TEST_POSTGRES_URL) on PostgreSQL.
 
-mod backends;
-use backends::on_both_backends;
+mod support;
+use support::{on_both_backends, TestApp};
 
 use custodian_app::App;
 use custodian_core::access::Role;
@@ -18,48 +18,30 @@ struct Server {
     client: Client,
     tenant: TenantId,
     admin: String,
-    _dir: Option<tempfile::TempDir>,
+    _t: TestApp,
 }
 
-async fn start(database_url: String, dir: Option<tempfile::TempDir>) -> Server {
-    let app = App::open(&database_url).await.unwrap();
-    let tenant = app.create_tenant("Scope GmbH").await.unwrap().id;
-    let admin = app
-        .create_user(
-            tenant,
-            "admin@scope.example",
-            "Admin",
-            "a long enough password",
-            Role::Administrator,
-            Actor::SYSTEM,
-        )
-        .await
-        .unwrap();
-    let admin = app
-        .create_api_token(tenant, admin.id, "test", Actor::SYSTEM)
-        .await
-        .unwrap()
-        .1;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(custodian_web::serve(app.clone(), listener));
+async fn start(t: TestApp) -> Server {
+    let tenant = t.tenant("Scope GmbH").await;
+    let admin = t
+        .user_named(tenant, "admin@scope.example", "Admin", Role::Administrator)
+        .await;
     Server {
-        app,
-        base,
-        client: Client::new(),
+        app: t.app.clone(),
+        base: t.base.clone(),
+        client: t.client.clone(),
         tenant,
-        admin,
-        _dir: dir,
+        admin: t.token_for(&admin).await,
+        _t: t,
     }
 }
 
 async fn sqlite() -> Server {
-    let (url, dir) = backends::sqlite_url("scope.db");
-    start(url, Some(dir)).await
+    start(TestApp::sqlite().await).await
 }
 
 async fn postgres() -> Option<Server> {
-    Some(start(backends::postgres_url().await?, None).await)
+    Some(start(TestApp::postgres().await?).await)
 }
 
 impl Server {

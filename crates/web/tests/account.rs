@@ -2,8 +2,8 @@
 //! access", over real HTTP in the browser's way (cookies, forms) and the
 //! API's. On SQLite and (with CUSTODIAN_TEST_POSTGRES_URL) on PostgreSQL.
 
-mod backends;
-use backends::on_both_backends;
+mod support;
+use support::on_both_backends;
 
 use custodian_app::App;
 use custodian_core::access::Role;
@@ -952,12 +952,12 @@ async fn two_factor_is_set_up_used_and_required(server: Server) {
 }
 
 async fn sqlite() -> Server {
-    let (url, dir) = backends::sqlite_url("account.db");
+    let (url, dir) = support::sqlite_url("account.db");
     start(url, Some(dir)).await
 }
 
 async fn postgres() -> Option<Server> {
-    Some(start(backends::postgres_url().await?, None).await)
+    Some(start(support::postgres_url().await?, None).await)
 }
 
 on_both_backends!(

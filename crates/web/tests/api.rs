@@ -1,12 +1,10 @@
 //! API stories against a real server on a loopback port, on SQLite and (with
 //! CUSTODIAN_TEST_POSTGRES_URL) on PostgreSQL.
 
-mod backends;
-use backends::on_both_backends;
+mod support;
+use support::{on_both_backends, TestApp};
 
-use custodian_app::App;
 use custodian_core::access::Role;
-use custodian_core::audit::Actor;
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 
@@ -17,71 +15,35 @@ struct TestServer {
     other_token: String,
     /// A read_only user of the first tenant.
     read_only_token: String,
-    _dir: Option<tempfile::TempDir>,
+    _t: TestApp,
 }
 
-async fn start(database_url: String, dir: Option<tempfile::TempDir>) -> TestServer {
-    let app = App::open(&database_url).await.unwrap();
-    let mut tokens = Vec::new();
-    let mut read_only_token = String::new();
-    for name in ["Alpha GmbH", "Beta Ltd"] {
-        let tenant = app.create_tenant(name).await.unwrap();
-        let user = app
-            .create_user(
-                tenant.id,
-                "admin@example.com",
-                "Admin",
-                "a long enough password",
-                Role::Administrator,
-                Actor::SYSTEM,
-            )
-            .await
-            .unwrap();
-        tokens.push(
-            app.create_api_token(tenant.id, user.id, "test", Actor::SYSTEM)
-                .await
-                .unwrap()
-                .1,
-        );
-        if read_only_token.is_empty() {
-            let reader = app
-                .create_user(
-                    tenant.id,
-                    "reader@example.com",
-                    "Reader",
-                    "a long enough password",
-                    Role::ReadOnly,
-                    Actor::SYSTEM,
-                )
-                .await
-                .unwrap();
-            read_only_token = app
-                .create_api_token(tenant.id, reader.id, "test", Actor::SYSTEM)
-                .await
-                .unwrap()
-                .1;
-        }
-    }
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(custodian_web::serve(app, listener));
+async fn start(t: TestApp) -> TestServer {
+    let alpha = t.tenant("Alpha GmbH").await;
+    let beta = t.tenant("Beta Ltd").await;
+    let token = t
+        .token(alpha, "admin@example.com", Role::Administrator)
+        .await;
+    let read_only_token = t.token(alpha, "reader@example.com", Role::ReadOnly).await;
+    let other_token = t
+        .token(beta, "admin@example.com", Role::Administrator)
+        .await;
     TestServer {
-        base,
-        client: Client::new(),
-        other_token: tokens.pop().unwrap(),
-        token: tokens.pop().unwrap(),
+        base: t.base.clone(),
+        client: t.client.clone(),
+        token,
+        other_token,
         read_only_token,
-        _dir: dir,
+        _t: t,
     }
 }
 
 async fn sqlite() -> TestServer {
-    let (url, dir) = backends::sqlite_url("api.db");
-    start(url, Some(dir)).await
+    start(TestApp::sqlite().await).await
 }
 
 async fn postgres() -> Option<TestServer> {
-    Some(start(backends::postgres_url().await?, None).await)
+    Some(start(TestApp::postgres().await?).await)
 }
 
 impl TestServer {

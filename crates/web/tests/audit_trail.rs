@@ -4,12 +4,10 @@
 //! and shown on its page. On SQLite and (with CUSTODIAN_TEST_POSTGRES_URL) on
 //! PostgreSQL.
 
-mod backends;
-use backends::on_both_backends;
+mod support;
+use support::{on_both_backends, TestApp};
 
-use custodian_app::App;
 use custodian_core::access::Role;
-use custodian_core::audit::Actor;
 use reqwest::redirect::Policy;
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
@@ -23,72 +21,36 @@ struct Server {
     admin_id: i64,
     member_token: String,
     other_tenant_token: String,
-    _dir: Option<tempfile::TempDir>,
+    _t: TestApp,
 }
 
-async fn start(database_url: String, dir: Option<tempfile::TempDir>) -> Server {
-    let app = App::open(&database_url).await.unwrap();
-    let tenant = app.create_tenant("Trail GmbH").await.unwrap();
-    let mut users = Vec::new();
-    for (email, role) in [
-        ("dpo@example.com", Role::Administrator),
-        ("member@example.com", Role::Sales),
-    ] {
-        let user = app
-            .create_user(
-                tenant.id,
-                email,
-                "",
-                "a long enough password",
-                role,
-                Actor::SYSTEM,
-            )
-            .await
-            .unwrap();
-        let token = app
-            .create_api_token(tenant.id, user.id, "test", Actor::SYSTEM)
-            .await
-            .unwrap()
-            .1;
-        users.push((user.id.0, token));
-    }
-    let other = app.create_tenant("Elsewhere Ltd").await.unwrap();
-    let other_admin = app
-        .create_user(
-            other.id,
-            "admin@elsewhere.example",
-            "",
-            "a long enough password",
-            Role::Administrator,
-            Actor::SYSTEM,
-        )
-        .await
-        .unwrap();
-    let other_tenant_token = app
-        .create_api_token(other.id, other_admin.id, "test", Actor::SYSTEM)
-        .await
-        .unwrap()
-        .1;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(custodian_web::serve(app, listener));
+async fn start(t: TestApp) -> Server {
+    let tenant = t.tenant("Trail GmbH").await;
+    let admin = t
+        .user_named(tenant, "dpo@example.com", "", Role::Administrator)
+        .await;
+    let member = t
+        .user_named(tenant, "member@example.com", "", Role::Sales)
+        .await;
+    assert_ne!(member.id, admin.id);
+    let other = t.tenant("Elsewhere Ltd").await;
+    let other_admin = t
+        .user_named(other, "admin@elsewhere.example", "", Role::Administrator)
+        .await;
     let client = Client::builder()
         .user_agent(AGENT)
         .cookie_store(true)
         .redirect(Policy::none())
         .build()
         .unwrap();
-    let (member_id, member_token) = users.pop().unwrap();
-    let (admin_id, admin_token) = users.pop().unwrap();
-    assert_ne!(member_id, admin_id);
     Server {
-        base,
+        base: t.base.clone(),
         client,
-        admin_token,
-        admin_id,
-        member_token,
-        other_tenant_token,
-        _dir: dir,
+        admin_token: t.token_for(&admin).await,
+        admin_id: admin.id.0,
+        member_token: t.token_for(&member).await,
+        other_tenant_token: t.token_for(&other_admin).await,
+        _t: t,
     }
 }
 
@@ -429,12 +391,11 @@ async fn the_trail_page_shows_logins_and_reads(server: Server) {
 }
 
 async fn sqlite() -> Server {
-    let (url, dir) = backends::sqlite_url("trail.db");
-    start(url, Some(dir)).await
+    start(TestApp::sqlite().await).await
 }
 
 async fn postgres() -> Option<Server> {
-    Some(start(backends::postgres_url().await?, None).await)
+    Some(start(TestApp::postgres().await?).await)
 }
 
 on_both_backends!(reads_and_changes_are_on_the_trail);

@@ -5,12 +5,10 @@
 //! none of the values; publishing the raw text is refused. A sales user
 //! works here: they create contacts and work in the helpdesk.
 
-mod backends;
-use backends::on_both_backends;
+mod support;
+use support::{on_both_backends, TestApp};
 
-use custodian_app::App;
 use custodian_core::access::Role;
-use custodian_core::audit::Actor;
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 
@@ -18,36 +16,19 @@ struct World {
     base: String,
     client: Client,
     token: String,
-    _dir: Option<tempfile::TempDir>,
+    _t: TestApp,
 }
 
-async fn world(database_url: String, dir: Option<tempfile::TempDir>) -> World {
-    let app = App::open(&database_url).await.unwrap();
-    let tenant = app.create_tenant("Brauhaus Nord").await.unwrap();
-    let user = app
-        .create_user(
-            tenant.id,
-            "greta@support.example",
-            "Greta Gerber",
-            "a long enough password",
-            Role::Sales,
-            Actor::SYSTEM,
-        )
-        .await
-        .unwrap();
-    let token = app
-        .create_api_token(tenant.id, user.id, "test", Actor::SYSTEM)
-        .await
-        .unwrap()
-        .1;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(custodian_web::serve(app, listener));
+async fn world(t: TestApp) -> World {
+    let tenant = t.tenant("Brauhaus Nord").await;
+    let user = t
+        .user_named(tenant, "greta@support.example", "Greta Gerber", Role::Sales)
+        .await;
     World {
-        base,
-        client: Client::new(),
-        token,
-        _dir: dir,
+        base: t.base.clone(),
+        client: t.client.clone(),
+        token: t.token_for(&user).await,
+        _t: t,
     }
 }
 
@@ -68,12 +49,11 @@ impl World {
 }
 
 async fn sqlite() -> World {
-    let (url, dir) = backends::sqlite_url("faq.db");
-    world(url, Some(dir)).await
+    world(TestApp::sqlite().await).await
 }
 
 async fn postgres() -> Option<World> {
-    Some(world(backends::postgres_url().await?, None).await)
+    Some(world(TestApp::postgres().await?).await)
 }
 
 const PERSONAL: &[&str] = &[

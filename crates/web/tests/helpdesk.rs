@@ -5,12 +5,10 @@
 //! service levels, refusals that change nothing, and other tenants' tickets
 //! not there.
 
-mod backends;
-use backends::on_both_backends;
+mod support;
+use support::{on_both_backends, TestApp};
 
-use custodian_app::App;
 use custodian_core::access::Role;
-use custodian_core::audit::Actor;
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 
@@ -21,59 +19,38 @@ struct Server {
     support: String,
     finance: String,
     other: String,
-    _dir: Option<tempfile::TempDir>,
+    _t: TestApp,
 }
 
-async fn start(database_url: String, dir: Option<tempfile::TempDir>) -> Server {
-    let app = App::open(&database_url).await.unwrap();
+async fn start(t: TestApp) -> Server {
     let mut tokens = Vec::new();
     for name in ["Helpdesk GmbH", "Elsewhere Ltd"] {
-        let tenant = app.create_tenant(name).await.unwrap();
+        let tenant = t.tenant(name).await;
         for (email, role) in [
             ("admin@example.com", Role::Administrator),
             ("support@example.com", Role::Support),
             ("finance@example.com", Role::Finance),
         ] {
-            let user = app
-                .create_user(
-                    tenant.id,
-                    email,
-                    email,
-                    "a long enough password",
-                    role,
-                    Actor::SYSTEM,
-                )
-                .await
-                .unwrap();
-            tokens.push(
-                app.create_api_token(tenant.id, user.id, "test", Actor::SYSTEM)
-                    .await
-                    .unwrap()
-                    .1,
-            );
+            tokens.push(t.token(tenant, email, role).await);
         }
     }
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(custodian_web::serve(app, listener));
     Server {
-        base,
-        client: Client::new(),
+        base: t.base.clone(),
+        client: t.client.clone(),
         token: tokens[0].clone(),
         support: tokens[1].clone(),
         finance: tokens[2].clone(),
         other: tokens[3].clone(),
-        _dir: dir,
+        _t: t,
     }
 }
 
 async fn sqlite() -> Server {
-    let (url, dir) = backends::sqlite_url("helpdesk.db");
-    start(url, Some(dir)).await
+    start(TestApp::sqlite().await).await
 }
 
 async fn postgres() -> Option<Server> {
-    Some(start(backends::postgres_url().await?, None).await)
+    Some(start(TestApp::postgres().await?).await)
 }
 
 impl Server {

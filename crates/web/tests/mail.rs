@@ -8,8 +8,8 @@
 //! Skipped with a message when aiosmtpd is not installed, unless
 //! CUSTODIAN_REQUIRE_SMTP is set (CI sets it), which makes it fail.
 
-mod backends;
-use backends::on_both_backends;
+mod support;
+use support::on_both_backends;
 mod smtp;
 
 use custodian_app::mail::MailSettings;
@@ -88,12 +88,12 @@ async fn sqlite() -> Option<World> {
     if !aiosmtpd_installed() {
         return None;
     }
-    let (url, dir) = backends::sqlite_url("mail.db");
+    let (url, dir) = support::sqlite_url("mail.db");
     Some(world(url, Some(dir)).await)
 }
 
 async fn postgres() -> Option<Option<World>> {
-    let url = backends::postgres_url().await?;
+    let url = support::postgres_url().await?;
     if !aiosmtpd_installed() {
         return Some(None);
     }

@@ -4,8 +4,8 @@
 //! tenant is untouched. The test looks for the values itself, beside the
 //! scan the closing runs.
 
-mod backends;
-use backends::on_both_backends;
+mod support;
+use support::on_both_backends;
 
 use custodian_app::audit::VerifyOptions;
 use custodian_app::records::ListParams;
@@ -23,7 +23,7 @@ struct Fixture {
 }
 
 async fn sqlite() -> Fixture {
-    let (url, dir) = backends::sqlite_url("closing.db");
+    let (url, dir) = support::sqlite_url("closing.db");
     Fixture {
         app: App::open(&url).await.unwrap(),
         url,
@@ -32,7 +32,7 @@ async fn sqlite() -> Fixture {
 }
 
 async fn postgres() -> Option<Fixture> {
-    let url = backends::postgres_url().await?;
+    let url = support::postgres_url().await?;
     Some(Fixture {
         app: App::open(&url).await.unwrap(),
         url,

@@ -2,12 +2,10 @@
 //! agreements end to end, errors next to their fields, stale edits, CSRF.
 //! On SQLite and (with CUSTODIAN_TEST_POSTGRES_URL) on PostgreSQL.
 
-mod backends;
-use backends::on_both_backends;
+mod support;
+use support::{on_both_backends, TestApp};
 
-use custodian_app::App;
 use custodian_core::access::Role;
-use custodian_core::audit::Actor;
 use reqwest::redirect::Policy;
 use reqwest::{Client, StatusCode};
 
@@ -15,7 +13,7 @@ struct Browserless {
     base: String,
     client: Client,
     csrf: String,
-    _dir: Option<tempfile::TempDir>,
+    _t: TestApp,
 }
 
 /// The value of the first `name="NAME" value="…"` pair in a page.
@@ -32,22 +30,11 @@ fn hidden_value(html: &str, name: &str) -> String {
         .to_string()
 }
 
-async fn start(database_url: String, dir: Option<tempfile::TempDir>) -> Browserless {
-    let app = App::open(&database_url).await.unwrap();
-    let tenant = app.create_tenant("Pages GmbH").await.unwrap();
-    app.create_user(
-        tenant.id,
-        "member@example.com",
-        "Mia Member",
-        "a long enough password",
-        Role::Sales,
-        Actor::SYSTEM,
-    )
-    .await
-    .unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(custodian_web::serve(app, listener));
+async fn start(t: TestApp) -> Browserless {
+    let tenant = t.tenant("Pages GmbH").await;
+    t.user_named(tenant, "member@example.com", "Mia Member", Role::Sales)
+        .await;
+    let base = t.base.clone();
     let client = Client::builder()
         .cookie_store(true)
         .redirect(Policy::none())
@@ -60,7 +47,7 @@ async fn start(database_url: String, dir: Option<tempfile::TempDir>) -> Browserl
         .form(&[
             ("_csrf", login_csrf.as_str()),
             ("email", "member@example.com"),
-            ("password", "a long enough password"),
+            ("password", support::PASSWORD),
         ])
         .send()
         .await
@@ -76,7 +63,7 @@ async fn start(database_url: String, dir: Option<tempfile::TempDir>) -> Browserl
         base,
         client,
         csrf,
-        _dir: dir,
+        _t: t,
     }
 }
 
@@ -114,12 +101,11 @@ impl Browserless {
 }
 
 async fn sqlite() -> Browserless {
-    let (url, dir) = backends::sqlite_url("pages.db");
-    start(url, Some(dir)).await
+    start(TestApp::sqlite().await).await
 }
 
 async fn postgres() -> Option<Browserless> {
-    Some(start(backends::postgres_url().await?, None).await)
+    Some(start(TestApp::postgres().await?).await)
 }
 
 on_both_backends!(assets_and_agreements_end_to_end);

@@ -6,8 +6,8 @@
 //! filtered by them, and the same refusal as a never-existing id in bodies.
 //! On SQLite and (with CUSTODIAN_TEST_POSTGRES_URL) on PostgreSQL.
 
-mod backends;
-use backends::on_both_backends;
+mod support;
+use support::on_both_backends;
 
 use custodian_app::App;
 use custodian_core::access::{Role, Roles};
@@ -658,12 +658,12 @@ async fn fields_are_masked_by_need_to_know(world: World) {
 }
 
 async fn sqlite() -> World {
-    let (url, dir) = backends::sqlite_url("matrix.db");
+    let (url, dir) = support::sqlite_url("matrix.db");
     world(url, Some(dir)).await
 }
 
 async fn postgres() -> Option<World> {
-    Some(world(backends::postgres_url().await?, None).await)
+    Some(world(support::postgres_url().await?, None).await)
 }
 
 /// A value of each personal category, on records the walk reads: an

@@ -7,8 +7,8 @@
 //! answers telling whether an address has an account; loses access at
 //! once when staff end it.
 
-mod backends;
-use backends::on_both_backends;
+mod support;
+use support::on_both_backends;
 mod exports;
 
 use custodian_app::mail::MailSettings;
@@ -68,12 +68,12 @@ async fn world(database_url: String, dir: Option<tempfile::TempDir>) -> World {
 }
 
 async fn sqlite() -> World {
-    let (url, dir) = backends::sqlite_url("portal.db");
+    let (url, dir) = support::sqlite_url("portal.db");
     world(url, Some(dir)).await
 }
 
 async fn postgres() -> Option<World> {
-    Some(world(backends::postgres_url().await?, None).await)
+    Some(world(support::postgres_url().await?, None).await)
 }
 
 /// A contact person's browser: cookies kept, redirects not followed.

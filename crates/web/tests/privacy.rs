@@ -1,12 +1,10 @@
 //! The privacy area over the API: processing purposes with their lawful
 //! bases, on SQLite and (with CUSTODIAN_TEST_POSTGRES_URL) on PostgreSQL.
 
-mod backends;
-use backends::on_both_backends;
+mod support;
+use support::{on_both_backends, TestApp};
 
-use custodian_app::App;
 use custodian_core::access::Role;
-use custodian_core::audit::Actor;
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 
@@ -15,54 +13,32 @@ struct Server {
     client: Client,
     dpo: String,
     support: String,
-    _dir: Option<tempfile::TempDir>,
+    _t: TestApp,
 }
 
-async fn start(database_url: String, dir: Option<tempfile::TempDir>) -> Server {
-    let app = App::open(&database_url).await.unwrap();
-    let tenant = app.create_tenant("Privacy GmbH").await.unwrap().id;
-    let mut tokens = Vec::new();
-    for (email, role) in [
-        ("dpo@privacy.example", Role::DataProtectionOfficer),
-        ("support@privacy.example", Role::Support),
-    ] {
-        let user = app
-            .create_user(
-                tenant,
-                email,
-                "",
-                "a long enough password",
-                role,
-                Actor::SYSTEM,
-            )
-            .await
-            .unwrap();
-        tokens.push(
-            app.create_api_token(tenant, user.id, "test", Actor::SYSTEM)
-                .await
-                .unwrap()
-                .1,
-        );
-    }
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(custodian_web::serve(app, listener));
+async fn start(t: TestApp) -> Server {
+    let tenant = t.tenant("Privacy GmbH").await;
+    let dpo = t
+        .token(tenant, "dpo@privacy.example", Role::DataProtectionOfficer)
+        .await;
+    let support = t
+        .token(tenant, "support@privacy.example", Role::Support)
+        .await;
     Server {
-        base,
-        client: Client::new(),
-        support: tokens.pop().unwrap(),
-        dpo: tokens.pop().unwrap(),
-        _dir: dir,
+        base: t.base.clone(),
+        client: t.client.clone(),
+        dpo,
+        support,
+        _t: t,
     }
 }
 
 async fn sqlite() -> Server {
-    let (url, dir) = backends::sqlite_url("privacy.db");
-    start(url, Some(dir)).await
+    start(TestApp::sqlite().await).await
 }
 
 async fn postgres() -> Option<Server> {
-    Some(start(backends::postgres_url().await?, None).await)
+    Some(start(TestApp::postgres().await?).await)
 }
 
 impl Server {

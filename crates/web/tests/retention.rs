@@ -4,8 +4,8 @@
 //! interrupted run leaves no half-erased contact and a second run finishes;
 //! the review list's decisions delete or keep.
 
-mod backends;
-use backends::on_both_backends;
+mod support;
+use support::on_both_backends;
 
 use custodian_app::records::ListParams;
 use custodian_app::retention::SweepControl;
@@ -77,12 +77,12 @@ async fn fixture(url: String, dir: Option<tempfile::TempDir>) -> Fixture {
 }
 
 async fn sqlite() -> Fixture {
-    let (url, dir) = backends::sqlite_url("retention.db");
+    let (url, dir) = support::sqlite_url("retention.db");
     fixture(url, Some(dir)).await
 }
 
 async fn postgres() -> Option<Fixture> {
-    Some(fixture(backends::postgres_url().await?, None).await)
+    Some(fixture(support::postgres_url().await?, None).await)
 }
 
 async fn count(app: &App, principal: &Principal, what: &str) -> usize {

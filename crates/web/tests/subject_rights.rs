@@ -4,15 +4,14 @@
 //! and then look in the raw database (SQLite's file and write-ahead log,
 //! PostgreSQL's tables and their data files) for any of the subject's values.
 
-mod backends;
-use backends::on_both_backends;
+mod support;
+use support::{on_both_backends, TestApp};
 mod exports;
 
 use exports::unzip;
 
 use custodian_app::App;
 use custodian_core::access::Role;
-use custodian_core::audit::Actor;
 use custodian_core::catalog;
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
@@ -69,60 +68,46 @@ struct Server {
     sales: String,
     database_url: String,
     sqlite_file: Option<std::path::PathBuf>,
-    _dir: Option<tempfile::TempDir>,
+    _t: TestApp,
 }
 
-async fn start(database_url: String, dir: Option<tempfile::TempDir>) -> Server {
-    let app = App::open(&database_url).await.unwrap();
-    let tenant = app.create_tenant("Rights GmbH").await.unwrap().id;
-    let mut tokens = Vec::new();
-    for (email, role) in [
-        ("admin@rights.example", Role::Administrator),
-        ("dpo@rights.example", Role::DataProtectionOfficer),
-        ("sales@rights.example", Role::Sales),
-    ] {
-        let user = app
-            .create_user(
-                tenant,
-                email,
-                "",
-                "a long enough password",
-                role,
-                Actor::SYSTEM,
-            )
-            .await
-            .unwrap();
-        tokens.push(
-            app.create_api_token(tenant, user.id, "test", Actor::SYSTEM)
-                .await
-                .unwrap()
-                .1,
-        );
-    }
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(custodian_web::serve(app, listener));
+async fn start(t: TestApp) -> Server {
+    let tenant = t.tenant("Rights GmbH").await;
+    let admin = t
+        .user_named(tenant, "admin@rights.example", "", Role::Administrator)
+        .await;
+    let dpo = t
+        .user_named(
+            tenant,
+            "dpo@rights.example",
+            "",
+            Role::DataProtectionOfficer,
+        )
+        .await;
+    let sales = t
+        .user_named(tenant, "sales@rights.example", "", Role::Sales)
+        .await;
+    let database_url = t.database_url.clone();
     Server {
-        base,
-        client: Client::new(),
-        sales: tokens.pop().unwrap(),
-        dpo: tokens.pop().unwrap(),
-        admin: tokens.pop().unwrap(),
+        base: t.base.clone(),
+        client: t.client.clone(),
+        admin: t.token_for(&admin).await,
+        dpo: t.token_for(&dpo).await,
+        sales: t.token_for(&sales).await,
         sqlite_file: database_url
             .strip_prefix("sqlite://")
             .map(std::path::PathBuf::from),
         database_url,
-        _dir: dir,
+        _t: t,
     }
 }
 
 async fn sqlite() -> Server {
-    let (url, dir) = backends::sqlite_url("rights.db");
-    start(url, Some(dir)).await
+    start(TestApp::sqlite().await).await
 }
 
 async fn postgres() -> Option<Server> {
-    Some(start(backends::postgres_url().await?, None).await)
+    Some(start(TestApp::postgres().await?).await)
 }
 
 impl Server {
