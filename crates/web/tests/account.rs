@@ -3,16 +3,12 @@
 //! API's. On SQLite and (with CUSTODIAN_TEST_POSTGRES_URL) on PostgreSQL.
 
 mod support;
-use support::on_both_backends;
+use support::{on_both_backends, TestApp, PASSWORD};
 
-use custodian_app::App;
 use custodian_core::access::Role;
-use custodian_core::audit::Actor;
 use reqwest::redirect::Policy;
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
-
-const PASSWORD: &str = "a long enough password";
 
 struct Server {
     base: String,
@@ -21,59 +17,29 @@ struct Server {
     member_token: String,
     member_id: i64,
     other_tenant_token: String,
-    _dir: Option<tempfile::TempDir>,
+    _t: TestApp,
 }
 
-async fn start(database_url: String, dir: Option<tempfile::TempDir>) -> Server {
-    let app = App::open(&database_url).await.unwrap();
-    let url = database_url.clone();
-    let tenant = app.create_tenant("Account GmbH").await.unwrap();
-    let mut made = Vec::new();
-    for (email, role) in [
-        ("ada@example.com", Role::Administrator),
-        ("mia@example.com", Role::Sales),
-    ] {
-        let user = app
-            .create_user(tenant.id, email, "", PASSWORD, role, Actor::SYSTEM)
-            .await
-            .unwrap();
-        let token = app
-            .create_api_token(tenant.id, user.id, "setup", Actor::SYSTEM)
-            .await
-            .unwrap()
-            .1;
-        made.push((user.id.0, token));
-    }
-    let other = app.create_tenant("Other Ltd").await.unwrap();
-    let other_admin = app
-        .create_user(
-            other.id,
-            "admin@other.example",
-            "",
-            PASSWORD,
-            Role::Administrator,
-            Actor::SYSTEM,
-        )
-        .await
-        .unwrap();
-    let other_tenant_token = app
-        .create_api_token(other.id, other_admin.id, "setup", Actor::SYSTEM)
-        .await
-        .unwrap()
-        .1;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(custodian_web::serve(app, listener));
-    let (member_id, member_token) = made.pop().unwrap();
-    let (_, admin_token) = made.pop().unwrap();
+async fn start(t: TestApp) -> Server {
+    let tenant = t.tenant("Account GmbH").await;
+    let admin = t
+        .user_named(tenant, "ada@example.com", "", Role::Administrator)
+        .await;
+    let member = t
+        .user_named(tenant, "mia@example.com", "", Role::Sales)
+        .await;
+    let other = t.tenant("Other Ltd").await;
+    let other_admin = t
+        .user_named(other, "admin@other.example", "", Role::Administrator)
+        .await;
     Server {
-        base,
-        database_url: url,
-        admin_token,
-        member_token,
-        member_id,
-        other_tenant_token,
-        _dir: dir,
+        base: t.base.clone(),
+        database_url: t.database_url.clone(),
+        admin_token: t.token_for(&admin).await,
+        member_token: t.token_for(&member).await,
+        member_id: member.id.0,
+        other_tenant_token: t.token_for(&other_admin).await,
+        _t: t,
     }
 }
 
@@ -952,12 +918,11 @@ async fn two_factor_is_set_up_used_and_required(server: Server) {
 }
 
 async fn sqlite() -> Server {
-    let (url, dir) = support::sqlite_url("account.db");
-    start(url, Some(dir)).await
+    start(TestApp::sqlite().await).await
 }
 
 async fn postgres() -> Option<Server> {
-    Some(start(support::postgres_url().await?, None).await)
+    Some(start(TestApp::postgres().await?).await)
 }
 
 on_both_backends!(

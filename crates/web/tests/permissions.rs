@@ -7,7 +7,7 @@
 //! On SQLite and (with CUSTODIAN_TEST_POSTGRES_URL) on PostgreSQL.
 
 mod support;
-use support::on_both_backends;
+use support::{on_both_backends, TestApp};
 
 use custodian_app::App;
 use custodian_core::access::{Role, Roles};
@@ -30,7 +30,7 @@ struct World {
     admin: String,
     ours: Records,
     theirs: Records,
-    _dir: Option<tempfile::TempDir>,
+    _t: TestApp,
 }
 
 const NEVER: i64 = 1;
@@ -352,38 +352,27 @@ async fn seed(base: &str, client: &Client, token: &str, name: &str) -> Records {
     ])
 }
 
-async fn world(database_url: String, dir: Option<tempfile::TempDir>) -> World {
-    let app = App::open(&database_url).await.unwrap();
+async fn world(t: TestApp) -> World {
     let mut tenants = Vec::new();
     let mut tenant_ids = Vec::new();
     for name in ["Ours GmbH", "Theirs Ltd"] {
-        let tenant = app.create_tenant(name).await.unwrap();
-        tenant_ids.push(tenant.id);
+        let tenant = t.tenant(name).await;
+        tenant_ids.push(tenant);
         let mut tokens = Vec::new();
         for role in Role::ALL {
-            let user = app
-                .create_user(
-                    tenant.id,
-                    &format!("{}@{}.example", role.as_str(), tenant.id),
+            let user = t
+                .user_named(
+                    tenant,
+                    &format!("{}@{}.example", role.as_str(), tenant),
                     "",
-                    "a long enough password",
                     role,
-                    Actor::SYSTEM,
                 )
-                .await
-                .unwrap();
-            let token = app
-                .create_api_token(tenant.id, user.id, "matrix", Actor::SYSTEM)
-                .await
-                .unwrap()
-                .1;
-            tokens.push((role, token, user.id.0));
+                .await;
+            tokens.push((role, t.token_for(&user).await, user.id.0));
         }
         tenants.push(tokens);
     }
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(custodian_web::serve(app.clone(), listener));
+    let (app, base) = (t.app.clone(), t.base.clone());
     let client = Client::new();
     let theirs_tokens = tenants.pop().unwrap();
     let ours_tokens = tenants.pop().unwrap();
@@ -405,7 +394,7 @@ async fn world(database_url: String, dir: Option<tempfile::TempDir>) -> World {
         admin,
         ours,
         theirs,
-        _dir: dir,
+        _t: t,
     }
 }
 
@@ -658,12 +647,11 @@ async fn fields_are_masked_by_need_to_know(world: World) {
 }
 
 async fn sqlite() -> World {
-    let (url, dir) = support::sqlite_url("matrix.db");
-    world(url, Some(dir)).await
+    world(TestApp::sqlite().await).await
 }
 
 async fn postgres() -> Option<World> {
-    Some(world(support::postgres_url().await?, None).await)
+    Some(world(TestApp::postgres().await?).await)
 }
 
 /// A value of each personal category, on records the walk reads: an

@@ -8,13 +8,12 @@
 //! once when staff end it.
 
 mod support;
-use support::on_both_backends;
+use support::{on_both_backends, TestApp};
 mod exports;
 
 use custodian_app::mail::MailSettings;
 use custodian_app::App;
 use custodian_core::access::Role;
-use custodian_core::audit::Actor;
 use reqwest::redirect::Policy;
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
@@ -25,55 +24,44 @@ struct World {
     staff: Client,
     admin: String,
     database_url: String,
-    _dir: Option<tempfile::TempDir>,
+    _t: TestApp,
 }
 
-async fn world(database_url: String, dir: Option<tempfile::TempDir>) -> World {
-    let app = App::open(&database_url)
-        .await
-        .unwrap()
-        .with_mail(&MailSettings {
-            public_url: "https://portal.example.test".into(),
-            ..Default::default()
-        })
-        .unwrap();
-    let tenant = app.create_tenant("Brauhaus Nord").await.unwrap();
-    let user = app
-        .create_user(
-            tenant.id,
+/// The portal's links point at its public address.
+fn with_portal_mail(app: App) -> App {
+    app.with_mail(&MailSettings {
+        public_url: "https://portal.example.test".into(),
+        ..Default::default()
+    })
+    .unwrap()
+}
+
+async fn world(t: TestApp) -> World {
+    let tenant = t.tenant("Brauhaus Nord").await;
+    let user = t
+        .user_named(
+            tenant,
             "admin@example.com",
             "Ada Admin",
-            "a long enough password",
             Role::Administrator,
-            Actor::SYSTEM,
         )
-        .await
-        .unwrap();
-    let admin = app
-        .create_api_token(tenant.id, user.id, "test", Actor::SYSTEM)
-        .await
-        .unwrap()
-        .1;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(custodian_web::serve(app, listener));
+        .await;
     World {
-        base,
-        tenant: tenant.id.0,
+        base: t.base.clone(),
+        tenant: tenant.0,
         staff: Client::new(),
-        admin,
-        database_url,
-        _dir: dir,
+        admin: t.token_for(&user).await,
+        database_url: t.database_url.clone(),
+        _t: t,
     }
 }
 
 async fn sqlite() -> World {
-    let (url, dir) = support::sqlite_url("portal.db");
-    world(url, Some(dir)).await
+    world(TestApp::sqlite_with(with_portal_mail).await).await
 }
 
 async fn postgres() -> Option<World> {
-    Some(world(support::postgres_url().await?, None).await)
+    Some(world(TestApp::postgres_with(with_portal_mail).await?).await)
 }
 
 /// A contact person's browser: cookies kept, redirects not followed.

@@ -44,18 +44,32 @@ pub struct TestApp {
 impl TestApp {
     /// On a fresh SQLite database.
     pub async fn sqlite() -> TestApp {
-        let (url, dir) = sqlite_url("custodian.db");
-        TestApp::start(url, Some(dir)).await
+        TestApp::sqlite_with(|app| app).await
     }
 
     /// On a fresh PostgreSQL database, or None when PostgreSQL is skipped.
     pub async fn postgres() -> Option<TestApp> {
-        Some(TestApp::start(postgres_url().await?, None).await)
+        TestApp::postgres_with(|app| app).await
+    }
+
+    /// On a fresh SQLite database, with the app configured before it
+    /// serves (mail settings, say).
+    pub async fn sqlite_with(configure: impl FnOnce(App) -> App) -> TestApp {
+        let (url, dir) = sqlite_url("custodian.db");
+        TestApp::start(url, Some(dir), configure).await
+    }
+
+    pub async fn postgres_with(configure: impl FnOnce(App) -> App) -> Option<TestApp> {
+        Some(TestApp::start(postgres_url().await?, None, configure).await)
     }
 
     /// Opens (and migrates) the database and serves it.
-    pub async fn start(database_url: String, dir: Option<tempfile::TempDir>) -> TestApp {
-        let app = App::open(&database_url).await.unwrap();
+    pub async fn start(
+        database_url: String,
+        dir: Option<tempfile::TempDir>,
+        configure: impl FnOnce(App) -> App,
+    ) -> TestApp {
+        let app = configure(App::open(&database_url).await.unwrap());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(custodian_web::serve(app.clone(), listener));
