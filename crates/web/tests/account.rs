@@ -3,7 +3,7 @@
 //! API's. On SQLite and (with CUSTODIAN_TEST_POSTGRES_URL) on PostgreSQL.
 
 mod support;
-use support::{on_both_backends, TestApp, PASSWORD};
+use support::{hidden_value, on_both_backends, TestApp, PASSWORD};
 
 use custodian_core::access::Role;
 use reqwest::redirect::Policy;
@@ -62,7 +62,7 @@ async fn submit_login(
         .send()
         .await
         .unwrap();
-    let csrf = hidden_csrf(&page.text().await.unwrap());
+    let csrf = hidden_value(&page.text().await.unwrap(), "_csrf");
     let done = client
         .post(format!("{}/login", server.base))
         .form(&[
@@ -80,15 +80,6 @@ async fn submit_login(
 
 async fn can_log_in(server: &Server, email: &str) -> bool {
     submit_login(server, email, "", "test").await.1 == StatusCode::SEE_OTHER
-}
-
-fn hidden_csrf(html: &str) -> String {
-    let marker = "name=\"_csrf\" value=\"";
-    let start = html
-        .find(marker)
-        .unwrap_or_else(|| panic!("no csrf in {html}"))
-        + marker.len();
-    html[start..].split('"').next().unwrap().to_string()
 }
 
 /// A browser with its own cookie jar and user agent.
@@ -120,7 +111,7 @@ impl Browser {
     /// Posts a form with the CSRF token of the account page.
     async fn post(&self, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String, String) {
         let (_, page) = self.get("/account").await;
-        let csrf = hidden_csrf(&page);
+        let csrf = hidden_value(&page, "_csrf");
         let mut form = vec![("_csrf", csrf.as_str())];
         form.extend_from_slice(fields);
         let response = self
@@ -647,7 +638,7 @@ async fn passwords_follow_the_tenant_policy(server: Server) {
         let laptop = &laptop;
         async move {
             let (_, page) = laptop.get("/account/password").await;
-            let csrf = hidden_csrf(&page);
+            let csrf = hidden_value(&page, "_csrf");
             let response = laptop
                 .client
                 .post(format!("{}/account/password", laptop.base))

@@ -4,24 +4,13 @@
 //! that posts; each is then sent without a token and with a wrong one, and
 //! must answer 403 and change nothing.
 
+mod support;
+
 use custodian_app::App;
 use reqwest::redirect::Policy;
 use reqwest::{Client, StatusCode};
 use std::collections::{BTreeSet, VecDeque};
-
-/// The value of the first `name="NAME" value="…"` pair in a page.
-fn hidden_value(html: &str, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    let start = html
-        .find(&marker)
-        .unwrap_or_else(|| panic!("no {name} in {html}"))
-        + marker.len();
-    html[start..]
-        .split('"')
-        .next()
-        .unwrap_or_default()
-        .to_string()
-}
+use support::hidden_value;
 
 /// The value of attribute `name` in one tag's text.
 fn attribute(tag: &str, name: &str) -> Option<String> {

@@ -3,7 +3,7 @@
 //! On SQLite and (with CUSTODIAN_TEST_POSTGRES_URL) on PostgreSQL.
 
 mod support;
-use support::{on_both_backends, TestApp};
+use support::{hidden_value, on_both_backends, TestApp};
 
 use custodian_core::access::Role;
 use reqwest::redirect::Policy;
@@ -14,20 +14,6 @@ struct Browserless {
     client: Client,
     csrf: String,
     _t: TestApp,
-}
-
-/// The value of the first `name="NAME" value="…"` pair in a page.
-fn hidden_value(html: &str, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    let start = html
-        .find(&marker)
-        .unwrap_or_else(|| panic!("no {name} in {html}"))
-        + marker.len();
-    html[start..]
-        .split('"')
-        .next()
-        .unwrap_or_default()
-        .to_string()
 }
 
 async fn start(t: TestApp) -> Browserless {

@@ -12,6 +12,7 @@ use custodian_core::access::Role;
 use custodian_core::audit::Actor;
 use custodian_core::TenantId;
 
+#[allow(unused_imports)]
 pub use custodian_store::on_both_backends;
 
 /// The password every test user gets.
@@ -27,6 +28,21 @@ pub fn sqlite_url(file: &str) -> (String, tempfile::TempDir) {
 /// A fresh PostgreSQL database, or None when none is configured.
 pub async fn postgres_url() -> Option<String> {
     custodian_store::testing::fresh_postgres_url().await
+}
+
+/// The value of the first `name="NAME" value="…"` pair in a page: a
+/// form's hidden field, such as its CSRF token.
+pub fn hidden_value(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no {name} in {html}"))
+        + marker.len();
+    html[start..]
+        .split('"')
+        .next()
+        .unwrap_or_default()
+        .to_string()
 }
 
 /// Custodian serving on a loopback port, with the app behind it for
