@@ -4,7 +4,7 @@ use crate::page::{
     finish_page, keyset, sort_name, Arg, Cursor, CursorKey, ListQuery, Page, SortKey, Sql,
 };
 use crate::rows::require_reference;
-use crate::stored::{FieldValues, StoredRecord};
+use crate::stored::{plain_record_steps, StoredRecord};
 use crate::{Scope, Store, StoreError};
 use custodian_core::agreements::{Agreement, AgreementFields, AgreementStatus, Money};
 use custodian_core::audit::{AuditAction, RecordType};
@@ -108,28 +108,7 @@ impl StoredRecord for Agreement {
     const ID_COLUMN: &'static str = "agreement_id";
     const RECORD_TYPE: RecordType = RecordType::Agreement;
 
-    async fn load(conn: &mut AnyConnection, tenant: TenantId, id: i64) -> Result<Self, StoreError> {
-        load(conn, tenant, AgreementId(id)).await
-    }
-
-    async fn write(
-        conn: &mut AnyConnection,
-        tenant: TenantId,
-        id: i64,
-        _before: &Self,
-        fields: &AgreementFields,
-        _now: Timestamp,
-    ) -> Result<FieldValues, StoreError> {
-        write_fields(conn, tenant, AgreementId(id), fields).await?;
-        Ok(fields.field_values())
-    }
-
-    fn values_before(&self, _fields: &AgreementFields) -> FieldValues {
-        self.to_input()
-            .validate()
-            .map(|f| f.field_values())
-            .unwrap_or_default()
-    }
+    plain_record_steps!(AgreementId, AgreementFields);
 }
 
 impl Store {

@@ -4,7 +4,7 @@ use crate::page::{
     finish_page, keyset, sort_name, Arg, Cursor, CursorKey, ListQuery, Page, SortKey, Sql,
 };
 use crate::rows::require_reference;
-use crate::stored::{FieldValues, StoredRecord};
+use crate::stored::{plain_record_steps, StoredRecord};
 use crate::{Scope, Store, StoreError};
 use custodian_core::assets::{Asset, AssetFields};
 use custodian_core::audit::{AuditAction, RecordType};
@@ -107,28 +107,7 @@ impl StoredRecord for Asset {
     const ID_COLUMN: &'static str = "asset_id";
     const RECORD_TYPE: RecordType = RecordType::Asset;
 
-    async fn load(conn: &mut AnyConnection, tenant: TenantId, id: i64) -> Result<Self, StoreError> {
-        load(conn, tenant, AssetId(id)).await
-    }
-
-    async fn write(
-        conn: &mut AnyConnection,
-        tenant: TenantId,
-        id: i64,
-        _before: &Self,
-        fields: &AssetFields,
-        _now: Timestamp,
-    ) -> Result<FieldValues, StoreError> {
-        write_fields(conn, tenant, AssetId(id), fields).await?;
-        Ok(fields.field_values())
-    }
-
-    fn values_before(&self, _fields: &AssetFields) -> FieldValues {
-        self.to_input()
-            .validate()
-            .map(|f| f.field_values())
-            .unwrap_or_default()
-    }
+    plain_record_steps!(AssetId, AssetFields);
 }
 
 impl Store {

@@ -5,7 +5,7 @@ use crate::page::{
 };
 use crate::rows::{address, require_owner, split_lines};
 use crate::search::{self, SearchEntry};
-use crate::stored::{FieldValues, StoredRecord};
+use crate::stored::{plain_record_steps, StoredRecord};
 use crate::{Reach, Scope, Store, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::contacts::{Contact, ContactFields, Gender};
@@ -159,28 +159,7 @@ impl StoredRecord for Contact {
     const ID_COLUMN: &'static str = "contact_id";
     const RECORD_TYPE: RecordType = RecordType::Contact;
 
-    async fn load(conn: &mut AnyConnection, tenant: TenantId, id: i64) -> Result<Self, StoreError> {
-        load(conn, tenant, ContactId(id)).await
-    }
-
-    async fn write(
-        conn: &mut AnyConnection,
-        tenant: TenantId,
-        id: i64,
-        _before: &Self,
-        fields: &ContactFields,
-        _now: Timestamp,
-    ) -> Result<FieldValues, StoreError> {
-        write_fields(conn, tenant, ContactId(id), fields).await?;
-        Ok(fields.field_values())
-    }
-
-    fn values_before(&self, _fields: &ContactFields) -> FieldValues {
-        self.to_input()
-            .validate()
-            .map(|f| f.field_values())
-            .unwrap_or_default()
-    }
+    plain_record_steps!(ContactId, ContactFields);
 
     async fn delete_dependents(
         conn: &mut AnyConnection,

@@ -5,7 +5,7 @@ use crate::page::{
 };
 use crate::rows::{address, require_owner};
 use crate::search::{self, SearchEntry};
-use crate::stored::{FieldValues, StoredRecord};
+use crate::stored::{plain_record_steps, StoredRecord};
 use crate::{Reach, Scope, Store, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::organisations::{Organisation, OrganisationFields};
@@ -153,28 +153,7 @@ impl StoredRecord for Organisation {
     const ID_COLUMN: &'static str = "organisation_id";
     const RECORD_TYPE: RecordType = RecordType::Organisation;
 
-    async fn load(conn: &mut AnyConnection, tenant: TenantId, id: i64) -> Result<Self, StoreError> {
-        load(conn, tenant, OrganisationId(id)).await
-    }
-
-    async fn write(
-        conn: &mut AnyConnection,
-        tenant: TenantId,
-        id: i64,
-        _before: &Self,
-        fields: &OrganisationFields,
-        _now: Timestamp,
-    ) -> Result<FieldValues, StoreError> {
-        write_fields(conn, tenant, OrganisationId(id), fields).await?;
-        Ok(fields.field_values())
-    }
-
-    fn values_before(&self, _fields: &OrganisationFields) -> FieldValues {
-        self.to_input()
-            .validate()
-            .map(|f| f.field_values())
-            .unwrap_or_default()
-    }
+    plain_record_steps!(OrganisationId, OrganisationFields);
 
     async fn delete_dependents(
         conn: &mut AnyConnection,

@@ -67,6 +67,44 @@ pub(crate) trait StoredRecord: Sized + Send {
     }
 }
 
+/// The steps most record types share: `load` with the module's
+/// `load(conn, tenant, TypedId)`, `write` with its
+/// `write_fields(conn, tenant, TypedId, fields)` writing the fields as given,
+/// and `values_before` from the stored record validated again. Expands
+/// inside an `impl StoredRecord for …` block, where those module functions
+/// are in scope.
+macro_rules! plain_record_steps {
+    ($id:ident, $fields:ty) => {
+        async fn load(
+            conn: &mut sqlx::AnyConnection,
+            tenant: custodian_core::TenantId,
+            id: i64,
+        ) -> Result<Self, $crate::StoreError> {
+            load(conn, tenant, $id(id)).await
+        }
+
+        async fn write(
+            conn: &mut sqlx::AnyConnection,
+            tenant: custodian_core::TenantId,
+            id: i64,
+            _before: &Self,
+            fields: &$fields,
+            _now: custodian_core::time::Timestamp,
+        ) -> Result<$crate::stored::FieldValues, $crate::StoreError> {
+            write_fields(conn, tenant, $id(id), fields).await?;
+            Ok(fields.field_values())
+        }
+
+        fn values_before(&self, _fields: &$fields) -> $crate::stored::FieldValues {
+            self.to_input()
+                .validate()
+                .map(|f| f.field_values())
+                .unwrap_or_default()
+        }
+    };
+}
+pub(crate) use plain_record_steps;
+
 impl Store {
     pub(crate) async fn read_record<R: StoredRecord>(
         &self,

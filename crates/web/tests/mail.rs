@@ -9,13 +9,12 @@
 //! CUSTODIAN_REQUIRE_SMTP is set (CI sets it), which makes it fail.
 
 mod support;
-use support::on_both_backends;
+use support::{on_both_backends, TestApp};
 mod smtp;
 
 use custodian_app::mail::MailSettings;
 use custodian_app::App;
 use custodian_core::access::Role;
-use custodian_core::audit::Actor;
 use custodian_core::time::Timestamp;
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
@@ -30,57 +29,37 @@ struct World {
     support: String,
     port: u16,
     maildir: PathBuf,
-    _dirs: (Option<tempfile::TempDir>, tempfile::TempDir),
+    _dirs: (TestApp, tempfile::TempDir),
 }
 
-async fn world(database_url: String, dir: Option<tempfile::TempDir>) -> World {
-    let port = free_port();
-    let mail_dir = tempfile::tempdir().unwrap();
-    let app = App::open(&database_url)
-        .await
-        .unwrap()
-        .with_mail(&MailSettings {
+/// The app sending through the SMTP server the story starts on `port`.
+fn sending_to(port: u16) -> impl FnOnce(App) -> App {
+    move |app| {
+        app.with_mail(&MailSettings {
             public_url: "https://crm.example.test/".into(),
             from: "Helpdesk <help@crm.example.test>".into(),
             smtp_url: Some(format!("smtp://127.0.0.1:{port}")),
         })
-        .unwrap();
-    let tenant = app.create_tenant("Mail GmbH").await.unwrap();
-    let mut tokens = Vec::new();
-    for (email, role) in [
-        ("admin@example.com", Role::Administrator),
-        ("support@example.com", Role::Support),
-    ] {
-        let user = app
-            .create_user(
-                tenant.id,
-                email,
-                email,
-                "a long enough password",
-                role,
-                Actor::SYSTEM,
-            )
-            .await
-            .unwrap();
-        tokens.push(
-            app.create_api_token(tenant.id, user.id, "test", Actor::SYSTEM)
-                .await
-                .unwrap()
-                .1,
-        );
+        .unwrap()
     }
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(custodian_web::serve(app.clone(), listener));
+}
+
+async fn world(t: TestApp, port: u16) -> World {
+    let mail_dir = tempfile::tempdir().unwrap();
+    let tenant = t.tenant("Mail GmbH").await;
+    let admin = t
+        .token(tenant, "admin@example.com", Role::Administrator)
+        .await;
+    let support = t.token(tenant, "support@example.com", Role::Support).await;
     World {
-        app,
-        base,
-        client: Client::new(),
-        support: tokens.pop().unwrap(),
-        admin: tokens.pop().unwrap(),
+        app: t.app.clone(),
+        base: t.base.clone(),
+        client: t.client.clone(),
+        admin,
+        support,
         port,
         maildir: mail_dir.path().join("maildir"),
-        _dirs: (dir, mail_dir),
+        _dirs: (t, mail_dir),
     }
 }
 
@@ -88,16 +67,17 @@ async fn sqlite() -> Option<World> {
     if !aiosmtpd_installed() {
         return None;
     }
-    let (url, dir) = support::sqlite_url("mail.db");
-    Some(world(url, Some(dir)).await)
+    let port = free_port();
+    Some(world(TestApp::sqlite_with(sending_to(port)).await, port).await)
 }
 
 async fn postgres() -> Option<Option<World>> {
-    let url = support::postgres_url().await?;
+    let port = free_port();
+    let t = TestApp::postgres_with(sending_to(port)).await?;
     if !aiosmtpd_installed() {
         return Some(None);
     }
-    Some(Some(world(url, None).await))
+    Some(Some(world(t, port).await))
 }
 
 impl World {
