@@ -48,7 +48,7 @@ fuzz() {
   "$venv/bin/st" run "http://127.0.0.1:$port/api/v1/openapi.json" \
     --header "Authorization: Bearer $token" \
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,negative_data_rejection \
-    --max-examples "$examples" --seed 20261207 --workers 1 \
+    --max-examples "$examples" --seed 20261207 --workers 1 --generation-database none \
     --phases examples,coverage,fuzzing \
     --no-color "$@"
 }

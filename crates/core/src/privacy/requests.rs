@@ -313,8 +313,10 @@ impl DeadlinePolicy {
 #[serde(deny_unknown_fields)]
 pub struct RequestInput {
     /// access, portability, rectification, erasure, restriction or objection.
+    #[cfg_attr(feature = "openapi", schema(value_type = RequestType))]
     pub request_type: String,
     /// letter, phone, email, in_person, portal or api.
+    #[cfg_attr(feature = "openapi", schema(value_type = Channel))]
     pub channel: String,
     /// The day the request arrived (YYYY-MM-DD); today when omitted.
     #[serde(default)]
@@ -323,6 +325,10 @@ pub struct RequestInput {
     #[serde(default)]
     pub contact_id: Option<i64>,
     /// Who the subject says they are.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, pattern = r"\S", max_length = 200)
+    )]
     pub subject_name: String,
     #[serde(default)]
     pub subject_email: Option<String>,

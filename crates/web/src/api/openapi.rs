@@ -717,7 +717,13 @@ fn purposes_operations() -> Vec<Operation> {
     let delete = operation("delete_purpose", "Remove a purpose")
         .parameter(id_parameter())
         .response("204", no_content("Removed"))
-        .response("404", problem_response("No such purpose"));
+        .response("404", problem_response("No such purpose"))
+        .response(
+            "409",
+            problem_response(
+                "Subjects consented to this purpose's texts: it stays as proof (in_use)",
+            ),
+        );
     ops.extend([
         Operation::new(Method::GET, "/purposes", purposes::list, list)
             .needs(Area::Privacy, Action::Read),
