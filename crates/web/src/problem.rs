@@ -80,13 +80,20 @@ impl IntoResponse for Problem {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
-        if let Some(seconds) = retry_after {
-            if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
-                response.headers_mut().insert(header::RETRY_AFTER, value);
-            }
+        match retry_after {
+            Some(seconds) => with_retry_after(response, seconds),
+            None => response,
         }
-        response
     }
+}
+
+/// A throttled answer (API, back office or portal), with the seconds to
+/// wait in `Retry-After`.
+pub(crate) fn with_retry_after(mut response: Response, retry_after_seconds: u64) -> Response {
+    if let Ok(value) = HeaderValue::from_str(&retry_after_seconds.to_string()) {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    response
 }
 
 /// Every error the API answers is problem+json, including those the

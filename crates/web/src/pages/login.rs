@@ -7,9 +7,10 @@ use super::session::{PageSession, SESSION_COOKIE};
 use super::views::render;
 use crate::client::ClientAddress;
 use crate::csrf::{CsrfForm, ExpectedCsrf};
+use crate::problem::with_retry_after;
 use axum::extract::{FromRequestParts, Query, State};
 use axum::http::request::Parts;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use custodian_app::auth::{new_csrf_token, SESSION_LIFETIME_HOURS};
 use custodian_app::{App, AppError};
@@ -142,22 +143,15 @@ pub async fn login(
         ),
         Err(AppError::TooManyAttempts {
             retry_after_seconds,
-        }) => {
-            let minutes = retry_after_seconds.div_ceil(60);
-            let mut response = login_form(
+        }) => with_retry_after(
+            login_form(
                 &headers,
                 StatusCode::TOO_MANY_REQUESTS,
                 (email, next),
-                Some(format!(
-                    "Too many attempts. Try again in {minutes} minute{}.",
-                    if minutes == 1 { "" } else { "s" }
-                )),
-            );
-            if let Ok(value) = HeaderValue::from_str(&retry_after_seconds.to_string()) {
-                response.headers_mut().insert(header::RETRY_AFTER, value);
-            }
-            response
-        }
+                Some(wait_message(retry_after_seconds)),
+            ),
+            retry_after_seconds,
+        ),
         Err(other) => super::views::error_page(other),
     }
 }
@@ -175,6 +169,15 @@ pub async fn logout(
         .headers_mut()
         .insert(header::SET_COOKIE, set_cookie(SESSION_COOKIE, "", 0));
     response
+}
+
+/// What a throttled login form says (back office and portal alike).
+pub(crate) fn wait_message(retry_after_seconds: u64) -> String {
+    let minutes = retry_after_seconds.div_ceil(60);
+    format!(
+        "Too many attempts. Try again in {minutes} minute{}.",
+        if minutes == 1 { "" } else { "s" }
+    )
 }
 
 #[cfg(test)]

@@ -8,11 +8,12 @@ use super::{failure, PortalChrome};
 use crate::client::ClientAddress;
 use crate::csrf::CsrfForm;
 use crate::pages::forms::FormData;
-use crate::pages::login::local_path;
+use crate::pages::login::{local_path, wait_message};
 use crate::pages::views::render;
+use crate::problem::with_retry_after;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use custodian_app::portal::NewPortalSession;
 use custodian_app::{App, AppError};
@@ -107,23 +108,16 @@ pub(super) async fn login(
         ),
         Err(AppError::TooManyAttempts {
             retry_after_seconds,
-        }) => {
-            let minutes = retry_after_seconds.div_ceil(60);
-            let mut response = login_form(
+        }) => with_retry_after(
+            login_form(
                 &headers,
                 StatusCode::TOO_MANY_REQUESTS,
                 (email, next),
-                Some(format!(
-                    "Too many attempts. Try again in {minutes} minute{}.",
-                    if minutes == 1 { "" } else { "s" }
-                )),
+                Some(wait_message(retry_after_seconds)),
                 None,
-            );
-            if let Ok(value) = HeaderValue::from_str(&retry_after_seconds.to_string()) {
-                response.headers_mut().insert(header::RETRY_AFTER, value);
-            }
-            response
-        }
+            ),
+            retry_after_seconds,
+        ),
         Err(other) => failure(other),
     }
 }
