@@ -3,6 +3,7 @@
 //! administrator's list of users, to end all sessions of someone who left.
 
 use crate::auth::{user_from, User, USER_COLUMNS};
+use crate::statement::Bindable;
 use crate::{Scope, Store, StoreError};
 use custodian_core::access::{Role, Roles};
 use custodian_core::audit::{AuditAction, RecordType};
@@ -47,9 +48,7 @@ impl Store {
             "SELECT session_id, created_at, last_seen_at, expires_at, source_ip, user_agent FROM sessions
              WHERE tenant_id = $1 AND user_id = $2 AND expires_at > $3 ORDER BY created_at DESC",
         )
-        .bind(tenant.0)
-        .bind(user.0)
-        .bind(Timestamp::now().0)
+        .bind_all((tenant.0, user.0, Timestamp::now().0))
         .fetch_all(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -73,9 +72,7 @@ impl Store {
         sqlx::query(
             "UPDATE sessions SET last_seen_at = $1 WHERE tenant_id = $2 AND session_id = $3",
         )
-        .bind(Timestamp::now().0)
-        .bind(tenant.0)
-        .bind(session_id)
+        .bind_all((Timestamp::now().0, tenant.0, session_id))
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -97,10 +94,7 @@ impl Store {
             "SELECT session_id FROM sessions WHERE tenant_id = $1 AND user_id = $2
              AND ($3 IS NULL OR session_id = $3) AND ($4 IS NULL OR session_id <> $4)",
         )
-        .bind(scope.tenant.0)
-        .bind(user.0)
-        .bind(only)
-        .bind(keep)
+        .bind_all((scope.tenant.0, user.0, only, keep))
         .fetch_all(&mut *tx)
         .await?;
         if only.is_some() && ids.is_empty() {
@@ -108,8 +102,7 @@ impl Store {
         }
         for id in &ids {
             sqlx::query("DELETE FROM sessions WHERE tenant_id = $1 AND session_id = $2")
-                .bind(scope.tenant.0)
-                .bind(id)
+                .bind_all((scope.tenant.0, id))
                 .execute(&mut *tx)
                 .await?;
         }
@@ -144,8 +137,7 @@ impl Store {
             "SELECT token_id, name, created_at, expires_at, revoked_at FROM api_tokens
              WHERE tenant_id = $1 AND user_id = $2 ORDER BY created_at DESC, token_id DESC",
         )
-        .bind(tenant.0)
-        .bind(user.0)
+        .bind_all((tenant.0, user.0))
         .fetch_all(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -175,10 +167,7 @@ impl Store {
             "UPDATE api_tokens SET revoked_at = $1
              WHERE tenant_id = $2 AND token_id = $3 AND revoked_at IS NULL AND ($4 IS NULL OR user_id = $4)",
         )
-        .bind(Timestamp::now().0)
-        .bind(scope.tenant.0)
-        .bind(token.0)
-        .bind(user.map(|u| u.0))
+        .bind_all((Timestamp::now().0, scope.tenant.0, token.0, user.map(|u| u.0)))
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -207,8 +196,7 @@ impl Store {
                        AND s.expires_at > $2) AS live_sessions
              FROM users u WHERE u.tenant_id = $1 ORDER BY u.display_name, u.user_id"
         ))
-        .bind(tenant.0)
-        .bind(Timestamp::now().0)
+        .bind_all((tenant.0, Timestamp::now().0))
         .fetch_all(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -245,8 +233,7 @@ impl Store {
         .await?;
         let exists: Option<i64> =
             sqlx::query_scalar("SELECT user_id FROM users WHERE tenant_id = $1 AND user_id = $2")
-                .bind(scope.tenant.0)
-                .bind(user.0)
+                .bind_all((scope.tenant.0, user.0))
                 .fetch_optional(&mut **tx)
                 .await?;
         if exists.is_none() {
@@ -289,10 +276,7 @@ impl Store {
         sqlx::query(
             "UPDATE users SET roles = $1, updated_at = $2 WHERE tenant_id = $3 AND user_id = $4",
         )
-        .bind(names)
-        .bind(Timestamp::now().0)
-        .bind(scope.tenant.0)
-        .bind(user.0)
+        .bind_all((names, Timestamp::now().0, scope.tenant.0, user.0))
         .execute(&mut *tx)
         .await?;
         self.audit(
@@ -322,8 +306,7 @@ impl Store {
         let is_administrator: Option<String> = sqlx::query_scalar(
             "SELECT roles FROM users WHERE tenant_id = $1 AND user_id = $2 AND disabled_at IS NULL",
         )
-        .bind(scope.tenant.0)
-        .bind(user.0)
+        .bind_all((scope.tenant.0, user.0))
         .fetch_optional(&mut *tx)
         .await?;
         if others == 0
@@ -336,30 +319,24 @@ impl Store {
         sqlx::query(
             "UPDATE users SET disabled_at = $1, updated_at = $1 WHERE tenant_id = $2 AND user_id = $3 AND disabled_at IS NULL",
         )
-        .bind(now)
-        .bind(scope.tenant.0)
-        .bind(user.0)
+        .bind_all((now, scope.tenant.0, user.0))
         .execute(&mut *tx)
         .await?;
         let sessions = sqlx::query("DELETE FROM sessions WHERE tenant_id = $1 AND user_id = $2")
-            .bind(scope.tenant.0)
-            .bind(user.0)
+            .bind_all((scope.tenant.0, user.0))
             .execute(&mut *tx)
             .await?
             .rows_affected();
         let tokens: Vec<i64> = sqlx::query_scalar(
             "SELECT token_id FROM api_tokens WHERE tenant_id = $1 AND user_id = $2 AND revoked_at IS NULL",
         )
-        .bind(scope.tenant.0)
-        .bind(user.0)
+        .bind_all((scope.tenant.0, user.0))
         .fetch_all(&mut *tx)
         .await?;
         sqlx::query(
             "UPDATE api_tokens SET revoked_at = $1 WHERE tenant_id = $2 AND user_id = $3 AND revoked_at IS NULL",
         )
-        .bind(now)
-        .bind(scope.tenant.0)
-        .bind(user.0)
+        .bind_all((now, scope.tenant.0, user.0))
         .execute(&mut *tx)
         .await?;
         self.audit(
@@ -404,9 +381,7 @@ impl Store {
         let changed = sqlx::query(
             "UPDATE users SET disabled_at = NULL, updated_at = $1 WHERE tenant_id = $2 AND user_id = $3 AND disabled_at IS NOT NULL",
         )
-        .bind(Timestamp::now().0)
-        .bind(scope.tenant.0)
-        .bind(user.0)
+        .bind_all((Timestamp::now().0, scope.tenant.0, user.0))
         .execute(&mut *tx)
         .await?
         .rows_affected();

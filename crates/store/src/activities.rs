@@ -2,6 +2,7 @@
 
 use crate::page::{finish_page, keyset, Arg, Cursor, CursorKey, ListQuery, Page, SortKey, Sql};
 use crate::rows::require_reference;
+use crate::statement::Bindable;
 use crate::stored::{FieldValues, StoredRecord};
 use crate::{Scope, Store, StoreError};
 use custodian_core::activities::{Activity, ActivityFields, ActivityKind, LinkedContact};
@@ -101,8 +102,7 @@ async fn load(
     let row = sqlx::query(&format!(
         "{SELECT} WHERE a.tenant_id = $1 AND a.activity_id = $2"
     ))
-    .bind(tenant.0)
-    .bind(id.0)
+    .bind_all((tenant.0, id.0))
     .fetch_optional(&mut *conn)
     .await?
     .ok_or(StoreError::NotFound)?;
@@ -125,8 +125,7 @@ async fn resolve_organisation(
         let found: Option<Option<i64>> = sqlx::query_scalar(
             "SELECT organisation_id FROM contacts WHERE tenant_id = $1 AND contact_id = $2",
         )
-        .bind(tenant.0)
-        .bind(contact.0)
+        .bind_all((tenant.0, contact.0))
         .fetch_optional(&mut *conn)
         .await?;
         match found {
@@ -193,18 +192,11 @@ async fn write_fields(
         "UPDATE activities SET kind = $1, occurred_at = $2, subject = $3, body = $4, organisation_id = $5
          WHERE tenant_id = $6 AND activity_id = $7",
     )
-    .bind(f.kind.as_str())
-    .bind(f.occurred_at.0)
-    .bind(&f.subject)
-    .bind(&f.body)
-    .bind(organisation_id)
-    .bind(tenant.0)
-    .bind(id.0)
+    .bind_all((f.kind.as_str(), f.occurred_at.0, &f.subject, &f.body, organisation_id, tenant.0, id.0))
     .execute(&mut *conn)
     .await?;
     sqlx::query("DELETE FROM activity_contacts WHERE tenant_id = $1 AND activity_id = $2")
-        .bind(tenant.0)
-        .bind(id.0)
+        .bind_all((tenant.0, id.0))
         .execute(&mut *conn)
         .await?;
     link_contacts(conn, tenant, id, f).await
@@ -249,8 +241,7 @@ impl StoredRecord for Activity {
         id: i64,
     ) -> Result<(), StoreError> {
         sqlx::query("DELETE FROM activity_contacts WHERE tenant_id = $1 AND activity_id = $2")
-            .bind(tenant.0)
-            .bind(id)
+            .bind_all((tenant.0, id))
             .execute(&mut *conn)
             .await?;
         Ok(())
@@ -286,15 +277,7 @@ impl Store {
             "INSERT INTO activities (tenant_id, activity_id, kind, occurred_at, author_id, subject, body, organisation_id, created_at, updated_at, version)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, 1)",
         )
-        .bind(scope.tenant.0)
-        .bind(id.0)
-        .bind(fields.kind.as_str())
-        .bind(fields.occurred_at.0)
-        .bind(author.map(|a| a.0))
-        .bind(&fields.subject)
-        .bind(&fields.body)
-        .bind(organisation_id)
-        .bind(now)
+        .bind_all((scope.tenant.0, id.0, fields.kind.as_str(), fields.occurred_at.0, author.map(|a| a.0), &fields.subject, &fields.body, organisation_id, now))
         .execute(&mut **tx)
         .await?;
         link_contacts(tx, scope.tenant, id, fields).await?;

@@ -4,6 +4,7 @@ use crate::page::{
     finish_page, keyset, sort_name, Arg, Cursor, CursorKey, ListQuery, Page, SortKey, Sql,
 };
 use crate::rows::require_reference;
+use crate::statement::Bindable;
 use crate::stored::{plain_record_steps, StoredRecord};
 use crate::{Scope, Store, StoreError};
 use custodian_core::agreements::{Agreement, AgreementFields, AgreementStatus, Money};
@@ -70,8 +71,7 @@ async fn load(
     let row = sqlx::query(&format!(
         "{SELECT} WHERE g.tenant_id = $1 AND g.agreement_id = $2"
     ))
-    .bind(tenant.0)
-    .bind(id.0)
+    .bind_all((tenant.0, id.0))
     .fetch_optional(conn)
     .await?
     .ok_or(StoreError::NotFound)?;
@@ -88,15 +88,7 @@ async fn write_fields(
         "UPDATE agreements SET title = $1, organisation_id = $2, start_date = $3, end_date = $4, value_minor = $5,
             currency = $6, status = $7 WHERE tenant_id = $8 AND agreement_id = $9",
     )
-    .bind(&f.title)
-    .bind(f.organisation_id.0)
-    .bind(f.start_date.to_iso())
-    .bind(f.end_date.map(|d| d.to_iso()))
-    .bind(f.value.minor_units)
-    .bind(&f.currency)
-    .bind(f.status.as_str())
-    .bind(tenant.0)
-    .bind(id.0)
+    .bind_all((&f.title, f.organisation_id.0, f.start_date.to_iso(), f.end_date.map(|d| d.to_iso()), f.value.minor_units, &f.currency, f.status.as_str(), tenant.0, id.0))
     .execute(conn)
     .await?;
     Ok(())
@@ -146,14 +138,7 @@ impl Store {
             "INSERT INTO agreements (tenant_id, agreement_id, title, organisation_id, start_date, value_minor, currency, status, created_at, updated_at, version)
              VALUES ($1, $2, $3, $4, $5, 0, $6, $7, $8, $8, 1)",
         )
-        .bind(scope.tenant.0)
-        .bind(id.0)
-        .bind(&fields.title)
-        .bind(fields.organisation_id.0)
-        .bind(fields.start_date.to_iso())
-        .bind(&fields.currency)
-        .bind(fields.status.as_str())
-        .bind(now)
+        .bind_all((scope.tenant.0, id.0, &fields.title, fields.organisation_id.0, fields.start_date.to_iso(), &fields.currency, fields.status.as_str(), now))
         .execute(&mut **tx)
         .await?;
         write_fields(&mut *tx, scope.tenant, id, fields).await?;

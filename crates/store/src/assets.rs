@@ -4,6 +4,7 @@ use crate::page::{
     finish_page, keyset, sort_name, Arg, Cursor, CursorKey, ListQuery, Page, SortKey, Sql,
 };
 use crate::rows::require_reference;
+use crate::statement::Bindable;
 use crate::stored::{plain_record_steps, StoredRecord};
 use crate::{Scope, Store, StoreError};
 use custodian_core::assets::{Asset, AssetFields};
@@ -53,8 +54,7 @@ async fn load(
     id: AssetId,
 ) -> Result<Asset, StoreError> {
     let row = sqlx::query(&format!("{SELECT} WHERE tenant_id = $1 AND asset_id = $2"))
-        .bind(tenant.0)
-        .bind(id.0)
+        .bind_all((tenant.0, id.0))
         .fetch_optional(conn)
         .await?
         .ok_or(StoreError::NotFound)?;
@@ -89,13 +89,7 @@ async fn write_fields(
         "UPDATE assets SET product_name = $1, serial_number = $2, control_code = $3, organisation_id = $4, contact_id = $5
          WHERE tenant_id = $6 AND asset_id = $7",
     )
-    .bind(&f.product_name)
-    .bind(&f.serial_number)
-    .bind(f.control_code.as_deref())
-    .bind(f.organisation_id.map(|o| o.0))
-    .bind(f.contact_id.map(|c| c.0))
-    .bind(tenant.0)
-    .bind(id.0)
+    .bind_all((&f.product_name, &f.serial_number, f.control_code.as_deref(), f.organisation_id.map(|o| o.0), f.contact_id.map(|c| c.0), tenant.0, id.0))
     .execute(conn)
     .await?;
     Ok(())
@@ -136,11 +130,7 @@ impl Store {
             "INSERT INTO assets (tenant_id, asset_id, product_name, serial_number, created_at, updated_at, version)
              VALUES ($1, $2, $3, $4, $5, $5, 1)",
         )
-        .bind(scope.tenant.0)
-        .bind(id.0)
-        .bind(&fields.product_name)
-        .bind(&fields.serial_number)
-        .bind(now)
+        .bind_all((scope.tenant.0, id.0, &fields.product_name, &fields.serial_number, now))
         .execute(&mut **tx)
         .await?;
         write_fields(&mut *tx, scope.tenant, id, fields).await?;

@@ -2,6 +2,7 @@
 //! as hashes; the app layer hashes and verifies them.
 
 use crate::roles::{access_settings_from, held_roles};
+use crate::statement::Bindable;
 use crate::{Scope, Store, StoreError};
 use custodian_core::access::{Role, Roles};
 use custodian_core::audit::{Actor, ActorKind, AuditAction, RecordType};
@@ -158,13 +159,7 @@ impl Store {
             "INSERT INTO users (tenant_id, user_id, email, display_name, password_hash, roles, created_at, updated_at, password_changed_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $7)",
         )
-        .bind(user.tenant.0)
-        .bind(user.id.0)
-        .bind(&user.email)
-        .bind(&user.display_name)
-        .bind(password_hash)
-        .bind(roles.to_names())
-        .bind(now)
+        .bind_all((user.tenant.0, user.id.0, &user.email, &user.display_name, password_hash, roles.to_names(), now))
         .execute(&mut *tx)
         .await
         .map_err(StoreError::unique_as("email"))?;
@@ -182,17 +177,15 @@ impl Store {
     }
 
     pub async fn user(&self, tenant: TenantId, id: UserId) -> Result<User, StoreError> {
-        let mut tx = self.read_one(tenant).await?;
-        let row = sqlx::query(&format!(
-            "SELECT {USER_COLUMNS} FROM users u WHERE u.tenant_id = $1 AND u.user_id = $2"
-        ))
-        .bind(tenant.0)
-        .bind(id.0)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-        tx.commit().await?;
-        user_from(&row)
+        self.read_row(
+            tenant,
+            sqlx::query(&format!(
+                "SELECT {USER_COLUMNS} FROM users u WHERE u.tenant_id = $1 AND u.user_id = $2"
+            ))
+            .bind_all((tenant.0, id.0)),
+            user_from,
+        )
+        .await
     }
 
     pub async fn find_user_by_email(
@@ -200,16 +193,15 @@ impl Store {
         tenant: TenantId,
         email: &str,
     ) -> Result<Option<User>, StoreError> {
-        let mut tx = self.read_one(tenant).await?;
-        let row = sqlx::query(&format!(
-            "SELECT {USER_COLUMNS} FROM users u WHERE u.tenant_id = $1 AND u.email = $2"
-        ))
-        .bind(tenant.0)
-        .bind(email)
-        .fetch_optional(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        row.as_ref().map(user_from).transpose()
+        self.read_maybe(
+            tenant,
+            sqlx::query(&format!(
+                "SELECT {USER_COLUMNS} FROM users u WHERE u.tenant_id = $1 AND u.email = $2"
+            ))
+            .bind_all((tenant.0, email)),
+            user_from,
+        )
+        .await
     }
 
     /// Users with this login email across tenants: the login path, which
@@ -251,15 +243,7 @@ impl Store {
                                    session_id, last_seen_at, source_ip, user_agent)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $5, $8, $9)",
         )
-        .bind(user.tenant.0)
-        .bind(session_hash)
-        .bind(user.id.0)
-        .bind(csrf_token)
-        .bind(now)
-        .bind(expires_at.0)
-        .bind(self.next_id())
-        .bind(context.and_then(|c| c.source_ip.clone()))
-        .bind(context.and_then(|c| c.user_agent.clone()))
+        .bind_all((user.tenant.0, session_hash, user.id.0, csrf_token, now, expires_at.0, self.next_id(), context.and_then(|c| c.source_ip.clone()), context.and_then(|c| c.user_agent.clone())))
         .execute(&mut *tx)
         .await?;
         self.audit(
@@ -292,9 +276,7 @@ impl Store {
              JOIN tenants tn ON tn.tenant_id = s.tenant_id
              WHERE s.tenant_id = $1 AND s.session_hash = $2 AND s.expires_at > $3 AND u.disabled_at IS NULL"
         ))
-        .bind(tenant.0)
-        .bind(session_hash)
-        .bind(Timestamp::now().0)
+        .bind_all((tenant.0, session_hash, Timestamp::now().0))
         .fetch_optional(&mut *tx)
         .await?;
         let Some(row) = row else {
@@ -330,17 +312,14 @@ impl Store {
         let user: Option<i64> = sqlx::query_scalar(
             "SELECT user_id FROM sessions WHERE tenant_id = $1 AND session_hash = $2",
         )
-        .bind(tenant.0)
-        .bind(session_hash)
+        .bind_all((tenant.0, session_hash))
         .fetch_optional(&mut *tx)
         .await?;
         // The audit hook comes last, as in every write (see docs/audit.md).
         sqlx::query(
             "DELETE FROM sessions WHERE tenant_id = $1 AND (session_hash = $2 OR expires_at < $3)",
         )
-        .bind(tenant.0)
-        .bind(session_hash)
-        .bind(Timestamp::now().0)
+        .bind_all((tenant.0, session_hash, Timestamp::now().0))
         .execute(&mut *tx)
         .await?;
         if let Some(user) = user {
@@ -377,8 +356,7 @@ impl Store {
         let mut tx = self.begin(scope.tenant).await?;
         let owner: Option<i64> =
             sqlx::query_scalar("SELECT user_id FROM users WHERE tenant_id = $1 AND user_id = $2")
-                .bind(scope.tenant.0)
-                .bind(user.0)
+                .bind_all((scope.tenant.0, user.0))
                 .fetch_optional(&mut *tx)
                 .await?;
         if owner.is_none() {
@@ -388,13 +366,7 @@ impl Store {
             "INSERT INTO api_tokens (tenant_id, token_id, user_id, name, token_hash, created_at, expires_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
-        .bind(scope.tenant.0)
-        .bind(id.0)
-        .bind(user.0)
-        .bind(name)
-        .bind(token_hash)
-        .bind(Timestamp::now().0)
-        .bind(expires_at.map(|t| t.0))
+        .bind_all((scope.tenant.0, id.0, user.0, name, token_hash, Timestamp::now().0, expires_at.map(|t| t.0)))
         .execute(&mut *tx)
         .await?;
         self.audit(
@@ -424,9 +396,7 @@ impl Store {
              WHERE t.tenant_id = $1 AND t.token_hash = $2 AND t.revoked_at IS NULL AND u.disabled_at IS NULL
                AND (t.expires_at IS NULL OR t.expires_at > $3)"
         ))
-        .bind(tenant.0)
-        .bind(token_hash)
-        .bind(Timestamp::now().0)
+        .bind_all((tenant.0, token_hash, Timestamp::now().0))
         .fetch_optional(&mut *tx)
         .await?;
         let Some(row) = row else {

@@ -5,6 +5,7 @@ use crate::page::{
 };
 use crate::rows::{address, require_owner, split_lines};
 use crate::search::{self, SearchEntry};
+use crate::statement::Bindable;
 use crate::stored::{plain_record_steps, StoredRecord};
 use crate::{Reach, Scope, Store, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
@@ -76,8 +77,7 @@ pub(crate) async fn load(
     let row = sqlx::query(&format!(
         "{SELECT} WHERE c.tenant_id = $1 AND c.contact_id = $2"
     ))
-    .bind(tenant.0)
-    .bind(id.0)
+    .bind_all((tenant.0, id.0))
     .fetch_optional(conn)
     .await?
     .ok_or(StoreError::NotFound)?;
@@ -96,8 +96,7 @@ async fn write_fields(
             sqlx::query_scalar(
                 "SELECT name FROM organisations WHERE tenant_id = $1 AND organisation_id = $2",
             )
-            .bind(tenant.0)
-            .bind(org.0)
+            .bind_all((tenant.0, org.0))
             .fetch_optional(&mut *conn)
             .await?
             .ok_or(StoreError::UnknownReference {
@@ -115,21 +114,7 @@ async fn write_fields(
             sort_name = $12, owner_id = $15
          WHERE tenant_id = $13 AND contact_id = $14",
     )
-    .bind(f.organisation_id.map(|o| o.0))
-    .bind(f.gender.map(|g| g.as_str()))
-    .bind(&f.first_name)
-    .bind(&f.last_name)
-    .bind(f.position.as_deref())
-    .bind(emails.join("\n"))
-    .bind(phones.join("\n"))
-    .bind(f.work_address.street.as_deref())
-    .bind(f.work_address.postcode.as_deref())
-    .bind(f.work_address.city.as_deref())
-    .bind(f.work_address.country.as_deref())
-    .bind(sort_key(&[&f.last_name, &f.first_name]))
-    .bind(tenant.0)
-    .bind(id.0)
-    .bind(f.owner_id.map(|o| o.0))
+    .bind_all((f.organisation_id.map(|o| o.0), f.gender.map(|g| g.as_str()), &f.first_name, &f.last_name, f.position.as_deref(), emails.join("\n"), phones.join("\n"), f.work_address.street.as_deref(), f.work_address.postcode.as_deref(), f.work_address.city.as_deref(), f.work_address.country.as_deref(), sort_key(&[&f.last_name, &f.first_name]), tenant.0, id.0, f.owner_id.map(|o| o.0)))
     .execute(&mut *conn)
     .await?;
     let label = format!("{} {}", f.first_name, f.last_name);
@@ -167,8 +152,7 @@ impl StoredRecord for Contact {
         id: i64,
     ) -> Result<(), StoreError> {
         sqlx::query("UPDATE assets SET contact_id = NULL WHERE tenant_id = $1 AND contact_id = $2")
-            .bind(tenant.0)
-            .bind(id)
+            .bind_all((tenant.0, id))
             .execute(&mut *conn)
             .await?;
         // Consent proof stays (what was agreed when), without the address
@@ -176,13 +160,11 @@ impl StoredRecord for Contact {
         sqlx::query(
             "UPDATE consent_events SET source_ip = NULL, user_agent = NULL WHERE tenant_id = $1 AND contact_id = $2",
         )
-        .bind(tenant.0)
-        .bind(id)
+        .bind_all((tenant.0, id))
         .execute(&mut *conn)
         .await?;
         sqlx::query("DELETE FROM activity_contacts WHERE tenant_id = $1 AND contact_id = $2")
-            .bind(tenant.0)
-            .bind(id)
+            .bind_all((tenant.0, id))
             .execute(&mut *conn)
             .await?;
         // Their tickets stay the organisation's, without a requester (an
@@ -195,8 +177,7 @@ impl StoredRecord for Contact {
             sqlx::query(&format!(
                 "UPDATE {table} SET {column} = NULL WHERE tenant_id = $1 AND {column} = $2"
             ))
-            .bind(tenant.0)
-            .bind(id)
+            .bind_all((tenant.0, id))
             .execute(&mut *conn)
             .await?;
         }
@@ -206,20 +187,17 @@ impl StoredRecord for Contact {
                 "DELETE FROM {table} WHERE tenant_id = $1 AND account_id IN
                  (SELECT account_id FROM portal_accounts WHERE tenant_id = $1 AND contact_id = $2)"
             ))
-            .bind(tenant.0)
-            .bind(id)
+            .bind_all((tenant.0, id))
             .execute(&mut *conn)
             .await?;
         }
         sqlx::query("DELETE FROM portal_accounts WHERE tenant_id = $1 AND contact_id = $2")
-            .bind(tenant.0)
-            .bind(id)
+            .bind_all((tenant.0, id))
             .execute(&mut *conn)
             .await?;
         // Messages to a deleted person are neither sent nor kept.
         sqlx::query("DELETE FROM outbox WHERE tenant_id = $1 AND contact_id = $2")
-            .bind(tenant.0)
-            .bind(id)
+            .bind_all((tenant.0, id))
             .execute(&mut *conn)
             .await?;
         search::remove(conn, tenant, "contact", id).await?;
@@ -266,11 +244,7 @@ impl Store {
             "INSERT INTO contacts (tenant_id, contact_id, first_name, last_name, emails, phones, created_at, updated_at, version)
              VALUES ($1, $2, $3, $4, '', '', $5, $5, 1)",
         )
-        .bind(scope.tenant.0)
-        .bind(id.0)
-        .bind(&fields.first_name)
-        .bind(&fields.last_name)
-        .bind(now)
+        .bind_all((scope.tenant.0, id.0, &fields.first_name, &fields.last_name, now))
         .execute(&mut **tx)
         .await?;
         write_fields(&mut *tx, scope.tenant, id, fields).await?;

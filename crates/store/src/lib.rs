@@ -34,6 +34,7 @@ mod roles;
 mod rows;
 pub mod schema;
 mod search;
+mod statement;
 mod stored;
 mod teams;
 mod tenants;

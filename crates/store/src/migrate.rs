@@ -2,6 +2,7 @@
 //! on start and by `custodian migrate`.
 
 use crate::connect::Backend;
+use crate::statement::Bindable;
 use crate::{Store, StoreError};
 use custodian_core::audit::chain::{entry_hash, ChainedEntry, GENESIS};
 use custodian_core::sorting::sort_key;
@@ -317,9 +318,7 @@ async fn backfill_sort_names(conn: &mut AnyConnection) -> Result<(), StoreError>
                  ORDER BY tenant_id, {id_column} LIMIT $3",
                 names = name_columns.join(", ")
             ))
-            .bind(tenant)
-            .bind(id)
-            .bind(BACKFILL_BATCH)
+            .bind_all((tenant, id, BACKFILL_BATCH))
             .fetch_all(&mut *conn)
             .await?;
             let Some(last) = rows.last() else { break };
@@ -334,9 +333,11 @@ async fn backfill_sort_names(conn: &mut AnyConnection) -> Result<(), StoreError>
                 sqlx::query(&format!(
                     "UPDATE {table} SET sort_name = $1 WHERE tenant_id = $2 AND {id_column} = $3"
                 ))
-                .bind(sort_key(&parts))
-                .bind(row.try_get::<i64, _>("tenant_id")?)
-                .bind(row.try_get::<i64, _>(id_column)?)
+                .bind_all((
+                    sort_key(&parts),
+                    row.try_get::<i64, _>("tenant_id")?,
+                    row.try_get::<i64, _>(id_column)?,
+                ))
                 .execute(&mut *conn)
                 .await?;
             }
@@ -358,9 +359,7 @@ async fn backfill_audit_chain(conn: &mut AnyConnection) -> Result<(), StoreError
                 "SELECT audit_id, occurred_at, actor_kind, actor_id, action, record_type, record_id, fields
                  FROM audit_entries WHERE tenant_id = $1 AND audit_id > $2 ORDER BY audit_id LIMIT $3",
             )
-            .bind(tenant)
-            .bind(after)
-            .bind(BACKFILL_BATCH)
+            .bind_all((tenant, after, BACKFILL_BATCH))
             .fetch_all(&mut *conn)
             .await?;
             let Some(last) = rows.last() else { break };
@@ -395,19 +394,13 @@ async fn backfill_audit_chain(conn: &mut AnyConnection) -> Result<(), StoreError
                     "UPDATE audit_entries SET seq = $1, entry_hash = $2, context_digest = $3
                      WHERE tenant_id = $4 AND audit_id = $5",
                 )
-                .bind(seq)
-                .bind(previous.to_vec())
-                .bind(GENESIS.to_vec())
-                .bind(tenant)
-                .bind(audit_id)
+                .bind_all((seq, previous.to_vec(), GENESIS.to_vec(), tenant, audit_id))
                 .execute(&mut *conn)
                 .await?;
             }
         }
         sqlx::query("INSERT INTO audit_heads (tenant_id, seq, entry_hash) VALUES ($1, $2, $3)")
-            .bind(tenant)
-            .bind(seq)
-            .bind(previous.to_vec())
+            .bind_all((tenant, seq, previous.to_vec()))
             .execute(&mut *conn)
             .await?;
     }
@@ -481,9 +474,7 @@ impl Store {
             sqlx::query(
                 "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
             )
-            .bind(migration.version)
-            .bind(migration.name)
-            .bind(Timestamp::now().0)
+            .bind_all((migration.version, migration.name, Timestamp::now().0))
             .execute(&mut *tx)
             .await?;
             tx.commit().await?;

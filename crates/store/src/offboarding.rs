@@ -8,6 +8,7 @@
 
 use crate::connect::Backend;
 use crate::rows::placeholders;
+use crate::statement::Bindable;
 use crate::{NewAuditEntry, Scope, Store, StoreError};
 use custodian_core::audit::{Actor, AuditAction, RecordType};
 use custodian_core::catalog::{self, Category, OPERATOR_TABLES};
@@ -209,9 +210,7 @@ impl Store {
         sqlx::query(
             "UPDATE tenants SET closed_at = $1, closure_counts = $2, portal_registration = 'off' WHERE tenant_id = $3",
         )
-            .bind(now.0)
-            .bind(counts_json)
-            .bind(tenant.0)
+            .bind_all((now.0, counts_json, tenant.0))
             .execute(&mut *tx)
             .await?;
         // The trail's last words on the tenant: closed, by the operator,
@@ -496,8 +495,7 @@ impl Store {
                         "SELECT COUNT(*) FROM {table} WHERE tenant_id <> $1 AND instr(CAST({column} AS TEXT), $2) > 0"
                     );
                     let n: i64 = sqlx::query_scalar(&sql)
-                        .bind(tenant.0)
-                        .bind(*value)
+                        .bind_all((tenant.0, *value))
                         .fetch_one(&mut *tx)
                         .await?;
                     if n > 0 {

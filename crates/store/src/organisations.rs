@@ -5,6 +5,7 @@ use crate::page::{
 };
 use crate::rows::{address, require_owner};
 use crate::search::{self, SearchEntry};
+use crate::statement::Bindable;
 use crate::stored::{plain_record_steps, StoredRecord};
 use crate::{Reach, Scope, Store, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
@@ -62,8 +63,7 @@ async fn load(
     let row = sqlx::query(&format!(
         "{SELECT} WHERE tenant_id = $1 AND organisation_id = $2"
     ))
-    .bind(tenant.0)
-    .bind(id.0)
+    .bind_all((tenant.0, id.0))
     .fetch_optional(conn)
     .await?
     .ok_or(StoreError::NotFound)?;
@@ -84,22 +84,24 @@ async fn write_fields(
             sort_name = $13, owner_id = $16
          WHERE tenant_id = $14 AND organisation_id = $15",
     )
-    .bind(&f.name)
-    .bind(f.website.as_ref().map(|w| w.as_str()))
-    .bind(f.account_number.as_deref())
-    .bind(f.phone.as_ref().map(|p| p.as_str()))
-    .bind(f.billing_address.street.as_deref())
-    .bind(f.billing_address.postcode.as_deref())
-    .bind(f.billing_address.city.as_deref())
-    .bind(f.billing_address.country.as_deref())
-    .bind(f.postal_address.street.as_deref())
-    .bind(f.postal_address.postcode.as_deref())
-    .bind(f.postal_address.city.as_deref())
-    .bind(f.postal_address.country.as_deref())
-    .bind(sort_key(&[&f.name]))
-    .bind(tenant.0)
-    .bind(id.0)
-    .bind(f.owner_id.map(|o| o.0))
+    .bind_all((
+        &f.name,
+        f.website.as_ref().map(|w| w.as_str()),
+        f.account_number.as_deref(),
+        f.phone.as_ref().map(|p| p.as_str()),
+        f.billing_address.street.as_deref(),
+        f.billing_address.postcode.as_deref(),
+        f.billing_address.city.as_deref(),
+        f.billing_address.country.as_deref(),
+        f.postal_address.street.as_deref(),
+        f.postal_address.postcode.as_deref(),
+        f.postal_address.city.as_deref(),
+        f.postal_address.country.as_deref(),
+        sort_key(&[&f.name]),
+        tenant.0,
+        id.0,
+        f.owner_id.map(|o| o.0),
+    ))
     .execute(&mut *conn)
     .await
     .map_err(StoreError::unique_as("account_number"))?;
@@ -163,8 +165,7 @@ impl StoredRecord for Organisation {
         let agreements: i64 = sqlx::query_scalar(
             "SELECT count(*) FROM agreements WHERE tenant_id = $1 AND organisation_id = $2",
         )
-        .bind(tenant.0)
-        .bind(id)
+        .bind_all((tenant.0, id))
         .fetch_one(&mut *conn)
         .await?;
         if agreements > 0 {
@@ -174,8 +175,7 @@ impl StoredRecord for Organisation {
         }
         for table in ["contacts", "activities", "assets", "tickets"] {
             sqlx::query(&format!("UPDATE {table} SET organisation_id = NULL WHERE tenant_id = $1 AND organisation_id = $2"))
-                .bind(tenant.0)
-                .bind(id)
+                .bind_all((tenant.0, id))
                 .execute(&mut *conn)
                 .await?;
         }
@@ -210,10 +210,7 @@ impl Store {
             "INSERT INTO organisations (tenant_id, organisation_id, name, created_at, updated_at, version)
              VALUES ($1, $2, $3, $4, $4, 1)",
         )
-        .bind(scope.tenant.0)
-        .bind(id.0)
-        .bind(&fields.name)
-        .bind(now)
+        .bind_all((scope.tenant.0, id.0, &fields.name, now))
         .execute(&mut **tx)
         .await?;
         write_fields(&mut *tx, scope.tenant, id, fields).await?;

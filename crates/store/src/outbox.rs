@@ -2,6 +2,7 @@
 //! (so a reply that was saved always has its notice), then the delivery
 //! loop takes those due, and records each send's outcome.
 
+use crate::statement::Bindable;
 use crate::{Scope, Store, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::mail::{MailPurpose, MailStatus, OutboxMail};
@@ -80,17 +81,7 @@ impl Store {
              status, attempts, next_attempt_at, last_error, created_at, sent_at, secret_link)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', 0, $10, NULL, $10, NULL, $11)",
         )
-        .bind(scope.tenant.0)
-        .bind(id.0)
-        .bind(mail.contact_id.map(|c| c.0))
-        .bind(&mail.recipient)
-        .bind(&mail.subject)
-        .bind(&mail.body)
-        .bind(mail.purpose.as_str())
-        .bind(mail.about.map(|(t, _)| t.as_str()))
-        .bind(mail.about.map(|(_, id)| id))
-        .bind(now)
-        .bind(mail.secret_link.as_deref())
+        .bind_all((scope.tenant.0, id.0, mail.contact_id.map(|c| c.0), &mail.recipient, &mail.subject, &mail.body, mail.purpose.as_str(), mail.about.map(|(t, _)| t.as_str()), mail.about.map(|(_, id)| id), now, mail.secret_link.as_deref()))
         .execute(&mut **tx)
         .await?;
         self.audit(
@@ -120,18 +111,16 @@ impl Store {
         now: Timestamp,
         limit: i64,
     ) -> Result<Vec<OutboxMail>, StoreError> {
-        let mut tx = self.read_one(tenant).await?;
-        let rows = sqlx::query(&format!(
-            "{SELECT} WHERE tenant_id = $1 AND status = 'pending' AND next_attempt_at <= $2
+        self.read_rows(
+            tenant,
+            sqlx::query(&format!(
+                "{SELECT} WHERE tenant_id = $1 AND status = 'pending' AND next_attempt_at <= $2
              ORDER BY next_attempt_at, mail_id LIMIT $3"
-        ))
-        .bind(tenant.0)
-        .bind(now.0)
-        .bind(limit)
-        .fetch_all(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        rows.iter().map(from_row).collect()
+            ))
+            .bind_all((tenant.0, now.0, limit)),
+            from_row,
+        )
+        .await
     }
 
     /// Records a send's outcome: sent, to be tried again, or given up.
@@ -153,12 +142,7 @@ impl Store {
                     secret_link = CASE WHEN $1 = 'pending' THEN secret_link ELSE NULL END
              WHERE tenant_id = $5 AND mail_id = $6 AND status = 'pending'",
         )
-        .bind(status)
-        .bind(next)
-        .bind(error)
-        .bind(sent_at)
-        .bind(scope.tenant.0)
-        .bind(id.0)
+        .bind_all((status, next, error, sent_at, scope.tenant.0, id.0))
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -204,15 +188,13 @@ impl Store {
     }
 
     pub async fn mail(&self, tenant: TenantId, id: MailId) -> Result<OutboxMail, StoreError> {
-        let mut tx = self.read_one(tenant).await?;
-        let row = sqlx::query(&format!("{SELECT} WHERE tenant_id = $1 AND mail_id = $2"))
-            .bind(tenant.0)
-            .bind(id.0)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        tx.commit().await?;
-        from_row(&row)
+        self.read_row(
+            tenant,
+            sqlx::query(&format!("{SELECT} WHERE tenant_id = $1 AND mail_id = $2"))
+                .bind_all((tenant.0, id.0)),
+            from_row,
+        )
+        .await
     }
 
     /// A message given up is tried again now, with its attempts counted
@@ -224,10 +206,12 @@ impl Store {
              WHERE tenant_id = $2 AND mail_id = $3 AND status = 'failed'
                AND (secret_link IS NOT NULL OR body NOT LIKE $4)",
         )
-        .bind(Timestamp::now().0)
-        .bind(scope.tenant.0)
-        .bind(id.0)
-        .bind(format!("%{}%", custodian_core::mail::LINK_PLACEHOLDER))
+        .bind_all((
+            Timestamp::now().0,
+            scope.tenant.0,
+            id.0,
+            format!("%{}%", custodian_core::mail::LINK_PLACEHOLDER),
+        ))
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -235,8 +219,7 @@ impl Store {
             let exists: Option<i64> = sqlx::query_scalar(
                 "SELECT mail_id FROM outbox WHERE tenant_id = $1 AND mail_id = $2",
             )
-            .bind(scope.tenant.0)
-            .bind(id.0)
+            .bind_all((scope.tenant.0, id.0))
             .fetch_optional(&mut *tx)
             .await?;
             return Err(match exists {
@@ -270,8 +253,7 @@ impl Store {
         let ids: Vec<i64> = sqlx::query_scalar(
             "SELECT mail_id FROM outbox WHERE tenant_id = $1 AND status = 'sent' AND sent_at < $2 LIMIT 1000",
         )
-        .bind(scope.tenant.0)
-        .bind(cutoff.0)
+        .bind_all((scope.tenant.0, cutoff.0))
         .fetch_all(&mut *tx)
         .await?;
         if ids.is_empty() {

@@ -1,5 +1,6 @@
 //! The tenant's password policy and setting a user's password.
 
+use crate::statement::Bindable;
 use crate::{Scope, Store, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::passwords::PasswordPolicy;
@@ -35,9 +36,7 @@ impl Store {
         sqlx::query(
             "UPDATE tenants SET password_min_length = $1, password_rotation_days = $2 WHERE tenant_id = $3",
         )
-        .bind(i64::from(policy.min_length))
-        .bind(policy.rotation_days.map(i64::from))
-        .bind(scope.tenant.0)
+        .bind_all((i64::from(policy.min_length), policy.rotation_days.map(i64::from), scope.tenant.0))
         .execute(&mut *tx)
         .await?;
         self.audit(
@@ -63,8 +62,7 @@ impl Store {
         let hash: Option<Option<String>> = sqlx::query_scalar(
             "SELECT password_hash FROM users WHERE tenant_id = $1 AND user_id = $2",
         )
-        .bind(tenant.0)
-        .bind(user.0)
+        .bind_all((tenant.0, user.0))
         .fetch_optional(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -86,10 +84,7 @@ impl Store {
             "UPDATE users SET password_hash = $1, password_changed_at = $2, updated_at = $2
              WHERE tenant_id = $3 AND user_id = $4",
         )
-        .bind(hash)
-        .bind(now)
-        .bind(scope.tenant.0)
-        .bind(user.0)
+        .bind_all((hash, now, scope.tenant.0, user.0))
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -99,9 +94,7 @@ impl Store {
         sqlx::query(
             "DELETE FROM sessions WHERE tenant_id = $1 AND user_id = $2 AND ($3 IS NULL OR session_id <> $3)",
         )
-        .bind(scope.tenant.0)
-        .bind(user.0)
-        .bind(keep)
+        .bind_all((scope.tenant.0, user.0, keep))
         .execute(&mut *tx)
         .await?;
         self.audit(

@@ -1,6 +1,7 @@
 //! Processing purposes: storage and audit. A new tenant starts with the
 //! default purposes of `custodian_core::purposes::defaults`.
 
+use crate::statement::Bindable;
 use crate::{Scope, Store, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::catalog::Category;
@@ -62,16 +63,7 @@ async fn insert(
                                categories, retention, recipients, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)",
     )
-    .bind(tenant.0)
-    .bind(id.0)
-    .bind(&fields.name)
-    .bind(fields.description.as_deref())
-    .bind(fields.lawful_basis.as_str())
-    .bind(fields.special_category_condition.map(|c| c.as_str()))
-    .bind(category_names(fields))
-    .bind(&fields.retention)
-    .bind(fields.recipients.join("\n"))
-    .bind(now)
+    .bind_all((tenant.0, id.0, &fields.name, fields.description.as_deref(), fields.lawful_basis.as_str(), fields.special_category_condition.map(|c| c.as_str()), category_names(fields), &fields.retention, fields.recipients.join("\n"), now))
     .execute(&mut *conn)
     .await
     .map_err(StoreError::unique_as("name"))?;
@@ -81,8 +73,7 @@ async fn insert(
         sqlx::query(
             "UPDATE purposes SET direct_marketing = 1 WHERE tenant_id = $1 AND purpose_id = $2",
         )
-        .bind(tenant.0)
-        .bind(id.0)
+        .bind_all((tenant.0, id.0))
         .execute(conn)
         .await?;
     }
@@ -104,29 +95,27 @@ impl Store {
     }
 
     pub async fn purposes(&self, tenant: TenantId) -> Result<Vec<Purpose>, StoreError> {
-        let mut tx = self.read_one(tenant).await?;
-        let rows = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM purposes WHERE tenant_id = $1 ORDER BY name, purpose_id"
-        ))
-        .bind(tenant.0)
-        .fetch_all(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        rows.iter().map(from_row).collect()
+        self.read_rows(
+            tenant,
+            sqlx::query(&format!(
+                "SELECT {COLUMNS} FROM purposes WHERE tenant_id = $1 ORDER BY name, purpose_id"
+            ))
+            .bind(tenant.0),
+            from_row,
+        )
+        .await
     }
 
     pub async fn purpose(&self, tenant: TenantId, id: PurposeId) -> Result<Purpose, StoreError> {
-        let mut tx = self.read_one(tenant).await?;
-        let row = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM purposes WHERE tenant_id = $1 AND purpose_id = $2"
-        ))
-        .bind(tenant.0)
-        .bind(id.0)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-        tx.commit().await?;
-        from_row(&row)
+        self.read_row(
+            tenant,
+            sqlx::query(&format!(
+                "SELECT {COLUMNS} FROM purposes WHERE tenant_id = $1 AND purpose_id = $2"
+            ))
+            .bind_all((tenant.0, id.0)),
+            from_row,
+        )
+        .await
     }
 
     pub async fn create_purpose(
@@ -163,17 +152,7 @@ impl Store {
                                  direct_marketing = $11
              WHERE tenant_id = $9 AND purpose_id = $10",
         )
-        .bind(&fields.name)
-        .bind(fields.description.as_deref())
-        .bind(fields.lawful_basis.as_str())
-        .bind(fields.special_category_condition.map(|c| c.as_str()))
-        .bind(category_names(fields))
-        .bind(&fields.retention)
-        .bind(fields.recipients.join("\n"))
-        .bind(Timestamp::now().0)
-        .bind(scope.tenant.0)
-        .bind(id.0)
-        .bind(i64::from(fields.direct_marketing))
+        .bind_all((&fields.name, fields.description.as_deref(), fields.lawful_basis.as_str(), fields.special_category_condition.map(|c| c.as_str()), category_names(fields), &fields.retention, fields.recipients.join("\n"), Timestamp::now().0, scope.tenant.0, id.0, i64::from(fields.direct_marketing)))
         .execute(&mut *tx)
         .await
         .map_err(StoreError::unique_as("name"))?;
@@ -198,8 +177,7 @@ impl Store {
         let texts: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM consent_texts WHERE tenant_id = $1 AND purpose_id = $2",
         )
-        .bind(scope.tenant.0)
-        .bind(id.0)
+        .bind_all((scope.tenant.0, id.0))
         .fetch_one(&mut *tx)
         .await?;
         if texts > 0 {
@@ -208,8 +186,7 @@ impl Store {
             ));
         }
         let deleted = sqlx::query("DELETE FROM purposes WHERE tenant_id = $1 AND purpose_id = $2")
-            .bind(scope.tenant.0)
-            .bind(id.0)
+            .bind_all((scope.tenant.0, id.0))
             .execute(&mut *tx)
             .await?;
         if deleted.rows_affected() == 0 {

@@ -2,6 +2,7 @@
 //! built-in sales and support roles reach, and which catalog categories
 //! need a stated reason to be read.
 
+use crate::statement::Bindable;
 use crate::{Scope, Store, StoreError};
 use custodian_core::access::RecordScope;
 use custodian_core::access_settings::AccessSettings;
@@ -43,8 +44,7 @@ pub(crate) async fn held_roles(
         let row = sqlx::query(&format!(
             "SELECT {ROLE_COLUMNS} FROM roles WHERE tenant_id = $1 AND name = $2"
         ))
-        .bind(tenant.0)
-        .bind(name)
+        .bind_all((tenant.0, name))
         .fetch_optional(&mut *conn)
         .await?;
         if let Some(row) = row {
@@ -56,15 +56,15 @@ pub(crate) async fn held_roles(
 
 impl Store {
     pub async fn custom_roles(&self, tenant: TenantId) -> Result<Vec<CustomRole>, StoreError> {
-        let mut tx = self.read_one(tenant).await?;
-        let rows = sqlx::query(&format!(
-            "SELECT {ROLE_COLUMNS} FROM roles WHERE tenant_id = $1 ORDER BY label, role_id"
-        ))
-        .bind(tenant.0)
-        .fetch_all(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        rows.iter().map(role_from).collect()
+        self.read_rows(
+            tenant,
+            sqlx::query(&format!(
+                "SELECT {ROLE_COLUMNS} FROM roles WHERE tenant_id = $1 ORDER BY label, role_id"
+            ))
+            .bind(tenant.0),
+            role_from,
+        )
+        .await
     }
 
     pub async fn custom_role(
@@ -72,17 +72,15 @@ impl Store {
         tenant: TenantId,
         id: RoleId,
     ) -> Result<CustomRole, StoreError> {
-        let mut tx = self.read_one(tenant).await?;
-        let row = sqlx::query(&format!(
-            "SELECT {ROLE_COLUMNS} FROM roles WHERE tenant_id = $1 AND role_id = $2"
-        ))
-        .bind(tenant.0)
-        .bind(id.0)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-        tx.commit().await?;
-        role_from(&row)
+        self.read_row(
+            tenant,
+            sqlx::query(&format!(
+                "SELECT {ROLE_COLUMNS} FROM roles WHERE tenant_id = $1 AND role_id = $2"
+            ))
+            .bind_all((tenant.0, id.0)),
+            role_from,
+        )
+        .await
     }
 
     pub async fn create_custom_role(
@@ -97,14 +95,7 @@ impl Store {
             "INSERT INTO roles (tenant_id, role_id, name, label, permissions, categories, record_scope, created_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
         )
-        .bind(scope.tenant.0)
-        .bind(id.0)
-        .bind(&fields.name)
-        .bind(&fields.label)
-        .bind(fields.grants.permission_names())
-        .bind(fields.grants.categories().to_names())
-        .bind(fields.grants.reach().as_str())
-        .bind(now)
+        .bind_all((scope.tenant.0, id.0, &fields.name, &fields.label, fields.grants.permission_names(), fields.grants.categories().to_names(), fields.grants.reach().as_str(), now))
         .execute(&mut *tx)
         .await
         .map_err(StoreError::unique_as("name"))?;
@@ -133,8 +124,7 @@ impl Store {
         let before = sqlx::query(&format!(
             "SELECT {ROLE_COLUMNS} FROM roles WHERE tenant_id = $1 AND role_id = $2"
         ))
-        .bind(scope.tenant.0)
-        .bind(id.0)
+        .bind_all((scope.tenant.0, id.0))
         .fetch_optional(&mut *tx)
         .await?
         .ok_or(StoreError::NotFound)?;
@@ -143,13 +133,7 @@ impl Store {
             "UPDATE roles SET label = $1, permissions = $2, categories = $3, record_scope = $4, updated_at = $5
              WHERE tenant_id = $6 AND role_id = $7",
         )
-        .bind(&fields.label)
-        .bind(fields.grants.permission_names())
-        .bind(fields.grants.categories().to_names())
-        .bind(fields.grants.reach().as_str())
-        .bind(Timestamp::now().0)
-        .bind(scope.tenant.0)
-        .bind(id.0)
+        .bind_all((&fields.label, fields.grants.permission_names(), fields.grants.categories().to_names(), fields.grants.reach().as_str(), Timestamp::now().0, scope.tenant.0, id.0))
         .execute(&mut *tx)
         .await?;
         let mut changed = Vec::new();
@@ -183,8 +167,7 @@ impl Store {
         let mut tx = self.begin(scope.tenant).await?;
         let name: String =
             sqlx::query_scalar("SELECT name FROM roles WHERE tenant_id = $1 AND role_id = $2")
-                .bind(scope.tenant.0)
-                .bind(id.0)
+                .bind_all((scope.tenant.0, id.0))
                 .fetch_optional(&mut *tx)
                 .await?
                 .ok_or(StoreError::NotFound)?;
@@ -202,8 +185,7 @@ impl Store {
             ));
         }
         sqlx::query("DELETE FROM roles WHERE tenant_id = $1 AND role_id = $2")
-            .bind(scope.tenant.0)
-            .bind(id.0)
+            .bind_all((scope.tenant.0, id.0))
             .execute(&mut *tx)
             .await?;
         self.audit(
@@ -220,16 +202,10 @@ impl Store {
     }
 
     pub async fn access_settings(&self, tenant: TenantId) -> Result<AccessSettings, StoreError> {
-        let mut tx = self.read_one(tenant).await?;
-        let row = sqlx::query(
+        self.read_row(tenant, sqlx::query(
             "SELECT sales_record_scope, support_record_scope, sensitive_categories FROM tenants WHERE tenant_id = $1",
         )
-        .bind(tenant.0)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-        tx.commit().await?;
-        access_settings_from(&row)
+        .bind(tenant.0), access_settings_from).await
     }
 
     pub async fn set_access_settings(
@@ -242,10 +218,7 @@ impl Store {
             "UPDATE tenants SET sales_record_scope = $1, support_record_scope = $2, sensitive_categories = $3
              WHERE tenant_id = $4",
         )
-        .bind(settings.built_in_reach.sales.as_str())
-        .bind(settings.built_in_reach.support.as_str())
-        .bind(settings.sensitive.to_names())
-        .bind(scope.tenant.0)
+        .bind_all((settings.built_in_reach.sales.as_str(), settings.built_in_reach.support.as_str(), settings.sensitive.to_names(), scope.tenant.0))
         .execute(&mut *tx)
         .await?;
         self.audit(

@@ -2,6 +2,7 @@
 //! checking references and versions inside a transaction, numbering the
 //! placeholders of an id list or binding it as one set.
 
+use crate::statement::Bindable;
 use crate::StoreError;
 use custodian_core::values::Address;
 use sqlx::any::AnyRow;
@@ -69,8 +70,7 @@ pub(crate) async fn exists(
     let found: Option<i64> = sqlx::query_scalar(&format!(
         "SELECT {id_column} FROM {table} WHERE tenant_id = $1 AND {id_column} = $2"
     ))
-    .bind(tenant)
-    .bind(id)
+    .bind_all((tenant, id))
     .fetch_optional(conn)
     .await?;
     Ok(found.is_some())
@@ -106,8 +106,7 @@ pub(crate) async fn bump_version(
     let current: Option<i64> = sqlx::query_scalar(&format!(
         "SELECT version FROM {table} WHERE tenant_id = $1 AND {id_column} = $2"
     ))
-    .bind(tenant)
-    .bind(id)
+    .bind_all((tenant, id))
     .fetch_optional(&mut *conn)
     .await?;
     let current = current.ok_or(StoreError::NotFound)?;
@@ -119,10 +118,7 @@ pub(crate) async fn bump_version(
     sqlx::query(&format!(
         "UPDATE {table} SET version = $1, updated_at = $2 WHERE tenant_id = $3 AND {id_column} = $4"
     ))
-    .bind(current + 1)
-    .bind(now)
-    .bind(tenant)
-    .bind(id)
+    .bind_all((current + 1, now, tenant, id))
     .execute(conn)
     .await?;
     Ok(current + 1)
@@ -174,8 +170,10 @@ mod tests {
             id_set(&conn, 2)
         );
         let (count, least, most): (i64, i64, i64) = sqlx::query_as(&sql)
-            .bind(id_array(ids.iter().copied()))
-            .bind(id_array(ids.iter().copied().step_by(2)))
+            .bind_all((
+                id_array(ids.iter().copied()),
+                id_array(ids.iter().copied().step_by(2)),
+            ))
             .fetch_one(&mut conn)
             .await
             .unwrap();

@@ -3,6 +3,7 @@
 //! over `to_tsvector('simple', terms)`; both index the terms core computes.
 
 use crate::connect::Backend;
+use crate::statement::Bindable;
 use crate::{Store, StoreError};
 use custodian_core::search::query_tokens;
 use custodian_core::TenantId;
@@ -38,12 +39,14 @@ pub(crate) async fn upsert(
          ON CONFLICT (tenant_id, record_type, record_id)
          DO UPDATE SET label = excluded.label, detail = excluded.detail, terms = excluded.terms",
     )
-    .bind(tenant.0)
-    .bind(entry.record_type)
-    .bind(entry.record_id)
-    .bind(entry.label)
-    .bind(entry.detail)
-    .bind(entry.terms)
+    .bind_all((
+        tenant.0,
+        entry.record_type,
+        entry.record_id,
+        entry.label,
+        entry.detail,
+        entry.terms,
+    ))
     .execute(conn)
     .await?;
     Ok(())
@@ -58,9 +61,7 @@ pub(crate) async fn remove(
     sqlx::query(
         "DELETE FROM search_entries WHERE tenant_id = $1 AND record_type = $2 AND record_id = $3",
     )
-    .bind(tenant.0)
-    .bind(record_type)
-    .bind(record_id)
+    .bind_all((tenant.0, record_type, record_id))
     .execute(conn)
     .await?;
     Ok(())
@@ -96,9 +97,7 @@ impl Store {
                     expression.push_str(&format!(" \"{token}\"*"));
                 }
                 sqlx::query(SQLITE_SEARCH)
-                    .bind(expression)
-                    .bind(tenant.0)
-                    .bind(limit)
+                    .bind_all((expression, tenant.0, limit))
                     .fetch_all(&mut *tx)
                     .await?
             }
@@ -112,9 +111,7 @@ impl Store {
                     "SELECT record_type, record_id, label, detail FROM search_entries
                      WHERE tenant_id = $1 AND to_tsvector('simple', terms) @@ to_tsquery('simple', $2) LIMIT $3",
                 )
-                .bind(tenant.0)
-                .bind(expression)
-                .bind(limit)
+                .bind_all((tenant.0, expression, limit))
                 .fetch_all(&mut *tx)
                 .await?
             }
@@ -154,6 +151,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::SQLITE_SEARCH;
+    use crate::statement::Bindable;
     use crate::Store;
     use sqlx::Row;
 
@@ -165,9 +163,7 @@ mod tests {
             .unwrap();
         store.migrate().await.unwrap();
         let plan = sqlx::query(&format!("EXPLAIN QUERY PLAN {SQLITE_SEARCH}"))
-            .bind("\"t1\" \"ab\"*")
-            .bind(1_i64)
-            .bind(10_i64)
+            .bind_all(("\"t1\" \"ab\"*", 1_i64, 10_i64))
             .fetch_all(&store.pool)
             .await
             .unwrap();

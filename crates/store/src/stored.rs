@@ -6,6 +6,7 @@
 //! entry naming the changed fields, and the transaction around them.
 
 use crate::rows::bump_version;
+use crate::statement::Bindable;
 use crate::{Scope, Store, StoreError};
 use custodian_core::audit::{changed_fields, AuditAction, RecordType};
 use custodian_core::time::Timestamp;
@@ -170,8 +171,7 @@ impl Store {
             R::TABLE,
             R::ID_COLUMN
         ))
-        .bind(scope.tenant.0)
-        .bind(id)
+        .bind_all((scope.tenant.0, id))
         .execute(&mut *tx)
         .await?;
         self.audit(&mut tx, scope, AuditAction::Delete, R::RECORD_TYPE, id, &[])

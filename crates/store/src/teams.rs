@@ -2,6 +2,7 @@
 //! anyone in a team of its user owns. Also the list of active users that
 //! owner choices offer.
 
+use crate::statement::Bindable;
 use crate::{Scope, Store, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::time::Timestamp;
@@ -79,10 +80,7 @@ impl Store {
                 sqlx::query(
                     "INSERT INTO teams (tenant_id, team_id, name, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)",
                 )
-                .bind(scope.tenant.0)
-                .bind(id.0)
-                .bind(name)
-                .bind(now)
+                .bind_all((scope.tenant.0, id.0, name, now))
                 .execute(&mut *tx)
                 .await
                 .map_err(StoreError::unique_as("name"))?;
@@ -92,10 +90,7 @@ impl Store {
                 let updated = sqlx::query(
                     "UPDATE teams SET name = $1, updated_at = $2 WHERE tenant_id = $3 AND team_id = $4",
                 )
-                .bind(name)
-                .bind(now)
-                .bind(scope.tenant.0)
-                .bind(id.0)
+                .bind_all((name, now, scope.tenant.0, id.0))
                 .execute(&mut *tx)
                 .await
                 .map_err(StoreError::unique_as("name"))?;
@@ -122,13 +117,11 @@ impl Store {
     pub async fn delete_team(&self, scope: &Scope, id: TeamId) -> Result<(), StoreError> {
         let mut tx = self.begin(scope.tenant).await?;
         sqlx::query("DELETE FROM team_members WHERE tenant_id = $1 AND team_id = $2")
-            .bind(scope.tenant.0)
-            .bind(id.0)
+            .bind_all((scope.tenant.0, id.0))
             .execute(&mut *tx)
             .await?;
         let deleted = sqlx::query("DELETE FROM teams WHERE tenant_id = $1 AND team_id = $2")
-            .bind(scope.tenant.0)
-            .bind(id.0)
+            .bind_all((scope.tenant.0, id.0))
             .execute(&mut *tx)
             .await?;
         if deleted.rows_affected() == 0 {
@@ -176,8 +169,7 @@ async fn replace_members(
     members: &[UserId],
 ) -> Result<(), StoreError> {
     sqlx::query("DELETE FROM team_members WHERE tenant_id = $1 AND team_id = $2")
-        .bind(tenant.0)
-        .bind(team.0)
+        .bind_all((tenant.0, team.0))
         .execute(&mut **tx)
         .await?;
     let mut seen = Vec::new();
@@ -196,9 +188,7 @@ async fn replace_members(
         )
         .await?;
         sqlx::query("INSERT INTO team_members (tenant_id, team_id, user_id) VALUES ($1, $2, $3)")
-            .bind(tenant.0)
-            .bind(team.0)
-            .bind(member.0)
+            .bind_all((tenant.0, team.0, member.0))
             .execute(&mut **tx)
             .await?;
     }

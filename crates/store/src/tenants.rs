@@ -1,5 +1,6 @@
 //! Tenants: created and listed by the operator.
 
+use crate::statement::Bindable;
 use crate::{Store, StoreError};
 use custodian_core::audit::chain::GENESIS;
 use custodian_core::time::Timestamp;
@@ -22,15 +23,12 @@ impl Store {
         };
         let mut tx = self.begin_operator().await?;
         sqlx::query("INSERT INTO tenants (tenant_id, name, created_at) VALUES ($1, $2, $3)")
-            .bind(tenant.id.0)
-            .bind(&tenant.name)
-            .bind(tenant.created_at.0)
+            .bind_all((tenant.id.0, &tenant.name, tenant.created_at.0))
             .execute(&mut *tx)
             .await?;
         // The head row exists from the start, so appending can always lock it.
         sqlx::query("INSERT INTO audit_heads (tenant_id, seq, entry_hash) VALUES ($1, 0, $2)")
-            .bind(tenant.id.0)
-            .bind(GENESIS.to_vec())
+            .bind_all((tenant.id.0, GENESIS.to_vec()))
             .execute(&mut *tx)
             .await?;
         self.seed_default_purposes(&mut tx, tenant.id).await?;

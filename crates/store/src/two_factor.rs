@@ -1,5 +1,6 @@
 //! TOTP secrets of staff users and the tenant's "two-factor is mandatory".
 
+use crate::statement::Bindable;
 use crate::{Scope, Store, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::{TenantId, UserId};
@@ -26,8 +27,7 @@ impl Store {
              FROM users u JOIN tenants t ON t.tenant_id = u.tenant_id
              WHERE u.tenant_id = $1 AND u.user_id = $2",
         )
-        .bind(tenant.0)
-        .bind(user.0)
+        .bind_all((tenant.0, user.0))
         .fetch_optional(&mut *tx)
         .await?
         .ok_or(StoreError::NotFound)?;
@@ -51,9 +51,7 @@ impl Store {
         sqlx::query(
             "UPDATE users SET totp_pending_secret = $1 WHERE tenant_id = $2 AND user_id = $3",
         )
-        .bind(secret.to_vec())
-        .bind(scope.tenant.0)
-        .bind(user.0)
+        .bind_all((secret.to_vec(), scope.tenant.0, user.0))
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -72,9 +70,7 @@ impl Store {
             "UPDATE users SET totp_secret = totp_pending_secret, totp_pending_secret = NULL, totp_last_step = $1
              WHERE tenant_id = $2 AND user_id = $3 AND totp_pending_secret IS NOT NULL",
         )
-        .bind(step)
-        .bind(scope.tenant.0)
-        .bind(user.0)
+        .bind_all((step, scope.tenant.0, user.0))
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -107,9 +103,7 @@ impl Store {
             "UPDATE users SET totp_last_step = $1
              WHERE tenant_id = $2 AND user_id = $3 AND (totp_last_step IS NULL OR totp_last_step < $1)",
         )
-        .bind(step)
-        .bind(tenant.0)
-        .bind(user.0)
+        .bind_all((step, tenant.0, user.0))
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -125,8 +119,7 @@ impl Store {
             "SELECT CAST(CASE WHEN totp_secret IS NULL AND totp_pending_secret IS NULL THEN 0 ELSE 1 END AS BIGINT)
              FROM users WHERE tenant_id = $1 AND user_id = $2",
         )
-        .bind(scope.tenant.0)
-        .bind(user.0)
+        .bind_all((scope.tenant.0, user.0))
         .fetch_optional(&mut *tx)
         .await?;
         match had {
@@ -139,8 +132,7 @@ impl Store {
             "UPDATE users SET totp_secret = NULL, totp_pending_secret = NULL, totp_last_step = NULL
              WHERE tenant_id = $1 AND user_id = $2",
         )
-        .bind(scope.tenant.0)
-        .bind(user.0)
+        .bind_all((scope.tenant.0, user.0))
         .execute(&mut *tx)
         .await?;
         self.audit(
@@ -163,8 +155,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut tx = self.begin(scope.tenant).await?;
         sqlx::query("UPDATE tenants SET require_two_factor = $1 WHERE tenant_id = $2")
-            .bind(i64::from(required))
-            .bind(scope.tenant.0)
+            .bind_all((i64::from(required), scope.tenant.0))
             .execute(&mut *tx)
             .await?;
         self.audit(

@@ -5,6 +5,7 @@
 
 use crate::connect::Backend;
 use crate::rows::PARAMETERS_PER_STATEMENT;
+use crate::statement::Bindable;
 use crate::{Store, StoreError};
 use custodian_core::audit::chain::{
     context_digest, entry_hash, ChainedEntry, ClientContext, Hash, GENESIS,
@@ -123,24 +124,25 @@ impl Store {
                     },
                 );
                 previous = hash;
-                query = query
-                    .bind(tenant.0)
-                    .bind(audit_id)
-                    .bind(seq)
-                    .bind(entry.occurred_at.0)
-                    .bind(entry.actor.kind.as_str())
-                    .bind(entry.actor.id)
-                    .bind(entry.action.as_str())
-                    .bind(entry.record_type.as_str())
-                    .bind(entry.record_id)
-                    .bind(entry.fields.clone())
-                    .bind(hash.to_vec())
-                    .bind(digest.to_vec())
-                    .bind(salt)
-                    .bind(context.and_then(|c| c.source_ip.clone()))
-                    .bind(context.and_then(|c| c.user_agent.clone()))
-                    .bind(context.and_then(|c| c.reason.clone()))
-                    .bind((!record_ids.is_empty()).then_some(record_ids));
+                query = query.bind_all((
+                    tenant.0,
+                    audit_id,
+                    seq,
+                    entry.occurred_at.0,
+                    entry.actor.kind.as_str(),
+                    entry.actor.id,
+                    entry.action.as_str(),
+                    entry.record_type.as_str(),
+                    entry.record_id,
+                    entry.fields.clone(),
+                    hash.to_vec(),
+                    digest.to_vec(),
+                    salt,
+                    context.and_then(|c| c.source_ip.clone()),
+                    context.and_then(|c| c.user_agent.clone()),
+                    context.and_then(|c| c.reason.clone()),
+                    (!record_ids.is_empty()).then_some(record_ids),
+                ));
             }
             query.execute(&mut *conn).await?;
         }
@@ -155,11 +157,7 @@ impl Store {
             );
             let mut query = sqlx::query(&sql);
             for (record_type, record_id, seq) in chunk {
-                query = query
-                    .bind(tenant.0)
-                    .bind(*record_type)
-                    .bind(*record_id)
-                    .bind(*seq);
+                query = query.bind_all((tenant.0, *record_type, *record_id, *seq));
             }
             query.execute(&mut *conn).await?;
         }
@@ -167,9 +165,7 @@ impl Store {
             "INSERT INTO audit_heads (tenant_id, seq, entry_hash) VALUES ($1, $2, $3)
              ON CONFLICT (tenant_id) DO UPDATE SET seq = excluded.seq, entry_hash = excluded.entry_hash",
         )
-        .bind(tenant.0)
-        .bind(seq)
-        .bind(previous.to_vec())
+        .bind_all((tenant.0, seq, previous.to_vec()))
         .execute(&mut *conn)
         .await?;
         Ok(())

@@ -1,6 +1,7 @@
 //! What `custodian audit verify` reads: a tenant's chain in order, its head,
 //! and the signed checkpoints of the chain head.
 
+use crate::statement::Bindable;
 use crate::{Store, StoreError};
 use custodian_core::audit::chain::{
     ChainBreak, ChainVerifier, ClientContext, EntryView, IndexDigest, StoredEntry,
@@ -60,9 +61,7 @@ impl Store {
                     entry_hash, context_digest, context_salt, source_ip, user_agent, reason, record_ids
              FROM audit_entries WHERE tenant_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
         )
-        .bind(tenant.0)
-        .bind(after_seq)
-        .bind(limit)
+        .bind_all((tenant.0, after_seq, limit))
         .fetch_all(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -111,12 +110,7 @@ impl Store {
             "INSERT INTO audit_checkpoints (tenant_id, seq, entry_hash, created_at, public_key, signature)
              VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (tenant_id, seq) DO NOTHING",
         )
-        .bind(checkpoint.tenant.0)
-        .bind(checkpoint.seq)
-        .bind(checkpoint.entry_hash.clone())
-        .bind(checkpoint.created_at.0)
-        .bind(&checkpoint.public_key)
-        .bind(&checkpoint.signature)
+        .bind_all((checkpoint.tenant.0, checkpoint.seq, checkpoint.entry_hash.clone(), checkpoint.created_at.0, &checkpoint.public_key, &checkpoint.signature))
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -174,9 +168,7 @@ impl Store {
                      WHERE tenant_id = $1 AND seq <= $2
                      ORDER BY record_type, record_id, seq LIMIT $3",
                 )
-                .bind(tenant.0)
-                .bind(until_seq)
-                .bind(SCAN_BATCH)
+                .bind_all((tenant.0, until_seq, SCAN_BATCH))
                 .fetch_all(&mut *tx)
                 .await?,
                 Some((record_type, record_id, seq)) => sqlx::query(
@@ -185,12 +177,7 @@ impl Store {
                        AND (record_type > $4 OR (record_type = $4 AND (record_id > $5 OR (record_id = $5 AND seq > $6))))
                      ORDER BY record_type, record_id, seq LIMIT $3",
                 )
-                .bind(tenant.0)
-                .bind(until_seq)
-                .bind(SCAN_BATCH)
-                .bind(record_type.clone())
-                .bind(*record_id)
-                .bind(*seq)
+                .bind_all((tenant.0, until_seq, SCAN_BATCH, record_type.clone(), *record_id, *seq))
                 .fetch_all(&mut *tx)
                 .await?,
             };

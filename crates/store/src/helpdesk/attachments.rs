@@ -2,6 +2,7 @@
 //! their content, read whole for a download. A closed ticket takes none.
 
 use super::tickets::{load, lock_ticket};
+use crate::statement::Bindable;
 use crate::{MessageAuthor, Scope, Store, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::helpdesk::{FileKind, TicketAttachment, TicketStatus};
@@ -60,16 +61,7 @@ impl Store {
              uploaded_by_user, uploaded_by_contact, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
-        .bind(tenant.0)
-        .bind(id.0)
-        .bind(ticket.0)
-        .bind(file_name)
-        .bind(kind.as_str())
-        .bind(i64::try_from(content.len()).unwrap_or(i64::MAX))
-        .bind(content.to_vec())
-        .bind(user)
-        .bind(contact)
-        .bind(Timestamp::now().0)
+        .bind_all((tenant.0, id.0, ticket.0, file_name, kind.as_str(), i64::try_from(content.len()).unwrap_or(i64::MAX), content.to_vec(), user, contact, Timestamp::now().0))
         .execute(&mut *tx)
         .await?;
         self.audit(
@@ -84,8 +76,7 @@ impl Store {
         let row = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM ticket_attachments WHERE tenant_id = $1 AND attachment_id = $2"
         ))
-        .bind(tenant.0)
-        .bind(id.0)
+        .bind_all((tenant.0, id.0))
         .fetch_one(&mut *tx)
         .await?;
         let attachment = from_row(&row)?;
@@ -99,17 +90,16 @@ impl Store {
         tenant: TenantId,
         ticket: TicketId,
     ) -> Result<Vec<TicketAttachment>, StoreError> {
-        let mut tx = self.read_one(tenant).await?;
-        let rows = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM ticket_attachments WHERE tenant_id = $1 AND ticket_id = $2
+        self.read_rows(
+            tenant,
+            sqlx::query(&format!(
+                "SELECT {COLUMNS} FROM ticket_attachments WHERE tenant_id = $1 AND ticket_id = $2
              ORDER BY created_at, attachment_id LIMIT 500"
-        ))
-        .bind(tenant.0)
-        .bind(ticket.0)
-        .fetch_all(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        rows.iter().map(from_row).collect()
+            ))
+            .bind_all((tenant.0, ticket.0)),
+            from_row,
+        )
+        .await
     }
 
     /// One file with its content.
@@ -122,8 +112,7 @@ impl Store {
         let row = sqlx::query(&format!(
             "SELECT {COLUMNS}, content FROM ticket_attachments WHERE tenant_id = $1 AND attachment_id = $2"
         ))
-        .bind(tenant.0)
-        .bind(id.0)
+        .bind_all((tenant.0, id.0))
         .fetch_optional(&mut *tx)
         .await?
         .ok_or(StoreError::NotFound)?;

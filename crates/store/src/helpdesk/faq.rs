@@ -4,6 +4,7 @@
 
 use crate::page::{finish_page, keyset, Arg, Cursor, CursorKey, ListQuery, Page, SortKey, Sql};
 use crate::rows::placeholders;
+use crate::statement::Bindable;
 use crate::stored::{FieldValues, StoredRecord};
 use crate::{Scope, Store, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
@@ -58,8 +59,7 @@ async fn load(
     let row = sqlx::query(&format!(
         "{SELECT} WHERE f.tenant_id = $1 AND f.article_id = $2"
     ))
-    .bind(tenant.0)
-    .bind(id.0)
+    .bind_all((tenant.0, id.0))
     .fetch_optional(conn)
     .await?
     .ok_or(StoreError::NotFound)?;
@@ -106,13 +106,7 @@ impl StoredRecord for FaqArticle {
             "UPDATE faq_articles SET title = $1, body = $2, category = $3, published_at = $4, source_ticket_id = $5
              WHERE tenant_id = $6 AND article_id = $7",
         )
-        .bind(&fields.title)
-        .bind(&fields.body)
-        .bind(&fields.category)
-        .bind(published_at)
-        .bind(source.map(|t| t.0))
-        .bind(tenant.0)
-        .bind(id)
+        .bind_all((&fields.title, &fields.body, &fields.category, published_at, source.map(|t| t.0), tenant.0, id))
         .execute(&mut *conn)
         .await?;
         let mut after = fields.clone();
@@ -150,15 +144,7 @@ impl Store {
             "INSERT INTO faq_articles (tenant_id, article_id, title, body, category, published_at, source_ticket_id, created_by, created_at, updated_at, version)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, 1)",
         )
-        .bind(scope.tenant.0)
-        .bind(id.0)
-        .bind(&fields.title)
-        .bind(&fields.body)
-        .bind(&fields.category)
-        .bind(fields.published.then_some(now))
-        .bind(fields.source_ticket_id.map(|t| t.0))
-        .bind(created_by.map(|u| u.0))
-        .bind(now)
+        .bind_all((scope.tenant.0, id.0, &fields.title, &fields.body, &fields.category, fields.published.then_some(now), fields.source_ticket_id.map(|t| t.0), created_by.map(|u| u.0), now))
         .execute(&mut *tx)
         .await?;
         let names: Vec<&str> = fields.field_values().iter().map(|(n, _)| *n).collect();

@@ -7,6 +7,7 @@
 use super::service_levels::load_levels;
 use super::tickets::{fields_of, load, lock_ticket, write_ticket};
 use crate::rows::bump_version;
+use crate::statement::Bindable;
 use crate::{NewMail, Scope, Store, StoreError};
 use custodian_core::audit::{changed_fields, AuditAction, RecordType};
 use custodian_core::helpdesk::{
@@ -84,14 +85,7 @@ impl Store {
             "INSERT INTO ticket_messages (tenant_id, message_id, ticket_id, visibility, body, author_user_id, author_contact_id, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
-        .bind(tenant.0)
-        .bind(id.0)
-        .bind(ticket_id.0)
-        .bind(fields.visibility.as_str())
-        .bind(&fields.body)
-        .bind(user)
-        .bind(contact)
-        .bind(now.0)
+        .bind_all((tenant.0, id.0, ticket_id.0, fields.visibility.as_str(), &fields.body, user, contact, now.0))
         .execute(&mut *tx)
         .await?;
         self.audit(
@@ -158,8 +152,7 @@ impl Store {
         let row = sqlx::query(&format!(
             "{SELECT} WHERE m.tenant_id = $1 AND m.message_id = $2"
         ))
-        .bind(tenant.0)
-        .bind(id.0)
+        .bind_all((tenant.0, id.0))
         .fetch_one(&mut *tx)
         .await?;
         let message = from_row(&row)?;
@@ -179,15 +172,9 @@ impl Store {
         } else {
             " AND m.visibility = 'public'"
         };
-        let mut tx = self.read_one(tenant).await?;
-        let rows = sqlx::query(&format!(
+        self.read_rows(tenant, sqlx::query(&format!(
             "{SELECT} WHERE m.tenant_id = $1 AND m.ticket_id = $2{internal} ORDER BY m.created_at, m.message_id LIMIT 1000"
         ))
-        .bind(tenant.0)
-        .bind(ticket_id.0)
-        .fetch_all(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        rows.iter().map(from_row).collect()
+        .bind_all((tenant.0, ticket_id.0)), from_row).await
     }
 }

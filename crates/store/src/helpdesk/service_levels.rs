@@ -1,5 +1,6 @@
 //! The tenant's service levels, laid over the defaults.
 
+use crate::statement::Bindable;
 use crate::{Scope, Store, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::helpdesk::{ServiceLevel, ServiceLevels, TicketPriority};
@@ -54,11 +55,7 @@ impl Store {
                  VALUES ($1, $2, $3, $4, $5)
                  ON CONFLICT (tenant_id, priority) DO UPDATE SET first_response_minutes = $3, resolution_minutes = $4, updated_at = $5",
             )
-            .bind(scope.tenant.0)
-            .bind(level.priority.as_str())
-            .bind(level.first_response_minutes)
-            .bind(level.resolution_minutes)
-            .bind(now)
+            .bind_all((scope.tenant.0, level.priority.as_str(), level.first_response_minutes, level.resolution_minutes, now))
             .execute(&mut *tx)
             .await?;
         }

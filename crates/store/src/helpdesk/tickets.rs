@@ -5,6 +5,7 @@
 use super::service_levels::load_levels;
 use crate::page::{finish_page, keyset, Arg, Cursor, CursorKey, ListQuery, Page, SortKey, Sql};
 use crate::rows::require_reference;
+use crate::statement::Bindable;
 use crate::stored::{FieldValues, StoredRecord};
 use crate::{Scope, Store, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
@@ -93,8 +94,7 @@ pub(super) async fn load(
     let row = sqlx::query(&format!(
         "{SELECT} WHERE t.tenant_id = $1 AND t.ticket_id = $2"
     ))
-    .bind(tenant.0)
-    .bind(id.0)
+    .bind_all((tenant.0, id.0))
     .fetch_optional(conn)
     .await?
     .ok_or(StoreError::NotFound)?;
@@ -113,8 +113,7 @@ async fn resolve_links(
         let found: Option<Option<i64>> = sqlx::query_scalar(
             "SELECT organisation_id FROM contacts WHERE tenant_id = $1 AND contact_id = $2",
         )
-        .bind(tenant.0)
-        .bind(contact.0)
+        .bind_all((tenant.0, contact.0))
         .fetch_optional(&mut *conn)
         .await?;
         employer = found.ok_or(StoreError::UnknownReference {
@@ -156,8 +155,7 @@ pub(super) async fn lock_ticket(
     id: TicketId,
 ) -> Result<(), StoreError> {
     sqlx::query("UPDATE tickets SET version = version WHERE tenant_id = $1 AND ticket_id = $2")
-        .bind(tenant.0)
-        .bind(id.0)
+        .bind_all((tenant.0, id.0))
         .execute(conn)
         .await?;
     Ok(())
@@ -178,21 +176,7 @@ pub(super) async fn write_ticket(
          resolution_due_at = $10, first_responded_at = $11, resolved_at = $12, closed_at = $13
          WHERE tenant_id = $14 AND ticket_id = $15",
     )
-    .bind(&f.subject)
-    .bind(&f.description)
-    .bind(f.status.as_str())
-    .bind(f.priority.as_str())
-    .bind(&f.category)
-    .bind(organisation_id)
-    .bind(f.contact_id.map(|c| c.0))
-    .bind(f.assignee_id.map(|u| u.0))
-    .bind(times.first_response_due_at.0)
-    .bind(times.resolution_due_at.0)
-    .bind(times.first_responded_at.map(|t| t.0))
-    .bind(times.resolved_at.map(|t| t.0))
-    .bind(times.closed_at.map(|t| t.0))
-    .bind(tenant.0)
-    .bind(id.0)
+    .bind_all((&f.subject, &f.description, f.status.as_str(), f.priority.as_str(), &f.category, organisation_id, f.contact_id.map(|c| c.0), f.assignee_id.map(|u| u.0), times.first_response_due_at.0, times.resolution_due_at.0, times.first_responded_at.map(|t| t.0), times.resolved_at.map(|t| t.0), times.closed_at.map(|t| t.0), tenant.0, id.0))
     .execute(conn)
     .await?;
     Ok(())
@@ -262,18 +246,15 @@ impl StoredRecord for Ticket {
         sqlx::query(
             "UPDATE faq_articles SET source_ticket_id = NULL WHERE tenant_id = $1 AND source_ticket_id = $2",
         )
-        .bind(tenant.0)
-        .bind(id)
+        .bind_all((tenant.0, id))
         .execute(&mut *conn)
         .await?;
         sqlx::query("DELETE FROM ticket_attachments WHERE tenant_id = $1 AND ticket_id = $2")
-            .bind(tenant.0)
-            .bind(id)
+            .bind_all((tenant.0, id))
             .execute(&mut *conn)
             .await?;
         sqlx::query("DELETE FROM ticket_messages WHERE tenant_id = $1 AND ticket_id = $2")
-            .bind(tenant.0)
-            .bind(id)
+            .bind_all((tenant.0, id))
             .execute(&mut *conn)
             .await?;
         Ok(())
@@ -341,23 +322,7 @@ impl Store {
              first_responded_at, resolved_at, closed_at, created_at, updated_at, version)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, NULL, $15, $16, $17, $17, 1)",
         )
-        .bind(tenant.0)
-        .bind(id.0)
-        .bind(number)
-        .bind(&fields.subject)
-        .bind(&fields.description)
-        .bind(fields.status.as_str())
-        .bind(fields.priority.as_str())
-        .bind(&fields.category)
-        .bind(organisation_id)
-        .bind(fields.contact_id.map(|c| c.0))
-        .bind(fields.assignee_id.map(|u| u.0))
-        .bind(created_by.map(|u| u.0))
-        .bind(times.first_response_due_at.0)
-        .bind(times.resolution_due_at.0)
-        .bind(times.resolved_at.map(|t| t.0))
-        .bind(times.closed_at.map(|t| t.0))
-        .bind(now.0)
+        .bind_all((tenant.0, id.0, number, &fields.subject, &fields.description, fields.status.as_str(), fields.priority.as_str(), &fields.category, organisation_id, fields.contact_id.map(|c| c.0), fields.assignee_id.map(|u| u.0), created_by.map(|u| u.0), times.first_response_due_at.0, times.resolution_due_at.0, times.resolved_at.map(|t| t.0), times.closed_at.map(|t| t.0), now.0))
         .execute(&mut **tx)
         .await?;
         let names: Vec<&str> = fields.field_values().iter().map(|(n, _)| *n).collect();
@@ -404,9 +369,7 @@ impl Store {
         let count: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM tickets WHERE tenant_id = $1 AND contact_id = $2 AND created_at >= $3",
         )
-        .bind(tenant.0)
-        .bind(contact.0)
-        .bind(since.0)
+        .bind_all((tenant.0, contact.0, since.0))
         .fetch_one(&mut *tx)
         .await?;
         tx.commit().await?;

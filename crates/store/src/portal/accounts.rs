@@ -2,6 +2,7 @@
 //! message written in the same transaction), given organisation access or
 //! ended, found by email for a login.
 
+use crate::statement::Bindable;
 use crate::{NewMail, Scope, Store, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::portal::{LinkPurpose, PortalAccount};
@@ -40,8 +41,7 @@ pub(super) async fn account_of(
     let row = sqlx::query(&format!(
         "{SELECT} WHERE tenant_id = $1 AND contact_id = $2"
     ))
-    .bind(tenant.0)
-    .bind(contact.0)
+    .bind_all((tenant.0, contact.0))
     .fetch_optional(conn)
     .await?;
     row.as_ref().map(from_row).transpose()
@@ -81,8 +81,7 @@ pub(super) async fn identity(
          FROM portal_accounts a JOIN contacts c ON c.tenant_id = a.tenant_id AND c.contact_id = a.contact_id
          WHERE a.tenant_id = $1 AND a.account_id = $2"
     ))
-    .bind(tenant.0)
-    .bind(account.0)
+    .bind_all((tenant.0, account.0))
     .fetch_optional(conn)
     .await?;
     row.map(|row| identity_from_row(tenant, &row)).transpose()
@@ -144,11 +143,7 @@ impl Store {
                         disabled_at = NULL
                      WHERE tenant_id = $4 AND account_id = $5",
                 )
-                .bind(email)
-                .bind(invited_by.0)
-                .bind(now)
-                .bind(tenant.0)
-                .bind(account.id.0)
+                .bind_all((email, invited_by.0, now, tenant.0, account.id.0))
                 .execute(&mut *tx)
                 .await?;
                 super::links::spend_open_links(&mut tx, tenant, account.id, now).await?;
@@ -170,12 +165,7 @@ impl Store {
                      invited_by, invited_at, activated_at, disabled_at, last_login_at)
                      VALUES ($1, $2, $3, $4, NULL, 0, $5, $6, NULL, NULL, NULL)",
                 )
-                .bind(tenant.0)
-                .bind(id.0)
-                .bind(contact.0)
-                .bind(email)
-                .bind(invited_by.0)
-                .bind(now)
+                .bind_all((tenant.0, id.0, contact.0, email, invited_by.0, now))
                 .execute(&mut *tx)
                 .await?;
                 self.audit(
@@ -231,16 +221,12 @@ impl Store {
         sqlx::query(
             "UPDATE portal_accounts SET organisation_access = $1, disabled_at = $2 WHERE tenant_id = $3 AND account_id = $4",
         )
-        .bind(i64::from(organisation_access))
-        .bind(disabled_at)
-        .bind(tenant.0)
-        .bind(before.id.0)
+        .bind_all((i64::from(organisation_access), disabled_at, tenant.0, before.id.0))
         .execute(&mut *tx)
         .await?;
         if !enabled {
             sqlx::query("DELETE FROM portal_sessions WHERE tenant_id = $1 AND account_id = $2")
-                .bind(tenant.0)
-                .bind(before.id.0)
+                .bind_all((tenant.0, before.id.0))
                 .execute(&mut *tx)
                 .await?;
             super::links::spend_open_links(&mut tx, tenant, before.id, now).await?;
@@ -301,16 +287,15 @@ impl Store {
         tenant: TenantId,
         limit: i64,
     ) -> Result<Vec<PortalAccount>, StoreError> {
-        let mut tx = self.read_one(tenant).await?;
-        let rows = sqlx::query(&format!(
-            "{SELECT} WHERE tenant_id = $1 ORDER BY invited_at, account_id LIMIT $2"
-        ))
-        .bind(tenant.0)
-        .bind(limit)
-        .fetch_all(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        rows.iter().map(from_row).collect()
+        self.read_rows(
+            tenant,
+            sqlx::query(&format!(
+                "{SELECT} WHERE tenant_id = $1 ORDER BY invited_at, account_id LIMIT $2"
+            ))
+            .bind_all((tenant.0, limit)),
+            from_row,
+        )
+        .await
     }
 
     pub async fn portal_identity(

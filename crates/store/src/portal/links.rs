@@ -2,6 +2,7 @@
 //! their time. An invitation's link is spent in the transaction that sets
 //! the password; a sign-in link in the one that opens the session.
 
+use crate::statement::Bindable;
 use crate::{NewMail, Scope, Store, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::portal::LinkPurpose;
@@ -34,9 +35,7 @@ pub(super) async fn spend_open_links(
     sqlx::query(
         "UPDATE portal_links SET used_at = $1 WHERE tenant_id = $2 AND account_id = $3 AND used_at IS NULL",
     )
-    .bind(now)
-    .bind(tenant.0)
-    .bind(account.0)
+    .bind_all((now, tenant.0, account.0))
     .execute(conn)
     .await?;
     Ok(())
@@ -55,13 +54,7 @@ pub(super) async fn insert_link(
         "INSERT INTO portal_links (tenant_id, link_id, account_id, purpose, token_hash, expires_at, used_at, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, NULL, $7)",
     )
-    .bind(tenant.0)
-    .bind(id)
-    .bind(account.0)
-    .bind(purpose.as_str())
-    .bind(token_hash)
-    .bind(expires_at.0)
-    .bind(Timestamp::now().0)
+    .bind_all((tenant.0, id, account.0, purpose.as_str(), token_hash, expires_at.0, Timestamp::now().0))
     .execute(conn)
     .await?;
     Ok(())
@@ -80,9 +73,7 @@ pub(super) async fn take_link(
          FROM portal_links l JOIN portal_accounts a ON a.tenant_id = l.tenant_id AND a.account_id = l.account_id
          WHERE l.tenant_id = $1 AND l.token_hash = $2 AND l.purpose = $3",
     )
-    .bind(tenant.0)
-    .bind(token_hash)
-    .bind(purpose.as_str())
+    .bind_all((tenant.0, token_hash, purpose.as_str()))
     .fetch_optional(&mut *conn)
     .await?;
     let Some(row) = row else {
@@ -103,9 +94,7 @@ pub(super) async fn take_link(
         let spent = sqlx::query(
             "UPDATE portal_links SET used_at = $1 WHERE tenant_id = $2 AND link_id = $3 AND used_at IS NULL",
         )
-        .bind(now)
-        .bind(tenant.0)
-        .bind(link)
+        .bind_all((now, tenant.0, link))
         .execute(&mut *conn)
         .await?
         .rows_affected();
@@ -151,10 +140,7 @@ impl Store {
             "UPDATE portal_accounts SET password_hash = $1, activated_at = COALESCE(activated_at, $2)
              WHERE tenant_id = $3 AND account_id = $4",
         )
-        .bind(password_hash)
-        .bind(now)
-        .bind(tenant.0)
-        .bind(account.0)
+        .bind_all((password_hash, now, tenant.0, account.0))
         .execute(&mut *tx)
         .await?;
         let scope = scope_of(account);

@@ -5,6 +5,7 @@
 
 use super::accounts::account_of;
 use super::LinkProblem;
+use crate::statement::Bindable;
 use crate::{NewMail, Scope, Store, StoreError};
 use custodian_core::audit::chain::ClientContext;
 use custodian_core::audit::{Actor, ActorKind, AuditAction, RecordType};
@@ -45,8 +46,7 @@ async fn pending(
         "SELECT registration_id, email, first_name, last_name, contact_id, expires_at
          FROM portal_registrations WHERE tenant_id = $1 AND token_hash = $2",
     )
-    .bind(tenant.0)
-    .bind(token_hash)
+    .bind_all((tenant.0, token_hash))
     .fetch_optional(&mut *conn)
     .await?;
     let Some(row) = row else {
@@ -73,8 +73,7 @@ async fn address_ended(
     let ended: Option<i64> = sqlx::query_scalar(
         "SELECT 1 FROM portal_accounts WHERE tenant_id = $1 AND email = $2 AND disabled_at IS NOT NULL LIMIT 1",
     )
-    .bind(tenant.0)
-    .bind(email)
+    .bind_all((tenant.0, email))
     .fetch_optional(&mut *conn)
     .await?;
     Ok(ended.is_some())
@@ -163,8 +162,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut tx = self.begin(scope.tenant).await?;
         sqlx::query("UPDATE tenants SET portal_registration = $1 WHERE tenant_id = $2")
-            .bind(policy.as_str())
-            .bind(scope.tenant.0)
+            .bind_all((policy.as_str(), scope.tenant.0))
             .execute(&mut *tx)
             .await?;
         self.audit(
@@ -196,8 +194,7 @@ impl Store {
         // A new registration of the address replaces the one before, so
         // one link at a time can confirm it.
         sqlx::query("DELETE FROM portal_registrations WHERE tenant_id = $1 AND email = $2")
-            .bind(scope.tenant.0)
-            .bind(&fields.email)
+            .bind_all((scope.tenant.0, &fields.email))
             .execute(&mut *tx)
             .await?;
         let id = self.next_id();
@@ -206,15 +203,7 @@ impl Store {
                  token_hash, expires_at, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
-        .bind(scope.tenant.0)
-        .bind(id)
-        .bind(&fields.email)
-        .bind(&fields.first_name)
-        .bind(&fields.last_name)
-        .bind(known_contact.map(|c| c.0))
-        .bind(token_hash)
-        .bind(expires_at.0)
-        .bind(now)
+        .bind_all((scope.tenant.0, id, &fields.email, &fields.first_name, &fields.last_name, known_contact.map(|c| c.0), token_hash, expires_at.0, now))
         .execute(&mut *tx)
         .await?;
         self.audit(
@@ -268,9 +257,7 @@ impl Store {
         let spent = sqlx::query(
             "DELETE FROM portal_registrations WHERE tenant_id = $1 AND email = $2 AND expires_at > $3",
         )
-        .bind(tenant.0)
-        .bind(&registration.email)
-        .bind(Timestamp::now().0)
+        .bind_all((tenant.0, &registration.email, Timestamp::now().0))
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -336,18 +323,13 @@ impl Store {
                     "UPDATE portal_accounts SET email = $1, password_hash = $2, activated_at = COALESCE(activated_at, $3)
                      WHERE tenant_id = $4 AND account_id = $5",
                 )
-                .bind(&registration.email)
-                .bind(password_hash)
-                .bind(now)
-                .bind(tenant.0)
-                .bind(account.id.0)
+                .bind_all((&registration.email, password_hash, now, tenant.0, account.id.0))
                 .execute(&mut *tx)
                 .await?;
                 // Earlier links (an invitation) would set another password.
                 super::links::spend_open_links(&mut tx, tenant, account.id, now).await?;
                 sqlx::query("DELETE FROM portal_sessions WHERE tenant_id = $1 AND account_id = $2")
-                    .bind(tenant.0)
-                    .bind(account.id.0)
+                    .bind_all((tenant.0, account.id.0))
                     .execute(&mut *tx)
                     .await?;
                 self.audit(
@@ -368,12 +350,7 @@ impl Store {
                      invited_by, invited_at, activated_at, disabled_at, last_login_at)
                      VALUES ($1, $2, $3, $4, $5, 0, NULL, $6, $6, NULL, NULL)",
                 )
-                .bind(tenant.0)
-                .bind(id.0)
-                .bind(contact.0)
-                .bind(&registration.email)
-                .bind(password_hash)
-                .bind(now)
+                .bind_all((tenant.0, id.0, contact.0, &registration.email, password_hash, now))
                 .execute(&mut *tx)
                 .await?;
                 self.audit(

@@ -4,6 +4,7 @@
 
 use super::accounts::{identity_from_row, PortalIdentity, IDENTITY_COLUMNS};
 use super::links::{take_link, LinkProblem};
+use crate::statement::Bindable;
 use crate::{Scope, Store, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::portal::{LinkPurpose, SESSION_HOURS};
@@ -73,19 +74,11 @@ impl Store {
             "INSERT INTO portal_sessions (tenant_id, session_id, account_id, token_hash, csrf_token, created_at, last_seen_at, expires_at)
              VALUES ($1, $2, $3, $4, $5, $6, $6, $7)",
         )
-        .bind(scope.tenant.0)
-        .bind(self.next_id())
-        .bind(account.0)
-        .bind(token_hash)
-        .bind(csrf_token)
-        .bind(now)
-        .bind(now + SESSION_MS)
+        .bind_all((scope.tenant.0, self.next_id(), account.0, token_hash, csrf_token, now, now + SESSION_MS))
         .execute(&mut **tx)
         .await?;
         sqlx::query("UPDATE portal_accounts SET last_login_at = $1 WHERE tenant_id = $2 AND account_id = $3")
-            .bind(now)
-            .bind(scope.tenant.0)
-            .bind(account.0)
+            .bind_all((now, scope.tenant.0, account.0))
             .execute(&mut **tx)
             .await?;
         self.audit(
@@ -115,9 +108,7 @@ impl Store {
              JOIN contacts c ON c.tenant_id = a.tenant_id AND c.contact_id = a.contact_id
              WHERE s.tenant_id = $1 AND s.token_hash = $2 AND s.expires_at > $3 AND a.disabled_at IS NULL"
         ))
-        .bind(tenant.0)
-        .bind(token_hash)
-        .bind(Timestamp::now().0)
+        .bind_all((tenant.0, token_hash, Timestamp::now().0))
         .fetch_optional(&mut *conn)
         .await?;
         conn.commit().await?;
@@ -143,10 +134,7 @@ impl Store {
         sqlx::query(
             "UPDATE portal_sessions SET last_seen_at = $1, expires_at = $2 WHERE tenant_id = $3 AND session_id = $4",
         )
-        .bind(now)
-        .bind(now + SESSION_MS)
-        .bind(tenant.0)
-        .bind(session)
+        .bind_all((now, now + SESSION_MS, tenant.0, session))
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -162,8 +150,7 @@ impl Store {
         let account: Option<i64> = sqlx::query_scalar(
             "DELETE FROM portal_sessions WHERE tenant_id = $1 AND token_hash = $2 RETURNING account_id",
         )
-        .bind(scope.tenant.0)
-        .bind(token_hash)
+        .bind_all((scope.tenant.0, token_hash))
         .fetch_optional(&mut *tx)
         .await?;
         if let Some(account) = account {

@@ -3,6 +3,7 @@
 //! the client's address and browser from the scope as proof). Every change
 //! is audited.
 
+use crate::statement::Bindable;
 use crate::{Scope, Store, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::privacy::consent::{
@@ -73,8 +74,7 @@ async fn load_text(
     let row = sqlx::query(&format!(
         "{TEXT_SELECT} WHERE t.tenant_id = $1 AND t.text_id = $2"
     ))
-    .bind(tenant.0)
-    .bind(id)
+    .bind_all((tenant.0, id))
     .fetch_optional(conn)
     .await?
     .ok_or(StoreError::NotFound)?;
@@ -106,8 +106,7 @@ impl Store {
         let latest: Option<i64> = sqlx::query_scalar(
             "SELECT MAX(version) FROM consent_texts WHERE tenant_id = $1 AND purpose_id = $2",
         )
-        .bind(scope.tenant.0)
-        .bind(fields.purpose_id)
+        .bind_all((scope.tenant.0, fields.purpose_id))
         .fetch_one(&mut *tx)
         .await?;
         sqlx::query(
@@ -115,15 +114,7 @@ impl Store {
                  created_by, created_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
         )
-        .bind(scope.tenant.0)
-        .bind(id)
-        .bind(fields.purpose_id)
-        .bind(latest.unwrap_or(0) + 1)
-        .bind(&fields.title)
-        .bind(&fields.body)
-        .bind(&fields.language)
-        .bind(author.0)
-        .bind(now)
+        .bind_all((scope.tenant.0, id, fields.purpose_id, latest.unwrap_or(0) + 1, &fields.title, &fields.body, &fields.language, author.0, now))
         .execute(&mut *tx)
         .await?;
         self.audit(
@@ -163,12 +154,14 @@ impl Store {
             "UPDATE consent_texts SET title = $1, body = $2, language = $3, updated_at = $4
              WHERE tenant_id = $5 AND text_id = $6 AND published_at IS NULL",
         )
-        .bind(&fields.title)
-        .bind(&fields.body)
-        .bind(&fields.language)
-        .bind(Timestamp::now().0)
-        .bind(scope.tenant.0)
-        .bind(id)
+        .bind_all((
+            &fields.title,
+            &fields.body,
+            &fields.language,
+            Timestamp::now().0,
+            scope.tenant.0,
+            id,
+        ))
         .execute(&mut *tx)
         .await?;
         self.audit(
@@ -196,9 +189,7 @@ impl Store {
         let published = sqlx::query(
             "UPDATE consent_texts SET published_at = $1 WHERE tenant_id = $2 AND text_id = $3 AND published_at IS NULL",
         )
-        .bind(Timestamp::now().0)
-        .bind(scope.tenant.0)
-        .bind(id)
+        .bind_all((Timestamp::now().0, scope.tenant.0, id))
         .execute(&mut *tx)
         .await?;
         if published.rows_affected() == 0 {
@@ -227,15 +218,15 @@ impl Store {
 
     /// Every text, by purpose and version.
     pub async fn consent_texts(&self, tenant: TenantId) -> Result<Vec<ConsentText>, StoreError> {
-        let mut tx = self.read_one(tenant).await?;
-        let rows = sqlx::query(&format!(
-            "{TEXT_SELECT} WHERE t.tenant_id = $1 ORDER BY p.name, t.version"
-        ))
-        .bind(tenant.0)
-        .fetch_all(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        rows.iter().map(text_from_row).collect()
+        self.read_rows(
+            tenant,
+            sqlx::query(&format!(
+                "{TEXT_SELECT} WHERE t.tenant_id = $1 ORDER BY p.name, t.version"
+            ))
+            .bind(tenant.0),
+            text_from_row,
+        )
+        .await
     }
 
     /// Records a grant or withdrawal of a published text for a contact.
@@ -265,19 +256,7 @@ impl Store {
                  occurred_at, form, source_ip, user_agent, recorded_by, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
         )
-        .bind(scope.tenant.0)
-        .bind(id)
-        .bind(contact.0)
-        .bind(text.purpose_id)
-        .bind(text.id)
-        .bind(fields.action.as_str())
-        .bind(fields.channel.as_str())
-        .bind(fields.occurred_at.0)
-        .bind(fields.form.as_deref())
-        .bind(context.and_then(|c| c.source_ip.clone()))
-        .bind(context.and_then(|c| c.user_agent.clone()))
-        .bind(recorded_by.map(|u| u.0))
-        .bind(Timestamp::now().0)
+        .bind_all((scope.tenant.0, id, contact.0, text.purpose_id, text.id, fields.action.as_str(), fields.channel.as_str(), fields.occurred_at.0, fields.form.as_deref(), context.and_then(|c| c.source_ip.clone()), context.and_then(|c| c.user_agent.clone()), recorded_by.map(|u| u.0), Timestamp::now().0))
         .execute(&mut *tx)
         .await?;
         self.audit(
@@ -301,16 +280,10 @@ impl Store {
         tenant: TenantId,
         contact: ContactId,
     ) -> Result<Vec<ConsentEvent>, StoreError> {
-        let mut tx = self.read_one(tenant).await?;
-        let rows = sqlx::query(&format!(
+        self.read_rows(tenant, sqlx::query(&format!(
             "{EVENT_SELECT} WHERE e.tenant_id = $1 AND e.contact_id = $2 ORDER BY e.occurred_at DESC, e.event_id DESC"
         ))
-        .bind(tenant.0)
-        .bind(contact.0)
-        .fetch_all(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        rows.iter().map(event_from_row).collect()
+        .bind_all((tenant.0, contact.0)), event_from_row).await
     }
 
     /// Marks the contacts as objecting to direct marketing.
@@ -325,9 +298,7 @@ impl Store {
                 "UPDATE contacts SET marketing_objection_at = $1
                  WHERE tenant_id = $2 AND contact_id = $3 AND marketing_objection_at IS NULL",
             )
-            .bind(Timestamp::now().0)
-            .bind(scope.tenant.0)
-            .bind(contact.0)
+            .bind_all((Timestamp::now().0, scope.tenant.0, contact.0))
             .execute(&mut *tx)
             .await?
             .rows_affected();
@@ -358,8 +329,7 @@ impl Store {
         sqlx::query(
             "UPDATE contacts SET marketing_objection_at = NULL WHERE tenant_id = $1 AND contact_id = $2",
         )
-        .bind(scope.tenant.0)
-        .bind(contact.0)
+        .bind_all((scope.tenant.0, contact.0))
         .execute(&mut *tx)
         .await?;
         self.audit(

@@ -15,6 +15,7 @@ use crate::audit::trail::about_contacts;
 use crate::connect::Backend;
 use crate::retention::full_text_secure_delete;
 use crate::rows::{id_array, id_set};
+use crate::statement::Bindable;
 use crate::{NewAuditEntry, Scope, Store, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::privacy::erasure::{
@@ -42,9 +43,7 @@ fn bound<'q>(
     tenant: TenantId,
     contacts: &[ContactId],
 ) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>> {
-    sqlx::query(sql)
-        .bind(tenant.0)
-        .bind(id_array(contacts.iter().map(|c| c.0)))
+    sqlx::query(sql).bind_all((tenant.0, id_array(contacts.iter().map(|c| c.0))))
 }
 
 /// The rows of one subject table under `condition` (built for the same
@@ -221,8 +220,7 @@ impl Rows<'_> {
                 query = query.bind(value);
             }
             query
-                .bind(self.tenant.0)
-                .bind(key)
+                .bind_all((self.tenant.0, key))
                 .execute(&mut *conn)
                 .await?;
             changed_ids.push(audited);
@@ -428,8 +426,7 @@ async fn verify_erasure(
                 table.key
             );
             let rows = sqlx::query(&sql)
-                .bind(tenant.0)
-                .bind(id_array(chunk.iter().copied()))
+                .bind_all((tenant.0, id_array(chunk.iter().copied())))
                 .fetch_all(&mut *conn)
                 .await?;
             for row in rows {
@@ -543,8 +540,7 @@ impl Store {
                 id_set(tx, 2)
             );
             sqlx::query(&sql)
-                .bind(tenant.0)
-                .bind(id_array(seqs.iter().copied()))
+                .bind_all((tenant.0, id_array(seqs.iter().copied())))
                 .execute(&mut **tx)
                 .await?;
             blanking.push(NewAuditEntry {
@@ -657,8 +653,7 @@ impl Store {
         let mut confirmed: Vec<i64> = sqlx::query_scalar(
             "SELECT contact_id FROM subject_request_contacts WHERE tenant_id = $1 AND request_id = $2",
         )
-        .bind(tenant.0)
-        .bind(request)
+        .bind_all((tenant.0, request))
         .fetch_all(&mut *tx)
         .await?;
         let mut asked: Vec<i64> = contacts.iter().map(|c| c.0).collect();
@@ -742,8 +737,7 @@ impl Store {
         let text: Option<String> = sqlx::query_scalar(
             "SELECT certificate FROM erasure_certificates WHERE tenant_id = $1 AND request_id = $2",
         )
-        .bind(tenant.0)
-        .bind(request)
+        .bind_all((tenant.0, request))
         .fetch_optional(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -796,11 +790,13 @@ async fn save_certificate(
          WHERE tenant_id = $1 AND request_id = $2"
     };
     sqlx::query(sql)
-        .bind(tenant.0)
-        .bind(certificate.request_id)
-        .bind(Timestamp::now().0)
-        .bind(certificate.issued_by)
-        .bind(text)
+        .bind_all((
+            tenant.0,
+            certificate.request_id,
+            Timestamp::now().0,
+            certificate.issued_by,
+            text,
+        ))
         .execute(&mut **tx)
         .await?;
     Ok(())

@@ -5,6 +5,7 @@
 use super::subject_tables::{rows_condition, shared_condition, SUBJECT_TABLES};
 use crate::audit::trail::about_contact;
 use crate::rows::{id_array, id_set};
+use crate::statement::Bindable;
 use crate::{Store, StoreError};
 use custodian_core::catalog::{Category, ColumnClass};
 use custodian_core::hex::to_hex;
@@ -154,8 +155,7 @@ impl Store {
                 rows_condition(subject, &id_set(&tx, 2)),
             );
             let found = sqlx::query(&sql)
-                .bind(tenant.0)
-                .bind(id_array(contacts.iter().map(|c| c.0)))
+                .bind_all((tenant.0, id_array(contacts.iter().map(|c| c.0))))
                 .fetch_all(&mut *tx)
                 .await?;
             let mut rows = Vec::with_capacity(found.len());
@@ -199,8 +199,7 @@ impl Store {
                 shared_condition(subject, &id_set(&tx, 2)),
             );
             let keys: Vec<i64> = sqlx::query_scalar(&sql)
-                .bind(tenant.0)
-                .bind(id_array(contacts.iter().map(|c| c.0)))
+                .bind_all((tenant.0, id_array(contacts.iter().map(|c| c.0))))
                 .fetch_all(&mut *tx)
                 .await?;
             if !keys.is_empty() {
@@ -237,8 +236,7 @@ impl Store {
         for contact in contacts {
             rows.extend(
                 sqlx::query(&sql)
-                    .bind(tenant.0)
-                    .bind(contact.0)
+                    .bind_all((tenant.0, contact.0))
                     .fetch_all(&mut *tx)
                     .await?,
             );

@@ -9,6 +9,7 @@
 
 use super::subject_tables::{rows_condition, SubjectTable, SUBJECT_TABLES};
 use crate::rows::id_array;
+use crate::statement::Bindable;
 use crate::StoreError;
 use custodian_core::privacy::erasure::table_erasure;
 use custodian_core::privacy::redaction::Identifiers;
@@ -229,9 +230,7 @@ pub(crate) async fn find_mentions(
         let mut rows: Vec<MentioningRow> = Vec::new();
         for query in &queries {
             let candidates = sqlx::query(&sql)
-                .bind(tenant.0)
-                .bind(id_array(contacts.iter().map(|c| c.0)))
-                .bind(query)
+                .bind_all((tenant.0, id_array(contacts.iter().map(|c| c.0)), query))
                 .fetch_all(&mut *conn)
                 .await?;
             for candidate in candidates {
@@ -291,8 +290,7 @@ pub(crate) async fn with_own_streets(
         crate::rows::id_set(conn, 2)
     );
     let streets: Vec<String> = sqlx::query_scalar(&sql)
-        .bind(tenant.0)
-        .bind(id_array(contacts.iter().map(|c| c.0)))
+        .bind_all((tenant.0, id_array(contacts.iter().map(|c| c.0))))
         .fetch_all(&mut *conn)
         .await?;
     let mut identifiers = identifiers.clone();
@@ -323,8 +321,7 @@ pub(crate) async fn still_mentioning(
                 crate::rows::id_set(conn, 2)
             );
             let rows = sqlx::query(&sql)
-                .bind(tenant.0)
-                .bind(id_array(chunk.iter().map(|r| r.key)))
+                .bind_all((tenant.0, id_array(chunk.iter().map(|r| r.key))))
                 .fetch_all(&mut *conn)
                 .await?;
             for row in rows {

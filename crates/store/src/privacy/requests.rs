@@ -2,6 +2,7 @@
 //! is one transaction that writes the request, a step and an audit entry;
 //! a change made against a state that moved meanwhile is refused.
 
+use crate::statement::Bindable;
 use crate::{Scope, Store, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::privacy::requests::{
@@ -125,15 +126,7 @@ async fn add_step(
         "INSERT INTO subject_request_events (tenant_id, event_id, request_id, occurred_at, user_id, contact_id, step, state, note)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
-    .bind(tenant.0)
-    .bind(store.next_id())
-    .bind(request)
-    .bind(Timestamp::now().0)
-    .bind(step.by.user_id())
-    .bind(step.by.contact_id())
-    .bind(step.name)
-    .bind(step.to.as_str())
-    .bind(step.note)
+    .bind_all((tenant.0, store.next_id(), request, Timestamp::now().0, step.by.user_id(), step.by.contact_id(), step.name, step.to.as_str(), step.note))
     .execute(conn)
     .await?;
     Ok(())
@@ -181,21 +174,7 @@ impl Store {
                  created_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)",
         )
-        .bind(scope.tenant.0)
-        .bind(id)
-        .bind(fields.request_type.as_str())
-        .bind(fields.channel.as_str())
-        .bind(fields.received_on.to_iso())
-        .bind(due_on.to_iso())
-        .bind(state.as_str())
-        .bind(fields.contact_id)
-        .bind(&fields.subject_name)
-        .bind(fields.subject_email.as_deref())
-        .bind(fields.details.as_deref())
-        .bind(owner.0)
-        .bind(identity_method.map(|_| now))
-        .bind(identity_method)
-        .bind(now)
+        .bind_all((scope.tenant.0, id, fields.request_type.as_str(), fields.channel.as_str(), fields.received_on.to_iso(), due_on.to_iso(), state.as_str(), fields.contact_id, &fields.subject_name, fields.subject_email.as_deref(), fields.details.as_deref(), owner.0, identity_method.map(|_| now), identity_method, now))
         .execute(&mut *tx)
         .await?;
         let received = Step {
@@ -228,10 +207,7 @@ impl Store {
                 "INSERT INTO subject_request_contacts (tenant_id, request_id, contact_id, confirmed_by, confirmed_at)
                  VALUES ($1, $2, $3, NULL, $4)",
             )
-            .bind(scope.tenant.0)
-            .bind(id)
-            .bind(contact.0)
-            .bind(now)
+            .bind_all((scope.tenant.0, id, contact.0, now))
             .execute(&mut *tx)
             .await?;
             audited.extend([
@@ -266,17 +242,16 @@ impl Store {
         } else {
             ""
         };
-        let mut tx = self.read_one(tenant).await?;
-        let rows = sqlx::query(&format!(
-            "{SELECT} WHERE r.tenant_id = $1 AND r.contact_id = $2{open}
+        self.read_rows(
+            tenant,
+            sqlx::query(&format!(
+                "{SELECT} WHERE r.tenant_id = $1 AND r.contact_id = $2{open}
              ORDER BY r.received_on DESC, r.request_id DESC LIMIT 100"
-        ))
-        .bind(tenant.0)
-        .bind(contact.0)
-        .fetch_all(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        rows.iter().map(from_row).collect()
+            ))
+            .bind_all((tenant.0, contact.0)),
+            from_row,
+        )
+        .await
     }
 
     /// One request with its steps.
@@ -289,8 +264,7 @@ impl Store {
         let row = sqlx::query(&format!(
             "{SELECT} WHERE r.tenant_id = $1 AND r.request_id = $2"
         ))
-        .bind(tenant.0)
-        .bind(id)
+        .bind_all((tenant.0, id))
         .fetch_optional(&mut *tx)
         .await?
         .ok_or(StoreError::NotFound)?;
@@ -299,8 +273,7 @@ impl Store {
              FROM subject_request_events e LEFT JOIN users u ON u.tenant_id = e.tenant_id AND u.user_id = e.user_id
              WHERE e.tenant_id = $1 AND e.request_id = $2 ORDER BY e.occurred_at, e.event_id",
         )
-        .bind(tenant.0)
-        .bind(id)
+        .bind_all((tenant.0, id))
         .fetch_all(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -332,15 +305,15 @@ impl Store {
         } else {
             ""
         };
-        let mut tx = self.read_one(tenant).await?;
-        let rows = sqlx::query(&format!(
-            "{SELECT} WHERE r.tenant_id = $1{open} ORDER BY r.due_on, r.request_id LIMIT 1000"
-        ))
-        .bind(tenant.0)
-        .fetch_all(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        rows.iter().map(from_row).collect()
+        self.read_rows(
+            tenant,
+            sqlx::query(&format!(
+                "{SELECT} WHERE r.tenant_id = $1{open} ORDER BY r.due_on, r.request_id LIMIT 1000"
+            ))
+            .bind(tenant.0),
+            from_row,
+        )
+        .await
     }
 
     /// Takes one step: moves the request from `from` to `to` (refused when
@@ -378,17 +351,19 @@ impl Store {
                  outcome = COALESCE($8, outcome)
              WHERE tenant_id = $9 AND request_id = $10 AND state = $11",
         )
-        .bind(step.to.as_str())
-        .bind(now)
-        .bind(i64::from(change.identity_method.is_some()))
-        .bind(change.identity_method.as_deref())
-        .bind(change.extension.as_ref().map(|e| i64::from(e.0)))
-        .bind(change.extension.as_ref().map(|e| e.1.as_str()))
-        .bind(change.extension.as_ref().map(|e| e.2.to_iso()))
-        .bind(change.outcome.as_deref())
-        .bind(scope.tenant.0)
-        .bind(id)
-        .bind(step.from.as_str())
+        .bind_all((
+            step.to.as_str(),
+            now,
+            i64::from(change.identity_method.is_some()),
+            change.identity_method.as_deref(),
+            change.extension.as_ref().map(|e| i64::from(e.0)),
+            change.extension.as_ref().map(|e| e.1.as_str()),
+            change.extension.as_ref().map(|e| e.2.to_iso()),
+            change.outcome.as_deref(),
+            scope.tenant.0,
+            id,
+            step.from.as_str(),
+        ))
         .execute(&mut **tx)
         .await?;
         if moved.rows_affected() == 0 {
@@ -438,8 +413,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut tx = self.begin(scope.tenant).await?;
         sqlx::query("UPDATE tenants SET request_deadline_days = $1 WHERE tenant_id = $2")
-            .bind(days.map(i64::from))
-            .bind(scope.tenant.0)
+            .bind_all((days.map(i64::from), scope.tenant.0))
             .execute(&mut *tx)
             .await?;
         self.audit(

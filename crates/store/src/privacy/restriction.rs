@@ -2,6 +2,7 @@
 //! some contacts carry it.
 
 use crate::rows::placeholders;
+use crate::statement::Bindable;
 use crate::{Scope, Store, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::time::Timestamp;
@@ -26,9 +27,7 @@ impl Store {
             let done = sqlx::query(&format!(
                 "UPDATE contacts SET restricted_at = $1 WHERE tenant_id = $2 AND contact_id = $3 AND {condition}"
             ))
-            .bind(value)
-            .bind(scope.tenant.0)
-            .bind(contact.0)
+            .bind_all((value, scope.tenant.0, contact.0))
             .execute(&mut *tx)
             .await?
             .rows_affected();
@@ -82,8 +81,7 @@ impl Store {
         let ids: Vec<i64> = sqlx::query_scalar(
             "SELECT contact_id FROM activity_contacts WHERE tenant_id = $1 AND activity_id = $2",
         )
-        .bind(tenant.0)
-        .bind(activity)
+        .bind_all((tenant.0, activity))
         .fetch_all(&mut *tx)
         .await?;
         tx.commit().await?;

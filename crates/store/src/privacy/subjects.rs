@@ -2,6 +2,7 @@
 //! for a request, and how many records hang off each of them.
 
 use super::subject_tables::{rows_condition, subject_table};
+use crate::statement::Bindable;
 use crate::{RequestChange, Scope, Step, StepActor, Store, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::contacts::Contact;
@@ -40,8 +41,7 @@ impl Store {
         let ids: Vec<i64> = sqlx::query_scalar(
             "SELECT contact_id FROM subject_request_contacts WHERE tenant_id = $1 AND request_id = $2 ORDER BY contact_id",
         )
-        .bind(tenant.0)
-        .bind(request)
+        .bind_all((tenant.0, request))
         .fetch_all(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -82,8 +82,7 @@ impl Store {
         sqlx::query(
             "DELETE FROM subject_request_contacts WHERE tenant_id = $1 AND request_id = $2",
         )
-        .bind(scope.tenant.0)
-        .bind(request)
+        .bind_all((scope.tenant.0, request))
         .execute(&mut *tx)
         .await?;
         let now = Timestamp::now().0;
@@ -92,19 +91,14 @@ impl Store {
                 "INSERT INTO subject_request_contacts (tenant_id, request_id, contact_id, confirmed_by, confirmed_at)
                  VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
             )
-            .bind(scope.tenant.0)
-            .bind(request)
-            .bind(contact.0)
-            .bind(by.user_id())
-            .bind(now)
+            .bind_all((scope.tenant.0, request, contact.0, by.user_id(), now))
             .execute(&mut *tx)
             .await?;
         }
         let state: String = sqlx::query_scalar(
             "SELECT state FROM subject_requests WHERE tenant_id = $1 AND request_id = $2",
         )
-        .bind(scope.tenant.0)
-        .bind(request)
+        .bind_all((scope.tenant.0, request))
         .fetch_one(&mut *tx)
         .await?;
         let state = RequestState::parse(&state)
@@ -162,8 +156,7 @@ impl Store {
                 )
             };
             *count = sqlx::query_scalar(&sql)
-                .bind(tenant.0)
-                .bind(contact.0)
+                .bind_all((tenant.0, contact.0))
                 .fetch_one(&mut *tx)
                 .await?;
         }

@@ -1,6 +1,7 @@
 //! The suppression list: keyed hashes of erased people's emails and phone
 //! numbers, and the tenant's key for them (made on first use).
 
+use crate::statement::Bindable;
 use crate::{Store, StoreError};
 use custodian_core::hex::{from_hex, to_hex};
 use custodian_core::privacy::suppression::{suppression_digest, IdentifierKind};
@@ -24,8 +25,7 @@ pub(crate) async fn suppression_key(
     let mut key = vec![0u8; 32];
     getrandom::getrandom(&mut key).map_err(|_| StoreError::Corrupt("no randomness for a key"))?;
     sqlx::query("UPDATE tenants SET suppression_key = $1 WHERE tenant_id = $2")
-        .bind(to_hex(&key))
-        .bind(tenant.0)
+        .bind_all((to_hex(&key), tenant.0))
         .execute(&mut *conn)
         .await?;
     Ok(key)
@@ -53,11 +53,7 @@ pub(crate) async fn add_suppressions(
             "INSERT INTO suppressions (tenant_id, kind, digest, request_id, created_at)
              VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
         )
-        .bind(tenant.0)
-        .bind(kind.as_str())
-        .bind(digest)
-        .bind(request)
-        .bind(now)
+        .bind_all((tenant.0, kind.as_str(), digest, request, now))
         .execute(&mut *conn)
         .await?
         .rows_affected();
@@ -94,9 +90,7 @@ impl Store {
             let hit: Option<String> = sqlx::query_scalar(
                 "SELECT kind FROM suppressions WHERE tenant_id = $1 AND kind = $2 AND digest = $3",
             )
-            .bind(tenant.0)
-            .bind(kind.as_str())
-            .bind(digest)
+            .bind_all((tenant.0, kind.as_str(), digest))
             .fetch_optional(&mut *tx)
             .await?;
             if hit.is_some() {

@@ -2,6 +2,7 @@
 //! row per record holding the day it was last read, written at most once
 //! per record and day (the reads writer also remembers what it wrote today).
 
+use crate::statement::Bindable;
 use crate::{Store, StoreError};
 use custodian_core::audit::RecordType;
 use custodian_core::TenantId;
@@ -28,10 +29,7 @@ impl Store {
                  DO UPDATE SET accessed_on = excluded.accessed_on
                  WHERE record_access.accessed_on < excluded.accessed_on",
             )
-            .bind(tenant.0)
-            .bind(record_type.as_str())
-            .bind(*id)
-            .bind(day)
+            .bind_all((tenant.0, record_type.as_str(), *id, day))
             .execute(&mut *tx)
             .await?
             .rows_affected();
@@ -51,9 +49,7 @@ impl Store {
         let day: Option<i64> = sqlx::query_scalar(
             "SELECT accessed_on FROM record_access WHERE tenant_id = $1 AND record_type = $2 AND record_id = $3",
         )
-        .bind(tenant.0)
-        .bind(record_type.as_str())
-        .bind(id)
+        .bind_all((tenant.0, record_type.as_str(), id))
         .fetch_optional(&mut *tx)
         .await?;
         tx.commit().await?;

@@ -7,6 +7,7 @@
 use super::search_purge::{full_text_secure_delete, mark_search_purge};
 use crate::privacy::{owned_activity_ids, ContactsErased};
 use crate::rows::{id_array, id_set};
+use crate::statement::Bindable;
 use crate::{NewAuditEntry, Scope, Store, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::catalog::{self, Erasure, Subject};
@@ -36,8 +37,7 @@ async fn run_with_ids(
 ) -> Result<u64, StoreError> {
     let sql = statement(&id_set(conn, 2));
     let done = sqlx::query(&sql)
-        .bind(tenant.0)
-        .bind(id_array(ids.iter().copied()))
+        .bind_all((tenant.0, id_array(ids.iter().copied())))
         .execute(&mut *conn)
         .await?;
     Ok(done.rows_affected())
@@ -142,9 +142,7 @@ async fn anonymise_staff(
                     "UPDATE users SET {} WHERE tenant_id = $1 AND user_id = $2",
                     assignments.join(", ")
                 ))
-                .bind(tenant.0)
-                .bind(id)
-                .bind(Timestamp::now().0)
+                .bind_all((tenant.0, id, Timestamp::now().0))
                 .execute(&mut *conn)
                 .await?;
             } else if table == "audit_entries" {
@@ -157,16 +155,14 @@ async fn anonymise_staff(
                 sqlx::query(&format!(
                     "UPDATE audit_entries SET {blank} WHERE tenant_id = $1 AND actor_kind = 'user' AND actor_id = $2"
                 ))
-                .bind(tenant.0)
-                .bind(id)
+                .bind_all((tenant.0, id))
                 .execute(&mut *conn)
                 .await?;
             } else if columns.iter().any(|c| c.erasure == Erasure::DeleteRow) {
                 sqlx::query(&format!(
                     "DELETE FROM {table} WHERE tenant_id = $1 AND user_id = $2"
                 ))
-                .bind(tenant.0)
-                .bind(id)
+                .bind_all((tenant.0, id))
                 .execute(&mut *conn)
                 .await?;
             }
@@ -263,13 +259,7 @@ impl Store {
                      VALUES ($1, $2, $3, $4, $5, $6, $7)
                      ON CONFLICT (tenant_id, record_type, record_id) WHERE decision IS NULL DO NOTHING",
                 )
-                .bind(tenant.0)
-                .bind(review)
-                .bind(rule_id)
-                .bind(record_type.as_str())
-                .bind(*id)
-                .bind(run)
-                .bind(now)
+                .bind_all((tenant.0, review, rule_id, record_type.as_str(), *id, run, now))
                 .execute(&mut **tx)
                 .await?
                 .rows_affected();

@@ -3,6 +3,7 @@
 //! are due, and held or kept records are set aside with their reason.
 
 use crate::rows::{placeholders, PARAMETERS_PER_STATEMENT};
+use crate::statement::Bindable;
 use crate::{Store, StoreError};
 use custodian_core::retention::{
     HeldSet, RetainedType, RetentionAction, RetentionRule, RetentionTrigger,
@@ -255,10 +256,11 @@ async fn protected_by_reviews(
              AND record_id IN ({}) AND ((decision = 'keep' AND keep_until >= $3){open})",
             placeholders(4, chunk.len())
         );
-        let mut query = sqlx::query_scalar::<Any, i64>(&sql)
-            .bind(tenant.0)
-            .bind(rule.record_type.as_str())
-            .bind(today.to_iso());
+        let mut query = sqlx::query_scalar::<Any, i64>(&sql).bind_all((
+            tenant.0,
+            rule.record_type.as_str(),
+            today.to_iso(),
+        ));
         for id in chunk {
             query = query.bind(*id);
         }

@@ -1,6 +1,7 @@
 //! Legal holds: placing, releasing, listing, and what the active holds of a
 //! tenant cover (an organisation's hold spread to its contacts).
 
+use crate::statement::Bindable;
 use crate::{Scope, Store, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::retention::{HeldSet, HoldTarget, LegalHold, NewHold};
@@ -31,30 +32,28 @@ fn from_row(row: &AnyRow) -> Result<LegalHold, StoreError> {
 impl Store {
     /// Active holds first (soonest review first), then released ones.
     pub async fn legal_hold_list(&self, tenant: TenantId) -> Result<Vec<LegalHold>, StoreError> {
-        let mut tx = self.read_one(tenant).await?;
-        let rows = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM legal_holds WHERE tenant_id = $1
+        self.read_rows(
+            tenant,
+            sqlx::query(&format!(
+                "SELECT {COLUMNS} FROM legal_holds WHERE tenant_id = $1
              ORDER BY CASE WHEN released_at IS NULL THEN 0 ELSE 1 END, review_on, hold_id"
-        ))
-        .bind(tenant.0)
-        .fetch_all(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        rows.iter().map(from_row).collect()
+            ))
+            .bind(tenant.0),
+            from_row,
+        )
+        .await
     }
 
     pub async fn legal_hold(&self, tenant: TenantId, id: i64) -> Result<LegalHold, StoreError> {
-        let mut tx = self.read_one(tenant).await?;
-        let row = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM legal_holds WHERE tenant_id = $1 AND hold_id = $2"
-        ))
-        .bind(tenant.0)
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-        tx.commit().await?;
-        from_row(&row)
+        self.read_row(
+            tenant,
+            sqlx::query(&format!(
+                "SELECT {COLUMNS} FROM legal_holds WHERE tenant_id = $1 AND hold_id = $2"
+            ))
+            .bind_all((tenant.0, id)),
+            from_row,
+        )
+        .await
     }
 
     /// Places a hold; the record it names must exist in the tenant.
@@ -75,8 +74,7 @@ impl Store {
         let exists: Option<i64> = sqlx::query_scalar(&format!(
             "SELECT {key} FROM {table} WHERE tenant_id = $1 AND {key} = $2"
         ))
-        .bind(scope.tenant.0)
-        .bind(hold.target_id)
+        .bind_all((scope.tenant.0, hold.target_id))
         .fetch_optional(&mut *tx)
         .await?;
         if exists.is_none() {
@@ -84,8 +82,7 @@ impl Store {
         }
         let owner_exists: Option<i64> =
             sqlx::query_scalar("SELECT user_id FROM users WHERE tenant_id = $1 AND user_id = $2")
-                .bind(scope.tenant.0)
-                .bind(owner)
+                .bind_all((scope.tenant.0, owner))
                 .fetch_optional(&mut *tx)
                 .await?;
         if owner_exists.is_none() {
@@ -96,15 +93,17 @@ impl Store {
                                       review_on, created_by, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
-        .bind(scope.tenant.0)
-        .bind(id)
-        .bind(hold.target.as_str())
-        .bind(hold.target_id)
-        .bind(&hold.reason)
-        .bind(owner)
-        .bind(hold.review_on.to_iso())
-        .bind(created_by)
-        .bind(Timestamp::now().0)
+        .bind_all((
+            scope.tenant.0,
+            id,
+            hold.target.as_str(),
+            hold.target_id,
+            &hold.reason,
+            owner,
+            hold.review_on.to_iso(),
+            created_by,
+            Timestamp::now().0,
+        ))
         .execute(&mut *tx)
         .await?;
         self.audit(
@@ -133,11 +132,7 @@ impl Store {
             "UPDATE legal_holds SET released_at = $3, released_by = $4, release_reason = $5
              WHERE tenant_id = $1 AND hold_id = $2 AND released_at IS NULL",
         )
-        .bind(scope.tenant.0)
-        .bind(id)
-        .bind(Timestamp::now().0)
-        .bind(released_by)
-        .bind(reason)
+        .bind_all((scope.tenant.0, id, Timestamp::now().0, released_by, reason))
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -145,8 +140,7 @@ impl Store {
             let exists: Option<i64> = sqlx::query_scalar(
                 "SELECT hold_id FROM legal_holds WHERE tenant_id = $1 AND hold_id = $2",
             )
-            .bind(scope.tenant.0)
-            .bind(id)
+            .bind_all((scope.tenant.0, id))
             .fetch_optional(&mut *tx)
             .await?;
             return Err(match exists {
@@ -196,8 +190,7 @@ impl Store {
             let contacts: Vec<i64> = sqlx::query_scalar(
                 "SELECT contact_id FROM contacts WHERE tenant_id = $1 AND organisation_id = $2",
             )
-            .bind(tenant.0)
-            .bind(organisation)
+            .bind_all((tenant.0, organisation))
             .fetch_all(&mut *tx)
             .await?;
             held.contacts.extend(contacts);

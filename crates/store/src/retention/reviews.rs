@@ -3,6 +3,7 @@
 //! records (contacts through the erasure machinery); keeping records the
 //! reason and the day until which no rule touches them.
 
+use crate::statement::Bindable;
 use crate::{NewAuditEntry, Scope, Store, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::retention::{
@@ -68,15 +69,12 @@ impl Store {
              FROM retention_reviews r WHERE r.tenant_id = $1 AND {condition} {since_bind}
              ORDER BY {order} LIMIT $2"
         );
-        let mut tx = self.read_one(tenant).await?;
-        let rows = sqlx::query(&sql)
-            .bind(tenant.0)
-            .bind(limit)
-            .bind(since)
-            .fetch_all(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        rows.iter().map(from_row).collect()
+        self.read_rows(
+            tenant,
+            sqlx::query(&sql).bind_all((tenant.0, limit, since)),
+            from_row,
+        )
+        .await
     }
 
     /// How many records wait on the list.
@@ -91,8 +89,7 @@ impl Store {
             "SELECT decision, COUNT(*) FROM retention_reviews
              WHERE tenant_id = $1 AND decision IS NOT NULL AND decided_at >= $2 GROUP BY decision",
         )
-        .bind(tenant.0)
-        .bind(since)
+        .bind_all((tenant.0, since))
         .fetch_all(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -135,8 +132,7 @@ impl Store {
                 "SELECT record_type, record_id FROM retention_reviews
                  WHERE tenant_id = $1 AND review_id = $2 AND decision IS NULL",
             )
-            .bind(tenant.0)
-            .bind(*id)
+            .bind_all((tenant.0, *id))
             .fetch_optional(&mut *tx)
             .await?;
             match row {
@@ -161,13 +157,7 @@ impl Store {
                 "UPDATE retention_reviews SET decision = $3, decided_at = $4, decided_by = $5, reason = $6, keep_until = $7
                  WHERE tenant_id = $1 AND review_id = $2",
             )
-            .bind(tenant.0)
-            .bind(*id)
-            .bind(decision.decision.as_str())
-            .bind(now)
-            .bind(decided_by)
-            .bind(decision.reason.as_deref())
-            .bind(decision.keep_until.map(|d| d.to_iso()))
+            .bind_all((tenant.0, *id, decision.decision.as_str(), now, decided_by, decision.reason.as_deref(), decision.keep_until.map(|d| d.to_iso())))
             .execute(&mut *tx)
             .await?;
         }
@@ -232,16 +222,14 @@ async fn is_held(
             let organisation: Option<i64> = sqlx::query_scalar(
                 "SELECT organisation_id FROM activities WHERE tenant_id = $1 AND activity_id = $2",
             )
-            .bind(tenant.0)
-            .bind(id)
+            .bind_all((tenant.0, id))
             .fetch_optional(&mut *conn)
             .await?
             .flatten();
             let contacts: Vec<i64> = sqlx::query_scalar(
                 "SELECT contact_id FROM activity_contacts WHERE tenant_id = $1 AND activity_id = $2",
             )
-            .bind(tenant.0)
-            .bind(id)
+            .bind_all((tenant.0, id))
             .fetch_all(&mut *conn)
             .await?;
             Ok(held.covers_activity(id, organisation, contacts))

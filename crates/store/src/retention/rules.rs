@@ -3,6 +3,7 @@
 //! existed before retention did get them with only the review rules on, so
 //! that an upgrade never deletes anything by itself.
 
+use crate::statement::Bindable;
 use crate::{Scope, Store, StoreError};
 use custodian_core::activities::ActivityKind;
 use custodian_core::audit::{AuditAction, RecordType};
@@ -51,16 +52,18 @@ async fn insert(
                                       activity_kind, description, enabled, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)",
     )
-    .bind(tenant.0)
-    .bind(id)
-    .bind(fields.record_type.as_str())
-    .bind(fields.trigger.as_str())
-    .bind(fields.period.to_iso())
-    .bind(fields.action.as_str())
-    .bind(fields.activity_kind.map(|k| k.as_str()))
-    .bind(&fields.description)
-    .bind(i64::from(fields.enabled))
-    .bind(now)
+    .bind_all((
+        tenant.0,
+        id,
+        fields.record_type.as_str(),
+        fields.trigger.as_str(),
+        fields.period.to_iso(),
+        fields.action.as_str(),
+        fields.activity_kind.map(|k| k.as_str()),
+        &fields.description,
+        i64::from(fields.enabled),
+        now,
+    ))
     .execute(conn)
     .await?;
     Ok(())
@@ -157,16 +160,7 @@ impl Store {
                     activity_kind = $7, description = $8, enabled = $9, updated_at = $10
              WHERE tenant_id = $1 AND rule_id = $2",
         )
-        .bind(scope.tenant.0)
-        .bind(id)
-        .bind(fields.record_type.as_str())
-        .bind(fields.trigger.as_str())
-        .bind(fields.period.to_iso())
-        .bind(fields.action.as_str())
-        .bind(fields.activity_kind.map(|k| k.as_str()))
-        .bind(&fields.description)
-        .bind(i64::from(fields.enabled))
-        .bind(Timestamp::now().0)
+        .bind_all((scope.tenant.0, id, fields.record_type.as_str(), fields.trigger.as_str(), fields.period.to_iso(), fields.action.as_str(), fields.activity_kind.map(|k| k.as_str()), &fields.description, i64::from(fields.enabled), Timestamp::now().0))
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -198,8 +192,7 @@ impl Store {
         let mut tx = self.begin(scope.tenant).await?;
         let deleted =
             sqlx::query("DELETE FROM retention_rules WHERE tenant_id = $1 AND rule_id = $2")
-                .bind(scope.tenant.0)
-                .bind(id)
+                .bind_all((scope.tenant.0, id))
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
@@ -239,8 +232,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut tx = self.begin(scope.tenant).await?;
         sqlx::query("UPDATE tenants SET contract_ends_on = $2 WHERE tenant_id = $1")
-            .bind(scope.tenant.0)
-            .bind(end.map(|d| d.to_iso()))
+            .bind_all((scope.tenant.0, end.map(|d| d.to_iso())))
             .execute(&mut *tx)
             .await?;
         self.audit(

@@ -2,6 +2,7 @@
 //! rule, and whether it finished. Progress is written in each batch's own
 //! transaction, so the counts of an interrupted run are what was done.
 
+use crate::statement::Bindable;
 use crate::{Scope, Store, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::retention::{RunCounts, RunSummary};
@@ -74,8 +75,7 @@ impl Store {
                     "UPDATE retention_runs SET status = 'interrupted', finished_at = heartbeat_at
                      WHERE tenant_id = $1 AND run_id = $2",
                 )
-                .bind(scope.tenant.0)
-                .bind(run)
+                .bind_all((scope.tenant.0, run))
                 .execute(&mut *tx)
                 .await?;
             }
@@ -84,8 +84,7 @@ impl Store {
             "UPDATE retention_runs SET status = 'interrupted', finished_at = heartbeat_at
              WHERE tenant_id = $1 AND status = 'running' AND heartbeat_at < $2",
         )
-        .bind(scope.tenant.0)
-        .bind(now - STALE_MS)
+        .bind_all((scope.tenant.0, now - STALE_MS))
         .execute(&mut *tx)
         .await?;
         let running: Option<i64> = sqlx::query_scalar(
@@ -109,13 +108,7 @@ impl Store {
             "INSERT INTO retention_runs (tenant_id, run_id, started_by_kind, started_by, started_at, heartbeat_at, status, counts, runner)
              VALUES ($1, $2, $3, $4, $5, $5, 'running', $6, $7)",
         )
-        .bind(scope.tenant.0)
-        .bind(id)
-        .bind(kind)
-        .bind(user)
-        .bind(now)
-        .bind(counts_json(&RunCounts::default())?)
-        .bind(runner)
+        .bind_all((scope.tenant.0, id, kind, user, now, counts_json(&RunCounts::default())?, runner))
         .execute(&mut *tx)
         .await?;
         self.audit(
@@ -142,10 +135,7 @@ impl Store {
             "UPDATE retention_runs SET counts = $3, heartbeat_at = $4
              WHERE tenant_id = $1 AND run_id = $2 AND status = 'running'",
         )
-        .bind(tenant.0)
-        .bind(run)
-        .bind(counts_json(counts)?)
-        .bind(Timestamp::now().0)
+        .bind_all((tenant.0, run, counts_json(counts)?, Timestamp::now().0))
         .execute(conn)
         .await?
         .rows_affected();
@@ -173,11 +163,7 @@ impl Store {
             "UPDATE retention_runs SET counts = $3, heartbeat_at = $4, finished_at = $4, status = $5
              WHERE tenant_id = $1 AND run_id = $2 AND status = 'running'",
         )
-        .bind(scope.tenant.0)
-        .bind(run)
-        .bind(counts_json(counts)?)
-        .bind(now)
-        .bind(status)
+        .bind_all((scope.tenant.0, run, counts_json(counts)?, now, status))
         .execute(&mut *tx)
         .await?;
         self.audit(
@@ -199,30 +185,22 @@ impl Store {
         tenant: TenantId,
         limit: i64,
     ) -> Result<Vec<RunSummary>, StoreError> {
-        let mut tx = self.read_one(tenant).await?;
-        let rows = sqlx::query(&format!(
+        self.read_rows(tenant, sqlx::query(&format!(
             "SELECT {COLUMNS} FROM retention_runs WHERE tenant_id = $1 ORDER BY started_at DESC, run_id DESC LIMIT $2"
         ))
-        .bind(tenant.0)
-        .bind(limit)
-        .fetch_all(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        rows.iter().map(from_row).collect()
+        .bind_all((tenant.0, limit)), from_row).await
     }
 
     pub async fn retention_run(&self, tenant: TenantId, id: i64) -> Result<RunSummary, StoreError> {
-        let mut tx = self.read_one(tenant).await?;
-        let row = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM retention_runs WHERE tenant_id = $1 AND run_id = $2"
-        ))
-        .bind(tenant.0)
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-        tx.commit().await?;
-        from_row(&row)
+        self.read_row(
+            tenant,
+            sqlx::query(&format!(
+                "SELECT {COLUMNS} FROM retention_runs WHERE tenant_id = $1 AND run_id = $2"
+            ))
+            .bind_all((tenant.0, id)),
+            from_row,
+        )
+        .await
     }
 
     /// When the last scheduled run that completed started, for the daily

@@ -14,6 +14,7 @@
 //! (privacy/erasure.rs).
 
 use crate::privacy::full_text_indexes;
+use crate::statement::Bindable;
 use crate::{Backend, Store, StoreError};
 use custodian_core::retention::RetentionAction;
 use custodian_core::TenantId;
@@ -66,8 +67,7 @@ pub(super) async fn mark_search_purge(
         "UPDATE retention_runs SET search_purge_pending = 1
          WHERE tenant_id = $1 AND run_id = $2 AND search_purge_pending = 0",
     )
-    .bind(tenant.0)
-    .bind(run)
+    .bind_all((tenant.0, run))
     .execute(conn)
     .await?;
     Ok(())
