@@ -2,7 +2,7 @@
 //! and their API tokens, each ended or revoked with one click; and the
 //! administrator's user list, to end all access of someone who left.
 
-use super::forms::FormData;
+use super::forms::{repeated, NoFields};
 use super::path_id::PageId;
 use super::session::PageSession;
 use super::views::{error_page, render, Layout, SelectOption};
@@ -16,6 +16,7 @@ use custodian_app::account::NewTokenInput;
 use custodian_app::{App, AppError};
 use custodian_core::time::Timestamp;
 use custodian_core::{ApiTokenId, UserId};
+use serde::Deserialize;
 
 pub fn routes() -> Router<App> {
     Router::new()
@@ -127,7 +128,7 @@ async fn end_session(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    CsrfForm(_): CsrfForm<FormData>,
+    CsrfForm(_): CsrfForm<NoFields>,
 ) -> Response {
     match app.end_my_session(&session.principal, id).await {
         // Ending the session in use is logging out.
@@ -140,7 +141,7 @@ async fn end_session(
 async fn end_other_sessions(
     State(app): State<App>,
     session: PageSession,
-    CsrfForm(_): CsrfForm<FormData>,
+    CsrfForm(_): CsrfForm<NoFields>,
 ) -> Response {
     match app
         .end_my_other_sessions(&session.principal, Some(session.session_id))
@@ -151,13 +152,21 @@ async fn end_other_sessions(
     }
 }
 
+/// A new API token: its name and lifetime as typed.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct TokenForm {
+    name: String,
+    expires_in_days: String,
+}
+
 async fn create_token(
     State(app): State<App>,
     session: PageSession,
-    CsrfForm(form): CsrfForm<FormData>,
+    CsrfForm(form): CsrfForm<TokenForm>,
 ) -> Response {
-    let name = form.get("name");
-    let days_text = form.get("expires_in_days");
+    let name = form.name;
+    let days_text = form.expires_in_days;
     let mut page = match account_page(&app, &session).await {
         Ok(page) => page,
         Err(response) => return response,
@@ -202,7 +211,7 @@ async fn revoke_token(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    CsrfForm(_): CsrfForm<FormData>,
+    CsrfForm(_): CsrfForm<NoFields>,
 ) -> Response {
     match app
         .revoke_my_api_token(&session.principal, ApiTokenId(id))
@@ -271,13 +280,21 @@ async fn users(State(app): State<App>, session: PageSession) -> Response {
     users_page(&app, &session, None).await
 }
 
+/// The roles ticked for a user.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RolesForm {
+    #[serde(deserialize_with = "repeated")]
+    roles: Vec<String>,
+}
+
 async fn set_roles(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    CsrfForm(form): CsrfForm<FormData>,
+    CsrfForm(form): CsrfForm<RolesForm>,
 ) -> Response {
-    let names = form.all("roles");
+    let names = form.roles;
     match app
         .set_user_roles(&session.principal, UserId(id), &names)
         .await
@@ -311,7 +328,7 @@ async fn end_access(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    CsrfForm(_): CsrfForm<FormData>,
+    CsrfForm(_): CsrfForm<NoFields>,
 ) -> Response {
     match app.lock_out_user(&session.principal, UserId(id)).await {
         Ok(_) if id == session.principal.user_id.0 => Redirect::to("/login").into_response(),
@@ -336,7 +353,7 @@ async fn reactivate(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    CsrfForm(_): CsrfForm<FormData>,
+    CsrfForm(_): CsrfForm<NoFields>,
 ) -> Response {
     match app.reactivate_user(&session.principal, UserId(id)).await {
         Ok(_) => Redirect::to("/admin/users").into_response(),

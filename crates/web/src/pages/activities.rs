@@ -2,7 +2,7 @@
 //! and the fields of the "add an activity" form on a detail page.
 
 use super::choices::organisation_options;
-use super::forms::FormData;
+use super::forms::{filled, link, repeated_ids, NoFields};
 use super::listing::{next_href, plain_headers};
 use super::path_id::PageId;
 use super::record_form::{form_response, FormSpec};
@@ -12,7 +12,7 @@ use super::views::{
     allowed, attach_errors, detail, error_page, options, render, timeline, unless_masked,
     ActivityForm, Cell, DetailField, FormField, Layout,
 };
-use crate::csrf::CsrfForm;
+use crate::csrf::{CsrfForm, CsrfRecordForm};
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -26,6 +26,7 @@ use custodian_core::audit::RecordType;
 use custodian_core::time::Timestamp;
 use custodian_core::ActivityId;
 use custodian_core::{ContactId, OrganisationId, ValidationErrors};
+use serde::Deserialize;
 
 pub fn routes() -> Router<App> {
     Router::new()
@@ -107,24 +108,40 @@ pub(super) fn activity_form(
 /// The activity a detail page's form describes, linked to `always` (the
 /// contact whose page it is) and the people chosen.
 pub(super) fn submitted_activity(
-    form: &FormData,
+    form: SubmittedActivity,
     always: Option<ContactId>,
     organisation_id: Option<OrganisationId>,
 ) -> ActivityInput {
     let mut contact_ids: Vec<ContactId> = always.into_iter().collect();
-    for id in form.ids("contact_ids").into_iter().map(ContactId) {
+    for id in form.contact_ids.into_iter().map(ContactId) {
         if !contact_ids.contains(&id) {
             contact_ids.push(id);
         }
     }
     ActivityInput {
-        kind: form.get("kind"),
-        occurred_at: form.get("occurred_at"),
-        subject: form.get("subject"),
-        body: form.optional("body"),
+        kind: form.kind,
+        occurred_at: form.occurred_at,
+        subject: form.subject,
+        body: form.body,
         contact_ids,
         organisation_id,
     }
+}
+
+/// An activity form as sent (from a detail page or the edit page).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct SubmittedActivity {
+    kind: String,
+    occurred_at: String,
+    subject: String,
+    #[serde(deserialize_with = "filled")]
+    body: Option<String>,
+    #[serde(deserialize_with = "repeated_ids")]
+    contact_ids: Vec<i64>,
+    /// Only the edit page sends it; a detail page links its own record.
+    #[serde(deserialize_with = "link")]
+    organisation_id: Option<i64>,
 }
 
 async fn list(
@@ -310,16 +327,14 @@ async fn update(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    CsrfForm(form): CsrfForm<FormData>,
+    form: CsrfRecordForm<SubmittedActivity>,
 ) -> Response {
-    let input = submitted_activity(
-        &form,
-        None,
-        form.link("organisation_id").map(OrganisationId),
-    );
+    let version = form.saving.version;
+    let organisation_id = form.fields.organisation_id.map(OrganisationId);
+    let input = submitted_activity(form.fields, None, organisation_id);
     let principal = &session.principal;
     match app
-        .update_activity(principal, ActivityId(id), form.version(), &input)
+        .update_activity(principal, ActivityId(id), version, &input)
         .await
     {
         Ok(_) => Redirect::to(&format!("/activities/{id}")).into_response(),
@@ -329,9 +344,7 @@ async fn update(
                 Err(error) => return error_page(error),
             };
             match edit_fields(&app, &session, &input, &current).await {
-                Ok(fields) => {
-                    form_response(&session, edit_spec(id, form.version()), fields, Some(error))
-                }
+                Ok(fields) => form_response(&session, edit_spec(id, version), fields, Some(error)),
                 Err(error) => error_page(error),
             }
         }
@@ -342,7 +355,7 @@ async fn delete(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    CsrfForm(_): CsrfForm<FormData>,
+    CsrfForm(_): CsrfForm<NoFields>,
 ) -> Response {
     let principal = &session.principal;
     // Back to where the activity was seen: its first contact, else the list.

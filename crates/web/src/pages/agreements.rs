@@ -2,7 +2,7 @@
 //! status; the list filters by status.
 
 use super::choices::organisation_options;
-use super::forms::FormData;
+use super::forms::{filled, link};
 use super::listing::{next_href, plain_headers, sort_header};
 use super::path_id::PageId;
 use super::record_form::{create, delete, edit_form, new_spec, show_form, update, FormRecord};
@@ -23,6 +23,7 @@ use custodian_core::access::Action;
 use custodian_core::agreements::{Agreement, AgreementInput, AgreementStatus};
 use custodian_core::audit::RecordType;
 use custodian_core::{AgreementId, OrganisationId};
+use serde::Deserialize;
 
 pub fn routes() -> Router<App> {
     Router::new()
@@ -36,8 +37,18 @@ pub fn routes() -> Router<App> {
 impl FormRecord for Agreements {
     const NOUN: &'static str = "agreement";
 
-    fn from_form(form: &FormData) -> AgreementInput {
-        input(form)
+    type Form = AgreementForm;
+
+    fn from_form(form: AgreementForm) -> AgreementInput {
+        AgreementInput {
+            title: form.title,
+            organisation_id: form.organisation_id.map(OrganisationId),
+            start_date: form.start_date,
+            end_date: form.end_date,
+            value: form.value,
+            currency: form.currency,
+            status: form.status,
+        }
     }
 
     fn to_input(record: &Agreement) -> AgreementInput {
@@ -168,16 +179,19 @@ async fn fields(
     ])
 }
 
-fn input(form: &FormData) -> AgreementInput {
-    AgreementInput {
-        title: form.get("title"),
-        organisation_id: form.link("organisation_id").map(OrganisationId),
-        start_date: form.get("start_date"),
-        end_date: form.optional("end_date"),
-        value: form.get("value"),
-        currency: form.get("currency"),
-        status: form.get("status"),
-    }
+/// The agreement form as sent.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct AgreementForm {
+    title: String,
+    #[serde(deserialize_with = "link")]
+    organisation_id: Option<i64>,
+    start_date: String,
+    #[serde(deserialize_with = "filled")]
+    end_date: Option<String>,
+    value: String,
+    currency: String,
+    status: String,
 }
 
 async fn new_form(

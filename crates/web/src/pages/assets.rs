@@ -2,7 +2,7 @@
 //! each belonging to an organisation or a contact.
 
 use super::choices::{contact_options, organisation_options};
-use super::forms::FormData;
+use super::forms::{filled, link};
 use super::listing::{next_href, plain_headers, sort_header};
 use super::path_id::PageId;
 use super::record_form::{create, delete, edit_form, new_spec, show_form, update, FormRecord};
@@ -23,6 +23,7 @@ use custodian_core::access::Action;
 use custodian_core::assets::{Asset, AssetInput};
 use custodian_core::audit::RecordType;
 use custodian_core::{AssetId, ContactId, OrganisationId};
+use serde::Deserialize;
 
 pub fn routes() -> Router<App> {
     Router::new()
@@ -36,8 +37,16 @@ pub fn routes() -> Router<App> {
 impl FormRecord for Assets {
     const NOUN: &'static str = "asset";
 
-    fn from_form(form: &FormData) -> AssetInput {
-        input(form)
+    type Form = AssetForm;
+
+    fn from_form(form: AssetForm) -> AssetInput {
+        AssetInput {
+            product_name: form.product_name,
+            serial_number: form.serial_number,
+            control_code: form.control_code,
+            organisation_id: form.organisation_id.map(OrganisationId),
+            contact_id: form.contact_id.map(ContactId),
+        }
     }
 
     fn to_input(record: &Asset) -> AssetInput {
@@ -147,14 +156,18 @@ async fn fields(
     ])
 }
 
-fn input(form: &FormData) -> AssetInput {
-    AssetInput {
-        product_name: form.get("product_name"),
-        serial_number: form.get("serial_number"),
-        control_code: form.optional("control_code"),
-        organisation_id: form.link("organisation_id").map(OrganisationId),
-        contact_id: form.link("contact_id").map(ContactId),
-    }
+/// The asset form as sent.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct AssetForm {
+    product_name: String,
+    serial_number: String,
+    #[serde(deserialize_with = "filled")]
+    control_code: Option<String>,
+    #[serde(deserialize_with = "link")]
+    organisation_id: Option<i64>,
+    #[serde(deserialize_with = "link")]
+    contact_id: Option<i64>,
 }
 
 async fn new_form(

@@ -2,7 +2,7 @@
 //! (/privacy/consents), and one contact's ledger with the buttons to record
 //! a grant or a withdrawal side by side (/contacts/{id}/consents).
 
-use super::forms::FormData;
+use super::forms::{filled, link, NoFields};
 use super::path_id::PageId;
 use super::session::PageSession;
 use super::views::{error_page, refusal_lines, render, Layout, SelectOption};
@@ -20,6 +20,7 @@ use custodian_core::privacy::consent::{
 };
 use custodian_core::purposes::LawfulBasis;
 use custodian_core::{ContactId, ValidationErrors};
+use serde::Deserialize;
 
 pub fn routes() -> Router<App> {
     Router::new()
@@ -126,12 +127,24 @@ async fn texts_page(
     }
 }
 
-fn text_input(form: &FormData) -> ConsentTextInput {
+/// A consent text as written on the texts page.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ConsentTextForm {
+    #[serde(deserialize_with = "link")]
+    purpose_id: Option<i64>,
+    title: String,
+    body: String,
+    #[serde(deserialize_with = "filled")]
+    language: Option<String>,
+}
+
+fn text_input(form: ConsentTextForm) -> ConsentTextInput {
     ConsentTextInput {
-        purpose_id: form.link("purpose_id").unwrap_or(0),
-        title: form.get("title"),
-        body: form.get("body"),
-        language: form.optional("language"),
+        purpose_id: form.purpose_id.unwrap_or(0),
+        title: form.title,
+        body: form.body,
+        language: form.language,
     }
 }
 
@@ -169,9 +182,9 @@ async fn edit_text(State(app): State<App>, session: PageSession, PageId(id): Pag
 async fn create_text(
     State(app): State<App>,
     session: PageSession,
-    CsrfForm(form): CsrfForm<FormData>,
+    CsrfForm(form): CsrfForm<ConsentTextForm>,
 ) -> Response {
-    let input = text_input(&form);
+    let input = text_input(form);
     match app.create_consent_text(&session.principal, &input).await {
         Ok(_) => Redirect::to("/privacy/consents").into_response(),
         Err(error) => match refusal(error) {
@@ -185,9 +198,9 @@ async fn update_text(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    CsrfForm(form): CsrfForm<FormData>,
+    CsrfForm(form): CsrfForm<ConsentTextForm>,
 ) -> Response {
-    let input = text_input(&form);
+    let input = text_input(form);
     match app
         .update_consent_text(&session.principal, id, &input)
         .await
@@ -204,7 +217,7 @@ async fn publish_text(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    CsrfForm(_): CsrfForm<FormData>,
+    CsrfForm(_): CsrfForm<NoFields>,
 ) -> Response {
     match app.publish_consent_text(&session.principal, id).await {
         Ok(_) => Redirect::to("/privacy/consents").into_response(),
@@ -283,17 +296,29 @@ async fn ledger(State(app): State<App>, session: PageSession, PageId(id): PageId
     ledger_page(&app, &session, ContactId(id), None).await
 }
 
+/// A grant or a withdrawal recorded by staff, with how it was given.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ConsentEventForm {
+    #[serde(deserialize_with = "link")]
+    text_id: Option<i64>,
+    action: String,
+    channel: String,
+    #[serde(deserialize_with = "filled")]
+    form: Option<String>,
+}
+
 async fn record(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    CsrfForm(form): CsrfForm<FormData>,
+    CsrfForm(form): CsrfForm<ConsentEventForm>,
 ) -> Response {
     let input = ConsentEventInput {
-        text_id: form.link("text_id").unwrap_or(0),
-        action: form.get("action"),
-        channel: form.get("channel"),
-        form: form.optional("form"),
+        text_id: form.text_id.unwrap_or(0),
+        action: form.action,
+        channel: form.channel,
+        form: form.form,
         occurred_at: None,
     };
     match app

@@ -1,10 +1,10 @@
 //! Contact pages: list, detail with timeline and a form to add an activity,
 //! create and edit forms.
 
-use super::activities::{activity_form, new_activity, submitted_activity};
+use super::activities::{activity_form, new_activity, submitted_activity, SubmittedActivity};
 use super::assets::asset_cell;
 use super::choices::{organisation_options, owner_options};
-use super::forms::FormData;
+use super::forms::{filled, lines, link};
 use super::listing::{next_href, plain_headers, sort_header};
 use super::path_id::PageId;
 use super::record_form::{create, delete, edit_form, new_spec, show_form, update, FormRecord};
@@ -29,6 +29,7 @@ use custodian_core::contacts::{Contact, ContactInput, Gender};
 use custodian_core::time::CalendarDate;
 use custodian_core::values::Address;
 use custodian_core::{ContactId, OrganisationId, UserId, ValidationErrors};
+use serde::Deserialize;
 
 pub fn routes() -> Router<App> {
     Router::new()
@@ -43,8 +44,10 @@ pub fn routes() -> Router<App> {
 impl FormRecord for Contacts {
     const NOUN: &'static str = "contact";
 
-    fn from_form(form: &FormData) -> ContactInput {
-        contact_input(form)
+    type Form = ContactForm;
+
+    fn from_form(form: ContactForm) -> ContactInput {
+        form.into_input()
     }
 
     fn to_input(record: &Contact) -> ContactInput {
@@ -193,22 +196,52 @@ async fn contact_fields(
     ])
 }
 
-fn contact_input(form: &FormData) -> ContactInput {
-    ContactInput {
-        owner_id: form.link("owner_id").map(UserId),
-        organisation_id: form.link("organisation_id").map(OrganisationId),
-        gender: form.optional("gender"),
-        first_name: form.get("first_name"),
-        last_name: form.get("last_name"),
-        position: form.optional("position"),
-        emails: form.lines("emails"),
-        phones: form.lines("phones"),
-        work_address: Address {
-            street: form.optional("work_address.street"),
-            postcode: form.optional("work_address.postcode"),
-            city: form.optional("work_address.city"),
-            country: form.optional("work_address.country"),
-        },
+/// The contact form as sent.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct ContactForm {
+    #[serde(deserialize_with = "link")]
+    owner_id: Option<i64>,
+    #[serde(deserialize_with = "link")]
+    organisation_id: Option<i64>,
+    #[serde(deserialize_with = "filled")]
+    gender: Option<String>,
+    first_name: String,
+    last_name: String,
+    #[serde(deserialize_with = "filled")]
+    position: Option<String>,
+    #[serde(deserialize_with = "lines")]
+    emails: Vec<String>,
+    #[serde(deserialize_with = "lines")]
+    phones: Vec<String>,
+    #[serde(rename = "work_address.street", deserialize_with = "filled")]
+    street: Option<String>,
+    #[serde(rename = "work_address.postcode", deserialize_with = "filled")]
+    postcode: Option<String>,
+    #[serde(rename = "work_address.city", deserialize_with = "filled")]
+    city: Option<String>,
+    #[serde(rename = "work_address.country", deserialize_with = "filled")]
+    country: Option<String>,
+}
+
+impl ContactForm {
+    fn into_input(self) -> ContactInput {
+        ContactInput {
+            owner_id: self.owner_id.map(UserId),
+            organisation_id: self.organisation_id.map(OrganisationId),
+            gender: self.gender,
+            first_name: self.first_name,
+            last_name: self.last_name,
+            position: self.position,
+            emails: self.emails,
+            phones: self.phones,
+            work_address: Address {
+                street: self.street,
+                postcode: self.postcode,
+                city: self.city,
+                country: self.country,
+            },
+        }
     }
 }
 
@@ -400,9 +433,9 @@ async fn add_activity(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    CsrfForm(form): CsrfForm<FormData>,
+    CsrfForm(form): CsrfForm<SubmittedActivity>,
 ) -> Response {
-    let input = submitted_activity(&form, Some(ContactId(id)), None);
+    let input = submitted_activity(form, Some(ContactId(id)), None);
     let refused = match app.create_activity(&session.principal, &input).await {
         // A linked contact deleted meanwhile: say so at the contacts field.
         Err(AppError::UnknownReference { field }) => {

@@ -1,70 +1,77 @@
-//! Reading submitted forms: repeated fields, one-per-line lists and the
-//! version for optimistic concurrency (the CSRF check is `crate::csrf`).
+//! Reading submitted forms into typed structs: how a browser's text becomes
+//! a field's value (a blank optional field is `None`, a link that is not a
+//! number is id 0, a textarea of one value per line, repeated checkboxes).
+//! The CSRF check runs before any of this (`crate::csrf`).
 
-/// A form read by field name; `CsrfForm<FormData>` has checked its token.
-#[derive(serde::Deserialize)]
-#[serde(transparent)]
-pub struct FormData(pub Vec<(String, String)>);
+use serde::{Deserialize, Deserializer};
 
-impl FormData {
-    pub fn get(&self, name: &str) -> String {
-        self.0
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    }
-
-    pub fn optional(&self, name: &str) -> Option<String> {
-        Some(self.get(name)).filter(|v| !v.trim().is_empty())
-    }
-
-    /// Every value of a repeated field, such as checkboxes of one name.
-    pub fn all(&self, name: &str) -> Vec<String> {
-        self.0
-            .iter()
-            .filter(|(n, _)| n == name)
-            .map(|(_, v)| v.trim().to_string())
-            .filter(|v| !v.is_empty())
-            .collect()
-    }
-
-    /// A textarea with one value per line.
-    pub fn lines(&self, name: &str) -> Vec<String> {
-        self.get(name)
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .map(str::to_string)
-            .collect()
-    }
-
-    /// A repeated field, such as a multiple select, as ids; others are skipped.
-    pub fn ids(&self, name: &str) -> Vec<i64> {
-        self.0
-            .iter()
-            .filter(|(k, _)| k == name)
-            .filter_map(|(_, v)| v.trim().parse().ok())
-            .collect()
-    }
-
-    pub fn id(&self, name: &str) -> Option<i64> {
-        self.get(name).trim().parse().ok()
-    }
-
-    /// A link to another record: empty is no link. A value that is not a
-    /// number becomes id 0, which no record has, so the save is refused
-    /// with the field named instead of the link being dropped silently.
-    pub fn link(&self, name: &str) -> Option<i64> {
-        let value = self.get(name);
-        let value = value.trim();
-        (!value.is_empty()).then(|| value.parse().unwrap_or(0))
-    }
-
-    pub fn version(&self) -> Option<i64> {
-        self.id("_version")
-    }
+/// How a browser's text becomes a field's value, for
+/// `#[serde(default, deserialize_with = "…")]` on a form struct. A field the
+/// form did not send takes its default (`""`, `None`, empty).
+///
+/// An optional text: blank (or only spaces) is `None`, otherwise the value
+/// as typed.
+pub fn filled<'de, D: Deserializer<'de>>(field: D) -> Result<Option<String>, D::Error> {
+    Ok(filled_text(String::deserialize(field)?))
 }
+
+/// [`filled`] for a text kept as typed (to show it back after a refusal).
+pub fn filled_text(text: impl Into<String>) -> Option<String> {
+    Some(text.into()).filter(|v| !v.trim().is_empty())
+}
+
+/// A link to another record: blank is no link. A value that is not a
+/// number becomes id 0, which no record has, so the save is refused with
+/// the field named instead of the link being dropped silently.
+pub fn link<'de, D: Deserializer<'de>>(field: D) -> Result<Option<i64>, D::Error> {
+    let value = String::deserialize(field)?;
+    let value = value.trim();
+    Ok((!value.is_empty()).then(|| value.parse().unwrap_or(0)))
+}
+
+/// A number, or `None` when blank or not a number.
+pub fn number<'de, D: Deserializer<'de>>(field: D) -> Result<Option<i64>, D::Error> {
+    Ok(String::deserialize(field)?.trim().parse().ok())
+}
+
+/// A textarea with one value per line; blank lines are skipped.
+pub fn lines<'de, D: Deserializer<'de>>(field: D) -> Result<Vec<String>, D::Error> {
+    Ok(lines_of(&String::deserialize(field)?))
+}
+
+/// [`lines`] for a text kept as typed.
+pub fn lines_of(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Every value of a repeated field (checkboxes of one name), trimmed;
+/// blank ones are skipped.
+pub fn repeated<'de, D: Deserializer<'de>>(field: D) -> Result<Vec<String>, D::Error> {
+    let values = Vec::<String>::deserialize(field)?;
+    Ok(values
+        .iter()
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+        .collect())
+}
+
+/// A repeated field (a multiple select) as ids; values that are not
+/// numbers are skipped.
+pub fn repeated_ids<'de, D: Deserializer<'de>>(field: D) -> Result<Vec<i64>, D::Error> {
+    let values = Vec::<String>::deserialize(field)?;
+    Ok(values
+        .iter()
+        .filter_map(|v| v.trim().parse().ok())
+        .collect())
+}
+
+/// A form that sends nothing but its CSRF token (a delete button).
+#[derive(Deserialize)]
+pub struct NoFields {}
 
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0

@@ -2,7 +2,7 @@
 //! double-submit CSRF cookie) and where a login goes next.
 
 use super::cookies::{cookie, set_cookie};
-use super::forms::FormData;
+use super::forms::NoFields;
 use super::session::{PageSession, SESSION_COOKIE};
 use super::views::render;
 use crate::client::ClientAddress;
@@ -14,6 +14,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use custodian_app::auth::{new_csrf_token, SESSION_LIFETIME_HOURS};
 use custodian_app::{App, AppError};
+use serde::Deserialize;
 
 const LOGIN_CSRF_COOKIE: &str = "custodian_login_csrf";
 
@@ -101,22 +102,36 @@ fn expired_login(headers: &HeaderMap) -> Response {
     )
 }
 
+/// The sign-in form as sent; `next` is where to go after signing in.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct LoginForm {
+    email: String,
+    password: String,
+    code: String,
+    next: String,
+}
+
 pub async fn login(
     State(app): State<App>,
     ClientAddress(client_address): ClientAddress,
     headers: HeaderMap,
     _: LoginFormToken,
-    CsrfForm(form): CsrfForm<FormData>,
+    CsrfForm(form): CsrfForm<LoginForm>,
 ) -> Response {
-    let email = form.get("email");
-    let next = form.get("next");
+    let LoginForm {
+        email,
+        password,
+        code,
+        next,
+    } = form;
     match app
         .login(
             &email,
-            &form.get("password"),
+            &password,
             &client_address,
             crate::client::user_agent(&headers),
-            &form.get("code"),
+            &code,
         )
         .await
     {
@@ -159,7 +174,7 @@ pub async fn login(
 pub async fn logout(
     State(app): State<App>,
     session: PageSession,
-    CsrfForm(_): CsrfForm<FormData>,
+    CsrfForm(_): CsrfForm<NoFields>,
 ) -> Response {
     if let Err(error) = app.logout(&session.principal, &session.cookie).await {
         return super::views::error_page(error);

@@ -1,10 +1,10 @@
 //! Organisation pages: list, detail with contacts and timeline, forms.
 
-use super::activities::{activity_form, new_activity, submitted_activity};
+use super::activities::{activity_form, new_activity, submitted_activity, SubmittedActivity};
 use super::agreements::agreement_cell;
 use super::assets::asset_cell;
 use super::choices::owner_options;
-use super::forms::FormData;
+use super::forms::{filled, link, NoFields};
 use super::listing::{next_href, plain_headers, sort_header};
 use super::path_id::PageId;
 use super::record_form::{create, edit_form, new_spec, show_form, update, FormRecord};
@@ -28,6 +28,7 @@ use custodian_core::audit::RecordType;
 use custodian_core::organisations::{Organisation, OrganisationInput};
 use custodian_core::values::Address;
 use custodian_core::{OrganisationId, UserId, ValidationErrors};
+use serde::Deserialize;
 
 pub fn routes() -> Router<App> {
     Router::new()
@@ -45,8 +46,10 @@ pub fn routes() -> Router<App> {
 impl FormRecord for Organisations {
     const NOUN: &'static str = "organisation";
 
-    fn from_form(form: &FormData) -> OrganisationInput {
-        input(form)
+    type Form = OrganisationForm;
+
+    fn from_form(form: OrganisationForm) -> OrganisationInput {
+        form.into_input()
     }
 
     fn to_input(record: &Organisation) -> OrganisationInput {
@@ -191,21 +194,58 @@ fn fields(input: &OrganisationInput) -> Vec<FormField> {
     fields
 }
 
-fn input(form: &FormData) -> OrganisationInput {
-    let address = |p: &str| Address {
-        street: form.optional(&format!("{p}.street")),
-        postcode: form.optional(&format!("{p}.postcode")),
-        city: form.optional(&format!("{p}.city")),
-        country: form.optional(&format!("{p}.country")),
-    };
-    OrganisationInput {
-        name: form.get("name"),
-        owner_id: form.link("owner_id").map(UserId),
-        website: form.optional("website"),
-        account_number: form.optional("account_number"),
-        phone: form.optional("phone"),
-        billing_address: address("billing_address"),
-        postal_address: address("postal_address"),
+/// The organisation form as sent.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct OrganisationForm {
+    name: String,
+    #[serde(deserialize_with = "link")]
+    owner_id: Option<i64>,
+    #[serde(deserialize_with = "filled")]
+    website: Option<String>,
+    #[serde(deserialize_with = "filled")]
+    account_number: Option<String>,
+    #[serde(deserialize_with = "filled")]
+    phone: Option<String>,
+    #[serde(rename = "billing_address.street", deserialize_with = "filled")]
+    billing_street: Option<String>,
+    #[serde(rename = "billing_address.postcode", deserialize_with = "filled")]
+    billing_postcode: Option<String>,
+    #[serde(rename = "billing_address.city", deserialize_with = "filled")]
+    billing_city: Option<String>,
+    #[serde(rename = "billing_address.country", deserialize_with = "filled")]
+    billing_country: Option<String>,
+    #[serde(rename = "postal_address.street", deserialize_with = "filled")]
+    postal_street: Option<String>,
+    #[serde(rename = "postal_address.postcode", deserialize_with = "filled")]
+    postal_postcode: Option<String>,
+    #[serde(rename = "postal_address.city", deserialize_with = "filled")]
+    postal_city: Option<String>,
+    #[serde(rename = "postal_address.country", deserialize_with = "filled")]
+    postal_country: Option<String>,
+}
+
+impl OrganisationForm {
+    fn into_input(self) -> OrganisationInput {
+        OrganisationInput {
+            name: self.name,
+            owner_id: self.owner_id.map(UserId),
+            website: self.website,
+            account_number: self.account_number,
+            phone: self.phone,
+            billing_address: Address {
+                street: self.billing_street,
+                postcode: self.billing_postcode,
+                city: self.billing_city,
+                country: self.billing_country,
+            },
+            postal_address: Address {
+                street: self.postal_street,
+                postcode: self.postal_postcode,
+                city: self.postal_city,
+                country: self.postal_country,
+            },
+        }
     }
 }
 
@@ -221,7 +261,7 @@ async fn delete(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    CsrfForm(_): CsrfForm<FormData>,
+    CsrfForm(_): CsrfForm<NoFields>,
 ) -> Response {
     match app
         .delete_organisation(&session.principal, OrganisationId(id))
@@ -245,9 +285,9 @@ async fn add_activity(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    CsrfForm(form): CsrfForm<FormData>,
+    CsrfForm(form): CsrfForm<SubmittedActivity>,
 ) -> Response {
-    let input = submitted_activity(&form, None, Some(OrganisationId(id)));
+    let input = submitted_activity(form, None, Some(OrganisationId(id)));
     let refused = match app.create_activity(&session.principal, &input).await {
         // A linked contact deleted meanwhile: say so at the contacts field.
         Err(AppError::UnknownReference { field }) => {

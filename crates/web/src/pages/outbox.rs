@@ -2,7 +2,7 @@
 //! left, why not, and its text; a given-up message can be sent again. When
 //! no SMTP server is configured, this is where messages are read.
 
-use super::forms::FormData;
+use super::forms::NoFields;
 use super::path_id::PageId;
 use super::session::PageSession;
 use super::views::{error_page, options, render, Layout, SelectOption};
@@ -113,7 +113,7 @@ async fn retry(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    CsrfForm(_): CsrfForm<FormData>,
+    CsrfForm(_): CsrfForm<NoFields>,
 ) -> Response {
     match app.retry_mail(&session.principal, MailId(id)).await {
         Ok(_) => Redirect::to(&format!("/admin/outbox/{id}")).into_response(),

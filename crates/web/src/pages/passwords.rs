@@ -1,7 +1,6 @@
 //! Changing one's own password (also the page an expired password leads
 //! to), and the administrator's password policy.
 
-use super::forms::FormData;
 use super::session::PageSession;
 use super::views::{attach_errors, error_page, render, FieldKind, FormField, Layout, SelectOption};
 use crate::csrf::CsrfForm;
@@ -13,6 +12,7 @@ use axum::Router;
 use custodian_app::{App, AppError};
 use custodian_core::passwords::PasswordPolicy;
 use custodian_core::ValidationErrors;
+use serde::Deserialize;
 
 pub fn routes() -> Router<App> {
     Router::new()
@@ -86,12 +86,21 @@ async fn password_form(State(app): State<App>, session: PageSession) -> Response
     password_page(&app, &session, false, None).await
 }
 
+/// The change-password form as sent.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct PasswordChange {
+    current_password: String,
+    new_password: String,
+    repeat_password: String,
+}
+
 async fn change_password(
     State(app): State<App>,
     mut session: PageSession,
-    CsrfForm(form): CsrfForm<FormData>,
+    CsrfForm(form): CsrfForm<PasswordChange>,
 ) -> Response {
-    let (new, repeat) = (form.get("new_password"), form.get("repeat_password"));
+    let (new, repeat) = (form.new_password, form.repeat_password);
     if new != repeat {
         let errors = ValidationErrors::single(
             "repeat_password",
@@ -103,7 +112,7 @@ async fn change_password(
     match app
         .change_password(
             &session.principal,
-            &form.get("current_password"),
+            &form.current_password,
             &new,
             Some(session.session_id),
         )
@@ -175,13 +184,22 @@ async fn policy_form(State(app): State<App>, session: PageSession) -> Response {
     }
 }
 
+/// The tenant's password policy form as sent, each field as typed.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct PolicyForm {
+    min_length: String,
+    rotation_days: String,
+    require_two_factor: String,
+}
+
 async fn save_policy(
     State(app): State<App>,
     session: PageSession,
-    CsrfForm(form): CsrfForm<FormData>,
+    CsrfForm(form): CsrfForm<PolicyForm>,
 ) -> Response {
-    let (min_text, days_text) = (form.get("min_length"), form.get("rotation_days"));
-    let two_factor_choice = form.get("require_two_factor");
+    let (min_text, days_text) = (form.min_length, form.rotation_days);
+    let two_factor_choice = form.require_two_factor;
     let two_factor = two_factor_choice == "required";
     let mut errors = ValidationErrors::new();
     let min_length = min_text.trim().parse::<u32>().unwrap_or_else(|_| {

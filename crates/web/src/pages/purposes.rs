@@ -1,7 +1,7 @@
 //! The data protection officer's purposes page: the record of processing,
 //! with a form to add, change and remove purposes.
 
-use super::forms::FormData;
+use super::forms::{filled, lines, repeated, NoFields};
 use super::path_id::PageId;
 use super::session::PageSession;
 use super::views::{error_page, refusal_lines, refused_if, render, Layout, SelectOption};
@@ -15,6 +15,7 @@ use custodian_core::access::{Action, Area};
 use custodian_core::catalog::Category;
 use custodian_core::purposes::{LawfulBasis, Purpose, PurposeInput, SpecialCondition};
 use custodian_core::{PurposeId, ValidationErrors};
+use serde::Deserialize;
 
 pub fn routes() -> Router<App> {
     Router::new()
@@ -159,16 +160,34 @@ async fn page(
     )
 }
 
-fn input_from(form: &FormData) -> PurposeInput {
+/// The purpose form as sent.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct SubmittedPurpose {
+    name: String,
+    #[serde(deserialize_with = "filled")]
+    description: Option<String>,
+    lawful_basis: String,
+    #[serde(deserialize_with = "filled")]
+    special_category_condition: Option<String>,
+    #[serde(deserialize_with = "repeated")]
+    category: Vec<String>,
+    retention: String,
+    #[serde(deserialize_with = "lines")]
+    recipients: Vec<String>,
+    direct_marketing: String,
+}
+
+fn input_from(form: SubmittedPurpose) -> PurposeInput {
     PurposeInput {
-        name: form.get("name"),
-        description: form.optional("description"),
-        lawful_basis: form.get("lawful_basis"),
-        special_category_condition: form.optional("special_category_condition"),
-        categories: form.all("category"),
-        retention: form.get("retention"),
-        recipients: form.lines("recipients"),
-        direct_marketing: form.get("direct_marketing") == "true",
+        name: form.name,
+        description: form.description,
+        lawful_basis: form.lawful_basis,
+        special_category_condition: form.special_category_condition,
+        categories: form.category,
+        retention: form.retention,
+        recipients: form.recipients,
+        direct_marketing: form.direct_marketing == "true",
     }
 }
 
@@ -191,8 +210,13 @@ async fn edit(State(app): State<App>, session: PageSession, PageId(id): PageId) 
 }
 
 /// Adds a purpose (`id` None) or changes one; errors go back to the form.
-async fn save(app: &App, session: &PageSession, id: Option<PurposeId>, data: FormData) -> Response {
-    let input = input_from(&data);
+async fn save(
+    app: &App,
+    session: &PageSession,
+    id: Option<PurposeId>,
+    data: SubmittedPurpose,
+) -> Response {
+    let input = input_from(data);
     let saved = match id {
         None => app.create_purpose(&session.principal, &input).await,
         Some(id) => app.update_purpose(&session.principal, id, &input).await,
@@ -211,7 +235,7 @@ async fn save(app: &App, session: &PageSession, id: Option<PurposeId>, data: For
 async fn create(
     State(app): State<App>,
     session: PageSession,
-    CsrfForm(form): CsrfForm<FormData>,
+    CsrfForm(form): CsrfForm<SubmittedPurpose>,
 ) -> Response {
     save(&app, &session, None, form).await
 }
@@ -220,7 +244,7 @@ async fn update(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    CsrfForm(form): CsrfForm<FormData>,
+    CsrfForm(form): CsrfForm<SubmittedPurpose>,
 ) -> Response {
     save(&app, &session, Some(PurposeId(id)), form).await
 }
@@ -229,7 +253,7 @@ async fn delete(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    CsrfForm(_): CsrfForm<FormData>,
+    CsrfForm(_): CsrfForm<NoFields>,
 ) -> Response {
     match app.delete_purpose(&session.principal, PurposeId(id)).await {
         Ok(()) => Redirect::to("/privacy/purposes").into_response(),

@@ -4,7 +4,6 @@
 //! in a short-lived, HTTP-only cookie; ending it hides the data again.
 
 use super::cookies::set_cookie;
-use super::forms::FormData;
 use super::session::PageSession;
 use super::views::error_page;
 use crate::csrf::CsrfForm;
@@ -15,6 +14,7 @@ use axum::routing::post;
 use axum::Router;
 use custodian_app::App;
 use custodian_core::hex::to_hex;
+use serde::Deserialize;
 
 use super::session::REASON_COOKIE;
 const REASON_MINUTES: i64 = 15;
@@ -34,17 +34,25 @@ fn local(next: &str) -> &str {
     }
 }
 
+/// The stated reason for reading, and the page to go back to.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ReasonForm {
+    reason: String,
+    next: String,
+}
+
 async fn state_reason(
     State(_app): State<App>,
     session: PageSession,
-    CsrfForm(form): CsrfForm<FormData>,
+    CsrfForm(form): CsrfForm<ReasonForm>,
 ) -> Response {
-    let reason = form.get("reason");
+    let reason = form.reason;
     if let Err(error) = session.principal.clone().with_reason(Some(&reason)) {
         return error_page(error);
     }
     let stated: String = reason.trim().chars().take(500).collect();
-    let mut response = Redirect::to(local(&form.get("next"))).into_response();
+    let mut response = Redirect::to(local(&form.next)).into_response();
     response.headers_mut().append(
         header::SET_COOKIE,
         set_cookie(
@@ -56,8 +64,8 @@ async fn state_reason(
     response
 }
 
-async fn end_reason(_session: PageSession, CsrfForm(form): CsrfForm<FormData>) -> Response {
-    let mut response = Redirect::to(local(&form.get("next"))).into_response();
+async fn end_reason(_session: PageSession, CsrfForm(form): CsrfForm<ReasonForm>) -> Response {
+    let mut response = Redirect::to(local(&form.next)).into_response();
     response
         .headers_mut()
         .append(header::SET_COOKIE, set_cookie(REASON_COOKIE, "", 0));

@@ -2,18 +2,19 @@
 //! comes back with the person's input, each error next to its field, and
 //! status 422; nothing they typed is lost.
 
-use super::forms::FormData;
+use super::forms::NoFields;
 use super::path_id::PageId;
 use super::session::PageSession;
 use super::templates::FormPage;
 use super::views::{attach_errors, error_page, render, FormField, Layout};
 use crate::api::resources::Resource;
-use crate::csrf::CsrfForm;
+use crate::csrf::{CsrfForm, CsrfRecordForm};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use custodian_app::{App, AppError};
 use custodian_core::ValidationErrors;
+use serde::de::DeserializeOwned;
 use std::future::Future;
 
 /// A record type the back office creates and edits with a form. The
@@ -21,7 +22,9 @@ use std::future::Future;
 pub(super) trait FormRecord: Resource {
     /// "contact", "asset": names the record in titles and messages.
     const NOUN: &'static str;
-    fn from_form(form: &FormData) -> Self::Input;
+    /// The fields the form sends, as typed.
+    type Form: DeserializeOwned + Send + 'static;
+    fn from_form(form: Self::Form) -> Self::Input;
     fn to_input(record: &Self::Record) -> Self::Input;
     /// How the edit form's title names the record.
     fn name(record: &Self::Record) -> String;
@@ -69,13 +72,13 @@ pub(super) async fn show_form<R: FormRecord>(
 pub(super) async fn create<R: FormRecord>(
     State(app): State<App>,
     session: PageSession,
-    CsrfForm(form): CsrfForm<FormData>,
+    form: CsrfRecordForm<R::Form>,
 ) -> Response {
-    let input = R::from_form(&form);
+    let input = R::from_form(form.fields);
     let principal = session
         .principal
         .clone()
-        .confirming_returning_subject(form.get("_returning_subject") == "confirmed");
+        .confirming_returning_subject(form.saving.returning_subject == "confirmed");
     match R::create(&app, &principal, &input).await {
         Ok(record) => after_save::<R>(&app, &session, R::id(&record)).await,
         Err(error) => show_form::<R>(&app, &session, new_spec::<R>(), &input, Some(error)).await,
@@ -101,13 +104,14 @@ pub(super) async fn update<R: FormRecord>(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    CsrfForm(form): CsrfForm<FormData>,
+    form: CsrfRecordForm<R::Form>,
 ) -> Response {
-    let input = R::from_form(&form);
-    match R::update(&app, &session.principal, id, form.version(), &input).await {
+    let input = R::from_form(form.fields);
+    let version = form.saving.version;
+    match R::update(&app, &session.principal, id, version, &input).await {
         Ok(_) => after_save::<R>(&app, &session, id).await,
         Err(error) => {
-            let spec = edit_spec::<R>(id, format!("Edit {}", R::NOUN), form.version());
+            let spec = edit_spec::<R>(id, format!("Edit {}", R::NOUN), version);
             show_form::<R>(&app, &session, spec, &input, Some(error)).await
         }
     }
@@ -117,7 +121,7 @@ pub(super) async fn delete<R: FormRecord>(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    CsrfForm(_): CsrfForm<FormData>,
+    CsrfForm(_): CsrfForm<NoFields>,
 ) -> Response {
     match R::delete(&app, &session.principal, id).await {
         Ok(()) => Redirect::to(&format!("/{}", R::PATH)).into_response(),

@@ -2,7 +2,7 @@
 //! the intake form, and one request with its steps and what can be done
 //! next.
 
-use super::forms::FormData;
+use super::forms::{filled, lines, link, repeated_ids, NoFields};
 use super::path_id::PageId;
 use super::session::PageSession;
 use super::views::{
@@ -321,19 +321,36 @@ async fn dashboard(
     dashboard_page(&app, &session, query.all.is_some(), &input, None).await
 }
 
+/// The intake form: a request as logged by staff.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct IntakeForm {
+    request_type: String,
+    channel: String,
+    #[serde(deserialize_with = "filled")]
+    received_on: Option<String>,
+    #[serde(deserialize_with = "link")]
+    contact_id: Option<i64>,
+    subject_name: String,
+    #[serde(deserialize_with = "filled")]
+    subject_email: Option<String>,
+    #[serde(deserialize_with = "filled")]
+    details: Option<String>,
+}
+
 async fn log(
     State(app): State<App>,
     session: PageSession,
-    CsrfForm(form): CsrfForm<FormData>,
+    CsrfForm(form): CsrfForm<IntakeForm>,
 ) -> Response {
     let input = RequestInput {
-        request_type: form.get("request_type"),
-        channel: form.get("channel"),
-        received_on: form.optional("received_on"),
-        contact_id: form.link("contact_id"),
-        subject_name: form.get("subject_name"),
-        subject_email: form.optional("subject_email"),
-        details: form.optional("details"),
+        request_type: form.request_type,
+        channel: form.channel,
+        received_on: form.received_on,
+        contact_id: form.contact_id,
+        subject_name: form.subject_name,
+        subject_email: form.subject_email,
+        details: form.details,
     };
     match app.log_request(&session.principal, &input).await {
         Ok(request) => Redirect::to(&format!("/privacy/requests/{}", request.id)).into_response(),
@@ -450,41 +467,65 @@ async fn show(State(app): State<App>, session: PageSession, PageId(id): PageId) 
     request_page(&app, &session, id, None).await
 }
 
+/// How the subject's identity was verified.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct IdentityForm {
+    method: String,
+}
+
 async fn identity(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    CsrfForm(form): CsrfForm<FormData>,
+    CsrfForm(form): CsrfForm<IdentityForm>,
 ) -> Response {
     let result = app
-        .verify_identity(&session.principal, id, &form.get("method"))
+        .verify_identity(&session.principal, id, &form.method)
         .await;
     after(&app, &session, id, result).await
+}
+
+/// The state a request moves to, with a note.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct StateChangeForm {
+    state: String,
+    #[serde(deserialize_with = "filled")]
+    note: Option<String>,
 }
 
 async fn move_to(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    CsrfForm(form): CsrfForm<FormData>,
+    CsrfForm(form): CsrfForm<StateChangeForm>,
 ) -> Response {
     let change = StateChange {
-        state: form.get("state"),
-        note: form.optional("note"),
+        state: form.state,
+        note: form.note,
     };
     let result = app.move_request(&session.principal, id, &change).await;
     after(&app, &session, id, result).await
+}
+
+/// An extension of the deadline, in months, with its reason.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ExtensionForm {
+    months: String,
+    reason: String,
 }
 
 async fn extend(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    CsrfForm(form): CsrfForm<FormData>,
+    CsrfForm(form): CsrfForm<ExtensionForm>,
 ) -> Response {
     let extension = Extension {
-        months: form.get("months").trim().parse().unwrap_or(0),
-        reason: form.get("reason"),
+        months: form.months.trim().parse().unwrap_or(0),
+        reason: form.reason,
     };
     let result = app.extend_request(&session.principal, id, &extension).await;
     after(&app, &session, id, result).await
@@ -512,18 +553,22 @@ async fn after<T>(
     }
 }
 
+/// The contacts ticked as the request's subject.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct SubjectsForm {
+    #[serde(deserialize_with = "repeated_ids")]
+    contact_ids: Vec<i64>,
+}
+
 async fn confirm_subjects(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    CsrfForm(form): CsrfForm<FormData>,
+    CsrfForm(form): CsrfForm<SubjectsForm>,
 ) -> Response {
     let input = SubjectsInput {
-        contact_ids: form
-            .all("contact_ids")
-            .iter()
-            .filter_map(|id| id.trim().parse().ok())
-            .collect(),
+        contact_ids: form.contact_ids,
     };
     let result = app.confirm_subjects(&session.principal, id, &input).await;
     after(&app, &session, id, result).await
@@ -536,15 +581,23 @@ async fn export(State(app): State<App>, session: PageSession, PageId(id): PageId
     }
 }
 
+/// The erasure's confirmation checkboxes.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ErasureForm {
+    confirm: String,
+    keep_under_legal_hold: String,
+}
+
 async fn erase(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    CsrfForm(form): CsrfForm<FormData>,
+    CsrfForm(form): CsrfForm<ErasureForm>,
 ) -> Response {
     let confirmation = ErasureConfirmation {
-        confirm: form.get("confirm") == "true",
-        keep_under_legal_hold: form.get("keep_under_legal_hold") == "true",
+        confirm: form.confirm == "true",
+        keep_under_legal_hold: form.keep_under_legal_hold == "true",
     };
     let result = app
         .erase_subject(&session.principal, id, &confirmation)
@@ -567,33 +620,59 @@ async fn restrict(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    CsrfForm(_): CsrfForm<FormData>,
+    CsrfForm(_): CsrfForm<NoFields>,
 ) -> Response {
     let result = app.restrict_for_request(&session.principal, id).await;
     after(&app, &session, id, result).await
+}
+
+/// The corrections to the subject's contact record; blank is unchanged.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RectificationForm {
+    #[serde(deserialize_with = "link")]
+    contact_id: Option<i64>,
+    #[serde(deserialize_with = "filled")]
+    first_name: Option<String>,
+    #[serde(deserialize_with = "filled")]
+    last_name: Option<String>,
+    #[serde(deserialize_with = "filled")]
+    position: Option<String>,
+    #[serde(deserialize_with = "lines")]
+    emails: Vec<String>,
+    #[serde(deserialize_with = "lines")]
+    phones: Vec<String>,
+    #[serde(deserialize_with = "filled")]
+    street: Option<String>,
+    #[serde(deserialize_with = "filled")]
+    postcode: Option<String>,
+    #[serde(deserialize_with = "filled")]
+    city: Option<String>,
+    #[serde(deserialize_with = "filled")]
+    country: Option<String>,
 }
 
 async fn rectify(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    CsrfForm(form): CsrfForm<FormData>,
+    CsrfForm(form): CsrfForm<RectificationForm>,
 ) -> Response {
-    let lines = |name: &str| Some(form.lines(name)).filter(|l| !l.is_empty());
+    let listed = |lines: Vec<String>| Some(lines).filter(|l| !l.is_empty());
     let input = RectificationInput {
-        contact_id: form.link("contact_id").unwrap_or(0),
+        contact_id: form.contact_id.unwrap_or(0),
         corrections: ContactCorrection {
-            first_name: form.optional("first_name"),
-            last_name: form.optional("last_name"),
-            position: form.optional("position"),
-            emails: lines("emails"),
-            phones: lines("phones"),
+            first_name: form.first_name,
+            last_name: form.last_name,
+            position: form.position,
+            emails: listed(form.emails),
+            phones: listed(form.phones),
             work_address: {
                 let address = Address {
-                    street: form.optional("street"),
-                    postcode: form.optional("postcode"),
-                    city: form.optional("city"),
-                    country: form.optional("country"),
+                    street: form.street,
+                    postcode: form.postcode,
+                    city: form.city,
+                    country: form.country,
                 };
                 (address != Address::default()).then_some(address)
             },
@@ -608,7 +687,7 @@ async fn object(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    CsrfForm(_): CsrfForm<FormData>,
+    CsrfForm(_): CsrfForm<NoFields>,
 ) -> Response {
     let input = ObjectionInput {
         direct_marketing: true,

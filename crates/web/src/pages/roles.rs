@@ -3,7 +3,7 @@
 //! tenant's access settings (how far sales and support reach, which
 //! categories need a reason).
 
-use super::forms::FormData;
+use super::forms::{filled, repeated, NoFields};
 use super::path_id::PageId;
 use super::session::PageSession;
 use super::views::{error_page, refused_if, render, Layout, SelectOption};
@@ -18,6 +18,7 @@ use custodian_core::access_settings::AccessSettingsInput;
 use custodian_core::catalog::Category;
 use custodian_core::custom_roles::{RoleDescription, RoleInput};
 use custodian_core::{RoleId, ValidationErrors};
+use serde::Deserialize;
 use std::collections::BTreeMap;
 
 pub fn routes() -> Router<App> {
@@ -223,9 +224,23 @@ async fn page(
     )
 }
 
-fn input_from(form: &FormData) -> RoleInput {
+/// The role form as sent; a permission is "area:action".
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct SubmittedRole {
+    name: String,
+    label: String,
+    #[serde(deserialize_with = "repeated")]
+    permission: Vec<String>,
+    #[serde(deserialize_with = "repeated")]
+    category: Vec<String>,
+    #[serde(deserialize_with = "filled")]
+    record_scope: Option<String>,
+}
+
+fn input_from(form: SubmittedRole) -> RoleInput {
     let mut permissions: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for pair in form.all("permission") {
+    for pair in form.permission {
         if let Some((area, action)) = pair.split_once(':') {
             permissions
                 .entry(area.to_string())
@@ -234,11 +249,11 @@ fn input_from(form: &FormData) -> RoleInput {
         }
     }
     RoleInput {
-        name: form.get("name"),
-        label: form.get("label"),
+        name: form.name,
+        label: form.label,
         permissions,
-        categories: form.all("category"),
-        record_scope: form.optional("record_scope"),
+        categories: form.category,
+        record_scope: form.record_scope,
     }
 }
 
@@ -262,9 +277,9 @@ async fn save_role(
     app: &App,
     session: &PageSession,
     id: Option<RoleId>,
-    form: FormData,
+    form: SubmittedRole,
 ) -> Response {
-    let input = input_from(&form);
+    let input = input_from(form);
     let saved = match id {
         None => app.create_custom_role(&session.principal, &input).await,
         Some(id) => app.update_custom_role(&session.principal, id, &input).await,
@@ -284,7 +299,7 @@ async fn save_role(
 async fn create_role(
     State(app): State<App>,
     session: PageSession,
-    CsrfForm(form): CsrfForm<FormData>,
+    CsrfForm(form): CsrfForm<SubmittedRole>,
 ) -> Response {
     save_role(&app, &session, None, form).await
 }
@@ -293,7 +308,7 @@ async fn update_role(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    CsrfForm(form): CsrfForm<FormData>,
+    CsrfForm(form): CsrfForm<SubmittedRole>,
 ) -> Response {
     save_role(&app, &session, Some(RoleId(id)), form).await
 }
@@ -302,7 +317,7 @@ async fn delete_role(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    CsrfForm(_): CsrfForm<FormData>,
+    CsrfForm(_): CsrfForm<NoFields>,
 ) -> Response {
     match app.delete_custom_role(&session.principal, RoleId(id)).await {
         Ok(()) => Redirect::to("/admin/roles").into_response(),
@@ -314,15 +329,25 @@ async fn delete_role(
     }
 }
 
+/// The tenant's access settings as sent.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct AccessSettingsForm {
+    sales_record_scope: String,
+    support_record_scope: String,
+    #[serde(deserialize_with = "repeated")]
+    sensitive: Vec<String>,
+}
+
 async fn save_settings(
     State(app): State<App>,
     session: PageSession,
-    CsrfForm(form): CsrfForm<FormData>,
+    CsrfForm(form): CsrfForm<AccessSettingsForm>,
 ) -> Response {
     let input = AccessSettingsInput {
-        sales_record_scope: form.get("sales_record_scope"),
-        support_record_scope: form.get("support_record_scope"),
-        sensitive_categories: form.all("sensitive"),
+        sales_record_scope: form.sales_record_scope,
+        support_record_scope: form.support_record_scope,
+        sensitive_categories: form.sensitive,
     };
     match app.set_access_settings(&session.principal, &input).await {
         Ok(_) => Redirect::to("/admin/roles").into_response(),

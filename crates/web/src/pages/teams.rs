@@ -1,7 +1,7 @@
 //! The administrator's teams page: teams with their members, made, changed
 //! and removed.
 
-use super::forms::FormData;
+use super::forms::{repeated, NoFields};
 use super::path_id::PageId;
 use super::session::PageSession;
 use super::views::{error_page, refused_if, render, Layout, SelectOption};
@@ -13,6 +13,7 @@ use axum::Router;
 use custodian_app::{App, AppError};
 use custodian_core::teams::TeamInput;
 use custodian_core::TeamId;
+use serde::Deserialize;
 
 pub fn routes() -> Router<App> {
     Router::new()
@@ -79,13 +80,22 @@ async fn teams(State(app): State<App>, session: PageSession) -> Response {
     page(&app, &session, None).await
 }
 
-async fn save(app: &App, session: &PageSession, id: Option<TeamId>, form: FormData) -> Response {
+/// A team's name and members as sent.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct TeamForm {
+    name: String,
+    #[serde(deserialize_with = "repeated")]
+    member_ids: Vec<String>,
+}
+
+async fn save(app: &App, session: &PageSession, id: Option<TeamId>, form: TeamForm) -> Response {
     let input = TeamInput {
-        name: form.get("name"),
+        name: form.name,
         // Anything that is not an id becomes 0, which no user has, so the
         // save is refused rather than the member dropped.
         member_ids: form
-            .all("member_ids")
+            .member_ids
             .iter()
             .map(|v| v.parse().unwrap_or(0))
             .collect(),
@@ -115,7 +125,7 @@ async fn save(app: &App, session: &PageSession, id: Option<TeamId>, form: FormDa
 async fn create_team(
     State(app): State<App>,
     session: PageSession,
-    CsrfForm(form): CsrfForm<FormData>,
+    CsrfForm(form): CsrfForm<TeamForm>,
 ) -> Response {
     save(&app, &session, None, form).await
 }
@@ -124,7 +134,7 @@ async fn update_team(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    CsrfForm(form): CsrfForm<FormData>,
+    CsrfForm(form): CsrfForm<TeamForm>,
 ) -> Response {
     save(&app, &session, Some(TeamId(id)), form).await
 }
@@ -133,7 +143,7 @@ async fn delete_team(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    CsrfForm(_): CsrfForm<FormData>,
+    CsrfForm(_): CsrfForm<NoFields>,
 ) -> Response {
     match app.delete_team(&session.principal, TeamId(id)).await {
         Ok(()) => Redirect::to("/admin/teams").into_response(),

@@ -1,7 +1,7 @@
 //! Setting up and turning off two-factor login, and an administrator's
 //! reset for a user who lost their phone.
 
-use super::forms::FormData;
+use super::forms::NoFields;
 use super::path_id::PageId;
 use super::session::PageSession;
 use super::views::{error_page, render, Layout};
@@ -14,6 +14,7 @@ use axum::Router;
 use custodian_app::two_factor::TotpOffer;
 use custodian_app::{App, AppError};
 use custodian_core::UserId;
+use serde::Deserialize;
 
 pub fn routes() -> Router<App> {
     Router::new()
@@ -92,7 +93,7 @@ async fn status(State(app): State<App>, session: PageSession) -> Response {
 async fn start(
     State(app): State<App>,
     session: PageSession,
-    CsrfForm(_): CsrfForm<FormData>,
+    CsrfForm(_): CsrfForm<NoFields>,
 ) -> Response {
     match app.offer_two_factor(&session.principal).await {
         Ok(offer) => page(&app, &session, Some(offer), None).await,
@@ -100,15 +101,19 @@ async fn start(
     }
 }
 
+/// A code from the authenticator app.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct CodeForm {
+    code: String,
+}
+
 async fn confirm(
     State(app): State<App>,
     session: PageSession,
-    CsrfForm(form): CsrfForm<FormData>,
+    CsrfForm(form): CsrfForm<CodeForm>,
 ) -> Response {
-    match app
-        .confirm_two_factor(&session.principal, &form.get("code"))
-        .await
-    {
+    match app.confirm_two_factor(&session.principal, &form.code).await {
         Ok(()) => Redirect::to("/account/two-factor").into_response(),
         Err(error) => match message(error) {
             Ok(text) => page(&app, &session, None, Some(text)).await,
@@ -120,12 +125,9 @@ async fn confirm(
 async fn disable(
     State(app): State<App>,
     session: PageSession,
-    CsrfForm(form): CsrfForm<FormData>,
+    CsrfForm(form): CsrfForm<CodeForm>,
 ) -> Response {
-    match app
-        .disable_two_factor(&session.principal, &form.get("code"))
-        .await
-    {
+    match app.disable_two_factor(&session.principal, &form.code).await {
         Ok(()) => Redirect::to("/account/two-factor").into_response(),
         Err(error) => match message(error) {
             Ok(text) => page(&app, &session, None, Some(text)).await,
@@ -138,7 +140,7 @@ async fn reset(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    CsrfForm(_): CsrfForm<FormData>,
+    CsrfForm(_): CsrfForm<NoFields>,
 ) -> Response {
     match app.reset_two_factor(&session.principal, UserId(id)).await {
         Ok(()) => Redirect::to("/admin/users").into_response(),

@@ -5,7 +5,7 @@
 use super::session::PortalPageSession;
 use super::{failure, PortalChrome};
 use crate::csrf::CsrfForm;
-use crate::pages::forms::FormData;
+use crate::pages::forms::{filled_text, lines_of, number};
 use crate::pages::views::{refusal_lines, refused_if, render};
 use askama::Template;
 use axum::extract::State;
@@ -15,6 +15,7 @@ use axum::Router;
 use custodian_app::portal::PortalDetailsInput;
 use custodian_app::{App, AppError};
 use custodian_core::values::Address;
+use serde::Deserialize;
 
 pub fn routes() -> Router<App> {
     Router::new().route("/portal/details", get(show).post(save))
@@ -45,7 +46,7 @@ struct DetailsPage {
 async fn page(
     app: &App,
     session: &PortalPageSession,
-    typed: Option<&FormData>,
+    typed: Option<&DetailsForm>,
     errors: Vec<String>,
     saved: bool,
 ) -> Response {
@@ -75,15 +76,15 @@ async fn page(
     view.errors = errors;
     if let Some(form) = typed {
         // What they typed stays on the form.
-        view.first_name = form.get("first_name");
-        view.last_name = form.get("last_name");
-        view.position = form.get("position");
-        view.emails = form.get("emails");
-        view.phones = form.get("phones");
-        view.street = form.get("street");
-        view.postcode = form.get("postcode");
-        view.city = form.get("city");
-        view.country = form.get("country");
+        view.first_name = form.first_name.clone();
+        view.last_name = form.last_name.clone();
+        view.position = form.position.clone();
+        view.emails = form.emails.clone();
+        view.phones = form.phones.clone();
+        view.street = form.street.clone();
+        view.postcode = form.postcode.clone();
+        view.city = form.city.clone();
+        view.country = form.country.clone();
     }
     view.countries = crate::pages::views::country_options(&view.country);
     refused_if(refused, render(&view))
@@ -93,24 +94,41 @@ async fn show(State(app): State<App>, session: PortalPageSession) -> Response {
     page(&app, &session, None, Vec::new(), false).await
 }
 
+/// The details form as typed: a refused form is shown again exactly so.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct DetailsForm {
+    first_name: String,
+    last_name: String,
+    position: String,
+    emails: String,
+    phones: String,
+    street: String,
+    postcode: String,
+    city: String,
+    country: String,
+    #[serde(rename = "_version", deserialize_with = "number")]
+    version: Option<i64>,
+}
+
 async fn save(
     State(app): State<App>,
     session: PortalPageSession,
-    CsrfForm(form): CsrfForm<FormData>,
+    CsrfForm(form): CsrfForm<DetailsForm>,
 ) -> Response {
     let input = PortalDetailsInput {
-        first_name: form.get("first_name"),
-        last_name: form.get("last_name"),
-        position: form.optional("position"),
-        emails: form.lines("emails"),
-        phones: form.lines("phones"),
+        first_name: form.first_name.clone(),
+        last_name: form.last_name.clone(),
+        position: filled_text(&form.position),
+        emails: lines_of(&form.emails),
+        phones: lines_of(&form.phones),
         work_address: Address {
-            street: form.optional("street"),
-            postcode: form.optional("postcode"),
-            city: form.optional("city"),
-            country: form.optional("country"),
+            street: filled_text(&form.street),
+            postcode: filled_text(&form.postcode),
+            city: filled_text(&form.city),
+            country: filled_text(&form.country),
         },
-        version: form.version(),
+        version: form.version,
     };
     match app.portal_update_details(&session.principal, &input).await {
         Ok(_) => page(&app, &session, None, Vec::new(), true).await,

@@ -6,7 +6,7 @@ use super::session::PortalPageSession;
 use super::{failure, PortalChrome};
 use crate::csrf::CsrfForm;
 use crate::downloads::attachment;
-use crate::pages::forms::FormData;
+use crate::pages::forms::NoFields;
 use crate::pages::views::{refusal_lines, refused_if, render};
 use askama::Template;
 use axum::extract::{Query, State};
@@ -45,7 +45,7 @@ struct Shown {
 async fn page(
     app: &App,
     session: &PortalPageSession,
-    typed: Option<&FormData>,
+    typed: Option<&ErasureForm>,
     errors: Vec<String>,
     raised: Option<i64>,
 ) -> Response {
@@ -64,9 +64,7 @@ async fn page(
             chrome: session.chrome(),
             requests,
             erasure_open,
-            details: typed
-                .map(|f| f.get("details").to_string())
-                .unwrap_or_default(),
+            details: typed.map(|f| f.details.clone()).unwrap_or_default(),
             errors,
             raised,
         }),
@@ -84,7 +82,7 @@ async fn show(
 async fn download(
     State(app): State<App>,
     session: PortalPageSession,
-    CsrfForm(_): CsrfForm<FormData>,
+    CsrfForm(_): CsrfForm<NoFields>,
 ) -> Response {
     match app.portal_download_my_data(&session.principal).await {
         Ok(export) => attachment("application/zip", &export.file_name, export.bytes),
@@ -105,17 +103,24 @@ async fn download(
     }
 }
 
+/// An erasure request as typed: why, and the box ticked to confirm it.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ErasureForm {
+    details: String,
+    confirm: String,
+}
+
 async fn request_erasure(
     State(app): State<App>,
     session: PortalPageSession,
-    CsrfForm(form): CsrfForm<FormData>,
+    CsrfForm(form): CsrfForm<ErasureForm>,
 ) -> Response {
-    let details = form.get("details");
     match app
         .portal_request_erasure(
             &session.principal,
-            form.get("confirm") == "yes",
-            Some(&details),
+            form.confirm == "yes",
+            Some(&form.details),
         )
         .await
     {

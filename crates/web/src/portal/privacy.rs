@@ -6,7 +6,7 @@
 use super::session::PortalPageSession;
 use super::{failure, PortalChrome};
 use crate::csrf::CsrfForm;
-use crate::pages::forms::FormData;
+use crate::pages::forms::number;
 use crate::pages::views::{refusal_lines, refused_if, render};
 use askama::Template;
 use axum::extract::State;
@@ -15,6 +15,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
 use custodian_app::{App, AppError};
+use serde::Deserialize;
 
 pub fn routes() -> Router<App> {
     Router::new().route("/portal/privacy", get(show).post(change))
@@ -84,24 +85,28 @@ async fn show(State(app): State<App>, session: PortalPageSession) -> Response {
     page(&app, &session, Vec::new()).await
 }
 
+/// A consent given or withdrawn: which text, and "grant" or "withdraw".
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ConsentChoice {
+    #[serde(deserialize_with = "number")]
+    text_id: Option<i64>,
+    action: String,
+}
+
 async fn change(
     State(app): State<App>,
     session: PortalPageSession,
     headers: HeaderMap,
-    CsrfForm(form): CsrfForm<FormData>,
+    CsrfForm(form): CsrfForm<ConsentChoice>,
 ) -> Response {
     let signal = headers
         .get("sec-gpc")
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.trim() == "1");
-    let text = form.id("text_id").unwrap_or_default();
+    let text = form.text_id.unwrap_or_default();
     match app
-        .portal_consent(
-            &session.principal,
-            text,
-            form.get("action") == "grant",
-            signal,
-        )
+        .portal_consent(&session.principal, text, form.action == "grant", signal)
         .await
     {
         Ok(_) => Redirect::to("/portal/privacy").into_response(),

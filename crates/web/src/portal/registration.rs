@@ -6,11 +6,10 @@
 //! and is signed in.
 
 use super::session::{form_token, PortalFormToken};
-use super::sign_in::{first_password_form, signed_in};
+use super::sign_in::{first_password_form, signed_in, FirstPasswordForm};
 use super::{failure, PortalChrome};
 use crate::client::ClientAddress;
 use crate::csrf::CsrfForm;
-use crate::pages::forms::FormData;
 use crate::pages::views::{refusal_lines, render};
 use askama::Template;
 use axum::extract::{Path, State};
@@ -21,6 +20,7 @@ use axum::Router;
 use custodian_app::{App, AppError};
 use custodian_core::portal::registration::RegistrationInput;
 use custodian_core::TenantId;
+use serde::Deserialize;
 
 pub fn routes() -> Router<App> {
     Router::new()
@@ -80,13 +80,22 @@ async fn show(State(app): State<App>, headers: HeaderMap, Path(tenant): Path<Str
     }
 }
 
+/// Registering for the portal: a name and an email address.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RegistrationForm {
+    first_name: String,
+    last_name: String,
+    email: String,
+}
+
 async fn register(
     State(app): State<App>,
     ClientAddress(client_address): ClientAddress,
     headers: HeaderMap,
     Path(tenant): Path<String>,
     _: PortalFormToken,
-    CsrfForm(form): CsrfForm<FormData>,
+    CsrfForm(form): CsrfForm<RegistrationForm>,
 ) -> Response {
     let Ok(tenant) = tenant.parse::<i64>() else {
         return failure(AppError::NotFound);
@@ -96,9 +105,9 @@ async fn register(
         Err(error) => return failure(error),
     };
     let input = RegistrationInput {
-        first_name: form.get("first_name"),
-        last_name: form.get("last_name"),
-        email: form.get("email"),
+        first_name: form.first_name,
+        last_name: form.last_name,
+        email: form.email,
     };
     let mut page = blank(organisation, tenant);
     match app
@@ -150,7 +159,7 @@ async fn confirm(
     headers: HeaderMap,
     Path(token): Path<String>,
     _: PortalFormToken,
-    CsrfForm(form): CsrfForm<FormData>,
+    CsrfForm(form): CsrfForm<FirstPasswordForm>,
 ) -> Response {
     let registration = match app.portal_registration(&token).await {
         Ok(registration) => registration,
@@ -165,8 +174,8 @@ async fn confirm(
             errors,
         )
     };
-    let password = form.get("password");
-    if password != form.get("password_again") {
+    let password = form.password;
+    if password != form.password_again {
         return refused(vec![
             "The two passwords differ; type the same one twice.".into()
         ]);

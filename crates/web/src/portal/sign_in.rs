@@ -7,7 +7,7 @@ use super::session::{form_token, session_cookie, PortalFormToken, PortalPageSess
 use super::{failure, PortalChrome};
 use crate::client::ClientAddress;
 use crate::csrf::CsrfForm;
-use crate::pages::forms::FormData;
+use crate::pages::forms::NoFields;
 use crate::pages::login::{local_path, wait_message};
 use crate::pages::views::render;
 use crate::problem::with_retry_after;
@@ -18,6 +18,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use custodian_app::portal::NewPortalSession;
 use custodian_app::{App, AppError};
 use custodian_core::portal::SESSION_HOURS;
+use serde::Deserialize;
 
 #[derive(Template)]
 #[template(path = "portal/login.html")]
@@ -52,7 +53,7 @@ fn login_form(
     response
 }
 
-#[derive(serde::Deserialize)]
+#[derive(Deserialize)]
 pub(super) struct NextQuery {
     #[serde(default)]
     next: String,
@@ -81,18 +82,28 @@ pub(super) fn signed_in(session: NewPortalSession, next: &str) -> Response {
     response
 }
 
+/// The portal's login form as sent.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct SignInForm {
+    email: String,
+    password: String,
+    /// The portal page to go to once signed in.
+    next: String,
+}
+
 pub(super) async fn login(
     State(app): State<App>,
     ClientAddress(client_address): ClientAddress,
     headers: HeaderMap,
     _: PortalFormToken,
-    CsrfForm(form): CsrfForm<FormData>,
+    CsrfForm(form): CsrfForm<SignInForm>,
 ) -> Response {
-    let (email, next) = (form.get("email"), form.get("next"));
+    let (email, next) = (form.email, form.next);
     match app
         .portal_login(
             &email,
-            &form.get("password"),
+            &form.password,
             &client_address,
             crate::client::user_agent(&headers),
         )
@@ -122,14 +133,21 @@ pub(super) async fn login(
     }
 }
 
+/// The address a one-time sign-in link is asked for.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct LinkRequestForm {
+    email: String,
+}
+
 pub(super) async fn request_link(
     State(app): State<App>,
     ClientAddress(client_address): ClientAddress,
     headers: HeaderMap,
     _: PortalFormToken,
-    CsrfForm(form): CsrfForm<FormData>,
+    CsrfForm(form): CsrfForm<LinkRequestForm>,
 ) -> Response {
-    let email = form.get("email");
+    let email = form.email;
     match app
         .request_portal_sign_in(&email, &client_address)
         .await
@@ -176,7 +194,7 @@ pub(super) async fn use_link(
     headers: HeaderMap,
     Path(token): Path<String>,
     _: PortalFormToken,
-    CsrfForm(_): CsrfForm<FormData>,
+    CsrfForm(_): CsrfForm<NoFields>,
 ) -> Response {
     match app
         .portal_sign_in_with_link(&token, &client_address, crate::client::user_agent(&headers))
@@ -197,6 +215,14 @@ struct FirstPasswordPage {
     action: String,
     email: String,
     errors: Vec<String>,
+}
+
+/// The first password, typed twice (after an invitation or a registration).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct FirstPasswordForm {
+    pub(super) password: String,
+    pub(super) password_again: String,
 }
 
 pub(super) fn first_password_form(
@@ -241,14 +267,14 @@ pub(super) async fn accept_invitation(
     headers: HeaderMap,
     Path(token): Path<String>,
     _: PortalFormToken,
-    CsrfForm(form): CsrfForm<FormData>,
+    CsrfForm(form): CsrfForm<FirstPasswordForm>,
 ) -> Response {
     let account = match app.portal_invitation(&token).await {
         Ok(account) => account,
         Err(error) => return failure(error),
     };
-    let password = form.get("password");
-    if password != form.get("password_again") {
+    let password = form.password;
+    if password != form.password_again {
         return first_password_form(
             &headers,
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -281,7 +307,7 @@ pub(super) async fn accept_invitation(
 pub(super) async fn logout(
     State(app): State<App>,
     session: PortalPageSession,
-    CsrfForm(_): CsrfForm<FormData>,
+    CsrfForm(_): CsrfForm<NoFields>,
 ) -> Response {
     if let Err(error) = app.portal_logout(&session.principal, &session.cookie).await {
         return failure(error);

@@ -5,7 +5,7 @@
 use super::session::PortalPageSession;
 use super::{failure, PortalChrome};
 use crate::csrf::{CsrfForm, CsrfUpload};
-use crate::pages::forms::FormData;
+use crate::pages::forms::filled;
 use crate::pages::listing::next_href;
 use crate::pages::path_id::PageId;
 use crate::pages::views::{refusal_lines, refused_if, render};
@@ -19,6 +19,7 @@ use custodian_app::records::ListParams;
 use custodian_app::{App, AppError};
 use custodian_core::helpdesk::{Ticket, TicketStatus};
 use custodian_core::TicketId;
+use serde::Deserialize;
 
 pub fn routes() -> Router<App> {
     Router::new()
@@ -123,16 +124,29 @@ async fn new_form(session: PortalPageSession) -> Response {
     })
 }
 
+/// A new ticket as sent from the portal.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct NewTicketForm {
+    subject: String,
+    #[serde(deserialize_with = "filled")]
+    description: Option<String>,
+    #[serde(deserialize_with = "filled")]
+    category: Option<String>,
+    #[serde(deserialize_with = "filled")]
+    priority: Option<String>,
+}
+
 async fn raise(
     State(app): State<App>,
     session: PortalPageSession,
-    CsrfForm(form): CsrfForm<FormData>,
+    CsrfForm(form): CsrfForm<NewTicketForm>,
 ) -> Response {
     let input = PortalTicketInput {
-        subject: form.get("subject"),
-        description: form.optional("description"),
-        category: form.optional("category"),
-        priority: form.optional("priority"),
+        subject: form.subject,
+        description: form.description,
+        category: form.category,
+        priority: form.priority,
     };
     let errors = match app.portal_raise_ticket(&session.principal, &input).await {
         Ok(ticket) => return Redirect::to(&format!("/portal/tickets/{}", ticket.id)).into_response(),
@@ -239,13 +253,20 @@ async fn show(State(app): State<App>, session: PortalPageSession, PageId(id): Pa
     ticket_page(&app, &session, id, String::new(), Vec::new(), Vec::new()).await
 }
 
+/// A reply to one's own ticket.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct PortalMessageForm {
+    body: String,
+}
+
 async fn reply(
     State(app): State<App>,
     session: PortalPageSession,
     PageId(id): PageId,
-    CsrfForm(form): CsrfForm<FormData>,
+    CsrfForm(form): CsrfForm<PortalMessageForm>,
 ) -> Response {
-    let body = form.get("body");
+    let body = form.body;
     let errors = match app
         .portal_reply(&session.principal, TicketId(id), &body)
         .await

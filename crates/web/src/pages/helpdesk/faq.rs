@@ -5,7 +5,7 @@
 
 use crate::api::resources::FaqArticles;
 use crate::csrf::CsrfForm;
-use crate::pages::forms::FormData;
+use crate::pages::forms::{filled, lines, link, repeated};
 use crate::pages::listing::next_href;
 use crate::pages::path_id::PageId;
 use crate::pages::record_form::{
@@ -24,6 +24,7 @@ use custodian_core::access::Action;
 use custodian_core::audit::RecordType;
 use custodian_core::helpdesk::{redact_findings, FaqArticle, FaqInput, Finding};
 use custodian_core::{FaqArticleId, TicketId};
+use serde::Deserialize;
 
 pub fn routes() -> Router<App> {
     Router::new()
@@ -35,17 +36,34 @@ pub fn routes() -> Router<App> {
         .route("/tickets/{id}/faq", get(draft).post(make_draft))
 }
 
+/// The FAQ article form as sent.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct FaqForm {
+    title: String,
+    body: String,
+    #[serde(deserialize_with = "filled")]
+    category: Option<String>,
+    status: String,
+    #[serde(deserialize_with = "link")]
+    source_ticket_id: Option<i64>,
+    #[serde(deserialize_with = "lines")]
+    keep: Vec<String>,
+}
+
 impl FormRecord for FaqArticles {
     const NOUN: &'static str = "FAQ article";
 
-    fn from_form(form: &FormData) -> FaqInput {
+    type Form = FaqForm;
+
+    fn from_form(form: FaqForm) -> FaqInput {
         FaqInput {
-            title: form.get("title"),
-            body: form.get("body"),
-            category: form.optional("category"),
-            published: form.get("status") == "published",
-            source_ticket_id: form.link("source_ticket_id").map(TicketId),
-            keep: form.lines("keep"),
+            title: form.title,
+            body: form.body,
+            category: form.category,
+            published: form.status == "published",
+            source_ticket_id: form.source_ticket_id.map(TicketId),
+            keep: form.keep,
         }
     }
 
@@ -258,13 +276,21 @@ async fn draft(State(app): State<App>, session: PageSession, PageId(id): PageId)
     }
 }
 
+/// The findings ticked for redaction: "t2" is the title's third, "b0" the
+/// body's first.
+#[derive(Deserialize)]
+struct RedactionChoice {
+    #[serde(default, deserialize_with = "repeated")]
+    redact: Vec<String>,
+}
+
 /// Saves the draft with the ticked redactions applied, as an article draft
 /// for the editor to review.
 async fn make_draft(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    CsrfForm(form): CsrfForm<FormData>,
+    CsrfForm(form): CsrfForm<RedactionChoice>,
 ) -> Response {
     let draft = match app.faq_draft(&session.principal, TicketId(id)).await {
         Ok(draft) => draft,
@@ -274,7 +300,7 @@ async fn make_draft(
         findings
             .iter()
             .enumerate()
-            .filter(|(i, _)| form.get(&format!("{prefix}{i}")) == "on")
+            .filter(|(i, _)| form.redact.contains(&format!("{prefix}{i}")))
             .map(|(_, f)| f.clone())
             .collect()
     };

@@ -3,7 +3,6 @@
 //! administrators change them.
 
 use crate::csrf::CsrfForm;
-use crate::pages::forms::FormData;
 use crate::pages::session::PageSession;
 use crate::pages::views::{error_page, refusal_lines, refused_if, render, Layout};
 use askama::Template;
@@ -13,6 +12,7 @@ use axum::routing::get;
 use axum::Router;
 use custodian_app::{App, AppError};
 use custodian_core::helpdesk::{ServiceLevel, ServiceLevelsInput, TicketPriority};
+use serde::Deserialize;
 
 pub fn routes() -> Router<App> {
     Router::new().route("/tickets/service-levels", get(show).post(save))
@@ -58,26 +58,50 @@ async fn show(State(app): State<App>, session: PageSession) -> Response {
     }
 }
 
+/// The minutes as typed, two fields per priority: "low_first_response",
+/// "low_resolution" and so on.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ServiceLevelsForm {
+    low_first_response: String,
+    low_resolution: String,
+    normal_first_response: String,
+    normal_resolution: String,
+    high_first_response: String,
+    high_resolution: String,
+    urgent_first_response: String,
+    urgent_resolution: String,
+}
+
+impl ServiceLevelsForm {
+    /// The first answer's and the resolution's minutes typed for a priority.
+    fn typed(&self, priority: TicketPriority) -> (&str, &str) {
+        match priority {
+            TicketPriority::Low => (&self.low_first_response, &self.low_resolution),
+            TicketPriority::Normal => (&self.normal_first_response, &self.normal_resolution),
+            TicketPriority::High => (&self.high_first_response, &self.high_resolution),
+            TicketPriority::Urgent => (&self.urgent_first_response, &self.urgent_resolution),
+        }
+    }
+}
+
 async fn save(
     State(app): State<App>,
     session: PageSession,
-    CsrfForm(form): CsrfForm<FormData>,
+    CsrfForm(form): CsrfForm<ServiceLevelsForm>,
 ) -> Response {
     let mut errors = Vec::new();
     let mut levels = Vec::new();
     let mut typed = Vec::new();
     for priority in TicketPriority::ALL {
-        let minutes = |field: &str| {
-            let raw = form.get(&format!("{}_{field}", priority.as_str()));
-            (raw.trim().parse::<i64>().ok(), raw)
-        };
-        let (first_response, first_raw) = minutes("first_response");
-        let (resolution, resolution_raw) = minutes("resolution");
+        let (first_raw, resolution_raw) = form.typed(*priority);
+        let minutes = |raw: &str| raw.trim().parse::<i64>().ok();
+        let (first_response, resolution) = (minutes(first_raw), minutes(resolution_raw));
         typed.push(LevelRow {
             priority: priority.as_str(),
             label: priority.label(),
-            first_response: first_raw,
-            resolution: resolution_raw,
+            first_response: first_raw.to_string(),
+            resolution: resolution_raw.to_string(),
         });
         match (first_response, resolution) {
             (Some(first_response_minutes), Some(resolution_minutes)) => levels.push(ServiceLevel {

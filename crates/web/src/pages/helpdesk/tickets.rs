@@ -5,7 +5,7 @@
 use crate::api::resources::Tickets;
 use crate::csrf::{CsrfForm, CsrfUpload};
 use crate::pages::choices::{contact_options, organisation_options, owner_options};
-use crate::pages::forms::FormData;
+use crate::pages::forms::{filled, link};
 use crate::pages::listing::{list_href, next_href};
 use crate::pages::path_id::PageId;
 use crate::pages::record_form::{
@@ -30,6 +30,7 @@ use custodian_core::helpdesk::{
 };
 use custodian_core::time::Timestamp;
 use custodian_core::{ContactId, OrganisationId, TicketId, UserId};
+use serde::Deserialize;
 
 pub fn routes() -> Router<App> {
     Router::new()
@@ -48,19 +49,42 @@ pub fn routes() -> Router<App> {
         .route("/tickets/attachments/{id}", get(download))
 }
 
+/// The ticket form as sent.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct TicketForm {
+    subject: String,
+    #[serde(deserialize_with = "filled")]
+    description: Option<String>,
+    #[serde(deserialize_with = "filled")]
+    status: Option<String>,
+    #[serde(deserialize_with = "filled")]
+    priority: Option<String>,
+    #[serde(deserialize_with = "filled")]
+    category: Option<String>,
+    #[serde(deserialize_with = "link")]
+    organisation_id: Option<i64>,
+    #[serde(deserialize_with = "link")]
+    contact_id: Option<i64>,
+    #[serde(deserialize_with = "link")]
+    assignee_id: Option<i64>,
+}
+
 impl FormRecord for Tickets {
     const NOUN: &'static str = "ticket";
 
-    fn from_form(form: &FormData) -> TicketInput {
+    type Form = TicketForm;
+
+    fn from_form(form: TicketForm) -> TicketInput {
         TicketInput {
-            subject: form.get("subject"),
-            description: form.optional("description"),
-            status: form.optional("status"),
-            priority: form.optional("priority"),
-            category: form.optional("category"),
-            organisation_id: form.link("organisation_id").map(OrganisationId),
-            contact_id: form.link("contact_id").map(ContactId),
-            assignee_id: form.link("assignee_id").map(UserId),
+            subject: form.subject,
+            description: form.description,
+            status: form.status,
+            priority: form.priority,
+            category: form.category,
+            organisation_id: form.organisation_id.map(OrganisationId),
+            contact_id: form.contact_id.map(ContactId),
+            assignee_id: form.assignee_id.map(UserId),
         }
     }
 
@@ -492,16 +516,27 @@ async fn show(State(app): State<App>, session: PageSession, PageId(id): PageId) 
         .unwrap_or_else(error_page)
 }
 
+/// A reply or internal note as sent.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct MessageForm {
+    body: String,
+    #[serde(deserialize_with = "filled")]
+    visibility: Option<String>,
+    #[serde(deserialize_with = "filled")]
+    status: Option<String>,
+}
+
 async fn add_message(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    CsrfForm(form): CsrfForm<FormData>,
+    CsrfForm(form): CsrfForm<MessageForm>,
 ) -> Response {
     let input = MessageInput {
-        body: form.get("body"),
-        visibility: form.optional("visibility"),
-        status: form.optional("status"),
+        body: form.body,
+        visibility: form.visibility,
+        status: form.status,
     };
     match app
         .add_ticket_message(&session.principal, TicketId(id), &input)

@@ -2,7 +2,7 @@
 //! let them see their organisation's tickets, end or restore access.
 
 use crate::csrf::CsrfForm;
-use crate::pages::forms::FormData;
+use crate::pages::forms::NoFields;
 use crate::pages::path_id::PageId;
 use crate::pages::session::PageSession;
 use crate::pages::views::{error_page, refusal_lines, refused_if, render, Layout};
@@ -13,6 +13,7 @@ use axum::Router;
 use custodian_app::{App, AppError};
 use custodian_core::portal::{PortalAccessInput, PortalAccount};
 use custodian_core::ContactId;
+use serde::Deserialize;
 
 pub fn routes() -> Router<App> {
     Router::new()
@@ -83,7 +84,7 @@ async fn invite(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    CsrfForm(_): CsrfForm<FormData>,
+    CsrfForm(_): CsrfForm<NoFields>,
 ) -> Response {
     match app.invite_to_portal(&session.principal, ContactId(id)).await {
         Ok(_) => page(&app, &session, id, Vec::new(), Some("The invitation is on its way (see the outbox).")).await,
@@ -100,15 +101,23 @@ async fn invite(
     }
 }
 
+/// A contact's portal access as ticked: each box sends "on" when ticked.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct PortalAccessForm {
+    organisation_access: String,
+    enabled: String,
+}
+
 async fn set_access(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    CsrfForm(form): CsrfForm<FormData>,
+    CsrfForm(form): CsrfForm<PortalAccessForm>,
 ) -> Response {
     let input = PortalAccessInput {
-        organisation_access: form.get("organisation_access") == "on",
-        enabled: form.get("enabled") == "on",
+        organisation_access: form.organisation_access == "on",
+        enabled: form.enabled == "on",
     };
     match app
         .set_portal_access(&session.principal, ContactId(id), &input)

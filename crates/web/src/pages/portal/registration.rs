@@ -2,7 +2,6 @@
 //! without an invitation, with the address to share for it.
 
 use crate::csrf::CsrfForm;
-use crate::pages::forms::FormData;
 use crate::pages::session::PageSession;
 use crate::pages::views::{error_page, refusal_lines, refused_if, render, Layout};
 use axum::extract::State;
@@ -11,6 +10,7 @@ use axum::routing::get;
 use axum::Router;
 use custodian_app::{App, AppError};
 use custodian_core::portal::registration::{RegistrationPolicy, RegistrationSettings};
+use serde::Deserialize;
 
 pub fn routes() -> Router<App> {
     Router::new().route("/admin/portal", get(show).post(save))
@@ -68,13 +68,20 @@ async fn show(State(app): State<App>, session: PageSession) -> Response {
     }
 }
 
+/// Who may register for the portal, as chosen.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RegistrationPolicyForm {
+    policy: String,
+}
+
 async fn save(
     State(app): State<App>,
     session: PageSession,
-    CsrfForm(form): CsrfForm<FormData>,
+    CsrfForm(form): CsrfForm<RegistrationPolicyForm>,
 ) -> Response {
     let settings = RegistrationSettings {
-        policy: form.get("policy"),
+        policy: form.policy,
     };
     match app
         .set_portal_registration_policy(&session.principal, &settings)

@@ -2,7 +2,7 @@
 //! marked), the form to place one, and releasing one with a reason.
 
 use crate::csrf::CsrfForm;
-use crate::pages::forms::FormData;
+use crate::pages::forms::number;
 use crate::pages::path_id::PageId;
 use crate::pages::session::PageSession;
 use crate::pages::views::{error_page, refusal_lines, refused_if, render, Layout, SelectOption};
@@ -14,6 +14,7 @@ use custodian_app::{App, AppError};
 use custodian_core::access::{Action, Area};
 use custodian_core::retention::{HoldFields, HoldTarget, LegalHold};
 use custodian_core::time::{CalendarDate, Timestamp};
+use serde::Deserialize;
 use std::collections::HashMap;
 
 pub fn routes() -> Router<App> {
@@ -151,18 +152,29 @@ async fn one(PageId(id): PageId) -> Response {
     Redirect::to(&format!("/privacy/retention/holds#hold-{id}")).into_response()
 }
 
+/// The form placing a hold, as sent.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct SubmittedHold {
+    target: String,
+    target_id: String,
+    reason: String,
+    #[serde(deserialize_with = "number")]
+    owner_id: Option<i64>,
+    review_on: String,
+}
+
 async fn place(
     State(app): State<App>,
     session: PageSession,
-    CsrfForm(form): CsrfForm<FormData>,
+    CsrfForm(form): CsrfForm<SubmittedHold>,
 ) -> Response {
-    let data = form;
     let typed = HoldForm {
-        target: data.get("target"),
-        target_id: data.get("target_id"),
-        reason: data.get("reason"),
-        owner_id: data.id("owner_id"),
-        review_on: data.get("review_on"),
+        target: form.target,
+        target_id: form.target_id,
+        reason: form.reason,
+        owner_id: form.owner_id,
+        review_on: form.review_on,
         errors: Vec::new(),
     };
     let fields = HoldFields {
@@ -188,15 +200,21 @@ async fn place(
     page(&app, &session, form, Vec::new()).await
 }
 
+/// Why a hold is released.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ReleaseForm {
+    reason: String,
+}
+
 async fn release(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    CsrfForm(form): CsrfForm<FormData>,
+    CsrfForm(form): CsrfForm<ReleaseForm>,
 ) -> Response {
-    let data = form;
     match app
-        .release_legal_hold(&session.principal, id, &data.get("reason"))
+        .release_legal_hold(&session.principal, id, &form.reason)
         .await
     {
         Ok(_) => Redirect::to("/privacy/retention/holds").into_response(),

@@ -4,7 +4,7 @@
 
 use crate::api::retention::review_filter;
 use crate::csrf::CsrfForm;
-use crate::pages::forms::FormData;
+use crate::pages::forms::{filled_text, repeated_ids};
 use crate::pages::session::PageSession;
 use crate::pages::views::{error_page, refusal_lines, refused_if, render, Layout};
 use axum::extract::{Query, State};
@@ -198,17 +198,28 @@ fn outcome_lines(outcome: &DecisionOutcome) -> Vec<String> {
     lines
 }
 
+/// The decision on the ticked records; the reason and the day are kept as
+/// typed to show them again when the decision is refused.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct DecisionForm {
+    #[serde(deserialize_with = "repeated_ids")]
+    review_id: Vec<i64>,
+    decision: String,
+    reason: String,
+    keep_until: String,
+}
+
 async fn decide(
     State(app): State<App>,
     session: PageSession,
-    CsrfForm(form): CsrfForm<FormData>,
+    CsrfForm(form): CsrfForm<DecisionForm>,
 ) -> Response {
-    let data = form;
     let fields = ReviewDecisionFields {
-        review_ids: data.ids("review_id"),
-        decision: data.get("decision"),
-        reason: data.optional("reason"),
-        keep_until: data.optional("keep_until"),
+        review_ids: form.review_id,
+        decision: form.decision,
+        reason: filled_text(form.reason.as_str()),
+        keep_until: filled_text(form.keep_until.as_str()),
     };
     match app.decide_reviews(&session.principal, &fields).await {
         Ok(outcome) => {
@@ -222,7 +233,7 @@ async fn decide(
             .await
         }
         Err(AppError::Validation(errors)) => {
-            let typed = (data.get("reason"), data.get("keep_until"));
+            let typed = (form.reason, form.keep_until);
             page(&app, &session, Vec::new(), refusal_lines(&errors), typed).await
         }
         Err(error) => error_page(error),

@@ -2,7 +2,7 @@
 //! one, the contract end, and the way to holds, the review list and runs.
 
 use crate::csrf::CsrfForm;
-use crate::pages::forms::FormData;
+use crate::pages::forms::{filled, NoFields};
 use crate::pages::path_id::PageId;
 use crate::pages::session::PageSession;
 use crate::pages::views::{error_page, refusal_lines, refused_if, render, Layout, SelectOption};
@@ -17,6 +17,7 @@ use custodian_core::retention::{
     RetainedType, RetentionAction, RetentionRule, RetentionTrigger, RuleInput,
 };
 use custodian_core::ValidationErrors;
+use serde::Deserialize;
 
 pub fn routes() -> Router<App> {
     Router::new()
@@ -218,22 +219,38 @@ async fn edit(State(app): State<App>, session: PageSession, PageId(id): PageId) 
     }
 }
 
-fn input_from(form: &FormData) -> RuleInput {
+/// The rule form as sent.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct SubmittedRule {
+    record_type: String,
+    trigger: String,
+    period: String,
+    action: String,
+    #[serde(deserialize_with = "filled")]
+    activity_kind: Option<String>,
+    #[serde(deserialize_with = "filled")]
+    description: Option<String>,
+    enabled: String,
+    confirm_acts_on_everything: String,
+}
+
+fn input_from(form: SubmittedRule) -> RuleInput {
     RuleInput {
-        record_type: form.get("record_type"),
-        trigger: form.get("trigger"),
-        period: form.get("period"),
-        action: form.get("action"),
-        activity_kind: form.optional("activity_kind"),
-        description: form.optional("description"),
-        enabled: form.get("enabled") == "true",
-        confirm_acts_on_everything: form.get("confirm_acts_on_everything") == "true",
+        record_type: form.record_type,
+        trigger: form.trigger,
+        period: form.period,
+        action: form.action,
+        activity_kind: form.activity_kind,
+        description: form.description,
+        enabled: form.enabled == "true",
+        confirm_acts_on_everything: form.confirm_acts_on_everything == "true",
     }
 }
 
 /// Adds a rule (`id` None) or changes one; refusals go back to the form.
-async fn save(app: &App, session: &PageSession, id: Option<i64>, data: FormData) -> Response {
-    let input = input_from(&data);
+async fn save(app: &App, session: &PageSession, id: Option<i64>, data: SubmittedRule) -> Response {
+    let input = input_from(data);
     let saved = match id {
         None => app.create_retention_rule(&session.principal, &input).await,
         Some(id) => {
@@ -259,7 +276,7 @@ async fn save(app: &App, session: &PageSession, id: Option<i64>, data: FormData)
 async fn create(
     State(app): State<App>,
     session: PageSession,
-    CsrfForm(form): CsrfForm<FormData>,
+    CsrfForm(form): CsrfForm<SubmittedRule>,
 ) -> Response {
     save(&app, &session, None, form).await
 }
@@ -268,7 +285,7 @@ async fn update(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    CsrfForm(form): CsrfForm<FormData>,
+    CsrfForm(form): CsrfForm<SubmittedRule>,
 ) -> Response {
     save(&app, &session, Some(id), form).await
 }
@@ -277,7 +294,7 @@ async fn delete(
     State(app): State<App>,
     session: PageSession,
     PageId(id): PageId,
-    CsrfForm(_): CsrfForm<FormData>,
+    CsrfForm(_): CsrfForm<NoFields>,
 ) -> Response {
     match app.delete_retention_rule(&session.principal, id).await {
         Ok(()) => Redirect::to("/privacy/retention").into_response(),
@@ -285,14 +302,20 @@ async fn delete(
     }
 }
 
+/// The day the tenant's contract ends.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ContractEndForm {
+    contract_ends_on: String,
+}
+
 async fn set_contract_end(
     State(app): State<App>,
     session: PageSession,
-    CsrfForm(form): CsrfForm<FormData>,
+    CsrfForm(form): CsrfForm<ContractEndForm>,
 ) -> Response {
-    let data = form;
     match app
-        .set_contract_end(&session.principal, &data.get("contract_ends_on"))
+        .set_contract_end(&session.principal, &form.contract_ends_on)
         .await
     {
         Ok(_) => Redirect::to("/privacy/retention").into_response(),

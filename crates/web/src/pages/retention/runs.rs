@@ -3,7 +3,7 @@
 //! run now would do, computed by the same sweep with nothing done.
 
 use crate::csrf::CsrfForm;
-use crate::pages::forms::FormData;
+use crate::pages::forms::NoFields;
 use crate::pages::path_id::PageId;
 use crate::pages::session::PageSession;
 use crate::pages::views::{error_page, render, Layout};
@@ -107,7 +107,7 @@ async fn one(State(app): State<App>, session: PageSession, PageId(id): PageId) -
 async fn start(
     State(app): State<App>,
     session: PageSession,
-    CsrfForm(_): CsrfForm<FormData>,
+    CsrfForm(_): CsrfForm<NoFields>,
 ) -> Response {
     match app.start_retention_now(&session.principal).await {
         Ok(run) => Redirect::to(&format!("/privacy/retention/runs/{}", run.id)).into_response(),
