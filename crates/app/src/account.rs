@@ -7,6 +7,7 @@ use crate::{App, AppError, Principal};
 use custodian_core::access::{Action, Area};
 use custodian_core::time::Timestamp;
 use custodian_core::validation::required_text;
+use custodian_core::Refusal;
 use custodian_core::{ApiTokenId, UserId, ValidationErrors};
 use custodian_store::{Scope, SessionInfo, TokenInfo, UserSummary};
 use serde::Deserialize;
@@ -166,7 +167,7 @@ impl App {
             .await?
             .into_iter()
             .find(|t| t.id == id)
-            .ok_or(AppError::NotFound)?;
+            .ok_or(AppError::Refused(Refusal::NotFound))?;
         Ok(IssuedToken { info, secret })
     }
 
@@ -195,7 +196,9 @@ impl App {
             .create_api_token(scope, user, name, &sha256_hex(&secret), expires_at)
             .await
             .map_err(|e| match e {
-                custodian_store::StoreError::UnknownReference { .. } => AppError::NotFound,
+                custodian_store::StoreError::Refused(Refusal::UnknownReference { .. }) => {
+                    AppError::Refused(Refusal::NotFound)
+                }
                 other => other.into(),
             })?;
         Ok((id, secret))

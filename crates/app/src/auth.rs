@@ -9,6 +9,7 @@ use custodian_core::time::Timestamp;
 use custodian_core::totp;
 use custodian_core::validation::{required_text, ValidationErrors};
 use custodian_core::values::EmailAddress;
+use custodian_core::Refusal;
 use custodian_core::{ApiTokenId, TenantId, UserId};
 use custodian_store::{NewAuditEntry, Scope, Tenant, User};
 use std::collections::HashMap;
@@ -195,9 +196,9 @@ impl App {
         actor: Actor,
     ) -> Result<User, AppError> {
         if self.store.closed_at(tenant).await?.is_some() {
-            return Err(AppError::InUse(
+            return Err(AppError::Refused(Refusal::InUse(
                 "This tenant is closed: it takes no new staff.",
-            ));
+            )));
         }
         let roles = roles.into();
         let (email_text, display_name_text) = (email, display_name);
@@ -235,7 +236,9 @@ impl App {
             )
             .await
             .map_err(|e| match e {
-                custodian_store::StoreError::UnknownReference { .. } => AppError::NotFound,
+                custodian_store::StoreError::Refused(Refusal::UnknownReference { .. }) => {
+                    AppError::Refused(Refusal::NotFound)
+                }
                 other => other.into(),
             })?;
         Ok(user)

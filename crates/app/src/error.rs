@@ -2,25 +2,16 @@
 //! error tells a client: its status, stable code and public message. The
 //! API, the pages and the portal only choose how to show that answer.
 
-use custodian_core::{FieldError, ValidationErrors};
+use custodian_core::{FieldError, Refusal, ValidationErrors};
 use custodian_store::{LinkProblem, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     #[error(transparent)]
     Validation(#[from] ValidationErrors),
-    #[error("not found")]
-    NotFound,
-    #[error("{field} is already in use")]
-    Duplicate { field: &'static str },
-    #[error("{field} refers to a record that does not exist")]
-    UnknownReference { field: &'static str },
-    #[error("the record was changed by someone else")]
-    VersionMismatch { current: i64 },
-    #[error("{0}")]
-    InUse(&'static str),
-    #[error("the tenant would have no administrator left")]
-    LastAdministrator,
+    /// What is stored refuses the operation; the store's refusal as it is.
+    #[error(transparent)]
+    Refused(#[from] Refusal),
     #[error("the email, password or two-factor code is wrong")]
     BadCredentials,
     #[error("sign in first")]
@@ -29,16 +20,10 @@ pub enum AppError {
     Forbidden,
     #[error("too many attempts; wait {retry_after_seconds} seconds")]
     TooManyAttempts { retry_after_seconds: u64 },
-    #[error("the cursor is not valid for this list")]
-    InvalidCursor,
-    #[error("this list cannot be sorted by that field")]
-    InvalidSort,
     #[error("a page holds 1 to 200 records")]
     InvalidLimit,
     #[error("this list cannot be filtered by {0}")]
     UnsupportedFilter(&'static str),
-    #[error("{field} is not a value this filter knows")]
-    InvalidFilter { field: &'static str },
     /// A subject's export holds every kind of personal data kept about
     /// them; a role that does not see all of it is refused the export
     /// rather than handed a partial answer to a request.
@@ -51,9 +36,6 @@ pub enum AppError {
     /// A portal link that does not let anyone in, and why.
     #[error("the link cannot be used: {0:?}")]
     PortalLink(custodian_store::LinkProblem),
-    /// The ticket is closed; it takes no reply or note until reopened.
-    #[error("the ticket is closed")]
-    TicketClosed,
     #[error("password hashing failed")]
     PasswordHashing,
     /// The operator's setup is wrong (a key or file that cannot be used).
@@ -81,16 +63,7 @@ pub enum AppError {
 impl From<StoreError> for AppError {
     fn from(error: StoreError) -> Self {
         match error {
-            StoreError::NotFound => AppError::NotFound,
-            StoreError::Duplicate { field } => AppError::Duplicate { field },
-            StoreError::UnknownReference { field } => AppError::UnknownReference { field },
-            StoreError::VersionMismatch { current } => AppError::VersionMismatch { current },
-            StoreError::InUse(message) => AppError::InUse(message),
-            StoreError::InvalidSort => AppError::InvalidSort,
-            StoreError::LastAdministrator => AppError::LastAdministrator,
-            StoreError::InvalidCursor => AppError::InvalidCursor,
-            StoreError::InvalidFilter { field } => AppError::InvalidFilter { field },
-            StoreError::TicketClosed => AppError::TicketClosed,
+            StoreError::Refused(refusal) => AppError::Refused(refusal),
             other => AppError::Internal(other),
         }
     }
@@ -153,36 +126,12 @@ impl AppError {
     pub fn public(&self) -> PublicError {
         use PublicError as P;
         match self {
+            AppError::Refused(refusal) => refusal_answer(refusal),
             AppError::Validation(errors) => {
                 let mut p = P::new(422, "validation_failed", "Please check the form", format!("{errors}."));
                 p.errors = errors.0.clone();
                 p
             }
-            AppError::NotFound => P::new(404, "not_found", "Not found", "This record does not exist."),
-            AppError::Duplicate { field } => {
-                P::new(409, "duplicate", "Already in use", format!("This {field} is already in use.")).on_field(field)
-            }
-            AppError::UnknownReference { field } => P::new(
-                422,
-                "unknown_reference",
-                "Unknown reference",
-                format!("{field} refers to a record that does not exist."),
-            )
-            .on_field(field),
-            AppError::VersionMismatch { current } => P::new(
-                412,
-                "version_mismatch",
-                "Changed by someone else",
-                format!("The record was changed by someone else; it is now at version {current}. Reload it and apply your change again."),
-            ),
-            AppError::InUse(message) => P::new(409, "in_use", "Still in use", *message),
-            AppError::LastAdministrator => P::new(
-                409,
-                "last_administrator",
-                "An administrator is needed",
-                "This would leave the tenant without an administrator; make someone else administrator first.",
-            )
-            .on_field("roles"),
             AppError::BadCredentials => P::new(401, "bad_credentials", "Not signed in", "The email, password or two-factor code is wrong."),
             AppError::Unauthenticated => P::new(
                 401,
@@ -208,14 +157,6 @@ impl AppError {
                 p.retry_after = Some(*retry_after_seconds);
                 p
             }
-            AppError::InvalidCursor => P::new(
-                400,
-                "invalid_cursor",
-                "Bad request",
-                "The cursor is not valid for this list; start from the first page.",
-            )
-            .on_field("cursor"),
-            AppError::InvalidSort => P::new(400, "invalid_sort", "Bad request", "This list cannot be sorted by that field.").on_field("sort"),
             AppError::InvalidLimit => P::new(400, "invalid_limit", "Bad request", "A page holds 1 to 200 records.").on_field("limit"),
             AppError::UnsupportedFilter(parameter) => P::new(
                 400,
@@ -224,13 +165,6 @@ impl AppError {
                 format!("This list cannot be filtered by {parameter}; the reference names the filters of each list."),
             )
             .on_field(parameter),
-            AppError::InvalidFilter { field } => P::new(
-                400,
-                "invalid_filter",
-                "Bad request",
-                format!("{field} is not a value this filter knows; the reference lists them."),
-            )
-            .on_field(field),
             AppError::ExportNeedsEveryCategory { missing } => P::new(
                 403,
                 "export_needs_every_category",
@@ -245,12 +179,6 @@ impl AppError {
             )
             .on_field("q"),
             AppError::PortalLink(problem) => link_problem(*problem),
-            AppError::TicketClosed => P::new(
-                409,
-                "ticket_closed",
-                "The ticket is closed",
-                "The ticket is closed and takes no reply or note; reopen it (set its status to open) first.",
-            ),
             AppError::ReturningSubject { field } => P::new(
                 409,
                 "previously_erased",
@@ -274,6 +202,59 @@ impl AppError {
                 P::new(500, "internal", "Something went wrong", "Something went wrong on our side.")
             }
         }
+    }
+}
+
+/// What a client is told when what is stored refuses the operation.
+fn refusal_answer(refusal: &Refusal) -> PublicError {
+    use PublicError as P;
+    match refusal {
+        Refusal::NotFound => P::new(404, "not_found", "Not found", "This record does not exist."),
+        Refusal::Duplicate { field } => {
+            P::new(409, "duplicate", "Already in use", format!("This {field} is already in use.")).on_field(field)
+        }
+        Refusal::UnknownReference { field } => P::new(
+            422,
+            "unknown_reference",
+            "Unknown reference",
+            format!("{field} refers to a record that does not exist."),
+        )
+        .on_field(field),
+        Refusal::VersionMismatch { current } => P::new(
+            412,
+            "version_mismatch",
+            "Changed by someone else",
+            format!("The record was changed by someone else; it is now at version {current}. Reload it and apply your change again."),
+        ),
+        Refusal::InUse(message) => P::new(409, "in_use", "Still in use", *message),
+        Refusal::LastAdministrator => P::new(
+            409,
+            "last_administrator",
+            "An administrator is needed",
+            "This would leave the tenant without an administrator; make someone else administrator first.",
+        )
+        .on_field("roles"),
+        Refusal::InvalidCursor => P::new(
+            400,
+            "invalid_cursor",
+            "Bad request",
+            "The cursor is not valid for this list; start from the first page.",
+        )
+        .on_field("cursor"),
+        Refusal::InvalidSort => P::new(400, "invalid_sort", "Bad request", "This list cannot be sorted by that field.").on_field("sort"),
+        Refusal::InvalidFilter { field } => P::new(
+            400,
+            "invalid_filter",
+            "Bad request",
+            format!("{field} is not a value this filter knows; the reference lists them."),
+        )
+        .on_field(field),
+        Refusal::TicketClosed => P::new(
+            409,
+            "ticket_closed",
+            "The ticket is closed",
+            "The ticket is closed and takes no reply or note; reopen it (set its status to open) first.",
+        ),
     }
 }
 
@@ -332,33 +313,33 @@ mod tests {
                 "invalid_email",
                 "Not an email.",
             )),
-            AppError::NotFound,
-            AppError::Duplicate {
+            AppError::Refused(Refusal::NotFound),
+            AppError::Refused(Refusal::Duplicate {
                 field: "account_number",
-            },
-            AppError::UnknownReference {
+            }),
+            AppError::Refused(Refusal::UnknownReference {
                 field: "organisation_id",
-            },
-            AppError::VersionMismatch { current: 4 },
-            AppError::InUse("This hold was already released."),
-            AppError::LastAdministrator,
+            }),
+            AppError::Refused(Refusal::VersionMismatch { current: 4 }),
+            AppError::Refused(Refusal::InUse("This hold was already released.")),
+            AppError::Refused(Refusal::LastAdministrator),
             AppError::BadCredentials,
             AppError::Unauthenticated,
             AppError::Forbidden,
             AppError::TooManyAttempts {
                 retry_after_seconds: 90,
             },
-            AppError::InvalidCursor,
-            AppError::InvalidSort,
+            AppError::Refused(Refusal::InvalidCursor),
+            AppError::Refused(Refusal::InvalidSort),
             AppError::InvalidLimit,
             AppError::UnsupportedFilter("colour"),
-            AppError::InvalidFilter { field: "status" },
+            AppError::Refused(Refusal::InvalidFilter { field: "status" }),
             AppError::ExportNeedsEveryCategory {
                 missing: "financial data".into(),
             },
             AppError::FilterOnHiddenField { hidden: "emails" },
             AppError::PortalLink(LinkProblem::Used),
-            AppError::TicketClosed,
+            AppError::Refused(Refusal::TicketClosed),
             AppError::PasswordHashing,
             AppError::Configuration("secret key file /etc/custodian/key unreadable".into()),
             AppError::AuditUnavailable,
@@ -392,9 +373,16 @@ mod tests {
 
     #[test]
     fn conflicts_and_throttling_keep_their_status_on_every_channel() {
-        assert_eq!(AppError::Duplicate { field: "x" }.public().status, 409);
         assert_eq!(
-            AppError::VersionMismatch { current: 2 }.public().status,
+            AppError::Refused(Refusal::Duplicate { field: "x" })
+                .public()
+                .status,
+            409
+        );
+        assert_eq!(
+            AppError::Refused(Refusal::VersionMismatch { current: 2 })
+                .public()
+                .status,
             412
         );
         let throttled = AppError::TooManyAttempts {

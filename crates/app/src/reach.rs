@@ -11,6 +11,7 @@ use custodian_core::assets::AssetFields;
 use custodian_core::audit::RecordType;
 use custodian_core::contacts::ContactFields;
 use custodian_core::organisations::OrganisationFields;
+use custodian_core::Refusal;
 use custodian_core::UserId;
 use custodian_store::Reach;
 
@@ -106,7 +107,7 @@ impl App {
     ) -> Result<bool, AppError> {
         match self.require_reach(principal, record_type, id).await {
             Ok(()) => Ok(true),
-            Err(AppError::NotFound) => Ok(false),
+            Err(AppError::Refused(Refusal::NotFound)) => Ok(false),
             Err(error) => Err(error),
         }
     }
@@ -127,7 +128,7 @@ impl App {
         {
             Ok(())
         } else {
-            Err(AppError::NotFound)
+            Err(AppError::Refused(Refusal::NotFound))
         }
     }
 
@@ -151,7 +152,7 @@ impl App {
                     .within_reach(principal.tenant, record_type, id, reach)
                     .await?
             {
-                return Err(AppError::UnknownReference { field });
+                return Err(AppError::Refused(Refusal::UnknownReference { field }));
             }
         }
         Ok(())

@@ -13,6 +13,7 @@ use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::catalog::{self, Category};
 use custodian_core::contacts::{Contact, ContactInput};
 use custodian_core::organisations::{Organisation, OrganisationInput};
+use custodian_core::Refusal;
 use custodian_core::{ActivityId, AgreementId, AssetId, ContactId, OrganisationId};
 use custodian_store::{Cursor, ListQuery, Page, Reach, SearchHit, SortOrder};
 use serde::Deserialize;
@@ -136,7 +137,7 @@ impl ListParams {
                 key.open(Purpose::Cursor, token)
                     .and_then(|plain| String::from_utf8(plain).ok())
                     .and_then(|plain| Cursor::decode(&plain))
-                    .ok_or(AppError::InvalidCursor)?,
+                    .ok_or(AppError::Refused(Refusal::InvalidCursor))?,
             ),
             None => None,
         };

@@ -6,6 +6,7 @@ use crate::{App, AppError, Principal};
 use custodian_core::access::{Action, Area, Role, Roles};
 use custodian_core::access_settings::{AccessSettings, AccessSettingsInput};
 use custodian_core::custom_roles::{CustomRole, RoleDescription, RoleInput};
+use custodian_core::Refusal;
 use custodian_core::{RoleId, ValidationErrors};
 
 impl App {
@@ -48,7 +49,7 @@ impl App {
         let fields = input.validate()?;
         let existing = self.store.custom_roles(principal.tenant).await?;
         if existing.iter().any(|r| r.name == fields.name) {
-            return Err(AppError::Duplicate { field: "name" });
+            return Err(AppError::Refused(Refusal::Duplicate { field: "name" }));
         }
         self.require_distinct_label(principal, &fields.label, None)
             .await?;

@@ -6,6 +6,7 @@ use custodian_core::access::{Action, Area};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::teams::TeamInput;
 use custodian_core::validation::required_text;
+use custodian_core::Refusal;
 use custodian_core::{TeamId, UserId, ValidationErrors};
 use custodian_store::Team;
 
@@ -38,7 +39,7 @@ impl App {
             .iter()
             .any(|t| Some(t.id) != id && t.name.to_lowercase() == name.to_lowercase());
         if taken {
-            return Err(AppError::Duplicate { field: "name" });
+            return Err(AppError::Refused(Refusal::Duplicate { field: "name" }));
         }
         let members: Vec<UserId> = input.member_ids.iter().copied().map(UserId).collect();
         Ok(self

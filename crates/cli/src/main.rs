@@ -14,6 +14,7 @@ use custodian_app::{App, AppError};
 use custodian_core::access::{Role, Roles};
 use custodian_core::audit::Actor;
 use custodian_core::time::Timestamp;
+use custodian_core::Refusal;
 use custodian_core::{ApiTokenId, TenantId, UserId};
 use error::CliError;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -755,7 +756,9 @@ async fn admin(command: AdminCommand) -> Result<(), CliError> {
             )
             .await
             .map_err(|e| match e {
-                AppError::NotFound => format!("no live token {token} in tenant {tenant}").into(),
+                AppError::Refused(Refusal::NotFound) => {
+                    format!("no live token {token} in tenant {tenant}").into()
+                }
                 other => CliError::from(other),
             })?;
             report(

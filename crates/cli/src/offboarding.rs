@@ -4,6 +4,7 @@
 use crate::{report, CliError, Database};
 use custodian_app::App;
 use custodian_core::offboarding::TenantClosure;
+use custodian_core::Refusal;
 use custodian_core::TenantId;
 use serde_json::json;
 
@@ -25,7 +26,9 @@ pub(crate) async fn close(
         .close_tenant(TenantId(tenant))
         .await
         .map_err(|error| match error {
-            custodian_app::AppError::NotFound => format!("there is no tenant {tenant}").into(),
+            custodian_app::AppError::Refused(Refusal::NotFound) => {
+                format!("there is no tenant {tenant}").into()
+            }
             other => CliError::from(other),
         })?;
     let clean = closure.scan.is_clean();

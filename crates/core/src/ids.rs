@@ -75,3 +75,39 @@ id_type!(
     /// A processing purpose of a tenant.
     PurposeId
 );
+id_type!(
+    /// A data-subject request (access, erasure, …) logged by a tenant.
+    SubjectRequestId
+);
+id_type!(
+    /// One version of a consent text shown to people.
+    ConsentTextId
+);
+id_type!(
+    /// One entry of the consent ledger: a consent given or withdrawn.
+    ConsentEventId
+);
+id_type!(
+    /// A tenant's retention rule.
+    RetentionRuleId
+);
+id_type!(
+    /// A legal hold that keeps records from retention.
+    LegalHoldId
+);
+id_type!(
+    /// A record waiting for (or given) a retention review decision.
+    RetentionReviewId
+);
+id_type!(
+    /// One run of the retention rules.
+    RetentionRunId
+);
+id_type!(
+    /// A staff user's signed-in session.
+    SessionId
+);
+id_type!(
+    /// A self-registration waiting for the portal's approval.
+    RegistrationId
+);

@@ -26,6 +26,7 @@ pub mod passwords;
 pub mod portal;
 pub mod privacy;
 pub mod purposes;
+pub mod refusal;
 pub mod retention;
 pub mod search;
 pub mod sorting;
@@ -36,4 +37,5 @@ pub mod validation;
 pub mod values;
 
 pub use ids::*;
+pub use refusal::Refusal;
 pub use validation::{FieldError, ValidationErrors};

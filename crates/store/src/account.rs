@@ -8,6 +8,7 @@ use crate::{Scope, Store, StoreError};
 use custodian_core::access::{Role, Roles};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::time::Timestamp;
+use custodian_core::Refusal;
 use custodian_core::{ApiTokenId, TenantId, UserId};
 use sqlx::{Any, Row, Transaction};
 
@@ -98,7 +99,7 @@ impl Store {
         .fetch_all(&mut *tx)
         .await?;
         if only.is_some() && ids.is_empty() {
-            return Err(StoreError::NotFound);
+            return Err(StoreError::Refused(Refusal::NotFound));
         }
         for id in &ids {
             sqlx::query("DELETE FROM sessions WHERE tenant_id = $1 AND session_id = $2")
@@ -172,7 +173,7 @@ impl Store {
         .await?
         .rows_affected();
         if revoked == 0 {
-            return Err(StoreError::NotFound);
+            return Err(StoreError::Refused(Refusal::NotFound));
         }
         self.audit(
             &mut tx,
@@ -237,7 +238,7 @@ impl Store {
                 .fetch_optional(&mut **tx)
                 .await?;
         if exists.is_none() {
-            return Err(StoreError::NotFound);
+            return Err(StoreError::Refused(Refusal::NotFound));
         }
         let mut others = 0;
         for row in &rows {
@@ -266,7 +267,7 @@ impl Store {
         if self.other_administrators(&mut tx, scope, user).await? == 0
             && !roles.contains(Role::Administrator)
         {
-            return Err(StoreError::LastAdministrator);
+            return Err(StoreError::Refused(Refusal::LastAdministrator));
         }
         let names = std::iter::once(roles.to_names())
             .chain(custom_roles.iter().cloned())
@@ -313,7 +314,7 @@ impl Store {
             && is_administrator
                 .is_some_and(|r| r.split(',').any(|n| n == Role::Administrator.as_str()))
         {
-            return Err(StoreError::LastAdministrator);
+            return Err(StoreError::Refused(Refusal::LastAdministrator));
         }
         let now = Timestamp::now().0;
         sqlx::query(

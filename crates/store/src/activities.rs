@@ -8,6 +8,7 @@ use crate::{Scope, Store, StoreError};
 use custodian_core::activities::{Activity, ActivityFields, ActivityKind, LinkedContact};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::time::Timestamp;
+use custodian_core::Refusal;
 use custodian_core::{ActivityId, ContactId, OrganisationId, TenantId, UserId};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Transaction};
@@ -105,7 +106,7 @@ async fn load(
     .bind_all((tenant.0, id.0))
     .fetch_optional(&mut *conn)
     .await?
-    .ok_or(StoreError::NotFound)?;
+    .ok_or(StoreError::Refused(Refusal::NotFound))?;
     let mut activity = [from_row(&row)?];
     attach_contacts(conn, tenant, &mut activity).await?;
     let [activity] = activity;
@@ -130,9 +131,9 @@ async fn resolve_organisation(
         .await?;
         match found {
             None => {
-                return Err(StoreError::UnknownReference {
+                return Err(StoreError::Refused(Refusal::UnknownReference {
                     field: "contact_ids",
-                })
+                }))
             }
             Some(org) if n == 0 => employer = org,
             Some(_) => {}

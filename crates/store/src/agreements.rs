@@ -10,6 +10,7 @@ use crate::{Scope, Store, StoreError};
 use custodian_core::agreements::{Agreement, AgreementFields, AgreementStatus, Money};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::time::{CalendarDate, Timestamp};
+use custodian_core::Refusal;
 use custodian_core::{AgreementId, OrganisationId, TenantId};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Transaction};
@@ -74,7 +75,7 @@ async fn load(
     .bind_all((tenant.0, id.0))
     .fetch_optional(conn)
     .await?
-    .ok_or(StoreError::NotFound)?;
+    .ok_or(StoreError::Refused(Refusal::NotFound))?;
     from_row(&row)
 }
 

@@ -10,6 +10,7 @@ use crate::{Scope, Store, StoreError};
 use custodian_core::assets::{Asset, AssetFields};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::time::Timestamp;
+use custodian_core::Refusal;
 use custodian_core::{AssetId, ContactId, OrganisationId, TenantId};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Transaction};
@@ -57,7 +58,7 @@ async fn load(
         .bind_all((tenant.0, id.0))
         .fetch_optional(conn)
         .await?
-        .ok_or(StoreError::NotFound)?;
+        .ok_or(StoreError::Refused(Refusal::NotFound))?;
     from_row(&row)
 }
 

@@ -8,6 +8,7 @@ use custodian_core::access::{Role, Roles};
 use custodian_core::audit::{Actor, ActorKind, AuditAction, RecordType};
 use custodian_core::grants::{Categories, Grants};
 use custodian_core::time::Timestamp;
+use custodian_core::Refusal;
 use custodian_core::{ApiTokenId, TenantId, UserId};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -153,7 +154,9 @@ impl Store {
                 .fetch_optional(&mut *tx)
                 .await?;
         if exists.is_none() {
-            return Err(StoreError::UnknownReference { field: "tenant" });
+            return Err(StoreError::Refused(Refusal::UnknownReference {
+                field: "tenant",
+            }));
         }
         sqlx::query(
             "INSERT INTO users (tenant_id, user_id, email, display_name, password_hash, roles, created_at, updated_at, password_changed_at)
@@ -360,7 +363,9 @@ impl Store {
                 .fetch_optional(&mut *tx)
                 .await?;
         if owner.is_none() {
-            return Err(StoreError::UnknownReference { field: "user" });
+            return Err(StoreError::Refused(Refusal::UnknownReference {
+                field: "user",
+            }));
         }
         sqlx::query(
             "INSERT INTO api_tokens (tenant_id, token_id, user_id, name, token_hash, created_at, expires_at)

@@ -13,6 +13,7 @@ use custodian_core::contacts::{Contact, ContactFields, Gender};
 use custodian_core::search::contact_terms;
 use custodian_core::sorting::{prefix_key, sort_key};
 use custodian_core::time::Timestamp;
+use custodian_core::Refusal;
 use custodian_core::{ContactId, OrganisationId, TenantId, UserId};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Transaction};
@@ -80,7 +81,7 @@ pub(crate) async fn load(
     .bind_all((tenant.0, id.0))
     .fetch_optional(conn)
     .await?
-    .ok_or(StoreError::NotFound)?;
+    .ok_or(StoreError::Refused(Refusal::NotFound))?;
     from_row(&row)
 }
 
@@ -99,9 +100,9 @@ async fn write_fields(
             .bind_all((tenant.0, org.0))
             .fetch_optional(&mut *conn)
             .await?
-            .ok_or(StoreError::UnknownReference {
+            .ok_or(StoreError::Refused(Refusal::UnknownReference {
                 field: "organisation_id",
-            })?,
+            }))?,
         ),
         None => None,
     };

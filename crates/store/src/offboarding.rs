@@ -17,6 +17,7 @@ use custodian_core::offboarding::{
     TenantClosure, LONGEST_PROBE,
 };
 use custodian_core::time::Timestamp;
+use custodian_core::Refusal;
 use custodian_core::TenantId;
 use sqlx::{AnyConnection, Row};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -130,7 +131,7 @@ impl Store {
                 .await?;
         tx.commit().await?;
         match closed {
-            None => Err(StoreError::NotFound),
+            None => Err(StoreError::Refused(Refusal::NotFound)),
             Some(at) => Ok(at.map(Timestamp)),
         }
     }
@@ -145,8 +146,10 @@ impl Store {
                 .await?;
         tx.commit().await?;
         let text = counts
-            .ok_or(StoreError::NotFound)?
-            .ok_or(StoreError::InUse("This tenant is not closed."))?;
+            .ok_or(StoreError::Refused(Refusal::NotFound))?
+            .ok_or(StoreError::Refused(Refusal::InUse(
+                "This tenant is not closed.",
+            )))?;
         serde_json::from_str(&text).map_err(|_| StoreError::Corrupt("unreadable closure counts"))
     }
 
@@ -160,8 +163,12 @@ impl Store {
                 .fetch_optional(&mut *tx)
                 .await?;
         match closed {
-            None => return Err(StoreError::NotFound),
-            Some(Some(_)) => return Err(StoreError::InUse("This tenant is closed already.")),
+            None => return Err(StoreError::Refused(Refusal::NotFound)),
+            Some(Some(_)) => {
+                return Err(StoreError::Refused(Refusal::InUse(
+                    "This tenant is closed already.",
+                )))
+            }
             Some(None) => {}
         }
         // Whole seconds, as the counts are written and read back.

@@ -13,6 +13,7 @@ use custodian_core::organisations::{Organisation, OrganisationFields};
 use custodian_core::search::document_terms;
 use custodian_core::sorting::{prefix_key, sort_key};
 use custodian_core::time::Timestamp;
+use custodian_core::Refusal;
 use custodian_core::{OrganisationId, TenantId, UserId};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Transaction};
@@ -66,7 +67,7 @@ async fn load(
     .bind_all((tenant.0, id.0))
     .fetch_optional(conn)
     .await?
-    .ok_or(StoreError::NotFound)?;
+    .ok_or(StoreError::Refused(Refusal::NotFound))?;
     from_row(&row)
 }
 
@@ -169,9 +170,9 @@ impl StoredRecord for Organisation {
         .fetch_one(&mut *conn)
         .await?;
         if agreements > 0 {
-            return Err(StoreError::InUse(
+            return Err(StoreError::Refused(Refusal::InUse(
                 "The organisation still has agreements; delete or move them first.",
-            ));
+            )));
         }
         for table in ["contacts", "activities", "assets", "tickets"] {
             sqlx::query(&format!("UPDATE {table} SET organisation_id = NULL WHERE tenant_id = $1 AND organisation_id = $2"))

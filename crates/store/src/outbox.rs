@@ -7,6 +7,7 @@ use crate::{Scope, Store, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::mail::{MailPurpose, MailStatus, OutboxMail};
 use custodian_core::time::Timestamp;
+use custodian_core::Refusal;
 use custodian_core::{ContactId, MailId, TenantId};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
@@ -147,7 +148,7 @@ impl Store {
         .await?
         .rows_affected();
         if changed == 0 {
-            return Err(StoreError::NotFound);
+            return Err(StoreError::Refused(Refusal::NotFound));
         }
         self.audit(
             &mut tx,
@@ -223,10 +224,10 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?;
             return Err(match exists {
-                None => StoreError::NotFound,
-                Some(_) => StoreError::InUse(
+                None => StoreError::Refused(Refusal::NotFound),
+                Some(_) => StoreError::Refused(Refusal::InUse(
                     "Only a message that was given up can be sent again, and not one whose one-time link was discarded: send a new invitation or link instead.",
-                ),
+                )),
             });
         }
         self.audit(

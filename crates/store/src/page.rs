@@ -2,6 +2,7 @@
 //! SQL with numbered parameters.
 
 use crate::StoreError;
+use custodian_core::Refusal;
 use sqlx::any::AnyArguments;
 use sqlx::query::Query;
 use sqlx::Any;
@@ -171,7 +172,7 @@ pub(crate) fn keyset(
         Some(name) => keys
             .iter()
             .find(|k| k.name == name)
-            .ok_or(StoreError::InvalidSort)?,
+            .ok_or(StoreError::Refused(Refusal::InvalidSort))?,
     };
     let (cmp, dir) = match query.order {
         SortOrder::Ascending => (">", "ASC"),
@@ -181,7 +182,7 @@ pub(crate) fn keyset(
         let value = match (&cursor.key, key.text) {
             (CursorKey::Text(t), true) => Arg::Text(t.clone()),
             (CursorKey::Int(i), false) => Arg::Int(*i),
-            _ => return Err(StoreError::InvalidCursor),
+            _ => return Err(StoreError::Refused(Refusal::InvalidCursor)),
         };
         let v = sql.arg(value);
         let id = sql.arg(Arg::Int(cursor.id));

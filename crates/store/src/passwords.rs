@@ -5,6 +5,7 @@ use crate::{Scope, Store, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::passwords::PasswordPolicy;
 use custodian_core::time::Timestamp;
+use custodian_core::Refusal;
 use custodian_core::{TenantId, UserId};
 use sqlx::Row;
 
@@ -17,7 +18,7 @@ impl Store {
         .bind(tenant.0)
         .fetch_optional(&mut *tx)
         .await?
-        .ok_or(StoreError::NotFound)?;
+        .ok_or(StoreError::Refused(Refusal::NotFound))?;
         tx.commit().await?;
         let min_length: i64 = row.try_get("password_min_length")?;
         let rotation: Option<i64> = row.try_get("password_rotation_days")?;
@@ -89,7 +90,7 @@ impl Store {
         .await?
         .rows_affected();
         if changed == 0 {
-            return Err(StoreError::NotFound);
+            return Err(StoreError::Refused(Refusal::NotFound));
         }
         sqlx::query(
             "DELETE FROM sessions WHERE tenant_id = $1 AND user_id = $2 AND ($3 IS NULL OR session_id <> $3)",

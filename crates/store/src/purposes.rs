@@ -7,6 +7,7 @@ use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::catalog::Category;
 use custodian_core::purposes::{defaults, LawfulBasis, Purpose, PurposeFields, SpecialCondition};
 use custodian_core::time::Timestamp;
+use custodian_core::Refusal;
 use custodian_core::{PurposeId, TenantId};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -157,7 +158,7 @@ impl Store {
         .await
         .map_err(StoreError::unique_as("name"))?;
         if updated.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
+            return Err(StoreError::Refused(Refusal::NotFound));
         }
         self.audit(
             &mut tx,
@@ -181,16 +182,16 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         if texts > 0 {
-            return Err(StoreError::InUse(
+            return Err(StoreError::Refused(Refusal::InUse(
                 "Subjects consented to this purpose's texts; the purpose stays as proof.",
-            ));
+            )));
         }
         let deleted = sqlx::query("DELETE FROM purposes WHERE tenant_id = $1 AND purpose_id = $2")
             .bind_all((scope.tenant.0, id.0))
             .execute(&mut *tx)
             .await?;
         if deleted.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
+            return Err(StoreError::Refused(Refusal::NotFound));
         }
         self.audit(
             &mut tx,

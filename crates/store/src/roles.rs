@@ -10,6 +10,7 @@ use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::custom_roles::{CustomRole, RoleFields};
 use custodian_core::grants::{BuiltInReach, Categories, Grants};
 use custodian_core::time::Timestamp;
+use custodian_core::Refusal;
 use custodian_core::{RoleId, TenantId};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -127,7 +128,7 @@ impl Store {
         .bind_all((scope.tenant.0, id.0))
         .fetch_optional(&mut *tx)
         .await?
-        .ok_or(StoreError::NotFound)?;
+        .ok_or(StoreError::Refused(Refusal::NotFound))?;
         let before = role_from(&before)?;
         sqlx::query(
             "UPDATE roles SET label = $1, permissions = $2, categories = $3, record_scope = $4, updated_at = $5
@@ -170,7 +171,7 @@ impl Store {
                 .bind_all((scope.tenant.0, id.0))
                 .fetch_optional(&mut *tx)
                 .await?
-                .ok_or(StoreError::NotFound)?;
+                .ok_or(StoreError::Refused(Refusal::NotFound))?;
         let holders: Vec<String> =
             sqlx::query_scalar("SELECT roles FROM users WHERE tenant_id = $1")
                 .bind(scope.tenant.0)
@@ -180,9 +181,9 @@ impl Store {
             .iter()
             .any(|roles| roles.split(',').any(|r| r == name))
         {
-            return Err(StoreError::InUse(
+            return Err(StoreError::Refused(Refusal::InUse(
                 "Users hold this role. Take it from them first.",
-            ));
+            )));
         }
         sqlx::query("DELETE FROM roles WHERE tenant_id = $1 AND role_id = $2")
             .bind_all((scope.tenant.0, id.0))

@@ -5,6 +5,7 @@
 use crate::statement::Bindable;
 use crate::StoreError;
 use custodian_core::values::Address;
+use custodian_core::Refusal;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
@@ -86,7 +87,7 @@ pub(crate) async fn require_reference(
 ) -> Result<(), StoreError> {
     if let Some(id) = id {
         if !exists(conn, table, id_column, tenant, id).await? {
-            return Err(StoreError::UnknownReference { field });
+            return Err(StoreError::Refused(Refusal::UnknownReference { field }));
         }
     }
     Ok(())
@@ -109,10 +110,10 @@ pub(crate) async fn bump_version(
     .bind_all((tenant, id))
     .fetch_optional(&mut *conn)
     .await?;
-    let current = current.ok_or(StoreError::NotFound)?;
+    let current = current.ok_or(StoreError::Refused(Refusal::NotFound))?;
     if let Some(expected) = expected {
         if expected != current {
-            return Err(StoreError::VersionMismatch { current });
+            return Err(StoreError::Refused(Refusal::VersionMismatch { current }));
         }
     }
     sqlx::query(&format!(

@@ -4,6 +4,7 @@
 //! run one read statement inside a tenant and map its rows.
 
 use crate::{Store, StoreError};
+use custodian_core::Refusal;
 use custodian_core::TenantId;
 use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::query::{QueryAs, QueryScalar};
@@ -111,6 +112,6 @@ impl Store {
     ) -> Result<T, StoreError> {
         self.read_maybe(tenant, statement, map)
             .await?
-            .ok_or(StoreError::NotFound)
+            .ok_or(StoreError::Refused(Refusal::NotFound))
     }
 }

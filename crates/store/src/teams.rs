@@ -6,6 +6,7 @@ use crate::statement::Bindable;
 use crate::{Scope, Store, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::time::Timestamp;
+use custodian_core::Refusal;
 use custodian_core::{TeamId, TenantId, UserId};
 use sqlx::{Any, Row, Transaction};
 
@@ -61,7 +62,7 @@ impl Store {
             .await?
             .into_iter()
             .find(|t| t.id == id)
-            .ok_or(StoreError::NotFound)
+            .ok_or(StoreError::Refused(Refusal::NotFound))
     }
 
     /// Creates a team (`id` None) or replaces one's name and members.
@@ -95,7 +96,7 @@ impl Store {
                 .await
                 .map_err(StoreError::unique_as("name"))?;
                 if updated.rows_affected() == 0 {
-                    return Err(StoreError::NotFound);
+                    return Err(StoreError::Refused(Refusal::NotFound));
                 }
                 (id, AuditAction::Update)
             }
@@ -125,7 +126,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         if deleted.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
+            return Err(StoreError::Refused(Refusal::NotFound));
         }
         self.audit(
             &mut tx,

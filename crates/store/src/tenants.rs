@@ -4,6 +4,7 @@ use crate::statement::Bindable;
 use crate::{Store, StoreError};
 use custodian_core::audit::chain::GENESIS;
 use custodian_core::time::Timestamp;
+use custodian_core::Refusal;
 use custodian_core::TenantId;
 use sqlx::Row;
 
@@ -61,7 +62,7 @@ impl Store {
                 .bind(id.0)
                 .fetch_optional(&mut *tx)
                 .await?
-                .ok_or(StoreError::NotFound)?;
+                .ok_or(StoreError::Refused(Refusal::NotFound))?;
         tx.commit().await?;
         Ok(Tenant {
             id: TenantId(row.try_get("tenant_id")?),

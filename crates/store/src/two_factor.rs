@@ -3,6 +3,7 @@
 use crate::statement::Bindable;
 use crate::{Scope, Store, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
+use custodian_core::Refusal;
 use custodian_core::{TenantId, UserId};
 use sqlx::Row;
 
@@ -30,7 +31,7 @@ impl Store {
         .bind_all((tenant.0, user.0))
         .fetch_optional(&mut *tx)
         .await?
-        .ok_or(StoreError::NotFound)?;
+        .ok_or(StoreError::Refused(Refusal::NotFound))?;
         tx.commit().await?;
         Ok(TwoFactor {
             secret: row.try_get("totp_secret")?,
@@ -75,7 +76,7 @@ impl Store {
         .await?
         .rows_affected();
         if changed == 0 {
-            return Err(StoreError::NotFound);
+            return Err(StoreError::Refused(Refusal::NotFound));
         }
         self.audit(
             &mut tx,
@@ -123,7 +124,7 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?;
         match had {
-            None => return Err(StoreError::NotFound),
+            None => return Err(StoreError::Refused(Refusal::NotFound)),
             // Nothing to remove: nothing changes, nothing to audit.
             Some(0) => return Ok(()),
             Some(_) => {}

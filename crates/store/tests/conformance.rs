@@ -9,6 +9,7 @@ use custodian_core::catalog;
 use custodian_core::contacts::ContactInput;
 use custodian_core::organisations::OrganisationInput;
 use custodian_core::ContactId;
+use custodian_core::Refusal;
 use custodian_store::{Cursor, ListQuery, Scope, Store, StoreError};
 
 /// A fresh database per test: a temp SQLite file, or a new PostgreSQL database.
@@ -96,11 +97,11 @@ async fn records_stay_inside_their_tenant(store: TestDb) {
 
     assert!(matches!(
         store.contact(beta.tenant, anna.id).await,
-        Err(StoreError::NotFound)
+        Err(StoreError::Refused(Refusal::NotFound))
     ));
     assert!(matches!(
         store.organisation(beta.tenant, org.id).await,
-        Err(StoreError::NotFound)
+        Err(StoreError::Refused(Refusal::NotFound))
     ));
     assert!(store
         .search(beta.tenant, "anna", 10)
@@ -126,19 +127,19 @@ async fn records_stay_inside_their_tenant(store: TestDb) {
         .await;
     assert!(matches!(
         refused,
-        Err(StoreError::UnknownReference {
+        Err(StoreError::Refused(Refusal::UnknownReference {
             field: "organisation_id"
-        })
+        }))
     ));
     assert!(matches!(
         store
             .update_contact(&beta, anna.id, None, &input.validate().unwrap())
             .await,
-        Err(StoreError::NotFound)
+        Err(StoreError::Refused(Refusal::NotFound))
     ));
     assert!(matches!(
         store.delete_contact(&beta, anna.id).await,
-        Err(StoreError::NotFound)
+        Err(StoreError::Refused(Refusal::NotFound))
     ));
     assert_eq!(
         store
@@ -246,9 +247,9 @@ async fn stale_versions_and_duplicates_change_nothing(store: TestDb) {
         .await;
     assert!(matches!(
         duplicate,
-        Err(StoreError::Duplicate {
+        Err(StoreError::Refused(Refusal::Duplicate {
             field: "account_number"
-        })
+        }))
     ));
     // Another tenant may use the same account number.
     store
@@ -279,7 +280,7 @@ async fn stale_versions_and_duplicates_change_nothing(store: TestDb) {
         )
         .await;
     assert!(
-        matches!(stale, Err(StoreError::VersionMismatch { current }) if current == updated.version)
+        matches!(stale, Err(StoreError::Refused(Refusal::VersionMismatch { current })) if current == updated.version)
     );
     assert_eq!(
         store.organisation(alpha.tenant, org.id).await.unwrap().name,
@@ -400,9 +401,9 @@ async fn timelines_and_pages(store: TestDb) {
         store
             .create_activity(&alpha, None, &unknown.validate().unwrap())
             .await,
-        Err(StoreError::UnknownReference {
+        Err(StoreError::Refused(Refusal::UnknownReference {
             field: "contact_ids"
-        })
+        }))
     ));
 
     // Assets and agreements hang off the organisation.
@@ -433,7 +434,7 @@ async fn timelines_and_pages(store: TestDb) {
     assert_eq!(agreement.value, "12500.00");
     assert!(matches!(
         store.delete_organisation(&alpha, org.id).await,
-        Err(StoreError::InUse(_))
+        Err(StoreError::Refused(Refusal::InUse(_)))
     ));
     store.delete_agreement(&alpha, agreement.id).await.unwrap();
     store.delete_organisation(&alpha, org.id).await.unwrap();
@@ -603,7 +604,7 @@ async fn tickets_raised_together_each_count(store: TestDb) {
     for handle in raised {
         match handle.await.unwrap() {
             Ok(ticket) => numbers.push(ticket.number),
-            Err(StoreError::UnknownReference { field }) => {
+            Err(StoreError::Refused(Refusal::UnknownReference { field })) => {
                 assert_eq!(field, "contact_id");
                 refused += 1;
             }

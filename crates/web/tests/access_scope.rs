@@ -3,108 +3,50 @@
 //! SQLite and (with CUSTODIAN_TEST_POSTGRES_URL) on PostgreSQL.
 
 mod support;
-use support::{on_both_backends, TestApp};
+use support::{
+    find, items, json_answer, on_both_backends, postgres, sqlite, texts, Story, TestApp,
+};
 
-use custodian_app::App;
 use custodian_core::access::Role;
-use custodian_core::audit::Actor;
 use custodian_core::TenantId;
-use reqwest::{Client, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-struct Server {
-    app: App,
-    base: String,
-    client: Client,
-    tenant: TenantId,
-    admin: String,
-    _t: TestApp,
-}
+support::fixture! { Server { tenant: TenantId, admin: String } }
 
-async fn start(t: TestApp) -> Server {
-    let tenant = t.tenant("Scope GmbH").await;
-    let admin = t
-        .user_named(tenant, "admin@scope.example", "Admin", Role::Administrator)
-        .await;
-    Server {
-        app: t.app.clone(),
-        base: t.base.clone(),
-        client: t.client.clone(),
-        tenant,
-        admin: t.token_for(&admin).await,
-        _t: t,
+impl Story for Server {
+    async fn start(t: TestApp) -> Server {
+        let (tenant, admin) = t
+            .tenant_with_user(
+                "Scope GmbH",
+                "admin@scope.example",
+                "Admin",
+                Role::Administrator,
+            )
+            .await;
+        Server { tenant, admin, t }
     }
 }
 
-async fn sqlite() -> Server {
-    start(TestApp::sqlite().await).await
-}
-
-async fn postgres() -> Option<Server> {
-    Some(start(TestApp::postgres().await?).await)
-}
-
 impl Server {
-    async fn call(
-        &self,
-        token: &str,
-        method: &str,
-        path: &str,
-        body: Option<Value>,
-        reason: Option<&str>,
-    ) -> (StatusCode, Value) {
-        let url = format!("{}/api/v1{path}", self.base);
-        let mut request = match method {
-            "POST" => self.client.post(url),
-            "PUT" => self.client.put(url),
-            "DELETE" => self.client.delete(url),
-            _ => self.client.get(url),
-        };
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        if let Some(reason) = reason {
-            request = request.header("X-Access-Reason", reason);
-        }
-        let response = request.bearer_auth(token).send().await.unwrap();
-        let status = response.status();
-        (status, response.json().await.unwrap_or(Value::Null))
+    /// GETs as `token`, stating `reason` for seeing sensitive data.
+    async fn get_with_reason(&self, token: &str, path: &str, reason: &str) -> (StatusCode, Value) {
+        let request = self.request(token, "GET", path, None);
+        json_answer(request.header("X-Access-Reason", reason)).await
     }
 
     /// Replaces a record, at the version it has now.
     async fn replace(&self, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
-        let (_, current) = self.call(&self.admin, "GET", path, None, None).await;
-        let response = self
-            .client
-            .put(format!("{}/api/v1{path}", self.base))
-            .header("If-Match", format!("\"{}\"", current["version"]))
-            .bearer_auth(token)
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        let status = response.status();
-        (status, response.json().await.unwrap_or(Value::Null))
+        self.replace_as(&self.admin, token, path, body).await
     }
 
     async fn admin(&self, method: &str, path: &str, body: Option<Value>) -> (StatusCode, Value) {
-        self.call(&self.admin, method, path, body, None).await
+        self.call(&self.admin, method, path, body).await
     }
 
     /// A user with these roles (by name) and an API token of theirs.
     async fn user(&self, email: &str, roles: &[&str]) -> (i64, String) {
-        let user = self
-            .app
-            .create_user(
-                self.tenant,
-                email,
-                email,
-                "a long enough password",
-                Role::ReadOnly,
-                Actor::SYSTEM,
-            )
-            .await
-            .unwrap();
+        let user = self.t.user(self.tenant, email, Role::ReadOnly).await;
         let (status, answer) = self
             .admin(
                 "PUT",
@@ -113,17 +55,11 @@ impl Server {
             )
             .await;
         assert_eq!(status, StatusCode::OK, "{answer}");
-        let token = self
-            .app
-            .create_api_token(self.tenant, user.id, "test", Actor::SYSTEM)
-            .await
-            .unwrap()
-            .1;
-        (user.id.0, token)
+        (user.id.0, self.token_for(&user).await)
     }
 
     async fn create(&self, token: &str, path: &str, body: Value) -> i64 {
-        let (status, answer) = self.call(token, "POST", path, Some(body), None).await;
+        let (status, answer) = self.post_as(token, path, body).await;
         assert_eq!(status, StatusCode::CREATED, "{path}: {answer}");
         answer["id"].as_i64().unwrap()
     }
@@ -169,25 +105,17 @@ async fn a_tenant_role_grants_what_it_says(server: Server) {
         .await;
     let (_, agent) = server.user("agent@scope.example", &["call_centre"]).await;
 
-    let (status, seen) = server
-        .call(&agent, "GET", &format!("/contacts/{contact}"), None, None)
-        .await;
+    let (status, seen) = server.get_as(&agent, &format!("/contacts/{contact}")).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(seen["emails"], json!(["ina@kunde.example"]));
     let (status, _) = server
-        .call(
-            &agent,
-            "POST",
-            "/organisations",
-            Some(json!({"name": "X"})),
-            None,
-        )
+        .post_as(&agent, "/organisations", json!({"name": "X"}))
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, _) = server.call(&agent, "GET", "/agreements", None, None).await;
+    let (status, _) = server.get_as(&agent, "/agreements").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let path = format!("/activities/{activity}");
-    let (_, notes) = server.call(&agent, "GET", &path, None, None).await;
+    let (_, notes) = server.get_as(&agent, &path).await;
     assert_eq!(notes["subject"], "", "no free-text category: {notes}");
     assert_eq!(notes["masked_fields"], json!(["subject", "body"]));
 
@@ -202,17 +130,12 @@ async fn a_tenant_role_grants_what_it_says(server: Server) {
         changed["categories"],
         json!(["identifier", "contact", "free_text"])
     );
-    let (_, notes) = server.call(&agent, "GET", &path, None, None).await;
+    let (_, notes) = server.get_as(&agent, &path).await;
     assert_eq!(notes["subject"], "Asked about renewal");
 
     // The list of roles names the built-in ones first, then this one.
     let (_, roles) = server.admin("GET", "/roles", None).await;
-    let names: Vec<&str> = roles["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["name"].as_str().unwrap())
-        .collect();
+    let names = texts(&roles["items"], "name");
     assert_eq!(names.len(), 7, "{roles}");
     assert_eq!(names[6], "call_centre");
 
@@ -302,19 +225,12 @@ async fn a_tenant_role_grants_what_it_says(server: Server) {
             None,
         )
         .await;
-    let actions: Vec<&str> = trail["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["action"].as_str().unwrap())
-        .collect();
+    let actions = texts(&trail["items"], "action");
     assert_eq!(actions, ["update", "create"], "{trail}");
 }
 
 fn ids(answer: &Value) -> Vec<i64> {
-    answer["items"]
-        .as_array()
-        .unwrap()
+    items(answer)
         .iter()
         .map(|r| r["id"].as_i64().unwrap())
         .collect()
@@ -333,12 +249,7 @@ async fn record_scope_keeps_users_to_their_own_and_their_teams(server: Server) {
     let (ben_id, ben) = server.user("ben@scope.example", &["sales"]).await;
     let (_, cy) = server.user("cy@scope.example", &["support"]).await;
     let (_, users) = server.admin("GET", "/users", None).await;
-    let cy_id = users
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["email"] == "cy@scope.example")
-        .unwrap()["id"]
+    let cy_id = find(&users, "email", "cy@scope.example")["id"]
         .as_i64()
         .unwrap();
     let team = server
@@ -377,25 +288,25 @@ async fn record_scope_keeps_users_to_their_own_and_their_teams(server: Server) {
         .create(&ben, "/activities", json!({"kind": "call", "occurred_at": "2026-11-20T10:00:00Z", "subject": "Birke call", "contact_ids": [contact_b]}))
         .await;
     let (_, a) = server
-        .call(&ann, "GET", &format!("/organisations/{org_a}"), None, None)
+        .get_as(&ann, &format!("/organisations/{org_a}"))
         .await;
     assert_eq!(a["owner_id"], ann_id, "{a}");
 
     // Ann (own) sees her records and nothing of Ben's, by any path.
-    let (_, orgs) = server.call(&ann, "GET", "/organisations", None, None).await;
+    let (_, orgs) = server.get_as(&ann, "/organisations").await;
     assert_eq!(ids(&orgs), [org_a]);
-    let (_, contacts) = server.call(&ann, "GET", "/contacts", None, None).await;
+    let (_, contacts) = server.get_as(&ann, "/contacts").await;
     assert_eq!(ids(&contacts), [contact_a]);
-    let (_, agreements) = server.call(&ann, "GET", "/agreements", None, None).await;
+    let (_, agreements) = server.get_as(&ann, "/agreements").await;
     assert_eq!(ids(&agreements), [agreement_a]);
-    let (_, activities) = server.call(&ann, "GET", "/activities", None, None).await;
+    let (_, activities) = server.get_as(&ann, "/activities").await;
     assert!(ids(&activities).is_empty(), "{activities}");
     for path in [
         format!("/organisations/{org_b}"),
         format!("/contacts/{contact_b}"),
         format!("/activities/{activity_b}"),
     ] {
-        let (status, answer) = server.call(&ann, "GET", &path, None, None).await;
+        let (status, answer) = server.get_as(&ann, &path).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}: {answer}");
     }
     let (status, _) = server
@@ -407,31 +318,21 @@ async fn record_scope_keeps_users_to_their_own_and_their_teams(server: Server) {
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, _) = server
-        .call(
-            &ann,
-            "DELETE",
-            &format!("/organisations/{org_b}"),
-            None,
-            None,
-        )
+        .delete_as(&ann, &format!("/organisations/{org_b}"))
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, foreign) = server
-        .call(
+        .post_as(
             &ann,
-            "POST",
             "/contacts",
-            Some(json!({"first_name": "A", "last_name": "B", "organisation_id": org_b})),
-            None,
+            json!({"first_name": "A", "last_name": "B", "organisation_id": org_b}),
         )
         .await;
     let (never_status, never) = server
-        .call(
+        .post_as(
             &ann,
-            "POST",
             "/contacts",
-            Some(json!({"first_name": "A", "last_name": "B", "organisation_id": 1})),
-            None,
+            json!({"first_name": "A", "last_name": "B", "organisation_id": 1}),
         )
         .await;
     assert_eq!(
@@ -439,26 +340,16 @@ async fn record_scope_keeps_users_to_their_own_and_their_teams(server: Server) {
         (never_status, &never["code"]),
         "{foreign}"
     );
-    let (_, hits) = server
-        .call(&ann, "GET", "/search?q=Birke", None, None)
-        .await;
+    let (_, hits) = server.get_as(&ann, "/search?q=Birke").await;
     assert_eq!(hits, json!([]), "{hits}");
-    let (_, hits) = server
-        .call(&server.admin, "GET", "/search?q=Birke", None, None)
-        .await;
+    let (_, hits) = server.get_as(&server.admin, "/search?q=Birke").await;
     assert_eq!(hits.as_array().unwrap().len(), 2, "{hits}");
 
     // Cy (support, team) sees what Ben, in Cy's team, owns; not Ann's.
-    let (_, contacts) = server.call(&cy, "GET", "/contacts", None, None).await;
+    let (_, contacts) = server.get_as(&cy, "/contacts").await;
     assert_eq!(ids(&contacts), [contact_b]);
     let (_, timeline) = server
-        .call(
-            &cy,
-            "GET",
-            &format!("/activities?contact_id={contact_b}"),
-            None,
-            None,
-        )
+        .get_as(&cy, &format!("/activities?contact_id={contact_b}"))
         .await;
     assert_eq!(ids(&timeline), [activity_b]);
 
@@ -479,13 +370,13 @@ async fn record_scope_keeps_users_to_their_own_and_their_teams(server: Server) {
         )
         .await;
     assert_eq!(status, StatusCode::OK);
-    let (_, contacts) = server.call(&cy, "GET", "/contacts", None, None).await;
+    let (_, contacts) = server.get_as(&cy, "/contacts").await;
     assert_eq!(
         ids(&contacts),
         [contact_b],
         "contacts still by team: {contacts}"
     );
-    let (_, activities) = server.call(&cy, "GET", "/activities", None, None).await;
+    let (_, activities) = server.get_as(&cy, "/activities").await;
     assert_eq!(ids(&activities), [activity_b]);
 
     // Ann may edit her contact of an organisation outside her reach: the
@@ -510,27 +401,17 @@ async fn record_scope_keeps_users_to_their_own_and_their_teams(server: Server) {
     assert_eq!(status, StatusCode::OK, "{moved}");
     assert_eq!(moved["owner_name"], "ben@scope.example");
     let (status, _) = server
-        .call(&ann, "GET", &format!("/organisations/{org_a}"), None, None)
+        .get_as(&ann, &format!("/organisations/{org_a}"))
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, _) = server
-        .call(
-            &ann,
-            "GET",
-            &format!("/agreements/{agreement_a}"),
-            None,
-            None,
-        )
+        .get_as(&ann, &format!("/agreements/{agreement_a}"))
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     // The contact Ann made is still hers.
-    let (status, _) = server
-        .call(&ann, "GET", &format!("/contacts/{contact_a}"), None, None)
-        .await;
+    let (status, _) = server.get_as(&ann, &format!("/contacts/{contact_a}")).await;
     assert_eq!(status, StatusCode::OK);
-    let (status, _) = server
-        .call(&cy, "GET", &format!("/contacts/{contact_a}"), None, None)
-        .await;
+    let (status, _) = server.get_as(&cy, &format!("/contacts/{contact_a}")).await;
     assert_eq!(status, StatusCode::OK);
 
     // Taking Cy out of the team takes Ben's records out of Cy's reach.
@@ -542,7 +423,7 @@ async fn record_scope_keeps_users_to_their_own_and_their_teams(server: Server) {
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{changed}");
-    let (_, contacts) = server.call(&cy, "GET", "/contacts", None, None).await;
+    let (_, contacts) = server.get_as(&cy, "/contacts").await;
     assert!(ids(&contacts).is_empty(), "{contacts}");
 
     // Bad input: clear 4xx, nothing changed.
@@ -566,7 +447,7 @@ async fn record_scope_keeps_users_to_their_own_and_their_teams(server: Server) {
         (StatusCode::CONFLICT, Some("duplicate"))
     );
     let (_, teams) = server.admin("GET", "/teams", None).await;
-    assert_eq!(teams["items"].as_array().unwrap().len(), 1, "{teams}");
+    assert_eq!(items(&teams).len(), 1, "{teams}");
     let (status, answer) = server
         .admin(
             "PUT",
@@ -616,16 +497,13 @@ async fn hidden_values_do_not_come_back_another_way(server: Server) {
         )
         .await;
     let upload = server
-        .client
-        .post(format!(
-            "{}/api/v1/tickets/{ticket}/attachments?file_name=ada-medical-note.txt",
-            server.base
-        ))
-        .bearer_auth(&server.admin)
-        .body("Ada's private note")
-        .send()
-        .await
-        .unwrap();
+        .attach(
+            &server.admin,
+            ticket,
+            "ada-medical-note.txt",
+            "Ada's private note",
+        )
+        .await;
     assert_eq!(upload.status(), StatusCode::CREATED);
     let file: Value = upload.json().await.unwrap();
     let (status, invited) = server
@@ -639,21 +517,13 @@ async fn hidden_values_do_not_come_back_another_way(server: Server) {
     let (_, dpo) = server
         .user("dpo@scope.example", &["data_protection_officer"])
         .await;
-    let (_, purposes) = server.call(&dpo, "GET", "/purposes", None, None).await;
-    let purpose = purposes["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["name"] == "Marketing communications")
-        .map(|p| p["id"].clone())
-        .unwrap();
+    let (_, purposes) = server.get_as(&dpo, "/purposes").await;
+    let purpose = find(&purposes["items"], "name", "Marketing communications")["id"].clone();
     let (status, text) = server
-        .call(
+        .post_as(
             &dpo,
-            "POST",
             "/consent-texts",
-            Some(json!({"purpose_id": purpose, "title": "News", "body": "Send me news"})),
-            None,
+            json!({"purpose_id": purpose, "title": "News", "body": "Send me news"}),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{text}");
@@ -662,7 +532,6 @@ async fn hidden_values_do_not_come_back_another_way(server: Server) {
             &dpo,
             "POST",
             &format!("/consent-texts/{}/publish", text["id"]),
-            None,
             None,
         )
         .await;
@@ -675,13 +544,7 @@ async fn hidden_values_do_not_come_back_another_way(server: Server) {
         .await;
     assert_eq!(status, StatusCode::CREATED, "{event}");
     let (status, request) = server
-        .call(
-            &dpo,
-            "POST",
-            "/requests",
-            Some(json!({"request_type": "access", "channel": "email", "contact_id": contact, "subject_name": "Ada Lovelace"})),
-            None,
-        )
+        .post_as(&dpo, "/requests", json!({"request_type": "access", "channel": "email", "contact_id": contact, "subject_name": "Ada Lovelace"}))
         .await;
     assert_eq!(status, StatusCode::CREATED, "{request}");
 
@@ -690,30 +553,22 @@ async fn hidden_values_do_not_come_back_another_way(server: Server) {
 
     // Files: the name is hidden from read_only, the content refused.
     let (status, files) = server
-        .call(
-            &reader,
-            "GET",
-            &format!("/tickets/{ticket}/attachments"),
-            None,
-            None,
-        )
+        .get_as(&reader, &format!("/tickets/{ticket}/attachments"))
         .await;
     assert_eq!(status, StatusCode::OK, "{files}");
     assert_eq!(files["items"][0]["file_name"], "", "{files}");
     assert_eq!(files["items"][0]["masked_fields"], json!(["file_name"]));
     let download = format!("/attachments/{}", file["id"]);
-    let (status, _) = server.call(&reader, "GET", &download, None, None).await;
+    let (status, _) = server.get_as(&reader, &download).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     // Support sees free text only with a stated reason.
-    let (status, refused) = server.call(&support, "GET", &download, None, None).await;
+    let (status, refused) = server.get_as(&support, &download).await;
     assert_eq!(
         (status, refused["code"].as_str()),
         (StatusCode::UNPROCESSABLE_ENTITY, Some("reason_required"))
     );
     let shown = server
-        .client
-        .get(format!("{}/api/v1{download}", server.base))
-        .bearer_auth(&support)
+        .request(&support, "GET", &download, None)
         .header("X-Access-Reason", "Customer asked us to read it")
         .send()
         .await
@@ -723,13 +578,7 @@ async fn hidden_values_do_not_come_back_another_way(server: Server) {
 
     // The consent ledger's proof and the portal account's address.
     let (status, ledger) = server
-        .call(
-            &reader,
-            "GET",
-            &format!("/contacts/{contact}/consents"),
-            None,
-            None,
-        )
+        .get_as(&reader, &format!("/contacts/{contact}/consents"))
         .await;
     assert_eq!(status, StatusCode::OK, "{ledger}");
     let text = ledger.to_string();
@@ -743,13 +592,7 @@ async fn hidden_values_do_not_come_back_another_way(server: Server) {
     );
     let (_, finance) = server.user("fin@scope.example", &["finance"]).await;
     let (_, ledger) = server
-        .call(
-            &finance,
-            "GET",
-            &format!("/contacts/{contact}/consents"),
-            None,
-            None,
-        )
+        .get_as(&finance, &format!("/contacts/{contact}/consents"))
         .await;
     assert!(!ledger.to_string().contains("127.0.0.1"), "{ledger}");
     // A tenant role that does not see contact details.
@@ -763,13 +606,7 @@ async fn hidden_values_do_not_come_back_another_way(server: Server) {
     assert_eq!(status, StatusCode::CREATED, "{role}");
     let (_, names_only) = server.user("names@scope.example", &["names_only"]).await;
     let (status, account) = server
-        .call(
-            &names_only,
-            "GET",
-            &format!("/contacts/{contact}/portal-access"),
-            None,
-            None,
-        )
+        .get_as(&names_only, &format!("/contacts/{contact}/portal-access"))
         .await;
     assert_eq!(status, StatusCode::OK, "{account}");
     assert!(
@@ -778,52 +615,30 @@ async fn hidden_values_do_not_come_back_another_way(server: Server) {
     );
 
     // Search and filters do not match on what is hidden.
-    let (_, found) = server
-        .call(&names_only, "GET", "/search?q=030%205550199", None, None)
-        .await;
+    let (_, found) = server.get_as(&names_only, "/search?q=030%205550199").await;
     assert_eq!(found, json!([]), "a hidden phone found its contact");
-    let (_, found) = server
-        .call(&names_only, "GET", "/search?q=engine", None, None)
-        .await;
+    let (_, found) = server.get_as(&names_only, "/search?q=engine").await;
     assert_eq!(found, json!([]), "a hidden email found its contact");
-    let (_, found) = server
-        .call(&names_only, "GET", "/search?q=Lovelace", None, None)
-        .await;
+    let (_, found) = server.get_as(&names_only, "/search?q=Lovelace").await;
     assert_eq!(found.as_array().map(Vec::len), Some(1), "{found}");
     let (_, found) = server.admin("GET", "/search?q=030%205550199", None).await;
     assert_eq!(found.as_array().map(Vec::len), Some(1), "{found}");
     for path in ["/tickets?q=printer", "/faq-articles?q=printer"] {
-        let (status, refused) = server.call(&reader, "GET", path, None, None).await;
+        let (status, refused) = server.get_as(&reader, path).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{path}: {refused}");
         assert_eq!(refused["code"], "filter_on_hidden_field");
     }
-    let (status, _) = server
-        .call(&reader, "GET", "/tickets?q=1", None, None)
-        .await;
+    let (status, _) = server.get_as(&reader, "/tickets?q=1").await;
     assert_eq!(status, StatusCode::OK, "a ticket number is no hidden value");
 
     // Every read of Ada's data is found from Ada.
     server
-        .call(
-            &dpo,
-            "GET",
-            &format!("/requests/{}", request["id"]),
-            None,
-            None,
-        )
+        .get_as(&dpo, &format!("/requests/{}", request["id"]))
         .await;
     let (_, trail) = server
-        .call(
-            &dpo,
-            "GET",
-            &format!("/audit?contact_id={contact}&limit=200"),
-            None,
-            None,
-        )
+        .get_as(&dpo, &format!("/audit?contact_id={contact}&limit=200"))
         .await;
-    let found: Vec<(String, String)> = trail["items"]
-        .as_array()
-        .unwrap()
+    let found: Vec<(String, String)> = items(&trail)
         .iter()
         .map(|e| {
             (
@@ -859,22 +674,14 @@ async fn hidden_values_do_not_come_back_another_way(server: Server) {
     assert_eq!(status, StatusCode::CREATED, "{role}");
     let (_, clerk) = server.user("clerk@scope.example", &["privacy_clerk"]).await;
     server
-        .call(
+        .put_as(
             &dpo,
-            "PUT",
             &format!("/requests/{}/subjects", request["id"]),
-            Some(json!({"contact_ids": [contact]})),
-            None,
+            json!({"contact_ids": [contact]}),
         )
         .await;
     let (status, seen) = server
-        .call(
-            &clerk,
-            "GET",
-            &format!("/requests/{}", request["id"]),
-            None,
-            None,
-        )
+        .get_as(&clerk, &format!("/requests/{}", request["id"]))
         .await;
     assert_eq!(status, StatusCode::OK, "{seen}");
     assert_eq!(seen["subject_name"], "Ada Lovelace");
@@ -885,55 +692,30 @@ async fn hidden_values_do_not_come_back_another_way(server: Server) {
         "{seen}"
     );
     let (status, refused) = server
-        .call(
-            &clerk,
-            "GET",
-            &format!("/requests/{}/export", request["id"]),
-            None,
-            None,
-        )
+        .get_as(&clerk, &format!("/requests/{}/export", request["id"]))
         .await;
     assert_eq!(
         (status, refused["code"].as_str()),
         (StatusCode::FORBIDDEN, Some("export_needs_every_category")),
         "{refused}"
     );
-    let (status, trail) = server
-        .call(&clerk, "GET", "/audit?limit=200", None, None)
-        .await;
+    let (status, trail) = server.get_as(&clerk, "/audit?limit=200").await;
     assert_eq!(status, StatusCode::OK);
     assert!(
-        trail["items"]
-            .as_array()
-            .unwrap()
+        items(&trail)
             .iter()
             .all(|e| e["source_ip"].is_null() && e["user_agent"].is_null()),
         "the trail's addresses show"
     );
-    let (_, full) = server
-        .call(&dpo, "GET", "/audit?limit=200", None, None)
-        .await;
-    assert!(full["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|e| e["source_ip"] == "127.0.0.1"));
+    let (_, full) = server.get_as(&dpo, "/audit?limit=200").await;
+    assert!(items(&full).iter().any(|e| e["source_ip"] == "127.0.0.1"));
 
     // Staff are people too: the list of users is a recorded read.
     server.admin("GET", "/users", None).await;
     let (_, trail) = server
-        .call(
-            &dpo,
-            "GET",
-            "/audit?record_type=user&action=list",
-            None,
-            None,
-        )
+        .get_as(&dpo, "/audit?record_type=user&action=list")
         .await;
-    assert!(
-        !trail["items"].as_array().unwrap().is_empty(),
-        "listing the staff left no entry"
-    );
+    assert!(!items(&trail).is_empty(), "listing the staff left no entry");
 }
 
 async fn sensitive_data_needs_a_stated_reason(server: Server) {
@@ -965,9 +747,7 @@ async fn sensitive_data_needs_a_stated_reason(server: Server) {
 
     // Without a reason the notes are hidden, and the answer says a reason would show them.
     let response = server
-        .client
-        .get(format!("{}/api/v1{path}", server.base))
-        .bearer_auth(&support)
+        .request(&support, "GET", &path, None)
         .send()
         .await
         .unwrap();
@@ -981,16 +761,12 @@ async fn sensitive_data_needs_a_stated_reason(server: Server) {
     let hidden: Value = response.json().await.unwrap();
     assert_eq!(hidden["subject"], "");
     assert_eq!(hidden["masked_fields"], json!(["subject", "body"]));
-    let (_, list) = server
-        .call(&support, "GET", "/activities", None, None)
-        .await;
+    let (_, list) = server.get_as(&support, "/activities").await;
     assert_eq!(list["items"][0]["body"], "", "{list}");
 
     // With a reason they are shown, and the trail keeps the reason.
     let reason = "Customer complaint 4711";
-    let (status, shown) = server
-        .call(&support, "GET", &path, None, Some(reason))
-        .await;
+    let (status, shown) = server.get_with_reason(&support, &path, reason).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(shown["subject"], "Complained about billing");
     assert!(shown.get("masked_fields").is_none(), "{shown}");
@@ -1004,7 +780,7 @@ async fn sensitive_data_needs_a_stated_reason(server: Server) {
             None,
         )
         .await;
-    let reads = trail["items"].as_array().unwrap();
+    let reads = items(&trail);
     assert!(
         reads
             .iter()
@@ -1022,15 +798,11 @@ async fn sensitive_data_needs_a_stated_reason(server: Server) {
         .admin("GET", "/audit?record_type=tenant&action=list", None)
         .await;
     assert!(
-        trail_reads["items"]
+        items(&trail_reads).iter().any(|e| e["fields"]
             .as_array()
             .unwrap()
             .iter()
-            .any(|e| e["fields"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .any(|f| f == "audit_entries.reason")),
+            .any(|f| f == "audit_entries.reason")),
         "{trail_reads}"
     );
 
@@ -1041,14 +813,11 @@ async fn sensitive_data_needs_a_stated_reason(server: Server) {
         (status, answer["code"].as_str()),
         (StatusCode::UNPROCESSABLE_ENTITY, Some("reason_required"))
     );
-    let (_, current) = server.call(&server.admin, "GET", &path, None, None).await;
+    let (_, current) = server.get_as(&server.admin, &path).await;
     let response = server
-        .client
-        .put(format!("{}/api/v1{path}", server.base))
+        .request(&support, "PUT", &path, Some(body))
         .header("If-Match", format!("\"{}\"", current["version"]))
         .header("X-Access-Reason", reason)
-        .bearer_auth(&support)
-        .json(&body)
         .send()
         .await
         .unwrap();
@@ -1063,9 +832,7 @@ async fn sensitive_data_needs_a_stated_reason(server: Server) {
         )
         .await;
     let response = server
-        .client
-        .get(format!("{}/api/v1/agreements/{agreement}", server.base))
-        .bearer_auth(&support)
+        .request(&support, "GET", &format!("/agreements/{agreement}"), None)
         .send()
         .await
         .unwrap();
@@ -1076,12 +843,12 @@ async fn sensitive_data_needs_a_stated_reason(server: Server) {
     assert_eq!(hidden["reason_required_fields"], json!(["subject", "body"]));
 
     // A reason does not grant what the roles do not: read-only never sees notes.
-    let (_, still_hidden) = server.call(&reader, "GET", &path, None, Some(reason)).await;
+    let (_, still_hidden) = server.get_with_reason(&reader, &path, reason).await;
     assert_eq!(still_hidden["subject"], "", "{still_hidden}");
 
     // An empty reason is refused, not ignored.
     for empty in ["", "  ", "ok"] {
-        let (status, answer) = server.call(&support, "GET", &path, None, Some(empty)).await;
+        let (status, answer) = server.get_with_reason(&support, &path, empty).await;
         assert_eq!(
             status,
             StatusCode::UNPROCESSABLE_ENTITY,

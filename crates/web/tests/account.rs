@@ -3,43 +3,37 @@
 //! API's. On SQLite and (with CUSTODIAN_TEST_POSTGRES_URL) on PostgreSQL.
 
 mod support;
-use support::{hidden_value, on_both_backends, TestApp, PASSWORD};
+use support::{
+    browser_client, fetch, find, get_page, hidden_value, items, on_both_backends, post_form,
+    postgres, sqlite, strings, Story, TestApp, PASSWORD,
+};
 
 use custodian_core::access::Role;
-use reqwest::redirect::Policy;
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 
-struct Server {
-    base: String,
-    database_url: String,
-    admin_token: String,
-    member_token: String,
-    member_id: i64,
-    other_tenant_token: String,
-    _t: TestApp,
+support::fixture! {
+    Server { admin_token: String, member_token: String, member_id: i64, other_tenant_token: String }
 }
 
-async fn start(t: TestApp) -> Server {
-    let tenant = t.tenant("Account GmbH").await;
-    let admin = t
-        .user_named(tenant, "ada@example.com", "", Role::Administrator)
-        .await;
-    let member = t
-        .user_named(tenant, "mia@example.com", "", Role::Sales)
-        .await;
-    let other = t.tenant("Other Ltd").await;
-    let other_admin = t
-        .user_named(other, "admin@other.example", "", Role::Administrator)
-        .await;
-    Server {
-        base: t.base.clone(),
-        database_url: t.database_url.clone(),
-        admin_token: t.token_for(&admin).await,
-        member_token: t.token_for(&member).await,
-        member_id: member.id.0,
-        other_tenant_token: t.token_for(&other_admin).await,
-        _t: t,
+impl Story for Server {
+    async fn start(t: TestApp) -> Server {
+        let tenant = t.tenant("Account GmbH").await;
+        let mia = ("mia@example.com", Role::Sales);
+        let [(_, admin_token), (member, member_token)] = t
+            .staff(tenant, [("ada@example.com", Role::Administrator), mia])
+            .await;
+        let other = t.tenant("Other Ltd").await;
+        let [(_, other_tenant_token)] = t
+            .staff(other, [("admin@other.example", Role::Administrator)])
+            .await;
+        Server {
+            admin_token,
+            member_token,
+            member_id: member.id.0,
+            other_tenant_token,
+            t,
+        }
     }
 }
 
@@ -51,29 +45,9 @@ async fn submit_login(
     code: &str,
     agent: &str,
 ) -> (Client, StatusCode) {
-    let client = Client::builder()
-        .user_agent(agent)
-        .cookie_store(true)
-        .redirect(Policy::none())
-        .build()
-        .unwrap();
-    let page = client
-        .get(format!("{}/login", server.base))
-        .send()
-        .await
-        .unwrap();
-    let csrf = hidden_value(&page.text().await.unwrap(), "_csrf");
-    let done = client
-        .post(format!("{}/login", server.base))
-        .form(&[
-            ("_csrf", csrf.as_str()),
-            ("email", email),
-            ("password", PASSWORD),
-            ("code", code),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let client = browser_client(Some(agent));
+    let fields = [("email", email), ("password", PASSWORD), ("code", code)];
+    let done = support::submit_login(&client, &server.base, "/login", &fields).await;
     let status = done.status();
     (client, status)
 }
@@ -99,13 +73,7 @@ impl Browser {
     }
 
     async fn get(&self, path: &str) -> (StatusCode, String) {
-        let response = self
-            .client
-            .get(format!("{}{path}", self.base))
-            .send()
-            .await
-            .unwrap();
-        (response.status(), response.text().await.unwrap())
+        get_page(&self.client, &format!("{}{path}", self.base)).await
     }
 
     /// Posts a form with the CSRF token of the account page.
@@ -114,49 +82,12 @@ impl Browser {
         let csrf = hidden_value(&page, "_csrf");
         let mut form = vec![("_csrf", csrf.as_str())];
         form.extend_from_slice(fields);
-        let response = self
-            .client
-            .post(format!("{}{path}", self.base))
-            .form(&form)
-            .send()
-            .await
-            .unwrap();
-        let location = response
-            .headers()
-            .get("location")
-            .and_then(|l| l.to_str().ok())
-            .unwrap_or_default()
-            .to_string();
-        (response.status(), location, response.text().await.unwrap())
+        post_form(&self.client, &format!("{}{path}", self.base), &form).await
     }
 
     async fn logged_in(&self) -> bool {
         self.get("/account").await.0 == StatusCode::OK
     }
-}
-
-async fn api(
-    server: &Server,
-    token: &str,
-    method: &str,
-    path: &str,
-    body: Option<Value>,
-) -> (StatusCode, Value) {
-    let client = Client::new();
-    let url = format!("{}/api/v1{path}", server.base);
-    let request = match method {
-        "POST" => client.post(url).json(&body.unwrap_or(json!({}))),
-        "PUT" => client.put(url).json(&body.unwrap_or(json!({}))),
-        "DELETE" => client.delete(url),
-        _ => client.get(url),
-    };
-    let response = request.bearer_auth(token).send().await.unwrap();
-    let status = response.status();
-    let text = response.text().await.unwrap();
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
 }
 
 async fn sessions_are_seen_and_ended_by_their_user(server: Server) {
@@ -170,21 +101,11 @@ async fn sessions_are_seen_and_ended_by_their_user(server: Server) {
     );
     assert!(page.contains("Phone Safari") && page.contains("127.0.0.1"));
 
-    let (status, sessions) = api(
-        &server,
-        &server.member_token,
-        "GET",
-        "/account/sessions",
-        None,
-    )
-    .await;
+    let (status, sessions) = server
+        .get_as(&server.member_token, "/account/sessions")
+        .await;
     assert_eq!(status, StatusCode::OK);
-    let phone_session = sessions
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["user_agent"] == "Phone Safari")
-        .unwrap()["id"]
+    let phone_session = find(&sessions, "user_agent", "Phone Safari")["id"]
         .as_i64()
         .unwrap();
 
@@ -207,55 +128,36 @@ async fn sessions_are_seen_and_ended_by_their_user(server: Server) {
     assert!(laptop.logged_in().await);
 
     // Another user's or another tenant's session id is not found.
-    let (status, _) = api(
-        &server,
-        &server.admin_token,
-        "DELETE",
-        &format!("/account/sessions/{phone_session}"),
-        None,
-    )
-    .await;
+    let (status, _) = server
+        .delete_as(
+            &server.admin_token,
+            &format!("/account/sessions/{phone_session}"),
+        )
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let (_, mine) = api(
-        &server,
-        &server.member_token,
-        "GET",
-        "/account/sessions",
-        None,
-    )
-    .await;
+    let (_, mine) = server
+        .get_as(&server.member_token, "/account/sessions")
+        .await;
     let laptop_session = mine[0]["id"].as_i64().unwrap();
-    let (status, _) = api(
-        &server,
-        &server.other_tenant_token,
-        "DELETE",
-        &format!("/account/sessions/{laptop_session}"),
-        None,
-    )
-    .await;
+    let (status, _) = server
+        .delete_as(
+            &server.other_tenant_token,
+            &format!("/account/sessions/{laptop_session}"),
+        )
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(laptop.logged_in().await);
 
     // The trail shows who ended what.
-    let (_, trail) = api(
-        &server,
-        &server.admin_token,
-        "GET",
-        &format!("/audit?user_id={}&action=logout", server.member_id),
-        None,
-    )
-    .await;
-    let fields: Vec<&str> = trail["items"]
-        .as_array()
-        .unwrap()
+    let (_, trail) = server
+        .get_as(
+            &server.admin_token,
+            &format!("/audit?user_id={}&action=logout", server.member_id),
+        )
+        .await;
+    let fields: Vec<&str> = items(&trail)
         .iter()
-        .flat_map(|e| {
-            e["fields"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|f| f.as_str().unwrap())
-        })
+        .flat_map(|e| strings(&e["fields"]))
         .collect();
     assert!(
         fields.contains(&"session") && fields.contains(&"all_sessions"),
@@ -279,16 +181,9 @@ async fn tokens_are_made_used_and_revoked(server: Server) {
     let (_, again) = browser.get("/account").await;
     assert!(again.contains("CI export") && !again.contains(&secret));
 
-    let (status, _) = api(&server, &secret, "GET", "/contacts", None).await;
+    let (status, _) = server.get_as(&secret, "/contacts").await;
     assert_eq!(status, StatusCode::OK);
-    let (_, tokens) = api(
-        &server,
-        &server.member_token,
-        "GET",
-        "/account/tokens",
-        None,
-    )
-    .await;
+    let (_, tokens) = server.get_as(&server.member_token, "/account/tokens").await;
     let listed = tokens.as_array().unwrap();
     assert!(listed
         .iter()
@@ -298,45 +193,25 @@ async fn tokens_are_made_used_and_revoked(server: Server) {
     let id = made["id"].as_i64().unwrap();
 
     // A token cannot mint tokens.
-    let (status, _) = api(
-        &server,
-        &secret,
-        "POST",
-        "/account/tokens",
-        Some(json!({"name": "forever"})),
-    )
-    .await;
+    let (status, _) = server
+        .post_as(&secret, "/account/tokens", json!({"name": "forever"}))
+        .await;
     assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
 
     // Nobody else can revoke it; its owner can, once.
-    let (status, _) = api(
-        &server,
-        &server.admin_token,
-        "DELETE",
-        &format!("/account/tokens/{id}"),
-        None,
-    )
-    .await;
+    let (status, _) = server
+        .delete_as(&server.admin_token, &format!("/account/tokens/{id}"))
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let (status, _) = api(
-        &server,
-        &server.member_token,
-        "DELETE",
-        &format!("/account/tokens/{id}"),
-        None,
-    )
-    .await;
+    let (status, _) = server
+        .delete_as(&server.member_token, &format!("/account/tokens/{id}"))
+        .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
-    let (status, _) = api(&server, &secret, "GET", "/contacts", None).await;
+    let (status, _) = server.get_as(&secret, "/contacts").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    let (status, _) = api(
-        &server,
-        &server.member_token,
-        "DELETE",
-        &format!("/account/tokens/{id}"),
-        None,
-    )
-    .await;
+    let (status, _) = server
+        .delete_as(&server.member_token, &format!("/account/tokens/{id}"))
+        .await;
     assert_eq!(
         status,
         StatusCode::NOT_FOUND,
@@ -360,14 +235,7 @@ async fn tokens_are_made_used_and_revoked(server: Server) {
         assert!(refused.contains(says) || says == "name", "{refused}");
         assert!(refused.contains(&format!("value=\"{days}\"")));
     }
-    let (_, after) = api(
-        &server,
-        &server.member_token,
-        "GET",
-        "/account/tokens",
-        None,
-    )
-    .await;
+    let (_, after) = server.get_as(&server.member_token, "/account/tokens").await;
     assert_eq!(
         after.as_array().unwrap().len(),
         listed.len(),
@@ -377,97 +245,77 @@ async fn tokens_are_made_used_and_revoked(server: Server) {
 
 async fn an_administrator_ends_all_access_of_a_leaver(server: Server) {
     let laptop = Browser::log_in(&server, "mia@example.com", "Laptop Firefox").await;
-    let (status, _) = api(&server, &server.member_token, "GET", "/users", None).await;
+    let (status, _) = server.get_as(&server.member_token, "/users").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, _) = api(
-        &server,
-        &server.member_token,
-        "POST",
-        &format!("/users/{}/end-access", server.member_id),
-        None,
-    )
-    .await;
+    let (status, _) = server
+        .post_as(
+            &server.member_token,
+            &format!("/users/{}/end-access", server.member_id),
+            json!({}),
+        )
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, users) = api(&server, &server.admin_token, "GET", "/users", None).await;
+    let (status, users) = server.get_as(&server.admin_token, "/users").await;
     assert_eq!(status, StatusCode::OK);
-    let mia = users
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["email"] == "mia@example.com")
-        .unwrap();
+    let mia = find(&users, "email", "mia@example.com");
     assert_eq!(mia["live_sessions"], 1);
 
     // Another tenant's administrator cannot touch her.
-    let (status, _) = api(
-        &server,
-        &server.other_tenant_token,
-        "POST",
-        &format!("/users/{}/end-access", server.member_id),
-        None,
-    )
-    .await;
+    let (status, _) = server
+        .post_as(
+            &server.other_tenant_token,
+            &format!("/users/{}/end-access", server.member_id),
+            json!({}),
+        )
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(laptop.logged_in().await);
 
-    let (status, ended) = api(
-        &server,
-        &server.admin_token,
-        "POST",
-        &format!("/users/{}/end-access", server.member_id),
-        None,
-    )
-    .await;
+    let (status, ended) = server
+        .post_as(
+            &server.admin_token,
+            &format!("/users/{}/end-access", server.member_id),
+            json!({}),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK, "{ended}");
     assert_eq!(ended, json!({"sessions_ended": 1, "tokens_revoked": 1}));
     assert!(!laptop.logged_in().await);
-    let (status, _) = api(&server, &server.member_token, "GET", "/contacts", None).await;
+    let (status, _) = server.get_as(&server.member_token, "/contacts").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     // Her password no longer opens a session either, and the answer does
     // not say why (as for an unknown account).
     assert!(!can_log_in(&server, "mia@example.com").await);
-    let (_, users) = api(&server, &server.admin_token, "GET", "/users", None).await;
-    let mia = users
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["email"] == "mia@example.com")
-        .unwrap();
+    let (_, users) = server.get_as(&server.admin_token, "/users").await;
+    let mia = find(&users, "email", "mia@example.com");
     assert!(mia["disabled_at"].is_string(), "{mia}");
-    let (status, _) = api(
-        &server,
-        &server.admin_token,
-        "POST",
-        &format!("/users/{}/reactivate", server.member_id),
-        None,
-    )
-    .await;
+    let (status, _) = server
+        .post_as(
+            &server.admin_token,
+            &format!("/users/{}/reactivate", server.member_id),
+            json!({}),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert!(can_log_in(&server, "mia@example.com").await);
-    let (status, _) = api(&server, &server.member_token, "GET", "/contacts", None).await;
+    let (status, _) = server.get_as(&server.member_token, "/contacts").await;
     assert_eq!(
         status,
         StatusCode::UNAUTHORIZED,
         "her old token stays revoked"
     );
     // The last administrator cannot end their own access.
-    let (_, users) = api(&server, &server.admin_token, "GET", "/users", None).await;
-    let ada = users
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["email"] == "ada@example.com")
-        .unwrap()["id"]
+    let (_, users) = server.get_as(&server.admin_token, "/users").await;
+    let ada = find(&users, "email", "ada@example.com")["id"]
         .as_i64()
         .unwrap();
-    let (status, problem) = api(
-        &server,
-        &server.admin_token,
-        "POST",
-        &format!("/users/{ada}/end-access"),
-        None,
-    )
-    .await;
+    let (status, problem) = server
+        .post_as(
+            &server.admin_token,
+            &format!("/users/{ada}/end-access"),
+            json!({}),
+        )
+        .await;
     assert_eq!(status, StatusCode::CONFLICT, "{problem}");
 
     // The users page offers the same, to administrators only.
@@ -492,27 +340,21 @@ async fn an_administrator_ends_all_access_of_a_leaver(server: Server) {
 }
 
 async fn roles_are_assigned_with_care(server: Server) {
-    let (_, users) = api(&server, &server.admin_token, "GET", "/users", None).await;
-    let ada = users
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["email"] == "ada@example.com")
-        .unwrap()["id"]
+    let (_, users) = server.get_as(&server.admin_token, "/users").await;
+    let ada = find(&users, "email", "ada@example.com")["id"]
         .as_i64()
         .unwrap();
     let mia = server.member_id;
     let roles = |user: i64, roles: Value| {
         let server = &server;
         async move {
-            api(
-                server,
-                &server.admin_token,
-                "PUT",
-                &format!("/users/{user}/roles"),
-                Some(json!({"roles": roles})),
-            )
-            .await
+            server
+                .put_as(
+                    &server.admin_token,
+                    &format!("/users/{user}/roles"),
+                    json!({"roles": roles}),
+                )
+                .await
         }
     };
     // Refused, and nothing changes: unknown names, no role, no administrator left.
@@ -524,23 +366,21 @@ async fn roles_are_assigned_with_care(server: Server) {
     let (status, problem) = roles(ada, json!(["sales"])).await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(problem["code"], "last_administrator");
-    let (status, _) = api(&server, &server.member_token, "GET", "/contacts", None).await;
+    let (status, _) = server.get_as(&server.member_token, "/contacts").await;
     assert_eq!(status, StatusCode::OK, "Mia still works in sales");
 
     // A data protection officer reads the trail but no contacts.
     let (status, changed) = roles(mia, json!(["data_protection_officer"])).await;
     assert_eq!(status, StatusCode::OK, "{changed}");
     assert_eq!(changed["roles"], json!(["data_protection_officer"]));
-    let (status, _) = api(&server, &server.member_token, "GET", "/contacts", None).await;
+    let (status, _) = server.get_as(&server.member_token, "/contacts").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, trail) = api(
-        &server,
-        &server.member_token,
-        "GET",
-        &format!("/audit?record_type=user&record_id={mia}&action=update"),
-        None,
-    )
-    .await;
+    let (status, trail) = server
+        .get_as(
+            &server.member_token,
+            &format!("/audit?record_type=user&record_id={mia}&action=update"),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(trail["items"][0]["fields"], json!(["roles"]), "{trail}");
 
@@ -548,7 +388,7 @@ async fn roles_are_assigned_with_care(server: Server) {
     roles(mia, json!(["administrator"])).await;
     let (status, _) = roles(ada, json!(["sales", "finance"])).await;
     assert_eq!(status, StatusCode::OK);
-    let (status, _) = api(&server, &server.admin_token, "GET", "/users", None).await;
+    let (status, _) = server.get_as(&server.admin_token, "/users").await;
     assert_eq!(status, StatusCode::FORBIDDEN, "Ada is no administrator now");
 
     // The users page shows the roles as checkboxes and saves them.
@@ -565,14 +405,8 @@ async fn roles_are_assigned_with_care(server: Server) {
         (status, location.as_str()),
         (StatusCode::SEE_OTHER, "/admin/users")
     );
-    let (_, users) = api(&server, &server.member_token, "GET", "/users", None).await;
-    let ada_roles = users
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["id"] == ada)
-        .unwrap()["roles"]
-        .clone();
+    let (_, users) = server.get_as(&server.member_token, "/users").await;
+    let ada_roles = find(&users, "id", ada)["roles"].clone();
     assert_eq!(ada_roles, json!(["support", "read_only"]));
     let (status, _, page) = browser
         .post(&format!("/admin/users/{mia}/roles"), &[("roles", "sales")])
@@ -582,32 +416,16 @@ async fn roles_are_assigned_with_care(server: Server) {
 }
 
 async fn passwords_follow_the_tenant_policy(server: Server) {
-    let (status, policy) = api(
-        &server,
-        &server.admin_token,
-        "GET",
-        "/settings/password-policy",
-        None,
-    )
-    .await;
+    let (status, policy) = server
+        .get_as(&server.admin_token, "/settings/password-policy")
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(policy, json!({"min_length": 12, "rotation_days": null}));
     let put = |token: String, body: Value| {
         let server = &server;
         async move {
-            let client = Client::new();
-            let response = client
-                .put(format!("{}/api/v1/settings/password-policy", server.base))
-                .bearer_auth(token)
-                .json(&body)
-                .send()
-                .await
-                .unwrap();
-            let status = response.status();
-            (
-                status,
-                response.json::<Value>().await.unwrap_or(Value::Null),
-            )
+            let path = "/settings/password-policy";
+            server.call(&token, "PUT", path, Some(body)).await
         }
     };
     for bad in [
@@ -639,19 +457,15 @@ async fn passwords_follow_the_tenant_policy(server: Server) {
         async move {
             let (_, page) = laptop.get("/account/password").await;
             let csrf = hidden_value(&page, "_csrf");
-            let response = laptop
-                .client
-                .post(format!("{}/account/password", laptop.base))
-                .form(&[
-                    ("_csrf", csrf.as_str()),
-                    ("current_password", current),
-                    ("new_password", new),
-                    ("repeat_password", repeat),
-                ])
-                .send()
-                .await
-                .unwrap();
-            (response.status(), response.text().await.unwrap())
+            let form = [
+                ("_csrf", csrf.as_str()),
+                ("current_password", current),
+                ("new_password", new),
+                ("repeat_password", repeat),
+            ];
+            let url = format!("{}/account/password", laptop.base);
+            let (status, _, body) = post_form(&laptop.client, &url, &form).await;
+            (status, body)
         }
     };
     let new = "seven green kettles sing";
@@ -698,12 +512,7 @@ async fn passwords_follow_the_tenant_policy(server: Server) {
         .unwrap();
     let (status, _) = laptop.get("/contacts").await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    let response = laptop
-        .client
-        .get(format!("{}/contacts", server.base))
-        .send()
-        .await
-        .unwrap();
+    let response = fetch(&laptop.client, &server.url("/contacts")).await;
     assert_eq!(response.headers()["location"], "/account/password");
     let (status, page) = laptop.get("/account/password").await;
     assert_eq!(status, StatusCode::OK);
@@ -819,20 +628,16 @@ async fn two_factor_is_set_up_used_and_required(server: Server) {
         log_in_with_code(&server, "mia@example.com", "").await,
         StatusCode::SEE_OTHER
     );
-    let (_, trail) = api(
-        &server,
-        &server.admin_token,
-        "GET",
-        &format!(
-            "/audit?record_type=user&record_id={}&action=update",
-            server.member_id
-        ),
-        None,
-    )
-    .await;
-    let changes = trail["items"]
-        .as_array()
-        .unwrap()
+    let (_, trail) = server
+        .get_as(
+            &server.admin_token,
+            &format!(
+                "/audit?record_type=user&record_id={}&action=update",
+                server.member_id
+            ),
+        )
+        .await;
+    let changes = items(&trail)
         .iter()
         .filter(|e| e["fields"] == json!(["two_factor"]))
         .count();
@@ -843,21 +648,16 @@ async fn two_factor_is_set_up_used_and_required(server: Server) {
         &[],
     )
     .await;
-    let (_, again) = api(
-        &server,
-        &server.admin_token,
-        "GET",
-        &format!(
-            "/audit?record_type=user&record_id={}&action=update",
-            server.member_id
-        ),
-        None,
-    )
-    .await;
-    assert_eq!(
-        again["items"].as_array().unwrap().len(),
-        trail["items"].as_array().unwrap().len()
-    );
+    let (_, again) = server
+        .get_as(
+            &server.admin_token,
+            &format!(
+                "/audit?record_type=user&record_id={}&action=update",
+                server.member_id
+            ),
+        )
+        .await;
+    assert_eq!(items(&again).len(), items(&trail).len());
 
     // An answer that is neither "required" nor "optional" changes nothing.
     let (status, _, page) = ada
@@ -877,43 +677,28 @@ async fn two_factor_is_set_up_used_and_required(server: Server) {
     assert!(page.contains("does not exist"));
 
     // Required for everyone: whoever has none sets it up first.
-    let put = Client::new()
-        .put(format!("{}/api/v1/settings/two-factor", server.base))
-        .bearer_auth(&server.admin_token)
-        .json(&json!({"required": true}))
+    let put = server
+        .request(
+            &server.admin_token,
+            "PUT",
+            "/settings/two-factor",
+            Some(json!({"required": true})),
+        )
         .send()
         .await
         .unwrap();
     assert_eq!(put.status(), StatusCode::OK);
-    let (_, setting) = api(
-        &server,
-        &server.admin_token,
-        "GET",
-        "/settings/two-factor",
-        None,
-    )
-    .await;
+    let (_, setting) = server
+        .get_as(&server.admin_token, "/settings/two-factor")
+        .await;
     assert_eq!(setting, json!({"required": true}));
-    let response = ada
-        .client
-        .get(format!("{}/contacts", server.base))
-        .send()
-        .await
-        .unwrap();
+    let response = fetch(&ada.client, &server.url("/contacts")).await;
     assert_eq!(response.headers()["location"], "/account/two-factor");
     let (status, page) = ada.get("/account/two-factor").await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("requires two-factor login"));
-    let (status, _) = api(&server, &server.admin_token, "GET", "/contacts", None).await;
+    let (status, _) = server.get_as(&server.admin_token, "/contacts").await;
     assert_eq!(status, StatusCode::OK, "API tokens are not logins");
-}
-
-async fn sqlite() -> Server {
-    start(TestApp::sqlite().await).await
-}
-
-async fn postgres() -> Option<Server> {
-    Some(start(TestApp::postgres().await?).await)
 }
 
 on_both_backends!(

@@ -2,78 +2,58 @@
 //! CUSTODIAN_TEST_POSTGRES_URL) on PostgreSQL.
 
 mod support;
-use support::{on_both_backends, TestApp};
+use support::{
+    fetch, get_page, items, json_answer, on_both_backends, postgres, sqlite, Story, TestApp,
+};
 
 use custodian_core::access::Role;
-use reqwest::{Client, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-struct TestServer {
-    base: String,
-    client: Client,
-    token: String,
-    other_token: String,
-    /// A read_only user of the first tenant.
-    read_only_token: String,
-    _t: TestApp,
-}
-
-async fn start(t: TestApp) -> TestServer {
-    let alpha = t.tenant("Alpha GmbH").await;
-    let beta = t.tenant("Beta Ltd").await;
-    let token = t
-        .token(alpha, "admin@example.com", Role::Administrator)
-        .await;
-    let read_only_token = t.token(alpha, "reader@example.com", Role::ReadOnly).await;
-    let other_token = t
-        .token(beta, "admin@example.com", Role::Administrator)
-        .await;
+support::fixture! {
     TestServer {
-        base: t.base.clone(),
-        client: t.client.clone(),
-        token,
-        other_token,
-        read_only_token,
-        _t: t,
+        token: String,
+        other_token: String,
+        /// A read_only user of the first tenant.
+        read_only_token: String,
     }
 }
 
-async fn sqlite() -> TestServer {
-    start(TestApp::sqlite().await).await
-}
-
-async fn postgres() -> Option<TestServer> {
-    Some(start(TestApp::postgres().await?).await)
+impl Story for TestServer {
+    async fn start(t: TestApp) -> TestServer {
+        let alpha = t.tenant("Alpha GmbH").await;
+        let beta = t.tenant("Beta Ltd").await;
+        let token = t
+            .token(alpha, "admin@example.com", Role::Administrator)
+            .await;
+        let read_only_token = t.token(alpha, "reader@example.com", Role::ReadOnly).await;
+        let other_token = t
+            .token(beta, "admin@example.com", Role::Administrator)
+            .await;
+        TestServer {
+            t,
+            token,
+            other_token,
+            read_only_token,
+        }
+    }
 }
 
 impl TestServer {
-    fn url(&self, path: &str) -> String {
-        format!("{}/api/v1{path}", self.base)
-    }
-
+    /// POSTs as the first tenant's administrator.
     async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
-        let response = self
-            .client
-            .post(self.url(path))
-            .bearer_auth(&self.token)
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        let status = response.status();
-        (status, response.json().await.unwrap_or(Value::Null))
+        self.call(&self.token, "POST", path, Some(body)).await
     }
 
+    /// A new contact sent as this content type and raw body.
+    fn raw_contact(&self, content_type: &str, body: &'static str) -> reqwest::RequestBuilder {
+        let request = self.request(&self.token, "POST", "/contacts", None);
+        request.header("content-type", content_type).body(body)
+    }
+
+    /// GETs as `token`.
     async fn get(&self, path: &str, token: &str) -> (StatusCode, Value) {
-        let response = self
-            .client
-            .get(self.url(path))
-            .bearer_auth(token)
-            .send()
-            .await
-            .unwrap();
-        let status = response.status();
-        (status, response.json().await.unwrap_or(Value::Null))
+        self.call(token, "GET", path, None).await
     }
 }
 
@@ -93,9 +73,7 @@ async fn a_contact_lives_through_create_read_update_delete(server: TestServer) {
     assert_eq!(contact["organisation_name"], "Acme");
 
     let read = server
-        .client
-        .get(server.url(&format!("/contacts/{id}")))
-        .bearer_auth(&server.token)
+        .request(&server.token, "GET", &format!("/contacts/{id}"), None)
         .send()
         .await
         .unwrap();
@@ -107,9 +85,7 @@ async fn a_contact_lives_through_create_read_update_delete(server: TestServer) {
         json!({"first_name": "Augusta Ada", "last_name": "King", "emails": ["ada@acme.example"]});
     let put = |body: &Value, if_match: Option<&str>| {
         let mut request = server
-            .client
-            .put(server.url(&format!("/contacts/{id}")))
-            .bearer_auth(&server.token)
+            .request(&server.token, "PUT", &format!("/contacts/{id}"), None)
             .json(body);
         if let Some(tag) = if_match {
             request = request.header("If-Match", tag);
@@ -136,9 +112,7 @@ async fn a_contact_lives_through_create_read_update_delete(server: TestServer) {
     assert_eq!(hits[0]["id"].as_i64(), Some(id));
 
     let deleted = server
-        .client
-        .delete(server.url(&format!("/contacts/{id}")))
-        .bearer_auth(&server.token)
+        .request(&server.token, "DELETE", &format!("/contacts/{id}"), None)
         .send()
         .await
         .unwrap();
@@ -203,11 +177,7 @@ async fn bad_input_is_answered_with_problems_and_changes_nothing(server: TestSer
     );
 
     let malformed = server
-        .client
-        .post(server.url("/contacts"))
-        .bearer_auth(&server.token)
-        .header("content-type", "application/json")
-        .body("{\"first_name\": ")
+        .raw_contact("application/json", "{\"first_name\": ")
         .send()
         .await
         .unwrap();
@@ -217,11 +187,7 @@ async fn bad_input_is_answered_with_problems_and_changes_nothing(server: TestSer
         "application/problem+json"
     );
     let wrong_type = server
-        .client
-        .post(server.url("/contacts"))
-        .bearer_auth(&server.token)
-        .header("content-type", "text/plain")
-        .body("first_name=A")
+        .raw_contact("text/plain", "first_name=A")
         .send()
         .await
         .unwrap();
@@ -284,9 +250,7 @@ async fn bad_input_is_answered_with_problems_and_changes_nothing(server: TestSer
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     // A method an endpoint does not take is answered as a problem too.
     let patch = server
-        .client
-        .patch(server.url("/contacts"))
-        .bearer_auth(&server.token)
+        .request(&server.token, "PATCH", "/contacts", None)
         .send()
         .await
         .unwrap();
@@ -320,13 +284,9 @@ async fn bad_input_is_answered_with_problems_and_changes_nothing(server: TestSer
     );
 
     let (_, page) = server.get("/contacts", &server.token).await;
-    assert_eq!(
-        page["items"].as_array().unwrap().len(),
-        0,
-        "nothing was written"
-    );
+    assert_eq!(items(&page).len(), 0, "nothing was written");
     let (_, organisations) = server.get("/organisations", &server.token).await;
-    assert_eq!(organisations["items"].as_array().unwrap().len(), 1);
+    assert_eq!(items(&organisations).len(), 1);
 }
 on_both_backends!(bad_input_is_answered_with_problems_and_changes_nothing);
 
@@ -344,9 +304,7 @@ async fn nul_characters_are_refused_everywhere_text_comes_in(server: TestServer)
     };
     // Query string.
     let answer = server
-        .client
-        .get(server.url("/contacts?q=%00"))
-        .bearer_auth(&server.token)
+        .request(&server.token, "GET", "/contacts?q=%00", None)
         .send()
         .await
         .unwrap();
@@ -379,7 +337,7 @@ async fn nul_characters_are_refused_everywhere_text_comes_in(server: TestServer)
     }
     // Nothing was made.
     let (_, list) = server.get("/contacts", &server.token).await;
-    assert_eq!(list["items"].as_array().unwrap().len(), 0);
+    assert_eq!(items(&list).len(), 0);
 }
 on_both_backends!(nul_characters_are_refused_everywhere_text_comes_in);
 
@@ -399,49 +357,33 @@ async fn framework_refusals_are_problems(server: TestServer) {
     let answers = [
         (
             server
-                .client
-                .post(server.url(&format!(
-                    "/tickets/{}/attachments?file_name=big.txt",
-                    ticket["id"]
-                )))
-                .bearer_auth(&server.token)
+                .request(
+                    &server.token,
+                    "POST",
+                    &format!("/tickets/{}/attachments?file_name=big.txt", ticket["id"]),
+                    None,
+                )
                 .body(too_large),
             StatusCode::PAYLOAD_TOO_LARGE,
             "payload_too_large",
         ),
         (
-            server
-                .client
-                .patch(server.url("/contacts"))
-                .bearer_auth(&server.token),
+            server.request(&server.token, "PATCH", "/contacts", None),
             StatusCode::METHOD_NOT_ALLOWED,
             "method_not_allowed",
         ),
         (
-            server
-                .client
-                .get(server.url("/no-such-thing"))
-                .bearer_auth(&server.token),
+            server.request(&server.token, "GET", "/no-such-thing", None),
             StatusCode::NOT_FOUND,
             "not_found",
         ),
         (
-            server
-                .client
-                .post(server.url("/contacts"))
-                .bearer_auth(&server.token)
-                .header("content-type", "application/json")
-                .body("{not json"),
+            server.raw_contact("application/json", "{not json"),
             StatusCode::BAD_REQUEST,
             "malformed_json",
         ),
         (
-            server
-                .client
-                .post(server.url("/contacts"))
-                .bearer_auth(&server.token)
-                .header("content-type", "text/plain")
-                .body("{}"),
+            server.raw_contact("text/plain", "{}"),
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported_media_type",
         ),
@@ -499,19 +441,19 @@ async fn another_tenants_records_answer_404(server: TestServer) {
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
         assert_eq!(body["code"], "not_found");
         let delete = server
-            .client
-            .delete(server.url(&format!("/{path}/{id}")))
-            .bearer_auth(&server.other_token)
+            .request(
+                &server.other_token,
+                "DELETE",
+                &format!("/{path}/{id}"),
+                None,
+            )
             .send()
             .await
             .unwrap();
         assert_eq!(delete.status(), StatusCode::NOT_FOUND, "{path}");
         let (status, page) = server.get(&format!("/{path}"), &server.other_token).await;
         assert_eq!(status, StatusCode::OK);
-        assert!(
-            page["items"].as_array().unwrap().is_empty(),
-            "{path} leaked: {page}"
-        );
+        assert!(items(&page).is_empty(), "{path} leaked: {page}");
         assert_eq!(
             server.get(&format!("/{path}/{id}"), &server.token).await.0,
             StatusCode::OK,
@@ -535,9 +477,7 @@ async fn lists_page_with_cursors(server: TestServer) {
         let (status, page) = server.get(&next, &server.token).await;
         assert_eq!(status, StatusCode::OK);
         names.extend(
-            page["items"]
-                .as_array()
-                .unwrap()
+            items(&page)
                 .iter()
                 .map(|o| o["name"].as_str().unwrap().to_string()),
         );
@@ -607,16 +547,8 @@ on_both_backends!(cursors_do_not_reveal_hidden_sort_keys);
 
 #[tokio::test]
 async fn the_openapi_document_describes_every_resource() {
-    let server = sqlite().await;
-    let document: Value = server
-        .client
-        .get(server.url("/openapi.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let server: TestServer = sqlite().await;
+    let (_, document) = json_answer(server.client.get(server.api("/openapi.json"))).await;
     assert_eq!(document["openapi"], "3.1.0");
     for path in [
         "organisations",
@@ -662,24 +594,11 @@ async fn the_openapi_document_describes_every_resource() {
             "{schema}"
         );
     }
-    let page = server
-        .client
-        .get(server.url("/docs"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (_, page) = get_page(&server.client, &server.api("/docs")).await;
     assert!(page.contains("PUT /api/v1/contacts/{id}"));
     assert!(page.contains("Body: <code>ContactInput</code>"));
     assert!(page.contains("<li><code>412</code> Someone else changed it first</li>"));
     assert!(page.contains("<code>Authorization: Bearer &lt;token&gt;</code>"));
-    let health = server
-        .client
-        .get(format!("{}/healthz", server.base))
-        .send()
-        .await
-        .unwrap();
+    let health = fetch(&server.client, &server.url("/healthz")).await;
     assert_eq!(health.status(), StatusCode::OK);
 }

@@ -5,83 +5,56 @@
 //! PostgreSQL.
 
 mod support;
-use support::{on_both_backends, TestApp};
+use support::{
+    browser_client, get_page, hidden_value, items, on_both_backends, postgres, sqlite, strings,
+    submit_login, Story, TestApp, PASSWORD,
+};
 
 use custodian_core::access::Role;
-use reqwest::redirect::Policy;
-use reqwest::{Client, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 const AGENT: &str = "audit-trail-test/1.0";
 
-struct Server {
-    base: String,
-    client: Client,
-    admin_token: String,
-    admin_id: i64,
-    member_token: String,
-    other_tenant_token: String,
-    _t: TestApp,
+support::fixture! {
+    Server { admin_token: String, admin_id: i64, member_token: String, other_tenant_token: String }
 }
 
-async fn start(t: TestApp) -> Server {
-    let tenant = t.tenant("Trail GmbH").await;
-    let admin = t
-        .user_named(tenant, "dpo@example.com", "", Role::Administrator)
-        .await;
-    let member = t
-        .user_named(tenant, "member@example.com", "", Role::Sales)
-        .await;
-    assert_ne!(member.id, admin.id);
-    let other = t.tenant("Elsewhere Ltd").await;
-    let other_admin = t
-        .user_named(other, "admin@elsewhere.example", "", Role::Administrator)
-        .await;
-    let client = Client::builder()
-        .user_agent(AGENT)
-        .cookie_store(true)
-        .redirect(Policy::none())
-        .build()
-        .unwrap();
-    Server {
-        base: t.base.clone(),
-        client,
-        admin_token: t.token_for(&admin).await,
-        admin_id: admin.id.0,
-        member_token: t.token_for(&member).await,
-        other_tenant_token: t.token_for(&other_admin).await,
-        _t: t,
+impl Story for Server {
+    async fn start(mut t: TestApp) -> Server {
+        let tenant = t.tenant("Trail GmbH").await;
+        let [(admin, admin_token), (member, member_token)] = t
+            .staff(
+                tenant,
+                [
+                    ("dpo@example.com", Role::Administrator),
+                    ("member@example.com", Role::Sales),
+                ],
+            )
+            .await;
+        assert_ne!(member.id, admin.id);
+        let other = t.tenant("Elsewhere Ltd").await;
+        let [(_, other_tenant_token)] = t
+            .staff(other, [("admin@elsewhere.example", Role::Administrator)])
+            .await;
+        t.client = browser_client(Some(AGENT));
+        Server {
+            admin_token,
+            admin_id: admin.id.0,
+            member_token,
+            other_tenant_token,
+            t,
+        }
     }
 }
 
 impl Server {
-    async fn call(
-        &self,
-        token: &str,
-        method: &str,
-        path: &str,
-        body: Option<Value>,
-    ) -> (StatusCode, Value) {
-        let url = format!("{}/api/v1{path}", self.base);
-        let request = match method {
-            "POST" => self.client.post(url).json(&body.unwrap_or(json!({}))),
-            _ => self.client.get(url),
-        };
-        let response = request.bearer_auth(token).send().await.unwrap();
-        let status = response.status();
-        let text = response.text().await.unwrap();
-        (
-            status,
-            serde_json::from_str(&text).unwrap_or(Value::String(text)),
-        )
-    }
-
     async fn trail(&self, query: &str) -> Vec<Value> {
         let (status, page) = self
-            .call(&self.admin_token, "GET", &format!("/audit?{query}"), None)
+            .get_as(&self.admin_token, &format!("/audit?{query}"))
             .await;
         assert_eq!(status, StatusCode::OK, "{page}");
-        page["items"].as_array().unwrap().clone()
+        items(&page).clone()
     }
 }
 
@@ -94,27 +67,19 @@ fn actions(entries: &[Value]) -> Vec<&str> {
 
 async fn reads_and_changes_are_on_the_trail(server: Server) {
     let (status, contact) = server
-        .call(
+        .post_as(
             &server.admin_token,
-            "POST",
             "/contacts",
-            Some(json!({"first_name": "Ada", "last_name": "Lovelace", "emails": ["ada@example.com"]})),
+            json!({"first_name": "Ada", "last_name": "Lovelace", "emails": ["ada@example.com"]}),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{contact}");
     let id = contact["id"].as_i64().unwrap();
     let (status, _) = server
-        .call(
-            &server.member_token,
-            "GET",
-            &format!("/contacts/{id}"),
-            None,
-        )
+        .get_as(&server.member_token, &format!("/contacts/{id}"))
         .await;
     assert_eq!(status, StatusCode::OK);
-    let (status, _) = server
-        .call(&server.admin_token, "GET", "/contacts?q=Love", None)
-        .await;
+    let (status, _) = server.get_as(&server.admin_token, "/contacts?q=Love").await;
     assert_eq!(status, StatusCode::OK);
 
     let entries = server
@@ -135,12 +100,7 @@ async fn reads_and_changes_are_on_the_trail(server: Server) {
     assert_eq!(read["actor_kind"], "api_token");
     assert_eq!(read["source_ip"], "127.0.0.1");
     assert_eq!(read["user_agent"], AGENT);
-    let fields: Vec<&str> = read["fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f.as_str().unwrap())
-        .collect();
+    let fields = strings(&read["fields"]);
     assert!(
         fields.contains(&"emails") && fields.contains(&"last_name"),
         "{fields:?}"
@@ -166,22 +126,12 @@ async fn reads_and_changes_are_on_the_trail(server: Server) {
 
     // Per data subject: an activity about the contact, and its reading.
     let (status, activity) = server
-        .call(
-            &server.admin_token,
-            "POST",
-            "/activities",
-            Some(json!({"kind": "call", "occurred_at": "2026-11-24T09:30:00Z", "subject": "Intro call", "contact_ids": [id]})),
-        )
+        .post_as(&server.admin_token, "/activities", json!({"kind": "call", "occurred_at": "2026-11-24T09:30:00Z", "subject": "Intro call", "contact_ids": [id]}))
         .await;
     assert_eq!(status, StatusCode::CREATED, "{activity}");
     let activity_id = activity["id"].as_i64().unwrap();
     server
-        .call(
-            &server.member_token,
-            "GET",
-            &format!("/activities/{activity_id}"),
-            None,
-        )
+        .get_as(&server.member_token, &format!("/activities/{activity_id}"))
         .await;
     let subject = server.trail(&format!("contact_id={id}")).await;
     let about_activity: Vec<&str> = subject
@@ -208,32 +158,24 @@ async fn reads_and_changes_are_on_the_trail(server: Server) {
 
     // Pages: one entry at a time, following the cursor.
     let (_, first) = server
-        .call(
+        .get_as(
             &server.admin_token,
-            "GET",
             &format!("/audit?contact_id={id}&limit=1"),
-            None,
         )
         .await;
     let cursor = first["next_cursor"].as_str().unwrap().to_string();
     let (_, second) = server
-        .call(
+        .get_as(
             &server.admin_token,
-            "GET",
             &format!("/audit?contact_id={id}&limit=1&cursor={cursor}"),
-            None,
         )
         .await;
     assert_eq!(second["items"][0]["seq"], subject[1]["seq"]);
 
     // CSV of the same selection.
+    let export = format!("/audit/export?contact_id={id}");
     let response = server
-        .client
-        .get(format!(
-            "{}/api/v1/audit/export?contact_id={id}",
-            server.base
-        ))
-        .bearer_auth(&server.admin_token)
+        .request(&server.admin_token, "GET", &export, None)
         .send()
         .await
         .unwrap();
@@ -249,16 +191,12 @@ async fn reads_and_changes_are_on_the_trail(server: Server) {
     assert!(lines.iter().any(|l| l.contains(AGENT)));
 
     // Members and other tenants see none of it.
-    let (status, problem) = server
-        .call(&server.member_token, "GET", "/audit", None)
-        .await;
+    let (status, problem) = server.get_as(&server.member_token, "/audit").await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{problem}");
     let (status, elsewhere) = server
-        .call(
+        .get_as(
             &server.other_tenant_token,
-            "GET",
             &format!("/audit?record_type=contact&record_id={id}"),
-            None,
         )
         .await;
     assert_eq!(status, StatusCode::OK);
@@ -298,7 +236,7 @@ async fn bad_filters_are_refused(server: Server) {
         ("colour=red", StatusCode::BAD_REQUEST, "invalid_query"),
     ] {
         let (got, problem) = server
-            .call(&server.admin_token, "GET", &format!("/audit?{query}"), None)
+            .get_as(&server.admin_token, &format!("/audit?{query}"))
             .await;
         assert_eq!(got, status, "{query}: {problem}");
         assert_eq!(problem["code"], code, "{query}: {problem}");
@@ -306,61 +244,42 @@ async fn bad_filters_are_refused(server: Server) {
 }
 
 async fn the_trail_page_shows_logins_and_reads(server: Server) {
-    let login_page = server
-        .client
-        .get(format!("{}/login", server.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let marker = "name=\"_csrf\" value=\"";
-    let start = login_page.find(marker).unwrap() + marker.len();
-    let csrf = login_page[start..].split('"').next().unwrap().to_string();
-    let wrong = server
-        .client
-        .post(format!("{}/login", server.base))
-        .form(&[
-            ("_csrf", csrf.as_str()),
+    let wrong = submit_login(
+        &server.client,
+        &server.base,
+        "/login",
+        &[
             ("email", "dpo@example.com"),
             ("password", "not the password"),
-        ])
-        .send()
-        .await
-        .unwrap();
+        ],
+    )
+    .await;
     assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
     // The refused form comes with a fresh CSRF token.
-    let refused_form = wrong.text().await.unwrap();
-    let start = refused_form.find(marker).unwrap() + marker.len();
-    let csrf = refused_form[start..].split('"').next().unwrap().to_string();
+    let csrf = hidden_value(&wrong.text().await.unwrap(), "_csrf");
     let logged_in = server
         .client
         .post(format!("{}/login", server.base))
         .form(&[
             ("_csrf", csrf.as_str()),
             ("email", "dpo@example.com"),
-            ("password", "a long enough password"),
+            ("password", PASSWORD),
         ])
         .send()
         .await
         .unwrap();
     assert_eq!(logged_in.status(), StatusCode::SEE_OTHER);
     let (_, contact) = server
-        .call(
+        .post_as(
             &server.admin_token,
-            "POST",
             "/contacts",
-            Some(json!({"first_name": "Grace", "last_name": "Hopper"})),
+            json!({"first_name": "Grace", "last_name": "Hopper"}),
         )
         .await;
     let id = contact["id"].as_i64().unwrap();
     let page = |path: String| {
         let client = server.client.clone();
-        async move {
-            let response = client.get(path).send().await.unwrap();
-            (response.status(), response.text().await.unwrap())
-        }
+        async move { get_page(&client, &path).await }
     };
     let (status, detail) = page(format!("{}/contacts/{id}", server.base)).await;
     assert_eq!(status, StatusCode::OK);
@@ -388,14 +307,6 @@ async fn the_trail_page_shows_logins_and_reads(server: Server) {
     let (status, csv) = page(format!("{}/audit.csv?contact_id={id}", server.base)).await;
     assert_eq!(status, StatusCode::OK);
     assert!(csv.starts_with("seq,"));
-}
-
-async fn sqlite() -> Server {
-    start(TestApp::sqlite().await).await
-}
-
-async fn postgres() -> Option<Server> {
-    Some(start(TestApp::postgres().await?).await)
 }
 
 on_both_backends!(reads_and_changes_are_on_the_trail);

@@ -6,54 +6,70 @@
 //! CUSTODIAN_REQUIRE_BROWSER is set (CI sets it), which makes it fail.
 
 mod smtp;
+mod support;
 mod webdriver;
 
-use custodian_app::App;
 use custodian_app::Principal;
 use custodian_core::access::Role;
-use custodian_core::audit::Actor;
+use custodian_core::activities::Activity;
+use custodian_core::contacts::Contact;
 use custodian_core::UserId;
+use serde_json::{json, Value};
+use support::{input, TestApp, PASSWORD};
 use webdriver::{driver_or_skip, Browser};
 
-const PASSWORD: &str = "a long enough password";
-
-/// A tenant on a fresh SQLite file with these staff users; the first one's
-/// principal, to set up records.
-async fn tenant_with_staff(
-    dir: &tempfile::TempDir,
-    staff: &[(&str, Role)],
-) -> (App, Vec<UserId>, Principal) {
-    let app = App::open(&format!("sqlite://{}/browser.db", dir.path().display()))
-        .await
-        .unwrap();
-    let tenant = app.create_tenant("Browser GmbH").await.unwrap();
-    let mut ids = Vec::new();
-    for (email, role) in staff {
-        let user = app
-            .create_user(tenant.id, email, "", PASSWORD, *role, Actor::SYSTEM)
-            .await
-            .unwrap();
-        ids.push(user.id);
+support::fixture! {
+    /// A tenant served on a fresh SQLite database with staff users, and where
+    /// chromedriver and Chromium are.
+    BrowserStory {
+        /// The staff users, in the order given.
+        ids: Vec<UserId>,
+        /// The first staff user's principal, to set up records.
+        admin: Principal,
+        driver: (String, String),
     }
-    let login = app
-        .login(staff[0].0, PASSWORD, "127.0.0.1", None, "")
-        .await
-        .unwrap();
-    let first = app
-        .session(&login.cookie_value)
-        .await
-        .unwrap()
-        .unwrap()
-        .principal;
-    (app, ids, first)
 }
 
-/// Serves the app on a loopback port; its base URL.
-async fn serve(app: App) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(custodian_web::serve(app, listener));
-    base
+/// The story with these staff users, or None (with a message) on a
+/// machine without a browser.
+async fn story(staff: &[(&str, Role)]) -> Option<BrowserStory> {
+    let driver = driver_or_skip()?;
+    Some(story_with(TestApp::sqlite().await, driver, staff).await)
+}
+
+/// The story on `t`: a tenant with these staff users.
+async fn story_with(t: TestApp, driver: (String, String), staff: &[(&str, Role)]) -> BrowserStory {
+    let tenant = t.tenant("Browser GmbH").await;
+    let mut ids = Vec::new();
+    for (email, role) in staff {
+        ids.push(t.user_named(tenant, email, "", *role).await.id);
+    }
+    let admin = t.principal(staff[0].0, "127.0.0.1", None).await;
+    BrowserStory {
+        t,
+        ids,
+        admin,
+        driver,
+    }
+}
+
+impl BrowserStory {
+    /// A browser, started now.
+    async fn browser(&self) -> Browser {
+        Browser::start(&self.driver.0, &self.driver.1).await
+    }
+
+    /// A contact the first staff user makes from these fields.
+    async fn contact(&self, fields: Value) -> Contact {
+        let input = input(fields);
+        self.app.create_contact(&self.admin, &input).await.unwrap()
+    }
+
+    /// An activity the first staff user notes from these fields.
+    async fn activity(&self, fields: Value) -> Activity {
+        let input = input(fields);
+        self.app.create_activity(&self.admin, &input).await.unwrap()
+    }
 }
 
 #[tokio::test]
@@ -61,22 +77,11 @@ async fn staff_user_creates_finds_and_edits_a_contact() {
     let Some((driver, chromium)) = driver_or_skip() else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let app = App::open(&format!("sqlite://{}/browser.db", dir.path().display()))
-        .await
-        .unwrap();
-    let tenant = app.create_tenant("Browser GmbH").await.unwrap();
-    app.create_user(
-        tenant.id,
-        "grace@example.com",
-        "Grace Hopper",
-        "a long enough password",
-        Role::Sales,
-        Actor::SYSTEM,
-    )
-    .await
-    .unwrap();
-    let base = serve(app).await;
+    let t = TestApp::sqlite().await;
+    let tenant = t.tenant("Browser GmbH").await;
+    t.user_named(tenant, "grace@example.com", "Grace Hopper", Role::Sales)
+        .await;
+    let base = &t.base;
 
     let browser = Browser::start(&driver, &chromium).await;
 
@@ -92,7 +97,7 @@ async fn staff_user_creates_finds_and_edits_a_contact() {
     browser
         .wait_for_text("p.error", "password or two-factor code is wrong")
         .await;
-    browser.fill("#password", "a long enough password").await;
+    browser.fill("#password", PASSWORD).await;
     browser.click("form[action='/login'] button").await;
     browser.wait_for_text("h1", "Contacts").await;
 
@@ -160,40 +165,26 @@ async fn staff_user_creates_finds_and_edits_a_contact() {
 /// sees the agreement itself.
 #[tokio::test]
 async fn support_does_not_see_what_an_administrator_sees_of_an_agreement() {
-    let Some((driver, chromium)) = driver_or_skip() else {
+    let Some(s) = story(&[
+        ("ada@example.com", Role::Administrator),
+        ("sam@example.com", Role::Support),
+    ])
+    .await
+    else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let (app, _, admin) = tenant_with_staff(
-        &dir,
-        &[
-            ("ada@example.com", Role::Administrator),
-            ("sam@example.com", Role::Support),
-        ],
-    )
-    .await;
-    let org = app
-        .create_organisation(
-            &admin,
-            &serde_json::from_value(serde_json::json!({"name": "Contoso"})).unwrap(),
-        )
-        .await
-        .unwrap();
-    let agreement = app
-        .create_agreement(
-            &admin,
-            &serde_json::from_value(serde_json::json!({
-                "title": "Support contract", "organisation_id": org.id, "start_date": "2026-01-01",
-                "value": "12500.00", "currency": "EUR", "status": "active"
-            }))
-            .unwrap(),
-        )
-        .await
-        .unwrap();
-    let base = serve(app).await;
+    let (app, admin) = (&s.app, &s.admin);
+    let org = input(json!({"name": "Contoso"}));
+    let org = app.create_organisation(admin, &org).await.unwrap();
+    let agreement = input(json!({
+        "title": "Support contract", "organisation_id": org.id, "start_date": "2026-01-01",
+        "value": "12500.00", "currency": "EUR", "status": "active"
+    }));
+    let agreement = app.create_agreement(admin, &agreement).await.unwrap();
+    let base = &s.base;
     let page = format!("{base}/agreements/{}", agreement.id);
 
-    let browser = Browser::start(&driver, &chromium).await;
+    let browser = s.browser().await;
     for (email, sees_value) in [("ada@example.com", true), ("sam@example.com", false)] {
         browser.goto(&page).await;
         browser.log_in(email, PASSWORD).await;
@@ -214,8 +205,7 @@ async fn support_does_not_see_what_an_administrator_sees_of_an_agreement() {
             !sees_value,
             "{email}: {buttons}"
         );
-        browser.click("form[action='/logout'] button").await;
-        browser.wait_for_text("h1", "Log in").await;
+        browser.log_out().await;
     }
     browser.quit().await;
 }
@@ -225,38 +215,24 @@ async fn support_does_not_see_what_an_administrator_sees_of_an_agreement() {
 /// after stating a reason, which the audit trail then shows.
 #[tokio::test]
 async fn support_states_a_reason_to_see_sensitive_notes() {
-    let Some((driver, chromium)) = driver_or_skip() else {
+    let Some(s) = story(&[
+        ("ada@example.com", Role::Administrator),
+        ("sam@example.com", Role::Support),
+    ])
+    .await
+    else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let (app, ids, admin) = tenant_with_staff(
-        &dir,
-        &[
-            ("ada@example.com", Role::Administrator),
-            ("sam@example.com", Role::Support),
-        ],
-    )
+    let contact = s
+        .contact(json!({"first_name": "Nia", "last_name": "Quell"}))
+        .await;
+    s.activity(json!({
+        "kind": "call", "occurred_at": "2026-11-20T10:00:00Z",
+        "subject": "Complained about billing", "contact_ids": [contact.id]
+    }))
     .await;
-    let contact = app
-        .create_contact(
-            &admin,
-            &serde_json::from_value(serde_json::json!({"first_name": "Nia", "last_name": "Quell"}))
-                .unwrap(),
-        )
-        .await
-        .unwrap();
-    app.create_activity(
-        &admin,
-        &serde_json::from_value(serde_json::json!({
-            "kind": "call", "occurred_at": "2026-11-20T10:00:00Z",
-            "subject": "Complained about billing", "contact_ids": [contact.id]
-        }))
-        .unwrap(),
-    )
-    .await
-    .unwrap();
-    let base = serve(app).await;
-    let browser = Browser::start(&driver, &chromium).await;
+    let base = &s.base;
+    let browser = s.browser().await;
 
     browser.goto(&format!("{base}/admin/roles")).await;
     browser.log_in("ada@example.com", PASSWORD).await;
@@ -279,7 +255,7 @@ async fn support_states_a_reason_to_see_sensitive_notes() {
     let kept = browser
         .execute("return [document.querySelector(\"input[name=permission][value='activities:read']\").checked, document.querySelector('input[name=label]').value];")
         .await;
-    assert_eq!(kept, serde_json::json!([true, "Outside auditor"]));
+    assert_eq!(kept, json!([true, "Outside auditor"]));
     browser.fill("input[name=name]", "auditor").await;
     browser.fill("input[name=label]", "Outside auditor").await;
     browser.click("form.role-form button").await;
@@ -305,12 +281,12 @@ async fn support_states_a_reason_to_see_sensitive_notes() {
         .click("form.purpose-form input[name=category][value=special_category]")
         .await;
     browser
-        .fill(
-            "form.purpose-form input[name=retention]",
+        .fill_and_send(
+            "form.purpose-form",
+            "input[name=retention]",
             "Until consent is withdrawn",
         )
         .await;
-    browser.click("form.purpose-form button").await;
     browser
         .wait_for_text("form.purpose-form", "need a condition of Art. 9(2)")
         .await;
@@ -328,9 +304,12 @@ async fn support_states_a_reason_to_see_sensitive_notes() {
         .fill("form.request-form input[name=subject_name]", "Nia Quell")
         .await;
     browser
-        .fill("form.request-form input[name=details]", "A copy of my data")
+        .fill_and_send(
+            "form.request-form",
+            "input[name=details]",
+            "A copy of my data",
+        )
         .await;
-    browser.click("form.request-form button").await;
     browser
         .wait_for_text("h1", "Access (Art. 15) request of Nia Quell")
         .await;
@@ -338,22 +317,22 @@ async fn support_states_a_reason_to_see_sensitive_notes() {
     // Free text is sensitive here: the method and the outcome show after a
     // stated reason.
     browser
-        .fill(
-            "form.break-glass input[name=reason]",
+        .fill_and_send(
+            "form.break-glass",
+            "input[name=reason]",
             "Answering the request",
         )
         .await;
-    browser.click("form.break-glass button").await;
     browser
         .wait_for_text("div.break-glass", "Answering the request")
         .await;
     browser
-        .fill(
-            "form.identity-form input[name=method]",
+        .fill_and_send(
+            "form.identity-form",
+            "input[name=method]",
             "Signed letter matches our records",
         )
         .await;
-    browser.click("form.identity-form button").await;
     browser
         .wait_for_text("dl.fields", "verified: Signed letter")
         .await;
@@ -361,16 +340,14 @@ async fn support_states_a_reason_to_see_sensitive_notes() {
         .click("form.state-form select[name=state] option[value=completed]")
         .await;
     browser
-        .fill("form.state-form input[name=note]", "Export sent by post")
+        .fill_and_send("form.state-form", "input[name=note]", "Export sent by post")
         .await;
-    browser.click("form.state-form button").await;
     let steps = browser.wait_for_text("ol.timeline", "completed").await;
     assert!(steps.contains("identity verified"), "{steps}");
     browser
         .wait_for_text("dl.fields", "Export sent by post")
         .await;
-    browser.click("form[action='/logout'] button").await;
-    browser.wait_for_text("h1", "Log in").await;
+    browser.log_out().await;
 
     let page = format!("{base}/contacts/{}", contact.id);
     browser.goto(&page).await;
@@ -383,12 +360,12 @@ async fn support_states_a_reason_to_see_sensitive_notes() {
         "hidden before a reason"
     );
     browser
-        .fill(
-            "form.break-glass input[name=reason]",
+        .fill_and_send(
+            "form.break-glass",
+            "input[name=reason]",
             "Customer complaint 4711",
         )
         .await;
-    browser.click("form.break-glass button").await;
     browser
         .wait_for_text("#timeline", "Complained about billing")
         .await;
@@ -398,11 +375,10 @@ async fn support_states_a_reason_to_see_sensitive_notes() {
     browser.click("div.break-glass button").await;
     browser.wait_for_text("form.break-glass", "is hidden").await;
     assert!(!browser.source().await.contains("Complained about billing"));
-    browser.click("form[action='/logout'] button").await;
-    browser.wait_for_text("h1", "Log in").await;
+    browser.log_out().await;
 
     browser
-        .goto(&format!("{base}/audit?user_id={}", ids[1]))
+        .goto(&format!("{base}/audit?user_id={}", s.ids[1]))
         .await;
     browser.log_in("ada@example.com", PASSWORD).await;
     browser
@@ -413,61 +389,37 @@ async fn support_states_a_reason_to_see_sensitive_notes() {
 
 #[tokio::test]
 async fn the_dpo_exports_and_erases_a_subject() {
-    let Some((driver, chromium)) = driver_or_skip() else {
+    let Some(s) = story(&[
+        ("ada@example.com", Role::Administrator),
+        ("dora@example.com", Role::DataProtectionOfficer),
+    ])
+    .await
+    else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let (app, _, admin) = tenant_with_staff(
-        &dir,
-        &[
-            ("ada@example.com", Role::Administrator),
-            ("dora@example.com", Role::DataProtectionOfficer),
-        ],
-    )
-    .await;
-    let contact = app
-        .create_contact(
-            &admin,
-            &serde_json::from_value(serde_json::json!({
-                "first_name": "Ivo", "last_name": "Brandt", "emails": ["ivo@brandt.example"]
-            }))
-            .unwrap(),
-        )
-        .await
-        .unwrap();
-    app.create_activity(
-        &admin,
-        &serde_json::from_value(serde_json::json!({
-            "kind": "call", "occurred_at": "2026-11-20T10:00:00Z",
-            "subject": "Ivo Brandt asked for a quote", "contact_ids": [contact.id]
+    let contact = s
+        .contact(json!({
+            "first_name": "Ivo", "last_name": "Brandt", "emails": ["ivo@brandt.example"]
         }))
-        .unwrap(),
-    )
-    .await
-    .unwrap();
+        .await;
+    s.activity(json!({
+        "kind": "call", "occurred_at": "2026-11-20T10:00:00Z",
+        "subject": "Ivo Brandt asked for a quote", "contact_ids": [contact.id]
+    }))
+    .await;
     // A colleague's note that names him: listed in the plan, redacted.
-    let colleague = app
-        .create_contact(
-            &admin,
-            &serde_json::from_value(serde_json::json!({"first_name": "Mila", "last_name": "Roth"}))
-                .unwrap(),
-        )
-        .await
-        .unwrap();
-    let note = app
-        .create_activity(
-            &admin,
-            &serde_json::from_value(serde_json::json!({
-                "kind": "note", "occurred_at": "2026-11-21T10:00:00Z",
-                "subject": "Handover", "body": "Mila takes over from Ivo Brandt (ivo@brandt.example).",
-                "contact_ids": [colleague.id]
-            }))
-            .unwrap(),
-        )
-        .await
-        .unwrap();
-    let base = serve(app).await;
-    let browser = Browser::start(&driver, &chromium).await;
+    let colleague = s
+        .contact(json!({"first_name": "Mila", "last_name": "Roth"}))
+        .await;
+    let note = s
+        .activity(json!({
+            "kind": "note", "occurred_at": "2026-11-21T10:00:00Z",
+            "subject": "Handover", "body": "Mila takes over from Ivo Brandt (ivo@brandt.example).",
+            "contact_ids": [colleague.id]
+        }))
+        .await;
+    let base = &s.base;
+    let browser = s.browser().await;
     browser.goto(&format!("{base}/privacy/requests")).await;
     browser.log_in("dora@example.com", PASSWORD).await;
 
@@ -497,12 +449,12 @@ async fn the_dpo_exports_and_erases_a_subject() {
         browser.click("form.request-form button").await;
         browser.wait_for_text("h1", heading).await;
         browser
-            .fill(
-                "form.identity-form input[name=method]",
+            .fill_and_send(
+                "form.identity-form",
+                "input[name=method]",
                 "Called back on the number on file",
             )
             .await;
-        browser.click("form.identity-form button").await;
         browser
             .wait_for_text("dl.fields", "verified: Called back")
             .await;
@@ -525,9 +477,8 @@ async fn the_dpo_exports_and_erases_a_subject() {
                 )
                 .await;
             browser
-                .fill("form.rectification-form input[name=city]", "Bonn")
+                .fill_and_send("form.rectification-form", "input[name=city]", "Bonn")
                 .await;
-            browser.click("form.rectification-form button").await;
             let steps = browser.wait_for_text("ol.timeline", "rectified").await;
             assert!(steps.contains("position"), "{steps}");
         }
@@ -540,7 +491,7 @@ async fn the_dpo_exports_and_erases_a_subject() {
                        String.fromCharCode(...new Uint8Array(await r.arrayBuffer()).slice(0, 2))]);",
                 )
                 .await;
-            assert_eq!(download, serde_json::json!([200, "application/zip", "PK"]));
+            assert_eq!(download, json!([200, "application/zip", "PK"]));
         }
     }
 
@@ -555,7 +506,7 @@ async fn the_dpo_exports_and_erases_a_subject() {
             note.id.0
         ))
         .await;
-    assert_eq!(link, serde_json::json!(format!("activity {}", note.id.0)));
+    assert_eq!(link, json!(format!("activity {}", note.id.0)));
     browser.click("form.erasure-form button").await;
     browser
         .wait_for_text("main", "Erasure cannot be undone: confirm it.")
@@ -581,14 +532,10 @@ async fn the_dpo_exports_and_erases_a_subject() {
              .then(r => r.json()).then(c => [c.format, c.contact_records]);",
         )
         .await;
-    assert_eq!(
-        json,
-        serde_json::json!(["custodian-erasure-certificate/1", 1])
-    );
+    assert_eq!(json, json!(["custodian-erasure-certificate/1", 1]));
 
     // Entered again, the erased person is recognised on the form.
-    browser.click("form[action='/logout'] button").await;
-    browser.wait_for_text("h1", "Log in").await;
+    browser.log_out().await;
     browser.goto(&format!("{base}/contacts/new")).await;
     browser.log_in("ada@example.com", PASSWORD).await;
     browser.fill("#first_name", "Ivo").await;
@@ -606,24 +553,14 @@ async fn the_dpo_exports_and_erases_a_subject() {
 
 #[tokio::test]
 async fn consent_is_granted_and_withdrawn_on_the_contact_page() {
-    let Some((driver, chromium)) = driver_or_skip() else {
+    let Some(s) = story(&[("ada@example.com", Role::Administrator)]).await else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let (app, _, admin) =
-        tenant_with_staff(&dir, &[("ada@example.com", Role::Administrator)]).await;
-    let contact = app
-        .create_contact(
-            &admin,
-            &serde_json::from_value(
-                serde_json::json!({"first_name": "Lea", "last_name": "Sommer"}),
-            )
-            .unwrap(),
-        )
-        .await
-        .unwrap();
-    let base = serve(app).await;
-    let browser = Browser::start(&driver, &chromium).await;
+    let contact = s
+        .contact(json!({"first_name": "Lea", "last_name": "Sommer"}))
+        .await;
+    let base = &s.base;
+    let browser = s.browser().await;
     browser.goto(&format!("{base}/privacy/consents")).await;
     browser.log_in("ada@example.com", PASSWORD).await;
     browser.wait_for_text("h1", "Consent texts").await;
@@ -678,7 +615,7 @@ async fn consent_is_granted_and_withdrawn_on_the_contact_page() {
              .then(r => r.json()).then(r => [r.version, r.services.length]);",
         )
         .await;
-    assert_eq!(receipt, serde_json::json!(["KI-CR-v1.1.0", 0]));
+    assert_eq!(receipt, json!(["KI-CR-v1.1.0", 0]));
     browser.quit().await;
 }
 
@@ -686,21 +623,19 @@ async fn consent_is_granted_and_withdrawn_on_the_contact_page() {
 async fn the_dpo_decides_the_review_list_in_bulk() {
     use custodian_app::retention::SweepControl;
     use custodian_app::{RunStart, Scope};
+    use custodian_core::audit::Actor;
     use custodian_core::retention::HoldFields;
     use custodian_core::time::Timestamp;
 
-    let Some((driver, chromium)) = driver_or_skip() else {
+    let Some(s) = story(&[
+        ("ada@example.com", Role::Administrator),
+        ("dora@example.com", Role::DataProtectionOfficer),
+    ])
+    .await
+    else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let (app, _, admin) = tenant_with_staff(
-        &dir,
-        &[
-            ("ada@example.com", Role::Administrator),
-            ("dora@example.com", Role::DataProtectionOfficer),
-        ],
-    )
-    .await;
+    let (app, admin) = (&s.app, &s.admin);
     let mut contacts = Vec::new();
     for (first, last) in [
         ("Anna", "Albers"),
@@ -708,20 +643,13 @@ async fn the_dpo_decides_the_review_list_in_bulk() {
         ("Carla", "Conti"),
         ("Dirk", "Dahl"),
     ] {
-        let contact = app
-            .create_contact(
-                &admin,
-                &serde_json::from_value(
-                    serde_json::json!({"first_name": first, "last_name": last}),
-                )
-                .unwrap(),
-            )
-            .await
-            .unwrap();
+        let contact = s
+            .contact(json!({"first_name": first, "last_name": last}))
+            .await;
         contacts.push(contact.id);
     }
     app.place_legal_hold(
-        &admin,
+        admin,
         &HoldFields {
             target: "contact".into(),
             target_id: contacts[3].0,
@@ -746,8 +674,8 @@ async fn the_dpo_decides_the_review_list_in_bulk() {
         .await
         .unwrap();
     assert_eq!(run.counts.acted(), 3, "{run:?}");
-    let base = serve(app.clone()).await;
-    let browser = Browser::start(&driver, &chromium).await;
+    let base = &s.base;
+    let browser = s.browser().await;
     browser
         .goto(&format!("{base}/privacy/retention/reviews"))
         .await;
@@ -803,9 +731,9 @@ async fn the_dpo_decides_the_review_list_in_bulk() {
         .await;
     browser.wait_for_text("table.report", "Open tender").await;
     for gone in &contacts[..2] {
-        assert!(app.contact(&admin, *gone).await.is_err());
+        assert!(app.contact(admin, *gone).await.is_err());
     }
-    assert!(app.contact(&admin, contacts[2]).await.is_ok());
+    assert!(app.contact(admin, contacts[2]).await.is_ok());
 
     // The rules page refuses a period it cannot read, at the form.
     browser.goto(&format!("{base}/privacy/retention")).await;
@@ -851,30 +779,19 @@ async fn the_dpo_decides_the_review_list_in_bulk() {
 /// timeline; script typed into a ticket stays text.
 #[tokio::test]
 async fn support_raises_answers_and_closes_a_ticket() {
-    let Some((driver, chromium)) = driver_or_skip() else {
+    let Some(s) = story(&[
+        ("ada@example.com", Role::Administrator),
+        ("sam@example.com", Role::Support),
+    ])
+    .await
+    else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let (app, _, admin) = tenant_with_staff(
-        &dir,
-        &[
-            ("ada@example.com", Role::Administrator),
-            ("sam@example.com", Role::Support),
-        ],
-    )
-    .await;
-    let contact = app
-        .create_contact(
-            &admin,
-            &serde_json::from_value(
-                serde_json::json!({"first_name": "Ida", "last_name": "Kessel"}),
-            )
-            .unwrap(),
-        )
-        .await
-        .unwrap();
-    let base = serve(app).await;
-    let browser = Browser::start(&driver, &chromium).await;
+    let contact = s
+        .contact(json!({"first_name": "Ida", "last_name": "Kessel"}))
+        .await;
+    let base = &s.base;
+    let browser = s.browser().await;
     browser
         .goto(&format!("{base}/contacts/{}", contact.id))
         .await;
@@ -903,7 +820,7 @@ async fn support_raises_answers_and_closes_a_ticket() {
     );
     assert_eq!(
         browser.execute("return window.pwned === undefined;").await,
-        serde_json::json!(true),
+        json!(true),
         "the script in the subject did not run"
     );
     browser.wait_for_text("dl.fields", "Ida Kessel").await;
@@ -983,52 +900,46 @@ async fn support_raises_answers_and_closes_a_ticket() {
     browser.quit().await;
 }
 
-/// The first link to this server in a message the SMTP server received.
-/// A tenant whose mail goes to a real SMTP server (aiosmtpd, writing to
-/// `maildir`), its administrator, and its address; served once `serve` is
-/// called, so records can be set up first.
+/// A story whose mail goes to a real SMTP server (aiosmtpd, writing to
+/// `maildir`), with one administrator.
 struct PortalWithMail {
-    app: App,
-    admin: Principal,
-    base: String,
+    s: BrowserStory,
     maildir: std::path::PathBuf,
-    listener: std::sync::Mutex<Option<tokio::net::TcpListener>>,
     _smtp: smtp::SmtpServer,
+    _mail_dir: tempfile::TempDir,
 }
 
 impl PortalWithMail {
-    async fn start(dir: &tempfile::TempDir) -> PortalWithMail {
+    /// Or None (with a message) on a machine without a browser or aiosmtpd.
+    async fn start() -> Option<PortalWithMail> {
+        let driver = driver_or_skip()?;
+        if !smtp::aiosmtpd_installed() {
+            return None;
+        }
         let port = smtp::free_port();
-        let maildir = dir.path().join("maildir");
+        let mail_dir = tempfile::tempdir().unwrap();
+        let maildir = mail_dir.path().join("maildir");
         let smtp = smtp::start_smtp(port, &maildir).await;
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let (app, _, admin) =
-            tenant_with_staff(dir, &[("ada@example.com", Role::Administrator)]).await;
-        let app = app
-            .with_mail(&custodian_app::mail::MailSettings {
-                public_url: base.clone(),
+        let t = TestApp::sqlite_at(|app, base| {
+            app.with_mail(&custodian_app::mail::MailSettings {
+                public_url: base.to_string(),
                 from: "Brauhaus Support <help@brauhaus.example>".into(),
                 smtp_url: Some(format!("smtp://127.0.0.1:{port}")),
             })
-            .unwrap();
-        PortalWithMail {
-            app,
-            admin,
-            base,
+            .unwrap()
+        })
+        .await;
+        let s = story_with(t, driver, &[("ada@example.com", Role::Administrator)]).await;
+        Some(PortalWithMail {
+            s,
             maildir,
-            listener: std::sync::Mutex::new(Some(listener)),
             _smtp: smtp,
-        }
-    }
-
-    fn serve(&self) {
-        if let Some(listener) = self.listener.lock().unwrap().take() {
-            tokio::spawn(custodian_web::serve(self.app.clone(), listener));
-        }
+            _mail_dir: mail_dir,
+        })
     }
 }
 
+/// The first link to this server in a message the SMTP server received.
 fn link_in(message: &str, base: &str) -> String {
     // Undo quoted-printable soft line breaks, should the mail use them.
     let text = message.replace("=\r\n", "").replace("=\n", "");
@@ -1042,25 +953,17 @@ fn link_in(message: &str, base: &str) -> String {
 /// notice's link to read the answer.
 #[tokio::test]
 async fn a_contact_accepts_an_invitation_raises_a_ticket_and_reads_the_answer() {
-    let Some((driver, chromium)) = driver_or_skip() else {
+    let Some(portal) = PortalWithMail::start().await else {
         return;
     };
-    if !smtp::aiosmtpd_installed() {
-        return;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let portal = PortalWithMail::start(&dir).await;
-    let (app, admin, base, maildir) = (&portal.app, &portal.admin, &portal.base, &portal.maildir);
-    let contact = app
-        .create_contact(
-            admin,
-            &serde_json::from_value(serde_json::json!({"first_name": "Ida", "last_name": "Kessel", "emails": ["ida@brauhaus.example"]}))
-                .unwrap(),
+    let s = &portal.s;
+    let (app, admin, base, maildir) = (&s.app, &s.admin, &s.base, &portal.maildir);
+    let contact = s
+        .contact(
+            json!({"first_name": "Ida", "last_name": "Kessel", "emails": ["ida@brauhaus.example"]}),
         )
-        .await
-        .unwrap();
+        .await;
     app.invite_to_portal(admin, contact.id).await.unwrap();
-    portal.serve();
     let now = custodian_core::time::Timestamp::now;
     assert_eq!(app.deliver_due_mail(now()).await.sent, 1);
     let invitation = smtp::received(maildir).pop().unwrap();
@@ -1069,7 +972,7 @@ async fn a_contact_accepts_an_invitation_raises_a_ticket_and_reads_the_answer() 
         "{invitation}"
     );
 
-    let browser = Browser::start(&driver, &chromium).await;
+    let browser = s.browser().await;
     browser.goto(&link_in(&invitation, base)).await;
     browser.wait_for_text("h1", "Welcome").await;
     browser.fill("#password", "hop harvest at dawn").await;
@@ -1091,10 +994,7 @@ async fn a_contact_accepts_an_invitation_raises_a_ticket_and_reads_the_answer() 
     app.add_ticket_message(
         admin,
         custodian_core::TicketId(ticket),
-        &serde_json::from_value(
-            serde_json::json!({"body": "A technician comes on Tuesday at 10:00."}),
-        )
-        .unwrap(),
+        &input(json!({"body": "A technician comes on Tuesday at 10:00."})),
     )
     .await
     .unwrap();
@@ -1124,15 +1024,11 @@ async fn a_contact_accepts_an_invitation_raises_a_ticket_and_reads_the_answer() 
 /// the message, chooses a password, and from "My data" asks for erasure.
 #[tokio::test]
 async fn a_person_registers_confirms_by_email_and_asks_for_erasure() {
-    let Some((driver, chromium)) = driver_or_skip() else {
+    let Some(portal) = PortalWithMail::start().await else {
         return;
     };
-    if !smtp::aiosmtpd_installed() {
-        return;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let portal = PortalWithMail::start(&dir).await;
-    let (app, admin, base, maildir) = (&portal.app, &portal.admin, &portal.base, &portal.maildir);
+    let s = &portal.s;
+    let (app, admin, base, maildir) = (&s.app, &s.admin, &s.base, &portal.maildir);
     app.set_portal_registration_policy(
         admin,
         &custodian_core::portal::registration::RegistrationSettings {
@@ -1141,9 +1037,8 @@ async fn a_person_registers_confirms_by_email_and_asks_for_erasure() {
     )
     .await
     .unwrap();
-    portal.serve();
 
-    let browser = Browser::start(&driver, &chromium).await;
+    let browser = s.browser().await;
     browser
         .goto(&format!("{base}/portal/register/{}", admin.tenant.0))
         .await;

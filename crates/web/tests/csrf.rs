@@ -6,11 +6,9 @@
 
 mod support;
 
-use custodian_app::App;
-use reqwest::redirect::Policy;
 use reqwest::{Client, StatusCode};
 use std::collections::{BTreeSet, VecDeque};
-use support::hidden_value;
+use support::{browser_client, location, submit_login, TestApp};
 
 /// The value of attribute `name` in one tag's text.
 fn attribute(tag: &str, name: &str) -> Option<String> {
@@ -62,12 +60,7 @@ async fn post_forms(
         }
         let response = client.get(format!("{base}{path}")).send().await.unwrap();
         if response.status().is_redirection() {
-            let to = response
-                .headers()
-                .get("location")
-                .and_then(|l| l.to_str().ok())
-                .unwrap_or_default()
-                .to_string();
+            let to = location(&response);
             if followable(&to, scope) && seen.insert(to.clone()) {
                 queue.push_back(to);
             }
@@ -138,46 +131,23 @@ async fn refused_without_token(client: &Client, base: &str, actions: &BTreeSet<S
     }
 }
 
-fn client() -> Client {
-    Client::builder()
-        .cookie_store(true)
-        .redirect(Policy::none())
-        .build()
-        .unwrap()
-}
-
 #[tokio::test]
 async fn every_form_refuses_a_post_without_its_token() {
-    let dir = tempfile::tempdir().unwrap();
-    let app = App::open(&format!("sqlite://{}/csrf.db", dir.path().display()))
-        .await
-        .unwrap();
-    let demo = app.ensure_demo().await.unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(custodian_web::serve(app, listener));
+    let t = TestApp::sqlite().await;
+    let demo = t.app.ensure_demo().await.unwrap();
+    let base = t.base.clone();
 
     // Before a session: the login forms of both sides.
-    let anonymous = client();
+    let anonymous = browser_client(None);
     let (before, _) = post_forms(&anonymous, &base, &["/login", "/portal/login"], "/portal").await;
     assert!(before.contains("/login"), "{before:?}");
     assert!(before.contains("/portal/login"), "{before:?}");
     refused_without_token(&anonymous, &base, &before).await;
 
     // The back office, signed in as the demo's administrator.
-    let staff = client();
-    let login = staff.get(format!("{base}/login")).send().await.unwrap();
-    let token = hidden_value(&login.text().await.unwrap(), "_csrf");
-    let signed_in = staff
-        .post(format!("{base}/login"))
-        .form(&[
-            ("_csrf", token.as_str()),
-            ("email", demo.email),
-            ("password", demo.password),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let staff = browser_client(None);
+    let fields = [("email", demo.email), ("password", demo.password)];
+    let signed_in = submit_login(&staff, &base, "/login", &fields).await;
     assert_eq!(signed_in.status(), StatusCode::SEE_OTHER);
     let (office, pages) = post_forms(
         &staff,
@@ -219,23 +189,12 @@ async fn every_form_refuses_a_post_without_its_token() {
 
     // The portal, signed in as the demo's contact person.
     let portal_email = demo.portal_email.expect("the demo has a portal login");
-    let person = client();
-    let login = person
-        .get(format!("{base}/portal/login"))
-        .send()
-        .await
-        .unwrap();
-    let token = hidden_value(&login.text().await.unwrap(), "_csrf");
-    let signed_in = person
-        .post(format!("{base}/portal/login"))
-        .form(&[
-            ("_csrf", token.as_str()),
-            ("email", portal_email.as_str()),
-            ("password", demo.password),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let person = browser_client(None);
+    let fields = [
+        ("email", portal_email.as_str()),
+        ("password", demo.password),
+    ];
+    let signed_in = submit_login(&person, &base, "/portal/login", &fields).await;
     assert_eq!(signed_in.status(), StatusCode::SEE_OTHER);
     let (portal, pages) = post_forms(&person, &base, &["/portal"], "/portal").await;
     assert!(portal.len() >= 5, "{pages} pages: {portal:?}");

@@ -6,54 +6,33 @@
 //! works here: they create contacts and work in the helpdesk.
 
 mod support;
-use support::{on_both_backends, TestApp};
+use support::{items, on_both_backends, postgres, sqlite, texts, Story, TestApp};
 
 use custodian_core::access::Role;
-use reqwest::{Client, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-struct World {
-    base: String,
-    client: Client,
-    token: String,
-    _t: TestApp,
-}
+support::fixture! { World { token: String } }
 
-async fn world(t: TestApp) -> World {
-    let tenant = t.tenant("Brauhaus Nord").await;
-    let user = t
-        .user_named(tenant, "greta@support.example", "Greta Gerber", Role::Sales)
-        .await;
-    World {
-        base: t.base.clone(),
-        client: t.client.clone(),
-        token: t.token_for(&user).await,
-        _t: t,
+impl Story for World {
+    async fn start(t: TestApp) -> World {
+        let (_, token) = t
+            .tenant_with_user(
+                "Brauhaus Nord",
+                "greta@support.example",
+                "Greta Gerber",
+                Role::Sales,
+            )
+            .await;
+        World { token, t }
     }
 }
 
 impl World {
+    /// A call to the API as the story's user.
     async fn call(&self, method: &str, path: &str, body: Option<Value>) -> (StatusCode, Value) {
-        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
-        let mut request = self
-            .client
-            .request(method, format!("{}/api/v1{path}", self.base))
-            .bearer_auth(&self.token);
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request.send().await.unwrap();
-        let status = response.status();
-        (status, response.json().await.unwrap_or(Value::Null))
+        self.t.call(&self.token, method, path, body).await
     }
-}
-
-async fn sqlite() -> World {
-    world(TestApp::sqlite().await).await
-}
-
-async fn postgres() -> Option<World> {
-    Some(world(TestApp::postgres().await?).await)
 }
 
 const PERSONAL: &[&str] = &[
@@ -132,12 +111,7 @@ async fn a_resolved_ticket_becomes_an_impersonal_article(world: World) {
         .await;
     assert_eq!(status, StatusCode::OK, "{draft}");
     assert!(!draft["body"].as_str().unwrap().contains("grumpy"));
-    let kinds: Vec<&str> = draft["body_findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["kind"].as_str().unwrap())
-        .collect();
+    let kinds = texts(&draft["body_findings"], "kind");
     for kind in [
         "name", "email", "phone", "address", "postcode", "iban", "card", "link",
     ] {
@@ -164,12 +138,7 @@ async fn a_resolved_ticket_becomes_an_impersonal_article(world: World) {
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    let codes: Vec<&str> = refused["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["code"].as_str().unwrap())
-        .collect();
+    let codes = texts(&refused["errors"], "code");
     assert_eq!(
         codes,
         ["personal_data_found", "personal_data_found"],
@@ -201,7 +170,7 @@ async fn a_resolved_ticket_becomes_an_impersonal_article(world: World) {
     let (_, published) = world
         .call("GET", "/faq-articles?status=published&q=labeller", None)
         .await;
-    assert_eq!(published["items"].as_array().unwrap().len(), 1);
+    assert_eq!(items(&published).len(), 1);
 
     // Kept on purpose: a word that looks like a name but is a product.
     let (status, kept) = world

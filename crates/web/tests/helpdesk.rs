@@ -6,84 +6,60 @@
 //! not there.
 
 mod support;
-use support::{on_both_backends, TestApp};
+use support::{
+    find, items, json_answer, on_both_backends, postgres, sqlite, texts, Story, TestApp,
+};
 
 use custodian_core::access::Role;
-use reqwest::{Client, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-struct Server {
-    base: String,
-    client: Client,
-    token: String,
-    support: String,
-    finance: String,
-    other: String,
-    _t: TestApp,
-}
+support::fixture! { Server { token: String, support: String, finance: String, other: String } }
 
-async fn start(t: TestApp) -> Server {
-    let mut tokens = Vec::new();
-    for name in ["Helpdesk GmbH", "Elsewhere Ltd"] {
-        let tenant = t.tenant(name).await;
-        for (email, role) in [
-            ("admin@example.com", Role::Administrator),
-            ("support@example.com", Role::Support),
-            ("finance@example.com", Role::Finance),
-        ] {
-            tokens.push(t.token(tenant, email, role).await);
+impl Story for Server {
+    async fn start(t: TestApp) -> Server {
+        let mut tokens = Vec::new();
+        for name in ["Helpdesk GmbH", "Elsewhere Ltd"] {
+            let tenant = t.tenant(name).await;
+            for (email, role) in [
+                ("admin@example.com", Role::Administrator),
+                ("support@example.com", Role::Support),
+                ("finance@example.com", Role::Finance),
+            ] {
+                tokens.push(t.token(tenant, email, role).await);
+            }
+        }
+        Server {
+            t,
+            token: tokens[0].clone(),
+            support: tokens[1].clone(),
+            finance: tokens[2].clone(),
+            other: tokens[3].clone(),
         }
     }
-    Server {
-        base: t.base.clone(),
-        client: t.client.clone(),
-        token: tokens[0].clone(),
-        support: tokens[1].clone(),
-        finance: tokens[2].clone(),
-        other: tokens[3].clone(),
-        _t: t,
-    }
-}
-
-async fn sqlite() -> Server {
-    start(TestApp::sqlite().await).await
-}
-
-async fn postgres() -> Option<Server> {
-    Some(start(TestApp::postgres().await?).await)
 }
 
 impl Server {
-    async fn call(
+    /// PUTs `body` as `token`, claiming the record is at `version`.
+    async fn put_at_version(
         &self,
         token: &str,
-        method: &str,
         path: &str,
-        body: Option<Value>,
-        if_match: Option<i64>,
+        body: Value,
+        version: i64,
     ) -> (StatusCode, Value) {
-        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
-        let mut request = self
-            .client
-            .request(method, format!("{}/api/v1{path}", self.base))
-            .bearer_auth(token);
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        if let Some(version) = if_match {
-            request = request.header("If-Match", format!("\"{version}\""));
-        }
-        let response = request.send().await.unwrap();
-        let status = response.status();
-        (status, response.json().await.unwrap_or(Value::Null))
+        let request = self.request(token, "PUT", path, Some(body));
+        json_answer(request.header("If-Match", format!("\"{version}\""))).await
     }
 
+    /// POSTs as the first tenant's administrator.
     async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
-        self.call(&self.token, "POST", path, Some(body), None).await
+        self.post_as(&self.token, path, body).await
     }
 
+    /// What a GET answers the first tenant's administrator, which must be OK.
     async fn get(&self, path: &str) -> Value {
-        let (status, answer) = self.call(&self.token, "GET", path, None, None).await;
+        let (status, answer) = self.get_as(&self.token, path).await;
         assert_eq!(status, StatusCode::OK, "{path}: {answer}");
         answer
     }
@@ -91,9 +67,7 @@ impl Server {
     /// The numbers of the tickets a list answers.
     async fn numbers(&self, query: &str) -> Vec<i64> {
         let page = self.get(&format!("/tickets?{query}")).await;
-        page["items"]
-            .as_array()
-            .unwrap()
+        items(&page)
             .iter()
             .map(|t| t["number"].as_i64().unwrap())
             .collect()
@@ -176,13 +150,7 @@ async fn tickets_are_raised_answered_and_closed(server: Server) {
         ("kind=call", "unsupported_filter"),
     ] {
         let (status, refused) = server
-            .call(
-                &server.token,
-                "GET",
-                &format!("/tickets?{query}"),
-                None,
-                None,
-            )
+            .get_as(&server.token, &format!("/tickets?{query}"))
             .await;
         assert_eq!(
             (status, refused["code"].as_str()),
@@ -219,12 +187,7 @@ async fn tickets_are_raised_answered_and_closed(server: Server) {
         )
         .await;
     let thread = server.get(&messages).await;
-    let kinds: Vec<&str> = thread["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["visibility"].as_str().unwrap())
-        .collect();
+    let kinds = texts(&thread["items"], "visibility");
     assert_eq!(kinds, ["internal", "public", "public"]);
     assert_eq!(thread["items"][0]["author_name"], "admin@example.com");
     let ticket = server.get(&format!("/tickets/{id}")).await;
@@ -234,22 +197,20 @@ async fn tickets_are_raised_answered_and_closed(server: Server) {
     let mut input = json!({"subject": "Bottling line stops", "description": "Since Monday.", "contact_id": contact, "priority": "high", "category": "Machines", "status": "closed"});
     let version = ticket["version"].as_i64().unwrap();
     let (status, _) = server
-        .call(
+        .put_at_version(
             &server.token,
-            "PUT",
             &format!("/tickets/{id}"),
-            Some(input.clone()),
-            Some(version - 1),
+            input.clone(),
+            version - 1,
         )
         .await;
     assert_eq!(status, StatusCode::PRECONDITION_FAILED);
     let (status, closed) = server
-        .call(
+        .put_at_version(
             &server.token,
-            "PUT",
             &format!("/tickets/{id}"),
-            Some(input.clone()),
-            Some(version),
+            input.clone(),
+            version,
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{closed}");
@@ -265,33 +226,18 @@ async fn tickets_are_raised_answered_and_closed(server: Server) {
         (StatusCode::CONFLICT, Some("ticket_closed"))
     );
     let closed_file = server
-        .client
-        .post(format!(
-            "{}/api/v1/tickets/{id}/attachments?file_name=late.txt",
-            server.base
-        ))
-        .bearer_auth(&server.token)
-        .body("too late")
-        .send()
-        .await
-        .unwrap();
+        .attach(&server.token, id, "late.txt", "too late")
+        .await;
     assert_eq!(closed_file.status(), StatusCode::CONFLICT);
-    assert_eq!(
-        server.get(&messages).await["items"]
-            .as_array()
-            .unwrap()
-            .len(),
-        3
-    );
+    assert_eq!(items(&server.get(&messages).await).len(), 3);
     // Reopened, it takes replies again and its resolution is no longer stamped.
     input["status"] = json!("open");
     let (status, reopened) = server
-        .call(
+        .put_at_version(
             &server.token,
-            "PUT",
             &format!("/tickets/{id}"),
-            Some(input),
-            Some(closed["version"].as_i64().unwrap()),
+            input,
+            closed["version"].as_i64().unwrap(),
         )
         .await;
     assert_eq!(status, StatusCode::OK);
@@ -300,20 +246,14 @@ async fn tickets_are_raised_answered_and_closed(server: Server) {
 
     // Files: told by their content, refused when disguised, as they were.
     let files = format!("/tickets/{id}/attachments");
-    let upload = |name: &str, bytes: Vec<u8>| {
-        let request = server
-            .client
-            .post(format!("{}/api/v1{files}?file_name={name}", server.base))
-            .bearer_auth(&server.token)
-            .body(bytes);
-        async move {
-            let response = request.send().await.unwrap();
-            let status = response.status();
-            (
-                status,
-                response.json::<Value>().await.unwrap_or(Value::Null),
-            )
-        }
+    let server = &server;
+    let upload = |name: &'static str, bytes: Vec<u8>| async move {
+        let response = server.attach(&server.token, id, name, bytes).await;
+        let status = response.status();
+        (
+            status,
+            response.json::<Value>().await.unwrap_or(Value::Null),
+        )
     };
     let pdf = b"%PDF-1.4\n% bottling line wiring diagram\n".to_vec();
     let (status, stored) = upload("wiring.pdf", pdf.clone()).await;
@@ -348,18 +288,14 @@ async fn tickets_are_raised_answered_and_closed(server: Server) {
         );
     }
     let listed = server.get(&files).await;
-    assert_eq!(
-        listed["items"].as_array().unwrap().len(),
-        1,
-        "nothing refused was kept"
-    );
+    assert_eq!(items(&listed).len(), 1, "nothing refused was kept");
     let download = server
-        .client
-        .get(format!(
-            "{}/api/v1/attachments/{}",
-            server.base, stored["id"]
-        ))
-        .bearer_auth(&server.token)
+        .request(
+            &server.token,
+            "GET",
+            &format!("/attachments/{}", stored["id"]),
+            None,
+        )
         .send()
         .await
         .unwrap();
@@ -371,13 +307,7 @@ async fn tickets_are_raised_answered_and_closed(server: Server) {
     assert_eq!(download.headers()["x-content-type-options"], "nosniff");
     assert_eq!(download.bytes().await.unwrap().to_vec(), pdf);
     let (status, _) = server
-        .call(
-            &server.other,
-            "GET",
-            &format!("/attachments/{}", stored["id"]),
-            None,
-            None,
-        )
+        .get_as(&server.other, &format!("/attachments/{}", stored["id"]))
         .await;
     assert_eq!(
         status,
@@ -421,13 +351,7 @@ async fn tickets_are_raised_answered_and_closed(server: Server) {
     let (status, _) = server.post(&messages, json!({"body": ""})).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(server.numbers("status=").await, [2, 1], "nothing was added");
-    assert_eq!(
-        server.get(&messages).await["items"]
-            .as_array()
-            .unwrap()
-            .len(),
-        3
-    );
+    assert_eq!(items(&server.get(&messages).await).len(), 3);
 
     // Script in a ticket is kept as text, for the pages to show inert.
     let (_, script) = server
@@ -440,18 +364,10 @@ async fn tickets_are_raised_answered_and_closed(server: Server) {
 
     // Need-to-know: support reads and answers; finance has no helpdesk.
     let (status, _) = server
-        .call(
-            &server.support,
-            "POST",
-            &messages,
-            Some(json!({"body": "On my way."})),
-            None,
-        )
+        .post_as(&server.support, &messages, json!({"body": "On my way."}))
         .await;
     assert_eq!(status, StatusCode::CREATED);
-    let (status, _) = server
-        .call(&server.finance, "GET", "/tickets", None, None)
-        .await;
+    let (status, _) = server.get_as(&server.finance, "/tickets").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 
     // Another tenant's ticket is not there, however it is asked for.
@@ -461,24 +377,17 @@ async fn tickets_are_raised_answered_and_closed(server: Server) {
         ("POST", messages.clone(), Some(json!({"body": "Hello"}))),
         ("DELETE", format!("/tickets/{id}"), None),
     ] {
-        let (status, _) = server.call(&server.other, method, &path, body, None).await;
+        let (status, _) = server.call(&server.other, method, &path, body).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{method} {path}");
     }
-    let (_, theirs) = server
-        .call(&server.other, "GET", "/tickets?status=", None, None)
-        .await;
+    let (_, theirs) = server.get_as(&server.other, "/tickets?status=").await;
     assert_eq!(theirs["items"], json!([]));
 
     // Every change is on the audit trail, by field name.
     let trail = server
         .get(&format!("/audit?record_type=ticket&record_id={id}"))
         .await;
-    let actions: Vec<&str> = trail["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["action"].as_str().unwrap())
-        .collect();
+    let actions = texts(&trail["items"], "action");
     assert!(
         actions.contains(&"create") && actions.contains(&"update"),
         "{trail}"
@@ -493,13 +402,7 @@ async fn tickets_are_raised_answered_and_closed(server: Server) {
         )
         .await;
     let (status, _) = server
-        .call(
-            &server.token,
-            "DELETE",
-            &format!("/contacts/{contact}"),
-            None,
-            None,
-        )
+        .delete_as(&server.token, &format!("/contacts/{contact}"))
         .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     let kept_path = format!("/tickets/{}", kept["id"]);
@@ -512,31 +415,17 @@ async fn tickets_are_raised_answered_and_closed(server: Server) {
         (Value::Null, org["id"].clone())
     );
     let (status, _) = server
-        .call(
-            &server.token,
-            "DELETE",
-            &format!("/organisations/{}", org["id"]),
-            None,
-            None,
-        )
+        .delete_as(&server.token, &format!("/organisations/{}", org["id"]))
         .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     assert_eq!(server.get(&kept_path).await["organisation_id"], Value::Null);
 
     // Deleting takes the replies and notes with it.
     let (status, _) = server
-        .call(
-            &server.token,
-            "DELETE",
-            &format!("/tickets/{id}"),
-            None,
-            None,
-        )
+        .delete_as(&server.token, &format!("/tickets/{id}"))
         .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
-    let (status, _) = server
-        .call(&server.token, "GET", &messages, None, None)
-        .await;
+    let (status, _) = server.get_as(&server.token, &messages).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
@@ -546,13 +435,7 @@ async fn service_levels_set_the_due_times(server: Server) {
     let levels = server.get("/settings/ticket-service-levels").await;
     assert_eq!(levels["levels"].as_array().unwrap().len(), 4);
     let (status, refused) = server
-        .call(
-            &server.token,
-            "PUT",
-            "/settings/ticket-service-levels",
-            Some(json!({"levels": [{"priority": "urgent", "first_response_minutes": 120, "resolution_minutes": 60}, {"priority": "low", "first_response_minutes": 0, "resolution_minutes": 60}]})),
-            None,
-        )
+        .put_as(&server.token, "/settings/ticket-service-levels", json!({"levels": [{"priority": "urgent", "first_response_minutes": 120, "resolution_minutes": 60}, {"priority": "low", "first_response_minutes": 0, "resolution_minutes": 60}]}))
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let mut named = codes(&refused);
@@ -563,23 +446,15 @@ async fn service_levels_set_the_due_times(server: Server) {
         "{refused}"
     );
     let (status, _) = server
-        .call(
+        .put_as(
             &server.support,
-            "PUT",
             "/settings/ticket-service-levels",
-            Some(json!({"levels": []})),
-            None,
+            json!({"levels": []}),
         )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "administrators set them");
     let (status, set) = server
-        .call(
-            &server.token,
-            "PUT",
-            "/settings/ticket-service-levels",
-            Some(json!({"levels": [{"priority": "urgent", "first_response_minutes": 15, "resolution_minutes": 120}]})),
-            None,
-        )
+        .put_as(&server.token, "/settings/ticket-service-levels", json!({"levels": [{"priority": "urgent", "first_response_minutes": 15, "resolution_minutes": 120}]}))
         .await;
     assert_eq!(status, StatusCode::OK, "{set}");
     let (_, org) = server
@@ -601,12 +476,11 @@ async fn service_levels_set_the_due_times(server: Server) {
     let input =
         json!({"subject": "Cold store warm", "organisation_id": org["id"], "priority": "low"});
     let (_, lowered) = server
-        .call(
+        .put_at_version(
             &server.token,
-            "PUT",
             &format!("/tickets/{}", ticket["id"]),
-            Some(input),
-            Some(1),
+            input,
+            1,
         )
         .await;
     assert_eq!(
@@ -616,22 +490,10 @@ async fn service_levels_set_the_due_times(server: Server) {
     );
     // The other tenant kept the defaults.
     let theirs = server
-        .call(
-            &server.other,
-            "GET",
-            "/settings/ticket-service-levels",
-            None,
-            None,
-        )
+        .get_as(&server.other, "/settings/ticket-service-levels")
         .await
         .1;
-    let urgent = theirs["levels"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|l| l["priority"] == "urgent")
-        .unwrap()
-        .clone();
+    let urgent = find(&theirs["levels"], "priority", "urgent").clone();
     assert_eq!(urgent["first_response_minutes"], 60);
 }
 

@@ -9,27 +9,26 @@
 //! CUSTODIAN_REQUIRE_SMTP is set (CI sets it), which makes it fail.
 
 mod support;
-use support::{on_both_backends, TestApp};
+use support::{items, on_both_backends, TestApp};
 mod smtp;
 
 use custodian_app::mail::MailSettings;
 use custodian_app::App;
 use custodian_core::access::Role;
 use custodian_core::time::Timestamp;
-use reqwest::{Client, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{json, Value};
 use smtp::{aiosmtpd_installed, free_port, received, start_smtp};
 use std::path::PathBuf;
 
-struct World {
-    app: App,
-    base: String,
-    client: Client,
-    admin: String,
-    support: String,
-    port: u16,
-    maildir: PathBuf,
-    _dirs: (TestApp, tempfile::TempDir),
+support::fixture! {
+    World {
+        admin: String,
+        support: String,
+        port: u16,
+        maildir: PathBuf,
+        _mail_dir: tempfile::TempDir,
+    }
 }
 
 /// The app sending through the SMTP server the story starts on `port`.
@@ -52,14 +51,12 @@ async fn world(t: TestApp, port: u16) -> World {
         .await;
     let support = t.token(tenant, "support@example.com", Role::Support).await;
     World {
-        app: t.app.clone(),
-        base: t.base.clone(),
-        client: t.client.clone(),
+        t,
         admin,
         support,
         port,
         maildir: mail_dir.path().join("maildir"),
-        _dirs: (t, mail_dir),
+        _mail_dir: mail_dir,
     }
 }
 
@@ -81,36 +78,16 @@ async fn postgres() -> Option<Option<World>> {
 }
 
 impl World {
-    async fn call(
-        &self,
-        token: &str,
-        method: &str,
-        path: &str,
-        body: Option<Value>,
-    ) -> (StatusCode, Value) {
-        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
-        let mut request = self
-            .client
-            .request(method, format!("{}/api/v1{path}", self.base))
-            .bearer_auth(token);
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request.send().await.unwrap();
-        let status = response.status();
-        (status, response.json().await.unwrap_or(Value::Null))
-    }
-
     async fn create(&self, path: &str, body: Value) -> Value {
-        let (status, created) = self.call(&self.admin, "POST", path, Some(body)).await;
+        let (status, created) = self.post_as(&self.admin, path, body).await;
         assert_eq!(status, StatusCode::CREATED, "{path}: {created}");
         created
     }
 
     async fn outbox(&self) -> Vec<Value> {
-        let (status, page) = self.call(&self.admin, "GET", "/outbox", None).await;
+        let (status, page) = self.get_as(&self.admin, "/outbox").await;
         assert_eq!(status, StatusCode::OK, "{page}");
-        page["items"].as_array().unwrap().clone()
+        items(&page).clone()
     }
 }
 
@@ -161,11 +138,10 @@ async fn replies_reach_the_requester_through_retries(world: Option<World>) {
 
     // Support answers: the notice is in the outbox with the reply.
     let (status, _) = world
-        .call(
+        .post_as(
             &world.support,
-            "POST",
             &messages,
-            Some(json!({"body": "Our technician Jens comes at 10:00 with the spare motor."})),
+            json!({"body": "Our technician Jens comes at 10:00 with the spare motor."}),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED);
@@ -182,7 +158,7 @@ async fn replies_reach_the_requester_through_retries(world: Option<World>) {
     let report = world.app.deliver_due_mail(now).await;
     assert_eq!((report.sent, report.retried), (0, 1));
     let (_, kept) = world
-        .call(&world.admin, "GET", &format!("/outbox/{mail_id}"), None)
+        .get_as(&world.admin, &format!("/outbox/{mail_id}"))
         .await;
     assert_eq!(kept["status"], "pending");
     assert_eq!(kept["attempts"], 1);
@@ -223,7 +199,7 @@ async fn replies_reach_the_requester_through_retries(world: Option<World>) {
         );
     }
     let (_, sent) = world
-        .call(&world.admin, "GET", &format!("/outbox/{mail_id}"), None)
+        .get_as(&world.admin, &format!("/outbox/{mail_id}"))
         .await;
     assert_eq!(sent["status"], "sent");
     assert!(sent["sent_at"].is_string());
@@ -295,9 +271,7 @@ async fn a_message_given_up_is_sent_again_on_request(world: Option<World>) {
     let _smtp = start_smtp(world.port, &world.maildir).await;
     assert_eq!(world.app.deliver_due_mail(Timestamp::now()).await.sent, 1);
     assert_eq!(received(&world.maildir).len(), 1);
-    let (status, refused) = world
-        .call(&world.admin, "GET", "/outbox?status=lost", None)
-        .await;
+    let (status, refused) = world.get_as(&world.admin, "/outbox?status=lost").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
 }
 

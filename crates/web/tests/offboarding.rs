@@ -5,75 +5,30 @@
 //! scan the closing runs.
 
 mod support;
-use support::on_both_backends;
+use support::{input, on_both_backends, postgres, sqlite, TestApp, PASSWORD};
 
 use custodian_app::audit::VerifyOptions;
 use custodian_app::records::ListParams;
 use custodian_app::{App, AppError, Principal};
 use custodian_core::access::Role;
-use custodian_core::audit::Actor;
 use custodian_core::retention::HoldFields;
+use custodian_core::Refusal;
 use custodian_core::TenantId;
+use serde_json::json;
 use sqlx::Row;
-
-struct Fixture {
-    app: App,
-    url: String,
-    _dir: Option<tempfile::TempDir>,
-}
-
-async fn sqlite() -> Fixture {
-    let (url, dir) = support::sqlite_url("closing.db");
-    Fixture {
-        app: App::open(&url).await.unwrap(),
-        url,
-        _dir: Some(dir),
-    }
-}
-
-async fn postgres() -> Option<Fixture> {
-    let url = support::postgres_url().await?;
-    Some(Fixture {
-        app: App::open(&url).await.unwrap(),
-        url,
-        _dir: None,
-    })
-}
 
 /// A tenant with an administrator, logged in from `ip` with `agent`; its
 /// principal.
 async fn tenant(
-    app: &App,
+    t: &TestApp,
     name: &str,
     (email, person): (&str, &str),
     (ip, agent): (&str, &str),
 ) -> (TenantId, Principal) {
-    let tenant = app.create_tenant(name).await.unwrap().id;
-    app.create_user(
-        tenant,
-        email,
-        person,
-        "a-long-enough-password-2026",
-        Role::Administrator,
-        Actor::SYSTEM,
-    )
-    .await
-    .unwrap();
-    let login = app
-        .login(email, "a-long-enough-password-2026", ip, Some(agent), "")
-        .await
-        .unwrap();
-    let principal = app
-        .session(&login.cookie_value)
-        .await
-        .unwrap()
-        .unwrap()
-        .principal;
-    (tenant, principal)
-}
-
-fn json<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> T {
-    serde_json::from_value(value).unwrap()
+    let tenant = t.tenant(name).await;
+    t.user_named(tenant, email, person, Role::Administrator)
+        .await;
+    (tenant, t.principal(email, ip, Some(agent)).await)
 }
 
 /// Records of every kind with values no other tenant has; the values.
@@ -84,7 +39,7 @@ async fn fill(app: &App, admin: &Principal) -> Vec<String> {
         "ClosingAgent/1.0".into(),
     ];
     let org = app
-        .create_organisation(admin, &json(serde_json::json!({"name": "Xylophant Brokers", "phone": "+49 30 77712345", "billing_address": {"street": "Quappenweg 17", "city": "Berlin", "postcode": "10999"}})))
+        .create_organisation(admin, &input(json!({"name": "Xylophant Brokers", "phone": "+49 30 77712345", "billing_address": {"street": "Quappenweg 17", "city": "Berlin", "postcode": "10999"}})))
         .await
         .unwrap();
     values.extend([
@@ -99,7 +54,7 @@ async fn fill(app: &App, admin: &Principal) -> Vec<String> {
         let contact = app
             .create_contact(
                 admin,
-                &json(serde_json::json!({
+                &input(json!({
                     "first_name": first, "last_name": last, "emails": [email],
                     "phones": [format!("+49 171 99{n:05}")], "organisation_id": org.id,
                     "position": "Head of Quibbling"
@@ -110,7 +65,7 @@ async fn fill(app: &App, admin: &Principal) -> Vec<String> {
         let body = format!("Zephyrine{n} called about invoice Q-{n}-Wobblegast");
         app.create_activity(
             admin,
-            &json(serde_json::json!({
+            &input(json!({
                 "kind": "call", "occurred_at": "2026-11-20T10:00:00Z",
                 "subject": format!("Call with {first} {last}"), "body": body,
                 "contact_ids": [contact.id]
@@ -124,7 +79,7 @@ async fn fill(app: &App, admin: &Principal) -> Vec<String> {
             let ticket = app
                 .create_ticket(
                     admin,
-                    &json(serde_json::json!({"subject": subject, "contact_id": contact.id})),
+                    &input(json!({"subject": subject, "contact_id": contact.id})),
                 )
                 .await
                 .unwrap();
@@ -132,7 +87,7 @@ async fn fill(app: &App, admin: &Principal) -> Vec<String> {
             app.add_ticket_message(
                 admin,
                 ticket.id,
-                &json(serde_json::json!({"body": reply, "status": "resolved"})),
+                &input(json!({"body": reply, "status": "resolved"})),
             )
             .await
             .unwrap();
@@ -157,7 +112,7 @@ async fn fill(app: &App, admin: &Principal) -> Vec<String> {
     values.push("Dispute Wobblegast-Quibble".into());
     app.log_request(
         admin,
-        &json(serde_json::json!({"request_type": "access", "channel": "letter", "subject_name": "Zephyrine3 Quaxley3", "subject_email": "zephyrine.quaxley3@closing.example"})),
+        &input(json!({"request_type": "access", "channel": "letter", "subject_name": "Zephyrine3 Quaxley3", "subject_email": "zephyrine.quaxley3@closing.example"})),
     )
     .await
     .unwrap();
@@ -206,17 +161,17 @@ async fn values_found(url: &str, values: &[String]) -> Vec<String> {
     found
 }
 
-async fn closing_removes_every_personal_value(f: Fixture) {
-    let app = &f.app;
+async fn closing_removes_every_personal_value(t: TestApp) {
+    let app = &t.app;
     let (closing, admin) = tenant(
-        app,
+        &t,
         "Closing GmbH",
         ("quentin@closing.example", "Quentin Closewell"),
         ("203.0.113.77", "ClosingAgent/1.0"),
     )
     .await;
     let (staying, other) = tenant(
-        app,
+        &t,
         "Staying AG",
         ("stella@staying.example", "Stella Stays"),
         ("198.51.100.5", "StayingAgent/2.0"),
@@ -225,17 +180,20 @@ async fn closing_removes_every_personal_value(f: Fixture) {
     let values = fill(app, &admin).await;
     app.create_contact(
         &other,
-        &json(serde_json::json!({"first_name": "Stella", "last_name": "Stays", "emails": ["stella.stays@staying.example"]})),
+        &input(json!({"first_name": "Stella", "last_name": "Stays", "emails": ["stella.stays@staying.example"]})),
     )
     .await
     .unwrap();
     assert!(
-        !values_found(&f.url, &values).await.is_empty(),
+        !values_found(&t.database_url, &values).await.is_empty(),
         "the values are there before"
     );
 
     let closure = app.close_tenant(closing).await.unwrap();
-    assert_eq!(values_found(&f.url, &values).await, Vec::<String>::new());
+    assert_eq!(
+        values_found(&t.database_url, &values).await,
+        Vec::<String>::new()
+    );
     assert!(closure.scan.is_clean(), "{:?}", closure.scan);
     assert!(
         closure.scan.values_checked >= values.len(),
@@ -261,7 +219,10 @@ async fn closing_removes_every_personal_value(f: Fixture) {
     assert_eq!(closure.removed["ticket_messages"], 3);
 
     // The test's own look: not one of the values is anywhere.
-    assert_eq!(values_found(&f.url, &values).await, Vec::<String>::new());
+    assert_eq!(
+        values_found(&t.database_url, &values).await,
+        Vec::<String>::new()
+    );
     // The counts stay, the chain still verifies, nothing is left to log in.
     assert_eq!(app.closure_counts(closing).await.unwrap(), closure.counts);
     let reports = app
@@ -274,19 +235,13 @@ async fn closing_removes_every_personal_value(f: Fixture) {
         .unwrap();
     assert_eq!(reports[0].problem, None, "{:?}", reports[0]);
     assert!(app
-        .login(
-            "quentin@closing.example",
-            "a-long-enough-password-2026",
-            "127.0.0.1",
-            None,
-            ""
-        )
+        .login("quentin@closing.example", PASSWORD, "127.0.0.1", None, "")
         .await
         .is_err());
     // Closing twice is refused; the other tenant is as it was.
     assert!(matches!(
         app.close_tenant(closing).await,
-        Err(AppError::InUse(_))
+        Err(AppError::Refused(Refusal::InUse(_)))
     ));
     let theirs = app.contacts(&other, &ListParams::default()).await.unwrap();
     assert_eq!(theirs.items.len(), 1);

@@ -3,65 +3,37 @@
 //! On SQLite and (with CUSTODIAN_TEST_POSTGRES_URL) on PostgreSQL.
 
 mod support;
-use support::{hidden_value, on_both_backends, TestApp};
+use support::{
+    browser_client, fetch, get_page, hidden_value, on_both_backends, post_form, postgres, sqlite,
+    submit_login, Story, TestApp, PASSWORD,
+};
 
 use custodian_core::access::Role;
 use reqwest::redirect::Policy;
 use reqwest::{Client, StatusCode};
 
-struct Browserless {
-    base: String,
-    client: Client,
-    csrf: String,
-    _t: TestApp,
-}
+support::fixture! { Browserless { csrf: String } }
 
-async fn start(t: TestApp) -> Browserless {
-    let tenant = t.tenant("Pages GmbH").await;
-    t.user_named(tenant, "member@example.com", "Mia Member", Role::Sales)
-        .await;
-    let base = t.base.clone();
-    let client = Client::builder()
-        .cookie_store(true)
-        .redirect(Policy::none())
-        .build()
-        .unwrap();
-    let login_page = client.get(format!("{base}/login")).send().await.unwrap();
-    let login_csrf = hidden_value(&login_page.text().await.unwrap(), "_csrf");
-    let logged_in = client
-        .post(format!("{base}/login"))
-        .form(&[
-            ("_csrf", login_csrf.as_str()),
-            ("email", "member@example.com"),
-            ("password", support::PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(logged_in.status(), StatusCode::SEE_OTHER);
-    let form = client
-        .get(format!("{base}/organisations/new"))
-        .send()
-        .await
-        .unwrap();
-    let csrf = hidden_value(&form.text().await.unwrap(), "_csrf");
-    Browserless {
-        base,
-        client,
-        csrf,
-        _t: t,
+/// Mia Member, logged in with a browser's client, and the CSRF token of
+/// her session.
+impl Story for Browserless {
+    async fn start(mut t: TestApp) -> Browserless {
+        let tenant = t.tenant("Pages GmbH").await;
+        t.user_named(tenant, "member@example.com", "Mia Member", Role::Sales)
+            .await;
+        t.client = browser_client(None);
+        let fields = [("email", "member@example.com"), ("password", PASSWORD)];
+        let logged_in = submit_login(&t.client, &t.base, "/login", &fields).await;
+        assert_eq!(logged_in.status(), StatusCode::SEE_OTHER);
+        let (_, form) = get_page(&t.client, &t.url("/organisations/new")).await;
+        let csrf = hidden_value(&form, "_csrf");
+        Browserless { t, csrf }
     }
 }
 
 impl Browserless {
     async fn get(&self, path: &str) -> (StatusCode, String) {
-        let response = self
-            .client
-            .get(format!("{}{path}", self.base))
-            .send()
-            .await
-            .unwrap();
-        (response.status(), response.text().await.unwrap())
+        get_page(&self.client, &self.url(path)).await
     }
 
     /// Posts a form with the session's CSRF token; returns the status, the
@@ -69,29 +41,8 @@ impl Browserless {
     async fn post(&self, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String, String) {
         let mut form: Vec<(&str, &str)> = vec![("_csrf", self.csrf.as_str())];
         form.extend_from_slice(fields);
-        let response = self
-            .client
-            .post(format!("{}{path}", self.base))
-            .form(&form)
-            .send()
-            .await
-            .unwrap();
-        let location = response
-            .headers()
-            .get("location")
-            .and_then(|l| l.to_str().ok())
-            .unwrap_or_default()
-            .to_string();
-        (response.status(), location, response.text().await.unwrap())
+        post_form(&self.client, &self.url(path), &form).await
     }
-}
-
-async fn sqlite() -> Browserless {
-    start(TestApp::sqlite().await).await
-}
-
-async fn postgres() -> Option<Browserless> {
-    Some(start(TestApp::postgres().await?).await)
 }
 
 on_both_backends!(assets_and_agreements_end_to_end);
@@ -394,12 +345,7 @@ async fn bad_links_and_ids_are_answered_not_lost(site: Browserless) {
     assert!(refused.headers().get("set-cookie").is_none());
 
     // Pages are never cached and may not be framed or run foreign scripts.
-    let page = site
-        .client
-        .get(format!("{}/contacts", site.base))
-        .send()
-        .await
-        .unwrap();
+    let page = fetch(&site.client, &site.url("/contacts")).await;
     let headers = page.headers();
     assert_eq!(headers["cache-control"], "no-store");
     assert_eq!(headers["x-frame-options"], "DENY");

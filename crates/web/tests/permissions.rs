@@ -7,9 +7,8 @@
 //! On SQLite and (with CUSTODIAN_TEST_POSTGRES_URL) on PostgreSQL.
 
 mod support;
-use support::{on_both_backends, TestApp};
+use support::{items, json_answer, on_both_backends, postgres, sqlite, Story, TestApp};
 
-use custodian_app::App;
 use custodian_core::access::{Role, Roles};
 use custodian_core::audit::{Actor, RecordType};
 use custodian_core::catalog::Category;
@@ -21,22 +20,22 @@ use std::collections::{BTreeSet, HashMap};
 /// One tenant's records, as ids by type.
 type Records = HashMap<RecordType, i64>;
 
-struct World {
-    app: App,
-    tenant: custodian_core::TenantId,
-    base: String,
-    client: Client,
-    tokens: Vec<(Role, String)>,
-    admin: String,
-    ours: Records,
-    theirs: Records,
-    _t: TestApp,
+support::fixture! {
+    World {
+        tenant: custodian_core::TenantId,
+        tokens: Vec<(Role, String)>,
+        admin: String,
+        ours: Records,
+        theirs: Records,
+    }
 }
 
 const NEVER: i64 = 1;
 /// The tenant role every world starts with.
 const SEEDED_ROLE: &str = "matrix_role";
 
+/// A call as `token` to `path` (from `/api/v1` on); a PUT claims a
+/// version the record does not have.
 async fn call(
     world: &World,
     token: &str,
@@ -44,23 +43,26 @@ async fn call(
     path: &str,
     body: Option<&Value>,
 ) -> (StatusCode, Value) {
-    let url = format!("{}{path}", world.base);
-    let mut request = match method {
-        "POST" => world.client.post(url),
-        "PUT" => world.client.put(url).header("If-Match", "\"999\""),
-        "DELETE" => world.client.delete(url),
-        _ => world.client.get(url),
-    };
+    let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+    let put = method == reqwest::Method::PUT;
+    let mut request = world.client.request(method, world.url(path));
+    if put {
+        request = request.header("If-Match", "\"999\"");
+    }
     if let Some(body) = body {
         request = request.json(body);
     }
-    let response = request.bearer_auth(token).send().await.unwrap();
-    let status = response.status();
-    let text = response.text().await.unwrap();
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
+    json_answer(request.bearer_auth(token)).await
+}
+
+/// Creates a record through the API with `client` as `token`; its id.
+async fn create(t: &TestApp, client: &Client, token: &str, path: &str, body: Value) -> i64 {
+    let request = client.post(t.api(path)).bearer_auth(token).json(&body);
+    let response = request.send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED, "{path}");
+    response.json::<Value>().await.unwrap()["id"]
+        .as_i64()
+        .unwrap()
 }
 
 /// A valid body for the operation, linking to `records`.
@@ -205,25 +207,8 @@ fn path_for(rule: &RouteRule, records: &Records) -> String {
     path
 }
 
-async fn seed(base: &str, client: &Client, token: &str, name: &str) -> Records {
-    let post = |path: &'static str, body: Value| {
-        let client = client.clone();
-        let url = format!("{base}/api/v1{path}");
-        let token = token.to_string();
-        async move {
-            let response = client
-                .post(url)
-                .bearer_auth(token)
-                .json(&body)
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(response.status(), StatusCode::CREATED, "{path}");
-            response.json::<Value>().await.unwrap()["id"]
-                .as_i64()
-                .unwrap()
-        }
-    };
+async fn seed(t: &TestApp, token: &str, name: &str) -> Records {
+    let post = |path: &'static str, body: Value| create(t, &t.client, token, path, body);
     let org = post("/organisations", json!({"name": name})).await;
     let contact = post(
         "/contacts",
@@ -246,15 +231,7 @@ async fn seed(base: &str, client: &Client, token: &str, name: &str) -> Records {
     )
     .await;
     let ticket = post("/tickets", json!({"subject": name, "contact_id": contact})).await;
-    let file = client
-        .post(format!(
-            "{base}/api/v1/tickets/{ticket}/attachments?file_name=seed.txt"
-        ))
-        .bearer_auth(token)
-        .body("A log line")
-        .send()
-        .await
-        .unwrap();
+    let file = t.attach(token, ticket, "seed.txt", "A log line").await;
     assert_eq!(file.status(), StatusCode::CREATED);
     let file = file.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
     let article = post(
@@ -263,14 +240,10 @@ async fn seed(base: &str, client: &Client, token: &str, name: &str) -> Records {
     )
     .await;
     // A reply writes the requester's notice to the outbox.
-    let reply = client
-        .post(format!("{base}/api/v1/tickets/{ticket}/messages"))
-        .bearer_auth(token)
-        .json(&json!({"body": "Matrix reply"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(reply.status(), StatusCode::CREATED);
+    let messages = format!("/tickets/{ticket}/messages");
+    let reply = json!({"body": "Matrix reply"});
+    let (status, _) = t.call(token, "POST", &messages, Some(reply)).await;
+    assert_eq!(status, StatusCode::CREATED);
     let role = post(
         "/roles",
         json!({"name": SEEDED_ROLE, "label": name, "permissions": {"activities": ["read"]}, "record_scope": "all"}),
@@ -302,35 +275,13 @@ async fn seed(base: &str, client: &Client, token: &str, name: &str) -> Records {
         json!({"target": "organisation", "target_id": org, "reason": "Matrix claim", "review_on": "2099-01-01"}),
     )
     .await;
-    let authorized = |path: &str| {
-        client
-            .request(reqwest::Method::GET, format!("{base}/api/v1{path}"))
-            .bearer_auth(token)
-    };
-    let rules: Value = authorized("/retention/rules")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (_, rules) = t.call(token, "GET", "/retention/rules", None).await;
     let rule = rules["items"][0]["id"].as_i64().unwrap();
-    let outbox: Value = authorized("/outbox")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (_, outbox) = t.call(token, "GET", "/outbox", None).await;
     let mail = outbox["items"][0]["id"].as_i64().unwrap();
-    let run = client
-        .post(format!("{base}/api/v1/retention/runs"))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(run.status(), StatusCode::ACCEPTED);
-    let run = run.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let (status, run) = t.call(token, "POST", "/retention/runs", None).await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    let run = run["id"].as_i64().unwrap();
     HashMap::from([
         (RecordType::RetentionRule, rule),
         (RecordType::LegalHold, hold),
@@ -352,49 +303,46 @@ async fn seed(base: &str, client: &Client, token: &str, name: &str) -> Records {
     ])
 }
 
-async fn world(t: TestApp) -> World {
-    let mut tenants = Vec::new();
-    let mut tenant_ids = Vec::new();
-    for name in ["Ours GmbH", "Theirs Ltd"] {
-        let tenant = t.tenant(name).await;
-        tenant_ids.push(tenant);
-        let mut tokens = Vec::new();
-        for role in Role::ALL {
-            let user = t
-                .user_named(
-                    tenant,
-                    &format!("{}@{}.example", role.as_str(), tenant),
-                    "",
-                    role,
-                )
-                .await;
-            tokens.push((role, t.token_for(&user).await, user.id.0));
+impl Story for World {
+    async fn start(t: TestApp) -> World {
+        let mut tenants = Vec::new();
+        let mut tenant_ids = Vec::new();
+        for name in ["Ours GmbH", "Theirs Ltd"] {
+            let tenant = t.tenant(name).await;
+            tenant_ids.push(tenant);
+            let mut tokens = Vec::new();
+            for role in Role::ALL {
+                let user = t
+                    .user_named(
+                        tenant,
+                        &format!("{}@{}.example", role.as_str(), tenant),
+                        "",
+                        role,
+                    )
+                    .await;
+                tokens.push((role, t.token_for(&user).await, user.id.0));
+            }
+            tenants.push(tokens);
         }
-        tenants.push(tokens);
-    }
-    let (app, base) = (t.app.clone(), t.base.clone());
-    let client = Client::new();
-    let theirs_tokens = tenants.pop().unwrap();
-    let ours_tokens = tenants.pop().unwrap();
-    let admin = ours_tokens[0].1.clone();
-    let mut ours = seed(&base, &client, &admin, "Ours").await;
-    let mut theirs = seed(&base, &client, &theirs_tokens[0].1, "Theirs").await;
-    ours.insert(RecordType::User, ours_tokens[2].2);
-    theirs.insert(RecordType::User, theirs_tokens[2].2);
-    let tenant = tenant_ids[0];
-    World {
-        app,
-        tenant,
-        base,
-        client,
-        tokens: ours_tokens
-            .into_iter()
-            .map(|(role, token, _)| (role, token))
-            .collect(),
-        admin,
-        ours,
-        theirs,
-        _t: t,
+        let theirs_tokens = tenants.pop().unwrap();
+        let ours_tokens = tenants.pop().unwrap();
+        let admin = ours_tokens[0].1.clone();
+        let mut ours = seed(&t, &admin, "Ours").await;
+        let mut theirs = seed(&t, &theirs_tokens[0].1, "Theirs").await;
+        ours.insert(RecordType::User, ours_tokens[2].2);
+        theirs.insert(RecordType::User, theirs_tokens[2].2);
+        let tenant = tenant_ids[0];
+        World {
+            t,
+            tenant,
+            tokens: ours_tokens
+                .into_iter()
+                .map(|(role, token, _)| (role, token))
+                .collect(),
+            admin,
+            ours,
+            theirs,
+        }
     }
 }
 
@@ -593,14 +541,7 @@ async fn fields_are_masked_by_need_to_know(world: World) {
         None,
     )
     .await;
-    assert!(
-        listed["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|a| a["value"] == ""),
-        "{listed}"
-    );
+    assert!(items(&listed).iter().all(|a| a["value"] == ""), "{listed}");
 
     // Call notes: hidden from read-only users, and finance has no activities at all.
     let notes = format!("/api/v1/activities/{activity}");
@@ -626,7 +567,7 @@ async fn fields_are_masked_by_need_to_know(world: World) {
         None,
     )
     .await;
-    let reads = trail["items"].as_array().unwrap();
+    let reads = items(&trail);
     assert_eq!(reads.len(), 1, "{trail}");
     assert_eq!(reads[0]["fields"], json!(["value_minor"]));
     let (_, trail) = call(
@@ -637,21 +578,11 @@ async fn fields_are_masked_by_need_to_know(world: World) {
         None,
     )
     .await;
-    let by_read_only: Vec<&Value> = trail["items"]
-        .as_array()
-        .unwrap()
+    let by_read_only: Vec<&Value> = items(&trail)
         .iter()
         .filter(|e| e["fields"] == json!([]))
         .collect();
     assert!(by_read_only.is_empty(), "no entry names no field: {trail}");
-}
-
-async fn sqlite() -> World {
-    world(TestApp::sqlite().await).await
-}
-
-async fn postgres() -> Option<World> {
-    Some(world(TestApp::postgres().await?).await)
 }
 
 /// A value of each personal category, on records the walk reads: an
@@ -672,17 +603,8 @@ async fn canary_records(world: &World) -> Records {
         .build()
         .unwrap();
     let post = |path: String, body: Value| {
-        let request = client
-            .post(format!("{}/api/v1{path}", world.base))
-            .bearer_auth(&world.admin)
-            .json(&body);
-        async move {
-            let response = request.send().await.unwrap();
-            assert_eq!(response.status(), StatusCode::CREATED, "{path}");
-            response.json::<Value>().await.unwrap()["id"]
-                .as_i64()
-                .unwrap()
-        }
+        let client = &client;
+        async move { create(world, client, &world.admin, &path, body).await }
     };
     let org = world.ours[&RecordType::Organisation];
     let contact = post(
@@ -706,10 +628,9 @@ async fn canary_records(world: &World) -> Records {
     )
     .await;
     let file = client
-        .post(format!(
-            "{}/api/v1/tickets/{ticket}/attachments?file_name=canaryfreetext.txt",
-            world.base
-        ))
+        .post(world.api(&format!(
+            "/tickets/{ticket}/attachments?file_name=canaryfreetext.txt"
+        )))
         .bearer_auth(&world.admin)
         .body("canaryfreetext file")
         .send()
@@ -758,18 +679,10 @@ async fn tenant_role_user(world: &World, categories: &[&str]) -> String {
     )
     .await;
     assert_eq!(status, StatusCode::CREATED, "{role}");
+    let email = format!("{name}@matrix.example");
     let user = world
-        .app
-        .create_user(
-            world.tenant,
-            &format!("{name}@matrix.example"),
-            "",
-            "a long enough password",
-            Role::ReadOnly,
-            Actor::SYSTEM,
-        )
-        .await
-        .unwrap();
+        .user_named(world.tenant, &email, "", Role::ReadOnly)
+        .await;
     let (status, answer) = call(
         world,
         &world.admin,
@@ -847,7 +760,7 @@ async fn no_answer_shows_a_value_of_a_category_the_caller_lacks(world: World) {
         for path in &paths {
             let response = world
                 .client
-                .get(format!("{}{path}", world.base))
+                .get(world.url(path))
                 .bearer_auth(token)
                 .send()
                 .await

@@ -5,84 +5,40 @@
 //! the review list's decisions delete or keep.
 
 mod support;
-use support::on_both_backends;
+use support::{items, on_both_backends, postgres, sqlite, Story, TestApp};
 
 use custodian_app::records::ListParams;
 use custodian_app::retention::SweepControl;
 use custodian_app::{App, Principal, ReviewFilter, RunStart, Scope};
-use custodian_core::access::Role;
+use custodian_core::access::{Role, Roles};
 use custodian_core::audit::Actor;
-use custodian_core::retention::{HoldFields, ReviewDecisionFields};
+use custodian_core::retention::{DecisionOutcome, HoldFields, ReviewDecisionFields, RunSummary};
 use custodian_core::time::Timestamp;
 use custodian_core::TenantId;
 
 const DAY: i64 = 86_400_000;
 const YEAR: i64 = 365 * DAY;
 
-struct Fixture {
-    app: App,
-    tenant: TenantId,
-    dpo: Principal,
-    _dir: Option<tempfile::TempDir>,
-}
+support::fixture! { Fixture { tenant: TenantId, dpo: Principal } }
 
-async fn fixture(url: String, dir: Option<tempfile::TempDir>) -> Fixture {
-    let app = App::open(&url).await.unwrap();
-    let tenant = app.create_tenant("Retention GmbH").await.unwrap().id;
-    app.create_user(
-        tenant,
-        "dpo@retention.example",
-        "Dana Protect",
-        "a-long-enough-password-2026",
-        custodian_core::access::Roles::of(&[
-            Role::DataProtectionOfficer,
-            Role::Sales,
-            Role::Support,
-        ]),
-        Actor::SYSTEM,
-    )
-    .await
-    .unwrap();
-    let session = app
-        .login(
-            "dpo@retention.example",
-            "a-long-enough-password-2026",
-            "127.0.0.1",
-            None,
-            "",
-        )
-        .await
-        .unwrap();
-    let dpo = app
-        .session(&session.cookie_value)
-        .await
-        .unwrap()
-        .unwrap()
-        .principal;
-    let volume = custodian_app::demo::Volume {
-        organisations: 4,
-        contacts: 600,
-        activities: 3_000,
-        assets: 0,
-        agreements: 0,
-        tickets: 0,
-    };
-    app.generate(tenant, None, &volume, |_| {}).await.unwrap();
-    Fixture {
-        app,
-        tenant,
-        dpo,
-        _dir: dir,
+impl Story for Fixture {
+    async fn start(t: TestApp) -> Fixture {
+        let tenant = t.tenant("Retention GmbH").await;
+        let roles = Roles::of(&[Role::DataProtectionOfficer, Role::Sales, Role::Support]);
+        let email = "dpo@retention.example";
+        t.user_named(tenant, email, "Dana Protect", roles).await;
+        let dpo = t.principal(email, "127.0.0.1", None).await;
+        let volume = custodian_app::demo::Volume {
+            organisations: 4,
+            contacts: 600,
+            activities: 3_000,
+            assets: 0,
+            agreements: 0,
+            tickets: 0,
+        };
+        t.app.generate(tenant, None, &volume, |_| {}).await.unwrap();
+        Fixture { t, tenant, dpo }
     }
-}
-
-async fn sqlite() -> Fixture {
-    let (url, dir) = support::sqlite_url("retention.db");
-    fixture(url, Some(dir)).await
-}
-
-async fn postgres() -> Option<Fixture> {
-    Some(fixture(support::postgres_url().await?, None).await)
 }
 
 async fn count(app: &App, principal: &Principal, what: &str) -> usize {
@@ -112,6 +68,44 @@ async fn count(app: &App, principal: &Principal, what: &str) -> usize {
     }
 }
 
+/// A whole retention run of the tenant at `at`.
+async fn sweep(app: &App, scope: &Scope, at: Timestamp) -> RunSummary {
+    let control = SweepControl::default();
+    let run = app.apply_retention(scope, RunStart::Command, at, &control, |_| {});
+    run.await.unwrap()
+}
+
+/// The data protection officer's decision on these reviews.
+async fn decide(
+    f: &Fixture,
+    review_ids: Vec<i64>,
+    decision: &str,
+    reason: Option<&str>,
+) -> Result<DecisionOutcome, custodian_app::AppError> {
+    let fields = ReviewDecisionFields {
+        review_ids,
+        decision: decision.into(),
+        reason: reason.map(str::to_string),
+        keep_until: None,
+    };
+    f.app.decide_reviews(&f.dpo, &fields).await
+}
+
+/// The tenant's contract ends on 2031-01-31, as its administrator set it.
+async fn end_contract(app: &App, scope: &Scope) {
+    let end = custodian_core::time::CalendarDate::parse("2031-01-31");
+    app.store().set_contract_end(scope, end).await.unwrap();
+}
+
+/// The first contact the data protection officer's list shows.
+async fn first_contact(f: &Fixture) -> custodian_core::ContactId {
+    let first = ListParams {
+        limit: Some(1),
+        ..Default::default()
+    };
+    f.app.contacts(&f.dpo, &first).await.unwrap().items[0].id
+}
+
 fn acted(counts: &custodian_core::retention::RunCounts, action: &str, rule_start: &str) -> u64 {
     counts
         .rules
@@ -130,18 +124,7 @@ async fn rules_follow_the_clock_and_holds_win(f: Fixture) {
     assert_eq!(today.acted(), 0, "{today:?}");
 
     // A hold on one contact, which (through it) covers their activities.
-    let contacts = app
-        .contacts(
-            &f.dpo,
-            &ListParams {
-                limit: Some(1),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap()
-        .items;
-    let held = contacts[0].id;
+    let held = first_contact(&f).await;
     let hold = app
         .place_legal_hold(
             &f.dpo,
@@ -168,16 +151,7 @@ async fn rules_follow_the_clock_and_holds_win(f: Fixture) {
         .find(|r| r.action == "review" && r.rule.contains("last activity"))
         .unwrap();
     assert_eq!(review_rule.held, 1);
-    let run = app
-        .apply_retention(
-            &scope,
-            RunStart::Command,
-            later,
-            &SweepControl::default(),
-            |_| {},
-        )
-        .await
-        .unwrap();
+    let run = sweep(app, &scope, later).await;
     assert_eq!(run.status, "completed");
     assert_eq!(run.counts, plan, "the plan said what the run did");
     let listed = app
@@ -187,31 +161,13 @@ async fn rules_follow_the_clock_and_holds_win(f: Fixture) {
     assert_eq!(listed.len(), 500, "one page of the list");
     assert_eq!(app.open_review_count(&f.dpo).await.unwrap(), 599);
     // A second run the same day lists nothing twice.
-    let again = app
-        .apply_retention(
-            &scope,
-            RunStart::Command,
-            later,
-            &SweepControl::default(),
-            |_| {},
-        )
-        .await
-        .unwrap();
+    let again = sweep(app, &scope, later).await;
     assert_eq!(acted(&again.counts, "review", "Contacts"), 0);
 
     // Keep two with a reason, approve three: those are erased.
     let keep: Vec<i64> = listed[..2].iter().map(|r| r.id).collect();
     let approve: Vec<i64> = listed[2..5].iter().map(|r| r.id).collect();
-    let kept = app
-        .decide_reviews(
-            &f.dpo,
-            &ReviewDecisionFields {
-                review_ids: keep,
-                decision: "keep".into(),
-                reason: Some("Open warranty case".into()),
-                keep_until: None,
-            },
-        )
+    let kept = decide(&f, keep, "keep", Some("Open warranty case"))
         .await
         .unwrap();
     assert_eq!(kept.kept, 2);
@@ -236,18 +192,7 @@ async fn rules_follow_the_clock_and_holds_win(f: Fixture) {
         )
         .await
         .unwrap();
-    let approved = app
-        .decide_reviews(
-            &f.dpo,
-            &ReviewDecisionFields {
-                review_ids: approve,
-                decision: "approve".into(),
-                reason: None,
-                keep_until: None,
-            },
-        )
-        .await
-        .unwrap();
+    let approved = decide(&f, approve, "approve", None).await.unwrap();
     assert_eq!(approved.approved, 3);
     assert_eq!(count(app, &f.dpo, "contacts").await, 597);
     let note = app.activity(&f.dpo, note.id).await.unwrap();
@@ -259,16 +204,7 @@ async fn rules_follow_the_clock_and_holds_win(f: Fixture) {
         ),
         "{email}"
     );
-    let refused = app
-        .decide_reviews(
-            &f.dpo,
-            &ReviewDecisionFields {
-                review_ids: vec![listed[6].id],
-                decision: "keep".into(),
-                reason: None,
-                keep_until: None,
-            },
-        )
+    let refused = decide(&f, vec![listed[6].id], "keep", None)
         .await
         .unwrap_err();
     assert!(matches!(refused, custodian_app::AppError::Validation(_)));
@@ -322,16 +258,7 @@ async fn rules_follow_the_clock_and_holds_win(f: Fixture) {
         before - done as usize
     );
     // Run again: it finishes, and the held contact's activities stay.
-    let run = app
-        .apply_retention(
-            &scope,
-            RunStart::Command,
-            much_later,
-            &SweepControl::default(),
-            |_| {},
-        )
-        .await
-        .unwrap();
+    let run = sweep(app, &scope, much_later).await;
     assert_eq!(run.status, "completed");
     assert_eq!(
         acted(&run.counts, "delete", "Activities") + done,
@@ -350,24 +277,9 @@ async fn rules_follow_the_clock_and_holds_win(f: Fixture) {
     app.set_contract_end(&f.dpo, "2031-01-31")
         .await
         .unwrap_err();
-    app.store()
-        .set_contract_end(
-            &scope,
-            custodian_core::time::CalendarDate::parse("2031-01-31"),
-        )
-        .await
-        .unwrap();
+    end_contract(app, &scope).await;
     let after_end = Timestamp::parse("2031-03-05T00:00:00Z").unwrap();
-    let run = app
-        .apply_retention(
-            &scope,
-            RunStart::Command,
-            after_end,
-            &SweepControl::default(),
-            |_| {},
-        )
-        .await
-        .unwrap();
+    let run = sweep(app, &scope, after_end).await;
     assert_eq!(
         acted(&run.counts, "delete", "Contacts"),
         596,
@@ -387,9 +299,9 @@ async fn rules_follow_the_clock_and_holds_win(f: Fixture) {
 on_both_backends!(rules_follow_the_clock_and_holds_win);
 
 /// The database file and its write-ahead log, as text.
-fn sqlite_bytes(dir: &tempfile::TempDir) -> String {
-    let file = dir.path().join("retention.db");
-    let mut bytes = std::fs::read(&file).unwrap();
+fn sqlite_bytes(database_url: &str) -> String {
+    let file = std::path::Path::new(database_url.strip_prefix("sqlite://").unwrap());
+    let mut bytes = std::fs::read(file).unwrap();
     bytes.extend(std::fs::read(file.with_extension("db-wal")).unwrap_or_default());
     String::from_utf8_lossy(&bytes).into_owned()
 }
@@ -482,10 +394,10 @@ on_both_backends!(contacts_follow_the_end_of_their_organisations_agreements);
 
 #[tokio::test]
 async fn a_run_purges_erased_contacts_from_the_search_index() {
-    let f = sqlite().await;
+    let f: Fixture = sqlite().await;
     let (app, tenant) = (&f.app, f.tenant);
     let scope = Scope::new(tenant, Actor::SYSTEM);
-    let dir = f._dir.as_ref().unwrap();
+    let dir = &f.database_url;
     let input = custodian_core::contacts::ContactInput {
         first_name: "Quintessa".into(),
         last_name: "Vexmarrow".into(),
@@ -498,13 +410,7 @@ async fn a_run_purges_erased_contacts_from_the_search_index() {
     app.store().forget_erased().await;
     assert!(sqlite_bytes(dir).contains("zzxxvv7731"));
 
-    app.store()
-        .set_contract_end(
-            &scope,
-            custodian_core::time::CalendarDate::parse("2031-01-31"),
-        )
-        .await
-        .unwrap();
+    end_contract(app, &scope).await;
     let run = app
         .apply_retention(
             &scope,
@@ -526,24 +432,6 @@ async fn a_run_purges_erased_contacts_from_the_search_index() {
     assert!(!left.contains("Vexmarrow"));
 }
 
-/// A JSON call with a bearer token: the status and the body.
-async fn call(
-    client: &reqwest::Client,
-    token: &str,
-    method: reqwest::Method,
-    url: &str,
-    body: Option<serde_json::Value>,
-) -> (reqwest::StatusCode, serde_json::Value) {
-    let mut request = client.request(method, url).bearer_auth(token);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status();
-    let text = response.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or_default())
-}
-
 fn codes(problem: &serde_json::Value) -> Vec<String> {
     problem["errors"]
         .as_array()
@@ -557,42 +445,27 @@ fn codes(problem: &serde_json::Value) -> Vec<String> {
 }
 
 async fn the_api_manages_rules_holds_runs_and_reviews(f: Fixture) {
-    use reqwest::Method;
     use serde_json::json;
     let app = f.app.clone();
-    let admin = app
-        .create_user(
+    let admin = f
+        .user_named(
             f.tenant,
             "admin@retention.example",
             "Ada Admin",
-            "a-long-enough-password-2026",
             Role::Administrator,
-            Actor::SYSTEM,
         )
-        .await
-        .unwrap();
-    let dpo_token = app
-        .create_api_token(f.tenant, f.dpo.user_id, "retention", Actor::SYSTEM)
-        .await
-        .unwrap()
-        .1;
-    let admin_token = app
-        .create_api_token(f.tenant, admin.id, "retention", Actor::SYSTEM)
-        .await
-        .unwrap()
-        .1;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let api = format!("http://{}/api/v1", listener.local_addr().unwrap());
-    tokio::spawn(custodian_web::serve(app.clone(), listener));
-    let client = reqwest::Client::new();
-    let dpo = |method: Method, path: &str, body: Option<serde_json::Value>| {
-        let (client, url, token) = (client.clone(), format!("{api}{path}"), dpo_token.clone());
-        async move { call(&client, &token, method, &url, body).await }
+        .await;
+    let token = |user| app.create_api_token(f.tenant, user, "retention", Actor::SYSTEM);
+    let dpo_token = token(f.dpo.user_id).await.unwrap().1;
+    let admin_token = token(admin.id).await.unwrap().1;
+    let dpo = |method: &'static str, path: &str, body: Option<serde_json::Value>| {
+        let (f, path, token) = (&f, path.to_string(), &dpo_token);
+        async move { f.call(token, method, &path, body).await }
     };
 
     // Bad rules: each refused with its code, and nothing stored.
-    let (_, before) = dpo(Method::GET, "/retention/rules", None).await;
-    let rules_before = before["items"].as_array().unwrap().len();
+    let (_, before) = dpo("GET", "/retention/rules", None).await;
+    let rules_before = items(&before).len();
     assert_eq!(rules_before, 6, "the defaults: {before}");
     for (body, code) in [
         (
@@ -618,19 +491,19 @@ async fn the_api_manages_rules_holds_runs_and_reviews(f: Fixture) {
             "contradicting_rules",
         ),
     ] {
-        let (status, problem) = dpo(Method::POST, "/retention/rules", Some(body)).await;
+        let (status, problem) = dpo("POST", "/retention/rules", Some(body)).await;
         assert_eq!(status, 422, "{problem}");
         assert!(
             codes(&problem).iter().any(|c| c == code),
             "{code}: {problem}"
         );
     }
-    let (_, after) = dpo(Method::GET, "/retention/rules", None).await;
-    assert_eq!(after["items"].as_array().unwrap().len(), rules_before);
+    let (_, after) = dpo("GET", "/retention/rules", None).await;
+    assert_eq!(items(&after).len(), rules_before);
 
     // A good rule: created, changed, removed.
     let (status, rule) = dpo(
-        Method::POST,
+        "POST",
         "/retention/rules",
         Some(json!({"record_type": "activity", "trigger": "created", "period": "3 years", "action": "delete", "activity_kind": "task", "description": "Finished tasks"})),
     )
@@ -639,7 +512,7 @@ async fn the_api_manages_rules_holds_runs_and_reviews(f: Fixture) {
     assert_eq!(rule["period"], "P3Y");
     let path = format!("/retention/rules/{}", rule["id"]);
     let (status, changed) = dpo(
-        Method::PUT,
+        "PUT",
         &path,
         Some(json!({"record_type": "activity", "trigger": "created", "period": "4 years", "action": "delete", "activity_kind": "task", "enabled": false})),
     )
@@ -649,67 +522,54 @@ async fn the_api_manages_rules_holds_runs_and_reviews(f: Fixture) {
         (200, Some(false)),
         "{changed}"
     );
-    assert_eq!(dpo(Method::DELETE, &path, None).await.0, 204);
-    assert_eq!(dpo(Method::GET, &path, None).await.0, 404);
+    assert_eq!(dpo("DELETE", &path, None).await.0, 204);
+    assert_eq!(dpo("GET", &path, None).await.0, 404);
 
     // The contract end: administrators set it, with a clear error for a
     // day that cannot be read.
-    let contract = format!("{api}/settings/contract-end");
-    let (status, problem) = call(
-        &client,
-        &admin_token,
-        Method::PUT,
-        &contract,
-        Some(json!({"contract_ends_on": "31.12.2027"})),
-    )
-    .await;
+    let contract = "/settings/contract-end";
+    let (status, problem) = f
+        .put_as(
+            &admin_token,
+            contract,
+            json!({"contract_ends_on": "31.12.2027"}),
+        )
+        .await;
     assert_eq!(status, 422, "{problem}");
     assert_eq!(codes(&problem), ["invalid_date"]);
-    let (status, _) = call(
-        &client,
-        &dpo_token,
-        Method::PUT,
-        &contract,
-        Some(json!({"contract_ends_on": "2027-12-31"})),
-    )
-    .await;
+    let (status, _) = f
+        .put_as(
+            &dpo_token,
+            contract,
+            json!({"contract_ends_on": "2027-12-31"}),
+        )
+        .await;
     assert_eq!(status, 403, "the DPO does not administer the tenant");
-    let (status, set) = call(
-        &client,
-        &admin_token,
-        Method::PUT,
-        &contract,
-        Some(json!({"contract_ends_on": "2027-12-31"})),
-    )
-    .await;
+    let (status, set) = f
+        .put_as(
+            &admin_token,
+            contract,
+            json!({"contract_ends_on": "2027-12-31"}),
+        )
+        .await;
     assert_eq!(
         (status.as_u16(), set["contract_ends_on"].as_str()),
         (200, Some("2027-12-31"))
     );
-    let (_, read) = dpo(Method::GET, "/settings/contract-end", None).await;
+    let (_, read) = dpo("GET", "/settings/contract-end", None).await;
     assert_eq!(read["contract_ends_on"], "2027-12-31");
 
     // Holds: placed, refused without a future review day, released once.
-    let contacts = app
-        .contacts(
-            &f.dpo,
-            &ListParams {
-                limit: Some(1),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
-    let contact = contacts.items[0].id.0;
+    let contact = first_contact(&f).await.0;
     let (status, problem) = dpo(
-        Method::POST,
+        "POST",
         "/retention/holds",
         Some(json!({"target": "contact", "target_id": contact, "reason": "Claim", "review_on": "2001-01-01"})),
     )
     .await;
     assert_eq!(status, 422, "{problem}");
     let (status, hold) = dpo(
-        Method::POST,
+        "POST",
         "/retention/holds",
         Some(json!({"target": "contact", "target_id": contact, "reason": "Claim 2026/17", "review_on": "2030-01-01"})),
     )
@@ -718,42 +578,33 @@ async fn the_api_manages_rules_holds_runs_and_reviews(f: Fixture) {
     assert_eq!(hold["owner_id"], f.dpo.user_id.0);
     let release = format!("/retention/holds/{}/release", hold["id"]);
     assert_eq!(
-        dpo(Method::POST, &release, Some(json!({"reason": " "})))
-            .await
-            .0,
+        dpo("POST", &release, Some(json!({"reason": " "}))).await.0,
         422
     );
-    let (status, released) = dpo(Method::POST, &release, Some(json!({"reason": "Settled"}))).await;
+    let (status, released) = dpo("POST", &release, Some(json!({"reason": "Settled"}))).await;
     assert_eq!(status, 200, "{released}");
     assert_eq!(released["release_reason"], "Settled");
     assert_eq!(
-        dpo(Method::POST, &release, Some(json!({"reason": "Again"})))
+        dpo("POST", &release, Some(json!({"reason": "Again"})))
             .await
             .0,
         409
     );
 
     // The plan and a run: nothing is due today.
-    let (status, plan) = dpo(Method::GET, "/retention/plan", None).await;
+    let (status, plan) = dpo("GET", "/retention/plan", None).await;
     assert_eq!(status, 200, "{plan}");
     assert_eq!(plan["rules"].as_array().unwrap().len(), rules_before);
-    let response = client
-        .post(format!("{api}/retention/runs"))
-        .bearer_auth(&dpo_token)
+    let response = f
+        .request(&dpo_token, "POST", "/retention/runs", None)
         .send()
         .await
         .unwrap();
     assert_eq!(response.status(), 202);
     let location = response.headers()["location"].to_str().unwrap().to_string();
     let run = loop {
-        let (status, run) = call(
-            &client,
-            &dpo_token,
-            Method::GET,
-            &location.replace("/api/v1", &api),
-            None,
-        )
-        .await;
+        let run_path = location.strip_prefix("/api/v1").unwrap();
+        let (status, run) = f.get_as(&dpo_token, run_path).await;
         assert_eq!(status, 200, "{run}");
         if run["status"] != "running" {
             break run;
@@ -762,23 +613,23 @@ async fn the_api_manages_rules_holds_runs_and_reviews(f: Fixture) {
     };
     assert_eq!(run["status"], "completed", "{run}");
     assert_eq!(run["started_by"], "staff");
-    let (_, runs) = dpo(Method::GET, "/retention/runs", None).await;
+    let (_, runs) = dpo("GET", "/retention/runs", None).await;
     assert_eq!(runs["items"][0]["id"], run["id"]);
 
     // The review list is empty; bad decisions and report days are refused.
-    let (status, reviews) = dpo(Method::GET, "/retention/reviews", None).await;
+    let (status, reviews) = dpo("GET", "/retention/reviews", None).await;
     assert_eq!(
         (status.as_u16(), reviews["items"].as_array().map(Vec::len)),
         (200, Some(0))
     );
     let (status, problem) = dpo(
-        Method::POST,
+        "POST",
         "/retention/reviews/decisions",
         Some(json!({"review_ids": [1], "decision": "keep"})),
     )
     .await;
     assert_eq!(status, 422, "{problem}");
-    let (status, problem) = dpo(Method::GET, "/retention/reviews?decided_since=soon", None).await;
+    let (status, problem) = dpo("GET", "/retention/reviews?decided_since=soon", None).await;
     assert_eq!(status, 400, "{problem}");
     assert_eq!(problem["code"], "invalid_date");
 }

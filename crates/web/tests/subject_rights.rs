@@ -5,7 +5,7 @@
 //! PostgreSQL's tables and their data files) for any of the subject's values.
 
 mod support;
-use support::{on_both_backends, TestApp};
+use support::{find, items, on_both_backends, postgres, sqlite, texts, Story, TestApp};
 mod exports;
 
 use exports::unzip;
@@ -13,7 +13,7 @@ use exports::unzip;
 use custodian_app::App;
 use custodian_core::access::Role;
 use custodian_core::catalog;
-use reqwest::{Client, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 /// Every personal value of the subject, each found nowhere else.
@@ -28,24 +28,27 @@ const STREET: &str = "Flimmerweg 77";
 const POSTCODE: &str = "QX-99887";
 const CITY: &str = "Zwockelstadt";
 
+/// All of the subject's values above.
+const VALUES: [&str; 10] = [
+    FIRST,
+    LAST,
+    POSITION,
+    EMAIL,
+    PRIVATE_EMAIL,
+    PHONE,
+    MOBILE,
+    STREET,
+    POSTCODE,
+    CITY,
+];
+
 /// What the subject's values become in the database and its index:
 /// as typed, lower-cased (search terms), and phone digits.
 fn traces() -> Vec<String> {
-    let mut traces: Vec<String> = [
-        FIRST,
-        LAST,
-        POSITION,
-        EMAIL,
-        PRIVATE_EMAIL,
-        PHONE,
-        MOBILE,
-        STREET,
-        POSTCODE,
-        CITY,
-    ]
-    .iter()
-    .flat_map(|v| [v.to_string(), v.to_lowercase()])
-    .collect();
+    let mut traces: Vec<String> = VALUES
+        .iter()
+        .flat_map(|v| [v.to_string(), v.to_lowercase()])
+        .collect();
     traces.extend([
         "49305550199".into(),
         "0305550199".into(),
@@ -60,124 +63,73 @@ fn traces() -> Vec<String> {
 const HELD_NAME: &str = "Mrs Q. (by letter)";
 const HELD_EMAIL: &str = "answer-here@held.example";
 
-struct Server {
-    base: String,
-    client: Client,
-    admin: String,
-    dpo: String,
-    sales: String,
-    database_url: String,
-    sqlite_file: Option<std::path::PathBuf>,
-    _t: TestApp,
-}
+support::fixture! { Server { admin: String, dpo: String, sales: String } }
 
-async fn start(t: TestApp) -> Server {
-    let tenant = t.tenant("Rights GmbH").await;
-    let admin = t
-        .user_named(tenant, "admin@rights.example", "", Role::Administrator)
-        .await;
-    let dpo = t
-        .user_named(
-            tenant,
-            "dpo@rights.example",
-            "",
-            Role::DataProtectionOfficer,
-        )
-        .await;
-    let sales = t
-        .user_named(tenant, "sales@rights.example", "", Role::Sales)
-        .await;
-    let database_url = t.database_url.clone();
-    Server {
-        base: t.base.clone(),
-        client: t.client.clone(),
-        admin: t.token_for(&admin).await,
-        dpo: t.token_for(&dpo).await,
-        sales: t.token_for(&sales).await,
-        sqlite_file: database_url
-            .strip_prefix("sqlite://")
-            .map(std::path::PathBuf::from),
-        database_url,
-        _t: t,
+impl Story for Server {
+    async fn start(t: TestApp) -> Server {
+        let tenant = t.tenant("Rights GmbH").await;
+        let [(_, admin), (_, dpo), (_, sales)] = t
+            .staff(
+                tenant,
+                [
+                    ("admin@rights.example", Role::Administrator),
+                    ("dpo@rights.example", Role::DataProtectionOfficer),
+                    ("sales@rights.example", Role::Sales),
+                ],
+            )
+            .await;
+        Server {
+            admin,
+            dpo,
+            sales,
+            t,
+        }
     }
-}
-
-async fn sqlite() -> Server {
-    start(TestApp::sqlite().await).await
-}
-
-async fn postgres() -> Option<Server> {
-    Some(start(TestApp::postgres().await?).await)
 }
 
 impl Server {
-    async fn call(
-        &self,
-        token: &str,
-        method: &str,
-        path: &str,
-        body: Option<Value>,
-    ) -> (StatusCode, Value) {
-        let url = format!("{}/api/v1{path}", self.base);
-        let mut request = match method {
-            "POST" => self.client.post(url),
-            "PUT" => self.client.put(url),
-            "DELETE" => self.client.delete(url),
-            _ => self.client.get(url),
-        };
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request.bearer_auth(token).send().await.unwrap();
-        let status = response.status();
-        (status, response.json().await.unwrap_or(Value::Null))
-    }
-
     /// Replaces a record at the version it has now.
     async fn replace(&self, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
-        let (_, current) = self.call(&self.admin, "GET", path, None).await;
-        let response = self
-            .client
-            .put(format!("{}/api/v1{path}", self.base))
-            .bearer_auth(token)
-            .header("If-Match", format!("\"{}\"", current["version"]))
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        let status = response.status();
-        (status, response.json().await.unwrap_or(Value::Null))
+        self.replace_as(&self.admin, token, path, body).await
     }
 
     async fn create(&self, path: &str, body: Value) -> i64 {
-        let (status, created) = self.call(&self.admin, "POST", path, Some(body)).await;
+        let (status, created) = self.post_as(&self.admin, path, body).await;
         assert_eq!(status, StatusCode::CREATED, "{path}: {created}");
         created["id"].as_i64().unwrap()
+    }
+
+    /// The database file and its write-ahead log, when it is SQLite.
+    fn sqlite_file(&self) -> Option<std::path::PathBuf> {
+        self.database_url
+            .strip_prefix("sqlite://")
+            .map(std::path::PathBuf::from)
+    }
+
+    /// Confirms which contacts are the subject of a request.
+    async fn confirm_subjects(&self, request: i64, contacts: &[i64]) -> (StatusCode, Value) {
+        let path = format!("/requests/{request}/subjects");
+        self.put_as(&self.dpo, &path, json!({ "contact_ids": contacts }))
+            .await
     }
 
     /// Logs a request of the subject, verifies identity and confirms the
     /// given contact records.
     async fn verified_request(&self, request_type: &str, contact: i64, details: &str) -> i64 {
         let (status, request) = self
-            .call(
+            .post_as(
                 &self.dpo,
-                "POST",
                 "/requests",
-                Some(json!({
+                json!({
                     "request_type": request_type, "channel": "letter", "subject_name": HELD_NAME,
                     "subject_email": HELD_EMAIL, "contact_id": contact, "details": details,
-                })),
+                }),
             )
             .await;
         assert_eq!(status, StatusCode::CREATED, "{request}");
         let id = request["id"].as_i64().unwrap();
         let (status, _) = self
-            .call(
-                &self.dpo,
-                "POST",
-                &format!("/requests/{id}/identity"),
-                Some(json!({"method": format!("Signed letter; confirmed by reply from {PRIVATE_EMAIL}")})),
-            )
+            .post_as(&self.dpo, &format!("/requests/{id}/identity"), json!({"method": format!("Signed letter; confirmed by reply from {PRIVATE_EMAIL}")}))
             .await;
         assert_eq!(status, StatusCode::OK);
         id
@@ -185,7 +137,7 @@ impl Server {
 
     /// The subject's values still readable anywhere in the database.
     async fn traces_left(&self) -> Vec<String> {
-        let haystack = match &self.sqlite_file {
+        let haystack = match &self.sqlite_file() {
             Some(file) => {
                 let mut bytes = std::fs::read(file).unwrap();
                 let wal = file.with_extension("db-wal");
@@ -253,11 +205,45 @@ async fn postgres_files(pool: &sqlx::AnyPool) -> String {
     text
 }
 
+/// The entry for `table` and `action` in an erasure's plan or certificate.
+fn entry<'a>(tables: &'a Value, table: &str, action: &str) -> Option<&'a Value> {
+    let all = tables.as_array().unwrap();
+    all.iter()
+        .find(|t| t["table"] == table && t["action"] == action)
+}
+
+/// The rows an erasure's plan or certificate counts for `table` and `action`.
+fn rows(tables: &Value, table: &str, action: &str) -> Option<i64> {
+    entry(tables, table, action).map(|t| t["rows"].as_i64().unwrap())
+}
+
 fn codes(answer: &Value) -> Vec<&str> {
     answer["errors"]
         .as_array()
         .map(|errors| errors.iter().filter_map(|e| e["code"].as_str()).collect())
         .unwrap_or_default()
+}
+
+/// A ticket made from `ticket`, with an internal note and a text file;
+/// its id.
+async fn ticket_with_note_and_file(
+    server: &Server,
+    ticket: Value,
+    note: String,
+    (file_name, content): (&str, String),
+) -> i64 {
+    let ticket = server.create("/tickets", ticket).await;
+    server
+        .create(
+            &format!("/tickets/{ticket}/messages"),
+            json!({"body": note, "visibility": "internal"}),
+        )
+        .await;
+    let file = server
+        .attach(&server.admin, ticket, file_name, content)
+        .await;
+    assert_eq!(file.status(), StatusCode::CREATED);
+    ticket
 }
 
 async fn subject_data(server: &Server) -> (i64, i64, i64, i64, i64) {
@@ -310,36 +296,19 @@ async fn subject_data(server: &Server) -> (i64, i64, i64, i64, i64) {
             json!({"product_name": "Fermenter F-9", "serial_number": "SN-4411", "contact_id": subject}),
         )
         .await;
-    // A ticket the subject raised, with a note that names them.
-    let ticket = server
-        .create(
-            "/tickets",
-            json!({
-                "subject": format!("{FIRST} {LAST}: fermenter leaks"),
-                "description": format!("Please call back on {MOBILE}, {STREET}."),
-                "contact_id": subject, "category": "Service",
-            }),
-        )
-        .await;
-    server
-        .create(
-            &format!("/tickets/{ticket}/messages"),
-            json!({"body": format!("Called {FIRST} on {MOBILE}; visit at {POSTCODE} {CITY}."), "visibility": "internal"}),
-        )
-        .await;
-    // A file they sent, naming them.
-    let file = server
-        .client
-        .post(format!(
-            "{}/api/v1/tickets/{ticket}/attachments?file_name=notes.txt",
-            server.base
-        ))
-        .bearer_auth(&server.admin)
-        .body(format!("Call {FIRST} {LAST} on {MOBILE}"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(file.status(), StatusCode::CREATED);
+    // A ticket the subject raised, with a note that names them and a file
+    // they sent, naming them.
+    let ticket = ticket_with_note_and_file(
+        server,
+        json!({
+            "subject": format!("{FIRST} {LAST}: fermenter leaks"),
+            "description": format!("Please call back on {MOBILE}, {STREET}."),
+            "contact_id": subject, "category": "Service",
+        }),
+        format!("Called {FIRST} on {MOBILE}; visit at {POSTCODE} {CITY}."),
+        ("notes.txt", format!("Call {FIRST} {LAST} on {MOBILE}")),
+    )
+    .await;
     // A reply, whose notice to them waits in the outbox.
     server
         .create(
@@ -360,32 +329,13 @@ async fn subject_data(server: &Server) -> (i64, i64, i64, i64, i64) {
             }),
         )
         .await;
-    let their_ticket = server
-        .create(
-            "/tickets",
-            json!({"subject": "Fermenter order", "description": "New fermenter for the lab.", "contact_id": colleague}),
-        )
-        .await;
-    server
-        .create(
-            &format!("/tickets/{their_ticket}/messages"),
-            json!({"body": format!("Previously handled by {EMAIL} (+49 30 5550199)."), "visibility": "internal"}),
-        )
-        .await;
-    let file = server
-        .client
-        .post(format!(
-            "{}/api/v1/tickets/{their_ticket}/attachments?file_name=team.txt",
-            server.base
-        ))
-        .bearer_auth(&server.admin)
-        .body(format!(
-            "Team: Hannah Berg; formerly {FIRST} {LAST} ({MOBILE})"
-        ))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(file.status(), StatusCode::CREATED);
+    ticket_with_note_and_file(
+        server,
+        json!({"subject": "Fermenter order", "description": "New fermenter for the lab.", "contact_id": colleague}),
+        format!("Previously handled by {EMAIL} (+49 30 5550199)."),
+        ("team.txt", format!("Team: Hannah Berg; formerly {FIRST} {LAST} ({MOBILE})")),
+    )
+    .await;
     (subject, duplicate, colleague, meeting, handover)
 }
 
@@ -394,20 +344,13 @@ async fn the_subject_gets_their_data_and_is_then_erased(server: Server) {
     let dpo = &server.dpo;
 
     // The subject consented to the newsletter.
-    let (_, purposes) = server.call(dpo, "GET", "/purposes", None).await;
-    let marketing = purposes["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["name"] == "Marketing communications")
-        .map(|p| p["id"].clone())
-        .unwrap();
+    let (_, purposes) = server.get_as(dpo, "/purposes").await;
+    let marketing = find(&purposes["items"], "name", "Marketing communications")["id"].clone();
     let (_, text) = server
-        .call(
+        .post_as(
             dpo,
-            "POST",
             "/consent-texts",
-            Some(json!({"purpose_id": marketing, "title": "News", "body": "Send me news"})),
+            json!({"purpose_id": marketing, "title": "News", "body": "Send me news"}),
         )
         .await;
     server
@@ -419,11 +362,10 @@ async fn the_subject_gets_their_data_and_is_then_erased(server: Server) {
         )
         .await;
     let (status, _) = server
-        .call(
+        .post_as(
             &server.admin,
-            "POST",
             &format!("/contacts/{subject}/consents"),
-            Some(json!({"text_id": text["id"], "action": "granted", "channel": "web_form"})),
+            json!({"text_id": text["id"], "action": "granted", "channel": "web_form"}),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED);
@@ -433,12 +375,10 @@ async fn the_subject_gets_their_data_and_is_then_erased(server: Server) {
         .verified_request("access", subject, "A copy of everything")
         .await;
     let (status, candidates) = server
-        .call(dpo, "GET", &format!("/requests/{access}/subjects"), None)
+        .get_as(dpo, &format!("/requests/{access}/subjects"))
         .await;
     assert_eq!(status, StatusCode::OK, "{candidates}");
-    let found: Vec<(i64, Value)> = candidates["items"]
-        .as_array()
-        .unwrap()
+    let found: Vec<(i64, Value)> = items(&candidates)
         .iter()
         .map(|c| (c["contact_id"].as_i64().unwrap(), c["matched_by"].clone()))
         .collect();
@@ -452,7 +392,7 @@ async fn the_subject_gets_their_data_and_is_then_erased(server: Server) {
     );
     // The export waits for confirmation.
     let export_path = format!("/requests/{access}/export");
-    let (status, refused) = server.call(dpo, "GET", &export_path, None).await;
+    let (status, refused) = server.get_as(dpo, &export_path).await;
     assert_eq!(
         (status, codes(&refused)),
         (
@@ -460,37 +400,17 @@ async fn the_subject_gets_their_data_and_is_then_erased(server: Server) {
             vec!["no_subject_confirmed"]
         )
     );
-    let (status, refused) = server
-        .call(
-            dpo,
-            "PUT",
-            &format!("/requests/{access}/subjects"),
-            Some(json!({"contact_ids": [subject, 999]})),
-        )
-        .await;
+    let (status, refused) = server.confirm_subjects(access, &[subject, 999]).await;
     assert_eq!(
         (status, refused["code"].as_str()),
         (StatusCode::UNPROCESSABLE_ENTITY, Some("unknown_reference"))
     );
-    let (status, confirmed) = server
-        .call(
-            dpo,
-            "PUT",
-            &format!("/requests/{access}/subjects"),
-            Some(json!({"contact_ids": [subject, duplicate]})),
-        )
-        .await;
+    let (status, confirmed) = server.confirm_subjects(access, &[subject, duplicate]).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(confirmed["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .all(|c| c["confirmed"] == true));
+    assert!(items(&confirmed).iter().all(|c| c["confirmed"] == true));
 
     let response = server
-        .client
-        .get(format!("{}/api/v1{export_path}", server.base))
-        .bearer_auth(dpo)
+        .request(dpo, "GET", &export_path, None)
         .send()
         .await
         .unwrap();
@@ -543,15 +463,8 @@ async fn the_subject_gets_their_data_and_is_then_erased(server: Server) {
     let consents: Value = serde_json::from_str(&files["data/consent_events.json"]).unwrap();
     assert_eq!(consents["rows"][0]["action"], "granted");
     // The request's history says what was done, the trail which records left.
-    let (_, answered) = server
-        .call(dpo, "GET", &format!("/requests/{access}"), None)
-        .await;
-    let steps: Vec<&str> = answered["steps"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["step"].as_str().unwrap())
-        .collect();
+    let (_, answered) = server.get_as(dpo, &format!("/requests/{access}")).await;
+    let steps = texts(&answered["steps"], "step");
     assert_eq!(
         steps,
         [
@@ -563,20 +476,17 @@ async fn the_subject_gets_their_data_and_is_then_erased(server: Server) {
     );
     // The export is on the trail.
     let (_, trail) = server
-        .call(
+        .get_as(
             dpo,
-            "GET",
             &format!("/audit?record_type=contact&record_id={subject}&action=export"),
-            None,
         )
         .await;
-    assert_eq!(trail["items"].as_array().unwrap().len(), 1, "{trail}");
+    assert_eq!(items(&trail).len(), 1, "{trail}");
     let (status, _) = server
-        .call(
+        .post_as(
             dpo,
-            "POST",
             &format!("/requests/{access}/state"),
-            Some(json!({"state": "completed"})),
+            json!({"state": "completed"}),
         )
         .await;
     assert_eq!(status, StatusCode::OK);
@@ -590,35 +500,16 @@ async fn the_subject_gets_their_data_and_is_then_erased(server: Server) {
         )
         .await;
     server
-        .call(
-            dpo,
-            "PUT",
-            &format!("/requests/{erasure}/subjects"),
-            Some(json!({"contact_ids": [subject, duplicate]})),
-        )
+        .confirm_subjects(erasure, &[subject, duplicate])
         .await;
     let (status, plan) = server
-        .call(dpo, "GET", &format!("/requests/{erasure}/erasure"), None)
+        .get_as(dpo, &format!("/requests/{erasure}/erasure"))
         .await;
     assert_eq!(status, StatusCode::OK);
-    let planned = |table: &str, action: &str| {
-        plan["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|t| t["table"] == table && t["action"] == action)
-            .map(|t| t["rows"].as_i64().unwrap())
-    };
+    let planned = |table: &str, action: &str| rows(&plan["items"], table, action);
     assert_eq!(planned("contacts", "deleted"), Some(2), "{plan}");
     // Others' records that name them, found through the full-text index.
-    let mentioned = |table: &str| {
-        plan["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|t| t["table"] == table && t["action"] == "mentioned")
-            .cloned()
-    };
+    let mentioned = |table: &str| entry(&plan["items"], table, "mentioned").cloned();
     let notes = mentioned("activities").expect("the handover note");
     assert_eq!(
         (&notes["rows"], &notes["records"], &notes["columns"]),
@@ -646,40 +537,36 @@ async fn the_subject_gets_their_data_and_is_then_erased(server: Server) {
         (json!({}), "confirmation_required"),
         (json!({"confirm": true}), "legal_hold_not_acknowledged"),
     ] {
-        let (status, refused) = server.call(dpo, "POST", &erase_path, Some(body)).await;
+        let (status, refused) = server.post_as(dpo, &erase_path, body).await;
         assert_eq!(
             (status, codes(&refused)),
             (StatusCode::UNPROCESSABLE_ENTITY, vec![code])
         );
     }
     let (status, refused) = server
-        .call(
+        .post_as(
             dpo,
-            "POST",
             &erase_path,
-            Some(json!({"confirm": true, "everything": true})),
+            json!({"confirm": true, "everything": true}),
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
     let (status, _) = server
-        .call(&server.admin, "GET", &format!("/contacts/{subject}"), None)
+        .get_as(&server.admin, &format!("/contacts/{subject}"))
         .await;
     assert_eq!(status, StatusCode::OK, "nothing was erased by a refusal");
     let (status, refused) = server
-        .call(
+        .post_as(
             dpo,
-            "POST",
             &format!("/requests/{access}/erasure"),
-            Some(json!({"confirm": true, "keep_under_legal_hold": true})),
+            json!({"confirm": true, "keep_under_legal_hold": true}),
         )
         .await;
     assert_eq!(codes(&refused), ["wrong_request_type"], "{status}");
 
     // A read with a stated reason: its context is blanked by the erasure.
     let read = server
-        .client
-        .get(format!("{}/api/v1/contacts/{subject}", server.base))
-        .bearer_auth(&server.admin)
+        .request(&server.admin, "GET", &format!("/contacts/{subject}"), None)
         .header("X-Access-Reason", "Checking the erasure request")
         .send()
         .await
@@ -688,19 +575,7 @@ async fn the_subject_gets_their_data_and_is_then_erased(server: Server) {
 
     // The scan below sees the subject while they are there.
     let before = server.traces_left().await;
-    for value in [
-        FIRST,
-        LAST,
-        POSITION,
-        EMAIL,
-        PRIVATE_EMAIL,
-        PHONE,
-        MOBILE,
-        STREET,
-        POSTCODE,
-        CITY,
-        "49305550199",
-    ] {
+    for value in VALUES.into_iter().chain(["49305550199"]) {
         assert!(
             before.iter().any(|t| t == value),
             "{value} not seen before the erasure"
@@ -708,11 +583,10 @@ async fn the_subject_gets_their_data_and_is_then_erased(server: Server) {
     }
 
     let (status, certificate) = server
-        .call(
+        .post_as(
             dpo,
-            "POST",
             &erase_path,
-            Some(json!({"confirm": true, "keep_under_legal_hold": true})),
+            json!({"confirm": true, "keep_under_legal_hold": true}),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{certificate}");
@@ -729,14 +603,7 @@ async fn the_subject_gets_their_data_and_is_then_erased(server: Server) {
         !text.contains(LAST) && !text.contains(EMAIL),
         "the certificate holds no personal data"
     );
-    let outcome = |table: &str, action: &str| {
-        certificate["tables"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|t| t["table"] == table && t["action"] == action)
-            .map(|t| t["rows"].as_i64().unwrap())
-    };
+    let outcome = |table: &str, action: &str| rows(&certificate["tables"], table, action);
     assert_eq!(outcome("contacts", "deleted"), Some(2));
     assert_eq!(
         outcome("activities", "deleted"),
@@ -777,23 +644,14 @@ async fn the_subject_gets_their_data_and_is_then_erased(server: Server) {
         "two emails and the answer address; each phone in each spelling (+49 30 …, 030 …, 30 …)"
     );
     let (_, stored) = server
-        .call(
-            dpo,
-            "GET",
-            &format!("/requests/{erasure}/certificate"),
-            None,
-        )
+        .get_as(dpo, &format!("/requests/{erasure}/certificate"))
         .await;
     assert_eq!(stored, certificate);
-    let (_, request) = server
-        .call(dpo, "GET", &format!("/requests/{erasure}"), None)
-        .await;
+    let (_, request) = server.get_as(dpo, &format!("/requests/{erasure}")).await;
     assert_eq!(request["state"], "completed");
     // The blanking of the reason is an entry of the chain, so the trail
     // still verifies, and tells the erasure from an edit.
-    let (_, blanking) = server
-        .call(dpo, "GET", "/audit?action=blank_context", None)
-        .await;
+    let (_, blanking) = server.get_as(dpo, "/audit?action=blank_context").await;
     assert_eq!(
         blanking["items"].as_array().map(Vec::len),
         Some(1),
@@ -818,26 +676,16 @@ async fn the_subject_gets_their_data_and_is_then_erased(server: Server) {
     // The records are gone, the colleague and the business history stay.
     for contact in [subject, duplicate] {
         let (status, _) = server
-            .call(&server.admin, "GET", &format!("/contacts/{contact}"), None)
+            .get_as(&server.admin, &format!("/contacts/{contact}"))
             .await;
         assert_eq!(status, StatusCode::NOT_FOUND);
     }
     let (status, _) = server
-        .call(
-            &server.admin,
-            "GET",
-            &format!("/contacts/{colleague}"),
-            None,
-        )
+        .get_as(&server.admin, &format!("/contacts/{colleague}"))
         .await;
     assert_eq!(status, StatusCode::OK);
     let (_, activity) = server
-        .call(
-            &server.admin,
-            "GET",
-            &format!("/activities/{meeting}"),
-            None,
-        )
+        .get_as(&server.admin, &format!("/activities/{meeting}"))
         .await;
     assert_eq!(
         activity["subject"],
@@ -848,12 +696,7 @@ async fn the_subject_gets_their_data_and_is_then_erased(server: Server) {
         "[erased] asked us to call [erased] or mail [erased]. Hannah Berg takes the order."
     );
     let (_, note) = server
-        .call(
-            &server.admin,
-            "GET",
-            &format!("/activities/{handover}"),
-            None,
-        )
+        .get_as(&server.admin, &format!("/activities/{handover}"))
         .await;
     assert_eq!(
         (&note["subject"], &note["body"]),
@@ -864,15 +707,14 @@ async fn the_subject_gets_their_data_and_is_then_erased(server: Server) {
         "the colleague's note keeps what is not the subject's"
     );
     let (_, hits) = server
-        .call(&server.admin, "GET", &format!("/search?q={LAST}"), None)
+        .get_as(&server.admin, &format!("/search?q={LAST}"))
         .await;
     assert_eq!(hits, json!([]), "{hits}");
     let (status, again) = server
-        .call(
+        .post_as(
             dpo,
-            "POST",
             &erase_path,
-            Some(json!({"confirm": true, "keep_under_legal_hold": true})),
+            json!({"confirm": true, "keep_under_legal_hold": true}),
         )
         .await;
     assert_eq!(
@@ -896,7 +738,7 @@ async fn the_subject_gets_their_data_and_is_then_erased(server: Server) {
     let again =
         json!({"first_name": "X", "last_name": "Q", "emails": [PRIVATE_EMAIL.to_uppercase()]});
     let (status, refused) = server
-        .call(&server.admin, "POST", "/contacts", Some(again.clone()))
+        .post_as(&server.admin, "/contacts", again.clone())
         .await;
     assert_eq!(
         (
@@ -912,18 +754,19 @@ async fn the_subject_gets_their_data_and_is_then_erased(server: Server) {
         "{refused}"
     );
     let by_phone = json!({"first_name": "X", "last_name": "Q", "phones": ["+49 (30) 555-0199"]});
-    let (status, _) = server
-        .call(&server.admin, "POST", "/contacts", Some(by_phone))
-        .await;
+    let (status, _) = server.post_as(&server.admin, "/contacts", by_phone).await;
     assert_eq!(status, StatusCode::CONFLICT);
-    let (status, _) = server.call(&server.admin, "POST", "/contacts", Some(json!({"first_name": "New", "last_name": "Person", "emails": ["new@person.example"]}))).await;
+    let (status, _) = server
+        .post_as(
+            &server.admin,
+            "/contacts",
+            json!({"first_name": "New", "last_name": "Person", "emails": ["new@person.example"]}),
+        )
+        .await;
     assert_eq!(status, StatusCode::CREATED, "others are not held up");
     let response = server
-        .client
-        .post(format!("{}/api/v1/contacts", server.base))
-        .bearer_auth(&server.admin)
+        .request(&server.admin, "POST", "/contacts", Some(again))
         .header("X-Returning-Subject", "confirmed")
-        .json(&again)
         .send()
         .await
         .unwrap();
@@ -954,14 +797,7 @@ async fn corrections_go_through_the_audited_update_and_restriction_stops_edits(s
     let request = server
         .verified_request("rectification", contact, "My name is Smith")
         .await;
-    server
-        .call(
-            dpo,
-            "PUT",
-            &format!("/requests/{request}/subjects"),
-            Some(json!({"contact_ids": [contact]})),
-        )
-        .await;
+    server.confirm_subjects(request, &[contact]).await;
     let path = format!("/requests/{request}/rectification");
     for (body, code) in [
         (
@@ -981,7 +817,7 @@ async fn corrections_go_through_the_audited_update_and_restriction_stops_edits(s
             "nothing_changed",
         ),
     ] {
-        let (status, refused) = server.call(dpo, "POST", &path, Some(body.clone())).await;
+        let (status, refused) = server.post_as(dpo, &path, body.clone()).await;
         assert_eq!(
             status,
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -994,16 +830,15 @@ async fn corrections_go_through_the_audited_update_and_restriction_stops_edits(s
         );
     }
     let (status, refused) = server
-        .call(
+        .post_as(
             dpo,
-            "POST",
             &path,
-            Some(json!({"contact_id": contact, "corrections": {"nickname": "J"}})),
+            json!({"contact_id": contact, "corrections": {"nickname": "J"}}),
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
     let (_, unchanged) = server
-        .call(&server.admin, "GET", &format!("/contacts/{contact}"), None)
+        .get_as(&server.admin, &format!("/contacts/{contact}"))
         .await;
     assert_eq!(
         (
@@ -1014,12 +849,7 @@ async fn corrections_go_through_the_audited_update_and_restriction_stops_edits(s
     );
 
     let (status, answered) = server
-        .call(
-            dpo,
-            "POST",
-            &path,
-            Some(json!({"contact_id": contact, "corrections": {"last_name": "Smith", "emails": ["jon@new.example"]}})),
-        )
+        .post_as(dpo, &path, json!({"contact_id": contact, "corrections": {"last_name": "Smith", "emails": ["jon@new.example"]}}))
         .await;
     assert_eq!(status, StatusCode::OK, "{answered}");
     let last_step = answered["steps"]
@@ -1034,16 +864,14 @@ async fn corrections_go_through_the_audited_update_and_restriction_stops_edits(s
         format!("Corrected on contact {contact}: last_name, emails")
     );
     let (_, corrected) = server
-        .call(&server.admin, "GET", &format!("/contacts/{contact}"), None)
+        .get_as(&server.admin, &format!("/contacts/{contact}"))
         .await;
     assert_eq!(corrected["last_name"], "Smith");
     assert_eq!(corrected["emails"], json!(["jon@new.example"]));
     let (_, trail) = server
-        .call(
+        .get_as(
             dpo,
-            "GET",
             &format!("/audit?record_type=contact&record_id={contact}&action=update"),
-            None,
         )
         .await;
     let entry = &trail["items"][0];
@@ -1053,11 +881,10 @@ async fn corrections_go_through_the_audited_update_and_restriction_stops_edits(s
     // Restriction: sales may no longer change the record or link to it.
     let restricted = {
         let (status, created) = server
-            .call(
+            .post_as(
                 &server.sales,
-                "POST",
                 "/contacts",
-                Some(json!({"first_name": "Rita", "last_name": "Halt"})),
+                json!({"first_name": "Rita", "last_name": "Halt"}),
             )
             .await;
         assert_eq!(status, StatusCode::CREATED);
@@ -1079,14 +906,7 @@ async fn corrections_go_through_the_audited_update_and_restriction_stops_edits(s
         )
         .await;
     assert_eq!(codes(&refused), ["no_subject_confirmed"], "{status}");
-    server
-        .call(
-            dpo,
-            "PUT",
-            &format!("/requests/{request}/subjects"),
-            Some(json!({"contact_ids": [restricted]})),
-        )
-        .await;
+    server.confirm_subjects(request, &[restricted]).await;
     let (status, done) = server
         .call(
             dpo,
@@ -1101,11 +921,9 @@ async fn corrections_go_through_the_audited_update_and_restriction_stops_edits(s
         "{done}"
     );
     let contact_path = format!("/contacts/{restricted}");
-    let (_, shown) = server.call(&server.sales, "GET", &contact_path, None).await;
+    let (_, shown) = server.get_as(&server.sales, &contact_path).await;
     assert!(shown["restricted_since"].is_string(), "{shown}");
-    let (_, hits) = server
-        .call(&server.sales, "GET", "/search?q=Halt", None)
-        .await;
+    let (_, hits) = server.get_as(&server.sales, "/search?q=Halt").await;
     assert_eq!(hits[0]["restricted"], true, "{hits}");
     let change = json!({"first_name": "Rita", "last_name": "Changed"});
     let (status, refused) = server
@@ -1117,12 +935,7 @@ async fn corrections_go_through_the_audited_update_and_restriction_stops_edits(s
         "{refused}"
     );
     let (status, refused) = server
-        .call(
-            &server.sales,
-            "POST",
-            "/activities",
-            Some(json!({"kind": "call", "occurred_at": "2026-11-03T09:00:00Z", "subject": "Sales call", "contact_ids": [restricted]})),
-        )
+        .post_as(&server.sales, "/activities", json!({"kind": "call", "occurred_at": "2026-11-03T09:00:00Z", "subject": "Sales call", "contact_ids": [restricted]}))
         .await;
     assert_eq!(
         (status, refused["code"].as_str()),
@@ -1137,27 +950,18 @@ async fn corrections_go_through_the_audited_update_and_restriction_stops_edits(s
         )
         .await;
     assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
-    let response = server
-        .client
-        .put(format!("{}/api/v1{contact_path}/restriction", server.base))
-        .bearer_auth(&server.sales)
-        .json(&json!({"restricted": false}))
-        .send()
-        .await
-        .unwrap();
+    let lift = |token: &str| {
+        let body = json!({"restricted": false});
+        let path = format!("{contact_path}/restriction");
+        server.request(token, "PUT", &path, Some(body)).send()
+    };
+    let response = lift(&server.sales).await.unwrap();
     assert_eq!(
         response.status(),
         StatusCode::FORBIDDEN,
         "sales cannot lift it"
     );
-    let lift = server
-        .client
-        .put(format!("{}/api/v1{contact_path}/restriction", server.base))
-        .bearer_auth(dpo)
-        .json(&json!({"restricted": false}))
-        .send()
-        .await
-        .unwrap();
+    let lift = lift(dpo).await.unwrap();
     assert_eq!(lift.status(), StatusCode::NO_CONTENT);
     let (status, changed) = server.replace(&server.sales, &contact_path, change).await;
     assert_eq!(status, StatusCode::OK, "{changed}");
@@ -1167,11 +971,9 @@ on_both_backends!(corrections_go_through_the_audited_update_and_restriction_stop
 
 async fn consent_is_a_ledger_of_versioned_texts_and_events(server: Server) {
     let dpo = &server.dpo;
-    let (_, purposes) = server.call(dpo, "GET", "/purposes", None).await;
+    let (_, purposes) = server.get_as(dpo, "/purposes").await;
     let purpose = |name: &str| {
-        purposes["items"]
-            .as_array()
-            .unwrap()
+        items(&purposes)
             .iter()
             .find(|p| p["name"] == name)
             .map(|p| p["id"].as_i64().unwrap())
@@ -1182,11 +984,10 @@ async fn consent_is_a_ledger_of_versioned_texts_and_events(server: Server) {
 
     // Texts: drafts are reworded, published ones never change.
     let (status, refused) = server
-        .call(
+        .post_as(
             dpo,
-            "POST",
             "/consent-texts",
-            Some(json!({"purpose_id": purpose("Customer support"), "title": "X", "body": "Y"})),
+            json!({"purpose_id": purpose("Customer support"), "title": "X", "body": "Y"}),
         )
         .await;
     assert_eq!(
@@ -1194,7 +995,7 @@ async fn consent_is_a_ledger_of_versioned_texts_and_events(server: Server) {
         (StatusCode::UNPROCESSABLE_ENTITY, vec!["not_consent_based"])
     );
     let (status, draft) = server
-        .call(dpo, "POST", "/consent-texts", Some(text("Send me news")))
+        .post_as(dpo, "/consent-texts", text("Send me news"))
         .await;
     assert_eq!(status, StatusCode::CREATED, "{draft}");
     assert_eq!(
@@ -1211,23 +1012,17 @@ async fn consent_is_a_ledger_of_versioned_texts_and_events(server: Server) {
     let consents = format!("/contacts/{contact}/consents");
     let grant = |text: i64, action: &str, channel: &str| json!({"text_id": text, "action": action, "channel": channel});
     let (status, refused) = server
-        .call(
-            &server.sales,
-            "POST",
-            &consents,
-            Some(grant(id, "granted", "phone")),
-        )
+        .post_as(&server.sales, &consents, grant(id, "granted", "phone"))
         .await;
     assert_eq!(
         (status, codes(&refused)),
         (StatusCode::UNPROCESSABLE_ENTITY, vec!["not_published"])
     );
     let (status, _) = server
-        .call(
+        .put_as(
             dpo,
-            "PUT",
             &format!("/consent-texts/{id}"),
-            Some(text("Send me the monthly newsletter")),
+            text("Send me the monthly newsletter"),
         )
         .await;
     assert_eq!(status, StatusCode::OK);
@@ -1237,29 +1032,17 @@ async fn consent_is_a_ledger_of_versioned_texts_and_events(server: Server) {
     assert_eq!(status, StatusCode::OK);
     assert!(published["published_at"].is_string());
     let (status, _) = server
-        .call(
-            dpo,
-            "PUT",
-            &format!("/consent-texts/{id}"),
-            Some(text("Changed")),
-        )
+        .put_as(dpo, &format!("/consent-texts/{id}"), text("Changed"))
         .await;
     assert_eq!(
         status,
         StatusCode::CONFLICT,
         "a published text never changes"
     );
-    let (_, kept) = server
-        .call(dpo, "GET", &format!("/consent-texts/{id}"), None)
-        .await;
+    let (_, kept) = server.get_as(dpo, &format!("/consent-texts/{id}")).await;
     assert_eq!(kept["body"], "Send me the monthly newsletter");
     let (_, second) = server
-        .call(
-            dpo,
-            "POST",
-            "/consent-texts",
-            Some(text("Send me news and offers")),
-        )
+        .post_as(dpo, "/consent-texts", text("Send me news and offers"))
         .await;
     assert_eq!(second["version"], 2);
 
@@ -1272,45 +1055,31 @@ async fn consent_is_a_ledger_of_versioned_texts_and_events(server: Server) {
             "in_the_future",
         ),
     ] {
-        let (status, refused) = server
-            .call(&server.sales, "POST", &consents, Some(body))
-            .await;
+        let (status, refused) = server.post_as(&server.sales, &consents, body).await;
         assert_eq!(
             (status, codes(&refused)),
             (StatusCode::UNPROCESSABLE_ENTITY, vec![code])
         );
     }
     let (status, refused) = server
-        .call(
-            &server.sales,
-            "POST",
-            &consents,
-            Some(grant(424242, "granted", "phone")),
-        )
+        .post_as(&server.sales, &consents, grant(424242, "granted", "phone"))
         .await;
     assert_eq!(
         (status, refused["code"].as_str()),
         (StatusCode::UNPROCESSABLE_ENTITY, Some("unknown_reference"))
     );
     let (status, event) = server
-        .call(
-            &server.sales,
-            "POST",
-            &consents,
-            Some(grant(id, "granted", "phone")),
-        )
+        .post_as(&server.sales, &consents, grant(id, "granted", "phone"))
         .await;
     assert_eq!(status, StatusCode::CREATED, "{event}");
     assert_eq!(event["source_ip"], "127.0.0.1");
     assert_eq!(event["recorded_by_name"], "sales");
-    let (_, ledger) = server.call(&server.sales, "GET", &consents, None).await;
+    let (_, ledger) = server.get_as(&server.sales, &consents).await;
     assert_eq!(ledger["current"][0]["granted"], true, "{ledger}");
     let (_, receipt) = server
-        .call(
+        .get_as(
             &server.sales,
-            "GET",
             &format!("/contacts/{contact}/consent-receipt"),
-            None,
         )
         .await;
     assert_eq!(receipt["version"], "KI-CR-v1.1.0");
@@ -1325,50 +1094,35 @@ async fn consent_is_a_ledger_of_versioned_texts_and_events(server: Server) {
     );
     assert_eq!(receipt["collectionMethod"], "Staff, on the phone");
     let (status, _) = server
-        .call(
+        .post_as(
             &server.sales,
-            "POST",
             &consents,
-            Some(grant(id, "withdrawn", "email_link")),
+            grant(id, "withdrawn", "email_link"),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED);
-    let (_, ledger) = server.call(&server.sales, "GET", &consents, None).await;
+    let (_, ledger) = server.get_as(&server.sales, &consents).await;
     assert_eq!(ledger["current"][0]["granted"], false);
     assert_eq!(ledger["history"].as_array().unwrap().len(), 2);
     let (_, receipt) = server
-        .call(
+        .get_as(
             &server.sales,
-            "GET",
             &format!("/contacts/{contact}/consent-receipt"),
-            None,
         )
         .await;
     assert_eq!(receipt["services"], json!([]));
 
     // An objection to direct marketing is carried out at once.
     server
-        .call(
-            &server.sales,
-            "POST",
-            &consents,
-            Some(grant(id, "granted", "web_form")),
-        )
+        .post_as(&server.sales, &consents, grant(id, "granted", "web_form"))
         .await;
     let request = server
         .verified_request("objection", contact, "No more newsletters")
         .await;
-    server
-        .call(
-            dpo,
-            "PUT",
-            &format!("/requests/{request}/subjects"),
-            Some(json!({"contact_ids": [contact]})),
-        )
-        .await;
+    server.confirm_subjects(request, &[contact]).await;
     let path = format!("/requests/{request}/objection");
     let (status, refused) = server
-        .call(dpo, "POST", &path, Some(json!({"direct_marketing": false})))
+        .post_as(dpo, &path, json!({"direct_marketing": false}))
         .await;
     assert_eq!(
         (status, codes(&refused)),
@@ -1378,14 +1132,14 @@ async fn consent_is_a_ledger_of_versioned_texts_and_events(server: Server) {
         )
     );
     let (status, done) = server
-        .call(dpo, "POST", &path, Some(json!({"direct_marketing": true})))
+        .post_as(dpo, &path, json!({"direct_marketing": true}))
         .await;
     assert_eq!(
         (status, done["state"].as_str()),
         (StatusCode::OK, Some("completed")),
         "{done}"
     );
-    let (_, ledger) = server.call(&server.sales, "GET", &consents, None).await;
+    let (_, ledger) = server.get_as(&server.sales, &consents).await;
     assert_eq!(ledger["current"][0]["granted"], false);
     assert_eq!(
         ledger["history"][0]["form"],
@@ -1396,30 +1150,20 @@ async fn consent_is_a_ledger_of_versioned_texts_and_events(server: Server) {
         "the objection came by letter"
     );
     let (_, person) = server
-        .call(&server.sales, "GET", &format!("/contacts/{contact}"), None)
+        .get_as(&server.sales, &format!("/contacts/{contact}"))
         .await;
     assert!(person["marketing_objection_since"].is_string(), "{person}");
     // Nothing to withdraw now; staff cannot note a new consent over the
     // objection, the person's own form can.
     let (status, refused) = server
-        .call(
-            &server.sales,
-            "POST",
-            &consents,
-            Some(grant(id, "withdrawn", "phone")),
-        )
+        .post_as(&server.sales, &consents, grant(id, "withdrawn", "phone"))
         .await;
     assert_eq!(
         (status, codes(&refused)),
         (StatusCode::UNPROCESSABLE_ENTITY, vec!["not_granted"])
     );
     let (status, refused) = server
-        .call(
-            &server.sales,
-            "POST",
-            &consents,
-            Some(grant(id, "granted", "phone")),
-        )
+        .post_as(&server.sales, &consents, grant(id, "granted", "phone"))
         .await;
     assert_eq!(
         (status, codes(&refused)),
@@ -1429,12 +1173,7 @@ async fn consent_is_a_ledger_of_versioned_texts_and_events(server: Server) {
         )
     );
     let (status, refused) = server
-        .call(
-            &server.sales,
-            "POST",
-            &consents,
-            Some(grant(id, "granted", "web_form")),
-        )
+        .post_as(&server.sales, &consents, grant(id, "granted", "web_form"))
         .await;
     assert_eq!(
         (status, codes(&refused)),
@@ -1445,16 +1184,11 @@ async fn consent_is_a_ledger_of_versioned_texts_and_events(server: Server) {
         "sales cannot lift an objection by naming a channel"
     );
     let (status, _) = server
-        .call(
-            &server.admin,
-            "POST",
-            &consents,
-            Some(grant(id, "granted", "web_form")),
-        )
+        .post_as(&server.admin, &consents, grant(id, "granted", "web_form"))
         .await;
     assert_eq!(status, StatusCode::CREATED);
     let (_, person) = server
-        .call(&server.sales, "GET", &format!("/contacts/{contact}"), None)
+        .get_as(&server.sales, &format!("/contacts/{contact}"))
         .await;
     assert!(
         person["marketing_objection_since"].is_null(),
@@ -1464,14 +1198,13 @@ async fn consent_is_a_ledger_of_versioned_texts_and_events(server: Server) {
     // Global Privacy Control, relayed with the subject's own web form, is an
     // objection to marketing.
     let (_, events) = server
-        .call(dpo, "POST", "/purposes", Some(json!({"name": "Event invitations", "lawful_basis": "consent", "categories": ["contact"], "retention": "Until withdrawn"})))
+        .post_as(dpo, "/purposes", json!({"name": "Event invitations", "lawful_basis": "consent", "categories": ["contact"], "retention": "Until withdrawn"}))
         .await;
     let (_, invitation) = server
-        .call(
+        .post_as(
             dpo,
-            "POST",
             "/consent-texts",
-            Some(json!({"purpose_id": events["id"], "title": "Events", "body": "Invite me"})),
+            json!({"purpose_id": events["id"], "title": "Events", "body": "Invite me"}),
         )
         .await;
     let invitation = invitation["id"].as_i64().unwrap();
@@ -1491,20 +1224,12 @@ async fn consent_is_a_ledger_of_versioned_texts_and_events(server: Server) {
         .await;
     let others = format!("/contacts/{other}/consents");
     server
-        .call(
-            &server.sales,
-            "POST",
-            &others,
-            Some(grant(id, "granted", "phone")),
-        )
+        .post_as(&server.sales, &others, grant(id, "granted", "phone"))
         .await;
     let with_signal = |body: Value| {
         server
-            .client
-            .post(format!("{}/api/v1{others}", server.base))
-            .bearer_auth(&server.sales)
+            .request(&server.sales, "POST", &others, Some(body))
             .header("Sec-GPC", "1")
-            .json(&body)
             .send()
     };
     let refused = with_signal(grant(id, "granted", "web_form")).await.unwrap();
@@ -1513,7 +1238,7 @@ async fn consent_is_a_ledger_of_versioned_texts_and_events(server: Server) {
         .await
         .unwrap();
     assert_eq!(accepted.status(), StatusCode::CREATED);
-    let (_, ledger) = server.call(&server.sales, "GET", &others, None).await;
+    let (_, ledger) = server.get_as(&server.sales, &others).await;
     let state = |name: &str| {
         ledger["current"]
             .as_array()
@@ -1533,13 +1258,13 @@ async fn consent_is_a_ledger_of_versioned_texts_and_events(server: Server) {
         "Global Privacy Control signal"
     );
     let (_, person) = server
-        .call(&server.sales, "GET", &format!("/contacts/{other}"), None)
+        .get_as(&server.sales, &format!("/contacts/{other}"))
         .await;
     assert!(person["marketing_objection_since"].is_string());
 
     // The purpose stays while texts of it exist: they are proof.
     let (status, _) = server
-        .call(dpo, "DELETE", &format!("/purposes/{marketing}"), None)
+        .delete_as(dpo, &format!("/purposes/{marketing}"))
         .await;
     assert_eq!(status, StatusCode::CONFLICT);
 }
@@ -1550,7 +1275,7 @@ on_both_backends!(consent_is_a_ledger_of_versioned_texts_and_events);
 /// the indexes before it answers, and nothing of them is left in the file.
 #[tokio::test]
 async fn a_subject_with_thousands_of_notes_is_erased_through_an_index_rewrite() {
-    let server = sqlite().await;
+    let server: Server = sqlite().await;
     let subject = server
         .create(
             "/contacts",
@@ -1559,18 +1284,13 @@ async fn a_subject_with_thousands_of_notes_is_erased_through_an_index_rewrite() 
         .await;
     let mut created = tokio::task::JoinSet::new();
     for n in 0..2_050 {
-        let client = server.client.clone();
-        let url = format!("{}/api/v1/activities", server.base);
-        let token = server.admin.clone();
-        created.spawn(async move {
-            let note = json!({
-                "kind": "call", "occurred_at": "2026-11-03T09:00:00Z",
-                "subject": format!("Call {n} with {LAST}"),
-                "body": format!("Reached {FIRST} about order {n}."), "contact_ids": [subject],
-            });
-            let response = client.post(url).bearer_auth(token).json(&note).send();
-            response.await.unwrap().status()
+        let note = json!({
+            "kind": "call", "occurred_at": "2026-11-03T09:00:00Z",
+            "subject": format!("Call {n} with {LAST}"),
+            "body": format!("Reached {FIRST} about order {n}."), "contact_ids": [subject],
         });
+        let request = server.request(&server.admin, "POST", "/activities", Some(note));
+        created.spawn(async move { request.send().await.unwrap().status() });
         if created.len() >= 32 {
             let status = created.join_next().await.unwrap().unwrap();
             assert_eq!(status, StatusCode::CREATED);
@@ -1582,30 +1302,17 @@ async fn a_subject_with_thousands_of_notes_is_erased_through_an_index_rewrite() 
     let erasure = server
         .verified_request("erasure", subject, "Erase everything")
         .await;
-    let (status, _) = server
-        .call(
-            &server.dpo,
-            "PUT",
-            &format!("/requests/{erasure}/subjects"),
-            Some(json!({"contact_ids": [subject]})),
-        )
-        .await;
+    let (status, _) = server.confirm_subjects(erasure, &[subject]).await;
     assert_eq!(status, StatusCode::OK);
     let (status, certificate) = server
-        .call(
+        .post_as(
             &server.dpo,
-            "POST",
             &format!("/requests/{erasure}/erasure"),
-            Some(json!({"confirm": true, "keep_under_legal_hold": true})),
+            json!({"confirm": true, "keep_under_legal_hold": true}),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{certificate}");
-    let deleted = certificate["tables"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|t| t["table"] == "activities" && t["action"] == "deleted")
-        .map(|t| t["rows"].clone());
+    let deleted = entry(&certificate["tables"], "activities", "deleted").map(|t| t["rows"].clone());
     assert_eq!(deleted, Some(json!(2_050)), "{certificate}");
     assert!(
         certificate["storage"]

@@ -7,6 +7,7 @@ use custodian_core::access::{Action, Area};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::catalog;
 use custodian_core::time::{CalendarDate, Timestamp};
+use custodian_core::Refusal;
 use custodian_core::{ContactId, UserId, ValidationErrors};
 use custodian_store::{AuditEntry, AuditQuery, AuditSubject};
 use serde::Deserialize;
@@ -143,7 +144,11 @@ impl TrailParams {
             }
         }
         let before_seq = match text(&self.cursor) {
-            Some(cursor) => Some(cursor.parse::<i64>().map_err(|_| AppError::InvalidCursor)?),
+            Some(cursor) => Some(
+                cursor
+                    .parse::<i64>()
+                    .map_err(|_| AppError::Refused(Refusal::InvalidCursor))?,
+            ),
             None => None,
         };
         if !errors.is_empty() {

@@ -12,6 +12,7 @@ use custodian_core::privacy::consent::{
 };
 use custodian_core::time::Timestamp;
 use custodian_core::PurposeId;
+use custodian_core::Refusal;
 
 impl App {
     /// The published texts, and the person's ledger.
@@ -57,8 +58,10 @@ impl App {
             .await
         {
             Ok(text) => text,
-            Err(custodian_store::StoreError::NotFound) => {
-                return Err(AppError::UnknownReference { field: "text_id" })
+            Err(custodian_store::StoreError::Refused(Refusal::NotFound)) => {
+                return Err(AppError::Refused(Refusal::UnknownReference {
+                    field: "text_id",
+                }))
             }
             Err(other) => return Err(other.into()),
         };

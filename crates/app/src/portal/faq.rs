@@ -7,6 +7,7 @@ use crate::{App, AppError};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::helpdesk::FaqArticle;
 use custodian_core::FaqArticleId;
+use custodian_core::Refusal;
 use custodian_store::Page;
 
 fn for_the_portal(mut article: FaqArticle) -> FaqArticle {
@@ -48,7 +49,7 @@ impl App {
     ) -> Result<FaqArticle, AppError> {
         let article = self.store.faq_article(principal.tenant, id).await?;
         if article.published_at.is_none() {
-            return Err(AppError::NotFound);
+            return Err(AppError::Refused(Refusal::NotFound));
         }
         self.portal_reads(
             principal,

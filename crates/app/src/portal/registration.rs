@@ -22,6 +22,7 @@ use custodian_core::portal::registration::{
 use custodian_core::time::Timestamp;
 use custodian_core::validation::ValidationErrors;
 use custodian_core::values::{Address, EmailAddress};
+use custodian_core::Refusal;
 use custodian_core::{ContactId, TenantId};
 use custodian_store::{LinkProblem, NewMail, PendingRegistration, Registrant, Scope};
 use std::sync::Arc;
@@ -66,8 +67,9 @@ impl App {
     /// The tenant's name when it lets people register, else not found.
     pub async fn portal_registration_open(&self, tenant: TenantId) -> Result<String, AppError> {
         match self.store.portal_registration_policy(tenant).await {
-            Ok(RegistrationPolicy::Off) | Err(custodian_store::StoreError::NotFound) => {
-                Err(AppError::NotFound)
+            Ok(RegistrationPolicy::Off)
+            | Err(custodian_store::StoreError::Refused(Refusal::NotFound)) => {
+                Err(AppError::Refused(Refusal::NotFound))
             }
             Ok(_) => Ok(self.store.tenant(tenant).await?.name),
             Err(other) => Err(other.into()),
@@ -313,7 +315,7 @@ impl App {
             .store
             .portal_account_of(tenant, contact)
             .await?
-            .ok_or(AppError::NotFound)?;
+            .ok_or(AppError::Refused(Refusal::NotFound))?;
         self.open_portal_session(tenant, &account, client).await
     }
 }

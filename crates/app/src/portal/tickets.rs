@@ -17,6 +17,7 @@ use custodian_core::validation::{
     long_text, optional_text, required_long_text, required_text, ValidationErrors,
 };
 use custodian_core::values::{BODY_MAX, NAME_MAX};
+use custodian_core::Refusal;
 use custodian_core::TicketId;
 use custodian_store::{ListQuery, MessageAuthor, Page, Reach};
 use serde::Deserialize;
@@ -115,7 +116,7 @@ impl App {
         if own || organisation {
             Ok(ticket)
         } else {
-            Err(AppError::NotFound)
+            Err(AppError::Refused(Refusal::NotFound))
         }
     }
 

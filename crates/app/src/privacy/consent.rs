@@ -12,6 +12,7 @@ use custodian_core::privacy::consent::{
 use custodian_core::privacy::consent_receipt::{ConsentReceipt, ReceiptContext};
 use custodian_core::purposes::LawfulBasis;
 use custodian_core::time::Timestamp;
+use custodian_core::Refusal;
 use custodian_core::{ContactId, PurposeId, ValidationErrors};
 
 fn refuse(field: &str, code: &'static str, message: &str) -> AppError {
@@ -58,10 +59,10 @@ impl App {
             .await
         {
             Ok(purpose) => purpose,
-            Err(custodian_store::StoreError::NotFound) => {
-                return Err(AppError::UnknownReference {
+            Err(custodian_store::StoreError::Refused(Refusal::NotFound)) => {
+                return Err(AppError::Refused(Refusal::UnknownReference {
                     field: "purpose_id",
-                })
+                }))
             }
             Err(other) => return Err(other.into()),
         };
@@ -156,8 +157,10 @@ impl App {
             .await
         {
             Ok(text) => text,
-            Err(custodian_store::StoreError::NotFound) => {
-                return Err(AppError::UnknownReference { field: "text_id" })
+            Err(custodian_store::StoreError::Refused(Refusal::NotFound)) => {
+                return Err(AppError::Refused(Refusal::UnknownReference {
+                    field: "text_id",
+                }))
             }
             Err(other) => return Err(other.into()),
         };

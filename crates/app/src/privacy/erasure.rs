@@ -10,6 +10,7 @@ use custodian_core::privacy::redaction::{phone_forms, Identifiers};
 use custodian_core::privacy::requests::SubjectRequest;
 use custodian_core::privacy::suppression::IdentifierKind;
 use custodian_core::ContactId;
+use custodian_core::Refusal;
 use custodian_store::{ErasureStep, Step};
 
 /// What identifies the subject in free text, and what the suppression
@@ -140,6 +141,6 @@ impl App {
         self.store
             .erasure_certificate(principal.tenant, request_id)
             .await?
-            .ok_or(AppError::NotFound)
+            .ok_or(AppError::Refused(Refusal::NotFound))
     }
 }

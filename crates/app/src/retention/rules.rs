@@ -5,6 +5,7 @@ use crate::{App, AppError, Principal};
 use custodian_core::access::{Action, Area};
 use custodian_core::retention::{RetentionRule, RuleInput};
 use custodian_core::time::CalendarDate;
+use custodian_core::Refusal;
 use custodian_core::ValidationErrors;
 
 impl App {
@@ -48,7 +49,7 @@ impl App {
         principal.authorize(Area::Privacy, Action::Update)?;
         let mut others = self.store.retention_rules(principal.tenant).await?;
         if !others.iter().any(|r| r.id == id) {
-            return Err(AppError::NotFound);
+            return Err(AppError::Refused(Refusal::NotFound));
         }
         others.retain(|r| r.id != id);
         let fields = input.validate(&others)?;

@@ -7,6 +7,7 @@ use crate::{MessageAuthor, Scope, Store, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::helpdesk::{FileKind, TicketAttachment, TicketStatus};
 use custodian_core::time::Timestamp;
+use custodian_core::Refusal;
 use custodian_core::{ContactId, TenantId, TicketAttachmentId, TicketId, UserId};
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -49,7 +50,7 @@ impl Store {
         let mut tx = self.begin(tenant).await?;
         lock_ticket(&mut tx, tenant, ticket).await?;
         if load(&mut tx, tenant, ticket).await?.status == TicketStatus::Closed {
-            return Err(StoreError::TicketClosed);
+            return Err(StoreError::Refused(Refusal::TicketClosed));
         }
         let id = TicketAttachmentId(self.next_id());
         let (user, contact) = match author {
@@ -115,7 +116,7 @@ impl Store {
         .bind_all((tenant.0, id.0))
         .fetch_optional(&mut *tx)
         .await?
-        .ok_or(StoreError::NotFound)?;
+        .ok_or(StoreError::Refused(Refusal::NotFound))?;
         tx.commit().await?;
         let content: Vec<u8> = row.try_get("content")?;
         Ok((from_row(&row)?, content))

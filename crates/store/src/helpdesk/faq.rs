@@ -10,6 +10,7 @@ use crate::{Scope, Store, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::helpdesk::{FaqArticle, FaqFields};
 use custodian_core::time::Timestamp;
+use custodian_core::Refusal;
 use custodian_core::{FaqArticleId, TenantId, TicketId, UserId};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -62,7 +63,7 @@ async fn load(
     .bind_all((tenant.0, id.0))
     .fetch_optional(conn)
     .await?
-    .ok_or(StoreError::NotFound)?;
+    .ok_or(StoreError::Refused(Refusal::NotFound))?;
     from_row(&row)
 }
 
@@ -208,7 +209,11 @@ impl Store {
             None => {}
             Some("published") => sql.push(" AND f.published_at IS NOT NULL"),
             Some("draft") => sql.push(" AND f.published_at IS NULL"),
-            Some(_) => return Err(StoreError::InvalidFilter { field: "status" }),
+            Some(_) => {
+                return Err(StoreError::Refused(Refusal::InvalidFilter {
+                    field: "status",
+                }))
+            }
         }
         if let Some(typed) = query.name_prefix.as_deref() {
             sql.contains_words(typed, &["f.title", "f.body"]);

@@ -14,6 +14,7 @@ use custodian_core::helpdesk::{
     MessageFields, MessageVisibility, TicketMessage, TicketStatus, Writer,
 };
 use custodian_core::time::Timestamp;
+use custodian_core::Refusal;
 use custodian_core::{ContactId, TenantId, TicketId, TicketMessageId, UserId};
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -73,7 +74,7 @@ impl Store {
         lock_ticket(&mut tx, tenant, ticket_id).await?;
         let ticket = load(&mut tx, tenant, ticket_id).await?;
         if ticket.status == TicketStatus::Closed {
-            return Err(StoreError::TicketClosed);
+            return Err(StoreError::Refused(Refusal::TicketClosed));
         }
         let now = Timestamp::now();
         let id = TicketMessageId(self.next_id());

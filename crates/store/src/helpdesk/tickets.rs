@@ -11,6 +11,7 @@ use crate::{Scope, Store, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::helpdesk::{Ticket, TicketFields, TicketPriority, TicketStatus, TicketTimes};
 use custodian_core::time::Timestamp;
+use custodian_core::Refusal;
 use custodian_core::{ContactId, OrganisationId, TenantId, TicketId, UserId};
 use sqlx::any::AnyRow;
 use sqlx::{Any, AnyConnection, Row, Transaction};
@@ -97,7 +98,7 @@ pub(super) async fn load(
     .bind_all((tenant.0, id.0))
     .fetch_optional(conn)
     .await?
-    .ok_or(StoreError::NotFound)?;
+    .ok_or(StoreError::Refused(Refusal::NotFound))?;
     from_row(&row)
 }
 
@@ -116,9 +117,9 @@ async fn resolve_links(
         .bind_all((tenant.0, contact.0))
         .fetch_optional(&mut *conn)
         .await?;
-        employer = found.ok_or(StoreError::UnknownReference {
+        employer = found.ok_or(StoreError::Refused(Refusal::UnknownReference {
             field: "contact_id",
-        })?;
+        }))?;
     }
     require_reference(
         conn,
@@ -403,15 +404,17 @@ impl Store {
                 sql.push(&format!(" AND t.status IN ({})", active.join(", ")));
             }
             Some(status) => {
-                let status = TicketStatus::parse(status)
-                    .ok_or(StoreError::InvalidFilter { field: "status" })?;
+                let status = TicketStatus::parse(status).ok_or(StoreError::Refused(
+                    Refusal::InvalidFilter { field: "status" },
+                ))?;
                 let s = sql.arg(Arg::Text(status.as_str().to_string()));
                 sql.push(&format!(" AND t.status = {s}"));
             }
         }
         if let Some(priority) = query.priority.as_deref() {
-            let priority = TicketPriority::parse(priority)
-                .ok_or(StoreError::InvalidFilter { field: "priority" })?;
+            let priority = TicketPriority::parse(priority).ok_or(StoreError::Refused(
+                Refusal::InvalidFilter { field: "priority" },
+            ))?;
             let p = sql.arg(Arg::Text(priority.as_str().to_string()));
             sql.push(&format!(" AND t.priority = {p}"));
         }

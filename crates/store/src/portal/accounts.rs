@@ -7,6 +7,7 @@ use crate::{NewMail, Scope, Store, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::portal::{LinkPurpose, PortalAccount};
 use custodian_core::time::Timestamp;
+use custodian_core::Refusal;
 use custodian_core::{ContactId, OrganisationId, PortalAccountId, TenantId, UserId};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -193,7 +194,7 @@ impl Store {
         self.enqueue_mail(&mut tx, scope, invitation).await?;
         let account = account_of(&mut tx, tenant, contact)
             .await?
-            .ok_or(StoreError::NotFound)?;
+            .ok_or(StoreError::Refused(Refusal::NotFound))?;
         tx.commit().await?;
         Ok(account)
     }
@@ -211,7 +212,7 @@ impl Store {
         let mut tx = self.begin(tenant).await?;
         let before = account_of(&mut tx, tenant, contact)
             .await?
-            .ok_or(StoreError::NotFound)?;
+            .ok_or(StoreError::Refused(Refusal::NotFound))?;
         let now = Timestamp::now().0;
         let disabled_at = match (enabled, before.disabled_at) {
             (true, _) => None,
@@ -251,7 +252,7 @@ impl Store {
         }
         let account = account_of(&mut tx, tenant, contact)
             .await?
-            .ok_or(StoreError::NotFound)?;
+            .ok_or(StoreError::Refused(Refusal::NotFound))?;
         tx.commit().await?;
         Ok(account)
     }

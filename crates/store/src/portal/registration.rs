@@ -12,6 +12,7 @@ use custodian_core::audit::{Actor, ActorKind, AuditAction, RecordType};
 use custodian_core::contacts::ContactFields;
 use custodian_core::portal::registration::{RegistrationFields, RegistrationPolicy};
 use custodian_core::time::Timestamp;
+use custodian_core::Refusal;
 use custodian_core::{ContactId, PortalAccountId, TenantId};
 use sqlx::{AnyConnection, Row};
 use std::sync::Arc;
@@ -150,7 +151,7 @@ impl Store {
                 .fetch_optional(&mut *tx)
                 .await?;
         tx.commit().await?;
-        let policy = policy.ok_or(StoreError::NotFound)?;
+        let policy = policy.ok_or(StoreError::Refused(Refusal::NotFound))?;
         RegistrationPolicy::parse(&policy)
             .ok_or(StoreError::Corrupt("an unknown portal registration policy"))
     }
@@ -294,7 +295,7 @@ impl Store {
                     "contact_id",
                 )
                 .await
-                .map_err(|_| StoreError::NotFound)?;
+                .map_err(|_| StoreError::Refused(Refusal::NotFound))?;
             }
         }
         self.audit(

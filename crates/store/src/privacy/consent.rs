@@ -10,6 +10,7 @@ use custodian_core::privacy::consent::{
     ConsentAction, ConsentChannel, ConsentEvent, ConsentEventFields, ConsentText, ConsentTextFields,
 };
 use custodian_core::time::Timestamp;
+use custodian_core::Refusal;
 use custodian_core::{ContactId, TenantId, UserId};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -77,7 +78,7 @@ async fn load_text(
     .bind_all((tenant.0, id))
     .fetch_optional(conn)
     .await?
-    .ok_or(StoreError::NotFound)?;
+    .ok_or(StoreError::Refused(Refusal::NotFound))?;
     text_from_row(&row)
 }
 
@@ -141,14 +142,14 @@ impl Store {
         let mut tx = self.begin(scope.tenant).await?;
         let current = load_text(&mut tx, scope.tenant, id).await?;
         if current.published_at.is_some() {
-            return Err(StoreError::InUse(
+            return Err(StoreError::Refused(Refusal::InUse(
                 "A published consent text never changes; write a new version instead.",
-            ));
+            )));
         }
         if current.purpose_id != fields.purpose_id {
-            return Err(StoreError::InUse(
+            return Err(StoreError::Refused(Refusal::InUse(
                 "A consent text stays with its purpose; write a new text for the other purpose.",
-            ));
+            )));
         }
         sqlx::query(
             "UPDATE consent_texts SET title = $1, body = $2, language = $3, updated_at = $4
@@ -193,7 +194,9 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         if published.rows_affected() == 0 {
-            return Err(StoreError::InUse("The consent text is published already."));
+            return Err(StoreError::Refused(Refusal::InUse(
+                "The consent text is published already.",
+            )));
         }
         self.audit(
             &mut tx,
@@ -249,7 +252,7 @@ impl Store {
             "contact_id",
         )
         .await
-        .map_err(|_| StoreError::NotFound)?;
+        .map_err(|_| StoreError::Refused(Refusal::NotFound))?;
         let context = scope.context.as_deref();
         sqlx::query(
             "INSERT INTO consent_events (tenant_id, event_id, contact_id, purpose_id, text_id, action, channel,
@@ -271,7 +274,7 @@ impl Store {
         tx.commit().await?;
         let mut events = self.consent_events(scope.tenant, contact).await?;
         events.retain(|e| e.id == id);
-        events.pop().ok_or(StoreError::NotFound)
+        events.pop().ok_or(StoreError::Refused(Refusal::NotFound))
     }
 
     /// A contact's consent events, newest first.

@@ -24,6 +24,7 @@ use custodian_core::privacy::erasure::{
 use custodian_core::privacy::redaction::{Identifiers, REDACTED};
 use custodian_core::privacy::suppression::IdentifierKind;
 use custodian_core::time::Timestamp;
+use custodian_core::Refusal;
 use custodian_core::{ContactId, TenantId, UserId};
 use sqlx::{Any, AnyConnection, Row, Transaction};
 use std::time::Instant;
@@ -660,9 +661,9 @@ impl Store {
         confirmed.sort_unstable();
         asked.sort_unstable();
         if confirmed != asked {
-            return Err(StoreError::InUse(
+            return Err(StoreError::Refused(Refusal::InUse(
                 "The records confirmed for this request changed meanwhile; reload it and look at the plan again.",
-            ));
+            )));
         }
         let mut forgetting = self.plan_forgetting().await?;
         // Many texts at once leave tombstones, and the indexes are

@@ -9,6 +9,7 @@ use custodian_core::privacy::requests::{
     Channel, RequestFields, RequestState, RequestStep, RequestType, SubjectRequest,
 };
 use custodian_core::time::{CalendarDate, Timestamp};
+use custodian_core::Refusal;
 use custodian_core::{ContactId, TenantId, UserId};
 use sqlx::any::AnyRow;
 use sqlx::{Any, AnyConnection, Row, Transaction};
@@ -267,7 +268,7 @@ impl Store {
         .bind_all((tenant.0, id))
         .fetch_optional(&mut *tx)
         .await?
-        .ok_or(StoreError::NotFound)?;
+        .ok_or(StoreError::Refused(Refusal::NotFound))?;
         let steps = sqlx::query(
             "SELECT e.occurred_at, e.user_id, e.contact_id, u.display_name, e.step, e.state, e.note
              FROM subject_request_events e LEFT JOIN users u ON u.tenant_id = e.tenant_id AND u.user_id = e.user_id
@@ -367,9 +368,9 @@ impl Store {
         .execute(&mut **tx)
         .await?;
         if moved.rows_affected() == 0 {
-            return Err(StoreError::InUse(
+            return Err(StoreError::Refused(Refusal::InUse(
                 "The request changed meanwhile; reload it and try again.",
-            ));
+            )));
         }
         add_step(tx, self, scope.tenant, id, step).await?;
         let mut fields = vec!["state"];

@@ -9,6 +9,7 @@ use custodian_core::contacts::Contact;
 use custodian_core::privacy::requests::RequestState;
 use custodian_core::privacy::subjects::RecordCounts;
 use custodian_core::time::Timestamp;
+use custodian_core::Refusal;
 use custodian_core::{ContactId, TenantId};
 
 impl Store {
@@ -23,7 +24,7 @@ impl Store {
         for id in ids {
             match crate::contacts::load(&mut tx, tenant, *id).await {
                 Ok(contact) => contacts.push(contact),
-                Err(StoreError::NotFound) => {}
+                Err(StoreError::Refused(Refusal::NotFound)) => {}
                 Err(other) => return Err(other),
             }
         }
@@ -67,7 +68,7 @@ impl Store {
             "request_id",
         )
         .await
-        .map_err(|_| StoreError::NotFound)?;
+        .map_err(|_| StoreError::Refused(Refusal::NotFound))?;
         for contact in contacts {
             crate::rows::require_reference(
                 &mut tx,

@@ -6,6 +6,7 @@ use crate::{Scope, Store, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::retention::{HeldSet, HoldTarget, LegalHold, NewHold};
 use custodian_core::time::Timestamp;
+use custodian_core::Refusal;
 use custodian_core::TenantId;
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -78,7 +79,9 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?;
         if exists.is_none() {
-            return Err(StoreError::UnknownReference { field: "target_id" });
+            return Err(StoreError::Refused(Refusal::UnknownReference {
+                field: "target_id",
+            }));
         }
         let owner_exists: Option<i64> =
             sqlx::query_scalar("SELECT user_id FROM users WHERE tenant_id = $1 AND user_id = $2")
@@ -86,7 +89,9 @@ impl Store {
                 .fetch_optional(&mut *tx)
                 .await?;
         if owner_exists.is_none() {
-            return Err(StoreError::UnknownReference { field: "owner_id" });
+            return Err(StoreError::Refused(Refusal::UnknownReference {
+                field: "owner_id",
+            }));
         }
         sqlx::query(
             "INSERT INTO legal_holds (tenant_id, hold_id, target_type, target_id, reason, owner_id,
@@ -144,8 +149,8 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?;
             return Err(match exists {
-                None => StoreError::NotFound,
-                Some(_) => StoreError::InUse("This hold was already released."),
+                None => StoreError::Refused(Refusal::NotFound),
+                Some(_) => StoreError::Refused(Refusal::InUse("This hold was already released.")),
             });
         }
         self.audit(

@@ -11,6 +11,7 @@ use custodian_core::retention::{
     defaults, Period, RetainedType, RetentionAction, RetentionRule, RetentionTrigger, RuleFields,
 };
 use custodian_core::time::{CalendarDate, Timestamp};
+use custodian_core::Refusal;
 use custodian_core::TenantId;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -124,7 +125,7 @@ impl Store {
             .await?
             .into_iter()
             .find(|r| r.id == id)
-            .ok_or(StoreError::NotFound)
+            .ok_or(StoreError::Refused(Refusal::NotFound))
     }
 
     pub async fn create_retention_rule(
@@ -165,7 +166,7 @@ impl Store {
         .await?
         .rows_affected();
         if changed == 0 {
-            return Err(StoreError::NotFound);
+            return Err(StoreError::Refused(Refusal::NotFound));
         }
         self.audit(
             &mut tx,
@@ -197,7 +198,7 @@ impl Store {
                 .await?
                 .rows_affected();
         if deleted == 0 {
-            return Err(StoreError::NotFound);
+            return Err(StoreError::Refused(Refusal::NotFound));
         }
         self.audit(
             &mut tx,

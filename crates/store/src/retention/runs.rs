@@ -7,6 +7,7 @@ use crate::{Scope, Store, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::retention::{RunCounts, RunSummary};
 use custodian_core::time::Timestamp;
+use custodian_core::Refusal;
 use custodian_core::TenantId;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -94,9 +95,9 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?;
         if running.is_some() {
-            return Err(StoreError::InUse(
+            return Err(StoreError::Refused(Refusal::InUse(
                 "A retention run is already under way in this tenant; wait for it to finish.",
-            ));
+            )));
         }
         let (kind, user) = match start {
             RunStart::Schedule => ("schedule", None),
@@ -142,9 +143,9 @@ impl Store {
         // Another start took this run for crashed: stop rather than run
         // beside the new one (the batch rolls back).
         if updated == 0 {
-            return Err(StoreError::InUse(
+            return Err(StoreError::Refused(Refusal::InUse(
                 "This retention run was marked interrupted meanwhile; the run now under way carries on.",
-            ));
+            )));
         }
         Ok(())
     }

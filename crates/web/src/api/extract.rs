@@ -8,6 +8,7 @@ use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
 use axum::Json;
 use custodian_app::{App, AppError, Principal};
+use custodian_core::Refusal;
 use serde::de::DeserializeOwned;
 
 pub struct ApiPrincipal(pub Principal);
@@ -141,9 +142,9 @@ impl FromRequestParts<App> for RecordId {
     async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Problem> {
         let Path(raw) = Path::<String>::from_request_parts(parts, app)
             .await
-            .map_err(|_| Problem::from(AppError::NotFound))?;
+            .map_err(|_| Problem::from(AppError::Refused(Refusal::NotFound)))?;
         raw.parse::<i64>()
             .map(RecordId)
-            .map_err(|_| Problem::from(AppError::NotFound))
+            .map_err(|_| Problem::from(AppError::Refused(Refusal::NotFound)))
     }
 }

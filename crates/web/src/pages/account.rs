@@ -15,6 +15,7 @@ use axum::Router;
 use custodian_app::account::NewTokenInput;
 use custodian_app::{App, AppError};
 use custodian_core::time::Timestamp;
+use custodian_core::Refusal;
 use custodian_core::{ApiTokenId, UserId};
 use serde::Deserialize;
 
@@ -300,7 +301,7 @@ async fn set_roles(
         .await
     {
         Ok(_) => Redirect::to("/admin/users").into_response(),
-        Err(error @ (AppError::Validation(_) | AppError::LastAdministrator)) => {
+        Err(error @ (AppError::Validation(_) | AppError::Refused(Refusal::LastAdministrator))) => {
             let message = match &error {
                 AppError::Validation(errors) => errors
                     .0
@@ -312,11 +313,12 @@ async fn set_roles(
             };
             let mut response = users_page(&app, &session, Some(message)).await;
             if response.status() == StatusCode::OK {
-                *response.status_mut() = if matches!(error, AppError::LastAdministrator) {
-                    StatusCode::CONFLICT
-                } else {
-                    StatusCode::UNPROCESSABLE_ENTITY
-                };
+                *response.status_mut() =
+                    if matches!(error, AppError::Refused(Refusal::LastAdministrator)) {
+                        StatusCode::CONFLICT
+                    } else {
+                        StatusCode::UNPROCESSABLE_ENTITY
+                    };
             }
             response
         }
@@ -333,7 +335,7 @@ async fn end_access(
     match app.lock_out_user(&session.principal, UserId(id)).await {
         Ok(_) if id == session.principal.user_id.0 => Redirect::to("/login").into_response(),
         Ok(_) => Redirect::to("/admin/users").into_response(),
-        Err(AppError::LastAdministrator) => {
+        Err(AppError::Refused(Refusal::LastAdministrator)) => {
             let mut response = users_page(
                 &app,
                 &session,

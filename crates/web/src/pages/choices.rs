@@ -5,6 +5,7 @@
 
 use super::views::{options, SelectOption};
 use custodian_app::{App, AppError, Principal};
+use custodian_core::Refusal;
 use custodian_core::{ContactId, OrganisationId, UserId};
 
 pub(super) async fn organisation_options(
@@ -19,7 +20,7 @@ pub(super) async fn organisation_options(
                 Ok(org) => choices.insert(0, (id, org.name)),
                 // Out of the reader's reach (or gone): kept, so that saving
                 // the form does not drop the link.
-                Err(AppError::NotFound) => choices.insert(
+                Err(AppError::Refused(Refusal::NotFound)) => choices.insert(
                     0,
                     (id, format!("Organisation {id} (not among your records)")),
                 ),
@@ -46,7 +47,7 @@ pub(super) async fn contact_options(
                     };
                     choices.insert(0, (id, label))
                 }
-                Err(AppError::NotFound) => {
+                Err(AppError::Refused(Refusal::NotFound)) => {
                     choices.insert(0, (id, format!("Contact {id} (not among your records)")))
                 }
                 Err(error) => return Err(error),

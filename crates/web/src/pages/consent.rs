@@ -19,6 +19,7 @@ use custodian_core::privacy::consent::{
     ConsentChannel, ConsentEventInput, ConsentLedger, ConsentText, ConsentTextInput,
 };
 use custodian_core::purposes::LawfulBasis;
+use custodian_core::Refusal;
 use custodian_core::{ContactId, ValidationErrors};
 use serde::Deserialize;
 
@@ -69,12 +70,14 @@ fn messages(errors: Option<&ValidationErrors>) -> Vec<String> {
 fn refusal(error: AppError) -> Result<ValidationErrors, Response> {
     match error {
         AppError::Validation(errors) => Ok(errors),
-        AppError::UnknownReference { field } => Ok(ValidationErrors::single(
+        AppError::Refused(Refusal::UnknownReference { field }) => Ok(ValidationErrors::single(
             field,
             "unknown_reference",
             "Choose one that exists; this one was not found.",
         )),
-        AppError::InUse(message) => Ok(ValidationErrors::single("text", "in_use", message)),
+        AppError::Refused(Refusal::InUse(message)) => {
+            Ok(ValidationErrors::single("text", "in_use", message))
+        }
         other => Err(error_page(other)),
     }
 }

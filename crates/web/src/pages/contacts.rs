@@ -28,6 +28,7 @@ use custodian_core::audit::RecordType;
 use custodian_core::contacts::{Contact, ContactInput, Gender};
 use custodian_core::time::CalendarDate;
 use custodian_core::values::Address;
+use custodian_core::Refusal;
 use custodian_core::{ContactId, OrganisationId, UserId, ValidationErrors};
 use serde::Deserialize;
 
@@ -438,7 +439,7 @@ async fn add_activity(
     let input = submitted_activity(form, Some(ContactId(id)), None);
     let refused = match app.create_activity(&session.principal, &input).await {
         // A linked contact deleted meanwhile: say so at the contacts field.
-        Err(AppError::UnknownReference { field }) => {
+        Err(AppError::Refused(Refusal::UnknownReference { field })) => {
             Err(AppError::Validation(ValidationErrors::single(
                 field,
                 "unknown_reference",

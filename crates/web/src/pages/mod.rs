@@ -49,6 +49,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use custodian_app::App;
+use custodian_core::Refusal;
 use serde::Deserialize;
 use session::PageSession;
 use views::{render, Layout};
@@ -57,7 +58,7 @@ pub(crate) use audit::csv_response;
 
 /// The page for an address that leads nowhere.
 pub(crate) fn not_found() -> Response {
-    views::error_page(custodian_app::AppError::NotFound)
+    views::error_page(custodian_app::AppError::Refused(Refusal::NotFound))
 }
 
 pub(crate) fn bad_request(message: &str) -> Response {

@@ -27,6 +27,7 @@ use custodian_core::activities::ActivityInput;
 use custodian_core::audit::RecordType;
 use custodian_core::organisations::{Organisation, OrganisationInput};
 use custodian_core::values::Address;
+use custodian_core::Refusal;
 use custodian_core::{OrganisationId, UserId, ValidationErrors};
 use serde::Deserialize;
 
@@ -268,7 +269,7 @@ async fn delete(
         .await
     {
         Ok(()) => Redirect::to("/organisations").into_response(),
-        Err(AppError::InUse(reason)) => {
+        Err(AppError::Refused(Refusal::InUse(reason))) => {
             let mut response = show_page(&app, &session, id, None, Some(reason.into())).await;
             *response.status_mut() = StatusCode::CONFLICT;
             response
@@ -290,7 +291,7 @@ async fn add_activity(
     let input = submitted_activity(form, None, Some(OrganisationId(id)));
     let refused = match app.create_activity(&session.principal, &input).await {
         // A linked contact deleted meanwhile: say so at the contacts field.
-        Err(AppError::UnknownReference { field }) => {
+        Err(AppError::Refused(Refusal::UnknownReference { field })) => {
             Err(AppError::Validation(ValidationErrors::single(
                 field,
                 "unknown_reference",

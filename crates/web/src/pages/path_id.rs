@@ -6,6 +6,7 @@ use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
 use axum::response::Response;
 use custodian_app::AppError;
+use custodian_core::Refusal;
 
 pub struct PageId(pub i64);
 
@@ -15,9 +16,9 @@ impl<S: Send + Sync> FromRequestParts<S> for PageId {
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
         let Path(raw) = Path::<String>::from_request_parts(parts, state)
             .await
-            .map_err(|_| error_page(AppError::NotFound))?;
+            .map_err(|_| error_page(AppError::Refused(Refusal::NotFound)))?;
         raw.parse()
             .map(PageId)
-            .map_err(|_| error_page(AppError::NotFound))
+            .map_err(|_| error_page(AppError::Refused(Refusal::NotFound)))
     }
 }

@@ -14,6 +14,7 @@ use custodian_app::{App, AppError};
 use custodian_core::access::{Action, Area};
 use custodian_core::catalog::Category;
 use custodian_core::purposes::{LawfulBasis, Purpose, PurposeInput, SpecialCondition};
+use custodian_core::Refusal;
 use custodian_core::{PurposeId, ValidationErrors};
 use serde::Deserialize;
 
@@ -224,7 +225,7 @@ async fn save(
     let errors = match saved {
         Ok(_) => return Redirect::to("/privacy/purposes").into_response(),
         Err(AppError::Validation(errors)) => errors,
-        Err(AppError::Duplicate { .. }) => {
+        Err(AppError::Refused(Refusal::Duplicate { .. })) => {
             ValidationErrors::single("name", "duplicate", "A purpose with this name exists.")
         }
         Err(error) => return error_page(error),

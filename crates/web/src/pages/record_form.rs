@@ -13,6 +13,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use custodian_app::{App, AppError};
+use custodian_core::Refusal;
 use custodian_core::ValidationErrors;
 use serde::de::DeserializeOwned;
 use std::future::Future;
@@ -154,7 +155,7 @@ pub(super) fn form_response(
             attach_errors(&mut fields, &errors);
             Some(CORRECT.to_string())
         }
-        Some(AppError::Duplicate { field }) => {
+        Some(AppError::Refused(Refusal::Duplicate { field })) => {
             let message = format!("Another {} already has this value.", spec.noun);
             attach_errors(
                 &mut fields,
@@ -162,7 +163,7 @@ pub(super) fn form_response(
             );
             Some(CORRECT.to_string())
         }
-        Some(AppError::UnknownReference { field }) => {
+        Some(AppError::Refused(Refusal::UnknownReference { field })) => {
             attach_errors(
                 &mut fields,
                 &ValidationErrors::single(
@@ -187,7 +188,7 @@ pub(super) fn form_response(
         Some(AppError::Restricted) => Some(
             "Processing of this person's data is restricted at their request (Art. 18): only the data protection officer can change their records. Nothing was saved.".to_string(),
         ),
-        Some(AppError::VersionMismatch { current }) => {
+        Some(AppError::Refused(Refusal::VersionMismatch { current })) => {
             version = Some(current);
             Some(format!(
                 "Someone else changed this {} while you were editing. Your changes are shown below; saving again overwrites theirs.",

@@ -26,6 +26,7 @@ use custodian_core::privacy::requests::{
 use custodian_core::privacy::subjects::SubjectCandidate;
 use custodian_core::time::{CalendarDate, Timestamp};
 use custodian_core::values::Address;
+use custodian_core::Refusal;
 use custodian_core::ValidationErrors;
 use serde::Deserialize;
 
@@ -357,7 +358,7 @@ async fn log(
         Err(AppError::Validation(errors)) => {
             dashboard_page(&app, &session, false, &input, Some(&errors)).await
         }
-        Err(AppError::UnknownReference { .. }) => {
+        Err(AppError::Refused(Refusal::UnknownReference { .. })) => {
             let errors = ValidationErrors::single(
                 "contact_id",
                 "unknown_reference",
@@ -541,7 +542,7 @@ async fn after<T>(
     match result {
         Ok(_) => Redirect::to(&format!("/privacy/requests/{id}")).into_response(),
         Err(AppError::Validation(errors)) => request_page(app, session, id, Some(&errors)).await,
-        Err(AppError::UnknownReference { .. }) => {
+        Err(AppError::Refused(Refusal::UnknownReference { .. })) => {
             let errors = ValidationErrors::single(
                 "contact_ids",
                 "unknown_reference",

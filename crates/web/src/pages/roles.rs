@@ -17,6 +17,7 @@ use custodian_core::access::{Action, Area, RecordScope};
 use custodian_core::access_settings::AccessSettingsInput;
 use custodian_core::catalog::Category;
 use custodian_core::custom_roles::{RoleDescription, RoleInput};
+use custodian_core::Refusal;
 use custodian_core::{RoleId, ValidationErrors};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -287,7 +288,7 @@ async fn save_role(
     let errors = match saved {
         Ok(_) => return Redirect::to("/admin/roles").into_response(),
         Err(AppError::Validation(errors)) => errors,
-        Err(AppError::Duplicate { .. }) => {
+        Err(AppError::Refused(Refusal::Duplicate { .. })) => {
             ValidationErrors::single("name", "duplicate", "A role with this name exists.")
         }
         Err(error) => return error_page(error),
@@ -321,7 +322,7 @@ async fn delete_role(
 ) -> Response {
     match app.delete_custom_role(&session.principal, RoleId(id)).await {
         Ok(()) => Redirect::to("/admin/roles").into_response(),
-        Err(AppError::InUse(message)) => {
+        Err(AppError::Refused(Refusal::InUse(message))) => {
             let form = role_form(None, &RoleInput::default(), None);
             page(&app, &session, form, None, Some(message.to_string())).await
         }

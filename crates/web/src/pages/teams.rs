@@ -12,6 +12,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use custodian_app::{App, AppError};
 use custodian_core::teams::TeamInput;
+use custodian_core::Refusal;
 use custodian_core::TeamId;
 use serde::Deserialize;
 
@@ -111,10 +112,10 @@ async fn save(app: &App, session: &PageSession, id: Option<TeamId>, form: TeamFo
                 .join(" ");
             page(app, session, Some(message)).await
         }
-        Err(AppError::Duplicate { .. }) => {
+        Err(AppError::Refused(Refusal::Duplicate { .. })) => {
             page(app, session, Some("A team with this name exists.".into())).await
         }
-        Err(AppError::UnknownReference { .. }) => {
+        Err(AppError::Refused(Refusal::UnknownReference { .. })) => {
             let message = "A chosen member is not a user of this tenant; reload the page.";
             page(app, session, Some(message.into())).await
         }

@@ -15,6 +15,7 @@ use axum::Router;
 use custodian_app::portal::PortalDetailsInput;
 use custodian_app::{App, AppError};
 use custodian_core::values::Address;
+use custodian_core::Refusal;
 use serde::Deserialize;
 
 pub fn routes() -> Router<App> {
@@ -136,7 +137,7 @@ async fn save(
             page(&app, &session, Some(&form), refusal_lines(&errors), false).await
         }
         // Shown as they are now: their typing would overwrite the change.
-        Err(AppError::VersionMismatch { .. }) => page(
+        Err(AppError::Refused(Refusal::VersionMismatch { .. })) => page(
             &app,
             &session,
             None,

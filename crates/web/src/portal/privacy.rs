@@ -15,6 +15,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
 use custodian_app::{App, AppError};
+use custodian_core::Refusal;
 use serde::Deserialize;
 
 pub fn routes() -> Router<App> {
@@ -111,7 +112,7 @@ async fn change(
     {
         Ok(_) => Redirect::to("/portal/privacy").into_response(),
         Err(AppError::Validation(errors)) => page(&app, &session, refusal_lines(&errors)).await,
-        Err(AppError::UnknownReference { .. }) => {
+        Err(AppError::Refused(Refusal::UnknownReference { .. })) => {
             page(
                 &app,
                 &session,

@@ -19,6 +19,7 @@ use axum::routing::get;
 use axum::Router;
 use custodian_app::{App, AppError};
 use custodian_core::portal::registration::RegistrationInput;
+use custodian_core::Refusal;
 use custodian_core::TenantId;
 use serde::Deserialize;
 
@@ -72,7 +73,7 @@ fn blank(organisation: String, tenant: i64) -> RegisterPage {
 
 async fn show(State(app): State<App>, headers: HeaderMap, Path(tenant): Path<String>) -> Response {
     let Ok(tenant) = tenant.parse::<i64>() else {
-        return failure(AppError::NotFound);
+        return failure(AppError::Refused(Refusal::NotFound));
     };
     match app.portal_registration_open(TenantId(tenant)).await {
         Ok(organisation) => register_form(&headers, StatusCode::OK, blank(organisation, tenant)),
@@ -98,7 +99,7 @@ async fn register(
     CsrfForm(form): CsrfForm<RegistrationForm>,
 ) -> Response {
     let Ok(tenant) = tenant.parse::<i64>() else {
-        return failure(AppError::NotFound);
+        return failure(AppError::Refused(Refusal::NotFound));
     };
     let organisation = match app.portal_registration_open(TenantId(tenant)).await {
         Ok(organisation) => organisation,

@@ -18,6 +18,7 @@ use custodian_app::portal::PortalTicketInput;
 use custodian_app::records::ListParams;
 use custodian_app::{App, AppError};
 use custodian_core::helpdesk::{Ticket, TicketStatus};
+use custodian_core::Refusal;
 use custodian_core::TicketId;
 use serde::Deserialize;
 
@@ -273,7 +274,7 @@ async fn reply(
     {
         Ok(_) => return Redirect::to(&format!("/portal/tickets/{id}#replies")).into_response(),
         Err(AppError::Validation(errors)) => refusal_lines(&errors),
-        Err(AppError::TicketClosed) => {
+        Err(AppError::Refused(Refusal::TicketClosed)) => {
             vec!["This ticket is closed. Raise a new ticket if you need more help.".into()]
         }
         Err(error) => return failure(error),
@@ -300,7 +301,9 @@ async fn attach(
         {
             Ok(_) => return Redirect::to(&format!("/portal/tickets/{id}#files")).into_response(),
             Err(AppError::Validation(errors)) => refusal_lines(&errors),
-            Err(AppError::TicketClosed) => vec!["This ticket is closed and takes no file.".into()],
+            Err(AppError::Refused(Refusal::TicketClosed)) => {
+                vec!["This ticket is closed and takes no file.".into()]
+            }
             Err(error) => return failure(error),
         },
     };

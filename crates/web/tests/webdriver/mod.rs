@@ -48,6 +48,18 @@ impl Browser {
         self.click("form[action='/login'] button").await;
     }
 
+    /// Logs out with the page's button and waits for the login page.
+    pub async fn log_out(&self) {
+        self.click("form[action='/logout'] button").await;
+        self.wait_for_text("h1", "Log in").await;
+    }
+
+    /// Fills one field of a form and sends the form with its button.
+    pub async fn fill_and_send(&self, form: &str, field: &str, text: &str) {
+        self.fill(&format!("{form} {field}"), text).await;
+        self.click(&format!("{form} button")).await;
+    }
+
     pub async fn start(driver_path: &str, chromium_path: &str) -> Browser {
         let port = {
             let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -142,26 +154,20 @@ impl Browser {
     }
 
     pub async fn current_url(&self) -> String {
-        self.command(reqwest::Method::GET, "/url", None)
-            .await
-            .as_str()
-            .unwrap_or_default()
-            .to_string()
+        self.text_of("/url").await
+    }
+
+    /// What a GET command answers, as text.
+    async fn text_of(&self, path: &str) -> String {
+        let answer = self.command(reqwest::Method::GET, path, None).await;
+        answer.as_str().unwrap_or_default().to_string()
     }
 
     async fn try_find(&self, css: &str) -> Option<Element> {
-        let url = format!("{}/element", self.session);
-        let response: Value = self
-            .client
-            .post(url)
-            .json(&json!({"using": "css selector", "value": css}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        response["value"][ELEMENT_KEY]
+        let using = json!({"using": "css selector", "value": css});
+        let found = self.try_command(reqwest::Method::POST, "/element", Some(using));
+        let found = found.await.ok()?;
+        found[ELEMENT_KEY]
             .as_str()
             .map(|id| Element(id.to_string()))
     }
@@ -192,11 +198,7 @@ impl Browser {
 
     /// The page's HTML, for failure messages.
     pub async fn source(&self) -> String {
-        self.command(reqwest::Method::GET, "/source", None)
-            .await
-            .as_str()
-            .unwrap_or_default()
-            .to_string()
+        self.text_of("/source").await
     }
 
     /// Waits up to five seconds until the element's text contains `expected`.

@@ -29,6 +29,7 @@ use custodian_core::helpdesk::{
     MessageInput, MessageVisibility, Ticket, TicketInput, TicketPriority, TicketStatus,
 };
 use custodian_core::time::Timestamp;
+use custodian_core::Refusal;
 use custodian_core::{ContactId, OrganisationId, TicketId, UserId};
 use serde::Deserialize;
 
@@ -546,7 +547,7 @@ async fn add_message(
         Err(error) => {
             let errors = match error {
                 AppError::Validation(errors) => refusal_lines(&errors),
-                AppError::TicketClosed => vec![
+                AppError::Refused(Refusal::TicketClosed) => vec![
                     "The ticket is closed and takes no reply or note. Reopen it (Edit, status Open) first.".to_string(),
                 ],
                 AppError::Restricted => vec![
@@ -639,7 +640,7 @@ async fn attach(
     let upload_errors = match outcome {
         Ok(_) => return Redirect::to(&format!("/tickets/{id}#files")).into_response(),
         Err(AppError::Validation(errors)) => refusal_lines(&errors),
-        Err(AppError::TicketClosed) => {
+        Err(AppError::Refused(Refusal::TicketClosed)) => {
             vec!["The ticket is closed and takes no file; reopen it first.".into()]
         }
         Err(error) => return error_page(error),

@@ -14,6 +14,7 @@ use custodian_app::{App, AppError};
 use custodian_core::access::{Action, Area};
 use custodian_core::retention::{HoldFields, HoldTarget, LegalHold};
 use custodian_core::time::{CalendarDate, Timestamp};
+use custodian_core::Refusal;
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -187,7 +188,7 @@ async fn place(
     let refusal = match app.place_legal_hold(&session.principal, &fields).await {
         Ok(_) => return Redirect::to("/privacy/retention/holds").into_response(),
         Err(AppError::Validation(errors)) => refusal_lines(&errors),
-        Err(AppError::UnknownReference { field }) => vec![match field {
+        Err(AppError::Refused(Refusal::UnknownReference { field })) => vec![match field {
             "owner_id" => "Owner: choose an active staff user.".to_string(),
             _ => "Record: no such record; give the number shown in its address.".to_string(),
         }],
