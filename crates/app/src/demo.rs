@@ -336,7 +336,7 @@ impl App {
         let purposes = self.store.purposes(tenant).await?;
         if let Some(marketing) = purposes.iter().find(|p| p.direct_marketing) {
             let fields = ConsentTextInput {
-                purpose_id: marketing.id.0,
+                purpose_id: marketing.id,
                 title: "Newsletter".into(),
                 body: "Yes, send me the monthly product newsletter by email. I can withdraw this at any time with the link in every newsletter.".into(),
                 language: Some("en".into()),
@@ -364,7 +364,7 @@ impl App {
                 request_type: "access".into(),
                 channel: "letter".into(),
                 received_on: None,
-                contact_id: Some(contact.id.0),
+                contact_id: Some(contact.id),
                 subject_name: contact.full_name(),
                 subject_email: contact.emails.first().map(|e| e.as_str().to_string()),
                 details: Some("Please send me a copy of all data you hold about me.".into()),

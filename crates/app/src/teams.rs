@@ -6,8 +6,7 @@ use custodian_core::access::{Action, Area};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::teams::TeamInput;
 use custodian_core::validation::required_text;
-use custodian_core::Refusal;
-use custodian_core::{TeamId, UserId, ValidationErrors};
+use custodian_core::{Refusal, TeamId, UserId, ValidationErrors};
 use custodian_store::Team;
 
 impl App {
@@ -41,7 +40,7 @@ impl App {
         if taken {
             return Err(AppError::Refused(Refusal::Duplicate { field: "name" }));
         }
-        let members: Vec<UserId> = input.member_ids.iter().copied().map(UserId).collect();
+        let members: Vec<UserId> = input.member_ids.to_vec();
         Ok(self
             .store
             .save_team(&principal.scope(), id, &name, &members)

@@ -3,6 +3,7 @@
 //! after closing found. No personal value is part of either.
 
 use crate::time::Timestamp;
+use crate::TenantId;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -55,7 +56,7 @@ impl ClosureScan {
 /// A tenant's closing, as the command reports it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TenantClosure {
-    pub tenant_id: i64,
+    pub tenant_id: TenantId,
     pub counts: ClosureCounts,
     /// Rows removed, by table.
     pub removed: BTreeMap<String, u64>,

@@ -1,6 +1,7 @@
 //! Teams of staff users, as submitted: a role that reaches its team's
 //! records sees what anyone in a team of its user owns.
 
+use crate::UserId;
 use serde::Deserialize;
 
 /// A team as a page or an API client submits it.
@@ -11,5 +12,5 @@ pub struct TeamInput {
     pub name: String,
     /// The staff users in the team.
     #[serde(default)]
-    pub member_ids: Vec<i64>,
+    pub member_ids: Vec<UserId>,
 }

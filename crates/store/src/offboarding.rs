@@ -17,8 +17,7 @@ use custodian_core::offboarding::{
     TenantClosure, LONGEST_PROBE,
 };
 use custodian_core::time::Timestamp;
-use custodian_core::Refusal;
-use custodian_core::TenantId;
+use custodian_core::{Refusal, TenantId};
 use sqlx::{AnyConnection, Row};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::io::Read;
@@ -261,7 +260,7 @@ impl Store {
                 found: 0,
             }));
         Ok(TenantClosure {
-            tenant_id: tenant.0,
+            tenant_id: tenant,
             counts,
             removed,
             emptied,

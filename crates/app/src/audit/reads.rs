@@ -11,10 +11,9 @@
 
 use crate::{App, AppError, Principal};
 use custodian_core::audit::{AuditAction, RecordType};
-use custodian_core::catalog;
 use custodian_core::grants::Grants;
 use custodian_core::time::Timestamp;
-use custodian_core::TenantId;
+use custodian_core::{catalog, TenantId};
 use custodian_store::{NewAuditEntry, Store};
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
@@ -246,7 +245,7 @@ impl App {
         principal: &Principal,
         action: AuditAction,
         record_type: RecordType,
-        ids: impl IntoIterator<Item = i64>,
+        ids: impl IntoIterator<Item = impl Into<i64>>,
         fields: &str,
     ) -> Result<(), AppError> {
         let entries = read_entries(
@@ -254,7 +253,7 @@ impl App {
             &principal.context,
             action,
             record_type,
-            ids,
+            ids.into_iter().map(Into::into),
             fields,
         );
         self.record_entries(principal.tenant, entries).await

@@ -11,8 +11,7 @@ use custodian_core::privacy::consent::{
     ConsentChannel, ConsentEvent, ConsentEventInput, ConsentLedger, ConsentText, EventContext,
 };
 use custodian_core::time::Timestamp;
-use custodian_core::PurposeId;
-use custodian_core::Refusal;
+use custodian_core::{ConsentTextId, Refusal};
 
 impl App {
     /// The published texts, and the person's ledger.
@@ -30,7 +29,7 @@ impl App {
             principal,
             AuditAction::List,
             RecordType::ConsentEvent,
-            events.iter().map(|e| e.id).collect(),
+            events.iter().map(|e| e.id.0).collect(),
         )
         .await?;
         Ok((texts, ConsentLedger::of(events)))
@@ -40,7 +39,7 @@ impl App {
     pub async fn portal_consent(
         &self,
         principal: &PortalPrincipal,
-        text_id: i64,
+        text_id: ConsentTextId,
         grant: bool,
         privacy_signal: bool,
     ) -> Result<ConsentEvent, AppError> {
@@ -79,7 +78,7 @@ impl App {
             granted_now: ledger.granted(text.purpose_id),
             direct_marketing: self
                 .store
-                .purpose(principal.tenant, PurposeId(text.purpose_id))
+                .purpose(principal.tenant, text.purpose_id)
                 .await?
                 .direct_marketing,
             objects_to_marketing: person.marketing_objection_since.is_some(),

@@ -51,7 +51,7 @@ impl App {
             principal,
             AuditAction::List,
             RecordType::SubjectRequest,
-            requests.iter().map(|r| r.id).collect(),
+            requests.iter().map(|r| r.id.0).collect(),
         )
         .await?;
         Ok(requests)
@@ -76,7 +76,7 @@ impl App {
             request_type,
             channel: Channel::Portal,
             received_on: today,
-            contact_id: Some(principal.contact.0),
+            contact_id: Some(principal.contact),
             subject_name: principal.name.clone(),
             subject_email: Some(principal.email.clone()),
             details,

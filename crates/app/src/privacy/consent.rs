@@ -12,8 +12,7 @@ use custodian_core::privacy::consent::{
 use custodian_core::privacy::consent_receipt::{ConsentReceipt, ReceiptContext};
 use custodian_core::purposes::LawfulBasis;
 use custodian_core::time::Timestamp;
-use custodian_core::Refusal;
-use custodian_core::{ContactId, PurposeId, ValidationErrors};
+use custodian_core::{ConsentTextId, ContactId, Refusal, ValidationErrors};
 
 fn refuse(field: &str, code: &'static str, message: &str) -> AppError {
     ValidationErrors::single(field, code, message).into()
@@ -39,7 +38,7 @@ impl App {
     pub async fn consent_text(
         &self,
         principal: &Principal,
-        id: i64,
+        id: ConsentTextId,
     ) -> Result<ConsentText, AppError> {
         principal.authorize(Area::Privacy, Action::Read)?;
         Ok(self.store.consent_text(principal.tenant, id).await?)
@@ -55,7 +54,7 @@ impl App {
         let fields = input.validate()?;
         let purpose = match self
             .store
-            .purpose(principal.tenant, PurposeId(fields.purpose_id))
+            .purpose(principal.tenant, fields.purpose_id)
             .await
         {
             Ok(purpose) => purpose,
@@ -83,7 +82,7 @@ impl App {
     pub async fn update_consent_text(
         &self,
         principal: &Principal,
-        id: i64,
+        id: ConsentTextId,
         input: &ConsentTextInput,
     ) -> Result<ConsentText, AppError> {
         principal.authorize(Area::Privacy, Action::Update)?;
@@ -97,7 +96,7 @@ impl App {
     pub async fn publish_consent_text(
         &self,
         principal: &Principal,
-        id: i64,
+        id: ConsentTextId,
     ) -> Result<ConsentText, AppError> {
         principal.authorize(Area::Privacy, Action::Update)?;
         Ok(self
@@ -127,7 +126,7 @@ impl App {
             principal,
             AuditAction::List,
             RecordType::ConsentEvent,
-            events.iter().map(|e| e.id),
+            events.iter().map(|e| e.id.0),
             &shown,
         )
         .await?;
@@ -170,7 +169,7 @@ impl App {
             granted_now: ledger.granted(text.purpose_id),
             direct_marketing: self
                 .store
-                .purpose(principal.tenant, PurposeId(text.purpose_id))
+                .purpose(principal.tenant, text.purpose_id)
                 .await?
                 .direct_marketing,
             objects_to_marketing: person.marketing_objection_since.is_some(),

@@ -9,8 +9,7 @@ use custodian_core::privacy::fulfilment::ErasureConfirmation;
 use custodian_core::privacy::redaction::{phone_forms, Identifiers};
 use custodian_core::privacy::requests::SubjectRequest;
 use custodian_core::privacy::suppression::IdentifierKind;
-use custodian_core::ContactId;
-use custodian_core::Refusal;
+use custodian_core::{ContactId, Refusal, SubjectRequestId};
 use custodian_store::{ErasureStep, Step};
 
 /// What identifies the subject in free text, and what the suppression
@@ -64,7 +63,7 @@ impl App {
     pub async fn erasure_plan(
         &self,
         principal: &Principal,
-        request_id: i64,
+        request_id: SubjectRequestId,
     ) -> Result<Vec<TableOutcome>, AppError> {
         principal.authorize(Area::Privacy, Action::Read)?;
         let request = self
@@ -88,7 +87,7 @@ impl App {
     pub async fn erase_subject(
         &self,
         principal: &Principal,
-        request_id: i64,
+        request_id: SubjectRequestId,
         confirmation: &ErasureConfirmation,
     ) -> Result<ErasureCertificate, AppError> {
         principal.authorize(Area::Privacy, Action::Erase)?;
@@ -135,7 +134,7 @@ impl App {
     pub async fn erasure_certificate(
         &self,
         principal: &Principal,
-        request_id: i64,
+        request_id: SubjectRequestId,
     ) -> Result<ErasureCertificate, AppError> {
         principal.authorize(Area::Privacy, Action::Read)?;
         self.store

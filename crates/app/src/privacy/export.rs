@@ -18,7 +18,7 @@ use custodian_core::privacy::requests::SubjectRequest;
 use custodian_core::purposes::{LawfulBasis, Purpose};
 use custodian_core::retention::RetentionRule;
 use custodian_core::time::Timestamp;
-use custodian_core::{ContactId, OrganisationId, TicketAttachmentId};
+use custodian_core::{ContactId, OrganisationId, SubjectRequestId, TicketAttachmentId};
 use custodian_store::{Scope, SharedRows, Step, StepActor, TableRows};
 use serde_json::{json, Map, Value};
 
@@ -193,7 +193,7 @@ impl App {
     pub async fn subject_export(
         &self,
         principal: &Principal,
-        request_id: i64,
+        request_id: SubjectRequestId,
     ) -> Result<SubjectExport, AppError> {
         principal.authorize(Area::Privacy, Action::Export)?;
         require_every_category(principal)?;

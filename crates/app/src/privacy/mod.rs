@@ -22,7 +22,7 @@ pub use zip::ZipError;
 
 use crate::{App, AppError, Principal};
 use custodian_core::privacy::requests::SubjectRequest;
-use custodian_core::{ContactId, ValidationErrors};
+use custodian_core::{ContactId, SubjectRequestId, ValidationErrors};
 use custodian_store::{RequestChange, Step};
 
 impl App {
@@ -31,7 +31,7 @@ impl App {
     pub(crate) async fn subject_records(
         &self,
         principal: &Principal,
-        request_id: i64,
+        request_id: SubjectRequestId,
     ) -> Result<Vec<ContactId>, AppError> {
         let contacts = self
             .store

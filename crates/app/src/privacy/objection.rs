@@ -12,13 +12,13 @@ use custodian_core::privacy::consent::{
 use custodian_core::privacy::fulfilment::ObjectionInput;
 use custodian_core::privacy::requests::{RequestType, SubjectRequest};
 use custodian_core::time::Timestamp;
-use custodian_core::{ContactId, ValidationErrors};
+use custodian_core::{ContactId, SubjectRequestId, ValidationErrors};
 
 impl App {
     pub async fn object_to_marketing(
         &self,
         principal: &Principal,
-        request_id: i64,
+        request_id: SubjectRequestId,
         input: &ObjectionInput,
     ) -> Result<SubjectRequest, AppError> {
         principal.authorize(Area::Privacy, Action::Update)?;
@@ -92,7 +92,7 @@ impl App {
             for state in ledger.current.iter().filter(|s| s.granted) {
                 let marketing = purposes
                     .iter()
-                    .any(|p| p.id.0 == state.purpose_id && p.direct_marketing);
+                    .any(|p| p.id == state.purpose_id && p.direct_marketing);
                 let Some(text) = texts.iter().find(|t| t.id == state.text_id) else {
                     continue;
                 };

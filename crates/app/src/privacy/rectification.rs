@@ -7,21 +7,21 @@ use custodian_core::access::{Action, Area};
 use custodian_core::audit::changed_fields;
 use custodian_core::privacy::rectification::RectificationInput;
 use custodian_core::privacy::requests::SubjectRequest;
-use custodian_core::{ContactId, ValidationErrors};
+use custodian_core::{SubjectRequestId, ValidationErrors};
 use custodian_store::{RequestChange, Step};
 
 impl App {
     pub async fn rectify(
         &self,
         principal: &Principal,
-        request_id: i64,
+        request_id: SubjectRequestId,
         input: &RectificationInput,
     ) -> Result<SubjectRequest, AppError> {
         principal.authorize(Area::Privacy, Action::Update)?;
         let tenant = principal.tenant;
         let request = self.store.subject_request(tenant, request_id).await?;
         request.check_rectification(&input.corrections)?;
-        let contact = ContactId(input.contact_id);
+        let contact = input.contact_id;
         let confirmed = self.store.confirmed_subjects(tenant, request_id).await?;
         if !confirmed.contains(&contact) {
             return Err(ValidationErrors::single(

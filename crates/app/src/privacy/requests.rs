@@ -11,7 +11,7 @@ use custodian_core::privacy::requests::{
 };
 use custodian_core::time::{CalendarDate, Timestamp};
 use custodian_core::validation::required_text;
-use custodian_core::ValidationErrors;
+use custodian_core::{SubjectRequestId, ValidationErrors};
 use custodian_store::{Intake, RequestChange, Step, StepActor};
 
 fn single(field: &str, code: &'static str, message: impl Into<String>) -> AppError {
@@ -65,7 +65,7 @@ impl App {
             principal,
             AuditAction::List,
             RecordType::SubjectRequest,
-            requests.iter().map(|r| r.id),
+            requests.iter().map(|r| r.id.0),
             &shown,
         )
         .await?;
@@ -75,7 +75,7 @@ impl App {
     pub async fn subject_request(
         &self,
         principal: &Principal,
-        id: i64,
+        id: SubjectRequestId,
     ) -> Result<SubjectRequest, AppError> {
         principal.authorize(Area::Privacy, Action::Read)?;
         let request = principal.masked(self.store.subject_request(principal.tenant, id).await?);
@@ -100,7 +100,7 @@ impl App {
     pub async fn verify_identity(
         &self,
         principal: &Principal,
-        id: i64,
+        id: SubjectRequestId,
         method: &str,
     ) -> Result<SubjectRequest, AppError> {
         principal.authorize(Area::Privacy, Action::Update)?;
@@ -134,7 +134,7 @@ impl App {
     pub async fn move_request(
         &self,
         principal: &Principal,
-        id: i64,
+        id: SubjectRequestId,
         change: &StateChange,
     ) -> Result<SubjectRequest, AppError> {
         principal.authorize(Area::Privacy, Action::Update)?;
@@ -164,7 +164,7 @@ impl App {
     pub async fn extend_request(
         &self,
         principal: &Principal,
-        id: i64,
+        id: SubjectRequestId,
         extension: &Extension,
     ) -> Result<SubjectRequest, AppError> {
         principal.authorize(Area::Privacy, Action::Update)?;

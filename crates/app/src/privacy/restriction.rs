@@ -7,7 +7,7 @@ use crate::{App, AppError, Principal};
 use custodian_core::access::{Action, Area};
 use custodian_core::audit::RecordType;
 use custodian_core::privacy::requests::{RequestType, SubjectRequest};
-use custodian_core::{AssetId, ContactId, TicketId};
+use custodian_core::{AssetId, ContactId, SubjectRequestId, TicketId};
 
 impl App {
     /// Carries out a restriction request: marks the confirmed records and
@@ -15,7 +15,7 @@ impl App {
     pub async fn restrict_for_request(
         &self,
         principal: &Principal,
-        request_id: i64,
+        request_id: SubjectRequestId,
     ) -> Result<SubjectRequest, AppError> {
         principal.authorize(Area::Privacy, Action::Update)?;
         let tenant = principal.tenant;

@@ -10,7 +10,7 @@ use custodian_core::contacts::Contact;
 use custodian_core::privacy::fulfilment::SubjectsInput;
 use custodian_core::privacy::redaction::phone_forms;
 use custodian_core::privacy::subjects::SubjectCandidate;
-use custodian_core::ContactId;
+use custodian_core::{ContactId, SubjectRequestId};
 
 /// Contacts found per identifier searched; more would not be one person.
 const HITS_PER_IDENTIFIER: i64 = 50;
@@ -37,14 +37,14 @@ impl App {
     pub async fn subject_candidates(
         &self,
         principal: &Principal,
-        request_id: i64,
+        request_id: SubjectRequestId,
     ) -> Result<Vec<SubjectCandidate>, AppError> {
         principal.authorize(Area::Privacy, Action::Read)?;
         let tenant = principal.tenant;
         let request = self.store.subject_request(tenant, request_id).await?;
         let confirmed = self.store.confirmed_subjects(tenant, request_id).await?;
         let mut seeds = confirmed.clone();
-        if let Some(contact) = request.contact_id.map(ContactId) {
+        if let Some(contact) = request.contact_id {
             if !seeds.contains(&contact) {
                 seeds.push(contact);
             }
@@ -89,7 +89,7 @@ impl App {
         let mut candidates = Vec::with_capacity(contacts.len());
         for contact in &contacts {
             let mut matched_by = Vec::new();
-            if request.contact_id == Some(contact.id.0) {
+            if request.contact_id == Some(contact.id) {
                 matched_by.push("request_contact");
             }
             if confirmed.contains(&contact.id) {
@@ -106,7 +106,7 @@ impl App {
             // What the caller's roles do not see of the contact stays hidden.
             let shown = principal.masked(contact.clone());
             candidates.push(SubjectCandidate {
-                contact_id: contact.id.0,
+                contact_id: contact.id,
                 name: format!("{} {}", contact.first_name, contact.last_name),
                 organisation_name: contact.organisation_name.clone(),
                 emails: shown
@@ -152,7 +152,7 @@ impl App {
     pub async fn confirm_subjects(
         &self,
         principal: &Principal,
-        request_id: i64,
+        request_id: SubjectRequestId,
         input: &SubjectsInput,
     ) -> Result<Vec<SubjectCandidate>, AppError> {
         principal.authorize(Area::Privacy, Action::Update)?;
@@ -169,7 +169,7 @@ impl App {
             )
             .into());
         }
-        let ids: Vec<ContactId> = ids.into_iter().map(ContactId).collect();
+        let ids: Vec<ContactId> = ids.into_iter().collect();
         self.store
             .confirm_subjects(
                 &principal.scope(),

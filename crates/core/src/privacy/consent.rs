@@ -6,6 +6,7 @@
 
 use crate::time::Timestamp;
 use crate::validation::{long_text, optional_text, required_text, ValidationErrors};
+use crate::{ConsentEventId, ConsentTextId, ContactId, PurposeId, UserId};
 use serde::{Deserialize, Serialize};
 
 named_enum!(
@@ -36,7 +37,7 @@ named_enum!(
 #[serde(deny_unknown_fields)]
 pub struct ConsentTextInput {
     /// The purpose (with lawful basis consent) the text asks consent for.
-    pub purpose_id: i64,
+    pub purpose_id: PurposeId,
     /// What the subject sees as the heading, e.g. "Newsletter".
     pub title: String,
     /// The text the subject agrees to, in the tenant's own words.
@@ -48,7 +49,7 @@ pub struct ConsentTextInput {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConsentTextFields {
-    pub purpose_id: i64,
+    pub purpose_id: PurposeId,
     pub title: String,
     pub body: String,
     pub language: String,
@@ -92,8 +93,8 @@ impl ConsentTextInput {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConsentText {
-    pub id: i64,
-    pub purpose_id: i64,
+    pub id: ConsentTextId,
+    pub purpose_id: PurposeId,
     pub purpose_name: String,
     /// 1 for the first text of a purpose, then counting up.
     pub version: i64,
@@ -112,7 +113,7 @@ pub struct ConsentText {
 #[serde(deny_unknown_fields)]
 pub struct ConsentEventInput {
     /// The published text the subject agreed to (or withdraws from).
-    pub text_id: i64,
+    pub text_id: ConsentTextId,
     /// `granted` or `withdrawn`.
     pub action: String,
     /// portal, web_form, phone, in_person, letter, email, email_link or
@@ -129,7 +130,7 @@ pub struct ConsentEventInput {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConsentEventFields {
-    pub text_id: i64,
+    pub text_id: ConsentTextId,
     pub action: ConsentAction,
     pub channel: ConsentChannel,
     pub form: Option<String>,
@@ -306,11 +307,11 @@ impl ConsentEventFields {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConsentEvent {
-    pub id: i64,
-    pub contact_id: i64,
-    pub purpose_id: i64,
+    pub id: ConsentEventId,
+    pub contact_id: ContactId,
+    pub purpose_id: PurposeId,
     pub purpose_name: String,
-    pub text_id: i64,
+    pub text_id: ConsentTextId,
     pub text_version: i64,
     pub action: ConsentAction,
     pub channel: ConsentChannel,
@@ -321,7 +322,7 @@ pub struct ConsentEvent {
     pub source_ip: Option<String>,
     pub user_agent: Option<String>,
     /// The staff user who recorded it, if staff did.
-    pub recorded_by: Option<i64>,
+    pub recorded_by: Option<UserId>,
     pub recorded_by_name: Option<String>,
     /// Fields hidden from this reader (need-to-know).
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -337,12 +338,12 @@ pub struct ConsentEvent {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConsentState {
-    pub purpose_id: i64,
+    pub purpose_id: PurposeId,
     pub purpose_name: String,
     pub granted: bool,
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub since: Timestamp,
-    pub text_id: i64,
+    pub text_id: ConsentTextId,
     pub text_version: i64,
     pub channel: ConsentChannel,
 }
@@ -383,7 +384,7 @@ impl ConsentLedger {
         }
     }
 
-    pub fn granted(&self, purpose_id: i64) -> bool {
+    pub fn granted(&self, purpose_id: PurposeId) -> bool {
         self.current
             .iter()
             .any(|s| s.purpose_id == purpose_id && s.granted)
@@ -396,11 +397,11 @@ mod tests {
 
     fn event(id: i64, purpose: i64, action: ConsentAction, at: i64) -> ConsentEvent {
         ConsentEvent {
-            id,
-            contact_id: 1,
-            purpose_id: purpose,
+            id: ConsentEventId(id),
+            contact_id: ContactId(1),
+            purpose_id: PurposeId(purpose),
             purpose_name: format!("Purpose {purpose}"),
-            text_id: 10 + purpose,
+            text_id: ConsentTextId(10 + purpose),
             text_version: 1,
             action,
             channel: ConsentChannel::WebForm,
@@ -425,10 +426,10 @@ mod tests {
             // Recorded later for an earlier time (an import): history, not state.
             event(4, 2, Withdrawn, 50),
         ]);
-        assert!(!ledger.granted(1));
-        assert!(ledger.granted(2));
+        assert!(!ledger.granted(PurposeId(1)));
+        assert!(ledger.granted(PurposeId(2)));
         assert_eq!(ledger.current[0].since, Timestamp(300));
-        let order: Vec<i64> = ledger.history.iter().map(|e| e.id).collect();
+        let order: Vec<i64> = ledger.history.iter().map(|e| e.id.0).collect();
         assert_eq!(order, [3, 2, 1, 4]);
     }
 
@@ -436,7 +437,7 @@ mod tests {
     fn events_need_a_known_action_and_channel_and_no_future() {
         let now = Timestamp(1_780_000_000_000);
         let input = ConsentEventInput {
-            text_id: 1,
+            text_id: ConsentTextId(1),
             action: "maybe".into(),
             channel: "pigeon".into(),
             form: None,
@@ -465,7 +466,7 @@ mod tests {
     #[test]
     fn an_objection_is_lifted_only_by_the_persons_own_consent_through_the_dpo() {
         let grant = |channel| ConsentEventFields {
-            text_id: 1,
+            text_id: ConsentTextId(1),
             action: ConsentAction::Granted,
             channel,
             form: None,
@@ -519,7 +520,7 @@ mod tests {
     #[test]
     fn a_text_needs_words_and_a_language() {
         let input = ConsentTextInput {
-            purpose_id: 1,
+            purpose_id: PurposeId(1),
             title: " ".into(),
             body: String::new(),
             language: Some("english".into()),

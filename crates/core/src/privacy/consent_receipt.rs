@@ -6,6 +6,7 @@
 use super::consent::{ConsentChannel, ConsentLedger, ConsentText};
 use crate::purposes::Purpose;
 use crate::time::Timestamp;
+use crate::ConsentTextId;
 use serde::Serialize;
 
 pub const RECEIPT_VERSION: &str = "KI-CR-v1.1.0";
@@ -83,14 +84,11 @@ impl ConsentReceipt {
     pub fn of(ledger: &ConsentLedger, context: &ReceiptContext<'_>) -> ConsentReceipt {
         let granted: Vec<_> = ledger.current.iter().filter(|s| s.granted).collect();
         let newest = granted.iter().max_by_key(|s| s.since.0);
-        let text_of = |id: i64| context.texts.iter().find(|t| t.id == id);
+        let text_of = |id: ConsentTextId| context.texts.iter().find(|t| t.id == id);
         let purposes: Vec<ReceiptPurpose> = granted
             .iter()
             .filter_map(|state| {
-                let purpose = context
-                    .purposes
-                    .iter()
-                    .find(|p| p.id.0 == state.purpose_id)?;
+                let purpose = context.purposes.iter().find(|p| p.id == state.purpose_id)?;
                 Some((state, purpose))
             })
             .map(|(state, purpose)| ReceiptPurpose {
@@ -118,7 +116,7 @@ impl ConsentReceipt {
             context
                 .purposes
                 .iter()
-                .any(|p| p.id.0 == state.purpose_id && p.categories.contains(&"special_category"))
+                .any(|p| p.id == state.purpose_id && p.categories.contains(&"special_category"))
         });
         ConsentReceipt {
             version: RECEIPT_VERSION.into(),

@@ -3,6 +3,7 @@
 //! certificate names tables, columns and row counts, never a value.
 
 use crate::catalog::{self, Category, Erasure, Subject};
+use crate::{SubjectRequestId, UserId};
 use serde::{Deserialize, Serialize};
 
 /// What erasure does to the subject's rows of one table.
@@ -83,11 +84,11 @@ pub const MENTIONED: &str = "mentioned";
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErasureCertificate {
     pub format: String,
-    pub request_id: i64,
+    pub request_id: SubjectRequestId,
     /// RFC 3339, UTC.
     pub issued_at: String,
     /// The staff user who erased.
-    pub issued_by: i64,
+    pub issued_by: UserId,
     /// How many contact records the subject had.
     pub contact_records: u64,
     pub tables: Vec<TableOutcome>,

@@ -7,6 +7,7 @@
 use super::erasure::TableOutcome;
 use super::export::ExportKind;
 use crate::privacy::requests::{RequestState, RequestType, SubjectRequest};
+use crate::ContactId;
 use crate::ValidationErrors;
 use serde::Deserialize;
 
@@ -15,7 +16,7 @@ use serde::Deserialize;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SubjectsInput {
-    pub contact_ids: Vec<i64>,
+    pub contact_ids: Vec<ContactId>,
 }
 
 /// The yes of the person erasing.
@@ -71,7 +72,7 @@ fn identity_checked(request: &SubjectRequest) -> Result<(), ValidationErrors> {
 
 impl SubjectsInput {
     /// The ids, without repeats; at least one, at most fifty.
-    pub fn validate(&self) -> Result<Vec<i64>, ValidationErrors> {
+    pub fn validate(&self) -> Result<Vec<ContactId>, ValidationErrors> {
         let mut ids = self.contact_ids.clone();
         ids.sort_unstable();
         ids.dedup();
@@ -176,10 +177,11 @@ mod tests {
     use super::*;
     use crate::privacy::requests::{Channel, RequestState};
     use crate::time::{CalendarDate, Timestamp};
+    use crate::{SubjectRequestId, UserId};
 
     fn request(request_type: RequestType, verified: bool) -> SubjectRequest {
         SubjectRequest {
-            id: 1,
+            id: SubjectRequestId(1),
             request_type,
             channel: Channel::Letter,
             received_on: CalendarDate::parse("2026-01-31").unwrap(),
@@ -191,7 +193,7 @@ mod tests {
             subject_name: "A".into(),
             subject_email: None,
             details: None,
-            owner_id: 1,
+            owner_id: UserId(1),
             owner_name: None,
             identity_verified_at: verified.then_some(Timestamp(1)),
             identity_method: None,
@@ -262,9 +264,9 @@ mod tests {
     #[test]
     fn a_subject_is_one_to_fifty_records() {
         let ids = SubjectsInput {
-            contact_ids: vec![3, 1, 3],
+            contact_ids: vec![ContactId(3), ContactId(1), ContactId(3)],
         };
-        assert_eq!(ids.validate().unwrap(), [1, 3]);
+        assert_eq!(ids.validate().unwrap(), [ContactId(1), ContactId(3)]);
         assert!(SubjectsInput::default().validate().is_err());
     }
 }

@@ -5,6 +5,7 @@
 use crate::contacts::ContactInput;
 use crate::privacy::requests::{RequestType, SubjectRequest};
 use crate::values::Address;
+use crate::ContactId;
 use crate::ValidationErrors;
 use serde::Deserialize;
 
@@ -38,7 +39,7 @@ pub struct ContactCorrection {
 #[serde(deny_unknown_fields)]
 pub struct RectificationInput {
     /// One of the request's confirmed contact records.
-    pub contact_id: i64,
+    pub contact_id: ContactId,
     pub corrections: ContactCorrection,
 }
 

@@ -5,6 +5,7 @@
 
 use crate::time::CalendarDate;
 use crate::validation::{optional_text, required_text, ValidationErrors};
+use crate::{ContactId, SubjectRequestId, UserId};
 use serde::{Deserialize, Serialize};
 
 named_enum!(
@@ -132,7 +133,7 @@ pub struct DeadlinePolicy {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SubjectRequest {
-    pub id: i64,
+    pub id: SubjectRequestId,
     pub request_type: RequestType,
     pub channel: Channel,
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
@@ -142,12 +143,12 @@ pub struct SubjectRequest {
     pub extended_months: u32,
     pub extension_reason: Option<String>,
     pub state: RequestState,
-    pub contact_id: Option<i64>,
+    pub contact_id: Option<ContactId>,
     pub subject_name: String,
     pub subject_email: Option<String>,
     pub details: Option<String>,
     /// The staff user who owns the request.
-    pub owner_id: i64,
+    pub owner_id: UserId,
     pub owner_name: Option<String>,
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub identity_verified_at: Option<crate::time::Timestamp>,
@@ -173,7 +174,7 @@ pub struct RequestStep {
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub occurred_at: crate::time::Timestamp,
     /// The staff user who took the step; empty when the subject did.
-    pub user_id: Option<i64>,
+    pub user_id: Option<UserId>,
     pub user_name: Option<String>,
     /// The subject took the step themselves, signed in to the portal.
     pub by_subject: bool,
@@ -323,7 +324,7 @@ pub struct RequestInput {
     pub received_on: Option<String>,
     /// The contact the request is about, when known.
     #[serde(default)]
-    pub contact_id: Option<i64>,
+    pub contact_id: Option<ContactId>,
     /// Who the subject says they are.
     #[cfg_attr(
         feature = "openapi",
@@ -344,7 +345,7 @@ pub struct RequestFields {
     pub request_type: RequestType,
     pub channel: Channel,
     pub received_on: CalendarDate,
-    pub contact_id: Option<i64>,
+    pub contact_id: Option<ContactId>,
     pub subject_name: String,
     pub subject_email: Option<String>,
     pub details: Option<String>,
@@ -497,7 +498,7 @@ mod tests {
 
     fn request(state: RequestState) -> SubjectRequest {
         SubjectRequest {
-            id: 1,
+            id: SubjectRequestId(1),
             request_type: RequestType::Access,
             channel: Channel::Letter,
             received_on: day("2026-01-31"),
@@ -509,7 +510,7 @@ mod tests {
             subject_name: "Ida".into(),
             subject_email: None,
             details: None,
-            owner_id: 1,
+            owner_id: UserId(1),
             owner_name: None,
             identity_verified_at: None,
             identity_method: None,

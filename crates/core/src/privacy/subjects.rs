@@ -2,6 +2,7 @@
 //! why each was found, and what hangs off it, for staff to confirm before
 //! anything is exported or erased.
 
+use crate::ContactId;
 use serde::Serialize;
 
 /// Records of one contact, by kind.
@@ -19,7 +20,7 @@ pub struct RecordCounts {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SubjectCandidate {
-    pub contact_id: i64,
+    pub contact_id: ContactId,
     pub name: String,
     pub organisation_name: Option<String>,
     pub emails: Vec<String>,

@@ -10,8 +10,9 @@ use custodian_core::privacy::consent::{
     ConsentAction, ConsentChannel, ConsentEvent, ConsentEventFields, ConsentText, ConsentTextFields,
 };
 use custodian_core::time::Timestamp;
-use custodian_core::Refusal;
-use custodian_core::{ContactId, TenantId, UserId};
+use custodian_core::{
+    ConsentEventId, ConsentTextId, ContactId, PurposeId, Refusal, TenantId, UserId,
+};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
@@ -29,8 +30,8 @@ const EVENT_SELECT: &str = "SELECT e.event_id, e.contact_id, e.purpose_id, p.nam
 
 fn text_from_row(row: &AnyRow) -> Result<ConsentText, StoreError> {
     Ok(ConsentText {
-        id: row.try_get("text_id")?,
-        purpose_id: row.try_get("purpose_id")?,
+        id: ConsentTextId(row.try_get("text_id")?),
+        purpose_id: PurposeId(row.try_get("purpose_id")?),
         purpose_name: row.try_get("purpose_name")?,
         version: row.try_get("version")?,
         title: row.try_get("title")?,
@@ -46,11 +47,11 @@ fn event_from_row(row: &AnyRow) -> Result<ConsentEvent, StoreError> {
     let action: String = row.try_get("action")?;
     let channel: String = row.try_get("channel")?;
     Ok(ConsentEvent {
-        id: row.try_get("event_id")?,
-        contact_id: row.try_get("contact_id")?,
-        purpose_id: row.try_get("purpose_id")?,
+        id: ConsentEventId(row.try_get("event_id")?),
+        contact_id: ContactId(row.try_get("contact_id")?),
+        purpose_id: PurposeId(row.try_get("purpose_id")?),
         purpose_name: row.try_get("purpose_name")?,
-        text_id: row.try_get("text_id")?,
+        text_id: ConsentTextId(row.try_get("text_id")?),
         text_version: row.try_get("text_version")?,
         action: ConsentAction::parse(&action)
             .ok_or(StoreError::Corrupt("a consent event of an unknown action"))?,
@@ -60,7 +61,7 @@ fn event_from_row(row: &AnyRow) -> Result<ConsentEvent, StoreError> {
         form: row.try_get("form")?,
         source_ip: row.try_get("source_ip")?,
         user_agent: row.try_get("user_agent")?,
-        recorded_by: row.try_get("recorded_by")?,
+        recorded_by: row.try_get::<Option<i64>, _>("recorded_by")?.map(UserId),
         recorded_by_name: row.try_get("recorded_by_name")?,
         masked_fields: Vec::new(),
         reason_required_fields: Vec::new(),
@@ -70,12 +71,12 @@ fn event_from_row(row: &AnyRow) -> Result<ConsentEvent, StoreError> {
 async fn load_text(
     conn: &mut AnyConnection,
     tenant: TenantId,
-    id: i64,
+    id: ConsentTextId,
 ) -> Result<ConsentText, StoreError> {
     let row = sqlx::query(&format!(
         "{TEXT_SELECT} WHERE t.tenant_id = $1 AND t.text_id = $2"
     ))
-    .bind_all((tenant.0, id))
+    .bind_all((tenant.0, id.0))
     .fetch_optional(conn)
     .await?
     .ok_or(StoreError::Refused(Refusal::NotFound))?;
@@ -100,14 +101,14 @@ impl Store {
             "purposes",
             "purpose_id",
             scope.tenant.0,
-            Some(fields.purpose_id),
+            Some(fields.purpose_id.0),
             "purpose_id",
         )
         .await?;
         let latest: Option<i64> = sqlx::query_scalar(
             "SELECT MAX(version) FROM consent_texts WHERE tenant_id = $1 AND purpose_id = $2",
         )
-        .bind_all((scope.tenant.0, fields.purpose_id))
+        .bind_all((scope.tenant.0, fields.purpose_id.0))
         .fetch_one(&mut *tx)
         .await?;
         sqlx::query(
@@ -115,7 +116,7 @@ impl Store {
                  created_by, created_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
         )
-        .bind_all((scope.tenant.0, id, fields.purpose_id, latest.unwrap_or(0) + 1, &fields.title, &fields.body, &fields.language, author.0, now))
+        .bind_all((scope.tenant.0, id, fields.purpose_id.0, latest.unwrap_or(0) + 1, &fields.title, &fields.body, &fields.language, author.0, now))
         .execute(&mut *tx)
         .await?;
         self.audit(
@@ -127,7 +128,7 @@ impl Store {
             &TEXT_FIELDS,
         )
         .await?;
-        let text = load_text(&mut tx, scope.tenant, id).await?;
+        let text = load_text(&mut tx, scope.tenant, ConsentTextId(id)).await?;
         tx.commit().await?;
         Ok(text)
     }
@@ -136,7 +137,7 @@ impl Store {
     pub async fn update_consent_text(
         &self,
         scope: &Scope,
-        id: i64,
+        id: ConsentTextId,
         fields: &ConsentTextFields,
     ) -> Result<ConsentText, StoreError> {
         let mut tx = self.begin(scope.tenant).await?;
@@ -161,7 +162,7 @@ impl Store {
             &fields.language,
             Timestamp::now().0,
             scope.tenant.0,
-            id,
+            id.0,
         ))
         .execute(&mut *tx)
         .await?;
@@ -170,7 +171,7 @@ impl Store {
             scope,
             AuditAction::Update,
             RecordType::ConsentText,
-            id,
+            id.0,
             &["title", "body", "language"],
         )
         .await?;
@@ -183,14 +184,14 @@ impl Store {
     pub async fn publish_consent_text(
         &self,
         scope: &Scope,
-        id: i64,
+        id: ConsentTextId,
     ) -> Result<ConsentText, StoreError> {
         let mut tx = self.begin(scope.tenant).await?;
         load_text(&mut tx, scope.tenant, id).await?;
         let published = sqlx::query(
             "UPDATE consent_texts SET published_at = $1 WHERE tenant_id = $2 AND text_id = $3 AND published_at IS NULL",
         )
-        .bind_all((Timestamp::now().0, scope.tenant.0, id))
+        .bind_all((Timestamp::now().0, scope.tenant.0, id.0))
         .execute(&mut *tx)
         .await?;
         if published.rows_affected() == 0 {
@@ -203,7 +204,7 @@ impl Store {
             scope,
             AuditAction::Update,
             RecordType::ConsentText,
-            id,
+            id.0,
             &["published_at"],
         )
         .await?;
@@ -212,7 +213,11 @@ impl Store {
         Ok(text)
     }
 
-    pub async fn consent_text(&self, tenant: TenantId, id: i64) -> Result<ConsentText, StoreError> {
+    pub async fn consent_text(
+        &self,
+        tenant: TenantId,
+        id: ConsentTextId,
+    ) -> Result<ConsentText, StoreError> {
         let mut tx = self.read_one(tenant).await?;
         let text = load_text(&mut tx, tenant, id).await?;
         tx.commit().await?;
@@ -259,7 +264,7 @@ impl Store {
                  occurred_at, form, source_ip, user_agent, recorded_by, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
         )
-        .bind_all((scope.tenant.0, id, contact.0, text.purpose_id, text.id, fields.action.as_str(), fields.channel.as_str(), fields.occurred_at.0, fields.form.as_deref(), context.and_then(|c| c.source_ip.clone()), context.and_then(|c| c.user_agent.clone()), recorded_by.map(|u| u.0), Timestamp::now().0))
+        .bind_all((scope.tenant.0, id, contact.0, text.purpose_id.0, text.id.0, fields.action.as_str(), fields.channel.as_str(), fields.occurred_at.0, fields.form.as_deref(), context.and_then(|c| c.source_ip.clone()), context.and_then(|c| c.user_agent.clone()), recorded_by.map(|u| u.0), Timestamp::now().0))
         .execute(&mut *tx)
         .await?;
         self.audit(
@@ -273,7 +278,7 @@ impl Store {
         .await?;
         tx.commit().await?;
         let mut events = self.consent_events(scope.tenant, contact).await?;
-        events.retain(|e| e.id == id);
+        events.retain(|e| e.id == ConsentEventId(id));
         events.pop().ok_or(StoreError::Refused(Refusal::NotFound))
     }
 

@@ -24,8 +24,7 @@ use custodian_core::privacy::erasure::{
 use custodian_core::privacy::redaction::{Identifiers, REDACTED};
 use custodian_core::privacy::suppression::IdentifierKind;
 use custodian_core::time::Timestamp;
-use custodian_core::Refusal;
-use custodian_core::{ContactId, TenantId, UserId};
+use custodian_core::{ContactId, Refusal, SubjectRequestId, TenantId, UserId};
 use sqlx::{Any, AnyConnection, Row, Transaction};
 use std::time::Instant;
 
@@ -641,7 +640,7 @@ impl Store {
     pub async fn erase_subject(
         &self,
         scope: &Scope,
-        request: i64,
+        request: SubjectRequestId,
         contacts: &[ContactId],
         identifiers: &Identifiers,
         suppress: &[(IdentifierKind, String)],
@@ -654,7 +653,7 @@ impl Store {
         let mut confirmed: Vec<i64> = sqlx::query_scalar(
             "SELECT contact_id FROM subject_request_contacts WHERE tenant_id = $1 AND request_id = $2",
         )
-        .bind_all((tenant.0, request))
+        .bind_all((tenant.0, request.0))
         .fetch_all(&mut *tx)
         .await?;
         let mut asked: Vec<i64> = contacts.iter().map(|c| c.0).collect();
@@ -688,7 +687,7 @@ impl Store {
             format: CERTIFICATE_FORMAT.to_string(),
             request_id: request,
             issued_at: Timestamp::now().to_rfc3339(),
-            issued_by: completion.issued_by.0,
+            issued_by: completion.issued_by,
             contact_records: contacts.len() as u64,
             tables,
             suppression_entries,
@@ -732,13 +731,13 @@ impl Store {
     pub async fn erasure_certificate(
         &self,
         tenant: TenantId,
-        request: i64,
+        request: SubjectRequestId,
     ) -> Result<Option<ErasureCertificate>, StoreError> {
         let mut tx = self.read_one(tenant).await?;
         let text: Option<String> = sqlx::query_scalar(
             "SELECT certificate FROM erasure_certificates WHERE tenant_id = $1 AND request_id = $2",
         )
-        .bind_all((tenant.0, request))
+        .bind_all((tenant.0, request.0))
         .fetch_optional(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -793,9 +792,9 @@ async fn save_certificate(
     sqlx::query(sql)
         .bind_all((
             tenant.0,
-            certificate.request_id,
+            certificate.request_id.0,
             Timestamp::now().0,
-            certificate.issued_by,
+            certificate.issued_by.0,
             text,
         ))
         .execute(&mut **tx)

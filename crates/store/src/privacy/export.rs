@@ -11,7 +11,7 @@ use custodian_core::catalog::{Category, ColumnClass};
 use custodian_core::hex::to_hex;
 use custodian_core::privacy::export::{export_columns, ExportKind};
 use custodian_core::time::Timestamp;
-use custodian_core::{ContactId, TenantId};
+use custodian_core::{ContactId, SubjectRequestId, TenantId};
 use serde_json::Value;
 use sqlx::any::{AnyRow, AnyTypeInfoKind};
 use sqlx::{Row, ValueRef};
@@ -74,7 +74,7 @@ impl Store {
     pub async fn record_export(
         &self,
         scope: &crate::Scope,
-        request: i64,
+        request: SubjectRequestId,
         step: &crate::Step<'_>,
         tables: &[TableRows],
     ) -> Result<(), StoreError> {

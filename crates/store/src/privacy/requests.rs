@@ -9,8 +9,7 @@ use custodian_core::privacy::requests::{
     Channel, RequestFields, RequestState, RequestStep, RequestType, SubjectRequest,
 };
 use custodian_core::time::{CalendarDate, Timestamp};
-use custodian_core::Refusal;
-use custodian_core::{ContactId, TenantId, UserId};
+use custodian_core::{ContactId, Refusal, SubjectRequestId, TenantId, UserId};
 use sqlx::any::AnyRow;
 use sqlx::{Any, AnyConnection, Row, Transaction};
 
@@ -88,7 +87,7 @@ fn from_row(row: &AnyRow) -> Result<SubjectRequest, StoreError> {
     let channel: String = row.try_get("channel")?;
     let state: String = row.try_get("state")?;
     Ok(SubjectRequest {
-        id: row.try_get("request_id")?,
+        id: SubjectRequestId(row.try_get("request_id")?),
         request_type: RequestType::parse(&request_type)
             .ok_or(StoreError::Corrupt("a request of an unknown type"))?,
         channel: Channel::parse(&channel)
@@ -99,11 +98,11 @@ fn from_row(row: &AnyRow) -> Result<SubjectRequest, StoreError> {
         extension_reason: row.try_get("extension_reason")?,
         state: RequestState::parse(&state)
             .ok_or(StoreError::Corrupt("a request in an unknown state"))?,
-        contact_id: row.try_get("contact_id")?,
+        contact_id: row.try_get::<Option<i64>, _>("contact_id")?.map(ContactId),
         subject_name: row.try_get("subject_name")?,
         subject_email: row.try_get("subject_email")?,
         details: row.try_get("details")?,
-        owner_id: row.try_get("owner_id")?,
+        owner_id: UserId(row.try_get("owner_id")?),
         owner_name: row.try_get("owner_name")?,
         identity_verified_at: row
             .try_get::<Option<i64>, _>("identity_verified_at")?
@@ -120,14 +119,14 @@ async fn add_step(
     conn: &mut AnyConnection,
     store: &Store,
     tenant: TenantId,
-    request: i64,
+    request: SubjectRequestId,
     step: &Step<'_>,
 ) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO subject_request_events (tenant_id, event_id, request_id, occurred_at, user_id, contact_id, step, state, note)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
-    .bind_all((tenant.0, store.next_id(), request, Timestamp::now().0, step.by.user_id(), step.by.contact_id(), step.name, step.to.as_str(), step.note))
+    .bind_all((tenant.0, store.next_id(), request.0, Timestamp::now().0, step.by.user_id(), step.by.contact_id(), step.name, step.to.as_str(), step.note))
     .execute(conn)
     .await?;
     Ok(())
@@ -165,7 +164,7 @@ impl Store {
             "contacts",
             "contact_id",
             scope.tenant.0,
-            fields.contact_id,
+            fields.contact_id.map(|id| id.0),
             "contact_id",
         )
         .await?;
@@ -175,7 +174,7 @@ impl Store {
                  created_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)",
         )
-        .bind_all((scope.tenant.0, id, fields.request_type.as_str(), fields.channel.as_str(), fields.received_on.to_iso(), due_on.to_iso(), state.as_str(), fields.contact_id, &fields.subject_name, fields.subject_email.as_deref(), fields.details.as_deref(), owner.0, identity_method.map(|_| now), identity_method, now))
+        .bind_all((scope.tenant.0, id, fields.request_type.as_str(), fields.channel.as_str(), fields.received_on.to_iso(), due_on.to_iso(), state.as_str(), fields.contact_id.map(|id| id.0), &fields.subject_name, fields.subject_email.as_deref(), fields.details.as_deref(), owner.0, identity_method.map(|_| now), identity_method, now))
         .execute(&mut *tx)
         .await?;
         let received = Step {
@@ -185,7 +184,7 @@ impl Store {
             name: "received",
             note: None,
         };
-        add_step(&mut tx, self, scope.tenant, id, &received).await?;
+        add_step(&mut tx, self, scope.tenant, SubjectRequestId(id), &received).await?;
         let mut audited = vec![
             "request_type",
             "channel",
@@ -203,7 +202,7 @@ impl Store {
                 name: "identity_verified",
                 note: identity_method,
             };
-            add_step(&mut tx, self, scope.tenant, id, &verified).await?;
+            add_step(&mut tx, self, scope.tenant, SubjectRequestId(id), &verified).await?;
             sqlx::query(
                 "INSERT INTO subject_request_contacts (tenant_id, request_id, contact_id, confirmed_by, confirmed_at)
                  VALUES ($1, $2, $3, NULL, $4)",
@@ -227,7 +226,8 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
-        self.subject_request(scope.tenant, id).await
+        self.subject_request(scope.tenant, SubjectRequestId(id))
+            .await
     }
 
     /// The requests about one contact, newest first (for the portal): the
@@ -259,13 +259,13 @@ impl Store {
     pub async fn subject_request(
         &self,
         tenant: TenantId,
-        id: i64,
+        id: SubjectRequestId,
     ) -> Result<SubjectRequest, StoreError> {
         let mut tx = self.read_one(tenant).await?;
         let row = sqlx::query(&format!(
             "{SELECT} WHERE r.tenant_id = $1 AND r.request_id = $2"
         ))
-        .bind_all((tenant.0, id))
+        .bind_all((tenant.0, id.0))
         .fetch_optional(&mut *tx)
         .await?
         .ok_or(StoreError::Refused(Refusal::NotFound))?;
@@ -274,7 +274,7 @@ impl Store {
              FROM subject_request_events e LEFT JOIN users u ON u.tenant_id = e.tenant_id AND u.user_id = e.user_id
              WHERE e.tenant_id = $1 AND e.request_id = $2 ORDER BY e.occurred_at, e.event_id",
         )
-        .bind_all((tenant.0, id))
+        .bind_all((tenant.0, id.0))
         .fetch_all(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -283,7 +283,7 @@ impl Store {
             let state: String = step.try_get("state")?;
             request.steps.push(RequestStep {
                 occurred_at: Timestamp(step.try_get("occurred_at")?),
-                user_id: step.try_get("user_id")?,
+                user_id: step.try_get::<Option<i64>, _>("user_id")?.map(UserId),
                 by_subject: step.try_get::<Option<i64>, _>("contact_id")?.is_some(),
                 user_name: step.try_get("display_name")?,
                 step: step.try_get("step")?,
@@ -322,7 +322,7 @@ impl Store {
     pub async fn step_request(
         &self,
         scope: &Scope,
-        id: i64,
+        id: SubjectRequestId,
         step: &Step<'_>,
         change: &RequestChange,
     ) -> Result<SubjectRequest, StoreError> {
@@ -337,7 +337,7 @@ impl Store {
         &self,
         tx: &mut Transaction<'static, Any>,
         scope: &Scope,
-        id: i64,
+        id: SubjectRequestId,
         step: &Step<'_>,
         change: &RequestChange,
     ) -> Result<(), StoreError> {
@@ -362,7 +362,7 @@ impl Store {
             change.extension.as_ref().map(|e| e.2.to_iso()),
             change.outcome.as_deref(),
             scope.tenant.0,
-            id,
+            id.0,
             step.from.as_str(),
         ))
         .execute(&mut **tx)
@@ -388,7 +388,7 @@ impl Store {
             scope,
             AuditAction::Update,
             RecordType::SubjectRequest,
-            id,
+            id.0,
             &fields,
         )
         .await

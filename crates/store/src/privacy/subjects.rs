@@ -9,8 +9,7 @@ use custodian_core::contacts::Contact;
 use custodian_core::privacy::requests::RequestState;
 use custodian_core::privacy::subjects::RecordCounts;
 use custodian_core::time::Timestamp;
-use custodian_core::Refusal;
-use custodian_core::{ContactId, TenantId};
+use custodian_core::{ContactId, Refusal, SubjectRequestId, TenantId};
 
 impl Store {
     /// The contacts with these ids that exist, in the order asked.
@@ -36,13 +35,13 @@ impl Store {
     pub async fn confirmed_subjects(
         &self,
         tenant: TenantId,
-        request: i64,
+        request: SubjectRequestId,
     ) -> Result<Vec<ContactId>, StoreError> {
         let mut tx = self.read_one(tenant).await?;
         let ids: Vec<i64> = sqlx::query_scalar(
             "SELECT contact_id FROM subject_request_contacts WHERE tenant_id = $1 AND request_id = $2 ORDER BY contact_id",
         )
-        .bind_all((tenant.0, request))
+        .bind_all((tenant.0, request.0))
         .fetch_all(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -54,7 +53,7 @@ impl Store {
     pub async fn confirm_subjects(
         &self,
         scope: &Scope,
-        request: i64,
+        request: SubjectRequestId,
         by: StepActor,
         contacts: &[ContactId],
     ) -> Result<(), StoreError> {
@@ -64,7 +63,7 @@ impl Store {
             "subject_requests",
             "request_id",
             scope.tenant.0,
-            Some(request),
+            Some(request.0),
             "request_id",
         )
         .await
@@ -83,7 +82,7 @@ impl Store {
         sqlx::query(
             "DELETE FROM subject_request_contacts WHERE tenant_id = $1 AND request_id = $2",
         )
-        .bind_all((scope.tenant.0, request))
+        .bind_all((scope.tenant.0, request.0))
         .execute(&mut *tx)
         .await?;
         let now = Timestamp::now().0;
@@ -92,14 +91,14 @@ impl Store {
                 "INSERT INTO subject_request_contacts (tenant_id, request_id, contact_id, confirmed_by, confirmed_at)
                  VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
             )
-            .bind_all((scope.tenant.0, request, contact.0, by.user_id(), now))
+            .bind_all((scope.tenant.0, request.0, contact.0, by.user_id(), now))
             .execute(&mut *tx)
             .await?;
         }
         let state: String = sqlx::query_scalar(
             "SELECT state FROM subject_requests WHERE tenant_id = $1 AND request_id = $2",
         )
-        .bind_all((scope.tenant.0, request))
+        .bind_all((scope.tenant.0, request.0))
         .fetch_one(&mut *tx)
         .await?;
         let state = RequestState::parse(&state)
@@ -122,7 +121,7 @@ impl Store {
             scope,
             AuditAction::Update,
             RecordType::SubjectRequest,
-            request,
+            request.0,
             &["subject_contacts"],
         )
         .await?;

@@ -6,7 +6,7 @@ use crate::{Store, StoreError};
 use custodian_core::hex::{from_hex, to_hex};
 use custodian_core::privacy::suppression::{suppression_digest, IdentifierKind};
 use custodian_core::time::Timestamp;
-use custodian_core::TenantId;
+use custodian_core::{SubjectRequestId, TenantId};
 use sqlx::AnyConnection;
 
 pub(crate) async fn suppression_key(
@@ -36,7 +36,7 @@ pub(crate) async fn suppression_key(
 pub(crate) async fn add_suppressions(
     conn: &mut AnyConnection,
     tenant: TenantId,
-    request: i64,
+    request: SubjectRequestId,
     identifiers: &[(IdentifierKind, String)],
 ) -> Result<u64, StoreError> {
     if identifiers.is_empty() {
@@ -53,7 +53,7 @@ pub(crate) async fn add_suppressions(
             "INSERT INTO suppressions (tenant_id, kind, digest, request_id, created_at)
              VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
         )
-        .bind_all((tenant.0, kind.as_str(), digest, request, now))
+        .bind_all((tenant.0, kind.as_str(), digest, request.0, now))
         .execute(&mut *conn)
         .await?
         .rows_affected();

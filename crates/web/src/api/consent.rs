@@ -14,7 +14,7 @@ use custodian_core::privacy::consent::{
     ConsentEventInput, ConsentLedger, ConsentText, ConsentTextInput,
 };
 use custodian_core::privacy::consent_receipt::ConsentReceipt;
-use custodian_core::ContactId;
+use custodian_core::{ConsentTextId, ContactId};
 
 pub(super) async fn texts(
     State(app): State<App>,
@@ -44,7 +44,9 @@ pub(super) async fn text(
     ApiPrincipal(principal): ApiPrincipal,
     RecordId(id): RecordId,
 ) -> Result<Json<ConsentText>, Problem> {
-    Ok(Json(run(app.consent_text(&principal, id)).await?))
+    Ok(Json(
+        run(app.consent_text(&principal, ConsentTextId(id))).await?,
+    ))
 }
 
 pub(super) async fn update_text(
@@ -54,7 +56,7 @@ pub(super) async fn update_text(
     ApiJson(input): ApiJson<ConsentTextInput>,
 ) -> Result<Json<ConsentText>, Problem> {
     Ok(Json(
-        run(app.update_consent_text(&principal, id, &input)).await?,
+        run(app.update_consent_text(&principal, ConsentTextId(id), &input)).await?,
     ))
 }
 
@@ -63,7 +65,9 @@ pub(super) async fn publish_text(
     ApiPrincipal(principal): ApiPrincipal,
     RecordId(id): RecordId,
 ) -> Result<Json<ConsentText>, Problem> {
-    Ok(Json(run(app.publish_consent_text(&principal, id)).await?))
+    Ok(Json(
+        run(app.publish_consent_text(&principal, ConsentTextId(id))).await?,
+    ))
 }
 
 pub(super) async fn ledger(

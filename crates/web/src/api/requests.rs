@@ -19,7 +19,7 @@ use custodian_core::privacy::requests::{
     DeadlinePolicy, Extension, IdentityCheck, RequestInput, StateChange, SubjectRequest,
 };
 use custodian_core::privacy::subjects::SubjectCandidate;
-use custodian_core::ContactId;
+use custodian_core::{ContactId, SubjectRequestId};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -59,7 +59,9 @@ pub(super) async fn read(
     ApiPrincipal(principal): ApiPrincipal,
     RecordId(id): RecordId,
 ) -> Result<Json<SubjectRequest>, Problem> {
-    Ok(Json(run(app.subject_request(&principal, id)).await?))
+    Ok(Json(
+        run(app.subject_request(&principal, SubjectRequestId(id))).await?,
+    ))
 }
 
 pub(super) async fn identity(
@@ -69,7 +71,7 @@ pub(super) async fn identity(
     ApiJson(check): ApiJson<IdentityCheck>,
 ) -> Result<Json<SubjectRequest>, Problem> {
     Ok(Json(
-        run(app.verify_identity(&principal, id, &check.method)).await?,
+        run(app.verify_identity(&principal, SubjectRequestId(id), &check.method)).await?,
     ))
 }
 
@@ -79,7 +81,9 @@ pub(super) async fn state(
     RecordId(id): RecordId,
     ApiJson(change): ApiJson<StateChange>,
 ) -> Result<Json<SubjectRequest>, Problem> {
-    Ok(Json(run(app.move_request(&principal, id, &change)).await?))
+    Ok(Json(
+        run(app.move_request(&principal, SubjectRequestId(id), &change)).await?,
+    ))
 }
 
 pub(super) async fn extension(
@@ -89,7 +93,7 @@ pub(super) async fn extension(
     ApiJson(extension): ApiJson<Extension>,
 ) -> Result<Json<SubjectRequest>, Problem> {
     Ok(Json(
-        run(app.extend_request(&principal, id, &extension)).await?,
+        run(app.extend_request(&principal, SubjectRequestId(id), &extension)).await?,
     ))
 }
 
@@ -116,7 +120,7 @@ pub(super) async fn subjects(
     ApiPrincipal(principal): ApiPrincipal,
     RecordId(id): RecordId,
 ) -> Result<Json<ListPage<SubjectCandidate>>, Problem> {
-    let items = run(app.subject_candidates(&principal, id)).await?;
+    let items = run(app.subject_candidates(&principal, SubjectRequestId(id))).await?;
     Ok(Json(ListPage {
         items,
         next_cursor: None,
@@ -129,7 +133,7 @@ pub(super) async fn confirm_subjects(
     RecordId(id): RecordId,
     ApiJson(input): ApiJson<SubjectsInput>,
 ) -> Result<Json<ListPage<SubjectCandidate>>, Problem> {
-    let items = run(app.confirm_subjects(&principal, id, &input)).await?;
+    let items = run(app.confirm_subjects(&principal, SubjectRequestId(id), &input)).await?;
     Ok(Json(ListPage {
         items,
         next_cursor: None,
@@ -141,7 +145,7 @@ pub(super) async fn export(
     ApiPrincipal(principal): ApiPrincipal,
     RecordId(id): RecordId,
 ) -> Result<Response, Problem> {
-    let export = run(app.subject_export(&principal, id)).await?;
+    let export = run(app.subject_export(&principal, SubjectRequestId(id))).await?;
     Ok(attachment(
         "application/zip",
         &export.file_name,
@@ -154,7 +158,7 @@ pub(super) async fn erasure_plan(
     ApiPrincipal(principal): ApiPrincipal,
     RecordId(id): RecordId,
 ) -> Result<Json<ListPage<TableOutcome>>, Problem> {
-    let items = run(app.erasure_plan(&principal, id)).await?;
+    let items = run(app.erasure_plan(&principal, SubjectRequestId(id))).await?;
     Ok(Json(ListPage {
         items,
         next_cursor: None,
@@ -167,7 +171,8 @@ pub(super) async fn erase(
     RecordId(id): RecordId,
     ApiJson(confirmation): ApiJson<ErasureConfirmation>,
 ) -> Result<Response, Problem> {
-    let certificate = run(app.erase_subject(&principal, id, &confirmation)).await?;
+    let certificate =
+        run(app.erase_subject(&principal, SubjectRequestId(id), &confirmation)).await?;
     Ok(created(
         &format!("/api/v1/requests/{id}/certificate"),
         &certificate,
@@ -179,7 +184,9 @@ pub(super) async fn certificate(
     ApiPrincipal(principal): ApiPrincipal,
     RecordId(id): RecordId,
 ) -> Result<Json<ErasureCertificate>, Problem> {
-    Ok(Json(run(app.erasure_certificate(&principal, id)).await?))
+    Ok(Json(
+        run(app.erasure_certificate(&principal, SubjectRequestId(id))).await?,
+    ))
 }
 
 pub(super) async fn rectify(
@@ -188,7 +195,9 @@ pub(super) async fn rectify(
     RecordId(id): RecordId,
     ApiJson(input): ApiJson<RectificationInput>,
 ) -> Result<Json<SubjectRequest>, Problem> {
-    Ok(Json(run(app.rectify(&principal, id, &input)).await?))
+    Ok(Json(
+        run(app.rectify(&principal, SubjectRequestId(id), &input)).await?,
+    ))
 }
 
 pub(super) async fn restrict(
@@ -196,7 +205,9 @@ pub(super) async fn restrict(
     ApiPrincipal(principal): ApiPrincipal,
     RecordId(id): RecordId,
 ) -> Result<Json<SubjectRequest>, Problem> {
-    Ok(Json(run(app.restrict_for_request(&principal, id)).await?))
+    Ok(Json(
+        run(app.restrict_for_request(&principal, SubjectRequestId(id))).await?,
+    ))
 }
 
 pub(super) async fn contact_restriction(
@@ -216,6 +227,6 @@ pub(super) async fn object(
     ApiJson(input): ApiJson<ObjectionInput>,
 ) -> Result<Json<SubjectRequest>, Problem> {
     Ok(Json(
-        run(app.object_to_marketing(&principal, id, &input)).await?,
+        run(app.object_to_marketing(&principal, SubjectRequestId(id), &input)).await?,
     ))
 }

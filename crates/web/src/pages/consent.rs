@@ -19,8 +19,7 @@ use custodian_core::privacy::consent::{
     ConsentChannel, ConsentEventInput, ConsentLedger, ConsentText, ConsentTextInput,
 };
 use custodian_core::purposes::LawfulBasis;
-use custodian_core::Refusal;
-use custodian_core::{ContactId, ValidationErrors};
+use custodian_core::{ConsentTextId, ContactId, PurposeId, Refusal, ValidationErrors};
 use serde::Deserialize;
 
 pub fn routes() -> Router<App> {
@@ -116,7 +115,7 @@ async fn texts_page(
             .map(|p| SelectOption {
                 value: p.id.0.to_string(),
                 label: p.name.clone(),
-                selected: p.id.0 == input.purpose_id,
+                selected: p.id == input.purpose_id,
             })
             .collect(),
         title: input.title.clone(),
@@ -144,7 +143,7 @@ struct ConsentTextForm {
 
 fn text_input(form: ConsentTextForm) -> ConsentTextInput {
     ConsentTextInput {
-        purpose_id: form.purpose_id.unwrap_or(0),
+        purpose_id: PurposeId(form.purpose_id.unwrap_or(0)),
         title: form.title,
         body: form.body,
         language: form.language,
@@ -156,7 +155,10 @@ async fn texts(State(app): State<App>, session: PageSession) -> Response {
 }
 
 async fn edit_text(State(app): State<App>, session: PageSession, PageId(id): PageId) -> Response {
-    match app.consent_text(&session.principal, id).await {
+    match app
+        .consent_text(&session.principal, ConsentTextId(id))
+        .await
+    {
         Ok(text) if text.published_at.is_some() => {
             let errors = ValidationErrors::single(
                 "text",
@@ -205,7 +207,7 @@ async fn update_text(
 ) -> Response {
     let input = text_input(form);
     match app
-        .update_consent_text(&session.principal, id, &input)
+        .update_consent_text(&session.principal, ConsentTextId(id), &input)
         .await
     {
         Ok(_) => Redirect::to("/privacy/consents").into_response(),
@@ -222,7 +224,10 @@ async fn publish_text(
     PageId(id): PageId,
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> Response {
-    match app.publish_consent_text(&session.principal, id).await {
+    match app
+        .publish_consent_text(&session.principal, ConsentTextId(id))
+        .await
+    {
         Ok(_) => Redirect::to("/privacy/consents").into_response(),
         Err(error) => match refusal(error) {
             Ok(errors) => {
@@ -318,7 +323,7 @@ async fn record(
     CsrfForm(form): CsrfForm<ConsentEventForm>,
 ) -> Response {
     let input = ConsentEventInput {
-        text_id: form.text_id.unwrap_or(0),
+        text_id: ConsentTextId(form.text_id.unwrap_or(0)),
         action: form.action,
         channel: form.channel,
         form: form.form,

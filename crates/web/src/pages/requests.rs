@@ -26,8 +26,7 @@ use custodian_core::privacy::requests::{
 use custodian_core::privacy::subjects::SubjectCandidate;
 use custodian_core::time::{CalendarDate, Timestamp};
 use custodian_core::values::Address;
-use custodian_core::Refusal;
-use custodian_core::ValidationErrors;
+use custodian_core::{ContactId, Refusal, SubjectRequestId, ValidationErrors};
 use serde::Deserialize;
 
 pub fn routes() -> Router<App> {
@@ -280,7 +279,7 @@ async fn dashboard_page(
             .map(|r| {
                 let left = r.days_left(today);
                 Row {
-                    id: r.id,
+                    id: r.id.0,
                     due: r.due_on.to_iso(),
                     when: if r.state.is_open() {
                         when(left)
@@ -348,7 +347,7 @@ async fn log(
         request_type: form.request_type,
         channel: form.channel,
         received_on: form.received_on,
-        contact_id: form.contact_id,
+        contact_id: form.contact_id.map(ContactId),
         subject_name: form.subject_name,
         subject_email: form.subject_email,
         details: form.details,
@@ -376,7 +375,10 @@ async fn request_page(
     id: i64,
     errors: Option<&ValidationErrors>,
 ) -> Response {
-    let request = match app.subject_request(&session.principal, id).await {
+    let request = match app
+        .subject_request(&session.principal, SubjectRequestId(id))
+        .await
+    {
         Ok(request) => request,
         Err(error) => return error_page(error),
     };
@@ -391,7 +393,10 @@ async fn request_page(
     let objects = request.request_type == RequestType::Objection;
     let finds_subject = exports || erases || restricts || rectifies || objects;
     let candidates = if finds_subject {
-        match app.subject_candidates(principal, id).await {
+        match app
+            .subject_candidates(principal, SubjectRequestId(id))
+            .await
+        {
             Ok(candidates) => candidates,
             Err(error) => return error_page(error),
         }
@@ -399,7 +404,7 @@ async fn request_page(
         Vec::new()
     };
     let plan = if erases && request.state.is_open() {
-        match app.erasure_plan(principal, id).await {
+        match app.erasure_plan(principal, SubjectRequestId(id)).await {
             Ok(plan) => plan,
             Err(error) => return error_page(error),
         }
@@ -407,7 +412,9 @@ async fn request_page(
         Vec::new()
     };
     let certificate = if erases && !request.state.is_open() {
-        app.erasure_certificate(principal, id).await.ok()
+        app.erasure_certificate(principal, SubjectRequestId(id))
+            .await
+            .ok()
     } else {
         None
     };
@@ -482,7 +489,7 @@ async fn identity(
     CsrfForm(form): CsrfForm<IdentityForm>,
 ) -> Response {
     let result = app
-        .verify_identity(&session.principal, id, &form.method)
+        .verify_identity(&session.principal, SubjectRequestId(id), &form.method)
         .await;
     after(&app, &session, id, result).await
 }
@@ -506,7 +513,9 @@ async fn move_to(
         state: form.state,
         note: form.note,
     };
-    let result = app.move_request(&session.principal, id, &change).await;
+    let result = app
+        .move_request(&session.principal, SubjectRequestId(id), &change)
+        .await;
     after(&app, &session, id, result).await
 }
 
@@ -528,7 +537,9 @@ async fn extend(
         months: form.months.trim().parse().unwrap_or(0),
         reason: form.reason,
     };
-    let result = app.extend_request(&session.principal, id, &extension).await;
+    let result = app
+        .extend_request(&session.principal, SubjectRequestId(id), &extension)
+        .await;
     after(&app, &session, id, result).await
 }
 
@@ -569,14 +580,19 @@ async fn confirm_subjects(
     CsrfForm(form): CsrfForm<SubjectsForm>,
 ) -> Response {
     let input = SubjectsInput {
-        contact_ids: form.contact_ids,
+        contact_ids: form.contact_ids.into_iter().map(ContactId).collect(),
     };
-    let result = app.confirm_subjects(&session.principal, id, &input).await;
+    let result = app
+        .confirm_subjects(&session.principal, SubjectRequestId(id), &input)
+        .await;
     after(&app, &session, id, result).await
 }
 
 async fn export(State(app): State<App>, session: PageSession, PageId(id): PageId) -> Response {
-    match app.subject_export(&session.principal, id).await {
+    match app
+        .subject_export(&session.principal, SubjectRequestId(id))
+        .await
+    {
         Ok(export) => attachment("application/zip", &export.file_name, export.bytes),
         Err(error) => after::<()>(&app, &session, id, Err(error)).await,
     }
@@ -601,13 +617,16 @@ async fn erase(
         keep_under_legal_hold: form.keep_under_legal_hold == "true",
     };
     let result = app
-        .erase_subject(&session.principal, id, &confirmation)
+        .erase_subject(&session.principal, SubjectRequestId(id), &confirmation)
         .await;
     after(&app, &session, id, result).await
 }
 
 async fn certificate(State(app): State<App>, session: PageSession, PageId(id): PageId) -> Response {
-    match app.erasure_certificate(&session.principal, id).await {
+    match app
+        .erasure_certificate(&session.principal, SubjectRequestId(id))
+        .await
+    {
         Ok(certificate) => attachment(
             "application/json",
             &format!("erasure-certificate-{id}.json"),
@@ -623,7 +642,9 @@ async fn restrict(
     PageId(id): PageId,
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> Response {
-    let result = app.restrict_for_request(&session.principal, id).await;
+    let result = app
+        .restrict_for_request(&session.principal, SubjectRequestId(id))
+        .await;
     after(&app, &session, id, result).await
 }
 
@@ -661,7 +682,7 @@ async fn rectify(
 ) -> Response {
     let listed = |lines: Vec<String>| Some(lines).filter(|l| !l.is_empty());
     let input = RectificationInput {
-        contact_id: form.contact_id.unwrap_or(0),
+        contact_id: ContactId(form.contact_id.unwrap_or(0)),
         corrections: ContactCorrection {
             first_name: form.first_name,
             last_name: form.last_name,
@@ -680,7 +701,9 @@ async fn rectify(
             ..ContactCorrection::default()
         },
     };
-    let result = app.rectify(&session.principal, id, &input).await;
+    let result = app
+        .rectify(&session.principal, SubjectRequestId(id), &input)
+        .await;
     after(&app, &session, id, result).await
 }
 
@@ -694,7 +717,7 @@ async fn object(
         direct_marketing: true,
     };
     let result = app
-        .object_to_marketing(&session.principal, id, &input)
+        .object_to_marketing(&session.principal, SubjectRequestId(id), &input)
         .await;
     after(&app, &session, id, result).await
 }

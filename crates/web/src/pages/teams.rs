@@ -12,8 +12,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use custodian_app::{App, AppError};
 use custodian_core::teams::TeamInput;
-use custodian_core::Refusal;
-use custodian_core::TeamId;
+use custodian_core::{Refusal, TeamId, UserId};
 use serde::Deserialize;
 
 pub fn routes() -> Router<App> {
@@ -98,7 +97,7 @@ async fn save(app: &App, session: &PageSession, id: Option<TeamId>, form: TeamFo
         member_ids: form
             .member_ids
             .iter()
-            .map(|v| v.parse().unwrap_or(0))
+            .map(|v| UserId(v.parse().unwrap_or(0)))
             .collect(),
     };
     match app.save_team(&session.principal, id, &input).await {

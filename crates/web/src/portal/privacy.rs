@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
 use custodian_app::{App, AppError};
-use custodian_core::Refusal;
+use custodian_core::{ConsentTextId, PurposeId, Refusal};
 use serde::Deserialize;
 
 pub fn routes() -> Router<App> {
@@ -45,7 +45,7 @@ async fn page(app: &App, session: &PortalPageSession, errors: Vec<String>) -> Re
         Err(error) => return failure(error),
     };
     let mut choices: Vec<Choice> = Vec::new();
-    let mut purposes: Vec<i64> = texts.iter().map(|t| t.purpose_id).collect();
+    let mut purposes: Vec<PurposeId> = texts.iter().map(|t| t.purpose_id).collect();
     purposes.sort_unstable();
     purposes.dedup();
     for purpose in purposes {
@@ -60,8 +60,8 @@ async fn page(app: &App, session: &PortalPageSession, errors: Vec<String>) -> Re
         let granted = state.is_some_and(|s| s.granted);
         choices.push(Choice {
             text_id: match state {
-                Some(s) if s.granted => s.text_id,
-                _ => newest.id,
+                Some(s) if s.granted => s.text_id.0,
+                _ => newest.id.0,
             },
             title: newest.title.clone(),
             body: newest.body.clone(),
@@ -107,7 +107,12 @@ async fn change(
         .is_some_and(|v| v.trim() == "1");
     let text = form.text_id.unwrap_or_default();
     match app
-        .portal_consent(&session.principal, text, form.action == "grant", signal)
+        .portal_consent(
+            &session.principal,
+            ConsentTextId(text),
+            form.action == "grant",
+            signal,
+        )
         .await
     {
         Ok(_) => Redirect::to("/portal/privacy").into_response(),
