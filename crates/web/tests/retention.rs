@@ -78,7 +78,7 @@ async fn sweep(app: &App, scope: &Scope, at: Timestamp) -> RunSummary {
 /// The data protection officer's decision on these reviews.
 async fn decide(
     f: &Fixture,
-    review_ids: Vec<i64>,
+    review_ids: Vec<custodian_core::RetentionReviewId>,
     decision: &str,
     reason: Option<&str>,
 ) -> Result<DecisionOutcome, custodian_app::AppError> {
@@ -165,8 +165,8 @@ async fn rules_follow_the_clock_and_holds_win(f: Fixture) {
     assert_eq!(acted(&again.counts, "review", "Contacts"), 0);
 
     // Keep two with a reason, approve three: those are erased.
-    let keep: Vec<i64> = listed[..2].iter().map(|r| r.id).collect();
-    let approve: Vec<i64> = listed[2..5].iter().map(|r| r.id).collect();
+    let keep: Vec<_> = listed[..2].iter().map(|r| r.id).collect();
+    let approve: Vec<_> = listed[2..5].iter().map(|r| r.id).collect();
     let kept = decide(&f, keep, "keep", Some("Open warranty case"))
         .await
         .unwrap();

@@ -5,7 +5,7 @@ use crate::{App, AppError, Principal};
 use custodian_core::access::{Action, Area};
 use custodian_core::retention::{HoldFields, LegalHold};
 use custodian_core::time::{CalendarDate, Timestamp};
-use custodian_core::ValidationErrors;
+use custodian_core::{LegalHoldId, ValidationErrors};
 
 impl App {
     pub async fn legal_holds(&self, principal: &Principal) -> Result<Vec<LegalHold>, AppError> {
@@ -20,17 +20,17 @@ impl App {
     ) -> Result<LegalHold, AppError> {
         principal.authorize(Area::Privacy, Action::Update)?;
         let hold = fields.validate(CalendarDate::of(Timestamp::now()))?;
-        let owner = hold.owner_id.unwrap_or(principal.user_id.0);
+        let owner = hold.owner_id.unwrap_or(principal.user_id);
         Ok(self
             .store
-            .place_legal_hold(&principal.scope(), &hold, owner, principal.user_id.0)
+            .place_legal_hold(&principal.scope(), &hold, owner.0, principal.user_id.0)
             .await?)
     }
 
     pub async fn release_legal_hold(
         &self,
         principal: &Principal,
-        id: i64,
+        id: LegalHoldId,
         reason: &str,
     ) -> Result<LegalHold, AppError> {
         principal.authorize(Area::Privacy, Action::Update)?;

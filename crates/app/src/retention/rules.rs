@@ -5,8 +5,7 @@ use crate::{App, AppError, Principal};
 use custodian_core::access::{Action, Area};
 use custodian_core::retention::{RetentionRule, RuleInput};
 use custodian_core::time::CalendarDate;
-use custodian_core::Refusal;
-use custodian_core::ValidationErrors;
+use custodian_core::{Refusal, RetentionRuleId, ValidationErrors};
 
 impl App {
     pub async fn retention_rules(
@@ -20,7 +19,7 @@ impl App {
     pub async fn retention_rule(
         &self,
         principal: &Principal,
-        id: i64,
+        id: RetentionRuleId,
     ) -> Result<RetentionRule, AppError> {
         principal.authorize(Area::Privacy, Action::Read)?;
         Ok(self.store.retention_rule(principal.tenant, id).await?)
@@ -43,7 +42,7 @@ impl App {
     pub async fn update_retention_rule(
         &self,
         principal: &Principal,
-        id: i64,
+        id: RetentionRuleId,
         input: &RuleInput,
     ) -> Result<RetentionRule, AppError> {
         principal.authorize(Area::Privacy, Action::Update)?;
@@ -62,7 +61,7 @@ impl App {
     pub async fn delete_retention_rule(
         &self,
         principal: &Principal,
-        id: i64,
+        id: RetentionRuleId,
     ) -> Result<(), AppError> {
         principal.authorize(Area::Privacy, Action::Update)?;
         Ok(self

@@ -54,7 +54,7 @@ async fn run_due_tenants(app: &App) {
         match app.scheduled_retention(tenant).await {
             Ok(run) => tracing::info!(
                 tenant = tenant.0,
-                run = run.id,
+                run = run.id.0,
                 acted = run.counts.acted(),
                 status = %run.status,
                 "retention run"

@@ -9,7 +9,7 @@ use custodian_core::access::{Action, Area};
 use custodian_core::audit::Actor;
 use custodian_core::retention::{RetainedType, RetentionRule, RunCounts, RunSummary};
 use custodian_core::time::Timestamp;
-use custodian_core::TenantId;
+use custodian_core::{RetentionRunId, TenantId};
 use custodian_store::{DueCursor, RunStart, Scope};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -174,7 +174,10 @@ impl App {
                 tracing::warn!(%error, run, "retention run failed");
             }
         });
-        Ok(self.store.retention_run(scope.tenant, run).await?)
+        Ok(self
+            .store
+            .retention_run(scope.tenant, RetentionRunId(run))
+            .await?)
     }
 
     /// Acts on every due record at `now` and records the run. Refused while
@@ -214,7 +217,10 @@ impl App {
             Ok(counts) if control.stopped() => (counts.clone(), "interrupted"),
             Ok(counts) => (counts.clone(), "completed"),
             Err(_) => (
-                self.store.retention_run(tenant, run).await?.counts,
+                self.store
+                    .retention_run(tenant, RetentionRunId(run))
+                    .await?
+                    .counts,
                 "failed",
             ),
         };
@@ -230,7 +236,10 @@ impl App {
         {
             self.store.forget_erased().await;
         }
-        Ok(self.store.retention_run(tenant, run).await?)
+        Ok(self
+            .store
+            .retention_run(tenant, RetentionRunId(run))
+            .await?)
     }
 
     /// The write connection's cache for a sweep, or back; a failure only
@@ -321,7 +330,7 @@ impl App {
     pub async fn retention_run(
         &self,
         principal: &Principal,
-        id: i64,
+        id: RetentionRunId,
     ) -> Result<RunSummary, AppError> {
         principal.authorize(Area::Privacy, Action::Read)?;
         Ok(self.store.retention_run(principal.tenant, id).await?)

@@ -6,6 +6,8 @@
 use crate::time::{CalendarDate, Timestamp};
 use crate::validation::ValidationErrors;
 use crate::ContactId;
+use crate::LegalHoldId;
+use crate::UserId;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
@@ -21,12 +23,12 @@ named_enum! {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LegalHold {
-    pub id: i64,
+    pub id: LegalHoldId,
     pub target: HoldTarget,
     pub target_id: i64,
     pub reason: String,
     /// The staff user who answers for the hold.
-    pub owner_id: i64,
+    pub owner_id: UserId,
     /// `YYYY-MM-DD`: by then someone decides whether the hold still stands.
     pub review_on: String,
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
@@ -58,7 +60,7 @@ pub struct HoldFields {
     pub reason: String,
     /// Default: the caller.
     #[serde(default)]
-    pub owner_id: Option<i64>,
+    pub owner_id: Option<UserId>,
     /// `YYYY-MM-DD`, today or later.
     pub review_on: String,
 }
@@ -69,7 +71,7 @@ pub struct NewHold {
     pub target: HoldTarget,
     pub target_id: i64,
     pub reason: String,
-    pub owner_id: Option<i64>,
+    pub owner_id: Option<UserId>,
     pub review_on: CalendarDate,
 }
 
@@ -218,11 +220,11 @@ mod tests {
     #[test]
     fn a_hold_past_its_review_date_is_listed_but_still_holds() {
         let hold = LegalHold {
-            id: 1,
+            id: LegalHoldId(1),
             target: HoldTarget::Contact,
             target_id: 42,
             reason: "Claim".into(),
-            owner_id: 1,
+            owner_id: UserId(1),
             review_on: "2026-12-01".into(),
             created_at: Timestamp(0),
             released_at: None,

@@ -2,6 +2,9 @@
 //! rule: ids only, never a personal value.
 
 use crate::time::Timestamp;
+use crate::RetentionRuleId;
+use crate::RetentionRunId;
+use crate::UserId;
 use serde::{Deserialize, Serialize};
 
 /// Examples a plan or run keeps per rule.
@@ -10,7 +13,7 @@ pub const EXAMPLES: usize = 5;
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RuleCount {
-    pub rule_id: i64,
+    pub rule_id: RetentionRuleId,
     /// The rule in words.
     pub rule: String,
     /// review, anonymise or delete
@@ -33,7 +36,12 @@ pub struct RunCounts {
 }
 
 impl RunCounts {
-    pub fn rule_mut(&mut self, rule_id: i64, rule: &str, action: &str) -> &mut RuleCount {
+    pub fn rule_mut(
+        &mut self,
+        rule_id: RetentionRuleId,
+        rule: &str,
+        action: &str,
+    ) -> &mut RuleCount {
         if let Some(i) = self.rules.iter().position(|r| r.rule_id == rule_id) {
             return &mut self.rules[i];
         }
@@ -66,11 +74,11 @@ impl RuleCount {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RunSummary {
-    pub id: i64,
+    pub id: RetentionRunId,
     /// schedule, command or staff
     pub started_by: String,
     /// The staff user, for a run started from the browser or the API.
-    pub started_by_user: Option<i64>,
+    pub started_by_user: Option<UserId>,
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub started_at: Timestamp,
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]

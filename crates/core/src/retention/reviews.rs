@@ -5,6 +5,9 @@
 use super::period::Period;
 use crate::time::{CalendarDate, Timestamp};
 use crate::validation::ValidationErrors;
+use crate::RetentionReviewId;
+use crate::RetentionRuleId;
+use crate::UserId;
 use serde::{Deserialize, Serialize};
 
 named_enum! {
@@ -19,7 +22,7 @@ named_enum! {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReviewDecisionFields {
-    pub review_ids: Vec<i64>,
+    pub review_ids: Vec<RetentionReviewId>,
     /// approve or keep
     pub decision: String,
     /// Required to keep.
@@ -32,7 +35,7 @@ pub struct ReviewDecisionFields {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Decision {
-    pub review_ids: Vec<i64>,
+    pub review_ids: Vec<RetentionReviewId>,
     pub decision: ReviewDecision,
     pub reason: Option<String>,
     pub keep_until: Option<CalendarDate>,
@@ -129,13 +132,20 @@ mod tests {
     fn keeping_needs_a_reason_and_lasts_a_year_by_default() {
         let today = CalendarDate::parse("2026-12-02").unwrap();
         let keep = ReviewDecisionFields {
-            review_ids: vec![3, 1, 3],
+            review_ids: vec![
+                RetentionReviewId(3),
+                RetentionReviewId(1),
+                RetentionReviewId(3),
+            ],
             decision: "keep".into(),
             reason: Some("Open warranty case".into()),
             keep_until: None,
         };
         let decision = keep.validate(today).unwrap();
-        assert_eq!(decision.review_ids, [1, 3]);
+        assert_eq!(
+            decision.review_ids,
+            [RetentionReviewId(1), RetentionReviewId(3)]
+        );
         assert_eq!(
             decision.keep_until.map(|d| d.to_iso()),
             Some("2027-12-02".into())
@@ -165,9 +175,9 @@ mod tests {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReviewEntry {
-    pub id: i64,
+    pub id: RetentionReviewId,
     /// The rule that listed it.
-    pub rule_id: i64,
+    pub rule_id: RetentionRuleId,
     /// contact, activity or staff_user
     pub record_type: String,
     pub record_id: i64,
@@ -181,7 +191,7 @@ pub struct ReviewEntry {
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub decided_at: Option<Timestamp>,
     /// The staff user who decided.
-    pub decided_by: Option<i64>,
+    pub decided_by: Option<UserId>,
     pub reason: Option<String>,
     /// `YYYY-MM-DD`: a kept record is left alone until then.
     pub keep_until: Option<String>,
@@ -194,7 +204,7 @@ pub struct DecisionOutcome {
     pub approved: u64,
     pub kept: u64,
     /// Listed records a legal hold now covers: left on the list.
-    pub held: Vec<i64>,
+    pub held: Vec<RetentionReviewId>,
     /// Ids that were not open entries of the list.
-    pub not_open: Vec<i64>,
+    pub not_open: Vec<RetentionReviewId>,
 }

@@ -6,6 +6,7 @@
 use super::period::Period;
 use crate::activities::ActivityKind;
 use crate::validation::{FieldProblem, ValidationErrors};
+use crate::RetentionRuleId;
 use serde::{Deserialize, Serialize};
 
 named_enum! {
@@ -100,7 +101,7 @@ impl RetainedType {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RetentionRule {
-    pub id: i64,
+    pub id: RetentionRuleId,
     pub record_type: RetainedType,
     pub trigger: RetentionTrigger,
     #[cfg_attr(feature = "openapi", schema(value_type = String, example = "P2Y"))]
@@ -473,7 +474,7 @@ mod tests {
 
     fn stored(id: i64, fields: RuleFields) -> RetentionRule {
         RetentionRule {
-            id,
+            id: RetentionRuleId(id),
             record_type: fields.record_type,
             trigger: fields.trigger,
             period: fields.period,

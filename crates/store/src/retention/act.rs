@@ -191,7 +191,7 @@ impl Store {
                 scope,
                 rule.record_type,
                 rule.action,
-                Some((rule.id, run)),
+                Some((rule.id.0, run)),
                 ids,
             )
             .await?;

@@ -6,8 +6,7 @@ use crate::{Scope, Store, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::retention::{HeldSet, HoldTarget, LegalHold, NewHold};
 use custodian_core::time::Timestamp;
-use custodian_core::Refusal;
-use custodian_core::TenantId;
+use custodian_core::{LegalHoldId, Refusal, TenantId, UserId};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
@@ -16,13 +15,13 @@ const COLUMNS: &str = "hold_id, target_type, target_id, reason, owner_id, review
 fn from_row(row: &AnyRow) -> Result<LegalHold, StoreError> {
     let target: String = row.try_get("target_type")?;
     Ok(LegalHold {
-        id: row.try_get("hold_id")?,
+        id: LegalHoldId(row.try_get("hold_id")?),
         target: HoldTarget::parse(&target).ok_or(StoreError::Corrupt(
             "a legal hold on an unknown kind of record",
         ))?,
         target_id: row.try_get("target_id")?,
         reason: row.try_get("reason")?,
-        owner_id: row.try_get("owner_id")?,
+        owner_id: UserId(row.try_get("owner_id")?),
         review_on: row.try_get("review_on")?,
         created_at: Timestamp(row.try_get("created_at")?),
         released_at: row.try_get::<Option<i64>, _>("released_at")?.map(Timestamp),
@@ -45,13 +44,17 @@ impl Store {
         .await
     }
 
-    pub async fn legal_hold(&self, tenant: TenantId, id: i64) -> Result<LegalHold, StoreError> {
+    pub async fn legal_hold(
+        &self,
+        tenant: TenantId,
+        id: LegalHoldId,
+    ) -> Result<LegalHold, StoreError> {
         self.read_row(
             tenant,
             sqlx::query(&format!(
                 "SELECT {COLUMNS} FROM legal_holds WHERE tenant_id = $1 AND hold_id = $2"
             ))
-            .bind_all((tenant.0, id)),
+            .bind_all((tenant.0, id.0)),
             from_row,
         )
         .await
@@ -121,14 +124,14 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
-        self.legal_hold(scope.tenant, id).await
+        self.legal_hold(scope.tenant, LegalHoldId(id)).await
     }
 
     /// Releases an active hold; a released hold stays listed.
     pub async fn release_legal_hold(
         &self,
         scope: &Scope,
-        id: i64,
+        id: LegalHoldId,
         released_by: i64,
         reason: &str,
     ) -> Result<LegalHold, StoreError> {
@@ -137,7 +140,13 @@ impl Store {
             "UPDATE legal_holds SET released_at = $3, released_by = $4, release_reason = $5
              WHERE tenant_id = $1 AND hold_id = $2 AND released_at IS NULL",
         )
-        .bind_all((scope.tenant.0, id, Timestamp::now().0, released_by, reason))
+        .bind_all((
+            scope.tenant.0,
+            id.0,
+            Timestamp::now().0,
+            released_by,
+            reason,
+        ))
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -145,7 +154,7 @@ impl Store {
             let exists: Option<i64> = sqlx::query_scalar(
                 "SELECT hold_id FROM legal_holds WHERE tenant_id = $1 AND hold_id = $2",
             )
-            .bind_all((scope.tenant.0, id))
+            .bind_all((scope.tenant.0, id.0))
             .fetch_optional(&mut *tx)
             .await?;
             return Err(match exists {
@@ -158,7 +167,7 @@ impl Store {
             scope,
             AuditAction::Update,
             RecordType::LegalHold,
-            id,
+            id.0,
             &["released_at", "release_reason"],
         )
         .await?;

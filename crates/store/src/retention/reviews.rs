@@ -10,8 +10,7 @@ use custodian_core::retention::{
     Decision, DecisionOutcome, HeldSet, RetainedType, RetentionAction, ReviewDecision, ReviewEntry,
 };
 use custodian_core::time::Timestamp;
-use custodian_core::ContactId;
-use custodian_core::TenantId;
+use custodian_core::{ContactId, RetentionReviewId, RetentionRuleId, TenantId, UserId};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
@@ -24,8 +23,8 @@ pub enum ReviewFilter {
 
 fn from_row(row: &AnyRow) -> Result<ReviewEntry, StoreError> {
     Ok(ReviewEntry {
-        id: row.try_get("review_id")?,
-        rule_id: row.try_get("rule_id")?,
+        id: RetentionReviewId(row.try_get("review_id")?),
+        rule_id: RetentionRuleId(row.try_get("rule_id")?),
         record_type: row.try_get("record_type")?,
         record_id: row.try_get("record_id")?,
         label: row
@@ -34,7 +33,7 @@ fn from_row(row: &AnyRow) -> Result<ReviewEntry, StoreError> {
         listed_at: Timestamp(row.try_get("listed_at")?),
         decision: row.try_get("decision")?,
         decided_at: row.try_get::<Option<i64>, _>("decided_at")?.map(Timestamp),
-        decided_by: row.try_get("decided_by")?,
+        decided_by: row.try_get::<Option<i64>, _>("decided_by")?.map(UserId),
         reason: row.try_get("reason")?,
         keep_until: row.try_get("keep_until")?,
     })
@@ -132,7 +131,7 @@ impl Store {
                 "SELECT record_type, record_id FROM retention_reviews
                  WHERE tenant_id = $1 AND review_id = $2 AND decision IS NULL",
             )
-            .bind_all((tenant.0, *id))
+            .bind_all((tenant.0, id.0))
             .fetch_optional(&mut *tx)
             .await?;
             match row {
@@ -144,7 +143,7 @@ impl Store {
                     {
                         outcome.held.push(*id);
                     } else {
-                        open.push((*id, record_type, record_id));
+                        open.push((id.0, record_type, record_id));
                     }
                 }
                 None => outcome.not_open.push(*id),

@@ -11,8 +11,7 @@ use custodian_core::retention::{
     defaults, Period, RetainedType, RetentionAction, RetentionRule, RetentionTrigger, RuleFields,
 };
 use custodian_core::time::{CalendarDate, Timestamp};
-use custodian_core::Refusal;
-use custodian_core::TenantId;
+use custodian_core::{Refusal, RetentionRuleId, TenantId};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
@@ -23,7 +22,7 @@ fn from_row(row: &AnyRow) -> Result<RetentionRule, StoreError> {
     let text = |name: &str| row.try_get::<String, _>(name);
     let kind: Option<String> = row.try_get("activity_kind")?;
     Ok(RetentionRule {
-        id: row.try_get("rule_id")?,
+        id: RetentionRuleId(row.try_get("rule_id")?),
         record_type: RetainedType::parse(&text("record_type")?).ok_or(StoreError::Corrupt(
             "a retention rule of an unknown record type",
         ))?,
@@ -44,7 +43,7 @@ fn from_row(row: &AnyRow) -> Result<RetentionRule, StoreError> {
 async fn insert(
     conn: &mut AnyConnection,
     tenant: TenantId,
-    id: i64,
+    id: RetentionRuleId,
     fields: &RuleFields,
 ) -> Result<(), StoreError> {
     let now = Timestamp::now().0;
@@ -55,7 +54,7 @@ async fn insert(
     )
     .bind_all((
         tenant.0,
-        id,
+        id.0,
         fields.record_type.as_str(),
         fields.trigger.as_str(),
         fields.period.to_iso(),
@@ -80,7 +79,13 @@ pub(crate) async fn backfill_default_rules(
     for tenant in tenants {
         for mut fields in defaults() {
             fields.enabled = fields.action == RetentionAction::Review;
-            insert(&mut *conn, TenantId(tenant), store.next_id(), &fields).await?;
+            insert(
+                &mut *conn,
+                TenantId(tenant),
+                RetentionRuleId(store.next_id()),
+                &fields,
+            )
+            .await?;
         }
     }
     Ok(())
@@ -93,7 +98,7 @@ impl Store {
         tenant: TenantId,
     ) -> Result<(), StoreError> {
         for fields in defaults() {
-            insert(&mut *conn, tenant, self.next_id(), &fields).await?;
+            insert(&mut *conn, tenant, RetentionRuleId(self.next_id()), &fields).await?;
         }
         Ok(())
     }
@@ -119,7 +124,7 @@ impl Store {
     pub async fn retention_rule(
         &self,
         tenant: TenantId,
-        id: i64,
+        id: RetentionRuleId,
     ) -> Result<RetentionRule, StoreError> {
         self.retention_rules(tenant)
             .await?
@@ -135,7 +140,7 @@ impl Store {
     ) -> Result<RetentionRule, StoreError> {
         let id = self.next_id();
         let mut tx = self.begin(scope.tenant).await?;
-        insert(&mut tx, scope.tenant, id, fields).await?;
+        insert(&mut tx, scope.tenant, RetentionRuleId(id), fields).await?;
         self.audit(
             &mut tx,
             scope,
@@ -146,13 +151,13 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
-        self.retention_rule(scope.tenant, id).await
+        self.retention_rule(scope.tenant, RetentionRuleId(id)).await
     }
 
     pub async fn update_retention_rule(
         &self,
         scope: &Scope,
-        id: i64,
+        id: RetentionRuleId,
         fields: &RuleFields,
     ) -> Result<RetentionRule, StoreError> {
         let mut tx = self.begin(scope.tenant).await?;
@@ -161,7 +166,7 @@ impl Store {
                     activity_kind = $7, description = $8, enabled = $9, updated_at = $10
              WHERE tenant_id = $1 AND rule_id = $2",
         )
-        .bind_all((scope.tenant.0, id, fields.record_type.as_str(), fields.trigger.as_str(), fields.period.to_iso(), fields.action.as_str(), fields.activity_kind.map(|k| k.as_str()), &fields.description, i64::from(fields.enabled), Timestamp::now().0))
+        .bind_all((scope.tenant.0, id.0, fields.record_type.as_str(), fields.trigger.as_str(), fields.period.to_iso(), fields.action.as_str(), fields.activity_kind.map(|k| k.as_str()), &fields.description, i64::from(fields.enabled), Timestamp::now().0))
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -173,7 +178,7 @@ impl Store {
             scope,
             AuditAction::Update,
             RecordType::RetentionRule,
-            id,
+            id.0,
             &[
                 "record_type",
                 "starts_from",
@@ -189,11 +194,15 @@ impl Store {
         self.retention_rule(scope.tenant, id).await
     }
 
-    pub async fn delete_retention_rule(&self, scope: &Scope, id: i64) -> Result<(), StoreError> {
+    pub async fn delete_retention_rule(
+        &self,
+        scope: &Scope,
+        id: RetentionRuleId,
+    ) -> Result<(), StoreError> {
         let mut tx = self.begin(scope.tenant).await?;
         let deleted =
             sqlx::query("DELETE FROM retention_rules WHERE tenant_id = $1 AND rule_id = $2")
-                .bind_all((scope.tenant.0, id))
+                .bind_all((scope.tenant.0, id.0))
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
@@ -205,7 +214,7 @@ impl Store {
             scope,
             AuditAction::Delete,
             RecordType::RetentionRule,
-            id,
+            id.0,
             &[],
         )
         .await?;

@@ -7,8 +7,7 @@ use crate::{Scope, Store, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::retention::{RunCounts, RunSummary};
 use custodian_core::time::Timestamp;
-use custodian_core::Refusal;
-use custodian_core::TenantId;
+use custodian_core::{Refusal, RetentionRunId, TenantId, UserId};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
@@ -30,9 +29,9 @@ pub enum RunStart {
 fn from_row(row: &AnyRow) -> Result<RunSummary, StoreError> {
     let counts: String = row.try_get("counts")?;
     Ok(RunSummary {
-        id: row.try_get("run_id")?,
+        id: RetentionRunId(row.try_get("run_id")?),
         started_by: row.try_get("started_by_kind")?,
-        started_by_user: row.try_get("started_by")?,
+        started_by_user: row.try_get::<Option<i64>, _>("started_by")?.map(UserId),
         started_at: Timestamp(row.try_get("started_at")?),
         finished_at: row.try_get::<Option<i64>, _>("finished_at")?.map(Timestamp),
         status: row.try_get("status")?,
@@ -192,13 +191,17 @@ impl Store {
         .bind_all((tenant.0, limit)), from_row).await
     }
 
-    pub async fn retention_run(&self, tenant: TenantId, id: i64) -> Result<RunSummary, StoreError> {
+    pub async fn retention_run(
+        &self,
+        tenant: TenantId,
+        id: RetentionRunId,
+    ) -> Result<RunSummary, StoreError> {
         self.read_row(
             tenant,
             sqlx::query(&format!(
                 "SELECT {COLUMNS} FROM retention_runs WHERE tenant_id = $1 AND run_id = $2"
             ))
-            .bind_all((tenant.0, id)),
+            .bind_all((tenant.0, id.0)),
             from_row,
         )
         .await

@@ -15,6 +15,7 @@ use custodian_core::retention::{
     RuleInput, RunCounts, RunSummary,
 };
 use custodian_core::time::CalendarDate;
+use custodian_core::{LegalHoldId, RetentionRuleId, RetentionRunId};
 use serde::{Deserialize, Serialize};
 
 pub(super) async fn rules(
@@ -44,7 +45,9 @@ pub(super) async fn rule(
     ApiPrincipal(principal): ApiPrincipal,
     RecordId(id): RecordId,
 ) -> Result<Json<RetentionRule>, Problem> {
-    Ok(Json(run(app.retention_rule(&principal, id)).await?))
+    Ok(Json(
+        run(app.retention_rule(&principal, RetentionRuleId(id))).await?,
+    ))
 }
 
 pub(super) async fn update_rule(
@@ -54,7 +57,7 @@ pub(super) async fn update_rule(
     ApiJson(input): ApiJson<RuleInput>,
 ) -> Result<Json<RetentionRule>, Problem> {
     Ok(Json(
-        run(app.update_retention_rule(&principal, id, &input)).await?,
+        run(app.update_retention_rule(&principal, RetentionRuleId(id), &input)).await?,
     ))
 }
 
@@ -63,7 +66,7 @@ pub(super) async fn delete_rule(
     ApiPrincipal(principal): ApiPrincipal,
     RecordId(id): RecordId,
 ) -> Result<StatusCode, Problem> {
-    run(app.delete_retention_rule(&principal, id)).await?;
+    run(app.delete_retention_rule(&principal, RetentionRuleId(id))).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -133,7 +136,7 @@ pub(super) async fn release_hold(
     ApiJson(release): ApiJson<HoldRelease>,
 ) -> Result<Json<LegalHold>, Problem> {
     Ok(Json(
-        run(app.release_legal_hold(&principal, id, &release.reason)).await?,
+        run(app.release_legal_hold(&principal, LegalHoldId(id), &release.reason)).await?,
     ))
 }
 
@@ -173,7 +176,9 @@ pub(super) async fn run_summary(
     ApiPrincipal(principal): ApiPrincipal,
     RecordId(id): RecordId,
 ) -> Result<Json<RunSummary>, Problem> {
-    Ok(Json(run(app.retention_run(&principal, id)).await?))
+    Ok(Json(
+        run(app.retention_run(&principal, RetentionRunId(id))).await?,
+    ))
 }
 
 #[derive(Deserialize)]

@@ -14,7 +14,7 @@ use custodian_app::{App, AppError};
 use custodian_core::access::{Action, Area};
 use custodian_core::retention::{HoldFields, HoldTarget, LegalHold};
 use custodian_core::time::{CalendarDate, Timestamp};
-use custodian_core::Refusal;
+use custodian_core::{LegalHoldId, Refusal, UserId};
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -70,9 +70,9 @@ fn target_href(target: HoldTarget, id: i64) -> String {
     }
 }
 
-fn row(hold: LegalHold, names: &HashMap<i64, String>, today: CalendarDate) -> HoldRow {
+fn row(hold: LegalHold, names: &HashMap<UserId, String>, today: CalendarDate) -> HoldRow {
     HoldRow {
-        id: hold.id,
+        id: hold.id.0,
         target: format!("{} #{}", hold.target.label(), hold.target_id),
         href: target_href(hold.target, hold.target_id),
         owner: names
@@ -107,7 +107,7 @@ async fn page(
         (Err(error), _) | (_, Err(error)) => return error_page(error),
     };
     holds.sort_by_key(|h| (!h.is_active(), h.review_on.clone(), h.id));
-    let names: HashMap<i64, String> = owners.iter().map(|(id, n)| (id.0, n.clone())).collect();
+    let names: HashMap<UserId, String> = owners.iter().map(|(id, n)| (*id, n.clone())).collect();
     let today = CalendarDate::of(Timestamp::now());
     let owner = form.owner_id.unwrap_or(principal.user_id.0);
     let refused = !form.errors.is_empty() || !release_errors.is_empty();
@@ -182,7 +182,7 @@ async fn place(
         target: typed.target.clone(),
         target_id: typed.target_id.trim().parse().unwrap_or(0),
         reason: typed.reason.clone(),
-        owner_id: typed.owner_id,
+        owner_id: typed.owner_id.map(UserId),
         review_on: typed.review_on.clone(),
     };
     let refusal = match app.place_legal_hold(&session.principal, &fields).await {
@@ -215,7 +215,7 @@ async fn release(
     CsrfForm(form): CsrfForm<ReleaseForm>,
 ) -> Response {
     match app
-        .release_legal_hold(&session.principal, id, &form.reason)
+        .release_legal_hold(&session.principal, LegalHoldId(id), &form.reason)
         .await
     {
         Ok(_) => Redirect::to("/privacy/retention/holds").into_response(),

@@ -15,6 +15,7 @@ use custodian_app::{App, AppError, ReviewFilter};
 use custodian_core::access::{Action, Area};
 use custodian_core::retention::{DecisionOutcome, ReviewDecisionFields, ReviewEntry};
 use custodian_core::time::{CalendarDate, Timestamp};
+use custodian_core::{RetentionReviewId, RetentionRuleId, UserId};
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -71,8 +72,8 @@ deref_layout!(ReviewsPage, ReportPage);
 
 /// What the page needs besides the entries: rule sentences and staff names.
 struct Names {
-    rules: HashMap<i64, String>,
-    staff: HashMap<i64, String>,
+    rules: HashMap<RetentionRuleId, String>,
+    staff: HashMap<UserId, String>,
 }
 
 async fn names(app: &App, session: &PageSession) -> Result<Names, AppError> {
@@ -80,7 +81,7 @@ async fn names(app: &App, session: &PageSession) -> Result<Names, AppError> {
     let staff = app.hold_owner_choices(&session.principal).await?;
     Ok(Names {
         rules: rules.iter().map(|r| (r.id, r.sentence())).collect(),
-        staff: staff.into_iter().map(|(id, n)| (id.0, n)).collect(),
+        staff: staff.into_iter().collect(),
     })
 }
 
@@ -92,7 +93,7 @@ fn row(entry: ReviewEntry, names: &Names) -> EntryRow {
     };
     let gone = entry.label.is_empty();
     EntryRow {
-        id: entry.id,
+        id: entry.id.0,
         what,
         label: if gone {
             format!("#{} (no longer stored)", entry.record_id)
@@ -216,7 +217,7 @@ async fn decide(
     CsrfForm(form): CsrfForm<DecisionForm>,
 ) -> Response {
     let fields = ReviewDecisionFields {
-        review_ids: form.review_id,
+        review_ids: form.review_id.into_iter().map(RetentionReviewId).collect(),
         decision: form.decision,
         reason: filled_text(form.reason.as_str()),
         keep_until: filled_text(form.keep_until.as_str()),

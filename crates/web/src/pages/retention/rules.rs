@@ -16,7 +16,7 @@ use custodian_core::activities::ActivityKind;
 use custodian_core::retention::{
     RetainedType, RetentionAction, RetentionRule, RetentionTrigger, RuleInput,
 };
-use custodian_core::ValidationErrors;
+use custodian_core::{RetentionRuleId, ValidationErrors};
 use serde::Deserialize;
 
 pub fn routes() -> Router<App> {
@@ -180,7 +180,7 @@ async fn page(
             rules: rules
                 .iter()
                 .map(|r| RuleRow {
-                    id: r.id,
+                    id: r.id.0,
                     sentence: r.sentence(),
                     description: r.description.clone(),
                     enabled: r.enabled,
@@ -205,7 +205,10 @@ async fn overview(State(app): State<App>, session: PageSession) -> Response {
 }
 
 async fn edit(State(app): State<App>, session: PageSession, PageId(id): PageId) -> Response {
-    match app.retention_rule(&session.principal, id).await {
+    match app
+        .retention_rule(&session.principal, RetentionRuleId(id))
+        .await
+    {
         Ok(rule) => {
             page(
                 &app,
@@ -254,7 +257,7 @@ async fn save(app: &App, session: &PageSession, id: Option<i64>, data: Submitted
     let saved = match id {
         None => app.create_retention_rule(&session.principal, &input).await,
         Some(id) => {
-            app.update_retention_rule(&session.principal, id, &input)
+            app.update_retention_rule(&session.principal, RetentionRuleId(id), &input)
                 .await
         }
     };
@@ -296,7 +299,10 @@ async fn delete(
     PageId(id): PageId,
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> Response {
-    match app.delete_retention_rule(&session.principal, id).await {
+    match app
+        .delete_retention_rule(&session.principal, RetentionRuleId(id))
+        .await
+    {
         Ok(()) => Redirect::to("/privacy/retention").into_response(),
         Err(error) => error_page(error),
     }

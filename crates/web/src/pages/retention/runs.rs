@@ -15,6 +15,7 @@ use custodian_app::App;
 use custodian_core::access::{Action, Area};
 use custodian_core::retention::{RuleCount, RunSummary};
 use custodian_core::time::Timestamp;
+use custodian_core::RetentionRunId;
 
 pub fn routes() -> Router<App> {
     Router::new()
@@ -66,7 +67,7 @@ fn started_by(run: &RunSummary) -> String {
 
 fn row(run: &RunSummary) -> RunRow {
     RunRow {
-        id: run.id,
+        id: run.id.0,
         started: run.started_at.display(),
         finished: run.finished_at.map(Timestamp::display).unwrap_or_default(),
         started_by: started_by(run),
@@ -91,7 +92,10 @@ async fn runs(State(app): State<App>, session: PageSession) -> Response {
 }
 
 async fn one(State(app): State<App>, session: PageSession, PageId(id): PageId) -> Response {
-    match app.retention_run(&session.principal, id).await {
+    match app
+        .retention_run(&session.principal, RetentionRunId(id))
+        .await
+    {
         Ok(run) => render(&RunPage {
             layout: Layout::new(&session, ""),
             title: format!("Retention run {}", run.id),
