@@ -7,8 +7,7 @@ use crate::{App, AppError, Principal};
 use custodian_core::access::{Action, Area};
 use custodian_core::time::Timestamp;
 use custodian_core::validation::required_text;
-use custodian_core::Refusal;
-use custodian_core::{ApiTokenId, UserId, ValidationErrors};
+use custodian_core::{ApiTokenId, Refusal, SessionId, UserId, ValidationErrors};
 use custodian_store::{Scope, SessionInfo, TokenInfo, UserSummary};
 use serde::Deserialize;
 
@@ -42,7 +41,7 @@ impl App {
     pub async fn end_my_session(
         &self,
         principal: &Principal,
-        session_id: i64,
+        session_id: SessionId,
     ) -> Result<(), AppError> {
         self.store
             .end_sessions(
@@ -59,7 +58,7 @@ impl App {
     pub async fn end_my_other_sessions(
         &self,
         principal: &Principal,
-        keep: Option<i64>,
+        keep: Option<SessionId>,
     ) -> Result<u64, AppError> {
         Ok(self
             .store

@@ -6,11 +6,9 @@ use crate::{client_context, App, AppError, Principal};
 use custodian_core::access::Roles;
 use custodian_core::audit::{Actor, ActorKind, AuditAction, RecordType};
 use custodian_core::time::Timestamp;
-use custodian_core::totp;
 use custodian_core::validation::{required_text, ValidationErrors};
 use custodian_core::values::EmailAddress;
-use custodian_core::Refusal;
-use custodian_core::{ApiTokenId, TenantId, UserId};
+use custodian_core::{totp, ApiTokenId, Refusal, SessionId, TenantId, UserId};
 use custodian_store::{NewAuditEntry, Scope, Tenant, User};
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -156,7 +154,7 @@ const SESSION_TOUCH_MS: i64 = 5 * 60_000;
 /// A session as the web layer sees it on each request.
 pub struct LiveSession {
     /// Names this session among the user's (see `App::my_sessions`).
-    pub session_id: i64,
+    pub session_id: SessionId,
     /// The tenant's rotation interval has passed since the user last set
     /// their password: they must choose a new one before anything else.
     pub password_expired: bool,

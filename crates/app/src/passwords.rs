@@ -5,7 +5,7 @@ use crate::secrets::{hash_password, verify_password};
 use crate::{App, AppError, Principal};
 use custodian_core::access::{Action, Area};
 use custodian_core::passwords::PasswordPolicy;
-use custodian_core::ValidationErrors;
+use custodian_core::{SessionId, ValidationErrors};
 
 impl App {
     /// Sets a new password for the caller after checking the current one;
@@ -15,7 +15,7 @@ impl App {
         principal: &Principal,
         current: &str,
         new: &str,
-        keep: Option<i64>,
+        keep: Option<SessionId>,
     ) -> Result<(), AppError> {
         let stored = self
             .store

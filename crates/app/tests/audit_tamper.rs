@@ -292,7 +292,7 @@ async fn rows_of_an_unknown_tenant_are_found(t: Trail) {
         .unwrap();
     let stray = reports
         .iter()
-        .find(|r| r.tenant_id == 4242424242)
+        .find(|r| r.tenant_id == TenantId(4242424242))
         .expect("the unknown tenant's rows are reported");
     assert!(
         stray
@@ -302,7 +302,10 @@ async fn rows_of_an_unknown_tenant_are_found(t: Trail) {
             .contains("does not exist"),
         "{stray:?}"
     );
-    let own = reports.iter().find(|r| r.tenant_id == tenant).unwrap();
+    let own = reports
+        .iter()
+        .find(|r| r.tenant_id == TenantId(tenant))
+        .unwrap();
     assert_eq!(own.problem, None);
 }
 

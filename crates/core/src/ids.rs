@@ -119,3 +119,7 @@ id_type!(
     /// A self-registration waiting for the portal's approval.
     RegistrationId
 );
+id_type!(
+    /// A contact person's signed-in portal session.
+    PortalSessionId
+);

@@ -8,13 +8,12 @@ use crate::{Scope, Store, StoreError};
 use custodian_core::access::{Role, Roles};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::time::Timestamp;
-use custodian_core::Refusal;
-use custodian_core::{ApiTokenId, TenantId, UserId};
+use custodian_core::{ApiTokenId, Refusal, SessionId, TenantId, UserId};
 use sqlx::{Any, Row, Transaction};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionInfo {
-    pub session_id: i64,
+    pub session_id: SessionId,
     pub created_at: Timestamp,
     pub last_seen_at: Timestamp,
     pub expires_at: Timestamp,
@@ -56,7 +55,7 @@ impl Store {
         rows.iter()
             .map(|row| {
                 Ok(SessionInfo {
-                    session_id: row.try_get("session_id")?,
+                    session_id: SessionId(row.try_get("session_id")?),
                     created_at: Timestamp(row.try_get("created_at")?),
                     last_seen_at: Timestamp(row.try_get("last_seen_at")?),
                     expires_at: Timestamp(row.try_get("expires_at")?),
@@ -68,12 +67,16 @@ impl Store {
     }
 
     /// Records that a session was used now (callers limit how often).
-    pub async fn touch_session(&self, tenant: TenantId, session_id: i64) -> Result<(), StoreError> {
+    pub async fn touch_session(
+        &self,
+        tenant: TenantId,
+        session_id: SessionId,
+    ) -> Result<(), StoreError> {
         let mut tx = self.begin(tenant).await?;
         sqlx::query(
             "UPDATE sessions SET last_seen_at = $1 WHERE tenant_id = $2 AND session_id = $3",
         )
-        .bind_all((Timestamp::now().0, tenant.0, session_id))
+        .bind_all((Timestamp::now().0, tenant.0, session_id.0))
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -87,15 +90,20 @@ impl Store {
         &self,
         scope: &Scope,
         user: UserId,
-        only: Option<i64>,
-        keep: Option<i64>,
+        only: Option<SessionId>,
+        keep: Option<SessionId>,
     ) -> Result<u64, StoreError> {
         let mut tx = self.begin(scope.tenant).await?;
         let ids: Vec<i64> = sqlx::query_scalar(
             "SELECT session_id FROM sessions WHERE tenant_id = $1 AND user_id = $2
              AND ($3 IS NULL OR session_id = $3) AND ($4 IS NULL OR session_id <> $4)",
         )
-        .bind_all((scope.tenant.0, user.0, only, keep))
+        .bind_all((
+            scope.tenant.0,
+            user.0,
+            only.map(|id| id.0),
+            keep.map(|id| id.0),
+        ))
         .fetch_all(&mut *tx)
         .await?;
         if only.is_some() && ids.is_empty() {

@@ -8,8 +8,7 @@ use custodian_core::access::{Role, Roles};
 use custodian_core::audit::{Actor, ActorKind, AuditAction, RecordType};
 use custodian_core::grants::{Categories, Grants};
 use custodian_core::time::Timestamp;
-use custodian_core::Refusal;
-use custodian_core::{ApiTokenId, TenantId, UserId};
+use custodian_core::{ApiTokenId, Refusal, SessionId, TenantId, UserId};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
@@ -50,7 +49,7 @@ pub struct LoginCandidate {
 
 #[derive(Debug, Clone)]
 pub struct SessionRecord {
-    pub session_id: i64,
+    pub session_id: SessionId,
     pub user: User,
     pub access: UserAccess,
     pub csrf_token: String,
@@ -290,7 +289,7 @@ impl Store {
         let access = resolve_access(&mut tx, &row, &user).await?;
         tx.commit().await?;
         Ok(Some(SessionRecord {
-            session_id: row.try_get("session_id")?,
+            session_id: SessionId(row.try_get("session_id")?),
             user,
             access,
             csrf_token: row.try_get("csrf_token")?,

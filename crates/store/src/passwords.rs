@@ -5,8 +5,7 @@ use crate::{Scope, Store, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::passwords::PasswordPolicy;
 use custodian_core::time::Timestamp;
-use custodian_core::Refusal;
-use custodian_core::{TenantId, UserId};
+use custodian_core::{Refusal, SessionId, TenantId, UserId};
 use sqlx::Row;
 
 impl Store {
@@ -77,7 +76,7 @@ impl Store {
         scope: &Scope,
         user: UserId,
         hash: &str,
-        keep: Option<i64>,
+        keep: Option<SessionId>,
     ) -> Result<(), StoreError> {
         let mut tx = self.begin(scope.tenant).await?;
         let now = Timestamp::now().0;
@@ -95,7 +94,7 @@ impl Store {
         sqlx::query(
             "DELETE FROM sessions WHERE tenant_id = $1 AND user_id = $2 AND ($3 IS NULL OR session_id <> $3)",
         )
-        .bind_all((scope.tenant.0, user.0, keep))
+        .bind_all((scope.tenant.0, user.0, keep.map(|id| id.0)))
         .execute(&mut *tx)
         .await?;
         self.audit(

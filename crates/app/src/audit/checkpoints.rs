@@ -22,7 +22,7 @@ pub struct AuditSigner {
 /// A checkpoint as one line of the checkpoint file.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CheckpointLine {
-    pub tenant_id: i64,
+    pub tenant_id: TenantId,
     pub seq: i64,
     pub entry_hash: String,
     pub created_at_ms: i64,
@@ -34,7 +34,7 @@ pub struct CheckpointLine {
 impl CheckpointLine {
     pub fn from_checkpoint(c: &Checkpoint) -> CheckpointLine {
         CheckpointLine {
-            tenant_id: c.tenant.0,
+            tenant_id: c.tenant,
             seq: c.seq,
             entry_hash: to_hex(&c.entry_hash),
             created_at_ms: c.created_at.0,
@@ -46,7 +46,7 @@ impl CheckpointLine {
 
     pub fn to_checkpoint(&self) -> Option<Checkpoint> {
         Some(Checkpoint {
-            tenant: TenantId(self.tenant_id),
+            tenant: self.tenant_id,
             seq: self.seq,
             entry_hash: from_hex(&self.entry_hash)?,
             created_at: Timestamp(self.created_at_ms),

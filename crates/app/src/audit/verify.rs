@@ -44,7 +44,7 @@ pub enum TrailProblem {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct TenantVerification {
-    pub tenant_id: i64,
+    pub tenant_id: TenantId,
     /// Entries checked before the first problem (all of them when intact).
     pub entries_checked: i64,
     pub checkpoints: usize,
@@ -116,7 +116,7 @@ impl App {
             {
                 Ok(report) => report,
                 Err(error) => TenantVerification {
-                    tenant_id: tenant.0,
+                    tenant_id: tenant,
                     entries_checked: 0,
                     checkpoints: 0,
                     head_seq: 0,
@@ -133,7 +133,7 @@ impl App {
         if options.tenant.is_none() {
             for tenant in self.store.audit_rows_of_unknown_tenants().await? {
                 reports.push(TenantVerification {
-                    tenant_id: tenant.0,
+                    tenant_id: tenant,
                     entries_checked: 0,
                     checkpoints: 0,
                     head_seq: 0,
@@ -155,7 +155,7 @@ impl App {
         let in_database = self.store.audit_checkpoints(tenant).await?;
         let head = self.store.audit_head(tenant).await?;
         let mut report = TenantVerification {
-            tenant_id: tenant.0,
+            tenant_id: tenant,
             entries_checked: 0,
             checkpoints: in_database.len(),
             head_seq: head.as_ref().map_or(0, |h| h.0),

@@ -12,15 +12,14 @@ use custodian_core::audit::{Actor, ActorKind, AuditAction, RecordType};
 use custodian_core::contacts::ContactFields;
 use custodian_core::portal::registration::{RegistrationFields, RegistrationPolicy};
 use custodian_core::time::Timestamp;
-use custodian_core::Refusal;
-use custodian_core::{ContactId, PortalAccountId, TenantId};
+use custodian_core::{ContactId, PortalAccountId, Refusal, RegistrationId, TenantId};
 use sqlx::{AnyConnection, Row};
 use std::sync::Arc;
 
 /// A registration waiting for its address to be confirmed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PendingRegistration {
-    pub id: i64,
+    pub id: RegistrationId,
     pub email: String,
     pub first_name: String,
     pub last_name: String,
@@ -57,7 +56,7 @@ async fn pending(
         return Ok(Err(LinkProblem::Expired));
     }
     Ok(Ok(PendingRegistration {
-        id: row.try_get("registration_id")?,
+        id: RegistrationId(row.try_get("registration_id")?),
         email: row.try_get("email")?,
         first_name: row.try_get("first_name")?,
         last_name: row.try_get("last_name")?,
@@ -303,7 +302,7 @@ impl Store {
             &scope,
             AuditAction::Delete,
             RecordType::PortalRegistration,
-            registration.id,
+            registration.id.0,
             &[],
         )
         .await?;

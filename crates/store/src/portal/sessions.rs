@@ -9,13 +9,13 @@ use crate::{Scope, Store, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::portal::{LinkPurpose, SESSION_HOURS};
 use custodian_core::time::Timestamp;
-use custodian_core::{PortalAccountId, TenantId};
+use custodian_core::{PortalAccountId, PortalSessionId, TenantId};
 use sqlx::Row;
 
 /// A live session with whom it belongs to.
 #[derive(Debug, Clone)]
 pub struct PortalSessionRecord {
-    pub session_id: i64,
+    pub session_id: PortalSessionId,
     pub identity: PortalIdentity,
     pub csrf_token: String,
     pub last_seen_at: Timestamp,
@@ -116,7 +116,7 @@ impl Store {
             return Ok(None);
         };
         Ok(Some(PortalSessionRecord {
-            session_id: row.try_get("session_id")?,
+            session_id: PortalSessionId(row.try_get("session_id")?),
             identity: identity_from_row(tenant, &row)?,
             csrf_token: row.try_get("csrf_token")?,
             last_seen_at: Timestamp(row.try_get("last_seen_at")?),
@@ -127,14 +127,14 @@ impl Store {
     pub async fn touch_portal_session(
         &self,
         tenant: TenantId,
-        session: i64,
+        session: PortalSessionId,
     ) -> Result<(), StoreError> {
         let mut tx = self.begin(tenant).await?;
         let now = Timestamp::now().0;
         sqlx::query(
             "UPDATE portal_sessions SET last_seen_at = $1, expires_at = $2 WHERE tenant_id = $3 AND session_id = $4",
         )
-        .bind_all((now, now + SESSION_MS, tenant.0, session))
+        .bind_all((now, now + SESSION_MS, tenant.0, session.0))
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;

@@ -10,12 +10,12 @@ use axum::Json;
 use custodian_app::App;
 use custodian_app::{SessionInfo, TokenInfo};
 use custodian_core::passwords::PasswordPolicy;
-use custodian_core::{ApiTokenId, UserId};
+use custodian_core::{ApiTokenId, SessionId, UserId};
 use serde::Serialize;
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct SessionView {
-    pub id: i64,
+    pub id: SessionId,
     #[schema(format = DateTime)]
     pub created_at: String,
     #[schema(format = DateTime)]
@@ -42,7 +42,7 @@ impl From<SessionInfo> for SessionView {
 /// An API token, without its secret.
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct TokenView {
-    pub id: i64,
+    pub id: ApiTokenId,
     pub name: String,
     #[schema(format = DateTime)]
     pub created_at: String,
@@ -55,7 +55,7 @@ pub struct TokenView {
 impl From<TokenInfo> for TokenView {
     fn from(t: TokenInfo) -> TokenView {
         TokenView {
-            id: t.id.0,
+            id: t.id,
             name: t.name,
             created_at: t.created_at.to_rfc3339(),
             expires_at: t.expires_at.map(|e| e.to_rfc3339()),
@@ -66,7 +66,7 @@ impl From<TokenInfo> for TokenView {
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct UserView {
-    pub id: i64,
+    pub id: UserId,
     pub email: String,
     pub display_name: String,
     /// Built-in roles (administrator, data_protection_officer, sales,
@@ -82,7 +82,7 @@ impl UserView {
     fn new(user: custodian_app::User, live_sessions: i64) -> UserView {
         UserView {
             roles: user.role_names(),
-            id: user.id.0,
+            id: user.id,
             email: user.email,
             display_name: user.display_name,
             live_sessions,
@@ -117,7 +117,7 @@ pub(super) async fn end_session(
     ApiPrincipal(principal): ApiPrincipal,
     RecordId(id): RecordId,
 ) -> Result<StatusCode, Problem> {
-    run(app.end_my_session(&principal, id)).await?;
+    run(app.end_my_session(&principal, SessionId(id))).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -15,8 +15,7 @@ use axum::Router;
 use custodian_app::account::NewTokenInput;
 use custodian_app::{App, AppError};
 use custodian_core::time::Timestamp;
-use custodian_core::Refusal;
-use custodian_core::{ApiTokenId, UserId};
+use custodian_core::{ApiTokenId, Refusal, SessionId, UserId};
 use serde::Deserialize;
 
 pub fn routes() -> Router<App> {
@@ -81,8 +80,8 @@ async fn account_page(app: &App, session: &PageSession) -> Result<AccountPage, R
         sessions: sessions
             .into_iter()
             .map(|s| SessionRow {
-                id: s.session_id,
-                current: s.session_id == session.session_id,
+                id: s.session_id.0,
+                current: s.session_id == SessionId(session.session_id),
                 device: s.user_agent.unwrap_or_else(|| "Unknown device".into()),
                 from: s.source_ip.unwrap_or_default(),
                 created: utc(s.created_at),
@@ -131,7 +130,7 @@ async fn end_session(
     PageId(id): PageId,
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> Response {
-    match app.end_my_session(&session.principal, id).await {
+    match app.end_my_session(&session.principal, SessionId(id)).await {
         // Ending the session in use is logging out.
         Ok(()) if id == session.session_id => Redirect::to("/login").into_response(),
         Ok(()) => Redirect::to("/account").into_response(),
@@ -145,7 +144,7 @@ async fn end_other_sessions(
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> Response {
     match app
-        .end_my_other_sessions(&session.principal, Some(session.session_id))
+        .end_my_other_sessions(&session.principal, Some(SessionId(session.session_id)))
         .await
     {
         Ok(_) => Redirect::to("/account").into_response(),

@@ -11,7 +11,7 @@ use axum::routing::get;
 use axum::Router;
 use custodian_app::{App, AppError};
 use custodian_core::passwords::PasswordPolicy;
-use custodian_core::ValidationErrors;
+use custodian_core::{SessionId, ValidationErrors};
 use serde::Deserialize;
 
 pub fn routes() -> Router<App> {
@@ -114,7 +114,7 @@ async fn change_password(
             &session.principal,
             &form.current_password,
             &new,
-            Some(session.session_id),
+            Some(SessionId(session.session_id)),
         )
         .await
     {

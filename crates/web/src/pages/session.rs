@@ -73,14 +73,14 @@ impl FromRequestParts<App> for PageSession {
             }
             Ok(Some(live)) => {
                 let session = PageSession {
-                    session_id: live.session_id,
+                    session_id: live.session_id.0,
                     password_expired: live.password_expired,
                     principal: with_stated_reason(
                         live.principal.with_client(
                             crate::client::peer_address(parts),
                             crate::client::user_agent(&parts.headers),
                         ),
-                        live.session_id,
+                        live.session_id.0,
                         &parts.headers,
                     ),
                     here: parts
