@@ -26,6 +26,12 @@ macro_rules! id_type {
             }
         }
 
+        impl From<i64> for $name {
+            fn from(raw: i64) -> $name {
+                $name(raw)
+            }
+        }
+
         impl std::str::FromStr for $name {
             type Err = std::num::ParseIntError;
             fn from_str(s: &str) -> Result<Self, Self::Err> {

@@ -120,7 +120,7 @@ async fn read<R: Resource>(
     ApiPrincipal(principal): ApiPrincipal,
     RecordId(id): RecordId,
 ) -> Result<Response, Problem> {
-    let record = run(R::get(&app, &principal, id)).await?;
+    let record = run(R::get(&app, &principal, id.into())).await?;
     let mut response = with_etag(StatusCode::OK, R::version(&record), &record);
     if !record.reason_required().is_empty() {
         // Some masked fields are sensitive: a stated reason would show them.
@@ -165,7 +165,14 @@ async fn update<R: Resource>(
     ApiJson(input): ApiJson<R::Input>,
 ) -> Result<Response, Problem> {
     let expected = expected_version(&headers)?;
-    let record = run(R::update(&app, &principal, id, Some(expected), &input)).await?;
+    let record = run(R::update(
+        &app,
+        &principal,
+        id.into(),
+        Some(expected),
+        &input,
+    ))
+    .await?;
     Ok(with_etag(StatusCode::OK, R::version(&record), &record))
 }
 
@@ -174,7 +181,7 @@ async fn delete<R: Resource>(
     ApiPrincipal(principal): ApiPrincipal,
     RecordId(id): RecordId,
 ) -> Result<StatusCode, Problem> {
-    run(R::delete(&app, &principal, id)).await?;
+    run(R::delete(&app, &principal, id.into())).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -35,8 +35,10 @@ pub trait Resource: Send + Sync + 'static {
     const FILTERS: Filters;
     type Input: DeserializeOwned + Send + Sync + 'static;
     type Record: Serialize + NeedToKnow + Send + Sync + 'static;
+    /// The record type's id (`ContactId`, `AssetId`, …).
+    type Id: Copy + From<i64> + Into<i64> + std::fmt::Display + Send + Sync + 'static;
 
-    fn id(record: &Self::Record) -> i64;
+    fn id(record: &Self::Record) -> Self::Id;
     fn version(record: &Self::Record) -> i64;
     fn create(
         app: &App,
@@ -46,19 +48,19 @@ pub trait Resource: Send + Sync + 'static {
     fn get(
         app: &App,
         p: &Principal,
-        id: i64,
+        id: Self::Id,
     ) -> impl Future<Output = Result<Self::Record, AppError>> + Send;
     fn update(
         app: &App,
         p: &Principal,
-        id: i64,
+        id: Self::Id,
         version: Option<i64>,
         input: &Self::Input,
     ) -> impl Future<Output = Result<Self::Record, AppError>> + Send;
     fn delete(
         app: &App,
         p: &Principal,
-        id: i64,
+        id: Self::Id,
     ) -> impl Future<Output = Result<(), AppError>> + Send;
     fn list(
         app: &App,
@@ -81,9 +83,10 @@ macro_rules! resource {
             const FILTERS: Filters = $filters;
             type Input = $input;
             type Record = $record;
+            type Id = $id;
 
-            fn id(record: &$record) -> i64 {
-                record.id.0
+            fn id(record: &$record) -> $id {
+                record.id
             }
             fn version(record: &$record) -> i64 {
                 record.version
@@ -91,20 +94,20 @@ macro_rules! resource {
             async fn create(app: &App, p: &Principal, input: &$input) -> Result<$record, AppError> {
                 app.$create(p, input).await
             }
-            async fn get(app: &App, p: &Principal, id: i64) -> Result<$record, AppError> {
-                app.$get(p, $id(id)).await
+            async fn get(app: &App, p: &Principal, id: $id) -> Result<$record, AppError> {
+                app.$get(p, id).await
             }
             async fn update(
                 app: &App,
                 p: &Principal,
-                id: i64,
+                id: $id,
                 version: Option<i64>,
                 input: &$input,
             ) -> Result<$record, AppError> {
-                app.$update(p, $id(id), version, input).await
+                app.$update(p, id, version, input).await
             }
-            async fn delete(app: &App, p: &Principal, id: i64) -> Result<(), AppError> {
-                app.$delete(p, $id(id)).await
+            async fn delete(app: &App, p: &Principal, id: $id) -> Result<(), AppError> {
+                app.$delete(p, id).await
             }
             async fn list(
                 app: &App,

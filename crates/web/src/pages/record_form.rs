@@ -81,7 +81,7 @@ pub(super) async fn create<R: FormRecord>(
         .clone()
         .confirming_returning_subject(form.saving.returning_subject == "confirmed");
     match R::create(&app, &principal, &input).await {
-        Ok(record) => after_save::<R>(&app, &session, R::id(&record)).await,
+        Ok(record) => after_save::<R>(&app, &session, R::id(&record).into()).await,
         Err(error) => show_form::<R>(&app, &session, new_spec::<R>(), &input, Some(error)).await,
     }
 }
@@ -91,7 +91,7 @@ pub(super) async fn edit_form<R: FormRecord>(
     session: PageSession,
     PageId(id): PageId,
 ) -> Response {
-    match R::get(&app, &session.principal, id).await {
+    match R::get(&app, &session.principal, id.into()).await {
         Ok(record) => {
             let title = format!("Edit {}", R::name(&record));
             let spec = edit_spec::<R>(id, title, Some(R::version(&record)));
@@ -109,7 +109,7 @@ pub(super) async fn update<R: FormRecord>(
 ) -> Response {
     let input = R::from_form(form.fields);
     let version = form.saving.version;
-    match R::update(&app, &session.principal, id, version, &input).await {
+    match R::update(&app, &session.principal, id.into(), version, &input).await {
         Ok(_) => after_save::<R>(&app, &session, id).await,
         Err(error) => {
             let spec = edit_spec::<R>(id, format!("Edit {}", R::NOUN), version);
@@ -124,7 +124,7 @@ pub(super) async fn delete<R: FormRecord>(
     PageId(id): PageId,
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> Response {
-    match R::delete(&app, &session.principal, id).await {
+    match R::delete(&app, &session.principal, id.into()).await {
         Ok(()) => Redirect::to(&format!("/{}", R::PATH)).into_response(),
         Err(error) => error_page(error),
     }
