@@ -12,6 +12,7 @@ examples="${1:-20}"
 
 venv=".venv-fuzz"
 if [ ! -x "$venv/bin/st" ]; then
+  rm -rf "$venv" # a broken or half-made environment (or a dangling link)
   python3 -m venv "$venv"
   "$venv/bin/pip" install --quiet schemathesis
 fi

@@ -6,9 +6,10 @@ use crate::secrets::{random_token, sha256_hex};
 use crate::{App, AppError, Principal};
 use custodian_core::access::{Action, Area};
 use custodian_core::time::Timestamp;
+use custodian_core::users::{SessionInfo, TokenInfo, UserSummary};
 use custodian_core::validation::required_text;
 use custodian_core::{ApiTokenId, Refusal, SessionId, UserId, ValidationErrors};
-use custodian_store::{Scope, SessionInfo, TokenInfo, UserSummary};
+use custodian_store::Scope;
 use serde::Deserialize;
 
 /// The longest an API token may live.
@@ -107,7 +108,7 @@ impl App {
         &self,
         principal: &Principal,
         user: UserId,
-    ) -> Result<custodian_store::User, AppError> {
+    ) -> Result<custodian_core::users::User, AppError> {
         principal.authorize(Area::Administration, Action::Administer)?;
         self.reactivate(&principal.scope(), user).await
     }
@@ -117,7 +118,7 @@ impl App {
         &self,
         scope: &Scope,
         user: UserId,
-    ) -> Result<custodian_store::User, AppError> {
+    ) -> Result<custodian_core::users::User, AppError> {
         Ok(self.store.reactivate_user(scope, user).await?)
     }
 
@@ -211,7 +212,7 @@ impl App {
         principal: &Principal,
         user: UserId,
         names: &[String],
-    ) -> Result<custodian_store::User, AppError> {
+    ) -> Result<custodian_core::users::User, AppError> {
         principal.authorize(Area::Administration, Action::Administer)?;
         self.assign_roles(&principal.scope(), user, names).await
     }
@@ -222,7 +223,7 @@ impl App {
         scope: &Scope,
         user: UserId,
         names: &[String],
-    ) -> Result<custodian_store::User, AppError> {
+    ) -> Result<custodian_core::users::User, AppError> {
         let (roles, custom) = self.resolve_role_names(scope.tenant, names).await?;
         if roles.is_empty() && custom.is_empty() {
             return Err(ValidationErrors::single(

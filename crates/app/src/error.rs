@@ -2,8 +2,9 @@
 //! error tells a client: its status, stable code and public message. The
 //! API, the pages and the portal only choose how to show that answer.
 
+use custodian_core::portal::LinkProblem;
 use custodian_core::{FieldError, Refusal, ValidationErrors};
-use custodian_store::{LinkProblem, StoreError};
+use custodian_store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -35,7 +36,7 @@ pub enum AppError {
     FilterOnHiddenField { hidden: &'static str },
     /// A portal link that does not let anyone in, and why.
     #[error("the link cannot be used: {0:?}")]
-    PortalLink(custodian_store::LinkProblem),
+    PortalLink(custodian_core::portal::LinkProblem),
     #[error("password hashing failed")]
     PasswordHashing,
     /// The operator's setup is wrong (a key or file that cannot be used).

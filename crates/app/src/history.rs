@@ -3,8 +3,8 @@
 
 use crate::{App, AppError, Principal};
 use custodian_core::access::{Action, Area};
+use custodian_core::audit::entry::AuditEntry;
 use custodian_core::audit::RecordType;
-use custodian_store::AuditEntry;
 
 /// How many changes a record's page shows.
 pub const HISTORY_LIMIT: i64 = 50;

@@ -26,10 +26,10 @@ mod secrets;
 pub mod teams;
 pub mod two_factor;
 
-pub use custodian_store::{
-    AccessSummary, AuditEntry, Backend, LinkProblem, Page, Reach, ReviewFilter, RunStart, Scope,
-    SearchHit, SessionInfo, Store, Team, TokenInfo, User, UserAccess, UserSummary,
-};
+/// The one store type callers name: the operator's tenant and actor for
+/// system actions (`Scope::new(tenant, Actor::SYSTEM)`).
+pub use custodian_store::Scope;
+use custodian_store::Store;
 pub use error::{with_causes, AppError, PublicError};
 pub use history::area_of;
 
@@ -40,6 +40,7 @@ use custodian_core::audit::chain::ClientContext;
 use custodian_core::audit::{Actor, ActorKind};
 use custodian_core::grants::{Categories, Grants};
 use custodian_core::need_to_know::NeedToKnow;
+use custodian_core::users::UserAccess;
 use custodian_core::{TenantId, UserId};
 
 use std::sync::Arc;
@@ -85,7 +86,7 @@ impl Principal {
     }
 
     pub fn from_user(
-        user: &custodian_store::User,
+        user: &custodian_core::users::User,
         access: UserAccess,
         kind: ActorKind,
         actor_id: i64,
@@ -228,7 +229,10 @@ impl App {
 
     /// A page with its cursor sealed: the cursor holds the sort key of the
     /// last row, which may be a value the caller is not allowed to see.
-    pub(crate) fn sealed<T>(&self, mut page: custodian_store::Page<T>) -> custodian_store::Page<T> {
+    pub(crate) fn sealed<T>(
+        &self,
+        mut page: custodian_core::page::Page<T>,
+    ) -> custodian_core::page::Page<T> {
         page.next_cursor = page
             .next_cursor
             .map(|plain| self.key.seal(sealing::Purpose::Cursor, plain.as_bytes()));

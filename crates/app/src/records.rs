@@ -13,9 +13,10 @@ use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::catalog::{self, Category};
 use custodian_core::contacts::{Contact, ContactInput};
 use custodian_core::organisations::{Organisation, OrganisationInput};
-use custodian_core::Refusal;
-use custodian_core::{ActivityId, AgreementId, AssetId, ContactId, OrganisationId};
-use custodian_store::{Cursor, ListQuery, Page, Reach, SearchHit, SortOrder};
+use custodian_core::page::Page;
+use custodian_core::search::SearchHit;
+use custodian_core::{ActivityId, AgreementId, AssetId, ContactId, OrganisationId, Refusal};
+use custodian_store::{Cursor, ListQuery, Reach, SortOrder};
 use serde::Deserialize;
 
 /// List parameters as a page or API client sends them.

@@ -4,10 +4,9 @@
 use crate::{App, AppError, Principal};
 use custodian_core::access::{Action, Area};
 use custodian_core::audit::{AuditAction, RecordType};
-use custodian_core::teams::TeamInput;
+use custodian_core::teams::{Team, TeamInput};
 use custodian_core::validation::required_text;
 use custodian_core::{Refusal, TeamId, UserId, ValidationErrors};
-use custodian_store::Team;
 
 impl App {
     pub async fn teams(&self, principal: &Principal) -> Result<Vec<Team>, AppError> {

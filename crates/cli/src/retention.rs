@@ -5,9 +5,9 @@
 use crate::{report, CliError, Database};
 use clap::Subcommand;
 use custodian_app::retention::{spawn_daily_schedule, SweepControl};
-use custodian_app::RunStart;
 use custodian_app::{App, Scope};
 use custodian_core::audit::Actor;
+use custodian_core::retention::report::RunStart;
 use custodian_core::retention::RunCounts;
 use custodian_core::time::Timestamp;
 use custodian_core::TenantId;

@@ -22,6 +22,7 @@ pub mod mail;
 pub mod need_to_know;
 pub mod offboarding;
 pub mod organisations;
+pub mod page;
 pub mod passwords;
 pub mod portal;
 pub mod privacy;
@@ -33,6 +34,7 @@ pub mod sorting;
 pub mod teams;
 pub mod time;
 pub mod totp;
+pub mod users;
 pub mod validation;
 pub mod values;
 

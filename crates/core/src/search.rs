@@ -96,3 +96,14 @@ mod tests {
         assert!(query_tokens(" ,; ").is_empty());
     }
 }
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchHit {
+    /// `organisation` or `contact`.
+    pub record_type: String,
+    pub record_id: i64,
+    pub label: String,
+    pub detail: String,
+    /// A contact whose processing is restricted (Art. 18).
+    pub restricted: bool,
+}

@@ -1,7 +1,7 @@
 //! Teams of staff users, as submitted: a role that reaches its team's
 //! records sees what anyone in a team of its user owns.
 
-use crate::UserId;
+use crate::{TeamId, UserId};
 use serde::Deserialize;
 
 /// A team as a page or an API client submits it.
@@ -13,4 +13,12 @@ pub struct TeamInput {
     /// The staff users in the team.
     #[serde(default)]
     pub member_ids: Vec<UserId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Team {
+    pub id: TeamId,
+    pub name: String,
+    /// (id, name) of each member, by name.
+    pub members: Vec<(UserId, String)>,
 }

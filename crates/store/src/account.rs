@@ -2,39 +2,15 @@
 //! device and address each was opened from) and their API tokens; and the
 //! administrator's list of users, to end all sessions of someone who left.
 
-use crate::auth::{user_from, User, USER_COLUMNS};
+use crate::auth::{user_from, USER_COLUMNS};
 use crate::statement::Bindable;
 use crate::{Scope, Store, StoreError};
 use custodian_core::access::{Role, Roles};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::time::Timestamp;
+use custodian_core::users::{SessionInfo, TokenInfo, User, UserSummary};
 use custodian_core::{ApiTokenId, Refusal, SessionId, TenantId, UserId};
 use sqlx::{Any, Row, Transaction};
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SessionInfo {
-    pub session_id: SessionId,
-    pub created_at: Timestamp,
-    pub last_seen_at: Timestamp,
-    pub expires_at: Timestamp,
-    pub source_ip: Option<String>,
-    pub user_agent: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TokenInfo {
-    pub id: ApiTokenId,
-    pub name: String,
-    pub created_at: Timestamp,
-    pub expires_at: Option<Timestamp>,
-    pub revoked_at: Option<Timestamp>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UserSummary {
-    pub user: User,
-    pub live_sessions: i64,
-}
 
 impl Store {
     /// A user's live sessions, newest first.

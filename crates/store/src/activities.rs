@@ -1,15 +1,15 @@
 //! Activities and their links to contacts: the timelines.
 
-use crate::page::{finish_page, keyset, Arg, Cursor, CursorKey, ListQuery, Page, SortKey, Sql};
+use crate::page::{finish_page, keyset, Arg, Cursor, CursorKey, ListQuery, SortKey, Sql};
 use crate::rows::require_reference;
 use crate::statement::Bindable;
 use crate::stored::{FieldValues, StoredRecord};
 use crate::{Scope, Store, StoreError};
 use custodian_core::activities::{Activity, ActivityFields, ActivityKind, LinkedContact};
 use custodian_core::audit::{AuditAction, RecordType};
+use custodian_core::page::Page;
 use custodian_core::time::Timestamp;
-use custodian_core::Refusal;
-use custodian_core::{ActivityId, ContactId, OrganisationId, TenantId, UserId};
+use custodian_core::{ActivityId, ContactId, OrganisationId, Refusal, TenantId, UserId};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Transaction};
 use sqlx::{AnyConnection, Row};

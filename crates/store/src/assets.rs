@@ -1,7 +1,7 @@
 //! Assets: the installed base of products at customers.
 
 use crate::page::{
-    finish_page, keyset, sort_name, Arg, Cursor, CursorKey, ListQuery, Page, SortKey, Sql,
+    finish_page, keyset, sort_name, Arg, Cursor, CursorKey, ListQuery, SortKey, Sql,
 };
 use crate::rows::require_reference;
 use crate::statement::Bindable;
@@ -9,9 +9,9 @@ use crate::stored::{plain_record_steps, StoredRecord};
 use crate::{Scope, Store, StoreError};
 use custodian_core::assets::{Asset, AssetFields};
 use custodian_core::audit::{AuditAction, RecordType};
+use custodian_core::page::Page;
 use custodian_core::time::Timestamp;
-use custodian_core::Refusal;
-use custodian_core::{AssetId, ContactId, OrganisationId, TenantId};
+use custodian_core::{AssetId, ContactId, OrganisationId, Refusal, TenantId};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Transaction};
 use sqlx::{AnyConnection, Row};

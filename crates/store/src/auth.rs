@@ -6,37 +6,11 @@ use crate::statement::Bindable;
 use crate::{Scope, Store, StoreError};
 use custodian_core::access::{Role, Roles};
 use custodian_core::audit::{Actor, ActorKind, AuditAction, RecordType};
-use custodian_core::grants::{Categories, Grants};
 use custodian_core::time::Timestamp;
+use custodian_core::users::{User, UserAccess};
 use custodian_core::{ApiTokenId, Refusal, SessionId, TenantId, UserId};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct User {
-    pub tenant: TenantId,
-    pub id: UserId,
-    pub email: String,
-    pub display_name: String,
-    /// The built-in roles the user holds.
-    pub roles: Roles,
-    /// The names of the tenant's own roles the user holds.
-    pub custom_roles: Vec<String>,
-    /// Set when an administrator ended the user's access.
-    pub disabled_at: Option<Timestamp>,
-}
-
-impl User {
-    /// Every role the user holds by name: the built-in ones, then the
-    /// tenant's own.
-    pub fn role_names(&self) -> Vec<String> {
-        self.roles
-            .iter()
-            .map(|r| r.as_str().to_string())
-            .chain(self.custom_roles.iter().cloned())
-            .collect()
-    }
-}
 
 /// A user with the given login email, in some tenant, with its password hash.
 #[derive(Debug, Clone)]
@@ -67,15 +41,6 @@ pub struct TokenRecord {
     pub id: ApiTokenId,
     pub user: User,
     pub access: UserAccess,
-}
-
-/// What a signed-in user may do and see, resolved from their roles (built-in
-/// and the tenant's own) and the tenant's access settings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct UserAccess {
-    pub grants: Grants,
-    /// Categories whose reading needs a stated reason.
-    pub sensitive: Categories,
 }
 
 /// The tenant's settings columns a session or token lookup selects, to

@@ -1,7 +1,7 @@
 //! Contacts: storage, search entry and audit.
 
 use crate::page::{
-    finish_page, keyset, sort_name, Arg, Cursor, CursorKey, ListQuery, Page, SortKey, Sql,
+    finish_page, keyset, sort_name, Arg, Cursor, CursorKey, ListQuery, SortKey, Sql,
 };
 use crate::rows::{address, require_owner, split_lines};
 use crate::search::{self, SearchEntry};
@@ -10,11 +10,11 @@ use crate::stored::{plain_record_steps, StoredRecord};
 use crate::{Reach, Scope, Store, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::contacts::{Contact, ContactFields, Gender};
+use custodian_core::page::Page;
 use custodian_core::search::contact_terms;
 use custodian_core::sorting::{prefix_key, sort_key};
 use custodian_core::time::Timestamp;
-use custodian_core::Refusal;
-use custodian_core::{ContactId, OrganisationId, TenantId, UserId};
+use custodian_core::{ContactId, OrganisationId, Refusal, TenantId, UserId};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Transaction};
 use sqlx::{AnyConnection, Row};

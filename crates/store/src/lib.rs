@@ -41,26 +41,20 @@ mod tenants;
 pub mod testing;
 mod two_factor;
 
-pub use account::{SessionInfo, TokenInfo, UserSummary};
-pub use audit::{AuditEntry, AuditQuery, AuditSubject, ChainWalk, Checkpoint, NewAuditEntry};
-pub use auth::{LoginCandidate, SessionRecord, TokenRecord, User, UserAccess};
+pub use audit::{AuditQuery, AuditSubject, ChainWalk, Checkpoint, NewAuditEntry};
+pub use auth::{LoginCandidate, SessionRecord, TokenRecord};
 pub use batch::Batch;
 pub use connect::Backend;
 pub use error::StoreError;
 pub use helpdesk::MessageAuthor;
 pub use outbox::{Delivery, NewMail};
-pub use page::{Cursor, ListQuery, Page, SortOrder};
+pub use page::{Cursor, ListQuery, SortOrder};
 pub use portal::{
-    LinkProblem, PendingRegistration, PortalCandidate, PortalIdentity, PortalSessionRecord,
-    Registrant,
+    PendingRegistration, PortalCandidate, PortalIdentity, PortalSessionRecord, Registrant,
 };
-pub use privacy::{
-    AccessSummary, ErasureStep, Intake, RequestChange, SharedRows, Step, StepActor, TableRows,
-};
+pub use privacy::{ErasureStep, Intake, RequestChange, SharedRows, Step, StepActor, TableRows};
 pub use reach::Reach;
-pub use retention::{Acted, DueBatch, DueCursor, ReviewFilter, RunStart};
-pub use search::SearchHit;
-pub use teams::Team;
+pub use retention::{Acted, DueBatch, DueCursor};
 pub use tenants::Tenant;
 pub use two_factor::TwoFactor;
 

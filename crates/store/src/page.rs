@@ -2,6 +2,7 @@
 //! SQL with numbered parameters.
 
 use crate::StoreError;
+use custodian_core::page::Page;
 use custodian_core::Refusal;
 use sqlx::any::AnyArguments;
 use sqlx::query::Query;
@@ -88,12 +89,6 @@ impl ListQuery {
         self.reach = reach;
         self
     }
-}
-
-#[derive(Debug, Clone)]
-pub struct Page<T> {
-    pub items: Vec<T>,
-    pub next_cursor: Option<String>,
 }
 
 #[derive(Debug, Clone)]

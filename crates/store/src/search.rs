@@ -6,19 +6,9 @@ use crate::connect::Backend;
 use crate::statement::Bindable;
 use crate::{Store, StoreError};
 use custodian_core::search::query_tokens;
+use custodian_core::search::SearchHit;
 use custodian_core::TenantId;
 use sqlx::{AnyConnection, Row};
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SearchHit {
-    /// `organisation` or `contact`.
-    pub record_type: String,
-    pub record_id: i64,
-    pub label: String,
-    pub detail: String,
-    /// A contact whose processing is restricted (Art. 18).
-    pub restricted: bool,
-}
 
 pub(crate) struct SearchEntry<'a> {
     pub(crate) record_type: &'static str,

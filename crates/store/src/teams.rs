@@ -5,18 +5,10 @@
 use crate::statement::Bindable;
 use crate::{Scope, Store, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
+use custodian_core::teams::Team;
 use custodian_core::time::Timestamp;
-use custodian_core::Refusal;
-use custodian_core::{TeamId, TenantId, UserId};
+use custodian_core::{Refusal, TeamId, TenantId, UserId};
 use sqlx::{Any, Row, Transaction};
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Team {
-    pub id: TeamId,
-    pub name: String,
-    /// (id, name) of each member, by name.
-    pub members: Vec<(UserId, String)>,
-}
 
 impl Store {
     pub async fn teams(&self, tenant: TenantId) -> Result<Vec<Team>, StoreError> {

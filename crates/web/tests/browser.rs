@@ -13,6 +13,7 @@ use custodian_app::Principal;
 use custodian_core::access::Role;
 use custodian_core::activities::Activity;
 use custodian_core::contacts::Contact;
+use custodian_core::retention::report::RunStart;
 use custodian_core::UserId;
 use serde_json::{json, Value};
 use support::{input, TestApp, PASSWORD};
@@ -622,7 +623,7 @@ async fn consent_is_granted_and_withdrawn_on_the_contact_page() {
 #[tokio::test]
 async fn the_dpo_decides_the_review_list_in_bulk() {
     use custodian_app::retention::SweepControl;
-    use custodian_app::{RunStart, Scope};
+    use custodian_app::Scope;
     use custodian_core::audit::Actor;
     use custodian_core::retention::HoldFields;
     use custodian_core::time::Timestamp;

@@ -5,11 +5,13 @@
 //! the review list's decisions delete or keep.
 
 mod support;
+use custodian_core::retention::report::RunStart;
+use custodian_core::retention::reviews::ReviewFilter;
 use support::{items, on_both_backends, postgres, sqlite, Story, TestApp};
 
 use custodian_app::records::ListParams;
 use custodian_app::retention::SweepControl;
-use custodian_app::{App, Principal, ReviewFilter, RunStart, Scope};
+use custodian_app::{App, Principal, Scope};
 use custodian_core::access::{Role, Roles};
 use custodian_core::audit::Actor;
 use custodian_core::retention::{DecisionOutcome, HoldFields, ReviewDecisionFields, RunSummary};

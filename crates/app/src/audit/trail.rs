@@ -4,12 +4,11 @@
 use crate::csv::csv_cell;
 use crate::{App, AppError, Principal};
 use custodian_core::access::{Action, Area};
+use custodian_core::audit::entry::AuditEntry;
 use custodian_core::audit::{AuditAction, RecordType};
-use custodian_core::catalog;
 use custodian_core::time::{CalendarDate, Timestamp};
-use custodian_core::Refusal;
-use custodian_core::{ContactId, UserId, ValidationErrors};
-use custodian_store::{AuditEntry, AuditQuery, AuditSubject};
+use custodian_core::{catalog, ContactId, Refusal, UserId, ValidationErrors};
+use custodian_store::{AuditQuery, AuditSubject};
 use serde::Deserialize;
 
 /// Filters as a page or an API client sends them; every one is optional.

@@ -7,14 +7,13 @@ use crate::records::{Filter, Filters, ListParams};
 use crate::{App, AppError, Principal};
 use custodian_core::access::{Action, Area};
 use custodian_core::audit::{AuditAction, RecordType};
-use custodian_core::catalog;
 use custodian_core::helpdesk::{
     find_personal_data, redact_findings, FaqArticle, FaqDraft, FaqFields, FaqInput, Finding,
     KnownNames, MessageVisibility, TicketStatus,
 };
+use custodian_core::page::Page;
 use custodian_core::validation::ValidationErrors;
-use custodian_core::{FaqArticleId, TenantId, TicketId};
-use custodian_store::Page;
+use custodian_core::{catalog, FaqArticleId, TenantId, TicketId};
 
 pub const FAQ_FILTERS: Filters = &[
     (Filter::NamePrefix, "Words of the question or the answer"),

@@ -6,10 +6,9 @@ use crate::records::{Filter, Filters, ListParams};
 use crate::{App, AppError, Principal};
 use custodian_core::access::{Action, Area};
 use custodian_core::audit::{AuditAction, RecordType};
-use custodian_core::catalog;
 use custodian_core::helpdesk::{Ticket, TicketFields, TicketInput};
-use custodian_core::TicketId;
-use custodian_store::Page;
+use custodian_core::page::Page;
+use custodian_core::{catalog, TicketId};
 
 pub const TICKET_FILTERS: Filters = &[
     (

@@ -6,9 +6,8 @@ use crate::records::ListParams;
 use crate::{App, AppError};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::helpdesk::FaqArticle;
-use custodian_core::FaqArticleId;
-use custodian_core::Refusal;
-use custodian_store::Page;
+use custodian_core::page::Page;
+use custodian_core::{FaqArticleId, Refusal};
 
 fn for_the_portal(mut article: FaqArticle) -> FaqArticle {
     article.source_ticket_id = None;

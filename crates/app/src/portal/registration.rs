@@ -19,12 +19,12 @@ use custodian_core::portal::registration::{
     verification_mail, RegistrationFields, RegistrationInput, RegistrationPolicy,
     RegistrationSettings, VERIFICATION_HOURS,
 };
+use custodian_core::portal::LinkProblem;
 use custodian_core::time::Timestamp;
 use custodian_core::validation::ValidationErrors;
 use custodian_core::values::{Address, EmailAddress};
-use custodian_core::Refusal;
-use custodian_core::{ContactId, TenantId};
-use custodian_store::{LinkProblem, NewMail, PendingRegistration, Registrant, Scope};
+use custodian_core::{ContactId, Refusal, TenantId};
+use custodian_store::{NewMail, PendingRegistration, Registrant, Scope};
 use std::sync::Arc;
 
 /// Search hits looked at to find a contact by email (every word of the

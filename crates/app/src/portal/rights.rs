@@ -24,7 +24,7 @@ const DOWNLOADS_PER_DAY: usize = 5;
 
 /// The staff user a request raised in the portal belongs to: the first
 /// active data protection officer, else the first active administrator.
-fn portal_request_owner(users: &[custodian_store::UserSummary]) -> Option<UserId> {
+fn portal_request_owner(users: &[custodian_core::users::UserSummary]) -> Option<UserId> {
     [Role::DataProtectionOfficer, Role::Administrator]
         .into_iter()
         .find_map(|role| {
@@ -204,8 +204,8 @@ impl App {
 mod tests {
     use super::*;
     use custodian_core::access::Roles;
+    use custodian_core::users::{User, UserSummary};
     use custodian_core::TenantId;
-    use custodian_store::{User, UserSummary};
 
     fn user(id: i64, roles: &[Role], disabled: bool) -> UserSummary {
         UserSummary {

@@ -10,11 +10,12 @@ use crate::{App, AppError};
 use custodian_core::audit::{Actor, ActorKind, RecordType};
 use custodian_core::mail::{MailPurpose, LINK_PLACEHOLDER};
 use custodian_core::passwords::PasswordPolicy;
+use custodian_core::portal::LinkProblem;
 use custodian_core::portal::{sign_in_mail, LinkPurpose, PortalAccount, SIGN_IN_MINUTES};
 use custodian_core::time::Timestamp;
 use custodian_core::validation::ValidationErrors;
 use custodian_core::TenantId;
-use custodian_store::{LinkProblem, NewMail, Scope};
+use custodian_store::{NewMail, Scope};
 
 /// The secrets of a new session: the cookie value (once) and the token its
 /// forms carry.

@@ -7,19 +7,18 @@ use super::PortalPrincipal;
 use crate::records::ListParams;
 use crate::{App, AppError};
 use custodian_core::audit::{AuditAction, RecordType};
-use custodian_core::catalog;
 use custodian_core::helpdesk::{
     MessageFields, MessageVisibility, Ticket, TicketFields, TicketMessage, TicketPriority,
     TicketStatus, CATEGORY_MAX,
 };
+use custodian_core::page::Page;
 use custodian_core::time::Timestamp;
 use custodian_core::validation::{
     long_text, optional_text, required_long_text, required_text, ValidationErrors,
 };
 use custodian_core::values::{BODY_MAX, NAME_MAX};
-use custodian_core::Refusal;
-use custodian_core::TicketId;
-use custodian_store::{ListQuery, MessageAuthor, Page, Reach};
+use custodian_core::{catalog, Refusal, TicketId};
+use custodian_store::{ListQuery, MessageAuthor, Reach};
 use serde::Deserialize;
 
 /// A ticket as a contact person raises it.

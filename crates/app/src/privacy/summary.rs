@@ -4,9 +4,8 @@
 //! in the tenant accessed it. Plain HTML with no script or outside link.
 
 use super::export_text::{cell_text, table_label};
-use crate::AccessSummary;
 use custodian_core::catalog::Category;
-use custodian_core::privacy::export::ExportKind;
+use custodian_core::privacy::export::{AccessSummary, ExportKind};
 use custodian_core::privacy::requests::SubjectRequest;
 use custodian_core::purposes::Purpose;
 use custodian_core::retention::RetentionRule;

@@ -4,11 +4,11 @@
 use crate::{App, AppError, Principal};
 use custodian_core::access::{Action, Area};
 use custodian_core::audit::{AuditAction, RecordType};
+use custodian_core::retention::reviews::ReviewFilter;
 use custodian_core::retention::{
     DecisionOutcome, ReviewDecision, ReviewDecisionFields, ReviewEntry,
 };
 use custodian_core::time::{CalendarDate, Timestamp};
-use custodian_store::ReviewFilter;
 
 /// Entries one page of the list shows.
 pub const REVIEW_PAGE: i64 = 500;

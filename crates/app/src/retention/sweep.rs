@@ -7,10 +7,11 @@ use super::runner::{runner_gone, this_runner};
 use crate::{App, AppError, Principal};
 use custodian_core::access::{Action, Area};
 use custodian_core::audit::Actor;
+use custodian_core::retention::report::RunStart;
 use custodian_core::retention::{RetainedType, RetentionRule, RunCounts, RunSummary};
 use custodian_core::time::Timestamp;
 use custodian_core::{RetentionRunId, TenantId};
-use custodian_store::{DueCursor, RunStart, Scope};
+use custodian_store::{DueCursor, Scope};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 

@@ -3,6 +3,7 @@
 //! trail. `chain` makes the trail tamper-evident.
 
 pub mod chain;
+pub mod entry;
 
 use serde::Serialize;
 

@@ -133,3 +133,17 @@ mod tests {
             .contains("15 minutes"));
     }
 }
+
+/// Why a link does not let anyone in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkProblem {
+    /// No such link (or another purpose's).
+    Unknown,
+    Used,
+    Expired,
+    /// The account was ended since.
+    Ended,
+    /// The address has an account that signs in already: a registration
+    /// does not change it.
+    Taken,
+}

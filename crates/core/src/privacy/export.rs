@@ -8,6 +8,7 @@
 //! both, so rows can be told apart.
 
 use crate::catalog::{self, Category, ColumnClass};
+use crate::time::Timestamp;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -106,4 +107,17 @@ mod tests {
         );
         assert!(activity.contains(&"activity_id"));
     }
+}
+
+/// How often one person (or program) in the tenant read or changed the
+/// subject's records, and when first and last.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccessSummary {
+    pub actor_kind: String,
+    /// The user, or the owner of the API token; None for the system.
+    pub actor_name: Option<String>,
+    pub action: String,
+    pub count: i64,
+    pub first: Timestamp,
+    pub last: Timestamp,
 }

@@ -87,3 +87,14 @@ pub struct RunSummary {
     pub status: String,
     pub counts: RunCounts,
 }
+
+/// Who started a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunStart {
+    /// The daily schedule of `custodian serve` or `custodian worker`.
+    Schedule,
+    /// `custodian retention apply`.
+    Command,
+    /// A staff user, from the browser or the API.
+    Staff(i64),
+}

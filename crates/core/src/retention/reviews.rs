@@ -208,3 +208,10 @@ pub struct DecisionOutcome {
     /// Ids that were not open entries of the list.
     pub not_open: Vec<RetentionReviewId>,
 }
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReviewFilter {
+    Open,
+    /// Decided since (milliseconds).
+    DecidedSince(i64),
+}

@@ -8,7 +8,7 @@ pub(crate) mod trail;
 
 pub use chain::NewAuditEntry;
 pub use integrity::{ChainWalk, Checkpoint};
-pub use trail::{AuditEntry, AuditQuery, AuditSubject};
+pub use trail::{AuditQuery, AuditSubject};
 
 use crate::{Scope, Store, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};

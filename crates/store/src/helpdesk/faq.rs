@@ -2,16 +2,16 @@
 //! anonymisation step): contacts found by their first or last name through
 //! their indexes, and the staff.
 
-use crate::page::{finish_page, keyset, Arg, Cursor, CursorKey, ListQuery, Page, SortKey, Sql};
+use crate::page::{finish_page, keyset, Arg, Cursor, CursorKey, ListQuery, SortKey, Sql};
 use crate::rows::placeholders;
 use crate::statement::Bindable;
 use crate::stored::{FieldValues, StoredRecord};
 use crate::{Scope, Store, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::helpdesk::{FaqArticle, FaqFields};
+use custodian_core::page::Page;
 use custodian_core::time::Timestamp;
-use custodian_core::Refusal;
-use custodian_core::{FaqArticleId, TenantId, TicketId, UserId};
+use custodian_core::{FaqArticleId, Refusal, TenantId, TicketId, UserId};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 

@@ -3,16 +3,16 @@
 //! assignee, organisation or contact) and found by number or subject.
 
 use super::service_levels::load_levels;
-use crate::page::{finish_page, keyset, Arg, Cursor, CursorKey, ListQuery, Page, SortKey, Sql};
+use crate::page::{finish_page, keyset, Arg, Cursor, CursorKey, ListQuery, SortKey, Sql};
 use crate::rows::require_reference;
 use crate::statement::Bindable;
 use crate::stored::{FieldValues, StoredRecord};
 use crate::{Scope, Store, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::helpdesk::{Ticket, TicketFields, TicketPriority, TicketStatus, TicketTimes};
+use custodian_core::page::Page;
 use custodian_core::time::Timestamp;
-use custodian_core::Refusal;
-use custodian_core::{ContactId, OrganisationId, TenantId, TicketId, UserId};
+use custodian_core::{ContactId, OrganisationId, Refusal, TenantId, TicketId, UserId};
 use sqlx::any::AnyRow;
 use sqlx::{Any, AnyConnection, Row, Transaction};
 

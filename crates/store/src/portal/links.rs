@@ -5,24 +5,10 @@
 use crate::statement::Bindable;
 use crate::{NewMail, Scope, Store, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
-use custodian_core::portal::LinkPurpose;
+use custodian_core::portal::{LinkProblem, LinkPurpose};
 use custodian_core::time::Timestamp;
 use custodian_core::{PortalAccountId, TenantId};
 use sqlx::{AnyConnection, Row};
-
-/// Why a link does not let anyone in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LinkProblem {
-    /// No such link (or another purpose's).
-    Unknown,
-    Used,
-    Expired,
-    /// The account was ended since.
-    Ended,
-    /// The address has an account that signs in already: a registration
-    /// does not change it.
-    Taken,
-}
 
 /// Spends every link of the account not used yet (a new invitation, a new
 /// password or ended access makes them worthless).

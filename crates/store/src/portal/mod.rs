@@ -8,6 +8,5 @@ mod registration;
 mod sessions;
 
 pub use accounts::{PortalCandidate, PortalIdentity};
-pub use links::LinkProblem;
 pub use registration::{PendingRegistration, Registrant};
 pub use sessions::PortalSessionRecord;

@@ -4,13 +4,13 @@
 //! which makes the contact when it is new and the account, at once.
 
 use super::accounts::account_of;
-use super::LinkProblem;
 use crate::statement::Bindable;
 use crate::{NewMail, Scope, Store, StoreError};
 use custodian_core::audit::chain::ClientContext;
 use custodian_core::audit::{Actor, ActorKind, AuditAction, RecordType};
 use custodian_core::contacts::ContactFields;
 use custodian_core::portal::registration::{RegistrationFields, RegistrationPolicy};
+use custodian_core::portal::LinkProblem;
 use custodian_core::time::Timestamp;
 use custodian_core::{ContactId, PortalAccountId, Refusal, RegistrationId, TenantId};
 use sqlx::{AnyConnection, Row};

@@ -3,10 +3,11 @@
 //! account, or by eight hours without use.
 
 use super::accounts::{identity_from_row, PortalIdentity, IDENTITY_COLUMNS};
-use super::links::{take_link, LinkProblem};
+use super::links::take_link;
 use crate::statement::Bindable;
 use crate::{Scope, Store, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
+use custodian_core::portal::LinkProblem;
 use custodian_core::portal::{LinkPurpose, SESSION_HOURS};
 use custodian_core::time::Timestamp;
 use custodian_core::{PortalAccountId, PortalSessionId, TenantId};

@@ -9,6 +9,7 @@ use crate::statement::Bindable;
 use crate::{Store, StoreError};
 use custodian_core::catalog::{Category, ColumnClass};
 use custodian_core::hex::to_hex;
+use custodian_core::privacy::export::AccessSummary;
 use custodian_core::privacy::export::{export_columns, ExportKind};
 use custodian_core::time::Timestamp;
 use custodian_core::{ContactId, SubjectRequestId, TenantId};
@@ -31,19 +32,6 @@ pub struct SharedRows {
     /// The column that names a row, and the rows' values of it.
     pub key: &'static str,
     pub keys: Vec<i64>,
-}
-
-/// How often one person (or program) in the tenant read or changed the
-/// subject's records, and when first and last.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AccessSummary {
-    pub actor_kind: String,
-    /// The user, or the owner of the API token; None for the system.
-    pub actor_name: Option<String>,
-    pub action: String,
-    pub count: i64,
-    pub first: Timestamp,
-    pub last: Timestamp,
 }
 
 fn json_value(row: &AnyRow, index: usize) -> Result<Value, StoreError> {

@@ -16,6 +16,6 @@ mod suppression;
 
 pub use erasure::ErasureStep;
 pub(crate) use erasure::{owned_activity_ids, ContactsErased};
-pub use export::{AccessSummary, SharedRows, TableRows};
+pub use export::{SharedRows, TableRows};
 pub(crate) use mentions::full_text_indexes;
 pub use requests::{Intake, RequestChange, Step, StepActor};

@@ -14,7 +14,7 @@ mod search_purge;
 
 pub use act::Acted;
 pub use due::{DueBatch, DueCursor};
-pub use reviews::ReviewFilter;
+
 pub(crate) use rules::backfill_default_rules;
-pub use runs::RunStart;
+
 pub(crate) use search_purge::{full_text_secure_delete, optimize_full_text};

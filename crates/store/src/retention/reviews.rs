@@ -6,6 +6,7 @@
 use crate::statement::Bindable;
 use crate::{NewAuditEntry, Scope, Store, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
+use custodian_core::retention::reviews::ReviewFilter;
 use custodian_core::retention::{
     Decision, DecisionOutcome, HeldSet, RetainedType, RetentionAction, ReviewDecision, ReviewEntry,
 };
@@ -13,13 +14,6 @@ use custodian_core::time::Timestamp;
 use custodian_core::{ContactId, RetentionReviewId, RetentionRuleId, TenantId, UserId};
 use sqlx::any::AnyRow;
 use sqlx::Row;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ReviewFilter {
-    Open,
-    /// Decided since (milliseconds).
-    DecidedSince(i64),
-}
 
 fn from_row(row: &AnyRow) -> Result<ReviewEntry, StoreError> {
     Ok(ReviewEntry {

@@ -5,6 +5,7 @@
 use crate::statement::Bindable;
 use crate::{Scope, Store, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
+use custodian_core::retention::report::RunStart;
 use custodian_core::retention::{RunCounts, RunSummary};
 use custodian_core::time::Timestamp;
 use custodian_core::{Refusal, RetentionRunId, TenantId, UserId};
@@ -14,17 +15,6 @@ use sqlx::{AnyConnection, Row};
 /// A run that has not written progress for this long is taken to have
 /// stopped (a crash, a kill -9) and is marked interrupted; each batch writes progress, and a batch takes well under a second.
 const STALE_MS: i64 = 60 * 1000;
-
-/// Who started a run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RunStart {
-    /// The daily schedule of `custodian serve` or `custodian worker`.
-    Schedule,
-    /// `custodian retention apply`.
-    Command,
-    /// A staff user, from the browser or the API.
-    Staff(i64),
-}
 
 fn from_row(row: &AnyRow) -> Result<RunSummary, StoreError> {
     let counts: String = row.try_get("counts")?;

@@ -8,8 +8,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use custodian_app::App;
-use custodian_app::{SessionInfo, TokenInfo};
 use custodian_core::passwords::PasswordPolicy;
+use custodian_core::users::{SessionInfo, TokenInfo};
 use custodian_core::{ApiTokenId, SessionId, UserId};
 use serde::Serialize;
 
@@ -79,7 +79,7 @@ pub struct UserView {
 }
 
 impl UserView {
-    fn new(user: custodian_app::User, live_sessions: i64) -> UserView {
+    fn new(user: custodian_core::users::User, live_sessions: i64) -> UserView {
         UserView {
             roles: user.role_names(),
             id: user.id,

@@ -8,7 +8,8 @@ use axum::extract::State;
 use axum::response::Response;
 use axum::Json;
 use custodian_app::audit::TrailParams;
-use custodian_app::{App, AuditEntry};
+use custodian_app::App;
+use custodian_core::audit::entry::AuditEntry;
 use serde::Serialize;
 
 /// One audit entry: who did what to which record, naming fields, never values.

@@ -6,7 +6,7 @@ use custodian_app::records::{
     Filters, ListParams, ACTIVITY_FILTERS, AGREEMENT_FILTERS, ASSET_FILTERS, CONTACT_FILTERS,
     ORGANISATION_FILTERS,
 };
-use custodian_app::{App, AppError, Page, Principal};
+use custodian_app::{App, AppError, Principal};
 use custodian_core::activities::{Activity, ActivityInput};
 use custodian_core::agreements::{Agreement, AgreementInput};
 use custodian_core::assets::{Asset, AssetInput};
@@ -15,6 +15,7 @@ use custodian_core::contacts::{Contact, ContactInput};
 use custodian_core::helpdesk::{FaqArticle, FaqInput, Ticket, TicketInput};
 use custodian_core::need_to_know::NeedToKnow;
 use custodian_core::organisations::{Organisation, OrganisationInput};
+use custodian_core::page::Page;
 use custodian_core::{
     ActivityId, AgreementId, AssetId, ContactId, FaqArticleId, OrganisationId, TicketId,
 };

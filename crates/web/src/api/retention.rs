@@ -9,7 +9,8 @@ use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use custodian_app::{App, ReviewFilter};
+use custodian_app::App;
+use custodian_core::retention::reviews::ReviewFilter;
 use custodian_core::retention::{
     DecisionOutcome, HoldFields, LegalHold, RetentionRule, ReviewDecisionFields, ReviewEntry,
     RuleInput, RunCounts, RunSummary,

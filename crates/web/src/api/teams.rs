@@ -25,8 +25,8 @@ pub struct TeamView {
     pub members: Vec<TeamMember>,
 }
 
-impl From<custodian_app::Team> for TeamView {
-    fn from(team: custodian_app::Team) -> Self {
+impl From<custodian_core::teams::Team> for TeamView {
+    fn from(team: custodian_core::teams::Team) -> Self {
         TeamView {
             id: team.id.0,
             name: team.name,

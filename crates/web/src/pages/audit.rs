@@ -9,7 +9,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use custodian_app::audit::TrailParams;
-use custodian_app::{App, AppError, AuditEntry};
+use custodian_app::{App, AppError};
+use custodian_core::audit::entry::AuditEntry;
 use custodian_core::audit::{AuditAction, RecordType};
 
 pub fn routes() -> Router<App> {

@@ -4,9 +4,9 @@
 use super::session::PageSession;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use custodian_app::AuditEntry;
 use custodian_core::access::{Action, Area};
 use custodian_core::activities::Activity;
+use custodian_core::audit::entry::AuditEntry;
 use custodian_core::audit::RecordType;
 use custodian_core::need_to_know::NeedToKnow;
 use custodian_core::time::Timestamp;

@@ -281,7 +281,7 @@ impl TestApp {
         tenant: TenantId,
         email: &str,
         roles: impl Into<Roles>,
-    ) -> custodian_app::User {
+    ) -> custodian_core::users::User {
         self.user_named(tenant, email, email, roles).await
     }
 
@@ -293,7 +293,7 @@ impl TestApp {
         email: &str,
         name: &str,
         roles: impl Into<Roles>,
-    ) -> custodian_app::User {
+    ) -> custodian_core::users::User {
         self.app
             .create_user(tenant, email, name, PASSWORD, roles, Actor::SYSTEM)
             .await
@@ -350,7 +350,7 @@ impl TestApp {
         &self,
         tenant: TenantId,
         users: [(&str, Role); N],
-    ) -> [(custodian_app::User, String); N] {
+    ) -> [(custodian_core::users::User, String); N] {
         let mut made = Vec::new();
         for (email, role) in users {
             made.push(self.user_named(tenant, email, "", role).await);
@@ -364,7 +364,7 @@ impl TestApp {
     }
 
     /// An API token of an existing user.
-    pub async fn token_for(&self, user: &custodian_app::User) -> String {
+    pub async fn token_for(&self, user: &custodian_core::users::User) -> String {
         self.app
             .create_api_token(user.tenant, user.id, "test", Actor::SYSTEM)
             .await
