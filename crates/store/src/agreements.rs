@@ -5,10 +5,10 @@ use crate::page::{
 };
 use crate::rows::require_reference;
 use crate::statement::Bindable;
-use crate::stored::{plain_record_steps, StoredRecord};
+use crate::stored::{plain_new_fields, plain_record_steps, NewRecord, StoredRecord};
 use crate::{Scope, Store, StoreError};
 use custodian_core::agreements::{Agreement, AgreementFields, AgreementStatus, Money};
-use custodian_core::audit::{AuditAction, RecordType};
+use custodian_core::audit::RecordType;
 use custodian_core::page::Page;
 use custodian_core::time::{CalendarDate, Timestamp};
 use custodian_core::{AgreementId, OrganisationId, Refusal, TenantId};
@@ -104,33 +104,19 @@ impl StoredRecord for Agreement {
     plain_record_steps!(AgreementId, AgreementFields);
 }
 
-impl Store {
-    pub async fn create_agreement(
-        &self,
-        scope: &Scope,
+impl NewRecord for Agreement {
+    async fn insert_row(
+        conn: &mut AnyConnection,
+        tenant: TenantId,
+        id: i64,
         fields: &AgreementFields,
-    ) -> Result<Agreement, StoreError> {
-        let mut tx = self.begin(scope.tenant).await?;
-        let id = self.insert_agreement(&mut tx, scope, fields).await?;
-        let agreement = load(&mut tx, scope.tenant, id).await?;
-        tx.commit().await?;
-        Ok(agreement)
-    }
-
-    /// Writes a new agreement with its search entry and audit entry inside `tx`.
-    pub(crate) async fn insert_agreement(
-        &self,
-        tx: &mut Transaction<'static, Any>,
-        scope: &Scope,
-        fields: &AgreementFields,
-    ) -> Result<AgreementId, StoreError> {
-        let id = AgreementId(self.next_id());
-        let now = Timestamp::now().0;
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
         require_reference(
-            &mut *tx,
+            &mut *conn,
             "organisations",
             "organisation_id",
-            scope.tenant.0,
+            tenant.0,
             Some(fields.organisation_id.0),
             "organisation_id",
         )
@@ -139,21 +125,34 @@ impl Store {
             "INSERT INTO agreements (tenant_id, agreement_id, title, organisation_id, start_date, value_minor, currency, status, created_at, updated_at, version)
              VALUES ($1, $2, $3, $4, $5, 0, $6, $7, $8, $8, 1)",
         )
-        .bind_all((scope.tenant.0, id.0, &fields.title, fields.organisation_id.0, fields.start_date.to_iso(), &fields.currency, fields.status.as_str(), now))
-        .execute(&mut **tx)
+        .bind_all((tenant.0, id, &fields.title, fields.organisation_id.0, fields.start_date.to_iso(), &fields.currency, fields.status.as_str(), now.0))
+        .execute(conn)
         .await?;
-        write_fields(&mut *tx, scope.tenant, id, fields).await?;
-        let names: Vec<&str> = fields.field_values().iter().map(|(n, _)| *n).collect();
-        self.audit(
-            &mut *tx,
-            scope,
-            AuditAction::Create,
-            RecordType::Agreement,
-            id.0,
-            &names,
-        )
-        .await?;
-        Ok(id)
+        Ok(())
+    }
+
+    plain_new_fields!(AgreementId, AgreementFields);
+}
+
+impl Store {
+    pub async fn create_agreement(
+        &self,
+        scope: &Scope,
+        fields: &AgreementFields,
+    ) -> Result<Agreement, StoreError> {
+        self.create_record(scope, fields).await
+    }
+
+    /// Writes a new agreement with its audit entry inside `tx`.
+    pub(crate) async fn insert_agreement(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        scope: &Scope,
+        fields: &AgreementFields,
+    ) -> Result<AgreementId, StoreError> {
+        self.insert_record::<Agreement>(tx, scope, fields)
+            .await
+            .map(AgreementId)
     }
 
     pub async fn agreement(

@@ -5,10 +5,10 @@ use crate::page::{
 };
 use crate::rows::require_reference;
 use crate::statement::Bindable;
-use crate::stored::{plain_record_steps, StoredRecord};
+use crate::stored::{plain_new_fields, plain_record_steps, NewRecord, StoredRecord};
 use crate::{Scope, Store, StoreError};
 use custodian_core::assets::{Asset, AssetFields};
-use custodian_core::audit::{AuditAction, RecordType};
+use custodian_core::audit::RecordType;
 use custodian_core::page::Page;
 use custodian_core::time::Timestamp;
 use custodian_core::{AssetId, ContactId, OrganisationId, Refusal, TenantId};
@@ -105,47 +105,46 @@ impl StoredRecord for Asset {
     plain_record_steps!(AssetId, AssetFields);
 }
 
+impl NewRecord for Asset {
+    async fn insert_row(
+        conn: &mut AnyConnection,
+        tenant: TenantId,
+        id: i64,
+        fields: &AssetFields,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO assets (tenant_id, asset_id, product_name, serial_number, created_at, updated_at, version)
+             VALUES ($1, $2, $3, $4, $5, $5, 1)",
+        )
+        .bind_all((tenant.0, id, &fields.product_name, &fields.serial_number, now.0))
+        .execute(conn)
+        .await?;
+        Ok(())
+    }
+
+    plain_new_fields!(AssetId, AssetFields);
+}
+
 impl Store {
     pub async fn create_asset(
         &self,
         scope: &Scope,
         fields: &AssetFields,
     ) -> Result<Asset, StoreError> {
-        let mut tx = self.begin(scope.tenant).await?;
-        let id = self.insert_asset(&mut tx, scope, fields).await?;
-        let asset = load(&mut tx, scope.tenant, id).await?;
-        tx.commit().await?;
-        Ok(asset)
+        self.create_record(scope, fields).await
     }
 
-    /// Writes a new asset with its search entry and audit entry inside `tx`.
+    /// Writes a new asset with its audit entry inside `tx`.
     pub(crate) async fn insert_asset(
         &self,
         tx: &mut Transaction<'static, Any>,
         scope: &Scope,
         fields: &AssetFields,
     ) -> Result<AssetId, StoreError> {
-        let id = AssetId(self.next_id());
-        let now = Timestamp::now().0;
-        sqlx::query(
-            "INSERT INTO assets (tenant_id, asset_id, product_name, serial_number, created_at, updated_at, version)
-             VALUES ($1, $2, $3, $4, $5, $5, 1)",
-        )
-        .bind_all((scope.tenant.0, id.0, &fields.product_name, &fields.serial_number, now))
-        .execute(&mut **tx)
-        .await?;
-        write_fields(&mut *tx, scope.tenant, id, fields).await?;
-        let names: Vec<&str> = fields.field_values().iter().map(|(n, _)| *n).collect();
-        self.audit(
-            &mut *tx,
-            scope,
-            AuditAction::Create,
-            RecordType::Asset,
-            id.0,
-            &names,
-        )
-        .await?;
-        Ok(id)
+        self.insert_record::<Asset>(tx, scope, fields)
+            .await
+            .map(AssetId)
     }
 
     pub async fn asset(&self, tenant: TenantId, id: AssetId) -> Result<Asset, StoreError> {

@@ -6,9 +6,9 @@ use crate::page::{
 use crate::rows::{address, require_owner, split_lines};
 use crate::search::{self, SearchEntry};
 use crate::statement::Bindable;
-use crate::stored::{plain_record_steps, StoredRecord};
+use crate::stored::{plain_new_fields, plain_record_steps, NewRecord, StoredRecord};
 use crate::{Reach, Scope, Store, StoreError};
-use custodian_core::audit::{AuditAction, RecordType};
+use custodian_core::audit::RecordType;
 use custodian_core::contacts::{Contact, ContactFields, Gender};
 use custodian_core::page::Page;
 use custodian_core::search::contact_terms;
@@ -206,29 +206,46 @@ impl StoredRecord for Contact {
     }
 }
 
+impl NewRecord for Contact {
+    async fn insert_row(
+        conn: &mut AnyConnection,
+        tenant: TenantId,
+        id: i64,
+        fields: &ContactFields,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO contacts (tenant_id, contact_id, first_name, last_name, emails, phones, created_at, updated_at, version)
+             VALUES ($1, $2, $3, $4, '', '', $5, $5, 1)",
+        )
+        .bind_all((tenant.0, id, &fields.first_name, &fields.last_name, now.0))
+        .execute(conn)
+        .await?;
+        Ok(())
+    }
+
+    plain_new_fields!(ContactId, ContactFields);
+}
+
 impl Store {
     pub async fn create_contact(
         &self,
         scope: &Scope,
         fields: &ContactFields,
     ) -> Result<Contact, StoreError> {
-        let mut tx = self.begin(scope.tenant).await?;
-        let id = self.insert_contact(&mut tx, scope, fields).await?;
-        let contact = load(&mut tx, scope.tenant, id).await?;
-        tx.commit().await?;
-        Ok(contact)
+        self.create_record(scope, fields).await
     }
 
-    /// Writes a new contact with its search entry and audit entry inside `tx`.
+    /// Writes a new contact with its audit entry inside `tx`.
     pub(crate) async fn insert_contact(
         &self,
         tx: &mut Transaction<'static, Any>,
         scope: &Scope,
         fields: &ContactFields,
     ) -> Result<ContactId, StoreError> {
-        let id = ContactId(self.next_id());
-        self.insert_contact_as(tx, scope, id, fields).await?;
-        Ok(id)
+        self.insert_record::<Contact>(tx, scope, fields)
+            .await
+            .map(ContactId)
     }
 
     /// [`Store::insert_contact`] with an id chosen before, for a scope that
@@ -240,25 +257,8 @@ impl Store {
         id: ContactId,
         fields: &ContactFields,
     ) -> Result<(), StoreError> {
-        let now = Timestamp::now().0;
-        sqlx::query(
-            "INSERT INTO contacts (tenant_id, contact_id, first_name, last_name, emails, phones, created_at, updated_at, version)
-             VALUES ($1, $2, $3, $4, '', '', $5, $5, 1)",
-        )
-        .bind_all((scope.tenant.0, id.0, &fields.first_name, &fields.last_name, now))
-        .execute(&mut **tx)
-        .await?;
-        write_fields(&mut *tx, scope.tenant, id, fields).await?;
-        let names: Vec<&str> = fields.field_values().iter().map(|(n, _)| *n).collect();
-        self.audit(
-            &mut *tx,
-            scope,
-            AuditAction::Create,
-            RecordType::Contact,
-            id.0,
-            &names,
-        )
-        .await
+        self.insert_record_as::<Contact>(tx, scope, id.0, fields)
+            .await
     }
 
     pub async fn contact(&self, tenant: TenantId, id: ContactId) -> Result<Contact, StoreError> {

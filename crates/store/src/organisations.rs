@@ -6,9 +6,9 @@ use crate::page::{
 use crate::rows::{address, require_owner};
 use crate::search::{self, SearchEntry};
 use crate::statement::Bindable;
-use crate::stored::{plain_record_steps, StoredRecord};
+use crate::stored::{plain_new_fields, plain_record_steps, NewRecord, StoredRecord};
 use crate::{Reach, Scope, Store, StoreError};
-use custodian_core::audit::{AuditAction, RecordType};
+use custodian_core::audit::RecordType;
 use custodian_core::organisations::{Organisation, OrganisationFields};
 use custodian_core::page::Page;
 use custodian_core::search::document_terms;
@@ -185,47 +185,46 @@ impl StoredRecord for Organisation {
     }
 }
 
+impl NewRecord for Organisation {
+    async fn insert_row(
+        conn: &mut AnyConnection,
+        tenant: TenantId,
+        id: i64,
+        fields: &OrganisationFields,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO organisations (tenant_id, organisation_id, name, created_at, updated_at, version)
+             VALUES ($1, $2, $3, $4, $4, 1)",
+        )
+        .bind_all((tenant.0, id, &fields.name, now.0))
+        .execute(conn)
+        .await?;
+        Ok(())
+    }
+
+    plain_new_fields!(OrganisationId, OrganisationFields);
+}
+
 impl Store {
     pub async fn create_organisation(
         &self,
         scope: &Scope,
         fields: &OrganisationFields,
     ) -> Result<Organisation, StoreError> {
-        let mut tx = self.begin(scope.tenant).await?;
-        let id = self.insert_organisation(&mut tx, scope, fields).await?;
-        let organisation = load(&mut tx, scope.tenant, id).await?;
-        tx.commit().await?;
-        Ok(organisation)
+        self.create_record(scope, fields).await
     }
 
-    /// Writes a new organisation with its search entry and audit entry inside `tx`.
+    /// Writes a new organisation with its audit entry inside `tx`.
     pub(crate) async fn insert_organisation(
         &self,
         tx: &mut Transaction<'static, Any>,
         scope: &Scope,
         fields: &OrganisationFields,
     ) -> Result<OrganisationId, StoreError> {
-        let id = OrganisationId(self.next_id());
-        let now = Timestamp::now().0;
-        sqlx::query(
-            "INSERT INTO organisations (tenant_id, organisation_id, name, created_at, updated_at, version)
-             VALUES ($1, $2, $3, $4, $4, 1)",
-        )
-        .bind_all((scope.tenant.0, id.0, &fields.name, now))
-        .execute(&mut **tx)
-        .await?;
-        write_fields(&mut *tx, scope.tenant, id, fields).await?;
-        let names: Vec<&str> = fields.field_values().iter().map(|(n, _)| *n).collect();
-        self.audit(
-            &mut *tx,
-            scope,
-            AuditAction::Create,
-            RecordType::Organisation,
-            id.0,
-            &names,
-        )
-        .await?;
-        Ok(id)
+        self.insert_record::<Organisation>(tx, scope, fields)
+            .await
+            .map(OrganisationId)
     }
 
     pub async fn organisation(

@@ -1,9 +1,10 @@
-//! One implementation of reading, updating and deleting a CRM record, for
-//! every record type: a type describes its table and the few steps that
-//! are its own (`StoredRecord`), and `Store::read_record`,
-//! `Store::update_record` and `Store::delete_record` do the rest the same
-//! way for all: the tenant-scoped lookup, the version check, the audit
-//! entry naming the changed fields, and the transaction around them.
+//! One implementation of creating, reading, updating and deleting a CRM
+//! record, for every record type: a type describes its table and the few steps that
+//! are its own (`StoredRecord`), and `Store::create_record`,
+//! `Store::read_record`, `Store::update_record` and `Store::delete_record`
+//! do the rest the same way for all: the tenant-scoped lookup, the version
+//! check, the audit entry naming the fields, and the transaction around
+//! them.
 
 use crate::rows::bump_version;
 use crate::statement::Bindable;
@@ -11,7 +12,7 @@ use crate::{Scope, Store, StoreError};
 use custodian_core::audit::{changed_fields, AuditAction, RecordType};
 use custodian_core::time::Timestamp;
 use custodian_core::TenantId;
-use sqlx::AnyConnection;
+use sqlx::{Any, AnyConnection, Transaction};
 use std::future::Future;
 
 /// Field names and values as the audit trail compares them.
@@ -68,6 +69,31 @@ pub(crate) trait StoredRecord: Sized + Send {
     }
 }
 
+/// A record type whose creation is the same shape as the others': a row
+/// with what its table requires, then its fields, then the audit entry
+/// (`Store::create_record`). Types that create more at once (an activity's
+/// links, a ticket's first message) keep their own create.
+pub(crate) trait NewRecord: StoredRecord {
+    /// Inserts a new record's row with what its table requires (version 1,
+    /// created now); `write_new` then writes its fields.
+    fn insert_row(
+        conn: &mut AnyConnection,
+        tenant: TenantId,
+        id: i64,
+        fields: &Self::Fields,
+        now: Timestamp,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Writes a new record's fields over its inserted row; the names of the
+    /// fields written, for the audit entry.
+    fn write_new(
+        conn: &mut AnyConnection,
+        tenant: TenantId,
+        id: i64,
+        fields: &Self::Fields,
+    ) -> impl Future<Output = Result<Vec<&'static str>, StoreError>> + Send;
+}
+
 /// The steps most record types share: `load` with the module's
 /// `load(conn, tenant, TypedId)`, `write` with its
 /// `write_fields(conn, tenant, TypedId, fields)` writing the fields as given,
@@ -106,7 +132,69 @@ macro_rules! plain_record_steps {
 }
 pub(crate) use plain_record_steps;
 
+/// `NewRecord::write_new` with the module's `write_fields(conn, tenant,
+/// TypedId, fields)`, inside an `impl NewRecord for …` block.
+macro_rules! plain_new_fields {
+    ($id:ident, $fields:ty) => {
+        async fn write_new(
+            conn: &mut sqlx::AnyConnection,
+            tenant: custodian_core::TenantId,
+            id: i64,
+            fields: &$fields,
+        ) -> Result<Vec<&'static str>, $crate::StoreError> {
+            write_fields(conn, tenant, $id(id), fields).await?;
+            Ok(fields
+                .field_values()
+                .iter()
+                .map(|(name, _)| *name)
+                .collect())
+        }
+    };
+}
+pub(crate) use plain_new_fields;
+
 impl Store {
+    /// Creates a record: its row, its fields and the audit entry, in one
+    /// transaction; the record as stored.
+    pub(crate) async fn create_record<R: NewRecord>(
+        &self,
+        scope: &Scope,
+        fields: &R::Fields,
+    ) -> Result<R, StoreError> {
+        let mut tx = self.begin(scope.tenant).await?;
+        let id = self.insert_record::<R>(&mut tx, scope, fields).await?;
+        let record = R::load(&mut tx, scope.tenant, id).await?;
+        tx.commit().await?;
+        Ok(record)
+    }
+
+    /// Writes a new record with its audit entry inside `tx`; its id.
+    pub(crate) async fn insert_record<R: NewRecord>(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        scope: &Scope,
+        fields: &R::Fields,
+    ) -> Result<i64, StoreError> {
+        let id = self.next_id();
+        self.insert_record_as::<R>(tx, scope, id, fields).await?;
+        Ok(id)
+    }
+
+    /// [`Store::insert_record`] under an id chosen before (a person
+    /// registering is the actor of their own new contact).
+    pub(crate) async fn insert_record_as<R: NewRecord>(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        scope: &Scope,
+        id: i64,
+        fields: &R::Fields,
+    ) -> Result<(), StoreError> {
+        R::insert_row(tx, scope.tenant, id, fields, Timestamp::now()).await?;
+        let names = R::write_new(tx, scope.tenant, id, fields).await?;
+        self.audit(tx, scope, AuditAction::Create, R::RECORD_TYPE, id, &names)
+            .await
+    }
+
     pub(crate) async fn read_record<R: StoredRecord>(
         &self,
         tenant: TenantId,
