@@ -21,7 +21,16 @@ cargo build -q -p custodian
 bin="$PWD/target/debug/custodian"
 work="$(mktemp -d)"
 server=""
-trap '[ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"' EXIT
+# The server is stopped and waited for before its files go: one still
+# shutting down writes into the directory while rm empties it.
+cleanup() {
+  if [ -n "$server" ]; then
+    kill "$server" 2>/dev/null || true
+    wait "$server" 2>/dev/null || true
+  fi
+  rm -rf "$work" || true
+}
+trap cleanup EXIT
 db="sqlite://$work/fuzz.db"
 json_field() { python3 -c "import json,sys; print(json.load(sys.stdin)[sys.argv[1]])" "$1"; }
 
