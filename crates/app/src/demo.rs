@@ -4,11 +4,15 @@
 use crate::{App, AppError};
 use custodian_core::access::Role;
 use custodian_core::activities::ActivityInput;
+use custodian_core::agreements::Agreement;
 use custodian_core::agreements::AgreementInput;
+use custodian_core::assets::Asset;
 use custodian_core::assets::AssetInput;
 use custodian_core::audit::{Actor, ActorKind};
+use custodian_core::contacts::Contact;
 use custodian_core::contacts::ContactInput;
 use custodian_core::helpdesk::{MessageInput, TicketInput};
+use custodian_core::organisations::Organisation;
 use custodian_core::organisations::OrganisationInput;
 use custodian_core::privacy::consent::ConsentTextInput;
 use custodian_core::privacy::requests::{due_date, RequestInput};
@@ -461,7 +465,7 @@ impl App {
             let Some(id) = ticket.contact_id else {
                 continue;
             };
-            let contact = self.store.contact(tenant, id).await?;
+            let contact = self.store.records::<Contact>().get(tenant, id).await?;
             if !contact.emails.is_empty() && contact.organisation_id.is_some() {
                 chosen = Some(contact);
                 break;
@@ -579,7 +583,7 @@ impl App {
             let mut fields = organisation_input(&mut rng, n).validate()?;
             // The author owns what is generated, as a user owns what they create.
             fields.owner_id = author;
-            let id = load.batch.create_organisation(&fields).await?;
+            let id = load.batch.create::<Organisation>(&fields).await?;
             organisations.push((id, fields.name));
             load = load.written(&progress).await?;
         }
@@ -591,7 +595,7 @@ impl App {
             });
             let mut fields = contact_input(&mut rng, n, org).validate()?;
             fields.owner_id = author;
-            let id = load.batch.create_contact(&fields).await?;
+            let id = load.batch.create::<Contact>(&fields).await?;
             contacts.push((id, fields.organisation_id));
             load = load.written(&progress).await?;
         }
@@ -615,7 +619,7 @@ impl App {
                 organisation_id: org,
                 contact_id: Some(contact),
             };
-            load.batch.create_asset(&input.validate()?).await?;
+            load.batch.create::<Asset>(&input.validate()?).await?;
             load = load.written(&progress).await?;
         }
         for n in 0..volume.agreements {
@@ -645,7 +649,7 @@ impl App {
                 currency: "EUR".into(),
                 status: status.into(),
             };
-            load.batch.create_agreement(&input.validate()?).await?;
+            load.batch.create::<Agreement>(&input.validate()?).await?;
             load = load.written(&progress).await?;
         }
         for _ in 0..volume.tickets {

@@ -184,16 +184,16 @@ impl ListParams {
 
 macro_rules! record_use_cases {
     ($area:expr, $record_type:expr, $input:ty, $record:ty, $id:ty, filters: $filters:expr,
-     create: $create:ident => $s_create:ident,
-     get: $get:ident => $s_get:ident,
-     update: $update:ident => $s_update:ident,
-     delete: $delete:ident => $s_delete:ident,
+     create: $create:ident,
+     get: $get:ident,
+     update: $update:ident,
+     delete: $delete:ident,
      list: $list:ident => $s_list:ident) => {
         impl App {
             pub async fn $get(&self, principal: &Principal, id: $id) -> Result<$record, AppError> {
                 principal.authorize($area, Action::Read)?;
                 self.require_reach(principal, $record_type, id.0).await?;
-                let mut record = self.store.$s_get(principal.tenant, id).await?;
+                let mut record = self.store.records::<$record>().get(principal.tenant, id).await?;
                 principal.mask(&mut record);
                 self.record_reads(principal, AuditAction::Read, $record_type, [record.id.0]).await?;
                 Ok(record)
@@ -211,7 +211,7 @@ macro_rules! record_use_cases {
                 principal.may_replace($record_type.table())?;
                 let mut fields = input.validate()?;
                 self.require_reach(principal, $record_type, id.0).await?;
-                let current = self.store.$s_get(principal.tenant, id).await?;
+                let current = self.store.records::<$record>().get(principal.tenant, id).await?;
                 let kept = current.to_input().validate().ok();
                 self.require_links_in_reach(principal, &fields, kept.as_ref()).await?;
                 self.refuse_restricted_change(principal, $record_type, Some(id.0), fields.links()).await?;
@@ -219,7 +219,7 @@ macro_rules! record_use_cases {
                     // Someone who reaches only their own records keeps this one.
                     fields.default_owner(principal.user_id);
                 }
-                let mut record = self.store.$s_update(&principal.scope(), id, expected_version, &fields).await?;
+                let mut record = self.store.records::<$record>().update(&principal.scope(), id, expected_version, &fields).await?;
                 principal.mask(&mut record);
                 Ok(record)
             }
@@ -228,7 +228,7 @@ macro_rules! record_use_cases {
                 principal.authorize($area, Action::Delete)?;
                 self.require_reach(principal, $record_type, id.0).await?;
                 self.refuse_restricted_change(principal, $record_type, Some(id.0), Vec::new()).await?;
-                Ok(self.store.$s_delete(&principal.scope(), id).await?)
+                Ok(self.store.records::<$record>().delete(&principal.scope(), id).await?)
             }
 
             pub async fn $list(&self, principal: &Principal, params: &ListParams) -> Result<Page<$record>, AppError> {
@@ -241,9 +241,9 @@ macro_rules! record_use_cases {
             }
         }
 
-        record_use_cases!(@create $area, $record_type, $input, $record, $create => $s_create);
+        record_use_cases!(@create $area, $record_type, $input, $record, $create);
     };
-    (@create $area:expr, $record_type:expr, $input:ty, $record:ty, $create:ident => $s_create:ident) => {
+    (@create $area:expr, $record_type:expr, $input:ty, $record:ty, $create:ident) => {
         impl App {
             pub async fn $create(&self, principal: &Principal, input: &$input) -> Result<$record, AppError> {
                 principal.authorize($area, Action::Create)?;
@@ -252,7 +252,7 @@ macro_rules! record_use_cases {
                 self.refuse_returning_subject(principal, &fields).await?;
                 self.refuse_restricted_change(principal, $record_type, None, fields.links()).await?;
                 fields.default_owner(principal.user_id);
-                let mut record = self.store.$s_create(&principal.scope(), &fields).await?;
+                let mut record = self.store.records::<$record>().create(&principal.scope(), &fields).await?;
                 principal.mask(&mut record);
                 Ok(record)
             }
@@ -261,31 +261,31 @@ macro_rules! record_use_cases {
 }
 
 record_use_cases!(Area::OrganisationsAndContacts, RecordType::Organisation, OrganisationInput, Organisation, OrganisationId, filters: ORGANISATION_FILTERS,
-    create: create_organisation => create_organisation,
-    get: organisation => organisation,
-    update: update_organisation => update_organisation,
-    delete: delete_organisation => delete_organisation,
+    create: create_organisation,
+    get: organisation,
+    update: update_organisation,
+    delete: delete_organisation,
     list: organisations => list_organisations);
 
 record_use_cases!(Area::OrganisationsAndContacts, RecordType::Contact, ContactInput, Contact, ContactId, filters: CONTACT_FILTERS,
-    create: create_contact => create_contact,
-    get: contact => contact,
-    update: update_contact => update_contact,
-    delete: delete_contact => delete_contact,
+    create: create_contact,
+    get: contact,
+    update: update_contact,
+    delete: delete_contact,
     list: contacts => list_contacts);
 
 record_use_cases!(Area::OrganisationsAndContacts, RecordType::Asset, AssetInput, Asset, AssetId, filters: ASSET_FILTERS,
-    create: create_asset => create_asset,
-    get: asset => asset,
-    update: update_asset => update_asset,
-    delete: delete_asset => delete_asset,
+    create: create_asset,
+    get: asset,
+    update: update_asset,
+    delete: delete_asset,
     list: assets => list_assets);
 
 record_use_cases!(Area::Sales, RecordType::Agreement, AgreementInput, Agreement, AgreementId, filters: AGREEMENT_FILTERS,
-    create: create_agreement => create_agreement,
-    get: agreement => agreement,
-    update: update_agreement => update_agreement,
-    delete: delete_agreement => delete_agreement,
+    create: create_agreement,
+    get: agreement,
+    update: update_agreement,
+    delete: delete_agreement,
     list: agreements => list_agreements);
 
 impl App {
@@ -317,7 +317,11 @@ impl App {
         principal.authorize(Area::Activities, Action::Read)?;
         self.require_reach(principal, RecordType::Activity, id.0)
             .await?;
-        let mut activity = self.store.activity(principal.tenant, id).await?;
+        let mut activity = self
+            .store
+            .records::<Activity>()
+            .get(principal.tenant, id)
+            .await?;
         principal.mask(&mut activity);
         self.record_reads(
             principal,
@@ -341,7 +345,11 @@ impl App {
         let fields = input.validate()?;
         self.require_reach(principal, RecordType::Activity, id.0)
             .await?;
-        let current = self.store.activity(principal.tenant, id).await?;
+        let current = self
+            .store
+            .records::<Activity>()
+            .get(principal.tenant, id)
+            .await?;
         let kept = current.to_input().validate().ok();
         self.require_links_in_reach(principal, &fields, kept.as_ref())
             .await?;
@@ -349,7 +357,8 @@ impl App {
             .await?;
         let mut activity = self
             .store
-            .update_activity(&principal.scope(), id, expected_version, &fields)
+            .records::<Activity>()
+            .update(&principal.scope(), id, expected_version, &fields)
             .await?;
         principal.mask(&mut activity);
         Ok(activity)
@@ -365,7 +374,11 @@ impl App {
             .await?;
         self.refuse_restricted_change(principal, RecordType::Activity, Some(id.0), Vec::new())
             .await?;
-        Ok(self.store.delete_activity(&principal.scope(), id).await?)
+        Ok(self
+            .store
+            .records::<Activity>()
+            .delete(&principal.scope(), id)
+            .await?)
     }
 
     /// All activities, or a contact's or an organisation's timeline, newest first.
@@ -437,7 +450,8 @@ impl App {
                 if hit.record_type == RecordType::Contact.as_str() {
                     let mut contact = self
                         .store
-                        .contact(principal.tenant, ContactId(hit.record_id))
+                        .records::<Contact>()
+                        .get(principal.tenant, ContactId(hit.record_id))
                         .await?;
                     principal.mask(&mut contact);
                     let emails: Vec<&str> = contact.emails.iter().map(String::as_str).collect();

@@ -204,6 +204,7 @@ async fn write_fields(
 }
 
 impl StoredRecord for Activity {
+    type Id = ActivityId;
     type Fields = ActivityFields;
     const TABLE: &'static str = "activities";
     const ID_COLUMN: &'static str = "activity_id";
@@ -293,25 +294,6 @@ impl Store {
         )
         .await?;
         Ok(id)
-    }
-
-    pub async fn activity(&self, tenant: TenantId, id: ActivityId) -> Result<Activity, StoreError> {
-        self.read_record(tenant, id.0).await
-    }
-
-    pub async fn update_activity(
-        &self,
-        scope: &Scope,
-        id: ActivityId,
-        expected_version: Option<i64>,
-        fields: &ActivityFields,
-    ) -> Result<Activity, StoreError> {
-        self.update_record(scope, id.0, expected_version, fields)
-            .await
-    }
-
-    pub async fn delete_activity(&self, scope: &Scope, id: ActivityId) -> Result<(), StoreError> {
-        self.delete_record::<Activity>(scope, id.0).await
     }
 
     /// Activities, newest first: all of them, one contact's timeline

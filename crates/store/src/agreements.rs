@@ -6,14 +6,13 @@ use crate::page::{
 use crate::rows::require_reference;
 use crate::statement::Bindable;
 use crate::stored::{plain_new_fields, plain_record_steps, NewRecord, StoredRecord};
-use crate::{Scope, Store, StoreError};
+use crate::{Store, StoreError};
 use custodian_core::agreements::{Agreement, AgreementFields, AgreementStatus, Money};
 use custodian_core::audit::RecordType;
 use custodian_core::page::Page;
 use custodian_core::time::{CalendarDate, Timestamp};
 use custodian_core::{AgreementId, OrganisationId, Refusal, TenantId};
 use sqlx::any::AnyRow;
-use sqlx::{Any, Transaction};
 use sqlx::{AnyConnection, Row};
 
 const SELECT: &str = "SELECT g.agreement_id, g.title, g.organisation_id, o.name AS organisation_name, g.start_date, g.end_date,
@@ -96,6 +95,7 @@ async fn write_fields(
 }
 
 impl StoredRecord for Agreement {
+    type Id = AgreementId;
     type Fields = AgreementFields;
     const TABLE: &'static str = "agreements";
     const ID_COLUMN: &'static str = "agreement_id";
@@ -135,49 +135,6 @@ impl NewRecord for Agreement {
 }
 
 impl Store {
-    pub async fn create_agreement(
-        &self,
-        scope: &Scope,
-        fields: &AgreementFields,
-    ) -> Result<Agreement, StoreError> {
-        self.create_record(scope, fields).await
-    }
-
-    /// Writes a new agreement with its audit entry inside `tx`.
-    pub(crate) async fn insert_agreement(
-        &self,
-        tx: &mut Transaction<'static, Any>,
-        scope: &Scope,
-        fields: &AgreementFields,
-    ) -> Result<AgreementId, StoreError> {
-        self.insert_record::<Agreement>(tx, scope, fields)
-            .await
-            .map(AgreementId)
-    }
-
-    pub async fn agreement(
-        &self,
-        tenant: TenantId,
-        id: AgreementId,
-    ) -> Result<Agreement, StoreError> {
-        self.read_record(tenant, id.0).await
-    }
-
-    pub async fn update_agreement(
-        &self,
-        scope: &Scope,
-        id: AgreementId,
-        expected_version: Option<i64>,
-        fields: &AgreementFields,
-    ) -> Result<Agreement, StoreError> {
-        self.update_record(scope, id.0, expected_version, fields)
-            .await
-    }
-
-    pub async fn delete_agreement(&self, scope: &Scope, id: AgreementId) -> Result<(), StoreError> {
-        self.delete_record::<Agreement>(scope, id.0).await
-    }
-
     pub async fn list_agreements(
         &self,
         tenant: TenantId,

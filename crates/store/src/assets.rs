@@ -6,14 +6,13 @@ use crate::page::{
 use crate::rows::require_reference;
 use crate::statement::Bindable;
 use crate::stored::{plain_new_fields, plain_record_steps, NewRecord, StoredRecord};
-use crate::{Scope, Store, StoreError};
+use crate::{Store, StoreError};
 use custodian_core::assets::{Asset, AssetFields};
 use custodian_core::audit::RecordType;
 use custodian_core::page::Page;
 use custodian_core::time::Timestamp;
 use custodian_core::{AssetId, ContactId, OrganisationId, Refusal, TenantId};
 use sqlx::any::AnyRow;
-use sqlx::{Any, Transaction};
 use sqlx::{AnyConnection, Row};
 
 const SELECT: &str =
@@ -97,6 +96,7 @@ async fn write_fields(
 }
 
 impl StoredRecord for Asset {
+    type Id = AssetId;
     type Fields = AssetFields;
     const TABLE: &'static str = "assets";
     const ID_COLUMN: &'static str = "asset_id";
@@ -127,45 +127,6 @@ impl NewRecord for Asset {
 }
 
 impl Store {
-    pub async fn create_asset(
-        &self,
-        scope: &Scope,
-        fields: &AssetFields,
-    ) -> Result<Asset, StoreError> {
-        self.create_record(scope, fields).await
-    }
-
-    /// Writes a new asset with its audit entry inside `tx`.
-    pub(crate) async fn insert_asset(
-        &self,
-        tx: &mut Transaction<'static, Any>,
-        scope: &Scope,
-        fields: &AssetFields,
-    ) -> Result<AssetId, StoreError> {
-        self.insert_record::<Asset>(tx, scope, fields)
-            .await
-            .map(AssetId)
-    }
-
-    pub async fn asset(&self, tenant: TenantId, id: AssetId) -> Result<Asset, StoreError> {
-        self.read_record(tenant, id.0).await
-    }
-
-    pub async fn update_asset(
-        &self,
-        scope: &Scope,
-        id: AssetId,
-        expected_version: Option<i64>,
-        fields: &AssetFields,
-    ) -> Result<Asset, StoreError> {
-        self.update_record(scope, id.0, expected_version, fields)
-            .await
-    }
-
-    pub async fn delete_asset(&self, scope: &Scope, id: AssetId) -> Result<(), StoreError> {
-        self.delete_record::<Asset>(scope, id.0).await
-    }
-
     pub async fn list_assets(
         &self,
         tenant: TenantId,

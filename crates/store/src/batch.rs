@@ -3,16 +3,10 @@
 //! writes it — row, search entry, audit entry — only the commit is shared,
 //! and the audit entries are appended to the chain together before it.
 
-use crate::{Scope, Store, StoreError};
+use crate::{NewRecord, Scope, Store, StoreError};
 use custodian_core::activities::ActivityFields;
-use custodian_core::agreements::AgreementFields;
-use custodian_core::assets::AssetFields;
-use custodian_core::contacts::ContactFields;
 use custodian_core::helpdesk::TicketFields;
-use custodian_core::organisations::OrganisationFields;
-use custodian_core::{
-    ActivityId, AgreementId, AssetId, ContactId, OrganisationId, TicketId, UserId,
-};
+use custodian_core::{ActivityId, TicketId, UserId};
 use sqlx::{Any, Transaction};
 
 pub struct Batch<'s> {
@@ -45,23 +39,11 @@ impl Store {
 }
 
 impl Batch<'_> {
-    pub async fn create_organisation(
-        &mut self,
-        fields: &OrganisationFields,
-    ) -> Result<OrganisationId, StoreError> {
+    /// Creates an organisation, contact, asset or agreement.
+    pub async fn create<R: NewRecord>(&mut self, fields: &R::Fields) -> Result<R::Id, StoreError> {
         let scope = self.scope.clone();
         self.store
-            .insert_organisation(&mut self.tx, &scope, fields)
-            .await
-    }
-
-    pub async fn create_contact(
-        &mut self,
-        fields: &ContactFields,
-    ) -> Result<ContactId, StoreError> {
-        let scope = self.scope.clone();
-        self.store
-            .insert_contact(&mut self.tx, &scope, fields)
+            .insert_record::<R>(&mut self.tx, &scope, fields)
             .await
     }
 
@@ -84,21 +66,6 @@ impl Batch<'_> {
         let scope = self.scope.clone();
         self.store
             .insert_ticket(&mut self.tx, &scope, created_by, fields)
-            .await
-    }
-
-    pub async fn create_asset(&mut self, fields: &AssetFields) -> Result<AssetId, StoreError> {
-        let scope = self.scope.clone();
-        self.store.insert_asset(&mut self.tx, &scope, fields).await
-    }
-
-    pub async fn create_agreement(
-        &mut self,
-        fields: &AgreementFields,
-    ) -> Result<AgreementId, StoreError> {
-        let scope = self.scope.clone();
-        self.store
-            .insert_agreement(&mut self.tx, &scope, fields)
             .await
     }
 

@@ -7,7 +7,7 @@ use crate::rows::{address, require_owner, split_lines};
 use crate::search::{self, SearchEntry};
 use crate::statement::Bindable;
 use crate::stored::{plain_new_fields, plain_record_steps, NewRecord, StoredRecord};
-use crate::{Reach, Scope, Store, StoreError};
+use crate::{Reach, Store, StoreError};
 use custodian_core::audit::RecordType;
 use custodian_core::contacts::{Contact, ContactFields, Gender};
 use custodian_core::page::Page;
@@ -16,7 +16,6 @@ use custodian_core::sorting::{prefix_key, sort_key};
 use custodian_core::time::Timestamp;
 use custodian_core::{ContactId, OrganisationId, Refusal, TenantId, UserId};
 use sqlx::any::AnyRow;
-use sqlx::{Any, Transaction};
 use sqlx::{AnyConnection, Row};
 
 const SELECT: &str = "SELECT c.contact_id, c.owner_id,
@@ -140,6 +139,7 @@ async fn write_fields(
 }
 
 impl StoredRecord for Contact {
+    type Id = ContactId;
     type Fields = ContactFields;
     const TABLE: &'static str = "contacts";
     const ID_COLUMN: &'static str = "contact_id";
@@ -228,59 +228,6 @@ impl NewRecord for Contact {
 }
 
 impl Store {
-    pub async fn create_contact(
-        &self,
-        scope: &Scope,
-        fields: &ContactFields,
-    ) -> Result<Contact, StoreError> {
-        self.create_record(scope, fields).await
-    }
-
-    /// Writes a new contact with its audit entry inside `tx`.
-    pub(crate) async fn insert_contact(
-        &self,
-        tx: &mut Transaction<'static, Any>,
-        scope: &Scope,
-        fields: &ContactFields,
-    ) -> Result<ContactId, StoreError> {
-        self.insert_record::<Contact>(tx, scope, fields)
-            .await
-            .map(ContactId)
-    }
-
-    /// [`Store::insert_contact`] with an id chosen before, for a scope that
-    /// names the new contact as the actor (a person registering).
-    pub(crate) async fn insert_contact_as(
-        &self,
-        tx: &mut Transaction<'static, Any>,
-        scope: &Scope,
-        id: ContactId,
-        fields: &ContactFields,
-    ) -> Result<(), StoreError> {
-        self.insert_record_as::<Contact>(tx, scope, id.0, fields)
-            .await
-    }
-
-    pub async fn contact(&self, tenant: TenantId, id: ContactId) -> Result<Contact, StoreError> {
-        self.read_record(tenant, id.0).await
-    }
-
-    pub async fn update_contact(
-        &self,
-        scope: &Scope,
-        id: ContactId,
-        expected_version: Option<i64>,
-        fields: &ContactFields,
-    ) -> Result<Contact, StoreError> {
-        self.update_record(scope, id.0, expected_version, fields)
-            .await
-    }
-
-    /// Deletes a contact and its links to activities; assets stay, unassigned.
-    pub async fn delete_contact(&self, scope: &Scope, id: ContactId) -> Result<(), StoreError> {
-        self.delete_record::<Contact>(scope, id.0).await
-    }
-
     pub async fn list_contacts(
         &self,
         tenant: TenantId,

@@ -55,6 +55,7 @@ pub use portal::{
 pub use privacy::{ErasureStep, Intake, RequestChange, SharedRows, Step, StepActor, TableRows};
 pub use reach::Reach;
 pub use retention::{Acted, DueBatch, DueCursor};
+pub use stored::{NewRecord, Records, StoredRecord};
 pub use tenants::Tenant;
 pub use two_factor::TwoFactor;
 

@@ -7,7 +7,7 @@ use crate::rows::{address, require_owner};
 use crate::search::{self, SearchEntry};
 use crate::statement::Bindable;
 use crate::stored::{plain_new_fields, plain_record_steps, NewRecord, StoredRecord};
-use crate::{Reach, Scope, Store, StoreError};
+use crate::{Reach, Store, StoreError};
 use custodian_core::audit::RecordType;
 use custodian_core::organisations::{Organisation, OrganisationFields};
 use custodian_core::page::Page;
@@ -16,7 +16,6 @@ use custodian_core::sorting::{prefix_key, sort_key};
 use custodian_core::time::Timestamp;
 use custodian_core::{OrganisationId, Refusal, TenantId, UserId};
 use sqlx::any::AnyRow;
-use sqlx::{Any, Transaction};
 use sqlx::{AnyConnection, Row};
 
 const SELECT: &str = "SELECT organisation_id, name, website, account_number, phone,
@@ -151,6 +150,7 @@ async fn write_fields(
 }
 
 impl StoredRecord for Organisation {
+    type Id = OrganisationId;
     type Fields = OrganisationFields;
     const TABLE: &'static str = "organisations";
     const ID_COLUMN: &'static str = "organisation_id";
@@ -207,55 +207,6 @@ impl NewRecord for Organisation {
 }
 
 impl Store {
-    pub async fn create_organisation(
-        &self,
-        scope: &Scope,
-        fields: &OrganisationFields,
-    ) -> Result<Organisation, StoreError> {
-        self.create_record(scope, fields).await
-    }
-
-    /// Writes a new organisation with its audit entry inside `tx`.
-    pub(crate) async fn insert_organisation(
-        &self,
-        tx: &mut Transaction<'static, Any>,
-        scope: &Scope,
-        fields: &OrganisationFields,
-    ) -> Result<OrganisationId, StoreError> {
-        self.insert_record::<Organisation>(tx, scope, fields)
-            .await
-            .map(OrganisationId)
-    }
-
-    pub async fn organisation(
-        &self,
-        tenant: TenantId,
-        id: OrganisationId,
-    ) -> Result<Organisation, StoreError> {
-        self.read_record(tenant, id.0).await
-    }
-
-    pub async fn update_organisation(
-        &self,
-        scope: &Scope,
-        id: OrganisationId,
-        expected_version: Option<i64>,
-        fields: &OrganisationFields,
-    ) -> Result<Organisation, StoreError> {
-        self.update_record(scope, id.0, expected_version, fields)
-            .await
-    }
-
-    /// Deletes an organisation; its contacts, activities and assets stay,
-    /// without the link. Refused while agreements refer to it.
-    pub async fn delete_organisation(
-        &self,
-        scope: &Scope,
-        id: OrganisationId,
-    ) -> Result<(), StoreError> {
-        self.delete_record::<Organisation>(scope, id.0).await
-    }
-
     pub async fn list_organisations(
         &self,
         tenant: TenantId,

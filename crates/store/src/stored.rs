@@ -1,10 +1,9 @@
 //! One implementation of creating, reading, updating and deleting a CRM
 //! record, for every record type: a type describes its table and the few steps that
-//! are its own (`StoredRecord`), and `Store::create_record`,
-//! `Store::read_record`, `Store::update_record` and `Store::delete_record`
-//! do the rest the same way for all: the tenant-scoped lookup, the version
-//! check, the audit entry naming the fields, and the transaction around
-//! them.
+//! are its own (`StoredRecord`), and `store.records::<Contact>()` (a
+//! [`Records`] handle) creates, reads, updates and deletes any of them the
+//! same way: the tenant-scoped lookup, the version check, the audit entry
+//! naming the fields, and the transaction around them.
 
 use crate::rows::bump_version;
 use crate::statement::Bindable;
@@ -14,12 +13,15 @@ use custodian_core::time::Timestamp;
 use custodian_core::TenantId;
 use sqlx::{Any, AnyConnection, Transaction};
 use std::future::Future;
+use std::marker::PhantomData;
 
 /// Field names and values as the audit trail compares them.
-pub(crate) type FieldValues = Vec<(&'static str, String)>;
+pub type FieldValues = Vec<(&'static str, String)>;
 
 /// A record type kept in one table keyed by `(tenant_id, ID_COLUMN)`.
-pub(crate) trait StoredRecord: Sized + Send {
+pub trait StoredRecord: Sized + Send {
+    /// The record's id type (`ContactId`, …).
+    type Id: Copy + Into<i64> + From<i64> + Send + Sync;
     /// The validated fields a create or an update writes.
     type Fields: Sync;
     const TABLE: &'static str;
@@ -73,7 +75,7 @@ pub(crate) trait StoredRecord: Sized + Send {
 /// with what its table requires, then its fields, then the audit entry
 /// (`Store::create_record`). Types that create more at once (an activity's
 /// links, a ticket's first message) keep their own create.
-pub(crate) trait NewRecord: StoredRecord {
+pub trait NewRecord: StoredRecord {
     /// Inserts a new record's row with what its table requires (version 1,
     /// created now); `write_new` then writes its fields.
     fn insert_row(
@@ -153,9 +155,56 @@ macro_rules! plain_new_fields {
 }
 pub(crate) use plain_new_fields;
 
+/// Creating, reading, updating and deleting records of one type:
+/// `store.records::<Contact>().get(tenant, id)`.
+pub struct Records<'s, R> {
+    store: &'s Store,
+    record: PhantomData<fn() -> R>,
+}
+
 impl Store {
+    pub fn records<R: StoredRecord>(&self) -> Records<'_, R> {
+        Records {
+            store: self,
+            record: PhantomData,
+        }
+    }
+}
+
+impl<R: NewRecord> Records<'_, R> {
     /// Creates a record: its row, its fields and the audit entry, in one
     /// transaction; the record as stored.
+    pub async fn create(&self, scope: &Scope, fields: &R::Fields) -> Result<R, StoreError> {
+        self.store.create_record(scope, fields).await
+    }
+}
+
+impl<R: StoredRecord> Records<'_, R> {
+    pub async fn get(&self, tenant: TenantId, id: R::Id) -> Result<R, StoreError> {
+        self.store.read_record(tenant, id.into()).await
+    }
+
+    /// Replaces the record's fields if it is still at `expected_version`
+    /// (any version when None), with an audit entry naming what changed.
+    pub async fn update(
+        &self,
+        scope: &Scope,
+        id: R::Id,
+        expected_version: Option<i64>,
+        fields: &R::Fields,
+    ) -> Result<R, StoreError> {
+        self.store
+            .update_record(scope, id.into(), expected_version, fields)
+            .await
+    }
+
+    /// Deletes the record and what is its own, with an audit entry.
+    pub async fn delete(&self, scope: &Scope, id: R::Id) -> Result<(), StoreError> {
+        self.store.delete_record::<R>(scope, id.into()).await
+    }
+}
+
+impl Store {
     pub(crate) async fn create_record<R: NewRecord>(
         &self,
         scope: &Scope,
@@ -163,7 +212,7 @@ impl Store {
     ) -> Result<R, StoreError> {
         let mut tx = self.begin(scope.tenant).await?;
         let id = self.insert_record::<R>(&mut tx, scope, fields).await?;
-        let record = R::load(&mut tx, scope.tenant, id).await?;
+        let record = R::load(&mut tx, scope.tenant, id.into()).await?;
         tx.commit().await?;
         Ok(record)
     }
@@ -174,10 +223,10 @@ impl Store {
         tx: &mut Transaction<'static, Any>,
         scope: &Scope,
         fields: &R::Fields,
-    ) -> Result<i64, StoreError> {
+    ) -> Result<R::Id, StoreError> {
         let id = self.next_id();
         self.insert_record_as::<R>(tx, scope, id, fields).await?;
-        Ok(id)
+        Ok(R::Id::from(id))
     }
 
     /// [`Store::insert_record`] under an id chosen before (a person
@@ -206,8 +255,6 @@ impl Store {
         Ok(record)
     }
 
-    /// Replaces the record's fields if it is still at `expected_version`
-    /// (any version when None), with an audit entry naming what changed.
     pub(crate) async fn update_record<R: StoredRecord>(
         &self,
         scope: &Scope,
@@ -245,7 +292,6 @@ impl Store {
         Ok(record)
     }
 
-    /// Deletes the record and what is its own, with an audit entry.
     pub(crate) async fn delete_record<R: StoredRecord>(
         &self,
         scope: &Scope,

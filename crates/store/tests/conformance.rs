@@ -2,11 +2,15 @@
 //! PostgreSQL (when CUSTODIAN_TEST_POSTGRES_URL is set, as in CI).
 
 use custodian_core::activities::ActivityInput;
+use custodian_core::agreements::Agreement;
 use custodian_core::agreements::AgreementInput;
+use custodian_core::assets::Asset;
 use custodian_core::assets::AssetInput;
 use custodian_core::audit::{Actor, ActorKind, RecordType};
 use custodian_core::catalog;
+use custodian_core::contacts::Contact;
 use custodian_core::contacts::ContactInput;
+use custodian_core::organisations::Organisation;
 use custodian_core::organisations::OrganisationInput;
 use custodian_core::ContactId;
 use custodian_core::Refusal;
@@ -84,23 +88,28 @@ fn contact(first: &str, last: &str, email: &str) -> ContactInput {
 async fn records_stay_inside_their_tenant(store: TestDb) {
     let (alpha, beta) = two_tenants(&store).await;
     let org = store
-        .create_organisation(&alpha, &organisation("Acme", "A-1").validate().unwrap())
+        .records::<Organisation>()
+        .create(&alpha, &organisation("Acme", "A-1").validate().unwrap())
         .await
         .unwrap();
     let mut input = contact("Anna", "Schmidt", "anna.schmidt@acme.example");
     input.organisation_id = Some(org.id);
     let anna = store
-        .create_contact(&alpha, &input.validate().unwrap())
+        .records::<Contact>()
+        .create(&alpha, &input.validate().unwrap())
         .await
         .unwrap();
     assert_eq!(anna.organisation_name.as_deref(), Some("Acme"));
 
     assert!(matches!(
-        store.contact(beta.tenant, anna.id).await,
+        store.records::<Contact>().get(beta.tenant, anna.id).await,
         Err(StoreError::Refused(Refusal::NotFound))
     ));
     assert!(matches!(
-        store.organisation(beta.tenant, org.id).await,
+        store
+            .records::<Organisation>()
+            .get(beta.tenant, org.id)
+            .await,
         Err(StoreError::Refused(Refusal::NotFound))
     ));
     assert!(store
@@ -123,7 +132,8 @@ async fn records_stay_inside_their_tenant(store: TestDb) {
     let mut foreign = contact("Eve", "Mallory", "eve@beta.example");
     foreign.organisation_id = Some(org.id);
     let refused = store
-        .create_contact(&beta, &foreign.validate().unwrap())
+        .records::<Contact>()
+        .create(&beta, &foreign.validate().unwrap())
         .await;
     assert!(matches!(
         refused,
@@ -133,17 +143,19 @@ async fn records_stay_inside_their_tenant(store: TestDb) {
     ));
     assert!(matches!(
         store
-            .update_contact(&beta, anna.id, None, &input.validate().unwrap())
+            .records::<Contact>()
+            .update(&beta, anna.id, None, &input.validate().unwrap())
             .await,
         Err(StoreError::Refused(Refusal::NotFound))
     ));
     assert!(matches!(
-        store.delete_contact(&beta, anna.id).await,
+        store.records::<Contact>().delete(&beta, anna.id).await,
         Err(StoreError::Refused(Refusal::NotFound))
     ));
     assert_eq!(
         store
-            .contact(alpha.tenant, anna.id)
+            .records::<Contact>()
+            .get(alpha.tenant, anna.id)
             .await
             .unwrap()
             .first_name,
@@ -155,7 +167,8 @@ on_both_backends!(records_stay_inside_their_tenant);
 async fn search_finds_by_name_email_phone_and_account(store: TestDb) {
     let (alpha, _) = two_tenants(&store).await;
     let org = store
-        .create_organisation(
+        .records::<Organisation>()
+        .create(
             &alpha,
             &organisation("Nordwind Logistik", "K-20931")
                 .validate()
@@ -164,7 +177,8 @@ async fn search_finds_by_name_email_phone_and_account(store: TestDb) {
         .await
         .unwrap();
     let anna = store
-        .create_contact(
+        .records::<Contact>()
+        .create(
             &alpha,
             &contact("Anna", "Schmidt", "anna.schmidt@nordwind.example")
                 .validate()
@@ -173,7 +187,8 @@ async fn search_finds_by_name_email_phone_and_account(store: TestDb) {
         .await
         .unwrap();
     store
-        .create_contact(
+        .records::<Contact>()
+        .create(
             &alpha,
             &contact("Bernd", "Weber", "b.weber@nordwind.example")
                 .validate()
@@ -207,7 +222,8 @@ async fn search_finds_by_name_email_phone_and_account(store: TestDb) {
     renamed.last_name = "Lindqvist".into();
     renamed.emails = vec!["anna.lindqvist@nordwind.example".into()];
     store
-        .update_contact(
+        .records::<Contact>()
+        .update(
             &alpha,
             anna.id,
             Some(anna.version),
@@ -227,7 +243,11 @@ async fn search_finds_by_name_email_phone_and_account(store: TestDb) {
         .unwrap()
         .iter()
         .any(|h| h.record_id == anna.id.0));
-    store.delete_contact(&alpha, anna.id).await.unwrap();
+    store
+        .records::<Contact>()
+        .delete(&alpha, anna.id)
+        .await
+        .unwrap();
     assert!(store
         .search(alpha.tenant, "lindq", 10)
         .await
@@ -239,11 +259,13 @@ on_both_backends!(search_finds_by_name_email_phone_and_account);
 async fn stale_versions_and_duplicates_change_nothing(store: TestDb) {
     let (alpha, beta) = two_tenants(&store).await;
     let org = store
-        .create_organisation(&alpha, &organisation("Acme", "A-1").validate().unwrap())
+        .records::<Organisation>()
+        .create(&alpha, &organisation("Acme", "A-1").validate().unwrap())
         .await
         .unwrap();
     let duplicate = store
-        .create_organisation(&alpha, &organisation("Acme Two", "A-1").validate().unwrap())
+        .records::<Organisation>()
+        .create(&alpha, &organisation("Acme Two", "A-1").validate().unwrap())
         .await;
     assert!(matches!(
         duplicate,
@@ -253,14 +275,16 @@ async fn stale_versions_and_duplicates_change_nothing(store: TestDb) {
     ));
     // Another tenant may use the same account number.
     store
-        .create_organisation(&beta, &organisation("Other", "A-1").validate().unwrap())
+        .records::<Organisation>()
+        .create(&beta, &organisation("Other", "A-1").validate().unwrap())
         .await
         .unwrap();
 
     let mut first_edit = org.to_input();
     first_edit.name = "Acme Holding".into();
     let updated = store
-        .update_organisation(
+        .records::<Organisation>()
+        .update(
             &alpha,
             org.id,
             Some(org.version),
@@ -272,7 +296,8 @@ async fn stale_versions_and_duplicates_change_nothing(store: TestDb) {
     let mut second_edit = org.to_input();
     second_edit.name = "Acme Stale".into();
     let stale = store
-        .update_organisation(
+        .records::<Organisation>()
+        .update(
             &alpha,
             org.id,
             Some(org.version),
@@ -283,7 +308,12 @@ async fn stale_versions_and_duplicates_change_nothing(store: TestDb) {
         matches!(stale, Err(StoreError::Refused(Refusal::VersionMismatch { current })) if current == updated.version)
     );
     assert_eq!(
-        store.organisation(alpha.tenant, org.id).await.unwrap().name,
+        store
+            .records::<Organisation>()
+            .get(alpha.tenant, org.id)
+            .await
+            .unwrap()
+            .name,
         "Acme Holding"
     );
 
@@ -300,7 +330,8 @@ on_both_backends!(stale_versions_and_duplicates_change_nothing);
 async fn timelines_and_pages(store: TestDb) {
     let (alpha, _) = two_tenants(&store).await;
     let org = store
-        .create_organisation(&alpha, &organisation("Acme", "A-1").validate().unwrap())
+        .records::<Organisation>()
+        .create(&alpha, &organisation("Acme", "A-1").validate().unwrap())
         .await
         .unwrap();
     let mut ids = Vec::new();
@@ -313,7 +344,8 @@ async fn timelines_and_pages(store: TestDb) {
         input.organisation_id = Some(org.id);
         ids.push(
             store
-                .create_contact(&alpha, &input.validate().unwrap())
+                .records::<Contact>()
+                .create(&alpha, &input.validate().unwrap())
                 .await
                 .unwrap()
                 .id,
@@ -415,7 +447,8 @@ async fn timelines_and_pages(store: TestDb) {
         contact_id: Some(ids[0]),
     };
     store
-        .create_asset(&alpha, &asset.validate().unwrap())
+        .records::<Asset>()
+        .create(&alpha, &asset.validate().unwrap())
         .await
         .unwrap();
     let agreement = AgreementInput {
@@ -428,19 +461,29 @@ async fn timelines_and_pages(store: TestDb) {
         status: "active".into(),
     };
     let agreement = store
-        .create_agreement(&alpha, &agreement.validate().unwrap())
+        .records::<Agreement>()
+        .create(&alpha, &agreement.validate().unwrap())
         .await
         .unwrap();
     assert_eq!(agreement.value, "12500.00");
     assert!(matches!(
-        store.delete_organisation(&alpha, org.id).await,
+        store.records::<Organisation>().delete(&alpha, org.id).await,
         Err(StoreError::Refused(Refusal::InUse(_)))
     ));
-    store.delete_agreement(&alpha, agreement.id).await.unwrap();
-    store.delete_organisation(&alpha, org.id).await.unwrap();
+    store
+        .records::<Agreement>()
+        .delete(&alpha, agreement.id)
+        .await
+        .unwrap();
+    store
+        .records::<Organisation>()
+        .delete(&alpha, org.id)
+        .await
+        .unwrap();
     assert_eq!(
         store
-            .contact(alpha.tenant, ids[0])
+            .records::<Contact>()
+            .get(alpha.tenant, ids[0])
             .await
             .unwrap()
             .organisation_id,
@@ -491,7 +534,8 @@ async fn names_sort_and_filter_as_people_expect(store: TestDb) {
         ("Eva", "Ölberg"),
     ] {
         store
-            .create_contact(
+            .records::<Contact>()
+            .create(
                 &alpha,
                 &contact(first, last, "x@example.com").validate().unwrap(),
             )
@@ -554,7 +598,8 @@ async fn names_sort_and_filter_as_people_expect(store: TestDb) {
         .validate()
         .unwrap();
     store
-        .update_contact(&alpha, ada.id, Some(ada.version), &renamed)
+        .records::<Contact>()
+        .update(&alpha, ada.id, Some(ada.version), &renamed)
         .await
         .unwrap();
     let top = store
@@ -582,7 +627,8 @@ async fn tickets_raised_together_each_count(store: TestDb) {
         .unwrap()
         .checked;
     let org = store
-        .create_organisation(&alpha, &organisation("Acme", "A-1").validate().unwrap())
+        .records::<Organisation>()
+        .create(&alpha, &organisation("Acme", "A-1").validate().unwrap())
         .await
         .unwrap();
     let mut raised = Vec::new();

@@ -5,6 +5,7 @@
 //! Needs CUSTODIAN_TEST_POSTGRES_URL; skipped without it.
 
 use custodian_core::audit::{Actor, ActorKind};
+use custodian_core::contacts::Contact;
 use custodian_core::contacts::ContactInput;
 use custodian_store::{Scope, Store};
 use sqlx::{AnyConnection, Connection, Executor, Row};
@@ -32,7 +33,8 @@ async fn an_ordinary_role_sees_only_the_tenant_of_its_transaction() {
     let beta = store.create_tenant("Beta Ltd").await.unwrap();
     for (tenant, name) in [(alpha.id, "Alpha"), (beta.id, "Beta")] {
         store
-            .create_contact(
+            .records::<Contact>()
+            .create(
                 &Scope::new(tenant, actor),
                 &contact(name).validate().unwrap(),
             )

@@ -7,6 +7,7 @@
 use crate::{App, AppError, Principal};
 use custodian_core::access::{Action, Area};
 use custodian_core::audit::{AuditAction, RecordType};
+use custodian_core::helpdesk::Ticket;
 use custodian_core::helpdesk::{check_upload, TicketAttachment};
 use custodian_core::{TicketAttachmentId, TicketId};
 use custodian_store::MessageAuthor;
@@ -22,7 +23,10 @@ impl App {
         principal.authorize(Area::Support, Action::Update)?;
         self.require_reach(principal, RecordType::Ticket, ticket.0)
             .await?;
-        self.store.ticket(principal.tenant, ticket).await?;
+        self.store
+            .records::<Ticket>()
+            .get(principal.tenant, ticket)
+            .await?;
         self.refuse_restricted_change(principal, RecordType::Ticket, Some(ticket.0), Vec::new())
             .await?;
         let (name, kind) = check_upload(file_name, content)?;
@@ -47,7 +51,10 @@ impl App {
         principal.authorize(Area::Support, Action::Read)?;
         self.require_reach(principal, RecordType::Ticket, ticket.0)
             .await?;
-        self.store.ticket(principal.tenant, ticket).await?;
+        self.store
+            .records::<Ticket>()
+            .get(principal.tenant, ticket)
+            .await?;
         let mut files = self
             .store
             .ticket_attachments(principal.tenant, ticket)

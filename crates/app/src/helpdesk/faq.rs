@@ -7,6 +7,7 @@ use crate::records::{Filter, Filters, ListParams};
 use crate::{App, AppError, Principal};
 use custodian_core::access::{Action, Area};
 use custodian_core::audit::{AuditAction, RecordType};
+use custodian_core::helpdesk::Ticket;
 use custodian_core::helpdesk::{
     find_personal_data, redact_findings, FaqArticle, FaqDraft, FaqFields, FaqInput, Finding,
     KnownNames, MessageVisibility, TicketStatus,
@@ -94,7 +95,11 @@ impl App {
         principal.may_replace(RecordType::TicketMessage.table())?;
         self.require_reach(principal, RecordType::Ticket, ticket_id.0)
             .await?;
-        let ticket = self.store.ticket(principal.tenant, ticket_id).await?;
+        let ticket = self
+            .store
+            .records::<Ticket>()
+            .get(principal.tenant, ticket_id)
+            .await?;
         if !matches!(ticket.status, TicketStatus::Resolved | TicketStatus::Closed) {
             return Err(ValidationErrors::single(
                 "source_ticket_id",
@@ -174,7 +179,11 @@ impl App {
         id: FaqArticleId,
     ) -> Result<FaqArticle, AppError> {
         principal.authorize(Area::Support, Action::Read)?;
-        let mut article = self.store.faq_article(principal.tenant, id).await?;
+        let mut article = self
+            .store
+            .records::<FaqArticle>()
+            .get(principal.tenant, id)
+            .await?;
         principal.mask(&mut article);
         self.record_reads(principal, AuditAction::Read, RecordType::FaqArticle, [id.0])
             .await?;
@@ -191,7 +200,10 @@ impl App {
         principal.authorize(Area::Support, Action::Update)?;
         principal.may_replace(RecordType::FaqArticle.table())?;
         let fields = input.validate()?;
-        self.store.faq_article(principal.tenant, id).await?;
+        self.store
+            .records::<FaqArticle>()
+            .get(principal.tenant, id)
+            .await?;
         if let Some(ticket) = fields.source_ticket_id {
             self.require_reach(principal, RecordType::Ticket, ticket.0)
                 .await?;
@@ -199,7 +211,8 @@ impl App {
         self.refuse_personal_data(principal.tenant, &fields).await?;
         let mut article = self
             .store
-            .update_faq_article(&principal.scope(), id, expected_version, &fields)
+            .records::<FaqArticle>()
+            .update(&principal.scope(), id, expected_version, &fields)
             .await?;
         principal.mask(&mut article);
         Ok(article)
@@ -213,7 +226,8 @@ impl App {
         principal.authorize(Area::Support, Action::Delete)?;
         Ok(self
             .store
-            .delete_faq_article(&principal.scope(), id)
+            .records::<FaqArticle>()
+            .delete(&principal.scope(), id)
             .await?)
     }
 

@@ -4,6 +4,8 @@ use crate::{App, AppError, Principal};
 use custodian_core::access::{Action, Area};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::catalog;
+use custodian_core::contacts::Contact;
+use custodian_core::helpdesk::Ticket;
 use custodian_core::helpdesk::{MessageInput, MessageVisibility, TicketMessage};
 use custodian_core::mail::{ticket_reply_notice, MailPurpose};
 use custodian_core::TicketId;
@@ -48,11 +50,19 @@ impl App {
         principal: &Principal,
         id: TicketId,
     ) -> Result<Option<NewMail>, AppError> {
-        let ticket = self.store.ticket(principal.tenant, id).await?;
+        let ticket = self
+            .store
+            .records::<Ticket>()
+            .get(principal.tenant, id)
+            .await?;
         let Some(contact_id) = ticket.contact_id else {
             return Ok(None);
         };
-        let contact = self.store.contact(principal.tenant, contact_id).await?;
+        let contact = self
+            .store
+            .records::<Contact>()
+            .get(principal.tenant, contact_id)
+            .await?;
         let Some(email) = contact.emails.first() else {
             return Ok(None);
         };
@@ -82,7 +92,10 @@ impl App {
         self.require_reach(principal, RecordType::Ticket, ticket.0)
             .await?;
         // Another tenant's ticket, or none: not found, never an empty thread.
-        self.store.ticket(principal.tenant, ticket).await?;
+        self.store
+            .records::<Ticket>()
+            .get(principal.tenant, ticket)
+            .await?;
         let mut messages = self
             .store
             .ticket_messages(principal.tenant, ticket, true)

@@ -68,7 +68,11 @@ impl App {
         principal.authorize(Area::Support, Action::Read)?;
         self.require_reach(principal, RecordType::Ticket, id.0)
             .await?;
-        let mut ticket = self.store.ticket(principal.tenant, id).await?;
+        let mut ticket = self
+            .store
+            .records::<Ticket>()
+            .get(principal.tenant, id)
+            .await?;
         principal.mask(&mut ticket);
         self.record_reads(principal, AuditAction::Read, RecordType::Ticket, [id.0])
             .await?;
@@ -89,7 +93,11 @@ impl App {
         let fields = input.validate()?;
         self.require_reach(principal, RecordType::Ticket, id.0)
             .await?;
-        let current = self.store.ticket(principal.tenant, id).await?;
+        let current = self
+            .store
+            .records::<Ticket>()
+            .get(principal.tenant, id)
+            .await?;
         let kept = current.to_input().validate().ok();
         self.require_links_in_reach(principal, &fields, kept.as_ref())
             .await?;
@@ -97,7 +105,8 @@ impl App {
             .await?;
         let mut ticket = self
             .store
-            .update_ticket(&principal.scope(), id, expected_version, &fields)
+            .records::<Ticket>()
+            .update(&principal.scope(), id, expected_version, &fields)
             .await?;
         principal.mask(&mut ticket);
         Ok(ticket)
@@ -109,7 +118,11 @@ impl App {
             .await?;
         self.refuse_restricted_change(principal, RecordType::Ticket, Some(id.0), Vec::new())
             .await?;
-        Ok(self.store.delete_ticket(&principal.scope(), id).await?)
+        Ok(self
+            .store
+            .records::<Ticket>()
+            .delete(&principal.scope(), id)
+            .await?)
     }
 
     /// The queues: tickets by status, priority, assignee, organisation or

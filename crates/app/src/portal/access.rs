@@ -6,6 +6,7 @@ use crate::secrets::{random_token, sha256_hex};
 use crate::{App, AppError, Principal};
 use custodian_core::access::{Action, Area};
 use custodian_core::audit::{AuditAction, RecordType};
+use custodian_core::contacts::Contact;
 use custodian_core::mail::{MailPurpose, LINK_PLACEHOLDER};
 use custodian_core::portal::{invitation_mail, PortalAccessInput, PortalAccount, INVITATION_HOURS};
 use custodian_core::time::Timestamp;
@@ -23,7 +24,10 @@ impl App {
         principal.authorize(Area::OrganisationsAndContacts, Action::Read)?;
         self.require_reach(principal, RecordType::Contact, contact.0)
             .await?;
-        self.store.contact(principal.tenant, contact).await?;
+        self.store
+            .records::<Contact>()
+            .get(principal.tenant, contact)
+            .await?;
         let mut account = self
             .store
             .portal_account_of(principal.tenant, contact)
@@ -58,7 +62,11 @@ impl App {
             Vec::new(),
         )
         .await?;
-        let contact = self.store.contact(principal.tenant, contact_id).await?;
+        let contact = self
+            .store
+            .records::<Contact>()
+            .get(principal.tenant, contact_id)
+            .await?;
         let Some(email) = contact.emails.first() else {
             return Err(ValidationErrors::single(
                 "emails",

@@ -7,6 +7,7 @@
 use super::PortalPrincipal;
 use crate::{App, AppError};
 use custodian_core::audit::{AuditAction, RecordType};
+use custodian_core::contacts::Contact;
 use custodian_core::privacy::consent::{
     ConsentChannel, ConsentEvent, ConsentEventInput, ConsentLedger, ConsentText, EventContext,
 };
@@ -66,7 +67,8 @@ impl App {
         };
         let person = self
             .store
-            .contact(principal.tenant, principal.contact)
+            .records::<Contact>()
+            .get(principal.tenant, principal.contact)
             .await?;
         let ledger = ConsentLedger::of(
             self.store

@@ -26,7 +26,8 @@ impl App {
     pub async fn portal_details(&self, principal: &PortalPrincipal) -> Result<Contact, AppError> {
         let contact = self
             .store
-            .contact(principal.tenant, principal.contact)
+            .records::<Contact>()
+            .get(principal.tenant, principal.contact)
             .await?;
         self.portal_reads(
             principal,
@@ -45,7 +46,8 @@ impl App {
     ) -> Result<Contact, AppError> {
         let current = self
             .store
-            .contact(principal.tenant, principal.contact)
+            .records::<Contact>()
+            .get(principal.tenant, principal.contact)
             .await?;
         let fields = ContactInput {
             first_name: input.first_name.clone(),
@@ -59,7 +61,8 @@ impl App {
         .validate()?;
         Ok(self
             .store
-            .update_contact(
+            .records::<Contact>()
+            .update(
                 &principal.scope(),
                 principal.contact,
                 input.version,

@@ -46,7 +46,11 @@ impl App {
         principal: &PortalPrincipal,
         id: FaqArticleId,
     ) -> Result<FaqArticle, AppError> {
-        let article = self.store.faq_article(principal.tenant, id).await?;
+        let article = self
+            .store
+            .records::<FaqArticle>()
+            .get(principal.tenant, id)
+            .await?;
         if article.published_at.is_none() {
             return Err(AppError::Refused(Refusal::NotFound));
         }

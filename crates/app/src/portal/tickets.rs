@@ -107,7 +107,11 @@ impl App {
         principal: &PortalPrincipal,
         id: TicketId,
     ) -> Result<Ticket, AppError> {
-        let ticket = self.store.ticket(principal.tenant, id).await?;
+        let ticket = self
+            .store
+            .records::<Ticket>()
+            .get(principal.tenant, id)
+            .await?;
         let own = ticket.contact_id == Some(principal.contact);
         let organisation = principal.organisation_access
             && principal.organisation_id.is_some()

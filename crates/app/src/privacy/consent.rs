@@ -6,6 +6,7 @@
 use crate::{App, AppError, Principal};
 use custodian_core::access::{Action, Area};
 use custodian_core::audit::{AuditAction, RecordType};
+use custodian_core::contacts::Contact;
 use custodian_core::privacy::consent::{
     ConsentEvent, ConsentEventInput, ConsentLedger, ConsentText, ConsentTextInput, EventContext,
 };
@@ -114,7 +115,10 @@ impl App {
         principal.authorize(Area::OrganisationsAndContacts, Action::Read)?;
         self.require_reach(principal, RecordType::Contact, contact.0)
             .await?;
-        self.store.contact(principal.tenant, contact).await?;
+        self.store
+            .records::<Contact>()
+            .get(principal.tenant, contact)
+            .await?;
         let mut events = self.store.consent_events(principal.tenant, contact).await?;
         events.iter_mut().for_each(|e| principal.mask(e));
         let shown = crate::audit::shown_among(
@@ -148,7 +152,11 @@ impl App {
         principal.authorize(Area::OrganisationsAndContacts, Action::Update)?;
         self.require_reach(principal, RecordType::Contact, contact.0)
             .await?;
-        let person = self.store.contact(principal.tenant, contact).await?;
+        let person = self
+            .store
+            .records::<Contact>()
+            .get(principal.tenant, contact)
+            .await?;
         let fields = input.validate(Timestamp::now())?;
         let text = match self
             .store
@@ -216,7 +224,11 @@ impl App {
         contact: ContactId,
     ) -> Result<ConsentReceipt, AppError> {
         let ledger = self.consent_ledger(principal, contact).await?;
-        let mut person = self.store.contact(principal.tenant, contact).await?;
+        let mut person = self
+            .store
+            .records::<Contact>()
+            .get(principal.tenant, contact)
+            .await?;
         principal.mask(&mut person);
         let tenant = self.store.tenant(principal.tenant).await?;
         let purposes = self.store.purposes(principal.tenant).await?;

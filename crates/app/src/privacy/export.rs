@@ -11,6 +11,7 @@ use crate::csv::csv_cell;
 use crate::{App, AppError, Principal};
 use custodian_core::access::{Action, Area};
 use custodian_core::catalog::Category;
+use custodian_core::organisations::Organisation;
 use custodian_core::privacy::export::{
     portable_categories, ExportKind, EXPORT_FORMAT, EXPORT_VERSION,
 };
@@ -262,7 +263,12 @@ impl App {
                 .position(|c| c.column == "organisation_id")
             {
                 for id in rows.rows.iter().filter_map(|r| r[index].as_i64()) {
-                    if let Ok(org) = self.store.organisation(tenant, OrganisationId(id)).await {
+                    if let Ok(org) = self
+                        .store
+                        .records::<Organisation>()
+                        .get(tenant, OrganisationId(id))
+                        .await
+                    {
                         employers.push((id, org.name));
                     }
                 }

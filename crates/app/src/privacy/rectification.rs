@@ -5,6 +5,7 @@
 use crate::{App, AppError, Principal};
 use custodian_core::access::{Action, Area};
 use custodian_core::audit::changed_fields;
+use custodian_core::contacts::Contact;
 use custodian_core::privacy::rectification::RectificationInput;
 use custodian_core::privacy::requests::SubjectRequest;
 use custodian_core::{SubjectRequestId, ValidationErrors};
@@ -31,7 +32,7 @@ impl App {
             )
             .into());
         }
-        let current = self.store.contact(tenant, contact).await?;
+        let current = self.store.records::<Contact>().get(tenant, contact).await?;
         let before = current.to_input();
         let fields = input.corrections.apply(before.clone()).validate()?;
         let old = before
@@ -48,7 +49,8 @@ impl App {
             .into());
         }
         self.store
-            .update_contact(&principal.scope(), contact, Some(current.version), &fields)
+            .records::<Contact>()
+            .update(&principal.scope(), contact, Some(current.version), &fields)
             .await?;
         let note = format!("Corrected on contact {}: {}", contact.0, changed.join(", "));
         let step = Step {

@@ -5,7 +5,10 @@
 
 use crate::{App, AppError, Principal};
 use custodian_core::access::{Action, Area};
+use custodian_core::assets::Asset;
 use custodian_core::audit::RecordType;
+use custodian_core::contacts::Contact;
+use custodian_core::helpdesk::Ticket;
 use custodian_core::privacy::requests::{RequestType, SubjectRequest};
 use custodian_core::{AssetId, ContactId, SubjectRequestId, TicketId};
 
@@ -44,7 +47,10 @@ impl App {
         restricted: bool,
     ) -> Result<(), AppError> {
         principal.authorize(Area::Privacy, Action::Update)?;
-        self.store.contact(principal.tenant, contact).await?;
+        self.store
+            .records::<Contact>()
+            .get(principal.tenant, contact)
+            .await?;
         self.store
             .set_restriction(&principal.scope(), &[contact], restricted)
             .await?;
@@ -74,12 +80,20 @@ impl App {
             (RecordType::Activity, Some(id)) => {
                 contacts.extend(self.store.activity_contact_ids(tenant, id).await?)
             }
-            (RecordType::Asset, Some(id)) => {
-                contacts.extend(self.store.asset(tenant, AssetId(id)).await?.contact_id)
-            }
-            (RecordType::Ticket, Some(id)) => {
-                contacts.extend(self.store.ticket(tenant, TicketId(id)).await?.contact_id)
-            }
+            (RecordType::Asset, Some(id)) => contacts.extend(
+                self.store
+                    .records::<Asset>()
+                    .get(tenant, AssetId(id))
+                    .await?
+                    .contact_id,
+            ),
+            (RecordType::Ticket, Some(id)) => contacts.extend(
+                self.store
+                    .records::<Ticket>()
+                    .get(tenant, TicketId(id))
+                    .await?
+                    .contact_id,
+            ),
             _ => {}
         }
         if self

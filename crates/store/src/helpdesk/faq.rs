@@ -79,6 +79,7 @@ fn fields_of(article: &FaqArticle) -> FaqFields {
 }
 
 impl StoredRecord for FaqArticle {
+    type Id = FaqArticleId;
     type Fields = FaqFields;
     const TABLE: &'static str = "faq_articles";
     const ID_COLUMN: &'static str = "article_id";
@@ -161,33 +162,6 @@ impl Store {
         let article = load(&mut tx, scope.tenant, id).await?;
         tx.commit().await?;
         Ok(article)
-    }
-
-    pub async fn faq_article(
-        &self,
-        tenant: TenantId,
-        id: FaqArticleId,
-    ) -> Result<FaqArticle, StoreError> {
-        self.read_record(tenant, id.0).await
-    }
-
-    pub async fn update_faq_article(
-        &self,
-        scope: &Scope,
-        id: FaqArticleId,
-        expected_version: Option<i64>,
-        fields: &FaqFields,
-    ) -> Result<FaqArticle, StoreError> {
-        self.update_record(scope, id.0, expected_version, fields)
-            .await
-    }
-
-    pub async fn delete_faq_article(
-        &self,
-        scope: &Scope,
-        id: FaqArticleId,
-    ) -> Result<(), StoreError> {
-        self.delete_record::<FaqArticle>(scope, id.0).await
     }
 
     /// Articles, newest first (or by title): `kind` is `published` or

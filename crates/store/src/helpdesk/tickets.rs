@@ -198,6 +198,7 @@ pub(super) fn fields_of(ticket: &Ticket) -> TicketFields {
 }
 
 impl StoredRecord for Ticket {
+    type Id = TicketId;
     type Fields = TicketFields;
     const TABLE: &'static str = "tickets";
     const ID_COLUMN: &'static str = "ticket_id";
@@ -337,26 +338,6 @@ impl Store {
         )
         .await?;
         Ok(id)
-    }
-
-    pub async fn ticket(&self, tenant: TenantId, id: TicketId) -> Result<Ticket, StoreError> {
-        self.read_record(tenant, id.0).await
-    }
-
-    pub async fn update_ticket(
-        &self,
-        scope: &Scope,
-        id: TicketId,
-        expected_version: Option<i64>,
-        fields: &TicketFields,
-    ) -> Result<Ticket, StoreError> {
-        self.update_record(scope, id.0, expected_version, fields)
-            .await
-    }
-
-    /// Deletes the ticket with its replies and notes.
-    pub async fn delete_ticket(&self, scope: &Scope, id: TicketId) -> Result<(), StoreError> {
-        self.delete_record::<Ticket>(scope, id.0).await
     }
 
     /// How many tickets the contact raised since `since` (a rate limit).

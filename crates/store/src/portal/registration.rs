@@ -8,6 +8,7 @@ use crate::statement::Bindable;
 use crate::{NewMail, Scope, Store, StoreError};
 use custodian_core::audit::chain::ClientContext;
 use custodian_core::audit::{Actor, ActorKind, AuditAction, RecordType};
+use custodian_core::contacts::Contact;
 use custodian_core::contacts::ContactFields;
 use custodian_core::portal::registration::{RegistrationFields, RegistrationPolicy};
 use custodian_core::portal::LinkProblem;
@@ -281,7 +282,7 @@ impl Store {
         .with_context(client);
         match registrant {
             Registrant::New(fields) => {
-                self.insert_contact_as(&mut tx, &scope, contact, fields)
+                self.insert_record_as::<Contact>(&mut tx, &scope, contact.0, fields)
                     .await?
             }
             Registrant::Known(_) => {
