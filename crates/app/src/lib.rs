@@ -55,6 +55,50 @@ pub struct App {
     key: Arc<sealing::ServerKey>,
 }
 
+/// Declares a capability's use cases as a view of the app:
+/// `app.privacy().erase_subject(…)`. A capability's methods reach the
+/// shared parts (the store, the read recorder, need-to-know checks) through
+/// `Deref` to [`App`].
+macro_rules! capabilities {
+    ($($(#[$doc:meta])* $name:ident => $accessor:ident),* $(,)?) => {
+        $(
+            $(#[$doc])*
+            #[derive(Clone, Copy)]
+            pub struct $name<'a>(&'a App);
+
+            impl std::ops::Deref for $name<'_> {
+                type Target = App;
+                fn deref(&self) -> &App {
+                    self.0
+                }
+            }
+        )*
+
+        impl App {
+            $(
+                pub fn $accessor(&self) -> $name<'_> {
+                    $name(self)
+                }
+            )*
+        }
+    };
+}
+
+capabilities! {
+    /// Purposes, consent, data-subject requests and their fulfilment.
+    Privacy => privacy,
+    /// Retention rules, legal holds, reviews and sweeps.
+    Retention => retention,
+    /// Tickets, replies, attachments, service levels and the FAQ.
+    Helpdesk => helpdesk,
+    /// What a customer's contact person does in the portal, and registrations.
+    Portal => portal,
+    /// The audit trail: reading it, verifying it, checkpoints, access reports.
+    Audit => audit,
+    /// Outgoing mail: the outbox and its delivery.
+    Mail => mail,
+}
+
 /// An authenticated caller: a staff user, in person or through an API token.
 #[derive(Debug, Clone)]
 pub struct Principal {

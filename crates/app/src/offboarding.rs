@@ -10,7 +10,7 @@ impl App {
     pub async fn close_tenant(&self, tenant: TenantId) -> Result<TenantClosure, AppError> {
         // Reads still waiting to be written (their audit entries and last
         // accesses) land before the closing, not after it.
-        self.flush_audit().await;
+        self.audit().flush_audit().await;
         Ok(self.store.close_tenant(tenant).await?)
     }
 

@@ -1,24 +1,25 @@
 //! Processing purposes, as the data protection officer manages them: the
 //! privacy area of the permission matrix.
 
-use crate::{App, AppError, Principal};
+use crate::Privacy;
+use crate::{AppError, Principal};
 use custodian_core::access::{Action, Area};
 use custodian_core::purposes::{Purpose, PurposeInput};
 use custodian_core::PurposeId;
 
-impl App {
-    pub async fn purposes(&self, principal: &Principal) -> Result<Vec<Purpose>, AppError> {
+impl Privacy<'_> {
+    pub async fn purposes(self, principal: &Principal) -> Result<Vec<Purpose>, AppError> {
         principal.authorize(Area::Privacy, Action::Read)?;
         Ok(self.store.purposes(principal.tenant).await?)
     }
 
-    pub async fn purpose(&self, principal: &Principal, id: PurposeId) -> Result<Purpose, AppError> {
+    pub async fn purpose(self, principal: &Principal, id: PurposeId) -> Result<Purpose, AppError> {
         principal.authorize(Area::Privacy, Action::Read)?;
         Ok(self.store.purpose(principal.tenant, id).await?)
     }
 
     pub async fn create_purpose(
-        &self,
+        self,
         principal: &Principal,
         input: &PurposeInput,
     ) -> Result<Purpose, AppError> {
@@ -31,7 +32,7 @@ impl App {
     }
 
     pub async fn update_purpose(
-        &self,
+        self,
         principal: &Principal,
         id: PurposeId,
         input: &PurposeInput,
@@ -45,7 +46,7 @@ impl App {
     }
 
     pub async fn delete_purpose(
-        &self,
+        self,
         principal: &Principal,
         id: PurposeId,
     ) -> Result<(), AppError> {

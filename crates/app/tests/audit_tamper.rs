@@ -70,7 +70,8 @@ async fn trail(database_url: Option<String>) -> Trail {
         .await
         .unwrap();
     assert_eq!(
-        app.checkpoint_audit(&signer, Some(tenant))
+        app.audit()
+            .checkpoint_audit(&signer, Some(tenant))
             .await
             .unwrap()
             .len(),
@@ -118,6 +119,7 @@ impl Trail {
     async fn verify(&self) -> TenantVerification {
         let mut reports = self
             .app
+            .audit()
             .verify_audit(&VerifyOptions {
                 tenant: Some(self.tenant),
                 trusted_keys: vec![self.trusted_key.clone()],
@@ -283,6 +285,7 @@ async fn rows_of_an_unknown_tenant_are_found(t: Trail) {
     .await;
     let reports = t
         .app
+        .audit()
         .verify_audit(&VerifyOptions {
             tenant: None,
             trusted_keys: vec![t.trusted_key.clone()],
@@ -426,6 +429,7 @@ async fn a_checkpoint_by_another_key_is_not_trusted(t: Trail) {
     let stranger = AuditSigner::load(&dir.path().join("k"), &dir.path().join("c"), true).unwrap();
     let made = t
         .app
+        .audit()
         .checkpoint_audit(&stranger, Some(t.tenant))
         .await
         .unwrap();

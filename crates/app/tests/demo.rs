@@ -102,6 +102,7 @@ async fn the_demo_tenant_is_realistic_and_made_once() {
     // The bulk load chained one audit entry per record, and the reads above
     // were recorded too: the whole trail verifies.
     let reports = app
+        .audit()
         .verify_audit(&custodian_app::audit::VerifyOptions {
             tenant: Some(principal.tenant),
             ..Default::default()
@@ -111,6 +112,7 @@ async fn the_demo_tenant_is_realistic_and_made_once() {
     assert_eq!(reports[0].problem, None, "{:?}", reports[0]);
     assert!(reports[0].entries_checked > 700, "{:?}", reports[0]);
     let reads = app
+        .audit()
         .audit_trail(
             &principal,
             &custodian_app::audit::TrailParams {

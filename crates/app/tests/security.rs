@@ -100,12 +100,15 @@ async fn a_burst_of_portal_guesses_is_held_the_same_way() {
     let email = demo.portal_email.clone().unwrap();
     let mut attempts = Vec::new();
     for _ in 0..18 {
-        attempts.push(
-            Box::pin(app.portal_login(&email, "wrong password", "192.0.2.8", None))
-                as std::pin::Pin<Box<dyn std::future::Future<Output = _> + Send>>,
-        );
+        attempts.push(Box::pin(app.portal().portal_login(
+            &email,
+            "wrong password",
+            "192.0.2.8",
+            None,
+        ))
+            as std::pin::Pin<Box<dyn std::future::Future<Output = _> + Send>>);
     }
-    attempts.push(Box::pin(app.portal_login(
+    attempts.push(Box::pin(app.portal().portal_login(
         &email,
         demo.password,
         "192.0.2.8",
@@ -124,6 +127,7 @@ async fn a_burst_of_portal_guesses_is_held_the_same_way() {
         5
     );
     assert!(app
+        .portal()
         .portal_login(&email, demo.password, "198.51.100.2", None)
         .await
         .is_ok());
@@ -168,6 +172,7 @@ async fn the_benchmark_switch_does_not_stop_read_auditing() {
         .unwrap();
     assert!(!page.items.is_empty());
     let trail = app
+        .audit()
         .audit_trail(
             &principal,
             &custodian_app::audit::TrailParams {

@@ -489,8 +489,8 @@ async fn run(cli: Cli) -> Result<(), CliError> {
                 schedule.abort();
             }
             // Reads answered but not yet written, and a last checkpoint.
-            app.flush_audit().await;
-            if let Err(error) = app.checkpoint_audit(&signer, None).await {
+            app.audit().flush_audit().await;
+            if let Err(error) = app.audit().checkpoint_audit(&signer, None).await {
                 eprintln!(
                     "error: the closing audit checkpoint failed: {}",
                     CliError::from(error).report()
@@ -519,7 +519,7 @@ async fn checkpoint_periodically(app: App, signer: std::sync::Arc<AuditSigner>, 
     ticks.tick().await;
     loop {
         ticks.tick().await;
-        if let Err(error) = app.checkpoint_audit(&signer, None).await {
+        if let Err(error) = app.audit().checkpoint_audit(&signer, None).await {
             tracing::error!(error = %CliError::from(error).report(), "signing audit checkpoints failed");
         }
     }
@@ -545,6 +545,7 @@ async fn audit(command: AuditCommand) -> Result<(), CliError> {
             let app = App::open(&database.url).await?;
             let started = std::time::Instant::now();
             let reports = app
+                .audit()
                 .verify_audit(&VerifyOptions {
                     tenant: tenant.map(TenantId),
                     trusted_keys,
@@ -586,7 +587,10 @@ async fn audit(command: AuditCommand) -> Result<(), CliError> {
         } => {
             let signer = AuditSigner::load(&audit.key, &audit.checkpoints, true)?;
             let app = App::open(&database.url).await?;
-            let made = app.checkpoint_audit(&signer, tenant.map(TenantId)).await?;
+            let made = app
+                .audit()
+                .checkpoint_audit(&signer, tenant.map(TenantId))
+                .await?;
             let lines: Vec<CheckpointLine> =
                 made.iter().map(CheckpointLine::from_checkpoint).collect();
             report(

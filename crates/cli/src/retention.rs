@@ -129,6 +129,7 @@ pub(crate) async fn run(command: RetentionCommand) -> Result<(), CliError> {
                 let bar = bar(json);
                 bar.set_message("due");
                 let counts = app
+                    .retention()
                     .plan_retention(tenant, now, |p| bar.set_position(p.acted))
                     .await?;
                 bar.finish_and_clear();
@@ -177,6 +178,7 @@ pub(crate) async fn run(command: RetentionCommand) -> Result<(), CliError> {
                 let bar = bar(json);
                 bar.set_message("acted on");
                 let run = app
+                    .retention()
                     .apply_retention(
                         &Scope::new(tenant, Actor::SYSTEM),
                         RunStart::Command,
@@ -227,6 +229,6 @@ pub(crate) async fn worker(database: Database) -> Result<(), CliError> {
     let schedule = spawn_daily_schedule(app.clone(), Duration::from_secs(5));
     let _ = tokio::signal::ctrl_c().await;
     schedule.abort();
-    app.flush_audit().await;
+    app.audit().flush_audit().await;
     Ok(())
 }

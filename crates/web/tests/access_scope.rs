@@ -770,7 +770,7 @@ async fn sensitive_data_needs_a_stated_reason(server: Server) {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(shown["subject"], "Complained about billing");
     assert!(shown.get("masked_fields").is_none(), "{shown}");
-    server.app.flush_audit().await;
+    server.app.audit().flush_audit().await;
     // The trail shows reasons to those whose roles grant free text, stated
     // reason or not: it is where reasons are checked.
     let (_, trail) = server

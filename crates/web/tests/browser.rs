@@ -649,22 +649,24 @@ async fn the_dpo_decides_the_review_list_in_bulk() {
             .await;
         contacts.push(contact.id);
     }
-    app.place_legal_hold(
-        admin,
-        &HoldFields {
-            target: "contact".into(),
-            target_id: contacts[3].0,
-            reason: "Pending claim".into(),
-            owner_id: None,
-            review_on: "2099-01-01".into(),
-        },
-    )
-    .await
-    .unwrap();
+    app.retention()
+        .place_legal_hold(
+            admin,
+            &HoldFields {
+                target: "contact".into(),
+                target_id: contacts[3].0,
+                reason: "Pending claim".into(),
+                owner_id: None,
+                review_on: "2099-01-01".into(),
+            },
+        )
+        .await
+        .unwrap();
     // Three years on, the default rule lists contacts without activity for
     // two years: all but the held one.
     let three_years_on = Timestamp(Timestamp::now().0 + 3 * 366 * 86_400_000);
     let run = app
+        .retention()
         .apply_retention(
             &Scope::new(admin.tenant, Actor::SYSTEM),
             RunStart::Command,
@@ -964,9 +966,12 @@ async fn a_contact_accepts_an_invitation_raises_a_ticket_and_reads_the_answer() 
             json!({"first_name": "Ida", "last_name": "Kessel", "emails": ["ida@brauhaus.example"]}),
         )
         .await;
-    app.invite_to_portal(admin, contact.id).await.unwrap();
+    app.portal()
+        .invite_to_portal(admin, contact.id)
+        .await
+        .unwrap();
     let now = custodian_core::time::Timestamp::now;
-    assert_eq!(app.deliver_due_mail(now()).await.sent, 1);
+    assert_eq!(app.mail().deliver_due_mail(now()).await.sent, 1);
     let invitation = smtp::received(maildir).pop().unwrap();
     assert!(
         invitation.contains("To: ida@brauhaus.example"),
@@ -992,14 +997,15 @@ async fn a_contact_accepts_an_invitation_raises_a_ticket_and_reads_the_answer() 
     let ticket: i64 = url.rsplit('/').next().unwrap().parse().unwrap();
 
     // A staff member answers; the notice goes out through the SMTP server.
-    app.add_ticket_message(
-        admin,
-        custodian_core::TicketId(ticket),
-        &input(json!({"body": "A technician comes on Tuesday at 10:00."})),
-    )
-    .await
-    .unwrap();
-    assert_eq!(app.deliver_due_mail(now()).await.sent, 1);
+    app.helpdesk()
+        .add_ticket_message(
+            admin,
+            custodian_core::TicketId(ticket),
+            &input(json!({"body": "A technician comes on Tuesday at 10:00."})),
+        )
+        .await
+        .unwrap();
+    assert_eq!(app.mail().deliver_due_mail(now()).await.sent, 1);
     let notice = smtp::received(maildir)
         .into_iter()
         .find(|m| m.contains("there is a new reply"))
@@ -1030,14 +1036,15 @@ async fn a_person_registers_confirms_by_email_and_asks_for_erasure() {
     };
     let s = &portal.s;
     let (app, admin, base, maildir) = (&s.app, &s.admin, &s.base, &portal.maildir);
-    app.set_portal_registration_policy(
-        admin,
-        &custodian_core::portal::registration::RegistrationSettings {
-            policy: "anyone".into(),
-        },
-    )
-    .await
-    .unwrap();
+    app.portal()
+        .set_portal_registration_policy(
+            admin,
+            &custodian_core::portal::registration::RegistrationSettings {
+                policy: "anyone".into(),
+            },
+        )
+        .await
+        .unwrap();
 
     let browser = s.browser().await;
     browser
@@ -1058,7 +1065,7 @@ async fn a_person_registers_confirms_by_email_and_asks_for_erasure() {
     let now = custodian_core::time::Timestamp::now;
     let mut sent = 0;
     for _ in 0..50 {
-        sent += app.deliver_due_mail(now()).await.sent;
+        sent += app.mail().deliver_due_mail(now()).await.sent;
         if sent > 0 {
             break;
         }

@@ -155,7 +155,7 @@ async fn replies_reach_the_requester_through_retries(world: Option<World>) {
 
     // The SMTP server is down: the send fails, is kept, and waits a minute.
     let now = Timestamp::now();
-    let report = world.app.deliver_due_mail(now).await;
+    let report = world.app.mail().deliver_due_mail(now).await;
     assert_eq!((report.sent, report.retried), (0, 1));
     let (_, kept) = world
         .get_as(&world.admin, &format!("/outbox/{mail_id}"))
@@ -169,9 +169,10 @@ async fn replies_reach_the_requester_through_retries(world: Option<World>) {
 
     // Up again: not before its time, then it arrives.
     let _smtp = start_smtp(world.port, &world.maildir).await;
-    assert_eq!(world.app.deliver_due_mail(now).await.sent, 0);
+    assert_eq!(world.app.mail().deliver_due_mail(now).await.sent, 0);
     let report = world
         .app
+        .mail()
         .deliver_due_mail(Timestamp(now.0 + 2 * MINUTE))
         .await;
     assert_eq!(report.sent, 1);
@@ -207,6 +208,7 @@ async fn replies_reach_the_requester_through_retries(world: Option<World>) {
     assert_eq!(
         world
             .app
+            .mail()
             .deliver_due_mail(Timestamp(now.0 + 60 * MINUTE))
             .await
             .sent,
@@ -242,7 +244,7 @@ async fn a_message_given_up_is_sent_again_on_request(world: Option<World>) {
     // Eight failed sends, each at its time, and it is given up.
     let mut at = Timestamp::now().0;
     for _ in 0..8 {
-        world.app.deliver_due_mail(Timestamp(at)).await;
+        world.app.mail().deliver_due_mail(Timestamp(at)).await;
         at += 13 * 60 * MINUTE;
     }
     let outbox = world.outbox().await;
@@ -269,7 +271,15 @@ async fn a_message_given_up_is_sent_again_on_request(world: Option<World>) {
         (StatusCode::CONFLICT, Some("in_use"))
     );
     let _smtp = start_smtp(world.port, &world.maildir).await;
-    assert_eq!(world.app.deliver_due_mail(Timestamp::now()).await.sent, 1);
+    assert_eq!(
+        world
+            .app
+            .mail()
+            .deliver_due_mail(Timestamp::now())
+            .await
+            .sent,
+        1
+    );
     assert_eq!(received(&world.maildir).len(), 1);
     let (status, refused) = world.get_as(&world.admin, "/outbox?status=lost").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");

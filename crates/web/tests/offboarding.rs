@@ -77,6 +77,7 @@ async fn fill(app: &App, admin: &Principal) -> Vec<String> {
         if n < 3 {
             let subject = format!("Wobblegast ticket from {first}");
             let ticket = app
+                .helpdesk()
                 .create_ticket(
                     admin,
                     &input(json!({"subject": subject, "contact_id": contact.id})),
@@ -84,33 +85,35 @@ async fn fill(app: &App, admin: &Principal) -> Vec<String> {
                 .await
                 .unwrap();
             let reply = format!("Dear {first}, the Quibblecase is solved");
-            app.add_ticket_message(
-                admin,
-                ticket.id,
-                &input(json!({"body": reply, "status": "resolved"})),
-            )
-            .await
-            .unwrap();
+            app.helpdesk()
+                .add_ticket_message(
+                    admin,
+                    ticket.id,
+                    &input(json!({"body": reply, "status": "resolved"})),
+                )
+                .await
+                .unwrap();
             values.extend([subject, reply]);
         }
         // Reads leave audit entries and last accesses.
         app.contact(admin, contact.id).await.unwrap();
     }
     let contacts = app.contacts(admin, &ListParams::default()).await.unwrap();
-    app.place_legal_hold(
-        admin,
-        &HoldFields {
-            target: "contact".into(),
-            target_id: contacts.items[0].id.0,
-            reason: "Dispute Wobblegast-Quibble".into(),
-            owner_id: None,
-            review_on: "2099-01-01".into(),
-        },
-    )
-    .await
-    .unwrap();
+    app.retention()
+        .place_legal_hold(
+            admin,
+            &HoldFields {
+                target: "contact".into(),
+                target_id: contacts.items[0].id.0,
+                reason: "Dispute Wobblegast-Quibble".into(),
+                owner_id: None,
+                review_on: "2099-01-01".into(),
+            },
+        )
+        .await
+        .unwrap();
     values.push("Dispute Wobblegast-Quibble".into());
-    app.log_request(
+    app.privacy().log_request(
         admin,
         &input(json!({"request_type": "access", "channel": "letter", "subject_name": "Zephyrine3 Quaxley3", "subject_email": "zephyrine.quaxley3@closing.example"})),
     )
@@ -226,6 +229,7 @@ async fn closing_removes_every_personal_value(t: TestApp) {
     // The counts stay, the chain still verifies, nothing is left to log in.
     assert_eq!(app.closure_counts(closing).await.unwrap(), closure.counts);
     let reports = app
+        .audit()
         .verify_audit(&VerifyOptions {
             tenant: Some(closing),
             trusted_keys: Vec::new(),

@@ -702,7 +702,7 @@ async fn tenant_role_user(world: &World, categories: &[&str]) -> String {
 
 async fn no_answer_shows_a_value_of_a_category_the_caller_lacks(world: World) {
     let records = canary_records(&world).await;
-    world.app.flush_audit().await;
+    world.app.audit().flush_audit().await;
     // Every built-in role, and a tenant role of each category set.
     let mut callers: Vec<(String, String, Vec<Category>)> = world
         .tokens

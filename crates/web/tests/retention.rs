@@ -73,8 +73,10 @@ async fn count(app: &App, principal: &Principal, what: &str) -> usize {
 /// A whole retention run of the tenant at `at`.
 async fn sweep(app: &App, scope: &Scope, at: Timestamp) -> RunSummary {
     let control = SweepControl::default();
-    let run = app.apply_retention(scope, RunStart::Command, at, &control, |_| {});
-    run.await.unwrap()
+    app.retention()
+        .apply_retention(scope, RunStart::Command, at, &control, |_| {})
+        .await
+        .unwrap()
 }
 
 /// The data protection officer's decision on these reviews.
@@ -90,7 +92,7 @@ async fn decide(
         reason: reason.map(str::to_string),
         keep_until: None,
     };
-    f.app.decide_reviews(&f.dpo, &fields).await
+    f.app.retention().decide_reviews(&f.dpo, &fields).await
 }
 
 /// The tenant's contract ends on 2031-01-31, as its administrator set it.
@@ -122,12 +124,17 @@ async fn rules_follow_the_clock_and_holds_win(f: Fixture) {
     let scope = Scope::new(tenant, Actor::SYSTEM);
     let now = Timestamp::now();
     // Everything was made today: nothing is due.
-    let today = app.plan_retention(tenant, now, |_| {}).await.unwrap();
+    let today = app
+        .retention()
+        .plan_retention(tenant, now, |_| {})
+        .await
+        .unwrap();
     assert_eq!(today.acted(), 0, "{today:?}");
 
     // A hold on one contact, which (through it) covers their activities.
     let held = first_contact(&f).await;
     let hold = app
+        .retention()
         .place_legal_hold(
             &f.dpo,
             &HoldFields {
@@ -145,7 +152,11 @@ async fn rules_follow_the_clock_and_holds_win(f: Fixture) {
     // Two years and two days on: every contact is due for the yearly
     // clean-up review, except the held one.
     let later = Timestamp(now.0 + 2 * YEAR + 2 * DAY);
-    let plan = app.plan_retention(tenant, later, |_| {}).await.unwrap();
+    let plan = app
+        .retention()
+        .plan_retention(tenant, later, |_| {})
+        .await
+        .unwrap();
     assert_eq!(acted(&plan, "review", "Contacts"), 599, "{plan:?}");
     let review_rule = plan
         .rules
@@ -157,11 +168,15 @@ async fn rules_follow_the_clock_and_holds_win(f: Fixture) {
     assert_eq!(run.status, "completed");
     assert_eq!(run.counts, plan, "the plan said what the run did");
     let listed = app
+        .retention()
         .retention_reviews(&f.dpo, ReviewFilter::Open)
         .await
         .unwrap();
     assert_eq!(listed.len(), 500, "one page of the list");
-    assert_eq!(app.open_review_count(&f.dpo).await.unwrap(), 599);
+    assert_eq!(
+        app.retention().open_review_count(&f.dpo).await.unwrap(),
+        599
+    );
     // A second run the same day lists nothing twice.
     let again = sweep(app, &scope, later).await;
     assert_eq!(acted(&again.counts, "review", "Contacts"), 0);
@@ -229,6 +244,7 @@ async fn rules_follow_the_clock_and_holds_win(f: Fixture) {
         .len();
     assert!(held_activities > 0);
     let plan = app
+        .retention()
         .plan_retention(tenant, much_later, |_| {})
         .await
         .unwrap();
@@ -242,6 +258,7 @@ async fn rules_follow_the_clock_and_holds_win(f: Fixture) {
     // Interrupted after the first batch: what was done is whole.
     let control = SweepControl::with_batches_of(1_000);
     let run = app
+        .retention()
         .apply_retention(&scope, RunStart::Command, much_later, &control, |p| {
             if p.acted > 0 {
                 control.stop();
@@ -267,7 +284,7 @@ async fn rules_follow_the_clock_and_holds_win(f: Fixture) {
         activities_due
     );
     assert_eq!(count(app, &f.dpo, "activities").await, held_activities);
-    let runs = app.retention_runs(&f.dpo).await.unwrap();
+    let runs = app.retention().retention_runs(&f.dpo).await.unwrap();
     assert_eq!(
         runs.iter().map(|r| r.status.as_str()).collect::<Vec<_>>(),
         ["completed", "interrupted", "completed", "completed"]
@@ -276,7 +293,8 @@ async fn rules_follow_the_clock_and_holds_win(f: Fixture) {
     // The tenant's contract ends; 30 days later its contacts are deleted
     // but the held one (the two kept ones were kept for a year only).
     // Setting it is the administrator's, not the data protection officer's.
-    app.set_contract_end(&f.dpo, "2031-01-31")
+    app.retention()
+        .set_contract_end(&f.dpo, "2031-01-31")
         .await
         .unwrap_err();
     end_contract(app, &scope).await;
@@ -291,10 +309,15 @@ async fn rules_follow_the_clock_and_holds_win(f: Fixture) {
     assert_eq!(count(app, &f.dpo, "contacts").await, 1);
 
     // Releasing the hold lets the rules reach the contact.
-    app.release_legal_hold(&f.dpo, hold.id, "Claim settled")
+    app.retention()
+        .release_legal_hold(&f.dpo, hold.id, "Claim settled")
         .await
         .unwrap();
-    let plan = app.plan_retention(tenant, after_end, |_| {}).await.unwrap();
+    let plan = app
+        .retention()
+        .plan_retention(tenant, after_end, |_| {})
+        .await
+        .unwrap();
     assert_eq!(acted(&plan, "delete", "Contacts"), 1);
 }
 
@@ -366,7 +389,11 @@ async fn contacts_follow_the_end_of_their_organisations_agreements(f: Fixture) {
     let listed_at = |date: &str| {
         let instant = Timestamp::parse(&format!("{date}T12:00:00Z")).unwrap();
         async move {
-            let plan = app.plan_retention(tenant, instant, |_| {}).await.unwrap();
+            let plan = app
+                .retention()
+                .plan_retention(tenant, instant, |_| {})
+                .await
+                .unwrap();
             let rule = plan
                 .rules
                 .iter()
@@ -414,6 +441,7 @@ async fn a_run_purges_erased_contacts_from_the_search_index() {
 
     end_contract(app, &scope).await;
     let run = app
+        .retention()
         .apply_retention(
             &scope,
             RunStart::Command,

@@ -659,6 +659,7 @@ async fn the_subject_gets_their_data_and_is_then_erased(server: Server) {
     );
     let verifier = App::open(&server.database_url).await.unwrap();
     let reports = verifier
+        .audit()
         .verify_audit(&custodian_app::audit::VerifyOptions::default())
         .await
         .unwrap();

@@ -3,7 +3,8 @@
 //! database and is appended to a file outside it, so that rewriting the chain
 //! up to a checkpoint, or cutting off its tail, is caught by `audit verify`.
 
-use crate::{App, AppError};
+use crate::AppError;
+use crate::Audit;
 use custodian_core::audit::chain::{checkpoint_message, from_hex, to_hex};
 use custodian_core::time::Timestamp;
 use custodian_core::TenantId;
@@ -204,11 +205,11 @@ pub fn read_checkpoint_file(path: &Path) -> Result<Vec<Checkpoint>, AppError> {
         .collect()
 }
 
-impl App {
+impl Audit<'_> {
     /// Signs the head of each tenant's chain (or one tenant's) that moved
     /// since its last checkpoint; returns the new checkpoints.
     pub async fn checkpoint_audit(
-        &self,
+        self,
         signer: &AuditSigner,
         tenant: Option<TenantId>,
     ) -> Result<Vec<Checkpoint>, AppError> {

@@ -9,6 +9,7 @@
 //! a crash can lose the reads of the last moments. Changes are not affected:
 //! their entries are written in the change's own transaction.
 
+use crate::Audit;
 use crate::{App, AppError, Principal};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::grants::Grants;
@@ -270,9 +271,11 @@ impl App {
         }
         self.reads.send(Message::Entries(tenant, entries)).await
     }
+}
 
+impl Audit<'_> {
     /// Waits until every read recorded so far is in the trail.
-    pub async fn flush_audit(&self) {
+    pub async fn flush_audit(self) {
         let (done, wait) = oneshot::channel();
         if self.reads.sender.is_some() && self.reads.send(Message::Flush(done)).await.is_ok() {
             let _ = wait.await;

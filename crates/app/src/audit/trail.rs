@@ -2,6 +2,7 @@
 //! per data subject, filtered by time and action, as pages or as CSV.
 
 use crate::csv::csv_cell;
+use crate::Audit;
 use crate::{App, AppError, Principal};
 use custodian_core::access::{Action, Area};
 use custodian_core::audit::entry::AuditEntry;
@@ -165,11 +166,11 @@ impl TrailParams {
     }
 }
 
-impl App {
+impl Audit<'_> {
     /// A page of the trail, newest first. Only for those who may read the
     /// privacy area (the data protection officer, administrators).
     pub async fn audit_trail(
-        &self,
+        self,
         principal: &Principal,
         params: &TrailParams,
     ) -> Result<TrailPage, AppError> {
@@ -200,7 +201,7 @@ impl App {
     /// Every matching entry (newest first, at most [`EXPORT_LIMIT`]) as CSV;
     /// the flag says whether more matched than the export holds.
     pub async fn audit_trail_csv(
-        &self,
+        self,
         principal: &Principal,
         params: &TrailParams,
     ) -> Result<(String, bool), AppError> {

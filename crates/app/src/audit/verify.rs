@@ -3,6 +3,7 @@
 //! and from the checkpoint file, and names the first thing that is wrong.
 
 use crate::audit::checkpoints::read_checkpoint_file;
+use crate::Audit;
 use crate::{App, AppError};
 use custodian_core::audit::chain::{
     checkpoint_message, from_hex, to_hex, ChainBreak, ChainVerifier, Hash,
@@ -88,64 +89,6 @@ fn check_signature(checkpoint: &Checkpoint, trusted: &[String]) -> Result<(), Tr
 }
 
 impl App {
-    /// Verifies the trail of one tenant or of all; one report per tenant.
-    pub async fn verify_audit(
-        &self,
-        options: &VerifyOptions,
-    ) -> Result<Vec<TenantVerification>, AppError> {
-        self.flush_audit().await;
-        let from_file = match &options.checkpoint_file {
-            Some(path) => read_checkpoint_file(path)?,
-            None => Vec::new(),
-        };
-        let tenants = match options.tenant {
-            Some(tenant) => {
-                self.store.tenant(tenant).await?;
-                vec![tenant]
-            }
-            None => self.store.tenant_ids().await?,
-        };
-        let mut reports = Vec::new();
-        for tenant in tenants {
-            let file: Vec<&Checkpoint> = from_file.iter().filter(|c| c.tenant == tenant).collect();
-            // One unreadable trail (say, a row whose types were tampered
-            // with) is that tenant's problem; the others are still checked.
-            let report = match self
-                .verify_tenant(tenant, &file, &options.trusted_keys)
-                .await
-            {
-                Ok(report) => report,
-                Err(error) => TenantVerification {
-                    tenant_id: tenant,
-                    entries_checked: 0,
-                    checkpoints: 0,
-                    head_seq: 0,
-                    head_hash: String::new(),
-                    problem: Some(format!(
-                        "the trail could not be read: {}",
-                        crate::with_causes(&error)
-                    )),
-                    problem_seq: None,
-                },
-            };
-            reports.push(report);
-        }
-        if options.tenant.is_none() {
-            for tenant in self.store.audit_rows_of_unknown_tenants().await? {
-                reports.push(TenantVerification {
-                    tenant_id: tenant,
-                    entries_checked: 0,
-                    checkpoints: 0,
-                    head_seq: 0,
-                    head_hash: String::new(),
-                    problem: Some(TrailProblem::UnknownTenant { tenant: tenant.0 }.to_string()),
-                    problem_seq: None,
-                });
-            }
-        }
-        Ok(reports)
-    }
-
     async fn verify_tenant(
         &self,
         tenant: TenantId,
@@ -247,5 +190,65 @@ impl App {
             );
         }
         Ok(report)
+    }
+}
+
+impl Audit<'_> {
+    /// Verifies the trail of one tenant or of all; one report per tenant.
+    pub async fn verify_audit(
+        self,
+        options: &VerifyOptions,
+    ) -> Result<Vec<TenantVerification>, AppError> {
+        self.flush_audit().await;
+        let from_file = match &options.checkpoint_file {
+            Some(path) => read_checkpoint_file(path)?,
+            None => Vec::new(),
+        };
+        let tenants = match options.tenant {
+            Some(tenant) => {
+                self.store.tenant(tenant).await?;
+                vec![tenant]
+            }
+            None => self.store.tenant_ids().await?,
+        };
+        let mut reports = Vec::new();
+        for tenant in tenants {
+            let file: Vec<&Checkpoint> = from_file.iter().filter(|c| c.tenant == tenant).collect();
+            // One unreadable trail (say, a row whose types were tampered
+            // with) is that tenant's problem; the others are still checked.
+            let report = match self
+                .verify_tenant(tenant, &file, &options.trusted_keys)
+                .await
+            {
+                Ok(report) => report,
+                Err(error) => TenantVerification {
+                    tenant_id: tenant,
+                    entries_checked: 0,
+                    checkpoints: 0,
+                    head_seq: 0,
+                    head_hash: String::new(),
+                    problem: Some(format!(
+                        "the trail could not be read: {}",
+                        crate::with_causes(&error)
+                    )),
+                    problem_seq: None,
+                },
+            };
+            reports.push(report);
+        }
+        if options.tenant.is_none() {
+            for tenant in self.store.audit_rows_of_unknown_tenants().await? {
+                reports.push(TenantVerification {
+                    tenant_id: tenant,
+                    entries_checked: 0,
+                    checkpoints: 0,
+                    head_seq: 0,
+                    head_hash: String::new(),
+                    problem: Some(TrailProblem::UnknownTenant { tenant: tenant.0 }.to_string()),
+                    problem_seq: None,
+                });
+            }
+        }
+        Ok(reports)
     }
 }

@@ -4,7 +4,8 @@
 //! category, and a download needs sight of it (a stated reason where the
 //! tenant marks free text sensitive).
 
-use crate::{App, AppError, Principal};
+use crate::Helpdesk;
+use crate::{AppError, Principal};
 use custodian_core::access::{Action, Area};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::helpdesk::Ticket;
@@ -12,9 +13,9 @@ use custodian_core::helpdesk::{check_upload, TicketAttachment};
 use custodian_core::{TicketAttachmentId, TicketId};
 use custodian_store::MessageAuthor;
 
-impl App {
+impl Helpdesk<'_> {
     pub async fn attach_to_ticket(
-        &self,
+        self,
         principal: &Principal,
         ticket: TicketId,
         file_name: &str,
@@ -44,7 +45,7 @@ impl App {
     }
 
     pub async fn ticket_attachments(
-        &self,
+        self,
         principal: &Principal,
         ticket: TicketId,
     ) -> Result<Vec<TicketAttachment>, AppError> {
@@ -80,7 +81,7 @@ impl App {
 
     /// A file's content, for a download.
     pub async fn ticket_attachment(
-        &self,
+        self,
         principal: &Principal,
         id: TicketAttachmentId,
     ) -> Result<(TicketAttachment, Vec<u8>), AppError> {

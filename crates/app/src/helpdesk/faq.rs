@@ -4,6 +4,7 @@
 //! that still holds personal data the editor did not keep on purpose.
 
 use crate::records::{Filter, Filters, ListParams};
+use crate::Helpdesk;
 use crate::{App, AppError, Principal};
 use custodian_core::access::{Action, Area};
 use custodian_core::audit::{AuditAction, RecordType};
@@ -80,12 +81,14 @@ impl App {
             Err(errors.into())
         }
     }
+}
 
+impl Helpdesk<'_> {
     /// A resolved or closed ticket as an article's first draft: its
     /// question (subject and description) and the staff's public replies,
     /// with what looks personal found and a fully redacted version.
     pub async fn faq_draft(
-        &self,
+        self,
         principal: &Principal,
         ticket_id: TicketId,
     ) -> Result<FaqDraft, AppError> {
@@ -154,7 +157,7 @@ impl App {
     }
 
     pub async fn create_faq_article(
-        &self,
+        self,
         principal: &Principal,
         input: &FaqInput,
     ) -> Result<FaqArticle, AppError> {
@@ -174,7 +177,7 @@ impl App {
     }
 
     pub async fn faq_article(
-        &self,
+        self,
         principal: &Principal,
         id: FaqArticleId,
     ) -> Result<FaqArticle, AppError> {
@@ -191,7 +194,7 @@ impl App {
     }
 
     pub async fn update_faq_article(
-        &self,
+        self,
         principal: &Principal,
         id: FaqArticleId,
         expected_version: Option<i64>,
@@ -219,7 +222,7 @@ impl App {
     }
 
     pub async fn delete_faq_article(
-        &self,
+        self,
         principal: &Principal,
         id: FaqArticleId,
     ) -> Result<(), AppError> {
@@ -232,7 +235,7 @@ impl App {
     }
 
     pub async fn faq_articles(
-        &self,
+        self,
         principal: &Principal,
         params: &ListParams,
     ) -> Result<Page<FaqArticle>, AppError> {

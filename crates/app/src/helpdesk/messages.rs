@@ -1,5 +1,6 @@
 //! Replies and internal notes on a ticket, written by staff.
 
+use crate::Helpdesk;
 use crate::{App, AppError, Principal};
 use custodian_core::access::{Action, Area};
 use custodian_core::audit::{AuditAction, RecordType};
@@ -12,37 +13,6 @@ use custodian_core::TicketId;
 use custodian_store::{MessageAuthor, NewMail};
 
 impl App {
-    /// A staff member answers the requester (a public reply) or notes
-    /// something for colleagues (internal), optionally moving the ticket to
-    /// another status with it. A closed ticket is refused.
-    pub async fn add_ticket_message(
-        &self,
-        principal: &Principal,
-        ticket: TicketId,
-        input: &MessageInput,
-    ) -> Result<TicketMessage, AppError> {
-        principal.authorize(Area::Support, Action::Update)?;
-        let fields = input.validate()?;
-        self.require_reach(principal, RecordType::Ticket, ticket.0)
-            .await?;
-        self.refuse_restricted_change(principal, RecordType::Ticket, Some(ticket.0), Vec::new())
-            .await?;
-        let notice = match fields.visibility {
-            MessageVisibility::Public => self.reply_notice(principal, ticket).await?,
-            MessageVisibility::Internal => None,
-        };
-        Ok(self
-            .store
-            .add_ticket_message(
-                &principal.scope(),
-                ticket,
-                MessageAuthor::Staff(principal.user_id),
-                &fields,
-                notice.as_ref(),
-            )
-            .await?)
-    }
-
     /// The requester's notice of a public reply: to their first email, with
     /// the ticket's number and a link to it in the portal, nothing more.
     async fn reply_notice(
@@ -80,11 +50,44 @@ impl App {
             secret_link: None,
         }))
     }
+}
+
+impl Helpdesk<'_> {
+    /// A staff member answers the requester (a public reply) or notes
+    /// something for colleagues (internal), optionally moving the ticket to
+    /// another status with it. A closed ticket is refused.
+    pub async fn add_ticket_message(
+        self,
+        principal: &Principal,
+        ticket: TicketId,
+        input: &MessageInput,
+    ) -> Result<TicketMessage, AppError> {
+        principal.authorize(Area::Support, Action::Update)?;
+        let fields = input.validate()?;
+        self.require_reach(principal, RecordType::Ticket, ticket.0)
+            .await?;
+        self.refuse_restricted_change(principal, RecordType::Ticket, Some(ticket.0), Vec::new())
+            .await?;
+        let notice = match fields.visibility {
+            MessageVisibility::Public => self.reply_notice(principal, ticket).await?,
+            MessageVisibility::Internal => None,
+        };
+        Ok(self
+            .store
+            .add_ticket_message(
+                &principal.scope(),
+                ticket,
+                MessageAuthor::Staff(principal.user_id),
+                &fields,
+                notice.as_ref(),
+            )
+            .await?)
+    }
 
     /// The ticket's replies and internal notes, oldest first. A reader whose
     /// roles do not see free text gets the messages without their text.
     pub async fn ticket_messages(
-        &self,
+        self,
         principal: &Principal,
         ticket: TicketId,
     ) -> Result<Vec<TicketMessage>, AppError> {

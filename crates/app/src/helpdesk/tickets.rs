@@ -3,7 +3,8 @@
 
 use crate::reach::Linked;
 use crate::records::{Filter, Filters, ListParams};
-use crate::{App, AppError, Principal};
+use crate::Helpdesk;
+use crate::{AppError, Principal};
 use custodian_core::access::{Action, Area};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::helpdesk::{Ticket, TicketFields, TicketInput};
@@ -43,10 +44,10 @@ impl Linked for TicketFields {
     }
 }
 
-impl App {
+impl Helpdesk<'_> {
     /// Raises a ticket; the caller recorded it.
     pub async fn create_ticket(
-        &self,
+        self,
         principal: &Principal,
         input: &TicketInput,
     ) -> Result<Ticket, AppError> {
@@ -64,7 +65,7 @@ impl App {
         Ok(ticket)
     }
 
-    pub async fn ticket(&self, principal: &Principal, id: TicketId) -> Result<Ticket, AppError> {
+    pub async fn ticket(self, principal: &Principal, id: TicketId) -> Result<Ticket, AppError> {
         principal.authorize(Area::Support, Action::Read)?;
         self.require_reach(principal, RecordType::Ticket, id.0)
             .await?;
@@ -82,7 +83,7 @@ impl App {
     /// Replaces the ticket's fields; with `expected_version`, only if nobody
     /// changed it since.
     pub async fn update_ticket(
-        &self,
+        self,
         principal: &Principal,
         id: TicketId,
         expected_version: Option<i64>,
@@ -112,7 +113,7 @@ impl App {
         Ok(ticket)
     }
 
-    pub async fn delete_ticket(&self, principal: &Principal, id: TicketId) -> Result<(), AppError> {
+    pub async fn delete_ticket(self, principal: &Principal, id: TicketId) -> Result<(), AppError> {
         principal.authorize(Area::Support, Action::Delete)?;
         self.require_reach(principal, RecordType::Ticket, id.0)
             .await?;
@@ -128,7 +129,7 @@ impl App {
     /// The queues: tickets by status, priority, assignee, organisation or
     /// contact, newest first, or found by number or subject.
     pub async fn tickets(
-        &self,
+        self,
         principal: &Principal,
         params: &ListParams,
     ) -> Result<Page<Ticket>, AppError> {

@@ -4,6 +4,7 @@
 //! messages are deleted after 30 days. Only ids and counts reach the log.
 
 use crate::App;
+use crate::Mail;
 use custodian_core::audit::Actor;
 use custodian_core::mail::{retry_after_minutes, OutboxMail};
 use custodian_core::time::Timestamp;
@@ -36,7 +37,7 @@ pub fn spawn_mail_delivery(app: App, every: Duration) -> Option<tokio::task::Joi
         let mut ticks = tokio::time::interval(every);
         loop {
             ticks.tick().await;
-            let report = app.deliver_due_mail(Timestamp::now()).await;
+            let report = app.mail().deliver_due_mail(Timestamp::now()).await;
             if report != DeliveryReport::default() {
                 tracing::info!(
                     sent = report.sent,
@@ -50,31 +51,6 @@ pub fn spawn_mail_delivery(app: App, every: Duration) -> Option<tokio::task::Joi
 }
 
 impl App {
-    /// Sends every tenant's messages due at `now`, and forgets messages
-    /// sent more than 30 days before it.
-    pub async fn deliver_due_mail(&self, now: Timestamp) -> DeliveryReport {
-        let mut report = DeliveryReport::default();
-        let tenants = match self.store.open_tenant_ids().await {
-            Ok(tenants) => tenants,
-            Err(error) => {
-                tracing::warn!(%error, "outbox: listing tenants failed");
-                return report;
-            }
-        };
-        for tenant in tenants {
-            self.deliver_tenant(tenant, now, &mut report).await;
-            let scope = Scope::new(tenant, Actor::SYSTEM);
-            if let Err(error) = self
-                .store
-                .forget_sent_mail(&scope, Timestamp(now.0 - KEEP_SENT_MS))
-                .await
-            {
-                tracing::warn!(%error, tenant = tenant.0, "outbox: forgetting sent messages failed");
-            }
-        }
-        report
-    }
-
     async fn deliver_tenant(&self, tenant: TenantId, now: Timestamp, report: &mut DeliveryReport) {
         let Some(transport) = &self.mailer.transport else {
             return;
@@ -148,5 +124,32 @@ impl App {
             .header(ContentType::TEXT_PLAIN)
             .body(mail.text_to_send())
             .map_err(|error| error.to_string())
+    }
+}
+
+impl Mail<'_> {
+    /// Sends every tenant's messages due at `now`, and forgets messages
+    /// sent more than 30 days before it.
+    pub async fn deliver_due_mail(self, now: Timestamp) -> DeliveryReport {
+        let mut report = DeliveryReport::default();
+        let tenants = match self.store.open_tenant_ids().await {
+            Ok(tenants) => tenants,
+            Err(error) => {
+                tracing::warn!(%error, "outbox: listing tenants failed");
+                return report;
+            }
+        };
+        for tenant in tenants {
+            self.deliver_tenant(tenant, now, &mut report).await;
+            let scope = Scope::new(tenant, Actor::SYSTEM);
+            if let Err(error) = self
+                .store
+                .forget_sent_mail(&scope, Timestamp(now.0 - KEEP_SENT_MS))
+                .await
+            {
+                tracing::warn!(%error, tenant = tenant.0, "outbox: forgetting sent messages failed");
+            }
+        }
+        report
     }
 }

@@ -1,22 +1,23 @@
 //! The outbox for administrators: every message with its state, one
 //! message's text, and sending a given-up message again.
 
-use crate::{App, AppError, Principal};
+use crate::Mail;
+use crate::{AppError, Principal};
 use custodian_core::access::{Action, Area};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::mail::{MailStatus, OutboxFilter, OutboxMail};
 use custodian_core::validation::{FieldProblem, ValidationErrors};
 use custodian_core::MailId;
 
-impl App {
+impl Mail<'_> {
     /// Whether messages leave the server (an SMTP server is configured).
-    pub fn sends_mail(&self) -> bool {
+    pub fn sends_mail(self) -> bool {
         self.mailer.transport.is_some()
     }
 
     /// The newest 200 messages, of one status when asked.
     pub async fn outbox(
-        &self,
+        self,
         principal: &Principal,
         filter: &OutboxFilter,
     ) -> Result<Vec<OutboxMail>, AppError> {
@@ -46,7 +47,7 @@ impl App {
         Ok(mails)
     }
 
-    pub async fn mail(&self, principal: &Principal, id: MailId) -> Result<OutboxMail, AppError> {
+    pub async fn mail(self, principal: &Principal, id: MailId) -> Result<OutboxMail, AppError> {
         principal.authorize(Area::Administration, Action::Administer)?;
         let mail = self.store.mail(principal.tenant, id).await?;
         self.record_reads(principal, AuditAction::Read, RecordType::Mail, [id.0])
@@ -56,7 +57,7 @@ impl App {
 
     /// Sends a given-up message again, from its first attempt.
     pub async fn retry_mail(
-        &self,
+        self,
         principal: &Principal,
         id: MailId,
     ) -> Result<OutboxMail, AppError> {

@@ -3,7 +3,8 @@
 //! ending (or restoring) access.
 
 use crate::secrets::{random_token, sha256_hex};
-use crate::{App, AppError, Principal};
+use crate::Portal;
+use crate::{AppError, Principal};
 use custodian_core::access::{Action, Area};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::contacts::Contact;
@@ -14,10 +15,10 @@ use custodian_core::validation::ValidationErrors;
 use custodian_core::ContactId;
 use custodian_store::NewMail;
 
-impl App {
+impl Portal<'_> {
     /// The contact's portal account, if they have one.
     pub async fn portal_account(
-        &self,
+        self,
         principal: &Principal,
         contact: ContactId,
     ) -> Result<Option<PortalAccount>, AppError> {
@@ -48,7 +49,7 @@ impl App {
     /// Invites the contact to the portal at their first email (again, if
     /// invited before: earlier links stop working).
     pub async fn invite_to_portal(
-        &self,
+        self,
         principal: &Principal,
         contact_id: ContactId,
     ) -> Result<PortalAccount, AppError> {
@@ -103,7 +104,7 @@ impl App {
 
     /// Sets the organisation-access flag, or ends or restores access.
     pub async fn set_portal_access(
-        &self,
+        self,
         principal: &Principal,
         contact: ContactId,
         input: &PortalAccessInput,

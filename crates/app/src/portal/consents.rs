@@ -5,7 +5,8 @@
 //! Privacy Control sent by their browser is an objection to marketing.
 
 use super::PortalPrincipal;
-use crate::{App, AppError};
+use crate::AppError;
+use crate::Portal;
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::contacts::Contact;
 use custodian_core::privacy::consent::{
@@ -14,10 +15,10 @@ use custodian_core::privacy::consent::{
 use custodian_core::time::Timestamp;
 use custodian_core::{ConsentTextId, Refusal};
 
-impl App {
+impl Portal<'_> {
     /// The published texts, and the person's ledger.
     pub async fn portal_consents(
-        &self,
+        self,
         principal: &PortalPrincipal,
     ) -> Result<(Vec<ConsentText>, ConsentLedger), AppError> {
         let mut texts = self.store.consent_texts(principal.tenant).await?;
@@ -38,7 +39,7 @@ impl App {
 
     /// Grants or withdraws a published text, as the person.
     pub async fn portal_consent(
-        &self,
+        self,
         principal: &PortalPrincipal,
         text_id: ConsentTextId,
         grant: bool,

@@ -3,7 +3,8 @@
 //! validated, versioned and audited update, with themselves as the actor.
 
 use super::PortalPrincipal;
-use crate::{App, AppError};
+use crate::AppError;
+use crate::Portal;
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::contacts::{Contact, ContactInput};
 use custodian_core::values::Address;
@@ -22,8 +23,8 @@ pub struct PortalDetailsInput {
     pub version: Option<i64>,
 }
 
-impl App {
-    pub async fn portal_details(&self, principal: &PortalPrincipal) -> Result<Contact, AppError> {
+impl Portal<'_> {
+    pub async fn portal_details(self, principal: &PortalPrincipal) -> Result<Contact, AppError> {
         let contact = self
             .store
             .records::<Contact>()
@@ -40,7 +41,7 @@ impl App {
     }
 
     pub async fn portal_update_details(
-        &self,
+        self,
         principal: &PortalPrincipal,
         input: &PortalDetailsInput,
     ) -> Result<Contact, AppError> {

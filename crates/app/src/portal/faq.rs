@@ -3,7 +3,8 @@
 
 use super::PortalPrincipal;
 use crate::records::ListParams;
-use crate::{App, AppError};
+use crate::AppError;
+use crate::Portal;
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::helpdesk::FaqArticle;
 use custodian_core::page::Page;
@@ -14,9 +15,9 @@ fn for_the_portal(mut article: FaqArticle) -> FaqArticle {
     article
 }
 
-impl App {
+impl Portal<'_> {
     pub async fn portal_faq(
-        &self,
+        self,
         principal: &PortalPrincipal,
         params: &ListParams,
     ) -> Result<Page<FaqArticle>, AppError> {
@@ -42,7 +43,7 @@ impl App {
     }
 
     pub async fn portal_faq_article(
-        &self,
+        self,
         principal: &PortalPrincipal,
         id: FaqArticleId,
     ) -> Result<FaqArticle, AppError> {

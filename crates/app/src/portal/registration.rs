@@ -8,6 +8,7 @@
 
 use super::sign_in::{split, NewPortalSession};
 use crate::secrets::{hash_password, random_token, sha256_hex};
+use crate::Portal;
 use crate::{App, AppError, Principal};
 use custodian_core::access::{Action, Area};
 use custodian_core::audit::chain::ClientContext;
@@ -40,72 +41,6 @@ enum EmailMatch {
 }
 
 impl App {
-    pub async fn portal_registration_policy(
-        &self,
-        principal: &Principal,
-    ) -> Result<RegistrationPolicy, AppError> {
-        principal.authorize(Area::Administration, Action::Read)?;
-        Ok(self
-            .store
-            .portal_registration_policy(principal.tenant)
-            .await?)
-    }
-
-    pub async fn set_portal_registration_policy(
-        &self,
-        principal: &Principal,
-        settings: &RegistrationSettings,
-    ) -> Result<RegistrationPolicy, AppError> {
-        principal.authorize(Area::Administration, Action::Administer)?;
-        let policy = settings.validate()?;
-        self.store
-            .set_portal_registration_policy(&principal.scope(), policy)
-            .await?;
-        Ok(policy)
-    }
-
-    /// The tenant's name when it lets people register, else not found.
-    pub async fn portal_registration_open(&self, tenant: TenantId) -> Result<String, AppError> {
-        match self.store.portal_registration_policy(tenant).await {
-            Ok(RegistrationPolicy::Off)
-            | Err(custodian_store::StoreError::Refused(Refusal::NotFound)) => {
-                Err(AppError::Refused(Refusal::NotFound))
-            }
-            Ok(_) => Ok(self.store.tenant(tenant).await?.name),
-            Err(other) => Err(other.into()),
-        }
-    }
-
-    /// Takes a registration: checks what was typed, then answers at once;
-    /// the lookup and the message follow in the background.
-    pub async fn register_for_portal(
-        &self,
-        tenant: TenantId,
-        input: &RegistrationInput,
-        client_address: &str,
-        user_agent: Option<&str>,
-    ) -> Result<(), AppError> {
-        self.portal_registration_open(tenant).await?;
-        let fields = input.validate()?;
-        // As with sign-in links: three messages to an address, then each
-        // more waits; a client registering many addresses is held.
-        self.throttle.reserve(&[
-            crate::auth::Limit::new(format!("portal-register:{}", fields.email), 3),
-            crate::auth::Limit::new(
-                format!("portal-address:{client_address}"),
-                crate::auth::MAX_PER_ADDRESS,
-            ),
-        ])?;
-        let client = crate::client_context(Some(client_address.to_string()), user_agent);
-        let app = self.clone();
-        tokio::spawn(async move {
-            if let Err(error) = app.answer_registration(tenant, &fields, client).await {
-                tracing::warn!(error = %crate::with_causes(&error), "portal: answering a registration failed");
-            }
-        });
-        Ok(())
-    }
-
     /// The message a registration gets, by what is known of the address:
     /// none when staff ended its access or it is ambiguous; a sign-in link
     /// when it has access; else a link to confirm it, for a contact known
@@ -225,9 +160,77 @@ impl App {
             (Some(_), Some(_)) => EmailMatch::Ambiguous,
         })
     }
+}
+
+impl Portal<'_> {
+    pub async fn portal_registration_policy(
+        self,
+        principal: &Principal,
+    ) -> Result<RegistrationPolicy, AppError> {
+        principal.authorize(Area::Administration, Action::Read)?;
+        Ok(self
+            .store
+            .portal_registration_policy(principal.tenant)
+            .await?)
+    }
+
+    pub async fn set_portal_registration_policy(
+        self,
+        principal: &Principal,
+        settings: &RegistrationSettings,
+    ) -> Result<RegistrationPolicy, AppError> {
+        principal.authorize(Area::Administration, Action::Administer)?;
+        let policy = settings.validate()?;
+        self.store
+            .set_portal_registration_policy(&principal.scope(), policy)
+            .await?;
+        Ok(policy)
+    }
+
+    /// The tenant's name when it lets people register, else not found.
+    pub async fn portal_registration_open(self, tenant: TenantId) -> Result<String, AppError> {
+        match self.store.portal_registration_policy(tenant).await {
+            Ok(RegistrationPolicy::Off)
+            | Err(custodian_store::StoreError::Refused(Refusal::NotFound)) => {
+                Err(AppError::Refused(Refusal::NotFound))
+            }
+            Ok(_) => Ok(self.store.tenant(tenant).await?.name),
+            Err(other) => Err(other.into()),
+        }
+    }
+
+    /// Takes a registration: checks what was typed, then answers at once;
+    /// the lookup and the message follow in the background.
+    pub async fn register_for_portal(
+        self,
+        tenant: TenantId,
+        input: &RegistrationInput,
+        client_address: &str,
+        user_agent: Option<&str>,
+    ) -> Result<(), AppError> {
+        self.portal_registration_open(tenant).await?;
+        let fields = input.validate()?;
+        // As with sign-in links: three messages to an address, then each
+        // more waits; a client registering many addresses is held.
+        self.throttle.reserve(&[
+            crate::auth::Limit::new(format!("portal-register:{}", fields.email), 3),
+            crate::auth::Limit::new(
+                format!("portal-address:{client_address}"),
+                crate::auth::MAX_PER_ADDRESS,
+            ),
+        ])?;
+        let client = crate::client_context(Some(client_address.to_string()), user_agent);
+        let app = App::clone(&self);
+        tokio::spawn(async move {
+            if let Err(error) = app.answer_registration(tenant, &fields, client).await {
+                tracing::warn!(error = %crate::with_causes(&error), "portal: answering a registration failed");
+            }
+        });
+        Ok(())
+    }
 
     /// The registration behind a confirmation link, while it can be used.
-    pub async fn portal_registration(&self, link: &str) -> Result<PendingRegistration, AppError> {
+    pub async fn portal_registration(self, link: &str) -> Result<PendingRegistration, AppError> {
         let (tenant, _) = split(link).ok_or(AppError::PortalLink(LinkProblem::Unknown))?;
         self.store
             .pending_portal_registration(tenant, &sha256_hex(link))
@@ -239,7 +242,7 @@ impl App {
     /// contact is made if new, the account too, and the person is signed
     /// in.
     pub async fn confirm_portal_registration(
-        &self,
+        self,
         link: &str,
         password: &str,
         client_address: &str,

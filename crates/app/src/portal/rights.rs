@@ -7,6 +7,7 @@
 
 use super::PortalPrincipal;
 use crate::privacy::{Review, SubjectExport};
+use crate::Portal;
 use crate::{App, AppError};
 use custodian_core::access::Role;
 use custodian_core::audit::{AuditAction, RecordType};
@@ -38,25 +39,6 @@ fn portal_request_owner(users: &[custodian_core::users::UserSummary]) -> Option<
 }
 
 impl App {
-    /// The requests about the person, newest first.
-    pub async fn portal_requests(
-        &self,
-        principal: &PortalPrincipal,
-    ) -> Result<Vec<SubjectRequest>, AppError> {
-        let requests = self
-            .store
-            .subject_requests_about(principal.tenant, principal.contact, false)
-            .await?;
-        self.portal_reads(
-            principal,
-            AuditAction::List,
-            RecordType::SubjectRequest,
-            requests.iter().map(|r| r.id.0).collect(),
-        )
-        .await?;
-        Ok(requests)
-    }
-
     /// Opens a request about the person, raised by them in the portal.
     async fn raise_portal_request(
         &self,
@@ -100,6 +82,27 @@ impl App {
             )
             .await?)
     }
+}
+
+impl Portal<'_> {
+    /// The requests about the person, newest first.
+    pub async fn portal_requests(
+        self,
+        principal: &PortalPrincipal,
+    ) -> Result<Vec<SubjectRequest>, AppError> {
+        let requests = self
+            .store
+            .subject_requests_about(principal.tenant, principal.contact, false)
+            .await?;
+        self.portal_reads(
+            principal,
+            AuditAction::List,
+            RecordType::SubjectRequest,
+            requests.iter().map(|r| r.id.0).collect(),
+        )
+        .await?;
+        Ok(requests)
+    }
 
     /// "Download my data": an access request about the person, answered at
     /// once with the export staff would send, less what also concerns
@@ -108,7 +111,7 @@ impl App {
     /// protection officer, who sends the rest; otherwise it is completed.
     /// Should the export fail, the request stays open for staff too.
     pub async fn portal_download_my_data(
-        &self,
+        self,
         principal: &PortalPrincipal,
     ) -> Result<SubjectExport, AppError> {
         let today = CalendarDate::of(Timestamp::now());
@@ -171,7 +174,7 @@ impl App {
     /// "Erase me": an erasure request about the person for staff to carry
     /// out, once they confirm. An open one is returned rather than doubled.
     pub async fn portal_request_erasure(
-        &self,
+        self,
         principal: &PortalPrincipal,
         confirmed: bool,
         details: Option<&str>,

@@ -6,6 +6,7 @@
 use super::PortalPrincipal;
 use crate::auth::Limit;
 use crate::secrets::{hash_password, random_token, sha256_hex, verify_password};
+use crate::Portal;
 use crate::{App, AppError};
 use custodian_core::audit::{Actor, ActorKind, RecordType};
 use custodian_core::mail::{MailPurpose, LINK_PLACEHOLDER};
@@ -73,68 +74,6 @@ impl App {
         })
     }
 
-    /// Checks an email and password; on success opens a portal session.
-    pub async fn portal_login(
-        &self,
-        email: &str,
-        password: &str,
-        client_address: &str,
-        user_agent: Option<&str>,
-    ) -> Result<NewPortalSession, AppError> {
-        let client = crate::client_context(Some(client_address.to_string()), user_agent);
-        let email = email.trim().to_lowercase();
-        let limits = crate::auth::login_limits("portal", &email, client_address);
-        self.throttle.reserve(&limits)?;
-        let candidates = if email.is_empty() || email.len() > 254 {
-            Vec::new()
-        } else {
-            self.store.portal_candidates(&email).await?
-        };
-        if candidates.is_empty() {
-            verify_password(password.to_string(), None).await;
-        }
-        for candidate in candidates {
-            if verify_password(password.to_string(), candidate.password_hash.clone()).await {
-                self.throttle.succeeded(&limits);
-                return self
-                    .open_portal_session(candidate.tenant, &candidate.account, client)
-                    .await;
-            }
-        }
-        Err(AppError::BadCredentials)
-    }
-
-    /// Sends a sign-in link to every open account of this address; the
-    /// answer is the same whether there is one or not, and comes before
-    /// the lookup and the writing, so its time does not tell either.
-    pub async fn request_portal_sign_in(
-        &self,
-        email: &str,
-        client_address: &str,
-    ) -> Result<(), AppError> {
-        let email = email.trim().to_lowercase();
-        // Each request counts as a failure would: after three links for an
-        // address, each more waits 1, 2, 4 … minutes; a client asking for
-        // many addresses is held like one guessing passwords.
-        self.throttle.reserve(&[
-            Limit::new(format!("portal-link:{email}"), 3),
-            Limit::new(
-                format!("portal-address:{client_address}"),
-                crate::auth::MAX_PER_ADDRESS,
-            ),
-        ])?;
-        if email.is_empty() || email.len() > 254 {
-            return Ok(());
-        }
-        let app = self.clone();
-        tokio::spawn(async move {
-            if let Err(error) = app.send_sign_in_links(&email, None).await {
-                tracing::warn!(error = %crate::with_causes(&error), "portal: writing a sign-in link failed");
-            }
-        });
-        Ok(())
-    }
-
     /// A sign-in link to each open account of the address (in `only` the
     /// one tenant).
     pub(super) async fn send_sign_in_links(
@@ -169,10 +108,74 @@ impl App {
         }
         Ok(())
     }
+}
+
+impl Portal<'_> {
+    /// Checks an email and password; on success opens a portal session.
+    pub async fn portal_login(
+        self,
+        email: &str,
+        password: &str,
+        client_address: &str,
+        user_agent: Option<&str>,
+    ) -> Result<NewPortalSession, AppError> {
+        let client = crate::client_context(Some(client_address.to_string()), user_agent);
+        let email = email.trim().to_lowercase();
+        let limits = crate::auth::login_limits("portal", &email, client_address);
+        self.throttle.reserve(&limits)?;
+        let candidates = if email.is_empty() || email.len() > 254 {
+            Vec::new()
+        } else {
+            self.store.portal_candidates(&email).await?
+        };
+        if candidates.is_empty() {
+            verify_password(password.to_string(), None).await;
+        }
+        for candidate in candidates {
+            if verify_password(password.to_string(), candidate.password_hash.clone()).await {
+                self.throttle.succeeded(&limits);
+                return self
+                    .open_portal_session(candidate.tenant, &candidate.account, client)
+                    .await;
+            }
+        }
+        Err(AppError::BadCredentials)
+    }
+
+    /// Sends a sign-in link to every open account of this address; the
+    /// answer is the same whether there is one or not, and comes before
+    /// the lookup and the writing, so its time does not tell either.
+    pub async fn request_portal_sign_in(
+        self,
+        email: &str,
+        client_address: &str,
+    ) -> Result<(), AppError> {
+        let email = email.trim().to_lowercase();
+        // Each request counts as a failure would: after three links for an
+        // address, each more waits 1, 2, 4 … minutes; a client asking for
+        // many addresses is held like one guessing passwords.
+        self.throttle.reserve(&[
+            Limit::new(format!("portal-link:{email}"), 3),
+            Limit::new(
+                format!("portal-address:{client_address}"),
+                crate::auth::MAX_PER_ADDRESS,
+            ),
+        ])?;
+        if email.is_empty() || email.len() > 254 {
+            return Ok(());
+        }
+        let app = App::clone(&self);
+        tokio::spawn(async move {
+            if let Err(error) = app.send_sign_in_links(&email, None).await {
+                tracing::warn!(error = %crate::with_causes(&error), "portal: writing a sign-in link failed");
+            }
+        });
+        Ok(())
+    }
 
     /// Signs in with a one-time link, spending it.
     pub async fn portal_sign_in_with_link(
-        &self,
+        self,
         link: &str,
         client_address: &str,
         user_agent: Option<&str>,
@@ -210,7 +213,7 @@ impl App {
     }
 
     /// The invitation behind a link, while it can be accepted: its account.
-    pub async fn portal_invitation(&self, link: &str) -> Result<PortalAccount, AppError> {
+    pub async fn portal_invitation(self, link: &str) -> Result<PortalAccount, AppError> {
         let (tenant, _) = split(link).ok_or(AppError::PortalLink(LinkProblem::Unknown))?;
         let account = self
             .store
@@ -229,7 +232,7 @@ impl App {
     /// characters, not a common one, not built from the name or email),
     /// and signs in.
     pub async fn accept_portal_invitation(
-        &self,
+        self,
         link: &str,
         password: &str,
         client_address: &str,
@@ -265,7 +268,7 @@ impl App {
 
     /// The session behind a portal cookie, if it is live.
     pub async fn portal_session(
-        &self,
+        self,
         cookie_value: &str,
     ) -> Result<Option<PortalSession>, AppError> {
         let Some((tenant, _)) = split(cookie_value) else {
@@ -290,7 +293,7 @@ impl App {
     }
 
     pub async fn portal_logout(
-        &self,
+        self,
         principal: &PortalPrincipal,
         cookie_value: &str,
     ) -> Result<(), AppError> {

@@ -5,6 +5,7 @@
 
 use super::PortalPrincipal;
 use crate::records::ListParams;
+use crate::Portal;
 use crate::{App, AppError};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::helpdesk::{
@@ -60,10 +61,34 @@ impl App {
         self.record_entries(principal.tenant, entries).await
     }
 
+    /// A ticket they may see, or not found.
+    async fn visible_ticket(
+        &self,
+        principal: &PortalPrincipal,
+        id: TicketId,
+    ) -> Result<Ticket, AppError> {
+        let ticket = self
+            .store
+            .records::<Ticket>()
+            .get(principal.tenant, id)
+            .await?;
+        let own = ticket.contact_id == Some(principal.contact);
+        let organisation = principal.organisation_access
+            && principal.organisation_id.is_some()
+            && ticket.organisation_id == principal.organisation_id;
+        if own || organisation {
+            Ok(ticket)
+        } else {
+            Err(AppError::Refused(Refusal::NotFound))
+        }
+    }
+}
+
+impl Portal<'_> {
     /// Their own tickets (with organisation access, their organisation's),
     /// newest first, by status (`active` the default) or number/subject.
     pub async fn portal_tickets(
-        &self,
+        self,
         principal: &PortalPrincipal,
         params: &ListParams,
     ) -> Result<Page<Ticket>, AppError> {
@@ -101,31 +126,9 @@ impl App {
         Ok(self.sealed(page))
     }
 
-    /// A ticket they may see, or not found.
-    async fn visible_ticket(
-        &self,
-        principal: &PortalPrincipal,
-        id: TicketId,
-    ) -> Result<Ticket, AppError> {
-        let ticket = self
-            .store
-            .records::<Ticket>()
-            .get(principal.tenant, id)
-            .await?;
-        let own = ticket.contact_id == Some(principal.contact);
-        let organisation = principal.organisation_access
-            && principal.organisation_id.is_some()
-            && ticket.organisation_id == principal.organisation_id;
-        if own || organisation {
-            Ok(ticket)
-        } else {
-            Err(AppError::Refused(Refusal::NotFound))
-        }
-    }
-
     /// A ticket with its public replies, oldest first.
     pub async fn portal_ticket(
-        &self,
+        self,
         principal: &PortalPrincipal,
         id: TicketId,
     ) -> Result<(Ticket, Vec<TicketMessage>), AppError> {
@@ -148,7 +151,7 @@ impl App {
 
     /// Raises a ticket for themselves (and their organisation).
     pub async fn portal_raise_ticket(
-        &self,
+        self,
         principal: &PortalPrincipal,
         input: &PortalTicketInput,
     ) -> Result<Ticket, AppError> {
@@ -206,7 +209,7 @@ impl App {
 
     /// Answers on a ticket they may see; a closed one is refused.
     pub async fn portal_reply(
-        &self,
+        self,
         principal: &PortalPrincipal,
         id: TicketId,
         body: &str,
@@ -235,10 +238,10 @@ impl App {
     }
 }
 
-impl App {
+impl Portal<'_> {
     /// Attaches a file to a ticket they may see; a closed one is refused.
     pub async fn portal_attach(
-        &self,
+        self,
         principal: &PortalPrincipal,
         id: TicketId,
         file_name: &str,
@@ -261,7 +264,7 @@ impl App {
 
     /// The files of a ticket they may see.
     pub async fn portal_attachments(
-        &self,
+        self,
         principal: &PortalPrincipal,
         id: TicketId,
     ) -> Result<Vec<custodian_core::helpdesk::TicketAttachment>, AppError> {
@@ -271,7 +274,7 @@ impl App {
 
     /// A file of a ticket they may see, for a download.
     pub async fn portal_attachment(
-        &self,
+        self,
         principal: &PortalPrincipal,
         id: custodian_core::TicketAttachmentId,
     ) -> Result<(custodian_core::helpdesk::TicketAttachment, Vec<u8>), AppError> {

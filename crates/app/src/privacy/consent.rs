@@ -3,7 +3,8 @@
 //! grants and withdrawals (withdrawing takes exactly what granting takes);
 //! anyone who may read the contact sees its ledger and the receipt.
 
-use crate::{App, AppError, Principal};
+use crate::Privacy;
+use crate::{AppError, Principal};
 use custodian_core::access::{Action, Area};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::contacts::Contact;
@@ -19,15 +20,15 @@ fn refuse(field: &str, code: &'static str, message: &str) -> AppError {
     ValidationErrors::single(field, code, message).into()
 }
 
-impl App {
-    pub async fn consent_texts(&self, principal: &Principal) -> Result<Vec<ConsentText>, AppError> {
+impl Privacy<'_> {
+    pub async fn consent_texts(self, principal: &Principal) -> Result<Vec<ConsentText>, AppError> {
         principal.authorize(Area::Privacy, Action::Read)?;
         Ok(self.store.consent_texts(principal.tenant).await?)
     }
 
     /// The published texts, which staff record grants and withdrawals of.
     pub async fn published_consent_texts(
-        &self,
+        self,
         principal: &Principal,
     ) -> Result<Vec<ConsentText>, AppError> {
         principal.authorize(Area::OrganisationsAndContacts, Action::Update)?;
@@ -37,7 +38,7 @@ impl App {
     }
 
     pub async fn consent_text(
-        &self,
+        self,
         principal: &Principal,
         id: ConsentTextId,
     ) -> Result<ConsentText, AppError> {
@@ -47,7 +48,7 @@ impl App {
 
     /// A new draft text for a purpose whose lawful basis is consent.
     pub async fn create_consent_text(
-        &self,
+        self,
         principal: &Principal,
         input: &ConsentTextInput,
     ) -> Result<ConsentText, AppError> {
@@ -81,7 +82,7 @@ impl App {
 
     /// Rewords a draft; published texts never change.
     pub async fn update_consent_text(
-        &self,
+        self,
         principal: &Principal,
         id: ConsentTextId,
         input: &ConsentTextInput,
@@ -95,7 +96,7 @@ impl App {
     }
 
     pub async fn publish_consent_text(
-        &self,
+        self,
         principal: &Principal,
         id: ConsentTextId,
     ) -> Result<ConsentText, AppError> {
@@ -108,7 +109,7 @@ impl App {
 
     /// A contact's ledger: where each purpose stands, and every event.
     pub async fn consent_ledger(
-        &self,
+        self,
         principal: &Principal,
         contact: ContactId,
     ) -> Result<ConsentLedger, AppError> {
@@ -143,7 +144,7 @@ impl App {
     /// an objection to marketing, recorded with the event, and a marketing
     /// consent cannot come with it.
     pub async fn record_consent(
-        &self,
+        self,
         principal: &Principal,
         contact: ContactId,
         input: &ConsentEventInput,
@@ -219,7 +220,7 @@ impl App {
 
     /// The contact's consent receipt (Kantara Consent Receipt v1.1).
     pub async fn consent_receipt(
-        &self,
+        self,
         principal: &Principal,
         contact: ContactId,
     ) -> Result<ConsentReceipt, AppError> {

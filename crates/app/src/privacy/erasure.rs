@@ -2,6 +2,7 @@
 //! rewritten and what a legal hold keeps; then the erasure itself, which
 //! completes the request and issues a certificate without personal data.
 
+use crate::Privacy;
 use crate::{App, AppError, Principal};
 use custodian_core::access::{Action, Area};
 use custodian_core::privacy::erasure::{ErasureCertificate, TableOutcome};
@@ -56,12 +57,14 @@ impl App {
             suppress,
         })
     }
+}
 
+impl Privacy<'_> {
     /// What erasing the request's confirmed records would do, changing
     /// nothing: exactly the rows the erasure would then delete, rewrite or
     /// keep.
     pub async fn erasure_plan(
-        &self,
+        self,
         principal: &Principal,
         request_id: SubjectRequestId,
     ) -> Result<Vec<TableOutcome>, AppError> {
@@ -85,7 +88,7 @@ impl App {
 
     /// Erases the confirmed records and completes the request.
     pub async fn erase_subject(
-        &self,
+        self,
         principal: &Principal,
         request_id: SubjectRequestId,
         confirmation: &ErasureConfirmation,
@@ -116,7 +119,7 @@ impl App {
         // Reads answered before now may still wait in the recorder's queue:
         // written after the erasure, their reasons would escape its
         // blanking. They go into the trail first.
-        self.flush_audit().await;
+        self.audit().flush_audit().await;
         Ok(self
             .store
             .erase_subject(
@@ -132,7 +135,7 @@ impl App {
 
     /// The certificate of a carried-out erasure.
     pub async fn erasure_certificate(
-        &self,
+        self,
         principal: &Principal,
         request_id: SubjectRequestId,
     ) -> Result<ErasureCertificate, AppError> {

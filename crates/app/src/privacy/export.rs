@@ -8,6 +8,7 @@ use super::export_text::{cell_text, table_label};
 use super::summary::{summary_html, Summary};
 use super::zip::ZipWriter;
 use crate::csv::csv_cell;
+use crate::Privacy;
 use crate::{App, AppError, Principal};
 use custodian_core::access::{Action, Area};
 use custodian_core::catalog::Category;
@@ -189,32 +190,6 @@ fn require_every_category(principal: &Principal) -> Result<(), AppError> {
 }
 
 impl App {
-    /// The export that answers an access or portability request, for its
-    /// confirmed contact records.
-    pub async fn subject_export(
-        &self,
-        principal: &Principal,
-        request_id: SubjectRequestId,
-    ) -> Result<SubjectExport, AppError> {
-        principal.authorize(Area::Privacy, Action::Export)?;
-        require_every_category(principal)?;
-        let request = self
-            .store
-            .subject_request(principal.tenant, request_id)
-            .await?;
-        let contacts = self.subject_records(principal, request_id).await?;
-        let (export, _) = self
-            .export_for_request(
-                &principal.scope(),
-                StepActor::Staff(principal.user_id),
-                &request,
-                &contacts,
-                Review::Staff,
-            )
-            .await?;
-        Ok(export)
-    }
-
     /// Builds the export of `contacts` that answers `request`, and records
     /// it on the request as a step `by` whoever made it; staff and the
     /// portal's "download my data" both come here. Returns it with the
@@ -388,5 +363,33 @@ impl App {
             },
             held,
         ))
+    }
+}
+
+impl Privacy<'_> {
+    /// The export that answers an access or portability request, for its
+    /// confirmed contact records.
+    pub async fn subject_export(
+        self,
+        principal: &Principal,
+        request_id: SubjectRequestId,
+    ) -> Result<SubjectExport, AppError> {
+        principal.authorize(Area::Privacy, Action::Export)?;
+        require_every_category(principal)?;
+        let request = self
+            .store
+            .subject_request(principal.tenant, request_id)
+            .await?;
+        let contacts = self.subject_records(principal, request_id).await?;
+        let (export, _) = self
+            .export_for_request(
+                &principal.scope(),
+                StepActor::Staff(principal.user_id),
+                &request,
+                &contacts,
+                Review::Staff,
+            )
+            .await?;
+        Ok(export)
     }
 }

@@ -4,6 +4,7 @@
 //! reaches them whatever the lawful basis. Any other objection is weighed
 //! by the data protection officer and decided on the request itself.
 
+use crate::Privacy;
 use crate::{App, AppError, Principal};
 use custodian_core::access::{Action, Area};
 use custodian_core::privacy::consent::{
@@ -15,42 +16,6 @@ use custodian_core::time::Timestamp;
 use custodian_core::{ContactId, SubjectRequestId, ValidationErrors};
 
 impl App {
-    pub async fn object_to_marketing(
-        &self,
-        principal: &Principal,
-        request_id: SubjectRequestId,
-        input: &ObjectionInput,
-    ) -> Result<SubjectRequest, AppError> {
-        principal.authorize(Area::Privacy, Action::Update)?;
-        let tenant = principal.tenant;
-        let request = self.store.subject_request(tenant, request_id).await?;
-        request.require_type(RequestType::Objection, "Only an objection request objects.")?;
-        if !input.direct_marketing {
-            return Err(ValidationErrors::single(
-                "direct_marketing",
-                "decide_on_the_request",
-                "Weigh an objection to other processing and decide it by completing or refusing the request with a note.",
-            )
-            .into());
-        }
-        request.check_completion()?;
-        let contacts = self.subject_records(principal, request_id).await?;
-        let withdrawn = self
-            .end_marketing(
-                principal,
-                &contacts,
-                ConsentChannel::of_request(request.channel),
-                &format!("Objection, request {request_id}"),
-            )
-            .await?;
-        let note = format!(
-            "Objection to direct marketing carried out: {withdrawn} consent(s) withdrawn, {} record(s) marked.",
-            contacts.len()
-        );
-        self.complete_request(principal, &request, "objection_carried_out", note)
-            .await
-    }
-
     /// Ends direct marketing for the contacts: every direct-marketing
     /// consent they have granted is withdrawn in the ledger (by `channel`,
     /// noting `form`), and they are marked as objecting. How many consents
@@ -114,5 +79,43 @@ impl App {
         }
         self.store.set_marketing_objection(&scope, contacts).await?;
         Ok(withdrawn)
+    }
+}
+
+impl Privacy<'_> {
+    pub async fn object_to_marketing(
+        self,
+        principal: &Principal,
+        request_id: SubjectRequestId,
+        input: &ObjectionInput,
+    ) -> Result<SubjectRequest, AppError> {
+        principal.authorize(Area::Privacy, Action::Update)?;
+        let tenant = principal.tenant;
+        let request = self.store.subject_request(tenant, request_id).await?;
+        request.require_type(RequestType::Objection, "Only an objection request objects.")?;
+        if !input.direct_marketing {
+            return Err(ValidationErrors::single(
+                "direct_marketing",
+                "decide_on_the_request",
+                "Weigh an objection to other processing and decide it by completing or refusing the request with a note.",
+            )
+            .into());
+        }
+        request.check_completion()?;
+        let contacts = self.subject_records(principal, request_id).await?;
+        let withdrawn = self
+            .end_marketing(
+                principal,
+                &contacts,
+                ConsentChannel::of_request(request.channel),
+                &format!("Objection, request {request_id}"),
+            )
+            .await?;
+        let note = format!(
+            "Objection to direct marketing carried out: {withdrawn} consent(s) withdrawn, {} record(s) marked.",
+            contacts.len()
+        );
+        self.complete_request(principal, &request, "objection_carried_out", note)
+            .await
     }
 }

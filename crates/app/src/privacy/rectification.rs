@@ -2,7 +2,8 @@
 //! contact's normal validated, versioned and audited update, and the
 //! request's history names the fields corrected (never their values).
 
-use crate::{App, AppError, Principal};
+use crate::Privacy;
+use crate::{AppError, Principal};
 use custodian_core::access::{Action, Area};
 use custodian_core::audit::changed_fields;
 use custodian_core::contacts::Contact;
@@ -11,9 +12,9 @@ use custodian_core::privacy::requests::SubjectRequest;
 use custodian_core::{SubjectRequestId, ValidationErrors};
 use custodian_store::{RequestChange, Step};
 
-impl App {
+impl Privacy<'_> {
     pub async fn rectify(
-        &self,
+        self,
         principal: &Principal,
         request_id: SubjectRequestId,
         input: &RectificationInput,

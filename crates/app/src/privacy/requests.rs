@@ -3,7 +3,8 @@
 //! through its states, extend the deadline with a reason. Every step is
 //! owned by a user, kept on the request and audited.
 
-use crate::{App, AppError, Principal};
+use crate::Privacy;
+use crate::{AppError, Principal};
 use custodian_core::access::{Action, Area};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::privacy::requests::{
@@ -22,9 +23,9 @@ fn today() -> CalendarDate {
     CalendarDate::of(Timestamp::now())
 }
 
-impl App {
+impl Privacy<'_> {
     pub async fn log_request(
-        &self,
+        self,
         principal: &Principal,
         input: &RequestInput,
     ) -> Result<SubjectRequest, AppError> {
@@ -47,7 +48,7 @@ impl App {
 
     /// Requests by due day; the open ones only, or all.
     pub async fn subject_requests(
-        &self,
+        self,
         principal: &Principal,
         open_only: bool,
     ) -> Result<Vec<SubjectRequest>, AppError> {
@@ -73,7 +74,7 @@ impl App {
     }
 
     pub async fn subject_request(
-        &self,
+        self,
         principal: &Principal,
         id: SubjectRequestId,
     ) -> Result<SubjectRequest, AppError> {
@@ -98,7 +99,7 @@ impl App {
     /// Records how the subject's identity was checked; a request waiting
     /// for it goes on to "in progress".
     pub async fn verify_identity(
-        &self,
+        self,
         principal: &Principal,
         id: SubjectRequestId,
         method: &str,
@@ -132,7 +133,7 @@ impl App {
     }
 
     pub async fn move_request(
-        &self,
+        self,
         principal: &Principal,
         id: SubjectRequestId,
         change: &StateChange,
@@ -162,7 +163,7 @@ impl App {
 
     /// Extends the deadline to `months` beyond the first month, in all.
     pub async fn extend_request(
-        &self,
+        self,
         principal: &Principal,
         id: SubjectRequestId,
         extension: &Extension,
@@ -191,7 +192,7 @@ impl App {
     /// Days within which the tenant answers, when it promises less than a
     /// month (None: the month of Art. 12(3)).
     pub async fn request_deadline_days(
-        &self,
+        self,
         principal: &Principal,
     ) -> Result<Option<u32>, AppError> {
         principal.authorize(Area::Privacy, Action::Read)?;
@@ -199,7 +200,7 @@ impl App {
     }
 
     pub async fn set_request_deadline_days(
-        &self,
+        self,
         principal: &Principal,
         days: Option<u32>,
     ) -> Result<(), AppError> {

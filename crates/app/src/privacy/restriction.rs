@@ -3,6 +3,7 @@
 //! protection officer (or an administrator) changes them or what links to
 //! them, and every page and API answer shows the mark.
 
+use crate::Privacy;
 use crate::{App, AppError, Principal};
 use custodian_core::access::{Action, Area};
 use custodian_core::assets::Asset;
@@ -13,50 +14,6 @@ use custodian_core::privacy::requests::{RequestType, SubjectRequest};
 use custodian_core::{AssetId, ContactId, SubjectRequestId, TicketId};
 
 impl App {
-    /// Carries out a restriction request: marks the confirmed records and
-    /// completes the request.
-    pub async fn restrict_for_request(
-        &self,
-        principal: &Principal,
-        request_id: SubjectRequestId,
-    ) -> Result<SubjectRequest, AppError> {
-        principal.authorize(Area::Privacy, Action::Update)?;
-        let tenant = principal.tenant;
-        let request = self.store.subject_request(tenant, request_id).await?;
-        request.require_type(
-            RequestType::Restriction,
-            "Only a restriction request restricts.",
-        )?;
-        request.check_completion()?;
-        let contacts = self.subject_records(principal, request_id).await?;
-        let changed = self
-            .store
-            .set_restriction(&principal.scope(), &contacts, true)
-            .await?;
-        let note = format!("Processing restricted on {changed} contact record(s).");
-        self.complete_request(principal, &request, "restricted", note)
-            .await
-    }
-
-    /// Restricts one contact, or lifts the restriction (the subject is to
-    /// be told before it is lifted, Art. 18(3)).
-    pub async fn set_contact_restriction(
-        &self,
-        principal: &Principal,
-        contact: ContactId,
-        restricted: bool,
-    ) -> Result<(), AppError> {
-        principal.authorize(Area::Privacy, Action::Update)?;
-        self.store
-            .records::<Contact>()
-            .get(principal.tenant, contact)
-            .await?;
-        self.store
-            .set_restriction(&principal.scope(), &[contact], restricted)
-            .await?;
-        Ok(())
-    }
-
     /// Refuses a change to a record of a restricted subject, or one that
     /// links to one, unless the caller works in the privacy area.
     pub(crate) async fn refuse_restricted_change(
@@ -106,5 +63,51 @@ impl App {
         } else {
             Err(AppError::Restricted)
         }
+    }
+}
+
+impl Privacy<'_> {
+    /// Carries out a restriction request: marks the confirmed records and
+    /// completes the request.
+    pub async fn restrict_for_request(
+        self,
+        principal: &Principal,
+        request_id: SubjectRequestId,
+    ) -> Result<SubjectRequest, AppError> {
+        principal.authorize(Area::Privacy, Action::Update)?;
+        let tenant = principal.tenant;
+        let request = self.store.subject_request(tenant, request_id).await?;
+        request.require_type(
+            RequestType::Restriction,
+            "Only a restriction request restricts.",
+        )?;
+        request.check_completion()?;
+        let contacts = self.subject_records(principal, request_id).await?;
+        let changed = self
+            .store
+            .set_restriction(&principal.scope(), &contacts, true)
+            .await?;
+        let note = format!("Processing restricted on {changed} contact record(s).");
+        self.complete_request(principal, &request, "restricted", note)
+            .await
+    }
+
+    /// Restricts one contact, or lifts the restriction (the subject is to
+    /// be told before it is lifted, Art. 18(3)).
+    pub async fn set_contact_restriction(
+        self,
+        principal: &Principal,
+        contact: ContactId,
+        restricted: bool,
+    ) -> Result<(), AppError> {
+        principal.authorize(Area::Privacy, Action::Update)?;
+        self.store
+            .records::<Contact>()
+            .get(principal.tenant, contact)
+            .await?;
+        self.store
+            .set_restriction(&principal.scope(), &[contact], restricted)
+            .await?;
+        Ok(())
     }
 }

@@ -3,7 +3,8 @@
 //! numbers (a duplicate of the same person). Staff confirm the set before
 //! anything is exported or erased.
 
-use crate::{App, AppError, Principal};
+use crate::Privacy;
+use crate::{AppError, Principal};
 use custodian_core::access::{Action, Area};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::contacts::Contact;
@@ -31,11 +32,11 @@ fn shares_phone(contact: &Contact, phones: &[String]) -> bool {
         .any(|form| phones.contains(&form))
 }
 
-impl App {
+impl Privacy<'_> {
     /// The contact records that may be the request's subject, with why
     /// each was found; the confirmed ones first.
     pub async fn subject_candidates(
-        &self,
+        self,
         principal: &Principal,
         request_id: SubjectRequestId,
     ) -> Result<Vec<SubjectCandidate>, AppError> {
@@ -150,7 +151,7 @@ impl App {
     /// Confirms which contact records are the subject's, replacing an
     /// earlier choice; while the request is open.
     pub async fn confirm_subjects(
-        &self,
+        self,
         principal: &Principal,
         request_id: SubjectRequestId,
         input: &SubjectsInput,

@@ -1,20 +1,21 @@
 //! Legal holds: the privacy area places and releases them; both are
 //! audited, and a hold past its review date is listed as due for review.
 
-use crate::{App, AppError, Principal};
+use crate::Retention;
+use crate::{AppError, Principal};
 use custodian_core::access::{Action, Area};
 use custodian_core::retention::{HoldFields, LegalHold};
 use custodian_core::time::{CalendarDate, Timestamp};
 use custodian_core::{LegalHoldId, ValidationErrors};
 
-impl App {
-    pub async fn legal_holds(&self, principal: &Principal) -> Result<Vec<LegalHold>, AppError> {
+impl Retention<'_> {
+    pub async fn legal_holds(self, principal: &Principal) -> Result<Vec<LegalHold>, AppError> {
         principal.authorize(Area::Privacy, Action::Read)?;
         Ok(self.store.legal_hold_list(principal.tenant).await?)
     }
 
     pub async fn place_legal_hold(
-        &self,
+        self,
         principal: &Principal,
         fields: &HoldFields,
     ) -> Result<LegalHold, AppError> {
@@ -28,7 +29,7 @@ impl App {
     }
 
     pub async fn release_legal_hold(
-        &self,
+        self,
         principal: &Principal,
         id: LegalHoldId,
         reason: &str,

@@ -1,7 +1,8 @@
 //! The yearly clean-up review: the list of what review rules found, bulk
 //! decisions on it, and the report of the decisions taken.
 
-use crate::{App, AppError, Principal};
+use crate::Retention;
+use crate::{AppError, Principal};
 use custodian_core::access::{Action, Area};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::retention::reviews::ReviewFilter;
@@ -13,11 +14,11 @@ use custodian_core::time::{CalendarDate, Timestamp};
 /// Entries one page of the list shows.
 pub const REVIEW_PAGE: i64 = 500;
 
-impl App {
+impl Retention<'_> {
     /// The open entries of the review list, each with a label (a name or
     /// a subject line): the read is audited like a list of those records.
     pub async fn retention_reviews(
-        &self,
+        self,
         principal: &Principal,
         filter: ReviewFilter,
     ) -> Result<Vec<ReviewEntry>, AppError> {
@@ -50,7 +51,7 @@ impl App {
     /// How many listed records were approved (deleted) and kept since a
     /// time (milliseconds), for the report.
     pub async fn review_decision_totals(
-        &self,
+        self,
         principal: &Principal,
         since: i64,
     ) -> Result<(u64, u64), AppError> {
@@ -61,7 +62,7 @@ impl App {
             .await?)
     }
 
-    pub async fn open_review_count(&self, principal: &Principal) -> Result<u64, AppError> {
+    pub async fn open_review_count(self, principal: &Principal) -> Result<u64, AppError> {
         principal.authorize(Area::Privacy, Action::Read)?;
         Ok(self.store.open_review_count(principal.tenant).await?)
     }
@@ -69,7 +70,7 @@ impl App {
     /// Approves (deletes) or keeps the listed records. Records a legal hold
     /// now covers stay on the list and are named in the outcome.
     pub async fn decide_reviews(
-        &self,
+        self,
         principal: &Principal,
         fields: &ReviewDecisionFields,
     ) -> Result<DecisionOutcome, AppError> {

@@ -1,15 +1,16 @@
 //! Retention rules and the tenant's contract end: the privacy area reads
 //! them, and changes them with their validation against each other.
 
-use crate::{App, AppError, Principal};
+use crate::Retention;
+use crate::{AppError, Principal};
 use custodian_core::access::{Action, Area};
 use custodian_core::retention::{RetentionRule, RuleInput};
 use custodian_core::time::CalendarDate;
 use custodian_core::{Refusal, RetentionRuleId, ValidationErrors};
 
-impl App {
+impl Retention<'_> {
     pub async fn retention_rules(
-        &self,
+        self,
         principal: &Principal,
     ) -> Result<Vec<RetentionRule>, AppError> {
         principal.authorize(Area::Privacy, Action::Read)?;
@@ -17,7 +18,7 @@ impl App {
     }
 
     pub async fn retention_rule(
-        &self,
+        self,
         principal: &Principal,
         id: RetentionRuleId,
     ) -> Result<RetentionRule, AppError> {
@@ -26,7 +27,7 @@ impl App {
     }
 
     pub async fn create_retention_rule(
-        &self,
+        self,
         principal: &Principal,
         input: &RuleInput,
     ) -> Result<RetentionRule, AppError> {
@@ -40,7 +41,7 @@ impl App {
     }
 
     pub async fn update_retention_rule(
-        &self,
+        self,
         principal: &Principal,
         id: RetentionRuleId,
         input: &RuleInput,
@@ -59,7 +60,7 @@ impl App {
     }
 
     pub async fn delete_retention_rule(
-        &self,
+        self,
         principal: &Principal,
         id: RetentionRuleId,
     ) -> Result<(), AppError> {
@@ -71,7 +72,7 @@ impl App {
     }
 
     pub async fn contract_end(
-        &self,
+        self,
         principal: &Principal,
     ) -> Result<Option<CalendarDate>, AppError> {
         principal.authorize(Area::Privacy, Action::Read)?;
@@ -81,7 +82,7 @@ impl App {
     /// Sets (or, with an empty value, clears) the day the tenant's contract
     /// with the operator ends.
     pub async fn set_contract_end(
-        &self,
+        self,
         principal: &Principal,
         value: &str,
     ) -> Result<Option<CalendarDate>, AppError> {

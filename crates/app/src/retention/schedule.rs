@@ -51,7 +51,7 @@ async fn run_due_tenants(app: &App) {
         if last.is_some_and(|at| Timestamp::now().0 - at.0 < DAY_MS - 3_600_000) {
             continue;
         }
-        match app.scheduled_retention(tenant).await {
+        match app.retention().scheduled_retention(tenant).await {
             Ok(run) => tracing::info!(
                 tenant = tenant.0,
                 run = run.id.0,

@@ -4,6 +4,7 @@
 //! (between batches, or by a crash) and simply run again.
 
 use super::runner::{runner_gone, this_runner};
+use crate::Retention;
 use crate::{App, AppError, Principal};
 use custodian_core::access::{Action, Area};
 use custodian_core::audit::Actor;
@@ -125,79 +126,6 @@ fn in_sweep_order(mut rules: Vec<RetentionRule>) -> Vec<RetentionRule> {
 }
 
 impl App {
-    /// The dry run for a staff user of the privacy area.
-    pub async fn retention_plan(&self, principal: &Principal) -> Result<RunCounts, AppError> {
-        principal.authorize(Area::Privacy, Action::Read)?;
-        self.plan_retention(principal.tenant, Timestamp::now(), |_| {})
-            .await
-    }
-
-    /// Per rule, how many records would be acted on at `now`, with ids of
-    /// the first few; changes nothing.
-    pub async fn plan_retention(
-        &self,
-        tenant: TenantId,
-        now: Timestamp,
-        progress: impl FnMut(SweepProgress),
-    ) -> Result<RunCounts, AppError> {
-        self.sweep(tenant, now, None, &SweepControl::default(), progress)
-            .await
-    }
-
-    /// A run started by a staff user of the privacy area: it is recorded
-    /// at once and carried out in the background, so the answer names the
-    /// run to follow in the history rather than waiting for the sweep.
-    pub async fn start_retention_now(&self, principal: &Principal) -> Result<RunSummary, AppError> {
-        principal.authorize(Area::Privacy, Action::Erase)?;
-        let scope = principal.scope();
-        let run = self
-            .store
-            .start_retention_run(
-                &scope,
-                RunStart::Staff(principal.user_id.0),
-                &this_runner(),
-                &runner_gone,
-            )
-            .await?;
-        let app = self.clone();
-        let background_scope = scope.clone();
-        tokio::spawn(async move {
-            let outcome = app
-                .carry_out_run(
-                    &background_scope,
-                    run,
-                    Timestamp::now(),
-                    &SweepControl::default(),
-                    |_| {},
-                )
-                .await;
-            if let Err(error) = outcome {
-                tracing::warn!(%error, run, "retention run failed");
-            }
-        });
-        Ok(self
-            .store
-            .retention_run(scope.tenant, RetentionRunId(run))
-            .await?)
-    }
-
-    /// Acts on every due record at `now` and records the run. Refused while
-    /// another run of the tenant is under way.
-    pub async fn apply_retention(
-        &self,
-        scope: &Scope,
-        start: RunStart,
-        now: Timestamp,
-        control: &SweepControl,
-        progress: impl FnMut(SweepProgress),
-    ) -> Result<RunSummary, AppError> {
-        let run = self
-            .store
-            .start_retention_run(scope, start, &this_runner(), &runner_gone)
-            .await?;
-        self.carry_out_run(scope, run, now, control, progress).await
-    }
-
     /// The sweep of a started run, and its end: completed, interrupted (asked
     /// to stop) or failed, with the counts of the batches that committed.
     async fn carry_out_run(
@@ -291,7 +219,7 @@ impl App {
                     let started = Instant::now();
                     // As for an erasure request: queued reads of these
                     // records reach the trail before their context is blanked.
-                    self.flush_audit().await;
+                    self.audit().flush_audit().await;
                     self.store
                         .act_on_due(scope, rule, run, &batch.due, &counts)
                         .await?;
@@ -310,9 +238,84 @@ impl App {
         }
         Ok(counts)
     }
+}
+
+impl Retention<'_> {
+    /// The dry run for a staff user of the privacy area.
+    pub async fn retention_plan(self, principal: &Principal) -> Result<RunCounts, AppError> {
+        principal.authorize(Area::Privacy, Action::Read)?;
+        self.plan_retention(principal.tenant, Timestamp::now(), |_| {})
+            .await
+    }
+
+    /// Per rule, how many records would be acted on at `now`, with ids of
+    /// the first few; changes nothing.
+    pub async fn plan_retention(
+        self,
+        tenant: TenantId,
+        now: Timestamp,
+        progress: impl FnMut(SweepProgress),
+    ) -> Result<RunCounts, AppError> {
+        self.sweep(tenant, now, None, &SweepControl::default(), progress)
+            .await
+    }
+
+    /// A run started by a staff user of the privacy area: it is recorded
+    /// at once and carried out in the background, so the answer names the
+    /// run to follow in the history rather than waiting for the sweep.
+    pub async fn start_retention_now(self, principal: &Principal) -> Result<RunSummary, AppError> {
+        principal.authorize(Area::Privacy, Action::Erase)?;
+        let scope = principal.scope();
+        let run = self
+            .store
+            .start_retention_run(
+                &scope,
+                RunStart::Staff(principal.user_id.0),
+                &this_runner(),
+                &runner_gone,
+            )
+            .await?;
+        let app = App::clone(&self);
+        let background_scope = scope.clone();
+        tokio::spawn(async move {
+            let outcome = app
+                .carry_out_run(
+                    &background_scope,
+                    run,
+                    Timestamp::now(),
+                    &SweepControl::default(),
+                    |_| {},
+                )
+                .await;
+            if let Err(error) = outcome {
+                tracing::warn!(%error, run, "retention run failed");
+            }
+        });
+        Ok(self
+            .store
+            .retention_run(scope.tenant, RetentionRunId(run))
+            .await?)
+    }
+
+    /// Acts on every due record at `now` and records the run. Refused while
+    /// another run of the tenant is under way.
+    pub async fn apply_retention(
+        self,
+        scope: &Scope,
+        start: RunStart,
+        now: Timestamp,
+        control: &SweepControl,
+        progress: impl FnMut(SweepProgress),
+    ) -> Result<RunSummary, AppError> {
+        let run = self
+            .store
+            .start_retention_run(scope, start, &this_runner(), &runner_gone)
+            .await?;
+        self.carry_out_run(scope, run, now, control, progress).await
+    }
 
     /// The scheduled run of one tenant, as the system.
-    pub async fn scheduled_retention(&self, tenant: TenantId) -> Result<RunSummary, AppError> {
+    pub async fn scheduled_retention(self, tenant: TenantId) -> Result<RunSummary, AppError> {
         self.apply_retention(
             &Scope::new(tenant, Actor::SYSTEM),
             RunStart::Schedule,
@@ -323,13 +326,13 @@ impl App {
         .await
     }
 
-    pub async fn retention_runs(&self, principal: &Principal) -> Result<Vec<RunSummary>, AppError> {
+    pub async fn retention_runs(self, principal: &Principal) -> Result<Vec<RunSummary>, AppError> {
         principal.authorize(Area::Privacy, Action::Read)?;
         Ok(self.store.retention_runs(principal.tenant, 100).await?)
     }
 
     pub async fn retention_run(
-        &self,
+        self,
         principal: &Principal,
         id: RetentionRunId,
     ) -> Result<RunSummary, AppError> {

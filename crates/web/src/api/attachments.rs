@@ -27,7 +27,10 @@ pub(super) async fn attach(
     body: Bytes,
 ) -> Result<Response, Problem> {
     let attachment =
-        run(app.attach_to_ticket(&principal, TicketId(id), &name.file_name, &body)).await?;
+        run(app
+            .helpdesk()
+            .attach_to_ticket(&principal, TicketId(id), &name.file_name, &body))
+        .await?;
     Ok(created(
         &format!("/api/v1/attachments/{}", attachment.id),
         &attachment,
@@ -40,7 +43,7 @@ pub(super) async fn list(
     RecordId(id): RecordId,
 ) -> Result<Json<ListPage<TicketAttachment>>, Problem> {
     Ok(Json(ListPage {
-        items: run(app.ticket_attachments(&principal, TicketId(id))).await?,
+        items: run(app.helpdesk().ticket_attachments(&principal, TicketId(id))).await?,
         next_cursor: None,
     }))
 }
@@ -50,8 +53,10 @@ pub(super) async fn download(
     ApiPrincipal(principal): ApiPrincipal,
     RecordId(id): RecordId,
 ) -> Result<Response, Problem> {
-    let (attachment, content) =
-        run(app.ticket_attachment(&principal, TicketAttachmentId(id))).await?;
+    let (attachment, content) = run(app
+        .helpdesk()
+        .ticket_attachment(&principal, TicketAttachmentId(id)))
+    .await?;
     Ok(file_response(&attachment, content))
 }
 

@@ -74,7 +74,7 @@ pub(super) async fn trail(
     ApiPrincipal(principal): ApiPrincipal,
     ApiQuery(params): ApiQuery<TrailParams>,
 ) -> Result<Json<AuditPage>, Problem> {
-    let page = run(app.audit_trail(&principal, &params)).await?;
+    let page = run(app.audit().audit_trail(&principal, &params)).await?;
     Ok(Json(AuditPage {
         items: page.entries.into_iter().map(AuditEntryView::from).collect(),
         next_cursor: page.next_cursor,
@@ -86,6 +86,6 @@ pub(super) async fn export(
     ApiPrincipal(principal): ApiPrincipal,
     ApiQuery(params): ApiQuery<TrailParams>,
 ) -> Result<Response, Problem> {
-    let (body, truncated) = run(app.audit_trail_csv(&principal, &params)).await?;
+    let (body, truncated) = run(app.audit().audit_trail_csv(&principal, &params)).await?;
     Ok(crate::pages::csv_response(body, truncated))
 }

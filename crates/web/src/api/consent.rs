@@ -20,7 +20,7 @@ pub(super) async fn texts(
     State(app): State<App>,
     ApiPrincipal(principal): ApiPrincipal,
 ) -> Result<Json<ListPage<ConsentText>>, Problem> {
-    let items = run(app.consent_texts(&principal)).await?;
+    let items = run(app.privacy().consent_texts(&principal)).await?;
     Ok(Json(ListPage {
         items,
         next_cursor: None,
@@ -32,7 +32,7 @@ pub(super) async fn create_text(
     ApiPrincipal(principal): ApiPrincipal,
     ApiJson(input): ApiJson<ConsentTextInput>,
 ) -> Result<Response, Problem> {
-    let text = run(app.create_consent_text(&principal, &input)).await?;
+    let text = run(app.privacy().create_consent_text(&principal, &input)).await?;
     Ok(created(
         &format!("/api/v1/consent-texts/{}", text.id),
         &text,
@@ -45,7 +45,7 @@ pub(super) async fn text(
     RecordId(id): RecordId,
 ) -> Result<Json<ConsentText>, Problem> {
     Ok(Json(
-        run(app.consent_text(&principal, ConsentTextId(id))).await?,
+        run(app.privacy().consent_text(&principal, ConsentTextId(id))).await?,
     ))
 }
 
@@ -56,7 +56,10 @@ pub(super) async fn update_text(
     ApiJson(input): ApiJson<ConsentTextInput>,
 ) -> Result<Json<ConsentText>, Problem> {
     Ok(Json(
-        run(app.update_consent_text(&principal, ConsentTextId(id), &input)).await?,
+        run(app
+            .privacy()
+            .update_consent_text(&principal, ConsentTextId(id), &input))
+        .await?,
     ))
 }
 
@@ -66,7 +69,10 @@ pub(super) async fn publish_text(
     RecordId(id): RecordId,
 ) -> Result<Json<ConsentText>, Problem> {
     Ok(Json(
-        run(app.publish_consent_text(&principal, ConsentTextId(id))).await?,
+        run(app
+            .privacy()
+            .publish_consent_text(&principal, ConsentTextId(id)))
+        .await?,
     ))
 }
 
@@ -76,7 +82,7 @@ pub(super) async fn ledger(
     RecordId(id): RecordId,
 ) -> Result<Json<ConsentLedger>, Problem> {
     Ok(Json(
-        run(app.consent_ledger(&principal, ContactId(id))).await?,
+        run(app.privacy().consent_ledger(&principal, ContactId(id))).await?,
     ))
 }
 
@@ -94,7 +100,10 @@ pub(super) async fn record(
     let signal = headers
         .get(GLOBAL_PRIVACY_CONTROL)
         .is_some_and(|v| v.as_bytes() == b"1");
-    let event = run(app.record_consent(&principal, ContactId(id), &input, signal)).await?;
+    let event = run(app
+        .privacy()
+        .record_consent(&principal, ContactId(id), &input, signal))
+    .await?;
     Ok(created(&format!("/api/v1/contacts/{id}/consents"), &event))
 }
 
@@ -104,6 +113,6 @@ pub(super) async fn receipt(
     RecordId(id): RecordId,
 ) -> Result<Json<ConsentReceipt>, Problem> {
     Ok(Json(
-        run(app.consent_receipt(&principal, ContactId(id))).await?,
+        run(app.privacy().consent_receipt(&principal, ContactId(id))).await?,
     ))
 }

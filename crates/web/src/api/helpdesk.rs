@@ -19,7 +19,7 @@ pub(super) async fn messages(
     RecordId(id): RecordId,
 ) -> Result<Json<ListPage<TicketMessage>>, Problem> {
     Ok(Json(ListPage {
-        items: run(app.ticket_messages(&principal, TicketId(id))).await?,
+        items: run(app.helpdesk().ticket_messages(&principal, TicketId(id))).await?,
         next_cursor: None,
     }))
 }
@@ -30,7 +30,10 @@ pub(super) async fn add_message(
     RecordId(id): RecordId,
     ApiJson(input): ApiJson<MessageInput>,
 ) -> Result<Response, Problem> {
-    let message = run(app.add_ticket_message(&principal, TicketId(id), &input)).await?;
+    let message = run(app
+        .helpdesk()
+        .add_ticket_message(&principal, TicketId(id), &input))
+    .await?;
     Ok(created(
         &format!("/api/v1/tickets/{id}/messages/{}", message.id),
         &message,
@@ -41,7 +44,7 @@ pub(super) async fn service_levels(
     State(app): State<App>,
     ApiPrincipal(principal): ApiPrincipal,
 ) -> Result<Json<ServiceLevels>, Problem> {
-    Ok(Json(run(app.service_levels(&principal)).await?))
+    Ok(Json(run(app.helpdesk().service_levels(&principal)).await?))
 }
 
 pub(super) async fn set_service_levels(
@@ -49,7 +52,9 @@ pub(super) async fn set_service_levels(
     ApiPrincipal(principal): ApiPrincipal,
     ApiJson(input): ApiJson<ServiceLevelsInput>,
 ) -> Result<Json<ServiceLevels>, Problem> {
-    Ok(Json(run(app.set_service_levels(&principal, &input)).await?))
+    Ok(Json(
+        run(app.helpdesk().set_service_levels(&principal, &input)).await?,
+    ))
 }
 
 pub(super) async fn faq_draft(
@@ -57,5 +62,7 @@ pub(super) async fn faq_draft(
     ApiPrincipal(principal): ApiPrincipal,
     RecordId(id): RecordId,
 ) -> Result<Json<FaqDraft>, Problem> {
-    Ok(Json(run(app.faq_draft(&principal, TicketId(id))).await?))
+    Ok(Json(
+        run(app.helpdesk().faq_draft(&principal, TicketId(id))).await?,
+    ))
 }

@@ -16,7 +16,7 @@ pub(super) async fn list(
     ApiQuery(filter): ApiQuery<OutboxFilter>,
 ) -> Result<Json<ListPage<OutboxMail>>, Problem> {
     Ok(Json(ListPage {
-        items: run(app.outbox(&principal, &filter)).await?,
+        items: run(app.mail().outbox(&principal, &filter)).await?,
         next_cursor: None,
     }))
 }
@@ -26,7 +26,7 @@ pub(super) async fn read(
     ApiPrincipal(principal): ApiPrincipal,
     RecordId(id): RecordId,
 ) -> Result<Json<OutboxMail>, Problem> {
-    Ok(Json(run(app.mail(&principal, MailId(id))).await?))
+    Ok(Json(run(app.mail().mail(&principal, MailId(id))).await?))
 }
 
 pub(super) async fn retry(
@@ -34,5 +34,7 @@ pub(super) async fn retry(
     ApiPrincipal(principal): ApiPrincipal,
     RecordId(id): RecordId,
 ) -> Result<Json<OutboxMail>, Problem> {
-    Ok(Json(run(app.retry_mail(&principal, MailId(id))).await?))
+    Ok(Json(
+        run(app.mail().retry_mail(&principal, MailId(id))).await?,
+    ))
 }

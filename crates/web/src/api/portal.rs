@@ -26,7 +26,7 @@ pub(super) async fn access(
     RecordId(id): RecordId,
 ) -> Result<Json<PortalAccess>, Problem> {
     Ok(Json(PortalAccess {
-        account: run(app.portal_account(&principal, ContactId(id))).await?,
+        account: run(app.portal().portal_account(&principal, ContactId(id))).await?,
     }))
 }
 
@@ -37,7 +37,10 @@ pub(super) async fn set_access(
     ApiJson(input): ApiJson<PortalAccessInput>,
 ) -> Result<Json<PortalAccount>, Problem> {
     Ok(Json(
-        run(app.set_portal_access(&principal, ContactId(id), &input)).await?,
+        run(app
+            .portal()
+            .set_portal_access(&principal, ContactId(id), &input))
+        .await?,
     ))
 }
 
@@ -46,7 +49,7 @@ pub(super) async fn invite(
     ApiPrincipal(principal): ApiPrincipal,
     RecordId(id): RecordId,
 ) -> Result<Response, Problem> {
-    let account = run(app.invite_to_portal(&principal, ContactId(id))).await?;
+    let account = run(app.portal().invite_to_portal(&principal, ContactId(id))).await?;
     Ok(created(
         &format!("/api/v1/contacts/{id}/portal-access"),
         &account,
@@ -57,7 +60,7 @@ pub(super) async fn registration(
     State(app): State<App>,
     ApiPrincipal(principal): ApiPrincipal,
 ) -> Result<Json<RegistrationSettings>, Problem> {
-    let policy = run(app.portal_registration_policy(&principal)).await?;
+    let policy = run(app.portal().portal_registration_policy(&principal)).await?;
     Ok(Json(RegistrationSettings {
         policy: policy.as_str().into(),
     }))
@@ -68,7 +71,10 @@ pub(super) async fn set_registration(
     ApiPrincipal(principal): ApiPrincipal,
     ApiJson(settings): ApiJson<RegistrationSettings>,
 ) -> Result<Json<RegistrationSettings>, Problem> {
-    let policy = run(app.set_portal_registration_policy(&principal, &settings)).await?;
+    let policy = run(app
+        .portal()
+        .set_portal_registration_policy(&principal, &settings))
+    .await?;
     Ok(Json(RegistrationSettings {
         policy: policy.as_str().into(),
     }))

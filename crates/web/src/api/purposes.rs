@@ -17,7 +17,7 @@ pub(super) async fn list(
     ApiPrincipal(principal): ApiPrincipal,
 ) -> Result<Json<ListPage<Purpose>>, Problem> {
     Ok(Json(ListPage {
-        items: run(app.purposes(&principal)).await?,
+        items: run(app.privacy().purposes(&principal)).await?,
         next_cursor: None,
     }))
 }
@@ -27,7 +27,7 @@ pub(super) async fn create(
     ApiPrincipal(principal): ApiPrincipal,
     ApiJson(input): ApiJson<PurposeInput>,
 ) -> Result<Response, Problem> {
-    let purpose = run(app.create_purpose(&principal, &input)).await?;
+    let purpose = run(app.privacy().create_purpose(&principal, &input)).await?;
     Ok(created(
         &format!("/api/v1/purposes/{}", purpose.id),
         &purpose,
@@ -39,7 +39,9 @@ pub(super) async fn read(
     ApiPrincipal(principal): ApiPrincipal,
     RecordId(id): RecordId,
 ) -> Result<Json<Purpose>, Problem> {
-    Ok(Json(run(app.purpose(&principal, PurposeId(id))).await?))
+    Ok(Json(
+        run(app.privacy().purpose(&principal, PurposeId(id))).await?,
+    ))
 }
 
 pub(super) async fn update(
@@ -49,7 +51,10 @@ pub(super) async fn update(
     ApiJson(input): ApiJson<PurposeInput>,
 ) -> Result<Json<Purpose>, Problem> {
     Ok(Json(
-        run(app.update_purpose(&principal, PurposeId(id), &input)).await?,
+        run(app
+            .privacy()
+            .update_purpose(&principal, PurposeId(id), &input))
+        .await?,
     ))
 }
 
@@ -58,6 +63,6 @@ pub(super) async fn delete(
     ApiPrincipal(principal): ApiPrincipal,
     RecordId(id): RecordId,
 ) -> Result<StatusCode, Problem> {
-    run(app.delete_purpose(&principal, PurposeId(id))).await?;
+    run(app.privacy().delete_purpose(&principal, PurposeId(id))).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -35,7 +35,10 @@ pub(super) async fn list(
     ApiPrincipal(principal): ApiPrincipal,
     ApiQuery(filter): ApiQuery<ListFilter>,
 ) -> Result<Json<ListPage<SubjectRequest>>, Problem> {
-    let items = run(app.subject_requests(&principal, filter.open.unwrap_or(true))).await?;
+    let items = run(app
+        .privacy()
+        .subject_requests(&principal, filter.open.unwrap_or(true)))
+    .await?;
     Ok(Json(ListPage {
         items,
         next_cursor: None,
@@ -47,7 +50,7 @@ pub(super) async fn create(
     ApiPrincipal(principal): ApiPrincipal,
     ApiJson(input): ApiJson<RequestInput>,
 ) -> Result<Response, Problem> {
-    let request = run(app.log_request(&principal, &input)).await?;
+    let request = run(app.privacy().log_request(&principal, &input)).await?;
     Ok(created(
         &format!("/api/v1/requests/{}", request.id),
         &request,
@@ -60,7 +63,10 @@ pub(super) async fn read(
     RecordId(id): RecordId,
 ) -> Result<Json<SubjectRequest>, Problem> {
     Ok(Json(
-        run(app.subject_request(&principal, SubjectRequestId(id))).await?,
+        run(app
+            .privacy()
+            .subject_request(&principal, SubjectRequestId(id)))
+        .await?,
     ))
 }
 
@@ -71,7 +77,10 @@ pub(super) async fn identity(
     ApiJson(check): ApiJson<IdentityCheck>,
 ) -> Result<Json<SubjectRequest>, Problem> {
     Ok(Json(
-        run(app.verify_identity(&principal, SubjectRequestId(id), &check.method)).await?,
+        run(app
+            .privacy()
+            .verify_identity(&principal, SubjectRequestId(id), &check.method))
+        .await?,
     ))
 }
 
@@ -82,7 +91,10 @@ pub(super) async fn state(
     ApiJson(change): ApiJson<StateChange>,
 ) -> Result<Json<SubjectRequest>, Problem> {
     Ok(Json(
-        run(app.move_request(&principal, SubjectRequestId(id), &change)).await?,
+        run(app
+            .privacy()
+            .move_request(&principal, SubjectRequestId(id), &change))
+        .await?,
     ))
 }
 
@@ -93,7 +105,10 @@ pub(super) async fn extension(
     ApiJson(extension): ApiJson<Extension>,
 ) -> Result<Json<SubjectRequest>, Problem> {
     Ok(Json(
-        run(app.extend_request(&principal, SubjectRequestId(id), &extension)).await?,
+        run(app
+            .privacy()
+            .extend_request(&principal, SubjectRequestId(id), &extension))
+        .await?,
     ))
 }
 
@@ -101,7 +116,7 @@ pub(super) async fn deadline(
     State(app): State<App>,
     ApiPrincipal(principal): ApiPrincipal,
 ) -> Result<Json<DeadlinePolicy>, Problem> {
-    let days = run(app.request_deadline_days(&principal)).await?;
+    let days = run(app.privacy().request_deadline_days(&principal)).await?;
     Ok(Json(DeadlinePolicy { days }))
 }
 
@@ -110,7 +125,10 @@ pub(super) async fn set_deadline(
     ApiPrincipal(principal): ApiPrincipal,
     ApiJson(policy): ApiJson<DeadlinePolicy>,
 ) -> Result<Json<DeadlinePolicy>, Problem> {
-    run(app.set_request_deadline_days(&principal, policy.days)).await?;
+    run(app
+        .privacy()
+        .set_request_deadline_days(&principal, policy.days))
+    .await?;
     Ok(Json(policy))
 }
 
@@ -120,7 +138,10 @@ pub(super) async fn subjects(
     ApiPrincipal(principal): ApiPrincipal,
     RecordId(id): RecordId,
 ) -> Result<Json<ListPage<SubjectCandidate>>, Problem> {
-    let items = run(app.subject_candidates(&principal, SubjectRequestId(id))).await?;
+    let items = run(app
+        .privacy()
+        .subject_candidates(&principal, SubjectRequestId(id)))
+    .await?;
     Ok(Json(ListPage {
         items,
         next_cursor: None,
@@ -133,7 +154,10 @@ pub(super) async fn confirm_subjects(
     RecordId(id): RecordId,
     ApiJson(input): ApiJson<SubjectsInput>,
 ) -> Result<Json<ListPage<SubjectCandidate>>, Problem> {
-    let items = run(app.confirm_subjects(&principal, SubjectRequestId(id), &input)).await?;
+    let items = run(app
+        .privacy()
+        .confirm_subjects(&principal, SubjectRequestId(id), &input))
+    .await?;
     Ok(Json(ListPage {
         items,
         next_cursor: None,
@@ -145,7 +169,10 @@ pub(super) async fn export(
     ApiPrincipal(principal): ApiPrincipal,
     RecordId(id): RecordId,
 ) -> Result<Response, Problem> {
-    let export = run(app.subject_export(&principal, SubjectRequestId(id))).await?;
+    let export = run(app
+        .privacy()
+        .subject_export(&principal, SubjectRequestId(id)))
+    .await?;
     Ok(attachment(
         "application/zip",
         &export.file_name,
@@ -158,7 +185,7 @@ pub(super) async fn erasure_plan(
     ApiPrincipal(principal): ApiPrincipal,
     RecordId(id): RecordId,
 ) -> Result<Json<ListPage<TableOutcome>>, Problem> {
-    let items = run(app.erasure_plan(&principal, SubjectRequestId(id))).await?;
+    let items = run(app.privacy().erasure_plan(&principal, SubjectRequestId(id))).await?;
     Ok(Json(ListPage {
         items,
         next_cursor: None,
@@ -172,7 +199,10 @@ pub(super) async fn erase(
     ApiJson(confirmation): ApiJson<ErasureConfirmation>,
 ) -> Result<Response, Problem> {
     let certificate =
-        run(app.erase_subject(&principal, SubjectRequestId(id), &confirmation)).await?;
+        run(app
+            .privacy()
+            .erase_subject(&principal, SubjectRequestId(id), &confirmation))
+        .await?;
     Ok(created(
         &format!("/api/v1/requests/{id}/certificate"),
         &certificate,
@@ -185,7 +215,10 @@ pub(super) async fn certificate(
     RecordId(id): RecordId,
 ) -> Result<Json<ErasureCertificate>, Problem> {
     Ok(Json(
-        run(app.erasure_certificate(&principal, SubjectRequestId(id))).await?,
+        run(app
+            .privacy()
+            .erasure_certificate(&principal, SubjectRequestId(id)))
+        .await?,
     ))
 }
 
@@ -196,7 +229,10 @@ pub(super) async fn rectify(
     ApiJson(input): ApiJson<RectificationInput>,
 ) -> Result<Json<SubjectRequest>, Problem> {
     Ok(Json(
-        run(app.rectify(&principal, SubjectRequestId(id), &input)).await?,
+        run(app
+            .privacy()
+            .rectify(&principal, SubjectRequestId(id), &input))
+        .await?,
     ))
 }
 
@@ -206,7 +242,10 @@ pub(super) async fn restrict(
     RecordId(id): RecordId,
 ) -> Result<Json<SubjectRequest>, Problem> {
     Ok(Json(
-        run(app.restrict_for_request(&principal, SubjectRequestId(id))).await?,
+        run(app
+            .privacy()
+            .restrict_for_request(&principal, SubjectRequestId(id)))
+        .await?,
     ))
 }
 
@@ -216,7 +255,10 @@ pub(super) async fn contact_restriction(
     RecordId(id): RecordId,
     ApiJson(input): ApiJson<RestrictionInput>,
 ) -> Result<StatusCode, Problem> {
-    run(app.set_contact_restriction(&principal, ContactId(id), input.restricted)).await?;
+    run(app
+        .privacy()
+        .set_contact_restriction(&principal, ContactId(id), input.restricted))
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -227,6 +269,9 @@ pub(super) async fn object(
     ApiJson(input): ApiJson<ObjectionInput>,
 ) -> Result<Json<SubjectRequest>, Problem> {
     Ok(Json(
-        run(app.object_to_marketing(&principal, SubjectRequestId(id), &input)).await?,
+        run(app
+            .privacy()
+            .object_to_marketing(&principal, SubjectRequestId(id), &input))
+        .await?,
     ))
 }

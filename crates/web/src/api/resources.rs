@@ -72,7 +72,7 @@ pub trait Resource: Send + Sync + 'static {
 
 macro_rules! resource {
     ($name:ident, $path:literal, $sorts:literal, $filters:ident, $input:ident, $record:ident, $id:ident,
-     $create:ident, $get:ident, $update:ident, $delete:ident, $list:ident) => {
+     [$($create:tt)+], [$($get:tt)+], [$($update:tt)+], [$($delete:tt)+], [$($list:tt)+]) => {
         pub struct $name;
 
         impl Resource for $name {
@@ -93,10 +93,10 @@ macro_rules! resource {
                 record.version
             }
             async fn create(app: &App, p: &Principal, input: &$input) -> Result<$record, AppError> {
-                app.$create(p, input).await
+                app.$($create)+(p, input).await
             }
             async fn get(app: &App, p: &Principal, id: $id) -> Result<$record, AppError> {
-                app.$get(p, id).await
+                app.$($get)+(p, id).await
             }
             async fn update(
                 app: &App,
@@ -105,17 +105,17 @@ macro_rules! resource {
                 version: Option<i64>,
                 input: &$input,
             ) -> Result<$record, AppError> {
-                app.$update(p, id, version, input).await
+                app.$($update)+(p, id, version, input).await
             }
             async fn delete(app: &App, p: &Principal, id: $id) -> Result<(), AppError> {
-                app.$delete(p, id).await
+                app.$($delete)+(p, id).await
             }
             async fn list(
                 app: &App,
                 p: &Principal,
                 params: &ListParams,
             ) -> Result<Page<$record>, AppError> {
-                app.$list(p, params).await
+                app.$($list)+(p, params).await
             }
         }
     };
@@ -129,11 +129,11 @@ resource!(
     OrganisationInput,
     Organisation,
     OrganisationId,
-    create_organisation,
-    organisation,
-    update_organisation,
-    delete_organisation,
-    organisations
+    [create_organisation],
+    [organisation],
+    [update_organisation],
+    [delete_organisation],
+    [organisations]
 );
 resource!(
     Contacts,
@@ -143,11 +143,11 @@ resource!(
     ContactInput,
     Contact,
     ContactId,
-    create_contact,
-    contact,
-    update_contact,
-    delete_contact,
-    contacts
+    [create_contact],
+    [contact],
+    [update_contact],
+    [delete_contact],
+    [contacts]
 );
 resource!(
     Activities,
@@ -157,11 +157,11 @@ resource!(
     ActivityInput,
     Activity,
     ActivityId,
-    create_activity,
-    activity,
-    update_activity,
-    delete_activity,
-    activities
+    [create_activity],
+    [activity],
+    [update_activity],
+    [delete_activity],
+    [activities]
 );
 resource!(
     Assets,
@@ -171,11 +171,11 @@ resource!(
     AssetInput,
     Asset,
     AssetId,
-    create_asset,
-    asset,
-    update_asset,
-    delete_asset,
-    assets
+    [create_asset],
+    [asset],
+    [update_asset],
+    [delete_asset],
+    [assets]
 );
 resource!(
     Agreements,
@@ -185,11 +185,11 @@ resource!(
     AgreementInput,
     Agreement,
     AgreementId,
-    create_agreement,
-    agreement,
-    update_agreement,
-    delete_agreement,
-    agreements
+    [create_agreement],
+    [agreement],
+    [update_agreement],
+    [delete_agreement],
+    [agreements]
 );
 resource!(
     Tickets,
@@ -199,11 +199,11 @@ resource!(
     TicketInput,
     Ticket,
     TicketId,
-    create_ticket,
-    ticket,
-    update_ticket,
-    delete_ticket,
-    tickets
+    [helpdesk().create_ticket],
+    [helpdesk().ticket],
+    [helpdesk().update_ticket],
+    [helpdesk().delete_ticket],
+    [helpdesk().tickets]
 );
 resource!(
     FaqArticles,
@@ -213,9 +213,9 @@ resource!(
     FaqInput,
     FaqArticle,
     FaqArticleId,
-    create_faq_article,
-    faq_article,
-    update_faq_article,
-    delete_faq_article,
-    faq_articles
+    [helpdesk().create_faq_article],
+    [helpdesk().faq_article],
+    [helpdesk().update_faq_article],
+    [helpdesk().delete_faq_article],
+    [helpdesk().faq_articles]
 );

@@ -24,7 +24,7 @@ pub(super) async fn rules(
     ApiPrincipal(principal): ApiPrincipal,
 ) -> Result<Json<ListPage<RetentionRule>>, Problem> {
     Ok(Json(ListPage {
-        items: run(app.retention_rules(&principal)).await?,
+        items: run(app.retention().retention_rules(&principal)).await?,
         next_cursor: None,
     }))
 }
@@ -34,7 +34,7 @@ pub(super) async fn create_rule(
     ApiPrincipal(principal): ApiPrincipal,
     ApiJson(input): ApiJson<RuleInput>,
 ) -> Result<Response, Problem> {
-    let rule = run(app.create_retention_rule(&principal, &input)).await?;
+    let rule = run(app.retention().create_retention_rule(&principal, &input)).await?;
     Ok(created(
         &format!("/api/v1/retention/rules/{}", rule.id),
         &rule,
@@ -47,7 +47,10 @@ pub(super) async fn rule(
     RecordId(id): RecordId,
 ) -> Result<Json<RetentionRule>, Problem> {
     Ok(Json(
-        run(app.retention_rule(&principal, RetentionRuleId(id))).await?,
+        run(app
+            .retention()
+            .retention_rule(&principal, RetentionRuleId(id)))
+        .await?,
     ))
 }
 
@@ -58,7 +61,10 @@ pub(super) async fn update_rule(
     ApiJson(input): ApiJson<RuleInput>,
 ) -> Result<Json<RetentionRule>, Problem> {
     Ok(Json(
-        run(app.update_retention_rule(&principal, RetentionRuleId(id), &input)).await?,
+        run(app
+            .retention()
+            .update_retention_rule(&principal, RetentionRuleId(id), &input))
+        .await?,
     ))
 }
 
@@ -67,7 +73,10 @@ pub(super) async fn delete_rule(
     ApiPrincipal(principal): ApiPrincipal,
     RecordId(id): RecordId,
 ) -> Result<StatusCode, Problem> {
-    run(app.delete_retention_rule(&principal, RetentionRuleId(id))).await?;
+    run(app
+        .retention()
+        .delete_retention_rule(&principal, RetentionRuleId(id)))
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -83,7 +92,7 @@ pub(super) async fn contract_end(
     State(app): State<App>,
     ApiPrincipal(principal): ApiPrincipal,
 ) -> Result<Json<ContractEnd>, Problem> {
-    let end = run(app.contract_end(&principal)).await?;
+    let end = run(app.retention().contract_end(&principal)).await?;
     Ok(Json(ContractEnd {
         contract_ends_on: end.map(CalendarDate::to_iso),
     }))
@@ -95,7 +104,7 @@ pub(super) async fn set_contract_end(
     ApiJson(body): ApiJson<ContractEnd>,
 ) -> Result<Json<ContractEnd>, Problem> {
     let value = body.contract_ends_on.unwrap_or_default();
-    let end = run(app.set_contract_end(&principal, &value)).await?;
+    let end = run(app.retention().set_contract_end(&principal, &value)).await?;
     Ok(Json(ContractEnd {
         contract_ends_on: end.map(CalendarDate::to_iso),
     }))
@@ -106,7 +115,7 @@ pub(super) async fn holds(
     ApiPrincipal(principal): ApiPrincipal,
 ) -> Result<Json<ListPage<LegalHold>>, Problem> {
     Ok(Json(ListPage {
-        items: run(app.legal_holds(&principal)).await?,
+        items: run(app.retention().legal_holds(&principal)).await?,
         next_cursor: None,
     }))
 }
@@ -116,7 +125,7 @@ pub(super) async fn place_hold(
     ApiPrincipal(principal): ApiPrincipal,
     ApiJson(fields): ApiJson<HoldFields>,
 ) -> Result<Response, Problem> {
-    let hold = run(app.place_legal_hold(&principal, &fields)).await?;
+    let hold = run(app.retention().place_legal_hold(&principal, &fields)).await?;
     Ok(created(
         &format!("/api/v1/retention/holds/{}", hold.id),
         &hold,
@@ -137,7 +146,10 @@ pub(super) async fn release_hold(
     ApiJson(release): ApiJson<HoldRelease>,
 ) -> Result<Json<LegalHold>, Problem> {
     Ok(Json(
-        run(app.release_legal_hold(&principal, LegalHoldId(id), &release.reason)).await?,
+        run(app
+            .retention()
+            .release_legal_hold(&principal, LegalHoldId(id), &release.reason))
+        .await?,
     ))
 }
 
@@ -145,7 +157,7 @@ pub(super) async fn plan(
     State(app): State<App>,
     ApiPrincipal(principal): ApiPrincipal,
 ) -> Result<Json<RunCounts>, Problem> {
-    Ok(Json(run(app.retention_plan(&principal)).await?))
+    Ok(Json(run(app.retention().retention_plan(&principal)).await?))
 }
 
 pub(super) async fn runs(
@@ -153,7 +165,7 @@ pub(super) async fn runs(
     ApiPrincipal(principal): ApiPrincipal,
 ) -> Result<Json<ListPage<RunSummary>>, Problem> {
     Ok(Json(ListPage {
-        items: run(app.retention_runs(&principal)).await?,
+        items: run(app.retention().retention_runs(&principal)).await?,
         next_cursor: None,
     }))
 }
@@ -164,7 +176,7 @@ pub(super) async fn start_run(
     State(app): State<App>,
     ApiPrincipal(principal): ApiPrincipal,
 ) -> Result<Response, Problem> {
-    let summary = run(app.start_retention_now(&principal)).await?;
+    let summary = run(app.retention().start_retention_now(&principal)).await?;
     let mut response = (StatusCode::ACCEPTED, Json(&summary)).into_response();
     if let Ok(location) = HeaderValue::from_str(&format!("/api/v1/retention/runs/{}", summary.id)) {
         response.headers_mut().insert(header::LOCATION, location);
@@ -178,7 +190,10 @@ pub(super) async fn run_summary(
     RecordId(id): RecordId,
 ) -> Result<Json<RunSummary>, Problem> {
     Ok(Json(
-        run(app.retention_run(&principal, RetentionRunId(id))).await?,
+        run(app
+            .retention()
+            .retention_run(&principal, RetentionRunId(id)))
+        .await?,
     ))
 }
 
@@ -215,7 +230,7 @@ pub(super) async fn reviews(
 ) -> Result<Json<ListPage<ReviewEntry>>, Problem> {
     let filter = review_filter(query.decided_since.as_deref())?;
     Ok(Json(ListPage {
-        items: run(app.retention_reviews(&principal, filter)).await?,
+        items: run(app.retention().retention_reviews(&principal, filter)).await?,
         next_cursor: None,
     }))
 }
@@ -225,5 +240,7 @@ pub(super) async fn decide(
     ApiPrincipal(principal): ApiPrincipal,
     ApiJson(fields): ApiJson<ReviewDecisionFields>,
 ) -> Result<Json<DecisionOutcome>, Problem> {
-    Ok(Json(run(app.decide_reviews(&principal, &fields)).await?))
+    Ok(Json(
+        run(app.retention().decide_reviews(&principal, &fields)).await?,
+    ))
 }

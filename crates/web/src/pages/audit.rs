@@ -248,7 +248,7 @@ async fn trail(
     };
     page.first_href = format!("/audit{}", query_string(&first, None));
     page.csv_href = format!("/audit.csv{}", query_string(&first, None));
-    match app.audit_trail(&session.principal, &params).await {
+    match app.audit().audit_trail(&session.principal, &params).await {
         Ok(result) => {
             page.rows = result.entries.iter().map(row).collect();
             page.next_href = result
@@ -280,7 +280,11 @@ async fn csv(
         Ok(params) => params,
         Err(message) => return (StatusCode::BAD_REQUEST, message).into_response(),
     };
-    match app.audit_trail_csv(&session.principal, &params).await {
+    match app
+        .audit()
+        .audit_trail_csv(&session.principal, &params)
+        .await
+    {
         Ok((body, truncated)) => csv_response(body, truncated),
         Err(AppError::Validation(errors)) => (
             StatusCode::BAD_REQUEST,

@@ -90,8 +90,8 @@ async fn texts_page(
 ) -> Response {
     let principal = &session.principal;
     let (texts, purposes) = match (
-        app.consent_texts(principal).await,
-        app.purposes(principal).await,
+        app.privacy().consent_texts(principal).await,
+        app.privacy().purposes(principal).await,
     ) {
         (Ok(texts), Ok(purposes)) => (texts, purposes),
         (Err(error), _) | (_, Err(error)) => return error_page(error),
@@ -156,6 +156,7 @@ async fn texts(State(app): State<App>, session: PageSession) -> Response {
 
 async fn edit_text(State(app): State<App>, session: PageSession, PageId(id): PageId) -> Response {
     match app
+        .privacy()
         .consent_text(&session.principal, ConsentTextId(id))
         .await
     {
@@ -190,7 +191,11 @@ async fn create_text(
     CsrfForm(form): CsrfForm<ConsentTextForm>,
 ) -> Response {
     let input = text_input(form);
-    match app.create_consent_text(&session.principal, &input).await {
+    match app
+        .privacy()
+        .create_consent_text(&session.principal, &input)
+        .await
+    {
         Ok(_) => Redirect::to("/privacy/consents").into_response(),
         Err(error) => match refusal(error) {
             Ok(errors) => texts_page(&app, &session, None, &input, Some(&errors)).await,
@@ -207,6 +212,7 @@ async fn update_text(
 ) -> Response {
     let input = text_input(form);
     match app
+        .privacy()
         .update_consent_text(&session.principal, ConsentTextId(id), &input)
         .await
     {
@@ -225,6 +231,7 @@ async fn publish_text(
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> Response {
     match app
+        .privacy()
         .publish_consent_text(&session.principal, ConsentTextId(id))
         .await
     {
@@ -256,12 +263,13 @@ async fn ledger_page(
         Ok(person) => person,
         Err(error) => return error_page(error),
     };
-    let ledger = match app.consent_ledger(principal, contact).await {
+    let ledger = match app.privacy().consent_ledger(principal, contact).await {
         Ok(ledger) => ledger,
         Err(error) => return error_page(error),
     };
     // Staff without the privacy area record against published texts only.
     let published = app
+        .privacy()
         .published_consent_texts(principal)
         .await
         .unwrap_or_default();
@@ -332,6 +340,7 @@ async fn record(
     match app
         // A staff member's browser may send Global Privacy Control too;
         // it is not the subject's signal.
+        .privacy()
         .record_consent(&session.principal, ContactId(id), &input, false)
         .await
     {
@@ -344,7 +353,11 @@ async fn record(
 }
 
 async fn receipt(State(app): State<App>, session: PageSession, PageId(id): PageId) -> Response {
-    match app.consent_receipt(&session.principal, ContactId(id)).await {
+    match app
+        .privacy()
+        .consent_receipt(&session.principal, ContactId(id))
+        .await
+    {
         Ok(receipt) => attachment(
             "application/json",
             &format!("consent-receipt-{id}.json"),

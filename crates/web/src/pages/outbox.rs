@@ -64,10 +64,10 @@ async fn list(
     session: PageSession,
     Query(filter): Query<OutboxFilter>,
 ) -> Response {
-    match app.outbox(&session.principal, &filter).await {
+    match app.mail().outbox(&session.principal, &filter).await {
         Ok(mails) => render(&OutboxPage {
             layout: Layout::new(&session, ""),
-            sends: app.sends_mail(),
+            sends: app.mail().sends_mail(),
             statuses: options(
                 MailStatus::ALL
                     .iter()
@@ -94,7 +94,7 @@ struct MailPage {
 deref_layout!(MailPage);
 
 async fn show(State(app): State<App>, session: PageSession, PageId(id): PageId) -> Response {
-    match app.mail(&session.principal, MailId(id)).await {
+    match app.mail().mail(&session.principal, MailId(id)).await {
         Ok(mail) => render(&MailPage {
             layout: Layout::new(&session, ""),
             id,
@@ -115,7 +115,7 @@ async fn retry(
     PageId(id): PageId,
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> Response {
-    match app.retry_mail(&session.principal, MailId(id)).await {
+    match app.mail().retry_mail(&session.principal, MailId(id)).await {
         Ok(_) => Redirect::to(&format!("/admin/outbox/{id}")).into_response(),
         Err(error) => error_page(error),
     }

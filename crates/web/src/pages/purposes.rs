@@ -141,7 +141,7 @@ async fn page(
     form: PurposeForm,
     problem: Option<String>,
 ) -> Response {
-    let purposes = match app.purposes(&session.principal).await {
+    let purposes = match app.privacy().purposes(&session.principal).await {
         Ok(purposes) => purposes,
         Err(error) => return error_page(error),
     };
@@ -201,7 +201,11 @@ async fn purposes(State(app): State<App>, session: PageSession) -> Response {
 }
 
 async fn edit(State(app): State<App>, session: PageSession, PageId(id): PageId) -> Response {
-    match app.purpose(&session.principal, PurposeId(id)).await {
+    match app
+        .privacy()
+        .purpose(&session.principal, PurposeId(id))
+        .await
+    {
         Ok(purpose) => {
             let form = form(Some(purpose.id), &purpose.to_input(), None);
             page(&app, &session, form, None).await
@@ -219,8 +223,16 @@ async fn save(
 ) -> Response {
     let input = input_from(data);
     let saved = match id {
-        None => app.create_purpose(&session.principal, &input).await,
-        Some(id) => app.update_purpose(&session.principal, id, &input).await,
+        None => {
+            app.privacy()
+                .create_purpose(&session.principal, &input)
+                .await
+        }
+        Some(id) => {
+            app.privacy()
+                .update_purpose(&session.principal, id, &input)
+                .await
+        }
     };
     let errors = match saved {
         Ok(_) => return Redirect::to("/privacy/purposes").into_response(),
@@ -256,7 +268,11 @@ async fn delete(
     PageId(id): PageId,
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> Response {
-    match app.delete_purpose(&session.principal, PurposeId(id)).await {
+    match app
+        .privacy()
+        .delete_purpose(&session.principal, PurposeId(id))
+        .await
+    {
         Ok(()) => Redirect::to("/privacy/purposes").into_response(),
         Err(error) => error_page(error),
     }

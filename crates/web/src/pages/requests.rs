@@ -251,8 +251,12 @@ async fn dashboard_page(
     errors: Option<&ValidationErrors>,
 ) -> Response {
     let (requests, stricter_days) = match (
-        app.subject_requests(&session.principal, !show_all).await,
-        app.request_deadline_days(&session.principal).await,
+        app.privacy()
+            .subject_requests(&session.principal, !show_all)
+            .await,
+        app.privacy()
+            .request_deadline_days(&session.principal)
+            .await,
     ) {
         (Ok(requests), Ok(days)) => (requests, days),
         (Err(error), _) | (_, Err(error)) => return error_page(error),
@@ -352,7 +356,7 @@ async fn log(
         subject_email: form.subject_email,
         details: form.details,
     };
-    match app.log_request(&session.principal, &input).await {
+    match app.privacy().log_request(&session.principal, &input).await {
         Ok(request) => Redirect::to(&format!("/privacy/requests/{}", request.id)).into_response(),
         Err(AppError::Validation(errors)) => {
             dashboard_page(&app, &session, false, &input, Some(&errors)).await
@@ -376,6 +380,7 @@ async fn request_page(
     errors: Option<&ValidationErrors>,
 ) -> Response {
     let request = match app
+        .privacy()
         .subject_request(&session.principal, SubjectRequestId(id))
         .await
     {
@@ -394,6 +399,7 @@ async fn request_page(
     let finds_subject = exports || erases || restricts || rectifies || objects;
     let candidates = if finds_subject {
         match app
+            .privacy()
             .subject_candidates(principal, SubjectRequestId(id))
             .await
         {
@@ -404,7 +410,11 @@ async fn request_page(
         Vec::new()
     };
     let plan = if erases && request.state.is_open() {
-        match app.erasure_plan(principal, SubjectRequestId(id)).await {
+        match app
+            .privacy()
+            .erasure_plan(principal, SubjectRequestId(id))
+            .await
+        {
             Ok(plan) => plan,
             Err(error) => return error_page(error),
         }
@@ -412,7 +422,8 @@ async fn request_page(
         Vec::new()
     };
     let certificate = if erases && !request.state.is_open() {
-        app.erasure_certificate(principal, SubjectRequestId(id))
+        app.privacy()
+            .erasure_certificate(principal, SubjectRequestId(id))
             .await
             .ok()
     } else {
@@ -489,6 +500,7 @@ async fn identity(
     CsrfForm(form): CsrfForm<IdentityForm>,
 ) -> Response {
     let result = app
+        .privacy()
         .verify_identity(&session.principal, SubjectRequestId(id), &form.method)
         .await;
     after(&app, &session, id, result).await
@@ -514,6 +526,7 @@ async fn move_to(
         note: form.note,
     };
     let result = app
+        .privacy()
         .move_request(&session.principal, SubjectRequestId(id), &change)
         .await;
     after(&app, &session, id, result).await
@@ -538,6 +551,7 @@ async fn extend(
         reason: form.reason,
     };
     let result = app
+        .privacy()
         .extend_request(&session.principal, SubjectRequestId(id), &extension)
         .await;
     after(&app, &session, id, result).await
@@ -583,6 +597,7 @@ async fn confirm_subjects(
         contact_ids: form.contact_ids.into_iter().map(ContactId).collect(),
     };
     let result = app
+        .privacy()
         .confirm_subjects(&session.principal, SubjectRequestId(id), &input)
         .await;
     after(&app, &session, id, result).await
@@ -590,6 +605,7 @@ async fn confirm_subjects(
 
 async fn export(State(app): State<App>, session: PageSession, PageId(id): PageId) -> Response {
     match app
+        .privacy()
         .subject_export(&session.principal, SubjectRequestId(id))
         .await
     {
@@ -617,6 +633,7 @@ async fn erase(
         keep_under_legal_hold: form.keep_under_legal_hold == "true",
     };
     let result = app
+        .privacy()
         .erase_subject(&session.principal, SubjectRequestId(id), &confirmation)
         .await;
     after(&app, &session, id, result).await
@@ -624,6 +641,7 @@ async fn erase(
 
 async fn certificate(State(app): State<App>, session: PageSession, PageId(id): PageId) -> Response {
     match app
+        .privacy()
         .erasure_certificate(&session.principal, SubjectRequestId(id))
         .await
     {
@@ -643,6 +661,7 @@ async fn restrict(
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> Response {
     let result = app
+        .privacy()
         .restrict_for_request(&session.principal, SubjectRequestId(id))
         .await;
     after(&app, &session, id, result).await
@@ -702,6 +721,7 @@ async fn rectify(
         },
     };
     let result = app
+        .privacy()
         .rectify(&session.principal, SubjectRequestId(id), &input)
         .await;
     after(&app, &session, id, result).await
@@ -717,6 +737,7 @@ async fn object(
         direct_marketing: true,
     };
     let result = app
+        .privacy()
         .object_to_marketing(&session.principal, SubjectRequestId(id), &input)
         .await;
     after(&app, &session, id, result).await

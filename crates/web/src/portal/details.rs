@@ -51,7 +51,7 @@ async fn page(
     errors: Vec<String>,
     saved: bool,
 ) -> Response {
-    let contact = match app.portal_details(&session.principal).await {
+    let contact = match app.portal().portal_details(&session.principal).await {
         Ok(contact) => contact,
         Err(error) => return failure(error),
     };
@@ -131,7 +131,7 @@ async fn save(
         },
         version: form.version,
     };
-    match app.portal_update_details(&session.principal, &input).await {
+    match app.portal().portal_update_details(&session.principal, &input).await {
         Ok(_) => page(&app, &session, None, Vec::new(), true).await,
         Err(AppError::Validation(errors)) => {
             page(&app, &session, Some(&form), refusal_lines(&errors), false).await

@@ -48,7 +48,7 @@ async fn list(
         limit: Some(50),
         ..Default::default()
     };
-    match app.portal_faq(&session.principal, &params).await {
+    match app.portal().portal_faq(&session.principal, &params).await {
         Ok(page) => render(&FaqPage {
             q: query.q.unwrap_or_default(),
             next_href: next_href("/portal/faq", &params, page.next_cursor),
@@ -68,6 +68,7 @@ struct ArticlePage {
 
 async fn show(State(app): State<App>, session: PortalPageSession, PageId(id): PageId) -> Response {
     match app
+        .portal()
         .portal_faq_article(&session.principal, FaqArticleId(id))
         .await
     {

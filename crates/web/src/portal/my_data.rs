@@ -49,7 +49,7 @@ async fn page(
     errors: Vec<String>,
     raised: Option<i64>,
 ) -> Response {
-    let requests = match app.portal_requests(&session.principal).await {
+    let requests = match app.portal().portal_requests(&session.principal).await {
         Ok(requests) => requests,
         Err(error) => return failure(error),
     };
@@ -84,7 +84,11 @@ async fn download(
     session: PortalPageSession,
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> Response {
-    match app.portal_download_my_data(&session.principal).await {
+    match app
+        .portal()
+        .portal_download_my_data(&session.principal)
+        .await
+    {
         Ok(export) => attachment("application/zip", &export.file_name, export.bytes),
         Err(AppError::TooManyAttempts { .. }) => {
             page(
@@ -117,6 +121,7 @@ async fn request_erasure(
     CsrfForm(form): CsrfForm<ErasureForm>,
 ) -> Response {
     match app
+        .portal()
         .portal_request_erasure(
             &session.principal,
             form.confirm == "yes",

@@ -40,7 +40,7 @@ struct PrivacyPage {
 }
 
 async fn page(app: &App, session: &PortalPageSession, errors: Vec<String>) -> Response {
-    let (texts, ledger) = match app.portal_consents(&session.principal).await {
+    let (texts, ledger) = match app.portal().portal_consents(&session.principal).await {
         Ok(found) => found,
         Err(error) => return failure(error),
     };
@@ -107,6 +107,7 @@ async fn change(
         .is_some_and(|v| v.trim() == "1");
     let text = form.text_id.unwrap_or_default();
     match app
+        .portal()
         .portal_consent(
             &session.principal,
             ConsentTextId(text),

@@ -75,7 +75,11 @@ async fn show(State(app): State<App>, headers: HeaderMap, Path(tenant): Path<Str
     let Ok(tenant) = tenant.parse::<i64>() else {
         return failure(AppError::Refused(Refusal::NotFound));
     };
-    match app.portal_registration_open(TenantId(tenant)).await {
+    match app
+        .portal()
+        .portal_registration_open(TenantId(tenant))
+        .await
+    {
         Ok(organisation) => register_form(&headers, StatusCode::OK, blank(organisation, tenant)),
         Err(error) => failure(error),
     }
@@ -101,7 +105,11 @@ async fn register(
     let Ok(tenant) = tenant.parse::<i64>() else {
         return failure(AppError::Refused(Refusal::NotFound));
     };
-    let organisation = match app.portal_registration_open(TenantId(tenant)).await {
+    let organisation = match app
+        .portal()
+        .portal_registration_open(TenantId(tenant))
+        .await
+    {
         Ok(organisation) => organisation,
         Err(error) => return failure(error),
     };
@@ -112,6 +120,7 @@ async fn register(
     };
     let mut page = blank(organisation, tenant);
     match app
+        .portal()
         .register_for_portal(
             TenantId(tenant),
             &input,
@@ -142,7 +151,7 @@ async fn confirm_page(
     headers: HeaderMap,
     Path(token): Path<String>,
 ) -> Response {
-    match app.portal_registration(&token).await {
+    match app.portal().portal_registration(&token).await {
         Ok(registration) => first_password_form(
             &headers,
             StatusCode::OK,
@@ -162,7 +171,7 @@ async fn confirm(
     _: PortalFormToken,
     CsrfForm(form): CsrfForm<FirstPasswordForm>,
 ) -> Response {
-    let registration = match app.portal_registration(&token).await {
+    let registration = match app.portal().portal_registration(&token).await {
         Ok(registration) => registration,
         Err(error) => return failure(error),
     };
@@ -182,6 +191,7 @@ async fn confirm(
         ]);
     }
     match app
+        .portal()
         .confirm_portal_registration(
             &token,
             &password,

@@ -59,7 +59,7 @@ impl FromRequestParts<App> for PortalPageSession {
         let Some(value) = cookie(&parts.headers, SESSION_COOKIE) else {
             return Err(to_login(parts));
         };
-        match app.portal_session(&value).await {
+        match app.portal().portal_session(&value).await {
             Ok(Some(live)) => {
                 let session = PortalPageSession {
                     principal: live.principal.with_client(

@@ -101,6 +101,7 @@ pub(super) async fn login(
 ) -> Response {
     let (email, next) = (form.email, form.next);
     match app
+        .portal()
         .portal_login(
             &email,
             &form.password,
@@ -149,7 +150,7 @@ pub(super) async fn request_link(
 ) -> Response {
     let email = form.email;
     match app
-        .request_portal_sign_in(&email, &client_address)
+        .portal().request_portal_sign_in(&email, &client_address)
         .await
     {
         // The same answer whether or not the address has an account.
@@ -197,6 +198,7 @@ pub(super) async fn use_link(
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> Response {
     match app
+        .portal()
         .portal_sign_in_with_link(&token, &client_address, crate::client::user_agent(&headers))
         .await
     {
@@ -249,7 +251,7 @@ pub(super) async fn invitation_page(
     headers: HeaderMap,
     Path(token): Path<String>,
 ) -> Response {
-    match app.portal_invitation(&token).await {
+    match app.portal().portal_invitation(&token).await {
         Ok(account) => first_password_form(
             &headers,
             StatusCode::OK,
@@ -269,7 +271,7 @@ pub(super) async fn accept_invitation(
     _: PortalFormToken,
     CsrfForm(form): CsrfForm<FirstPasswordForm>,
 ) -> Response {
-    let account = match app.portal_invitation(&token).await {
+    let account = match app.portal().portal_invitation(&token).await {
         Ok(account) => account,
         Err(error) => return failure(error),
     };
@@ -284,6 +286,7 @@ pub(super) async fn accept_invitation(
         );
     }
     match app
+        .portal()
         .accept_portal_invitation(
             &token,
             &password,
@@ -309,7 +312,11 @@ pub(super) async fn logout(
     session: PortalPageSession,
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> Response {
-    if let Err(error) = app.portal_logout(&session.principal, &session.cookie).await {
+    if let Err(error) = app
+        .portal()
+        .portal_logout(&session.principal, &session.cookie)
+        .await
+    {
         return failure(error);
     }
     let mut response = Redirect::to("/portal/login").into_response();

@@ -90,7 +90,11 @@ async fn list(
         cursor: query.cursor.clone(),
         ..Default::default()
     };
-    match app.portal_tickets(&session.principal, &params).await {
+    match app
+        .portal()
+        .portal_tickets(&session.principal, &params)
+        .await
+    {
         Ok(page) => render(&TicketsPage {
             organisation: session.principal.organisation_access,
             all,
@@ -149,7 +153,7 @@ async fn raise(
         category: form.category,
         priority: form.priority,
     };
-    let errors = match app.portal_raise_ticket(&session.principal, &input).await {
+    let errors = match app.portal().portal_raise_ticket(&session.principal, &input).await {
         Ok(ticket) => return Redirect::to(&format!("/portal/tickets/{}", ticket.id)).into_response(),
         Err(AppError::Validation(errors)) => refusal_lines(&errors),
         Err(AppError::TooManyAttempts { .. }) => vec![
@@ -204,11 +208,16 @@ async fn ticket_page(
     errors: Vec<String>,
     upload_errors: Vec<String>,
 ) -> Response {
-    let (ticket, messages) = match app.portal_ticket(&session.principal, TicketId(id)).await {
+    let (ticket, messages) = match app
+        .portal()
+        .portal_ticket(&session.principal, TicketId(id))
+        .await
+    {
         Ok(found) => found,
         Err(error) => return failure(error),
     };
     let files = match app
+        .portal()
         .portal_attachments(&session.principal, TicketId(id))
         .await
     {
@@ -269,6 +278,7 @@ async fn reply(
 ) -> Response {
     let body = form.body;
     let errors = match app
+        .portal()
         .portal_reply(&session.principal, TicketId(id), &body)
         .await
     {
@@ -291,6 +301,7 @@ async fn attach(
     let upload_errors = match form.file {
         None => vec!["Choose a file to attach.".to_string()],
         Some(file) => match app
+            .portal()
             .portal_attach(
                 &session.principal,
                 TicketId(id),
@@ -316,6 +327,7 @@ async fn download(
     PageId(id): PageId,
 ) -> Response {
     match app
+        .portal()
         .portal_attachment(&session.principal, custodian_core::TicketAttachmentId(id))
         .await
     {

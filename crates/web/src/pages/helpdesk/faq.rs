@@ -169,7 +169,11 @@ async fn list(
         status: Some(if drafts { "draft" } else { "published" }.into()),
         ..params.clone()
     };
-    match app.faq_articles(&session.principal, &asked).await {
+    match app
+        .helpdesk()
+        .faq_articles(&session.principal, &asked)
+        .await
+    {
         Ok(page) => render(&FaqListPage {
             layout: Layout::new(&session, ""),
             drafts,
@@ -209,7 +213,11 @@ struct ArticlePage {
 deref_layout!(ArticlePage);
 
 async fn show(State(app): State<App>, session: PageSession, PageId(id): PageId) -> Response {
-    match app.faq_article(&session.principal, FaqArticleId(id)).await {
+    match app
+        .helpdesk()
+        .faq_article(&session.principal, FaqArticleId(id))
+        .await
+    {
         Ok(article) => render(&ArticlePage {
             layout: Layout::new(&session, ""),
             id,
@@ -264,7 +272,11 @@ struct DraftPage {
 deref_layout!(DraftPage);
 
 async fn draft(State(app): State<App>, session: PageSession, PageId(id): PageId) -> Response {
-    match app.faq_draft(&session.principal, TicketId(id)).await {
+    match app
+        .helpdesk()
+        .faq_draft(&session.principal, TicketId(id))
+        .await
+    {
         Ok(draft) => render(&DraftPage {
             layout: Layout::new(&session, ""),
             ticket: id,
@@ -292,7 +304,11 @@ async fn make_draft(
     PageId(id): PageId,
     CsrfForm(form): CsrfForm<RedactionChoice>,
 ) -> Response {
-    let draft = match app.faq_draft(&session.principal, TicketId(id)).await {
+    let draft = match app
+        .helpdesk()
+        .faq_draft(&session.principal, TicketId(id))
+        .await
+    {
         Ok(draft) => draft,
         Err(error) => return error_page(error),
     };
@@ -312,7 +328,11 @@ async fn make_draft(
         source_ticket_id: Some(TicketId(id)),
         keep: Vec::new(),
     };
-    match app.create_faq_article(&session.principal, &input).await {
+    match app
+        .helpdesk()
+        .create_faq_article(&session.principal, &input)
+        .await
+    {
         Ok(article) => Redirect::to(&format!("/faq-articles/{}/edit", article.id)).into_response(),
         Err(error) => error_page(error),
     }

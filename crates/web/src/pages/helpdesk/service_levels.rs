@@ -48,7 +48,7 @@ fn rows(levels: &[ServiceLevel]) -> Vec<LevelRow> {
 }
 
 async fn show(State(app): State<App>, session: PageSession) -> Response {
-    match app.service_levels(&session.principal).await {
+    match app.helpdesk().service_levels(&session.principal).await {
         Ok(levels) => render(&ServiceLevelsPage {
             layout: Layout::new(&session, ""),
             rows: rows(&levels.levels),
@@ -117,6 +117,7 @@ async fn save(
     }
     if errors.is_empty() {
         match app
+            .helpdesk()
             .set_service_levels(&session.principal, &ServiceLevelsInput { levels })
             .await
         {

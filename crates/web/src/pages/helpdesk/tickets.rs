@@ -292,7 +292,7 @@ async fn list(
     if status == "all" {
         asked.status = None;
     }
-    let page = match app.tickets(&session.principal, &asked).await {
+    let page = match app.helpdesk().tickets(&session.principal, &asked).await {
         Ok(page) => page,
         Err(error) => return error_page(error),
     };
@@ -415,9 +415,15 @@ async fn ticket_page(
     reply: ReplyForm,
 ) -> Result<Response, AppError> {
     let principal = &session.principal;
-    let ticket = app.ticket(principal, TicketId(id)).await?;
-    let messages = app.ticket_messages(principal, TicketId(id)).await?;
-    let files = app.ticket_attachments(principal, TicketId(id)).await?;
+    let ticket = app.helpdesk().ticket(principal, TicketId(id)).await?;
+    let messages = app
+        .helpdesk()
+        .ticket_messages(principal, TicketId(id))
+        .await?;
+    let files = app
+        .helpdesk()
+        .ticket_attachments(principal, TicketId(id))
+        .await?;
     let changes = app
         .record_history(principal, RecordType::Ticket, id)
         .await?;
@@ -540,6 +546,7 @@ async fn add_message(
         status: form.status,
     };
     match app
+        .helpdesk()
         .add_ticket_message(&session.principal, TicketId(id), &input)
         .await
     {
@@ -583,7 +590,7 @@ pub(in crate::pages) async fn tickets_on_timeline(
         limit: Some(50),
         ..params
     };
-    let page = app.tickets(&session.principal, &params).await?;
+    let page = app.helpdesk().tickets(&session.principal, &params).await?;
     Ok(page
         .items
         .iter()
@@ -621,13 +628,14 @@ async fn attach(
 ) -> Response {
     let outcome = match form.file {
         Some(file) => {
-            app.attach_to_ticket(
-                &session.principal,
-                TicketId(id),
-                file.file_name.as_deref().unwrap_or(""),
-                &file.data,
-            )
-            .await
+            app.helpdesk()
+                .attach_to_ticket(
+                    &session.principal,
+                    TicketId(id),
+                    file.file_name.as_deref().unwrap_or(""),
+                    &file.data,
+                )
+                .await
         }
         None => Err(AppError::Validation(
             custodian_core::ValidationErrors::single(
@@ -659,6 +667,7 @@ async fn attach(
 
 async fn download(State(app): State<App>, session: PageSession, PageId(id): PageId) -> Response {
     match app
+        .helpdesk()
         .ticket_attachment(&session.principal, custodian_core::TicketAttachmentId(id))
         .await
     {

@@ -53,7 +53,7 @@ async fn page(
     let principal = &session.principal;
     let (contact, account) = match (
         app.contact(principal, ContactId(id)).await,
-        app.portal_account(principal, ContactId(id)).await,
+        app.portal().portal_account(principal, ContactId(id)).await,
     ) {
         (Ok(contact), Ok(account)) => (contact, account),
         (Err(error), _) | (_, Err(error)) => return error_page(error),
@@ -86,7 +86,7 @@ async fn invite(
     PageId(id): PageId,
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> Response {
-    match app.invite_to_portal(&session.principal, ContactId(id)).await {
+    match app.portal().invite_to_portal(&session.principal, ContactId(id)).await {
         Ok(_) => page(&app, &session, id, Vec::new(), Some("The invitation is on its way (see the outbox).")).await,
         Err(AppError::Validation(errors)) => page(&app, &session, id, refusal_lines(&errors), None).await,
         Err(AppError::Restricted) => page(
@@ -120,6 +120,7 @@ async fn set_access(
         enabled: form.enabled == "on",
     };
     match app
+        .portal()
         .set_portal_access(&session.principal, ContactId(id), &input)
         .await
     {

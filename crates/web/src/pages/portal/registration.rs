@@ -62,7 +62,11 @@ fn page(
 }
 
 async fn show(State(app): State<App>, session: PageSession) -> Response {
-    match app.portal_registration_policy(&session.principal).await {
+    match app
+        .portal()
+        .portal_registration_policy(&session.principal)
+        .await
+    {
         Ok(policy) => page(&app, &session, policy, Vec::new()),
         Err(error) => error_page(error),
     }
@@ -84,12 +88,17 @@ async fn save(
         policy: form.policy,
     };
     match app
+        .portal()
         .set_portal_registration_policy(&session.principal, &settings)
         .await
     {
         Ok(_) => Redirect::to("/admin/portal").into_response(),
         Err(AppError::Validation(errors)) => {
-            match app.portal_registration_policy(&session.principal).await {
+            match app
+                .portal()
+                .portal_registration_policy(&session.principal)
+                .await
+            {
                 Ok(policy) => page(&app, &session, policy, refusal_lines(&errors)),
                 Err(error) => error_page(error),
             }

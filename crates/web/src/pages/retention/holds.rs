@@ -100,7 +100,7 @@ async fn page(
 ) -> Response {
     let principal = &session.principal;
     let (mut holds, owners) = match (
-        app.legal_holds(principal).await,
+        app.retention().legal_holds(principal).await,
         app.hold_owner_choices(principal).await,
     ) {
         (Ok(holds), Ok(owners)) => (holds, owners),
@@ -185,7 +185,11 @@ async fn place(
         owner_id: typed.owner_id.map(UserId),
         review_on: typed.review_on.clone(),
     };
-    let refusal = match app.place_legal_hold(&session.principal, &fields).await {
+    let refusal = match app
+        .retention()
+        .place_legal_hold(&session.principal, &fields)
+        .await
+    {
         Ok(_) => return Redirect::to("/privacy/retention/holds").into_response(),
         Err(AppError::Validation(errors)) => refusal_lines(&errors),
         Err(AppError::Refused(Refusal::UnknownReference { field })) => vec![match field {
@@ -215,6 +219,7 @@ async fn release(
     CsrfForm(form): CsrfForm<ReleaseForm>,
 ) -> Response {
     match app
+        .retention()
         .release_legal_hold(&session.principal, LegalHoldId(id), &form.reason)
         .await
     {

@@ -78,7 +78,7 @@ struct Names {
 }
 
 async fn names(app: &App, session: &PageSession) -> Result<Names, AppError> {
-    let rules = app.retention_rules(&session.principal).await?;
+    let rules = app.retention().retention_rules(&session.principal).await?;
     let staff = app.hold_owner_choices(&session.principal).await?;
     Ok(Names {
         rules: rules.iter().map(|r| (r.id, r.sentence())).collect(),
@@ -143,7 +143,11 @@ async fn page(
     typed: (String, String),
 ) -> Response {
     let principal = &session.principal;
-    let entries = match app.retention_reviews(principal, ReviewFilter::Open).await {
+    let entries = match app
+        .retention()
+        .retention_reviews(principal, ReviewFilter::Open)
+        .await
+    {
         Ok(entries) => entries,
         Err(error) => return error_page(error),
     };
@@ -223,7 +227,11 @@ async fn decide(
         reason: filled_text(form.reason.as_str()),
         keep_until: filled_text(form.keep_until.as_str()),
     };
-    match app.decide_reviews(&session.principal, &fields).await {
+    match app
+        .retention()
+        .decide_reviews(&session.principal, &fields)
+        .await
+    {
         Ok(outcome) => {
             page(
                 &app,
@@ -265,7 +273,11 @@ async fn report(
         ),
     };
     let filter = review_filter(Some(&since)).unwrap_or(ReviewFilter::Open);
-    let entries = match app.retention_reviews(&session.principal, filter).await {
+    let entries = match app
+        .retention()
+        .retention_reviews(&session.principal, filter)
+        .await
+    {
         Ok(entries) => entries,
         Err(error) => return error_page(error),
     };
@@ -278,6 +290,7 @@ async fn report(
         ReviewFilter::Open => 0,
     };
     let (approved, kept) = match app
+        .retention()
         .review_decision_totals(&session.principal, since_ms)
         .await
     {

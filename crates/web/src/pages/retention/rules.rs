@@ -161,9 +161,9 @@ async fn page(
 ) -> Response {
     let principal = &session.principal;
     let (rules, contract_end, open_reviews) = match (
-        app.retention_rules(principal).await,
-        app.contract_end(principal).await,
-        app.open_review_count(principal).await,
+        app.retention().retention_rules(principal).await,
+        app.retention().contract_end(principal).await,
+        app.retention().open_review_count(principal).await,
     ) {
         (Ok(rules), Ok(end), Ok(open)) => (rules, end, open),
         (Err(error), ..) | (_, Err(error), _) | (.., Err(error)) => return error_page(error),
@@ -206,6 +206,7 @@ async fn overview(State(app): State<App>, session: PageSession) -> Response {
 
 async fn edit(State(app): State<App>, session: PageSession, PageId(id): PageId) -> Response {
     match app
+        .retention()
         .retention_rule(&session.principal, RetentionRuleId(id))
         .await
     {
@@ -255,9 +256,14 @@ fn input_from(form: SubmittedRule) -> RuleInput {
 async fn save(app: &App, session: &PageSession, id: Option<i64>, data: SubmittedRule) -> Response {
     let input = input_from(data);
     let saved = match id {
-        None => app.create_retention_rule(&session.principal, &input).await,
+        None => {
+            app.retention()
+                .create_retention_rule(&session.principal, &input)
+                .await
+        }
         Some(id) => {
-            app.update_retention_rule(&session.principal, RetentionRuleId(id), &input)
+            app.retention()
+                .update_retention_rule(&session.principal, RetentionRuleId(id), &input)
                 .await
         }
     };
@@ -300,6 +306,7 @@ async fn delete(
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> Response {
     match app
+        .retention()
         .delete_retention_rule(&session.principal, RetentionRuleId(id))
         .await
     {
@@ -321,6 +328,7 @@ async fn set_contract_end(
     CsrfForm(form): CsrfForm<ContractEndForm>,
 ) -> Response {
     match app
+        .retention()
         .set_contract_end(&session.principal, &form.contract_ends_on)
         .await
     {

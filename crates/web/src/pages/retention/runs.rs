@@ -78,7 +78,7 @@ fn row(run: &RunSummary) -> RunRow {
 }
 
 async fn runs(State(app): State<App>, session: PageSession) -> Response {
-    match app.retention_runs(&session.principal).await {
+    match app.retention().retention_runs(&session.principal).await {
         Ok(runs) => render(&RunsPage {
             layout: Layout::new(&session, ""),
             can_run: session
@@ -93,6 +93,7 @@ async fn runs(State(app): State<App>, session: PageSession) -> Response {
 
 async fn one(State(app): State<App>, session: PageSession, PageId(id): PageId) -> Response {
     match app
+        .retention()
         .retention_run(&session.principal, RetentionRunId(id))
         .await
     {
@@ -113,14 +114,18 @@ async fn start(
     session: PageSession,
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> Response {
-    match app.start_retention_now(&session.principal).await {
+    match app
+        .retention()
+        .start_retention_now(&session.principal)
+        .await
+    {
         Ok(run) => Redirect::to(&format!("/privacy/retention/runs/{}", run.id)).into_response(),
         Err(error) => error_page(error),
     }
 }
 
 async fn plan(State(app): State<App>, session: PageSession) -> Response {
-    match app.retention_plan(&session.principal).await {
+    match app.retention().retention_plan(&session.principal).await {
         Ok(counts) => render(&RunPage {
             layout: Layout::new(&session, ""),
             title: "Plan: what a run now would do".into(),
