@@ -337,7 +337,7 @@ impl App {
                 id: admin.0,
             },
         );
-        let purposes = self.store.purposes(tenant).await?;
+        let purposes = self.store.privacy().purposes(tenant).await?;
         if let Some(marketing) = purposes.iter().find(|p| p.direct_marketing) {
             let fields = ConsentTextInput {
                 purpose_id: marketing.id,
@@ -348,9 +348,13 @@ impl App {
             .validate()?;
             let text = self
                 .store
+                .privacy()
                 .create_consent_text(&scope, admin, &fields)
                 .await?;
-            self.store.publish_consent_text(&scope, text.id).await?;
+            self.store
+                .privacy()
+                .publish_consent_text(&scope, text.id)
+                .await?;
         }
         let first = self
             .store
@@ -375,6 +379,7 @@ impl App {
             }
             .validate(today)?;
             self.store
+                .privacy()
                 .create_request(
                     &scope,
                     admin,
@@ -399,6 +404,7 @@ impl App {
         );
         let open = self
             .store
+            .helpdesk()
             .list_tickets(
                 tenant,
                 &ListQuery {
@@ -420,7 +426,7 @@ impl App {
                 }
                 .validate()?;
                 self.store
-                    .add_ticket_message(&scope, ticket.id, MessageAuthor::Staff(admin), &fields, None)
+                    .helpdesk().add_ticket_message(&scope, ticket.id, MessageAuthor::Staff(admin), &fields, None)
                     .await?;
             }
         }
@@ -429,7 +435,7 @@ impl App {
 
     /// The demo's portal login, when it has one.
     async fn demo_portal_email(&self, tenant: TenantId) -> Result<Option<String>, AppError> {
-        let candidates = self.store.portal_accounts(tenant, 1).await?;
+        let candidates = self.store.portal().portal_accounts(tenant, 1).await?;
         Ok(candidates.into_iter().next().map(|a| a.email))
     }
 
@@ -451,6 +457,7 @@ impl App {
         // to show.
         let open = self
             .store
+            .helpdesk()
             .list_tickets(
                 tenant,
                 &ListQuery {
@@ -481,6 +488,7 @@ impl App {
             &self.mailer.link("/portal/login"),
         );
         self.store
+            .portal()
             .invite_to_portal(
                 &scope,
                 contact.id,
@@ -508,12 +516,14 @@ impl App {
             },
         );
         self.store
+            .portal()
             .accept_portal_invitation(tenant, &crate::secrets::sha256_hex(&secret), &hash, |_| {
                 contact_scope
             })
             .await?
             .map_err(AppError::PortalLink)?;
         self.store
+            .portal()
             .set_portal_access(&scope, contact.id, true, true)
             .await?;
         Ok(Some(email))

@@ -23,6 +23,7 @@ impl App {
             .await?;
         Ok(self
             .store
+            .audit_trail()
             .audit_of_record(principal.tenant, record_type, record_id, HISTORY_LIMIT)
             .await?)
     }

@@ -334,7 +334,7 @@ impl App {
 
     /// The tenants in use (not closed), for the operator's batch commands.
     pub async fn open_tenant_ids(&self) -> Result<Vec<TenantId>, AppError> {
-        Ok(self.store.open_tenant_ids().await?)
+        Ok(self.store.audit_trail().open_tenant_ids().await?)
     }
 
     /// The store itself, for tests that inspect or tamper with what it

@@ -10,12 +10,12 @@ use custodian_core::PurposeId;
 impl Privacy<'_> {
     pub async fn purposes(self, principal: &Principal) -> Result<Vec<Purpose>, AppError> {
         principal.authorize(Area::Privacy, Action::Read)?;
-        Ok(self.store.purposes(principal.tenant).await?)
+        Ok(self.store.privacy().purposes(principal.tenant).await?)
     }
 
     pub async fn purpose(self, principal: &Principal, id: PurposeId) -> Result<Purpose, AppError> {
         principal.authorize(Area::Privacy, Action::Read)?;
-        Ok(self.store.purpose(principal.tenant, id).await?)
+        Ok(self.store.privacy().purpose(principal.tenant, id).await?)
     }
 
     pub async fn create_purpose(
@@ -27,6 +27,7 @@ impl Privacy<'_> {
         let fields = input.validate()?;
         Ok(self
             .store
+            .privacy()
             .create_purpose(&principal.scope(), &fields)
             .await?)
     }
@@ -41,6 +42,7 @@ impl Privacy<'_> {
         let fields = input.validate()?;
         Ok(self
             .store
+            .privacy()
             .update_purpose(&principal.scope(), id, &fields)
             .await?)
     }
@@ -51,6 +53,10 @@ impl Privacy<'_> {
         id: PurposeId,
     ) -> Result<(), AppError> {
         principal.authorize(Area::Privacy, Action::Delete)?;
-        Ok(self.store.delete_purpose(&principal.scope(), id).await?)
+        Ok(self
+            .store
+            .privacy()
+            .delete_purpose(&principal.scope(), id)
+            .await?)
     }
 }

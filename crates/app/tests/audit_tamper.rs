@@ -66,6 +66,7 @@ async fn trail(database_url: Option<String>) -> Trail {
     };
     let first: Vec<NewAuditEntry> = (1..=10).map(entry).collect();
     app.store()
+        .audit_trail()
         .record_audit_entries(tenant, &first)
         .await
         .unwrap();
@@ -79,6 +80,7 @@ async fn trail(database_url: Option<String>) -> Trail {
     );
     let rest: Vec<NewAuditEntry> = (11..=15).map(entry).collect();
     app.store()
+        .audit_trail()
         .record_audit_entries(tenant, &rest)
         .await
         .unwrap();
@@ -144,6 +146,7 @@ impl Trail {
         let chain = self
             .app
             .store()
+            .audit_trail()
             .audit_chain_after(self.tenant, 0, 1_000)
             .await
             .unwrap();
@@ -212,6 +215,7 @@ async fn an_untouched_trail_verifies(t: Trail) {
     .await;
     t.app
         .store()
+        .audit_trail()
         .record_audit_entries(
             t.tenant,
             &[NewAuditEntry {

@@ -59,6 +59,49 @@ pub use stored::{NewRecord, Records, StoredRecord};
 pub use tenants::Tenant;
 pub use two_factor::TwoFactor;
 
+/// Declares a capability's queries as a view of the store:
+/// `store.privacy().erase_subject(…)`. A view reaches the shared parts (the
+/// pool, transactions, the audit writer) through `Deref` to [`Store`].
+macro_rules! capabilities {
+    ($($(#[$doc:meta])* $name:ident => $accessor:ident),* $(,)?) => {
+        $(
+            $(#[$doc])*
+            #[derive(Clone, Copy)]
+            pub struct $name<'a>(&'a Store);
+
+            impl std::ops::Deref for $name<'_> {
+                type Target = Store;
+                fn deref(&self) -> &Store {
+                    self.0
+                }
+            }
+        )*
+
+        impl Store {
+            $(
+                pub fn $accessor(&self) -> $name<'_> {
+                    $name(self)
+                }
+            )*
+        }
+    };
+}
+
+capabilities! {
+    /// Purposes, consent, data-subject requests, erasure and export.
+    Privacy => privacy,
+    /// Retention rules, holds, reviews, runs and what they act on.
+    Retention => retention,
+    /// Tickets, replies, attachments, service levels and the FAQ.
+    Helpdesk => helpdesk,
+    /// Portal accounts, sessions, links and registrations.
+    Portal => portal,
+    /// The audit chain, its trail and its integrity checks.
+    AuditTrail => audit_trail,
+    /// The outbox.
+    Mail => mail,
+}
+
 use custodian_core::audit::chain::ClientContext;
 use custodian_core::audit::Actor;
 use custodian_core::TenantId;

@@ -546,18 +546,39 @@ mod tests {
             store.migrate().await.unwrap(),
             (3..=newest).collect::<Vec<i64>>()
         );
-        let chain = store.audit_chain_after(TenantId(1), 0, 10).await.unwrap();
+        let chain = store
+            .audit_trail()
+            .audit_chain_after(TenantId(1), 0, 10)
+            .await
+            .unwrap();
         let order: Vec<i64> = chain.iter().map(|e| e.audit_id).collect();
         assert_eq!(order, [10, 20, 30]);
         let mut verifier = ChainVerifier::new(1, Vec::new());
         for entry in &chain {
             verifier.check(&entry.view()).unwrap();
         }
-        let head = store.audit_head(TenantId(1)).await.unwrap().unwrap();
+        let head = store
+            .audit_trail()
+            .audit_head(TenantId(1))
+            .await
+            .unwrap()
+            .unwrap();
         verifier.finish(Some((head.0, &head.1))).unwrap();
         // Tenants that existed before purposes get the defaults.
-        assert_eq!(store.purposes(TenantId(2)).await.unwrap().len(), 5);
-        assert_eq!(store.audit_head(TenantId(2)).await.unwrap().unwrap().0, 0);
+        assert_eq!(
+            store.privacy().purposes(TenantId(2)).await.unwrap().len(),
+            5
+        );
+        assert_eq!(
+            store
+                .audit_trail()
+                .audit_head(TenantId(2))
+                .await
+                .unwrap()
+                .unwrap()
+                .0,
+            0
+        );
         // From now on the trail is append-only.
         let refused = sqlx::query("DELETE FROM audit_entries WHERE audit_id = 10")
             .execute(&store.pool)

@@ -3,6 +3,7 @@
 //! loop takes those due, and records each send's outcome.
 
 use crate::statement::Bindable;
+use crate::Mail;
 use crate::{Scope, Store, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::mail::{MailPurpose, MailStatus, OutboxMail};
@@ -96,9 +97,11 @@ impl Store {
         .await?;
         Ok(id)
     }
+}
 
+impl Mail<'_> {
     /// Writes one message to the outbox on its own.
-    pub async fn queue_mail(&self, scope: &Scope, mail: &NewMail) -> Result<MailId, StoreError> {
+    pub async fn queue_mail(self, scope: &Scope, mail: &NewMail) -> Result<MailId, StoreError> {
         let mut tx = self.begin(scope.tenant).await?;
         let id = self.enqueue_mail(&mut tx, scope, mail).await?;
         tx.commit().await?;
@@ -107,7 +110,7 @@ impl Store {
 
     /// Messages waiting whose time has come, oldest first.
     pub async fn due_mail(
-        &self,
+        self,
         tenant: TenantId,
         now: Timestamp,
         limit: i64,
@@ -126,7 +129,7 @@ impl Store {
 
     /// Records a send's outcome: sent, to be tried again, or given up.
     pub async fn record_delivery(
-        &self,
+        self,
         scope: &Scope,
         id: MailId,
         delivery: &Delivery,
@@ -165,7 +168,7 @@ impl Store {
 
     /// The outbox, newest first, optionally of one status.
     pub async fn outbox(
-        &self,
+        self,
         tenant: TenantId,
         status: Option<MailStatus>,
         limit: i64,
@@ -188,7 +191,7 @@ impl Store {
         rows.iter().map(from_row).collect()
     }
 
-    pub async fn mail(&self, tenant: TenantId, id: MailId) -> Result<OutboxMail, StoreError> {
+    pub async fn get(self, tenant: TenantId, id: MailId) -> Result<OutboxMail, StoreError> {
         self.read_row(
             tenant,
             sqlx::query(&format!("{SELECT} WHERE tenant_id = $1 AND mail_id = $2"))
@@ -200,7 +203,7 @@ impl Store {
 
     /// A message given up is tried again now, with its attempts counted
     /// afresh. Only given-up messages can be.
-    pub async fn retry_mail(&self, scope: &Scope, id: MailId) -> Result<(), StoreError> {
+    pub async fn retry_mail(self, scope: &Scope, id: MailId) -> Result<(), StoreError> {
         let mut tx = self.begin(scope.tenant).await?;
         let changed = sqlx::query(
             "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = $1
@@ -246,7 +249,7 @@ impl Store {
     /// Deletes messages sent before `cutoff`: a record of whom was written
     /// what is kept as long as it helps support, not longer.
     pub async fn forget_sent_mail(
-        &self,
+        self,
         scope: &Scope,
         cutoff: Timestamp,
     ) -> Result<u64, StoreError> {

@@ -2,6 +2,7 @@
 //! default purposes of `custodian_core::purposes::defaults`.
 
 use crate::statement::Bindable;
+use crate::Privacy;
 use crate::{Scope, Store, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::catalog::Category;
@@ -94,8 +95,10 @@ impl Store {
         }
         Ok(())
     }
+}
 
-    pub async fn purposes(&self, tenant: TenantId) -> Result<Vec<Purpose>, StoreError> {
+impl Privacy<'_> {
+    pub async fn purposes(self, tenant: TenantId) -> Result<Vec<Purpose>, StoreError> {
         self.read_rows(
             tenant,
             sqlx::query(&format!(
@@ -107,7 +110,7 @@ impl Store {
         .await
     }
 
-    pub async fn purpose(&self, tenant: TenantId, id: PurposeId) -> Result<Purpose, StoreError> {
+    pub async fn purpose(self, tenant: TenantId, id: PurposeId) -> Result<Purpose, StoreError> {
         self.read_row(
             tenant,
             sqlx::query(&format!(
@@ -120,7 +123,7 @@ impl Store {
     }
 
     pub async fn create_purpose(
-        &self,
+        self,
         scope: &Scope,
         fields: &PurposeFields,
     ) -> Result<Purpose, StoreError> {
@@ -141,7 +144,7 @@ impl Store {
     }
 
     pub async fn update_purpose(
-        &self,
+        self,
         scope: &Scope,
         id: PurposeId,
         fields: &PurposeFields,
@@ -173,7 +176,7 @@ impl Store {
         self.purpose(scope.tenant, id).await
     }
 
-    pub async fn delete_purpose(&self, scope: &Scope, id: PurposeId) -> Result<(), StoreError> {
+    pub async fn delete_purpose(self, scope: &Scope, id: PurposeId) -> Result<(), StoreError> {
         let mut tx = self.begin(scope.tenant).await?;
         let texts: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM consent_texts WHERE tenant_id = $1 AND purpose_id = $2",

@@ -130,7 +130,10 @@ impl Store {
             .filter(|h| h.record_type == "contact")
             .map(|h| custodian_core::ContactId(h.record_id))
             .collect();
-        let restricted = self.restricted_contacts(tenant, &contacts).await?;
+        let restricted = self
+            .privacy()
+            .restricted_contacts(tenant, &contacts)
+            .await?;
         for hit in hits.iter_mut().filter(|h| h.record_type == "contact") {
             hit.restricted = restricted.iter().any(|c| c.0 == hit.record_id);
         }

@@ -318,6 +318,7 @@ async fn stale_versions_and_duplicates_change_nothing(store: TestDb) {
     );
 
     let audit = store
+        .audit_trail()
         .audit_of_record(alpha.tenant, RecordType::Organisation, org.id.0, 10)
         .await
         .unwrap();
@@ -618,6 +619,7 @@ async fn tickets_raised_together_each_count(store: TestDb) {
     use custodian_core::helpdesk::TicketInput;
     let (alpha, _) = two_tenants(&store).await;
     let before = store
+        .audit_trail()
         .verify_audit_chain(
             alpha.tenant,
             i64::MAX,
@@ -643,7 +645,7 @@ async fn tickets_raised_together_each_count(store: TestDb) {
             }
             .validate()
             .unwrap();
-            store.create_ticket(&scope, None, &fields).await
+            store.helpdesk().create_ticket(&scope, None, &fields).await
         }));
     }
     let (mut numbers, mut refused) = (Vec::new(), 0);
@@ -661,6 +663,7 @@ async fn tickets_raised_together_each_count(store: TestDb) {
     numbers.sort_unstable();
     assert_eq!(numbers, (1..=36).collect::<Vec<i64>>());
     let walk = store
+        .audit_trail()
         .verify_audit_chain(
             alpha.tenant,
             i64::MAX,

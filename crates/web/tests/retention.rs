@@ -98,7 +98,11 @@ async fn decide(
 /// The tenant's contract ends on 2031-01-31, as its administrator set it.
 async fn end_contract(app: &App, scope: &Scope) {
     let end = custodian_core::time::CalendarDate::parse("2031-01-31");
-    app.store().set_contract_end(scope, end).await.unwrap();
+    app.store()
+        .retention()
+        .set_contract_end(scope, end)
+        .await
+        .unwrap();
 }
 
 /// The first contact the data protection officer's list shows.
@@ -436,7 +440,7 @@ async fn a_run_purges_erased_contacts_from_the_search_index() {
     app.create_contact(&f.dpo, &input).await.unwrap();
     let hits = app.search(&f.dpo, "qqzzxxvv7731").await.unwrap();
     assert_eq!(hits.len(), 1, "{hits:?}");
-    app.store().forget_erased().await;
+    app.store().privacy().forget_erased().await;
     assert!(sqlite_bytes(dir).contains("zzxxvv7731"));
 
     end_contract(app, &scope).await;
@@ -454,7 +458,11 @@ async fn a_run_purges_erased_contacts_from_the_search_index() {
     assert_eq!(acted(&run.counts, "delete", "Contacts"), 601);
     assert!(app.search(&f.dpo, "qqzzxxvv7731").await.unwrap().is_empty());
     assert!(
-        !app.store().purge_search_index(tenant).await.unwrap(),
+        !app.store()
+            .retention()
+            .purge_search_index(tenant)
+            .await
+            .unwrap(),
         "the run purged, and cleared its mark"
     );
     let left = sqlite_bytes(dir);

@@ -216,21 +216,28 @@ impl Audit<'_> {
         self.flush_audit().await;
         let tenants = match tenant {
             Some(t) => vec![t],
-            None => self.store.tenant_ids().await?,
+            None => self.store.audit_trail().tenant_ids().await?,
         };
         let mut made = Vec::new();
         for tenant in tenants {
-            let Some((seq, head)) = self.store.audit_head(tenant).await? else {
+            let Some((seq, head)) = self.store.audit_trail().audit_head(tenant).await? else {
                 continue;
             };
-            let latest = self.store.last_audit_checkpoint_seq(tenant).await?;
+            let latest = self
+                .store
+                .audit_trail()
+                .last_audit_checkpoint_seq(tenant)
+                .await?;
             if seq == 0 || latest.is_some_and(|covered| covered >= seq) {
                 continue;
             }
             let checkpoint = signer.sign(tenant, seq, head);
             // Database first: a checkpoint only in the file would read as
             // one deleted from the database.
-            self.store.save_audit_checkpoint(&checkpoint).await?;
+            self.store
+                .audit_trail()
+                .save_audit_checkpoint(&checkpoint)
+                .await?;
             signer.append_to_file(&checkpoint)?;
             made.push(checkpoint);
         }

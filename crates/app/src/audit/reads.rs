@@ -107,7 +107,7 @@ impl AccessDays {
         if fresh.is_empty() {
             return;
         }
-        match store.touch_access(tenant, &fresh, day).await {
+        match store.retention().touch_access(tenant, &fresh, day).await {
             Ok(_) => self
                 .written
                 .extend(fresh.into_iter().map(|(t, id)| (tenant, t, id))),
@@ -160,7 +160,11 @@ async fn write_batches(store: Store, mut receiver: mpsc::Receiver<Message>) {
 async fn write_with_retry(store: &Store, tenant: TenantId, entries: &[NewAuditEntry]) {
     let mut pause = Duration::from_millis(50);
     loop {
-        match store.record_audit_entries(tenant, entries).await {
+        match store
+            .audit_trail()
+            .record_audit_entries(tenant, entries)
+            .await
+        {
             Ok(()) => return,
             Err(error) => {
                 tracing::error!(%error, count = entries.len(), "writing read audit entries failed; retrying");

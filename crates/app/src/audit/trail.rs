@@ -183,7 +183,11 @@ impl Audit<'_> {
         let query = params.to_query(limit + 1)?;
         // The trail shows every read so far, including the caller's own.
         self.flush_audit().await;
-        let mut entries = self.store.audit_trail(principal.tenant, &query).await?;
+        let mut entries = self
+            .store
+            .audit_trail()
+            .entries(principal.tenant, &query)
+            .await?;
         entries.iter_mut().for_each(|e| mask_context(principal, e));
         self.record_trail_read(principal, AuditAction::List).await?;
         let next_cursor = if entries.len() as i64 > limit {
@@ -215,7 +219,11 @@ impl Audit<'_> {
         );
         let mut written = 0;
         loop {
-            let entries = self.store.audit_trail(principal.tenant, &query).await?;
+            let entries = self
+                .store
+                .audit_trail()
+                .entries(principal.tenant, &query)
+                .await?;
             let Some(last) = entries.last() else {
                 return Ok((csv, false));
             };

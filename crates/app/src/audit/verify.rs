@@ -95,8 +95,8 @@ impl App {
         from_file: &[&Checkpoint],
         trusted: &[String],
     ) -> Result<TenantVerification, AppError> {
-        let in_database = self.store.audit_checkpoints(tenant).await?;
-        let head = self.store.audit_head(tenant).await?;
+        let in_database = self.store.audit_trail().audit_checkpoints(tenant).await?;
+        let head = self.store.audit_trail().audit_head(tenant).await?;
         let mut report = TenantVerification {
             tenant_id: tenant,
             entries_checked: 0,
@@ -132,6 +132,7 @@ impl App {
             // Only up to the head read above: entries appended meanwhile
             // by a running server are for the next run, and checkpoints
             // were read before the head, so they never lie beyond it.
+            .audit_trail()
             .verify_audit_chain(
                 tenant,
                 head.as_ref().map_or(i64::MAX, |h| h.0),
@@ -156,6 +157,7 @@ impl App {
         let expected = verifier.expected_index();
         let found = self
             .store
+            .audit_trail()
             .audit_index_digest(tenant, report.head_seq)
             .await?;
         if found != expected {
@@ -168,7 +170,11 @@ impl App {
             );
             return Ok(report);
         }
-        let (current_head, beyond) = self.store.audit_rows_beyond_head(tenant).await?;
+        let (current_head, beyond) = self
+            .store
+            .audit_trail()
+            .audit_rows_beyond_head(tenant)
+            .await?;
         if beyond > 0 {
             fail(
                 &mut report,
@@ -209,7 +215,7 @@ impl Audit<'_> {
                 self.store.tenant(tenant).await?;
                 vec![tenant]
             }
-            None => self.store.tenant_ids().await?,
+            None => self.store.audit_trail().tenant_ids().await?,
         };
         let mut reports = Vec::new();
         for tenant in tenants {
@@ -237,7 +243,12 @@ impl Audit<'_> {
             reports.push(report);
         }
         if options.tenant.is_none() {
-            for tenant in self.store.audit_rows_of_unknown_tenants().await? {
+            for tenant in self
+                .store
+                .audit_trail()
+                .audit_rows_of_unknown_tenants()
+                .await?
+            {
                 reports.push(TenantVerification {
                     tenant_id: tenant,
                     entries_checked: 0,

@@ -33,6 +33,7 @@ impl Helpdesk<'_> {
         let (name, kind) = check_upload(file_name, content)?;
         Ok(self
             .store
+            .helpdesk()
             .add_ticket_attachment(
                 &principal.scope(),
                 ticket,
@@ -58,6 +59,7 @@ impl Helpdesk<'_> {
             .await?;
         let mut files = self
             .store
+            .helpdesk()
             .ticket_attachments(principal.tenant, ticket)
             .await?;
         files.iter_mut().for_each(|f| principal.mask(f));
@@ -86,7 +88,11 @@ impl Helpdesk<'_> {
         id: TicketAttachmentId,
     ) -> Result<(TicketAttachment, Vec<u8>), AppError> {
         principal.authorize(Area::Support, Action::Read)?;
-        let (attachment, content) = self.store.ticket_attachment(principal.tenant, id).await?;
+        let (attachment, content) = self
+            .store
+            .helpdesk()
+            .ticket_attachment(principal.tenant, id)
+            .await?;
         self.require_reach(principal, RecordType::Ticket, attachment.ticket_id.0)
             .await?;
         // The content is the file: shown whole or not at all.

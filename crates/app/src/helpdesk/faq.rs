@@ -35,7 +35,7 @@ impl App {
             }
         }
         let mut names = KnownNames::default();
-        for name in self.store.known_names(tenant, &words).await? {
+        for name in self.store.helpdesk().known_names(tenant, &words).await? {
             names.add(&name);
         }
         Ok(names)
@@ -113,6 +113,7 @@ impl Helpdesk<'_> {
         }
         let messages = self
             .store
+            .helpdesk()
             .ticket_messages(principal.tenant, ticket_id, false)
             .await?;
         self.record_reads(
@@ -170,6 +171,7 @@ impl Helpdesk<'_> {
         self.refuse_personal_data(principal.tenant, &fields).await?;
         let mut article = self
             .store
+            .helpdesk()
             .create_faq_article(&principal.scope(), Some(principal.user_id), &fields)
             .await?;
         principal.mask(&mut article);
@@ -252,6 +254,7 @@ impl Helpdesk<'_> {
         let query = params.to_query(FAQ_FILTERS, &self.key)?;
         let mut page = self
             .store
+            .helpdesk()
             .list_faq_articles(principal.tenant, &query)
             .await?;
         page.items.iter_mut().for_each(|a| principal.mask(a));

@@ -74,6 +74,7 @@ impl Helpdesk<'_> {
         };
         Ok(self
             .store
+            .helpdesk()
             .add_ticket_message(
                 &principal.scope(),
                 ticket,
@@ -101,6 +102,7 @@ impl Helpdesk<'_> {
             .await?;
         let mut messages = self
             .store
+            .helpdesk()
             .ticket_messages(principal.tenant, ticket, true)
             .await?;
         if !principal

@@ -9,7 +9,11 @@ use custodian_core::helpdesk::{ServiceLevels, ServiceLevelsInput};
 impl Helpdesk<'_> {
     pub async fn service_levels(self, principal: &Principal) -> Result<ServiceLevels, AppError> {
         principal.authorize(Area::Support, Action::Read)?;
-        Ok(self.store.service_levels(principal.tenant).await?)
+        Ok(self
+            .store
+            .helpdesk()
+            .service_levels(principal.tenant)
+            .await?)
     }
 
     pub async fn set_service_levels(
@@ -21,6 +25,7 @@ impl Helpdesk<'_> {
         let levels = input.validate()?;
         Ok(self
             .store
+            .helpdesk()
             .set_service_levels(&principal.scope(), &levels)
             .await?)
     }

@@ -59,6 +59,7 @@ impl Helpdesk<'_> {
             .await?;
         let mut ticket = self
             .store
+            .helpdesk()
             .create_ticket(&principal.scope(), Some(principal.user_id), &fields)
             .await?;
         principal.mask(&mut ticket);
@@ -151,7 +152,11 @@ impl Helpdesk<'_> {
         let query = params
             .to_query(TICKET_FILTERS, &self.key)?
             .within(principal.reach(RecordType::Ticket));
-        let mut page = self.store.list_tickets(principal.tenant, &query).await?;
+        let mut page = self
+            .store
+            .helpdesk()
+            .list_tickets(principal.tenant, &query)
+            .await?;
         page.items.iter_mut().for_each(|t| principal.mask(t));
         self.record_reads(
             principal,

@@ -55,7 +55,7 @@ impl App {
         let Some(transport) = &self.mailer.transport else {
             return;
         };
-        let due = match self.store.due_mail(tenant, now, PER_ROUND).await {
+        let due = match self.store.mail().due_mail(tenant, now, PER_ROUND).await {
             Ok(due) => due,
             Err(error) => {
                 tracing::warn!(%error, tenant = tenant.0, "outbox: reading due messages failed");
@@ -99,7 +99,12 @@ impl App {
                     "outbox: a send failed"
                 );
             }
-            if let Err(error) = self.store.record_delivery(&scope, mail.id, &delivery).await {
+            if let Err(error) = self
+                .store
+                .mail()
+                .record_delivery(&scope, mail.id, &delivery)
+                .await
+            {
                 tracing::warn!(%error, mail = mail.id.0, "outbox: recording a send failed");
             }
         }
@@ -132,7 +137,7 @@ impl Mail<'_> {
     /// sent more than 30 days before it.
     pub async fn deliver_due_mail(self, now: Timestamp) -> DeliveryReport {
         let mut report = DeliveryReport::default();
-        let tenants = match self.store.open_tenant_ids().await {
+        let tenants = match self.store.audit_trail().open_tenant_ids().await {
             Ok(tenants) => tenants,
             Err(error) => {
                 tracing::warn!(%error, "outbox: listing tenants failed");
@@ -144,6 +149,7 @@ impl Mail<'_> {
             let scope = Scope::new(tenant, Actor::SYSTEM);
             if let Err(error) = self
                 .store
+                .mail()
                 .forget_sent_mail(&scope, Timestamp(now.0 - KEEP_SENT_MS))
                 .await
             {

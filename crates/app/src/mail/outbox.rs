@@ -36,7 +36,11 @@ impl Mail<'_> {
                 errors
             })?),
         };
-        let mails = self.store.outbox(principal.tenant, status, 200).await?;
+        let mails = self
+            .store
+            .mail()
+            .outbox(principal.tenant, status, 200)
+            .await?;
         self.record_reads(
             principal,
             AuditAction::List,
@@ -49,7 +53,7 @@ impl Mail<'_> {
 
     pub async fn mail(self, principal: &Principal, id: MailId) -> Result<OutboxMail, AppError> {
         principal.authorize(Area::Administration, Action::Administer)?;
-        let mail = self.store.mail(principal.tenant, id).await?;
+        let mail = self.store.mail().get(principal.tenant, id).await?;
         self.record_reads(principal, AuditAction::Read, RecordType::Mail, [id.0])
             .await?;
         Ok(mail)
@@ -62,7 +66,7 @@ impl Mail<'_> {
         id: MailId,
     ) -> Result<OutboxMail, AppError> {
         principal.authorize(Area::Administration, Action::Administer)?;
-        self.store.retry_mail(&principal.scope(), id).await?;
-        Ok(self.store.mail(principal.tenant, id).await?)
+        self.store.mail().retry_mail(&principal.scope(), id).await?;
+        Ok(self.store.mail().get(principal.tenant, id).await?)
     }
 }

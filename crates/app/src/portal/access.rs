@@ -31,6 +31,7 @@ impl Portal<'_> {
             .await?;
         let mut account = self
             .store
+            .portal()
             .portal_account_of(principal.tenant, contact)
             .await?;
         if let Some(account) = &mut account {
@@ -82,6 +83,7 @@ impl Portal<'_> {
         let email = email.as_str().to_lowercase();
         Ok(self
             .store
+            .portal()
             .invite_to_portal(
                 &principal.scope(),
                 contact_id,
@@ -114,6 +116,7 @@ impl Portal<'_> {
             .await?;
         Ok(self
             .store
+            .portal()
             .set_portal_access(
                 &principal.scope(),
                 contact,

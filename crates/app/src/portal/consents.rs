@@ -21,10 +21,11 @@ impl Portal<'_> {
         self,
         principal: &PortalPrincipal,
     ) -> Result<(Vec<ConsentText>, ConsentLedger), AppError> {
-        let mut texts = self.store.consent_texts(principal.tenant).await?;
+        let mut texts = self.store.privacy().consent_texts(principal.tenant).await?;
         texts.retain(|t| t.published_at.is_some());
         let events = self
             .store
+            .privacy()
             .consent_events(principal.tenant, principal.contact)
             .await?;
         self.portal_reads(
@@ -55,6 +56,7 @@ impl Portal<'_> {
         .validate(Timestamp::now())?;
         let text = match self
             .store
+            .privacy()
             .consent_text(principal.tenant, fields.text_id)
             .await
         {
@@ -73,6 +75,7 @@ impl Portal<'_> {
             .await?;
         let ledger = ConsentLedger::of(
             self.store
+                .privacy()
                 .consent_events(principal.tenant, principal.contact)
                 .await?,
         );
@@ -81,6 +84,7 @@ impl Portal<'_> {
             granted_now: ledger.granted(text.purpose_id),
             direct_marketing: self
                 .store
+                .privacy()
                 .purpose(principal.tenant, text.purpose_id)
                 .await?
                 .direct_marketing,
@@ -91,6 +95,7 @@ impl Portal<'_> {
         })?;
         let event = self
             .store
+            .privacy()
             .record_consent(&principal.scope(), principal.contact, &text, &fields, None)
             .await?;
         if effects.ends_marketing {

@@ -29,6 +29,7 @@ impl Portal<'_> {
         let query = params.to_query(crate::helpdesk::FAQ_FILTERS, &self.key)?;
         let mut page = self
             .store
+            .helpdesk()
             .list_faq_articles(principal.tenant, &query)
             .await?;
         page.items = page.items.into_iter().map(for_the_portal).collect();

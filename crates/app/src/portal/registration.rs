@@ -52,10 +52,15 @@ impl App {
         fields: &RegistrationFields,
         client: Option<Arc<ClientContext>>,
     ) -> Result<(), AppError> {
-        let policy = self.store.portal_registration_policy(tenant).await?;
+        let policy = self
+            .store
+            .portal()
+            .portal_registration_policy(tenant)
+            .await?;
         if policy == RegistrationPolicy::Off
             || self
                 .store
+                .portal()
                 .portal_address_ended(tenant, &fields.email)
                 .await?
         {
@@ -63,6 +68,7 @@ impl App {
         }
         let has_access = self
             .store
+            .portal()
             .portal_candidates(&fields.email)
             .await?
             .into_iter()
@@ -76,7 +82,11 @@ impl App {
         {
             EmailMatch::Ambiguous => return Ok(()),
             EmailMatch::One(contact) => {
-                let account = self.store.portal_account_of(tenant, contact).await?;
+                let account = self
+                    .store
+                    .portal()
+                    .portal_account_of(tenant, contact)
+                    .await?;
                 if account.is_some_and(|a| {
                     a.disabled_at.is_some() || a.activated_at.is_some() || a.email != fields.email
                 }) {
@@ -94,6 +104,7 @@ impl App {
         // it, with the client's address and browser.
         let scope = Scope::new(tenant, Actor::SYSTEM).with_context(client);
         self.store
+            .portal()
             .create_portal_registration(
                 &scope,
                 fields,
@@ -133,7 +144,7 @@ impl App {
             .filter(|hit| hit.record_type == "contact")
             .map(|hit| ContactId(hit.record_id))
             .collect();
-        let contacts = self.store.contacts_by_ids(tenant, &hits).await?;
+        let contacts = self.store.privacy().contacts_by_ids(tenant, &hits).await?;
         self.record_entries(
             tenant,
             crate::audit::read_entries(
@@ -170,6 +181,7 @@ impl Portal<'_> {
         principal.authorize(Area::Administration, Action::Read)?;
         Ok(self
             .store
+            .portal()
             .portal_registration_policy(principal.tenant)
             .await?)
     }
@@ -182,6 +194,7 @@ impl Portal<'_> {
         principal.authorize(Area::Administration, Action::Administer)?;
         let policy = settings.validate()?;
         self.store
+            .portal()
             .set_portal_registration_policy(&principal.scope(), policy)
             .await?;
         Ok(policy)
@@ -189,7 +202,7 @@ impl Portal<'_> {
 
     /// The tenant's name when it lets people register, else not found.
     pub async fn portal_registration_open(self, tenant: TenantId) -> Result<String, AppError> {
-        match self.store.portal_registration_policy(tenant).await {
+        match self.store.portal().portal_registration_policy(tenant).await {
             Ok(RegistrationPolicy::Off)
             | Err(custodian_store::StoreError::Refused(Refusal::NotFound)) => {
                 Err(AppError::Refused(Refusal::NotFound))
@@ -233,6 +246,7 @@ impl Portal<'_> {
     pub async fn portal_registration(self, link: &str) -> Result<PendingRegistration, AppError> {
         let (tenant, _) = split(link).ok_or(AppError::PortalLink(LinkProblem::Unknown))?;
         self.store
+            .portal()
             .pending_portal_registration(tenant, &sha256_hex(link))
             .await?
             .map_err(AppError::PortalLink)
@@ -282,7 +296,11 @@ impl Portal<'_> {
         let registrant = match known {
             Some(contact) => Registrant::Known(contact),
             None => {
-                if self.store.portal_registration_policy(tenant).await?
+                if self
+                    .store
+                    .portal()
+                    .portal_registration_policy(tenant)
+                    .await?
                     != RegistrationPolicy::Anyone
                 {
                     return Err(AppError::PortalLink(LinkProblem::Ended));
@@ -305,6 +323,7 @@ impl Portal<'_> {
         let hash = hash_password(password.to_string()).await?;
         let (contact, _) = self
             .store
+            .portal()
             .confirm_portal_registration(
                 tenant,
                 &sha256_hex(link),
@@ -316,6 +335,7 @@ impl Portal<'_> {
             .map_err(AppError::PortalLink)?;
         let account = self
             .store
+            .portal()
             .portal_account_of(tenant, contact)
             .await?
             .ok_or(AppError::Refused(Refusal::NotFound))?;

@@ -63,13 +63,18 @@ impl App {
             subject_email: Some(principal.email.clone()),
             details,
         };
-        let stricter = self.store.request_deadline_days(principal.tenant).await?;
+        let stricter = self
+            .store
+            .privacy()
+            .request_deadline_days(principal.tenant)
+            .await?;
         let identity = format!(
             "Signed in to the customer portal (account {})",
             principal.account.0
         );
         Ok(self
             .store
+            .privacy()
             .create_request(
                 &principal.scope(),
                 owner,
@@ -92,6 +97,7 @@ impl Portal<'_> {
     ) -> Result<Vec<SubjectRequest>, AppError> {
         let requests = self
             .store
+            .privacy()
             .subject_requests_about(principal.tenant, principal.contact, false)
             .await?;
         self.portal_reads(
@@ -117,6 +123,7 @@ impl Portal<'_> {
         let today = CalendarDate::of(Timestamp::now());
         let earlier = self
             .store
+            .privacy()
             .subject_requests_about(principal.tenant, principal.contact, false)
             .await?;
         let downloads_today = earlier
@@ -151,6 +158,7 @@ impl Portal<'_> {
         }
         let request = self
             .store
+            .privacy()
             .subject_request(principal.tenant, request.id)
             .await?;
         let note = "Answered at once: the person downloaded the export in the customer portal";
@@ -166,6 +174,7 @@ impl Portal<'_> {
             ..RequestChange::default()
         };
         self.store
+            .privacy()
             .step_request(&scope, request.id, &step, &change)
             .await?;
         Ok(export)
@@ -191,6 +200,7 @@ impl Portal<'_> {
         }
         let open = self
             .store
+            .privacy()
             .subject_requests_about(principal.tenant, principal.contact, true)
             .await?
             .into_iter()

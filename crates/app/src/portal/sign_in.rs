@@ -66,6 +66,7 @@ impl App {
         let csrf_token = random_token();
         let scope = contact_scope(tenant, account.contact_id.0, client);
         self.store
+            .portal()
             .open_portal_session(&scope, account.id, &sha256_hex(&cookie_value), &csrf_token)
             .await?;
         Ok(NewPortalSession {
@@ -81,7 +82,7 @@ impl App {
         email: &str,
         only: Option<TenantId>,
     ) -> Result<(), AppError> {
-        for candidate in self.store.portal_candidates(email).await? {
+        for candidate in self.store.portal().portal_candidates(email).await? {
             if only.is_some_and(|tenant| tenant != candidate.tenant) {
                 continue;
             }
@@ -89,6 +90,7 @@ impl App {
             let text = sign_in_mail(LINK_PLACEHOLDER);
             let scope = contact_scope(candidate.tenant, candidate.account.contact_id.0, None);
             self.store
+                .portal()
                 .create_portal_sign_in(
                     &scope,
                     candidate.account.id,
@@ -126,7 +128,7 @@ impl Portal<'_> {
         let candidates = if email.is_empty() || email.len() > 254 {
             Vec::new()
         } else {
-            self.store.portal_candidates(&email).await?
+            self.store.portal().portal_candidates(&email).await?
         };
         if candidates.is_empty() {
             verify_password(password.to_string(), None).await;
@@ -187,16 +189,19 @@ impl Portal<'_> {
         let store = &self.store;
         // The scope names the contact, known once the link is read.
         let account = store
+            .portal()
             .check_portal_link(tenant, &sha256_hex(link), LinkPurpose::SignIn)
             .await?
             .map_err(AppError::PortalLink)?;
         let contact = store
+            .portal()
             .portal_identity(tenant, account)
             .await?
             .ok_or(AppError::PortalLink(LinkProblem::Unknown))?
             .account
             .contact_id;
         store
+            .portal()
             .sign_in_with_portal_link(
                 tenant,
                 &sha256_hex(link),
@@ -217,11 +222,13 @@ impl Portal<'_> {
         let (tenant, _) = split(link).ok_or(AppError::PortalLink(LinkProblem::Unknown))?;
         let account = self
             .store
+            .portal()
             .check_portal_link(tenant, &sha256_hex(link), LinkPurpose::Invitation)
             .await?
             .map_err(AppError::PortalLink)?;
         Ok(self
             .store
+            .portal()
             .portal_identity(tenant, account)
             .await?
             .ok_or(AppError::PortalLink(LinkProblem::Unknown))?
@@ -242,6 +249,7 @@ impl Portal<'_> {
         let account = self.portal_invitation(link).await?;
         let identity = self
             .store
+            .portal()
             .portal_identity(tenant, account.id)
             .await?
             .ok_or(AppError::PortalLink(LinkProblem::Unknown))?;
@@ -258,6 +266,7 @@ impl Portal<'_> {
         let scope_client = client.clone();
         let contact = account.contact_id.0;
         self.store
+            .portal()
             .accept_portal_invitation(tenant, &sha256_hex(link), &hash, |_| {
                 contact_scope(tenant, contact, scope_client)
             })
@@ -276,6 +285,7 @@ impl Portal<'_> {
         };
         let Some(record) = self
             .store
+            .portal()
             .portal_session(tenant, &sha256_hex(cookie_value))
             .await?
         else {
@@ -283,6 +293,7 @@ impl Portal<'_> {
         };
         if Timestamp::now().0 - record.last_seen_at.0 > 5 * 60_000 {
             self.store
+                .portal()
                 .touch_portal_session(tenant, record.session_id)
                 .await?;
         }
@@ -298,6 +309,7 @@ impl Portal<'_> {
         cookie_value: &str,
     ) -> Result<(), AppError> {
         self.store
+            .portal()
             .end_portal_session(&principal.scope(), &sha256_hex(cookie_value))
             .await?;
         Ok(())

@@ -115,7 +115,11 @@ impl Portal<'_> {
                 query.contact_id = Some(principal.contact.0);
             }
         }
-        let page = self.store.list_tickets(principal.tenant, &query).await?;
+        let page = self
+            .store
+            .helpdesk()
+            .list_tickets(principal.tenant, &query)
+            .await?;
         self.portal_reads(
             principal,
             AuditAction::List,
@@ -135,6 +139,7 @@ impl Portal<'_> {
         let ticket = self.visible_ticket(principal, id).await?;
         let messages = self
             .store
+            .helpdesk()
             .ticket_messages(principal.tenant, id, false)
             .await?;
         self.portal_reads(principal, AuditAction::Read, RecordType::Ticket, vec![id.0])
@@ -180,6 +185,7 @@ impl Portal<'_> {
         };
         let recent = self
             .store
+            .helpdesk()
             .tickets_raised_since(
                 principal.tenant,
                 principal.contact,
@@ -203,6 +209,7 @@ impl Portal<'_> {
         };
         Ok(self
             .store
+            .helpdesk()
             .create_ticket(&principal.scope(), None, &fields)
             .await?)
     }
@@ -227,6 +234,7 @@ impl Portal<'_> {
         };
         Ok(self
             .store
+            .helpdesk()
             .add_ticket_message(
                 &principal.scope(),
                 id,
@@ -251,6 +259,7 @@ impl Portal<'_> {
         let (name, kind) = custodian_core::helpdesk::check_upload(file_name, content)?;
         Ok(self
             .store
+            .helpdesk()
             .add_ticket_attachment(
                 &principal.scope(),
                 id,
@@ -269,7 +278,11 @@ impl Portal<'_> {
         id: TicketId,
     ) -> Result<Vec<custodian_core::helpdesk::TicketAttachment>, AppError> {
         self.visible_ticket(principal, id).await?;
-        Ok(self.store.ticket_attachments(principal.tenant, id).await?)
+        Ok(self
+            .store
+            .helpdesk()
+            .ticket_attachments(principal.tenant, id)
+            .await?)
     }
 
     /// A file of a ticket they may see, for a download.
@@ -278,7 +291,11 @@ impl Portal<'_> {
         principal: &PortalPrincipal,
         id: custodian_core::TicketAttachmentId,
     ) -> Result<(custodian_core::helpdesk::TicketAttachment, Vec<u8>), AppError> {
-        let (attachment, content) = self.store.ticket_attachment(principal.tenant, id).await?;
+        let (attachment, content) = self
+            .store
+            .helpdesk()
+            .ticket_attachment(principal.tenant, id)
+            .await?;
         self.visible_ticket(principal, attachment.ticket_id).await?;
         self.portal_reads(
             principal,

@@ -23,7 +23,7 @@ fn refuse(field: &str, code: &'static str, message: &str) -> AppError {
 impl Privacy<'_> {
     pub async fn consent_texts(self, principal: &Principal) -> Result<Vec<ConsentText>, AppError> {
         principal.authorize(Area::Privacy, Action::Read)?;
-        Ok(self.store.consent_texts(principal.tenant).await?)
+        Ok(self.store.privacy().consent_texts(principal.tenant).await?)
     }
 
     /// The published texts, which staff record grants and withdrawals of.
@@ -32,7 +32,7 @@ impl Privacy<'_> {
         principal: &Principal,
     ) -> Result<Vec<ConsentText>, AppError> {
         principal.authorize(Area::OrganisationsAndContacts, Action::Update)?;
-        let mut texts = self.store.consent_texts(principal.tenant).await?;
+        let mut texts = self.store.privacy().consent_texts(principal.tenant).await?;
         texts.retain(|t| t.published_at.is_some());
         Ok(texts)
     }
@@ -43,7 +43,11 @@ impl Privacy<'_> {
         id: ConsentTextId,
     ) -> Result<ConsentText, AppError> {
         principal.authorize(Area::Privacy, Action::Read)?;
-        Ok(self.store.consent_text(principal.tenant, id).await?)
+        Ok(self
+            .store
+            .privacy()
+            .consent_text(principal.tenant, id)
+            .await?)
     }
 
     /// A new draft text for a purpose whose lawful basis is consent.
@@ -56,6 +60,7 @@ impl Privacy<'_> {
         let fields = input.validate()?;
         let purpose = match self
             .store
+            .privacy()
             .purpose(principal.tenant, fields.purpose_id)
             .await
         {
@@ -76,6 +81,7 @@ impl Privacy<'_> {
         }
         Ok(self
             .store
+            .privacy()
             .create_consent_text(&principal.scope(), principal.user_id, &fields)
             .await?)
     }
@@ -91,6 +97,7 @@ impl Privacy<'_> {
         let fields = input.validate()?;
         Ok(self
             .store
+            .privacy()
             .update_consent_text(&principal.scope(), id, &fields)
             .await?)
     }
@@ -103,6 +110,7 @@ impl Privacy<'_> {
         principal.authorize(Area::Privacy, Action::Update)?;
         Ok(self
             .store
+            .privacy()
             .publish_consent_text(&principal.scope(), id)
             .await?)
     }
@@ -120,7 +128,11 @@ impl Privacy<'_> {
             .records::<Contact>()
             .get(principal.tenant, contact)
             .await?;
-        let mut events = self.store.consent_events(principal.tenant, contact).await?;
+        let mut events = self
+            .store
+            .privacy()
+            .consent_events(principal.tenant, contact)
+            .await?;
         events.iter_mut().for_each(|e| principal.mask(e));
         let shown = crate::audit::shown_among(
             "consent_events",
@@ -161,6 +173,7 @@ impl Privacy<'_> {
         let fields = input.validate(Timestamp::now())?;
         let text = match self
             .store
+            .privacy()
             .consent_text(principal.tenant, fields.text_id)
             .await
         {
@@ -172,12 +185,18 @@ impl Privacy<'_> {
             }
             Err(other) => return Err(other.into()),
         };
-        let ledger = ConsentLedger::of(self.store.consent_events(principal.tenant, contact).await?);
+        let ledger = ConsentLedger::of(
+            self.store
+                .privacy()
+                .consent_events(principal.tenant, contact)
+                .await?,
+        );
         let effects = fields.check(&EventContext {
             published: text.published_at.is_some(),
             granted_now: ledger.granted(text.purpose_id),
             direct_marketing: self
                 .store
+                .privacy()
                 .purpose(principal.tenant, text.purpose_id)
                 .await?
                 .direct_marketing,
@@ -187,6 +206,7 @@ impl Privacy<'_> {
         })?;
         let event = self
             .store
+            .privacy()
             .record_consent(
                 &principal.scope(),
                 contact,
@@ -198,10 +218,15 @@ impl Privacy<'_> {
         if effects.lifts_objection {
             // Only when the new consent is what the ledger now says (not a
             // grant dated before the objection's withdrawals).
-            let ledger =
-                ConsentLedger::of(self.store.consent_events(principal.tenant, contact).await?);
+            let ledger = ConsentLedger::of(
+                self.store
+                    .privacy()
+                    .consent_events(principal.tenant, contact)
+                    .await?,
+            );
             if ledger.granted(text.purpose_id) {
                 self.store
+                    .privacy()
                     .clear_marketing_objection(&principal.scope(), contact)
                     .await?;
             }
@@ -232,8 +257,8 @@ impl Privacy<'_> {
             .await?;
         principal.mask(&mut person);
         let tenant = self.store.tenant(principal.tenant).await?;
-        let purposes = self.store.purposes(principal.tenant).await?;
-        let texts = self.store.consent_texts(principal.tenant).await?;
+        let purposes = self.store.privacy().purposes(principal.tenant).await?;
+        let texts = self.store.privacy().consent_texts(principal.tenant).await?;
         Ok(ConsentReceipt::of(
             &ledger,
             &ReceiptContext {

@@ -32,6 +32,7 @@ impl App {
         let mut suppress = Vec::new();
         for contact in self
             .store
+            .privacy()
             .contacts_by_ids(principal.tenant, contacts)
             .await?
         {
@@ -71,10 +72,12 @@ impl Privacy<'_> {
         principal.authorize(Area::Privacy, Action::Read)?;
         let request = self
             .store
+            .privacy()
             .subject_request(principal.tenant, request_id)
             .await?;
         let contacts = self
             .store
+            .privacy()
             .confirmed_subjects(principal.tenant, request_id)
             .await?;
         let identity = self
@@ -82,6 +85,7 @@ impl Privacy<'_> {
             .await?;
         Ok(self
             .store
+            .privacy()
             .erasure_plan(&principal.scope(), &contacts, &identity.identifiers)
             .await?)
     }
@@ -95,9 +99,13 @@ impl Privacy<'_> {
     ) -> Result<ErasureCertificate, AppError> {
         principal.authorize(Area::Privacy, Action::Erase)?;
         let tenant = principal.tenant;
-        let request = self.store.subject_request(tenant, request_id).await?;
+        let request = self
+            .store
+            .privacy()
+            .subject_request(tenant, request_id)
+            .await?;
         let contacts = self.subject_records(principal, request_id).await?;
-        let holds = self.store.legal_holds(tenant, &contacts).await?;
+        let holds = self.store.privacy().legal_holds(tenant, &contacts).await?;
         request.check_erasure(confirmation, &holds)?;
         let to = request.check_completion()?;
         let SubjectIdentity {
@@ -122,6 +130,7 @@ impl Privacy<'_> {
         self.audit().flush_audit().await;
         Ok(self
             .store
+            .privacy()
             .erase_subject(
                 &principal.scope(),
                 request_id,
@@ -141,6 +150,7 @@ impl Privacy<'_> {
     ) -> Result<ErasureCertificate, AppError> {
         principal.authorize(Area::Privacy, Action::Read)?;
         self.store
+            .privacy()
             .erasure_certificate(principal.tenant, request_id)
             .await?
             .ok_or(AppError::Refused(Refusal::NotFound))

@@ -205,7 +205,7 @@ impl App {
         let tenant = scope.tenant;
         let request_id = request.id;
         let kind = request.export_kind()?;
-        let purposes = self.store.purposes(tenant).await?;
+        let purposes = self.store.privacy().purposes(tenant).await?;
         let provided: Vec<Category> = purposes
             .iter()
             .filter(|p| matches!(p.lawful_basis, LawfulBasis::Consent | LawfulBasis::Contract))
@@ -214,18 +214,26 @@ impl App {
         let portable = portable_categories(&provided);
         let mut tables = self
             .store
+            .privacy()
             .subject_rows(tenant, contacts, kind, &portable)
             .await?;
         let held = match review {
             Review::Staff => 0,
             Review::HoldForStaff => {
-                let shared = self.store.shared_subject_rows(tenant, contacts).await?;
+                let shared = self
+                    .store
+                    .privacy()
+                    .shared_subject_rows(tenant, contacts)
+                    .await?;
                 hold_for_review(&mut tables, &shared)
             }
         };
         tables.iter_mut().for_each(times_as_text);
         let access = if kind == ExportKind::Access {
-            self.store.subject_access_summary(tenant, contacts).await?
+            self.store
+                .privacy()
+                .subject_access_summary(tenant, contacts)
+                .await?
         } else {
             Vec::new()
         };
@@ -249,7 +257,7 @@ impl App {
                 }
             }
         }
-        let mut retention = self.store.retention_rules(tenant).await?;
+        let mut retention = self.store.retention().retention_rules(tenant).await?;
         retention.retain(|r| r.enabled);
         let created = Timestamp::now();
         let organisation = self.store.tenant(tenant).await?.name;
@@ -295,6 +303,7 @@ impl App {
             for id in rows.rows.iter().filter_map(|r| r[index].as_i64()) {
                 let (attachment, content) = self
                     .store
+                    .helpdesk()
                     .ticket_attachment(tenant, TicketAttachmentId(id))
                     .await?;
                 zip.add(&format!("files/{id}-{}", attachment.file_name), &content)
@@ -354,6 +363,7 @@ impl App {
             note: Some(&note),
         };
         self.store
+            .privacy()
             .record_export(scope, request_id, &step, &tables)
             .await?;
         Ok((
@@ -378,6 +388,7 @@ impl Privacy<'_> {
         require_every_category(principal)?;
         let request = self
             .store
+            .privacy()
             .subject_request(principal.tenant, request_id)
             .await?;
         let contacts = self.subject_records(principal, request_id).await?;

@@ -35,6 +35,7 @@ impl App {
     ) -> Result<Vec<ContactId>, AppError> {
         let contacts = self
             .store
+            .privacy()
             .confirmed_subjects(principal.tenant, request_id)
             .await?;
         if contacts.is_empty() {
@@ -71,6 +72,7 @@ impl App {
         };
         Ok(principal.masked(
             self.store
+                .privacy()
                 .step_request(&principal.scope(), request.id, &step, &change)
                 .await?,
         ))

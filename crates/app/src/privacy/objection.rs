@@ -48,12 +48,17 @@ impl App {
         form: &str,
     ) -> Result<usize, AppError> {
         let tenant = scope.tenant;
-        let purposes = self.store.purposes(tenant).await?;
-        let texts = self.store.consent_texts(tenant).await?;
+        let purposes = self.store.privacy().purposes(tenant).await?;
+        let texts = self.store.privacy().consent_texts(tenant).await?;
         let scope = scope.clone();
         let mut withdrawn = 0;
         for contact in contacts {
-            let ledger = ConsentLedger::of(self.store.consent_events(tenant, *contact).await?);
+            let ledger = ConsentLedger::of(
+                self.store
+                    .privacy()
+                    .consent_events(tenant, *contact)
+                    .await?,
+            );
             for state in ledger.current.iter().filter(|s| s.granted) {
                 let marketing = purposes
                     .iter()
@@ -72,12 +77,16 @@ impl App {
                     occurred_at: Timestamp::now(),
                 };
                 self.store
+                    .privacy()
                     .record_consent(&scope, *contact, text, &fields, recorded_by)
                     .await?;
                 withdrawn += 1;
             }
         }
-        self.store.set_marketing_objection(&scope, contacts).await?;
+        self.store
+            .privacy()
+            .set_marketing_objection(&scope, contacts)
+            .await?;
         Ok(withdrawn)
     }
 }
@@ -91,7 +100,11 @@ impl Privacy<'_> {
     ) -> Result<SubjectRequest, AppError> {
         principal.authorize(Area::Privacy, Action::Update)?;
         let tenant = principal.tenant;
-        let request = self.store.subject_request(tenant, request_id).await?;
+        let request = self
+            .store
+            .privacy()
+            .subject_request(tenant, request_id)
+            .await?;
         request.require_type(RequestType::Objection, "Only an objection request objects.")?;
         if !input.direct_marketing {
             return Err(ValidationErrors::single(

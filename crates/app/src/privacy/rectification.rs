@@ -21,10 +21,18 @@ impl Privacy<'_> {
     ) -> Result<SubjectRequest, AppError> {
         principal.authorize(Area::Privacy, Action::Update)?;
         let tenant = principal.tenant;
-        let request = self.store.subject_request(tenant, request_id).await?;
+        let request = self
+            .store
+            .privacy()
+            .subject_request(tenant, request_id)
+            .await?;
         request.check_rectification(&input.corrections)?;
         let contact = input.contact_id;
-        let confirmed = self.store.confirmed_subjects(tenant, request_id).await?;
+        let confirmed = self
+            .store
+            .privacy()
+            .confirmed_subjects(tenant, request_id)
+            .await?;
         if !confirmed.contains(&contact) {
             return Err(ValidationErrors::single(
                 "contact_id",
@@ -63,6 +71,7 @@ impl Privacy<'_> {
         };
         Ok(principal.masked(
             self.store
+                .privacy()
                 .step_request(
                     &principal.scope(),
                     request_id,

@@ -31,10 +31,15 @@ impl Privacy<'_> {
     ) -> Result<SubjectRequest, AppError> {
         principal.authorize(Area::Privacy, Action::Create)?;
         let fields = input.validate(today())?;
-        let stricter = self.store.request_deadline_days(principal.tenant).await?;
+        let stricter = self
+            .store
+            .privacy()
+            .request_deadline_days(principal.tenant)
+            .await?;
         let due = due_date(fields.received_on, stricter);
         Ok(principal.masked(
             self.store
+                .privacy()
                 .create_request(
                     &principal.scope(),
                     principal.user_id,
@@ -55,6 +60,7 @@ impl Privacy<'_> {
         principal.authorize(Area::Privacy, Action::Read)?;
         let requests = self
             .store
+            .privacy()
             .subject_requests(principal.tenant, open_only)
             .await?;
         let shown = crate::audit::shown_among(
@@ -79,7 +85,12 @@ impl Privacy<'_> {
         id: SubjectRequestId,
     ) -> Result<SubjectRequest, AppError> {
         principal.authorize(Area::Privacy, Action::Read)?;
-        let request = principal.masked(self.store.subject_request(principal.tenant, id).await?);
+        let request = principal.masked(
+            self.store
+                .privacy()
+                .subject_request(principal.tenant, id)
+                .await?,
+        );
         let shown = crate::audit::shown_among(
             "subject_requests",
             &["subject_name", "subject_email", "details", "outcome"],
@@ -106,7 +117,11 @@ impl Privacy<'_> {
     ) -> Result<SubjectRequest, AppError> {
         principal.authorize(Area::Privacy, Action::Update)?;
         let method = required_text(method, 500).map_err(|p| single("method", p.code, p.message))?;
-        let request = self.store.subject_request(principal.tenant, id).await?;
+        let request = self
+            .store
+            .privacy()
+            .subject_request(principal.tenant, id)
+            .await?;
         if !request.state.is_open() {
             return Err(single("method", "request_closed", "The request is closed."));
         }
@@ -127,6 +142,7 @@ impl Privacy<'_> {
         };
         Ok(principal.masked(
             self.store
+                .privacy()
                 .step_request(&principal.scope(), id, &step, &change)
                 .await?,
         ))
@@ -139,7 +155,11 @@ impl Privacy<'_> {
         change: &StateChange,
     ) -> Result<SubjectRequest, AppError> {
         principal.authorize(Area::Privacy, Action::Update)?;
-        let request = self.store.subject_request(principal.tenant, id).await?;
+        let request = self
+            .store
+            .privacy()
+            .subject_request(principal.tenant, id)
+            .await?;
         let (to, note) = request.check_move(change)?;
         let step = Step {
             by: StepActor::Staff(principal.user_id),
@@ -156,6 +176,7 @@ impl Privacy<'_> {
         };
         Ok(principal.masked(
             self.store
+                .privacy()
                 .step_request(&principal.scope(), id, &step, &change)
                 .await?,
         ))
@@ -169,7 +190,11 @@ impl Privacy<'_> {
         extension: &Extension,
     ) -> Result<SubjectRequest, AppError> {
         principal.authorize(Area::Privacy, Action::Update)?;
-        let request = self.store.subject_request(principal.tenant, id).await?;
+        let request = self
+            .store
+            .privacy()
+            .subject_request(principal.tenant, id)
+            .await?;
         let (due, reason) = request.check_extension(extension)?;
         let step = Step {
             by: StepActor::Staff(principal.user_id),
@@ -184,6 +209,7 @@ impl Privacy<'_> {
         };
         Ok(principal.masked(
             self.store
+                .privacy()
                 .step_request(&principal.scope(), id, &step, &change)
                 .await?,
         ))
@@ -196,7 +222,11 @@ impl Privacy<'_> {
         principal: &Principal,
     ) -> Result<Option<u32>, AppError> {
         principal.authorize(Area::Privacy, Action::Read)?;
-        Ok(self.store.request_deadline_days(principal.tenant).await?)
+        Ok(self
+            .store
+            .privacy()
+            .request_deadline_days(principal.tenant)
+            .await?)
     }
 
     pub async fn set_request_deadline_days(
@@ -208,6 +238,7 @@ impl Privacy<'_> {
         let days = DeadlinePolicy { days }.validate()?;
         Ok(self
             .store
+            .privacy()
             .set_request_deadline_days(&principal.scope(), days)
             .await?)
     }

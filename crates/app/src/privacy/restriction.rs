@@ -34,9 +34,12 @@ impl App {
             .collect();
         match (record_type, id) {
             (RecordType::Contact, Some(id)) => contacts.push(ContactId(id)),
-            (RecordType::Activity, Some(id)) => {
-                contacts.extend(self.store.activity_contact_ids(tenant, id).await?)
-            }
+            (RecordType::Activity, Some(id)) => contacts.extend(
+                self.store
+                    .privacy()
+                    .activity_contact_ids(tenant, id)
+                    .await?,
+            ),
             (RecordType::Asset, Some(id)) => contacts.extend(
                 self.store
                     .records::<Asset>()
@@ -55,6 +58,7 @@ impl App {
         }
         if self
             .store
+            .privacy()
             .restricted_contacts(tenant, &contacts)
             .await?
             .is_empty()
@@ -76,7 +80,11 @@ impl Privacy<'_> {
     ) -> Result<SubjectRequest, AppError> {
         principal.authorize(Area::Privacy, Action::Update)?;
         let tenant = principal.tenant;
-        let request = self.store.subject_request(tenant, request_id).await?;
+        let request = self
+            .store
+            .privacy()
+            .subject_request(tenant, request_id)
+            .await?;
         request.require_type(
             RequestType::Restriction,
             "Only a restriction request restricts.",
@@ -85,6 +93,7 @@ impl Privacy<'_> {
         let contacts = self.subject_records(principal, request_id).await?;
         let changed = self
             .store
+            .privacy()
             .set_restriction(&principal.scope(), &contacts, true)
             .await?;
         let note = format!("Processing restricted on {changed} contact record(s).");
@@ -106,6 +115,7 @@ impl Privacy<'_> {
             .get(principal.tenant, contact)
             .await?;
         self.store
+            .privacy()
             .set_restriction(&principal.scope(), &[contact], restricted)
             .await?;
         Ok(())

@@ -56,6 +56,7 @@ impl App {
         }
         let matched = self
             .store
+            .privacy()
             .suppressed(principal.tenant, &identifiers)
             .await?;
         match matched.first() {

@@ -42,15 +42,23 @@ impl Privacy<'_> {
     ) -> Result<Vec<SubjectCandidate>, AppError> {
         principal.authorize(Area::Privacy, Action::Read)?;
         let tenant = principal.tenant;
-        let request = self.store.subject_request(tenant, request_id).await?;
-        let confirmed = self.store.confirmed_subjects(tenant, request_id).await?;
+        let request = self
+            .store
+            .privacy()
+            .subject_request(tenant, request_id)
+            .await?;
+        let confirmed = self
+            .store
+            .privacy()
+            .confirmed_subjects(tenant, request_id)
+            .await?;
         let mut seeds = confirmed.clone();
         if let Some(contact) = request.contact_id {
             if !seeds.contains(&contact) {
                 seeds.push(contact);
             }
         }
-        let mut contacts = self.store.contacts_by_ids(tenant, &seeds).await?;
+        let mut contacts = self.store.privacy().contacts_by_ids(tenant, &seeds).await?;
         let mut emails: Vec<String> = contacts
             .iter()
             .flat_map(|c| c.emails.iter().map(|e| e.as_str().to_lowercase()))
@@ -82,7 +90,12 @@ impl Privacy<'_> {
                 }
             }
         }
-        for contact in self.store.contacts_by_ids(tenant, &others).await? {
+        for contact in self
+            .store
+            .privacy()
+            .contacts_by_ids(tenant, &others)
+            .await?
+        {
             if shares_email(&contact, &emails) || shares_phone(&contact, &phones) {
                 contacts.push(contact);
             }
@@ -121,7 +134,11 @@ impl Privacy<'_> {
                     .map(|p| p.as_str().to_string())
                     .collect(),
                 matched_by,
-                records: self.store.record_counts(tenant, contact.id).await?,
+                records: self
+                    .store
+                    .privacy()
+                    .record_counts(tenant, contact.id)
+                    .await?,
                 confirmed: confirmed.contains(&contact.id),
                 restricted: contact.restricted_since.is_some(),
             });
@@ -160,6 +177,7 @@ impl Privacy<'_> {
         let ids = input.validate()?;
         let request = self
             .store
+            .privacy()
             .subject_request(principal.tenant, request_id)
             .await?;
         if !request.state.is_open() {
@@ -172,6 +190,7 @@ impl Privacy<'_> {
         }
         let ids: Vec<ContactId> = ids.into_iter().collect();
         self.store
+            .privacy()
             .confirm_subjects(
                 &principal.scope(),
                 request_id,

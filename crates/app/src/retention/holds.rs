@@ -11,7 +11,11 @@ use custodian_core::{LegalHoldId, ValidationErrors};
 impl Retention<'_> {
     pub async fn legal_holds(self, principal: &Principal) -> Result<Vec<LegalHold>, AppError> {
         principal.authorize(Area::Privacy, Action::Read)?;
-        Ok(self.store.legal_hold_list(principal.tenant).await?)
+        Ok(self
+            .store
+            .retention()
+            .legal_hold_list(principal.tenant)
+            .await?)
     }
 
     pub async fn place_legal_hold(
@@ -24,6 +28,7 @@ impl Retention<'_> {
         let owner = hold.owner_id.unwrap_or(principal.user_id);
         Ok(self
             .store
+            .retention()
             .place_legal_hold(&principal.scope(), &hold, owner.0, principal.user_id.0)
             .await?)
     }
@@ -46,6 +51,7 @@ impl Retention<'_> {
         }
         Ok(self
             .store
+            .retention()
             .release_legal_hold(&principal.scope(), id, principal.user_id.0, reason)
             .await?)
     }

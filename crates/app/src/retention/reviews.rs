@@ -25,6 +25,7 @@ impl Retention<'_> {
         principal.authorize(Area::Privacy, Action::Read)?;
         let entries = self
             .store
+            .retention()
             .retention_reviews(principal.tenant, filter, REVIEW_PAGE)
             .await?;
         for (record_type, kind) in [
@@ -58,13 +59,18 @@ impl Retention<'_> {
         principal.authorize(Area::Privacy, Action::Read)?;
         Ok(self
             .store
+            .retention()
             .review_decision_totals(principal.tenant, since)
             .await?)
     }
 
     pub async fn open_review_count(self, principal: &Principal) -> Result<u64, AppError> {
         principal.authorize(Area::Privacy, Action::Read)?;
-        Ok(self.store.open_review_count(principal.tenant).await?)
+        Ok(self
+            .store
+            .retention()
+            .open_review_count(principal.tenant)
+            .await?)
     }
 
     /// Approves (deletes) or keeps the listed records. Records a legal hold
@@ -79,13 +85,14 @@ impl Retention<'_> {
         if decision.decision == ReviewDecision::Approve {
             principal.authorize(Area::Privacy, Action::Erase)?;
         }
-        let held = self.store.held_set(principal.tenant).await?;
+        let held = self.store.retention().held_set(principal.tenant).await?;
         let outcome = self
             .store
+            .retention()
             .decide_reviews(&principal.scope(), &decision, principal.user_id.0, &held)
             .await?;
         if outcome.approved > 0 {
-            self.store.forget_erased().await;
+            self.store.privacy().forget_erased().await;
         }
         Ok(outcome)
     }

@@ -14,7 +14,11 @@ impl Retention<'_> {
         principal: &Principal,
     ) -> Result<Vec<RetentionRule>, AppError> {
         principal.authorize(Area::Privacy, Action::Read)?;
-        Ok(self.store.retention_rules(principal.tenant).await?)
+        Ok(self
+            .store
+            .retention()
+            .retention_rules(principal.tenant)
+            .await?)
     }
 
     pub async fn retention_rule(
@@ -23,7 +27,11 @@ impl Retention<'_> {
         id: RetentionRuleId,
     ) -> Result<RetentionRule, AppError> {
         principal.authorize(Area::Privacy, Action::Read)?;
-        Ok(self.store.retention_rule(principal.tenant, id).await?)
+        Ok(self
+            .store
+            .retention()
+            .retention_rule(principal.tenant, id)
+            .await?)
     }
 
     pub async fn create_retention_rule(
@@ -32,10 +40,15 @@ impl Retention<'_> {
         input: &RuleInput,
     ) -> Result<RetentionRule, AppError> {
         principal.authorize(Area::Privacy, Action::Update)?;
-        let others = self.store.retention_rules(principal.tenant).await?;
+        let others = self
+            .store
+            .retention()
+            .retention_rules(principal.tenant)
+            .await?;
         let fields = input.validate(&others)?;
         Ok(self
             .store
+            .retention()
             .create_retention_rule(&principal.scope(), &fields)
             .await?)
     }
@@ -47,7 +60,11 @@ impl Retention<'_> {
         input: &RuleInput,
     ) -> Result<RetentionRule, AppError> {
         principal.authorize(Area::Privacy, Action::Update)?;
-        let mut others = self.store.retention_rules(principal.tenant).await?;
+        let mut others = self
+            .store
+            .retention()
+            .retention_rules(principal.tenant)
+            .await?;
         if !others.iter().any(|r| r.id == id) {
             return Err(AppError::Refused(Refusal::NotFound));
         }
@@ -55,6 +72,7 @@ impl Retention<'_> {
         let fields = input.validate(&others)?;
         Ok(self
             .store
+            .retention()
             .update_retention_rule(&principal.scope(), id, &fields)
             .await?)
     }
@@ -67,6 +85,7 @@ impl Retention<'_> {
         principal.authorize(Area::Privacy, Action::Update)?;
         Ok(self
             .store
+            .retention()
             .delete_retention_rule(&principal.scope(), id)
             .await?)
     }
@@ -76,7 +95,11 @@ impl Retention<'_> {
         principal: &Principal,
     ) -> Result<Option<CalendarDate>, AppError> {
         principal.authorize(Area::Privacy, Action::Read)?;
-        Ok(self.store.contract_end(principal.tenant).await?)
+        Ok(self
+            .store
+            .retention()
+            .contract_end(principal.tenant)
+            .await?)
     }
 
     /// Sets (or, with an empty value, clears) the day the tenant's contract
@@ -99,7 +122,10 @@ impl Retention<'_> {
                 )
             })?)
         };
-        self.store.set_contract_end(&principal.scope(), end).await?;
+        self.store
+            .retention()
+            .set_contract_end(&principal.scope(), end)
+            .await?;
         Ok(end)
     }
 }

@@ -17,7 +17,12 @@ pub fn spawn_daily_schedule(app: App, first_after: Duration) -> tokio::task::Joi
     tokio::spawn(async move {
         tokio::time::sleep(first_after).await;
         loop {
-            match app.store.purge_expired_portal_registrations().await {
+            match app
+                .store
+                .portal()
+                .purge_expired_portal_registrations()
+                .await
+            {
                 Ok(0) => {}
                 Ok(purged) => tracing::info!(purged, "expired portal registrations deleted"),
                 Err(error) => {
@@ -31,7 +36,7 @@ pub fn spawn_daily_schedule(app: App, first_after: Duration) -> tokio::task::Joi
 }
 
 async fn run_due_tenants(app: &App) {
-    let tenants = match app.store.open_tenant_ids().await {
+    let tenants = match app.store.audit_trail().open_tenant_ids().await {
         Ok(tenants) => tenants,
         Err(error) => {
             tracing::warn!(%error, "retention schedule: listing tenants failed");
@@ -41,7 +46,7 @@ async fn run_due_tenants(app: &App) {
     for tenant in tenants {
         // What a run cut off (a crash, a stop) left in the search index.
         app.purge_search_index(tenant).await;
-        let last = match app.store.last_scheduled_run(tenant).await {
+        let last = match app.store.retention().last_scheduled_run(tenant).await {
             Ok(last) => last,
             Err(error) => {
                 tracing::warn!(%error, tenant = tenant.0, "retention schedule: reading the last run failed");

@@ -147,6 +147,7 @@ impl App {
             Ok(counts) => (counts.clone(), "completed"),
             Err(_) => (
                 self.store
+                    .retention()
                     .retention_run(tenant, RetentionRunId(run))
                     .await?
                     .counts,
@@ -154,6 +155,7 @@ impl App {
             ),
         };
         self.store
+            .retention()
             .finish_retention_run(scope, run, &counts, status)
             .await?;
         self.purge_search_index(tenant).await;
@@ -163,10 +165,11 @@ impl App {
             .iter()
             .any(|r| r.acted > 0 && r.action != "review")
         {
-            self.store.forget_erased().await;
+            self.store.privacy().forget_erased().await;
         }
         Ok(self
             .store
+            .retention()
             .retention_run(tenant, RetentionRunId(run))
             .await?)
     }
@@ -182,7 +185,7 @@ impl App {
     /// Purges the search tombstones the tenant's runs left (SQLite); a
     /// failure is left to the next run or hour of the schedule.
     pub(crate) async fn purge_search_index(&self, tenant: TenantId) {
-        if let Err(error) = self.store.purge_search_index(tenant).await {
+        if let Err(error) = self.store.retention().purge_search_index(tenant).await {
             tracing::warn!(%error, tenant = tenant.0, "purging erased entries from the search index failed");
         }
     }
@@ -195,9 +198,9 @@ impl App {
         control: &SweepControl,
         mut progress: impl FnMut(SweepProgress),
     ) -> Result<RunCounts, AppError> {
-        let rules = in_sweep_order(self.store.retention_rules(tenant).await?);
-        let held = self.store.held_set(tenant).await?;
-        let contract_end = self.store.contract_end(tenant).await?;
+        let rules = in_sweep_order(self.store.retention().retention_rules(tenant).await?);
+        let held = self.store.retention().held_set(tenant).await?;
+        let contract_end = self.store.retention().contract_end(tenant).await?;
         let mut counts = RunCounts::default();
         let mut seen = SweepProgress::default();
         for rule in &rules {
@@ -210,6 +213,7 @@ impl App {
                 }
                 let batch = self
                     .store
+                    .retention()
                     .due_batch(tenant, rule, now, contract_end, &held, cursor, size.records)
                     .await?;
                 counts
@@ -221,10 +225,11 @@ impl App {
                     // records reach the trail before their context is blanked.
                     self.audit().flush_audit().await;
                     self.store
+                        .retention()
                         .act_on_due(scope, rule, run, &batch.due, &counts)
                         .await?;
                     size.after(batch.due.len(), started.elapsed());
-                    self.store.rewind_log().await;
+                    self.store.retention().rewind_log().await;
                     tokio::time::sleep(WRITERS_TURN).await;
                 }
                 seen.acted += batch.due.len() as u64;
@@ -268,6 +273,7 @@ impl Retention<'_> {
         let scope = principal.scope();
         let run = self
             .store
+            .retention()
             .start_retention_run(
                 &scope,
                 RunStart::Staff(principal.user_id.0),
@@ -293,6 +299,7 @@ impl Retention<'_> {
         });
         Ok(self
             .store
+            .retention()
             .retention_run(scope.tenant, RetentionRunId(run))
             .await?)
     }
@@ -309,6 +316,7 @@ impl Retention<'_> {
     ) -> Result<RunSummary, AppError> {
         let run = self
             .store
+            .retention()
             .start_retention_run(scope, start, &this_runner(), &runner_gone)
             .await?;
         self.carry_out_run(scope, run, now, control, progress).await
@@ -328,7 +336,11 @@ impl Retention<'_> {
 
     pub async fn retention_runs(self, principal: &Principal) -> Result<Vec<RunSummary>, AppError> {
         principal.authorize(Area::Privacy, Action::Read)?;
-        Ok(self.store.retention_runs(principal.tenant, 100).await?)
+        Ok(self
+            .store
+            .retention()
+            .retention_runs(principal.tenant, 100)
+            .await?)
     }
 
     pub async fn retention_run(
@@ -337,7 +349,11 @@ impl Retention<'_> {
         id: RetentionRunId,
     ) -> Result<RunSummary, AppError> {
         principal.authorize(Area::Privacy, Action::Read)?;
-        Ok(self.store.retention_run(principal.tenant, id).await?)
+        Ok(self
+            .store
+            .retention()
+            .retention_run(principal.tenant, id)
+            .await?)
     }
 }
 

@@ -6,6 +6,7 @@
 use crate::connect::Backend;
 use crate::rows::PARAMETERS_PER_STATEMENT;
 use crate::statement::Bindable;
+use crate::AuditTrail;
 use crate::{Store, StoreError};
 use custodian_core::audit::chain::{
     context_digest, entry_hash, ChainedEntry, ClientContext, Hash, GENESIS,
@@ -196,11 +197,13 @@ impl Store {
         }
         sql
     }
+}
 
+impl AuditTrail<'_> {
     /// Appends entries of one tenant in a transaction of their own: how
     /// recorded reads reach the trail.
     pub async fn record_audit_entries(
-        &self,
+        self,
         tenant: TenantId,
         entries: &[NewAuditEntry],
     ) -> Result<(), StoreError> {

@@ -2,6 +2,7 @@
 //! and the signed checkpoints of the chain head.
 
 use crate::statement::Bindable;
+use crate::AuditTrail;
 use crate::{Store, StoreError};
 use custodian_core::audit::chain::{
     ChainBreak, ChainVerifier, ClientContext, EntryView, IndexDigest, StoredEntry,
@@ -23,9 +24,9 @@ pub struct Checkpoint {
     pub signature: String,
 }
 
-impl Store {
+impl AuditTrail<'_> {
     /// Every tenant's id: the operator's maintenance path.
-    pub async fn tenant_ids(&self) -> Result<Vec<TenantId>, StoreError> {
+    pub async fn tenant_ids(self) -> Result<Vec<TenantId>, StoreError> {
         let mut tx = self.begin_operator().await?;
         let ids: Vec<i64> = sqlx::query_scalar("SELECT tenant_id FROM tenants ORDER BY tenant_id")
             .fetch_all(&mut *tx)
@@ -36,7 +37,7 @@ impl Store {
 
     /// The ids of the tenants in use (not closed): what the retention
     /// schedule and commands walk.
-    pub async fn open_tenant_ids(&self) -> Result<Vec<TenantId>, StoreError> {
+    pub async fn open_tenant_ids(self) -> Result<Vec<TenantId>, StoreError> {
         let mut tx = self.begin_operator().await?;
         let ids: Vec<i64> = sqlx::query_scalar(
             "SELECT tenant_id FROM tenants WHERE closed_at IS NULL ORDER BY tenant_id",
@@ -50,7 +51,7 @@ impl Store {
     /// Up to `limit` entries of a tenant's chain after position `after_seq`,
     /// in chain order.
     pub async fn audit_chain_after(
-        &self,
+        self,
         tenant: TenantId,
         after_seq: i64,
         limit: i64,
@@ -93,7 +94,7 @@ impl Store {
 
     /// The position and hash of a tenant's newest entry, as the head row
     /// records it.
-    pub async fn audit_head(&self, tenant: TenantId) -> Result<Option<(i64, Vec<u8>)>, StoreError> {
+    pub async fn audit_head(self, tenant: TenantId) -> Result<Option<(i64, Vec<u8>)>, StoreError> {
         let mut tx = self.read_one(tenant).await?;
         let row = sqlx::query("SELECT seq, entry_hash FROM audit_heads WHERE tenant_id = $1")
             .bind(tenant.0)
@@ -104,7 +105,7 @@ impl Store {
             .transpose()
     }
 
-    pub async fn save_audit_checkpoint(&self, checkpoint: &Checkpoint) -> Result<(), StoreError> {
+    pub async fn save_audit_checkpoint(self, checkpoint: &Checkpoint) -> Result<(), StoreError> {
         let mut tx = self.begin(checkpoint.tenant).await?;
         sqlx::query(
             "INSERT INTO audit_checkpoints (tenant_id, seq, entry_hash, created_at, public_key, signature)
@@ -119,7 +120,7 @@ impl Store {
 
     /// The chain position of a tenant's newest checkpoint.
     pub async fn last_audit_checkpoint_seq(
-        &self,
+        self,
         tenant: TenantId,
     ) -> Result<Option<i64>, StoreError> {
         let mut tx = self.read_one(tenant).await?;
@@ -136,7 +137,7 @@ impl Store {
     /// trail (entries and record index rows) lie beyond it: a writer moves
     /// the head in the transaction that appends, so any row beyond it was
     /// put there by someone else.
-    pub async fn audit_rows_beyond_head(&self, tenant: TenantId) -> Result<(i64, i64), StoreError> {
+    pub async fn audit_rows_beyond_head(self, tenant: TenantId) -> Result<(i64, i64), StoreError> {
         let mut tx = self.read_one(tenant).await?;
         let row = sqlx::query(
             "SELECT h.seq,
@@ -154,7 +155,7 @@ impl Store {
     /// The record index rows (`audit_entry_records`) of a tenant up to
     /// `until_seq`, summed up as the chain's entries call for them.
     pub async fn audit_index_digest(
-        &self,
+        self,
         tenant: TenantId,
         until_seq: i64,
     ) -> Result<IndexDigest, StoreError> {
@@ -197,7 +198,7 @@ impl Store {
 
     /// Tenants that the trail's tables hold rows of but that do not exist:
     /// the operator's maintenance path.
-    pub async fn audit_rows_of_unknown_tenants(&self) -> Result<Vec<TenantId>, StoreError> {
+    pub async fn audit_rows_of_unknown_tenants(self) -> Result<Vec<TenantId>, StoreError> {
         let mut tx = self.begin_operator().await?;
         let ids: Vec<i64> = sqlx::query_scalar(
             "SELECT tenant_id FROM (
@@ -213,7 +214,7 @@ impl Store {
     }
 
     /// A tenant's checkpoints, oldest first.
-    pub async fn audit_checkpoints(&self, tenant: TenantId) -> Result<Vec<Checkpoint>, StoreError> {
+    pub async fn audit_checkpoints(self, tenant: TenantId) -> Result<Vec<Checkpoint>, StoreError> {
         let mut tx = self.read_one(tenant).await?;
         let rows = sqlx::query(
             "SELECT seq, entry_hash, created_at, public_key, signature FROM audit_checkpoints
@@ -255,26 +256,6 @@ const CHAIN_SQL: &str = "SELECT seq, audit_id, occurred_at, actor_kind, actor_id
 const SCAN_BATCH: i64 = 20_000;
 
 impl Store {
-    /// Walks a tenant's whole chain in order through `verifier`, stopping at
-    /// the first break. On SQLite the file is read in place on a blocking
-    /// thread, without copying rows; PostgreSQL is read in batches.
-    pub async fn verify_audit_chain(
-        &self,
-        tenant: TenantId,
-        until_seq: i64,
-        verifier: ChainVerifier,
-    ) -> Result<ChainWalk, StoreError> {
-        match &self.sqlite_file {
-            Some(file) => {
-                let file = file.clone();
-                tokio::task::spawn_blocking(move || walk_sqlite(&file, tenant, until_seq, verifier))
-                    .await
-                    .map_err(|e| StoreError::Io(std::io::Error::other(e.to_string())))?
-            }
-            None => self.walk_in_batches(tenant, until_seq, verifier).await,
-        }
-    }
-
     async fn walk_in_batches(
         &self,
         tenant: TenantId,
@@ -284,7 +265,10 @@ impl Store {
         let mut checked = 0;
         let mut after = 0;
         loop {
-            let batch = self.audit_chain_after(tenant, after, SCAN_BATCH).await?;
+            let batch = self
+                .audit_trail()
+                .audit_chain_after(tenant, after, SCAN_BATCH)
+                .await?;
             for entry in batch.iter().take_while(|e| e.seq <= until_seq) {
                 if let Err(broken) = verifier.check(&entry.view()) {
                     return Ok(ChainWalk {
@@ -307,6 +291,28 @@ impl Store {
                     })
                 }
             }
+        }
+    }
+}
+
+impl AuditTrail<'_> {
+    /// Walks a tenant's whole chain in order through `verifier`, stopping at
+    /// the first break. On SQLite the file is read in place on a blocking
+    /// thread, without copying rows; PostgreSQL is read in batches.
+    pub async fn verify_audit_chain(
+        self,
+        tenant: TenantId,
+        until_seq: i64,
+        verifier: ChainVerifier,
+    ) -> Result<ChainWalk, StoreError> {
+        match &self.sqlite_file {
+            Some(file) => {
+                let file = file.clone();
+                tokio::task::spawn_blocking(move || walk_sqlite(&file, tenant, until_seq, verifier))
+                    .await
+                    .map_err(|e| StoreError::Io(std::io::Error::other(e.to_string())))?
+            }
+            None => self.walk_in_batches(tenant, until_seq, verifier).await,
         }
     }
 }

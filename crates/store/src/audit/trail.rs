@@ -2,7 +2,8 @@
 //! this user accessed), per data subject (every record of one contact),
 //! filtered by time and action, newest first, paged by chain position.
 
-use crate::{Store, StoreError};
+use crate::AuditTrail;
+use crate::StoreError;
 use custodian_core::audit::entry::AuditEntry;
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::time::Timestamp;
@@ -107,10 +108,10 @@ pub(crate) fn about_contacts(matched: &str) -> String {
     format!("a.seq IN ({})", lookups.join(" UNION ALL "))
 }
 
-impl Store {
+impl AuditTrail<'_> {
     /// Entries that match `query`, newest first.
-    pub async fn audit_trail(
-        &self,
+    pub async fn entries(
+        self,
         tenant: TenantId,
         query: &AuditQuery,
     ) -> Result<Vec<AuditEntry>, StoreError> {
@@ -230,13 +231,13 @@ impl Store {
 
     /// The newest changes (not reads) of one record: its history.
     pub async fn audit_of_record(
-        &self,
+        self,
         tenant: TenantId,
         record_type: RecordType,
         record_id: i64,
         limit: i64,
     ) -> Result<Vec<AuditEntry>, StoreError> {
-        self.audit_trail(
+        self.entries(
             tenant,
             &AuditQuery {
                 subject: Some(AuditSubject::Record(record_type, record_id)),

@@ -3,7 +3,8 @@
 
 use super::tickets::{load, lock_ticket};
 use crate::statement::Bindable;
-use crate::{MessageAuthor, Scope, Store, StoreError};
+use crate::Helpdesk;
+use crate::{MessageAuthor, Scope, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::helpdesk::{FileKind, TicketAttachment, TicketStatus};
 use custodian_core::time::Timestamp;
@@ -35,10 +36,10 @@ fn from_row(row: &AnyRow) -> Result<TicketAttachment, StoreError> {
     })
 }
 
-impl Store {
+impl Helpdesk<'_> {
     /// Attaches a checked file to the ticket.
     pub async fn add_ticket_attachment(
-        &self,
+        self,
         scope: &Scope,
         ticket: TicketId,
         author: MessageAuthor,
@@ -87,7 +88,7 @@ impl Store {
 
     /// The ticket's files, oldest first, without their content.
     pub async fn ticket_attachments(
-        &self,
+        self,
         tenant: TenantId,
         ticket: TicketId,
     ) -> Result<Vec<TicketAttachment>, StoreError> {
@@ -105,7 +106,7 @@ impl Store {
 
     /// One file with its content.
     pub async fn ticket_attachment(
-        &self,
+        self,
         tenant: TenantId,
         id: TicketAttachmentId,
     ) -> Result<(TicketAttachment, Vec<u8>), StoreError> {

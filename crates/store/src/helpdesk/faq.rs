@@ -6,7 +6,8 @@ use crate::page::{finish_page, keyset, Arg, Cursor, CursorKey, ListQuery, SortKe
 use crate::rows::placeholders;
 use crate::statement::Bindable;
 use crate::stored::{FieldValues, StoredRecord};
-use crate::{Scope, Store, StoreError};
+use crate::Helpdesk;
+use crate::{Scope, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::helpdesk::{FaqArticle, FaqFields};
 use custodian_core::page::Page;
@@ -121,9 +122,9 @@ impl StoredRecord for FaqArticle {
     }
 }
 
-impl Store {
+impl Helpdesk<'_> {
     pub async fn create_faq_article(
-        &self,
+        self,
         scope: &Scope,
         created_by: Option<UserId>,
         fields: &FaqFields,
@@ -168,7 +169,7 @@ impl Store {
     /// `draft`, `name_prefix` words of the title or answer, and
     /// `organisation_id` is unused.
     pub async fn list_faq_articles(
-        &self,
+        self,
         tenant: TenantId,
         query: &ListQuery,
     ) -> Result<Page<FaqArticle>, StoreError> {
@@ -214,7 +215,7 @@ impl Store {
     /// The names of the tenant's contacts whose first or last name is one
     /// of `words` (as written, and capitalised), and of its staff.
     pub async fn known_names(
-        &self,
+        self,
         tenant: TenantId,
         words: &[String],
     ) -> Result<Vec<String>, StoreError> {

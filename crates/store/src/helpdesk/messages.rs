@@ -8,7 +8,8 @@ use super::service_levels::load_levels;
 use super::tickets::{fields_of, load, lock_ticket, write_ticket};
 use crate::rows::bump_version;
 use crate::statement::Bindable;
-use crate::{NewMail, Scope, Store, StoreError};
+use crate::Helpdesk;
+use crate::{NewMail, Scope, StoreError};
 use custodian_core::audit::{changed_fields, AuditAction, RecordType};
 use custodian_core::helpdesk::{
     MessageFields, MessageVisibility, TicketMessage, TicketStatus, Writer,
@@ -59,10 +60,10 @@ fn from_row(row: &AnyRow) -> Result<TicketMessage, StoreError> {
     })
 }
 
-impl Store {
+impl Helpdesk<'_> {
     /// Writes a reply or note on the ticket and changes the ticket with it.
     pub async fn add_ticket_message(
-        &self,
+        self,
         scope: &Scope,
         ticket_id: TicketId,
         author: MessageAuthor,
@@ -163,7 +164,7 @@ impl Store {
 
     /// The ticket's messages, oldest first; internal notes only when asked.
     pub async fn ticket_messages(
-        &self,
+        self,
         tenant: TenantId,
         ticket_id: TicketId,
         with_internal: bool,

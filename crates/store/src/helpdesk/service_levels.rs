@@ -1,7 +1,8 @@
 //! The tenant's service levels, laid over the defaults.
 
 use crate::statement::Bindable;
-use crate::{Scope, Store, StoreError};
+use crate::Helpdesk;
+use crate::{Scope, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::helpdesk::{ServiceLevel, ServiceLevels, TicketPriority};
 use custodian_core::time::Timestamp;
@@ -32,8 +33,8 @@ pub(super) async fn load_levels(
     Ok(ServiceLevels::with(levels))
 }
 
-impl Store {
-    pub async fn service_levels(&self, tenant: TenantId) -> Result<ServiceLevels, StoreError> {
+impl Helpdesk<'_> {
+    pub async fn service_levels(self, tenant: TenantId) -> Result<ServiceLevels, StoreError> {
         let mut tx = self.begin_read(tenant).await?;
         let levels = load_levels(&mut tx, tenant).await?;
         tx.commit().await?;
@@ -43,7 +44,7 @@ impl Store {
     /// Stores every priority's times. Tickets already raised keep their due
     /// times until their priority changes.
     pub async fn set_service_levels(
-        &self,
+        self,
         scope: &Scope,
         levels: &ServiceLevels,
     ) -> Result<ServiceLevels, StoreError> {

@@ -7,6 +7,7 @@ use crate::page::{finish_page, keyset, Arg, Cursor, CursorKey, ListQuery, SortKe
 use crate::rows::require_reference;
 use crate::statement::Bindable;
 use crate::stored::{FieldValues, StoredRecord};
+use crate::Helpdesk;
 use crate::{Scope, Store, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::helpdesk::{Ticket, TicketFields, TicketPriority, TicketStatus, TicketTimes};
@@ -264,33 +265,6 @@ impl StoredRecord for Ticket {
 }
 
 impl Store {
-    pub async fn create_ticket(
-        &self,
-        scope: &Scope,
-        created_by: Option<UserId>,
-        fields: &TicketFields,
-    ) -> Result<Ticket, StoreError> {
-        // On SQLite, tickets raised together share one commit.
-        if let Some(group) = &self.group_commit {
-            let (store, scope, fields) = (self.clone(), scope.clone(), fields.clone());
-            return group
-                .write(move |tx| {
-                    Box::pin(async move {
-                        let id = store.insert_ticket(tx, &scope, created_by, &fields).await?;
-                        load(tx, scope.tenant, id).await
-                    })
-                })
-                .await;
-        }
-        let mut tx = self.begin(scope.tenant).await?;
-        let id = self
-            .insert_ticket(&mut tx, scope, created_by, fields)
-            .await?;
-        let ticket = load(&mut tx, scope.tenant, id).await?;
-        tx.commit().await?;
-        Ok(ticket)
-    }
-
     /// Writes a new ticket with its number and audit entry inside `tx`.
     pub(crate) async fn insert_ticket(
         &self,
@@ -339,10 +313,39 @@ impl Store {
         .await?;
         Ok(id)
     }
+}
+
+impl Helpdesk<'_> {
+    pub async fn create_ticket(
+        self,
+        scope: &Scope,
+        created_by: Option<UserId>,
+        fields: &TicketFields,
+    ) -> Result<Ticket, StoreError> {
+        // On SQLite, tickets raised together share one commit.
+        if let Some(group) = &self.group_commit {
+            let (store, scope, fields) = (Store::clone(&self), scope.clone(), fields.clone());
+            return group
+                .write(move |tx| {
+                    Box::pin(async move {
+                        let id = store.insert_ticket(tx, &scope, created_by, &fields).await?;
+                        load(tx, scope.tenant, id).await
+                    })
+                })
+                .await;
+        }
+        let mut tx = self.begin(scope.tenant).await?;
+        let id = self
+            .insert_ticket(&mut tx, scope, created_by, fields)
+            .await?;
+        let ticket = load(&mut tx, scope.tenant, id).await?;
+        tx.commit().await?;
+        Ok(ticket)
+    }
 
     /// How many tickets the contact raised since `since` (a rate limit).
     pub async fn tickets_raised_since(
-        &self,
+        self,
         tenant: TenantId,
         contact: ContactId,
         since: Timestamp,
@@ -363,7 +366,7 @@ impl Store {
     /// and `name_prefix` finds a number (`1042`, `#1042`) or words of the
     /// subject.
     pub async fn list_tickets(
-        &self,
+        self,
         tenant: TenantId,
         query: &ListQuery,
     ) -> Result<Page<Ticket>, StoreError> {

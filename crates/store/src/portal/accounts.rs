@@ -3,7 +3,8 @@
 //! ended, found by email for a login.
 
 use crate::statement::Bindable;
-use crate::{NewMail, Scope, Store, StoreError};
+use crate::Portal;
+use crate::{NewMail, Scope, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::portal::{LinkPurpose, PortalAccount};
 use custodian_core::time::Timestamp;
@@ -105,9 +106,9 @@ pub(super) fn identity_from_row(
     })
 }
 
-impl Store {
+impl Portal<'_> {
     pub async fn portal_account_of(
-        &self,
+        self,
         tenant: TenantId,
         contact: ContactId,
     ) -> Result<Option<PortalAccount>, StoreError> {
@@ -122,7 +123,7 @@ impl Store {
     /// new link, and the message carrying it, in one transaction.
     #[allow(clippy::too_many_arguments)]
     pub async fn invite_to_portal(
-        &self,
+        self,
         scope: &Scope,
         contact: ContactId,
         email: &str,
@@ -202,7 +203,7 @@ impl Store {
     /// Sets the organisation flag; ending access also ends the account's
     /// sessions and spends its links.
     pub async fn set_portal_access(
-        &self,
+        self,
         scope: &Scope,
         contact: ContactId,
         organisation_access: bool,
@@ -259,7 +260,7 @@ impl Store {
 
     /// The open accounts a login's email may be, in every tenant (the
     /// operator's path: the email is all a login gives).
-    pub async fn portal_candidates(&self, email: &str) -> Result<Vec<PortalCandidate>, StoreError> {
+    pub async fn portal_candidates(self, email: &str) -> Result<Vec<PortalCandidate>, StoreError> {
         let mut tx = self.begin_operator().await?;
         let rows = sqlx::query(
             "SELECT tenant_id, account_id, contact_id, email, organisation_access, invited_at, activated_at,
@@ -284,7 +285,7 @@ impl Store {
 
     /// The tenant's portal accounts, oldest invitation first.
     pub async fn portal_accounts(
-        &self,
+        self,
         tenant: TenantId,
         limit: i64,
     ) -> Result<Vec<PortalAccount>, StoreError> {
@@ -300,7 +301,7 @@ impl Store {
     }
 
     pub async fn portal_identity(
-        &self,
+        self,
         tenant: TenantId,
         account: PortalAccountId,
     ) -> Result<Option<PortalIdentity>, StoreError> {

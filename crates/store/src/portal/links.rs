@@ -3,7 +3,8 @@
 //! the password; a sign-in link in the one that opens the session.
 
 use crate::statement::Bindable;
-use crate::{NewMail, Scope, Store, StoreError};
+use crate::Portal;
+use crate::{NewMail, Scope, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::portal::{LinkProblem, LinkPurpose};
 use custodian_core::time::Timestamp;
@@ -91,11 +92,11 @@ pub(super) async fn take_link(
     Ok(Ok(PortalAccountId(row.try_get("account_id")?)))
 }
 
-impl Store {
+impl Portal<'_> {
     /// Whether a link can be used now, without spending it (to show the
     /// form behind an invitation).
     pub async fn check_portal_link(
-        &self,
+        self,
         tenant: TenantId,
         token_hash: &str,
         purpose: LinkPurpose,
@@ -109,7 +110,7 @@ impl Store {
     /// Accepts an invitation: spends its link and sets the password, at
     /// once; the account is active from then on.
     pub async fn accept_portal_invitation(
-        &self,
+        self,
         tenant: TenantId,
         token_hash: &str,
         password_hash: &str,
@@ -145,7 +146,7 @@ impl Store {
 
     /// A sign-in link for an account, with the message carrying it.
     pub async fn create_portal_sign_in(
-        &self,
+        self,
         scope: &Scope,
         account: PortalAccountId,
         token_hash: &str,

@@ -5,7 +5,8 @@
 
 use super::accounts::account_of;
 use crate::statement::Bindable;
-use crate::{NewMail, Scope, Store, StoreError};
+use crate::Portal;
+use crate::{NewMail, Scope, StoreError};
 use custodian_core::audit::chain::ClientContext;
 use custodian_core::audit::{Actor, ActorKind, AuditAction, RecordType};
 use custodian_core::contacts::Contact;
@@ -80,11 +81,11 @@ async fn address_ended(
     Ok(ended.is_some())
 }
 
-impl Store {
+impl Portal<'_> {
     /// Whether staff ended the portal access of an account with this
     /// address (which a registration does not get back).
     pub async fn portal_address_ended(
-        &self,
+        self,
         tenant: TenantId,
         email: &str,
     ) -> Result<bool, StoreError> {
@@ -96,7 +97,7 @@ impl Store {
 
     /// Deletes the registrations of every tenant whose link expired,
     /// audited per tenant; returns how many went.
-    pub async fn purge_expired_portal_registrations(&self) -> Result<usize, StoreError> {
+    pub async fn purge_expired_portal_registrations(self) -> Result<usize, StoreError> {
         let now = Timestamp::now();
         let mut tx = self.begin_operator().await?;
         let rows = sqlx::query(
@@ -139,7 +140,7 @@ impl Store {
     }
 
     pub async fn portal_registration_policy(
-        &self,
+        self,
         tenant: TenantId,
     ) -> Result<RegistrationPolicy, StoreError> {
         let mut tx = self.read_one(tenant).await?;
@@ -157,7 +158,7 @@ impl Store {
     }
 
     pub async fn set_portal_registration_policy(
-        &self,
+        self,
         scope: &Scope,
         policy: RegistrationPolicy,
     ) -> Result<(), StoreError> {
@@ -182,7 +183,7 @@ impl Store {
     /// Keeps a registration until its address is confirmed, with the
     /// message carrying the link.
     pub async fn create_portal_registration(
-        &self,
+        self,
         scope: &Scope,
         fields: &RegistrationFields,
         known_contact: Option<ContactId>,
@@ -223,7 +224,7 @@ impl Store {
 
     /// The registration behind a confirmation link, while it can be used.
     pub async fn pending_portal_registration(
-        &self,
+        self,
         tenant: TenantId,
         token_hash: &str,
     ) -> Result<Result<PendingRegistration, LinkProblem>, StoreError> {
@@ -241,7 +242,7 @@ impl Store {
     /// signs in already is never changed. Everything is recorded with the
     /// person as the actor.
     pub async fn confirm_portal_registration(
-        &self,
+        self,
         tenant: TenantId,
         token_hash: &str,
         registrant: Registrant<'_>,

@@ -5,6 +5,7 @@
 use super::accounts::{identity_from_row, PortalIdentity, IDENTITY_COLUMNS};
 use super::links::take_link;
 use crate::statement::Bindable;
+use crate::Portal;
 use crate::{Scope, Store, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::portal::LinkProblem;
@@ -25,43 +26,6 @@ pub struct PortalSessionRecord {
 const SESSION_MS: i64 = SESSION_HOURS * 3_600_000;
 
 impl Store {
-    /// Opens a session for an account that logged in with its password.
-    pub async fn open_portal_session(
-        &self,
-        scope: &Scope,
-        account: PortalAccountId,
-        token_hash: &str,
-        csrf_token: &str,
-    ) -> Result<(), StoreError> {
-        let mut tx = self.begin(scope.tenant).await?;
-        self.insert_session(&mut tx, scope, account, token_hash, csrf_token)
-            .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// Spends a sign-in link and opens a session with it, at once.
-    pub async fn sign_in_with_portal_link(
-        &self,
-        tenant: TenantId,
-        link_hash: &str,
-        token_hash: &str,
-        csrf_token: &str,
-        scope_of: impl FnOnce(PortalAccountId) -> Scope,
-    ) -> Result<Result<PortalAccountId, LinkProblem>, StoreError> {
-        let mut tx = self.begin(tenant).await?;
-        let account = match take_link(&mut tx, tenant, link_hash, LinkPurpose::SignIn, true).await?
-        {
-            Ok(account) => account,
-            Err(problem) => return Ok(Err(problem)),
-        };
-        let scope = scope_of(account);
-        self.insert_session(&mut tx, &scope, account, token_hash, csrf_token)
-            .await?;
-        tx.commit().await?;
-        Ok(Ok(account))
-    }
-
     async fn insert_session(
         &self,
         tx: &mut sqlx::Transaction<'static, sqlx::Any>,
@@ -92,12 +56,51 @@ impl Store {
         )
         .await
     }
+}
+
+impl Portal<'_> {
+    /// Opens a session for an account that logged in with its password.
+    pub async fn open_portal_session(
+        self,
+        scope: &Scope,
+        account: PortalAccountId,
+        token_hash: &str,
+        csrf_token: &str,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin(scope.tenant).await?;
+        self.insert_session(&mut tx, scope, account, token_hash, csrf_token)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Spends a sign-in link and opens a session with it, at once.
+    pub async fn sign_in_with_portal_link(
+        self,
+        tenant: TenantId,
+        link_hash: &str,
+        token_hash: &str,
+        csrf_token: &str,
+        scope_of: impl FnOnce(PortalAccountId) -> Scope,
+    ) -> Result<Result<PortalAccountId, LinkProblem>, StoreError> {
+        let mut tx = self.begin(tenant).await?;
+        let account = match take_link(&mut tx, tenant, link_hash, LinkPurpose::SignIn, true).await?
+        {
+            Ok(account) => account,
+            Err(problem) => return Ok(Err(problem)),
+        };
+        let scope = scope_of(account);
+        self.insert_session(&mut tx, &scope, account, token_hash, csrf_token)
+            .await?;
+        tx.commit().await?;
+        Ok(Ok(account))
+    }
 
     /// The live session behind a cookie's hash, of an account not ended.
     /// One statement, without a transaction on SQLite: every portal page
     /// asks it first.
     pub async fn portal_session(
-        &self,
+        self,
         tenant: TenantId,
         token_hash: &str,
     ) -> Result<Option<PortalSessionRecord>, StoreError> {
@@ -126,7 +129,7 @@ impl Store {
 
     /// Keeps a used session alive for another eight hours.
     pub async fn touch_portal_session(
-        &self,
+        self,
         tenant: TenantId,
         session: PortalSessionId,
     ) -> Result<(), StoreError> {
@@ -143,7 +146,7 @@ impl Store {
     }
 
     pub async fn end_portal_session(
-        &self,
+        self,
         scope: &Scope,
         token_hash: &str,
     ) -> Result<(), StoreError> {

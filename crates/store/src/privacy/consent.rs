@@ -4,7 +4,8 @@
 //! is audited.
 
 use crate::statement::Bindable;
-use crate::{Scope, Store, StoreError};
+use crate::Privacy;
+use crate::{Scope, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::privacy::consent::{
     ConsentAction, ConsentChannel, ConsentEvent, ConsentEventFields, ConsentText, ConsentTextFields,
@@ -85,10 +86,10 @@ async fn load_text(
 
 const TEXT_FIELDS: [&str; 4] = ["purpose_id", "title", "body", "language"];
 
-impl Store {
+impl Privacy<'_> {
     /// A new draft: the purpose's next version.
     pub async fn create_consent_text(
-        &self,
+        self,
         scope: &Scope,
         author: UserId,
         fields: &ConsentTextFields,
@@ -135,7 +136,7 @@ impl Store {
 
     /// Rewords a draft; a published text is refused.
     pub async fn update_consent_text(
-        &self,
+        self,
         scope: &Scope,
         id: ConsentTextId,
         fields: &ConsentTextFields,
@@ -182,7 +183,7 @@ impl Store {
 
     /// Publishes a draft: from now on it is what subjects consent to.
     pub async fn publish_consent_text(
-        &self,
+        self,
         scope: &Scope,
         id: ConsentTextId,
     ) -> Result<ConsentText, StoreError> {
@@ -214,7 +215,7 @@ impl Store {
     }
 
     pub async fn consent_text(
-        &self,
+        self,
         tenant: TenantId,
         id: ConsentTextId,
     ) -> Result<ConsentText, StoreError> {
@@ -225,7 +226,7 @@ impl Store {
     }
 
     /// Every text, by purpose and version.
-    pub async fn consent_texts(&self, tenant: TenantId) -> Result<Vec<ConsentText>, StoreError> {
+    pub async fn consent_texts(self, tenant: TenantId) -> Result<Vec<ConsentText>, StoreError> {
         self.read_rows(
             tenant,
             sqlx::query(&format!(
@@ -239,7 +240,7 @@ impl Store {
 
     /// Records a grant or withdrawal of a published text for a contact.
     pub async fn record_consent(
-        &self,
+        self,
         scope: &Scope,
         contact: ContactId,
         text: &ConsentText,
@@ -284,7 +285,7 @@ impl Store {
 
     /// A contact's consent events, newest first.
     pub async fn consent_events(
-        &self,
+        self,
         tenant: TenantId,
         contact: ContactId,
     ) -> Result<Vec<ConsentEvent>, StoreError> {
@@ -296,7 +297,7 @@ impl Store {
 
     /// Marks the contacts as objecting to direct marketing.
     pub async fn set_marketing_objection(
-        &self,
+        self,
         scope: &Scope,
         contacts: &[ContactId],
     ) -> Result<(), StoreError> {
@@ -329,7 +330,7 @@ impl Store {
     /// Lifts a contact's objection to direct marketing: they consented
     /// again themself.
     pub async fn clear_marketing_objection(
-        &self,
+        self,
         scope: &Scope,
         contact: ContactId,
     ) -> Result<(), StoreError> {

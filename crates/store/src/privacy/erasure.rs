@@ -16,6 +16,7 @@ use crate::connect::Backend;
 use crate::retention::full_text_secure_delete;
 use crate::rows::{id_array, id_set};
 use crate::statement::Bindable;
+use crate::Privacy;
 use crate::{NewAuditEntry, Scope, Store, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::privacy::erasure::{
@@ -581,12 +582,12 @@ impl Store {
     }
 }
 
-impl Store {
+impl Privacy<'_> {
     /// What erasing the contacts would do, table by table, changing
     /// nothing: the rows that would be deleted, rewritten (those in which
     /// the subject's identifiers were found) or kept under a hold.
     pub async fn erasure_plan(
-        &self,
+        self,
         scope: &Scope,
         contacts: &[ContactId],
         identifiers: &Identifiers,
@@ -603,7 +604,7 @@ impl Store {
 
     /// How many of the contacts' rows a legal hold keeps, per table.
     pub async fn legal_holds(
-        &self,
+        self,
         tenant: TenantId,
         contacts: &[ContactId],
     ) -> Result<Vec<TableOutcome>, StoreError> {
@@ -638,7 +639,7 @@ impl Store {
     /// request and keeps the certificate; then makes the storage forget.
     #[allow(clippy::too_many_arguments)]
     pub async fn erase_subject(
-        &self,
+        self,
         scope: &Scope,
         request: SubjectRequestId,
         contacts: &[ContactId],
@@ -729,7 +730,7 @@ impl Store {
 
     /// The certificate of an erasure request, once erased.
     pub async fn erasure_certificate(
-        &self,
+        self,
         tenant: TenantId,
         request: SubjectRequestId,
     ) -> Result<Option<ErasureCertificate>, StoreError> {

@@ -6,7 +6,8 @@ use super::subject_tables::{rows_condition, shared_condition, SUBJECT_TABLES};
 use crate::audit::trail::about_contact;
 use crate::rows::{id_array, id_set};
 use crate::statement::Bindable;
-use crate::{Store, StoreError};
+use crate::Privacy;
+use crate::StoreError;
 use custodian_core::catalog::{Category, ColumnClass};
 use custodian_core::hex::to_hex;
 use custodian_core::privacy::export::AccessSummary;
@@ -54,13 +55,13 @@ fn json_value(row: &AnyRow, index: usize) -> Result<Value, StoreError> {
     })
 }
 
-impl Store {
+impl Privacy<'_> {
     /// Records that these rows left the system in an export: one chained
     /// entry per record type naming every record and the columns exported.
     /// Also takes `step` on the request the export answers, in the same
     /// transaction.
     pub async fn record_export(
-        &self,
+        self,
         scope: &crate::Scope,
         request: SubjectRequestId,
         step: &crate::Step<'_>,
@@ -116,7 +117,7 @@ impl Store {
     /// The subject's rows of every table that has any, for an export of
     /// `kind`; `portable` as `export_columns` reads it.
     pub async fn subject_rows(
-        &self,
+        self,
         tenant: TenantId,
         contacts: &[ContactId],
         kind: ExportKind,
@@ -170,7 +171,7 @@ impl Store {
     /// The subject's rows that also concern other people (an activity with
     /// other contacts), per table.
     pub async fn shared_subject_rows(
-        &self,
+        self,
         tenant: TenantId,
         contacts: &[ContactId],
     ) -> Result<Vec<SharedRows>, StoreError> {
@@ -204,7 +205,7 @@ impl Store {
 
     /// Who read or changed the contacts' records, by person and action.
     pub async fn subject_access_summary(
-        &self,
+        self,
         tenant: TenantId,
         contacts: &[ContactId],
     ) -> Result<Vec<AccessSummary>, StoreError> {

@@ -9,6 +9,7 @@
 use super::subject_tables::ERASURE_ORDER;
 use crate::connect::Backend;
 use crate::retention::optimize_full_text;
+use crate::Privacy;
 use crate::{Store, StoreError};
 use sqlx::{Executor, Row};
 use std::time::Duration;
@@ -114,19 +115,6 @@ impl Store {
         }
     }
 
-    /// After erasing in bulk (retention, the review list): the same
-    /// forgetting as after an erasure request; a failure is logged, the
-    /// next checkpoint or vacuum does it.
-    pub async fn forget_erased(&self) {
-        let result = match self.plan_forgetting().await {
-            Ok(plan) => self.forget_old_versions(&plan).await,
-            Err(error) => Err(error.to_string()),
-        };
-        if let Err(note) = result {
-            tracing::warn!(%note, "forgetting erased rows' old versions is left to the next checkpoint");
-        }
-    }
-
     /// After the commit: SQLite copies the write-ahead log into the
     /// database and truncates it; PostgreSQL rewrites or vacuums the
     /// touched tables. The error is what the certificate says instead.
@@ -195,6 +183,21 @@ impl Store {
                 });
                 Ok(())
             }
+        }
+    }
+}
+
+impl Privacy<'_> {
+    /// After erasing in bulk (retention, the review list): the same
+    /// forgetting as after an erasure request; a failure is logged, the
+    /// next checkpoint or vacuum does it.
+    pub async fn forget_erased(self) {
+        let result = match self.plan_forgetting().await {
+            Ok(plan) => self.forget_old_versions(&plan).await,
+            Err(error) => Err(error.to_string()),
+        };
+        if let Err(note) = result {
+            tracing::warn!(%note, "forgetting erased rows' old versions is left to the next checkpoint");
         }
     }
 }

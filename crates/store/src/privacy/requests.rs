@@ -3,6 +3,7 @@
 //! a change made against a state that moved meanwhile is refused.
 
 use crate::statement::Bindable;
+use crate::Privacy;
 use crate::{Scope, Store, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::privacy::requests::{
@@ -133,205 +134,6 @@ async fn add_step(
 }
 
 impl Store {
-    /// Opens a request, owned by `owner`, due on `due_on`: logged by staff,
-    /// or raised by the subject in the portal, where their signed-in
-    /// session verifies who they are and confirms their contact record in
-    /// the same transaction, so the request starts in progress.
-    pub async fn create_request(
-        &self,
-        scope: &Scope,
-        owner: UserId,
-        fields: &RequestFields,
-        due_on: CalendarDate,
-        intake: &Intake<'_>,
-    ) -> Result<SubjectRequest, StoreError> {
-        let id = self.next_id();
-        let now = Timestamp::now().0;
-        let (by, state, identity_method) = match *intake {
-            Intake::Logged => (StepActor::Staff(owner), RequestState::Received, None),
-            Intake::Portal {
-                contact,
-                identity_method,
-            } => (
-                StepActor::Subject(contact),
-                RequestState::InProgress,
-                Some(identity_method),
-            ),
-        };
-        let mut tx = self.begin(scope.tenant).await?;
-        crate::rows::require_reference(
-            &mut tx,
-            "contacts",
-            "contact_id",
-            scope.tenant.0,
-            fields.contact_id.map(|id| id.0),
-            "contact_id",
-        )
-        .await?;
-        sqlx::query(
-            "INSERT INTO subject_requests (tenant_id, request_id, request_type, channel, received_on, due_on, state,
-                 contact_id, subject_name, subject_email, details, owner_id, identity_verified_at, identity_method,
-                 created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)",
-        )
-        .bind_all((scope.tenant.0, id, fields.request_type.as_str(), fields.channel.as_str(), fields.received_on.to_iso(), due_on.to_iso(), state.as_str(), fields.contact_id.map(|id| id.0), &fields.subject_name, fields.subject_email.as_deref(), fields.details.as_deref(), owner.0, identity_method.map(|_| now), identity_method, now))
-        .execute(&mut *tx)
-        .await?;
-        let received = Step {
-            by,
-            from: RequestState::Received,
-            to: RequestState::Received,
-            name: "received",
-            note: None,
-        };
-        add_step(&mut tx, self, scope.tenant, SubjectRequestId(id), &received).await?;
-        let mut audited = vec![
-            "request_type",
-            "channel",
-            "received_on",
-            "contact_id",
-            "subject_name",
-            "subject_email",
-            "details",
-        ];
-        if let Intake::Portal { contact, .. } = *intake {
-            let verified = Step {
-                by,
-                from: RequestState::Received,
-                to: state,
-                name: "identity_verified",
-                note: identity_method,
-            };
-            add_step(&mut tx, self, scope.tenant, SubjectRequestId(id), &verified).await?;
-            sqlx::query(
-                "INSERT INTO subject_request_contacts (tenant_id, request_id, contact_id, confirmed_by, confirmed_at)
-                 VALUES ($1, $2, $3, NULL, $4)",
-            )
-            .bind_all((scope.tenant.0, id, contact.0, now))
-            .execute(&mut *tx)
-            .await?;
-            audited.extend([
-                "identity_verified_at",
-                "identity_method",
-                "subject_contacts",
-            ]);
-        }
-        self.audit(
-            &mut tx,
-            scope,
-            AuditAction::Create,
-            RecordType::SubjectRequest,
-            id,
-            &audited,
-        )
-        .await?;
-        tx.commit().await?;
-        self.subject_request(scope.tenant, SubjectRequestId(id))
-            .await
-    }
-
-    /// The requests about one contact, newest first (for the portal): the
-    /// last hundred, or the open ones only.
-    pub async fn subject_requests_about(
-        &self,
-        tenant: TenantId,
-        contact: ContactId,
-        open_only: bool,
-    ) -> Result<Vec<SubjectRequest>, StoreError> {
-        let open = if open_only {
-            " AND r.state NOT IN ('completed', 'refused', 'withdrawn')"
-        } else {
-            ""
-        };
-        self.read_rows(
-            tenant,
-            sqlx::query(&format!(
-                "{SELECT} WHERE r.tenant_id = $1 AND r.contact_id = $2{open}
-             ORDER BY r.received_on DESC, r.request_id DESC LIMIT 100"
-            ))
-            .bind_all((tenant.0, contact.0)),
-            from_row,
-        )
-        .await
-    }
-
-    /// One request with its steps.
-    pub async fn subject_request(
-        &self,
-        tenant: TenantId,
-        id: SubjectRequestId,
-    ) -> Result<SubjectRequest, StoreError> {
-        let mut tx = self.read_one(tenant).await?;
-        let row = sqlx::query(&format!(
-            "{SELECT} WHERE r.tenant_id = $1 AND r.request_id = $2"
-        ))
-        .bind_all((tenant.0, id.0))
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(StoreError::Refused(Refusal::NotFound))?;
-        let steps = sqlx::query(
-            "SELECT e.occurred_at, e.user_id, e.contact_id, u.display_name, e.step, e.state, e.note
-             FROM subject_request_events e LEFT JOIN users u ON u.tenant_id = e.tenant_id AND u.user_id = e.user_id
-             WHERE e.tenant_id = $1 AND e.request_id = $2 ORDER BY e.occurred_at, e.event_id",
-        )
-        .bind_all((tenant.0, id.0))
-        .fetch_all(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        let mut request = from_row(&row)?;
-        for step in &steps {
-            let state: String = step.try_get("state")?;
-            request.steps.push(RequestStep {
-                occurred_at: Timestamp(step.try_get("occurred_at")?),
-                user_id: step.try_get::<Option<i64>, _>("user_id")?.map(UserId),
-                by_subject: step.try_get::<Option<i64>, _>("contact_id")?.is_some(),
-                user_name: step.try_get("display_name")?,
-                step: step.try_get("step")?,
-                state: RequestState::parse(&state)
-                    .ok_or(StoreError::Corrupt("a step in an unknown state"))?,
-                note: step.try_get("note")?,
-            });
-        }
-        Ok(request)
-    }
-
-    /// Requests by due day, the open ones only or all.
-    pub async fn subject_requests(
-        &self,
-        tenant: TenantId,
-        open_only: bool,
-    ) -> Result<Vec<SubjectRequest>, StoreError> {
-        let open = if open_only {
-            " AND r.state NOT IN ('completed', 'refused', 'withdrawn')"
-        } else {
-            ""
-        };
-        self.read_rows(
-            tenant,
-            sqlx::query(&format!(
-                "{SELECT} WHERE r.tenant_id = $1{open} ORDER BY r.due_on, r.request_id LIMIT 1000"
-            ))
-            .bind(tenant.0),
-            from_row,
-        )
-        .await
-    }
-
-    /// Takes one step: moves the request from `from` to `to` (refused when
-    /// it is no longer in `from`), with what the step changes besides.
-    pub async fn step_request(
-        &self,
-        scope: &Scope,
-        id: SubjectRequestId,
-        step: &Step<'_>,
-        change: &RequestChange,
-    ) -> Result<SubjectRequest, StoreError> {
-        let mut tx = self.begin(scope.tenant).await?;
-        self.apply_step(&mut tx, scope, id, step, change).await?;
-        tx.commit().await?;
-        self.subject_request(scope.tenant, id).await
-    }
-
     /// [`Store::step_request`] inside the caller's transaction.
     pub(crate) async fn apply_step(
         &self,
@@ -393,9 +195,224 @@ impl Store {
         )
         .await
     }
+}
+
+impl Privacy<'_> {
+    /// Opens a request, owned by `owner`, due on `due_on`: logged by staff,
+    /// or raised by the subject in the portal, where their signed-in
+    /// session verifies who they are and confirms their contact record in
+    /// the same transaction, so the request starts in progress.
+    pub async fn create_request(
+        self,
+        scope: &Scope,
+        owner: UserId,
+        fields: &RequestFields,
+        due_on: CalendarDate,
+        intake: &Intake<'_>,
+    ) -> Result<SubjectRequest, StoreError> {
+        let id = self.next_id();
+        let now = Timestamp::now().0;
+        let (by, state, identity_method) = match *intake {
+            Intake::Logged => (StepActor::Staff(owner), RequestState::Received, None),
+            Intake::Portal {
+                contact,
+                identity_method,
+            } => (
+                StepActor::Subject(contact),
+                RequestState::InProgress,
+                Some(identity_method),
+            ),
+        };
+        let mut tx = self.begin(scope.tenant).await?;
+        crate::rows::require_reference(
+            &mut tx,
+            "contacts",
+            "contact_id",
+            scope.tenant.0,
+            fields.contact_id.map(|id| id.0),
+            "contact_id",
+        )
+        .await?;
+        sqlx::query(
+            "INSERT INTO subject_requests (tenant_id, request_id, request_type, channel, received_on, due_on, state,
+                 contact_id, subject_name, subject_email, details, owner_id, identity_verified_at, identity_method,
+                 created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)",
+        )
+        .bind_all((scope.tenant.0, id, fields.request_type.as_str(), fields.channel.as_str(), fields.received_on.to_iso(), due_on.to_iso(), state.as_str(), fields.contact_id.map(|id| id.0), &fields.subject_name, fields.subject_email.as_deref(), fields.details.as_deref(), owner.0, identity_method.map(|_| now), identity_method, now))
+        .execute(&mut *tx)
+        .await?;
+        let received = Step {
+            by,
+            from: RequestState::Received,
+            to: RequestState::Received,
+            name: "received",
+            note: None,
+        };
+        add_step(
+            &mut tx,
+            &self,
+            scope.tenant,
+            SubjectRequestId(id),
+            &received,
+        )
+        .await?;
+        let mut audited = vec![
+            "request_type",
+            "channel",
+            "received_on",
+            "contact_id",
+            "subject_name",
+            "subject_email",
+            "details",
+        ];
+        if let Intake::Portal { contact, .. } = *intake {
+            let verified = Step {
+                by,
+                from: RequestState::Received,
+                to: state,
+                name: "identity_verified",
+                note: identity_method,
+            };
+            add_step(
+                &mut tx,
+                &self,
+                scope.tenant,
+                SubjectRequestId(id),
+                &verified,
+            )
+            .await?;
+            sqlx::query(
+                "INSERT INTO subject_request_contacts (tenant_id, request_id, contact_id, confirmed_by, confirmed_at)
+                 VALUES ($1, $2, $3, NULL, $4)",
+            )
+            .bind_all((scope.tenant.0, id, contact.0, now))
+            .execute(&mut *tx)
+            .await?;
+            audited.extend([
+                "identity_verified_at",
+                "identity_method",
+                "subject_contacts",
+            ]);
+        }
+        self.audit(
+            &mut tx,
+            scope,
+            AuditAction::Create,
+            RecordType::SubjectRequest,
+            id,
+            &audited,
+        )
+        .await?;
+        tx.commit().await?;
+        self.subject_request(scope.tenant, SubjectRequestId(id))
+            .await
+    }
+
+    /// The requests about one contact, newest first (for the portal): the
+    /// last hundred, or the open ones only.
+    pub async fn subject_requests_about(
+        self,
+        tenant: TenantId,
+        contact: ContactId,
+        open_only: bool,
+    ) -> Result<Vec<SubjectRequest>, StoreError> {
+        let open = if open_only {
+            " AND r.state NOT IN ('completed', 'refused', 'withdrawn')"
+        } else {
+            ""
+        };
+        self.read_rows(
+            tenant,
+            sqlx::query(&format!(
+                "{SELECT} WHERE r.tenant_id = $1 AND r.contact_id = $2{open}
+             ORDER BY r.received_on DESC, r.request_id DESC LIMIT 100"
+            ))
+            .bind_all((tenant.0, contact.0)),
+            from_row,
+        )
+        .await
+    }
+
+    /// One request with its steps.
+    pub async fn subject_request(
+        self,
+        tenant: TenantId,
+        id: SubjectRequestId,
+    ) -> Result<SubjectRequest, StoreError> {
+        let mut tx = self.read_one(tenant).await?;
+        let row = sqlx::query(&format!(
+            "{SELECT} WHERE r.tenant_id = $1 AND r.request_id = $2"
+        ))
+        .bind_all((tenant.0, id.0))
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StoreError::Refused(Refusal::NotFound))?;
+        let steps = sqlx::query(
+            "SELECT e.occurred_at, e.user_id, e.contact_id, u.display_name, e.step, e.state, e.note
+             FROM subject_request_events e LEFT JOIN users u ON u.tenant_id = e.tenant_id AND u.user_id = e.user_id
+             WHERE e.tenant_id = $1 AND e.request_id = $2 ORDER BY e.occurred_at, e.event_id",
+        )
+        .bind_all((tenant.0, id.0))
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        let mut request = from_row(&row)?;
+        for step in &steps {
+            let state: String = step.try_get("state")?;
+            request.steps.push(RequestStep {
+                occurred_at: Timestamp(step.try_get("occurred_at")?),
+                user_id: step.try_get::<Option<i64>, _>("user_id")?.map(UserId),
+                by_subject: step.try_get::<Option<i64>, _>("contact_id")?.is_some(),
+                user_name: step.try_get("display_name")?,
+                step: step.try_get("step")?,
+                state: RequestState::parse(&state)
+                    .ok_or(StoreError::Corrupt("a step in an unknown state"))?,
+                note: step.try_get("note")?,
+            });
+        }
+        Ok(request)
+    }
+
+    /// Requests by due day, the open ones only or all.
+    pub async fn subject_requests(
+        self,
+        tenant: TenantId,
+        open_only: bool,
+    ) -> Result<Vec<SubjectRequest>, StoreError> {
+        let open = if open_only {
+            " AND r.state NOT IN ('completed', 'refused', 'withdrawn')"
+        } else {
+            ""
+        };
+        self.read_rows(
+            tenant,
+            sqlx::query(&format!(
+                "{SELECT} WHERE r.tenant_id = $1{open} ORDER BY r.due_on, r.request_id LIMIT 1000"
+            ))
+            .bind(tenant.0),
+            from_row,
+        )
+        .await
+    }
+
+    /// Takes one step: moves the request from `from` to `to` (refused when
+    /// it is no longer in `from`), with what the step changes besides.
+    pub async fn step_request(
+        self,
+        scope: &Scope,
+        id: SubjectRequestId,
+        step: &Step<'_>,
+        change: &RequestChange,
+    ) -> Result<SubjectRequest, StoreError> {
+        let mut tx = self.begin(scope.tenant).await?;
+        self.apply_step(&mut tx, scope, id, step, change).await?;
+        tx.commit().await?;
+        self.subject_request(scope.tenant, id).await
+    }
 
     /// Days within which the tenant promises to answer, if less than a month.
-    pub async fn request_deadline_days(&self, tenant: TenantId) -> Result<Option<u32>, StoreError> {
+    pub async fn request_deadline_days(self, tenant: TenantId) -> Result<Option<u32>, StoreError> {
         let mut tx = self.read_one(tenant).await?;
         let days: Option<i64> =
             sqlx::query_scalar("SELECT request_deadline_days FROM tenants WHERE tenant_id = $1")
@@ -408,7 +425,7 @@ impl Store {
     }
 
     pub async fn set_request_deadline_days(
-        &self,
+        self,
         scope: &Scope,
         days: Option<u32>,
     ) -> Result<(), StoreError> {

@@ -3,15 +3,16 @@
 
 use crate::rows::placeholders;
 use crate::statement::Bindable;
-use crate::{Scope, Store, StoreError};
+use crate::Privacy;
+use crate::{Scope, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::time::Timestamp;
 use custodian_core::{ContactId, TenantId};
 
-impl Store {
+impl Privacy<'_> {
     /// Restricts the contacts (or lifts it); returns how many changed.
     pub async fn set_restriction(
-        &self,
+        self,
         scope: &Scope,
         contacts: &[ContactId],
         restricted: bool,
@@ -50,7 +51,7 @@ impl Store {
 
     /// Those of the contacts whose processing is restricted.
     pub async fn restricted_contacts(
-        &self,
+        self,
         tenant: TenantId,
         contacts: &[ContactId],
     ) -> Result<Vec<ContactId>, StoreError> {
@@ -73,7 +74,7 @@ impl Store {
 
     /// The contacts an activity is linked to now.
     pub async fn activity_contact_ids(
-        &self,
+        self,
         tenant: TenantId,
         activity: i64,
     ) -> Result<Vec<ContactId>, StoreError> {

@@ -3,7 +3,8 @@
 
 use super::subject_tables::{rows_condition, subject_table};
 use crate::statement::Bindable;
-use crate::{RequestChange, Scope, Step, StepActor, Store, StoreError};
+use crate::Privacy;
+use crate::{RequestChange, Scope, Step, StepActor, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::contacts::Contact;
 use custodian_core::privacy::requests::RequestState;
@@ -11,10 +12,10 @@ use custodian_core::privacy::subjects::RecordCounts;
 use custodian_core::time::Timestamp;
 use custodian_core::{ContactId, Refusal, SubjectRequestId, TenantId};
 
-impl Store {
+impl Privacy<'_> {
     /// The contacts with these ids that exist, in the order asked.
     pub async fn contacts_by_ids(
-        &self,
+        self,
         tenant: TenantId,
         ids: &[ContactId],
     ) -> Result<Vec<Contact>, StoreError> {
@@ -33,7 +34,7 @@ impl Store {
 
     /// The contact records confirmed as the request's subject.
     pub async fn confirmed_subjects(
-        &self,
+        self,
         tenant: TenantId,
         request: SubjectRequestId,
     ) -> Result<Vec<ContactId>, StoreError> {
@@ -51,7 +52,7 @@ impl Store {
     /// Replaces the confirmed contact records of a request; each must be a
     /// contact of the tenant.
     pub async fn confirm_subjects(
-        &self,
+        self,
         scope: &Scope,
         request: SubjectRequestId,
         by: StepActor,
@@ -131,7 +132,7 @@ impl Store {
 
     /// How many activities, assets and requests one contact has.
     pub async fn record_counts(
-        &self,
+        self,
         tenant: TenantId,
         contact: ContactId,
     ) -> Result<RecordCounts, StoreError> {

@@ -2,7 +2,8 @@
 //! numbers, and the tenant's key for them (made on first use).
 
 use crate::statement::Bindable;
-use crate::{Store, StoreError};
+use crate::Privacy;
+use crate::StoreError;
 use custodian_core::hex::{from_hex, to_hex};
 use custodian_core::privacy::suppression::{suppression_digest, IdentifierKind};
 use custodian_core::time::Timestamp;
@@ -61,10 +62,10 @@ pub(crate) async fn add_suppressions(
     Ok(added)
 }
 
-impl Store {
+impl Privacy<'_> {
     /// Which of these identifiers belong to a person erased before.
     pub async fn suppressed(
-        &self,
+        self,
         tenant: TenantId,
         identifiers: &[(IdentifierKind, String)],
     ) -> Result<Vec<(IdentifierKind, String)>, StoreError> {

@@ -3,15 +3,16 @@
 //! per record and day (the reads writer also remembers what it wrote today).
 
 use crate::statement::Bindable;
-use crate::{Store, StoreError};
+use crate::Retention;
+use crate::StoreError;
 use custodian_core::audit::RecordType;
 use custodian_core::TenantId;
 
-impl Store {
+impl Retention<'_> {
     /// Notes that the records were read on `day` (the day's first instant,
     /// in milliseconds). A row already at that day is not written again.
     pub async fn touch_access(
-        &self,
+        self,
         tenant: TenantId,
         records: &[(RecordType, i64)],
         day: i64,
@@ -40,7 +41,7 @@ impl Store {
 
     /// The day a record was last read, if it ever was since tracking began.
     pub async fn last_access(
-        &self,
+        self,
         tenant: TenantId,
         record_type: RecordType,
         id: i64,

@@ -8,6 +8,7 @@ use super::search_purge::{full_text_secure_delete, mark_search_purge};
 use crate::privacy::{owned_activity_ids, ContactsErased};
 use crate::rows::{id_array, id_set};
 use crate::statement::Bindable;
+use crate::Retention;
 use crate::{NewAuditEntry, Scope, Store, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::catalog::{self, Erasure, Subject};
@@ -174,66 +175,6 @@ async fn anonymise_staff(
 }
 
 impl Store {
-    /// Acts on one batch of due records as the rule says, and records the
-    /// run's counts so far in the same transaction.
-    pub async fn act_on_due(
-        &self,
-        scope: &Scope,
-        rule: &RetentionRule,
-        run: i64,
-        ids: &[i64],
-        counts: &RunCounts,
-    ) -> Result<Acted, StoreError> {
-        let mut tx = self.begin(scope.tenant).await?;
-        let records = self
-            .act_in(
-                &mut tx,
-                scope,
-                rule.record_type,
-                rule.action,
-                Some((rule.id.0, run)),
-                ids,
-            )
-            .await?;
-        self.record_run_progress(&mut tx, scope.tenant, run, counts)
-            .await?;
-        tx.commit().await?;
-        Ok(Acted { records })
-    }
-
-    /// On SQLite, after a batch, once the write-ahead log has grown past
-    /// `LOG_REWIND_BYTES`: copy it into the file and let the next write
-    /// start it over. Readers that never stop (a busy server) otherwise keep
-    /// every checkpoint from rewinding the log, which then grows by each
-    /// batch's pages (30 GB in the benchmark). The copy is made first
-    /// without the write lock (PASSIVE: 1–2 s for 256 MB, during which the
-    /// server's own writes go on); RESTART then holds the lock only to copy
-    /// what those wrote and to wait for the reads under way (at most the
-    /// busy timeout). A failure is left to the next batch.
-    pub async fn rewind_log(&self) {
-        let Some(file) = &self.sqlite_file else {
-            return;
-        };
-        let mut log = file.as_os_str().to_owned();
-        log.push("-wal");
-        let grown = std::fs::metadata(std::path::PathBuf::from(log))
-            .is_ok_and(|m| m.len() > LOG_REWIND_BYTES);
-        if !grown {
-            return;
-        }
-        // The copy on a reading connection, so that this process's own
-        // writers keep the write connection meanwhile.
-        for (checkpoint, connection) in [
-            ("PRAGMA wal_checkpoint(PASSIVE)", &self.pool),
-            ("PRAGMA wal_checkpoint(RESTART)", &self.writer),
-        ] {
-            if let Err(error) = sqlx::query(checkpoint).fetch_one(connection).await {
-                tracing::debug!(%error, "checkpoint after a retention batch");
-                return;
-            }
-        }
-    }
-
     /// Deletes, anonymises or lists the records inside the transaction.
     pub(crate) async fn act_in(
         &self,
@@ -409,5 +350,67 @@ impl Store {
             .erase_contacts_in(tx, scope, &contacts, &identifiers)
             .await?;
         Ok(())
+    }
+}
+
+impl Retention<'_> {
+    /// Acts on one batch of due records as the rule says, and records the
+    /// run's counts so far in the same transaction.
+    pub async fn act_on_due(
+        self,
+        scope: &Scope,
+        rule: &RetentionRule,
+        run: i64,
+        ids: &[i64],
+        counts: &RunCounts,
+    ) -> Result<Acted, StoreError> {
+        let mut tx = self.begin(scope.tenant).await?;
+        let records = self
+            .act_in(
+                &mut tx,
+                scope,
+                rule.record_type,
+                rule.action,
+                Some((rule.id.0, run)),
+                ids,
+            )
+            .await?;
+        self.record_run_progress(&mut tx, scope.tenant, run, counts)
+            .await?;
+        tx.commit().await?;
+        Ok(Acted { records })
+    }
+
+    /// On SQLite, after a batch, once the write-ahead log has grown past
+    /// `LOG_REWIND_BYTES`: copy it into the file and let the next write
+    /// start it over. Readers that never stop (a busy server) otherwise keep
+    /// every checkpoint from rewinding the log, which then grows by each
+    /// batch's pages (30 GB in the benchmark). The copy is made first
+    /// without the write lock (PASSIVE: 1–2 s for 256 MB, during which the
+    /// server's own writes go on); RESTART then holds the lock only to copy
+    /// what those wrote and to wait for the reads under way (at most the
+    /// busy timeout). A failure is left to the next batch.
+    pub async fn rewind_log(self) {
+        let Some(file) = &self.sqlite_file else {
+            return;
+        };
+        let mut log = file.as_os_str().to_owned();
+        log.push("-wal");
+        let grown = std::fs::metadata(std::path::PathBuf::from(log))
+            .is_ok_and(|m| m.len() > LOG_REWIND_BYTES);
+        if !grown {
+            return;
+        }
+        // The copy on a reading connection, so that this process's own
+        // writers keep the write connection meanwhile.
+        for (checkpoint, connection) in [
+            ("PRAGMA wal_checkpoint(PASSIVE)", &self.pool),
+            ("PRAGMA wal_checkpoint(RESTART)", &self.writer),
+        ] {
+            if let Err(error) = sqlx::query(checkpoint).fetch_one(connection).await {
+                tracing::debug!(%error, "checkpoint after a retention batch");
+                return;
+            }
+        }
     }
 }

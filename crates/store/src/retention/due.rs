@@ -4,7 +4,8 @@
 
 use crate::rows::{placeholders, PARAMETERS_PER_STATEMENT};
 use crate::statement::Bindable;
-use crate::{Store, StoreError};
+use crate::Retention;
+use crate::StoreError;
 use custodian_core::retention::{
     HeldSet, RetainedType, RetentionAction, RetentionRule, RetentionTrigger,
 };
@@ -142,13 +143,13 @@ fn candidates(
     Ok(Candidates { sql, args })
 }
 
-impl Store {
+impl Retention<'_> {
     /// The next batch of records the rule makes due at `now`, after
     /// `after`. A rule on the tenant's contract end makes nothing due until
     /// the contract has ended and the period passed.
     #[allow(clippy::too_many_arguments)]
     pub async fn due_batch(
-        &self,
+        self,
         tenant: TenantId,
         rule: &RetentionRule,
         now: Timestamp,

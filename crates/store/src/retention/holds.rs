@@ -2,7 +2,8 @@
 //! tenant cover (an organisation's hold spread to its contacts).
 
 use crate::statement::Bindable;
-use crate::{Scope, Store, StoreError};
+use crate::Retention;
+use crate::{Scope, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::retention::{HeldSet, HoldTarget, LegalHold, NewHold};
 use custodian_core::time::Timestamp;
@@ -29,9 +30,9 @@ fn from_row(row: &AnyRow) -> Result<LegalHold, StoreError> {
     })
 }
 
-impl Store {
+impl Retention<'_> {
     /// Active holds first (soonest review first), then released ones.
-    pub async fn legal_hold_list(&self, tenant: TenantId) -> Result<Vec<LegalHold>, StoreError> {
+    pub async fn legal_hold_list(self, tenant: TenantId) -> Result<Vec<LegalHold>, StoreError> {
         self.read_rows(
             tenant,
             sqlx::query(&format!(
@@ -45,7 +46,7 @@ impl Store {
     }
 
     pub async fn legal_hold(
-        &self,
+        self,
         tenant: TenantId,
         id: LegalHoldId,
     ) -> Result<LegalHold, StoreError> {
@@ -62,7 +63,7 @@ impl Store {
 
     /// Places a hold; the record it names must exist in the tenant.
     pub async fn place_legal_hold(
-        &self,
+        self,
         scope: &Scope,
         hold: &NewHold,
         owner: i64,
@@ -129,7 +130,7 @@ impl Store {
 
     /// Releases an active hold; a released hold stays listed.
     pub async fn release_legal_hold(
-        &self,
+        self,
         scope: &Scope,
         id: LegalHoldId,
         released_by: i64,
@@ -177,7 +178,7 @@ impl Store {
 
     /// What the tenant's active holds cover: held contacts, organisations
     /// (and their contacts) and activities.
-    pub async fn held_set(&self, tenant: TenantId) -> Result<HeldSet, StoreError> {
+    pub async fn held_set(self, tenant: TenantId) -> Result<HeldSet, StoreError> {
         let mut tx = self.begin_read(tenant).await?;
         let rows = sqlx::query(
             "SELECT target_type, target_id FROM legal_holds WHERE tenant_id = $1 AND released_at IS NULL",

@@ -4,7 +4,8 @@
 //! reason and the day until which no rule touches them.
 
 use crate::statement::Bindable;
-use crate::{NewAuditEntry, Scope, Store, StoreError};
+use crate::Retention;
+use crate::{NewAuditEntry, Scope, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::retention::reviews::ReviewFilter;
 use custodian_core::retention::{
@@ -33,11 +34,11 @@ fn from_row(row: &AnyRow) -> Result<ReviewEntry, StoreError> {
     })
 }
 
-impl Store {
+impl Retention<'_> {
     /// Open entries (oldest first) or those decided since a time (newest
     /// first), at most `limit`.
     pub async fn retention_reviews(
-        &self,
+        self,
         tenant: TenantId,
         filter: ReviewFilter,
         limit: i64,
@@ -73,7 +74,7 @@ impl Store {
     /// How many records wait on the list.
     /// Decisions taken since a time (milliseconds): (approved, kept).
     pub async fn review_decision_totals(
-        &self,
+        self,
         tenant: TenantId,
         since: i64,
     ) -> Result<(u64, u64), StoreError> {
@@ -95,7 +96,7 @@ impl Store {
         Ok((total("approve"), total("keep")))
     }
 
-    pub async fn open_review_count(&self, tenant: TenantId) -> Result<u64, StoreError> {
+    pub async fn open_review_count(self, tenant: TenantId) -> Result<u64, StoreError> {
         let mut tx = self.read_one(tenant).await?;
         let count: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM retention_reviews WHERE tenant_id = $1 AND decision IS NULL",
@@ -110,7 +111,7 @@ impl Store {
     /// Takes one decision on many listed records in one transaction;
     /// `held` names records a legal hold covers, which stay listed.
     pub async fn decide_reviews(
-        &self,
+        self,
         scope: &Scope,
         decision: &Decision,
         decided_by: i64,

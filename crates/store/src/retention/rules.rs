@@ -4,6 +4,7 @@
 //! that an upgrade never deletes anything by itself.
 
 use crate::statement::Bindable;
+use crate::Retention;
 use crate::{Scope, Store, StoreError};
 use custodian_core::activities::ActivityKind;
 use custodian_core::audit::{AuditAction, RecordType};
@@ -102,12 +103,11 @@ impl Store {
         }
         Ok(())
     }
+}
 
+impl Retention<'_> {
     /// The tenant's rules: by record type, then trigger, then period.
-    pub async fn retention_rules(
-        &self,
-        tenant: TenantId,
-    ) -> Result<Vec<RetentionRule>, StoreError> {
+    pub async fn retention_rules(self, tenant: TenantId) -> Result<Vec<RetentionRule>, StoreError> {
         let mut tx = self.read_one(tenant).await?;
         let rows = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM retention_rules WHERE tenant_id = $1 ORDER BY rule_id"
@@ -122,7 +122,7 @@ impl Store {
     }
 
     pub async fn retention_rule(
-        &self,
+        self,
         tenant: TenantId,
         id: RetentionRuleId,
     ) -> Result<RetentionRule, StoreError> {
@@ -134,7 +134,7 @@ impl Store {
     }
 
     pub async fn create_retention_rule(
-        &self,
+        self,
         scope: &Scope,
         fields: &RuleFields,
     ) -> Result<RetentionRule, StoreError> {
@@ -155,7 +155,7 @@ impl Store {
     }
 
     pub async fn update_retention_rule(
-        &self,
+        self,
         scope: &Scope,
         id: RetentionRuleId,
         fields: &RuleFields,
@@ -195,7 +195,7 @@ impl Store {
     }
 
     pub async fn delete_retention_rule(
-        &self,
+        self,
         scope: &Scope,
         id: RetentionRuleId,
     ) -> Result<(), StoreError> {
@@ -223,7 +223,7 @@ impl Store {
     }
 
     /// The day the tenant's contract with the operator ends, if known.
-    pub async fn contract_end(&self, tenant: TenantId) -> Result<Option<CalendarDate>, StoreError> {
+    pub async fn contract_end(self, tenant: TenantId) -> Result<Option<CalendarDate>, StoreError> {
         let mut tx = self.read_one(tenant).await?;
         let end: Option<String> =
             sqlx::query_scalar("SELECT contract_ends_on FROM tenants WHERE tenant_id = $1")
@@ -236,7 +236,7 @@ impl Store {
     }
 
     pub async fn set_contract_end(
-        &self,
+        self,
         scope: &Scope,
         end: Option<CalendarDate>,
     ) -> Result<(), StoreError> {

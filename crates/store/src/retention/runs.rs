@@ -3,6 +3,7 @@
 //! transaction, so the counts of an interrupted run are what was done.
 
 use crate::statement::Bindable;
+use crate::Retention;
 use crate::{Scope, Store, StoreError};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::retention::report::RunStart;
@@ -38,6 +39,33 @@ const COLUMNS: &str =
     "run_id, started_by_kind, started_by, started_at, finished_at, status, counts";
 
 impl Store {
+    pub(crate) async fn record_run_progress(
+        &self,
+        conn: &mut AnyConnection,
+        tenant: TenantId,
+        run: i64,
+        counts: &RunCounts,
+    ) -> Result<(), StoreError> {
+        let updated = sqlx::query(
+            "UPDATE retention_runs SET counts = $3, heartbeat_at = $4
+             WHERE tenant_id = $1 AND run_id = $2 AND status = 'running'",
+        )
+        .bind_all((tenant.0, run, counts_json(counts)?, Timestamp::now().0))
+        .execute(conn)
+        .await?
+        .rows_affected();
+        // Another start took this run for crashed: stop rather than run
+        // beside the new one (the batch rolls back).
+        if updated == 0 {
+            return Err(StoreError::Refused(Refusal::InUse(
+                "This retention run was marked interrupted meanwhile; the run now under way carries on.",
+            )));
+        }
+        Ok(())
+    }
+}
+
+impl Retention<'_> {
     /// Starts a run, unless another is under way in the tenant; a run that
     /// stopped without finishing is marked interrupted first.
     ///
@@ -45,7 +73,7 @@ impl Store {
     /// carries out another running run has ended, so that its run is
     /// marked interrupted without waiting for its heartbeat to go stale.
     pub async fn start_retention_run(
-        &self,
+        self,
         scope: &Scope,
         start: RunStart,
         runner: &str,
@@ -114,34 +142,9 @@ impl Store {
         Ok(id)
     }
 
-    pub(crate) async fn record_run_progress(
-        &self,
-        conn: &mut AnyConnection,
-        tenant: TenantId,
-        run: i64,
-        counts: &RunCounts,
-    ) -> Result<(), StoreError> {
-        let updated = sqlx::query(
-            "UPDATE retention_runs SET counts = $3, heartbeat_at = $4
-             WHERE tenant_id = $1 AND run_id = $2 AND status = 'running'",
-        )
-        .bind_all((tenant.0, run, counts_json(counts)?, Timestamp::now().0))
-        .execute(conn)
-        .await?
-        .rows_affected();
-        // Another start took this run for crashed: stop rather than run
-        // beside the new one (the batch rolls back).
-        if updated == 0 {
-            return Err(StoreError::Refused(Refusal::InUse(
-                "This retention run was marked interrupted meanwhile; the run now under way carries on.",
-            )));
-        }
-        Ok(())
-    }
-
     /// Records the end of a run: completed, or failed.
     pub async fn finish_retention_run(
-        &self,
+        self,
         scope: &Scope,
         run: i64,
         counts: &RunCounts,
@@ -171,7 +174,7 @@ impl Store {
 
     /// The newest runs first.
     pub async fn retention_runs(
-        &self,
+        self,
         tenant: TenantId,
         limit: i64,
     ) -> Result<Vec<RunSummary>, StoreError> {
@@ -182,7 +185,7 @@ impl Store {
     }
 
     pub async fn retention_run(
-        &self,
+        self,
         tenant: TenantId,
         id: RetentionRunId,
     ) -> Result<RunSummary, StoreError> {
@@ -200,7 +203,7 @@ impl Store {
     /// When the last scheduled run that completed started, for the daily
     /// schedule.
     pub async fn last_scheduled_run(
-        &self,
+        self,
         tenant: TenantId,
     ) -> Result<Option<Timestamp>, StoreError> {
         let mut tx = self.read_one(tenant).await?;

@@ -15,6 +15,7 @@
 
 use crate::privacy::full_text_indexes;
 use crate::statement::Bindable;
+use crate::Retention;
 use crate::{Backend, Store, StoreError};
 use custodian_core::retention::RetentionAction;
 use custodian_core::TenantId;
@@ -25,13 +26,15 @@ impl Store {
     pub(super) fn leaves_index_tombstones(&self, action: RetentionAction) -> bool {
         self.backend == Backend::Sqlite && action != RetentionAction::Review
     }
+}
 
+impl Retention<'_> {
     /// Rewrites the full-text indexes without the tombstones the tenant's
     /// runs left, if any are marked. True if it purged. The indexes are
     /// shared by the tenants, so this purges theirs as well; each tenant's
     /// own mark is cleared by its own next run or hour, at the cost of a
     /// second rewrite rather than a query across tenants.
-    pub async fn purge_search_index(&self, tenant: TenantId) -> Result<bool, StoreError> {
+    pub async fn purge_search_index(self, tenant: TenantId) -> Result<bool, StoreError> {
         if self.backend != Backend::Sqlite {
             return Ok(false);
         }
