@@ -230,7 +230,7 @@ impl App {
                 &Scope::new(tenant, actor),
                 email.as_str(),
                 &display_name,
-                &hash,
+                Some(&hash),
                 roles,
             )
             .await

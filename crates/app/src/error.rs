@@ -37,6 +37,9 @@ pub enum AppError {
     /// A portal link that does not let anyone in, and why.
     #[error("the link cannot be used: {0:?}")]
     PortalLink(custodian_core::portal::LinkProblem),
+    /// A staff invitation or new-password link that cannot be used, and why.
+    #[error("the staff link cannot be used: {0:?}")]
+    StaffLink(custodian_core::portal::LinkProblem),
     #[error("password hashing failed")]
     PasswordHashing,
     /// The operator's setup is wrong (a key or file that cannot be used).
@@ -180,6 +183,7 @@ impl AppError {
             )
             .on_field("q"),
             AppError::PortalLink(problem) => link_problem(*problem),
+            AppError::StaffLink(problem) => staff_link_problem(*problem),
             AppError::ReturningSubject { field } => P::new(
                 409,
                 "previously_erased",
@@ -288,6 +292,21 @@ fn link_problem(problem: LinkProblem) -> PublicError {
         ),
     };
     PublicError::new(status, "link_not_usable", title, message)
+}
+
+fn staff_link_problem(problem: LinkProblem) -> PublicError {
+    let (status, title) = match problem {
+        LinkProblem::Used | LinkProblem::Taken => (410, "This link was used already"),
+        LinkProblem::Expired => (410, "This link has expired"),
+        LinkProblem::Ended => (403, "Your access has ended"),
+        LinkProblem::Unknown => (404, "This link is not valid"),
+    };
+    PublicError::new(
+        status,
+        "link_not_usable",
+        title,
+        "Each link works once, for 7 days. Sign in with your password if you have set it, or ask an administrator for a new link.",
+    )
 }
 
 /// An error with its causes on one line ("a: b: c"), for operators' logs

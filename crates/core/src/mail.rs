@@ -22,6 +22,8 @@ named_enum!(
         PortalInvitation => "portal_invitation", "Portal invitation",
         PortalSignIn => "portal_sign_in", "Portal sign-in link",
         PortalVerification => "portal_verification", "Portal email check",
+        StaffInvitation => "staff_invitation", "Staff invitation",
+        StaffPassword => "staff_password", "Staff new-password link",
     }
 );
 

@@ -15,7 +15,7 @@ use custodian_core::{AgreementId, OrganisationId, Refusal, TenantId};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-const SELECT: &str = "SELECT g.agreement_id, g.title, g.organisation_id, o.name AS organisation_name, g.start_date, g.end_date,
+pub(crate) const SELECT: &str = "SELECT g.agreement_id, g.title, g.organisation_id, o.name AS organisation_name, g.start_date, g.end_date,
     g.value_minor, g.currency, g.status, g.created_at, g.updated_at, g.version
     FROM agreements g JOIN organisations o ON o.tenant_id = g.tenant_id AND o.organisation_id = g.organisation_id";
 
@@ -37,7 +37,7 @@ const SORT_KEYS: &[SortKey] = &[
     },
 ];
 
-fn from_row(row: &AnyRow) -> Result<Agreement, StoreError> {
+pub(crate) fn from_row(row: &AnyRow) -> Result<Agreement, StoreError> {
     let start: String = row.try_get("start_date")?;
     let end: Option<String> = row.try_get("end_date")?;
     let status: String = row.try_get("status")?;

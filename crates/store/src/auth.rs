@@ -98,7 +98,7 @@ impl Store {
         scope: &Scope,
         email: &str,
         display_name: &str,
-        password_hash: &str,
+        password_hash: Option<&str>,
         roles: Roles,
     ) -> Result<User, StoreError> {
         let now = Timestamp::now().0;
@@ -136,7 +136,11 @@ impl Store {
             AuditAction::Create,
             RecordType::User,
             user.id.0,
-            &["email", "display_name", "password", "roles"],
+            if password_hash.is_some() {
+                &["email", "display_name", "password", "roles"]
+            } else {
+                &["email", "display_name", "roles"]
+            },
         )
         .await?;
         tx.commit().await?;

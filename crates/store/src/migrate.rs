@@ -259,6 +259,20 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0033_mention_index.sql"),
         backfill: None,
     },
+    Migration {
+        version: 34,
+        name: "dashboard_indexes",
+        sqlite: include_str!("../migrations/sqlite/0034_dashboard_indexes.sql"),
+        postgres: include_str!("../migrations/postgres/0034_dashboard_indexes.sql"),
+        backfill: None,
+    },
+    Migration {
+        version: 35,
+        name: "staff_links",
+        sqlite: include_str!("../migrations/sqlite/0035_staff_links.sql"),
+        postgres: include_str!("../migrations/postgres/0035_staff_links.sql"),
+        backfill: None,
+    },
 ];
 
 /// Entries whose context an erasure blanked before blanking was recorded

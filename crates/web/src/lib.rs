@@ -43,7 +43,7 @@ pub fn router_with(app: App, transport: Transport) -> Router {
         .merge(pages::routes())
         .merge(portal::routes())
         // Any other address: the same "does not exist" page as a missing record.
-        .fallback(|| async { pages::not_found() })
+        .fallback(pages::missing)
         .layer(axum::middleware::from_fn(problem::api_errors_as_problems))
         .layer(axum::middleware::from_fn(text_input::refuse_nul))
         .layer(axum::middleware::from_fn(headers::security_headers))

@@ -4,6 +4,7 @@
 //  - Forms with data-confirm ask before they are sent (deletes).
 //  - A data-select-all checkbox ticks every checkbox of that name (the
 //    review list).
+//  - Menus: one open at a time; a click elsewhere or Escape closes them.
 //  - Times come from the server in UTC; they are shown in the browser's
 //    time zone, and an activity's time is typed in it and sent as UTC.
 (function () {
@@ -76,6 +77,26 @@
       if (!list.contains(event.target) && event.target !== box) close();
     });
   }
+  // Menus: one open at a time; a click elsewhere or Escape closes them.
+  var menus = Array.prototype.slice.call(document.querySelectorAll("details.menu"));
+  menus.forEach(function (menu) {
+    menu.addEventListener("toggle", function () {
+      if (menu.open) menus.forEach(function (other) { if (other !== menu) other.open = false; });
+    });
+  });
+  document.addEventListener("click", function (event) {
+    menus.forEach(function (menu) { if (!menu.contains(event.target)) menu.open = false; });
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    menus.forEach(function (menu) {
+      if (menu.open) { menu.open = false; menu.querySelector("summary").focus(); }
+    });
+  });
+  // A link shown once is selected when focused, ready to copy.
+  Array.prototype.forEach.call(document.querySelectorAll("input.copy-link"), function (input) {
+    input.addEventListener("focus", function () { input.select(); });
+  });
   Array.prototype.forEach.call(document.querySelectorAll("form[data-confirm]"), function (form) {
     form.addEventListener("submit", function (event) {
       if (!window.confirm(form.getAttribute("data-confirm"))) event.preventDefault();

@@ -708,4 +708,232 @@ on_both_backends!(
     roles_are_assigned_with_care,
     passwords_follow_the_tenant_policy,
     two_factor_is_set_up_used_and_required,
+    an_administrator_invites_a_user_who_sets_their_password,
+    invitations_over_the_api_and_links_that_cannot_be_used,
 );
+
+/// The link the users page shows once, when no mail server takes it.
+fn shown_link(page: &str) -> String {
+    let start = page
+        .find("id=\"made-link\"")
+        .unwrap_or_else(|| panic!("no link shown in {page}"));
+    let value = &page[start..];
+    let value = &value[value.find("value=\"").unwrap() + 7..];
+    value[..value.find('"').unwrap()].to_string()
+}
+
+/// Opens the link's page and sets the password there, as the invited
+/// person's browser would; the status and the page.
+async fn set_password_by_link(link: &str, password: &str, again: &str) -> (StatusCode, String) {
+    let client = browser_client(Some("invited"));
+    let (status, form) = get_page(&client, link).await;
+    assert_eq!(status, StatusCode::OK, "{form}");
+    let csrf = hidden_value(&form, "_csrf");
+    let fields = [
+        ("_csrf", csrf.as_str()),
+        ("password", password),
+        ("password_again", again),
+    ];
+    let (status, _, page) = post_form(&client, link, &fields).await;
+    (status, page)
+}
+
+async fn an_administrator_invites_a_user_who_sets_their_password(server: Server) {
+    let admin = Browser::log_in(&server, "ada@example.com", "laptop").await;
+    let (status, page) = admin.get("/admin/users").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Invite a user"), "{page}");
+
+    // A bad address and no role are answered beside the form; nobody is made.
+    let (status, _, page) = admin
+        .post(
+            "/admin/users/invite",
+            &[("email", "nora at example"), ("display_name", "Nora")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Give the user at least one role."), "{page}");
+    assert!(
+        page.contains("value=\"Nora\""),
+        "what was typed stays: {page}"
+    );
+
+    let (status, _, page) = admin
+        .post(
+            "/admin/users/invite",
+            &[
+                ("email", "nora@example.com"),
+                ("display_name", "Nora Neu"),
+                ("roles", "support"),
+                ("roles", "sales"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let link = shown_link(&page);
+    assert!(
+        link.starts_with(&format!("{}/invitation/", "http://127.0.0.1:8080"))
+            || link.contains("/invitation/"),
+        "{link}"
+    );
+    let link = format!(
+        "{}{}",
+        server.base,
+        &link[link.find("/invitation/").unwrap()..]
+    );
+    let (_, users) = server.get_as(&server.admin_token, "/users").await;
+    let nora = find(&users, "email", "nora@example.com");
+    assert_eq!(nora["display_name"], "Nora Neu");
+    assert_eq!(strings(&nora["roles"]), ["sales", "support"]);
+    assert!(
+        !can_log_in(&server, "nora@example.com").await,
+        "no password yet"
+    );
+
+    // The same address again is refused.
+    let (status, _, page) = admin
+        .post(
+            "/admin/users/invite",
+            &[("email", "nora@example.com"), ("roles", "support")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{page}");
+
+    // Two different passwords, then one against the policy, then a good one.
+    let (status, page) = set_password_by_link(&link, "a long enough password 1", "another").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("The two passwords differ"), "{page}");
+    let (status, _) = set_password_by_link(&link, "short", "short").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, page) = set_password_by_link(&link, PASSWORD, PASSWORD).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Your password is set"), "{page}");
+    assert!(can_log_in(&server, "nora@example.com").await);
+
+    // The link works once.
+    let (status, page) = get_page(&browser_client(None), &link).await;
+    assert_eq!(status, StatusCode::GONE, "{page}");
+
+    // A new link for someone with a password is a new-password link, and
+    // makes the old ones worthless; the trail says it was shown, not mailed.
+    let nora_id = nora["id"].as_i64().unwrap();
+    let (status, _, page) = admin
+        .post(&format!("/admin/users/{nora_id}/link"), &[])
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("new-password link for Nora Neu"), "{page}");
+    let second = shown_link(&page);
+    let (status, _, page) = admin
+        .post(&format!("/admin/users/{nora_id}/link"), &[])
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let third = shown_link(&page);
+    let path = |l: &str| format!("{}{}", server.base, &l[l.find("/invitation/").unwrap()..]);
+    let (status, _) = get_page(&browser_client(None), &path(&second)).await;
+    assert_eq!(
+        status,
+        StatusCode::GONE,
+        "a newer link spends the older one"
+    );
+    let (status, page) = get_page(&browser_client(None), &path(&third)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("A new password"), "{page}");
+    server.app.audit().flush_audit().await;
+    let (_, trail) = server
+        .get_as(
+            &server.admin_token,
+            &format!("/audit?record_type=user&record_id={nora_id}"),
+        )
+        .await;
+    let fields: Vec<String> = items(&trail)
+        .iter()
+        .flat_map(|e| {
+            strings(&e["fields"])
+                .into_iter()
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert!(
+        fields.iter().any(|f| f == "invitation_link_shown"),
+        "{trail}"
+    );
+    assert!(fields.iter().any(|f| f == "password_link_shown"), "{trail}");
+    assert!(fields.iter().any(|f| f == "password"), "{trail}");
+}
+
+async fn invitations_over_the_api_and_links_that_cannot_be_used(server: Server) {
+    let (status, made) = server
+        .post_as(
+            &server.admin_token,
+            "/users/invitations",
+            json!({"email": "otto@example.com", "display_name": "Otto", "roles": ["read_only"]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{made}");
+    assert_eq!(made["purpose"], "invitation");
+    assert_eq!(made["mailed"], false);
+    let link = made["link"].as_str().unwrap().to_string();
+    let link = format!(
+        "{}{}",
+        server.base,
+        &link[link.find("/invitation/").unwrap()..]
+    );
+
+    // Only administrators invite; unknown roles are refused.
+    let (status, _) = server
+        .post_as(
+            &server.member_token,
+            "/users/invitations",
+            json!({"email": "eve@example.com", "roles": ["administrator"]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, refused) = server
+        .post_as(
+            &server.admin_token,
+            "/users/invitations",
+            json!({"email": "eve@example.com", "roles": ["emperor"]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+
+    // A link with a changed secret, or another tenant's user, lets nobody in.
+    let forged = format!("{}0", &link[..link.len() - 1]);
+    let forged = if forged == link {
+        format!("{}1", &link[..link.len() - 1])
+    } else {
+        forged
+    };
+    let (status, _) = get_page(&browser_client(None), &forged).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let otto = made["user"]["id"].as_i64().unwrap();
+    let (status, _) = server
+        .post_as(
+            &server.other_tenant_token,
+            &format!("/users/{otto}/link"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // Ending Otto's access makes his open link worthless.
+    let (status, _) = server
+        .post_as(
+            &server.admin_token,
+            &format!("/users/{otto}/end-access"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = get_page(&browser_client(None), &link).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = server
+        .post_as(
+            &server.admin_token,
+            &format!("/users/{otto}/link"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+}

@@ -1099,3 +1099,59 @@ async fn a_person_registers_confirms_by_email_and_asks_for_erasure() {
     browser.wait_for_text("table", "Erasure (Art. 17)").await;
     browser.quit().await;
 }
+
+#[tokio::test]
+async fn the_home_page_and_its_menus_work_on_a_laptop_and_a_phone() {
+    let Some(s) = story(&[("admin@example.com", Role::Administrator)]).await else {
+        return;
+    };
+    let asker = s
+        .contact(json!({"first_name": "Milton", "last_name": "Waddams"}))
+        .await;
+    s.app
+        .helpdesk()
+        .create_ticket(
+            &s.admin,
+            &input(json!({"subject": "Broken stapler", "contact_id": asker.id, "assignee_id": s.ids[0]})),
+        )
+        .await
+        .unwrap();
+    let browser = s.browser().await;
+    browser.resize(1366, 900).await;
+    browser.goto(&format!("{}/", s.base)).await;
+    browser.log_in("admin@example.com", PASSWORD).await;
+    browser.wait_for_text("h1", "Home").await;
+    browser
+        .wait_for_text("section.panel", "Broken stapler")
+        .await;
+    browser.wait_for_text(".tiles", "my open tickets").await;
+    browser.find("figure.chart svg rect").await;
+    assert!(!browser.overflows_sideways().await, "the laptop page fits");
+    browser.screenshot("home").await;
+
+    // A menu opens on a click and leads to its page, which it then marks.
+    browser.click("details.menu:nth-of-type(2) > summary").await;
+    browser.click("details.menu[open] a[href='/tickets']").await;
+    browser.wait_for_text("h1", "Tickets").await;
+    browser
+        .wait_for_text("details.menu.current > summary", "Helpdesk")
+        .await;
+
+    // On a phone the menus fold behind one button and nothing runs off the side.
+    browser.resize(390, 844).await;
+    browser.goto(&format!("{}/", s.base)).await;
+    browser.wait_for_text("h1", "Home").await;
+    assert!(!browser.overflows_sideways().await, "the phone page fits");
+    browser.screenshot("home-phone").await;
+    let shown = "return getComputedStyle(document.getElementById('main-menus')).display;";
+    assert_eq!(browser.execute(shown).await, "none");
+    browser.click("label.nav-toggle-label").await;
+    assert_eq!(browser.execute(shown).await, "flex");
+    browser.click("details.menu:nth-of-type(1) > summary").await;
+    browser
+        .click("details.menu[open] a[href='/contacts']")
+        .await;
+    browser.wait_for_text("h1", "Contacts").await;
+    assert!(!browser.overflows_sideways().await, "a list fits the phone");
+    browser.quit().await;
+}

@@ -174,6 +174,48 @@ pub(super) async fn end_access(
     }))
 }
 
+/// A staff link made: for whom, what for, and the link itself when no
+/// mail server took it (shown this once).
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct StaffLinkView {
+    pub user: UserView,
+    /// `invitation` or `password`.
+    pub purpose: String,
+    /// Whether the link went to the user by mail.
+    pub mailed: bool,
+    /// The one-time link, when it was not mailed: give it to the user.
+    pub link: Option<String>,
+}
+
+impl StaffLinkView {
+    fn new(made: custodian_app::invitations::StaffLinkMade) -> StaffLinkView {
+        StaffLinkView {
+            user: UserView::new(made.user, 0),
+            purpose: made.purpose.as_str().to_string(),
+            mailed: made.shown_link.is_none(),
+            link: made.shown_link,
+        }
+    }
+}
+
+pub(super) async fn invite(
+    State(app): State<App>,
+    ApiPrincipal(principal): ApiPrincipal,
+    ApiJson(input): ApiJson<custodian_core::invitations::InvitationInput>,
+) -> Result<(StatusCode, Json<StaffLinkView>), Problem> {
+    let made = run(app.invite_user(&principal, &input)).await?;
+    Ok((StatusCode::CREATED, Json(StaffLinkView::new(made))))
+}
+
+pub(super) async fn new_link(
+    State(app): State<App>,
+    ApiPrincipal(principal): ApiPrincipal,
+    RecordId(id): RecordId,
+) -> Result<Json<StaffLinkView>, Problem> {
+    let made = run(app.new_staff_link(&principal, UserId(id))).await?;
+    Ok(Json(StaffLinkView::new(made)))
+}
+
 pub(super) async fn reactivate(
     State(app): State<App>,
     ApiPrincipal(principal): ApiPrincipal,

@@ -1,7 +1,9 @@
 //! The OpenAPI 3.1 document, generated from the resource table and the
 //! types' schemas, and a readable reference page rendered from it.
 
-use super::account::{EndedAccess, RolesInput, SessionView, TokenView, TwoFactorSetting, UserView};
+use super::account::{
+    EndedAccess, RolesInput, SessionView, StaffLinkView, TokenView, TwoFactorSetting, UserView,
+};
 use super::audit::{AuditEntryView, AuditPage};
 use super::operation::Operation;
 use super::portal::PortalAccess;
@@ -125,6 +127,8 @@ use utoipa::OpenApi as _;
         SessionView,
         TokenView,
         UserView,
+        StaffLinkView,
+        custodian_core::invitations::InvitationInput,
         RolesInput,
         EndedAccess,
         PasswordPolicy,
@@ -518,6 +522,43 @@ fn account_operations() -> Vec<Operation> {
         "422",
         problem_response("An unknown role name, or no role at all"),
     );
+    let invite = operation(
+        "invite_user",
+        "users",
+        "Invite a staff user by email with their roles: the user is created without a password, and a one-time link (7 days) lets them choose one. With a mail server the link is mailed; without one it is in the answer, this once (administrators)",
+    )
+    .request_body(Some(
+        RequestBodyBuilder::new()
+            .content("application/json", json_ref("InvitationInput"))
+            .required(Some(Required::True))
+            .build(),
+    ))
+    .response(
+        "201",
+        ResponseBuilder::new()
+            .description("The invited user, and the link unless it was mailed")
+            .content("application/json", json_ref("StaffLinkView"))
+            .build(),
+    )
+    .response(
+        "409",
+        problem_response("A user of this tenant has the address already, or the tenant is closed"),
+    );
+    let new_link = operation(
+        "new_staff_link",
+        "users",
+        "A new one-time link for a staff user: the invitation again while they have no password, a new-password link otherwise; earlier links stop working (administrators)",
+    )
+    .parameter(id_parameter())
+    .response(
+        "200",
+        ResponseBuilder::new()
+            .description("The link, unless it was mailed")
+            .content("application/json", json_ref("StaffLinkView"))
+            .build(),
+    )
+    .response("404", problem_response("No such user in this tenant"))
+    .response("409", problem_response("The user's access has ended"));
     let reactivate = operation("reactivate_user", "users", "Let a user whose access was ended log in again; their old sessions and tokens stay ended (administrators)")
         .parameter(id_parameter())
         .response(
@@ -635,6 +676,16 @@ fn account_operations() -> Vec<Operation> {
         .for_anyone_signed_in(),
         Operation::new(Method::GET, "/users", account::users, users)
             .needs(Area::Administration, Action::Read),
+        Operation::new(Method::POST, "/users/invitations", account::invite, invite)
+            .needs(Area::Administration, Action::Administer),
+        Operation::new(
+            Method::POST,
+            "/users/{id}/link",
+            account::new_link,
+            new_link,
+        )
+        .needs(Area::Administration, Action::Administer)
+        .id_of(RecordType::User),
         Operation::new(
             Method::POST,
             "/users/{id}/end-access",

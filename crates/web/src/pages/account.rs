@@ -231,17 +231,47 @@ struct UserRow {
     disabled: bool,
 }
 
+/// A staff link just made, for the users page to say so (and show the
+/// link, this once, when no mail server took it).
+pub(super) struct LinkNotice {
+    pub(super) whom: String,
+    pub(super) what: &'static str,
+    pub(super) link: Option<String>,
+}
+
+/// The invitation form as it was sent, with what was wrong with it.
+#[derive(Default)]
+pub(super) struct InviteForm {
+    pub(super) email: String,
+    pub(super) display_name: String,
+    pub(super) roles: Vec<String>,
+    pub(super) errors: Vec<String>,
+}
+
 #[derive(askama::Template)]
 #[template(path = "pages/users.html")]
 struct UsersPage {
     layout: Layout,
     users: Vec<UserRow>,
     problem: Option<String>,
+    made: Option<LinkNotice>,
+    invite: InviteForm,
+    invite_roles: Vec<SelectOption>,
 }
 
 deref_layout!(UsersPage);
 
 async fn users_page(app: &App, session: &PageSession, problem: Option<String>) -> Response {
+    users_page_with(app, session, problem, None, InviteForm::default()).await
+}
+
+pub(super) async fn users_page_with(
+    app: &App,
+    session: &PageSession,
+    problem: Option<String>,
+    made: Option<LinkNotice>,
+    invite: InviteForm,
+) -> Response {
     let all_roles = match app.roles(&session.principal).await {
         Ok(roles) => roles,
         Err(error) => return error_page(error),
@@ -271,6 +301,16 @@ async fn users_page(app: &App, session: &PageSession, problem: Option<String>) -
                 })
                 .collect(),
             problem,
+            made,
+            invite_roles: all_roles
+                .iter()
+                .map(|r| SelectOption {
+                    value: r.name.clone(),
+                    label: r.label.clone(),
+                    selected: invite.roles.contains(&r.name),
+                })
+                .collect(),
+            invite,
         }),
         Err(error) => error_page(error),
     }

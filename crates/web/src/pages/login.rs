@@ -22,7 +22,7 @@ const LOGIN_CSRF_COOKIE: &str = "custodian_login_csrf";
 /// control character anywhere, since browsers drop tabs and read `\\` as
 /// `/` (so `/<TAB>/elsewhere` would become `//elsewhere`).
 fn local_target(next: &str) -> &str {
-    local_path(next).unwrap_or("/contacts")
+    local_path(next).unwrap_or("/")
 }
 
 /// `next` when it is a path on this site.
@@ -48,24 +48,30 @@ fn login_form(
     (email, next): (String, String),
     error: Option<String>,
 ) -> Response {
-    // The browser's login token stays while its cookie lives: a login page
-    // loaded twice (a second tab, a reload, a preload) does not turn the
-    // form already on screen into an expired one.
-    let csrf = cookie(headers, LOGIN_CSRF_COOKIE)
-        .filter(|token| token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit()))
-        .unwrap_or_else(new_csrf_token);
+    let (csrf, cookie) = signed_out_form_token(headers);
     let mut response = render(&LoginPage {
-        csrf: csrf.clone(),
+        csrf,
         email,
         next,
         error,
     });
     *response.status_mut() = status;
-    response.headers_mut().insert(
-        header::SET_COOKIE,
-        set_cookie(LOGIN_CSRF_COOKIE, &csrf, 3600),
-    );
+    response.headers_mut().insert(header::SET_COOKIE, cookie);
     response
+}
+
+/// The token of a form shown to someone not signed in (the login form,
+/// the form that sets a staff password) and the double-submit cookie that
+/// carries it; `LoginFormToken` checks it.
+pub(crate) fn signed_out_form_token(headers: &HeaderMap) -> (String, header::HeaderValue) {
+    // The browser's token stays while its cookie lives: a page loaded
+    // twice (a second tab, a reload, a preload) does not turn the form
+    // already on screen into an expired one.
+    let csrf = cookie(headers, LOGIN_CSRF_COOKIE)
+        .filter(|token| token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit()))
+        .unwrap_or_else(new_csrf_token);
+    let cookie = set_cookie(LOGIN_CSRF_COOKIE, &csrf, 3600);
+    (csrf, cookie)
 }
 
 #[derive(serde::Deserialize)]
@@ -212,7 +218,7 @@ mod tests {
             "/x\\..\\evil",
             "/a\r\nSet-Cookie: x",
         ] {
-            assert_eq!(local_target(elsewhere), "/contacts", "{elsewhere:?}");
+            assert_eq!(local_target(elsewhere), "/", "{elsewhere:?}");
         }
     }
 }

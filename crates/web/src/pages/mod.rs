@@ -16,16 +16,20 @@ mod activities;
 mod agreements;
 mod assets;
 mod audit;
+mod charts;
 mod choices;
 mod consent;
 mod contacts;
 pub(crate) mod cookies;
+mod dashboard;
 mod failure;
 mod flash;
 pub(crate) mod forms;
 pub(crate) mod helpdesk;
+mod invitations;
 pub(crate) mod listing;
 pub(crate) mod login;
+mod navigation;
 mod organisations;
 mod outbox;
 mod passwords;
@@ -45,7 +49,7 @@ pub(crate) mod views;
 
 use axum::extract::{Query, State};
 use axum::http::{header, StatusCode};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use custodian_app::App;
@@ -61,13 +65,39 @@ pub(crate) fn not_found() -> Response {
     views::error_page(custodian_app::AppError::Refused(Refusal::NotFound))
 }
 
+#[derive(askama::Template)]
+#[template(path = "pages/not_found.html")]
+struct NotFoundPage {
+    layout: Layout,
+}
+
+deref_layout!(NotFoundPage);
+
+/// Any address no route answers: for a signed-in person, a page with the
+/// menus to go on from; otherwise (and for the API) the plain page.
+pub(crate) async fn missing(
+    uri: axum::http::Uri,
+    session: Result<PageSession, Response>,
+) -> Response {
+    match session {
+        Ok(session) if !uri.path().starts_with("/api/") && !uri.path().starts_with("/portal") => (
+            StatusCode::NOT_FOUND,
+            render(&NotFoundPage {
+                layout: Layout::new(&session, ""),
+            }),
+        )
+            .into_response(),
+        _ => not_found(),
+    }
+}
+
 pub(crate) fn bad_request(message: &str) -> Response {
     views::message_page(StatusCode::BAD_REQUEST, message)
 }
 
 pub fn routes() -> Router<App> {
     Router::new()
-        .route("/", get(|| async { Redirect::to("/contacts") }))
+        .route("/", get(dashboard::home))
         .route("/login", get(login::login_page).post(login::login))
         .route("/logout", post(login::logout))
         .route("/search", get(search))
@@ -101,6 +131,7 @@ pub fn routes() -> Router<App> {
         .merge(portal::routes())
         .merge(audit::routes())
         .merge(account::routes())
+        .merge(invitations::routes())
         .merge(passwords::routes())
         .merge(roles::routes())
         .merge(teams::routes())

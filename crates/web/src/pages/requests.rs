@@ -2,6 +2,7 @@
 //! the intake form, and one request with its steps and what can be done
 //! next.
 
+use super::dashboard::days_left;
 use super::forms::{filled, lines, link, repeated_ids, NoFields};
 use super::path_id::PageId;
 use super::session::PageSession;
@@ -47,16 +48,6 @@ pub fn routes() -> Router<App> {
 
 /// Days within which a request counts as due soon.
 const DUE_SOON_DAYS: i64 = 7;
-
-fn when(days_left: i64) -> String {
-    match days_left {
-        0 => "due today".into(),
-        1 => "1 day left".into(),
-        d if d > 1 => format!("{d} days left"),
-        -1 => "1 day overdue".into(),
-        d => format!("{} days overdue", -d),
-    }
-}
 
 struct Row {
     id: i64,
@@ -286,7 +277,7 @@ async fn dashboard_page(
                     id: r.id.0,
                     due: r.due_on.to_iso(),
                     when: if r.state.is_open() {
-                        when(left)
+                        days_left(left)
                     } else {
                         "closed".into()
                     },
@@ -445,7 +436,7 @@ async fn request_page(
         channel: request.channel.label(),
         state: request.state.label(),
         when: if request.state.is_open() {
-            when(request.days_left(today()))
+            days_left(request.days_left(today()))
         } else {
             "closed".into()
         },

@@ -27,6 +27,10 @@ pub struct Layout {
     pub sensitive_hidden: Option<String>,
     /// This page, to come back to after stating or ending a reason.
     pub here: String,
+    /// The menus of the pages the user may open, this one marked.
+    pub menus: Vec<super::navigation::NavMenu>,
+    /// This page is the home page.
+    pub home: bool,
 }
 
 impl Layout {
@@ -55,6 +59,8 @@ impl Layout {
                     .collect();
                 (!hidden.is_empty()).then(|| hidden.join(", "))
             },
+            menus: super::navigation::menus(&session.principal, &session.here),
+            home: session.here.split('?').next() == Some("/"),
             here: session.here.clone(),
         }
     }

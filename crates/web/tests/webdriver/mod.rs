@@ -153,6 +153,44 @@ impl Browser {
             .await;
     }
 
+    /// Sets the window's size in CSS pixels (1366×900 a laptop, 390×844 a
+    /// phone).
+    pub async fn resize(&self, width: u32, height: u32) {
+        self.command(
+            reqwest::Method::POST,
+            "/window/rect",
+            Some(json!({ "width": width, "height": height })),
+        )
+        .await;
+    }
+
+    /// Saves what the window shows as a PNG in the folder named by
+    /// CUSTODIAN_SCREENSHOTS (docs/screenshots/ for the user guide), when
+    /// that is set; otherwise nothing.
+    pub async fn screenshot(&self, name: &str) {
+        let Ok(folder) = std::env::var("CUSTODIAN_SCREENSHOTS") else {
+            return;
+        };
+        let encoded = self
+            .command(reqwest::Method::GET, "/screenshot", None)
+            .await;
+        let png = decode_base64(encoded.as_str().unwrap_or_default());
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(
+            std::path::Path::new(&folder).join(format!("{name}.png")),
+            png,
+        )
+        .unwrap();
+    }
+
+    /// Whether the page is wider than the window (a horizontal scroll bar).
+    pub async fn overflows_sideways(&self) -> bool {
+        let widths = self
+            .execute("return [document.documentElement.scrollWidth, window.innerWidth];")
+            .await;
+        widths[0].as_i64() > widths[1].as_i64()
+    }
+
     pub async fn current_url(&self) -> String {
         self.text_of("/url").await
     }
@@ -280,4 +318,28 @@ impl Drop for Browser {
         let _ = self.driver.kill();
         let _ = self.driver.wait();
     }
+}
+
+/// Standard base64 (the WebDriver screenshot), without a crate for it.
+fn decode_base64(text: &str) -> Vec<u8> {
+    let value = |c: u8| match c {
+        b'A'..=b'Z' => Some(c - b'A'),
+        b'a'..=b'z' => Some(c - b'a' + 26),
+        b'0'..=b'9' => Some(c - b'0' + 52),
+        b'+' => Some(62),
+        b'/' => Some(63),
+        _ => None,
+    };
+    let sextets: Vec<u8> = text.bytes().filter_map(value).collect();
+    sextets
+        .chunks(4)
+        .flat_map(|chunk| {
+            let bits = chunk
+                .iter()
+                .enumerate()
+                .fold(0u32, |acc, (i, s)| acc | (u32::from(*s) << (18 - 6 * i)));
+            let bytes = [(bits >> 16) as u8, (bits >> 8) as u8, bits as u8];
+            bytes.into_iter().take(chunk.len().saturating_sub(1))
+        })
+        .collect()
 }

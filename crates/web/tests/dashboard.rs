@@ -1,0 +1,306 @@
+//! The home dashboard and the menus over real HTTP: each role sees the
+//! parts and menus it may read and nothing else, the counts and charts
+//! follow the records, what it lists is on the audit trail, and an unknown
+//! address answers a 404 page with the menus. On SQLite and (with
+//! CUSTODIAN_TEST_POSTGRES_URL) on PostgreSQL.
+
+mod support;
+use support::{
+    browser_client, get_page, input, items, on_both_backends, postgres, sqlite, submit_login,
+    Story, TestApp, PASSWORD,
+};
+
+use custodian_app::Principal;
+use custodian_core::access::Role;
+use custodian_core::time::{CalendarDate, Timestamp};
+use reqwest::StatusCode;
+use serde_json::json;
+
+support::fixture! { Desk {
+    admin: Principal,
+    agent: Principal,
+    admin_token: String,
+    /// The subject line of the ticket assigned to the agent.
+    agent_ticket: String,
+} }
+
+const DAY_MS: i64 = 86_400_000;
+
+/// Dash GmbH: an administrator, a support agent, a salesperson and a data
+/// protection officer; one ticket for the agent and one for nobody, a
+/// request, an agreement ending in 30 days and a call note.
+impl Story for Desk {
+    async fn start(t: TestApp) -> Desk {
+        let tenant = t.tenant("Dash GmbH").await;
+        let admin_user = t
+            .user_named(
+                tenant,
+                "admin@dash.example",
+                "Ada Admin",
+                Role::Administrator,
+            )
+            .await;
+        t.user_named(tenant, "agent@dash.example", "Sam Support", Role::Support)
+            .await;
+        t.user_named(tenant, "seller@dash.example", "Sol Sales", Role::Sales)
+            .await;
+        t.user_named(
+            tenant,
+            "dpo@dash.example",
+            "Dora Privacy",
+            Role::DataProtectionOfficer,
+        )
+        .await;
+        let admin = t.principal("admin@dash.example", "192.0.2.1", None).await;
+        let agent = t.principal("agent@dash.example", "192.0.2.2", None).await;
+        let admin_token = t.token_for(&admin_user).await;
+        let app = &t.app;
+        let org = app
+            .create_organisation(&admin, &input(json!({"name": "Initech"})))
+            .await
+            .unwrap();
+        let contact = app
+            .create_contact(
+                &admin,
+                &input(json!({"first_name": "Peter", "last_name": "Gibbons", "organisation_id": org.id})),
+            )
+            .await
+            .unwrap();
+        let agent_ticket = "Printer on fire in the basement".to_string();
+        app.helpdesk()
+            .create_ticket(
+                &admin,
+                &input(json!({"subject": agent_ticket, "contact_id": contact.id, "assignee_id": agent.user_id, "priority": "urgent"})),
+            )
+            .await
+            .unwrap();
+        app.helpdesk()
+            .create_ticket(
+                &admin,
+                &input(json!({"subject": "TPS report cover sheets", "contact_id": contact.id})),
+            )
+            .await
+            .unwrap();
+        app.privacy()
+            .log_request(
+                &admin,
+                &input(json!({"request_type": "access", "channel": "email", "subject_name": "Milton Waddams", "subject_email": "milton@initech.example"})),
+            )
+            .await
+            .unwrap();
+        let today = CalendarDate::of(Timestamp::now());
+        app.create_agreement(
+            &admin,
+            &input(json!({"title": "Stapler maintenance", "organisation_id": org.id, "start_date": "2025-01-01", "end_date": today.plus_days(30).to_iso(), "value": "1200.00", "currency": "EUR", "status": "active"})),
+        )
+        .await
+        .unwrap();
+        app.create_agreement(
+            &admin,
+            &input(json!({"title": "Office lease", "organisation_id": org.id, "start_date": "2025-01-01", "end_date": today.plus_days(200).to_iso(), "value": "9000.00", "currency": "EUR", "status": "active"})),
+        )
+        .await
+        .unwrap();
+        app.create_activity(
+            &admin,
+            &input(json!({"kind": "call", "subject": "Asked about the red stapler", "occurred_at": Timestamp::now().to_rfc3339(), "contact_ids": [contact.id]})),
+        )
+        .await
+        .unwrap();
+        Desk {
+            t,
+            admin,
+            agent,
+            admin_token,
+            agent_ticket,
+        }
+    }
+}
+
+impl Desk {
+    /// The page at `path` as the user signed in with `email` sees it.
+    async fn page_as(&self, email: &str, path: &str) -> (StatusCode, String) {
+        let client = browser_client(None);
+        let fields = [("email", email), ("password", PASSWORD)];
+        let signed_in = submit_login(&client, &self.base, "/login", &fields).await;
+        assert_eq!(signed_in.status(), StatusCode::SEE_OTHER);
+        get_page(&client, &self.url(path)).await
+    }
+}
+
+on_both_backends!(each_role_sees_the_parts_and_menus_it_may_read);
+on_both_backends!(counts_and_charts_follow_the_records);
+on_both_backends!(what_the_dashboard_lists_is_on_the_audit_trail);
+on_both_backends!(an_unknown_address_answers_a_page_with_the_menus);
+
+async fn each_role_sees_the_parts_and_menus_it_may_read(desk: Desk) {
+    let (status, admin) = desk.page_as("admin@dash.example", "/").await;
+    assert_eq!(status, StatusCode::OK);
+    for part in [
+        "My open tickets",
+        "Data-subject requests by days left",
+        "Agreements ending in 60 days",
+        "Recent activity",
+        "Tickets opened and resolved per week",
+        "Data-subject requests received per month",
+        "Stapler maintenance",
+        "Asked about the red stapler",
+        "Milton Waddams",
+        "days left</span>",
+    ] {
+        assert!(admin.contains(part), "the administrator sees {part:?}");
+    }
+    assert!(
+        !admin.contains("Office lease"),
+        "an agreement ending in 200 days is not listed"
+    );
+    assert!(admin.contains("<summary>Admin</summary>"));
+    assert!(admin.contains("<a href=\"/\" aria-current=\"page\">Home</a>"));
+
+    let (_, agent) = desk.page_as("agent@dash.example", "/").await;
+    assert!(agent.contains("My open tickets"), "{agent}");
+    assert!(agent.contains(&desk.agent_ticket), "{agent}");
+    assert!(
+        !agent.contains("TPS report cover sheets"),
+        "only the agent's own tickets are listed"
+    );
+    assert!(
+        !agent.contains("Milton Waddams"),
+        "requests are the privacy area's"
+    );
+    assert!(!agent.contains("Data-subject requests"), "{agent}");
+    assert!(!agent.contains("<summary>Admin</summary>"));
+    assert!(!agent.contains("<summary>Privacy</summary>"));
+    assert!(agent.contains("<summary>Helpdesk</summary>"));
+
+    let (_, dpo) = desk.page_as("dpo@dash.example", "/").await;
+    assert!(dpo.contains("Milton Waddams"), "{dpo}");
+    assert!(dpo.contains("<summary>Privacy</summary>"));
+    assert!(!dpo.contains(&desk.agent_ticket), "{dpo}");
+    assert!(!dpo.contains("Stapler maintenance"), "{dpo}");
+
+    let (_, seller) = desk.page_as("seller@dash.example", "/").await;
+    assert!(seller.contains("Stapler maintenance"), "{seller}");
+    assert!(!seller.contains("Milton Waddams"), "{seller}");
+    assert!(
+        !seller.contains(&desk.agent_ticket),
+        "my tickets are mine: {seller}"
+    );
+    assert!(!seller.contains("<summary>Admin</summary>"));
+
+    // The menu marks the page it leads to, and its menu.
+    let (_, tickets) = desk.page_as("agent@dash.example", "/tickets").await;
+    assert!(
+        tickets.contains("<details class=\"menu current\">\n      <summary>Helpdesk</summary>"),
+        "{tickets}"
+    );
+    assert!(tickets.contains("<a href=\"/tickets\" aria-current=\"page\">Tickets</a>"));
+    let (_, levels) = desk
+        .page_as("agent@dash.example", "/tickets/service-levels")
+        .await;
+    assert!(levels.contains("<a href=\"/tickets/service-levels\" aria-current=\"page\">"));
+    assert!(!levels.contains("<a href=\"/tickets\" aria-current=\"page\">"));
+}
+
+async fn counts_and_charts_follow_the_records(desk: Desk) {
+    let now = Timestamp::now();
+    let dashboard = desk.app.dashboard_at(&desk.agent, now).await.unwrap();
+    let helpdesk = dashboard.helpdesk.expect("an agent sees the helpdesk");
+    assert_eq!(helpdesk.totals.open, 2);
+    assert_eq!(helpdesk.totals.mine, 1);
+    assert_eq!(helpdesk.totals.unassigned, 1);
+    assert_eq!(helpdesk.totals.mine_overdue, 0);
+    assert_eq!(helpdesk.totals.first_response_breached, 0);
+    assert_eq!(helpdesk.weeks.len(), 8);
+    assert_eq!(helpdesk.weeks[7].opened, 2);
+    assert_eq!(helpdesk.weeks[7].resolved, 0);
+    assert_eq!(helpdesk.weeks[..7].iter().map(|w| w.opened).sum::<u64>(), 0);
+    assert!(
+        dashboard.privacy.is_none(),
+        "the agent reads no privacy registers"
+    );
+
+    // A month on, both tickets broke their service levels.
+    let later = Timestamp(now.0 + 30 * DAY_MS);
+    let dashboard = desk.app.dashboard_at(&desk.agent, later).await.unwrap();
+    let totals = dashboard.helpdesk.unwrap().totals;
+    assert_eq!(totals.first_response_breached, 2);
+    assert_eq!(totals.resolution_breached, 2);
+    assert_eq!(totals.mine_overdue, 1);
+
+    // The agent answers and solves theirs: one resolved this week, with a
+    // first answer, and it leaves the open counts.
+    let (_, page) = desk
+        .get_as(
+            &desk.admin_token,
+            &format!("/tickets?status=active&assignee_id={}", desk.agent.user_id),
+        )
+        .await;
+    let first = &items(&page)[0];
+    desk.app
+        .helpdesk()
+        .add_ticket_message(
+            &desk.agent,
+            serde_json::from_value(first["id"].clone()).unwrap(),
+            &input(json!({"body": "Extinguished.", "status": "resolved"})),
+        )
+        .await
+        .unwrap();
+    let dashboard = desk.app.dashboard_at(&desk.agent, now).await.unwrap();
+    let helpdesk = dashboard.helpdesk.unwrap();
+    assert_eq!(helpdesk.totals.open, 1);
+    assert_eq!(helpdesk.totals.mine, 0);
+    assert_eq!(helpdesk.weeks[7].resolved, 1);
+    assert_eq!(helpdesk.weeks[7].answered, 1);
+    assert!(helpdesk.weeks[7].mean_first_response_minutes.is_some());
+    assert!(helpdesk.my_tickets.is_empty());
+
+    let dashboard = desk.app.dashboard_at(&desk.admin, now).await.unwrap();
+    let privacy = dashboard
+        .privacy
+        .expect("an administrator reads the registers");
+    assert_eq!(privacy.open_request_count, 1);
+    assert_eq!(privacy.overdue_request_count, 0);
+    assert_eq!(privacy.months.len(), 6);
+    assert_eq!(privacy.months[5].received, 1);
+    let ending = dashboard.agreements_ending.unwrap();
+    assert_eq!(ending.len(), 1);
+    assert_eq!(ending[0].title, "Stapler maintenance");
+    // Two months on, the request is overdue and no agreement ends within 60 days of then.
+    let dashboard = desk
+        .app
+        .dashboard_at(&desk.admin, Timestamp(now.0 + 62 * DAY_MS))
+        .await
+        .unwrap();
+    assert_eq!(dashboard.privacy.unwrap().overdue_request_count, 1);
+    assert!(dashboard.agreements_ending.unwrap().is_empty());
+}
+
+async fn what_the_dashboard_lists_is_on_the_audit_trail(desk: Desk) {
+    let (status, _) = desk.page_as("seller@dash.example", "/").await;
+    assert_eq!(status, StatusCode::OK);
+    desk.app.audit().flush_audit().await;
+    let (_, trail) = desk
+        .get_as(
+            &desk.admin_token,
+            "/audit?record_type=agreement&action=list",
+        )
+        .await;
+    assert!(
+        items(&trail).iter().any(|e| e["actor_name"] == "Sol Sales"),
+        "the seller's look at the agreements ending is on the trail: {trail}"
+    );
+}
+
+async fn an_unknown_address_answers_a_page_with_the_menus(desk: Desk) {
+    let (status, page) = desk.page_as("agent@dash.example", "/no/such/page").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(page.contains("This page does not exist"), "{page}");
+    assert!(page.contains("<summary>Helpdesk</summary>"), "{page}");
+
+    let (status, page) = get_page(&browser_client(None), &desk.url("/no/such/page")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(!page.contains("<summary>"), "no menus without a session");
+    let (status, _) = desk.get_as(&desk.admin_token, "/no-such-thing").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
