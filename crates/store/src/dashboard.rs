@@ -3,6 +3,7 @@
 //! agreements by end date), each within the caller's reach, so the page
 //! stays fast on a large tenant.
 
+use crate::helpdesk::tickets::only_active;
 use crate::page::{Arg, Sql};
 use crate::statement::Bindable;
 use crate::{Reach, Store, StoreError};
@@ -12,7 +13,6 @@ use custodian_core::dashboard::{
     fill_months, fill_weeks, months_since, weeks_since, RequestMonth, TicketTotals, TicketWeek,
     WEEK_MS,
 };
-use custodian_core::helpdesk::TicketStatus;
 use custodian_core::time::{CalendarDate, Timestamp};
 use custodian_core::{TenantId, UserId};
 use sqlx::Row;
@@ -21,16 +21,6 @@ use sqlx::Row;
 fn count(row: &sqlx::any::AnyRow, column: &str) -> Result<u64, StoreError> {
     let value: Option<i64> = row.try_get(column)?;
     Ok(value.unwrap_or(0).max(0) as u64)
-}
-
-/// ` AND t.status IN (…)` with the statuses of unsolved tickets.
-fn only_active(sql: &mut Sql) {
-    let active: Vec<String> = TicketStatus::ALL
-        .iter()
-        .filter(|s| s.is_active())
-        .map(|s| sql.arg(Arg::Text(s.as_str().to_string())))
-        .collect();
-    sql.push(&format!(" AND t.status IN ({})", active.join(", ")));
 }
 
 impl Store {

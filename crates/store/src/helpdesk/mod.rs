@@ -5,6 +5,6 @@ mod attachments;
 mod faq;
 mod messages;
 mod service_levels;
-mod tickets;
+pub(crate) mod tickets;
 
 pub use messages::MessageAuthor;

@@ -198,6 +198,17 @@ pub(super) fn fields_of(ticket: &Ticket) -> TicketFields {
     }
 }
 
+/// ` AND t.status IN (…)`: only tickets not yet solved (new, open,
+/// pending), for the `active` queue and the dashboard's counts.
+pub(crate) fn only_active(sql: &mut Sql) {
+    let active: Vec<String> = TicketStatus::ALL
+        .iter()
+        .filter(|s| s.is_active())
+        .map(|s| sql.arg(Arg::Text(s.as_str().to_string())))
+        .collect();
+    sql.push(&format!(" AND t.status IN ({})", active.join(", ")));
+}
+
 impl StoredRecord for Ticket {
     type Id = TicketId;
     type Fields = TicketFields;
@@ -379,14 +390,7 @@ impl Helpdesk<'_> {
         sql.push(&format!(" WHERE t.tenant_id = {t}"));
         match query.kind.as_deref() {
             None => {}
-            Some("active") => {
-                let active: Vec<String> = TicketStatus::ALL
-                    .iter()
-                    .filter(|s| s.is_active())
-                    .map(|s| sql.arg(Arg::Text(s.as_str().to_string())))
-                    .collect();
-                sql.push(&format!(" AND t.status IN ({})", active.join(", ")));
-            }
+            Some("active") => only_active(&mut sql),
             Some(status) => {
                 let status = TicketStatus::parse(status).ok_or(StoreError::Refused(
                     Refusal::InvalidFilter { field: "status" },
