@@ -6,8 +6,8 @@
 
 mod support;
 use support::{
-    browser_client, get_page, input, items, on_both_backends, postgres, sqlite, submit_login,
-    Story, TestApp, PASSWORD,
+    browser_client, get_page, hidden_value, input, items, on_both_backends, post_form, postgres,
+    sqlite, submit_login, Story, TestApp, PASSWORD,
 };
 
 use custodian_app::Principal;
@@ -132,6 +132,7 @@ on_both_backends!(each_role_sees_the_parts_and_menus_it_may_read);
 on_both_backends!(counts_and_charts_follow_the_records);
 on_both_backends!(what_the_dashboard_lists_is_on_the_audit_trail);
 on_both_backends!(an_unknown_address_answers_a_page_with_the_menus);
+on_both_backends!(the_queue_shows_states_and_due_times_and_an_agent_takes_a_ticket);
 
 async fn each_role_sees_the_parts_and_menus_it_may_read(desk: Desk) {
     let (status, admin) = desk.page_as("admin@dash.example", "/").await;
@@ -303,4 +304,71 @@ async fn an_unknown_address_answers_a_page_with_the_menus(desk: Desk) {
     assert!(!page.contains("<summary>"), "no menus without a session");
     let (status, _) = desk.get_as(&desk.admin_token, "/no-such-thing").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+async fn the_queue_shows_states_and_due_times_and_an_agent_takes_a_ticket(desk: Desk) {
+    let (status, queue) = desk.page_as("agent@dash.example", "/tickets").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        queue.contains("<span class=\"badge status-new\">New</span>"),
+        "{queue}"
+    );
+    assert!(
+        queue.contains("<span class=\"badge priority-urgent\">Urgent</span>"),
+        "{queue}"
+    );
+    assert!(
+        queue.contains("<th scope=\"col\">First answer</th>"),
+        "{queue}"
+    );
+    assert!(
+        queue.contains(">due in "),
+        "due times read as words: {queue}"
+    );
+    assert!(
+        queue.contains(" UTC\">due in "),
+        "the exact time is the title: {queue}"
+    );
+
+    // The unassigned ticket: the agent takes it from its page.
+    let (_, page) = desk
+        .get_as(&desk.admin_token, "/tickets?status=active&assignee_id=0")
+        .await;
+    let ticket = &items(&page)[0];
+    let id = ticket["id"].as_i64().unwrap();
+    let client = browser_client(None);
+    let fields = [("email", "agent@dash.example"), ("password", PASSWORD)];
+    submit_login(&client, &desk.base, "/login", &fields).await;
+    let (_, shown) = get_page(&client, &desk.url(&format!("/tickets/{id}"))).await;
+    assert!(shown.contains("Assign to me"), "{shown}");
+    let csrf = hidden_value(&shown, "_csrf");
+    let (status, to, _) = post_form(
+        &client,
+        &desk.url(&format!("/tickets/{id}/assign-to-me")),
+        &[("_csrf", csrf.as_str())],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(to.ends_with(&format!("/tickets/{id}")), "{to}");
+    let (_, taken) = desk
+        .get_as(&desk.admin_token, &format!("/tickets/{id}"))
+        .await;
+    assert_eq!(taken["assignee_id"], desk.agent.user_id.0);
+    assert_eq!(taken["subject"], ticket["subject"], "nothing else changed");
+    assert_eq!(taken["description"], ticket["description"]);
+    assert_eq!(taken["version"], ticket["version"].as_i64().unwrap() + 1);
+    let (_, shown) = get_page(&client, &desk.url(&format!("/tickets/{id}"))).await;
+    assert!(!shown.contains("Assign to me"), "it is the agent's now");
+    desk.app.audit().flush_audit().await;
+    let (_, trail) = desk
+        .get_as(
+            &desk.admin_token,
+            &format!("/audit?record_type=ticket&record_id={id}&action=update"),
+        )
+        .await;
+    assert_eq!(
+        items(&trail)[0]["fields"],
+        serde_json::json!(["assignee_id"]),
+        "{trail}"
+    );
 }

@@ -114,6 +114,34 @@ impl Helpdesk<'_> {
         Ok(ticket)
     }
 
+    /// Takes the ticket: the caller becomes its assignee, and nothing else
+    /// changes (fields the caller may not see are kept as stored).
+    pub async fn assign_ticket_to_me(
+        self,
+        principal: &Principal,
+        id: TicketId,
+    ) -> Result<Ticket, AppError> {
+        principal.authorize(Area::Support, Action::Update)?;
+        self.require_reach(principal, RecordType::Ticket, id.0)
+            .await?;
+        let current = self
+            .store
+            .records::<Ticket>()
+            .get(principal.tenant, id)
+            .await?;
+        let mut fields = current.to_input().validate()?;
+        fields.assignee_id = Some(principal.user_id);
+        self.refuse_restricted_change(principal, RecordType::Ticket, Some(id.0), fields.links())
+            .await?;
+        let mut ticket = self
+            .store
+            .records::<Ticket>()
+            .update(&principal.scope(), id, Some(current.version), &fields)
+            .await?;
+        principal.mask(&mut ticket);
+        Ok(ticket)
+    }
+
     pub async fn delete_ticket(self, principal: &Principal, id: TicketId) -> Result<(), AppError> {
         principal.authorize(Area::Support, Action::Delete)?;
         self.require_reach(principal, RecordType::Ticket, id.0)

@@ -46,6 +46,7 @@ mod teams;
 mod templates;
 mod two_factor;
 pub(crate) mod views;
+pub(crate) mod when;
 
 use axum::extract::{Query, State};
 use axum::http::{header, StatusCode};

@@ -16,6 +16,7 @@ use crate::pages::views::{
     allowed, error_page, options, refusal_lines, refused_if, render, timeline, unless_masked,
     FormField, Layout, Prefill, SelectOption, TimelineItem,
 };
+use crate::pages::when;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -41,6 +42,7 @@ pub fn routes() -> Router<App> {
         .route("/tickets/{id}/edit", get(edit_form::<Tickets>))
         .route("/tickets/{id}/delete", post(delete::<Tickets>))
         .route("/tickets/{id}/messages", post(add_message))
+        .route("/tickets/{id}/assign-to-me", post(assign_to_me))
         .route(
             "/tickets/{id}/attachments",
             post(attach).layer(axum::extract::DefaultBodyLimit::max(
@@ -195,10 +197,17 @@ struct TicketRow {
     organisation: String,
     organisation_href: Option<String>,
     status: &'static str,
+    /// The status's name, for its badge's colour.
+    status_name: &'static str,
     priority: &'static str,
-    urgent: bool,
+    priority_name: &'static str,
     assignee: String,
+    /// The first answer: "answered", or how its due time stands.
+    first_answer: String,
+    first_answer_late: bool,
+    /// The resolution's due time as it stands ("due in 3 h"), and exactly.
     due: String,
+    due_exact: String,
     overdue: bool,
     created: String,
     created_iso: String,
@@ -220,11 +229,20 @@ struct TicketsPage {
 
 deref_layout!(TicketsPage);
 
-fn row(ticket: &Ticket) -> TicketRow {
-    let due = if ticket.status.is_active() {
-        format!("{} UTC", ticket.resolution_due_at.display())
+fn row(ticket: &Ticket, now: Timestamp) -> TicketRow {
+    let active = ticket.status.is_active();
+    let (due, due_exact) = if active {
+        (
+            when::due(now, ticket.resolution_due_at),
+            format!("{} UTC", ticket.resolution_due_at.display()),
+        )
     } else {
-        String::new()
+        (String::new(), String::new())
+    };
+    let first_answer = match ticket.first_responded_at {
+        Some(_) => "answered".to_string(),
+        None if active => when::due(now, ticket.first_response_due_at),
+        None => String::new(),
     };
     TicketRow {
         href: format!("/tickets/{}", ticket.id),
@@ -237,13 +255,14 @@ fn row(ticket: &Ticket) -> TicketRow {
             .organisation_id
             .map(|o| format!("/organisations/{o}")),
         status: ticket.status.label(),
+        status_name: ticket.status.as_str(),
         priority: ticket.priority.label(),
-        urgent: matches!(
-            ticket.priority,
-            TicketPriority::High | TicketPriority::Urgent
-        ),
+        priority_name: ticket.priority.as_str(),
         assignee: ticket.assignee_name.clone().unwrap_or_default(),
+        first_answer,
+        first_answer_late: ticket.first_response_overdue,
         due,
+        due_exact,
         overdue: ticket.first_response_overdue || ticket.resolution_overdue,
         created: format!("{} UTC", ticket.created_at.display()),
         created_iso: ticket.created_at.to_rfc3339(),
@@ -314,7 +333,10 @@ async fn list(
         tabs: tabs(&params, session.principal.user_id),
         q: params.q.clone().unwrap_or_default(),
         hidden,
-        rows: page.items.iter().map(row).collect(),
+        rows: {
+            let now = Timestamp::now();
+            page.items.iter().map(|t| row(t, now)).collect()
+        },
         new_href: allowed(&session, RecordType::Ticket, Action::Create)
             .then(|| "/tickets/new".to_string()),
         first_href: list_href(
@@ -385,7 +407,9 @@ struct TicketPage {
     id: i64,
     title: String,
     status: &'static str,
+    status_name: &'static str,
     priority: &'static str,
+    priority_name: &'static str,
     overdue: Vec<&'static str>,
     facts: Vec<(&'static str, String, Option<String>)>,
     description: String,
@@ -393,6 +417,8 @@ struct TicketPage {
     closed: bool,
     can_reply: bool,
     can_edit: bool,
+    /// Whether the ticket is the reader's already (no "Assign to me").
+    mine: bool,
     can_make_faq: bool,
     can_delete: bool,
     reply: ReplyForm,
@@ -476,7 +502,9 @@ async fn ticket_page(
             unless_masked(&ticket, "subject", ticket.subject.clone())
         ),
         status: ticket.status.label(),
+        status_name: ticket.status.as_str(),
         priority: ticket.priority.label(),
+        priority_name: ticket.priority.as_str(),
         overdue,
         facts: facts
             .into_iter()
@@ -496,6 +524,7 @@ async fn ticket_page(
         closed: ticket.status == TicketStatus::Closed,
         can_reply: allowed(session, RecordType::Ticket, Action::Update),
         can_edit: allowed(session, RecordType::Ticket, Action::Update),
+        mine: ticket.assignee_id == Some(principal.user_id),
         can_make_faq: matches!(ticket.status, TicketStatus::Resolved | TicketStatus::Closed)
             && allowed(session, RecordType::FaqArticle, Action::Create),
         can_delete: allowed(session, RecordType::Ticket, Action::Delete),
@@ -508,6 +537,22 @@ async fn ticket_page(
 
 fn reply_statuses(selected: &str) -> Vec<SelectOption> {
     status_choices(selected, Some("Keep the status"))
+}
+
+async fn assign_to_me(
+    State(app): State<App>,
+    session: PageSession,
+    PageId(id): PageId,
+    CsrfForm(_): CsrfForm<crate::pages::forms::NoFields>,
+) -> Response {
+    match app
+        .helpdesk()
+        .assign_ticket_to_me(&session.principal, TicketId(id))
+        .await
+    {
+        Ok(_) => Redirect::to(&format!("/tickets/{id}")).into_response(),
+        Err(error) => error_page(error),
+    }
 }
 
 async fn show(State(app): State<App>, session: PageSession, PageId(id): PageId) -> Response {
