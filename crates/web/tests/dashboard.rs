@@ -133,6 +133,7 @@ on_both_backends!(counts_and_charts_follow_the_records);
 on_both_backends!(what_the_dashboard_lists_is_on_the_audit_trail);
 on_both_backends!(an_unknown_address_answers_a_page_with_the_menus);
 on_both_backends!(the_queue_shows_states_and_due_times_and_an_agent_takes_a_ticket);
+on_both_backends!(a_privacy_request_is_logged_from_the_contact_page);
 
 async fn each_role_sees_the_parts_and_menus_it_may_read(desk: Desk) {
     let (status, admin) = desk.page_as("admin@dash.example", "/").await;
@@ -371,4 +372,33 @@ async fn the_queue_shows_states_and_due_times_and_an_agent_takes_a_ticket(desk: 
         serde_json::json!(["assignee_id"]),
         "{trail}"
     );
+}
+
+async fn a_privacy_request_is_logged_from_the_contact_page(desk: Desk) {
+    let (_, contacts) = desk.get_as(&desk.admin_token, "/contacts?q=Gibbons").await;
+    let peter = items(&contacts)[0]["id"].as_i64().unwrap();
+    let (_, page) = desk
+        .page_as("admin@dash.example", &format!("/contacts/{peter}"))
+        .await;
+    let link = format!("/privacy/requests?contact_id={peter}#log");
+    assert!(
+        page.contains(&format!("href=\"{link}\">Log privacy request</a>")),
+        "{page}"
+    );
+    let (status, form) = desk.page_as("admin@dash.example", &link).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        form.contains("value=\"Peter Gibbons\""),
+        "the subject's name is filled in: {form}"
+    );
+    assert!(
+        form.contains(&format!("value=\"{peter}\"")),
+        "and the record: {form}"
+    );
+
+    // Support reads the contact but logs no privacy requests: no button.
+    let (_, page) = desk
+        .page_as("agent@dash.example", &format!("/contacts/{peter}"))
+        .await;
+    assert!(!page.contains("Log privacy request"), "{page}");
 }

@@ -231,6 +231,7 @@ async fn show(State(app): State<App>, session: PageSession, PageId(id): PageId) 
         can_delete: allowed(&session, RecordType::Activity, Action::Delete),
         delete_action: format!("/activities/{id}/delete"),
         access_href: format!("/audit?record_type=activity&record_id={id}"),
+        actions: Vec::new(),
         fields,
         related: vec![Related {
             title: "Contacts",

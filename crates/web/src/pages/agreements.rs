@@ -248,6 +248,7 @@ async fn show(State(app): State<App>, session: PageSession, PageId(id): PageId) 
         can_delete: allowed(&session, RecordType::Agreement, Action::Delete),
         delete_action: format!("/agreements/{id}/delete"),
         access_href: format!("/audit?record_type=agreement&record_id={id}"),
+        actions: Vec::new(),
         fields,
         related: Vec::<Related>::new(),
         activity_form: None,

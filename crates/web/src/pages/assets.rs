@@ -239,6 +239,7 @@ async fn show(State(app): State<App>, session: PageSession, PageId(id): PageId) 
         can_delete: allowed(&session, RecordType::Asset, Action::Delete),
         delete_action: format!("/assets/{id}/delete"),
         access_href: format!("/audit?record_type=asset&record_id={id}"),
+        actions: Vec::new(),
         fields,
         related: Vec::<Related>::new(),
         activity_form: None,

@@ -368,6 +368,18 @@ async fn show_page(
         can_delete: !frozen && allowed(session, RecordType::Contact, Action::Delete),
         delete_action: format!("/contacts/{id}/delete"),
         access_href: format!("/audit?contact_id={id}"),
+        actions: if session
+            .principal
+            .authorize(Area::Privacy, Action::Create)
+            .is_ok()
+        {
+            vec![(
+                format!("/privacy/requests?contact_id={id}#log"),
+                "Log privacy request",
+            )]
+        } else {
+            Vec::new()
+        },
         fields,
         related: vec![
             Related {

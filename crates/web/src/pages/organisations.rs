@@ -392,6 +392,7 @@ async fn show_page(
         can_delete: allowed(session, RecordType::Organisation, Action::Delete),
         delete_action: format!("/organisations/{id}/delete"),
         access_href: format!("/audit?record_type=organisation&record_id={id}"),
+        actions: Vec::new(),
         fields,
         related: vec![
             Related {

@@ -232,6 +232,10 @@ fn intake_fields(input: &RequestInput) -> Vec<FormField> {
 struct DashboardQuery {
     #[serde(default)]
     all: Option<String>,
+    /// Log a request of this contact: the form starts with their name,
+    /// first email and record number ("Log privacy request" on the contact).
+    #[serde(default)]
+    contact_id: Option<i64>,
 }
 
 async fn dashboard_page(
@@ -308,11 +312,23 @@ async fn dashboard(
     session: PageSession,
     Query(query): Query<DashboardQuery>,
 ) -> Response {
-    let input = RequestInput {
+    let mut input = RequestInput {
         request_type: RequestType::Access.as_str().into(),
         channel: Channel::Letter.as_str().into(),
         ..Default::default()
     };
+    if let Some(id) = query.contact_id {
+        match app.contact(&session.principal, ContactId(id)).await {
+            Ok(contact) => {
+                input.subject_name = format!("{} {}", contact.first_name, contact.last_name)
+                    .trim()
+                    .to_string();
+                input.subject_email = contact.emails.first().map(|e| e.as_str().to_string());
+                input.contact_id = Some(contact.id);
+            }
+            Err(error) => return error_page(error),
+        }
+    }
     dashboard_page(&app, &session, query.all.is_some(), &input, None).await
 }
 

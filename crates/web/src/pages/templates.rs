@@ -50,6 +50,8 @@ pub(super) struct DetailPage {
     pub delete_action: String,
     /// Who saw or changed this record (shown to those who may read the trail).
     pub access_href: String,
+    /// Further actions on the record, as links: (address, label).
+    pub actions: Vec<(String, &'static str)>,
     pub fields: Vec<DetailField>,
     pub related: Vec<Related>,
     pub activity_form: Option<ActivityForm>,
