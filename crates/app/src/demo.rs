@@ -666,7 +666,9 @@ impl App {
             let Some(&(contact, _)) = contacts.get(rng.below(contacts.len())) else {
                 break;
             };
-            let fields = ticket_input(&mut rng, contact).validate()?;
+            // About half are the author's, so their home page has work on it.
+            let assignee = author.filter(|_| rng.below(2) == 0);
+            let fields = ticket_input(&mut rng, contact, assignee).validate()?;
             load.batch.create_ticket(author, &fields).await?;
             load = load.written(&progress).await?;
         }
@@ -707,7 +709,7 @@ const TICKET_SUBJECTS: &[(&str, &str, &str)] = &[
     ),
 ];
 
-fn ticket_input(rng: &mut Rng, contact: ContactId) -> TicketInput {
+fn ticket_input(rng: &mut Rng, contact: ContactId, assignee: Option<UserId>) -> TicketInput {
     let (subject, description, category) = TICKET_SUBJECTS[rng.below(TICKET_SUBJECTS.len())];
     TicketInput {
         subject: subject.into(),
@@ -725,7 +727,7 @@ fn ticket_input(rng: &mut Rng, contact: ContactId) -> TicketInput {
         category: Some(category.into()),
         organisation_id: None,
         contact_id: Some(contact),
-        assignee_id: None,
+        assignee_id: assignee,
     }
 }
 

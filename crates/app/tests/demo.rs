@@ -51,6 +51,19 @@ async fn the_demo_tenant_is_realistic_and_made_once() {
     assert!(count_all!(app, &principal, assets) > 0);
     assert!(count_all!(app, &principal, agreements) > 0);
 
+    // The first page after signing in has work on it: tickets of the demo
+    // user's own, requests, activity and the charts' numbers.
+    let home = app.dashboard(&principal).await.unwrap();
+    let helpdesk = home.helpdesk.unwrap();
+    assert!(!helpdesk.my_tickets.is_empty(), "{helpdesk:?}");
+    assert!(
+        helpdesk.totals.mine > 0 && helpdesk.totals.unassigned > 0,
+        "{helpdesk:?}"
+    );
+    assert!(helpdesk.weeks.iter().map(|w| w.opened).sum::<u64>() > 0);
+    assert!(!home.privacy.unwrap().open_requests.is_empty());
+    assert!(!home.recent_activities.unwrap().is_empty());
+
     // Plausible: distinct organisation names without numbering, contacts
     // with an employer and an email, timelines with authors.
     let organisations = app
