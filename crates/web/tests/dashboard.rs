@@ -342,6 +342,11 @@ async fn the_queue_shows_states_and_due_times_and_an_agent_takes_a_ticket(desk: 
     submit_login(&client, &desk.base, "/login", &fields).await;
     let (_, shown) = get_page(&client, &desk.url(&format!("/tickets/{id}"))).await;
     assert!(shown.contains("Assign to me"), "{shown}");
+    assert!(shown.contains("The requester's other tickets"), "{shown}");
+    assert!(
+        shown.contains(&desk.agent_ticket),
+        "Peter's other ticket is beside it: {shown}"
+    );
     let csrf = hidden_value(&shown, "_csrf");
     let (status, to, _) = post_form(
         &client,

@@ -424,6 +424,8 @@ struct TicketPage {
     reply: ReplyForm,
     files: Vec<FileView>,
     timeline: Vec<TimelineItem>,
+    /// The requester's other tickets.
+    others: Vec<TicketRow>,
 }
 
 deref_layout!(TicketPage);
@@ -453,6 +455,27 @@ async fn ticket_page(
     let changes = app
         .record_history(principal, RecordType::Ticket, id)
         .await?;
+    // The requester's other tickets, newest first, beside this one.
+    let others = match ticket.contact_id {
+        Some(contact) => {
+            let params = ListParams {
+                contact_id: Some(contact.0),
+                limit: Some(6),
+                ..Default::default()
+            };
+            let now = Timestamp::now();
+            app.helpdesk()
+                .tickets(principal, &params)
+                .await?
+                .items
+                .iter()
+                .filter(|t| t.id.0 != id)
+                .take(5)
+                .map(|t| row(t, now))
+                .collect()
+        }
+        None => Vec::new(),
+    };
     let refused = !reply.errors.is_empty() || !reply.upload_errors.is_empty();
     let mut overdue = Vec::new();
     if ticket.first_response_overdue {
@@ -531,6 +554,7 @@ async fn ticket_page(
         reply,
         files: file_views(&files, "/tickets/attachments"),
         timeline: timeline(&[], &changes),
+        others,
     };
     Ok(refused_if(refused, render(&page)))
 }
