@@ -79,6 +79,26 @@ impl Money {
     }
 }
 
+/// An amount as people read it, with thousands grouped and its currency:
+/// `48,500.00 EUR` (English; other locales come with the message catalog).
+/// A value that is not a plain decimal amount is shown as it is.
+pub fn display_money(decimal: &str, currency: &str) -> String {
+    let Ok(money) = Money::parse(decimal) else {
+        return format!("{decimal} {currency}").trim().to_string();
+    };
+    let whole = (money.minor_units / 100).to_string();
+    let mut grouped = String::new();
+    for (i, digit) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    format!("{grouped}.{:02} {currency}", money.minor_units % 100)
+        .trim()
+        .to_string()
+}
+
 #[derive(Debug, Clone, Default, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
@@ -244,6 +264,11 @@ mod tests {
         assert_eq!(Money::parse("12500").unwrap().minor_units, 1_250_000);
         assert_eq!(Money::parse("0.5").unwrap().minor_units, 50);
         assert_eq!(Money::parse("19.99").unwrap().to_decimal(), "19.99");
+        assert_eq!(display_money("48500", "EUR"), "48,500.00 EUR");
+        assert_eq!(display_money("1234567.5", "USD"), "1,234,567.50 USD");
+        assert_eq!(display_money("999.00", "EUR"), "999.00 EUR");
+        assert_eq!(display_money("0.05", "EUR"), "0.05 EUR");
+        assert_eq!(display_money("", "EUR"), "EUR");
         for bad in ["", "-1", "1,5", "1.234", "abc", "1e5"] {
             assert!(Money::parse(bad).is_err(), "{bad}");
         }

@@ -192,7 +192,7 @@ async fn support_does_not_see_what_an_administrator_sees_of_an_agreement() {
         browser.wait_for_text("h1", "Support contract").await;
         let fields = browser.wait_for_text("dl.fields", "Contoso").await;
         assert_eq!(
-            fields.contains("12500.00 EUR"),
+            fields.contains("12,500.00 EUR"),
             sees_value,
             "{email}: {fields}"
         );

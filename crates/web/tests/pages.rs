@@ -211,7 +211,7 @@ async fn assets_and_agreements_end_to_end(site: Browserless) {
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (status, html) = site.get(&agreement_url).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("12500.00 EUR") && html.contains("Acme GmbH"));
+    assert!(html.contains("12,500.00 EUR") && html.contains("Acme GmbH"));
     assert!(html.contains("Record created") && html.contains("by Mia Member"));
 
     // The list filters by status.

@@ -20,6 +20,7 @@ use axum::Router;
 use custodian_app::records::ListParams;
 use custodian_app::{App, AppError};
 use custodian_core::access::Action;
+use custodian_core::agreements::display_money;
 use custodian_core::agreements::{Agreement, AgreementInput, AgreementStatus};
 use custodian_core::audit::RecordType;
 use custodian_core::{AgreementId, OrganisationId};
@@ -72,11 +73,10 @@ impl FormRecord for Agreements {
 pub(super) fn agreement_cell(agreement: &Agreement) -> Cell {
     Cell::link(
         format!(
-            "{} · {} · {} {}",
+            "{} · {} · {}",
             agreement.title,
             agreement.status.as_str(),
-            agreement.value,
-            agreement.currency
+            display_money(&agreement.value, &agreement.currency)
         ),
         format!("/agreements/{}", agreement.id),
     )
@@ -122,7 +122,7 @@ async fn list(
                 Cell::text(unless_masked(
                     g,
                     "value",
-                    format!("{} {}", g.value, g.currency),
+                    display_money(&g.value, &g.currency),
                 )),
                 Cell::text(g.status.as_str()),
             ]
@@ -233,7 +233,7 @@ async fn show(State(app): State<App>, session: PageSession, PageId(id): PageId) 
             unless_masked(
                 &agreement,
                 "value",
-                format!("{} {}", agreement.value, agreement.currency),
+                display_money(&agreement.value, &agreement.currency),
             ),
         ),
         detail("Status", agreement.status.as_str()),
