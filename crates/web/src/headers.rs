@@ -52,11 +52,15 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
         header::REFERRER_POLICY,
         HeaderValue::from_static("same-origin"),
     );
-    let cache = if cacheable {
-        "public, max-age=3600"
-    } else {
-        "no-store"
-    };
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    // Static files say how long they keep (`assets::serve`); anything
+    // else is never kept.
+    if !cacheable {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    } else if !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=3600"),
+        );
+    }
     response
 }

@@ -7,6 +7,7 @@
 // size does not matter.
 #![allow(clippy::result_large_err)]
 mod api;
+mod assets;
 mod client;
 mod csrf;
 mod downloads;

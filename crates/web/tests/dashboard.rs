@@ -135,6 +135,58 @@ on_both_backends!(an_unknown_address_answers_a_page_with_the_menus);
 on_both_backends!(the_queue_shows_states_and_due_times_and_an_agent_takes_a_ticket);
 on_both_backends!(a_privacy_request_is_logged_from_the_contact_page);
 
+#[tokio::test]
+async fn styles_and_script_are_small_and_cached_under_their_fingerprint() {
+    let server = TestApp::sqlite().await;
+    let tenant = server.tenant("Assets GmbH").await;
+    server
+        .user(tenant, "assets@example.com", Role::Support)
+        .await;
+    let client = browser_client(None);
+    let fields = [("email", "assets@example.com"), ("password", PASSWORD)];
+    submit_login(&client, &server.base, "/login", &fields).await;
+    let (_, home) = get_page(&client, &server.url("/")).await;
+    let mut total = 0;
+    for (marker, kind) in [
+        ("<link rel=\"stylesheet\" href=\"", "text/css"),
+        ("<script src=\"", "text/javascript"),
+    ] {
+        let start = home
+            .find(marker)
+            .unwrap_or_else(|| panic!("{marker} in {home}"))
+            + marker.len();
+        let href = &home[start..start + home[start..].find('"').unwrap()];
+        assert!(
+            href.starts_with("/static/app.") && href.len() > "/static/app..css".len() + 8,
+            "{href}"
+        );
+        let response = client.get(server.url(href)).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let header = |name: &str| response.headers()[name].to_str().unwrap().to_string();
+        assert_eq!(header("content-type"), kind);
+        assert!(header("cache-control").contains("immutable"), "{href}");
+        total += response.bytes().await.unwrap().len();
+        // The plain name still answers, for old links, but is checked each time.
+        let plain = if kind == "text/css" {
+            "/static/app.css"
+        } else {
+            "/static/app.js"
+        };
+        let response = client.get(server.url(plain)).send().await.unwrap();
+        assert_eq!(response.headers()["cache-control"], "no-cache");
+    }
+    assert!(
+        total < 100 * 1024,
+        "a page's own CSS and JavaScript: {total} bytes"
+    );
+    let response = client
+        .get(server.url("/static/other.css"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+}
+
 async fn each_role_sees_the_parts_and_menus_it_may_read(desk: Desk) {
     let (status, admin) = desk.page_as("admin@dash.example", "/").await;
     assert_eq!(status, StatusCode::OK);

@@ -49,7 +49,7 @@ pub(crate) mod views;
 pub(crate) mod when;
 
 use axum::extract::{Query, State};
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -103,24 +103,7 @@ pub fn routes() -> Router<App> {
         .route("/logout", post(login::logout))
         .route("/search", get(search))
         .route("/search/suggest", get(suggest))
-        .route(
-            "/static/app.css",
-            get(|| async {
-                (
-                    [(header::CONTENT_TYPE, "text/css")],
-                    include_str!("../../static/app.css"),
-                )
-            }),
-        )
-        .route(
-            "/static/app.js",
-            get(|| async {
-                (
-                    [(header::CONTENT_TYPE, "text/javascript")],
-                    include_str!("../../static/app.js"),
-                )
-            }),
-        )
+        .route("/static/{file}", get(crate::assets::serve))
         .merge(organisations::routes())
         .merge(contacts::routes())
         .merge(consent::routes())
