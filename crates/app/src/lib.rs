@@ -57,36 +57,9 @@ pub struct App {
     key: Arc<sealing::ServerKey>,
 }
 
-/// Declares a capability's use cases as a view of the app:
-/// `app.privacy().erase_subject(…)`. A capability's methods reach the
-/// shared parts (the store, the read recorder, need-to-know checks) through
-/// `Deref` to [`App`].
-macro_rules! capabilities {
-    ($($(#[$doc:meta])* $name:ident => $accessor:ident),* $(,)?) => {
-        $(
-            $(#[$doc])*
-            #[derive(Clone, Copy)]
-            pub struct $name<'a>(&'a App);
-
-            impl std::ops::Deref for $name<'_> {
-                type Target = App;
-                fn deref(&self) -> &App {
-                    self.0
-                }
-            }
-        )*
-
-        impl App {
-            $(
-                pub fn $accessor(&self) -> $name<'_> {
-                    $name(self)
-                }
-            )*
-        }
-    };
-}
-
-capabilities! {
+// Each capability's use cases are a view of the service (`custodian_core::capabilities!`).
+custodian_core::capabilities! {
+    App;
     /// Purposes, consent, data-subject requests and their fulfilment.
     Privacy => privacy,
     /// Retention rules, legal holds, reviews and sweeps.

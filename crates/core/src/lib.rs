@@ -10,6 +10,7 @@ pub mod activities;
 pub mod agreements;
 pub mod assets;
 pub mod audit;
+mod capabilities;
 pub mod catalog;
 pub mod codes;
 pub mod contacts;

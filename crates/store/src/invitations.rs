@@ -168,26 +168,8 @@ impl Store {
             };
             return Ok(Err(problem));
         };
-        sqlx::query(
-            "UPDATE users SET password_hash = $1, password_changed_at = $2, updated_at = $2
-             WHERE tenant_id = $3 AND user_id = $4",
-        )
-        .bind_all((password_hash, now, tenant.0, user))
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query("DELETE FROM sessions WHERE tenant_id = $1 AND user_id = $2")
-            .bind_all((tenant.0, user))
-            .execute(&mut *tx)
+        self.write_password(&mut tx, scope, UserId(user), password_hash, None)
             .await?;
-        self.audit(
-            &mut tx,
-            scope,
-            AuditAction::Update,
-            RecordType::User,
-            user,
-            &["password"],
-        )
-        .await?;
         tx.commit().await?;
         Ok(Ok(UserId(user)))
     }

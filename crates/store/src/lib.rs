@@ -62,35 +62,9 @@ pub use stored::{NewRecord, Records, StoredRecord};
 pub use tenants::Tenant;
 pub use two_factor::TwoFactor;
 
-/// Declares a capability's queries as a view of the store:
-/// `store.privacy().erase_subject(…)`. A view reaches the shared parts (the
-/// pool, transactions, the audit writer) through `Deref` to [`Store`].
-macro_rules! capabilities {
-    ($($(#[$doc:meta])* $name:ident => $accessor:ident),* $(,)?) => {
-        $(
-            $(#[$doc])*
-            #[derive(Clone, Copy)]
-            pub struct $name<'a>(&'a Store);
-
-            impl std::ops::Deref for $name<'_> {
-                type Target = Store;
-                fn deref(&self) -> &Store {
-                    self.0
-                }
-            }
-        )*
-
-        impl Store {
-            $(
-                pub fn $accessor(&self) -> $name<'_> {
-                    $name(self)
-                }
-            )*
-        }
-    };
-}
-
-capabilities! {
+// Each capability's use cases are a view of the service (`custodian_core::capabilities!`).
+custodian_core::capabilities! {
+    Store;
     /// Purposes, consent, data-subject requests, erasure and export.
     Privacy => privacy,
     /// Retention rules, holds, reviews, runs and what they act on.

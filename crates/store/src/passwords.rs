@@ -79,13 +79,29 @@ impl Store {
         keep: Option<SessionId>,
     ) -> Result<(), StoreError> {
         let mut tx = self.begin(scope.tenant).await?;
+        self.write_password(&mut tx, scope, user, hash, keep)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Inside `tx`: the new password hash, the user's other sessions (all
+    /// but `keep`) ended, and the audit entry.
+    pub(crate) async fn write_password(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        scope: &Scope,
+        user: UserId,
+        hash: &str,
+        keep: Option<SessionId>,
+    ) -> Result<(), StoreError> {
         let now = Timestamp::now().0;
         let changed = sqlx::query(
             "UPDATE users SET password_hash = $1, password_changed_at = $2, updated_at = $2
              WHERE tenant_id = $3 AND user_id = $4",
         )
         .bind_all((hash, now, scope.tenant.0, user.0))
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?
         .rows_affected();
         if changed == 0 {
@@ -95,18 +111,16 @@ impl Store {
             "DELETE FROM sessions WHERE tenant_id = $1 AND user_id = $2 AND ($3 IS NULL OR session_id <> $3)",
         )
         .bind_all((scope.tenant.0, user.0, keep.map(|id| id.0)))
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         self.audit(
-            &mut tx,
+            tx,
             scope,
             AuditAction::Update,
             RecordType::User,
             user.0,
             &["password"],
         )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        .await
     }
 }

@@ -38,15 +38,18 @@ struct InvitationFields {
     roles: Vec<String>,
 }
 
-fn notice(made: StaffLinkMade) -> LinkNotice {
-    LinkNotice {
+/// The users page saying the link is made (and showing it, when no mail
+/// server took it).
+async fn link_made(app: &App, session: &PageSession, made: StaffLinkMade) -> Response {
+    let notice = LinkNotice {
         whom: format!("{} ({})", made.user.display_name, made.user.email),
         what: match made.purpose {
             StaffLinkPurpose::Invitation => "invitation",
             StaffLinkPurpose::NewPassword => "new-password link",
         },
         link: made.shown_link,
-    }
+    };
+    users_page_with(app, session, None, Some(notice), InviteForm::default()).await
 }
 
 async fn invite(
@@ -60,16 +63,7 @@ async fn invite(
         roles: form.roles.clone(),
     };
     match app.invite_user(&session.principal, &input).await {
-        Ok(made) => {
-            users_page_with(
-                &app,
-                &session,
-                None,
-                Some(notice(made)),
-                InviteForm::default(),
-            )
-            .await
-        }
+        Ok(made) => link_made(&app, &session, made).await,
         Err(error) => {
             let (status, errors) = match &error {
                 AppError::Validation(errors) => (
@@ -107,16 +101,7 @@ async fn new_link(
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> Response {
     match app.new_staff_link(&session.principal, UserId(id)).await {
-        Ok(made) => {
-            users_page_with(
-                &app,
-                &session,
-                None,
-                Some(notice(made)),
-                InviteForm::default(),
-            )
-            .await
-        }
+        Ok(made) => link_made(&app, &session, made).await,
         Err(error) => error_page(error),
     }
 }
