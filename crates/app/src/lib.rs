@@ -14,6 +14,7 @@ pub mod helpdesk;
 mod history;
 pub mod invitations;
 pub mod mail;
+pub mod names;
 mod offboarding;
 mod passwords;
 pub mod portal;

@@ -414,8 +414,22 @@ impl App {
         principal: &Principal,
         typed: &str,
     ) -> Result<Vec<SearchHit>, AppError> {
+        self.search_of(principal, typed, None).await
+    }
+
+    /// [`App::search`] of organisations only or contacts only: what a
+    /// record picker offers as the person types.
+    pub async fn search_of(
+        &self,
+        principal: &Principal,
+        typed: &str,
+        only: Option<RecordType>,
+    ) -> Result<Vec<SearchHit>, AppError> {
         principal.authorize(Area::OrganisationsAndContacts, Action::Read)?;
-        let mut hits = self.store.search(principal.tenant, typed, 10).await?;
+        let mut hits = self
+            .store
+            .search_of(principal.tenant, typed, only.map(RecordType::as_str), 10)
+            .await?;
         if principal.reach(RecordType::Contact) != Reach::All
             || principal.reach(RecordType::Organisation) != Reach::All
         {
@@ -489,6 +503,11 @@ impl App {
         Ok(hits)
     }
 
+    /// How many records a form's choice list offers (the linked one is
+    /// always added). A picker finds the others as the person types, so
+    /// the list is short: opening a form reads and audits few contacts.
+    const CHOICES: i64 = 100;
+
     pub async fn organisation_choices(
         &self,
         principal: &Principal,
@@ -499,7 +518,7 @@ impl App {
             .organisation_choices(
                 principal.tenant,
                 principal.reach(RecordType::Organisation),
-                500,
+                Self::CHOICES,
             )
             .await?)
     }
@@ -516,7 +535,7 @@ impl App {
                 principal.tenant,
                 organisation,
                 principal.reach(RecordType::Contact),
-                500,
+                Self::CHOICES,
             )
             .await?;
         self.record_read_fields(

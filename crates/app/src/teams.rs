@@ -60,8 +60,9 @@ impl App {
         self.staff_names(principal).await
     }
 
-    /// The active staff users who can answer for a legal hold.
-    pub async fn hold_owner_choices(
+    /// The active staff users, for privacy pages: who answers for a legal
+    /// hold or a review, whose actions the audit trail shows.
+    pub async fn privacy_staff_choices(
         &self,
         principal: &Principal,
     ) -> Result<Vec<(UserId, String)>, AppError> {

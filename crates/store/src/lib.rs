@@ -22,6 +22,7 @@ mod helpdesk;
 mod ids;
 mod invitations;
 mod migrate;
+mod names;
 mod offboarding;
 mod organisations;
 mod outbox;

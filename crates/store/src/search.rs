@@ -62,7 +62,8 @@ pub(crate) async fn remove(
 /// entry (30 s per search at a million contacts).
 const SQLITE_SEARCH: &str = "SELECT s.record_type, s.record_id, s.label, s.detail
      FROM search_entries_fts f CROSS JOIN search_entries s ON s.rowid = f.rowid
-     WHERE search_entries_fts MATCH $1 AND s.tenant_id = $2 LIMIT $3";
+     WHERE search_entries_fts MATCH $1 AND s.tenant_id = $2
+       AND ($4 = '' OR s.record_type = $4) LIMIT $3";
 
 impl Store {
     /// Organisations and contacts whose names, emails, phones or account
@@ -73,6 +74,19 @@ impl Store {
         input: &str,
         limit: i64,
     ) -> Result<Vec<SearchHit>, StoreError> {
+        self.search_of(tenant, input, None, limit).await
+    }
+
+    /// [`Store::search`] of one record type only (`organisation` or
+    /// `contact`), as a picker asks.
+    pub async fn search_of(
+        &self,
+        tenant: TenantId,
+        input: &str,
+        only: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<SearchHit>, StoreError> {
+        let only = only.unwrap_or_default();
         let tokens = query_tokens(input);
         if tokens.is_empty() {
             return Ok(Vec::new());
@@ -87,7 +101,7 @@ impl Store {
                     expression.push_str(&format!(" \"{token}\"*"));
                 }
                 sqlx::query(SQLITE_SEARCH)
-                    .bind_all((expression, tenant.0, limit))
+                    .bind_all((expression, tenant.0, limit, only))
                     .fetch_all(&mut *tx)
                     .await?
             }
@@ -99,9 +113,10 @@ impl Store {
                     .join(" & ");
                 sqlx::query(
                     "SELECT record_type, record_id, label, detail FROM search_entries
-                     WHERE tenant_id = $1 AND to_tsvector('simple', terms) @@ to_tsquery('simple', $2) LIMIT $3",
+                     WHERE tenant_id = $1 AND to_tsvector('simple', terms) @@ to_tsquery('simple', $2)
+                       AND ($4 = '' OR record_type = $4) LIMIT $3",
                 )
-                .bind_all((tenant.0, expression, limit))
+                .bind_all((tenant.0, expression, limit, only))
                 .fetch_all(&mut *tx)
                 .await?
             }
@@ -156,7 +171,7 @@ mod tests {
             .unwrap();
         store.migrate().await.unwrap();
         let plan = sqlx::query(&format!("EXPLAIN QUERY PLAN {SQLITE_SEARCH}"))
-            .bind_all(("\"t1\" \"ab\"*", 1_i64, 10_i64))
+            .bind_all(("\"t1\" \"ab\"*", 1_i64, 10_i64, ""))
             .fetch_all(&store.pool)
             .await
             .unwrap();

@@ -5,6 +5,10 @@
 //  - A data-select-all checkbox ticks every checkbox of that name (the
 //    review list).
 //  - Menus: one open at a time; a click elsewhere or Escape closes them.
+//  - Record pickers: a select or record number input marked data-pick
+//    (or data-pick-from, naming the select that says the record type)
+//    becomes a combobox asking /search/pick as the person types; the
+//    original control stays in the form, hidden, and carries the id.
 //  - Times come from the server in UTC; they are shown in the browser's
 //    time zone, and an activity's time is typed in it and sent as UTC.
 (function () {
@@ -77,6 +81,142 @@
       if (!list.contains(event.target) && event.target !== box) close();
     });
   }
+  var pickers = 0;
+  var pickable = function (type) { return type === "organisation" || type === "contact"; };
+  Array.prototype.forEach.call(document.querySelectorAll("[data-pick], [data-pick-from]"), function (control) {
+    pickers += 1;
+    var isSelect = control.tagName === "SELECT";
+    var typeOf = function () {
+      var from = control.getAttribute("data-pick-from");
+      if (!from) return control.getAttribute("data-pick");
+      var source = control.form && control.form.elements[from];
+      return source ? source.value : "";
+    };
+    var chosenLabel = function () {
+      if (isSelect) {
+        var option = control.options[control.selectedIndex];
+        return option && option.value ? option.text : "";
+      }
+      return control.value ? (control.getAttribute("data-pick-label") || control.value) : "";
+    };
+    var wrap = document.createElement("div");
+    wrap.className = "picker";
+    var input = document.createElement("input");
+    input.type = "text";
+    input.id = control.id;
+    control.id = control.id + "-chosen";
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-expanded", "false");
+    input.setAttribute("autocomplete", "off");
+    if (control.getAttribute("aria-describedby")) input.setAttribute("aria-describedby", control.getAttribute("aria-describedby"));
+    if (control.getAttribute("aria-invalid")) input.setAttribute("aria-invalid", control.getAttribute("aria-invalid"));
+    var list = document.createElement("ul");
+    list.id = "picker-" + pickers;
+    list.className = "picker-list";
+    list.setAttribute("role", "listbox");
+    list.hidden = true;
+    input.setAttribute("aria-controls", list.id);
+    input.value = chosenLabel();
+    control.parentNode.insertBefore(wrap, control);
+    wrap.appendChild(input);
+    wrap.appendChild(list);
+    wrap.appendChild(control);
+    if (isSelect) control.hidden = true; else control.type = "hidden";
+    var found = [];
+    var active = -1;
+    var timer = null;
+    var close = function () {
+      list.hidden = true;
+      list.innerHTML = "";
+      found = [];
+      active = -1;
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+    };
+    var choose = function (choice) {
+      if (isSelect) {
+        var option = Array.prototype.filter.call(control.options, function (o) { return o.value === choice.id; })[0];
+        if (!option) {
+          option = new Option(choice.label, choice.id);
+          control.add(option);
+        }
+        control.value = choice.id;
+      } else {
+        control.value = choice.id;
+        control.setAttribute("data-pick-label", choice.label);
+      }
+      input.value = choice.label;
+      close();
+    };
+    var highlight = function (index) {
+      var items = list.querySelectorAll("[role=option]");
+      if (!items.length) return;
+      if (active >= 0) items[active].setAttribute("aria-selected", "false");
+      active = (index + items.length) % items.length;
+      items[active].setAttribute("aria-selected", "true");
+      input.setAttribute("aria-activedescendant", items[active].id);
+    };
+    var show = function (choices) {
+      close();
+      found = choices;
+      if (!choices.length) {
+        var none = document.createElement("li");
+        none.className = "picker-none";
+        none.textContent = "No match among your records";
+        list.appendChild(none);
+      }
+      choices.forEach(function (choice, index) {
+        var item = document.createElement("li");
+        item.id = list.id + "-" + index;
+        item.setAttribute("role", "option");
+        item.setAttribute("aria-selected", "false");
+        item.textContent = choice.label;
+        if (choice.detail) {
+          var detail = document.createElement("small");
+          detail.textContent = " " + choice.detail;
+          item.appendChild(detail);
+        }
+        item.addEventListener("mousedown", function (event) { event.preventDefault(); choose(choice); });
+        list.appendChild(item);
+      });
+      list.hidden = false;
+      input.setAttribute("aria-expanded", "true");
+    };
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      var typed = input.value.trim();
+      var type = typeOf();
+      if (!isSelect && (/^\d+$/.test(typed) || !pickable(type))) {
+        control.value = typed;
+        control.removeAttribute("data-pick-label");
+        close();
+        return;
+      }
+      if (typed.length < 1 || !pickable(type)) { close(); return; }
+      timer = setTimeout(function () {
+        fetch("/search/pick?type=" + encodeURIComponent(type) + "&q=" + encodeURIComponent(typed), { credentials: "same-origin" })
+          .then(function (r) { return r.ok ? r.json() : []; })
+          .then(function (choices) { if (input.value.trim() === typed) show(choices); })
+          .catch(function () { close(); });
+      }, 150);
+    });
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "ArrowDown") { event.preventDefault(); highlight(active + 1); }
+      else if (event.key === "ArrowUp") { event.preventDefault(); highlight(active - 1); }
+      else if (event.key === "Enter" && !list.hidden && active >= 0 && found[active]) { event.preventDefault(); choose(found[active]); }
+      else if (event.key === "Escape" && !list.hidden) { event.preventDefault(); close(); }
+    });
+    // Text that names no chosen record is never sent as if it did: an
+    // emptied field removes the link, anything else shows the link kept.
+    input.addEventListener("blur", function () {
+      close();
+      var typed = input.value.trim();
+      if (!typed) { control.value = ""; if (!isSelect) control.removeAttribute("data-pick-label"); return; }
+      if (!isSelect && (/^\d+$/.test(typed) || !pickable(typeOf()))) return;
+      input.value = chosenLabel();
+    });
+  });
   // Menus: one open at a time; a click elsewhere or Escape closes them.
   var menus = Array.prototype.slice.call(document.querySelectorAll("details.menu"));
   menus.forEach(function (menu) {

@@ -1155,3 +1155,72 @@ async fn the_home_page_and_its_menus_work_on_a_laptop_and_a_phone() {
     assert!(!browser.overflows_sideways().await, "a list fits the phone");
     browser.quit().await;
 }
+
+/// Pickers: an organisation past the first hundred, which the form's
+/// choice list does not hold, is found by typing part of its name and
+/// chosen with the keyboard; the contact is saved with it, and the audit
+/// trail names the contact and offers the same picker as its filter.
+#[tokio::test]
+async fn a_record_is_linked_by_typing_its_name() {
+    let Some(s) = story(&[("admin@example.com", Role::Administrator)]).await else {
+        return;
+    };
+    for n in 0..110 {
+        s.app
+            .create_organisation(&s.admin, &input(json!({"name": format!("Acme {n:03}")})))
+            .await
+            .unwrap();
+    }
+    let initech = s
+        .app
+        .create_organisation(&s.admin, &input(json!({"name": "Initech"})))
+        .await
+        .unwrap();
+    let browser = s.browser().await;
+    browser.resize(1366, 900).await;
+    browser.goto(&format!("{}/contacts/new", s.base)).await;
+    browser.log_in("admin@example.com", PASSWORD).await;
+    browser.wait_for_text("h1", "New contact").await;
+    let listed = browser
+        .execute("return Array.from(document.querySelectorAll('select[name=organisation_id] option')).some(o => o.text === 'Initech');")
+        .await;
+    assert_eq!(listed, false, "the choice list stops before Initech");
+    browser.fill("#first_name", "Peter").await;
+    browser.fill("#last_name", "Gibbons").await;
+    let picker = browser.find("input#organisation_id[role=combobox]").await;
+    browser.type_into(&picker, "inite").await;
+    browser.wait_for_text(".picker-list", "Initech").await;
+    browser.screenshot("picker").await;
+    // Arrow down to the suggestion, Enter to take it: the form is not sent.
+    browser.type_into(&picker, "\u{E015}\u{E007}").await;
+    let chosen = browser
+        .execute("return [document.getElementById('organisation_id').value, document.querySelector('select[name=organisation_id]').value];")
+        .await;
+    assert_eq!(chosen, json!(["Initech", initech.id.0.to_string()]));
+    browser.click("main form button[type=submit]").await;
+    browser.wait_for_text("h1", "Peter Gibbons").await;
+    browser.wait_for_text("dl.fields", "Initech").await;
+    let contact = browser.current_url().await;
+    let id = contact.rsplit('/').next().unwrap_or_default().to_string();
+
+    // The trail names him, and its subject filter shows his name.
+    browser
+        .goto(&format!("{}/audit?contact_id={id}", s.base))
+        .await;
+    browser
+        .wait_for_text("table", "Peter Gibbons (contact)")
+        .await;
+    let shown = browser
+        .execute("return document.getElementById('contact_id').value;")
+        .await;
+    assert_eq!(shown, "Peter Gibbons");
+    // Emptying the picker removes the filter.
+    browser.clear(&browser.find("input#contact_id").await).await;
+    browser.click("form.filters button[type=submit]").await;
+    browser.wait_for_text("h1", "Audit trail").await;
+    assert!(!browser
+        .current_url()
+        .await
+        .contains(&format!("contact_id={id}")));
+    browser.quit().await;
+}

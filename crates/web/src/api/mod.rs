@@ -189,6 +189,16 @@ async fn delete<R: Resource>(
 #[serde(deny_unknown_fields)]
 pub struct SearchParams {
     pub q: String,
+    /// `organisation` or `contact`: hits of that type only.
+    #[serde(default, rename = "type")]
+    pub record_type: Option<SearchType>,
+}
+
+#[derive(Deserialize, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+pub enum SearchType {
+    Organisation,
+    Contact,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -209,7 +219,11 @@ async fn search(
     ApiPrincipal(principal): ApiPrincipal,
     ApiQuery(params): ApiQuery<SearchParams>,
 ) -> Result<Json<Vec<SearchResult>>, Problem> {
-    let hits = run(app.search(&principal, &params.q)).await?;
+    let only = params.record_type.map(|t| match t {
+        SearchType::Organisation => custodian_core::audit::RecordType::Organisation,
+        SearchType::Contact => custodian_core::audit::RecordType::Contact,
+    });
+    let hits = run(app.search_of(&principal, &params.q, only)).await?;
     Ok(Json(
         hits.into_iter()
             .map(|h| SearchResult {

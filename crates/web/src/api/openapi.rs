@@ -1981,6 +1981,11 @@ fn search_operations() -> Vec<Operation> {
                 .description(Some("What was typed"))
                 .schema(Some(typed(Type::String))),
         )
+        .parameter(query(
+            "type",
+            "Only organisations or only contacts (a record picker)",
+            typed(Type::String).enum_values(Some(["organisation", "contact"])),
+        ))
         .response(
             "200",
             ResponseBuilder::new()
@@ -1995,7 +2000,10 @@ fn search_operations() -> Vec<Operation> {
                 )
                 .build(),
         )
-        .response("400", problem_response("q is missing"));
+        .response(
+            "400",
+            problem_response("q is missing, or type is neither organisation nor contact"),
+        );
     vec![
         Operation::new(Method::GET, "/search", super::search, search)
             .needs(Area::OrganisationsAndContacts, Action::Read),

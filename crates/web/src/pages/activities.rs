@@ -1,7 +1,7 @@
 //! The activity list across all contacts and organisations, filtered by type,
 //! and the fields of the "add an activity" form on a detail page.
 
-use super::choices::organisation_options;
+use super::choices::organisation_picker;
 use super::forms::{filled, link, repeated_ids, NoFields};
 use super::listing::{next_href, plain_headers};
 use super::path_id::PageId;
@@ -278,11 +278,16 @@ async fn edit_fields(
             ),
         )
     });
-    fields.push(FormField::select(
-        "organisation_id",
-        "Organisation",
-        organisation_options(app, principal, input.organisation_id).await?,
-    ));
+    fields.push(
+        organisation_picker(
+            app,
+            principal,
+            "organisation_id",
+            "Organisation",
+            input.organisation_id,
+        )
+        .await?,
+    );
     Ok(fields)
 }
 

@@ -1,7 +1,7 @@
 //! Agreement pages: contracts with an organisation, with term, value and
 //! status; the list filters by status.
 
-use super::choices::organisation_options;
+use super::choices::organisation_picker;
 use super::forms::{filled, link};
 use super::listing::{next_href, plain_headers, sort_header};
 use super::path_id::PageId;
@@ -157,11 +157,17 @@ async fn fields(
     session: &PageSession,
     input: &AgreementInput,
 ) -> Result<Vec<FormField>, AppError> {
-    let organisations =
-        organisation_options(app, &session.principal, input.organisation_id).await?;
+    let organisation = organisation_picker(
+        app,
+        &session.principal,
+        "organisation_id",
+        "Organisation",
+        input.organisation_id,
+    )
+    .await?;
     Ok(vec![
         FormField::input("title", "Title", "text", &input.title),
-        FormField::select("organisation_id", "Organisation", organisations),
+        organisation,
         FormField::input("start_date", "Start date", "date", &input.start_date),
         FormField::input(
             "end_date",

@@ -1,7 +1,7 @@
 //! Asset pages: the installed base, with serial numbers and control codes,
 //! each belonging to an organisation or a contact.
 
-use super::choices::{contact_options, organisation_options};
+use super::choices::{contact_picker, organisation_picker};
 use super::forms::{filled, link};
 use super::listing::{next_href, plain_headers, sort_header};
 use super::path_id::PageId;
@@ -143,16 +143,15 @@ async fn fields(
             "text",
             input.control_code.clone().unwrap_or_default(),
         ),
-        FormField::select(
+        organisation_picker(
+            app,
+            principal,
             "organisation_id",
             "Organisation",
-            organisation_options(app, principal, input.organisation_id).await?,
-        ),
-        FormField::select(
-            "contact_id",
-            "Contact",
-            contact_options(app, principal, input.contact_id).await?,
-        ),
+            input.organisation_id,
+        )
+        .await?,
+        contact_picker(app, principal, "contact_id", "Contact", input.contact_id).await?,
     ])
 }
 

@@ -9,7 +9,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use custodian_app::audit::TrailParams;
+use custodian_app::names::RecordNames;
 use custodian_app::{App, AppError};
+use custodian_core::access::{Action, Area};
 use custodian_core::audit::entry::AuditEntry;
 use custodian_core::audit::{AuditAction, RecordType};
 
@@ -42,6 +44,12 @@ struct TrailPage {
     record_types: Vec<SelectOption>,
     actions: Vec<SelectOption>,
     record_id: String,
+    /// The filtered record's and subject's names, for their pickers.
+    record_label: String,
+    contact_label: String,
+    users: Vec<SelectOption>,
+    /// Whether records are picked by name (the reader reads the CRM).
+    can_pick: bool,
     contact_id: String,
     user_id: String,
     from: String,
@@ -102,7 +110,27 @@ fn record_href(record_type: &str, id: i64) -> Option<String> {
     Some(format!("/{path}/{id}"))
 }
 
-fn row(entry: &AuditEntry) -> Row {
+/// The record an entry is about, when it is about one.
+fn entry_record(entry: &AuditEntry) -> Option<(RecordType, i64)> {
+    let record_type = RecordType::parse(&entry.record_type)?;
+    match entry.record_ids.as_slice() {
+        [] => Some((record_type, entry.record_id)),
+        [one] => Some((record_type, *one)),
+        _ => None,
+    }
+}
+
+/// "Anna Schmidt (contact)" where the reader may see the name, otherwise
+/// "contact 378613301154257".
+fn record_text(names: &RecordNames, record_type: &str, id: i64) -> String {
+    let kind = record_type.replace('_', " ");
+    match RecordType::parse(record_type).and_then(|t| names.get(&(t, id))) {
+        Some(name) => format!("{name} ({kind})"),
+        None => format!("{kind} {id}"),
+    }
+}
+
+fn row(entry: &AuditEntry, names: &RecordNames) -> Row {
     let who = match (&entry.actor_name, entry.actor_kind.as_str()) {
         (Some(name), "api_token") => format!("{name} (API token)"),
         (Some(name), "contact") => format!("{name} (customer portal)"),
@@ -118,15 +146,10 @@ fn row(entry: &AuditEntry) -> Row {
         who_href: entry.actor_user_id.map(|u| format!("/audit?user_id={u}")),
         action: action_label(&entry.action),
         record: match entry.record_ids.len() {
-            0 => format!(
-                "{} {}",
-                entry.record_type.replace('_', " "),
-                entry.record_id
-            ),
+            0 => record_text(names, &entry.record_type, entry.record_id),
             1 => format!(
-                "{} {} (in a list)",
-                entry.record_type.replace('_', " "),
-                entry.record_ids[0]
+                "{} (in a list)",
+                record_text(names, &entry.record_type, entry.record_ids[0])
             ),
             shown => format!("{shown} {}s (a list)", entry.record_type.replace('_', " ")),
         },
@@ -225,6 +248,13 @@ async fn trail(
             Some("Any"),
         ),
         record_id: raw.record_id.clone().unwrap_or_default(),
+        record_label: String::new(),
+        contact_label: String::new(),
+        users: Vec::new(),
+        can_pick: session
+            .principal
+            .authorize(Area::OrganisationsAndContacts, Action::Read)
+            .is_ok(),
         contact_id: raw.contact_id.clone().unwrap_or_default(),
         user_id: raw.user_id.clone().unwrap_or_default(),
         from: raw.from.clone().unwrap_or_default(),
@@ -248,9 +278,41 @@ async fn trail(
     };
     page.first_href = format!("/audit{}", query_string(&first, None));
     page.csv_href = format!("/audit.csv{}", query_string(&first, None));
+    match app.privacy_staff_choices(&session.principal).await {
+        Ok(staff) => {
+            page.users = options(
+                staff.into_iter().map(|(id, name)| (id.to_string(), name)),
+                std::slice::from_ref(&page.user_id),
+                Some("Anyone"),
+            )
+        }
+        Err(error) => return error_page(error),
+    }
     match app.audit().audit_trail(&session.principal, &params).await {
         Ok(result) => {
-            page.rows = result.entries.iter().map(row).collect();
+            let mut mentioned: Vec<(RecordType, i64)> =
+                result.entries.iter().filter_map(entry_record).collect();
+            let filtered_type = params.record_type.as_deref().and_then(RecordType::parse);
+            if let (Some(record_type), Some(id)) = (filtered_type, params.record_id) {
+                mentioned.push((record_type, id));
+            }
+            if let Some(id) = params.contact_id {
+                mentioned.push((RecordType::Contact, id));
+            }
+            let names = match app.record_names(&session.principal, &mentioned).await {
+                Ok(names) => names,
+                Err(error) => return error_page(error),
+            };
+            if let (Some(record_type), Some(id)) = (filtered_type, params.record_id) {
+                page.record_label = names.get(&(record_type, id)).cloned().unwrap_or_default();
+            }
+            if let Some(id) = params.contact_id {
+                page.contact_label = names
+                    .get(&(RecordType::Contact, id))
+                    .cloned()
+                    .unwrap_or_default();
+            }
+            page.rows = result.entries.iter().map(|e| row(e, &names)).collect();
             page.next_href = result
                 .next_cursor
                 .map(|c| format!("/audit{}", query_string(&first, Some(&c))));

@@ -1,14 +1,40 @@
 //! Choice lists for linking records (an asset's organisation, a contact's
 //! organisation). The lists are capped, so the record already linked is
 //! always added: saving a form must never drop a link the person did not
-//! touch.
+//! touch. Organisation and contact fields are pickers: with JavaScript the
+//! person types and any record in reach is found (`pickers`).
 
-use super::views::{options, SelectOption};
+use super::pickers::Pick;
+use super::views::{options, FormField, SelectOption};
 use custodian_app::{App, AppError, Principal};
 use custodian_core::Refusal;
 use custodian_core::{ContactId, OrganisationId, UserId};
 
-pub(super) async fn organisation_options(
+/// A field linking an organisation, with type-ahead.
+pub(super) async fn organisation_picker(
+    app: &App,
+    principal: &Principal,
+    name: &'static str,
+    label: &'static str,
+    selected: Option<OrganisationId>,
+) -> Result<FormField, AppError> {
+    let choices = organisation_options(app, principal, selected).await?;
+    Ok(FormField::select(name, label, choices).picking(Pick::Organisation))
+}
+
+/// A field linking a contact, with type-ahead.
+pub(super) async fn contact_picker(
+    app: &App,
+    principal: &Principal,
+    name: &'static str,
+    label: &'static str,
+    selected: Option<ContactId>,
+) -> Result<FormField, AppError> {
+    let choices = contact_options(app, principal, selected).await?;
+    Ok(FormField::select(name, label, choices).picking(Pick::Contact))
+}
+
+async fn organisation_options(
     app: &App,
     principal: &Principal,
     selected: Option<OrganisationId>,
@@ -31,7 +57,7 @@ pub(super) async fn organisation_options(
     Ok(as_options(choices, selected))
 }
 
-pub(super) async fn contact_options(
+async fn contact_options(
     app: &App,
     principal: &Principal,
     selected: Option<ContactId>,

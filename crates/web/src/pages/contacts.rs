@@ -3,7 +3,7 @@
 
 use super::activities::{activity_form, new_activity, submitted_activity, SubmittedActivity};
 use super::assets::asset_cell;
-use super::choices::{organisation_options, owner_options};
+use super::choices::{organisation_picker, owner_options};
 use super::forms::{filled, lines, link};
 use super::listing::{next_href, plain_headers, sort_header};
 use super::path_id::PageId;
@@ -134,8 +134,14 @@ async fn contact_fields(
     session: &PageSession,
     input: &ContactInput,
 ) -> Result<Vec<FormField>, AppError> {
-    let organisations =
-        organisation_options(app, &session.principal, input.organisation_id).await?;
+    let organisation = organisation_picker(
+        app,
+        &session.principal,
+        "organisation_id",
+        "Organisation",
+        input.organisation_id,
+    )
+    .await?;
     let owners = owner_options(app, &session.principal, input.owner_id).await?;
     let genders: Vec<String> = input.gender.clone().into_iter().collect();
     let address = &input.work_address;
@@ -160,7 +166,7 @@ async fn contact_fields(
             "text",
             input.position.clone().unwrap_or_default(),
         ),
-        FormField::select("organisation_id", "Organisation", organisations),
+        organisation,
         FormField::textarea(
             "emails",
             "Work emails (one per line)",

@@ -34,6 +34,7 @@ mod organisations;
 mod outbox;
 mod passwords;
 pub(crate) mod path_id;
+pub(crate) mod pickers;
 mod portal;
 mod purposes;
 mod reason;
@@ -103,6 +104,7 @@ pub fn routes() -> Router<App> {
         .route("/logout", post(login::logout))
         .route("/search", get(search))
         .route("/search/suggest", get(suggest))
+        .route("/search/pick", get(pickers::pick))
         .route("/static/{file}", get(crate::assets::serve))
         .merge(organisations::routes())
         .merge(contacts::routes())

@@ -5,6 +5,7 @@
 use super::dashboard::days_left;
 use super::forms::{filled, lines, link, repeated_ids, NoFields};
 use super::path_id::PageId;
+use super::pickers::Pick;
 use super::session::PageSession;
 use super::views::{
     error_page, options, refusal_lines, render, FieldKind, FormField, Layout, SelectOption,
@@ -173,7 +174,10 @@ fn today() -> CalendarDate {
     CalendarDate::of(Timestamp::now())
 }
 
-fn intake_fields(input: &RequestInput) -> Vec<FormField> {
+/// The intake form's fields; the contact is picked by name by those who
+/// may read contacts, and given by number by others (a data protection
+/// officer who does not read the CRM).
+fn intake_fields(input: &RequestInput, reads_contacts: bool) -> Vec<FormField> {
     let kinds = RequestType::ALL
         .iter()
         .map(|t| (t.as_str().to_string(), t.label().to_string()));
@@ -213,12 +217,23 @@ fn intake_fields(input: &RequestInput) -> Vec<FormField> {
             "email",
             input.subject_email.clone().unwrap_or_default(),
         ),
-        FormField::input(
-            "contact_id",
-            "Contact record number, if known",
-            "number",
-            input.contact_id.map(|c| c.to_string()).unwrap_or_default(),
-        ),
+        if reads_contacts {
+            FormField::input(
+                "contact_id",
+                "Contact record, if known",
+                "text",
+                input.contact_id.map(|c| c.to_string()).unwrap_or_default(),
+            )
+            .picking(Pick::Contact)
+            .picked(input.subject_name.clone())
+        } else {
+            FormField::input(
+                "contact_id",
+                "Contact record number, if known",
+                "number",
+                input.contact_id.map(|c| c.to_string()).unwrap_or_default(),
+            )
+        },
         FormField::input(
             "details",
             "What was asked",
@@ -298,7 +313,13 @@ async fn dashboard_page(
             .authorize(Area::Privacy, Action::Create)
             .is_ok(),
         errors: errors.map(refusal_lines).unwrap_or_default(),
-        fields: intake_fields(input),
+        fields: intake_fields(
+            input,
+            session
+                .principal
+                .authorize(Area::OrganisationsAndContacts, Action::Read)
+                .is_ok(),
+        ),
     });
     if errors.is_some() {
         (StatusCode::UNPROCESSABLE_ENTITY, page).into_response()

@@ -211,6 +211,10 @@ pub struct FormField {
     pub options: Vec<SelectOption>,
     pub multiple: bool,
     pub error: Option<String>,
+    /// A record picker: finds records of this type as the person types.
+    pub pick: Option<super::pickers::Pick>,
+    /// The picked record's name, for a record number input.
+    pub pick_label: String,
 }
 
 impl FormField {
@@ -229,8 +233,29 @@ impl FormField {
             options: Vec::new(),
             multiple: false,
             error: None,
+            pick: None,
+            pick_label: String::new(),
         }
     }
+
+    /// This field links a record of `pick`'s type: the page offers
+    /// type-ahead over the search (a select or a record number without
+    /// JavaScript).
+    pub fn picking(self, pick: super::pickers::Pick) -> FormField {
+        FormField {
+            pick: Some(pick),
+            ..self
+        }
+    }
+
+    /// A record number input's picked record, shown by name.
+    pub fn picked(self, label: impl Into<String>) -> FormField {
+        FormField {
+            pick_label: label.into(),
+            ..self
+        }
+    }
+
     pub fn textarea(
         name: &'static str,
         label: &'static str,

@@ -4,7 +4,7 @@
 
 use crate::api::resources::Tickets;
 use crate::csrf::{CsrfForm, CsrfUpload};
-use crate::pages::choices::{contact_options, organisation_options, owner_options};
+use crate::pages::choices::{contact_picker, organisation_picker, owner_options};
 use crate::pages::forms::{filled, link};
 use crate::pages::listing::{list_href, next_href};
 use crate::pages::path_id::PageId;
@@ -112,16 +112,22 @@ impl FormRecord for Tickets {
                 "Description",
                 input.description.clone().unwrap_or_default(),
             ),
-            FormField::select(
+            contact_picker(
+                app,
+                principal,
                 "contact_id",
                 "Requester (contact person)",
-                contact_options(app, principal, input.contact_id).await?,
-            ),
-            FormField::select(
+                input.contact_id,
+            )
+            .await?,
+            organisation_picker(
+                app,
+                principal,
                 "organisation_id",
                 "Organisation (empty: the requester's)",
-                organisation_options(app, principal, input.organisation_id).await?,
-            ),
+                input.organisation_id,
+            )
+            .await?,
             FormField::select(
                 "priority",
                 "Priority",

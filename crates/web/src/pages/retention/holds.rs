@@ -10,8 +10,10 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
+use custodian_app::names::RecordNames;
 use custodian_app::{App, AppError};
 use custodian_core::access::{Action, Area};
+use custodian_core::audit::RecordType;
 use custodian_core::retention::{HoldFields, HoldTarget, LegalHold};
 use custodian_core::time::{CalendarDate, Timestamp};
 use custodian_core::{LegalHoldId, Refusal, UserId};
@@ -53,6 +55,8 @@ struct HoldForm {
 struct HoldsPage {
     layout: Layout,
     can_change: bool,
+    /// Whether the held record is picked by name (the reader reads the CRM).
+    can_pick: bool,
     holds: Vec<HoldRow>,
     targets: Vec<SelectOption>,
     owners: Vec<SelectOption>,
@@ -70,10 +74,27 @@ fn target_href(target: HoldTarget, id: i64) -> String {
     }
 }
 
-fn row(hold: LegalHold, names: &HashMap<UserId, String>, today: CalendarDate) -> HoldRow {
+fn record_type(target: HoldTarget) -> RecordType {
+    match target {
+        HoldTarget::Contact => RecordType::Contact,
+        HoldTarget::Organisation => RecordType::Organisation,
+        HoldTarget::Activity => RecordType::Activity,
+    }
+}
+
+fn row(
+    hold: LegalHold,
+    names: &HashMap<UserId, String>,
+    records: &RecordNames,
+    today: CalendarDate,
+) -> HoldRow {
     HoldRow {
         id: hold.id.0,
-        target: format!("{} #{}", hold.target.label(), hold.target_id),
+        // The record's name where the reader may see it, else its number.
+        target: match records.get(&(record_type(hold.target), hold.target_id)) {
+            Some(name) => format!("{name} ({})", hold.target.as_str()),
+            None => format!("{} #{}", hold.target.label(), hold.target_id),
+        },
         href: target_href(hold.target, hold.target_id),
         owner: names
             .get(&hold.owner_id)
@@ -101,12 +122,20 @@ async fn page(
     let principal = &session.principal;
     let (mut holds, owners) = match (
         app.retention().legal_holds(principal).await,
-        app.hold_owner_choices(principal).await,
+        app.privacy_staff_choices(principal).await,
     ) {
         (Ok(holds), Ok(owners)) => (holds, owners),
         (Err(error), _) | (_, Err(error)) => return error_page(error),
     };
     holds.sort_by_key(|h| (!h.is_active(), h.review_on.clone(), h.id));
+    let held: Vec<(RecordType, i64)> = holds
+        .iter()
+        .map(|h| (record_type(h.target), h.target_id))
+        .collect();
+    let records = match app.record_names(principal, &held).await {
+        Ok(records) => records,
+        Err(error) => return error_page(error),
+    };
     let names: HashMap<UserId, String> = owners.iter().map(|(id, n)| (*id, n.clone())).collect();
     let today = CalendarDate::of(Timestamp::now());
     let owner = form.owner_id.unwrap_or(principal.user_id.0);
@@ -116,7 +145,13 @@ async fn page(
         render(&HoldsPage {
             layout: Layout::new(session, ""),
             can_change: principal.authorize(Area::Privacy, Action::Update).is_ok(),
-            holds: holds.into_iter().map(|h| row(h, &names, today)).collect(),
+            can_pick: principal
+                .authorize(Area::OrganisationsAndContacts, Action::Read)
+                .is_ok(),
+            holds: holds
+                .into_iter()
+                .map(|h| row(h, &names, &records, today))
+                .collect(),
             targets: HoldTarget::ALL
                 .iter()
                 .map(|t| SelectOption {

@@ -79,7 +79,7 @@ struct Names {
 
 async fn names(app: &App, session: &PageSession) -> Result<Names, AppError> {
     let rules = app.retention().retention_rules(&session.principal).await?;
-    let staff = app.hold_owner_choices(&session.principal).await?;
+    let staff = app.privacy_staff_choices(&session.principal).await?;
     Ok(Names {
         rules: rules.iter().map(|r| (r.id, r.sentence())).collect(),
         staff: staff.into_iter().collect(),
