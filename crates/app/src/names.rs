@@ -1,8 +1,8 @@
 //! Names for records that a page mentions by id (the audit trail, legal
 //! holds), shown only to those who may see them: an organisation's or a
 //! contact's name to people who read them and reach the record (and, for
-//! a contact, see names), a ticket's number to the helpdesk, a staff
-//! user's name. The names shown are recorded as read, like any list.
+//! a contact, see names), a ticket's number to the helpdesk, a request's
+//! number to the privacy desk, a staff user's name. The names shown are recorded as read, like any list.
 
 use crate::{App, AppError, Principal};
 use custodian_core::access::{Action, Area};
@@ -46,6 +46,9 @@ impl App {
         }
         if principal.authorize(Area::Support, Action::Read).is_ok() {
             wanted.push(RecordType::Ticket);
+        }
+        if principal.authorize(Area::Privacy, Action::Read).is_ok() {
+            wanted.push(RecordType::SubjectRequest);
         }
         for record_type in wanted {
             let ids = of_type(record_type);

@@ -249,6 +249,11 @@ pub const CATALOG: &[ColumnClass] = &[
     ),
     plain("subject_requests", "tenant_id", "Tenant key"),
     plain_exported("subject_requests", "request_id", "Request key"),
+    plain_exported(
+        "subject_requests",
+        "number",
+        "Request number as the tenant counts them",
+    ),
     plain_exported("subject_requests", "request_type", "Access, portability, rectification, erasure, restriction or objection"),
     plain_exported("subject_requests", "channel", "How the request arrived"),
     plain_exported("subject_requests", "received_on", "Day of receipt"),
@@ -1093,6 +1098,11 @@ pub const CATALOG: &[ColumnClass] = &[
         "tenants",
         "ticket_counter",
         "The number the tenant's last ticket got",
+    ),
+    plain(
+        "tenants",
+        "request_counter",
+        "The number the tenant's last data-subject request got",
     ),
     plain("tickets", "tenant_id", "Tenant key"),
     plain_exported("tickets", "ticket_id", "Ticket key"),

@@ -273,6 +273,13 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0035_staff_links.sql"),
         backfill: None,
     },
+    Migration {
+        version: 36,
+        name: "request_numbers",
+        sqlite: include_str!("../migrations/sqlite/0036_request_numbers.sql"),
+        postgres: include_str!("../migrations/postgres/0036_request_numbers.sql"),
+        backfill: None,
+    },
 ];
 
 /// Entries whose context an erasure blanked before blanking was recorded
@@ -533,6 +540,47 @@ mod tests {
             .get(0);
         assert_eq!(org, "olwerk ag");
         assert_eq!(contact, "de vries\u{1}jan");
+    }
+
+    #[tokio::test]
+    async fn existing_requests_are_numbered_per_tenant_in_the_order_logged() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::connect(&format!("sqlite://{}/m.db", dir.path().display()))
+            .await
+            .unwrap();
+        store.migrate_until(35).await.unwrap();
+        sqlx::raw_sql(
+            "INSERT INTO tenants (tenant_id, name, created_at) VALUES (1, 'A', 0), (2, 'B', 0);
+             INSERT INTO subject_requests (tenant_id, request_id, request_type, channel, received_on, due_on,
+                 state, subject_name, owner_id, created_at, updated_at)
+             VALUES (1, 300, 'access', 'email', '2026-01-01', '2026-02-01', 'received', 'Third', 1, 30, 30),
+                    (1, 100, 'access', 'email', '2026-01-01', '2026-02-01', 'received', 'First', 1, 10, 10),
+                    (2, 900, 'erasure', 'email', '2026-01-01', '2026-02-01', 'received', 'Other', 1, 5, 5),
+                    (1, 200, 'access', 'email', '2026-01-01', '2026-02-01', 'received', 'Second', 1, 10, 10);",
+        )
+        .execute(&store.pool)
+        .await
+        .unwrap();
+        store.migrate_until(36).await.unwrap();
+        let numbers: Vec<(i64, i64, i64)> = sqlx::query(
+            "SELECT tenant_id, request_id, number FROM subject_requests ORDER BY tenant_id, number",
+        )
+        .fetch_all(&store.pool)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect();
+        assert_eq!(
+            numbers,
+            [(1, 100, 1), (1, 200, 2), (1, 300, 3), (2, 900, 1)]
+        );
+        let counters: Vec<i64> =
+            sqlx::query_scalar("SELECT request_counter FROM tenants ORDER BY tenant_id")
+                .fetch_all(&store.pool)
+                .await
+                .unwrap();
+        assert_eq!(counters, [3, 1]);
     }
 
     #[tokio::test]

@@ -1,6 +1,6 @@
 //! What records are called where a page mentions them by id (the audit
 //! trail, legal holds): an organisation's name, a contact's name, a
-//! ticket's number. Only records within the caller's reach are named.
+//! ticket's or a data-subject request's number. Only records within the caller's reach are named.
 
 use crate::page::{Arg, Sql};
 use crate::{Reach, Store, StoreError};
@@ -23,6 +23,7 @@ impl Store {
             RecordType::Organisation => ("organisation_id", "x.name AS a, '' AS b"),
             RecordType::Contact => ("contact_id", "x.first_name AS a, x.last_name AS b"),
             RecordType::Ticket => ("ticket_id", "CAST(x.number AS TEXT) AS a, '' AS b"),
+            RecordType::SubjectRequest => ("request_id", "CAST(x.number AS TEXT) AS a, '' AS b"),
             _ => return Ok(Vec::new()),
         };
         if ids.is_empty() {
@@ -52,7 +53,7 @@ impl Store {
                 let a: String = row.try_get("a")?;
                 let b: String = row.try_get("b")?;
                 let name = match record_type {
-                    RecordType::Ticket => format!("#{a}"),
+                    RecordType::Ticket | RecordType::SubjectRequest => format!("#{a}"),
                     RecordType::Contact => format!("{a} {b}"),
                     _ => a,
                 };

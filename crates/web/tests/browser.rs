@@ -312,7 +312,7 @@ async fn support_states_a_reason_to_see_sensitive_notes() {
         )
         .await;
     browser
-        .wait_for_text("h1", "Access (Art. 15) request of Nia Quell")
+        .wait_for_text("h1", "Access (Art. 15) request #1 of Nia Quell")
         .await;
     browser.wait_for_text("dl.fields", "not verified yet").await;
     // Free text is sensitive here: the method and the outcome show after a
@@ -425,12 +425,12 @@ async fn the_dpo_exports_and_erases_a_subject() {
     browser.log_in("dora@example.com", PASSWORD).await;
 
     for (kind, heading) in [
-        ("access", "Access (Art. 15) request of Ivo Brandt"),
+        ("access", "Access (Art. 15) request #1 of Ivo Brandt"),
         (
             "rectification",
-            "Rectification (Art. 16) request of Ivo Brandt",
+            "Rectification (Art. 16) request #2 of Ivo Brandt",
         ),
-        ("erasure", "Erasure (Art. 17) request of Ivo Brandt"),
+        ("erasure", "Erasure (Art. 17) request #3 of Ivo Brandt"),
     ] {
         browser.goto(&format!("{base}/privacy/requests")).await;
         browser

@@ -458,4 +458,25 @@ async fn a_privacy_request_is_logged_from_the_contact_page(desk: Desk) {
         .page_as("agent@dash.example", &format!("/contacts/{peter}"))
         .await;
     assert!(!page.contains("Log privacy request"), "{page}");
+
+    // Requests go by short numbers, counted per tenant.
+    let (_, list) = desk
+        .page_as("admin@dash.example", "/privacy/requests")
+        .await;
+    let start = list.find("<a href=\"/privacy/requests/").unwrap();
+    let id: String = list[start + "<a href=\"/privacy/requests/".len()..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    assert!(
+        list.contains(&format!("<a href=\"/privacy/requests/{id}\">#1</a>")),
+        "{list}"
+    );
+    let (_, request) = desk
+        .page_as("admin@dash.example", &format!("/privacy/requests/{id}"))
+        .await;
+    assert!(
+        request.contains("<h1>Access (Art. 15) request #1 of Milton Waddams</h1>"),
+        "{request}"
+    );
 }

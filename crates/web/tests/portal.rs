@@ -971,7 +971,7 @@ async fn a_person_downloads_and_erases_their_data(world: World) {
         )
         .await;
     assert_eq!(asked.status, StatusCode::SEE_OTHER, "{}", asked.body);
-    let erasure: i64 = asked
+    let number: i64 = asked
         .location
         .strip_prefix("/portal/my-data?raised=")
         .unwrap()
@@ -980,7 +980,12 @@ async fn a_person_downloads_and_erases_their_data(world: World) {
     let page = browser.get(&asked.location).await;
     assert!(page
         .body
-        .contains(&format!("erasure request (number {erasure})")));
+        .contains(&format!("erasure request (number {number})")));
+    // The person is told the short number; staff find the request by it.
+    let (_, requests) = world.call("GET", "/requests", None).await;
+    let erasure = find(&requests["items"], "number", number)["id"]
+        .as_i64()
+        .unwrap();
     assert!(!page.body.contains("Ask for erasure"), "the form gives way");
     let again = browser
         .post(

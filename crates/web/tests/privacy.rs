@@ -133,6 +133,7 @@ async fn a_request_is_logged_verified_extended_and_answered(server: Server) {
         "one month, to the end of February"
     );
     assert_eq!(request["state"], "received");
+    assert_eq!(request["number"], 1, "the tenant's first request");
     let id = request["id"].as_i64().unwrap();
     let path = |step: &str| format!("/requests/{id}{step}");
 
@@ -143,6 +144,7 @@ async fn a_request_is_logged_verified_extended_and_answered(server: Server) {
     assert_eq!(status, StatusCode::OK);
     let (_, stricter) = log(json!({"request_type": "erasure", "channel": "phone", "received_on": "2026-03-01", "subject_name": "Ole Kern"})).await;
     assert_eq!(stricter["due_on"], "2026-03-29");
+    assert_eq!(stricter["number"], 2);
 
     // Completing needs a verified identity first.
     let other = format!("/requests/{}/state", stricter["id"]);

@@ -1142,9 +1142,13 @@ async fn consent_is_a_ledger_of_versioned_texts_and_events(server: Server) {
     );
     let (_, ledger) = server.get_as(&server.sales, &consents).await;
     assert_eq!(ledger["current"][0]["granted"], false);
+    let (_, objection) = server
+        .get_as(&server.dpo, &format!("/requests/{request}"))
+        .await;
     assert_eq!(
         ledger["history"][0]["form"],
-        format!("Objection, request {request}")
+        format!("Objection, request #{}", objection["number"]),
+        "named by the number people are told"
     );
     assert_eq!(
         ledger["history"][0]["channel"], "letter",

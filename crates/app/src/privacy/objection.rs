@@ -121,7 +121,7 @@ impl Privacy<'_> {
                 principal,
                 &contacts,
                 ConsentChannel::of_request(request.channel),
-                &format!("Objection, request {request_id}"),
+                &format!("Objection, request #{}", request.number),
             )
             .await?;
         let note = format!(

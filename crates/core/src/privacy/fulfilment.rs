@@ -181,6 +181,7 @@ mod tests {
 
     fn request(request_type: RequestType, verified: bool) -> SubjectRequest {
         SubjectRequest {
+            number: 1,
             id: SubjectRequestId(1),
             request_type,
             channel: Channel::Letter,

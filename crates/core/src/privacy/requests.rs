@@ -134,6 +134,8 @@ pub struct DeadlinePolicy {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SubjectRequest {
     pub id: SubjectRequestId,
+    /// The request's number as the tenant counts them: what people are told.
+    pub number: i64,
     pub request_type: RequestType,
     pub channel: Channel,
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
@@ -498,6 +500,7 @@ mod tests {
 
     fn request(state: RequestState) -> SubjectRequest {
         SubjectRequest {
+            number: 1,
             id: SubjectRequestId(1),
             request_type: RequestType::Access,
             channel: Channel::Letter,

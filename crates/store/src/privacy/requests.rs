@@ -73,7 +73,7 @@ pub struct RequestChange {
     pub outcome: Option<String>,
 }
 
-const SELECT: &str = "SELECT r.request_id, r.request_type, r.channel, r.received_on, r.due_on, r.extended_months,
+const SELECT: &str = "SELECT r.request_id, r.number, r.request_type, r.channel, r.received_on, r.due_on, r.extended_months,
     r.extension_reason, r.state, r.contact_id, r.subject_name, r.subject_email, r.details, r.owner_id,
     u.display_name AS owner_name, r.identity_verified_at, r.identity_method, r.outcome
     FROM subject_requests r LEFT JOIN users u ON u.tenant_id = r.tenant_id AND u.user_id = r.owner_id";
@@ -89,6 +89,7 @@ fn from_row(row: &AnyRow) -> Result<SubjectRequest, StoreError> {
     let state: String = row.try_get("state")?;
     Ok(SubjectRequest {
         id: SubjectRequestId(row.try_get("request_id")?),
+        number: row.try_get("number")?,
         request_type: RequestType::parse(&request_type)
             .ok_or(StoreError::Corrupt("a request of an unknown type"))?,
         channel: Channel::parse(&channel)
@@ -233,13 +234,20 @@ impl Privacy<'_> {
             "contact_id",
         )
         .await?;
+        // The tenant's row is the counter, as for tickets.
+        let number: i64 = sqlx::query_scalar(
+            "UPDATE tenants SET request_counter = request_counter + 1 WHERE tenant_id = $1 RETURNING request_counter",
+        )
+        .bind(scope.tenant.0)
+        .fetch_one(&mut *tx)
+        .await?;
         sqlx::query(
             "INSERT INTO subject_requests (tenant_id, request_id, request_type, channel, received_on, due_on, state,
                  contact_id, subject_name, subject_email, details, owner_id, identity_verified_at, identity_method,
-                 created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)",
+                 created_at, updated_at, number)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16)",
         )
-        .bind_all((scope.tenant.0, id, fields.request_type.as_str(), fields.channel.as_str(), fields.received_on.to_iso(), due_on.to_iso(), state.as_str(), fields.contact_id.map(|id| id.0), &fields.subject_name, fields.subject_email.as_deref(), fields.details.as_deref(), owner.0, identity_method.map(|_| now), identity_method, now))
+        .bind_all((scope.tenant.0, id, fields.request_type.as_str(), fields.channel.as_str(), fields.received_on.to_iso(), due_on.to_iso(), state.as_str(), fields.contact_id.map(|id| id.0), &fields.subject_name, fields.subject_email.as_deref(), fields.details.as_deref(), owner.0, identity_method.map(|_| now), identity_method, now, number))
         .execute(&mut *tx)
         .await?;
         let received = Step {

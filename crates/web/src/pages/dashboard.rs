@@ -198,7 +198,12 @@ fn page(session: &PageSession, dashboard: Dashboard) -> DashboardPage {
                 Item {
                     href: format!("/privacy/requests/{}", r.id),
                     label: r.subject_name,
-                    detail: format!("{} · {}", r.request_type.label(), r.state.label()),
+                    detail: format!(
+                        "#{} · {} · {}",
+                        r.number,
+                        r.request_type.label(),
+                        r.state.label()
+                    ),
                     badge: Some(days_left(left)),
                     urgent: left < 0,
                 }

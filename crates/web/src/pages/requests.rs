@@ -52,6 +52,7 @@ const DUE_SOON_DAYS: i64 = 7;
 
 struct Row {
     id: i64,
+    number: i64,
     due: String,
     when: String,
     overdue: bool,
@@ -294,6 +295,7 @@ async fn dashboard_page(
                 let left = r.days_left(today);
                 Row {
                     id: r.id.0,
+                    number: r.number,
                     due: r.due_on.to_iso(),
                     when: if r.state.is_open() {
                         days_left(left)

@@ -130,7 +130,7 @@ async fn request_erasure(
         .await
     {
         Ok(request) => {
-            Redirect::to(&format!("/portal/my-data?raised={}", request.id)).into_response()
+            Redirect::to(&format!("/portal/my-data?raised={}", request.number)).into_response()
         }
         Err(AppError::Validation(errors)) => {
             page(&app, &session, Some(&form), refusal_lines(&errors), None).await
