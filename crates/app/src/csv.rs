@@ -3,7 +3,7 @@
 
 /// Quotes a cell, and defuses text a spreadsheet would run as a formula
 /// (a user agent is whatever the client sent).
-pub(crate) fn csv_cell(value: &str) -> String {
+pub fn csv_cell(value: &str) -> String {
     let defused = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{value}")
     } else {

@@ -6,7 +6,7 @@
 pub mod account;
 pub mod audit;
 pub mod auth;
-mod csv;
+pub mod csv;
 pub mod dashboard;
 pub mod demo;
 mod error;
@@ -253,9 +253,9 @@ impl App {
         &self,
         mut page: custodian_core::page::Page<T>,
     ) -> custodian_core::page::Page<T> {
-        page.next_cursor = page
-            .next_cursor
-            .map(|plain| self.key.seal(sealing::Purpose::Cursor, plain.as_bytes()));
+        let seal = |plain: String| self.key.seal(sealing::Purpose::Cursor, plain.as_bytes());
+        page.next_cursor = page.next_cursor.map(seal);
+        page.previous_cursor = page.previous_cursor.map(seal);
         page
     }
 

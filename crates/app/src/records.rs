@@ -39,10 +39,20 @@ pub struct ListParams {
     pub priority: Option<String>,
     /// Ticket assignee (a staff user's id; 0 for nobody).
     pub assignee_id: Option<i64>,
+    /// `true`: also count the records the filters match (up to 10,000).
+    pub count: Option<bool>,
 }
 
 pub const DEFAULT_PAGE_SIZE: i64 = 25;
 pub const MAX_PAGE_SIZE: i64 = 200;
+/// The most records a list's CSV download holds.
+pub const EXPORT_ROWS: usize = 10_000;
+
+/// A list's records for a download, and whether more matched than it holds.
+pub struct Exported<T> {
+    pub records: Vec<T>,
+    pub truncated: bool,
+}
 
 /// A filter a list may offer; each record type names the ones it supports,
 /// and a list asked for any other is refused rather than silently unfiltered.
@@ -176,6 +186,7 @@ impl ListParams {
                 .filter(|p| !p.trim().is_empty())
                 .map(|p| p.trim().to_string()),
             assignee_id: self.assignee_id,
+            count: self.count == Some(true),
             requester_or_organisation: None,
             reach: Reach::All,
         })
@@ -188,7 +199,8 @@ macro_rules! record_use_cases {
      get: $get:ident,
      update: $update:ident,
      delete: $delete:ident,
-     list: $list:ident => $s_list:ident) => {
+     list: $list:ident => $s_list:ident,
+     export: $export:ident) => {
         impl App {
             pub async fn $get(&self, principal: &Principal, id: $id) -> Result<$record, AppError> {
                 principal.authorize($area, Action::Read)?;
@@ -239,6 +251,29 @@ macro_rules! record_use_cases {
                 self.record_reads(principal, AuditAction::List, $record_type, page.items.iter().map(|r| r.id.0)).await?;
                 Ok(self.sealed(page))
             }
+
+            /// The whole list as filtered and sorted (up to [`EXPORT_ROWS`]),
+            /// masked as the list is, each record recorded as exported.
+            pub async fn $export(&self, principal: &Principal, params: &ListParams) -> Result<Exported<$record>, AppError> {
+                principal.authorize($area, Action::Export)?;
+                let mut query = params.to_query($filters, &self.key)?.within(principal.reach($record_type));
+                query.limit = MAX_PAGE_SIZE;
+                query.count = false;
+                let mut records = Vec::new();
+                let truncated = loop {
+                    let page = self.store.$s_list(principal.tenant, &query).await?;
+                    records.extend(page.items);
+                    match page.next_cursor {
+                        Some(_) if records.len() >= EXPORT_ROWS => break true,
+                        Some(next) => query.after = Cursor::decode(&next),
+                        None => break false,
+                    }
+                };
+                records.truncate(EXPORT_ROWS);
+                records.iter_mut().for_each(|r| principal.mask(r));
+                self.record_reads(principal, AuditAction::Export, $record_type, records.iter().map(|r| r.id.0)).await?;
+                Ok(Exported { records, truncated })
+            }
         }
 
         record_use_cases!(@create $area, $record_type, $input, $record, $create);
@@ -265,28 +300,32 @@ record_use_cases!(Area::OrganisationsAndContacts, RecordType::Organisation, Orga
     get: organisation,
     update: update_organisation,
     delete: delete_organisation,
-    list: organisations => list_organisations);
+    list: organisations => list_organisations,
+    export: export_organisations);
 
 record_use_cases!(Area::OrganisationsAndContacts, RecordType::Contact, ContactInput, Contact, ContactId, filters: CONTACT_FILTERS,
     create: create_contact,
     get: contact,
     update: update_contact,
     delete: delete_contact,
-    list: contacts => list_contacts);
+    list: contacts => list_contacts,
+    export: export_contacts);
 
 record_use_cases!(Area::OrganisationsAndContacts, RecordType::Asset, AssetInput, Asset, AssetId, filters: ASSET_FILTERS,
     create: create_asset,
     get: asset,
     update: update_asset,
     delete: delete_asset,
-    list: assets => list_assets);
+    list: assets => list_assets,
+    export: export_assets);
 
 record_use_cases!(Area::Sales, RecordType::Agreement, AgreementInput, Agreement, AgreementId, filters: AGREEMENT_FILTERS,
     create: create_agreement,
     get: agreement,
     update: update_agreement,
     delete: delete_agreement,
-    list: agreements => list_agreements);
+    list: agreements => list_agreements,
+    export: export_agreements);
 
 impl App {
     /// Records an activity; the caller is its author.

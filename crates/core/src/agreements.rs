@@ -86,17 +86,14 @@ pub fn display_money(decimal: &str, currency: &str) -> String {
     let Ok(money) = Money::parse(decimal) else {
         return format!("{decimal} {currency}").trim().to_string();
     };
-    let whole = (money.minor_units / 100).to_string();
-    let mut grouped = String::new();
-    for (i, digit) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(digit);
-    }
-    format!("{grouped}.{:02} {currency}", money.minor_units % 100)
-        .trim()
-        .to_string()
+    let whole = crate::numbers::grouped(money.minor_units.unsigned_abs() / 100);
+    let sign = if money.minor_units < 0 { "-" } else { "" };
+    format!(
+        "{sign}{whole}.{:02} {currency}",
+        money.minor_units.unsigned_abs() % 100
+    )
+    .trim()
+    .to_string()
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

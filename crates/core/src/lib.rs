@@ -23,6 +23,7 @@ pub mod ids;
 pub mod invitations;
 pub mod mail;
 pub mod need_to_know;
+pub mod numbers;
 pub mod offboarding;
 pub mod organisations;
 pub mod page;

@@ -1,6 +1,8 @@
 //! Activities and their links to contacts: the timelines.
 
-use crate::page::{finish_page, keyset, Arg, Cursor, CursorKey, ListQuery, SortKey, Sql};
+use crate::page::{
+    count_rows, finish_page, keyset, Arg, Cursor, CursorKey, ListQuery, SortKey, Sql,
+};
 use crate::rows::require_reference;
 use crate::statement::Bindable;
 use crate::stored::{FieldValues, StoredRecord};
@@ -329,18 +331,21 @@ impl Store {
         query
             .reach
             .restrict(&mut sql, tenant, RecordType::Activity, "a");
-        match query.contact_id {
+        let counting = match query.contact_id {
             Some(_) => keyset(&mut sql, CONTACT_SORT_KEYS, "ac.activity_id", &query)?,
             None => keyset(&mut sql, SORT_KEYS, "a.activity_id", &query)?,
-        }
+        };
         let mut tx = self.begin_read(tenant).await?;
         let rows = sql.query().fetch_all(&mut *tx).await?;
+        let total = count_rows(&mut tx, counting).await?;
         let mut page = finish_page(
             rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?,
-            query.limit,
+            &query,
+            total,
             |a| Cursor {
                 key: CursorKey::Int(a.occurred_at.0),
                 id: a.id.0,
+                backwards: false,
             },
         );
         attach_contacts(&mut tx, tenant, &mut page.items).await?;

@@ -1,7 +1,7 @@
 //! Agreements: contracts with organisations.
 
 use crate::page::{
-    finish_page, keyset, sort_name, Arg, Cursor, CursorKey, ListQuery, SortKey, Sql,
+    count_rows, finish_page, keyset, sort_name, Arg, Cursor, CursorKey, ListQuery, SortKey, Sql,
 };
 use crate::rows::require_reference;
 use crate::statement::Bindable;
@@ -154,19 +154,21 @@ impl Store {
         query
             .reach
             .restrict(&mut sql, tenant, RecordType::Agreement, "g");
-        keyset(&mut sql, SORT_KEYS, "g.agreement_id", query)?;
+        let counting = keyset(&mut sql, SORT_KEYS, "g.agreement_id", query)?;
         let mut tx = self.read_one(tenant).await?;
         let rows = sql.query().fetch_all(&mut *tx).await?;
+        let total = count_rows(&mut tx, counting).await?;
         tx.commit().await?;
         let items = rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
         let sort = sort_name(SORT_KEYS, query);
-        Ok(finish_page(items, query.limit, |g| Cursor {
+        Ok(finish_page(items, query, total, |g| Cursor {
             key: match sort {
                 "title" => CursorKey::Text(g.title.clone()),
                 "created" => CursorKey::Int(g.created_at.0),
                 _ => CursorKey::Text(g.start_date.to_iso()),
             },
             id: g.id.0,
+            backwards: false,
         }))
     }
 }

@@ -1,7 +1,7 @@
 //! Assets: the installed base of products at customers.
 
 use crate::page::{
-    finish_page, keyset, sort_name, Arg, Cursor, CursorKey, ListQuery, SortKey, Sql,
+    count_rows, finish_page, keyset, sort_name, Arg, Cursor, CursorKey, ListQuery, SortKey, Sql,
 };
 use crate::rows::require_reference;
 use crate::statement::Bindable;
@@ -153,19 +153,21 @@ impl Store {
         query
             .reach
             .restrict(&mut sql, tenant, RecordType::Asset, "assets");
-        keyset(&mut sql, SORT_KEYS, "asset_id", query)?;
+        let counting = keyset(&mut sql, SORT_KEYS, "asset_id", query)?;
         let mut tx = self.read_one(tenant).await?;
         let rows = sql.query().fetch_all(&mut *tx).await?;
+        let total = count_rows(&mut tx, counting).await?;
         tx.commit().await?;
         let items = rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
         let sort = sort_name(SORT_KEYS, query);
-        Ok(finish_page(items, query.limit, |a| Cursor {
+        Ok(finish_page(items, query, total, |a| Cursor {
             key: if sort == "serial_number" {
                 CursorKey::Text(a.serial_number.clone())
             } else {
                 CursorKey::Int(a.created_at.0)
             },
             id: a.id.0,
+            backwards: false,
         }))
     }
 }

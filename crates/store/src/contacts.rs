@@ -1,7 +1,7 @@
 //! Contacts: storage, search entry and audit.
 
 use crate::page::{
-    finish_page, keyset, sort_name, Arg, Cursor, CursorKey, ListQuery, SortKey, Sql,
+    count_rows, finish_page, keyset, sort_name, Arg, Cursor, CursorKey, ListQuery, SortKey, Sql,
 };
 use crate::rows::{address, require_owner, split_lines};
 use crate::search::{self, SearchEntry};
@@ -250,19 +250,21 @@ impl Store {
         query
             .reach
             .restrict(&mut sql, tenant, RecordType::Contact, "c");
-        keyset(&mut sql, SORT_KEYS, "c.contact_id", query)?;
+        let counting = keyset(&mut sql, SORT_KEYS, "c.contact_id", query)?;
         let mut tx = self.read_one(tenant).await?;
         let rows = sql.query().fetch_all(&mut *tx).await?;
+        let total = count_rows(&mut tx, counting).await?;
         tx.commit().await?;
         let items = rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
         let sort = sort_name(SORT_KEYS, query);
-        Ok(finish_page(items, query.limit, |c| Cursor {
+        Ok(finish_page(items, query, total, |c| Cursor {
             key: if sort == "last_name" {
                 CursorKey::Text(sort_key(&[&c.last_name, &c.first_name]))
             } else {
                 CursorKey::Int(c.created_at.0)
             },
             id: c.id.0,
+            backwards: false,
         }))
     }
 

@@ -1,7 +1,7 @@
 //! Organisations: storage, search entry and audit.
 
 use crate::page::{
-    finish_page, keyset, sort_name, Arg, Cursor, CursorKey, ListQuery, SortKey, Sql,
+    count_rows, finish_page, keyset, sort_name, Arg, Cursor, CursorKey, ListQuery, SortKey, Sql,
 };
 use crate::rows::{address, require_owner};
 use crate::search::{self, SearchEntry};
@@ -223,19 +223,21 @@ impl Store {
         query
             .reach
             .restrict(&mut sql, tenant, RecordType::Organisation, "organisations");
-        keyset(&mut sql, SORT_KEYS, "organisation_id", query)?;
+        let counting = keyset(&mut sql, SORT_KEYS, "organisation_id", query)?;
         let mut tx = self.read_one(tenant).await?;
         let rows = sql.query().fetch_all(&mut *tx).await?;
+        let total = count_rows(&mut tx, counting).await?;
         tx.commit().await?;
         let items = rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
         let sort = sort_name(SORT_KEYS, query);
-        Ok(finish_page(items, query.limit, |o| Cursor {
+        Ok(finish_page(items, query, total, |o| Cursor {
             key: if sort == "name" {
                 CursorKey::Text(sort_key(&[&o.name]))
             } else {
                 CursorKey::Int(o.created_at.0)
             },
             id: o.id.0,
+            backwards: false,
         }))
     }
 

@@ -1,8 +1,9 @@
-//! Keyset (cursor) pagination shared by every list, and a small builder for
-//! SQL with numbered parameters.
+//! Keyset (cursor) pagination shared by every list, forwards and back, the
+//! capped count of a list's rows, and a small builder for SQL with numbered
+//! parameters.
 
 use crate::StoreError;
-use custodian_core::page::Page;
+use custodian_core::page::{Count, Page};
 use custodian_core::Refusal;
 use sqlx::any::AnyArguments;
 use sqlx::query::Query;
@@ -15,11 +16,14 @@ pub enum SortOrder {
     Descending,
 }
 
-/// Where the previous page ended: the sort key and id of its last row.
+/// Where the previous page ended: the sort key and id of its last row; or,
+/// going back, where the next page began (the key and id of its first row).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cursor {
     pub key: CursorKey,
     pub id: i64,
+    /// The page before this row, not the page after it.
+    pub backwards: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,11 +33,13 @@ pub enum CursorKey {
 }
 
 impl Cursor {
-    /// An opaque token: hex of `T<text>` or `I<int>`, a 0x1f separator and the id.
+    /// An opaque token: hex of `T<text>` or `I<int>` (after a `B` going
+    /// back), a 0x1f separator and the id.
     pub fn encode(&self) -> String {
+        let back = if self.backwards { "B" } else { "" };
         let raw = match &self.key {
-            CursorKey::Text(t) => format!("T{t}\u{1f}{}", self.id),
-            CursorKey::Int(i) => format!("I{i}\u{1f}{}", self.id),
+            CursorKey::Text(t) => format!("{back}T{t}\u{1f}{}", self.id),
+            CursorKey::Int(i) => format!("{back}I{i}\u{1f}{}", self.id),
         };
         raw.bytes().map(|b| format!("{b:02x}")).collect()
     }
@@ -50,12 +56,16 @@ impl Cursor {
         let raw = String::from_utf8(bytes?).ok()?;
         let (key, id) = raw.rsplit_once('\u{1f}')?;
         let id = id.parse().ok()?;
+        let (key, backwards) = match key.strip_prefix('B') {
+            Some(rest) => (rest, true),
+            None => (key, false),
+        };
         let key = match key.split_at_checked(1)? {
             ("T", text) => CursorKey::Text(text.to_string()),
             ("I", int) => CursorKey::Int(int.parse().ok()?),
             _ => return None,
         };
-        Some(Cursor { key, id })
+        Some(Cursor { key, id, backwards })
     }
 }
 
@@ -67,6 +77,8 @@ pub struct ListQuery {
     pub order: SortOrder,
     pub after: Option<Cursor>,
     pub limit: i64,
+    /// Count the rows the filters match (up to [`Count::CAP`]).
+    pub count: bool,
     /// Name prefix filter.
     pub name_prefix: Option<String>,
     pub organisation_id: Option<i64>,
@@ -98,7 +110,7 @@ pub(crate) enum Arg {
 }
 
 /// SQL text with `$n` parameters, built from fixed fragments and bound values.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(crate) struct Sql {
     pub(crate) text: String,
     args: Vec<Arg>,
@@ -154,14 +166,23 @@ pub(crate) struct SortKey {
     pub(crate) text: bool,
 }
 
-/// Appends `AND (key, id) > (cursor)` and `ORDER BY … LIMIT …` for `query`.
-/// Fetches one row more than the limit, to know whether a next page exists.
+/// Appends `AND (key, id) > (cursor)` and `ORDER BY … LIMIT …` for `query`
+/// (`<` and the order reversed going back from a cursor). Fetches one row
+/// more than the limit, to know whether a further page exists. When the
+/// query asks for a count, gives back the statement that counts the rows
+/// the filters match, to run with [`count_rows`].
 pub(crate) fn keyset(
     sql: &mut Sql,
     keys: &[SortKey],
     id_column: &str,
     query: &ListQuery,
-) -> Result<(), StoreError> {
+) -> Result<Option<Sql>, StoreError> {
+    let counting = query.count.then(|| {
+        let mut count = sql.clone();
+        let cap = count.arg(Arg::Int(Count::CAP as i64 + 1));
+        count.text = format!("SELECT COUNT(*) FROM ({} LIMIT {cap}) counted", count.text);
+        count
+    });
     let key = match &query.sort {
         None => &keys[0],
         Some(name) => keys
@@ -169,9 +190,10 @@ pub(crate) fn keyset(
             .find(|k| k.name == name)
             .ok_or(StoreError::Refused(Refusal::InvalidSort))?,
     };
-    let (cmp, dir) = match query.order {
-        SortOrder::Ascending => (">", "ASC"),
-        SortOrder::Descending => ("<", "DESC"),
+    let backwards = query.after.as_ref().is_some_and(|c| c.backwards);
+    let (cmp, dir) = match (query.order, backwards) {
+        (SortOrder::Ascending, false) | (SortOrder::Descending, true) => (">", "ASC"),
+        (SortOrder::Ascending, true) | (SortOrder::Descending, false) => ("<", "DESC"),
     };
     if let Some(cursor) = &query.after {
         let value = match (&cursor.key, key.text) {
@@ -191,23 +213,62 @@ pub(crate) fn keyset(
         " ORDER BY {} {dir}, {id_column} {dir} LIMIT {limit}",
         key.column
     ));
-    Ok(())
+    Ok(counting)
 }
 
-/// Cuts the extra row and turns the last row's key into the next cursor.
+/// Runs the count [`keyset`] gave back, if it gave one.
+pub(crate) async fn count_rows(
+    conn: &mut sqlx::AnyConnection,
+    counting: Option<Sql>,
+) -> Result<Option<Count>, StoreError> {
+    let Some(counting) = counting else {
+        return Ok(None);
+    };
+    let rows: i64 = sqlx::Row::try_get(&counting.query().fetch_one(conn).await?, 0)?;
+    Ok(Some(Count::of(u64::try_from(rows).unwrap_or(0))))
+}
+
+/// Cuts the extra row, puts rows read going back into the list's order, and
+/// turns the first and last rows' keys into the cursors of the pages around.
 pub(crate) fn finish_page<T>(
     mut items: Vec<T>,
-    limit: i64,
+    query: &ListQuery,
+    total: Option<Count>,
     cursor_of: impl Fn(&T) -> Cursor,
 ) -> Page<T> {
-    let limit = limit.clamp(1, 200) as usize;
-    let next_cursor = if items.len() > limit {
-        items.truncate(limit);
-        items.last().map(|last| cursor_of(last).encode())
-    } else {
-        None
+    let limit = query.limit.clamp(1, 200) as usize;
+    let further = items.len() > limit;
+    items.truncate(limit);
+    let backwards = query.after.as_ref().is_some_and(|c| c.backwards);
+    if backwards {
+        items.reverse();
+    }
+    let before_first = || {
+        items.first().map(|first| {
+            Cursor {
+                backwards: true,
+                ..cursor_of(first)
+            }
+            .encode()
+        })
     };
-    Page { items, next_cursor }
+    let after_last = || items.last().map(|last| cursor_of(last).encode());
+    // Going back, the page after this one is where we came from; going on,
+    // the page before it is.
+    let (previous_cursor, next_cursor) = if backwards {
+        (further.then(before_first).flatten(), after_last())
+    } else {
+        (
+            query.after.is_some().then(before_first).flatten(),
+            further.then(after_last).flatten(),
+        )
+    };
+    Page {
+        items,
+        next_cursor,
+        previous_cursor,
+        total,
+    }
 }
 
 /// The name of the sort key a query uses.
@@ -229,10 +290,17 @@ mod tests {
             Cursor {
                 key: CursorKey::Text("Müller\u{1f}x".into()),
                 id: 42,
+                backwards: false,
             },
             Cursor {
                 key: CursorKey::Int(-7),
                 id: 1,
+                backwards: false,
+            },
+            Cursor {
+                key: CursorKey::Text("Bauer".into()),
+                id: 3,
+                backwards: true,
             },
         ] {
             assert_eq!(Cursor::decode(&cursor.encode()), Some(cursor));

@@ -352,31 +352,59 @@ async fn timelines_and_pages(store: TestDb) {
                 .id,
         );
     }
-    // Walk the list three at a time: every contact once, in name order.
-    let mut seen = Vec::new();
+    // Walk the list three at a time: every contact once, in name order,
+    // each page counting the whole list; then back again page by page.
+    let page_of = |after: Option<Cursor>| {
+        let store = store.clone();
+        async move {
+            store
+                .list_contacts(
+                    alpha.tenant,
+                    &ListQuery {
+                        limit: 3,
+                        after,
+                        count: true,
+                        ..Default::default()
+                    },
+                )
+                .await
+                .unwrap()
+        }
+    };
+    let names = |page: &custodian_core::page::Page<Contact>| -> Vec<String> {
+        page.items.iter().map(|c| c.last_name.clone()).collect()
+    };
+    let mut pages = Vec::new();
     let mut after = None;
     loop {
-        let page = store
-            .list_contacts(
-                alpha.tenant,
-                &ListQuery {
-                    limit: 3,
-                    after: after.clone(),
-                    ..Default::default()
-                },
-            )
-            .await
-            .unwrap();
-        seen.extend(page.items.iter().map(|c| c.last_name.clone()));
+        let page = page_of(after.clone()).await;
+        assert_eq!(
+            page.total,
+            Some(custodian_core::page::Count {
+                at_least: 7,
+                more: false
+            })
+        );
+        assert_eq!(page.previous_cursor.is_some(), after.is_some());
+        pages.push(names(&page));
         match page.next_cursor {
             Some(token) => after = Some(Cursor::decode(&token).unwrap()),
             None => break,
         }
     }
     assert_eq!(
-        seen,
+        pages.concat(),
         (0..7).map(|i| format!("Name{i:02}")).collect::<Vec<_>>()
     );
+    let mut back = page_of(after).await;
+    let mut pages_back = vec![names(&back)];
+    while let Some(token) = back.previous_cursor.clone() {
+        back = page_of(Some(Cursor::decode(&token).unwrap())).await;
+        assert!(back.next_cursor.is_some(), "a page before has one after");
+        pages_back.push(names(&back));
+    }
+    pages_back.reverse();
+    assert_eq!(pages_back, pages, "the same pages, walked back");
 
     for (hour, subject) in [(9, "First call"), (11, "Follow-up meeting")] {
         let input = ActivityInput {

@@ -2,7 +2,9 @@
 //! anonymisation step): contacts found by their first or last name through
 //! their indexes, and the staff.
 
-use crate::page::{finish_page, keyset, Arg, Cursor, CursorKey, ListQuery, SortKey, Sql};
+use crate::page::{
+    count_rows, finish_page, keyset, Arg, Cursor, CursorKey, ListQuery, SortKey, Sql,
+};
 use crate::rows::placeholders;
 use crate::statement::Bindable;
 use crate::stored::{FieldValues, StoredRecord};
@@ -193,14 +195,16 @@ impl Helpdesk<'_> {
         if let Some(typed) = query.name_prefix.as_deref() {
             sql.contains_words(typed, &["f.title", "f.body"]);
         }
-        keyset(&mut sql, SORT_KEYS, "f.article_id", &query)?;
+        let counting = keyset(&mut sql, SORT_KEYS, "f.article_id", &query)?;
         let sort = crate::page::sort_name(SORT_KEYS, &query);
         let mut tx = self.read_one(tenant).await?;
         let rows = sql.query().fetch_all(&mut *tx).await?;
+        let total = count_rows(&mut tx, counting).await?;
         tx.commit().await?;
         Ok(finish_page(
             rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?,
-            query.limit,
+            &query,
+            total,
             |a| Cursor {
                 key: if sort == "title" {
                     CursorKey::Text(a.title.clone())
@@ -208,6 +212,7 @@ impl Helpdesk<'_> {
                     CursorKey::Int(a.created_at.0)
                 },
                 id: a.id.0,
+                backwards: false,
             },
         ))
     }

@@ -3,7 +3,9 @@
 //! assignee, organisation or contact) and found by number or subject.
 
 use super::service_levels::load_levels;
-use crate::page::{finish_page, keyset, Arg, Cursor, CursorKey, ListQuery, SortKey, Sql};
+use crate::page::{
+    count_rows, finish_page, keyset, Arg, Cursor, CursorKey, ListQuery, SortKey, Sql,
+};
 use crate::rows::require_reference;
 use crate::statement::Bindable;
 use crate::stored::{FieldValues, StoredRecord};
@@ -441,14 +443,16 @@ impl Helpdesk<'_> {
         query
             .reach
             .restrict(&mut sql, tenant, RecordType::Ticket, "t");
-        keyset(&mut sql, SORT_KEYS, "t.ticket_id", &query)?;
+        let counting = keyset(&mut sql, SORT_KEYS, "t.ticket_id", &query)?;
         let sort = crate::page::sort_name(SORT_KEYS, &query);
         let mut tx = self.read_one(tenant).await?;
         let rows = sql.query().fetch_all(&mut *tx).await?;
+        let total = count_rows(&mut tx, counting).await?;
         tx.commit().await?;
         Ok(finish_page(
             rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?,
-            query.limit,
+            &query,
+            total,
             |ticket| Cursor {
                 key: CursorKey::Int(if sort == "number" {
                     ticket.number
@@ -456,6 +460,7 @@ impl Helpdesk<'_> {
                     ticket.created_at.0
                 }),
                 id: ticket.id.0,
+                backwards: false,
             },
         ))
     }

@@ -42,10 +42,9 @@ pub(super) async fn list(
     ApiPrincipal(principal): ApiPrincipal,
     RecordId(id): RecordId,
 ) -> Result<Json<ListPage<TicketAttachment>>, Problem> {
-    Ok(Json(ListPage {
-        items: run(app.helpdesk().ticket_attachments(&principal, TicketId(id))).await?,
-        next_cursor: None,
-    }))
+    Ok(Json(ListPage::whole(
+        run(app.helpdesk().ticket_attachments(&principal, TicketId(id))).await?,
+    )))
 }
 
 pub(super) async fn download(

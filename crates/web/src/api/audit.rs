@@ -87,5 +87,9 @@ pub(super) async fn export(
     ApiQuery(params): ApiQuery<TrailParams>,
 ) -> Result<Response, Problem> {
     let (body, truncated) = run(app.audit().audit_trail_csv(&principal, &params)).await?;
-    Ok(crate::pages::csv_response(body, truncated))
+    Ok(crate::pages::csv_download(
+        "audit-trail.csv",
+        body,
+        truncated,
+    ))
 }

@@ -21,10 +21,7 @@ pub(super) async fn texts(
     ApiPrincipal(principal): ApiPrincipal,
 ) -> Result<Json<ListPage<ConsentText>>, Problem> {
     let items = run(app.privacy().consent_texts(&principal)).await?;
-    Ok(Json(ListPage {
-        items,
-        next_cursor: None,
-    }))
+    Ok(Json(ListPage::whole(items)))
 }
 
 pub(super) async fn create_text(

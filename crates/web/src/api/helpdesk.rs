@@ -18,10 +18,9 @@ pub(super) async fn messages(
     ApiPrincipal(principal): ApiPrincipal,
     RecordId(id): RecordId,
 ) -> Result<Json<ListPage<TicketMessage>>, Problem> {
-    Ok(Json(ListPage {
-        items: run(app.helpdesk().ticket_messages(&principal, TicketId(id))).await?,
-        next_cursor: None,
-    }))
+    Ok(Json(ListPage::whole(
+        run(app.helpdesk().ticket_messages(&principal, TicketId(id))).await?,
+    )))
 }
 
 pub(super) async fn add_message(

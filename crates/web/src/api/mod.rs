@@ -63,6 +63,35 @@ pub struct ListPage<T> {
     pub items: Vec<T>,
     /// Pass as `cursor` to get the next page; absent on the last page.
     pub next_cursor: Option<String>,
+    /// Pass as `cursor` to get the page before; left out on the first page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous_cursor: Option<String>,
+    /// With `count=true`: how many records match, counted up to 10,000.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<custodian_core::page::Count>,
+}
+
+impl<T> ListPage<T> {
+    /// A list given whole, in one page.
+    pub fn whole(items: Vec<T>) -> ListPage<T> {
+        ListPage {
+            items,
+            next_cursor: None,
+            previous_cursor: None,
+            total: None,
+        }
+    }
+}
+
+impl<T> From<custodian_core::page::Page<T>> for ListPage<T> {
+    fn from(page: custodian_core::page::Page<T>) -> ListPage<T> {
+        ListPage {
+            items: page.items,
+            next_cursor: page.next_cursor,
+            previous_cursor: page.previous_cursor,
+            total: page.total,
+        }
+    }
 }
 
 fn etag(version: i64) -> HeaderValue {
@@ -94,11 +123,7 @@ async fn list<R: Resource>(
     ApiQuery(params): ApiQuery<ListParams>,
 ) -> Result<Response, Problem> {
     let page = run(R::list(&app, &principal, &params)).await?;
-    Ok(Json(ListPage {
-        items: page.items,
-        next_cursor: page.next_cursor,
-    })
-    .into_response())
+    Ok(Json(ListPage::from(page)).into_response())
 }
 
 async fn create<R: Resource>(

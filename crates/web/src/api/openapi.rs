@@ -122,6 +122,7 @@ use utoipa::OpenApi as _;
         Problem,
         FieldError,
         SearchResult,
+        custodian_core::page::Count,
         AuditEntryView,
         AuditPage,
         SessionView,
@@ -314,13 +315,18 @@ fn resource_operations<R: Resource>(record_type: RecordType) -> Vec<Operation> {
         .summary(Some(format!("List {}", R::PATH)))
         .parameter(query(
             "cursor",
-            "The next_cursor of the previous page",
+            "The next_cursor of the previous page, or the previous_cursor of the next",
             typed(Type::String),
         ))
         .parameter(query(
             "limit",
             "Page size, 1 to 200 (default 25)",
             typed(Type::Integer).minimum(Some(1)).maximum(Some(200)),
+        ))
+        .parameter(query(
+            "count",
+            "true: also count the records that match (total), up to 10,000",
+            typed(Type::Boolean),
         ))
         .parameter(query(
             "sort",
@@ -2098,6 +2104,15 @@ pub fn openapi_document() -> OpenApi {
                             )),
                     )
                     .required("next_cursor")
+                    .property(
+                        "previous_cursor",
+                        ObjectBuilder::new()
+                            .schema_type(Type::String)
+                            .description(Some(
+                                "Pass as cursor for the page before; left out on the first page",
+                            )),
+                    )
+                    .property("total", Ref::from_schema_name("Count"))
                     .into(),
             );
         }

@@ -15,10 +15,9 @@ pub(super) async fn list(
     ApiPrincipal(principal): ApiPrincipal,
     ApiQuery(filter): ApiQuery<OutboxFilter>,
 ) -> Result<Json<ListPage<OutboxMail>>, Problem> {
-    Ok(Json(ListPage {
-        items: run(app.mail().outbox(&principal, &filter)).await?,
-        next_cursor: None,
-    }))
+    Ok(Json(ListPage::whole(
+        run(app.mail().outbox(&principal, &filter)).await?,
+    )))
 }
 
 pub(super) async fn read(

@@ -16,10 +16,9 @@ pub(super) async fn list(
     State(app): State<App>,
     ApiPrincipal(principal): ApiPrincipal,
 ) -> Result<Json<ListPage<Purpose>>, Problem> {
-    Ok(Json(ListPage {
-        items: run(app.privacy().purposes(&principal)).await?,
-        next_cursor: None,
-    }))
+    Ok(Json(ListPage::whole(
+        run(app.privacy().purposes(&principal)).await?,
+    )))
 }
 
 pub(super) async fn create(

@@ -39,10 +39,7 @@ pub(super) async fn list(
         .privacy()
         .subject_requests(&principal, filter.open.unwrap_or(true)))
     .await?;
-    Ok(Json(ListPage {
-        items,
-        next_cursor: None,
-    }))
+    Ok(Json(ListPage::whole(items)))
 }
 
 pub(super) async fn create(
@@ -142,10 +139,7 @@ pub(super) async fn subjects(
         .privacy()
         .subject_candidates(&principal, SubjectRequestId(id)))
     .await?;
-    Ok(Json(ListPage {
-        items,
-        next_cursor: None,
-    }))
+    Ok(Json(ListPage::whole(items)))
 }
 
 pub(super) async fn confirm_subjects(
@@ -158,10 +152,7 @@ pub(super) async fn confirm_subjects(
         .privacy()
         .confirm_subjects(&principal, SubjectRequestId(id), &input))
     .await?;
-    Ok(Json(ListPage {
-        items,
-        next_cursor: None,
-    }))
+    Ok(Json(ListPage::whole(items)))
 }
 
 pub(super) async fn export(
@@ -186,10 +177,7 @@ pub(super) async fn erasure_plan(
     RecordId(id): RecordId,
 ) -> Result<Json<ListPage<TableOutcome>>, Problem> {
     let items = run(app.privacy().erasure_plan(&principal, SubjectRequestId(id))).await?;
-    Ok(Json(ListPage {
-        items,
-        next_cursor: None,
-    }))
+    Ok(Json(ListPage::whole(items)))
 }
 
 pub(super) async fn erase(

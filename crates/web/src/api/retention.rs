@@ -23,10 +23,9 @@ pub(super) async fn rules(
     State(app): State<App>,
     ApiPrincipal(principal): ApiPrincipal,
 ) -> Result<Json<ListPage<RetentionRule>>, Problem> {
-    Ok(Json(ListPage {
-        items: run(app.retention().retention_rules(&principal)).await?,
-        next_cursor: None,
-    }))
+    Ok(Json(ListPage::whole(
+        run(app.retention().retention_rules(&principal)).await?,
+    )))
 }
 
 pub(super) async fn create_rule(
@@ -114,10 +113,9 @@ pub(super) async fn holds(
     State(app): State<App>,
     ApiPrincipal(principal): ApiPrincipal,
 ) -> Result<Json<ListPage<LegalHold>>, Problem> {
-    Ok(Json(ListPage {
-        items: run(app.retention().legal_holds(&principal)).await?,
-        next_cursor: None,
-    }))
+    Ok(Json(ListPage::whole(
+        run(app.retention().legal_holds(&principal)).await?,
+    )))
 }
 
 pub(super) async fn place_hold(
@@ -164,10 +162,9 @@ pub(super) async fn runs(
     State(app): State<App>,
     ApiPrincipal(principal): ApiPrincipal,
 ) -> Result<Json<ListPage<RunSummary>>, Problem> {
-    Ok(Json(ListPage {
-        items: run(app.retention().retention_runs(&principal)).await?,
-        next_cursor: None,
-    }))
+    Ok(Json(ListPage::whole(
+        run(app.retention().retention_runs(&principal)).await?,
+    )))
 }
 
 /// 202 Accepted: the run goes on in the background; its Location tells
@@ -229,10 +226,9 @@ pub(super) async fn reviews(
     ApiQuery(query): ApiQuery<ReviewQuery>,
 ) -> Result<Json<ListPage<ReviewEntry>>, Problem> {
     let filter = review_filter(query.decided_since.as_deref())?;
-    Ok(Json(ListPage {
-        items: run(app.retention().retention_reviews(&principal, filter)).await?,
-        next_cursor: None,
-    }))
+    Ok(Json(ListPage::whole(
+        run(app.retention().retention_reviews(&principal, filter)).await?,
+    )))
 }
 
 pub(super) async fn decide(

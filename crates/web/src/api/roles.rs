@@ -18,10 +18,7 @@ pub(super) async fn list(
     ApiPrincipal(principal): ApiPrincipal,
 ) -> Result<Json<ListPage<RoleDescription>>, Problem> {
     let items = run(app.roles(&principal)).await?;
-    Ok(Json(ListPage {
-        items,
-        next_cursor: None,
-    }))
+    Ok(Json(ListPage::whole(items)))
 }
 
 pub(super) async fn create(

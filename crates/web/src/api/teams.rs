@@ -47,10 +47,9 @@ pub(super) async fn list(
     ApiPrincipal(principal): ApiPrincipal,
 ) -> Result<Json<ListPage<TeamView>>, Problem> {
     let teams = run(app.teams(&principal)).await?;
-    Ok(Json(ListPage {
-        items: teams.into_iter().map(TeamView::from).collect(),
-        next_cursor: None,
-    }))
+    Ok(Json(ListPage::whole(
+        teams.into_iter().map(TeamView::from).collect(),
+    )))
 }
 
 pub(super) async fn create(

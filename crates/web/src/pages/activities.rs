@@ -3,7 +3,7 @@
 
 use super::choices::organisation_picker;
 use super::forms::{filled, link, repeated_ids, NoFields};
-use super::listing::{next_href, plain_headers};
+use super::listing::{counted, plain_headers, Pager};
 use super::path_id::PageId;
 use super::record_form::{form_response, FormSpec};
 use super::session::PageSession;
@@ -149,7 +149,7 @@ async fn list(
     session: PageSession,
     Query(params): Query<ListParams>,
 ) -> Response {
-    let page = match app.activities(&session.principal, &params).await {
+    let page = match app.activities(&session.principal, &counted(&params)).await {
         Ok(page) => page,
         Err(error) => return error_page(error),
     };
@@ -174,6 +174,7 @@ async fn list(
         layout: Layout::new(&session, ""),
         title: "Activities",
         new_href: None,
+        csv_href: None,
         filter: Some(ListFilter {
             name: "kind",
             label: "Type",
@@ -182,8 +183,7 @@ async fn list(
         }),
         headers: plain_headers(&["When", "Type", "Subject", "Contact", "Author"]),
         rows,
-        first_href: "/activities".into(),
-        next_href: next_href("/activities", &params, page.next_cursor),
+        pager: Pager::of("/activities", &params, &page, ("activity", "activities")),
     })
 }
 

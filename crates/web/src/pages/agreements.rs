@@ -3,11 +3,13 @@
 
 use super::choices::organisation_picker;
 use super::forms::{filled, link};
-use super::listing::{next_href, plain_headers, sort_header};
+use super::listing::{plain_headers, sort_header};
+use super::lists::{csv, list, ListedRecord};
 use super::path_id::PageId;
 use super::record_form::{create, delete, edit_form, new_spec, show_form, update, FormRecord};
 use super::session::PageSession;
-use super::templates::{DetailPage, ListFilter, ListPage, Related};
+use super::templates::{DetailPage, ListFilter, Related};
+use super::views::Header;
 use super::views::{
     allowed, detail, error_page, options, render, timeline, unless_masked, Cell, DetailField,
     FormField, Layout, Prefill, SelectOption,
@@ -17,7 +19,9 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
+use custodian_app::records::Exported;
 use custodian_app::records::ListParams;
+use custodian_app::Principal;
 use custodian_app::{App, AppError};
 use custodian_core::access::Action;
 use custodian_core::agreements::display_money;
@@ -28,7 +32,11 @@ use serde::Deserialize;
 
 pub fn routes() -> Router<App> {
     Router::new()
-        .route("/agreements", get(list).post(create::<Agreements>))
+        .route(
+            "/agreements",
+            get(list::<Agreements>).post(create::<Agreements>),
+        )
+        .route("/agreements.csv", get(csv::<Agreements>))
         .route("/agreements/new", get(new_form))
         .route("/agreements/{id}", get(show).post(update::<Agreements>))
         .route("/agreements/{id}/edit", get(edit_form::<Agreements>))
@@ -99,57 +107,51 @@ fn status_choices(selected: &[String], blank: Option<&str>) -> Vec<SelectOption>
     )
 }
 
-async fn list(
-    State(app): State<App>,
-    session: PageSession,
-    Query(params): Query<ListParams>,
-) -> Response {
-    let page = match app.agreements(&session.principal, &params).await {
-        Ok(page) => page,
-        Err(error) => return error_page(error),
-    };
-    let rows = page
-        .items
-        .iter()
-        .map(|g| {
-            vec![
-                Cell::link(g.title.clone(), format!("/agreements/{}", g.id)),
-                Cell::link(
-                    g.organisation_name.clone(),
-                    format!("/organisations/{}", g.organisation_id),
-                ),
-                Cell::text(term(g)),
-                Cell::text(unless_masked(
-                    g,
-                    "value",
-                    display_money(&g.value, &g.currency),
-                )),
-                Cell::text(g.status.as_str()),
-            ]
-        })
-        .collect();
-    let selected: Vec<String> = params.status.clone().into_iter().collect();
-    render(&ListPage {
-        layout: Layout::new(&session, ""),
-        title: "Agreements",
-        new_href: allowed(&session, RecordType::Agreement, Action::Create)
-            .then(|| "/agreements/new".into()),
-        filter: Some(ListFilter {
+impl ListedRecord for Agreements {
+    const TITLE: &'static str = "Agreements";
+    const NOUNS: (&'static str, &'static str) = ("agreement", "agreements");
+
+    fn filter(params: &ListParams) -> Option<ListFilter> {
+        let selected: Vec<String> = params.status.clone().into_iter().collect();
+        Some(ListFilter {
             name: "status",
             label: "Status",
             value: params.status.clone().unwrap_or_default(),
             choices: status_choices(&selected, Some("Any status")),
-        }),
-        headers: {
-            let mut headers = plain_headers(&["Title", "Organisation"]);
-            headers.push(sort_header("Term", "/agreements", "start_date", &params));
-            headers.extend(plain_headers(&["Value", "Status"]));
-            headers
-        },
-        rows,
-        first_href: "/agreements".into(),
-        next_href: next_href("/agreements", &params, page.next_cursor),
-    })
+        })
+    }
+
+    fn headers(params: &ListParams) -> Vec<Header> {
+        let mut headers = plain_headers(&["Title", "Organisation"]);
+        headers.push(sort_header("Term", "/agreements", "start_date", params));
+        headers.extend(plain_headers(&["Value", "Status"]));
+        headers
+    }
+
+    fn row(g: &Agreement) -> Vec<Cell> {
+        vec![
+            Cell::link(g.title.clone(), format!("/agreements/{}", g.id)),
+            Cell::link(
+                g.organisation_name.clone(),
+                format!("/organisations/{}", g.organisation_id),
+            ),
+            Cell::text(term(g)),
+            Cell::text(unless_masked(
+                g,
+                "value",
+                display_money(&g.value, &g.currency),
+            )),
+            Cell::text(g.status.as_str()),
+        ]
+    }
+
+    async fn export(
+        app: &App,
+        principal: &Principal,
+        params: &ListParams,
+    ) -> Result<Exported<Agreement>, AppError> {
+        app.export_agreements(principal, params).await
+    }
 }
 
 async fn fields(

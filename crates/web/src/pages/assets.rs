@@ -3,11 +3,13 @@
 
 use super::choices::{contact_picker, organisation_picker};
 use super::forms::{filled, link};
-use super::listing::{next_href, plain_headers, sort_header};
+use super::listing::{plain_headers, sort_header};
+use super::lists::{csv, list, ListedRecord};
 use super::path_id::PageId;
 use super::record_form::{create, delete, edit_form, new_spec, show_form, update, FormRecord};
 use super::session::PageSession;
-use super::templates::{DetailPage, ListFilter, ListPage, Related};
+use super::templates::{DetailPage, ListFilter, Related};
+use super::views::Header;
 use super::views::Prefill;
 use super::views::{
     allowed, detail, error_page, render, timeline, Cell, DetailField, FormField, Layout,
@@ -17,7 +19,9 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
+use custodian_app::records::Exported;
 use custodian_app::records::ListParams;
+use custodian_app::Principal;
 use custodian_app::{App, AppError};
 use custodian_core::access::Action;
 use custodian_core::assets::{Asset, AssetInput};
@@ -27,7 +31,8 @@ use serde::Deserialize;
 
 pub fn routes() -> Router<App> {
     Router::new()
-        .route("/assets", get(list).post(create::<Assets>))
+        .route("/assets", get(list::<Assets>).post(create::<Assets>))
+        .route("/assets.csv", get(csv::<Assets>))
         .route("/assets/new", get(new_form))
         .route("/assets/{id}", get(show).post(update::<Assets>))
         .route("/assets/{id}/edit", get(edit_form::<Assets>))
@@ -74,53 +79,47 @@ pub(super) fn asset_cell(asset: &Asset) -> Cell {
     )
 }
 
-async fn list(
-    State(app): State<App>,
-    session: PageSession,
-    Query(params): Query<ListParams>,
-) -> Response {
-    let page = match app.assets(&session.principal, &params).await {
-        Ok(page) => page,
-        Err(error) => return error_page(error),
-    };
-    let rows = page
-        .items
-        .iter()
-        .map(|a| {
-            vec![
-                Cell::link(a.product_name.clone(), format!("/assets/{}", a.id)),
-                Cell::text(a.serial_number.clone()),
-                Cell::text(a.control_code.clone().unwrap_or_default()),
-                Cell::time(a.created_at),
-            ]
-        })
-        .collect();
-    render(&ListPage {
-        layout: Layout::new(&session, ""),
-        title: "Assets",
-        new_href: allowed(&session, RecordType::Asset, Action::Create)
-            .then(|| "/assets/new".into()),
-        filter: Some(ListFilter {
+impl ListedRecord for Assets {
+    const TITLE: &'static str = "Assets";
+    const NOUNS: (&'static str, &'static str) = ("asset", "assets");
+
+    fn filter(params: &ListParams) -> Option<ListFilter> {
+        Some(ListFilter {
             name: "q",
             label: "Serial number starts with",
             value: params.q.clone().unwrap_or_default(),
             choices: Vec::new(),
-        }),
-        headers: {
-            let mut headers = plain_headers(&["Product"]);
-            headers.push(sort_header(
-                "Serial number",
-                "/assets",
-                "serial_number",
-                &params,
-            ));
-            headers.extend(plain_headers(&["Control code", "Added"]));
-            headers
-        },
-        rows,
-        first_href: "/assets".into(),
-        next_href: next_href("/assets", &params, page.next_cursor),
-    })
+        })
+    }
+
+    fn headers(params: &ListParams) -> Vec<Header> {
+        let mut headers = plain_headers(&["Product"]);
+        headers.push(sort_header(
+            "Serial number",
+            "/assets",
+            "serial_number",
+            params,
+        ));
+        headers.extend(plain_headers(&["Control code", "Added"]));
+        headers
+    }
+
+    fn row(a: &Asset) -> Vec<Cell> {
+        vec![
+            Cell::link(a.product_name.clone(), format!("/assets/{}", a.id)),
+            Cell::text(a.serial_number.clone()),
+            Cell::text(a.control_code.clone().unwrap_or_default()),
+            Cell::time(a.created_at),
+        ]
+    }
+
+    async fn export(
+        app: &App,
+        principal: &Principal,
+        params: &ListParams,
+    ) -> Result<Exported<Asset>, AppError> {
+        app.export_assets(principal, params).await
+    }
 }
 
 async fn fields(

@@ -1,10 +1,11 @@
 //! The audit trail page: per record, per user, per data subject, filtered
 //! by action and time, with a CSV download of what the filters select.
 
+use super::lists::csv_download;
 use super::session::PageSession;
 use super::views::{error_page, options, render, Layout, SelectOption};
 use axum::extract::{Query, State};
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -347,7 +348,7 @@ async fn csv(
         .audit_trail_csv(&session.principal, &params)
         .await
     {
-        Ok((body, truncated)) => csv_response(body, truncated),
+        Ok((body, truncated)) => csv_download("audit-trail.csv", body, truncated),
         Err(AppError::Validation(errors)) => (
             StatusCode::BAD_REQUEST,
             errors
@@ -360,26 +361,4 @@ async fn csv(
             .into_response(),
         Err(error) => error_page(error),
     }
-}
-
-/// A CSV download; says in a header when the export was cut at its limit.
-pub(crate) fn csv_response(body: String, truncated: bool) -> Response {
-    let mut response = (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"audit-trail.csv\"",
-            ),
-        ],
-        body,
-    )
-        .into_response();
-    if truncated {
-        response.headers_mut().insert(
-            "custodian-export-truncated",
-            axum::http::HeaderValue::from_static("true"),
-        );
-    }
-    response
 }

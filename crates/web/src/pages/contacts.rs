@@ -5,11 +5,13 @@ use super::activities::{activity_form, new_activity, submitted_activity, Submitt
 use super::assets::asset_cell;
 use super::choices::{organisation_picker, owner_options};
 use super::forms::{filled, lines, link};
-use super::listing::{next_href, plain_headers, sort_header};
+use super::listing::{plain_headers, sort_header};
+use super::lists::{csv, list, ListedRecord};
 use super::path_id::PageId;
 use super::record_form::{create, delete, edit_form, new_spec, show_form, update, FormRecord};
 use super::session::PageSession;
-use super::templates::{DetailPage, ListFilter, ListPage, Related};
+use super::templates::{DetailPage, ListFilter, Related};
+use super::views::Header;
 use super::views::{
     allowed, detail, error_page, merged, options, render, timeline, unless_masked, Cell,
     DetailField, FormField, Layout, Prefill,
@@ -20,7 +22,9 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
+use custodian_app::records::Exported;
 use custodian_app::records::ListParams;
+use custodian_app::Principal;
 use custodian_app::{App, AppError};
 use custodian_core::access::{Action, Area};
 use custodian_core::activities::ActivityInput;
@@ -34,7 +38,8 @@ use serde::Deserialize;
 
 pub fn routes() -> Router<App> {
     Router::new()
-        .route("/contacts", get(list).post(create::<Contacts>))
+        .route("/contacts", get(list::<Contacts>).post(create::<Contacts>))
+        .route("/contacts.csv", get(csv::<Contacts>))
         .route("/contacts/new", get(new_form))
         .route("/contacts/{id}", get(show).post(update::<Contacts>))
         .route("/contacts/{id}/edit", get(edit_form::<Contacts>))
@@ -68,65 +73,59 @@ impl FormRecord for Contacts {
     }
 }
 
-async fn list(
-    State(app): State<App>,
-    session: PageSession,
-    Query(params): Query<ListParams>,
-) -> Response {
-    let page = match app.contacts(&session.principal, &params).await {
-        Ok(page) => page,
-        Err(error) => return error_page(error),
-    };
-    let rows = page
-        .items
-        .iter()
-        .map(|c| {
-            vec![
-                Cell::link(
-                    match c.restricted_since {
-                        Some(_) => format!("{}, {} · restricted", c.last_name, c.first_name),
-                        None => format!("{}, {}", c.last_name, c.first_name),
-                    },
-                    format!("/contacts/{}", c.id),
-                ),
-                Cell::text(c.position.clone().unwrap_or_default()),
-                match c.organisation_id {
-                    Some(org) => Cell::link(
-                        c.organisation_name.clone().unwrap_or_default(),
-                        format!("/organisations/{org}"),
-                    ),
-                    None => Cell::text(""),
-                },
-                Cell::text(c.emails.first().cloned().unwrap_or_default()),
-                Cell::text(c.phones.first().cloned().unwrap_or_default()),
-            ]
-        })
-        .collect();
-    render(&ListPage {
-        layout: Layout::new(&session, ""),
-        title: "Contacts",
-        new_href: allowed(&session, RecordType::Contact, Action::Create)
-            .then(|| "/contacts/new".into()),
-        filter: Some(ListFilter {
+impl ListedRecord for Contacts {
+    const TITLE: &'static str = "Contacts";
+    const NOUNS: (&'static str, &'static str) = ("contact", "contacts");
+
+    fn filter(params: &ListParams) -> Option<ListFilter> {
+        Some(ListFilter {
             name: "q",
             label: "Last name starts with",
             value: params.q.clone().unwrap_or_default(),
             choices: Vec::new(),
-        }),
-        headers: {
-            let mut headers = vec![sort_header("Name", "/contacts", "last_name", &params)];
-            headers.extend(plain_headers(&[
-                "Position",
-                "Organisation",
-                "Email",
-                "Phone",
-            ]));
-            headers
-        },
-        rows,
-        first_href: "/contacts".into(),
-        next_href: next_href("/contacts", &params, page.next_cursor),
-    })
+        })
+    }
+
+    fn headers(params: &ListParams) -> Vec<Header> {
+        let mut headers = vec![sort_header("Name", "/contacts", "last_name", params)];
+        headers.extend(plain_headers(&[
+            "Position",
+            "Organisation",
+            "Email",
+            "Phone",
+        ]));
+        headers
+    }
+
+    fn row(c: &Contact) -> Vec<Cell> {
+        vec![
+            Cell::link(
+                match c.restricted_since {
+                    Some(_) => format!("{}, {} · restricted", c.last_name, c.first_name),
+                    None => format!("{}, {}", c.last_name, c.first_name),
+                },
+                format!("/contacts/{}", c.id),
+            ),
+            Cell::text(c.position.clone().unwrap_or_default()),
+            match c.organisation_id {
+                Some(org) => Cell::link(
+                    c.organisation_name.clone().unwrap_or_default(),
+                    format!("/organisations/{org}"),
+                ),
+                None => Cell::text(""),
+            },
+            Cell::text(c.emails.first().cloned().unwrap_or_default()),
+            Cell::text(c.phones.first().cloned().unwrap_or_default()),
+        ]
+    }
+
+    async fn export(
+        app: &App,
+        principal: &Principal,
+        params: &ListParams,
+    ) -> Result<Exported<Contact>, AppError> {
+        app.export_contacts(principal, params).await
+    }
 }
 
 async fn contact_fields(

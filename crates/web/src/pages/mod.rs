@@ -28,6 +28,7 @@ pub(crate) mod forms;
 pub(crate) mod helpdesk;
 mod invitations;
 pub(crate) mod listing;
+mod lists;
 pub(crate) mod login;
 mod navigation;
 mod organisations;
@@ -60,7 +61,7 @@ use serde::Deserialize;
 use session::PageSession;
 use views::{render, Layout};
 
-pub(crate) use audit::csv_response;
+pub(crate) use lists::csv_download;
 
 /// The page for an address that leads nowhere.
 pub(crate) fn not_found() -> Response {

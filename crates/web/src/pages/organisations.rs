@@ -5,22 +5,26 @@ use super::agreements::agreement_cell;
 use super::assets::asset_cell;
 use super::choices::owner_options;
 use super::forms::{filled, link, NoFields};
-use super::listing::{next_href, plain_headers, sort_header};
+use super::listing::{plain_headers, sort_header};
+use super::lists::{csv, list, ListedRecord};
 use super::path_id::PageId;
 use super::record_form::{create, edit_form, new_spec, show_form, update, FormRecord};
 use super::session::PageSession;
-use super::templates::{DetailPage, ListFilter, ListPage, Related};
+use super::templates::{DetailPage, ListFilter, Related};
+use super::views::Header;
 use super::views::{
     allowed, detail, error_page, merged, render, timeline, Cell, DetailField, FormField, Layout,
 };
 use crate::api::resources::Organisations;
 use crate::csrf::CsrfForm;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
+use custodian_app::records::Exported;
 use custodian_app::records::ListParams;
+use custodian_app::Principal;
 use custodian_app::{App, AppError};
 use custodian_core::access::Action;
 use custodian_core::activities::ActivityInput;
@@ -33,7 +37,11 @@ use serde::Deserialize;
 
 pub fn routes() -> Router<App> {
     Router::new()
-        .route("/organisations", get(list).post(create::<Organisations>))
+        .route(
+            "/organisations",
+            get(list::<Organisations>).post(create::<Organisations>),
+        )
+        .route("/organisations.csv", get(csv::<Organisations>))
         .route("/organisations/new", get(new_form))
         .route(
             "/organisations/{id}",
@@ -73,47 +81,41 @@ impl FormRecord for Organisations {
     }
 }
 
-async fn list(
-    State(app): State<App>,
-    session: PageSession,
-    Query(params): Query<ListParams>,
-) -> Response {
-    let page = match app.organisations(&session.principal, &params).await {
-        Ok(page) => page,
-        Err(error) => return error_page(error),
-    };
-    let rows = page
-        .items
-        .iter()
-        .map(|o| {
-            vec![
-                Cell::link(o.name.clone(), format!("/organisations/{}", o.id)),
-                Cell::text(o.account_number.clone().unwrap_or_default()),
-                Cell::text(o.billing_address.city.clone().unwrap_or_default()),
-                Cell::text(o.phone.clone().unwrap_or_default()),
-            ]
-        })
-        .collect();
-    render(&ListPage {
-        layout: Layout::new(&session, ""),
-        title: "Organisations",
-        new_href: allowed(&session, RecordType::Organisation, Action::Create)
-            .then(|| "/organisations/new".into()),
-        filter: Some(ListFilter {
+impl ListedRecord for Organisations {
+    const TITLE: &'static str = "Organisations";
+    const NOUNS: (&'static str, &'static str) = ("organisation", "organisations");
+
+    fn filter(params: &ListParams) -> Option<ListFilter> {
+        Some(ListFilter {
             name: "q",
             label: "Name starts with",
             value: params.q.clone().unwrap_or_default(),
             choices: Vec::new(),
-        }),
-        headers: {
-            let mut headers = vec![sort_header("Name", "/organisations", "name", &params)];
-            headers.extend(plain_headers(&["Account", "City", "Phone"]));
-            headers
-        },
-        rows,
-        first_href: "/organisations".into(),
-        next_href: next_href("/organisations", &params, page.next_cursor),
-    })
+        })
+    }
+
+    fn headers(params: &ListParams) -> Vec<Header> {
+        let mut headers = vec![sort_header("Name", "/organisations", "name", params)];
+        headers.extend(plain_headers(&["Account", "City", "Phone"]));
+        headers
+    }
+
+    fn row(o: &Organisation) -> Vec<Cell> {
+        vec![
+            Cell::link(o.name.clone(), format!("/organisations/{}", o.id)),
+            Cell::text(o.account_number.clone().unwrap_or_default()),
+            Cell::text(o.billing_address.city.clone().unwrap_or_default()),
+            Cell::text(o.phone.clone().unwrap_or_default()),
+        ]
+    }
+
+    async fn export(
+        app: &App,
+        principal: &Principal,
+        params: &ListParams,
+    ) -> Result<Exported<Organisation>, AppError> {
+        app.export_organisations(principal, params).await
+    }
 }
 
 fn address_fields(

@@ -11,11 +11,12 @@ pub(super) struct ListPage {
     pub layout: Layout,
     pub title: &'static str,
     pub new_href: Option<String>,
+    /// The list as CSV, for those who may export it.
+    pub csv_href: Option<String>,
     pub filter: Option<ListFilter>,
     pub headers: Vec<Header>,
     pub rows: Vec<Vec<Cell>>,
-    pub first_href: String,
-    pub next_href: Option<String>,
+    pub pager: super::listing::Pager,
 }
 
 impl ListPage {

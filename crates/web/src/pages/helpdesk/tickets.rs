@@ -6,7 +6,7 @@ use crate::api::resources::Tickets;
 use crate::csrf::{CsrfForm, CsrfUpload};
 use crate::pages::choices::{contact_picker, organisation_picker, owner_options};
 use crate::pages::forms::{filled, link};
-use crate::pages::listing::{list_href, next_href};
+use crate::pages::listing::{counted, list_href, Pager};
 use crate::pages::path_id::PageId;
 use crate::pages::record_form::{
     create, delete, edit_form, new_spec, show_form, update, FormRecord,
@@ -229,8 +229,7 @@ struct TicketsPage {
     hidden: Vec<(&'static str, String)>,
     rows: Vec<TicketRow>,
     new_href: Option<String>,
-    first_href: String,
-    next_href: Option<String>,
+    pager: Pager,
 }
 
 deref_layout!(TicketsPage);
@@ -313,7 +312,7 @@ async fn list(
 ) -> Response {
     // The active tickets unless another queue is asked for; "all" is every status.
     let status = params.status.get_or_insert_with(|| "active".into()).clone();
-    let mut asked = params.clone();
+    let mut asked = counted(&params);
     if status == "all" {
         asked.status = None;
     }
@@ -330,6 +329,7 @@ async fn list(
             params.organisation_id.map(|o| o.to_string()),
         ),
         ("contact_id", params.contact_id.map(|c| c.to_string())),
+        ("limit", params.limit.map(|l| l.to_string())),
     ]
     .into_iter()
     .filter_map(|(name, value)| value.map(|v| (name, v)))
@@ -345,15 +345,7 @@ async fn list(
         },
         new_href: allowed(&session, RecordType::Ticket, Action::Create)
             .then(|| "/tickets/new".to_string()),
-        first_href: list_href(
-            "/tickets",
-            &ListParams {
-                cursor: None,
-                ..params.clone()
-            },
-            None,
-        ),
-        next_href: next_href("/tickets", &params, page.next_cursor),
+        pager: Pager::of("/tickets", &params, &page, ("ticket", "tickets")),
     })
 }
 
