@@ -180,7 +180,13 @@ pub(crate) fn keyset(
     let counting = query.count.then(|| {
         let mut count = sql.clone();
         let cap = count.arg(Arg::Int(Count::CAP as i64 + 1));
-        count.text = format!("SELECT COUNT(*) FROM ({} LIMIT {cap}) counted", count.text);
+        // Only the rows matter: the columns (and their subqueries) are
+        // left out, so a count reads index entries, not records.
+        let rows = match top_level_from(&count.text) {
+            Some(from) => format!("SELECT 1 {}", &count.text[from..]),
+            None => count.text.clone(),
+        };
+        count.text = format!("SELECT COUNT(*) FROM ({rows} LIMIT {cap}) counted");
         count
     });
     let key = match &query.sort {
@@ -214,6 +220,26 @@ pub(crate) fn keyset(
         key.column
     ));
     Ok(counting)
+}
+
+/// Where the statement's own `FROM` starts: the first one outside
+/// parentheses (a column's subquery has its own).
+fn top_level_from(text: &str) -> Option<usize> {
+    let mut depth = 0_i32;
+    for (at, c) in text.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            'F' if depth == 0 && text[at..].starts_with("FROM ") => {
+                let before = text[..at].chars().next_back();
+                if before.is_some_and(char::is_whitespace) {
+                    return Some(at);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Runs the count [`keyset`] gave back, if it gave one.
@@ -283,6 +309,13 @@ pub(crate) fn sort_name<'a>(keys: &'a [SortKey], query: &ListQuery) -> &'a str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_count_skips_the_columns_and_their_subqueries() {
+        let text = "SELECT c.id, (SELECT u.name FROM users u) AS owner\n    FROM contacts c WHERE x";
+        let from = top_level_from(text).unwrap();
+        assert_eq!(&text[from..], "FROM contacts c WHERE x");
+    }
 
     #[test]
     fn cursors_round_trip_and_reject_garbage() {
