@@ -312,7 +312,8 @@ mod tests {
 
     #[test]
     fn a_count_skips_the_columns_and_their_subqueries() {
-        let text = "SELECT c.id, (SELECT u.name FROM users u) AS owner\n    FROM contacts c WHERE x";
+        let text =
+            "SELECT c.id, (SELECT u.name FROM users u) AS owner\n    FROM contacts c WHERE x";
         let from = top_level_from(text).unwrap();
         assert_eq!(&text[from..], "FROM contacts c WHERE x");
     }

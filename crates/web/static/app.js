@@ -39,8 +39,9 @@
   Array.prototype.forEach.call(document.querySelectorAll("input[data-select-all]"), function (all) {
     var name = all.getAttribute("data-select-all");
     all.addEventListener("change", function () {
-      Array.prototype.forEach.call(all.form.querySelectorAll("input[type=checkbox][name='" + name + "']"), function (box) {
-        box.checked = all.checked;
+      // The form's elements, including boxes outside it that name it (form=…).
+      Array.prototype.forEach.call(all.form.elements, function (box) {
+        if (box.type === "checkbox" && box.name === name) box.checked = all.checked;
       });
     });
   });

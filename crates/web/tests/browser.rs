@@ -1224,3 +1224,68 @@ async fn a_record_is_linked_by_typing_its_name() {
         .contains(&format!("contact_id={id}")));
     browser.quit().await;
 }
+
+/// Lists: the queue's tickets are ticked all at once and given to the
+/// agent in one step; the contact list counts, pages back and forth at the
+/// size chosen, and fits a phone.
+#[tokio::test]
+async fn tickets_change_in_bulk_and_lists_page_back_and_forth() {
+    let Some(s) = story(&[
+        ("admin@example.com", Role::Administrator),
+        ("agent@example.com", Role::Support),
+    ])
+    .await
+    else {
+        return;
+    };
+    let asker = s
+        .contact(json!({"first_name": "Milton", "last_name": "Waddams"}))
+        .await;
+    for n in 0..3 {
+        s.app
+            .helpdesk()
+            .create_ticket(
+                &s.admin,
+                &input(json!({"subject": format!("Stapler {n}"), "contact_id": asker.id})),
+            )
+            .await
+            .unwrap();
+    }
+    for n in 0..4 {
+        s.contact(json!({"first_name": "Person", "last_name": format!("Name{n:02}")}))
+            .await;
+    }
+    let browser = s.browser().await;
+    browser.resize(1366, 900).await;
+    browser.goto(&format!("{}/tickets", s.base)).await;
+    browser.log_in("admin@example.com", PASSWORD).await;
+    browser.wait_for_text("h1", "3 tickets").await;
+    browser.click("input[data-select-all=ticket_ids]").await;
+    let ticked = browser
+        .execute("return document.querySelectorAll('input[name=ticket_ids]:checked').length;")
+        .await;
+    assert_eq!(ticked, 3);
+    let agent = s.ids[1].to_string();
+    browser
+        .click(&format!("#bulk-assignee option[value='{agent}']"))
+        .await;
+    browser.click("form.bulk-form button[type=submit]").await;
+    browser.wait_for_text("h1", "Tickets").await;
+    browser.wait_for_text("table.tickets", "Normal agent").await;
+    let assigned = browser
+        .execute("return Array.from(document.querySelectorAll('table.tickets tbody tr')).filter(r => r.cells[7].textContent === 'agent').length;")
+        .await;
+    assert_eq!(assigned, 3);
+
+    // Five contacts, two per page: forward to the last page and back.
+    browser.goto(&format!("{}/contacts?limit=2", s.base)).await;
+    browser.wait_for_text("h1 .count", "5 contacts").await;
+    browser.click("a[rel=next]").await;
+    browser.click("a[rel=next]").await;
+    browser.wait_for_text("table", "Waddams").await;
+    browser.click("a[rel=prev]").await;
+    browser.wait_for_text("table", "Name02").await;
+    browser.resize(390, 844).await;
+    assert!(!browser.overflows_sideways().await, "the list fits a phone");
+    browser.quit().await;
+}

@@ -252,3 +252,95 @@ async fn a_list_downloads_as_csv_masked_and_audited(lists: Lists) {
     assert!(shown.contains(&"Sol Sales"), "{shown:?}");
     assert!(shown.contains(&"Eli Export"), "{shown:?}");
 }
+
+on_both_backends!(tickets_change_in_bulk_from_the_queue_and_the_api);
+
+async fn tickets_change_in_bulk_from_the_queue_and_the_api(lists: Lists) {
+    let token = &lists.admin_token;
+    let (_, contacts) = lists.get_as(token, "/contacts?limit=1").await;
+    let contact = contacts["items"][0]["id"].as_i64().unwrap();
+    let mut tickets = Vec::new();
+    for subject in ["Printer jams", "Login fails", "Invoice wrong"] {
+        let (status, ticket) = lists
+            .post_as(
+                token,
+                "/tickets",
+                json!({"subject": subject, "contact_id": contact}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{ticket}");
+        tickets.push(ticket["id"].as_i64().unwrap());
+    }
+    let (_, users) = lists.get_as(token, "/users").await;
+    let agent = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["email"] == "agent@liste.example")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+
+    // In the queue: tick two, give them to the agent and close them.
+    let admin = lists.signed_in("admin@liste.example").await;
+    let (_, queue) = get_page(&admin, &lists.url("/tickets")).await;
+    assert!(queue.contains("form id=\"bulk\""), "{queue}");
+    assert!(
+        queue.contains(&format!("name=\"ticket_ids\" value=\"{}\"", tickets[0])),
+        "{queue}"
+    );
+    let csrf = support::hidden_value(&queue, "_csrf");
+    let agent_id = agent.to_string();
+    let (first, second) = (tickets[0].to_string(), tickets[1].to_string());
+    let (status, location, _) = support::post_form(
+        &admin,
+        &lists.url("/tickets/bulk"),
+        &[
+            ("_csrf", csrf.as_str()),
+            ("back", "/tickets?status=all"),
+            ("ticket_ids", first.as_str()),
+            ("ticket_ids", second.as_str()),
+            ("assignee_id", agent_id.as_str()),
+            ("status", "closed"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location, "/tickets?status=all");
+    for (id, closed) in [(tickets[0], true), (tickets[1], true), (tickets[2], false)] {
+        let (_, ticket) = lists.get_as(token, &format!("/tickets/{id}")).await;
+        assert_eq!(ticket["status"] == "closed", closed, "{ticket}");
+        assert_eq!(
+            ticket["assignee_id"].as_i64() == Some(agent),
+            closed,
+            "{ticket}"
+        );
+    }
+
+    // Nothing ticked: the queue says so, and nothing changes.
+    let (status, _, page) = support::post_form(
+        &admin,
+        &lists.url("/tickets/bulk"),
+        &[("_csrf", csrf.as_str()), ("status", "open")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Tick the tickets to change."), "{page}");
+
+    // Through the API: a ticket that does not exist is named, the others change.
+    let (status, outcome) = lists
+        .post_as(
+            token,
+            "/tickets/bulk",
+            json!({"ticket_ids": [tickets[2], 4_242_424_242_i64], "assignee_id": 0, "status": "pending"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{outcome}");
+    assert_eq!(outcome["changed"], json!([tickets[2]]));
+    assert_eq!(outcome["refused"][0]["code"], "not_found");
+    assert!(outcome["refused"][0]["number"].is_null());
+    let (_, third) = lists
+        .get_as(token, &format!("/tickets/{}", tickets[2]))
+        .await;
+    assert_eq!(third["status"], "pending");
+}

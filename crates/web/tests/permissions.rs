@@ -139,6 +139,10 @@ fn body_for(rule: &RouteRule, records: &Records, serial: usize) -> Option<Value>
             ("faq-articles", ..) => {
                 json!({"title": format!("Matrix question {serial}"), "body": "Matrix answer."})
             }
+            // A ticket nobody has: an allowed role changes nothing.
+            ("tickets", ..) if rule.path.ends_with("/bulk") => {
+                json!({"ticket_ids": [NEVER], "status": "open"})
+            }
             ("tickets", ..) if rule.path.ends_with("/messages") => {
                 json!({"body": format!("Matrix note {serial}"), "visibility": "internal"})
             }

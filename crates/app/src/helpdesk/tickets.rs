@@ -7,9 +7,11 @@ use crate::Helpdesk;
 use crate::{AppError, Principal};
 use custodian_core::access::{Action, Area};
 use custodian_core::audit::{AuditAction, RecordType};
-use custodian_core::helpdesk::{Ticket, TicketFields, TicketInput};
+use custodian_core::helpdesk::{
+    BulkOutcome, BulkRefusal, BulkTicketInput, Ticket, TicketFields, TicketInput, TicketStatus,
+};
 use custodian_core::page::Page;
-use custodian_core::{catalog, TicketId};
+use custodian_core::{catalog, TicketId, UserId};
 
 pub const TICKET_FILTERS: Filters = &[
     (
@@ -121,6 +123,63 @@ impl Helpdesk<'_> {
         principal: &Principal,
         id: TicketId,
     ) -> Result<Ticket, AppError> {
+        self.change_ticket(principal, id, Some(Some(principal.user_id)), None)
+            .await
+    }
+
+    /// Changes many tickets at once (assignee, status or both), each as
+    /// [`Helpdesk::assign_ticket_to_me`] changes one: a ticket that cannot
+    /// be changed is left as it is and named with the reason.
+    pub async fn change_tickets(
+        self,
+        principal: &Principal,
+        input: &BulkTicketInput,
+    ) -> Result<BulkOutcome, AppError> {
+        principal.authorize(Area::Support, Action::Update)?;
+        let change = input.validate()?;
+        let mut outcome = BulkOutcome::default();
+        for id in change.ticket_ids {
+            match self
+                .change_ticket(principal, id, change.assignee, change.status)
+                .await
+            {
+                Ok(_) => outcome.changed.push(id),
+                Err(error) if error.public().status < 500 => {
+                    let public = error.public();
+                    // A ticket the caller reaches is named by its number.
+                    let number = match error {
+                        AppError::Refused(custodian_core::Refusal::NotFound) => None,
+                        _ => self
+                            .store
+                            .records::<Ticket>()
+                            .get(principal.tenant, id)
+                            .await
+                            .ok()
+                            .map(|t| t.number),
+                    };
+                    outcome.refused.push(BulkRefusal {
+                        ticket_id: id,
+                        number,
+                        code: public.code.to_string(),
+                        message: public.message,
+                    });
+                }
+                Err(error) => return Err(error),
+            }
+        }
+        Ok(outcome)
+    }
+
+    /// Sets the ticket's assignee (`Some(None)`: nobody) and status where
+    /// given; nothing else changes (fields the caller may not see are kept
+    /// as stored).
+    async fn change_ticket(
+        self,
+        principal: &Principal,
+        id: TicketId,
+        assignee: Option<Option<UserId>>,
+        status: Option<TicketStatus>,
+    ) -> Result<Ticket, AppError> {
         principal.authorize(Area::Support, Action::Update)?;
         self.require_reach(principal, RecordType::Ticket, id.0)
             .await?;
@@ -130,7 +189,12 @@ impl Helpdesk<'_> {
             .get(principal.tenant, id)
             .await?;
         let mut fields = current.to_input().validate()?;
-        fields.assignee_id = Some(principal.user_id);
+        if let Some(assignee) = assignee {
+            fields.assignee_id = assignee;
+        }
+        if let Some(status) = status {
+            fields.status = status;
+        }
         self.refuse_restricted_change(principal, RecordType::Ticket, Some(id.0), fields.links())
             .await?;
         let mut ticket = self

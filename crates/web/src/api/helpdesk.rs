@@ -1,5 +1,6 @@
 //! The helpdesk over the API beyond the ticket resource itself: a ticket's
-//! replies and internal notes, and the tenant's service levels.
+//! replies and internal notes, changes to many tickets at once, and the
+//! tenant's service levels.
 
 use super::extract::{ApiJson, ApiPrincipal, RecordId};
 use super::{created, run, ListPage};
@@ -9,7 +10,8 @@ use axum::response::Response;
 use axum::Json;
 use custodian_app::App;
 use custodian_core::helpdesk::{
-    FaqDraft, MessageInput, ServiceLevels, ServiceLevelsInput, TicketMessage,
+    BulkOutcome, BulkTicketInput, FaqDraft, MessageInput, ServiceLevels, ServiceLevelsInput,
+    TicketMessage,
 };
 use custodian_core::TicketId;
 
@@ -36,6 +38,17 @@ pub(super) async fn add_message(
     Ok(created(
         &format!("/api/v1/tickets/{id}/messages/{}", message.id),
         &message,
+    ))
+}
+
+/// Changes many tickets at once; which could not be changed is in the answer.
+pub(super) async fn change_in_bulk(
+    State(app): State<App>,
+    ApiPrincipal(principal): ApiPrincipal,
+    ApiJson(input): ApiJson<BulkTicketInput>,
+) -> Result<Json<BulkOutcome>, Problem> {
+    Ok(Json(
+        run(app.helpdesk().change_tickets(&principal, &input)).await?,
     ))
 }
 

@@ -85,6 +85,9 @@ use utoipa::OpenApi as _;
         FaqArticle,
         FaqInput,
         FaqDraft,
+        custodian_core::helpdesk::BulkTicketInput,
+        custodian_core::helpdesk::BulkOutcome,
+        custodian_core::helpdesk::BulkRefusal,
         Finding,
         FindingKind,
         PortalAccount,
@@ -832,6 +835,16 @@ fn helpdesk_operations() -> Vec<Operation> {
         problem_response("The ticket is closed (ticket_closed), or its requester's processing is restricted (restricted)"),
     )
     .response("422", problem_response("No text, or an unknown visibility or status"));
+    let bulk = operation(
+        "change_tickets",
+        "Change up to 200 tickets at once: give them to a staff user (assignee_id; 0 for nobody), move them to a status, or both. Each ticket is changed as a single change would be; those that cannot be (out of reach, restricted, an unknown assignee) are left as they were and listed in refused with the reason",
+    )
+    .request_body(Some(json_body("BulkTicketInput")))
+    .response("200", json_ok("What was changed and what was not", "BulkOutcome"))
+    .response(
+        "422",
+        problem_response("No tickets or more than 200 (required, too_many), nothing to change (nothing_to_change), an unknown status (invalid_choice)"),
+    );
     let get_levels = operation(
         "ticket_service_levels",
         "Per priority, the minutes until a new ticket's first answer and its resolution are due",
@@ -966,6 +979,13 @@ fn helpdesk_operations() -> Vec<Operation> {
         problem_response("Not one of the choices (unknown_policy)"),
     );
     ops.extend([
+        Operation::new(
+            Method::POST,
+            "/tickets/bulk",
+            helpdesk::change_in_bulk,
+            bulk,
+        )
+        .needs(Area::Support, Action::Update),
         Operation::new(
             Method::GET,
             "/tickets/{id}/faq-draft",

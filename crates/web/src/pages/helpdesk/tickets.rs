@@ -5,7 +5,7 @@
 use crate::api::resources::Tickets;
 use crate::csrf::{CsrfForm, CsrfUpload};
 use crate::pages::choices::{contact_picker, organisation_picker, owner_options};
-use crate::pages::forms::{filled, link};
+use crate::pages::forms::{filled, link, number, repeated_ids};
 use crate::pages::listing::{counted, list_href, Pager};
 use crate::pages::path_id::PageId;
 use crate::pages::record_form::{
@@ -27,7 +27,8 @@ use custodian_app::{App, AppError};
 use custodian_core::access::Action;
 use custodian_core::audit::RecordType;
 use custodian_core::helpdesk::{
-    MessageInput, MessageVisibility, Ticket, TicketInput, TicketPriority, TicketStatus,
+    BulkTicketInput, MessageInput, MessageVisibility, Ticket, TicketInput, TicketPriority,
+    TicketStatus,
 };
 use custodian_core::time::Timestamp;
 use custodian_core::Refusal;
@@ -43,6 +44,7 @@ pub fn routes() -> Router<App> {
         .route("/tickets/{id}/delete", post(delete::<Tickets>))
         .route("/tickets/{id}/messages", post(add_message))
         .route("/tickets/{id}/assign-to-me", post(assign_to_me))
+        .route("/tickets/bulk", post(change_in_bulk))
         .route(
             "/tickets/{id}/attachments",
             post(attach).layer(axum::extract::DefaultBodyLimit::max(
@@ -195,6 +197,7 @@ struct QueueTab {
 }
 
 struct TicketRow {
+    id: i64,
     href: String,
     reference: String,
     subject: String,
@@ -223,6 +226,9 @@ struct TicketRow {
 #[template(path = "pages/helpdesk/tickets.html")]
 struct TicketsPage {
     layout: Layout,
+    /// Which tickets a bulk change left as they were, and why.
+    notice: Option<String>,
+    bulk: Option<BulkForm>,
     tabs: Vec<QueueTab>,
     q: String,
     /// The queue's parameters other than the search, kept by the search form.
@@ -250,6 +256,7 @@ fn row(ticket: &Ticket, now: Timestamp) -> TicketRow {
         None => String::new(),
     };
     TicketRow {
+        id: ticket.id.0,
         href: format!("/tickets/{}", ticket.id),
         reference: ticket.reference(),
         subject: unless_masked(ticket, "subject", ticket.subject.clone()),
@@ -308,7 +315,17 @@ fn tabs(params: &ListParams, me: UserId) -> Vec<QueueTab> {
 async fn list(
     State(app): State<App>,
     session: PageSession,
-    Query(mut params): Query<ListParams>,
+    Query(params): Query<ListParams>,
+) -> Response {
+    queue_page(&app, &session, params, None).await
+}
+
+/// The queue `params` asks for, with what a bulk change left undone.
+async fn queue_page(
+    app: &App,
+    session: &PageSession,
+    mut params: ListParams,
+    notice: Option<String>,
 ) -> Response {
     // The active tickets unless another queue is asked for; "all" is every status.
     let status = params.status.get_or_insert_with(|| "active".into()).clone();
@@ -319,6 +336,14 @@ async fn list(
     let page = match app.helpdesk().tickets(&session.principal, &asked).await {
         Ok(page) => page,
         Err(error) => return error_page(error),
+    };
+    let bulk = if allowed(session, RecordType::Ticket, Action::Update) {
+        match bulk_form(app, session, &params).await {
+            Ok(form) => Some(form),
+            Err(error) => return error_page(error),
+        }
+    } else {
+        None
     };
     let hidden = [
         ("status", params.status.clone()),
@@ -335,7 +360,9 @@ async fn list(
     .filter_map(|(name, value)| value.map(|v| (name, v)))
     .collect();
     render(&TicketsPage {
-        layout: Layout::new(&session, ""),
+        layout: Layout::new(session, ""),
+        notice,
+        bulk,
         tabs: tabs(&params, session.principal.user_id),
         q: params.q.clone().unwrap_or_default(),
         hidden,
@@ -343,7 +370,7 @@ async fn list(
             let now = Timestamp::now();
             page.items.iter().map(|t| row(t, now)).collect()
         },
-        new_href: allowed(&session, RecordType::Ticket, Action::Create)
+        new_href: allowed(session, RecordType::Ticket, Action::Create)
             .then(|| "/tickets/new".to_string()),
         pager: Pager::of("/tickets", &params, &page, ("ticket", "tickets")),
     })
@@ -559,6 +586,119 @@ async fn ticket_page(
 
 fn reply_statuses(selected: &str) -> Vec<SelectOption> {
     status_choices(selected, Some("Keep the status"))
+}
+
+/// The queue's bulk change: whom to give the ticked tickets to, and their
+/// new status.
+struct BulkForm {
+    assignees: Vec<SelectOption>,
+    statuses: Vec<SelectOption>,
+    /// The queue to come back to.
+    back: String,
+}
+
+async fn bulk_form(
+    app: &App,
+    session: &PageSession,
+    params: &ListParams,
+) -> Result<BulkForm, AppError> {
+    let mut assignees = vec![
+        SelectOption {
+            value: String::new(),
+            label: "Keep the assignee".into(),
+            selected: true,
+        },
+        SelectOption {
+            value: "0".into(),
+            label: "Nobody".into(),
+            selected: false,
+        },
+    ];
+    assignees.extend(
+        app.owner_choices(&session.principal)
+            .await?
+            .into_iter()
+            .map(|(id, name)| SelectOption {
+                value: id.to_string(),
+                label: name,
+                selected: false,
+            }),
+    );
+    Ok(BulkForm {
+        assignees,
+        statuses: status_choices("", Some("Keep the status")),
+        back: list_href("/tickets", params, None),
+    })
+}
+
+/// The bulk change as sent from the queue.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct BulkChangeForm {
+    #[serde(deserialize_with = "repeated_ids")]
+    ticket_ids: Vec<i64>,
+    #[serde(deserialize_with = "number")]
+    assignee_id: Option<i64>,
+    #[serde(deserialize_with = "filled")]
+    status: Option<String>,
+    back: String,
+}
+
+/// Applies a bulk change and comes back to the queue; when some tickets
+/// could not be changed, the queue says which and why.
+async fn change_in_bulk(
+    State(app): State<App>,
+    session: PageSession,
+    CsrfForm(form): CsrfForm<BulkChangeForm>,
+) -> Response {
+    let input = BulkTicketInput {
+        ticket_ids: form.ticket_ids.into_iter().map(TicketId).collect(),
+        assignee_id: form.assignee_id,
+        status: form.status,
+    };
+    // Only a queue address is a place to come back to.
+    let back = Some(form.back)
+        .filter(|b| b == "/tickets" || b.starts_with("/tickets?"))
+        .unwrap_or_else(|| "/tickets".into());
+    let params: ListParams = back
+        .split_once('?')
+        .and_then(|(_, query)| serde_urlencoded::from_str(query).ok())
+        .unwrap_or_default();
+    match app
+        .helpdesk()
+        .change_tickets(&session.principal, &input)
+        .await
+    {
+        Ok(outcome) if outcome.refused.is_empty() => Redirect::to(&back).into_response(),
+        Ok(outcome) => {
+            let refused: Vec<String> = outcome
+                .refused
+                .iter()
+                .map(|r| match r.number {
+                    Some(number) => format!("#{number}: {}", r.message),
+                    None => format!("a ticket you cannot see ({})", r.message),
+                })
+                .collect();
+            let notice = format!(
+                "{} changed; left as they were: {}",
+                outcome.changed.len(),
+                refused.join("; ")
+            );
+            queue_page(&app, &session, params, Some(notice)).await
+        }
+        Err(AppError::Validation(errors)) => {
+            let notice = errors
+                .0
+                .iter()
+                .map(|e| e.message.clone())
+                .collect::<Vec<_>>()
+                .join(" ");
+            let mut response = queue_page(&app, &session, params, Some(notice)).await;
+            *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            response
+        }
+        Err(error) => error_page(error),
+    }
 }
 
 async fn assign_to_me(
