@@ -11,7 +11,7 @@ use custodian_core::assets::AssetInput;
 use custodian_core::audit::{Actor, ActorKind};
 use custodian_core::contacts::Contact;
 use custodian_core::contacts::ContactInput;
-use custodian_core::helpdesk::{MessageInput, TicketInput};
+use custodian_core::helpdesk::{FaqInput, MessageInput, TicketInput};
 use custodian_core::organisations::Organisation;
 use custodian_core::organisations::OrganisationInput;
 use custodian_core::privacy::consent::ConsentTextInput;
@@ -414,6 +414,24 @@ impl App {
                 },
             )
             .await?;
+        self.store
+            .helpdesk()
+            .spread_ticket_history(tenant, 21)
+            .await?;
+        for (title, body, category) in DEMO_FAQ {
+            let fields = FaqInput {
+                title: title.into(),
+                body: body.into(),
+                category: Some(category.into()),
+                published: true,
+                ..Default::default()
+            }
+            .validate()?;
+            self.store
+                .helpdesk()
+                .create_faq_article(&scope, Some(admin), &fields)
+                .await?;
+        }
         if let Some(ticket) = open.items.first() {
             for (body, visibility) in [
                 ("Checked with the warehouse: the part is in stock.", "internal"),
@@ -706,6 +724,25 @@ const TICKET_SUBJECTS: &[(&str, &str, &str)] = &[
         "Maintenance visit: new date needed",
         "The planned maintenance collides with our stocktaking; can we move it?",
         "Service",
+    ),
+];
+
+/// The demo's published FAQ articles: what customers see in the portal.
+const DEMO_FAQ: [(&str, &str, &str); 3] = [
+    (
+        "How do I reset my password for the customer portal?",
+        "Open the portal's sign-in page and choose \"Send me a sign-in link\". The link in the email works once, for one hour; then choose a new password on your account page.",
+        "Portal",
+    ),
+    (
+        "The device shows error E-42 after an update. What can I do?",
+        "Switch the device off, wait ten seconds and switch it on again. If E-42 stays, raise a ticket with the device's serial number and a photo of the display.",
+        "Devices",
+    ),
+    (
+        "Where do I find my invoices?",
+        "Invoices are sent to the billing address of your organisation. Ask us in a ticket for a copy; we answer within one working day.",
+        "Billing",
     ),
 ];
 

@@ -17,7 +17,8 @@ const DAY_MS: i64 = 86_400_000;
 pub const WEEK_MS: i64 = 7 * DAY_MS;
 
 /// Counts over the tickets the caller reaches that are not yet solved.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TicketTotals {
     pub open: u64,
     pub unassigned: u64,
@@ -32,8 +33,11 @@ pub struct TicketTotals {
 }
 
 /// One week of the helpdesk, Monday to Sunday (UTC).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TicketWeek {
+    /// The week's Monday.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub starts: CalendarDate,
     pub opened: u64,
     pub resolved: u64,
@@ -44,7 +48,8 @@ pub struct TicketWeek {
 }
 
 /// Data-subject requests received in one calendar month.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RequestMonth {
     /// `2026-11`.
     pub month: String,

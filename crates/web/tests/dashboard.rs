@@ -134,6 +134,7 @@ on_both_backends!(what_the_dashboard_lists_is_on_the_audit_trail);
 on_both_backends!(an_unknown_address_answers_a_page_with_the_menus);
 on_both_backends!(the_queue_shows_states_and_due_times_and_an_agent_takes_a_ticket);
 on_both_backends!(a_privacy_request_is_logged_from_the_contact_page);
+on_both_backends!(the_api_gives_the_parts_a_role_may_read);
 
 #[tokio::test]
 async fn styles_and_script_are_small_and_cached_under_their_fingerprint() {
@@ -479,4 +480,36 @@ async fn a_privacy_request_is_logged_from_the_contact_page(desk: Desk) {
         request.contains("<h1>Access (Art. 15) request #1 of Milton Waddams</h1>"),
         "{request}"
     );
+}
+
+async fn the_api_gives_the_parts_a_role_may_read(desk: Desk) {
+    let (status, all) = desk.get_as(&desk.admin_token, "/dashboard").await;
+    assert_eq!(status, StatusCode::OK, "{all}");
+    assert_eq!(all["helpdesk"]["totals"]["open"], 2, "{all}");
+    assert_eq!(all["privacy"]["open_request_count"], 1);
+    assert_eq!(
+        all["privacy"]["open_requests"][0]["subject_name"],
+        "Milton Waddams"
+    );
+    assert_eq!(all["privacy"]["open_requests"][0]["number"], 1);
+    assert_eq!(all["agreements_ending"][0]["title"], "Stapler maintenance");
+    assert_eq!(all["helpdesk"]["weeks"].as_array().unwrap().len(), 8);
+
+    let tenant = desk.admin.tenant;
+    let agent = desk
+        .token(tenant, "agent2@dash.example", Role::Support)
+        .await;
+    let (_, support) = desk.get_as(&agent, "/dashboard").await;
+    assert!(support["helpdesk"].is_object(), "{support}");
+    assert!(
+        support["privacy"].is_null(),
+        "support reads no privacy register"
+    );
+    let dpo = desk
+        .token(tenant, "dpo2@dash.example", Role::DataProtectionOfficer)
+        .await;
+    let (_, privacy) = desk.get_as(&dpo, "/dashboard").await;
+    assert!(privacy["helpdesk"].is_null(), "{privacy}");
+    assert!(privacy["recent_activities"].is_null());
+    assert_eq!(privacy["privacy"]["open_request_count"], 1);
 }

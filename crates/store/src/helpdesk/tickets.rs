@@ -329,6 +329,42 @@ impl Store {
 }
 
 impl Helpdesk<'_> {
+    /// Spreads the tenant's tickets over the last `days` days, as if they
+    /// had been raised then (the demo's history: overdue tickets, weekly
+    /// charts with more than one week). Every time of a ticket moves back by
+    /// the same amount, so its due times and answers keep their order;
+    /// what moves is when, not what, so no audit entry is written.
+    pub async fn spread_ticket_history(
+        self,
+        tenant: TenantId,
+        days: i64,
+    ) -> Result<u64, StoreError> {
+        let mut tx = self.begin(tenant).await?;
+        let shift = "((number * 7919) % $2) * 86400000";
+        let moved = |column: &str| format!("{column} = {column} - {shift}");
+        let optional = |column: &str| {
+            format!("{column} = CASE WHEN {column} IS NULL THEN NULL ELSE {column} - {shift} END")
+        };
+        let sql = format!(
+            "UPDATE tickets SET {}, {}, {}, {}, {}, {}, {} WHERE tenant_id = $1",
+            moved("created_at"),
+            moved("updated_at"),
+            moved("first_response_due_at"),
+            moved("resolution_due_at"),
+            optional("first_responded_at"),
+            optional("resolved_at"),
+            optional("closed_at"),
+        );
+        let done = sqlx::query(&sql)
+            .bind_all((tenant.0, days.max(1)))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(done.rows_affected())
+    }
+}
+
+impl Helpdesk<'_> {
     pub async fn create_ticket(
         self,
         scope: &Scope,

@@ -6,6 +6,7 @@ mod account;
 pub(crate) mod attachments;
 mod audit;
 mod consent;
+mod dashboard;
 mod extract;
 mod helpdesk;
 mod openapi;

@@ -125,6 +125,12 @@ use utoipa::OpenApi as _;
         Problem,
         FieldError,
         SearchResult,
+        super::dashboard::DashboardView,
+        super::dashboard::HelpdeskView,
+        super::dashboard::PrivacyView,
+        custodian_core::dashboard::TicketTotals,
+        custodian_core::dashboard::TicketWeek,
+        custodian_core::dashboard::RequestMonth,
         custodian_core::page::Count,
         AuditEntryView,
         AuditPage,
@@ -1982,6 +1988,7 @@ pub fn operations() -> Vec<Operation> {
     ops.extend(resource_operations::<FaqArticles>(RecordType::FaqArticle));
     ops.extend(helpdesk_operations());
     ops.extend(search_operations());
+    ops.extend(dashboard_operations());
     ops.extend(audit_operations());
     ops.extend(account_operations());
     ops.extend(roles_operations());
@@ -1990,6 +1997,23 @@ pub fn operations() -> Vec<Operation> {
     ops.extend(consent_operations());
     ops.extend(retention_operations());
     ops
+}
+
+fn dashboard_operations() -> Vec<Operation> {
+    let dashboard = OperationBuilder::new()
+        .tag("dashboard")
+        .operation_id(Some("dashboard"))
+        .summary(Some(
+            "The home page's parts: my tickets and the helpdesk's service levels, data-subject requests by days left, agreements ending within 60 days, recent activity, and the weekly and monthly series; a part the caller's roles do not read is null",
+        ))
+        .response("200", json_ok("The dashboard", "DashboardView"));
+    vec![Operation::new(
+        Method::GET,
+        "/dashboard",
+        super::dashboard::dashboard,
+        dashboard,
+    )
+    .for_anyone_signed_in()]
 }
 
 fn search_operations() -> Vec<Operation> {
