@@ -1473,6 +1473,67 @@ pub fn table(name: &str) -> impl Iterator<Item = &'static ColumnClass> + '_ {
     CATALOG.iter().filter(move |c| c.table == name)
 }
 
+/// What a table holds, as a person would say it ("call notes and other
+/// activities"), for screens that list what happens to someone's data.
+pub fn table_label(table_name: &str) -> String {
+    let known = match table_name {
+        "contacts" => "Contact record",
+        "activities" => "Call notes, meetings, emails and tasks",
+        "activity_contacts" => "Links to activities",
+        "assets" => "Assets",
+        "tickets" => "Support tickets",
+        "ticket_messages" => "Ticket replies and notes",
+        "ticket_attachments" => "Files on tickets",
+        "consent_events" => "Consent history",
+        "subject_requests" => "Privacy requests",
+        "subject_request_events" => "Steps of privacy requests",
+        "portal_accounts" => "Customer portal account",
+        "portal_links" => "Customer portal sign-in links",
+        "portal_sessions" => "Customer portal sessions",
+        "portal_registrations" => "Customer portal registrations",
+        "search_entries" => "Search index",
+        "audit_entries" => "Audit trail (context of entries)",
+        "faq_articles" => "FAQ articles",
+        "retention_reviews" => "Retention reviews",
+        "legal_holds" => "Legal holds",
+        "outbox" => "Sent and waiting emails",
+        _ => "",
+    };
+    if !known.is_empty() {
+        return known.to_string();
+    }
+    let words = table_name.replace('_', " ");
+    let mut chars = words.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => words,
+    }
+}
+
+/// A column as a person would name it: its catalog description up to the
+/// first explanation ("Work email addresses", "Call notes, meeting minutes,
+/// email text"); the column's name for a column the catalog does not know.
+pub fn column_label(table_name: &str, column: &str) -> String {
+    let Some(class) = table(table_name).find(|c| c.column == column) else {
+        return column.replace('_', " ");
+    };
+    let label = class
+        .description
+        .split([';', '('])
+        .next()
+        .map(str::trim)
+        .filter(|label| !label.is_empty())
+        .unwrap_or(class.description);
+    // "Work address: street" names a part; "The contact person who asked:
+    // their tickets are theirs, …" explains, and the explanation goes.
+    match label.split_once(':') {
+        Some((named, explained)) if explained.split_whitespace().count() > 3 => {
+            named.trim().to_string()
+        }
+        _ => label.to_string(),
+    }
+}
+
 /// Every table the catalog knows, in catalog order.
 pub fn tables() -> Vec<&'static str> {
     let mut names: Vec<&'static str> = Vec::new();
@@ -1487,6 +1548,22 @@ pub fn tables() -> Vec<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tables_and_columns_have_names_people_read() {
+        assert_eq!(
+            table_label("activities"),
+            "Call notes, meetings, emails and tasks"
+        );
+        assert_eq!(table_label("retention_runs"), "Retention runs");
+        assert_eq!(column_label("contacts", "emails"), "Work email addresses");
+        assert_eq!(column_label("contacts", "work_city"), "Work address: city");
+        assert_eq!(
+            column_label("tickets", "contact_id"),
+            "The contact person who asked"
+        );
+        assert_eq!(column_label("nowhere", "odd_column"), "odd column");
+    }
 
     #[test]
     fn no_column_is_listed_twice() {

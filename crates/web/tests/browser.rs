@@ -498,8 +498,9 @@ async fn the_dpo_exports_and_erases_a_subject() {
 
     // The erasure request is on screen: refused without a yes, then done.
     let plan = browser
-        .wait_for_text("table.erasure-plan", "contacts")
+        .wait_for_text("table.erasure-plan", "Contact record")
         .await;
+    browser.screenshot("erasure-request").await;
     assert!(plan.contains("mentions of them redacted"), "{plan}");
     let link = browser
         .execute(&format!(

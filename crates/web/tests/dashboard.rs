@@ -480,6 +480,16 @@ async fn a_privacy_request_is_logged_from_the_contact_page(desk: Desk) {
         request.contains("<h1>Access (Art. 15) request #1 of Milton Waddams</h1>"),
         "{request}"
     );
+    // Its steps, as far as it got, with the next thing to do first.
+    assert!(
+        request.contains("<li class=\"done\">Received</li><li class=\"current\" aria-current=\"step\">Identity verified</li><li class=\"\">Records confirmed</li><li class=\"\">Answered</li>"),
+        "{request}"
+    );
+    assert!(
+        request.contains("<strong>Next:</strong> Verify the subject&#39;s identity")
+            || request.contains("<strong>Next:</strong> Verify the subject&#x27;s identity"),
+        "{request}"
+    );
 }
 
 async fn the_api_gives_the_parts_a_role_may_read(desk: Desk) {

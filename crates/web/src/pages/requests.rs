@@ -19,6 +19,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use custodian_app::{App, AppError};
 use custodian_core::access::{Action, Area};
+use custodian_core::catalog;
 use custodian_core::privacy::erasure::{ErasureCertificate, TableOutcome, MENTIONED};
 use custodian_core::privacy::fulfilment::{ErasureConfirmation, ObjectionInput, SubjectsInput};
 use custodian_core::privacy::rectification::{ContactCorrection, RectificationInput};
@@ -81,6 +82,10 @@ struct DashboardPage {
 #[template(path = "pages/request.html")]
 struct RequestPage {
     layout: Layout,
+    /// Received → identity → records → answer, as far as the request got.
+    progress: Vec<Stage>,
+    /// What to do next, first on the page, while the request is open.
+    next_action: Option<&'static str>,
     r: SubjectRequest,
     kind: &'static str,
     channel: &'static str,
@@ -111,6 +116,62 @@ struct RequestPage {
     certified: Vec<PlanLine>,
 }
 
+/// One stage of a request's way from receipt to answer.
+struct Stage {
+    label: &'static str,
+    done: bool,
+    current: bool,
+}
+
+/// The stages a request goes through, the first not done being current.
+fn progress(request: &SubjectRequest, finds_subject: bool, confirmed: usize) -> Vec<Stage> {
+    let mut stages = vec![
+        ("Received", true),
+        ("Identity verified", request.identity_verified_at.is_some()),
+    ];
+    if finds_subject {
+        stages.push((
+            "Records confirmed",
+            confirmed > 0 || !request.state.is_open(),
+        ));
+    }
+    stages.push(("Answered", !request.state.is_open()));
+    let current = stages.iter().position(|(_, done)| !done);
+    stages
+        .into_iter()
+        .enumerate()
+        .map(|(at, (label, done))| Stage {
+            label,
+            done,
+            current: Some(at) == current,
+        })
+        .collect()
+}
+
+/// The next thing to do on an open request, in plain words.
+fn next_action(request: &SubjectRequest, finds_subject: bool, confirmed: usize) -> &'static str {
+    use RequestType as T;
+    if request.identity_verified_at.is_none() {
+        return "Verify the subject's identity and note how, below.";
+    }
+    if finds_subject && confirmed == 0 {
+        return "Confirm which contact records are the subject's.";
+    }
+    match request.request_type {
+        T::Access | T::Portability => {
+            "Download the export, give it to the subject, then complete the request."
+        }
+        T::Erasure => "Check what erasure will do, then erase the subject.",
+        T::Restriction => {
+            "Restrict processing of the confirmed records, then complete the request."
+        }
+        T::Rectification => "Apply the corrections, then complete the request.",
+        T::Objection => {
+            "Carry out the objection to direct marketing, or decide it and complete the request."
+        }
+    }
+}
+
 /// One line of an erasure plan or certificate as the page shows it.
 struct PlanLine {
     table: String,
@@ -128,8 +189,15 @@ struct RecordLink {
 
 impl From<&TableOutcome> for PlanLine {
     fn from(t: &TableOutcome) -> Self {
+        let mut columns: Vec<String> = Vec::new();
+        for column in &t.columns {
+            let label = catalog::column_label(&t.table, column);
+            if !columns.contains(&label) {
+                columns.push(label);
+            }
+        }
         PlanLine {
-            table: t.table.clone(),
+            table: catalog::table_label(&t.table),
             done: match t.action.as_str() {
                 "deleted" => "deleted",
                 "updated" => "their details removed",
@@ -138,7 +206,7 @@ impl From<&TableOutcome> for PlanLine {
                 _ => "changed",
             },
             rows: t.rows,
-            columns: t.columns.join(", "),
+            columns: columns.join(", "),
             records: t
                 .records
                 .iter()
@@ -468,7 +536,15 @@ async fn request_page(
             selected: false,
         })
         .collect();
+    let confirmed = candidates.iter().filter(|c| c.confirmed).count();
+    let can_work = session
+        .principal
+        .authorize(Area::Privacy, Action::Update)
+        .is_ok();
     let page = render(&RequestPage {
+        progress: progress(&request, finds_subject, confirmed),
+        next_action: (request.state.is_open() && can_work)
+            .then(|| next_action(&request, finds_subject, confirmed)),
         countries: super::views::country_options(""),
         layout: Layout::new(session, ""),
         kind: request.request_type.label(),
@@ -480,14 +556,11 @@ async fn request_page(
             "closed".into()
         },
         open: request.state.is_open(),
-        can_work: session
-            .principal
-            .authorize(Area::Privacy, Action::Update)
-            .is_ok(),
+        can_work,
         moves,
         errors: errors.map(refusal_lines).unwrap_or_default(),
         finds_subject,
-        confirmed: candidates.iter().filter(|c| c.confirmed).count(),
+        confirmed,
         candidates,
         exports,
         can_export: principal.authorize(Area::Privacy, Action::Export).is_ok(),
@@ -497,10 +570,16 @@ async fn request_page(
         rectifies,
         objects,
         holds: plan.iter().any(|t| t.action == "kept" && t.rows > 0),
-        plan: plan.iter().map(PlanLine::from).collect(),
+        // Only what touches the subject: a kind of record with no row of
+        // theirs says nothing (the JSON certificate keeps every line).
+        plan: plan
+            .iter()
+            .filter(|t| t.rows > 0)
+            .map(PlanLine::from)
+            .collect(),
         certified: certificate
             .iter()
-            .flat_map(|c| c.tables.iter().map(PlanLine::from))
+            .flat_map(|c| c.tables.iter().filter(|t| t.rows > 0).map(PlanLine::from))
             .collect(),
         certificate,
         r: request,
