@@ -218,6 +218,24 @@
       input.value = chosenLabel();
     });
   });
+  // The portal's new ticket: answers from the FAQ that may already help,
+  // as the subject is typed.
+  Array.prototype.forEach.call(document.querySelectorAll("input[data-faq-suggest]"), function (subject) {
+    var shown = document.getElementById("faq-suggestions");
+    var wait = null;
+    if (!shown) return;
+    subject.addEventListener("input", function () {
+      clearTimeout(wait);
+      wait = setTimeout(function () {
+        var typed = subject.value.trim();
+        if (typed.length < 3) { shown.innerHTML = ""; return; }
+        fetch(subject.getAttribute("data-faq-suggest") + "?q=" + encodeURIComponent(typed), { credentials: "same-origin" })
+          .then(function (r) { return r.ok ? r.text() : ""; })
+          .then(function (html) { if (subject.value.trim() === typed) shown.innerHTML = html; })
+          .catch(function () { shown.innerHTML = ""; });
+      }, 250);
+    });
+  });
   // Menus: one open at a time; a click elsewhere or Escape closes them.
   var menus = Array.prototype.slice.call(document.querySelectorAll("details.menu"));
   menus.forEach(function (menu) {

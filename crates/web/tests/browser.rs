@@ -987,8 +987,22 @@ async fn a_contact_accepts_an_invitation_raises_a_ticket_and_reads_the_answer() 
     browser.click("main form button[type=submit]").await;
     browser.wait_for_text("h1", "My tickets").await;
 
+    // An answer in the FAQ shows up while the subject is typed.
+    let article = custodian_core::helpdesk::FaqInput {
+        title: "What to do when the keg washer leaks".into(),
+        body: "Tighten the drain valve by hand.".into(),
+        published: true,
+        ..Default::default()
+    };
+    app.helpdesk()
+        .create_faq_article(admin, &article)
+        .await
+        .unwrap();
     browser.click("a.button[href='/portal/tickets/new']").await;
     browser.fill("#subject", "Keg washer leaks").await;
+    browser
+        .wait_for_text("#faq-suggestions", "What to do when the keg washer leaks")
+        .await;
     browser
         .fill("#description", "Since Monday, under the second valve.")
         .await;

@@ -1235,5 +1235,83 @@ async fn people_register_themselves(world: World) {
 on_both_backends!(
     a_contact_person_uses_the_portal,
     a_person_downloads_and_erases_their_data,
-    people_register_themselves
+    people_register_themselves,
+    a_person_sees_answers_while_typing_and_closes_their_ticket
 );
+
+async fn a_person_sees_answers_while_typing_and_closes_their_ticket(world: World) {
+    world
+        .create(
+            "/faq-articles",
+            json!({"title": "The keg washer leaks after cleaning", "body": "Tighten the drain valve by hand.", "published": true}),
+        )
+        .await;
+    world
+        .create(
+            "/faq-articles",
+            json!({"title": "A draft about washer parts", "body": "Not yet.", "published": false}),
+        )
+        .await;
+    let (_, browser) = signed_in_person(&world, "Ola", "Brau", "ola.brau@brauhaus.example").await;
+
+    // While typing a subject: the published answers that hold its words,
+    // or its longest word; drafts never.
+    let form = browser.get("/portal/tickets/new").await;
+    assert!(
+        form.body
+            .contains("data-faq-suggest=\"/portal/faq/suggest\""),
+        "{}",
+        form.body
+    );
+    let hint = browser.get("/portal/faq/suggest?q=washer%20leaks").await;
+    assert_eq!(hint.status, StatusCode::OK);
+    assert!(
+        hint.body
+            .contains(">The keg washer leaks after cleaning</a>"),
+        "{}",
+        hint.body
+    );
+    assert!(!hint.body.contains("draft"), "{}", hint.body);
+    let longest = browser
+        .get("/portal/faq/suggest?q=my%20washer%20broke")
+        .await;
+    assert!(longest.body.contains("keg washer"), "{}", longest.body);
+    let nothing = browser.get("/portal/faq/suggest?q=zzzzqq").await;
+    assert_eq!(nothing.body, "");
+
+    // Solved: they close the ticket themselves, and it stays closed.
+    let raised = browser
+        .submit(
+            "/portal/tickets/new",
+            "/portal/tickets",
+            &[
+                ("subject", "Washer leaks"),
+                ("description", "Water on the floor."),
+            ],
+        )
+        .await;
+    assert_eq!(raised.status, StatusCode::SEE_OTHER, "{}", raised.body);
+    let ticket = raised.location.clone();
+    let page = browser.get(&ticket).await;
+    assert!(page.body.contains("Close this ticket"), "{}", page.body);
+    let closed = browser
+        .submit(&ticket, &format!("{ticket}/close"), &[])
+        .await;
+    assert_eq!(closed.status, StatusCode::SEE_OTHER, "{}", closed.body);
+    let page = browser.get(&ticket).await;
+    assert!(
+        page.body.contains("This ticket is closed."),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("Close this ticket"));
+    let id = ticket.rsplit('/').next().unwrap();
+    let (_, staff_view) = world.call("GET", &format!("/tickets/{id}"), None).await;
+    assert_eq!(staff_view["status"], "closed", "{staff_view}");
+    // Someone else's ticket cannot be closed.
+    let (_, other) = signed_in_person(&world, "Eve", "Else", "eve.else@elsewhere.example").await;
+    let refused = other
+        .submit("/portal/tickets", &format!("{ticket}/close"), &[])
+        .await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND, "{}", refused.body);
+}

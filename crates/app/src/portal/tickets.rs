@@ -214,6 +214,26 @@ impl Portal<'_> {
             .await?)
     }
 
+    /// Closes a ticket they may see, when their problem is solved; staff
+    /// see who closed it in its history. A closed ticket stays closed.
+    pub async fn portal_close_ticket(
+        self,
+        principal: &PortalPrincipal,
+        id: TicketId,
+    ) -> Result<Ticket, AppError> {
+        let ticket = self.visible_ticket(principal, id).await?;
+        if ticket.status == TicketStatus::Closed {
+            return Err(AppError::Refused(Refusal::TicketClosed));
+        }
+        let mut fields = ticket.to_input().validate()?;
+        fields.status = TicketStatus::Closed;
+        Ok(self
+            .store
+            .records::<Ticket>()
+            .update(&principal.scope(), id, Some(ticket.version), &fields)
+            .await?)
+    }
+
     /// Answers on a ticket they may see; a closed one is refused.
     pub async fn portal_reply(
         self,

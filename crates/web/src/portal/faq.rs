@@ -4,10 +4,10 @@ use super::session::PortalPageSession;
 use super::{failure, PortalChrome};
 use crate::pages::listing::next_href;
 use crate::pages::path_id::PageId;
-use crate::pages::views::render;
+use crate::pages::views::{escape, render};
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::response::Response;
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use custodian_app::records::ListParams;
@@ -18,6 +18,7 @@ use custodian_core::FaqArticleId;
 pub fn routes() -> Router<App> {
     Router::new()
         .route("/portal/faq", get(list))
+        .route("/portal/faq/suggest", get(suggest))
         .route("/portal/faq/{id}", get(show))
 }
 
@@ -57,6 +58,59 @@ async fn list(
         }),
         Err(error) => failure(error),
     }
+}
+
+#[derive(serde::Deserialize, Default)]
+struct SuggestQuery {
+    #[serde(default)]
+    q: String,
+}
+
+/// Answers that may already answer what a person is typing as a new
+/// ticket's subject, as an HTML fragment (empty when none): the articles
+/// that hold every word typed, else those holding its longest word.
+async fn suggest(
+    State(app): State<App>,
+    session: PortalPageSession,
+    Query(query): Query<SuggestQuery>,
+) -> Response {
+    let typed = query.q.trim();
+    let longest = typed
+        .split_whitespace()
+        .max_by_key(|w| w.chars().count())
+        .filter(|w| w.chars().count() >= 4);
+    let mut found = Vec::new();
+    for words in [Some(typed), longest].into_iter().flatten() {
+        if words.chars().count() < 3 || !found.is_empty() {
+            continue;
+        }
+        let params = ListParams {
+            q: Some(words.to_string()),
+            limit: Some(5),
+            ..Default::default()
+        };
+        match app.portal().portal_faq(&session.principal, &params).await {
+            Ok(page) => found = page.items,
+            Err(error) => return failure(error),
+        }
+    }
+    if found.is_empty() {
+        return Html(String::new()).into_response();
+    }
+    let links: String = found
+        .iter()
+        .map(|a| {
+            format!(
+                "<li><a href=\"/portal/faq/{}\" target=\"_blank\" rel=\"noopener\">{}</a></li>",
+                a.id,
+                escape(&a.title)
+            )
+        })
+        .collect();
+    Html(format!(
+        "<p>Perhaps one of these answers it already:</p><ul>{links}</ul>"
+    ))
+    .into_response()
 }
 
 #[derive(Template)]

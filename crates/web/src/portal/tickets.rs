@@ -28,6 +28,7 @@ pub fn routes() -> Router<App> {
         .route("/portal/tickets/new", get(new_form))
         .route("/portal/tickets/{id}", get(show))
         .route("/portal/tickets/{id}/replies", post(reply))
+        .route("/portal/tickets/{id}/close", post(close))
         .route(
             "/portal/tickets/{id}/attachments",
             post(attach).layer(axum::extract::DefaultBodyLimit::max(
@@ -290,6 +291,25 @@ async fn reply(
         Err(error) => return failure(error),
     };
     ticket_page(&app, &session, id, body, errors, Vec::new()).await
+}
+
+/// "My problem is solved": the person closes their ticket.
+async fn close(
+    State(app): State<App>,
+    session: PortalPageSession,
+    PageId(id): PageId,
+    CsrfForm(_): CsrfForm<crate::pages::forms::NoFields>,
+) -> Response {
+    match app
+        .portal()
+        .portal_close_ticket(&session.principal, TicketId(id))
+        .await
+    {
+        Ok(_) | Err(AppError::Refused(Refusal::TicketClosed)) => {
+            Redirect::to(&format!("/portal/tickets/{id}")).into_response()
+        }
+        Err(error) => failure(error),
+    }
 }
 
 async fn attach(
