@@ -595,8 +595,24 @@ async fn the_openapi_document_describes_every_resource() {
         );
     }
     let (_, page) = get_page(&server.client, &server.api("/docs")).await;
-    assert!(page.contains("PUT /api/v1/contacts/{id}"));
-    assert!(page.contains("Body: <code>ContactInput</code>"));
+    assert!(
+        page.contains("<span class=\"method put\">PUT</span> <code>/api/v1/contacts/{id}</code>")
+    );
+    assert!(
+        page.contains("<nav class=\"api-nav\""),
+        "grouped, with a sidebar"
+    );
+    assert!(page.contains("<h2>contacts</h2>"), "{page}");
+    assert!(page.contains("<h4>Body fields</h4>"));
+    assert!(
+        page.contains("&quot;last_name&quot;: &quot;Schmidt&quot;"),
+        "an example body: {page}"
+    );
+    assert!(page.contains("curl -X PUT"));
+    assert!(
+        page.contains("&quot;created_at&quot;: &quot;2026-12-08T10:30:00Z&quot;"),
+        "an example answer with every field"
+    );
     assert!(page.contains("<li><code>412</code> Someone else changed it first</li>"));
     assert!(page.contains("<code>Authorization: Bearer &lt;token&gt;</code>"));
     let health = fetch(&server.client, &server.url("/healthz")).await;

@@ -1168,6 +1168,31 @@ async fn the_home_page_and_its_menus_work_on_a_laptop_and_a_phone() {
         .await;
     browser.wait_for_text("h1", "Contacts").await;
     assert!(!browser.overflows_sideways().await, "a list fits the phone");
+
+    // The API reference: grouped by resource with a sidebar, readable on
+    // both screens.
+    browser.goto(&format!("{}/api/v1/docs", s.base)).await;
+    browser.wait_for_text("h1", "Custodian API reference").await;
+    assert!(
+        !browser.overflows_sideways().await,
+        "the reference fits the phone"
+    );
+    browser.resize(1366, 900).await;
+    browser
+        .execute(
+            "document.querySelector(\"nav.api-nav a[href='#contacts']\").click(); return true;",
+        )
+        .await;
+    browser.wait_for_text("#contacts h2", "contacts").await;
+    assert!(browser
+        .current_url()
+        .await
+        .ends_with("/api/v1/docs#contacts"));
+    browser.screenshot("api-reference").await;
+    assert!(
+        !browser.overflows_sideways().await,
+        "the reference fits the laptop"
+    );
     browser.quit().await;
 }
 

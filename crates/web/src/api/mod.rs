@@ -15,6 +15,7 @@ mod outbox;
 pub mod permissions;
 mod portal;
 mod purposes;
+mod reference;
 mod requests;
 pub(crate) mod resources;
 pub(crate) mod retention;
@@ -45,7 +46,7 @@ pub fn routes() -> Router<App> {
     }
     router
         .route("/openapi.json", get(|| async { Json(openapi_document()) }))
-        .route("/docs", get(|| async { Html(openapi::reference_page()) }))
+        .route("/docs", get(|| async { Html(reference::reference_page()) }))
         .fallback(|| async {
             Problem::new(StatusCode::NOT_FOUND, "not_found", "No such endpoint.")
         })
