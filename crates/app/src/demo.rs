@@ -11,7 +11,9 @@ use custodian_core::assets::AssetInput;
 use custodian_core::audit::{Actor, ActorKind};
 use custodian_core::contacts::Contact;
 use custodian_core::contacts::ContactInput;
-use custodian_core::helpdesk::{FaqInput, MessageInput, TicketInput};
+use custodian_core::helpdesk::{
+    CannedReply, CannedReplyInput, FaqInput, MessageInput, TicketInput,
+};
 use custodian_core::organisations::Organisation;
 use custodian_core::organisations::OrganisationInput;
 use custodian_core::privacy::consent::ConsentTextInput;
@@ -418,6 +420,17 @@ impl App {
             .helpdesk()
             .spread_ticket_history(tenant, 21)
             .await?;
+        for (title, body) in DEMO_CANNED_REPLIES {
+            let fields = CannedReplyInput {
+                title: title.into(),
+                body: body.into(),
+            }
+            .validate()?;
+            self.store
+                .records::<CannedReply>()
+                .create(&scope, &fields)
+                .await?;
+        }
         for (title, body, category) in DEMO_FAQ {
             let fields = FaqInput {
                 title: title.into(),
@@ -724,6 +737,22 @@ const TICKET_SUBJECTS: &[(&str, &str, &str)] = &[
         "Maintenance visit: new date needed",
         "The planned maintenance collides with our stocktaking; can we move it?",
         "Service",
+    ),
+];
+
+/// The demo's canned replies: answers support starts a reply with.
+const DEMO_CANNED_REPLIES: [(&str, &str); 3] = [
+    (
+        "We are on it",
+        "Thank you for your message. We are looking into it and will get back to you today.",
+    ),
+    (
+        "Parts ordered",
+        "We have ordered the spare part. It should arrive within three working days; we will call you to arrange the repair.",
+    ),
+    (
+        "Solved? Please confirm",
+        "We believe this is solved now. Please let us know if anything is still not working; otherwise we will close the ticket in a week.",
     ),
 ];
 

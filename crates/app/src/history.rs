@@ -40,6 +40,7 @@ pub fn area_of(record_type: RecordType) -> Area {
         RecordType::Ticket
         | RecordType::TicketMessage
         | RecordType::FaqArticle
+        | RecordType::CannedReply
         | RecordType::TicketAttachment => Area::Support,
         RecordType::Agreement => Area::Sales,
         RecordType::Purpose

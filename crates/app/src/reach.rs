@@ -86,6 +86,13 @@ impl Linked for AssetFields {
     }
 }
 
+/// A canned reply links no record.
+impl Linked for custodian_core::helpdesk::CannedReplyFields {
+    fn links(&self) -> Vec<(RecordType, i64, &'static str)> {
+        Vec::new()
+    }
+}
+
 impl Linked for AgreementFields {
     fn links(&self) -> Vec<(RecordType, i64, &'static str)> {
         vec![(

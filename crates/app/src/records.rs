@@ -12,10 +12,13 @@ use custodian_core::assets::{Asset, AssetInput};
 use custodian_core::audit::{AuditAction, RecordType};
 use custodian_core::catalog::{self, Category};
 use custodian_core::contacts::{Contact, ContactInput};
+use custodian_core::helpdesk::{CannedReply, CannedReplyInput};
 use custodian_core::organisations::{Organisation, OrganisationInput};
 use custodian_core::page::Page;
 use custodian_core::search::SearchHit;
-use custodian_core::{ActivityId, AgreementId, AssetId, ContactId, OrganisationId, Refusal};
+use custodian_core::{
+    ActivityId, AgreementId, AssetId, CannedReplyId, ContactId, OrganisationId, Refusal,
+};
 use custodian_store::{Cursor, ListQuery, Reach, SortOrder};
 use serde::Deserialize;
 
@@ -105,6 +108,7 @@ pub const ASSET_FILTERS: Filters = &[
     (Filter::Organisation, "Only the assets of this organisation"),
     (Filter::Contact, "Only the assets of this contact"),
 ];
+pub const CANNED_REPLY_FILTERS: Filters = &[(Filter::NamePrefix, "Words of the title")];
 pub const AGREEMENT_FILTERS: Filters = &[
     (
         Filter::Organisation,
@@ -326,6 +330,14 @@ record_use_cases!(Area::Sales, RecordType::Agreement, AgreementInput, Agreement,
     delete: delete_agreement,
     list: agreements => list_agreements,
     export: export_agreements);
+
+record_use_cases!(Area::Support, RecordType::CannedReply, CannedReplyInput, CannedReply, CannedReplyId, filters: CANNED_REPLY_FILTERS,
+    create: create_canned_reply,
+    get: canned_reply,
+    update: update_canned_reply,
+    delete: delete_canned_reply,
+    list: canned_replies => list_canned_replies,
+    export: export_canned_replies);
 
 impl App {
     /// Records an activity; the caller is its author.

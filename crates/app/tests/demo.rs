@@ -98,6 +98,11 @@ async fn the_demo_tenant_is_realistic_and_made_once(app: App) {
             >= 3,
         "the portal has published answers"
     );
+    let canned = app
+        .canned_replies(&principal, &Default::default())
+        .await
+        .unwrap();
+    assert!(canned.items.len() >= 3, "support has canned replies");
     assert!(!home.recent_activities.unwrap().is_empty());
 
     // Plausible: distinct organisation names without numbering, contacts

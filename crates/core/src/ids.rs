@@ -129,3 +129,7 @@ id_type!(
     /// A contact person's signed-in portal session.
     PortalSessionId
 );
+id_type!(
+    /// One of a tenant's canned replies.
+    CannedReplyId
+);

@@ -280,6 +280,13 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0036_request_numbers.sql"),
         backfill: None,
     },
+    Migration {
+        version: 37,
+        name: "canned_replies",
+        sqlite: include_str!("../migrations/sqlite/0037_canned_replies.sql"),
+        postgres: include_str!("../migrations/postgres/0037_canned_replies.sql"),
+        backfill: None,
+    },
 ];
 
 /// Entries whose context an erasure blanked before blanking was recorded

@@ -108,7 +108,8 @@ impl Conditions {
             | RecordType::FaqArticle
             | RecordType::TicketAttachment
             | RecordType::PortalRegistration
-            | RecordType::AuditEntry => "1 = 1".into(),
+            | RecordType::AuditEntry
+            | RecordType::CannedReply => "1 = 1".into(),
         }
     }
 }

@@ -236,6 +236,21 @@
       }, 250);
     });
   });
+  // Canned replies on a ticket: "Use" puts the chosen text into the reply
+  // at the cursor, without leaving the page (and what was typed stays).
+  Array.prototype.forEach.call(document.querySelectorAll("form[data-canned-into]"), function (form) {
+    var reply = document.getElementById(form.getAttribute("data-canned-into"));
+    if (!reply) return;
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var chosen = form.elements.reply_with.options[form.elements.reply_with.selectedIndex];
+      if (!chosen) return;
+      var text = chosen.getAttribute("data-text") || "";
+      var at = reply.selectionStart || reply.value.length;
+      reply.value = reply.value.slice(0, at) + text + reply.value.slice(reply.selectionEnd || at);
+      reply.focus();
+    });
+  });
   // Menus: one open at a time; a click elsewhere or Escape closes them.
   var menus = Array.prototype.slice.call(document.querySelectorAll("details.menu"));
   menus.forEach(function (menu) {

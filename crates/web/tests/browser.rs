@@ -794,6 +794,13 @@ async fn support_raises_answers_and_closes_a_ticket() {
     let contact = s
         .contact(json!({"first_name": "Ida", "last_name": "Kessel"}))
         .await;
+    s.app
+        .create_canned_reply(
+            &s.admin,
+            &input(json!({"title": "Technician", "body": "A technician comes tomorrow at 10:00."})),
+        )
+        .await
+        .unwrap();
     let base = &s.base;
     let browser = s.browser().await;
     browser
@@ -832,10 +839,14 @@ async fn support_raises_answers_and_closes_a_ticket() {
         .wait_for_text(".ticket-state", "High priority")
         .await;
 
-    // A reply to the requester opens the ticket.
-    browser
-        .fill("#reply-body", "A technician comes tomorrow at 10:00.")
+    // A reply to the requester opens the ticket; it starts from a canned
+    // reply, put into the text without leaving the page.
+    browser.fill("#reply-body", "Hello Ida, ").await;
+    browser.click(".canned-form button[type=submit]").await;
+    let text = browser
+        .execute("return document.getElementById('reply-body').value;")
         .await;
+    assert_eq!(text, "Hello Ida, A technician comes tomorrow at 10:00.");
     browser.click(".reply-form button[type=submit]").await;
     browser
         .wait_for_text(".messages", "A technician comes tomorrow")

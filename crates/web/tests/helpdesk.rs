@@ -498,3 +498,89 @@ async fn service_levels_set_the_due_times(server: Server) {
 }
 
 on_both_backends!(service_levels_set_the_due_times);
+
+async fn canned_replies_start_a_reply(server: Server) {
+    // Kept through the API by support, like any record, with versions.
+    let (status, reply) = server
+        .post_as(
+            &server.support,
+            "/canned-replies",
+            json!({"title": "Parts ordered", "body": "We ordered the part; it arrives on Friday."}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{reply}");
+    let id = reply["id"].as_i64().unwrap();
+    let (status, refused) = server
+        .post_as(
+            &server.support,
+            "/canned-replies",
+            json!({"title": " ", "body": ""}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    let (status, changed) = server
+        .put_at_version(
+            &server.support,
+            &format!("/canned-replies/{id}"),
+            json!({"title": "Parts ordered", "body": "We ordered the part; it arrives on Thursday."}),
+            1,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{changed}");
+    let (_, listed) = server
+        .get_as(&server.support, "/canned-replies?q=parts")
+        .await;
+    assert_eq!(texts(&listed["items"], "title"), ["Parts ordered"]);
+    // Finance does not work the helpdesk; another tenant does not see them.
+    let (status, _) = server.get_as(&server.finance, "/canned-replies").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (_, theirs) = server.get_as(&server.other, "/canned-replies").await;
+    assert!(items(&theirs).is_empty(), "{theirs}");
+
+    // On a ticket's page the reply form offers them, and "Use" starts the
+    // reply with the text (without JavaScript: the page again, filled in).
+    let (_, contact) = server
+        .post(
+            "/contacts",
+            json!({"first_name": "Rita", "last_name": "Reply"}),
+        )
+        .await;
+    let (_, ticket) = server
+        .post(
+            "/tickets",
+            json!({"subject": "Pump broken", "contact_id": contact["id"]}),
+        )
+        .await;
+    let ticket = ticket["id"].as_i64().unwrap();
+    let browser = support::browser_client(None);
+    let fields = [
+        ("email", "support@example.com"),
+        ("password", support::PASSWORD),
+    ];
+    let signed_in = support::submit_login(&browser, &server.base, "/login", &fields).await;
+    assert_eq!(signed_in.status(), StatusCode::SEE_OTHER);
+    let (_, page) = support::get_page(&browser, &server.url(&format!("/tickets/{ticket}"))).await;
+    assert!(
+        page.contains(&format!(
+            "<option value=\"{id}\" data-text=\"We ordered the part; it arrives on Thursday.\">Parts ordered</option>"
+        )),
+        "{page}"
+    );
+    let (_, filled) = support::get_page(
+        &browser,
+        &server.url(&format!("/tickets/{ticket}?reply_with={id}")),
+    )
+    .await;
+    assert!(
+        filled.contains(">We ordered the part; it arrives on Thursday.</textarea>"),
+        "{filled}"
+    );
+    let (_, list) = support::get_page(&browser, &server.url("/canned-replies")).await;
+    assert!(list.contains("1 canned reply"), "{list}");
+    let (status, _) = server
+        .delete_as(&server.support, &format!("/canned-replies/{id}"))
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+}
+
+on_both_backends!(canned_replies_start_a_reply);

@@ -136,6 +136,9 @@ fn body_for(rule: &RouteRule, records: &Records, serial: usize) -> Option<Value>
             ("settings", ..) if rule.path.ends_with("/ticket-service-levels") => {
                 json!({"levels": [{"priority": "low", "first_response_minutes": 60, "resolution_minutes": 600}]})
             }
+            ("canned-replies", ..) => {
+                json!({"title": format!("Matrix reply {serial}"), "body": "Matrix text."})
+            }
             ("faq-articles", ..) => {
                 json!({"title": format!("Matrix question {serial}"), "body": "Matrix answer."})
             }
@@ -243,6 +246,11 @@ async fn seed(t: &TestApp, token: &str, name: &str) -> Records {
         json!({"title": format!("How does {name} work?"), "body": "It works."}),
     )
     .await;
+    let canned = post(
+        "/canned-replies",
+        json!({"title": format!("{name} thanks"), "body": "Thank you, we are on it."}),
+    )
+    .await;
     // A reply writes the requester's notice to the outbox.
     let messages = format!("/tickets/{ticket}/messages");
     let reply = json!({"body": "Matrix reply"});
@@ -303,6 +311,7 @@ async fn seed(t: &TestApp, token: &str, name: &str) -> Records {
         (RecordType::Ticket, ticket),
         (RecordType::Mail, mail),
         (RecordType::FaqArticle, article),
+        (RecordType::CannedReply, canned),
         (RecordType::TicketAttachment, file),
     ])
 }

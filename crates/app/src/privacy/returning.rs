@@ -38,6 +38,7 @@ impl Identifying for OrganisationFields {}
 impl Identifying for ActivityFields {}
 impl Identifying for AssetFields {}
 impl Identifying for AgreementFields {}
+impl Identifying for custodian_core::helpdesk::CannedReplyFields {}
 
 impl App {
     /// Refuses a record of someone erased before, unless the caller

@@ -136,10 +136,11 @@ pub enum RecordType {
     PortalRegistration,
     /// An entry of the audit trail itself (named by its chain position).
     AuditEntry,
+    CannedReply,
 }
 
 impl RecordType {
-    pub const ALL: [RecordType; 26] = [
+    pub const ALL: [RecordType; 27] = [
         RecordType::Tenant,
         RecordType::User,
         RecordType::ApiToken,
@@ -166,6 +167,7 @@ impl RecordType {
         RecordType::TicketAttachment,
         RecordType::PortalRegistration,
         RecordType::AuditEntry,
+        RecordType::CannedReply,
     ];
 
     pub fn parse(value: &str) -> Option<RecordType> {
@@ -201,6 +203,7 @@ impl RecordType {
             RecordType::TicketAttachment => "ticket_attachments",
             RecordType::PortalRegistration => "portal_registrations",
             RecordType::AuditEntry => "audit_entries",
+            RecordType::CannedReply => "canned_replies",
         }
     }
 
@@ -232,6 +235,7 @@ impl RecordType {
             RecordType::TicketAttachment => "ticket_attachment",
             RecordType::PortalRegistration => "portal_registration",
             RecordType::AuditEntry => "audit_entry",
+            RecordType::CannedReply => "canned_reply",
         }
     }
 }

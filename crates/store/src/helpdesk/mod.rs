@@ -2,6 +2,7 @@
 //! tenant's service levels.
 
 mod attachments;
+mod canned;
 mod faq;
 mod messages;
 mod service_levels;

@@ -8,7 +8,8 @@ use super::audit::{AuditEntryView, AuditPage};
 use super::operation::Operation;
 use super::portal::PortalAccess;
 use super::resources::{
-    Activities, Agreements, Assets, Contacts, FaqArticles, Organisations, Resource, Tickets,
+    Activities, Agreements, Assets, CannedReplies, Contacts, FaqArticles, Organisations, Resource,
+    Tickets,
 };
 use super::retention::{ContractEnd, HoldRelease};
 use super::teams::{TeamMember, TeamView};
@@ -84,6 +85,8 @@ use utoipa::OpenApi as _;
         TicketAttachment,
         FaqArticle,
         FaqInput,
+        custodian_core::helpdesk::CannedReply,
+        custodian_core::helpdesk::CannedReplyInput,
         FaqDraft,
         custodian_core::helpdesk::BulkTicketInput,
         custodian_core::helpdesk::BulkOutcome,
@@ -1986,6 +1989,9 @@ pub fn operations() -> Vec<Operation> {
     ops.extend(resource_operations::<Agreements>(RecordType::Agreement));
     ops.extend(resource_operations::<Tickets>(RecordType::Ticket));
     ops.extend(resource_operations::<FaqArticles>(RecordType::FaqArticle));
+    ops.extend(resource_operations::<CannedReplies>(
+        RecordType::CannedReply,
+    ));
     ops.extend(helpdesk_operations());
     ops.extend(search_operations());
     ops.extend(dashboard_operations());
@@ -2114,6 +2120,7 @@ pub fn openapi_document() -> OpenApi {
             ("TicketMessagePage", "TicketMessage"),
             ("OutboxPage", "OutboxMail"),
             ("FaqArticlePage", "FaqArticle"),
+            ("CannedReplyPage", "CannedReply"),
             ("TicketAttachmentPage", "TicketAttachment"),
             ("RolePage", "RoleDescription"),
             ("TeamPage", "TeamView"),

@@ -3,8 +3,8 @@
 
 use custodian_app::helpdesk::{FAQ_FILTERS, TICKET_FILTERS};
 use custodian_app::records::{
-    Filters, ListParams, ACTIVITY_FILTERS, AGREEMENT_FILTERS, ASSET_FILTERS, CONTACT_FILTERS,
-    ORGANISATION_FILTERS,
+    Filters, ListParams, ACTIVITY_FILTERS, AGREEMENT_FILTERS, ASSET_FILTERS, CANNED_REPLY_FILTERS,
+    CONTACT_FILTERS, ORGANISATION_FILTERS,
 };
 use custodian_app::{App, AppError, Principal};
 use custodian_core::activities::{Activity, ActivityInput};
@@ -12,12 +12,15 @@ use custodian_core::agreements::{Agreement, AgreementInput};
 use custodian_core::assets::{Asset, AssetInput};
 use custodian_core::audit::RecordType;
 use custodian_core::contacts::{Contact, ContactInput};
-use custodian_core::helpdesk::{FaqArticle, FaqInput, Ticket, TicketInput};
+use custodian_core::helpdesk::{
+    CannedReply, CannedReplyInput, FaqArticle, FaqInput, Ticket, TicketInput,
+};
 use custodian_core::need_to_know::NeedToKnow;
 use custodian_core::organisations::{Organisation, OrganisationInput};
 use custodian_core::page::Page;
 use custodian_core::{
-    ActivityId, AgreementId, AssetId, ContactId, FaqArticleId, OrganisationId, TicketId,
+    ActivityId, AgreementId, AssetId, CannedReplyId, ContactId, FaqArticleId, OrganisationId,
+    TicketId,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -204,6 +207,20 @@ resource!(
     [helpdesk().update_ticket],
     [helpdesk().delete_ticket],
     [helpdesk().tickets]
+);
+resource!(
+    CannedReplies,
+    "canned-replies",
+    "title, created",
+    CANNED_REPLY_FILTERS,
+    CannedReplyInput,
+    CannedReply,
+    CannedReplyId,
+    [create_canned_reply],
+    [canned_reply],
+    [update_canned_reply],
+    [delete_canned_reply],
+    [canned_replies]
 );
 resource!(
     FaqArticles,

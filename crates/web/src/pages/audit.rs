@@ -93,6 +93,7 @@ fn record_href(record_type: &str, id: i64) -> Option<String> {
         RecordType::Mail => "admin/outbox",
         RecordType::PortalAccount => return None,
         RecordType::FaqArticle => "faq-articles",
+        RecordType::CannedReply => "canned-replies",
         RecordType::TicketAttachment | RecordType::PortalRegistration | RecordType::AuditEntry => {
             return None
         }

@@ -72,6 +72,13 @@ const PAGES: &[(&str, &str, &str, Area, Action)] = &[
     ),
     (
         "Helpdesk",
+        "Canned replies",
+        "/canned-replies",
+        Area::Support,
+        Action::Read,
+    ),
+    (
+        "Helpdesk",
         "Service levels",
         "/tickets/service-levels",
         Area::Support,

@@ -1,6 +1,7 @@
 //! The helpdesk in the back office: ticket queues, a ticket with its
 //! replies and notes, and the service levels.
 
+mod canned;
 mod faq;
 mod service_levels;
 pub(crate) mod tickets;
@@ -14,4 +15,5 @@ pub fn routes() -> Router<App> {
     tickets::routes()
         .merge(service_levels::routes())
         .merge(faq::routes())
+        .merge(canned::routes())
 }

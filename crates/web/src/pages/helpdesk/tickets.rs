@@ -430,6 +430,8 @@ pub(crate) fn file_views(
 struct TicketPage {
     layout: Layout,
     id: i64,
+    /// The tenant's canned replies a reply can start from: (id, title, text).
+    canned: Vec<(i64, String, String)>,
     title: String,
     status: &'static str,
     status_name: &'static str,
@@ -541,9 +543,27 @@ async fn ticket_page(
         ("Resolution due", when(Some(ticket.resolution_due_at)), None),
         ("Resolved", when(ticket.resolved_at), None),
     ];
+    let canned = if allowed(session, RecordType::Ticket, Action::Update) {
+        app.canned_replies(
+            principal,
+            &ListParams {
+                sort: Some("title".into()),
+                limit: Some(custodian_app::records::MAX_PAGE_SIZE),
+                ..Default::default()
+            },
+        )
+        .await?
+        .items
+        .into_iter()
+        .map(|r| (r.id.0, r.title, r.body))
+        .collect()
+    } else {
+        Vec::new()
+    };
     let page = TicketPage {
         layout: Layout::new(session, ""),
         id,
+        canned,
         title: format!(
             "{} {}",
             ticket.reference(),
@@ -717,9 +737,32 @@ async fn assign_to_me(
     }
 }
 
-async fn show(State(app): State<App>, session: PageSession, PageId(id): PageId) -> Response {
+/// A ticket page's address may name a canned reply to start the reply
+/// with (the reply form's "Use" without JavaScript).
+#[derive(Deserialize, Default)]
+struct ShowQuery {
+    #[serde(default, deserialize_with = "number")]
+    reply_with: Option<i64>,
+}
+
+async fn show(
+    State(app): State<App>,
+    session: PageSession,
+    PageId(id): PageId,
+    Query(query): Query<ShowQuery>,
+) -> Response {
+    let body = match query.reply_with {
+        Some(reply) => match app
+            .canned_reply(&session.principal, custodian_core::CannedReplyId(reply))
+            .await
+        {
+            Ok(reply) => reply.body,
+            Err(error) => return error_page(error),
+        },
+        None => String::new(),
+    };
     let reply = ReplyForm {
-        body: String::new(),
+        body,
         internal: false,
         statuses: reply_statuses(""),
         errors: Vec::new(),
