@@ -18,10 +18,21 @@ impl Part {
     }
 }
 
-/// An upload form as the ticket pages send it: its token and its file.
+/// An upload form as the ticket pages send it: its token, its file and its
+/// other fields (as text, in order).
 pub(crate) struct UploadForm {
     pub csrf: String,
     pub file: Option<Part>,
+    pub fields: Vec<(String, String)>,
+}
+
+impl UploadForm {
+    /// The form's text fields as a typed form struct, as `CsrfForm` reads
+    /// a plain form; `None` when they do not fit it.
+    pub(crate) fn fields_as<T: serde::de::DeserializeOwned>(&self) -> Option<T> {
+        let encoded = serde_urlencoded::to_string(&self.fields).ok()?;
+        serde_html_form::from_str(&encoded).ok()
+    }
 }
 
 /// The upload form of a request; an empty one when it is not a form (its
@@ -31,6 +42,24 @@ pub(crate) fn upload_form(headers: &axum::http::HeaderMap, body: &[u8]) -> Uploa
         .get(axum::http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
+    // A form without a file may come plainly encoded (a script, a test).
+    if content_type.split(';').next().is_some_and(|kind| {
+        kind.trim()
+            .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+    }) {
+        let mut fields: Vec<(String, String)> =
+            serde_urlencoded::from_bytes(body).unwrap_or_default();
+        let csrf = fields
+            .iter()
+            .position(|(name, _)| name == "_csrf")
+            .map(|i| fields.remove(i).1)
+            .unwrap_or_default();
+        return UploadForm {
+            csrf,
+            file: None,
+            fields,
+        };
+    }
     let mut parts = parse(content_type, body).unwrap_or_default();
     let csrf = parts
         .iter()
@@ -40,8 +69,14 @@ pub(crate) fn upload_form(headers: &axum::http::HeaderMap, body: &[u8]) -> Uploa
     let file = parts
         .iter()
         .position(|p| p.name == "file")
-        .map(|i| parts.swap_remove(i));
-    UploadForm { csrf, file }
+        .map(|i| parts.swap_remove(i))
+        .filter(|f| !f.data.is_empty() || f.file_name.as_deref().is_some_and(|n| !n.is_empty()));
+    let fields = parts
+        .iter()
+        .filter(|p| p.file_name.is_none() && p.name != "_csrf")
+        .map(|p| (p.name.clone(), p.text()))
+        .collect();
+    UploadForm { csrf, file, fields }
 }
 
 fn boundary(content_type: &str) -> Option<String> {

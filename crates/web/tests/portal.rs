@@ -1294,6 +1294,11 @@ async fn a_person_sees_answers_while_typing_and_closes_their_ticket(world: World
     let ticket = raised.location.clone();
     let page = browser.get(&ticket).await;
     assert!(page.body.contains("Close this ticket"), "{}", page.body);
+    assert!(
+        page.body.contains("<span class=\"badge\">Received</span>"),
+        "the status in the customer's words: {}",
+        page.body
+    );
     let closed = browser
         .submit(&ticket, &format!("{ticket}/close"), &[])
         .await;
@@ -1308,6 +1313,64 @@ async fn a_person_sees_answers_while_typing_and_closes_their_ticket(world: World
     let id = ticket.rsplit('/').next().unwrap();
     let (_, staff_view) = world.call("GET", &format!("/tickets/{id}"), None).await;
     assert_eq!(staff_view["status"], "closed", "{staff_view}");
+    // A file goes with a new ticket; a file that is refused raises no
+    // ticket and the form comes back as typed.
+    let form = browser.get("/portal/tickets/new").await;
+    let token = hidden_value(&form.body, "_csrf");
+    let multipart = |subject: &str, file_name: &str, content: &[u8]| {
+        let mut body = Vec::new();
+        for (name, value) in [
+            ("_csrf", token.as_str()),
+            ("subject", subject),
+            ("priority", "normal"),
+        ] {
+            body.extend_from_slice(
+                format!(
+                    "--XyZ\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        body.extend_from_slice(
+            format!("--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+        );
+        body.extend_from_slice(content);
+        body.extend_from_slice(b"\r\n--XyZ--\r\n");
+        body
+    };
+    let send = |body: Vec<u8>| {
+        browser
+            .client
+            .post(format!("{}/portal/tickets", world.base))
+            .header("content-type", "multipart/form-data; boundary=XyZ")
+            .body(body)
+            .send()
+    };
+    let (_, before) = world.call("GET", "/tickets?limit=200", None).await;
+    let refused = send(multipart("Strange file", "tool.exe", b"MZ\x90\x00binary"))
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = refused.text().await.unwrap();
+    assert!(page.contains("value=\"Strange file\""), "{page}");
+    let (_, after) = world.call("GET", "/tickets?limit=200", None).await;
+    assert_eq!(
+        items(&after).len(),
+        items(&before).len(),
+        "no ticket without its file"
+    );
+    let raised = send(multipart(
+        "Photo of the leak",
+        "leak.txt",
+        b"Water under valve 2",
+    ))
+    .await
+    .unwrap();
+    assert_eq!(raised.status(), StatusCode::SEE_OTHER);
+    let ticket_with_file = location(&raised);
+    let page = browser.get(&ticket_with_file).await;
+    assert!(page.body.contains(">leak.txt</a>"), "{}", page.body);
+
     // Someone else's ticket cannot be closed.
     let (_, other) = signed_in_person(&world, "Eve", "Else", "eve.else@elsewhere.example").await;
     let refused = other

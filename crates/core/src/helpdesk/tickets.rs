@@ -30,6 +30,18 @@ impl TicketStatus {
             TicketStatus::New | TicketStatus::Open | TicketStatus::Pending
         )
     }
+
+    /// The status as the customer reads it in the portal: what it means
+    /// for them, not for the helpdesk.
+    pub fn customer_label(self) -> &'static str {
+        match self {
+            TicketStatus::New => "Received",
+            TicketStatus::Open => "We are working on it",
+            TicketStatus::Pending => "Awaiting your reply",
+            TicketStatus::Resolved => "Solved",
+            TicketStatus::Closed => "Closed",
+        }
+    }
 }
 
 named_enum!(

@@ -24,7 +24,14 @@ use serde::Deserialize;
 
 pub fn routes() -> Router<App> {
     Router::new()
-        .route("/portal/tickets", get(list).post(raise))
+        .route(
+            "/portal/tickets",
+            get(list)
+                .post(raise)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    custodian_core::helpdesk::ATTACHMENT_MAX_BYTES + 64 * 1024,
+                )),
+        )
         .route("/portal/tickets/new", get(new_form))
         .route("/portal/tickets/{id}", get(show))
         .route("/portal/tickets/{id}/replies", post(reply))
@@ -54,7 +61,7 @@ fn row(ticket: &Ticket) -> Row {
         reference: ticket.reference(),
         subject: ticket.subject.clone(),
         requester: ticket.contact_name.clone().unwrap_or_default(),
-        status: ticket.status.label(),
+        status: ticket.status.customer_label(),
         updated: format!("{} UTC", ticket.updated_at.display()),
         updated_iso: ticket.updated_at.to_rfc3339(),
     }
@@ -143,24 +150,58 @@ struct NewTicketForm {
     priority: Option<String>,
 }
 
+/// A new ticket, with a file when one was chosen. The file is checked
+/// before the ticket is raised, so a refused file leaves no ticket without
+/// it and the form comes back as typed.
 async fn raise(
     State(app): State<App>,
     session: PortalPageSession,
-    CsrfForm(form): CsrfForm<NewTicketForm>,
+    CsrfUpload(upload): CsrfUpload,
 ) -> Response {
+    let form: NewTicketForm = upload.fields_as().unwrap_or_default();
     let input = PortalTicketInput {
         subject: form.subject,
         description: form.description,
         category: form.category,
         priority: form.priority,
     };
-    let errors = match app.portal().portal_raise_ticket(&session.principal, &input).await {
-        Ok(ticket) => return Redirect::to(&format!("/portal/tickets/{}", ticket.id)).into_response(),
-        Err(AppError::Validation(errors)) => refusal_lines(&errors),
-        Err(AppError::TooManyAttempts { .. }) => vec![
-            "You raised many tickets in the last hour; please wait a while, or add to an open ticket.".into(),
-        ],
-        Err(error) => return failure(error),
+    let file = upload.file;
+    let checked = file.as_ref().map(|f| {
+        custodian_core::helpdesk::check_upload(f.file_name.as_deref().unwrap_or(""), &f.data)
+    });
+    let errors = match checked {
+        Some(Err(errors)) => refusal_lines(&errors),
+        _ => match app.portal().portal_raise_ticket(&session.principal, &input).await {
+            Ok(ticket) => {
+                let upload_errors = match &file {
+                    None => Vec::new(),
+                    Some(file) => match app
+                        .portal()
+                        .portal_attach(
+                            &session.principal,
+                            ticket.id,
+                            file.file_name.as_deref().unwrap_or(""),
+                            &file.data,
+                        )
+                        .await
+                    {
+                        Ok(_) => Vec::new(),
+                        Err(AppError::Validation(errors)) => refusal_lines(&errors),
+                        Err(error) => return failure(error),
+                    },
+                };
+                if upload_errors.is_empty() {
+                    return Redirect::to(&format!("/portal/tickets/{}", ticket.id)).into_response();
+                }
+                return ticket_page(&app, &session, ticket.id.0, String::new(), Vec::new(), upload_errors)
+                    .await;
+            }
+            Err(AppError::Validation(errors)) => refusal_lines(&errors),
+            Err(AppError::TooManyAttempts { .. }) => vec![
+                "You raised many tickets in the last hour; please wait a while, or add to an open ticket.".into(),
+            ],
+            Err(error) => return failure(error),
+        },
     };
     refused_if(
         true,
@@ -233,7 +274,7 @@ async fn ticket_page(
             chrome: session.chrome(),
             id,
             title: format!("{} {}", ticket.reference(), ticket.subject),
-            status: ticket.status.label(),
+            status: ticket.status.customer_label(),
             requester: ticket.contact_name.clone().unwrap_or_default(),
             raised: format!("{} UTC", ticket.created_at.display()),
             description: ticket.description.clone(),
