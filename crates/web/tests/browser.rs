@@ -1049,6 +1049,32 @@ async fn a_contact_accepts_an_invitation_raises_a_ticket_and_reads_the_answer() 
     browser
         .wait_for_text(".messages", "Tuesday suits us.")
         .await;
+
+    // On a phone, nothing of the portal runs off the side.
+    browser.resize(390, 844).await;
+    for page in [
+        "/portal/tickets",
+        "/portal/tickets/new",
+        "/portal/faq",
+        "/portal/my-data",
+    ] {
+        browser.goto(&format!("{base}{page}")).await;
+        browser.find("h1").await;
+        assert!(!browser.overflows_sideways().await, "{page} fits a phone");
+    }
+    browser
+        .goto(&format!("{base}/portal/tickets/{ticket}"))
+        .await;
+    browser
+        .wait_for_text(".messages", "Tuesday suits us.")
+        .await;
+    assert!(!browser.overflows_sideways().await, "a ticket fits a phone");
+    // The menu folds behind one button there.
+    let shown = "return getComputedStyle(document.getElementById('portal-menu')).display;";
+    assert_eq!(browser.execute(shown).await, "none");
+    browser.click("label.nav-toggle-label").await;
+    assert_eq!(browser.execute(shown).await, "flex");
+    browser.screenshot("portal-ticket-phone").await;
     browser.quit().await;
 }
 
