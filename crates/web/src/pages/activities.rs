@@ -278,16 +278,7 @@ async fn edit_fields(
             ),
         )
     });
-    fields.push(
-        organisation_picker(
-            app,
-            principal,
-            "organisation_id",
-            "Organisation",
-            input.organisation_id,
-        )
-        .await?,
-    );
+    fields.push(organisation_picker(app, principal, input.organisation_id).await?);
     Ok(fields)
 }
 

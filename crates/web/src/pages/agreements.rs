@@ -159,14 +159,7 @@ async fn fields(
     session: &PageSession,
     input: &AgreementInput,
 ) -> Result<Vec<FormField>, AppError> {
-    let organisation = organisation_picker(
-        app,
-        &session.principal,
-        "organisation_id",
-        "Organisation",
-        input.organisation_id,
-    )
-    .await?;
+    let organisation = organisation_picker(app, &session.principal, input.organisation_id).await?;
     Ok(vec![
         FormField::input("title", "Title", "text", &input.title),
         organisation,

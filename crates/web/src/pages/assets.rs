@@ -142,14 +142,7 @@ async fn fields(
             "text",
             input.control_code.clone().unwrap_or_default(),
         ),
-        organisation_picker(
-            app,
-            principal,
-            "organisation_id",
-            "Organisation",
-            input.organisation_id,
-        )
-        .await?,
+        organisation_picker(app, principal, input.organisation_id).await?,
         contact_picker(app, principal, "contact_id", "Contact", input.contact_id).await?,
     ])
 }

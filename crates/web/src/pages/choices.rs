@@ -10,16 +10,14 @@ use custodian_app::{App, AppError, Principal};
 use custodian_core::Refusal;
 use custodian_core::{ContactId, OrganisationId, UserId};
 
-/// A field linking an organisation, with type-ahead.
+/// The `organisation_id` field of a form, "Organisation", with type-ahead.
 pub(super) async fn organisation_picker(
     app: &App,
     principal: &Principal,
-    name: &'static str,
-    label: &'static str,
     selected: Option<OrganisationId>,
 ) -> Result<FormField, AppError> {
     let choices = organisation_options(app, principal, selected).await?;
-    Ok(FormField::select(name, label, choices).picking(Pick::Organisation))
+    Ok(FormField::select("organisation_id", "Organisation", choices).picking(Pick::Organisation))
 }
 
 /// A field linking a contact, with type-ahead.

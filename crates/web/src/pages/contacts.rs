@@ -133,14 +133,7 @@ async fn contact_fields(
     session: &PageSession,
     input: &ContactInput,
 ) -> Result<Vec<FormField>, AppError> {
-    let organisation = organisation_picker(
-        app,
-        &session.principal,
-        "organisation_id",
-        "Organisation",
-        input.organisation_id,
-    )
-    .await?;
+    let organisation = organisation_picker(app, &session.principal, input.organisation_id).await?;
     let owners = owner_options(app, &session.principal, input.owner_id).await?;
     let genders: Vec<String> = input.gender.clone().into_iter().collect();
     let address = &input.work_address;

@@ -122,14 +122,10 @@ impl FormRecord for Tickets {
                 input.contact_id,
             )
             .await?,
-            organisation_picker(
-                app,
-                principal,
-                "organisation_id",
-                "Organisation (empty: the requester's)",
-                input.organisation_id,
-            )
-            .await?,
+            FormField {
+                label: "Organisation (empty: the requester's)",
+                ..organisation_picker(app, principal, input.organisation_id).await?
+            },
             FormField::select(
                 "priority",
                 "Priority",
