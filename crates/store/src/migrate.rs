@@ -287,6 +287,13 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0037_canned_replies.sql"),
         backfill: None,
     },
+    Migration {
+        version: 38,
+        name: "dashboard_covering_indexes",
+        sqlite: include_str!("../migrations/sqlite/0038_dashboard_covering_indexes.sql"),
+        postgres: include_str!("../migrations/postgres/0038_dashboard_covering_indexes.sql"),
+        backfill: None,
+    },
 ];
 
 /// Entries whose context an erasure blanked before blanking was recorded
