@@ -5,6 +5,7 @@
 //! Skipped with a message when chromedriver is not installed, unless
 //! CUSTODIAN_REQUIRE_BROWSER is set (CI sets it), which makes it fail.
 
+mod exports;
 mod smtp;
 mod support;
 mod webdriver;
@@ -493,6 +494,38 @@ async fn the_dpo_exports_and_erases_a_subject() {
                 )
                 .await;
             assert_eq!(download, json!([200, "application/zip", "PK"]));
+            // Its summary page reads on a phone: cards of labelled values,
+            // nothing running off the side.
+            let request = browser.current_url().await;
+            let id: i64 = request
+                .rsplit('/')
+                .next()
+                .and_then(|id| id.split(['#', '?']).next())
+                .and_then(|id| id.parse().ok())
+                .unwrap();
+            let export = s
+                .app
+                .privacy()
+                .subject_export(&s.admin, custodian_core::SubjectRequestId(id))
+                .await
+                .unwrap();
+            let files = exports::unzip(&export.bytes);
+            let page = std::env::temp_dir().join(format!("summary-{id}.html"));
+            std::fs::write(&page, &files["summary.html"]).unwrap();
+            browser.resize(390, 844).await;
+            browser.goto(&format!("file://{}", page.display())).await;
+            browser.wait_for_text("h1", "Your personal data").await;
+            browser
+                .wait_for_text("dl.card", "Work email addresses")
+                .await;
+            assert!(
+                !browser.overflows_sideways().await,
+                "the summary fits a phone"
+            );
+            browser.screenshot("export-summary-phone").await;
+            let _ = std::fs::remove_file(&page);
+            browser.resize(1366, 900).await;
+            browser.goto(&request).await;
         }
     }
 

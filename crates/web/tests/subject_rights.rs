@@ -433,7 +433,7 @@ async fn the_subject_gets_their_data_and_is_then_erased(server: Server) {
         "Contract (Art. 6(1)(b))",
         "Who in our organisation accessed it",
         // Twelve records made about them, and the consent event recorded.
-        "<td>admin, through a program (API)</td><td>create</td><td>13</td>",
+        "<li><strong>admin, through a program (API)</strong>: recorded 13 times",
         // The tenant's retention rules (the defaults), as it enforces them.
         "How long we keep it",
         "Contacts: list for review 2 years after the contact's last activity",

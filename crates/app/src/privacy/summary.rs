@@ -1,10 +1,12 @@
 //! The export's summary page: what Art. 15(1) asks to be told, in words a
 //! person reads: the data, why it is processed and on which lawful basis,
 //! its categories, recipients and retention, where it came from, and who
-//! in the tenant accessed it. Plain HTML with no script or outside link.
+//! in the tenant accessed it. Plain HTML with no script or outside link,
+//! readable on a phone: each record is a card of labelled values (the
+//! catalog's names for the fields), never a table wider than the screen.
 
 use super::export_text::{cell_text, table_label};
-use custodian_core::catalog::Category;
+use custodian_core::catalog::{self, Category};
 use custodian_core::privacy::export::{AccessSummary, ExportKind};
 use custodian_core::privacy::requests::SubjectRequest;
 use custodian_core::purposes::Purpose;
@@ -51,6 +53,19 @@ fn who(entry: &AccessSummary) -> String {
     }
 }
 
+/// What an access was, as a person says it.
+fn action_words(action: &str) -> &str {
+    match action {
+        "create" => "recorded",
+        "update" => "changed",
+        "read" => "looked at",
+        "list" => "saw in a list",
+        "export" => "exported",
+        "delete" => "deleted",
+        other => other,
+    }
+}
+
 fn data_section(out: &mut String, tables: &[TableRows], employers: &[(i64, String)]) {
     out.push_str("<h2>The data we hold about you</h2>\n");
     // Tables of links alone (which activities concern you) say nothing a
@@ -65,13 +80,8 @@ fn data_section(out: &mut String, tables: &[TableRows], employers: &[(i64, Strin
             rows.rows.len(),
             if rows.rows.len() == 1 { "" } else { "s" }
         );
-        out.push_str("<table><tr>");
-        for column in &rows.columns {
-            let _ = write!(out, "<th>{}</th>", escape(column.description));
-        }
-        out.push_str("</tr>\n");
         for row in rows.rows.iter().take(ROWS_ON_PAGE) {
-            out.push_str("<tr>");
+            out.push_str("<dl class=\"card\">");
             for (column, value) in rows.columns.iter().zip(row) {
                 let text = match (column.column, value.as_i64()) {
                     ("organisation_id", Some(id)) => employers
@@ -80,11 +90,21 @@ fn data_section(out: &mut String, tables: &[TableRows], employers: &[(i64, Strin
                         .map_or_else(|| cell_text(value), |(_, name)| name.clone()),
                     _ => cell_text(value),
                 };
-                let _ = write!(out, "<td>{}</td>", escape(&text).replace('\n', "<br>"));
+                // An empty value says nothing; keys are in the data files.
+                if text.trim().is_empty()
+                    || (column.column.ends_with("_id") && column.column != "organisation_id")
+                {
+                    continue;
+                }
+                let _ = write!(
+                    out,
+                    "<dt>{}</dt><dd>{}</dd>",
+                    escape(&catalog::column_label(rows.table, column.column)),
+                    escape(&text).replace('\n', "<br>")
+                );
             }
-            out.push_str("</tr>\n");
+            out.push_str("</dl>\n");
         }
-        out.push_str("</table>\n");
         if rows.rows.len() > ROWS_ON_PAGE {
             let _ = writeln!(
                 out,
@@ -98,7 +118,7 @@ fn data_section(out: &mut String, tables: &[TableRows], employers: &[(i64, Strin
 }
 
 fn purposes_section(out: &mut String, purposes: &[Purpose]) {
-    out.push_str("<h2>Why we process it, and on which lawful basis</h2>\n<table><tr><th>Purpose</th><th>Lawful basis (Art. 6(1) GDPR)</th><th>Categories of data</th><th>Kept for</th><th>Recipients</th></tr>\n");
+    out.push_str("<h2>Why we process it, and on which lawful basis</h2>\n");
     for purpose in purposes {
         let categories: Vec<&str> = purpose
             .categories
@@ -107,12 +127,12 @@ fn purposes_section(out: &mut String, purposes: &[Purpose]) {
             .collect();
         let _ = writeln!(
             out,
-            "<tr><td><strong>{}</strong>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<section class=\"card\"><h3>{}</h3>{}<dl><dt>Lawful basis (Art. 6(1) GDPR)</dt><dd>{}</dd><dt>Categories of data</dt><dd>{}</dd><dt>Kept for</dt><dd>{}</dd><dt>Recipients</dt><dd>{}</dd></dl></section>",
             escape(&purpose.name),
             purpose
                 .description
                 .as_deref()
-                .map(|d| format!("<br>{}", escape(d)))
+                .map(|d| format!("<p>{}</p>", escape(d)))
                 .unwrap_or_default(),
             escape(purpose.lawful_basis.label()),
             escape(&categories.join(", ")),
@@ -124,7 +144,6 @@ fn purposes_section(out: &mut String, purposes: &[Purpose]) {
             }
         );
     }
-    out.push_str("</table>\n");
 }
 
 fn retention_section(out: &mut String, rules: &[RetentionRule]) {
@@ -166,19 +185,20 @@ fn source_and_access_section(out: &mut String, access: &[AccessSummary]) {
             entry.last.display()
         );
     }
-    out.push_str("</ul>\n<h2>Who in our organisation accessed it</h2>\n<table><tr><th>Who</th><th>What</th><th>How often</th><th>First</th><th>Last</th></tr>\n");
+    out.push_str("</ul>\n<h2>Who in our organisation accessed it</h2>\n<ul class=\"access\">\n");
     for entry in access {
         let _ = writeln!(
             out,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{} UTC</td><td>{} UTC</td></tr>",
+            "<li><strong>{}</strong>: {} {} time{}, first {} UTC, last {} UTC</li>",
             escape(&who(entry)),
-            escape(&entry.action),
+            escape(action_words(&entry.action)),
             entry.count,
+            if entry.count == 1 { "" } else { "s" },
             entry.first.display(),
             entry.last.display()
         );
     }
-    out.push_str("</table>\n");
+    out.push_str("</ul>\n");
 }
 
 pub(crate) fn summary_html(summary: &Summary<'_>) -> String {
@@ -189,13 +209,17 @@ pub(crate) fn summary_html(summary: &Summary<'_>) -> String {
     };
     let _ = write!(
         out,
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title>\
-         <style>body{{font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}}\
-         table{{border-collapse:collapse;margin:1rem 0;display:block;overflow-x:auto}}td,th{{border:1px solid #999;padding:.3rem;text-align:left;vertical-align:top}}</style>\
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title}</title>\
+         <style>body{{font:16px/1.5 sans-serif;max-width:48rem;margin:1.5rem auto;padding:0 1rem;overflow-wrap:anywhere}}\
+         .card{{border:1px solid #ccd;border-radius:8px;padding:.6rem .9rem;margin:.8rem 0}}\
+         dl.card,.card dl{{display:grid;grid-template-columns:minmax(7rem,14rem) 1fr;gap:.2rem .8rem;margin:.4rem 0}}\
+         dt{{color:#555}}dd{{margin:0}}.card h3{{margin:.2rem 0}}\
+         @media (max-width:30rem){{dl.card,.card dl{{grid-template-columns:1fr}}dd{{margin-bottom:.4rem}}}}</style>\
          </head><body>\n<h1>{title}</h1>\n<p>Held by <strong>{}</strong> (the controller), in answer to your request of {} (number {}). Made {} UTC.</p>\n",
         escape(summary.controller),
         summary.request.received_on.to_iso(),
-        summary.request.id,
+        summary.request.number,
         summary.created.display()
     );
     match summary.kind {
