@@ -4,6 +4,7 @@
 //! come through the same use cases as their lists, so they are masked and
 //! their reads audited like any list.
 
+use crate::dashboard_cache::TicketCounts;
 use crate::records::ListParams;
 use crate::{App, AppError, Principal};
 use custodian_core::access::{Action, Area};
@@ -100,14 +101,7 @@ impl App {
     ) -> Result<HelpdeskSummary, AppError> {
         principal.authorize(Area::Support, Action::Read)?;
         let reach = principal.reach(RecordType::Ticket);
-        let totals = self
-            .store
-            .ticket_totals(principal.tenant, reach, principal.user_id, now)
-            .await?;
-        let weeks = self
-            .store
-            .ticket_weeks(principal.tenant, reach, now)
-            .await?;
+        let TicketCounts { totals, weeks } = self.ticket_counts(principal, reach, now).await?;
         let my_tickets = self
             .helpdesk()
             .tickets(
@@ -126,6 +120,39 @@ impl App {
             my_tickets,
             weeks,
         })
+    }
+
+    /// The ticket counts and weekly series, as kept while the tickets are
+    /// unchanged (`dashboard_cache`); when they must be counted, one
+    /// request counts and any others arriving meanwhile use its result.
+    async fn ticket_counts(
+        &self,
+        principal: &Principal,
+        reach: custodian_store::Reach,
+        now: Timestamp,
+    ) -> Result<TicketCounts, AppError> {
+        let key = (principal.tenant, reach, principal.user_id);
+        let fingerprint = self.store.ticket_fingerprint(principal.tenant).await?;
+        if let Some(counts) = self.dashboard_cache.get(key, now, fingerprint) {
+            return Ok(counts);
+        }
+        let _counting = self.dashboard_cache.counting.lock().await;
+        if let Some(counts) = self.dashboard_cache.get(key, now, fingerprint) {
+            return Ok(counts);
+        }
+        let counts = TicketCounts {
+            totals: self
+                .store
+                .ticket_totals(principal.tenant, reach, principal.user_id, now)
+                .await?,
+            weeks: self
+                .store
+                .ticket_weeks(principal.tenant, reach, now)
+                .await?,
+        };
+        self.dashboard_cache
+            .put(key, now, fingerprint, counts.clone());
+        Ok(counts)
     }
 
     async fn privacy_summary(

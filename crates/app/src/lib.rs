@@ -8,6 +8,7 @@ pub mod audit;
 pub mod auth;
 pub mod csv;
 pub mod dashboard;
+mod dashboard_cache;
 pub mod demo;
 mod error;
 pub mod helpdesk;
@@ -56,6 +57,7 @@ pub struct App {
     mailer: Arc<mail::Mailer>,
     /// Seals page cursors (and secrets at rest): `serve --secret-key`.
     key: Arc<sealing::ServerKey>,
+    dashboard_cache: Arc<dashboard_cache::DashboardCache>,
 }
 
 // Each capability's use cases are a view of the service (`custodian_core::capabilities!`).
@@ -237,6 +239,7 @@ impl App {
             throttle: Arc::new(LoginThrottle::default()),
             mailer: Arc::new(mail::Mailer::keeping()),
             key: Arc::new(sealing::ServerKey::random()),
+            dashboard_cache: Arc::default(),
         }
     }
 

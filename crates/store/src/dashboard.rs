@@ -184,3 +184,21 @@ impl Store {
         rows.iter().map(crate::agreements::from_row).collect()
     }
 }
+
+impl Store {
+    /// What changes whenever one of the tenant's tickets is raised or
+    /// changed: the last number given and the newest change. A cached
+    /// count is current while this is the same.
+    pub async fn ticket_fingerprint(&self, tenant: TenantId) -> Result<(i64, i64), StoreError> {
+        let mut reader = self.read_one(tenant).await?;
+        let row = sqlx::query(
+            "SELECT (SELECT ticket_counter FROM tenants WHERE tenant_id = $1) AS raised,
+                    (SELECT COALESCE(MAX(updated_at), 0) FROM tickets WHERE tenant_id = $1) AS changed",
+        )
+        .bind(tenant.0)
+        .fetch_one(&mut *reader)
+        .await?;
+        reader.commit().await?;
+        Ok((row.try_get("raised")?, row.try_get("changed")?))
+    }
+}

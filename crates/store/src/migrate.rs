@@ -294,6 +294,13 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0038_dashboard_covering_indexes.sql"),
         backfill: None,
     },
+    Migration {
+        version: 39,
+        name: "dashboard_reads",
+        sqlite: include_str!("../migrations/sqlite/0039_dashboard_reads.sql"),
+        postgres: include_str!("../migrations/postgres/0039_dashboard_reads.sql"),
+        backfill: None,
+    },
 ];
 
 /// Entries whose context an erasure blanked before blanking was recorded

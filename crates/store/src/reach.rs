@@ -9,7 +9,7 @@ use custodian_core::audit::RecordType;
 use custodian_core::{TenantId, UserId};
 
 /// How far a caller reaches across the tenant's records.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Reach {
     #[default]
     All,
