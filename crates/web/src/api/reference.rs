@@ -4,6 +4,7 @@
 //! call and example request and answer bodies made from the schemas.
 
 use super::openapi_document;
+use crate::pages::views::escape;
 use serde_json::{json, Map, Value};
 
 /// How many references an example follows (a record in a page, its
@@ -333,13 +334,6 @@ fn anchor(text: &str) -> String {
             }
         })
         .collect()
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// `code` in a description becomes <code>code</code>.
